@@ -1,0 +1,226 @@
+"""The connector interface: how Cauce reads from and writes to one kind of system.
+
+A connector is one small subpackage (``app/connectors/<name>/``) with
+
+- ``Config``: a pydantic model of its settings; secret fields are declared with
+  :func:`secret_field` and never serialised (``Connection.params`` never holds them);
+- ``capabilities``: a :class:`Capabilities` record (sqlglot dialect, bulk-load method,
+  transactions, merge, pushdown) — dialect differences are data, not if/else chains;
+- the :class:`Connector` subclass, which imports its client library lazily.
+
+Reads return ``pyarrow.RecordBatchReader`` streams (bounded memory whatever the table size);
+writes consume one. Connectors register through the ``cauce.connectors`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+from sqlglot import exp
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = [
+    "Capabilities",
+    "Connection",
+    "ConnectionError_",
+    "Connector",
+    "ConnectorConfig",
+    "TableInfo",
+    "WriteMode",
+    "WriteResult",
+    "secret_field",
+    "secret_fields",
+]
+
+DEFAULT_BATCH_ROWS = 65_536
+
+
+class ConnectionError_(RuntimeError):
+    """A connector could not reach, read or write its system; the message says which and why."""
+
+
+class WriteMode(enum.StrEnum):
+    APPEND = "append"
+    REPLACE = "replace"
+    MERGE = "merge"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    dialect: str
+    source: bool = True
+    destination: bool = True
+    transactions: bool = True
+    merge: bool = True
+    bulk_load: str = "insert"
+    #: can run a whole compiled query itself (ELT pushdown)
+    pushdown: bool = False
+    #: the local DuckDB engine can attach or scan it directly (no Python in the data path)
+    duckdb_native: bool = False
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    schema: str | None
+    name: str
+    kind: str = "table"  # or "view"
+    row_estimate: int | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    rows: int
+    bytes: int = 0
+
+
+def secret_field(description: str = "", **kwargs: Any) -> Any:
+    """A config field that holds a secret: resolved at run time, never stored or exported."""
+    return Field(default=None, description=description, json_schema_extra={"secret": True},
+                 repr=False, exclude=True, **kwargs)
+
+
+class ConnectorConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def secret_fields(config_cls: type[BaseModel]) -> list[str]:
+    return [
+        name for name, f in config_cls.model_fields.items()
+        if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("secret")
+    ]
+
+
+class Connection(BaseModel):
+    """A named connection as stored in a project: never holds a secret value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    type: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    description: str = ""
+
+
+class Connector(abc.ABC):
+    """One open connection to a system. Use as a context manager."""
+
+    type_name: ClassVar[str]
+    label: ClassVar[str]
+    Config: ClassVar[type[ConnectorConfig]]
+    capabilities: ClassVar[Capabilities]
+
+    def __init__(self, config: ConnectorConfig, *, name: str = "", root: Path | None = None):
+        self.config = config
+        self.name = name or self.type_name
+        #: directory that relative file paths resolve against
+        self.root = root or Path.cwd()
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def __enter__(self) -> Connector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the connection; safe to call twice."""
+
+    @abc.abstractmethod
+    def test(self) -> None:
+        """Check that the system answers; raise :class:`ConnectionError_` saying why not."""
+
+    # -- catalog --------------------------------------------------------------------------
+    @abc.abstractmethod
+    def list_tables(self) -> list[TableInfo]: ...
+
+    @abc.abstractmethod
+    def table_schema(self, table: str) -> pa.Schema:
+        """Columns of ``table`` (``name`` or ``schema.name``) as canonical Arrow types."""
+
+    def query_schema(self, sql: str) -> pa.Schema:
+        raise ConnectionError_(f"{self.label} connections cannot run SQL queries")
+
+    # -- reading --------------------------------------------------------------------------
+    @abc.abstractmethod
+    def read(self, *, table: str | None = None, query: str | None = None,
+             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+        """Stream a table or a query's result. Exactly one of ``table``/``query``."""
+
+    def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool) -> None:
+        """Make this system's tables visible in a DuckDB connection as catalog ``alias``.
+
+        Only for connectors with ``capabilities.duckdb_native``.
+        """
+        raise ConnectionError_(f"{self.label} cannot be attached to DuckDB")
+
+    def scan(self, alias: str, *, table: str | None = None,
+             query: str | None = None) -> exp.Expression:
+        """What the local DuckDB engine selects from to read ``table`` (after :meth:`attach`).
+
+        Only for connectors with ``capabilities.duckdb_native``: e.g. ``"alias"."main"."t"`` or
+        ``read_parquet('/abs/file.parquet')``.
+        """
+        raise ConnectionError_(f"{self.label} cannot be scanned by DuckDB")
+
+    # -- writing --------------------------------------------------------------------------
+    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
+              keys: list[str] | None = None) -> WriteResult:
+        """Write a stream to ``table`` (created when missing) atomically.
+
+        ``append`` adds rows; ``replace`` swaps in the new content in one transaction (readers
+        never see an empty or half-written table); ``merge`` upserts on ``keys``. On any error
+        nothing is left half written.
+        """
+        raise ConnectionError_(f"{self.label} connections cannot be written to")
+
+    def write_from_duckdb(self, con: duckdb.DuckDBPyConnection, alias: str, table: str,
+                          query: exp.Query, *, mode: WriteMode,
+                          keys: list[str] | None = None) -> WriteResult:
+        """Write the result of ``query`` (DuckDB dialect) without leaving DuckDB.
+
+        Only for ``duckdb_native`` connectors, after :meth:`attach` with ``read_only=False``.
+        Same atomicity promise as :meth:`write`.
+        """
+        raise ConnectionError_(f"{self.label} cannot be written from DuckDB directly")
+
+    # -- pushdown -------------------------------------------------------------------------
+    def execute(self, sql: str) -> None:
+        raise ConnectionError_(f"{self.label} connections cannot run SQL statements")
+
+    def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
+                    keys: list[str] | None = None) -> WriteResult:
+        """Pushdown: run ``query`` inside this system and write its result to ``table``.
+
+        Rendered in ``capabilities.dialect``; ``INSERT … SELECT`` for append, a staging table
+        swapped in one transaction for replace, ``MERGE`` (or its dialect's equivalent) for
+        merge. Only for connectors with ``capabilities.pushdown``.
+        """
+        raise ConnectionError_(f"{self.label} cannot run pushdown writes")
+
+    def query(self, sql: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+        return self.read(query=sql, batch_rows=batch_rows)
+
+
+def resolve_config(cls: type[Connector], params: Mapping[str, Any],
+                   secrets: Mapping[str, str]) -> ConnectorConfig:
+    """Build a connector's typed config from stored params plus resolved secret values."""
+    merged = dict(params)
+    for key in secret_fields(cls.Config):
+        if key in merged:
+            raise ValueError(f"parameter {key!r} is a secret and cannot be stored in a connection")
+        if key in secrets:
+            merged[key] = secrets[key]
+    return cls.Config.model_validate(merged)

@@ -1,0 +1,204 @@
+"""What a component sees while it compiles: its node, the dialect, and expression helpers.
+
+Users type expressions in Cauce SQL (the DuckDB/PostgreSQL flavour read by sqlglot's ``duckdb``
+dialect). :meth:`CompileContext.expression` parses one, refuses anything that is not a scalar
+expression, resolves every column against the input schema (case-insensitively, rewriting it to
+the exact quoted name so that it means the same in every dialect) and names the node, parameter
+and column in every error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyarrow as pa
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.optimizer.annotate_types import annotate_types
+
+from app.engine.graph import Node
+from app.engine.types import TypeMismatch, from_sql_type, parse_type_name, to_sql_type, type_name
+from app.nodes.base import NodeError, Relation
+
+__all__ = ["CompileContext", "SourceBinder", "INPUT_DIALECT"]
+
+#: the dialect users write expressions in
+INPUT_DIALECT = "duckdb"
+
+_FORBIDDEN = (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Command,
+              exp.Merge, exp.Alter)
+
+
+@dataclass
+class SourceBinder:
+    """How source nodes find their data: set by whoever plans the run.
+
+    ``relation(node, params)`` returns the table expression to read and its schema.
+    """
+
+    relation: Callable[[Node, object], Relation]
+
+
+@dataclass
+class CompileContext:
+    node: Node
+    binder: SourceBinder | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    # -- errors ---------------------------------------------------------------------------
+    def error(self, message: str, param: str | None = None) -> NodeError:
+        return NodeError(message, node_id=self.node.id, node_name=self.node.name, param=param)
+
+    # -- sources --------------------------------------------------------------------------
+    def source(self, params: object) -> Relation:
+        if self.binder is None:
+            raise self.error("no connection is available to read this source")
+        return self.binder.relation(self.node, params)
+
+    # -- columns --------------------------------------------------------------------------
+    def column_name(self, name: str, schema: pa.Schema, param: str) -> str:
+        """The exact name of column ``name`` in ``schema`` (case-insensitive match)."""
+        exact = [f.name for f in schema if f.name == name]
+        if exact:
+            return exact[0]
+        folded = [f.name for f in schema if f.name.lower() == name.lower()]
+        if len(folded) == 1:
+            return folded[0]
+        if len(folded) > 1:
+            raise self.error(f"column {name!r} is ambiguous: {', '.join(folded)}", param)
+        raise self.error(
+            f"unknown column {name!r} (available: {_list(schema.names)})", param
+        )
+
+    def column_type(self, name: str, schema: pa.Schema, param: str) -> pa.DataType:
+        return schema.field(self.column_name(name, schema, param)).type
+
+    # -- expressions ----------------------------------------------------------------------
+    def parse(self, text: str, param: str) -> exp.Expression:
+        if not isinstance(text, str) or not text.strip():
+            raise self.error("the expression is empty", param)
+        try:
+            tree = _parse_cached(text)
+        except ParseError as err:
+            detail = err.errors[0]["description"] if err.errors else str(err)
+            raise self.error(f"cannot parse expression {text!r}: {detail}", param) from None
+        except SqlglotError as err:
+            raise self.error(f"cannot parse expression {text!r}: {err}", param) from None
+        if tree is None:
+            raise self.error("the expression is empty", param)
+        return tree.copy()
+
+    def expression(
+        self,
+        text: str,
+        scopes: Relation | dict[str | None, Relation],
+        param: str,
+        *,
+        allow_aggregates: bool = False,
+    ) -> exp.Expression:
+        """Parse a user expression and resolve its columns against ``scopes``.
+
+        ``scopes`` is one relation, or a mapping of qualifier to relation (``{"left": l,
+        "right": r}``; the ``None`` key is the relation an unqualified column comes from, or
+        leave it out to search every relation and require the name to be unambiguous).
+        Resolved columns keep the qualifier they were found under.
+        """
+        tree = self.parse(text, param)
+        bad = next(iter(tree.find_all(*_FORBIDDEN)), None)
+        if bad is not None:
+            raise self.error(f"only a scalar expression is allowed here, not {bad.key.upper()}",
+                             param)
+        if not allow_aggregates and tree.find(exp.AggFunc):
+            raise self.error("aggregate functions are not allowed here", param)
+        if tree.find(exp.Star):
+            raise self.error("'*' is not allowed in an expression", param)
+        if isinstance(scopes, Relation):
+            scopes = {None: scopes}
+        for col in list(tree.find_all(exp.Column)):
+            qualifier, rel = self._scope_of(col, scopes, param)
+            name = self.column_name(col.name, rel.schema, param)
+            col.replace(exp.column(name, table=qualifier, quoted=True))
+        return tree
+
+    def _scope_of(
+        self, col: exp.Column, scopes: dict[str | None, Relation], param: str
+    ) -> tuple[str | None, Relation]:
+        if col.table:
+            key = next((k for k in scopes if k is not None and k.lower() == col.table.lower()),
+                       None)
+            if key is None:
+                raise self.error(
+                    f"unknown qualifier {col.table!r} in column {col.sql()!r} "
+                    f"(use one of: {_list(k for k in scopes if k)})", param)
+            return key, scopes[key]
+        if None in scopes:
+            return None, scopes[None]
+        hits = [k for k, r in scopes.items()
+                if any(f.name.lower() == col.name.lower() for f in r.schema)]
+        if len(hits) == 1:
+            return hits[0], scopes[hits[0]]
+        if len(hits) > 1:
+            raise self.error(
+                f"column {col.name!r} exists in {_list(hits)}: qualify it, e.g. "
+                f"{hits[0]}.{col.name}", param)
+        every = sorted({f.name for r in scopes.values() for f in r.schema})
+        raise self.error(f"unknown column {col.name!r} (available: {_list(every)})", param)
+
+    # -- types ----------------------------------------------------------------------------
+    def infer_type(self, tree: exp.Expression, scopes: Relation | dict[str | None, Relation],
+                   param: str) -> pa.DataType:
+        """The Arrow type of a resolved expression.
+
+        sqlglot's type annotator answers most expressions instantly; what it cannot type is
+        asked of DuckDB, describing the expression over empty relations of the input schema.
+        """
+        if isinstance(scopes, Relation):
+            scopes = {None: scopes}
+        probe = tree.copy()
+        for col in probe.find_all(exp.Column):
+            rel = scopes.get(col.table or None) or next(iter(scopes.values()))
+            field_ = rel.schema.field(col.name)
+            col.replace(exp.cast(exp.null(), to_sql_type(field_.type)))
+        annotated = annotate_types(probe, dialect=INPUT_DIALECT)
+        dtype = annotated.type
+        if dtype is not None and dtype.this not in (exp.DataType.Type.UNKNOWN,
+                                                    exp.DataType.Type.NULL):
+            try:
+                return from_sql_type(dtype)
+            except TypeMismatch:
+                pass
+        return self._duckdb_type(probe, param)
+
+    def _duckdb_type(self, probe: exp.Expression, param: str) -> pa.DataType:
+        sql = exp.select(exp.alias_(probe, "v", quoted=True)).limit(0).sql(INPUT_DIALECT)
+        try:
+            return _describe(sql)
+        except Exception as err:  # DuckDB's binder explains what is wrong
+            message = str(err).splitlines()[0]
+            raise self.error(f"invalid expression: {message}", param) from None
+
+    def cast(self, tree: exp.Expression, dtype: pa.DataType) -> exp.Expression:
+        return exp.cast(tree, to_sql_type(dtype))
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> exp.Expression | None:
+    return sqlglot.parse_one(text, read=INPUT_DIALECT)
+
+
+@lru_cache(maxsize=4096)
+def _describe(sql: str) -> pa.DataType:
+    import duckdb
+
+    with duckdb.connect() as con:
+        table = con.execute(sql).to_arrow_table()
+    return parse_type_name(type_name(table.schema.field(0).type))
+
+
+def _list(names: Iterable[object]) -> str:
+    names = list(names)
+    shown = ", ".join(str(n) for n in names[:20])
+    return shown + (f", … ({len(names)} in all)" if len(names) > 20 else "")
