@@ -1,0 +1,81 @@
+"""Shared fixtures: real services, the Chinook data, scratch directories.
+
+A test that needs a service skips with a clear reason when the service is absent — except in CI
+(``CI=true``), where an absent service is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHINOOK_SQLITE = REPO / "resources" / "examples" / "chinook" / "data" / "chinook.sqlite"
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+
+
+def _service_up(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    if _service_up(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (CI must not skip service tests)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> dict[str, object]:
+    require_service("PostgreSQL", PG_HOST, PG_PORT)
+    return {"host": PG_HOST, "port": PG_PORT, "user": PG_USER}
+
+
+@pytest.fixture
+def pg_db(pg_server: dict[str, object]) -> Iterator[dict[str, object]]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards.
+
+    Yields connection parameters: host, port, user, dbname, and ``dsn``.
+    """
+    import psycopg
+
+    name = f"cauce_test_{uuid.uuid4().hex[:10]}"
+    admin = f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    params = dict(pg_server, dbname=name)
+    params["dsn"] = f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname={name}"
+    try:
+        yield params
+    finally:
+        with psycopg.connect(admin, autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def chinook_sqlite(tmp_path: Path) -> Path:
+    """A writable copy of the Chinook SQLite database."""
+    target = tmp_path / "chinook.sqlite"
+    shutil.copyfile(CHINOOK_SQLITE, target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the developer's real metadata DB or keyring from a test."""
+    home = tmp_path_factory.mktemp("cauce-home")
+    monkeypatch.setenv("CAUCE_HOME", str(home))
+    monkeypatch.delenv("CAUCE_DB_URL", raising=False)
