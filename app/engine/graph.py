@@ -179,7 +179,8 @@ class Pipeline(_Strict):
 
     def connect(self, src: str, src_port: str, dst: str, dst_port: str) -> Edge:
         self.node(src), self.node(dst)
-        edge = Edge(source=PortRef(node=src, port=src_port), target=PortRef(node=dst, port=dst_port))
+        edge = Edge(source=PortRef(node=src, port=src_port),
+                    target=PortRef(node=dst, port=dst_port))
         if edge in self.edges:
             raise GraphError("these ports are already connected", dst)
         self.edges.append(edge)

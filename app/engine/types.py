@@ -64,7 +64,14 @@ _ALIASES = {"date": "date32", "float": "float32", "double": "float64", "int": "i
             "timestamp": "timestamp[us]", "timestamptz": "timestamp[us, tz=UTC]"}
 
 _DECIMAL_RE = re.compile(r"^decimal(?:128)?\((\d+),\s*(\d+)\)$")
-_TIMESTAMP_RE = re.compile(r"^timestamp\[(s|ms|us|ns)(?:,\s*tz=([^\]]+))?\]$")
+_UTC_NAMES = {"utc", "etc/utc", "z", "+00:00", "gmt", "etc/gmt"}
+
+
+def _canonical_tz(tz: str | None) -> str | None:
+    if tz is None:
+        return None
+    return "UTC" if tz.strip().lower() in _UTC_NAMES else tz.strip()
+_TIMESTAMP_RE = re.compile(r"^timestamp\[(s|ms|us|ns)(?:,\s*tz=([^\]]+))?\]$", re.IGNORECASE)
 
 
 def type_name(dtype: pa.DataType) -> str:
@@ -72,7 +79,8 @@ def type_name(dtype: pa.DataType) -> str:
     if pa.types.is_decimal(dtype):
         return f"decimal({dtype.precision},{dtype.scale})"
     if pa.types.is_timestamp(dtype):
-        return f"timestamp[{dtype.unit}, tz={dtype.tz}]" if dtype.tz else f"timestamp[{dtype.unit}]"
+        tz = _canonical_tz(dtype.tz)
+        return f"timestamp[{dtype.unit}, tz={tz}]" if tz else f"timestamp[{dtype.unit}]"
     if pa.types.is_time(dtype):
         return f"time64[{dtype.unit}]" if pa.types.is_time64(dtype) else "time64[us]"
     if pa.types.is_date64(dtype):
@@ -92,9 +100,8 @@ def parse_type_name(text: str) -> pa.DataType:
         return _SIMPLE_NAMES[key]
     if m := _DECIMAL_RE.match(key):
         return pa.decimal128(int(m.group(1)), int(m.group(2)))
-    if m := _TIMESTAMP_RE.match(key):
-        tz = m.group(2)
-        return pa.timestamp(m.group(1), tz=("UTC" if tz and tz.lower() == "utc" else tz))
+    if m := _TIMESTAMP_RE.match(text.strip()):
+        return pa.timestamp(m.group(1), tz=_canonical_tz(m.group(2)))
     raise ValueError(f"unknown column type {text!r}")
 
 

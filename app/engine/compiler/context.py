@@ -194,7 +194,7 @@ def _describe(sql: str) -> pa.DataType:
     import duckdb
 
     with duckdb.connect() as con:
-        table = con.execute(sql).to_arrow_table()
+        table = con.sql(sql).to_arrow_table()
     return parse_type_name(type_name(table.schema.field(0).type))
 
 

@@ -1,0 +1,75 @@
+"""Source binders that need no engine: for compiling to a dialect and for tests.
+
+:func:`table_binder` binds each source to its table name as written (or its query as a
+subquery), with schemas supplied by the caller — the shape of a pushdown query, where the
+sources live in the database that runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pyarrow as pa
+import sqlglot
+from sqlglot import exp
+
+from app.engine.compiler.context import SourceBinder
+from app.engine.graph import Node
+from app.engine.types import schema_from_dict
+from app.nodes.base import NodeError, Relation
+
+__all__ = ["declared_schema", "table_binder", "table_ref"]
+
+
+def table_ref(name: str, dialect: str | None = None) -> exp.Table:
+    """A quoted table reference for ``name`` or ``schema.name``."""
+    table = exp.to_table(name, dialect=dialect)
+    for part in ("this", "db", "catalog"):
+        ident = table.args.get(part)
+        if isinstance(ident, exp.Identifier):
+            ident.set("quoted", True)
+    return table
+
+
+def declared_schema(params: Any) -> pa.Schema | None:
+    columns = getattr(params, "columns", None)
+    if not columns:
+        return None
+    return schema_from_dict([c.model_dump() for c in columns])
+
+
+def table_binder(
+    schemas: Mapping[str, pa.Schema] | Callable[[Node, Any], pa.Schema] | None = None,
+    *,
+    source_dialect: str = "duckdb",
+) -> SourceBinder:
+    """Bind sources to their own table names.
+
+    ``schemas`` maps a table name (or a node name) to its schema, or is a function of
+    ``(node, params)``; declared ``columns`` in a source's parameters win over both.
+    """
+
+    def relation(node: Node, params: Any) -> Relation:
+        schema = declared_schema(params)
+        if schema is None and callable(schemas):
+            schema = schemas(node, params)
+        elif schema is None and schemas is not None:
+            key = getattr(params, "table", None) or getattr(params, "path", None)
+            schema = schemas.get(key) if key else None
+            schema = schema if schema is not None else schemas.get(node.name)
+        if schema is None:
+            raise NodeError("the columns of this source are unknown: connect to refresh them",
+                            node_id=node.id, node_name=node.name)
+        if getattr(params, "query", None):
+            inner = sqlglot.parse_one(params.query, read=source_dialect)
+            ref: exp.Expression = exp.Subquery(
+                this=inner, alias=exp.TableAlias(this=exp.to_identifier("q", quoted=True)))
+        elif getattr(params, "table", None):
+            ref = table_ref(params.table, source_dialect)
+        else:
+            ref = exp.func("read_parquet" if str(params.path).endswith(".parquet")
+                           else "read_csv", exp.Literal.string(params.path))
+        return Relation(ref=ref, schema=schema, name=node.name)
+
+    return SourceBinder(relation)

@@ -1,0 +1,43 @@
+"""The state the compiler passes share and fill in, in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from app.engine.compiler.context import SourceBinder
+from app.engine.compiler.problems import Problem
+from app.engine.graph import Node, Pipeline
+from app.nodes.base import Component, Output
+from app.plugins import Registry
+
+__all__ = ["CompileState", "PortKey", "cte_ref"]
+
+PortKey = tuple[str, str]  # (node id, port name)
+
+
+@dataclass
+class CompileState:
+    pipeline: Pipeline
+    registry: Registry[Component]
+    binder: SourceBinder | None
+    components: dict[str, Component] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    order: list[Node] = field(default_factory=list)
+    outputs: dict[PortKey, Output] = field(default_factory=dict)
+    cte_names: dict[PortKey, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)
+
+    def problem(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        if problem.node_id:
+            self.failed.add(problem.node_id)
+
+
+def cte_ref(name: str) -> exp.Table:
+    """A reference to the CTE ``name`` (always quoted)."""
+    return exp.Table(this=exp.to_identifier(name, quoted=True))

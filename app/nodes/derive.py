@@ -1,0 +1,71 @@
+"""Derive: add columns (or replace existing ones) computed by SQL expressions."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from pydantic import BaseModel, Field, field_validator
+from sqlglot import exp
+
+from app.engine.compiler.context import CompileContext
+from app.engine.types import parse_type_name
+from app.nodes.base import Component, Inputs, Output, Params
+
+__all__ = ["DeriveNode", "DeriveParams", "DerivedColumn"]
+
+
+class DerivedColumn(BaseModel):
+    name: str
+    expression: str = Field(description="SQL expression over the input columns")
+    type: str | None = Field(default=None, description="Cast the result to this type")
+
+    @field_validator("type")
+    @classmethod
+    def _known(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_type_name(v)
+        return v
+
+
+class DeriveParams(Params):
+    columns: list[DerivedColumn] = Field(min_length=1)
+
+
+class DeriveNode(Component):
+    type_name = "derive"
+    label = "Derived column"
+    description = "Computes new columns from SQL expressions; a name that exists is replaced."
+    Params = DeriveParams
+
+    def compile(self, ctx: CompileContext, params: DeriveParams,
+                inputs: Inputs) -> dict[str, Output]:
+        rel = inputs["in"]
+        computed: dict[str, tuple[exp.Expression, pa.DataType]] = {}
+        for i, col in enumerate(params.columns):
+            param = f"columns.{i}.expression"
+            if col.name.lower() in (c.lower() for c in computed):
+                raise ctx.error(f"column {col.name!r} is derived twice", f"columns.{i}.name")
+            tree = ctx.expression(col.expression, rel, param)
+            if col.type:
+                dtype = parse_type_name(col.type)
+                tree = ctx.cast(tree, dtype)
+            else:
+                dtype = ctx.infer_type(tree, rel, param)
+            computed[col.name] = (tree, dtype)
+        by_lower = {name.lower(): name for name in computed}
+        projections: list[exp.Expression] = []
+        fields: list[pa.Field] = []
+        for f in rel.schema:
+            if f.name.lower() in by_lower:
+                name = by_lower.pop(f.name.lower())
+                tree, dtype = computed[name]
+                projections.append(exp.alias_(tree, f.name, quoted=True))
+                fields.append(pa.field(f.name, dtype))
+            else:
+                projections.append(exp.column(f.name, quoted=True))
+                fields.append(f)
+        for name in by_lower.values():
+            tree, dtype = computed[name]
+            projections.append(exp.alias_(tree, name, quoted=True))
+            fields.append(pa.field(name, dtype))
+        query = exp.select(*projections).from_(rel.ref)
+        return {"out": Output(query, pa.schema(fields))}
