@@ -83,7 +83,7 @@ def type_name(dtype: pa.DataType) -> str:
         return f"timestamp[{dtype.unit}, tz={tz}]" if tz else f"timestamp[{dtype.unit}]"
     if pa.types.is_time(dtype):
         return f"time64[{dtype.unit}]" if pa.types.is_time64(dtype) else "time64[us]"
-    if pa.types.is_date64(dtype):
+    if pa.types.is_date(dtype):
         return "date32"
     if pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
         return "string"

@@ -1,0 +1,284 @@
+"""Runs a pipeline: plan, then execute stage by stage as a state machine that emits events.
+
+Each node moves pending → running → succeeded | failed | cancelled | skipped. Nodes that only
+feed a destination's query run fused inside it (DuckDB or the warehouse runs the whole CTE
+chain at once); their row counts are not observable separately and are reported as ``None``.
+Streamed sources report the rows they read; destinations the rows they wrote.
+
+Runs are synchronous; the caller puts them on a worker thread and cancels them through the
+:class:`~app.engine.local.CancelToken` from any thread.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+
+from app.connectors.base import ConnectionError_, WriteMode
+from app.engine.compiler import CompileError, compile_pipeline
+from app.engine.events import (
+    EventBus,
+    NodeFailed,
+    NodeFinished,
+    NodeProgress,
+    NodeStarted,
+    RunFinished,
+    RunStarted,
+)
+from app.engine.graph import Node, Pipeline
+from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.plan import ExecutionPlan, Stage, compile_pushdown, pushdown_connection
+from app.engine.provider import ConnectorProvider
+from app.nodes.registry import node_registry
+
+__all__ = ["NodeReport", "NodeStatus", "RunReport", "run_pipeline", "plan_pipeline"]
+
+
+class NodeStatus(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class NodeReport:
+    node_id: str
+    name: str
+    type: str
+    status: NodeStatus = NodeStatus.PENDING
+    placement: str = "local"
+    rows_in: int | None = None
+    rows_out: int | None = None
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    pipeline: str
+    status: NodeStatus = NodeStatus.PENDING
+    seconds: float = 0.0
+    error: str | None = None
+    nodes: list[NodeReport] = field(default_factory=list)
+    plan: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is NodeStatus.SUCCEEDED
+
+    def node(self, name: str) -> NodeReport:
+        return next(n for n in self.nodes if n.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = str(self.status)
+        for n in data["nodes"]:
+            n["status"] = str(n["status"])
+        return data
+
+
+def _destinations(pipeline: Pipeline) -> list[Node]:
+    registry = node_registry()
+    return [n for n in pipeline.topological_order()
+            if n.type in registry and registry.get(n.type).is_destination]
+
+
+def plan_pipeline(pipeline: Pipeline, provider: ConnectorProvider,
+                  session: LocalSession | None) -> ExecutionPlan:
+    """Compile ``pipeline`` for the places its destinations will run; raise on any problem."""
+    plan = ExecutionPlan(pipeline)
+    destinations = _destinations(pipeline)
+    if not destinations:
+        # still validate, so that a broken graph without destinations is reported
+        compiled = compile_pipeline(pipeline, binder=session.binder() if session else None)
+        compiled.raise_for_problems()
+        raise CompileError([_no_destination()])
+    placement = {d.id: pushdown_connection(pipeline, d, provider) for d in destinations}
+    local = None
+    if any(c is None for c in placement.values()):
+        if session is None:
+            raise ValueError("a local session is needed to plan local stages")
+        for dest in destinations:
+            conn = dest.params.get("connection")
+            if placement[dest.id] is None and conn and _is_native(provider, conn):
+                session.attach(conn, read_only=False)
+        local = compile_pipeline(pipeline, binder=session.binder()).raise_for_problems()
+        plan.compiled.append(local)
+    pushed = {}
+    for conn in sorted({c for c in placement.values() if c is not None}):
+        pushed[conn] = compile_pushdown(pipeline, conn, provider).raise_for_problems()
+        plan.compiled.append(pushed[conn])
+    for dest in destinations:
+        conn = placement[dest.id]
+        compiled = local if conn is None else pushed[conn]
+        assert compiled is not None
+        target = next(d for d in compiled.destinations if d.node.id == dest.id)
+        nodes = tuple(n for n in pipeline.topological_order()
+                      if n.id in target.upstream or n.id == dest.id)
+        dialect = "duckdb" if conn is None else provider.open(conn).capabilities.dialect
+        plan.stages.append(Stage(dest, "local" if conn is None else "pushdown",
+                                 dest.params["connection"], dialect, target, nodes))
+    return plan
+
+
+def _no_destination():  # type: ignore[no-untyped-def]
+    from app.engine.compiler import Problem
+
+    return Problem("the pipeline has no destination: add one to run it")
+
+
+def _is_native(provider: ConnectorProvider, conn: str) -> bool:
+    try:
+        return provider.open(conn).capabilities.duckdb_native
+    except KeyError:
+        return False
+
+
+class _Run:
+    """The state machine of one run."""
+
+    def __init__(self, pipeline: Pipeline, bus: EventBus, run_id: str) -> None:
+        self.pipeline, self.bus, self.run_id = pipeline, bus, run_id
+        self.report = RunReport(run_id=run_id, pipeline=pipeline.name, nodes=[
+            NodeReport(n.id, n.name, n.type) for n in pipeline.topological_order()])
+        self._by_id = {n.node_id: n for n in self.report.nodes}
+        self._started: dict[str, float] = {}
+
+    def start_stage(self, stage: Stage) -> None:
+        for node in stage.nodes:
+            rep = self._by_id[node.id]
+            if rep.status is NodeStatus.PENDING:
+                rep.status, rep.placement = NodeStatus.RUNNING, stage.placement
+                self._started[node.id] = time.perf_counter()
+                self.bus.publish(NodeStarted(self.run_id, node_id=node.id, node_name=node.name,
+                                             placement=stage.placement))
+
+    def progress(self, node: Node, rows: int, seconds: float) -> None:
+        self.bus.publish(NodeProgress(self.run_id, node_id=node.id, node_name=node.name,
+                                      rows=rows, seconds=seconds))
+
+    def finish_stage(self, stage: Stage, remaining: list[Stage], rows: dict[str, tuple]) -> None:
+        still_needed = {n.id for s in remaining for n in s.nodes}
+        for node in stage.nodes:
+            rep = self._by_id[node.id]
+            if node.id in rows:
+                rep.rows_in, rep.rows_out = rows[node.id]
+            if node.id in still_needed or rep.status is not NodeStatus.RUNNING:
+                continue
+            rep.status = NodeStatus.SUCCEEDED
+            rep.seconds = round(time.perf_counter() - self._started[node.id], 4)
+            self.bus.publish(NodeFinished(self.run_id, node_id=node.id, node_name=node.name,
+                                          rows_in=rep.rows_in, rows_out=rep.rows_out,
+                                          seconds=rep.seconds, placement=rep.placement))
+
+    def fail(self, stage: Stage | None, error: str, status: NodeStatus) -> None:
+        for rep in self.report.nodes:
+            if rep.status is NodeStatus.RUNNING:
+                rep.status = status
+                started = self._started.get(rep.node_id)
+                rep.seconds = round(time.perf_counter() - started, 4) if started else 0.0
+                if stage is not None and rep.node_id == stage.destination.id:
+                    rep.error = error
+                else:
+                    rep.error = error if status is NodeStatus.CANCELLED else (
+                        f"did not complete: {stage.destination.name if stage else 'run'} failed")
+            elif rep.status is NodeStatus.PENDING:
+                rep.status = NodeStatus.SKIPPED
+            else:
+                continue
+            self.bus.publish(NodeFailed(self.run_id, node_id=rep.node_id, node_name=rep.name,
+                                        error=rep.error or "", status=str(rep.status)))
+
+
+def run_pipeline(
+    pipeline: Pipeline,
+    provider: ConnectorProvider,
+    *,
+    bus: EventBus | None = None,
+    cancel: CancelToken | None = None,
+    run_id: str | None = None,
+    dry_run: bool = False,
+    memory_limit: str | None = None,
+) -> RunReport:
+    """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
+    (nothing is run or written); any failure while running is in the returned report."""
+    bus = bus or EventBus()
+    cancel = cancel or CancelToken()
+    run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
+    kwargs = {"memory_limit": memory_limit} if memory_limit else {}
+    with LocalSession(provider, cancel=cancel, progress=run.progress, **kwargs) as session:
+        plan = plan_pipeline(pipeline, provider, session)
+        run.report.plan = plan.describe()
+        for rep in run.report.nodes:
+            rep.placement = plan.placement_of(rep.node_id)
+        if dry_run:
+            run.report.status = NodeStatus.SUCCEEDED
+            return run.report
+        started = time.perf_counter()
+        bus.publish(RunStarted(run.run_id, pipeline=pipeline.name,
+                               nodes=tuple(n.name for n in pipeline.nodes)))
+        _execute(run, plan, session, provider, cancel)
+        run.report.seconds = round(time.perf_counter() - started, 4)
+    bus.publish(RunFinished(run.run_id, pipeline=pipeline.name, status=str(run.report.status),
+                            seconds=run.report.seconds, error=run.report.error))
+    return run.report
+
+
+def _execute(run: _Run, plan: ExecutionPlan, session: LocalSession,
+             provider: ConnectorProvider, cancel: CancelToken) -> None:
+    current: Stage | None = None
+    try:
+        for i, stage in enumerate(plan.stages):
+            cancel.check()
+            current = stage
+            run.start_stage(stage)
+            rows = _run_stage(stage, plan, session, provider)
+            run.finish_stage(stage, plan.stages[i + 1:], rows)
+        run.report.status = NodeStatus.SUCCEEDED
+    except RunCancelled as err:
+        run.report.status, run.report.error = NodeStatus.CANCELLED, str(err)
+        run.fail(current, str(err), NodeStatus.CANCELLED)
+    except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:
+        if cancel.cancelled:
+            run.report.status, run.report.error = NodeStatus.CANCELLED, "the run was cancelled"
+            run.fail(current, run.report.error, NodeStatus.CANCELLED)
+            return
+        message = _one_line(err)
+        if current is not None:
+            message = f"{current.destination.name}: {message}"
+        run.report.status, run.report.error = NodeStatus.FAILED, message
+        run.fail(current, message, NodeStatus.FAILED)
+
+
+def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
+               provider: ConnectorProvider) -> dict[str, tuple]:
+    params = stage.target.params
+    if stage.placement == "pushdown":
+        connector = provider.open(stage.connection)
+        result = connector.write_query(params.table, stage.target.query,
+                                       mode=WriteMode(params.mode), keys=list(params.keys))
+        return {stage.destination.id: (result.rows, None)}
+    ids = {n.id for n in stage.nodes}
+    shared = {nid for nid in ids if nid in session.streamed
+              and sum(1 for e in plan.pipeline.outgoing(nid) if e.target.node in ids) > 1}
+    session.register_sources(ids, shared)
+    result = session.write(stage.destination, params, stage.target.query)
+    rows: dict[str, tuple] = {stage.destination.id: (result.rows, None)}
+    for nid in ids:
+        if nid in session.streamed:
+            rows[nid] = (None, session.streamed[nid].rows)
+    return rows
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0] if len(text) > 500 else text

@@ -1,0 +1,273 @@
+"""The local engine: an in-process DuckDB that runs compiled queries.
+
+Sources reach DuckDB in one of two ways:
+
+- *native*: connectors that DuckDB reads itself (DuckDB files, CSV/Parquet) are attached or
+  scanned in place — no Python in the data path;
+- *streamed*: every other source is read as Arrow record batches and registered as a view,
+  scanned once as the query runs, so memory stays bounded whatever the table size. A source
+  that one query would scan twice (a self-join) is first copied into a DuckDB temp table, which
+  spills to disk past the memory limit.
+
+Results go to native destinations without leaving DuckDB, and to the others as an Arrow stream
+consumed by the connector's bulk writer.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from app.connectors.base import Connector, WriteMode, WriteResult
+from app.engine.compiler import SourceBinder, render
+from app.engine.compiler.binders import declared_schema
+from app.engine.graph import Node
+from app.engine.provider import ConnectorProvider
+from app.engine.types import parse_type_name, type_name
+from app.nodes.base import NodeError, Relation
+
+__all__ = ["CancelToken", "LocalSession", "RunCancelled", "StreamedSource"]
+
+BATCH_ROWS = 65_536
+DEFAULT_MEMORY_LIMIT = os.environ.get("CAUCE_ENGINE_MEMORY", "2GB")
+
+
+class RunCancelled(RuntimeError):
+    def __init__(self) -> None:
+        super().__init__("the run was cancelled")
+
+
+class CancelToken:
+    """Set from any thread; the engine checks it between batches and interrupts DuckDB."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._callbacks: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        self._event.set()
+        with self._lock:
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            callback()
+
+    def on_cancel(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            self._callbacks.append(callback)
+        if self.cancelled:
+            callback()
+
+    def check(self) -> None:
+        if self.cancelled:
+            raise RunCancelled()
+
+
+@dataclass
+class StreamedSource:
+    node: Node
+    view: str
+    connector: Connector
+    table: str | None
+    query: str | None
+    schema: pa.Schema
+    rows: int = 0
+    seconds: float = 0.0
+
+
+ProgressFn = Callable[[Node, int, float], None]
+
+
+@dataclass
+class LocalSession:
+    provider: ConnectorProvider
+    cancel: CancelToken = field(default_factory=CancelToken)
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    progress: ProgressFn | None = None
+
+    def __post_init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="cauce-engine-")
+        self.con = duckdb.connect(config={"memory_limit": self.memory_limit,
+                                          "temp_directory": self._tmp.name})
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.cancel.on_cancel(self.con.interrupt)
+        self._attached: dict[str, str] = {}
+        self.streamed: dict[str, StreamedSource] = {}
+
+    # -- binding sources ------------------------------------------------------------------
+    def binder(self) -> SourceBinder:
+        return SourceBinder(self._relation)
+
+    def _relation(self, node: Node, params: Any) -> Relation:
+        if node.type == "file_source":
+            ref = self._file_scan(params)
+            return Relation(ref, declared_schema(params) or self._describe(ref, node), node.name)
+        try:
+            connector = self.provider.open(params.connection)
+        except KeyError as err:
+            raise NodeError(str(err), node_id=node.id, node_name=node.name,
+                            param="connection") from None
+        if connector.capabilities.duckdb_native:
+            alias = self.attach(params.connection, read_only=True)
+            ref = connector.scan(alias, table=params.table, query=params.query)
+            return Relation(ref, declared_schema(params) or self._describe(ref, node), node.name)
+        schema = declared_schema(params)
+        if schema is None:
+            schema = (connector.table_schema(params.table) if params.table
+                      else connector.query_schema(params.query))
+        view = f"cauce_src_{len(self.streamed) + 1}"
+        self.streamed[node.id] = StreamedSource(node, view, connector, params.table,
+                                                params.query, schema)
+        return Relation(exp.Table(this=exp.to_identifier(view, quoted=True)), schema, node.name)
+
+    def _file_scan(self, params: Any) -> exp.Expression:
+        path = str(self.provider.expand_path(params.path))
+        fmt = params.format if params.format != "auto" else (
+            "parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
+        if fmt == "parquet":
+            return exp.func("read_parquet", exp.Literal.string(path))
+        args: list[exp.Expression] = [
+            exp.Literal.string(path),
+            exp.EQ(this=exp.var("delim"), expression=exp.Literal.string(params.delimiter)),
+            exp.EQ(this=exp.var("header"), expression=exp.Boolean(this=params.header)),
+        ]
+        return exp.func("read_csv", *args)
+
+    def _describe(self, ref: exp.Expression, node: Node) -> pa.Schema:
+        sql = exp.select("*").from_(ref).limit(0).sql("duckdb")
+        try:
+            schema = self.con.sql(sql).to_arrow_table().schema
+        except duckdb.Error as err:
+            raise NodeError(f"cannot read the source: {str(err).splitlines()[0]}",
+                            node_id=node.id, node_name=node.name) from None
+        return pa.schema([pa.field(f.name, parse_type_name(type_name(f.type))) for f in schema])
+
+    def attach(self, connection: str, *, read_only: bool) -> str:
+        """Attach a native connection once; a later read-write request re-attaches it."""
+        key = f"{connection}:{'ro' if read_only else 'rw'}"
+        if connection in self._attached and (read_only or self._attached[connection] == key):
+            return _alias(connection)
+        connector = self.provider.open(connection)
+        if connection in self._attached:
+            self.con.execute(exp.Detach(this=exp.to_identifier(_alias(connection), quoted=True))
+                             .sql("duckdb"))
+        connector.attach(self.con, _alias(connection), read_only=read_only)
+        self._attached[connection] = key
+        return _alias(connection)
+
+    # -- running --------------------------------------------------------------------------
+    def register_sources(self, node_ids: set[str], shared: set[str]) -> None:
+        """Register streamed sources for one query; ``shared`` ones are materialised first."""
+        for node_id in node_ids:
+            source = self.streamed.get(node_id)
+            if source is None:
+                continue
+            reader = self._counted(source)
+            if node_id in shared:
+                self.con.register(f"{source.view}_stream", reader)
+                self.con.execute(
+                    exp.Create(this=exp.to_table(source.view, quoted=True), kind="TABLE",
+                               replace=True, properties=exp.Properties(
+                                   expressions=[exp.TemporaryProperty()]),
+                               expression=exp.select("*").from_(
+                                   exp.to_table(f"{source.view}_stream", quoted=True)))
+                    .sql("duckdb"))
+                self.con.unregister(f"{source.view}_stream")
+            else:
+                self.con.register(source.view, reader)
+
+    def _counted(self, source: StreamedSource) -> pa.RecordBatchReader:
+        raw = source.connector.read(table=source.table, query=source.query,
+                                    batch_rows=BATCH_ROWS)
+        source.rows, source.seconds = 0, 0.0
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            started = last = time.perf_counter()
+            for batch in raw:
+                self.cancel.check()
+                source.rows += batch.num_rows
+                now = time.perf_counter()
+                source.seconds = now - started
+                if self.progress and now - last > 0.5:
+                    last = now
+                    self.progress(source.node, source.rows, source.seconds)
+                yield batch
+
+        return pa.RecordBatchReader.from_batches(raw.schema, batches())
+
+    def write(self, dest: Node, params: Any, query: exp.Select) -> WriteResult:
+        connector = self.provider.open(params.connection)
+        keys = list(params.keys)
+        mode = WriteMode(params.mode)
+        try:
+            if connector.capabilities.duckdb_native:
+                alias = self.attach(params.connection, read_only=False)
+                return connector.write_from_duckdb(self.con, alias, params.table, query,
+                                                   mode=mode, keys=keys)
+            reader = self.con.sql(render(query, "duckdb", pretty=False)).to_arrow_reader(
+                BATCH_ROWS)
+            counted = self._count_out(dest, reader)
+            return connector.write(params.table, counted, mode=mode, keys=keys)
+        except duckdb.InterruptException:
+            raise RunCancelled() from None
+        finally:
+            for source in self.streamed.values():
+                _quiet_unregister(self.con, source.view)
+
+    def _count_out(self, dest: Node, reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
+        def batches() -> Iterator[pa.RecordBatch]:
+            rows, started, last = 0, time.perf_counter(), time.perf_counter()
+            for batch in reader:
+                self.cancel.check()
+                rows += batch.num_rows
+                now = time.perf_counter()
+                if self.progress and now - last > 0.5:
+                    last = now
+                    self.progress(dest, rows, now - started)
+                yield batch
+
+        return pa.RecordBatchReader.from_batches(reader.schema, batches())
+
+    def preview(self, query: exp.Select, limit: int) -> pa.Table:
+        """The first ``limit`` rows of a query (sources must be registered)."""
+        limited = exp.select("*").from_(query.subquery("preview")).limit(limit)
+        try:
+            return self.con.sql(render(limited, "duckdb", pretty=False)).to_arrow_table()
+        except duckdb.InterruptException:
+            raise RunCancelled() from None
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> LocalSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _alias(connection: str) -> str:
+    return "cauce_" + "".join(c if c.isalnum() else "_" for c in connection)
+
+
+def _quiet_unregister(con: duckdb.DuckDBPyConnection, view: str) -> None:
+    try:
+        con.unregister(view)
+    except duckdb.Error:
+        pass

@@ -1,0 +1,114 @@
+"""Where each part of a pipeline runs: one stage per destination, local or pushed down.
+
+A destination whose sources all live in its own connection, when that connection can run SQL
+(``capabilities.pushdown``), runs there as one statement (ELT): nothing crosses the network.
+Every other destination runs on the local DuckDB engine. The plan shows, per node, where it
+runs and the SQL it will run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.engine.compiler import CompiledPipeline, DestinationQuery, compile_pipeline, render
+from app.engine.compiler.binders import declared_schema, table_binder
+from app.engine.graph import Node, Pipeline
+from app.engine.provider import ConnectorProvider
+from app.nodes.base import NodeError
+
+__all__ = ["ExecutionPlan", "Stage", "pushdown_connection"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    destination: Node
+    placement: str  # "local" or "pushdown"
+    connection: str  # the destination's connection
+    dialect: str
+    target: DestinationQuery
+    nodes: tuple[Node, ...]
+
+    @property
+    def sql(self) -> str:
+        return render(self.target.query, self.dialect)
+
+    def describe(self) -> dict[str, Any]:
+        params = self.target.params
+        return {
+            "destination": self.destination.name,
+            "placement": self.placement,
+            "runs_on": self.connection if self.placement == "pushdown" else "local DuckDB",
+            "dialect": self.dialect,
+            "table": params.table,
+            "mode": str(params.mode),
+            "nodes": [n.name for n in self.nodes],
+            "sql": self.sql,
+        }
+
+
+@dataclass
+class ExecutionPlan:
+    pipeline: Pipeline
+    stages: list[Stage] = field(default_factory=list)
+    compiled: list[CompiledPipeline] = field(default_factory=list)
+
+    def placement_of(self, node_id: str) -> str:
+        places = {s.placement for s in self.stages if any(n.id == node_id for n in s.nodes)}
+        return "+".join(sorted(places)) or "unused"
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "pipeline": self.pipeline.name,
+            "stages": [s.describe() for s in self.stages],
+            "nodes": [{"name": n.name, "type": n.type, "placement": self.placement_of(n.id)}
+                      for n in self.pipeline.topological_order()],
+        }
+
+
+def pushdown_connection(pipeline: Pipeline, dest: Node,
+                        provider: ConnectorProvider) -> str | None:
+    """The connection a destination's whole stage can run in, or ``None`` to run locally."""
+    conn_name = dest.params.get("connection")
+    if not conn_name:
+        return None
+    try:
+        connection = provider.connection(conn_name)
+        capabilities = _capabilities(connection.type)
+    except KeyError:
+        return None
+    if capabilities is None or not capabilities.pushdown:
+        return None
+    for node_id in pipeline.upstream(dest.id):
+        node = pipeline.node(node_id)
+        if node.type == "file_source":
+            return None
+        if node.type == "source" and node.params.get("connection") != conn_name:
+            return None
+    return conn_name
+
+
+def _capabilities(type_name: str):  # type: ignore[no-untyped-def]
+    from app.connectors.registry import connector_registry
+
+    return connector_registry().get(type_name).capabilities
+
+
+def compile_pushdown(pipeline: Pipeline, connection: str,
+                     provider: ConnectorProvider) -> CompiledPipeline:
+    """Compile with sources bound to their own tables in ``connection``'s dialect."""
+    connector = provider.open(connection)
+    dialect = connector.capabilities.dialect
+
+    def schema_of(node: Node, params: Any):  # type: ignore[no-untyped-def]
+        declared = declared_schema(params)
+        if declared is not None:
+            return declared
+        try:
+            return (connector.table_schema(params.table) if params.table
+                    else connector.query_schema(params.query))
+        except Exception as err:  # noqa: BLE001 - becomes a problem naming the node
+            raise NodeError(f"cannot read the source: {err}", node_id=node.id,
+                            node_name=node.name) from None
+
+    return compile_pipeline(pipeline, binder=table_binder(schema_of, source_dialect=dialect))
