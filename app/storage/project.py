@@ -1,0 +1,320 @@
+"""Projects on disk: load a directory or a ``.cauce`` bundle, save canonically and atomically.
+
+A project directory can live in git: :func:`save_project` writes canonical JSON (two saves give
+identical bytes), replaces each file atomically, and only ever deletes pipeline or connection
+files that are well-formed Cauce files. Files outside the layout (``.git``, ``README.md``) are
+never read or touched. The file formats are in :mod:`app.storage.project_format`.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> project = Project(meta=ProjectMeta(name="demo"))
+>>> project.pipelines["orders"] = Pipeline(name="orders")
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     result = save_project(project, tmp)
+...     with load_project(tmp) as opened:
+...         sorted(opened.project.pipelines)
+['orders']
+
+Regenerate the JSON schemas in ``docs/schema`` with
+``python -m app.storage.project --write-schemas docs/schema``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import weakref
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.connectors.base import Connection
+from app.engine.graph import Pipeline
+from app.storage.bundle_format import Manifest
+from app.storage.project_format import (
+    CONNECTIONS_DIR,
+    DATA_DIR,
+    PIPELINES_DIR,
+    PROJECT_FILE,
+    Project,
+    ProjectError,
+    ProjectMeta,
+    check_data_path,
+    describe_validation_error,
+    dumps_canonical,
+    parse_connection,
+    parse_pipeline,
+    project_from_files,
+)
+
+__all__ = [
+    "OpenProject",
+    "Project",
+    "ProjectError",
+    "ProjectMeta",
+    "SaveResult",
+    "load_project",
+    "read_project_dir",
+    "save_project",
+    "schema_documents",
+    "write_atomic",
+    "write_schemas",
+]
+
+_SCHEMA_FILES: dict[str, type[Any]] = {
+    "project.schema.json": ProjectMeta,
+    "connection.schema.json": Connection,
+    "pipeline.schema.json": Pipeline,
+    "manifest.schema.json": Manifest,
+}
+
+
+# -- reading -------------------------------------------------------------------------------------
+def _layout_files(root: Path, folder: str) -> list[str]:
+    """Relative paths of the ``*.json`` files in ``root/folder``; anything odd is an error."""
+    where = root / folder
+    if not where.exists():
+        return []
+    if where.is_symlink() or not where.is_dir():
+        raise ProjectError(f"{folder}/", "expected a directory")
+    out = []
+    for entry in sorted(os.scandir(where), key=lambda e: e.name):
+        rel = f"{folder}/{entry.name}"
+        if entry.name.startswith("."):
+            continue  # .gitkeep and friends
+        if entry.is_symlink() or not entry.is_file() or not entry.name.endswith(".json"):
+            raise ProjectError(rel, f"unexpected entry: only *.json files belong in {folder}/")
+        out.append(rel)
+    return out
+
+
+def list_data_files(root: Path) -> list[str]:
+    """Relative paths of every regular file under ``root/data``; symlinks are refused."""
+    where = root / DATA_DIR
+    if not where.exists():
+        return []
+    if where.is_symlink() or not where.is_dir():
+        raise ProjectError(f"{DATA_DIR}/", "expected a directory")
+    out = []
+    for dirpath, dirnames, filenames in os.walk(where):
+        base = Path(dirpath)
+        for name in dirnames + filenames:
+            rel = (base / name).relative_to(root).as_posix()
+            mode = os.lstat(base / name).st_mode
+            if stat.S_ISLNK(mode):
+                raise ProjectError(rel, "symbolic links are not allowed in a project")
+            if name in filenames:
+                if not stat.S_ISREG(mode):
+                    raise ProjectError(rel, "not a regular file")
+                out.append(check_data_path(rel))
+    return sorted(out)
+
+
+def read_project_dir(root: str | os.PathLike[str]) -> Project:
+    """Read and strictly validate the project in directory ``root``.
+
+    Raises:
+        ProjectError: naming the first file that is missing or invalid.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise ProjectError(str(root), "not a directory")
+    meta_path = root / PROJECT_FILE
+    if not meta_path.is_file() or meta_path.is_symlink():
+        raise ProjectError(PROJECT_FILE, f"missing in {root}: this is not a Cauce project")
+    files = {PROJECT_FILE: meta_path.read_bytes()}
+    for folder in (CONNECTIONS_DIR, PIPELINES_DIR):
+        for rel in _layout_files(root, folder):
+            files[rel] = (root / rel).read_bytes()
+    return project_from_files(files, list_data_files(root))
+
+
+# -- writing -------------------------------------------------------------------------------------
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary sibling and :func:`os.replace`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        mode = stat.S_IMODE(os.stat(path).st_mode) if path.exists() else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass
+class SaveResult:
+    """What :func:`save_project` did, as project-relative paths."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    #: stale files left alone because they are not well-formed Cauce files
+    kept: list[str] = field(default_factory=list)
+
+
+def _is_cauce_file(root: Path, rel: str) -> bool:
+    parse = parse_pipeline if rel.startswith(PIPELINES_DIR) else parse_connection
+    try:
+        parse((root / rel).read_bytes(), rel)
+    except (ProjectError, OSError):
+        return False
+    return True
+
+
+def save_project(project: Project, directory: str | os.PathLike[str]) -> SaveResult:
+    """Write ``project``'s JSON files to ``directory`` (created if missing).
+
+    Each file is replaced atomically and only when its bytes change. Pipeline and connection
+    files that the model no longer has are deleted if they parse as Cauce files; others are kept
+    and reported. ``data/`` is never written or deleted here.
+    """
+    root = Path(directory)
+    try:  # re-check keys and file names: the dicts may have been edited in place
+        project = Project.model_validate(project.model_dump())
+    except ValidationError as err:
+        raise ProjectError(str(root), describe_validation_error(err)) from None
+    files = project.files()
+    result = SaveResult()
+    for folder in (CONNECTIONS_DIR, PIPELINES_DIR):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        target = root / rel
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+            result.unchanged.append(rel)
+            continue
+        write_atomic(target, data)
+        result.written.append(rel)
+    for folder in (CONNECTIONS_DIR, PIPELINES_DIR):
+        for entry in sorted(os.scandir(root / folder), key=lambda e: e.name):
+            rel = f"{folder}/{entry.name}"
+            if rel in files or entry.name.startswith(".") or not entry.name.endswith(".json"):
+                continue
+            if entry.is_file(follow_symlinks=False) and _is_cauce_file(root, rel):
+                os.unlink(entry.path)
+                result.removed.append(rel)
+            else:
+                result.kept.append(rel)
+    return result
+
+
+# -- opening -------------------------------------------------------------------------------------
+class OpenProject:
+    """A loaded project and the directory holding its files; a context manager.
+
+    For a bundle, ``root`` is a private extraction directory removed by :meth:`close` (or when
+    the object is garbage collected); for a directory it is that directory, left alone.
+    """
+
+    def __init__(self, project: Project, root: Path, *, temporary: bool = False) -> None:
+        self.project = project
+        self.root = root
+        self.is_bundle = temporary
+        self._finalizer = (weakref.finalize(self, shutil.rmtree, root, ignore_errors=True)
+                           if temporary else None)
+
+    def close(self) -> None:
+        """Remove the extraction directory of a bundle; safe to call twice."""
+        if self._finalizer is not None:
+            self._finalizer()
+
+    def __enter__(self) -> OpenProject:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"OpenProject({self.project.meta.name!r}, root={str(self.root)!r})"
+
+
+def load_project(path: str | os.PathLike[str]) -> OpenProject:
+    """Open a project directory or a ``.cauce`` bundle.
+
+    A bundle is validated completely (:func:`app.storage.bundles.inspect_bundle`) before a byte
+    is written, then extracted into a private temporary directory, re-checking every checksum.
+
+    Raises:
+        ProjectError: naming the invalid file (a :class:`~app.storage.bundles.BundleError` for a
+            bundle member).
+    """
+    from app.storage.bundle_reader import extract_bundle, inspect_bundle
+
+    path = Path(path)
+    if path.is_dir():
+        return OpenProject(read_project_dir(path), path)
+    if not path.is_file():
+        raise ProjectError(str(path), "no such project directory or bundle")
+    if not zipfile.is_zipfile(path):
+        raise ProjectError(str(path), "neither a project directory nor a .cauce bundle")
+    contents = inspect_bundle(path)
+    root = Path(tempfile.mkdtemp(prefix="cauce-project-"))
+    try:
+        extract_bundle(contents, root)
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    return OpenProject(contents.project, root, temporary=True)
+
+
+# -- schemas -------------------------------------------------------------------------------------
+def schema_documents() -> dict[str, bytes]:
+    """The JSON schema of each project file format, by file name, as canonical bytes."""
+    out = {}
+    for name, model in _SCHEMA_FILES.items():
+        doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+               **model.model_json_schema()}
+        out[name] = dumps_canonical(doc)
+    return out
+
+
+def write_schemas(directory: str | os.PathLike[str]) -> list[Path]:
+    """Write :func:`schema_documents` into ``directory``; returns the paths written."""
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in schema_documents().items():
+        write_atomic(root / name, data)
+        written.append(root / name)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m app.storage.project --write-schemas DIR`` (or ``--check-schemas DIR``)."""
+    parser = argparse.ArgumentParser(prog="python -m app.storage.project",
+                                     description="Project file format tools.")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write-schemas", metavar="DIR", help="write the JSON schemas to DIR")
+    group.add_argument("--check-schemas", metavar="DIR",
+                       help="exit 1 when the schemas in DIR differ from the models")
+    args = parser.parse_args(argv)
+    if args.write_schemas:
+        for p in write_schemas(args.write_schemas):
+            print(p)
+        return 0
+    stale = [name for name, data in schema_documents().items()
+             if not (Path(args.check_schemas) / name).is_file()
+             or (Path(args.check_schemas) / name).read_bytes() != data]
+    for name in stale:
+        print(f"out of date: {Path(args.check_schemas) / name}", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

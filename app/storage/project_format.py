@@ -1,0 +1,311 @@
+"""The project file formats: models, file names, and strict canonical (de)serialisation.
+
+One project is a handful of JSON files (see ``docs/projects.md``)::
+
+    project.json                  ProjectMeta
+    connections/<name>.json       Connection (never a secret value)
+    pipelines/<name>.json         Pipeline canonical JSON
+    data/**                       files shipped with the project
+
+Every reader here is strict: the bytes must be UTF-8 JSON objects without duplicate keys or
+``NaN``, unknown keys are refused, and a file's name must be the one its ``name`` gives. Every
+writer is canonical (sorted keys, two-space indent, trailing newline), so saving twice gives the
+same bytes. Errors are :class:`ProjectError` naming the file.
+
+>>> file_stem("Daily orders / EU")
+'Daily_orders_EU'
+>>> pipeline_path("Daily orders / EU")
+'pipelines/Daily_orders_EU.json'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from app.connectors.base import Connection
+from app.engine.graph import Pipeline
+
+__all__ = [
+    "CONNECTIONS_DIR",
+    "DATA_DIR",
+    "PIPELINES_DIR",
+    "PROJECT_FILE",
+    "PROJECT_FORMAT_VERSION",
+    "Project",
+    "ProjectError",
+    "ProjectMeta",
+    "check_data_path",
+    "connection_path",
+    "describe_validation_error",
+    "dumps_canonical",
+    "file_stem",
+    "load_json_object",
+    "parse_connection",
+    "parse_meta",
+    "parse_pipeline",
+    "pipeline_path",
+    "project_from_files",
+]
+
+PROJECT_FORMAT_VERSION = 1
+PROJECT_FILE = "project.json"
+CONNECTIONS_DIR = "connections"
+PIPELINES_DIR = "pipelines"
+DATA_DIR = "data"
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt")
+                                                     for i in range(1, 10)}
+_MAX_STEM = 120
+
+
+class ProjectError(ValueError):
+    """A project file is missing, unreadable or invalid; ``path`` names the file."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+# -- names ---------------------------------------------------------------------------------------
+def file_stem(name: str) -> str:
+    """The file name (without ``.json``) that a pipeline or connection called ``name`` has.
+
+    Runs of characters other than letters, digits, ``.``, ``_`` and ``-`` become one ``_``;
+    leading and trailing dots and underscores go; Windows device names get a trailing ``_``.
+
+    Raises:
+        ValueError: when nothing usable is left (``"..."``, ``"/"``).
+    """
+    stem = _UNSAFE.sub("_", unicodedata.normalize("NFC", name).strip()).strip("._")[:_MAX_STEM]
+    if not stem:
+        raise ValueError(f"the name {name!r} gives an empty file name")
+    if stem.split(".")[0].casefold() in _WINDOWS_RESERVED:
+        stem += "_"
+    return stem
+
+
+def pipeline_path(name: str) -> str:
+    """Project-relative POSIX path of the pipeline called ``name``."""
+    return f"{PIPELINES_DIR}/{file_stem(name)}.json"
+
+
+def connection_path(name: str) -> str:
+    """Project-relative POSIX path of the connection called ``name``."""
+    return f"{CONNECTIONS_DIR}/{file_stem(name)}.json"
+
+
+def check_data_path(path: str) -> str:
+    """Validate a project-relative data file path (``data/...``, POSIX, no ``..``); return it.
+
+    >>> check_data_path("data/lookups/countries.csv")
+    'data/lookups/countries.csv'
+    """
+    parts = path.split("/")
+    if len(parts) < 2 or parts[0] != DATA_DIR:
+        raise ProjectError(path, "data files must live under data/")
+    for part in parts[1:]:
+        if part in ("", ".", "..") or "\\" in part or any(ord(c) < 32 for c in part):
+            raise ProjectError(path, "unsafe data file path")
+    return path
+
+
+# -- models --------------------------------------------------------------------------------------
+class ProjectMeta(BaseModel):
+    """The content of ``project.json``."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    format_version: int = PROJECT_FORMAT_VERSION
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    name: str
+    description: str = ""
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v != PROJECT_FORMAT_VERSION:
+            raise ValueError(f"unknown project format version {v} "
+                             f"(this Cauce reads version {PROJECT_FORMAT_VERSION})")
+        return v
+
+    @field_validator("id")
+    @classmethod
+    def _uuid(cls, v: str) -> str:
+        try:
+            uuid.UUID(v)
+        except ValueError:
+            raise ValueError(f"{v!r} is not a UUID") from None
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a project name cannot be blank")
+        return v
+
+
+class Project(BaseModel):
+    """A whole project in memory: metadata, connections and pipelines by name, data file paths.
+
+    ``data_files`` lists project-relative paths (``data/...``); their content stays on disk.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    meta: ProjectMeta
+    connections: dict[str, Connection] = Field(default_factory=dict)
+    pipelines: dict[str, Pipeline] = Field(default_factory=dict)
+    data_files: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Project:
+        for kind, items in (("connection", self.connections), ("pipeline", self.pipelines)):
+            seen: dict[str, str] = {}
+            for key, item in items.items():
+                if key != item.name:
+                    raise ValueError(f"{kind} {item.name!r} is filed under the key {key!r}")
+                path = f"{kind}s/{file_stem(item.name)}.json"
+                other = seen.setdefault(path.casefold(), item.name)
+                if other != item.name:
+                    raise ValueError(f"{kind}s {other!r} and {item.name!r} would both be saved "
+                                     f"as {path}; rename one")
+        for path in self.data_files:
+            check_data_path(path)
+        return self
+
+    def files(self) -> dict[str, bytes]:
+        """Canonical bytes of every JSON file of the project, by project-relative path."""
+        out = {PROJECT_FILE: dumps_canonical(self.meta.model_dump(mode="json"))}
+        for name, conn in self.connections.items():
+            out[connection_path(name)] = dumps_canonical(conn.model_dump(mode="json"))
+        for name, pipe in self.pipelines.items():
+            out[pipeline_path(name)] = pipe.to_json().encode()
+        return out
+
+
+# -- bytes <-> models ----------------------------------------------------------------------------
+def dumps_canonical(data: Any) -> bytes:
+    """Canonical JSON bytes: sorted keys, two-space indent, UTF-8, trailing newline.
+
+    >>> dumps_canonical({"b": 1, "a": "é"})
+    b'{\\n  "a": "\\xc3\\xa9",\\n  "b": 1\\n}\\n'
+    """
+    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice")
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load_json_object(raw: bytes, path: str) -> dict[str, Any]:
+    """Decode strict UTF-8 JSON holding one object; :class:`ProjectError` naming ``path``."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ProjectError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise ProjectError(path, f"invalid JSON: {err.msg} at line {err.lineno} "
+                                 f"column {err.colno}") from None
+    except ValueError as err:
+        raise ProjectError(path, f"invalid JSON: {err}") from None
+    if not isinstance(data, dict):
+        raise ProjectError(path, "expected a JSON object")
+    return data
+
+
+def describe_validation_error(err: ValidationError) -> str:
+    """One readable line per problem: ``nodes.0.name: a node name cannot be blank``."""
+    lines = []
+    for e in err.errors(include_url=False):
+        where = ".".join(str(p) for p in e["loc"])
+        msg = e["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {msg}" if where else msg)
+    return "; ".join(lines)
+
+
+def _validate(model: type[BaseModel], raw: bytes, path: str, what: str) -> Any:
+    data = load_json_object(raw, path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ProjectError(path, f"invalid {what}: {describe_validation_error(err)}") from None
+
+
+def _check_stem(path: str, name: str) -> None:
+    expected = f"{path.rsplit('/', 1)[0]}/{file_stem(name)}.json"
+    if path != expected:
+        raise ProjectError(path, f"the file name does not match the name {name!r} "
+                                 f"inside it (expected {expected})")
+
+
+def parse_meta(raw: bytes, path: str = PROJECT_FILE) -> ProjectMeta:
+    """Parse ``project.json``."""
+    meta: ProjectMeta = _validate(ProjectMeta, raw, path, "project file")
+    return meta
+
+
+def parse_pipeline(raw: bytes, path: str) -> Pipeline:
+    """Parse ``pipelines/<name>.json`` and check that the file name matches the name."""
+    pipeline: Pipeline = _validate(Pipeline, raw, path, "pipeline")
+    _check_stem(path, pipeline.name)
+    return pipeline
+
+
+def parse_connection(raw: bytes, path: str) -> Connection:
+    """Parse ``connections/<name>.json`` and check that the file name matches the name."""
+    conn: Connection = _validate(Connection, raw, path, "connection")
+    _check_stem(path, conn.name)
+    return conn
+
+
+def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) -> Project:
+    """Build a :class:`Project` from JSON file bytes keyed by project-relative path.
+
+    ``files`` holds ``project.json`` and every ``connections/*.json`` and ``pipelines/*.json``;
+    any other key is refused.
+    """
+    if PROJECT_FILE not in files:
+        raise ProjectError(PROJECT_FILE, "missing: this is not a Cauce project")
+    meta = parse_meta(files[PROJECT_FILE])
+    connections: dict[str, Connection] = {}
+    pipelines: dict[str, Pipeline] = {}
+    for path in sorted(files):
+        folder, _, leaf = path.partition("/")
+        if path == PROJECT_FILE:
+            continue
+        if "/" in leaf or not leaf.endswith(".json"):
+            raise ProjectError(path, "unexpected file in the project layout")
+        if folder == CONNECTIONS_DIR:
+            conn = parse_connection(files[path], path)
+            connections[conn.name] = conn
+        elif folder == PIPELINES_DIR:
+            pipe = parse_pipeline(files[path], path)
+            pipelines[pipe.name] = pipe
+        else:
+            raise ProjectError(path, "unexpected file in the project layout")
+    data = sorted(check_data_path(p) for p in data_files)
+    try:
+        return Project(meta=meta, connections=connections, pipelines=pipelines, data_files=data)
+    except ValidationError as err:
+        raise ProjectError(".", describe_validation_error(err)) from None
