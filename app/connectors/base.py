@@ -86,9 +86,14 @@ class WriteResult:
     bytes: int = 0
 
 
-def secret_field(description: str = "", **kwargs: Any) -> Any:
-    """A config field that holds a secret: resolved at run time, never stored or exported."""
-    return Field(default=None, description=description, json_schema_extra={"secret": True},
+def secret_field(description: str = "", *, required: bool = False, **kwargs: Any) -> Any:
+    """A config field that holds a secret: resolved at run time, never stored or exported.
+
+    ``required`` secrets must be found (environment or secret store) before a connection
+    opens; optional ones (a PostgreSQL password under trust or certificate auth) may be unset.
+    """
+    return Field(default=None, description=description,
+                 json_schema_extra={"secret": True, "required_secret": required},
                  repr=False, exclude=True, **kwargs)
 
 
@@ -96,10 +101,12 @@ class ConnectorConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def secret_fields(config_cls: type[BaseModel]) -> list[str]:
+def secret_fields(config_cls: type[BaseModel], *, required_only: bool = False) -> list[str]:
+    """Names of the secret fields of a connector config (only the required ones if asked)."""
+    key = "required_secret" if required_only else "secret"
     return [
         name for name, f in config_cls.model_fields.items()
-        if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("secret")
+        if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get(key)
     ]
 
 

@@ -1,0 +1,188 @@
+"""The ``cauce`` command: headless runs, compile, bundles, metadata DB — and the GUI.
+
+Exit codes: 0 success, 1 a run failed, 2 invalid project, invalid input or usage.
+Every command calls :mod:`app.services`; nothing here touches the engine or storage directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from app import __version__
+from app.services import errors as service_errors
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--run-project", "run_project", metavar="PROJECT",
+              type=click.Path(exists=True, path_type=Path),
+              help="Run a project (a directory or a .cauce bundle) headless and exit.")
+@click.option("--pipeline", "pipelines", multiple=True, metavar="NAME",
+              help="With --run-project: run only these pipelines (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+@click.option("--dry-run", is_flag=True, help="Validate and plan, but run nothing.")
+@click.option("--dest", metavar="CONNECTION",
+              help="Write every destination to this connection of the project instead.")
+@click.option("--db", "db_url", metavar="URL", envvar="CAUCE_DB_URL",
+              help="Metadata database URL (default: SQLite in the user data directory).")
+@click.option("--screenshot", type=click.Path(path_type=Path), hidden=True)
+@click.option("-v", "--verbose", count=True, help="More log output.")
+@click.version_option(__version__, prog_name="cauce")
+@click.pass_context
+def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...], as_json: bool,
+        dry_run: bool, dest: str | None, db_url: str | None, screenshot: Path | None,
+        verbose: int) -> None:
+    """Cauce: draw data pipelines, compile them to SQL, run them anywhere."""
+    _setup_logging(verbose)
+    ctx.obj = {"db_url": db_url}
+    if ctx.invoked_subcommand is not None:
+        return
+    if run_project is not None:
+        from app.cli_run import run_headless
+
+        sys.exit(run_headless(run_project, pipelines=list(pipelines), as_json=as_json,
+                              dry_run=dry_run, dest=dest, db_url=db_url))
+    if pipelines or as_json or dry_run or dest:
+        _fail("--pipeline, --json, --dry-run and --dest go with --run-project")
+    _open_gui(ctx, screenshot)
+
+
+def _open_gui(ctx: click.Context, screenshot: Path | None) -> None:
+    try:
+        from app.ui import main as gui_main  # type: ignore[attr-defined]
+    except ImportError:
+        click.echo(ctx.get_help())
+        click.echo("\nThe desktop editor is not installed in this environment; "
+                   "use --run-project to run a project headless.", err=True)
+        sys.exit(EXIT_INVALID)
+    sys.exit(gui_main(screenshot=screenshot))
+
+
+@cli.command("compile")
+@click.argument("project", type=click.Path(exists=True, path_type=Path))
+@click.option("--pipeline", "pipeline_name", required=True, metavar="NAME")
+@click.option("--dialect", default="duckdb", show_default=True,
+              type=click.Choice(["duckdb", "postgres", "tsql", "snowflake", "bigquery",
+                                 "redshift"]))
+@click.option("--offline", is_flag=True,
+              help="Use only declared source columns; do not connect to sources.")
+def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool) -> None:
+    """Print the SQL a pipeline compiles to, one query per destination."""
+    from app.services.projects import compile_project
+
+    try:
+        queries = compile_project(project, pipeline_name, dialect=dialect, offline=offline)
+    except service_errors.USER_ERRORS as err:
+        _fail(service_errors.describe(err))
+    for name, sql in queries.items():
+        click.echo(f"-- destination: {name} ({dialect})")
+        click.echo(sql.rstrip() + ";\n")
+
+
+@cli.command("export")
+@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-data", is_flag=True, help="Leave out the project's data/ files.")
+def export_cmd(project: Path, bundle: Path, no_data: bool) -> None:
+    """Export a project directory as a .cauce bundle (never with secrets)."""
+    from app.services.bundles import export_project
+
+    try:
+        summary = export_project(project, bundle, include_data=not no_data)
+    except service_errors.USER_ERRORS as err:
+        _fail(service_errors.describe(err))
+    click.echo(summary)
+
+
+@cli.command("import")
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
+def import_cmd(bundle: Path, target: Path, dry_run: bool) -> None:
+    """Import a .cauce bundle into a project directory: validated first, applied atomically."""
+    from app.services.bundles import import_bundle
+
+    try:
+        lines = import_bundle(bundle, target, dry_run=dry_run)
+    except service_errors.USER_ERRORS as err:
+        _fail(service_errors.describe(err))
+    for line in lines:
+        click.echo(line)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """The metadata database (runs, versions, connections)."""
+
+
+@db_group.command("init")
+@click.pass_context
+def db_init(ctx: click.Context) -> None:
+    """Create the metadata database (or bring it to the latest schema)."""
+    from app.services.metadata import init_metadata
+
+    try:
+        click.echo(init_metadata(ctx.obj["db_url"]))
+    except service_errors.USER_ERRORS as err:
+        _fail(service_errors.describe(err))
+
+
+@db_group.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Upgrade the metadata database schema, after a backup."""
+    from app.services.metadata import upgrade_metadata
+
+    try:
+        click.echo(upgrade_metadata(ctx.obj["db_url"]))
+    except service_errors.USER_ERRORS as err:
+        _fail(service_errors.describe(err))
+
+
+@db_group.command("status")
+@click.pass_context
+def db_status(ctx: click.Context) -> None:
+    """Where the metadata database is and which schema revision it has."""
+    from app.services.metadata import metadata_status
+
+    click.echo(metadata_status(ctx.obj["db_url"]))
+
+
+@cli.command("runs")
+@click.option("--limit", default=20, show_default=True)
+@click.pass_context
+def runs_cmd(ctx: click.Context, limit: int) -> None:
+    """List recent runs recorded in the metadata database."""
+    from app.services.metadata import recent_runs_table
+
+    click.echo(recent_runs_table(ctx.obj["db_url"], limit))
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app.services.secrets import install_log_redaction
+
+    install_log_redaction()
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    cli.main(args=argv, prog_name="cauce")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

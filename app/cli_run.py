@@ -1,0 +1,128 @@
+"""``cauce --run-project``: run pipelines headless, with progress and a report.
+
+A progress display when stdout is a terminal, plain log lines otherwise (CI logs, cron mail),
+and ``--json`` for machines. Exit codes: 0 all runs succeeded, 1 a run failed, 2 the project or
+the request is invalid (nothing was run).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from app.engine.events import (
+    Event,
+    NodeFailed,
+    NodeFinished,
+    NodeProgress,
+    NodeStarted,
+    RunFinished,
+    RunStarted,
+)
+from app.services import errors as service_errors
+
+__all__ = ["run_headless"]
+
+
+class _LinePrinter:
+    """One plain line per event: for logs, pipes and CI."""
+
+    def __init__(self, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+        self.stream = stream
+
+    def __call__(self, event: Event) -> None:
+        stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
+        text = _describe(event)
+        if text:
+            print(f"[{stamp}] {text}", file=self.stream, flush=True)
+
+
+def _describe(event: Event) -> str | None:
+    if isinstance(event, RunStarted):
+        return f"pipeline {event.pipeline}: started ({len(event.nodes)} nodes)"
+    if isinstance(event, NodeStarted):
+        return f"  {event.node_name}: running ({event.placement})"
+    if isinstance(event, NodeProgress):
+        return f"  {event.node_name}: {event.rows:,} rows, {event.seconds:.1f} s"
+    if isinstance(event, NodeFinished):
+        rows = event.rows_in if event.rows_in is not None else event.rows_out
+        counted = f", {rows:,} rows" if rows is not None else ""
+        return f"  {event.node_name}: done in {event.seconds:.2f} s{counted}"
+    if isinstance(event, NodeFailed):
+        return f"  {event.node_name}: {event.status}: {event.error}"
+    if isinstance(event, RunFinished):
+        tail = f": {event.error}" if event.error else ""
+        return f"pipeline {event.pipeline}: {event.status} in {event.seconds:.2f} s{tail}"
+    return None
+
+
+class _RichProgress:
+    """A live progress display for terminals (rich)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.console = Console(stderr=True)
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 TextColumn("{task.fields[rows]}"), TimeElapsedColumn(),
+                                 console=self.console, transient=False)
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self) -> _RichProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, NodeStarted):
+            self.tasks[event.node_id] = self.progress.add_task(
+                f"{event.node_name} [dim]({event.placement})[/]", total=None, rows="")
+        elif isinstance(event, NodeProgress) and event.node_id in self.tasks:
+            self.progress.update(self.tasks[event.node_id], rows=f"{event.rows:,} rows")
+        elif isinstance(event, NodeFinished) and event.node_id in self.tasks:
+            rows = event.rows_in if event.rows_in is not None else event.rows_out
+            self.progress.update(self.tasks[event.node_id], total=1, completed=1,
+                                 rows=f"{rows:,} rows" if rows is not None else "")
+        elif isinstance(event, NodeFailed) and event.node_id in self.tasks:
+            self.progress.update(self.tasks[event.node_id], total=1, completed=0,
+                                 rows=f"[red]{event.status}[/]")
+        elif isinstance(event, RunFinished):
+            colour = "green" if event.status == "succeeded" else "red"
+            self.console.print(f"[{colour}]{event.pipeline}: {event.status}[/] "
+                               f"in {event.seconds:.2f} s" + (f" — {event.error}"
+                                                              if event.error else ""))
+
+
+def run_headless(project: Path, *, pipelines: list[str], as_json: bool, dry_run: bool,
+                 dest: str | None, db_url: str | None) -> int:
+    from app.services.projects import run_project
+
+    interactive = sys.stdout.isatty() and not as_json
+    try:
+        if interactive:
+            with _RichProgress() as listener:
+                result = run_project(project, pipelines=pipelines, dry_run=dry_run, dest=dest,
+                                     db_url=db_url, on_event=listener)
+        else:
+            listener = None if as_json else _LinePrinter()
+            result = run_project(project, pipelines=pipelines, dry_run=dry_run, dest=dest,
+                                 db_url=db_url, on_event=listener)
+    except service_errors.USER_ERRORS as err:
+        if as_json:
+            click.echo(json.dumps({"status": "invalid", "error": service_errors.describe(err)},
+                                  indent=2))
+        else:
+            click.echo(f"error: {service_errors.describe(err)}", err=True)
+        return 2
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, default=str))
+    else:
+        click.echo(result.summary())
+    return 0 if result.ok else 1

@@ -1,0 +1,41 @@
+"""The errors a front end reports to its user as "your input is invalid" (CLI exit code 2).
+
+Anything else escaping a service is a bug and is reported as such.
+"""
+
+from __future__ import annotations
+
+from app.connectors.base import ConnectionError_
+from app.engine.compiler import CompileError
+from app.engine.graph import GraphError
+from app.engine.provider import UnknownConnection
+from app.nodes.base import NodeError
+from app.plugins import UnknownPlugin
+from app.services.connections import InvalidConnection
+from app.storage.encrypted_store import SecretStoreError
+from app.storage.migrate import SchemaError
+from app.storage.project_format import ProjectError
+from app.storage.secrets import MissingSecret
+
+__all__ = ["USER_ERRORS", "describe"]
+
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    ProjectError,  # includes BundleError
+    CompileError,
+    GraphError,
+    NodeError,
+    InvalidConnection,
+    UnknownConnection,
+    UnknownPlugin,
+    MissingSecret,
+    SecretStoreError,
+    SchemaError,
+    ConnectionError_,  # raised while planning: nothing has run yet
+)
+
+
+def describe(err: BaseException) -> str:
+    """One readable message (without a traceback) for a user error."""
+    if isinstance(err, KeyError) and err.args:
+        return str(err)
+    return str(err).strip() or type(err).__name__

@@ -1,0 +1,130 @@
+"""Metadata-DB use cases: create/upgrade it, record runs, list history.
+
+Every run — from the CLI, the GUI, a schedule or the API — is recorded the same way by
+:class:`RunRecorder`: the exact pipeline version that ran, each node's status and metrics, and
+the events of the run.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from app.engine.events import (
+    Event,
+    NodeFailed,
+    NodeFinished,
+    NodeStarted,
+    RunFinished,
+    RunStarted,
+)
+from app.engine.executor import NodeStatus, RunReport
+from app.engine.graph import Pipeline
+from app.storage.db import database_url, display_url
+from app.storage.migrate import current_revision, head_revision, init_db, upgrade_db
+from app.storage.project import Project
+from app.storage.repository import Repository
+
+__all__ = ["RunRecorder", "init_metadata", "metadata_status", "recent_runs_table",
+           "upgrade_metadata"]
+
+
+def init_metadata(db_url: str | None) -> str:
+    url = database_url(db_url)
+    revision = init_db(url)
+    return f"metadata database ready at {display_url(url)} (schema {revision})"
+
+
+def upgrade_metadata(db_url: str | None) -> str:
+    result = upgrade_db(database_url(db_url))
+    if not result.changed:
+        return f"already at the latest schema ({result.after}); nothing to do"
+    backup = f"; backup: {result.backup}" if result.backup else ""
+    return f"upgraded {result.before or 'empty'} -> {result.after}{backup}"
+
+
+def metadata_status(db_url: str | None) -> str:
+    url = database_url(db_url)
+    current = current_revision(url)
+    head = head_revision()
+    state = ("not initialised (run: cauce db init)" if current is None
+             else "up to date" if current == head else f"needs upgrade to {head}")
+    return f"{display_url(url)}\nschema: {current or '-'} ({state})"
+
+
+def recent_runs_table(db_url: str | None, limit: int) -> str:
+    with Repository(database_url(db_url)) as repo:
+        runs = repo.recent_runs(limit)
+    if not runs:
+        return "no runs recorded yet"
+    lines = [f"{'id':>5}  {'pipeline':<24} {'v':>3}  {'status':<10} {'trigger':<8} started"]
+    for r in runs:
+        started = r.started_at.strftime("%Y-%m-%d %H:%M:%S") if r.started_at else "-"
+        lines.append(f"{r.id:>5}  {r.pipeline_name:<24} {r.version_number:>3}  "
+                     f"{r.status:<10} {r.trigger:<8} {started}"
+                     + (f"  {r.error}" if r.error else ""))
+    return "\n".join(lines)
+
+
+def _location(placement: str) -> str:
+    return "pushdown" if placement == "pushdown" else "local"
+
+
+class RunRecorder:
+    """Records the runs of one project: versions, runs, node results and events."""
+
+    def __init__(self, db_url: str | None, project: Project, *, trigger: str,
+                 host: str | None = None) -> None:
+        url = database_url(db_url)
+        init_db(url)  # idempotent; creates the database on first use
+        self.repo = Repository(url)
+        self.trigger, self.host = trigger, host
+        self.project_id = self.repo.ensure_project(project.meta.name)
+        for connection in project.connections.values():
+            self.repo.save_connection(self.project_id, connection)
+        self._run_id: int | None = None
+
+    def start(self, pipeline: Pipeline) -> str:
+        version = self.repo.save_pipeline_version(self.project_id, pipeline,
+                                                  author=_author(), message="run")
+        run = self.repo.start_run(version.id, trigger=self.trigger, host=self.host)
+        self._run_id = run.id
+        return str(run.id)
+
+    def on_event(self, event: Event) -> None:
+        if self._run_id is None:
+            return
+        run_id = self._run_id
+        if isinstance(event, NodeStarted):
+            self.repo.record_node_run(run_id, event.node_id, node_name=event.node_name,
+                                      status="running", location=_location(event.placement))
+        elif isinstance(event, NodeFinished):
+            self.repo.record_node_run(run_id, event.node_id, node_name=event.node_name,
+                                      status="succeeded", location=_location(event.placement),
+                                      rows_in=event.rows_in, rows_out=event.rows_out,
+                                      seconds=event.seconds)
+        elif isinstance(event, NodeFailed):
+            status = "failed" if event.status == "failed" else "cancelled"
+            error = event.error if event.status != "skipped" else "skipped: an earlier step failed"
+            self.repo.record_node_run(run_id, event.node_id, node_name=event.node_name,
+                                      status=status, error=error)
+        if isinstance(event, RunStarted | RunFinished | NodeFailed):
+            payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
+            self.repo.record_event(event.kind, payload, run_id=run_id)
+
+    def finish(self, report: RunReport) -> None:
+        if self._run_id is None:
+            return
+        status = report.status if report.status in (
+            NodeStatus.SUCCEEDED, NodeStatus.FAILED, NodeStatus.CANCELLED) else NodeStatus.FAILED
+        self.repo.finish_run(self._run_id, str(status), error=report.error)
+        self._run_id = None
+
+    def close(self) -> None:
+        self.repo.close()
+
+
+def _author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

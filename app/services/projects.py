@@ -1,0 +1,166 @@
+"""Project use cases: compile a pipeline to SQL, run pipelines (headless, GUI or API).
+
+``run_project`` validates and plans every selected pipeline before it runs any of them: an
+invalid project runs nothing and writes nothing. Every run is recorded in the metadata DB.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.engine.compiler import CompileError, Problem, compile_pipeline, render
+from app.engine.compiler.binders import declared_schema, table_binder
+from app.engine.events import Event, EventBus
+from app.engine.executor import RunReport, plan_pipeline, run_pipeline
+from app.engine.graph import Pipeline
+from app.engine.local import CancelToken, LocalSession
+from app.engine.plan import compile_pushdown
+from app.services.connections import project_provider
+from app.services.secrets import secret_lookup
+from app.storage.project import Project, ProjectError, load_project
+
+__all__ = ["ProjectRunResult", "compile_project", "run_project", "select_pipelines"]
+
+
+@dataclass
+class ProjectRunResult:
+    project: str
+    dry_run: bool
+    reports: list[RunReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.reports)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"project": self.project, "dry_run": self.dry_run,
+                "status": "succeeded" if self.ok else "failed",
+                "pipelines": [r.to_dict() for r in self.reports]}
+
+    def summary(self) -> str:
+        lines = []
+        for r in self.reports:
+            head = f"{r.pipeline}: {'planned' if self.dry_run and r.ok else r.status}"
+            lines.append(head + ("" if self.dry_run else f" in {r.seconds:.2f} s"))
+            for n in r.nodes:
+                rows = n.rows_in if n.rows_in is not None else n.rows_out
+                counted = f"{rows:>10,} rows" if rows is not None else " " * 15
+                lines.append(f"  {n.name:<24} {n.status:<10} {n.placement:<9} {counted}"
+                             + (f"  {n.error}" if n.error else ""))
+            if r.error:
+                lines.append(f"  error: {r.error}")
+        return "\n".join(lines)
+
+
+def select_pipelines(project: Project, names: list[str] | None) -> list[Pipeline]:
+    if not names:
+        return [project.pipelines[k] for k in sorted(project.pipelines)]
+    missing = [n for n in names if n not in project.pipelines]
+    if missing:
+        raise ProjectError("pipelines", f"no pipeline named {', '.join(map(repr, missing))} "
+                           f"(available: {', '.join(sorted(project.pipelines)) or 'none'})")
+    return [project.pipelines[n] for n in names]
+
+
+def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:
+    if dest is None:
+        return pipeline
+    if dest not in project.connections:
+        raise ProjectError("--dest", f"no connection named {dest!r} (available: "
+                           f"{', '.join(sorted(project.connections))})")
+    copy = Pipeline.model_validate(pipeline.model_dump())
+    for node in copy.nodes:
+        if node.type == "destination":
+            node.params = {**node.params, "connection": dest}
+    return copy
+
+
+def run_project(
+    path: Path,
+    *,
+    pipelines: list[str] | None = None,
+    dry_run: bool = False,
+    dest: str | None = None,
+    db_url: str | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    cancel: CancelToken | None = None,
+    trigger: str = "cli",
+) -> ProjectRunResult:
+    """Validate, plan and run pipelines of a project directory or bundle.
+
+    Raises a user error (see :mod:`app.services.errors`) when anything is invalid; then nothing
+    has run. Run failures are reported in the result, not raised.
+    """
+    from app.services.metadata import RunRecorder
+
+    with load_project(path) as opened:
+        project = opened.project
+        selected = [_retarget(p, project, dest) for p in select_pipelines(project, pipelines)]
+        result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
+        secrets = secret_lookup(project.meta.name)
+        with project_provider(project.connections, project_dir=opened.root,
+                              secrets=secrets) as provider:
+            for p in selected:  # plan everything first: an invalid project runs nothing
+                with LocalSession(provider) as session:
+                    plan_pipeline(p, provider, session)
+            if dry_run:
+                for p in selected:
+                    result.reports.append(run_pipeline(p, provider, dry_run=True))
+                return result
+            recorder = RunRecorder(db_url, project, trigger=trigger, host=socket.gethostname())
+            try:
+                for p in selected:
+                    bus = EventBus()
+                    if on_event:
+                        bus.subscribe(on_event)
+                    run_id = recorder.start(p)
+                    bus.subscribe(recorder.on_event)
+                    report = run_pipeline(p, provider, bus=bus, cancel=cancel, run_id=run_id)
+                    recorder.finish(report)
+                    result.reports.append(report)
+                    if cancel is not None and cancel.cancelled:
+                        break
+            finally:
+                recorder.close()
+        return result
+
+
+def compile_project(path: Path, pipeline_name: str, *, dialect: str,
+                    offline: bool = False) -> dict[str, str]:
+    """The SQL of each destination of a pipeline, rendered in ``dialect``.
+
+    Sources are bound to their own table names (the shape of a pushdown query). Their columns
+    come from the declared ``columns`` or, unless ``offline``, from the connection.
+    """
+    with load_project(path) as opened:
+        project = opened.project
+        [pipeline] = select_pipelines(project, [pipeline_name])
+        if offline:
+            compiled = compile_pipeline(pipeline, binder=table_binder(None))
+        else:
+            with project_provider(project.connections, project_dir=opened.root,
+                                  secrets=secret_lookup(project.meta.name)) as provider:
+                compiled = _compile_with_connections(pipeline, provider)
+        compiled.raise_for_problems()
+        if not compiled.destinations:
+            raise CompileError([Problem("the pipeline has no destination")])
+        return {d.node.name: render(d.query, dialect) for d in compiled.destinations}
+
+
+def _compile_with_connections(pipeline: Pipeline, provider):  # type: ignore[no-untyped-def]
+    def schema_of(node, params):  # type: ignore[no-untyped-def]
+        declared = declared_schema(params)
+        if declared is not None:
+            return declared
+        connector = provider.open(params.connection)
+        return (connector.table_schema(params.table) if params.table
+                else connector.query_schema(params.query))
+
+    sources = {n.params.get("connection") for n in pipeline.nodes if n.type == "source"}
+    if len(sources) == 1 and None not in sources:
+        return compile_pushdown(pipeline, sources.pop(), provider)
+    return compile_pipeline(pipeline, binder=table_binder(schema_of))

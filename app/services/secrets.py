@@ -1,0 +1,44 @@
+"""Secrets for connections, and keeping them out of logs.
+
+Resolution order (see ``docs/storage.md``): environment ``CAUCE_SECRET_<CONNECTION>_<FIELD>``,
+then the secret store (OS keyring, or the encrypted store keyed by ``CAUCE_MASTER_KEY``).
+A required secret found nowhere raises :class:`~app.storage.secrets.MissingSecret`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from app.connectors.base import Connection, secret_fields
+from app.connectors.registry import connector_registry
+from app.storage.redaction import secret_redactor
+from app.storage.secrets import SecretResolver
+
+__all__ = ["install_log_redaction", "secret_lookup", "store_connection_secret"]
+
+
+def install_log_redaction() -> None:
+    """Mask every secret value Cauce has seen in every log record, whatever the handler."""
+    redactor = secret_redactor()
+    for handler in logging.getLogger().handlers:
+        if redactor not in handler.filters:
+            handler.addFilter(redactor)
+
+
+def secret_lookup(project: str, resolver: SecretResolver | None = None
+                  ) -> Callable[[Connection, str], str | None]:
+    """A ``(connection, field) -> value`` function for :func:`open_connector`."""
+    resolver = resolver or SecretResolver.default()
+
+    def lookup(connection: Connection, field: str) -> str | None:
+        cls = connector_registry().get(connection.type)
+        required = set(secret_fields(cls.Config, required_only=True))
+        optional = () if field in required else (field,)
+        return resolver.resolve(project, connection.name, [field], optional=optional).get(field)
+
+    return lookup
+
+
+def store_connection_secret(project: str, connection: str, field: str, value: str) -> None:
+    SecretResolver.default().store_secret(project, connection, field, value)
