@@ -1,0 +1,235 @@
+"""Reading ``.cauce`` bundles safely: validate everything before writing anything.
+
+:func:`inspect_bundle` reads a bundle end to end without touching the disk: zip headers
+(names, types, flags, declared sizes), the manifest, every member's bytes (counted while read,
+checksummed), and every JSON file through the strict project parsers. :func:`extract_bundle`
+then writes the members into an empty directory, checking each checksum again, so a bundle
+changed between the two calls is caught too.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.storage.bundle_format import (
+    DEFAULT_LIMITS,
+    MANIFEST_FILE,
+    BundleError,
+    BundleLimits,
+    Manifest,
+    check_entry,
+)
+from app.storage.project_format import (
+    Project,
+    ProjectError,
+    describe_validation_error,
+    load_json_object,
+    project_from_files,
+)
+
+__all__ = ["BundleContents", "extract_bundle", "inspect_bundle"]
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class BundleContents:
+    """A bundle that passed every check: its manifest, the project, each member's size."""
+
+    path: Path
+    manifest: Manifest
+    project: Project
+    #: uncompressed size of every member listed in the manifest
+    sizes: dict[str, int] = field(default_factory=dict)
+    limits: BundleLimits = DEFAULT_LIMITS
+
+    @property
+    def data_files(self) -> list[str]:
+        return self.project.data_files
+
+
+def _discard(_chunk: bytes) -> None:
+    """A sink for data members while inspecting: hash them, keep nothing."""
+
+
+@contextmanager
+def _open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            yield zf
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as err:
+        raise BundleError(path.name, f"not a readable zip file ({err})") from None
+
+
+def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: BundleLimits,
+            sink: Callable[[bytes], object]) -> str:
+    """Feed ``info``'s bytes to ``sink`` in chunks; return their SHA-256.
+
+    At most one byte more than the header declares is ever decompressed: a member that yields
+    more than it declared (a lying header) stops the read at once.
+    """
+    name = info.orig_filename
+    probe = copy.copy(info)
+    probe.file_size = info.file_size + 1  # let one extra byte through to detect a lie
+    digest = hashlib.sha256()
+    seen = 0
+    try:
+        with zf.open(probe) as f:
+            while chunk := f.read(min(_CHUNK, info.file_size + 1 - seen)):
+                seen += len(chunk)
+                if seen > info.file_size:
+                    raise BundleError(name, f"holds more data than the {info.file_size} bytes its "
+                                            "header declares (zip bomb?)")
+                digest.update(chunk)
+                sink(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
+        if seen > info.file_size or "CRC" in str(err):
+            # zipfile checks the CRC when the declared size is used up: with the extra byte we
+            # allow, a CRC error there also means more data than declared, or corrupt data.
+            raise BundleError(name, f"corrupt data or a header that lies about its size "
+                                    f"({err})") from None
+        raise BundleError(name, f"corrupt data ({err})") from None
+    if seen != info.file_size:
+        raise BundleError(name, f"holds {seen} bytes but its header declares {info.file_size}")
+    return digest.hexdigest()
+
+
+def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfile.ZipInfo]:
+    """Every header check, before any member is decompressed; returns file entries by name."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise BundleError(MANIFEST_FILE, f"{len(infos)} members, more than {limits.max_members}")
+    entries: dict[str, zipfile.ZipInfo] = {}
+    folded: set[str] = set()
+    total = compressed = 0
+    for info in infos:
+        kind = check_entry(info, limits)
+        key = info.orig_filename.rstrip("/").casefold()
+        if key in folded:
+            raise BundleError(info.orig_filename, "duplicate member")
+        folded.add(key)
+        if kind == "directory":
+            continue
+        entries[info.orig_filename] = info
+        total += info.file_size
+        compressed += info.compress_size
+    if total > limits.max_total_bytes:
+        raise BundleError(MANIFEST_FILE, f"members declare {total} bytes in all, more than "
+                                         f"the limit of {limits.max_total_bytes}")
+    if total > limits.ratio_floor_bytes and total > limits.max_ratio * max(compressed, 1):
+        raise BundleError(MANIFEST_FILE, f"overall compression ratio above {limits.max_ratio:g}:"
+                                         " looks like a zip bomb")
+    if MANIFEST_FILE not in entries:
+        raise BundleError(MANIFEST_FILE, "missing: this is not a Cauce bundle")
+    return entries
+
+
+def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+                   limits: BundleLimits) -> Manifest:
+    chunks: list[bytes] = []
+    _stream(zf, info, limits, chunks.append)
+    data = load_json_object(b"".join(chunks), MANIFEST_FILE)
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as err:
+        raise BundleError(MANIFEST_FILE, describe_validation_error(err)) from None
+
+
+def _check_listing(entries: dict[str, zipfile.ZipInfo], manifest: Manifest) -> None:
+    for name in sorted(entries):
+        if name != MANIFEST_FILE and name not in manifest.members:
+            raise BundleError(name, "not listed in the manifest")
+    for name in sorted(manifest.members):
+        if name not in entries:
+            raise BundleError(name, "listed in the manifest but missing from the bundle")
+
+
+def inspect_bundle(path: str | os.PathLike[str], *,
+                   limits: BundleLimits = DEFAULT_LIMITS) -> BundleContents:
+    """Validate a bundle completely without writing anything.
+
+    Raises:
+        BundleError: naming the offending member, for unsafe names, symlinks, duplicates,
+            members missing from or not listed in the manifest, checksum mismatches, unknown
+            format versions, sizes or ratios beyond ``limits``, or any file failing the strict
+            project parsers.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BundleError(path.name, "no such bundle file")
+    with _open_zip(path) as zf:
+        entries = _check_headers(zf, limits)
+        manifest = _read_manifest(zf, entries[MANIFEST_FILE], limits)
+        _check_listing(entries, manifest)
+        json_files: dict[str, bytes] = {}
+        data_files: list[str] = []
+        for name in sorted(manifest.members):
+            info = entries[name]
+            kind = check_entry(info, limits)
+            if kind == "manifest":
+                raise BundleError(name, "the manifest cannot list itself")
+            chunks: list[bytes] = []
+            sink = _discard if kind == "data" else chunks.append
+            if _stream(zf, info, limits, sink) != manifest.members[name]:
+                raise BundleError(name, "checksum mismatch: the member is not the one the "
+                                        "manifest lists")
+            if kind == "data":
+                data_files.append(name)
+            else:
+                json_files[name] = b"".join(chunks)
+    try:
+        project = project_from_files(json_files, data_files)
+    except BundleError:
+        raise
+    except ProjectError as err:
+        raise BundleError(err.path, err.problem) from None
+    sizes = {name: entries[name].file_size for name in manifest.members}
+    return BundleContents(path=path, manifest=manifest, project=project, sizes=sizes,
+                          limits=limits)
+
+
+def extract_bundle(contents: BundleContents, dest: str | os.PathLike[str], *,
+                   include_manifest: bool = False) -> list[str]:
+    """Write the members of an inspected bundle into the empty directory ``dest``.
+
+    Every member is checksummed again while written, and must have the size it had when
+    inspected. Returns the member names written. On error, files already written stay in
+    ``dest``: callers extract into a private directory and remove it on failure.
+    """
+    dest = Path(dest)
+    if any(dest.iterdir()):
+        raise BundleError(str(dest), "extraction directory is not empty")
+    base = os.path.realpath(dest)
+    written = []
+    with _open_zip(contents.path) as zf:
+        entries = _check_headers(zf, contents.limits)
+        manifest = _read_manifest(zf, entries[MANIFEST_FILE], contents.limits)
+        if manifest != contents.manifest:
+            raise BundleError(MANIFEST_FILE, "the bundle changed since it was inspected")
+        _check_listing(entries, manifest)
+        names = sorted(manifest.members) + ([MANIFEST_FILE] if include_manifest else [])
+        for name in names:
+            info = entries[name]
+            if info.file_size != contents.sizes.get(name, info.file_size):
+                raise BundleError(name, "the bundle changed since it was inspected")
+            target = os.path.realpath(os.path.join(base, *name.split("/")))
+            if os.path.commonpath([base, target]) != base:
+                raise BundleError(name, "would be written outside the project directory")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "xb") as out:
+                digest = _stream(zf, info, contents.limits, out.write)
+            if name != MANIFEST_FILE and digest != manifest.members[name]:
+                raise BundleError(name, "checksum mismatch: the bundle changed since it was "
+                                        "inspected")
+            written.append(name)
+    return written
