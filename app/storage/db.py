@@ -1,0 +1,126 @@
+"""Where the metadata database lives, and how to open it.
+
+The URL comes from, in order: an explicit argument, the ``CAUCE_DB_URL`` environment variable,
+else a SQLite file ``cauce.db`` in the user data directory (:func:`data_dir`: ``CAUCE_HOME`` when
+set, else ``platformdirs.user_data_dir("Cauce")``).
+
+SQLite connections get WAL journaling, foreign keys ON and a busy timeout on every connect.
+PostgreSQL URLs use psycopg 3: ``postgresql://`` and ``postgres://`` are read as
+``postgresql+psycopg://``.
+
+>>> normalize_url("postgres://u@h/db")
+'postgresql+psycopg://u@h/db'
+>>> display_url("postgresql+psycopg://me:hunter2@h/db")
+'postgresql+psycopg://me:***@h/db'
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "DB_FILENAME",
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "data_dir",
+    "database_url",
+    "display_url",
+    "make_engine",
+    "make_session_factory",
+    "normalize_url",
+    "sqlite_path",
+]
+
+DB_FILENAME = "cauce.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+APP_NAME = "Cauce"
+
+
+def data_dir() -> Path:
+    """The per-user data directory (created when missing).
+
+    ``CAUCE_HOME`` overrides the platform default, for portable installs, servers and tests.
+    """
+    home = os.environ.get("CAUCE_HOME")
+    path = Path(home) if home else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def normalize_url(url: str | URL) -> str:
+    """Pick the psycopg 3 driver for bare PostgreSQL URLs; leave other URLs untouched."""
+    text = url.render_as_string(hide_password=False) if isinstance(url, URL) else str(url)
+    for prefix in ("postgres://", "postgresql://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg://" + text[len(prefix):]
+    return text
+
+
+def database_url(url: str | URL | None = None) -> str:
+    """The metadata database URL: ``url``, else ``CAUCE_DB_URL``, else the default SQLite file."""
+    if url:
+        return normalize_url(url)
+    env = os.environ.get("CAUCE_DB_URL")
+    if env:
+        return normalize_url(env)
+    return f"sqlite:///{(data_dir() / DB_FILENAME).as_posix()}"
+
+
+def display_url(url: str | URL) -> str:
+    """The URL with any password masked, for messages and logs."""
+    return make_url(normalize_url(url)).render_as_string(hide_password=True)
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The database file of a SQLite URL, or ``None`` (not SQLite, or in memory)."""
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    """An engine for the metadata database, with Cauce's per-connection settings.
+
+    Args:
+        url: Database URL; resolved with :func:`database_url` when omitted.
+        **kwargs: Extra :func:`sqlalchemy.create_engine` arguments.
+    """
+    resolved = database_url(url)
+    path = sqlite_path(resolved)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    elif make_url(resolved).get_backend_name() == "postgresql":
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 10)
+    engine = create_engine(resolved, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded attributes after commit (results outlive the transaction)."""
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,269 @@
+"""An encrypted secrets file, for machines without a usable OS keyring (servers, containers).
+
+The key comes from the environment variable ``CAUCE_MASTER_KEY``: either a urlsafe-base64
+32-byte key (``Fernet.generate_key()`` makes one) used as is, or any other text taken as a
+passphrase and stretched with scrypt under a random salt kept in the file. Two sub-keys are
+derived with HKDF: one encrypts (Fernet: AES-128-CBC + HMAC-SHA256), one makes a key check, so
+a wrong key is told apart from a damaged or altered file. Nothing is ever written in clear,
+and a file that cannot be opened is never overwritten.
+
+File format (JSON)::
+
+    {"format": "cauce-secrets", "version": 1,
+     "kdf": {"name": "raw"} | {"name": "scrypt", "salt": "<b64>", "n": 32768, "r": 8, "p": 1},
+     "check": "<b64 HMAC>", "data": "<Fernet token of {ref: value} JSON>"}
+
+Writes are atomic (temporary file, fsync, rename), the file's mode is 0600, and concurrent
+writers are serialised with a lock file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from app.storage.db import data_dir
+
+__all__ = [
+    "MASTER_KEY_ENV",
+    "EncryptedFileStore",
+    "SecretFileCorrupted",
+    "SecretStoreError",
+    "SecretStoreUnavailable",
+    "WrongMasterKey",
+]
+
+MASTER_KEY_ENV = "CAUCE_MASTER_KEY"
+SECRETS_FILENAME = "secrets.enc"
+_FORMAT, _VERSION = "cauce-secrets", 1
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+
+
+class SecretStoreError(RuntimeError):
+    """A secret store could not read or write; the message says why and what to do."""
+
+
+class SecretStoreUnavailable(SecretStoreError):
+    """No secure secret store can be used on this machine as configured."""
+
+
+class WrongMasterKey(SecretStoreError):
+    """``CAUCE_MASTER_KEY`` is not the key the secrets file was written with."""
+
+
+class SecretFileCorrupted(SecretStoreError):
+    """The secrets file is damaged or was altered; it is left untouched."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text.encode("ascii") + b"=" * (-len(text) % 4))
+
+
+def _raw_key(master_key: str) -> bytes | None:
+    """The 32 bytes of a urlsafe-base64 key, or ``None`` when ``master_key`` is a passphrase."""
+    text = master_key.strip()
+    if len(text.rstrip("=")) != 43:
+        return None
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if len(raw) == 32 else None
+
+
+def _subkey(master: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock held on ``path`` (created when missing)."""
+    with open(path, "a+b") as handle:
+        if sys.platform == "win32":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+class EncryptedFileStore:
+    """Secrets in one encrypted file, keyed by reference (e.g. ``connection/p/db/password``).
+
+    Args:
+        path: The secrets file; ``secrets.enc`` in the user data directory by default.
+        master_key: The key or passphrase; ``CAUCE_MASTER_KEY`` when omitted.
+
+    Raises:
+        SecretStoreUnavailable: No master key was given and ``CAUCE_MASTER_KEY`` is not set.
+    """
+
+    def __init__(self, path: Path | None = None, master_key: str | None = None) -> None:
+        key = master_key if master_key is not None else os.environ.get(MASTER_KEY_ENV, "")
+        if not key:
+            raise SecretStoreUnavailable(
+                f"the encrypted secrets file needs a key: set {MASTER_KEY_ENV} to a passphrase "
+                "or to a key made with `python -c \"from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())\"`"
+            )
+        self.path = Path(path) if path is not None else data_dir() / SECRETS_FILENAME
+        self.__master = key
+        self.__derived: dict[tuple[str, str], bytes] = {}
+
+    def __repr__(self) -> str:
+        return f"EncryptedFileStore(path={str(self.path)!r})"
+
+    # -- the SecretStore protocol -------------------------------------------------------------
+    def get(self, ref: str) -> str | None:
+        """The secret stored under ``ref``, or ``None``."""
+        return self._load()[1].get(ref)
+
+    def set(self, ref: str, value: str) -> None:
+        """Store ``value`` under ``ref`` (replacing any previous value)."""
+        with self._locked():
+            header, data = self._load()
+            data[ref] = value
+            self._write(header, data)
+
+    def delete(self, ref: str) -> None:
+        """Forget ``ref``; no error when it is not stored."""
+        with self._locked():
+            header, data = self._load()
+            if ref in data:
+                del data[ref]
+                self._write(header, data)
+
+    def refs(self) -> list[str]:
+        """The references stored, sorted (never the values)."""
+        return sorted(self._load()[1])
+
+    # -- internals ---------------------------------------------------------------------------
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _file_lock(self.path.with_name(self.path.name + ".lock")):
+            yield
+
+    def _master_bytes(self, kdf: dict[str, Any]) -> bytes:
+        name = kdf.get("name")
+        cache_key = (str(name), str(kdf.get("salt", "")))
+        if cache_key in self.__derived:
+            return self.__derived[cache_key]
+        if name == "raw":
+            raw = _raw_key(self.__master)
+            if raw is None:
+                raise WrongMasterKey(
+                    f"{self.path} was written with a base64 key, but {MASTER_KEY_ENV} holds a "
+                    "passphrase: set it to the key the file was created with"
+                )
+            master = raw
+        elif name == "scrypt":
+            master = Scrypt(
+                salt=_unb64(kdf["salt"]), length=32, n=int(kdf["n"]), r=int(kdf["r"]),
+                p=int(kdf["p"]),
+            ).derive(self.__master.encode("utf-8"))
+        else:
+            raise SecretFileCorrupted(f"{self.path}: unknown key derivation {name!r}")
+        self.__derived[cache_key] = master
+        return master
+
+    def _keys(self, kdf: dict[str, Any]) -> tuple[Fernet, bytes]:
+        master = self._master_bytes(kdf)
+        fernet = Fernet(_b64(_subkey(master, b"cauce secrets: encryption")))
+        check = hmac.new(_subkey(master, b"cauce secrets: key check"), b"cauce", hashlib.sha256)
+        return fernet, check.digest()
+
+    def _new_header(self) -> dict[str, Any]:
+        if _raw_key(self.__master) is not None:
+            return {"name": "raw"}
+        return {"name": "scrypt", "salt": _b64(os.urandom(16)), **_SCRYPT}
+
+    def _load(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The key-derivation header and the decrypted secrets ({} for a missing file)."""
+        try:
+            blob = self.path.read_bytes()
+        except FileNotFoundError:
+            return self._new_header(), {}
+        try:
+            doc = json.loads(blob)
+            if doc.get("format") != _FORMAT:
+                raise ValueError("not a Cauce secrets file")
+            if doc.get("version") != _VERSION:
+                raise ValueError(f"unsupported version {doc.get('version')!r}")
+            kdf, check, token = doc["kdf"], _unb64(doc["check"]), doc["data"].encode("ascii")
+        except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as err:
+            raise SecretFileCorrupted(
+                f"{self.path} is not a readable secrets file ({err}); it was left untouched"
+            ) from None
+        fernet, expected = self._keys(kdf)
+        if not hmac.compare_digest(check, expected):
+            raise WrongMasterKey(
+                f"{MASTER_KEY_ENV} does not open {self.path}: it is not the key this file was "
+                "written with (or the file's header was altered). Nothing was changed."
+            )
+        try:
+            data = json.loads(fernet.decrypt(token))
+        except (InvalidToken, ValueError):
+            raise SecretFileCorrupted(
+                f"{self.path} was altered or damaged: its contents fail authentication. "
+                "It was left untouched; restore it from a backup or store the secrets again."
+            ) from None
+        if not isinstance(data, dict):
+            raise SecretFileCorrupted(f"{self.path}: unexpected content")
+        return kdf, {str(k): str(v) for k, v in data.items()}
+
+    def _write(self, kdf: dict[str, Any], data: dict[str, str]) -> None:
+        fernet, check = self._keys(kdf)
+        token = fernet.encrypt(json.dumps(data, sort_keys=True).encode("utf-8"))
+        doc = {"format": _FORMAT, "version": _VERSION, "kdf": kdf, "check": _b64(check),
+               "data": token.decode("ascii")}
+        fd, tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(doc, indent=1).encode("ascii"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        if sys.platform != "win32":
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)

@@ -1,0 +1,322 @@
+"""Schema migrations of the metadata database (Alembic, configured in code).
+
+No ``alembic.ini`` is read: :func:`alembic_config` points Alembic at the ``migrations`` folder
+inside this package, so it works the same from a checkout, an installed wheel or a PyInstaller
+bundle (which must ship ``app/storage/migrations`` as data files).
+
+The CLI calls :func:`init_db`, :func:`upgrade_db` and :func:`current_revision`; the repository
+calls :func:`check_schema` when it opens a database.
+
+Backups: before upgrading a SQLite file, :func:`upgrade_db` writes a consistent copy next to it
+(``cauce.db.<UTC timestamp>.<revision>.bak``). PostgreSQL is backed up with ``pg_dump`` by its
+operator; the pre-upgrade revision is returned and recorded as a ``schema.upgraded`` event.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, select
+
+from app.storage.db import database_url, display_url, make_engine, sqlite_path
+from app.storage.models import Base, EventRow, OrganizationRow, utcnow
+
+__all__ = [
+    "DEFAULT_ORGANIZATION",
+    "MIGRATIONS_DIR",
+    "VERSION_TABLE",
+    "SchemaError",
+    "SchemaNotInitialized",
+    "SchemaOutdated",
+    "SchemaTooNew",
+    "UpgradeResult",
+    "alembic_config",
+    "check_schema",
+    "current_revision",
+    "head_revision",
+    "include_name",
+    "init_db",
+    "new_revision",
+    "upgrade_db",
+]
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "cauce_alembic_version"
+DEFAULT_ORGANIZATION = "default"
+
+
+class SchemaError(RuntimeError):
+    """The metadata database's schema does not match this version of Cauce."""
+
+
+class SchemaNotInitialized(SchemaError):
+    """The database has no Cauce schema yet."""
+
+
+class SchemaOutdated(SchemaError):
+    """The database is older than the code: it needs ``upgrade_db``."""
+
+
+class SchemaTooNew(SchemaError):
+    """The database was migrated by a newer Cauce than this one."""
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    """What :func:`upgrade_db` did."""
+
+    url: str
+    before: str | None
+    after: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic filter: only Cauce's tables take part in autogenerate comparisons.
+
+    Without it, autogenerate proposes ``drop_table`` for every table it does not know.
+    """
+    if type_ == "table":
+        return name in Base.metadata.tables
+    return True
+
+
+def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+    """An Alembic ``Config`` built in code for this package's migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision this code knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships 0001
+        raise SchemaError(f"no migrations found in {MIGRATIONS_DIR}")
+    return head
+
+
+def _known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _revision_of(conn: Connection) -> str | None:
+    context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+    return context.get_current_revision()
+
+
+def current_revision(url: str | None = None) -> str | None:
+    """The schema revision the database is at, or ``None`` when it has no Cauce schema."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return _revision_of(conn)
+    finally:
+        engine.dispose()
+
+
+def _refuse_too_new(revision: str | None, url: str) -> None:
+    if revision is not None and revision not in _known_revisions():
+        raise SchemaTooNew(
+            f"the metadata database {display_url(url)} is at schema revision {revision!r}, "
+            f"which this version of Cauce does not know (it knows up to {head_revision()!r}): "
+            "a newer Cauce has upgraded it. Install that newer Cauce, or point CAUCE_DB_URL at "
+            "another database (a SQLite backup sits next to the file as *.bak)."
+        )
+
+
+def check_schema(conn: Connection, url: str) -> str:
+    """Raise a :class:`SchemaError` saying what to do unless the database is at head."""
+    revision = _revision_of(conn)
+    if revision is None:
+        raise SchemaNotInitialized(
+            f"the metadata database {display_url(url)} has no Cauce schema: run `cauce db init`"
+        )
+    _refuse_too_new(revision, url)
+    head = head_revision()
+    if revision != head:
+        raise SchemaOutdated(
+            f"the metadata database {display_url(url)} is at schema revision {revision!r}, "
+            f"older than this Cauce ({head!r}): run `cauce db upgrade` (it backs up first)"
+        )
+    return revision
+
+
+def _backup_sqlite(path: Path, revision: str | None) -> Path | None:
+    """A consistent copy of a SQLite database (WAL content included) next to the file."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.{stamp}.{revision or 'empty'}.bak")
+    with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    log.info("backed up %s to %s before upgrading", path, target)
+    return target
+
+
+def _ensure_default_organization(engine: Engine) -> None:
+    with engine.begin() as conn:
+        found = conn.execute(
+            select(OrganizationRow.id).where(OrganizationRow.name == DEFAULT_ORGANIZATION)
+        ).first()
+        if found is None:
+            conn.execute(
+                OrganizationRow.__table__.insert().values(
+                    name=DEFAULT_ORGANIZATION, created_at=utcnow()
+                )
+            )
+
+
+def _record_upgrade(engine: Engine, result: UpgradeResult) -> None:
+    with engine.begin() as conn:
+        org = conn.execute(
+            select(OrganizationRow.id).where(OrganizationRow.name == DEFAULT_ORGANIZATION)
+        ).scalar_one()
+        conn.execute(
+            EventRow.__table__.insert().values(
+                organization_id=org,
+                type="schema.upgraded",
+                run_id=None,
+                payload={
+                    "from": result.before,
+                    "to": result.after,
+                    "backup": str(result.backup) if result.backup else None,
+                },
+                created_at=utcnow(),
+            )
+        )
+
+
+def _foreign_key_violations(conn: Connection) -> list[Any]:
+    return list(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+
+
+def _run_upgrade(engine: Engine, url: str) -> None:
+    """Run the migrations in one transaction.
+
+    PostgreSQL has transactional DDL. On SQLite the connection is put in manual transaction
+    mode (so DDL is transactional too) with foreign keys off, as SQLite requires for the table
+    rebuilds of batch migrations; ``PRAGMA foreign_key_check`` must pass before the commit.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                command.upgrade(alembic_config(url, conn), "head")
+            return
+        driver = conn.connection.driver_connection
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.commit()
+        driver.isolation_level = None  # type: ignore[union-attr]
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            command.upgrade(alembic_config(url, conn), "head")
+            violations = _foreign_key_violations(conn)
+            if violations:
+                raise SchemaError(
+                    f"the upgrade would break {len(violations)} foreign key reference(s) "
+                    f"(first: {violations[0]!r}); nothing was changed"
+                )
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.invalidate()  # never hand this reconfigured connection back to the pool
+
+
+def _migrate(url: str, *, backup: bool) -> UpgradeResult:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            before = _revision_of(conn)
+        _refuse_too_new(before, url)
+        head = head_revision()
+        if before == head:
+            return UpgradeResult(url=url, before=before, after=head, backup=None)
+        path = sqlite_path(url)
+        saved = _backup_sqlite(path, before) if backup and before and path else None
+        log.info("upgrading %s from %s to %s", display_url(url), before, head)
+        _run_upgrade(engine, url)
+        _ensure_default_organization(engine)
+        result = UpgradeResult(url=url, before=before, after=head, backup=saved)
+        if before is not None:
+            _record_upgrade(engine, result)
+        return result
+    finally:
+        engine.dispose()
+
+
+def init_db(url: str | None = None) -> str:
+    """Create the metadata database (or bring an existing one to head); returns the revision.
+
+    Idempotent: on a database already at head it changes nothing. An older database is
+    upgraded exactly as :func:`upgrade_db` does, backup included.
+
+    Raises:
+        SchemaTooNew: The database was migrated by a newer Cauce.
+    """
+    return _migrate(database_url(url), backup=True).after
+
+
+def upgrade_db(url: str | None = None, *, backup: bool = True) -> UpgradeResult:
+    """Upgrade the metadata database to this code's head revision.
+
+    Args:
+        url: Database URL (see :func:`app.storage.db.database_url`).
+        backup: For SQLite, copy the file next to itself first (skipped when nothing to do).
+
+    Returns:
+        The revisions before and after, and the backup file if one was written.
+
+    Raises:
+        SchemaTooNew: The database was migrated by a newer Cauce; nothing is changed.
+    """
+    return _migrate(database_url(url), backup=backup)
+
+
+def new_revision(message: str, url: str) -> Path:
+    """Developer tool: autogenerate a migration from the models against a database at head.
+
+    The generated file lands in ``migrations/versions``; read and fix it before committing.
+    """
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            check_schema(conn, url)
+            script = command.revision(
+                alembic_config(url, conn), message=message, autogenerate=True
+            )
+    finally:
+        engine.dispose()
+    if script is None or isinstance(script, list):  # pragma: no cover - single head
+        raise SchemaError("alembic produced no single revision")
+    return Path(script.path)
+
+
+def tables_present(url: str | None = None) -> set[str]:
+    """Cauce tables that exist in the database (diagnostics and tests)."""
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) & set(Base.metadata.tables)
+    finally:
+        engine.dispose()

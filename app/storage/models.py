@@ -1,0 +1,283 @@
+"""The metadata database schema as SQLAlchemy 2 ORM models (typed ``Mapped[...]``).
+
+Third normal form, with one deliberate, *enforced* redundancy: every domain row carries
+``organization_id`` (the tenant), and each child row reaches its parent through a composite
+foreign key ``(organization_id, parent_id) -> parent(organization_id, id)``. The database itself
+therefore guarantees that a row's organization is its parent's, so the copy can never disagree
+and every query can filter by tenant without a join.
+
+``pipelines.current_version_id`` and ``pipeline_versions.pipeline_id`` reference each other; the
+pointer is a composite key ``(id, current_version_id) -> pipeline_versions(pipeline_id, id)``,
+so the current version always belongs to its own pipeline.
+
+Timestamps are timezone-aware UTC, set in Python (:func:`utcnow`), never by server defaults:
+``func.now()`` renders SQL that SQLite rejects in migrations.
+
+Every change here needs a migration in ``app/storage/migrations/versions/`` (see
+``docs/storage.md``); ``tests/storage/test_migrations.py`` fails while they disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from app.storage.records import NodeLocation, RunStatus, RunTrigger
+
+__all__ = [
+    "Base",
+    "ConnectionRow",
+    "EventRow",
+    "NodeRunRow",
+    "OrganizationRow",
+    "PipelineRow",
+    "PipelineVersionRow",
+    "ProjectRow",
+    "RunRow",
+    "UTCDateTime",
+    "utcnow",
+]
+
+#: Constraint names are stable and explicit, so migrations (and SQLite batch mode) can find them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so the UTC wall time is stored
+    and UTC attached on the way out. Naive datetimes are refused: their zone is a guess.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _check_in(column: str, values: type[Any], name: str) -> CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class OrganizationRow(Base):
+    """A tenant. A fresh database holds one, named ``default``."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+
+
+class ProjectRow(Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "name"),
+        UniqueConstraint("organization_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class ConnectionRow(Base):
+    """A named connection of a project. ``params`` never holds a secret value."""
+
+    __tablename__ = "connections"
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        ForeignKeyConstraint(
+            ["organization_id", "project_id"], ["projects.organization_id", "projects.id"]
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    project_id: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict[str, Any]]
+    description: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PipelineRow(Base):
+    """A pipeline of a project; its content lives in immutable versions.
+
+    ``uid`` is the pipeline model's own stable id (``Pipeline.id``); ``name`` mirrors the
+    current version's name so that it can be unique per project.
+    """
+
+    __tablename__ = "pipelines"
+    __table_args__ = (
+        UniqueConstraint("project_id", "uid"),
+        UniqueConstraint("project_id", "name"),
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(
+            ["organization_id", "project_id"], ["projects.organization_id", "projects.id"]
+        ),
+        ForeignKeyConstraint(
+            ["id", "current_version_id"],
+            ["pipeline_versions.pipeline_id", "pipeline_versions.id"],
+            use_alter=True,
+            name="fk_pipelines_current_version",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    project_id: Mapped[int]
+    uid: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    current_version_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PipelineVersionRow(Base):
+    """One immutable saved state of a pipeline (never updated after insert)."""
+
+    __tablename__ = "pipeline_versions"
+    __table_args__ = (
+        UniqueConstraint("pipeline_id", "number"),
+        UniqueConstraint("pipeline_id", "id"),
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(
+            ["organization_id", "pipeline_id"], ["pipelines.organization_id", "pipelines.id"]
+        ),
+        ForeignKeyConstraint(
+            ["pipeline_id", "parent_id"],
+            ["pipeline_versions.pipeline_id", "pipeline_versions.id"],
+            name="fk_pipeline_versions_parent",
+        ),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    pipeline_id: Mapped[int]
+    number: Mapped[int]
+    parent_id: Mapped[int | None]
+    content: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    semantic_hash: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class RunRow(Base):
+    """One execution of one pipeline version."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(
+            ["organization_id", "pipeline_version_id"],
+            ["pipeline_versions.organization_id", "pipeline_versions.id"],
+        ),
+        _check_in("status", RunStatus, "status"),
+        _check_in("trigger", RunTrigger, "trigger"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    pipeline_version_id: Mapped[int] = mapped_column(index=True)
+    trigger: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))
+
+
+class NodeRunRow(Base):
+    """The result of one node within one run."""
+
+    __tablename__ = "node_runs"
+    __table_args__ = (
+        UniqueConstraint("run_id", "node_id"),
+        ForeignKeyConstraint(["organization_id", "run_id"], ["runs.organization_id", "runs.id"]),
+        _check_in("status", RunStatus, "status"),
+        _check_in("location", NodeLocation, "location"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    run_id: Mapped[int]
+    node_id: Mapped[str] = mapped_column(String(64))
+    node_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str] = mapped_column(String(16))
+    rows_in: Mapped[int | None] = mapped_column(BigInteger)
+    rows_out: Mapped[int | None] = mapped_column(BigInteger)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class EventRow(Base):
+    """Something that happened (run started, schema upgraded, alert raised, ...)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        ForeignKeyConstraint(["organization_id", "run_id"], ["runs.organization_id", "runs.id"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    type: Mapped[str] = mapped_column(String(100), index=True)
+    run_id: Mapped[int | None] = mapped_column(index=True)
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]

@@ -1,0 +1,154 @@
+"""Plain records returned by the storage API, and the enumerations the schema constrains.
+
+Callers (the services layer) only ever see these frozen dataclasses, never ORM objects, so they
+never hold a database session and can pass results across threads freely.
+
+>>> RunStatus.SUCCEEDED.terminal
+True
+>>> RunStatus("running").terminal
+False
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.engine.graph import Pipeline
+
+__all__ = [
+    "ConnectionRecord",
+    "EventRecord",
+    "NodeLocation",
+    "NodeRunRecord",
+    "PipelineVersionRecord",
+    "ProjectRecord",
+    "RunDetail",
+    "RunRecord",
+    "RunStatus",
+    "RunTrigger",
+]
+
+
+class RunStatus(enum.StrEnum):
+    """Where a run (or one node of it) is in its state machine."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def terminal(self) -> bool:
+        """True once the run can no longer change state."""
+        return self in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
+
+
+class RunTrigger(enum.StrEnum):
+    """What started a run."""
+
+    CLI = "cli"
+    GUI = "gui"
+    SCHEDULE = "schedule"
+    API = "api"
+
+
+class NodeLocation(enum.StrEnum):
+    """Where a node ran: in the local DuckDB engine or pushed down into the destination."""
+
+    LOCAL = "local"
+    PUSHDOWN = "pushdown"
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ConnectionRecord:
+    """A stored connection: its parameters never include secret values."""
+
+    id: int
+    project_id: int
+    name: str
+    type: str
+    params: dict[str, Any]
+    description: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PipelineVersionRecord:
+    """One immutable saved version of a pipeline.
+
+    ``content_hash`` is the SHA-256 of the full canonical JSON (what dedupes saves);
+    ``semantic_hash`` ignores canvas positions (equal hashes: the pipeline does the same thing).
+    """
+
+    id: int
+    pipeline_id: int
+    pipeline_uid: str
+    number: int
+    parent_id: int | None
+    content: dict[str, Any]
+    content_hash: str
+    semantic_hash: str
+    author: str
+    message: str
+    created_at: datetime
+
+    def pipeline(self) -> Pipeline:
+        """The pipeline model this version holds."""
+        return Pipeline.model_validate(self.content)
+
+
+@dataclass(frozen=True)
+class NodeRunRecord:
+    node_id: str
+    node_name: str
+    status: RunStatus
+    location: NodeLocation
+    rows_in: int | None
+    rows_out: int | None
+    seconds: float | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    pipeline_version_id: int
+    pipeline_name: str
+    version_number: int
+    project_id: int
+    trigger: RunTrigger
+    status: RunStatus
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+    host: str | None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: int
+    type: str
+    run_id: int | None
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    """A run with its per-node results (in the order they were first recorded) and events."""
+
+    run: RunRecord
+    nodes: list[NodeRunRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)

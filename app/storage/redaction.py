@@ -1,0 +1,117 @@
+"""Masking of known secret values in log records, error texts and event payloads.
+
+Secret values become "known" when :class:`~app.storage.secrets.SecretResolver` resolves them
+(or when code calls :meth:`RedactSecrets.add`). Attach the process-wide filter to every log
+handler (filters on a *logger* do not see records propagated from child loggers):
+
+>>> import logging
+>>> redactor = RedactSecrets(["hunter2"])
+>>> redactor.mask("password=hunter2;")
+'password=***;'
+>>> redactor.mask_data({"dsn": "u:hunter2@h", "n": 3})
+{'dsn': 'u:***@h', 'n': 3}
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["MASK", "RedactSecrets", "secret_redactor"]
+
+MASK = "***"
+
+
+class RedactSecrets(logging.Filter):
+    """A logging filter (and text masker) that replaces known secret values with ``***``.
+
+    Every non-empty value is masked, however short: an over-masked log line is a nuisance, a
+    leaked password is an incident.
+    """
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._values: frozenset[str] = frozenset(v for v in values if v)
+        self._ordered: tuple[str, ...] = self._order(self._values)
+
+    def __repr__(self) -> str:
+        return f"RedactSecrets({len(self._values)} values)"
+
+    @staticmethod
+    def _order(values: frozenset[str]) -> tuple[str, ...]:
+        # Longest first, so that a secret containing another is masked whole.
+        return tuple(sorted(values, key=lambda v: (-len(v), v)))
+
+    def add(self, value: str) -> None:
+        """Start masking ``value`` (ignored when empty)."""
+        if not value or value in self._values:
+            return
+        with self._lock:
+            self._values = self._values | {value}
+            self._ordered = self._order(self._values)
+
+    def discard(self, value: str) -> None:
+        """Stop masking ``value``."""
+        with self._lock:
+            self._values = self._values - {value}
+            self._ordered = self._order(self._values)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values = frozenset()
+            self._ordered = ()
+
+    def mask(self, text: str) -> str:
+        """``text`` with every known secret value replaced by ``***``."""
+        for value in self._ordered:
+            if value in text:
+                text = text.replace(value, MASK)
+        return text
+
+    def mask_data(self, data: Any) -> Any:
+        """A copy of JSON-like ``data`` with secrets masked in every string (keys included)."""
+        if not self._ordered:
+            return data
+        if isinstance(data, str):
+            return self.mask(data)
+        if isinstance(data, dict):
+            return {self.mask_data(k): self.mask_data(v) for k, v in data.items()}
+        if isinstance(data, list | tuple):
+            return type(data)(self.mask_data(v) for v in data)
+        return data
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Mask the formatted message, the exception text and the stack of ``record``."""
+        if not self._ordered:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must still be masked
+            message = f"{record.msg} {record.args}"
+        masked = self.mask(message)
+        if masked != message or record.args:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.mask(record.stack_info)
+        return True
+
+    def install(self, logger: logging.Logger | None = None) -> None:
+        """Attach this filter to every handler of ``logger`` (the root logger by default)."""
+        for handler in (logger or logging.getLogger()).handlers:
+            if self not in handler.filters:
+                handler.addFilter(self)
+
+
+_PROCESS_REDACTOR = RedactSecrets()
+
+
+def secret_redactor() -> RedactSecrets:
+    """The process-wide redactor that the secret resolver and the repository share."""
+    return _PROCESS_REDACTOR

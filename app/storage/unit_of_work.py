@@ -1,0 +1,124 @@
+"""The shared base of the storage API: one engine, one tenant, one transaction per call.
+
+Every public method of :class:`~app.storage.repository.Repository` opens a session, does its
+work in one transaction and returns plain records; nothing the caller receives is bound to a
+session. The database must be at this code's schema revision (:func:`check_schema`), or opening
+fails with a message that says which ``cauce db`` command to run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.storage.db import database_url, display_url, make_engine, make_session_factory
+from app.storage.migrate import DEFAULT_ORGANIZATION, check_schema
+from app.storage.models import OrganizationRow, utcnow
+from app.storage.redaction import secret_redactor
+
+__all__ = ["DuplicateName", "InvalidTransition", "NotFound", "StorageError", "StoreBase"]
+
+
+class StorageError(RuntimeError):
+    """Base class of the storage API's own errors."""
+
+
+class NotFound(StorageError, LookupError):
+    """No such row in this organization."""
+
+
+class DuplicateName(StorageError, ValueError):
+    """A name that must be unique in its project is already taken."""
+
+
+class InvalidTransition(StorageError, ValueError):
+    """A run cannot move to the requested status from the one it is in."""
+
+
+class StoreBase:
+    """Engine, tenant and transaction handling shared by the repository's parts.
+
+    Args:
+        url: Database URL; ``CAUCE_DB_URL`` or the default SQLite file when omitted.
+        organization: Name of the tenant every read and write is scoped to; created on first
+            use (a fresh database already holds ``default``).
+        engine: An existing engine to share (its URL wins over ``url``); not disposed on close.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        organization: str = DEFAULT_ORGANIZATION,
+        engine: Engine | None = None,
+    ) -> None:
+        self._owns_engine = engine is None
+        self._engine = engine if engine is not None else make_engine(database_url(url))
+        self.url = self._engine.url.render_as_string(hide_password=False)
+        try:
+            with self._engine.connect() as conn:
+                check_schema(conn, self.url)
+            self._factory: sessionmaker[Session] = make_session_factory(self._engine)
+            self.organization = organization
+            self._org_id = self._ensure_organization(organization)
+        except BaseException:
+            self.close()
+            raise
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({display_url(self.url)!r}, "
+            f"organization={self.organization!r})"
+        )
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release pooled connections (only when this object created the engine)."""
+        if self._owns_engine:
+            self._engine.dispose()
+
+    def __enter__(self) -> StoreBase:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def organization_id(self) -> int:
+        return self._org_id
+
+    # -- helpers for subclasses ---------------------------------------------------------------
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any exception."""
+        with self._factory.begin() as session:
+            yield session
+
+    def _ensure_organization(self, name: str) -> int:
+        with self._session() as s:
+            found = s.scalar(select(OrganizationRow.id).where(OrganizationRow.name == name))
+            if found is not None:
+                return found
+            row = OrganizationRow(name=name, created_at=utcnow())
+            s.add(row)
+            s.flush()
+            return row.id
+
+    @staticmethod
+    def _redact(text: str | None) -> str | None:
+        """Mask secret values this process knows before text is stored."""
+        return None if text is None else secret_redactor().mask(text)
+
+    @staticmethod
+    def _redact_data(data: Any) -> Any:
+        return secret_redactor().mask_data(data)
