@@ -1,0 +1,83 @@
+"""Union: stack the rows of several inputs, matching columns by name.
+
+Inputs are taken in the order of their edges in the pipeline (the order in which they were
+connected; the pipeline file keeps it). Columns are matched case-insensitively by name; the
+output has every column of the first input, then the new ones of the second, and so on, spelled
+as where they first appear. An input without a column contributes NULLs; types are widened with
+:func:`app.engine.types.common_type` and each input is cast where its type differs.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from pydantic import Field
+from sqlglot import exp
+
+from app.engine.compiler.context import CompileContext
+from app.engine.types import TypeMismatch, common_type, to_sql_type, type_name
+from app.nodes.base import Component, Inputs, Output, Params, Port, Relation
+
+__all__ = ["UnionNode", "UnionParams"]
+
+
+class UnionParams(Params):
+    distinct: bool = Field(default=False, description="Remove duplicate rows (UNION instead "
+                           "of UNION ALL)")
+
+
+class UnionNode(Component):
+    type_name = "union"
+    label = "Union"
+    description = "Stacks the rows of several inputs, matching columns by name."
+    inputs = (Port("in", multiple=True,
+                   description="Inputs, taken in the order they were connected"),)
+    Params = UnionParams
+
+    def compile(self, ctx: CompileContext, params: UnionParams,
+                inputs: Inputs) -> dict[str, Output]:
+        rels = inputs.all("in")
+        if not rels:
+            raise ctx.error("connect at least one input", "in")
+        schema = _union_schema(ctx, rels)
+        branches = [_branch(rel, schema) for rel in rels]
+        query: exp.Query = branches[0]
+        if len(branches) == 1:
+            query = branches[0].distinct() if params.distinct else branches[0]
+        for branch in branches[1:]:
+            query = exp.union(query, branch, distinct=params.distinct)
+        return {"out": Output(query, schema)}
+
+
+def _union_schema(ctx: CompileContext, rels: list[Relation]) -> pa.Schema:
+    names: dict[str, str] = {}
+    types: dict[str, pa.DataType] = {}
+    for i, rel in enumerate(rels):
+        for f in rel.schema:
+            key = f.name.lower()
+            if key not in names:
+                names[key], types[key] = f.name, f.type
+                continue
+            try:
+                types[key] = common_type(types[key], f.type)
+            except TypeMismatch:
+                raise ctx.error(
+                    f"column {names[key]!r} is {type_name(types[key])} in the earlier inputs "
+                    f"but {type_name(f.type)} in input {i + 1} ({rel.name})", "in") from None
+    return pa.schema([pa.field(names[k], types[k]) for k in names])
+
+
+def _branch(rel: Relation, schema: pa.Schema) -> exp.Select:
+    own = {f.name.lower(): f for f in rel.schema}
+    projections: list[exp.Expression] = []
+    for target in schema:
+        f = own.get(target.name.lower())
+        if f is None:
+            tree: exp.Expression = exp.cast(exp.null(), to_sql_type(target.type))
+        else:
+            tree = exp.column(f.name, quoted=True)
+            if f.type != target.type:
+                tree = exp.cast(tree, to_sql_type(target.type))
+        if f is None or f.name != target.name or f.type != target.type:
+            tree = exp.alias_(tree, target.name, quoted=True)
+        projections.append(tree)
+    return exp.select(*projections).from_(rel.ref)

@@ -1,0 +1,115 @@
+"""Window: add ranking, offset and running-total columns computed over ordered partitions.
+
+Every function shares the node's ``partition_by`` and ``order_by`` (an order is required: SQL
+Server and BigQuery reject ranking and offset functions without one). Types: row_number, rank
+and dense_rank are int64; lag and lead keep the column's type (``default`` is cast to it);
+running_sum follows :func:`app.nodes.aggregate.sum_parts` (int64, decimal(38, s) or float64) and
+sums ``ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW``. ``row_number``, ``lag``, ``lead`` and
+``running_sum`` depend on the order of tied rows: add columns to ``order_by`` to break ties.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+from sqlglot import exp
+
+from app.engine.compiler.context import CompileContext
+from app.engine.types import comparable, family, to_sql_type, type_name
+from app.nodes.aggregate import sum_parts
+from app.nodes.base import Component, Inputs, Output, Params, Relation
+from app.nodes.sort import SortKey, portable_order_terms, resolve_keys
+
+__all__ = ["WindowFunction", "WindowNode", "WindowParams"]
+
+Function = Literal["row_number", "rank", "dense_rank", "lag", "lead", "running_sum"]
+_RANKING = {"row_number": exp.RowNumber, "rank": exp.Rank, "dense_rank": exp.DenseRank}
+
+
+class WindowFunction(BaseModel):
+    """One new column."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    function: Function = Field(description="Window function")
+    name: str = Field(min_length=1, description="Name of the new column")
+    column: str | None = Field(default=None, description="Input column (lag, lead, "
+                               "running_sum)")
+    offset: int = Field(default=1, ge=1, description="lag/lead: how many rows back/ahead")
+    default: str | None = Field(default=None, description="lag/lead: SQL literal used when "
+                                "there is no such row (default NULL)")
+
+
+class WindowParams(Params):
+    functions: list[WindowFunction] = Field(min_length=1, description="Columns to add")
+    partition_by: list[str] = Field(default_factory=list,
+                                    description="Restart the numbering for each value of these")
+    order_by: list[SortKey] = Field(default_factory=list, description="Row order (required)")
+
+
+class WindowNode(Component):
+    type_name = "window"
+    label = "Window functions"
+    description = "Adds row numbers, ranks, previous/next values and running totals."
+    Params = WindowParams
+
+    def compile(self, ctx: CompileContext, params: WindowParams,
+                inputs: Inputs) -> dict[str, Output]:
+        rel = inputs["in"]
+        if not params.order_by:
+            raise ctx.error("window functions need an order (order_by)", "order_by")
+        order = portable_order_terms(resolve_keys(ctx, params.order_by, rel.schema, "order_by"))
+        partition = [exp.column(ctx.column_name(p, rel.schema, f"partition_by.{i}"), quoted=True)
+                     for i, p in enumerate(params.partition_by)]
+        projections: list[exp.Expression] = [exp.column(f.name, quoted=True) for f in rel.schema]
+        fields = list(rel.schema)
+        for i, fn in enumerate(params.functions):
+            if fn.name.lower() in {f.name.lower() for f in fields}:
+                raise ctx.error(f"column {fn.name!r} already exists", f"functions.{i}.name")
+            func, dtype, frame = _function(ctx, rel, fn, i)
+            tree: exp.Expression = exp.Window(
+                this=func, partition_by=[p.copy() for p in partition],
+                order=exp.Order(expressions=[o.copy() for o in order]), spec=frame)
+            if fn.function in _RANKING or fn.function == "running_sum":
+                tree = exp.cast(tree, to_sql_type(dtype))
+            projections.append(exp.alias_(tree, fn.name, quoted=True))
+            fields.append(pa.field(fn.name, dtype))
+        query = exp.select(*projections).from_(rel.ref)
+        return {"out": Output(query, pa.schema(fields))}
+
+
+def _function(ctx: CompileContext, rel: Relation, fn: WindowFunction,
+              i: int) -> tuple[exp.Expression, pa.DataType, exp.WindowSpec | None]:
+    if fn.function in _RANKING:
+        return _RANKING[fn.function](), pa.int64(), None
+    if fn.column is None:
+        raise ctx.error(f"{fn.function} needs a column", f"functions.{i}.column")
+    name = ctx.column_name(fn.column, rel.schema, f"functions.{i}.column")
+    col = exp.column(name, quoted=True)
+    dtype = rel.schema.field(name).type
+    if fn.function == "running_sum":
+        if family(dtype) != "numeric":
+            raise ctx.error(f"running_sum needs a numeric column; {name} is {type_name(dtype)}",
+                            f"functions.{i}.column")
+        arg, out = sum_parts(col, dtype)
+        frame = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                               end="CURRENT ROW")
+        return exp.Sum(this=arg), out, frame
+    func = exp.Lag if fn.function == "lag" else exp.Lead
+    default = _default(ctx, fn, i, dtype) if fn.default is not None else None
+    return func(this=col, offset=exp.Literal.number(fn.offset), default=default), dtype, None
+
+
+def _default(ctx: CompileContext, fn: WindowFunction, i: int,
+             dtype: pa.DataType) -> exp.Expression:
+    param = f"functions.{i}.default"
+    tree = ctx.parse(str(fn.default), param)
+    if tree.find(exp.Column, exp.Query, exp.AggFunc):
+        raise ctx.error(f"the default must be a literal value, not {tree.sql()!r}", param)
+    given = ctx.infer_type(tree, Relation(ref=exp.null(), schema=pa.schema([])), param)
+    if not comparable(given, dtype):
+        raise ctx.error(f"the default {tree.sql()!r} ({type_name(given)}) does not fit column "
+                        f"{fn.column} ({type_name(dtype)})", param)
+    return exp.cast(tree, to_sql_type(dtype))
