@@ -16,6 +16,7 @@ import enum
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 import uuid
 from collections.abc import Mapping
@@ -300,6 +301,7 @@ def apply_import(plan: ImportPlan) -> Path:
         raise ProjectError(str(target), "changed since the import was planned; plan again")
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
     try:
+        os.chmod(staging, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o755)
         extract_bundle(plan.contents, staging)
         read_project_dir(staging)
         _copy_kept(target, staging, plan.kept)

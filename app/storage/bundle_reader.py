@@ -123,6 +123,7 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
         entries[info.orig_filename] = info
         total += info.file_size
         compressed += info.compress_size
+    _check_nesting(entries)
     if total > limits.max_total_bytes:
         raise BundleError(MANIFEST_FILE, f"members declare {total} bytes in all, more than "
                                          f"the limit of {limits.max_total_bytes}")
@@ -132,6 +133,17 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
     if MANIFEST_FILE not in entries:
         raise BundleError(MANIFEST_FILE, "missing: this is not a Cauce bundle")
     return entries
+
+
+def _check_nesting(entries: dict[str, zipfile.ZipInfo]) -> None:
+    """Refuse a member that sits "inside" another member (``data/a`` and ``data/a/b``)."""
+    files = {name.casefold(): name for name in entries}
+    for name in sorted(entries):
+        parts = name.split("/")
+        for i in range(1, len(parts)):
+            parent = "/".join(parts[:i]).casefold()
+            if parent in files:
+                raise BundleError(name, f"conflicts with the file member {files[parent]}")
 
 
 def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo,

@@ -44,7 +44,12 @@ from app.storage.bundle_format import (
 from app.storage.bundle_import import Change, ChangeKind, ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import BundleContents, extract_bundle, inspect_bundle
 from app.storage.project import OpenProject, read_project_dir
-from app.storage.project_format import Project, connection_path, dumps_canonical
+from app.storage.project_format import (
+    Project,
+    checked_project,
+    connection_path,
+    dumps_canonical,
+)
 
 __all__ = [
     "BUNDLE_SUFFIX",
@@ -128,7 +133,7 @@ def _resolve_source(source: Project | OpenProject | str | os.PathLike[str],
     if isinstance(source, OpenProject):
         return source.project, data_root or source.root
     if isinstance(source, Project):
-        return source, data_root
+        return checked_project(source, "project"), data_root
     root = Path(source)
     return read_project_dir(root), data_root or root
 
@@ -146,7 +151,10 @@ def _check_export(project: Project, root: Path | None, include_data: bool,
                                                      "(pass data_root)")
         total = 0
         for rel in project.data_files:
-            size = (root / rel).stat().st_size
+            try:
+                size = (root / rel).stat().st_size
+            except OSError as err:
+                raise BundleError(rel, f"cannot be read: {err.strerror}") from None
             total += size
             if size > limits.max_member_bytes:
                 raise BundleError(rel, f"{size} bytes, more than a bundle may hold per file")

@@ -36,8 +36,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from pydantic import ValidationError
-
 from app.connectors.base import Connection
 from app.engine.graph import Pipeline
 from app.storage.bundle_format import Manifest
@@ -50,7 +48,7 @@ from app.storage.project_format import (
     ProjectError,
     ProjectMeta,
     check_data_path,
-    describe_validation_error,
+    checked_project,
     dumps_canonical,
     parse_connection,
     parse_pipeline,
@@ -185,10 +183,7 @@ def save_project(project: Project, directory: str | os.PathLike[str]) -> SaveRes
     and reported. ``data/`` is never written or deleted here.
     """
     root = Path(directory)
-    try:  # re-check keys and file names: the dicts may have been edited in place
-        project = Project.model_validate(project.model_dump())
-    except ValidationError as err:
-        raise ProjectError(str(root), describe_validation_error(err)) from None
+    project = checked_project(project, str(root))
     files = project.files()
     result = SaveResult()
     for folder in (CONNECTIONS_DIR, PIPELINES_DIR):

@@ -42,6 +42,7 @@ __all__ = [
     "ProjectError",
     "ProjectMeta",
     "check_data_path",
+    "checked_project",
     "connection_path",
     "describe_validation_error",
     "dumps_canonical",
@@ -277,6 +278,15 @@ def parse_connection(raw: bytes, path: str) -> Connection:
     conn: Connection = _validate(Connection, raw, path, "connection")
     _check_stem(path, conn.name)
     return conn
+
+
+def checked_project(project: Project, where: str) -> Project:
+    """Validate ``project`` again (its dicts may have been edited in place) or raise
+    :class:`ProjectError` naming ``where``."""
+    try:
+        return Project.model_validate(project.model_dump())
+    except ValidationError as err:
+        raise ProjectError(where, describe_validation_error(err)) from None
 
 
 def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) -> Project:

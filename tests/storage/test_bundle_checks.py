@@ -245,3 +245,8 @@ def test_failed_load_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert (opened.root / "data" / "a.csv").read_bytes() == b"id\n1\n"
         assert not (opened.root / "manifest.json").exists()
     assert list(scratch.iterdir()) == []  # the extraction directory is gone on close
+
+
+def test_member_nested_under_a_file_member(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "b.cauce", [*base_entries(), ("data/a.csv/x.txt", b"x")])
+    assert_refused(path, "data/a.csv/x.txt", "conflicts with the file member data/a.csv")

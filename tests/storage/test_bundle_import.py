@@ -282,3 +282,25 @@ def test_refuses_to_replace_a_non_project(source: Path, tmp_path: Path) -> None:
     (home / "thesis.tex").unlink()
     plan = plan_import(bundle, home)  # an empty directory is fine
     assert plan.of("project", ChangeKind.ADDED) == ["Shop"]
+
+
+def test_imported_directory_permissions(source: Path, tmp_path: Path) -> None:
+    bundle = export_bundle(source, tmp_path / "shop.cauce")
+    target = tmp_path / "target"
+    apply_import(plan_import(bundle, target))
+    assert target.stat().st_mode & 0o777 == 0o755  # not mkdtemp's private 0o700
+    target.chmod(0o750)
+    apply_import(plan_import(bundle, target))
+    assert target.stat().st_mode & 0o777 == 0o750
+
+
+def test_export_checks_the_model(source: Path, tmp_path: Path) -> None:
+    project = read_project_dir(source)
+    project.pipelines["renamed"] = project.pipelines.pop("orders")
+    with pytest.raises(ProjectError, match="filed under the key 'renamed'"):
+        export_bundle(project, tmp_path / "a.cauce", data_root=source)
+    project = read_project_dir(source)
+    (source / "data" / "sample.csv").unlink()
+    with pytest.raises(BundleError, match="data/sample.csv: cannot be read"):
+        export_bundle(project, tmp_path / "a.cauce", data_root=source)
+    assert not (tmp_path / "a.cauce").exists()
