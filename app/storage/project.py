@@ -39,6 +39,7 @@ from typing import Any
 from app.connectors.base import Connection
 from app.engine.graph import Pipeline
 from app.storage.bundle_format import Manifest
+from app.storage.bundle_reader import extract_bundle, inspect_bundle
 from app.storage.project_format import (
     CONNECTIONS_DIR,
     DATA_DIR,
@@ -249,8 +250,6 @@ def load_project(path: str | os.PathLike[str]) -> OpenProject:
         ProjectError: naming the invalid file (a :class:`~app.storage.bundles.BundleError` for a
             bundle member).
     """
-    from app.storage.bundle_reader import extract_bundle, inspect_bundle
-
     path = Path(path)
     if path.is_dir():
         return OpenProject(read_project_dir(path), path)

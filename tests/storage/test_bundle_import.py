@@ -304,3 +304,17 @@ def test_export_checks_the_model(source: Path, tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="data/sample.csv: cannot be read"):
         export_bundle(project, tmp_path / "a.cauce", data_root=source)
     assert not (tmp_path / "a.cauce").exists()
+
+
+def test_public_surface() -> None:
+    from app.storage import bundles, project
+
+    assert sorted(project.__all__) == [
+        "OpenProject", "Project", "ProjectError", "ProjectMeta", "SaveResult", "load_project",
+        "read_project_dir", "save_project", "schema_documents", "write_atomic", "write_schemas"]
+    assert sorted(bundles.__all__) == [
+        "BUNDLE_SUFFIX", "BundleContents", "BundleError", "BundleLimits", "Change", "ChangeKind",
+        "DEFAULT_LIMITS", "ImportPlan", "Manifest", "apply_import", "export_bundle",
+        "extract_bundle", "inspect_bundle", "looks_secret", "plan_import", "secret_like_params"]
+    for module in (bundles, project):
+        assert all(hasattr(module, name) for name in module.__all__)
