@@ -1,6 +1,7 @@
 """Where each part of a pipeline runs: one stage per destination, local or pushed down.
 
-A destination whose sources all live in its own connection, when that connection can run SQL
+A destination whose sources all live in its own database (the same connection, or one of the
+same type with the same settings), when that connector can run SQL
 (``capabilities.pushdown``), runs there as one statement (ELT): nothing crosses the network.
 Every other destination runs on the local DuckDB engine. The plan shows, per node, where it
 runs and the SQL it will run.
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.connectors.base import Connection
 from app.engine.compiler import CompiledPipeline, DestinationQuery, compile_pipeline, render
 from app.engine.compiler.binders import declared_schema, table_binder
 from app.engine.graph import Node, Pipeline
@@ -83,9 +85,21 @@ def pushdown_connection(pipeline: Pipeline, dest: Node,
         node = pipeline.node(node_id)
         if node.type == "file_source":
             return None
-        if node.type == "source" and node.params.get("connection") != conn_name:
+        if node.type == "source" and not _same_place(provider, node.params.get("connection"),
+                                                     connection):
             return None
     return conn_name
+
+
+def _same_place(provider: ConnectorProvider, name: object, target: Connection) -> bool:
+    """Two connections reach the same database: one name, or one type with equal settings."""
+    if name == target.name:
+        return True
+    try:
+        other = provider.connection(str(name))
+    except KeyError:
+        return False
+    return other.type == target.type and other.params == target.params
 
 
 def _capabilities(type_name: str):  # type: ignore[no-untyped-def]
