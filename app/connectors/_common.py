@@ -1,0 +1,157 @@
+"""Helpers shared by the built-in connectors: table names, write-mode checks, batch streams.
+
+Kept private: connectors use them, the rest of Cauce talks to :mod:`app.connectors.base`.
+
+>>> sql_table("public.InvoiceLine", "postgres").sql("postgres")
+'"public"."InvoiceLine"'
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+
+import pyarrow as pa
+from sqlglot import exp
+
+from app.connectors.base import ConnectionError_, WriteMode
+
+__all__ = [
+    "check_write",
+    "column",
+    "conform_batch",
+    "drop_table",
+    "failure",
+    "ident",
+    "one_source",
+    "rebatch",
+    "reader_from",
+    "rename_table",
+    "sql_table",
+    "staging_name",
+    "stream_then_close",
+]
+
+def sql_table(name: str, dialect: str) -> exp.Table:
+    """Parse ``name`` or ``schema.name`` into a table whose parts are all quoted as given."""
+    if not name or not name.strip():
+        raise ConnectionError_("a table name is required")
+    try:
+        table = exp.to_table(name, dialect=dialect)
+    except Exception as err:  # noqa: BLE001 - sqlglot raises several error types
+        raise ConnectionError_(f"invalid table name {name!r}: {err}") from None
+    for part in table.find_all(exp.Identifier):
+        part.set("quoted", True)
+    return table
+
+
+def ident(name: str) -> exp.Identifier:
+    """A quoted identifier, exactly as given."""
+    return exp.to_identifier(name, quoted=True)
+
+
+def column(name: str, table: str | None = None) -> exp.Column:
+    """A quoted column reference, optionally qualified by a (quoted) table alias."""
+    return exp.Column(this=ident(name), table=ident(table) if table else None)
+
+
+def staging_name(table: exp.Table, purpose: str = "stage") -> exp.Table:
+    """A unique sibling of ``table`` (same schema) for staging or swapping."""
+    staged = table.copy()
+    staged.set("this", ident(f"{table.name}__cauce_{purpose}_{uuid.uuid4().hex[:8]}"))
+    return staged
+
+
+def drop_table(table: exp.Table, *, if_exists: bool = False) -> exp.Drop:
+    """``DROP TABLE [IF EXISTS] table``."""
+    return exp.Drop(tables=[table.copy()], kind="TABLE", exists=if_exists)
+
+
+def rename_table(table: exp.Table, new_name: str) -> exp.Alter:
+    """``ALTER TABLE table RENAME TO new_name`` (same schema; the new name is quoted)."""
+    return exp.Alter(this=table.copy(), kind="TABLE",
+                     actions=[exp.AlterRename(this=exp.Table(this=ident(new_name)))])
+
+
+def one_source(table: str | None, query: str | None) -> None:
+    """Check that exactly one of ``table`` and ``query`` is given."""
+    if (table is None) == (query is None):
+        raise ConnectionError_("give exactly one of table= or query=")
+
+
+def check_write(connection: str, table: str, mode: WriteMode | str,
+                keys: list[str] | None, columns: Iterable[str], *, merge: bool = True) -> WriteMode:
+    """Validate a write request; returns the mode as a :class:`WriteMode`."""
+    try:
+        mode = WriteMode(mode)
+    except ValueError:
+        raise ConnectionError_(f"{connection}: unknown write mode {mode!r}") from None
+    if mode is WriteMode.MERGE:
+        if not merge:
+            raise ConnectionError_(
+                f"{connection}: merge is not supported for {table!r}; use append or replace")
+        if not keys:
+            raise ConnectionError_(f"{connection}: merge into {table!r} needs key columns")
+        missing = [k for k in keys if k not in set(columns)]
+        if missing:
+            raise ConnectionError_(
+                f"{connection}: merge keys {missing} are not columns of the data for {table!r}")
+    return mode
+
+
+def conform_batch(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """Cast ``batch`` to ``schema`` (same column names) when the types differ."""
+    if batch.schema.equals(schema):
+        return batch
+    return pa.RecordBatch.from_arrays(
+        [col.cast(field.type) for col, field in zip(batch.columns, schema, strict=True)],
+        schema=schema,
+    )
+
+
+def rebatch(batches: Iterable[pa.RecordBatch], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Re-cut a stream into batches of ``batch_rows`` rows (the last one may be shorter)."""
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        pending.append(batch)
+        size += batch.num_rows
+        while size >= batch_rows:
+            table = pa.Table.from_batches(pending)
+            yield table.slice(0, batch_rows).combine_chunks().to_batches()[0]
+            rest = table.slice(batch_rows)
+            pending = rest.combine_chunks().to_batches() if rest.num_rows else []
+            size = rest.num_rows
+    if size:
+        yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
+
+
+def stream_then_close(reader: pa.RecordBatchReader, schema: pa.Schema,
+                      close: Callable[[], None]) -> pa.RecordBatchReader:
+    """``reader`` cast to ``schema``; ``close`` runs once the stream ends or is closed."""
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            for batch in reader:
+                yield conform_batch(batch, schema)
+        finally:
+            reader.close()
+            close()
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def reader_from(schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> pa.RecordBatchReader:
+    """A ``RecordBatchReader`` over a generator (its ``finally`` runs when the reader closes)."""
+    return pa.RecordBatchReader.from_batches(schema, batches)
+
+
+def failure(connection: str, action: str, err: BaseException,
+            secret: str | None = None) -> ConnectionError_:
+    """A :class:`ConnectionError_` naming the connection and action; ``secret`` is scrubbed."""
+    message = str(err).strip() or type(err).__name__
+    if secret:
+        message = message.replace(secret, "***")
+    return ConnectionError_(f"{connection}: {action} failed: {message}")

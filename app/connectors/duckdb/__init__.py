@@ -1,0 +1,231 @@
+"""DuckDB connector: a DuckDB database file as a source, a destination and a pushdown engine.
+
+Owns attaching the file into the local engine (``ATTACH``), the qualified scans the compiler
+selects from, and the three write modes (:mod:`._sql`). Being DuckDB itself, the engine reads
+and writes it without Python in the data path; the standalone methods open a short-lived
+connection per call (the file stays free for the engine to attach), except for ``:memory:``,
+whose database lives as long as the connector.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import sqlglot
+from pydantic import Field
+from sqlglot import exp
+
+from app.connectors._common import (
+    check_write,
+    failure,
+    one_source,
+    sql_table,
+    stream_then_close,
+)
+from app.connectors.base import (
+    DEFAULT_BATCH_ROWS,
+    Capabilities,
+    ConnectionError_,
+    Connector,
+    ConnectorConfig,
+    TableInfo,
+    WriteMode,
+    WriteResult,
+)
+from app.connectors.duckdb._sql import DIALECT, attach_sql, catalog_table, qualify, write_into
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["DuckDBConfig", "DuckDBConnector", "canonical_schema"]
+
+MEMORY = ":memory:"
+
+
+class DuckDBConfig(ConnectorConfig):
+    """Settings of a DuckDB connection."""
+
+    path: str = Field(description="Database file (relative to the project) or ':memory:'.")
+
+
+def canonical_schema(schema: pa.Schema) -> pa.Schema:
+    """DuckDB's Arrow output with Cauce's canonical string and binary types."""
+    fields = []
+    for field in schema:
+        dtype = field.type
+        if pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
+            dtype = pa.string()
+        elif pa.types.is_large_binary(dtype) or pa.types.is_binary_view(dtype):
+            dtype = pa.binary()
+        fields.append(field.with_type(dtype))
+    return pa.schema(fields)
+
+
+class DuckDBConnector(Connector):
+    """Read, write and run SQL in one DuckDB database file."""
+
+    type_name = "duckdb"
+    label = "DuckDB"
+    Config = DuckDBConfig
+    capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
+                                bulk_load="native", pushdown=True, duckdb_native=True)
+    config: DuckDBConfig
+
+    def __init__(self, config: ConnectorConfig, *, name: str = "",
+                 root: Path | None = None) -> None:
+        super().__init__(config, name=name, root=root)
+        self._memory: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def path(self) -> str:
+        if self.config.path == MEMORY:
+            return MEMORY
+        path = Path(self.config.path).expanduser()
+        return str(path if path.is_absolute() else self.root / path)
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        try:
+            if self.path == MEMORY:
+                if self._memory is None:
+                    self._memory = duckdb.connect(MEMORY)
+                con = self._memory.cursor()
+            else:
+                con = duckdb.connect(self.path)
+            con.execute("SET TimeZone = 'UTC'")
+        except duckdb.Error as err:
+            raise failure(self.name, "opening the database", err) from None
+        return con
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
+
+    def test(self) -> None:
+        con = self._open()
+        try:
+            con.execute("SELECT 1").fetchall()
+        finally:
+            con.close()
+
+    # -- catalog ---------------------------------------------------------------------------
+    def list_tables(self) -> list[TableInfo]:
+        con = self._open()
+        try:
+            rows = con.execute(
+                "SELECT schema_name, table_name, 'table', estimated_size FROM duckdb_tables() "
+                "WHERE database_name = current_database() UNION ALL "
+                "SELECT schema_name, view_name, 'view', NULL FROM duckdb_views() "
+                "WHERE database_name = current_database() AND NOT internal "
+                "ORDER BY 1, 2").fetchall()
+        finally:
+            con.close()
+        return [TableInfo(schema=s, name=n, kind=k, row_estimate=e) for s, n, k, e in rows]
+
+    def _table_sql(self, table: str) -> str:
+        return exp.select("*").from_(sql_table(table, DIALECT)).sql(DIALECT)
+
+    def _schema_of(self, sql: str, what: str) -> pa.Schema:
+        import duckdb
+
+        con = self._open()
+        try:
+            return canonical_schema(con.sql(sql).limit(0).to_arrow_table().schema)
+        except duckdb.Error as err:
+            raise failure(self.name, f"describing {what}", err) from None
+        finally:
+            con.close()
+
+    def table_schema(self, table: str) -> pa.Schema:
+        return self._schema_of(self._table_sql(table), repr(table))
+
+    def query_schema(self, sql: str) -> pa.Schema:
+        return self._schema_of(sql, "the query")
+
+    # -- reading ---------------------------------------------------------------------------
+    def read(self, *, table: str | None = None, query: str | None = None,
+             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+        import duckdb
+
+        one_source(table, query)
+        sql = self._table_sql(table) if table is not None else str(query)
+        con = self._open()
+        try:
+            reader = con.sql(sql).to_arrow_reader(batch_rows)
+        except duckdb.Error as err:
+            con.close()
+            raise failure(self.name, f"reading {table or 'the query'!r}", err) from None
+        schema = canonical_schema(reader.schema)
+        return stream_then_close(reader, schema, con.close)
+
+    def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool) -> None:
+        import duckdb
+
+        if self.path == MEMORY:
+            raise ConnectionError_(f"{self.name}: an in-memory DuckDB database cannot be "
+                                   "attached to another connection; use a database file")
+        try:
+            con.execute(attach_sql(self.path, alias, read_only=read_only))
+        except duckdb.Error as err:
+            raise failure(self.name, f"attaching as {alias!r}", err) from None
+
+    def scan(self, alias: str, *, table: str | None = None,
+             query: str | None = None) -> exp.Expression:
+        one_source(table, query)
+        if table is not None:
+            return catalog_table(sql_table(table, DIALECT), alias)
+        parsed = sqlglot.parse_one(str(query), dialect=DIALECT)
+        if not isinstance(parsed, exp.Query):
+            raise ConnectionError_(f"{self.name}: only a SELECT query can be scanned")
+        return qualify(parsed, alias).subquery()
+
+    # -- writing ---------------------------------------------------------------------------
+    def write_from_duckdb(self, con: duckdb.DuckDBPyConnection, alias: str, table: str,
+                          query: exp.Query, *, mode: WriteMode,
+                          keys: list[str] | None = None) -> WriteResult:
+        mode = check_write(self.name, table, mode, keys, keys or [])
+        target = catalog_table(sql_table(table, DIALECT), alias)
+        return write_into(con, target, query, mode=mode, keys=keys, connection=self.name)
+
+    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
+              keys: list[str] | None = None) -> WriteResult:
+        mode = check_write(self.name, table, mode, keys, data.schema.names)
+        con = self._open()
+        view = "__cauce_source"
+        try:
+            con.register(view, data)
+            source = exp.select("*").from_(exp.Table(this=exp.to_identifier(view)))
+            return write_into(con, self._own(con, table), source, mode=mode, keys=keys,
+                              connection=self.name)
+        finally:
+            con.close()
+
+    def execute(self, sql: str) -> None:
+        import duckdb
+
+        con = self._open()
+        try:
+            con.execute(sql)
+        except duckdb.Error as err:
+            raise failure(self.name, "running the statement", err) from None
+        finally:
+            con.close()
+
+    def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
+                    keys: list[str] | None = None) -> WriteResult:
+        mode = check_write(self.name, table, mode, keys, keys or [])
+        con = self._open()
+        try:
+            return write_into(con, self._own(con, table), query, mode=mode, keys=keys,
+                              connection=self.name)
+        finally:
+            con.close()
+
+    def _own(self, con: duckdb.DuckDBPyConnection, table: str) -> exp.Table:
+        catalog = con.execute("SELECT current_database()").fetchall()[0][0]
+        return catalog_table(sql_table(table, DIALECT), catalog)
+

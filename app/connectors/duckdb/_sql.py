@@ -1,0 +1,133 @@
+"""SQL the DuckDB connector runs: attach, qualified scans and the three write modes.
+
+Everything is built as sqlglot expressions and rendered in the DuckDB dialect. The write
+functions take an open DuckDB connection, so the same code serves the engine's connection
+(after ``ATTACH``) and the connector's own connection (standalone writes and pushdown).
+
+>>> qualify(exp.select("*").from_("t"), "src").sql("duckdb")
+'SELECT * FROM "src"."main"."t"'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from app.connectors._common import column, ident
+from app.connectors.base import ConnectionError_, WriteMode, WriteResult
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["attach_sql", "catalog_table", "qualify", "write_into"]
+
+DIALECT = "duckdb"
+
+
+def attach_sql(path: str, alias: str, *, read_only: bool) -> str:
+    """``ATTACH 'path' AS "alias" [(READ_ONLY)]``."""
+    options = [exp.AttachOption(this=exp.var("READ_ONLY"))] if read_only else None
+    return exp.Attach(this=exp.alias_(exp.Literal.string(path), ident(alias)),
+                      expressions=options).sql(DIALECT)
+
+
+def catalog_table(table: exp.Table, catalog: str) -> exp.Table:
+    """``table`` fully qualified: ``"catalog"."schema"."name"`` (schema ``main`` by default)."""
+    return exp.Table(this=ident(table.name), db=ident(table.db or "main"),
+                     catalog=ident(table.catalog or catalog))
+
+
+def qualify(query: exp.Query, alias: str) -> exp.Query:
+    """Point the plain table references of ``query`` at catalog ``alias`` (CTE names excepted)."""
+    query = query.copy()
+    ctes = {cte.alias_or_name for cte in query.find_all(exp.CTE)}
+    for table in list(query.find_all(exp.Table)):
+        if not isinstance(table.this, exp.Identifier) or table.catalog:
+            continue
+        if not table.db and table.name in ctes:
+            continue
+        table.set("catalog", ident(alias))
+        if not table.db:
+            table.set("db", ident("main"))
+    return query
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: exp.Table) -> bool:
+    """Whether a fully qualified table exists (tables only, not views)."""
+    rows = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+        "AND table_name = ?", [table.catalog, table.db, table.name]).fetchall()
+    return bool(rows[0][0])
+
+
+def _merge(target: exp.Table, source: exp.Query, names: list[str],
+           keys: list[str]) -> exp.Merge:
+    on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
+    whens = []
+    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names
+               if n not in keys]
+    if updates:
+        whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
+    whens.append(exp.When(matched=False, then=exp.Insert(
+        this=exp.Tuple(expressions=[column(n) for n in names]),
+        expression=exp.Tuple(expressions=[column(n, "src") for n in names]))))
+    return exp.Merge(
+        this=exp.alias_(target.copy(), "tgt", table=True),
+        using=exp.alias_(source.subquery(), "src", table=True),
+        on=on, whens=exp.Whens(expressions=whens))
+
+
+def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Query, *,
+               mode: WriteMode, keys: list[str] | None, connection: str) -> WriteResult:
+    """Run one write of ``source`` into the fully qualified ``target``, in one transaction.
+
+    Append inserts by column name (creating the table from the result's shape when missing),
+    replace is ``CREATE OR REPLACE TABLE … AS``, merge is ``MERGE INTO`` on ``keys``.
+    """
+    import duckdb
+
+    source_sql = source.sql(DIALECT)
+    try:
+        names = list(con.sql(source_sql).columns)
+    except duckdb.Error as err:
+        raise ConnectionError_(f"{connection}: the query for {target.name!r} is invalid: "
+                               f"{err}") from None
+    if mode is WriteMode.MERGE:
+        missing = [k for k in keys or [] if k not in names]
+        if missing or not keys:
+            raise ConnectionError_(
+                f"{connection}: merge keys {missing or keys} are not columns of the query")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        exists = table_exists(con, target)
+        before = _count(con, target) if exists and mode is not WriteMode.REPLACE else 0
+        if not exists:
+            con.execute(exp.Create(this=exp.Table(this=ident(target.db), db=ident(target.catalog)),
+                                   kind="SCHEMA", exists=True).sql(DIALECT))
+        if not exists or mode is WriteMode.REPLACE:
+            statement: exp.Expression = exp.Create(
+                this=target.copy(), kind="TABLE", expression=source, replace=True)
+        elif mode is WriteMode.APPEND:
+            statement = exp.insert(exp.select(*[column(n) for n in names]).from_(
+                source.subquery("src")), target.copy(), columns=[ident(n) for n in names])
+        else:
+            statement = _merge(target, source, names, keys or [])
+        result = con.execute(statement.sql(DIALECT)).fetchall()
+        if isinstance(statement, exp.Create):
+            rows = _count(con, target) - before
+        else:
+            rows = int(result[0][0]) if result and result[0] else 0
+        con.execute("COMMIT")
+    except BaseException as err:
+        con.execute("ROLLBACK")
+        if isinstance(err, duckdb.Error):
+            raise ConnectionError_(f"{connection}: writing {target.name!r} failed: "
+                                   f"{err}") from err
+        raise
+    return WriteResult(rows=rows)
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: exp.Table) -> int:
+    sql = exp.select(exp.func("count", exp.Star())).from_(table.copy()).sql(DIALECT)
+    return int(con.execute(sql).fetchall()[0][0])

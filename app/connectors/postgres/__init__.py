@@ -1,0 +1,329 @@
+"""PostgreSQL connector (psycopg 3): catalog, COPY streaming in and out, pushdown writes.
+
+Owns the PG type mapping (:mod:`._types`), the COPY data paths (:mod:`._copy`) and the
+statements it runs (:mod:`._sql`). Every operation opens its own connection (a read stream
+keeps one busy until it ends), in UTC with ISO dates. Every write is one transaction:
+
+- append: ``COPY`` straight into the table (created from the Arrow schema when missing);
+- replace: ``COPY`` into a new sibling table, then ``DROP`` the old one and ``RENAME`` the new;
+- merge: ``COPY`` into a temporary table shaped like the target, then ``MERGE`` on the keys
+  (the last row per key wins).
+
+A failure anywhere (a bad value, a source that raises, a dropped connection) rolls the whole
+transaction back and raises :class:`ConnectionError_` naming the connection and the table.
+The password is never put in a message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+import pyarrow as pa
+from pydantic import Field
+from sqlglot import exp
+
+from app.connectors._common import (
+    check_write,
+    drop_table,
+    failure,
+    ident,
+    one_source,
+    reader_from,
+    rebatch,
+    rename_table,
+    sql_table,
+    staging_name,
+)
+from app.connectors.base import (
+    DEFAULT_BATCH_ROWS,
+    Capabilities,
+    ConnectionError_,
+    Connector,
+    ConnectorConfig,
+    TableInfo,
+    WriteMode,
+    WriteResult,
+    secret_field,
+)
+from app.connectors.postgres._copy import csv_batches, encode_batches
+from app.connectors.postgres._sql import (
+    DIALECT,
+    copy_from_stdin,
+    copy_to_stdout,
+    create_schema,
+    create_table,
+    create_table_as,
+    insert_select,
+    latest_per_key,
+    merge_from,
+    probe,
+    query_source,
+    read_select,
+    render,
+    table_source,
+)
+from app.connectors.postgres._types import ColumnSpec, column_spec, numeric_typmod
+from app.engine.types import TypeMismatch
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql as pgsql
+
+__all__ = ["PostgresConfig", "PostgresConnector"]
+
+_COLUMNS_SQL = """
+SELECT a.attname,
+       CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END,
+       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum
+"""
+_TYPES_SQL = """
+SELECT t.oid, CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END
+FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+WHERE t.oid = ANY(%s)
+"""
+_TABLES_SQL = """
+SELECT n.nspname, c.relname, c.relkind, c.reltuples
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
+  AND n.nspname NOT LIKE 'pg_temp%%'
+ORDER BY 1, 2
+"""
+_KINDS = {"r": "table", "p": "table", "f": "table", "v": "view", "m": "view"}
+
+
+class PostgresConfig(ConnectorConfig):
+    """Settings of a PostgreSQL connection (the password is a secret)."""
+
+    host: str = Field(default="localhost", description="Server host name or address.")
+    port: int = Field(default=5432, ge=1, le=65535)
+    database: str = Field(description="Database name.")
+    user: str = Field(description="User name.")
+    password: str | None = secret_field("Password (kept in the secret store).")
+    sslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = \
+        "prefer"
+    connect_timeout: int = Field(default=10, ge=1, description="Seconds to wait for a connection.")
+    application_name: str = Field(default="cauce", description="Shown in pg_stat_activity.")
+
+
+class PostgresConnector(Connector):
+    """Read, write and push SQL down into a PostgreSQL database."""
+
+    type_name = "postgres"
+    label = "PostgreSQL"
+    Config = PostgresConfig
+    capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
+                                bulk_load="copy", pushdown=True, duckdb_native=False)
+    config: PostgresConfig
+
+    def _fail(self, action: str, err: BaseException) -> ConnectionError_:
+        return failure(self.name, action, err, secret=self.config.password)
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        import psycopg
+
+        cfg = self.config
+        try:
+            return psycopg.connect(
+                host=cfg.host, port=cfg.port, dbname=cfg.database, user=cfg.user,
+                password=cfg.password, sslmode=cfg.sslmode, connect_timeout=cfg.connect_timeout,
+                application_name=cfg.application_name, autocommit=True,
+                options="-c TimeZone=UTC -c DateStyle=ISO,YMD")
+        except psycopg.Error as err:
+            raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
+
+    def test(self) -> None:
+        import psycopg
+
+        with self._connect() as con:
+            try:
+                con.execute("SELECT 1").fetchall()
+            except psycopg.Error as err:
+                raise self._fail("running a test query", err) from None
+
+    # -- catalog ---------------------------------------------------------------------------
+    def list_tables(self) -> list[TableInfo]:
+        import psycopg
+
+        with self._connect() as con:
+            try:
+                rows = con.execute(_TABLES_SQL).fetchall()
+            except psycopg.Error as err:
+                raise self._fail("listing tables", err) from None
+        return [TableInfo(schema=s, name=n, kind=_KINDS[k],
+                          row_estimate=int(e) if e is not None and e >= 0 else None)
+                for s, n, k, e in rows]
+
+    def _table_specs(self, con: psycopg.Connection[Any], table: str) -> list[ColumnSpec]:
+        import psycopg
+
+        try:
+            rows = con.execute(_COLUMNS_SQL, [render(sql_table(table, DIALECT))]).fetchall()
+        except psycopg.Error as err:
+            raise self._fail(f"describing {table!r}", err) from None
+        if not rows:
+            raise ConnectionError_(f"{self.name}: table {table!r} does not exist")
+        return [column_spec(name, typname, *numeric_typmod(typmod))
+                for name, typname, typmod in rows]
+
+    def _query_specs(self, con: psycopg.Connection[Any], sql: str) -> list[ColumnSpec]:
+        import psycopg
+
+        try:
+            with con.cursor() as cur:
+                cur.execute(probe(sql))
+                columns = list(cur.description or ())
+                oids = [c.type_code for c in columns]
+                names = dict(con.execute(_TYPES_SQL, [oids]).fetchall())
+        except psycopg.Error as err:
+            raise self._fail("describing the query", err) from None
+        return [column_spec(c.name, names.get(c.type_code, "text"), c.precision, c.scale)
+                for c in columns]
+
+    def table_schema(self, table: str) -> pa.Schema:
+        with self._connect() as con:
+            return pa.schema([s.field for s in self._table_specs(con, table)])
+
+    def query_schema(self, sql: str) -> pa.Schema:
+        with self._connect() as con:
+            return pa.schema([s.field for s in self._query_specs(con, sql)])
+
+    # -- reading ---------------------------------------------------------------------------
+    def read(self, *, table: str | None = None, query: str | None = None,
+             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+        one_source(table, query)
+        con = self._connect()
+        try:
+            if table is not None:
+                specs = self._table_specs(con, table)
+                select = read_select(specs, table_source(sql_table(table, DIALECT)))
+            else:
+                specs = self._query_specs(con, str(query))
+                select = read_select(specs, query_source(str(query)))
+        except BaseException:
+            con.close()
+            raise
+        what = repr(table) if table is not None else "the query"
+        schema = pa.schema([s.field for s in specs])
+        return reader_from(schema, self._stream(con, select, specs, batch_rows, what))
+
+    def _stream(self, con: psycopg.Connection[Any], select: pgsql.Composed, specs: list[ColumnSpec],
+                batch_rows: int, what: str) -> Iterator[pa.RecordBatch]:
+        import psycopg
+
+        try:
+            with con.cursor() as cur, cur.copy(copy_to_stdout(select)) as copy:
+                yield from rebatch(csv_batches(copy, specs), batch_rows)
+        except psycopg.Error as err:
+            raise self._fail(f"reading {what}", err) from None
+        except pa.ArrowInvalid as err:
+            raise self._fail(f"parsing the rows of {what}", err) from None
+        finally:
+            con.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
+              keys: list[str] | None = None) -> WriteResult:
+        import psycopg
+
+        mode = check_write(self.name, table, mode, keys, data.schema.names)
+        target = sql_table(table, DIALECT)
+        names = data.schema.names
+        counter = [0]
+        con = self._connect()
+        try:
+            with con.transaction(), con.cursor() as cur:
+                exists = _exists(cur, target)
+                if not exists:
+                    _create(cur, target, create_table(target, data.schema))
+                if mode is WriteMode.APPEND or not exists:
+                    _copy_in(cur, target, names, data, counter)
+                elif mode is WriteMode.REPLACE:
+                    staged = staging_name(target, "new")
+                    cur.execute(render(create_table(staged, data.schema)))
+                    _copy_in(cur, staged, names, data, counter)
+                    cur.execute(render(drop_table(target)))
+                    cur.execute(render(rename_table(staged, target.name)))
+                else:
+                    stage = exp.Table(this=ident(f"cauce_stage_{uuid.uuid4().hex[:12]}"))
+                    shape = exp.select(*[exp.column(ident(n)) for n in names]).from_(
+                        target.copy()).limit(0)
+                    cur.execute(render(create_table_as(stage, shape, temporary=True)))
+                    _copy_in(cur, stage, names, data, counter)
+                    cur.execute(render(merge_from(target, latest_per_key(stage, keys or []),
+                                                  names, keys or [])))
+                    cur.execute(render(drop_table(stage)))
+        except psycopg.Error as err:
+            raise self._fail(f"writing {table!r}", err) from err
+        except (TypeMismatch, pa.ArrowException) as err:
+            raise self._fail(f"writing {table!r}", err) from err
+        finally:
+            con.close()
+        return WriteResult(rows=counter[0])
+
+    def execute(self, sql: str) -> None:
+        import psycopg
+
+        with self._connect() as con:
+            try:
+                con.execute(sql.encode())
+            except psycopg.Error as err:
+                raise self._fail("running the statement", err) from None
+
+    def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
+                    keys: list[str] | None = None) -> WriteResult:
+        import psycopg
+
+        mode = check_write(self.name, table, mode, keys, keys or [])
+        target = sql_table(table, DIALECT)
+        con = self._connect()
+        try:
+            names = [s.name for s in self._query_specs(con, render(query))]
+            if mode is WriteMode.MERGE:
+                check_write(self.name, table, mode, keys, names)
+            with con.transaction(), con.cursor() as cur:
+                exists = _exists(cur, target)
+                if not exists:
+                    _create(cur, target, create_table_as(target, query))
+                elif mode is WriteMode.APPEND:
+                    cur.execute(render(insert_select(target, query, names)))
+                elif mode is WriteMode.REPLACE:
+                    staged = staging_name(target, "new")
+                    cur.execute(render(create_table_as(staged, query)))
+                    rows = cur.rowcount
+                    cur.execute(render(drop_table(target)))
+                    cur.execute(render(rename_table(staged, target.name)))
+                    return WriteResult(rows=rows)
+                else:
+                    cur.execute(render(merge_from(target, query.subquery(), names, keys or [])))
+                return WriteResult(rows=max(cur.rowcount, 0))
+        except psycopg.Error as err:
+            raise self._fail(f"writing {table!r}", err) from err
+        finally:
+            con.close()
+
+
+def _exists(cur: psycopg.Cursor[Any], table: exp.Table) -> bool:
+    row = cur.execute("SELECT to_regclass(%s) IS NOT NULL", [render(table)]).fetchone()
+    return bool(row and row[0])
+
+
+def _create(cur: psycopg.Cursor[Any], table: exp.Table, statement: exp.Create) -> None:
+    schema = create_schema(table)
+    if schema is not None:
+        cur.execute(render(schema))
+    cur.execute(render(statement))
+
+
+def _copy_in(cur: psycopg.Cursor[Any], table: exp.Table, names: list[str],
+             data: pa.RecordBatchReader, counter: list[int]) -> None:
+    with cur.copy(copy_from_stdin(table, names)) as copy:
+        for chunk in encode_batches(data, counter):
+            copy.write(chunk)

@@ -1,0 +1,142 @@
+"""The COPY data paths: PostgreSQL CSV <-> Arrow record batches, in bounded memory.
+
+Reading: ``COPY (SELECT …) TO STDOUT (FORMAT csv)`` is pulled chunk by chunk through
+:class:`CopySource`, a file-like adapter that pyarrow's streaming CSV reader
+(``pyarrow.csv.open_csv``) reads blocks from; columns are parsed with explicit types. In PG's
+CSV an unquoted empty field is NULL and ``""`` is an empty string; the reader is told exactly
+that (``null_values=[""]``, quoted strings never null).
+
+Writing: each batch is rendered by pyarrow's CSV writer (strings always quoted, NULL as an
+unquoted empty field) and sent to ``COPY … FROM STDIN (FORMAT csv)`` in writes of about 1 MiB
+(COPY is much faster with large writes than with one write per row).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from app.connectors.postgres._types import ColumnSpec
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["CopySource", "csv_batches", "encode_batches", "WRITE_CHUNK"]
+
+WRITE_CHUNK = 1 << 20
+READ_BLOCK = 1 << 20
+
+
+class CopySource(io.RawIOBase):
+    """A read-only binary file over the chunks of a ``COPY … TO STDOUT``."""
+
+    def __init__(self, copy: psycopg.Copy) -> None:
+        super().__init__()
+        self._copy = copy
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self, size: int) -> None:
+        while not self._eof and self._size < size:
+            chunk = self._copy.read()
+            if not chunk:
+                self._eof = True
+                break
+            self._chunks.append(bytes(chunk))
+            self._size += len(chunk)
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            self._fill(1 << 62)
+            size = self._size
+        else:
+            self._fill(size)
+        data = b"".join(self._chunks)
+        out, rest = data[:size], data[size:]
+        self._chunks = [rest] if rest else []
+        self._size = len(rest)
+        return out
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _hex_to_bytes(array: pa.Array) -> pa.Array:
+    """PostgreSQL's ``\\x0a0b`` bytea text as binary values."""
+    return pa.array([None if v is None else bytes.fromhex(v[2:]) for v in array.to_pylist()],
+                    type=pa.binary())
+
+
+def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.RecordBatch]:
+    """Parse a running ``COPY … TO STDOUT (FORMAT csv)`` into batches of the specs' types."""
+    schema = pa.schema([s.field for s in specs])
+    names = [f"c{i}" for i in range(len(specs))]  # positional: query columns may repeat names
+    reader = pcsv.open_csv(
+        CopySource(copy),
+        read_options=pcsv.ReadOptions(column_names=names, block_size=READ_BLOCK),
+        parse_options=pcsv.ParseOptions(newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types={n: s.csv_type for n, s in zip(names, specs, strict=True)},
+            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
+            true_values=["t"], false_values=["f"]),
+    )
+    binary = [i for i, s in enumerate(specs) if pa.types.is_binary(s.arrow)]
+    for batch in reader:
+        columns = list(batch.columns)
+        for i in binary:
+            columns[i] = _hex_to_bytes(columns[i])
+        yield pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Columns in a form PostgreSQL parses from CSV (bytea as hex, dictionaries decoded)."""
+    columns = []
+    changed = False
+    for col in batch.columns:
+        dtype = col.type
+        if pa.types.is_dictionary(dtype):
+            col, dtype, changed = col.cast(dtype.value_type), dtype.value_type, True
+        if pa.types.is_binary(dtype) or pa.types.is_large_binary(dtype) \
+                or pa.types.is_binary_view(dtype):
+            col = pa.array([None if v is None else "\\x" + v.hex() for v in col.to_pylist()],
+                           type=pa.string())
+            changed = True
+        elif pa.types.is_null(dtype):
+            col, changed = col.cast(pa.string()), True
+        elif pa.types.is_string_view(dtype):
+            col, changed = pc.cast(col, pa.string()), True
+        columns.append(col)
+    if not changed:
+        return batch
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def encode_batches(batches: Iterable[pa.RecordBatch],
+                   counter: list[int]) -> Iterator[bytes]:
+    """CSV bytes for ``COPY FROM STDIN (FORMAT csv)`` in chunks of about 1 MiB.
+
+    ``counter[0]`` is increased by the rows of each batch consumed.
+    """
+    sink = io.BytesIO()
+    options = pcsv.WriteOptions(include_header=False, quoting_style="needed")
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        pcsv.write_csv(_csv_ready(batch), sink, options)
+        counter[0] += batch.num_rows
+        if sink.tell() >= WRITE_CHUNK:
+            yield sink.getvalue()
+            sink = io.BytesIO()
+    if sink.tell():
+        yield sink.getvalue()

@@ -1,0 +1,159 @@
+"""Statements the PostgreSQL connector runs, built as sqlglot trees or psycopg compositions.
+
+No identifier is ever formatted into SQL text by hand: sqlglot renders quoted identifiers,
+psycopg's :mod:`psycopg.sql` composes the COPY statements.
+
+>>> t = sql_table("public.Invoice", "postgres")
+>>> render(create_table(t, pa.schema([("Id", pa.int64()), ("Total", pa.decimal128(10, 2))])))
+'CREATE TABLE "public"."Invoice" ("Id" BIGINT, "Total" DECIMAL(10, 2))'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+
+from app.connectors._common import column, ident, sql_table
+from app.connectors.postgres._types import ColumnSpec, ddl_type
+
+if TYPE_CHECKING:
+    from psycopg import sql as pgsql
+
+__all__ = [
+    "copy_from_stdin",
+    "copy_to_stdout",
+    "create_schema",
+    "create_table",
+    "create_table_as",
+    "probe",
+    "query_source",
+    "read_select",
+    "table_source",
+    "insert_select",
+    "merge_from",
+    "render",
+    "sql_table",
+]
+
+DIALECT = "postgres"
+
+
+def render(expression: exp.Expression) -> str:
+    """PostgreSQL text of an expression; unsupported constructs raise instead of degrading."""
+    return expression.sql(DIALECT, unsupported_level=ErrorLevel.RAISE)
+
+
+def _pg_identifier(table: exp.Table) -> pgsql.Identifier:
+    from psycopg import sql as pgsql
+
+    return pgsql.Identifier(*[p.name for p in table.parts])
+
+
+def copy_from_stdin(table: exp.Table, names: list[str]) -> pgsql.Composed:
+    """``COPY table (cols) FROM STDIN (FORMAT csv)``."""
+    from psycopg import sql as pgsql
+
+    return pgsql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+        _pg_identifier(table), pgsql.SQL(", ").join(pgsql.Identifier(n) for n in names))
+
+
+def copy_to_stdout(select: pgsql.Composable) -> pgsql.Composed:
+    """``COPY (select) TO STDOUT (FORMAT csv)``."""
+    from psycopg import sql as pgsql
+
+    return pgsql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(select)
+
+
+def table_source(table: exp.Table) -> pgsql.Identifier:
+    """A table to read from, as a (qualified) psycopg identifier."""
+    return _pg_identifier(table)
+
+
+def query_source(query: str) -> pgsql.Composed:
+    """A user's query text to read from, parenthesised as a derived table."""
+    from psycopg import sql as pgsql
+
+    return pgsql.SQL("({})").format(pgsql.SQL(query))
+
+
+def probe(query: str) -> pgsql.Composed:
+    """``SELECT * FROM (query) AS q LIMIT 0``: the result's columns without its rows."""
+    from psycopg import sql as pgsql
+
+    return pgsql.SQL("SELECT * FROM {} AS q LIMIT 0").format(query_source(query))
+
+
+def read_select(specs: list[ColumnSpec], source: pgsql.Composable) -> pgsql.Composed:
+    """``SELECT cols FROM source AS q``, each column cast on the server where its spec says."""
+    from psycopg import sql as pgsql
+
+    items: list[pgsql.Composable] = []
+    for i, spec in enumerate(specs, start=1):
+        # positional references (q.c1, ...) keep duplicate result names apart
+        col = pgsql.SQL("q.{}").format(pgsql.Identifier(f"c{i}"))
+        if spec.cast:
+            cast = exp.DataType.build(spec.cast, dialect=DIALECT).sql(DIALECT)
+            col = pgsql.SQL("CAST({} AS {})").format(col, pgsql.SQL(cast))
+        items.append(col)
+    aliases = pgsql.SQL(", ").join(pgsql.Identifier(f"c{i}") for i in range(1, len(specs) + 1))
+    return pgsql.SQL("SELECT {} FROM {} AS q ({})").format(
+        pgsql.SQL(", ").join(items), source, aliases)
+
+
+def create_schema(table: exp.Table) -> exp.Create | None:
+    """``CREATE SCHEMA IF NOT EXISTS`` for the table's schema, if it names one."""
+    if not table.db:
+        return None
+    return exp.Create(this=exp.Table(this=ident(table.db)), kind="SCHEMA", exists=True)
+
+
+def create_table(table: exp.Table, schema: pa.Schema) -> exp.Create:
+    """``CREATE TABLE`` with a column per Arrow field."""
+    columns = [exp.ColumnDef(this=ident(f.name),
+                             kind=exp.DataType.build(ddl_type(f.type), dialect=DIALECT))
+               for f in schema]
+    return exp.Create(this=exp.Schema(this=table.copy(), expressions=columns), kind="TABLE")
+
+
+def create_table_as(table: exp.Table, query: exp.Query, *,
+                    temporary: bool = False) -> exp.Create:
+    """``CREATE [TEMPORARY] TABLE table AS query``."""
+    props = exp.Properties(expressions=[exp.TemporaryProperty()]) if temporary else None
+    return exp.Create(this=table.copy(), kind="TABLE", expression=query, properties=props)
+
+
+def insert_select(table: exp.Table, query: exp.Query, names: list[str]) -> exp.Insert:
+    """``INSERT INTO table (cols) SELECT cols FROM (query) AS src``."""
+    return exp.insert(exp.select(*[column(n, "src") for n in names]).from_(query.subquery("src")),
+                      table.copy(), columns=[ident(n) for n in names])
+
+
+def merge_from(target: exp.Table, source: exp.Expression, names: list[str],
+               keys: list[str]) -> exp.Merge:
+    """``MERGE INTO target USING source ON keys``: update the other columns, insert new keys."""
+    on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
+    whens = []
+    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names
+               if n not in keys]
+    if updates:
+        whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
+    whens.append(exp.When(matched=False, then=exp.Insert(
+        this=exp.Tuple(expressions=[column(n) for n in names]),
+        expression=exp.Tuple(expressions=[column(n, "src") for n in names]))))
+    return exp.Merge(this=exp.alias_(target.copy(), "tgt", table=True),
+                     using=exp.alias_(source, "src", table=True),
+                     on=on, whens=exp.Whens(expressions=whens))
+
+
+def latest_per_key(staging: exp.Table, keys: list[str]) -> exp.Subquery:
+    """``(SELECT DISTINCT ON (keys) * FROM staging ORDER BY keys, ctid DESC)``: last row wins."""
+    query = exp.select("*").from_(staging.copy()).distinct(
+        *[column(k) for k in keys], distinct=True)
+    distinct = exp.Distinct(on=exp.Tuple(expressions=[column(k) for k in keys]))
+    query.set("distinct", distinct)
+    order = [exp.Ordered(this=column(k)) for k in keys]
+    order.append(exp.Ordered(this=exp.column("ctid"), desc=True))
+    return query.order_by(*order).subquery()

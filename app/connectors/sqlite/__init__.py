@@ -1,0 +1,283 @@
+"""SQLite connector: one database file as a source and a destination.
+
+Owns the SQLite type mapping (:mod:`._types`) and the write paths. Reads stream rows with
+``fetchmany`` and convert them to the declared column types (decimals stored as REAL or text,
+datetimes stored as ISO text). Writes run in one transaction: append inserts, replace fills a
+staging table then drops the old table and renames the new one, merge deletes the rows whose
+keys arrive and inserts the new ones (last row per key wins).
+
+The standard library ``sqlite3`` module is the client; DuckDB cannot attach SQLite files here
+(no ``sqlite_scanner`` extension offline), so SQLite data reaches the engine as Arrow batches.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+from pydantic import Field
+from sqlglot import exp
+
+from app.connectors._common import (
+    check_write,
+    drop_table,
+    failure,
+    ident,
+    one_source,
+    reader_from,
+    rename_table,
+    sql_table,
+    staging_name,
+)
+from app.connectors.base import (
+    DEFAULT_BATCH_ROWS,
+    Capabilities,
+    ConnectionError_,
+    Connector,
+    ConnectorConfig,
+    TableInfo,
+    WriteMode,
+    WriteResult,
+)
+from app.connectors.sqlite._types import arrow_type, declared_type, from_arrow, to_arrow
+
+__all__ = ["SQLiteConfig", "SQLiteConnector"]
+
+DIALECT = "sqlite"
+_SAMPLE_ROWS = 1000
+
+
+class SQLiteConfig(ConnectorConfig):
+    """Settings of a SQLite connection."""
+
+    path: str = Field(description="Database file; relative paths resolve against the project.")
+
+
+class SQLiteConnector(Connector):
+    """Read and write one SQLite database file."""
+
+    type_name = "sqlite"
+    label = "SQLite"
+    Config = SQLiteConfig
+    capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
+                                bulk_load="insert", pushdown=False, duckdb_native=False)
+    config: SQLiteConfig
+
+    @property
+    def path(self) -> Path:
+        path = Path(self.config.path).expanduser()
+        return path if path.is_absolute() else self.root / path
+
+    def _connect(self, *, create: bool = False) -> sqlite3.Connection:
+        if not create and not self.path.exists():
+            raise ConnectionError_(f"{self.name}: SQLite file {str(self.path)!r} does not exist")
+        try:
+            con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as err:
+            raise failure(self.name, "opening the database", err) from None
+        con.execute("PRAGMA busy_timeout = 5000")
+        return con
+
+    # -- lifecycle and catalog -------------------------------------------------------------
+    def test(self) -> None:
+        """Read the catalog; a file that does not exist yet needs a writable directory."""
+        if not self.path.exists():
+            if not os.access(self.path.parent, os.W_OK):
+                raise ConnectionError_(f"{self.name}: cannot create {str(self.path)!r} "
+                                       "(the directory is missing or not writable)")
+            return
+        con = self._connect()
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlite3.Error as err:
+            raise failure(self.name, "reading the catalog", err) from None
+        finally:
+            con.close()
+
+    def list_tables(self) -> list[TableInfo]:
+        con = self._connect()
+        try:
+            rows = con.execute(
+                "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+        except sqlite3.Error as err:
+            raise failure(self.name, "listing tables", err) from None
+        finally:
+            con.close()
+        return [TableInfo(schema=None, name=name, kind=kind) for name, kind in rows]
+
+    def _columns(self, con: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+        parsed = sql_table(table, DIALECT)
+        rows = con.execute("SELECT name, type FROM pragma_table_info(?, ?) ORDER BY cid",
+                           (parsed.name, parsed.db or "main")).fetchall()
+        return [(name, decl) for name, decl in rows]
+
+    def table_schema(self, table: str) -> pa.Schema:
+        con = self._connect()
+        try:
+            columns = self._columns(con, table)
+        except sqlite3.Error as err:
+            raise failure(self.name, f"describing {table!r}", err) from None
+        finally:
+            con.close()
+        if not columns:
+            raise ConnectionError_(f"{self.name}: table {table!r} does not exist")
+        return pa.schema([pa.field(name, arrow_type(decl)) for name, decl in columns])
+
+    def query_schema(self, sql: str) -> pa.Schema:
+        """Columns of a query's result, typed from a sample of its first rows.
+
+        SQLite does not type expressions, so a column is int64, float64, string or binary
+        after the values of the first 1000 rows (string when they are all NULL).
+        """
+        con = self._connect()
+        try:
+            cur = con.execute(sql)
+            names = [d[0] for d in cur.description or ()]
+            sample = cur.fetchmany(_SAMPLE_ROWS)
+        except sqlite3.Error as err:
+            raise failure(self.name, "describing the query", err) from None
+        finally:
+            con.close()
+        return pa.schema([pa.field(n, _sampled_type([r[i] for r in sample]))
+                          for i, n in enumerate(names)])
+
+    # -- reading ---------------------------------------------------------------------------
+    def read(self, *, table: str | None = None, query: str | None = None,
+             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+        one_source(table, query)
+        if table is not None:
+            schema = self.table_schema(table)
+            select = exp.select(*[exp.column(ident(f.name)) for f in schema]).from_(
+                sql_table(table, DIALECT))
+            sql = select.sql(DIALECT)
+        else:
+            assert query is not None
+            schema, sql = self.query_schema(query), query
+        con = self._connect()
+        try:
+            cur = con.execute(sql)
+        except sqlite3.Error as err:
+            con.close()
+            raise failure(self.name, f"reading {table or 'the query'!r}", err) from None
+        return reader_from(schema, self._batches(con, cur, schema, batch_rows, table))
+
+    def _batches(self, con: sqlite3.Connection, cur: sqlite3.Cursor, schema: pa.Schema,
+                 batch_rows: int, table: str | None) -> Iterator[pa.RecordBatch]:
+        try:
+            while rows := cur.fetchmany(batch_rows):
+                columns = list(zip(*rows, strict=True))
+                arrays = []
+                for field, values in zip(schema, columns, strict=True):
+                    try:
+                        arrays.append(to_arrow(values, field.type))
+                    except (ValueError, TypeError, ArithmeticError, pa.ArrowException) as err:
+                        raise ConnectionError_(
+                            f"{self.name}: column {field.name!r} of {table or 'the query'!r} "
+                            f"holds a value that is not {field.type}: {err}") from None
+                yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+        except sqlite3.Error as err:
+            raise failure(self.name, f"reading {table or 'the query'!r}", err) from None
+        finally:
+            con.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
+              keys: list[str] | None = None) -> WriteResult:
+        mode = check_write(self.name, table, mode, keys, data.schema.names)
+        target = sql_table(table, DIALECT)
+        con = self._connect(create=True)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            exists = bool(self._columns(con, table))
+            if mode is WriteMode.APPEND or not exists:
+                if not exists:
+                    con.execute(_create_sql(target, data.schema))
+                rows = _insert_all(con, target, data)
+            elif mode is WriteMode.REPLACE:
+                rows = _replace(con, target, data)
+            else:
+                rows = _merge(con, target, data, keys or [])
+            con.execute("COMMIT")
+            return WriteResult(rows=rows)
+        except BaseException as err:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if isinstance(err, sqlite3.Error | pa.ArrowException | ValueError | TypeError):
+                raise failure(self.name, f"writing {table!r}", err) from err
+            raise
+        finally:
+            con.close()
+
+
+def _sampled_type(values: list[object]) -> pa.DataType:
+    kinds = {type(v) for v in values if v is not None}
+    if not kinds or str in kinds:
+        return pa.string()
+    if kinds == {int}:
+        return pa.int64()
+    if kinds <= {int, float}:
+        return pa.float64()
+    if kinds == {bytes}:
+        return pa.binary()
+    return pa.string()
+
+
+def _create_sql(table: exp.Table, schema: pa.Schema, *, temporary: bool = False) -> str:
+    columns = [
+        exp.ColumnDef(this=ident(f.name), kind=exp.DataType(
+            this=exp.DataType.Type.USERDEFINED, kind=declared_type(f.type)))
+        for f in schema
+    ]
+    props = exp.Properties(expressions=[exp.TemporaryProperty()]) if temporary else None
+    return exp.Create(this=exp.Schema(this=table, expressions=columns), kind="TABLE",
+                      properties=props).sql(DIALECT)
+
+
+def _insert_all(con: sqlite3.Connection, table: exp.Table, data: pa.RecordBatchReader) -> int:
+    names = data.schema.names
+    insert = exp.insert(
+        exp.values([tuple(exp.Placeholder() for _ in names)]), table,
+        columns=[ident(n) for n in names])
+    sql = insert.sql(DIALECT)
+    rows = 0
+    for batch in data:
+        columns = [from_arrow(col) for col in batch.columns]
+        con.executemany(sql, zip(*columns, strict=True))
+        rows += batch.num_rows
+    return rows
+
+
+def _replace(con: sqlite3.Connection, target: exp.Table, data: pa.RecordBatchReader) -> int:
+    staged = staging_name(target, "new")
+    con.execute(_create_sql(staged, data.schema))
+    rows = _insert_all(con, staged, data)
+    con.execute(drop_table(target).sql(DIALECT))
+    con.execute(rename_table(staged, target.name).sql(DIALECT))
+    return rows
+
+
+def _merge(con: sqlite3.Connection, target: exp.Table, data: pa.RecordBatchReader,
+           keys: list[str]) -> int:
+    staged = exp.Table(this=staging_name(target).this, db=ident("temp"))
+    con.execute(_create_sql(staged, data.schema))
+    rows = _insert_all(con, staged, data)
+    key_cols = [exp.column(ident(k)) for k in keys]
+    latest = exp.select(exp.func("max", exp.column("rowid"))).from_(staged.copy()).group_by(
+        *[k.copy() for k in key_cols])
+    delete = exp.delete(target.copy(), where=exp.In(
+        this=exp.Tuple(expressions=[k.copy() for k in key_cols]),
+        query=exp.select(*[k.copy() for k in key_cols]).from_(staged.copy()).subquery()))
+    names = [ident(n) for n in data.schema.names]
+    insert = exp.insert(
+        exp.select(*[exp.column(n.copy()) for n in names]).from_(staged.copy()).where(
+            exp.In(this=exp.column("rowid"), query=latest.subquery())),
+        target.copy(), columns=[n.copy() for n in names])
+    con.execute(delete.sql(DIALECT))
+    con.execute(insert.sql(DIALECT))
+    con.execute(drop_table(staged).sql(DIALECT))
+    return rows
+
