@@ -31,14 +31,11 @@ __all__ = ["run_headless"]
 class _LinePrinter:
     """One plain line per event: for logs, pipes and CI."""
 
-    def __init__(self, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
-        self.stream = stream
-
     def __call__(self, event: Event) -> None:
         stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
         text = _describe(event)
         if text:
-            print(f"[{stamp}] {text}", file=self.stream, flush=True)
+            click.echo(f"[{stamp}] {text}", err=True)
 
 
 def _describe(event: Event) -> str | None:

@@ -107,10 +107,7 @@ def plan_pipeline(pipeline: Pipeline, provider: ConnectorProvider,
     if any(c is None for c in placement.values()):
         if session is None:
             raise ValueError("a local session is needed to plan local stages")
-        for dest in destinations:
-            conn = dest.params.get("connection")
-            if placement[dest.id] is None and conn and _is_native(provider, conn):
-                session.attach(conn, read_only=False)
+        # destinations are attached read-write only when written: planning creates nothing
         local = compile_pipeline(pipeline, binder=session.binder()).raise_for_problems()
         plan.compiled.append(local)
     pushed = {}
@@ -134,13 +131,6 @@ def _no_destination():  # type: ignore[no-untyped-def]
     from app.engine.compiler import Problem
 
     return Problem("the pipeline has no destination: add one to run it")
-
-
-def _is_native(provider: ConnectorProvider, conn: str) -> bool:
-    try:
-        return provider.open(conn).capabilities.duckdb_native
-    except KeyError:
-        return False
 
 
 class _Run:
