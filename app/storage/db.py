@@ -4,7 +4,9 @@ The URL comes from, in order: an explicit argument, the ``CAUCE_DB_URL`` environ
 else a SQLite file ``cauce.db`` in the user data directory (:func:`data_dir`: ``CAUCE_HOME`` when
 set, else ``platformdirs.user_data_dir("Cauce")``).
 
-SQLite connections get WAL journaling, foreign keys ON and a busy timeout on every connect.
+SQLite connections get WAL journaling, foreign keys ON and a busy timeout on every connect, and
+real transactions (``BEGIN`` emitted by SQLAlchemy, DDL included; ``BEGIN IMMEDIATE`` for
+engines with the :data:`SQLITE_IMMEDIATE` execution option).
 PostgreSQL URLs use psycopg 3: ``postgresql://`` and ``postgres://`` are read as
 ``postgresql+psycopg://``.
 
@@ -22,13 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "DB_FILENAME",
     "SQLITE_BUSY_TIMEOUT_MS",
+    "SQLITE_IMMEDIATE",
     "data_dir",
     "database_url",
     "display_url",
@@ -89,6 +92,11 @@ def sqlite_path(url: str | URL) -> Path | None:
     return Path(database)
 
 
+#: Execution option: begin SQLite transactions with ``BEGIN IMMEDIATE`` (take the write lock
+#: first, so a read-then-write unit of work cannot interleave with another writer).
+SQLITE_IMMEDIATE = "cauce_sqlite_immediate"
+
+
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
@@ -98,6 +106,14 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+    # The sqlite3 module's own transaction handling begins transactions late (only before
+    # DML) and never for DDL; SQLAlchemy emits BEGIN itself instead (see _on_sqlite_begin).
+    dbapi_connection.isolation_level = None
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
@@ -118,6 +134,7 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     engine = create_engine(resolved, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
 

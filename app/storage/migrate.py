@@ -27,7 +27,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, select
 
-from app.storage.db import database_url, display_url, make_engine, sqlite_path
+from app.storage.db import (
+    SQLITE_IMMEDIATE,
+    database_url,
+    display_url,
+    make_engine,
+    sqlite_path,
+)
 from app.storage.models import Base, EventRow, OrganizationRow, utcnow
 
 __all__ = [
@@ -214,9 +220,10 @@ def _foreign_key_violations(conn: Connection) -> list[Any]:
 def _run_upgrade(engine: Engine, url: str) -> None:
     """Run the migrations in one transaction.
 
-    PostgreSQL has transactional DDL. On SQLite the connection is put in manual transaction
-    mode (so DDL is transactional too) with foreign keys off, as SQLite requires for the table
-    rebuilds of batch migrations; ``PRAGMA foreign_key_check`` must pass before the commit.
+    PostgreSQL has transactional DDL, and so has SQLite with the engine's explicit ``BEGIN``.
+    On SQLite, foreign keys are switched off for the migration, as SQLite requires for the
+    table rebuilds of batch migrations, and ``PRAGMA foreign_key_check`` must pass before the
+    commit.
     """
     with engine.connect() as conn:
         if conn.dialect.name != "sqlite":
@@ -224,22 +231,18 @@ def _run_upgrade(engine: Engine, url: str) -> None:
                 command.upgrade(alembic_config(url, conn), "head")
             return
         driver = conn.connection.driver_connection
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        conn.commit()
-        driver.isolation_level = None  # type: ignore[union-attr]
+        # Outside any transaction: SQLite ignores this pragma inside one.
+        driver.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
         try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            command.upgrade(alembic_config(url, conn), "head")
-            violations = _foreign_key_violations(conn)
-            if violations:
-                raise SchemaError(
-                    f"the upgrade would break {len(violations)} foreign key reference(s) "
-                    f"(first: {violations[0]!r}); nothing was changed"
-                )
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
+            conn.execution_options(**{SQLITE_IMMEDIATE: True})
+            with conn.begin():  # Alembic runs inside this external transaction
+                command.upgrade(alembic_config(url, conn), "head")
+                violations = _foreign_key_violations(conn)
+                if violations:
+                    raise SchemaError(
+                        f"the upgrade would break {len(violations)} foreign key reference(s) "
+                        f"(first: {violations[0]!r}); nothing was changed"
+                    )
         finally:
             conn.invalidate()  # never hand this reconfigured connection back to the pool
 

@@ -110,7 +110,7 @@ class Repository(RunLog):
         raise DuplicateName(f"project {name!r} could not be created")
 
     def list_projects(self) -> list[ProjectRecord]:
-        with self._session() as s:
+        with self._session(write=False) as s:
             rows = s.scalars(select(ProjectRow).where(ProjectRow.organization_id == self._org_id)
                              .order_by(ProjectRow.name))
             return [ProjectRecord(id=r.id, name=r.name, created_at=r.created_at) for r in rows]
@@ -146,7 +146,7 @@ class Repository(RunLog):
 
     def list_connections(self, project_id: int) -> list[ConnectionRecord]:
         """The project's connections, by name."""
-        with self._session() as s:
+        with self._session(write=False) as s:
             self._project(s, project_id)
             rows = s.scalars(select(ConnectionRow).where(ConnectionRow.project_id == project_id)
                              .order_by(ConnectionRow.name))
@@ -154,7 +154,7 @@ class Repository(RunLog):
 
     def get_connection(self, project_id: int, name: str) -> Connection:
         """The stored connection as the connector model (no secrets in it)."""
-        with self._session() as s:
+        with self._session(write=False) as s:
             self._project(s, project_id)
             row = s.scalar(select(ConnectionRow).where(
                 ConnectionRow.project_id == project_id, ConnectionRow.name == name))
@@ -242,7 +242,7 @@ class Repository(RunLog):
 
     def pipeline_history(self, project_id: int, pipeline_uid: str) -> list[PipelineVersionRecord]:
         """Every version of a pipeline, newest first."""
-        with self._session() as s:
+        with self._session(write=False) as s:
             row = self._pipeline(s, project_id, pipeline_uid)
             versions = s.scalars(select(PipelineVersionRow)
                                  .where(PipelineVersionRow.pipeline_id == row.id)
@@ -251,7 +251,7 @@ class Repository(RunLog):
 
     def current_version(self, project_id: int, pipeline_uid: str) -> PipelineVersionRecord:
         """The version a pipeline currently points at."""
-        with self._session() as s:
+        with self._session(write=False) as s:
             row = self._pipeline(s, project_id, pipeline_uid)
             if row.current_version_id is None:  # pragma: no cover - set in the same transaction
                 raise NotFound(f"pipeline {pipeline_uid!r} has no version")
@@ -259,7 +259,7 @@ class Repository(RunLog):
 
     def get_version(self, version_id: int) -> PipelineVersionRecord:
         """One version by id (of this organization)."""
-        with self._session() as s:
+        with self._session(write=False) as s:
             found = s.execute(select(PipelineVersionRow, PipelineRow.uid)
                               .join(PipelineRow, PipelineRow.id == PipelineVersionRow.pipeline_id)
                               .where(PipelineVersionRow.id == version_id,

@@ -192,12 +192,12 @@ class RunLog(StoreBase):
         query = self._run_query().order_by(RunRow.id.desc()).limit(limit)
         if project_id is not None:
             query = query.where(PipelineRow.project_id == project_id)
-        with self._session() as s:
+        with self._session(write=False) as s:
             return [_run_record(*found) for found in s.execute(query)]
 
     def run_detail(self, run_id: int) -> RunDetail:
         """A run with its node results (in recording order) and its events (oldest first)."""
-        with self._session() as s:
+        with self._session(write=False) as s:
             run = self._load_run(s, run_id)
             nodes = s.scalars(
                 select(NodeRunRow).where(NodeRunRow.run_id == run_id).order_by(NodeRunRow.id)
@@ -243,5 +243,5 @@ class RunLog(StoreBase):
         )
         if type is not None:
             query = query.where(EventRow.type == type)
-        with self._session() as s:
+        with self._session(write=False) as s:
             return [_event_record(e) for e in s.scalars(query)]

@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.storage.db import database_url, display_url, make_engine, make_session_factory
+from app.storage.db import (
+    SQLITE_IMMEDIATE,
+    database_url,
+    display_url,
+    make_engine,
+    make_session_factory,
+)
 from app.storage.migrate import DEFAULT_ORGANIZATION, check_schema
 from app.storage.models import OrganizationRow, utcnow
 from app.storage.redaction import secret_redactor
@@ -64,6 +70,9 @@ class StoreBase:
             with self._engine.connect() as conn:
                 check_schema(conn, self.url)
             self._factory: sessionmaker[Session] = make_session_factory(self._engine)
+            self._write_factory: sessionmaker[Session] = make_session_factory(
+                self._engine.execution_options(**{SQLITE_IMMEDIATE: True})
+            )
             self.organization = organization
             self._org_id = self._ensure_organization(organization)
         except BaseException:
@@ -99,9 +108,15 @@ class StoreBase:
 
     # -- helpers for subclasses ---------------------------------------------------------------
     @contextmanager
-    def _session(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any exception."""
-        with self._factory.begin() as session:
+    def _session(self, *, write: bool = True) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any exception.
+
+        A writing unit of work takes SQLite's write lock when it begins (``BEGIN IMMEDIATE``),
+        so what it read cannot change before it writes; PostgreSQL uses row locks
+        (``SELECT ... FOR UPDATE``) where that matters.
+        """
+        factory = self._write_factory if write else self._factory
+        with factory.begin() as session:
             yield session
 
     def _ensure_organization(self, name: str) -> int:
