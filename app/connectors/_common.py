@@ -151,7 +151,7 @@ def reader_from(schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> pa.Reco
 def failure(connection: str, action: str, err: BaseException,
             secret: str | None = None) -> ConnectionError_:
     """A :class:`ConnectionError_` naming the connection and action; ``secret`` is scrubbed."""
-    message = str(err).strip() or type(err).__name__
+    message = f"{connection}: {action} failed: {str(err).strip() or type(err).__name__}"
     if secret:
         message = message.replace(secret, "***")
-    return ConnectionError_(f"{connection}: {action} failed: {message}")
+    return ConnectionError_(message)
