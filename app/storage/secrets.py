@@ -71,8 +71,10 @@ __all__ = [
 
 KEYRING_SERVICE = "cauce"
 ENV_PREFIX = "CAUCE_SECRET_"
-#: Backend modules that are never a secure store: no storage at all, or plain text on disk.
-_INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+#: Backends that store nothing (keyring's choice when no OS keyring is reachable).
+_NO_KEYRING_MODULES = ("keyring.backends.fail", "keyring.backends.null")
+#: Backends that are not a secure store: plain text (or merely encoded) files.
+_INSECURE_MODULES = ("keyrings.alt",)
 
 
 @runtime_checkable
@@ -144,6 +146,8 @@ def _insecure(backend: KeyringBackend) -> str | None:
     for item in chain:
         cls = type(item)
         name = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__module__.startswith(_NO_KEYRING_MODULES):
+            return f"no OS keyring is reachable (keyring selected {name})"
         if cls.__module__.startswith(_INSECURE_MODULES) or "plaintext" in name.lower():
             return f"the keyring backend {name} is not a secure store"
         try:
