@@ -76,8 +76,16 @@ class Relation:
 
 @dataclass(frozen=True)
 class Output:
+    """What one output port carries: a query, its schema, and the row order it promises.
+
+    SQL keeps no order across a CTE boundary (and T-SQL refuses ``ORDER BY`` in a CTE without
+    ``TOP``), so a component that orders its rows says so in ``order``; the final query of a
+    destination or a preview applies it.
+    """
+
     query: exp.Query
     schema: pa.Schema
+    order: tuple[exp.Ordered, ...] = ()
 
 
 @dataclass

@@ -91,7 +91,8 @@ class SortNode(Component):
                 inputs: Inputs) -> dict[str, Output]:
         rel: Relation = inputs["in"]
         keys = resolve_keys(ctx, params.keys, rel.schema, "keys")
-        query = select_star(rel).order_by(*order_terms(keys))
-        if params.limit is not None:
-            query = query.limit(params.limit)
-        return {"out": Output(query, rel.schema)}
+        terms = order_terms(keys)
+        query = select_star(rel)
+        if params.limit is not None:  # top-N: the order decides which rows are kept
+            query = query.order_by(*terms).limit(params.limit)
+        return {"out": Output(query, rel.schema, order=tuple(terms))}

@@ -26,6 +26,7 @@ def build_nodes(state: CompileState) -> None:
             continue
         inputs = _inputs_of(state, node)
         if inputs is None:
+            state.failed.add(node.id)  # blocked by an upstream problem, already reported
             continue
         ctx = CompileContext(node=node, binder=state.binder)
         try:
@@ -49,6 +50,10 @@ def _inputs_of(state: CompileState, node: Node) -> Inputs | None:
     for edge in state.pipeline.incoming(node.id):
         key = (edge.source.node, edge.source.port)
         if key not in state.outputs:
+            if edge.source.node not in state.failed:
+                src = state.pipeline.node(edge.source.node)
+                state.problem(Problem(f"output port {edge.source.port!r} produced no data",
+                                      src.id, src.name))
             return None  # upstream failed: already reported
         src = state.pipeline.node(edge.source.node)
         by_port.setdefault(edge.target.port, []).append(

@@ -53,6 +53,8 @@ def query_for(state: CompileState, node_id: str, port: str = "out") -> exp.Selec
                 ctes.append(exp.CTE(this=out.query.copy(), alias=exp.TableAlias(
                     this=exp.to_identifier(state.cte_names[(nid, p)], quoted=True))))
     final.set("with_", exp.With(expressions=ctes))
+    if output.order:
+        final = final.order_by(*[term.copy() for term in output.order])
     return final
 
 
