@@ -25,7 +25,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, insert, inspect, select
 
 from app.storage.db import (
     SQLITE_IMMEDIATE,
@@ -187,7 +187,7 @@ def _ensure_default_organization(engine: Engine) -> None:
         ).first()
         if found is None:
             conn.execute(
-                OrganizationRow.__table__.insert().values(
+                insert(OrganizationRow).values(
                     name=DEFAULT_ORGANIZATION, created_at=utcnow()
                 )
             )
@@ -199,7 +199,7 @@ def _record_upgrade(engine: Engine, result: UpgradeResult) -> None:
             select(OrganizationRow.id).where(OrganizationRow.name == DEFAULT_ORGANIZATION)
         ).scalar_one()
         conn.execute(
-            EventRow.__table__.insert().values(
+            insert(EventRow).values(
                 organization_id=org,
                 type="schema.upgraded",
                 run_id=None,
@@ -298,16 +298,19 @@ def upgrade_db(url: str | None = None, *, backup: bool = True) -> UpgradeResult:
 
 
 def new_revision(message: str, url: str) -> Path:
-    """Developer tool: autogenerate a migration from the models against a database at head.
+    """Developer tool: autogenerate the next migration from the models.
 
-    The generated file lands in ``migrations/versions``; read and fix it before committing.
+    ``url`` must be a scratch database at head. The file lands in ``migrations/versions`` as
+    ``<next number>_<slug>.py``; read and fix it before committing (see ``docs/storage.md``).
     """
+    head = head_revision()
+    rev_id = f"{int(head) + 1:04d}" if head.isdigit() else None
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
             check_schema(conn, url)
             script = command.revision(
-                alembic_config(url, conn), message=message, autogenerate=True
+                alembic_config(url, conn), message=message, autogenerate=True, rev_id=rev_id
             )
     finally:
         engine.dispose()

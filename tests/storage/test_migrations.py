@@ -26,6 +26,7 @@ from app.storage.migrate import (
     head_revision,
     include_name,
     init_db,
+    new_revision,
     upgrade_db,
 )
 from app.storage.models import Base
@@ -201,6 +202,26 @@ def test_downgrade_to_base_and_back(db_url: str) -> None:
     init_db(db_url)
     assert migrate.tables_present(db_url) == set(Base.metadata.tables)
     assert _diff(db_url) == []
+
+
+def test_new_revision_is_numbered_and_ignores_foreign_tables(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'dev.db'}"
+    init_db(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY)"))
+    engine.dispose()
+    _with_revision_0002(tmp_path, monkeypatch)
+    upgrade_db(url, backup=False)
+    path = new_revision("add sync tables", url)
+    assert path.name == "0003_add_sync_tables.py"
+    assert path.parent == migrate.MIGRATIONS_DIR / "versions"
+    body = path.read_text()
+    assert "revision: str = '0003'" in body and "down_revision: str | None = '0002'" in body
+    assert "batch_op.drop_column('note')" in body  # the model has no such column: seen
+    assert "drop_table" not in body  # the scheduler's table is not Cauce's to drop
+    assert "Hand-check before committing" in body
 
 
 @pytest.mark.postgres
