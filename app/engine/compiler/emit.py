@@ -9,6 +9,7 @@ import pyarrow as pa
 from sqlglot import ErrorLevel, exp
 from sqlglot.errors import SqlglotError
 
+from app.engine.compiler.dialect_fixes import apply_fixes
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, cte_ref
 from app.engine.graph import Node
@@ -34,8 +35,8 @@ class DestinationQuery:
 
 def render(query: exp.Expression, dialect: str, *, pretty: bool = True) -> str:
     """Render a tree in ``dialect``; raises on anything the dialect cannot express."""
-    return query.sql(dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE,
-                     identify=False)
+    return apply_fixes(query, dialect).sql(dialect=dialect, pretty=pretty,
+                                            unsupported_level=ErrorLevel.RAISE, identify=False)
 
 
 def query_for(state: CompileState, node_id: str, port: str = "out") -> exp.Select:
