@@ -15,7 +15,6 @@ from app.storage.db import make_engine
 from app.storage.migrate import VERSION_TABLE, include_name
 from app.storage.models import Base
 
-config = context.config
 target_metadata = Base.metadata
 
 
@@ -33,7 +32,7 @@ def _configure(connection: Connection) -> None:
 def run_migrations_offline() -> None:
     """Emit SQL to stdout instead of running it (``alembic upgrade --sql``), for DBAs."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=context.config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         version_table=VERSION_TABLE,
         include_name=include_name,
@@ -44,13 +43,13 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
+    connection = context.config.attributes.get("connection")
     if connection is not None:
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(context.config.get_main_option("sqlalchemy.url"))
     try:
         with engine.connect() as conn:
             _configure(conn)
@@ -60,7 +59,13 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+def main() -> None:
+    if context.is_offline_mode():
+        run_migrations_offline()
+    else:
+        run_migrations_online()
+
+
+# Only when Alembic runs this file: a plain import (e.g. doctest collection) must not fail.
+if hasattr(context, "config"):
+    main()
