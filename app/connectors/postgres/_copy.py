@@ -100,7 +100,8 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
 
 
 def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Columns in a form PostgreSQL parses from CSV (bytea as hex, dictionaries decoded)."""
+    """Columns in a form PostgreSQL parses from CSV (bytea as hex, dictionaries decoded,
+    zoned timestamps as UTC wall time)."""
     columns = []
     changed = False
     for col in batch.columns:
@@ -112,6 +113,10 @@ def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
             col = pa.array([None if v is None else "\\x" + v.hex() for v in col.to_pylist()],
                            type=pa.string())
             changed = True
+        elif pa.types.is_timestamp(dtype) and dtype.tz:
+            # same UTC instants without the zone: pyarrow formats zoned timestamps ~15x slower,
+            # and the session's TimeZone is UTC, so PostgreSQL reads them back as UTC
+            col, changed = col.cast(pa.timestamp(dtype.unit)), True
         elif pa.types.is_null(dtype):
             col, changed = col.cast(pa.string()), True
         elif pa.types.is_string_view(dtype):
