@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import keyring
@@ -24,6 +25,7 @@ from app.storage.secrets import (
     MissingSecret,
     SecretFileCorrupted,
     SecretResolver,
+    SecretStore,
     SecretStoreError,
     SecretStoreUnavailable,
     WrongMasterKey,
@@ -86,6 +88,21 @@ def test_encrypted_store_round_trip(tmp_path: Path, master: str) -> None:
     blob = path.read_bytes()
     assert b"hunter2" not in blob and master.encode() not in blob
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    path, key = tmp_path / "secrets.enc", Fernet.generate_key().decode()
+
+    def write(worker: int) -> None:
+        store = EncryptedFileStore(path, master_key=key)
+        for i in range(5):
+            store.set(f"ref/{worker}/{i}", f"value-{worker}-{i}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    store = EncryptedFileStore(path, master_key=key)
+    assert len(store.refs()) == 20
+    assert isinstance(store, SecretStore) and isinstance(KeyringStore(MemoryKeyring()), SecretStore)
 
 
 def test_encrypted_store_lives_in_cauce_home_and_reads_the_env_key(
