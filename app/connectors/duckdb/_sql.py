@@ -5,7 +5,7 @@ functions take an open DuckDB connection, so the same code serves the engine's c
 (after ``ATTACH``) and the connector's own connection (standalone writes and pushdown).
 
 >>> qualify(exp.select("*").from_("t"), "src").sql("duckdb")
-'SELECT * FROM "src"."main"."t"'
+'SELECT * FROM "src"."main".t'
 """
 
 from __future__ import annotations

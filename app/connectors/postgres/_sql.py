@@ -41,7 +41,7 @@ __all__ = [
 DIALECT = "postgres"
 
 
-def render(expression: exp.Expression) -> str:
+def render(expression: exp.Expression | exp.Query) -> str:
     """PostgreSQL text of an expression; unsupported constructs raise instead of degrading."""
     return expression.sql(DIALECT, unsupported_level=ErrorLevel.RAISE)
 
