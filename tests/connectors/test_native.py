@@ -140,3 +140,12 @@ def test_sqlite_declared_types_and_stored_values(tmp_path: Path) -> None:
         con.execute("INSERT INTO t (d) VALUES ('yesterday')")
     with pytest.raises(ConnectionError_, match="column 'd'"):
         lite.read(table="t").read_all()
+
+
+def test_duckdb_destination_folder_is_created_when_written(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "deeper" / "mart.duckdb"
+    connector = DuckDBConnector(DuckDBConnector.Config(path=str(target)), name="wh")
+    with duckdb.connect() as con:
+        connector.attach(con, "wh", read_only=False)
+        connector.write_from_duckdb(con, "wh", "t", exp.select("1 AS x"), mode=WriteMode.REPLACE)
+    assert target.exists()

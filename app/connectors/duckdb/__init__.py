@@ -168,6 +168,8 @@ class DuckDBConnector(Connector):
         if self.path == MEMORY:
             raise ConnectionError_(f"{self.name}: an in-memory DuckDB database cannot be "
                                    "attached to another connection; use a database file")
+        if not read_only:  # a destination file may be new, and so may its folder
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             con.execute(attach_sql(self.path, alias, read_only=read_only))
         except duckdb.Error as err:
