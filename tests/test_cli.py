@@ -228,3 +228,38 @@ def test_the_installed_console_script_runs_the_example(project: Path, tmp_path: 
     assert proc.returncode == 0, proc.stderr
     with duckdb.connect(str(tmp_path / "out" / "chinook_mart.duckdb"), read_only=True) as con:
         assert con.sql("SELECT count(*) FROM revenue_by_country_genre_year").fetchall() == [(432,)]
+
+
+def test_db_init_upgrade_status(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'meta.db'}"
+    code, out, _ = invoke("--db", url, "db", "status")
+    assert code == 0 and "not initialised" in out
+    code, out, _ = invoke("--db", url, "db", "init")
+    assert code == 0 and "ready" in out
+    code, out, _ = invoke("--db", url, "db", "upgrade")
+    assert code == 0 and "nothing to do" in out
+    code, out, _ = invoke("--db", url, "db", "status")
+    assert code == 0 and "up to date" in out
+
+
+def test_db_on_postgres_by_url(pg_db: dict) -> None:
+    url = f"postgresql+psycopg://{pg_db['user']}@{pg_db['host']}:{pg_db['port']}/{pg_db['dbname']}"
+    code, out, err = invoke("--db", url, "db", "init")
+    assert code == 0, err
+    code, out, _ = invoke("--db", url, "db", "status")
+    assert "up to date" in out
+
+
+def test_progress_display_for_terminals() -> None:
+    from app.cli_run import _RichProgress
+    from app.engine.events import NodeFinished, NodeProgress, NodeStarted, RunFinished
+
+    with _RichProgress() as progress:
+        progress.console.record = True
+        progress(NodeStarted("r", node_id="n1", node_name="orders", placement="local"))
+        progress(NodeProgress("r", node_id="n1", node_name="orders", rows=1500, seconds=1.0))
+        progress(NodeFinished("r", node_id="n1", node_name="orders", rows_in=None,
+                              rows_out=2000, seconds=1.2))
+        progress(RunFinished("r", pipeline="demo", status="succeeded", seconds=1.3))
+    text = progress.console.export_text()
+    assert "orders" in text and "2,000 rows" in text and "demo: succeeded" in text
