@@ -29,7 +29,7 @@ from sqlglot import exp
 from app.engine.compiler.context import CompileContext
 from app.engine.types import family, to_sql_type, type_name
 from app.nodes.base import Component, Inputs, Output, Params, Relation
-from app.nodes.sort import SortKey, portable_order_terms, resolve_keys
+from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
 __all__ = ["AggregateNode", "AggregateParams", "Measure", "sum_parts"]
 

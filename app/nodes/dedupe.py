@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.nodes.base import Component, Inputs, Output, Params, Relation
-from app.nodes.sort import SortKey, portable_order_terms, resolve_keys
+from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
 __all__ = ["DedupeNode", "DedupeParams", "row_number_filter"]
 

@@ -29,7 +29,7 @@ from app.engine.types import comparable, to_sql_type, type_name
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation
 from app.nodes.dedupe import row_number_filter
 from app.nodes.join import aliased, key_condition
-from app.nodes.sort import portable_order_terms
+from app.nodes.ordering import portable_order_terms
 
 __all__ = ["LookupColumn", "LookupKey", "LookupNode", "LookupParams"]
 

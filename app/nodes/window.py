@@ -20,7 +20,7 @@ from app.engine.compiler.context import CompileContext
 from app.engine.types import comparable, family, to_sql_type, type_name
 from app.nodes.aggregate import sum_parts
 from app.nodes.base import Component, Inputs, Output, Params, Relation
-from app.nodes.sort import SortKey, portable_order_terms, resolve_keys
+from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
 __all__ = ["WindowFunction", "WindowNode", "WindowParams"]
 
