@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from app.storage.bundle_import import apply_import, plan_import
+from app.storage.bundle_import import ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import inspect_bundle
 from app.storage.bundles import export_bundle
+from app.storage.project_format import PROJECT_FILE
 
-__all__ = ["export_project", "import_bundle"]
+__all__ = [
+    "ImportItem",
+    "ImportPreview",
+    "apply_preview",
+    "export_project",
+    "import_bundle",
+    "import_target",
+    "preview_import",
+]
 
 
 def export_project(project_dir: Path, bundle: Path, *, include_data: bool = True) -> str:
@@ -34,3 +44,94 @@ def import_bundle(bundle: Path, target: Path, *, dry_run: bool = False) -> list[
         return [*lines, "nothing to do: the project is already up to date"]
     apply_import(plan)
     return [*lines, f"imported into {target}"]
+
+
+# -- for an import dialog: the plan as plain data, then apply it ---------------------------------
+@dataclass(frozen=True)
+class ImportItem:
+    """One line of an import preview.
+
+    ``item`` is ``project``, ``connection``, ``pipeline`` or ``data``; ``kind`` is ``added``,
+    ``changed``, ``layout only``, ``unchanged`` or ``removed``.
+    """
+
+    item: str
+    name: str
+    kind: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a bundle would change, to confirm before :func:`apply_preview`."""
+
+    bundle: Path
+    project_name: str
+    #: the directory the project will be written to
+    target: Path
+    #: the target holds a project already (it is then replaced as a whole)
+    target_exists: bool
+    items: tuple[ImportItem, ...]
+    #: target entries outside the project layout, carried over unchanged
+    kept: tuple[str, ...]
+    #: the text form (same as ``cauce import --dry-run``)
+    lines: tuple[str, ...]
+    _plan: ImportPlan
+
+    @property
+    def has_changes(self) -> bool:
+        return any(i.kind != "unchanged" for i in self.items)
+
+    def counts(self) -> dict[str, int]:
+        """Number of items of each kind, in plan order, kinds with none left out."""
+        out: dict[str, int] = {}
+        for i in self.items:
+            out[i.kind] = out.get(i.kind, 0) + 1
+        return out
+
+
+def _is_project_place(path: Path) -> bool:
+    """Missing, empty, or a Cauce project: a bundle can be imported right there."""
+    return (not path.exists() or (path / PROJECT_FILE).exists()
+            or (path.is_dir() and not any(path.iterdir())))
+
+
+def import_target(destination: Path, project_name: str) -> Path:
+    """Where a bundle chosen to go into ``destination`` is written.
+
+    ``destination`` itself when it is missing, empty or a Cauce project already; otherwise (an
+    ordinary folder such as ``~/projects``) a sub-folder named after the project.
+    """
+    return destination if _is_project_place(destination) else destination / project_name
+
+
+def preview_import(bundle: Path, destination: Path) -> ImportPreview:
+    """Validate ``bundle`` completely and describe what importing it would change; writes nothing.
+
+    The target directory is chosen by :func:`import_target`.
+
+    Raises:
+        BundleError: The bundle fails a check; ``member`` names the faulty zip member.
+        ProjectError: The target exists but is not a project that can be replaced.
+    """
+    destination = Path(destination)
+    if _is_project_place(destination):
+        plan = plan_import(bundle, destination)
+    else:  # the project's name says which sub-folder (costs one more read of the bundle)
+        plan = plan_import(bundle, import_target(destination,
+                                                 inspect_bundle(bundle).project.meta.name))
+    contents = plan.contents
+    items = tuple(ImportItem(c.item, c.name, str(c.kind), c.detail) for c in plan.changes)
+    return ImportPreview(bundle=Path(bundle), project_name=contents.project.meta.name,
+                         target=plan.target, target_exists=plan.target_exists, items=items,
+                         kept=plan.kept, lines=tuple(plan.describe()), _plan=plan)
+
+
+def apply_preview(preview: ImportPreview) -> Path:
+    """Apply a previewed import atomically; returns the project directory.
+
+    Raises:
+        ProjectError: The target changed since the preview (preview again).
+        BundleError: The bundle changed since it was previewed.
+    """
+    return apply_import(preview._plan)

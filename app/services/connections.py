@@ -7,7 +7,8 @@ resolved at open time by :mod:`app.services.secrets`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,18 @@ from pydantic import ValidationError
 from app.connectors.base import Connection, Connector, resolve_config, secret_fields
 from app.connectors.registry import connector_registry
 from app.engine.provider import ConnectorProvider, expand_vars
+from app.services.secrets import secret_lookup
+from app.storage.redaction import secret_redactor
 
-__all__ = ["InvalidConnection", "open_connector", "project_provider"]
+__all__ = [
+    "Connection",
+    "ConnectorType",
+    "InvalidConnection",
+    "connector_types",
+    "open_connector",
+    "project_provider",
+    "test_connection",
+]
 
 SecretLookup = Callable[[Connection, str], str | None]
 
@@ -73,3 +84,59 @@ def project_provider(connections: dict[str, Connection], *, project_dir: Path,
         lambda c: open_connector(c, project_dir=project_dir, secrets=secrets),
         project_dir=project_dir,
     )
+
+
+# -- for editors: the connector catalog, and testing a connection before it is saved ------------
+@dataclass(frozen=True)
+class ConnectorType:
+    """What an editor needs to build a form for one connector type (no Qt, no client library)."""
+
+    type_name: str
+    label: str
+    #: the ``Config`` model's JSON Schema (secret fields carry ``"secret": true``)
+    schema: dict[str, Any]
+    #: names of the secret fields: edited apart, never stored in ``Connection.params``
+    secrets: tuple[str, ...]
+
+
+def connector_types() -> list[ConnectorType]:
+    """Every registered connector type, sorted by type name.
+
+    >>> "sqlite" in [t.type_name for t in connector_types()]
+    True
+    """
+    return [ConnectorType(cls.type_name, cls.label, cls.Config.model_json_schema(),
+                          tuple(secret_fields(cls.Config)))
+            for cls in connector_registry().types()]
+
+
+def test_connection(connection: Connection, *, project: str, project_dir: Path,
+                    secrets: Mapping[str, str] | None = None) -> None:
+    """Open ``connection`` and ask its system to answer; raise the connector's error if not.
+
+    Args:
+        connection: The connection to test (it need not be saved yet).
+        project: Project name, where stored secrets are looked up.
+        project_dir: What ``${PROJECT_DIR}`` expands to.
+        secrets: Secret values typed but not saved yet (by field); other secret fields come
+            from the environment or the secret store as for a run.
+
+    Raises:
+        InvalidConnection: Unknown type or invalid parameters.
+        ConnectionError_: The system did not answer; the message says why (never the secret).
+        MissingSecret: A required secret is set nowhere.
+    """
+    given = {k: v for k, v in (secrets or {}).items() if v}
+    for value in given.values():
+        secret_redactor().add(value)  # logs mask it from now on
+    stored = secret_lookup(project)
+
+    def lookup(conn: Connection, field: str) -> str | None:
+        return given[field] if field in given else stored(conn, field)
+
+    connector = open_connector(connection, project_dir=project_dir, secrets=lookup)
+    with connector:
+        connector.test()
+
+
+test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
