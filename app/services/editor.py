@@ -1,0 +1,378 @@
+"""Use cases of the desktop editor, Qt-free: documents, compile, preview, SQL, runs, edits.
+
+The editor holds an :class:`EditorDocument` (a project and the directory it lives in) and edits
+its :class:`~app.engine.graph.Pipeline` objects in place. Everything here runs on any thread;
+the GUI calls the slow functions (:func:`compile_for_editor`, :func:`preview_node`,
+:func:`run_document_pipeline`, :func:`recent_runs`) from worker threads, on a copy of the
+pipeline (:func:`snapshot`), so that the model it edits is never shared with a worker.
+
+The editing helpers (:func:`copy_fragment`, :func:`paste_fragment`, :func:`restore_node`,
+:func:`auto_layout`) are what the canvas's undo commands call.
+
+>>> p = Pipeline(name="demo")
+>>> a = p.add_node("source", params={"connection": "db", "table": "t"})
+>>> b = p.add_node("filter", params={"condition": "true"})
+>>> _ = p.connect(a.id, "out", b.id, "in")
+>>> fragment = copy_fragment(p, [a.id, b.id])
+>>> nodes, edges = paste_fragment(p, fragment, offset=(40, 40))
+>>> sorted(n.name for n in nodes), len(edges)
+(['filter_2', 'source_2'], 1)
+"""
+
+from __future__ import annotations
+
+import copy
+import getpass
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from app.engine.compiler import DIALECTS, CompiledPipeline, Problem, compile_pipeline
+from app.engine.events import Event, EventBus
+from app.engine.executor import RunReport, run_pipeline
+from app.engine.graph import Edge, GraphError, Node, Pipeline, Position
+from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.provider import ConnectorProvider
+from app.nodes.registry import node_registry
+from app.services.connections import project_provider
+from app.services.secrets import secret_lookup
+from app.storage.db import database_url
+from app.storage.migrate import init_db
+from app.storage.project import OpenProject, Project, ProjectMeta, load_project, save_project
+from app.storage.records import RunRecord
+from app.storage.repository import Repository
+
+__all__ = [
+    "DIALECTS",
+    "EditorCompilation",
+    "EditorDocument",
+    "Problem",
+    "RunCancelled",
+    "RunRecord",
+    "auto_layout",
+    "compile_for_editor",
+    "copy_fragment",
+    "new_document",
+    "node_sql",
+    "open_document",
+    "paste_fragment",
+    "preview_node",
+    "recent_runs",
+    "restore_node",
+    "run_document_pipeline",
+    "save_document",
+    "snapshot",
+]
+
+LAYER_GAP_X, ROW_GAP_Y = 250.0, 150.0
+
+
+# -- documents ------------------------------------------------------------------------------------
+@dataclass
+class EditorDocument:
+    """A project open in the editor: ``root`` is where it is saved (``None``: never saved).
+
+    A bundle opens into a private extraction directory; it has no ``root`` until it is saved
+    to a directory with "Save".
+    """
+
+    project: Project
+    root: Path | None
+    source: Path | None = None
+    _opened: OpenProject | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.project.meta.name
+
+    @property
+    def files_dir(self) -> Path:
+        """Where ``${PROJECT_DIR}`` points: the project directory or the bundle extraction."""
+        if self._opened is not None:
+            return self._opened.root
+        return self.root or Path.cwd()
+
+    def pipeline(self, name: str) -> Pipeline:
+        return self.project.pipelines[name]
+
+    def add_pipeline(self, name: str) -> Pipeline:
+        """A new empty pipeline (the name made unique in the project)."""
+        base, i = name, 2
+        while name in self.project.pipelines:
+            name, i = f"{base}_{i}", i + 1
+        pipeline = Pipeline(name=name)
+        self.project.pipelines[name] = pipeline
+        return pipeline
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened.close()
+
+
+def new_document(name: str = "untitled", pipeline: str = "main") -> EditorDocument:
+    """An unsaved project with one empty pipeline."""
+    project = Project(meta=ProjectMeta(name=name))
+    project.pipelines[pipeline] = Pipeline(name=pipeline)
+    return EditorDocument(project=project, root=None)
+
+
+def open_document(path: Path) -> EditorDocument:
+    """Open a project directory or a ``.cauce`` bundle for editing (raises ``ProjectError``)."""
+    opened = load_project(path)
+    root = opened.root if not opened.is_bundle else None
+    return EditorDocument(project=opened.project, root=root, source=Path(path), _opened=opened)
+
+
+def save_document(doc: EditorDocument, directory: Path | None = None, *,
+                  db_url: str | None = None, message: str = "saved in the editor") -> list[str]:
+    """Save the project to ``directory`` (default: its own), atomically, and record a version
+    of each pipeline in the metadata DB. Returns the project-relative files written."""
+    target = Path(directory) if directory is not None else doc.root
+    if target is None:
+        raise ValueError("choose a directory to save this project to")
+    result = save_project(doc.project, target)
+    doc.root = target
+    url = database_url(db_url)
+    init_db(url)  # idempotent; creates the database on first use
+    with Repository(url) as repo:
+        project_id = repo.ensure_project(doc.name)
+        for pipeline in doc.project.pipelines.values():
+            repo.save_pipeline_version(project_id, pipeline, author=_author(), message=message)
+    return result.written
+
+
+def snapshot(pipeline: Pipeline) -> Pipeline:
+    """A deep, independent copy (what a worker thread gets)."""
+    return Pipeline.model_validate(pipeline.model_dump())
+
+
+@contextmanager
+def _provider(doc: EditorDocument) -> Iterator[ConnectorProvider]:
+    with project_provider(doc.project.connections, project_dir=doc.files_dir,
+                          secrets=secret_lookup(doc.name)) as provider:
+        yield provider
+
+
+# -- compile, SQL, preview ------------------------------------------------------------------------
+@dataclass
+class EditorCompilation:
+    """What the editor shows after a compile: problems per node and schemas per port."""
+
+    problems: list[Problem]
+    schemas: dict[tuple[str, str], pa.Schema]
+    inputs: dict[str, dict[str, pa.Schema]]
+
+    def problems_of(self, node_id: str) -> list[Problem]:
+        return [p for p in self.problems if p.node_id == node_id]
+
+    def input_columns(self, node_id: str, port: str | None = None) -> list[str]:
+        """Column names reaching ``node_id`` (on ``port``, or on every input port)."""
+        ports = self.inputs.get(node_id, {})
+        names: list[str] = []
+        for name, schema in ports.items():
+            if port is None or name == port:
+                names.extend(f.name for f in schema if f.name not in names)
+        return names
+
+
+def _compile(doc: EditorDocument, pipeline: Pipeline,
+             session: LocalSession) -> CompiledPipeline:
+    return compile_pipeline(pipeline, binder=session.binder())
+
+
+def compile_for_editor(doc: EditorDocument, pipeline: Pipeline) -> EditorCompilation:
+    """Compile with the local engine's binder (sources described through their connections)."""
+    with _provider(doc) as provider, LocalSession(provider) as session:
+        compiled = _compile(doc, pipeline, session)
+        problems = list(compiled.problems) + list(compiled.warnings)
+        schemas = {key: out.schema for key, out in compiled.state.outputs.items()}
+        inputs = {n.id: compiled.input_schemas(n.id) for n in pipeline.nodes}
+    return EditorCompilation(problems, schemas, inputs)
+
+
+def _data_port(pipeline: Pipeline, node_id: str, port: str | None) -> tuple[str, str]:
+    """The (node, output port) whose data a node shows; a destination shows its input."""
+    node = pipeline.node(node_id)
+    component = node_registry().get(node.type)
+    if component.outputs:
+        return node_id, port or component.outputs[0].name
+    incoming = pipeline.incoming(node_id)
+    if not incoming:
+        raise GraphError(f"{node.name} has no output and nothing connected to it", node_id)
+    return incoming[0].source.node, incoming[0].source.port
+
+
+def node_sql(doc: EditorDocument, pipeline: Pipeline, node_id: str, *, port: str | None = None,
+             dialect: str = "duckdb") -> str:
+    """The SQL (with every upstream CTE) for the data at one node, in ``dialect``."""
+    with _provider(doc) as provider, LocalSession(provider) as session:
+        compiled = _compile(doc, pipeline, session)
+        key = _data_port(pipeline, node_id, port)
+        if key not in compiled.state.outputs:
+            compiled.raise_for_problems()
+            raise GraphError("this node has no compiled output yet", node_id)
+        return compiled.sql(key[0], key[1], dialect)
+
+
+def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,
+                 port: str | None = None, limit: int = 100,
+                 cancel: CancelToken | None = None) -> pa.Table:
+    """The first ``limit`` rows at a node's output port, computed on a local DuckDB session.
+
+    Raises ``CompileError`` when the node cannot be compiled and ``RunCancelled`` when
+    ``cancel`` is set while it runs.
+    """
+    cancel = cancel or CancelToken()
+    with _provider(doc) as provider, LocalSession(provider, cancel=cancel) as session:
+        compiled = _compile(doc, pipeline, session)
+        source_node, source_port = _data_port(pipeline, node_id, port)
+        if (source_node, source_port) not in compiled.state.outputs:
+            compiled.raise_for_problems()
+        needed = pipeline.upstream(source_node) | {source_node}
+        shared = {nid for nid in needed if nid in session.streamed and sum(
+            1 for e in pipeline.outgoing(nid) if e.target.node in needed) > 1}
+        try:
+            cancel.check()
+            session.register_sources(needed, shared)
+            return session.preview(compiled.query(source_node, source_port), limit)
+        except (duckdb.Error, RunCancelled):
+            if cancel.cancelled:
+                raise RunCancelled() from None
+            raise
+
+
+# -- runs -----------------------------------------------------------------------------------------
+def run_document_pipeline(doc: EditorDocument, pipeline: Pipeline, *,
+                          on_event: Callable[[Event], None] | None = None,
+                          cancel: CancelToken | None = None,
+                          db_url: str | None = None) -> RunReport:
+    """Run one pipeline of the document and record it in the metadata DB (trigger ``gui``).
+
+    Raises ``CompileError`` (nothing runs) for an invalid pipeline; run failures are in the
+    report.
+    """
+    from app.services.metadata import RunRecorder
+
+    with _provider(doc) as provider:
+        recorder = RunRecorder(db_url, doc.project, trigger="gui", host=socket.gethostname())
+        try:
+            bus = EventBus()
+            if on_event is not None:
+                bus.subscribe(on_event)
+            run_id = recorder.start(pipeline)
+            bus.subscribe(recorder.on_event)
+            try:
+                report = run_pipeline(pipeline, provider, bus=bus, cancel=cancel, run_id=run_id)
+            except BaseException:
+                recorder.finish(RunReport(run_id=run_id, pipeline=pipeline.name,
+                                          error="the pipeline could not be planned"))
+                raise
+            recorder.finish(report)
+            return report
+        finally:
+            recorder.close()
+
+
+def recent_runs(db_url: str | None, project_name: str | None = None,
+                limit: int = 20) -> list[RunRecord]:
+    """The newest recorded runs (of one project when ``project_name`` is given)."""
+    url = database_url(db_url)
+    init_db(url)
+    with Repository(url) as repo:
+        project_id = None
+        if project_name is not None:
+            match = [p for p in repo.list_projects() if p.name == project_name]
+            if not match:
+                return []
+            project_id = match[0].id
+        return repo.recent_runs(limit, project_id=project_id)
+
+
+def _author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+# -- editing helpers (called by the canvas's undo commands) ---------------------------------------
+def restore_node(pipeline: Pipeline, node: Node, edges: list[Edge],
+                 position: Position | None) -> None:
+    """Put back a node removed by :meth:`Pipeline.remove_node`, with its edges and position."""
+    if any(n.name == node.name for n in pipeline.nodes):
+        raise GraphError(f"a node named {node.name!r} already exists", node.id)
+    pipeline.nodes.append(node)
+    if position is not None:
+        pipeline.layout[node.id] = position
+    known = {n.id for n in pipeline.nodes}
+    for edge in edges:
+        if edge.source.node in known and edge.target.node in known and edge not in pipeline.edges:
+            pipeline.edges.append(edge)
+
+
+def copy_fragment(pipeline: Pipeline, node_ids: list[str]) -> dict[str, Any]:
+    """The selected nodes, the edges between them and their positions, as plain data."""
+    chosen = set(node_ids)
+    nodes = [n.model_dump(mode="json") for n in pipeline.nodes if n.id in chosen]
+    edges = [e.model_dump(mode="json") for e in pipeline.edges
+             if e.source.node in chosen and e.target.node in chosen]
+    layout = {nid: pipeline.layout[nid].model_dump() for nid in chosen if nid in pipeline.layout}
+    return {"format": "cauce-fragment", "nodes": nodes, "edges": edges, "layout": layout}
+
+
+def paste_fragment(pipeline: Pipeline, fragment: dict[str, Any], *,
+                   offset: tuple[float, float] = (40.0, 40.0)) -> tuple[list[Node], list[Edge]]:
+    """Add a copied fragment with new uuids and unique names; returns what was added."""
+    if fragment.get("format") != "cauce-fragment":
+        raise ValueError("the clipboard does not hold Cauce nodes")
+    new_ids: dict[str, str] = {}
+    nodes: list[Node] = []
+    for raw in fragment["nodes"]:
+        old = raw["id"]
+        pos = fragment.get("layout", {}).get(old)
+        position = (pos["x"] + offset[0], pos["y"] + offset[1]) if pos else None
+        node = pipeline.add_node(raw["type"], name=pipeline.unique_name(raw["name"]),
+                                 params=copy.deepcopy(raw.get("params", {})), position=position)
+        node.description = raw.get("description", "")
+        new_ids[old] = node.id
+        nodes.append(node)
+    edges = [pipeline.connect(new_ids[e["source"]["node"]], e["source"]["port"],
+                              new_ids[e["target"]["node"]], e["target"]["port"])
+             for e in fragment["edges"]
+             if e["source"]["node"] in new_ids and e["target"]["node"] in new_ids]
+    return nodes, edges
+
+
+def auto_layout(pipeline: Pipeline, *, origin: tuple[float, float] = (0.0, 0.0)
+                ) -> dict[str, tuple[float, float]]:
+    """Positions layered by topological depth, left to right (does not change the model).
+
+    >>> p = Pipeline(name="x")
+    >>> a, b = p.add_node("source"), p.add_node("filter")
+    >>> _ = p.connect(a.id, "out", b.id, "in")
+    >>> auto_layout(p)[b.id]
+    (250.0, 0.0)
+    """
+    depth: dict[str, int] = {}
+    for node in pipeline.topological_order():
+        parents = [depth[e.source.node] for e in pipeline.incoming(node.id)]
+        depth[node.id] = 1 + max(parents) if parents else 0
+    rows: dict[int, int] = {}
+    positions: dict[str, tuple[float, float]] = {}
+    for node in sorted(pipeline.nodes, key=lambda n: (depth[n.id], _y_of(pipeline, n.id))):
+        layer = depth[node.id]
+        row = rows.get(layer, 0)
+        rows[layer] = row + 1
+        positions[node.id] = (origin[0] + layer * LAYER_GAP_X, origin[1] + row * ROW_GAP_Y)
+    return positions
+
+
+def _y_of(pipeline: Pipeline, node_id: str) -> float:
+    pos = pipeline.layout.get(node_id)
+    return pos.y if pos else 0.0
