@@ -34,6 +34,8 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
               help="With --run-project: run only these pipelines (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.option("--dry-run", is_flag=True, help="Validate and plan, but run nothing.")
+@click.option("--count-rows", is_flag=True,
+              help="Count the rows of every node (slower: each node is materialised).")
 @click.option("--dest", metavar="CONNECTION",
               help="Write every destination to this connection of the project instead.")
 @click.option("--db", "db_url", metavar="URL", envvar="CAUCE_DB_URL",
@@ -43,7 +45,7 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
 @click.version_option(__version__, prog_name="cauce")
 @click.pass_context
 def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...], as_json: bool,
-        dry_run: bool, dest: str | None, db_url: str | None, screenshot: Path | None,
+        dry_run: bool, count_rows: bool, dest: str | None, db_url: str | None, screenshot: Path | None,
         verbose: int) -> None:
     """Cauce: draw data pipelines, compile them to SQL, run them anywhere."""
     _setup_logging(verbose)
@@ -54,9 +56,10 @@ def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...]
         from app.cli_run import run_headless
 
         sys.exit(run_headless(run_project, pipelines=list(pipelines), as_json=as_json,
-                              dry_run=dry_run, dest=dest, db_url=db_url))
-    if pipelines or as_json or dry_run or dest:
-        _fail("--pipeline, --json, --dry-run and --dest go with --run-project")
+                              dry_run=dry_run, dest=dest, db_url=db_url,
+                              count_rows=count_rows))
+    if pipelines or as_json or dry_run or dest or count_rows:
+        _fail("--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project")
     _open_gui(ctx, screenshot)
 
 

@@ -98,7 +98,7 @@ class _RichProgress:
 
 
 def run_headless(project: Path, *, pipelines: list[str], as_json: bool, dry_run: bool,
-                 dest: str | None, db_url: str | None) -> int:
+                 dest: str | None, db_url: str | None, count_rows: bool = False) -> int:
     from app.services.projects import run_project
 
     interactive = sys.stdout.isatty() and not as_json
@@ -106,11 +106,11 @@ def run_headless(project: Path, *, pipelines: list[str], as_json: bool, dry_run:
         if interactive:
             with _RichProgress() as listener:
                 result = run_project(project, pipelines=pipelines, dry_run=dry_run, dest=dest,
-                                     db_url=db_url, on_event=listener)
+                                     db_url=db_url, on_event=listener, count_rows=count_rows)
         else:
             listener = None if as_json else _LinePrinter()
             result = run_project(project, pipelines=pipelines, dry_run=dry_run, dest=dest,
-                                 db_url=db_url, on_event=listener)
+                                 db_url=db_url, on_event=listener, count_rows=count_rows)
     except service_errors.USER_ERRORS as err:
         if as_json:
             click.echo(json.dumps({"status": "invalid", "error": service_errors.describe(err)},

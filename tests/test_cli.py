@@ -263,3 +263,12 @@ def test_progress_display_for_terminals() -> None:
         progress(RunFinished("r", pipeline="demo", status="succeeded", seconds=1.3))
     text = progress.console.export_text()
     assert "orders" in text and "2,000 rows" in text and "demo: succeeded" in text
+
+
+def test_count_rows_reports_every_node(project: Path) -> None:
+    code, out, _ = invoke("--run-project", str(project), "--json", "--count-rows")
+    assert code == 0
+    nodes = {n["name"]: n for n in json.loads(out)["pipelines"][0]["nodes"]}
+    assert nodes["lines_with_invoice"]["rows_out"] == 2240
+    assert nodes["by_country_genre_year"]["rows_out"] == 432
+    assert nodes["genre_name"]["rows_by_port"]["out"] == 2240

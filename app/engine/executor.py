@@ -59,6 +59,8 @@ class NodeReport:
     rows_out: int | None = None
     seconds: float = 0.0
     error: str | None = None
+    #: rows per output port, when counted (``count_rows=True``): what an edge carries
+    rows_by_port: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -122,8 +124,9 @@ def plan_pipeline(pipeline: Pipeline, provider: ConnectorProvider,
         nodes = tuple(n for n in pipeline.topological_order()
                       if n.id in target.upstream or n.id == dest.id)
         dialect = "duckdb" if conn is None else provider.open(conn).capabilities.dialect
+        ctes = {name: key for key, name in compiled.state.cte_names.items()}
         plan.stages.append(Stage(dest, "local" if conn is None else "pushdown",
-                                 dest.params["connection"], dialect, target, nodes))
+                                 dest.params["connection"], dialect, target, nodes, ctes))
     return plan
 
 
@@ -156,12 +159,13 @@ class _Run:
         self.bus.publish(NodeProgress(self.run_id, node_id=node.id, node_name=node.name,
                                       rows=rows, seconds=seconds))
 
-    def finish_stage(self, stage: Stage, remaining: list[Stage], rows: dict[str, tuple]) -> None:
+    def finish_stage(self, stage: Stage, remaining: list[Stage], rows: _StageRows) -> None:
         still_needed = {n.id for s in remaining for n in s.nodes}
         for node in stage.nodes:
             rep = self._by_id[node.id]
-            if node.id in rows:
-                rep.rows_in, rep.rows_out = rows[node.id]
+            if node.id in rows.totals:
+                rep.rows_in, rep.rows_out = rows.totals[node.id]
+            rep.rows_by_port.update(rows.ports.get(node.id, {}))
             if node.id in still_needed or rep.status is not NodeStatus.RUNNING:
                 continue
             rep.status = NodeStatus.SUCCEEDED
@@ -198,9 +202,14 @@ def run_pipeline(
     run_id: str | None = None,
     dry_run: bool = False,
     memory_limit: str | None = None,
+    count_rows: bool = False,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
-    (nothing is run or written); any failure while running is in the returned report."""
+    (nothing is run or written); any failure while running is in the returned report.
+
+    ``count_rows`` materialises every node of local stages to count the rows of each output
+    port (for the editor's edge labels): exact, but slower than the fused query.
+    """
     bus = bus or EventBus()
     cancel = cancel or CancelToken()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
@@ -216,7 +225,7 @@ def run_pipeline(
         started = time.perf_counter()
         bus.publish(RunStarted(run.run_id, pipeline=pipeline.name,
                                nodes=tuple(n.name for n in pipeline.nodes)))
-        _execute(run, plan, session, provider, cancel)
+        _execute(run, plan, session, provider, cancel, count_rows)
         run.report.seconds = round(time.perf_counter() - started, 4)
     bus.publish(RunFinished(run.run_id, pipeline=pipeline.name, status=str(run.report.status),
                             seconds=run.report.seconds, error=run.report.error))
@@ -224,14 +233,14 @@ def run_pipeline(
 
 
 def _execute(run: _Run, plan: ExecutionPlan, session: LocalSession,
-             provider: ConnectorProvider, cancel: CancelToken) -> None:
+             provider: ConnectorProvider, cancel: CancelToken, count_rows: bool) -> None:
     current: Stage | None = None
     try:
         for i, stage in enumerate(plan.stages):
             cancel.check()
             current = stage
             run.start_stage(stage)
-            rows = _run_stage(stage, plan, session, provider)
+            rows = _run_stage(stage, plan, session, provider, count_rows)
             run.finish_stage(stage, plan.stages[i + 1:], rows)
         run.report.status = NodeStatus.SUCCEEDED
     except RunCancelled as err:
@@ -249,23 +258,39 @@ def _execute(run: _Run, plan: ExecutionPlan, session: LocalSession,
         run.fail(current, message, NodeStatus.FAILED)
 
 
+@dataclass
+class _StageRows:
+    totals: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    ports: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
 def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
-               provider: ConnectorProvider) -> dict[str, tuple]:
+               provider: ConnectorProvider, count_rows: bool) -> _StageRows:
     params = stage.target.params
+    rows = _StageRows()
     if stage.placement == "pushdown":
         connector = provider.open(stage.connection)
         result = connector.write_query(params.table, stage.target.query,
                                        mode=WriteMode(params.mode), keys=list(params.keys))
-        return {stage.destination.id: (result.rows, None)}
+        rows.totals[stage.destination.id] = (result.rows, None)
+        return rows
     ids = {n.id for n in stage.nodes}
     shared = {nid for nid in ids if nid in session.streamed
               and sum(1 for e in plan.pipeline.outgoing(nid) if e.target.node in ids) > 1}
     session.register_sources(ids, shared)
-    result = session.write(stage.destination, params, stage.target.query)
-    rows: dict[str, tuple] = {stage.destination.id: (result.rows, None)}
+    query = stage.target.query
+    if count_rows:
+        query, counts = session.materialize(query)
+        for cte, count in counts.items():
+            node_id, port = stage.ctes[cte]
+            rows.ports.setdefault(node_id, {})[port] = count
+            if port == "out":
+                rows.totals[node_id] = (None, count)
+    result = session.write(stage.destination, params, query)
+    rows.totals[stage.destination.id] = (result.rows, None)
     for nid in ids:
         if nid in session.streamed:
-            rows[nid] = (None, session.streamed[nid].rows)
+            rows.totals[nid] = (None, session.streamed[nid].rows)
     return rows
 
 

@@ -241,6 +241,28 @@ class LocalSession:
 
         return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
+    def materialize(self, query: exp.Select) -> tuple[exp.Select, dict[str, int]]:
+        """Run each CTE of ``query`` into a temp table, counting its rows.
+
+        Returns the final ``SELECT`` (now reading the temp tables) and the rows of each CTE. It
+        costs one write per node, so it runs only when row counts per node are asked for; the
+        temp tables spill to disk past the memory limit like any DuckDB table.
+        """
+        counts: dict[str, int] = {}
+        with_ = query.args.get("with_")
+        for cte in with_.expressions if with_ else []:
+            create = exp.Create(
+                this=exp.Table(this=exp.to_identifier(cte.alias, quoted=True)), kind="TABLE",
+                replace=True, properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                expression=cte.this.copy())
+            try:
+                counts[cte.alias] = int(self.con.execute(create.sql("duckdb")).fetchall()[0][0])
+            except duckdb.InterruptException:
+                raise RunCancelled() from None
+        final = query.copy()
+        final.set("with_", None)
+        return final, counts
+
     def preview(self, query: exp.Select, limit: int) -> pa.Table:
         """The first ``limit`` rows of a query (sources must be registered)."""
         limited = exp.select("*").from_(query.subquery("preview")).limit(limit)

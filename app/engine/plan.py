@@ -30,6 +30,8 @@ class Stage:
     dialect: str
     target: DestinationQuery
     nodes: tuple[Node, ...]
+    #: CTE name -> (node id, port): which node each CTE of the query computes
+    ctes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def sql(self) -> str:

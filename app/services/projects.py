@@ -89,6 +89,7 @@ def run_project(
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
     trigger: str = "cli",
+    count_rows: bool = False,
 ) -> ProjectRunResult:
     """Validate, plan and run pipelines of a project directory or bundle.
 
@@ -119,7 +120,8 @@ def run_project(
                         bus.subscribe(on_event)
                     run_id = recorder.start(p)
                     bus.subscribe(recorder.on_event)
-                    report = run_pipeline(p, provider, bus=bus, cancel=cancel, run_id=run_id)
+                    report = run_pipeline(p, provider, bus=bus, cancel=cancel, run_id=run_id,
+                                          count_rows=count_rows)
                     recorder.finish(report)
                     result.reports.append(report)
                     if cancel is not None and cancel.cancelled:

@@ -145,3 +145,14 @@ def test_source_and_destination_in_one_duckdb_file_run_pushed_down(tmp_path: Pat
     assert report.ok, report.error
     assert report.plan["stages"][0]["placement"] == "pushdown"
     assert [r[0] for r in read_result(tmp_path)] == [0, 2, 4, 6, 8]
+
+
+def test_counted_run_reports_rows_for_every_node_and_port(tmp_path: Path,
+                                                          chinook_sqlite: Path) -> None:
+    with provider(tmp_path, chinook_sqlite) as prov:
+        report = run_pipeline(linear("chinook", "Genre", "GenreId <= 5"), prov, count_rows=True)
+    assert report.ok, report.error
+    assert report.node("src").rows_out == 25 and report.node("src").rows_by_port == {"out": 25}
+    assert report.node("keep").rows_out == 5 and report.node("keep").rows_by_port == {"out": 5}
+    assert report.node("dst").rows_in == 5
+    assert [r[0] for r in read_result(tmp_path)] == [1, 2, 3, 4, 5]
