@@ -45,8 +45,8 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
 @click.version_option(__version__, prog_name="cauce")
 @click.pass_context
 def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...], as_json: bool,
-        dry_run: bool, count_rows: bool, dest: str | None, db_url: str | None, screenshot: Path | None,
-        verbose: int) -> None:
+        dry_run: bool, count_rows: bool, dest: str | None, db_url: str | None,
+        screenshot: Path | None, verbose: int) -> None:
     """Cauce: draw data pipelines, compile them to SQL, run them anywhere."""
     _setup_logging(verbose)
     ctx.obj = {"db_url": db_url}

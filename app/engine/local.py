@@ -15,6 +15,7 @@ consumed by the connector's bulk writer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -289,7 +290,5 @@ def _alias(connection: str) -> str:
 
 
 def _quiet_unregister(con: duckdb.DuckDBPyConnection, view: str) -> None:
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.unregister(view)
-    except duckdb.Error:
-        pass
