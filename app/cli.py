@@ -14,11 +14,23 @@ from pathlib import Path
 import click
 
 from app import __version__
-from app.services import errors as service_errors
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """What counts as invalid input (imported only when an exception is being handled)."""
+    from app.services.errors import USER_ERRORS
+
+    return USER_ERRORS
+
+
+def _describe(err: BaseException) -> str:
+    from app.services.errors import describe
+
+    return describe(err)
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> None:
@@ -88,8 +100,8 @@ def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool) 
 
     try:
         queries = compile_project(project, pipeline_name, dialect=dialect, offline=offline)
-    except service_errors.USER_ERRORS as err:
-        _fail(service_errors.describe(err))
+    except _user_errors() as err:
+        _fail(_describe(err))
     for name, sql in queries.items():
         click.echo(f"-- destination: {name} ({dialect})")
         click.echo(sql.rstrip() + ";\n")
@@ -105,8 +117,8 @@ def export_cmd(project: Path, bundle: Path, no_data: bool) -> None:
 
     try:
         summary = export_project(project, bundle, include_data=not no_data)
-    except service_errors.USER_ERRORS as err:
-        _fail(service_errors.describe(err))
+    except _user_errors() as err:
+        _fail(_describe(err))
     click.echo(summary)
 
 
@@ -120,8 +132,8 @@ def import_cmd(bundle: Path, target: Path, dry_run: bool) -> None:
 
     try:
         lines = import_bundle(bundle, target, dry_run=dry_run)
-    except service_errors.USER_ERRORS as err:
-        _fail(service_errors.describe(err))
+    except _user_errors() as err:
+        _fail(_describe(err))
     for line in lines:
         click.echo(line)
 
@@ -139,8 +151,8 @@ def db_init(ctx: click.Context) -> None:
 
     try:
         click.echo(init_metadata(ctx.obj["db_url"]))
-    except service_errors.USER_ERRORS as err:
-        _fail(service_errors.describe(err))
+    except _user_errors() as err:
+        _fail(_describe(err))
 
 
 @db_group.command("upgrade")
@@ -151,8 +163,8 @@ def db_upgrade(ctx: click.Context) -> None:
 
     try:
         click.echo(upgrade_metadata(ctx.obj["db_url"]))
-    except service_errors.USER_ERRORS as err:
-        _fail(service_errors.describe(err))
+    except _user_errors() as err:
+        _fail(_describe(err))
 
 
 @db_group.command("status")
@@ -177,7 +189,7 @@ def runs_cmd(ctx: click.Context, limit: int) -> None:
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from app.services.secrets import install_log_redaction
+    from app.services.log_redaction import install_log_redaction
 
     install_log_redaction()
 

@@ -7,23 +7,14 @@ A required secret found nowhere raises :class:`~app.storage.secrets.MissingSecre
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from app.connectors.base import Connection, secret_fields
 from app.connectors.registry import connector_registry
-from app.storage.redaction import secret_redactor
+from app.services.log_redaction import install_log_redaction
 from app.storage.secrets import SecretResolver
 
 __all__ = ["install_log_redaction", "secret_lookup", "store_connection_secret"]
-
-
-def install_log_redaction() -> None:
-    """Mask every secret value Cauce has seen in every log record, whatever the handler."""
-    redactor = secret_redactor()
-    for handler in logging.getLogger().handlers:
-        if redactor not in handler.filters:
-            handler.addFilter(redactor)
 
 
 def secret_lookup(project: str, resolver: SecretResolver | None = None

@@ -28,44 +28,46 @@ Extending the schema:
    and PostgreSQL. See ``docs/storage.md``.
 """
 
-from app.storage.db import data_dir, database_url
-from app.storage.migrate import (
-    SchemaError,
-    SchemaNotInitialized,
-    SchemaOutdated,
-    SchemaTooNew,
-    UpgradeResult,
-    current_revision,
-    head_revision,
-    init_db,
-    upgrade_db,
-)
-from app.storage.records import (
-    ConnectionRecord,
-    EventRecord,
-    NodeLocation,
-    NodeRunRecord,
-    PipelineVersionRecord,
-    ProjectRecord,
-    RunDetail,
-    RunRecord,
-    RunStatus,
-    RunTrigger,
-)
-from app.storage.repository import Repository
-from app.storage.secrets import (
-    EncryptedFileStore,
-    KeyringStore,
-    MissingSecret,
-    RedactSecrets,
-    SecretResolver,
-    SecretStore,
-    SecretStoreError,
-    SecretStoreUnavailable,
-    default_secret_store,
-    secret_redactor,
-)
-from app.storage.unit_of_work import DuplicateName, InvalidTransition, NotFound, StorageError
+# Lazy re-exports: importing a submodule (say, project files) must not pull SQLAlchemy and
+# Alembic in; the names below load their module on first use.
+_EXPORTS = {
+    "ConnectionRecord": "app.storage.records",
+    "DuplicateName": "app.storage.unit_of_work",
+    "EncryptedFileStore": "app.storage.secrets",
+    "EventRecord": "app.storage.records",
+    "InvalidTransition": "app.storage.unit_of_work",
+    "KeyringStore": "app.storage.secrets",
+    "MissingSecret": "app.storage.secrets",
+    "NodeLocation": "app.storage.records",
+    "NodeRunRecord": "app.storage.records",
+    "NotFound": "app.storage.unit_of_work",
+    "PipelineVersionRecord": "app.storage.records",
+    "ProjectRecord": "app.storage.records",
+    "RedactSecrets": "app.storage.secrets",
+    "Repository": "app.storage.repository",
+    "RunDetail": "app.storage.records",
+    "RunRecord": "app.storage.records",
+    "RunStatus": "app.storage.records",
+    "RunTrigger": "app.storage.records",
+    "SchemaError": "app.storage.migrate",
+    "SchemaNotInitialized": "app.storage.migrate",
+    "SchemaOutdated": "app.storage.migrate",
+    "SchemaTooNew": "app.storage.migrate",
+    "SecretResolver": "app.storage.secrets",
+    "SecretStore": "app.storage.secrets",
+    "SecretStoreError": "app.storage.secrets",
+    "SecretStoreUnavailable": "app.storage.secrets",
+    "StorageError": "app.storage.unit_of_work",
+    "UpgradeResult": "app.storage.migrate",
+    "current_revision": "app.storage.migrate",
+    "data_dir": "app.storage.db",
+    "database_url": "app.storage.db",
+    "default_secret_store": "app.storage.secrets",
+    "head_revision": "app.storage.migrate",
+    "init_db": "app.storage.migrate",
+    "secret_redactor": "app.storage.secrets",
+    "upgrade_db": "app.storage.migrate",
+}
 
 __all__ = [
     "ConnectionRecord",
@@ -105,3 +107,14 @@ __all__ = [
     "secret_redactor",
     "upgrade_db",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'app.storage' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
