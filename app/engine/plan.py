@@ -41,6 +41,7 @@ class Stage:
         params = self.target.params
         return {
             "destination": self.destination.name,
+            "connection": self.connection,
             "placement": self.placement,
             "runs_on": self.connection if self.placement == "pushdown" else "local DuckDB",
             "dialect": self.dialect,

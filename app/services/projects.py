@@ -53,6 +53,10 @@ class ProjectRunResult:
                              + (f"  {n.error}" if n.error else ""))
             if r.error:
                 lines.append(f"  error: {r.error}")
+            elif r.plan and not self.dry_run:
+                for stage in r.plan["stages"]:
+                    lines.append(f"  wrote table {stage['table']} ({stage['mode']}) in "
+                                 f"connection {stage['connection']}")
         return "\n".join(lines)
 
 
