@@ -34,6 +34,8 @@ __all__ = [
     "ConnectionError_",
     "Connector",
     "ConnectorConfig",
+    "STATE_TABLE",
+    "StateWrite",
     "TableInfo",
     "WriteMode",
     "WriteResult",
@@ -45,7 +47,72 @@ DEFAULT_BATCH_ROWS = 65_536
 
 
 class ConnectionError_(RuntimeError):
-    """A connector could not reach, read or write its system; the message says which and why."""
+    """A connector could not reach, read or write its system; the message says which and why.
+
+    ``transient`` is true when the failure is the connection's, not the data's (a dropped or
+    refused connection, a terminated backend): the same request may succeed when retried.
+    """
+
+    transient: bool = False
+
+
+#: The table, in each destination, holding the committed position of every sync writing there.
+STATE_TABLE = "_cauce_sync_state"
+
+
+@dataclass(frozen=True)
+class StateWrite:
+    """A sync's position, committed in the same transaction as the data it describes.
+
+    Transactional connectors upsert one row of :data:`STATE_TABLE` (created when missing)
+    keyed by ``(sync_name, table_name)`` inside their write transaction, so the data and the
+    cursor are visible together or not at all.
+    """
+
+    sync_name: str
+    table_name: str
+    cursor_value: str | None
+    cursor_type: str | None
+    updated_at: str
+
+    def statements(self, dialect: str) -> list[str]:
+        """``CREATE TABLE IF NOT EXISTS`` the state table, then the upsert, in ``dialect``.
+
+        >>> s = StateWrite("orders", "public.orders", "42", "int64", "2026-01-01T00:00:00Z")
+        >>> print(s.statements("postgres")[1])  # doctest: +NORMALIZE_WHITESPACE
+        INSERT INTO "_cauce_sync_state" ("sync_name", "table_name", "cursor_value",
+        "cursor_type", "updated_at") VALUES ('orders', 'public.orders', '42', 'int64',
+        '2026-01-01T00:00:00Z') ON CONFLICT("sync_name", "table_name") DO UPDATE SET
+        "cursor_value" = "excluded"."cursor_value", "cursor_type" = "excluded"."cursor_type",
+        "updated_at" = "excluded"."updated_at"
+        """
+        table = exp.Table(this=exp.to_identifier(STATE_TABLE, quoted=True))
+        names = ["sync_name", "table_name", "cursor_value", "cursor_type", "updated_at"]
+        text = exp.DataType.build("TEXT")
+        columns: list[exp.Expression] = [
+            exp.ColumnDef(this=exp.to_identifier(n, quoted=True), kind=text.copy(),
+                          constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
+                          if n in names[:2] else [])
+            for n in names]
+        columns.append(exp.PrimaryKey(expressions=[exp.to_identifier(n, quoted=True)
+                                                   for n in names[:2]]))
+        create = exp.Create(this=exp.Schema(this=table.copy(), expressions=columns),
+                            kind="TABLE", exists=True)
+        values = [self.sync_name, self.table_name, self.cursor_value, self.cursor_type,
+                  self.updated_at]
+        row = exp.Tuple(expressions=[exp.Null() if v is None else exp.Literal.string(v)
+                                     for v in values])
+        upsert = exp.insert(exp.values([row]), table.copy(),
+                            columns=[exp.to_identifier(n, quoted=True) for n in names])
+        upsert.set("conflict", exp.OnConflict(
+            conflict_keys=[exp.to_identifier(n, quoted=True) for n in names[:2]],
+            action=exp.var("DO UPDATE"),
+            expressions=[exp.EQ(this=exp.column(exp.to_identifier(n, quoted=True)),
+                                expression=exp.column(exp.to_identifier(n, quoted=True),
+                                                      table=exp.to_identifier("excluded",
+                                                                              quoted=True)))
+                         for n in names[2:]]))
+        return [create.sql(dialect), upsert.sql(dialect)]
 
 
 class WriteMode(enum.StrEnum):
@@ -66,6 +133,8 @@ class Capabilities:
     pushdown: bool = False
     #: the local DuckDB engine can attach or scan it directly (no Python in the data path)
     duckdb_native: bool = False
+    #: ``write(state=...)`` commits a sync's state in the data's own transaction
+    transactional_state: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +229,25 @@ class Connector(abc.ABC):
     def query_schema(self, sql: str) -> pa.Schema:
         raise ConnectionError_(f"{self.label} connections cannot run SQL queries")
 
+    def primary_keys(self, table: str) -> list[str]:
+        """The primary-key columns of ``table`` in key order (empty when it has none)."""
+        return []
+
+    def has_table(self, table: str) -> bool:
+        """Whether ``table`` (``name`` or ``schema.name``) exists; from :meth:`list_tables`."""
+        wanted = table.casefold()
+        return any(t.qualified.casefold() == wanted or
+                   (t.name.casefold() == wanted and t.schema in (None, "public", "main"))
+                   for t in self.list_tables())
+
+    def add_columns(self, table: str, fields: list[pa.Field]) -> None:
+        """Add nullable columns to an existing table (schema evolution of syncs)."""
+        raise ConnectionError_(f"{self.label} cannot add columns to {table!r}")
+
+    def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
+        """Change columns of an existing table to the wider types of ``fields``."""
+        raise ConnectionError_(f"{self.label} cannot change column types of {table!r}")
+
     # -- reading --------------------------------------------------------------------------
     @abc.abstractmethod
     def read(self, *, table: str | None = None, query: str | None = None,
@@ -184,12 +272,13 @@ class Connector(abc.ABC):
 
     # -- writing --------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None) -> WriteResult:
+              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
         """Write a stream to ``table`` (created when missing) atomically.
 
         ``append`` adds rows; ``replace`` swaps in the new content in one transaction (readers
         never see an empty or half-written table); ``merge`` upserts on ``keys``. On any error
-        nothing is left half written.
+        nothing is left half written. ``state``, when given, is committed in the same
+        transaction (connectors with ``capabilities.transactional_state``); others refuse it.
         """
         raise ConnectionError_(f"{self.label} connections cannot be written to")
 

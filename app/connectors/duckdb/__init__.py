@@ -20,6 +20,7 @@ from sqlglot import exp
 from app.connectors._common import (
     check_write,
     failure,
+    ident,
     one_source,
     sql_table,
     stream_then_close,
@@ -30,11 +31,20 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     ConnectorConfig,
+    StateWrite,
     TableInfo,
     WriteMode,
     WriteResult,
 )
-from app.connectors.duckdb._sql import DIALECT, attach_sql, catalog_table, qualify, write_into
+from app.connectors.duckdb._sql import (
+    DIALECT,
+    attach_sql,
+    catalog_table,
+    qualify,
+    table_exists,
+    write_into,
+)
+from app.engine.types import to_sql_type
 
 if TYPE_CHECKING:
     import duckdb
@@ -70,7 +80,8 @@ class DuckDBConnector(Connector):
     label = "DuckDB"
     Config = DuckDBConfig
     capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
-                                bulk_load="native", pushdown=True, duckdb_native=True)
+                                bulk_load="native", pushdown=True, duckdb_native=True,
+                                transactional_state=True)
     config: DuckDBConfig
 
     def __init__(self, config: ConnectorConfig, *, name: str = "",
@@ -146,6 +157,55 @@ class DuckDBConnector(Connector):
     def query_schema(self, sql: str) -> pa.Schema:
         return self._schema_of(sql, "the query")
 
+    def has_table(self, table: str) -> bool:
+        con = self._open()
+        try:
+            return table_exists(con, self._own(con, table))
+        finally:
+            con.close()
+
+    def primary_keys(self, table: str) -> list[str]:
+        import duckdb
+
+        con = self._open()
+        try:
+            target = self._own(con, table)
+            rows = con.execute(
+                "SELECT constraint_column_names FROM duckdb_constraints() "
+                "WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+                "AND constraint_type = 'PRIMARY KEY'",
+                [target.catalog, target.db, target.name]).fetchall()
+        except duckdb.Error as err:
+            raise failure(self.name, f"reading the primary key of {table!r}", err) from None
+        finally:
+            con.close()
+        return list(rows[0][0]) if rows else []
+
+    def add_columns(self, table: str, fields: list[pa.Field]) -> None:
+        self._alter(table, [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
+            exp.ColumnDef(this=ident(f.name), kind=to_sql_type(f.type))]) for f in fields],
+            "adding columns to")
+
+    def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
+        self._alter(table, [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
+            exp.AlterColumn(this=ident(f.name), dtype=to_sql_type(f.type))]) for f in fields],
+            "changing column types of")
+
+    def _alter(self, table: str, statements: list[exp.Alter], what: str) -> None:
+        import duckdb
+
+        con = self._open()
+        try:
+            con.execute("BEGIN TRANSACTION")
+            for statement in statements:
+                con.execute(statement.sql(DIALECT))
+            con.execute("COMMIT")
+        except duckdb.Error as err:
+            con.execute("ROLLBACK")
+            raise failure(self.name, f"{what} {table!r}", err) from None
+        finally:
+            con.close()
+
     # -- reading ---------------------------------------------------------------------------
     def read(self, *, table: str | None = None, query: str | None = None,
              batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
@@ -194,7 +254,7 @@ class DuckDBConnector(Connector):
         return write_into(con, target, query, mode=mode, keys=keys, connection=self.name)
 
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None) -> WriteResult:
+              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, data.schema.names)
         con = self._open()
         view = "__cauce_source"
@@ -202,7 +262,8 @@ class DuckDBConnector(Connector):
             con.register(view, data)
             source = exp.select("*").from_(exp.Table(this=exp.to_identifier(view)))
             return write_into(con, self._own(con, table), source, mode=mode, keys=keys,
-                              connection=self.name)
+                              connection=self.name,
+                              then=state.statements(DIALECT) if state else None)
         finally:
             con.close()
 

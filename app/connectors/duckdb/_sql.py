@@ -79,11 +79,13 @@ def _merge(target: exp.Table, source: exp.Query, names: list[str],
 
 
 def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Query, *,
-               mode: WriteMode, keys: list[str] | None, connection: str) -> WriteResult:
+               mode: WriteMode, keys: list[str] | None, connection: str,
+               then: list[str] | None = None) -> WriteResult:
     """Run one write of ``source`` into the fully qualified ``target``, in one transaction.
 
     Append inserts by column name (creating the table from the result's shape when missing),
     replace is ``CREATE OR REPLACE TABLE … AS``, merge is ``MERGE INTO`` on ``keys``.
+    ``then`` are statements run in the same transaction after the write (a sync's state).
     """
     import duckdb
 
@@ -118,6 +120,8 @@ def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Qu
             rows = _count(con, target) - before
         else:
             rows = int(result[0][0]) if result and result[0] else 0
+        for extra in then or []:
+            con.execute(extra)
         con.execute("COMMIT")
     except BaseException as err:
         con.execute("ROLLBACK")

@@ -42,6 +42,7 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     ConnectorConfig,
+    StateWrite,
     TableInfo,
     WriteMode,
     WriteResult,
@@ -64,7 +65,7 @@ from app.connectors.postgres._sql import (
     render,
     table_source,
 )
-from app.connectors.postgres._types import ColumnSpec, column_spec, numeric_typmod
+from app.connectors.postgres._types import ColumnSpec, column_spec, ddl_type, numeric_typmod
 from app.engine.types import TypeMismatch
 
 if TYPE_CHECKING:
@@ -96,6 +97,14 @@ WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
   AND n.nspname NOT LIKE 'pg_temp%%'
 ORDER BY 1, 2
 """
+_PRIMARY_KEY_SQL = """
+SELECT a.attname
+FROM pg_catalog.pg_constraint c
+CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, position)
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+WHERE c.conrelid = to_regclass(%s) AND c.contype = 'p'
+ORDER BY k.position
+"""
 _KINDS = {"r": "table", "p": "table", "f": "table", "v": "view", "m": "view"}
 
 
@@ -120,11 +129,16 @@ class PostgresConnector(Connector):
     label = "PostgreSQL"
     Config = PostgresConfig
     capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
-                                bulk_load="copy", pushdown=True, duckdb_native=False)
+                                bulk_load="copy", pushdown=True, duckdb_native=False,
+                                transactional_state=True)
     config: PostgresConfig
 
     def _fail(self, action: str, err: BaseException) -> ConnectionError_:
-        return failure(self.name, action, err, secret=self.config.password)
+        import psycopg
+
+        error = failure(self.name, action, err, secret=self.config.password)
+        error.transient = isinstance(err, psycopg.OperationalError)
+        return error
 
     def _connect(self) -> psycopg.Connection[Any]:
         import psycopg
@@ -191,6 +205,49 @@ class PostgresConnector(Connector):
         with self._connect() as con:
             return pa.schema([s.field for s in self._table_specs(con, table)])
 
+    def has_table(self, table: str) -> bool:
+        import psycopg
+
+        with self._connect() as con, con.cursor() as cur:
+            try:
+                return _exists(cur, sql_table(table, DIALECT))
+            except psycopg.Error as err:
+                raise self._fail(f"looking up {table!r}", err) from None
+
+    def primary_keys(self, table: str) -> list[str]:
+        import psycopg
+
+        with self._connect() as con:
+            try:
+                rows = con.execute(_PRIMARY_KEY_SQL,
+                                   [render(sql_table(table, DIALECT))]).fetchall()
+            except psycopg.Error as err:
+                raise self._fail(f"reading the primary key of {table!r}", err) from None
+        return [r[0] for r in rows]
+
+    def add_columns(self, table: str, fields: list[pa.Field]) -> None:
+        self._alter(table, [exp.ColumnDef(this=ident(f.name), kind=_ddl(f.type))
+                            for f in fields], "adding columns to")
+
+    def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
+        self._alter(table, [exp.AlterColumn(this=ident(f.name), dtype=_ddl(f.type))
+                            for f in fields], "changing column types of")
+
+    def _alter(self, table: str, actions: list[exp.Expression], what: str) -> None:
+        import psycopg
+
+        if not actions:
+            return
+        statement = exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=actions)
+        con = self._connect()
+        try:
+            with con.transaction():
+                con.execute(render(statement).encode())
+        except psycopg.Error as err:
+            raise self._fail(f"{what} {table!r}", err) from err
+        finally:
+            con.close()
+
     def query_schema(self, sql: str) -> pa.Schema:
         with self._connect() as con:
             return pa.schema([s.field for s in self._query_specs(con, sql)])
@@ -230,7 +287,7 @@ class PostgresConnector(Connector):
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None) -> WriteResult:
+              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
         import psycopg
 
         mode = check_write(self.name, table, mode, keys, data.schema.names)
@@ -260,6 +317,9 @@ class PostgresConnector(Connector):
                     cur.execute(render(merge_from(target, latest_per_key(stage, keys or []),
                                                   names, keys or [])))
                     cur.execute(render(drop_table(stage)))
+                if state is not None:
+                    for statement in state.statements(DIALECT):
+                        cur.execute(statement.encode())
         except psycopg.Error as err:
             raise self._fail(f"writing {table!r}", err) from err
         except (TypeMismatch, pa.ArrowException) as err:
@@ -308,6 +368,10 @@ class PostgresConnector(Connector):
             raise self._fail(f"writing {table!r}", err) from err
         finally:
             con.close()
+
+
+def _ddl(dtype: pa.DataType) -> exp.DataType:
+    return exp.DataType.build(ddl_type(dtype), dialect=DIALECT)
 
 
 def _exists(cur: psycopg.Cursor[Any], table: exp.Table) -> bool:

@@ -38,6 +38,7 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     ConnectorConfig,
+    StateWrite,
     TableInfo,
     WriteMode,
     WriteResult,
@@ -63,7 +64,8 @@ class SQLiteConnector(Connector):
     label = "SQLite"
     Config = SQLiteConfig
     capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
-                                bulk_load="insert", pushdown=False, duckdb_native=False)
+                                bulk_load="insert", pushdown=False, duckdb_native=False,
+                                transactional_state=True)
     config: SQLiteConfig
 
     @property
@@ -127,6 +129,67 @@ class SQLiteConnector(Connector):
             raise ConnectionError_(f"{self.name}: table {table!r} does not exist")
         return pa.schema([pa.field(name, arrow_type(decl)) for name, decl in columns])
 
+    def has_table(self, table: str) -> bool:
+        if not self.path.exists():
+            return False
+        con = self._connect()
+        try:
+            return bool(self._columns(con, table))
+        except sqlite3.Error as err:
+            raise failure(self.name, f"looking up {table!r}", err) from None
+        finally:
+            con.close()
+
+    def primary_keys(self, table: str) -> list[str]:
+        parsed = sql_table(table, DIALECT)
+        con = self._connect()
+        try:
+            rows = con.execute("SELECT name, pk FROM pragma_table_info(?, ?) WHERE pk > 0 "
+                               "ORDER BY pk", (parsed.name, parsed.db or "main")).fetchall()
+        except sqlite3.Error as err:
+            raise failure(self.name, f"reading the primary key of {table!r}", err) from None
+        finally:
+            con.close()
+        return [name for name, _ in rows]
+
+    def add_columns(self, table: str, fields: list[pa.Field]) -> None:
+        statements = [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
+            exp.ColumnDef(this=ident(f.name), kind=exp.DataType(
+                this=exp.DataType.Type.USERDEFINED, kind=declared_type(f.type)))]).sql(DIALECT)
+            for f in fields]
+        self._run(statements, f"adding columns to {table!r}")
+
+    def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
+        """SQLite cannot change a declared type: only changes that keep it are accepted."""
+        con = self._connect()
+        try:
+            declared = dict(self._columns(con, table))
+        finally:
+            con.close()
+        refused = [f.name for f in fields
+                   if declared.get(f.name, "").upper() != declared_type(f.type).upper()]
+        if refused:
+            raise ConnectionError_(
+                f"{self.name}: SQLite cannot change the declared type of {refused} in "
+                f"{table!r}; run a full sync (it recreates the table) or freeze the schema")
+
+    def execute(self, sql: str) -> None:
+        self._run([sql], "running the statement")
+
+    def _run(self, statements: list[str], what: str) -> None:
+        con = self._connect(create=True)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            for statement in statements:
+                con.execute(statement)
+            con.execute("COMMIT")
+        except sqlite3.Error as err:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise failure(self.name, what, err) from None
+        finally:
+            con.close()
+
     def query_schema(self, sql: str) -> pa.Schema:
         """Columns of a query's result, typed from a sample of its first rows.
 
@@ -186,7 +249,7 @@ class SQLiteConnector(Connector):
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None) -> WriteResult:
+              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, data.schema.names)
         target = sql_table(table, DIALECT)
         con = self._connect(create=True)
@@ -201,6 +264,8 @@ class SQLiteConnector(Connector):
                 rows = _replace(con, target, data)
             else:
                 rows = _merge(con, target, data, keys or [])
+            for statement in state.statements(DIALECT) if state else []:
+                con.execute(statement)
             con.execute("COMMIT")
             return WriteResult(rows=rows)
         except BaseException as err:

@@ -1,0 +1,104 @@
+"""Cursor values: kept as text plus a canonical Arrow type, compared and filtered typed.
+
+The text form is Arrow's own cast to string (``2026-01-02 03:04:05.000006Z`` for a UTC
+timestamp, ``12.50`` for a decimal), which casts back losslessly and which PostgreSQL, DuckDB
+and SQLite read in a ``CAST('…' AS type)``.
+
+>>> s = CursorState.of(pa.scalar(42, pa.int64()))
+>>> (s.value, s.type), s.scalar().as_py()
+(('42', 'int64'), 42)
+>>> literal(s, "postgres").sql("postgres")
+'42'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlglot import exp
+
+from app.connectors.base import STATE_TABLE, ConnectionError_, Connector
+from app.engine.types import parse_type_name, to_sql_type, type_name
+
+__all__ = ["CursorState", "keep_after", "larger", "literal", "read_state"]
+
+
+@dataclass(frozen=True)
+class CursorState:
+    """A committed sync position; ``value`` is None after a full sync (no cursor)."""
+
+    value: str | None
+    type: str | None
+    updated_at: str | None = None
+
+    @classmethod
+    def of(cls, scalar: pa.Scalar | None, updated_at: str | None = None) -> CursorState:
+        if scalar is None or not scalar.is_valid:
+            return cls(None, None, updated_at)
+        text = pa.array([scalar], type=scalar.type).cast(pa.string())[0].as_py()
+        return cls(text, type_name(scalar.type), updated_at)
+
+    def scalar(self) -> pa.Scalar | None:
+        """The typed value (None when there is none)."""
+        if self.value is None or self.type is None:
+            return None
+        return pa.array([self.value]).cast(parse_type_name(self.type))[0]
+
+
+def larger(a: pa.Scalar | None, b: pa.Scalar | None) -> pa.Scalar | None:
+    """The larger of two cursor values of one type (None counts as absent)."""
+    if a is None or not a.is_valid:
+        return b
+    if b is None or not b.is_valid:
+        return a
+    if a.type != b.type:
+        b = b.cast(a.type)
+    return a if pc.greater_equal(a, b).as_py() else b
+
+
+def literal(state: CursorState, dialect: str) -> exp.Expression:
+    """The cursor value as a SQL literal of its type, for a ``WHERE cursor > …`` filter."""
+    dtype = parse_type_name(state.type or "string")
+    value = state.value or ""
+    if pa.types.is_integer(dtype) or pa.types.is_floating(dtype):
+        return exp.Literal.number(value)
+    if pa.types.is_string(dtype):
+        return exp.Literal.string(value)
+    return exp.cast(exp.Literal.string(value), to_sql_type(dtype))
+
+
+def keep_after(batch: pa.RecordBatch, column: str, bound: pa.Scalar | None,
+               *, inclusive: bool) -> pa.RecordBatch:
+    """Rows of ``batch`` whose ``column`` is above ``bound`` (or equal, when ``inclusive``)."""
+    if bound is None:
+        return batch
+    values = batch.column(column)
+    if bound.type != values.type:
+        bound = bound.cast(values.type)
+    mask = pc.greater_equal(values, bound) if inclusive else pc.greater(values, bound)
+    return batch.filter(pc.fill_null(mask, False))
+
+
+def read_state(connector: Connector, sync: str, table: str) -> CursorState | None:
+    """The state a destination committed for ``(sync, table)``, or None when it has none."""
+    if not connector.has_table(STATE_TABLE):
+        return None
+    dialect = connector.capabilities.dialect
+    query = exp.select(
+        *[exp.column(exp.to_identifier(n, quoted=True))
+          for n in ("cursor_value", "cursor_type", "updated_at")]
+    ).from_(exp.Table(this=exp.to_identifier(STATE_TABLE, quoted=True))).where(exp.and_(
+        exp.EQ(this=exp.column(exp.to_identifier("sync_name", quoted=True)),
+               expression=exp.Literal.string(sync)),
+        exp.EQ(this=exp.column(exp.to_identifier("table_name", quoted=True)),
+               expression=exp.Literal.string(table))))
+    try:
+        rows = connector.read(query=query.sql(dialect)).read_all().to_pylist()
+    except ConnectionError_:
+        raise
+    if not rows:
+        return None
+    row = rows[0]
+    return CursorState(row["cursor_value"], row["cursor_type"], row["updated_at"])

@@ -1,0 +1,177 @@
+"""The definition of a sync, as saved in ``syncs/<name>.json``: strict, canonical, versioned.
+
+Column names in ``primary_key``, ``cursor``, ``columns`` and the keys of ``rename`` are the
+*source's* names; destinations receive the renamed columns.
+
+>>> d = SyncDefinition(name="orders", source={"connection": "src", "table": "public.orders"},
+...                    destinations=[{"connection": "wh", "table": "raw.orders"}],
+...                    mode="merge", primary_key=["id"], rename={"id": "order_id"})
+>>> d.destination_keys(), d.destinations[0].key
+(['order_id'], 'wh:raw.orders')
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "SYNC_FORMAT_VERSION",
+    "SchemaPolicy",
+    "SyncDefinition",
+    "SyncDefinitionError",
+    "SyncDestination",
+    "SyncMode",
+    "SyncSource",
+]
+
+SYNC_FORMAT_VERSION = 1
+
+
+class SyncDefinitionError(ValueError):
+    """A sync definition is inconsistent with itself or with its source's columns."""
+
+
+class SyncMode(enum.StrEnum):
+    #: reload everything into a staging table and swap it in atomically
+    FULL = "full"
+    #: add the rows whose cursor is above the last committed value
+    APPEND = "append"
+    #: upsert on the primary key (only changed rows when a cursor is given)
+    MERGE = "merge"
+
+
+class SchemaPolicy(enum.StrEnum):
+    #: add new columns, widen types
+    EVOLVE = "evolve"
+    #: fail, naming the columns that changed
+    FREEZE = "freeze"
+    #: drop new source columns, keep the destination's types
+    DISCARD = "discard"
+
+
+class SyncSource(BaseModel):
+    """Where a sync reads: a table (``schema.table``) or a query, of one connection."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    connection: str = Field(min_length=1)
+    table: str | None = None
+    query: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> SyncSource:
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give exactly one of table and query")
+        return self
+
+
+class SyncDestination(BaseModel):
+    """One destination table; each keeps its own state."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    connection: str = Field(min_length=1)
+    table: str = Field(min_length=1)
+
+    @property
+    def key(self) -> str:
+        """``connection:table``: how the metadata DB names this destination's state."""
+        return f"{self.connection}:{self.table}"
+
+
+class SyncDefinition(BaseModel):
+    """A table sync: source, destinations, mode, columns and schema policy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format_version: int = SYNC_FORMAT_VERSION
+    name: str
+    description: str = ""
+    source: SyncSource
+    destinations: list[SyncDestination] = Field(min_length=1)
+    mode: SyncMode = SyncMode.FULL
+    primary_key: list[str] = Field(default_factory=list)
+    cursor: str | None = None
+    hard_deletes: bool = False
+    columns: list[str] | None = None
+    rename: dict[str, str] = Field(default_factory=dict)
+    schema_policy: SchemaPolicy = SchemaPolicy.EVOLVE
+    batch_rows: int = Field(default=65_536, ge=1_000, le=1_000_000)
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v != SYNC_FORMAT_VERSION:
+            raise ValueError(f"unknown sync format version {v} "
+                             f"(this Cauce reads version {SYNC_FORMAT_VERSION})")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a sync name cannot be blank")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SyncDefinition:
+        if self.mode is SyncMode.APPEND and not self.cursor:
+            raise ValueError("append mode needs a cursor column")
+        if self.mode is SyncMode.MERGE and not self.primary_key:
+            raise ValueError("merge mode needs primary_key columns")
+        if self.hard_deletes and self.mode is not SyncMode.MERGE:
+            raise ValueError("hard_deletes is only meaningful in merge mode")
+        if len(set(self.primary_key)) != len(self.primary_key):
+            raise ValueError("primary_key lists a column twice")
+        if self.columns is not None:
+            if not self.columns or len(set(self.columns)) != len(self.columns):
+                raise ValueError("columns must list each selected column once")
+            needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename]
+            missing = sorted({c for c in needed if c not in self.columns})
+            if missing:
+                raise ValueError(f"{missing} are used by the sync but not selected in columns")
+        targets = list(self.rename.values())
+        if any(not t.strip() for t in targets):
+            raise ValueError("a column cannot be renamed to a blank name")
+        seen = [d.key for d in self.destinations]
+        if len(set(seen)) != len(seen):
+            raise ValueError("the same destination table is listed twice")
+        return self
+
+    # -- derived names ------------------------------------------------------------------------
+    def dest_name(self, column: str) -> str:
+        """The destination name of source column ``column``."""
+        return self.rename.get(column, column)
+
+    def destination_keys(self) -> list[str]:
+        return [self.dest_name(k) for k in self.primary_key]
+
+    def select_columns(self, available: list[str]) -> list[str]:
+        """The source columns the sync reads, in order; errors name what is missing."""
+        if self.columns is None:
+            chosen = list(available)
+        else:
+            absent = [c for c in self.columns if c not in available]
+            if absent:
+                raise SyncDefinitionError(f"sync {self.name!r}: columns {absent} are not in "
+                                          f"the source (it has {available})")
+            chosen = list(self.columns)
+        needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename]
+        absent = sorted({c for c in needed if c not in available})
+        if absent:
+            raise SyncDefinitionError(f"sync {self.name!r}: columns {absent} are not in the "
+                                      f"source (it has {available})")
+        renamed = [self.dest_name(c) for c in chosen]
+        dupes = sorted({n for n in renamed if renamed.count(n) > 1})
+        if dupes:
+            raise SyncDefinitionError(f"sync {self.name!r}: renames give two columns the "
+                                      f"name(s) {dupes}")
+        return chosen
+
+    def to_json(self) -> str:
+        """Canonical JSON: sorted keys, two-space indent, trailing newline."""
+        data = self.model_dump(mode="json")
+        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

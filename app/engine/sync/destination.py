@@ -1,0 +1,170 @@
+"""One destination of a sync: its plan, its state, and its exact, retried write.
+
+The write replays the spool, keeps only the rows above this destination's own cursor, shapes
+them to the planned schema and hands them to the connector together with the new state
+(``write(state=...)``), so data and cursor commit in one transaction. A transient failure (a
+dropped connection) rolls that transaction back; the state is read again from the destination
+and the write is retried after a backoff.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+from sqlglot import exp
+
+from app.connectors.base import ConnectionError_, Connector, StateWrite, WriteMode
+from app.engine.local import CancelToken
+from app.engine.sync.cursor import CursorState, keep_after, larger, read_state
+from app.engine.sync.definition import SyncDefinition, SyncDestination, SyncMode
+from app.engine.sync.schema import DestinationPlan, SchemaChange
+from app.engine.sync.source import conform, quoted_table
+from app.engine.sync.spool import Spool
+
+__all__ = ["DestinationReport", "DestinationTarget", "with_retries"]
+
+_MODES = {SyncMode.FULL: WriteMode.REPLACE, SyncMode.APPEND: WriteMode.APPEND,
+          SyncMode.MERGE: WriteMode.MERGE}
+
+
+@dataclass
+class DestinationReport:
+    destination: str
+    connection: str
+    table: str
+    status: str = "pending"
+    rows: int = 0
+    seconds: float = 0.0
+    attempts: int = 0
+    deleted: int | None = None
+    state: CursorState | None = None
+    changes: list[SchemaChange] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"destination": self.destination, "connection": self.connection,
+                "table": self.table, "status": self.status, "rows": self.rows,
+                "seconds": round(self.seconds, 3), "attempts": self.attempts,
+                "deleted": self.deleted,
+                "cursor": self.state.value if self.state else None,
+                "schema_changes": [{"column": c.column, "change": c.kind.value,
+                                    "old_type": c.old_type, "new_type": c.new_type,
+                                    "decision": c.decision.value} for c in self.changes],
+                "error": self.error}
+
+
+def with_retries(action: Callable[[int], object], *, retries: int, backoff: float,
+                 cancel: CancelToken | None,
+                 on_retry: Callable[[int, ConnectionError_, float], None]) -> object:
+    """Run ``action(attempt)``; retry transient :class:`ConnectionError_` up to ``retries``
+    times, waiting ``backoff * 2**(attempt-1)`` seconds (cancellable)."""
+    attempt = 1
+    while True:
+        try:
+            return action(attempt)
+        except ConnectionError_ as err:
+            if not err.transient or attempt > retries:
+                raise
+            delay = backoff * 2 ** (attempt - 1)
+            on_retry(attempt, err, delay)
+            deadline = time.monotonic() + delay
+            while time.monotonic() < deadline:
+                if cancel is not None:
+                    cancel.check()
+                time.sleep(min(0.05, max(deadline - time.monotonic(), 0)))
+            attempt += 1
+
+
+class DestinationTarget:
+    """A destination being synced: connector, plan, committed state, report."""
+
+    def __init__(self, definition: SyncDefinition, dest: SyncDestination, connector: Connector,
+                 fallback: CursorState | None) -> None:
+        self.definition = definition
+        self.dest = dest
+        self.connector = connector
+        self.transactional = connector.capabilities.transactional_state
+        self.fallback = fallback
+        self.plan: DestinationPlan | None = None
+        self.report = DestinationReport(dest.key, dest.connection, dest.table)
+
+    def committed_state(self) -> CursorState | None:
+        """The destination's own state (the truth), or the metadata DB's copy without one."""
+        if self.transactional:
+            return read_state(self.connector, self.definition.name, self.dest.table)
+        return self.fallback
+
+    def write(self, spool: Spool, top: pa.Scalar | None, *, cancel: CancelToken | None,
+              now: Callable[[], str]) -> tuple[int, CursorState]:
+        """One attempt: replay the spool above this destination's state, commit data + state."""
+        assert self.plan is not None
+        d = self.definition
+        cursor = d.dest_name(d.cursor) if d.cursor and d.mode is not SyncMode.FULL else None
+        state = self.committed_state() if cursor else None
+        bound = state.scalar() if state else None
+        inclusive = d.mode is SyncMode.MERGE
+        schema = self.plan.write_schema
+
+        def shape(batch: pa.RecordBatch) -> pa.RecordBatch:
+            if cancel is not None:
+                cancel.check()
+            if cursor is not None:
+                batch = keep_after(batch, cursor, bound, inclusive=inclusive)
+            return conform(batch, schema)
+
+        new = CursorState.of(larger(bound, top) if cursor else None, now())
+        kwargs: dict[str, object] = {}
+        if self.transactional:
+            kwargs["state"] = StateWrite(d.name, self.dest.table, new.value, new.type,
+                                         new.updated_at or "")
+        keys = d.destination_keys() if d.mode is SyncMode.MERGE else None
+        result = self.connector.write(self.dest.table, spool.reader(schema, shape),
+                                      mode=_MODES[d.mode], keys=keys, **kwargs)
+        return result.rows, new
+
+    # -- hard deletes -------------------------------------------------------------------------
+    def delete_missing(self, keys_spool: Spool, key_schema: pa.Schema) -> int:
+        """Delete the destination rows whose key is not in the source's key scan.
+
+        The keys go to a scratch table next to the target, one ``DELETE … WHERE NOT EXISTS``
+        runs, and the scratch table is dropped. Idempotent: a crash in between is repaired by
+        the next run.
+        """
+        dialect = self.connector.capabilities.dialect
+        target = quoted_table(self.dest.table, dialect)
+        scratch = exp.Table(this=exp.to_identifier(f"_cauce_keys_{uuid.uuid4().hex[:10]}",
+                                                   quoted=True),
+                            db=target.args.get("db").copy() if target.args.get("db") else None)
+        scratch_name = ".".join(p.name for p in scratch.parts)
+        self.connector.write(scratch_name, keys_spool.reader(key_schema, lambda b: b),
+                             mode=WriteMode.REPLACE)
+        try:
+            before = self._count(target)
+            self.connector.execute(_delete_missing(target, scratch, key_schema.names)
+                                   .sql(dialect))
+            return before - self._count(target)
+        finally:
+            self.connector.execute(exp.Drop(this=scratch.copy(), kind="TABLE", exists=True)
+                                   .sql(dialect))
+
+    def _count(self, table: exp.Table) -> int:
+        dialect = self.connector.capabilities.dialect
+        query = exp.select(exp.func("count", exp.Star()).as_("n")).from_(table.copy())
+        return int(self.connector.read(query=query.sql(dialect)).read_all()
+                   .column("n")[0].as_py())
+
+
+def _delete_missing(target: exp.Table, scratch: exp.Table, keys: list[str]) -> exp.Delete:
+    """``DELETE FROM target WHERE NOT EXISTS (SELECT 1 FROM scratch AS k WHERE k.key = …)``."""
+    def col(name: str, table: str) -> exp.Column:
+        return exp.column(exp.to_identifier(name, quoted=True),
+                          table=exp.to_identifier(table, quoted=True))
+
+    cond = exp.and_(*[exp.EQ(this=col(k, "k"), expression=col(k, target.name)) for k in keys])
+    exists = exp.Exists(this=exp.select(exp.Literal.number(1)).from_(
+        exp.alias_(scratch.copy(), exp.to_identifier("k", quoted=True), table=True)).where(cond))
+    return exp.delete(target.copy(), where=exp.Not(this=exists))

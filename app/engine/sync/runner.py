@@ -1,0 +1,291 @@
+"""Running a sync: plan every destination, read the source once, write each destination.
+
+1. Plan: the source's columns (selected, renamed) against each destination's table; every
+   schema change is published (:class:`SchemaChangeDetected`) and decided by the policy; a
+   refused change fails that destination, naming the columns.
+2. Read once: the rows above the *smallest* committed cursor of the destinations (all rows in
+   full mode, or when a destination has no state yet) are spooled to a temporary Arrow file.
+3. Write each destination from the spool, above its *own* cursor, data and state in one
+   transaction, retrying transient failures; then, for merge with hard deletes, delete the rows
+   whose key the source no longer has.
+
+A failed destination does not stop the others; the run fails if any destination failed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from app.connectors.base import ConnectionError_, Connector
+from app.engine.events import Event, EventBus
+from app.engine.local import CancelToken, RunCancelled
+from app.engine.sync.cursor import CursorState
+from app.engine.sync.definition import SyncDefinition, SyncDefinitionError, SyncMode
+from app.engine.sync.destination import DestinationReport, DestinationTarget, with_retries
+from app.engine.sync.events import (
+    DestinationFinished,
+    DestinationRetry,
+    SchemaChangeDetected,
+    SyncFailed,
+    SyncFinished,
+    SyncProgress,
+    SyncStarted,
+)
+from app.engine.sync.schema import plan_destination
+from app.engine.sync.source import SourceShape, open_source
+from app.engine.sync.spool import Spool
+from app.engine.types import TypeMismatch
+
+__all__ = ["DestinationReport", "SyncReport", "SyncRunner"]
+
+OpenConnector = Callable[[str], Connector]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass
+class SyncReport:
+    sync: str
+    run_id: str
+    mode: str
+    status: str = "running"
+    seconds: float = 0.0
+    rows_read: int = 0
+    error: str | None = None
+    destinations: list[DestinationReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sync": self.sync, "run_id": self.run_id, "mode": self.mode,
+                "status": self.status, "seconds": round(self.seconds, 3),
+                "rows_read": self.rows_read, "error": self.error,
+                "destinations": [d.to_dict() for d in self.destinations]}
+
+
+class SyncRunner:
+    """Runs one sync definition once.
+
+    Args:
+        definition: The sync.
+        open_connector: Opens a connector by connection name (the caller closes them).
+        bus: Where events go.
+        cancel: Checked between batches; a cancelled run rolls back the write in progress.
+        run_id: Carried by every event.
+        retries: How many times a transient failure (dropped connection) is retried.
+        backoff: Seconds before the first retry; doubled each time.
+        fallback_state: Per destination key, the metadata DB's copy of the state, used only
+            for destinations that cannot commit state transactionally.
+        spool_dir: Where the temporary Arrow file goes (the system's temp dir by default).
+    """
+
+    def __init__(self, definition: SyncDefinition, open_connector: OpenConnector, *,
+                 bus: EventBus | None = None, cancel: CancelToken | None = None,
+                 run_id: str = "", retries: int = 3, backoff: float = 1.0,
+                 fallback_state: Mapping[str, CursorState] | None = None,
+                 spool_dir: Path | None = None) -> None:
+        self.definition = definition
+        self.open = open_connector
+        self.bus = bus or EventBus()
+        self.cancel = cancel
+        self.run_id = run_id
+        self.retries, self.backoff = retries, backoff
+        self.fallback = dict(fallback_state or {})
+        self.spool_dir = spool_dir
+
+    def _emit(self, event: Event) -> None:
+        self.bus.publish(event)
+
+    def run(self) -> SyncReport:
+        d = self.definition
+        report = SyncReport(d.name, self.run_id, d.mode.value)
+        started = time.perf_counter()
+        self._emit(SyncStarted(run_id=self.run_id, sync=d.name, mode=d.mode.value,
+                               destinations=tuple(x.key for x in d.destinations)))
+        try:
+            self._run(report)
+            failed = [r for r in report.destinations if r.status != "succeeded"]
+            report.status = "failed" if failed else "succeeded"
+            if failed and report.error is None:
+                report.error = "; ".join(f"{r.destination}: {r.error}" for r in failed)
+        except RunCancelled:
+            report.status, report.error = "cancelled", "cancelled"
+            self._emit(SyncFailed(run_id=self.run_id, sync=d.name, error="cancelled",
+                                  status="cancelled"))
+        except (ConnectionError_, SyncDefinitionError, TypeMismatch, pa.ArrowException) as err:
+            report.status, report.error = "failed", str(err)
+            self._emit(SyncFailed(run_id=self.run_id, sync=d.name, error=str(err)))
+        report.seconds = time.perf_counter() - started
+        for r in report.destinations:
+            if r.status in ("pending", "running"):
+                r.status = report.status if report.status != "succeeded" else "failed"
+        self._emit(SyncFinished(run_id=self.run_id, sync=d.name, status=report.status,
+                                seconds=report.seconds, rows_read=report.rows_read,
+                                error=report.error))
+        return report
+
+    # -- the steps ----------------------------------------------------------------------------
+    def _source_shape(self, source: Connector) -> SourceShape:
+        src = self.definition.source
+        schema = (source.table_schema(src.table) if src.table is not None
+                  else source.query_schema(str(src.query)))
+        return SourceShape.of(self.definition, schema)
+
+    def _plan(self, target: DestinationTarget, shape: SourceShape) -> bool:
+        """Plan one destination and apply its schema changes; False when it cannot run."""
+        d, c = self.definition, target.connector
+        if d.mode is SyncMode.APPEND and not target.transactional:
+            raise ConnectionError_(
+                f"{target.dest.connection}: append needs a destination that commits the "
+                "cursor with the data; use merge (idempotent on the key) for this one")
+        existing = c.table_schema(target.dest.table) if c.has_table(target.dest.table) else None
+        plan = plan_destination(shape.schema, existing, d.schema_policy, d.mode)
+        target.plan = plan
+        target.report.changes = list(plan.changes)
+        for change in plan.changes:
+            self._emit(SchemaChangeDetected(
+                run_id=self.run_id, sync=d.name, destination=target.dest.key,
+                column=change.column, change=change.kind.value, old_type=change.old_type,
+                new_type=change.new_type, decision=change.decision.value))
+        if plan.refused:
+            detail = ", ".join(f"{c.column} ({c.kind.value}"
+                               + (f" {c.old_type} -> {c.new_type}" if c.old_type and c.new_type
+                                  else "") + ")" for c in plan.refused)
+            raise ConnectionError_(
+                f"schema of {target.dest.table!r} differs from the source and the "
+                f"{d.schema_policy.value!r} policy refuses it: {detail}")
+        if plan.add:
+            c.add_columns(target.dest.table, plan.add)
+        if plan.widen:
+            c.widen_columns(target.dest.table, plan.widen)
+        return True
+
+    def _run(self, report: SyncReport) -> None:
+        d = self.definition
+        source = self.open(d.source.connection)
+        shape = self._source_shape(source)
+        targets: list[DestinationTarget] = []
+        for dest in d.destinations:
+            target = DestinationTarget(d, dest, self.open(dest.connection),
+                                       self.fallback.get(dest.key))
+            report.destinations.append(target.report)
+            try:
+                self._plan(target, shape)
+                targets.append(target)
+            except ConnectionError_ as err:
+                self._fail(target, err)
+        if not targets:
+            return
+        with Spool(self.spool_dir) as spool:
+            top = self._read(source, shape, targets, spool, report)
+            keys = self._read_keys(source, shape) if d.hard_deletes else None
+            try:
+                for target in targets:
+                    if self.cancel is not None:
+                        self.cancel.check()
+                    self._write(target, spool, top, keys)
+            finally:
+                if keys is not None:
+                    keys[0].close()
+
+    def _read(self, source: Connector, shape: SourceShape, targets: list[DestinationTarget],
+              spool: Spool, report: SyncReport) -> pa.Scalar | None:
+        d = self.definition
+        incremental = d.mode is not SyncMode.FULL and d.cursor is not None
+        bound: CursorState | None = None
+        if incremental:
+            states = [t.committed_state() for t in targets]
+            scalars = [s.scalar() if s else None for s in states]
+            if all(v is not None for v in scalars):
+                low = min(range(len(scalars)), key=lambda i: scalars[i].as_py())  # type: ignore[union-attr]
+                bound = states[low]
+        cursor = d.dest_name(d.cursor) if incremental and d.cursor else None
+
+        def attempt(_: int) -> pa.Scalar | None:
+            reader, transform = open_source(source, d, shape, shape.columns, bound,
+                                            inclusive=d.mode is SyncMode.MERGE)
+            stats = spool.fill(reader, schema=shape.schema, transform=transform, cursor=cursor,
+                               cancel=self.cancel, progress=self._progress)
+            report.rows_read = stats.rows
+            return stats.max_cursor
+
+        return with_retries(attempt, retries=self.retries, backoff=self.backoff,  # type: ignore[return-value]
+                            cancel=self.cancel,
+                            on_retry=lambda n, e, w: self._retry(d.source.connection, n, e, w))
+
+    def _read_keys(self, source: Connector, shape: SourceShape) -> tuple[Spool, pa.Schema]:
+        """The key scan for hard deletes: every key of the source (the cost: one full scan)."""
+        d = self.definition
+        keys_spool = Spool(self.spool_dir)
+        key_schema = pa.schema([shape.schema.field(k) for k in d.destination_keys()])
+        key_only = d.model_copy(update={"mode": SyncMode.FULL})
+
+        def attempt(_: int) -> None:
+            reader, transform = open_source(source, key_only, shape, list(d.primary_key), None,
+                                            inclusive=False)
+            keys_spool.fill(reader, schema=key_schema, transform=transform, cancel=self.cancel)
+
+        try:
+            with_retries(attempt, retries=self.retries, backoff=self.backoff, cancel=self.cancel,
+                         on_retry=lambda n, e, w: self._retry(d.source.connection, n, e, w))
+        except BaseException:
+            keys_spool.close()
+            raise
+        return keys_spool, key_schema
+
+    def _write(self, target: DestinationTarget, spool: Spool, top: pa.Scalar | None,
+               keys: tuple[Spool, pa.Schema] | None) -> None:
+        report, started = target.report, time.perf_counter()
+        report.status = "running"
+
+        def attempt(n: int) -> tuple[int, CursorState]:
+            report.attempts = n
+            return target.write(spool, top, cancel=self.cancel, now=_now)
+
+        try:
+            rows, state = with_retries(  # type: ignore[misc]
+                attempt, retries=self.retries, backoff=self.backoff, cancel=self.cancel,
+                on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w))
+            report.rows, report.state = rows, state
+            if keys is not None:
+                report.deleted = with_retries(  # type: ignore[assignment]
+                    lambda _: target.delete_missing(*keys), retries=self.retries,
+                    backoff=self.backoff, cancel=self.cancel,
+                    on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w))
+        except (ConnectionError_, TypeMismatch, pa.ArrowException) as err:
+            report.seconds = time.perf_counter() - started
+            self._fail(target, err)
+            return
+        report.seconds = time.perf_counter() - started
+        report.status = "succeeded"
+        self._emit(DestinationFinished(
+            run_id=self.run_id, sync=self.definition.name, destination=target.dest.key,
+            rows=report.rows, seconds=report.seconds, cursor=report.state.value
+            if report.state else None, deleted=report.deleted))
+
+    # -- events -------------------------------------------------------------------------------
+    def _fail(self, target: DestinationTarget, err: BaseException) -> None:
+        target.report.status, target.report.error = "failed", str(err)
+        self._emit(SyncFailed(run_id=self.run_id, sync=self.definition.name, error=str(err),
+                              destination=target.dest.key))
+
+    def _retry(self, where: str, attempt: int, err: ConnectionError_, delay: float) -> None:
+        self._emit(DestinationRetry(run_id=self.run_id, sync=self.definition.name,
+                                    destination=where, attempt=attempt, error=str(err),
+                                    delay=delay))
+
+    def _progress(self, rows: int, seconds: float) -> None:
+        if rows % (self.definition.batch_rows * 8) < self.definition.batch_rows:
+            self._emit(SyncProgress(run_id=self.run_id, sync=self.definition.name, rows=rows,
+                                    seconds=seconds))

@@ -1,0 +1,103 @@
+"""The one read of a sync's source, spooled to an Arrow IPC file so each destination (and
+each retry) replays it from disk without reading the source again.
+
+Memory stays bounded: batches are written as they arrive and read back one at a time from a
+plain file (not memory-mapped, so replayed pages do not count against the process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from app.engine.local import CancelToken
+from app.engine.sync.cursor import larger
+
+__all__ = ["Spool", "SpoolStats"]
+
+SPOOL_PREFIX = "cauce-sync-"
+
+
+@dataclass(frozen=True)
+class SpoolStats:
+    rows: int
+    bytes: int
+    seconds: float
+    max_cursor: pa.Scalar | None
+
+
+class Spool:
+    """A temporary Arrow IPC stream file; a context manager that deletes it."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        fd, name = tempfile.mkstemp(prefix=SPOOL_PREFIX, suffix=".arrows",
+                                    dir=str(directory) if directory else None)
+        os.close(fd)
+        self.path = Path(name)
+        self.schema: pa.Schema | None = None
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+    def fill(self, reader: pa.RecordBatchReader, *, schema: pa.Schema,
+             transform: Callable[[pa.RecordBatch], pa.RecordBatch],
+             cursor: str | None = None, cancel: CancelToken | None = None,
+             progress: Callable[[int, float], None] | None = None) -> SpoolStats:
+        """Write every batch of ``reader`` (after ``transform``) to the file; replaces content.
+
+        Returns the row count and, when ``cursor`` names a column, its largest value.
+        """
+        started = time.perf_counter()
+        rows, top = 0, None
+        self.schema = schema
+        try:
+            with pa.OSFile(str(self.path), "wb") as sink, \
+                    pa.ipc.new_stream(sink, schema) as writer:
+                for batch in reader:
+                    if cancel is not None:
+                        cancel.check()
+                    batch = transform(batch)
+                    if batch.num_rows == 0:
+                        continue
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                    if cursor is not None:
+                        top = larger(top, pc.max(batch.column(cursor)))
+                    if progress is not None:
+                        progress(rows, time.perf_counter() - started)
+        finally:
+            reader.close()
+        return SpoolStats(rows=rows, bytes=self.path.stat().st_size,
+                          seconds=time.perf_counter() - started, max_cursor=top)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """Replay the spooled batches, one at a time."""
+        with pa.OSFile(str(self.path), "rb") as source:
+            yield from pa.ipc.open_stream(source)
+
+    def reader(self, schema: pa.Schema,
+               transform: Callable[[pa.RecordBatch], pa.RecordBatch]) -> pa.RecordBatchReader:
+        """A fresh stream over the spool, each batch passed through ``transform``."""
+
+        def gen() -> Iterator[pa.RecordBatch]:
+            for batch in self.batches():
+                out = transform(batch)
+                if out.num_rows:
+                    yield out
+
+        return pa.RecordBatchReader.from_batches(schema, gen())
