@@ -52,13 +52,17 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
               help="Write every destination to this connection of the project instead.")
 @click.option("--db", "db_url", metavar="URL", envvar="CAUCE_DB_URL",
               help="Metadata database URL (default: SQLite in the user data directory).")
-@click.option("--screenshot", type=click.Path(path_type=Path), hidden=True)
+@click.option("--screenshot", type=click.Path(path_type=Path),
+              help="Render the editor window to this PNG and exit (works offscreen).")
+@click.option("--open", "open_path", metavar="PROJECT",
+              type=click.Path(exists=True, path_type=Path),
+              help="With --screenshot: open this project (directory or bundle) first.")
 @click.option("-v", "--verbose", count=True, help="More log output.")
 @click.version_option(__version__, prog_name="cauce")
 @click.pass_context
 def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...], as_json: bool,
         dry_run: bool, count_rows: bool, dest: str | None, db_url: str | None,
-        screenshot: Path | None, verbose: int) -> None:
+        screenshot: Path | None, open_path: Path | None, verbose: int) -> None:
     """Cauce: draw data pipelines, compile them to SQL, run them anywhere."""
     _setup_logging(verbose)
     ctx.obj = {"db_url": db_url}
@@ -70,20 +74,32 @@ def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...]
         sys.exit(run_headless(run_project, pipelines=list(pipelines), as_json=as_json,
                               dry_run=dry_run, dest=dest, db_url=db_url,
                               count_rows=count_rows))
-    if pipelines or as_json or dry_run or dest or count_rows:
-        _fail("--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project")
-    _open_gui(ctx, screenshot)
+    if as_json or dry_run or dest or count_rows or (pipelines and open_path is None):
+        _fail("--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project "
+              "(--pipeline also with --open)")
+    _open_gui(ctx, screenshot, open_path, pipelines[0] if pipelines else None, db_url)
 
 
-def _open_gui(ctx: click.Context, screenshot: Path | None) -> None:
+def _open_gui(ctx: click.Context, screenshot: Path | None, open_path: Path | None = None,
+              pipeline: str | None = None, db_url: str | None = None) -> None:
     try:
-        from app.ui import main as gui_main  # type: ignore[attr-defined]
+        from app.ui.main import main as gui_main
     except ImportError:
         click.echo(ctx.get_help())
         click.echo("\nThe desktop editor is not installed in this environment; "
                    "use --run-project to run a project headless.", err=True)
         sys.exit(EXIT_INVALID)
-    sys.exit(gui_main(screenshot=screenshot))
+    sys.exit(gui_main(screenshot=screenshot, open_project=open_path, pipeline=pipeline,
+                      db_url=db_url))
+
+
+@cli.command("open")
+@click.argument("project", type=click.Path(exists=True, path_type=Path))
+@click.option("--pipeline", "pipeline_name", metavar="NAME", help="Show this pipeline first.")
+@click.pass_context
+def open_cmd(ctx: click.Context, project: Path, pipeline_name: str | None) -> None:
+    """Open a project (a directory or a .cauce bundle) in the desktop editor."""
+    _open_gui(ctx, None, project, pipeline_name, ctx.obj.get("db_url"))
 
 
 @cli.command("compile")

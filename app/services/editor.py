@@ -50,6 +50,7 @@ from app.storage.repository import Repository
 
 __all__ = [
     "DIALECTS",
+    "CancelToken",
     "EditorCompilation",
     "EditorDocument",
     "Problem",

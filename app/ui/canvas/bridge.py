@@ -1,0 +1,408 @@
+"""The bridge: the ``Pipeline`` model is the truth, the NodeGraphQt graph its view.
+
+User gestures on the canvas (drag a link, move nodes, drop a component, rename a title) and
+the editor's actions (add from the palette, delete, paste, auto-layout, property edits) all go
+through the *user-action API* below. Each pushes an undo command on the pipeline's
+``QUndoStack``; the command edits the model and calls the ``view_*`` methods to refresh the
+graph. The view never edits the model by itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from NodeGraphQt import BaseNode
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from app.engine.graph import Edge, GraphError, Node, Pipeline, PortRef, Position
+from app.nodes.registry import node_registry
+from app.services.editor import auto_layout, copy_fragment
+from app.ui.canvas.commands import (
+    AddNodeCommand,
+    CompoundCommand,
+    ConnectCommand,
+    DisconnectCommand,
+    MoveCommand,
+    PasteCommand,
+    RemoveNodeCommand,
+    RenameCommand,
+    SetParamCommand,
+)
+from app.ui.canvas.view import (
+    CATEGORY_COLORS,
+    NORMAL_BORDER,
+    PROBLEM_BORDER,
+    STATUS_COLORS,
+    Badge,
+    CanvasGraph,
+    UnknownNode,
+    node_class,
+    node_type_id,
+)
+
+__all__ = ["CanvasBridge"]
+
+#: draw titles and ports down to this on-screen node width (NodeGraphQt's default: 70 px)
+PROXY_BELOW_PX = 40
+
+
+class CanvasBridge(QObject):
+    """Keeps a :class:`CanvasGraph` in sync with one pipeline and turns edits into commands."""
+
+    edited = Signal()  # the model changed (push, undo, redo)
+    params_changed = Signal(str)  # node id whose parameters or name changed
+    selection_changed = Signal(list)  # selected node ids
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.graph = CanvasGraph(self)
+        self.pipeline = Pipeline(name="empty")
+        self.stack = QUndoStack(self)
+        self._views: dict[str, BaseNode] = {}
+        self._badges: dict[str, Badge] = {}
+        self._watched: QUndoStack | None = None
+        for component in node_registry().types():
+            self.graph.register_node(node_class(component))
+        self.graph.register_node(UnknownNode)
+        self.graph.on_connection_changed = self._gesture_connections
+        self.graph.on_nodes_moved = self._gesture_moved
+        self.graph.on_dropped = lambda type_name, pos: self.add_node(type_name, pos)
+        self.graph.on_renamed = self._gesture_renamed
+        self.graph.node_selection_changed.connect(lambda *_: self._emit_selection())
+        self.graph.node_selected.connect(lambda *_: self._emit_selection())
+
+    @property
+    def widget(self) -> Any:
+        return self.graph.widget
+
+    # -- showing a pipeline ---------------------------------------------------------------------
+    def show_pipeline(self, pipeline: Pipeline, stack: QUndoStack) -> None:
+        """Display ``pipeline``; its edits go on ``stack`` from now on."""
+        if self._watched is not None:
+            self._watched.indexChanged.disconnect(self._on_index_changed)
+        self.pipeline, self.stack, self._watched = pipeline, stack, stack
+        stack.indexChanged.connect(self._on_index_changed)
+        self._clear_view()
+        for node in pipeline.nodes:
+            self.view_add(pipeline, node)
+        for edge in pipeline.edges:
+            self.view_connect(pipeline, edge)
+        self.edited.emit()
+
+    def _clear_view(self) -> None:
+        self.graph.clear_session()
+        self.graph.undo_stack().clear()
+        self._views.clear()
+        self._badges.clear()
+
+    def _on_index_changed(self, _index: int) -> None:
+        self.edited.emit()
+
+    # -- the user-action API ----------------------------------------------------------------------
+    def push(self, command: QUndoCommand) -> None:
+        self.stack.push(command)
+        self.edited.emit()
+
+    def add_node(self, type_name: str, position: tuple[float, float] | None = None) -> str:
+        """Add a component (palette double-click or drop); returns the new node's id."""
+        node_registry().get(type_name)  # raises for an unknown type
+        node = Node(type=type_name, name=self.pipeline.unique_name(type_name))
+        self.push(AddNodeCommand(self, node, position or self._free_position()))
+        self.select_ids(self.pipeline, [node.id])
+        return node.id
+
+    def delete_nodes(self, node_ids: list[str]) -> None:
+        ids = [i for i in node_ids if any(n.id == i for n in self.pipeline.nodes)]
+        if not ids:
+            return
+        parent = CompoundCommand(f"Delete {len(ids)} node(s)")
+        for node_id in ids:
+            RemoveNodeCommand(self, node_id, parent)
+        self.push(parent)
+
+    def connect_ports(self, src: str, src_port: str, dst: str, dst_port: str) -> bool:
+        """Link an output port to an input port; False (nothing done) when it is not allowed."""
+        parent = CompoundCommand("Connect")
+        if not self._add_connect(parent, src, src_port, dst, dst_port):
+            return False
+        self.push(parent)
+        return True
+
+    def disconnect_ports(self, src: str, src_port: str, dst: str, dst_port: str) -> bool:
+        edge = _edge(src, src_port, dst, dst_port)
+        if edge not in self.pipeline.edges:
+            return False
+        self.push(DisconnectCommand(self, edge))
+        return True
+
+    def move_nodes(self, positions: dict[str, tuple[float, float]], text: str = "Move") -> None:
+        moves = {nid: (self.pipeline.layout.get(nid), Position(x=x, y=y))
+                 for nid, (x, y) in positions.items()}
+        if moves:
+            self.push(MoveCommand(self, moves, text))
+
+    def set_param(self, node_id: str, field: str, value: Any) -> None:
+        """Change one parameter (consecutive edits of the same field merge into one undo)."""
+        if self.pipeline.node(node_id).params.get(field) == value:
+            return
+        self.push(SetParamCommand(self, node_id, field, value))
+
+    def rename_node(self, node_id: str, name: str) -> bool:
+        name = name.strip()
+        node = self.pipeline.node(node_id)
+        if not name or name == node.name or any(n.name == name for n in self.pipeline.nodes):
+            self.view_rename(self.pipeline, node_id)
+            return False
+        self.push(RenameCommand(self, node_id, name))
+        return True
+
+    def copy(self, node_ids: list[str]) -> dict[str, Any]:
+        return copy_fragment(self.pipeline, node_ids)
+
+    def paste(self, fragment: dict[str, Any], offset: tuple[float, float] = (40.0, 40.0)) -> None:
+        if fragment.get("nodes"):
+            self.push(PasteCommand(self, fragment, offset))
+
+    def auto_layout(self) -> None:
+        if self.pipeline.nodes:
+            self.move_nodes(auto_layout(self.pipeline), "Auto-layout")
+
+    # -- gestures from the view ---------------------------------------------------------------
+    def _add_connect(self, parent: CompoundCommand, src: str, src_port: str, dst: str,
+                     dst_port: str) -> bool:
+        try:
+            s_node, d_node = self.pipeline.node(src), self.pipeline.node(dst)
+        except GraphError:
+            return False
+        s_comp = node_registry().get(s_node.type) if s_node.type in node_registry() else None
+        d_comp = node_registry().get(d_node.type) if d_node.type in node_registry() else None
+        if s_comp and not s_comp.output_port(src_port):
+            return False
+        port = d_comp.input_port(dst_port) if d_comp else None
+        if d_comp and port is None:
+            return False
+        edge = _edge(src, src_port, dst, dst_port)
+        if edge in self.pipeline.edges or src == dst or dst in self.pipeline.upstream(src):
+            return False
+        if port is not None and not port.multiple:
+            for old in self.pipeline.incoming(dst):
+                if old.target.port == dst_port:
+                    DisconnectCommand(self, old, parent)
+        ConnectCommand(self, edge, parent)
+        return True
+
+    def _gesture_connections(self, disconnected: list, connected: list) -> None:
+        parent = CompoundCommand("Connect" if connected else "Disconnect")
+        for pair in disconnected:
+            edge = self._edge_of(pair)
+            if edge is not None and edge in self.pipeline.edges:
+                DisconnectCommand(self, edge, parent)
+        gone = [c.edge for c in parent.children if isinstance(c, DisconnectCommand)]
+        for pair in connected:
+            edge = self._edge_of(pair)
+            if edge is None:
+                continue
+            self.pipeline.edges = [e for e in self.pipeline.edges if e not in gone]
+            try:
+                self._add_connect(parent, edge.source.node, edge.source.port,
+                                  edge.target.node, edge.target.port)
+            finally:
+                self.pipeline.edges.extend(e for e in gone if e not in self.pipeline.edges)
+        if parent.childCount():
+            self.push(parent)
+        self.resync_edges()
+
+    def _edge_of(self, pair: tuple[Any, Any]) -> Edge | None:
+        a, b = pair
+        out, inp = (a, b) if a.port_type == "out" else (b, a)
+        src, dst = self._uuid_of_item(out.node), self._uuid_of_item(inp.node)
+        if src is None or dst is None:
+            return None
+        return _edge(src, out.name, dst, inp.name)
+
+    def _uuid_of_item(self, item: Any) -> str | None:
+        node = self.graph.get_node_by_id(item.id)
+        return node.get_property("uuid") if node is not None else None
+
+    def _gesture_moved(self, node_data: dict) -> None:
+        positions = {}
+        for item in node_data:
+            node_id = self._uuid_of_item(item)
+            if node_id is not None:
+                x, y = item.xy_pos
+                positions[node_id] = (float(x), float(y))
+        self.move_nodes(positions)
+
+    def _gesture_renamed(self, view_id: str, name: str) -> None:
+        node = self.graph.get_node_by_id(view_id)
+        if node is not None:
+            self.rename_node(node.get_property("uuid"), name)
+
+    def resync_edges(self) -> None:
+        """Make the view's links match the model's (after a refused or partial gesture)."""
+        wanted = {(e.source.node, e.source.port, e.target.node, e.target.port)
+                  for e in self.pipeline.edges}
+        shown = set()
+        for node_id, view in self._views.items():
+            for name, port in view.inputs().items():
+                for other in port.connected_ports():
+                    key = (other.node().get_property("uuid"), other.name(), node_id, name)
+                    if key not in wanted:
+                        port.disconnect_from(other, push_undo=False, emit_signal=False)
+                    else:
+                        shown.add(key)
+        for key in wanted - shown:
+            self.view_connect(self.pipeline, _edge(*key))
+
+    # -- view refresh (called by the commands) ----------------------------------------------------
+    def view_add(self, pipeline: Pipeline, node: Node) -> None:
+        if pipeline is not self.pipeline:
+            return
+        pos = pipeline.layout.get(node.id) or Position()
+        known = node.type in node_registry()
+        view = self.graph.create_node(
+            node_type_id(node.type if known else "unknown"), name=node.name,
+            pos=(pos.x, pos.y), selected=False, push_undo=False)
+        if not known:
+            self._add_unknown_ports(view, node)
+        view.set_property("uuid", node.id, push_undo=False)
+        view.view.setToolTip(node.type)
+        view.view._proxy_mode_threshold = PROXY_BELOW_PX
+        self._views[node.id] = view
+
+    def _add_unknown_ports(self, view: BaseNode, node: Node) -> None:
+        for edge in self.pipeline.edges:
+            if edge.target.node == node.id and edge.target.port not in view.inputs():
+                view.add_input(edge.target.port)
+            if edge.source.node == node.id and edge.source.port not in view.outputs():
+                view.add_output(edge.source.port)
+        view.set_color(120, 40, 40)
+
+    def view_remove(self, pipeline: Pipeline, node_id: str) -> None:
+        view = self._views.pop(node_id, None) if pipeline is self.pipeline else None
+        self._badges.pop(node_id, None)
+        if view is not None:
+            self.graph.delete_node(view, push_undo=False)
+
+    def view_connect(self, pipeline: Pipeline, edge: Edge) -> None:
+        ports = self._ports(pipeline, edge)
+        if ports is not None:
+            ports[0].connect_to(ports[1], push_undo=False, emit_signal=False)
+
+    def view_disconnect(self, pipeline: Pipeline, edge: Edge) -> None:
+        ports = self._ports(pipeline, edge)
+        if ports is not None:
+            ports[0].disconnect_from(ports[1], push_undo=False, emit_signal=False)
+
+    def _ports(self, pipeline: Pipeline, edge: Edge) -> tuple[Any, Any] | None:
+        if pipeline is not self.pipeline:
+            return None
+        src, dst = self._views.get(edge.source.node), self._views.get(edge.target.node)
+        if src is None or dst is None:
+            return None
+        out, inp = src.outputs().get(edge.source.port), dst.inputs().get(edge.target.port)
+        return (out, inp) if out is not None and inp is not None else None
+
+    def view_move(self, pipeline: Pipeline, node_id: str) -> None:
+        view = self._views.get(node_id) if pipeline is self.pipeline else None
+        if view is not None:
+            pos = pipeline.layout.get(node_id) or Position()
+            view.set_property("pos", [pos.x, pos.y], push_undo=False)
+
+    def view_params(self, pipeline: Pipeline, node_id: str) -> None:
+        if pipeline is self.pipeline:
+            self.params_changed.emit(node_id)
+
+    def view_rename(self, pipeline: Pipeline, node_id: str) -> None:
+        view = self._views.get(node_id) if pipeline is self.pipeline else None
+        if view is not None:
+            view.set_property("name", pipeline.node(node_id).name, push_undo=False)
+            self.params_changed.emit(node_id)
+
+    # -- selection, markers, run state ------------------------------------------------------------
+    def selected_ids(self) -> list[str]:
+        return [n.get_property("uuid") for n in self.graph.selected_nodes()
+                if n.has_property("uuid")]
+
+    def select_ids(self, pipeline: Pipeline, node_ids: list[str], *, center: bool = False) -> None:
+        if pipeline is not self.pipeline:
+            return
+        self.graph.clear_selection()
+        views = [self._views[i] for i in node_ids if i in self._views]
+        for view in views:
+            view.set_selected(True)
+        if center and views:
+            self.graph.center_on(views)
+        self._emit_selection()
+
+    def _emit_selection(self) -> None:
+        self.selection_changed.emit(self.selected_ids())
+
+    def view_of(self, node_id: str) -> BaseNode | None:
+        return self._views.get(node_id)
+
+    def zoom_to_fit(self) -> None:
+        if self._views:
+            self.graph.viewer().zoom_to_nodes([v.view for v in self._views.values()])
+
+    def mark_problems(self, problems: dict[str, list[str]]) -> None:
+        """Red border and a tooltip listing the problems on each faulty node."""
+        for node_id, view in self._views.items():
+            found = problems.get(node_id, [])
+            view.view.border_color = PROBLEM_BORDER if found else NORMAL_BORDER
+            node = self.pipeline.node(node_id)
+            tip = f"{node.name} ({node.type})"
+            view.view.setToolTip(tip + "".join(f"\n• {p}" for p in found))
+            view.view.update()
+
+    def has_marker(self, node_id: str) -> bool:
+        view = self._views.get(node_id)
+        return view is not None and tuple(view.view.border_color) == PROBLEM_BORDER
+
+    def set_status(self, node_id: str, status: str | None) -> None:
+        view = self._views.get(node_id)
+        if view is None:
+            return
+        if status is None:
+            category = _category(self.pipeline.node(node_id).type)
+            view.set_color(*CATEGORY_COLORS.get(category, CATEGORY_COLORS["Transform"]))
+        else:
+            view.set_color(*STATUS_COLORS.get(status, STATUS_COLORS["pending"]))
+
+    def set_badge(self, node_id: str, text: str) -> None:
+        view = self._views.get(node_id)
+        if view is None:
+            return
+        badge = self._badges.get(node_id)
+        if badge is None:
+            badge = self._badges[node_id] = Badge(view.view)
+        badge.show_text(text)
+
+    def badge_text(self, node_id: str) -> str:
+        badge = self._badges.get(node_id)
+        return badge.text() if badge is not None and badge.isVisible() else ""
+
+    def clear_run_state(self) -> None:
+        for node_id in self._views:
+            self.set_status(node_id, None)
+            if node_id in self._badges:
+                self._badges[node_id].show_text("")
+
+    def _free_position(self) -> tuple[float, float]:
+        """A spot right of the visible centre, clear of other nodes."""
+        viewer = self.graph.viewer()
+        centre = viewer.mapToScene(viewer.viewport().rect().center())
+        x, y = float(centre.x()), float(centre.y())
+        taken = {(round(p.x), round(p.y)) for p in self.pipeline.layout.values()}
+        while (round(x), round(y)) in taken:
+            x, y = x + 30, y + 30
+        return x, y
+
+
+def _edge(src: str, src_port: str, dst: str, dst_port: str) -> Edge:
+    return Edge(source=PortRef(node=src, port=src_port), target=PortRef(node=dst, port=dst_port))
+
+
+def _category(type_name: str) -> str:
+    return node_registry().get(type_name).category if type_name in node_registry() else ""

@@ -1,0 +1,153 @@
+"""The NodeGraphQt side of the canvas: one node class per component, and a graph whose user
+gestures are handed to the bridge instead of NodeGraphQt's own undo stack.
+
+NodeGraphQt is a view only (DESIGN rule 3). Each view node carries the model node's uuid in
+its ``uuid`` property; NodeGraphQt's own ids change on every load.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from NodeGraphQt import BaseNode, NodeGraph
+from Qt import QtCore, QtGui, QtWidgets
+
+__all__ = ["CanvasGraph", "CATEGORY_COLORS", "STATUS_COLORS", "node_class", "node_type_id"]
+
+IDENTIFIER = "cauce"
+CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
+    "Sources": (38, 92, 122),
+    "Destinations": (120, 76, 36),
+    "Transform": (52, 62, 76),
+}
+STATUS_COLORS: dict[str, tuple[int, int, int]] = {
+    "pending": (70, 70, 78),
+    "running": (40, 110, 170),
+    "succeeded": (46, 125, 70),
+    "failed": (160, 50, 50),
+    "cancelled": (140, 110, 40),
+    "skipped": (90, 90, 90),
+}
+NORMAL_BORDER = (74, 84, 98, 255)
+PROBLEM_BORDER = (235, 70, 70, 255)
+_CLASSES: dict[str, type[BaseNode]] = {}
+
+
+def node_type_id(component_type: str) -> str:
+    """NodeGraphQt's type id of the view class of a component type."""
+    return f"{IDENTIFIER}.{_class_name(component_type)}"
+
+
+def _class_name(component_type: str) -> str:
+    return "".join(part.title() for part in component_type.split("_")) + "Node"
+
+
+def node_class(component: Any) -> type[BaseNode]:
+    """The NodeGraphQt class for a component type (ports from its inputs and outputs)."""
+    name = component.type_name
+    if name in _CLASSES:
+        return _CLASSES[name]
+
+    def __init__(self: BaseNode) -> None:  # noqa: N807 - NodeGraphQt constructor
+        BaseNode.__init__(self)
+        for port in component.inputs:
+            self.add_input(port.name, multi_input=port.multiple)
+        for port in component.outputs:
+            self.add_output(port.name, multi_output=True)
+        self.create_property("uuid", "")
+        self.create_property("component", name)
+        self.set_color(*CATEGORY_COLORS.get(component.category, CATEGORY_COLORS["Transform"]))
+
+    cls = type(_class_name(name), (BaseNode,), {
+        "__identifier__": IDENTIFIER, "NODE_NAME": component.label, "__init__": __init__})
+    _CLASSES[name] = cls
+    return cls
+
+
+class CanvasGraph(NodeGraph):
+    """A NodeGraph that reports user gestures to callbacks instead of editing itself.
+
+    The bridge sets the ``on_*`` callbacks; every one receives view ports/nodes translated to
+    model uuids by the bridge.
+    """
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            super().__init__(parent)
+        self.on_connection_changed: Callable[[list, list], None] | None = None
+        self.on_nodes_moved: Callable[[dict], None] | None = None
+        self.on_dropped: Callable[[str, tuple[float, float]], None] | None = None
+        self.on_renamed: Callable[[str, str], None] | None = None
+        self.set_background_color(30, 33, 38)
+        self.set_grid_color(44, 48, 56)
+
+    # NodeGraphQt slots: route user gestures to the bridge (which pushes our undo commands)
+    def _on_connection_changed(self, disconnected: list, connected: list) -> None:
+        if self.on_connection_changed and (disconnected or connected):
+            self.on_connection_changed(list(disconnected), list(connected))
+
+    def _on_connection_sliced(self, ports: list) -> None:
+        if self.on_connection_changed and ports:
+            self.on_connection_changed(list(ports), [])
+
+    def _on_nodes_moved(self, node_data: dict) -> None:
+        if self.on_nodes_moved:
+            self.on_nodes_moved(dict(node_data))
+
+    def _on_insert_node(self, pipe: Any, node_id: str, prev_node_pos: dict) -> None:
+        self._on_nodes_moved(prev_node_pos)
+
+    def _on_node_name_changed(self, node_id: str, name: str) -> None:
+        if self.on_renamed:
+            self.on_renamed(node_id, name)
+
+    def _on_search_triggered(self, node_type: str, pos: Any) -> None:
+        if self.on_dropped:
+            type_name = node_type.rsplit(".", 1)[-1]
+            self.on_dropped(type_name, (float(pos[0]), float(pos[1])))
+
+    def _on_node_data_dropped(self, mimedata: QtCore.QMimeData, pos: QtCore.QPoint) -> None:
+        text = mimedata.text() if mimedata.hasText() else ""
+        if text.startswith("cauce:") and self.on_dropped:
+            self.on_dropped(text.removeprefix("cauce:"), (float(pos.x()), float(pos.y())))
+
+
+def set_node_tooltip(node: BaseNode, text: str) -> None:
+    node.view.setToolTip(text)
+
+
+def set_border(node: BaseNode, rgba: tuple[int, int, int, int]) -> None:
+    node.view.border_color = rgba
+    node.view.update()
+
+
+class Badge(QtWidgets.QGraphicsSimpleTextItem):
+    """A small label under a node (row counts after a run)."""
+
+    def __init__(self, parent: QtWidgets.QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.setBrush(QtGui.QColor(210, 220, 230))
+        font = self.font()
+        font.setPointSizeF(8.5)
+        self.setFont(font)
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        rect = self.parentItem().boundingRect()
+        self.setPos(rect.left() + 4, rect.bottom() + 2)
+        self.setVisible(bool(text))
+
+
+class UnknownNode(BaseNode):
+    """Stands in for a component type that is not installed (its ports come from the links)."""
+
+    __identifier__ = IDENTIFIER
+    NODE_NAME = "Unknown component"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.create_property("uuid", "")
+        self.create_property("component", "")

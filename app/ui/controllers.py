@@ -1,0 +1,119 @@
+"""Controllers that run editor services off the GUI thread: validation and runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.engine.events import Event, NodeFailed, NodeFinished, NodeStarted, RunStarted
+from app.engine.graph import Pipeline
+from app.services import editor as service
+from app.ui.canvas.bridge import CanvasBridge
+from app.ui.workers import submit
+
+__all__ = ["RunController", "ValidationController"]
+
+DEBOUNCE_MS = 250
+
+
+class ValidationController(QObject):
+    """After every edit (debounced), compile a copy of the pipeline on a worker thread and
+    mark the nodes with problems."""
+
+    validated = Signal(object)  # EditorCompilation
+    failed = Signal(str)
+
+    def __init__(self, bridge: CanvasBridge, document: Callable[[], service.EditorDocument | None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.bridge, self.document = bridge, document
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.validate_now)
+        self.generation = 0
+        self.latest: service.EditorCompilation | None = None
+        bridge.edited.connect(self.timer.start)
+
+    def validate_now(self) -> None:
+        doc = self.document()
+        if doc is None:
+            return
+        self.generation += 1
+        generation, pipeline = self.generation, service.snapshot(self.bridge.pipeline)
+        submit(lambda: service.compile_for_editor(doc, pipeline),
+               on_done=lambda result: self._done(generation, pipeline, result),
+               on_failed=lambda err: self._failed(generation, err))
+
+    def _done(self, generation: int, pipeline: Pipeline,
+              result: service.EditorCompilation) -> None:
+        if generation != self.generation or pipeline.id != self.bridge.pipeline.id:
+            return  # a newer edit is being checked
+        self.latest = result
+        problems: dict[str, list[str]] = {}
+        for problem in result.problems:
+            if problem.node_id:
+                problems.setdefault(problem.node_id, []).append(
+                    problem.message if not problem.param
+                    else f"{problem.param}: {problem.message}")
+        self.bridge.mark_problems(problems)
+        self.validated.emit(result)
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation == self.generation:
+            self.failed.emit(str(error))
+
+
+class RunController(QObject):
+    """Runs the displayed pipeline on a worker thread; colours nodes and counts rows."""
+
+    event = Signal(object)  # engine events, delivered on the GUI thread
+    started = Signal(str)
+    finished = Signal(object)  # RunReport, or the exception that stopped the run
+
+    def __init__(self, bridge: CanvasBridge, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.token: service.CancelToken | None = None
+        self.event.connect(self._on_event)
+
+    @property
+    def running(self) -> bool:
+        return self.token is not None
+
+    def start(self, doc: service.EditorDocument, db_url: str | None) -> bool:
+        if self.running:
+            return False
+        pipeline = service.snapshot(self.bridge.pipeline)
+        self.token = token = service.CancelToken()
+        self.bridge.clear_run_state()
+        for node in pipeline.nodes:
+            self.bridge.set_status(node.id, "pending")
+        self.started.emit(pipeline.name)
+        submit(lambda: service.run_document_pipeline(doc, pipeline, on_event=self.event.emit,
+                                                     cancel=token, db_url=db_url),
+               on_done=self._done, on_failed=self._done)
+        return True
+
+    def cancel(self) -> None:
+        if self.token is not None:
+            self.token.cancel()
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, RunStarted):
+            return
+        if isinstance(event, NodeStarted):
+            self.bridge.set_status(event.node_id, "running")
+        elif isinstance(event, NodeFinished):
+            self.bridge.set_status(event.node_id, "succeeded")
+            rows = event.rows_out if event.rows_out is not None else event.rows_in
+            if rows is not None:
+                verb = self.tr("read") if event.rows_out is not None else self.tr("written")
+                self.bridge.set_badge(event.node_id, f"{rows:,} {verb}")
+        elif isinstance(event, NodeFailed):
+            self.bridge.set_status(event.node_id, event.status)
+
+    def _done(self, result: object) -> None:
+        self.token = None
+        self.finished.emit(result)

@@ -1,0 +1,285 @@
+"""The main window: the canvas in the centre, docks around it, menus on top.
+
+Widgets stay thin: the canvas bridge edits the model through undo commands, the controllers
+run the editor services off the GUI thread, and the panels only display.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+
+from app.engine.graph import Pipeline
+from app.services import editor as service
+from app.ui.actions import build_menus
+from app.ui.canvas.bridge import CanvasBridge
+from app.ui.controllers import RunController, ValidationController
+from app.ui.document import DocumentMixin
+from app.ui.panels.console import RunConsole
+from app.ui.panels.explorer import ProjectExplorer
+from app.ui.panels.palette import Palette
+from app.ui.panels.preview import PreviewPanel
+from app.ui.panels.problems import ProblemsPanel
+from app.ui.panels.schema import SchemaPanel
+from app.ui.panels.sql_view import SqlView
+from app.ui.properties.panel import PropertiesPanel
+from app.ui.workers import wait_all
+
+__all__ = ["MainWindow"]
+
+FRAGMENT_MIME = "application/x-cauce-fragment"
+Area = Qt.DockWidgetArea
+
+
+class MainWindow(DocumentMixin, QMainWindow):
+    def __init__(self, settings: QSettings | None = None, db_url: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CauceMainWindow")
+        self.settings = settings or QSettings("Cauce", "Cauce")
+        self.db_url = db_url
+        self.document: service.EditorDocument | None = None
+        self.pipeline_name: str | None = None
+        self.stacks: dict[str, QUndoStack] = {}
+        self.project_dirty = False
+        self.actions_by_name: dict[str, Any] = {}
+        self.docks: list[QDockWidget] = []
+        self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self.ask_unsaved_default
+        self.ask_directory: Callable[[], str] = self.ask_directory_default
+        self.undo_group = QUndoGroup(self)
+        self.bridge = CanvasBridge(self)
+        self.setCentralWidget(self.bridge.widget)
+        self._build_docks()
+        self.validation = ValidationController(self.bridge, lambda: self.document, self)
+        self.runner = RunController(self.bridge, self)
+        build_menus(self)
+        self.rebuild_recent_menu()
+        self._wire()
+        self.resize(1600, 1000)
+        self.set_document(service.new_document())
+
+    # -- layout -----------------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area: Area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks.append(dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.palette = Palette()
+        self.explorer = ProjectExplorer()
+        self.properties = PropertiesPanel(self.bridge)
+        self.schema = SchemaPanel()
+        self.preview = PreviewPanel()
+        self.console = RunConsole()
+        self.problems = ProblemsPanel()
+        self.sql_view = SqlView()
+        left, right = Area.LeftDockWidgetArea, Area.RightDockWidgetArea
+        palette = self._dock(self.tr("Components"), "paletteDock", self.palette, left)
+        explorer = self._dock(self.tr("Project"), "explorerDock", self.explorer, left)
+        self.splitDockWidget(palette, explorer, Qt.Orientation.Vertical)
+        props = self._dock(self.tr("Properties"), "propertiesDock", self.properties, right)
+        schema = self._dock(self.tr("Schema"), "schemaDock", self.schema, right)
+        self.splitDockWidget(props, schema, Qt.Orientation.Vertical)
+        self.sql_dock = self._dock(self.tr("SQL"), "sqlDock", self.sql_view, right)
+        self.tabifyDockWidget(schema, self.sql_dock)
+        schema.raise_()
+        preview = self._dock(self.tr("Data preview"), "previewDock", self.preview,
+                             Area.BottomDockWidgetArea)
+        console = self._dock(self.tr("Run console"), "consoleDock", self.console,
+                             Area.BottomDockWidgetArea)
+        problems = self._dock(self.tr("Problems"), "problemsDock", self.problems,
+                              Area.BottomDockWidgetArea)
+        self.tabifyDockWidget(preview, console)
+        self.tabifyDockWidget(preview, problems)
+        preview.raise_()
+        self.resizeDocks([palette, props], [210, 370], Qt.Orientation.Horizontal)
+        self.resizeDocks([preview], [230], Qt.Orientation.Vertical)
+        self.resizeDocks([palette, explorer], [400, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([props, schema], [420, 240], Qt.Orientation.Vertical)
+        self.problems_dock, self.console_dock, self.preview_dock = problems, console, preview
+
+    def _wire(self) -> None:
+        self.palette.add_requested.connect(lambda t: self.bridge.add_node(t))
+        self.explorer.pipeline_activated.connect(self.show_pipeline)
+        self.problems.node_chosen.connect(self.select_node)
+        self.bridge.selection_changed.connect(self._on_selection)
+        self.bridge.edited.connect(self.update_title)
+        self.validation.validated.connect(self._on_validated)
+        self.validation.failed.connect(
+            lambda m: self.statusBar().showMessage(self.tr("Check failed: {0}").format(m), 6000))
+        self.preview.pipeline_fn = self._selected_target
+        self.sql_view.target_fn = self._selected_target
+        self.sql_dock.visibilityChanged.connect(lambda v: v and self.sql_view.refresh())
+        self.runner.event.connect(self.console.on_event)
+        self.runner.finished.connect(self._run_finished)
+
+    # -- documents and pipelines ------------------------------------------------------------------
+    def set_document(self, doc: service.EditorDocument, pipeline: str | None = None) -> None:
+        if self.document is not None and self.document is not doc:
+            self.document.close()
+        self.document, self.project_dirty = doc, False
+        for stack in self.stacks.values():
+            self.undo_group.removeStack(stack)
+        self.stacks = {}
+        for panel in (self.preview, self.sql_view):
+            panel.document = doc
+        self.properties.connections = sorted(doc.project.connections)
+        names = sorted(doc.project.pipelines)
+        if not names:
+            names = [doc.add_pipeline("main").name]
+        self.show_pipeline(pipeline if pipeline in doc.project.pipelines else names[0])
+        self.explorer.load_runs(self.db_url, doc.name)
+
+    def show_pipeline(self, name: str) -> None:
+        assert self.document is not None
+        pipeline = self.document.pipeline(name)
+        if name not in self.stacks:
+            self.stacks[name] = QUndoStack(self)
+            self.undo_group.addStack(self.stacks[name])
+            self.stacks[name].cleanChanged.connect(lambda _c: self.update_title())
+        self.pipeline_name = name
+        self.undo_group.setActiveStack(self.stacks[name])
+        self.bridge.show_pipeline(pipeline, self.stacks[name])
+        self.refresh_document_views()
+        self.bridge.zoom_to_fit()
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self.bridge.pipeline
+
+    @property
+    def stack(self) -> QUndoStack:
+        return self.bridge.stack
+
+    def refresh_document_views(self) -> None:
+        if self.document is not None:
+            self.explorer.show_document(self.document, self.pipeline_name)
+            self.properties.connections = sorted(self.document.project.connections)
+        self.update_title()
+
+    def update_title(self) -> None:
+        doc = self.document
+        where = f" — {doc.root}" if doc and doc.root else ""
+        star = "*" if doc is not None and self.is_dirty() else ""
+        self.setWindowTitle(f"{star}{doc.name if doc else ''} / {self.pipeline_name}{where}"
+                            " — Cauce")
+
+    # -- selection --------------------------------------------------------------------------------
+    def _selected_target(self) -> tuple[Pipeline, str] | None:
+        ids = self.bridge.selected_ids()
+        if len(ids) != 1:
+            return None
+        return service.snapshot(self.pipeline), ids[0]
+
+    def select_node(self, node_id: str) -> None:
+        self.bridge.select_ids(self.pipeline, [node_id], center=True)
+
+    def _on_selection(self, ids: list[str]) -> None:
+        node = None
+        if len(ids) == 1:
+            node = next((n for n in self.pipeline.nodes if n.id == ids[0]), None)
+        self.schema.show_node(node.id if node else None, node.type if node else None)
+        if self.sql_dock.isVisible():
+            self.sql_view.refresh()
+
+    def _on_validated(self, result: service.EditorCompilation) -> None:
+        self.properties.set_compilation(result)
+        self.schema.set_compilation(result)
+        self.problems.show_problems(result.problems)
+        count = len([p for p in result.problems if p.severity == "error"])
+        self.problems_dock.setWindowTitle(
+            self.tr("Problems ({0})").format(count) if count else self.tr("Problems"))
+
+    # -- editing ----------------------------------------------------------------------------------
+    def copy_selection(self) -> None:
+        ids = self.bridge.selected_ids()
+        if not ids:
+            return
+        from PySide6.QtCore import QMimeData
+
+        text = json.dumps(self.bridge.copy(ids))
+        data = QMimeData()
+        data.setData(FRAGMENT_MIME, text.encode())
+        data.setText(text)
+        QApplication.clipboard().setMimeData(data)
+
+    def paste(self) -> None:
+        data = QApplication.clipboard().mimeData()
+        raw = bytes(data.data(FRAGMENT_MIME)).decode() if data.hasFormat(FRAGMENT_MIME) else (
+            data.text() if data.hasText() else "")
+        try:
+            fragment = json.loads(raw) if raw else {}
+        except ValueError:
+            return
+        if isinstance(fragment, dict) and fragment.get("format") == "cauce-fragment":
+            self.bridge.paste(fragment)
+
+    def delete_selection(self) -> None:
+        self.bridge.delete_nodes(self.bridge.selected_ids())
+
+    def select_all(self) -> None:
+        self.bridge.select_ids(self.pipeline, [n.id for n in self.pipeline.nodes])
+
+    # -- running ----------------------------------------------------------------------------------
+    def run_pipeline(self) -> None:
+        if self.document is None or self.runner.running:
+            return
+        self.console.start(self.pipeline.name, [n.name for n in self.pipeline.nodes])
+        self.console_dock.raise_()
+        self.runner.start(self.document, self.db_url)
+
+    def cancel_run(self) -> None:
+        self.runner.cancel()
+        self.preview.cancel()
+
+    def _run_finished(self, result: object) -> None:
+        doc = self.document
+        if isinstance(result, BaseException):
+            self.console.write(self.tr("Run not started: {0}").format(result))
+            self.bridge.clear_run_state()
+            self._notify(self.tr("Run failed"), str(result).splitlines()[0], None)
+            return
+        report: Any = result
+        failed = next((n for n in report.nodes if n.status == "failed"), None)
+        title = self.tr("Run {0}").format(report.status)
+        message = f"{report.pipeline}: {report.status} in {report.seconds:.2f} s"
+        on_click = (lambda nid=failed.node_id: self.select_node(nid)) if failed else None
+        self._notify(title, message + (f" — {report.error}" if report.error else ""), on_click)
+        if doc is not None:
+            self.explorer.load_runs(self.db_url, doc.name)
+
+    def _notify(self, title: str, message: str, on_click: Callable[[], None] | None) -> None:
+        self.statusBar().showMessage(f"{title}: {message}", 8000)
+        try:
+            from app.ui.notify import Notifier  # the other engineer's module
+        except ImportError:
+            return
+        if not hasattr(self, "_notifier"):
+            self._notifier = Notifier(self)
+        self._notifier.notify(title, message, on_click)
+
+    # -- closing ----------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.maybe_discard():
+            event.ignore()
+            return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Cancel background work and wait for it (so no result lands on a dead window)."""
+        self.runner.cancel()
+        self.preview.cancel()
+        self.validation.timer.stop()
+        wait_all(15_000)
+        QApplication.processEvents()
+        if self.document is not None:
+            self.document.close()

@@ -1,0 +1,2 @@
+"""The main window's docks: palette, schema, data preview, run console, explorer, problems,
+SQL view. Each is a thin widget; the work happens in :mod:`app.services.editor`."""

@@ -1,0 +1,70 @@
+"""The project explorer: connections, pipelines, and recent runs from the metadata DB."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from app.services import editor as service
+from app.ui.workers import submit
+
+__all__ = ["ProjectExplorer"]
+
+KIND_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ProjectExplorer(QTreeWidget):
+    pipeline_activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.connections = QTreeWidgetItem([self.tr("Connections")])
+        self.pipelines = QTreeWidgetItem([self.tr("Pipelines")])
+        self.runs = QTreeWidgetItem([self.tr("Recent runs")])
+        for group in (self.connections, self.pipelines, self.runs):
+            self.addTopLevelItem(group)
+        self.itemDoubleClicked.connect(self._activated)
+
+    def show_document(self, doc: service.EditorDocument, current: str | None) -> None:
+        for group in (self.connections, self.pipelines):
+            group.takeChildren()
+        for name, connection in sorted(doc.project.connections.items()):
+            item = QTreeWidgetItem([f"{name}  ({connection.type})"])
+            item.setToolTip(0, connection.description)
+            self.connections.addChild(item)
+        for name in sorted(doc.project.pipelines):
+            item = QTreeWidgetItem([name])
+            item.setData(0, KIND_ROLE, name)
+            if name == current:
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
+            self.pipelines.addChild(item)
+        self.expandAll()
+
+    def load_runs(self, db_url: str | None, project: str) -> None:
+        """Fetch recent runs off the GUI thread."""
+        submit(lambda: service.recent_runs(db_url, project, 15),
+               on_done=self._show_runs, on_failed=self._runs_failed)
+
+    def _show_runs(self, runs: list[service.RunRecord]) -> None:
+        self.runs.takeChildren()
+        for run in runs:
+            when = run.started_at.strftime("%m-%d %H:%M") if run.started_at else "-"
+            item = QTreeWidgetItem([f"#{run.id} {run.pipeline_name} · {run.status} · {when}"])
+            item.setToolTip(0, run.error or "")
+            self.runs.addChild(item)
+        if not runs:
+            self.runs.addChild(QTreeWidgetItem([self.tr("(no runs yet)")]))
+        self.runs.setExpanded(True)
+
+    def _runs_failed(self, error: BaseException) -> None:
+        self.runs.takeChildren()
+        self.runs.addChild(QTreeWidgetItem([self.tr("(metadata DB unavailable)")]))
+        self.runs.child(0).setToolTip(0, str(error))
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        name = item.data(0, KIND_ROLE)
+        if name:
+            self.pipeline_activated.emit(name)

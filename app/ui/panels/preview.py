@@ -1,0 +1,154 @@
+"""The data preview: the first N rows at the selected node, computed off the GUI thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import editor as service
+from app.ui.workers import Task, submit
+
+__all__ = ["ArrowTableModel", "PreviewPanel"]
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ArrowTableModel(QAbstractTableModel):
+    """A read-only adapter over a ``pyarrow.Table`` (values converted per column, lazily)."""
+
+    def __init__(self, table: pa.Table | None = None) -> None:
+        super().__init__()
+        self._table = table if table is not None else pa.table({})
+        self._columns: dict[int, list[Any]] = {}
+
+    def set_table(self, table: pa.Table) -> None:
+        self.beginResetModel()
+        self._table, self._columns = table, {}
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else self._table.num_rows
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else self._table.num_columns
+
+    def _column(self, col: int) -> list[Any]:
+        if col not in self._columns:
+            self._columns[col] = self._table.column(col).to_pylist()
+        return self._columns[col]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self._column(index.column())[index.row()]
+            return "NULL" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and pa.types.is_integer(
+                self._table.schema.field(index.column()).type) or (
+                role == Qt.ItemDataRole.TextAlignmentRole and pa.types.is_floating(
+                    self._table.schema.field(index.column()).type)):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._table.schema.field(section).name
+        return str(section + 1)
+
+
+class PreviewPanel(QWidget):
+    """Preview button, row limit and Cancel over a table view; ``finished`` after each try."""
+
+    finished = Signal(str)  # "ok", "cancelled" or the error message
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document: service.EditorDocument | None = None
+        self.pipeline_fn: Any = None  # returns (pipeline snapshot, node id) or None
+        self.model = ArrowTableModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.preview_button = QPushButton(self.tr("Preview"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.limit = QSpinBox()
+        self.limit.setRange(1, 100_000)
+        self.limit.setValue(100)
+        self.limit.setPrefix(self.tr("Rows: "))
+        self.status = QLabel(self.tr("Select a node and press Preview."))
+        bar = QHBoxLayout()
+        for widget in (self.preview_button, self.limit, self.cancel_button):
+            bar.addWidget(widget)
+        bar.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        self.preview_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.token: service.CancelToken | None = None
+        self.task: Task | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.token is not None
+
+    def start(self) -> None:
+        target = self.pipeline_fn() if self.pipeline_fn else None
+        if self.document is None or target is None or self.running:
+            if target is None:
+                self.status.setText(self.tr("Select one node to preview."))
+            return
+        pipeline, node_id = target
+        self.token = token = service.CancelToken()
+        self.preview_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.status.setText(self.tr("Running…"))
+        doc, limit = self.document, self.limit.value()
+        self.task = submit(lambda: service.preview_node(doc, pipeline, node_id, limit=limit,
+                                                        cancel=token),
+                           on_done=self._done, on_failed=self._failed)
+
+    def cancel(self) -> None:
+        if self.token is not None:
+            self.token.cancel()
+            self.status.setText(self.tr("Cancelling…"))
+
+    def _reset(self) -> None:
+        self.token = None
+        self.preview_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _done(self, table: pa.Table) -> None:
+        self._reset()
+        self.model.set_table(table)
+        self.view.resizeColumnsToContents()
+        self.status.setText(self.tr("{0} rows, {1} columns").format(
+            table.num_rows, table.num_columns))
+        self.finished.emit("ok")
+
+    def _failed(self, error: BaseException) -> None:
+        self._reset()
+        if isinstance(error, service.RunCancelled):
+            self.status.setText(self.tr("Preview cancelled."))
+            self.finished.emit("cancelled")
+            return
+        message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        self.status.setText(message)
+        self.finished.emit(message)

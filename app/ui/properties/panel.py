@@ -1,0 +1,183 @@
+"""The properties panel: a form generated from the selected node's ``Params`` JSON Schema.
+
+Every change becomes a ``SetParamCommand`` through the bridge (consecutive edits of one field
+merge into one undo step). Column pickers are fed by the node's inferred input schema, and the
+compiler's problems for a field are shown under its editor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.nodes.registry import node_registry
+from app.services.editor import EditorCompilation
+from app.ui.canvas.bridge import CanvasBridge
+from app.ui.properties.editors import FieldEditor, field_label, make_editor
+from app.ui.properties.schema import COLUMN_FIELDS
+
+__all__ = ["PropertiesPanel"]
+
+
+class PropertiesPanel(QScrollArea):
+    """Shows and edits the parameters of one node (the single selected one)."""
+
+    def __init__(self, bridge: CanvasBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.setWidgetResizable(True)
+        self.node_id: str | None = None
+        self.editors: dict[str, FieldEditor] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.connections: list[str] = []
+        self.compilation: EditorCompilation | None = None
+        self.name_edit: QLineEdit | None = None
+        self._show_empty()
+        bridge.selection_changed.connect(self._on_selection)
+        bridge.params_changed.connect(self._on_params_changed)
+
+    def _show_empty(self) -> None:
+        label = QLabel(self.tr("Select a node to edit its properties."))
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        label.setObjectName("emptyHint")
+        self.setWidget(label)
+        self.node_id, self.editors, self.errors, self.name_edit = None, {}, {}, None
+
+    def _on_selection(self, ids: list[str]) -> None:
+        if len(ids) == 1:
+            if ids[0] != self.node_id:
+                self.show_node(ids[0])
+        else:
+            self._show_empty()
+
+    def show_node(self, node_id: str) -> None:
+        """Build the form of a node of the displayed pipeline."""
+        node = self.bridge.pipeline.node(node_id)
+        if node.type not in node_registry():
+            self._show_empty()
+            return
+        component = node_registry().get(node.type)
+        root = component.Params.model_json_schema()
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        title = QLabel(f"<b>{component.label}</b> <span style='color:#8a94a6'>"
+                       f"({component.category})</span>")
+        outer.addWidget(title)
+        if component.description:
+            hint = QLabel(component.description)
+            hint.setWordWrap(True)
+            hint.setObjectName("hint")
+            outer.addWidget(hint)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(form)
+        self.node_id, self.editors, self.errors = node_id, {}, {}
+        self.name_edit = QLineEdit(node.name)
+        self.name_edit.editingFinished.connect(self._rename)
+        form.addRow(self.tr("Name"), self.name_edit)
+        context = self._context(node.type, node_id)
+        for field, schema in root.get("properties", {}).items():
+            self._add_field(form, node.type, field, schema, root, context, node.params)
+        outer.addStretch(1)
+        self.setWidget(body)
+        self._show_problems()
+
+    def _add_field(self, form: QFormLayout, type_name: str, field: str, schema: dict[str, Any],
+                   root: dict[str, Any], context: dict[str, Any], params: dict[str, Any]) -> None:
+        key = f"{type_name}.{field}"
+        editor = make_editor(key, schema, root, context)
+        editor.setObjectName(f"param_{field}")
+        if key in COLUMN_FIELDS:
+            editor.set_columns(context["columns"].get(COLUMN_FIELDS[key], []))
+        value = params.get(field, schema.get("default"))
+        if value is not None:
+            editor.set_value(value)
+        editor.setToolTip(schema.get("description", ""))
+        editor.changed.connect(lambda v, f=field: self._on_edit(f, v))
+        error = QLabel()
+        error.setObjectName("fieldError")
+        error.setStyleSheet("color: #ff6b6b;")
+        error.setWordWrap(True)
+        error.hide()
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(editor)
+        layout.addWidget(error)
+        label = QLabel(field_label(field))
+        label.setToolTip(schema.get("description", ""))
+        form.addRow(label, box)
+        self.editors[field], self.errors[field] = editor, error
+
+    def _context(self, type_name: str, node_id: str) -> dict[str, Any]:
+        columns: dict[str, list[str]] = {}
+        if type_name in node_registry():
+            for port in node_registry().get(type_name).inputs:
+                columns[port.name] = (self.compilation.input_columns(node_id, port.name)
+                                      if self.compilation else [])
+        return {"columns": columns, "connections": self.connections}
+
+    def editor(self, field: str) -> FieldEditor:
+        return self.editors[field]
+
+    def _on_edit(self, field: str, value: Any) -> None:
+        if self.node_id is not None:
+            self.bridge.set_param(self.node_id, field, value)
+
+    def _rename(self) -> None:
+        if self.node_id is not None and self.name_edit is not None:
+            self.bridge.rename_node(self.node_id, self.name_edit.text())
+
+    def _on_params_changed(self, node_id: str) -> None:
+        if node_id != self.node_id:
+            return
+        try:
+            node = self.bridge.pipeline.node(node_id)
+        except ValueError:
+            self._show_empty()
+            return
+        if self.name_edit is not None and self.name_edit.text() != node.name:
+            self.name_edit.setText(node.name)
+        for field, editor in self.editors.items():
+            if field in node.params:
+                editor.set_value(node.params[field])
+
+    def set_compilation(self, compilation: EditorCompilation) -> None:
+        """New schemas and problems after a compile: refresh column pickers and errors."""
+        self.compilation = compilation
+        if self.node_id is None:
+            return
+        try:
+            node = self.bridge.pipeline.node(self.node_id)
+        except ValueError:
+            self._show_empty()
+            return
+        context = self._context(node.type, self.node_id)
+        for field, editor in self.editors.items():
+            key = f"{node.type}.{field}"
+            if hasattr(editor, "context"):
+                editor.context.update(context)
+            editor.set_columns(context["columns"].get(COLUMN_FIELDS.get(key, "in"), []))
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        if self.compilation is None or self.node_id is None:
+            return
+        by_field: dict[str, list[str]] = {}
+        for problem in self.compilation.problems_of(self.node_id):
+            field = (problem.param or "").split(".")[0]
+            by_field.setdefault(field, []).append(problem.message)
+        for field, label in self.errors.items():
+            messages = by_field.get(field, [])
+            label.setText("\n".join(messages))
+            label.setVisible(bool(messages))
