@@ -30,6 +30,7 @@ from app.storage.project_format import (
     DATA_DIR,
     PIPELINES_DIR,
     PROJECT_FILE,
+    SYNCS_DIR,
     ProjectError,
 )
 
@@ -138,7 +139,8 @@ def check_member_name(name: str) -> str:
 
 
 def member_kind(name: str) -> str:
-    """``manifest``, ``project``, ``connection``, ``pipeline``, ``data`` or ``directory``."""
+    """``manifest``, ``project``, ``connection``, ``pipeline``, ``sync``, ``data`` or
+    ``directory``."""
     if name.endswith("/"):
         return "directory"
     if name == MANIFEST_FILE:
@@ -148,7 +150,8 @@ def member_kind(name: str) -> str:
     folder, _, rest = name.partition("/")
     if folder == DATA_DIR and rest:
         return "data"
-    if folder in (CONNECTIONS_DIR, PIPELINES_DIR) and rest.endswith(".json") and "/" not in rest:
+    if folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR) and rest.endswith(".json") \
+            and "/" not in rest:
         return folder[:-1]
     raise BundleError(name, "unexpected member: not part of the project layout")
 

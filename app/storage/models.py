@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -40,11 +41,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from app.engine.sync.schema import ChangeKind, Decision
 from app.storage.records import NodeLocation, RunStatus, RunTrigger
 
 __all__ = [
     "Base",
+    "CatalogColumnRow",
+    "CatalogSchemaRow",
+    "CatalogTableRow",
     "ConnectionRow",
+    "SchemaChangeRow",
+    "SyncDestinationStateRow",
+    "SyncRow",
+    "SyncRunRow",
     "EventRow",
     "NodeRunRow",
     "OrganizationRow",
@@ -136,6 +145,7 @@ class ConnectionRow(Base):
     __tablename__ = "connections"
     __table_args__ = (
         UniqueConstraint("project_id", "name"),
+        UniqueConstraint("organization_id", "id"),
         ForeignKeyConstraint(
             ["organization_id", "project_id"], ["projects.organization_id", "projects.id"]
         ),
@@ -281,3 +291,158 @@ class EventRow(Base):
     run_id: Mapped[int | None] = mapped_column(index=True)
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+# -- syncs ----------------------------------------------------------------------------------------
+class SyncRow(Base):
+    """A sync of a project: its current definition and how many times it changed."""
+
+    __tablename__ = "syncs"
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(
+            ["organization_id", "project_id"], ["projects.organization_id", "projects.id"]
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    project_id: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SyncRunRow(Base):
+    """One run of a sync (``destinations``: rows, status and error per destination)."""
+
+    __tablename__ = "sync_runs"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(["organization_id", "sync_id"], ["syncs.organization_id", "syncs.id"]),
+        _check_in("status", RunStatus, "status"),
+        _check_in("trigger", RunTrigger, "trigger"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    sync_id: Mapped[int] = mapped_column(index=True)
+    sync_version: Mapped[int]
+    trigger: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    rows_read: Mapped[int | None] = mapped_column(BigInteger)
+    destinations: Mapped[dict[str, Any]]
+    error: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))
+
+
+class SyncDestinationStateRow(Base):
+    """The metadata DB's copy of one destination's committed position (the destination's own
+    ``_cauce_sync_state`` table is the truth where it has one)."""
+
+    __tablename__ = "sync_destination_states"
+    __table_args__ = (
+        UniqueConstraint("sync_id", "destination"),
+        ForeignKeyConstraint(["organization_id", "sync_id"], ["syncs.organization_id", "syncs.id"]),
+        ForeignKeyConstraint(["organization_id", "last_run_id"],
+                             ["sync_runs.organization_id", "sync_runs.id"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    sync_id: Mapped[int]
+    destination: Mapped[str] = mapped_column(String(400))
+    cursor_value: Mapped[str | None] = mapped_column(Text)
+    cursor_type: Mapped[str | None] = mapped_column(String(100))
+    last_run_id: Mapped[int | None]
+    last_rows: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
+
+class SchemaChangeRow(Base):
+    """A schema difference a sync run detected in one destination, and the policy's decision."""
+
+    __tablename__ = "schema_changes"
+    __table_args__ = (
+        ForeignKeyConstraint(["organization_id", "sync_id"], ["syncs.organization_id", "syncs.id"]),
+        ForeignKeyConstraint(["organization_id", "sync_run_id"],
+                             ["sync_runs.organization_id", "sync_runs.id"]),
+        _check_in("change_kind", ChangeKind, "change_kind"),
+        _check_in("decision", Decision, "decision"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    sync_id: Mapped[int] = mapped_column(index=True)
+    sync_run_id: Mapped[int | None]
+    destination: Mapped[str] = mapped_column(String(400))
+    column_name: Mapped[str] = mapped_column(String(200))
+    change_kind: Mapped[str] = mapped_column(String(16))
+    old_type: Mapped[str | None] = mapped_column(String(100))
+    new_type: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(16))
+    detected_at: Mapped[datetime]
+
+
+# -- catalog --------------------------------------------------------------------------------------
+class CatalogSchemaRow(Base):
+    """A schema of a connection, as last seen by a catalog refresh."""
+
+    __tablename__ = "catalog_schemas"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "name"),
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(["organization_id", "connection_id"],
+                             ["connections.organization_id", "connections.id"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    connection_id: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    refreshed_at: Mapped[datetime]
+
+
+class CatalogTableRow(Base):
+    __tablename__ = "catalog_tables"
+    __table_args__ = (
+        UniqueConstraint("schema_id", "name"),
+        UniqueConstraint("organization_id", "id"),
+        ForeignKeyConstraint(["organization_id", "schema_id"],
+                             ["catalog_schemas.organization_id", "catalog_schemas.id"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    schema_id: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    row_estimate: Mapped[int | None] = mapped_column(BigInteger)
+    refreshed_at: Mapped[datetime]
+
+
+class CatalogColumnRow(Base):
+    """A column: canonical (Arrow) type name, nullability, position in the primary key."""
+
+    __tablename__ = "catalog_columns"
+    __table_args__ = (
+        UniqueConstraint("table_id", "name"),
+        ForeignKeyConstraint(["organization_id", "table_id"],
+                             ["catalog_tables.organization_id", "catalog_tables.id"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    table_id: Mapped[int]
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    canonical_type: Mapped[str] = mapped_column(String(100))
+    nullable: Mapped[bool] = mapped_column(Boolean)
+    pk_position: Mapped[int | None]

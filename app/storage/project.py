@@ -38,6 +38,7 @@ from typing import Any
 
 from app.connectors.base import Connection
 from app.engine.graph import Pipeline
+from app.engine.sync.definition import SyncDefinition
 from app.storage.bundle_format import Manifest
 from app.storage.bundle_reader import extract_bundle, inspect_bundle
 from app.storage.project_format import (
@@ -45,6 +46,7 @@ from app.storage.project_format import (
     DATA_DIR,
     PIPELINES_DIR,
     PROJECT_FILE,
+    SYNCS_DIR,
     Project,
     ProjectError,
     ProjectMeta,
@@ -53,6 +55,7 @@ from app.storage.project_format import (
     dumps_canonical,
     parse_connection,
     parse_pipeline,
+    parse_sync,
     project_from_files,
 )
 
@@ -75,7 +78,9 @@ _SCHEMA_FILES: dict[str, type[Any]] = {
     "connection.schema.json": Connection,
     "pipeline.schema.json": Pipeline,
     "manifest.schema.json": Manifest,
+    "sync.schema.json": SyncDefinition,
 }
+_FOLDERS = (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR)
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -132,7 +137,7 @@ def read_project_dir(root: str | os.PathLike[str]) -> Project:
     if not meta_path.is_file() or meta_path.is_symlink():
         raise ProjectError(PROJECT_FILE, f"missing in {root}: this is not a Cauce project")
     files = {PROJECT_FILE: meta_path.read_bytes()}
-    for folder in (CONNECTIONS_DIR, PIPELINES_DIR):
+    for folder in _FOLDERS:
         for rel in _layout_files(root, folder):
             files[rel] = (root / rel).read_bytes()
     return project_from_files(files, list_data_files(root))
@@ -168,7 +173,8 @@ class SaveResult:
 
 
 def _is_cauce_file(root: Path, rel: str) -> bool:
-    parse = parse_pipeline if rel.startswith(PIPELINES_DIR) else parse_connection
+    parse = (parse_pipeline if rel.startswith(PIPELINES_DIR) else
+             parse_sync if rel.startswith(SYNCS_DIR) else parse_connection)
     try:
         parse((root / rel).read_bytes(), rel)
     except (ProjectError, OSError):
@@ -187,7 +193,7 @@ def save_project(project: Project, directory: str | os.PathLike[str]) -> SaveRes
     project = checked_project(project, str(root))
     files = project.files()
     result = SaveResult()
-    for folder in (CONNECTIONS_DIR, PIPELINES_DIR):
+    for folder in _FOLDERS:
         (root / folder).mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
         target = root / rel
@@ -196,7 +202,7 @@ def save_project(project: Project, directory: str | os.PathLike[str]) -> SaveRes
             continue
         write_atomic(target, data)
         result.written.append(rel)
-    for folder in (CONNECTIONS_DIR, PIPELINES_DIR):
+    for folder in _FOLDERS:
         for entry in sorted(os.scandir(root / folder), key=lambda e: e.name):
             rel = f"{folder}/{entry.name}"
             if rel in files or entry.name.startswith(".") or not entry.name.endswith(".json"):

@@ -5,6 +5,7 @@ One project is a handful of JSON files (see ``docs/projects.md``)::
     project.json                  ProjectMeta
     connections/<name>.json       Connection (never a secret value)
     pipelines/<name>.json         Pipeline canonical JSON
+    syncs/<name>.json             SyncDefinition canonical JSON (see docs/syncs.md)
     data/**                       files shipped with the project
 
 Every reader here is strict: the bytes must be UTF-8 JSON objects without duplicate keys or
@@ -31,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.connectors.base import Connection
 from app.engine.graph import Pipeline
+from app.engine.sync.definition import SyncDefinition
 
 __all__ = [
     "CONNECTIONS_DIR",
@@ -38,6 +40,7 @@ __all__ = [
     "PIPELINES_DIR",
     "PROJECT_FILE",
     "PROJECT_FORMAT_VERSION",
+    "SYNCS_DIR",
     "Project",
     "ProjectError",
     "ProjectMeta",
@@ -51,7 +54,9 @@ __all__ = [
     "parse_connection",
     "parse_meta",
     "parse_pipeline",
+    "parse_sync",
     "pipeline_path",
+    "sync_path",
     "project_from_files",
 ]
 
@@ -59,6 +64,7 @@ PROJECT_FORMAT_VERSION = 1
 PROJECT_FILE = "project.json"
 CONNECTIONS_DIR = "connections"
 PIPELINES_DIR = "pipelines"
+SYNCS_DIR = "syncs"
 DATA_DIR = "data"
 
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -97,6 +103,11 @@ def file_stem(name: str) -> str:
 def pipeline_path(name: str) -> str:
     """Project-relative POSIX path of the pipeline called ``name``."""
     return f"{PIPELINES_DIR}/{file_stem(name)}.json"
+
+
+def sync_path(name: str) -> str:
+    """Project-relative POSIX path of the sync called ``name``."""
+    return f"{SYNCS_DIR}/{file_stem(name)}.json"
 
 
 def connection_path(name: str) -> str:
@@ -166,11 +177,15 @@ class Project(BaseModel):
     meta: ProjectMeta
     connections: dict[str, Connection] = Field(default_factory=dict)
     pipelines: dict[str, Pipeline] = Field(default_factory=dict)
+    syncs: dict[str, SyncDefinition] = Field(default_factory=dict)
     data_files: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Project:
-        for kind, items in (("connection", self.connections), ("pipeline", self.pipelines)):
+        kinds: tuple[tuple[str, dict[str, Any]], ...] = (
+            ("connection", self.connections), ("pipeline", self.pipelines),
+            ("sync", self.syncs))
+        for kind, items in kinds:
             seen: dict[str, str] = {}
             for key, item in items.items():
                 if key != item.name:
@@ -191,6 +206,8 @@ class Project(BaseModel):
             out[connection_path(name)] = dumps_canonical(conn.model_dump(mode="json"))
         for name, pipe in self.pipelines.items():
             out[pipeline_path(name)] = pipe.to_json().encode()
+        for name, sync in self.syncs.items():
+            out[sync_path(name)] = sync.to_json().encode()
         return out
 
 
@@ -280,6 +297,13 @@ def parse_connection(raw: bytes, path: str) -> Connection:
     return conn
 
 
+def parse_sync(raw: bytes, path: str) -> SyncDefinition:
+    """Parse ``syncs/<name>.json`` and check that the file name matches the name."""
+    sync: SyncDefinition = _validate(SyncDefinition, raw, path, "sync")
+    _check_stem(path, sync.name)
+    return sync
+
+
 def checked_project(project: Project, where: str) -> Project:
     """Validate ``project`` again (its dicts may have been edited in place) or raise
     :class:`ProjectError` naming ``where``."""
@@ -292,7 +316,8 @@ def checked_project(project: Project, where: str) -> Project:
 def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) -> Project:
     """Build a :class:`Project` from JSON file bytes keyed by project-relative path.
 
-    ``files`` holds ``project.json`` and every ``connections/*.json`` and ``pipelines/*.json``;
+    ``files`` holds ``project.json`` and every ``connections/*.json``, ``pipelines/*.json`` and
+    ``syncs/*.json``;
     any other key is refused.
     """
     if PROJECT_FILE not in files:
@@ -300,6 +325,7 @@ def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) ->
     meta = parse_meta(files[PROJECT_FILE])
     connections: dict[str, Connection] = {}
     pipelines: dict[str, Pipeline] = {}
+    syncs: dict[str, SyncDefinition] = {}
     for path in sorted(files):
         folder, _, leaf = path.partition("/")
         if path == PROJECT_FILE:
@@ -312,10 +338,14 @@ def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) ->
         elif folder == PIPELINES_DIR:
             pipe = parse_pipeline(files[path], path)
             pipelines[pipe.name] = pipe
+        elif folder == SYNCS_DIR:
+            sync = parse_sync(files[path], path)
+            syncs[sync.name] = sync
         else:
             raise ProjectError(path, "unexpected file in the project layout")
     data = sorted(check_data_path(p) for p in data_files)
     try:
-        return Project(meta=meta, connections=connections, pipelines=pipelines, data_files=data)
+        return Project(meta=meta, connections=connections, pipelines=pipelines, syncs=syncs,
+                       data_files=data)
     except ValidationError as err:
         raise ProjectError(".", describe_validation_error(err)) from None

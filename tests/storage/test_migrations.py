@@ -32,13 +32,18 @@ from app.storage.migrate import (
 from app.storage.models import Base
 from app.storage.repository import Repository
 
-REVISION_0002 = '''
+#: the shipped head, and the test-only revisions after it
+HEAD = head_revision()
+NEXT = f"{int(HEAD) + 1:04d}"
+AFTER = f"{int(HEAD) + 2:04d}"
+
+REVISION_NEXT = '''
 """Test-only revision: rebuilds projects with an extra column (forces a SQLite table copy)."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -70,12 +75,13 @@ def _diff(url: str, metadata: MetaData = Base.metadata) -> list[object]:
         engine.dispose()
 
 
-def _with_revision_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _with_next_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the code know one more revision than the package ships."""
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_note.py").write_text(REVISION_0002)
+    (scripts / "versions" / f"{NEXT}_note.py").write_text(
+        REVISION_NEXT.replace("{next}", NEXT).replace("{head}", HEAD))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
 
 
@@ -147,20 +153,20 @@ def test_upgrade_keeps_data_backs_up_and_records_the_old_revision(
         db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     init_db(db_url)
     project, uid = _seed(db_url)
-    _with_revision_0002(tmp_path, monkeypatch)
+    _with_next_revision(tmp_path, monkeypatch)
     with pytest.raises(SchemaOutdated, match="cauce db upgrade"):
         Repository(db_url)
 
     result = upgrade_db(db_url)
 
-    assert (result.before, result.after, result.changed) == ("0001", "0002", True)
-    assert current_revision(db_url) == "0002"
+    assert (result.before, result.after, result.changed) == (HEAD, NEXT, True)
+    assert current_revision(db_url) == NEXT
     with Repository(db_url) as repo:
         assert repo.ensure_project("sales") == project
         assert [v.number for v in repo.pipeline_history(project, uid)] == [1]
         assert [r.status for r in repo.recent_runs()] == ["succeeded"]
         upgraded = repo.recent_events(type="schema.upgraded")
-    assert [(e.payload["from"], e.payload["to"]) for e in upgraded] == [("0001", "0002")]
+    assert [(e.payload["from"], e.payload["to"]) for e in upgraded] == [(HEAD, NEXT)]
     path = sqlite_path(db_url)
     if path is None:
         assert result.backup is None  # PostgreSQL: pg_dump is the operator's backup
@@ -168,7 +174,7 @@ def test_upgrade_keeps_data_backs_up_and_records_the_old_revision(
     assert result.backup is not None and result.backup.parent == path.parent
     assert upgraded[0].payload["backup"] == str(result.backup)
     with sqlite3.connect(result.backup) as backup:
-        assert backup.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall() == [("0001",)]
+        assert backup.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall() == [(HEAD,)]
         assert backup.execute("SELECT name FROM projects").fetchall() == [("sales",)]
 
 
@@ -184,15 +190,15 @@ def test_database_newer_than_the_code_is_refused(
         db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     init_db(db_url)
     with monkeypatch.context() as patch:
-        _with_revision_0002(tmp_path, patch)
+        _with_next_revision(tmp_path, patch)
         upgrade_db(db_url, backup=False)
-    assert head_revision() == "0001"
+    assert head_revision() == HEAD
 
     for attempt in (lambda: upgrade_db(db_url), lambda: init_db(db_url),
                     lambda: Repository(db_url)):
-        with pytest.raises(SchemaTooNew, match="'0002'.*newer Cauce"):
+        with pytest.raises(SchemaTooNew, match=f"'{NEXT}'.*newer Cauce"):
             attempt()
-    assert current_revision(db_url) == "0002"
+    assert current_revision(db_url) == NEXT
 
 
 def test_downgrade_to_base_and_back(db_url: str) -> None:
@@ -212,13 +218,13 @@ def test_new_revision_is_numbered_and_ignores_foreign_tables(
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY)"))
     engine.dispose()
-    _with_revision_0002(tmp_path, monkeypatch)
+    _with_next_revision(tmp_path, monkeypatch)
     upgrade_db(url, backup=False)
     path = new_revision("add sync tables", url)
-    assert path.name == "0003_add_sync_tables.py"
+    assert path.name == f"{AFTER}_add_sync_tables.py"
     assert path.parent == migrate.MIGRATIONS_DIR / "versions"
     body = path.read_text()
-    assert "revision: str = '0003'" in body and "down_revision: str | None = '0002'" in body
+    assert f"revision: str = '{AFTER}'" in body and f"down_revision: str | None = '{NEXT}'" in body
     assert "batch_op.drop_column('note')" in body  # the model has no such column: seen
     assert "drop_table" not in body  # the scheduler's table is not Cauce's to drop
     assert "Hand-check before committing" in body
