@@ -1,0 +1,264 @@
+"""MySQL and MariaDB connector (PyMySQL, pure Python): a source only.
+
+Owns the MySQL type mapping (:mod:`._types`). Catalog from ``information_schema`` (row
+estimates from ``TABLES.TABLE_ROWS``, exact for MyISAM and approximate for InnoDB). Reads run
+on an unbuffered server-side cursor (``SSCursor``) and ``fetchmany`` into Arrow batches, so
+memory stays bounded whatever the table size; a stream closed early drops its connection rather
+than reading the rest. Sessions run with ``time_zone = '+00:00'``. Writing is refused: Cauce
+does not write to MySQL (``capabilities.destination`` is false).
+
+To extend (e.g. to write), keep the type mapping in :mod:`._types` and the SQL as sqlglot trees
+rendered in the ``mysql`` dialect.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+import pyarrow as pa
+from pydantic import Field
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+
+from app.connectors._common import column, failure, one_source, reader_from, sql_table
+from app.connectors.base import (
+    DEFAULT_BATCH_ROWS,
+    Capabilities,
+    ConnectionError_,
+    Connector,
+    ConnectorConfig,
+    TableInfo,
+    WriteMode,
+    WriteResult,
+    secret_field,
+)
+from app.connectors.mysql._types import ColumnSpec, column_spec, description_spec, to_arrow
+
+if TYPE_CHECKING:
+    import pymysql
+
+__all__ = ["MySQLConfig", "MySQLConnector"]
+
+DIALECT = "mysql"
+
+_COLUMNS_SQL = """
+SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = COALESCE(%s, DATABASE()) AND TABLE_NAME = %s
+ORDER BY ORDINAL_POSITION
+"""
+_TABLES_SQL = """
+SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_ROWS
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME
+"""
+_KEYS_SQL = """
+SELECT COLUMN_NAME
+FROM information_schema.KEY_COLUMN_USAGE
+WHERE CONSTRAINT_NAME = 'PRIMARY' AND TABLE_SCHEMA = COALESCE(%s, DATABASE())
+  AND TABLE_NAME = %s
+ORDER BY ORDINAL_POSITION
+"""
+
+
+class MySQLConfig(ConnectorConfig):
+    """Settings of a MySQL or MariaDB connection (the password is a secret)."""
+
+    host: str = Field(default="localhost", description="Server host name or address.")
+    port: int = Field(default=3306, ge=1, le=65535)
+    database: str = Field(description="Database (schema) name.")
+    user: str = Field(description="User name.")
+    password: str | None = secret_field("Password (kept in the secret store).")
+    ssl_mode: Literal["disabled", "required", "verify_ca", "verify_identity"] = Field(
+        default="required", description="disabled, required (encrypted, certificate not "
+                                        "checked), verify_ca, verify_identity.")
+    ssl_ca: str | None = Field(default=None, description="CA certificate file (PEM).")
+    ssl_cert: str | None = Field(default=None, description="Client certificate file (PEM).")
+    ssl_key: str | None = Field(default=None, description="Client private key file (PEM).")
+    connect_timeout: int = Field(default=10, ge=1, description="Seconds to wait for a connection.")
+    read_timeout: int | None = Field(default=None, ge=1,
+                                     description="Seconds to wait for each read (none: no limit).")
+
+
+def _ssl_context(cfg: MySQLConfig) -> ssl.SSLContext | None:
+    if cfg.ssl_mode == "disabled":
+        return None
+    ctx = ssl.create_default_context(cafile=cfg.ssl_ca)
+    if cfg.ssl_mode == "required":
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    else:
+        ctx.check_hostname = cfg.ssl_mode == "verify_identity"
+        ctx.verify_mode = ssl.CERT_REQUIRED
+    if cfg.ssl_cert:
+        ctx.load_cert_chain(cfg.ssl_cert, cfg.ssl_key)
+    return ctx
+
+
+def _render(expression: exp.Expression) -> str:
+    return expression.sql(DIALECT, unsupported_level=ErrorLevel.RAISE)
+
+
+class MySQLConnector(Connector):
+    """Read tables and queries from a MySQL or MariaDB database."""
+
+    type_name = "mysql"
+    label = "MySQL / MariaDB"
+    Config = MySQLConfig
+    capabilities = Capabilities(dialect=DIALECT, destination=False, transactions=False,
+                                merge=False, bulk_load="none", pushdown=False)
+    config: MySQLConfig
+
+    def _fail(self, action: str, err: BaseException) -> ConnectionError_:
+        return failure(self.name, action, err, secret=self.config.password)
+
+    def _connect(self) -> pymysql.Connection:
+        try:
+            import pymysql
+        except ImportError:
+            raise ConnectionError_("MySQL connections need PyMySQL: "
+                                   "pip install 'cauce[mysql]'") from None
+        cfg = self.config
+        try:
+            return pymysql.connect(
+                host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password or "",
+                database=cfg.database, charset="utf8mb4", connect_timeout=cfg.connect_timeout,
+                read_timeout=cfg.read_timeout, ssl=_ssl_context(cfg),
+                ssl_disabled=cfg.ssl_mode == "disabled", autocommit=True,
+                init_command="SET time_zone = '+00:00'")
+        except (pymysql.Error, OSError, ssl.SSLError) as err:
+            raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
+
+    def _run(self, action: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        import pymysql
+
+        con = self._connect()
+        try:
+            with con.cursor() as cur:
+                cur.execute(sql, params)
+                return list(cur.fetchall())
+        except pymysql.Error as err:
+            raise self._fail(action, err) from None
+        finally:
+            con.close()
+
+    def test(self) -> None:
+        self._run("running a test query", "SELECT 1")
+
+    # -- catalog ---------------------------------------------------------------------------
+    def list_tables(self) -> list[TableInfo]:
+        rows = self._run("listing tables", _TABLES_SQL)
+        return [TableInfo(schema=s, name=n, kind="view" if "VIEW" in str(k) else "table",
+                          row_estimate=int(e) if e is not None else None)
+                for s, n, k, e in rows]
+
+    def _table_specs(self, table: str) -> list[ColumnSpec]:
+        parsed = sql_table(table, DIALECT)
+        rows = self._run(f"describing {table!r}", _COLUMNS_SQL, (parsed.db or None, parsed.name))
+        if not rows:
+            raise ConnectionError_(f"{self.name}: table {table!r} does not exist")
+        return [column_spec(n, t, ct, p, s) for n, t, ct, p, s in rows]
+
+    def _query_specs(self, cur: Any, query: str) -> list[ColumnSpec]:
+        cur.execute(f"SELECT * FROM ({query}) AS q LIMIT 0")
+        fields = cur._result.fields  # PyMySQL keeps the full field metadata here
+        cur.fetchall()
+        return [description_spec(f.name, f.type_code, f.length, f.scale, f.flags, f.charsetnr)
+                for f in fields]
+
+    def table_schema(self, table: str) -> pa.Schema:
+        return pa.schema([s.field for s in self._table_specs(table)])
+
+    def query_schema(self, sql: str) -> pa.Schema:
+        import pymysql
+
+        con = self._connect()
+        try:
+            with con.cursor() as cur:
+                return pa.schema([s.field for s in self._query_specs(cur, sql)])
+        except pymysql.Error as err:
+            raise self._fail("describing the query", err) from None
+        finally:
+            con.close()
+
+    def primary_keys(self, table: str) -> list[str]:
+        """The primary key columns of ``table``, in key order (empty when it has none)."""
+        parsed = sql_table(table, DIALECT)
+        rows = self._run(f"reading the primary key of {table!r}", _KEYS_SQL,
+                         (parsed.db or None, parsed.name))
+        return [r[0] for r in rows]
+
+    # -- reading ---------------------------------------------------------------------------
+    def read(self, *, table: str | None = None, query: str | None = None,
+             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+        import pymysql
+        from pymysql.cursors import SSCursor
+
+        one_source(table, query)
+        what = repr(table) if table is not None else "the query"
+        if table is not None:
+            specs = self._table_specs(table)
+            items: list[exp.Expression] = []
+            for spec in specs:
+                col: exp.Expression = column(spec.name)
+                if spec.cast:
+                    col = exp.alias_(exp.Cast(this=col, to=exp.DataType.build(spec.cast)),
+                                     spec.name, quoted=True)
+                items.append(col)
+            statement = _render(exp.select(*items).from_(sql_table(table, DIALECT)))
+        con = self._connect()
+        try:
+            if query is not None:
+                with con.cursor() as probe:
+                    specs = self._query_specs(probe, query)
+                statement = query
+            cur = con.cursor(SSCursor)
+            cur.execute(statement)
+        except pymysql.Error as err:
+            con.close()
+            raise self._fail(f"reading {what}", err) from None
+        except BaseException:
+            con.close()
+            raise
+        schema = pa.schema([s.field for s in specs])
+        return reader_from(schema, self._stream(con, cur, specs, batch_rows, what))
+
+    def _stream(self, con: pymysql.Connection, cur: Any, specs: list[ColumnSpec],
+                batch_rows: int, what: str) -> Iterator[pa.RecordBatch]:
+        import pymysql
+
+        schema = pa.schema([s.field for s in specs])
+        try:
+            while True:
+                rows = cur.fetchmany(batch_rows)
+                if not rows:
+                    break
+                columns = list(zip(*rows, strict=True))
+                arrays = []
+                for values, spec in zip(columns, specs, strict=True):
+                    try:
+                        arrays.append(to_arrow(values, spec))
+                    except (pa.ArrowException, ValueError, OverflowError) as err:
+                        raise ConnectionError_(f"{self.name}: reading {what}: column "
+                                               f"{spec.name!r} does not fit {spec.arrow}: "
+                                               f"{err}") from None
+                yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+        except pymysql.Error as err:
+            raise self._fail(f"reading {what}", err) from None
+        finally:
+            # closing the socket, not the cursor: an unbuffered cursor would read every
+            # remaining row before closing; the abandoned result must not try to either
+            con.close()
+            result = getattr(cur, "_result", None)
+            if result is not None:
+                result.unbuffered_active = False
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
+              keys: list[str] | None = None) -> WriteResult:
+        raise ConnectionError_(f"{self.name}: MySQL/MariaDB is a source only in Cauce; "
+                               f"writing {table!r} is not supported (choose another "
+                               "destination)")
