@@ -202,6 +202,11 @@ def runs_cmd(ctx: click.Context, limit: int) -> None:
     click.echo(recent_runs_table(ctx.obj["db_url"], limit))
 
 
+from app.cli_sync import sync_group  # noqa: E402 - registered after the commands above
+
+cli.add_command(sync_group)
+
+
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

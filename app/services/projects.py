@@ -2,6 +2,10 @@
 
 ``run_project`` validates and plans every selected pipeline before it runs any of them: an
 invalid project runs nothing and writes nothing. Every run is recorded in the metadata DB.
+
+A whole-project run (no ``pipelines`` selected) first runs the project's syncs, in name order,
+then the pipelines: syncs land the raw tables that pipelines read. A failed sync stops the run
+before any pipeline starts. Selecting pipelines runs only those (``cauce sync run`` runs syncs).
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from app.engine.executor import RunReport, plan_pipeline, run_pipeline
 from app.engine.graph import Pipeline
 from app.engine.local import CancelToken, LocalSession
 from app.engine.plan import compile_pushdown
+from app.engine.sync import SyncReport
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
+from app.services.syncs import check_connections, run_syncs
 from app.storage.project import Project, ProjectError, load_project
 
 __all__ = ["ProjectRunResult", "compile_project", "run_project", "select_pipelines"]
@@ -31,18 +37,26 @@ class ProjectRunResult:
     project: str
     dry_run: bool
     reports: list[RunReport] = field(default_factory=list)
+    syncs: list[SyncReport] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.reports)
+        return all(r.ok for r in self.reports) and all(s.ok for s in self.syncs)
 
     def to_dict(self) -> dict[str, Any]:
         return {"project": self.project, "dry_run": self.dry_run,
                 "status": "succeeded" if self.ok else "failed",
+                "syncs": [s.to_dict() for s in self.syncs],
                 "pipelines": [r.to_dict() for r in self.reports]}
 
     def summary(self) -> str:
         lines = []
+        for s in self.syncs:
+            lines.append(f"sync {s.sync}: {s.status} in {s.seconds:.2f} s "
+                         f"({s.rows_read:,} rows read)")
+            for d in s.destinations:
+                lines.append(f"  {d.destination:<40} {d.status:<10} {d.rows:>10,} rows"
+                             + (f"  {d.error}" if d.error else ""))
         for r in self.reports:
             head = f"{r.pipeline}: {'planned' if self.dry_run and r.ok else r.status}"
             lines.append(head + ("" if self.dry_run else f" in {r.seconds:.2f} s"))
@@ -105,6 +119,9 @@ def run_project(
     with load_project(path) as opened:
         project = opened.project
         selected = [_retarget(p, project, dest) for p in select_pipelines(project, pipelines)]
+        syncs = [] if pipelines else sorted(project.syncs)
+        for name in syncs:
+            check_connections(project, project.syncs[name])
         result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
         secrets = secret_lookup(project.meta.name)
         with project_provider(project.connections, project_dir=opened.root,
@@ -116,6 +133,10 @@ def run_project(
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
                 return result
+            result.syncs = run_syncs(project, opened.root, syncs, db_url=db_url, trigger=trigger,
+                                     on_event=on_event, cancel=cancel)
+            if not all(s.ok for s in result.syncs):
+                return result  # the pipelines would read what the failed sync did not land
             recorder = RunRecorder(db_url, project, trigger=trigger, host=socket.gethostname())
             try:
                 for p in selected:

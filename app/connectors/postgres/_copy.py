@@ -45,6 +45,11 @@ class CopySource(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def empty(self) -> bool:
+        """True when the COPY sends no data at all (an empty result)."""
+        self._fill(1)
+        return self._size == 0
+
     def _fill(self, size: int) -> None:
         while not self._eof and self._size < size:
             chunk = self._copy.read()
@@ -82,8 +87,11 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
     """Parse a running ``COPY … TO STDOUT (FORMAT csv)`` into batches of the specs' types."""
     schema = pa.schema([s.field for s in specs])
     names = [f"c{i}" for i in range(len(specs))]  # positional: query columns may repeat names
+    source = CopySource(copy)
+    if source.empty():  # pyarrow refuses an empty CSV stream
+        return
     reader = pcsv.open_csv(
-        CopySource(copy),
+        source,
         read_options=pcsv.ReadOptions(column_names=names, block_size=READ_BLOCK),
         parse_options=pcsv.ParseOptions(newlines_in_values=True),
         convert_options=pcsv.ConvertOptions(

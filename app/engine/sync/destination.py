@@ -148,7 +148,7 @@ class DestinationTarget:
                                    .sql(dialect))
             return before - self._count(target)
         finally:
-            self.connector.execute(exp.Drop(this=scratch.copy(), kind="TABLE", exists=True)
+            self.connector.execute(exp.Drop(tables=[scratch.copy()], kind="TABLE", exists=True)
                                    .sql(dialect))
 
     def _count(self, table: exp.Table) -> int:

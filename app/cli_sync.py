@@ -1,0 +1,194 @@
+"""``cauce sync``: run, list and inspect table syncs (by name in a project, or ad hoc).
+
+Exit codes like ``--run-project``: 0 succeeded, 1 the sync failed, 2 invalid input (nothing ran).
+
+    cauce sync run orders --project ./shop
+    cauce sync run --source postgresql://etl@db:5432/shop --source-table public.orders \\
+        --dest duckdb:///warehouse.duckdb --mode merge --key id --cursor updated_at
+    cauce sync list --project ./shop
+    cauce sync status orders --project ./shop
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app.engine.events import Event
+from app.engine.sync.events import (
+    DestinationFinished,
+    DestinationRetry,
+    SchemaChangeDetected,
+    SyncFailed,
+    SyncFinished,
+    SyncProgress,
+    SyncStarted,
+)
+from app.services import errors as service_errors
+
+__all__ = ["sync_group"]
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def _describe(event: Event) -> str | None:
+    if isinstance(event, SyncStarted):
+        count = len(event.destinations)
+        return f"sync {event.sync}: started ({event.mode}, {count} destination(s))"
+    if isinstance(event, SchemaChangeDetected):
+        types = f" {event.old_type or '-'} -> {event.new_type or '-'}"
+        return (f"  {event.destination}: column {event.column} {event.change}{types}: "
+                f"{event.decision}")
+    if isinstance(event, SyncProgress):
+        return f"  read {event.rows:,} rows in {event.seconds:.1f} s"
+    if isinstance(event, DestinationRetry):
+        return (f"  {event.destination}: attempt {event.attempt} failed ({event.error}); "
+                f"retrying in {event.delay:.1f} s")
+    if isinstance(event, DestinationFinished):
+        deleted = f", {event.deleted:,} deleted" if event.deleted is not None else ""
+        return (f"  {event.destination}: {event.rows:,} rows{deleted} in {event.seconds:.2f} s"
+                + (f", cursor {event.cursor}" if event.cursor else ""))
+    if isinstance(event, SyncFailed):
+        where = f"{event.destination}: " if event.destination else ""
+        return f"  {where}{event.status}: {event.error}"
+    if isinstance(event, SyncFinished):
+        return f"sync {event.sync}: {event.status} in {event.seconds:.2f} s"
+    return None
+
+
+def _printer(event: Event) -> None:
+    text = _describe(event)
+    if text:
+        stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
+        click.echo(f"[{stamp}] {text}", err=True)
+
+
+def _invalid(err: BaseException, as_json: bool) -> None:
+    message = service_errors.describe(err)
+    if as_json:
+        click.echo(json.dumps({"status": "invalid", "error": message}, indent=2))
+    else:
+        click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from app.services.syncs import SyncDefinitionErrors
+
+    return (*service_errors.USER_ERRORS, *SyncDefinitionErrors)
+
+
+@click.group("sync")
+def sync_group() -> None:
+    """Table syncs: full, incremental append, merge; one source to several destinations."""
+
+
+@sync_group.command("run")
+@click.argument("name", required=False)
+@click.option("--project", type=click.Path(exists=True, path_type=Path),
+              help="Project directory or .cauce bundle holding the sync NAME.")
+@click.option("--source", "source_url", metavar="URL", help="Ad hoc: source database URL.")
+@click.option("--source-table", metavar="TABLE", help="Ad hoc: source table (schema.table).")
+@click.option("--dest", "dest_url", metavar="URL", help="Ad hoc: destination database URL.")
+@click.option("--dest-table", metavar="TABLE", help="Ad hoc: destination table (default: same).")
+@click.option("--mode", type=click.Choice(["full", "append", "merge"]), default="full",
+              show_default=True, help="Ad hoc: sync mode.")
+@click.option("--key", "keys", multiple=True, metavar="COL", help="Ad hoc: primary-key column.")
+@click.option("--cursor", metavar="COL", help="Ad hoc: cursor column (append, merge).")
+@click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
+              help="Retries of a write that lost its connection.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+@click.pass_context
+def sync_run(ctx: click.Context, name: str | None, project: Path | None,
+             source_url: str | None, source_table: str | None, dest_url: str | None,
+             dest_table: str | None, mode: str, keys: tuple[str, ...], cursor: str | None,
+             retries: int, as_json: bool) -> None:
+    """Run sync NAME of --project, or an ad hoc sync between --source and --dest URLs."""
+    from app.services.syncs import run_adhoc_sync, run_sync
+
+    db_url = (ctx.obj or {}).get("db_url")
+    listener = None if as_json else _printer
+    adhoc = [source_url, source_table, dest_url]
+    try:
+        if project is not None:
+            if name is None or any(adhoc):
+                raise click.UsageError("give NAME with --project, or --source/--source-table/"
+                                       "--dest without a project")
+            report = run_sync(project, name, db_url=db_url, on_event=listener,
+                              retries=retries)
+        elif all(adhoc):
+            report = run_adhoc_sync(source_url=str(source_url), source_table=str(source_table),
+                                    dest_url=str(dest_url), dest_table=dest_table, mode=mode,
+                                    keys=list(keys), cursor=cursor, name=name, db_url=db_url,
+                                    on_event=listener, retries=retries)
+        else:
+            raise click.UsageError("give NAME and --project, or all of --source, "
+                                   "--source-table and --dest")
+    except click.UsageError:
+        raise
+    except _user_errors() as err:
+        _invalid(err, as_json)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    else:
+        click.echo(_summary(report.to_dict()))
+    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
+
+
+def _summary(report: dict[str, Any]) -> str:
+    lines = [f"{report['sync']}: {report['status']} in {report['seconds']:.2f} s "
+             f"({report['rows_read']:,} rows read)"]
+    for d in report["destinations"]:
+        tail = f"  {d['error']}" if d["error"] else ""
+        lines.append(f"  {d['destination']:<40} {d['status']:<10} {d['rows']:>12,} rows{tail}")
+    return "\n".join(lines)
+
+
+@sync_group.command("list")
+@click.option("--project", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def sync_list(project: Path, as_json: bool) -> None:
+    """List the syncs of a project."""
+    from app.services.syncs import list_syncs
+
+    try:
+        syncs = list_syncs(project)
+    except _user_errors() as err:
+        _invalid(err, as_json)
+    if as_json:
+        click.echo(json.dumps(syncs, indent=2))
+        return
+    if not syncs:
+        click.echo("no syncs in this project")
+    for s in syncs:
+        click.echo(f"{s['name']:<24} {s['mode']:<7} {s['source']} -> "
+                   f"{', '.join(s['destinations'])}")
+
+
+@sync_group.command("status")
+@click.argument("name")
+@click.option("--project", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def sync_status_cmd(ctx: click.Context, name: str, project: Path, as_json: bool) -> None:
+    """Per destination: the committed cursor, when, and the last run."""
+    from app.services.syncs import sync_status
+
+    try:
+        status = sync_status(project, name, db_url=(ctx.obj or {}).get("db_url"))
+    except _user_errors() as err:
+        _invalid(err, as_json)
+    if as_json:
+        click.echo(json.dumps(status, indent=2, default=str))
+        return
+    last = status["last_run"]
+    click.echo(f"{status['sync']} ({status['mode']}, version {status['version'] or '-'}); "
+               f"last run: " + (f"{last['status']} at {last['started_at']}" if last else "none"))
+    for d in status["destinations"]:
+        click.echo(f"  {d['destination']:<40} cursor {d['cursor'] or '-'} "
+                   f"(committed {d['committed_at'] or '-'})")

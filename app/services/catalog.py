@@ -1,0 +1,98 @@
+"""Catalog use cases: read what a connection holds into the metadata DB, and read it back.
+
+Plain synchronous code (it talks to remote databases): the GUI calls it from a worker thread,
+never from the GUI thread. A table that cannot be described (a broken view, a permission) is
+kept with no columns and named in the result, instead of failing the whole refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.connectors.base import ConnectionError_, Connector
+from app.engine.types import TypeMismatch, type_name
+from app.services.connections import open_connector
+from app.services.secrets import secret_lookup
+from app.storage.catalog import CatalogStore
+from app.storage.db import database_url
+from app.storage.migrate import init_db
+from app.storage.project import load_project
+from app.storage.project_format import ProjectError, connection_path
+from app.storage.repository import Repository
+from app.storage.sync_records import CatalogColumn, CatalogTable
+
+__all__ = ["CatalogRefresh", "describe_connection", "read_catalog", "refresh_catalog"]
+
+
+@dataclass(frozen=True)
+class CatalogRefresh:
+    connection: str
+    tables: int
+    columns: int
+    problems: list[str] = field(default_factory=list)
+
+
+def describe_connection(connector: Connector,
+                        progress: Callable[[int, int], None] | None = None
+                        ) -> tuple[list[CatalogTable], list[str]]:
+    """Every table and view of an open connector with columns, types, keys and row estimates."""
+    infos = connector.list_tables()
+    tables, problems = [], []
+    for i, info in enumerate(infos, start=1):
+        columns: tuple[CatalogColumn, ...] = ()
+        try:
+            schema = connector.table_schema(info.qualified)
+            keys = connector.primary_keys(info.qualified) if info.kind == "table" else []
+            columns = tuple(
+                CatalogColumn(f.name, type_name(f.type), f.nullable and f.name not in keys,
+                              keys.index(f.name) + 1 if f.name in keys else None)
+                for f in schema)
+        except (ConnectionError_, TypeMismatch) as err:
+            problems.append(f"{info.qualified}: {err}")
+        tables.append(CatalogTable(schema=info.schema or "", name=info.name, kind=info.kind,
+                                   row_estimate=info.row_estimate, columns=columns))
+        if progress is not None:
+            progress(i, len(infos))
+    return tables, problems
+
+
+def refresh_catalog(path: Path, connection: str, *, db_url: str | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> CatalogRefresh:
+    """Refresh the catalog of connection ``connection`` of a project into the metadata DB."""
+    with load_project(path) as opened:
+        project = opened.project
+        if connection not in project.connections:
+            raise ProjectError(connection_path(connection), "no such connection")
+        conn = project.connections[connection]
+        connector = open_connector(conn, project_dir=opened.root,
+                                   secrets=secret_lookup(project.meta.name))
+        try:
+            tables, problems = describe_connection(connector, progress)
+        finally:
+            connector.close()
+        url = database_url(db_url)
+        init_db(url)
+        with Repository(url) as repo, CatalogStore(url) as store:
+            project_id = repo.ensure_project(project.meta.name)
+            record = repo.save_connection(project_id, conn)
+            count = store.replace_catalog(record.id, tables)
+        return CatalogRefresh(connection, count, sum(len(t.columns) for t in tables), problems)
+
+
+def read_catalog(path: Path, connection: str, *, db_url: str | None = None
+                 ) -> list[CatalogTable]:
+    """The stored catalog of a project's connection (empty before the first refresh)."""
+    with load_project(path) as opened:
+        project = opened.project
+        if connection not in project.connections:
+            raise ProjectError(connection_path(connection), "no such connection")
+        url = database_url(db_url)
+        init_db(url)
+        with Repository(url) as repo, CatalogStore(url) as store:
+            project_id = repo.ensure_project(project.meta.name)
+            ids = {c.name: c.id for c in repo.list_connections(project_id)}
+            if connection not in ids:
+                return []
+            return store.catalog(ids[connection])
