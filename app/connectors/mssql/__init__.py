@@ -39,6 +39,7 @@ from app.connectors.base import (
     Capabilities,
     ConnectionError_,
     Connector,
+    StateWrite,
     TableInfo,
     WriteMode,
     WriteResult,
@@ -221,8 +222,12 @@ class SqlServerConnector(Connector):
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None) -> WriteResult:
+              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
         pyodbc = import_pyodbc()
+        if state is not None:
+            # StateWrite renders an ON CONFLICT upsert and TEXT keys: neither is valid T-SQL
+            raise ConnectionError_(f"{self.name}: committing sync state with the data is not "
+                                   "supported for SQL Server yet")
         mode = check_write(self.name, table, mode, keys, data.schema.names)
         target = sql_table(table, self.flavour.dialect_name)
         con = self._guard(f"connecting to {self.config.server}",

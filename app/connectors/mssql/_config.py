@@ -110,7 +110,7 @@ class SqlServerConfig(ConnectorConfig):
         return _AUTH_NEEDS[self.authentication][2]
 
 
-_NEEDS_BRACES = re.compile(r"[;{}\[\]()=,?*!@]|^\s|\s$")
+_NEEDS_BRACES = re.compile(r"[;{}]|^\s|\s$")
 
 
 def quote_odbc_value(value: str, *, always: bool = False) -> str:

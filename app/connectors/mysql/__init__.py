@@ -29,6 +29,7 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     ConnectorConfig,
+    StateWrite,
     TableInfo,
     WriteMode,
     WriteResult,
@@ -258,7 +259,7 @@ class MySQLConnector(Connector):
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None) -> WriteResult:
+              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
         raise ConnectionError_(f"{self.name}: MySQL/MariaDB is a source only in Cauce; "
                                f"writing {table!r} is not supported (choose another "
                                "destination)")
