@@ -181,7 +181,9 @@ class SyncRunner:
                                        self.fallback.get(dest.key))
             report.destinations.append(target.report)
             try:
-                self._plan(target, shape)
+                with_retries(lambda _, t=target: self._plan(t, shape), retries=self.retries,
+                             backoff=self.backoff, cancel=self.cancel,
+                             on_retry=lambda n, e, w, k=dest.key: self._retry(k, n, e, w))
                 targets.append(target)
             except ConnectionError_ as err:
                 self._fail(target, err)
