@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QCursor, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -92,7 +92,10 @@ class Banner(QFrame):
         super().mouseReleaseEvent(event)
 
     def enterEvent(self, event: QEvent) -> None:  # noqa: N802
-        self.timer.stop()  # do not vanish under the pointer
+        # do not vanish under the pointer (Qt also sends enter events when a widget appears
+        # where the pointer was last seen, so ask where it really is)
+        if self.rect().contains(self.mapFromGlobal(QCursor.pos())):
+            self.timer.stop()
         super().enterEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -148,9 +151,9 @@ class Notifier(QObject):
             banner.clicked.connect(on_click)
         banner.closed.connect(lambda b=banner: self._forget(b))
         self.banners.append(banner)
+        self._layout()  # placed before it appears, so it never flashes in the corner
         banner.show()
         banner.raise_()
-        self._layout()
 
     def _tray_clicked(self) -> None:
         callback, self._on_click = self._on_click, None

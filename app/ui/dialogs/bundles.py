@@ -37,7 +37,6 @@ __all__ = [
     "show_message",
 ]
 
-_CTX = "Bundles"
 #: plan kind -> (icon, colour of the kind's text)
 _KINDS = {
     "added": ("add", "#2da44e"),

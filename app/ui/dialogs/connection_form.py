@@ -49,7 +49,9 @@ _SCHEMA_TEXT = (
     QT_TRANSLATE_NOOP("ConnectionForm", "Format"),
     QT_TRANSLATE_NOOP("ConnectionForm", "Delimiter"),
     QT_TRANSLATE_NOOP("ConnectionForm", "Header"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Database file; relative paths resolve against the project."),  # noqa: E501
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm", "Database file; relative paths resolve against the project."
+    ),  # noqa: E501
     QT_TRANSLATE_NOOP("ConnectionForm", "Database file (relative to the project) or ':memory:'."),
     QT_TRANSLATE_NOOP("ConnectionForm", "Directory holding the files (relative to the project)."),
     QT_TRANSLATE_NOOP("ConnectionForm", "csv or parquet; by default from each file's extension."),
@@ -91,8 +93,16 @@ def _variants(schema: dict[str, Any]) -> tuple[dict[str, Any], bool]:
 class _Field:
     """One editor and how to read and write its value."""
 
-    def __init__(self, name: str, schema: dict[str, Any], value: Any, *, secret: bool,
-                 browse: str | None, parent: QWidget) -> None:
+    def __init__(
+        self,
+        name: str,
+        schema: dict[str, Any],
+        value: Any,
+        *,
+        secret: bool,
+        browse: str | None,
+        parent: QWidget,
+    ) -> None:
         self.name, self.schema, self.secret = name, schema, secret
         self.default = schema.get("default")
         inner, self.nullable = _variants(schema)
@@ -121,7 +131,7 @@ class _Field:
         if self.kind == "enum":
             combo = QComboBox(parent)
             if self.nullable:
-                combo.addItem(QCoreApplication.translate(_CTX, "(automatic)"), None)
+                combo.addItem(QCoreApplication.translate("ConnectionForm", "(automatic)"), None)
             for option in inner["enum"]:
                 combo.addItem(str(option), option)
             return combo
@@ -150,7 +160,7 @@ class _Field:
         self.widget.setParent(box)
         row.addWidget(self.widget, 1)
         button = QToolButton(box)
-        button.setText(QCoreApplication.translate(_CTX, "Browse…"))
+        button.setText(QCoreApplication.translate("ConnectionForm", "Browse…"))
         button.clicked.connect(lambda: self._browse(mode, box))
         row.addWidget(button)
         return box
@@ -158,11 +168,13 @@ class _Field:
     def _browse(self, mode: str, parent: QWidget) -> None:
         assert isinstance(self.widget, QLineEdit)
         if mode == "dir":
-            path = QFileDialog.getExistingDirectory(parent, field_title(self.name, self.schema),
-                                                    self.widget.text())
+            path = QFileDialog.getExistingDirectory(
+                parent, field_title(self.name, self.schema), self.widget.text()
+            )
         else:
-            path, _ = QFileDialog.getOpenFileName(parent, field_title(self.name, self.schema),
-                                                  self.widget.text())
+            path, _ = QFileDialog.getOpenFileName(
+                parent, field_title(self.name, self.schema), self.widget.text()
+            )
         if path:
             self.widget.setText(path)
 
@@ -220,15 +232,23 @@ class ConnectionForm(QWidget):
         for name, schema in props.items():
             secret = name in ctype.secrets
             browse = ("dir" if ctype.type_name == "files" else "file") if name == "path" else None
-            field = _Field(name, schema, params.get(name), secret=secret, browse=browse,
-                           parent=self)
+            field = _Field(
+                name, schema, params.get(name), secret=secret, browse=browse, parent=self
+            )
             if secret:
                 field.widget.setPlaceholderText(
-                    QCoreApplication.translate(_CTX, "Saved in the secret store; empty keeps it")
-                    if stored_secrets else
-                    QCoreApplication.translate(_CTX, "Kept in the secret store, never in files"))
+                    QCoreApplication.translate(
+                        "ConnectionForm", "Stored; leave empty to keep it"
+                    )
+                    if stored_secrets
+                    else QCoreApplication.translate(
+                        "ConnectionForm", "Goes to the secret store"
+                    )
+                )
             elif name in self.required and isinstance(field.widget, QLineEdit):
-                field.widget.setPlaceholderText(QCoreApplication.translate(_CTX, "Required"))
+                field.widget.setPlaceholderText(
+                    QCoreApplication.translate("ConnectionForm", "Required")
+                )
             label = QLabel(field_title(name, schema) + ("" if name not in self.required else " *"))
             label.setBuddy(field.widget)
             label.setToolTip(_describe(schema))
@@ -257,5 +277,8 @@ class ConnectionForm(QWidget):
 
     def missing(self) -> list[str]:
         """Titles of the required fields left empty."""
-        return [field_title(n, f.schema) for n, f in self.fields.items()
-                if n in self.required and not f.secret and f.get() in (None, "")]
+        return [
+            field_title(n, f.schema)
+            for n, f in self.fields.items()
+            if n in self.required and not f.secret and f.get() in (None, "")
+        ]
