@@ -16,6 +16,7 @@ Decimal128Type(decimal128(10, 2))
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pyarrow as pa
@@ -129,6 +130,11 @@ _TO_SQL: dict[pa.DataType, T] = {
 
 def to_sql_type(dtype: pa.DataType) -> exp.DataType:
     """The sqlglot type for an Arrow type; render it with ``.sql(dialect)``."""
+    return _sql_type_cached(dtype).copy()
+
+
+@functools.lru_cache(maxsize=512)
+def _sql_type_cached(dtype: pa.DataType) -> exp.DataType:
     if pa.types.is_decimal(dtype):
         return exp.DataType.build(f"DECIMAL({dtype.precision}, {dtype.scale})")
     if pa.types.is_timestamp(dtype):

@@ -199,9 +199,10 @@ class AggregateNode(Component):
         source: exp.Expression = rel.ref.copy()
         if builder.helpers:
             cols = [exp.column(f.name, quoted=True) for f in rel.schema]
-            inner = exp.select(*cols, *builder.helpers).from_(rel.ref)
+            inner = exp.select(*cols, *builder.helpers).from_(rel.ref.copy(),
+                                                                   copy=False)
             source = inner.subquery(exp.to_identifier("w", quoted=True))
-        query = exp.select(*projections).from_(source)
+        query = exp.select(*projections).from_(source, copy=False)
         if groups:
             query = query.group_by(*[exp.column(g, quoted=True) for g in groups])
         return {"out": Output(query, pa.schema(fields))}

@@ -67,5 +67,5 @@ class DeriveNode(Component):
             tree, dtype = computed[name]
             projections.append(exp.alias_(tree, name, quoted=True))
             fields.append(pa.field(name, dtype))
-        query = exp.select(*projections).from_(rel.ref)
+        query = exp.select(*projections).from_(rel.ref.copy(), copy=False)
         return {"out": Output(query, pa.schema(fields))}

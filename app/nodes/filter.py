@@ -28,4 +28,4 @@ class FilterNode(Component):
         dtype = ctx.infer_type(cond, rel, "condition")
         if not (pa.types.is_boolean(dtype) or pa.types.is_null(dtype)):
             raise ctx.error(f"the condition must be true or false, not {dtype}", "condition")
-        return {"out": Output(select_star(rel).where(cond), rel.schema)}
+        return {"out": Output(select_star(rel).where(cond, copy=False), rel.schema)}

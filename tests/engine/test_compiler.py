@@ -134,3 +134,20 @@ def test_types_sqlglot_cannot_infer_are_asked_of_duckdb() -> None:
                                 binder=BINDER).raise_for_problems()
     assert compiled.destinations[0].schema.field("Amount").type in (pa.date32(),
                                                                     pa.timestamp("us"))
+
+
+def test_recompiling_after_an_edit_reuses_unchanged_nodes_and_sees_the_change() -> None:
+    from app.engine.compiler.build import clear_cache
+
+    clear_cache()
+    p = pipeline()
+    first = compile_pipeline(p, binder=BINDER).raise_for_problems()
+    again = compile_pipeline(p, binder=BINDER).raise_for_problems()
+    keep = p.node_by_name("keep").id
+    assert again.state.outputs[(keep, "out")] is first.state.outputs[(keep, "out")]  # memoised
+    p.node_by_name("keep").params["condition"] = "Quantity > 2"
+    edited = compile_pipeline(p, binder=BINDER).raise_for_problems()
+    assert '"Quantity" > 2' in edited.destinations[0].sql("duckdb")
+    assert edited.state.outputs[(keep, "out")] is not first.state.outputs[(keep, "out")]
+    p.node_by_name("keep").params["condition"] = "Qty > 2"  # errors are never cached
+    assert problems(p) and problems(p)[0].startswith("node 'keep'")

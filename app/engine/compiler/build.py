@@ -2,21 +2,30 @@
 
 Each output port becomes one CTE. A node whose inputs failed is skipped silently (its upstream
 problem is already reported); a node that raises :class:`NodeError` adds a problem naming it.
+
+Results of non-source nodes are memoised by everything a compile depends on (the node's id,
+name, type and parameters, and its inputs' references and schemas), so the editor's
+recompile after an edit redoes only the edited node and what is downstream of it.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from collections import OrderedDict
 
 from sqlglot.errors import SqlglotError
 
+from app.connectors.base import ConnectionError_
 from app.engine.compiler.context import CompileContext
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, cte_ref
 from app.engine.graph import Node
-from app.nodes.base import Inputs, NodeError, Relation
+from app.engine.types import schema_to_dict
+from app.nodes.base import Inputs, NodeError, Output, Relation
 
-__all__ = ["build_nodes"]
+__all__ = ["build_nodes", "clear_cache"]
 
 
 def build_nodes(state: CompileState) -> None:
@@ -28,26 +37,39 @@ def build_nodes(state: CompileState) -> None:
         if inputs is None:
             state.failed.add(node.id)  # blocked by an upstream problem, already reported
             continue
-        ctx = CompileContext(node=node, binder=state.binder)
-        try:
-            outputs = state.components[node.id].compile(ctx, state.params[node.id], inputs)
-        except NodeError as err:
-            state.problem(Problem(err.message, node.id, node.name, err.param))
-            continue
-        except SqlglotError as err:
-            state.problem(Problem(f"cannot build SQL: {err}", node.id, node.name))
-            continue
-        for warning in ctx.warnings:
+        component = state.components[node.id]
+        key = None if component.is_source else _cache_key(node, inputs)
+        cached = _CACHE.get(key) if key else None
+        if cached is not None:
+            outputs, warnings = cached
+        else:
+            ctx = CompileContext(node=node, binder=state.binder)
+            try:
+                outputs = component.compile(ctx, state.params[node.id], inputs)
+            except NodeError as err:
+                state.problem(Problem(err.message, node.id, node.name, err.param))
+                continue
+            except SqlglotError as err:
+                state.problem(Problem(f"cannot build SQL: {err}", node.id, node.name))
+                continue
+            except (ConnectionError_, OSError) as err:
+                state.problem(Problem(f"cannot read the source: {err}", node.id, node.name))
+                continue
+            warnings = list(ctx.warnings)
+            if key:
+                _CACHE.put(key, (outputs, warnings))
+        for warning in warnings:
             state.warnings.append(Problem(warning, node.id, node.name, severity="warning"))
         for port, output in outputs.items():
             key = (node.id, port)
             state.outputs[key] = output
             state.cte_names[key] = _cte_name(node, port, taken)
+            state.ports_of.setdefault(node.id, []).append(key)
 
 
 def _inputs_of(state: CompileState, node: Node) -> Inputs | None:
     by_port: dict[str, list[Relation]] = {}
-    for edge in state.pipeline.incoming(node.id):
+    for edge in state.incoming(node.id):
         key = (edge.source.node, edge.source.port)
         if key not in state.outputs:
             if edge.source.node not in state.failed:
@@ -73,3 +95,46 @@ def _cte_name(node: Node, port: str, taken: set[str]) -> str:
         name, i = f"{base}_{i}", i + 1
     taken.add(name)
     return name
+
+
+class _OutputCache:
+    """A small thread-safe LRU of compiled node outputs (their trees are never mutated)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._items: OrderedDict[str, tuple[dict[str, Output], list[str]]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[dict[str, Output], list[str]] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: str, value: tuple[dict[str, Output], list[str]]) -> None:
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_CACHE = _OutputCache()
+
+
+def clear_cache() -> None:
+    """Forget every memoised node output (benchmarks measure cold compiles with it)."""
+    _CACHE.clear()
+
+
+def _cache_key(node: Node, inputs: Inputs) -> str | None:
+    try:
+        ports = {port: [[rel.ref.sql("duckdb"), rel.name, schema_to_dict(rel.schema)]
+                        for rel in rels] for port, rels in inputs.by_port.items()}
+        return json.dumps([node.id, node.name, node.type, node.params, ports], sort_keys=True)
+    except (TypeError, ValueError):  # parameters that are not JSON: do not cache
+        return None

@@ -16,6 +16,7 @@ from functools import lru_cache
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.optimizer.annotate_types import annotate_types
 
@@ -161,16 +162,10 @@ class CompileContext:
         for col in probe.find_all(exp.Column):
             rel = scopes.get(col.table or None) or next(iter(scopes.values()))
             field_ = rel.schema.field(col.name)
-            col.replace(exp.cast(exp.null(), to_sql_type(field_.type)))
-        annotated = annotate_types(probe, dialect=INPUT_DIALECT)
-        dtype = annotated.type
-        if dtype is not None and dtype.this not in (exp.DataType.Type.UNKNOWN,
-                                                    exp.DataType.Type.NULL):
-            try:
-                return from_sql_type(dtype)
-            except TypeMismatch:
-                pass
-        return self._duckdb_type(probe, param)
+            col.replace(exp.cast(exp.null(), to_sql_type(field_.type), copy=False))
+        generator = Dialect.get_or_raise(INPUT_DIALECT).generator()  # not shareable by threads
+        known = _annotated_type(generator.generate(probe, copy=False))
+        return known if known is not None else self._duckdb_type(probe, param)
 
     def _duckdb_type(self, probe: exp.Expression, param: str) -> pa.DataType:
         sql = exp.select(exp.alias_(probe, "v", quoted=True)).limit(0).sql(INPUT_DIALECT)
@@ -182,6 +177,21 @@ class CompileContext:
 
     def cast(self, tree: exp.Expression, dtype: pa.DataType) -> exp.Expression:
         return exp.cast(tree, to_sql_type(dtype))
+
+
+@lru_cache(maxsize=4096)
+def _annotated_type(probe_sql: str) -> pa.DataType | None:
+    """sqlglot's type of a column-free probe expression, by its SQL text (editors recompile
+    after every keystroke: unchanged expressions are answered from this cache)."""
+    annotated = annotate_types(sqlglot.parse_one(probe_sql, read=INPUT_DIALECT),
+                               dialect=INPUT_DIALECT)
+    dtype = annotated.type
+    if dtype is None or dtype.this in (exp.DataType.Type.UNKNOWN, exp.DataType.Type.NULL):
+        return None
+    try:
+        return from_sql_type(dtype)
+    except TypeMismatch:
+        return None
 
 
 @lru_cache(maxsize=4096)

@@ -40,22 +40,25 @@ def render(query: exp.Expression, dialect: str, *, pretty: bool = True) -> str:
 
 
 def query_for(state: CompileState, node_id: str, port: str = "out") -> exp.Select:
-    """``WITH <every upstream CTE> SELECT * FROM <node's port>``: the data at one port."""
+    """``WITH <every upstream CTE> SELECT * FROM <node's port>``: the data at one port.
+
+    The CTE bodies are shared with the compile state, not copied (copying them for every
+    destination made compiling large graphs quadratic): treat the result as read-only and
+    ``.copy()`` it before changing it. :func:`render` never changes it.
+    """
     key = (node_id, port)
     output = state.outputs[key]
-    needed = state.pipeline.upstream(node_id) | {node_id}
+    needed = state.upstream_of(node_id) | {node_id}
     final = select_star(Relation(ref=cte_ref(state.cte_names[key]), schema=output.schema))
-    ctes = []
-    for node in state.order:
-        if node.id not in needed:
-            continue
-        for (nid, p), out in state.outputs.items():
-            if nid == node.id:
-                ctes.append(exp.CTE(this=out.query.copy(), alias=exp.TableAlias(
-                    this=exp.to_identifier(state.cte_names[(nid, p)], quoted=True))))
+    ctes = [
+        exp.CTE(this=state.outputs[k].query, alias=exp.TableAlias(
+            this=exp.to_identifier(state.cte_names[k], quoted=True)))
+        for node in state.order if node.id in needed
+        for k in state.ports_of.get(node.id, ())
+    ]
     final.set("with_", exp.With(expressions=ctes))
     if output.order:
-        final = final.order_by(*[term.copy() for term in output.order])
+        final = final.order_by(*[term.copy() for term in output.order], copy=False)
     return final
 
 
@@ -65,7 +68,7 @@ def emit_destinations(state: CompileState) -> list[DestinationQuery]:
         comp = state.components.get(node.id)
         if comp is None or not comp.is_destination or node.id in state.failed:
             continue
-        edges = state.pipeline.incoming(node.id)
+        edges = state.incoming(node.id)
         if not edges:
             continue
         src = (edges[0].source.node, edges[0].source.port)
@@ -79,5 +82,5 @@ def emit_destinations(state: CompileState) -> list[DestinationQuery]:
         result.append(DestinationQuery(
             node=node, params=state.params[node.id], query=query,
             schema=state.outputs[src].schema,
-            upstream=frozenset(state.pipeline.upstream(node.id))))
+            upstream=frozenset(state.upstream_of(node.id))))
     return result

@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import SourceBinder
 from app.engine.compiler.problems import Problem
-from app.engine.graph import Node, Pipeline
+from app.engine.graph import Edge, Node, Pipeline
 from app.nodes.base import Component, Output
 from app.plugins import Registry
 
@@ -31,6 +31,28 @@ class CompileState:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
+    #: node id -> its output ports that compiled, in order (filled by the build pass)
+    ports_of: dict[str, list[PortKey]] = field(default_factory=dict)
+    _incoming: dict[str, list[Edge]] | None = None
+    _upstream: dict[str, set[str]] = field(default_factory=dict)
+
+    def incoming(self, node_id: str) -> list[Edge]:
+        """Edges into ``node_id`` (indexed once: the pipeline does not change while compiling)."""
+        if self._incoming is None:
+            self._incoming = {}
+            for edge in self.pipeline.edges:
+                self._incoming.setdefault(edge.target.node, []).append(edge)
+        return self._incoming.get(node_id, [])
+
+    def upstream_of(self, node_id: str) -> set[str]:
+        """Every node feeding ``node_id``, directly or not (memoised)."""
+        if node_id not in self._upstream:
+            found: set[str] = set()
+            for edge in self.incoming(node_id):
+                found.add(edge.source.node)
+                found |= self.upstream_of(edge.source.node)
+            self._upstream[node_id] = found
+        return self._upstream[node_id]
 
     def problem(self, problem: Problem) -> None:
         self.problems.append(problem)

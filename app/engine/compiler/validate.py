@@ -41,11 +41,14 @@ def validate_structure(state: CompileState) -> None:
 
 def _check_edges(state: CompileState) -> None:
     pipeline = state.pipeline
+    outgoing: dict[str, list] = {}  # type: ignore[type-arg]
+    for edge in pipeline.edges:
+        outgoing.setdefault(edge.source.node, []).append(edge)
     for node in pipeline.nodes:
         comp = state.components.get(node.id)
         if comp is None:
             continue
-        incoming = pipeline.incoming(node.id)
+        incoming = state.incoming(node.id)
         for edge in incoming:
             if comp.input_port(edge.target.port) is None:
                 state.problem(Problem(
@@ -60,7 +63,7 @@ def _check_edges(state: CompileState) -> None:
             if count > 1 and not port.multiple:
                 state.problem(Problem(f"input port {port.name!r} accepts one connection, "
                                       f"not {count}", node.id, node.name))
-        for edge in pipeline.outgoing(node.id):
+        for edge in outgoing.get(node.id, ()):
             if comp.output_port(edge.source.port) is None:
                 state.problem(Problem(
                     f"has no output port {edge.source.port!r} "
