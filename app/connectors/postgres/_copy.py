@@ -38,8 +38,7 @@ class CopySource(io.RawIOBase):
     def __init__(self, copy: psycopg.Copy) -> None:
         super().__init__()
         self._copy = copy
-        self._chunks: list[bytes] = []
-        self._size = 0
+        self._buffer = bytearray()  # COPY yields one small chunk per row: append, slice once
         self._eof = False
 
     def readable(self) -> bool:
@@ -48,33 +47,34 @@ class CopySource(io.RawIOBase):
     def empty(self) -> bool:
         """True when the COPY sends no data at all (an empty result)."""
         self._fill(1)
-        return self._size == 0
+        return not self._buffer
 
     def _fill(self, size: int) -> None:
-        while not self._eof and self._size < size:
-            chunk = self._copy.read()
+        buffer, read = self._buffer, self._copy.read
+        while not self._eof and len(buffer) < size:
+            chunk = read()
             if not chunk:
                 self._eof = True
                 break
-            self._chunks.append(bytes(chunk))
-            self._size += len(chunk)
+            buffer += chunk
 
     def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:
             self._fill(1 << 62)
-            size = self._size
+            size = len(self._buffer)
         else:
             self._fill(size)
-        data = b"".join(self._chunks)
-        out, rest = data[:size], data[size:]
-        self._chunks = [rest] if rest else []
-        self._size = len(rest)
+        out = bytes(self._buffer[:size])
+        del self._buffer[:size]
         return out
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+        size = len(buffer)
+        self._fill(size)
+        n = min(size, len(self._buffer))
+        buffer[:n] = self._buffer[:n]
+        del self._buffer[:n]
+        return n
 
 
 def _hex_to_bytes(array: pa.Array) -> pa.Array:
