@@ -149,3 +149,13 @@ def test_duckdb_destination_folder_is_created_when_written(tmp_path: Path) -> No
         connector.attach(con, "wh", read_only=False)
         connector.write_from_duckdb(con, "wh", "t", exp.select("1 AS x"), mode=WriteMode.REPLACE)
     assert target.exists()
+
+
+def test_duckdb_standalone_write_creates_the_file_and_folder_reads_create_nothing(
+        tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "new.duckdb"
+    connector = DuckDBConnector(DuckDBConnector.Config(path=str(target)), name="wh")
+    assert not connector.has_table("t") and not target.exists()  # reading creates nothing
+    data = pa.table({"x": pa.array([1, 2], pa.int64())})
+    connector.write("t", data.to_reader(), mode=WriteMode.REPLACE)
+    assert target.exists() and connector.has_table("t")

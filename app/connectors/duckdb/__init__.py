@@ -96,7 +96,11 @@ class DuckDBConnector(Connector):
         path = Path(self.config.path).expanduser()
         return str(path if path.is_absolute() else self.root / path)
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
+    def _open(self, *, create: bool = False) -> duckdb.DuckDBPyConnection:
+        """A connection to the database; ``create`` for writes (a new file, and its folder).
+
+        Reading a file that does not exist yet sees an empty database and creates nothing.
+        """
         import duckdb
 
         try:
@@ -104,7 +108,10 @@ class DuckDBConnector(Connector):
                 if self._memory is None:
                     self._memory = duckdb.connect(MEMORY)
                 con = self._memory.cursor()
+            elif not Path(self.path).exists() and not create:
+                con = duckdb.connect(MEMORY)
             else:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 con = duckdb.connect(self.path)
             con.execute("SET TimeZone = 'UTC'")
         except duckdb.Error as err:
@@ -194,7 +201,7 @@ class DuckDBConnector(Connector):
     def _alter(self, table: str, statements: list[exp.Alter], what: str) -> None:
         import duckdb
 
-        con = self._open()
+        con = self._open(create=True)
         try:
             con.execute("BEGIN TRANSACTION")
             for statement in statements:
@@ -256,7 +263,7 @@ class DuckDBConnector(Connector):
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
               keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, data.schema.names)
-        con = self._open()
+        con = self._open(create=True)
         view = "__cauce_source"
         try:
             con.register(view, data)
@@ -270,7 +277,7 @@ class DuckDBConnector(Connector):
     def execute(self, sql: str) -> None:
         import duckdb
 
-        con = self._open()
+        con = self._open(create=True)
         try:
             con.execute(sql)
         except duckdb.Error as err:
@@ -281,7 +288,7 @@ class DuckDBConnector(Connector):
     def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
                     keys: list[str] | None = None) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, keys or [])
-        con = self._open()
+        con = self._open(create=True)
         try:
             return write_into(con, self._own(con, table), query, mode=mode, keys=keys,
                               connection=self.name)
