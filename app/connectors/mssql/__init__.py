@@ -12,7 +12,9 @@ Every operation opens its own connection. Every write is one transaction (``XACT
 - append: ``fast_executemany`` into a ``#staging`` table, then ``INSERT … SELECT``;
 - replace: ``fast_executemany`` into a new sibling table, ``DROP`` the old, ``sp_rename``;
 - merge: ``fast_executemany`` into ``#staging`` (with the arrival order), then ``MERGE … ;``
-  from the last row per key.
+  from the last row per key;
+- with a sync's ``state``: then, in the same transaction, ``_cauce_sync_state`` is created
+  when missing and its row upserted by a ``MERGE … WITH (HOLDLOCK) … ;`` (:mod:`._state`).
 
 To extend to another ODBC server, add a :class:`~._flavour.Flavour`; the data paths stay.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
@@ -59,6 +62,14 @@ from app.connectors.mssql._sql import (
     read_select,
     render_merge,
 )
+from app.connectors.mssql._state import (
+    check_state,
+    create_state_table,
+    state_lookup,
+    state_prelude,
+    state_table,
+    state_upsert,
+)
 from app.connectors.mssql._types import ColumnSpec
 from app.engine.types import TypeMismatch
 
@@ -86,9 +97,17 @@ class SqlServerConnector(Connector):
     label = "SQL Server / Azure SQL"
     Config = SqlServerConfig
     capabilities = Capabilities(dialect="tsql", transactions=True, merge=True,
-                                bulk_load="fast_executemany", pushdown=False)
+                                bulk_load="fast_executemany", pushdown=False,
+                                transactional_state=True)
     flavour: ClassVar[Flavour] = TSQL
     config: SqlServerConfig
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass with another flavour speaks that flavour's dialect everywhere (the
+        sync runner renders its own queries, e.g. reading the state back, in it)."""
+        super().__init_subclass__(**kwargs)
+        if cls.flavour.dialect_name != cls.capabilities.dialect:
+            cls.capabilities = replace(cls.capabilities, dialect=cls.flavour.dialect_name)
 
     def __init__(self, config: SqlServerConfig, **kwargs: Any):
         super().__init__(config, **kwargs)
@@ -177,6 +196,14 @@ class SqlServerConnector(Connector):
             lambda con: self._query_specs(con.cursor(), sql)))
         return pa.schema([s.field for s in specs])
 
+    def has_table(self, table: str) -> bool:
+        """Whether ``table`` exists, resolved by the server as writes resolve it (an
+        unqualified name is in the login's default schema, ``dbo`` or another)."""
+        target = self.flavour.render(sql_table(table, self.flavour.dialect_name))
+        found = self._guard(f"looking for {table!r}", lambda: self._session.run(
+            lambda con: con.cursor().execute(self.flavour.exists_sql, target).fetchone()[0]))
+        return bool(found) or super().has_table(table)
+
     def primary_keys(self, table: str) -> list[str]:
         """The primary key columns of ``table``, in key order (empty when it has none)."""
         target = sql_table(table, self.flavour.dialect_name)
@@ -224,17 +251,18 @@ class SqlServerConnector(Connector):
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
               keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
         pyodbc = import_pyodbc()
-        if state is not None:
-            # StateWrite renders an ON CONFLICT upsert and TEXT keys: neither is valid T-SQL
-            raise ConnectionError_(f"{self.name}: committing sync state with the data is not "
-                                   "supported for SQL Server yet")
         mode = check_write(self.name, table, mode, keys, data.schema.names)
+        if state is not None:
+            check_state(state)
         target = sql_table(table, self.flavour.dialect_name)
         con = self._guard(f"connecting to {self.config.server}",
                           lambda: self._session.connect(autocommit=False))
         try:
             cur = con.cursor()
             rows = self._write(cur, target, data, mode, keys or [])
+            if state is not None:
+                # a new cursor: the data's setinputsizes must not type the state's parameters
+                self._write_state(con.cursor(), state)
             con.commit()
         except pyodbc.Error as err:
             con.rollback()
@@ -276,6 +304,22 @@ class SqlServerConnector(Connector):
             cur.execute(flavour.render(insert_select(target, stage, names)))
         cur.execute(flavour.render(drop_table(stage)))
         return rows
+
+    def _write_state(self, cur: pyodbc.Cursor, state: StateWrite) -> None:
+        """Create the state table when missing and upsert ``state``: in the caller's
+        transaction, so the data and its cursor commit (or roll back) together."""
+        flavour = self.flavour
+        if not cur.execute(flavour.exists_sql, flavour.render(state_table())).fetchone()[0]:
+            cur.execute(flavour.render(create_state_table(flavour)))
+        for statement in state_prelude(flavour):
+            cur.execute(statement)
+        text, params = state_upsert(flavour, state)
+        cur.execute(text, *params)
+        if cur.execute(state_lookup(flavour, state)).fetchone() is None:
+            raise ConnectionError_(
+                f"{self.name}: the sync state of {state.sync_name!r} / {state.table_name!r} "
+                "could not be read back: a character of these names is outside the database "
+                "collation's code page; use names without it (nothing was written)")
 
     def execute(self, sql: str) -> None:
         self._guard("running the statement", lambda: self._session.run(

@@ -99,6 +99,14 @@ class Flavour:
     #: widest text (characters) and binary (bytes) parameter bound inline; wider ones are
     #: declared with size 0, i.e. (max). None: declare the actual width.
     inline_limits: tuple[int, int] | None = None
+    #: a bounded text type (``{}`` is the length): the indexable keys of the sync-state table
+    sized_text: str = "VARCHAR({})"
+    #: table hints of the sync-state upsert's target (T-SQL: HOLDLOCK, so that two first
+    #: writers of one key serialise instead of both inserting)
+    state_hints: tuple[str, ...] = ()
+    #: statements run before the sync-state upsert, ``{table}`` being the state table (the
+    #: lock a server without table hints needs for the same guarantee)
+    state_prelude: tuple[str, ...] = ()
 
     def render(self, expression: exp.Expression) -> str:
         """The statement's text in this flavour; unsupported constructs raise."""
@@ -162,6 +170,8 @@ TSQL = Flavour(
     output_converters={SQL_SS_TIMESTAMPOFFSET: datetimeoffset},
     merge_terminator=";",
     inline_limits=(4000, 8000),
+    sized_text="NVARCHAR({})",
+    state_hints=("HOLDLOCK",),
 )
 
 _PG_COLUMNS = """
@@ -204,6 +214,8 @@ POSTGRES_ODBC = Flavour(
     temp_table=_pg_temp,
     temp_properties=(exp.TemporaryProperty(),),
     session_setup=("SET TIME ZONE 'UTC'",),
+    # SHARE ROW EXCLUSIVE conflicts with itself: one state upsert at a time, like HOLDLOCK
+    state_prelude=("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE",),
 )
 
 FLAVOURS: dict[str, Flavour] = {f.name: f for f in (TSQL, POSTGRES_ODBC)}
