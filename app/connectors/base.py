@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -34,6 +34,7 @@ __all__ = [
     "ConnectionError_",
     "Connector",
     "ConnectorConfig",
+    "NativeRows",
     "STATE_TABLE",
     "StateWrite",
     "TableInfo",
@@ -135,6 +136,31 @@ class Capabilities:
     duckdb_native: bool = False
     #: ``write(state=...)`` commits a sync's state in the data's own transaction
     transactional_state: bool = False
+    #: the connector's own wire format for rows (e.g. ``"postgres-binary"``): a source and a
+    #: destination with the same value can stream rows to each other undecoded
+    #: (:meth:`Connector.open_native` -> :meth:`Connector.write_native`)
+    native_copy: str | None = None
+
+
+class NativeRows(abc.ABC):
+    """Rows of a query in a connector's own wire format (``capabilities.native_copy``).
+
+    Opened by :meth:`Connector.open_native` on a source and consumed once by
+    :meth:`Connector.write_native` of a destination with the same format. ``top`` is the
+    largest value of the column named when opening, read in the same snapshot as the rows;
+    ``rows`` is the number of rows streamed, known once :meth:`chunks` is exhausted.
+    """
+
+    format: str = ""
+    top: object | None = None
+    rows: int = 0
+
+    @abc.abstractmethod
+    def chunks(self) -> Iterator[bytes]:
+        """The data, in writes of about 1 MiB; the stream ends with the format's trailer."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the source connection; safe to call twice."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +307,27 @@ class Connector(abc.ABC):
         transaction (connectors with ``capabilities.transactional_state``); others refuse it.
         """
         raise ConnectionError_(f"{self.label} connections cannot be written to")
+
+    def native_types(self, *, table: str | None = None,
+                     query: str | None = None) -> list[tuple[str, pa.DataType | None]]:
+        """Columns of a table or query with the Arrow type their native type round-trips
+        through *exactly* (None for the others): a column whose type is not None here is
+        created, by :meth:`write`, with the very native type it has (``capabilities.native_copy``
+        connectors only)."""
+        raise ConnectionError_(f"{self.label} has no native row format")
+
+    def open_native(self, query: str, *, top_of: str | None = None) -> NativeRows:
+        """Start streaming ``query``'s rows in ``capabilities.native_copy`` format; with
+        ``top_of``, also read that column's maximum in the same snapshot."""
+        raise ConnectionError_(f"{self.label} has no native row format")
+
+    def write_native(self, table: str, rows: NativeRows, *, schema: pa.Schema,
+                     mode: WriteMode, keys: list[str] | None = None,
+                     state: StateWrite | None = None, unique: bool = False) -> WriteResult:
+        """Like :meth:`write`, from rows in this connector's native format whose columns are
+        ``schema`` (names and types as :meth:`native_types` reports them). ``unique`` says the
+        rows cannot repeat a key (the merge may skip de-duplicating them)."""
+        raise ConnectionError_(f"{self.label} has no native row format")
 
     def write_from_duckdb(self, con: duckdb.DuckDBPyConnection, alias: str, table: str,
                           query: exp.Query, *, mode: WriteMode,

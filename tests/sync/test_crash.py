@@ -7,6 +7,7 @@ key set, no duplicate key, same checksum over every column (computed in SQL).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -78,8 +79,11 @@ def test_sigkill_at_random_points_then_exact(pg_db: dict[str, Any]) -> None:
                                f"WHERE id % 97 = {round_}")
             if not _run_and_kill(cmd, rng.uniform(0.8, 5.0)):
                 killed += 1
-        final = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+        final = subprocess.run([*cmd, "--json"], cwd=REPO, capture_output=True, text=True,
+                               timeout=300)
         assert final.returncode == 0, final.stderr
+        # the killed runs and this one took the PostgreSQL -> PostgreSQL fast path
+        assert json.loads(final.stdout)["destinations"][0]["path"] == "native"
         _assert_equal(pg_db, table)
     assert killed >= 10, f"only {killed} runs were killed before finishing"
     leftovers = pg_rows(pg_db, "SELECT relname FROM pg_class WHERE relname LIKE '%cauce_stage%' "
@@ -87,17 +91,24 @@ def test_sigkill_at_random_points_then_exact(pg_db: dict[str, Any]) -> None:
     assert leftovers == []
 
 
-def test_writer_terminated_mid_copy_is_retried(pg_db: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("victim", "native"), [("writer", True), ("reader", True),
+                                               ("writer", False)])
+def test_backend_terminated_mid_copy_is_retried(pg_db: dict[str, Any], victim: str,
+                                                native: bool) -> None:
+    """The destination's ``COPY … FROM STDIN`` (or, on the fast path, the source's
+    ``COPY … TO STDOUT``) is killed with ``pg_terminate_backend``: retried, exact."""
     _make_source(pg_db, 300_000)
     source, dest = pg_connector(pg_db, "src", "cauce-src"), pg_connector(pg_db, "dst",
-                                                                         "cauce-victim")
+                                                                         "cauce-dst")
+    app, pattern = {"writer": ("cauce-dst", "COPY%FROM STDIN%"),
+                    "reader": ("cauce-src", "COPY%TO STDOUT%")}[victim]
     killed: list[int] = []
     stop = threading.Event()
 
     def assassin() -> None:
         while not stop.is_set() and not killed:
-            rows = pg_rows(pg_db, "SELECT pid FROM pg_stat_activity WHERE application_name = "
-                                  "'cauce-victim' AND query ILIKE 'COPY%FROM STDIN%'")
+            rows = pg_rows(pg_db, f"SELECT pid FROM pg_stat_activity WHERE application_name = "
+                                  f"'{app}' AND query ILIKE '{pattern}'")
             for (pid,) in rows:
                 pg_exec(pg_db, f"SELECT pg_terminate_backend({int(pid)})")
                 killed.append(pid)
@@ -106,16 +117,20 @@ def test_writer_terminated_mid_copy_is_retried(pg_db: dict[str, Any]) -> None:
     thread = threading.Thread(target=assassin)
     thread.start()
     try:
-        report = Harness({"src": source, "dst": dest}).run(
+        h = Harness({"src": source, "dst": dest})
+        events = h.events
+        report = h.run(
             {"name": "victim", "source": {"connection": "src", "table": "src.big"},
              "destinations": [{"connection": "dst", "table": "dst.victim"}],
-             "mode": "merge", "primary_key": ["id"], "cursor": "ts"})
+             "mode": "merge", "primary_key": ["id"], "cursor": "ts"}, native=native)
     finally:
         stop.set()
         thread.join()
     assert killed, "the writer was never caught mid-COPY"
     assert report.ok, report.error
     assert report.destinations[0].attempts == 2
+    assert report.destinations[0].path == ("native" if native else "arrow")
+    assert [e.attempt for e in events if isinstance(e, DestinationRetry)] == [1]
     _assert_equal(pg_db, "dst.victim")
 
 

@@ -2,12 +2,13 @@
 
 Owns the PG type mapping (:mod:`._types`), the COPY data paths (:mod:`._copy`) and the
 statements it runs (:mod:`._sql`). Every operation opens its own connection (a read stream
-keeps one busy until it ends), in UTC with ISO dates. Every write is one transaction:
+keeps one busy until it ends), in UTC with ISO dates. Every write is one transaction
+(:mod:`._write`: append, replace by swap, merge through a staging table with
+``INSERT … ON CONFLICT`` or ``MERGE``; tables created by a merge get their primary key).
 
-- append: ``COPY`` straight into the table (created from the Arrow schema when missing);
-- replace: ``COPY`` into a new sibling table, then ``DROP`` the old one and ``RENAME`` the new;
-- merge: ``COPY`` into a temporary table shaped like the target, then ``MERGE`` on the keys
-  (the last row per key wins).
+Between two PostgreSQL databases, rows can also travel as binary ``COPY`` without being
+decoded (:mod:`._native`, ``capabilities.native_copy``): :meth:`PostgresConnector.open_native`
+on the source, :meth:`PostgresConnector.write_native` on the destination.
 
 A failure anywhere (a bad value, a source that raises, a dropped connection) rolls the whole
 transaction back and raises :class:`ConnectionError_` naming the connection and the table.
@@ -16,7 +17,6 @@ The password is never put in a message.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -42,6 +42,7 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     ConnectorConfig,
+    NativeRows,
     StateWrite,
     TableInfo,
     WriteMode,
@@ -49,15 +50,14 @@ from app.connectors.base import (
     secret_field,
 )
 from app.connectors.postgres._copy import csv_batches, encode_batches
+from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, utf8
 from app.connectors.postgres._sql import (
     DIALECT,
     copy_from_stdin,
     copy_to_stdout,
     create_schema,
-    create_table,
     create_table_as,
     insert_select,
-    latest_per_key,
     merge_from,
     probe,
     query_source,
@@ -66,6 +66,8 @@ from app.connectors.postgres._sql import (
     table_source,
 )
 from app.connectors.postgres._types import ColumnSpec, column_spec, ddl_type, numeric_typmod
+from app.connectors.postgres._write import exists as _exists
+from app.connectors.postgres._write import write_table
 from app.engine.types import TypeMismatch
 
 if TYPE_CHECKING:
@@ -130,7 +132,7 @@ class PostgresConnector(Connector):
     Config = PostgresConfig
     capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
                                 bulk_load="copy", pushdown=True, duckdb_native=False,
-                                transactional_state=True)
+                                transactional_state=True, native_copy=FORMAT)
     config: PostgresConfig
 
     def _fail(self, action: str, err: BaseException) -> ConnectionError_:
@@ -291,42 +293,69 @@ class PostgresConnector(Connector):
         import psycopg
 
         mode = check_write(self.name, table, mode, keys, data.schema.names)
-        target = sql_table(table, DIALECT)
-        names = data.schema.names
-        counter = [0]
+
+        def fill(cur: psycopg.Cursor[Any], into: exp.Table, names: list[str]) -> int:
+            counter = [0]
+            with cur.copy(copy_from_stdin(into, names)) as copy:
+                for chunk in encode_batches(data, counter):
+                    copy.write(chunk)
+            return counter[0]
+
         con = self._connect()
         try:
-            with con.transaction(), con.cursor() as cur:
-                exists = _exists(cur, target)
-                if not exists:
-                    _create(cur, target, create_table(target, data.schema))
-                if mode is WriteMode.APPEND or not exists:
-                    _copy_in(cur, target, names, data, counter)
-                elif mode is WriteMode.REPLACE:
-                    staged = staging_name(target, "new")
-                    cur.execute(render(create_table(staged, data.schema)))
-                    _copy_in(cur, staged, names, data, counter)
-                    cur.execute(render(drop_table(target)))
-                    cur.execute(render(rename_table(staged, target.name)))
-                else:
-                    stage = exp.Table(this=ident(f"cauce_stage_{uuid.uuid4().hex[:12]}"))
-                    shape = exp.select(*[exp.column(ident(n)) for n in names]).from_(
-                        target.copy()).limit(0)
-                    cur.execute(render(create_table_as(stage, shape, temporary=True)))
-                    _copy_in(cur, stage, names, data, counter)
-                    cur.execute(render(merge_from(target, latest_per_key(stage, keys or []),
-                                                  names, keys or [])))
-                    cur.execute(render(drop_table(stage)))
-                if state is not None:
-                    for statement in state.statements(DIALECT):
-                        cur.execute(statement.encode())
+            rows = write_table(con, sql_table(table, DIALECT), data.schema, fill, mode=mode,
+                               keys=keys, state=state)
         except psycopg.Error as err:
             raise self._fail(f"writing {table!r}", err) from err
         except (TypeMismatch, pa.ArrowException) as err:
             raise self._fail(f"writing {table!r}", err) from err
         finally:
             con.close()
-        return WriteResult(rows=counter[0])
+        return WriteResult(rows=rows)
+
+    # -- native (binary COPY, PostgreSQL -> PostgreSQL) --------------------------------------
+    def native_types(self, *, table: str | None = None,
+                     query: str | None = None) -> list[tuple[str, pa.DataType | None]]:
+        import psycopg
+
+        one_source(table, query)
+        sql = render(exp.select("*").from_(sql_table(table, DIALECT))) if table is not None \
+            else str(query)
+        with self._connect() as con:
+            try:
+                return exact_types(con, sql)
+            except psycopg.Error as err:
+                raise self._fail(f"describing {table or 'the query'!r}", err) from None
+
+    def open_native(self, query: str, *, top_of: str | None = None) -> NativeRows:
+        return BinaryCopy(self._connect(), query, top_of, self._fail).start()
+
+    def write_native(self, table: str, rows: NativeRows, *, schema: pa.Schema,
+                     mode: WriteMode, keys: list[str] | None = None,
+                     state: StateWrite | None = None, unique: bool = False) -> WriteResult:
+        import psycopg
+
+        if rows.format != FORMAT:
+            raise ConnectionError_(f"{self.name}: cannot write rows in format {rows.format!r}")
+        mode = check_write(self.name, table, mode, keys, schema.names)
+
+        def fill(cur: psycopg.Cursor[Any], into: exp.Table, names: list[str]) -> int:
+            with cur.copy(copy_from_stdin(into, names, binary=True)) as copy:
+                for chunk in rows.chunks():
+                    copy.write(chunk)
+            return max(cur.rowcount, 0)
+
+        con = self._connect()
+        try:
+            utf8(con)
+            count = write_table(con, sql_table(table, DIALECT), schema, fill, mode=mode,
+                                keys=keys, state=state, unique=unique)
+        except psycopg.Error as err:
+            raise self._fail(f"writing {table!r}", err) from err
+        finally:
+            con.close()
+            rows.close()
+        return WriteResult(rows=count)
 
     def execute(self, sql: str) -> None:
         import psycopg
@@ -374,20 +403,9 @@ def _ddl(dtype: pa.DataType) -> exp.DataType:
     return exp.DataType.build(ddl_type(dtype), dialect=DIALECT)
 
 
-def _exists(cur: psycopg.Cursor[Any], table: exp.Table) -> bool:
-    row = cur.execute("SELECT to_regclass(%s) IS NOT NULL", [render(table)]).fetchone()
-    return bool(row and row[0])
-
-
 def _create(cur: psycopg.Cursor[Any], table: exp.Table, statement: exp.Create) -> None:
     schema = create_schema(table)
     if schema is not None:
         cur.execute(render(schema))
     cur.execute(render(statement))
 
-
-def _copy_in(cur: psycopg.Cursor[Any], table: exp.Table, names: list[str],
-             data: pa.RecordBatchReader, counter: list[int]) -> None:
-    with cur.copy(copy_from_stdin(table, names)) as copy:
-        for chunk in encode_batches(data, counter):
-            copy.write(chunk)

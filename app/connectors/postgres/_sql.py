@@ -33,7 +33,10 @@ __all__ = [
     "read_select",
     "table_source",
     "insert_select",
+    "max_of",
     "merge_from",
+    "add_primary_key",
+    "upsert_from",
     "render",
     "sql_table",
 ]
@@ -52,19 +55,30 @@ def _pg_identifier(table: exp.Table) -> pgsql.Identifier:
     return pgsql.Identifier(*[p.name for p in table.parts])
 
 
-def copy_from_stdin(table: exp.Table, names: list[str]) -> pgsql.Composed:
-    """``COPY table (cols) FROM STDIN (FORMAT csv)``."""
+def copy_from_stdin(table: exp.Table, names: list[str], *,
+                    binary: bool = False) -> pgsql.Composed:
+    """``COPY table (cols) FROM STDIN (FORMAT csv|binary)``."""
     from psycopg import sql as pgsql
 
-    return pgsql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-        _pg_identifier(table), pgsql.SQL(", ").join(pgsql.Identifier(n) for n in names))
+    fmt = pgsql.SQL("binary" if binary else "csv")
+    return pgsql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
+        _pg_identifier(table), pgsql.SQL(", ").join(pgsql.Identifier(n) for n in names), fmt)
 
 
-def copy_to_stdout(select: pgsql.Composable) -> pgsql.Composed:
-    """``COPY (select) TO STDOUT (FORMAT csv)``."""
+def copy_to_stdout(select: pgsql.Composable, *, binary: bool = False) -> pgsql.Composed:
+    """``COPY (select) TO STDOUT (FORMAT csv|binary)``."""
     from psycopg import sql as pgsql
 
-    return pgsql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(select)
+    fmt = pgsql.SQL("binary" if binary else "csv")
+    return pgsql.SQL("COPY ({}) TO STDOUT (FORMAT {})").format(select, fmt)
+
+
+def max_of(query: str, name: str) -> pgsql.Composed:
+    """``SELECT max(q.name) FROM (query) AS q``."""
+    from psycopg import sql as pgsql
+
+    return pgsql.SQL("SELECT max(q.{}) FROM {} AS q").format(pgsql.Identifier(name),
+                                                            query_source(query))
 
 
 def table_source(table: exp.Table) -> pgsql.Identifier:
@@ -146,6 +160,27 @@ def merge_from(target: exp.Table, source: exp.Expression, names: list[str],
     return exp.Merge(this=exp.alias_(target.copy(), "tgt", table=True),
                      using=exp.alias_(source, "src", table=True),
                      on=on, whens=exp.Whens(expressions=whens))
+
+
+def upsert_from(target: exp.Table, source: exp.Expression, names: list[str],
+                keys: list[str]) -> exp.Insert:
+    """``INSERT INTO target (cols) SELECT cols FROM source ON CONFLICT (keys) DO UPDATE``
+    (``DO NOTHING`` when every column is a key): needs a unique index on exactly ``keys``."""
+    select = exp.select(*[column(n, "src") for n in names]).from_(
+        exp.alias_(source, "src", table=True))
+    insert = exp.insert(select, target.copy(), columns=[ident(n) for n in names])
+    updates = [exp.EQ(this=column(n), expression=column(n, "excluded"))
+               for n in names if n not in keys]
+    insert.set("conflict", exp.OnConflict(
+        conflict_keys=[ident(k) for k in keys],
+        action=exp.var("DO UPDATE" if updates else "DO NOTHING"), expressions=updates))
+    return insert
+
+
+def add_primary_key(table: exp.Table, keys: list[str]) -> exp.Alter:
+    """``ALTER TABLE table ADD PRIMARY KEY (keys)``."""
+    return exp.Alter(this=table.copy(), kind="TABLE", actions=[exp.AddConstraint(
+        expressions=[exp.PrimaryKey(expressions=[ident(k) for k in keys])])])
 
 
 def latest_per_key(staging: exp.Table, keys: list[str]) -> exp.Subquery:

@@ -41,6 +41,8 @@ class DestinationReport:
     seconds: float = 0.0
     attempts: int = 0
     deleted: int | None = None
+    #: "native" (same-system fast path, :mod:`.native`) or "arrow" (spool + connector write)
+    path: str = "arrow"
     state: CursorState | None = None
     changes: list[SchemaChange] = field(default_factory=list)
     error: str | None = None
@@ -49,7 +51,7 @@ class DestinationReport:
         return {"destination": self.destination, "connection": self.connection,
                 "table": self.table, "status": self.status, "rows": self.rows,
                 "seconds": round(self.seconds, 3), "attempts": self.attempts,
-                "deleted": self.deleted,
+                "deleted": self.deleted, "path": self.path,
                 "cursor": self.state.value if self.state else None,
                 "schema_changes": [{"column": c.column, "change": c.kind.value,
                                     "old_type": c.old_type, "new_type": c.new_type,

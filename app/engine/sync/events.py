@@ -72,6 +72,8 @@ class DestinationFinished(Event):
     seconds: float
     cursor: str | None = None
     deleted: int | None = None
+    #: "native" (same-system fast path) or "arrow"
+    path: str = "arrow"
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,15 @@
 1. Plan: the source's columns (selected, renamed) against each destination's table; every
    schema change is published (:class:`SchemaChangeDetected`) and decided by the policy; a
    refused change fails that destination, naming the columns.
-2. Read once: the rows above the *smallest* committed cursor of the destinations (all rows in
-   full mode, or when a destination has no state yet) are spooled to a temporary Arrow file.
-3. Write each destination from the spool, above its *own* cursor, data and state in one
-   transaction, retrying transient failures; then, for merge with hard deletes, delete the rows
-   whose key the source no longer has.
+2. Destinations of the source's own kind whose columns pass through exactly take the fast
+   path (:mod:`.native`): each streams the source, above its own cursor, straight into its
+   write transaction (PostgreSQL -> PostgreSQL: binary ``COPY``), no Arrow, no spool.
+3. For the others, read once: the rows above the *smallest* committed cursor of those
+   destinations (all rows in full mode, or when one has no state yet) are spooled to a
+   temporary Arrow file; each is written from the spool, above its *own* cursor.
+   Either way, data and state commit in one transaction and transient failures are retried.
+4. For merge with hard deletes, after every data read: one key scan of the source, then each
+   written destination deletes the rows whose key the source no longer has.
 
 A failed destination does not stop the others; the run fails if any destination failed.
 """
@@ -38,6 +42,7 @@ from app.engine.sync.events import (
     SyncProgress,
     SyncStarted,
 )
+from app.engine.sync.native import PATH_NATIVE, NativeSource
 from app.engine.sync.schema import plan_destination
 from app.engine.sync.source import SourceShape, open_source
 from app.engine.sync.spool import Spool
@@ -88,13 +93,15 @@ class SyncRunner:
         fallback_state: Per destination key, the metadata DB's copy of the state, used only
             for destinations that cannot commit state transactionally.
         spool_dir: Where the temporary Arrow file goes (the system's temp dir by default).
+        native: Let destinations of the source's own kind take the same-system fast path
+            (:mod:`.native`); False forces the Arrow path everywhere.
     """
 
     def __init__(self, definition: SyncDefinition, open_connector: OpenConnector, *,
                  bus: EventBus | None = None, cancel: CancelToken | None = None,
                  run_id: str = "", retries: int = 3, backoff: float = 1.0,
                  fallback_state: Mapping[str, CursorState] | None = None,
-                 spool_dir: Path | None = None) -> None:
+                 spool_dir: Path | None = None, native: bool = True) -> None:
         self.definition = definition
         self.open = open_connector
         self.bus = bus or EventBus()
@@ -103,6 +110,7 @@ class SyncRunner:
         self.retries, self.backoff = retries, backoff
         self.fallback = dict(fallback_state or {})
         self.spool_dir = spool_dir
+        self.native = native
 
     def _emit(self, event: Event) -> None:
         self.bus.publish(event)
@@ -189,17 +197,37 @@ class SyncRunner:
                 self._fail(target, err)
         if not targets:
             return
-        with Spool(self.spool_dir) as spool:
-            top = self._read(source, shape, targets, spool, report)
-            keys = self._read_keys(source, shape) if d.hard_deletes else None
+        fast = NativeSource(source, d, shape) if self.native else None
+        native = [t for t in targets if fast is not None and fast.eligible(t)]
+        written: list[DestinationTarget] = []
+        for target in native:
+            target.report.path = PATH_NATIVE
+            if self._write(target, lambda _, t=target: self._native_attempt(fast, t, report)):
+                written.append(target)
+        others = [t for t in targets if t not in native]
+        if others:
+            with Spool(self.spool_dir) as spool:
+                top = self._read(source, shape, others, spool, report)
+                for target in others:
+                    if self._write(target, lambda _, t=target: t.write(
+                            spool, top, cancel=self.cancel, now=_now)):
+                        written.append(target)
+        if d.hard_deletes and written:  # after every data read: a key scan newer than them
+            keys = self._read_keys(source, shape)
             try:
-                for target in targets:
-                    if self.cancel is not None:
-                        self.cancel.check()
-                    self._write(target, spool, top, keys)
+                for target in written:
+                    self._delete(target, keys)
             finally:
-                if keys is not None:
-                    keys[0].close()
+                keys[0].close()
+        for target in written:
+            self._finish(target)
+
+    def _native_attempt(self, fast: NativeSource | None, target: DestinationTarget,
+                        report: SyncReport) -> tuple[int, CursorState]:
+        assert fast is not None
+        rows, read, state = fast.write(target, cancel=self.cancel, now=_now)
+        report.rows_read += read
+        return rows, state
 
     def _read(self, source: Connector, shape: SourceShape, targets: list[DestinationTarget],
               spool: Spool, report: SyncReport) -> pa.Scalar | None:
@@ -246,35 +274,50 @@ class SyncRunner:
             raise
         return keys_spool, key_schema
 
-    def _write(self, target: DestinationTarget, spool: Spool, top: pa.Scalar | None,
-               keys: tuple[Spool, pa.Schema] | None) -> None:
+    def _write(self, target: DestinationTarget,
+               attempt: Callable[[int], tuple[int, CursorState]]) -> bool:
+        """Run the write attempts of one destination; False (and reported) when it failed."""
         report, started = target.report, time.perf_counter()
         report.status = "running"
 
-        def attempt(n: int) -> tuple[int, CursorState]:
+        def counted(n: int) -> tuple[int, CursorState]:
+            if self.cancel is not None:
+                self.cancel.check()
             report.attempts = n
-            return target.write(spool, top, cancel=self.cancel, now=_now)
+            return attempt(n)
 
         try:
             rows, state = with_retries(  # type: ignore[misc]
-                attempt, retries=self.retries, backoff=self.backoff, cancel=self.cancel,
+                counted, retries=self.retries, backoff=self.backoff, cancel=self.cancel,
                 on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w))
             report.rows, report.state = rows, state
-            if keys is not None:
-                report.deleted = with_retries(  # type: ignore[assignment]
-                    lambda _: target.delete_missing(*keys), retries=self.retries,
-                    backoff=self.backoff, cancel=self.cancel,
-                    on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w))
         except (ConnectionError_, TypeMismatch, pa.ArrowException) as err:
-            report.seconds = time.perf_counter() - started
+            report.seconds += time.perf_counter() - started
             self._fail(target, err)
+            return False
+        report.seconds += time.perf_counter() - started
+        return True
+
+    def _delete(self, target: DestinationTarget, keys: tuple[Spool, pa.Schema]) -> None:
+        report, started = target.report, time.perf_counter()
+        try:
+            report.deleted = with_retries(  # type: ignore[assignment]
+                lambda _: target.delete_missing(*keys), retries=self.retries,
+                backoff=self.backoff, cancel=self.cancel,
+                on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w))
+        except (ConnectionError_, TypeMismatch, pa.ArrowException) as err:
+            self._fail(target, err)
+        report.seconds += time.perf_counter() - started
+
+    def _finish(self, target: DestinationTarget) -> None:
+        report = target.report
+        if report.status == "failed":
             return
-        report.seconds = time.perf_counter() - started
         report.status = "succeeded"
         self._emit(DestinationFinished(
             run_id=self.run_id, sync=self.definition.name, destination=target.dest.key,
             rows=report.rows, seconds=report.seconds, cursor=report.state.value
-            if report.state else None, deleted=report.deleted))
+            if report.state else None, deleted=report.deleted, path=report.path))
 
     # -- events -------------------------------------------------------------------------------
     def _fail(self, target: DestinationTarget, err: BaseException) -> None:

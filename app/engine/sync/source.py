@@ -38,15 +38,21 @@ def _col(name: str) -> exp.Column:
 
 
 def source_sql(table: str | None, query: str | None, columns: list[str], cursor: str | None,
-               bound: CursorState | None, dialect: str, *, inclusive: bool = False) -> str:
-    """``SELECT columns FROM source [WHERE cursor > bound]`` in the source's dialect."""
+               bound: CursorState | None, dialect: str, *, inclusive: bool = False,
+               names: list[str] | None = None) -> str:
+    """``SELECT columns [AS names] FROM source [WHERE cursor > bound]`` in the source's
+    dialect (``names``: the destination's names, where they differ)."""
     if table is not None:
         source: exp.Expression = quoted_table(table, dialect)
     else:
         parsed = sqlglot.parse_one(str(query), dialect=dialect)
         source = exp.Subquery(this=parsed, alias=exp.TableAlias(
             this=exp.to_identifier("q", quoted=True)))
-    select = exp.select(*[_col(c) for c in columns]).from_(source)
+    items: list[exp.Expression] = [_col(c) for c in columns]
+    if names is not None:
+        items = [col if n == c else exp.alias_(col, exp.to_identifier(n, quoted=True))
+                 for col, c, n in zip(items, columns, names, strict=True)]
+    select = exp.select(*items).from_(source)
     if cursor is not None and bound is not None and bound.value is not None:
         op = exp.GTE if inclusive else exp.GT
         select = select.where(op(this=_col(cursor), expression=literal(bound, dialect)))
