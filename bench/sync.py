@@ -2,20 +2,27 @@
 
 1. Full sync of N rows (bigint, text, numeric, timestamptz), ``cauce sync run --mode full``
    vs. a binary psql pipe (``\\copy (…) TO STDOUT (FORMAT binary) | \\copy t FROM STDIN``),
-   median of ``--repeat`` runs.
+   interleaved, median of ``--repeat`` runs.
 2. Incremental merge of 1% changed rows: ``--mode merge --cursor ts`` vs. a hand-written
-   staging table (binary psql pipe of the changed rows) + ``MERGE``.
+   staging table (binary psql pipe of the changed rows) + ``MERGE``. The source has an index
+   on ``ts`` (as a user with a cursor column would create): both sides' cursor filters use it.
 3. Peak RSS of the sync process on a full sync of ``--rss-rows`` rows.
+4. Optional: dlt (``sql_database`` source, pyarrow and connectorx backends, PostgreSQL
+   destination) run from its own virtualenv (``--dlt-python``, default
+   ``/tmp/dltenv/bin/python``); skipped with a message when it is absent. dlt is never a
+   dependency of Cauce.
 
     uv run python bench/sync.py --rows 5000000 --rss-rows 10000000
 
-Every sync runs as its own process (``python -m app.cli sync run …``), so the timings include
-interpreter start-up (~1 s) and peak RSS is the child's ``ru_maxrss``.
+Every sync runs as its own process (``python -m app.cli sync run … --json``): the wall time
+includes interpreter start-up and imports (~2 s on the 2-core machine); the run's own time
+(the report's ``seconds``) is printed next to it. Peak RSS is the child's ``ru_maxrss``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -47,6 +54,16 @@ def _timed(cmd: list[str] | str, *, shell: bool = False, env: dict[str, str] | N
     return time.perf_counter() - started
 
 
+def _cauce(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall seconds of the process, the run's own seconds, the write path used)."""
+    started = time.perf_counter()
+    done = subprocess.run([*cmd, "--json"], check=True, cwd=REPO, env=env,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    report = json.loads(done.stdout)
+    return wall, float(report["seconds"]), str(report["destinations"][0].get("path"))
+
+
 def _psql_pipe(db: str, select: str, table: str) -> str:
     out = f'\\copy ({select}) TO STDOUT (FORMAT binary)'
     into = f'\\copy {table} FROM STDIN (FORMAT binary)'
@@ -66,7 +83,38 @@ def _make_source(dsn: str, rows: int) -> None:
          "ts timestamptz NOT NULL)",
          f"INSERT INTO src SELECT i, md5(i::text), (i % 100000) / 7.0, "
          f"timestamptz '2026-01-01' + i * interval '1 ms' FROM generate_series(1, {rows}) i",
-         "VACUUM ANALYZE src")
+         "CREATE INDEX src_ts ON src (ts)", "VACUUM ANALYZE src")
+
+
+_DLT_SCRIPT = """
+import sys, dlt
+from dlt.sources.sql_database import sql_table
+url, backend, rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
+target = dlt.destinations.postgres(url.replace("+psycopg2", ""))
+pipeline = dlt.pipeline(pipeline_name="cauce_bench_" + backend, destination=target,
+                        dataset_name="dlt_" + backend, dev_mode=True)
+info = pipeline.run(sql_table(url, table="src", schema="public", backend=backend,
+                              chunk_size=100_000), write_disposition="replace")
+"""
+
+
+def _dlt(python: str, db: str, rows: int, repeat: int) -> None:
+    if not Path(python).exists():
+        print(f"dlt: skipped ({python} not found; create it with: python3 -m venv /tmp/dltenv "
+              '&& /tmp/dltenv/bin/pip install "dlt[postgres,duckdb,sql_database]" connectorx '
+              "pyarrow psycopg2-binary)")
+        return
+    url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{db}"
+    home = tempfile.mkdtemp(prefix="cauce-bench-dlt-")
+    # the local server trusts 127.0.0.1; dlt insists on a password field, any value does
+    env = {**os.environ, "DLT_DATA_DIR": home, "RUNTIME__DLTHUB_TELEMETRY": "false",
+           "HOME": home, "DESTINATION__POSTGRES__CREDENTIALS__PASSWORD": "unused-trust-auth"}
+    for backend in ("pyarrow", "connectorx"):
+        times = [_timed([python, "-c", _DLT_SCRIPT, url, backend, str(rows)], env=env)
+                 for _ in range(repeat)]
+        t = statistics.median(times)
+        print(f"dlt {backend} backend, full load of {rows:,} rows: {t:.2f} s "
+              f"({rows / t:,.0f} rows/s)")
 
 
 def main() -> int:
@@ -75,6 +123,9 @@ def main() -> int:
     parser.add_argument("--rss-rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database", default="cauce_bench_sync")
+    parser.add_argument("--dlt", action=argparse.BooleanOptionalAction, default=True,
+                        help="compare with dlt (if --dlt-python exists)")
+    parser.add_argument("--dlt-python", default="/tmp/dltenv/bin/python")
     args = parser.parse_args()
     admin = "host=127.0.0.1 user=postgres dbname=postgres"
     _sql(admin, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)',
@@ -85,26 +136,37 @@ def main() -> int:
     env = {**os.environ, "CAUCE_HOME": home}
     _make_source(dsn, args.rows)
 
-    cauce, psql = [], []
+    cauce, inner, psql, paths = [], [], [], set()
     for _ in range(args.repeat):
-        cauce.append(_timed(_sync(url, "dst_full", "full", env), env=env))
+        wall, own, path = _cauce(_sync(url, "dst_full", "full", env), env)
+        cauce.append(wall)
+        inner.append(own)
+        paths.add(path)
         _sql(dsn, "DROP TABLE IF EXISTS dst_psql", "CREATE TABLE dst_psql (LIKE src)")
         psql.append(_timed(_psql_pipe(args.database, "SELECT * FROM src", "dst_psql"),
                            shell=True))
-    full_c, full_p = statistics.median(cauce), statistics.median(psql)
-    print(f"full {args.rows:,} rows: cauce {full_c:.2f} s ({args.rows / full_c:,.0f} rows/s), "
-          f"psql binary pipe {full_p:.2f} s ({args.rows / full_p:,.0f} rows/s)")
+    full_c, full_i, full_p = (statistics.median(x) for x in (cauce, inner, psql))
+    print(f"full {args.rows:,} rows ({'/'.join(sorted(paths))} path): cauce {full_c:.2f} s "
+          f"({args.rows / full_c:,.0f} rows/s; the run itself {full_i:.2f} s, "
+          f"{args.rows / full_i:,.0f} rows/s), psql binary pipe {full_p:.2f} s "
+          f"({args.rows / full_p:,.0f} rows/s)")
+    print(f"  throughput vs the pipe (target >= 0.8x): process {full_p / full_c:.2f}x, "
+          f"run {full_p / full_i:.2f}x")
 
     subprocess.run(_sync(url, "dst_merge", "merge", env), check=True, cwd=REPO, env=env,
                    capture_output=True)
     _sql(dsn, "DROP TABLE IF EXISTS dst_hand", "CREATE TABLE dst_hand AS TABLE src",
-         "ALTER TABLE dst_hand ADD PRIMARY KEY (id)")
-    merge_c, merge_h = [], []
+         "ALTER TABLE dst_hand ADD PRIMARY KEY (id)", "VACUUM ANALYZE dst_hand",
+         "VACUUM ANALYZE dst_merge")
+    merge_c, merge_i, merge_h, paths = [], [], [], set()
     for round_ in range(args.repeat):
         [(mark,)] = _sql(dsn, "SELECT max(ts) FROM src")
         _sql(dsn, f"UPDATE src SET name = name || '{round_}', ts = now() + interval '1 day' * "
                   f"{round_ + 1} WHERE id % 100 = {round_}")
-        merge_c.append(_timed(_sync(url, "dst_merge", "merge", env), env=env))
+        wall, own, path = _cauce(_sync(url, "dst_merge", "merge", env), env)
+        merge_c.append(wall)
+        merge_i.append(own)
+        paths.add(path)
         started = time.perf_counter()
         _sql(dsn, "DROP TABLE IF EXISTS stage", "CREATE UNLOGGED TABLE stage (LIKE src)")
         subprocess.run(_psql_pipe(args.database, f"SELECT * FROM src WHERE ts > '{mark}'",
@@ -113,14 +175,23 @@ def main() -> int:
                   "UPDATE SET name = s.name, amount = s.amount, ts = s.ts WHEN NOT MATCHED "
                   "THEN INSERT VALUES (s.id, s.name, s.amount, s.ts)")
         merge_h.append(time.perf_counter() - started)
-    print(f"merge 1% changed ({args.rows // 100:,} rows): cauce "
-          f"{statistics.median(merge_c):.2f} s, hand-written stage + MERGE "
-          f"{statistics.median(merge_h):.2f} s")
+    m_c, m_i, m_h = (statistics.median(x) for x in (merge_c, merge_i, merge_h))
+    print(f"merge 1% changed ({args.rows // 100:,} rows, {'/'.join(sorted(paths))} path): "
+          f"cauce {m_c:.2f} s (the run itself {m_i:.2f} s), hand-written stage + MERGE "
+          f"{m_h:.2f} s")
+    print(f"  time vs hand-written (target <= 1.2x): process {m_c / m_h:.2f}x, "
+          f"run {m_i / m_h:.2f}x")
+    same = _sql(dsn, "SELECT count(*) FROM ((TABLE dst_merge EXCEPT TABLE src) UNION ALL "
+                     "(TABLE src EXCEPT TABLE dst_merge)) d")
+    print(f"  dst_merge = src: {same == [(0,)]}")
+
+    if args.dlt:
+        _dlt(args.dlt_python, args.database, args.rows, args.repeat)
 
     if args.rss_rows:
         _make_source(dsn, args.rss_rows)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        seconds = _timed(_sync(url, "dst_rss", "full", env), env=env)
+        seconds, _, _ = _cauce(_sync(url, "dst_rss", "full", env), env)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(f"full {args.rss_rows:,} rows: {seconds:.1f} s, peak RSS of the sync process "
               f"{peak / 1024:.0f} MiB" + ("" if peak > before else " (not above earlier peak)"))
