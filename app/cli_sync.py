@@ -20,16 +20,6 @@ from typing import Any
 import click
 
 from app.engine.events import Event
-from app.engine.sync.events import (
-    DestinationFinished,
-    DestinationRetry,
-    SchemaChangeDetected,
-    SyncFailed,
-    SyncFinished,
-    SyncProgress,
-    SyncStarted,
-)
-from app.services import errors as service_errors
 
 __all__ = ["sync_group"]
 
@@ -37,6 +27,16 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def _describe(event: Event) -> str | None:
+    from app.engine.sync.events import (  # imported when a sync runs, not for every command
+        DestinationFinished,
+        DestinationRetry,
+        SchemaChangeDetected,
+        SyncFailed,
+        SyncFinished,
+        SyncProgress,
+        SyncStarted,
+    )
+
     if isinstance(event, SyncStarted):
         count = len(event.destinations)
         return f"sync {event.sync}: started ({event.mode}, {count} destination(s))"
@@ -69,6 +69,8 @@ def _printer(event: Event) -> None:
 
 
 def _invalid(err: BaseException, as_json: bool) -> None:
+    from app.services import errors as service_errors
+
     message = service_errors.describe(err)
     if as_json:
         click.echo(json.dumps({"status": "invalid", "error": message}, indent=2))
@@ -78,6 +80,7 @@ def _invalid(err: BaseException, as_json: bool) -> None:
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    from app.services import errors as service_errors
     from app.services.syncs import SyncDefinitionErrors
 
     return (*service_errors.USER_ERRORS, *SyncDefinitionErrors)
