@@ -63,6 +63,7 @@ __all__ = [
     "node_sql",
     "open_document",
     "paste_fragment",
+    "load_plugins",
     "preview_node",
     "recent_runs",
     "restore_node",
@@ -72,6 +73,18 @@ __all__ = [
 ]
 
 LAYER_GAP_X, ROW_GAP_Y = 250.0, 150.0
+
+
+def load_plugins() -> list[str]:
+    """Load the component and connector registries now, on the calling thread.
+
+    Their lazy loading is not safe to start from several worker threads at once (a thread
+    can see a half-filled registry); the editor calls this once at start-up.
+    """
+    from app.connectors.registry import connector_registry
+
+    connector_registry().names()
+    return node_registry().names()
 
 
 # -- documents ------------------------------------------------------------------------------------

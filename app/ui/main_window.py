@@ -51,6 +51,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.docks: list[QDockWidget] = []
         self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self.ask_unsaved_default
         self.ask_directory: Callable[[], str] = self.ask_directory_default
+        service.load_plugins()  # before any worker thread needs them
         self.undo_group = QUndoGroup(self)
         self.bridge = CanvasBridge(self)
         self.setCentralWidget(self.bridge.widget)

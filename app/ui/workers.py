@@ -1,19 +1,22 @@
 """Work off the GUI thread: a QRunnable around a plain function, results back as signals.
 
->>> # task = submit(slow_function, on_done=show, on_failed=report)
+Results travel through one long-lived dispatcher object that lives on the GUI thread, so a
+result is never lost when the task object goes away (PySide drops queued calls to a lambda
+whose sender has been deleted).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-__all__ = ["Task", "pool", "submit"]
+__all__ = ["Task", "pool", "submit", "wait_all"]
 
 _POOL: QThreadPool | None = None
-_RUNNING: set[Task] = set()
+Callback = Callable[[Any], None]
 
 
 def pool() -> QThreadPool:
@@ -25,45 +28,59 @@ def pool() -> QThreadPool:
     return _POOL
 
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-    event = Signal(object)  # progress events published by the function
+class _Dispatcher(QObject):
+    """Calls the callbacks of finished tasks on the GUI thread."""
+
+    finished = Signal(int, bool, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.callbacks: dict[int, tuple[Callback | None, Callback | None]] = {}
+        self.finished.connect(self._deliver)
+
+    @Slot(int, bool, object)
+    def _deliver(self, task_id: int, ok: bool, value: object) -> None:
+        on_done, on_failed = self.callbacks.pop(task_id, (None, None))
+        callback = on_done if ok else on_failed
+        if callback is not None:
+            callback(value)
+
+
+_DISPATCHER: _Dispatcher | None = None
+_IDS = itertools.count(1)
+
+
+def _dispatcher() -> _Dispatcher:
+    global _DISPATCHER
+    if _DISPATCHER is None:
+        _DISPATCHER = _Dispatcher()
+    return _DISPATCHER
 
 
 class Task(QRunnable):
-    """Runs ``fn(*args)`` on a pool thread; ``signals.done``/``failed`` arrive on the GUI thread."""
+    """Runs ``fn()`` on a pool thread and reports the result or the exception."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, fn: Callable[[], Any], task_id: int, dispatcher: _Dispatcher) -> None:
         super().__init__()
-        self.setAutoDelete(False)
-        self.fn, self.args = fn, args
-        self.signals = _Signals()
-        self.finished = False
+        self.fn, self.task_id, self.dispatcher = fn, task_id, dispatcher
 
     def run(self) -> None:
         try:
-            result = self.fn(*self.args)
+            result = self.fn()
         except BaseException as err:  # noqa: BLE001 - reported to the GUI, never lost
-            self.finished = True
-            self.signals.failed.emit(err)
+            self.dispatcher.finished.emit(self.task_id, False, err)
         else:
-            self.finished = True
-            self.signals.done.emit(result)
+            self.dispatcher.finished.emit(self.task_id, True, result)
 
 
-def submit(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
-           on_failed: Callable[[BaseException], None] | None = None) -> Task:
-    task = Task(fn, *args)
-    if on_done is not None:
-        task.signals.done.connect(on_done)
-    if on_failed is not None:
-        task.signals.failed.connect(on_failed)
-    _RUNNING.add(task)
-    task.signals.done.connect(lambda _r: _RUNNING.discard(task))
-    task.signals.failed.connect(lambda _e: _RUNNING.discard(task))
-    pool().start(task)
-    return task
+def submit(fn: Callable[[], Any], *, on_done: Callback | None = None,
+           on_failed: Callback | None = None) -> int:
+    """Run ``fn`` off the GUI thread; its callback runs on the GUI thread. Returns a task id."""
+    dispatcher = _dispatcher()
+    task_id = next(_IDS)
+    dispatcher.callbacks[task_id] = (on_done, on_failed)
+    pool().start(Task(fn, task_id, dispatcher))
+    return task_id
 
 
 def wait_all(msecs: int = 10_000) -> bool:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import editor as service
-from app.ui.workers import Task, submit
+from app.ui.workers import submit
 
 __all__ = ["ArrowTableModel", "PreviewPanel"]
 
@@ -103,7 +103,7 @@ class PreviewPanel(QWidget):
         self.preview_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.token: service.CancelToken | None = None
-        self.task: Task | None = None
+        self.task: int | None = None
 
     @property
     def running(self) -> bool:

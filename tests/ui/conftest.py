@@ -1,0 +1,55 @@
+"""Fixtures for the editor's GUI tests (offscreen): a main window with the Chinook project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[2]
+CHINOOK = REPO / "resources" / "examples" / "chinook"
+SHOTS = Path("/tmp/cauce-shots")
+
+
+@pytest.fixture
+def chinook_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "chinook"
+    shutil.copytree(CHINOOK, target)
+    monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setenv("CAUCE_DB_URL", f"sqlite:///{tmp_path / 'meta.db'}")
+    return target
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, chinook_dir: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings=settings, db_url=os.environ["CAUCE_DB_URL"])
+    win.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # tests that care override it
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
+    win.shutdown()
+
+
+def wait_validated(qtbot, win) -> object:  # type: ignore[no-untyped-def]
+    """Trigger a check now and wait for its result (a failed check fails the test)."""
+    errors: list[str] = []
+    win.validation.failed.connect(errors.append)
+    try:
+        with qtbot.waitSignal(win.validation.validated, timeout=15_000) as blocker:
+            win.validation.validate_now()
+    finally:
+        win.validation.failed.disconnect(errors.append)
+    assert not errors, errors
+    return blocker.args[0]
