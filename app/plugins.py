@@ -7,6 +7,7 @@ A plugin that fails to import is recorded in :attr:`Registry.broken` and logged,
 from __future__ import annotations
 
 import logging
+import threading
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
 
@@ -33,13 +34,17 @@ class Registry(Generic[T]):
         self._types: dict[str, type[T]] = {}
         self.broken: dict[str, str] = {}
         self._loaded = False
+        self._lock = threading.RLock()  # compiles on worker threads may load it first
 
     def register(self, cls: type[T]) -> type[T]:
         self._types[cls.type_name] = cls  # type: ignore[attr-defined]
         return cls
 
     def load_entry_points(self) -> None:
-        self._loaded = True
+        with self._lock:
+            self._load_entry_points()
+
+    def _load_entry_points(self) -> None:
         for ep in entry_points(group=self.group):
             try:
                 cls = ep.load()
@@ -49,10 +54,13 @@ class Registry(Generic[T]):
             except Exception as err:  # noqa: BLE001 - any plugin failure is reported
                 self.broken[ep.name] = f"{type(err).__name__}: {err}"
                 log.warning("%s plugin %r could not be loaded: %s", self.kind, ep.name, err)
+        self._loaded = True  # only once every entry point has been tried
 
     def _ensure(self) -> None:
         if not self._loaded:
-            self.load_entry_points()
+            with self._lock:
+                if not self._loaded:
+                    self._load_entry_points()
 
     def get(self, type_name: str) -> type[T]:
         self._ensure()

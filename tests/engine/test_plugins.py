@@ -1,0 +1,60 @@
+"""Entry-point registries: built-ins load, a broken plugin is reported not fatal, thread-safe."""
+
+from __future__ import annotations
+
+import threading
+import time
+from importlib.metadata import EntryPoint
+
+import pytest
+
+import app.plugins as plugins
+from app.nodes.base import Component
+from app.nodes.registry import node_registry
+
+
+def test_every_builtin_component_loads() -> None:
+    registry = node_registry()
+    assert {"source", "filter", "join", "lookup", "aggregate", "destination"} <= set(
+        registry.names())
+    assert registry.broken == {}
+
+
+def fake_entry_points(slow: float = 0.0):  # type: ignore[no-untyped-def]
+    good = EntryPoint(name="filter", value="app.nodes.filter:FilterNode", group="g")
+    broken = EntryPoint(name="broken", value="app.nodes.no_such_module:Nope", group="g")
+
+    def entry_points(group: str) -> list[EntryPoint]:
+        time.sleep(slow)  # widen the window in which a second thread could see half a load
+        return [broken, good]
+
+    return entry_points
+
+
+def test_a_broken_plugin_is_reported_and_the_rest_still_load(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugins, "entry_points", fake_entry_points())
+    registry = plugins.Registry("g", Component, "component")
+    assert registry.get("filter").type_name == "filter"
+    assert "no_such_module" in registry.broken["broken"]
+    with pytest.raises(plugins.UnknownPlugin, match="unknown component type 'nope'"):
+        registry.get("nope")
+
+
+def test_concurrent_first_use_sees_a_complete_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugins, "entry_points", fake_entry_points(slow=0.05))
+    registry = plugins.Registry("g", Component, "component")
+    found, errors = [], []
+
+    def look() -> None:
+        try:
+            found.append(registry.get("filter").type_name)
+        except Exception as err:  # noqa: BLE001 - collected for the assertion
+            errors.append(err)
+
+    threads = [threading.Thread(target=look) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and found == ["filter"] * 8
