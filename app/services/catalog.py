@@ -12,18 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.connectors.base import ConnectionError_, Connector
+from app.connectors.registry import connector_registry
 from app.engine.types import TypeMismatch, type_name
 from app.services.connections import open_connector
 from app.services.secrets import secret_lookup
 from app.storage.catalog import CatalogStore
 from app.storage.db import database_url
 from app.storage.migrate import init_db
-from app.storage.project import load_project
+from app.storage.project import load_project, read_project_dir
 from app.storage.project_format import ProjectError, connection_path
 from app.storage.repository import Repository
 from app.storage.sync_records import CatalogColumn, CatalogTable
 
-__all__ = ["CatalogRefresh", "describe_connection", "read_catalog", "refresh_catalog"]
+__all__ = ["CatalogColumn", "CatalogRefresh", "CatalogTable", "ConnectionRole",
+           "connection_roles", "describe_connection", "read_catalog", "refresh_catalog"]
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,32 @@ def read_catalog(path: Path, connection: str, *, db_url: str | None = None
             if connection not in ids:
                 return []
             return store.catalog(ids[connection])
+
+
+@dataclass(frozen=True)
+class ConnectionRole:
+    """A project connection and what a sync may do with it."""
+
+    name: str
+    type: str
+    label: str
+    source: bool
+    destination: bool
+
+
+def connection_roles(path: Path) -> list[ConnectionRole]:
+    """The connections of a project directory, by name, with whether each can be a sync's
+    source and destination (a connection of an unknown type can be neither)."""
+    project = read_project_dir(Path(path))
+    registry = connector_registry()
+    out = []
+    for name in sorted(project.connections):
+        conn = project.connections[name]
+        try:
+            cls = registry.get(conn.type)
+        except KeyError:
+            out.append(ConnectionRole(name, conn.type, conn.type, False, False))
+            continue
+        caps = cls.capabilities
+        out.append(ConnectionRole(name, conn.type, cls.label, caps.source, caps.destination))
+    return out

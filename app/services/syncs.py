@@ -10,7 +10,9 @@ with their data.
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +30,24 @@ from app.services.secrets import secret_lookup
 from app.services.urls import UrlError, parse_url
 from app.storage.db import database_url
 from app.storage.migrate import init_db
-from app.storage.project import load_project
-from app.storage.project_format import Project, ProjectError, sync_path
+from app.storage.project import load_project, read_project_dir, write_atomic
+from app.storage.project_format import (
+    Project,
+    ProjectError,
+    checked_project,
+    describe_validation_error,
+    parse_sync,
+    sync_path,
+)
 from app.storage.repository import Repository
 from app.storage.syncs import SyncStore
 from app.storage.unit_of_work import NotFound
 
-__all__ = ["ADHOC_PROJECT", "SyncDefinitionErrors", "SyncRecorder", "list_syncs",
-           "run_adhoc_sync", "run_sync", "run_syncs", "select_sync", "sync_status"]
+__all__ = ["ADHOC_PROJECT", "CancelToken", "SyncDefinition",
+           "SyncDefinitionErrors", "SyncOverview", "SyncRecorder", "delete_sync_definition",
+           "list_syncs", "load_sync_definition", "run_adhoc_sync", "run_sync", "run_syncs",
+           "save_sync_definition", "select_sync", "sync_overview",
+           "sync_status"]
 
 #: The metadata-DB project (and secret scope) of syncs run from URLs without a project.
 ADHOC_PROJECT = "adhoc"
@@ -246,3 +258,109 @@ def sync_status(path: Path, name: str, *, db_url: str | None = None) -> dict[str
 #: Errors of this module that mean "invalid input" (exit code 2), beyond ``USER_ERRORS``.
 SyncDefinitionErrors: tuple[type[BaseException], ...] = (UrlError, SyncDefinitionError,
                                                          ValidationError, NotFound)
+
+
+# -- for editors (the desktop app's syncs window): Qt-free, called from worker threads ----------
+@dataclass(frozen=True)
+class SyncOverview:
+    """One row of a syncs list: the definition in short and its last recorded run."""
+
+    name: str
+    source: str
+    destinations: tuple[str, ...]
+    mode: str
+    last_status: str | None = None
+    last_run_at: datetime | None = None
+    #: rows read by the last run (each destination received them, or a subset above its cursor)
+    rows: int | None = None
+    error: str | None = None
+
+
+def _project_dir(path: Path) -> tuple[Path, Project]:
+    root = Path(path)
+    return root, read_project_dir(root)
+
+
+def sync_overview(path: Path, *, db_url: str | None = None) -> list[SyncOverview]:
+    """The syncs of a project directory, by name, each with its last run (if any)."""
+    _root, project = _project_dir(path)
+    url = database_url(db_url)
+    init_db(url)
+    with Repository(url) as repo, SyncStore(url) as store:
+        project_id = repo.ensure_project(project.meta.name)
+        records = {r.name: r for r in store.list_syncs(project_id)}
+        out = []
+        for name in sorted(project.syncs):
+            sync = project.syncs[name]
+            record = records.get(name)
+            runs = store.sync_runs(record.id, limit=1) if record else []
+            last = runs[0] if runs else None
+            out.append(SyncOverview(
+                name=name, source=f"{sync.source.connection}:{sync.source.table or '(query)'}",
+                destinations=tuple(d.key for d in sync.destinations), mode=sync.mode.value,
+                last_status=last.status if last else None,
+                last_run_at=last.started_at if last else None,
+                rows=last.rows_read if last else None, error=last.error if last else None))
+        return out
+
+
+def load_sync_definition(path: Path, name: str) -> SyncDefinition:
+    """The definition of sync ``name`` of a project directory."""
+    return select_sync(_project_dir(path)[1], name)
+
+
+def save_sync_definition(path: Path, data: Mapping[str, Any] | SyncDefinition, *,
+                         previous: str | None = None,
+                         source_columns: list[str] | None = None) -> Path:
+    """Validate a sync definition and write it to ``syncs/<name>.json`` of a project directory.
+
+    Args:
+        path: The project directory.
+        data: The definition (a dict as in the JSON file, or a model).
+        previous: The name the sync had when it was opened for editing: its file is replaced
+            (removed after a rename); any other sync of the same name is refused.
+        source_columns: The source table's columns, when known: columns, keys, cursor and
+            renames are checked against them.
+
+    Returns:
+        The file written.
+
+    Raises:
+        ProjectError: The definition is invalid, a connection is unknown, or the name is taken;
+            nothing is written.
+    """
+    root, project = _project_dir(path)
+    name = str(data.name if isinstance(data, SyncDefinition) else data.get("name", ""))
+    where = sync_path(name) if name.strip() else "syncs"
+    try:
+        definition = SyncDefinition.model_validate(
+            data.model_dump() if isinstance(data, SyncDefinition) else dict(data))
+        if source_columns is not None:
+            definition.select_columns(list(source_columns))
+    except ValidationError as err:
+        raise ProjectError(where, describe_validation_error(err)) from None
+    except SyncDefinitionError as err:
+        raise ProjectError(where, str(err)) from None
+    check_connections(project, definition)
+    syncs = {k: v for k, v in project.syncs.items() if k != previous}
+    if definition.name in syncs:
+        raise ProjectError(where, f"there is already a sync named {definition.name!r}")
+    syncs[definition.name] = definition
+    checked_project(project.model_copy(update={"syncs": syncs}), where)  # file name clashes
+    data_bytes = definition.to_json().encode()
+    parse_sync(data_bytes, sync_path(definition.name))  # what is written reads back
+    target = root / sync_path(definition.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data_bytes)
+    if previous and sync_path(previous) != sync_path(definition.name):
+        (root / sync_path(previous)).unlink(missing_ok=True)
+    return target
+
+
+def delete_sync_definition(path: Path, name: str) -> Path:
+    """Remove ``syncs/<name>.json`` from a project directory (run history stays recorded)."""
+    root, project = _project_dir(path)
+    select_sync(project, name)
+    target = root / sync_path(name)
+    target.unlink()
+    return target
