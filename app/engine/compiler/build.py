@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 
+from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from app.connectors.base import ConnectionError_
@@ -133,8 +134,15 @@ def clear_cache() -> None:
 
 def _cache_key(node: Node, inputs: Inputs) -> str | None:
     try:
-        ports = {port: [[rel.ref.sql("duckdb"), rel.name, schema_to_dict(rel.schema)]
-                        for rel in rels] for port, rels in inputs.by_port.items()}
+        ports = {port: [[_ref_key(rel), rel.name, schema_to_dict(rel.schema)] for rel in rels]
+                 for port, rels in inputs.by_port.items()}
         return json.dumps([node.id, node.name, node.type, node.params, ports], sort_keys=True)
     except (TypeError, ValueError):  # parameters that are not JSON: do not cache
         return None
+
+
+def _ref_key(rel: Relation) -> str:
+    # inputs are CTE references (a bare table name): no need to render SQL for the key
+    if isinstance(rel.ref, exp.Table) and not rel.ref.args.get("db"):
+        return rel.ref.name
+    return rel.ref.sql("duckdb")
