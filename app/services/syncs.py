@@ -47,7 +47,7 @@ __all__ = ["ADHOC_PROJECT", "CancelToken", "SyncDefinition",
            "SyncDefinitionErrors", "SyncOverview", "SyncRecorder", "delete_sync_definition",
            "list_syncs", "load_sync_definition", "run_adhoc_sync", "run_sync", "run_syncs",
            "save_sync_definition", "select_sync", "sync_overview",
-           "sync_status"]
+           "sync_status", "validate_sync_definition"]
 
 #: The metadata-DB project (and secret scope) of syncs run from URLs without a project.
 ADHOC_PROJECT = "adhoc"
@@ -309,6 +309,30 @@ def load_sync_definition(path: Path, name: str) -> SyncDefinition:
     return select_sync(_project_dir(path)[1], name)
 
 
+def validate_sync_definition(data: Mapping[str, Any] | SyncDefinition, *,
+                             source_columns: list[str] | None = None) -> SyncDefinition:
+    """Check a definition on its own (no files, no connections); see :func:`save_sync_definition`.
+
+    Raises:
+        ProjectError: naming ``syncs/<name>.json`` and every problem, on one line.
+    """
+    name = str(data.name if isinstance(data, SyncDefinition) else data.get("name", ""))
+    try:
+        where = sync_path(name) if name.strip() else "syncs"
+    except ValueError as err:  # a name that gives no file name
+        raise ProjectError("syncs", str(err)) from None
+    try:
+        definition = SyncDefinition.model_validate(
+            data.model_dump() if isinstance(data, SyncDefinition) else dict(data))
+        if source_columns is not None:
+            definition.select_columns(list(source_columns))
+    except ValidationError as err:
+        raise ProjectError(where, describe_validation_error(err)) from None
+    except SyncDefinitionError as err:
+        raise ProjectError(where, str(err)) from None
+    return definition
+
+
 def save_sync_definition(path: Path, data: Mapping[str, Any] | SyncDefinition, *,
                          previous: str | None = None,
                          source_columns: list[str] | None = None) -> Path:
@@ -330,17 +354,8 @@ def save_sync_definition(path: Path, data: Mapping[str, Any] | SyncDefinition, *
             nothing is written.
     """
     root, project = _project_dir(path)
-    name = str(data.name if isinstance(data, SyncDefinition) else data.get("name", ""))
-    where = sync_path(name) if name.strip() else "syncs"
-    try:
-        definition = SyncDefinition.model_validate(
-            data.model_dump() if isinstance(data, SyncDefinition) else dict(data))
-        if source_columns is not None:
-            definition.select_columns(list(source_columns))
-    except ValidationError as err:
-        raise ProjectError(where, describe_validation_error(err)) from None
-    except SyncDefinitionError as err:
-        raise ProjectError(where, str(err)) from None
+    definition = validate_sync_definition(data, source_columns=source_columns)
+    where = sync_path(definition.name)
     check_connections(project, definition)
     syncs = {k: v for k, v in project.syncs.items() if k != previous}
     if definition.name in syncs:

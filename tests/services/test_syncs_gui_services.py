@@ -78,6 +78,7 @@ def test_a_cancelled_run_is_recorded_as_cancelled(project: Path) -> None:
     ({"primary_key": []}, "merge mode needs primary_key"),
     ({"mode": "append"}, "append mode needs a cursor"),
     ({"name": "  "}, "blank"),
+    ({"name": "..."}, "empty file name"),
     ({"destinations": [{"connection": "nowhere", "table": "t"}]}, "nowhere"),
     ({"rename": {"Total": "InvoiceId"}}, "two columns"),
 ])

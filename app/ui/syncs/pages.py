@@ -1,0 +1,377 @@
+"""The wizard's pages after the source: destinations, mode and keys, columns, summary.
+
+Each page rebuilds what depends on the source table only when the table changed since it was
+last shown, so going back and forth keeps the user's edits.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from app.ui.icons import icon
+from app.ui.syncs.models import ColumnChoice, ColumnChoiceModel
+
+if TYPE_CHECKING:
+    from app.ui.syncs.wizard import SyncWizard
+
+__all__ = ["ColumnsPage", "DestinationsPage", "OptionsPage", "SummaryPage"]
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+def _status_row(page: QWizardPage) -> tuple[QHBoxLayout, QLabel, QLabel]:
+    icon_label, text = QLabel(), QLabel()
+    text.setWordWrap(True)
+    text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    row = QHBoxLayout()
+    row.addWidget(icon_label, 0, Qt.AlignmentFlag.AlignTop)
+    row.addWidget(text, 1)
+    return row, icon_label, text
+
+
+def _show(icon_label: QLabel, text_label: QLabel, level: str, text: str) -> None:
+    text_label.setText(text)
+    icon_label.setPixmap(icon(level).pixmap(18, 18) if level and text else QPixmap())
+
+
+class DestinationsPage(QWizardPage):
+    """One or more destination tables, each in a connection that can be written to."""
+
+    def __init__(self, wizard: SyncWizard) -> None:
+        super().__init__()
+        self.state = wizard
+        self._built_for: str | None = None
+        self.setTitle(self.tr("Destinations"))
+        self.setSubTitle(self.tr("Where the rows go. Each destination keeps its own position."))
+        self.connection_combo = QComboBox()
+        for role in wizard.roles:
+            if role.destination:
+                self.connection_combo.addItem(icon("connection"),
+                                              f"{role.name}  ({role.label})", role.name)
+        self.table_edit = QLineEdit()
+        self.table_edit.returnPressed.connect(self.add_destination)
+        self.add_button = QPushButton(icon("add"), self.tr("Add"))
+        self.add_button.clicked.connect(self.add_destination)
+        form = QFormLayout()
+        form.addRow(self.tr("Connection"), self.connection_combo)
+        row = QHBoxLayout()
+        row.addWidget(self.table_edit, 1)
+        row.addWidget(self.add_button)
+        form.addRow(self.tr("Table"), row)
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(lambda _row: self._update())
+        self.remove_button = QPushButton(icon("remove"), self.tr("Remove"))
+        self.remove_button.clicked.connect(self._remove)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.remove_button)
+        status, self.status_icon, self.status = _status_row(self)
+        box = QVBoxLayout(self)
+        box.addLayout(form)
+        box.addWidget(QLabel(self.tr("This sync writes to:")))
+        box.addWidget(self.list, 1)
+        box.addLayout(buttons)
+        box.addLayout(status)
+        self._update()
+
+    def initializePage(self) -> None:  # noqa: N802
+        table = self.state.source_table
+        key = table.qualified if table else ""
+        if key == self._built_for:
+            return
+        first = self._built_for is None
+        self._built_for = key
+        self.table_edit.setText(table.name if table else "")
+        existing = self.state.existing
+        if first and existing is not None:
+            for dest in existing.destinations:
+                self._append(dest.connection, dest.table)
+        self._update()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.list.count() > 0
+
+    def destinations(self) -> list[dict[str, str]]:
+        """The destinations as in the sync file."""
+        out = []
+        for row in range(self.list.count()):
+            connection, table = self.list.item(row).data(ROLE)
+            out.append({"connection": connection, "table": table})
+        return out
+
+    def add_destination(self) -> None:
+        """Add the connection and table typed above to the list."""
+        connection = str(self.connection_combo.currentData() or "")
+        table = self.table_edit.text().strip()
+        if not connection or not table:
+            _show(self.status_icon, self.status, "warning",
+                  self.tr("Choose a connection and type a table name."))
+            return
+        if {"connection": connection, "table": table} in self.destinations():
+            _show(self.status_icon, self.status, "warning",
+                  self.tr("“%1” is listed already.").replace("%1", f"{connection}:{table}"))
+            return
+        self._append(connection, table)
+        _show(self.status_icon, self.status, "", "")
+        self._update()
+
+    def _append(self, connection: str, table: str) -> None:
+        item = QListWidgetItem(icon("destination"), f"{connection}  →  {table}")
+        item.setData(ROLE, (connection, table))
+        self.list.addItem(item)
+        self.list.setCurrentItem(item)
+
+    def _remove(self) -> None:
+        self.list.takeItem(self.list.currentRow())
+        self._update()
+
+    def _update(self) -> None:
+        self.remove_button.setEnabled(self.list.currentRow() >= 0)
+        if not self.connection_combo.count():
+            _show(self.status_icon, self.status, "warning",
+                  self.tr("No connection of this project can be written to."))
+        self.completeChanged.emit()
+
+
+MODES = ("full", "append", "merge")
+POLICIES = ("evolve", "freeze", "discard")
+
+
+class OptionsPage(QWizardPage):
+    """Mode, key, cursor, hard deletes and schema policy."""
+
+    def __init__(self, wizard: SyncWizard) -> None:
+        super().__init__()
+        self.state = wizard
+        self._built_for: str | None = None
+        self.setTitle(self.tr("How to sync"))
+        self.setSubTitle(self.tr("Choose how rows are copied and how schema changes are met."))
+        modes = {"full": self.tr("Full — reload the whole table every run"),
+                 "append": self.tr("Append — add rows above the cursor"),
+                 "merge": self.tr("Merge — insert or update rows by key")}
+        self.mode_combo = QComboBox()
+        for mode in MODES:
+            self.mode_combo.addItem(modes[mode], mode)
+        self.mode_combo.currentIndexChanged.connect(self._update)
+        self.keys = QListWidget()
+        self.keys.setToolTip(self.tr("The columns that identify a row (merge mode)"))
+        self.keys.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.cursor_combo = QComboBox()
+        self.cursor_combo.setToolTip(self.tr("A column that grows with every new or changed row"))
+        self.hard_deletes = QCheckBox(self.tr("Delete destination rows whose key left the source"))
+        policies = {"evolve": self.tr("Evolve — add new columns, widen types"),
+                    "freeze": self.tr("Freeze — fail when the source's columns change"),
+                    "discard": self.tr("Discard — drop new columns, keep the destination's types")}
+        self.policy_combo = QComboBox()
+        for policy in POLICIES:
+            self.policy_combo.addItem(policies[policy], policy)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Mode"), self.mode_combo)
+        form.addRow(self.tr("Key columns"), self.keys)
+        form.addRow(self.tr("Cursor"), self.cursor_combo)
+        form.addRow("", self.hard_deletes)
+        form.addRow(self.tr("Schema changes"), self.policy_combo)
+        form.addRow("", self.hint)
+
+    def initializePage(self) -> None:  # noqa: N802
+        table = self.state.source_table
+        key = table.qualified if table else ""
+        if key == self._built_for:
+            return
+        first = self._built_for is None
+        self._built_for = key
+        columns = list(table.columns) if table else []
+        existing = self.state.existing if first else None
+        pk = [c.name for c in sorted((c for c in columns if c.pk_position),
+                                     key=lambda c: c.pk_position or 0)]
+        keys = existing.primary_key if existing else pk
+        self.keys.clear()
+        for column in sorted(columns, key=lambda c: (c.name not in keys,
+                                                     keys.index(c.name) if c.name in keys
+                                                     else 0)):
+            item = QListWidgetItem(f"{column.name}  ({column.canonical_type})")
+            item.setData(ROLE, column.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if column.name in keys
+                               else Qt.CheckState.Unchecked)
+            self.keys.addItem(item)
+        self.cursor_combo.clear()
+        self.cursor_combo.addItem(self.tr("(none)"), None)
+        for column in columns:
+            self.cursor_combo.addItem(f"{column.name}  ({column.canonical_type})", column.name)
+        if existing is not None:
+            self._choose(self.mode_combo, existing.mode.value)
+            self._choose(self.cursor_combo, existing.cursor)
+            self._choose(self.policy_combo, existing.schema_policy.value)
+            self.hard_deletes.setChecked(existing.hard_deletes)
+        elif first:
+            self._choose(self.mode_combo, "merge" if pk else "full")
+        self._update()
+
+    @staticmethod
+    def _choose(combo: QComboBox, value: object) -> None:
+        combo.setCurrentIndex(max(combo.findData(value), 0))
+
+    def mode(self) -> str:
+        return str(self.mode_combo.currentData())
+
+    def options(self) -> dict[str, Any]:
+        """Mode, keys, cursor, hard deletes and policy as in the sync file."""
+        mode = self.mode()
+        keys = [str(self.keys.item(i).data(ROLE)) for i in range(self.keys.count())
+                if self.keys.item(i).checkState() == Qt.CheckState.Checked]
+        return {"mode": mode, "primary_key": keys if mode == "merge" else [],
+                "cursor": self.cursor_combo.currentData() if mode != "full" else None,
+                "hard_deletes": mode == "merge" and self.hard_deletes.isChecked(),
+                "schema_policy": str(self.policy_combo.currentData())}
+
+    def _update(self) -> None:
+        mode = self.mode()
+        self.keys.setEnabled(mode == "merge")
+        self.hard_deletes.setEnabled(mode == "merge")
+        self.cursor_combo.setEnabled(mode != "full")
+        hints = {"full": self.tr("Every run copies the whole source into a staging table and "
+                                 "swaps it in."),
+                 "append": self.tr("Needs a cursor that only grows (an id or a commit time)."),
+                 "merge": self.tr("Needs key columns. With a cursor, only rows at or above the "
+                                  "last value are read; without one, every row is read.")}
+        self.hint.setText(hints[mode])
+
+
+class ColumnsPage(QWizardPage):
+    """Which source columns to copy, and their names in the destinations."""
+
+    def __init__(self, wizard: SyncWizard) -> None:
+        super().__init__()
+        self.state = wizard
+        self._built_for: str | None = None
+        self.setTitle(self.tr("Columns"))
+        self.setSubTitle(self.tr("Untick the columns to leave out; double-click a destination "
+                                 "name to rename a column."))
+        self.model = ColumnChoiceModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ColumnChoiceModel.TARGET, QHeaderView.ResizeMode.Stretch)
+        all_button = QPushButton(self.tr("Select all"))
+        all_button.clicked.connect(lambda: self.model.set_all(True))
+        none_button = QPushButton(self.tr("Select none"))
+        none_button.clicked.connect(lambda: self.model.set_all(False))
+        buttons = QHBoxLayout()
+        buttons.addWidget(all_button)
+        buttons.addWidget(none_button)
+        buttons.addStretch(1)
+        box = QVBoxLayout(self)
+        box.addWidget(self.view, 1)
+        box.addLayout(buttons)
+
+    def initializePage(self) -> None:  # noqa: N802
+        table = self.state.source_table
+        key = table.qualified if table else ""
+        if key == self._built_for:
+            return
+        existing = self.state.existing if self._built_for is None else None
+        self._built_for = key
+        chosen = existing.columns if existing else None
+        renames = existing.rename if existing else {}
+        self.model.set_rows([
+            ColumnChoice(c.name, c.canonical_type, chosen is None or c.name in chosen,
+                         renames.get(c.name, c.name))
+            for c in (table.columns if table else ())])
+
+    def columns(self) -> list[str] | None:
+        """The selected columns (``None``: all of them, including future ones)."""
+        rows = self.model.rows
+        if all(c.selected for c in rows):
+            return None
+        return [c.source for c in rows if c.selected]
+
+    def renames(self) -> dict[str, str]:
+        return {c.source: c.target.strip() for c in self.model.rows
+                if c.selected and c.target.strip() != c.source}
+
+
+class SummaryPage(QWizardPage):
+    """What will be saved, and why it cannot be when it is invalid."""
+
+    def __init__(self, wizard: SyncWizard) -> None:
+        super().__init__()
+        self.state = wizard
+        self.setTitle(self.tr("Summary"))
+        self.setSubTitle(self.tr("Check the sync, then Finish saves it into the project."))
+        self.text = QTextBrowser()
+        status, self.error_icon, self.error = _status_row(self)
+        box = QVBoxLayout(self)
+        box.addWidget(self.text, 1)
+        box.addLayout(status)
+
+    def initializePage(self) -> None:  # noqa: N802
+        data = self.state.definition_data()
+        self.text.setHtml(self._html(data))
+        self.show_problem(self.state.problem(data))
+
+    def show_problem(self, message: str | None) -> None:
+        """Show why the sync cannot be saved (``None``: it can)."""
+        _show(self.error_icon, self.error, "error" if message else "", message or "")
+
+    @property
+    def problem_text(self) -> str:
+        return self.error.text()
+
+    def _html(self, data: dict[str, Any]) -> str:
+        def esc(value: object) -> str:
+            return html.escape(str(value))
+
+        dests = "<br>".join(esc(f"{d['connection']} → {d['table']}")
+                            for d in data["destinations"])
+        table = self.state.source_table
+        total = len(table.columns) if table else 0
+        columns = data["columns"]
+        chosen = (self.tr("all %1").replace("%1", str(total)) if columns is None
+                  else self.tr("%1 of %2").replace("%1", str(len(columns)))
+                  .replace("%2", str(total)))
+        renames = ", ".join(f"{k} → {v}" for k, v in data["rename"].items()) or "—"
+        rows = [(self.tr("Name"), esc(data["name"])),
+                (self.tr("Source"), esc(f"{data['source']['connection']} : "
+                                        f"{data['source']['table']}")),
+                (self.tr("Destinations"), dests or "—"),
+                (self.tr("Mode"), esc(data["mode"])),
+                (self.tr("Key columns"), esc(", ".join(data["primary_key"]) or "—")),
+                (self.tr("Cursor"), esc(data["cursor"] or "—")),
+                (self.tr("Hard deletes"), self.tr("yes") if data["hard_deletes"]
+                 else self.tr("no")),
+                (self.tr("Schema changes"), esc(data["schema_policy"])),
+                (self.tr("Columns"), esc(chosen)),
+                (self.tr("Renamed"), esc(renames))]
+        body = "".join(f"<tr><td style='padding:2px 12px 2px 0'><b>{k}</b></td>"
+                       f"<td style='padding:2px 0'>{v}</td></tr>" for k, v in rows)
+        return f"<table>{body}</table>"

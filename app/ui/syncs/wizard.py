@@ -1,0 +1,118 @@
+"""The sync wizard: source, destinations, mode and keys, columns, summary; Finish saves.
+
+The wizard holds what the pages share (the project, its connections, the chosen source table
+and, when editing, the definition being edited). Saving goes through
+:func:`app.services.syncs.save_sync_definition` off the GUI thread; an invalid definition shows
+the model's message on the summary page and the wizard stays open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from app.services.catalog import CatalogTable, ConnectionRole
+from app.services.errors import describe
+from app.services.syncs import SyncDefinition, save_sync_definition, validate_sync_definition
+from app.ui.dialogs.worker import run_busy
+from app.ui.icons import icon
+from app.ui.syncs.pages import ColumnsPage, DestinationsPage, OptionsPage, SummaryPage
+from app.ui.syncs.source_page import SourcePage
+
+__all__ = ["SyncWizard"]
+
+
+class SyncWizard(QWizard):
+    """Define a new sync, or edit ``existing``, of the project in ``project_root``.
+
+    Args:
+        project_root: The project directory (``syncs/<name>.json`` is written there).
+        roles: The project's connections and what each can be (source, destination).
+        existing: The sync to edit, or ``None`` for a new one.
+        parent: Parent widget; it also owns the worker tasks (see :attr:`task_owner`).
+
+    After ``exec()`` returns ``Accepted``, :attr:`saved_name` and :attr:`saved_path` say what
+    was written.
+    """
+
+    #: the definition was written: (sync name, file path)
+    saved = Signal(str, str)
+
+    def __init__(self, project_root: Path, roles: list[ConnectionRole],
+                 existing: SyncDefinition | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project_root = Path(project_root)
+        self.roles = list(roles)
+        self.existing = existing
+        #: worker tasks report to this object, which outlives the wizard when it has a parent
+        self.task_owner: QObject = parent or self
+        self.source_connection = existing.source.connection if existing else ""
+        self.source_table: CatalogTable | None = None
+        self.saved_name: str | None = None
+        self.saved_path: Path | None = None
+        self.setWindowTitle(self.tr("Edit sync “%1”").replace("%1", existing.name) if existing
+                            else self.tr("New sync"))
+        self.setWindowIcon(icon("pipeline"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.source_page = SourcePage(self)
+        self.destinations_page = DestinationsPage(self)
+        self.options_page = OptionsPage(self)
+        self.columns_page = ColumnsPage(self)
+        self.summary_page = SummaryPage(self)
+        for page in (self.source_page, self.destinations_page, self.options_page,
+                     self.columns_page, self.summary_page):
+            self.addPage(page)
+        em, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().lineSpacing()
+        self.resize(em * 96, line * 34)
+
+    def set_source(self, connection: str, table: CatalogTable | None) -> None:
+        """Called by the source page when the user moves on."""
+        self.source_connection, self.source_table = connection, table
+
+    def definition_data(self) -> dict[str, Any]:
+        """The sync as the pages describe it now (a dict in the sync file's shape)."""
+        table = self.source_table
+        data: dict[str, Any] = {
+            "name": self.source_page.name_edit.text().strip(),
+            "source": {"connection": self.source_connection,
+                       "table": table.qualified if table else None},
+            "destinations": self.destinations_page.destinations(),
+            **self.options_page.options(),
+            "columns": self.columns_page.columns(),
+            "rename": self.columns_page.renames(),
+        }
+        if self.existing is not None:  # what the wizard does not edit stays as it was
+            data["description"] = self.existing.description
+            data["batch_rows"] = self.existing.batch_rows
+        return data
+
+    def source_columns(self) -> list[str] | None:
+        table = self.source_table
+        return [c.name for c in table.columns] if table and table.columns else None
+
+    def problem(self, data: dict[str, Any]) -> str | None:
+        """Why ``data`` cannot be saved, or ``None`` (a pure check, no files)."""
+        try:
+            validate_sync_definition(data, source_columns=self.source_columns())
+        except ValueError as err:
+            return describe(err)
+        return None
+
+    def accept(self) -> None:
+        """Save the definition; on failure show why and stay open."""
+        data = self.definition_data()
+        previous = self.existing.name if self.existing else None
+        root, columns = self.project_root, self.source_columns()
+        try:
+            path = run_busy(self, self.tr("Saving the sync…"), lambda: save_sync_definition(
+                root, data, previous=previous, source_columns=columns))
+        except Exception as err:  # noqa: BLE001 - any failure is shown, the wizard stays open
+            self.summary_page.show_problem(describe(err))
+            return
+        self.saved_name, self.saved_path = str(data["name"]), Path(path)
+        self.saved.emit(self.saved_name, str(path))
+        super().accept()
