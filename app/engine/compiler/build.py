@@ -19,7 +19,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from app.connectors.base import ConnectionError_
-from app.engine.compiler.context import CompileContext
+from app.engine.compiler.context import CompileContext, clear_caches
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, cte_ref
 from app.engine.graph import Node
@@ -128,8 +128,10 @@ _CACHE = _OutputCache()
 
 
 def clear_cache() -> None:
-    """Forget every memoised node output (benchmarks measure cold compiles with it)."""
+    """Forget every memoised node output, parse and type: the next compile is cold, as in a
+    new process (benchmarks measure cold compiles with it)."""
     _CACHE.clear()
+    clear_caches()
 
 
 def _cache_key(node: Node, inputs: Inputs) -> str | None:

@@ -153,19 +153,36 @@ class CompileContext:
                    param: str) -> pa.DataType:
         """The Arrow type of a resolved expression.
 
-        sqlglot's type annotator answers most expressions instantly; what it cannot type is
-        asked of DuckDB, describing the expression over empty relations of the input schema.
+        A column is typed by its schema. Anything else becomes a column-free *probe* (each
+        column replaced by ``CAST(NULL AS its type)``) typed by sqlglot's annotator — answers are
+        cached by the expression's SQL and its columns' types, so an unchanged expression costs
+        one render — and what sqlglot cannot type is asked of DuckDB, describing the probe.
         """
         if isinstance(scopes, Relation):
             scopes = {None: scopes}
-        probe = tree.copy()
-        for col in probe.find_all(exp.Column):
-            rel = scopes.get(col.table or None) or next(iter(scopes.values()))
-            field_ = rel.schema.field(col.name)
-            col.replace(exp.cast(exp.null(), to_sql_type(field_.type), copy=False))
+        columns = list(tree.find_all(exp.Column))
+        types = tuple(self._column_field(col, scopes).type for col in columns)
+        if isinstance(tree, exp.Column):
+            return types[0]
         generator = Dialect.get_or_raise(INPUT_DIALECT).generator()  # not shareable by threads
-        known = _annotated_type(generator.generate(probe, copy=False))
-        return known if known is not None else self._duckdb_type(probe, param)
+        key = (generator.generate(tree, copy=False), tuple(type_name(t) for t in types))
+        known = _TYPES.get(key, _MISSING)
+        if known is _MISSING:
+            probe = tree.copy()
+            for col, dtype in zip(list(probe.find_all(exp.Column)), types, strict=True):
+                col.replace(exp.cast(exp.null(), to_sql_type(dtype), copy=False))
+            known = _annotated_type(generator.generate(probe, copy=False))
+            if known is None:
+                known = self._duckdb_type(probe, param)
+            if len(_TYPES) > 50_000:
+                _TYPES.clear()
+            _TYPES[key] = known
+        return known  # type: ignore[return-value]
+
+    @staticmethod
+    def _column_field(col: exp.Column, scopes: dict[str | None, Relation]) -> pa.Field:
+        rel = scopes.get(col.table or None) or next(iter(scopes.values()))
+        return rel.schema.field(col.name)
 
     def _duckdb_type(self, probe: exp.Expression, param: str) -> pa.DataType:
         sql = exp.select(exp.alias_(probe, "v", quoted=True)).limit(0).sql(INPUT_DIALECT)
@@ -177,6 +194,11 @@ class CompileContext:
 
     def cast(self, tree: exp.Expression, dtype: pa.DataType) -> exp.Expression:
         return exp.cast(tree, to_sql_type(dtype))
+
+
+_MISSING = object()
+#: (expression SQL, column types) -> Arrow type; bounded by the expressions users write
+_TYPES: dict[tuple[str, tuple[str, ...]], object] = {}
 
 
 @lru_cache(maxsize=4096)
@@ -212,3 +234,11 @@ def _list(names: Iterable[object]) -> str:
     names = list(names)
     shown = ", ".join(str(n) for n in names[:20])
     return shown + (f", … ({len(names)} in all)" if len(names) > 20 else "")
+
+
+def clear_caches() -> None:
+    """Forget every memoised parse and type (a cold compile, as in a new process)."""
+    _TYPES.clear()
+    _annotated_type.cache_clear()
+    _parse_cached.cache_clear()
+    _describe.cache_clear()
