@@ -265,8 +265,11 @@ def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,
 def run_document_pipeline(doc: EditorDocument, pipeline: Pipeline, *,
                           on_event: Callable[[Event], None] | None = None,
                           cancel: CancelToken | None = None,
-                          db_url: str | None = None) -> RunReport:
+                          db_url: str | None = None, count_rows: bool = False) -> RunReport:
     """Run one pipeline of the document and record it in the metadata DB (trigger ``gui``).
+
+    With ``count_rows`` every node's output is counted (``NodeReport.rows_by_port``), so the
+    editor can show what each link carried; exact, somewhat slower than the fused query.
 
     Raises ``CompileError`` (nothing runs) for an invalid pipeline; run failures are in the
     report.
@@ -282,7 +285,8 @@ def run_document_pipeline(doc: EditorDocument, pipeline: Pipeline, *,
             run_id = recorder.start(pipeline)
             bus.subscribe(recorder.on_event)
             try:
-                report = run_pipeline(pipeline, provider, bus=bus, cancel=cancel, run_id=run_id)
+                report = run_pipeline(pipeline, provider, bus=bus, cancel=cancel, run_id=run_id,
+                                      count_rows=count_rows)
             except BaseException:
                 recorder.finish(RunReport(run_id=run_id, pipeline=pipeline.name,
                                           error="the pipeline could not be planned"))

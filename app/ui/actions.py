@@ -1,18 +1,32 @@
-"""The main window's menus and actions, with standard shortcuts."""
+"""The main window's menus, toolbar and actions, with standard shortcuts.
+
+Texts are marked with ``QT_TRANSLATE_NOOP("MainWindow", …)`` so that ``pyside6-lupdate``
+extracts them; :func:`retranslate_menus` sets them again after a language change.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolBar
+
+from app.ui.icons import icon
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-__all__ = ["build_menus"]
+__all__ = ["build_menus", "retranslate_menus"]
 
 Key = QKeySequence.StandardKey
+SOURCE_TEXT = "source_text"  # the untranslated text, kept on each action and menu
+TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "run", "cancel", "preview",
+           None, "connections", "syncs")
+ICONS = {"new": "new", "open": "open", "save": "save", "undo": "undo", "redo": "redo",
+         "run": "run", "cancel": "cancel", "preview": "preview", "connections": "connection",
+         "syncs": "pipeline", "export_bundle": "export", "import_bundle": "import",
+         "settings": "settings", "about": "about", "sql_view": "sql"}
 
 
 def _tr(text: str) -> str:
@@ -23,47 +37,72 @@ def _action(window: MainWindow, name: str, text: str, slot: object,
             shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
     action = QAction(_tr(text), window)
     action.setObjectName(name)
+    action.setProperty(SOURCE_TEXT, text)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
+    if name in ICONS:
+        action.setIcon(icon(ICONS[name]))
     action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
     window.actions_by_name[name] = action
     window.addAction(action)
     return action
 
 
+def _menu(window: MainWindow, text: str) -> QMenu:
+    menu = window.menuBar().addMenu(_tr(text))
+    menu.menuAction().setProperty(SOURCE_TEXT, text)
+    return menu
+
+
 def build_menus(w: MainWindow) -> None:
     """Create every menu of the main window; actions are kept in ``w.actions_by_name``."""
-    bar = w.menuBar()
-    file = bar.addMenu(_tr("&File"))
-    file.addAction(_action(w, "new", "&New", w.new_project, Key.New))
-    file.addAction(_action(w, "open", "&Open…", w.open_dialog, Key.Open))
-    w.recent_menu = file.addMenu(_tr("Open &Recent"))
-    file.addAction(_action(w, "save", "&Save", w.save, Key.Save))
+    file = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&File"))
+    file.addAction(_action(w, "new", QT_TRANSLATE_NOOP("MainWindow", "&New"), w.new_project,
+                           Key.New))
+    file.addAction(_action(w, "open", QT_TRANSLATE_NOOP("MainWindow", "&Open…"),
+                           w.open_dialog, Key.Open))
+    w.recent_menu = file.addMenu(_tr(QT_TRANSLATE_NOOP("MainWindow", "Open &Recent")))
+    w.recent_menu.menuAction().setProperty(SOURCE_TEXT, "Open &Recent")
+    file.addAction(_action(w, "save", QT_TRANSLATE_NOOP("MainWindow", "&Save"), w.save,
+                           Key.Save))
     file.addSeparator()
-    file.addAction(_action(w, "new_pipeline", "New &Pipeline", w.new_pipeline))
-    file.addAction(_action(w, "export_bundle", "&Export bundle…", w.export_bundle))
-    file.addAction(_action(w, "import_bundle", "&Import bundle…", w.import_bundle))
+    file.addAction(_action(w, "new_pipeline", QT_TRANSLATE_NOOP("MainWindow", "New &Pipeline"),
+                           w.new_pipeline))
+    file.addAction(_action(w, "export_bundle",
+                           QT_TRANSLATE_NOOP("MainWindow", "&Export bundle…"), w.export_bundle))
+    file.addAction(_action(w, "import_bundle",
+                           QT_TRANSLATE_NOOP("MainWindow", "&Import bundle…"), w.import_bundle))
     file.addSeparator()
-    file.addAction(_action(w, "quit", "&Quit", w.close, Key.Quit))
+    file.addAction(_action(w, "quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), w.close,
+                           Key.Quit))
 
-    edit = bar.addMenu(_tr("&Edit"))
-    undo = w.undo_group.createUndoAction(w, _tr("&Undo"))
+    edit = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Edit"))
+    undo = w.undo_group.createUndoAction(w, _tr(QT_TRANSLATE_NOOP("MainWindow", "&Undo")))
     undo.setShortcut(QKeySequence(Key.Undo))
-    redo = w.undo_group.createRedoAction(w, _tr("&Redo"))
+    undo.setIcon(icon("undo"))
+    redo = w.undo_group.createRedoAction(w, _tr(QT_TRANSLATE_NOOP("MainWindow", "&Redo")))
     redo.setShortcut(QKeySequence(Key.Redo))
+    redo.setIcon(icon("redo"))
     w.actions_by_name.update(undo=undo, redo=redo)
     edit.addActions([undo, redo])
     edit.addSeparator()
-    edit.addAction(_action(w, "copy", "&Copy", w.copy_selection, Key.Copy))
-    edit.addAction(_action(w, "paste", "&Paste", w.paste, Key.Paste))
-    edit.addAction(_action(w, "delete", "&Delete", w.delete_selection, Key.Delete))
-    edit.addAction(_action(w, "select_all", "Select &All", w.select_all, Key.SelectAll))
+    edit.addAction(_action(w, "copy", QT_TRANSLATE_NOOP("MainWindow", "&Copy"),
+                           w.copy_selection, Key.Copy))
+    edit.addAction(_action(w, "paste", QT_TRANSLATE_NOOP("MainWindow", "&Paste"), w.paste,
+                           Key.Paste))
+    edit.addAction(_action(w, "delete", QT_TRANSLATE_NOOP("MainWindow", "&Delete"),
+                           w.delete_selection, Key.Delete))
+    edit.addAction(_action(w, "select_all", QT_TRANSLATE_NOOP("MainWindow", "Select &All"),
+                           w.select_all, Key.SelectAll))
 
-    view = bar.addMenu(_tr("&View"))
-    view.addAction(_action(w, "zoom_fit", "Zoom to &Fit", w.bridge.zoom_to_fit, "Ctrl+0"))
-    view.addAction(_action(w, "auto_layout", "&Auto-layout", w.bridge.auto_layout, "Ctrl+L"))
+    view = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&View"))
+    view.addAction(_action(w, "zoom_fit", QT_TRANSLATE_NOOP("MainWindow", "Zoom to &Fit"),
+                           w.bridge.zoom_to_fit, "Ctrl+0"))
+    view.addAction(_action(w, "auto_layout", QT_TRANSLATE_NOOP("MainWindow", "&Auto-layout"),
+                           w.bridge.auto_layout, "Ctrl+L"))
     sql = w.sql_dock.toggleViewAction()
-    sql.setText(_tr("&SQL view"))
+    sql.setText(_tr(QT_TRANSLATE_NOOP("MainWindow", "&SQL view")))
+    sql.setProperty(SOURCE_TEXT, "&SQL view")
     sql.setShortcut(QKeySequence("Ctrl+Shift+S"))
     w.actions_by_name["sql_view"] = sql
     view.addAction(sql)
@@ -72,14 +111,50 @@ def build_menus(w: MainWindow) -> None:
         if dock is not w.sql_dock:
             view.addAction(dock.toggleViewAction())
 
-    run = bar.addMenu(_tr("&Run"))
-    run.addAction(_action(w, "run", "&Run", w.run_pipeline, "F5"))
-    run.addAction(_action(w, "cancel", "&Cancel", w.cancel_run, "Shift+F5"))
-    run.addAction(_action(w, "preview", "&Preview selected node", w.preview.start, "F6"))
+    run = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Run"))
+    run.addAction(_action(w, "run", QT_TRANSLATE_NOOP("MainWindow", "&Run"), w.run_pipeline,
+                          "F5"))
+    run.addAction(_action(w, "cancel", QT_TRANSLATE_NOOP("MainWindow", "&Cancel"),
+                          w.cancel_run, "Shift+F5"))
+    run.addAction(_action(w, "preview",
+                          QT_TRANSLATE_NOOP("MainWindow", "&Preview selected node"),
+                          w.preview.start, "F6"))
 
-    tools = bar.addMenu(_tr("&Tools"))
-    tools.addAction(_action(w, "connections", "&Connections…", w.edit_connections))
-    tools.addAction(_action(w, "settings", "&Settings…", w.open_settings, Key.Preferences))
+    tools = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Tools"))
+    tools.addAction(_action(w, "connections", QT_TRANSLATE_NOOP("MainWindow", "&Connections…"),
+                            w.edit_connections))
+    tools.addAction(_action(w, "syncs", QT_TRANSLATE_NOOP("MainWindow", "S&yncs…"),
+                            w.open_syncs))
+    tools.addSeparator()
+    tools.addAction(_action(w, "settings", QT_TRANSLATE_NOOP("MainWindow", "&Settings…"),
+                            w.open_settings, Key.Preferences))
 
-    help_menu = bar.addMenu(_tr("&Help"))
-    help_menu.addAction(_action(w, "about", "&About Cauce", w.about))
+    help_menu = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Help"))
+    help_menu.addAction(_action(w, "about", QT_TRANSLATE_NOOP("MainWindow", "&About Cauce"),
+                                w.about))
+    _build_toolbar(w)
+
+
+def _build_toolbar(w: MainWindow) -> None:
+    bar = QToolBar(_tr(QT_TRANSLATE_NOOP("MainWindow", "Main toolbar")), w)
+    bar.setObjectName("mainToolbar")
+    bar.setMovable(False)
+    height = w.fontMetrics().height()
+    bar.setIconSize(QSize(round(height * 1.25), round(height * 1.25)))
+    for name in TOOLBAR:
+        if name is None:
+            bar.addSeparator()
+        else:
+            bar.addAction(w.actions_by_name[name])
+    w.addToolBar(bar)
+    w.toolbar = bar
+
+
+def retranslate_menus(w: MainWindow) -> None:
+    """Set every menu and action text again in the current language."""
+    for action in [*w.actions_by_name.values(),
+                   *(a for a in w.menuBar().actions()), w.recent_menu.menuAction()]:
+        source = action.property(SOURCE_TEXT)
+        if source:
+            action.setText(_tr(source))
+    w.toolbar.setWindowTitle(_tr("Main toolbar"))

@@ -92,7 +92,8 @@ class RunController(QObject):
             self.bridge.set_status(node.id, "pending")
         self.started.emit(pipeline.name)
         submit(lambda: service.run_document_pipeline(doc, pipeline, on_event=self.event.emit,
-                                                     cancel=token, db_url=db_url),
+                                                     cancel=token, db_url=db_url,
+                                                     count_rows=True),
                on_done=self._done, on_failed=self._done)
         return True
 
@@ -109,11 +110,14 @@ class RunController(QObject):
             self.bridge.set_status(event.node_id, "succeeded")
             rows = event.rows_out if event.rows_out is not None else event.rows_in
             if rows is not None:
-                verb = self.tr("read") if event.rows_out is not None else self.tr("written")
+                verb = self.tr("rows") if event.rows_out is not None else self.tr("written")
                 self.bridge.set_badge(event.node_id, f"{rows:,} {verb}")
         elif isinstance(event, NodeFailed):
             self.bridge.set_status(event.node_id, event.status)
 
     def _done(self, result: object) -> None:
         self.token = None
+        for node in getattr(result, "nodes", []):
+            for port, rows in node.rows_by_port.items():
+                self.bridge.set_port_rows(node.node_id, port, rows)
         self.finished.emit(result)

@@ -164,6 +164,28 @@ class DocumentMixin(_Base):
             self.refresh_document_views()
             self.validation.validate_now()
 
+    def open_syncs(self) -> None:
+        """Tools → Syncs…: the syncs window of the open project (saved first if needed)."""
+        import importlib
+
+        if self.document is None:
+            return
+        try:
+            syncs = importlib.import_module("app.ui.syncs")
+        except ImportError as err:
+            QMessageBox.information(self, self.tr("Syncs not available"),
+                                    self.tr("The syncs window is not part of this build "
+                                            "({0}).").format(err))
+            return
+        if self.document.root is None:
+            QMessageBox.information(self, self.tr("Save the project first"),
+                                    self.tr("Syncs live in the project directory: save the "
+                                            "project, then open Syncs again."))
+            if not self.save():
+                return
+        assert self.document.root is not None
+        syncs.SyncsDialog(self.document.root, self.document.name, self).exec()
+
     def open_settings(self) -> None:
         dialogs = self._dialogs("app.ui.dialogs.settings")
         if dialogs is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,25 +18,35 @@ def _application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Cauce")
         app.setOrganizationName("Cauce")
-        _optional_startup(app)
     assert isinstance(app, QApplication)
     return app
 
 
-def _optional_startup(app: QApplication) -> None:
-    """Translations and theme come from another part of the editor; absent, Qt defaults."""
-    try:
-        from app.ui.i18n import install_translator
+def _focus_node(window: object) -> str | None:
+    """The node a screenshot shows selected: the last one before a destination."""
+    from app.nodes.registry import node_registry
+    from app.ui.main_window import MainWindow
 
-        install_translator(app)
-    except ImportError:
-        pass
-    try:
-        from app.ui.theme import apply_theme
+    assert isinstance(window, MainWindow)
+    order = window.pipeline.topological_order()
+    registry = node_registry()
+    inner = [n for n in order if n.type in registry and registry.get(n.type).outputs]
+    return inner[-1].id if inner else (order[-1].id if order else None)
 
-        apply_theme(app)
-    except ImportError:
-        app.setStyle("Fusion")
+
+def _startup(app: QApplication, language: str | None = None, theme: str | None = None) -> str:
+    """Install the translation and the theme (saved settings unless given), set the icon.
+
+    Returns the colour scheme in use (``light`` or ``dark``).
+    """
+    from app.ui.i18n import install_translator
+    from app.ui.icons import app_icon
+    from app.ui.theme import apply_theme
+
+    install_translator(app, language)
+    scheme = apply_theme(app, theme)
+    app.setWindowIcon(app_icon())
+    return scheme
 
 
 def render_screenshot(window: object, out: Path) -> None:
@@ -45,6 +56,7 @@ def render_screenshot(window: object, out: Path) -> None:
 
     assert isinstance(window, MainWindow)
     app = QApplication.instance()
+    window.resize(1920, 1080)
     window.show()
     for _ in range(3):
         app.processEvents()  # type: ignore[union-attr]
@@ -52,6 +64,13 @@ def render_screenshot(window: object, out: Path) -> None:
     wait_all(20_000)
     for _ in range(3):
         app.processEvents()  # type: ignore[union-attr]
+    node_id = _focus_node(window)
+    if node_id is not None:  # real content in the properties, schema and preview panels
+        window.select_node(node_id)
+        window.preview.start()
+        wait_all(30_000)
+        for _ in range(3):
+            app.processEvents()  # type: ignore[union-attr]
     window.bridge.zoom_to_fit()
     app.processEvents()  # type: ignore[union-attr]
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -61,12 +80,18 @@ def render_screenshot(window: object, out: Path) -> None:
 
 def main(screenshot: Path | None = None, open_project: Path | None = None,
          pipeline: str | None = None, db_url: str | None = None) -> int:
-    """Run the editor; with ``screenshot``, render the window to a PNG and exit 0."""
+    """Run the editor; with ``screenshot``, render the window to a PNG and exit 0.
+
+    ``CAUCE_UI_LANGUAGE`` (``en``, ``es``) and ``CAUCE_UI_THEME`` (``light``, ``dark``,
+    ``system``) override the saved settings (used for screenshots).
+    """
     app = _application()
+    scheme = _startup(app, os.environ.get("CAUCE_UI_LANGUAGE"), os.environ.get("CAUCE_UI_THEME"))
     from app.ui.main_window import MainWindow
 
     settings = QSettings("Cauce", "Cauce-screenshot") if screenshot else None
     window = MainWindow(settings=settings, db_url=db_url)
+    window.apply_scheme(scheme)
     if open_project is not None and not window.open_project(open_project, pipeline):
         return 2
     if screenshot is not None:

@@ -10,16 +10,25 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QTabBar,
+    QToolBar,
+    QWidget,
+)
 
 from app.engine.graph import Pipeline
 from app.services import editor as service
-from app.ui.actions import build_menus
+from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.controllers import RunController, ValidationController
 from app.ui.document import DocumentMixin
+from app.ui.notify import Notifier
 from app.ui.panels.console import RunConsole
 from app.ui.panels.explorer import ProjectExplorer
 from app.ui.panels.palette import Palette
@@ -33,6 +42,11 @@ from app.ui.workers import wait_all
 __all__ = ["MainWindow"]
 
 FRAGMENT_MIME = "application/x-cauce-fragment"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
 Area = Qt.DockWidgetArea
 
 
@@ -49,6 +63,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.project_dirty = False
         self.actions_by_name: dict[str, Any] = {}
         self.docks: list[QDockWidget] = []
+        self.toolbar: QToolBar | None = None
         self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self.ask_unsaved_default
         self.ask_directory: Callable[[], str] = self.ask_directory_default
         service.load_plugins()  # before any worker thread needs them
@@ -58,6 +73,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self._build_docks()
         self.validation = ValidationController(self.bridge, lambda: self.document, self)
         self.runner = RunController(self.bridge, self)
+        self.notifier = Notifier(self)
         build_menus(self)
         self.rebuild_recent_menu()
         self._wire()
@@ -65,11 +81,32 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.set_document(service.new_document())
 
     # -- layout -----------------------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget, area: Area) -> QDockWidget:
-        dock = QDockWidget(title, self)
+    def apply_scheme(self, scheme: str) -> None:
+        """Follow the application theme (``light`` or ``dark``) on the canvas."""
+        self.bridge.set_colors(scheme)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            retranslate_menus(self)
+            for dock in self.docks:
+                dock.setWindowTitle(_tr(dock.property(SOURCE_TEXT)))
+        super().changeEvent(event)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Area | QDockWidget
+              ) -> QDockWidget:
+        """A dock in ``area``, or tabbed with another dock.
+
+        Docks are tabbed as they are created: adding a dock to an area and tabbing it later
+        leaves a stale tab bar drawn over the left docks (a QMainWindow layout bug).
+        """
+        dock = QDockWidget(_tr(title), self)
+        dock.setProperty(SOURCE_TEXT, title)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        if isinstance(area, QDockWidget):
+            self.tabifyDockWidget(area, dock)
+        else:
+            self.addDockWidget(area, dock)
         self.docks.append(dock)
         return dock
 
@@ -83,29 +120,47 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.problems = ProblemsPanel()
         self.sql_view = SqlView()
         left, right = Area.LeftDockWidgetArea, Area.RightDockWidgetArea
-        palette = self._dock(self.tr("Components"), "paletteDock", self.palette, left)
-        explorer = self._dock(self.tr("Project"), "explorerDock", self.explorer, left)
+        tr = QT_TRANSLATE_NOOP
+        palette = self._dock(tr("MainWindow", "Components"), "paletteDock", self.palette, left)
+        explorer = self._dock(tr("MainWindow", "Project"), "explorerDock", self.explorer, left)
         self.splitDockWidget(palette, explorer, Qt.Orientation.Vertical)
-        props = self._dock(self.tr("Properties"), "propertiesDock", self.properties, right)
-        schema = self._dock(self.tr("Schema"), "schemaDock", self.schema, right)
+        props = self._dock(tr("MainWindow", "Properties"), "propertiesDock", self.properties,
+                           right)
+        schema = self._dock(tr("MainWindow", "Schema"), "schemaDock", self.schema, right)
         self.splitDockWidget(props, schema, Qt.Orientation.Vertical)
-        self.sql_dock = self._dock(self.tr("SQL"), "sqlDock", self.sql_view, right)
-        self.tabifyDockWidget(schema, self.sql_dock)
+        self.sql_dock = self._dock(tr("MainWindow", "SQL"), "sqlDock", self.sql_view, schema)
         schema.raise_()
-        preview = self._dock(self.tr("Data preview"), "previewDock", self.preview,
+        preview = self._dock(tr("MainWindow", "Data preview"), "previewDock", self.preview,
                              Area.BottomDockWidgetArea)
-        console = self._dock(self.tr("Run console"), "consoleDock", self.console,
-                             Area.BottomDockWidgetArea)
-        problems = self._dock(self.tr("Problems"), "problemsDock", self.problems,
-                              Area.BottomDockWidgetArea)
-        self.tabifyDockWidget(preview, console)
-        self.tabifyDockWidget(preview, problems)
+        console = self._dock(tr("MainWindow", "Run console"), "consoleDock", self.console,
+                             preview)
+        problems = self._dock(tr("MainWindow", "Problems"), "problemsDock", self.problems,
+                              preview)
         preview.raise_()
-        self.resizeDocks([palette, props], [210, 370], Qt.Orientation.Horizontal)
+        self._hide_stale_tab_bars()
+        self.resizeDocks([palette, props], [220, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([preview], [230], Qt.Orientation.Vertical)
         self.resizeDocks([palette, explorer], [400, 260], Qt.Orientation.Vertical)
         self.resizeDocks([props, schema], [420, 240], Qt.Orientation.Vertical)
         self.problems_dock, self.console_dock, self.preview_dock = problems, console, preview
+
+    def _hide_stale_tab_bars(self) -> None:
+        """Hide the tab bars QMainWindow leaves behind when a second group of docks is tabbed.
+
+        Qt (6.12) keeps the bar of the first two tabs of the second group visible next to the
+        bar it really uses (it was drawn over the Project dock); a bar whose tabs are the start
+        of another bar's tabs is that leftover.
+        """
+        bars = self.findChildren(QTabBar)
+
+        def texts(bar: QTabBar) -> list[str]:
+            return [bar.tabText(i) for i in range(bar.count())]
+
+        for bar in bars:
+            mine = texts(bar)
+            if mine and any(o is not bar and o.count() > bar.count()
+                            and texts(o)[:len(mine)] == mine for o in bars):
+                bar.hide()
 
     def _wire(self) -> None:
         self.palette.add_requested.connect(lambda t: self.bridge.add_node(t))
@@ -127,9 +182,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         if self.document is not None and self.document is not doc:
             self.document.close()
         self.document, self.project_dirty = doc, False
-        for stack in self.stacks.values():
-            self.undo_group.removeStack(stack)
-        self.stacks = {}
+        self._drop_stacks()
         for panel in (self.preview, self.sql_view):
             panel.document = doc
         self.properties.connections = sorted(doc.project.connections)
@@ -139,13 +192,26 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.show_pipeline(pipeline if pipeline in doc.project.pipelines else names[0])
         self.explorer.load_runs(self.db_url, doc.name)
 
+    def _drop_stacks(self) -> None:
+        """Forget the undo stacks of the previous document, and delete them.
+
+        A stack left alive kept calling ``update_title`` through ``cleanChanged`` (a dirty
+        stack emits it when it is destroyed), which then read stacks already deleted: the
+        error surfaced in whichever test ran next.
+        """
+        stacks, self.stacks = list(self.stacks.values()), {}
+        for stack in stacks:
+            stack.cleanChanged.disconnect()
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+
     def show_pipeline(self, name: str) -> None:
         assert self.document is not None
         pipeline = self.document.pipeline(name)
         if name not in self.stacks:
             self.stacks[name] = QUndoStack(self)
             self.undo_group.addStack(self.stacks[name])
-            self.stacks[name].cleanChanged.connect(lambda _c: self.update_title())
+            self.stacks[name].cleanChanged.connect(self._on_clean_changed)
         self.pipeline_name = name
         self.undo_group.setActiveStack(self.stacks[name])
         self.bridge.show_pipeline(pipeline, self.stacks[name])
@@ -164,6 +230,9 @@ class MainWindow(DocumentMixin, QMainWindow):
         if self.document is not None:
             self.explorer.show_document(self.document, self.pipeline_name)
             self.properties.connections = sorted(self.document.project.connections)
+        self.update_title()
+
+    def _on_clean_changed(self, _clean: bool) -> None:
         self.update_title()
 
     def update_title(self) -> None:
@@ -246,26 +315,27 @@ class MainWindow(DocumentMixin, QMainWindow):
         if isinstance(result, BaseException):
             self.console.write(self.tr("Run not started: {0}").format(result))
             self.bridge.clear_run_state()
-            self._notify(self.tr("Run failed"), str(result).splitlines()[0], None)
+            self._notify(self.tr("Run failed"), str(result).splitlines()[0], None, "error")
             return
         report: Any = result
         failed = next((n for n in report.nodes if n.status == "failed"), None)
-        title = self.tr("Run {0}").format(report.status)
-        message = f"{report.pipeline}: {report.status} in {report.seconds:.2f} s"
+        title = (self.tr("Run succeeded") if report.ok else self.tr("Run failed")
+                 if report.status == "failed" else self.tr("Run cancelled"))
+        message = self.tr("{0} in {1} s").format(report.pipeline, f"{report.seconds:.2f}")
+        if failed is not None:
+            message += "\n" + self.tr("Failed at {0} (click to select it)").format(failed.name)
+        if report.error:
+            message += "\n" + report.error.splitlines()[0]
         on_click = (lambda nid=failed.node_id: self.select_node(nid)) if failed else None
-        self._notify(title, message + (f" — {report.error}" if report.error else ""), on_click)
+        level = "success" if report.ok else "error" if report.status == "failed" else "warning"
+        self._notify(title, message, on_click, level)
         if doc is not None:
             self.explorer.load_runs(self.db_url, doc.name)
 
-    def _notify(self, title: str, message: str, on_click: Callable[[], None] | None) -> None:
-        self.statusBar().showMessage(f"{title}: {message}", 8000)
-        try:
-            from app.ui.notify import Notifier  # the other engineer's module
-        except ImportError:
-            return
-        if not hasattr(self, "_notifier"):
-            self._notifier = Notifier(self)
-        self._notifier.notify(title, message, on_click)
+    def _notify(self, title: str, message: str, on_click: Callable[[], None] | None,
+                level: str = "error") -> None:
+        self.statusBar().showMessage(f"{title}: {message.splitlines()[0]}", 8000)
+        self.notifier.notify(title, message, on_click, level=level)
 
     # -- closing ----------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
@@ -280,6 +350,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.runner.cancel()
         self.preview.cancel()
         self.validation.timer.stop()
+        self._drop_stacks()
         wait_all(15_000)
         QApplication.processEvents()
         if self.document is not None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from NodeGraphQt import BaseNode
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from NodeGraphQt.constants import ViewerEnum
+from PySide6.QtCore import QObject, QRectF, Signal
+from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from app.engine.graph import Edge, GraphError, Node, Pipeline, PortRef, Position
 from app.nodes.registry import node_registry
@@ -41,10 +42,15 @@ from app.ui.canvas.view import (
     node_type_id,
 )
 
-__all__ = ["CanvasBridge"]
+__all__ = ["MIN_FIT_SCALE", "CanvasBridge"]
+
+GRID_DOTS, GRID_LINES = ViewerEnum.GRID_DISPLAY_DOTS.value, ViewerEnum.GRID_DISPLAY_LINES.value
 
 #: draw titles and ports down to this on-screen node width (NodeGraphQt's default: 70 px)
 PROXY_BELOW_PX = 40
+#: "zoom to fit" never goes below this scale: titles and ports stay readable; a wider graph
+#: is centred on the selection (or its middle) and panned
+MIN_FIT_SCALE = 0.6
 
 
 class CanvasBridge(QObject):
@@ -61,6 +67,7 @@ class CanvasBridge(QObject):
         self.stack = QUndoStack(self)
         self._views: dict[str, BaseNode] = {}
         self._badges: dict[str, Badge] = {}
+        self._port_labels: dict[tuple[str, str], Badge] = {}
         self._watched: QUndoStack | None = None
         for component in node_registry().types():
             self.graph.register_node(node_class(component))
@@ -84,10 +91,17 @@ class CanvasBridge(QObject):
         self.pipeline, self.stack, self._watched = pipeline, stack, stack
         stack.indexChanged.connect(self._on_index_changed)
         self._clear_view()
-        for node in pipeline.nodes:
-            self.view_add(pipeline, node)
-        for edge in pipeline.edges:
-            self.view_connect(pipeline, edge)
+        viewer = self.graph.viewer()
+        viewer.setUpdatesEnabled(False)
+        blocked = self.graph.blockSignals(True)
+        try:
+            for node in pipeline.nodes:
+                self.view_add(pipeline, node)
+            for edge in pipeline.edges:
+                self.view_connect(pipeline, edge)
+        finally:
+            self.graph.blockSignals(blocked)
+            viewer.setUpdatesEnabled(True)
         self.edited.emit()
 
     def _clear_view(self) -> None:
@@ -95,6 +109,7 @@ class CanvasBridge(QObject):
         self.graph.undo_stack().clear()
         self._views.clear()
         self._badges.clear()
+        self._port_labels.clear()
 
     def _on_index_changed(self, _index: int) -> None:
         self.edited.emit()
@@ -282,6 +297,8 @@ class CanvasBridge(QObject):
     def view_remove(self, pipeline: Pipeline, node_id: str) -> None:
         view = self._views.pop(node_id, None) if pipeline is self.pipeline else None
         self._badges.pop(node_id, None)
+        for key in [k for k in self._port_labels if k[0] == node_id]:
+            del self._port_labels[key]
         if view is not None:
             self.graph.delete_node(view, push_undo=False)
 
@@ -343,8 +360,42 @@ class CanvasBridge(QObject):
         return self._views.get(node_id)
 
     def zoom_to_fit(self) -> None:
-        if self._views:
-            self.graph.viewer().zoom_to_nodes([v.view for v in self._views.values()])
+        """Frame every node; below :data:`MIN_FIT_SCALE`, centre the selection instead."""
+        if not self._views:
+            return
+        viewer = self.graph.viewer()
+        viewer.zoom_to_nodes([v.view for v in self._views.values()])
+        if viewer.transform().m11() >= MIN_FIT_SCALE:
+            return
+        centre = viewer._scene_range.center()
+        size = viewer.viewport().size()
+        width, height = size.width() / MIN_FIT_SCALE, size.height() / MIN_FIT_SCALE
+        frame = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
+        selected = [v.view for v in self.graph.selected_nodes()]
+        if selected:  # slide the frame until the selection is inside it
+            target = viewer._combined_rect(selected)
+            dx = max(0.0, target.right() + 40 - frame.right()) or min(
+                0.0, target.left() - 40 - frame.left())
+            frame.translate(dx, 0.0)
+        viewer._scene_range = frame
+        viewer._update_scene()
+
+    def scale(self) -> float:
+        """The canvas's current zoom (1.0: one scene unit per pixel)."""
+        return float(self.graph.viewer().transform().m11())
+
+    def set_colors(self, scheme: str) -> None:
+        """Canvas background and grid for the ``light`` or ``dark`` theme."""
+        background, grid = ((30, 33, 38), (44, 48, 56)) if scheme == "dark" else (
+            (226, 229, 234), (208, 212, 219))
+        self.graph.set_background_color(*background)
+        self.graph.set_grid_color(*grid)
+        # NodeGraphQt draws every 8th grid line in the background darkened by half: far too
+        # dark on a light canvas, so the light theme uses dots
+        self.graph.set_grid_mode(GRID_LINES if scheme == "dark" else GRID_DOTS)
+        Badge.color = (210, 220, 230) if scheme == "dark" else (40, 46, 56)
+        for label in [*self._badges.values(), *self._port_labels.values()]:
+            label.setBrush(QColor(*Badge.color))
 
     def mark_problems(self, problems: dict[str, list[str]]) -> None:
         """Red border and a tooltip listing the problems on each faulty node."""
@@ -383,11 +434,28 @@ class CanvasBridge(QObject):
         badge = self._badges.get(node_id)
         return badge.text() if badge is not None and badge.isVisible() else ""
 
+    def set_port_rows(self, node_id: str, port: str, rows: int) -> None:
+        """Label an output port (where its links start) with the rows it carried."""
+        view = self._views.get(node_id)
+        out = view.outputs().get(port) if view is not None else None
+        if out is None:
+            return
+        label = self._port_labels.get((node_id, port))
+        if label is None:
+            label = self._port_labels[(node_id, port)] = Badge(view.view)
+        label.show_text(f"{rows:,}", anchor=out.view)
+
+    def port_rows_text(self, node_id: str, port: str) -> str:
+        label = self._port_labels.get((node_id, port))
+        return label.text() if label is not None and label.isVisible() else ""
+
     def clear_run_state(self) -> None:
         for node_id in self._views:
             self.set_status(node_id, None)
             if node_id in self._badges:
                 self._badges[node_id].show_text("")
+        for label in self._port_labels.values():
+            label.show_text("")
 
     def _free_position(self) -> tuple[float, float]:
         """A spot right of the visible centre, clear of other nodes."""

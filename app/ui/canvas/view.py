@@ -125,19 +125,27 @@ def set_border(node: BaseNode, rgba: tuple[int, int, int, int]) -> None:
 
 
 class Badge(QtWidgets.QGraphicsSimpleTextItem):
-    """A small label under a node (row counts after a run)."""
+    """A small label under a node, or right of an output port (row counts after a run)."""
+
+    #: text colour, set by the canvas theme (light text on the dark canvas, dark on light)
+    color: tuple[int, int, int] = (210, 220, 230)
 
     def __init__(self, parent: QtWidgets.QGraphicsItem) -> None:
         super().__init__(parent)
-        self.setBrush(QtGui.QColor(210, 220, 230))
+        self.setBrush(QtGui.QColor(*Badge.color))
         font = self.font()
         font.setPointSizeF(8.5)
         self.setFont(font)
 
-    def show_text(self, text: str) -> None:
+    def show_text(self, text: str, anchor: QtWidgets.QGraphicsItem | None = None) -> None:
+        """Show ``text`` under the node, or above the link leaving ``anchor`` (a port)."""
         self.setText(text)
-        rect = self.parentItem().boundingRect()
-        self.setPos(rect.left() + 4, rect.bottom() + 2)
+        if anchor is None:
+            rect = self.parentItem().boundingRect()
+            self.setPos(rect.left() + 4, rect.bottom() + 2)
+        else:
+            port = anchor.mapRectToParent(anchor.boundingRect())
+            self.setPos(port.right() + 4, port.top() - self.boundingRect().height() + 2)
         self.setVisible(bool(text))
 
 

@@ -181,6 +181,8 @@ class NullableBoolEditor(ChoiceEditor):
         return {"true": True, "false": False}.get(self.combo.currentText())
 
     def _show(self, value: Any) -> None:
+        if isinstance(value, str):  # the combo's own text (a refill keeps it)
+            value = {"true": True, "false": False}.get(value)
         super()._show("" if value is None else str(bool(value)).lower())
 
 
