@@ -176,7 +176,7 @@ class OptionsPage(QWizardPage):
         self.mode_combo.currentIndexChanged.connect(self._update)
         self.keys = QListWidget()
         self.keys.setToolTip(self.tr("The columns that identify a row (merge mode)"))
-        self.keys.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.keys.setMinimumHeight(self.fontMetrics().lineSpacing() * 9)
         self.cursor_combo = QComboBox()
         self.cursor_combo.setToolTip(self.tr("A column that grows with every new or changed row"))
         self.hard_deletes = QCheckBox(self.tr("Delete destination rows whose key left the source"))
@@ -188,13 +188,16 @@ class OptionsPage(QWizardPage):
             self.policy_combo.addItem(policies[policy], policy)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        form = QFormLayout(self)
+        form = QFormLayout()
         form.addRow(self.tr("Mode"), self.mode_combo)
+        form.addRow("", self.hint)
         form.addRow(self.tr("Key columns"), self.keys)
         form.addRow(self.tr("Cursor"), self.cursor_combo)
         form.addRow("", self.hard_deletes)
         form.addRow(self.tr("Schema changes"), self.policy_combo)
-        form.addRow("", self.hint)
+        box = QVBoxLayout(self)
+        box.addLayout(form)
+        box.addStretch(1)
 
     def initializePage(self) -> None:  # noqa: N802
         table = self.state.source_table
@@ -275,6 +278,7 @@ class ColumnsPage(QWizardPage):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed

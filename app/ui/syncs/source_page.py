@@ -101,6 +101,7 @@ class SourcePage(QWizardPage):
         self.tables.setSortingEnabled(True)
         self.tables.sortByColumn(CatalogModel.TABLE, Qt.SortOrder.AscendingOrder)
         self.tables.verticalHeader().hide()
+        self.tables.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         self.tables.setAlternatingRowColors(True)
         header = self.tables.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -67,7 +67,7 @@ class SyncWizard(QWizard):
                      self.columns_page, self.summary_page):
             self.addPage(page)
         em, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().lineSpacing()
-        self.resize(em * 96, line * 34)
+        self.setMinimumSize(em * 110, line * 40)
 
     def set_source(self, connection: str, table: CatalogTable | None) -> None:
         """Called by the source page when the user moves on."""
@@ -99,7 +99,7 @@ class SyncWizard(QWizard):
         try:
             validate_sync_definition(data, source_columns=self.source_columns())
         except ValueError as err:
-            return describe(err)
+            return _message(err)
         return None
 
     def accept(self) -> None:
@@ -111,8 +111,14 @@ class SyncWizard(QWizard):
             path = run_busy(self, self.tr("Saving the sync…"), lambda: save_sync_definition(
                 root, data, previous=previous, source_columns=columns))
         except Exception as err:  # noqa: BLE001 - any failure is shown, the wizard stays open
-            self.summary_page.show_problem(describe(err))
+            self.summary_page.show_problem(_message(err))
             return
         self.saved_name, self.saved_path = str(data["name"]), Path(path)
         self.saved.emit(self.saved_name, str(path))
         super().accept()
+
+
+def _message(err: BaseException) -> str:
+    """The problem without the file name a project error starts with (the user sees no file)."""
+    problem = getattr(err, "problem", None)
+    return str(problem) if problem else describe(err)
