@@ -248,6 +248,21 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
     assert dialog.model.rowCount() == 0 and not list((chinook_dir / "syncs").iterdir())
 
 
+def test_closing_during_a_run_cancels_it_then_closes(qtbot, chinook_dir: Path) -> None:
+    from app.services.syncs import save_sync_definition
+
+    save_sync_definition(chinook_dir, {
+        "name": "lines", "source": {"connection": "chinook", "table": "InvoiceLine"},
+        "destinations": [{"connection": "warehouse", "table": "lines"}]})
+    dialog = _dialog(qtbot, chinook_dir)
+    with qtbot.waitSignal(dialog.run_finished, timeout=60_000) as blocker:
+        _click(qtbot, dialog.run_button)
+        dialog.reject()  # Close / Escape while it runs
+        assert dialog.isVisible() and "Cancelling" in dialog.status_text
+    assert blocker.args == ["lines", "cancelled"]
+    assert not dialog.isVisible()
+
+
 def test_models_follow_the_qt_contract(qtmodeltester, chinook_dir: Path) -> None:
     from app.services.syncs import sync_overview
     from app.ui.syncs.models import ColumnChoice

@@ -42,7 +42,7 @@ from app.ui.dialogs.worker import run_busy
 from app.ui.icons import icon
 from app.ui.syncs.events import EventFormatter
 from app.ui.syncs.models import SyncListModel
-from app.ui.syncs.tasks import run_for
+from app.ui.syncs.tasks import emitter, run_for
 from app.ui.syncs.wizard import SyncWizard
 
 __all__ = ["SyncsDialog"]
@@ -51,7 +51,7 @@ __all__ = ["SyncsDialog"]
 class _Relay(QObject):
     """Carries a run's events from the worker thread to the dialog."""
 
-    event = Signal(object)
+    happened = Signal(object)
 
 
 class SyncsDialog(QDialog):
@@ -82,7 +82,7 @@ class SyncsDialog(QDialog):
         self.wizard: SyncWizard | None = None
         self._relay = _Relay(self)
         self.formatter = EventFormatter(self)
-        self._relay.event.connect(self._event)
+        self._relay.happened.connect(self._event)
         self.setWindowTitle(self.tr("Syncs — %1").replace("%1", project_name))
         self.setWindowIcon(icon("pipeline"))
         self._build()
@@ -290,15 +290,17 @@ class SyncsDialog(QDialog):
         if name is None or self.running is not None:
             return
         self.running, self._token = name, CancelToken()
-        token, root, relay = self._token, self.project_root, self._relay
+        token, root = self._token, self.project_root
+        forward = emitter(self._relay, self._relay.happened)
         self.model.set_running(name)
         self.log.clear()
         self.formatter.reset()
         self.progress.show()
         self.set_status("info", self.tr("Running “%1”…").replace("%1", name))
+        self.destroyed.connect(token.cancel)  # a window destroyed mid-run stops its run
         self._started = time.monotonic()
         run_for(self, lambda: run_sync(root, name, trigger="gui", cancel=token,
-                                       on_event=relay.event.emit),
+                                       on_event=forward),
                 self._run_done, self._run_failed)
         self._update_enabled()
 

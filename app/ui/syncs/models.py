@@ -88,7 +88,7 @@ class SyncListModel(_ListModel):
         self.running = name
         if self._rows:
             self.dataChanged.emit(self.index(0, self.STATUS),
-                                  self.index(len(self._rows) - 1, self.STATUS))
+                                  self.index(len(self._rows) - 1, self.STATUS), [])
 
     def row_of(self, name: str) -> int:
         """The row of sync ``name``, or -1."""
@@ -228,7 +228,7 @@ class ColumnChoiceModel(_ListModel):
             choice.target = str(value)
         else:
             return False
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), 2))
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), 2), [])
         return True
 
     def set_all(self, selected: bool) -> None:
@@ -236,5 +236,5 @@ class ColumnChoiceModel(_ListModel):
         for choice in self._rows:
             choice.selected = selected
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2), [])
 

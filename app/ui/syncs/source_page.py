@@ -29,7 +29,7 @@ from app.services.catalog import CatalogTable, read_catalog, refresh_catalog
 from app.services.errors import describe
 from app.ui.icons import icon
 from app.ui.syncs.models import CatalogModel
-from app.ui.syncs.tasks import run_for
+from app.ui.syncs.tasks import emitter, run_for
 
 if TYPE_CHECKING:
     from app.ui.syncs.wizard import SyncWizard
@@ -191,7 +191,7 @@ class SourcePage(QWizardPage):
         if not name:
             return
         self._serial += 1
-        report = self._relay.progress.emit
+        report = emitter(self._relay, self._relay.progress)
 
         def work() -> list[CatalogTable]:
             tables = [] if refresh else read_catalog(root, name)
