@@ -276,3 +276,22 @@ def test_models_follow_the_qt_contract(qtmodeltester, chinook_dir: Path) -> None
     assert columns.setData(columns.index(1, 2), "d")
     assert columns.rows[1].target == "d"
     assert columns.index(0, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+
+
+def test_a_failed_run_shows_the_error(qtbot, chinook_dir: Path) -> None:
+    from app.services.syncs import save_sync_definition
+
+    save_sync_definition(chinook_dir, {
+        "name": "ghost", "source": {"connection": "chinook", "table": "NoSuchTable"},
+        "destinations": [{"connection": "warehouse", "table": "ghost"}]})
+    dialog = _dialog(qtbot, chinook_dir)
+    with qtbot.waitSignal(dialog.run_finished, timeout=60_000) as blocker:
+        _click(qtbot, dialog.run_button)
+    assert blocker.args == ["ghost", "failed"]
+    assert "NoSuchTable" in dialog.status_text and "failed" in dialog.status_text
+    qtbot.waitUntil(lambda: dialog.model.index(0, SyncListModel.STATUS).data() == "failed",
+                    timeout=15_000)
+    tip = dialog.model.index(0, SyncListModel.STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert "NoSuchTable" in tip
+    assert dialog.run_button.isEnabled()  # ready to run again
+    _shot(dialog, "list-failed")
