@@ -120,22 +120,25 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.problems = ProblemsPanel()
         self.sql_view = SqlView()
         left, right = Area.LeftDockWidgetArea, Area.RightDockWidgetArea
-        tr = QT_TRANSLATE_NOOP
-        palette = self._dock(tr("MainWindow", "Components"), "paletteDock", self.palette, left)
-        explorer = self._dock(tr("MainWindow", "Project"), "explorerDock", self.explorer, left)
+        palette = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Components"), "paletteDock",
+                             self.palette, left)
+        explorer = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Project"), "explorerDock",
+                              self.explorer, left)
         self.splitDockWidget(palette, explorer, Qt.Orientation.Vertical)
-        props = self._dock(tr("MainWindow", "Properties"), "propertiesDock", self.properties,
-                           right)
-        schema = self._dock(tr("MainWindow", "Schema"), "schemaDock", self.schema, right)
+        props = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Properties"), "propertiesDock",
+                           self.properties, right)
+        schema = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Schema"), "schemaDock",
+                            self.schema, right)
         self.splitDockWidget(props, schema, Qt.Orientation.Vertical)
-        self.sql_dock = self._dock(tr("MainWindow", "SQL"), "sqlDock", self.sql_view, schema)
+        self.sql_dock = self._dock(QT_TRANSLATE_NOOP("MainWindow", "SQL"), "sqlDock",
+                                   self.sql_view, schema)
         schema.raise_()
-        preview = self._dock(tr("MainWindow", "Data preview"), "previewDock", self.preview,
-                             Area.BottomDockWidgetArea)
-        console = self._dock(tr("MainWindow", "Run console"), "consoleDock", self.console,
-                             preview)
-        problems = self._dock(tr("MainWindow", "Problems"), "problemsDock", self.problems,
-                              preview)
+        preview = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Data preview"), "previewDock",
+                             self.preview, Area.BottomDockWidgetArea)
+        console = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Run console"), "consoleDock",
+                             self.console, preview)
+        problems = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Problems"), "problemsDock",
+                              self.problems, preview)
         preview.raise_()
         self._hide_stale_tab_bars()
         self.resizeDocks([palette, props], [220, 330], Qt.Orientation.Horizontal)
@@ -318,7 +321,10 @@ class MainWindow(DocumentMixin, QMainWindow):
             self._notify(self.tr("Run failed"), str(result).splitlines()[0], None, "error")
             return
         report: Any = result
-        failed = next((n for n in report.nodes if n.status == "failed"), None)
+        failed = [n for n in report.nodes if n.status == "failed"]
+        # the node that holds the error (the others only "did not complete")
+        failed = next((n for n in failed if not (n.error or "").startswith("did not complete")),
+                      failed[0] if failed else None)
         title = (self.tr("Run succeeded") if report.ok else self.tr("Run failed")
                  if report.status == "failed" else self.tr("Run cancelled"))
         message = self.tr("{0} in {1} s").format(report.pipeline, f"{report.seconds:.2f}")

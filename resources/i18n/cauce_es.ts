@@ -1,35 +1,36 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="27" />
+        <location filename="../../app/ui/dialogs/about.py" line="27"/>
         <source>About Cauce</source>
         <extracomment>the documentation shipped with the sources</extracomment>
         <translation>Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="34" />
+        <location filename="../../app/ui/dialogs/about.py" line="34"/>
         <source>A desktop studio to draw data pipelines, compile them to SQL and run them locally or in the warehouse.</source>
         <translation>Un estudio de escritorio para dibujar canalizaciones de datos, compilarlas a SQL y ejecutarlas en local o en el almacén de datos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="37" />
+        <location filename="../../app/ui/dialogs/about.py" line="37"/>
         <source>Qt %1 · PySide6 %2 · Python %3</source>
         <translation>Qt %1 · PySide6 %2 · Python %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="41" />
+        <location filename="../../app/ui/dialogs/about.py" line="41"/>
         <source>Licensed under the %1 licence.</source>
         <translation>Publicado bajo la licencia %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="46" />
+        <location filename="../../app/ui/dialogs/about.py" line="46"/>
         <source>Documentation</source>
         <translation>Documentación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="49" />
+        <location filename="../../app/ui/dialogs/about.py" line="49"/>
         <source>Documentation: the docs folder of the Cauce sources.</source>
         <translation>Documentación: la carpeta docs de las fuentes de Cauce.</translation>
     </message>
@@ -37,7 +38,7 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../app/ui/notify.py" line="68" />
+        <location filename="../../app/ui/notify.py" line="68"/>
         <source>Dismiss</source>
         <extracomment>level -&gt; (icon name, accent colour)</extracomment>
         <translation>Descartar</translation>
@@ -46,283 +47,362 @@
 <context>
     <name>Bundles</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="52" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="52"/>
         <source>added</source>
-        <extracomment>plan kind -&gt; (icon, colour of the kind's text)</extracomment>
+        <extracomment>plan kind -&gt; (icon, colour of the kind&apos;s text)</extracomment>
         <translation>añadido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="53" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="53"/>
         <source>changed</source>
         <translation>modificado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="54" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="54"/>
         <source>layout only</source>
         <translation>solo disposición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="55" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="55"/>
         <source>unchanged</source>
         <translation>sin cambios</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="56" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="56"/>
         <source>removed</source>
         <translation>eliminado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="63" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="63"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="64" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="65" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="65"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="66" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="66"/>
         <source>Data files</source>
         <translation>Archivos de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="103" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="103"/>
         <source>Export project</source>
         <translation>Exportar proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="105" />
-        <location filename="../../app/ui/dialogs/bundles.py" line="242" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="105"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="242"/>
         <source>Cauce bundles (*.cauce)</source>
         <translation>Paquetes de Cauce (*.cauce)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="129" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="129"/>
         <source>Exporting…</source>
         <translation>Exportando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="136" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="136"/>
         <source>Export failed</source>
         <translation>Error al exportar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="137" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="137"/>
         <source>The project could not be exported.</source>
         <translation>No se pudo exportar el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="144" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="144"/>
         <source>Project exported</source>
         <translation>Proyecto exportado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="145" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="145"/>
         <source>The bundle was written to %1.</source>
         <translation>El paquete se guardó en %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="240" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="240"/>
         <source>Import a bundle</source>
         <translation>Importar un paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="248" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="248"/>
         <source>Import into folder</source>
         <translation>Importar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="281" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="281"/>
         <source>Checking the bundle…</source>
         <translation>Comprobando el paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="288" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="288"/>
         <source>Cannot import this bundle</source>
         <translation>No se puede importar este paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="289" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="289"/>
         <source>%1 failed its checks; nothing was written.</source>
         <translation>%1 no superó las comprobaciones; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="303" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="303"/>
         <source>Importing…</source>
         <translation>Importando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="309" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="309"/>
         <source>Import failed</source>
         <translation>Error al importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="310" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="310"/>
         <source>Nothing was changed.</source>
         <translation>No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="317" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="317"/>
         <source>Project imported</source>
         <translation>Proyecto importado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="318" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="318"/>
         <source>Project “%1” is in %2.</source>
         <translation>El proyecto «%1» está en %2.</translation>
     </message>
 </context>
 <context>
+    <name>CatalogModel</name>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="150"/>
+        <source>Schema</source>
+        <translation type="unfinished">Esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="150"/>
+        <source>Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="150"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="151"/>
+        <source>Rows (estimate)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="151"/>
+        <source>Columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="162"/>
+        <source>table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="162"/>
+        <source>view</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ColumnChoiceModel</name>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="192"/>
+        <source>Source column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="192"/>
+        <source>Type</source>
+        <translation type="unfinished">Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="193"/>
+        <source>Destination name</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ColumnsPage</name>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="274"/>
+        <source>Columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="275"/>
+        <source>Untick the columns to leave out; double-click a destination name to rename a column.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="289"/>
+        <source>Select all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="291"/>
+        <source>Select none</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConnectionForm</name>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="40" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="40"/>
         <source>Path</source>
         <translation>Ruta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="41" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="41"/>
         <source>Host</source>
         <translation>Servidor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="42" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="42"/>
         <source>Port</source>
         <translation>Puerto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="43" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="43"/>
         <source>Database</source>
         <translation>Base de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="44" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="44"/>
         <source>User</source>
         <translation>Usuario</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="45" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="45"/>
         <source>Password</source>
         <translation>Contraseña</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="46" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="46"/>
         <source>SSL mode</source>
         <translation>Modo SSL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="47" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="47"/>
         <source>Connect Timeout</source>
         <translation>Tiempo de espera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="48" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="48"/>
         <source>Application Name</source>
         <translation>Nombre de la aplicación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="49" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="49"/>
         <source>Format</source>
         <translation>Formato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="50" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="50"/>
         <source>Delimiter</source>
         <translation>Delimitador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="51" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="51"/>
         <source>Header</source>
         <translation>Encabezado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="52" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="52"/>
         <source>Database file; relative paths resolve against the project.</source>
         <translation>Archivo de la base de datos; las rutas relativas parten del proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="55" />
-        <source>Database file (relative to the project) or ':memory:'.</source>
-        <translation>Archivo de la base de datos (relativo al proyecto) o ':memory:'.</translation>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="55"/>
+        <source>Database file (relative to the project) or &apos;:memory:&apos;.</source>
+        <translation>Archivo de la base de datos (relativo al proyecto) o &apos;:memory:&apos;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="56" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="56"/>
         <source>Directory holding the files (relative to the project).</source>
         <translation>Carpeta que contiene los archivos (relativa al proyecto).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="57" />
-        <source>csv or parquet; by default from each file's extension.</source>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="57"/>
+        <source>csv or parquet; by default from each file&apos;s extension.</source>
         <translation>csv o parquet; por defecto, según la extensión de cada archivo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="58" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="58"/>
         <source>CSV field delimiter.</source>
         <translation>Delimitador de campos CSV.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="59" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="59"/>
         <source>CSV files have a header row.</source>
         <translation>Los archivos CSV tienen una fila de encabezado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="60" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="60"/>
         <source>Server host name or address.</source>
         <translation>Nombre o dirección del servidor.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="61" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="61"/>
         <source>Database name.</source>
         <translation>Nombre de la base de datos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="62" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="62"/>
         <source>User name.</source>
         <translation>Nombre de usuario.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="63" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="63"/>
         <source>Password (kept in the secret store).</source>
         <translation>Contraseña (se guarda en el almacén de secretos).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="64" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="64"/>
         <source>Seconds to wait for a connection.</source>
         <translation>Segundos de espera para conectar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="65" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="65"/>
         <source>Shown in pg_stat_activity.</source>
         <translation>Se muestra en pg_stat_activity.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="134" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="134"/>
         <source>(automatic)</source>
         <extracomment>schema titles that pydantic derived badly from the field name</extracomment>
         <translation>(automático)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="163" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="163"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="240" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="240"/>
         <source>Stored; leave empty to keep it</source>
         <translation>Guardada; déjela vacía para conservarla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="244" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="244"/>
         <source>Goes to the secret store</source>
         <translation>Se guarda en el almacén de secretos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="250" />
+        <location filename="../../app/ui/dialogs/connection_form.py" line="250"/>
         <source>Required</source>
         <translation>Obligatorio</translation>
     </message>
@@ -330,233 +410,354 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="100" />
+        <location filename="../../app/ui/dialogs/connections.py" line="100"/>
         <source>Connections — %1</source>
         <extracomment>secret values typed in this session, by field (saved to the store on OK) the connection existed when the dialog opened (its secrets may be stored already) a test finished: (connection name, succeeded, message shown)</extracomment>
         <translation>Conexiones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="113" />
+        <location filename="../../app/ui/dialogs/connections.py" line="113"/>
         <source>Add a connection</source>
         <translation>Añadir una conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="114" />
+        <location filename="../../app/ui/dialogs/connections.py" line="114"/>
         <source>Duplicate</source>
         <translation>Duplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="115" />
+        <location filename="../../app/ui/dialogs/connections.py" line="115"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="123" />
+        <location filename="../../app/ui/dialogs/connections.py" line="123"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="135" />
+        <location filename="../../app/ui/dialogs/connections.py" line="135"/>
         <source>What this connection is for</source>
         <translation>Para qué sirve esta conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="137" />
+        <location filename="../../app/ui/dialogs/connections.py" line="137"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="138" />
+        <location filename="../../app/ui/dialogs/connections.py" line="138"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="139" />
+        <location filename="../../app/ui/dialogs/connections.py" line="139"/>
         <source>Description</source>
         <translation>Descripción</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="145" />
+        <location filename="../../app/ui/dialogs/connections.py" line="145"/>
         <source>Settings</source>
         <translation>Configuración</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="148" />
+        <location filename="../../app/ui/dialogs/connections.py" line="148"/>
         <source>Test connection</source>
         <translation>Probar conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="176" />
+        <location filename="../../app/ui/dialogs/connections.py" line="176"/>
         <source>No connection yet. Add one with +.</source>
         <translation>Aún no hay conexiones. Añada una con +.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="269" />
+        <location filename="../../app/ui/dialogs/connections.py" line="269"/>
         <source>A connection needs a name.</source>
         <translation>Una conexión necesita un nombre.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="270" />
+        <location filename="../../app/ui/dialogs/connections.py" line="270"/>
         <source>There is already a connection named “%1”.</source>
         <translation>Ya existe una conexión llamada «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="283" />
+        <location filename="../../app/ui/dialogs/connections.py" line="283"/>
         <source>new connection</source>
         <translation>nueva conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="292" />
+        <location filename="../../app/ui/dialogs/connections.py" line="292"/>
         <source>%1 copy</source>
         <translation>%1 copia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="323" />
+        <location filename="../../app/ui/dialogs/connections.py" line="323"/>
         <source>Testing “%1”…</source>
         <translation>Probando «%1»…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="349" />
+        <location filename="../../app/ui/dialogs/connections.py" line="349"/>
         <source>Connection “%1” works.</source>
         <translation>La conexión «%1» funciona.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="376" />
+        <location filename="../../app/ui/dialogs/connections.py" line="376"/>
         <source>“%1” needs: %2</source>
         <translation>A «%1» le falta: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="401" />
+        <location filename="../../app/ui/dialogs/connections.py" line="401"/>
         <source>The password could not be saved, so nothing was saved yet.
 
-Cauce keeps secrets in the operating system's keyring. Where there is none (servers, some Linux desktops), set the environment variable CAUCE_MASTER_KEY to a passphrase before starting Cauce: secrets are then kept encrypted in Cauce's data folder. A secret can also be given at run time in an environment variable CAUCE_SECRET_&lt;CONNECTION&gt;_&lt;FIELD&gt;.</source>
+Cauce keeps secrets in the operating system&apos;s keyring. Where there is none (servers, some Linux desktops), set the environment variable CAUCE_MASTER_KEY to a passphrase before starting Cauce: secrets are then kept encrypted in Cauce&apos;s data folder. A secret can also be given at run time in an environment variable CAUCE_SECRET_&lt;CONNECTION&gt;_&lt;FIELD&gt;.</source>
         <translation>No se pudo guardar la contraseña, así que todavía no se ha guardado nada.
 
 Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (servidores, algunos escritorios Linux), defina la variable de entorno CAUCE_MASTER_KEY con una frase de contraseña antes de iniciar Cauce: los secretos se guardan entonces cifrados en la carpeta de datos de Cauce. Un secreto también puede darse al ejecutar, en una variable de entorno CAUCE_SECRET_&lt;CONEXIÓN&gt;_&lt;CAMPO&gt;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="407" />
+        <location filename="../../app/ui/dialogs/connections.py" line="407"/>
         <source>Secret store unavailable</source>
         <translation>Almacén de secretos no disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="412" />
+        <location filename="../../app/ui/dialogs/connections.py" line="412"/>
         <source>The password could not be saved.</source>
         <translation>No se pudo guardar la contraseña.</translation>
     </message>
 </context>
 <context>
+    <name>DestinationsPage</name>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="65"/>
+        <source>Destinations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="66"/>
+        <source>Where the rows go. Each destination keeps its own position.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="74"/>
+        <source>Add</source>
+        <translation type="unfinished">Añadir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="77"/>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="81"/>
+        <source>Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="84"/>
+        <source>Remove</source>
+        <translation type="unfinished">Quitar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="92"/>
+        <source>This sync writes to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="129"/>
+        <source>Choose a connection and type a table name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="133"/>
+        <source>“%1” is listed already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="153"/>
+        <source>No connection of this project can be written to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DocumentMixin</name>
     <message>
-        <location filename="../../app/ui/document.py" line="34" />
+        <location filename="../../app/ui/document.py" line="34"/>
         <source>Unsaved changes</source>
         <translation>Cambios sin guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="35" />
+        <location filename="../../app/ui/document.py" line="35"/>
         <source>The project {0} has unsaved changes. Save them?</source>
         <translation>El proyecto {0} tiene cambios sin guardar. ¿Desea guardarlos?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="53" />
+        <location filename="../../app/ui/document.py" line="53"/>
         <source>Open project directory</source>
         <translation>Abrir la carpeta del proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="64" />
+        <location filename="../../app/ui/document.py" line="64"/>
         <source>Cannot open project</source>
         <translation>No se puede abrir el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="83" />
+        <location filename="../../app/ui/document.py" line="83"/>
         <source>Cannot save</source>
         <translation>No se puede guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="90" />
+        <location filename="../../app/ui/document.py" line="90"/>
         <source>Saved to {0}</source>
         <translation>Guardado en {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="95" />
+        <location filename="../../app/ui/document.py" line="95"/>
         <source>Save project to directory</source>
         <translation>Guardar el proyecto en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="100" />
+        <location filename="../../app/ui/document.py" line="100"/>
         <source>New pipeline</source>
         <translation>Nueva canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="100" />
+        <location filename="../../app/ui/document.py" line="100"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="133" />
+        <location filename="../../app/ui/document.py" line="133"/>
         <source>Not available</source>
         <translation>No disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="134" />
+        <location filename="../../app/ui/document.py" line="134"/>
         <source>This part of the editor ({0}) is not installed in this build.</source>
         <translation>Esta parte del editor ({0}) no está instalada en esta versión.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/document.py" line="176"/>
+        <source>Syncs not available</source>
+        <translation>Sincronizaciones no disponibles</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/document.py" line="177"/>
+        <source>The syncs window is not part of this build ({0}).</source>
+        <translation>La ventana de sincronizaciones no forma parte de esta compilación ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/document.py" line="181"/>
+        <source>Save the project first</source>
+        <translation>Guarde primero el proyecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/document.py" line="182"/>
+        <source>Syncs live in the project directory: save the project, then open Syncs again.</source>
+        <translation>Las sincronizaciones se guardan en el directorio del proyecto: guarde el proyecto y vuelva a abrir Sincronizaciones.</translation>
+    </message>
+</context>
+<context>
+    <name>EventFormatter</name>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="29"/>
+        <source>%1 rows read in %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="40"/>
+        <source>Started “%1” (%2) → %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="43"/>
+        <source>%1: column %2 %3 (%4 → %5): %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="48"/>
+        <source>%1: attempt %2 failed (%3); retrying in %4 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="52"/>
+        <source>%1: %2 rows written in %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="57"/>
+        <source>, %1 deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="62"/>
+        <source>%1: cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="63"/>
+        <source>%1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="66"/>
+        <source>Finished: %1 in %2 s, %3 rows read</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="158" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="158"/>
         <source>Import %1</source>
         <translation>Importar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="161" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="161"/>
         <source>It replaces the project in %1.</source>
         <translation>Sustituye al proyecto de %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="163" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="163"/>
         <source>It creates %1.</source>
         <translation>Crea %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="166" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="166"/>
         <source>Importing project “%1”.</source>
         <translation>Importación del proyecto «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
         <source>Item</source>
         <translation>Elemento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
         <source>Change</source>
         <translation>Cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
         <source>Details</source>
         <translation>Detalles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="180" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="180"/>
         <source>Nothing to import: the project is already up to date.</source>
         <translation>Nada que importar: el proyecto ya está al día.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="184" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="184"/>
         <source>Import</source>
         <translation>Importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="217" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="217"/>
         <source>kept</source>
         <translation>se conserva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="217" />
+        <location filename="../../app/ui/dialogs/bundles.py" line="217"/>
         <source>not part of the project; left as it is</source>
         <translation>no forma parte del proyecto; se deja como está</translation>
     </message>
@@ -564,81 +765,346 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85" />
+        <location filename="../../app/ui/main_window.py" line="123"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86" />
+        <location filename="../../app/ui/main_window.py" line="125"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88" />
+        <location filename="../../app/ui/main_window.py" line="128"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89" />
+        <location filename="../../app/ui/main_window.py" line="130"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91" />
+        <location filename="../../app/ui/main_window.py" line="133"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="94" />
+        <location filename="../../app/ui/main_window.py" line="136"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="96" />
+        <location filename="../../app/ui/main_window.py" line="138"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="98" />
-        <location filename="../../app/ui/main_window.py" line="199" />
+        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="117" />
+        <location filename="../../app/ui/main_window.py" line="176"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199" />
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246" />
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248" />
+        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252" />
-        <source>Run {0}</source>
-        <translation>Ejecución {0}</translation>
+        <location filename="../../app/ui/main_window.py" line="328"/>
+        <source>Run succeeded</source>
+        <translation>Ejecución correcta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="329"/>
+        <source>Run cancelled</source>
+        <translation>Ejecución cancelada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="330"/>
+        <source>{0} in {1} s</source>
+        <translation>{0} en {1} s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="332"/>
+        <source>Failed at {0} (click to select it)</source>
+        <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="59"/>
+        <source>&amp;File</source>
+        <translation>&amp;Archivo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="60"/>
+        <source>&amp;New</source>
+        <translation>&amp;Nuevo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="62"/>
+        <source>&amp;Open…</source>
+        <translation>&amp;Abrir…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="64"/>
+        <source>Open &amp;Recent</source>
+        <translation>Abrir &amp;reciente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="66"/>
+        <source>&amp;Save</source>
+        <translation>&amp;Guardar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="69"/>
+        <source>New &amp;Pipeline</source>
+        <translation>Nueva &amp;canalización</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="72"/>
+        <source>&amp;Export bundle…</source>
+        <translation>&amp;Exportar paquete…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="74"/>
+        <source>&amp;Import bundle…</source>
+        <translation>&amp;Importar paquete…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="76"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Salir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="79"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Edición</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="80"/>
+        <source>&amp;Undo</source>
+        <translation>&amp;Deshacer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="83"/>
+        <source>&amp;Redo</source>
+        <translation>&amp;Rehacer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="89"/>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copiar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="91"/>
+        <source>&amp;Paste</source>
+        <translation>&amp;Pegar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="93"/>
+        <source>&amp;Delete</source>
+        <translation>&amp;Eliminar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="95"/>
+        <source>Select &amp;All</source>
+        <translation>Seleccionar &amp;todo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="98"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ver</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="99"/>
+        <source>Zoom to &amp;Fit</source>
+        <translation>&amp;Ajustar a la ventana</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="101"/>
+        <source>&amp;Auto-layout</source>
+        <translation>&amp;Organizar automáticamente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="104"/>
+        <source>&amp;SQL view</source>
+        <translation>Vista &amp;SQL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="114"/>
+        <location filename="../../app/ui/actions.py" line="115"/>
+        <source>&amp;Run</source>
+        <translation>&amp;Ejecutar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="117"/>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="120"/>
+        <source>&amp;Preview selected node</source>
+        <translation>&amp;Vista previa del nodo seleccionado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="123"/>
+        <source>&amp;Tools</source>
+        <translation>&amp;Herramientas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="124"/>
+        <source>&amp;Connections…</source>
+        <translation>&amp;Conexiones…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="126"/>
+        <source>S&amp;yncs…</source>
+        <translation>&amp;Sincronizaciones…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="129"/>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Preferencias…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="132"/>
+        <source>&amp;Help</source>
+        <translation>A&amp;yuda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="133"/>
+        <source>&amp;About Cauce</source>
+        <translation>&amp;Acerca de Cauce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="139"/>
+        <source>Main toolbar</source>
+        <translation>Barra de herramientas principal</translation>
+    </message>
+</context>
+<context>
+    <name>OptionsPage</name>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="168"/>
+        <source>How to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="169"/>
+        <source>Choose how rows are copied and how schema changes are met.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="170"/>
+        <source>Full — reload the whole table every run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="171"/>
+        <source>Append — add rows above the cursor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="172"/>
+        <source>Merge — insert or update rows by key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="178"/>
+        <source>The columns that identify a row (merge mode)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="181"/>
+        <source>A column that grows with every new or changed row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="182"/>
+        <source>Delete destination rows whose key left the source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="183"/>
+        <source>Evolve — add new columns, widen types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="184"/>
+        <source>Freeze — fail when the source&apos;s columns change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="185"/>
+        <source>Discard — drop new columns, keep the destination&apos;s types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="192"/>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="194"/>
+        <source>Key columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="195"/>
+        <source>Cursor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="197"/>
+        <source>Schema changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="225"/>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="259"/>
+        <source>Every run copies the whole source into a staging table and swaps it in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="261"/>
+        <source>Needs a cursor that only grows (an id or a commit time).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="262"/>
+        <source>Needs key columns. With a cursor, only rows at or above the last value are read; without one, every row is read.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Palette</name>
     <message>
-        <location filename="../../app/ui/panels/palette.py" line="35" />
+        <location filename="../../app/ui/panels/palette.py" line="35"/>
         <source>Search components…</source>
         <translation>Buscar componentes…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/palette.py" line="43" />
+        <location filename="../../app/ui/panels/palette.py" line="43"/>
         <source>Add to canvas</source>
         <translation>Añadir al lienzo</translation>
     </message>
@@ -646,47 +1112,47 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="87" />
+        <location filename="../../app/ui/panels/preview.py" line="87"/>
         <source>Preview</source>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="88" />
+        <location filename="../../app/ui/panels/preview.py" line="88"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="93" />
+        <location filename="../../app/ui/panels/preview.py" line="93"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="94" />
+        <location filename="../../app/ui/panels/preview.py" line="94"/>
         <source>Select a node and press Preview.</source>
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="116" />
+        <location filename="../../app/ui/panels/preview.py" line="116"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="122" />
+        <location filename="../../app/ui/panels/preview.py" line="122"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="131" />
+        <location filename="../../app/ui/panels/preview.py" line="131"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="142" />
+        <location filename="../../app/ui/panels/preview.py" line="142"/>
         <source>{0} rows, {1} columns</source>
         <translation>{0} filas, {1} columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="149" />
+        <location filename="../../app/ui/panels/preview.py" line="149"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>
@@ -694,7 +1160,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ProblemsPanel</name>
     <message>
-        <location filename="../../app/ui/panels/problems.py" line="32" />
+        <location filename="../../app/ui/panels/problems.py" line="32"/>
         <source>No problems.</source>
         <translation>Sin problemas.</translation>
     </message>
@@ -702,27 +1168,27 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ProjectExplorer</name>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="22" />
+        <location filename="../../app/ui/panels/explorer.py" line="22"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="23" />
+        <location filename="../../app/ui/panels/explorer.py" line="23"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="24" />
+        <location filename="../../app/ui/panels/explorer.py" line="24"/>
         <source>Recent runs</source>
         <translation>Ejecuciones recientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="59" />
+        <location filename="../../app/ui/panels/explorer.py" line="59"/>
         <source>(no runs yet)</source>
         <translation>(aún no hay ejecuciones)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="64" />
+        <location filename="../../app/ui/panels/explorer.py" line="64"/>
         <source>(metadata DB unavailable)</source>
         <translation>(base de metadatos no disponible)</translation>
     </message>
@@ -730,12 +1196,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="49" />
+        <location filename="../../app/ui/properties/panel.py" line="49"/>
         <source>Select a node to edit its properties.</source>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="87" />
+        <location filename="../../app/ui/properties/panel.py" line="87"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -743,12 +1209,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="312" />
+        <location filename="../../app/ui/properties/editors.py" line="314"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="313" />
+        <location filename="../../app/ui/properties/editors.py" line="315"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
@@ -756,47 +1222,47 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunConsole</name>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="38" />
+        <location filename="../../app/ui/panels/console.py" line="38"/>
         <source>Node</source>
         <translation>Nodo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="38" />
+        <location filename="../../app/ui/panels/console.py" line="38"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="38" />
+        <location filename="../../app/ui/panels/console.py" line="38"/>
         <source>Rows</source>
         <translation>Filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="38" />
+        <location filename="../../app/ui/panels/console.py" line="38"/>
         <source>Seconds</source>
         <translation>Segundos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="58" />
+        <location filename="../../app/ui/panels/console.py" line="58"/>
         <source>pending</source>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="59" />
+        <location filename="../../app/ui/panels/console.py" line="59"/>
         <source>Run of {0} started</source>
         <translation>Empezó la ejecución de {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="80" />
+        <location filename="../../app/ui/panels/console.py" line="80"/>
         <source>{0}: running ({1})</source>
         <translation>{0}: en ejecución ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="87" />
+        <location filename="../../app/ui/panels/console.py" line="87"/>
         <source>{0}: succeeded</source>
         <translation>{0}: correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="93" />
+        <location filename="../../app/ui/panels/console.py" line="93"/>
         <source>Run of {0} {1} in {2:.2f} s</source>
         <translation>Ejecución de {0}: {1} en {2:.2f} s</translation>
     </message>
@@ -804,35 +1270,35 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="112" />
-        <source>read</source>
-        <translation>leídas</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/controllers.py" line="112" />
+        <location filename="../../app/ui/controllers.py" line="113"/>
         <source>written</source>
         <translation>escritas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controllers.py" line="113"/>
+        <source>rows</source>
+        <translation>filas</translation>
     </message>
 </context>
 <context>
     <name>SchemaPanel</name>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="17" />
+        <location filename="../../app/ui/panels/schema.py" line="17"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="17" />
+        <location filename="../../app/ui/panels/schema.py" line="17"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="37" />
+        <location filename="../../app/ui/panels/schema.py" line="37"/>
         <source>Input: {0}</source>
         <translation>Entrada: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="42" />
+        <location filename="../../app/ui/panels/schema.py" line="42"/>
         <source>Output: {0}</source>
         <translation>Salida: {0}</translation>
     </message>
@@ -840,52 +1306,385 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="70" />
+        <location filename="../../app/ui/dialogs/settings.py" line="70"/>
         <source>Settings</source>
         <translation>Configuración</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="71" />
+        <location filename="../../app/ui/dialogs/settings.py" line="71"/>
         <source>&amp;Language</source>
         <translation>&amp;Idioma</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="72" />
+        <location filename="../../app/ui/dialogs/settings.py" line="72"/>
         <source>&amp;Theme</source>
         <translation>&amp;Tema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="73" />
+        <location filename="../../app/ui/dialogs/settings.py" line="73"/>
         <source>Follow system</source>
         <translation>Según el sistema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="73" />
+        <location filename="../../app/ui/dialogs/settings.py" line="73"/>
         <source>Light</source>
         <translation>Claro</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="74" />
+        <location filename="../../app/ui/dialogs/settings.py" line="74"/>
         <source>Dark</source>
         <translation>Oscuro</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="77" />
+        <location filename="../../app/ui/dialogs/settings.py" line="77"/>
         <source>Changes apply at once to every open window.</source>
         <translation>Los cambios se aplican al momento en todas las ventanas abiertas.</translation>
     </message>
 </context>
 <context>
+    <name>SourcePage</name>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="55"/>
+        <source>Source</source>
+        <extracomment>a catalog load finished: number of tables listed (-1: it failed)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="56"/>
+        <source>Name the sync and choose the table it reads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="68"/>
+        <source>e.g. invoices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="73"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="74"/>
+        <source>Read the connection&apos;s tables and columns again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="85"/>
+        <source>Name</source>
+        <translation type="unfinished">Nombre</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="86"/>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="89"/>
+        <source>Filter tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="142"/>
+        <source>This project has no connection a sync can read from. Add one under Connections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="204"/>
+        <source>Reading the tables of “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="205"/>
+        <source>Loading the catalog of “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/source_page.py" line="224"/>
+        <source>%1 tables and views; catalog read %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SqlView</name>
     <message>
-        <location filename="../../app/ui/panels/sql_view.py" line="27" />
+        <location filename="../../app/ui/panels/sql_view.py" line="27"/>
         <source>Dialect</source>
         <translation>Dialecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/sql_view.py" line="42" />
+        <location filename="../../app/ui/panels/sql_view.py" line="42"/>
         <source>-- select one node to see its SQL</source>
         <translation>-- seleccione un nodo para ver su SQL</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="333"/>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="334"/>
+        <source>Check the sync, then Finish saves it into the project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="363"/>
+        <source>all %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="364"/>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="367"/>
+        <source>Name</source>
+        <translation type="unfinished">Nombre</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="368"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="370"/>
+        <source>Destinations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="371"/>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="372"/>
+        <source>Key columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="373"/>
+        <source>Cursor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="374"/>
+        <source>Hard deletes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="374"/>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="375"/>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="376"/>
+        <source>Schema changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="377"/>
+        <source>Columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="378"/>
+        <source>Renamed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncListModel</name>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="82"/>
+        <source>Name</source>
+        <translation type="unfinished">Nombre</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="82"/>
+        <source>Source → destinations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="82"/>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <source>Last status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <source>Last run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <source>Rows</source>
+        <translation type="unfinished">Filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="131"/>
+        <source>succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="131"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="132"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="132"/>
+        <source>running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="133"/>
+        <source>never run</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncWizard</name>
+    <message>
+        <location filename="../../app/ui/syncs/wizard.py" line="56"/>
+        <source>Edit sync “%1”</source>
+        <extracomment>the definition was written: (sync name, file path) worker tasks report to this object, which outlives the wizard when it has a parent</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/wizard.py" line="57"/>
+        <source>New sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/wizard.py" line="111"/>
+        <source>Saving the sync…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncsDialog</name>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="86"/>
+        <source>Syncs — %1</source>
+        <extracomment>the list was (re)loaded from the project and the metadata DB a run ended: (sync name, status: succeeded, failed or cancelled) the wizard open now, if any</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="109"/>
+        <source>No sync yet. “New…” defines one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="112"/>
+        <source>New…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="113"/>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="114"/>
+        <source>Delete</source>
+        <translation type="unfinished">Eliminar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="115"/>
+        <source>Run now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="116"/>
+        <source>Cancel</source>
+        <translation type="unfinished">Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="146"/>
+        <source>The events of a run appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="238"/>
+        <source>Opening the sync…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="258"/>
+        <source>Saved “%1” to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="272"/>
+        <source>Deleting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="276"/>
+        <source>Deleted “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="282"/>
+        <source>Delete sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="283"/>
+        <source>Delete the sync “%1”? Its file is removed from the project; the tables it wrote are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="299"/>
+        <source>Running “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="311"/>
+        <source>Cancelling “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="322"/>
+        <source>Running “%1”: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="330"/>
+        <source>“%1” succeeded: %2 rows read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="331"/>
+        <source>“%1” was cancelled; nothing of the interrupted write was kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="332"/>
+        <source>“%1” failed: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="339"/>
+        <source>“%1” could not run: %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

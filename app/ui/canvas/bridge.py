@@ -364,7 +364,10 @@ class CanvasBridge(QObject):
         if not self._views:
             return
         viewer = self.graph.viewer()
-        viewer.zoom_to_nodes([v.view for v in self._views.values()])
+        # NodeGraphQt's zoom_to_nodes bounds the nodes through a temporary item group:
+        # quadratic, 10 s for 500 nodes. The union of their rectangles is the same frame.
+        viewer._scene_range = _bounds([v.view for v in self._views.values()])
+        viewer._update_scene()
         if viewer.transform().m11() >= MIN_FIT_SCALE:
             return
         centre = viewer._scene_range.center()
@@ -373,7 +376,7 @@ class CanvasBridge(QObject):
         frame = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
         selected = [v.view for v in self.graph.selected_nodes()]
         if selected:  # slide the frame until the selection is inside it
-            target = viewer._combined_rect(selected)
+            target = _bounds(selected)
             dx = max(0.0, target.right() + 40 - frame.right()) or min(
                 0.0, target.left() - 40 - frame.left())
             frame.translate(dx, 0.0)
@@ -470,6 +473,14 @@ class CanvasBridge(QObject):
 
 def _edge(src: str, src_port: str, dst: str, dst_port: str) -> Edge:
     return Edge(source=PortRef(node=src, port=src_port), target=PortRef(node=dst, port=dst_port))
+
+
+def _bounds(items: list[Any]) -> QRectF:
+    """The scene rectangle around graphics items, with a small margin."""
+    rect = QRectF()
+    for item in items:
+        rect = rect.united(item.sceneBoundingRect())
+    return rect.adjusted(-40, -40, 40, 40)
 
 
 def _category(type_name: str) -> str:
