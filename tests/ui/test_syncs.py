@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -13,9 +14,18 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWizard
 from app.services.syncs import SyncDefinition
 from app.ui.syncs import SyncsDialog, SyncWizard
 from app.ui.syncs.models import CatalogModel, ColumnChoiceModel, SyncListModel
+from app.ui.workers import wait_all
 
 pytestmark = pytest.mark.gui
 SHOTS = Path("/tmp/cauce-shots")
+
+
+@pytest.fixture(autouse=True)
+def _drain_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Let a test's last worker calls (a list reload after a run) finish while its
+    ``CAUCE_DB_URL`` is still set: they must not migrate the next test's metadata DB."""
+    yield
+    assert wait_all(30_000)
 
 
 def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
