@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,7 +248,17 @@ def _run_upgrade(engine: Engine, url: str) -> None:
             conn.invalidate()  # never hand this reconfigured connection back to the pool
 
 
+_MIGRATING = threading.Lock()
+
+
 def _migrate(url: str, *, backup: bool) -> UpgradeResult:
+    # one migration at a time in this process: two worker threads creating a fresh database
+    # at once would both run the initial revision
+    with _MIGRATING:
+        return _migrate_locked(url, backup=backup)
+
+
+def _migrate_locked(url: str, *, backup: bool) -> UpgradeResult:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

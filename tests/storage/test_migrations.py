@@ -242,3 +242,26 @@ def test_offline_sql_for_postgres(tmp_path: Path) -> None:
     sql = out.getvalue()
     assert "CREATE TABLE pipeline_versions" in sql
     assert "ADD CONSTRAINT fk_pipelines_current_version" in sql
+
+
+def test_concurrent_init_of_a_fresh_database_is_safe(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from app.storage.migrate import current_revision, head_revision, init_db
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    errors: list[BaseException] = []
+
+    def init() -> None:
+        try:
+            init_db(url)
+        except BaseException as err:  # noqa: BLE001 - collected for the assertion
+            errors.append(err)
+
+    threads = [threading.Thread(target=init) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert current_revision(url) == head_revision()
