@@ -202,7 +202,7 @@ class AggregateNode(Component):
             inner = exp.select(*cols, *builder.helpers).from_(rel.ref.copy(),
                                                                    copy=False)
             source = inner.subquery(exp.to_identifier("w", quoted=True))
-        query = exp.select(*projections).from_(source, copy=False)
+        query = exp.select(*projections, copy=False).from_(source, copy=False)
         if groups:
             query = query.group_by(*[exp.column(g, quoted=True) for g in groups])
         return {"out": Output(query, pa.schema(fields))}

@@ -153,5 +153,5 @@ class Component(abc.ABC):
 
 def select_star(rel: Relation) -> exp.Select:
     """``SELECT <every column, quoted> FROM rel`` — the starting point of most components."""
-    return exp.select(*[exp.column(f.name, quoted=True) for f in rel.schema]).from_(
-        rel.ref.copy(), copy=False)
+    columns = [exp.column(f.name, quoted=True) for f in rel.schema]
+    return exp.select(*columns, copy=False).from_(rel.ref.copy(), copy=False)

@@ -58,14 +58,14 @@ class DeriveNode(Component):
             if f.name.lower() in by_lower:
                 name = by_lower.pop(f.name.lower())
                 tree, dtype = computed[name]
-                projections.append(exp.alias_(tree, f.name, quoted=True))
+                projections.append(exp.alias_(tree, f.name, quoted=True, copy=False))
                 fields.append(pa.field(f.name, dtype))
             else:
                 projections.append(exp.column(f.name, quoted=True))
                 fields.append(f)
         for name in by_lower.values():
             tree, dtype = computed[name]
-            projections.append(exp.alias_(tree, name, quoted=True))
+            projections.append(exp.alias_(tree, name, quoted=True, copy=False))
             fields.append(pa.field(name, dtype))
-        query = exp.select(*projections).from_(rel.ref.copy(), copy=False)
+        query = exp.select(*projections, copy=False).from_(rel.ref.copy(), copy=False)
         return {"out": Output(query, pa.schema(fields))}

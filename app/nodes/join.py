@@ -96,7 +96,7 @@ class JoinNode(Component):
         if params.kind in ("semi", "anti"):
             return {"out": Output(_semi(left, right, on, params.kind == "anti"), left.schema)}
         projections, fields = _columns(ctx, params, left, right, keys)
-        query = (exp.select(*projections).from_(aliased(left, LEFT))
+        query = (exp.select(*projections, copy=False).from_(aliased(left, LEFT))
                  .join(aliased(right, RIGHT), on=on, join_type=_JOIN_TYPES[params.kind]))
         return {"out": Output(query, pa.schema(fields))}
 
@@ -141,7 +141,7 @@ def _columns(ctx: CompileContext, params: JoinParams, left: Relation, right: Rel
             tree = exp.func("COALESCE", col, exp.column(rk, table=RIGHT, quoted=True))
             if dtype != f.type or dtype != right.schema.field(rk).type:
                 tree = exp.cast(tree, to_sql_type(dtype))
-            projections.append(exp.alias_(tree, f.name, quoted=True))
+            projections.append(exp.alias_(tree, f.name, quoted=True, copy=False))
             fields.append(pa.field(f.name, dtype))
         else:
             projections.append(col)

@@ -95,7 +95,7 @@ class LookupNode(Component):
             projections.append(exp.alias_(tree, out, quoted=True))
             fields.append(pa.field(out, dtype))
         side = _deduplicated(lookup, [rk for _, rk in keys], brought)
-        query = exp.select(*projections).from_(aliased(rel, IN)).join(
+        query = exp.select(*projections, copy=False).from_(aliased(rel, IN)).join(
             side, on=on, join_type="inner" if params.no_match == "reject" else "left outer")
         if params.no_match == "fail":
             query = query.where(_fail_unless(matched, keys[0][0], ctx.node.name))

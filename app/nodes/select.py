@@ -84,7 +84,7 @@ class SelectNode(Component):
         if not fields:
             raise ctx.error("no column is left: list at least one", "columns")
         _check_unique(ctx, fields, params)
-        query = exp.select(*projections).from_(rel.ref.copy(), copy=False)
+        query = exp.select(*projections, copy=False).from_(rel.ref.copy(), copy=False)
         return {"out": Output(query, pa.schema(fields))}
 
 

@@ -80,4 +80,4 @@ def _branch(rel: Relation, schema: pa.Schema) -> exp.Select:
         if f is None or f.name != target.name or f.type != target.type:
             tree = exp.alias_(tree, target.name, quoted=True)
         projections.append(tree)
-    return exp.select(*projections).from_(rel.ref.copy(), copy=False)
+    return exp.select(*projections, copy=False).from_(rel.ref.copy(), copy=False)

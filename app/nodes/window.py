@@ -76,7 +76,7 @@ class WindowNode(Component):
                 tree = exp.cast(tree, to_sql_type(dtype))
             projections.append(exp.alias_(tree, fn.name, quoted=True))
             fields.append(pa.field(fn.name, dtype))
-        query = exp.select(*projections).from_(rel.ref.copy(), copy=False)
+        query = exp.select(*projections, copy=False).from_(rel.ref.copy(), copy=False)
         return {"out": Output(query, pa.schema(fields))}
 
 

@@ -9,6 +9,7 @@ and column in every error.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -223,11 +224,16 @@ def _parse_cached(text: str) -> exp.Expression | None:
 
 @lru_cache(maxsize=4096)
 def _describe(sql: str) -> pa.DataType:
-    import duckdb
+    con = getattr(_LOCAL, "duckdb", None)
+    if con is None:  # one in-memory DuckDB per thread: connecting costs more than describing
+        import duckdb
 
-    with duckdb.connect() as con:
-        table = con.sql(sql).to_arrow_table()
+        con = _LOCAL.duckdb = duckdb.connect()
+    table = con.sql(sql).to_arrow_table()
     return parse_type_name(type_name(table.schema.field(0).type))
+
+
+_LOCAL = threading.local()
 
 
 def _list(names: Iterable[object]) -> str:
