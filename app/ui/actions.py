@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from app.ui.icons import icon
@@ -17,7 +17,7 @@ from app.ui.icons import icon
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-__all__ = ["build_menus", "retranslate_menus"]
+__all__ = ["StackAction", "build_menus", "retranslate_menus"]
 
 Key = QKeySequence.StandardKey
 SOURCE_TEXT = "source_text"  # the untranslated text, kept on each action and menu
@@ -45,6 +45,39 @@ def _action(window: MainWindow, name: str, text: str, slot: object,
     action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
     window.actions_by_name[name] = action
     window.addAction(action)
+    return action
+
+
+class StackAction(QAction):
+    """The undo or redo action of an undo group: "<prefix> <command text>".
+
+    ``QUndoGroup.createUndoAction`` keeps the prefix it was given, so after a language switch
+    the Edit menu stayed in the old language; this action translates its prefix each time
+    it sets its text (:meth:`refresh`, also called by :func:`retranslate_menus`).
+    """
+
+    def __init__(self, group: QUndoGroup, undo: bool, prefix: str, parent: MainWindow) -> None:
+        super().__init__(parent)
+        self.group, self.undo, self.prefix = group, undo, prefix
+        self.setEnabled(group.canUndo() if undo else group.canRedo())
+        (group.canUndoChanged if undo else group.canRedoChanged).connect(self.setEnabled)
+        (group.undoTextChanged if undo else group.redoTextChanged).connect(self.refresh)
+        self.triggered.connect(group.undo if undo else group.redo)
+        self.refresh()
+
+    def refresh(self, _text: str = "") -> None:
+        prefix = _tr(self.prefix)
+        command = self.group.undoText() if self.undo else self.group.redoText()
+        self.setText(f"{prefix} {command}" if command else prefix)
+
+
+def _stack_action(w: MainWindow, name: str, prefix: str) -> StackAction:
+    action = StackAction(w.undo_group, name == "undo", prefix, w)
+    action.setObjectName(name)
+    action.setShortcut(QKeySequence(Key.Undo if name == "undo" else Key.Redo))
+    action.setIcon(icon(name))
+    w.actions_by_name[name] = action
+    w.addAction(action)
     return action
 
 
@@ -77,14 +110,8 @@ def build_menus(w: MainWindow) -> None:
                            Key.Quit))
 
     edit = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Edit"))
-    undo = w.undo_group.createUndoAction(w, _tr(QT_TRANSLATE_NOOP("MainWindow", "&Undo")))
-    undo.setShortcut(QKeySequence(Key.Undo))
-    undo.setIcon(icon("undo"))
-    redo = w.undo_group.createRedoAction(w, _tr(QT_TRANSLATE_NOOP("MainWindow", "&Redo")))
-    redo.setShortcut(QKeySequence(Key.Redo))
-    redo.setIcon(icon("redo"))
-    w.actions_by_name.update(undo=undo, redo=redo)
-    edit.addActions([undo, redo])
+    edit.addActions([_stack_action(w, "undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo")),
+                     _stack_action(w, "redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"))])
     edit.addSeparator()
     edit.addAction(_action(w, "copy", QT_TRANSLATE_NOOP("MainWindow", "&Copy"),
                            w.copy_selection, Key.Copy))
@@ -157,4 +184,6 @@ def retranslate_menus(w: MainWindow) -> None:
         source = action.property(SOURCE_TEXT)
         if source:
             action.setText(_tr(source))
+    for name in ("undo", "redo"):
+        w.actions_by_name[name].refresh()
     w.toolbar.setWindowTitle(_tr("Main toolbar"))

@@ -184,37 +184,37 @@
     <message>
         <location filename="../../app/ui/syncs/models.py" line="150"/>
         <source>Schema</source>
-        <translation type="unfinished">Esquema</translation>
+        <translation>Esquema</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="150"/>
         <source>Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabla</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="150"/>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Clase</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="151"/>
         <source>Rows (estimate)</source>
-        <translation type="unfinished"></translation>
+        <translation>Filas (estimación)</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="151"/>
         <source>Columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Columnas</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="162"/>
         <source>table</source>
-        <translation type="unfinished"></translation>
+        <translation>tabla</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="162"/>
         <source>view</source>
-        <translation type="unfinished"></translation>
+        <translation>vista</translation>
     </message>
 </context>
 <context>
@@ -222,17 +222,17 @@
     <message>
         <location filename="../../app/ui/syncs/models.py" line="192"/>
         <source>Source column</source>
-        <translation type="unfinished"></translation>
+        <translation>Columna de origen</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="192"/>
         <source>Type</source>
-        <translation type="unfinished">Tipo</translation>
+        <translation>Tipo</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="193"/>
         <source>Destination name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre en el destino</translation>
     </message>
 </context>
 <context>
@@ -240,22 +240,181 @@
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="274"/>
         <source>Columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Columnas</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="275"/>
         <source>Untick the columns to leave out; double-click a destination name to rename a column.</source>
-        <translation type="unfinished"></translation>
+        <translation>Desmarque las columnas que quiera excluir; haga doble clic en un nombre de destino para renombrar la columna.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="289"/>
         <source>Select all</source>
-        <translation type="unfinished"></translation>
+        <translation>Marcar todas</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="291"/>
         <source>Select none</source>
-        <translation type="unfinished"></translation>
+        <translation>Desmarcar todas</translation>
+    </message>
+</context>
+<context>
+    <name>Components</name>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="20"/>
+        <source>Sources</source>
+        <extracomment>categories, then each built-in component&apos;s label and description, as the registry has them</extracomment>
+        <translation>Orígenes</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="21"/>
+        <source>Transform</source>
+        <translation>Transformación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="22"/>
+        <source>Destinations</source>
+        <translation>Destinos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="23"/>
+        <source>Aggregate</source>
+        <translation>Agregación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="24"/>
+        <source>Groups rows and computes measures per group.</source>
+        <translation>Agrupa filas y calcula medidas por grupo.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="25"/>
+        <source>Custom SQL</source>
+        <translation>SQL personalizado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="26"/>
+        <source>Runs a SELECT written by hand over the inputs.</source>
+        <translation>Ejecuta sobre las entradas una SELECT escrita a mano.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="27"/>
+        <source>Remove duplicates</source>
+        <translation>Quitar duplicados</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="28"/>
+        <source>Keeps one row per key: the first or the last by an order.</source>
+        <translation>Conserva una fila por clave: la primera o la última según un orden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="29"/>
+        <source>Derived column</source>
+        <translation>Columna derivada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="30"/>
+        <source>Computes new columns from SQL expressions; a name that exists is replaced.</source>
+        <translation>Calcula columnas nuevas a partir de expresiones SQL; si el nombre ya existe, la columna se sustituye.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="32"/>
+        <source>Table destination</source>
+        <translation>Destino de tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="33"/>
+        <source>Writes rows to a table: append, replace atomically, or merge on keys.</source>
+        <translation>Escribe filas en una tabla: añadir, reemplazar de forma atómica o combinar por claves.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="35"/>
+        <source>File source</source>
+        <translation>Origen de archivo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="36"/>
+        <source>Reads a CSV or Parquet file.</source>
+        <translation>Lee un archivo CSV o Parquet.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="37"/>
+        <source>Filter</source>
+        <translation>Filtro</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="38"/>
+        <source>Keeps the rows that match a condition.</source>
+        <translation>Conserva las filas que cumplen una condición.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="39"/>
+        <source>Join</source>
+        <translation>Combinación (join)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="40"/>
+        <source>Combines two inputs on key columns and/or a condition.</source>
+        <translation>Combina dos entradas por columnas clave y/o una condición.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="41"/>
+        <source>Lookup</source>
+        <translation>Búsqueda (lookup)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="42"/>
+        <source>Adds columns from a lookup table, matched on keys.</source>
+        <translation>Añade columnas de una tabla de búsqueda, emparejadas por claves.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="43"/>
+        <source>Select columns</source>
+        <translation>Seleccionar columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="44"/>
+        <source>Keeps, drops, renames, casts and reorders columns.</source>
+        <translation>Conserva, elimina, renombra, convierte y reordena columnas.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="45"/>
+        <source>Sort</source>
+        <translation>Ordenación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="46"/>
+        <source>Orders the rows by columns; optionally keeps only the first N (top-N).</source>
+        <translation>Ordena las filas por columnas; opcionalmente conserva solo las N primeras (top-N).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="48"/>
+        <source>Table source</source>
+        <translation>Origen de tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="49"/>
+        <source>Reads a table or a SQL query&apos;s result from a connection.</source>
+        <translation>Lee una tabla o el resultado de una consulta SQL desde una conexión.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="50"/>
+        <source>Union</source>
+        <translation>Unión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="51"/>
+        <source>Stacks the rows of several inputs, matching columns by name.</source>
+        <translation>Apila las filas de varias entradas, emparejando las columnas por nombre.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="53"/>
+        <source>Window functions</source>
+        <translation>Funciones de ventana</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="54"/>
+        <source>Adds row numbers, ranks, previous/next values and running totals.</source>
+        <translation>Añade números de fila, rangos, valores anterior/siguiente y totales acumulados.</translation>
     </message>
 </context>
 <context>
@@ -530,52 +689,52 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="65"/>
         <source>Destinations</source>
-        <translation type="unfinished"></translation>
+        <translation>Destinos</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="66"/>
         <source>Where the rows go. Each destination keeps its own position.</source>
-        <translation type="unfinished"></translation>
+        <translation>Adónde van las filas. Cada destino conserva su propia posición.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="74"/>
         <source>Add</source>
-        <translation type="unfinished">Añadir</translation>
+        <translation>Añadir</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="77"/>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Conexión</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="81"/>
         <source>Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabla</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="84"/>
         <source>Remove</source>
-        <translation type="unfinished">Quitar</translation>
+        <translation>Quitar</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="92"/>
         <source>This sync writes to:</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta sincronización escribe en:</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="129"/>
         <source>Choose a connection and type a table name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Elija una conexión y escriba el nombre de una tabla.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="133"/>
         <source>“%1” is listed already.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” ya está en la lista.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="153"/>
         <source>No connection of this project can be written to.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ninguna conexión de este proyecto admite escritura.</translation>
     </message>
 </context>
 <context>
@@ -661,47 +820,47 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <message>
         <location filename="../../app/ui/syncs/events.py" line="29"/>
         <source>%1 rows read in %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 filas leídas en %2 s</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/events.py" line="40"/>
         <source>Started “%1” (%2) → %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciada “%1” (%2) → %3</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/events.py" line="43"/>
         <source>%1: column %2 %3 (%4 → %5): %6</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: columna %2 %3 (%4 → %5): %6</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/events.py" line="48"/>
         <source>%1: attempt %2 failed (%3); retrying in %4 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: el intento %2 falló (%3); se reintenta en %4 s</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/events.py" line="52"/>
         <source>%1: %2 rows written in %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 filas escritas en %3 s</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/events.py" line="57"/>
         <source>, %1 deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>, %1 eliminadas</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/events.py" line="62"/>
         <source>%1: cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: se canceló</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/events.py" line="63"/>
         <source>%1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 falló: %2</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/events.py" line="66"/>
         <source>Finished: %1 in %2 s, %3 rows read</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminada: %1 en %2 s, %3 filas leídas</translation>
     </message>
 </context>
 <context>
@@ -847,153 +1006,153 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="59"/>
+        <location filename="../../app/ui/actions.py" line="92"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="60"/>
+        <location filename="../../app/ui/actions.py" line="93"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="62"/>
+        <location filename="../../app/ui/actions.py" line="95"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="64"/>
+        <location filename="../../app/ui/actions.py" line="97"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="66"/>
+        <location filename="../../app/ui/actions.py" line="99"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="69"/>
+        <location filename="../../app/ui/actions.py" line="102"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="72"/>
+        <location filename="../../app/ui/actions.py" line="105"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="74"/>
+        <location filename="../../app/ui/actions.py" line="107"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="76"/>
+        <location filename="../../app/ui/actions.py" line="109"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="79"/>
+        <location filename="../../app/ui/actions.py" line="112"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="80"/>
+        <location filename="../../app/ui/actions.py" line="113"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="83"/>
+        <location filename="../../app/ui/actions.py" line="114"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="89"/>
+        <location filename="../../app/ui/actions.py" line="116"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="91"/>
+        <location filename="../../app/ui/actions.py" line="118"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="93"/>
+        <location filename="../../app/ui/actions.py" line="120"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="95"/>
+        <location filename="../../app/ui/actions.py" line="122"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="98"/>
+        <location filename="../../app/ui/actions.py" line="125"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="99"/>
+        <location filename="../../app/ui/actions.py" line="126"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="101"/>
+        <location filename="../../app/ui/actions.py" line="128"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="104"/>
+        <location filename="../../app/ui/actions.py" line="131"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="114"/>
-        <location filename="../../app/ui/actions.py" line="115"/>
+        <location filename="../../app/ui/actions.py" line="141"/>
+        <location filename="../../app/ui/actions.py" line="142"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="117"/>
+        <location filename="../../app/ui/actions.py" line="144"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="120"/>
+        <location filename="../../app/ui/actions.py" line="147"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="123"/>
+        <location filename="../../app/ui/actions.py" line="150"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="124"/>
+        <location filename="../../app/ui/actions.py" line="151"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="126"/>
+        <location filename="../../app/ui/actions.py" line="153"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="129"/>
+        <location filename="../../app/ui/actions.py" line="156"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="132"/>
+        <location filename="../../app/ui/actions.py" line="159"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="133"/>
+        <location filename="../../app/ui/actions.py" line="160"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="139"/>
+        <location filename="../../app/ui/actions.py" line="166"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -1003,108 +1162,108 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="168"/>
         <source>How to sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Cómo sincronizar</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="169"/>
         <source>Choose how rows are copied and how schema changes are met.</source>
-        <translation type="unfinished"></translation>
+        <translation>Elija cómo se copian las filas y cómo se tratan los cambios de esquema.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="170"/>
         <source>Full — reload the whole table every run</source>
-        <translation type="unfinished"></translation>
+        <translation>Completa — recargar toda la tabla en cada ejecución</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="171"/>
         <source>Append — add rows above the cursor</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir — agregar las filas posteriores al cursor</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="172"/>
         <source>Merge — insert or update rows by key</source>
-        <translation type="unfinished"></translation>
+        <translation>Combinar (fusionar) — insertar o actualizar filas por clave</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="178"/>
         <source>The columns that identify a row (merge mode)</source>
-        <translation type="unfinished"></translation>
+        <translation>Las columnas que identifican una fila (modo combinar)</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="181"/>
         <source>A column that grows with every new or changed row</source>
-        <translation type="unfinished"></translation>
+        <translation>Una columna que crece con cada fila nueva o modificada</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="182"/>
         <source>Delete destination rows whose key left the source</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar del destino las filas cuya clave ya no está en el origen</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="183"/>
         <source>Evolve — add new columns, widen types</source>
-        <translation type="unfinished"></translation>
+        <translation>Evolucionar — añadir las columnas nuevas, ampliar los tipos</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="184"/>
         <source>Freeze — fail when the source&apos;s columns change</source>
-        <translation type="unfinished"></translation>
+        <translation>Congelar — fallar si cambian las columnas del origen</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="185"/>
         <source>Discard — drop new columns, keep the destination&apos;s types</source>
-        <translation type="unfinished"></translation>
+        <translation>Descartar — omitir las columnas nuevas, conservar los tipos del destino</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="192"/>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modo</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="194"/>
         <source>Key columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Columnas clave</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="195"/>
         <source>Cursor</source>
-        <translation type="unfinished"></translation>
+        <translation>Cursor</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="197"/>
         <source>Schema changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Cambios de esquema</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="225"/>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(ninguno)</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="259"/>
         <source>Every run copies the whole source into a staging table and swaps it in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cada ejecución copia todo el origen en una tabla intermedia y la pone en lugar de la tabla de destino.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="261"/>
         <source>Needs a cursor that only grows (an id or a commit time).</source>
-        <translation type="unfinished"></translation>
+        <translation>Requiere un cursor que solo crezca (un id o una fecha de confirmación).</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="262"/>
         <source>Needs key columns. With a cursor, only rows at or above the last value are read; without one, every row is read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Requiere columnas clave. Con un cursor solo se leen las filas con un valor igual o superior al último; sin él se leen todas las filas.</translation>
     </message>
 </context>
 <context>
     <name>Palette</name>
     <message>
-        <location filename="../../app/ui/panels/palette.py" line="35"/>
+        <location filename="../../app/ui/panels/palette.py" line="57"/>
         <source>Search components…</source>
         <translation>Buscar componentes…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/palette.py" line="43"/>
+        <location filename="../../app/ui/panels/palette.py" line="58"/>
         <source>Add to canvas</source>
         <translation>Añadir al lienzo</translation>
     </message>
@@ -1196,12 +1355,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="49"/>
+        <location filename="../../app/ui/properties/panel.py" line="50"/>
         <source>Select a node to edit its properties.</source>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="87"/>
+        <location filename="../../app/ui/properties/panel.py" line="89"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -1347,62 +1506,62 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/syncs/source_page.py" line="55"/>
         <source>Source</source>
         <extracomment>a catalog load finished: number of tables listed (-1: it failed)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Origen</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="56"/>
         <source>Name the sync and choose the table it reads.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dé un nombre a la sincronización y elija la tabla que lee.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="68"/>
         <source>e.g. invoices</source>
-        <translation type="unfinished"></translation>
+        <translation>p. ej., facturas</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="73"/>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualizar</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="74"/>
         <source>Read the connection&apos;s tables and columns again</source>
-        <translation type="unfinished"></translation>
+        <translation>Volver a leer las tablas y columnas de la conexión</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="85"/>
         <source>Name</source>
-        <translation type="unfinished">Nombre</translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="86"/>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Conexión</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="89"/>
         <source>Filter tables</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrar tablas</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="142"/>
         <source>This project has no connection a sync can read from. Add one under Connections.</source>
-        <translation type="unfinished"></translation>
+        <translation>Este proyecto no tiene ninguna conexión de la que pueda leer una sincronización. Añada una en Conexiones.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="204"/>
         <source>Reading the tables of “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo las tablas de “%1”…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="205"/>
         <source>Loading the catalog of “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargando el catálogo de “%1”…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="224"/>
         <source>%1 tables and views; catalog read %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 tablas y vistas; catálogo leído: %2.</translation>
     </message>
 </context>
 <context>
@@ -1423,82 +1582,82 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="333"/>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Resumen</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="334"/>
         <source>Check the sync, then Finish saves it into the project.</source>
-        <translation type="unfinished"></translation>
+        <translation>Revise la sincronización; al terminar, se guarda en el proyecto.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="363"/>
         <source>all %1</source>
-        <translation type="unfinished"></translation>
+        <translation>todas (%1)</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="364"/>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 de %2</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="367"/>
         <source>Name</source>
-        <translation type="unfinished">Nombre</translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="368"/>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Origen</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="370"/>
         <source>Destinations</source>
-        <translation type="unfinished"></translation>
+        <translation>Destinos</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="371"/>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modo</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="372"/>
         <source>Key columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Columnas clave</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="373"/>
         <source>Cursor</source>
-        <translation type="unfinished"></translation>
+        <translation>Cursor</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="374"/>
         <source>Hard deletes</source>
-        <translation type="unfinished"></translation>
+        <translation>Borrados físicos</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="374"/>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>sí</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="375"/>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>no</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="376"/>
         <source>Schema changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Cambios de esquema</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="377"/>
         <source>Columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Columnas</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="378"/>
         <source>Renamed</source>
-        <translation type="unfinished"></translation>
+        <translation>Renombradas</translation>
     </message>
 </context>
 <context>
@@ -1506,57 +1665,57 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <message>
         <location filename="../../app/ui/syncs/models.py" line="82"/>
         <source>Name</source>
-        <translation type="unfinished">Nombre</translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="82"/>
         <source>Source → destinations</source>
-        <translation type="unfinished"></translation>
+        <translation>Origen → destinos</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="82"/>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modo</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="83"/>
         <source>Last status</source>
-        <translation type="unfinished"></translation>
+        <translation>Último estado</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="83"/>
         <source>Last run</source>
-        <translation type="unfinished"></translation>
+        <translation>Última ejecución</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="83"/>
         <source>Rows</source>
-        <translation type="unfinished">Filas</translation>
+        <translation>Filas</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="131"/>
         <source>succeeded</source>
-        <translation type="unfinished"></translation>
+        <translation>correcta</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="131"/>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fallida</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="132"/>
         <source>cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>cancelada</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="132"/>
         <source>running…</source>
-        <translation type="unfinished"></translation>
+        <translation>en ejecución…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="133"/>
         <source>never run</source>
-        <translation type="unfinished"></translation>
+        <translation>nunca ejecutada</translation>
     </message>
 </context>
 <context>
@@ -1565,17 +1724,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/syncs/wizard.py" line="56"/>
         <source>Edit sync “%1”</source>
         <extracomment>the definition was written: (sync name, file path) worker tasks report to this object, which outlives the wizard when it has a parent</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Editar la sincronización “%1”</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/wizard.py" line="57"/>
         <source>New sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Nueva sincronización</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/wizard.py" line="111"/>
         <source>Saving the sync…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardando la sincronización…</translation>
     </message>
 </context>
 <context>
@@ -1584,107 +1743,107 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/syncs/dialog.py" line="86"/>
         <source>Syncs — %1</source>
         <extracomment>the list was (re)loaded from the project and the metadata DB a run ended: (sync name, status: succeeded, failed or cancelled) the wizard open now, if any</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Sincronizaciones — %1</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="109"/>
         <source>No sync yet. “New…” defines one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Todavía no hay sincronizaciones. “Nueva…” define una.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="112"/>
         <source>New…</source>
-        <translation type="unfinished"></translation>
+        <translation>Nueva…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="113"/>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Editar…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="114"/>
         <source>Delete</source>
-        <translation type="unfinished">Eliminar</translation>
+        <translation>Eliminar</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="115"/>
         <source>Run now</source>
-        <translation type="unfinished"></translation>
+        <translation>Ejecutar ahora</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="116"/>
         <source>Cancel</source>
-        <translation type="unfinished">Cancelar</translation>
+        <translation>Cancelar</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="146"/>
         <source>The events of a run appear here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aquí aparecen los eventos de cada ejecución.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="238"/>
         <source>Opening the sync…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abriendo la sincronización…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="258"/>
         <source>Saved “%1” to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” se guardó en %2.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="272"/>
         <source>Deleting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminando…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="276"/>
         <source>Deleted “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” se eliminó.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="282"/>
         <source>Delete sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar sincronización</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="283"/>
         <source>Delete the sync “%1”? Its file is removed from the project; the tables it wrote are kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar la sincronización “%1”? Su archivo se quita del proyecto; las tablas que escribió se conservan.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="299"/>
         <source>Running “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ejecutando “%1”…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="311"/>
         <source>Cancelling “%1”…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelando “%1”…</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="322"/>
         <source>Running “%1”: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ejecutando “%1”: %2</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="330"/>
         <source>“%1” succeeded: %2 rows read.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” terminó correctamente: %2 filas leídas.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="331"/>
         <source>“%1” was cancelled; nothing of the interrupted write was kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” se canceló; no se conservó nada de la escritura interrumpida.</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="332"/>
         <source>“%1” failed: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” falló: %3</translation>
     </message>
     <message>
         <location filename="../../app/ui/syncs/dialog.py" line="339"/>
         <source>“%1” could not run: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo ejecutar “%1”: %2</translation>
     </message>
 </context>
 </TS>

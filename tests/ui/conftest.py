@@ -40,6 +40,26 @@ def window(qtbot, tmp_path: Path, chinook_dir: Path) -> Iterator[object]:  # typ
     yield win
     win.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
     win.shutdown()
+    _destroy(win)
+
+
+def _destroy(widget: object) -> None:
+    """Delete a window now, on the GUI thread.
+
+    Closing is not enough: lambdas connected to the window keep its Python wrapper in a
+    reference cycle, so each test's window (canvas, undo group, timers) stayed alive until the
+    cyclic garbage collector ran, at a random point of a later test and possibly in a worker
+    thread ("Timers cannot be stopped from another thread", crashes, a later test's canvas
+    disturbed).
+    """
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    widget.close()  # type: ignore[attr-defined]
+    widget.deleteLater()  # type: ignore[attr-defined]
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 def wait_validated(qtbot, win) -> object:  # type: ignore[no-untyped-def]

@@ -40,3 +40,90 @@ def test_menus_and_docks_in_spanish(spanish, window, chinook_dir) -> None:  # ty
     QApplication.processEvents()
     assert win.menuBar().actions()[0].text() == "&File"
     assert win.problems_dock.windowTitle() == "Problems"
+
+
+def test_every_message_is_translated() -> None:
+    """Each message of every .ts (plural forms too) has a finished, non-empty translation.
+
+    Run ``resources/i18n/update.sh`` after adding strings: this fails until they are translated.
+    """
+    import xml.etree.ElementTree as ET
+
+    from app.ui.i18n import I18N_DIR
+
+    files = sorted(I18N_DIR.glob("cauce_*.ts"))
+    assert files
+    missing: list[str] = []
+    for ts in files:
+        for context in ET.parse(ts).getroot().iter("context"):
+            for message in context.iter("message"):
+                translation = message.find("translation")
+                forms = [] if translation is None else (
+                    [f.text for f in translation.iter("numerusform")]
+                    if message.get("numerus") == "yes" else [translation.text])
+                if (translation is None or translation.get("type") in ("unfinished", "vanished",
+                                                                        "obsolete")
+                        or not forms or not all((f or "").strip() for f in forms)):
+                    missing.append(f"{ts.name} {context.findtext('name')}: "
+                                   f"{message.findtext('source')!r}")
+    assert not missing, "untranslated:\n" + "\n".join(missing)
+
+
+def test_every_builtin_component_text_is_listed() -> None:
+    """A built-in component's label, category and description are in component_texts."""
+    from app.nodes.registry import node_registry
+    from app.services.editor import load_plugins
+    from app.ui.component_texts import KNOWN_TEXTS
+
+    load_plugins()
+    texts = {t for c in node_registry().types() if c.__module__.startswith("app.")
+             for t in (c.label, c.category, c.description) if t}
+    assert texts - KNOWN_TEXTS == set()
+
+
+def test_palette_and_properties_in_spanish(spanish, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
+    win = window
+    items = win.palette.items()
+    assert items["filter"].text(0) == "Filtro"
+    assert items["source"].text(0) == "Origen de tabla"
+    assert items["source"].parent().text(0) == "Orígenes"
+    assert items["aggregate"].toolTip(0) == "Agrupa filas y calcula medidas por grupo."
+    win.palette.search.setText("filtro")
+    assert not items["filter"].isHidden() and items["source"].isHidden()
+    win.open_project(chinook_dir, "revenue")
+    paid = next(n.id for n in win.pipeline.nodes if n.name == "paid_lines")
+    win.select_node(paid)
+    from PySide6.QtWidgets import QLabel
+
+    title = win.properties.findChild(QLabel, "componentTitle")
+    assert "Filtro" in title.text() and "Transformación" in title.text()
+
+
+def test_unknown_component_text_falls_back(spanish) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.component_texts import translated
+
+    assert translated("Filter") == "Filtro"
+    assert translated("My plugin step") == "My plugin step"
+
+
+def test_live_switch_retranslates_undo_redo_and_palette(qapp, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.i18n import install_translator
+
+    win = window
+    win.open_project(chinook_dir, "revenue")
+    undo, redo = win.actions_by_name["undo"], win.actions_by_name["redo"]
+    assert undo.text() == "&Undo" and redo.text() == "&Redo"
+    win.bridge.auto_layout()
+    assert undo.text() == "&Undo Auto-layout"
+    try:
+        install_translator(qapp, "es")
+        QApplication.processEvents()
+        assert undo.text() == "&Deshacer Auto-layout" and redo.text() == "&Rehacer"
+        assert win.palette.items()["filter"].text(0) == "Filtro"
+        undo.trigger()
+        assert undo.text() == "&Deshacer" and redo.text() == "&Rehacer Auto-layout"
+    finally:
+        install_translator(qapp, "en")
+        QApplication.processEvents()
+    assert undo.text() == "&Undo" and redo.text() == "&Redo Auto-layout"
+    assert win.palette.items()["filter"].text(0) == "Filter"

@@ -3,11 +3,12 @@ double-click (or "Add to canvas") to add."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.nodes.registry import node_registry
+from app.ui.component_texts import translated
 
 __all__ = ["Palette"]
 
@@ -32,7 +33,6 @@ class Palette(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search components…"))
         self.search.setClearButtonEnabled(True)
         self.tree = _Tree()
         self.tree.setHeaderHidden(True)
@@ -40,29 +40,46 @@ class Palette(QWidget):
         self.tree.setDragDropMode(QTreeWidget.DragDropMode.DragOnly)
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
-        self.add_action = QAction(self.tr("Add to canvas"), self)
+        self.add_action = QAction(self)
         self.add_action.triggered.connect(self._add_current)
         self.tree.addAction(self.add_action)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.tree.itemDoubleClicked.connect(lambda item, _c: self._add_item(item))
         self.search.textChanged.connect(self.filter)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search components…"))
+        self.add_action.setText(self.tr("Add to canvas"))
+        current = self.tree.currentItem()
+        chosen = current.data(0, TYPE_ROLE) if current is not None else None
         self._populate()
+        if chosen:
+            self.select(chosen)
+        self.filter(self.search.text())
 
     def _populate(self) -> None:
+        """Fill the tree: translated labels (sorted in that language) under their category."""
+        self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
-        components = sorted(node_registry().types(), key=lambda c: c.label.lower())
+        components = sorted(node_registry().types(), key=lambda c: translated(c.label).lower())
         categories = sorted({c.category for c in components},
                             key=lambda c: (CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER
                                            else len(CATEGORY_ORDER), c))
         for category in categories:
-            group = QTreeWidgetItem([category])
+            group = QTreeWidgetItem([translated(category)])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(group)
             groups[category] = group
         for component in components:
-            item = QTreeWidgetItem([component.label])
+            item = QTreeWidgetItem([translated(component.label)])
             item.setData(0, TYPE_ROLE, component.type_name)
-            item.setToolTip(0, component.description or component.label)
+            item.setToolTip(0, translated(component.description or component.label))
             groups[component.category].addChild(item)
         self.tree.expandAll()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.nodes.registry import node_registry
 from app.services.editor import EditorCompilation
 from app.ui.canvas.bridge import CanvasBridge
+from app.ui.component_texts import translated
 from app.ui.properties.editors import FieldEditor, field_label, make_editor
 from app.ui.properties.schema import COLUMN_FIELDS
 
@@ -70,11 +71,12 @@ class PropertiesPanel(QScrollArea):
         root = component.Params.model_json_schema()
         body = QWidget()
         outer = QVBoxLayout(body)
-        title = QLabel(f"<b>{component.label}</b> <span style='color:#8a94a6'>"
-                       f"({component.category})</span>")
+        title = QLabel(f"<b>{translated(component.label)}</b> <span style='color:#8a94a6'>"
+                       f"({translated(component.category)})</span>")
+        title.setObjectName("componentTitle")
         outer.addWidget(title)
         if component.description:
-            hint = QLabel(component.description)
+            hint = QLabel(translated(component.description))
             hint.setWordWrap(True)
             hint.setObjectName("hint")
             outer.addWidget(hint)
