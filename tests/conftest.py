@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CHINOOK_SQLITE = REPO / "resources" / "examples" / "chinook" / "data" / "chinook.sqlite"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+_EXIT_STATUS = pytest.StashKey[int]()
 
 
 def _service_up(host: str, port: int) -> bool:
@@ -79,3 +81,24 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("cauce-home")
     monkeypatch.setenv("CAUCE_HOME", str(home))
     monkeypatch.delenv("CAUCE_DB_URL", raising=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After a run that used Qt, exit without the interpreter's final garbage collection.
+
+    PySide6 6.12 + NodeGraphQt 0.6.44 crash while collecting leftover canvas wrappers during
+    interpreter finalisation ("Fatal Python error: none_dealloc", exit 134) after every test
+    has passed and the report is written (``app/ui/main.py`` does the same for the editor).
+    The exit status stays pytest's own.
+    """
+    status = config.stash.get(_EXIT_STATUS, None)
+    if status is None or "PySide6" not in sys.modules:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -100,4 +100,24 @@ def main(screenshot: Path | None = None, open_project: Path | None = None,
         window.shutdown()
         return 0
     window.show()
-    return app.exec()
+    code = app.exec()
+    window.shutdown()
+    _exit_now(code)
+    return code  # not reached
+
+
+def _exit_now(code: int) -> None:
+    """Leave without the interpreter's final garbage collection.
+
+    With PySide6 6.12 and NodeGraphQt 0.6.44, collecting the canvas's leftover wrappers during
+    interpreter finalisation (after a large graph, or a copy/paste) makes shiboken release
+    ``None`` once too often: "Fatal Python error: none_dealloc" and exit code 134 *after* the
+    window has closed. Everything the editor owns is saved and shut down by then, so flush
+    and exit directly.
+    """
+    import logging
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)

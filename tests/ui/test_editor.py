@@ -59,7 +59,7 @@ def slow_source(chinook_dir: Path):  # type: ignore[no-untyped-def]
     TABLES.clear()
     TABLES["numbers"] = pa.table({"n": list(range(200_000))})
     (chinook_dir / "connections" / "mem.json").write_text(json.dumps(
-        {"name": "mem", "type": "memory", "params": {"delay": 0.05}}))
+        {"name": "mem", "type": "memory", "params": {"delay": 0.2}}))
     yield
     TABLES.clear()
 
@@ -79,7 +79,7 @@ def test_long_preview_cancels_and_gui_keeps_ticking(  # type: ignore[no-untyped-
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(10)
     win.select_node(node)
-    win.preview.limit.setValue(100_000)  # ~60 batches at 50 ms each: several seconds
+    win.preview.limit.setValue(100_000)  # 13 batches of 8,192 rows at 200 ms each: ~2.6 s
     win.actions_by_name["preview"].trigger()
     assert win.preview.running
     qtbot.wait(700)
