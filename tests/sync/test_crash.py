@@ -72,13 +72,20 @@ def test_sigkill_at_random_points_then_exact(pg_db: dict[str, Any]) -> None:
     killed = 0
     for mode, table, kills in (("full", "dst.full_copy", 5), ("merge", "dst.merged", 6)):
         cmd = _command(pg_db, table, mode)
-        for round_ in range(kills):
+        upper, mode_kills, round_ = 5.0, 0, 0
+        while mode_kills < kills and round_ < kills * 4:
             if mode == "merge" and round_:
                 # the source keeps changing between crashes: updates move the cursor
                 pg_exec(pg_db, f"UPDATE src.big SET name = name || '+', ts = now() "
-                               f"WHERE id % 97 = {round_}")
-            if not _run_and_kill(cmd, rng.uniform(0.8, 5.0)):
-                killed += 1
+                               f"WHERE id % 97 = {round_ % 97}")
+            round_ += 1
+            started = time.perf_counter()
+            if _run_and_kill(cmd, rng.uniform(0.8, upper)):
+                # the sync was faster than the kill: aim the next kills inside its duration
+                upper = max(1.0, 0.9 * (time.perf_counter() - started))
+            else:
+                mode_kills += 1
+        killed += mode_kills
         final = subprocess.run([*cmd, "--json"], cwd=REPO, capture_output=True, text=True,
                                timeout=300)
         assert final.returncode == 0, final.stderr
