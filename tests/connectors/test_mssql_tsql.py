@@ -25,7 +25,7 @@ from app.connectors.mssql._sql import (
 from app.connectors.mssql._types import ColumnSpec, tsql_ddl, tsql_spec
 from tests.conftest import REPO
 
-CHINOOK_TSQL = REPO.parent / "shared" / "datasets" / "chinook" / "Chinook_SqlServer.sql"
+CHINOOK_TSQL = REPO / "tests" / "data" / "chinook" / "Chinook_SqlServer.sql"
 
 
 def chinook_tables() -> list[exp.Create]:

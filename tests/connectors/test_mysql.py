@@ -21,7 +21,7 @@ from app.connectors.sqlite import SQLiteConnector
 from tests.conftest import REPO, require_service
 
 MARIADB_HOST, MARIADB_PORT, MARIADB_USER = "127.0.0.1", 3306, "root"
-CHINOOK_MYSQL = REPO.parent / "shared" / "datasets" / "chinook" / "Chinook_MySql.sql"
+CHINOOK_MYSQL = REPO / "tests" / "data" / "chinook" / "Chinook_MySql.sql"
 COMPARED = ["Album", "Artist", "Customer", "Employee", "Invoice", "InvoiceLine", "Track"]
 
 
