@@ -165,6 +165,8 @@ class CompileContext:
         types = tuple(self._column_field(col, scopes).type for col in columns)
         if isinstance(tree, exp.Column):
             return types[0]
+        if isinstance(tree, _BOOLEAN_ROOTS):  # comparisons, AND/OR/NOT, IN, LIKE, IS: no probe
+            return pa.bool_()
         generator = Dialect.get_or_raise(INPUT_DIALECT).generator()  # not shareable by threads
         key = (generator.generate(tree, copy=False), tuple(type_name(t) for t in types))
         known = _TYPES.get(key, _MISSING)
@@ -198,6 +200,8 @@ class CompileContext:
 
 
 _MISSING = object()
+#: expressions whose value is true/false/NULL whatever their operands
+_BOOLEAN_ROOTS = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean)
 #: (expression SQL, column types) -> Arrow type; bounded by the expressions users write
 _TYPES: dict[tuple[str, tuple[str, ...]], object] = {}
 
