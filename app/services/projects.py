@@ -126,13 +126,13 @@ def run_project(
         secrets = secret_lookup(project.meta.name)
         with project_provider(project.connections, project_dir=opened.root,
                               secrets=secrets) as provider:
-            for p in selected:  # plan everything first: an invalid project runs nothing
-                with LocalSession(provider) as session:
-                    plan_pipeline(p, provider, session)
-            if dry_run:
+            if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
                 return result
+            for p in selected:  # plan everything first: an invalid project runs nothing
+                with LocalSession(provider) as session:
+                    plan_pipeline(p, provider, session)
             result.syncs = run_syncs(project, opened.root, syncs, db_url=db_url, trigger=trigger,
                                      on_event=on_event, cancel=cancel)
             if not all(s.ok for s in result.syncs):
