@@ -28,7 +28,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import family, to_sql_type, type_name
-from app.nodes.base import Component, Inputs, Output, Params, Relation
+from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
 __all__ = ["AggregateNode", "AggregateParams", "Measure", "sum_parts"]
@@ -80,12 +80,12 @@ class _Builder:
 
     def window(self, func: exp.Expression, order: list | None = None) -> exp.Column:
         name = f"__cauce_w{len(self.helpers) + 1}"
-        spec = exp.Window(this=func, partition_by=[exp.column(g, quoted=True)
+        spec = exp.Window(this=func, partition_by=[qcol(g)
                                                   for g in self.groups],
                           order=exp.Order(expressions=portable_order_terms(order))
                           if order else None)
         self.helpers.append(exp.alias_(spec, name, quoted=True))
-        return exp.column(name, quoted=True)
+        return qcol(name)
 
     def measure(self, m: Measure, i: int) -> tuple[exp.Expression, pa.DataType]:
         if m.column is None:
@@ -97,7 +97,7 @@ class _Builder:
         if m.function in NUMERIC_ONLY and family(dtype) != "numeric":
             raise self.ctx.error(f"{m.function} needs a numeric column; {name} is "
                                  f"{type_name(dtype)}", f"measures.{i}.column")
-        return _FUNCTIONS[m.function](self, m, i, exp.column(name, quoted=True), dtype)
+        return _FUNCTIONS[m.function](self, m, i, qcol(name), dtype)
 
     def ordered(self, m: Measure, i: int, col: exp.Expression, last: bool) -> list:
         if not m.order_by:
@@ -189,20 +189,20 @@ class AggregateNode(Component):
                   for i, g in enumerate(params.group_by)]
         fields = [rel.schema.field(g) for g in groups]
         builder = _Builder(ctx, rel, groups)
-        projections: list[exp.Expression] = [exp.column(g, quoted=True) for g in groups]
+        projections: list[exp.Expression] = [qcol(g) for g in groups]
         for i, m in enumerate(params.measures):
             if m.name.lower() in {f.name.lower() for f in fields}:
                 raise ctx.error(f"output column {m.name!r} already exists", f"measures.{i}.name")
             tree, dtype = builder.measure(m, i)
-            projections.append(exp.alias_(tree, m.name, quoted=True))
+            projections.append(exp.alias_(tree, m.name, quoted=True, copy=False))
             fields.append(pa.field(m.name, dtype))
         source: exp.Expression = rel.ref.copy()
         if builder.helpers:
-            cols = [exp.column(f.name, quoted=True) for f in rel.schema]
-            inner = exp.select(*cols, *builder.helpers).from_(rel.ref.copy(),
-                                                                   copy=False)
-            source = inner.subquery(exp.to_identifier("w", quoted=True))
+            cols = [qcol(f.name) for f in rel.schema]
+            inner = exp.select(*cols, *builder.helpers, copy=False).from_(rel.ref.copy(),
+                                                                              copy=False)
+            source = inner.subquery(exp.to_identifier("w", quoted=True), copy=False)
         query = exp.select(*projections, copy=False).from_(source, copy=False)
         if groups:
-            query = query.group_by(*[exp.column(g, quoted=True) for g in groups])
+            query = query.group_by(*[qcol(g) for g in groups], copy=False)
         return {"out": Output(query, pa.schema(fields))}

@@ -27,7 +27,8 @@ from sqlglot import exp
 if TYPE_CHECKING:
     from app.engine.compiler.context import CompileContext
 
-__all__ = ["Component", "NodeError", "Output", "Params", "Port", "Relation", "Inputs"]
+__all__ = ["Component", "NodeError", "Output", "Params", "Port", "Relation", "Inputs", "qcol",
+           "select_star"]
 
 
 class NodeError(ValueError):
@@ -71,7 +72,7 @@ class Relation:
     name: str = ""
 
     def column(self, name: str, qualify: str | None = None) -> exp.Column:
-        return exp.column(name, table=qualify, quoted=True)
+        return qcol(name, qualify)
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,16 @@ class Component(abc.ABC):
         }
 
 
+def qcol(name: str, table: str | None = None) -> exp.Column:
+    """The column ``name`` (of ``table``), quoted: what ``exp.column(name, table,
+    quoted=True)`` builds, at a third of its cost (compiles build thousands of them)."""
+    if table is None:
+        return exp.Column(this=exp.Identifier(this=name, quoted=True))
+    return exp.Column(this=exp.Identifier(this=name, quoted=True),
+                      table=exp.Identifier(this=table, quoted=True))
+
+
 def select_star(rel: Relation) -> exp.Select:
     """``SELECT <every column, quoted> FROM rel`` — the starting point of most components."""
-    columns = [exp.column(f.name, quoted=True) for f in rel.schema]
+    columns = [qcol(f.name) for f in rel.schema]
     return exp.select(*columns, copy=False).from_(rel.ref.copy(), copy=False)

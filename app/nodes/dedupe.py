@@ -14,7 +14,7 @@ from pydantic import Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
-from app.nodes.base import Component, Inputs, Output, Params, Relation
+from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
 __all__ = ["DedupeNode", "DedupeParams", "row_number_filter"]
@@ -35,12 +35,13 @@ def row_number_filter(rel: Relation, partition: list[exp.Expression],
     """``SELECT <rel's columns> FROM (SELECT *, ROW_NUMBER() ...) WHERE rn = 1``."""
     window = exp.Window(this=exp.RowNumber(), partition_by=partition,
                         order=exp.Order(expressions=order))
-    cols = [exp.column(f.name, quoted=True) for f in rel.schema]
-    inner = exp.select(*cols, exp.alias_(window, ROW_NUMBER, quoted=True)).from_(rel.ref)
-    sub = inner.subquery(exp.to_identifier("d", quoted=True))
-    return (exp.select(*[c.copy() for c in cols]).from_(sub)
-            .where(exp.EQ(this=exp.column(ROW_NUMBER, quoted=True),
-                          expression=exp.Literal.number(1))))
+    cols = [qcol(f.name) for f in rel.schema]
+    inner = exp.select(*cols, exp.alias_(window, ROW_NUMBER, quoted=True, copy=False),
+                       copy=False).from_(rel.ref.copy(), copy=False)
+    sub = inner.subquery(exp.to_identifier("d", quoted=True), copy=False)
+    return (exp.select(*[qcol(f.name) for f in rel.schema], copy=False).from_(sub, copy=False)
+            .where(exp.EQ(this=qcol(ROW_NUMBER), expression=exp.Literal.number(1)),
+                   copy=False))
 
 
 class DedupeNode(Component):
@@ -58,10 +59,10 @@ class DedupeNode(Component):
         if params.order_by:
             order = resolve_keys(ctx, params.order_by, rel.schema, "order_by")
         else:
-            order = [(exp.column(f.name, quoted=True), False, False) for f in rel.schema
-                     if f.name not in keys] or [(exp.column(keys[0], quoted=True), False, False)]
+            order = [(qcol(f.name), False, False) for f in rel.schema
+                     if f.name not in keys] or [(qcol(keys[0]), False, False)]
         if params.keep == "last":
             order = [(e, not desc, not nulls_first) for e, desc, nulls_first in order]
-        partition: list[exp.Expression] = [exp.column(k, quoted=True) for k in keys]
+        partition: list[exp.Expression] = [qcol(k) for k in keys]
         query = row_number_filter(rel, partition, portable_order_terms(order))
         return {"out": Output(query, rel.schema)}

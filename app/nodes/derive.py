@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import parse_type_name
-from app.nodes.base import Component, Inputs, Output, Params
+from app.nodes.base import Component, Inputs, Output, Params, qcol
 
 __all__ = ["DeriveNode", "DeriveParams", "DerivedColumn"]
 
@@ -61,7 +61,7 @@ class DeriveNode(Component):
                 projections.append(exp.alias_(tree, f.name, quoted=True, copy=False))
                 fields.append(pa.field(f.name, dtype))
             else:
-                projections.append(exp.column(f.name, quoted=True))
+                projections.append(qcol(f.name))
                 fields.append(f)
         for name in by_lower.values():
             tree, dtype = computed[name]

@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import common_type, comparable, to_sql_type, type_name
-from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, select_star
+from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol, select_star
 
 __all__ = ["JoinKey", "JoinNode", "JoinParams", "aliased", "key_condition"]
 
@@ -71,8 +71,8 @@ def key_condition(ctx: CompileContext, pairs: list[tuple[str, str]], left: Relat
             raise ctx.error(f"join keys {lcol} ({type_name(lt)}) and {rcol} ({type_name(rt)}) "
                             "have incompatible types", f"{param}.{i}")
         resolved.append((lcol, rcol))
-        conds.append(exp.EQ(this=exp.column(lcol, table=aliases[0], quoted=True),
-                            expression=exp.column(rcol, table=aliases[1], quoted=True)))
+        conds.append(exp.EQ(this=qcol(lcol, aliases[0]),
+                            expression=qcol(rcol, aliases[1])))
     return resolved, (exp.and_(*conds) if conds else None)
 
 
@@ -96,8 +96,9 @@ class JoinNode(Component):
         if params.kind in ("semi", "anti"):
             return {"out": Output(_semi(left, right, on, params.kind == "anti"), left.schema)}
         projections, fields = _columns(ctx, params, left, right, keys)
-        query = (exp.select(*projections, copy=False).from_(aliased(left, LEFT))
-                 .join(aliased(right, RIGHT), on=on, join_type=_JOIN_TYPES[params.kind]))
+        query = (exp.select(*projections, copy=False).from_(aliased(left, LEFT), copy=False)
+                 .join(aliased(right, RIGHT), on=on, join_type=_JOIN_TYPES[params.kind],
+                       copy=False))
         return {"out": Output(query, pa.schema(fields))}
 
 
@@ -120,7 +121,7 @@ def _condition(ctx: CompileContext, text: str, left: Relation,
 
 
 def _semi(left: Relation, right: Relation, on: exp.Expression, anti: bool) -> exp.Select:
-    cols = [exp.column(f.name, table=LEFT, quoted=True) for f in left.schema]
+    cols = [qcol(f.name, LEFT) for f in left.schema]
     exists: exp.Expression = exp.Exists(
         this=exp.select(exp.Literal.number(1)).from_(aliased(right, RIGHT)).where(on))
     if anti:
@@ -134,11 +135,11 @@ def _columns(ctx: CompileContext, params: JoinParams, left: Relation, right: Rel
     projections: list[exp.Expression] = []
     fields: list[pa.Field] = []
     for f in left.schema:
-        col = exp.column(f.name, table=LEFT, quoted=True)
+        col = qcol(f.name, LEFT)
         if f.name in merged and params.kind in ("right", "full"):
             rk = merged[f.name]
             dtype = common_type(f.type, right.schema.field(rk).type)
-            tree = exp.func("COALESCE", col, exp.column(rk, table=RIGHT, quoted=True))
+            tree = exp.func("COALESCE", col, qcol(rk, RIGHT))
             if dtype != f.type or dtype != right.schema.field(rk).type:
                 tree = exp.cast(tree, to_sql_type(dtype))
             projections.append(exp.alias_(tree, f.name, quoted=True, copy=False))
@@ -158,7 +159,8 @@ def _columns(ctx: CompileContext, params: JoinParams, left: Relation, right: Rel
                 raise ctx.error(f"right column {f.name!r} would be renamed {name!r}, which is "
                                 "also taken: choose another suffix", "right_suffix")
         taken.add(name.lower())
-        col = exp.column(f.name, table=RIGHT, quoted=True)
-        projections.append(col if name == f.name else exp.alias_(col, name, quoted=True))
+        col = qcol(f.name, RIGHT)
+        projections.append(col if name == f.name else exp.alias_(col, name, quoted=True,
+                                                                  copy=False))
         fields.append(pa.field(name, f.type))
     return projections, fields

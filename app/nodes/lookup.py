@@ -26,7 +26,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import comparable, to_sql_type, type_name
-from app.nodes.base import Component, Inputs, Output, Params, Port, Relation
+from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol
 from app.nodes.dedupe import row_number_filter
 from app.nodes.join import aliased, key_condition
 from app.nodes.ordering import portable_order_terms
@@ -78,9 +78,9 @@ class LookupNode(Component):
         assert on is not None  # at least one key (pydantic)
         brought = [ctx.column_name(c.column, lookup.schema, f"columns.{i}.column")
                    for i, c in enumerate(params.columns)]
-        projections = [exp.column(f.name, table=IN, quoted=True) for f in rel.schema]
+        projections = [qcol(f.name, IN) for f in rel.schema]
         fields = list(rel.schema)
-        matched = exp.Not(this=exp.Is(this=exp.column(keys[0][1], table=LK, quoted=True),
+        matched = exp.Not(this=exp.Is(this=qcol(keys[0][1], LK),
                                       expression=exp.null()))
         for i, (spec, name) in enumerate(zip(params.columns, brought, strict=True)):
             out = spec.rename or name
@@ -88,21 +88,25 @@ class LookupNode(Component):
                 raise ctx.error(f"column {out!r} already exists: rename it",
                                 f"columns.{i}.rename")
             dtype = lookup.schema.field(name).type
-            tree: exp.Expression = exp.column(name, table=LK, quoted=True)
+            tree: exp.Expression = qcol(name, LK)
             if params.no_match == "default" and spec.default is not None:
                 fill = _default(ctx, spec.default, dtype, name, f"columns.{i}.default")
                 tree = exp.case().when(matched.copy(), tree).else_(fill)
-            projections.append(exp.alias_(tree, out, quoted=True))
+            projections.append(exp.alias_(tree, out, quoted=True, copy=False))
             fields.append(pa.field(out, dtype))
         side = _deduplicated(lookup, [rk for _, rk in keys], brought)
-        query = exp.select(*projections, copy=False).from_(aliased(rel, IN)).join(
-            side, on=on, join_type="inner" if params.no_match == "reject" else "left outer")
+        # every tree below is built here (shared inputs go through aliased(), which copies):
+        # the builders need not copy
+        query = exp.select(*projections, copy=False).from_(aliased(rel, IN), copy=False).join(
+            side, on=on.copy(), copy=False,
+            join_type="inner" if params.no_match == "reject" else "left outer")
         if params.no_match == "fail":
-            query = query.where(_fail_unless(matched, keys[0][0], ctx.node.name))
-        reject = exp.select(*[exp.column(f.name, table=IN, quoted=True) for f in rel.schema]) \
-            .from_(aliased(rel, IN)).where(exp.Not(this=exp.Exists(
-                this=exp.select(exp.Literal.number(1)).from_(aliased(lookup, LK)).where(
-                    on.copy()))))
+            query = query.where(_fail_unless(matched, keys[0][0], ctx.node.name), copy=False)
+        exists = exp.select(exp.Literal.number(1), copy=False).from_(
+            aliased(lookup, LK), copy=False).where(on, copy=False)
+        reject = exp.select(*[qcol(f.name, IN) for f in rel.schema], copy=False) \
+            .from_(aliased(rel, IN), copy=False).where(exp.Not(this=exp.Exists(this=exists)),
+                                                       copy=False)
         return {"out": Output(query, pa.schema(fields)), "reject": Output(reject, rel.schema)}
 
 
@@ -110,9 +114,9 @@ def _deduplicated(lookup: Relation, keys: list[str], brought: list[str]) -> exp.
     """One row per key of the lookup side (first by the brought columns), aliased ``k``."""
     names = list(dict.fromkeys([*keys, *brought]))
     subset = Relation(ref=lookup.ref, schema=pa.schema([lookup.schema.field(n) for n in names]))
-    order = portable_order_terms([(exp.column(n, quoted=True), False, False) for n in brought])
-    query = row_number_filter(subset, [exp.column(k, quoted=True) for k in keys], order)
-    return query.subquery(exp.to_identifier(LK, quoted=True))
+    order = portable_order_terms([(qcol(n), False, False) for n in brought])
+    query = row_number_filter(subset, [qcol(k) for k in keys], order)
+    return query.subquery(exp.to_identifier(LK, quoted=True), copy=False)
 
 
 def _default(ctx: CompileContext, text: str, dtype: pa.DataType, column: str,
@@ -129,7 +133,7 @@ def _default(ctx: CompileContext, text: str, dtype: pa.DataType, column: str,
 
 def _fail_unless(matched: exp.Expression, key: str, node_name: str) -> exp.Expression:
     """``CASE WHEN matched THEN 1 ELSE CAST('...no match for key=' || key AS INT) END = 1``."""
-    value = exp.func("COALESCE", exp.cast(exp.column(key, table=IN, quoted=True),
+    value = exp.func("COALESCE", exp.cast(qcol(key, IN),
                                           to_sql_type(pa.string())), exp.Literal.string("NULL"))
     message = exp.DPipe(this=exp.Literal.string(
         f"Cauce lookup {node_name!r}: no match for {key}="), expression=value, safe=True)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
+from app.nodes.base import qcol
 
 __all__ = ["SortKey", "order_terms", "portable_order_terms", "resolve_keys"]
 
@@ -40,7 +41,7 @@ def resolve_keys(ctx: CompileContext, keys: Iterable[SortKey], schema: pa.Schema
     result = []
     for i, key in enumerate(keys):
         name = ctx.column_name(key.column, schema, f"{param}.{i}.column")
-        result.append((exp.column(name, quoted=True), key.descending, bool(key.nulls_first)))
+        result.append((qcol(name), key.descending, bool(key.nulls_first)))
     return result
 
 
@@ -58,7 +59,7 @@ def _is_null_key(e: exp.Expression) -> exp.Case:
 def portable_order_terms(keys: Iterable[tuple[exp.Expression, bool, bool]]) -> list[exp.Ordered]:
     """Terms of an ``ORDER BY`` inside a window or an aggregate, valid in every dialect.
 
-    >>> terms = portable_order_terms([(exp.column("x", quoted=True), True, False)])
+    >>> terms = portable_order_terms([(qcol("x"), True, False)])
     >>> exp.Order(expressions=terms).sql("bigquery")
     'ORDER BY CASE WHEN `x` IS NULL THEN 1 ELSE 0 END ASC, `x` DESC'
     """

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import TypeMismatch, parse_type_name, to_sql_type
-from app.nodes.base import Component, Inputs, Output, Params, Relation
+from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 
 __all__ = ["SelectColumn", "SelectNode", "SelectParams"]
 
@@ -76,7 +76,7 @@ class SelectNode(Component):
         if params.keep_rest:
             for f in rel.schema:
                 if f.name not in listed and f.name not in dropped:
-                    projections.append(exp.column(f.name, quoted=True))
+                    projections.append(qcol(f.name))
                     fields.append(f)
         elif params.drop:
             raise ctx.error("'drop' only applies with keep_rest: unlisted columns are already "
@@ -91,7 +91,7 @@ class SelectNode(Component):
 def _listed(ctx: CompileContext, rel: Relation, name: str, spec: SelectColumn,
             i: int) -> tuple[exp.Expression, pa.Field]:
     out_name = spec.rename or name
-    tree: exp.Expression = exp.column(name, quoted=True)
+    tree: exp.Expression = qcol(name)
     dtype = rel.schema.field(name).type
     if spec.cast is not None:
         dtype = parse_type_name(spec.cast)

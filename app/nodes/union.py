@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import TypeMismatch, common_type, to_sql_type, type_name
-from app.nodes.base import Component, Inputs, Output, Params, Port, Relation
+from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol
 
 __all__ = ["UnionNode", "UnionParams"]
 
@@ -44,7 +44,7 @@ class UnionNode(Component):
         if len(branches) == 1:
             query = branches[0].distinct() if params.distinct else branches[0]
         for branch in branches[1:]:
-            query = exp.union(query, branch, distinct=params.distinct)
+            query = exp.union(query, branch, distinct=params.distinct, copy=False)
         return {"out": Output(query, schema)}
 
 
@@ -72,12 +72,12 @@ def _branch(rel: Relation, schema: pa.Schema) -> exp.Select:
     for target in schema:
         f = own.get(target.name.lower())
         if f is None:
-            tree: exp.Expression = exp.cast(exp.null(), to_sql_type(target.type))
+            tree: exp.Expression = exp.cast(exp.null(), to_sql_type(target.type), copy=False)
         else:
-            tree = exp.column(f.name, quoted=True)
+            tree = qcol(f.name)
             if f.type != target.type:
-                tree = exp.cast(tree, to_sql_type(target.type))
+                tree = exp.cast(tree, to_sql_type(target.type), copy=False)
         if f is None or f.name != target.name or f.type != target.type:
-            tree = exp.alias_(tree, target.name, quoted=True)
+            tree = exp.alias_(tree, target.name, quoted=True, copy=False)
         projections.append(tree)
     return exp.select(*projections, copy=False).from_(rel.ref.copy(), copy=False)

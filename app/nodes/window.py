@@ -19,7 +19,7 @@ from sqlglot import exp
 from app.engine.compiler.context import CompileContext
 from app.engine.types import comparable, family, to_sql_type, type_name
 from app.nodes.aggregate import sum_parts
-from app.nodes.base import Component, Inputs, Output, Params, Relation
+from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
 __all__ = ["WindowFunction", "WindowNode", "WindowParams"]
@@ -61,9 +61,9 @@ class WindowNode(Component):
         if not params.order_by:
             raise ctx.error("window functions need an order (order_by)", "order_by")
         order = portable_order_terms(resolve_keys(ctx, params.order_by, rel.schema, "order_by"))
-        partition = [exp.column(ctx.column_name(p, rel.schema, f"partition_by.{i}"), quoted=True)
+        partition = [qcol(ctx.column_name(p, rel.schema, f"partition_by.{i}"))
                      for i, p in enumerate(params.partition_by)]
-        projections: list[exp.Expression] = [exp.column(f.name, quoted=True) for f in rel.schema]
+        projections: list[exp.Expression] = [qcol(f.name) for f in rel.schema]
         fields = list(rel.schema)
         for i, fn in enumerate(params.functions):
             if fn.name.lower() in {f.name.lower() for f in fields}:
@@ -87,7 +87,7 @@ def _function(ctx: CompileContext, rel: Relation, fn: WindowFunction,
     if fn.column is None:
         raise ctx.error(f"{fn.function} needs a column", f"functions.{i}.column")
     name = ctx.column_name(fn.column, rel.schema, f"functions.{i}.column")
-    col = exp.column(name, quoted=True)
+    col = qcol(name)
     dtype = rel.schema.field(name).type
     if fn.function == "running_sum":
         if family(dtype) != "numeric":

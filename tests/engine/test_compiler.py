@@ -151,3 +151,70 @@ def test_recompiling_after_an_edit_reuses_unchanged_nodes_and_sees_the_change() 
     assert edited.state.outputs[(keep, "out")] is not first.state.outputs[(keep, "out")]
     p.node_by_name("keep").params["condition"] = "Qty > 2"  # errors are never cached
     assert problems(p) and problems(p)[0].startswith("node 'keep'")
+
+
+def every_transform() -> Pipeline:
+    """One of each transform in a chain, its end unioned with the join's output."""
+    p = Pipeline(name="all")
+    a = p.add_node("source", name="a", params={"connection": "c", "table": "InvoiceLine"})
+    b = p.add_node("source", name="b", params={"connection": "c", "table": "InvoiceLine"})
+    steps = [
+        ("join", {"keys": [{"left": "InvoiceId", "right": "InvoiceId"}], "kind": "full"}),
+        ("lookup", {"keys": [{"input": "InvoiceLineId", "lookup": "InvoiceLineId"}],
+                    "columns": [{"column": "Note", "rename": "Looked", "default": "'?'"}],
+                    "no_match": "default"}),
+        ("derive", {"columns": [{"name": "Amount", "expression": "UnitPrice * Quantity"}]}),
+        ("filter", {"condition": "Amount > 1 AND Looked <> 'x'"}),
+        ("dedupe", {"keys": ["InvoiceId"], "keep": "last"}),
+        ("window", {"functions": [{"name": "rn", "function": "row_number"},
+                                  {"name": "prev", "function": "lag", "column": "Amount"}],
+                    "partition_by": ["InvoiceId"], "order_by": [{"column": "Amount"}]}),
+        ("aggregate", {"group_by": ["InvoiceId"], "measures": [
+            {"function": "sum", "column": "Amount", "name": "total"},
+            {"function": "first", "column": "Looked", "name": "first_note",
+             "order_by": [{"column": "rn"}]}]}),
+        ("select", {"columns": [{"column": "InvoiceId"}, {"column": "total", "rename": "t"}]}),
+        ("sort", {"keys": [{"column": "t", "descending": True}], "limit": 10}),
+    ]
+    join = None
+    previous = a
+    for kind, params in steps:
+        node = p.add_node(kind, name=kind, params=params)
+        if kind == "join":
+            p.connect(a.id, "out", node.id, "left")
+            p.connect(b.id, "out", node.id, "right")
+            join = node
+        elif kind == "lookup":
+            p.connect(previous.id, "out", node.id, "in")
+            p.connect(b.id, "out", node.id, "lookup")
+        else:
+            p.connect(previous.id, "out", node.id, "in")
+        previous = node
+    assert join is not None
+    union = p.add_node("union", name="both")
+    p.connect(previous.id, "out", union.id, "in")
+    p.connect(join.id, "out", union.id, "in")
+    dst = p.add_node("destination", name="out",
+                     params={"connection": "w", "table": "t", "mode": "replace"})
+    p.connect(union.id, "out", dst.id, "in")
+    return p
+
+
+def test_node_outputs_never_share_a_subtree() -> None:
+    """Components build with sqlglot's ``copy=False`` for speed; compiled outputs are cached
+    and shared by later compiles, so no expression may sit in two trees (or twice in one):
+    each would have one parent, and rewriting one place would silently change the other."""
+    from app.engine.compiler.build import clear_cache
+
+    clear_cache()
+    compiled = compile_pipeline(every_transform(), binder=BINDER).raise_for_problems()
+    seen: dict[int, str] = {}
+    for (node_id, port), output in compiled.state.outputs.items():
+        for node in output.query.walk():
+            assert id(node) not in seen, f"{node.sql()!r} is shared by {seen[id(node)]}"
+            seen[id(node)] = f"{node_id}:{port}"
+            for child in node.iter_expressions():
+                assert child.parent is node, f"{child.sql()!r} is attached elsewhere too"
+    assert len(compiled.destinations) == 1
+    for dialect in DIALECTS:
+        assert sqlglot.parse_one(compiled.destinations[0].sql(dialect), read=dialect)

@@ -14,7 +14,9 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 
+import pyarrow as pa
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
@@ -74,11 +76,11 @@ def _inputs_of(state: CompileState, node: Node) -> Inputs | None:
         key = (edge.source.node, edge.source.port)
         if key not in state.outputs:
             if edge.source.node not in state.failed:
-                src = state.pipeline.node(edge.source.node)
+                src = state.node(edge.source.node)
                 state.problem(Problem(f"output port {edge.source.port!r} produced no data",
                                       src.id, src.name))
             return None  # upstream failed: already reported
-        src = state.pipeline.node(edge.source.node)
+        src = state.node(edge.source.node)
         by_port.setdefault(edge.target.port, []).append(
             Relation(ref=cte_ref(state.cte_names[key]), schema=state.outputs[key].schema,
                      name=src.name))
@@ -131,16 +133,23 @@ def clear_cache() -> None:
     """Forget every memoised node output, parse and type: the next compile is cold, as in a
     new process (benchmarks measure cold compiles with it)."""
     _CACHE.clear()
+    _schema_key.cache_clear()
     clear_caches()
 
 
 def _cache_key(node: Node, inputs: Inputs) -> str | None:
     try:
-        ports = {port: [[_ref_key(rel), rel.name, schema_to_dict(rel.schema)] for rel in rels]
+        ports = {port: [[_ref_key(rel), rel.name, _schema_key(rel.schema)] for rel in rels]
                  for port, rels in inputs.by_port.items()}
         return json.dumps([node.id, node.name, node.type, node.params, ports], sort_keys=True)
     except (TypeError, ValueError):  # parameters that are not JSON: do not cache
         return None
+
+
+@lru_cache(maxsize=4096)
+def _schema_key(schema: pa.Schema) -> str:
+    # schemas are immutable and hashable: a node's many downstream keys share one rendering
+    return json.dumps(schema_to_dict(schema))
 
 
 def _ref_key(rel: Relation) -> str:

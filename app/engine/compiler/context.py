@@ -122,7 +122,11 @@ class CompileContext:
         for col in list(tree.find_all(exp.Column)):
             qualifier, rel = self._scope_of(col, scopes, param)
             name = self.column_name(col.name, rel.schema, param)
-            col.replace(exp.column(name, table=qualifier, quoted=True))
+            # rewrite in place (the tree is this call's own copy): exact, quoted, no db/catalog
+            col.set("this", exp.Identifier(this=name, quoted=True))
+            col.set("table", exp.Identifier(this=qualifier, quoted=True) if qualifier else None)
+            col.set("db", None)
+            col.set("catalog", None)
         return tree
 
     def _scope_of(

@@ -34,6 +34,7 @@ class CompileState:
     #: node id -> its output ports that compiled, in order (filled by the build pass)
     ports_of: dict[str, list[PortKey]] = field(default_factory=dict)
     _incoming: dict[str, list[Edge]] | None = None
+    _nodes: dict[str, Node] | None = None
     _upstream: dict[str, set[str]] = field(default_factory=dict)
 
     def incoming(self, node_id: str) -> list[Edge]:
@@ -43,6 +44,12 @@ class CompileState:
             for edge in self.pipeline.edges:
                 self._incoming.setdefault(edge.target.node, []).append(edge)
         return self._incoming.get(node_id, [])
+
+    def node(self, node_id: str) -> Node:
+        """The node with id ``node_id`` (indexed once, like :meth:`incoming`)."""
+        if self._nodes is None:
+            self._nodes = {n.id: n for n in self.pipeline.nodes}
+        return self._nodes[node_id]
 
     def upstream_of(self, node_id: str) -> set[str]:
         """Every node feeding ``node_id``, directly or not (memoised)."""
