@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.ui.component_texts import choice_label, parameter_description, parameter_label
 from app.ui.properties.schema import COLUMN_FIELDS, editor_kind, resolve
 
 __all__ = ["FieldEditor", "RecordsEditor", "SqlEditor", "SqlHighlighter", "make_editor"]
@@ -130,12 +132,18 @@ class BoolEditor(FieldEditor):
 
 
 class ChoiceEditor(FieldEditor):
-    """A fixed list of choices; ``editable`` also accepts typed text (columns, connections)."""
+    """A fixed list of choices; ``editable`` also accepts typed text (columns, connections).
+
+    A fixed list shows ``label(choice)`` for each choice (a translated name) and keeps the
+    choice itself as the item's data: :meth:`value` is never the shown text.
+    """
 
     def __init__(self, choices: list[str], nullable: bool, editable: bool = False,
+                 label: Callable[[str], str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.nullable = nullable
+        self.label = label or str
         self.combo = QComboBox()
         self.combo.setEditable(editable)
         self.combo.setSizeAdjustPolicy(
@@ -143,29 +151,40 @@ class ChoiceEditor(FieldEditor):
         self.combo.setMinimumContentsLength(8)
         self.layout().addWidget(self.combo)
         self._fill(choices)
-        self.combo.currentTextChanged.connect(self._emit)
+        if editable:
+            self.combo.currentTextChanged.connect(self._emit)
+        else:
+            self.combo.currentIndexChanged.connect(self._emit)
 
     def _fill(self, choices: list[str]) -> None:
-        current = self.combo.currentText()
+        current = self._choice()
         self._quiet = True
         try:
             self.combo.clear()
-            self.combo.addItems(([""] if self.nullable or self.combo.isEditable() else [])
-                                + list(choices))
+            for choice in ([""] if self.nullable or self.combo.isEditable() else []) + list(
+                    choices):
+                self.combo.addItem(self.label(choice) if choice else "", choice)
             self._show(current)
         finally:
             self._quiet = False
 
+    def _choice(self) -> str:
+        """The chosen value as text (the typed text of an editable list)."""
+        if self.combo.isEditable():
+            return self.combo.currentText()
+        data = self.combo.currentData()
+        return "" if data is None else str(data)
+
     def value(self) -> Any:
-        text = self.combo.currentText()
+        text = self._choice()
         return None if not text and self.nullable else text
 
     def _show(self, value: Any) -> None:
         text = "" if value is None else str(value)
-        index = self.combo.findText(text)
+        index = self.combo.findData(text)
         if index < 0 and text:
-            self.combo.addItem(text)  # keep a value that is not (yet) a known choice
-            index = self.combo.findText(text)
+            self.combo.addItem(self.label(text), text)  # keep a value not (yet) a known choice
+            index = self.combo.findData(text)
         self.combo.setCurrentIndex(max(index, 0))
         if self.combo.isEditable():
             self.combo.setEditText(text)
@@ -175,13 +194,14 @@ class NullableBoolEditor(ChoiceEditor):
     """Yes, no, or unset (the component's default)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(["true", "false"], True, parent=parent)
+        super().__init__(["true", "false"], True, label=lambda v: choice_label("bool", v),
+                         parent=parent)
 
     def value(self) -> Any:
-        return {"true": True, "false": False}.get(self.combo.currentText())
+        return {"true": True, "false": False}.get(self._choice())
 
     def _show(self, value: Any) -> None:
-        if isinstance(value, str):  # the combo's own text (a refill keeps it)
+        if isinstance(value, str):  # the stored choice (a refill keeps it)
             value = {"true": True, "false": False}.get(value)
         super()._show("" if value is None else str(bool(value)).lower())
 
@@ -305,8 +325,17 @@ class RecordsEditor(FieldEditor):
         box = QVBoxLayout()
         self.layout().addLayout(box)
         self.table = QTableWidget(0, len(self.fields))
-        self.table.setHorizontalHeaderLabels([f.replace("_", " ") for f in self.fields])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for col, (name, schema) in enumerate(self.fields.items()):
+            title = QTableWidgetItem(parameter_label(name))
+            title.setToolTip(parameter_description(str(schema.get("description") or "")))
+            self.table.setHorizontalHeaderItem(col, title)
+        # columns share the width, but none is narrower than the longest header (translated
+        # headers are longer): a narrow panel scrolls sideways rather than cutting them off
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        widest = max((header.fontMetrics().horizontalAdvance(parameter_label(name))
+                      for name in self.fields), default=0)
+        header.setMinimumSectionSize(widest + 3 * header.fontMetrics().averageCharWidth())
         self.table.verticalHeader().setVisible(False)
         self.table.setMinimumHeight(90)
         box.addWidget(self.table)
@@ -389,7 +418,8 @@ def make_editor(key: str, schema: dict[str, Any], root: dict[str, Any],
     if kind == "columns":
         return ColumnsEditor()
     if kind == "choice":
-        return ChoiceEditor([str(v) for v in resolved["enum"]], nullable)
+        return ChoiceEditor([str(v) for v in resolved["enum"]], nullable,
+                            label=lambda v: choice_label(key, v))
     if kind == "bool":
         return NullableBoolEditor() if nullable else BoolEditor()
     if kind == "int":
@@ -401,6 +431,3 @@ def make_editor(key: str, schema: dict[str, Any], root: dict[str, Any],
         return TextEditor(nullable) if kind == "text" else JsonEditor(nullable)
     return JsonEditor(True)
 
-
-def field_label(name: str) -> str:
-    return re.sub(r"_+", " ", name).capitalize()

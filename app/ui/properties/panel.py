@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from app.nodes.registry import node_registry
 from app.services.editor import EditorCompilation
 from app.ui.canvas.bridge import CanvasBridge
-from app.ui.component_texts import translated
-from app.ui.properties.editors import FieldEditor, field_label, make_editor
+from app.ui.component_texts import parameter_description, parameter_label, translated
+from app.ui.properties.editors import FieldEditor, make_editor
 from app.ui.properties.schema import COLUMN_FIELDS
 
 __all__ = ["PropertiesPanel"]
@@ -45,6 +45,19 @@ class PropertiesPanel(QScrollArea):
         self._show_empty()
         bridge.selection_changed.connect(self._on_selection)
         bridge.params_changed.connect(self._on_params_changed)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        """Build the form (or the hint) again in the new language."""
+        node_id = self.node_id
+        if node_id is not None and any(n.id == node_id for n in self.bridge.pipeline.nodes):
+            self.show_node(node_id)
+        else:
+            self._show_empty()
 
     def _show_empty(self) -> None:
         label = QLabel(self.tr("Select a node to edit its properties."))
@@ -104,7 +117,8 @@ class PropertiesPanel(QScrollArea):
         value = params.get(field, schema.get("default"))
         if value is not None:
             editor.set_value(value)
-        editor.setToolTip(schema.get("description", ""))
+        description = parameter_description(str(schema.get("description") or ""))
+        editor.setToolTip(description)
         editor.changed.connect(lambda v, f=field: self._on_edit(f, v))
         error = QLabel()
         error.setObjectName("fieldError")
@@ -116,8 +130,8 @@ class PropertiesPanel(QScrollArea):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(editor)
         layout.addWidget(error)
-        label = QLabel(field_label(field))
-        label.setToolTip(schema.get("description", ""))
+        label = QLabel(parameter_label(field))
+        label.setToolTip(description)
         form.addRow(label, box)
         self.editors[field], self.errors[field] = editor, error
 
