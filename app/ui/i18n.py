@@ -7,13 +7,24 @@ buttons, file dialogs) come from the ``qtbase_<lang>.qm`` shipped with PySide6.
 
 Widgets that stay open while the language changes retranslate themselves on
 ``QEvent.Type.LanguageChange``.
+
+Numbers shown to the user follow the interface language (:func:`format_int`,
+:func:`format_decimal`: ``12,345`` and ``0.91`` in English, ``12.345`` and ``0,91`` in
+Spanish), and so do the run statuses the core reports in English (:func:`status_text`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QTranslator,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -21,7 +32,11 @@ __all__ = [
     "app_settings",
     "current_language",
     "default_language",
+    "format_decimal",
+    "format_int",
     "install_translator",
+    "status_text",
+    "ui_locale",
 ]
 
 #: language code -> its name in that language (what a language menu shows)
@@ -82,3 +97,54 @@ def install_translator(app: QCoreApplication, language: str | None = None) -> st
                 _installed.append(translator)
     _current = language
     return language
+
+
+#: the locale of each interface language (number formats)
+_LOCALES = {"en": (QLocale.Language.English, QLocale.Country.UnitedStates),
+            "es": (QLocale.Language.Spanish, QLocale.Country.Spain)}
+
+
+def ui_locale() -> QLocale:
+    """The locale of the interface language (not the OS's): how numbers are written."""
+    return QLocale(*_LOCALES.get(_current, _LOCALES["en"]))
+
+
+def format_int(value: int) -> str:
+    """A count (rows, columns) with the language's digit grouping: ``12,345``/``12.345``."""
+    return ui_locale().toString(int(value))
+
+
+def format_decimal(value: float, decimals: int = 2) -> str:
+    """A decimal number (seconds) with the language's decimal mark: ``0.91``/``0,91``."""
+    return ui_locale().toString(float(value), "f", decimals)
+
+
+# The statuses the engine and the metadata DB report (``app.storage.records.RunStatus``,
+# ``app.engine.executor.NodeStatus``): a run's or a sync's under ``RunStatus``, a node's under
+# ``NodeStatus`` (Spanish agrees in gender: *ejecución correcta*, *nodo correcto*).
+_RUN_STATUSES = {
+    "pending": QT_TRANSLATE_NOOP("RunStatus", "pending"),
+    "running": QT_TRANSLATE_NOOP("RunStatus", "running"),
+    "succeeded": QT_TRANSLATE_NOOP("RunStatus", "succeeded"),
+    "failed": QT_TRANSLATE_NOOP("RunStatus", "failed"),
+    "cancelled": QT_TRANSLATE_NOOP("RunStatus", "cancelled"),
+    "skipped": QT_TRANSLATE_NOOP("RunStatus", "skipped"),
+}
+_NODE_STATUSES = {
+    "pending": QT_TRANSLATE_NOOP("NodeStatus", "pending"),
+    "running": QT_TRANSLATE_NOOP("NodeStatus", "running"),
+    "succeeded": QT_TRANSLATE_NOOP("NodeStatus", "succeeded"),
+    "failed": QT_TRANSLATE_NOOP("NodeStatus", "failed"),
+    "cancelled": QT_TRANSLATE_NOOP("NodeStatus", "cancelled"),
+    "skipped": QT_TRANSLATE_NOOP("NodeStatus", "skipped"),
+}
+
+
+def status_text(status: str, node: bool = False) -> str:
+    """A run's (or, with ``node``, a node's) status in the interface language.
+
+    An unknown status is shown as given.
+    """
+    table, context = (_NODE_STATUSES, "NodeStatus") if node else (_RUN_STATUSES, "RunStatus")
+    source = table.get(str(status))
+    return QCoreApplication.translate(context, source) if source else str(status)

@@ -1,9 +1,16 @@
-"""The run console: a log of run events and a per-node progress table."""
+"""The run console: a log of run events and a per-node progress table.
+
+Statuses and numbers are shown in the interface language (:func:`app.ui.i18n.status_text`,
+:func:`~app.ui.i18n.format_int`); the table keeps each node's status code in
+``STATUS_ROLE`` so that it is translated again after a language switch. Log lines already
+written stay in the language they were written in.
+"""
 
 from __future__ import annotations
 
 import time
 
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QHeaderView,
     QPlainTextEdit,
@@ -23,8 +30,12 @@ from app.engine.events import (
     RunFinished,
     RunStarted,
 )
+from app.ui.i18n import format_decimal, format_int, status_text
 
 __all__ = ["RunConsole"]
+
+STATUS_ROLE = Qt.ItemDataRole.UserRole
+NAME, STATUS, ROWS, SECONDS = range(4)
 
 
 class RunConsole(QWidget):
@@ -34,8 +45,6 @@ class RunConsole(QWidget):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
         self.nodes = QTableWidget(0, 4)
-        self.nodes.setHorizontalHeaderLabels(
-            [self.tr("Node"), self.tr("Status"), self.tr("Rows"), self.tr("Seconds")])
         self.nodes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.nodes.verticalHeader().setVisible(False)
         self.nodes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -47,6 +56,20 @@ class RunConsole(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
         self._rows: dict[str, int] = {}
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.nodes.setHorizontalHeaderLabels(
+            [self.tr("Node"), self.tr("Status"), self.tr("Rows"), self.tr("Seconds")])
+        for row in range(self.nodes.rowCount()):
+            item = self.nodes.item(row, STATUS)
+            if item is not None and item.data(STATUS_ROLE):
+                item.setText(status_text(item.data(STATUS_ROLE), node=True))
 
     def write(self, text: str) -> None:
         self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
@@ -55,41 +78,64 @@ class RunConsole(QWidget):
         self.nodes.setRowCount(0)
         self._rows.clear()
         for name in node_names:
-            self._set(name, self.tr("pending"), "", "")
+            self._set(name, "pending")
         self.write(self.tr("Run of {0} started").format(pipeline))
 
-    def _set(self, name: str, status: str, rows: str, seconds: str) -> None:
+    def _set(self, name: str, status: str, rows: int | None = None,
+             seconds: str = "") -> None:
+        """Show one node's row: ``status`` is the engine's code (``running``, ``failed``…)."""
         row = self._rows.get(name)
         if row is None:
             row = self._rows[name] = self.nodes.rowCount()
             self.nodes.insertRow(row)
-        for col, text in enumerate((name, status, rows, seconds)):
-            self.nodes.setItem(row, col, QTableWidgetItem(text))
+        texts = (name, status_text(status, node=True),
+                 "" if rows is None else format_int(rows), seconds)
+        for col, text in enumerate(texts):
+            item = QTableWidgetItem(text)
+            if col == STATUS:
+                item.setData(STATUS_ROLE, status)
+            if col in (ROWS, SECONDS):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.nodes.setItem(row, col, item)
 
     def status_of(self, name: str) -> str:
+        """A node's status code (``succeeded``…), whatever the language shown."""
         row = self._rows.get(name)
-        item = self.nodes.item(row, 1) if row is not None else None
+        item = self.nodes.item(row, STATUS) if row is not None else None
+        return str(item.data(STATUS_ROLE) or "") if item is not None else ""
+
+    def status_text_of(self, name: str) -> str:
+        """A node's status as shown (translated)."""
+        row = self._rows.get(name)
+        item = self.nodes.item(row, STATUS) if row is not None else None
         return item.text() if item is not None else ""
+
+    def _placement(self, placement: str) -> str:
+        """Where a node runs: ``local`` (DuckDB) or ``pushdown`` (in the database)."""
+        return {"local": self.tr("local"), "pushdown": self.tr("pushdown")}.get(placement,
+                                                                                placement)
 
     def on_event(self, event: Event) -> None:
         """Show one engine event (already on the GUI thread)."""
         if isinstance(event, RunStarted):
             return
         if isinstance(event, NodeStarted):
-            self._set(event.node_name, "running", "", "")
-            self.write(self.tr("{0}: running ({1})").format(event.node_name, event.placement))
+            self._set(event.node_name, "running")
+            self.write(self.tr("{0}: running ({1})").format(event.node_name,
+                                                            self._placement(event.placement)))
         elif isinstance(event, NodeProgress):
-            self._set(event.node_name, "running", f"{event.rows:,}", f"{event.seconds:.1f}")
+            self._set(event.node_name, "running", event.rows, format_decimal(event.seconds, 1))
         elif isinstance(event, NodeFinished):
             rows = event.rows_out if event.rows_out is not None else event.rows_in
-            self._set(event.node_name, "succeeded", "" if rows is None else f"{rows:,}",
-                      f"{event.seconds:.2f}")
-            self.write(self.tr("{0}: succeeded").format(event.node_name)
-                       + ("" if rows is None else f" ({rows:,} rows)"))
+            self._set(event.node_name, "succeeded", rows, format_decimal(event.seconds))
+            self.write(self.tr("{0}: succeeded").format(event.node_name) if rows is None else
+                       self.tr("{0}: succeeded ({1} rows)").format(event.node_name,
+                                                                    format_int(rows)))
         elif isinstance(event, NodeFailed):
-            self._set(event.node_name, event.status, "", "")
-            self.write(f"{event.node_name}: {event.status}: {event.error}")
+            self._set(event.node_name, event.status)
+            self.write(self.tr("{0}: {1}: {2}").format(
+                event.node_name, status_text(event.status, node=True), event.error))
         elif isinstance(event, RunFinished):
-            self.write(self.tr("Run of {0} {1} in {2:.2f} s").format(
-                event.pipeline, event.status, event.seconds)
-                + (f": {event.error}" if event.error else ""))
+            text = self.tr("Run of {0}: {1} in {2} s").format(
+                event.pipeline, status_text(event.status), format_decimal(event.seconds))
+            self.write(text + (f": {event.error}" if event.error else ""))

@@ -1,16 +1,22 @@
-"""The project explorer: connections, pipelines, and recent runs from the metadata DB."""
+"""The project explorer: connections, pipelines, and recent runs from the metadata DB.
+
+A run's status is shown in the interface language (:func:`app.ui.i18n.status_text`); the
+runs are kept so that their lines are written again after a language switch.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.services import editor as service
+from app.ui.i18n import status_text
 from app.ui.workers import submit
 
 __all__ = ["ProjectExplorer"]
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # a recent run's status code
 
 
 class ProjectExplorer(QTreeWidget):
@@ -19,12 +25,29 @@ class ProjectExplorer(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHeaderHidden(True)
-        self.connections = QTreeWidgetItem([self.tr("Connections")])
-        self.pipelines = QTreeWidgetItem([self.tr("Pipelines")])
-        self.runs = QTreeWidgetItem([self.tr("Recent runs")])
+        self.connections = QTreeWidgetItem()
+        self.pipelines = QTreeWidgetItem()
+        self.runs = QTreeWidgetItem()
         for group in (self.connections, self.pipelines, self.runs):
             self.addTopLevelItem(group)
+        #: the runs shown, or the error that kept them from loading (None before any load)
+        self._runs: list[service.RunRecord] | BaseException | None = None
         self.itemDoubleClicked.connect(self._activated)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.connections.setText(0, self.tr("Connections"))
+        self.pipelines.setText(0, self.tr("Pipelines"))
+        self.runs.setText(0, self.tr("Recent runs"))
+        if isinstance(self._runs, BaseException):
+            self._runs_failed(self._runs)
+        elif self._runs is not None:
+            self._show_runs(self._runs)
 
     def show_document(self, doc: service.EditorDocument, current: str | None) -> None:
         for group in (self.connections, self.pipelines):
@@ -49,10 +72,13 @@ class ProjectExplorer(QTreeWidget):
                on_done=self._show_runs, on_failed=self._runs_failed)
 
     def _show_runs(self, runs: list[service.RunRecord]) -> None:
+        self._runs = runs
         self.runs.takeChildren()
         for run in runs:
             when = run.started_at.strftime("%m-%d %H:%M") if run.started_at else "-"
-            item = QTreeWidgetItem([f"#{run.id} {run.pipeline_name} · {run.status} · {when}"])
+            item = QTreeWidgetItem([f"#{run.id} {run.pipeline_name} · "
+                                    f"{status_text(run.status)} · {when}"])
+            item.setData(0, STATUS_ROLE, str(run.status))
             item.setToolTip(0, run.error or "")
             self.runs.addChild(item)
         if not runs:
@@ -60,6 +86,7 @@ class ProjectExplorer(QTreeWidget):
         self.runs.setExpanded(True)
 
     def _runs_failed(self, error: BaseException) -> None:
+        self._runs = error
         self.runs.takeChildren()
         self.runs.addChild(QTreeWidgetItem([self.tr("(metadata DB unavailable)")]))
         self.runs.child(0).setToolTip(0, str(error))

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import editor as service
+from app.ui.i18n import format_int
 from app.ui.workers import submit
 
 __all__ = ["ArrowTableModel", "PreviewPanel"]
@@ -84,14 +93,15 @@ class PreviewPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setDefaultSectionSize(22)
-        self.preview_button = QPushButton(self.tr("Preview"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.preview_button = QPushButton()
+        self.cancel_button = QPushButton()
         self.cancel_button.setEnabled(False)
         self.limit = QSpinBox()
         self.limit.setRange(1, 100_000)
         self.limit.setValue(100)
-        self.limit.setPrefix(self.tr("Rows: "))
-        self.status = QLabel(self.tr("Select a node and press Preview."))
+        self.status = QLabel()
+        #: makes the status text in the current language (called again on a language change)
+        self._status_text: Callable[[], str] = lambda: self.tr("Select a node and press Preview.")
         bar = QHBoxLayout()
         for widget in (self.preview_button, self.limit, self.cancel_button):
             bar.addWidget(widget)
@@ -104,6 +114,22 @@ class PreviewPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.token: service.CancelToken | None = None
         self.task: int | None = None
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.preview_button.setText(self.tr("Preview"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.limit.setPrefix(self.tr("Rows: "))
+        self.status.setText(self._status_text())
+
+    def _set_status(self, text: Callable[[], str]) -> None:
+        self._status_text = text
+        self.status.setText(text())
 
     @property
     def running(self) -> bool:
@@ -113,13 +139,13 @@ class PreviewPanel(QWidget):
         target = self.pipeline_fn() if self.pipeline_fn else None
         if self.document is None or target is None or self.running:
             if target is None:
-                self.status.setText(self.tr("Select one node to preview."))
+                self._set_status(lambda: self.tr("Select one node to preview."))
             return
         pipeline, node_id = target
         self.token = token = service.CancelToken()
         self.preview_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.status.setText(self.tr("Running…"))
+        self._set_status(lambda: self.tr("Running…"))
         doc, limit = self.document, self.limit.value()
         self.task = submit(lambda: service.preview_node(doc, pipeline, node_id, limit=limit,
                                                         cancel=token),
@@ -128,7 +154,7 @@ class PreviewPanel(QWidget):
     def cancel(self) -> None:
         if self.token is not None:
             self.token.cancel()
-            self.status.setText(self.tr("Cancelling…"))
+            self._set_status(lambda: self.tr("Cancelling…"))
 
     def _reset(self) -> None:
         self.token = None
@@ -139,16 +165,16 @@ class PreviewPanel(QWidget):
         self._reset()
         self.model.set_table(table)
         self.view.resizeColumnsToContents()
-        self.status.setText(self.tr("{0} rows, {1} columns").format(
-            table.num_rows, table.num_columns))
+        rows, columns = format_int(table.num_rows), format_int(table.num_columns)
+        self._set_status(lambda: self.tr("{0} rows, {1} columns").format(rows, columns))
         self.finished.emit("ok")
 
     def _failed(self, error: BaseException) -> None:
         self._reset()
         if isinstance(error, service.RunCancelled):
-            self.status.setText(self.tr("Preview cancelled."))
+            self._set_status(lambda: self.tr("Preview cancelled."))
             self.finished.emit("cancelled")
             return
         message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-        self.status.setText(message)
+        self._set_status(lambda: message)
         self.finished.emit(message)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from app.services.editor import Problem
@@ -17,10 +17,17 @@ class ProblemsPanel(QListWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.problems: list[Problem] | None = None
         self.itemClicked.connect(self._clicked)
         self.itemActivated.connect(self._clicked)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange and self.problems is not None:
+            self.show_problems(self.problems)
+        super().changeEvent(event)
+
     def show_problems(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
         self.clear()
         for problem in problems:
             icon = "⚠" if problem.severity == "warning" else "✖"

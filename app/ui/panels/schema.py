@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.engine.types import type_name
@@ -18,6 +19,12 @@ class SchemaPanel(QTreeWidget):
         self.setColumnWidth(0, 170)
         self.compilation: EditorCompilation | None = None
         self.node: tuple[str, str] | None = None  # (id, type)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setHeaderLabels([self.tr("Column"), self.tr("Type")])
+            self.refresh()
+        super().changeEvent(event)
 
     def show_node(self, node_id: str | None, node_type: str | None) -> None:
         self.node = (node_id, node_type) if node_id and node_type else None

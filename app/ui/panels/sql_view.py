@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -24,7 +25,8 @@ class SqlView(QWidget):
         self.text.setFont(QFont("monospace"))
         self.highlighter = SqlHighlighter(self.text.document())
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(self.tr("Dialect")))
+        self.dialect_label = QLabel(self.tr("Dialect"))
+        bar.addWidget(self.dialect_label)
         bar.addWidget(self.dialect)
         bar.addStretch(1)
         layout = QVBoxLayout(self)
@@ -34,11 +36,20 @@ class SqlView(QWidget):
         self.document: service.EditorDocument | None = None
         self.target_fn: Any = None  # returns (pipeline snapshot, node id) or None
         self._generation = 0
+        self._hint = False  # the text is the "select one node" hint
         self.dialect.currentTextChanged.connect(lambda _d: self.refresh())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.dialect_label.setText(self.tr("Dialect"))
+            if self._hint:
+                self.text.setPlainText(self.tr("-- select one node to see its SQL"))
+        super().changeEvent(event)
 
     def refresh(self) -> None:
         target = self.target_fn() if self.target_fn and self.isVisible() else None
-        if self.document is None or target is None:
+        self._hint = self.document is None or target is None
+        if self._hint:
             self.text.setPlainText(self.tr("-- select one node to see its SQL"))
             return
         pipeline, node_id = target

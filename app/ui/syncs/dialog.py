@@ -39,6 +39,7 @@ from app.services.syncs import (
     sync_overview,
 )
 from app.ui.dialogs.worker import run_busy
+from app.ui.i18n import format_int
 from app.ui.icons import icon
 from app.ui.syncs.events import EventFormatter
 from app.ui.syncs.models import SyncListModel
@@ -331,7 +332,7 @@ class SyncsDialog(QDialog):
                 "cancelled": self.tr("“%1” was cancelled; nothing of the interrupted write "
                                      "was kept.")}.get(status, self.tr("“%1” failed: %3"))
         self._finish_run(status, level, text.replace("%1", self.running or "")
-                         .replace("%2", f"{rows:,}").replace("%3", str(error or "")))
+                         .replace("%2", format_int(rows)).replace("%3", str(error or "")))
 
     def _run_failed(self, error: object) -> None:
         message = describe(error) if isinstance(error, BaseException) else str(error)

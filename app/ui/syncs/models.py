@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.services.catalog import CatalogTable
 from app.services.syncs import SyncOverview
+from app.ui.i18n import format_int
 from app.ui.icons import icon
 
 __all__ = ["CatalogModel", "ColumnChoice", "ColumnChoiceModel", "SyncListModel", "format_rows"]
@@ -28,12 +29,12 @@ STATUS_ICONS = {"succeeded": "success", "failed": "error", "cancelled": "warning
 
 
 def format_rows(rows: int | None) -> str:
-    """Thousands separators, or an em dash when unknown.
+    """Digit grouping of the interface language, or an em dash when unknown.
 
     >>> format_rows(12345), format_rows(None)
     ('12,345', '—')
     """
-    return "—" if rows is None else f"{rows:,}"
+    return "—" if rows is None else format_int(rows)
 
 
 class _ListModel(QAbstractTableModel):
@@ -125,7 +126,9 @@ class SyncListModel(_ListModel):
         if col == self.ROUTE:
             return f"{sync.source} → {', '.join(sync.destinations)}"
         if col == self.MODE:
-            return sync.mode
+            modes = {"full": self.tr("full"), "append": self.tr("append"),
+                     "merge": self.tr("merge")}
+            return modes.get(str(sync.mode), str(sync.mode))
         if col == self.STATUS:
             status = self._status(sync)
             names = {"succeeded": self.tr("succeeded"), "failed": self.tr("failed"),

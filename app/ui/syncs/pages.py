@@ -364,16 +364,20 @@ class SummaryPage(QWizardPage):
                   else self.tr("%1 of %2").replace("%1", str(len(columns)))
                   .replace("%2", str(total)))
         renames = ", ".join(f"{k} → {v}" for k, v in data["rename"].items()) or "—"
+        modes = {"full": self.tr("full"), "append": self.tr("append"), "merge": self.tr("merge")}
+        policies = {"evolve": self.tr("evolve"), "freeze": self.tr("freeze"),
+                    "discard": self.tr("discard")}
         rows = [(self.tr("Name"), esc(data["name"])),
                 (self.tr("Source"), esc(f"{data['source']['connection']} : "
                                         f"{data['source']['table']}")),
                 (self.tr("Destinations"), dests or "—"),
-                (self.tr("Mode"), esc(data["mode"])),
+                (self.tr("Mode"), esc(modes.get(data["mode"], data["mode"]))),
                 (self.tr("Key columns"), esc(", ".join(data["primary_key"]) or "—")),
                 (self.tr("Cursor"), esc(data["cursor"] or "—")),
                 (self.tr("Hard deletes"), self.tr("yes") if data["hard_deletes"]
                  else self.tr("no")),
-                (self.tr("Schema changes"), esc(data["schema_policy"])),
+                (self.tr("Schema changes"),
+                 esc(policies.get(data["schema_policy"], data["schema_policy"]))),
                 (self.tr("Columns"), esc(chosen)),
                 (self.tr("Renamed"), esc(renames))]
         body = "".join(f"<tr><td style='padding:2px 12px 2px 0'><b>{k}</b></td>"
