@@ -49,7 +49,7 @@ def _action(window: MainWindow, name: str, text: str, slot: object,
 
 
 class StackAction(QAction):
-    """The undo or redo action of an undo group: "<prefix> <command text>".
+    """The undo or redo action of an undo group: "<prefix> <command text>" (translated).
 
     ``QUndoGroup.createUndoAction`` keeps the prefix it was given, so after a language switch
     the Edit menu stayed in the old language; this action translates its prefix each time
@@ -68,7 +68,12 @@ class StackAction(QAction):
     def refresh(self, _text: str = "") -> None:
         prefix = _tr(self.prefix)
         command = self.group.undoText() if self.undo else self.group.redoText()
-        self.setText(f"{prefix} {command}" if command else prefix)
+        if command:  # the command's text is already translated (app.ui.canvas.commands)
+            joined = QCoreApplication.translate("MainWindow", "{0} {1}",
+                                                "Undo/Redo action: the verb, then the command")
+            self.setText(joined.format(prefix, command))
+        else:
+            self.setText(prefix)
 
 
 def _stack_action(w: MainWindow, name: str, prefix: str) -> StackAction:

@@ -26,8 +26,10 @@ from app.engine.graph import Pipeline
 from app.services import editor as service
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.canvas.bridge import CanvasBridge
+from app.ui.canvas.commands import retranslate_stack
 from app.ui.controllers import RunController, ValidationController
 from app.ui.document import DocumentMixin
+from app.ui.i18n import format_decimal
 from app.ui.notify import Notifier
 from app.ui.panels.console import RunConsole
 from app.ui.panels.explorer import ProjectExplorer
@@ -87,6 +89,8 @@ class MainWindow(DocumentMixin, QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
+            for stack in self.undo_group.stacks():
+                retranslate_stack(stack)  # before the Undo/Redo actions read their texts
             retranslate_menus(self)
             for dock in self.docks:
                 dock.setWindowTitle(_tr(dock.property(SOURCE_TEXT)))
@@ -327,7 +331,8 @@ class MainWindow(DocumentMixin, QMainWindow):
                       failed[0] if failed else None)
         title = (self.tr("Run succeeded") if report.ok else self.tr("Run failed")
                  if report.status == "failed" else self.tr("Run cancelled"))
-        message = self.tr("{0} in {1} s").format(report.pipeline, f"{report.seconds:.2f}")
+        message = self.tr("{0} in {1} s").format(report.pipeline,
+                                                 format_decimal(report.seconds))
         if failed is not None:
             message += "\n" + self.tr("Failed at {0} (click to select it)").format(failed.name)
         if report.error:

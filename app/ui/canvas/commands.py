@@ -2,28 +2,93 @@
 
 Compound edits (delete a selection, paste, connect over an existing link) are a parent
 command with child commands; the parent's default redo/undo runs the children in order.
+
+Command texts (Edit > Undo "…") are translated under the ``UndoCommands`` context. The
+bridge names some commands in English ("Connect", "Auto-layout", "Delete 3 node(s)"); those
+are listed in :data:`BRIDGE_TEXTS` so that lupdate extracts them. Each command keeps its
+source text and sets its text again in :meth:`TranslatedCommand.retranslate`, which
+:func:`retranslate_stack` calls after a language switch.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.engine.graph import Edge, Node, Pipeline, Position
 from app.services.editor import paste_fragment, restore_node
+from app.ui.component_texts import parameter_label
 
 if TYPE_CHECKING:
     from app.ui.canvas.bridge import CanvasBridge
 
 __all__ = ["AddNodeCommand", "CompoundCommand", "ConnectCommand", "DisconnectCommand",
-           "MoveCommand", "PasteCommand", "RemoveNodeCommand", "RenameCommand", "SetParamCommand"]
+           "MoveCommand", "PasteCommand", "RemoveNodeCommand", "RenameCommand", "SetParamCommand",
+           "TranslatedCommand", "command_text", "retranslate_stack"]
 
 SET_PARAM_ID = 1001
+CONTEXT = "UndoCommands"
+
+#: the English command texts the bridge passes (translated here, shown as given otherwise)
+BRIDGE_TEXTS = frozenset({
+    QT_TRANSLATE_NOOP("UndoCommands", "Connect"),
+    QT_TRANSLATE_NOOP("UndoCommands", "Disconnect"),
+    QT_TRANSLATE_NOOP("UndoCommands", "Move"),
+    QT_TRANSLATE_NOOP("UndoCommands", "Auto-layout"),
+    QT_TRANSLATE_NOOP("UndoCommands", "Paste"),
+})
+# the bridge's text for deleting several nodes (translated with its plural forms)
+_DELETE_MANY = re.compile(r"Delete (\d+) node\(s\)")
 
 
-class CompoundCommand(QUndoCommand):
+def command_text(source: str, *args: str) -> str:
+    """``source`` in the interface language; ``%1``, ``%2``… replaced by ``args``.
+
+    A text without a translation (a plugin's, or any text in English) comes back as given.
+
+    >>> command_text("Rename to %1", "orders")
+    'Rename to orders'
+    """
+    text = QCoreApplication.translate(CONTEXT, source)
+    if not args:
+        return text
+    return re.sub(r"%(\d)", lambda m: args[int(m.group(1)) - 1]
+                  if 0 < int(m.group(1)) <= len(args) else m.group(0), text)
+
+
+def retranslate_stack(stack: QUndoStack) -> None:
+    """Set the text of every command of ``stack`` again (after a language switch)."""
+    for i in range(stack.count()):
+        command = stack.command(i)
+        if isinstance(command, TranslatedCommand):
+            command.retranslate()
+
+
+class TranslatedCommand(QUndoCommand):
+    """A command whose text is :meth:`describe` in the current interface language."""
+
+    def __init__(self, source: str = "") -> None:
+        super().__init__()
+        self.source = source
+        many = _DELETE_MANY.fullmatch(source)
+        self.count = int(many.group(1)) if many else -1
+
+    def describe(self) -> str:
+        """The command's text in the interface language (subclasses with values override it)."""
+        if self.count >= 0:
+            return QCoreApplication.translate("UndoCommands", "Delete %n node(s)", None,
+                                              self.count)
+        return command_text(self.source)
+
+    def retranslate(self) -> None:
+        self.setText(self.describe())
+
+
+class CompoundCommand(TranslatedCommand):
     """A parent of child commands: redo runs them in order, undo in reverse.
 
     The children are held in a Python list, not as Qt children: when the stack deletes an
@@ -33,6 +98,7 @@ class CompoundCommand(QUndoCommand):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.children: list[QUndoCommand] = []
+        self.retranslate()
 
     def adopt(self, child: QUndoCommand) -> QUndoCommand:
         self.children.append(child)
@@ -50,7 +116,7 @@ class CompoundCommand(QUndoCommand):
             child.undo()
 
 
-class _Command(QUndoCommand):
+class _Command(TranslatedCommand):
     def __init__(self, bridge: CanvasBridge, text: str, parent: QUndoCommand | None = None):
         super().__init__(text)
         if isinstance(parent, CompoundCommand):
@@ -62,8 +128,12 @@ class _Command(QUndoCommand):
 class AddNodeCommand(_Command):
     def __init__(self, bridge: CanvasBridge, node: Node, position: tuple[float, float],
                  parent: QUndoCommand | None = None) -> None:
-        super().__init__(bridge, f"Add {node.name}", parent)
+        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Add %1"), parent)
         self.node, self.position = node, Position(x=position[0], y=position[1])
+        self.retranslate()
+
+    def describe(self) -> str:
+        return command_text(self.source, self.node.name)
 
     def redo(self) -> None:
         restore_node(self.pipeline, self.node, [], self.position)
@@ -77,9 +147,13 @@ class AddNodeCommand(_Command):
 class RemoveNodeCommand(_Command):
     def __init__(self, bridge: CanvasBridge, node_id: str,
                  parent: QUndoCommand | None = None) -> None:
-        super().__init__(bridge, f"Delete {bridge.pipeline.node(node_id).name}", parent)
-        self.node_id = node_id
+        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Delete %1"), parent)
+        self.node_id, self.name = node_id, bridge.pipeline.node(node_id).name
         self.removed: tuple[Node, list[Edge], Position | None] | None = None
+        self.retranslate()
+
+    def describe(self) -> str:
+        return command_text(self.source, self.name)
 
     def redo(self) -> None:
         position = self.pipeline.layout.get(self.node_id)
@@ -99,8 +173,9 @@ class RemoveNodeCommand(_Command):
 class ConnectCommand(_Command):
     def __init__(self, bridge: CanvasBridge, edge: Edge,
                  parent: QUndoCommand | None = None) -> None:
-        super().__init__(bridge, "Connect", parent)
+        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Connect"), parent)
         self.edge = edge
+        self.retranslate()
 
     def redo(self) -> None:
         e = self.edge
@@ -115,8 +190,9 @@ class ConnectCommand(_Command):
 class DisconnectCommand(_Command):
     def __init__(self, bridge: CanvasBridge, edge: Edge,
                  parent: QUndoCommand | None = None) -> None:
-        super().__init__(bridge, "Disconnect", parent)
+        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Disconnect"), parent)
         self.edge = edge
+        self.retranslate()
 
     def redo(self) -> None:
         self.pipeline.disconnect(self.edge)
@@ -129,13 +205,18 @@ class DisconnectCommand(_Command):
 
 
 class MoveCommand(_Command):
-    """Move nodes: ``moves`` maps a node id to (old position or None, new position)."""
+    """Move nodes: ``moves`` maps a node id to (old position or None, new position).
+
+    ``text`` is an English text of :data:`BRIDGE_TEXTS` ("Move", "Auto-layout").
+    """
 
     def __init__(self, bridge: CanvasBridge,
-                 moves: dict[str, tuple[Position | None, Position]], text: str = "Move",
+                 moves: dict[str, tuple[Position | None, Position]],
+                 text: str = QT_TRANSLATE_NOOP("UndoCommands", "Move"),
                  parent: QUndoCommand | None = None) -> None:
         super().__init__(bridge, text, parent)
         self.moves = moves
+        self.retranslate()
 
     def redo(self) -> None:
         for node_id, (_, new) in self.moves.items():
@@ -154,10 +235,11 @@ class MoveCommand(_Command):
 class PasteCommand(_Command):
     def __init__(self, bridge: CanvasBridge, fragment: dict[str, Any],
                  offset: tuple[float, float]) -> None:
-        super().__init__(bridge, "Paste")
+        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Paste"))
         self.fragment, self.offset = fragment, offset
         self.added: list[tuple[Node, Position | None]] = []
         self.edges: list[Edge] = []
+        self.retranslate()
 
     def redo(self) -> None:
         if not self.added:  # first time: create the nodes (new uuids, unique names)
@@ -184,11 +266,15 @@ class SetParamCommand(_Command):
 
     def __init__(self, bridge: CanvasBridge, node_id: str, field: str, value: Any) -> None:
         node = bridge.pipeline.node(node_id)
-        super().__init__(bridge, f"Edit {node.name}.{field}")
-        self.node_id, self.field = node_id, field
+        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Edit %1: %2"))
+        self.node_id, self.field, self.name = node_id, field, node.name
         self.had = field in node.params
         self.old = copy.deepcopy(node.params.get(field))
         self.new = copy.deepcopy(value)
+        self.retranslate()
+
+    def describe(self) -> str:
+        return command_text(self.source, self.name, parameter_label(self.field))
 
     def id(self) -> int:
         return SET_PARAM_ID
@@ -221,9 +307,13 @@ class SetParamCommand(_Command):
 
 class RenameCommand(_Command):
     def __init__(self, bridge: CanvasBridge, node_id: str, name: str) -> None:
-        super().__init__(bridge, f"Rename to {name}")
+        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Rename to %1"))
         self.node_id, self.new = node_id, name
         self.old = bridge.pipeline.node(node_id).name
+        self.retranslate()
+
+    def describe(self) -> str:
+        return command_text(self.source, self.new)
 
     def _apply(self, name: str) -> None:
         self.pipeline.node(self.node_id).name = name
