@@ -182,37 +182,37 @@
 <context>
     <name>CatalogModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="150"/>
+        <location filename="../../app/ui/syncs/models.py" line="153"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="150"/>
+        <location filename="../../app/ui/syncs/models.py" line="153"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="150"/>
+        <location filename="../../app/ui/syncs/models.py" line="153"/>
         <source>Kind</source>
         <translation>Clase</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="151"/>
+        <location filename="../../app/ui/syncs/models.py" line="154"/>
         <source>Rows (estimate)</source>
         <translation>Filas (estimación)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="151"/>
+        <location filename="../../app/ui/syncs/models.py" line="154"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="162"/>
+        <location filename="../../app/ui/syncs/models.py" line="165"/>
         <source>table</source>
         <translation>tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="162"/>
+        <location filename="../../app/ui/syncs/models.py" line="165"/>
         <source>view</source>
         <translation>vista</translation>
     </message>
@@ -220,17 +220,17 @@
 <context>
     <name>ColumnChoiceModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="192"/>
+        <location filename="../../app/ui/syncs/models.py" line="195"/>
         <source>Source column</source>
         <translation>Columna de origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="192"/>
+        <location filename="../../app/ui/syncs/models.py" line="195"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="193"/>
+        <location filename="../../app/ui/syncs/models.py" line="196"/>
         <source>Destination name</source>
         <translation>Nombre en el destino</translation>
     </message>
@@ -261,158 +261,158 @@
 <context>
     <name>Components</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="20"/>
+        <location filename="../../app/ui/component_texts.py" line="35"/>
         <source>Sources</source>
         <extracomment>categories, then each built-in component&apos;s label and description, as the registry has them</extracomment>
         <translation>Orígenes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="21"/>
+        <location filename="../../app/ui/component_texts.py" line="36"/>
         <source>Transform</source>
         <translation>Transformación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="22"/>
+        <location filename="../../app/ui/component_texts.py" line="37"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="23"/>
+        <location filename="../../app/ui/component_texts.py" line="38"/>
         <source>Aggregate</source>
         <translation>Agregación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="24"/>
+        <location filename="../../app/ui/component_texts.py" line="39"/>
         <source>Groups rows and computes measures per group.</source>
         <translation>Agrupa filas y calcula medidas por grupo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="25"/>
+        <location filename="../../app/ui/component_texts.py" line="40"/>
         <source>Custom SQL</source>
         <translation>SQL personalizado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="26"/>
+        <location filename="../../app/ui/component_texts.py" line="41"/>
         <source>Runs a SELECT written by hand over the inputs.</source>
         <translation>Ejecuta sobre las entradas una SELECT escrita a mano.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="27"/>
+        <location filename="../../app/ui/component_texts.py" line="42"/>
         <source>Remove duplicates</source>
         <translation>Quitar duplicados</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="28"/>
+        <location filename="../../app/ui/component_texts.py" line="43"/>
         <source>Keeps one row per key: the first or the last by an order.</source>
         <translation>Conserva una fila por clave: la primera o la última según un orden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="29"/>
+        <location filename="../../app/ui/component_texts.py" line="44"/>
         <source>Derived column</source>
         <translation>Columna derivada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="30"/>
+        <location filename="../../app/ui/component_texts.py" line="45"/>
         <source>Computes new columns from SQL expressions; a name that exists is replaced.</source>
         <translation>Calcula columnas nuevas a partir de expresiones SQL; si el nombre ya existe, la columna se sustituye.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="32"/>
+        <location filename="../../app/ui/component_texts.py" line="47"/>
         <source>Table destination</source>
         <translation>Destino de tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="33"/>
+        <location filename="../../app/ui/component_texts.py" line="48"/>
         <source>Writes rows to a table: append, replace atomically, or merge on keys.</source>
         <translation>Escribe filas en una tabla: añadir, reemplazar de forma atómica o combinar por claves.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="35"/>
+        <location filename="../../app/ui/component_texts.py" line="50"/>
         <source>File source</source>
         <translation>Origen de archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="36"/>
+        <location filename="../../app/ui/component_texts.py" line="51"/>
         <source>Reads a CSV or Parquet file.</source>
         <translation>Lee un archivo CSV o Parquet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="37"/>
+        <location filename="../../app/ui/component_texts.py" line="52"/>
         <source>Filter</source>
         <translation>Filtro</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="38"/>
+        <location filename="../../app/ui/component_texts.py" line="53"/>
         <source>Keeps the rows that match a condition.</source>
         <translation>Conserva las filas que cumplen una condición.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="39"/>
+        <location filename="../../app/ui/component_texts.py" line="54"/>
         <source>Join</source>
         <translation>Combinación (join)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="40"/>
+        <location filename="../../app/ui/component_texts.py" line="55"/>
         <source>Combines two inputs on key columns and/or a condition.</source>
         <translation>Combina dos entradas por columnas clave y/o una condición.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="41"/>
+        <location filename="../../app/ui/component_texts.py" line="56"/>
         <source>Lookup</source>
         <translation>Búsqueda (lookup)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="42"/>
+        <location filename="../../app/ui/component_texts.py" line="57"/>
         <source>Adds columns from a lookup table, matched on keys.</source>
         <translation>Añade columnas de una tabla de búsqueda, emparejadas por claves.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="43"/>
+        <location filename="../../app/ui/component_texts.py" line="58"/>
         <source>Select columns</source>
         <translation>Seleccionar columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="44"/>
+        <location filename="../../app/ui/component_texts.py" line="59"/>
         <source>Keeps, drops, renames, casts and reorders columns.</source>
         <translation>Conserva, elimina, renombra, convierte y reordena columnas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="45"/>
+        <location filename="../../app/ui/component_texts.py" line="60"/>
         <source>Sort</source>
         <translation>Ordenación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="46"/>
+        <location filename="../../app/ui/component_texts.py" line="61"/>
         <source>Orders the rows by columns; optionally keeps only the first N (top-N).</source>
         <translation>Ordena las filas por columnas; opcionalmente conserva solo las N primeras (top-N).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="48"/>
+        <location filename="../../app/ui/component_texts.py" line="63"/>
         <source>Table source</source>
         <translation>Origen de tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="49"/>
+        <location filename="../../app/ui/component_texts.py" line="64"/>
         <source>Reads a table or a SQL query&apos;s result from a connection.</source>
         <translation>Lee una tabla o el resultado de una consulta SQL desde una conexión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="50"/>
+        <location filename="../../app/ui/component_texts.py" line="65"/>
         <source>Union</source>
         <translation>Unión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="51"/>
+        <location filename="../../app/ui/component_texts.py" line="66"/>
         <source>Stacks the rows of several inputs, matching columns by name.</source>
         <translation>Apila las filas de varias entradas, emparejando las columnas por nombre.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="53"/>
+        <location filename="../../app/ui/component_texts.py" line="68"/>
         <source>Window functions</source>
         <translation>Funciones de ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="54"/>
+        <location filename="../../app/ui/component_texts.py" line="69"/>
         <source>Adds row numbers, ranks, previous/next values and running totals.</source>
         <translation>Añade números de fila, rangos, valores anterior/siguiente y totales acumulados.</translation>
     </message>
@@ -818,47 +818,102 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>EventFormatter</name>
     <message>
+        <location filename="../../app/ui/syncs/events.py" line="27"/>
+        <source>full</source>
+        <translation>completa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="27"/>
+        <source>append</source>
+        <translation>añadir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="27"/>
+        <source>merge</source>
+        <translation>combinar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="28"/>
+        <source>added</source>
+        <translation>añadida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="28"/>
+        <source>widened</source>
+        <translation>ampliada</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/syncs/events.py" line="29"/>
+        <source>changed</source>
+        <translation>modificada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="29"/>
+        <source>removed</source>
+        <translation>eliminada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="30"/>
+        <source>applied</source>
+        <translation>aplicada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="30"/>
+        <source>refused</source>
+        <translation>rechazada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="31"/>
+        <source>discarded</source>
+        <translation>descartada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="31"/>
+        <source>kept</source>
+        <translation>conservada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="40"/>
         <source>%1 rows read in %2 s</source>
         <translation>%1 filas leídas en %2 s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="40"/>
+        <location filename="../../app/ui/syncs/events.py" line="51"/>
         <source>Started “%1” (%2) → %3</source>
         <translation>Iniciada “%1” (%2) → %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="43"/>
+        <location filename="../../app/ui/syncs/events.py" line="55"/>
         <source>%1: column %2 %3 (%4 → %5): %6</source>
         <translation>%1: columna %2 %3 (%4 → %5): %6</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="48"/>
+        <location filename="../../app/ui/syncs/events.py" line="61"/>
         <source>%1: attempt %2 failed (%3); retrying in %4 s</source>
         <translation>%1: el intento %2 falló (%3); se reintenta en %4 s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="52"/>
+        <location filename="../../app/ui/syncs/events.py" line="65"/>
         <source>%1: %2 rows written in %3 s</source>
         <translation>%1: %2 filas escritas en %3 s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="57"/>
+        <location filename="../../app/ui/syncs/events.py" line="70"/>
         <source>, %1 deleted</source>
         <translation>, %1 eliminadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="62"/>
+        <location filename="../../app/ui/syncs/events.py" line="75"/>
         <source>%1: cancelled</source>
         <translation>%1: se canceló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="63"/>
+        <location filename="../../app/ui/syncs/events.py" line="76"/>
         <source>%1 failed: %2</source>
         <translation>%1 falló: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="66"/>
+        <location filename="../../app/ui/syncs/events.py" line="79"/>
         <source>Finished: %1 in %2 s, %3 rows read</source>
         <translation>Terminada: %1 en %2 s, %3 filas leídas</translation>
     </message>
@@ -924,237 +979,276 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123"/>
+        <location filename="../../app/ui/main_window.py" line="127"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128"/>
+        <location filename="../../app/ui/main_window.py" line="132"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130"/>
+        <location filename="../../app/ui/main_window.py" line="134"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133"/>
+        <location filename="../../app/ui/main_window.py" line="137"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="136"/>
+        <location filename="../../app/ui/main_window.py" line="140"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138"/>
+        <location filename="../../app/ui/main_window.py" line="142"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="144"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="180"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="325"/>
+        <location filename="../../app/ui/main_window.py" line="332"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="332"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="332"/>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="92"/>
+        <location filename="../../app/ui/actions.py" line="72"/>
+        <source>{0} {1}</source>
+        <comment>Undo/Redo action: the verb, then the command</comment>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="97"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="93"/>
+        <location filename="../../app/ui/actions.py" line="98"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="95"/>
+        <location filename="../../app/ui/actions.py" line="100"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="97"/>
+        <location filename="../../app/ui/actions.py" line="102"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="99"/>
+        <location filename="../../app/ui/actions.py" line="104"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="102"/>
+        <location filename="../../app/ui/actions.py" line="107"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="105"/>
+        <location filename="../../app/ui/actions.py" line="110"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="107"/>
+        <location filename="../../app/ui/actions.py" line="112"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="109"/>
+        <location filename="../../app/ui/actions.py" line="114"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="112"/>
+        <location filename="../../app/ui/actions.py" line="117"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="113"/>
+        <location filename="../../app/ui/actions.py" line="118"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="114"/>
+        <location filename="../../app/ui/actions.py" line="119"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="116"/>
+        <location filename="../../app/ui/actions.py" line="121"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="118"/>
+        <location filename="../../app/ui/actions.py" line="123"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="120"/>
+        <location filename="../../app/ui/actions.py" line="125"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="122"/>
+        <location filename="../../app/ui/actions.py" line="127"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="125"/>
+        <location filename="../../app/ui/actions.py" line="130"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="126"/>
+        <location filename="../../app/ui/actions.py" line="131"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="128"/>
+        <location filename="../../app/ui/actions.py" line="133"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="131"/>
+        <location filename="../../app/ui/actions.py" line="136"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="141"/>
-        <location filename="../../app/ui/actions.py" line="142"/>
+        <location filename="../../app/ui/actions.py" line="146"/>
+        <location filename="../../app/ui/actions.py" line="147"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="144"/>
+        <location filename="../../app/ui/actions.py" line="149"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="147"/>
+        <location filename="../../app/ui/actions.py" line="152"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="150"/>
+        <location filename="../../app/ui/actions.py" line="155"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="151"/>
+        <location filename="../../app/ui/actions.py" line="156"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="153"/>
+        <location filename="../../app/ui/actions.py" line="158"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="156"/>
+        <location filename="../../app/ui/actions.py" line="161"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="159"/>
+        <location filename="../../app/ui/actions.py" line="164"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="160"/>
+        <location filename="../../app/ui/actions.py" line="165"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="166"/>
+        <location filename="../../app/ui/actions.py" line="171"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
+    </message>
+</context>
+<context>
+    <name>NodeStatus</name>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="134"/>
+        <source>pending</source>
+        <translation>pendiente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="135"/>
+        <source>running</source>
+        <translation>en ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="136"/>
+        <source>succeeded</source>
+        <translation>correcto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="137"/>
+        <source>failed</source>
+        <translation>fallido</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="138"/>
+        <source>cancelled</source>
+        <translation>cancelado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="139"/>
+        <source>skipped</source>
+        <translation>omitido</translation>
     </message>
 </context>
 <context>
@@ -1269,49 +1363,613 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>ParameterChoices</name>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="196"/>
+        <source>append</source>
+        <extracomment>fields (``&quot;&lt;component type&gt;.&lt;field&gt;&quot;``) whose choices are shown translated the choices of :data:`CHOICE_FIELDS`, and ``true``/``false`` of an optional yes/no field</extracomment>
+        <translation>añadir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="197"/>
+        <source>replace</source>
+        <translation>reemplazar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="198"/>
+        <source>merge</source>
+        <translation>combinar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="199"/>
+        <source>first</source>
+        <translation>la primera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="200"/>
+        <source>last</source>
+        <translation>la última</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="201"/>
+        <source>keep_null</source>
+        <translation>dejar NULL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="202"/>
+        <source>default</source>
+        <translation>valor por defecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="203"/>
+        <source>fail</source>
+        <translation>fallar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="204"/>
+        <source>reject</source>
+        <translation>rechazar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="205"/>
+        <source>csv</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="206"/>
+        <source>parquet</source>
+        <translation>Parquet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="207"/>
+        <source>auto</source>
+        <translation>automático</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="208"/>
+        <source>true</source>
+        <translation>sí</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="209"/>
+        <source>false</source>
+        <translation>no</translation>
+    </message>
+</context>
+<context>
+    <name>Parameters</name>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="76"/>
+        <source>Cast</source>
+        <extracomment>field labels (:func:`field_label` of each field name), then the fields&apos; descriptions</extracomment>
+        <translation>Convertir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="77"/>
+        <source>Column</source>
+        <translation>Columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="78"/>
+        <source>Columns</source>
+        <translation>Columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="79"/>
+        <source>Condition</source>
+        <translation>Condición</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="80"/>
+        <source>Connection</source>
+        <translation>Conexión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="81"/>
+        <source>Default</source>
+        <translation>Valor por defecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="82"/>
+        <source>Delimiter</source>
+        <translation>Delimitador</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="83"/>
+        <source>Descending</source>
+        <translation>Descendente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="84"/>
+        <source>Distinct</source>
+        <translation>Sin duplicados</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="85"/>
+        <source>Drop</source>
+        <translation>Descartar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="86"/>
+        <source>Expression</source>
+        <translation>Expresión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="87"/>
+        <source>Format</source>
+        <translation>Formato</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="88"/>
+        <source>Function</source>
+        <translation>Función</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="89"/>
+        <source>Functions</source>
+        <translation>Funciones</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="90"/>
+        <source>Group by</source>
+        <translation>Agrupar por</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="91"/>
+        <source>Header</source>
+        <translation>Encabezado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="92"/>
+        <source>Input</source>
+        <translation>Entrada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="93"/>
+        <source>Keep</source>
+        <translation>Conservar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="94"/>
+        <source>Keep rest</source>
+        <translation>Conservar el resto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="95"/>
+        <source>Keys</source>
+        <translation>Claves</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="96"/>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="97"/>
+        <source>Left</source>
+        <translation>Izquierda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="98"/>
+        <source>Limit</source>
+        <translation>Límite</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="99"/>
+        <source>Lookup</source>
+        <translation>Búsqueda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="100"/>
+        <source>Measures</source>
+        <translation>Medidas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="101"/>
+        <source>Mode</source>
+        <translation>Modo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="102"/>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="103"/>
+        <source>No match</source>
+        <translation>Sin coincidencia</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="104"/>
+        <source>Nulls first</source>
+        <translation>Nulos primero</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="105"/>
+        <source>Offset</source>
+        <translation>Desplazamiento</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="106"/>
+        <source>Order by</source>
+        <translation>Ordenar por</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="107"/>
+        <source>Partition by</source>
+        <translation>Particionar por</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="108"/>
+        <source>Path</source>
+        <translation>Ruta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="109"/>
+        <source>Query</source>
+        <translation>Consulta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="110"/>
+        <source>Rename</source>
+        <translation>Renombrar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="111"/>
+        <source>Right</source>
+        <translation>Derecha</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="112"/>
+        <source>Right suffix</source>
+        <translation>Sufijo derecho</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="113"/>
+        <source>SQL</source>
+        <translation>SQL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="114"/>
+        <source>Separator</source>
+        <translation>Separador</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="115"/>
+        <source>Table</source>
+        <translation>Tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="116"/>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="118"/>
+        <source>A SELECT over the inputs, named by their node names or input1, input2, ... (in connection order)</source>
+        <translation>Una SELECT sobre las entradas, nombradas por el nombre de su nodo o input1, input2, … (en el orden de conexión)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="120"/>
+        <source>Aggregate function</source>
+        <translation>Función de agregación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="121"/>
+        <source>Also output the columns not listed (after the listed ones, in input order); otherwise only the listed columns are kept</source>
+        <translation>Emitir también las columnas no listadas (tras las listadas, en el orden de entrada); si no, solo se conservan las listadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="124"/>
+        <source>Appended to a right column whose name the left input already uses</source>
+        <translation>Se añade a una columna de la derecha cuyo nombre ya usa la entrada izquierda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="126"/>
+        <source>Cast the result to this type</source>
+        <translation>Convertir el resultado a este tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="127"/>
+        <source>Column of the left input</source>
+        <translation>Columna de la entrada izquierda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="128"/>
+        <source>Column of the lookup input</source>
+        <translation>Columna de la entrada de búsqueda</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="129"/>
+        <source>Column of the main input</source>
+        <translation>Columna de la entrada principal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="130"/>
+        <source>Column of the right input</source>
+        <translation>Columna de la entrada derecha</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="131"/>
+        <source>Column to order by</source>
+        <translation>Columna por la que ordenar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="132"/>
+        <source>Columns that identify a row</source>
+        <translation>Columnas que identifican una fila</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="133"/>
+        <source>Columns to add</source>
+        <translation>Columnas que añadir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="134"/>
+        <source>Columns to bring</source>
+        <translation>Columnas que traer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="135"/>
+        <source>Columns to leave out (with keep_rest)</source>
+        <translation>Columnas que se omiten (con «Conservar el resto»)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="136"/>
+        <source>Columns to order by, in priority</source>
+        <translation>Columnas por las que ordenar, por orden de prioridad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="137"/>
+        <source>Columns to output first, in this order</source>
+        <translation>Columnas que se emiten primero, en este orden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="138"/>
+        <source>Computed columns</source>
+        <translation>Columnas calculadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="139"/>
+        <source>Convert to this type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
+        <translation>Convertir a este tipo, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="141"/>
+        <source>Declared columns (filled in from the connection when empty)</source>
+        <translation>Columnas declaradas (si se deja vacío, se toman de la conexión)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="143"/>
+        <source>Extra join condition over left.&lt;column&gt; and right.&lt;column&gt;, e.g. left.ordered_at &gt;= right.valid_from</source>
+        <translation>Condición de combinación adicional sobre left.&lt;columna&gt; y right.&lt;columna&gt;, p. ej. left.ordered_at &gt;= right.valid_from</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="145"/>
+        <source>File path or glob; relative paths resolve against the working directory, ${PROJECT_DIR} against the project</source>
+        <translation>Ruta o patrón (glob) de archivos; las rutas relativas se resuelven desde el directorio de trabajo y ${PROJECT_DIR}, desde el proyecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="147"/>
+        <source>Grouping columns (none: one row for the whole input)</source>
+        <translation>Columnas de agrupación (ninguna: una sola fila para toda la entrada)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="148"/>
+        <source>Input column</source>
+        <translation>Columna de entrada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="149"/>
+        <source>Input column (count without a column counts rows)</source>
+        <translation>Columna de entrada (count sin columna cuenta las filas)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="150"/>
+        <source>Input column (lag, lead, running_sum)</source>
+        <translation>Columna de entrada (lag, lead, running_sum)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="151"/>
+        <source>Keep only the first N rows</source>
+        <translation>Conservar solo las N primeras filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="152"/>
+        <source>Keep the first or the last row</source>
+        <translation>Conservar la primera o la última fila</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="153"/>
+        <source>Key pairs (input = lookup)</source>
+        <translation>Pares de claves (entrada = búsqueda)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="154"/>
+        <source>Key pairs (left = right)</source>
+        <translation>Pares de claves (izquierda = derecha)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="155"/>
+        <source>Largest values first</source>
+        <translation>Primero los valores más altos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="156"/>
+        <source>Lookup column to bring</source>
+        <translation>Columna de búsqueda que traer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="157"/>
+        <source>Merge keys (mode &apos;merge&apos;)</source>
+        <translation>Claves de combinación (modo «combinar»)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="158"/>
+        <source>Name of the connection to read from</source>
+        <translation>Nombre de la conexión de la que leer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="159"/>
+        <source>Name of the connection to write to</source>
+        <translation>Nombre de la conexión en la que escribir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="160"/>
+        <source>Name of the new column</source>
+        <translation>Nombre de la columna nueva</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="161"/>
+        <source>New name (default: unchanged)</source>
+        <translation>Nombre nuevo (por defecto: el mismo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="162"/>
+        <source>Order within a key; default: every other column, ascending</source>
+        <translation>Orden dentro de cada clave; por defecto: todas las demás columnas, ascendente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="164"/>
+        <source>Output column name</source>
+        <translation>Nombre de la columna de salida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="165"/>
+        <source>Output name (default: unchanged)</source>
+        <translation>Nombre de salida (por defecto: el mismo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="166"/>
+        <source>Put NULLs first; by default they come last, whatever the direction (the same in every dialect)</source>
+        <translation>Poner primero los NULL; por defecto van al final, sea cual sea la dirección (igual en todos los dialectos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="168"/>
+        <source>Remove duplicate rows (UNION instead of UNION ALL)</source>
+        <translation>Quitar las filas duplicadas (UNION en lugar de UNION ALL)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="169"/>
+        <source>Restart the numbering for each value of these</source>
+        <translation>Reiniciar la numeración para cada valor de estas columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="170"/>
+        <source>Row order (required)</source>
+        <translation>Orden de las filas (obligatorio)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="171"/>
+        <source>Rows without a match: keep_null, default, fail (the run fails) or reject (sent to the &apos;reject&apos; port only)</source>
+        <translation>Filas sin coincidencia: dejar NULL, valor por defecto, fallar (la ejecución falla) o rechazar (solo se envían al puerto &apos;reject&apos;)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="173"/>
+        <source>SQL condition, e.g. Total &gt; 10 AND Country = &apos;USA&apos;</source>
+        <translation>Condición SQL, p. ej. Total &gt; 10 AND Country = &apos;USA&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="174"/>
+        <source>SQL expression over the input columns</source>
+        <translation>Expresión SQL sobre las columnas de entrada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="175"/>
+        <source>SQL literal for rows without a match (policy &apos;default&apos;)</source>
+        <translation>Literal SQL para las filas sin coincidencia (política «valor por defecto»)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="176"/>
+        <source>SQL query to read, in the connection&apos;s own dialect</source>
+        <translation>Consulta SQL que leer, en el dialecto propio de la conexión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="177"/>
+        <source>Table to read (schema.table)</source>
+        <translation>Tabla que leer (esquema.tabla)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="178"/>
+        <source>Target table (schema.table); created when missing</source>
+        <translation>Tabla de destino (esquema.tabla); se crea si no existe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="179"/>
+        <source>Window function</source>
+        <translation>Función de ventana</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="180"/>
+        <source>inner, left, right, full (outer), semi (left rows with a match) or anti (left rows without one)</source>
+        <translation>inner, left, right, full (outer), semi (filas de la izquierda con coincidencia) o anti (filas de la izquierda sin ella)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="182"/>
+        <source>lag/lead: SQL literal used when there is no such row (default NULL)</source>
+        <translation>lag/lead: literal SQL que se usa cuando no existe esa fila (por defecto, NULL)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="184"/>
+        <source>lag/lead: how many rows back/ahead</source>
+        <translation>lag/lead: cuántas filas hacia atrás o hacia adelante</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="185"/>
+        <source>string_agg: order of the values (default: by value); first/last: the order that defines first and last (required)</source>
+        <translation>string_agg: orden de los valores (por defecto, por valor); first/last: el orden que define el primero y el último (obligatorio)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="188"/>
+        <source>string_agg: text between values</source>
+        <translation>string_agg: texto entre los valores</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="87"/>
+        <location filename="../../app/ui/panels/preview.py" line="125"/>
         <source>Preview</source>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="88"/>
+        <location filename="../../app/ui/panels/preview.py" line="126"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="93"/>
+        <location filename="../../app/ui/panels/preview.py" line="127"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="94"/>
+        <location filename="../../app/ui/panels/preview.py" line="104"/>
         <source>Select a node and press Preview.</source>
+        <extracomment>makes the status text in the current language (called again on a language change)</extracomment>
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="116"/>
+        <location filename="../../app/ui/panels/preview.py" line="142"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="122"/>
+        <location filename="../../app/ui/panels/preview.py" line="148"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="131"/>
+        <location filename="../../app/ui/panels/preview.py" line="157"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="142"/>
+        <location filename="../../app/ui/panels/preview.py" line="169"/>
         <source>{0} rows, {1} columns</source>
         <translation>{0} filas, {1} columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="149"/>
+        <location filename="../../app/ui/panels/preview.py" line="175"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>
@@ -1319,7 +1977,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ProblemsPanel</name>
     <message>
-        <location filename="../../app/ui/panels/problems.py" line="32"/>
+        <location filename="../../app/ui/panels/problems.py" line="39"/>
         <source>No problems.</source>
         <translation>Sin problemas.</translation>
     </message>
@@ -1327,27 +1985,28 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ProjectExplorer</name>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="22"/>
+        <location filename="../../app/ui/panels/explorer.py" line="44"/>
         <source>Connections</source>
+        <extracomment>the runs shown, or the error that kept them from loading (None before any load)</extracomment>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="23"/>
+        <location filename="../../app/ui/panels/explorer.py" line="45"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="24"/>
+        <location filename="../../app/ui/panels/explorer.py" line="46"/>
         <source>Recent runs</source>
         <translation>Ejecuciones recientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="59"/>
+        <location filename="../../app/ui/panels/explorer.py" line="85"/>
         <source>(no runs yet)</source>
         <translation>(aún no hay ejecuciones)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="64"/>
+        <location filename="../../app/ui/panels/explorer.py" line="91"/>
         <source>(metadata DB unavailable)</source>
         <translation>(base de metadatos no disponible)</translation>
     </message>
@@ -1355,12 +2014,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="50"/>
+        <location filename="../../app/ui/properties/panel.py" line="63"/>
         <source>Select a node to edit its properties.</source>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="89"/>
+        <location filename="../../app/ui/properties/panel.py" line="102"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -1368,12 +2027,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="314"/>
+        <location filename="../../app/ui/properties/editors.py" line="343"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="315"/>
+        <location filename="../../app/ui/properties/editors.py" line="344"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
@@ -1381,49 +2040,64 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunConsole</name>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="38"/>
+        <location filename="../../app/ui/panels/console.py" line="68"/>
         <source>Node</source>
         <translation>Nodo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="38"/>
+        <location filename="../../app/ui/panels/console.py" line="68"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="38"/>
+        <location filename="../../app/ui/panels/console.py" line="68"/>
         <source>Rows</source>
         <translation>Filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="38"/>
+        <location filename="../../app/ui/panels/console.py" line="68"/>
         <source>Seconds</source>
         <translation>Segundos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="58"/>
-        <source>pending</source>
-        <translation>pendiente</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panels/console.py" line="59"/>
+        <location filename="../../app/ui/panels/console.py" line="82"/>
         <source>Run of {0} started</source>
         <translation>Empezó la ejecución de {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="80"/>
+        <location filename="../../app/ui/panels/console.py" line="115"/>
+        <source>local</source>
+        <translation>local</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/console.py" line="115"/>
+        <source>pushdown</source>
+        <translation>en la base de datos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/console.py" line="124"/>
         <source>{0}: running ({1})</source>
         <translation>{0}: en ejecución ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="87"/>
+        <location filename="../../app/ui/panels/console.py" line="131"/>
         <source>{0}: succeeded</source>
         <translation>{0}: correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="93"/>
-        <source>Run of {0} {1} in {2:.2f} s</source>
-        <translation>Ejecución de {0}: {1} en {2:.2f} s</translation>
+        <location filename="../../app/ui/panels/console.py" line="132"/>
+        <source>{0}: succeeded ({1} rows)</source>
+        <translation>{0}: correcto ({1} filas)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/console.py" line="136"/>
+        <source>{0}: {1}: {2}</source>
+        <translation>{0}: {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/console.py" line="139"/>
+        <source>Run of {0}: {1} in {2} s</source>
+        <translation>Ejecución de {0}: {1} en {2} s</translation>
     </message>
 </context>
 <context>
@@ -1440,24 +2114,60 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>RunStatus</name>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="126"/>
+        <source>pending</source>
+        <extracomment>language code -&gt; its name in that language (what a language menu shows) the locale of each interface language (number formats)</extracomment>
+        <translation>pendiente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="127"/>
+        <source>running</source>
+        <translation>en ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="128"/>
+        <source>succeeded</source>
+        <translation>correcta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="129"/>
+        <source>failed</source>
+        <translation>fallida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="130"/>
+        <source>cancelled</source>
+        <translation>cancelada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/i18n.py" line="131"/>
+        <source>skipped</source>
+        <translation>omitida</translation>
+    </message>
+</context>
+<context>
     <name>SchemaPanel</name>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="17"/>
+        <location filename="../../app/ui/panels/schema.py" line="18"/>
+        <location filename="../../app/ui/panels/schema.py" line="25"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="17"/>
+        <location filename="../../app/ui/panels/schema.py" line="18"/>
+        <location filename="../../app/ui/panels/schema.py" line="25"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="37"/>
+        <location filename="../../app/ui/panels/schema.py" line="44"/>
         <source>Input: {0}</source>
         <translation>Entrada: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="42"/>
+        <location filename="../../app/ui/panels/schema.py" line="49"/>
         <source>Output: {0}</source>
         <translation>Salida: {0}</translation>
     </message>
@@ -1567,12 +2277,14 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SqlView</name>
     <message>
-        <location filename="../../app/ui/panels/sql_view.py" line="27"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="28"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="44"/>
         <source>Dialect</source>
         <translation>Dialecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/sql_view.py" line="42"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="46"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="53"/>
         <source>-- select one node to see its SQL</source>
         <translation>-- seleccione un nodo para ver su SQL</translation>
     </message>
@@ -1601,61 +2313,91 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="367"/>
+        <source>full</source>
+        <translation>completa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="367"/>
+        <source>append</source>
+        <translation>añadir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="367"/>
+        <source>merge</source>
+        <translation>combinar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="368"/>
+        <source>evolve</source>
+        <translation>evolucionar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="368"/>
+        <source>freeze</source>
+        <translation>congelar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="369"/>
+        <source>discard</source>
+        <translation>descartar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="370"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="368"/>
+        <location filename="../../app/ui/syncs/pages.py" line="371"/>
         <source>Source</source>
         <translation>Origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="370"/>
+        <location filename="../../app/ui/syncs/pages.py" line="373"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="371"/>
+        <location filename="../../app/ui/syncs/pages.py" line="374"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="372"/>
+        <location filename="../../app/ui/syncs/pages.py" line="375"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="373"/>
+        <location filename="../../app/ui/syncs/pages.py" line="376"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="374"/>
+        <location filename="../../app/ui/syncs/pages.py" line="377"/>
         <source>Hard deletes</source>
         <translation>Borrados físicos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="374"/>
+        <location filename="../../app/ui/syncs/pages.py" line="377"/>
         <source>yes</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="375"/>
+        <location filename="../../app/ui/syncs/pages.py" line="378"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="376"/>
+        <location filename="../../app/ui/syncs/pages.py" line="379"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="377"/>
+        <location filename="../../app/ui/syncs/pages.py" line="381"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="378"/>
+        <location filename="../../app/ui/syncs/pages.py" line="382"/>
         <source>Renamed</source>
         <translation>Renombradas</translation>
     </message>
@@ -1663,57 +2405,72 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncListModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="82"/>
+        <location filename="../../app/ui/syncs/models.py" line="83"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="82"/>
+        <location filename="../../app/ui/syncs/models.py" line="83"/>
         <source>Source → destinations</source>
         <translation>Origen → destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="82"/>
+        <location filename="../../app/ui/syncs/models.py" line="83"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <location filename="../../app/ui/syncs/models.py" line="84"/>
         <source>Last status</source>
         <translation>Último estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <location filename="../../app/ui/syncs/models.py" line="84"/>
         <source>Last run</source>
         <translation>Última ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <location filename="../../app/ui/syncs/models.py" line="84"/>
         <source>Rows</source>
         <translation>Filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="131"/>
+        <location filename="../../app/ui/syncs/models.py" line="129"/>
+        <source>full</source>
+        <translation>completa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="129"/>
+        <source>append</source>
+        <translation>añadir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="130"/>
+        <source>merge</source>
+        <translation>combinar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="134"/>
         <source>succeeded</source>
         <translation>correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="131"/>
+        <location filename="../../app/ui/syncs/models.py" line="134"/>
         <source>failed</source>
         <translation>fallida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="132"/>
+        <location filename="../../app/ui/syncs/models.py" line="135"/>
         <source>cancelled</source>
         <translation>cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="132"/>
+        <location filename="../../app/ui/syncs/models.py" line="135"/>
         <source>running…</source>
         <translation>en ejecución…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="133"/>
+        <location filename="../../app/ui/syncs/models.py" line="136"/>
         <source>never run</source>
         <translation>nunca ejecutada</translation>
     </message>
@@ -1740,110 +2497,171 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncsDialog</name>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="86"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="87"/>
         <source>Syncs — %1</source>
         <extracomment>the list was (re)loaded from the project and the metadata DB a run ended: (sync name, status: succeeded, failed or cancelled) the wizard open now, if any</extracomment>
         <translation>Sincronizaciones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="109"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="110"/>
         <source>No sync yet. “New…” defines one.</source>
         <translation>Todavía no hay sincronizaciones. “Nueva…” define una.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="112"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="113"/>
         <source>New…</source>
         <translation>Nueva…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="113"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="114"/>
         <source>Edit…</source>
         <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="114"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="115"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="115"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="116"/>
         <source>Run now</source>
         <translation>Ejecutar ahora</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="116"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="117"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="146"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="147"/>
         <source>The events of a run appear here.</source>
         <translation>Aquí aparecen los eventos de cada ejecución.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="238"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="239"/>
         <source>Opening the sync…</source>
         <translation>Abriendo la sincronización…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="258"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="259"/>
         <source>Saved “%1” to %2.</source>
         <translation>“%1” se guardó en %2.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="272"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="273"/>
         <source>Deleting…</source>
         <translation>Eliminando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="276"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="277"/>
         <source>Deleted “%1”.</source>
         <translation>“%1” se eliminó.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="282"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="283"/>
         <source>Delete sync</source>
         <translation>Eliminar sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="283"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="284"/>
         <source>Delete the sync “%1”? Its file is removed from the project; the tables it wrote are kept.</source>
         <translation>¿Eliminar la sincronización “%1”? Su archivo se quita del proyecto; las tablas que escribió se conservan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="299"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="300"/>
         <source>Running “%1”…</source>
         <translation>Ejecutando “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="311"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="312"/>
         <source>Cancelling “%1”…</source>
         <translation>Cancelando “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="322"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="323"/>
         <source>Running “%1”: %2</source>
         <translation>Ejecutando “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="330"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="331"/>
         <source>“%1” succeeded: %2 rows read.</source>
         <translation>“%1” terminó correctamente: %2 filas leídas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="331"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="332"/>
         <source>“%1” was cancelled; nothing of the interrupted write was kept.</source>
         <translation>“%1” se canceló; no se conservó nada de la escritura interrumpida.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="332"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="333"/>
         <source>“%1” failed: %3</source>
         <translation>“%1” falló: %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="339"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="340"/>
         <source>“%1” could not run: %2</source>
         <translation>No se pudo ejecutar “%1”: %2</translation>
+    </message>
+</context>
+<context>
+    <name>UndoCommands</name>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="38"/>
+        <location filename="../../app/ui/canvas/commands.py" line="176"/>
+        <source>Connect</source>
+        <extracomment>the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
+        <translation>Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="39"/>
+        <location filename="../../app/ui/canvas/commands.py" line="193"/>
+        <source>Disconnect</source>
+        <translation>Desconectar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="40"/>
+        <location filename="../../app/ui/canvas/commands.py" line="215"/>
+        <source>Move</source>
+        <translation>Mover</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="41"/>
+        <source>Auto-layout</source>
+        <translation>Organizar automáticamente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="42"/>
+        <location filename="../../app/ui/canvas/commands.py" line="238"/>
+        <source>Paste</source>
+        <translation>Pegar</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/canvas/commands.py" line="83"/>
+        <source>Delete %n node(s)</source>
+        <translation>
+            <numerusform>Eliminar %n nodo</numerusform>
+            <numerusform>Eliminar %n nodos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="131"/>
+        <source>Add %1</source>
+        <translation>Añadir %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="150"/>
+        <source>Delete %1</source>
+        <translation>Eliminar %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="269"/>
+        <source>Edit %1: %2</source>
+        <translation>Editar %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="310"/>
+        <source>Rename to %1</source>
+        <translation>Renombrar a %1</translation>
     </message>
 </context>
 </TS>

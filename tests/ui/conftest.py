@@ -26,6 +26,16 @@ def chinook_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def spanish(qapp):  # type: ignore[no-untyped-def]
+    """The interface in Spanish for one test (English again afterwards)."""
+    from app.ui.i18n import install_translator
+
+    install_translator(qapp, "es")
+    yield
+    install_translator(qapp, "en")
+
+
+@pytest.fixture
 def window(qtbot, tmp_path: Path, chinook_dir: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QMessageBox

@@ -10,15 +10,6 @@ from .conftest import SHOTS
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def spanish(qapp):  # type: ignore[no-untyped-def]
-    from app.ui.i18n import install_translator
-
-    install_translator(qapp, "es")
-    yield
-    install_translator(qapp, "en")
-
-
 def test_menus_and_docks_in_spanish(spanish, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
     from app.ui.theme import apply_theme
 
@@ -81,6 +72,42 @@ def test_every_builtin_component_text_is_listed() -> None:
     assert texts - KNOWN_TEXTS == set()
 
 
+def test_every_builtin_parameter_text_is_listed() -> None:
+    """A built-in component's field labels, descriptions and translated choices are listed."""
+    from app.nodes.registry import node_registry
+    from app.services.editor import load_plugins
+    from app.ui.component_texts import (
+        CHOICE_FIELDS,
+        KNOWN_CHOICES,
+        KNOWN_PARAMETER_TEXTS,
+        field_label,
+    )
+    from app.ui.properties.schema import resolve
+
+    load_plugins()
+    missing: set[str] = set()
+
+    def walk(key: str, schema: dict, root: dict) -> None:  # type: ignore[type-arg]
+        for field, sub in schema.get("properties", {}).items():
+            resolved, _ = resolve(sub, root)
+            texts = {field_label(field), sub.get("description") or resolved.get("description")}
+            missing.update(t for t in texts if t and t not in KNOWN_PARAMETER_TEXTS)
+            if f"{key}.{field}" in CHOICE_FIELDS:
+                missing.update(str(v) for v in resolved.get("enum", [])
+                               if str(v) not in KNOWN_CHOICES)
+            if resolved.get("type") == "array":
+                walk(f"{key}.{field}", resolve(resolved.get("items", {}), root)[0], root)
+
+    builtin = [c for c in node_registry().types() if c.__module__.startswith("app.")]
+    for component in builtin:
+        root = component.Params.model_json_schema()
+        walk(component.type_name, root, root)
+    assert missing == set()
+    keys = {f"{c.type_name}.{f}" for c in builtin
+            for f in c.Params.model_json_schema().get("properties", {})}
+    assert keys >= CHOICE_FIELDS  # a renamed field is not silently left untranslated
+
+
 def test_palette_and_properties_in_spanish(spanish, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
     win = window
     items = win.palette.items()
@@ -118,10 +145,10 @@ def test_live_switch_retranslates_undo_redo_and_palette(qapp, window, chinook_di
     try:
         install_translator(qapp, "es")
         QApplication.processEvents()
-        assert undo.text() == "&Deshacer Auto-layout" and redo.text() == "&Rehacer"
+        assert undo.text() == "&Deshacer: Organizar automáticamente" and redo.text() == "&Rehacer"
         assert win.palette.items()["filter"].text(0) == "Filtro"
         undo.trigger()
-        assert undo.text() == "&Deshacer" and redo.text() == "&Rehacer Auto-layout"
+        assert undo.text() == "&Deshacer" and redo.text() == "&Rehacer: Organizar automáticamente"
     finally:
         install_translator(qapp, "en")
         QApplication.processEvents()
