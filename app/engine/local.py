@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import Connector, WriteMode, WriteResult
+from app.engine.cancel import CancelToken, RunCancelled
 from app.engine.compiler import SourceBinder, render
 from app.engine.compiler.binders import declared_schema
 from app.engine.graph import Node
@@ -40,41 +40,6 @@ __all__ = ["CancelToken", "LocalSession", "RunCancelled", "StreamedSource"]
 
 BATCH_ROWS = 65_536
 DEFAULT_MEMORY_LIMIT = os.environ.get("CAUCE_ENGINE_MEMORY", "2GB")
-
-
-class RunCancelled(RuntimeError):
-    def __init__(self) -> None:
-        super().__init__("the run was cancelled")
-
-
-class CancelToken:
-    """Set from any thread; the engine checks it between batches and interrupts DuckDB."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self._callbacks: list[Callable[[], None]] = []
-        self._lock = threading.Lock()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def cancel(self) -> None:
-        self._event.set()
-        with self._lock:
-            callbacks = list(self._callbacks)
-        for callback in callbacks:
-            callback()
-
-    def on_cancel(self, callback: Callable[[], None]) -> None:
-        with self._lock:
-            self._callbacks.append(callback)
-        if self.cancelled:
-            callback()
-
-    def check(self) -> None:
-        if self.cancelled:
-            raise RunCancelled()
 
 
 @dataclass

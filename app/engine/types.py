@@ -16,8 +16,11 @@ Decimal128Type(decimal128(10, 2))
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import functools
 import re
+import struct
 
 import pyarrow as pa
 from sqlglot import exp
@@ -27,6 +30,8 @@ __all__ = [
     "comparable",
     "from_sql_type",
     "parse_type_name",
+    "scalar_from_python",
+    "scalar_from_text",
     "schema_from_dict",
     "schema_to_dict",
     "to_sql_type",
@@ -300,3 +305,37 @@ def schema_to_dict(schema: pa.Schema) -> list[dict[str, str]]:
 def schema_from_dict(columns: list[dict[str, str]]) -> pa.Schema:
     """The inverse of :func:`schema_to_dict`."""
     return pa.schema([pa.field(c["name"], parse_type_name(c["type"])) for c in columns])
+
+
+# -- scalars from Python values ----------------------------------------------------------------
+# ``pa.scalar`` and ``pa.array`` probe every Python value for a pandas object, which imports
+# pandas on first use (~0.2 s, a tenth of a CLI sync's start-up). Cursor values are plain
+# Python values, so they go through their text form and Arrow's own cast instead.
+
+
+def scalar_from_text(text: str, dtype: pa.DataType) -> pa.Scalar:
+    """``CAST(text AS dtype)`` done by Arrow (raises ``pa.ArrowInvalid`` when it does not fit)."""
+    data = text.encode()
+    offsets = pa.py_buffer(struct.pack("<ii", 0, len(data)))
+    return pa.StringArray.from_buffers(1, offsets, pa.py_buffer(data)).cast(dtype)[0]
+
+
+def scalar_from_python(value: object, dtype: pa.DataType) -> pa.Scalar:
+    """An Arrow scalar of ``dtype`` holding ``value`` (None gives a null scalar).
+
+    >>> scalar_from_python(dt.date(2026, 1, 2), pa.date32())
+    <pyarrow.Date32Scalar: datetime.date(2026, 1, 2)>
+    """
+    if value is None or isinstance(value, bool):
+        return pa.scalar(value, dtype)
+    if isinstance(value, dt.date):  # datetimes too: ISO 8601 keeps the offset
+        text = value.isoformat()
+    elif isinstance(value, decimal.Decimal):
+        text = format(value, "f")
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, (int, str)):
+        text = str(value)
+    else:
+        return pa.scalar(value, dtype)
+    return scalar_from_text(text, dtype)

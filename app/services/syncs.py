@@ -19,8 +19,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.connectors.base import Connection
+from app.engine.cancel import CancelToken
 from app.engine.events import Event, EventBus
-from app.engine.local import CancelToken
 from app.engine.sync import SyncDefinition, SyncDefinitionError, SyncReport, SyncRunner
 from app.engine.sync.cursor import CursorState, read_state
 from app.engine.sync.events import SchemaChangeDetected, SyncFailed, SyncFinished, SyncStarted

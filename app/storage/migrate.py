@@ -20,13 +20,9 @@ import threading
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, column, insert, inspect, select, table
 
 from app.storage.db import (
     SQLITE_IMMEDIATE,
@@ -37,9 +33,13 @@ from app.storage.db import (
 )
 from app.storage.models import Base, EventRow, OrganizationRow, utcnow
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 __all__ = [
     "DEFAULT_ORGANIZATION",
     "MIGRATIONS_DIR",
+    "REVISIONS",
     "VERSION_TABLE",
     "SchemaError",
     "SchemaNotInitialized",
@@ -61,6 +61,11 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "cauce_alembic_version"
 DEFAULT_ORGANIZATION = "default"
+#: Every revision in ``migrations/versions``, oldest first. Opening a database compares its
+#: revision with these without loading Alembic (a tenth of a CLI command's start-up); Alembic
+#: is imported only to migrate. A test checks this list against Alembic's own history: add
+#: each new revision here.
+REVISIONS = ("0001", "0002")
 
 
 class SchemaError(RuntimeError):
@@ -105,6 +110,8 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
     """An Alembic ``Config`` built in code for this package's migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
@@ -116,20 +123,24 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 
 def head_revision() -> str:
     """The newest revision this code knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:  # pragma: no cover - the package always ships 0001
-        raise SchemaError(f"no migrations found in {MIGRATIONS_DIR}")
-    return head
+    return REVISIONS[-1]
 
 
 def _known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(REVISIONS)
+
+
+_VERSIONS = table(VERSION_TABLE, column("version_num"))
 
 
 def _revision_of(conn: Connection) -> str | None:
-    context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
-    return context.get_current_revision()
+    """The revision in Alembic's version table (what ``MigrationContext`` would answer)."""
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    found = list(conn.execute(select(_VERSIONS.c.version_num)).scalars())
+    if len(found) > 1:
+        raise SchemaError(f"the metadata database has several schema revisions: {found}")
+    return found[0] if found else None
 
 
 def current_revision(url: str | None = None) -> str | None:
@@ -226,6 +237,8 @@ def _run_upgrade(engine: Engine, url: str) -> None:
     table rebuilds of batch migrations, and ``PRAGMA foreign_key_check`` must pass before the
     commit.
     """
+    from alembic import command
+
     with engine.connect() as conn:
         if conn.dialect.name != "sqlite":
             with conn.begin():
@@ -314,6 +327,8 @@ def new_revision(message: str, url: str) -> Path:
     ``url`` must be a scratch database at head. The file lands in ``migrations/versions`` as
     ``<next number>_<slug>.py``; read and fix it before committing (see ``docs/storage.md``).
     """
+    from alembic import command
+
     head = head_revision()
     rev_id = f"{int(head) + 1:04d}" if head.isdigit() else None
     engine = make_engine(url)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+
 import pyarrow as pa
 import pytest
 
@@ -11,6 +14,8 @@ from app.engine.types import (
     comparable,
     from_sql_type,
     parse_type_name,
+    scalar_from_python,
+    scalar_from_text,
     to_sql_type,
     type_name,
 )
@@ -57,3 +62,26 @@ def test_comparability_and_common_types() -> None:
     assert common_type(pa.int32(), pa.decimal128(10, 2)) == pa.decimal128(12, 2)
     with pytest.raises(TypeMismatch):
         common_type(pa.string(), pa.date32())
+
+
+_TZ = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+@pytest.mark.parametrize(("value", "dtype"), [
+    (dt.datetime(2026, 1, 1, 12, 30, 1, 123456, tzinfo=_TZ), pa.timestamp("us", tz="UTC")),
+    (dt.datetime(2026, 1, 1, 12, 30, 1, 5), pa.timestamp("us")),
+    (dt.date(2026, 1, 2), pa.date32()),
+    (decimal.Decimal("12345.67"), pa.decimal128(14, 2)),
+    (decimal.Decimal("1E+3"), pa.decimal128(14, 2)),
+    (-5, pa.int32()), (2**62, pa.int64()), (1.5, pa.float64()),
+    ("ü 'x'", pa.string()), (None, pa.int64()), (True, pa.bool_()),
+])
+def test_scalar_from_python_equals_pyarrows_own(value: object, dtype: pa.DataType) -> None:
+    ours = scalar_from_python(value, dtype)
+    assert ours.type == dtype
+    assert ours.equals(pa.scalar(value, dtype))
+
+
+def test_scalar_from_text_refuses_what_does_not_fit() -> None:
+    with pytest.raises(pa.ArrowInvalid):
+        scalar_from_text("not a number", pa.int64())

@@ -83,6 +83,7 @@ def _with_next_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     (scripts / "versions" / f"{NEXT}_note.py").write_text(
         REVISION_NEXT.replace("{next}", NEXT).replace("{head}", HEAD))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(migrate, "REVISIONS", (*migrate.REVISIONS, NEXT))
 
 
 def _seed(url: str) -> tuple[int, str]:
@@ -94,6 +95,17 @@ def _seed(url: str) -> tuple[int, str]:
         run = repo.start_run(version.id, trigger="cli")
         repo.finish_run(run.id, "succeeded")
         return project, pipeline.id
+
+
+def test_revisions_list_matches_the_migration_scripts() -> None:
+    """``REVISIONS`` (read when a database opens, without Alembic) is Alembic's history."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    history = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert list(migrate.REVISIONS) == history, (
+        "add the new revision to REVISIONS in app/storage/migrate.py")
+    assert script.get_current_head() == head_revision()
 
 
 def test_models_and_migrations_agree(db_url: str) -> None:

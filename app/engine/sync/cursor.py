@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from sqlglot import exp
 
 from app.connectors.base import STATE_TABLE, ConnectionError_, Connector
-from app.engine.types import parse_type_name, to_sql_type, type_name
+from app.engine.types import parse_type_name, scalar_from_text, to_sql_type, type_name
 
 __all__ = ["CursorState", "keep_after", "larger", "literal", "read_state"]
 
@@ -37,14 +37,13 @@ class CursorState:
     def of(cls, scalar: pa.Scalar | None, updated_at: str | None = None) -> CursorState:
         if scalar is None or not scalar.is_valid:
             return cls(None, None, updated_at)
-        text = pa.array([scalar], type=scalar.type).cast(pa.string())[0].as_py()
-        return cls(text, type_name(scalar.type), updated_at)
+        return cls(scalar.cast(pa.string()).as_py(), type_name(scalar.type), updated_at)
 
     def scalar(self) -> pa.Scalar | None:
         """The typed value (None when there is none)."""
         if self.value is None or self.type is None:
             return None
-        return pa.array([self.value]).cast(parse_type_name(self.type))[0]
+        return scalar_from_text(self.value, parse_type_name(self.type))
 
 
 def larger(a: pa.Scalar | None, b: pa.Scalar | None) -> pa.Scalar | None:

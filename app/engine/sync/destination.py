@@ -18,7 +18,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, Connector, StateWrite, WriteMode
-from app.engine.local import CancelToken
+from app.engine.cancel import CancelToken
 from app.engine.sync.cursor import CursorState, keep_after, larger, read_state
 from app.engine.sync.definition import SyncDefinition, SyncDestination, SyncMode
 from app.engine.sync.schema import DestinationPlan, SchemaChange

@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterator
 import pyarrow as pa
 
 from app.connectors.base import ConnectionError_, Connector, NativeRows, StateWrite, WriteMode
-from app.engine.local import CancelToken
+from app.engine.cancel import CancelToken
 from app.engine.sync.cursor import CursorState, larger
 from app.engine.sync.definition import SyncDefinition, SyncMode
 from app.engine.sync.destination import DestinationTarget
 from app.engine.sync.source import SourceShape, source_sql
+from app.engine.types import scalar_from_python
 
 __all__ = ["PATH_ARROW", "PATH_NATIVE", "NativeSource"]
 
@@ -113,7 +114,7 @@ class NativeSource:
             bound = state.scalar() if state else None
             top = None
             if cursor is not None and rows.top is not None:
-                top = pa.scalar(rows.top, type=schema.field(cursor).type)
+                top = scalar_from_python(rows.top, schema.field(cursor).type)
             new = CursorState.of(larger(bound, top) if cursor else None, now())
             kwargs: dict[str, object] = {}
             if target.transactional:

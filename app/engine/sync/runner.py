@@ -28,8 +28,8 @@ from typing import Any
 import pyarrow as pa
 
 from app.connectors.base import ConnectionError_, Connector
+from app.engine.cancel import CancelToken, RunCancelled
 from app.engine.events import Event, EventBus
-from app.engine.local import CancelToken, RunCancelled
 from app.engine.sync.cursor import CursorState
 from app.engine.sync.definition import SyncDefinition, SyncDefinitionError, SyncMode
 from app.engine.sync.destination import DestinationReport, DestinationTarget, with_retries

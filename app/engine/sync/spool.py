@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from app.engine.local import CancelToken
+from app.engine.cancel import CancelToken
 from app.engine.sync.cursor import larger
 
 __all__ = ["Spool", "SpoolStats"]
