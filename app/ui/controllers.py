@@ -10,6 +10,7 @@ from app.engine.events import Event, NodeFailed, NodeFinished, NodeStarted, RunS
 from app.engine.graph import Pipeline
 from app.services import editor as service
 from app.ui.canvas.bridge import CanvasBridge
+from app.ui.i18n import format_int
 from app.ui.workers import submit
 
 __all__ = ["RunController", "ValidationController"]
@@ -111,7 +112,7 @@ class RunController(QObject):
             rows = event.rows_out if event.rows_out is not None else event.rows_in
             if rows is not None:
                 verb = self.tr("rows") if event.rows_out is not None else self.tr("written")
-                self.bridge.set_badge(event.node_id, f"{rows:,} {verb}")
+                self.bridge.set_badge(event.node_id, f"{format_int(rows)} {verb}")
         elif isinstance(event, NodeFailed):
             self.bridge.set_status(event.node_id, event.status)
 
