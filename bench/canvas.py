@@ -4,10 +4,11 @@
 
 Editor: ``MainWindow.set_document`` (bridge builds the scene from the model, undo stack,
 explorer, debounced check scheduled) then a first paint with ``grab()``. Bare: a
-``NodeGraph`` with the same node classes, ``create_node`` + ``connect_to`` for the same graph,
-then ``grab()`` of its widget (no framing: NodeGraphQt's ``zoom_to_nodes`` alone takes ~10 s
-for 500 nodes, the editor frames them its own way). Runs are interleaved and the median of
-``--repeat`` is reported.
+``NodeGraph`` with the same node classes (same ports and colours, but NodeGraphQt's stock
+``NodeItem`` rather than the editor's ``CanvasNodeItem``), ``create_node`` + ``connect_to`` for
+the same graph, then ``grab()`` of its widget (no framing: NodeGraphQt's ``zoom_to_nodes``
+alone takes ~10 s for 500 nodes, the editor frames them its own way). Runs are interleaved
+and the median of ``--repeat`` is reported.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 __all__ = ["make_pipeline"]
 _KEEP: list[object] = []
+#: PySide6 6.12's abi3 wheels on Python 3.11 drop a reference to ``None`` on every call of a
+#: void method (``setPos``, ``update``, ``setToolTip``...): ~115 per node built. Python
+#: aborts ("none_dealloc") once ``None``'s count reaches zero, within ~550 nodes in this
+#: process, so a measuring process holds a reserve of references. It does not change timings.
+_NONE_RESERVE_SIZE = 2_000_000
 
 
 def make_pipeline(count: int) -> Pipeline:
@@ -69,6 +75,7 @@ def _editor_once(pipeline: Pipeline) -> float:
 
 def _bare_once(pipeline: Pipeline) -> float:
     from NodeGraphQt import NodeGraph
+    from NodeGraphQt.qgraphics.node_base import NodeItem
     from PySide6.QtWidgets import QApplication
 
     from app.nodes.registry import node_registry
@@ -78,7 +85,8 @@ def _bare_once(pipeline: Pipeline) -> float:
         warnings.simplefilter("ignore", DeprecationWarning)
         graph = NodeGraph()
     for component in node_registry().types():
-        graph.register_node(node_class(component))
+        cls = node_class(component)  # same name, so the same type id, with the stock item
+        graph.register_node(type(cls.__name__, (cls,), {"ITEM": NodeItem}))
     widget = graph.widget
     widget.resize(1000, 700)  # about the editor's canvas area
     widget.show()
@@ -107,6 +115,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:  # one measurement in this process (each run gets a fresh process)
         from PySide6.QtWidgets import QApplication
+
+        _KEEP.append([None] * _NONE_RESERVE_SIZE)
 
         from app.services.editor import load_plugins
 

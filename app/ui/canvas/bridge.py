@@ -90,18 +90,12 @@ class CanvasBridge(QObject):
             self._watched.indexChanged.disconnect(self._on_index_changed)
         self.pipeline, self.stack, self._watched = pipeline, stack, stack
         stack.indexChanged.connect(self._on_index_changed)
-        self._clear_view()
-        viewer = self.graph.viewer()
-        viewer.setUpdatesEnabled(False)
-        blocked = self.graph.blockSignals(True)
-        try:
+        with self.graph.bulk():
+            self._clear_view()
             for node in pipeline.nodes:
                 self.view_add(pipeline, node)
             for edge in pipeline.edges:
                 self.view_connect(pipeline, edge)
-        finally:
-            self.graph.blockSignals(blocked)
-            viewer.setUpdatesEnabled(True)
         self.edited.emit()
 
     def _clear_view(self) -> None:
@@ -276,12 +270,12 @@ class CanvasBridge(QObject):
             return
         pos = pipeline.layout.get(node.id) or Position()
         known = node.type in node_registry()
-        view = self.graph.create_node(
-            node_type_id(node.type if known else "unknown"), name=node.name,
-            pos=(pos.x, pos.y), selected=False, push_undo=False)
+        view = self.graph.node_factory.create_node_instance(
+            node_type_id(node.type if known else "unknown"))
         if not known:
             self._add_unknown_ports(view, node)
         view.set_property("uuid", node.id, push_undo=False)
+        self.graph.place(view, node.name, (pos.x, pos.y))
         view.view.setToolTip(node.type)
         view.view._proxy_mode_threshold = PROXY_BELOW_PX
         self._views[node.id] = view
@@ -305,7 +299,7 @@ class CanvasBridge(QObject):
     def view_connect(self, pipeline: Pipeline, edge: Edge) -> None:
         ports = self._ports(pipeline, edge)
         if ports is not None:
-            ports[0].connect_to(ports[1], push_undo=False, emit_signal=False)
+            self.graph.link(*ports)
 
     def view_disconnect(self, pipeline: Pipeline, edge: Edge) -> None:
         ports = self._ports(pipeline, edge)

@@ -8,13 +8,16 @@ its ``uuid`` property; NodeGraphQt's own ids change on every load.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from NodeGraphQt import BaseNode, NodeGraph
+from NodeGraphQt.qgraphics.node_base import NodeItem
 from Qt import QtCore, QtGui, QtWidgets
 
-__all__ = ["CanvasGraph", "CATEGORY_COLORS", "STATUS_COLORS", "node_class", "node_type_id"]
+__all__ = ["CanvasGraph", "CanvasNodeItem", "CATEGORY_COLORS", "STATUS_COLORS", "node_class",
+           "node_type_id"]
 
 IDENTIFIER = "cauce"
 CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
@@ -44,14 +47,37 @@ def _class_name(component_type: str) -> str:
     return "".join(part.title() for part in component_type.split("_")) + "Node"
 
 
+class CanvasNodeItem(NodeItem):
+    """NodeGraphQt's node item, laid out only once it has been added to a scene.
+
+    NodeGraphQt lays a node out again (size, label, ports, tooltip) whenever its layout
+    direction or a custom property is set: twice before the node reaches the scene, where
+    ``post_init`` lays it out anyway. Until then there is nothing to lay out for. (A flag
+    rather than ``self.scene()``: fewer calls into PySide, each one costs.)
+    """
+
+    _placed = False
+
+    def draw_node(self) -> None:
+        if self._placed:
+            super().draw_node()
+
+    def post_init(self, viewer: Any = None, pos: Any = None) -> None:
+        self._placed = True
+        super().post_init(viewer, pos)
+
+
 def node_class(component: Any) -> type[BaseNode]:
-    """The NodeGraphQt class for a component type (ports from its inputs and outputs)."""
+    """The NodeGraphQt class for a component type (ports from its inputs and outputs).
+
+    Its ``ITEM`` is the graphics item class it draws with (:class:`CanvasNodeItem`).
+    """
     name = component.type_name
     if name in _CLASSES:
         return _CLASSES[name]
 
     def __init__(self: BaseNode) -> None:  # noqa: N807 - NodeGraphQt constructor
-        BaseNode.__init__(self)
+        BaseNode.__init__(self, type(self).ITEM)
         for port in component.inputs:
             self.add_input(port.name, multi_input=port.multiple)
         for port in component.outputs:
@@ -61,7 +87,8 @@ def node_class(component: Any) -> type[BaseNode]:
         self.set_color(*CATEGORY_COLORS.get(component.category, CATEGORY_COLORS["Transform"]))
 
     cls = type(_class_name(name), (BaseNode,), {
-        "__identifier__": IDENTIFIER, "NODE_NAME": component.label, "__init__": __init__})
+        "__identifier__": IDENTIFIER, "NODE_NAME": component.label, "ITEM": CanvasNodeItem,
+        "__init__": __init__})
     _CLASSES[name] = cls
     return cls
 
@@ -83,6 +110,66 @@ class CanvasGraph(NodeGraph):
         self.on_renamed: Callable[[str, str], None] | None = None
         self.set_background_color(30, 33, 38)
         self.set_grid_color(44, 48, 56)
+        self._bulk = False
+
+    def get_unique_name(self, name: str) -> str:
+        """``name`` as it is: the model keeps node names unique, the view shows them exactly.
+
+        NodeGraphQt's version lists every node's name on each call (quadratic over a load) and
+        collapses runs of spaces, so a model name like ``"a  b"`` was shown as another name.
+        """
+        return name
+
+    def place(self, node: BaseNode, name: str, pos: tuple[float, float]) -> None:
+        """Add a new view ``node`` (not in any graph yet) named ``name`` at ``pos``.
+
+        What ``create_node(type, name=name, pos=pos, selected=False, push_undo=False)`` does,
+        for a node object built beforehand: no undo command, no ``node_created`` signal. The
+        current selection is cleared, as ``create_node`` does, except inside :meth:`bulk`.
+        """
+        node.NODE_NAME = name
+        node.model.pos = [float(pos[0]), float(pos[1])]
+        if not self._bulk:
+            for other in self.selected_nodes():
+                other.set_property("selected", False, push_undo=False)
+        self.add_node(node, pos=node.model.pos, selected=False, push_undo=False)
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Add or remove many nodes and links at once (loading a pipeline).
+
+        The viewport does not repaint, the scene does not index items one by one and the graph
+        emits no signal until the block ends. Then everything is as before, and the scene
+        indexes all the items in one go.
+        """
+        viewer, scene = self.viewer(), self.scene()
+        index, updates = scene.itemIndexMethod(), viewer.updatesEnabled()
+        viewer.setUpdatesEnabled(False)
+        scene.setItemIndexMethod(QtWidgets.QGraphicsScene.ItemIndexMethod.NoIndex)
+        blocked = self.blockSignals(True)
+        self._bulk = True
+        try:
+            yield
+        finally:
+            self._bulk = False
+            self.blockSignals(blocked)
+            scene.setItemIndexMethod(index)
+            viewer.setUpdatesEnabled(updates)
+
+    def link(self, out_port: Any, in_port: Any) -> None:
+        """Connect two view ports the model has linked: no undo command, no signal.
+
+        Also without NodeGraphQt's cycle check, a walk downstream of the target with no
+        visited set: exponential over a chain of diamonds (split, join, split...) when links
+        arrive bottom-up, as when a pipeline loads or a deleted node comes back. The model is
+        acyclic already.
+        """
+        acyclic = self.acyclic()
+        self.set_acyclic(False)
+        try:
+            out_port.connect_to(in_port, push_undo=False, emit_signal=False)
+        finally:
+            self.set_acyclic(acyclic)
 
     # NodeGraphQt slots: route user gestures to the bridge (which pushes our undo commands)
     def _on_connection_changed(self, disconnected: list, connected: list) -> None:
@@ -155,7 +242,9 @@ class UnknownNode(BaseNode):
     __identifier__ = IDENTIFIER
     NODE_NAME = "Unknown component"
 
+    ITEM = CanvasNodeItem
+
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(self.ITEM)
         self.create_property("uuid", "")
         self.create_property("component", "")
