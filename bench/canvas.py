@@ -27,11 +27,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 __all__ = ["make_pipeline"]
 _KEEP: list[object] = []
-#: PySide6 6.12's abi3 wheels on Python 3.11 drop a reference to ``None`` on every call of a
-#: void method (``setPos``, ``update``, ``setToolTip``...): ~115 per node built. Python
-#: aborts ("none_dealloc") once ``None``'s count reaches zero, within ~550 nodes in this
-#: process, so a measuring process holds a reserve of references. It does not change timings.
-_NONE_RESERVE_SIZE = 2_000_000
 
 
 def make_pipeline(count: int) -> Pipeline:
@@ -115,8 +110,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:  # one measurement in this process (each run gets a fresh process)
         from PySide6.QtWidgets import QApplication
-
-        _KEEP.append([None] * _NONE_RESERVE_SIZE)
 
         from app.services.editor import load_plugins
 

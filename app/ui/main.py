@@ -109,11 +109,10 @@ def main(screenshot: Path | None = None, open_project: Path | None = None,
 def _exit_now(code: int) -> None:
     """Leave without the interpreter's final garbage collection.
 
-    With PySide6 6.12 and NodeGraphQt 0.6.44, collecting the canvas's leftover wrappers during
-    interpreter finalisation (after a large graph, or a copy/paste) makes shiboken release
-    ``None`` once too often: "Fatal Python error: none_dealloc" and exit code 134 *after* the
-    window has closed. Everything the editor owns is saved and shut down by then, so flush
-    and exit directly.
+    Tearing down the canvas's leftover Qt/NodeGraphQt wrappers during interpreter
+    finalisation can crash *after* the window has closed (a segfault with PySide6 6.11;
+    "Fatal Python error: none_dealloc" with 6.12.0, which pyproject.toml excludes).
+    Everything the editor owns is saved and shut down by then, so flush and exit directly.
     """
     import logging
 
