@@ -2,6 +2,9 @@
 
 Texts are marked with ``QT_TRANSLATE_NOOP("MainWindow", …)`` so that ``pyside6-lupdate``
 extracts them; :func:`retranslate_menus` sets them again after a language change.
+
+The canvas's right-click menus are made of these same actions (:data:`CANVAS_MENU`,
+:data:`NODE_MENU`): Undo there undoes the pipeline's ``QUndoStack``, as Edit > Undo does.
 """
 
 from __future__ import annotations
@@ -10,14 +13,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
 from app.ui.icons import icon
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-__all__ = ["StackAction", "build_menus", "retranslate_menus"]
+__all__ = ["CANVAS_MENU", "NODE_MENU", "StackAction", "build_menus", "retranslate_menus"]
 
 Key = QKeySequence.StandardKey
 SOURCE_TEXT = "source_text"  # the untranslated text, kept on each action and menu
@@ -26,7 +29,11 @@ TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "run", "cancel", "
 ICONS = {"new": "new", "open": "open", "save": "save", "undo": "undo", "redo": "redo",
          "run": "run", "cancel": "cancel", "preview": "preview", "connections": "connection",
          "syncs": "pipeline", "export_bundle": "export", "import_bundle": "import",
-         "settings": "settings", "about": "about", "sql_view": "sql"}
+         "settings": "settings", "about": "about", "sql_view": "sql", "show_sql": "sql"}
+# the canvas's context menus, by action name (None: a separator)
+CANVAS_MENU = ("undo", "redo", None, "copy", "paste", "delete", "select_all", None,
+               "auto_layout", "zoom_fit")
+NODE_MENU = ("preview", "show_sql", None, "copy", "delete", None, "undo", "redo")
 
 
 def _tr(text: str) -> str:
@@ -150,7 +157,10 @@ def build_menus(w: MainWindow) -> None:
                           w.cancel_run, "Shift+F5"))
     run.addAction(_action(w, "preview",
                           QT_TRANSLATE_NOOP("MainWindow", "&Preview selected node"),
-                          w.preview.start, "F6"))
+                          lambda: _preview(w), "F6"))
+    # the node's context menu: the SQL dock shown (not toggled, as View > SQL view does)
+    _action(w, "show_sql", QT_TRANSLATE_NOOP("MainWindow", "Show S&QL"),
+            lambda: _show_dock(w.sql_dock))
 
     tools = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Tools"))
     tools.addAction(_action(w, "connections", QT_TRANSLATE_NOOP("MainWindow", "&Connections…"),
@@ -165,6 +175,20 @@ def build_menus(w: MainWindow) -> None:
     help_menu.addAction(_action(w, "about", QT_TRANSLATE_NOOP("MainWindow", "&About Cauce"),
                                 w.about))
     _build_toolbar(w)
+    actions = w.actions_by_name
+    w.bridge.set_context_actions([actions[n] if n else None for n in CANVAS_MENU],
+                                 [actions[n] if n else None for n in NODE_MENU])
+
+
+def _show_dock(dock: QDockWidget) -> None:
+    dock.show()
+    dock.raise_()
+
+
+def _preview(w: MainWindow) -> None:
+    """Preview the selected node, in the Data preview dock brought to the front."""
+    _show_dock(w.preview_dock)
+    w.preview.start()
 
 
 def _build_toolbar(w: MainWindow) -> None:

@@ -175,6 +175,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.problems.node_chosen.connect(self.select_node)
         self.bridge.selection_changed.connect(self._on_selection)
         self.bridge.edited.connect(self.update_title)
+        self.bridge.notice.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.validation.validated.connect(self._on_validated)
         self.validation.failed.connect(
             lambda m: self.statusBar().showMessage(self.tr("Check failed: {0}").format(m), 6000))

@@ -180,6 +180,44 @@
     </message>
 </context>
 <context>
+    <name>CanvasBridge</name>
+    <message>
+        <location filename="../../app/ui/canvas/bridge.py" line="199"/>
+        <source>That node is not in the pipeline any more.</source>
+        <extracomment>draw titles and ports down to this on-screen node width (NodeGraphQt&apos;s default: 70 px) &quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned</extracomment>
+        <translation>Ese nodo ya no está en la canalización.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/bridge.py" line="203"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="206"/>
+        <source>{0} has no port {1}.</source>
+        <translation>{0} no tiene el puerto {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/bridge.py" line="209"/>
+        <source>These ports are already linked.</source>
+        <translation>Estos puertos ya están conectados.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/bridge.py" line="211"/>
+        <source>A node cannot be linked to itself.</source>
+        <translation>Un nodo no se puede conectar consigo mismo.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/bridge.py" line="213"/>
+        <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
+        <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
+    </message>
+</context>
+<context>
+    <name>CanvasView</name>
+    <message>
+        <location filename="../../app/ui/canvas/view.py" line="43"/>
+        <source>Unknown component</source>
+        <translation>Componente desconocido</translation>
+    </message>
+</context>
+<context>
     <name>CatalogModel</name>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="153"/>
@@ -1015,205 +1053,210 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="144"/>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="180"/>
+        <location filename="../../app/ui/main_window.py" line="181"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="324"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325"/>
-        <location filename="../../app/ui/main_window.py" line="332"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="332"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="337"/>
+        <location filename="../../app/ui/main_window.py" line="338"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="72"/>
+        <location filename="../../app/ui/actions.py" line="79"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="97"/>
+        <location filename="../../app/ui/actions.py" line="104"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="98"/>
+        <location filename="../../app/ui/actions.py" line="105"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="100"/>
+        <location filename="../../app/ui/actions.py" line="107"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="102"/>
+        <location filename="../../app/ui/actions.py" line="109"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="104"/>
+        <location filename="../../app/ui/actions.py" line="111"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="107"/>
+        <location filename="../../app/ui/actions.py" line="114"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="110"/>
+        <location filename="../../app/ui/actions.py" line="117"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="112"/>
+        <location filename="../../app/ui/actions.py" line="119"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="114"/>
+        <location filename="../../app/ui/actions.py" line="121"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="117"/>
+        <location filename="../../app/ui/actions.py" line="124"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="118"/>
+        <location filename="../../app/ui/actions.py" line="125"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="119"/>
+        <location filename="../../app/ui/actions.py" line="126"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="121"/>
+        <location filename="../../app/ui/actions.py" line="128"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="123"/>
+        <location filename="../../app/ui/actions.py" line="130"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="125"/>
+        <location filename="../../app/ui/actions.py" line="132"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="127"/>
+        <location filename="../../app/ui/actions.py" line="134"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="130"/>
+        <location filename="../../app/ui/actions.py" line="137"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="131"/>
+        <location filename="../../app/ui/actions.py" line="138"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="133"/>
+        <location filename="../../app/ui/actions.py" line="140"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="136"/>
+        <location filename="../../app/ui/actions.py" line="143"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="146"/>
-        <location filename="../../app/ui/actions.py" line="147"/>
+        <location filename="../../app/ui/actions.py" line="153"/>
+        <location filename="../../app/ui/actions.py" line="154"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="149"/>
+        <location filename="../../app/ui/actions.py" line="156"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="152"/>
+        <location filename="../../app/ui/actions.py" line="159"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="155"/>
+        <location filename="../../app/ui/actions.py" line="162"/>
+        <source>Show S&amp;QL</source>
+        <translation>Mostrar S&amp;QL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="165"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="156"/>
+        <location filename="../../app/ui/actions.py" line="166"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="158"/>
+        <location filename="../../app/ui/actions.py" line="168"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="161"/>
+        <location filename="../../app/ui/actions.py" line="171"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="164"/>
+        <location filename="../../app/ui/actions.py" line="174"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="165"/>
+        <location filename="../../app/ui/actions.py" line="175"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="171"/>
+        <location filename="../../app/ui/actions.py" line="195"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -2014,27 +2057,57 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="63"/>
+        <location filename="../../app/ui/properties/panel.py" line="66"/>
         <source>Select a node to edit its properties.</source>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="102"/>
+        <location filename="../../app/ui/properties/panel.py" line="106"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
 </context>
 <context>
+    <name>RecordListCell</name>
+    <message>
+        <location filename="../../app/ui/properties/records.py" line="169"/>
+        <source>{0} ({1})</source>
+        <extracomment>builds the editor of a field: ``make_editor(key, schema, root, context)`` record fields edited under the table, for the selected row ... of which these have no column in the table (the values are kept in hidden cells) the name of the record this list belongs to (the dialog&apos;s title), set by the owner</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/records.py" line="193"/>
+        <source>Edit…</source>
+        <translation type="unfinished">Editar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/records.py" line="195"/>
+        <source>Click to edit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="343"/>
+        <location filename="../../app/ui/properties/records.py" line="292"/>
         <source>Add</source>
+        <extracomment>each column&apos;s share of the width left over once every header fits</extracomment>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="344"/>
+        <location filename="../../app/ui/properties/records.py" line="293"/>
         <source>Remove</source>
         <translation>Quitar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/records.py" line="478"/>
+        <source>{0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/records.py" line="487"/>
+        <source>row {0}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2103,12 +2176,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="113"/>
+        <location filename="../../app/ui/controllers.py" line="114"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="113"/>
+        <location filename="../../app/ui/controllers.py" line="114"/>
         <source>rows</source>
         <translation>filas</translation>
     </message>
@@ -2607,20 +2680,20 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <name>UndoCommands</name>
     <message>
         <location filename="../../app/ui/canvas/commands.py" line="38"/>
-        <location filename="../../app/ui/canvas/commands.py" line="176"/>
+        <location filename="../../app/ui/canvas/commands.py" line="185"/>
         <source>Connect</source>
         <extracomment>the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
         <translation>Conectar</translation>
     </message>
     <message>
         <location filename="../../app/ui/canvas/commands.py" line="39"/>
-        <location filename="../../app/ui/canvas/commands.py" line="193"/>
+        <location filename="../../app/ui/canvas/commands.py" line="202"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
         <location filename="../../app/ui/canvas/commands.py" line="40"/>
-        <location filename="../../app/ui/canvas/commands.py" line="215"/>
+        <location filename="../../app/ui/canvas/commands.py" line="224"/>
         <source>Move</source>
         <translation>Mover</translation>
     </message>
@@ -2631,12 +2704,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/canvas/commands.py" line="42"/>
-        <location filename="../../app/ui/canvas/commands.py" line="238"/>
+        <location filename="../../app/ui/canvas/commands.py" line="247"/>
         <source>Paste</source>
         <translation>Pegar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/canvas/commands.py" line="83"/>
+        <location filename="../../app/ui/canvas/commands.py" line="54"/>
         <source>Delete %n node(s)</source>
         <translation>
             <numerusform>Eliminar %n nodo</numerusform>
@@ -2644,22 +2717,22 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="131"/>
+        <location filename="../../app/ui/canvas/commands.py" line="140"/>
         <source>Add %1</source>
         <translation>Añadir %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="150"/>
+        <location filename="../../app/ui/canvas/commands.py" line="159"/>
         <source>Delete %1</source>
         <translation>Eliminar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="269"/>
+        <location filename="../../app/ui/canvas/commands.py" line="278"/>
         <source>Edit %1: %2</source>
         <translation>Editar %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="310"/>
+        <location filename="../../app/ui/canvas/commands.py" line="319"/>
         <source>Rename to %1</source>
         <translation>Renombrar a %1</translation>
     </message>

@@ -5,16 +5,23 @@ the editor's actions (add from the palette, delete, paste, auto-layout, property
 through the *user-action API* below. Each pushes an undo command on the pipeline's
 ``QUndoStack``; the command edits the model and calls the ``view_*`` methods to refresh the
 graph. The view never edits the model by itself.
+
+A link the user draws is checked against the model (``Pipeline.upstream``, linear): one that
+would close a cycle is refused as a whole, with a :attr:`CanvasBridge.notice`, and the view
+is put back as the model has it. A right-click shows Cauce's context menu, made of the
+editor's own actions (:meth:`CanvasBridge.set_context_actions`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from NodeGraphQt import BaseNode
 from NodeGraphQt.constants import ViewerEnum
-from PySide6.QtCore import QObject, QRectF, Signal
-from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject, QPoint, QRectF, Signal
+from PySide6.QtGui import QAction, QColor, QCursor, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMenu, QToolTip
 
 from app.engine.graph import Edge, GraphError, Node, Pipeline, PortRef, Position
 from app.nodes.registry import node_registry
@@ -40,7 +47,9 @@ from app.ui.canvas.view import (
     UnknownNode,
     node_class,
     node_type_id,
+    unknown_component_text,
 )
+from app.ui.i18n import format_int
 
 __all__ = ["MIN_FIT_SCALE", "CanvasBridge"]
 
@@ -59,6 +68,7 @@ class CanvasBridge(QObject):
     edited = Signal()  # the model changed (push, undo, redo)
     params_changed = Signal(str)  # node id whose parameters or name changed
     selection_changed = Signal(list)  # selected node ids
+    notice = Signal(str)  # a gesture was refused: why, for the status bar
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +79,7 @@ class CanvasBridge(QObject):
         self._badges: dict[str, Badge] = {}
         self._port_labels: dict[tuple[str, str], Badge] = {}
         self._watched: QUndoStack | None = None
+        self._menu_actions: dict[str, list[QAction | None]] = {"canvas": [], "node": []}
         for component in node_registry().types():
             self.graph.register_node(node_class(component))
         self.graph.register_node(UnknownNode)
@@ -76,6 +87,7 @@ class CanvasBridge(QObject):
         self.graph.on_nodes_moved = self._gesture_moved
         self.graph.on_dropped = lambda type_name, pos: self.add_node(type_name, pos)
         self.graph.on_renamed = self._gesture_renamed
+        self.graph.on_context_menu = self._gesture_context_menu
         self.graph.node_selection_changed.connect(lambda *_: self._emit_selection())
         self.graph.node_selected.connect(lambda *_: self._emit_selection())
 
@@ -133,7 +145,7 @@ class CanvasBridge(QObject):
     def connect_ports(self, src: str, src_port: str, dst: str, dst_port: str) -> bool:
         """Link an output port to an input port; False (nothing done) when it is not allowed."""
         parent = CompoundCommand("Connect")
-        if not self._add_connect(parent, src, src_port, dst, dst_port):
+        if self._add_connect(parent, src, src_port, dst, dst_port) is not None:
             return False
         self.push(parent)
         return True
@@ -179,48 +191,67 @@ class CanvasBridge(QObject):
 
     # -- gestures from the view ---------------------------------------------------------------
     def _add_connect(self, parent: CompoundCommand, src: str, src_port: str, dst: str,
-                     dst_port: str) -> bool:
+                     dst_port: str) -> str | None:
+        """Add the commands linking the ports to ``parent``; else why not (translated)."""
         try:
             s_node, d_node = self.pipeline.node(src), self.pipeline.node(dst)
         except GraphError:
-            return False
+            return self.tr("That node is not in the pipeline any more.")
         s_comp = node_registry().get(s_node.type) if s_node.type in node_registry() else None
         d_comp = node_registry().get(d_node.type) if d_node.type in node_registry() else None
         if s_comp and not s_comp.output_port(src_port):
-            return False
+            return self.tr("{0} has no port {1}.").format(s_node.name, src_port)
         port = d_comp.input_port(dst_port) if d_comp else None
         if d_comp and port is None:
-            return False
+            return self.tr("{0} has no port {1}.").format(d_node.name, dst_port)
         edge = _edge(src, src_port, dst, dst_port)
-        if edge in self.pipeline.edges or src == dst or dst in self.pipeline.upstream(src):
-            return False
+        if edge in self.pipeline.edges:
+            return self.tr("These ports are already linked.")
+        if src == dst:
+            return self.tr("A node cannot be linked to itself.")
+        if dst in self.pipeline.upstream(src):  # linear: a visited set
+            return self.tr("Cannot link {0} to {1}: {1} already feeds {0}, the link would "
+                           "make a cycle.").format(s_node.name, d_node.name)
         if port is not None and not port.multiple:
             for old in self.pipeline.incoming(dst):
                 if old.target.port == dst_port:
                     DisconnectCommand(self, old, parent)
         ConnectCommand(self, edge, parent)
-        return True
+        return None
 
     def _gesture_connections(self, disconnected: list, connected: list) -> None:
+        """A link drawn, moved or dropped off on the canvas: one command, or nothing at all.
+
+        A link that cannot be made (it would close a cycle) refuses the whole gesture: the
+        link it replaced or was dragged from stays, and :attr:`notice` says why.
+        """
         parent = CompoundCommand("Connect" if connected else "Disconnect")
         for pair in disconnected:
             edge = self._edge_of(pair)
             if edge is not None and edge in self.pipeline.edges:
                 DisconnectCommand(self, edge, parent)
         gone = [c.edge for c in parent.children if isinstance(c, DisconnectCommand)]
-        for pair in connected:
-            edge = self._edge_of(pair)
-            if edge is None:
-                continue
-            self.pipeline.edges = [e for e in self.pipeline.edges if e not in gone]
-            try:
-                self._add_connect(parent, edge.source.node, edge.source.port,
-                                  edge.target.node, edge.target.port)
-            finally:
-                self.pipeline.edges.extend(e for e in gone if e not in self.pipeline.edges)
-        if parent.childCount():
+        refusal = None
+        edges = self.pipeline.edges
+        self.pipeline.edges = [e for e in edges if e not in gone]  # checked as if gone
+        try:
+            for pair in connected:
+                edge = self._edge_of(pair)
+                if edge is not None and refusal is None:
+                    refusal = self._add_connect(parent, edge.source.node, edge.source.port,
+                                                edge.target.node, edge.target.port)
+        finally:
+            self.pipeline.edges = edges
+        if refusal is None and parent.childCount():
             self.push(parent)
         self.resync_edges()
+        if refusal is not None:
+            self._refuse(refusal)
+
+    def _refuse(self, message: str) -> None:
+        """Tell the user why a gesture did nothing: a tooltip at the pointer, and ``notice``."""
+        QToolTip.showText(QCursor.pos(), message, self.graph.viewer())
+        self.notice.emit(message)
 
     def _edge_of(self, pair: tuple[Any, Any]) -> Edge | None:
         a, b = pair
@@ -249,7 +280,11 @@ class CanvasBridge(QObject):
             self.rename_node(node.get_property("uuid"), name)
 
     def resync_edges(self) -> None:
-        """Make the view's links match the model's (after a refused or partial gesture)."""
+        """Make the view's links match the model's (after a refused or partial gesture).
+
+        A link NodeGraphQt still records but no longer draws (its viewer removes the line
+        when a drag starts from a single input) is drawn again.
+        """
         wanted = {(e.source.node, e.source.port, e.target.node, e.target.port)
                   for e in self.pipeline.edges}
         shown = set()
@@ -257,12 +292,45 @@ class CanvasBridge(QObject):
             for name, port in view.inputs().items():
                 for other in port.connected_ports():
                     key = (other.node().get_property("uuid"), other.name(), node_id, name)
-                    if key not in wanted:
-                        port.disconnect_from(other, push_undo=False, emit_signal=False)
-                    else:
+                    if key in wanted and other.view in port.view.connected_ports:
                         shown.add(key)
+                    else:
+                        port.disconnect_from(other, push_undo=False, emit_signal=False)
         for key in wanted - shown:
             self.view_connect(self.pipeline, _edge(*key))
+
+    # -- the context menu ---------------------------------------------------------------------
+    def set_context_actions(self, canvas: Sequence[QAction | None],
+                            node: Sequence[QAction | None]) -> None:
+        """The editor's actions the right-click menus show (``None``: a separator).
+
+        ``canvas`` on the empty canvas, ``node`` on a node (which is selected first).
+        """
+        self._menu_actions = {"canvas": list(canvas), "node": list(node)}
+
+    def context_menu(self, node_id: str | None = None) -> QMenu:
+        """The menu for a right-click on ``node_id``, or on the empty canvas (``None``).
+
+        A node outside the selection becomes the selection, as the node actions (delete,
+        preview, SQL) work on the selection.
+        """
+        if node_id is not None and node_id not in self.selected_ids():
+            self.select_ids(self.pipeline, [node_id])
+        menu = QMenu(self.widget)
+        menu.setObjectName("canvasNodeMenu" if node_id is not None else "canvasMenu")
+        for action in self._menu_actions["node" if node_id is not None else "canvas"]:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        return menu
+
+    def _gesture_context_menu(self, view_id: str | None, global_pos: QPoint) -> None:
+        view = self.graph.get_node_by_id(view_id) if view_id is not None else None
+        menu = self.context_menu(view.get_property("uuid") if view is not None else None)
+        if menu.actions():
+            menu.exec(global_pos)
+        menu.deleteLater()
 
     # -- view refresh (called by the commands) ----------------------------------------------------
     def view_add(self, pipeline: Pipeline, node: Node) -> None:
@@ -276,7 +344,7 @@ class CanvasBridge(QObject):
             self._add_unknown_ports(view, node)
         view.set_property("uuid", node.id, push_undo=False)
         self.graph.place(view, node.name, (pos.x, pos.y))
-        view.view.setToolTip(node.type)
+        view.view.setToolTip(_type_text(node.type))
         view.view._proxy_mode_threshold = PROXY_BELOW_PX
         self._views[node.id] = view
 
@@ -400,7 +468,7 @@ class CanvasBridge(QObject):
             found = problems.get(node_id, [])
             view.view.border_color = PROBLEM_BORDER if found else NORMAL_BORDER
             node = self.pipeline.node(node_id)
-            tip = f"{node.name} ({node.type})"
+            tip = f"{node.name} ({_type_text(node.type)})"
             view.view.setToolTip(tip + "".join(f"\n• {p}" for p in found))
             view.view.update()
 
@@ -414,9 +482,10 @@ class CanvasBridge(QObject):
             return
         if status is None:
             category = _category(self.pipeline.node(node_id).type)
-            view.set_color(*CATEGORY_COLORS.get(category, CATEGORY_COLORS["Transform"]))
+            rgb = CATEGORY_COLORS.get(category, CATEGORY_COLORS["Transform"])
         else:
-            view.set_color(*STATUS_COLORS.get(status, STATUS_COLORS["pending"]))
+            rgb = STATUS_COLORS.get(status, STATUS_COLORS["pending"])
+        view.set_property("color", (*rgb, 255), push_undo=False)  # set_color would push
 
     def set_badge(self, node_id: str, text: str) -> None:
         view = self._views.get(node_id)
@@ -440,7 +509,7 @@ class CanvasBridge(QObject):
         label = self._port_labels.get((node_id, port))
         if label is None:
             label = self._port_labels[(node_id, port)] = Badge(view.view)
-        label.show_text(f"{rows:,}", anchor=out.view)
+        label.show_text(format_int(rows), anchor=out.view)
 
     def port_rows_text(self, node_id: str, port: str) -> str:
         label = self._port_labels.get((node_id, port))
@@ -479,3 +548,10 @@ def _bounds(items: list[Any]) -> QRectF:
 
 def _category(type_name: str) -> str:
     return node_registry().get(type_name).category if type_name in node_registry() else ""
+
+
+def _type_text(type_name: str) -> str:
+    """A node's component type for its tooltip, saying when it is not installed."""
+    if type_name in node_registry():
+        return type_name
+    return f"{type_name}: {unknown_component_text()}"

@@ -45,6 +45,15 @@ BRIDGE_TEXTS = frozenset({
 _DELETE_MANY = re.compile(r"Delete (\d+) node\(s\)")
 
 
+def _mark_plural_text() -> str:
+    """Never called: shows ``pyside6-lupdate`` the plural deletion text.
+
+    Its Python parser (6.11) extracts a plural text only when the count is a literal, and
+    skips :meth:`TranslatedCommand.describe`'s call, whose count is ``self.count``.
+    """
+    return QCoreApplication.translate("UndoCommands", "Delete %n node(s)", None, 2)
+
+
 def command_text(source: str, *args: str) -> str:
     """``source`` in the interface language; ``%1``, ``%2``… replaced by ``args``.
 

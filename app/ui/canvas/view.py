@@ -2,7 +2,9 @@
 gestures are handed to the bridge instead of NodeGraphQt's own undo stack.
 
 NodeGraphQt is a view only (DESIGN rule 3). Each view node carries the model node's uuid in
-its ``uuid`` property; NodeGraphQt's own ids change on every load.
+its ``uuid`` property; NodeGraphQt's own ids change on every load. Its own context menu, its
+Undo/Redo actions (and their Ctrl+Z) and its cycle walk are left out (:class:`CanvasViewer`):
+the bridge shows Cauce's menu and checks links against the model.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from NodeGraphQt import BaseNode, NodeGraph
+from NodeGraphQt.qgraphics.node_abstract import AbstractNodeItem
 from NodeGraphQt.qgraphics.node_base import NodeItem
+from NodeGraphQt.widgets.viewer import NodeViewer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from Qt import QtCore, QtGui, QtWidgets
 
-__all__ = ["CanvasGraph", "CanvasNodeItem", "CATEGORY_COLORS", "STATUS_COLORS", "node_class",
-           "node_type_id"]
+__all__ = ["CanvasGraph", "CanvasNodeItem", "CanvasViewer", "CATEGORY_COLORS", "STATUS_COLORS",
+           "node_class", "node_type_id", "unknown_component_text"]
 
 IDENTIFIER = "cauce"
 CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
@@ -35,6 +40,7 @@ STATUS_COLORS: dict[str, tuple[int, int, int]] = {
 }
 NORMAL_BORDER = (74, 84, 98, 255)
 PROBLEM_BORDER = (235, 70, 70, 255)
+UNKNOWN_COMPONENT = QT_TRANSLATE_NOOP("CanvasView", "Unknown component")
 _CLASSES: dict[str, type[BaseNode]] = {}
 
 
@@ -93,21 +99,59 @@ def node_class(component: Any) -> type[BaseNode]:
     return cls
 
 
+class CanvasViewer(NodeViewer):
+    """NodeGraphQt's viewer without its context menus, Undo/Redo actions or cycle walk.
+
+    Built without an undo stack, NodeGraphQt's viewer makes no Undo/Redo actions: it bound
+    them, with Ctrl+Z and Ctrl+Y, to NodeGraphQt's internal stack, which would change the
+    view behind the model's back. A right-click calls ``on_context_menu(view node id or None,
+    global position)`` instead of showing NodeGraphQt's menus.
+
+    ``acyclic_check`` lets every user-drawn link through to the bridge, which refuses one that
+    would close a cycle with the model's own check (linear, with a visited set); NodeGraphQt's
+    walked every downstream path: exponential over a chain of diamonds.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent, undo_stack=None)
+        self.on_context_menu: Callable[[str | None, QtCore.QPoint], None] | None = None
+
+    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:  # noqa: N802 - Qt
+        self.RMB_state = False  # as NodeGraphQt's: the press started no zoom drag
+        if self.on_context_menu is None:
+            event.ignore()
+            return
+        scene_pos = self.mapToScene(event.pos())
+        nodes = [i for i in self.scene().items(scene_pos) if isinstance(i, AbstractNodeItem)]
+        event.accept()
+        self.on_context_menu(nodes[0].id if nodes else None, event.globalPos())
+
+    @staticmethod
+    def acyclic_check(start_port: Any, end_port: Any) -> bool:
+        """Always true: the bridge checks the link against the model (see the class doc)."""
+        return True
+
+
 class CanvasGraph(NodeGraph):
     """A NodeGraph that reports user gestures to callbacks instead of editing itself.
 
     The bridge sets the ``on_*`` callbacks; every one receives view ports/nodes translated to
-    model uuids by the bridge.
+    model uuids by the bridge. NodeGraphQt's internal undo stack (still fed by some of its
+    setters) keeps one command at most and no action of the interface reaches it.
     """
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        internal = QtGui.QUndoStack()
+        internal.setUndoLimit(1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            super().__init__(parent)
+            super().__init__(parent, viewer=CanvasViewer(), undo_stack=internal)
         self.on_connection_changed: Callable[[list, list], None] | None = None
         self.on_nodes_moved: Callable[[dict], None] | None = None
         self.on_dropped: Callable[[str, tuple[float, float]], None] | None = None
         self.on_renamed: Callable[[str, str], None] | None = None
+        self.on_context_menu: Callable[[str | None, QtCore.QPoint], None] | None = None
+        self.viewer().on_context_menu = self._on_context_menu
         self.set_background_color(30, 33, 38)
         self.set_grid_color(44, 48, 56)
         self._bulk = False
@@ -159,9 +203,8 @@ class CanvasGraph(NodeGraph):
     def link(self, out_port: Any, in_port: Any) -> None:
         """Connect two view ports the model has linked: no undo command, no signal.
 
-        Also without NodeGraphQt's cycle check, a walk downstream of the target with no
-        visited set: exponential over a chain of diamonds (split, join, split...) when links
-        arrive bottom-up, as when a pipeline loads or a deleted node comes back. The model is
+        ``acyclic`` is off meanwhile: NodeGraphQt's ``connect_to`` reads ``acyclic_check``
+        the other way round (a true result drops a single output's link). The model is
         acyclic already.
         """
         acyclic = self.acyclic()
@@ -172,6 +215,10 @@ class CanvasGraph(NodeGraph):
             self.set_acyclic(acyclic)
 
     # NodeGraphQt slots: route user gestures to the bridge (which pushes our undo commands)
+    def _on_context_menu(self, view_id: str | None, global_pos: QtCore.QPoint) -> None:
+        if self.on_context_menu:
+            self.on_context_menu(view_id, global_pos)
+
     def _on_connection_changed(self, disconnected: list, connected: list) -> None:
         if self.on_connection_changed and (disconnected or connected):
             self.on_connection_changed(list(disconnected), list(connected))
@@ -236,15 +283,24 @@ class Badge(QtWidgets.QGraphicsSimpleTextItem):
         self.setVisible(bool(text))
 
 
+def unknown_component_text() -> str:
+    """"Unknown component" in the interface language (a type that is not installed)."""
+    return QCoreApplication.translate("CanvasView", UNKNOWN_COMPONENT)
+
+
 class UnknownNode(BaseNode):
-    """Stands in for a component type that is not installed (its ports come from the links)."""
+    """Stands in for a component type that is not installed (its ports come from the links).
+
+    Its default name is "Unknown component" in the interface language when it is made.
+    """
 
     __identifier__ = IDENTIFIER
-    NODE_NAME = "Unknown component"
+    NODE_NAME = UNKNOWN_COMPONENT
 
     ITEM = CanvasNodeItem
 
     def __init__(self) -> None:
+        self.NODE_NAME = unknown_component_text()
         super().__init__(self.ITEM)
         self.create_property("uuid", "")
         self.create_property("component", "")
