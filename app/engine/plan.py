@@ -9,6 +9,7 @@ runs and the SQL it will run.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +34,9 @@ class Stage:
     #: CTE name -> (node id, port): which node each CTE of the query computes
     ctes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def sql(self) -> str:
+        """The stage's query in its dialect (rendered once: reports and runs share it)."""
         return render(self.target.query, self.dialect)
 
     def describe(self) -> dict[str, Any]:

