@@ -2070,44 +2070,39 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordListCell</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="169"/>
-        <source>{0} ({1})</source>
-        <extracomment>builds the editor of a field: ``make_editor(key, schema, root, context)`` record fields edited under the table, for the selected row ... of which these have no column in the table (the values are kept in hidden cells) the name of the record this list belongs to (the dialog&apos;s title), set by the owner</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/properties/records.py" line="193"/>
+        <location filename="../../app/ui/properties/records.py" line="118"/>
         <source>Edit…</source>
-        <translation type="unfinished">Editar…</translation>
+        <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="195"/>
+        <location filename="../../app/ui/properties/records.py" line="120"/>
         <source>Click to edit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Haga clic para editar.</translation>
     </message>
 </context>
 <context>
     <name>RecordsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="292"/>
+        <location filename="../../app/ui/properties/records.py" line="172"/>
         <source>Add</source>
-        <extracomment>each column&apos;s share of the width left over once every header fits</extracomment>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="293"/>
+        <location filename="../../app/ui/properties/records.py" line="173"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="478"/>
+        <location filename="../../app/ui/properties/records.py" line="369"/>
         <source>{0} ({1})</source>
-        <translation type="unfinished"></translation>
+        <extracomment>A field&apos;s label, then the record it belongs to: &quot;Expression (Amount)&quot;, &quot;Order by (row 2)&quot;</extracomment>
+        <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="487"/>
+        <location filename="../../app/ui/properties/records.py" line="378"/>
         <source>row {0}</source>
-        <translation type="unfinished"></translation>
+        <extracomment>The position of a record (a row of a table) that has no name yet</extracomment>
+        <translation>fila {0}</translation>
     </message>
 </context>
 <context>

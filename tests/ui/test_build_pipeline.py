@@ -55,16 +55,19 @@ def drag_link(win, src: str, src_port: str, dst: str, dst_port: str) -> None:  #
 
 
 def records(win, field: str, rows: list[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
-    """Fill a list-of-records editor: Add, then type or pick each cell."""
+    """Fill a list-of-records editor: Add, then type or pick each cell (a SQL expression in
+    the editor under the table, which shows the new row)."""
     editor = win.properties.editor(field)
     for i, row in enumerate(rows):
         editor.add_button.click()
         for key, value in row.items():
+            if key in editor.details:
+                assert editor.table.currentRow() == i
+                editor.detail_editor(key).edit.setPlainText(value)
+                continue
             cell = editor.cell(i, key)
             if hasattr(cell, "combo"):
                 cell.combo.setCurrentText(value)
-            elif hasattr(cell.edit, "setPlainText"):
-                cell.edit.setPlainText(value)
             else:
                 cell.edit.setText(value)
 

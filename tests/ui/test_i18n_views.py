@@ -87,11 +87,15 @@ def test_undo_history_follows_a_live_switch(qapp, window, chinook_dir) -> None: 
 
 
 def _form_rows(panel) -> dict[str, tuple[QLabel, Any]]:  # type: ignore[no-untyped-def]
-    """field -> (its label, its editor) in the properties panel's form."""
+    """field -> (its label, its editor) in the properties panel's form.
+
+    A table or SQL editor spans the form's width, its label on the row above it.
+    """
     form = panel.widget().findChild(QFormLayout)
     rows = {}
     for field, editor in panel.editors.items():
-        label = form.labelForField(editor.parentWidget())
+        label = form.labelForField(editor.parentWidget()) or panel.labels[field]
+        assert label is panel.labels[field] and form.indexOf(label) >= 0, field
         rows[field] = (label, editor)
     return rows
 
@@ -100,7 +104,8 @@ def test_property_forms_in_spanish(spanish, window, chinook_dir) -> None:  # typ
     """Every built-in component's form: labels, tooltips, record headers, choices."""
     from app.nodes.registry import node_registry
     from app.ui.component_texts import CHOICE_FIELDS, field_label
-    from app.ui.properties.editors import ChoiceEditor, NullableBoolEditor, RecordsEditor
+    from app.ui.properties.editors import ChoiceEditor, NullableBoolEditor
+    from app.ui.properties.records import RecordsEditor
 
     win = window
     win.open_project(chinook_dir, "revenue")

@@ -1,5 +1,9 @@
 """Field editors of the property form. Each emits ``changed(value)`` on a user edit and takes
-``set_value`` (silently) and ``set_columns`` (the input schema, for column pickers)."""
+``set_value`` (silently), ``set_columns`` (the input schema, for column pickers) and
+``set_problem`` (the compiler's messages about it: a red frame and a tooltip).
+
+Lists of records are in :mod:`app.ui.properties.records`; :func:`app.ui.properties.factory.
+make_editor` picks the widget of a field."""
 
 from __future__ import annotations
 
@@ -8,33 +12,40 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIntValidator, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QIntValidator,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
-from app.ui.component_texts import choice_label, parameter_description, parameter_label
-from app.ui.properties.schema import COLUMN_FIELDS, editor_kind, resolve
+from app.ui.component_texts import choice_label
 
-__all__ = ["FieldEditor", "RecordsEditor", "SqlEditor", "SqlHighlighter", "make_editor"]
+__all__ = ["BoolEditor", "ChoiceEditor", "ColumnEditor", "ColumnsEditor", "FieldEditor",
+           "IntEditor", "JsonEditor", "NullableBoolEditor", "SqlEditor", "SqlHighlighter",
+           "TextEditor"]
 
 SQL_KEYWORDS = [
     "select", "from", "where", "and", "or", "not", "in", "is", "null", "like", "ilike", "between",
     "case", "when", "then", "else", "end", "as", "join", "left", "right", "full", "inner",
     "outer", "on", "group", "by", "order", "having", "limit", "distinct", "union", "all", "cast",
     "true", "false", "exists", "asc", "desc", "with", "over", "partition", "coalesce", "interval"]
+#: the colour of the compiler's problems (error texts, frames of faulty fields)
+PROBLEM_COLOR = "#ff6b6b"
 
 
 class FieldEditor(QWidget):
@@ -43,8 +54,10 @@ class FieldEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._quiet = False
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.problems: list[str] = []
+        self._tooltip = ""
+        self.row_layout = QHBoxLayout(self)
+        self.row_layout.setContentsMargins(0, 0, 0, 0)
 
     def value(self) -> Any:
         raise NotImplementedError
@@ -65,6 +78,28 @@ class FieldEditor(QWidget):
     def set_columns(self, columns: list[str]) -> None:
         """Columns the field may name (ignored by editors that do not pick columns)."""
 
+    def set_problems(self, problems: dict[str, list[str]]) -> None:
+        """Problems about parts of the value, by path (``"2.expression"``); see records."""
+
+    def set_problem(self, messages: list[str]) -> None:
+        """Frame the editor in red with ``messages`` as its tooltip (none: back to normal)."""
+        if messages == self.problems:
+            return
+        if not self.problems:
+            self._tooltip = self.toolTip()  # the field's description, back once all is well
+        self.problems = list(messages)
+        margin = 2 if messages else 0
+        self.row_layout.setContentsMargins(margin, margin, margin, margin)
+        self.setToolTip("\n".join(messages) if messages else self._tooltip)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self.problems:
+            painter = QPainter(self)
+            painter.setPen(QPen(QColor(PROBLEM_COLOR), 2))
+            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+
     def _emit(self, *_: Any) -> None:
         if not self._quiet:
             self.changed.emit(self.value())
@@ -75,7 +110,7 @@ class TextEditor(FieldEditor):
         super().__init__(parent)
         self.nullable = nullable
         self.edit = QLineEdit()
-        self.layout().addWidget(self.edit)
+        self.row_layout.addWidget(self.edit)
         self.edit.textChanged.connect(self._emit)
 
     def value(self) -> Any:
@@ -84,6 +119,7 @@ class TextEditor(FieldEditor):
 
     def _show(self, value: Any) -> None:
         self.edit.setText("" if value is None else str(value))
+        self.edit.setCursorPosition(0)  # a narrow cell shows the text's start
 
 
 class IntEditor(TextEditor):
@@ -121,7 +157,7 @@ class BoolEditor(FieldEditor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.box = QCheckBox()
-        self.layout().addWidget(self.box)
+        self.row_layout.addWidget(self.box)
         self.box.toggled.connect(self._emit)
 
     def value(self) -> Any:
@@ -149,7 +185,7 @@ class ChoiceEditor(FieldEditor):
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(8)
-        self.layout().addWidget(self.combo)
+        self.row_layout.addWidget(self.combo)
         self._fill(choices)
         if editable:
             self.combo.currentTextChanged.connect(self._emit)
@@ -188,6 +224,9 @@ class ChoiceEditor(FieldEditor):
         self.combo.setCurrentIndex(max(index, 0))
         if self.combo.isEditable():
             self.combo.setEditText(text)
+            line = self.combo.lineEdit()
+            if line is not None:
+                line.setCursorPosition(0)  # a narrow cell shows the name's start
 
 
 class NullableBoolEditor(ChoiceEditor):
@@ -221,7 +260,7 @@ class ColumnsEditor(FieldEditor):
         super().__init__(parent)
         self.list = QListWidget()
         self.list.setMaximumHeight(130)
-        self.layout().addWidget(self.list)
+        self.row_layout.addWidget(self.list)
         self._order: list[str] = []
         self.list.itemChanged.connect(self._item_changed)
 
@@ -301,7 +340,7 @@ class SqlEditor(FieldEditor):
         self.edit.setFont(QFont("monospace"))
         self.edit.setFixedHeight(18 * lines + 12)
         self.highlighter = SqlHighlighter(self.edit.document())
-        self.layout().addWidget(self.edit)
+        self.row_layout.addWidget(self.edit)
         self.edit.textChanged.connect(self._emit)
 
     def value(self) -> Any:
@@ -310,124 +349,3 @@ class SqlEditor(FieldEditor):
 
     def _show(self, value: Any) -> None:
         self.edit.setPlainText("" if value is None else str(value))
-
-
-class RecordsEditor(FieldEditor):
-    """A list of records (join keys, measures, sort keys…): one row each, add/remove rows."""
-
-    def __init__(self, key: str, item_schema: dict[str, Any], root: dict[str, Any],
-                 context: dict[str, Any], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key, self.root, self.context = key, root, context
-        self.fields = item_schema.get("properties", {})
-        self.required = set(item_schema.get("required", []))
-        self._columns: dict[str, list[str]] = {}
-        box = QVBoxLayout()
-        self.layout().addLayout(box)
-        self.table = QTableWidget(0, len(self.fields))
-        for col, (name, schema) in enumerate(self.fields.items()):
-            title = QTableWidgetItem(parameter_label(name))
-            title.setToolTip(parameter_description(str(schema.get("description") or "")))
-            self.table.setHorizontalHeaderItem(col, title)
-        # columns share the width, but none is narrower than the longest header (translated
-        # headers are longer): a narrow panel scrolls sideways rather than cutting them off
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        widest = max((header.fontMetrics().horizontalAdvance(parameter_label(name))
-                      for name in self.fields), default=0)
-        header.setMinimumSectionSize(widest + 3 * header.fontMetrics().averageCharWidth())
-        self.table.verticalHeader().setVisible(False)
-        self.table.setMinimumHeight(90)
-        box.addWidget(self.table)
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton(self.tr("Add"))
-        self.remove_button = QPushButton(self.tr("Remove"))
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        box.addLayout(buttons)
-        self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button.clicked.connect(self._remove_current)
-
-    def add_row(self, record: dict[str, Any] | None = None) -> int:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        for col, (name, schema) in enumerate(self.fields.items()):
-            sub_key = f"{self.key}.{name}"
-            editor = make_editor(sub_key, schema, self.root, self.context)
-            if sub_key in COLUMN_FIELDS:
-                editor.set_columns(self.context.get("columns", {}).get(COLUMN_FIELDS[sub_key], []))
-            if record is not None and name in record:
-                editor.set_value(record[name])
-            editor.changed.connect(self._emit)
-            self.table.setCellWidget(row, col, editor)
-        self.table.setRowHeight(row, 30)
-        self._emit()
-        return row
-
-    def cell(self, row: int, name: str) -> FieldEditor:
-        return self.table.cellWidget(row, list(self.fields).index(name))  # type: ignore[return-value]
-
-    def _remove_current(self) -> None:
-        row = self.table.currentRow()
-        self.remove_row(row if row >= 0 else self.table.rowCount() - 1)
-
-    def remove_row(self, row: int) -> None:
-        if 0 <= row < self.table.rowCount():
-            self.table.removeRow(row)
-            self._emit()
-
-    def value(self) -> Any:
-        records = []
-        for row in range(self.table.rowCount()):
-            record = {}
-            for name in self.fields:
-                v = self.cell(row, name).value()
-                if v is None or (v in ("", []) and name not in self.required):
-                    continue
-                record[name] = v
-            records.append(record)
-        return records
-
-    def _show(self, value: Any) -> None:
-        self.table.setRowCount(0)
-        for record in value or []:
-            self.add_row(record)
-
-    def set_columns(self, columns: list[str]) -> None:
-        for row in range(self.table.rowCount()):
-            for name in self.fields:
-                sub_key = f"{self.key}.{name}"
-                if sub_key in COLUMN_FIELDS:
-                    self.cell(row, name).set_columns(
-                        self.context.get("columns", {}).get(COLUMN_FIELDS[sub_key], []))
-
-
-def make_editor(key: str, schema: dict[str, Any], root: dict[str, Any],
-                context: dict[str, Any]) -> FieldEditor:
-    """The editor widget for one field (``key`` is ``type.field[.record field]``)."""
-    kind = editor_kind(key, schema, root)
-    resolved, nullable = resolve(schema, root)
-    nullable = nullable or ("default" in schema and schema.get("default") is None)
-    if kind in ("expression", "sql"):
-        return SqlEditor(nullable, lines=3 if kind == "expression" else 6)
-    if kind == "connection":
-        return ChoiceEditor(sorted(context.get("connections", [])), nullable, editable=True)
-    if kind == "column":
-        return ColumnEditor(nullable)
-    if kind == "columns":
-        return ColumnsEditor()
-    if kind == "choice":
-        return ChoiceEditor([str(v) for v in resolved["enum"]], nullable,
-                            label=lambda v: choice_label(key, v))
-    if kind == "bool":
-        return NullableBoolEditor() if nullable else BoolEditor()
-    if kind == "int":
-        return IntEditor(nullable)
-    if kind == "records":
-        items, _ = resolve(resolved.get("items", {}), root)
-        return RecordsEditor(key, items, root, context)
-    if kind in ("text", "number"):
-        return TextEditor(nullable) if kind == "text" else JsonEditor(nullable)
-    return JsonEditor(True)
-

@@ -2,7 +2,8 @@
 
 Every change becomes a ``SetParamCommand`` through the bridge (consecutive edits of one field
 merge into one undo step). Column pickers are fed by the node's inferred input schema, and the
-compiler's problems for a field are shown under its editor.
+compiler's problems for a field are shown under its editor (and frame the record's cell they
+are about). Tables and SQL editors take the form's whole width, their label above them.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from app.nodes.registry import node_registry
 from app.services.editor import EditorCompilation
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.component_texts import parameter_description, parameter_label, translated
-from app.ui.properties.editors import FieldEditor, make_editor
-from app.ui.properties.schema import COLUMN_FIELDS
+from app.ui.properties.editors import PROBLEM_COLOR, FieldEditor
+from app.ui.properties.factory import make_editor
+from app.ui.properties.schema import COLUMN_FIELDS, WIDE_KINDS, editor_kind
 
 __all__ = ["PropertiesPanel"]
 
@@ -39,6 +41,7 @@ class PropertiesPanel(QScrollArea):
         self.node_id: str | None = None
         self.editors: dict[str, FieldEditor] = {}
         self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
         self.connections: list[str] = []
         self.compilation: EditorCompilation | None = None
         self.name_edit: QLineEdit | None = None
@@ -66,6 +69,7 @@ class PropertiesPanel(QScrollArea):
         label.setObjectName("emptyHint")
         self.setWidget(label)
         self.node_id, self.editors, self.errors, self.name_edit = None, {}, {}, None
+        self.labels = {}
 
     def _on_selection(self, ids: list[str]) -> None:
         if len(ids) == 1:
@@ -96,7 +100,7 @@ class PropertiesPanel(QScrollArea):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         outer.addLayout(form)
-        self.node_id, self.editors, self.errors = node_id, {}, {}
+        self.node_id, self.editors, self.errors, self.labels = node_id, {}, {}, {}
         self.name_edit = QLineEdit(node.name)
         self.name_edit.editingFinished.connect(self._rename)
         form.addRow(self.tr("Name"), self.name_edit)
@@ -122,7 +126,7 @@ class PropertiesPanel(QScrollArea):
         editor.changed.connect(lambda v, f=field: self._on_edit(f, v))
         error = QLabel()
         error.setObjectName("fieldError")
-        error.setStyleSheet("color: #ff6b6b;")
+        error.setStyleSheet(f"color: {PROBLEM_COLOR};")
         error.setWordWrap(True)
         error.hide()
         box = QWidget()
@@ -132,8 +136,13 @@ class PropertiesPanel(QScrollArea):
         layout.addWidget(error)
         label = QLabel(parameter_label(field))
         label.setToolTip(description)
-        form.addRow(label, box)
-        self.editors[field], self.errors[field] = editor, error
+        if editor_kind(key, schema, root) in WIDE_KINDS:
+            label.setBuddy(editor)
+            form.addRow(label)
+            form.addRow(box)
+        else:
+            form.addRow(label, box)
+        self.editors[field], self.errors[field], self.labels[field] = editor, error, label
 
     def _context(self, type_name: str, node_id: str) -> dict[str, Any]:
         columns: dict[str, list[str]] = {}
@@ -190,10 +199,14 @@ class PropertiesPanel(QScrollArea):
         if self.compilation is None or self.node_id is None:
             return
         by_field: dict[str, list[str]] = {}
+        by_part: dict[str, dict[str, list[str]]] = {}
         for problem in self.compilation.problems_of(self.node_id):
-            field = (problem.param or "").split(".")[0]
+            field, _, part = (problem.param or "").partition(".")
             by_field.setdefault(field, []).append(problem.message)
+            if part:
+                by_part.setdefault(field, {}).setdefault(part, []).append(problem.message)
         for field, label in self.errors.items():
             messages = by_field.get(field, [])
             label.setText("\n".join(messages))
             label.setVisible(bool(messages))
+            self.editors[field].set_problems(by_part.get(field, {}))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["COLUMN_FIELDS", "CONNECTION_FIELDS", "EXPRESSION_FIELDS", "SQL_FIELDS",
-           "editor_kind", "resolve"]
+           "WIDE_KINDS", "editor_kind", "is_nullable", "resolve"]
 
 #: fields whose value is a column name (or a list of them) -> the input port giving the columns
 COLUMN_FIELDS: dict[str, str] = {
@@ -43,6 +43,8 @@ EXPRESSION_FIELDS = {"filter.condition", "join.condition", "derive.columns.expre
 SQL_FIELDS = {"custom_sql.sql", "source.query"}
 #: names of a connection of the project
 CONNECTION_FIELDS = {"source.connection", "destination.connection"}
+#: editor kinds that take the form's whole width, their label above them
+WIDE_KINDS = {"expression", "sql", "records"}
 
 
 def resolve(schema: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -67,6 +69,16 @@ def resolve(schema: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any
         inner, _ = resolve(schema["allOf"][0], root)
         schema = {**inner, **{k: v for k, v in schema.items() if k != "allOf"}}
     return schema, nullable
+
+
+def is_nullable(schema: dict[str, Any], root: dict[str, Any]) -> bool:
+    """Whether the field may be unset (``X | None``, or a default of ``None``).
+
+    >>> is_nullable({"type": "string", "default": None}, {})
+    True
+    """
+    _, nullable = resolve(schema, root)
+    return nullable or ("default" in schema and schema.get("default") is None)
 
 
 def editor_kind(key: str, schema: dict[str, Any], root: dict[str, Any]) -> str:
