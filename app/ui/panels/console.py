@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHeaderView,
     QPlainTextEdit,
@@ -31,6 +31,7 @@ from app.engine.events import (
     RunStarted,
 )
 from app.ui.i18n import format_decimal, format_int, status_text
+from app.ui.retranslate import Retranslating
 
 __all__ = ["RunConsole"]
 
@@ -38,7 +39,7 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole
 NAME, STATUS, ROWS, SECONDS = range(4)
 
 
-class RunConsole(QWidget):
+class RunConsole(Retranslating, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.log = QPlainTextEdit()
@@ -57,11 +58,6 @@ class RunConsole(QWidget):
         layout.addWidget(split)
         self._rows: dict[str, int] = {}
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.nodes.setHorizontalHeaderLabels(

@@ -6,11 +6,12 @@ runs are kept so that their lines are written again after a language switch.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.services import editor as service
 from app.ui.i18n import status_text
+from app.ui.retranslate import Retranslating
 from app.ui.workers import submit
 
 __all__ = ["ProjectExplorer"]
@@ -19,7 +20,7 @@ KIND_ROLE = Qt.ItemDataRole.UserRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # a recent run's status code
 
 
-class ProjectExplorer(QTreeWidget):
+class ProjectExplorer(Retranslating, QTreeWidget):
     pipeline_activated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -34,11 +35,6 @@ class ProjectExplorer(QTreeWidget):
         self._runs: list[service.RunRecord] | BaseException | None = None
         self.itemDoubleClicked.connect(self._activated)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.connections.setText(0, self.tr("Connections"))

@@ -3,12 +3,13 @@ double-click (or "Add to canvas") to add."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.nodes.registry import node_registry
 from app.ui.component_texts import translated
+from app.ui.retranslate import Retranslating
 
 __all__ = ["Palette"]
 
@@ -25,7 +26,7 @@ class _Tree(QTreeWidget):
         return data
 
 
-class Palette(QWidget):
+class Palette(Retranslating, QWidget):
     add_requested = Signal(str)  # component type name
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -47,11 +48,6 @@ class Palette(QWidget):
         self.tree.itemDoubleClicked.connect(lambda item, _c: self._add_item(item))
         self.search.textChanged.connect(self.filter)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search components…"))

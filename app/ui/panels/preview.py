@@ -8,7 +8,6 @@ from typing import Any
 import pyarrow as pa
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.services import editor as service
 from app.ui.i18n import format_int
+from app.ui.retranslate import Retranslating
 from app.ui.workers import submit
 
 __all__ = ["ArrowTableModel", "PreviewPanel"]
@@ -79,7 +79,7 @@ class ArrowTableModel(QAbstractTableModel):
         return str(section + 1)
 
 
-class PreviewPanel(QWidget):
+class PreviewPanel(Retranslating, QWidget):
     """Preview button, row limit and Cancel over a table view; ``finished`` after each try."""
 
     finished = Signal(str)  # "ok", "cancelled" or the error message
@@ -115,11 +115,6 @@ class PreviewPanel(QWidget):
         self.token: service.CancelToken | None = None
         self.task: int | None = None
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.preview_button.setText(self.tr("Preview"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -27,11 +27,12 @@ from app.ui.component_texts import parameter_description, parameter_label, trans
 from app.ui.properties.editors import PROBLEM_COLOR, FieldEditor
 from app.ui.properties.factory import make_editor
 from app.ui.properties.schema import COLUMN_FIELDS, WIDE_KINDS, editor_kind
+from app.ui.retranslate import Retranslating
 
 __all__ = ["PropertiesPanel"]
 
 
-class PropertiesPanel(QScrollArea):
+class PropertiesPanel(Retranslating, QScrollArea):
     """Shows and edits the parameters of one node (the single selected one)."""
 
     def __init__(self, bridge: CanvasBridge, parent: QWidget | None = None) -> None:
@@ -48,11 +49,6 @@ class PropertiesPanel(QScrollArea):
         self._show_empty()
         bridge.selection_changed.connect(self._on_selection)
         bridge.params_changed.connect(self._on_params_changed)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         """Build the form (or the hint) again in the new language."""
