@@ -28,6 +28,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import family, to_sql_type, type_name
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
@@ -90,18 +91,21 @@ class _Builder:
     def measure(self, m: Measure, i: int) -> tuple[exp.Expression, pa.DataType]:
         if m.column is None:
             if m.function != "count":
-                raise self.ctx.error(f"{m.function} needs a column", f"measures.{i}.column")
+                raise self.ctx.error(_("{function} needs a column").format(function=m.function),
+                                     f"measures.{i}.column")
             return exp.cast(exp.Count(this=exp.Star()), to_sql_type(pa.int64())), pa.int64()
         name = self.ctx.column_name(m.column, self.rel.schema, f"measures.{i}.column")
         dtype = self.rel.schema.field(name).type
         if m.function in NUMERIC_ONLY and family(dtype) != "numeric":
-            raise self.ctx.error(f"{m.function} needs a numeric column; {name} is "
-                                 f"{type_name(dtype)}", f"measures.{i}.column")
+            raise self.ctx.error(_("{function} needs a numeric column; {column} is {type}")
+                                 .format(function=m.function, column=name,
+                                         type=type_name(dtype)), f"measures.{i}.column")
         return _FUNCTIONS[m.function](self, m, i, qcol(name), dtype)
 
     def ordered(self, m: Measure, i: int, col: exp.Expression, last: bool) -> list:
         if not m.order_by:
-            raise self.ctx.error(f"{m.function} needs an order (order_by)",
+            raise self.ctx.error(_("{function} needs an order (order_by)").format(
+                                     function=m.function),
                                  f"measures.{i}.order_by")
         keys = resolve_keys(self.ctx, m.order_by, self.rel.schema, f"measures.{i}.order_by")
         keys.append((col, False, False))
@@ -187,7 +191,7 @@ class AggregateNode(Component):
                 inputs: Inputs) -> dict[str, Output]:
         rel = inputs["in"]
         if not params.group_by and not params.measures:
-            raise ctx.error("nothing to compute: add a group-by column or a measure",
+            raise ctx.error(_("nothing to compute: add a group-by column or a measure"),
                             "measures")
         groups = [ctx.column_name(g, rel.schema, f"group_by.{i}")
                   for i, g in enumerate(params.group_by)]
@@ -196,7 +200,8 @@ class AggregateNode(Component):
         projections: list[exp.Expression] = [qcol(g) for g in groups]
         for i, m in enumerate(params.measures):
             if m.name.lower() in {f.name.lower() for f in fields}:
-                raise ctx.error(f"output column {m.name!r} already exists", f"measures.{i}.name")
+                raise ctx.error(_("output column {column!r} already exists").format(
+                    column=m.name), f"measures.{i}.name")
             tree, dtype = builder.measure(m, i)
             projections.append(exp.alias_(tree, m.name, quoted=True, copy=False))
             fields.append(pa.field(m.name, dtype))

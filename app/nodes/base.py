@@ -24,6 +24,8 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 from sqlglot import exp
 
+from app.i18n import _
+
 if TYPE_CHECKING:
     from app.engine.compiler.context import CompileContext
 
@@ -43,9 +45,9 @@ class NodeError(ValueError):
         self.param = param
 
     def __str__(self) -> str:
-        where = f"node {self.node_name!r}" if self.node_name else "node"
+        where = _("node {name!r}").format(name=self.node_name) if self.node_name else _("node")
         if self.param:
-            where += f", parameter {self.param!r}"
+            where += ", " + _("parameter {name!r}").format(name=self.param)
         return f"{where}: {self.message}" if self.node_name or self.param else self.message
 
 

@@ -30,6 +30,7 @@ from sqlglot.schema import MappingSchema
 
 from app.engine.compiler.context import INPUT_DIALECT, CompileContext
 from app.engine.types import parse_type_name, to_sql_type, type_name
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation
 
 __all__ = ["CustomSqlNode", "CustomSqlParams"]
@@ -67,7 +68,8 @@ class CustomSqlNode(Component):
             query = qualify(tree, schema=schema, dialect=_QUALIFY_DIALECT,
                             validate_qualify_columns=True, quote_identifiers=True)
         except (OptimizeError, SqlglotError) as err:
-            raise ctx.error(f"cannot resolve the query: {err}", "sql") from None
+            raise ctx.error(_("cannot resolve the query: {detail}").format(detail=err),
+                            "sql") from None
         assert isinstance(query, exp.Query)
         fields = _fields(ctx, query, rels)
         return {"out": Output(query, pa.schema(fields))}
@@ -75,17 +77,20 @@ class CustomSqlNode(Component):
 
 def _parse(ctx: CompileContext, text: str) -> exp.Query:
     if not text.strip():
-        raise ctx.error("the query is empty", "sql")
+        raise ctx.error(_("the query is empty"), "sql")
     try:
         statements = [s for s in sqlglot.parse(text, read=INPUT_DIALECT) if s is not None]
     except SqlglotError as err:
-        raise ctx.error(f"cannot parse the query: {str(err).splitlines()[0]}", "sql") from None
+        raise ctx.error(_("cannot parse the query: {detail}").format(
+            detail=str(err).splitlines()[0]), "sql") from None
     if len(statements) != 1:
-        raise ctx.error(f"write exactly one SELECT statement, not {len(statements)}", "sql")
+        raise ctx.error(_("write exactly one SELECT statement, not {count}").format(
+            count=len(statements)), "sql")
     tree = statements[0]
     bad = tree if not isinstance(tree, exp.Query) else tree.find(*_WRITES)
     if bad is not None:
-        raise ctx.error(f"only a SELECT query is allowed, not {bad.key.upper()}", "sql")
+        raise ctx.error(_("only a SELECT query is allowed, not {statement}").format(
+            statement=bad.key.upper()), "sql")
     return tree
 
 
@@ -101,9 +106,9 @@ def _bind_tables(ctx: CompileContext, tree: exp.Query, rels: list[Relation]) -> 
             continue
         rel = by_name.get(table.name.lower()) if not table.db else None
         if rel is None or not isinstance(rel.ref, exp.Table):
-            available = ", ".join(sorted(by_name)) or "none: connect an input"
-            raise ctx.error(f"unknown table {table.sql(INPUT_DIALECT)!r} (available inputs: "
-                            f"{available})", "sql")
+            available = ", ".join(sorted(by_name)) or _("none: connect an input")
+            raise ctx.error(_("unknown table {table!r} (available inputs: {available})").format(
+                table=table.sql(INPUT_DIALECT), available=available), "sql")
         alias = table.alias or table.name
         table.replace(exp.Table(this=exp.to_identifier(rel.ref.name, quoted=True),
                                 alias=exp.TableAlias(this=exp.to_identifier(alias))))
@@ -130,7 +135,8 @@ def _fields(ctx: CompileContext, query: exp.Query, rels: list[Relation]) -> list
     for projection, described_field in zip(query.selects, described, strict=True):
         name = projection.alias_or_name
         if name.lower() in {f.name.lower() for f in fields}:
-            raise ctx.error(f"two output columns are named {name!r}: alias one", "sql")
+            raise ctx.error(_("two output columns are named {column!r}: alias one").format(
+                column=name), "sql")
         fields.append(pa.field(name, parse_type_name(type_name(described_field.type))))
     return fields
 
@@ -150,4 +156,5 @@ def _describe(ctx: CompileContext, query: exp.Query, rels: list[Relation]) -> pa
         try:
             return con.sql(probe.sql(INPUT_DIALECT)).to_arrow_table().schema
         except duckdb.Error as err:
-            raise ctx.error(f"invalid query: {str(err).splitlines()[0]}", "sql") from None
+            raise ctx.error(_("invalid query: {detail}").format(
+                detail=str(err).splitlines()[0]), "sql") from None

@@ -14,6 +14,7 @@ from pydantic import Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
@@ -55,7 +56,7 @@ class DedupeNode(Component):
         rel = inputs["in"]
         keys = [ctx.column_name(k, rel.schema, f"keys.{i}") for i, k in enumerate(params.keys)]
         if len(set(keys)) != len(keys):
-            raise ctx.error("a key column is listed twice", "keys")
+            raise ctx.error(_("a key column is listed twice"), "keys")
         if params.order_by:
             order = resolve_keys(ctx, params.order_by, rel.schema, "order_by")
         else:

@@ -8,6 +8,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import parse_type_name
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, qcol
 
 __all__ = ["DeriveNode", "DeriveParams", "DerivedColumn"]
@@ -43,7 +44,8 @@ class DeriveNode(Component):
         for i, col in enumerate(params.columns):
             param = f"columns.{i}.expression"
             if col.name.lower() in (c.lower() for c in computed):
-                raise ctx.error(f"column {col.name!r} is derived twice", f"columns.{i}.name")
+                raise ctx.error(_("column {column!r} is derived twice").format(
+                    column=col.name), f"columns.{i}.name")
             tree = ctx.expression(col.expression, rel, param)
             if col.type:
                 dtype = parse_type_name(col.type)

@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 
 from app.connectors.base import WriteMode
 from app.engine.compiler.context import CompileContext
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params
 
 __all__ = ["DestinationNode", "DestinationParams"]
@@ -20,7 +21,7 @@ class DestinationParams(Params):
     @model_validator(mode="after")
     def _merge_needs_keys(self) -> DestinationParams:
         if self.mode is WriteMode.MERGE and not self.keys:
-            raise ValueError("merge mode needs at least one key column")
+            raise ValueError(_("merge mode needs at least one key column"))
         return self
 
 

@@ -6,6 +6,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from app.engine.compiler.context import CompileContext
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, select_star
 
 __all__ = ["FilterNode", "FilterParams"]
@@ -27,5 +28,6 @@ class FilterNode(Component):
         cond = ctx.expression(params.condition, rel, "condition")
         dtype = ctx.infer_type(cond, rel, "condition")
         if not (pa.types.is_boolean(dtype) or pa.types.is_null(dtype)):
-            raise ctx.error(f"the condition must be true or false, not {dtype}", "condition")
+            raise ctx.error(_("the condition must be true or false, not {type}").format(
+                type=dtype), "condition")
         return {"out": Output(select_star(rel).where(cond, copy=False), rel.schema)}

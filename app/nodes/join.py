@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import common_type, comparable, to_sql_type, type_name
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol, select_star
 
 __all__ = ["JoinKey", "JoinNode", "JoinParams", "aliased", "key_condition"]
@@ -68,8 +69,10 @@ def key_condition(ctx: CompileContext, pairs: list[tuple[str, str]], left: Relat
         rcol = ctx.column_name(rname, right.schema, f"{param}.{i}.{names[1]}")
         lt, rt = left.schema.field(lcol).type, right.schema.field(rcol).type
         if not comparable(lt, rt):
-            raise ctx.error(f"join keys {lcol} ({type_name(lt)}) and {rcol} ({type_name(rt)}) "
-                            "have incompatible types", f"{param}.{i}")
+            raise ctx.error(_("join keys {left} ({left_type}) and {right} ({right_type}) have "
+                              "incompatible types").format(
+                                  left=lcol, left_type=type_name(lt), right=rcol,
+                                  right_type=type_name(rt)), f"{param}.{i}")
         resolved.append((lcol, rcol))
         conds.append(exp.EQ(this=qcol(lcol, aliases[0]),
                             expression=qcol(rcol, aliases[1])))
@@ -92,7 +95,7 @@ class JoinNode(Component):
             extra = _condition(ctx, params.condition, left, right)
             on = exp.and_(on, extra) if on is not None else extra
         if on is None:
-            raise ctx.error("a join needs at least one key pair or a condition", "keys")
+            raise ctx.error(_("a join needs at least one key pair or a condition"), "keys")
         if params.kind in ("semi", "anti"):
             return {"out": Output(_semi(left, right, on, params.kind == "anti"), left.schema)}
         projections, fields = _columns(ctx, params, left, right, keys)
@@ -112,8 +115,8 @@ def _condition(ctx: CompileContext, text: str, left: Relation,
     tree = ctx.expression(text, scopes, "condition")
     dtype = ctx.infer_type(tree, scopes, "condition")
     if not (pa.types.is_boolean(dtype) or pa.types.is_null(dtype)):
-        raise ctx.error(f"the condition must be true or false, not {type_name(dtype)}",
-                        "condition")
+        raise ctx.error(_("the condition must be true or false, not {type}").format(
+            type=type_name(dtype)), "condition")
     for col in tree.find_all(exp.Column):
         alias = LEFT if col.table == "left" else RIGHT
         col.set("table", exp.to_identifier(alias, quoted=True))
@@ -156,8 +159,9 @@ def _columns(ctx: CompileContext, params: JoinParams, left: Relation, right: Rel
         if name.lower() in taken:
             name = f.name + params.right_suffix
             if name.lower() in taken:
-                raise ctx.error(f"right column {f.name!r} would be renamed {name!r}, which is "
-                                "also taken: choose another suffix", "right_suffix")
+                raise ctx.error(_("right column {column!r} would be renamed {name!r}, which is "
+                                  "also taken: choose another suffix").format(
+                                      column=f.name, name=name), "right_suffix")
         taken.add(name.lower())
         col = qcol(f.name, RIGHT)
         projections.append(col if name == f.name else exp.alias_(col, name, quoted=True,

@@ -26,6 +26,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import comparable, to_sql_type, type_name
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol
 from app.nodes.dedupe import row_number_filter
 from app.nodes.join import aliased, key_condition
@@ -85,7 +86,8 @@ class LookupNode(Component):
         for i, (spec, name) in enumerate(zip(params.columns, brought, strict=True)):
             out = spec.rename or name
             if out.lower() in {f.name.lower() for f in fields}:
-                raise ctx.error(f"column {out!r} already exists: rename it",
+                raise ctx.error(_("column {column!r} already exists: rename it").format(
+                                    column=out),
                                 f"columns.{i}.rename")
             dtype = lookup.schema.field(name).type
             tree: exp.Expression = qcol(name, LK)
@@ -123,11 +125,13 @@ def _default(ctx: CompileContext, text: str, dtype: pa.DataType, column: str,
              param: str) -> exp.Expression:
     tree = ctx.parse(text, param)
     if tree.find(exp.Column, exp.Query, exp.AggFunc):
-        raise ctx.error(f"the default must be a literal value, not {tree.sql()!r}", param)
+        raise ctx.error(_("the default must be a literal value, not {value!r}").format(
+            value=tree.sql()), param)
     given = ctx.infer_type(tree, Relation(ref=exp.null(), schema=pa.schema([])), param)
     if not comparable(given, dtype):
-        raise ctx.error(f"the default {tree.sql()!r} ({type_name(given)}) does not fit column "
-                        f"{column} ({type_name(dtype)})", param)
+        raise ctx.error(_("the default {value!r} ({value_type}) does not fit column {column} "
+                          "({type})").format(value=tree.sql(), value_type=type_name(given),
+                                             column=column, type=type_name(dtype)), param)
     return exp.cast(tree, to_sql_type(dtype))
 
 

@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import TypeMismatch, parse_type_name, to_sql_type
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 
 __all__ = ["SelectColumn", "SelectNode", "SelectParams"]
@@ -38,7 +39,7 @@ class SelectColumn(BaseModel):
     @classmethod
     def _not_blank(cls, v: str | None) -> str | None:
         if v is not None and not v.strip():
-            raise ValueError("a column name cannot be blank")
+            raise ValueError(_("a column name cannot be blank"))
         return v
 
 
@@ -68,7 +69,8 @@ class SelectNode(Component):
         for i, spec in enumerate(params.columns):
             name = ctx.column_name(spec.column, rel.schema, f"columns.{i}.column")
             if name in dropped:
-                raise ctx.error(f"column {name!r} is both listed and dropped", "drop")
+                raise ctx.error(_("column {column!r} is both listed and dropped").format(
+                    column=name), "drop")
             listed.add(name)
             projection, field_ = _listed(ctx, rel, name, spec, i)
             projections.append(projection)
@@ -79,10 +81,10 @@ class SelectNode(Component):
                     projections.append(qcol(f.name))
                     fields.append(f)
         elif params.drop:
-            raise ctx.error("'drop' only applies with keep_rest: unlisted columns are already "
-                            "left out", "drop")
+            raise ctx.error(_("'drop' only applies with keep_rest: unlisted columns are "
+                              "already left out"), "drop")
         if not fields:
-            raise ctx.error("no column is left: list at least one", "columns")
+            raise ctx.error(_("no column is left: list at least one"), "columns")
         _check_unique(ctx, fields, params)
         query = exp.select(*projections, copy=False).from_(rel.ref.copy(), copy=False)
         return {"out": Output(query, pa.schema(fields))}
@@ -111,6 +113,6 @@ def _check_unique(ctx: CompileContext, fields: list[pa.Field], params: SelectPar
         if key in seen:
             param = next((f"columns.{i}.rename" for i, c in reversed(list(enumerate(
                 params.columns))) if (c.rename or c.column).lower() == key), "columns")
-            raise ctx.error(f"two output columns are named {f.name!r} (names are compared "
-                            "case-insensitively): rename one", param)
+            raise ctx.error(_("two output columns are named {column!r} (names are compared "
+                              "case-insensitively): rename one").format(column=f.name), param)
         seen[key] = f.name

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from app.engine.types import parse_type_name
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Port, select_star
 
 __all__ = ["ColumnSpec", "SourceNode", "SourceParams"]
@@ -35,7 +36,7 @@ class SourceParams(Params):
     @model_validator(mode="after")
     def _table_or_query(self) -> SourceParams:
         if bool(self.table) == bool(self.query):
-            raise ValueError("set exactly one of 'table' or 'query'")
+            raise ValueError(_("set exactly one of 'table' or 'query'"))
         return self
 
 

@@ -15,6 +15,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import TypeMismatch, common_type, to_sql_type, type_name
+from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol
 
 __all__ = ["UnionNode", "UnionParams"]
@@ -37,7 +38,7 @@ class UnionNode(Component):
                 inputs: Inputs) -> dict[str, Output]:
         rels = inputs.all("in")
         if not rels:
-            raise ctx.error("connect at least one input", "in")
+            raise ctx.error(_("connect at least one input"), "in")
         schema = _union_schema(ctx, rels)
         branches = [_branch(rel, schema) for rel in rels]
         query: exp.Query = branches[0]
@@ -60,9 +61,12 @@ def _union_schema(ctx: CompileContext, rels: list[Relation]) -> pa.Schema:
             try:
                 types[key] = common_type(types[key], f.type)
             except TypeMismatch:
-                raise ctx.error(
-                    f"column {names[key]!r} is {type_name(types[key])} in the earlier inputs "
-                    f"but {type_name(f.type)} in input {i + 1} ({rel.name})", "in") from None
+                raise ctx.error(_(
+                    "column {column!r} is {type} in the earlier inputs but {other_type} in "
+                    "input {number} ({input})").format(
+                        column=names[key], type=type_name(types[key]),
+                        other_type=type_name(f.type), number=i + 1, input=rel.name),
+                    "in") from None
     return pa.schema([pa.field(names[k], types[k]) for k in names])
 
 

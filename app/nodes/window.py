@@ -18,6 +18,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.types import comparable, family, to_sql_type, type_name
+from app.i18n import _
 from app.nodes.aggregate import sum_parts
 from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
@@ -59,7 +60,7 @@ class WindowNode(Component):
                 inputs: Inputs) -> dict[str, Output]:
         rel = inputs["in"]
         if not params.order_by:
-            raise ctx.error("window functions need an order (order_by)", "order_by")
+            raise ctx.error(_("window functions need an order (order_by)"), "order_by")
         order = portable_order_terms(resolve_keys(ctx, params.order_by, rel.schema, "order_by"))
         partition = [qcol(ctx.column_name(p, rel.schema, f"partition_by.{i}"))
                      for i, p in enumerate(params.partition_by)]
@@ -67,7 +68,8 @@ class WindowNode(Component):
         fields = list(rel.schema)
         for i, fn in enumerate(params.functions):
             if fn.name.lower() in {f.name.lower() for f in fields}:
-                raise ctx.error(f"column {fn.name!r} already exists", f"functions.{i}.name")
+                raise ctx.error(_("column {column!r} already exists").format(column=fn.name),
+                                f"functions.{i}.name")
             func, dtype, frame = _function(ctx, rel, fn, i)
             tree: exp.Expression = exp.Window(
                 this=func, partition_by=[p.copy() for p in partition],
@@ -85,14 +87,16 @@ def _function(ctx: CompileContext, rel: Relation, fn: WindowFunction,
     if fn.function in _RANKING:
         return _RANKING[fn.function](), pa.int64(), None
     if fn.column is None:
-        raise ctx.error(f"{fn.function} needs a column", f"functions.{i}.column")
+        raise ctx.error(_("{function} needs a column").format(function=fn.function),
+                        f"functions.{i}.column")
     name = ctx.column_name(fn.column, rel.schema, f"functions.{i}.column")
     col = qcol(name)
     dtype = rel.schema.field(name).type
     if fn.function == "running_sum":
         if family(dtype) != "numeric":
-            raise ctx.error(f"running_sum needs a numeric column; {name} is {type_name(dtype)}",
-                            f"functions.{i}.column")
+            raise ctx.error(_("{function} needs a numeric column; {column} is {type}").format(
+                function="running_sum", column=name, type=type_name(dtype)),
+                f"functions.{i}.column")
         arg, out = sum_parts(col, dtype)
         frame = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
                                end="CURRENT ROW")
@@ -107,9 +111,11 @@ def _default(ctx: CompileContext, fn: WindowFunction, i: int,
     param = f"functions.{i}.default"
     tree = ctx.parse(str(fn.default), param)
     if tree.find(exp.Column, exp.Query, exp.AggFunc):
-        raise ctx.error(f"the default must be a literal value, not {tree.sql()!r}", param)
+        raise ctx.error(_("the default must be a literal value, not {value!r}").format(
+            value=tree.sql()), param)
     given = ctx.infer_type(tree, Relation(ref=exp.null(), schema=pa.schema([])), param)
     if not comparable(given, dtype):
-        raise ctx.error(f"the default {tree.sql()!r} ({type_name(given)}) does not fit column "
-                        f"{fn.column} ({type_name(dtype)})", param)
+        raise ctx.error(_("the default {value!r} ({value_type}) does not fit column {column} "
+                          "({type})").format(value=tree.sql(), value_type=type_name(given),
+                                             column=fn.column, type=type_name(dtype)), param)
     return exp.cast(tree, to_sql_type(dtype))

@@ -11,6 +11,11 @@ Widgets that stay open while the language changes retranslate themselves on
 Numbers shown to the user follow the interface language (:func:`format_int`,
 :func:`format_decimal`: ``12,345`` and ``0.91`` in English, ``12.345`` and ``0,91`` in
 Spanish), and so do the run statuses the core reports in English (:func:`status_text`).
+
+The core's own messages (compiler problems, component errors) are translated by
+``app.i18n`` with gettext catalogs (``resources/locale/``): :func:`install_translator` switches
+its language too, and the editor re-checks the pipeline on the language change so that its
+problems are shown again in the new language.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from PySide6.QtCore import (
     QSettings,
     QTranslator,
 )
+
+from app import i18n as core_i18n
 
 __all__ = [
     "LANGUAGES",
@@ -84,6 +91,7 @@ def install_translator(app: QCoreApplication, language: str | None = None) -> st
         language = str(saved) if saved else default_language()
     if language not in LANGUAGES:
         language = "en"
+    core_i18n.set_language(language)  # before Qt's LanguageChange: re-checks speak it already
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()

@@ -94,6 +94,8 @@ class MainWindow(DocumentMixin, QMainWindow):
             retranslate_menus(self)
             for dock in self.docks:
                 dock.setWindowTitle(_tr(dock.property(SOURCE_TEXT)))
+            if hasattr(self, "validation"):  # the core's problems again, in the new language
+                self.validation.timer.start()
         super().changeEvent(event)
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Area | QDockWidget

@@ -17,6 +17,7 @@ from sqlglot import exp
 from app.engine.compiler.context import SourceBinder
 from app.engine.graph import Node
 from app.engine.types import schema_from_dict
+from app.i18n import _
 from app.nodes.base import NodeError, Relation
 
 __all__ = ["declared_schema", "table_binder", "table_ref"]
@@ -59,7 +60,7 @@ def table_binder(
             schema = schemas.get(key) if key else None
             schema = schema if schema is not None else schemas.get(node.name)
         if schema is None:
-            raise NodeError("the columns of this source are unknown: connect to refresh them",
+            raise NodeError(_("the columns of this source are unknown: connect to refresh them"),
                             node_id=node.id, node_name=node.name)
         if getattr(params, "query", None):
             inner = sqlglot.parse_one(params.query, read=source_dialect)

@@ -26,6 +26,7 @@ from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, cte_ref
 from app.engine.graph import Node
 from app.engine.types import schema_to_dict
+from app.i18n import _, current_language
 from app.nodes.base import Inputs, NodeError, Output, Relation
 
 __all__ = ["build_nodes", "clear_cache"]
@@ -53,10 +54,12 @@ def build_nodes(state: CompileState) -> None:
                 state.problem(Problem(err.message, node.id, node.name, err.param))
                 continue
             except SqlglotError as err:
-                state.problem(Problem(f"cannot build SQL: {err}", node.id, node.name))
+                state.problem(Problem(_("cannot build SQL: {detail}").format(detail=err),
+                                      node.id, node.name))
                 continue
             except (ConnectionError_, OSError) as err:
-                state.problem(Problem(f"cannot read the source: {err}", node.id, node.name))
+                state.problem(Problem(_("cannot read the source: {detail}").format(
+                    detail=err), node.id, node.name))
                 continue
             warnings = list(ctx.warnings)
             if key:
@@ -77,8 +80,8 @@ def _inputs_of(state: CompileState, node: Node) -> Inputs | None:
         if key not in state.outputs:
             if edge.source.node not in state.failed:
                 src = state.node(edge.source.node)
-                state.problem(Problem(f"output port {edge.source.port!r} produced no data",
-                                      src.id, src.name))
+                state.problem(Problem(_("output port {port!r} produced no data").format(
+                    port=edge.source.port), src.id, src.name))
             return None  # upstream failed: already reported
         src = state.node(edge.source.node)
         by_port.setdefault(edge.target.port, []).append(
@@ -141,7 +144,9 @@ def _cache_key(node: Node, inputs: Inputs) -> str | None:
     try:
         ports = {port: [[_ref_key(rel), rel.name, _schema_key(rel.schema)] for rel in rels]
                  for port, rels in inputs.by_port.items()}
-        return json.dumps([node.id, node.name, node.type, node.params, ports], sort_keys=True)
+        # the language too: the cached warnings are messages in the language of their compile
+        return json.dumps([node.id, node.name, node.type, node.params, ports,
+                           current_language()], sort_keys=True)
     except (TypeError, ValueError):  # parameters that are not JSON: do not cache
         return None
 

@@ -23,6 +23,7 @@ from sqlglot.optimizer.annotate_types import annotate_types
 
 from app.engine.graph import Node
 from app.engine.types import TypeMismatch, from_sql_type, parse_type_name, to_sql_type, type_name
+from app.i18n import _
 from app.nodes.base import NodeError, Relation
 
 __all__ = ["CompileContext", "SourceBinder", "INPUT_DIALECT"]
@@ -57,7 +58,7 @@ class CompileContext:
     # -- sources --------------------------------------------------------------------------
     def source(self, params: object) -> Relation:
         if self.binder is None:
-            raise self.error("no connection is available to read this source")
+            raise self.error(_("no connection is available to read this source"))
         return self.binder.relation(self.node, params)
 
     # -- columns --------------------------------------------------------------------------
@@ -70,10 +71,10 @@ class CompileContext:
         if len(folded) == 1:
             return folded[0]
         if len(folded) > 1:
-            raise self.error(f"column {name!r} is ambiguous: {', '.join(folded)}", param)
-        raise self.error(
-            f"unknown column {name!r} (available: {_list(schema.names)})", param
-        )
+            raise self.error(_("column {column!r} is ambiguous: {matches}").format(
+                column=name, matches=", ".join(folded)), param)
+        raise self.error(_("unknown column {column!r} (available: {available})").format(
+            column=name, available=_list(schema.names)), param)
 
     def column_type(self, name: str, schema: pa.Schema, param: str) -> pa.DataType:
         return schema.field(self.column_name(name, schema, param)).type
@@ -81,16 +82,18 @@ class CompileContext:
     # -- expressions ----------------------------------------------------------------------
     def parse(self, text: str, param: str) -> exp.Expression:
         if not isinstance(text, str) or not text.strip():
-            raise self.error("the expression is empty", param)
+            raise self.error(_("the expression is empty"), param)
         try:
             tree = _parse_cached(text)
         except ParseError as err:
             detail = err.errors[0]["description"] if err.errors else str(err)
-            raise self.error(f"cannot parse expression {text!r}: {detail}", param) from None
+            raise self.error(_("cannot parse expression {text!r}: {detail}").format(
+                text=text, detail=detail), param) from None
         except SqlglotError as err:
-            raise self.error(f"cannot parse expression {text!r}: {err}", param) from None
+            raise self.error(_("cannot parse expression {text!r}: {detail}").format(
+                text=text, detail=err), param) from None
         if tree is None:
-            raise self.error("the expression is empty", param)
+            raise self.error(_("the expression is empty"), param)
         return tree.copy()
 
     def expression(
@@ -111,12 +114,12 @@ class CompileContext:
         tree = self.parse(text, param)
         bad = next(iter(tree.find_all(*_FORBIDDEN)), None)
         if bad is not None:
-            raise self.error(f"only a scalar expression is allowed here, not {bad.key.upper()}",
-                             param)
+            raise self.error(_("only a scalar expression is allowed here, not {statement}")
+                             .format(statement=bad.key.upper()), param)
         if not allow_aggregates and tree.find(exp.AggFunc):
-            raise self.error("aggregate functions are not allowed here", param)
+            raise self.error(_("aggregate functions are not allowed here"), param)
         if tree.find(exp.Star):
-            raise self.error("'*' is not allowed in an expression", param)
+            raise self.error(_("'*' is not allowed in an expression"), param)
         if isinstance(scopes, Relation):
             scopes = {None: scopes}
         for col in list(tree.find_all(exp.Column)):
@@ -136,9 +139,11 @@ class CompileContext:
             key = next((k for k in scopes if k is not None and k.lower() == col.table.lower()),
                        None)
             if key is None:
-                raise self.error(
-                    f"unknown qualifier {col.table!r} in column {col.sql()!r} "
-                    f"(use one of: {_list(k for k in scopes if k)})", param)
+                raise self.error(_(
+                    "unknown qualifier {qualifier!r} in column {column!r} "
+                    "(use one of: {qualifiers})").format(
+                        qualifier=col.table, column=col.sql(),
+                        qualifiers=_list(k for k in scopes if k)), param)
             return key, scopes[key]
         if None in scopes:
             return None, scopes[None]
@@ -147,11 +152,13 @@ class CompileContext:
         if len(hits) == 1:
             return hits[0], scopes[hits[0]]
         if len(hits) > 1:
-            raise self.error(
-                f"column {col.name!r} exists in {_list(hits)}: qualify it, e.g. "
-                f"{hits[0]}.{col.name}", param)
+            raise self.error(_(
+                "column {column!r} exists in {inputs}: qualify it, e.g. {example}").format(
+                    column=col.name, inputs=_list(hits), example=f"{hits[0]}.{col.name}"),
+                param)
         every = sorted({f.name for r in scopes.values() for f in r.schema})
-        raise self.error(f"unknown column {col.name!r} (available: {_list(every)})", param)
+        raise self.error(_("unknown column {column!r} (available: {available})").format(
+            column=col.name, available=_list(every)), param)
 
     # -- types ----------------------------------------------------------------------------
     def infer_type(self, tree: exp.Expression, scopes: Relation | dict[str | None, Relation],
@@ -197,7 +204,8 @@ class CompileContext:
             return _describe(sql)
         except Exception as err:  # DuckDB's binder explains what is wrong
             message = str(err).splitlines()[0]
-            raise self.error(f"invalid expression: {message}", param) from None
+            raise self.error(_("invalid expression: {detail}").format(detail=message),
+                             param) from None
 
     def cast(self, tree: exp.Expression, dtype: pa.DataType) -> exp.Expression:
         return exp.cast(tree, to_sql_type(dtype))
@@ -247,7 +255,9 @@ _LOCAL = threading.local()
 def _list(names: Iterable[object]) -> str:
     names = list(names)
     shown = ", ".join(str(n) for n in names[:20])
-    return shown + (f", … ({len(names)} in all)" if len(names) > 20 else "")
+    if len(names) <= 20:
+        return shown
+    return shown + _(", … ({count} in all)").format(count=len(names))
 
 
 def clear_caches() -> None:

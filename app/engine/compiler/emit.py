@@ -13,6 +13,7 @@ from app.engine.compiler.dialect_fixes import apply_fixes
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, cte_ref
 from app.engine.graph import Node
+from app.i18n import _
 from app.nodes.base import Relation, select_star
 
 __all__ = ["DestinationQuery", "DIALECTS", "emit_destinations", "render", "query_for"]
@@ -77,7 +78,8 @@ def emit_destinations(state: CompileState) -> list[DestinationQuery]:
         try:
             query = query_for(state, *src)
         except SqlglotError as err:  # pragma: no cover - trees are built by us
-            state.problem(Problem(f"cannot build SQL: {err}", node.id, node.name))
+            state.problem(Problem(_("cannot build SQL: {detail}").format(detail=err),
+                                  node.id, node.name))
             continue
         result.append(DestinationQuery(
             node=node, params=state.params[node.id], query=query,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.i18n import _, ngettext
+
 __all__ = ["CompileError", "Problem"]
 
 
@@ -18,9 +20,9 @@ class Problem:
     def __str__(self) -> str:
         where = []
         if self.node_name:
-            where.append(f"node {self.node_name!r}")
+            where.append(_("node {name!r}").format(name=self.node_name))
         if self.param:
-            where.append(f"parameter {self.param!r}")
+            where.append(_("parameter {name!r}").format(name=self.param))
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -30,4 +32,6 @@ class CompileError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"the pipeline has {len(problems)} problem(s):\n{lines}")
+        head = ngettext("the pipeline has {count} problem(s):",
+                        "the pipeline has {count} problem(s):", len(problems))
+        super().__init__(f"{head.format(count=len(problems))}\n{lines}")

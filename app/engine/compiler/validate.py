@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState
-from app.engine.graph import GraphError
+from app.engine.graph import GraphError, Pipeline
+from app.i18n import N_, _, gettext, ngettext
 from app.plugins import UnknownPlugin
 
 __all__ = ["validate_structure"]
@@ -22,7 +23,8 @@ def validate_structure(state: CompileState) -> None:
         try:
             cls = state.registry.get(node.type)
         except UnknownPlugin as err:
-            state.problem(Problem(str(err), node.id, node.name))
+            state.problem(Problem(_("unknown component type {name!r}").format(name=err.name)
+                                  if err.kind == "component" else str(err), node.id, node.name))
             continue
         state.components[node.id] = cls()
         try:
@@ -36,7 +38,7 @@ def validate_structure(state: CompileState) -> None:
         state.order = pipeline.topological_order()
     except GraphError as err:
         name = pipeline.node(err.node_id).name if err.node_id else None
-        state.problem(Problem(str(err), err.node_id, name))
+        state.problem(Problem(_cycle_message(pipeline, err), err.node_id, name))
 
 
 def _check_edges(state: CompileState) -> None:
@@ -51,30 +53,86 @@ def _check_edges(state: CompileState) -> None:
         incoming = state.incoming(node.id)
         for edge in incoming:
             if comp.input_port(edge.target.port) is None:
-                state.problem(Problem(
-                    f"has no input port {edge.target.port!r} "
-                    f"(ports: {', '.join(p.name for p in comp.inputs) or 'none'})",
+                state.problem(Problem(_("has no input port {port!r} (ports: {ports})").format(
+                    port=edge.target.port,
+                    ports=", ".join(p.name for p in comp.inputs) or _("none")),
                     node.id, node.name))
         for port in comp.inputs:
             count = sum(1 for e in incoming if e.target.port == port.name)
             if port.required and count == 0:
-                state.problem(Problem(f"input port {port.name!r} is not connected",
-                                      node.id, node.name))
+                state.problem(Problem(_("input port {port!r} is not connected").format(
+                    port=port.name), node.id, node.name))
             if count > 1 and not port.multiple:
-                state.problem(Problem(f"input port {port.name!r} accepts one connection, "
-                                      f"not {count}", node.id, node.name))
+                state.problem(Problem(
+                    _("input port {port!r} accepts one connection, not {count}").format(
+                        port=port.name, count=count), node.id, node.name))
         for edge in outgoing.get(node.id, ()):
             if comp.output_port(edge.source.port) is None:
-                state.problem(Problem(
-                    f"has no output port {edge.source.port!r} "
-                    f"(ports: {', '.join(p.name for p in comp.outputs) or 'none'})",
+                state.problem(Problem(_("has no output port {port!r} (ports: {ports})").format(
+                    port=edge.source.port,
+                    ports=", ".join(p.name for p in comp.outputs) or _("none")),
                     node.id, node.name))
 
 
+_CYCLE = "the pipeline has a cycle: "
+
+
+def _cycle_message(pipeline: Pipeline, err: GraphError) -> str:
+    """The graph's error in the current language (the graph module speaks English)."""
+    text = str(err)
+    if text.startswith(_CYCLE):
+        return _("the pipeline has a cycle: {nodes}").format(nodes=text.removeprefix(_CYCLE))
+    return text
+
+
 def _pydantic_message(error: dict) -> str:  # type: ignore[type-arg]
-    msg = str(error.get("msg", "invalid value"))
-    if error.get("type") == "missing":
-        return "is required"
-    if error.get("type") == "extra_forbidden":
-        return "is not a parameter of this component"
-    return msg
+    """Pydantic's message for one error, in the current language for the common kinds.
+
+    Pydantic's own messages are English only; the kinds a property form can produce are
+    translated here (others keep pydantic's text).
+    """
+    kind, ctx = error.get("type"), error.get("ctx") or {}
+    if kind == "missing":
+        return _("is required")
+    if kind == "extra_forbidden":
+        return _("is not a parameter of this component")
+    if kind == "value_error" and "error" in ctx:  # our validators' messages, translated there
+        return _("Value error, {detail}").format(detail=ctx["error"])
+    if kind in ("literal_error", "enum") and "expected" in ctx:
+        return _("Input should be {expected}").format(expected=_choices(str(ctx["expected"])))
+    if kind == "too_short" and ctx.get("field_type") == "List" and "min_length" in ctx:
+        count = int(ctx["min_length"])
+        return ngettext("List should have at least {count} item after validation, not {actual}",
+                        "List should have at least {count} items after validation, not {actual}",
+                        count).format(count=count, actual=ctx.get("actual_length", 0))
+    if kind == "string_too_short" and "min_length" in ctx:
+        count = int(ctx["min_length"])
+        return ngettext("String should have at least {count} character",
+                        "String should have at least {count} characters",
+                        count).format(count=count)
+    if kind == "greater_than_equal" and "ge" in ctx:
+        return _("Input should be greater than or equal to {limit}").format(limit=ctx["ge"])
+    simple = _SIMPLE.get(str(kind))
+    return gettext(simple) if simple else str(error.get("msg", _("invalid value")))
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's ``'a', 'b' or 'c'`` with the last "or" in the current language."""
+    head, sep, last = expected.rpartition(" or ")
+    return _("{choices} or {last}").format(choices=head, last=last) if sep else expected
+
+
+#: pydantic error kinds whose message has no values, as pydantic words them
+_SIMPLE = {
+    "string_type": N_("Input should be a valid string"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid dictionary or instance of a model"),
+}
