@@ -146,7 +146,7 @@ class CanvasBridge(QObject, CanvasDecorations):
             self.push(MoveCommand(self, moves, text))
 
     def set_param(self, node_id: str, field: str, value: Any) -> None:
-        """Change one parameter (consecutive edits of the same field merge into one undo)."""
+        """Change one parameter (a burst of edits of the same field is one undo step)."""
         if self.pipeline.node(node_id).params.get(field) == value:
             return
         self.push(SetParamCommand(self, node_id, field, value))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -31,6 +32,10 @@ __all__ = ["AddNodeCommand", "CompoundCommand", "ConnectCommand", "DisconnectCom
            "TranslatedCommand", "command_text", "retranslate_stack"]
 
 SET_PARAM_ID = 1001
+#: edits of one field merge into one undo step while they come this close together (seconds):
+#: a burst of typing is one step, a change made later (or after a dialog) is its own
+MERGE_WINDOW = 2.0
+_now = time.monotonic
 CONTEXT = "UndoCommands"
 
 #: the English command texts the bridge passes (translated here, shown as given otherwise)
@@ -271,7 +276,8 @@ class PasteCommand(_Command):
 
 
 class SetParamCommand(_Command):
-    """Set one parameter of one node; consecutive edits of the same field merge."""
+    """Set one parameter of one node; a burst of edits of the same field merges into one
+    step (each within :data:`MERGE_WINDOW` seconds of the previous one)."""
 
     def __init__(self, bridge: CanvasBridge, node_id: str, field: str, value: Any) -> None:
         node = bridge.pipeline.node(node_id)
@@ -280,6 +286,7 @@ class SetParamCommand(_Command):
         self.had = field in node.params
         self.old = copy.deepcopy(node.params.get(field))
         self.new = copy.deepcopy(value)
+        self.at = _now()
         self.retranslate()
 
     def describe(self) -> str:
@@ -294,7 +301,9 @@ class SetParamCommand(_Command):
         if (other.node_id, other.field, other.pipeline) != (
                 self.node_id, self.field, self.pipeline):
             return False
-        self.new = copy.deepcopy(other.new)
+        if other.at - self.at > MERGE_WINDOW:
+            return False
+        self.new, self.at = copy.deepcopy(other.new), other.at
         return True
 
     def _apply(self, present: bool, value: Any) -> None:
