@@ -9,6 +9,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QSizePolicy,
@@ -95,6 +96,10 @@ class ExpressionCell(FieldEditor):
                               else "\n".join(self.problems))
 
 
+#: a combo box's frame, margins and drop-down arrow around its text (pixels)
+_COMBO_CHROME = 30
+
+
 class RecordsTable(QTableWidget):
     """The table of a :class:`RecordsEditor`: as tall as its rows (3 to 8 of them), its
     columns filling the width by weight but never narrower than their header (translated
@@ -132,10 +137,24 @@ class RecordsTable(QTableWidget):
         shown = [c for c in range(self.columnCount()) if not self.isColumnHidden(c)]
         padding = 2 * header.fontMetrics().averageCharWidth() + 6
         titles = {c: self.horizontalHeaderItem(c) for c in shown}
-        least = {c: header.fontMetrics().horizontalAdvance(item.text() if item else "")
-                 + padding for c, item in titles.items()}
+        least = {c: max(header.fontMetrics().horizontalAdvance(item.text() if item else "")
+                        + padding, self._longest_choice(c)) for c, item in titles.items()}
         spare = max(self.viewport().width() - sum(least.values()), 0)
         weight = sum(self.weights[c] for c in shown) or 1
         for c in shown:
             self.setColumnWidth(c, least[c] + spare * self.weights[c] // weight)
         self.updateGeometry()  # the sideways scroll bar may come or go
+
+    def _longest_choice(self, column: int) -> int:
+        """Width that shows every item of the column's fixed choice lists whole (a function
+        such as ``count_distinct`` must not read ``count_d…``); 0 for other columns."""
+        widest = 0
+        for row in range(self.rowCount()):
+            cell = self.cellWidget(row, column)
+            combo = cell.findChild(QComboBox) if cell is not None else None
+            if combo is None or combo.isEditable():
+                continue
+            metrics = combo.fontMetrics()
+            texts = [combo.itemText(i) for i in range(combo.count())]
+            widest = max(widest, *(metrics.horizontalAdvance(t) for t in texts), 0)
+        return widest + _COMBO_CHROME if widest else 0

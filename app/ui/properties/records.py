@@ -45,6 +45,9 @@ __all__ = ["RecordListCell", "RecordsDialog", "RecordsEditor"]
 MakeEditor = Callable[[str, dict[str, Any], dict[str, Any], dict[str, Any]], FieldEditor]
 # record fields edited under the table, for the selected row
 SQL_KINDS = {"expression", "sql"}
+#: share of a records table's spare width per column kind: expressions most, then pickers
+#: (a function or column name must not be cut to "count_d…"), then free text and flags
+_WEIGHTS = {"expression": 3, "sql": 3, "choice": 2, "column": 2, "connection": 2}
 DETAIL_KINDS = SQL_KINDS | {"records"}
 # ... of which these have no column in the table (the values are kept in hidden cells)
 HIDDEN_KINDS = {"records"}
@@ -193,7 +196,7 @@ class RecordsEditor(FieldEditor):
             title.setToolTip(parameter_description(str(schema.get("description") or "")))
             table.setHorizontalHeaderItem(col, title)
             table.setColumnHidden(col, self.kinds[name] in HIDDEN_KINDS)
-            table.weights.append(3 if self.kinds[name] in SQL_KINDS else 1)
+            table.weights.append(_WEIGHTS.get(self.kinds[name], 1))
         return table
 
     def _make_detail(self) -> None:
