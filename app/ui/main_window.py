@@ -147,7 +147,7 @@ class MainWindow(DocumentMixin, QMainWindow):
                               self.problems, preview)
         preview.raise_()
         self._hide_stale_tab_bars()
-        self.resizeDocks([palette, props], [220, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks([palette, props], [220, 370], Qt.Orientation.Horizontal)
         self.resizeDocks([preview], [230], Qt.Orientation.Vertical)
         self.resizeDocks([palette, explorer], [400, 260], Qt.Orientation.Vertical)
         self.resizeDocks([props, schema], [420, 240], Qt.Orientation.Vertical)
