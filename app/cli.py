@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from app import __version__
+from app.i18n import _, set_language
 
 __all__ = ["main"]
 
@@ -34,7 +35,7 @@ def _describe(err: BaseException) -> str:
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(_("error: {error}").format(error=message), err=True)
     sys.exit(code)
 
 
@@ -64,6 +65,7 @@ def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...]
         dry_run: bool, count_rows: bool, dest: str | None, db_url: str | None,
         screenshot: Path | None, open_path: Path | None, verbose: int) -> None:
     """Cauce: draw data pipelines, compile them to SQL, run them anywhere."""
+    set_language()  # CAUCE_LANG, read now (the environment of this invocation)
     _setup_logging(verbose)
     ctx.obj = {"db_url": db_url}
     if ctx.invoked_subcommand is not None:
@@ -75,8 +77,8 @@ def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...]
                               dry_run=dry_run, dest=dest, db_url=db_url,
                               count_rows=count_rows))
     if as_json or dry_run or dest or count_rows or (pipelines and open_path is None):
-        _fail("--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project "
-              "(--pipeline also with --open)")
+        _fail(_("--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project "
+                "(--pipeline also with --open)"))
     _open_gui(ctx, screenshot, open_path, pipelines[0] if pipelines else None, db_url)
 
 
@@ -86,8 +88,8 @@ def _open_gui(ctx: click.Context, screenshot: Path | None, open_path: Path | Non
         from app.ui.main import main as gui_main
     except ImportError:
         click.echo(ctx.get_help())
-        click.echo("\nThe desktop editor is not installed in this environment; "
-                   "use --run-project to run a project headless.", err=True)
+        click.echo("\n" + _("The desktop editor is not installed in this environment; "
+                            "use --run-project to run a project headless."), err=True)
         sys.exit(EXIT_INVALID)
     sys.exit(gui_main(screenshot=screenshot, open_project=open_path, pipeline=pipeline,
                       db_url=db_url))
@@ -119,7 +121,8 @@ def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool) 
     except _user_errors() as err:
         _fail(_describe(err))
     for name, sql in queries.items():
-        click.echo(f"-- destination: {name} ({dialect})")
+        click.echo("-- " + _("destination: {name} ({dialect})").format(name=name,
+                                                                        dialect=dialect))
         click.echo(sql.rstrip() + ";\n")
 
 

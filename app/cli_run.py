@@ -23,7 +23,9 @@ from app.engine.events import (
     RunFinished,
     RunStarted,
 )
+from app.i18n import _
 from app.services import errors as service_errors
+from app.services.texts import status_text
 
 __all__ = ["run_headless"]
 
@@ -40,20 +42,26 @@ class _LinePrinter:
 
 def _describe(event: Event) -> str | None:
     if isinstance(event, RunStarted):
-        return f"pipeline {event.pipeline}: started ({len(event.nodes)} nodes)"
+        return _("pipeline {pipeline}: started ({count} nodes)").format(
+            pipeline=event.pipeline, count=len(event.nodes))
     if isinstance(event, NodeStarted):
-        return f"  {event.node_name}: running ({event.placement})"
+        return "  " + _("{node}: running ({placement})").format(node=event.node_name,
+                                                                placement=event.placement)
     if isinstance(event, NodeProgress):
-        return f"  {event.node_name}: {event.rows:,} rows, {event.seconds:.1f} s"
+        return "  " + _("{node}: {rows} rows, {seconds} s").format(
+            node=event.node_name, rows=f"{event.rows:,}", seconds=f"{event.seconds:.1f}")
     if isinstance(event, NodeFinished):
         rows = event.rows_in if event.rows_in is not None else event.rows_out
-        counted = f", {rows:,} rows" if rows is not None else ""
-        return f"  {event.node_name}: done in {event.seconds:.2f} s{counted}"
+        counted = ", " + _("{rows} rows").format(rows=f"{rows:,}") if rows is not None else ""
+        return "  " + _("{node}: done in {seconds} s").format(
+            node=event.node_name, seconds=f"{event.seconds:.2f}") + counted
     if isinstance(event, NodeFailed):
-        return f"  {event.node_name}: {event.status}: {event.error}"
+        return f"  {event.node_name}: {status_text(event.status)}: {event.error}"
     if isinstance(event, RunFinished):
         tail = f": {event.error}" if event.error else ""
-        return f"pipeline {event.pipeline}: {event.status} in {event.seconds:.2f} s{tail}"
+        return _("pipeline {pipeline}: {status} in {seconds} s").format(
+            pipeline=event.pipeline, status=status_text(event.status),
+            seconds=f"{event.seconds:.2f}") + tail
     return None
 
 
@@ -82,19 +90,21 @@ class _RichProgress:
             self.tasks[event.node_id] = self.progress.add_task(
                 f"{event.node_name} [dim]({event.placement})[/]", total=None, rows="")
         elif isinstance(event, NodeProgress) and event.node_id in self.tasks:
-            self.progress.update(self.tasks[event.node_id], rows=f"{event.rows:,} rows")
+            self.progress.update(self.tasks[event.node_id],
+                                 rows=_("{rows} rows").format(rows=f"{event.rows:,}"))
         elif isinstance(event, NodeFinished) and event.node_id in self.tasks:
             rows = event.rows_in if event.rows_in is not None else event.rows_out
             self.progress.update(self.tasks[event.node_id], total=1, completed=1,
-                                 rows=f"{rows:,} rows" if rows is not None else "")
+                                 rows=_("{rows} rows").format(rows=f"{rows:,}")
+                                 if rows is not None else "")
         elif isinstance(event, NodeFailed) and event.node_id in self.tasks:
             self.progress.update(self.tasks[event.node_id], total=1, completed=0,
-                                 rows=f"[red]{event.status}[/]")
+                                 rows=f"[red]{status_text(event.status)}[/]")
         elif isinstance(event, RunFinished):
             colour = "green" if event.status == "succeeded" else "red"
-            self.console.print(f"[{colour}]{event.pipeline}: {event.status}[/] "
-                               f"in {event.seconds:.2f} s" + (f" — {event.error}"
-                                                              if event.error else ""))
+            self.console.print(f"[{colour}]{event.pipeline}: {status_text(event.status)}[/] "
+                               + _("in {seconds} s").format(seconds=f"{event.seconds:.2f}")
+                               + (f" — {event.error}" if event.error else ""))
 
 
 def run_headless(project: Path, *, pipelines: list[str], as_json: bool, dry_run: bool,
@@ -116,7 +126,8 @@ def run_headless(project: Path, *, pipelines: list[str], as_json: bool, dry_run:
             click.echo(json.dumps({"status": "invalid", "error": service_errors.describe(err)},
                                   indent=2))
         else:
-            click.echo(f"error: {service_errors.describe(err)}", err=True)
+            click.echo(_("error: {error}").format(error=service_errors.describe(err)),
+                       err=True)
         return 2
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, default=str))

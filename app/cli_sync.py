@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from app.engine.events import Event
+from app.i18n import _, ngettext
 
 __all__ = ["sync_group"]
 
@@ -36,28 +37,40 @@ def _describe(event: Event) -> str | None:
         SyncProgress,
         SyncStarted,
     )
+    from app.services.texts import status_text
 
     if isinstance(event, SyncStarted):
         count = len(event.destinations)
-        return f"sync {event.sync}: started ({event.mode}, {count} destination(s))"
+        return ngettext("sync {sync}: started ({mode}, {count} destination(s))",
+                        "sync {sync}: started ({mode}, {count} destination(s))", count).format(
+            sync=event.sync, mode=event.mode, count=count)
     if isinstance(event, SchemaChangeDetected):
         types = f" {event.old_type or '-'} -> {event.new_type or '-'}"
-        return (f"  {event.destination}: column {event.column} {event.change}{types}: "
-                f"{event.decision}")
+        return "  " + _("{destination}: column {column} {change}{types}: {decision}").format(
+            destination=event.destination, column=event.column,
+            change=status_text(event.change), types=types,
+            decision=status_text(event.decision))
     if isinstance(event, SyncProgress):
-        return f"  read {event.rows:,} rows in {event.seconds:.1f} s"
+        return "  " + _("read {rows} rows in {seconds} s").format(
+            rows=f"{event.rows:,}", seconds=f"{event.seconds:.1f}")
     if isinstance(event, DestinationRetry):
-        return (f"  {event.destination}: attempt {event.attempt} failed ({event.error}); "
-                f"retrying in {event.delay:.1f} s")
+        return "  " + _("{destination}: attempt {attempt} failed ({error}); retrying in "
+                        "{delay} s").format(destination=event.destination,
+                                            attempt=event.attempt, error=event.error,
+                                            delay=f"{event.delay:.1f}")
     if isinstance(event, DestinationFinished):
-        deleted = f", {event.deleted:,} deleted" if event.deleted is not None else ""
-        return (f"  {event.destination}: {event.rows:,} rows{deleted} in {event.seconds:.2f} s"
-                + (f", cursor {event.cursor}" if event.cursor else ""))
+        deleted = (", " + _("{count} deleted").format(count=f"{event.deleted:,}")
+                   if event.deleted is not None else "")
+        return ("  " + _("{destination}: {rows} rows{deleted} in {seconds} s").format(
+            destination=event.destination, rows=f"{event.rows:,}", deleted=deleted,
+            seconds=f"{event.seconds:.2f}")
+            + (", " + _("cursor {cursor}").format(cursor=event.cursor) if event.cursor else ""))
     if isinstance(event, SyncFailed):
         where = f"{event.destination}: " if event.destination else ""
-        return f"  {where}{event.status}: {event.error}"
+        return f"  {where}{status_text(event.status)}: {event.error}"
     if isinstance(event, SyncFinished):
-        return f"sync {event.sync}: {event.status} in {event.seconds:.2f} s"
+        return _("sync {sync}: {status} in {seconds} s").format(
+            sync=event.sync, status=status_text(event.status), seconds=f"{event.seconds:.2f}")
     return None
 
 
@@ -75,7 +88,7 @@ def _invalid(err: BaseException, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"status": "invalid", "error": message}, indent=2))
     else:
-        click.echo(f"error: {message}", err=True)
+        click.echo(_("error: {error}").format(error=message), err=True)
     sys.exit(EXIT_INVALID)
 
 
@@ -120,8 +133,8 @@ def sync_run(ctx: click.Context, name: str | None, project: Path | None,
     try:
         if project is not None:
             if name is None or any(adhoc):
-                raise click.UsageError("give NAME with --project, or --source/--source-table/"
-                                       "--dest without a project")
+                raise click.UsageError(_("give NAME with --project, or --source/--source-table/"
+                                         "--dest without a project"))
             report = run_sync(project, name, db_url=db_url, on_event=listener,
                               retries=retries)
         elif all(adhoc):
@@ -130,8 +143,8 @@ def sync_run(ctx: click.Context, name: str | None, project: Path | None,
                                     keys=list(keys), cursor=cursor, name=name, db_url=db_url,
                                     on_event=listener, retries=retries)
         else:
-            raise click.UsageError("give NAME and --project, or all of --source, "
-                                   "--source-table and --dest")
+            raise click.UsageError(_("give NAME and --project, or all of --source, "
+                                     "--source-table and --dest"))
     except click.UsageError:
         raise
     except _user_errors() as err:
@@ -144,11 +157,15 @@ def sync_run(ctx: click.Context, name: str | None, project: Path | None,
 
 
 def _summary(report: dict[str, Any]) -> str:
-    lines = [f"{report['sync']}: {report['status']} in {report['seconds']:.2f} s "
-             f"({report['rows_read']:,} rows read)"]
+    from app.services.texts import status_text
+
+    lines = [_("{sync}: {status} in {seconds} s ({rows} rows read)").format(
+        sync=report["sync"], status=status_text(report["status"]),
+        seconds=f"{report['seconds']:.2f}", rows=f"{report['rows_read']:,}")]
     for d in report["destinations"]:
         tail = f"  {d['error']}" if d["error"] else ""
-        lines.append(f"  {d['destination']:<40} {d['status']:<10} {d['rows']:>12,} rows{tail}")
+        rows = _("{rows} rows").format(rows=f"{d['rows']:>12,}")
+        lines.append(f"  {d['destination']:<40} {status_text(d['status']):<10} {rows}{tail}")
     return "\n".join(lines)
 
 
@@ -167,7 +184,7 @@ def sync_list(project: Path, as_json: bool) -> None:
         click.echo(json.dumps(syncs, indent=2))
         return
     if not syncs:
-        click.echo("no syncs in this project")
+        click.echo(_("no syncs in this project"))
     for s in syncs:
         click.echo(f"{s['name']:<24} {s['mode']:<7} {s['source']} -> "
                    f"{', '.join(s['destinations'])}")
@@ -190,8 +207,14 @@ def sync_status_cmd(ctx: click.Context, name: str, project: Path, as_json: bool)
         click.echo(json.dumps(status, indent=2, default=str))
         return
     last = status["last_run"]
-    click.echo(f"{status['sync']} ({status['mode']}, version {status['version'] or '-'}); "
-               f"last run: " + (f"{last['status']} at {last['started_at']}" if last else "none"))
+    from app.services.texts import status_text
+
+    last_run = (_("{status} at {started}").format(status=status_text(last["status"]),
+                                                  started=last["started_at"])
+                if last else _("none"))
+    click.echo(_("{sync} ({mode}, version {version}); last run: {last}").format(
+        sync=status["sync"], mode=status["mode"], version=status["version"] or "-",
+        last=last_run))
     for d in status["destinations"]:
-        click.echo(f"  {d['destination']:<40} cursor {d['cursor'] or '-'} "
-                   f"(committed {d['committed_at'] or '-'})")
+        click.echo(f"  {d['destination']:<40} " + _("cursor {cursor} (committed {at})").format(
+            cursor=d["cursor"] or "-", at=d["committed_at"] or "-"))

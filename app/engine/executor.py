@@ -34,6 +34,7 @@ from app.engine.graph import Node, Pipeline
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.plan import ExecutionPlan, Stage, compile_pushdown, pushdown_connection
 from app.engine.provider import ConnectorProvider
+from app.i18n import _
 from app.nodes.registry import node_registry
 
 __all__ = ["NodeReport", "NodeStatus", "RunReport", "run_pipeline", "plan_pipeline"]
@@ -108,7 +109,7 @@ def plan_pipeline(pipeline: Pipeline, provider: ConnectorProvider,
     local = None
     if any(c is None for c in placement.values()):
         if session is None:
-            raise ValueError("a local session is needed to plan local stages")
+            raise ValueError(_("a local session is needed to plan local stages"))
         # destinations are attached read-write only when written: planning creates nothing
         local = compile_pipeline(pipeline, binder=session.binder()).raise_for_problems()
         plan.compiled.append(local)
@@ -184,7 +185,8 @@ class _Run:
                     rep.error = error
                 else:
                     rep.error = error if status is NodeStatus.CANCELLED else (
-                        f"did not complete: {stage.destination.name if stage else 'run'} failed")
+                        _("did not complete: {destination} failed").format(
+                            destination=stage.destination.name if stage else _("run")))
             elif rep.status is NodeStatus.PENDING:
                 rep.status = NodeStatus.SKIPPED
             else:
@@ -248,7 +250,7 @@ def _execute(run: _Run, plan: ExecutionPlan, session: LocalSession,
         run.fail(current, str(err), NodeStatus.CANCELLED)
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:
         if cancel.cancelled:
-            run.report.status, run.report.error = NodeStatus.CANCELLED, "the run was cancelled"
+            run.report.status, run.report.error = NodeStatus.CANCELLED, _("the run was cancelled")
             run.fail(current, run.report.error, NodeStatus.CANCELLED)
             return
         message = _one_line(err)

@@ -29,6 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.i18n import _
+
 __all__ = ["FORMAT_VERSION", "Edge", "GraphError", "Node", "Pipeline", "PortRef", "Position"]
 
 FORMAT_VERSION = 1
@@ -72,7 +74,7 @@ class Node(_Strict):
     @classmethod
     def _name_not_blank(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("a node name cannot be blank")
+            raise ValueError(_("a node name cannot be blank"))
         return v
 
 
@@ -97,7 +99,8 @@ class Pipeline(_Strict):
     def _known_version(cls, v: int) -> int:
         if v != FORMAT_VERSION:
             raise ValueError(
-                f"unknown pipeline format version {v} (this Cauce reads version {FORMAT_VERSION})"
+                _("unknown pipeline format version {version} (this Cauce reads version "
+                  "{supported})").format(version=v, supported=FORMAT_VERSION)
             )
         return v
 
@@ -105,16 +108,18 @@ class Pipeline(_Strict):
     def _references_resolve(self) -> Pipeline:
         ids = [n.id for n in self.nodes]
         if len(set(ids)) != len(ids):
-            raise ValueError("two nodes share an id")
+            raise ValueError(_("two nodes share an id"))
         names = [n.name for n in self.nodes]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"node names must be unique; repeated: {', '.join(dupes)}")
+            raise ValueError(_("node names must be unique; repeated: {names}").format(
+                names=", ".join(dupes)))
         known = set(ids)
         for e in self.edges:
             for ref in (e.source, e.target):
                 if ref.node not in known:
-                    raise ValueError(f"an edge refers to a node that does not exist: {ref.node}")
+                    raise ValueError(_("an edge refers to a node that does not exist: "
+                                       "{node}").format(node=ref.node))
         return self
 
     # -- lookup ---------------------------------------------------------------------------
@@ -122,13 +127,13 @@ class Pipeline(_Strict):
         for n in self.nodes:
             if n.id == node_id:
                 return n
-        raise GraphError(f"no node with id {node_id}", node_id)
+        raise GraphError(_("no node with id {id}").format(id=node_id), node_id)
 
     def node_by_name(self, name: str) -> Node:
         for n in self.nodes:
             if n.name == name:
                 return n
-        raise GraphError(f"no node named {name!r}")
+        raise GraphError(_("no node named {name!r}").format(name=name))
 
     def incoming(self, node_id: str) -> list[Edge]:
         return [e for e in self.edges if e.target.node == node_id]
@@ -153,7 +158,7 @@ class Pipeline(_Strict):
             params=dict(params or {}),
         )
         if any(n.name == node.name for n in self.nodes):
-            raise GraphError(f"a node named {node.name!r} already exists")
+            raise GraphError(_("a node named {name!r} already exists").format(name=node.name))
         self.nodes.append(node)
         if position is not None:
             self.layout[node.id] = Position(x=position[0], y=position[1])
@@ -182,7 +187,7 @@ class Pipeline(_Strict):
         edge = Edge(source=PortRef(node=src, port=src_port),
                     target=PortRef(node=dst, port=dst_port))
         if edge in self.edges:
-            raise GraphError("these ports are already connected", dst)
+            raise GraphError(_("these ports are already connected"), dst)
         self.edges.append(edge)
         return edge
 
@@ -206,7 +211,8 @@ class Pipeline(_Strict):
         except graphlib.CycleError as err:
             cycle = [self.node(i).name for i in err.args[1]]
             raise GraphError(
-                "the pipeline has a cycle: " + " -> ".join(cycle), err.args[1][0]
+                _("the pipeline has a cycle: {nodes}").format(nodes=" -> ".join(cycle)),
+                err.args[1][0]
             ) from None
         return [self.node(i) for i in order]
 

@@ -34,6 +34,7 @@ from app.engine.compiler.binders import declared_schema
 from app.engine.graph import Node
 from app.engine.provider import ConnectorProvider
 from app.engine.types import parse_type_name, type_name
+from app.i18n import _
 from app.nodes.base import NodeError, Relation
 
 __all__ = ["CancelToken", "LocalSession", "RunCancelled", "StreamedSource"]
@@ -117,7 +118,8 @@ class LocalSession:
         try:
             schema = self.con.sql(sql).to_arrow_table().schema
         except duckdb.Error as err:
-            raise NodeError(f"cannot read the source: {str(err).splitlines()[0]}",
+            raise NodeError(_("cannot read the source: {detail}").format(
+                detail=str(err).splitlines()[0]),
                             node_id=node.id, node_name=node.name) from None
         return pa.schema([pa.field(f.name, parse_type_name(type_name(f.type))) for f in schema])
 

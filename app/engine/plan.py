@@ -18,6 +18,7 @@ from app.engine.compiler import CompiledPipeline, DestinationQuery, compile_pipe
 from app.engine.compiler.binders import declared_schema, table_binder
 from app.engine.graph import Node, Pipeline
 from app.engine.provider import ConnectorProvider
+from app.i18n import _
 from app.nodes.base import NodeError
 
 __all__ = ["ExecutionPlan", "Stage", "pushdown_connection"]
@@ -127,7 +128,8 @@ def compile_pushdown(pipeline: Pipeline, connection: str,
             return (connector.table_schema(params.table) if params.table
                     else connector.query_schema(params.query))
         except Exception as err:  # noqa: BLE001 - becomes a problem naming the node
-            raise NodeError(f"cannot read the source: {err}", node_id=node.id,
+            raise NodeError(_("cannot read the source: {detail}").format(detail=err),
+                            node_id=node.id,
                             node_name=node.name) from None
 
     return compile_pipeline(pipeline, binder=table_binder(schema_of, source_dialect=dialect))

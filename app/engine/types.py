@@ -25,6 +25,8 @@ import struct
 import pyarrow as pa
 from sqlglot import exp
 
+from app.i18n import _
+
 __all__ = [
     "TypeMismatch",
     "comparable",
@@ -108,7 +110,7 @@ def parse_type_name(text: str) -> pa.DataType:
         return pa.decimal128(int(m.group(1)), int(m.group(2)))
     if m := _TIMESTAMP_RE.match(text.strip()):
         return pa.timestamp(m.group(1), tz=_canonical_tz(m.group(2)))
-    raise ValueError(f"unknown column type {text!r}")
+    raise ValueError(_("unknown column type {type!r}").format(type=text))
 
 
 _TO_SQL: dict[pa.DataType, T] = {
@@ -157,7 +159,7 @@ def _sql_type_cached(dtype: pa.DataType) -> exp.DataType:
     try:
         return exp.DataType.build(_TO_SQL[dtype])
     except KeyError:
-        raise TypeMismatch(f"no SQL type for Arrow type {dtype}") from None
+        raise TypeMismatch(_("no SQL type for Arrow type {type}").format(type=dtype)) from None
 
 
 _FROM_SQL: dict[T, pa.DataType] = {
@@ -230,7 +232,7 @@ def from_sql_type(sql_type: str | exp.DataType, dialect: str = "duckdb") -> pa.D
             return pa.float64()
     if kind in _FROM_SQL:
         return _FROM_SQL[kind]
-    raise TypeMismatch(f"unsupported column type {dtype.sql(dialect)}")
+    raise TypeMismatch(_("unsupported column type {type}").format(type=dtype.sql(dialect)))
 
 
 _FAMILIES = (
@@ -271,7 +273,8 @@ def common_type(left: pa.DataType, right: pa.DataType) -> pa.DataType:
     if pa.types.is_null(left):
         return right
     if not comparable(left, right):
-        raise TypeMismatch(f"{type_name(left)} and {type_name(right)} have no common type")
+        raise TypeMismatch(_("{left} and {right} have no common type").format(
+            left=type_name(left), right=type_name(right)))
     if family(left) == "numeric":
         if pa.types.is_floating(left) or pa.types.is_floating(right):
             return pa.float64()

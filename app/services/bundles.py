@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.i18n import _
 from app.storage.bundle_import import ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import inspect_bundle
 from app.storage.bundles import export_bundle
@@ -26,9 +27,10 @@ def export_project(project_dir: Path, bundle: Path, *, include_data: bool = True
     out = export_bundle(project_dir, bundle, include_data=include_data)
     contents = inspect_bundle(out)  # prove the bundle we wrote imports again
     project = contents.project
-    return (f"exported {project.meta.name!r} to {out}: {len(project.pipelines)} pipeline(s), "
-            f"{len(project.connections)} connection(s), {len(project.data_files)} data file(s), "
-            "no secrets")
+    return _("exported {name!r} to {bundle}: {pipelines} pipeline(s), {connections} "
+             "connection(s), {files} data file(s), no secrets").format(
+        name=project.meta.name, bundle=out, pipelines=len(project.pipelines),
+        connections=len(project.connections), files=len(project.data_files))
 
 
 def import_bundle(bundle: Path, target: Path, *, dry_run: bool = False) -> list[str]:
@@ -39,11 +41,11 @@ def import_bundle(bundle: Path, target: Path, *, dry_run: bool = False) -> list[
     plan = plan_import(bundle, target)
     lines = plan.describe()
     if dry_run:
-        return [*lines, "dry run: nothing was written"]
+        return [*lines, _("dry run: nothing was written")]
     if not plan.has_changes:
-        return [*lines, "nothing to do: the project is already up to date"]
+        return [*lines, _("nothing to do: the project is already up to date")]
     apply_import(plan)
-    return [*lines, f"imported into {target}"]
+    return [*lines, _("imported into {target}").format(target=target)]
 
 
 # -- for an import dialog: the plan as plain data, then apply it ---------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from app.connectors.base import ConnectionError_, Connector
 from app.connectors.registry import connector_registry
 from app.engine.types import TypeMismatch, type_name
+from app.i18n import _
 from app.services.connections import open_connector
 from app.services.secrets import secret_lookup
 from app.storage.catalog import CatalogStore
@@ -66,7 +67,7 @@ def refresh_catalog(path: Path, connection: str, *, db_url: str | None = None,
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
-            raise ProjectError(connection_path(connection), "no such connection")
+            raise ProjectError(connection_path(connection), _("no such connection"))
         conn = project.connections[connection]
         connector = open_connector(conn, project_dir=opened.root,
                                    secrets=secret_lookup(project.meta.name))
@@ -89,7 +90,7 @@ def read_catalog(path: Path, connection: str, *, db_url: str | None = None
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
-            raise ProjectError(connection_path(connection), "no such connection")
+            raise ProjectError(connection_path(connection), _("no such connection"))
         url = database_url(db_url)
         init_db(url)
         with Repository(url) as repo, CatalogStore(url) as store:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from app.connectors.base import Connection, Connector, resolve_config, secret_fields
 from app.connectors.registry import connector_registry
 from app.engine.provider import ConnectorProvider, expand_vars
+from app.i18n import _
 from app.services.secrets import secret_lookup
 from app.storage.redaction import secret_redactor
 
@@ -35,7 +36,7 @@ SecretLookup = Callable[[Connection, str], str | None]
 
 class InvalidConnection(ValueError):
     def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"connection {name!r}: {message}")
+        super().__init__(_("connection {name!r}: {problem}").format(name=name, problem=message))
         self.name = name
 
 

@@ -39,6 +39,7 @@ from app.engine.executor import RunReport, run_pipeline
 from app.engine.graph import Edge, GraphError, Node, Pipeline, Position
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.provider import ConnectorProvider
+from app.i18n import _
 from app.nodes.registry import node_registry
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
@@ -149,7 +150,7 @@ def save_document(doc: EditorDocument, directory: Path | None = None, *,
     of each pipeline in the metadata DB. Returns the project-relative files written."""
     target = Path(directory) if directory is not None else doc.root
     if target is None:
-        raise ValueError("choose a directory to save this project to")
+        raise ValueError(_("choose a directory to save this project to"))
     result = save_project(doc.project, target)
     doc.root = target
     url = database_url(db_url)
@@ -218,7 +219,8 @@ def _data_port(pipeline: Pipeline, node_id: str, port: str | None) -> tuple[str,
         return node_id, port or component.outputs[0].name
     incoming = pipeline.incoming(node_id)
     if not incoming:
-        raise GraphError(f"{node.name} has no output and nothing connected to it", node_id)
+        raise GraphError(_("{node} has no output and nothing connected to it").format(
+            node=node.name), node_id)
     return incoming[0].source.node, incoming[0].source.port
 
 
@@ -230,7 +232,7 @@ def node_sql(doc: EditorDocument, pipeline: Pipeline, node_id: str, *, port: str
         key = _data_port(pipeline, node_id, port)
         if key not in compiled.state.outputs:
             compiled.raise_for_problems()
-            raise GraphError("this node has no compiled output yet", node_id)
+            raise GraphError(_("this node has no compiled output yet"), node_id)
         return compiled.sql(key[0], key[1], dialect)
 
 
@@ -324,7 +326,8 @@ def restore_node(pipeline: Pipeline, node: Node, edges: list[Edge],
                  position: Position | None) -> None:
     """Put back a node removed by :meth:`Pipeline.remove_node`, with its edges and position."""
     if any(n.name == node.name for n in pipeline.nodes):
-        raise GraphError(f"a node named {node.name!r} already exists", node.id)
+        raise GraphError(_("a node named {name!r} already exists").format(name=node.name),
+                         node.id)
     pipeline.nodes.append(node)
     if position is not None:
         pipeline.layout[node.id] = position
@@ -348,7 +351,7 @@ def paste_fragment(pipeline: Pipeline, fragment: dict[str, Any], *,
                    offset: tuple[float, float] = (40.0, 40.0)) -> tuple[list[Node], list[Edge]]:
     """Add a copied fragment with new uuids and unique names; returns what was added."""
     if fragment.get("format") != "cauce-fragment":
-        raise ValueError("the clipboard does not hold Cauce nodes")
+        raise ValueError(_("the clipboard does not hold Cauce nodes"))
     new_ids: dict[str, str] = {}
     nodes: list[Node] = []
     for raw in fragment["nodes"]:

@@ -24,9 +24,11 @@ from app.engine.graph import Pipeline
 from app.engine.local import CancelToken, LocalSession
 from app.engine.plan import compile_pushdown
 from app.engine.sync import SyncReport
+from app.i18n import _
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
 from app.services.syncs import check_connections, run_syncs
+from app.services.texts import status_text
 from app.storage.project import Project, ProjectError, load_project
 
 __all__ = ["ProjectRunResult", "compile_project", "run_project", "select_pipelines"]
@@ -50,27 +52,36 @@ class ProjectRunResult:
                 "pipelines": [r.to_dict() for r in self.reports]}
 
     def summary(self) -> str:
+        """The human-readable report, in the current language (``to_dict`` stays English)."""
         lines = []
         for s in self.syncs:
-            lines.append(f"sync {s.sync}: {s.status} in {s.seconds:.2f} s "
-                         f"({s.rows_read:,} rows read)")
+            lines.append(_("sync {sync}: {status} in {seconds} s ({rows} rows read)").format(
+                sync=s.sync, status=status_text(s.status), seconds=f"{s.seconds:.2f}",
+                rows=f"{s.rows_read:,}"))
             for d in s.destinations:
-                lines.append(f"  {d.destination:<40} {d.status:<10} {d.rows:>10,} rows"
+                rows = _("{rows} rows").format(rows=f"{d.rows:>10,}")
+                lines.append(f"  {d.destination:<40} {status_text(d.status):<10} {rows}"
                              + (f"  {d.error}" if d.error else ""))
         for r in self.reports:
-            head = f"{r.pipeline}: {'planned' if self.dry_run and r.ok else r.status}"
-            lines.append(head + ("" if self.dry_run else f" in {r.seconds:.2f} s"))
+            status = status_text("planned" if self.dry_run and r.ok else str(r.status))
+            head = f"{r.pipeline}: {status}"
+            lines.append(head + ("" if self.dry_run else " " + _("in {seconds} s").format(
+                seconds=f"{r.seconds:.2f}")))
             for n in r.nodes:
                 rows = n.rows_in if n.rows_in is not None else n.rows_out
-                counted = f"{rows:>10,} rows" if rows is not None else " " * 15
-                lines.append(f"  {n.name:<24} {n.status:<10} {n.placement:<9} {counted}"
+                counted = (_("{rows} rows").format(rows=f"{rows:>10,}") if rows is not None
+                           else " " * 15)
+                lines.append(f"  {n.name:<24} {status_text(str(n.status)):<10} "
+                             f"{n.placement:<9} {counted}"
                              + (f"  {n.error}" if n.error else ""))
             if r.error:
-                lines.append(f"  error: {r.error}")
+                lines.append("  " + _("error: {error}").format(error=r.error))
             elif r.plan and not self.dry_run:
                 for stage in r.plan["stages"]:
-                    lines.append(f"  wrote table {stage['table']} ({stage['mode']}) in "
-                                 f"connection {stage['connection']}")
+                    lines.append("  " + _("wrote table {table} ({mode}) in connection "
+                                          "{connection}").format(
+                        table=stage["table"], mode=stage["mode"],
+                        connection=stage["connection"]))
         return "\n".join(lines)
 
 
@@ -79,8 +90,10 @@ def select_pipelines(project: Project, names: list[str] | None) -> list[Pipeline
         return [project.pipelines[k] for k in sorted(project.pipelines)]
     missing = [n for n in names if n not in project.pipelines]
     if missing:
-        raise ProjectError("pipelines", f"no pipeline named {', '.join(map(repr, missing))} "
-                           f"(available: {', '.join(sorted(project.pipelines)) or 'none'})")
+        raise ProjectError("pipelines", _("no pipeline named {names} (available: "
+                                          "{available})").format(
+            names=", ".join(map(repr, missing)),
+            available=", ".join(sorted(project.pipelines)) or _("none")))
     return [project.pipelines[n] for n in names]
 
 
@@ -88,8 +101,9 @@ def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipelin
     if dest is None:
         return pipeline
     if dest not in project.connections:
-        raise ProjectError("--dest", f"no connection named {dest!r} (available: "
-                           f"{', '.join(sorted(project.connections))})")
+        raise ProjectError("--dest", _("no connection named {name!r} (available: "
+                                       "{available})").format(
+            name=dest, available=", ".join(sorted(project.connections))))
     copy = Pipeline.model_validate(pipeline.model_dump())
     for node in copy.nodes:
         if node.type == "destination":
@@ -174,7 +188,7 @@ def compile_project(path: Path, pipeline_name: str, *, dialect: str,
                 compiled = _compile_with_connections(pipeline, provider)
         compiled.raise_for_problems()
         if not compiled.destinations:
-            raise CompileError([Problem("the pipeline has no destination")])
+            raise CompileError([Problem(_("the pipeline has no destination"))])
         return {d.node.name: render(d.query, dialect) for d in compiled.destinations}
 
 

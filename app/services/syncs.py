@@ -25,6 +25,7 @@ from app.engine.sync import SyncDefinition, SyncDefinitionError, SyncReport, Syn
 from app.engine.sync.cursor import CursorState, read_state
 from app.engine.sync.events import SchemaChangeDetected, SyncFailed, SyncFinished, SyncStarted
 from app.engine.sync.schema import ChangeKind, Decision, SchemaChange
+from app.i18n import _
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
 from app.services.urls import UrlError, parse_url
@@ -116,8 +117,9 @@ class SyncRecorder:
 def select_sync(project: Project, name: str) -> SyncDefinition:
     if name not in project.syncs:
         raise ProjectError(sync_path(name) if name.strip() else "syncs",
-                           f"no sync named {name!r} (available: "
-                           f"{', '.join(sorted(project.syncs)) or 'none'})")
+                           _("no sync named {name!r} (available: {available})").format(
+                               name=name, available=", ".join(sorted(project.syncs))
+                               or _("none")))
     return project.syncs[name]
 
 
@@ -126,8 +128,9 @@ def check_connections(project: Project, sync: SyncDefinition) -> None:
     names = [sync.source.connection, *[d.connection for d in sync.destinations]]
     missing = sorted({n for n in names if n not in project.connections})
     if missing:
-        raise ProjectError(sync_path(sync.name), f"unknown connection(s) {missing} (available: "
-                                                 f"{', '.join(sorted(project.connections))})")
+        raise ProjectError(sync_path(sync.name), _(
+            "unknown connection(s) {names} (available: {available})").format(
+                names=missing, available=", ".join(sorted(project.connections))))
 
 
 def _execute(definition: SyncDefinition, connections: dict[str, Connection], *,
@@ -359,7 +362,8 @@ def save_sync_definition(path: Path, data: Mapping[str, Any] | SyncDefinition, *
     check_connections(project, definition)
     syncs = {k: v for k, v in project.syncs.items() if k != previous}
     if definition.name in syncs:
-        raise ProjectError(where, f"there is already a sync named {definition.name!r}")
+        raise ProjectError(where, _("there is already a sync named {name!r}").format(
+            name=definition.name))
     syncs[definition.name] = definition
     checked_project(project.model_copy(update={"syncs": syncs}), where)  # file name clashes
     data_bytes = definition.to_json().encode()

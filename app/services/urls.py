@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from app.connectors.base import Connection
+from app.i18n import _
 from app.storage.secrets import secret_env_var
 
 __all__ = ["UrlError", "parse_url"]
@@ -52,8 +53,8 @@ def _options(query: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in parse_qsl(query, keep_blank_values=True):
         if key.lower() in {"password", "pwd", "passwd", "secret", "client_secret"}:
-            raise UrlError(f"the URL option {key!r} is a secret: secrets are never given on "
-                           "the command line")
+            raise UrlError(_("the URL option {key!r} is a secret: secrets are never given on "
+                             "the command line").format(key=key))
         out[key] = {"true": True, "false": False}.get(value.lower(), value)
     return out
 
@@ -68,14 +69,15 @@ def parse_url(url: str, name: str) -> Connection:
     scheme = parts.scheme.lower()
     if parts.password is not None:
         raise UrlError(
-            f"{_redacted(url)}: a password in a URL is refused (it would end up in shell "
-            f"history and process lists); set {secret_env_var(name, 'password')} or store it "
-            "with the secret store")
+            _("{url}: a password in a URL is refused (it would end up in shell history and "
+              "process lists); set {variable} or store it with the secret store").format(
+                url=_redacted(url), variable=secret_env_var(name, "password")))
     if scheme in _SERVER_SCHEMES:
         kind, port, host_key = _SERVER_SCHEMES[scheme]
         database = unquote(parts.path.lstrip("/"))
         if not parts.hostname or not database:
-            raise UrlError(f"{url}: expected {scheme}://user@host[:port]/database")
+            raise UrlError(_("{url}: expected {scheme}://user@host[:port]/database").format(
+                url=url, scheme=scheme))
         params: dict[str, Any] = {host_key: parts.hostname, "port": parts.port or port,
                                   "database": database}
         if parts.username:
@@ -85,18 +87,19 @@ def parse_url(url: str, name: str) -> Connection:
     if scheme in _FILE_SCHEMES:
         path = unquote(parts.path)
         if parts.netloc or not path.startswith("/") or path == "/":
-            raise UrlError(f"{url}: expected {scheme}:///relative/path or "
-                           f"{scheme}:////absolute/path")
+            raise UrlError(_("{url}: expected {scheme}:///relative/path or "
+                             "{scheme}:////absolute/path").format(url=url, scheme=scheme))
         path = path[1:]
         return Connection(name=name, type=_FILE_SCHEMES[scheme],
                           params={"path": path, **_options(parts.query)})
     if scheme == "file":
         path = unquote(parts.path)
         if not path:
-            raise UrlError(f"{url}: expected file:///directory?format=csv|parquet")
+            raise UrlError(_("{url}: expected file:///directory?format=csv|parquet").format(
+                url=url))
         return Connection(name=name, type="files", params={"path": path, **_options(parts.query)})
-    raise UrlError(f"{url}: unknown scheme {parts.scheme!r} (use postgresql, sqlite, duckdb, "
-                   "mysql, mssql+pyodbc or file)")
+    raise UrlError(_("{url}: unknown scheme {scheme!r} (use postgresql, sqlite, duckdb, "
+                     "mysql, mssql+pyodbc or file)").format(url=url, scheme=parts.scheme))
 
 
 def _redacted(url: str) -> str:

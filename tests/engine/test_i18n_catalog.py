@@ -1,9 +1,10 @@
 """The Spanish catalog of the core is complete, consistent and compiled.
 
 Fails when a message marked with ``_()``/``ngettext()``/``N_()`` in ``app/engine``,
-``app/nodes`` or ``app/i18n.py`` has no Spanish translation in ``cauce.po`` (run
-``resources/locale/update.sh``, translate, run it again), when a translation loses or renames a
-``{placeholder}`` (``.format`` would raise), or when ``cauce.mo`` is older than ``cauce.po``.
+``app/nodes``, ``app/services`` or the CLI (``app/cli*.py``) has no Spanish translation in
+``cauce.po`` (run ``resources/locale/update.sh``, translate, run it again), when a translation
+loses or renames a ``{placeholder}`` (``.format`` would raise), or when ``cauce.mo`` is older
+than ``cauce.po``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ import gettext
 import string
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract, extract_from_dir
 from babel.messages.pofile import read_po
 
 from app.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "app" / "engine", ROOT / "app" / "nodes"]
+SOURCES = [ROOT / "app" / "engine", ROOT / "app" / "nodes", ROOT / "app" / "services"]
+#: single modules scanned besides the directories (the CLI's own texts)
+MODULES = [ROOT / "app" / "cli.py", ROOT / "app" / "cli_run.py", ROOT / "app" / "cli_sync.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 
@@ -31,6 +34,11 @@ def _marked() -> dict[str | tuple[str, ...], str]:
         for filename, lineno, message, _comments, _context in extract_from_dir(
                 str(directory), keywords=KEYWORDS, comment_tags=()):
             found.setdefault(message, f"{directory.name}/{filename}:{lineno}")
+    for module in MODULES:
+        with open(module, "rb") as f:
+            for lineno, message, _comments, _context in extract(
+                    "python", f, keywords=KEYWORDS, comment_tags=()):
+                found.setdefault(message, f"{module.name}:{lineno}")
     return found
 
 
@@ -48,6 +56,9 @@ def test_the_core_marks_messages() -> None:
     marked = _marked()
     assert "is required" in marked
     assert "unknown column {column!r} (available: {available})" in marked
+    assert "these ports are already connected" in marked  # app/engine/graph.py
+    assert "unsafe member name: '..' component" in marked  # app/services/errors.py
+    assert "error: {error}" in marked  # the CLI
 
 
 def test_every_marked_message_is_translated() -> None:
@@ -101,13 +112,12 @@ def test_marked_messages_are_string_literals() -> None:
     # Babel (like lupdate) reads the source: _(f"…") or _(variable) is silently not extracted;
     # a text marked with N_() elsewhere is translated with gettext(variable)
     bad = []
-    for directory in SOURCES:
-        for path in sorted(directory.rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id in ("_", "ngettext", "N_")):
-                    args = node.args[:2] if node.func.id == "ngettext" else node.args[:1]
-                    if not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
-                               for a in args):
-                        bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    for path in sorted([p for d in SOURCES for p in d.rglob("*.py")] + MODULES):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "ngettext", "N_")):
+                args = node.args[:2] if node.func.id == "ngettext" else node.args[:1]
+                if not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                           for a in args):
+                    bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not bad, "translate string literals only:\n" + "\n".join(bad)

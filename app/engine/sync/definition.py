@@ -17,6 +17,8 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.i18n import _
+
 __all__ = [
     "SYNC_FORMAT_VERSION",
     "SchemaPolicy",
@@ -64,7 +66,7 @@ class SyncSource(BaseModel):
     @model_validator(mode="after")
     def _one(self) -> SyncSource:
         if (self.table is None) == (self.query is None):
-            raise ValueError("give exactly one of table and query")
+            raise ValueError(_("give exactly one of table and query"))
         return self
 
 
@@ -105,40 +107,42 @@ class SyncDefinition(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != SYNC_FORMAT_VERSION:
-            raise ValueError(f"unknown sync format version {v} "
-                             f"(this Cauce reads version {SYNC_FORMAT_VERSION})")
+            raise ValueError(_("unknown sync format version {version} (this Cauce reads "
+                               "version {supported})").format(version=v,
+                                                              supported=SYNC_FORMAT_VERSION))
         return v
 
     @field_validator("name")
     @classmethod
     def _not_blank(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("a sync name cannot be blank")
+            raise ValueError(_("a sync name cannot be blank"))
         return v
 
     @model_validator(mode="after")
     def _consistent(self) -> SyncDefinition:
         if self.mode is SyncMode.APPEND and not self.cursor:
-            raise ValueError("append mode needs a cursor column")
+            raise ValueError(_("append mode needs a cursor column"))
         if self.mode is SyncMode.MERGE and not self.primary_key:
-            raise ValueError("merge mode needs primary_key columns")
+            raise ValueError(_("merge mode needs primary_key columns"))
         if self.hard_deletes and self.mode is not SyncMode.MERGE:
-            raise ValueError("hard_deletes is only meaningful in merge mode")
+            raise ValueError(_("hard_deletes is only meaningful in merge mode"))
         if len(set(self.primary_key)) != len(self.primary_key):
-            raise ValueError("primary_key lists a column twice")
+            raise ValueError(_("primary_key lists a column twice"))
         if self.columns is not None:
             if not self.columns or len(set(self.columns)) != len(self.columns):
-                raise ValueError("columns must list each selected column once")
+                raise ValueError(_("columns must list each selected column once"))
             needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename]
             missing = sorted({c for c in needed if c not in self.columns})
             if missing:
-                raise ValueError(f"{missing} are used by the sync but not selected in columns")
+                raise ValueError(_("{columns} are used by the sync but not selected in "
+                                   "columns").format(columns=missing))
         targets = list(self.rename.values())
         if any(not t.strip() for t in targets):
-            raise ValueError("a column cannot be renamed to a blank name")
+            raise ValueError(_("a column cannot be renamed to a blank name"))
         seen = [d.key for d in self.destinations]
         if len(set(seen)) != len(seen):
-            raise ValueError("the same destination table is listed twice")
+            raise ValueError(_("the same destination table is listed twice"))
         return self
 
     # -- derived names ------------------------------------------------------------------------
@@ -156,19 +160,21 @@ class SyncDefinition(BaseModel):
         else:
             absent = [c for c in self.columns if c not in available]
             if absent:
-                raise SyncDefinitionError(f"sync {self.name!r}: columns {absent} are not in "
-                                          f"the source (it has {available})")
+                raise SyncDefinitionError(_("sync {sync!r}: columns {columns} are not in the "
+                                            "source (it has {available})").format(
+                    sync=self.name, columns=absent, available=available))
             chosen = list(self.columns)
         needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename]
         absent = sorted({c for c in needed if c not in available})
         if absent:
-            raise SyncDefinitionError(f"sync {self.name!r}: columns {absent} are not in the "
-                                      f"source (it has {available})")
+            raise SyncDefinitionError(_("sync {sync!r}: columns {columns} are not in the "
+                                        "source (it has {available})").format(
+                sync=self.name, columns=absent, available=available))
         renamed = [self.dest_name(c) for c in chosen]
         dupes = sorted({n for n in renamed if renamed.count(n) > 1})
         if dupes:
-            raise SyncDefinitionError(f"sync {self.name!r}: renames give two columns the "
-                                      f"name(s) {dupes}")
+            raise SyncDefinitionError(_("sync {sync!r}: renames give two columns the "
+                                        "name(s) {names}").format(sync=self.name, names=dupes))
         return chosen
 
     def to_json(self) -> str:

@@ -47,6 +47,7 @@ from app.engine.sync.schema import plan_destination
 from app.engine.sync.source import SourceShape, open_source
 from app.engine.sync.spool import Spool
 from app.engine.types import TypeMismatch
+from app.i18n import _
 
 __all__ = ["DestinationReport", "SyncReport", "SyncRunner"]
 
@@ -155,8 +156,9 @@ class SyncRunner:
         d, c = self.definition, target.connector
         if d.mode is SyncMode.APPEND and not target.transactional:
             raise ConnectionError_(
-                f"{target.dest.connection}: append needs a destination that commits the "
-                "cursor with the data; use merge (idempotent on the key) for this one")
+                _("{connection}: append needs a destination that commits the cursor with the "
+                  "data; use merge (idempotent on the key) for this one").format(
+                    connection=target.dest.connection))
         existing = c.table_schema(target.dest.table) if c.has_table(target.dest.table) else None
         plan = plan_destination(shape.schema, existing, d.schema_policy, d.mode)
         target.plan = plan
@@ -171,8 +173,9 @@ class SyncRunner:
                                + (f" {c.old_type} -> {c.new_type}" if c.old_type and c.new_type
                                   else "") + ")" for c in plan.refused)
             raise ConnectionError_(
-                f"schema of {target.dest.table!r} differs from the source and the "
-                f"{d.schema_policy.value!r} policy refuses it: {detail}")
+                _("schema of {table!r} differs from the source and the {policy!r} policy "
+                  "refuses it: {detail}").format(table=target.dest.table,
+                                                 policy=d.schema_policy.value, detail=detail))
         if plan.add:
             c.add_columns(target.dest.table, plan.add)
         if plan.widen:
