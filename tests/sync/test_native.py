@@ -150,3 +150,25 @@ def test_merge_into_a_table_without_unique_key_and_duplicate_source_keys(
         assert report.ok, report.error
         assert report.destinations[0].path == "native"
         assert pg_rows(pg_db, f"SELECT k, v FROM {table} ORDER BY k") == [(1, "c"), (2, "b")]
+
+
+def test_closing_a_stream_midway_stops_the_reader_and_frees_the_source(
+        pg_db: dict[str, Any]) -> None:
+    """A cancelled or failed write closes the source stream after a chunk or two: the reading
+    thread (blocked on a full queue, or in the middle of the rows) must stop and the source
+    connection must be closed, not left streaming the rest of the table."""
+    from tests.sync.conftest import pg_connector
+
+    pg_exec(pg_db, "CREATE TABLE big AS SELECT i AS id, md5(i::text) AS name "
+                   "FROM generate_series(1, 400000) i")
+    rows = pg_connector(pg_db, app="cauce-midway").open_native("SELECT * FROM big")
+    chunks = rows.chunks()
+    first = next(chunks)
+    assert len(first) >= 1 << 20  # ~20 MB in all: many more chunks were still to come
+    rows.close()
+    thread = rows._thread  # noqa: SLF001 - the reader under test
+    assert thread is not None and not thread.is_alive()
+    assert rows._con.closed  # noqa: SLF001
+    active = pg_rows(pg_db, "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE application_name = 'cauce-midway' AND state = 'active'")
+    assert active == [(0,)]

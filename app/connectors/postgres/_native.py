@@ -175,16 +175,18 @@ class BinaryCopy(NativeRows):
             if started is not None and started.status == pq.ExecStatus.FATAL_ERROR:
                 raise psycopg.errors.error_from_result(started, encoding="utf-8")
             raise psycopg.OperationalError(pgconn.get_error_message() or "COPY did not start")
-        get, buffer, results = pgconn.get_copy_data, bytearray(), []
-        while not self._stop.is_set():
+        get, buffer, results, stopped = pgconn.get_copy_data, bytearray(), [], self._stop.is_set
+        while True:  # once per row: the stop flag is checked per buffer and per wait only
             size, data = get(1)
             if size > 0:
                 buffer += data
                 if len(buffer) >= WRITE_CHUNK:
                     if not self._put(buffer):
-                        return
+                        return  # stopped
                     buffer = bytearray()
             elif size == 0:
+                if stopped():
+                    return
                 self._wait()
             elif size == -1:
                 break
