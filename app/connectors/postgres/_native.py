@@ -176,14 +176,16 @@ class BinaryCopy(NativeRows):
                 raise psycopg.errors.error_from_result(started, encoding="utf-8")
             raise psycopg.OperationalError(pgconn.get_error_message() or "COPY did not start")
         get, buffer, results, stopped = pgconn.get_copy_data, bytearray(), [], self._stop.is_set
+        filled = 0
         while True:  # once per row: the stop flag is checked per buffer and per wait only
             size, data = get(1)
             if size > 0:
                 buffer += data
-                if len(buffer) >= WRITE_CHUNK:
+                filled += size
+                if filled >= WRITE_CHUNK:
                     if not self._put(buffer):
                         return  # stopped
-                    buffer = bytearray()
+                    buffer, filled = bytearray(), 0
             elif size == 0:
                 if stopped():
                     return
