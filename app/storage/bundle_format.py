@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from app.i18n import _
 from app.storage.project_format import (
     CONNECTIONS_DIR,
     DATA_DIR,
@@ -102,8 +103,8 @@ class Manifest(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != BUNDLE_FORMAT_VERSION:
-            raise ValueError(f"unknown bundle format version {v} "
-                             f"(this Cauce reads version {BUNDLE_FORMAT_VERSION})")
+            raise ValueError(_("unknown bundle format version {version} (this Cauce reads version "
+                               "{known})").format(version=v, known=BUNDLE_FORMAT_VERSION))
         return v
 
     @field_validator("members")
@@ -111,7 +112,8 @@ class Manifest(BaseModel):
     def _hex_digests(cls, v: dict[str, str]) -> dict[str, str]:
         for name, digest in v.items():
             if not _SHA256.match(digest):
-                raise ValueError(f"{name}: {digest!r} is not a lowercase hex SHA-256")
+                raise ValueError(_("{name}: {digest!r} is not a lowercase hex SHA-256").format(
+                    name=name, digest=digest))
         return v
 
 
@@ -123,18 +125,18 @@ def check_member_name(name: str) -> str:
             backslashes, control characters, or a name outside the project layout.
     """
     if not name:
-        raise BundleError("(empty name)", "unsafe member name: empty")
+        raise BundleError(_("(empty name)"), _("unsafe member name: empty"))
     if "\\" in name:
-        raise BundleError(name, "unsafe member name: backslash")
+        raise BundleError(name, _("unsafe member name: backslash"))
     if name.startswith("/") or _DRIVE.match(name):
-        raise BundleError(name, "unsafe member name: absolute path")
+        raise BundleError(name, _("unsafe member name: absolute path"))
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise BundleError(name, "unsafe member name: control character")
+        raise BundleError(name, _("unsafe member name: control character"))
     parts = name.rstrip("/").split("/") if name.endswith("/") else name.split("/")
     if ".." in parts:
-        raise BundleError(name, "unsafe member name: '..' component")
+        raise BundleError(name, _("unsafe member name: '..' component"))
     if any(p in ("", ".") for p in parts):
-        raise BundleError(name, "unsafe member name: empty or '.' component")
+        raise BundleError(name, _("unsafe member name: empty or '.' component"))
     return member_kind(name)
 
 
@@ -147,13 +149,13 @@ def member_kind(name: str) -> str:
         return "manifest"
     if name == PROJECT_FILE:
         return "project"
-    folder, _, rest = name.partition("/")
+    folder, _sep, rest = name.partition("/")
     if folder == DATA_DIR and rest:
         return "data"
     if folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR) and rest.endswith(".json") \
             and "/" not in rest:
         return folder[:-1]
-    raise BundleError(name, "unexpected member: not part of the project layout")
+    raise BundleError(name, _("unexpected member: not part of the project layout"))
 
 
 def entry_type(info: zipfile.ZipInfo) -> str:
@@ -173,22 +175,24 @@ def check_entry(info: zipfile.ZipInfo, limits: BundleLimits) -> str:
     """Check one zip entry's header (name, type, flags, declared sizes); return its kind."""
     name = info.orig_filename
     if name != info.filename:
-        raise BundleError(info.filename, "unsafe member name: NUL byte or separator")
+        raise BundleError(info.filename, _("unsafe member name: NUL byte or separator"))
     kind = check_member_name(name)
     etype = entry_type(info)
     if etype == "symlink":
-        raise BundleError(name, "symbolic links are not allowed in a bundle")
+        raise BundleError(name, _("symbolic links are not allowed in a bundle"))
     if etype == "other" or (etype == "directory") != (kind == "directory"):
-        raise BundleError(name, "not a regular file")
+        raise BundleError(name, _("not a regular file"))
     if info.flag_bits & 0x1:
-        raise BundleError(name, "encrypted members are not supported")
+        raise BundleError(name, _("encrypted members are not supported"))
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise BundleError(name, f"unsupported compression method {info.compress_type}")
+        raise BundleError(name, _("unsupported compression method {method}").format(
+            method=info.compress_type))
     cap = limits.max_member_bytes if kind == "data" else limits.max_json_bytes
     if info.file_size > cap:
-        raise BundleError(name, f"declares {info.file_size} bytes, more than the limit of {cap}")
+        raise BundleError(name, _("declares {size} bytes, more than the limit of {limit}").format(
+            size=info.file_size, limit=cap))
     if (info.file_size > limits.ratio_floor_bytes
             and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
-        raise BundleError(name, f"compression ratio above {limits.max_ratio:g}: "
-                                "looks like a zip bomb")
+        raise BundleError(name, _("compression ratio above {ratio}: looks like a zip bomb").format(
+            ratio=f"{limits.max_ratio:g}"))
     return kind

@@ -26,6 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from app.engine.graph import Pipeline
+from app.i18n import _
 from app.storage.bundle_format import DEFAULT_LIMITS, BundleLimits
 from app.storage.bundle_reader import BundleContents, extract_bundle, inspect_bundle
 from app.storage.project import read_project_dir
@@ -231,18 +232,18 @@ def _digest(target: Path) -> str:
 
 def _existing_project(target: Path) -> Project | None:
     if target.is_symlink():
-        raise ProjectError(str(target), "is a symbolic link: import into the real directory")
+        raise ProjectError(str(target), _("is a symbolic link: import into the real directory"))
     if not target.exists():
         if not target.parent.is_dir():
-            raise ProjectError(str(target.parent), "no such directory")
+            raise ProjectError(str(target.parent), _("no such directory"))
         return None
     if not target.is_dir():
-        raise ProjectError(str(target), "exists and is not a directory")
+        raise ProjectError(str(target), _("exists and is not a directory"))
     if not any(target.iterdir()):
         return None
     if not (target / PROJECT_FILE).exists():
-        raise ProjectError(str(target), "is not a Cauce project (no project.json): "
-                                        "refusing to replace it")
+        raise ProjectError(str(target), _("is not a Cauce project (no project.json): "
+                                          "refusing to replace it"))
     return read_project_dir(target)
 
 
@@ -300,7 +301,7 @@ def apply_import(plan: ImportPlan) -> Path:
     """
     target = plan.target
     if _digest(target) != plan.target_digest:
-        raise ProjectError(str(target), "changed since the import was planned; plan again")
+        raise ProjectError(str(target), _("changed since the import was planned; plan again"))
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
     try:
         os.chmod(staging, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o755)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app.i18n import _
 from app.storage.bundle_format import (
     DEFAULT_LIMITS,
     MANIFEST_FILE,
@@ -68,7 +69,8 @@ def _open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
         with zipfile.ZipFile(path) as zf:
             yield zf
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as err:
-        raise BundleError(path.name, f"not a readable zip file ({err})") from None
+        raise BundleError(path.name, _("not a readable zip file ({error})").format(
+            error=err)) from None
 
 
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: BundleLimits,
@@ -88,19 +90,20 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: BundleLimits,
             while chunk := f.read(min(_CHUNK, info.file_size + 1 - seen)):
                 seen += len(chunk)
                 if seen > info.file_size:
-                    raise BundleError(name, f"holds more data than the {info.file_size} bytes its "
-                                            "header declares (zip bomb?)")
+                    raise BundleError(name, _("holds more data than the {size} bytes its header "
+                                              "declares (zip bomb?)").format(size=info.file_size))
                 digest.update(chunk)
                 sink(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
         if seen > info.file_size or "CRC" in str(err):
             # zipfile checks the CRC when the declared size is used up: with the extra byte we
             # allow, a CRC error there also means more data than declared, or corrupt data.
-            raise BundleError(name, f"corrupt data or a header that lies about its size "
-                                    f"({err})") from None
-        raise BundleError(name, f"corrupt data ({err})") from None
+            raise BundleError(name, _("corrupt data or a header that lies about its size "
+                                      "({error})").format(error=err)) from None
+        raise BundleError(name, _("corrupt data ({error})").format(error=err)) from None
     if seen != info.file_size:
-        raise BundleError(name, f"holds {seen} bytes but its header declares {info.file_size}")
+        raise BundleError(name, _("holds {size} bytes but its header declares {declared}").format(
+            size=seen, declared=info.file_size))
     return digest.hexdigest()
 
 
@@ -108,7 +111,8 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
     """Every header check, before any member is decompressed; returns file entries by name."""
     infos = zf.infolist()
     if len(infos) > limits.max_members:
-        raise BundleError(MANIFEST_FILE, f"{len(infos)} members, more than {limits.max_members}")
+        raise BundleError(MANIFEST_FILE, _("{count} members, more than {limit}").format(
+            count=len(infos), limit=limits.max_members))
     entries: dict[str, zipfile.ZipInfo] = {}
     folded: set[str] = set()
     total = compressed = 0
@@ -116,7 +120,7 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
         kind = check_entry(info, limits)
         key = info.orig_filename.rstrip("/").casefold()
         if key in folded:
-            raise BundleError(info.orig_filename, "duplicate member")
+            raise BundleError(info.orig_filename, _("duplicate member"))
         folded.add(key)
         if kind == "directory":
             continue
@@ -125,13 +129,14 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
         compressed += info.compress_size
     _check_nesting(entries)
     if total > limits.max_total_bytes:
-        raise BundleError(MANIFEST_FILE, f"members declare {total} bytes in all, more than "
-                                         f"the limit of {limits.max_total_bytes}")
+        raise BundleError(MANIFEST_FILE, _("members declare {size} bytes in all, more than the "
+                                           "limit of {limit}").format(
+            size=total, limit=limits.max_total_bytes))
     if total > limits.ratio_floor_bytes and total > limits.max_ratio * max(compressed, 1):
-        raise BundleError(MANIFEST_FILE, f"overall compression ratio above {limits.max_ratio:g}:"
-                                         " looks like a zip bomb")
+        raise BundleError(MANIFEST_FILE, _("overall compression ratio above {ratio}: looks like a "
+                                           "zip bomb").format(ratio=f"{limits.max_ratio:g}"))
     if MANIFEST_FILE not in entries:
-        raise BundleError(MANIFEST_FILE, "missing: this is not a Cauce bundle")
+        raise BundleError(MANIFEST_FILE, _("missing: this is not a Cauce bundle"))
     return entries
 
 
@@ -143,7 +148,8 @@ def _check_nesting(entries: dict[str, zipfile.ZipInfo]) -> None:
         for i in range(1, len(parts)):
             parent = "/".join(parts[:i]).casefold()
             if parent in files:
-                raise BundleError(name, f"conflicts with the file member {files[parent]}")
+                raise BundleError(name, _("conflicts with the file member {member}").format(
+                    member=files[parent]))
 
 
 def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
@@ -160,10 +166,10 @@ def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
 def _check_listing(entries: dict[str, zipfile.ZipInfo], manifest: Manifest) -> None:
     for name in sorted(entries):
         if name != MANIFEST_FILE and name not in manifest.members:
-            raise BundleError(name, "not listed in the manifest")
+            raise BundleError(name, _("not listed in the manifest"))
     for name in sorted(manifest.members):
         if name not in entries:
-            raise BundleError(name, "listed in the manifest but missing from the bundle")
+            raise BundleError(name, _("listed in the manifest but missing from the bundle"))
 
 
 def inspect_bundle(path: str | os.PathLike[str], *,
@@ -178,7 +184,7 @@ def inspect_bundle(path: str | os.PathLike[str], *,
     """
     path = Path(path)
     if not path.is_file():
-        raise BundleError(path.name, "no such bundle file")
+        raise BundleError(path.name, _("no such bundle file"))
     with _open_zip(path) as zf:
         entries = _check_headers(zf, limits)
         manifest = _read_manifest(zf, entries[MANIFEST_FILE], limits)
@@ -189,12 +195,12 @@ def inspect_bundle(path: str | os.PathLike[str], *,
             info = entries[name]
             kind = check_entry(info, limits)
             if kind == "manifest":
-                raise BundleError(name, "the manifest cannot list itself")
+                raise BundleError(name, _("the manifest cannot list itself"))
             chunks: list[bytes] = []
             sink = _discard if kind == "data" else chunks.append
             if _stream(zf, info, limits, sink) != manifest.members[name]:
-                raise BundleError(name, "checksum mismatch: the member is not the one the "
-                                        "manifest lists")
+                raise BundleError(name, _("checksum mismatch: the member is not the one the "
+                                          "manifest lists"))
             if kind == "data":
                 data_files.append(name)
             else:
@@ -220,28 +226,28 @@ def extract_bundle(contents: BundleContents, dest: str | os.PathLike[str], *,
     """
     dest = Path(dest)
     if any(dest.iterdir()):
-        raise BundleError(str(dest), "extraction directory is not empty")
+        raise BundleError(str(dest), _("extraction directory is not empty"))
     base = os.path.realpath(dest)
     written = []
     with _open_zip(contents.path) as zf:
         entries = _check_headers(zf, contents.limits)
         manifest = _read_manifest(zf, entries[MANIFEST_FILE], contents.limits)
         if manifest != contents.manifest:
-            raise BundleError(MANIFEST_FILE, "the bundle changed since it was inspected")
+            raise BundleError(MANIFEST_FILE, _("the bundle changed since it was inspected"))
         _check_listing(entries, manifest)
         names = sorted(manifest.members) + ([MANIFEST_FILE] if include_manifest else [])
         for name in names:
             info = entries[name]
             if info.file_size != contents.sizes.get(name, info.file_size):
-                raise BundleError(name, "the bundle changed since it was inspected")
+                raise BundleError(name, _("the bundle changed since it was inspected"))
             target = os.path.realpath(os.path.join(base, *name.split("/")))
             if os.path.commonpath([base, target]) != base:
-                raise BundleError(name, "would be written outside the project directory")
+                raise BundleError(name, _("would be written outside the project directory"))
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "xb") as out:
                 digest = _stream(zf, info, contents.limits, out.write)
             if name != MANIFEST_FILE and digest != manifest.members[name]:
-                raise BundleError(name, "checksum mismatch: the bundle changed since it was "
-                                        "inspected")
+                raise BundleError(name, _("checksum mismatch: the bundle changed since it was "
+                                          "inspected"))
             written.append(name)
     return written

@@ -32,6 +32,7 @@ from typing import Any
 
 from app.connectors.base import Connection
 from app.connectors.registry import UnknownPlugin, connector_registry
+from app.i18n import _
 from app.storage.bundle_format import (
     BUNDLE_FORMAT_VERSION,
     BUNDLE_SUFFIX,
@@ -143,23 +144,26 @@ def _check_export(project: Project, root: Path | None, include_data: bool,
     for name, conn in project.connections.items():
         bad = secret_like_params(conn)
         if bad:
-            raise BundleError(connection_path(name), f"parameter {', '.join(bad)} looks like a "
-                              "secret; secrets are resolved on each machine, never exported")
+            raise BundleError(connection_path(name), _(
+                "parameter {names} looks like a secret; secrets are resolved on each machine, "
+                "never exported").format(names=", ".join(bad)))
     if include_data and project.data_files:
         if root is None:
-            raise BundleError(project.data_files[0], "data files need the project directory "
-                                                     "(pass data_root)")
+            raise BundleError(project.data_files[0], _("data files need the project directory "
+                                                       "(pass data_root)"))
         total = 0
         for rel in project.data_files:
             try:
                 size = (root / rel).stat().st_size
             except OSError as err:
-                raise BundleError(rel, f"cannot be read: {err.strerror}") from None
+                raise BundleError(rel, _("cannot be read: {error}").format(
+                    error=err.strerror)) from None
             total += size
             if size > limits.max_member_bytes:
-                raise BundleError(rel, f"{size} bytes, more than a bundle may hold per file")
+                raise BundleError(rel, _("{size} bytes, more than a bundle may hold per "
+                                         "file").format(size=size))
         if total > limits.max_total_bytes:
-            raise BundleError(project.data_files[-1], "data files exceed the bundle size limit")
+            raise BundleError(project.data_files[-1], _("data files exceed the bundle size limit"))
 
 
 def _write_members(zf: zipfile.ZipFile, project: Project, root: Path | None,

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from app.i18n import _
 from app.storage.db import data_dir
 
 __all__ = [
@@ -132,11 +133,11 @@ class EncryptedFileStore:
     def __init__(self, path: Path | None = None, master_key: str | None = None) -> None:
         key = master_key if master_key is not None else os.environ.get(MASTER_KEY_ENV, "")
         if not key:
-            raise SecretStoreUnavailable(
-                f"the encrypted secrets file needs a key: set {MASTER_KEY_ENV} to a passphrase "
-                "or to a key made with `python -c \"from cryptography.fernet import Fernet; "
-                "print(Fernet.generate_key().decode())\"`"
-            )
+            raise SecretStoreUnavailable(_(
+                "the encrypted secrets file needs a key: set {variable} to a passphrase or to a "
+                "key made with `{command}`"
+            ).format(variable=MASTER_KEY_ENV, command="python -c \"from cryptography.fernet "
+                     "import Fernet; print(Fernet.generate_key().decode())\""))
         self.path = Path(path) if path is not None else data_dir() / SECRETS_FILENAME
         self.__master = key
         self.__derived: dict[tuple[str, str], bytes] = {}
@@ -183,10 +184,10 @@ class EncryptedFileStore:
         if name == "raw":
             raw = _raw_key(self.__master)
             if raw is None:
-                raise WrongMasterKey(
-                    f"{self.path} was written with a base64 key, but {MASTER_KEY_ENV} holds a "
-                    "passphrase: set it to the key the file was created with"
-                )
+                raise WrongMasterKey(_(
+                    "{path} was written with a base64 key, but {variable} holds a passphrase: "
+                    "set it to the key the file was created with"
+                ).format(path=self.path, variable=MASTER_KEY_ENV))
             master = raw
         elif name == "scrypt":
             master = Scrypt(
@@ -194,7 +195,8 @@ class EncryptedFileStore:
                 p=int(kdf["p"]),
             ).derive(self.__master.encode("utf-8"))
         else:
-            raise SecretFileCorrupted(f"{self.path}: unknown key derivation {name!r}")
+            raise SecretFileCorrupted(_("{path}: unknown key derivation {name!r}").format(
+                path=self.path, name=name))
         self.__derived[cache_key] = master
         return master
 
@@ -218,29 +220,30 @@ class EncryptedFileStore:
         try:
             doc = json.loads(blob)
             if doc.get("format") != _FORMAT:
-                raise ValueError("not a Cauce secrets file")
+                raise ValueError(_("not a Cauce secrets file"))
             if doc.get("version") != _VERSION:
-                raise ValueError(f"unsupported version {doc.get('version')!r}")
+                raise ValueError(_("unsupported version {version!r}").format(
+                    version=doc.get("version")))
             kdf, check, token = doc["kdf"], _unb64(doc["check"]), doc["data"].encode("ascii")
         except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as err:
-            raise SecretFileCorrupted(
-                f"{self.path} is not a readable secrets file ({err}); it was left untouched"
-            ) from None
+            raise SecretFileCorrupted(_(
+                "{path} is not a readable secrets file ({error}); it was left untouched"
+            ).format(path=self.path, error=err)) from None
         fernet, expected = self._keys(kdf)
         if not hmac.compare_digest(check, expected):
-            raise WrongMasterKey(
-                f"{MASTER_KEY_ENV} does not open {self.path}: it is not the key this file was "
-                "written with (or the file's header was altered). Nothing was changed."
-            )
+            raise WrongMasterKey(_(
+                "{variable} does not open {path}: it is not the key this file was written with "
+                "(or the file's header was altered). Nothing was changed."
+            ).format(variable=MASTER_KEY_ENV, path=self.path))
         try:
             data = json.loads(fernet.decrypt(token))
         except (InvalidToken, ValueError):
-            raise SecretFileCorrupted(
-                f"{self.path} was altered or damaged: its contents fail authentication. "
-                "It was left untouched; restore it from a backup or store the secrets again."
-            ) from None
+            raise SecretFileCorrupted(_(
+                "{path} was altered or damaged: its contents fail authentication. It was left "
+                "untouched; restore it from a backup or store the secrets again."
+            ).format(path=self.path)) from None
         if not isinstance(data, dict):
-            raise SecretFileCorrupted(f"{self.path}: unexpected content")
+            raise SecretFileCorrupted(_("{path}: unexpected content").format(path=self.path))
         return kdf, {str(k): str(v) for k, v in data.items()}
 
     def _write(self, kdf: dict[str, Any], data: dict[str, str]) -> None:

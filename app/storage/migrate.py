@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, column, insert, inspect, select, table
 
+from app.i18n import _, ngettext
 from app.storage.db import (
     SQLITE_IMMEDIATE,
     database_url,
@@ -139,7 +140,8 @@ def _revision_of(conn: Connection) -> str | None:
         return None
     found = list(conn.execute(select(_VERSIONS.c.version_num)).scalars())
     if len(found) > 1:
-        raise SchemaError(f"the metadata database has several schema revisions: {found}")
+        raise SchemaError(_("the metadata database has several schema revisions: "
+                            "{revisions}").format(revisions=found))
     return found[0] if found else None
 
 
@@ -155,28 +157,28 @@ def current_revision(url: str | None = None) -> str | None:
 
 def _refuse_too_new(revision: str | None, url: str) -> None:
     if revision is not None and revision not in _known_revisions():
-        raise SchemaTooNew(
-            f"the metadata database {display_url(url)} is at schema revision {revision!r}, "
-            f"which this version of Cauce does not know (it knows up to {head_revision()!r}): "
-            "a newer Cauce has upgraded it. Install that newer Cauce, or point CAUCE_DB_URL at "
-            "another database (a SQLite backup sits next to the file as *.bak)."
-        )
+        raise SchemaTooNew(_(
+            "the metadata database {database} is at schema revision {revision!r}, which this "
+            "version of Cauce does not know (it knows up to {head!r}): a newer Cauce has "
+            "upgraded it. Install that newer Cauce, or point CAUCE_DB_URL at another database "
+            "(a SQLite backup sits next to the file as *.bak)."
+        ).format(database=display_url(url), revision=revision, head=head_revision()))
 
 
 def check_schema(conn: Connection, url: str) -> str:
     """Raise a :class:`SchemaError` saying what to do unless the database is at head."""
     revision = _revision_of(conn)
     if revision is None:
-        raise SchemaNotInitialized(
-            f"the metadata database {display_url(url)} has no Cauce schema: run `cauce db init`"
-        )
+        raise SchemaNotInitialized(_(
+            "the metadata database {database} has no Cauce schema: run `cauce db init`"
+        ).format(database=display_url(url)))
     _refuse_too_new(revision, url)
     head = head_revision()
     if revision != head:
-        raise SchemaOutdated(
-            f"the metadata database {display_url(url)} is at schema revision {revision!r}, "
-            f"older than this Cauce ({head!r}): run `cauce db upgrade` (it backs up first)"
-        )
+        raise SchemaOutdated(_(
+            "the metadata database {database} is at schema revision {revision!r}, older than "
+            "this Cauce ({head!r}): run `cauce db upgrade` (it backs up first)"
+        ).format(database=display_url(url), revision=revision, head=head))
     return revision
 
 
@@ -253,10 +255,12 @@ def _run_upgrade(engine: Engine, url: str) -> None:
                 command.upgrade(alembic_config(url, conn), "head")
                 violations = _foreign_key_violations(conn)
                 if violations:
-                    raise SchemaError(
-                        f"the upgrade would break {len(violations)} foreign key reference(s) "
-                        f"(first: {violations[0]!r}); nothing was changed"
-                    )
+                    raise SchemaError(ngettext(
+                        "the upgrade would break {count} foreign key reference(s) (first: "
+                        "{first!r}); nothing was changed",
+                        "the upgrade would break {count} foreign key reference(s) (first: "
+                        "{first!r}); nothing was changed",
+                        len(violations)).format(count=len(violations), first=violations[0]))
         finally:
             conn.invalidate()  # never hand this reconfigured connection back to the pool
 

@@ -39,6 +39,7 @@ from typing import Any
 from app.connectors.base import Connection
 from app.engine.graph import Pipeline
 from app.engine.sync.definition import SyncDefinition
+from app.i18n import _
 from app.storage.bundle_format import Manifest
 from app.storage.bundle_reader import extract_bundle, inspect_bundle
 from app.storage.project_format import (
@@ -90,14 +91,15 @@ def _layout_files(root: Path, folder: str) -> list[str]:
     if not where.exists():
         return []
     if where.is_symlink() or not where.is_dir():
-        raise ProjectError(f"{folder}/", "expected a directory")
+        raise ProjectError(f"{folder}/", _("expected a directory"))
     out = []
     for entry in sorted(os.scandir(where), key=lambda e: e.name):
         rel = f"{folder}/{entry.name}"
         if entry.name.startswith("."):
             continue  # .gitkeep and friends
         if entry.is_symlink() or not entry.is_file() or not entry.name.endswith(".json"):
-            raise ProjectError(rel, f"unexpected entry: only *.json files belong in {folder}/")
+            raise ProjectError(rel, _("unexpected entry: only *.json files belong in "
+                                      "{folder}/").format(folder=folder))
         out.append(rel)
     return out
 
@@ -108,7 +110,7 @@ def list_data_files(root: Path) -> list[str]:
     if not where.exists():
         return []
     if where.is_symlink() or not where.is_dir():
-        raise ProjectError(f"{DATA_DIR}/", "expected a directory")
+        raise ProjectError(f"{DATA_DIR}/", _("expected a directory"))
     out = []
     for dirpath, dirnames, filenames in os.walk(where):
         base = Path(dirpath)
@@ -116,10 +118,10 @@ def list_data_files(root: Path) -> list[str]:
             rel = (base / name).relative_to(root).as_posix()
             mode = os.lstat(base / name).st_mode
             if stat.S_ISLNK(mode):
-                raise ProjectError(rel, "symbolic links are not allowed in a project")
+                raise ProjectError(rel, _("symbolic links are not allowed in a project"))
             if name in filenames:
                 if not stat.S_ISREG(mode):
-                    raise ProjectError(rel, "not a regular file")
+                    raise ProjectError(rel, _("not a regular file"))
                 out.append(check_data_path(rel))
     return sorted(out)
 
@@ -132,10 +134,11 @@ def read_project_dir(root: str | os.PathLike[str]) -> Project:
     """
     root = Path(root)
     if not root.is_dir():
-        raise ProjectError(str(root), "not a directory")
+        raise ProjectError(str(root), _("not a directory"))
     meta_path = root / PROJECT_FILE
     if not meta_path.is_file() or meta_path.is_symlink():
-        raise ProjectError(PROJECT_FILE, f"missing in {root}: this is not a Cauce project")
+        raise ProjectError(PROJECT_FILE, _("missing in {directory}: this is not a Cauce "
+                                           "project").format(directory=root))
     files = {PROJECT_FILE: meta_path.read_bytes()}
     for folder in _FOLDERS:
         for rel in _layout_files(root, folder):
@@ -260,9 +263,9 @@ def load_project(path: str | os.PathLike[str]) -> OpenProject:
     if path.is_dir():
         return OpenProject(read_project_dir(path), path)
     if not path.is_file():
-        raise ProjectError(str(path), "no such project directory or bundle")
+        raise ProjectError(str(path), _("no such project directory or bundle"))
     if not zipfile.is_zipfile(path):
-        raise ProjectError(str(path), "neither a project directory nor a .cauce bundle")
+        raise ProjectError(str(path), _("neither a project directory nor a .cauce bundle"))
     contents = inspect_bundle(path)
     root = Path(tempfile.mkdtemp(prefix="cauce-project-"))
     try:

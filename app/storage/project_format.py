@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from app.connectors.base import Connection
 from app.engine.graph import Pipeline
 from app.engine.sync.definition import SyncDefinition
+from app.i18n import N_, _, gettext
 
 __all__ = [
     "CONNECTIONS_DIR",
@@ -71,6 +72,19 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt")
                                                      for i in range(1, 10)}
 _MAX_STEM = 120
+#: "{kind} ... is filed under the key ..." and "... would both be saved as ...", by kind
+_FILED_UNDER = {
+    "connection": N_("connection {name!r} is filed under the key {key!r}"),
+    "pipeline": N_("pipeline {name!r} is filed under the key {key!r}"),
+    "sync": N_("sync {name!r} is filed under the key {key!r}"),
+}
+_SAVED_AS = {
+    "connection": N_("connections {first!r} and {second!r} would both be saved as {path}; "
+                     "rename one"),
+    "pipeline": N_("pipelines {first!r} and {second!r} would both be saved as {path}; "
+                   "rename one"),
+    "sync": N_("syncs {first!r} and {second!r} would both be saved as {path}; rename one"),
+}
 
 
 class ProjectError(ValueError):
@@ -94,7 +108,7 @@ def file_stem(name: str) -> str:
     """
     stem = _UNSAFE.sub("_", unicodedata.normalize("NFC", name).strip()).strip("._")[:_MAX_STEM]
     if not stem:
-        raise ValueError(f"the name {name!r} gives an empty file name")
+        raise ValueError(_("the name {name!r} gives an empty file name").format(name=name))
     if stem.split(".")[0].casefold() in _WINDOWS_RESERVED:
         stem += "_"
     return stem
@@ -123,10 +137,10 @@ def check_data_path(path: str) -> str:
     """
     parts = path.split("/")
     if len(parts) < 2 or parts[0] != DATA_DIR:
-        raise ProjectError(path, "data files must live under data/")
+        raise ProjectError(path, _("data files must live under data/"))
     for part in parts[1:]:
         if part in ("", ".", "..") or "\\" in part or any(ord(c) < 32 for c in part):
-            raise ProjectError(path, "unsafe data file path")
+            raise ProjectError(path, _("unsafe data file path"))
     return path
 
 
@@ -145,8 +159,8 @@ class ProjectMeta(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != PROJECT_FORMAT_VERSION:
-            raise ValueError(f"unknown project format version {v} "
-                             f"(this Cauce reads version {PROJECT_FORMAT_VERSION})")
+            raise ValueError(_("unknown project format version {version} (this Cauce reads version "
+                               "{known})").format(version=v, known=PROJECT_FORMAT_VERSION))
         return v
 
     @field_validator("id")
@@ -155,14 +169,14 @@ class ProjectMeta(BaseModel):
         try:
             uuid.UUID(v)
         except ValueError:
-            raise ValueError(f"{v!r} is not a UUID") from None
+            raise ValueError(_("{value!r} is not a UUID").format(value=v)) from None
         return v
 
     @field_validator("name")
     @classmethod
     def _not_blank(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("a project name cannot be blank")
+            raise ValueError(_("a project name cannot be blank"))
         return v
 
 
@@ -189,12 +203,12 @@ class Project(BaseModel):
             seen: dict[str, str] = {}
             for key, item in items.items():
                 if key != item.name:
-                    raise ValueError(f"{kind} {item.name!r} is filed under the key {key!r}")
+                    raise ValueError(gettext(_FILED_UNDER[kind]).format(name=item.name, key=key))
                 path = f"{kind}s/{file_stem(item.name)}.json"
                 other = seen.setdefault(path.casefold(), item.name)
                 if other != item.name:
-                    raise ValueError(f"{kind}s {other!r} and {item.name!r} would both be saved "
-                                     f"as {path}; rename one")
+                    raise ValueError(gettext(_SAVED_AS[kind]).format(
+                        first=other, second=item.name, path=path))
         for path in self.data_files:
             check_data_path(path)
         return self
@@ -225,13 +239,13 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"the key {key!r} appears twice")
+            raise ValueError(_("the key {key!r} appears twice").format(key=key))
         out[key] = value
     return out
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+    raise ValueError(_("{name} is not valid JSON").format(name=name))
 
 
 def load_json_object(raw: bytes, path: str) -> dict[str, Any]:
@@ -239,16 +253,17 @@ def load_json_object(raw: bytes, path: str) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ProjectError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from None
+        raise ProjectError(path, _("not UTF-8 text ({reason} at byte {offset})").format(
+            reason=err.reason, offset=err.start)) from None
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
-        raise ProjectError(path, f"invalid JSON: {err.msg} at line {err.lineno} "
-                                 f"column {err.colno}") from None
+        raise ProjectError(path, _("invalid JSON: {error} at line {line} column {column}").format(
+            error=err.msg, line=err.lineno, column=err.colno)) from None
     except ValueError as err:
-        raise ProjectError(path, f"invalid JSON: {err}") from None
+        raise ProjectError(path, _("invalid JSON: {error}").format(error=err)) from None
     if not isinstance(data, dict):
-        raise ProjectError(path, "expected a JSON object")
+        raise ProjectError(path, _("expected a JSON object"))
     return data
 
 
@@ -267,39 +282,40 @@ def _validate(model: type[BaseModel], raw: bytes, path: str, what: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise ProjectError(path, f"invalid {what}: {describe_validation_error(err)}") from None
+        raise ProjectError(path, gettext(what).format(
+            problems=describe_validation_error(err))) from None
 
 
 def _check_stem(path: str, name: str) -> None:
     expected = f"{path.rsplit('/', 1)[0]}/{file_stem(name)}.json"
     if path != expected:
-        raise ProjectError(path, f"the file name does not match the name {name!r} "
-                                 f"inside it (expected {expected})")
+        raise ProjectError(path, _("the file name does not match the name {name!r} inside it "
+                                  "(expected {expected})").format(name=name, expected=expected))
 
 
 def parse_meta(raw: bytes, path: str = PROJECT_FILE) -> ProjectMeta:
     """Parse ``project.json``."""
-    meta: ProjectMeta = _validate(ProjectMeta, raw, path, "project file")
+    meta: ProjectMeta = _validate(ProjectMeta, raw, path, N_("invalid project file: {problems}"))
     return meta
 
 
 def parse_pipeline(raw: bytes, path: str) -> Pipeline:
     """Parse ``pipelines/<name>.json`` and check that the file name matches the name."""
-    pipeline: Pipeline = _validate(Pipeline, raw, path, "pipeline")
+    pipeline: Pipeline = _validate(Pipeline, raw, path, N_("invalid pipeline: {problems}"))
     _check_stem(path, pipeline.name)
     return pipeline
 
 
 def parse_connection(raw: bytes, path: str) -> Connection:
     """Parse ``connections/<name>.json`` and check that the file name matches the name."""
-    conn: Connection = _validate(Connection, raw, path, "connection")
+    conn: Connection = _validate(Connection, raw, path, N_("invalid connection: {problems}"))
     _check_stem(path, conn.name)
     return conn
 
 
 def parse_sync(raw: bytes, path: str) -> SyncDefinition:
     """Parse ``syncs/<name>.json`` and check that the file name matches the name."""
-    sync: SyncDefinition = _validate(SyncDefinition, raw, path, "sync")
+    sync: SyncDefinition = _validate(SyncDefinition, raw, path, N_("invalid sync: {problems}"))
     _check_stem(path, sync.name)
     return sync
 
@@ -321,17 +337,17 @@ def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) ->
     any other key is refused.
     """
     if PROJECT_FILE not in files:
-        raise ProjectError(PROJECT_FILE, "missing: this is not a Cauce project")
+        raise ProjectError(PROJECT_FILE, _("missing: this is not a Cauce project"))
     meta = parse_meta(files[PROJECT_FILE])
     connections: dict[str, Connection] = {}
     pipelines: dict[str, Pipeline] = {}
     syncs: dict[str, SyncDefinition] = {}
     for path in sorted(files):
-        folder, _, leaf = path.partition("/")
+        folder, _sep, leaf = path.partition("/")
         if path == PROJECT_FILE:
             continue
         if "/" in leaf or not leaf.endswith(".json"):
-            raise ProjectError(path, "unexpected file in the project layout")
+            raise ProjectError(path, _("unexpected file in the project layout"))
         if folder == CONNECTIONS_DIR:
             conn = parse_connection(files[path], path)
             connections[conn.name] = conn
@@ -342,7 +358,7 @@ def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) ->
             sync = parse_sync(files[path], path)
             syncs[sync.name] = sync
         else:
-            raise ProjectError(path, "unexpected file in the project layout")
+            raise ProjectError(path, _("unexpected file in the project layout"))
     data = sorted(check_data_path(p) for p in data_files)
     try:
         return Project(meta=meta, connections=connections, pipelines=pipelines, syncs=syncs,

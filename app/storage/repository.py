@@ -94,7 +94,7 @@ class Repository(RunLog):
     # -- projects -----------------------------------------------------------------------------
     def ensure_project(self, name: str) -> int:
         """The id of project ``name``, created when missing."""
-        for _ in range(_SAVE_ATTEMPTS):
+        for _attempt in range(_SAVE_ATTEMPTS):
             try:
                 with self._session() as s:
                     found = s.scalar(select(ProjectRow.id).where(

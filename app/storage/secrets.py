@@ -38,6 +38,7 @@ from keyring.backends.chainer import ChainerBackend
 from keyring.errors import KeyringError, PasswordDeleteError
 
 from app.connectors.base import Connection, secret_fields
+from app.i18n import _
 from app.storage.db import data_dir
 from app.storage.encrypted_store import (
     MASTER_KEY_ENV,
@@ -122,13 +123,15 @@ class KeyringStore:
         try:
             return self.backend.get_password(self.service, ref)
         except KeyringError as err:
-            raise SecretStoreError(f"the OS keyring could not read {ref!r}: {err}") from err
+            raise SecretStoreError(_("the OS keyring could not read {ref!r}: {error}").format(
+                ref=ref, error=err)) from err
 
     def set(self, ref: str, value: str) -> None:
         try:
             self.backend.set_password(self.service, ref, value)
         except KeyringError as err:
-            raise SecretStoreError(f"the OS keyring could not store {ref!r}: {err}") from err
+            raise SecretStoreError(_("the OS keyring could not store {ref!r}: {error}").format(
+                ref=ref, error=err)) from err
 
     def delete(self, ref: str) -> None:
         try:
@@ -136,26 +139,28 @@ class KeyringStore:
         except PasswordDeleteError:
             return
         except KeyringError as err:
-            raise SecretStoreError(f"the OS keyring could not delete {ref!r}: {err}") from err
+            raise SecretStoreError(_("the OS keyring could not delete {ref!r}: {error}").format(
+                ref=ref, error=err)) from err
 
 
 def _insecure(backend: KeyringBackend) -> str | None:
     chain = backend.backends if isinstance(backend, ChainerBackend) else [backend]
     if not chain:
-        return "no keyring backend is available"
+        return _("no keyring backend is available")
     for item in chain:
         cls = type(item)
         name = f"{cls.__module__}.{cls.__qualname__}"
         if cls.__module__.startswith(_NO_KEYRING_MODULES):
-            return f"no OS keyring is reachable (keyring selected {name})"
+            return _("no OS keyring is reachable (keyring selected {backend})").format(backend=name)
         if cls.__module__.startswith(_INSECURE_MODULES) or "plaintext" in name.lower():
-            return f"the keyring backend {name} is not a secure store"
+            return _("the keyring backend {backend} is not a secure store").format(backend=name)
         try:
             priority = float(item.priority)
         except Exception:  # noqa: BLE001 - a backend that cannot rate itself is not viable
-            return f"the keyring backend {name} is not viable here"
+            return _("the keyring backend {backend} is not viable here").format(backend=name)
         if priority <= 0:
-            return f"the keyring backend {name} is not viable here (priority {priority:g})"
+            return _("the keyring backend {backend} is not viable here (priority "
+                     "{priority})").format(backend=name, priority=f"{priority:g}")
     return None
 
 
@@ -177,9 +182,11 @@ def keyring_problem(backend: KeyringBackend | None = None) -> str | None:
         finally:
             backend.delete_password(KEYRING_SERVICE, ref)
     except Exception as err:  # noqa: BLE001 - D-Bus, locked keychains... any failure disqualifies
-        return f"the keyring backend {type(backend).__name__} does not work: {err}"
+        return _("the keyring backend {backend} does not work: {error}").format(
+            backend=type(backend).__name__, error=err)
     if echoed != token:
-        return f"the keyring backend {type(backend).__name__} did not return what was stored"
+        return _("the keyring backend {backend} did not return what was stored").format(
+            backend=type(backend).__name__)
     return None
 
 
@@ -199,11 +206,11 @@ def default_secret_store(environ: Mapping[str, str] | None = None,
     master = env.get(MASTER_KEY_ENV)
     if master:
         return EncryptedFileStore(master_key=master)
-    raise SecretStoreUnavailable(
-        f"no secure place to keep secrets: {reason}. Set {MASTER_KEY_ENV} (a passphrase or a "
-        f"key from `Fernet.generate_key()`) to keep them encrypted in {data_dir()}, or give "
-        f"each secret in an environment variable {ENV_PREFIX}<CONNECTION>_<FIELD>."
-    )
+    raise SecretStoreUnavailable(_(
+        "no secure place to keep secrets: {reason}. Set {variable} (a passphrase or a key from "
+        "`Fernet.generate_key()`) to keep them encrypted in {directory}, or give each secret in "
+        "an environment variable {prefix}<CONNECTION>_<FIELD>."
+    ).format(reason=reason, variable=MASTER_KEY_ENV, directory=data_dir(), prefix=ENV_PREFIX))
 
 
 # -- resolution -----------------------------------------------------------------------------
@@ -214,15 +221,20 @@ class MissingSecret(LookupError):
         self.project, self.connection, self.field = project, connection, field
         self.env_var = secret_env_var(connection, field)
         self.ref = secret_ref(project, connection, field)
-        message = (
-            f"connection {connection!r} (project {project!r}) needs its secret {field!r}: "
-            f"set the environment variable {self.env_var}, or store it in Cauce's secret "
-            f"store (reference {self.ref!r})"
-        )
-        super().__init__(message + (f"; {detail}" if detail else ""))
+        self.detail = detail
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        message = _("connection {connection!r} (project {project!r}) needs its secret {field!r}: "
+                    "set the environment variable {variable}, or store it in Cauce's secret "
+                    "store (reference {ref!r})").format(
+            connection=self.connection, project=self.project, field=self.field,
+            variable=self.env_var, ref=self.ref)
+        return message + (f"; {self.detail}" if self.detail else "")
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        # worded when shown, in the language of that moment (the error may outlive a switch)
+        return self._message()
 
 
 class ResolvedSecrets(Mapping[str, str]):
@@ -321,7 +333,7 @@ class SecretResolver:
             SecretStoreUnavailable: There is no store; the message says how to configure one.
         """
         if self.store is None:
-            raise SecretStoreUnavailable(self.unavailable or "no secret store is configured")
+            raise SecretStoreUnavailable(self.unavailable or _("no secret store is configured"))
         self.redactor.add(value)
         self.store.set(secret_ref(project, connection, field), value)
 

@@ -1,10 +1,10 @@
 """The Spanish catalog of the core is complete, consistent and compiled.
 
 Fails when a message marked with ``_()``/``ngettext()``/``N_()`` in ``app/engine``,
-``app/nodes``, ``app/services`` or the CLI (``app/cli*.py``) has no Spanish translation in
-``cauce.po`` (run ``resources/locale/update.sh``, translate, run it again), when a translation
-loses or renames a ``{placeholder}`` (``.format`` would raise), or when ``cauce.mo`` is older
-than ``cauce.po``.
+``app/nodes``, ``app/services``, ``app/storage`` or the CLI (``app/cli*.py``) has no Spanish
+translation in ``cauce.po`` (run ``resources/locale/update.sh``, translate, run it again), when
+a translation loses or renames a ``{placeholder}`` (``.format`` would raise), or when
+``cauce.mo`` is older than ``cauce.po``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from babel.messages.pofile import read_po
 from app.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "app" / "engine", ROOT / "app" / "nodes", ROOT / "app" / "services"]
+SOURCES = [ROOT / "app" / "engine", ROOT / "app" / "nodes", ROOT / "app" / "services",
+           ROOT / "app" / "storage"]
 #: single modules scanned besides the directories (the CLI's own texts)
 MODULES = [ROOT / "app" / "cli.py", ROOT / "app" / "cli_run.py", ROOT / "app" / "cli_sync.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
@@ -57,7 +58,8 @@ def test_the_core_marks_messages() -> None:
     assert "is required" in marked
     assert "unknown column {column!r} (available: {available})" in marked
     assert "these ports are already connected" in marked  # app/engine/graph.py
-    assert "unsafe member name: '..' component" in marked  # app/services/errors.py
+    assert "unsafe member name: '..' component" in marked  # app/storage/bundle_format.py
+    assert "checksum mismatch: the member is not the one the manifest lists" in marked
     assert "error: {error}" in marked  # the CLI
 
 
