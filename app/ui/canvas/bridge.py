@@ -26,6 +26,7 @@ from app.engine.graph import Edge, GraphError, Node, Pipeline, PortRef, Position
 from app.nodes.registry import node_registry
 from app.services.editor import auto_layout, copy_fragment
 from app.ui.canvas.commands import (
+    DELETE_NODES,
     AddNodeCommand,
     CompoundCommand,
     ConnectCommand,
@@ -119,7 +120,7 @@ class CanvasBridge(QObject, CanvasDecorations):
         ids = [i for i in node_ids if any(n.id == i for n in self.pipeline.nodes)]
         if not ids:
             return
-        parent = CompoundCommand(f"Delete {len(ids)} node(s)")
+        parent = CompoundCommand(DELETE_NODES, count=len(ids))
         for node_id in ids:
             RemoveNodeCommand(self, node_id, parent)
         self.push(parent)

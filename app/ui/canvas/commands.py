@@ -4,9 +4,9 @@ Compound edits (delete a selection, paste, connect over an existing link) are a 
 command with child commands; the parent's default redo/undo runs the children in order.
 
 Command texts (Edit > Undo "…") are translated under the ``UndoCommands`` context. The
-bridge names some commands in English ("Connect", "Auto-layout", "Delete 3 node(s)"); those
-are listed in :data:`BRIDGE_TEXTS` so that lupdate extracts them. Each command keeps its
-source text and sets its text again in :meth:`TranslatedCommand.retranslate`, which
+bridge names some commands in English ("Connect", "Auto-layout"; :data:`DELETE_NODES` with
+a count); those are listed in :data:`BRIDGE_TEXTS` so that lupdate extracts them. Each command
+keeps its source text and sets its text again in :meth:`TranslatedCommand.retranslate`, which
 :func:`retranslate_stack` calls after a language switch.
 """
 
@@ -27,9 +27,10 @@ from app.ui.component_texts import parameter_label
 if TYPE_CHECKING:
     from app.ui.canvas.bridge import CanvasBridge
 
-__all__ = ["AddNodeCommand", "CompoundCommand", "ConnectCommand", "DisconnectCommand",
-           "MoveCommand", "PasteCommand", "RemoveNodeCommand", "RenameCommand", "SetParamCommand",
-           "TranslatedCommand", "command_text", "retranslate_stack"]
+__all__ = ["DELETE_NODES", "AddNodeCommand", "CompoundCommand", "ConnectCommand",
+           "DisconnectCommand", "MoveCommand", "PasteCommand", "RemoveNodeCommand",
+           "RenameCommand", "SetParamCommand", "TranslatedCommand", "command_text",
+           "retranslate_stack"]
 
 SET_PARAM_ID = 1001
 #: edits of one field merge into one undo step while they come this close together (seconds):
@@ -46,8 +47,8 @@ BRIDGE_TEXTS = frozenset({
     QT_TRANSLATE_NOOP("UndoCommands", "Auto-layout"),
     QT_TRANSLATE_NOOP("UndoCommands", "Paste"),
 })
-# the bridge's text for deleting several nodes (translated with its plural forms)
-_DELETE_MANY = re.compile(r"Delete (\d+) node\(s\)")
+#: the text of deleting a selection, translated with its plural forms for the command's count
+DELETE_NODES = "Delete %n node(s)"
 
 
 def _mark_plural_text() -> str:
@@ -85,17 +86,15 @@ def retranslate_stack(stack: QUndoStack) -> None:
 class TranslatedCommand(QUndoCommand):
     """A command whose text is :meth:`describe` in the current interface language."""
 
-    def __init__(self, source: str = "") -> None:
+    def __init__(self, source: str = "", count: int = -1) -> None:
         super().__init__()
         self.source = source
-        many = _DELETE_MANY.fullmatch(source)
-        self.count = int(many.group(1)) if many else -1
+        self.count = count  # a text with ``%n`` takes its plural form for this count
 
     def describe(self) -> str:
         """The command's text in the interface language (subclasses with values override it)."""
         if self.count >= 0:
-            return QCoreApplication.translate("UndoCommands", "Delete %n node(s)", None,
-                                              self.count)
+            return QCoreApplication.translate(CONTEXT, self.source, None, self.count)
         return command_text(self.source)
 
     def retranslate(self) -> None:
@@ -109,8 +108,8 @@ class CompoundCommand(TranslatedCommand):
     obsolete command, Qt would delete Qt children that Python still owns (a crash in PySide).
     """
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
+    def __init__(self, text: str, count: int = -1) -> None:
+        super().__init__(text, count)
         self.children: list[QUndoCommand] = []
         self.retranslate()
 
