@@ -6,10 +6,13 @@ Every command calls :mod:`app.services`; nothing here touches the engine or stor
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -218,9 +221,50 @@ def _setup_logging(verbose: int) -> None:
     install_log_redaction()
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> NoReturn:
+    """The ``cauce`` process (console script, ``python -m app.cli``, the bundle): run, leave."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    cli.main(args=argv, prog_name="cauce")
+    try:
+        cli.main(args=argv, prog_name="cauce")
+        code: object = EXIT_OK
+    except SystemExit as done:
+        code = done.code
+    leave(code)
+
+
+def leave(code: object) -> NoReturn:
+    """End the process as ``sys.exit(code)`` would, without the interpreter's teardown.
+
+    Finalising the modules a command has imported (SQLAlchemy, pyarrow, sqlglot, pydantic,
+    psycopg...) and the objects they hold takes 0.2-0.3 s on a 2-core machine, a fifth of the
+    process of a short sync, and does no work the process needs. Everything that does is done
+    first, in the interpreter's own order: other non-daemon threads are joined, ``atexit``
+    handlers run (``weakref.finalize`` callbacks too: temporary directories are removed), then
+    logging and the standard streams are flushed. Where ``atexit`` cannot be run by hand, it
+    falls back to a normal ``sys.exit``.
+    """
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # pragma: no cover - every CPython has it
+        sys.exit(code)
+    if code is None:
+        status = EXIT_OK
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message") prints the message and exits with 1
+        print(code, file=sys.stderr)
+        status = 1
+    main_thread = threading.main_thread()
+    for thread in threading.enumerate():
+        if thread is not main_thread and not thread.daemon:
+            thread.join()
+    run_exit_handlers()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken pipe (`cauce ... | head`)
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,13 +2,17 @@
 
 A plugin that fails to import is recorded in :attr:`Registry.broken` and logged, never fatal
 (one bad marketplace package must not stop Cauce from starting).
+
+Looking one type up (:meth:`Registry.get`, ``in``) imports only the entry point of that name
+(a sync between two PostgreSQL databases does not import the SQL Server or DuckDB connectors);
+listing (:meth:`Registry.names`, :meth:`Registry.types`) imports them all.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Generic, TypeVar
 
 __all__ = ["Registry", "UnknownPlugin"]
@@ -46,15 +50,19 @@ class Registry(Generic[T]):
 
     def _load_entry_points(self) -> None:
         for ep in entry_points(group=self.group):
-            try:
-                cls = ep.load()
-                if not (isinstance(cls, type) and issubclass(cls, self.base)):
-                    raise TypeError(f"{ep.value} is not a {self.base.__name__} subclass")
-                self.register(cls)
-            except Exception as err:  # noqa: BLE001 - any plugin failure is reported
-                self.broken[ep.name] = f"{type(err).__name__}: {err}"
-                log.warning("%s plugin %r could not be loaded: %s", self.kind, ep.name, err)
+            if ep.name not in self.broken:
+                self._load(ep)
         self._loaded = True  # only once every entry point has been tried
+
+    def _load(self, ep: EntryPoint) -> None:
+        try:
+            cls = ep.load()
+            if not (isinstance(cls, type) and issubclass(cls, self.base)):
+                raise TypeError(f"{ep.value} is not a {self.base.__name__} subclass")
+            self.register(cls)
+        except Exception as err:  # noqa: BLE001 - any plugin failure is reported
+            self.broken[ep.name] = f"{type(err).__name__}: {err}"
+            log.warning("%s plugin %r could not be loaded: %s", self.kind, ep.name, err)
 
     def _ensure(self) -> None:
         if not self._loaded:
@@ -62,16 +70,32 @@ class Registry(Generic[T]):
                 if not self._loaded:
                     self._load_entry_points()
 
+    def _find(self, type_name: str) -> type[T] | None:
+        """The class of ``type_name``: its own entry point first, every entry point if need be.
+
+        An entry point named differently from its class's ``type_name`` is still found, by the
+        full load.
+        """
+        found = self._types.get(type_name)
+        if found is not None or self._loaded:
+            return found
+        with self._lock:
+            if type_name not in self._types and not self._loaded:
+                for ep in entry_points(group=self.group):
+                    if ep.name == type_name and ep.name not in self.broken:
+                        self._load(ep)
+            if type_name not in self._types and not self._loaded:
+                self._load_entry_points()
+            return self._types.get(type_name)
+
     def get(self, type_name: str) -> type[T]:
-        self._ensure()
-        try:
-            return self._types[type_name]
-        except KeyError:
-            raise UnknownPlugin(self.kind, type_name) from None
+        found = self._find(type_name)
+        if found is None:
+            raise UnknownPlugin(self.kind, type_name)
+        return found
 
     def __contains__(self, type_name: object) -> bool:
-        self._ensure()
-        return type_name in self._types
+        return isinstance(type_name, str) and self._find(type_name) is not None
 
     def names(self) -> list[str]:
         self._ensure()

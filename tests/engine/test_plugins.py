@@ -36,9 +36,29 @@ def test_a_broken_plugin_is_reported_and_the_rest_still_load(
     monkeypatch.setattr(plugins, "entry_points", fake_entry_points())
     registry = plugins.Registry("g", Component, "component")
     assert registry.get("filter").type_name == "filter"
+    assert registry.names() == ["filter"]
     assert "no_such_module" in registry.broken["broken"]
     with pytest.raises(plugins.UnknownPlugin, match="unknown component type 'nope'"):
         registry.get("nope")
+
+
+def test_looking_one_type_up_imports_only_its_entry_point(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugins, "entry_points", fake_entry_points())
+    registry = plugins.Registry("g", Component, "component")
+    assert "filter" in registry
+    assert registry.broken == {}  # the broken entry point was never imported
+    with pytest.raises(plugins.UnknownPlugin):  # an unknown name tries them all, then says so
+        registry.get("nope")
+    assert "no_such_module" in registry.broken["broken"]
+
+
+def test_a_type_registered_under_another_entry_point_name_is_still_found(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    aliased = EntryPoint(name="filters", value="app.nodes.filter:FilterNode", group="g")
+    monkeypatch.setattr(plugins, "entry_points", lambda group: [aliased])
+    registry = plugins.Registry("g", Component, "component")
+    assert registry.get("filter").type_name == "filter"
 
 
 def test_concurrent_first_use_sees_a_complete_registry(monkeypatch: pytest.MonkeyPatch) -> None:
