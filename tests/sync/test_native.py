@@ -167,8 +167,50 @@ def test_closing_a_stream_midway_stops_the_reader_and_frees_the_source(
     assert len(first) >= 1 << 20  # ~20 MB in all: many more chunks were still to come
     rows.close()
     thread = rows._thread  # noqa: SLF001 - the reader under test
-    assert thread is not None and not thread.is_alive()
-    assert rows._con.closed  # noqa: SLF001
+    assert not thread.is_alive()
+    assert rows._con is not None and rows._con.is_closed()  # noqa: SLF001
     active = pg_rows(pg_db, "SELECT count(*) FROM pg_stat_activity "
                             "WHERE application_name = 'cauce-midway' AND state = 'active'")
     assert active == [(0,)]
+
+
+def test_the_reader_names_a_failed_connection_and_masks_the_password(
+        pg_db: dict[str, Any]) -> None:
+    """The binary COPY reader has its own connection (asyncpg): its failures read like the
+    connector's others — connection name, what failed, the password masked — and say whether
+    a retry may help."""
+    from app.connectors.base import ConnectionError_
+    from app.connectors.postgres import PostgresConfig
+
+    secret = "pa55-word-Zr7"
+    missing = PostgresConnector(PostgresConfig(
+        host=str(pg_db["host"]), port=int(pg_db["port"]), user=str(pg_db["user"]),
+        database=secret, password=secret), name="warehouse")
+    with pytest.raises(ConnectionError_) as caught:
+        missing.open_native("SELECT 1 AS x")
+    message = str(caught.value)
+    assert message.startswith("warehouse: connecting to") and "does not exist" in message
+    assert secret not in message and "***" in message
+    assert not caught.value.transient  # a database that does not exist stays missing
+    refused = PostgresConnector(PostgresConfig(host="127.0.0.1", port=1, user="u",
+                                               database="d", connect_timeout=2), name="off")
+    with pytest.raises(ConnectionError_) as caught:
+        refused.open_native("SELECT 1 AS x")
+    assert caught.value.transient and "off: connecting to 127.0.0.1:1/d" in str(caught.value)
+
+
+def test_transient_failures_are_the_connections_not_the_datas() -> None:
+    import asyncpg
+    import psycopg
+
+    from app.connectors.postgres._native import transient
+
+    assert transient(asyncpg.exceptions.AdminShutdownError("terminated"))  # 57P01
+    assert transient(asyncpg.exceptions.ConnectionDoesNotExistError("gone"))  # 08003
+    assert transient(asyncpg.exceptions.TooManyConnectionsError("full"))  # 53300
+    assert transient(ConnectionResetError()) and transient(TimeoutError())
+    assert not transient(asyncpg.exceptions.UndefinedTableError("no table"))  # 42P01
+    assert not transient(asyncpg.exceptions.NumericValueOutOfRangeError("bad value"))
+    assert not transient(asyncpg.exceptions.InterfaceError("misuse"))
+    assert transient(psycopg.OperationalError("dropped"))
+    assert not transient(psycopg.errors.UndefinedTable("no table"))

@@ -17,6 +17,7 @@ The password is never put in a message.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -50,7 +51,7 @@ from app.connectors.base import (
     secret_field,
 )
 from app.connectors.postgres._copy import csv_batches, encode_batches
-from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, utf8
+from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, transient, utf8
 from app.connectors.postgres._sql import (
     DIALECT,
     copy_from_stdin,
@@ -71,6 +72,7 @@ from app.connectors.postgres._write import write_table
 from app.engine.types import TypeMismatch
 
 if TYPE_CHECKING:
+    import asyncpg
     import psycopg
     from psycopg import sql as pgsql
 
@@ -136,10 +138,8 @@ class PostgresConnector(Connector):
     config: PostgresConfig
 
     def _fail(self, action: str, err: BaseException) -> ConnectionError_:
-        import psycopg
-
         error = failure(self.name, action, err, secret=self.config.password)
-        error.transient = isinstance(err, psycopg.OperationalError)
+        error.transient = transient(err)
         return error
 
     def _connect(self) -> psycopg.Connection[Any]:
@@ -153,6 +153,22 @@ class PostgresConnector(Connector):
                 application_name=cfg.application_name, autocommit=True,
                 options="-c TimeZone=UTC -c DateStyle=ISO,YMD")
         except psycopg.Error as err:
+            raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
+
+    async def _connect_async(self) -> asyncpg.Connection:
+        """The same connection through asyncpg (the binary COPY reader's driver)."""
+        import asyncpg
+
+        cfg = self.config
+        try:
+            return await asyncpg.connect(
+                host=cfg.host, port=cfg.port, database=cfg.database, user=cfg.user,
+                password=cfg.password, ssl=cfg.sslmode, timeout=cfg.connect_timeout,
+                statement_cache_size=0,
+                server_settings={"application_name": cfg.application_name, "TimeZone": "UTC",
+                                 "DateStyle": "ISO,YMD"})
+        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError,
+                asyncpg.InterfaceError) as err:
             raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
 
     def test(self) -> None:
@@ -328,7 +344,7 @@ class PostgresConnector(Connector):
                 raise self._fail(f"describing {table or 'the query'!r}", err) from None
 
     def open_native(self, query: str, *, top_of: str | None = None) -> NativeRows:
-        return BinaryCopy(self._connect(), query, top_of, self._fail).start()
+        return BinaryCopy(self._connect_async, query, top_of, self._fail).start()
 
     def write_native(self, table: str, rows: NativeRows, *, schema: pa.Schema,
                      mode: WriteMode, keys: list[str] | None = None,

@@ -9,32 +9,34 @@ types the Arrow path would give it, and equal Arrow types on both sides mean equ
 types. Anything else (``varchar(n)``, ``uuid``, ``json``, arrays, domains over other types,
 unconstrained ``numeric``...) is reported as not exact and the Arrow path is used.
 
-COPY sends one small chunk per row: a reading thread takes them from libpq directly and joins
-them into buffers of about 1 MiB (a bounded queue of 8) while the consuming thread writes the
-previous ones to the destination — the read and the write overlap, as in a ``psql | psql``
-pipe, and PostgreSQL ingests 1 MiB writes about twice as fast as per-row writes. Text travels
-in UTF-8 on both sides (``client_encoding``), so databases of different encodings convert
-correctly.
+A reading thread (asyncpg, on its own event loop) joins the COPY data into buffers of about
+1 MiB (a bounded queue of 8) while the consuming thread writes the previous ones to the
+destination (psycopg) — the read and the write overlap, as in a ``psql | psql`` pipe, and
+PostgreSQL ingests 1 MiB writes about twice as fast as per-row writes. Text travels in UTF-8 on
+both sides (asyncpg always uses it; the writer sets ``client_encoding``), so databases of
+different encodings convert correctly.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import queue
-import select
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from app.connectors.base import ConnectionError_, NativeRows
-from app.connectors.postgres._sql import copy_to_stdout, max_of, probe, query_source
+from app.connectors.postgres._sql import max_of, probe
 from app.connectors.postgres._types import column_spec, numeric_typmod
 
 if TYPE_CHECKING:
+    import asyncpg
     import psycopg
 
-__all__ = ["FORMAT", "WRITE_CHUNK", "BinaryCopy", "exact_types", "utf8"]
+__all__ = ["FORMAT", "WRITE_CHUNK", "BinaryCopy", "exact_types", "transient", "utf8"]
 
 FORMAT = "postgres-binary"
 WRITE_CHUNK = 1 << 20
@@ -43,6 +45,26 @@ _EXACT = frozenset({"int2", "int4", "int8", "float4", "float8", "bool", "text", 
 _BASE_TYPES_SQL = """
 SELECT t.oid, t.typname FROM pg_catalog.pg_type t WHERE t.oid = ANY(%s) AND t.typtype = 'b'
 """
+
+
+#: SQLSTATE classes of failures that are the connection's, not the data's: connection exception,
+#: insufficient resources, operator intervention (a terminated backend), system error
+_TRANSIENT_CLASSES = frozenset({"08", "53", "57", "58"})
+
+
+def transient(err: BaseException) -> bool:
+    """Whether ``err`` (psycopg's or asyncpg's) may pass when the same request is retried."""
+    import psycopg
+
+    if isinstance(err, psycopg.Error):
+        return isinstance(err, psycopg.OperationalError)
+    if isinstance(err, OSError | TimeoutError):
+        return True
+    import asyncpg
+
+    # a connection the server dropped is ConnectionDoesNotExistError, SQLSTATE 08003
+    return isinstance(err, asyncpg.PostgresError) and \
+        str(getattr(err, "sqlstate", "") or "")[:2] in _TRANSIENT_CLASSES
 
 
 def utf8(con: psycopg.Connection[Any]) -> None:
@@ -75,68 +97,100 @@ def exact_types(con: psycopg.Connection[Any], query: str
     return [(name, _exact(names.get(oid), fmod)) for name, oid, fmod in columns]
 
 
+class _Stopped(Exception):
+    """The consumer closed the stream: end the COPY early."""
+
+
 class BinaryCopy(NativeRows):
     """``COPY (query) TO STDOUT (FORMAT binary)`` on its own connection, streamed once.
 
+    The connection is asyncpg's, on an event loop in the reading thread: asyncpg hands the COPY
+    data over as it arrives from the socket, many rows at a time, where libpq returns one row
+    per call. Reading 5 million rows costs about 1 s of CPU instead of about 4 s, which on a
+    small machine is time taken from the two PostgreSQL servers.
+
     With ``top_of``, the column's maximum is read first, in a ``REPEATABLE READ`` read-only
-    transaction, so it describes exactly the rows the COPY then sends.
+    transaction, so it describes exactly the rows the COPY then sends. ``connect`` opens the
+    connection (raising :class:`ConnectionError_`); other failures go through ``fail``.
     """
 
     format = FORMAT
 
-    def __init__(self, con: psycopg.Connection[Any], query: str, top_of: str | None,
+    def __init__(self, connect: Callable[[], Awaitable[asyncpg.Connection]], query: str,
+                 top_of: str | None,
                  fail: Callable[[str, BaseException], ConnectionError_]) -> None:
-        self._con = con
+        self._connect = connect
         self._query = query
         self._top_of = top_of
         self._fail = fail
         self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=8)
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="cauce-copy-out",
+                                        daemon=True)
+        self._con: asyncpg.Connection | None = None
+        self._copy: asyncio.Task[None] | None = None
+        self._finished = False  # the COPY ran to its end: the connection can close politely
+
+    def _error(self, action: str, err: BaseException) -> BaseException:
+        return err if isinstance(err, ConnectionError_ | _Stopped) else self._fail(action, err)
 
     def start(self) -> BinaryCopy:
-        """Open the snapshot and read ``top``; the connection is closed on failure."""
-        import psycopg
-
-        con = self._con
+        """Connect, open the snapshot and read ``top``; everything is released on failure."""
+        self._thread.start()
         try:
-            utf8(con)
-            if self._top_of is not None:
-                con.autocommit = False
-                con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-                con.read_only = True
-                row = con.execute(max_of(self._query, self._top_of)).fetchone()
-                self.top = row[0] if row else None
-        except psycopg.Error as err:
-            con.close()
-            raise self._fail("reading the source's cursor", err) from None
+            asyncio.run_coroutine_threadsafe(self._open(), self._loop).result()
+        except Exception as err:
+            self.close()
+            raise self._error("reading the source's cursor", err) from None
         return self
+
+    async def _open(self) -> None:
+        self._con = con = await self._connect()
+        if self._top_of is not None:
+            await con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self.top = await con.fetchval(max_of(self._query, self._top_of).as_string())
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread is not None:
+        if self._loop.is_closed():
+            return
+        if self._thread.is_alive():
+            asyncio.run_coroutine_threadsafe(self._release(), self._loop).result()
+            self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
-        self._con.close()
+        self._loop.close()
+
+    async def _release(self) -> None:
+        """Stop the COPY if it still runs, then close the connection."""
+        if self._copy is not None and not self._copy.done():
+            self._copy.cancel()
+            await asyncio.wait([self._copy])
+        con = self._con
+        if con is None or con.is_closed():
+            return
+        if self._finished:
+            with contextlib.suppress(Exception):  # a polite goodbye; the socket closes anyway
+                await con.close(timeout=5)
+                return
+        con.terminate()  # mid-COPY: drop the socket, the server stops sending
 
     def chunks(self) -> Iterator[bytes]:
-        import psycopg
-
-        if self._thread is not None:
+        if self._copy is not None:
             raise ConnectionError_("a native row stream can be read only once")
-        self._thread = threading.Thread(target=self._pump, name="cauce-copy-out", daemon=True)
-        self._thread.start()
+        self._copy = asyncio.run_coroutine_threadsafe(self._begin_copy(), self._loop).result()
         try:
             while (item := self._queue.get()) is not None:
                 if isinstance(item, BaseException):
-                    if isinstance(item, psycopg.Error):
-                        raise self._fail("reading the source rows", item) from None
-                    raise item
+                    raise self._error("reading the source rows", item) from None
                 yield item
         finally:
             self.close()
 
-    # -- the reading thread: libpq directly (psycopg's Copy.read costs ~1 µs more per row) ---
+    # -- on the event loop ------------------------------------------------------------------
     def _put(self, item: bytes | BaseException | None) -> bool:
+        """Hand ``item`` to the consumer; blocking here holds the socket unread (back
+        pressure). False once the consumer has closed the stream."""
         while not self._stop.is_set():
             try:
                 self._queue.put(item, timeout=0.1)
@@ -145,67 +199,28 @@ class BinaryCopy(NativeRows):
                 continue
         return False
 
-    def _wait(self) -> None:
-        """Wait until the socket is readable (or the reader is stopped), then read it."""
-        while not self._stop.is_set():
-            if select.select([self._con.pgconn.socket], [], [], 0.1)[0]:
-                self._con.pgconn.consume_input()
-                return
+    async def _begin_copy(self) -> asyncio.Task[None]:
+        return asyncio.get_running_loop().create_task(self._copy_out())
 
-    def _pump(self) -> None:
+    async def _copy_out(self) -> None:
+        """Send every row, joined into ~1 MiB buffers, then the end of the stream."""
+        assert self._con is not None
+        buffer = bytearray()
+
+        async def sink(data: bytes) -> None:
+            nonlocal buffer
+            buffer += data
+            if len(buffer) >= WRITE_CHUNK:
+                if not self._put(buffer):
+                    raise _Stopped
+                buffer = bytearray()
+
         try:
-            self._copy_out()
+            status = await self._con.copy_from_query(self._query, output=sink, format="binary")
+            self._finished = True
+            self.rows = int(status.rsplit(" ", 1)[-1])
+            if buffer and not self._put(buffer):
+                return
             self._put(None)
-        except BaseException as err:  # noqa: BLE001 - handed to the consuming thread
+        except (Exception, asyncio.CancelledError) as err:  # noqa: BLE001 - to the consumer
             self._put(err)
-
-    def _copy_out(self) -> None:
-        """Send every row (joined into ~1 MiB buffers); returns after the final result."""
-        import psycopg
-        from psycopg import pq
-        from psycopg import sql as pgsql
-
-        pgconn = self._con.pgconn
-        select_ = pgsql.SQL("SELECT * FROM {} AS q").format(query_source(self._query))
-        pgconn.send_query(copy_to_stdout(select_, binary=True).as_bytes(self._con))
-        while pgconn.is_busy() and not self._stop.is_set():
-            self._wait()
-        started = pgconn.get_result()
-        if started is None or started.status != pq.ExecStatus.COPY_OUT:
-            if started is not None and started.status == pq.ExecStatus.FATAL_ERROR:
-                raise psycopg.errors.error_from_result(started, encoding="utf-8")
-            raise psycopg.OperationalError(pgconn.get_error_message() or "COPY did not start")
-        get, buffer, results, stopped = pgconn.get_copy_data, bytearray(), [], self._stop.is_set
-        filled = 0
-        while True:  # once per row: the stop flag is checked per buffer and per wait only
-            size, data = get(1)
-            if size > 0:
-                buffer += data
-                filled += size
-                if filled >= WRITE_CHUNK:
-                    if not self._put(buffer):
-                        return  # stopped
-                    buffer, filled = bytearray(), 0
-            elif size == 0:
-                if stopped():
-                    return
-                self._wait()
-            elif size == -1:
-                break
-            else:
-                raise psycopg.OperationalError(pgconn.get_error_message())
-        while not self._stop.is_set():
-            while pgconn.is_busy() and not self._stop.is_set():
-                self._wait()
-            result = pgconn.get_result()
-            if result is None:
-                break
-            results.append(result)
-        for result in results:
-            if result.status == pq.ExecStatus.COPY_OUT:
-                continue
-            if result.status != pq.ExecStatus.COMMAND_OK:
-                raise psycopg.errors.error_from_result(result, encoding="utf-8")
-            self.rows = result.command_tuples or 0
-        if buffer:
-            self._put(buffer)
