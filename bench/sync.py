@@ -6,8 +6,10 @@
 2. Incremental merge of 1% changed rows: ``--mode merge --cursor ts`` vs. a hand-written
    staging table (binary psql pipe of the changed rows) + ``MERGE``. The source has an index
    on ``ts`` (as a user with a cursor column would create): both sides' cursor filters use it.
-   Each round updates 1% of the source, then runs both variants, each after a ``CHECKPOINT``,
-   in alternating order (the first one would otherwise also absorb the update's aftermath).
+   Each round updates 1% of the source and reads it once (the first reader of updated rows
+   sets their hint bits and dirties their pages), then runs both variants, each after a
+   ``CHECKPOINT``, in alternating order (the default ``--repeat`` is even, so each variant
+   goes first equally often). Each round's figures are printed too.
 3. Peak RSS of the sync process on a full sync of ``--rss-rows`` rows.
 4. Optional: dlt (``sql_database`` source, pyarrow and connectorx backends, PostgreSQL
    destination) run from its own virtualenv (``--dlt-python``, default
@@ -120,26 +122,7 @@ def _dlt(python: str, db: str, rows: int, repeat: int) -> None:
               f"({rows / t:,.0f} rows/s)")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=5_000_000)
-    parser.add_argument("--rss-rows", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--database", default="cauce_bench_sync")
-    parser.add_argument("--dlt", action=argparse.BooleanOptionalAction, default=True,
-                        help="compare with dlt (if --dlt-python exists)")
-    parser.add_argument("--dlt-python", default="/tmp/dltenv/bin/python")
-    args = parser.parse_args()
-    admin = "host=127.0.0.1 user=postgres dbname=postgres"
-    _sql(admin, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)',
-         f'CREATE DATABASE "{args.database}"')
-    dsn = f"host=127.0.0.1 user=postgres dbname={args.database}"
-    url = f"postgresql://postgres@127.0.0.1:5432/{args.database}"
-    home = tempfile.mkdtemp(prefix="cauce-bench-")
-    env = {**os.environ, "CAUCE_HOME": home}
-    _make_source(dsn, args.rows)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "app"], check=True, cwd=REPO)
-
+def _full(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) -> None:
     cauce, inner, psql, paths = [], [], [], set()
     for _ in range(args.repeat):
         wall, own, path = _cauce(_sync(url, "dst_full", "full", env), env)
@@ -156,17 +139,28 @@ def main() -> int:
           f"({args.rows / full_p:,.0f} rows/s)")
     print(f"  throughput vs the pipe (target >= 0.8x): process {full_p / full_c:.2f}x, "
           f"run {full_p / full_i:.2f}x")
+    print("  per round (process / run / pipe): " + ", ".join(
+        f"{c:.2f}/{i:.2f}/{p:.2f}" for c, i, p in zip(cauce, inner, psql, strict=True)))
 
+
+def _merge(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) -> None:
     subprocess.run(_sync(url, "dst_merge", "merge", env), check=True, cwd=REPO, env=env,
                    capture_output=True)
     _sql(dsn, "DROP TABLE IF EXISTS dst_hand", "CREATE TABLE dst_hand AS TABLE src",
          "ALTER TABLE dst_hand ADD PRIMARY KEY (id)", "VACUUM ANALYZE dst_hand",
          "VACUUM ANALYZE dst_merge")
-    merge_c, merge_i, merge_h, paths = [], [], [], set()
+    merge_c, merge_i, merge_h, paths, order = [], [], [], set(), []
     for round_ in range(args.repeat):
         [(mark,)] = _sql(dsn, "SELECT max(ts) FROM src")
+        # each changed row gets its own time, as rows changed one by one do (one now() for
+        # all would tie them on the cursor: a merge re-reads rows equal to its last position,
+        # so every round would also re-read all of the previous round's rows)
         _sql(dsn, f"UPDATE src SET name = name || '{round_}', ts = now() + interval '1 day' * "
-                  f"{round_ + 1} WHERE id % 100 = {round_}")
+                  f"{round_ + 1} + id * interval '1 microsecond' WHERE id % 100 = {round_}")
+        # the first reader of the updated rows sets their hint bits (and writes the pages):
+        # read them once here, so that neither variant pays for it
+        _sql(dsn, f"SELECT count(*) FROM src WHERE ts > '{mark}'",
+             "SELECT count(*) FROM src")
 
         def cauce_merge() -> None:
             _sql(dsn, "CHECKPOINT")  # neither variant pays for the other's dirty pages
@@ -186,8 +180,10 @@ def main() -> int:
                       "MATCHED THEN INSERT VALUES (s.id, s.name, s.amount, s.ts)")
             merge_h.append(time.perf_counter() - started)
 
-        # alternate which goes first: the first one also meets the UPDATE's aftermath
-        for variant in ((cauce_merge, hand_merge) if round_ % 2 == 0 else
+        # alternate which goes first (use an even --repeat for a balanced median)
+        first_cauce = round_ % 2 == 0
+        order.append("cauce first" if first_cauce else "hand first")
+        for variant in ((cauce_merge, hand_merge) if first_cauce else
                         (hand_merge, cauce_merge)):
             variant()
     m_c, m_i, m_h = (statistics.median(x) for x in (merge_c, merge_i, merge_h))
@@ -196,9 +192,42 @@ def main() -> int:
           f"{m_h:.2f} s")
     print(f"  time vs hand-written (target <= 1.2x): process {m_c / m_h:.2f}x, "
           f"run {m_i / m_h:.2f}x")
+    print("  per round (process / run / hand): " + ", ".join(
+        f"{c:.2f}/{i:.2f}/{h:.2f} ({o})"
+        for c, i, h, o in zip(merge_c, merge_i, merge_h, order, strict=True)))
     same = _sql(dsn, "SELECT count(*) FROM ((TABLE dst_merge EXCEPT TABLE src) UNION ALL "
                      "(TABLE src EXCEPT TABLE dst_merge)) d")
     print(f"  dst_merge = src: {same == [(0,)]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--rss-rows", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=4)
+    parser.add_argument("--full", action=argparse.BooleanOptionalAction, default=True,
+                        help="measure the full sync")
+    parser.add_argument("--merge", action=argparse.BooleanOptionalAction, default=True,
+                        help="measure the incremental merge")
+    parser.add_argument("--database", default="cauce_bench_sync")
+    parser.add_argument("--dlt", action=argparse.BooleanOptionalAction, default=True,
+                        help="compare with dlt (if --dlt-python exists)")
+    parser.add_argument("--dlt-python", default="/tmp/dltenv/bin/python")
+    args = parser.parse_args()
+    admin = "host=127.0.0.1 user=postgres dbname=postgres"
+    _sql(admin, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)',
+         f'CREATE DATABASE "{args.database}"')
+    dsn = f"host=127.0.0.1 user=postgres dbname={args.database}"
+    url = f"postgresql://postgres@127.0.0.1:5432/{args.database}"
+    home = tempfile.mkdtemp(prefix="cauce-bench-")
+    env = {**os.environ, "CAUCE_HOME": home}
+    _make_source(dsn, args.rows)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "app"], check=True, cwd=REPO)
+
+    if args.full:
+        _full(args, url, dsn, env)
+    if args.merge:
+        _merge(args, url, dsn, env)
 
     if args.dlt:
         _dlt(args.dlt_python, args.database, args.rows, args.repeat)

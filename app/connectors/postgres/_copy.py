@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from app.connectors.postgres._types import ColumnSpec
@@ -128,7 +127,7 @@ def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
         elif pa.types.is_null(dtype):
             col, changed = col.cast(pa.string()), True
         elif pa.types.is_string_view(dtype):
-            col, changed = pc.cast(col, pa.string()), True
+            col, changed = col.cast(pa.string()), True
         columns.append(col)
     if not changed:
         return batch

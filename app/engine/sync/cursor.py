@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlglot import exp
 
 from app.connectors.base import STATE_TABLE, ConnectionError_, Connector
@@ -52,6 +51,8 @@ def larger(a: pa.Scalar | None, b: pa.Scalar | None) -> pa.Scalar | None:
         return b
     if b is None or not b.is_valid:
         return a
+    import pyarrow.compute as pc  # 40 ms of start-up, for the Arrow path only
+
     if a.type != b.type:
         b = b.cast(a.type)
     return a if pc.greater_equal(a, b).as_py() else b
@@ -73,6 +74,8 @@ def keep_after(batch: pa.RecordBatch, column: str, bound: pa.Scalar | None,
     """Rows of ``batch`` whose ``column`` is above ``bound`` (or equal, when ``inclusive``)."""
     if bound is None:
         return batch
+    import pyarrow.compute as pc
+
     values = batch.column(column)
     if bound.type != values.type:
         bound = bound.cast(values.type)

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from app.connectors.base import ConnectionError_, Connector, NativeRows, StateWrite, WriteMode
 from app.engine.cancel import CancelToken
-from app.engine.sync.cursor import CursorState, larger
+from app.engine.sync.cursor import CursorState
 from app.engine.sync.definition import SyncDefinition, SyncMode
 from app.engine.sync.destination import DestinationTarget
 from app.engine.sync.source import SourceShape, source_sql
@@ -115,7 +115,10 @@ class NativeSource:
             top = None
             if cursor is not None and rows.top is not None:
                 top = scalar_from_python(rows.top, schema.field(cursor).type)
-            new = CursorState.of(larger(bound, top) if cursor else None, now())
+            # the source sent only rows at or above ``bound`` and read their maximum itself, in
+            # the same snapshot and with its own ordering (collations included): that maximum
+            # is the new position; no rows leave it at ``bound``
+            new = CursorState.of((top if top is not None else bound) if cursor else None, now())
             kwargs: dict[str, object] = {}
             if target.transactional:
                 kwargs["state"] = StateWrite(d.name, target.dest.table, new.value, new.type,

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from app.engine.cancel import CancelToken
 from app.engine.sync.cursor import larger
@@ -62,6 +61,8 @@ class Spool:
 
         Returns the row count and, when ``cursor`` names a column, its largest value.
         """
+        import pyarrow.compute as pc  # the Arrow path only
+
         started = time.perf_counter()
         rows, top = 0, None
         self.schema = schema
