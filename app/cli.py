@@ -7,6 +7,7 @@ Every command calls :mod:`app.services`; nothing here touches the engine or stor
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import sys
@@ -260,10 +261,8 @@ def leave(code: object) -> NoReturn:
     run_exit_handlers()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # closed or broken (`cauce ... | head`)
             stream.flush()
-        except (OSError, ValueError):  # a closed or broken pipe (`cauce ... | head`)
-            pass
     os._exit(status)
 
 

@@ -36,7 +36,7 @@ _EXPORTS = {
     "EncryptedFileStore": "app.storage.secrets",
     "EventRecord": "app.storage.records",
     "InvalidTransition": "app.storage.unit_of_work",
-    "KeyringStore": "app.storage.secrets",
+    "KeyringStore": "app.storage.keyring_store",
     "MissingSecret": "app.storage.secrets",
     "NodeLocation": "app.storage.records",
     "NodeRunRecord": "app.storage.records",

@@ -4,7 +4,9 @@ Secrets are never stored in the metadata database, in logs or in bundles in clea
 
 Stores (the :class:`SecretStore` protocol: ``get`` / ``set`` / ``delete`` by reference):
 
-- :class:`KeyringStore`: the OS keyring (service ``cauce``) on desktops;
+- :class:`~app.storage.keyring_store.KeyringStore`: the OS keyring (service ``cauce``) on
+  desktops (its module, and keyring, load only when a store is needed; ``KeyringStore``,
+  ``keyring_problem`` and ``KEYRING_SERVICE`` can still be imported from here);
 - :class:`~app.storage.encrypted_store.EncryptedFileStore`: an encrypted file keyed by
   ``CAUCE_MASTER_KEY``, for servers without a keyring.
 
@@ -15,8 +17,9 @@ to plain text.
 
 :class:`SecretResolver` finds a connection's secret fields: first the environment variable
 ``CAUCE_SECRET_<CONNECTION>_<FIELD>``, then the store under ``connection/<project>/<name>/<field>``,
-else :class:`MissingSecret` says how to provide it. Resolved values are registered with the
-process-wide :class:`~app.storage.redaction.RedactSecrets` filter so logs mask them.
+else :class:`MissingSecret` says how to provide it; the store is opened at the first secret
+the environment does not hold. Resolved values are registered with the process-wide
+:class:`~app.storage.redaction.RedactSecrets` filter so logs mask them.
 
 >>> secret_env_var("sales-db", "password")
 'CAUCE_SECRET_SALES_DB_PASSWORD'
@@ -28,14 +31,8 @@ from __future__ import annotations
 
 import os
 import re
-import secrets as _random
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import Protocol, runtime_checkable
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends.chainer import ChainerBackend
-from keyring.errors import KeyringError, PasswordDeleteError
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from app.connectors.base import Connection, secret_fields
 from app.i18n import _
@@ -50,10 +47,11 @@ from app.storage.encrypted_store import (
 )
 from app.storage.redaction import MASK, RedactSecrets, secret_redactor
 
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
 __all__ = [
-    "KEYRING_SERVICE",
     "EncryptedFileStore",
-    "KeyringStore",
     "MissingSecret",
     "RedactSecrets",
     "ResolvedSecrets",
@@ -64,18 +62,23 @@ __all__ = [
     "SecretStoreUnavailable",
     "WrongMasterKey",
     "default_secret_store",
-    "keyring_problem",
     "secret_env_var",
     "secret_redactor",
     "secret_ref",
 ]
 
-KEYRING_SERVICE = "cauce"
 ENV_PREFIX = "CAUCE_SECRET_"
-#: Backends that store nothing (keyring's choice when no OS keyring is reachable).
-_NO_KEYRING_MODULES = ("keyring.backends.fail", "keyring.backends.null")
-#: Backends that are not a secure store: plain text (or merely encoded) files.
-_INSECURE_MODULES = ("keyrings.alt",)
+#: Provided by :mod:`app.storage.keyring_store`, imported only when asked for (importing
+#: keyring and letting it pick a backend takes about 0.1 s).
+_KEYRING_NAMES = frozenset({"KEYRING_SERVICE", "KeyringStore", "keyring_problem"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _KEYRING_NAMES:
+        from app.storage import keyring_store
+
+        return getattr(keyring_store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @runtime_checkable
@@ -102,94 +105,6 @@ def secret_env_var(connection: str, field: str) -> str:
     return f"{ENV_PREFIX}{part(connection)}_{part(field)}"
 
 
-# -- keyring --------------------------------------------------------------------------------
-class KeyringStore:
-    """The OS keyring (macOS Keychain, Windows Credential Locker, Secret Service, KWallet).
-
-    Args:
-        backend: A keyring backend; the one ``keyring`` selects when omitted.
-        service: The service name entries are filed under.
-    """
-
-    def __init__(self, backend: KeyringBackend | None = None,
-                 service: str = KEYRING_SERVICE) -> None:
-        self.backend = backend if backend is not None else keyring.get_keyring()
-        self.service = service
-
-    def __repr__(self) -> str:
-        return f"KeyringStore({type(self.backend).__name__}, service={self.service!r})"
-
-    def get(self, ref: str) -> str | None:
-        try:
-            return self.backend.get_password(self.service, ref)
-        except KeyringError as err:
-            raise SecretStoreError(_("the OS keyring could not read {ref!r}: {error}").format(
-                ref=ref, error=err)) from err
-
-    def set(self, ref: str, value: str) -> None:
-        try:
-            self.backend.set_password(self.service, ref, value)
-        except KeyringError as err:
-            raise SecretStoreError(_("the OS keyring could not store {ref!r}: {error}").format(
-                ref=ref, error=err)) from err
-
-    def delete(self, ref: str) -> None:
-        try:
-            self.backend.delete_password(self.service, ref)
-        except PasswordDeleteError:
-            return
-        except KeyringError as err:
-            raise SecretStoreError(_("the OS keyring could not delete {ref!r}: {error}").format(
-                ref=ref, error=err)) from err
-
-
-def _insecure(backend: KeyringBackend) -> str | None:
-    chain = backend.backends if isinstance(backend, ChainerBackend) else [backend]
-    if not chain:
-        return _("no keyring backend is available")
-    for item in chain:
-        cls = type(item)
-        name = f"{cls.__module__}.{cls.__qualname__}"
-        if cls.__module__.startswith(_NO_KEYRING_MODULES):
-            return _("no OS keyring is reachable (keyring selected {backend})").format(backend=name)
-        if cls.__module__.startswith(_INSECURE_MODULES) or "plaintext" in name.lower():
-            return _("the keyring backend {backend} is not a secure store").format(backend=name)
-        try:
-            priority = float(item.priority)
-        except Exception:  # noqa: BLE001 - a backend that cannot rate itself is not viable
-            return _("the keyring backend {backend} is not viable here").format(backend=name)
-        if priority <= 0:
-            return _("the keyring backend {backend} is not viable here (priority "
-                     "{priority})").format(backend=name, priority=f"{priority:g}")
-    return None
-
-
-def keyring_problem(backend: KeyringBackend | None = None) -> str | None:
-    """Why the OS keyring cannot hold Cauce's secrets, or ``None`` when it can.
-
-    Rejects the ``fail``/``null``/plain-text backends by type, then probes the backend with
-    a throw-away entry (written, read back, deleted).
-    """
-    backend = backend if backend is not None else keyring.get_keyring()
-    reason = _insecure(backend)
-    if reason:
-        return reason
-    ref, token = f"__probe__/{_random.token_hex(8)}", _random.token_urlsafe(16)
-    try:
-        backend.set_password(KEYRING_SERVICE, ref, token)
-        try:
-            echoed = backend.get_password(KEYRING_SERVICE, ref)
-        finally:
-            backend.delete_password(KEYRING_SERVICE, ref)
-    except Exception as err:  # noqa: BLE001 - D-Bus, locked keychains... any failure disqualifies
-        return _("the keyring backend {backend} does not work: {error}").format(
-            backend=type(backend).__name__, error=err)
-    if echoed != token:
-        return _("the keyring backend {backend} did not return what was stored").format(
-            backend=type(backend).__name__)
-    return None
-
-
 def default_secret_store(environ: Mapping[str, str] | None = None,
                          keyring_backend: KeyringBackend | None = None) -> SecretStore:
     """The secret store to use on this machine: OS keyring, else encrypted file, else an error.
@@ -198,8 +113,10 @@ def default_secret_store(environ: Mapping[str, str] | None = None,
         SecretStoreUnavailable: No usable keyring and ``CAUCE_MASTER_KEY`` is not set. Plain
             text is never used instead.
     """
+    from app.storage.keyring_store import KeyringStore, keyring_problem, system_keyring
+
     env = os.environ if environ is None else environ
-    backend = keyring_backend if keyring_backend is not None else keyring.get_keyring()
+    backend = keyring_backend if keyring_backend is not None else system_keyring()
     reason = keyring_problem(backend)
     if reason is None:
         return KeyringStore(backend)
@@ -270,22 +187,36 @@ class SecretResolver:
     """
 
     def __init__(self, store: SecretStore | None, *, environ: Mapping[str, str] | None = None,
-                 redactor: RedactSecrets | None = None, unavailable: str = "") -> None:
-        self.store = store
+                 redactor: RedactSecrets | None = None, unavailable: str = "",
+                 open_store: Callable[[], SecretStore] | None = None) -> None:
+        self._store = store
+        self._open_store = open_store
         self._environ = environ
         self.redactor = redactor if redactor is not None else secret_redactor()
         self.unavailable = unavailable
 
     @classmethod
     def default(cls) -> SecretResolver:
-        """A resolver over :func:`default_secret_store`, or environment-only when none works."""
-        try:
-            return cls(default_secret_store())
-        except SecretStoreUnavailable as err:
-            return cls(None, unavailable=str(err))
+        """A resolver over :func:`default_secret_store`, or environment-only when none works.
+
+        The store is chosen on first use: a run whose secrets are all in the environment never
+        loads the keyring (about 0.1 s to import it and pick a backend) nor probes it.
+        """
+        return cls(None, open_store=default_secret_store)
+
+    @property
+    def store(self) -> SecretStore | None:
+        """The secret store (opened on first use); None when there is none."""
+        if self._open_store is not None:
+            open_store, self._open_store = self._open_store, None
+            try:
+                self._store = open_store()
+            except SecretStoreUnavailable as err:
+                self.unavailable = str(err)
+        return self._store
 
     def __repr__(self) -> str:
-        return f"SecretResolver(store={self.store!r})"
+        return f"SecretResolver(store={self._store!r})"
 
     @property
     def environ(self) -> Mapping[str, str]:
@@ -308,8 +239,8 @@ class SecretResolver:
         found: dict[str, str] = {}
         for field in fields:
             value = self.environ.get(secret_env_var(connection, field))
-            if not value and self.store is not None:
-                value = self.store.get(secret_ref(project, connection, field))
+            if not value and (store := self.store) is not None:
+                value = store.get(secret_ref(project, connection, field))
             if value:
                 self.redactor.add(value)
                 found[field] = value
@@ -332,12 +263,14 @@ class SecretResolver:
         Raises:
             SecretStoreUnavailable: There is no store; the message says how to configure one.
         """
-        if self.store is None:
+        store = self.store
+        if store is None:
             raise SecretStoreUnavailable(self.unavailable or _("no secret store is configured"))
         self.redactor.add(value)
-        self.store.set(secret_ref(project, connection, field), value)
+        store.set(secret_ref(project, connection, field), value)
 
     def forget_secret(self, project: str, connection: str, field: str) -> None:
         """Remove a stored value (no error when absent or when there is no store)."""
-        if self.store is not None:
-            self.store.delete(secret_ref(project, connection, field))
+        store = self.store
+        if store is not None:
+            store.delete(secret_ref(project, connection, field))

@@ -6,6 +6,8 @@ import json
 import logging
 import os
 import stat
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from app.storage.secrets import (
     default_secret_store,
     keyring_problem,
 )
+from tests.conftest import REPO
 
 keyring.get_keyring()  # settle keyring's own choice before the test backends below exist
 
@@ -268,6 +271,51 @@ def _secrets_of(cls: type) -> list[str]:
     from app.connectors.base import secret_fields
 
     return list(secret_fields(cls.Config))  # type: ignore[attr-defined]
+
+
+def test_the_store_is_opened_only_when_the_environment_lacks_a_secret() -> None:
+    store = KeyringStore(MemoryKeyring())
+    store.set("connection/p/db/token", "tok-store")
+    opened: list[int] = []
+
+    def open_store() -> KeyringStore:
+        opened.append(1)
+        return store
+
+    env = {"CAUCE_SECRET_DB_PASSWORD": "from-env"}
+    resolver = SecretResolver(None, environ=env, open_store=open_store)
+    assert dict(resolver.resolve("p", "db", ["password"])) == {"password": "from-env"}
+    assert opened == []  # everything came from the environment
+    assert dict(resolver.resolve("p", "db", ["token"])) == {"token": "tok-store"}
+    assert dict(resolver.resolve("p", "db", ["token"])) == {"token": "tok-store"}
+    assert opened == [1]  # opened once, on the first miss
+
+
+def test_a_store_that_cannot_open_is_explained_when_a_secret_is_missing() -> None:
+    def no_store() -> KeyringStore:
+        raise SecretStoreUnavailable("no secure place to keep secrets: set CAUCE_MASTER_KEY")
+
+    resolver = SecretResolver(None, environ={}, open_store=no_store)
+    assert resolver.resolve("p", "db", ["password"], optional=["password"]) == {}
+    with pytest.raises(MissingSecret, match="CAUCE_MASTER_KEY"):
+        resolver.resolve("p", "db", ["password"])
+    with pytest.raises(SecretStoreUnavailable, match="CAUCE_MASTER_KEY"):
+        resolver.store_secret("p", "db", "password", "x")
+
+
+def test_secrets_from_the_environment_never_import_keyring(tmp_path: Path) -> None:
+    """A server that passes its secrets in the environment does not pay for keyring (about
+    0.1 s to import it and let it choose a backend)."""
+    probe = ("import sys\n"
+             "from app.services.secrets import secret_lookup\n"
+             "from app.connectors.base import Connection\n"
+             "lookup = secret_lookup('p')\n"
+             "value = lookup(Connection(name='db', type='postgres'), 'password')\n"
+             "print(value == 'from-env', 'keyring' in sys.modules)\n")
+    env = {**os.environ, "CAUCE_SECRET_DB_PASSWORD": "from-env", "CAUCE_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, check=True, cwd=REPO)
+    assert done.stdout.split() == ["True", "False"]
 
 
 def test_store_secret_without_a_store_explains() -> None:

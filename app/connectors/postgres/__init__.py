@@ -17,7 +17,6 @@ The password is never put in a message.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -167,7 +166,7 @@ class PostgresConnector(Connector):
                 statement_cache_size=0,
                 server_settings={"application_name": cfg.application_name, "TimeZone": "UTC",
                                  "DateStyle": "ISO,YMD"})
-        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError,
+        except (OSError, TimeoutError, asyncpg.PostgresError,
                 asyncpg.InterfaceError) as err:
             raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
 

@@ -124,9 +124,7 @@ def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
             # same UTC instants without the zone: pyarrow formats zoned timestamps ~15x slower,
             # and the session's TimeZone is UTC, so PostgreSQL reads them back as UTC
             col, changed = col.cast(pa.timestamp(dtype.unit)), True
-        elif pa.types.is_null(dtype):
-            col, changed = col.cast(pa.string()), True
-        elif pa.types.is_string_view(dtype):
+        elif pa.types.is_null(dtype) or pa.types.is_string_view(dtype):
             col, changed = col.cast(pa.string()), True
         columns.append(col)
     if not changed:
