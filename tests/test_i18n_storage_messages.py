@@ -1,5 +1,5 @@
 """``app.storage``'s errors are worded in the current language where they are raised: bundles,
-the metadata database's schema; English stays the default."""
+the metadata database's schema, lookups and run states; English stays the default."""
 
 from __future__ import annotations
 
@@ -116,3 +116,24 @@ def test_a_database_that_needs_an_upgrade(tmp_path: Path,
     assert spanish.startswith("la base de datos de metadatos ")
     assert ("anterior a la de este Cauce ('9999_next'): ejecute `cauce db upgrade` (hace "
             "primero una copia de seguridad)") in spanish
+
+
+def test_metadata_lookups_and_state_changes(tmp_path: Path) -> None:
+    from app.storage.repository import Repository
+    from app.storage.unit_of_work import InvalidTransition, NotFound
+
+    url = f"sqlite:///{tmp_path / 'meta.db'}"
+    init_db(url)
+    with Repository(url) as repo:
+        project = repo.ensure_project("shop")
+        i18n.set_language("es")
+        with pytest.raises(NotFound) as missing:
+            repo.get_connection(project, "warehouse")
+        assert str(missing.value) == \
+            f"no hay ninguna conexión 'warehouse' en el proyecto {project}"
+        with pytest.raises(InvalidTransition) as wrong:
+            repo.finish_run(1, "running")  # type: ignore[arg-type]
+        assert str(wrong.value) == "running no es un estado final"
+        i18n.set_language("en")
+        with pytest.raises(NotFound, match="no connection 'warehouse' in project"):
+            repo.get_connection(project, "warehouse")

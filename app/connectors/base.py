@@ -35,6 +35,7 @@ __all__ = [
     "Connector",
     "ConnectorConfig",
     "NativeRows",
+    "NativeUnavailable",
     "STATE_TABLE",
     "StateWrite",
     "TableInfo",
@@ -55,6 +56,11 @@ class ConnectionError_(RuntimeError):
     """
 
     transient: bool = False
+
+
+class NativeUnavailable(ConnectionError_):
+    """The native fast path cannot be used with this connection (its driver lacks something
+    the server requires, such as an authentication method): write through the Arrow path."""
 
 
 #: The table, in each destination, holding the committed position of every sync writing there.
@@ -318,7 +324,9 @@ class Connector(abc.ABC):
 
     def open_native(self, query: str, *, top_of: str | None = None) -> NativeRows:
         """Start streaming ``query``'s rows in ``capabilities.native_copy`` format; with
-        ``top_of``, also read that column's maximum in the same snapshot."""
+        ``top_of``, also read that column's maximum in the same snapshot. Raises
+        :class:`NativeUnavailable` when this connection cannot stream them (the sync then
+        writes through the Arrow path)."""
         raise ConnectionError_(f"{self.label} has no native row format")
 
     def write_native(self, table: str, rows: NativeRows, *, schema: pa.Schema,

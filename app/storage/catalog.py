@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.i18n import _
 from app.storage.models import (
     CatalogColumnRow,
     CatalogSchemaRow,
@@ -30,7 +31,7 @@ class CatalogStore(StoreBase):
     def _connection(self, s: Session, connection_id: int) -> ConnectionRow:
         row = s.get(ConnectionRow, connection_id)
         if row is None or row.organization_id != self._org_id:
-            raise NotFound(f"no connection {connection_id}")
+            raise NotFound(_("no connection {id}").format(id=connection_id))
         return row
 
     def replace_catalog(self, connection_id: int, tables: Iterable[CatalogTable]) -> int:

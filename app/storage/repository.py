@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.connectors.base import Connection, secret_fields
 from app.engine.graph import Pipeline
+from app.i18n import _
 from app.storage.models import (
     ConnectionRow,
     PipelineRow,
@@ -107,7 +108,7 @@ class Repository(RunLog):
                     return row.id
             except IntegrityError:  # created concurrently: read it on the next attempt
                 continue
-        raise DuplicateName(f"project {name!r} could not be created")
+        raise DuplicateName(_("project {name!r} could not be created").format(name=name))
 
     def list_projects(self) -> list[ProjectRecord]:
         with self._session(write=False) as s:
@@ -118,7 +119,7 @@ class Repository(RunLog):
     def _project(self, s: Session, project_id: int) -> ProjectRow:
         row = s.get(ProjectRow, project_id)
         if row is None or row.organization_id != self._org_id:
-            raise NotFound(f"no project {project_id}")
+            raise NotFound(_("no project {id}").format(id=project_id))
         return row
 
     # -- connections --------------------------------------------------------------------------
@@ -159,7 +160,8 @@ class Repository(RunLog):
             row = s.scalar(select(ConnectionRow).where(
                 ConnectionRow.project_id == project_id, ConnectionRow.name == name))
             if row is None:
-                raise NotFound(f"no connection {name!r} in project {project_id}")
+                raise NotFound(_("no connection {name!r} in project {id}").format(
+                        name=name, id=project_id))
             return Connection(name=row.name, type=row.type, params=dict(row.params),
                               description=row.description)
 
@@ -208,7 +210,8 @@ class Repository(RunLog):
             PipelineRow.project_id == project_id, PipelineRow.name == pipeline.name,
             PipelineRow.uid != pipeline.id))
         if taken is not None:
-            raise DuplicateName(f"another pipeline of the project is named {pipeline.name!r}")
+            raise DuplicateName(_("another pipeline of the project is named {name!r}").format(
+                name=pipeline.name))
         if row is None:
             row = PipelineRow(organization_id=self._org_id, project_id=project_id,
                               uid=pipeline.id, name=pipeline.name, created_at=now, updated_at=now)
@@ -237,7 +240,7 @@ class Repository(RunLog):
         row = s.scalar(select(PipelineRow).where(
             PipelineRow.project_id == project_id, PipelineRow.uid == uid))
         if row is None:
-            raise NotFound(f"no pipeline {uid!r} in project {project_id}")
+            raise NotFound(_("no pipeline {uid!r} in project {id}").format(uid=uid, id=project_id))
         return row
 
     def pipeline_history(self, project_id: int, pipeline_uid: str) -> list[PipelineVersionRecord]:
@@ -254,7 +257,7 @@ class Repository(RunLog):
         with self._session(write=False) as s:
             row = self._pipeline(s, project_id, pipeline_uid)
             if row.current_version_id is None:  # pragma: no cover - set in the same transaction
-                raise NotFound(f"pipeline {pipeline_uid!r} has no version")
+                raise NotFound(_("pipeline {uid!r} has no version").format(uid=pipeline_uid))
             return _version_record(s.get_one(PipelineVersionRow, row.current_version_id), row.uid)
 
     def get_version(self, version_id: int) -> PipelineVersionRecord:
@@ -265,7 +268,7 @@ class Repository(RunLog):
                               .where(PipelineVersionRow.id == version_id,
                                      PipelineVersionRow.organization_id == self._org_id)).first()
             if found is None:
-                raise NotFound(f"no pipeline version {version_id}")
+                raise NotFound(_("no pipeline version {id}").format(id=version_id))
             return _version_record(*found)
 
     def set_current_version(self, project_id: int, pipeline_uid: str,
@@ -279,12 +282,14 @@ class Repository(RunLog):
             row = self._pipeline(s, project_id, pipeline_uid)
             version = s.get(PipelineVersionRow, version_id)
             if version is None or version.pipeline_id != row.id:
-                raise NotFound(f"pipeline {pipeline_uid!r} has no version {version_id}")
+                raise NotFound(_("pipeline {uid!r} has no version {id}").format(
+                        uid=pipeline_uid, id=version_id))
             content: dict[str, Any] = dict(version.content)
             taken = s.scalar(select(PipelineRow.id).where(
                 PipelineRow.project_id == project_id, PipelineRow.name == content["name"],
                 PipelineRow.id != row.id))
             if taken is not None:
-                raise DuplicateName(f"another pipeline of the project is named {content['name']!r}")
+                raise DuplicateName(_("another pipeline of the project is named {name!r}").format(
+                        name=content["name"]))
             row.current_version_id, row.name, row.updated_at = version.id, content["name"], utcnow()
             return _version_record(version, row.uid)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n import _
 from app.storage.models import (
     EventRow,
     NodeRunRow,
@@ -86,13 +87,13 @@ class RunLog(StoreBase):
             .with_for_update()
         )
         if row is None:
-            raise NotFound(f"no run {run_id}")
+            raise NotFound(_("no run {id}").format(id=run_id))
         return row
 
     def _load_run(self, s: Session, run_id: int) -> RunRecord:
         found = s.execute(self._run_query().where(RunRow.id == run_id)).first()
         if found is None:
-            raise NotFound(f"no run {run_id}")
+            raise NotFound(_("no run {id}").format(id=run_id))
         return _run_record(*found)
 
     # -- runs ---------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ class RunLog(StoreBase):
                 )
             )
             if version is None:
-                raise NotFound(f"no pipeline version {pipeline_version_id}")
+                raise NotFound(_("no pipeline version {id}").format(id=pipeline_version_id))
             row = RunRow(
                 organization_id=self._org_id,
                 pipeline_version_id=pipeline_version_id,
@@ -135,7 +136,8 @@ class RunLog(StoreBase):
         with self._session() as s:
             row = self._run_row(s, run_id)
             if row.status != RunStatus.PENDING:
-                raise InvalidTransition(f"run {run_id} is {row.status}, not pending")
+                raise InvalidTransition(_("run {id} is {status}, not pending").format(
+                        id=run_id, status=row.status))
             row.status, row.started_at = RunStatus.RUNNING.value, utcnow()
             s.flush()
             return self._load_run(s, run_id)
@@ -150,14 +152,16 @@ class RunLog(StoreBase):
         """
         status = RunStatus(status)
         if not status.terminal:
-            raise InvalidTransition(f"{status} is not a final status")
+            raise InvalidTransition(_("{status} is not a final status").format(status=status))
         with self._session() as s:
             row = self._run_row(s, run_id)
             current = RunStatus(row.status)
             if current.terminal:
-                raise InvalidTransition(f"run {run_id} already finished ({current})")
+                raise InvalidTransition(_("run {id} already finished ({status})").format(
+                        id=run_id, status=current))
             if current == RunStatus.PENDING and status != RunStatus.CANCELLED:
-                raise InvalidTransition(f"run {run_id} never started; it can only be cancelled")
+                raise InvalidTransition(
+                    _("run {id} never started; it can only be cancelled").format(id=run_id))
             row.status, row.finished_at = status.value, utcnow()
             row.error = self._redact(error)
             s.flush()

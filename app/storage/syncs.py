@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.engine.sync.definition import SyncDefinition
 from app.engine.sync.schema import SchemaChange
+from app.i18n import _
 from app.storage.models import (
     ProjectRow,
     SchemaChangeRow,
@@ -68,7 +69,7 @@ class SyncStore(StoreBase):
     def _sync(self, s: Session, sync_id: int) -> SyncRow:
         row = s.get(SyncRow, sync_id)
         if row is None or row.organization_id != self._org_id:
-            raise NotFound(f"no sync {sync_id}")
+            raise NotFound(_("no sync {id}").format(id=sync_id))
         return row
 
     def save_sync(self, project_id: int, definition: SyncDefinition) -> SyncRecord:
@@ -79,7 +80,7 @@ class SyncStore(StoreBase):
         with self._session() as s:
             project = s.get(ProjectRow, project_id)
             if project is None or project.organization_id != self._org_id:
-                raise NotFound(f"no project {project_id}")
+                raise NotFound(_("no project {id}").format(id=project_id))
             row = s.scalar(select(SyncRow).where(SyncRow.project_id == project_id,
                                                  SyncRow.name == definition.name)
                            .with_for_update())
@@ -100,7 +101,7 @@ class SyncStore(StoreBase):
                 SyncRow.organization_id == self._org_id, SyncRow.project_id == project_id,
                 SyncRow.name == name))
             if row is None:
-                raise NotFound(f"no sync named {name!r}")
+                raise NotFound(_("no sync named {name!r}").format(name=name))
             return _sync_record(row)
 
     def list_syncs(self, project_id: int) -> list[SyncRecord]:
@@ -130,15 +131,16 @@ class SyncStore(StoreBase):
                         ) -> SyncRunRecord:
         status = RunStatus(status)
         if not status.terminal:
-            raise InvalidTransition(f"{status} is not a terminal status")
+            raise InvalidTransition(_("{status} is not a final status").format(status=status))
         with self._session() as s:
             row = s.scalar(select(SyncRunRow).where(
                 SyncRunRow.id == run_id, SyncRunRow.organization_id == self._org_id)
                 .with_for_update())
             if row is None:
-                raise NotFound(f"no sync run {run_id}")
+                raise NotFound(_("no sync run {id}").format(id=run_id))
             if RunStatus(row.status).terminal:
-                raise InvalidTransition(f"sync run {run_id} already finished ({row.status})")
+                raise InvalidTransition(_("sync run {id} already finished ({status})").format(
+                        id=run_id, status=row.status))
             row.status, row.finished_at, row.rows_read = status.value, utcnow(), rows_read
             row.destinations = self._redact_data(destinations)
             row.error = self._redact(error)

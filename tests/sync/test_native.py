@@ -214,3 +214,28 @@ def test_transient_failures_are_the_connections_not_the_datas() -> None:
     assert not transient(asyncpg.exceptions.InterfaceError("misuse"))
     assert transient(psycopg.OperationalError("dropped"))
     assert not transient(psycopg.errors.UndefinedTable("no table"))
+
+
+def test_a_connection_the_fast_reader_cannot_open_falls_back_to_the_arrow_path(
+        pg_db: dict[str, Any], pg: PostgresConnector, harness: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path's reader (asyncpg) may lack what a server demands that psycopg (libpq)
+    has, such as GSSAPI authentication: the sync then writes through the Arrow path, and the
+    table is the same."""
+    import asyncpg
+
+    async def refuse(*args: Any, **kwargs: Any) -> None:
+        raise asyncpg.InterfaceError(
+            "unsupported authentication method requested by the server: 7")
+
+    monkeypatch.setattr(asyncpg, "connect", refuse)
+    pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst", SOURCE)
+    h = harness(pg=pg)
+    report = h.run({"name": "gss", "mode": "merge", "primary_key": ["id"], "cursor": "at",
+                    "source": {"connection": "pg", "table": "src.mixed"},
+                    "destinations": [{"connection": "pg", "table": "dst.fallback"}]},
+                   native=True)
+    assert report.ok, report.error
+    assert report.destinations[0].path == "arrow"
+    assert report.destinations[0].rows == 3000
+    assert _differences(pg_db, "dst.fallback", "src.mixed") == 0

@@ -43,6 +43,7 @@ from app.connectors.base import (
     Connector,
     ConnectorConfig,
     NativeRows,
+    NativeUnavailable,
     StateWrite,
     TableInfo,
     WriteMode,
@@ -166,8 +167,11 @@ class PostgresConnector(Connector):
                 statement_cache_size=0,
                 server_settings={"application_name": cfg.application_name, "TimeZone": "UTC",
                                  "DateStyle": "ISO,YMD"})
-        except (OSError, TimeoutError, asyncpg.PostgresError,
-                asyncpg.InterfaceError) as err:
+        except asyncpg.InterfaceError as err:  # e.g. an authentication method asyncpg lacks
+            where = f"connecting to {cfg.host}:{cfg.port}/{cfg.database}"
+            raise NativeUnavailable(str(failure(self.name, where, err,
+                                                secret=cfg.password))) from None
+        except (OSError, TimeoutError, asyncpg.PostgresError) as err:
             raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
 
     def test(self) -> None:

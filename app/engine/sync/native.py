@@ -7,6 +7,9 @@ A destination takes it when its connector and the source's share a
 (:meth:`~app.connectors.base.Connector.native_types`): the source column's type equals the
 type the destination has — or creates, when the sync creates (or, in full mode, recreates) the
 table. Otherwise the destination is written through the Arrow path; both give identical tables.
+So is one whose source connection the fast reader cannot open
+(:class:`~app.connectors.base.NativeUnavailable`, e.g. an authentication method its driver
+lacks): nothing has been written by then.
 
 Exactness is the Arrow path's: the destination's state is read first (the truth); the source
 query selects the rows above it (``>=`` for merge, ``>`` for append) and, in the *same

@@ -18,6 +18,7 @@ A failed destination does not stop the others; the run fails if any destination 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from app.connectors.base import ConnectionError_, Connector
+from app.connectors.base import ConnectionError_, Connector, NativeUnavailable
 from app.engine.cancel import CancelToken, RunCancelled
 from app.engine.events import Event, EventBus
 from app.engine.sync.cursor import CursorState
@@ -42,7 +43,7 @@ from app.engine.sync.events import (
     SyncProgress,
     SyncStarted,
 )
-from app.engine.sync.native import PATH_NATIVE, NativeSource
+from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
 from app.engine.sync.schema import plan_destination
 from app.engine.sync.source import SourceShape, open_source
 from app.engine.sync.spool import Spool
@@ -50,6 +51,8 @@ from app.engine.types import TypeMismatch
 from app.i18n import _
 
 __all__ = ["DestinationReport", "SyncReport", "SyncRunner"]
+
+log = logging.getLogger(__name__)
 
 OpenConnector = Callable[[str], Connector]
 
@@ -203,11 +206,16 @@ class SyncRunner:
         fast = NativeSource(source, d, shape) if self.native else None
         native = [t for t in targets if fast is not None and fast.eligible(t)]
         written: list[DestinationTarget] = []
+        others = [t for t in targets if t not in native]
         for target in native:
             target.report.path = PATH_NATIVE
-            if self._write(target, lambda _, t=target: self._native_attempt(fast, t, report)):
-                written.append(target)
-        others = [t for t in targets if t not in native]
+            try:
+                if self._write(target, lambda _, t=target: self._native_attempt(fast, t, report)):
+                    written.append(target)
+            except NativeUnavailable as err:  # nothing was written: take the Arrow path
+                log.warning("%s: %s; writing through the Arrow path", target.dest.key, err)
+                target.report.path, target.report.status = PATH_ARROW, "pending"
+                others.append(target)
         if others:
             with Spool(self.spool_dir) as spool:
                 top = self._read(source, shape, others, spool, report)
@@ -294,6 +302,9 @@ class SyncRunner:
                 counted, retries=self.retries, backoff=self.backoff, cancel=self.cancel,
                 on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w))
             report.rows, report.state = rows, state
+        except NativeUnavailable:
+            report.seconds += time.perf_counter() - started
+            raise
         except (ConnectionError_, TypeMismatch, pa.ArrowException) as err:
             report.seconds += time.perf_counter() - started
             self._fail(target, err)
