@@ -30,19 +30,69 @@ def _service_up(host: str, port: int) -> bool:
         return False
 
 
-def require_service(name: str, host: str, port: int) -> None:
-    if _service_up(host, port):
-        return
-    message = f"{name} is not reachable at {host}:{port}"
+def _unavailable(message: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message} (CI must not skip service tests)")
     pytest.skip(message)
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    if not _service_up(host, port):
+        _unavailable(f"{name} is not reachable at {host}:{port}")
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> dict[str, object]:
     require_service("PostgreSQL", PG_HOST, PG_PORT)
     return {"host": PG_HOST, "port": PG_PORT, "user": PG_USER}
+
+
+@pytest.fixture(scope="session")
+def pg_password_server() -> Iterator[dict[str, object]]:
+    """A private PostgreSQL cluster that demands a password (``scram-sha-256``) of everyone.
+
+    The shared server trusts local connections, so wrong, missing and stored passwords can only
+    be tested against this one: initialised and started from the machine's PostgreSQL binaries
+    (as the ``postgres`` user when the tests run as root), stopped at the end of the session.
+    Yields host, port, user, password and dbname.
+    """
+    import secrets
+    import subprocess
+    import tempfile
+
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    initdb = found[-1] if found else Path(shutil.which("initdb") or "initdb")
+    if not initdb.exists():
+        _unavailable("PostgreSQL's initdb is not installed (needed for a password-auth server)")
+    as_owner: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="cauce-pg-auth-"))
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        as_owner = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(base, "postgres")
+    password = secrets.token_urlsafe(16)
+    (base / "pw").write_text(password)
+    if as_owner:
+        shutil.chown(base / "pw", "postgres")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    pg_ctl = [*as_owner, str(initdb.with_name("pg_ctl")), "-D", str(base / "data")]
+    try:
+        subprocess.run([*as_owner, str(initdb), "-D", str(base / "data"), "-U", "cauce",
+                        "--auth=scram-sha-256", f"--pwfile={base / 'pw'}", "-N", "-E", "UTF8",
+                        "--no-locale"], check=True, capture_output=True, timeout=120)
+        subprocess.run([*pg_ctl, "-l", str(base / "log"), "-w", "start", "-o",
+                        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"],
+                       check=True, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError) as err:
+        shutil.rmtree(base, ignore_errors=True)
+        _unavailable(f"could not start a password-auth PostgreSQL: {err}")
+    try:
+        yield {"host": "127.0.0.1", "port": port, "user": "cauce", "password": password,
+               "dbname": "postgres"}
+    finally:
+        subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -229,12 +230,38 @@ class Connector(abc.ABC):
     label: ClassVar[str]
     Config: ClassVar[type[ConnectorConfig]]
     capabilities: ClassVar[Capabilities]
+    #: optional secret fields the system may not ask for (PostgreSQL's password, with trust,
+    #: peer or certificate authentication): opening takes them from the environment only, and
+    #: the connector fetches them from the secret store when the system does ask
+    #: (:meth:`secret_on_demand`), as ``psql`` prompts only then
+    secrets_on_demand: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, config: ConnectorConfig, *, name: str = "", root: Path | None = None):
         self.config = config
         self.name = name or self.type_name
         #: directory that relative file paths resolve against
         self.root = root or Path.cwd()
+        #: where :meth:`secret_on_demand` looks (set by whoever opened the connector)
+        self.secret_source: Callable[[str], str | None] | None = None
+        self._asked: set[str] = set()
+        self._asking = threading.Lock()
+
+    def secret_on_demand(self, field: str) -> bool:
+        """Fetch the unset secret ``field`` now that the system asks for it (once per field).
+
+        True when it was found and put in :attr:`config`: the caller tries again with it.
+        """
+        with self._asking:
+            if field in self._asked or self.secret_source is None:
+                return False
+            self._asked.add(field)
+            if getattr(self.config, field, None) is not None:
+                return False
+            value = self.secret_source(field)
+            if not value:
+                return False
+            self.config = self.config.model_copy(update={field: value})
+            return True
 
     # -- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Connector:

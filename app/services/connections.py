@@ -7,7 +7,7 @@ resolved at open time by :mod:`app.services.secrets`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from app.connectors.base import Connection, Connector, resolve_config, secret_fi
 from app.connectors.registry import connector_registry
 from app.engine.provider import ConnectorProvider, expand_vars
 from app.i18n import _
-from app.services.secrets import secret_lookup
+from app.services.secrets import SecretLookup, secret_lookup
 from app.storage.redaction import secret_redactor
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "test_connection",
 ]
 
-SecretLookup = Callable[[Connection, str], str | None]
 
 
 class InvalidConnection(ValueError):
@@ -61,9 +60,12 @@ def open_connector(connection: Connection, *, project_dir: Path,
     except KeyError as err:
         raise InvalidConnection(connection.name, str(err)) from None
     params = _expand(connection.params, project_dir, connection.name)
+    # optional secrets the system may not ask for: the environment now, the store on demand
+    on_demand = cls.secrets_on_demand - set(secret_fields(cls.Config, required_only=True))
     resolved: dict[str, str] = {}
     for field in secret_fields(cls.Config):
-        value = secrets(connection, field)
+        value = secrets(connection, field, stored=False) if field in on_demand \
+            else secrets(connection, field)
         if value is not None:
             resolved[field] = value
     try:
@@ -75,7 +77,10 @@ def open_connector(connection: Connection, *, project_dir: Path,
     except ValueError as err:
         raise InvalidConnection(connection.name, str(err)) from None
     # relative paths resolve against the working directory; ${PROJECT_DIR} names the project
-    return cls(config, name=connection.name, root=Path.cwd())
+    connector = cls(config, name=connection.name, root=Path.cwd())
+    if on_demand - resolved.keys():
+        connector.secret_source = lambda field: secrets(connection, field)
+    return connector
 
 
 def project_provider(connections: dict[str, Connection], *, project_dir: Path,

@@ -7,26 +7,33 @@ A required secret found nowhere raises :class:`~app.storage.secrets.MissingSecre
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from app.connectors.base import Connection, secret_fields
 from app.connectors.registry import connector_registry
 from app.services.log_redaction import install_log_redaction
 from app.storage.secrets import SecretResolver
 
-__all__ = ["install_log_redaction", "secret_lookup", "store_connection_secret"]
+__all__ = ["SecretLookup", "install_log_redaction", "secret_lookup", "store_connection_secret"]
 
 
-def secret_lookup(project: str, resolver: SecretResolver | None = None
-                  ) -> Callable[[Connection, str], str | None]:
-    """A ``(connection, field) -> value`` function for :func:`open_connector`."""
+class SecretLookup(Protocol):
+    """``(connection, field) -> value``: the environment, then (``stored``) the secret store."""
+
+    def __call__(self, connection: Connection, field: str, *, stored: bool = True
+                 ) -> str | None: ...
+
+
+def secret_lookup(project: str, resolver: SecretResolver | None = None) -> SecretLookup:
+    """The :class:`SecretLookup` of a project's connections, for :func:`open_connector`."""
     resolver = resolver or SecretResolver.default()
 
-    def lookup(connection: Connection, field: str) -> str | None:
+    def lookup(connection: Connection, field: str, *, stored: bool = True) -> str | None:
         cls = connector_registry().get(connection.type)
         required = set(secret_fields(cls.Config, required_only=True))
         optional = () if field in required else (field,)
-        return resolver.resolve(project, connection.name, [field], optional=optional).get(field)
+        return resolver.resolve(project, connection.name, [field], optional=optional,
+                                stored=stored).get(field)
 
     return lookup
 

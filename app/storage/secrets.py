@@ -223,7 +223,7 @@ class SecretResolver:
         return os.environ if self._environ is None else self._environ
 
     def resolve(self, project: str, connection: str, fields: Iterable[str], *,
-                optional: Collection[str] = ()) -> ResolvedSecrets:
+                optional: Collection[str] = (), stored: bool = True) -> ResolvedSecrets:
         """The values of ``fields`` for one connection.
 
         Args:
@@ -231,6 +231,7 @@ class SecretResolver:
             connection: Connection name.
             fields: Secret field names to resolve.
             optional: Fields that may stay unset (left out of the result).
+            stored: Also look in the store (False: the environment only).
 
         Raises:
             MissingSecret: A required field has no value anywhere.
@@ -239,7 +240,7 @@ class SecretResolver:
         found: dict[str, str] = {}
         for field in fields:
             value = self.environ.get(secret_env_var(connection, field))
-            if not value and (store := self.store) is not None:
+            if not value and stored and (store := self.store) is not None:
                 value = store.get(secret_ref(project, connection, field))
             if value:
                 self.redactor.add(value)

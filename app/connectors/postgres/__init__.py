@@ -135,6 +135,7 @@ class PostgresConnector(Connector):
     capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
                                 bulk_load="copy", pushdown=True, duckdb_native=False,
                                 transactional_state=True, native_copy=FORMAT)
+    secrets_on_demand = frozenset({"password"})
     config: PostgresConfig
 
     def _fail(self, action: str, err: BaseException) -> ConnectionError_:
@@ -145,34 +146,63 @@ class PostgresConnector(Connector):
     def _connect(self) -> psycopg.Connection[Any]:
         import psycopg
 
-        cfg = self.config
         try:
-            return psycopg.connect(
-                host=cfg.host, port=cfg.port, dbname=cfg.database, user=cfg.user,
-                password=cfg.password, sslmode=cfg.sslmode, connect_timeout=cfg.connect_timeout,
-                application_name=cfg.application_name, autocommit=True,
-                options="-c TimeZone=UTC -c DateStyle=ISO,YMD")
+            return self._connect_once()
+        except psycopg.OperationalError as err:
+            # the server asked for a password we did not have: fetch it (once), try again
+            if not (err.pgconn and err.pgconn.needs_password
+                    and self.secret_on_demand("password")):
+                raise self._connect_failure(err) from None
+        try:
+            return self._connect_once()
         except psycopg.Error as err:
-            raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
+            raise self._connect_failure(err) from None
+
+    def _connect_once(self) -> psycopg.Connection[Any]:
+        import psycopg
+
+        cfg = self.config
+        return psycopg.connect(
+            host=cfg.host, port=cfg.port, dbname=cfg.database, user=cfg.user,
+            password=cfg.password, sslmode=cfg.sslmode, connect_timeout=cfg.connect_timeout,
+            application_name=cfg.application_name, autocommit=True,
+            options="-c TimeZone=UTC -c DateStyle=ISO,YMD")
+
+    def _connect_failure(self, err: Exception) -> ConnectionError_:
+        import psycopg
+
+        cfg = self.config
+        error = self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err)
+        if isinstance(err, psycopg.Error) and err.pgconn is not None and \
+                (err.pgconn.needs_password or err.pgconn.used_password):
+            error.transient = False  # refused at authentication: a retry would be refused too
+        return error
 
     async def _connect_async(self) -> asyncpg.Connection:
         """The same connection through asyncpg (the binary COPY reader's driver)."""
         import asyncpg
 
-        cfg = self.config
-        try:
-            return await asyncpg.connect(
-                host=cfg.host, port=cfg.port, database=cfg.database, user=cfg.user,
-                password=cfg.password, ssl=cfg.sslmode, timeout=cfg.connect_timeout,
-                statement_cache_size=0,
-                server_settings={"application_name": cfg.application_name, "TimeZone": "UTC",
-                                 "DateStyle": "ISO,YMD"})
-        except asyncpg.InterfaceError as err:  # e.g. an authentication method asyncpg lacks
+        may_ask = True
+        while True:
+            cfg = self.config
             where = f"connecting to {cfg.host}:{cfg.port}/{cfg.database}"
-            raise NativeUnavailable(str(failure(self.name, where, err,
-                                                secret=cfg.password))) from None
-        except (OSError, TimeoutError, asyncpg.PostgresError) as err:
-            raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
+            try:
+                return await asyncpg.connect(
+                    host=cfg.host, port=cfg.port, database=cfg.database, user=cfg.user,
+                    password=cfg.password, ssl=cfg.sslmode, timeout=cfg.connect_timeout,
+                    statement_cache_size=0,
+                    server_settings={"application_name": cfg.application_name,
+                                     "TimeZone": "UTC", "DateStyle": "ISO,YMD"})
+            except asyncpg.InvalidPasswordError as err:  # none given, or a wrong one
+                if may_ask and cfg.password is None and self.secret_on_demand("password"):
+                    may_ask = False
+                    continue
+                raise self._fail(where, err) from None
+            except asyncpg.InterfaceError as err:  # e.g. an authentication method it lacks
+                raise NativeUnavailable(str(failure(self.name, where, err,
+                                                    secret=cfg.password))) from None
+            except (OSError, TimeoutError, asyncpg.PostgresError) as err:
+                raise self._fail(where, err) from None
 
     def test(self) -> None:
         import psycopg
