@@ -257,7 +257,10 @@ class Connector(abc.ABC):
             self._asked.add(field)
             if getattr(self.config, field, None) is not None:
                 return False
-            value = self.secret_source(field)
+            try:
+                value = self.secret_source(field)
+            except Exception as err:  # noqa: BLE001 - a store failure (wrong key, keyring...)
+                raise ConnectionError_(f"{self.name}: {err}") from err
             if not value:
                 return False
             self.config = self.config.model_copy(update={field: value})

@@ -32,7 +32,6 @@ __all__ = [
 ]
 
 
-
 class InvalidConnection(ValueError):
     def __init__(self, name: str, message: str) -> None:
         super().__init__(_("connection {name!r}: {problem}").format(name=name, problem=message))

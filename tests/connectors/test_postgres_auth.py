@@ -142,3 +142,18 @@ def test_a_sync_with_a_wrong_password_fails_clearly_and_at_once(
     assert "password authentication failed" in (report.error or "")
     assert "Wr0ng-but-secret-9q" not in (report.error or "")
     assert time.monotonic() - started < 2  # no retry (the backoff is 2 s)
+
+
+def test_a_failing_store_is_reported_as_the_connections_error(
+        pg_password_server: dict[str, Any]) -> None:
+    """Asked late, the store can still fail (a wrong master key, a locked keychain): that is
+    reported like the connection's other failures, not as a crash of the run."""
+    from app.storage.encrypted_store import WrongMasterKey
+
+    class LockedStore(CountingStore):
+        def get(self, ref: str) -> str | None:
+            raise WrongMasterKey("the master key does not open the secret file")
+
+    connector = _open(pg_password_server, LockedStore())
+    with pytest.raises(ConnectionError_, match="warehouse: the master key does not open"):
+        connector.test()

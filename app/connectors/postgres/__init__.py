@@ -148,7 +148,7 @@ class PostgresConnector(Connector):
 
         try:
             return self._connect_once()
-        except psycopg.OperationalError as err:
+        except psycopg.Error as err:
             # the server asked for a password we did not have: fetch it (once), try again
             if not (err.pgconn and err.pgconn.needs_password
                     and self.secret_on_demand("password")):
