@@ -125,7 +125,8 @@ class BinaryCopy(NativeRows):
         self._fail = fail
         self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=8)
         self._stop = threading.Event()
-        self._loop = asyncio.new_event_loop()
+        # a selector loop everywhere: Windows' default (proactor) loop does not suit asyncpg
+        self._loop: asyncio.AbstractEventLoop = asyncio.SelectorEventLoop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="cauce-copy-out",
                                         daemon=True)
         self._con: asyncpg.Connection | None = None
