@@ -196,7 +196,10 @@ def db_status(ctx: click.Context) -> None:
     """Where the metadata database is and which schema revision it has."""
     from app.services.metadata import metadata_status
 
-    click.echo(metadata_status(ctx.obj["db_url"]))
+    try:
+        click.echo(metadata_status(ctx.obj["db_url"]))
+    except _user_errors() as err:
+        _fail(_describe(err))
 
 
 @cli.command("runs")
@@ -206,7 +209,10 @@ def runs_cmd(ctx: click.Context, limit: int) -> None:
     """List recent runs recorded in the metadata database."""
     from app.services.metadata import recent_runs_table
 
-    click.echo(recent_runs_table(ctx.obj["db_url"], limit))
+    try:
+        click.echo(recent_runs_table(ctx.obj["db_url"], limit))
+    except _user_errors() as err:  # e.g. no metadata database yet: says to run `cauce db init`
+        _fail(_describe(err))
 
 
 from app.cli_sync import sync_group  # noqa: E402 - registered after the commands above

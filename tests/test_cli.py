@@ -242,6 +242,27 @@ def test_db_init_upgrade_status(tmp_path: Path) -> None:
     assert code == 0 and "up to date" in out
 
 
+def test_runs_before_any_metadata_database_says_what_to_do(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'never-initialised.db'}"
+    code, out, err = invoke("--db", url, "runs")
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and "cauce db init" in err and "Traceback" not in err
+
+
+def test_db_and_runs_speak_spanish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import i18n
+
+    url = f"sqlite:///{tmp_path / 'meta.db'}"
+    monkeypatch.setenv("CAUCE_LANG", "es")
+    try:
+        assert "sin inicializar" in invoke("--db", url, "db", "status")[1]
+        assert "lista en" in invoke("--db", url, "db", "init")[1]
+        assert "al día" in invoke("--db", url, "db", "status")[1]
+        assert invoke("--db", url, "runs")[1].strip() == "aún no hay ejecuciones registradas"
+    finally:
+        i18n.set_language("en")
+
+
 def test_db_on_postgres_by_url(pg_db: dict) -> None:
     url = f"postgresql+psycopg://{pg_db['user']}@{pg_db['host']}:{pg_db['port']}/{pg_db['dbname']}"
     code, out, err = invoke("--db", url, "db", "init")

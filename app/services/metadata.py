@@ -19,6 +19,8 @@ from app.engine.events import (
 )
 from app.engine.executor import NodeStatus, RunReport
 from app.engine.graph import Pipeline
+from app.i18n import _
+from app.services.texts import status_text
 from app.storage.db import database_url, display_url
 from app.storage.migrate import current_revision, head_revision, init_db, upgrade_db
 from app.storage.project import Project
@@ -31,36 +33,44 @@ __all__ = ["RunRecorder", "init_metadata", "metadata_status", "recent_runs_table
 def init_metadata(db_url: str | None) -> str:
     url = database_url(db_url)
     revision = init_db(url)
-    return f"metadata database ready at {display_url(url)} (schema {revision})"
+    return _("metadata database ready at {url} (schema {revision})").format(
+        url=display_url(url), revision=revision)
 
 
 def upgrade_metadata(db_url: str | None) -> str:
     result = upgrade_db(database_url(db_url))
     if not result.changed:
-        return f"already at the latest schema ({result.after}); nothing to do"
-    backup = f"; backup: {result.backup}" if result.backup else ""
-    return f"upgraded {result.before or 'empty'} -> {result.after}{backup}"
+        return _("already at the latest schema ({revision}); nothing to do").format(
+            revision=result.after)
+    done = _("upgraded {before} -> {after}").format(before=result.before or _("empty"),
+                                                      after=result.after)
+    return done + (_("; backup: {path}").format(path=result.backup) if result.backup else "")
 
 
 def metadata_status(db_url: str | None) -> str:
     url = database_url(db_url)
     current = current_revision(url)
     head = head_revision()
-    state = ("not initialised (run: cauce db init)" if current is None
-             else "up to date" if current == head else f"needs upgrade to {head}")
-    return f"{display_url(url)}\nschema: {current or '-'} ({state})"
+    state = (_("not initialised (run: cauce db init)") if current is None
+             else _("up to date") if current == head
+             else _("needs upgrade to {revision}").format(revision=head))
+    return _("{url}\nschema: {revision} ({state})").format(
+        url=display_url(url), revision=current or "-", state=state)
 
 
 def recent_runs_table(db_url: str | None, limit: int) -> str:
     with Repository(database_url(db_url)) as repo:
         runs = repo.recent_runs(limit)
     if not runs:
-        return "no runs recorded yet"
-    lines = [f"{'id':>5}  {'pipeline':<24} {'v':>3}  {'status':<10} {'trigger':<8} started"]
+        return _("no runs recorded yet")
+    # Translators: column headings of `cauce runs`; keep each within its width
+    heads = [_("id"), _("pipeline"), _("v"), _("status"), _("trigger"), _("started")]
+    lines = [f"{heads[0]:>5}  {heads[1]:<24} {heads[2]:>3}  {heads[3]:<10} {heads[4]:<8} "
+             f"{heads[5]}"]
     for r in runs:
         started = r.started_at.strftime("%Y-%m-%d %H:%M:%S") if r.started_at else "-"
         lines.append(f"{r.id:>5}  {r.pipeline_name:<24} {r.version_number:>3}  "
-                     f"{r.status:<10} {r.trigger:<8} {started}"
+                     f"{status_text(r.status):<10} {r.trigger:<8} {started}"
                      + (f"  {r.error}" if r.error else ""))
     return "\n".join(lines)
 
