@@ -16,6 +16,7 @@ from app.engine.provider import UnknownConnection
 from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
+from app.storage.db import MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
 from app.storage.migrate import SchemaError
 from app.storage.project_format import ProjectError
@@ -34,6 +35,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     MissingSecret,
     SecretStoreError,
     SchemaError,
+    MetadataUnreachable,
     ConnectionError_,  # raised while planning: nothing has run yet
 )
 

@@ -25,11 +25,15 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from app.i18n import _
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "DB_FILENAME",
+    "MetadataUnreachable",
     "SQLITE_BUSY_TIMEOUT_MS",
     "SQLITE_IMMEDIATE",
     "data_dir",
@@ -116,6 +120,25 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class MetadataUnreachable(RuntimeError):
+    """The metadata database could not be reached (a server that is down, a wrong address or
+    password, a file that cannot be opened); the message names it, without its password."""
+
+
+def _explain_unreachable(context: ExceptionContext) -> BaseException | None:
+    """A failure to connect becomes :class:`MetadataUnreachable` (other errors pass through)."""
+    if context.is_pre_ping or context.connection is not None or not isinstance(
+            context.sqlalchemy_exception, OperationalError | InterfaceError):
+        return None  # pre-ping failures are the pool's to handle: it reconnects
+    detail = str(context.original_exception).strip() or type(context.original_exception).__name__
+    url = context.engine.url if context.engine is not None else None
+    where = url.render_as_string(hide_password=True) if url is not None else "?"
+    if url is not None and url.password:
+        detail = detail.replace(str(url.password), "***")
+    return MetadataUnreachable(_("cannot reach the metadata database {url}: {error}").format(
+        url=where, error=detail))
+
+
 def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     """An engine for the metadata database, with Cauce's per-connection settings.
 
@@ -132,6 +155,7 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 10)
     engine = create_engine(resolved, **kwargs)
+    event.listen(engine, "handle_error", _explain_unreachable)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)

@@ -92,3 +92,35 @@ def test_postgres_engine_uses_psycopg3(pg_db: dict[str, object]) -> None:
             assert conn.execute(text("select current_database()")).scalar() == pg_db["dbname"]
     finally:
         engine.dispose()
+
+
+def test_an_unreachable_metadata_database_is_named_without_its_password() -> None:
+    from app.storage.db import MetadataUnreachable
+    from app.storage.repository import Repository
+
+    with pytest.raises(MetadataUnreachable) as caught:
+        Repository("postgresql://cauce:s3cr3t-Pw@127.0.0.1:1/meta")
+    message = str(caught.value)
+    assert message.startswith("cannot reach the metadata database "
+                              "postgresql+psycopg://cauce:***@127.0.0.1:1/meta: ")
+    assert "s3cr3t-Pw" not in message and "refused" in message
+
+
+@pytest.mark.postgres
+def test_a_dropped_pooled_connection_is_replaced_not_reported(pg_db: dict[str, object]) -> None:
+    """The pool's pre-ping finds a connection the server dropped and opens a new one: that is
+    not a failure to reach the database."""
+    import psycopg
+
+    from app.storage.migrate import init_db
+    from app.storage.repository import Repository
+
+    url = f"postgresql://postgres@127.0.0.1:5432/{pg_db['dbname']}"
+    init_db(url)
+    with Repository(url) as repo:
+        repo.ensure_project("first")
+        with psycopg.connect(str(pg_db["dsn"]), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        assert repo.ensure_project("second") > 0
+        assert {p.name for p in repo.list_projects()} == {"first", "second"}
