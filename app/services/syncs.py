@@ -201,11 +201,18 @@ def run_adhoc_sync(*, source_url: str, source_table: str, dest_url: str,
     """
     source, dest = parse_url(source_url, "source"), parse_url(dest_url, "dest")
     table = dest_table or source_table
-    definition = SyncDefinition(
-        name=name or f"{source_table}->{table}",
-        source={"connection": "source", "table": source_table},
-        destinations=[{"connection": "dest", "table": table}], mode=mode,
-        primary_key=list(keys or []), cursor=cursor)
+    try:
+        definition = SyncDefinition(
+            name=name or f"{source_table}->{table}",
+            source={"connection": "source", "table": source_table},
+            destinations=[{"connection": "dest", "table": table}], mode=mode,
+            primary_key=list(keys or []), cursor=cursor)
+    except ValidationError as err:
+        problems = describe_validation_error(err)
+        if "primary_key" in problems or "cursor" in problems:
+            problems = _("{problems} (on the command line: --key for primary_key columns, "
+                         "--cursor for the cursor)").format(problems=problems)
+        raise SyncDefinitionError(problems) from None
     return _execute(definition, {"source": source, "dest": dest}, project=ADHOC_PROJECT,
                     project_dir=Path.cwd(), db_url=db_url, trigger="cli", on_event=on_event,
                     cancel=cancel, retries=retries, backoff=backoff)

@@ -27,9 +27,9 @@ import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.i18n import _
-from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "DB_FILENAME",

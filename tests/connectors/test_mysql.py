@@ -194,3 +194,15 @@ def test_password_is_secret_and_scrubbed(mariadb_db: str) -> None:
         MySQLConnector(config).test()
     assert "hunter2-secret" not in str(info.value)
     assert "nobody-here" in str(info.value) or "Access denied" in str(info.value)
+
+
+def test_tls_required_by_default_says_how_to_connect_without(mariadb_db: str) -> None:
+    """The test server offers no TLS: the secure default refuses it and says what to change."""
+    config = MySQLConnector.Config(host=MARIADB_HOST, port=MARIADB_PORT, database=mariadb_db,
+                                   user=MARIADB_USER)
+    assert config.ssl_mode == "required"
+    with pytest.raises(ConnectionError_) as caught:
+        MySQLConnector(config, name="shop").test()
+    message = str(caught.value)
+    assert message.startswith("shop: connecting to ")
+    assert "offers no TLS" in message and "?ssl_mode=disabled" in message

@@ -94,6 +94,17 @@ def test_adhoc_postgres_to_duckdb(pg_db: dict[str, Any], tmp_path: Path) -> None
     assert pg_rows(pg_db, "SELECT count(*) FROM t") == [(200,)]
 
 
+def test_adhoc_merge_without_a_key_names_the_option(tmp_path: Path) -> None:
+    chinook = Path(__file__).resolve().parents[2] / "resources" / "examples" / "chinook"
+    result = _invoke("sync", "run", "--source",
+                     f"sqlite:///{chinook / 'data' / 'chinook.sqlite'}", "--source-table",
+                     "Invoice", "--dest", f"duckdb:///{tmp_path / 'x.duckdb'}", "--mode", "merge",
+                     db=f"sqlite:///{tmp_path / 'meta.db'}")
+    assert result.exit_code == 2
+    assert "merge mode needs primary_key columns" in result.output and "--key" in result.output
+    assert "pydantic" not in result.output and "validation error" not in result.output
+
+
 def test_adhoc_password_refused_with_exit_2(tmp_path: Path) -> None:
     result = _invoke("sync", "run", "--source", "postgresql://u:s3cr3t@h/db", "--source-table",
                      "t", "--dest", f"sqlite:///{tmp_path / 'x.db'}",

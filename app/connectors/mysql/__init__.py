@@ -84,6 +84,10 @@ class MySQLConfig(ConnectorConfig):
                                      description="Seconds to wait for each read (none: no limit).")
 
 
+#: PyMySQL's error number when TLS is required and the server does not offer it
+_NO_TLS = 2026
+
+
 def _ssl_context(cfg: MySQLConfig) -> ssl.SSLContext | None:
     if cfg.ssl_mode == "disabled":
         return None
@@ -131,7 +135,12 @@ class MySQLConnector(Connector):
                 ssl_disabled=cfg.ssl_mode == "disabled", autocommit=True,
                 init_command="SET time_zone = '+00:00'")
         except (pymysql.Error, OSError, ssl.SSLError) as err:
-            raise self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err) from None
+            error = self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err)
+            if isinstance(err, pymysql.err.OperationalError) and err.args[:1] == (_NO_TLS,):
+                error = ConnectionError_(
+                    f"{error}. The server offers no TLS; to connect unencrypted anyway, set "
+                    "ssl_mode to disabled (in a URL: ?ssl_mode=disabled)")
+            raise error from None
 
     def _run(self, action: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         import pymysql
