@@ -19,16 +19,19 @@ QT = {"tr": 0, "translate": 1}  # self.tr(message), QCoreApplication.translate(c
 
 
 def _placeholders(text: str) -> tuple[set[str], int]:
-    named, positional = set(), 0
+    """The named placeholders, and how many positional arguments the text needs."""
+    named, numbered, automatic = set(), set(), 0
     for _literal, field, _spec, _conversion in string.Formatter().parse(text):
         if field is None:
             continue
         head = field.split(".", 1)[0].split("[", 1)[0]
-        if head == "" or head.isdigit():
-            positional += 1
+        if head == "":
+            automatic += 1
+        elif head.isdigit():
+            numbered.add(int(head))
         else:
             named.add(head)
-    return named, positional
+    return named, max(automatic, max(numbered, default=-1) + 1)
 
 
 def _messages(call: ast.Call) -> list[str]:
