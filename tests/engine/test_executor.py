@@ -41,7 +41,7 @@ def provider(tmp_path: Path, sqlite_path: Path | None = None, **memory: object):
     if sqlite_path:
         connections["chinook"] = Connection(name="chinook", type="sqlite",
                                             params={"path": str(sqlite_path)})
-    return project_provider(connections, project_dir=tmp_path, secrets=lambda c, f: None)
+    return project_provider(connections, project_dir=tmp_path, secrets=lambda c, f, **_: None)
 
 
 def linear(source_conn: str, table: str, condition: str = "true") -> Pipeline:
