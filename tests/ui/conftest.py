@@ -72,6 +72,23 @@ def _destroy(widget: object) -> None:
     gc.collect()
 
 
+def node_id(win, name: str) -> str:  # type: ignore[no-untyped-def]
+    """The id of the node named ``name`` in the window's pipeline."""
+    return str(win.pipeline.node_by_name(name).id)
+
+
+def shot(widget, name: str) -> bool:  # type: ignore[no-untyped-def]
+    """Render ``widget`` (layouts settled) to ``/tmp/cauce-shots/<name>.png``; True when saved.
+
+    Screenshots are for looking at what a user sees, not assertions of their own.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    SHOTS.mkdir(exist_ok=True)
+    QApplication.processEvents()  # pending layout requests
+    return bool(widget.grab().save(str(SHOTS / f"{name}.png")))
+
+
 def wait_validated(qtbot, win) -> object:  # type: ignore[no-untyped-def]
     """Trigger a check now and wait for its result (a failed check fails the test)."""
     errors: list[str] = []

@@ -13,7 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
+from PySide6.QtWidgets import QMessageBox, QWidget  # noqa: E402
 
 from app.ui.dialogs.bundles import (  # noqa: E402
     ImportPreviewDialog,
@@ -21,15 +21,10 @@ from app.ui.dialogs.bundles import (  # noqa: E402
     import_bundle_interactive,
 )
 
+from .conftest import shot  # noqa: E402
+
 pytestmark = pytest.mark.gui
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "chinook"
-SHOTS = Path("/tmp/cauce-shots")
-
-
-def _shot(widget: QWidget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()
-    widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 @pytest.fixture
@@ -69,7 +64,7 @@ def _clicking(qtbot, button: str, seen: list[dict[str, object]]):
         dialog.show()
         seen.append({"rows": dialog.rows(), "summary": dialog.summary.text(),
                      "header": dialog.header.text()})
-        _shot(dialog, f"import-preview-{button}")
+        shot(dialog, f"import-preview-{button}")
         target = dialog.apply_button if button == "import" else dialog.buttons.button(
             dialog.buttons.StandardButton.Cancel)
         qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
@@ -144,7 +139,7 @@ def test_tampered_bundle_names_the_member_and_writes_nothing(window: QWidget, bu
     assert box.icon() == QMessageBox.Icon.Critical
     assert "pipelines/revenue.json" in box.informativeText()
     assert "tampered.cauce" in box.text()
-    _shot(box, "import-tampered")
+    shot(box, "import-tampered")
 
 
 def test_cancelled_pickers_do_nothing(window: QWidget, tmp_path: Path) -> None:

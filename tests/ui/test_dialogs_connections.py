@@ -13,13 +13,14 @@ from keyring.backends import fail
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox  # noqa: E402,E501
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox  # noqa: E402,E501
 
 from app.services.connections import Connection  # noqa: E402
 from app.ui.dialogs.connections import ConnectionsDialog  # noqa: E402
 
+from .conftest import shot  # noqa: E402
+
 pytestmark = pytest.mark.gui
-SHOTS = Path("/tmp/cauce-shots")
 PASSWORD = "Zq7-unique-s3cret-Pa55"
 
 
@@ -31,12 +32,6 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     monkeypatch.setattr(keyring.core, "_keyring_backend", fail.Keyring())
     monkeypatch.delenv("CAUCE_MASTER_KEY", raising=False)
     yield
-
-
-def _shot(widget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()  # pending layout requests
-    widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def _dialog(qtbot, connections: dict[str, Connection] | None = None) -> ConnectionsDialog:
@@ -88,14 +83,14 @@ def test_sqlite_connection_tests_ok_then_wrong_path_shows_error(qtbot, chinook_s
     name, ok, message = _test(qtbot, dialog)
     assert (name, ok) == ("chinook", True)
     assert "works" in message and message == dialog.status_text
-    _shot(dialog, "connections-sqlite-ok")
+    shot(dialog, "connections-sqlite-ok")
 
     _field(dialog, "path").setText(str(chinook_sqlite.parent / "missing-dir" / "x.sqlite"))
     name, ok, message = _test(qtbot, dialog)
     assert not ok
     assert "cannot create" in message and "missing-dir" in message
     assert dialog.status_text == message
-    _shot(dialog, "connections-sqlite-error")
+    shot(dialog, "connections-sqlite-error")
 
     _field(dialog, "path").setText(str(chinook_sqlite))
     _ok(qtbot, dialog)
@@ -116,7 +111,7 @@ def test_password_goes_to_the_secret_store_never_to_params_or_files(
     password = _field(dialog, "password")
     assert password.echoMode() == QLineEdit.EchoMode.Password
     qtbot.keyClicks(password, PASSWORD)
-    _shot(dialog, "connections-postgres")
+    shot(dialog, "connections-postgres")
     _ok(qtbot, dialog)
 
     assert dialog.result() == ConnectionsDialog.DialogCode.Accepted
@@ -145,7 +140,7 @@ def test_no_secret_store_explains_and_keeps_the_dialog_open(qtbot) -> None:
     text = boxes[0].text() + boxes[0].informativeText()
     assert "CAUCE_MASTER_KEY" in text and "keyring" in text
     assert PASSWORD not in text
-    _shot(boxes[0], "connections-no-store")
+    shot(boxes[0], "connections-no-store")
     assert dialog.connections["pg"].params == {"database": "d", "user": "u"}
 
 

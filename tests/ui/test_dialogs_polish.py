@@ -32,9 +32,10 @@ from app.ui.icons import ICON_DIR, ICON_NAMES, app_icon, icon  # noqa: E402
 from app.ui.notify import Notifier  # noqa: E402
 from app.ui.theme import apply_theme, current_theme  # noqa: E402
 
+from .conftest import shot  # noqa: E402
+
 pytestmark = pytest.mark.gui
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "chinook"
-SHOTS = Path("/tmp/cauce-shots")
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +45,6 @@ def _isolated(tmp_path: Path, qapp: QApplication) -> Iterator[None]:
     yield
     install_translator(qapp, "en")
     apply_theme(qapp, "light")
-
-
-def _shot(widget: QWidget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()
-    widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -137,7 +132,7 @@ def test_notifier_falls_back_to_a_clickable_banner(qtbot, window: QMainWindow) -
     assert first.geometry().right() + 1 == right == second.geometry().right() + 1
     assert second.geometry().bottom() + 1 == window.height() - 16  # newest at the bottom
     assert first.geometry().bottom() < second.geometry().top()  # stacked, not overlapping
-    _shot(window, "notify-banners")
+    shot(window, "notify-banners")
     qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
     assert clicked == ["a"]
     assert notifier.banners == [second] and not first.isVisible()
@@ -198,10 +193,10 @@ def test_screenshots(qtbot, qapp: QApplication, tmp_path: Path, window: QMainWin
     for name, dialog in dialogs.items():
         qtbot.addWidget(dialog)
         dialog.show()
-        _shot(dialog, f"{name}-{tag}")
+        shot(dialog, f"{name}-{tag}")
     Notifier(window).notify(dialogs["settings"].tr("Settings"), "revenue: 412 rows",
                             level="warning")
-    _shot(window, f"notify-{tag}")
+    shot(window, f"notify-{tag}")
     if language == "es":
         assert dialogs["settings"].windowTitle() == "Configuración"
         assert dialogs["import"].apply_button.text() == "Importar"

@@ -13,25 +13,21 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.engine.graph import Pipeline
 
-from .conftest import SHOTS, wait_validated
+from .conftest import SHOTS, node_id, wait_validated
 
 pytestmark = pytest.mark.gui
 Button = QMessageBox.StandardButton
 
 
-def _by_name(win, name: str) -> str:  # type: ignore[no-untyped-def]
-    return next(n.id for n in win.pipeline.nodes if n.name == name)
-
-
 def test_invalid_graph_marks_node_and_problem_selects_it(qtbot, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
     win = window
     win.open_project(chinook_dir, "revenue")
-    paid = _by_name(win, "paid_lines")
+    paid = node_id(win, "paid_lines")
     win.select_node(paid)
     win.properties.editor("condition").edit.setPlainText("NoSuchColumn > 0")
     result = wait_validated(qtbot, win)
     assert [p.node_id for p in result.problems if p.severity == "error"] == [paid]
-    assert win.bridge.has_marker(paid) and not win.bridge.has_marker(_by_name(win, "amounts"))
+    assert win.bridge.has_marker(paid) and not win.bridge.has_marker(node_id(win, "amounts"))
     assert "NoSuchColumn" in win.bridge.view_of(paid).view.toolTip()
     assert win.problems_dock.windowTitle() == "Problems (1)"
     assert not win.properties.errors["condition"].isHidden()  # shown under the field too
@@ -121,7 +117,7 @@ def test_unsaved_changes_prompt_on_open_and_close(qtbot, window, chinook_dir) ->
 def test_copy_paste_through_edit_menu(qtbot, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
     win = window
     win.open_project(chinook_dir, "revenue")
-    chosen = [_by_name(win, n) for n in ("amounts", "paid_lines")]
+    chosen = [node_id(win, n) for n in ("amounts", "paid_lines")]
     win.bridge.select_ids(win.pipeline, chosen)
     win.actions_by_name["copy"].trigger()
     win.actions_by_name["paste"].trigger()
@@ -140,7 +136,7 @@ def test_save_then_undo_redo(qtbot, window, chinook_dir) -> None:  # type: ignor
     win = window
     win.open_project(chinook_dir, "revenue")
     before = win.pipeline.to_json()
-    amounts = _by_name(win, "amounts")
+    amounts = node_id(win, "amounts")
     win.bridge.rename_node(amounts, "line_amounts")
     assert win.save() and win.stack.isClean() and win.stack.cleanIndex() == 1
     on_disk = (chinook_dir / "pipelines" / "revenue.json").read_text()
@@ -157,7 +153,7 @@ def test_delete_selection_then_undo(qtbot, window, chinook_dir) -> None:  # type
     win = window
     win.open_project(chinook_dir, "revenue")
     before = win.pipeline.to_json()
-    chosen = [_by_name(win, n) for n in ("tracks", "with_track", "genre_name")]
+    chosen = [node_id(win, n) for n in ("tracks", "with_track", "genre_name")]
     win.bridge.select_ids(win.pipeline, chosen)
     win.actions_by_name["delete"].trigger()
     assert len(win.pipeline.nodes) == 9 and len(win.bridge.graph.all_nodes()) == 9
@@ -180,12 +176,12 @@ def test_auto_layout_and_zoom_to_fit(qtbot, window, chinook_dir) -> None:  # typ
     win.actions_by_name["auto_layout"].trigger()
     xs = {n.name: win.pipeline.layout[n.id].x for n in win.pipeline.nodes}
     assert xs["invoice_lines"] == 0 and xs["mart"] > xs["ordered"] > xs["lines_with_invoice"]
-    pos = win.bridge.view_of(_by_name(win, "mart")).pos()
-    assert (pos[0], pos[1]) == (xs["mart"], win.pipeline.layout[_by_name(win, "mart")].y)
+    pos = win.bridge.view_of(node_id(win, "mart")).pos()
+    assert (pos[0], pos[1]) == (xs["mart"], win.pipeline.layout[node_id(win, "mart")].y)
     win.actions_by_name["zoom_fit"].trigger()
     assert win.bridge.scale() >= MIN_FIT_SCALE - 0.02  # less the scroll bars
     win.actions_by_name["undo"].trigger()
-    assert win.pipeline.layout[_by_name(win, "mart")].x == 0.0
+    assert win.pipeline.layout[node_id(win, "mart")].x == 0.0
 
 
 def test_500_node_pipeline_loads(qtbot, window, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -209,7 +205,7 @@ def test_500_node_pipeline_loads(qtbot, window, tmp_path) -> None:  # type: igno
 def test_failed_run_banner_selects_failing_node(qtbot, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
     win = window
     win.open_project(chinook_dir, "revenue")
-    win.select_node(_by_name(win, "paid_lines"))  # valid SQL that fails while it runs
+    win.select_node(node_id(win, "paid_lines"))  # valid SQL that fails while it runs
     win.properties.editor("condition").edit.setPlainText("CAST(Country AS INTEGER) > 0")
     assert wait_validated(qtbot, win).problems == []
     win.bridge.select_ids(win.pipeline, [])

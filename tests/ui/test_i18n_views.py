@@ -15,27 +15,17 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel
 
-from .conftest import SHOTS, wait_validated
+from .conftest import node_id, shot, wait_validated
 
 pytestmark = pytest.mark.gui
 UI = Path(__file__).resolve().parents[2] / "app" / "ui"
-
-
-def _by_name(win, name: str) -> str:  # type: ignore[no-untyped-def]
-    return next(n.id for n in win.pipeline.nodes if n.name == name)
-
-
-def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def test_undo_texts_in_spanish(spanish, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
     win = window
     win.open_project(chinook_dir, "revenue")
     undo, redo = win.actions_by_name["undo"], win.actions_by_name["redo"]
-    paid = _by_name(win, "paid_lines")
+    paid = node_id(win, "paid_lines")
     win.select_node(paid)
     win.properties.editor("condition").edit.setPlainText("Total > 1")
     assert undo.text() == "&Deshacer: Editar paid_lines: Condición"
@@ -46,11 +36,11 @@ def test_undo_texts_in_spanish(spanish, window, chinook_dir) -> None:  # type: i
     assert undo.text() == f"&Deshacer: Añadir {added_name}"
     win.bridge.delete_nodes([added])
     assert undo.text() == "&Deshacer: Eliminar 1 nodo"
-    win.bridge.delete_nodes([_by_name(win, "ordered"), _by_name(win, "mart")])
+    win.bridge.delete_nodes([node_id(win, "ordered"), node_id(win, "mart")])
     assert undo.text() == "&Deshacer: Eliminar 2 nodos"
     undo.trigger()
     assert redo.text() == "&Rehacer: Eliminar 2 nodos"
-    edge = next(e for e in win.pipeline.edges if e.target.node == _by_name(win, "amounts"))
+    edge = next(e for e in win.pipeline.edges if e.target.node == node_id(win, "amounts"))
     win.bridge.disconnect_ports(edge.source.node, edge.source.port, edge.target.node,
                                 edge.target.port)
     assert undo.text() == "&Deshacer: Desconectar"
@@ -70,8 +60,8 @@ def test_undo_history_follows_a_live_switch(qapp, window, chinook_dir) -> None: 
 
     win = window
     win.open_project(chinook_dir, "revenue")
-    win.bridge.delete_nodes([_by_name(win, "ordered"), _by_name(win, "mart")])
-    win.bridge.set_param(_by_name(win, "paid_lines"), "condition", "Total > 2")
+    win.bridge.delete_nodes([node_id(win, "ordered"), node_id(win, "mart")])
+    win.bridge.set_param(node_id(win, "paid_lines"), "condition", "Total > 2")
     assert [win.stack.text(i) for i in range(2)] == ["Delete 2 node(s)",
                                                      "Edit paid_lines: Condition"]
     try:
@@ -140,14 +130,14 @@ def test_property_forms_in_spanish(spanish, window, chinook_dir) -> None:  # typ
                     if value and text == value and value not in ("csv", "parquet"):
                         english.append(f"{key} choice {value!r}")
         if component.type_name in ("aggregate", "destination", "join"):
-            _shot(win.properties, f"properties-es-{component.type_name}")
+            assert shot(win.properties, f"properties-es-{component.type_name}")
     assert not english, "shown in English:\n" + "\n".join(english)
 
 
 def test_spanish_choice_keeps_the_stored_value(spanish, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
     win = window
     win.open_project(chinook_dir, "revenue")
-    mart = _by_name(win, "mart")
+    mart = node_id(win, "mart")
     win.select_node(mart)
     combo = win.properties.editor("mode").combo
     assert combo.currentText() == "reemplazar" and combo.currentData() == "replace"
@@ -183,8 +173,8 @@ def test_run_statuses_and_counts_in_spanish(qtbot, spanish, window, chinook_dir)
     assert banner.title_label.text() == "Ejecución correcta"
     assert banner.message_label.text().startswith("revenue en ")
     assert "," in banner.message_label.text()
-    win.select_node(_by_name(win, "by_country_genre_year"))
-    _shot(win, "editor-es-after-run")
+    win.select_node(node_id(win, "by_country_genre_year"))
+    assert shot(win, "editor-es-after-run")
 
 
 def test_live_switch_retranslates_panels(qtbot, qapp, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
@@ -192,7 +182,7 @@ def test_live_switch_retranslates_panels(qtbot, qapp, window, chinook_dir) -> No
 
     win = window
     win.open_project(chinook_dir, "revenue")
-    win.select_node(_by_name(win, "paid_lines"))
+    win.select_node(node_id(win, "paid_lines"))
     win.console.start("revenue", ["mart"])
     rows = _form_rows(win.properties)
     assert rows["condition"][0].text() == "Condition"

@@ -13,23 +13,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox
 
-from .conftest import SHOTS, wait_validated
+from .conftest import node_id, shot, wait_validated
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
 TOP_GENRE = {"function": "first", "column": "Genre", "name": "TopGenre"}
-
-
-def _by_name(win, name: str) -> str:  # type: ignore[no-untyped-def]
-    return next(n.id for n in win.pipeline.nodes if n.name == name)
-
-
-def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def _with_top_genre(chinook_dir: Path) -> None:
@@ -48,7 +38,7 @@ def _measures(win, node_id: str) -> list[dict[str, Any]]:  # type: ignore[no-unt
 def _open_aggregate(qtbot, win, chinook_dir: Path) -> tuple[str, Any]:  # type: ignore[no-untyped-def]
     _with_top_genre(chinook_dir)
     win.open_project(chinook_dir, "revenue")
-    agg = _by_name(win, "by_country_genre_year")
+    agg = node_id(win, "by_country_genre_year")
     win.select_node(agg)
     wait_validated(qtbot, win)
     return agg, win.properties.editor("measures")
@@ -84,7 +74,7 @@ def test_order_by_of_a_measure_in_its_dialog(qtbot, window, chinook_dir: Path) -
     qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))  # on the tick box
     qtbot.mouseClick(keys.add_button, LEFT)
     keys.cell(1, "column").combo.setCurrentText("Country")
-    _shot(dialog, "properties-order-by-dialog")
+    assert shot(dialog, "properties-order-by-dialog")
     assert _measures(win, agg) == before  # nothing is applied before OK
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), LEFT)
     assert not dialog.isVisible()
@@ -96,7 +86,7 @@ def test_order_by_of_a_measure_in_its_dialog(qtbot, window, chinook_dir: Path) -
     result = wait_validated(qtbot, win)
     assert result.problems == [], [str(p) for p in result.problems]
     assert order_by.problems == [] and win.properties.errors["measures"].isHidden()
-    _shot(win.properties.widget(), "properties-aggregate-order-by")
+    assert shot(win.properties.widget(), "properties-aggregate-order-by")
 
     win.stack.undo()  # one step: the dialog's OK
     assert _measures(win, agg) == before
@@ -135,7 +125,7 @@ def test_derived_expression_in_the_sql_editor_under_the_table(qtbot, window,  # 
                                                               chinook_dir: Path) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
-    amounts = _by_name(win, "amounts")
+    amounts = node_id(win, "amounts")
     win.select_node(amounts)
     wait_validated(qtbot, win)
     columns = win.properties.editor("columns")
@@ -170,7 +160,7 @@ def test_derived_expression_in_the_sql_editor_under_the_table(qtbot, window,  # 
     assert sql.problems and cell.problems
     assert columns.cell(0, "expression").problems == []
     assert "cannot parse" in win.properties.errors["columns"].text()
-    _shot(win.properties.widget(), "properties-derive-problem")
+    assert shot(win.properties.widget(), "properties-derive-problem")
 
     win.stack.undo()  # the typing was one step
     assert win.pipeline.node(amounts).params["columns"] == before
@@ -188,7 +178,7 @@ def test_editor_under_the_table_follows_the_selected_row(qtbot, window,  # type:
                                                          chinook_dir: Path) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
-    amounts = _by_name(win, "amounts")
+    amounts = node_id(win, "amounts")
     win.select_node(amounts)
     columns = win.properties.editor("columns")
     sql = columns.detail_editor("expression")
@@ -214,14 +204,14 @@ def test_record_editors_in_spanish(qtbot, spanish, window, chinook_dir: Path) ->
     order_by = measures.detail_editor("order_by")
     assert measures.detail_titles["order_by"].text() == "Ordenar por (TopGenre)"
     assert order_by.button.text() == "Editar…"
-    _shot(win.properties.widget(), "properties-es-aggregate-order-by")
+    assert shot(win.properties.widget(), "properties-es-aggregate-order-by")
     dialog = order_by.open_dialog()
     assert dialog.windowTitle() == "Ordenar por (TopGenre)"
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "Aceptar"
     dialog.reject()
-    win.select_node(_by_name(win, "amounts"))
+    win.select_node(node_id(win, "amounts"))
     columns = win.properties.editor("columns")
     assert columns.detail_titles["expression"].text() == "Expresión (Amount)"
     qtbot.mouseClick(columns.add_button, LEFT)
     assert columns.detail_titles["expression"].text() == "Expresión (fila 4)"
-    _shot(win.properties.widget(), "properties-es-derive")
+    assert shot(win.properties.widget(), "properties-es-derive")

@@ -9,15 +9,16 @@ from pathlib import Path
 import duckdb
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWizard
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QWizard
 
 from app.services.syncs import SyncDefinition
 from app.ui.syncs import SyncsDialog, SyncWizard
 from app.ui.syncs.models import CatalogModel, ColumnChoiceModel, SyncListModel
 from app.ui.workers import wait_all
 
+from .conftest import shot
+
 pytestmark = pytest.mark.gui
-SHOTS = Path("/tmp/cauce-shots")
 
 
 @pytest.fixture(autouse=True)
@@ -29,9 +30,7 @@ def _drain_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()
-    widget.grab().save(str(SHOTS / f"syncs-{name}.png"))
+    shot(widget, f"syncs-{name}")
 
 
 def _dialog(qtbot, root: Path) -> SyncsDialog:  # type: ignore[no-untyped-def]
