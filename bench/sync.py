@@ -2,7 +2,12 @@
 
 1. Full sync of N rows (bigint, text, numeric, timestamptz), ``cauce sync run --mode full``
    vs. a binary psql pipe (``\\copy (…) TO STDOUT (FORMAT binary) | \\copy t FROM STDIN``),
-   interleaved, median of ``--repeat`` runs.
+   both loading a new table (the pipe cannot replace one; Cauce replacing the table of its
+   previous run is measured too, and reported apart),
+   each on a quiet server (no autovacuum running, then a ``CHECKPOINT``), in rotating
+   order, median of ``--repeat`` runs. A 5M-row load writes about half of the default
+   ``max_wal_size`` and starts an autovacuum of the new table (which rewrites its pages): on
+   a busy server, a variant would pay for the other's checkpoint and vacuum.
 2. Incremental merge of 1% changed rows: ``--mode merge --cursor ts`` vs. a hand-written
    staging table (binary psql pipe of the changed rows) + ``MERGE``. The source has an index
    on ``ts`` (as a user with a cursor column would create): both sides' cursor filters use it.
@@ -69,6 +74,18 @@ def _cauce(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return wall, float(report["seconds"]), str(report["destinations"][0].get("path"))
 
 
+def _quiet(dsn: str) -> None:
+    """Wait for autovacuum to finish (each freshly loaded table gets vacuumed, which rewrites
+    its pages: a variant must not pay for the other's), then ``CHECKPOINT`` (nor for its dirty
+    pages)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and _sql(
+            dsn, "SELECT count(*) FROM pg_stat_activity "
+                 "WHERE backend_type = 'autovacuum worker'") != [(0,)]:
+        time.sleep(0.2)
+    _sql(dsn, "CHECKPOINT")
+
+
 def _psql_pipe(db: str, select: str, table: str) -> str:
     out = f'\\copy ({select}) TO STDOUT (FORMAT binary)'
     into = f'\\copy {table} FROM STDIN (FORMAT binary)'
@@ -123,24 +140,48 @@ def _dlt(python: str, db: str, rows: int, repeat: int) -> None:
 
 
 def _full(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) -> None:
-    cauce, inner, psql, paths = [], [], [], set()
-    for _ in range(args.repeat):
+    """Three variants per round, in rotating order: the pipe and Cauce each loading a new
+    table (the previous one dropped before, untimed: the comparison), and Cauce replacing the
+    table its previous run left (what a re-run does: the old table is dropped in the same
+    transaction, which frees its pages and is timed)."""
+    fresh: list[tuple[float, float]] = []
+    replace: list[tuple[float, float]] = []
+    psql: list[float] = []
+    paths: set[str] = set()
+
+    def cauce_full(into: list[tuple[float, float]], drop_first: bool) -> None:
+        if drop_first:
+            _sql(dsn, "DROP TABLE IF EXISTS dst_full")
+        else:  # make sure there is a table to replace
+            _sql(dsn, "CREATE TABLE IF NOT EXISTS dst_full AS TABLE src")
+        _quiet(dsn)
         wall, own, path = _cauce(_sync(url, "dst_full", "full", env), env)
-        cauce.append(wall)
-        inner.append(own)
+        into.append((wall, own))
         paths.add(path)
+
+    def pipe_full() -> None:
         _sql(dsn, "DROP TABLE IF EXISTS dst_psql", "CREATE TABLE dst_psql (LIKE src)")
+        _quiet(dsn)
         psql.append(_timed(_psql_pipe(args.database, "SELECT * FROM src", "dst_psql"),
                            shell=True))
-    full_c, full_i, full_p = (statistics.median(x) for x in (cauce, inner, psql))
-    print(f"full {args.rows:,} rows ({'/'.join(sorted(paths))} path): cauce {full_c:.2f} s "
-          f"({args.rows / full_c:,.0f} rows/s; the run itself {full_i:.2f} s, "
-          f"{args.rows / full_i:,.0f} rows/s), psql binary pipe {full_p:.2f} s "
-          f"({args.rows / full_p:,.0f} rows/s)")
-    print(f"  throughput vs the pipe (target >= 0.8x): process {full_p / full_c:.2f}x, "
-          f"run {full_p / full_i:.2f}x")
-    print("  per round (process / run / pipe): " + ", ".join(
-        f"{c:.2f}/{i:.2f}/{p:.2f}" for c, i, p in zip(cauce, inner, psql, strict=True)))
+
+    variants = [pipe_full, lambda: cauce_full(fresh, True), lambda: cauce_full(replace, False)]
+    for round_ in range(args.repeat):
+        for i in range(3):
+            variants[(round_ + i) % 3]()
+    full_p = statistics.median(psql)
+    print(f"full {args.rows:,} rows ({'/'.join(sorted(paths))} path), psql binary pipe "
+          f"{full_p:.2f} s ({args.rows / full_p:,.0f} rows/s)")
+    for label, runs in (("into a new table", fresh), ("replacing the table", replace)):
+        wall = statistics.median(w for w, _ in runs)
+        own = statistics.median(o for _, o in runs)
+        print(f"  cauce {label}: {wall:.2f} s ({args.rows / wall:,.0f} rows/s; the run "
+              f"itself {own:.2f} s), throughput vs the pipe: process {full_p / wall:.2f}x, "
+              f"run {full_p / own:.2f}x")
+    print("  target (>= 0.8x) compares the loads into a new table; per round "
+          "(pipe / new: process, run / replace: process, run): " + ", ".join(
+              f"{p:.2f} / {f[0]:.2f}, {f[1]:.2f} / {r[0]:.2f}, {r[1]:.2f}"
+              for p, f, r in zip(psql, fresh, replace, strict=True)))
 
 
 def _merge(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) -> None:
@@ -163,14 +204,14 @@ def _merge(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) ->
              "SELECT count(*) FROM src")
 
         def cauce_merge() -> None:
-            _sql(dsn, "CHECKPOINT")  # neither variant pays for the other's dirty pages
+            _quiet(dsn)
             wall, own, path = _cauce(_sync(url, "dst_merge", "merge", env), env)
             merge_c.append(wall)
             merge_i.append(own)
             paths.add(path)
 
         def hand_merge(mark: object = mark) -> None:
-            _sql(dsn, "CHECKPOINT")
+            _quiet(dsn)
             started = time.perf_counter()
             _sql(dsn, "DROP TABLE IF EXISTS stage", "CREATE UNLOGGED TABLE stage (LIKE src)")
             subprocess.run(_psql_pipe(args.database, f"SELECT * FROM src WHERE ts > '{mark}'",

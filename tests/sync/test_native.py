@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.connectors.postgres import PostgresConnector
+from app.connectors.postgres._native import WRITE_CHUNK
 from app.engine.sync.events import DestinationFinished
 from tests.sync.conftest import Harness, pg_exec, pg_rows
 
@@ -164,7 +165,7 @@ def test_closing_a_stream_midway_stops_the_reader_and_frees_the_source(
     rows = pg_connector(pg_db, app="cauce-midway").open_native("SELECT * FROM big")
     chunks = rows.chunks()
     first = next(chunks)
-    assert len(first) >= 1 << 20  # ~20 MB in all: many more chunks were still to come
+    assert len(first) >= WRITE_CHUNK  # ~20 MB in all: many more chunks were still to come
     rows.close()
     thread = rows._thread  # noqa: SLF001 - the reader under test
     assert not thread.is_alive()

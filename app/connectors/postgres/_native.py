@@ -9,12 +9,14 @@ types the Arrow path would give it, and equal Arrow types on both sides mean equ
 types. Anything else (``varchar(n)``, ``uuid``, ``json``, arrays, domains over other types,
 unconstrained ``numeric``...) is reported as not exact and the Arrow path is used.
 
-A reading thread (asyncpg, on its own event loop) joins the COPY data into buffers of about
-1 MiB (a bounded queue of 8) while the consuming thread writes the previous ones to the
+A reading thread (asyncpg, on its own event loop) joins the COPY data into buffers of
+256 KiB (a bounded queue of 8) while the consuming thread writes the previous ones to the
 destination (psycopg) — the read and the write overlap, as in a ``psql | psql`` pipe, and
-PostgreSQL ingests 1 MiB writes about twice as fast as per-row writes. Text travels in UTF-8 on
-both sides (asyncpg always uses it; the writer sets ``client_encoding``), so databases of
-different encodings convert correctly.
+PostgreSQL ingests large writes about twice as fast as per-row writes. The buffers are kept
+small so that little is left to write when the source ends: with 1 MiB buffers the
+destination finished about 0.1 s after the source; with 256 KiB, about 0.04 s (as the pipe).
+Text travels in UTF-8 on both sides (asyncpg always uses it; the writer sets
+``client_encoding``), so databases of different encodings convert correctly.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "WRITE_CHUNK", "BinaryCopy", "exact_types", "transient", "utf8"]
 
 FORMAT = "postgres-binary"
-WRITE_CHUNK = 1 << 20
+WRITE_CHUNK = 1 << 18
 _EXACT = frozenset({"int2", "int4", "int8", "float4", "float8", "bool", "text", "date", "time",
                     "timestamp", "timestamptz", "bytea"})
 _BASE_TYPES_SQL = """
@@ -204,7 +206,7 @@ class BinaryCopy(NativeRows):
         return asyncio.get_running_loop().create_task(self._copy_out())
 
     async def _copy_out(self) -> None:
-        """Send every row, joined into ~1 MiB buffers, then the end of the stream."""
+        """Send every row, joined into buffers of ``WRITE_CHUNK`` bytes, then the end."""
         assert self._con is not None
         buffer = bytearray()
 
