@@ -1,20 +1,19 @@
 """Sync use cases: run a project's sync by name, an ad-hoc sync from URLs, list, status.
 
-Every run is recorded in the metadata DB (:class:`SyncRecorder`): the definition (versioned by
-content), the run with rows per destination, each detected schema change, the events, and a
-copy of each destination's committed state. The destination's own ``_cauce_sync_state`` table
-stays the truth; the copy is what the runner uses for destinations that cannot commit state
-with their data.
+Every run is recorded in the metadata DB, alongside the run (:mod:`.sync_recording`): the
+record is opened while the rows move, and nothing is committed to a destination before it
+exists. The storage layer is imported where it is used, so that a sync does not wait for
+SQLAlchemy to load before its first row.
 """
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,15 +21,13 @@ from app.connectors.base import Connection
 from app.engine.cancel import CancelToken
 from app.engine.events import Event, EventBus
 from app.engine.sync import SyncDefinition, SyncDefinitionError, SyncReport, SyncRunner
-from app.engine.sync.cursor import CursorState, read_state
-from app.engine.sync.events import SchemaChangeDetected, SyncFailed, SyncFinished, SyncStarted
-from app.engine.sync.schema import ChangeKind, Decision, SchemaChange
+from app.engine.sync.cursor import read_state
 from app.i18n import _
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
+from app.services.sync_recording import RecordingAlongside, SyncRecorder
 from app.services.urls import UrlError, parse_url
-from app.storage.db import database_url
-from app.storage.migrate import init_db
+from app.storage.errors import NotFound
 from app.storage.project import load_project, read_project_dir, write_atomic
 from app.storage.project_format import (
     Project,
@@ -40,9 +37,10 @@ from app.storage.project_format import (
     parse_sync,
     sync_path,
 )
-from app.storage.repository import Repository
-from app.storage.syncs import SyncStore
-from app.storage.unit_of_work import NotFound
+
+if TYPE_CHECKING:
+    from app.storage.repository import Repository
+    from app.storage.syncs import SyncStore
 
 __all__ = ["ADHOC_PROJECT", "CancelToken", "SyncDefinition",
            "SyncDefinitionErrors", "SyncOverview", "SyncRecorder", "delete_sync_definition",
@@ -54,64 +52,18 @@ __all__ = ["ADHOC_PROJECT", "CancelToken", "SyncDefinition",
 ADHOC_PROJECT = "adhoc"
 
 
-class SyncRecorder:
-    """Records the sync runs of one project in the metadata DB."""
+@contextmanager
+def _stores(db_url: str | None) -> Iterator[tuple[Repository, SyncStore]]:
+    """The metadata DB's repository and sync store (the schema brought up to date first)."""
+    from app.storage.db import database_url
+    from app.storage.migrate import init_db
+    from app.storage.repository import Repository
+    from app.storage.syncs import SyncStore
 
-    def __init__(self, db_url: str | None, project: str,
-                 connections: dict[str, Connection], *, trigger: str) -> None:
-        url = database_url(db_url)
-        init_db(url)  # idempotent
-        self.repo = Repository(url)
-        self.store = SyncStore(url)
-        self.trigger = trigger
-        self.project_id = self.repo.ensure_project(project)
-        for connection in connections.values():
-            self.repo.save_connection(self.project_id, connection)
-        self._sync_id: int | None = None
-        self._run_id: int | None = None
-
-    def start(self, definition: SyncDefinition) -> tuple[str, dict[str, CursorState]]:
-        """Save the definition, open a run; returns the run id and the stored states."""
-        record = self.store.save_sync(self.project_id, definition)
-        run = self.store.start_sync_run(record.id, trigger=self.trigger,
-                                        host=socket.gethostname())
-        self._sync_id, self._run_id = record.id, run.id
-        states = {s.destination: CursorState(s.cursor_value, s.cursor_type)
-                  for s in self.store.destination_states(record.id)}
-        return str(run.id), states
-
-    def on_event(self, event: Event) -> None:
-        if self._sync_id is None:
-            return
-        if isinstance(event, SchemaChangeDetected):
-            change = SchemaChange(event.column, ChangeKind(event.change), event.old_type,
-                                  event.new_type, Decision(event.decision))
-            self.store.record_schema_change(self._sync_id, self._run_id, event.destination,
-                                            change)
-        if isinstance(event, SyncStarted | SyncFinished | SyncFailed | SchemaChangeDetected):
-            payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
-            payload["sync_run_id"] = self._run_id
-            self.repo.record_event(event.kind, payload)
-
-    def finish(self, report: SyncReport) -> None:
-        if self._sync_id is None or self._run_id is None:
-            return
-        for d in report.destinations:
-            if d.status == "succeeded" and d.state is not None:
-                self.store.save_destination_state(
-                    self._sync_id, d.destination, cursor_value=d.state.value,
-                    cursor_type=d.state.type, run_id=self._run_id, rows=d.rows)
-        status = report.status if report.status in ("succeeded", "failed", "cancelled") \
-            else "failed"
-        self.store.finish_sync_run(self._run_id, status, rows_read=report.rows_read,
-                                   destinations={d.destination: d.to_dict()
-                                                 for d in report.destinations},
-                                   error=report.error)
-        self._sync_id = self._run_id = None
-
-    def close(self) -> None:
-        self.repo.close()
-        self.store.close()
+    url = database_url(db_url)
+    init_db(url)
+    with Repository(url) as repo, SyncStore(url) as store:
+        yield repo, store
 
 
 def select_sync(project: Project, name: str) -> SyncDefinition:
@@ -137,22 +89,20 @@ def _execute(definition: SyncDefinition, connections: dict[str, Connection], *,
              project: str, project_dir: Path, db_url: str | None, trigger: str,
              on_event: Callable[[Event], None] | None, cancel: CancelToken | None,
              retries: int, backoff: float) -> SyncReport:
-    recorder = SyncRecorder(db_url, project, connections, trigger=trigger)
+    recording = RecordingAlongside(
+        lambda: SyncRecorder(db_url, project, connections, trigger=trigger), definition,
+        on_event)
     try:
-        run_id, states = recorder.start(definition)
         bus = EventBus()
-        if on_event:
-            bus.subscribe(on_event)
-        bus.subscribe(recorder.on_event)
+        bus.subscribe(recording.publish)
         with project_provider(connections, project_dir=project_dir,
                               secrets=secret_lookup(project)) as provider:
             report = SyncRunner(definition, provider.open, bus=bus, cancel=cancel,
-                                run_id=run_id, retries=retries, backoff=backoff,
-                                fallback_state=states).run()
-        recorder.finish(report)
+                                retries=retries, backoff=backoff, recording=recording).run()
+        recording.finish(report)
         return report
     finally:
-        recorder.close()
+        recording.close()
 
 
 def run_syncs(project: Project, root: Path, names: list[str], *, db_url: str | None = None,
@@ -235,9 +185,7 @@ def sync_status(path: Path, name: str, *, db_url: str | None = None) -> dict[str
         project = opened.project
         sync = select_sync(project, name)
         check_connections(project, sync)
-        url = database_url(db_url)
-        init_db(url)
-        with Repository(url) as repo, SyncStore(url) as store:
+        with _stores(db_url) as (repo, store):
             project_id = repo.ensure_project(project.meta.name)
             stored = {s.name: s for s in store.list_syncs(project_id)}
             record = stored.get(name)
@@ -294,9 +242,7 @@ def _project_dir(path: Path) -> tuple[Path, Project]:
 def sync_overview(path: Path, *, db_url: str | None = None) -> list[SyncOverview]:
     """The syncs of a project directory, by name, each with its last run (if any)."""
     _root, project = _project_dir(path)
-    url = database_url(db_url)
-    init_db(url)
-    with Repository(url) as repo, SyncStore(url) as store:
+    with _stores(db_url) as (repo, store):
         project_id = repo.ensure_project(project.meta.name)
         records = {r.name: r for r in store.list_syncs(project_id)}
         out = []

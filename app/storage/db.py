@@ -23,13 +23,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.i18n import _
+from app.storage.paths import data_dir
 
 __all__ = [
     "DB_FILENAME",
@@ -47,18 +47,6 @@ __all__ = [
 
 DB_FILENAME = "cauce.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-APP_NAME = "Cauce"
-
-
-def data_dir() -> Path:
-    """The per-user data directory (created when missing).
-
-    ``CAUCE_HOME`` overrides the platform default, for portable installs, servers and tests.
-    """
-    home = os.environ.get("CAUCE_HOME")
-    path = Path(home) if home else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def normalize_url(url: str | URL) -> str:

@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from app.i18n import _
-from app.storage.db import data_dir
+from app.storage.paths import data_dir
 
 __all__ = [
     "MASTER_KEY_ENV",

@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from app.connectors.base import Connection, secret_fields
 from app.i18n import _
-from app.storage.db import data_dir
 from app.storage.encrypted_store import (
     MASTER_KEY_ENV,
     EncryptedFileStore,
@@ -45,6 +44,7 @@ from app.storage.encrypted_store import (
     SecretStoreUnavailable,
     WrongMasterKey,
 )
+from app.storage.paths import data_dir
 from app.storage.redaction import MASK, RedactSecrets, secret_redactor
 
 if TYPE_CHECKING:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -113,13 +114,15 @@ class SyncStore(StoreBase):
 
     # -- runs ---------------------------------------------------------------------------------
     def start_sync_run(self, sync_id: int, *, trigger: RunTrigger | str,
-                       host: str | None = None) -> SyncRunRecord:
+                       host: str | None = None, started_at: datetime | None = None
+                       ) -> SyncRunRecord:
+        """Open a run (``started_at``: when it started, if before now; timezone-aware)."""
         trigger = RunTrigger(trigger)
         with self._session() as s:
             sync = self._sync(s, sync_id)
             row = SyncRunRow(organization_id=self._org_id, sync_id=sync_id,
                              sync_version=sync.version, trigger=trigger.value,
-                             status=RunStatus.RUNNING.value, started_at=utcnow(),
+                             status=RunStatus.RUNNING.value, started_at=started_at or utcnow(),
                              destinations={},
                              host=host if host is not None else socket.gethostname())
             s.add(row)

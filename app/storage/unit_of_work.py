@@ -23,27 +23,12 @@ from app.storage.db import (
     make_engine,
     make_session_factory,
 )
+from app.storage.errors import DuplicateName, InvalidTransition, NotFound, StorageError
 from app.storage.migrate import DEFAULT_ORGANIZATION, check_schema
 from app.storage.models import OrganizationRow, utcnow
 from app.storage.redaction import secret_redactor
 
 __all__ = ["DuplicateName", "InvalidTransition", "NotFound", "StorageError", "StoreBase"]
-
-
-class StorageError(RuntimeError):
-    """Base class of the storage API's own errors."""
-
-
-class NotFound(StorageError, LookupError):
-    """No such row in this organization."""
-
-
-class DuplicateName(StorageError, ValueError):
-    """A name that must be unique in its project is already taken."""
-
-
-class InvalidTransition(StorageError, ValueError):
-    """A run cannot move to the requested status from the one it is in."""
 
 
 class StoreBase:

@@ -35,7 +35,7 @@ def test_default_data_dir_is_platformdirs_when_cauce_home_unset(
         seen.append(appname)
         return str(tmp_path / "platform")
 
-    monkeypatch.setattr("app.storage.db.platformdirs.user_data_dir", fake_user_data_dir)
+    monkeypatch.setattr("app.storage.paths.platformdirs.user_data_dir", fake_user_data_dir)
     assert data_dir() == tmp_path / "platform"
     assert seen == ["Cauce"]
 

@@ -85,12 +85,12 @@ class DestinationTarget:
     """A destination being synced: connector, plan, committed state, report."""
 
     def __init__(self, definition: SyncDefinition, dest: SyncDestination, connector: Connector,
-                 fallback: CursorState | None) -> None:
+                 stored_state: Callable[[], CursorState | None]) -> None:
         self.definition = definition
         self.dest = dest
         self.connector = connector
         self.transactional = connector.capabilities.transactional_state
-        self.fallback = fallback
+        self._stored_state = stored_state
         self.plan: DestinationPlan | None = None
         self.report = DestinationReport(dest.key, dest.connection, dest.table)
 
@@ -98,7 +98,7 @@ class DestinationTarget:
         """The destination's own state (the truth), or the metadata DB's copy without one."""
         if self.transactional:
             return read_state(self.connector, self.definition.name, self.dest.table)
-        return self.fallback
+        return self._stored_state()
 
     def write(self, spool: Spool, top: pa.Scalar | None, *, cancel: CancelToken | None,
               now: Callable[[], str]) -> tuple[int, CursorState]:

@@ -42,18 +42,28 @@ _MODES = {SyncMode.FULL: WriteMode.REPLACE, SyncMode.APPEND: WriteMode.APPEND,
 
 
 class _Checked(NativeRows):
-    """``rows`` with the cancel token checked before each chunk."""
+    """``rows`` with the cancel token checked before each chunk, ``moving`` called with the
+    first one, and ``before_end`` after the last one: the destination has not committed yet,
+    and an error raised there rolls its transaction back."""
 
-    def __init__(self, rows: NativeRows, cancel: CancelToken | None) -> None:
-        self._rows, self._cancel = rows, cancel
+    def __init__(self, rows: NativeRows, cancel: CancelToken | None,
+                 moving: Callable[[], None], before_end: Callable[[], None]) -> None:
+        self._rows, self._cancel, self._before_end = rows, cancel, before_end
+        self._moving: Callable[[], None] | None = moving
         self.format, self.top = rows.format, rows.top
 
     def chunks(self) -> Iterator[bytes]:
         for chunk in self._rows.chunks():
             if self._cancel is not None:
                 self._cancel.check()
+            if self._moving is not None:
+                self._moving()
+                self._moving = None
             yield chunk
         self.rows = self._rows.rows
+        self._before_end()
+        if self._cancel is not None:
+            self._cancel.check()
 
     def close(self) -> None:
         self._rows.close()
@@ -97,8 +107,12 @@ class NativeSource:
                    for f in plan.write_schema)
 
     def write(self, target: DestinationTarget, *, cancel: CancelToken | None,
-              now: Callable[[], str]) -> tuple[int, int, CursorState]:
-        """One attempt: stream the rows above ``target``'s state, commit data + state.
+              now: Callable[[], str], moving: Callable[[], None] = lambda: None,
+              before_commit: Callable[[], None] = lambda: None
+              ) -> tuple[int, int, CursorState]:
+        """One attempt: stream the rows above ``target``'s state, commit data + state
+        (``moving`` is called when the first rows arrive, ``before_commit`` once every row is
+        sent, before the commit; what it raises rolls the attempt back).
 
         Returns (rows written, rows read, new state).
         """
@@ -112,7 +126,8 @@ class NativeSource:
                          d.cursor if cursor else None, state,
                          self.connector.capabilities.dialect,
                          inclusive=d.mode is SyncMode.MERGE, names=schema.names)
-        rows = _Checked(self.connector.open_native(sql, top_of=cursor), cancel)
+        rows = _Checked(self.connector.open_native(sql, top_of=cursor), cancel, moving,
+                        before_commit)
         try:
             bound = state.scalar() if state else None
             top = None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +44,7 @@ from app.engine.sync.events import (
     SyncStarted,
 )
 from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
+from app.engine.sync.recording import Recorded, RunRecording
 from app.engine.sync.schema import plan_destination
 from app.engine.sync.source import SourceShape, open_source
 from app.engine.sync.spool import Spool
@@ -91,11 +92,14 @@ class SyncRunner:
         open_connector: Opens a connector by connection name (the caller closes them).
         bus: Where events go.
         cancel: Checked between batches; a cancelled run rolls back the write in progress.
-        run_id: Carried by every event.
+        run_id: Carried by every event ("" when the run is recorded alongside: whoever
+            records it stamps its events).
         retries: How many times a transient failure (dropped connection) is retried.
         backoff: Seconds before the first retry; doubled each time.
-        fallback_state: Per destination key, the metadata DB's copy of the state, used only
-            for destinations that cannot commit state transactionally.
+        recording: Who records the run (:mod:`.recording`): told when rows start moving,
+            waited for before any destination commits, and asked for the metadata DB's copy
+            of the state of destinations that cannot commit their state with the data.
+            Without one, nothing is waited for and no copy exists.
         spool_dir: Where the temporary Arrow file goes (the system's temp dir by default).
         native: Let destinations of the source's own kind take the same-system fast path
             (:mod:`.native`); False forces the Arrow path everywhere.
@@ -104,7 +108,7 @@ class SyncRunner:
     def __init__(self, definition: SyncDefinition, open_connector: OpenConnector, *,
                  bus: EventBus | None = None, cancel: CancelToken | None = None,
                  run_id: str = "", retries: int = 3, backoff: float = 1.0,
-                 fallback_state: Mapping[str, CursorState] | None = None,
+                 recording: RunRecording | None = None,
                  spool_dir: Path | None = None, native: bool = True) -> None:
         self.definition = definition
         self.open = open_connector
@@ -112,7 +116,7 @@ class SyncRunner:
         self.cancel = cancel
         self.run_id = run_id
         self.retries, self.backoff = retries, backoff
-        self.fallback = dict(fallback_state or {})
+        self.recording: RunRecording = recording or Recorded()
         self.spool_dir = spool_dir
         self.native = native
 
@@ -179,6 +183,8 @@ class SyncRunner:
                 _("schema of {table!r} differs from the source and the {policy!r} policy "
                   "refuses it: {detail}").format(table=target.dest.table,
                                                  policy=d.schema_policy.value, detail=detail))
+        if plan.add or plan.widen:
+            self.recording.ready()  # a schema change is a commit too
         if plan.add:
             c.add_columns(target.dest.table, plan.add)
         if plan.widen:
@@ -192,7 +198,7 @@ class SyncRunner:
         targets: list[DestinationTarget] = []
         for dest in d.destinations:
             target = DestinationTarget(d, dest, self.open(dest.connection),
-                                       self.fallback.get(dest.key))
+                                       lambda k=dest.key: self.recording.stored_state(k))
             report.destinations.append(target.report)
             try:
                 with_retries(lambda _, t=target: self._plan(t, shape), retries=self.retries,
@@ -217,11 +223,12 @@ class SyncRunner:
                 target.report.path, target.report.status = PATH_ARROW, "pending"
                 others.append(target)
         if others:
+            self.recording.begin()  # rows move from here on
             with Spool(self.spool_dir) as spool:
                 top = self._read(source, shape, others, spool, report)
                 for target in others:
-                    if self._write(target, lambda _, t=target: t.write(
-                            spool, top, cancel=self.cancel, now=_now)):
+                    if self._write(target, lambda _, t=target: self._arrow_attempt(
+                            t, spool, top)):
                         written.append(target)
         if d.hard_deletes and written:  # after every data read: a key scan newer than them
             keys = self._read_keys(source, shape)
@@ -236,9 +243,16 @@ class SyncRunner:
     def _native_attempt(self, fast: NativeSource | None, target: DestinationTarget,
                         report: SyncReport) -> tuple[int, CursorState]:
         assert fast is not None
-        rows, read, state = fast.write(target, cancel=self.cancel, now=_now)
+        rows, read, state = fast.write(target, cancel=self.cancel, now=_now,
+                                       moving=self.recording.begin,
+                                       before_commit=self.recording.ready)
         report.rows_read += read
         return rows, state
+
+    def _arrow_attempt(self, target: DestinationTarget, spool: Spool,
+                       top: pa.Scalar | None) -> tuple[int, CursorState]:
+        self.recording.ready()  # the source is read: the record has had that long
+        return target.write(spool, top, cancel=self.cancel, now=_now)
 
     def _read(self, source: Connector, shape: SourceShape, targets: list[DestinationTarget],
               spool: Spool, report: SyncReport) -> pa.Scalar | None:

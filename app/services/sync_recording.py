@@ -1,0 +1,200 @@
+"""Recording sync runs in the metadata DB: before the run, or alongside it.
+
+:class:`SyncRecorder` writes the record: the definition (versioned by content), the run with
+rows per destination, each detected schema change, the events, and a copy of each destination's
+committed state. The destination's own ``_cauce_sync_state`` table stays the truth; the copy is
+what the runner uses for destinations that cannot commit state with their data.
+
+:class:`RecordingAlongside` opens that record on its own thread once the runner says rows are
+moving (:class:`~app.engine.sync.recording.RunRecording`), so that opening the metadata DB —
+importing SQLAlchemy, checking the schema, five small transactions: about 0.2 s of a CLI sync —
+overlaps the transfer instead of delaying it. Nothing is committed to a destination before the
+record exists: the runner waits for it first, and a record that cannot be written (metadata DB
+unreachable, say) fails the run with that error, the destination's transaction rolled back.
+
+Events reach the listener and the record stamped with the run's id, in order: those published
+before the record exists are held, then handed on from the recording thread; the rest, from the
+runner's. (Listeners must therefore accept events from another thread, as Qt signals and
+printing to a terminal do.)
+
+This module imports the storage layer lazily: a CLI sync reaches its first row without loading
+SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from app.connectors.base import Connection
+from app.engine.events import Event, EventBus
+from app.engine.sync import SyncDefinition, SyncReport
+from app.engine.sync.cursor import CursorState
+from app.engine.sync.events import SchemaChangeDetected, SyncFailed, SyncFinished, SyncStarted
+from app.engine.sync.schema import ChangeKind, Decision, SchemaChange
+
+if TYPE_CHECKING:
+    from app.storage.repository import Repository
+    from app.storage.syncs import SyncStore
+
+__all__ = ["RecordingAlongside", "SyncRecorder"]
+
+
+class SyncRecorder:
+    """Records the sync runs of one project in the metadata DB."""
+
+    def __init__(self, db_url: str | None, project: str,
+                 connections: dict[str, Connection], *, trigger: str) -> None:
+        from app.storage.db import database_url
+        from app.storage.migrate import init_db
+        from app.storage.repository import Repository
+        from app.storage.syncs import SyncStore
+
+        url = database_url(db_url)
+        init_db(url)  # idempotent
+        self.repo: Repository = Repository(url)
+        self.store: SyncStore = SyncStore(url)
+        self.trigger = trigger
+        self.project_id = self.repo.ensure_project(project)
+        for connection in connections.values():
+            self.repo.save_connection(self.project_id, connection)
+        self._sync_id: int | None = None
+        self._run_id: int | None = None
+
+    def start(self, definition: SyncDefinition, started_at: datetime | None = None
+              ) -> tuple[str, dict[str, CursorState]]:
+        """Save the definition, open a run (that started at ``started_at``, default now);
+        returns the run id and the stored states."""
+        record = self.store.save_sync(self.project_id, definition)
+        run = self.store.start_sync_run(record.id, trigger=self.trigger,
+                                        host=socket.gethostname(), started_at=started_at)
+        self._sync_id, self._run_id = record.id, run.id
+        states = {s.destination: CursorState(s.cursor_value, s.cursor_type)
+                  for s in self.store.destination_states(record.id)}
+        return str(run.id), states
+
+    def on_event(self, event: Event) -> None:
+        if self._sync_id is None:
+            return
+        if isinstance(event, SchemaChangeDetected):
+            change = SchemaChange(event.column, ChangeKind(event.change), event.old_type,
+                                  event.new_type, Decision(event.decision))
+            self.store.record_schema_change(self._sync_id, self._run_id, event.destination,
+                                            change)
+        if isinstance(event, SyncStarted | SyncFinished | SyncFailed | SchemaChangeDetected):
+            payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
+            payload["sync_run_id"] = self._run_id
+            self.repo.record_event(event.kind, payload)
+
+    def finish(self, report: SyncReport) -> None:
+        if self._sync_id is None or self._run_id is None:
+            return
+        for d in report.destinations:
+            if d.status == "succeeded" and d.state is not None:
+                self.store.save_destination_state(
+                    self._sync_id, d.destination, cursor_value=d.state.value,
+                    cursor_type=d.state.type, run_id=self._run_id, rows=d.rows)
+        status = report.status if report.status in ("succeeded", "failed", "cancelled") \
+            else "failed"
+        self.store.finish_sync_run(self._run_id, status, rows_read=report.rows_read,
+                                   destinations={d.destination: d.to_dict()
+                                                 for d in report.destinations},
+                                   error=report.error)
+        self._sync_id = self._run_id = None
+
+    def close(self) -> None:
+        self.repo.close()
+        self.store.close()
+
+
+class RecordingAlongside:
+    """The record of one run, opened on its own thread from :meth:`begin` on.
+
+    ``open_recorder`` builds the :class:`SyncRecorder` (on the recording thread);
+    ``on_event`` (optional) is the caller's listener. Use :meth:`publish` as the runner's
+    event subscriber, :meth:`finish` with the runner's report, and always :meth:`close`.
+    """
+
+    def __init__(self, open_recorder: Callable[[], SyncRecorder], definition: SyncDefinition,
+                 on_event: Callable[[Event], None] | None = None) -> None:
+        self._open = open_recorder
+        self._definition = definition
+        self._started_at = datetime.now(UTC)  # the run's, not the record's
+        self._out = EventBus()  # a failing listener is logged, never breaks the run
+        if on_event is not None:
+            self._out.subscribe(on_event)
+        self._lock = threading.Lock()
+        self._held: list[Event] = []
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._recorder: SyncRecorder | None = None
+        self._error: BaseException | None = None
+        self._states: dict[str, CursorState] = {}
+        self.run_id: str | None = None
+
+    # -- RunRecording -------------------------------------------------------------------------
+    def begin(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._record, daemon=True,
+                                                name="cauce-sync-record")
+                self._thread.start()
+
+    def ready(self) -> None:
+        self.begin()
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+
+    def stored_state(self, destination: str) -> CursorState | None:
+        self.ready()
+        return self._states.get(destination)
+
+    # -- events and the end -------------------------------------------------------------------
+    def publish(self, event: Event) -> None:
+        """The runner's subscriber: hand ``event`` on with the run's id, or hold it."""
+        with self._lock:
+            if self.run_id is None:
+                self._held.append(event)
+            else:
+                self._out.publish(dataclasses.replace(event, run_id=self.run_id))
+
+    def finish(self, report: SyncReport) -> None:
+        """Record the end of the run (opening the record now if rows never moved); raises the
+        recording's error. The report gets the run's id."""
+        self.ready()
+        assert self._recorder is not None and self.run_id is not None
+        report.run_id = self.run_id
+        self._recorder.finish(report)
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self._recorder is not None:
+            self._recorder.close()
+
+    # -- on the recording thread --------------------------------------------------------------
+    def _record(self) -> None:
+        try:
+            recorder = self._open()
+            try:
+                run_id, states = recorder.start(self._definition, self._started_at)
+            except BaseException:
+                recorder.close()
+                raise
+        except BaseException as err:  # noqa: BLE001 - raised to the runner by ready()
+            self._error = err
+            self._done.set()
+            return
+        self._recorder, self._states = recorder, states
+        self._out.subscribe(recorder.on_event)
+        with self._lock:
+            self.run_id = run_id
+            held, self._held = self._held, []
+            for event in held:
+                self._out.publish(dataclasses.replace(event, run_id=run_id))
+        self._done.set()
