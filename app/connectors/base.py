@@ -164,7 +164,12 @@ class NativeRows(abc.ABC):
 
     @abc.abstractmethod
     def chunks(self) -> Iterator[bytes]:
-        """The data, in writes of about 1 MiB; the stream ends with the format's trailer."""
+        """The data, in writes of some hundred KiB; the stream ends with the format's
+        trailer."""
+
+    def before_commit(self) -> None:  # noqa: B027 - optional hook
+        """Called by the destination once every row is written, just before it commits (the
+        run's record must exist by then); what this raises rolls the write back."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the source connection; safe to call twice."""
@@ -364,7 +369,8 @@ class Connector(abc.ABC):
                      state: StateWrite | None = None, unique: bool = False) -> WriteResult:
         """Like :meth:`write`, from rows in this connector's native format whose columns are
         ``schema`` (names and types as :meth:`native_types` reports them). ``unique`` says the
-        rows cannot repeat a key (the merge may skip de-duplicating them)."""
+        rows cannot repeat a key (the merge may skip de-duplicating them). Calls
+        ``rows.before_commit()`` last, inside the write's transaction."""
         raise ConnectionError_(f"{self.label} has no native row format")
 
     def write_from_duckdb(self, con: duckdb.DuckDBPyConnection, alias: str, table: str,

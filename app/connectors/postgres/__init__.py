@@ -398,7 +398,8 @@ class PostgresConnector(Connector):
         try:
             utf8(con)
             count = write_table(con, sql_table(table, DIALECT), schema, fill, mode=mode,
-                                keys=keys, state=state, unique=unique)
+                                keys=keys, state=state, unique=unique,
+                                before_commit=rows.before_commit)
         except psycopg.Error as err:
             raise self._fail(f"writing {table!r}", err) from err
         finally:

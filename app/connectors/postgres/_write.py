@@ -15,7 +15,8 @@ One transaction, whatever the mode; ``fill(cursor, table, names)`` COPYs the row
   maintaining it row by row; rows repeating a key are de-duplicated the same way first). Key
   columns holding NULL cannot be a primary key: the table is then left without one.
 
-Then the sync's state row (``state``), in the same transaction.
+Then the sync's state row (``state``), in the same transaction, and last ``before_commit``
+(the native path waits there for the run's record).
 """
 
 from __future__ import annotations
@@ -126,8 +127,11 @@ def _merge(cur: psycopg.Cursor[Any], target: exp.Table, names: list[str], keys: 
 
 def write_table(con: psycopg.Connection[Any], target: exp.Table, schema: pa.Schema, fill: Fill,
                 *, mode: WriteMode, keys: list[str] | None, state: StateWrite | None,
-                unique: bool = False) -> int:
-    """Write ``schema``-shaped rows into ``target`` in one transaction; returns the row count."""
+                unique: bool = False, before_commit: Callable[[], None] | None = None) -> int:
+    """Write ``schema``-shaped rows into ``target`` in one transaction; returns the row count.
+
+    ``before_commit`` runs last in the transaction: what it raises rolls everything back.
+    """
     names = schema.names
     with con.transaction(), con.cursor() as cur:
         present = exists(cur, target)
@@ -150,4 +154,6 @@ def write_table(con: psycopg.Connection[Any], target: exp.Table, schema: pa.Sche
         if state is not None:
             for statement in state.statements(DIALECT):
                 cur.execute(statement.encode())
+        if before_commit is not None:
+            before_commit()
     return rows

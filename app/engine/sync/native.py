@@ -42,13 +42,13 @@ _MODES = {SyncMode.FULL: WriteMode.REPLACE, SyncMode.APPEND: WriteMode.APPEND,
 
 
 class _Checked(NativeRows):
-    """``rows`` with the cancel token checked before each chunk, ``moving`` called with the
-    first one, and ``before_end`` after the last one: the destination has not committed yet,
-    and an error raised there rolls its transaction back."""
+    """``rows`` with the cancel token checked before each chunk and before the commit,
+    ``moving`` called with the first chunk and ``before_commit`` by the destination just
+    before it commits (what it raises rolls the write back)."""
 
     def __init__(self, rows: NativeRows, cancel: CancelToken | None,
-                 moving: Callable[[], None], before_end: Callable[[], None]) -> None:
-        self._rows, self._cancel, self._before_end = rows, cancel, before_end
+                 moving: Callable[[], None], before_commit: Callable[[], None]) -> None:
+        self._rows, self._cancel, self._before_commit = rows, cancel, before_commit
         self._moving: Callable[[], None] | None = moving
         self.format, self.top = rows.format, rows.top
 
@@ -61,7 +61,9 @@ class _Checked(NativeRows):
                 self._moving = None
             yield chunk
         self.rows = self._rows.rows
-        self._before_end()
+
+    def before_commit(self) -> None:
+        self._before_commit()
         if self._cancel is not None:
             self._cancel.check()
 
@@ -111,8 +113,9 @@ class NativeSource:
               before_commit: Callable[[], None] = lambda: None
               ) -> tuple[int, int, CursorState]:
         """One attempt: stream the rows above ``target``'s state, commit data + state
-        (``moving`` is called when the first rows arrive, ``before_commit`` once every row is
-        sent, before the commit; what it raises rolls the attempt back).
+        (``moving`` is called when the first rows arrive, ``before_commit`` by the destination
+        once everything is written, just before it commits; what it raises rolls the attempt
+        back).
 
         Returns (rows written, rows read, new state).
         """
