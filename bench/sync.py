@@ -153,14 +153,19 @@ def _full(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) -> 
         if drop_first:
             _sql(dsn, "DROP TABLE IF EXISTS dst_full")
         else:  # make sure there is a table to replace
-            _sql(dsn, "CREATE TABLE IF NOT EXISTS dst_full AS TABLE src")
+            _sql(dsn, "CREATE TABLE IF NOT EXISTS dst_full WITH (autovacuum_enabled = off) "
+                      "AS TABLE src")
         _quiet(dsn)
         wall, own, path = _cauce(_sync(url, "dst_full", "full", env), env)
         into.append((wall, own))
         paths.add(path)
+        # autovacuum would pick the fresh table up and hold the replacing run's DROP until it
+        # gives way (deadlock_timeout, 1 s): the comparison is of syncs, not of that
+        _sql(dsn, "ALTER TABLE dst_full SET (autovacuum_enabled = off)")
 
     def pipe_full() -> None:
-        _sql(dsn, "DROP TABLE IF EXISTS dst_psql", "CREATE TABLE dst_psql (LIKE src)")
+        _sql(dsn, "DROP TABLE IF EXISTS dst_psql",
+             "CREATE TABLE dst_psql (LIKE src) WITH (autovacuum_enabled = off)")
         _quiet(dsn)
         psql.append(_timed(_psql_pipe(args.database, "SELECT * FROM src", "dst_psql"),
                            shell=True))
