@@ -176,7 +176,34 @@ class PostgresConnector(Connector):
         if isinstance(err, psycopg.Error) and err.pgconn is not None and \
                 (err.pgconn.needs_password or err.pgconn.used_password):
             error.transient = False  # refused at authentication: a retry would be refused too
+        elif "FATAL" in str(err) and self._refused_for_good():
+            error.transient = False  # no such database or role, no pg_hba.conf entry…
         return error
+
+    def _refused_for_good(self) -> bool:
+        """Whether the server refuses this connection for a reason a retry cannot change.
+
+        libpq gives no SQLSTATE for a refused connection, and its message is in the server's
+        language; asyncpg's error carries it: one more attempt through asyncpg tells a
+        database or role that does not exist (``3D000``, ``28000``) from a server starting up
+        or out of connection slots (``57P03``, ``53300``: worth retrying).
+        """
+        import asyncio
+
+        loop = asyncio.SelectorEventLoop()  # as the native reader: asyncpg's loop everywhere
+        try:
+            con = loop.run_until_complete(self._connect_async())
+        except NativeUnavailable:  # asyncpg cannot tell (an authentication method it lacks)
+            return False
+        except ConnectionError_ as probe:
+            return not probe.transient
+        except Exception:  # noqa: BLE001 - the probe only informs the retry decision
+            return False
+        else:
+            loop.run_until_complete(con.close())
+            return False  # it connects now: retrying is right
+        finally:
+            loop.close()
 
     async def _connect_async(self) -> asyncpg.Connection:
         """The same connection through asyncpg (the binary COPY reader's driver)."""
