@@ -3,13 +3,15 @@
 ``_("… {name} …").format(...)`` is how the core words its messages (``self.tr("… {0} …")``
 and ``ngettext`` in the interface). A placeholder left out of the ``.format`` call raises
 ``KeyError`` or ``IndexError`` exactly when the message is needed — mostly on error paths
-that few tests reach — so this checks every such call in ``app/`` statically.
+that few tests reach — so this checks every such call in ``app/`` statically (the core,
+the connectors and the interface).
 """
 
 from __future__ import annotations
 
 import ast
 import string
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,10 +64,12 @@ def _format_calls(tree: ast.AST) -> list[tuple[int, str, ast.Call]]:
 
 def test_format_calls_give_every_placeholder() -> None:
     problems, checked = [], 0
+    checked_in: Counter[str] = Counter()  # per package of app/
     for path in sorted((ROOT / "app").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for line, message, call in _format_calls(tree):
             checked += 1
+            checked_in[path.relative_to(ROOT / "app").parts[0]] += 1
             if any(k.arg is None for k in call.keywords) or any(
                     isinstance(a, ast.Starred) for a in call.args):
                 continue  # **kwargs / *args: not checkable statically
@@ -76,4 +80,5 @@ def test_format_calls_give_every_placeholder() -> None:
                 where = f"{path.relative_to(ROOT)}:{line}"
                 problems.append(f"{where}: {message!r} lacks {missing or 'positional args'}")
     assert checked > 200, checked  # the scan does find the core's and the interface's
+    assert checked_in["connectors"] > 100, checked_in  # and the connectors' messages
     assert problems == []

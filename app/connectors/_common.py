@@ -15,6 +15,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
+from app.i18n import _
 
 __all__ = [
     "check_write",
@@ -35,11 +36,12 @@ __all__ = [
 def sql_table(name: str, dialect: str) -> exp.Table:
     """Parse ``name`` or ``schema.name`` into a table whose parts are all quoted as given."""
     if not name or not name.strip():
-        raise ConnectionError_("a table name is required")
+        raise ConnectionError_(_("a table name is required"))
     try:
         table = exp.to_table(name, dialect=dialect)
     except Exception as err:  # noqa: BLE001 - sqlglot raises several error types
-        raise ConnectionError_(f"invalid table name {name!r}: {err}") from None
+        raise ConnectionError_(_("invalid table name {name!r}: {error}").format(
+            name=name, error=err)) from None
     for part in table.find_all(exp.Identifier):
         part.set("quoted", True)
     return table
@@ -76,7 +78,7 @@ def rename_table(table: exp.Table, new_name: str) -> exp.Alter:
 def one_source(table: str | None, query: str | None) -> None:
     """Check that exactly one of ``table`` and ``query`` is given."""
     if (table is None) == (query is None):
-        raise ConnectionError_("give exactly one of table= or query=")
+        raise ConnectionError_(_("give exactly one of table= or query="))
 
 
 def check_write(connection: str, table: str, mode: WriteMode | str,
@@ -85,17 +87,21 @@ def check_write(connection: str, table: str, mode: WriteMode | str,
     try:
         mode = WriteMode(mode)
     except ValueError:
-        raise ConnectionError_(f"{connection}: unknown write mode {mode!r}") from None
+        raise ConnectionError_(_("{connection}: unknown write mode {mode!r}").format(
+            connection=connection, mode=mode)) from None
     if mode is WriteMode.MERGE:
         if not merge:
             raise ConnectionError_(
-                f"{connection}: merge is not supported for {table!r}; use append or replace")
+                _("{connection}: merge is not supported for {table!r}; use append or replace")
+                .format(connection=connection, table=table))
         if not keys:
-            raise ConnectionError_(f"{connection}: merge into {table!r} needs key columns")
+            raise ConnectionError_(_("{connection}: merge into {table!r} needs key columns")
+                                   .format(connection=connection, table=table))
         missing = [k for k in keys if k not in set(columns)]
         if missing:
             raise ConnectionError_(
-                f"{connection}: merge keys {missing} are not columns of the data for {table!r}")
+                _("{connection}: merge keys {missing} are not columns of the data for {table!r}")
+                .format(connection=connection, missing=missing, table=table))
     return mode
 
 
@@ -150,8 +156,15 @@ def reader_from(schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> pa.Reco
 
 def failure(connection: str, action: str, err: BaseException,
             secret: str | None = None) -> ConnectionError_:
-    """A :class:`ConnectionError_` naming the connection and action; ``secret`` is scrubbed."""
-    message = f"{connection}: {action} failed: {str(err).strip() or type(err).__name__}"
+    """A :class:`ConnectionError_` naming the connection and action; ``secret`` is scrubbed.
+
+    ``action`` is already in the user's language (callers translate it with ``_()``); the
+    secret is scrubbed from the final, translated message.
+    """
+    # Translators: {action} is what was being done, translated on its own, e.g.
+    # "reading 'orders'" or "connecting to host:5432/sales"; {error} is the driver's message
+    message = _("{connection}: {action} failed: {error}").format(
+        connection=connection, action=action, error=str(err).strip() or type(err).__name__)
     if secret:
         message = message.replace(secret, "***")
     return ConnectionError_(message)

@@ -26,6 +26,8 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
+from app.i18n import _
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -294,7 +296,8 @@ class Connector(abc.ABC):
         """Columns of ``table`` (``name`` or ``schema.name``) as canonical Arrow types."""
 
     def query_schema(self, sql: str) -> pa.Schema:
-        raise ConnectionError_(f"{self.label} connections cannot run SQL queries")
+        raise ConnectionError_(_("{connector} connections cannot run SQL queries").format(
+            connector=self.label))
 
     def primary_keys(self, table: str) -> list[str]:
         """The primary-key columns of ``table`` in key order (empty when it has none)."""
@@ -309,11 +312,13 @@ class Connector(abc.ABC):
 
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
         """Add nullable columns to an existing table (schema evolution of syncs)."""
-        raise ConnectionError_(f"{self.label} cannot add columns to {table!r}")
+        raise ConnectionError_(_("{connector} cannot add columns to {table!r}").format(
+            connector=self.label, table=table))
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
         """Change columns of an existing table to the wider types of ``fields``."""
-        raise ConnectionError_(f"{self.label} cannot change column types of {table!r}")
+        raise ConnectionError_(_("{connector} cannot change column types of {table!r}").format(
+            connector=self.label, table=table))
 
     # -- reading --------------------------------------------------------------------------
     @abc.abstractmethod
@@ -326,7 +331,8 @@ class Connector(abc.ABC):
 
         Only for connectors with ``capabilities.duckdb_native``.
         """
-        raise ConnectionError_(f"{self.label} cannot be attached to DuckDB")
+        raise ConnectionError_(_("{connector} cannot be attached to DuckDB").format(
+            connector=self.label))
 
     def scan(self, alias: str, *, table: str | None = None,
              query: str | None = None) -> exp.Expression:
@@ -335,7 +341,8 @@ class Connector(abc.ABC):
         Only for connectors with ``capabilities.duckdb_native``: e.g. ``"alias"."main"."t"`` or
         ``read_parquet('/abs/file.parquet')``.
         """
-        raise ConnectionError_(f"{self.label} cannot be scanned by DuckDB")
+        raise ConnectionError_(_("{connector} cannot be scanned by DuckDB").format(
+            connector=self.label))
 
     # -- writing --------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
@@ -347,7 +354,8 @@ class Connector(abc.ABC):
         nothing is left half written. ``state``, when given, is committed in the same
         transaction (connectors with ``capabilities.transactional_state``); others refuse it.
         """
-        raise ConnectionError_(f"{self.label} connections cannot be written to")
+        raise ConnectionError_(_("{connector} connections cannot be written to").format(
+            connector=self.label))
 
     def native_types(self, *, table: str | None = None,
                      query: str | None = None) -> list[tuple[str, pa.DataType | None]]:
@@ -355,14 +363,16 @@ class Connector(abc.ABC):
         through *exactly* (None for the others): a column whose type is not None here is
         created, by :meth:`write`, with the very native type it has (``capabilities.native_copy``
         connectors only)."""
-        raise ConnectionError_(f"{self.label} has no native row format")
+        raise ConnectionError_(_("{connector} has no native row format").format(
+            connector=self.label))
 
     def open_native(self, query: str, *, top_of: str | None = None) -> NativeRows:
         """Start streaming ``query``'s rows in ``capabilities.native_copy`` format; with
         ``top_of``, also read that column's maximum in the same snapshot. Raises
         :class:`NativeUnavailable` when this connection cannot stream them (the sync then
         writes through the Arrow path)."""
-        raise ConnectionError_(f"{self.label} has no native row format")
+        raise ConnectionError_(_("{connector} has no native row format").format(
+            connector=self.label))
 
     def write_native(self, table: str, rows: NativeRows, *, schema: pa.Schema,
                      mode: WriteMode, keys: list[str] | None = None,
@@ -371,7 +381,8 @@ class Connector(abc.ABC):
         ``schema`` (names and types as :meth:`native_types` reports them). ``unique`` says the
         rows cannot repeat a key (the merge may skip de-duplicating them). Calls
         ``rows.before_commit()`` last, inside the write's transaction."""
-        raise ConnectionError_(f"{self.label} has no native row format")
+        raise ConnectionError_(_("{connector} has no native row format").format(
+            connector=self.label))
 
     def write_from_duckdb(self, con: duckdb.DuckDBPyConnection, alias: str, table: str,
                           query: exp.Query, *, mode: WriteMode,
@@ -381,11 +392,13 @@ class Connector(abc.ABC):
         Only for ``duckdb_native`` connectors, after :meth:`attach` with ``read_only=False``.
         Same atomicity promise as :meth:`write`.
         """
-        raise ConnectionError_(f"{self.label} cannot be written from DuckDB directly")
+        raise ConnectionError_(_("{connector} cannot be written from DuckDB directly").format(
+            connector=self.label))
 
     # -- pushdown -------------------------------------------------------------------------
     def execute(self, sql: str) -> None:
-        raise ConnectionError_(f"{self.label} connections cannot run SQL statements")
+        raise ConnectionError_(_("{connector} connections cannot run SQL statements").format(
+            connector=self.label))
 
     def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
                     keys: list[str] | None = None) -> WriteResult:
@@ -395,7 +408,8 @@ class Connector(abc.ABC):
         swapped in one transaction for replace, ``MERGE`` (or its dialect's equivalent) for
         merge. Only for connectors with ``capabilities.pushdown``.
         """
-        raise ConnectionError_(f"{self.label} cannot run pushdown writes")
+        raise ConnectionError_(_("{connector} cannot run pushdown writes").format(
+            connector=self.label))
 
     def query(self, sql: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
         return self.read(query=sql, batch_rows=batch_rows)
@@ -407,7 +421,8 @@ def resolve_config(cls: type[Connector], params: Mapping[str, Any],
     merged = dict(params)
     for key in secret_fields(cls.Config):
         if key in merged:
-            raise ValueError(f"parameter {key!r} is a secret and cannot be stored in a connection")
+            raise ValueError(_("parameter {key!r} is a secret and cannot be stored in a connection")
+                             .format(key=key))
         if key in secrets:
             merged[key] = secrets[key]
     return cls.Config.model_validate(merged)

@@ -45,6 +45,7 @@ from app.connectors.duckdb._sql import (
     write_into,
 )
 from app.engine.types import to_sql_type
+from app.i18n import _
 
 if TYPE_CHECKING:
     import duckdb
@@ -115,7 +116,7 @@ class DuckDBConnector(Connector):
                 con = duckdb.connect(self.path)
             con.execute("SET TimeZone = 'UTC'")
         except duckdb.Error as err:
-            raise failure(self.name, "opening the database", err) from None
+            raise failure(self.name, _("opening the database"), err) from None
         return con
 
     def close(self) -> None:
@@ -148,13 +149,14 @@ class DuckDBConnector(Connector):
         return exp.select("*").from_(sql_table(table, DIALECT)).sql(DIALECT)
 
     def _schema_of(self, sql: str, what: str) -> pa.Schema:
+        """The columns of ``sql``'s result; ``what`` names it in errors (translated)."""
         import duckdb
 
         con = self._open()
         try:
             return canonical_schema(con.sql(sql).limit(0).to_arrow_table().schema)
         except duckdb.Error as err:
-            raise failure(self.name, f"describing {what}", err) from None
+            raise failure(self.name, _("describing {what}").format(what=what), err) from None
         finally:
             con.close()
 
@@ -162,7 +164,7 @@ class DuckDBConnector(Connector):
         return self._schema_of(self._table_sql(table), repr(table))
 
     def query_schema(self, sql: str) -> pa.Schema:
-        return self._schema_of(sql, "the query")
+        return self._schema_of(sql, _("the query"))
 
     def has_table(self, table: str) -> bool:
         con = self._open()
@@ -183,7 +185,8 @@ class DuckDBConnector(Connector):
                 "AND constraint_type = 'PRIMARY KEY'",
                 [target.catalog, target.db, target.name]).fetchall()
         except duckdb.Error as err:
-            raise failure(self.name, f"reading the primary key of {table!r}", err) from None
+            raise failure(self.name, _("reading the primary key of {table!r}").format(
+                table=table), err) from None
         finally:
             con.close()
         return list(rows[0][0]) if rows else []
@@ -191,14 +194,14 @@ class DuckDBConnector(Connector):
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
         self._alter(table, [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
             exp.ColumnDef(this=ident(f.name), kind=to_sql_type(f.type))]) for f in fields],
-            "adding columns to")
+            _("adding columns to {table!r}").format(table=table))
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
         self._alter(table, [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
             exp.AlterColumn(this=ident(f.name), dtype=to_sql_type(f.type))]) for f in fields],
-            "changing column types of")
+            _("changing column types of {table!r}").format(table=table))
 
-    def _alter(self, table: str, statements: list[exp.Alter], what: str) -> None:
+    def _alter(self, table: str, statements: list[exp.Alter], action: str) -> None:
         import duckdb
 
         con = self._open(create=True)
@@ -209,7 +212,7 @@ class DuckDBConnector(Connector):
             con.execute("COMMIT")
         except duckdb.Error as err:
             con.execute("ROLLBACK")
-            raise failure(self.name, f"{what} {table!r}", err) from None
+            raise failure(self.name, action, err) from None
         finally:
             con.close()
 
@@ -225,7 +228,8 @@ class DuckDBConnector(Connector):
             reader = con.sql(sql).to_arrow_reader(batch_rows)
         except duckdb.Error as err:
             con.close()
-            raise failure(self.name, f"reading {table or 'the query'!r}", err) from None
+            raise failure(self.name, _("reading {table!r}").format(
+                table=table or _("the query")), err) from None
         schema = canonical_schema(reader.schema)
         return stream_then_close(reader, schema, con.close)
 
@@ -233,14 +237,16 @@ class DuckDBConnector(Connector):
         import duckdb
 
         if self.path == MEMORY:
-            raise ConnectionError_(f"{self.name}: an in-memory DuckDB database cannot be "
-                                   "attached to another connection; use a database file")
+            raise ConnectionError_(_("{connection}: an in-memory DuckDB database cannot be "
+                                     "attached to another connection; use a database file")
+                                   .format(connection=self.name))
         if not read_only:  # a destination file may be new, and so may its folder
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             con.execute(attach_sql(self.path, alias, read_only=read_only))
         except duckdb.Error as err:
-            raise failure(self.name, f"attaching as {alias!r}", err) from None
+            raise failure(self.name, _("attaching as {alias!r}").format(alias=alias),
+                          err) from None
 
     def scan(self, alias: str, *, table: str | None = None,
              query: str | None = None) -> exp.Expression:
@@ -249,7 +255,8 @@ class DuckDBConnector(Connector):
             return catalog_table(sql_table(table, DIALECT), alias)
         parsed = sqlglot.parse_one(str(query), dialect=DIALECT)
         if not isinstance(parsed, exp.Query):
-            raise ConnectionError_(f"{self.name}: only a SELECT query can be scanned")
+            raise ConnectionError_(_("{connection}: only a SELECT query can be scanned").format(
+                connection=self.name))
         return qualify(parsed, alias).subquery()
 
     # -- writing ---------------------------------------------------------------------------
@@ -281,7 +288,7 @@ class DuckDBConnector(Connector):
         try:
             con.execute(sql)
         except duckdb.Error as err:
-            raise failure(self.name, "running the statement", err) from None
+            raise failure(self.name, _("running the statement"), err) from None
         finally:
             con.close()
 

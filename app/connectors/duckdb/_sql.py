@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from app.connectors._common import column, ident
 from app.connectors.base import ConnectionError_, WriteMode, WriteResult
+from app.i18n import _
 
 if TYPE_CHECKING:
     import duckdb
@@ -93,13 +94,15 @@ def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Qu
     try:
         names = list(con.sql(source_sql).columns)
     except duckdb.Error as err:
-        raise ConnectionError_(f"{connection}: the query for {target.name!r} is invalid: "
-                               f"{err}") from None
+        raise ConnectionError_(_("{connection}: the query for {table!r} is invalid: {error}")
+                               .format(connection=connection, table=target.name,
+                                       error=err)) from None
     if mode is WriteMode.MERGE:
         missing = [k for k in keys or [] if k not in names]
         if missing or not keys:
             raise ConnectionError_(
-                f"{connection}: merge keys {missing or keys} are not columns of the query")
+                _("{connection}: merge keys {keys} are not columns of the query").format(
+                    connection=connection, keys=missing or keys))
     con.execute("BEGIN TRANSACTION")
     try:
         exists = table_exists(con, target)
@@ -127,8 +130,8 @@ def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Qu
     except BaseException as err:
         con.execute("ROLLBACK")
         if isinstance(err, duckdb.Error):
-            raise ConnectionError_(f"{connection}: writing {target.name!r} failed: "
-                                   f"{err}") from err
+            raise ConnectionError_(_("{connection}: writing {table!r} failed: {error}").format(
+                connection=connection, table=target.name, error=err)) from err
         raise
     return WriteResult(rows=rows)
 

@@ -35,6 +35,7 @@ from app.connectors.base import (
     WriteResult,
 )
 from app.connectors.duckdb import canonical_schema
+from app.i18n import _
 
 if TYPE_CHECKING:
     import duckdb
@@ -82,13 +83,16 @@ class FilesConnector(Connector):
         if not table.strip() or pure.is_absolute() or table.startswith("~") \
                 or ".." in pure.parts or (len(table) > 1 and table[1] == ":"):
             raise ConnectionError_(
-                f"{self.name}: {table!r} is not a file name inside the connection's directory")
+                _("{connection}: {table!r} is not a file name inside the connection's directory")
+                .format(connection=self.name, table=table))
         if not glob_ok and _GLOB_CHARS & set(table):
-            raise ConnectionError_(f"{self.name}: cannot write to a glob pattern ({table!r})")
+            raise ConnectionError_(_("{connection}: cannot write to a glob pattern ({table!r})")
+                                   .format(connection=self.name, table=table))
         path = self.directory.joinpath(*pure.parts)
         base = path.parent if _GLOB_CHARS & set(table) else path
         if not base.resolve().is_relative_to(self.directory):
-            raise ConnectionError_(f"{self.name}: {table!r} leads outside the directory")
+            raise ConnectionError_(_("{connection}: {table!r} leads outside the directory")
+                                   .format(connection=self.name, table=table))
         return path
 
     def _format(self, table: str) -> Format:
@@ -96,8 +100,9 @@ class FilesConnector(Connector):
             return self.config.format
         fmt = _EXTENSIONS.get(PurePosixPath(table).suffix.lower())
         if fmt is None:
-            raise ConnectionError_(f"{self.name}: cannot tell the format of {table!r}; "
-                                   "name it .csv or .parquet or set the format")
+            raise ConnectionError_(_("{connection}: cannot tell the format of {table!r}; "
+                                     "name it .csv or .parquet or set the format").format(
+                connection=self.name, table=table))
         return fmt
 
     def _scan_expr(self, table: str, *, as_text: bool = False) -> exp.Expression:
@@ -116,7 +121,8 @@ class FilesConnector(Connector):
         """Parse a DuckDB query whose table names are file names, pointing them at the files."""
         query = sqlglot.parse_one(sql, dialect=DIALECT)
         if not isinstance(query, exp.Query):
-            raise ConnectionError_(f"{self.name}: only SELECT queries can read files")
+            raise ConnectionError_(_("{connection}: only SELECT queries can read files").format(
+                connection=self.name))
         ctes = {cte.alias_or_name for cte in query.find_all(exp.CTE)}
         for table in list(query.find_all(exp.Table)):
             if isinstance(table.this, exp.Identifier) and table.name not in ctes:
@@ -136,9 +142,11 @@ class FilesConnector(Connector):
 
     def test(self) -> None:
         if not self.directory.is_dir():
-            raise ConnectionError_(f"{self.name}: {str(self.directory)!r} is not a directory")
+            raise ConnectionError_(_("{connection}: {path!r} is not a directory").format(
+                connection=self.name, path=str(self.directory)))
         if not os.access(self.directory, os.R_OK):
-            raise ConnectionError_(f"{self.name}: {str(self.directory)!r} is not readable")
+            raise ConnectionError_(_("{connection}: {path!r} is not readable").format(
+                connection=self.name, path=str(self.directory)))
 
     def list_tables(self) -> list[TableInfo]:
         self.test()
@@ -159,13 +167,14 @@ class FilesConnector(Connector):
         return self._with_scans(str(query)).sql(DIALECT)
 
     def _schema(self, sql: str, what: str) -> pa.Schema:
+        """The columns of ``sql``'s result; ``what`` names it in errors (translated)."""
         import duckdb
 
         con = self._engine()
         try:
             return canonical_schema(con.sql(sql).limit(0).to_arrow_table().schema)
         except duckdb.Error as err:
-            raise failure(self.name, f"describing {what}", err) from None
+            raise failure(self.name, _("describing {what}").format(what=what), err) from None
         finally:
             con.close()
 
@@ -173,7 +182,7 @@ class FilesConnector(Connector):
         return self._schema(self._select(table, None), repr(table))
 
     def query_schema(self, sql: str) -> pa.Schema:
-        return self._schema(self._select(None, sql), "the query")
+        return self._schema(self._select(None, sql), _("the query"))
 
     # -- reading ---------------------------------------------------------------------------
     def read(self, *, table: str | None = None, query: str | None = None,
@@ -186,7 +195,8 @@ class FilesConnector(Connector):
             reader = con.sql(sql).to_arrow_reader(batch_rows)
         except duckdb.Error as err:
             con.close()
-            raise failure(self.name, f"reading {table or 'the query'!r}", err) from None
+            raise failure(self.name, _("reading {table!r}").format(
+                table=table or _("the query")), err) from None
         schema = canonical_schema(reader.schema)
         return stream_then_close(reader, schema, con.close)
 
@@ -248,7 +258,8 @@ class FilesConnector(Connector):
         except BaseException as err:
             tmp.unlink(missing_ok=True)
             if isinstance(err, duckdb.Error | OSError):
-                raise failure(self.name, f"writing {table!r}", err) from err
+                raise failure(self.name, _("writing {table!r}").format(table=table),
+                              err) from err
             raise
         total = int(result[0][0]) if result and result[0] else 0
         return WriteResult(rows=total - before, bytes=target.stat().st_size)

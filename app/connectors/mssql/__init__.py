@@ -72,6 +72,7 @@ from app.connectors.mssql._state import (
 )
 from app.connectors.mssql._types import ColumnSpec
 from app.engine.types import TypeMismatch
+from app.i18n import _
 
 if TYPE_CHECKING:
     import pyodbc
@@ -145,7 +146,8 @@ class SqlServerConnector(Connector):
 
     # -- catalog ---------------------------------------------------------------------------
     def test(self) -> None:
-        where = f"connecting to {self.config.server}/{self.config.database}"
+        where = _("connecting to {server}/{database}").format(server=self.config.server,
+                                                              database=self.config.database)
         self._guard(where, lambda: self._session.run(
             lambda con: con.cursor().execute("SELECT 1").fetchall()))
 
@@ -160,7 +162,7 @@ class SqlServerConnector(Connector):
                     raise
                 return con.cursor().execute(self.flavour.tables_fallback_sql).fetchall()
 
-        rows = self._guard("listing tables", lambda: self._session.run(fetch))
+        rows = self._guard(_("listing tables"), lambda: self._session.run(fetch))
         return [TableInfo(schema=s, name=n, kind=_KINDS.get(str(k).strip(), "table"),
                           row_estimate=int(e) if e is not None else None)
                 for s, n, k, e in rows]
@@ -169,7 +171,8 @@ class SqlServerConnector(Connector):
         parsed = sql_table(table, self.flavour.dialect_name)
         rows = cur.execute(self.flavour.columns_sql, parsed.db or None, parsed.name).fetchall()
         if not rows:
-            raise ConnectionError_(f"{self.name}: table {table!r} does not exist")
+            raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
+                connection=self.name, table=table))
         try:
             return [self.flavour.spec(n, t, p, s) for n, t, p, s in rows]
         except TypeMismatch as err:
@@ -184,15 +187,17 @@ class SqlServerConnector(Connector):
             cur.execute(self.flavour.render(probe(self.flavour, query)))
             return [_description_spec(d) for d in cur.description]
         except (TypeMismatch, ValueError) as err:
-            raise ConnectionError_(f"{self.name}: describing the query: {err}") from None
+            raise ConnectionError_(_("{connection}: describing the query: {error}").format(
+                connection=self.name, error=err)) from None
 
     def table_schema(self, table: str) -> pa.Schema:
-        specs = self._guard(f"describing {table!r}", lambda: self._session.run(
-            lambda con: self._table_specs(con.cursor(), table)))
+        specs = self._guard(_("describing {table!r}").format(table=table),
+                            lambda: self._session.run(
+                                lambda con: self._table_specs(con.cursor(), table)))
         return pa.schema([s.field for s in specs])
 
     def query_schema(self, sql: str) -> pa.Schema:
-        specs = self._guard("describing the query", lambda: self._session.run(
+        specs = self._guard(_("describing the query"), lambda: self._session.run(
             lambda con: self._query_specs(con.cursor(), sql)))
         return pa.schema([s.field for s in specs])
 
@@ -200,35 +205,41 @@ class SqlServerConnector(Connector):
         """Whether ``table`` exists, resolved by the server as writes resolve it (an
         unqualified name is in the login's default schema, ``dbo`` or another)."""
         target = self.flavour.render(sql_table(table, self.flavour.dialect_name))
-        found = self._guard(f"looking for {table!r}", lambda: self._session.run(
-            lambda con: con.cursor().execute(self.flavour.exists_sql, target).fetchone()[0]))
+        found = self._guard(_("looking for {table!r}").format(table=table),
+                            lambda: self._session.run(
+                                lambda con: con.cursor().execute(self.flavour.exists_sql,
+                                                                 target).fetchone()[0]))
         return bool(found) or super().has_table(table)
 
     def primary_keys(self, table: str) -> list[str]:
         """The primary key columns of ``table``, in key order (empty when it has none)."""
         target = sql_table(table, self.flavour.dialect_name)
-        rows = self._guard(f"reading the primary key of {table!r}", lambda: self._session.run(
-            lambda con: con.cursor().execute(self.flavour.primary_keys_sql,
-                                             self.flavour.render(target)).fetchall()))
+        rows = self._guard(_("reading the primary key of {table!r}").format(table=table),
+                           lambda: self._session.run(
+                               lambda con: con.cursor().execute(
+                                   self.flavour.primary_keys_sql,
+                                   self.flavour.render(target)).fetchall()))
         return [r[0] for r in rows]
 
     # -- reading ---------------------------------------------------------------------------
     def read(self, *, table: str | None = None, query: str | None = None,
              batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
         one_source(table, query)
-        what = repr(table) if table is not None else "the query"
-        con = self._guard(f"connecting to {self.config.server}",
+        what = repr(table) if table is not None else _("the query")
+        con = self._guard(_("connecting to {server}").format(server=self.config.server),
                           lambda: self._session.connect(autocommit=True))
         try:
             cur = con.cursor()
             if table is not None:
-                specs = self._guard(f"describing {what}", lambda: self._table_specs(cur, table))
+                specs = self._guard(_("describing {what}").format(what=what),
+                                    lambda: self._table_specs(cur, table))
                 target = sql_table(table, self.flavour.dialect_name)
                 statement = self.flavour.render(read_select(self.flavour, specs, target))
             else:
-                specs = self._guard(f"describing {what}", lambda: self._query_specs(cur, query))
+                specs = self._guard(_("describing {what}").format(what=what),
+                                    lambda: self._query_specs(cur, query))
                 statement = str(query)
-            self._guard(f"reading {what}", lambda: cur.execute(statement))
+            self._guard(_("reading {what}").format(what=what), lambda: cur.execute(statement))
         except BaseException:
             con.close()
             raise
@@ -241,9 +252,10 @@ class SqlServerConnector(Connector):
         try:
             yield from self._session.fetch_batches(cur, specs, batch_rows)
         except pyodbc.Error as err:
-            raise self._fail(f"reading {what}", err) from None
+            raise self._fail(_("reading {what}").format(what=what), err) from None
         except ConnectionError_ as err:
-            raise ConnectionError_(f"{self.name}: reading {what}: {err}") from None
+            raise ConnectionError_(_("{connection}: reading {what}: {error}").format(
+                connection=self.name, what=what, error=err)) from None
         finally:
             con.close()
 
@@ -255,7 +267,7 @@ class SqlServerConnector(Connector):
         if state is not None:
             check_state(state)
         target = sql_table(table, self.flavour.dialect_name)
-        con = self._guard(f"connecting to {self.config.server}",
+        con = self._guard(_("connecting to {server}").format(server=self.config.server),
                           lambda: self._session.connect(autocommit=False))
         try:
             cur = con.cursor()
@@ -266,10 +278,10 @@ class SqlServerConnector(Connector):
             con.commit()
         except pyodbc.Error as err:
             con.rollback()
-            raise self._fail(f"writing {table!r}", err) from err
+            raise self._fail(_("writing {table!r}").format(table=table), err) from err
         except (TypeMismatch, pa.ArrowException) as err:
             con.rollback()
-            raise failure(self.name, f"writing {table!r}", err,
+            raise failure(self.name, _("writing {table!r}").format(table=table), err,
                           secret=self.config.password) from err
         except BaseException:
             con.rollback()
@@ -317,12 +329,13 @@ class SqlServerConnector(Connector):
         cur.execute(text, *params)
         if cur.execute(state_lookup(flavour, state)).fetchone() is None:
             raise ConnectionError_(
-                f"{self.name}: the sync state of {state.sync_name!r} / {state.table_name!r} "
-                "could not be read back: a character of these names is outside the database "
-                "collation's code page; use names without it (nothing was written)")
+                _("{connection}: the sync state of {sync!r} / {table!r} could not be read back: "
+                  "a character of these names is outside the database collation's code page; "
+                  "use names without it (nothing was written)").format(
+                    connection=self.name, sync=state.sync_name, table=state.table_name))
 
     def execute(self, sql: str) -> None:
-        self._guard("running the statement", lambda: self._session.run(
+        self._guard(_("running the statement"), lambda: self._session.run(
             lambda con: con.cursor().execute(sql)))
 
 
@@ -331,7 +344,7 @@ def _description_spec(description: tuple[Any, ...]) -> ColumnSpec:
     import datetime as dt
     import decimal
 
-    name, py_type, _, _, precision, scale, _ = description
+    name, py_type, _code, _size, precision, scale, _nullable = description
     if py_type is decimal.Decimal and precision and precision <= 38:
         return ColumnSpec(name, pa.decimal128(precision, scale or 0))
     by_type: dict[Any, pa.DataType] = {

@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from app.connectors.base import ConnectionError_, ConnectorConfig, secret_field
+from app.i18n import _
 
 __all__ = ["AUTH_KEYWORDS", "SqlServerConfig", "odbc_connection_string",
            "parse_connection_string", "quote_odbc_value"]
@@ -97,11 +98,13 @@ class SqlServerConfig(ConnectorConfig):
 
     @model_validator(mode="after")
     def _auth_settings(self) -> SqlServerConfig:
-        needs_user, needs_client, _ = _AUTH_NEEDS[self.authentication]
+        needs_user, needs_client, _needs_secret = _AUTH_NEEDS[self.authentication]
         if needs_user and not self.user:
-            raise ValueError(f"authentication {self.authentication!r} needs a user")
+            raise ValueError(_("authentication {mode!r} needs a user").format(
+                mode=self.authentication))
         if needs_client and not self.client_id:
-            raise ValueError(f"authentication {self.authentication!r} needs a client_id")
+            raise ValueError(_("authentication {mode!r} needs a client_id").format(
+                mode=self.authentication))
         return self
 
     @property
@@ -134,8 +137,9 @@ def odbc_connection_string(cfg: SqlServerConfig, secret: str | None) -> str:
     """The ODBC connection string for ``cfg`` (the login timeout is set apart, as an attribute)."""
     needs_user, needs_client, needs_secret = _AUTH_NEEDS[cfg.authentication]
     if needs_secret and not secret:
-        raise ConnectionError_(f"authentication {cfg.authentication!r} needs a password or "
-                               "client secret, and none is stored for this connection")
+        raise ConnectionError_(_("authentication {mode!r} needs a password or client secret, "
+                                 "and none is stored for this connection").format(
+            mode=cfg.authentication))
     parts: list[tuple[str, str]] = [
         ("Driver", quote_odbc_value(cfg.driver, always=True)),
         ("Server", quote_odbc_value(_server_value(cfg))),
@@ -172,7 +176,7 @@ def _pairs(text: str) -> list[tuple[str, str]]:
         if eq < 0 or (0 <= semi < eq):
             # never echo the fragment: it may be the tail of a password
             raise ConnectionError_(
-                "connection string: a part has no '=' (quote values that contain a ';')")
+                _("connection string: a part has no '=' (quote values that contain a ';')"))
         key = text[i:eq].strip()
         i = eq + 1
         while i < n and text[i] in " \t":
@@ -202,7 +206,7 @@ def _quoted(text: str, start: int) -> tuple[str, int]:
             return "".join(out), i + 1
         out.append(ch)
         i += 1
-    raise ConnectionError_("connection string: a quoted value is not closed")
+    raise ConnectionError_(_("connection string: a quoted value is not closed"))
 
 
 _KEYS: dict[str, str] = {
@@ -242,7 +246,7 @@ def _split_server(value: str) -> tuple[str, int | None]:
 def _jdbc_pairs(text: str) -> list[tuple[str, str]]:
     """``jdbc:sqlserver://host[\\instance][:port];key=value;…`` as pairs (server first)."""
     rest = text[len("jdbc:sqlserver://"):]
-    head, _, props = rest.partition(";")
+    head, _sep, props = rest.partition(";")
     host, port = head, None
     if re.search(r":\d+$", head):
         host, port = head.rsplit(":", 1)
@@ -282,8 +286,9 @@ def parse_connection_string(text: str) -> tuple[SqlServerConfig, str | None]:
         elif key == "authentication":
             mode = _AUTH_ALIASES.get(value.replace(" ", "").replace("_", "").lower())
             if mode is None:
-                raise ConnectionError_(f"connection string: authentication {value!r} is not "
-                                       f"supported (use one of {sorted(AUTH_KEYWORDS)})")
+                raise ConnectionError_(_("connection string: authentication {mode!r} is not "
+                                         "supported (use one of {modes})").format(
+                    mode=value, modes=sorted(AUTH_KEYWORDS)))
             fields["authentication"] = mode
         else:
             fields[key] = value
@@ -296,4 +301,5 @@ def parse_connection_string(text: str) -> tuple[SqlServerConfig, str | None]:
         problems = "; ".join(e["msg"] for e in getattr(err, "errors", lambda: [])()) or str(err)
         if secret:
             problems = problems.replace(secret, "***")
-        raise ConnectionError_(f"connection string: {problems}") from None
+        raise ConnectionError_(_("connection string: {problems}").format(
+            problems=problems)) from None

@@ -20,6 +20,7 @@ from typing import Any
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_
+from app.i18n import _
 
 __all__ = ["AZURE_SQL_SUFFIXES", "FirewallFix", "add_firewall_rule", "firewall_fix",
            "logical_server"]
@@ -70,13 +71,16 @@ class FirewallFix:
 
     def message(self, resource_group: str | None = None) -> str:
         """The explanation shown to the user, with both ways to add the rule."""
-        return (f"Azure SQL's firewall does not allow this computer (public IP address "
-                f"{self.client_ip}) to reach server '{self.server}'. Add a firewall rule, "
-                f"either with the Azure CLI:\n  {self.az_command(resource_group)}\n"
-                f"or, as a server admin connected to the master database:\n  {self.tsql()}\n"
-                "It may take up to five minutes to take effect. Cauce can also add the rule "
-                "for you through the Azure management API (needs azure-mgmt-sql and "
-                "azure-identity, and rights on the server).")
+        # Translators: {command} is an Azure CLI command line, {statement} a T-SQL statement
+        return _("Azure SQL's firewall does not allow this computer (public IP address "
+                 "{client_ip}) to reach server '{server}'. Add a firewall rule, "
+                 "either with the Azure CLI:\n  {command}\n"
+                 "or, as a server admin connected to the master database:\n  {statement}\n"
+                 "It may take up to five minutes to take effect. Cauce can also add the rule "
+                 "for you through the Azure management API (needs azure-mgmt-sql and "
+                 "azure-identity, and rights on the server).").format(
+            client_ip=self.client_ip, server=self.server,
+            command=self.az_command(resource_group), statement=self.tsql())
 
 
 def firewall_fix(client_ip: str | None, host: str) -> FirewallFix | None:
@@ -104,8 +108,8 @@ def _management_client(subscription_id: str) -> Any:
         from azure.mgmt.sql import SqlManagementClient
     except ImportError:
         raise ConnectionError_(
-            "adding the firewall rule for you needs the Azure management SDK: "
-            "pip install azure-mgmt-sql azure-identity (or run the command shown)") from None
+            _("adding the firewall rule for you needs the Azure management SDK: "
+              "pip install azure-mgmt-sql azure-identity (or run the command shown)")) from None
     return SqlManagementClient(DefaultAzureCredential(), subscription_id)
 
 
@@ -118,8 +122,8 @@ def add_firewall_rule(fix: FirewallFix, *, subscription_id: str | None,
     """
     if not subscription_id or not resource_group:
         raise ConnectionError_(
-            "adding the firewall rule needs the server's Azure subscription id and resource "
-            "group (connection settings azure_subscription_id and azure_resource_group)")
+            _("adding the firewall rule needs the server's Azure subscription id and resource "
+              "group (connection settings azure_subscription_id and azure_resource_group)"))
     client = client if client is not None else _management_client(subscription_id)
     try:
         return client.firewall_rules.create_or_update(
@@ -127,5 +131,6 @@ def add_firewall_rule(fix: FirewallFix, *, subscription_id: str | None,
             firewall_rule_name=fix.rule_name, parameters=_rule_parameters(fix.client_ip))
     except Exception as err:  # noqa: BLE001 - the SDK raises many HTTP/auth error types
         raise ConnectionError_(
-            f"could not add firewall rule {fix.rule_name!r} on server {fix.server!r}: "
-            f"{str(err).strip() or type(err).__name__}") from None
+            _("could not add firewall rule {rule!r} on server {server!r}: {error}").format(
+                rule=fix.rule_name, server=fix.server,
+                error=str(err).strip() or type(err).__name__)) from None

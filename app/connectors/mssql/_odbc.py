@@ -19,6 +19,7 @@ from app.connectors.mssql._firewall import firewall_fix
 from app.connectors.mssql._flavour import Flavour
 from app.connectors.mssql._sql import insert_values
 from app.connectors.mssql._types import ColumnSpec, bindable, input_sizes, to_arrow, to_params
+from app.i18n import _
 
 if TYPE_CHECKING:
     import pyodbc
@@ -29,11 +30,6 @@ __all__ = ["INSERT_CHUNK_ROWS", "OdbcSession", "explain", "import_pyodbc"]
 #: rows sent per ``executemany`` call: bounds the memory of the parameter array
 INSERT_CHUNK_ROWS = 10_000
 
-_DRIVER_HINT = ("the ODBC driver {driver!r} is not installed. Install Microsoft's ODBC Driver 18 "
-                "for SQL Server (Windows: the MSI from Microsoft; macOS: brew install "
-                "msodbcsql18; Linux: the msodbcsql18 package from Microsoft's apt/yum "
-                "repository) or set the connection's driver name")
-
 
 def import_pyodbc() -> Any:
     """pyodbc, or a :class:`ConnectionError_` that says how to get it (and unixODBC)."""
@@ -41,8 +37,9 @@ def import_pyodbc() -> Any:
         import pyodbc
     except ImportError as err:
         raise ConnectionError_(
-            "SQL Server connections need pyodbc (pip install 'cauce[sqlserver]') and an ODBC "
-            f"driver manager (Linux: apt-get install unixodbc): {err}") from None
+            _("SQL Server connections need pyodbc (pip install 'cauce[sqlserver]') and an ODBC "
+              "driver manager (Linux: apt-get install unixodbc): {error}").format(
+                error=err)) from None
     return pyodbc
 
 
@@ -53,21 +50,25 @@ def explain(diagnosis: Diagnosis, host: str, driver: str,
         fix = firewall_fix(diagnosis.client_ip, host)
         if fix is not None:
             return fix.message(resource_group)
-        return ("Azure SQL's firewall refused this computer (error 40615); add a firewall "
-                "rule for its public IP address in the Azure portal")
+        return _("Azure SQL's firewall refused this computer (error 40615); add a firewall "
+                 "rule for its public IP address in the Azure portal")
     if diagnosis.kind is ErrorKind.DRIVER_MISSING:
-        return _DRIVER_HINT.format(driver=driver)
+        return _("the ODBC driver {driver!r} is not installed. Install Microsoft's ODBC Driver "
+                 "18 for SQL Server (Windows: the MSI from Microsoft; macOS: brew install "
+                 "msodbcsql18; Linux: the msodbcsql18 package from Microsoft's apt/yum "
+                 "repository) or set the connection's driver name").format(driver=driver)
     if diagnosis.kind is ErrorKind.TIMEOUT:
-        return (f"no answer from {host} in time (login timeout): check the server name and "
-                "port, that the server is running, and that no firewall or network blocks it "
-                f"[{diagnosis.message.strip()}]")
+        return _("no answer from {host} in time (login timeout): check the server name and "
+                 "port, that the server is running, and that no firewall or network blocks it "
+                 "[{error}]").format(host=host, error=diagnosis.message.strip())
     if diagnosis.kind is ErrorKind.LOGIN:
-        return f"login refused: check the user, password and authentication mode " \
-               f"[{diagnosis.message.strip()}]"
+        return _("login refused: check the user, password and authentication mode "
+                 "[{error}]").format(error=diagnosis.message.strip())
     if diagnosis.kind is ErrorKind.TRANSIENT:
-        return (f"the server is temporarily unavailable or busy (Azure transient error "
-                f"{', '.join(map(str, diagnosis.numbers)) or diagnosis.sqlstate}); it was "
-                f"retried and still failed [{diagnosis.message.strip()}]")
+        codes = ", ".join(map(str, diagnosis.numbers)) or diagnosis.sqlstate
+        return _("the server is temporarily unavailable or busy (Azure transient error "
+                 "{codes}); it was retried and still failed [{error}]").format(
+            codes=codes, error=diagnosis.message.strip())
     return diagnosis.message.strip()
 
 
@@ -141,7 +142,8 @@ class OdbcSession:
                     arrays.append(to_arrow(values, spec))
                 except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as err:
                     raise ConnectionError_(
-                        f"column {spec.name!r}: a value does not fit {spec.arrow}: {err}") from None
+                        _("column {column!r}: a value does not fit {type}: {error}").format(
+                            column=spec.name, type=spec.arrow, error=err)) from None
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
     def bulk_insert(self, cursor: pyodbc.Cursor, table: exp.Table, data: pa.RecordBatchReader,

@@ -21,6 +21,7 @@ from sqlglot import exp
 from app.connectors._common import column, ident
 from app.connectors.mssql._flavour import Flavour
 from app.connectors.mssql._types import ColumnSpec
+from app.i18n import _
 
 __all__ = ["ROW_COLUMN", "create_table", "insert_select", "insert_values", "latest_per_key",
            "merge_from", "probe", "read_select", "render_merge"]
@@ -106,6 +107,6 @@ def probe(flavour: Flavour, query: str) -> exp.Select:
     """``SELECT * FROM (query) AS q WHERE 1 = 0``: the result's columns without its rows."""
     parsed = sqlglot.parse_one(query, read=flavour.dialect_name)
     if not isinstance(parsed, exp.Query):
-        raise ValueError("only a query (SELECT …) can be read")
+        raise ValueError(_("only a query (SELECT …) can be read"))
     return exp.select("*").from_(parsed.subquery("q")).where(
         exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(0)))

@@ -16,7 +16,7 @@ target carries ``WITH (HOLDLOCK)``: two first writers of one key serialise inste
 inserting. Values are bound as parameters, never formatted into the text.
 
 >>> from app.connectors.mssql._flavour import TSQL
->>> text, _ = state_upsert(TSQL, StateWrite("s", "t", None, None, ""))
+>>> text, params = state_upsert(TSQL, StateWrite("s", "t", None, None, ""))
 >>> text[:58]
 'MERGE INTO [_cauce_sync_state] WITH (HOLDLOCK) AS [tgt] US'
 """
@@ -32,6 +32,7 @@ from sqlglot import exp
 from app.connectors._common import column, ident
 from app.connectors.base import STATE_TABLE, ConnectionError_, StateWrite
 from app.connectors.mssql._flavour import Flavour
+from app.i18n import _
 
 __all__ = ["KEY_LENGTHS", "STATE_COLUMNS", "check_state", "create_state_table", "state_params",
            "state_lookup", "state_prelude", "state_table", "state_upsert"]
@@ -115,8 +116,9 @@ def check_state(state: StateWrite) -> None:
     for name, limit in KEY_LENGTHS.items():
         value = getattr(state, name)
         if len(value) > limit:
-            raise ConnectionError_(f"sync state: {name} {value[:40]!r}… is {len(value)} "
-                                   f"characters long; SQL Server keeps at most {limit}")
+            raise ConnectionError_(_("sync state: {name} {value!r}… is {length} characters "
+                                     "long; SQL Server keeps at most {limit}").format(
+                name=name, value=value[:40], length=len(value), limit=limit))
 
 
 def state_params(state: StateWrite) -> list[Any]:
@@ -131,8 +133,8 @@ def _utc(text: str) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ConnectionError_(f"sync state: updated_at {text!r} is not an ISO 8601 "
-                               "timestamp") from None
+        raise ConnectionError_(_("sync state: updated_at {value!r} is not an ISO 8601 "
+                                 "timestamp").format(value=text)) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment

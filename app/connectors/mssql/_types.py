@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.engine.types import TypeMismatch
+from app.i18n import _
 
 __all__ = ["ColumnSpec", "bindable", "datetimeoffset", "input_sizes", "pg_ddl", "pg_spec",
            "to_arrow", "to_params", "tsql_ddl", "tsql_spec"]
@@ -97,7 +98,8 @@ def tsql_spec(name: str, data_type: str, precision: int | None, scale: int | Non
     if kind in ("decimal", "numeric"):
         arrow = _decimal(precision, scale)
         if arrow is None:
-            raise TypeMismatch(f"column {name!r}: {data_type}({precision}) is too wide")
+            raise TypeMismatch(_("column {column!r}: {type}({precision}) is too wide").format(
+                column=name, type=data_type, precision=precision))
         return ColumnSpec(name, arrow)
     if kind == "float":
         return ColumnSpec(name, pa.float32() if precision and precision <= 24 else pa.float64())
@@ -105,7 +107,8 @@ def tsql_spec(name: str, data_type: str, precision: int | None, scale: int | Non
         return ColumnSpec(name, _TSQL[kind])
     if kind in _TSQL_CAST:
         return ColumnSpec(name, pa.string(), "NVARCHAR(MAX)")
-    raise TypeMismatch(f"column {name!r}: unsupported SQL Server type {data_type}")
+    raise TypeMismatch(_("column {column!r}: unsupported SQL Server type {type}").format(
+        column=name, type=data_type))
 
 
 def pg_spec(name: str, data_type: str, precision: int | None, scale: int | None) -> ColumnSpec:
@@ -147,7 +150,8 @@ _DDL: dict[pa.DataType, tuple[str, str]] = {
 def _ddl(dtype: pa.DataType, which: int) -> str:
     if pa.types.is_decimal(dtype):
         if dtype.precision > 38:
-            raise TypeMismatch(f"no column type for {dtype} (at most 38 digits)")
+            raise TypeMismatch(_("no column type for {type} (at most 38 digits)").format(
+                type=dtype))
         return f"DECIMAL({dtype.precision}, {dtype.scale})"
     if pa.types.is_timestamp(dtype):
         dtype = _UTC if dtype.tz else pa.timestamp("us")
@@ -158,7 +162,8 @@ def _ddl(dtype: pa.DataType, which: int) -> str:
     try:
         return _DDL[dtype][which]
     except KeyError:
-        raise TypeMismatch(f"no column type for Arrow type {dtype}") from None
+        raise TypeMismatch(_("no column type for Arrow type {type}").format(
+            type=dtype)) from None
 
 
 def tsql_ddl(dtype: pa.DataType) -> str:

@@ -36,6 +36,7 @@ from app.connectors.base import (
     secret_field,
 )
 from app.connectors.mysql._types import ColumnSpec, column_spec, description_spec, to_arrow
+from app.i18n import _
 
 if TYPE_CHECKING:
     import pymysql
@@ -124,8 +125,8 @@ class MySQLConnector(Connector):
         try:
             import pymysql
         except ImportError:
-            raise ConnectionError_("MySQL connections need PyMySQL: "
-                                   "pip install 'cauce[mysql]'") from None
+            raise ConnectionError_(_("MySQL connections need PyMySQL: "
+                                     "pip install 'cauce[mysql]'")) from None
         cfg = self.config
         try:
             return pymysql.connect(
@@ -135,11 +136,12 @@ class MySQLConnector(Connector):
                 ssl_disabled=cfg.ssl_mode == "disabled", autocommit=True,
                 init_command="SET time_zone = '+00:00'")
         except (pymysql.Error, OSError, ssl.SSLError) as err:
-            error = self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err)
+            error = self._fail(_("connecting to {host}:{port}/{database}").format(
+                host=cfg.host, port=cfg.port, database=cfg.database), err)
             if isinstance(err, pymysql.err.OperationalError) and err.args[:1] == (_NO_TLS,):
                 error = ConnectionError_(
-                    f"{error}. The server offers no TLS; to connect unencrypted anyway, set "
-                    "ssl_mode to disabled (in a URL: ?ssl_mode=disabled)")
+                    _("{error}. The server offers no TLS; to connect unencrypted anyway, set "
+                      "ssl_mode to disabled (in a URL: ?ssl_mode=disabled)").format(error=error))
             raise error from None
 
     def _run(self, action: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -156,20 +158,22 @@ class MySQLConnector(Connector):
             con.close()
 
     def test(self) -> None:
-        self._run("running a test query", "SELECT 1")
+        self._run(_("running a test query"), "SELECT 1")
 
     # -- catalog ---------------------------------------------------------------------------
     def list_tables(self) -> list[TableInfo]:
-        rows = self._run("listing tables", _TABLES_SQL)
+        rows = self._run(_("listing tables"), _TABLES_SQL)
         return [TableInfo(schema=s, name=n, kind="view" if "VIEW" in str(k) else "table",
                           row_estimate=int(e) if e is not None else None)
                 for s, n, k, e in rows]
 
     def _table_specs(self, table: str) -> list[ColumnSpec]:
         parsed = sql_table(table, DIALECT)
-        rows = self._run(f"describing {table!r}", _COLUMNS_SQL, (parsed.db or None, parsed.name))
+        rows = self._run(_("describing {table!r}").format(table=table), _COLUMNS_SQL,
+                         (parsed.db or None, parsed.name))
         if not rows:
-            raise ConnectionError_(f"{self.name}: table {table!r} does not exist")
+            raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
+                connection=self.name, table=table))
         return [column_spec(n, t, ct, p, s) for n, t, ct, p, s in rows]
 
     def _query_specs(self, cur: Any, query: str) -> list[ColumnSpec]:
@@ -190,15 +194,15 @@ class MySQLConnector(Connector):
             with con.cursor() as cur:
                 return pa.schema([s.field for s in self._query_specs(cur, sql)])
         except pymysql.Error as err:
-            raise self._fail("describing the query", err) from None
+            raise self._fail(_("describing the query"), err) from None
         finally:
             con.close()
 
     def primary_keys(self, table: str) -> list[str]:
         """The primary key columns of ``table``, in key order (empty when it has none)."""
         parsed = sql_table(table, DIALECT)
-        rows = self._run(f"reading the primary key of {table!r}", _KEYS_SQL,
-                         (parsed.db or None, parsed.name))
+        rows = self._run(_("reading the primary key of {table!r}").format(table=table),
+                         _KEYS_SQL, (parsed.db or None, parsed.name))
         return [r[0] for r in rows]
 
     # -- reading ---------------------------------------------------------------------------
@@ -208,7 +212,7 @@ class MySQLConnector(Connector):
         from pymysql.cursors import SSCursor
 
         one_source(table, query)
-        what = repr(table) if table is not None else "the query"
+        what = repr(table) if table is not None else _("the query")
         if table is not None:
             specs = self._table_specs(table)
             items: list[exp.Expression] = []
@@ -229,7 +233,7 @@ class MySQLConnector(Connector):
             cur.execute(statement)
         except pymysql.Error as err:
             con.close()
-            raise self._fail(f"reading {what}", err) from None
+            raise self._fail(_("reading {what}").format(what=what), err) from None
         except BaseException:
             con.close()
             raise
@@ -252,12 +256,14 @@ class MySQLConnector(Connector):
                     try:
                         arrays.append(to_arrow(values, spec))
                     except (pa.ArrowException, ValueError, OverflowError) as err:
-                        raise ConnectionError_(f"{self.name}: reading {what}: column "
-                                               f"{spec.name!r} does not fit {spec.arrow}: "
-                                               f"{err}") from None
+                        raise ConnectionError_(
+                            _("{connection}: reading {what}: column {column!r} does not fit "
+                              "{type}: {error}").format(connection=self.name, what=what,
+                                                        column=spec.name, type=spec.arrow,
+                                                        error=err)) from None
                 yield pa.RecordBatch.from_arrays(arrays, schema=schema)
         except pymysql.Error as err:
-            raise self._fail(f"reading {what}", err) from None
+            raise self._fail(_("reading {what}").format(what=what), err) from None
         finally:
             # closing the socket, not the cursor: an unbuffered cursor would read every
             # remaining row before closing; the abandoned result must not try to either
@@ -269,6 +275,6 @@ class MySQLConnector(Connector):
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
               keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
-        raise ConnectionError_(f"{self.name}: MySQL/MariaDB is a source only in Cauce; "
-                               f"writing {table!r} is not supported (choose another "
-                               "destination)")
+        raise ConnectionError_(_("{connection}: MySQL/MariaDB is a source only in Cauce; "
+                                 "writing {table!r} is not supported (choose another "
+                                 "destination)").format(connection=self.name, table=table))

@@ -23,6 +23,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from app.i18n import _
+
 __all__ = ["ColumnSpec", "column_spec", "description_spec", "to_arrow"]
 
 _UTC = pa.timestamp("us", tz="UTC")
@@ -120,7 +122,7 @@ def _time(value: Any) -> Any:
     """MySQL TIME arrives as a ``timedelta``; only a time of day fits Arrow's time64."""
     if isinstance(value, dt.timedelta):
         if not dt.timedelta(0) <= value < dt.timedelta(days=1):
-            raise ValueError(f"TIME value {value} is not a time of day")
+            raise ValueError(_("TIME value {value} is not a time of day").format(value=value))
         return (dt.datetime.min + value).time()
     return value
 

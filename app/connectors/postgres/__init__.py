@@ -70,6 +70,7 @@ from app.connectors.postgres._types import ColumnSpec, column_spec, ddl_type, nu
 from app.connectors.postgres._write import exists as _exists
 from app.connectors.postgres._write import write_table
 from app.engine.types import TypeMismatch
+from app.i18n import _
 
 if TYPE_CHECKING:
     import asyncpg
@@ -172,7 +173,8 @@ class PostgresConnector(Connector):
         import psycopg
 
         cfg = self.config
-        error = self._fail(f"connecting to {cfg.host}:{cfg.port}/{cfg.database}", err)
+        error = self._fail(_("connecting to {host}:{port}/{database}").format(
+            host=cfg.host, port=cfg.port, database=cfg.database), err)
         if isinstance(err, psycopg.Error) and err.pgconn is not None and \
                 (err.pgconn.needs_password or err.pgconn.used_password):
             error.transient = False  # refused at authentication: a retry would be refused too
@@ -212,7 +214,8 @@ class PostgresConnector(Connector):
         may_ask = True
         while True:
             cfg = self.config
-            where = f"connecting to {cfg.host}:{cfg.port}/{cfg.database}"
+            where = _("connecting to {host}:{port}/{database}").format(
+                host=cfg.host, port=cfg.port, database=cfg.database)
             try:
                 return await asyncpg.connect(
                     host=cfg.host, port=cfg.port, database=cfg.database, user=cfg.user,
@@ -238,7 +241,7 @@ class PostgresConnector(Connector):
             try:
                 con.execute("SELECT 1").fetchall()
             except psycopg.Error as err:
-                raise self._fail("running a test query", err) from None
+                raise self._fail(_("running a test query"), err) from None
 
     # -- catalog ---------------------------------------------------------------------------
     def list_tables(self) -> list[TableInfo]:
@@ -248,7 +251,7 @@ class PostgresConnector(Connector):
             try:
                 rows = con.execute(_TABLES_SQL).fetchall()
             except psycopg.Error as err:
-                raise self._fail("listing tables", err) from None
+                raise self._fail(_("listing tables"), err) from None
         return [TableInfo(schema=s, name=n, kind=_KINDS[k],
                           row_estimate=int(e) if e is not None and e >= 0 else None)
                 for s, n, k, e in rows]
@@ -259,9 +262,10 @@ class PostgresConnector(Connector):
         try:
             rows = con.execute(_COLUMNS_SQL, [render(sql_table(table, DIALECT))]).fetchall()
         except psycopg.Error as err:
-            raise self._fail(f"describing {table!r}", err) from None
+            raise self._fail(_("describing {table!r}").format(table=table), err) from None
         if not rows:
-            raise ConnectionError_(f"{self.name}: table {table!r} does not exist")
+            raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
+                connection=self.name, table=table))
         return [column_spec(name, typname, *numeric_typmod(typmod))
                 for name, typname, typmod in rows]
 
@@ -275,7 +279,7 @@ class PostgresConnector(Connector):
                 oids = [c.type_code for c in columns]
                 names = dict(con.execute(_TYPES_SQL, [oids]).fetchall())
         except psycopg.Error as err:
-            raise self._fail("describing the query", err) from None
+            raise self._fail(_("describing the query"), err) from None
         return [column_spec(c.name, names.get(c.type_code, "text"), c.precision, c.scale)
                 for c in columns]
 
@@ -290,7 +294,7 @@ class PostgresConnector(Connector):
             try:
                 return _exists(cur, sql_table(table, DIALECT))
             except psycopg.Error as err:
-                raise self._fail(f"looking up {table!r}", err) from None
+                raise self._fail(_("looking up {table!r}").format(table=table), err) from None
 
     def primary_keys(self, table: str) -> list[str]:
         import psycopg
@@ -300,18 +304,21 @@ class PostgresConnector(Connector):
                 rows = con.execute(_PRIMARY_KEY_SQL,
                                    [render(sql_table(table, DIALECT))]).fetchall()
             except psycopg.Error as err:
-                raise self._fail(f"reading the primary key of {table!r}", err) from None
+                raise self._fail(_("reading the primary key of {table!r}").format(table=table),
+                                 err) from None
         return [r[0] for r in rows]
 
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
         self._alter(table, [exp.ColumnDef(this=ident(f.name), kind=_ddl(f.type))
-                            for f in fields], "adding columns to")
+                            for f in fields],
+                    _("adding columns to {table!r}").format(table=table))
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
         self._alter(table, [exp.AlterColumn(this=ident(f.name), dtype=_ddl(f.type))
-                            for f in fields], "changing column types of")
+                            for f in fields],
+                    _("changing column types of {table!r}").format(table=table))
 
-    def _alter(self, table: str, actions: list[exp.Expression], what: str) -> None:
+    def _alter(self, table: str, actions: list[exp.Expression], action: str) -> None:
         import psycopg
 
         if not actions:
@@ -322,7 +329,7 @@ class PostgresConnector(Connector):
             with con.transaction():
                 con.execute(render(statement).encode())
         except psycopg.Error as err:
-            raise self._fail(f"{what} {table!r}", err) from err
+            raise self._fail(action, err) from err
         finally:
             con.close()
 
@@ -345,7 +352,8 @@ class PostgresConnector(Connector):
         except BaseException:
             con.close()
             raise
-        what = repr(table) if table is not None else "the query"
+        # Translators: in place of a quoted table name, as in "reading {what}"
+        what = repr(table) if table is not None else _("the query")
         schema = pa.schema([s.field for s in specs])
         return reader_from(schema, self._stream(con, select, specs, batch_rows, what))
 
@@ -357,9 +365,9 @@ class PostgresConnector(Connector):
             with con.cursor() as cur, cur.copy(copy_to_stdout(select)) as copy:
                 yield from rebatch(csv_batches(copy, specs), batch_rows)
         except psycopg.Error as err:
-            raise self._fail(f"reading {what}", err) from None
+            raise self._fail(_("reading {what}").format(what=what), err) from None
         except pa.ArrowInvalid as err:
-            raise self._fail(f"parsing the rows of {what}", err) from None
+            raise self._fail(_("parsing the rows of {what}").format(what=what), err) from None
         finally:
             con.close()
 
@@ -382,9 +390,9 @@ class PostgresConnector(Connector):
             rows = write_table(con, sql_table(table, DIALECT), data.schema, fill, mode=mode,
                                keys=keys, state=state)
         except psycopg.Error as err:
-            raise self._fail(f"writing {table!r}", err) from err
+            raise self._fail(_("writing {table!r}").format(table=table), err) from err
         except (TypeMismatch, pa.ArrowException) as err:
-            raise self._fail(f"writing {table!r}", err) from err
+            raise self._fail(_("writing {table!r}").format(table=table), err) from err
         finally:
             con.close()
         return WriteResult(rows=rows)
@@ -401,7 +409,8 @@ class PostgresConnector(Connector):
             try:
                 return exact_types(con, sql)
             except psycopg.Error as err:
-                raise self._fail(f"describing {table or 'the query'!r}", err) from None
+                raise self._fail(_("describing {table!r}").format(
+                    table=table or _("the query")), err) from None
 
     def open_native(self, query: str, *, top_of: str | None = None) -> NativeRows:
         return BinaryCopy(self._connect_async, query, top_of, self._fail).start()
@@ -412,7 +421,8 @@ class PostgresConnector(Connector):
         import psycopg
 
         if rows.format != FORMAT:
-            raise ConnectionError_(f"{self.name}: cannot write rows in format {rows.format!r}")
+            raise ConnectionError_(_("{connection}: cannot write rows in format {format!r}")
+                                   .format(connection=self.name, format=rows.format))
         mode = check_write(self.name, table, mode, keys, schema.names)
 
         def fill(cur: psycopg.Cursor[Any], into: exp.Table, names: list[str]) -> int:
@@ -428,7 +438,7 @@ class PostgresConnector(Connector):
                                 keys=keys, state=state, unique=unique,
                                 before_commit=rows.before_commit)
         except psycopg.Error as err:
-            raise self._fail(f"writing {table!r}", err) from err
+            raise self._fail(_("writing {table!r}").format(table=table), err) from err
         finally:
             con.close()
             rows.close()
@@ -441,7 +451,7 @@ class PostgresConnector(Connector):
             try:
                 con.execute(sql.encode())
             except psycopg.Error as err:
-                raise self._fail("running the statement", err) from None
+                raise self._fail(_("running the statement"), err) from None
 
     def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
                     keys: list[str] | None = None) -> WriteResult:
@@ -471,7 +481,7 @@ class PostgresConnector(Connector):
                     cur.execute(render(merge_from(target, query.subquery(), names, keys or [])))
                 return WriteResult(rows=max(cur.rowcount, 0))
         except psycopg.Error as err:
-            raise self._fail(f"writing {table!r}", err) from err
+            raise self._fail(_("writing {table!r}").format(table=table), err) from err
         finally:
             con.close()
 

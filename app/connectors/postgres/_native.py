@@ -33,6 +33,7 @@ import pyarrow as pa
 from app.connectors.base import ConnectionError_, NativeRows
 from app.connectors.postgres._sql import max_of, probe
 from app.connectors.postgres._types import column_spec, numeric_typmod
+from app.i18n import _
 
 if TYPE_CHECKING:
     import asyncpg
@@ -145,7 +146,7 @@ class BinaryCopy(NativeRows):
             asyncio.run_coroutine_threadsafe(self._open(), self._loop).result()
         except Exception as err:
             self.close()
-            raise self._error("reading the source's cursor", err) from None
+            raise self._error(_("reading the source's cursor"), err) from None
         return self
 
     async def _open(self) -> None:
@@ -180,12 +181,12 @@ class BinaryCopy(NativeRows):
 
     def chunks(self) -> Iterator[bytes]:
         if self._copy is not None:
-            raise ConnectionError_("a native row stream can be read only once")
+            raise ConnectionError_(_("a native row stream can be read only once"))
         self._copy = asyncio.run_coroutine_threadsafe(self._begin_copy(), self._loop).result()
         try:
             while (item := self._queue.get()) is not None:
                 if isinstance(item, BaseException):
-                    raise self._error("reading the source rows", item) from None
+                    raise self._error(_("reading the source rows"), item) from None
                 yield item
         finally:
             self.close()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from app.engine.types import TypeMismatch, to_sql_type
+from app.i18n import _
 
 __all__ = ["ColumnSpec", "column_spec", "ddl_type", "numeric_typmod"]
 
@@ -104,4 +105,5 @@ def ddl_type(dtype: pa.DataType) -> str:
     try:
         return to_sql_type(dtype).sql("postgres")
     except TypeMismatch:
-        raise TypeMismatch(f"PostgreSQL has no column type for Arrow type {dtype}") from None
+        raise TypeMismatch(_("PostgreSQL has no column type for Arrow type {type}").format(
+            type=dtype)) from None

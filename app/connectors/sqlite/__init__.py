@@ -44,6 +44,7 @@ from app.connectors.base import (
     WriteResult,
 )
 from app.connectors.sqlite._types import arrow_type, declared_type, from_arrow, to_arrow
+from app.i18n import _
 
 __all__ = ["SQLiteConfig", "SQLiteConnector"]
 
@@ -75,11 +76,12 @@ class SQLiteConnector(Connector):
 
     def _connect(self, *, create: bool = False) -> sqlite3.Connection:
         if not create and not self.path.exists():
-            raise ConnectionError_(f"{self.name}: SQLite file {str(self.path)!r} does not exist")
+            raise ConnectionError_(_("{connection}: SQLite file {path!r} does not exist").format(
+                connection=self.name, path=str(self.path)))
         try:
             con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as err:
-            raise failure(self.name, "opening the database", err) from None
+            raise failure(self.name, _("opening the database"), err) from None
         con.execute("PRAGMA busy_timeout = 5000")
         return con
 
@@ -88,14 +90,15 @@ class SQLiteConnector(Connector):
         """Read the catalog; a file that does not exist yet needs a writable directory."""
         if not self.path.exists():
             if not os.access(self.path.parent, os.W_OK):
-                raise ConnectionError_(f"{self.name}: cannot create {str(self.path)!r} "
-                                       "(the directory is missing or not writable)")
+                raise ConnectionError_(_("{connection}: cannot create {path!r} "
+                                         "(the directory is missing or not writable)").format(
+                    connection=self.name, path=str(self.path)))
             return
         con = self._connect()
         try:
             con.execute("SELECT count(*) FROM sqlite_master").fetchall()
         except sqlite3.Error as err:
-            raise failure(self.name, "reading the catalog", err) from None
+            raise failure(self.name, _("reading the catalog"), err) from None
         finally:
             con.close()
 
@@ -106,7 +109,7 @@ class SQLiteConnector(Connector):
                 "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
                 "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
         except sqlite3.Error as err:
-            raise failure(self.name, "listing tables", err) from None
+            raise failure(self.name, _("listing tables"), err) from None
         finally:
             con.close()
         return [TableInfo(schema=None, name=name, kind=kind) for name, kind in rows]
@@ -122,11 +125,13 @@ class SQLiteConnector(Connector):
         try:
             columns = self._columns(con, table)
         except sqlite3.Error as err:
-            raise failure(self.name, f"describing {table!r}", err) from None
+            raise failure(self.name, _("describing {table!r}").format(table=table),
+                          err) from None
         finally:
             con.close()
         if not columns:
-            raise ConnectionError_(f"{self.name}: table {table!r} does not exist")
+            raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
+                connection=self.name, table=table))
         return pa.schema([pa.field(name, arrow_type(decl)) for name, decl in columns])
 
     def has_table(self, table: str) -> bool:
@@ -136,7 +141,8 @@ class SQLiteConnector(Connector):
         try:
             return bool(self._columns(con, table))
         except sqlite3.Error as err:
-            raise failure(self.name, f"looking up {table!r}", err) from None
+            raise failure(self.name, _("looking up {table!r}").format(table=table),
+                          err) from None
         finally:
             con.close()
 
@@ -147,17 +153,18 @@ class SQLiteConnector(Connector):
             rows = con.execute("SELECT name, pk FROM pragma_table_info(?, ?) WHERE pk > 0 "
                                "ORDER BY pk", (parsed.name, parsed.db or "main")).fetchall()
         except sqlite3.Error as err:
-            raise failure(self.name, f"reading the primary key of {table!r}", err) from None
+            raise failure(self.name, _("reading the primary key of {table!r}").format(
+                table=table), err) from None
         finally:
             con.close()
-        return [name for name, _ in rows]
+        return [name for name, _position in rows]
 
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
         statements = [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
             exp.ColumnDef(this=ident(f.name), kind=exp.DataType(
                 this=exp.DataType.Type.USERDEFINED, kind=declared_type(f.type)))]).sql(DIALECT)
             for f in fields]
-        self._run(statements, f"adding columns to {table!r}")
+        self._run(statements, _("adding columns to {table!r}").format(table=table))
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
         """SQLite cannot change a declared type: only changes that keep it are accepted."""
@@ -170,11 +177,12 @@ class SQLiteConnector(Connector):
                    if declared.get(f.name, "").upper() != declared_type(f.type).upper()]
         if refused:
             raise ConnectionError_(
-                f"{self.name}: SQLite cannot change the declared type of {refused} in "
-                f"{table!r}; run a full sync (it recreates the table) or freeze the schema")
+                _("{connection}: SQLite cannot change the declared type of {columns} in "
+                  "{table!r}; run a full sync (it recreates the table) or freeze the schema")
+                .format(connection=self.name, columns=refused, table=table))
 
     def execute(self, sql: str) -> None:
-        self._run([sql], "running the statement")
+        self._run([sql], _("running the statement"))
 
     def _run(self, statements: list[str], what: str) -> None:
         con = self._connect(create=True)
@@ -202,7 +210,7 @@ class SQLiteConnector(Connector):
             names = [d[0] for d in cur.description or ()]
             sample = cur.fetchmany(_SAMPLE_ROWS)
         except sqlite3.Error as err:
-            raise failure(self.name, "describing the query", err) from None
+            raise failure(self.name, _("describing the query"), err) from None
         finally:
             con.close()
         return pa.schema([pa.field(n, _sampled_type([r[i] for r in sample]))
@@ -225,7 +233,8 @@ class SQLiteConnector(Connector):
             cur = con.execute(sql)
         except sqlite3.Error as err:
             con.close()
-            raise failure(self.name, f"reading {table or 'the query'!r}", err) from None
+            raise failure(self.name, _("reading {table!r}").format(
+                table=table or _("the query")), err) from None
         return reader_from(schema, self._batches(con, cur, schema, batch_rows, table))
 
     def _batches(self, con: sqlite3.Connection, cur: sqlite3.Cursor, schema: pa.Schema,
@@ -239,11 +248,15 @@ class SQLiteConnector(Connector):
                         arrays.append(to_arrow(values, field.type))
                     except (ValueError, TypeError, ArithmeticError, pa.ArrowException) as err:
                         raise ConnectionError_(
-                            f"{self.name}: column {field.name!r} of {table or 'the query'!r} "
-                            f"holds a value that is not {field.type}: {err}") from None
+                            _("{connection}: column {column!r} of {table!r} holds a value "
+                              "that is not {type}: {error}").format(
+                                connection=self.name, column=field.name,
+                                table=table or _("the query"), type=field.type,
+                                error=err)) from None
                 yield pa.RecordBatch.from_arrays(arrays, schema=schema)
         except sqlite3.Error as err:
-            raise failure(self.name, f"reading {table or 'the query'!r}", err) from None
+            raise failure(self.name, _("reading {table!r}").format(
+                table=table or _("the query")), err) from None
         finally:
             con.close()
 
@@ -272,7 +285,8 @@ class SQLiteConnector(Connector):
             if con.in_transaction:
                 con.execute("ROLLBACK")
             if isinstance(err, sqlite3.Error | pa.ArrowException | ValueError | TypeError):
-                raise failure(self.name, f"writing {table!r}", err) from err
+                raise failure(self.name, _("writing {table!r}").format(table=table),
+                              err) from err
             raise
         finally:
             con.close()

@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from app.engine.types import TypeMismatch, from_sql_type
+from app.i18n import _
 
 __all__ = ["arrow_type", "declared_type", "from_arrow", "to_arrow"]
 
@@ -86,7 +87,7 @@ def declared_type(dtype: pa.DataType) -> str:
     if pa.types.is_null(dtype) or pa.types.is_string(dtype) or pa.types.is_large_string(dtype) \
             or pa.types.is_string_view(dtype):
         return "TEXT"
-    raise TypeMismatch(f"SQLite cannot store Arrow type {dtype}")
+    raise TypeMismatch(_("SQLite cannot store Arrow type {type}").format(type=dtype))
 
 
 # -- SQLite values -> Arrow ---------------------------------------------------------------
@@ -96,7 +97,7 @@ def _parse_datetime(value: Any) -> dt.datetime:
         return dt.datetime.fromisoformat(value.strip())
     if isinstance(value, int | float):  # unix epoch seconds
         return dt.datetime.fromtimestamp(value, _UTC)
-    raise ValueError(f"not a datetime: {value!r}")
+    raise ValueError(_("not a datetime: {value!r}").format(value=value))
 
 
 def _to_timestamp(tz: str | None) -> Callable[[Any], dt.datetime]:
@@ -144,7 +145,7 @@ def _to_bool(value: Any) -> bool:
             return True
         if text in ("0", "false", "f", "no", "n"):
             return False
-        raise ValueError(f"not a boolean: {value!r}")
+        raise ValueError(_("not a boolean: {value!r}").format(value=value))
     return bool(value)
 
 
