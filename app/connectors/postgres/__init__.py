@@ -1,7 +1,9 @@
 """PostgreSQL connector (psycopg 3): catalog, COPY streaming in and out, pushdown writes.
 
 Owns the PG type mapping (:mod:`._types`), the COPY data paths (:mod:`._copy`) and the
-statements it runs (:mod:`._sql`). Every operation opens its own connection (a read stream
+statements it runs (:mod:`._sql`); its settings are :mod:`._config`'s, and how it connects
+(passwords on demand, which refusals are retried) is :mod:`._connect`'s. Every operation opens
+its own connection (a read stream
 keeps one busy until it ends), in UTC with ISO dates. Every write is one transaction
 (:mod:`._write`: append, replace by swap, merge through a staging table with
 ``INSERT … ON CONFLICT`` or ``MERGE``; tables created by a merge get their primary key).
@@ -18,16 +20,14 @@ The password is never put in a message.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-from pydantic import Field
 from sqlglot import exp
 
 from app.connectors._common import (
     check_write,
     drop_table,
-    failure,
     ident,
     one_source,
     reader_from,
@@ -41,17 +41,16 @@ from app.connectors.base import (
     Capabilities,
     ConnectionError_,
     Connector,
-    ConnectorConfig,
     NativeRows,
-    NativeUnavailable,
     StateWrite,
     TableInfo,
     WriteMode,
     WriteResult,
-    secret_field,
 )
+from app.connectors.postgres._config import PostgresConfig
+from app.connectors.postgres._connect import Connecting
 from app.connectors.postgres._copy import csv_batches, encode_batches
-from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, transient, utf8
+from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, utf8
 from app.connectors.postgres._sql import (
     DIALECT,
     copy_from_stdin,
@@ -73,7 +72,6 @@ from app.engine.types import TypeMismatch
 from app.i18n import _
 
 if TYPE_CHECKING:
-    import asyncpg
     import psycopg
     from psycopg import sql as pgsql
 
@@ -113,21 +111,7 @@ ORDER BY k.position
 _KINDS = {"r": "table", "p": "table", "f": "table", "v": "view", "m": "view"}
 
 
-class PostgresConfig(ConnectorConfig):
-    """Settings of a PostgreSQL connection (the password is a secret)."""
-
-    host: str = Field(default="localhost", description="Server host name or address.")
-    port: int = Field(default=5432, ge=1, le=65535)
-    database: str = Field(description="Database name.")
-    user: str = Field(description="User name.")
-    password: str | None = secret_field("Password (kept in the secret store).")
-    sslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = \
-        "prefer"
-    connect_timeout: int = Field(default=10, ge=1, description="Seconds to wait for a connection.")
-    application_name: str = Field(default="cauce", description="Shown in pg_stat_activity.")
-
-
-class PostgresConnector(Connector):
+class PostgresConnector(Connecting, Connector):
     """Read, write and push SQL down into a PostgreSQL database."""
 
     type_name = "postgres"
@@ -138,101 +122,6 @@ class PostgresConnector(Connector):
                                 transactional_state=True, native_copy=FORMAT)
     secrets_on_demand = frozenset({"password"})
     config: PostgresConfig
-
-    def _fail(self, action: str, err: BaseException) -> ConnectionError_:
-        error = failure(self.name, action, err, secret=self.config.password)
-        error.transient = transient(err)
-        return error
-
-    def _connect(self) -> psycopg.Connection[Any]:
-        import psycopg
-
-        try:
-            return self._connect_once()
-        except psycopg.Error as err:
-            # the server asked for a password we did not have: fetch it (once), try again
-            if not (err.pgconn and err.pgconn.needs_password
-                    and self.secret_on_demand("password")):
-                raise self._connect_failure(err) from None
-        try:
-            return self._connect_once()
-        except psycopg.Error as err:
-            raise self._connect_failure(err) from None
-
-    def _connect_once(self) -> psycopg.Connection[Any]:
-        import psycopg
-
-        cfg = self.config
-        return psycopg.connect(
-            host=cfg.host, port=cfg.port, dbname=cfg.database, user=cfg.user,
-            password=cfg.password, sslmode=cfg.sslmode, connect_timeout=cfg.connect_timeout,
-            application_name=cfg.application_name, autocommit=True,
-            options="-c TimeZone=UTC -c DateStyle=ISO,YMD")
-
-    def _connect_failure(self, err: Exception) -> ConnectionError_:
-        import psycopg
-
-        cfg = self.config
-        error = self._fail(_("connecting to {host}:{port}/{database}").format(
-            host=cfg.host, port=cfg.port, database=cfg.database), err)
-        if isinstance(err, psycopg.Error) and err.pgconn is not None and \
-                (err.pgconn.needs_password or err.pgconn.used_password):
-            error.transient = False  # refused at authentication: a retry would be refused too
-        elif "FATAL" in str(err) and self._refused_for_good():
-            error.transient = False  # no such database or role, no pg_hba.conf entry…
-        return error
-
-    def _refused_for_good(self) -> bool:
-        """Whether the server refuses this connection for a reason a retry cannot change.
-
-        libpq gives no SQLSTATE for a refused connection, and its message is in the server's
-        language; asyncpg's error carries it: one more attempt through asyncpg tells a
-        database or role that does not exist (``3D000``, ``28000``) from a server starting up
-        or out of connection slots (``57P03``, ``53300``: worth retrying).
-        """
-        import asyncio
-
-        loop = asyncio.SelectorEventLoop()  # as the native reader: asyncpg's loop everywhere
-        try:
-            con = loop.run_until_complete(self._connect_async())
-        except NativeUnavailable:  # asyncpg cannot tell (an authentication method it lacks)
-            return False
-        except ConnectionError_ as probe:
-            return not probe.transient
-        except Exception:  # noqa: BLE001 - the probe only informs the retry decision
-            return False
-        else:
-            loop.run_until_complete(con.close())
-            return False  # it connects now: retrying is right
-        finally:
-            loop.close()
-
-    async def _connect_async(self) -> asyncpg.Connection:
-        """The same connection through asyncpg (the binary COPY reader's driver)."""
-        import asyncpg
-
-        may_ask = True
-        while True:
-            cfg = self.config
-            where = _("connecting to {host}:{port}/{database}").format(
-                host=cfg.host, port=cfg.port, database=cfg.database)
-            try:
-                return await asyncpg.connect(
-                    host=cfg.host, port=cfg.port, database=cfg.database, user=cfg.user,
-                    password=cfg.password, ssl=cfg.sslmode, timeout=cfg.connect_timeout,
-                    statement_cache_size=0,
-                    server_settings={"application_name": cfg.application_name,
-                                     "TimeZone": "UTC", "DateStyle": "ISO,YMD"})
-            except asyncpg.InvalidPasswordError as err:  # none given, or a wrong one
-                if may_ask and cfg.password is None and self.secret_on_demand("password"):
-                    may_ask = False
-                    continue
-                raise self._fail(where, err) from None
-            except asyncpg.InterfaceError as err:  # e.g. an authentication method it lacks
-                raise NativeUnavailable(str(failure(self.name, where, err,
-                                                    secret=cfg.password))) from None
-            except (OSError, TimeoutError, asyncpg.PostgresError) as err:
-                raise self._fail(where, err) from None
 
     def test(self) -> None:
         import psycopg
