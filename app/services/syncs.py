@@ -62,7 +62,8 @@ def _stores(db_url: str | None) -> Iterator[tuple[Repository, SyncStore]]:
 
     url = database_url(db_url)
     init_db(url)
-    with Repository(url) as repo, SyncStore(url) as store:
+    repo, store = Repository(url), SyncStore(url)
+    with repo, store:
         yield repo, store
 
 

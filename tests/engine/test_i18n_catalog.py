@@ -1,7 +1,8 @@
 """The Spanish catalog of the core is complete, consistent and compiled.
 
 Fails when a message marked with ``_()``/``ngettext()``/``N_()`` in ``app/engine``,
-``app/nodes``, ``app/services``, ``app/storage`` or the CLI (``app/cli*.py``) has no Spanish
+``app/nodes``, ``app/connectors``, ``app/services``, ``app/storage`` or the CLI
+(``app/cli*.py``) has no Spanish
 translation in ``cauce.po`` (run ``resources/locale/update.sh``, translate, run it again), when
 a translation loses or renames a ``{placeholder}`` (``.format`` would raise), or when
 ``cauce.mo`` is older than ``cauce.po``.
@@ -20,8 +21,8 @@ from babel.messages.pofile import read_po
 from app.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "app" / "engine", ROOT / "app" / "nodes", ROOT / "app" / "services",
-           ROOT / "app" / "storage"]
+SOURCES = [ROOT / "app" / "engine", ROOT / "app" / "nodes", ROOT / "app" / "connectors",
+           ROOT / "app" / "services", ROOT / "app" / "storage"]
 #: single modules scanned besides the directories (the CLI's own texts)
 MODULES = [ROOT / "app" / "cli.py", ROOT / "app" / "cli_run.py", ROOT / "app" / "cli_sync.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
