@@ -18,7 +18,8 @@ from typing import NoReturn
 import click
 
 from app import __version__
-from app.i18n import _, set_language
+from app.cli_help import TranslatedGroup
+from app.i18n import N_, _, set_language
 
 __all__ = ["main"]
 
@@ -43,32 +44,33 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
     sys.exit(code)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TranslatedGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Cauce: draw data pipelines, compile them to SQL, run them anywhere."))
 @click.option("--run-project", "run_project", metavar="PROJECT",
               type=click.Path(exists=True, path_type=Path),
-              help="Run a project (a directory or a .cauce bundle) headless and exit.")
+              help=N_("Run a project (a directory or a .cauce bundle) headless and exit."))
 @click.option("--pipeline", "pipelines", multiple=True, metavar="NAME",
-              help="With --run-project: run only these pipelines (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
-@click.option("--dry-run", is_flag=True, help="Validate and plan, but run nothing.")
+              help=N_("With --run-project: run only these pipelines (repeatable)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
+@click.option("--dry-run", is_flag=True, help=N_("Validate and plan, but run nothing."))
 @click.option("--count-rows", is_flag=True,
-              help="Count the rows of every node (slower: each node is materialised).")
+              help=N_("Count the rows of every node (slower: each node is materialised)."))
 @click.option("--dest", metavar="CONNECTION",
-              help="Write every destination to this connection of the project instead.")
+              help=N_("Write every destination to this connection of the project instead."))
 @click.option("--db", "db_url", metavar="URL", envvar="CAUCE_DB_URL",
-              help="Metadata database URL (default: SQLite in the user data directory).")
+              help=N_("Metadata database URL (default: SQLite in the user data directory)."))
 @click.option("--screenshot", type=click.Path(path_type=Path),
-              help="Render the editor window to this PNG and exit (works offscreen).")
+              help=N_("Render the editor window to this PNG and exit (works offscreen)."))
 @click.option("--open", "open_path", metavar="PROJECT",
               type=click.Path(exists=True, path_type=Path),
-              help="With --screenshot: open this project (directory or bundle) first.")
-@click.option("-v", "--verbose", count=True, help="More log output.")
+              help=N_("With --screenshot: open this project (directory or bundle) first."))
+@click.option("-v", "--verbose", count=True, help=N_("More log output."))
 @click.version_option(__version__, prog_name="cauce")
 @click.pass_context
 def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...], as_json: bool,
         dry_run: bool, count_rows: bool, dest: str | None, db_url: str | None,
         screenshot: Path | None, open_path: Path | None, verbose: int) -> None:
-    """Cauce: draw data pipelines, compile them to SQL, run them anywhere."""
     set_language()  # CAUCE_LANG, read now (the environment of this invocation)
     _setup_logging(verbose)
     ctx.obj = {"db_url": db_url}
@@ -99,25 +101,24 @@ def _open_gui(ctx: click.Context, screenshot: Path | None, open_path: Path | Non
                       db_url=db_url))
 
 
-@cli.command("open")
+@cli.command("open",
+             help=N_("Open a project (a directory or a .cauce bundle) in the desktop editor."))
 @click.argument("project", type=click.Path(exists=True, path_type=Path))
-@click.option("--pipeline", "pipeline_name", metavar="NAME", help="Show this pipeline first.")
+@click.option("--pipeline", "pipeline_name", metavar="NAME", help=N_("Show this pipeline first."))
 @click.pass_context
 def open_cmd(ctx: click.Context, project: Path, pipeline_name: str | None) -> None:
-    """Open a project (a directory or a .cauce bundle) in the desktop editor."""
     _open_gui(ctx, None, project, pipeline_name, ctx.obj.get("db_url"))
 
 
-@cli.command("compile")
+@cli.command("compile", help=N_("Print the SQL a pipeline compiles to, one query per destination."))
 @click.argument("project", type=click.Path(exists=True, path_type=Path))
 @click.option("--pipeline", "pipeline_name", required=True, metavar="NAME")
 @click.option("--dialect", default="duckdb", show_default=True,
               type=click.Choice(["duckdb", "postgres", "tsql", "snowflake", "bigquery",
                                  "redshift"]))
 @click.option("--offline", is_flag=True,
-              help="Use only declared source columns; do not connect to sources.")
+              help=N_("Use only declared source columns; do not connect to sources."))
 def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool) -> None:
-    """Print the SQL a pipeline compiles to, one query per destination."""
     from app.services.projects import compile_project
 
     try:
@@ -130,12 +131,12 @@ def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool) 
         click.echo(sql.rstrip() + ";\n")
 
 
-@cli.command("export")
+@cli.command("export",
+             help=N_("Export a project directory as a .cauce bundle (never with secrets)."))
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--no-data", is_flag=True, help="Leave out the project's data/ files.")
+@click.option("--no-data", is_flag=True, help=N_("Leave out the project's data/ files."))
 def export_cmd(project: Path, bundle: Path, no_data: bool) -> None:
-    """Export a project directory as a .cauce bundle (never with secrets)."""
     from app.services.bundles import export_project
 
     try:
@@ -145,12 +146,13 @@ def export_cmd(project: Path, bundle: Path, no_data: bool) -> None:
     click.echo(summary)
 
 
-@cli.command("import")
+@cli.command("import",
+             help=N_("Import a .cauce bundle into a project directory: validated first, "
+                     "applied atomically."))
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
+@click.option("--dry-run", is_flag=True, help=N_("Show what would change, write nothing."))
 def import_cmd(bundle: Path, target: Path, dry_run: bool) -> None:
-    """Import a .cauce bundle into a project directory: validated first, applied atomically."""
     from app.services.bundles import import_bundle
 
     try:
@@ -161,15 +163,15 @@ def import_cmd(bundle: Path, target: Path, dry_run: bool) -> None:
         click.echo(line)
 
 
-@cli.group("db")
+@cli.group("db", help=N_("The metadata database (runs, versions, connections)."))
 def db_group() -> None:
-    """The metadata database (runs, versions, connections)."""
+    pass  # a group: its commands do the work
 
 
-@db_group.command("init")
+@db_group.command("init",
+                  help=N_("Create the metadata database (or bring it to the latest schema)."))
 @click.pass_context
 def db_init(ctx: click.Context) -> None:
-    """Create the metadata database (or bring it to the latest schema)."""
     from app.services.metadata import init_metadata
 
     try:
@@ -178,10 +180,9 @@ def db_init(ctx: click.Context) -> None:
         _fail(_describe(err))
 
 
-@db_group.command("upgrade")
+@db_group.command("upgrade", help=N_("Upgrade the metadata database schema, after a backup."))
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
-    """Upgrade the metadata database schema, after a backup."""
     from app.services.metadata import upgrade_metadata
 
     try:
@@ -190,10 +191,10 @@ def db_upgrade(ctx: click.Context) -> None:
         _fail(_describe(err))
 
 
-@db_group.command("status")
+@db_group.command("status",
+                  help=N_("Where the metadata database is and which schema revision it has."))
 @click.pass_context
 def db_status(ctx: click.Context) -> None:
-    """Where the metadata database is and which schema revision it has."""
     from app.services.metadata import metadata_status
 
     try:
@@ -202,11 +203,10 @@ def db_status(ctx: click.Context) -> None:
         _fail(_describe(err))
 
 
-@cli.command("runs")
+@cli.command("runs", help=N_("List recent runs recorded in the metadata database."))
 @click.option("--limit", default=20, show_default=True)
 @click.pass_context
 def runs_cmd(ctx: click.Context, limit: int) -> None:
-    """List recent runs recorded in the metadata database."""
     from app.services.metadata import recent_runs_table
 
     try:

@@ -19,8 +19,9 @@ from typing import Any
 
 import click
 
+from app.cli_help import TranslatedGroup
 from app.engine.events import Event
-from app.i18n import _, ngettext
+from app.i18n import N_, _, ngettext
 
 __all__ = ["sync_group"]
 
@@ -99,32 +100,36 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (*service_errors.USER_ERRORS, *SyncDefinitionErrors)
 
 
-@click.group("sync")
+@click.group("sync", cls=TranslatedGroup,
+             help=N_("Table syncs: full, incremental append, merge; one source to several "
+                     "destinations."))
 def sync_group() -> None:
-    """Table syncs: full, incremental append, merge; one source to several destinations."""
+    pass  # a group: its commands do the work
 
 
-@sync_group.command("run")
+@sync_group.command("run",
+                    help=N_("Run sync NAME of --project, or an ad hoc sync between --source and "
+                            "--dest URLs."))
 @click.argument("name", required=False)
 @click.option("--project", type=click.Path(exists=True, path_type=Path),
-              help="Project directory or .cauce bundle holding the sync NAME.")
-@click.option("--source", "source_url", metavar="URL", help="Ad hoc: source database URL.")
-@click.option("--source-table", metavar="TABLE", help="Ad hoc: source table (schema.table).")
-@click.option("--dest", "dest_url", metavar="URL", help="Ad hoc: destination database URL.")
-@click.option("--dest-table", metavar="TABLE", help="Ad hoc: destination table (default: same).")
+              help=N_("Project directory or .cauce bundle holding the sync NAME."))
+@click.option("--source", "source_url", metavar="URL", help=N_("Ad hoc: source database URL."))
+@click.option("--source-table", metavar="TABLE", help=N_("Ad hoc: source table (schema.table)."))
+@click.option("--dest", "dest_url", metavar="URL", help=N_("Ad hoc: destination database URL."))
+@click.option("--dest-table", metavar="TABLE",
+              help=N_("Ad hoc: destination table (default: same)."))
 @click.option("--mode", type=click.Choice(["full", "append", "merge"]), default="full",
-              show_default=True, help="Ad hoc: sync mode.")
-@click.option("--key", "keys", multiple=True, metavar="COL", help="Ad hoc: primary-key column.")
-@click.option("--cursor", metavar="COL", help="Ad hoc: cursor column (append, merge).")
+              show_default=True, help=N_("Ad hoc: sync mode."))
+@click.option("--key", "keys", multiple=True, metavar="COL", help=N_("Ad hoc: primary-key column."))
+@click.option("--cursor", metavar="COL", help=N_("Ad hoc: cursor column (append, merge)."))
 @click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
-              help="Retries of a write that lost its connection.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+              help=N_("Retries of a write that lost its connection."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
 @click.pass_context
 def sync_run(ctx: click.Context, name: str | None, project: Path | None,
              source_url: str | None, source_table: str | None, dest_url: str | None,
              dest_table: str | None, mode: str, keys: tuple[str, ...], cursor: str | None,
              retries: int, as_json: bool) -> None:
-    """Run sync NAME of --project, or an ad hoc sync between --source and --dest URLs."""
     from app.services.syncs import run_adhoc_sync, run_sync
 
     db_url = (ctx.obj or {}).get("db_url")
@@ -169,11 +174,10 @@ def _summary(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@sync_group.command("list")
+@sync_group.command("list", help=N_("List the syncs of a project."))
 @click.option("--project", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def sync_list(project: Path, as_json: bool) -> None:
-    """List the syncs of a project."""
     from app.services.syncs import list_syncs
 
     try:
@@ -190,13 +194,13 @@ def sync_list(project: Path, as_json: bool) -> None:
                    f"{', '.join(s['destinations'])}")
 
 
-@sync_group.command("status")
+@sync_group.command("status",
+                    help=N_("Per destination: the committed cursor, when, and the last run."))
 @click.argument("name")
 @click.option("--project", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @click.pass_context
 def sync_status_cmd(ctx: click.Context, name: str, project: Path, as_json: bool) -> None:
-    """Per destination: the committed cursor, when, and the last run."""
     from app.services.syncs import sync_status
 
     try:
