@@ -6,7 +6,10 @@ committed state. The destination's own ``_cauce_sync_state`` table stays the tru
 what the runner uses for destinations that cannot commit state with their data.
 
 :class:`RecordingAlongside` opens that record on its own thread once the runner says rows are
-moving (:class:`~app.engine.sync.recording.RunRecording`), so that opening the metadata DB —
+moving (:class:`~app.engine.sync.recording.RunRecording`) — or half a second after the run
+started, if rows are slow to come (a source query that sorts before its first row): the run
+then shows in the metadata DB and its events reach listeners while it waits. Opening the
+metadata DB —
 importing SQLAlchemy, checking the schema, five small transactions: about 0.2 s of a CLI sync —
 overlaps the transfer instead of delaying it. Nothing is committed to a destination before the
 record exists: the runner waits for it first, and a record that cannot be written (metadata DB
@@ -115,12 +118,15 @@ class RecordingAlongside:
     """The record of one run, opened on its own thread from :meth:`begin` on.
 
     ``open_recorder`` builds the :class:`SyncRecorder` (on the recording thread);
-    ``on_event`` (optional) is the caller's listener. Use :meth:`publish` as the runner's
-    event subscriber, :meth:`finish` with the runner's report, and always :meth:`close`.
+    ``on_event`` (optional) is the caller's listener; ``latest``: seconds after which the
+    record is opened even if :meth:`begin` has not been called. Use :meth:`publish` as the
+    runner's event subscriber, :meth:`finish` with the runner's report, and always
+    :meth:`close`.
     """
 
     def __init__(self, open_recorder: Callable[[], SyncRecorder], definition: SyncDefinition,
-                 on_event: Callable[[Event], None] | None = None) -> None:
+                 on_event: Callable[[Event], None] | None = None, *,
+                 latest: float = 0.5) -> None:
         self._open = open_recorder
         self._definition = definition
         self._started_at = datetime.now(UTC)  # the run's, not the record's
@@ -135,6 +141,9 @@ class RecordingAlongside:
         self._error: BaseException | None = None
         self._states: dict[str, CursorState] = {}
         self.run_id: str | None = None
+        self._timer = threading.Timer(latest, self.begin)
+        self._timer.daemon = True
+        self._timer.start()
 
     # -- RunRecording -------------------------------------------------------------------------
     def begin(self) -> None:
@@ -172,6 +181,7 @@ class RecordingAlongside:
         self._recorder.finish(report)
 
     def close(self) -> None:
+        self._timer.cancel()
         if self._thread is not None:
             self._thread.join()
         if self._recorder is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,7 @@ def test_events_are_held_until_the_record_exists_then_stamped_in_order() -> None
         opened.append(threading.current_thread().name)
         return _FakeRecorder(log, gate)
 
-    recording = RecordingAlongside(open_recorder, _DEFINITION, heard.append)
+    recording = RecordingAlongside(open_recorder, _DEFINITION, heard.append, latest=60)
     recording.publish(SyncStarted(run_id="", sync="s", mode="full", destinations=("dest:t",)))
     assert opened == [] and heard == []  # nothing opened before rows move
     recording.begin()
@@ -197,3 +198,17 @@ def test_sync_use_cases_load_no_sqlalchemy_before_the_run() -> None:
     code = ("import sys, app.cli_sync, app.services.syncs, app.services.sync_recording; "
             "sys.exit('sqlalchemy' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
+
+
+def test_the_record_opens_after_a_while_even_before_rows_move() -> None:
+    """A source slow to send its first row: the run is recorded, its events heard, meanwhile."""
+    log: list[str] = []
+    heard: list[Event] = []
+    recording = RecordingAlongside(lambda: _FakeRecorder(log), _DEFINITION, heard.append,
+                                   latest=0.05)
+    recording.publish(SyncStarted(run_id="", sync="s", mode="full", destinations=()))
+    deadline = time.monotonic() + 5
+    while not heard and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [e.run_id for e in heard] == ["42"] and log[0] == "start s"
+    recording.close()
