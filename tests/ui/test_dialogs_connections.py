@@ -207,3 +207,18 @@ def test_environment_references_survive_editing(qtbot) -> None:
     assert isinstance(dialog.form.fields["port"].widget, QLineEdit)
     _ok(qtbot, dialog)
     assert dialog.connections["pg"] == conn
+
+
+def test_a_connection_error_reads_in_the_interface_language(qtbot, spanish, tmp_path: Path
+                                                             ) -> None:
+    """The connector's own message (core catalog), not only the dialog's texts (Qt's)."""
+    dialog = _dialog(qtbot)
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    _rename(qtbot, dialog, "chinook")
+    _choose_type(dialog, "sqlite")
+    qtbot.keyClicks(_field(dialog, "path"), str(tmp_path / "missing-dir" / "x.sqlite"))
+    name, ok, message = _test(qtbot, dialog)
+    assert (name, ok) == ("chinook", False)
+    assert message.startswith("chinook: no se puede crear") and "missing-dir" in message
+    assert dialog.status_text == message
+    shot(dialog, "connections-sqlite-error-es")
