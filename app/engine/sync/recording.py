@@ -13,17 +13,16 @@ is opened first:
 - :meth:`RunRecording.stored_state` gives a destination without its own state table the
   metadata DB's copy of it (waiting for the record too).
 
-:class:`Recorded` is the simple case: recorded beforehand (or not at all).
+:class:`Unrecorded` is the runner's default: no record, nothing to wait for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Protocol
 
 from app.engine.sync.cursor import CursorState
 
-__all__ = ["Recorded", "RunRecording"]
+__all__ = ["RunRecording", "Unrecorded"]
 
 
 class RunRecording(Protocol):
@@ -37,11 +36,8 @@ class RunRecording(Protocol):
         """The metadata DB's copy of ``destination``'s state (blocks like :meth:`ready`)."""
 
 
-class Recorded:
-    """A run recorded before it starts (or not recorded): nothing to wait for."""
-
-    def __init__(self, stored: Mapping[str, CursorState] | None = None) -> None:
-        self._stored = dict(stored or {})
+class Unrecorded:
+    """A run nobody records (tests, embedded use): nothing to wait for, no stored state."""
 
     def begin(self) -> None:
         pass
@@ -50,4 +46,4 @@ class Recorded:
         pass
 
     def stored_state(self, destination: str) -> CursorState | None:
-        return self._stored.get(destination)
+        return None

@@ -44,7 +44,7 @@ from app.engine.sync.events import (
     SyncStarted,
 )
 from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
-from app.engine.sync.recording import Recorded, RunRecording
+from app.engine.sync.recording import RunRecording, Unrecorded
 from app.engine.sync.schema import plan_destination
 from app.engine.sync.source import SourceShape, open_source
 from app.engine.sync.spool import Spool
@@ -116,7 +116,7 @@ class SyncRunner:
         self.cancel = cancel
         self.run_id = run_id
         self.retries, self.backoff = retries, backoff
-        self.recording: RunRecording = recording or Recorded()
+        self.recording: RunRecording = recording or Unrecorded()
         self.spool_dir = spool_dir
         self.native = native
 
