@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
+from app.engine.compiler.dialect_fixes import pin_type
 from app.engine.types import family, to_sql_type, type_name
 from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
@@ -203,6 +204,7 @@ class AggregateNode(Component):
                 raise ctx.error(_("output column {column!r} already exists").format(
                     column=m.name), f"measures.{i}.name")
             tree, dtype = builder.measure(m, i)
+            pin_type(tree, dtype)  # e.g. PostgreSQL's MIN of numeric(15,2) is bare numeric
             projections.append(exp.alias_(tree, m.name, quoted=True, copy=False))
             fields.append(pa.field(m.name, dtype))
         source: exp.Expression = rel.ref.copy()

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
+from app.engine.compiler.dialect_fixes import pin_type
 from app.engine.types import parse_type_name
 from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, qcol
@@ -52,6 +53,8 @@ class DeriveNode(Component):
                 tree = ctx.cast(tree, dtype)
             else:
                 dtype = ctx.infer_type(tree, rel, param)
+                if not isinstance(tree, exp.Column):
+                    pin_type(tree, dtype)  # the same type in every dialect
             computed[col.name] = (tree, dtype)
         by_lower = {name.lower(): name for name in computed}
         projections: list[exp.Expression] = []

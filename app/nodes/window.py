@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
+from app.engine.compiler.dialect_fixes import pin_type
 from app.engine.types import comparable, family, to_sql_type, type_name
 from app.i18n import _
 from app.nodes.aggregate import sum_parts
@@ -76,6 +77,8 @@ class WindowNode(Component):
                 order=exp.Order(expressions=[o.copy() for o in order]), spec=frame)
             if fn.function in _RANKING or fn.function == "running_sum":
                 tree = exp.cast(tree, to_sql_type(dtype))
+            else:
+                pin_type(tree, dtype)  # PostgreSQL's LAG of numeric(15,2) is bare numeric
             projections.append(exp.alias_(tree, fn.name, quoted=True))
             fields.append(pa.field(fn.name, dtype))
         query = exp.select(*projections, copy=False).from_(rel.ref.copy(), copy=False)

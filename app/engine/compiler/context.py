@@ -19,10 +19,9 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, SqlglotError
-from sqlglot.optimizer.annotate_types import annotate_types
 
 from app.engine.graph import Node
-from app.engine.types import TypeMismatch, from_sql_type, parse_type_name, to_sql_type, type_name
+from app.engine.types import parse_type_name, to_sql_type, type_name
 from app.i18n import _
 from app.nodes.base import NodeError, Relation
 
@@ -163,12 +162,15 @@ class CompileContext:
     # -- types ----------------------------------------------------------------------------
     def infer_type(self, tree: exp.Expression, scopes: Relation | dict[str | None, Relation],
                    param: str) -> pa.DataType:
-        """The Arrow type of a resolved expression.
+        """The Arrow type of a resolved expression: the type DuckDB itself gives it.
 
-        A column is typed by its schema. Anything else becomes a column-free *probe* (each
-        column replaced by ``CAST(NULL AS its type)``) typed by sqlglot's annotator — answers are
-        cached by the expression's SQL and its columns' types, so an unchanged expression costs
-        one render — and what sqlglot cannot type is asked of DuckDB, describing the probe.
+        A column is typed by its schema and a predicate is boolean. Anything else becomes a
+        column-free *probe* (each column replaced by ``CAST(NULL AS its type)``) that DuckDB
+        describes, so the inferred schema is the local engine's by construction (sqlglot's
+        annotator disagreed with it on decimal arithmetic, ``round`` and ratios). Answers are
+        cached by the expression's SQL and its columns' types: an unchanged expression costs
+        one render. Other dialects are made to produce the same type when rendered
+        (:func:`pin_type`).
         """
         if isinstance(scopes, Relation):
             scopes = {None: scopes}
@@ -182,12 +184,7 @@ class CompileContext:
         key = (generator.generate(tree, copy=False), tuple(type_name(t) for t in types))
         known = _TYPES.get(key, _MISSING)
         if known is _MISSING:
-            probe = tree.copy()
-            for col, dtype in zip(list(probe.find_all(exp.Column)), types, strict=True):
-                col.replace(exp.cast(exp.null(), to_sql_type(dtype), copy=False))
-            known = _annotated_type(generator.generate(probe, copy=False))
-            if known is None:
-                known = self._duckdb_type(probe, param)
+            known = self._duckdb_type(_probe(tree, types), param)
             if len(_TYPES) > 50_000:
                 _TYPES.clear()
             _TYPES[key] = known
@@ -198,8 +195,8 @@ class CompileContext:
         rel = scopes.get(col.table or None) or next(iter(scopes.values()))
         return rel.schema.field(col.name)
 
-    def _duckdb_type(self, probe: exp.Expression, param: str) -> pa.DataType:
-        sql = exp.select(exp.alias_(probe, "v", quoted=True)).limit(0).sql(INPUT_DIALECT)
+    def _duckdb_type(self, probe: exp.Select, param: str) -> pa.DataType:
+        sql = probe.sql(INPUT_DIALECT)
         try:
             return _describe(sql)
         except Exception as err:  # DuckDB's binder explains what is wrong
@@ -211,26 +208,31 @@ class CompileContext:
         return exp.cast(tree, to_sql_type(dtype))
 
 
+def _probe(tree: exp.Expression, types: tuple[pa.DataType, ...]) -> exp.Select:
+    """``SELECT <tree> FROM (SELECT CAST(NULL AS <type>) AS c1, …) LIMIT 0``.
+
+    Columns stay columns: DuckDB folds a constant such as ``EXTRACT(hour FROM NULL)`` to
+    another type (double) than the one it gives the same expression over a column (bigint).
+    """
+    probe = tree.copy()
+    nulls = []
+    for i, (col, dtype) in enumerate(zip(list(probe.find_all(exp.Column)), types,
+                                         strict=True), start=1):
+        name = f"__cauce_c{i}"
+        col.replace(exp.column(name, quoted=True))
+        nulls.append(exp.alias_(exp.cast(exp.null(), to_sql_type(dtype)), name, quoted=True))
+    query = exp.select(exp.alias_(probe, "v", quoted=True), copy=False)
+    if nulls:
+        inner = exp.select(*nulls, copy=False).subquery("__cauce_p", copy=False)
+        query = query.from_(inner, copy=False)
+    return query.limit(0, copy=False)
+
+
 _MISSING = object()
 #: expressions whose value is true/false/NULL whatever their operands
 _BOOLEAN_ROOTS = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean)
 #: (expression SQL, column types) -> Arrow type; bounded by the expressions users write
 _TYPES: dict[tuple[str, tuple[str, ...]], object] = {}
-
-
-@lru_cache(maxsize=4096)
-def _annotated_type(probe_sql: str) -> pa.DataType | None:
-    """sqlglot's type of a column-free probe expression, by its SQL text (editors recompile
-    after every keystroke: unchanged expressions are answered from this cache)."""
-    annotated = annotate_types(sqlglot.parse_one(probe_sql, read=INPUT_DIALECT),
-                               dialect=INPUT_DIALECT)
-    dtype = annotated.type
-    if dtype is None or dtype.this in (exp.DataType.Type.UNKNOWN, exp.DataType.Type.NULL):
-        return None
-    try:
-        return from_sql_type(dtype)
-    except TypeMismatch:
-        return None
 
 
 @lru_cache(maxsize=4096)
@@ -263,6 +265,5 @@ def _list(names: Iterable[object]) -> str:
 def clear_caches() -> None:
     """Forget every memoised parse and type (a cold compile, as in a new process)."""
     _TYPES.clear()
-    _annotated_type.cache_clear()
     _parse_cached.cache_clear()
     _describe.cache_clear()

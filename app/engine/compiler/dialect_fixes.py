@@ -13,9 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pyarrow as pa
 from sqlglot import exp
+from sqlglot.errors import UnsupportedError
 
-__all__ = ["FIXES", "apply_fixes"]
+from app.engine.types import TypeMismatch, parse_type_name, to_sql_type, type_name
+from app.i18n import _
+
+__all__ = ["FIXES", "apply_fixes", "pin_type"]
+
+#: ``meta`` key of an expression whose result type the compiler inferred (the local engine's)
+PINNED = "cauce_type"
 
 Fix = Callable[[exp.Expression], exp.Expression]
 
@@ -30,8 +38,51 @@ def _ordered_agg_within_group(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def pin_type(tree: exp.Expression, dtype: pa.DataType) -> exp.Expression:
+    """Mark ``tree`` as having the type ``dtype`` in every dialect (see :func:`_pinned_cast`).
+
+    The compiler infers types by DuckDB's rules; where another engine's own rules differ
+    (PostgreSQL's unconstrained ``numeric``, ``EXTRACT`` returning ``numeric``, ``DIV``), the
+    rendered SQL casts the result to the inferred type, so every dialect returns one schema.
+    """
+    tree.meta[PINNED] = type_name(dtype)
+    return tree
+
+
+def _pinned_cast(node: exp.Expression) -> exp.Expression:
+    """``CAST(expr AS <inferred type>)`` for a pinned expression (not needed in DuckDB)."""
+    name = node.meta.pop(PINNED, None) if node.meta else None
+    if name is None:
+        return node
+    try:
+        sql_type = to_sql_type(parse_type_name(name))
+    except (TypeMismatch, ValueError):
+        raise UnsupportedError(_("the type {type} of {expression!r} exists only on the local "
+                                 "engine").format(type=name, expression=node.sql("duckdb"))
+                               ) from None
+    if isinstance(node, exp.Cast) and node.to == sql_type:
+        return node
+    return exp.cast(node, sql_type, copy=False)
+
+
+def _round_numeric(node: exp.Expression) -> exp.Expression:
+    """``ROUND(x, n)`` exists only for ``numeric`` in PostgreSQL: round ``CAST(x AS
+    NUMERIC)`` (a no-op for decimals; the pinned result type casts it back)."""
+    if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
+        arg = node.this
+        if not (isinstance(arg, exp.Cast) and arg.to.this == exp.DataType.Type.DECIMAL):
+            arg.replace(exp.cast(arg.copy(), exp.DataType.build("DECIMAL")))
+    return node
+
+
+_PIN = (_pinned_cast,)
+
 FIXES: dict[str, tuple[Fix, ...]] = {
-    "redshift": (_ordered_agg_within_group,),
+    "postgres": (_round_numeric, *_PIN),
+    "redshift": (_ordered_agg_within_group, _round_numeric, *_PIN),
+    "snowflake": _PIN,
+    "tsql": _PIN,
+    "bigquery": _PIN,
 }
 
 
