@@ -124,6 +124,9 @@ class Component(abc.ABC):
     #: sources read from a connection; destinations write to one
     is_source: ClassVar[bool] = False
     is_destination: ClassVar[bool] = False
+    #: the input port whose row order the outputs keep (filter, derive, select, ...), or
+    #: ``None`` when the component groups, joins or combines rows (its output is unordered)
+    order_port: ClassVar[str | None] = None
 
     def parse_params(self, raw: Mapping[str, Any]) -> BaseModel:
         return self.Params.model_validate(dict(raw))
@@ -131,6 +134,16 @@ class Component(abc.ABC):
     @abc.abstractmethod
     def compile(self, ctx: CompileContext, params: Any, inputs: Inputs) -> dict[str, Output]:
         """Return, for every output port, its query over ``inputs`` and its schema."""
+
+    def carried_columns(self, params: Any, input_schema: pa.Schema,
+                        output: Output) -> dict[str, str]:
+        """Input columns whose values reach ``output`` unchanged, by input name: their output
+        names. The compiler keeps an upstream sort's order through a component only on these
+        columns (components with an ``order_port`` override this when they rename or replace
+        columns)."""
+        names = set(output.schema.names)
+        return {f.name: f.name for f in input_schema
+                if f.name in names and output.schema.field(f.name).type == f.type}
 
     @classmethod
     def input_port(cls, name: str) -> Port | None:

@@ -50,6 +50,7 @@ class DedupeNode(Component):
     label = "Remove duplicates"
     description = "Keeps one row per key: the first or the last by an order."
     Params = DedupeParams
+    order_port = "in"
 
     def compile(self, ctx: CompileContext, params: DedupeParams,
                 inputs: Inputs) -> dict[str, Output]:

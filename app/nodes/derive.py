@@ -37,6 +37,12 @@ class DeriveNode(Component):
     label = "Derived column"
     description = "Computes new columns from SQL expressions; a name that exists is replaced."
     Params = DeriveParams
+    order_port = "in"
+
+    def carried_columns(self, params: DeriveParams, input_schema: pa.Schema,
+                        output: Output) -> dict[str, str]:
+        replaced = {c.name.lower() for c in params.columns}
+        return {f.name: f.name for f in input_schema if f.name.lower() not in replaced}
 
     def compile(self, ctx: CompileContext, params: DeriveParams,
                 inputs: Inputs) -> dict[str, Output]:

@@ -21,6 +21,7 @@ class FilterNode(Component):
     label = "Filter"
     description = "Keeps the rows that match a condition."
     Params = FilterParams
+    order_port = "in"
 
     def compile(self, ctx: CompileContext, params: FilterParams,
                 inputs: Inputs) -> dict[str, Output]:

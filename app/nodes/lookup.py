@@ -70,6 +70,7 @@ class LookupNode(Component):
     outputs = (Port("out"), Port("reject", required=False,
                                  description="Input rows without a match"))
     Params = LookupParams
+    order_port = "in"
 
     def compile(self, ctx: CompileContext, params: LookupParams,
                 inputs: Inputs) -> dict[str, Output]:

@@ -58,6 +58,23 @@ class SelectNode(Component):
     label = "Select columns"
     description = "Keeps, drops, renames, casts and reorders columns."
     Params = SelectParams
+    order_port = "in"
+
+    def carried_columns(self, params: SelectParams, input_schema: pa.Schema,
+                        output: Output) -> dict[str, str]:
+        by_lower = {f.name.lower(): f.name for f in input_schema}
+        carried: dict[str, str] = {}
+        listed = set()
+        for spec in params.columns:
+            name = by_lower.get(spec.column.lower(), spec.column)
+            listed.add(name)
+            if spec.cast is None:  # a cast may change the order (numbers as text)
+                carried.setdefault(name, spec.rename or name)
+        if params.keep_rest:
+            dropped = {by_lower.get(d.lower(), d) for d in params.drop}
+            carried.update({f.name: f.name for f in input_schema
+                            if f.name not in listed and f.name not in dropped})
+        return carried
 
     def compile(self, ctx: CompileContext, params: SelectParams,
                 inputs: Inputs) -> dict[str, Output]:

@@ -56,6 +56,7 @@ class WindowNode(Component):
     label = "Window functions"
     description = "Adds row numbers, ranks, previous/next values and running totals."
     Params = WindowParams
+    order_port = "in"
 
     def compile(self, ctx: CompileContext, params: WindowParams,
                 inputs: Inputs) -> dict[str, Output]:

@@ -172,7 +172,16 @@ def _issue_cases() -> list[Config]:
         ("select", {"columns": [{"column": "g"}, {"column": "m"}]}), SORT_G],
         _by_group(lambda group: None if not _values(group, "i")
                   else 100 * sum(_values(group, "i")) / len(group)))
-    return [revenue, rounded, avg_round, ratio]
+    ordered = Config("sort -> filter -> derive -> select keeps the order", [
+        ("sort", {"keys": [{"column": "f", "descending": True}, {"column": "id"}]}),
+        ("filter", {"condition": "id <> 2"}),
+        ("derive", {"columns": [{"name": "m", "expression": "p * 2"}]}),
+        ("select", {"columns": [{"column": "id", "rename": "key"}, {"column": "m"},
+                                {"column": "f"}]})],
+        lambda: [(r["id"], None if r["p"] is None else r["p"] * 2, r["f"]) for r in sorted(
+            (r for r in rows() if r["id"] != 2),
+            key=lambda r: (r["f"] is None, -(r["f"] or 0), r["id"]))])
+    return [revenue, rounded, avg_round, ratio, ordered]
 
 
 def _cumulative_rounded() -> list[tuple[Any, ...]]:

@@ -22,6 +22,7 @@ from sqlglot.errors import SqlglotError
 
 from app.connectors.base import ConnectionError_
 from app.engine.compiler.context import CompileContext, clear_caches
+from app.engine.compiler.order import carry_order
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, cte_ref
 from app.engine.graph import Node
@@ -66,6 +67,7 @@ def build_nodes(state: CompileState) -> None:
                 _CACHE.put(key, (outputs, warnings))
         for warning in warnings:
             state.warnings.append(Problem(warning, node.id, node.name, severity="warning"))
+        outputs = carry_order(state, node, component, outputs)
         for port, output in outputs.items():
             key = (node.id, port)
             state.outputs[key] = output

@@ -31,6 +31,8 @@ class CompileState:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
+    #: ordered output port -> the node whose order it carries (a sort; see ``order.py``)
+    order_origin: dict[PortKey, str] = field(default_factory=dict)
     #: node id -> its output ports that compiled, in order (filled by the build pass)
     ports_of: dict[str, list[PortKey]] = field(default_factory=dict)
     _incoming: dict[str, list[Edge]] | None = None
