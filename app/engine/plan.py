@@ -14,14 +14,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.connectors.base import Connection
-from app.engine.compiler import CompiledPipeline, DestinationQuery, compile_pipeline, render
+from app.engine.compiler import (
+    CompiledPipeline,
+    DestinationQuery,
+    Problem,
+    compile_pipeline,
+    render,
+)
 from app.engine.compiler.binders import declared_schema, table_binder
 from app.engine.graph import Node, Pipeline
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
 from app.nodes.base import NodeError
 
-__all__ = ["ExecutionPlan", "Stage", "pushdown_connection"]
+__all__ = ["ExecutionPlan", "Stage", "local_only_problems", "pushdown_connection"]
+
+#: node types only the local engine (DuckDB) can read: a database cannot open the user's files
+LOCAL_ONLY = frozenset({"file_source"})
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,7 @@ def pushdown_connection(pipeline: Pipeline, dest: Node,
         return None
     for node_id in pipeline.upstream(dest.id):
         node = pipeline.node(node_id)
-        if node.type == "file_source":
+        if node.type in LOCAL_ONLY:
             return None
         if node.type == "source" and not _same_place(provider, node.params.get("connection"),
                                                      connection):
@@ -133,3 +142,27 @@ def compile_pushdown(pipeline: Pipeline, connection: str,
                             node_name=node.name) from None
 
     return compile_pipeline(pipeline, binder=table_binder(schema_of, source_dialect=dialect))
+
+
+def local_only_problems(compiled: CompiledPipeline, dialect: str) -> list[Problem]:
+    """Nodes of ``compiled``'s destinations that only the local engine can run, as problems,
+    when the SQL is wanted in another ``dialect`` (``cauce compile --dialect postgres`` of a
+    pipeline reading a file): such SQL would parse there and never run.
+
+    A run places these stages on the local engine (:func:`pushdown_connection`).
+    """
+    if dialect == "duckdb":
+        return []
+    problems = []
+    seen: set[str] = set()
+    for dest in compiled.destinations:
+        for node_id in sorted(dest.upstream - seen):
+            node = compiled.pipeline.node(node_id)
+            if node.type in LOCAL_ONLY:
+                seen.add(node_id)
+                problems.append(Problem(_(
+                    "files run on the local engine: {dialect} cannot read this file, so the "
+                    "SQL of destination {destination!r} exists only for duckdb (compile with "
+                    "--dialect duckdb)").format(dialect=dialect, destination=dest.node.name),
+                    node.id, node.name))
+    return problems

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from app.engine.compiler import CompileError, Problem, compile_pipeline, render
-from app.engine.compiler.binders import declared_schema, table_binder
+from app.engine.compiler.binders import declared_schema, describe_file, file_scan, table_binder
 from app.engine.events import Event, EventBus
 from app.engine.executor import RunReport, plan_pipeline, run_pipeline
 from app.engine.graph import Pipeline
 from app.engine.local import CancelToken, LocalSession
-from app.engine.plan import compile_pushdown
+from app.engine.plan import compile_pushdown, local_only_problems
 from app.engine.sync import SyncReport
 from app.i18n import _
 from app.services.connections import project_provider
@@ -175,20 +175,26 @@ def compile_project(path: Path, pipeline_name: str, *, dialect: str,
     """The SQL of each destination of a pipeline, rendered in ``dialect``.
 
     Sources are bound to their own table names (the shape of a pushdown query). Their columns
-    come from the declared ``columns`` or, unless ``offline``, from the connection.
+    come from the declared ``columns`` or, unless ``offline``, from the connection (a file
+    source's from the file). SQL that could not run in ``dialect`` (a file scan outside
+    DuckDB) is a problem naming the node, never printed.
     """
     with load_project(path) as opened:
         project = opened.project
         [pipeline] = select_pipelines(project, [pipeline_name])
-        if offline:
-            compiled = compile_pipeline(pipeline, binder=table_binder(None))
-        else:
-            with project_provider(project.connections, project_dir=opened.root,
-                                  secrets=secret_lookup(project.meta.name)) as provider:
+        with project_provider(project.connections, project_dir=opened.root,
+                              secrets=secret_lookup(project.meta.name)) as provider:
+            if offline:
+                compiled = compile_pipeline(pipeline, binder=table_binder(
+                    None, expand_path=provider.expand_path))
+            else:
                 compiled = _compile_with_connections(pipeline, provider)
         compiled.raise_for_problems()
         if not compiled.destinations:
             raise CompileError([Problem(_("the pipeline has no destination"))])
+        local_only = local_only_problems(compiled, dialect)
+        if local_only:
+            raise CompileError(local_only)
         return {d.node.name: render(d.query, dialect) for d in compiled.destinations}
 
 
@@ -197,11 +203,16 @@ def _compile_with_connections(pipeline: Pipeline, provider):  # type: ignore[no-
         declared = declared_schema(params)
         if declared is not None:
             return declared
+        if node.type == "file_source":  # no connection: DuckDB reads the file's header
+            return describe_file(file_scan(params, str(provider.expand_path(params.path))),
+                                 node)
         connector = provider.open(params.connection)
         return (connector.table_schema(params.table) if params.table
                 else connector.query_schema(params.query))
 
     sources = {n.params.get("connection") for n in pipeline.nodes if n.type == "source"}
-    if len(sources) == 1 and None not in sources:
+    files = any(n.type == "file_source" for n in pipeline.nodes)
+    if len(sources) == 1 and None not in sources and not files:
         return compile_pushdown(pipeline, sources.pop(), provider)
-    return compile_pipeline(pipeline, binder=table_binder(schema_of))
+    return compile_pipeline(pipeline, binder=table_binder(schema_of,
+                                                          expand_path=provider.expand_path))
