@@ -85,7 +85,14 @@ class ProjectRunResult:
         return "\n".join(lines)
 
 
-def select_pipelines(project: Project, names: list[str] | None) -> list[Pipeline]:
+def select_pipelines(project: Project, names: list[str] | None,
+                     broken: dict[str, ProjectError] | None = None) -> list[Pipeline]:
+    """The pipelines named (every pipeline without names). A ``broken`` pipeline file (see
+    ``load_project``) is an error only when that pipeline is selected."""
+    broken = broken or {}
+    faulty = sorted(broken) if not names else [n for n in names if n in broken]
+    if faulty:
+        raise broken[faulty[0]]
     if not names:
         return [project.pipelines[k] for k in sorted(project.pipelines)]
     missing = [n for n in names if n not in project.pipelines]
@@ -130,9 +137,11 @@ def run_project(
     """
     from app.services.metadata import RunRecorder
 
-    with load_project(path) as opened:
+    broken: dict[str, ProjectError] = {}
+    with load_project(path, broken=broken) as opened:
         project = opened.project
-        selected = [_retarget(p, project, dest) for p in select_pipelines(project, pipelines)]
+        selected = [_retarget(p, project, dest)
+                    for p in select_pipelines(project, pipelines, broken)]
         syncs = [] if pipelines else sorted(project.syncs)
         for name in syncs:
             check_connections(project, project.syncs[name])
@@ -179,9 +188,10 @@ def compile_project(path: Path, pipeline_name: str, *, dialect: str,
     source's from the file). SQL that could not run in ``dialect`` (a file scan outside
     DuckDB) is a problem naming the node, never printed.
     """
-    with load_project(path) as opened:
+    broken: dict[str, ProjectError] = {}
+    with load_project(path, broken=broken) as opened:
         project = opened.project
-        [pipeline] = select_pipelines(project, [pipeline_name])
+        [pipeline] = select_pipelines(project, [pipeline_name], broken)
         with project_provider(project.connections, project_dir=opened.root,
                               secrets=secret_lookup(project.meta.name)) as provider:
             if offline:

@@ -126,8 +126,10 @@ def list_data_files(root: Path) -> list[str]:
     return sorted(out)
 
 
-def read_project_dir(root: str | os.PathLike[str]) -> Project:
-    """Read and strictly validate the project in directory ``root``.
+def read_project_dir(root: str | os.PathLike[str], *,
+                     broken: dict[str, ProjectError] | None = None) -> Project:
+    """Read and strictly validate the project in directory ``root`` (with a ``broken`` dict,
+    invalid pipeline files are collected there instead: see ``project_from_files``).
 
     Raises:
         ProjectError: naming the first file that is missing or invalid.
@@ -143,7 +145,7 @@ def read_project_dir(root: str | os.PathLike[str]) -> Project:
     for folder in _FOLDERS:
         for rel in _layout_files(root, folder):
             files[rel] = (root / rel).read_bytes()
-    return project_from_files(files, list_data_files(root))
+    return project_from_files(files, list_data_files(root), broken=broken)
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -249,8 +251,12 @@ class OpenProject:
         return f"OpenProject({self.project.meta.name!r}, root={str(self.root)!r})"
 
 
-def load_project(path: str | os.PathLike[str]) -> OpenProject:
+def load_project(path: str | os.PathLike[str], *,
+                 broken: dict[str, ProjectError] | None = None) -> OpenProject:
     """Open a project directory or a ``.cauce`` bundle.
+
+    With a ``broken`` dict, a directory's invalid pipeline files are collected there, by
+    pipeline name, and the rest of the project loads (bundles are always checked whole).
 
     A bundle is validated completely (:func:`app.storage.bundles.inspect_bundle`) before a byte
     is written, then extracted into a private temporary directory, re-checking every checksum.
@@ -261,7 +267,7 @@ def load_project(path: str | os.PathLike[str]) -> OpenProject:
     """
     path = Path(path)
     if path.is_dir():
-        return OpenProject(read_project_dir(path), path)
+        return OpenProject(read_project_dir(path, broken=broken), path)
     if not path.is_file():
         raise ProjectError(str(path), _("no such project directory or bundle"))
     if not zipfile.is_zipfile(path):

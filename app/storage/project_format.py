@@ -329,12 +329,14 @@ def checked_project(project: Project, where: str) -> Project:
         raise ProjectError(where, describe_validation_error(err)) from None
 
 
-def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) -> Project:
+def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str], *,
+                       broken: dict[str, ProjectError] | None = None) -> Project:
     """Build a :class:`Project` from JSON file bytes keyed by project-relative path.
 
     ``files`` holds ``project.json`` and every ``connections/*.json``, ``pipelines/*.json`` and
     ``syncs/*.json``;
-    any other key is refused.
+    any other key is refused. With a ``broken`` dict, an invalid pipeline file is a problem of
+    that pipeline only: its error is stored there under the file's stem, the others load.
     """
     if PROJECT_FILE not in files:
         raise ProjectError(PROJECT_FILE, _("missing: this is not a Cauce project"))
@@ -352,7 +354,13 @@ def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str]) ->
             conn = parse_connection(files[path], path)
             connections[conn.name] = conn
         elif folder == PIPELINES_DIR:
-            pipe = parse_pipeline(files[path], path)
+            try:
+                pipe = parse_pipeline(files[path], path)
+            except ProjectError as err:
+                if broken is None:
+                    raise
+                broken[leaf.removesuffix(".json")] = err
+                continue
             pipelines[pipe.name] = pipe
         elif folder == SYNCS_DIR:
             sync = parse_sync(files[path], path)
