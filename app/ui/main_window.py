@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.engine.graph import Pipeline
 from app.services import editor as service
+from app.services.errors import describe
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
@@ -44,6 +45,22 @@ from app.ui.workers import wait_all
 __all__ = ["MainWindow"]
 
 FRAGMENT_MIME = "application/x-cauce-fragment"
+
+
+def one_line(text: str) -> str:
+    """A multi-line message (a head ending in ``:`` and a list) as one line.
+
+    >>> one_line("the pipeline has 2 problem(s):\n  - a: x\n  - b: y")
+    'the pipeline has 2 problem(s): a: x; b: y'
+    >>> one_line("nothing to list:")
+    'nothing to list'
+    """
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    items = [line.removeprefix("- ").strip() for line in lines[1:]]
+    head = lines[0].rstrip(":").rstrip()
+    return f"{head}: {'; '.join(items)}" if items else head
 
 
 def _tr(text: str) -> str:
@@ -177,6 +194,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.problems.node_chosen.connect(self.select_node)
         self.bridge.selection_changed.connect(self._on_selection)
         self.bridge.edited.connect(self.update_title)
+        self.bridge.edited.connect(self._drop_stale_preview)
         self.bridge.notice.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.validation.validated.connect(self._on_validated)
         self.validation.failed.connect(
@@ -222,11 +240,15 @@ class MainWindow(DocumentMixin, QMainWindow):
             self.stacks[name] = QUndoStack(self)
             self.undo_group.addStack(self.stacks[name])
             self.stacks[name].cleanChanged.connect(self._on_clean_changed)
+        if self.bridge.pipeline is not pipeline:
+            self.preview.clear()  # its rows belong to the pipeline shown before
         self.pipeline_name = name
         self.undo_group.setActiveStack(self.stacks[name])
         self.bridge.show_pipeline(pipeline, self.stacks[name])
         self.refresh_document_views()
         self.bridge.zoom_to_fit()
+        if self.sql_dock.isVisible():
+            self.sql_view.refresh()  # the previous pipeline's SQL must not stay
 
     @property
     def pipeline(self) -> Pipeline:
@@ -270,7 +292,14 @@ class MainWindow(DocumentMixin, QMainWindow):
         if self.sql_dock.isVisible():
             self.sql_view.refresh()
 
+    def _drop_stale_preview(self) -> None:
+        pipeline = self.pipeline
+        self.preview.pipeline_changed(pipeline.id, pipeline.semantic_hash(),
+                                      {n.id for n in pipeline.nodes})
+
     def _on_validated(self, result: service.EditorCompilation) -> None:
+        if self.sql_dock.isVisible():
+            self.sql_view.refresh()  # e.g. a connection now set: its SQL, not the old error
         self.properties.set_compilation(result)
         self.schema.set_compilation(result)
         self.problems.show_problems(result.problems)
@@ -323,9 +352,11 @@ class MainWindow(DocumentMixin, QMainWindow):
     def _run_finished(self, result: object) -> None:
         doc = self.document
         if isinstance(result, BaseException):
-            self.console.write(self.tr("Run not started: {0}").format(result))
+            reason = one_line(describe(result))
+            self.console.refused(self.tr("Run not started: {0}").format(reason))
             self.bridge.clear_run_state()
-            self._notify(self.tr("Run failed"), str(result).splitlines()[0], None, "error")
+            self.runner.ran = None
+            self._notify(self.tr("Run not started"), reason, None, "error")
             return
         report: Any = result
         failed = [n for n in report.nodes if n.status == "failed"]
