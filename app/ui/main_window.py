@@ -10,8 +10,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -45,6 +53,9 @@ from app.ui.workers import wait_all
 __all__ = ["MainWindow"]
 
 FRAGMENT_MIME = "application/x-cauce-fragment"
+GEOMETRY_KEY = "window/geometry"
+DEFAULT_SIZE = (1600, 1000)
+FRAME_ROOM = 48  # pixels of a title bar and borders, outside the window's geometry
 
 
 def one_line(text: str) -> str:
@@ -96,10 +107,43 @@ class MainWindow(DocumentMixin, QMainWindow):
         build_menus(self)
         self.rebuild_recent_menu()
         self._wire()
-        self.resize(1600, 1000)
+        self._frame_pending = True  # frame the canvas once the window has its real size
+        self.restore_size()
         self.set_document(service.new_document())
 
     # -- layout -----------------------------------------------------------------------------------
+    def restore_size(self) -> None:
+        """The size the window had when it was last closed, else 1600×1000; never larger than
+        the screen's available area (the bottom tabs were cut off on a 1080-pixel screen)."""
+        saved = self.settings.value(GEOMETRY_KEY)
+        if not (isinstance(saved, QByteArray | bytes) and self.restoreGeometry(saved)):
+            self.resize(*DEFAULT_SIZE)
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        # the title bar and borders are outside the widget's geometry: keep room for them
+        width = min(self.width(), area.width() - FRAME_ROOM)
+        height = min(self.height(), area.height() - FRAME_ROOM)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if not area.contains(self.frameGeometry().topLeft()):
+            self.move(area.topLeft())
+
+    def save_size(self) -> None:
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._frame_pending:
+            QTimer.singleShot(0, self._frame_once)
+
+    def _frame_once(self) -> None:
+        """Zoom to fit with the viewport's real size (at start-up it had a provisional one)."""
+        if self._frame_pending and self.isVisible():
+            self._frame_pending = False
+            self.bridge.zoom_to_fit()
+
     def apply_scheme(self, scheme: str) -> None:
         """Follow the application theme (``light`` or ``dark``) on the canvas."""
         self.bridge.set_colors(scheme)
@@ -247,6 +291,8 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.bridge.show_pipeline(pipeline, self.stacks[name])
         self.refresh_document_views()
         self.bridge.zoom_to_fit()
+        if not self.isVisible():
+            self._frame_pending = True  # again when shown: the viewport has its size then
         if self.sql_dock.isVisible():
             self.sql_view.refresh()  # the previous pipeline's SQL must not stay
 
@@ -387,6 +433,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         if not self.maybe_discard():
             event.ignore()
             return
+        self.save_size()
         self.shutdown()
         event.accept()
 
