@@ -48,6 +48,7 @@ from app.ui.panels.problems import ProblemsPanel
 from app.ui.panels.schema import SchemaPanel
 from app.ui.panels.sql_view import SqlView
 from app.ui.properties.panel import PropertiesPanel
+from app.ui.theme import current_theme
 from app.ui.workers import wait_all
 
 __all__ = ["MainWindow"]
@@ -104,6 +105,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.validation = ValidationController(self.bridge, lambda: self.document, self)
         self.runner = RunController(self.bridge, self)
         self.notifier = Notifier(self)
+        self.apply_scheme(current_theme()[1])
         build_menus(self)
         self.rebuild_recent_menu()
         self._wire()
@@ -149,6 +151,8 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.bridge.set_colors(scheme)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:  # the application palette changed
+            self.apply_scheme(current_theme()[1])  # the canvas too, at once
         if event.type() == QEvent.Type.LanguageChange:
             for stack in self.undo_group.stacks():
                 retranslate_stack(stack)  # before the Undo/Redo actions read their texts
