@@ -215,6 +215,47 @@ def runs_cmd(ctx: click.Context, limit: int) -> None:
         _fail(_describe(err))
 
 
+@cli.group("connections", cls=TranslatedGroup,
+           help=N_("List and test a project's connections (as Tools > Connections does)."))
+def connections_group() -> None:
+    pass  # a group: its commands do the work
+
+
+@connections_group.command("list",
+                           help=N_("List a project's connections: name, type, description."))
+@click.argument("project", type=click.Path(exists=True, path_type=Path))
+def connections_list(project: Path) -> None:
+    from app.services.connections import project_connections
+
+    try:
+        connections = project_connections(project)
+    except _user_errors() as err:
+        _fail(_describe(err))
+    width = max((len(c.name) for c in connections), default=0)
+    for conn in connections:
+        click.echo(f"{conn.name:<{width}}  {conn.type:<8}  {conn.description or ''}".rstrip())
+    if not connections:
+        click.echo(_("no connections"))
+
+
+@connections_group.command(
+    "test", help=N_("Connect with one of a project's connections: exit 0 when it answers, "
+                    "1 with the reason when it does not."))
+@click.argument("project", type=click.Path(exists=True, path_type=Path))
+@click.argument("name")
+def connections_test(project: Path, name: str) -> None:
+    from app.services.connections import NOT_A_CONNECTION, test_project_connection
+
+    try:
+        test_project_connection(project, name)
+    except NOT_A_CONNECTION as err:  # nothing was tried: invalid input
+
+        _fail(_describe(err))
+    except _user_errors() as err:
+        _fail(_describe(err), EXIT_RUN_FAILED)
+    click.echo(_("connection {name!r} works").format(name=name))
+
+
 from app.cli_sync import sync_group  # noqa: E402 - registered after the commands above
 
 cli.add_command(sync_group)

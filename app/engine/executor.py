@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
 from app.engine.compiler import CompileError, compile_pipeline
@@ -195,6 +196,39 @@ class _Run:
                                         error=rep.error or "", status=str(rep.status)))
 
 
+    def fail_at(self, culprit: str, error: str, counted: dict[str, int | None]) -> None:
+        """The query of node ``culprit`` failed: it alone is failed; the nodes materialised
+        before it (``counted``: rows by node) succeeded; every other node did not run."""
+        name = self._by_id[culprit].name
+        for rep in self.report.nodes:
+            if rep.node_id in counted and rep.status is NodeStatus.RUNNING:
+                rep.status, rep.rows_out = NodeStatus.SUCCEEDED, counted[rep.node_id]
+                rep.seconds = round(time.perf_counter() - self._started[rep.node_id], 4)
+                self.bus.publish(NodeFinished(self.run_id, node_id=rep.node_id,
+                                              node_name=rep.name, rows_in=rep.rows_in,
+                                              rows_out=rep.rows_out, seconds=rep.seconds,
+                                              placement=rep.placement))
+                continue
+            if rep.node_id == culprit:
+                rep.status, rep.error = NodeStatus.FAILED, error
+            elif rep.status in (NodeStatus.RUNNING, NodeStatus.PENDING):
+                rep.status = NodeStatus.SKIPPED
+                rep.error = _("did not run: {node} failed").format(node=name)
+            else:
+                continue
+            self.bus.publish(NodeFailed(self.run_id, node_id=rep.node_id, node_name=rep.name,
+                                        error=rep.error or "", status=str(rep.status)))
+
+
+class _NodeQueryFailed(Exception):
+    """The materialised query of one node failed (a counted run knows which node it was)."""
+
+    def __init__(self, node_id: str, error: duckdb.Error, counted: dict[str, int | None]
+                 ) -> None:
+        super().__init__(str(error))
+        self.node_id, self.error, self.counted = node_id, error, counted
+
+
 def run_pipeline(
     pipeline: Pipeline,
     provider: ConnectorProvider,
@@ -245,6 +279,15 @@ def _execute(run: _Run, plan: ExecutionPlan, session: LocalSession,
             rows = _run_stage(stage, plan, session, provider, count_rows)
             run.finish_stage(stage, plan.stages[i + 1:], rows)
         run.report.status = NodeStatus.SUCCEEDED
+    except _NodeQueryFailed as failed:
+        if cancel.cancelled:
+            run.report.status, run.report.error = NodeStatus.CANCELLED, _("the run was cancelled")
+            run.fail(current, run.report.error, NodeStatus.CANCELLED)
+            return
+        node = run.pipeline.node(failed.node_id)
+        message = f"{node.name}: {_one_line(failed.error)}"
+        run.report.status, run.report.error = NodeStatus.FAILED, message
+        run.fail_at(failed.node_id, message, failed.counted)
     except RunCancelled as err:
         run.report.status, run.report.error = NodeStatus.CANCELLED, str(err)
         run.fail(current, str(err), NodeStatus.CANCELLED)
@@ -282,7 +325,7 @@ def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
     session.register_sources(ids, shared)
     query = stage.target.query
     if count_rows:
-        query, counts = session.materialize(query)
+        query, counts = _materialize_each(session, query, stage)
         for cte, count in counts.items():
             node_id, port = stage.ctes[cte]
             rows.ports.setdefault(node_id, {})[port] = count
@@ -294,6 +337,34 @@ def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
         if nid in session.streamed:
             rows.totals[nid] = (None, session.streamed[nid].rows)
     return rows
+
+
+def _materialize_each(session: LocalSession, query: exp.Select, stage: Stage
+                      ) -> tuple[exp.Select, dict[str, int]]:
+    """:meth:`LocalSession.materialize`, one CTE at a time, so that a failure names its node.
+
+    Each CTE reads the temp tables of the ones before it, so materialising them one by one
+    runs exactly what materialising them together does.
+    """
+    counts: dict[str, int] = {}
+    with_ = query.args.get("with_")
+    for cte in with_.expressions if with_ else []:
+        one = exp.select("*").from_(exp.to_identifier(cte.alias, quoted=True))
+        one.set("with_", exp.With(expressions=[cte.copy()]))
+        try:
+            counts.update(session.materialize(one)[1])
+        except duckdb.Error as err:
+            done: dict[str, int | None] = {}
+            for alias, count in counts.items():
+                node_id, port = stage.ctes[alias]
+                if port == "out" or node_id not in done:
+                    done[node_id] = count if port == "out" else done.get(node_id)
+            culprit = stage.ctes[cte.alias][0]
+            done.pop(culprit, None)
+            raise _NodeQueryFailed(culprit, err, done) from err
+    final = query.copy()
+    final.set("with_", None)
+    return final, counts
 
 
 def _one_line(err: BaseException) -> str:

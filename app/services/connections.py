@@ -16,19 +16,23 @@ from pydantic import ValidationError
 
 from app.connectors.base import Connection, Connector, resolve_config, secret_fields
 from app.connectors.registry import connector_registry
-from app.engine.provider import ConnectorProvider, expand_vars
+from app.engine.provider import ConnectorProvider, UnknownConnection, expand_vars
 from app.i18n import _
 from app.services.secrets import SecretLookup, secret_lookup
+from app.storage.project import ProjectError, load_project
 from app.storage.redaction import secret_redactor
 
 __all__ = [
     "Connection",
     "ConnectorType",
     "InvalidConnection",
+    "NOT_A_CONNECTION",
     "connector_types",
     "open_connector",
+    "project_connections",
     "project_provider",
     "test_connection",
+    "test_project_connection",
 ]
 
 
@@ -134,10 +138,13 @@ def test_connection(connection: Connection, *, project: str, project_dir: Path,
     given = {k: v for k, v in (secrets or {}).items() if v}
     for value in given.values():
         secret_redactor().add(value)  # logs mask it from now on
-    stored = secret_lookup(project)
+    saved = secret_lookup(project)
 
-    def lookup(conn: Connection, field: str) -> str | None:
-        return given[field] if field in given else stored(conn, field)
+    def lookup(conn: Connection, field: str, *, stored: bool = True) -> str | None:
+        # typed values first; then the environment and (unless ``stored`` is False) the store
+        if field in given:
+            return given[field]
+        return saved(conn, field, stored=stored)
 
     connector = open_connector(connection, project_dir=project_dir, secrets=lookup)
     with connector:
@@ -145,3 +152,39 @@ def test_connection(connection: Connection, *, project: str, project_dir: Path,
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+# -- the same, by project path (``cauce connections``) --------------------------------------------
+#: what :func:`test_project_connection` raises when nothing could be tried (no such project or name)
+NOT_A_CONNECTION: tuple[type[Exception], ...] = (ProjectError, UnknownConnection)
+
+
+def project_connections(path: Path) -> list[Connection]:
+    """The connections of the project directory or bundle at ``path``, sorted by name.
+
+    Raises:
+        ProjectError: ``path`` is not a valid project.
+    """
+    with load_project(path) as opened:
+        return sorted(opened.project.connections.values(), key=lambda c: c.name)
+
+
+def test_project_connection(path: Path, name: str) -> None:
+    """Test the connection ``name`` of the project at ``path``, as the editor's dialog does.
+
+    ``${PROJECT_DIR}`` is the project directory (a bundle's extraction); secrets come from the
+    environment or the secret store under the project's name.
+
+    Raises:
+        UnknownConnection: The project has no connection of that name.
+        InvalidConnection, ConnectionError_, MissingSecret: As :func:`test_connection`.
+    """
+    with load_project(path) as opened:
+        connections = opened.project.connections
+        if name not in connections:
+            raise UnknownConnection(name)
+        test_connection(connections[name], project=opened.project.meta.name,
+                        project_dir=opened.root)
+
+
+test_project_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -77,7 +77,20 @@ class RunController(QObject):
         super().__init__(parent)
         self.bridge = bridge
         self.token: service.CancelToken | None = None
+        #: (pipeline id, semantic hash) of the run whose colours the canvas shows
+        self.ran: tuple[str, str] | None = None
         self.event.connect(self._on_event)
+        bridge.edited.connect(self._edited)
+
+    def _edited(self) -> None:
+        """Colours and counts of a run describe the pipeline it ran: drop them after a change
+        that is not a move (a moved node still did what it did)."""
+        if self.ran is None or self.running:
+            return
+        pipeline = self.bridge.pipeline
+        if (pipeline.id, pipeline.semantic_hash()) != self.ran:
+            self.ran = None
+            self.bridge.clear_run_state()
 
     @property
     def running(self) -> bool:
@@ -89,6 +102,7 @@ class RunController(QObject):
         pipeline = service.snapshot(self.bridge.pipeline)
         self.token = token = service.CancelToken()
         self.bridge.clear_run_state()
+        self.ran = (pipeline.id, pipeline.semantic_hash())
         for node in pipeline.nodes:
             self.bridge.set_status(node.id, "pending")
         self.started.emit(pipeline.name)

@@ -157,7 +157,9 @@ class DocumentMixin(_Base):
         if dialogs is None or self.document is None:
             return
         project = self.document.project
-        dialog = dialogs.ConnectionsDialog(dict(project.connections), project.meta.name, self)
+        # ${PROJECT_DIR} is the project (a bundle's extraction), as for runs and previews
+        dialog = dialogs.ConnectionsDialog(dict(project.connections), project.meta.name, self,
+                                           project_dir=self.document.files_dir)
         if dialog.exec() and dialog.connections != project.connections:
             project.connections = dict(dialog.connections)
             self.project_dirty = True

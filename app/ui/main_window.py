@@ -10,8 +10,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -24,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.engine.graph import Pipeline
 from app.services import editor as service
+from app.services.errors import describe
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
@@ -39,11 +48,31 @@ from app.ui.panels.problems import ProblemsPanel
 from app.ui.panels.schema import SchemaPanel
 from app.ui.panels.sql_view import SqlView
 from app.ui.properties.panel import PropertiesPanel
+from app.ui.theme import current_theme
 from app.ui.workers import wait_all
 
 __all__ = ["MainWindow"]
 
 FRAGMENT_MIME = "application/x-cauce-fragment"
+GEOMETRY_KEY = "window/geometry"
+DEFAULT_SIZE = (1600, 1000)
+FRAME_ROOM = 48  # pixels of a title bar and borders, outside the window's geometry
+
+
+def one_line(text: str) -> str:
+    """A multi-line message (a head ending in ``:`` and a list) as one line.
+
+    >>> one_line("the pipeline has 2 problem(s):\n  - a: x\n  - b: y")
+    'the pipeline has 2 problem(s): a: x; b: y'
+    >>> one_line("nothing to list:")
+    'nothing to list'
+    """
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    items = [line.removeprefix("- ").strip() for line in lines[1:]]
+    head = lines[0].rstrip(":").rstrip()
+    return f"{head}: {'; '.join(items)}" if items else head
 
 
 def _tr(text: str) -> str:
@@ -76,18 +105,54 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.validation = ValidationController(self.bridge, lambda: self.document, self)
         self.runner = RunController(self.bridge, self)
         self.notifier = Notifier(self)
+        self.apply_scheme(current_theme()[1])
         build_menus(self)
         self.rebuild_recent_menu()
         self._wire()
-        self.resize(1600, 1000)
+        self._frame_pending = True  # frame the canvas once the window has its real size
+        self.restore_size()
         self.set_document(service.new_document())
 
     # -- layout -----------------------------------------------------------------------------------
+    def restore_size(self) -> None:
+        """The size the window had when it was last closed, else 1600×1000; never larger than
+        the screen's available area (the bottom tabs were cut off on a 1080-pixel screen)."""
+        saved = self.settings.value(GEOMETRY_KEY)
+        if not (isinstance(saved, QByteArray | bytes) and self.restoreGeometry(saved)):
+            self.resize(*DEFAULT_SIZE)
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        # the title bar and borders are outside the widget's geometry: keep room for them
+        width = min(self.width(), area.width() - FRAME_ROOM)
+        height = min(self.height(), area.height() - FRAME_ROOM)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if not area.contains(self.frameGeometry().topLeft()):
+            self.move(area.topLeft())
+
+    def save_size(self) -> None:
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._frame_pending:
+            QTimer.singleShot(0, self._frame_once)
+
+    def _frame_once(self) -> None:
+        """Zoom to fit with the viewport's real size (at start-up it had a provisional one)."""
+        if self._frame_pending and self.isVisible():
+            self._frame_pending = False
+            self.bridge.zoom_to_fit()
+
     def apply_scheme(self, scheme: str) -> None:
         """Follow the application theme (``light`` or ``dark``) on the canvas."""
         self.bridge.set_colors(scheme)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:  # the application palette changed
+            self.apply_scheme(current_theme()[1])  # the canvas too, at once
         if event.type() == QEvent.Type.LanguageChange:
             for stack in self.undo_group.stacks():
                 retranslate_stack(stack)  # before the Undo/Redo actions read their texts
@@ -177,6 +242,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.problems.node_chosen.connect(self.select_node)
         self.bridge.selection_changed.connect(self._on_selection)
         self.bridge.edited.connect(self.update_title)
+        self.bridge.edited.connect(self._drop_stale_preview)
         self.bridge.notice.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.validation.validated.connect(self._on_validated)
         self.validation.failed.connect(
@@ -222,11 +288,17 @@ class MainWindow(DocumentMixin, QMainWindow):
             self.stacks[name] = QUndoStack(self)
             self.undo_group.addStack(self.stacks[name])
             self.stacks[name].cleanChanged.connect(self._on_clean_changed)
+        if self.bridge.pipeline is not pipeline:
+            self.preview.clear()  # its rows belong to the pipeline shown before
         self.pipeline_name = name
         self.undo_group.setActiveStack(self.stacks[name])
         self.bridge.show_pipeline(pipeline, self.stacks[name])
         self.refresh_document_views()
         self.bridge.zoom_to_fit()
+        if not self.isVisible():
+            self._frame_pending = True  # again when shown: the viewport has its size then
+        if self.sql_dock.isVisible():
+            self.sql_view.refresh()  # the previous pipeline's SQL must not stay
 
     @property
     def pipeline(self) -> Pipeline:
@@ -270,7 +342,14 @@ class MainWindow(DocumentMixin, QMainWindow):
         if self.sql_dock.isVisible():
             self.sql_view.refresh()
 
+    def _drop_stale_preview(self) -> None:
+        pipeline = self.pipeline
+        self.preview.pipeline_changed(pipeline.id, pipeline.semantic_hash(),
+                                      {n.id for n in pipeline.nodes})
+
     def _on_validated(self, result: service.EditorCompilation) -> None:
+        if self.sql_dock.isVisible():
+            self.sql_view.refresh()  # e.g. a connection now set: its SQL, not the old error
         self.properties.set_compilation(result)
         self.schema.set_compilation(result)
         self.problems.show_problems(result.problems)
@@ -323,9 +402,11 @@ class MainWindow(DocumentMixin, QMainWindow):
     def _run_finished(self, result: object) -> None:
         doc = self.document
         if isinstance(result, BaseException):
-            self.console.write(self.tr("Run not started: {0}").format(result))
+            reason = one_line(describe(result))
+            self.console.refused(self.tr("Run not started: {0}").format(reason))
             self.bridge.clear_run_state()
-            self._notify(self.tr("Run failed"), str(result).splitlines()[0], None, "error")
+            self.runner.ran = None
+            self._notify(self.tr("Run not started"), reason, None, "error")
             return
         report: Any = result
         failed = [n for n in report.nodes if n.status == "failed"]
@@ -356,6 +437,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         if not self.maybe_discard():
             event.ignore()
             return
+        self.save_size()
         self.shutdown()
         event.accept()
 

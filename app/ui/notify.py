@@ -34,6 +34,27 @@ _TRAY_ICONS = {"info": QSystemTrayIcon.MessageIcon.Information,
                "warning": QSystemTrayIcon.MessageIcon.Warning,
                "error": QSystemTrayIcon.MessageIcon.Critical}
 MARGIN, SPACING = 16, 8
+#: a longer message is cut (the whole text is the tooltip)
+MAX_CHARS = 400
+_LONG_WORD = 24
+
+
+def breakable(text: str) -> str:
+    """``text`` with zero-width spaces after ``/ _ . , :`` in long words, where a word-wrapped
+    label may then break them (a path or a quoted SQL name would otherwise overflow).
+
+    >>> breakable("short words stay") == "short words stay"
+    True
+    >>> "\u200b" in breakable("'revenue_by_country_genre_year'")
+    True
+    """
+    words = []
+    for word in text.split(" "):
+        if len(word) > _LONG_WORD:
+            for mark in "/_.,:":
+                word = word.replace(mark, mark + "\u200b")
+        words.append(word)
+    return " ".join(words)
 
 
 class Banner(QFrame):
@@ -60,8 +81,11 @@ class Banner(QFrame):
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
-        self.message_label = QLabel(message, self)
+        shown = message if len(message) <= MAX_CHARS else message[:MAX_CHARS - 1] + "…"
+        self.message_label = QLabel(breakable(shown), self)
         self.message_label.setWordWrap(True)
+        if shown != message:
+            self.message_label.setToolTip(message)
         close = QToolButton(self)
         close.setText("×")
         close.setAutoRaise(True)
@@ -77,13 +101,19 @@ class Banner(QFrame):
         row.addLayout(text, 1)
         row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         width = self.fontMetrics().averageCharWidth() * 42
-        self.setFixedWidth(min(width, max(parent.width() - 2 * MARGIN, 160)))
-        self.adjustSize()
+        self.fit(min(width, max(parent.width() - 2 * MARGIN, 160)))
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.dismiss)
         if timeout_ms > 0:
             self.timer.start(timeout_ms)
+
+    def fit(self, width: int) -> None:
+        """Be ``width`` wide and as tall as the wrapped message needs (never cut off)."""
+        self.setFixedWidth(width)
+        layout = self.layout()
+        layout.activate()
+        self.setFixedHeight(max(self.heightForWidth(width), layout.minimumSize().height()))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:

@@ -7,13 +7,21 @@ platform (no pixel sizes), so HiDPI scaling works unchanged.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 from app.ui.i18n import app_settings
 
-__all__ = ["THEMES", "apply_theme", "current_theme", "palette_for", "system_scheme"]
+__all__ = ["THEMES", "CauceStyle", "apply_theme", "current_theme", "palette_for",
+           "system_scheme"]
 
 #: setting value -> label (translated where shown)
 THEMES = ("system", "light", "dark")
@@ -58,6 +66,39 @@ def palette_for(scheme: str) -> QPalette:
     return palette
 
 
+class CauceStyle(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined so that they show on a dark base.
+
+    Fusion outlines an indicator with the window colour darkened: on the dark palette that is
+    almost the colour of the indicator's own background, and an unchecked box vanished.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        kinds = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+                 QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+        if element not in kinds or option.palette.color(_ROLES.Window).lightness() >= 128:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(DARK_INDICATOR_EDGE), 1.0))
+        rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(rect)
+        else:
+            painter.drawRoundedRect(rect, 2.0, 2.0)
+        painter.restore()
+
+
+#: the outline of check boxes and radio buttons on the dark palette
+DARK_INDICATOR_EDGE = "#8b949e"
+
+
 def system_scheme() -> str:
     """``dark`` when the OS asks for a dark colour scheme, else ``light``."""
     scheme = QGuiApplication.styleHints().colorScheme()
@@ -77,7 +118,7 @@ def _on_system_change(_scheme: Qt.ColorScheme) -> None:
 
 def _apply(app: QApplication, mode: str) -> str:
     scheme = system_scheme() if mode == "system" else mode
-    app.setStyle("Fusion")
+    app.setStyle(CauceStyle())
     app.setPalette(palette_for(scheme))
     _state.update(mode=mode, scheme=scheme)
     return scheme

@@ -45,6 +45,7 @@ def window(qtbot, tmp_path: Path, chinook_dir: Path) -> Iterator[object]:  # typ
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(settings=settings, db_url=os.environ["CAUCE_DB_URL"])
     win.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # tests that care override it
+    win.resize(1600, 1000)  # larger than the 800×800 offscreen screen: the screenshots' size
     qtbot.addWidget(win)
     win.show()
     yield win

@@ -82,7 +82,7 @@ def test_settings_switch_theme_live(qtbot, qapp: QApplication) -> None:
     assert current_theme() == ("dark", "dark")
     dark = qapp.palette().color(QPalette.ColorRole.Window)
     assert dark.lightness() < 80 < light.lightness()
-    assert qapp.style().name().lower() == "fusion"
+    assert qapp.style().baseStyle().name().lower() == "fusion"  # CauceStyle over Fusion
     assert app_settings().value("ui/theme") == "dark"
     assert apply_theme(qapp) == "dark"  # the saved mode
 

@@ -171,6 +171,7 @@ class CanvasBridge(QObject, CanvasDecorations):
     def auto_layout(self) -> None:
         if self.pipeline.nodes:
             self.move_nodes(auto_layout(self.pipeline), "Auto-layout")
+            self.zoom_to_fit()  # the new arrangement, in view
 
     # -- gestures from the view ---------------------------------------------------------------
     def _add_connect(self, parent: CompoundCommand, src: str, src_port: str, dst: str,

@@ -36,7 +36,9 @@ __all__ = ["MIN_FIT_SCALE", "CanvasDecorations", "type_text"]
 GRID_DOTS, GRID_LINES = ViewerEnum.GRID_DISPLAY_DOTS.value, ViewerEnum.GRID_DISPLAY_LINES.value
 #: "zoom to fit" never goes below this scale: titles and ports stay readable; a wider graph
 #: is centred on the selection (or its middle) and panned
-MIN_FIT_SCALE = 0.6
+MIN_FIT_SCALE = 0.3
+#: scene pixels left around the nodes when framing them
+FIT_MARGIN = 40.0
 
 
 class CanvasDecorations:
@@ -57,7 +59,8 @@ class CanvasDecorations:
         viewer = self.graph.viewer()
         # NodeGraphQt's zoom_to_nodes bounds the nodes through a temporary item group:
         # quadratic, 10 s for 500 nodes. The union of their rectangles is the same frame.
-        viewer._scene_range = _bounds([v.view for v in self._views.values()])
+        viewer._scene_range = _bounds([v.view for v in self._views.values()]).adjusted(
+            -FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         viewer._update_scene()
         if viewer.transform().m11() >= MIN_FIT_SCALE:
             return

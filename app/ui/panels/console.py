@@ -77,6 +77,12 @@ class RunConsole(Retranslating, QWidget):
             self._set(name, "pending")
         self.write(self.tr("Run of {0} started").format(pipeline))
 
+    def refused(self, message: str) -> None:
+        """The run was refused before any node ran: no node is left "pending"."""
+        self.nodes.setRowCount(0)
+        self._rows.clear()
+        self.write(message)
+
     def _set(self, name: str, status: str, rows: int | None = None,
              seconds: str = "") -> None:
         """Show one node's row: ``status`` is the engine's code (``running``, ``failed``…)."""

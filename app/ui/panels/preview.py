@@ -114,6 +114,9 @@ class PreviewPanel(Retranslating, QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.token: service.CancelToken | None = None
         self.task: int | None = None
+        #: what the rows shown belong to: (pipeline id, semantic hash, node id, node name)
+        self.shown: tuple[str, str, str, str] | None = None
+        self._running_for: tuple[str, str, str, str] | None = None
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -137,6 +140,8 @@ class PreviewPanel(Retranslating, QWidget):
                 self._set_status(lambda: self.tr("Select one node to preview."))
             return
         pipeline, node_id = target
+        self._running_for = (pipeline.id, pipeline.semantic_hash(), node_id,
+                             pipeline.node(node_id).name)
         self.token = token = service.CancelToken()
         self.preview_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -158,11 +163,38 @@ class PreviewPanel(Retranslating, QWidget):
 
     def _done(self, table: pa.Table) -> None:
         self._reset()
+        self.shown = self._running_for
         self.model.set_table(table)
         self.view.resizeColumnsToContents()
         rows, columns = format_int(table.num_rows), format_int(table.num_columns)
-        self._set_status(lambda: self.tr("{0} rows, {1} columns").format(rows, columns))
+        name = self.shown[3] if self.shown else ""
+        self._set_status(lambda: self.tr("“{0}”: {1} rows, {2} columns").format(
+            name, rows, columns))
         self.finished.emit("ok")
+
+    @property
+    def shown_node(self) -> str | None:
+        """The id of the node whose rows are shown (None when the table is empty)."""
+        return self.shown[2] if self.shown else None
+
+    def clear(self) -> None:
+        """Show no rows (another pipeline or project is displayed)."""
+        self.shown = None
+        self.model.set_table(pa.table({}))
+        self._set_status(lambda: self.tr("Select a node and press Preview."))
+
+    def pipeline_changed(self, pipeline_id: str, semantic_hash: str,
+                         node_ids: set[str]) -> None:
+        """The displayed pipeline changed: rows computed from an older version are dropped."""
+        if self.shown is None:
+            return
+        shown_pipeline, shown_hash, node_id, name = self.shown
+        if shown_pipeline == pipeline_id and shown_hash == semantic_hash:
+            return
+        self.clear()
+        if shown_pipeline == pipeline_id and node_id in node_ids:
+            self._set_status(lambda: self.tr(
+                "The pipeline changed: press Preview to see “{0}” again.").format(name))
 
     def _failed(self, error: BaseException) -> None:
         self._reset()
