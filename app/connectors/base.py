@@ -157,12 +157,15 @@ class NativeRows(abc.ABC):
     Opened by :meth:`Connector.open_native` on a source and consumed once by
     :meth:`Connector.write_native` of a destination with the same format. ``top`` is the
     largest value of the column named when opening, read in the same snapshot as the rows;
-    ``rows`` is the number of rows streamed, known once :meth:`chunks` is exhausted.
+    ``rows`` is the number of rows streamed, known once :meth:`chunks` is exhausted;
+    ``position`` the source's transaction position of that snapshot, when it has one
+    (:meth:`Connector.row_version`).
     """
 
     format: str = ""
     top: object | None = None
     rows: int = 0
+    position: str | None = None
 
     @abc.abstractmethod
     def chunks(self) -> Iterator[bytes]:
@@ -302,6 +305,19 @@ class Connector(abc.ABC):
     def primary_keys(self, table: str) -> list[str]:
         """The primary-key columns of ``table`` in key order (empty when it has none)."""
         return []
+
+    def row_version(self, table: str) -> exp.Expression | None:
+        """An expression giving, for each row of ``table``, the 64-bit id of the transaction
+        that last wrote it, comparable with the positions :meth:`read_snapshot` returns; None
+        when the source has no such thing (then incremental syncs use a lookback window)."""
+        return None
+
+    def read_snapshot(self, query: str, *, batch_rows: int = DEFAULT_BATCH_ROWS
+                      ) -> tuple[pa.RecordBatchReader, str]:
+        """Read ``query`` in one snapshot and return it with that snapshot's transaction
+        position (connectors whose :meth:`row_version` is not None)."""
+        raise ConnectionError_(_("{connector} has no transaction positions").format(
+            connector=self.label))
 
     def has_table(self, table: str) -> bool:
         """Whether ``table`` (``name`` or ``schema.name``) exists; from :meth:`list_tables`."""

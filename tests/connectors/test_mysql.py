@@ -130,14 +130,14 @@ def test_type_mapping(mysql: MySQLConnector, mariadb_db: str) -> None:
         cur.execute(TYPES_DDL)
         cur.execute(TYPES_ROW)
     schema = mysql.table_schema("AllTypes")
-    assert [str(f.type) for f in schema] == [
-        "bool", "int8", "int16", "int32", "int32", "int32", "int64", "int64",
+    assert [str(f.type) for f in schema] == [  # tinyint(1) is an integer (issue #21)
+        "int8", "int8", "int16", "int32", "int32", "int32", "int64", "int64",
         "decimal128(20, 0)", "decimal128(12, 3)", "string", "float", "double", "string",
         "string", "string", "string", "string", "string", "date32[day]", "timestamp[us]",
         "timestamp[us, tz=UTC]", "time64[us]", "int16", "binary", "binary", "bool", "int64"]
     rows = mysql.read(table="AllTypes").read_all().to_pylist()
     first = rows[0]
-    assert first["b"] is True and first["tiu"] == 255 and first["iu"] == 4294967295
+    assert first["b"] == 1 and first["tiu"] == 255 and first["iu"] == 4294967295
     assert first["biu"] == Decimal("18446744073709551615")
     assert first["d"] == Decimal("123456789.125")
     assert first["wide"] == "123456789012345678901234567890123456789012345678.99"
@@ -151,7 +151,7 @@ def test_type_mapping(mysql: MySQLConnector, mariadb_db: str) -> None:
     query_schema = mysql.query_schema(
         "SELECT b, iu, biu, d, vc, vb, dtm, ts, bit8 FROM AllTypes")
     assert [str(f.type) for f in query_schema] == [
-        "bool", "int64", "decimal128(20, 0)", "decimal128(12, 3)", "string", "binary",
+        "int8", "int64", "decimal128(20, 0)", "decimal128(12, 3)", "string", "binary",
         "timestamp[us]", "timestamp[us, tz=UTC]", "int64"]
     queried = mysql.read(query="SELECT b, iu, d, vc, ts FROM AllTypes WHERE b = 1").read_all()
     assert queried.to_pylist() == [{k: first[k] for k in ("b", "iu", "d", "vc", "ts")}]

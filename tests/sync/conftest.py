@@ -73,3 +73,43 @@ class Harness:
 @pytest.fixture
 def harness() -> Callable[..., Harness]:
     return lambda **connectors: Harness(connectors)
+
+
+MARIADB = {"host": "127.0.0.1", "port": 3306, "user": "root"}
+
+
+def mariadb_admin(**kwargs: Any) -> Any:
+    """A pymysql connection to the test MariaDB server (autocommit unless told)."""
+    import pymysql
+
+    options: dict[str, Any] = {"autocommit": True, "charset": "utf8mb4", **kwargs}
+    return pymysql.connect(host=MARIADB["host"], port=MARIADB["port"], user=MARIADB["user"],
+                           password="", **options)
+
+
+@pytest.fixture
+def maria_db() -> Iterator[str]:
+    """A fresh, empty MariaDB database, dropped afterwards."""
+    import uuid
+
+    from tests.conftest import require_service
+
+    require_service("MariaDB", str(MARIADB["host"]), int(MARIADB["port"]))
+    name = f"cauce_sync_{uuid.uuid4().hex[:10]}"
+    with mariadb_admin() as con, con.cursor() as cur:
+        cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    try:
+        yield name
+    finally:
+        with mariadb_admin() as con, con.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+@pytest.fixture
+def maria(maria_db: str) -> Connector:
+    from app.connectors.mysql import MySQLConnector
+
+    config = MySQLConnector.Config(host=str(MARIADB["host"]), port=int(MARIADB["port"]),
+                                   database=maria_db, user=str(MARIADB["user"]),
+                                   ssl_mode="disabled")
+    return MySQLConnector(config, name="maria")

@@ -71,8 +71,10 @@ def odbc(odbcinst: dict[str, bool], pg_db: dict[str, Any]) -> DropsOnce:
 
 
 def _state(db: dict[str, Any]) -> list[tuple[Any, ...]]:
-    return pg_rows(db, f"SELECT sync_name, table_name, cursor_value, cursor_type "
-                       f"FROM {STATE_TABLE} ORDER BY 1, 2")
+    """The state rows, the cursor's type without the source's transaction position."""
+    return [(*row[:3], row[3].split(" @")[0])
+            for row in pg_rows(db, f"SELECT sync_name, table_name, cursor_value, cursor_type "
+                                   f"FROM {STATE_TABLE} ORDER BY 1, 2")]
 
 
 # -- PostgreSQL source ----------------------------------------------------------------------------

@@ -108,6 +108,26 @@ def _render(expression: exp.Expression) -> str:
     return expression.sql(DIALECT, unsupported_level=ErrorLevel.RAISE)
 
 
+def _wrapped(query: str, specs: list[ColumnSpec]) -> str:
+    """``query`` as is, or wrapped in a ``SELECT`` that casts the columns that need it (FLOAT
+    to DOUBLE: the text protocol rounds a FLOAT to 6 significant digits)."""
+    names = [s.name for s in specs]
+    if not any(s.cast for s in specs):
+        return query
+    if len(set(names)) != len(names):
+        raise ConnectionError_(_("the query has two columns named alike and a FLOAT column; "
+                                 "give every column its own name so the FLOAT can be read "
+                                 "exactly"))
+    items: list[str] = []
+    for spec in specs:
+        col = _render(exp.column(spec.name, table="q", quoted=True))
+        if spec.cast:
+            cast = _render(exp.DataType.build(spec.cast))
+            col = f"CAST({col} AS {cast}) AS {_render(exp.to_identifier(spec.name, quoted=True))}"
+        items.append(col)
+    return f"SELECT {', '.join(items)} FROM ({query}) AS q"  # the user's query, as written
+
+
 class MySQLConnector(Connector):
     """Read tables and queries from a MySQL or MariaDB database."""
 
@@ -218,7 +238,9 @@ class MySQLConnector(Connector):
             items: list[exp.Expression] = []
             for spec in specs:
                 col: exp.Expression = column(spec.name)
-                if spec.cast:
+                if spec.function:
+                    col = exp.alias_(exp.func(spec.function, col), spec.name, quoted=True)
+                elif spec.cast:
                     col = exp.alias_(exp.Cast(this=col, to=exp.DataType.build(spec.cast)),
                                      spec.name, quoted=True)
                 items.append(col)
@@ -228,7 +250,7 @@ class MySQLConnector(Connector):
             if query is not None:
                 with con.cursor() as probe:
                     specs = self._query_specs(probe, query)
-                statement = query
+                statement = _wrapped(query, specs)
             cur = con.cursor(SSCursor)
             cur.execute(statement)
         except pymysql.Error as err:

@@ -1,15 +1,20 @@
 """MySQL / MariaDB types -> canonical Arrow types, and the value conversions PyMySQL needs.
 
 Unsigned integers are widened to the next signed type (``int unsigned`` -> int64,
-``bigint unsigned`` -> decimal(20,0)); ``tinyint(1)`` and ``bit(1)`` are booleans; ``year`` is
-int16; ``timestamp`` is stored in UTC by the server and read as ``timestamp[us, tz=UTC]`` (the
-session runs in UTC), ``datetime`` as a naive timestamp. Decimals wider than 38 digits and
-types Arrow cannot carry are read as text through a cast on the server.
+``bigint unsigned`` -> decimal(20,0)); ``tinyint(1)`` is an integer like any ``tinyint`` (it
+holds -128..127, not only 0/1); ``bit(1)`` is a boolean, ``bit(2..63)`` int64, ``bit(64)``
+decimal(20,0); ``year`` is int16; ``timestamp`` is stored in UTC by the server and read as
+``timestamp[us, tz=UTC]`` (the session runs in UTC), ``datetime`` as a naive timestamp.
+``float`` is read through ``CAST(… AS DOUBLE)``: the text protocol sends a FLOAT rounded to 6
+significant digits, the double holds the float's exact value. Geometry is read as WKB
+(``ST_AsBinary``). Decimals wider than 38 digits and types Arrow cannot carry are read as text
+through a cast on the server. Values no Arrow type of the column can hold (a TIME outside a
+day, a zero date) are refused with a message naming them.
 
 >>> column_spec("Total", "decimal", "decimal(10,2)", 10, 2).arrow
 Decimal128Type(decimal128(10, 2))
 >>> column_spec("Flag", "tinyint", "tinyint(1)", 3, 0).arrow
-DataType(bool)
+DataType(int8)
 >>> column_spec("Id", "int", "int(10) unsigned", 10, 0).arrow
 DataType(int64)
 """
@@ -37,6 +42,8 @@ class ColumnSpec:
     name: str
     arrow: pa.DataType
     cast: str | None = None
+    #: a function the server applies instead of a cast (``ST_AsBinary`` for geometry)
+    function: str | None = None
 
     @property
     def field(self) -> pa.Field:
@@ -52,8 +59,11 @@ _INTS: dict[str, tuple[pa.DataType, pa.DataType]] = {
     "integer": (pa.int32(), pa.int64()),
     "bigint": (pa.int64(), pa.decimal128(20, 0)),
 }
+_GEOMETRY = frozenset({"geometry", "point", "linestring", "polygon", "multipoint",
+                       "multilinestring", "multipolygon", "geometrycollection",
+                       "geomcollection"})
 _DIRECT: dict[str, pa.DataType] = {
-    "float": pa.float32(), "double": pa.float64(), "real": pa.float64(),
+    "double": pa.float64(), "real": pa.float64(),
     "char": pa.string(), "varchar": pa.string(), "tinytext": pa.string(),
     "text": pa.string(), "mediumtext": pa.string(), "longtext": pa.string(),
     "enum": pa.string(), "set": pa.string(), "json": pa.string(),
@@ -69,8 +79,10 @@ def column_spec(name: str, data_type: str, column_type: str, precision: int | No
     """The read plan for a column (``information_schema.COLUMNS`` DATA_TYPE, COLUMN_TYPE…)."""
     kind = data_type.lower()
     full = column_type.lower()
-    if kind == "tinyint" and full.startswith("tinyint(1)"):
-        return ColumnSpec(name, pa.bool_())
+    if kind == "float":
+        return ColumnSpec(name, pa.float32(), "DOUBLE")
+    if kind in _GEOMETRY:
+        return ColumnSpec(name, pa.binary(), function="ST_AsBinary")
     if kind in _INTS:
         signed, unsigned = _INTS[kind]
         return ColumnSpec(name, unsigned if "unsigned" in full else signed)
@@ -79,10 +91,16 @@ def column_spec(name: str, data_type: str, column_type: str, precision: int | No
             return ColumnSpec(name, pa.decimal128(precision, scale or 0))
         return ColumnSpec(name, pa.string(), "CHAR")
     if kind == "bit":
-        return ColumnSpec(name, pa.bool_() if full in ("bit", "bit(1)") else pa.int64())
+        return ColumnSpec(name, _bit_type(precision if full not in ("bit", "bit(1)") else 1))
     if kind in _DIRECT:
         return ColumnSpec(name, _DIRECT[kind])
     return ColumnSpec(name, pa.string(), "CHAR")
+
+
+def _bit_type(width: int | None) -> pa.DataType:
+    if width is None or width <= 1:
+        return pa.bool_()
+    return pa.int64() if width <= 63 else pa.decimal128(20, 0)
 
 
 # PyMySQL's FIELD_TYPE codes -> Arrow, for a query's result (cursor.description)
@@ -102,8 +120,6 @@ def description_spec(name: str, type_code: int, length: int, scale: int, flags: 
     """The read plan for one column of a query result (PyMySQL field metadata)."""
     unsigned = bool(flags & _UNSIGNED_FLAG)
     if type_code in _FIELD_INTS:
-        if type_code == 1 and length == 1:
-            return ColumnSpec(name, pa.bool_())
         signed, wide = _INTS[_FIELD_INTS[type_code]]
         return ColumnSpec(name, wide if unsigned else signed)
     if type_code in (0, 246):  # DECIMAL, NEWDECIMAL: length counts digits, sign and point
@@ -112,7 +128,9 @@ def description_spec(name: str, type_code: int, length: int, scale: int, flags: 
             return ColumnSpec(name, pa.decimal128(precision, scale))
         return ColumnSpec(name, pa.string())
     if type_code == 16:  # BIT
-        return ColumnSpec(name, pa.bool_() if length == 1 else pa.int64())
+        return ColumnSpec(name, _bit_type(length))
+    if type_code == 4:  # FLOAT: 6 significant digits in the text protocol
+        return ColumnSpec(name, pa.float32(), "DOUBLE")
     if type_code in _FIELD_TEXT:
         return ColumnSpec(name, pa.binary() if charsetnr == _BINARY_CHARSET else pa.string())
     return ColumnSpec(name, _FIELD_DIRECT.get(type_code, pa.string()))
@@ -122,9 +140,39 @@ def _time(value: Any) -> Any:
     """MySQL TIME arrives as a ``timedelta``; only a time of day fits Arrow's time64."""
     if isinstance(value, dt.timedelta):
         if not dt.timedelta(0) <= value < dt.timedelta(days=1):
-            raise ValueError(_("TIME value {value} is not a time of day").format(value=value))
+            raise ValueError(_("the TIME {value} is not a time of day (00:00:00 to 23:59:59."
+                               "999999), which is how Cauce reads TIME columns; select it as "
+                               "text (CAST(… AS CHAR)) or as seconds (TIME_TO_SEC) in a "
+                               "query").format(value=_clock(value)))
         return (dt.datetime.min + value).time()
     return value
+
+
+def _clock(value: dt.timedelta) -> str:
+    """A MySQL-style ``[-]HHH:MM:SS[.ffffff]`` of a TIME value."""
+    sign = "-" if value < dt.timedelta(0) else ""
+    micro = abs(value) // dt.timedelta(microseconds=1)
+    seconds, micro = divmod(micro, 1_000_000)
+    text = f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return text + (f".{micro:06d}" if micro else "")
+
+
+def _moment(value: Any) -> Any:
+    """Dates arrive as ``date``/``datetime``; a zero or invalid date arrives as its text."""
+    if isinstance(value, str | bytes):
+        text = value.decode() if isinstance(value, bytes) else value
+        raise ValueError(_("{value!r} is not a date (MySQL's zero or partial dates have no "
+                           "equivalent anywhere else); replace it at the source, or select "
+                           "NULLIF(column, '{zero}') in a query").format(
+            value=text, zero=text))
+    return value
+
+
+def _bits_decimal(value: Any) -> Any:
+    import decimal
+
+    value = _bits(value)
+    return decimal.Decimal(value) if isinstance(value, int) else value
 
 
 def _bits(value: Any) -> Any:
@@ -144,6 +192,10 @@ def _text(value: Any) -> Any:
 def _converter(dtype: pa.DataType) -> Callable[[Any], Any] | None:
     if pa.types.is_time(dtype):
         return _time
+    if pa.types.is_date(dtype) or pa.types.is_timestamp(dtype):
+        return _moment
+    if pa.types.is_decimal(dtype):
+        return _bits_decimal
     if pa.types.is_boolean(dtype):
         return _flag
     if pa.types.is_integer(dtype):

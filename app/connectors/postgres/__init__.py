@@ -53,6 +53,8 @@ from app.connectors.postgres._copy import csv_batches, encode_batches
 from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, utf8
 from app.connectors.postgres._sql import (
     DIALECT,
+    ROW_VERSION_KINDS_SQL,
+    SNAPSHOT_SQL,
     copy_from_stdin,
     copy_to_stdout,
     create_schema,
@@ -63,6 +65,7 @@ from app.connectors.postgres._sql import (
     query_source,
     read_select,
     render,
+    row_version,
     table_source,
 )
 from app.connectors.postgres._types import ColumnSpec, column_spec, ddl_type, numeric_typmod
@@ -259,6 +262,39 @@ class PostgresConnector(Connecting, Connector):
             raise self._fail(_("parsing the rows of {what}").format(what=what), err) from None
         finally:
             con.close()
+
+    # -- transaction positions (incremental syncs, app.engine.sync.position) ------------
+    def row_version(self, table: str) -> exp.Expression | None:
+        import psycopg
+
+        with self._connect() as con:
+            try:
+                row = con.execute(ROW_VERSION_KINDS_SQL,
+                                  [render(sql_table(table, DIALECT))]).fetchone()
+            except psycopg.Error as err:
+                raise self._fail(_("looking up {table!r}").format(table=table), err) from None
+        return row_version() if row is not None and row[0] in ("r", "p") else None
+
+    def read_snapshot(self, query: str, *, batch_rows: int = DEFAULT_BATCH_ROWS
+                      ) -> tuple[pa.RecordBatchReader, str]:
+        import psycopg
+
+        con = self._connect()
+        try:
+            specs = self._query_specs(con, query)
+            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            row = con.execute(SNAPSHOT_SQL).fetchone()
+        except psycopg.Error as err:
+            con.close()
+            raise self._fail(_("reading the source's position"), err) from None
+        except BaseException:
+            con.close()
+            raise
+        assert row is not None
+        select = read_select(specs, query_source(query))
+        schema = pa.schema([s.field for s in specs])
+        return reader_from(schema, self._stream(con, select, specs, batch_rows,
+                                                _("the query"))), str(row[0])
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,

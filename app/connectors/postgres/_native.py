@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from app.connectors.base import ConnectionError_, NativeRows
-from app.connectors.postgres._sql import max_of, probe
+from app.connectors.postgres._sql import SNAPSHOT_SQL, max_of, probe
 from app.connectors.postgres._types import column_spec, numeric_typmod
 from app.i18n import _
 
@@ -112,8 +112,9 @@ class BinaryCopy(NativeRows):
     per call. Reading 5 million rows costs about 1 s of CPU instead of about 4 s, which on a
     small machine is time taken from the two PostgreSQL servers.
 
-    With ``top_of``, the column's maximum is read first, in a ``REPEATABLE READ`` read-only
-    transaction, so it describes exactly the rows the COPY then sends. ``connect`` opens the
+    With ``top_of``, the snapshot (``position``) and the column's maximum are read first, in a
+    ``REPEATABLE READ`` read-only transaction, so they describe exactly the rows the COPY then
+    sends. ``connect`` opens the
     connection (raising :class:`ConnectionError_`); other failures go through ``fail``.
     """
 
@@ -153,6 +154,7 @@ class BinaryCopy(NativeRows):
         self._con = con = await self._connect()
         if self._top_of is not None:
             await con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self.position = await con.fetchval(SNAPSHOT_SQL)
             self.top = await con.fetchval(max_of(self._query, self._top_of).as_string())
 
     def close(self) -> None:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from psycopg import sql as pgsql
 
 __all__ = [
+    "ROW_VERSION_KINDS_SQL",
+    "SNAPSHOT_SQL",
+    "row_version",
     "copy_from_stdin",
     "copy_to_stdout",
     "create_schema",
@@ -42,6 +45,32 @@ __all__ = [
 ]
 
 DIALECT = "postgres"
+
+#: the transaction's snapshot, as text (``xmin:xmax:xip,…``; 64-bit transaction ids)
+SNAPSHOT_SQL = "SELECT pg_current_snapshot()::text"
+#: the kinds of relation whose rows carry ``xmin`` (tables, partitioned tables)
+ROW_VERSION_KINDS_SQL = "SELECT relkind FROM pg_catalog.pg_class WHERE oid = to_regclass(%s)"
+
+
+def _bigint(value: exp.Expression) -> exp.Expression:
+    return exp.cast(exp.cast(value, "TEXT"), "BIGINT")
+
+
+def row_version() -> exp.Expression:
+    """The 64-bit id of the transaction that wrote each row: its 32-bit ``xmin`` placed in the
+    epoch of the reading snapshot's ``xmax`` (every row the snapshot sees was written below
+    it). Comparable with the ids of ``pg_current_snapshot()``.
+
+    >>> render(row_version())[:60]
+    'CAST(CAST(PG_SNAPSHOT_XMAX(PG_CURRENT_SNAPSHOT()) AS TEXT) AS'
+    """
+    top = _bigint(exp.func("pg_snapshot_xmax", exp.func("pg_current_snapshot")))
+    wrap = exp.Literal.number(1 << 32)
+    xmin = _bigint(exp.column(exp.to_identifier("xmin", quoted=True)))
+    distance = exp.Mod(this=exp.paren(exp.Add(this=exp.Sub(
+        this=exp.paren(exp.Mod(this=top.copy(), expression=wrap.copy())), expression=xmin),
+        expression=wrap.copy())), expression=wrap.copy())
+    return exp.Sub(this=top, expression=exp.paren(distance))
 
 
 def render(expression: exp.Expression | exp.Query) -> str:

@@ -102,6 +102,10 @@ class SyncDefinition(BaseModel):
     rename: dict[str, str] = Field(default_factory=dict)
     schema_policy: SchemaPolicy = SchemaPolicy.EVOLVE
     batch_rows: int = Field(default=65_536, ge=1_000, le=1_000_000)
+    #: how far back merge re-reads the cursor on sources without transaction positions
+    #: (seconds for date/timestamp cursors, cursor units for numbers); None: 600 s for
+    #: temporal cursors, 0 for the others (see :mod:`app.engine.sync.position`)
+    lookback: float | None = Field(default=None, ge=0)
 
     @field_validator("format_version")
     @classmethod

@@ -19,8 +19,9 @@ from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, Connector, StateWrite, WriteMode
 from app.engine.cancel import CancelToken
-from app.engine.sync.cursor import CursorState, keep_after, larger, read_state
+from app.engine.sync.cursor import CursorState, larger, read_state
 from app.engine.sync.definition import SyncDefinition, SyncDestination, SyncMode
+from app.engine.sync.position import Window, window_for
 from app.engine.sync.schema import DestinationPlan, SchemaChange
 from app.engine.sync.source import conform, quoted_table
 from app.engine.sync.spool import Spool
@@ -100,28 +101,40 @@ class DestinationTarget:
             return read_state(self.connector, self.definition.name, self.dest.table)
         return self._stored_state()
 
+    def window(self, tracking: bool) -> Window:
+        """The rows this destination still needs (:mod:`.position`), from its state."""
+        d = self.definition
+        return window_for(self.committed_state(), merge=d.mode is SyncMode.MERGE,
+                          tracking=tracking, lookback=d.lookback)
+
     def write(self, spool: Spool, top: pa.Scalar | None, *, cancel: CancelToken | None,
-              now: Callable[[], str]) -> tuple[int, CursorState]:
-        """One attempt: replay the spool above this destination's state, commit data + state."""
+              now: Callable[[], str], position: str | None = None,
+              tracking: bool = False) -> tuple[int, CursorState]:
+        """One attempt: replay the spool above this destination's state, commit data + state
+        (``position``: the source's transaction position of the spooled read)."""
         assert self.plan is not None
         d = self.definition
         cursor = d.dest_name(d.cursor) if d.cursor and d.mode is not SyncMode.FULL else None
         state = self.committed_state() if cursor else None
+        window = window_for(state, merge=d.mode is SyncMode.MERGE, tracking=tracking,
+                            lookback=d.lookback) if cursor else None
         bound = state.scalar() if state else None
-        inclusive = d.mode is SyncMode.MERGE
         schema = self.plan.write_schema
 
         def shape(batch: pa.RecordBatch) -> pa.RecordBatch:
             if cancel is not None:
                 cancel.check()
-            if cursor is not None:
-                batch = keep_after(batch, cursor, bound, inclusive=inclusive)
+            if cursor is not None and window is not None:
+                mask = window.mask(batch, cursor)
+                if mask is not None:
+                    batch = batch.filter(mask)
             return conform(batch, schema)
 
-        new = CursorState.of(larger(bound, top) if cursor else None, now())
+        new = CursorState.of(larger(bound, top) if cursor else None, now(),
+                             position if cursor else None)
         kwargs: dict[str, object] = {}
         if self.transactional:
-            kwargs["state"] = StateWrite(d.name, self.dest.table, new.value, new.type,
+            kwargs["state"] = StateWrite(d.name, self.dest.table, new.value, new.stored_type,
                                          new.updated_at or "")
         keys = d.destination_keys() if d.mode is SyncMode.MERGE else None
         result = self.connector.write(self.dest.table, spool.reader(schema, shape),

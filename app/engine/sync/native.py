@@ -24,12 +24,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pyarrow as pa
+from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, Connector, NativeRows, StateWrite, WriteMode
 from app.engine.cancel import CancelToken
-from app.engine.sync.cursor import CursorState
+from app.engine.sync.cursor import CursorState, larger_state
 from app.engine.sync.definition import SyncDefinition, SyncMode
 from app.engine.sync.destination import DestinationTarget
+from app.engine.sync.position import window_for
 from app.engine.sync.source import SourceShape, source_sql
 from app.engine.types import scalar_from_python
 
@@ -50,7 +52,7 @@ class _Checked(NativeRows):
                  moving: Callable[[], None], before_commit: Callable[[], None]) -> None:
         self._rows, self._cancel, self._before_commit = rows, cancel, before_commit
         self._moving: Callable[[], None] | None = moving
-        self.format, self.top = rows.format, rows.top
+        self.format, self.top, self.position = rows.format, rows.top, rows.position
 
     def chunks(self) -> Iterator[bytes]:
         for chunk in self._rows.chunks():
@@ -75,8 +77,9 @@ class NativeSource:
     """The source side of the fast path for one run: its exact column types and key."""
 
     def __init__(self, connector: Connector, definition: SyncDefinition,
-                 shape: SourceShape) -> None:
+                 shape: SourceShape, version: exp.Expression | None = None) -> None:
         self.connector, self.definition, self.shape = connector, definition, shape
+        self.version = version
         self.format = connector.capabilities.native_copy
         src = definition.source
         self.types: dict[str, pa.DataType | None] = {}
@@ -124,11 +127,13 @@ class NativeSource:
         incremental = d.cursor is not None and d.mode is not SyncMode.FULL
         cursor = d.dest_name(d.cursor) if incremental and d.cursor else None
         state = target.committed_state() if cursor else None
+        window = window_for(state, merge=d.mode is SyncMode.MERGE,
+                            tracking=self.version is not None, lookback=d.lookback)
         src = d.source
         sql = source_sql(src.table, src.query, [self.by_dest[n] for n in schema.names],
-                         d.cursor if cursor else None, state,
-                         self.connector.capabilities.dialect,
-                         inclusive=d.mode is SyncMode.MERGE, names=schema.names)
+                         d.cursor if cursor else None, None,
+                         self.connector.capabilities.dialect, names=schema.names,
+                         windows=[window], version=self.version)
         rows = _Checked(self.connector.open_native(sql, top_of=cursor), cancel, moving,
                         before_commit)
         try:
@@ -139,11 +144,14 @@ class NativeSource:
             # the source sent only rows at or above ``bound`` and read their maximum itself, in
             # the same snapshot and with its own ordering (collations included): that maximum
             # is the new position; no rows leave it at ``bound``
-            new = CursorState.of((top if top is not None else bound) if cursor else None, now())
+            new = CursorState.of((top if top is not None else bound) if cursor else None, now(),
+                                 rows.position if cursor and self.version is not None else None)
+            if cursor and top is not None and state is not None and self.version is not None:
+                new = larger_state(state, new)  # rows re-read below the state keep it there
             kwargs: dict[str, object] = {}
             if target.transactional:
-                kwargs["state"] = StateWrite(d.name, target.dest.table, new.value, new.type,
-                                             new.updated_at or "")
+                kwargs["state"] = StateWrite(d.name, target.dest.table, new.value,
+                                             new.stored_type, new.updated_at or "")
             merge = d.mode is SyncMode.MERGE
             result = target.connector.write_native(
                 target.dest.table, rows, schema=schema, mode=_MODES[d.mode],

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, Connector, NativeUnavailable
 from app.engine.cancel import CancelToken, RunCancelled
@@ -44,6 +45,7 @@ from app.engine.sync.events import (
     SyncStarted,
 )
 from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
+from app.engine.sync.position import VERSION_COLUMN
 from app.engine.sync.recording import RunRecording, Unrecorded
 from app.engine.sync.schema import plan_destination
 from app.engine.sync.source import SourceShape, open_source
@@ -119,6 +121,7 @@ class SyncRunner:
         self.recording: RunRecording = recording or Unrecorded()
         self.spool_dir = spool_dir
         self.native = native
+        self.version: exp.Expression | None = None
 
     def _emit(self, event: Event) -> None:
         self.bus.publish(event)
@@ -209,7 +212,8 @@ class SyncRunner:
                 self._fail(target, err)
         if not targets:
             return
-        fast = NativeSource(source, d, shape) if self.native else None
+        self.version = self._row_version(source)
+        fast = NativeSource(source, d, shape, self.version) if self.native else None
         native = [t for t in targets if fast is not None and fast.eligible(t)]
         written: list[DestinationTarget] = []
         others = [t for t in targets if t not in native]
@@ -225,10 +229,10 @@ class SyncRunner:
         if others:
             self.recording.begin()  # rows move from here on
             with Spool(self.spool_dir) as spool:
-                top = self._read(source, shape, others, spool, report)
+                top, position = self._read(source, shape, others, spool, report)
                 for target in others:
                     if self._write(target, lambda _, t=target: self._arrow_attempt(
-                            t, spool, top)):
+                            t, spool, top, position)):
                         written.append(target)
         if d.hard_deletes and written:  # after every data read: a key scan newer than them
             keys = self._read_keys(source, shape)
@@ -240,6 +244,13 @@ class SyncRunner:
         for target in written:
             self._finish(target)
 
+    def _row_version(self, source: Connector) -> exp.Expression | None:
+        """The source's row versions, for incremental syncs of a table (:mod:`.position`)."""
+        d = self.definition
+        if d.mode is SyncMode.FULL or d.cursor is None or d.source.table is None:
+            return None
+        return source.row_version(d.source.table)
+
     def _native_attempt(self, fast: NativeSource | None, target: DestinationTarget,
                         report: SyncReport) -> tuple[int, CursorState]:
         assert fast is not None
@@ -249,31 +260,33 @@ class SyncRunner:
         report.rows_read += read
         return rows, state
 
-    def _arrow_attempt(self, target: DestinationTarget, spool: Spool,
-                       top: pa.Scalar | None) -> tuple[int, CursorState]:
+    def _arrow_attempt(self, target: DestinationTarget, spool: Spool, top: pa.Scalar | None,
+                       position: str | None) -> tuple[int, CursorState]:
         self.recording.ready()  # the source is read: the record has had that long
-        return target.write(spool, top, cancel=self.cancel, now=_now)
+        return target.write(spool, top, cancel=self.cancel, now=_now, position=position,
+                            tracking=self.version is not None)
 
     def _read(self, source: Connector, shape: SourceShape, targets: list[DestinationTarget],
-              spool: Spool, report: SyncReport) -> pa.Scalar | None:
+              spool: Spool, report: SyncReport) -> tuple[pa.Scalar | None, str | None]:
+        """Spool the rows any of ``targets`` needs; returns their largest cursor value and
+        the source's transaction position of the read (None without one)."""
         d = self.definition
         incremental = d.mode is not SyncMode.FULL and d.cursor is not None
-        bound: CursorState | None = None
-        if incremental:
-            states = [t.committed_state() for t in targets]
-            scalars = [s.scalar() if s else None for s in states]
-            if all(v is not None for v in scalars):
-                low = min(range(len(scalars)), key=lambda i: scalars[i].as_py())  # type: ignore[union-attr]
-                bound = states[low]
+        windows = [t.window(self.version is not None) for t in targets] if incremental \
+            else None
         cursor = d.dest_name(d.cursor) if incremental and d.cursor else None
+        schema = shape.schema
+        version = self.version if incremental else None
+        if version is not None:
+            schema = schema.append(pa.field(VERSION_COLUMN, pa.int64()))
 
-        def attempt(_: int) -> pa.Scalar | None:
-            reader, transform = open_source(source, d, shape, shape.columns, bound,
-                                            inclusive=d.mode is SyncMode.MERGE)
-            stats = spool.fill(reader, schema=shape.schema, transform=transform, cursor=cursor,
+        def attempt(_: int) -> tuple[pa.Scalar | None, str | None]:
+            reader, transform, position = open_source(source, d, shape, shape.columns, windows,
+                                                      version=version)
+            stats = spool.fill(reader, schema=schema, transform=transform, cursor=cursor,
                                cancel=self.cancel, progress=self._progress)
             report.rows_read = stats.rows
-            return stats.max_cursor
+            return stats.max_cursor, position
 
         return with_retries(attempt, retries=self.retries, backoff=self.backoff,  # type: ignore[return-value]
                             cancel=self.cancel,
@@ -287,8 +300,8 @@ class SyncRunner:
         key_only = d.model_copy(update={"mode": SyncMode.FULL})
 
         def attempt(_: int) -> None:
-            reader, transform = open_source(source, key_only, shape, list(d.primary_key), None,
-                                            inclusive=False)
+            reader, transform, _ = open_source(source, key_only, shape, list(d.primary_key),
+                                               None)
             keys_spool.fill(reader, schema=key_schema, transform=transform, cancel=self.cancel)
 
         try:

@@ -19,10 +19,12 @@ import sqlglot
 from sqlglot import exp
 
 from app.connectors.base import Connector
-from app.engine.sync.cursor import CursorState, keep_after, literal
+from app.engine.sync.cursor import CursorState, literal
 from app.engine.sync.definition import SyncDefinition
+from app.engine.sync.position import VERSION_COLUMN, Window
 
-__all__ = ["SourceShape", "conform", "open_source", "quoted_table", "source_sql"]
+__all__ = ["SourceShape", "conform", "open_source", "quoted_table", "source_sql", "union_mask",
+           "union_sql"]
 
 
 def quoted_table(name: str, dialect: str) -> exp.Table:
@@ -39,9 +41,14 @@ def _col(name: str) -> exp.Column:
 
 def source_sql(table: str | None, query: str | None, columns: list[str], cursor: str | None,
                bound: CursorState | None, dialect: str, *, inclusive: bool = False,
-               names: list[str] | None = None) -> str:
+               names: list[str] | None = None, windows: list[Window] | None = None,
+               version: exp.Expression | None = None, with_version: bool = False) -> str:
     """``SELECT columns [AS names] FROM source [WHERE cursor > bound]`` in the source's
-    dialect (``names``: the destination's names, where they differ)."""
+    dialect (``names``: the destination's names, where they differ).
+
+    With ``windows`` (:mod:`.position`), the condition is the union of theirs instead of
+    ``bound`` (``version``: the source's row-version expression); ``with_version`` also
+    selects that expression as :data:`~.position.VERSION_COLUMN`."""
     if table is not None:
         source: exp.Expression = quoted_table(table, dialect)
     else:
@@ -52,11 +59,45 @@ def source_sql(table: str | None, query: str | None, columns: list[str], cursor:
     if names is not None:
         items = [col if n == c else exp.alias_(col, exp.to_identifier(n, quoted=True))
                  for col, c, n in zip(items, columns, names, strict=True)]
+    if with_version and version is not None:
+        items.append(exp.alias_(version.copy(), exp.to_identifier(VERSION_COLUMN, quoted=True)))
     select = exp.select(*items).from_(source)
-    if cursor is not None and bound is not None and bound.value is not None:
+    if cursor is not None and windows is not None:
+        condition = union_sql(windows, _col(cursor), version, dialect)
+        if condition is not None:
+            select = select.where(condition)
+    elif cursor is not None and bound is not None and bound.value is not None:
         op = exp.GTE if inclusive else exp.GT
         select = select.where(op(this=_col(cursor), expression=literal(bound, dialect)))
     return select.sql(dialect)
+
+
+def union_sql(windows: list[Window], cursor: exp.Expression, version: exp.Expression | None,
+              dialect: str) -> exp.Expression | None:
+    """The rows any of ``windows`` needs (None: every row)."""
+    parts: list[exp.Expression] = []
+    for window in windows:
+        condition = window.sql(cursor, version, dialect)
+        if condition is None:
+            return None
+        if all(condition != p for p in parts):
+            parts.append(condition)
+    if not parts:
+        return None
+    return exp.or_(*[exp.paren(p) for p in parts]) if len(parts) > 1 else parts[0]
+
+
+def union_mask(windows: list[Window], batch: pa.RecordBatch, cursor: str) -> pa.Array | None:
+    """Which rows of ``batch`` any of ``windows`` needs (None: all)."""
+    import pyarrow.compute as pc
+
+    keep = None
+    for window in windows:
+        mask = window.mask(batch, cursor)
+        if mask is None:
+            return None
+        keep = mask if keep is None else pc.or_(keep, mask)
+    return keep
 
 
 @dataclass(frozen=True)
@@ -90,33 +131,49 @@ def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
 
 
 def open_source(connector: Connector, definition: SyncDefinition, shape: SourceShape,
-                columns: list[str], bound: CursorState | None, *, inclusive: bool
-                ) -> tuple[pa.RecordBatchReader, Callable[[pa.RecordBatch], pa.RecordBatch]]:
-    """Start reading ``columns`` (source names) of the source above ``bound``.
+                columns: list[str], windows: list[Window] | None, *,
+                version: exp.Expression | None = None
+                ) -> tuple[pa.RecordBatchReader, Callable[[pa.RecordBatch], pa.RecordBatch],
+                           str | None]:
+    """Start reading ``columns`` (source names) of the rows any of ``windows`` needs (None:
+    every row).
 
-    Returns the reader and the transform that renames, types and (when the filter could not be
-    pushed down) filters each batch.
+    Returns the reader, the transform that renames, types and (when the filter could not be
+    pushed down) filters each batch, and the source's transaction position when ``version``
+    (the source's row-version expression) is given: the rows then carry
+    :data:`~.position.VERSION_COLUMN` for each destination's own filter.
     """
     src = definition.source
     cursor = definition.cursor if definition.mode.value != "full" else None
     names = [definition.dest_name(c) for c in columns]
     schema = pa.schema([shape.schema.field(n) for n in names])
     pushdown = connector.capabilities.pushdown or src.query is not None
-    if pushdown:
-        sql = source_sql(src.table, src.query, columns, cursor, bound,
-                         connector.capabilities.dialect, inclusive=inclusive)
+    position: str | None = None
+    local: list[Window] | None = None
+    if version is not None and src.table is not None:
+        sql = source_sql(src.table, None, columns, cursor, None,
+                         connector.capabilities.dialect, windows=windows or [],
+                         version=version, with_version=True)
+        reader, position = connector.read_snapshot(sql, batch_rows=definition.batch_rows)
+        schema = schema.append(pa.field(VERSION_COLUMN, pa.int64()))
+        columns = [*columns, VERSION_COLUMN]
+        names = [*names, VERSION_COLUMN]
+    elif pushdown:
+        sql = source_sql(src.table, src.query, columns, cursor, None,
+                         connector.capabilities.dialect, windows=windows or [])
         reader = connector.read(query=sql, batch_rows=definition.batch_rows)
-        local_bound = None
     else:
         reader = connector.read(table=src.table, batch_rows=definition.batch_rows)
-        local_bound = bound.scalar() if (cursor and bound) else None
+        local = windows if cursor else None
     dest_cursor = definition.dest_name(cursor) if cursor else None
 
     def transform(batch: pa.RecordBatch) -> pa.RecordBatch:
         picked = pa.RecordBatch.from_arrays([batch.column(c) for c in columns], names=names)
         picked = conform(picked, schema)
-        if local_bound is not None and dest_cursor in names:
-            picked = keep_after(picked, str(dest_cursor), local_bound, inclusive=inclusive)
+        if local and dest_cursor in names:
+            mask = union_mask(local, picked, str(dest_cursor))
+            if mask is not None:
+                picked = picked.filter(mask)
         return picked
 
-    return reader, transform
+    return reader, transform, position
