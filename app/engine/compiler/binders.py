@@ -73,4 +73,4 @@ def table_binder(
                            else "read_csv", exp.Literal.string(params.path))
         return Relation(ref=ref, schema=schema, name=node.name)
 
-    return SourceBinder(relation)
+    return SourceBinder(relation, query_dialect=lambda params: source_dialect)
