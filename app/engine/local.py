@@ -11,6 +11,13 @@ Sources reach DuckDB in one of two ways:
 
 Results go to native destinations without leaving DuckDB, and to the others as an Arrow stream
 consumed by the connector's bulk writer.
+
+The session runs with least privilege (``docs/security.md``): set up with extension
+auto-install and auto-load off, then locked before any user SQL runs —
+``allowed_directories`` (the project directory, the directories the user allowed on this
+machine, the directories of the project's own DuckDB and file connections, and the session's
+spill directory), ``enable_external_access = false`` and ``lock_configuration = true``. A file
+source outside those directories is refused before DuckDB is asked.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -68,19 +76,37 @@ class LocalSession:
     def __post_init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="cauce-engine-")
         self.con = duckdb.connect(config={"memory_limit": self.memory_limit,
-                                          "temp_directory": self._tmp.name})
+                                          "temp_directory": self._tmp.name,
+                                          "autoinstall_known_extensions": False,
+                                          "autoload_known_extensions": False})
         self.con.execute("SET TimeZone = 'UTC'")
+        self.readable = readable_directories(self.provider)
+        self._lock([*self.readable, *_native_directories(self.provider), Path(self._tmp.name)])
         self.cancel.on_cancel(self.con.interrupt)
         self._attached: dict[str, str] = {}
         self.streamed: dict[str, StreamedSource] = {}
 
+    def _lock(self, directories: list[Path]) -> None:
+        """Least privilege from here on: no file outside ``directories``, no network, no
+        extension, and no ``SET`` can undo it."""
+        allowed = sorted({str(d).rstrip(os.sep) + os.sep for d in directories})
+        self.con.execute("SET allowed_directories = ?", [allowed])
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+
     # -- binding sources ------------------------------------------------------------------
     def binder(self) -> SourceBinder:
-        return SourceBinder(self._relation)
+        return SourceBinder(self._relation, query_dialect=self._query_dialect)
+
+    def _query_dialect(self, params: Any) -> str:
+        try:
+            return self.provider.open(params.connection).capabilities.dialect
+        except Exception:  # reported with the node when the source is bound
+            return "duckdb"
 
     def _relation(self, node: Node, params: Any) -> Relation:
         if node.type == "file_source":
-            ref = self._file_scan(params)
+            ref = self._file_scan(node, params)
             return Relation(ref, declared_schema(params) or self._describe(ref, node), node.name)
         try:
             connector = self.provider.open(params.connection)
@@ -100,8 +126,13 @@ class LocalSession:
                                                 params.query, schema)
         return Relation(exp.Table(this=exp.to_identifier(view, quoted=True)), schema, node.name)
 
-    def _file_scan(self, params: Any) -> exp.Expression:
-        path = str(self.provider.expand_path(params.path))
+    def _file_scan(self, node: Node, params: Any) -> exp.Expression:
+        try:
+            path = str(self.provider.expand_path(params.path))
+        except KeyError as err:
+            raise NodeError(str(err.args[0]), node_id=node.id, node_name=node.name,
+                            param="path") from None
+        path = str(_inside(Path(path), self.readable, node))
         fmt = params.format if params.format != "auto" else (
             "parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
         if fmt == "parquet":
@@ -250,6 +281,49 @@ class LocalSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def readable_directories(provider: ConnectorProvider) -> list[Path]:
+    """Where file sources may read: the project directory and what the user allowed here."""
+    return [Path(d).resolve() for d in provider.allowed_directories()]
+
+
+def _native_directories(provider: ConnectorProvider) -> list[Path]:
+    """The directories of the project's DuckDB files and file connections (attached and
+    written by Cauce itself, never named by user SQL)."""
+    from app.connectors.registry import connector_registry
+
+    found: list[Path] = []
+    registry = connector_registry()
+    for name, connection in provider.connections().items():
+        try:
+            if not registry.get(connection.type).capabilities.duckdb_native:
+                continue
+            connector = provider.open(name)
+        except Exception:  # a broken connection is reported by the node that uses it
+            continue
+        directory = getattr(connector, "directory", None)
+        path = getattr(connector, "path", None)
+        if directory is not None:
+            found.append(Path(directory).resolve())
+        elif path and path != ":memory:":
+            found.append(Path(path).resolve().parent)
+    return found
+
+
+def _inside(path: Path, directories: list[Path], node: Node) -> Path:
+    """``path`` with symbolic links resolved, when it lies inside one of ``directories``."""
+    parts = path.parts
+    fixed = next((i for i, p in enumerate(parts) if any(c in p for c in "*?[")), len(parts))
+    head = Path(*parts[:fixed]).resolve()
+    resolved = head.joinpath(*parts[fixed:])
+    if any(head == d or d in head.parents for d in directories):
+        return resolved
+    raise NodeError(_("the file {path} is outside the directories this project may read "
+                      "({directories}); allow its directory on this machine with "
+                      "CAUCE_ALLOWED_DIRS").format(
+        path=str(path), directories=", ".join(str(d) for d in directories)),
+        node_id=node.id, node_name=node.name, param="path")
 
 
 def _alias(connection: str) -> str:

@@ -14,9 +14,16 @@ from pathlib import Path
 
 from app.connectors.base import Connection, Connector
 
-__all__ = ["ConnectorProvider", "UnknownConnection", "expand_vars"]
+__all__ = ["ConnectorProvider", "UnknownConnection", "configured_directories", "expand_vars"]
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def configured_directories() -> list[Path]:
+    """Directories the user allowed on this machine: ``CAUCE_ALLOWED_DIRS`` (``os.pathsep``
+    separated). A project cannot set it: it is the machine's environment, not the project's."""
+    raw = os.environ.get("CAUCE_ALLOWED_DIRS", "")
+    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
 
 
 class UnknownConnection(KeyError):
@@ -49,11 +56,22 @@ class ConnectorProvider:
     """Opens the connectors of one project, once each, and closes them together."""
 
     def __init__(self, connections: Mapping[str, Connection],
-                 opener: Callable[[Connection], Connector], *, project_dir: Path) -> None:
+                 opener: Callable[[Connection], Connector], *, project_dir: Path,
+                 allowed_dirs: list[Path] | None = None) -> None:
         self._connections = dict(connections)
         self._opener = opener
         self._open: dict[str, Connector] = {}
         self.project_dir = project_dir
+        #: directories besides the project's that the user allowed on this machine
+        self.allowed_dirs = list(allowed_dirs) if allowed_dirs is not None \
+            else configured_directories()
+
+    def connections(self) -> dict[str, Connection]:
+        return dict(self._connections)
+
+    def allowed_directories(self) -> list[Path]:
+        """Where the local engine may read files: the project and what the user allowed."""
+        return [self.project_dir, *self.allowed_dirs]
 
     def connection(self, name: str) -> Connection:
         try:

@@ -29,6 +29,7 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
 from app.engine.compiler.context import INPUT_DIALECT, CompileContext
+from app.engine.sql_policy import SqlRefused, check_query, locked_duckdb
 from app.engine.types import parse_type_name, to_sql_type, type_name
 from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation
@@ -91,6 +92,10 @@ def _parse(ctx: CompileContext, text: str) -> exp.Query:
     if bad is not None:
         raise ctx.error(_("only a SELECT query is allowed, not {statement}").format(
             statement=bad.key.upper()), "sql")
+    try:  # tables and functions by allow-list: no table function, file or URL reaches DuckDB
+        check_query(tree)
+    except SqlRefused as err:
+        raise ctx.error(str(err), "sql") from None
     return tree
 
 
@@ -145,7 +150,7 @@ def _describe(ctx: CompileContext, query: exp.Query, rels: list[Relation]) -> pa
     """The result schema DuckDB gives ``query`` over empty tables of the input schemas."""
     import duckdb
 
-    with duckdb.connect() as con:
+    with locked_duckdb() as con:
         for rel in rels:
             columns = [exp.ColumnDef(this=exp.to_identifier(f.name, quoted=True),
                                      kind=to_sql_type(f.type)) for f in rel.schema]

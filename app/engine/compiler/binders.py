@@ -107,4 +107,4 @@ def table_binder(
             ref = file_scan(params, str(expand_path(params.path)) if expand_path else None)
         return Relation(ref=ref, schema=schema, name=node.name)
 
-    return SourceBinder(relation)
+    return SourceBinder(relation, query_dialect=lambda params: source_dialect)

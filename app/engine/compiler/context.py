@@ -21,6 +21,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, SqlglotError
 
 from app.engine.graph import Node
+from app.engine.sql_policy import SqlRefused, check_expression, check_source_query, locked_duckdb
 from app.engine.types import parse_type_name, to_sql_type, type_name
 from app.i18n import _
 from app.nodes.base import NodeError, Relation
@@ -42,6 +43,8 @@ class SourceBinder:
     """
 
     relation: Callable[[Node, object], Relation]
+    #: the dialect a source's ``query`` is written in (checked by allow-list before binding)
+    query_dialect: Callable[[object], str] | None = None
 
 
 @dataclass
@@ -58,6 +61,14 @@ class CompileContext:
     def source(self, params: object) -> Relation:
         if self.binder is None:
             raise self.error(_("no connection is available to read this source"))
+        query = getattr(params, "query", None)
+        if query:
+            dialect = self.binder.query_dialect(params) if self.binder.query_dialect \
+                else INPUT_DIALECT
+            try:
+                check_source_query(query, dialect)
+            except SqlRefused as err:
+                raise self.error(str(err), "query") from None
         return self.binder.relation(self.node, params)
 
     # -- columns --------------------------------------------------------------------------
@@ -115,6 +126,10 @@ class CompileContext:
         if bad is not None:
             raise self.error(_("only a scalar expression is allowed here, not {statement}")
                              .format(statement=bad.key.upper()), param)
+        try:
+            check_expression(tree)
+        except SqlRefused as err:
+            raise self.error(str(err), param) from None
         if not allow_aggregates and tree.find(exp.AggFunc):
             raise self.error(_("aggregate functions are not allowed here"), param)
         if tree.find(exp.Star):
@@ -244,9 +259,7 @@ def _parse_cached(text: str) -> exp.Expression | None:
 def _describe(sql: str) -> pa.DataType:
     con = getattr(_LOCAL, "duckdb", None)
     if con is None:  # one in-memory DuckDB per thread: connecting costs more than describing
-        import duckdb
-
-        con = _LOCAL.duckdb = duckdb.connect()
+        con = _LOCAL.duckdb = locked_duckdb()
     table = con.sql(sql).to_arrow_table()
     return parse_type_name(type_name(table.schema.field(0).type))
 
