@@ -18,8 +18,9 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.errors import SqlglotError
 
+from app.engine.compiler.parse_errors import describe_parse_error
 from app.engine.graph import Node
 from app.engine.types import parse_type_name, to_sql_type, type_name
 from app.i18n import _
@@ -84,13 +85,9 @@ class CompileContext:
             raise self.error(_("the expression is empty"), param)
         try:
             tree = _parse_cached(text)
-        except ParseError as err:
-            detail = err.errors[0]["description"] if err.errors else str(err)
-            raise self.error(_("cannot parse expression {text!r}: {detail}").format(
-                text=text, detail=detail), param) from None
-        except SqlglotError as err:
-            raise self.error(_("cannot parse expression {text!r}: {detail}").format(
-                text=text, detail=err), param) from None
+        except SqlglotError as err:  # parse and tokenizer errors, told in the user's words
+            raise self.error(_("cannot parse the expression: {detail}").format(
+                detail=describe_parse_error(text, err)), param) from None
         if tree is None:
             raise self.error(_("the expression is empty"), param)
         return tree.copy()
