@@ -16,7 +16,7 @@ __all__ = ["DeriveNode", "DeriveParams", "DerivedColumn"]
 
 
 class DerivedColumn(BaseModel):
-    name: str
+    name: str = Field(description="Name of the new column (an existing name is replaced)")
     expression: str = Field(description="SQL expression over the input columns")
     type: str | None = Field(default=None, description="Cast the result to this type")
 
@@ -29,7 +29,8 @@ class DerivedColumn(BaseModel):
 
 
 class DeriveParams(Params):
-    columns: list[DerivedColumn] = Field(min_length=1)
+    columns: list[DerivedColumn] = Field(min_length=1, description="Columns to compute, in "
+                                         "order")
 
 
 class DeriveNode(Component):

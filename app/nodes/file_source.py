@@ -15,10 +15,12 @@ __all__ = ["FileSourceNode", "FileSourceParams"]
 class FileSourceParams(Params):
     path: str = Field(description="File path or glob; relative paths resolve against the "
                       "working directory, ${PROJECT_DIR} against the project")
-    format: Literal["csv", "parquet", "auto"] = "auto"
-    delimiter: str = ","
-    header: bool = True
-    columns: list[ColumnSpec] | None = None
+    format: Literal["csv", "parquet", "auto"] = Field(
+        default="auto", description="File format; auto: Parquet for .parquet/.pq, else CSV")
+    delimiter: str = Field(default=",", description="CSV: the character between values")
+    header: bool = Field(default=True, description="CSV: the first line names the columns")
+    columns: list[ColumnSpec] | None = Field(
+        default=None, description="Declared columns (read from the file when empty)")
 
 
 class FileSourceNode(Component):
