@@ -273,7 +273,7 @@ def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
     rows = _StageRows()
     if stage.placement == "pushdown":
         connector = provider.open(stage.connection)
-        result = connector.write_query(params.table, stage.target.query,
+        result = connector.write_query(params.table, stage.query,
                                        mode=WriteMode(params.mode), keys=list(params.keys))
         rows.totals[stage.destination.id] = (result.rows, None)
         return rows
