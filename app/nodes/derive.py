@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.compiler.dialect_fixes import pin_type
-from app.engine.types import parse_type_name
+from app.engine.types import narrows, parse_type_name, type_name
 from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, qcol
 
@@ -57,6 +57,13 @@ class DeriveNode(Component):
             tree = ctx.expression(col.expression, rel, param)
             if col.type:
                 dtype = parse_type_name(col.type)
+                natural = ctx.infer_type(tree, rel, param)
+                if narrows(natural, dtype):
+                    ctx.warnings.append(_(
+                        "column {column!r} is declared {declared}, narrower than its value "
+                        "({natural}): values are rounded or may overflow").format(
+                            column=col.name, declared=type_name(dtype),
+                            natural=type_name(natural)))
                 tree = ctx.cast(tree, dtype)
             else:
                 dtype = ctx.infer_type(tree, rel, param)

@@ -98,3 +98,14 @@ def test_postgres_sql_casts_each_result_to_the_inferred_type() -> None:
     assert 'CAST("price" * "discount" AS DECIMAL(18, 4)) AS "rev"' in sql
     assert 'CAST(DIV(LENGTH("flag"), 2) AS BIGINT) AS "y"' in sql
     assert "CAST(" not in result.sql(last, dialect="duckdb")  # DuckDB's own type already
+
+
+def test_a_declared_type_narrower_than_the_value_is_a_warning() -> None:
+    narrowed, _ = compiled(("derive", {"columns": [
+        {"name": "rev", "expression": "price * discount", "type": "decimal(15,2)"}]}))
+    [warning] = narrowed.warnings
+    assert warning.severity == "warning" and warning.node_name == "derive0"
+    assert "declared decimal(15,2), narrower than its value (decimal(18,4))" in warning.message
+    exact, _ = compiled(("derive", {"columns": [
+        {"name": "rev", "expression": "price * discount", "type": "decimal(38,4)"}]}))
+    assert not exact.warnings
