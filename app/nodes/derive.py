@@ -48,27 +48,29 @@ class DeriveNode(Component):
     def compile(self, ctx: CompileContext, params: DeriveParams,
                 inputs: Inputs) -> dict[str, Output]:
         rel = inputs["in"]
-        computed: dict[str, tuple[exp.Expression, pa.DataType]] = {}
+        trees: list[tuple[exp.Expression, str]] = []
+        seen: set[str] = set()
         for i, col in enumerate(params.columns):
-            param = f"columns.{i}.expression"
-            if col.name.lower() in (c.lower() for c in computed):
+            if col.name.lower() in seen:
                 raise ctx.error(_("column {column!r} is derived twice").format(
                     column=col.name), f"columns.{i}.name")
-            tree = ctx.expression(col.expression, rel, param)
+            seen.add(col.name.lower())
+            param = f"columns.{i}.expression"
+            trees.append((ctx.expression(col.expression, rel, param), param))
+        natural = ctx.infer_types(trees, rel)  # one DuckDB probe for every new expression
+        computed: dict[str, tuple[exp.Expression, pa.DataType]] = {}
+        for col, (tree, _param), dtype in zip(params.columns, trees, natural, strict=True):
             if col.type:
-                dtype = parse_type_name(col.type)
-                natural = ctx.infer_type(tree, rel, param)
-                if narrows(natural, dtype):
+                declared = parse_type_name(col.type)
+                if narrows(dtype, declared):
                     ctx.warnings.append(_(
                         "column {column!r} is declared {declared}, narrower than its value "
                         "({natural}): values are rounded or may overflow").format(
-                            column=col.name, declared=type_name(dtype),
-                            natural=type_name(natural)))
-                tree = ctx.cast(tree, dtype)
-            else:
-                dtype = ctx.infer_type(tree, rel, param)
-                if not isinstance(tree, exp.Column):
-                    pin_type(tree, dtype)  # the same type in every dialect
+                            column=col.name, declared=type_name(declared),
+                            natural=type_name(dtype)))
+                tree, dtype = ctx.cast(tree, declared), declared
+            elif not isinstance(tree, exp.Column):
+                pin_type(tree, dtype)  # the same type in every dialect
             computed[col.name] = (tree, dtype)
         by_lower = {name.lower(): name for name in computed}
         projections: list[exp.Expression] = []
