@@ -182,29 +182,29 @@
 <context>
     <name>CanvasBridge</name>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="199"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="182"/>
         <source>That node is not in the pipeline any more.</source>
-        <extracomment>draw titles and ports down to this on-screen node width (NodeGraphQt&apos;s default: 70 px) &quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned</extracomment>
+        <extracomment>draw titles and ports down to this on-screen node width (NodeGraphQt&apos;s default: 70 px)</extracomment>
         <translation>Ese nodo ya no está en la canalización.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="203"/>
-        <location filename="../../app/ui/canvas/bridge.py" line="206"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="186"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="189"/>
         <source>{0} has no port {1}.</source>
         <translation>{0} no tiene el puerto {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="209"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="192"/>
         <source>These ports are already linked.</source>
         <translation>Estos puertos ya están conectados.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="211"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="194"/>
         <source>A node cannot be linked to itself.</source>
         <translation>Un nodo no se puede conectar consigo mismo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="213"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="196"/>
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
@@ -1017,84 +1017,84 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129"/>
+        <location filename="../../app/ui/main_window.py" line="131"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132"/>
+        <location filename="../../app/ui/main_window.py" line="134"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134"/>
+        <location filename="../../app/ui/main_window.py" line="136"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137"/>
+        <location filename="../../app/ui/main_window.py" line="139"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="142"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142"/>
+        <location filename="../../app/ui/main_window.py" line="144"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="144"/>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="146"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326"/>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="336"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="335"/>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="338"/>
+        <location filename="../../app/ui/main_window.py" line="340"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -1264,32 +1264,32 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>NodeStatus</name>
     <message>
-        <location filename="../../app/ui/i18n.py" line="134"/>
+        <location filename="../../app/ui/i18n.py" line="142"/>
         <source>pending</source>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="135"/>
+        <location filename="../../app/ui/i18n.py" line="143"/>
         <source>running</source>
         <translation>en ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="136"/>
+        <location filename="../../app/ui/i18n.py" line="144"/>
         <source>succeeded</source>
         <translation>correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="137"/>
+        <location filename="../../app/ui/i18n.py" line="145"/>
         <source>failed</source>
         <translation>fallido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="138"/>
+        <location filename="../../app/ui/i18n.py" line="146"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="139"/>
+        <location filename="../../app/ui/i18n.py" line="147"/>
         <source>skipped</source>
         <translation>omitido</translation>
     </message>
@@ -1395,12 +1395,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>Palette</name>
     <message>
-        <location filename="../../app/ui/panels/palette.py" line="57"/>
+        <location filename="../../app/ui/panels/palette.py" line="53"/>
         <source>Search components…</source>
         <translation>Buscar componentes…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/palette.py" line="58"/>
+        <location filename="../../app/ui/panels/palette.py" line="54"/>
         <source>Add to canvas</source>
         <translation>Añadir al lienzo</translation>
     </message>
@@ -1408,73 +1408,73 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ParameterChoices</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="196"/>
+        <location filename="../../app/ui/component_texts.py" line="209"/>
         <source>append</source>
         <extracomment>fields (``&quot;&lt;component type&gt;.&lt;field&gt;&quot;``) whose choices are shown translated the choices of :data:`CHOICE_FIELDS`, and ``true``/``false`` of an optional yes/no field</extracomment>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="197"/>
+        <location filename="../../app/ui/component_texts.py" line="210"/>
         <source>replace</source>
         <translation>reemplazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="198"/>
+        <location filename="../../app/ui/component_texts.py" line="211"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="199"/>
+        <location filename="../../app/ui/component_texts.py" line="212"/>
         <source>first</source>
         <translation>la primera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="200"/>
+        <location filename="../../app/ui/component_texts.py" line="213"/>
         <source>last</source>
         <translation>la última</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="201"/>
+        <location filename="../../app/ui/component_texts.py" line="214"/>
         <source>keep_null</source>
         <translation>dejar NULL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="202"/>
+        <location filename="../../app/ui/component_texts.py" line="215"/>
         <source>default</source>
         <translation>valor por defecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="203"/>
+        <location filename="../../app/ui/component_texts.py" line="216"/>
         <source>fail</source>
         <translation>fallar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="204"/>
+        <location filename="../../app/ui/component_texts.py" line="217"/>
         <source>reject</source>
         <translation>rechazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="205"/>
+        <location filename="../../app/ui/component_texts.py" line="218"/>
         <source>csv</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="206"/>
+        <location filename="../../app/ui/component_texts.py" line="219"/>
         <source>parquet</source>
         <translation>Parquet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="207"/>
+        <location filename="../../app/ui/component_texts.py" line="220"/>
         <source>auto</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="208"/>
+        <location filename="../../app/ui/component_texts.py" line="221"/>
         <source>true</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="209"/>
+        <location filename="../../app/ui/component_texts.py" line="222"/>
         <source>false</source>
         <translation>no</translation>
     </message>
@@ -1967,21 +1967,66 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <source>string_agg: text between values</source>
         <translation>string_agg: texto entre los valores</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="190"/>
+        <source>CSV: the character between values</source>
+        <translation>CSV: el carácter entre valores</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="191"/>
+        <source>CSV: the first line names the columns</source>
+        <translation>CSV: la primera línea da nombre a las columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="192"/>
+        <source>Canonical type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
+        <translation>Tipo canónico, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="194"/>
+        <source>Column name</source>
+        <translation>Nombre de la columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="195"/>
+        <source>Columns to compute, in order</source>
+        <translation>Columnas que se calculan, en orden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="196"/>
+        <source>Declared columns (read from the file when empty)</source>
+        <translation>Columnas declaradas (si se deja vacío, se leen del archivo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="197"/>
+        <source>File format; auto: Parquet for .parquet/.pq, else CSV</source>
+        <translation>Formato del archivo; auto: Parquet para .parquet/.pq, si no CSV</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="198"/>
+        <source>Name of the new column (an existing name is replaced)</source>
+        <translation>Nombre de la columna nueva (un nombre existente se reemplaza)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="199"/>
+        <source>append: add the rows; replace: swap the table&apos;s content atomically; merge: update rows with equal keys, insert the others</source>
+        <translation>append: añade las filas; replace: sustituye el contenido de la tabla de forma atómica; merge: actualiza las filas con claves iguales e inserta las demás</translation>
+    </message>
 </context>
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="125"/>
+        <location filename="../../app/ui/panels/preview.py" line="120"/>
         <source>Preview</source>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="126"/>
+        <location filename="../../app/ui/panels/preview.py" line="121"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="127"/>
+        <location filename="../../app/ui/panels/preview.py" line="122"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
@@ -1992,27 +2037,27 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="142"/>
+        <location filename="../../app/ui/panels/preview.py" line="137"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="148"/>
+        <location filename="../../app/ui/panels/preview.py" line="143"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="157"/>
+        <location filename="../../app/ui/panels/preview.py" line="152"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="169"/>
+        <location filename="../../app/ui/panels/preview.py" line="164"/>
         <source>{0} rows, {1} columns</source>
         <translation>{0} filas, {1} columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="175"/>
+        <location filename="../../app/ui/panels/preview.py" line="170"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>
@@ -2028,28 +2073,28 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ProjectExplorer</name>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="44"/>
+        <location filename="../../app/ui/panels/explorer.py" line="40"/>
         <source>Connections</source>
         <extracomment>the runs shown, or the error that kept them from loading (None before any load)</extracomment>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="45"/>
+        <location filename="../../app/ui/panels/explorer.py" line="41"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="46"/>
+        <location filename="../../app/ui/panels/explorer.py" line="42"/>
         <source>Recent runs</source>
         <translation>Ejecuciones recientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="85"/>
+        <location filename="../../app/ui/panels/explorer.py" line="81"/>
         <source>(no runs yet)</source>
         <translation>(aún no hay ejecuciones)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="91"/>
+        <location filename="../../app/ui/panels/explorer.py" line="87"/>
         <source>(metadata DB unavailable)</source>
         <translation>(base de metadatos no disponible)</translation>
     </message>
@@ -2057,12 +2102,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="66"/>
+        <location filename="../../app/ui/properties/panel.py" line="62"/>
         <source>Select a node to edit its properties.</source>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="106"/>
+        <location filename="../../app/ui/properties/panel.py" line="102"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -2070,12 +2115,13 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordListCell</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="118"/>
+        <location filename="../../app/ui/properties/records.py" line="121"/>
         <source>Edit…</source>
+        <extracomment>share of a records table&apos;s spare width per column kind: expressions most, then pickers (a function or column name must not be cut to &quot;count_d…&quot;), then free text and flags</extracomment>
         <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="120"/>
+        <location filename="../../app/ui/properties/records.py" line="123"/>
         <source>Click to edit.</source>
         <translation>Haga clic para editar.</translation>
     </message>
@@ -2083,23 +2129,23 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="172"/>
+        <location filename="../../app/ui/properties/records.py" line="175"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="173"/>
+        <location filename="../../app/ui/properties/records.py" line="176"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="369"/>
+        <location filename="../../app/ui/properties/records.py" line="372"/>
         <source>{0} ({1})</source>
         <extracomment>A field&apos;s label, then the record it belongs to: &quot;Expression (Amount)&quot;, &quot;Order by (row 2)&quot;</extracomment>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="378"/>
+        <location filename="../../app/ui/properties/records.py" line="381"/>
         <source>row {0}</source>
         <extracomment>The position of a record (a row of a table) that has no name yet</extracomment>
         <translation>fila {0}</translation>
@@ -2108,62 +2154,62 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunConsole</name>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="68"/>
+        <location filename="../../app/ui/panels/console.py" line="64"/>
         <source>Node</source>
         <translation>Nodo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="68"/>
+        <location filename="../../app/ui/panels/console.py" line="64"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="68"/>
+        <location filename="../../app/ui/panels/console.py" line="64"/>
         <source>Rows</source>
         <translation>Filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="68"/>
+        <location filename="../../app/ui/panels/console.py" line="64"/>
         <source>Seconds</source>
         <translation>Segundos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="82"/>
+        <location filename="../../app/ui/panels/console.py" line="78"/>
         <source>Run of {0} started</source>
         <translation>Empezó la ejecución de {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="115"/>
+        <location filename="../../app/ui/panels/console.py" line="111"/>
         <source>local</source>
         <translation>local</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="115"/>
+        <location filename="../../app/ui/panels/console.py" line="111"/>
         <source>pushdown</source>
         <translation>en la base de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="124"/>
+        <location filename="../../app/ui/panels/console.py" line="120"/>
         <source>{0}: running ({1})</source>
         <translation>{0}: en ejecución ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="131"/>
+        <location filename="../../app/ui/panels/console.py" line="127"/>
         <source>{0}: succeeded</source>
         <translation>{0}: correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="132"/>
+        <location filename="../../app/ui/panels/console.py" line="128"/>
         <source>{0}: succeeded ({1} rows)</source>
         <translation>{0}: correcto ({1} filas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="136"/>
+        <location filename="../../app/ui/panels/console.py" line="132"/>
         <source>{0}: {1}: {2}</source>
         <translation>{0}: {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="139"/>
+        <location filename="../../app/ui/panels/console.py" line="135"/>
         <source>Run of {0}: {1} in {2} s</source>
         <translation>Ejecución de {0}: {1} en {2} s</translation>
     </message>
@@ -2184,33 +2230,33 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunStatus</name>
     <message>
-        <location filename="../../app/ui/i18n.py" line="126"/>
+        <location filename="../../app/ui/i18n.py" line="134"/>
         <source>pending</source>
         <extracomment>language code -&gt; its name in that language (what a language menu shows) the locale of each interface language (number formats)</extracomment>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="127"/>
+        <location filename="../../app/ui/i18n.py" line="135"/>
         <source>running</source>
         <translation>en ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="128"/>
+        <location filename="../../app/ui/i18n.py" line="136"/>
         <source>succeeded</source>
         <translation>correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="129"/>
+        <location filename="../../app/ui/i18n.py" line="137"/>
         <source>failed</source>
         <translation>fallida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="130"/>
+        <location filename="../../app/ui/i18n.py" line="138"/>
         <source>cancelled</source>
         <translation>cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="131"/>
+        <location filename="../../app/ui/i18n.py" line="139"/>
         <source>skipped</source>
         <translation>omitida</translation>
     </message>
@@ -2674,60 +2720,61 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>UndoCommands</name>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="38"/>
-        <location filename="../../app/ui/canvas/commands.py" line="185"/>
+        <location filename="../../app/ui/canvas/commands.py" line="44"/>
+        <location filename="../../app/ui/canvas/commands.py" line="189"/>
         <source>Connect</source>
-        <extracomment>the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
+        <extracomment>edits of one field merge into one undo step while they come this close together (seconds): a burst of typing is one step, a change made later (or after a dialog) is its own the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
         <translation>Conectar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="39"/>
-        <location filename="../../app/ui/canvas/commands.py" line="202"/>
+        <location filename="../../app/ui/canvas/commands.py" line="45"/>
+        <location filename="../../app/ui/canvas/commands.py" line="206"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="40"/>
-        <location filename="../../app/ui/canvas/commands.py" line="224"/>
+        <location filename="../../app/ui/canvas/commands.py" line="46"/>
+        <location filename="../../app/ui/canvas/commands.py" line="228"/>
         <source>Move</source>
         <translation>Mover</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="41"/>
+        <location filename="../../app/ui/canvas/commands.py" line="47"/>
         <source>Auto-layout</source>
         <translation>Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="42"/>
-        <location filename="../../app/ui/canvas/commands.py" line="247"/>
+        <location filename="../../app/ui/canvas/commands.py" line="48"/>
+        <location filename="../../app/ui/canvas/commands.py" line="251"/>
         <source>Paste</source>
         <translation>Pegar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/canvas/commands.py" line="54"/>
+        <location filename="../../app/ui/canvas/commands.py" line="60"/>
         <source>Delete %n node(s)</source>
+        <extracomment>the text of deleting a selection, translated with its plural forms for the command&apos;s count</extracomment>
         <translation>
             <numerusform>Eliminar %n nodo</numerusform>
             <numerusform>Eliminar %n nodos</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="140"/>
+        <location filename="../../app/ui/canvas/commands.py" line="144"/>
         <source>Add %1</source>
         <translation>Añadir %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="159"/>
+        <location filename="../../app/ui/canvas/commands.py" line="163"/>
         <source>Delete %1</source>
         <translation>Eliminar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="278"/>
+        <location filename="../../app/ui/canvas/commands.py" line="283"/>
         <source>Edit %1: %2</source>
         <translation>Editar %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="319"/>
+        <location filename="../../app/ui/canvas/commands.py" line="327"/>
         <source>Rename to %1</source>
         <translation>Renombrar a %1</translation>
     </message>
