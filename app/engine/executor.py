@@ -297,9 +297,10 @@ def _execute(run: _Run, plan: ExecutionPlan, session: LocalSession,
             run.fail(current, run.report.error, NodeStatus.CANCELLED)
             return
         message = _one_line(err)
-        if current is not None:
-            message = f"{current.destination.name}: {message}"
-        run.report.status, run.report.error = NodeStatus.FAILED, message
+        # the run's error names the destination, once; the destination's own error need not
+        prefix = f"{current.destination.name}: " if current is not None else ""
+        whole = message if message.startswith(prefix) else prefix + message
+        run.report.status, run.report.error = NodeStatus.FAILED, whole
         run.fail(current, message, NodeStatus.FAILED)
 
 
@@ -315,7 +316,7 @@ def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
     rows = _StageRows()
     if stage.placement == "pushdown":
         connector = provider.open(stage.connection)
-        result = connector.write_query(params.table, stage.target.query,
+        result = connector.write_query(params.table, stage.query,
                                        mode=WriteMode(params.mode), keys=list(params.keys))
         rows.totals[stage.destination.id] = (result.rows, None)
         return rows

@@ -54,8 +54,8 @@ class Position(_Strict):
 
 
 class PortRef(_Strict):
-    node: str
-    port: str
+    node: str = Field(description="The node's id; a hand-written file may give its name")
+    port: str = Field(description="The port's name, e.g. out, in, left, right")
 
     def __repr__(self) -> str:  # ids are random: keep doctests stable
         return f"PortRef(node='...', port={self.port!r})"
@@ -115,8 +115,11 @@ class Pipeline(_Strict):
             raise ValueError(_("node names must be unique; repeated: {names}").format(
                 names=", ".join(dupes)))
         known = set(ids)
+        by_name = {n.name: n.id for n in self.nodes}
         for e in self.edges:
             for ref in (e.source, e.target):
+                if ref.node not in known and ref.node in by_name:
+                    ref.node = by_name[ref.node]  # a hand-written edge naming its node
                 if ref.node not in known:
                     raise ValueError(_("an edge refers to a node that does not exist: "
                                        "{node}").format(node=ref.node))

@@ -13,6 +13,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlglot import exp
+
 from app.connectors.base import Connection
 from app.engine.compiler import (
     CompiledPipeline,
@@ -22,6 +24,7 @@ from app.engine.compiler import (
     render,
 )
 from app.engine.compiler.binders import declared_schema, table_binder
+from app.engine.compiler.dialect_fixes import apply_fixes
 from app.engine.graph import Node, Pipeline
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
@@ -43,6 +46,12 @@ class Stage:
     nodes: tuple[Node, ...]
     #: CTE name -> (node id, port): which node each CTE of the query computes
     ctes: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def query(self) -> exp.Expression:
+        """The stage's query with its dialect's fixes applied (what a pushdown connector
+        renders itself: the same SQL as :attr:`sql`)."""
+        return apply_fixes(self.target.query, self.dialect)
 
     @functools.cached_property
     def sql(self) -> str:

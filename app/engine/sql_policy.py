@@ -234,6 +234,7 @@ def locked_duckdb():  # type: ignore[no-untyped-def]
 
     con = duckdb.connect(config={"autoinstall_known_extensions": False,
                                  "autoload_known_extensions": False})
+    con.execute("SET TimeZone = 'UTC'")  # as the local engine: TIMESTAMPTZ is UTC
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con

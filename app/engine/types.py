@@ -300,6 +300,29 @@ def _widen_decimal(left: pa.DataType, right: pa.DataType) -> pa.DataType:
     return pa.decimal128(min(digits + scale, 38), scale)
 
 
+def narrows(source: pa.DataType, target: pa.DataType) -> bool:
+    """Whether casting ``source`` to ``target`` can lose digits of a number (round it, or
+    overflow where the source would not).
+
+    >>> narrows(pa.decimal128(18, 4), pa.decimal128(15, 2)), narrows(pa.int32(), pa.int64())
+    (True, False)
+    """
+    if family(source) != "numeric" or family(target) != "numeric" or source == target:
+        return False
+    if pa.types.is_floating(target):
+        return pa.types.is_integer(source) and source.bit_width > 32 and target.bit_width < 64
+    if pa.types.is_floating(source):
+        return True
+    (sp, ss), (tp, ts) = _digits(source), _digits(target)
+    return ts < ss or tp - ts < sp - ss
+
+
+def _digits(dtype: pa.DataType) -> tuple[int, int]:
+    if pa.types.is_decimal(dtype):
+        return dtype.precision, dtype.scale
+    return {8: 3, 16: 5, 32: 10, 64: 19}.get(dtype.bit_width, 19), 0
+
+
 def schema_to_dict(schema: pa.Schema) -> list[dict[str, str]]:
     """A JSON-friendly list of ``{"name", "type"}`` for a schema."""
     return [{"name": f.name, "type": type_name(f.type)} for f in schema]

@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.compiler.dialect_fixes import pin_type
-from app.engine.types import parse_type_name
+from app.engine.types import narrows, parse_type_name, type_name
 from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, qcol
 
@@ -16,7 +16,7 @@ __all__ = ["DeriveNode", "DeriveParams", "DerivedColumn"]
 
 
 class DerivedColumn(BaseModel):
-    name: str
+    name: str = Field(description="Name of the new column (an existing name is replaced)")
     expression: str = Field(description="SQL expression over the input columns")
     type: str | None = Field(default=None, description="Cast the result to this type")
 
@@ -29,7 +29,8 @@ class DerivedColumn(BaseModel):
 
 
 class DeriveParams(Params):
-    columns: list[DerivedColumn] = Field(min_length=1)
+    columns: list[DerivedColumn] = Field(min_length=1, description="Columns to compute, in "
+                                         "order")
 
 
 class DeriveNode(Component):
@@ -47,20 +48,29 @@ class DeriveNode(Component):
     def compile(self, ctx: CompileContext, params: DeriveParams,
                 inputs: Inputs) -> dict[str, Output]:
         rel = inputs["in"]
-        computed: dict[str, tuple[exp.Expression, pa.DataType]] = {}
+        trees: list[tuple[exp.Expression, str]] = []
+        seen: set[str] = set()
         for i, col in enumerate(params.columns):
-            param = f"columns.{i}.expression"
-            if col.name.lower() in (c.lower() for c in computed):
+            if col.name.lower() in seen:
                 raise ctx.error(_("column {column!r} is derived twice").format(
                     column=col.name), f"columns.{i}.name")
-            tree = ctx.expression(col.expression, rel, param)
+            seen.add(col.name.lower())
+            param = f"columns.{i}.expression"
+            trees.append((ctx.expression(col.expression, rel, param), param))
+        natural = ctx.infer_types(trees, rel)  # one DuckDB probe for every new expression
+        computed: dict[str, tuple[exp.Expression, pa.DataType]] = {}
+        for col, (tree, _param), dtype in zip(params.columns, trees, natural, strict=True):
             if col.type:
-                dtype = parse_type_name(col.type)
-                tree = ctx.cast(tree, dtype)
-            else:
-                dtype = ctx.infer_type(tree, rel, param)
-                if not isinstance(tree, exp.Column):
-                    pin_type(tree, dtype)  # the same type in every dialect
+                declared = parse_type_name(col.type)
+                if narrows(dtype, declared):
+                    ctx.warnings.append(_(
+                        "column {column!r} is declared {declared}, narrower than its value "
+                        "({natural}): values are rounded or may overflow").format(
+                            column=col.name, declared=type_name(declared),
+                            natural=type_name(dtype)))
+                tree, dtype = ctx.cast(tree, declared), declared
+            elif not isinstance(tree, exp.Column):
+                pin_type(tree, dtype)  # the same type in every dialect
             computed[col.name] = (tree, dtype)
         by_lower = {name.lower(): name for name in computed}
         projections: list[exp.Expression] = []

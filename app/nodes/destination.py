@@ -15,7 +15,9 @@ __all__ = ["DestinationNode", "DestinationParams"]
 class DestinationParams(Params):
     connection: str = Field(description="Name of the connection to write to")
     table: str = Field(description="Target table (schema.table); created when missing")
-    mode: WriteMode = WriteMode.REPLACE
+    mode: WriteMode = Field(default=WriteMode.REPLACE, description="append: add the rows; "
+                            "replace: swap the table's content atomically; merge: update "
+                            "rows with equal keys, insert the others")
     keys: list[str] = Field(default_factory=list, description="Merge keys (mode 'merge')")
 
     @model_validator(mode="after")

@@ -16,8 +16,9 @@ __all__ = ["ColumnSpec", "SourceNode", "SourceParams"]
 class ColumnSpec(BaseModel):
     """A declared column: lets a pipeline compile without reaching its connection."""
 
-    name: str
-    type: str
+    name: str = Field(description="Column name")
+    type: str = Field(description="Canonical type, e.g. int64, decimal(10,2), string, date, "
+                      "timestamp[us]")
 
     @model_validator(mode="after")
     def _type_known(self) -> ColumnSpec:

@@ -285,10 +285,14 @@ def load_project(path: str | os.PathLike[str], *,
 # -- schemas -------------------------------------------------------------------------------------
 def schema_documents() -> dict[str, bytes]:
     """The JSON schema of each project file format, by file name, as canonical bytes."""
+    from app.nodes.reference import with_component_params
+
     out = {}
     for name, model in _SCHEMA_FILES.items():
-        doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-               **model.model_json_schema()}
+        schema = model.model_json_schema()
+        if model is Pipeline:  # each node's params described by its component's model
+            schema = with_component_params(schema)
+        doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
         out[name] = dumps_canonical(doc)
     return out
 

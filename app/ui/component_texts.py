@@ -186,6 +186,19 @@ KNOWN_PARAMETER_TEXTS: frozenset[str] = frozenset({
                                     "first/last: the order that defines first and last "
                                     "(required)"),
     QT_TRANSLATE_NOOP("Parameters", "string_agg: text between values"),
+    # parameter descriptions added with issue #10 (docs/components.md documents every one)
+    QT_TRANSLATE_NOOP("Parameters", "CSV: the character between values"),
+    QT_TRANSLATE_NOOP("Parameters", "CSV: the first line names the columns"),
+    QT_TRANSLATE_NOOP("Parameters", "Canonical type, e.g. int64, decimal(10,2), string, date, "
+                                    "timestamp[us]"),
+    QT_TRANSLATE_NOOP("Parameters", "Column name"),
+    QT_TRANSLATE_NOOP("Parameters", "Columns to compute, in order"),
+    QT_TRANSLATE_NOOP("Parameters", "Declared columns (read from the file when empty)"),
+    QT_TRANSLATE_NOOP("Parameters", "File format; auto: Parquet for .parquet/.pq, else CSV"),
+    QT_TRANSLATE_NOOP("Parameters", "Name of the new column (an existing name is replaced)"),
+    QT_TRANSLATE_NOOP("Parameters", "append: add the rows; replace: swap the table's content "
+                                    "atomically; merge: update rows with equal keys, insert "
+                                    "the others"),
 })
 
 #: fields (``"<component type>.<field>"``) whose choices are shown translated

@@ -182,29 +182,29 @@
 <context>
     <name>CanvasBridge</name>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="182"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="183"/>
         <source>That node is not in the pipeline any more.</source>
         <extracomment>draw titles and ports down to this on-screen node width (NodeGraphQt&apos;s default: 70 px)</extracomment>
         <translation>Ese nodo ya no está en la canalización.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="186"/>
-        <location filename="../../app/ui/canvas/bridge.py" line="189"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="187"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="190"/>
         <source>{0} has no port {1}.</source>
         <translation>{0} no tiene el puerto {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="192"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="193"/>
         <source>These ports are already linked.</source>
         <translation>Estos puertos ya están conectados.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="194"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="195"/>
         <source>A node cannot be linked to itself.</source>
         <translation>Un nodo no se puede conectar consigo mismo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="196"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="197"/>
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
@@ -1017,88 +1017,88 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="146"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="148"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163"/>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="358"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="358"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="356"/>
+        <location filename="../../app/ui/main_window.py" line="406"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="366"/>
+        <location filename="../../app/ui/main_window.py" line="416"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="366"/>
+        <location filename="../../app/ui/main_window.py" line="416"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="417"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="368"/>
+        <location filename="../../app/ui/main_window.py" line="418"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="371"/>
+        <location filename="../../app/ui/main_window.py" line="421"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -1412,73 +1412,73 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ParameterChoices</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="196"/>
+        <location filename="../../app/ui/component_texts.py" line="209"/>
         <source>append</source>
         <extracomment>fields (``&quot;&lt;component type&gt;.&lt;field&gt;&quot;``) whose choices are shown translated the choices of :data:`CHOICE_FIELDS`, and ``true``/``false`` of an optional yes/no field</extracomment>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="197"/>
+        <location filename="../../app/ui/component_texts.py" line="210"/>
         <source>replace</source>
         <translation>reemplazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="198"/>
+        <location filename="../../app/ui/component_texts.py" line="211"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="199"/>
+        <location filename="../../app/ui/component_texts.py" line="212"/>
         <source>first</source>
         <translation>la primera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="200"/>
+        <location filename="../../app/ui/component_texts.py" line="213"/>
         <source>last</source>
         <translation>la última</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="201"/>
+        <location filename="../../app/ui/component_texts.py" line="214"/>
         <source>keep_null</source>
         <translation>dejar NULL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="202"/>
+        <location filename="../../app/ui/component_texts.py" line="215"/>
         <source>default</source>
         <translation>valor por defecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="203"/>
+        <location filename="../../app/ui/component_texts.py" line="216"/>
         <source>fail</source>
         <translation>fallar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="204"/>
+        <location filename="../../app/ui/component_texts.py" line="217"/>
         <source>reject</source>
         <translation>rechazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="205"/>
+        <location filename="../../app/ui/component_texts.py" line="218"/>
         <source>csv</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="206"/>
+        <location filename="../../app/ui/component_texts.py" line="219"/>
         <source>parquet</source>
         <translation>Parquet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="207"/>
+        <location filename="../../app/ui/component_texts.py" line="220"/>
         <source>auto</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="208"/>
+        <location filename="../../app/ui/component_texts.py" line="221"/>
         <source>true</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="209"/>
+        <location filename="../../app/ui/component_texts.py" line="222"/>
         <source>false</source>
         <translation>no</translation>
     </message>
@@ -1970,6 +1970,51 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/component_texts.py" line="188"/>
         <source>string_agg: text between values</source>
         <translation>string_agg: texto entre los valores</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="190"/>
+        <source>CSV: the character between values</source>
+        <translation>CSV: el carácter entre valores</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="191"/>
+        <source>CSV: the first line names the columns</source>
+        <translation>CSV: la primera línea da nombre a las columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="192"/>
+        <source>Canonical type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
+        <translation>Tipo canónico, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="194"/>
+        <source>Column name</source>
+        <translation>Nombre de la columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="195"/>
+        <source>Columns to compute, in order</source>
+        <translation>Columnas que se calculan, en orden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="196"/>
+        <source>Declared columns (read from the file when empty)</source>
+        <translation>Columnas declaradas (si se deja vacío, se leen del archivo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="197"/>
+        <source>File format; auto: Parquet for .parquet/.pq, else CSV</source>
+        <translation>Formato del archivo; auto: Parquet para .parquet/.pq, si no CSV</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="198"/>
+        <source>Name of the new column (an existing name is replaced)</source>
+        <translation>Nombre de la columna nueva (un nombre existente se reemplaza)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="199"/>
+        <source>append: add the rows; replace: swap the table&apos;s content atomically; merge: update rows with equal keys, insert the others</source>
+        <translation>append: añade las filas; replace: sustituye el contenido de la tabla de forma atómica; merge: actualiza las filas con claves iguales e inserta las demás</translation>
     </message>
 </context>
 <context>

@@ -254,9 +254,49 @@ def _dates() -> list[Case]:
     ]
 
 
+def _nested() -> list[Case]:
+    """Functions of functions, mixed types: where one engine's rules leak into the next."""
+    def first(*names: str) -> Callable[[Row], Any]:
+        return lambda row: next((row[n] for n in names if row[n] is not None), None)
+
+    return [
+        Case("round(p / q, 2)", _nulls(lambda a, b: _half_up(float(a) / float(b), 2), "p", "q")),
+        Case("p * q * r", _nulls(lambda a, b, c: a * b * c, "p", "q", "r")),
+        Case("CASE WHEN i > 0 THEN p ELSE r END", lambda row: row["p"] if row["i"] is not None
+             and row["i"] > 0 else row["r"]),
+        Case("abs(i - b)", _nulls(lambda a, b: abs(a - b), "i", "b")),
+        Case("i / n * 100", _nulls(lambda a, b: a / b * 100, "i", "n")),
+        Case("cast(p AS INTEGER) % 3", _nulls(
+            lambda a: (lambda v: v - 3 * _trunc_div(v, 3))(_to_int(a)), "p")),
+        Case("length(s) + i", _nulls(lambda a, b: len(a) + b, "s", "i")),
+        Case("d + n", _nulls(lambda d, k: d + dt.timedelta(days=k), "d", "n")),
+        Case("year(d) - i", _nulls(lambda d, k: d.year - k, "d", "i")),
+        Case("nullif(i, 0)", lambda row: None if row["i"] in (None, 0) else row["i"]),
+        Case("greatest(p, q)", lambda row: max((v for v in (row["p"], row["q"])
+                                                if v is not None), default=None)),
+        Case("least(i, b)", lambda row: min((v for v in (row["i"], row["b"])
+                                             if v is not None), default=None)),
+        Case("coalesce(p, q, r)", first("p", "q", "r")),
+        Case("lower(s) || upper(g)", _nulls(lambda a, b: a.lower() + b.upper(), "s", "g")),
+        Case("concat_ws('-', s, g)", lambda row: "-".join(v for v in (row["s"], row["g"])
+                                                           if v is not None)),
+        Case("round(r * q / 3, 4)", _nulls(
+            lambda a, b: _half_up(float(a * b) / 3, 4), "r", "q")),
+        Case("(p + q) * 2 - r", _nulls(lambda a, b, c: (a + b) * 2 - c, "p", "q", "r")),
+        Case("CASE WHEN s IS NULL THEN 'none' WHEN length(s) > 3 THEN 'long' ELSE 'short' END",
+             lambda row: "none" if row["s"] is None else "long" if len(row["s"]) > 3
+             else "short"),
+        Case("f * 2 + i", _nulls(lambda a, b: a * 2 + b, "f", "i")),
+        Case("b // 7 * 7 + b % 7", _nulls(lambda v: v, "b")),
+        Case("strftime(ts, '%H:%M')", _nulls(lambda t: t.strftime("%H:%M"), "ts")),
+        Case("date_diff('day', e, d)", _nulls(lambda d, e: (d - e).days, "d", "e")),
+        Case("cast(ts AS DATE) - e", _nulls(lambda t, e: (t.date() - e).days, "ts", "e")),
+    ]
+
+
 def expression_cases() -> list[Case]:
     """Every generated expression case."""
-    return [*_arithmetic(), *_numeric_functions(), *_strings(), *_dates()]
+    return [*_arithmetic(), *_numeric_functions(), *_strings(), *_dates(), *_nested()]
 
 
 def rows() -> list[Row]:

@@ -77,7 +77,16 @@ def test_unknown_column_names_the_node_parameter_and_column() -> None:
 
 def test_malformed_expression_is_reported_not_raised() -> None:
     [msg] = problems(pipeline(derive="UnitPrice * (Quantity"))
-    assert "node 'amount'" in msg and "cannot parse expression" in msg
+    assert "node 'amount'" in msg and "cannot parse the expression" in msg
+    assert "a closing parenthesis ')' is missing" in msg
+
+
+def test_a_parse_error_points_at_the_position_in_the_users_words() -> None:
+    """Issue #10: not sqlglot's "Required keyword: 'expression' missing for <class …>"."""
+    [msg] = problems(pipeline(derive="Quantity >> 2 >"))
+    assert "<class" not in msg and "Required keyword" not in msg
+    assert "something is missing after '>' (position 15):" in msg
+    assert msg.endswith("  Quantity >> 2 >\n  " + " " * 14 + "^")  # under the 15th character
 
 
 def test_filter_condition_must_be_boolean() -> None:

@@ -156,3 +156,22 @@ def test_counted_run_reports_rows_for_every_node_and_port(tmp_path: Path,
     assert report.node("keep").rows_out == 5 and report.node("keep").rows_by_port == {"out": 5}
     assert report.node("dst").rows_in == 5
     assert [r[0] for r in read_result(tmp_path)] == [1, 2, 3, 4, 5]
+
+
+def test_a_write_error_names_the_destination_once(tmp_path: Path, chinook_sqlite: Path) -> None:
+    """Issue #10: a destination and its connection both named 'out' gave 'out: out: ...'."""
+    connections = {
+        "chinook": Connection(name="chinook", type="sqlite", params={"path": str(chinook_sqlite)}),
+        "out": Connection(name="out", type="sqlite", params={"path": str(chinook_sqlite)})}
+    p = Pipeline(name="dupe")
+    src = p.add_node("source", name="src", params={"connection": "chinook", "table": "Genre"})
+    dst = p.add_node("destination", name="out",
+                     params={"connection": "out", "table": "Genre", "mode": "append"})
+    p.connect(src.id, "out", dst.id, "in")
+    with project_provider(connections, project_dir=tmp_path,
+                          secrets=lambda c, f, **_: None) as prov:
+        report = run_pipeline(p, prov)
+    assert report.status is NodeStatus.FAILED
+    assert report.error.startswith("out: writing 'Genre' failed: ")  # UNIQUE constraint
+    assert report.node("out").error == report.error
+    assert "out: out:" not in report.error

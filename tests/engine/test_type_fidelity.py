@@ -98,3 +98,36 @@ def test_postgres_sql_casts_each_result_to_the_inferred_type() -> None:
     assert 'CAST("price" * "discount" AS DECIMAL(18, 4)) AS "rev"' in sql
     assert 'CAST(DIV(LENGTH("flag"), 2) AS BIGINT) AS "y"' in sql
     assert "CAST(" not in result.sql(last, dialect="duckdb")  # DuckDB's own type already
+
+
+def test_a_declared_type_narrower_than_the_value_is_a_warning() -> None:
+    narrowed, _ = compiled(("derive", {"columns": [
+        {"name": "rev", "expression": "price * discount", "type": "decimal(15,2)"}]}))
+    [warning] = narrowed.warnings
+    assert warning.severity == "warning" and warning.node_name == "derive0"
+    assert "declared decimal(15,2), narrower than its value (decimal(18,4))" in warning.message
+    exact, _ = compiled(("derive", {"columns": [
+        {"name": "rev", "expression": "price * discount", "type": "decimal(38,4)"}]}))
+    assert not exact.warnings
+
+
+def test_duckdb_type_names_map_to_the_arrow_types_duckdb_exports() -> None:
+    from app.engine.compiler.context import _DUCKDB_ARROW, _duckdb_arrow
+
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        for name in [*_DUCKDB_ARROW, "DECIMAL(18,4)", "DECIMAL(38,0)"]:
+            cast = "TIMESTAMPTZ" if name == "TIMESTAMP WITH TIME ZONE" else name
+            relation = con.sql(f"SELECT CAST(NULL AS {cast}) AS v LIMIT 0")
+            assert str(relation.types[0]) == name
+            assert _duckdb_arrow(name) == relation.to_arrow_table().schema.field(0).type
+
+
+def test_one_probe_types_every_derived_column_and_a_bad_one_is_named() -> None:
+    p, last = chain(("derive", {"columns": [
+        {"name": "a", "expression": "price * 2"},
+        {"name": "b", "expression": "nosuch_function(price)"},
+        {"name": "c", "expression": "upper(flag)"}]}))
+    result = compile_pipeline(p, binder=table_binder({"lineitem": LINEITEM.schema}))
+    [problem] = result.problems
+    assert problem.param == "columns.1.expression" and "nosuch_function" in problem.message

@@ -9,6 +9,7 @@ and column in every error.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.errors import SqlglotError
+from sqlglot.generator import Generator
 
+from app.engine.compiler.parse_errors import describe_parse_error
 from app.engine.graph import Node
 from app.engine.sql_policy import SqlRefused, check_expression, check_source_query, locked_duckdb
 from app.engine.types import parse_type_name, to_sql_type, type_name
@@ -95,13 +98,9 @@ class CompileContext:
             raise self.error(_("the expression is empty"), param)
         try:
             tree = _parse_cached(text)
-        except ParseError as err:
-            detail = err.errors[0]["description"] if err.errors else str(err)
-            raise self.error(_("cannot parse expression {text!r}: {detail}").format(
-                text=text, detail=detail), param) from None
-        except SqlglotError as err:
-            raise self.error(_("cannot parse expression {text!r}: {detail}").format(
-                text=text, detail=err), param) from None
+        except SqlglotError as err:  # parse and tokenizer errors, told in the user's words
+            raise self.error(_("cannot parse the expression: {detail}").format(
+                detail=describe_parse_error(text, err)), param) from None
         if tree is None:
             raise self.error(_("the expression is empty"), param)
         return tree.copy()
@@ -179,68 +178,102 @@ class CompileContext:
                    param: str) -> pa.DataType:
         """The Arrow type of a resolved expression: the type DuckDB itself gives it.
 
-        A column is typed by its schema and a predicate is boolean. Anything else becomes a
-        column-free *probe* (each column replaced by ``CAST(NULL AS its type)``) that DuckDB
-        describes, so the inferred schema is the local engine's by construction (sqlglot's
-        annotator disagreed with it on decimal arithmetic, ``round`` and ratios). Answers are
-        cached by the expression's SQL and its columns' types: an unchanged expression costs
-        one render. Other dialects are made to produce the same type when rendered
-        (:func:`pin_type`).
+        A column is typed by its schema and a predicate is boolean. Anything else is rendered
+        in a *probe* over one row of typed NULL columns (``SELECT <expr> FROM (SELECT
+        CAST(NULL AS <type>) AS "<column>") LIMIT 0``) that DuckDB binds, so the inferred
+        schema is the local engine's by construction (sqlglot's annotator disagreed with it on
+        decimal arithmetic, ``round`` and ratios). Answers are cached by the expression's SQL
+        and its columns' types: an unchanged expression costs one render. Other dialects are
+        made to produce the same type when rendered (:func:`pin_type`).
         """
+        return self.infer_types([(tree, param)], scopes)[0]
+
+    def infer_types(self, items: list[tuple[exp.Expression, str]],
+                    scopes: Relation | dict[str | None, Relation]) -> list[pa.DataType]:
+        """:meth:`infer_type` of several ``(tree, param)`` over the same inputs: what the
+        cache does not know is asked of DuckDB in one probe (one expression at a time only
+        when the probe fails, to name the faulty parameter)."""
         if isinstance(scopes, Relation):
             scopes = {None: scopes}
-        columns = list(tree.find_all(exp.Column))
-        types = tuple(self._column_field(col, scopes).type for col in columns)
-        if isinstance(tree, exp.Column):
-            return types[0]
-        if isinstance(tree, _BOOLEAN_ROOTS):  # comparisons, AND/OR/NOT, IN, LIKE, IS: no probe
-            return pa.bool_()
         generator = Dialect.get_or_raise(INPUT_DIALECT).generator()  # not shareable by threads
-        key = (generator.generate(tree, copy=False), tuple(type_name(t) for t in types))
-        known = _TYPES.get(key, _MISSING)
-        if known is _MISSING:
-            known = self._duckdb_type(_probe(tree, types), param)
-            if len(_TYPES) > 50_000:
-                _TYPES.clear()
-            _TYPES[key] = known
-        return known  # type: ignore[return-value]
+        result: list[pa.DataType | None] = [None] * len(items)
+        pending: list[tuple[int, tuple[str, tuple[str, ...]], list[exp.Column],
+                            tuple[pa.DataType, ...]]] = []
+        for i, (tree, _param) in enumerate(items):
+            columns = list(tree.find_all(exp.Column))
+            types = tuple(self._column_field(col, scopes).type for col in columns)
+            if isinstance(tree, exp.Column):
+                result[i] = types[0]
+            elif isinstance(tree, _BOOLEAN_ROOTS):  # comparisons, AND/OR/NOT, IN, LIKE, IS
+                result[i] = pa.bool_()
+            else:
+                key = (generator.generate(tree, copy=False), tuple(type_name(t) for t in types))
+                known = _TYPES.get(key, _MISSING)
+                if known is _MISSING:
+                    pending.append((i, key, columns, types))
+                else:
+                    result[i] = known  # type: ignore[assignment]
+        if pending:
+            for (i, key, _cols, _types), dtype in zip(
+                    pending, self._probe(items, pending, generator), strict=True):
+                if len(_TYPES) > 50_000:
+                    _TYPES.clear()
+                _TYPES[key] = result[i] = dtype
+        return result  # type: ignore[return-value]
+
+    def _probe(self, items: list[tuple[exp.Expression, str]], pending: list, generator: Generator,
+               ) -> list[pa.DataType]:
+        trees = [items[i][0] for i, *_ in pending]
+        columns = [c for _i, _k, cols, _t in pending for c in cols]
+        types = tuple(t for *_, ts in pending for t in ts)
+        try:
+            return list(_describe(_probe_sql(trees, columns, types, generator)))
+        except Exception as err:  # DuckDB's binder explains what is wrong
+            if len(pending) == 1:
+                message = str(err).splitlines()[0]
+                raise self.error(_("invalid expression: {detail}").format(detail=message),
+                                 items[pending[0][0]][1]) from None
+        return [self._probe(items, [p], generator)[0] for p in pending]  # which one failed
 
     @staticmethod
     def _column_field(col: exp.Column, scopes: dict[str | None, Relation]) -> pa.Field:
         rel = scopes.get(col.table or None) or next(iter(scopes.values()))
         return rel.schema.field(col.name)
 
-    def _duckdb_type(self, probe: exp.Select, param: str) -> pa.DataType:
-        sql = probe.sql(INPUT_DIALECT)
-        try:
-            return _describe(sql)
-        except Exception as err:  # DuckDB's binder explains what is wrong
-            message = str(err).splitlines()[0]
-            raise self.error(_("invalid expression: {detail}").format(detail=message),
-                             param) from None
-
     def cast(self, tree: exp.Expression, dtype: pa.DataType) -> exp.Expression:
         return exp.cast(tree, to_sql_type(dtype))
 
 
-def _probe(tree: exp.Expression, types: tuple[pa.DataType, ...]) -> exp.Select:
-    """``SELECT <tree> FROM (SELECT CAST(NULL AS <type>) AS c1, …) LIMIT 0``.
+def _probe_sql(trees: list[exp.Expression], columns: list[exp.Column],
+               types: tuple[pa.DataType, ...], generator: Generator) -> str:
+    """``SELECT <tree> AS v1, … FROM (SELECT CAST(NULL AS <type>) AS "<column>", …) LIMIT 0``:
+    one such row per qualifier the columns use (``"left"``, ``"right"``, or none).
 
     Columns stay columns: DuckDB folds a constant such as ``EXTRACT(hour FROM NULL)`` to
     another type (double) than the one it gives the same expression over a column (bigint).
+    The trees are rendered in place, not copied: their parent links are put back afterwards.
     """
-    probe = tree.copy()
-    nulls = []
-    for i, (col, dtype) in enumerate(zip(list(probe.find_all(exp.Column)), types,
-                                         strict=True), start=1):
-        name = f"__cauce_c{i}"
-        col.replace(exp.column(name, quoted=True))
-        nulls.append(exp.alias_(exp.cast(exp.null(), to_sql_type(dtype)), name, quoted=True))
-    query = exp.select(exp.alias_(probe, "v", quoted=True), copy=False)
-    if nulls:
-        inner = exp.select(*nulls, copy=False).subquery("__cauce_p", copy=False)
-        query = query.from_(inner, copy=False)
-    return query.limit(0, copy=False)
+    scopes: dict[str | None, dict[str, pa.DataType]] = {}
+    for col, dtype in zip(columns, types, strict=True):
+        scopes.setdefault(col.table or None, {})[col.name] = dtype
+    rows = [exp.select(*[exp.alias_(exp.cast(exp.null(), to_sql_type(dtype), copy=False),
+                                    name, quoted=True) for name, dtype in names.items()],
+                       copy=False).subquery(
+        exp.to_identifier(scope or "__cauce_p", quoted=True), copy=False)
+        for scope, names in scopes.items()]
+    links = [(tree, tree.parent, tree.arg_key, tree.index) for tree in trees]
+    try:
+        query = exp.Select(expressions=[
+            exp.Alias(this=tree, alias=exp.to_identifier(f"v{i}", quoted=True))
+            for i, tree in enumerate(trees, start=1)])
+        if rows:
+            query = query.from_(rows[0], copy=False)
+            for row in rows[1:]:
+                query = query.join(row, join_type="cross", copy=False)
+        return generator.generate(query.limit(0, copy=False), copy=False)
+    finally:
+        for tree, parent, arg_key, index in links:
+            tree.parent, tree.arg_key, tree.index = parent, arg_key, index
 
 
 _MISSING = object()
@@ -256,12 +289,39 @@ def _parse_cached(text: str) -> exp.Expression | None:
 
 
 @lru_cache(maxsize=4096)
-def _describe(sql: str) -> pa.DataType:
+def _describe(sql: str) -> tuple[pa.DataType, ...]:
+    """The type of each column of ``sql`` as DuckDB binds it (it runs nothing)."""
     con = getattr(_LOCAL, "duckdb", None)
     if con is None:  # one in-memory DuckDB per thread: connecting costs more than describing
-        con = _LOCAL.duckdb = locked_duckdb()
-    table = con.sql(sql).to_arrow_table()
-    return parse_type_name(type_name(table.schema.field(0).type))
+        con = _LOCAL.duckdb = locked_duckdb()  # UTC, as the local engine: TIMESTAMPTZ is UTC
+    relation = con.sql(sql)
+    known = [_duckdb_arrow(str(t)) for t in relation.types]  # binding: a third of running
+    if all(t is not None for t in known):
+        return tuple(known)  # type: ignore[arg-type]
+    schema = relation.to_arrow_table().schema
+    return tuple(parse_type_name(type_name(f.type)) for f in schema)
+
+
+#: DuckDB type names and the Arrow type DuckDB exports them as (checked in the tests)
+_DUCKDB_ARROW: dict[str, pa.DataType] = {
+    "BOOLEAN": pa.bool_(), "TINYINT": pa.int8(), "SMALLINT": pa.int16(),
+    "INTEGER": pa.int32(), "BIGINT": pa.int64(), "HUGEINT": pa.decimal128(38, 0),
+    "UTINYINT": pa.uint8(), "USMALLINT": pa.uint16(), "UINTEGER": pa.uint32(),
+    "UBIGINT": pa.uint64(), "FLOAT": pa.float32(), "DOUBLE": pa.float64(),
+    "VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
+    "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"), "BLOB": pa.binary(),
+    "TIME": pa.time64("us"),
+}
+_DUCKDB_DECIMAL = re.compile(r"^DECIMAL\((\d+),(\d+)\)$")
+
+
+def _duckdb_arrow(name: str) -> pa.DataType | None:
+    """The Arrow type of a common DuckDB type name; ``None``: ask DuckDB's own conversion."""
+    if name in _DUCKDB_ARROW:
+        return _DUCKDB_ARROW[name]
+    if m := _DUCKDB_DECIMAL.match(name):
+        return pa.decimal128(int(m.group(1)), int(m.group(2)))
+    return None
 
 
 _LOCAL = threading.local()
