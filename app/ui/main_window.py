@@ -310,7 +310,10 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
     def refresh_document_views(self) -> None:
         if self.document is not None:
             self.explorer.show_document(self.document, self.pipeline_name)
-            self.properties.connections = sorted(self.document.project.connections)
+            doc = self.document
+            self.properties.connections = sorted(doc.project.connections)
+            self.properties.project_dir = doc.root or (doc.files_dir if doc.source else None)
+            self.properties.list_tables = lambda name, d=doc: service.list_tables(d, name)
         self.update_title()
 
     def _on_clean_changed(self, _clean: bool) -> None:

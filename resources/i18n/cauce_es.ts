@@ -45,6 +45,24 @@
     </message>
 </context>
 <context>
+    <name>BrowseEditor</name>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="61"/>
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="79"/>
+        <source>Choose a file</source>
+        <translation>Elija un archivo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="80"/>
+        <source>Data files (*.csv *.tsv *.txt *.parquet *.json *.jsonl);;All files (*)</source>
+        <translation>Archivos de datos (*.csv *.tsv *.txt *.parquet *.json *.jsonl);;Todos los archivos (*)</translation>
+    </message>
+</context>
+<context>
     <name>Bundles</name>
     <message>
         <location filename="../../app/ui/dialogs/bundles.py" line="52"/>
@@ -1058,7 +1076,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="210"/>
-        <location filename="../../app/ui/main_window.py" line="357"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
@@ -1068,42 +1086,42 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="357"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="386"/>
+        <location filename="../../app/ui/main_window.py" line="389"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="387"/>
+        <location filename="../../app/ui/main_window.py" line="390"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -2098,12 +2116,13 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="62"/>
+        <location filename="../../app/ui/properties/panel.py" line="68"/>
         <source>Select a node to edit its properties.</source>
+        <extracomment>where ``${PROJECT_DIR}`` points (file dialogs start there) lists a connection&apos;s tables, off the GUI thread (set by the main window)</extracomment>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="102"/>
+        <location filename="../../app/ui/properties/panel.py" line="108"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -2761,6 +2780,37 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/syncs/dialog.py" line="340"/>
         <source>“%1” could not run: %2</source>
         <translation>No se pudo ejecutar “%1”: %2</translation>
+    </message>
+</context>
+<context>
+    <name>TablePicker</name>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="106"/>
+        <source>Tables of “%1”</source>
+        <translation>Tablas de «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="108"/>
+        <source>Filter tables…</source>
+        <translation>Filtrar tablas…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="127"/>
+        <source>Choose the node&apos;s connection first.</source>
+        <translation>Elija antes la conexión del nodo.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="129"/>
+        <source>Reading the tables of “%1”…</source>
+        <translation>Leyendo las tablas de «%1»…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/properties/browse.py" line="141"/>
+        <source>%n table(s)</source>
+        <translation>
+            <numerusform>%n tabla</numerusform>
+            <numerusform>%n tablas</numerusform>
+        </translation>
     </message>
 </context>
 <context>
