@@ -345,6 +345,8 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
             self.sql_view.refresh()
 
     def _drop_stale_preview(self) -> None:
+        if self.preview.shown is None:
+            return  # nothing shown: no hash to compute (a big pipeline takes a while)
         pipeline = self.pipeline
         self.preview.pipeline_changed(pipeline.id, pipeline.semantic_hash(),
                                       {n.id for n in pipeline.nodes})
