@@ -97,8 +97,41 @@ def _open_gui(ctx: click.Context, screenshot: Path | None, open_path: Path | Non
         click.echo("\n" + _("The desktop editor is not installed in this environment; "
                             "use --run-project to run a project headless."), err=True)
         sys.exit(EXIT_INVALID)
+    if not _display_ready(screenshot is not None):
+        sys.exit(EXIT_INVALID)
     sys.exit(gui_main(screenshot=screenshot, open_project=open_path, pipeline=pipeline,
                       db_url=db_url))
+
+
+def _display_ready(offscreen_ok: bool) -> bool:
+    """Say what is missing before Qt aborts (exit 134) for want of a display or libraries.
+
+    A screenshot needs no display: it is rendered offscreen when there is none.
+    """
+    from app.ui.display import display_problem
+
+    problem = display_problem()
+    if problem is None:
+        return True
+    if offscreen_ok:  # the offscreen platform needs neither a display nor the X libraries
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return True
+    lines = [_("error: the desktop editor cannot open a window here.")]
+    if not problem.display:
+        lines.append(_("- No display: DISPLAY is not set (no X11 or Wayland session)."))
+    elif not problem.answers:
+        lines.append(_("- The X display {display} does not answer.").format(
+            display=problem.display))
+    if problem.libraries:
+        lines.append(_("- Qt's xcb platform needs system libraries that are missing: "
+                       "{libraries}.").format(libraries=", ".join(problem.libraries)))
+        lines.append(_("  On Debian or Ubuntu: sudo apt-get install {packages}").format(
+            packages=" ".join(problem.packages)))
+    lines.append(_("Without a display: 'cauce --run-project PROJECT' runs a project headless; "
+                   "'xvfb-run cauce open PROJECT' opens the editor on a virtual display; "
+                   "'cauce --screenshot OUT.png --open PROJECT' renders it offscreen."))
+    click.echo("\n".join(lines), err=True)
+    return False
 
 
 @cli.command("open",

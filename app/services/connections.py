@@ -28,6 +28,7 @@ __all__ = [
     "InvalidConnection",
     "NOT_A_CONNECTION",
     "connector_types",
+    "describe_target",
     "open_connector",
     "project_connections",
     "project_provider",
@@ -93,6 +94,32 @@ def project_provider(connections: dict[str, Connection], *, project_dir: Path,
         lambda c: open_connector(c, project_dir=project_dir, secrets=secrets),
         project_dir=project_dir,
     )
+
+
+def describe_target(connection: Connection, project_dir: Path) -> str:
+    """Where a connection points, for messages: ``host:port/database``, a path, or ``""``.
+
+    Variables are expanded as for a run (an unset one is shown as written); secrets are never
+    part of it.
+
+    >>> describe_target(Connection(name="pg", type="postgres", params={
+    ...     "host": "db", "port": 5432, "database": "${CAUCE_SURELY_UNSET:-sales}"}), Path("/p"))
+    'db:5432/sales'
+    >>> describe_target(Connection(name="w", type="duckdb", params={
+    ...     "path": "${PROJECT_DIR}/w.duckdb"}), Path("/p"))
+    '/p/w.duckdb'
+    """
+    try:
+        params = _expand(connection.params, project_dir, connection.name)
+    except InvalidConnection:
+        params = dict(connection.params)
+    host = params.get("host") or params.get("server")
+    database = params.get("database")
+    if host or database:
+        port = params.get("port")
+        address = f"{host or ''}{f':{port}' if port else ''}"
+        return f"{address}/{database}" if database else address
+    return str(params.get("path") or "")
 
 
 # -- for editors: the connector catalog, and testing a connection before it is saved ------------

@@ -60,6 +60,7 @@ __all__ = [
     "auto_layout",
     "compile_for_editor",
     "copy_fragment",
+    "list_tables",
     "new_document",
     "node_sql",
     "open_document",
@@ -234,6 +235,18 @@ def node_sql(doc: EditorDocument, pipeline: Pipeline, node_id: str, *, port: str
             compiled.raise_for_problems()
             raise GraphError(_("this node has no compiled output yet"), node_id)
         return compiled.sql(key[0], key[1], dialect)
+
+
+def list_tables(doc: EditorDocument, connection: str) -> list[str]:
+    """The tables and views of one of the document's connections, qualified (``schema.name``
+    where the system has schemas), sorted. Contacts the system: call it off the GUI thread.
+
+    Raises:
+        UnknownConnection, InvalidConnection, ConnectionError_, MissingSecret.
+    """
+    with _provider(doc) as provider:
+        infos = provider.open(connection).list_tables()
+    return sorted(info.qualified for info in infos)
 
 
 def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,

@@ -25,7 +25,7 @@ from app.engine.local import CancelToken, LocalSession
 from app.engine.plan import compile_pushdown, local_only_problems
 from app.engine.sync import SyncReport
 from app.i18n import _
-from app.services.connections import project_provider
+from app.services.connections import describe_target, project_provider
 from app.services.secrets import secret_lookup
 from app.services.syncs import check_connections, run_syncs
 from app.services.texts import status_text
@@ -40,6 +40,8 @@ class ProjectRunResult:
     dry_run: bool
     reports: list[RunReport] = field(default_factory=list)
     syncs: list[SyncReport] = field(default_factory=list)
+    #: where each destination connection points (``host:port/database`` or a path)
+    targets: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -78,10 +80,11 @@ class ProjectRunResult:
                 lines.append("  " + _("error: {error}").format(error=r.error))
             elif r.plan and not self.dry_run:
                 for stage in r.plan["stages"]:
+                    where = self.targets.get(stage["connection"], "")
                     lines.append("  " + _("wrote table {table} ({mode}) in connection "
                                           "{connection}").format(
                         table=stage["table"], mode=stage["mode"],
-                        connection=stage["connection"]))
+                        connection=stage["connection"]) + (f" ({where})" if where else ""))
         return "\n".join(lines)
 
 
@@ -146,6 +149,8 @@ def run_project(
         for name in syncs:
             check_connections(project, project.syncs[name])
         result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
+        result.targets = {name: describe_target(conn, opened.root)
+                          for name, conn in project.connections.items()}
         secrets = secret_lookup(project.meta.name)
         with project_provider(project.connections, project_dir=opened.root,
                               secrets=secrets) as provider:

@@ -33,7 +33,8 @@ ICONS = {"new": "new", "open": "open", "save": "save", "undo": "undo", "redo": "
 # the canvas's context menus, by action name (None: a separator)
 CANVAS_MENU = ("undo", "redo", None, "copy", "paste", "delete", "select_all", None,
                "auto_layout", "zoom_fit")
-NODE_MENU = ("preview", "show_sql", None, "copy", "delete", None, "undo", "redo")
+NODE_MENU = ("preview", "show_sql", None, "cut", "copy", "duplicate", "delete", None, "undo",
+             "redo")
 
 
 def _tr(text: str) -> str:
@@ -86,7 +87,10 @@ class StackAction(QAction):
 def _stack_action(w: MainWindow, name: str, prefix: str) -> StackAction:
     action = StackAction(w.undo_group, name == "undo", prefix, w)
     action.setObjectName(name)
-    action.setShortcut(QKeySequence(Key.Undo if name == "undo" else Key.Redo))
+    keys = QKeySequence.keyBindings(Key.Undo if name == "undo" else Key.Redo)
+    if name == "redo" and QKeySequence("Ctrl+Y") not in keys:
+        keys.append(QKeySequence("Ctrl+Y"))  # as on Windows, besides Ctrl+Shift+Z
+    action.setShortcuts(keys)
     action.setIcon(icon(name))
     w.actions_by_name[name] = action
     w.addAction(action)
@@ -110,6 +114,11 @@ def build_menus(w: MainWindow) -> None:
     w.recent_menu.menuAction().setProperty(SOURCE_TEXT, "Open &Recent")
     file.addAction(_action(w, "save", QT_TRANSLATE_NOOP("MainWindow", "&Save"), w.save,
                            Key.Save))
+    file.addAction(_action(w, "save_as", QT_TRANSLATE_NOOP("MainWindow", "Save &As…"),
+                           w.save_as, Key.SaveAs))
+    file.addAction(_action(w, "close_project",
+                           QT_TRANSLATE_NOOP("MainWindow", "&Close project"), w.close_project,
+                           "Ctrl+W"))
     file.addSeparator()
     file.addAction(_action(w, "new_pipeline", QT_TRANSLATE_NOOP("MainWindow", "New &Pipeline"),
                            w.new_pipeline))
@@ -125,10 +134,14 @@ def build_menus(w: MainWindow) -> None:
     edit.addActions([_stack_action(w, "undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo")),
                      _stack_action(w, "redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"))])
     edit.addSeparator()
+    edit.addAction(_action(w, "cut", QT_TRANSLATE_NOOP("MainWindow", "Cu&t"),
+                           w.cut_selection, Key.Cut))
     edit.addAction(_action(w, "copy", QT_TRANSLATE_NOOP("MainWindow", "&Copy"),
                            w.copy_selection, Key.Copy))
     edit.addAction(_action(w, "paste", QT_TRANSLATE_NOOP("MainWindow", "&Paste"), w.paste,
                            Key.Paste))
+    edit.addAction(_action(w, "duplicate", QT_TRANSLATE_NOOP("MainWindow", "D&uplicate"),
+                           w.duplicate_selection, "Ctrl+D"))
     edit.addAction(_action(w, "delete", QT_TRANSLATE_NOOP("MainWindow", "&Delete"),
                            w.delete_selection, Key.Delete))
     edit.addAction(_action(w, "select_all", QT_TRANSLATE_NOOP("MainWindow", "Select &All"),
@@ -142,7 +155,7 @@ def build_menus(w: MainWindow) -> None:
     sql = w.sql_dock.toggleViewAction()
     sql.setText(_tr(QT_TRANSLATE_NOOP("MainWindow", "&SQL view")))
     sql.setProperty(SOURCE_TEXT, "&SQL view")
-    sql.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    sql.setShortcut(QKeySequence("F7"))  # F5 run, F6 preview, F7 SQL; Ctrl+Shift+S: Save As
     w.actions_by_name["sql_view"] = sql
     view.addAction(sql)
     view.addSeparator()
@@ -172,6 +185,9 @@ def build_menus(w: MainWindow) -> None:
                             w.open_settings, Key.Preferences))
 
     help_menu = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Help"))
+    help_menu.addAction(_action(w, "shortcuts",
+                                QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"),
+                                w.show_shortcuts, Key.HelpContents))
     help_menu.addAction(_action(w, "about", QT_TRANSLATE_NOOP("MainWindow", "&About Cauce"),
                                 w.about))
     _build_toolbar(w)

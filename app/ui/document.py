@@ -71,12 +71,30 @@ class DocumentMixin(_Base):
         doc = self.document
         if doc is None:
             return False
-        directory = doc.root
-        if directory is None:
-            chosen = self.ask_directory()
-            if not chosen:
-                return False
-            directory = Path(chosen)
+        if doc.root is None:
+            return self.save_as()
+        return self._save_to(doc.root)
+
+    def save_as(self) -> bool:
+        """Save the project into another directory, which it then lives in."""
+        if self.document is None:
+            return False
+        chosen = self.ask_directory()
+        return bool(chosen) and self._save_to(Path(chosen))
+
+    def close_project(self) -> None:
+        """File > Close project: after the unsaved-changes question, an empty project."""
+        if self.maybe_discard():
+            self.set_document(service.new_document())
+
+    def show_shortcuts(self) -> None:
+        from app.ui.dialogs.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self.actions_by_name.values(), self).exec()
+
+    def _save_to(self, directory: Path) -> bool:
+        doc = self.document
+        assert doc is not None
         try:
             service.save_document(doc, directory, db_url=self.db_url)
         except (*USER_ERRORS, OSError, ValueError) as err:

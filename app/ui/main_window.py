@@ -6,7 +6,6 @@ run the editor services off the GUI thread, and the panels only display.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +37,7 @@ from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
 from app.ui.controllers import RunController, ValidationController
 from app.ui.document import DocumentMixin
+from app.ui.editing import EditingMixin
 from app.ui.i18n import format_decimal
 from app.ui.notify import Notifier
 from app.ui.panels.console import RunConsole
@@ -53,7 +53,6 @@ from app.ui.workers import wait_all
 
 __all__ = ["MainWindow"]
 
-FRAGMENT_MIME = "application/x-cauce-fragment"
 GEOMETRY_KEY = "window/geometry"
 DEFAULT_SIZE = (1600, 1000)
 FRAME_ROOM = 48  # pixels of a title bar and borders, outside the window's geometry
@@ -81,7 +80,7 @@ def _tr(text: str) -> str:
 Area = Qt.DockWidgetArea
 
 
-class MainWindow(DocumentMixin, QMainWindow):
+class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
     def __init__(self, settings: QSettings | None = None, db_url: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -311,7 +310,10 @@ class MainWindow(DocumentMixin, QMainWindow):
     def refresh_document_views(self) -> None:
         if self.document is not None:
             self.explorer.show_document(self.document, self.pipeline_name)
-            self.properties.connections = sorted(self.document.project.connections)
+            doc = self.document
+            self.properties.connections = sorted(doc.project.connections)
+            self.properties.project_dir = doc.root or (doc.files_dir if doc.source else None)
+            self.properties.list_tables = lambda name, d=doc: service.list_tables(d, name)
         self.update_title()
 
     def _on_clean_changed(self, _clean: bool) -> None:
@@ -343,6 +345,8 @@ class MainWindow(DocumentMixin, QMainWindow):
             self.sql_view.refresh()
 
     def _drop_stale_preview(self) -> None:
+        if self.preview.shown is None:
+            return  # nothing shown: no hash to compute (a big pipeline takes a while)
         pipeline = self.pipeline
         self.preview.pipeline_changed(pipeline.id, pipeline.semantic_hash(),
                                       {n.id for n in pipeline.nodes})
@@ -356,36 +360,6 @@ class MainWindow(DocumentMixin, QMainWindow):
         count = len([p for p in result.problems if p.severity == "error"])
         self.problems_dock.setWindowTitle(
             self.tr("Problems ({0})").format(count) if count else self.tr("Problems"))
-
-    # -- editing ----------------------------------------------------------------------------------
-    def copy_selection(self) -> None:
-        ids = self.bridge.selected_ids()
-        if not ids:
-            return
-        from PySide6.QtCore import QMimeData
-
-        text = json.dumps(self.bridge.copy(ids))
-        data = QMimeData()
-        data.setData(FRAGMENT_MIME, text.encode())
-        data.setText(text)
-        QApplication.clipboard().setMimeData(data)
-
-    def paste(self) -> None:
-        data = QApplication.clipboard().mimeData()
-        raw = bytes(data.data(FRAGMENT_MIME)).decode() if data.hasFormat(FRAGMENT_MIME) else (
-            data.text() if data.hasText() else "")
-        try:
-            fragment = json.loads(raw) if raw else {}
-        except ValueError:
-            return
-        if isinstance(fragment, dict) and fragment.get("format") == "cauce-fragment":
-            self.bridge.paste(fragment)
-
-    def delete_selection(self) -> None:
-        self.bridge.delete_nodes(self.bridge.selected_ids())
-
-    def select_all(self) -> None:
-        self.bridge.select_ids(self.pipeline, [n.id for n in self.pipeline.nodes])
 
     # -- running ----------------------------------------------------------------------------------
     def run_pipeline(self) -> None:

@@ -45,6 +45,24 @@
     </message>
 </context>
 <context>
+    <name>BrowseEditor</name>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="61"/>
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="79"/>
+        <source>Choose a file</source>
+        <translation>Elija un archivo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="80"/>
+        <source>Data files (*.csv *.tsv *.txt *.parquet *.json *.jsonl);;All files (*)</source>
+        <translation>Archivos de datos (*.csv *.tsv *.txt *.parquet *.json *.jsonl);;Todos los archivos (*)</translation>
+    </message>
+</context>
+<context>
     <name>Bundles</name>
     <message>
         <location filename="../../app/ui/dialogs/bundles.py" line="52"/>
@@ -208,6 +226,11 @@
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/canvas/bridge.py" line="246"/>
+        <source>Replaced the link from {0} into {1} ({2} takes one link; Undo brings it back).</source>
+        <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
+    </message>
 </context>
 <context>
     <name>CanvasView</name>
@@ -276,22 +299,22 @@
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="274"/>
+        <location filename="../../app/ui/syncs/pages.py" line="285"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="275"/>
+        <location filename="../../app/ui/syncs/pages.py" line="286"/>
         <source>Untick the columns to leave out; double-click a destination name to rename a column.</source>
         <translation>Desmarque las columnas que quiera excluir; haga doble clic en un nombre de destino para renombrar la columna.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="289"/>
+        <location filename="../../app/ui/syncs/pages.py" line="300"/>
         <source>Select all</source>
         <translation>Marcar todas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="291"/>
+        <location filename="../../app/ui/syncs/pages.py" line="302"/>
         <source>Select none</source>
         <translation>Desmarcar todas</translation>
     </message>
@@ -760,17 +783,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Esta sincronización escribe en:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="129"/>
+        <location filename="../../app/ui/syncs/pages.py" line="140"/>
         <source>Choose a connection and type a table name.</source>
         <translation>Elija una conexión y escriba el nombre de una tabla.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="133"/>
+        <location filename="../../app/ui/syncs/pages.py" line="144"/>
         <source>“%1” is listed already.</source>
         <translation>“%1” ya está en la lista.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="153"/>
+        <location filename="../../app/ui/syncs/pages.py" line="164"/>
         <source>No connection of this project can be written to.</source>
         <translation>Ninguna conexión de este proyecto admite escritura.</translation>
     </message>
@@ -798,57 +821,57 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>No se puede abrir el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="83"/>
+        <location filename="../../app/ui/document.py" line="101"/>
         <source>Cannot save</source>
         <translation>No se puede guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="90"/>
+        <location filename="../../app/ui/document.py" line="108"/>
         <source>Saved to {0}</source>
         <translation>Guardado en {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="95"/>
+        <location filename="../../app/ui/document.py" line="113"/>
         <source>Save project to directory</source>
         <translation>Guardar el proyecto en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="100"/>
+        <location filename="../../app/ui/document.py" line="118"/>
         <source>New pipeline</source>
         <translation>Nueva canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="100"/>
+        <location filename="../../app/ui/document.py" line="118"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="133"/>
+        <location filename="../../app/ui/document.py" line="151"/>
         <source>Not available</source>
         <translation>No disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="134"/>
+        <location filename="../../app/ui/document.py" line="152"/>
         <source>This part of the editor ({0}) is not installed in this build.</source>
         <translation>Esta parte del editor ({0}) no está instalada en esta versión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="178"/>
+        <location filename="../../app/ui/document.py" line="196"/>
         <source>Syncs not available</source>
         <translation>Sincronizaciones no disponibles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="179"/>
+        <location filename="../../app/ui/document.py" line="197"/>
         <source>The syncs window is not part of this build ({0}).</source>
         <translation>La ventana de sincronizaciones no forma parte de esta compilación ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="183"/>
+        <location filename="../../app/ui/document.py" line="201"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="184"/>
+        <location filename="../../app/ui/document.py" line="202"/>
         <source>Syncs live in the project directory: save the project, then open Syncs again.</source>
         <translation>Las sincronizaciones se guardan en el directorio del proyecto: guarde el proyecto y vuelva a abrir Sincronizaciones.</translation>
     </message>
@@ -1017,250 +1040,275 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="206"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
-        <location filename="../../app/ui/main_window.py" line="358"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="362"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="358"/>
+        <location filename="../../app/ui/main_window.py" line="362"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="406"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="383"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416"/>
+        <location filename="../../app/ui/main_window.py" line="390"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416"/>
+        <location filename="../../app/ui/main_window.py" line="390"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="417"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="418"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="79"/>
+        <location filename="../../app/ui/actions.py" line="80"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="104"/>
+        <location filename="../../app/ui/actions.py" line="108"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="105"/>
+        <location filename="../../app/ui/actions.py" line="109"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="107"/>
+        <location filename="../../app/ui/actions.py" line="111"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="109"/>
+        <location filename="../../app/ui/actions.py" line="113"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="111"/>
+        <location filename="../../app/ui/actions.py" line="115"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="114"/>
+        <location filename="../../app/ui/actions.py" line="117"/>
+        <source>Save &amp;As…</source>
+        <translation>Guardar c&amp;omo…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="120"/>
+        <source>&amp;Close project</source>
+        <translation>Cerrar pro&amp;yecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="123"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="117"/>
+        <location filename="../../app/ui/actions.py" line="126"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="119"/>
+        <location filename="../../app/ui/actions.py" line="128"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="121"/>
+        <location filename="../../app/ui/actions.py" line="130"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="124"/>
+        <location filename="../../app/ui/actions.py" line="133"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="125"/>
+        <location filename="../../app/ui/actions.py" line="134"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="126"/>
+        <location filename="../../app/ui/actions.py" line="135"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="128"/>
+        <location filename="../../app/ui/actions.py" line="137"/>
+        <source>Cu&amp;t</source>
+        <translation>Cort&amp;ar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="139"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="130"/>
+        <location filename="../../app/ui/actions.py" line="141"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="132"/>
+        <location filename="../../app/ui/actions.py" line="143"/>
+        <source>D&amp;uplicate</source>
+        <translation>D&amp;uplicar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="145"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="134"/>
+        <location filename="../../app/ui/actions.py" line="147"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="137"/>
+        <location filename="../../app/ui/actions.py" line="150"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="138"/>
+        <location filename="../../app/ui/actions.py" line="151"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="140"/>
+        <location filename="../../app/ui/actions.py" line="153"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="143"/>
+        <location filename="../../app/ui/actions.py" line="156"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="153"/>
-        <location filename="../../app/ui/actions.py" line="154"/>
+        <location filename="../../app/ui/actions.py" line="166"/>
+        <location filename="../../app/ui/actions.py" line="167"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="156"/>
+        <location filename="../../app/ui/actions.py" line="169"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="159"/>
+        <location filename="../../app/ui/actions.py" line="172"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="162"/>
+        <location filename="../../app/ui/actions.py" line="175"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="165"/>
+        <location filename="../../app/ui/actions.py" line="178"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="166"/>
+        <location filename="../../app/ui/actions.py" line="179"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="168"/>
+        <location filename="../../app/ui/actions.py" line="181"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="171"/>
+        <location filename="../../app/ui/actions.py" line="184"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="174"/>
+        <location filename="../../app/ui/actions.py" line="187"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="175"/>
+        <location filename="../../app/ui/actions.py" line="189"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>Atajos de &amp;teclado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="191"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="195"/>
+        <location filename="../../app/ui/actions.py" line="211"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -1301,97 +1349,97 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="168"/>
+        <location filename="../../app/ui/syncs/pages.py" line="179"/>
         <source>How to sync</source>
         <translation>Cómo sincronizar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="169"/>
+        <location filename="../../app/ui/syncs/pages.py" line="180"/>
         <source>Choose how rows are copied and how schema changes are met.</source>
         <translation>Elija cómo se copian las filas y cómo se tratan los cambios de esquema.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="170"/>
+        <location filename="../../app/ui/syncs/pages.py" line="181"/>
         <source>Full — reload the whole table every run</source>
         <translation>Completa — recargar toda la tabla en cada ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="171"/>
+        <location filename="../../app/ui/syncs/pages.py" line="182"/>
         <source>Append — add rows above the cursor</source>
         <translation>Añadir — agregar las filas posteriores al cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="172"/>
+        <location filename="../../app/ui/syncs/pages.py" line="183"/>
         <source>Merge — insert or update rows by key</source>
         <translation>Combinar (fusionar) — insertar o actualizar filas por clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="178"/>
+        <location filename="../../app/ui/syncs/pages.py" line="189"/>
         <source>The columns that identify a row (merge mode)</source>
         <translation>Las columnas que identifican una fila (modo combinar)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="181"/>
+        <location filename="../../app/ui/syncs/pages.py" line="192"/>
         <source>A column that grows with every new or changed row</source>
         <translation>Una columna que crece con cada fila nueva o modificada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="182"/>
+        <location filename="../../app/ui/syncs/pages.py" line="193"/>
         <source>Delete destination rows whose key left the source</source>
         <translation>Eliminar del destino las filas cuya clave ya no está en el origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="183"/>
+        <location filename="../../app/ui/syncs/pages.py" line="194"/>
         <source>Evolve — add new columns, widen types</source>
         <translation>Evolucionar — añadir las columnas nuevas, ampliar los tipos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="184"/>
+        <location filename="../../app/ui/syncs/pages.py" line="195"/>
         <source>Freeze — fail when the source&apos;s columns change</source>
         <translation>Congelar — fallar si cambian las columnas del origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="185"/>
+        <location filename="../../app/ui/syncs/pages.py" line="196"/>
         <source>Discard — drop new columns, keep the destination&apos;s types</source>
         <translation>Descartar — omitir las columnas nuevas, conservar los tipos del destino</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="192"/>
+        <location filename="../../app/ui/syncs/pages.py" line="203"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="194"/>
+        <location filename="../../app/ui/syncs/pages.py" line="205"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="195"/>
+        <location filename="../../app/ui/syncs/pages.py" line="206"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="197"/>
+        <location filename="../../app/ui/syncs/pages.py" line="208"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="225"/>
+        <location filename="../../app/ui/syncs/pages.py" line="236"/>
         <source>(none)</source>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="259"/>
+        <location filename="../../app/ui/syncs/pages.py" line="270"/>
         <source>Every run copies the whole source into a staging table and swaps it in.</source>
         <translation>Cada ejecución copia todo el origen en una tabla intermedia y la pone en lugar de la tabla de destino.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="261"/>
+        <location filename="../../app/ui/syncs/pages.py" line="272"/>
         <source>Needs a cursor that only grows (an id or a commit time).</source>
         <translation>Requiere un cursor que solo crezca (un id o una fecha de confirmación).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="262"/>
+        <location filename="../../app/ui/syncs/pages.py" line="273"/>
         <source>Needs key columns. With a cursor, only rows at or above the last value are read; without one, every row is read.</source>
         <translation>Requiere columnas clave. Con un cursor solo se leen las filas con un valor igual o superior al último; sin él se leen todas las filas.</translation>
     </message>
@@ -2020,55 +2068,55 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="123"/>
+        <location filename="../../app/ui/panels/preview.py" line="133"/>
         <source>Preview</source>
         <extracomment>what the rows shown belong to: (pipeline id, semantic hash, node id, node name)</extracomment>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="124"/>
+        <location filename="../../app/ui/panels/preview.py" line="134"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="125"/>
+        <location filename="../../app/ui/panels/preview.py" line="135"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="104"/>
-        <location filename="../../app/ui/panels/preview.py" line="184"/>
+        <location filename="../../app/ui/panels/preview.py" line="114"/>
+        <location filename="../../app/ui/panels/preview.py" line="194"/>
         <source>Select a node and press Preview.</source>
         <extracomment>makes the status text in the current language (called again on a language change)</extracomment>
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="140"/>
+        <location filename="../../app/ui/panels/preview.py" line="150"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="148"/>
+        <location filename="../../app/ui/panels/preview.py" line="158"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="157"/>
+        <location filename="../../app/ui/panels/preview.py" line="167"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="171"/>
+        <location filename="../../app/ui/panels/preview.py" line="181"/>
         <source>“{0}”: {1} rows, {2} columns</source>
         <translation>«{0}»: {1} filas, {2} columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="197"/>
+        <location filename="../../app/ui/panels/preview.py" line="207"/>
         <source>The pipeline changed: press Preview to see “{0}” again.</source>
         <translation>El pipeline cambió: pulse Vista previa para ver «{0}» de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="202"/>
+        <location filename="../../app/ui/panels/preview.py" line="212"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>
@@ -2113,12 +2161,13 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="62"/>
+        <location filename="../../app/ui/properties/panel.py" line="68"/>
         <source>Select a node to edit its properties.</source>
+        <extracomment>where ``${PROJECT_DIR}`` points (file dialogs start there) lists a connection&apos;s tables, off the GUI thread (set by the main window)</extracomment>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="102"/>
+        <location filename="../../app/ui/properties/panel.py" line="108"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -2337,6 +2386,55 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="27"/>
+        <source>Drag from an output port to an input port</source>
+        <extracomment>canvas gestures that are not actions (their texts are translated where shown)</extracomment>
+        <translation>Arrastrar de un puerto de salida a uno de entrada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="28"/>
+        <source>Link two nodes</source>
+        <translation>Enlazar dos nodos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="29"/>
+        <source>Mouse wheel</source>
+        <translation>Rueda del ratón</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="30"/>
+        <source>Zoom the canvas</source>
+        <translation>Acercar o alejar el lienzo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="31"/>
+        <source>Middle button drag, or Alt + drag</source>
+        <translation>Arrastrar con el botón central, o Alt + arrastrar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="32"/>
+        <source>Pan the canvas</source>
+        <translation>Desplazar el lienzo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="53"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Atajos de teclado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="57"/>
+        <source>Action</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="57"/>
+        <source>Keys</source>
+        <translation>Teclas</translation>
+    </message>
+</context>
+<context>
     <name>SourcePage</name>
     <message>
         <location filename="../../app/ui/syncs/source_page.py" line="55"/>
@@ -2418,112 +2516,112 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="333"/>
+        <location filename="../../app/ui/syncs/pages.py" line="344"/>
         <source>Summary</source>
         <translation>Resumen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="334"/>
+        <location filename="../../app/ui/syncs/pages.py" line="345"/>
         <source>Check the sync, then Finish saves it into the project.</source>
         <translation>Revise la sincronización; al terminar, se guarda en el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="363"/>
+        <location filename="../../app/ui/syncs/pages.py" line="374"/>
         <source>all %1</source>
         <translation>todas (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="364"/>
+        <location filename="../../app/ui/syncs/pages.py" line="375"/>
         <source>%1 of %2</source>
         <translation>%1 de %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="367"/>
+        <location filename="../../app/ui/syncs/pages.py" line="378"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="367"/>
+        <location filename="../../app/ui/syncs/pages.py" line="378"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="367"/>
+        <location filename="../../app/ui/syncs/pages.py" line="378"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="368"/>
+        <location filename="../../app/ui/syncs/pages.py" line="379"/>
         <source>evolve</source>
         <translation>evolucionar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="368"/>
+        <location filename="../../app/ui/syncs/pages.py" line="379"/>
         <source>freeze</source>
         <translation>congelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="369"/>
+        <location filename="../../app/ui/syncs/pages.py" line="380"/>
         <source>discard</source>
         <translation>descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="370"/>
+        <location filename="../../app/ui/syncs/pages.py" line="381"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="371"/>
+        <location filename="../../app/ui/syncs/pages.py" line="382"/>
         <source>Source</source>
         <translation>Origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="373"/>
+        <location filename="../../app/ui/syncs/pages.py" line="384"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="374"/>
+        <location filename="../../app/ui/syncs/pages.py" line="385"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="375"/>
+        <location filename="../../app/ui/syncs/pages.py" line="386"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="376"/>
+        <location filename="../../app/ui/syncs/pages.py" line="387"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="377"/>
+        <location filename="../../app/ui/syncs/pages.py" line="388"/>
         <source>Hard deletes</source>
         <translation>Borrados físicos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="377"/>
+        <location filename="../../app/ui/syncs/pages.py" line="388"/>
         <source>yes</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="378"/>
+        <location filename="../../app/ui/syncs/pages.py" line="389"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="379"/>
+        <location filename="../../app/ui/syncs/pages.py" line="390"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="381"/>
+        <location filename="../../app/ui/syncs/pages.py" line="392"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="382"/>
+        <location filename="../../app/ui/syncs/pages.py" line="393"/>
         <source>Renamed</source>
         <translation>Renombradas</translation>
     </message>
@@ -2727,6 +2825,37 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/syncs/dialog.py" line="340"/>
         <source>“%1” could not run: %2</source>
         <translation>No se pudo ejecutar “%1”: %2</translation>
+    </message>
+</context>
+<context>
+    <name>TablePicker</name>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="106"/>
+        <source>Tables of “%1”</source>
+        <translation>Tablas de «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="108"/>
+        <source>Filter tables…</source>
+        <translation>Filtrar tablas…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="127"/>
+        <source>Choose the node&apos;s connection first.</source>
+        <translation>Elija antes la conexión del nodo.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/browse.py" line="129"/>
+        <source>Reading the tables of “%1”…</source>
+        <translation>Leyendo las tablas de «%1»…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/properties/browse.py" line="141"/>
+        <source>%n table(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -119,6 +119,10 @@ def test_the_readback_guard_looks_up_the_row_as_the_runner_does() -> None:
 
 
 def test_state_is_refused_before_connecting_when_a_key_is_too_long() -> None:
+    try:  # the write path loads pyodbc (unixODBC's libodbc) before it looks at the state
+        import pyodbc  # noqa: F401
+    except ImportError as err:
+        test_mssql_odbc._missing(f"pyodbc cannot load (apt-get install unixodbc): {err}")
     config = SqlServerConfig(server="127.0.0.1", port=1, database="d", user="u",
                              password="p", retry_attempts=1, login_timeout=1)
     connector = SqlServerConnector(config, name="azure")

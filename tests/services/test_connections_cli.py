@@ -82,3 +82,15 @@ def test_unknown_name_or_project_is_invalid_input(project: Path, tmp_path: Path)
     assert code == 2 and err
     with pytest.raises(USER_ERRORS):
         test_project_connection(project, "nope")
+
+
+def test_run_with_dest_postgres_says_which_database_it_wrote(
+        project: Path, pg_db, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CAUCE_PG_DATABASE", str(pg_db["dbname"]))
+    monkeypatch.setenv("CAUCE_DB_URL", f"sqlite:///{tmp_path / 'meta.db'}")
+    code, out, err = _cauce("--run-project", str(project), "--dest", "postgres")
+    assert code == 0, err
+    assert (f"in connection postgres (127.0.0.1:5432/{pg_db['dbname']})" in out), out
+    code, out, err = _cauce("--run-project", str(project))
+    assert code == 0, err
+    assert "in connection warehouse (" + str(tmp_path / "out") in out

@@ -169,8 +169,8 @@ def test_node_menu_selects_the_node_and_deletes_it(qtbot, window, chinook_dir) -
     def in_menu(menu: QMenu) -> None:
         assert win.bridge.selected_ids() == [target.id]  # the right-clicked node, alone
         shown = [a for a in menu.actions() if not a.isSeparator()]
-        assert shown == [actions[n] for n in ("preview", "show_sql", "copy", "delete", "undo",
-                                              "redo")]
+        assert shown == [actions[n] for n in ("preview", "show_sql", "cut", "copy",
+                                              "duplicate", "delete", "undo", "redo")]
         menu.grab().save(str(SHOTS / "canvas-node-menu.png"))
         _click(menu, actions["delete"])
 
@@ -302,8 +302,8 @@ def test_canvas_menus_in_spanish(qtbot, spanish, window, chinook_dir) -> None:  
     QApplication.processEvents()
     texts.clear()
     _right_click(win, _point(win, win.bridge.view_of(node.id).view), in_menu("canvas-node-menu"))
-    assert texts == ["&Vista previa del nodo seleccionado", "Mostrar S&QL", "&Copiar",
-                     "&Eliminar", "&Deshacer: Mover", "&Rehacer"]
+    assert texts == ["&Vista previa del nodo seleccionado", "Mostrar S&QL", "Cort&ar",
+                     "&Copiar", "D&uplicar", "&Eliminar", "&Deshacer: Mover", "&Rehacer"]
 
 
 def test_unknown_component_is_named_in_the_interface_language(qtbot, spanish, window) -> None:  # type: ignore[no-untyped-def]

@@ -143,9 +143,9 @@ def test_sql_server_goes_as_far_as_its_driver(qtbot, tmp_path: Path) -> None:
     assert not ok
     assert "erp" in message and "An0ther-secret" not in message
     assert "unexpected keyword" not in message and "Traceback" not in message
-    # either the driver is missing (said, with how to install it) or the server did not answer
-    assert ("ODBC Driver 18 for SQL Server" in message and "install" in message.lower()) \
-        or "127.0.0.1" in message, message
+    # unixODBC or the driver is missing (said, with how to install it), or no server answered
+    lowered = message.lower()
+    assert ("odbc" in lowered and "install" in lowered) or "127.0.0.1" in message, message
     shot(dialog, "connections-test-mssql-driver")
 
 

@@ -81,6 +81,8 @@ def _pick_invoice(qtbot, wizard: SyncWizard, *, shots: bool = False) -> None:  #
 
     dests = wizard.destinations_page
     assert not dests.isComplete()
+    # a new sync does not offer to write into the connection it reads from
+    assert dests.connection_combo.currentData() not in ("chinook", None)
     dests.connection_combo.setCurrentIndex(dests.connection_combo.findData("warehouse"))
     assert dests.table_edit.text() == "Invoice"  # default: the source table's name
     _click(qtbot, dests.add_button)

@@ -228,9 +228,23 @@ class CanvasBridge(QObject, CanvasDecorations):
             self.pipeline.edges = edges
         if refusal is None and parent.childCount():
             self.push(parent)
+            self._tell_replaced(parent)
         self.resync_edges()
         if refusal is not None:
             self._refuse(refusal)
+
+    def _tell_replaced(self, command: CompoundCommand) -> None:
+        """A link dropped on an input that takes one replaced its link: say which (silent
+        before; Undo brings the old one back)."""
+        children = command.children
+        added = [c.edge for c in children if isinstance(c, ConnectCommand)]
+        for old in (c.edge for c in children if isinstance(c, DisconnectCommand)):
+            if any(new.target == old.target and new.source != old.source for new in added):
+                source, target = (self.pipeline.node(old.source.node),
+                                  self.pipeline.node(old.target.node))
+                self.notice.emit(self.tr(
+                    "Replaced the link from {0} into {1} ({2} takes one link; Undo brings it "
+                    "back).").format(source.name, target.name, old.target.port))
 
     def _refuse(self, message: str) -> None:
         """Tell the user why a gesture did nothing: a tooltip at the pointer, and ``notice``."""

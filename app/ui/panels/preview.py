@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -63,6 +64,15 @@ class ArrowTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = self._column(index.column())[index.row()]
             return "NULL" if value is None else str(value)
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole) and \
+                self._column(index.column())[index.row()] is None:
+            # NULL is not the text "NULL": greyed and in italics
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled,
+                                                   QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.TextAlignmentRole and pa.types.is_integer(
                 self._table.schema.field(index.column()).type) or (
                 role == Qt.ItemDataRole.TextAlignmentRole and pa.types.is_floating(

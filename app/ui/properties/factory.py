@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.ui.component_texts import choice_label
+from app.ui.properties.browse import PathEditor, TableEditor
 from app.ui.properties.editors import (
     BoolEditor,
     ChoiceEditor,
@@ -33,6 +34,10 @@ def make_editor(key: str, schema: dict[str, Any], root: dict[str, Any],
         return SqlEditor(nullable, lines=3 if kind == "expression" else 6)
     if kind == "connection":
         return ChoiceEditor(sorted(context.get("connections", [])), nullable, editable=True)
+    if kind == "path":
+        return PathEditor(nullable, context)
+    if kind == "table":
+        return TableEditor(nullable, context)
     if kind == "column":
         return ColumnEditor(nullable)
     if kind == "columns":

@@ -8,6 +8,8 @@ are about). Tables and SQL editors take the form's whole width, their label abov
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -44,6 +46,10 @@ class PropertiesPanel(Retranslating, QScrollArea):
         self.errors: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
         self.connections: list[str] = []
+        #: where ``${PROJECT_DIR}`` points (file dialogs start there)
+        self.project_dir: Path | None = None
+        #: lists a connection's tables, off the GUI thread (set by the main window)
+        self.list_tables: Callable[[str], list[str]] | None = None
         self.compilation: EditorCompilation | None = None
         self.name_edit: QLineEdit | None = None
         self._show_empty()
@@ -146,7 +152,16 @@ class PropertiesPanel(Retranslating, QScrollArea):
             for port in node_registry().get(type_name).inputs:
                 columns[port.name] = (self.compilation.input_columns(node_id, port.name)
                                       if self.compilation else [])
-        return {"columns": columns, "connections": self.connections}
+        return {"columns": columns, "connections": self.connections,
+                "project_dir": self.project_dir, "list_tables": self.list_tables,
+                "node_params": lambda: self._params_of(node_id)}
+
+    def _params_of(self, node_id: str) -> dict[str, Any]:
+        """The node's parameters now (a Browse… button reads the connection chosen last)."""
+        try:
+            return dict(self.bridge.pipeline.node(node_id).params)
+        except ValueError:
+            return {}
 
     def editor(self, field: str) -> FieldEditor:
         return self.editors[field]

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["COLUMN_FIELDS", "CONNECTION_FIELDS", "EXPRESSION_FIELDS", "SQL_FIELDS",
-           "WIDE_KINDS", "editor_kind", "is_nullable", "resolve"]
+__all__ = ["COLUMN_FIELDS", "CONNECTION_FIELDS", "EXPRESSION_FIELDS", "PATH_FIELDS", "SQL_FIELDS",
+           "TABLE_FIELDS", "WIDE_KINDS", "editor_kind", "is_nullable", "resolve"]
 
 #: fields whose value is a column name (or a list of them) -> the input port giving the columns
 COLUMN_FIELDS: dict[str, str] = {
@@ -43,6 +43,10 @@ EXPRESSION_FIELDS = {"filter.condition", "join.condition", "derive.columns.expre
 SQL_FIELDS = {"custom_sql.sql", "source.query"}
 #: names of a connection of the project
 CONNECTION_FIELDS = {"source.connection", "destination.connection"}
+#: a file path, with a Browse… button
+PATH_FIELDS = {"file_source.path"}
+#: a table of the node's connection, with a Browse… button listing them
+TABLE_FIELDS = {"source.table"}
 #: editor kinds that take the form's whole width, their label above them
 WIDE_KINDS = {"expression", "sql", "records"}
 
@@ -82,7 +86,8 @@ def is_nullable(schema: dict[str, Any], root: dict[str, Any]) -> bool:
 
 
 def editor_kind(key: str, schema: dict[str, Any], root: dict[str, Any]) -> str:
-    """The editor kind for one field: ``expression``, ``sql``, ``connection``, ``column``,
+    """The editor kind for one field: ``expression``, ``sql``, ``connection``, ``path``,
+    ``table``, ``column``,
     ``columns``, ``records``, ``choice``, ``bool``, ``int``, ``number``, ``text``, ``json``.
 
     >>> editor_kind("filter.condition", {"type": "string"}, {})
@@ -97,6 +102,10 @@ def editor_kind(key: str, schema: dict[str, Any], root: dict[str, Any]) -> str:
         return "sql"
     if key in CONNECTION_FIELDS:
         return "connection"
+    if key in PATH_FIELDS:
+        return "path"
+    if key in TABLE_FIELDS:
+        return "table"
     kind = resolved.get("type")
     if key in COLUMN_FIELDS:
         return "columns" if kind == "array" else "column"

@@ -107,7 +107,18 @@ class DestinationsPage(QWizardPage):
         if first and existing is not None:
             for dest in existing.destinations:
                 self._append(dest.connection, dest.table)
+        if first and existing is None:
+            self._choose_other_than_source()
         self._update()
+
+    def _choose_other_than_source(self) -> None:
+        """A new sync writes elsewhere than it reads: offer the first other connection (it
+        offered the source's own, and an Add copied the table onto itself)."""
+        source = self.state.source_connection
+        for row in range(self.connection_combo.count()):
+            if self.connection_combo.itemData(row) != source:
+                self.connection_combo.setCurrentIndex(row)
+                return
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.list.count() > 0
