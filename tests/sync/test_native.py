@@ -84,7 +84,10 @@ def test_native_and_arrow_paths_give_identical_tables(pg_db: dict[str, Any],
                 "INSERT INTO src.mixed (id, at, name) VALUES (9001, '2264-01-01', '')")
         again_fast = _sync(h, "dst.fast", mode, native=True, **extra)
         again_slow = _sync(h, "dst.slow", mode, native=False, **extra)
-        assert again_fast.rows_read == again_slow.rows_read
+        # at least the 301 changed rows (and the boundary row); merge also re-reads the rows
+        # of transactions that ran during the previous read (any on the server), which
+        # differ between the two runs when other sessions are busy
+        assert again_fast.rows_read >= 301 and again_slow.rows_read >= 301
         fast_state = again_fast.destinations[0].state
         slow_state = again_slow.destinations[0].state
         assert (fast_state.value, fast_state.type) == (slow_state.value, slow_state.type)
