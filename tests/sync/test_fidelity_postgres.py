@@ -10,6 +10,7 @@ source's own type) or, for DuckDB, as ``Decimal``/text computed by PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -90,3 +91,71 @@ def test_postgres_to_duckdb_json_uuid_interval_and_exact_numeric(pg_db: dict[str
     error = str(refused.error)
     assert "column 'n', id=1: the value 0.00000000000000000001 does not fit" in error
     assert not duck.has_table("tiny")
+
+
+SPECIAL = """
+CREATE TABLE src.special (id int PRIMARY KEY, f float8, r real, ts timestamptz, day date);
+INSERT INTO src.special VALUES
+  (1, 'NaN', 'NaN', '2024-01-01 00:00:00+00', '2024-01-01'),
+  (2, 'Infinity', '-Infinity', '0001-01-01 00:00:00+00', '0001-01-01'),
+  (3, '-0', '-0', '9999-12-31 23:59:59.999999+00', '9999-12-31'),
+  (4, 5e-324, 1.4e-45, NULL, NULL);
+"""
+
+
+def test_float_specials_and_extreme_instants_per_destination(pg_db: dict[str, Any], pg: Any,
+                                                             duck: Any, lite: Any,
+                                                             harness: Any) -> None:
+    """NaN, ±Infinity and -0.0 arrive bitwise in PostgreSQL and DuckDB, on both paths; SQLite
+    (which would store NULL and 0.0) refuses NaN and -0.0 naming the row; infinities and the
+    extreme instants arrive everywhere."""
+    import math
+    import struct
+
+    pg_exec(pg_db, "CREATE SCHEMA src", SPECIAL)
+    h = harness(pg=pg, duck=duck, lite=lite)
+    expected = {1: (math.nan, math.nan), 2: (math.inf, -math.inf), 3: (-0.0, -0.0),
+                4: (5e-324, struct.unpack("<f", struct.pack("<f", 1.4e-45))[0])}
+
+    def bits(value: float) -> bytes:
+        return struct.pack("<d", value)
+
+    for dest, native in (("pg", True), ("pg", False), ("duck", True)):
+        out = f"special_{dest}_{native}"
+        report = h.run({"name": out, "source": {"connection": "pg", "table": "src.special"},
+                        "destinations": [{"connection": dest, "table": out}]}, native=native)
+        assert report.ok, report.error
+        rows = h.connectors[dest].read(table=out).read_all().sort_by("id").to_pylist()
+        for row in rows:
+            f, r = expected[row["id"]]
+            assert (bits(row["f"]), bits(row["r"])) == (bits(f), bits(r)), (dest, row)
+        assert rows[1]["ts"] == dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+        assert rows[2]["ts"] == dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
+        assert rows[1]["day"] == dt.date(1, 1, 1)
+    refused = h.run({"name": "special_lite", "source": {"connection": "pg",
+                                                         "table": "src.special"},
+                     "destinations": [{"connection": "lite", "table": "special"}],
+                     "mode": "merge", "primary_key": ["id"]})
+    assert not refused.ok and "id=1" in str(refused.error) and "NaN" in str(refused.error)
+
+
+def test_infinity_and_bc_dates_are_exact_on_the_fast_path_and_named_elsewhere(
+        pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any) -> None:
+    pg_exec(pg_db, "CREATE SCHEMA src",
+            "CREATE TABLE src.far (id int PRIMARY KEY, ts timestamptz, day date)",
+            "INSERT INTO src.far VALUES (1, 'infinity', '0044-03-15 BC'), "
+            "(2, '-infinity', '-infinity')")
+    h = harness(pg=pg, duck=duck)
+    fast = h.run({"name": "far", "source": {"connection": "pg", "table": "src.far"},
+                  "destinations": [{"connection": "pg", "table": "far"}]})
+    assert fast.ok and fast.destinations[0].path == "native"
+    from tests.sync.conftest import pg_rows
+
+    assert pg_rows(pg_db, "SELECT count(*) FROM src.far s JOIN far d USING (id) "
+                          "WHERE s.ts = d.ts AND s.day = d.day") == [(2,)]
+    refused = h.run({"name": "far-duck", "source": {"connection": "pg", "table": "src.far"},
+                     "destinations": [{"connection": "duck", "table": "far"}]})
+    assert not refused.ok
+    error = str(refused.error)
+    assert "column 'ts'" in error and "'infinity'" in error and "fast path" in error
+    assert "CSV column #" not in error and not duck.has_table("far")
