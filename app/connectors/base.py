@@ -335,7 +335,7 @@ class Connector(abc.ABC):
         :data:`WIDEST_DECIMAL` — exact or refused by the write's cast — and every other field
         is kept; destinations with more types override this.
         """
-        if pg_type(field) == "numeric" and pa.types.is_string(field.type):
+        if (pg_type(field) or "").split("(")[0] == "numeric" and pa.types.is_string(field.type):
             return pa.field(field.name, WIDEST_DECIMAL, field.nullable)
         return field
 

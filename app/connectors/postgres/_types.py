@@ -125,7 +125,9 @@ def column_spec(name: str, typname: str, precision: int | None,
     if typname == "numeric":
         if precision is None or precision > 38 or scale is None or scale < 0:
             if exact_text:
-                return ColumnSpec(name, pa.string(), "TEXT", "numeric")
+                native = "numeric" if precision is None or scale is None or scale < 0 \
+                    else f"numeric({precision},{scale})"
+                return ColumnSpec(name, pa.string(), "TEXT", native)
             return ColumnSpec(name, WIDEST_DECIMAL)  # parsed exactly, or refused
         return ColumnSpec(name, pa.decimal128(precision, scale))
     if typname in _CAST:
@@ -151,7 +153,7 @@ def native_type(field: pa.Field) -> str | None:
     if raw is None:
         return None
     text = raw.decode()
-    base = text[:-2] if text.endswith("[]") else text
+    base = text[:-2] if text.endswith("[]") else text.split("(")[0]
     return text if base in _KEPT or (text.endswith("[]") and base in _ARRAY_ELEMENTS) else None
 
 

@@ -139,7 +139,8 @@ def plan_destination(source: pa.Schema, existing: pa.Schema | None, policy: Sche
                     add.append(f)
             continue
         text = pg_type(f) is not None and pa.types.is_string(f.type)
-        if text and pa.types.is_decimal(before.type) and pg_type(f) == "numeric":
+        numeric = (pg_type(f) or "").split("(")[0] == "numeric"
+        if text and numeric and pa.types.is_decimal(before.type):
             fields.append(f if full else before)  # cast exactly, or refused naming the value
             continue
         if text:  # the destination reads the text form into its own type (jsonb, uuid...)
