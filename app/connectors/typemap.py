@@ -11,9 +11,11 @@ file and fails when it differs: ``python -m app.connectors.typemap --write docs/
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -118,19 +120,26 @@ def _postgres_ddl(field: pa.Field) -> str:
 
 
 def _duckdb_ddl(field: pa.Field) -> str:
-    import duckdb
     from sqlglot import exp
 
     from app.connectors.duckdb import DuckDBConnector, _typed_columns
 
     stored = DuckDBConnector.incoming(_bare(DuckDBConnector), field)
     empty = pa.Table.from_batches([], pa.schema([stored]))
-    with duckdb.connect() as con:
-        con.register("incoming", empty)
-        select = exp.select(*_typed_columns(empty.schema)).from_("incoming").sql("duckdb")
-        con.execute(f"CREATE TABLE t AS {select}")  # as the connector's write creates it
-        return str(con.execute("SELECT data_type FROM information_schema.columns "
-                               "WHERE table_name = 't'").fetchall()[0][0])
+    con = _duckdb()
+    con.register("incoming", empty)
+    select = exp.select(*_typed_columns(empty.schema)).from_("incoming").sql("duckdb")
+    con.execute(f"CREATE OR REPLACE TABLE t AS {select}")  # as the connector's write does
+    return str(con.execute("SELECT data_type FROM information_schema.columns "
+                           "WHERE table_name = 't'").fetchall()[0][0])
+
+
+@functools.cache
+def _duckdb() -> Any:
+    """One in-memory DuckDB for the whole document (a connection per row costs seconds)."""
+    import duckdb
+
+    return duckdb.connect()
 
 
 def _sqlite_ddl(field: pa.Field) -> str:
