@@ -187,7 +187,10 @@ def _bits(value: Any) -> Any:
 
 
 def _flag(value: Any) -> Any:
-    return bool(_bits(value))
+    number = _bits(value)
+    if number not in (0, 1):
+        raise ValueError(_("{value} is neither 0 nor 1, so not a boolean").format(value=number))
+    return bool(number)
 
 
 def _text(value: Any) -> Any:
