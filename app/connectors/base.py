@@ -39,11 +39,14 @@ __all__ = [
     "ConnectorConfig",
     "NativeRows",
     "NativeUnavailable",
+    "PG_TYPE_KEY",
+    "WIDEST_DECIMAL",
     "STATE_TABLE",
     "StateWrite",
     "TableInfo",
     "WriteMode",
     "WriteResult",
+    "pg_type",
     "secret_field",
     "secret_fields",
 ]
@@ -68,6 +71,19 @@ class NativeUnavailable(ConnectionError_):
 
 #: The table, in each destination, holding the committed position of every sync writing there.
 STATE_TABLE = "_cauce_sync_state"
+
+#: Field metadata naming the PostgreSQL type of a column PostgreSQL sent as its text form
+#: (``numeric``, ``jsonb``, ``uuid``, ``int4[]``…): see ``app/connectors/postgres/_types.py``.
+PG_TYPE_KEY = b"cauce.pg_type"
+#: What a destination without an unbounded decimal stores an unconstrained ``numeric`` as
+#: (values that do not fit it exactly are refused, never rounded)
+WIDEST_DECIMAL = pa.decimal128(38, 9)
+
+
+def pg_type(field: pa.Field) -> str | None:
+    """The PostgreSQL type a text-form field carries in its metadata (None for the others)."""
+    raw = (field.metadata or {}).get(PG_TYPE_KEY)
+    return raw.decode() if raw is not None else None
 
 
 @dataclass(frozen=True)
@@ -305,6 +321,23 @@ class Connector(abc.ABC):
     def primary_keys(self, table: str) -> list[str]:
         """The primary-key columns of ``table`` in key order (empty when it has none)."""
         return []
+
+    def for_sync(self) -> Connector:
+        """This connection as a sync's source: types read so that every value arrives
+        exactly (PostgreSQL: unconstrained ``numeric`` as its text). The same connection by
+        default."""
+        return self
+
+    def incoming(self, field: pa.Field) -> pa.Field:
+        """How this destination stores ``field`` (a sync plans its tables with it).
+
+        By default an unconstrained PostgreSQL ``numeric`` (text) becomes
+        :data:`WIDEST_DECIMAL` — exact or refused by the write's cast — and every other field
+        is kept; destinations with more types override this.
+        """
+        if (pg_type(field) or "").split("(")[0] == "numeric" and pa.types.is_string(field.type):
+            return pa.field(field.name, WIDEST_DECIMAL, field.nullable)
+        return field
 
     def row_version(self, table: str) -> exp.Expression | None:
         """An expression giving, for each row of ``table``, the 64-bit id of the transaction

@@ -130,6 +130,12 @@ def test_sqlite_declared_types_and_stored_values(tmp_path: Path) -> None:
     assert [str(f.type) for f in schema] == [
         "int64", "decimal128(10, 2)", "string", "timestamp[us]", "date32[day]", "bool",
         "binary", "double", "string"]
+    # 2.345 has more places than NUMERIC(10,2): refused unless the column is coerced (#21)
+    with pytest.raises(ConnectionError_,
+                       match=r"row 2: column 'b' holds 2\.345, which does not fit"):
+        lite.read(table="t").read_all()
+    lite = SQLiteConnector(SQLiteConnector.Config(path="typed.sqlite", coerce=["t.b"]),
+                           root=tmp_path)
     rows = lite.read(table="t").read_all().to_pylist()
     assert rows[0]["b"] == Decimal("1.10") and rows[1]["b"] == Decimal("2.34")  # half-even
     assert rows[1]["c"] == "7" and rows[0]["i"] == "42" and rows[1]["f"] is False

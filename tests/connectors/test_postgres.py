@@ -48,9 +48,18 @@ def test_type_mapping(pg_db: dict[str, object]) -> None:
         "string", "string", "string", "bool", "date32[day]", "timestamp[us]",
         "timestamp[us, tz=UTC]", "time64[us]", "binary", "string", "string", "string",
         "decimal128(8, 3)", "string", "string", "string", "decimal128(19, 2)"]
-    rows = pg.read(table="Sales.AllTypes").read_all().to_pylist()
+    # 123.4567890123 does not fit decimal(38,9): refused by name, no longer rounded (#21)
+    with pytest.raises(ConnectionError_, match=r"column 'nu' \(decimal128\(38, 9\)\): Rescal"):
+        pg.read(table="Sales.AllTypes").read_all()
+    # a sync reads it exactly, as text that keeps its PostgreSQL type (and the others')
+    synced = pg.for_sync()
+    kept = {f.name: (f.metadata or {}).get(b"cauce.pg_type")
+            for f in synced.table_schema("Sales.AllTypes")}
+    assert (kept["nu"], kept["id"], kept["jb"], kept["arr"], kept["span"], kept["m"]) == (
+        b"numeric", b"uuid", b"jsonb", b"int4[]", b"interval", None)
+    rows = synced.read(table="Sales.AllTypes").read_all().to_pylist()
     first = rows[0]
-    assert first["n"] == Decimal("4.56") and first["nu"] == Decimal("123.456789012")
+    assert first["n"] == Decimal("4.56") and first["nu"] == "123.4567890123"
     assert first["t"] == "" and rows[1]["t"] is None
     assert first["c"] == "x  " and first["raw"] == b"\x00\xff"
     assert first["tz"] == dt.datetime(2024, 1, 2, 1, 4, 5, tzinfo=dt.UTC)

@@ -86,3 +86,19 @@ def test_values_without_an_equivalent_are_refused_in_words(
     message = str(caught.value)
     assert words in message and "'v'" in message
     assert "Python" not in message and "C long" not in message and "<class" not in message
+
+
+def test_tinyint1_is_a_boolean_only_when_the_user_says_so(maria_db: str) -> None:
+    _make(maria_db, "CREATE TABLE flags (id int PRIMARY KEY, ok tinyint(1), n tinyint(1))",
+          "INSERT INTO flags VALUES (1, 1, 2), (2, 0, -1)")
+    config = MySQLConnector.Config(host="127.0.0.1", port=3306, database=maria_db, user="root",
+                                   ssl_mode="disabled", booleans=["flags.ok"])
+    mapped = MySQLConnector(config, name="maria")
+    got = mapped.read(table="flags").read_all()
+    assert got.column("ok").to_pylist() == [True, False] and str(got.schema.field("ok").type) \
+        == "bool"
+    assert got.column("n").to_pylist() == [2, -1]  # not listed: an integer
+    config = config.model_copy(update={"booleans": ["n"]})
+    with pytest.raises(ConnectionError_) as caught:
+        MySQLConnector(config, name="maria").read(table="flags").read_all()
+    assert "2 is neither 0 nor 1" in str(caught.value) and "'n'" in str(caught.value)

@@ -114,3 +114,24 @@ def test_mariadb_late_commits_arrive_within_the_lookback(maria_db: str, maria: C
         source = [int(r[0]) for r in cur.fetchall()]
     assert _dest_ids(duck, "late_merge") == source
     assert len(source) == 2 + ROUNDS * 4
+
+
+def test_a_transaction_open_elsewhere_does_not_make_merge_reread_everything(
+        pg_db: dict[str, Any], pg_server: dict[str, Any], pg: Connector,
+        harness: Callable[..., Harness]) -> None:
+    """Merge re-reads from the oldest transaction running *in the source's database*: one
+    left open in another database of the server (here: one that has written) costs nothing."""
+    pg_exec(pg_db, "CREATE TABLE public.src (id bigint PRIMARY KEY, at timestamptz)",
+            "INSERT INTO public.src SELECT i, clock_timestamp() FROM generate_series(1, 500) i")
+    elsewhere = psycopg.connect(host=str(pg_db["host"]), port=int(pg_db["port"]),
+                                user=str(pg_db["user"]), dbname="postgres")
+    try:
+        elsewhere.execute("CREATE TEMP TABLE held (i int)")  # a transaction id, kept open
+        h = harness(src=pg, pg=pg)
+        definition = _definition("merge", "pg", "public.src")
+        assert h.run(definition).ok
+        pg_exec(pg_db, "INSERT INTO public.src VALUES (501, clock_timestamp())")
+        again = h.run(definition)
+        assert again.ok and again.rows_read <= 2  # the new row (and the boundary row)
+    finally:
+        elsewhere.close()

@@ -125,7 +125,7 @@ def test_types_that_do_not_pass_through_exactly_take_the_arrow_path(
                  "destinations": [{"connection": "pg", "table": "dst.odd"}]})
     assert odd.ok and odd.destinations[0].path == "arrow"
     assert pg_rows(pg_db, TYPES.format("dst.odd")) == [
-        ("id", "integer"), ("code", "text"), ("u", "text")]
+        ("id", "integer"), ("code", "text"), ("u", "uuid")]  # its type kept (#21)
     # an existing destination wider than the source (int8 <- int4): the Arrow path casts
     narrow = h.run({"name": "narrow", "source": {"connection": "pg", "table": "src.narrow"},
                     "destinations": [{"connection": "pg", "table": "dst.narrow"}],

@@ -9,6 +9,7 @@ whose database lives as long as the connector.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from app.connectors.base import (
     TableInfo,
     WriteMode,
     WriteResult,
+    pg_type,
 )
 from app.connectors.duckdb._sql import (
     DIALECT,
@@ -72,6 +74,22 @@ def canonical_schema(schema: pa.Schema) -> pa.Schema:
             dtype = pa.binary()
         fields.append(field.with_type(dtype))
     return pa.schema(fields)
+
+
+#: PostgreSQL types (sent as text) DuckDB has an equivalent of, created as such
+_DUCKDB_TYPES = {"json": "JSON", "jsonb": "JSON", "uuid": "UUID", "interval": "INTERVAL"}
+
+
+def _typed_columns(schema: pa.Schema) -> list[exp.Expression]:
+    """The columns of an incoming stream, text-form PostgreSQL types cast to DuckDB's own."""
+    items: list[exp.Expression] = []
+    for f in schema:
+        col = exp.column(exp.to_identifier(f.name, quoted=True))
+        kind = _DUCKDB_TYPES.get(pg_type(f) or "") if pa.types.is_string(f.type) else None
+        items.append(exp.alias_(exp.cast(col, exp.DataType.build(kind, dialect=DIALECT)),
+                                exp.to_identifier(f.name, quoted=True))
+                     if kind else col)
+    return items
 
 
 class DuckDBConnector(Connector):
@@ -272,14 +290,33 @@ class DuckDBConnector(Connector):
         mode = check_write(self.name, table, mode, keys, data.schema.names)
         con = self._open(create=True)
         view = "__cauce_source"
+        failed: list[BaseException] = []
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            try:
+                yield from data
+            except BaseException as err:  # DuckDB would wrap it and shorten its message
+                failed.append(err)
+                raise
+
         try:
-            con.register(view, data)
-            source = exp.select("*").from_(exp.Table(this=exp.to_identifier(view)))
+            con.register(view, pa.RecordBatchReader.from_batches(data.schema, batches()))
+            source = exp.select(*_typed_columns(data.schema)).from_(
+                exp.Table(this=exp.to_identifier(view)))
             return write_into(con, self._own(con, table), source, mode=mode, keys=keys,
                               connection=self.name,
                               then=state.statements(DIALECT) if state else None)
+        except ConnectionError_:
+            if failed:  # the stream's own error (a value refused upstream), whole
+                raise failed[0] from None
+            raise
         finally:
             con.close()
+
+    def incoming(self, field: pa.Field) -> pa.Field:
+        if pg_type(field) in _DUCKDB_TYPES:
+            return field  # created as DuckDB's own JSON, UUID, INTERVAL (see write)
+        return super().incoming(field)
 
     def execute(self, sql: str) -> None:
         import duckdb

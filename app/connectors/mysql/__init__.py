@@ -83,6 +83,11 @@ class MySQLConfig(ConnectorConfig):
     connect_timeout: int = Field(default=10, ge=1, description="Seconds to wait for a connection.")
     read_timeout: int | None = Field(default=None, ge=1,
                                      description="Seconds to wait for each read (none: no limit).")
+    booleans: list[str] = Field(
+        default_factory=list,
+        description="Integer columns (`column` or `table.column`, e.g. tinyint(1) flags) to read "
+                    "as booleans; a value other than 0 or 1 in them is refused. Other integer "
+                    "columns stay integers.")
 
 
 #: PyMySQL's error number when TLS is required and the server does not offer it
@@ -194,14 +199,29 @@ class MySQLConnector(Connector):
         if not rows:
             raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
                 connection=self.name, table=table))
-        return [column_spec(n, t, ct, p, s) for n, t, ct, p, s in rows]
+        return self._booleans(table, [column_spec(n, t, ct, p, s) for n, t, ct, p, s in rows])
+
+    def _booleans(self, table: str | None, specs: list[ColumnSpec]) -> list[ColumnSpec]:
+        """``specs`` with the integer columns the user maps to booleans (``booleans``)."""
+        wanted = {c.casefold() for c in self.config.booleans}
+        if not wanted:
+            return specs
+        out = []
+        for spec in specs:
+            names = {spec.name.casefold()} | ({f"{table}.{spec.name}".casefold()}
+                                              if table else set())
+            if names & wanted and pa.types.is_integer(spec.arrow):
+                spec = ColumnSpec(spec.name, pa.bool_())
+            out.append(spec)
+        return out
 
     def _query_specs(self, cur: Any, query: str) -> list[ColumnSpec]:
         cur.execute(f"SELECT * FROM ({query}) AS q LIMIT 0")
         fields = cur._result.fields  # PyMySQL keeps the full field metadata here
         cur.fetchall()
-        return [description_spec(f.name, f.type_code, f.length, f.scale, f.flags, f.charsetnr)
-                for f in fields]
+        return self._booleans(None, [
+            description_spec(f.name, f.type_code, f.length, f.scale, f.flags, f.charsetnr)
+            for f in fields])
 
     def table_schema(self, table: str) -> pa.Schema:
         return pa.schema([s.field for s in self._table_specs(table)])

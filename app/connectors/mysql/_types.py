@@ -28,6 +28,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from app.connectors.base import PG_TYPE_KEY
 from app.i18n import _
 
 __all__ = ["ColumnSpec", "column_spec", "description_spec", "to_arrow"]
@@ -44,10 +45,14 @@ class ColumnSpec:
     cast: str | None = None
     #: a function the server applies instead of a cast (``ST_AsBinary`` for geometry)
     function: str | None = None
+    #: the PostgreSQL type the text stands for (wide decimals: ``numeric(p,s)``)
+    pg_type: str | None = None
 
     @property
     def field(self) -> pa.Field:
-        return pa.field(self.name, self.arrow)
+        if self.pg_type is None:
+            return pa.field(self.name, self.arrow)
+        return pa.field(self.name, self.arrow, metadata={PG_TYPE_KEY: self.pg_type.encode()})
 
 
 #: integer types: (signed, unsigned)
@@ -89,7 +94,9 @@ def column_spec(name: str, data_type: str, column_type: str, precision: int | No
     if kind in ("decimal", "numeric"):
         if precision is not None and precision <= 38:
             return ColumnSpec(name, pa.decimal128(precision, scale or 0))
-        return ColumnSpec(name, pa.string(), "CHAR")
+        # exact decimal text; a PostgreSQL destination stores it as numeric(p,s)
+        return ColumnSpec(name, pa.string(), "CHAR", pg_type=f"numeric({precision},{scale or 0})"
+                          if precision is not None else "numeric")
     if kind == "bit":
         return ColumnSpec(name, _bit_type(precision if full not in ("bit", "bit(1)") else 1))
     if kind in _DIRECT:
@@ -180,7 +187,10 @@ def _bits(value: Any) -> Any:
 
 
 def _flag(value: Any) -> Any:
-    return bool(_bits(value))
+    number = _bits(value)
+    if number not in (0, 1):
+        raise ValueError(_("{value} is neither 0 nor 1, so not a boolean").format(value=number))
+    return bool(number)
 
 
 def _text(value: Any) -> Any:

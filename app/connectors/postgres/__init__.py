@@ -54,6 +54,7 @@ from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, utf
 from app.connectors.postgres._sql import (
     DIALECT,
     ROW_VERSION_KINDS_SQL,
+    RUNNING_SQL,
     SNAPSHOT_SQL,
     copy_from_stdin,
     copy_to_stdout,
@@ -66,9 +67,10 @@ from app.connectors.postgres._sql import (
     read_select,
     render,
     row_version,
+    running_position,
     table_source,
 )
-from app.connectors.postgres._types import ColumnSpec, column_spec, ddl_type, numeric_typmod
+from app.connectors.postgres._types import ColumnSpec, column_spec, ddl_field, numeric_typmod
 from app.connectors.postgres._write import exists as _exists
 from app.connectors.postgres._write import write_table
 from app.engine.types import TypeMismatch
@@ -125,6 +127,16 @@ class PostgresConnector(Connecting, Connector):
                                 transactional_state=True, native_copy=FORMAT)
     secrets_on_demand = frozenset({"password"})
     config: PostgresConfig
+    #: unconstrained ``numeric`` as its exact text (syncs: :meth:`for_sync`) rather than
+    #: ``decimal(38,9)`` (pipelines, which compute on it)
+    exact_text = False
+
+    def for_sync(self) -> PostgresConnector:
+        import copy
+
+        twin = copy.copy(self)
+        twin.exact_text = True
+        return twin
 
     def test(self) -> None:
         import psycopg
@@ -158,7 +170,8 @@ class PostgresConnector(Connecting, Connector):
         if not rows:
             raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
                 connection=self.name, table=table))
-        return [column_spec(name, typname, *numeric_typmod(typmod))
+        return [column_spec(name, typname, *numeric_typmod(typmod),
+                            exact_text=self.exact_text)
                 for name, typname, typmod in rows]
 
     def _query_specs(self, con: psycopg.Connection[Any], sql: str) -> list[ColumnSpec]:
@@ -172,7 +185,8 @@ class PostgresConnector(Connecting, Connector):
                 names = dict(con.execute(_TYPES_SQL, [oids]).fetchall())
         except psycopg.Error as err:
             raise self._fail(_("describing the query"), err) from None
-        return [column_spec(c.name, names.get(c.type_code, "text"), c.precision, c.scale)
+        return [column_spec(c.name, names.get(c.type_code, "text"), c.precision, c.scale,
+                            exact_text=self.exact_text)
                 for c in columns]
 
     def table_schema(self, table: str) -> pa.Schema:
@@ -201,12 +215,12 @@ class PostgresConnector(Connecting, Connector):
         return [r[0] for r in rows]
 
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
-        self._alter(table, [exp.ColumnDef(this=ident(f.name), kind=_ddl(f.type))
+        self._alter(table, [exp.ColumnDef(this=ident(f.name), kind=_ddl(f))
                             for f in fields],
                     _("adding columns to {table!r}").format(table=table))
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
-        self._alter(table, [exp.AlterColumn(this=ident(f.name), dtype=_ddl(f.type))
+        self._alter(table, [exp.AlterColumn(this=ident(f.name), dtype=_ddl(f))
                             for f in fields],
                     _("changing column types of {table!r}").format(table=table))
 
@@ -259,9 +273,13 @@ class PostgresConnector(Connecting, Connector):
         except psycopg.Error as err:
             raise self._fail(_("reading {what}").format(what=what), err) from None
         except pa.ArrowInvalid as err:
-            raise self._fail(_("parsing the rows of {what}").format(what=what), err) from None
+            raise self._fail(_("parsing the rows of {what}").format(what=what),
+                             _named_column(err, specs)) from None
         finally:
             con.close()
+
+    def incoming(self, field: pa.Field) -> pa.Field:
+        return field  # PostgreSQL recreates every kept type as it is (numeric included)
 
     # -- transaction positions (incremental syncs, app.engine.sync.position) ------------
     def row_version(self, table: str) -> exp.Expression | None:
@@ -282,6 +300,7 @@ class PostgresConnector(Connecting, Connector):
         con = self._connect()
         try:
             specs = self._query_specs(con, query)
+            before = con.execute(RUNNING_SQL).fetchone()
             con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             row = con.execute(SNAPSHOT_SQL).fetchone()
         except psycopg.Error as err:
@@ -290,11 +309,12 @@ class PostgresConnector(Connecting, Connector):
         except BaseException:
             con.close()
             raise
-        assert row is not None
+        assert row is not None and before is not None
         select = read_select(specs, query_source(query))
         schema = pa.schema([s.field for s in specs])
+        position = f"{row[0]}/{running_position(before[0], before[1])}"
         return reader_from(schema, self._stream(con, select, specs, batch_rows,
-                                                _("the query"))), str(row[0])
+                                                _("the query"))), position
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
@@ -411,8 +431,27 @@ class PostgresConnector(Connecting, Connector):
             con.close()
 
 
-def _ddl(dtype: pa.DataType) -> exp.DataType:
-    return exp.DataType.build(ddl_type(dtype), dialect=DIALECT)
+def _named_column(err: pa.ArrowInvalid, specs: list[ColumnSpec]) -> BaseException:
+    """pyarrow's CSV error with the column's name instead of its position (``In CSV column
+    #4: Rescaling Decimal value would cause data loss`` names no column a user knows)."""
+    import re
+
+    text = str(err)
+    found = re.search(r"CSV column #(\d+)", text)
+    if found is None or int(found.group(1)) >= len(specs):
+        return err
+    spec = specs[int(found.group(1))]
+    message = _("column {column!r} ({type}): {error}").format(
+        column=spec.name, type=spec.arrow, error=text.split(": ", 1)[-1])
+    if "infinity" in text or " BC" in text:
+        message += _(" (PostgreSQL's infinite timestamps and dates before year 1 have no Arrow "
+                     "equivalent; a PostgreSQL to PostgreSQL sync copies them when every column "
+                     "takes the fast path)")
+    return pa.ArrowInvalid(message)
+
+
+def _ddl(field: pa.Field) -> exp.DataType:
+    return ddl_field(field)
 
 
 def _create(cur: psycopg.Cursor[Any], table: exp.Table, statement: exp.Create) -> None:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from app.connectors.base import ConnectionError_, NativeRows
-from app.connectors.postgres._sql import SNAPSHOT_SQL, max_of, probe
+from app.connectors.postgres._sql import RUNNING_SQL, SNAPSHOT_SQL, max_of, probe, running_position
 from app.connectors.postgres._types import column_spec, numeric_typmod
 from app.i18n import _
 
@@ -153,8 +153,10 @@ class BinaryCopy(NativeRows):
     async def _open(self) -> None:
         self._con = con = await self._connect()
         if self._top_of is not None:
+            before = await con.fetchrow(RUNNING_SQL)
             await con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            self.position = await con.fetchval(SNAPSHOT_SQL)
+            snapshot = await con.fetchval(SNAPSHOT_SQL)
+            self.position = f"{snapshot}/{running_position(before[0], before[1])}"
             self.top = await con.fetchval(max_of(self._query, self._top_of).as_string())
 
     def close(self) -> None:

@@ -17,13 +17,15 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
 from app.connectors._common import column, ident, sql_table
-from app.connectors.postgres._types import ColumnSpec, ddl_type
+from app.connectors.postgres._types import ColumnSpec, ddl_field
 
 if TYPE_CHECKING:
     from psycopg import sql as pgsql
 
 __all__ = [
     "ROW_VERSION_KINDS_SQL",
+    "RUNNING_SQL",
+    "running_position",
     "SNAPSHOT_SQL",
     "row_version",
     "copy_from_stdin",
@@ -48,6 +50,46 @@ DIALECT = "postgres"
 
 #: the transaction's snapshot, as text (``xmin:xmax:xip,…``; 64-bit transaction ids)
 SNAPSHOT_SQL = "SELECT pg_current_snapshot()::text"
+#: before the snapshot: the next transaction id, and the ids of the transactions then running
+#: in this database that have written something (``backend_xid``; prepared ones too), when
+#: this role may see every session (superuser or ``pg_read_all_stats``; NULL otherwise)
+RUNNING_SQL = """
+SELECT pg_snapshot_xmax(pg_current_snapshot())::text,
+       CASE WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+                 OR pg_has_role('pg_read_all_stats', 'MEMBER')
+            THEN (SELECT coalesce(string_agg(x::text, ','), '') FROM (
+                    SELECT backend_xid AS x FROM pg_catalog.pg_stat_activity
+                    WHERE datname = current_database() AND backend_xid IS NOT NULL
+                    UNION ALL
+                    SELECT transaction FROM pg_catalog.pg_prepared_xacts
+                    WHERE database = current_database()) AS r)
+       END
+"""
+
+
+def running_position(top: str, running: str | None) -> str:
+    """``RUNNING_SQL``'s answer as the oldest 64-bit id a later merge must re-read from: the
+    oldest running transaction of this database (the 32-bit ids placed in the epoch of
+    ``next``, within 2^31 of it), or ``next`` when none runs; "" when the role cannot see
+    every session (the snapshot's own ``xmin`` is used then).
+
+    >>> running_position(str((1 << 32) + 10), "4294967290,12")
+    '4294967290'
+    >>> running_position("500", ""), running_position("500", None)
+    ('500', '')
+    """
+    if running is None:
+        return ""
+    base = int(top)
+    oldest = base
+    for text in filter(None, running.split(",")):
+        distance = (int(text) - base) % (1 << 32)
+        if distance >= 1 << 31:
+            distance -= 1 << 32
+        oldest = min(oldest, base + distance)
+    return str(oldest)
+
+
 #: the kinds of relation whose rows carry ``xmin`` (tables, partitioned tables)
 ROW_VERSION_KINDS_SQL = "SELECT relkind FROM pg_catalog.pg_class WHERE oid = to_regclass(%s)"
 
@@ -62,9 +104,12 @@ def row_version() -> exp.Expression:
     it). Comparable with the ids of ``pg_current_snapshot()``.
 
     >>> render(row_version())[:60]
-    'CAST(CAST(PG_SNAPSHOT_XMAX(PG_CURRENT_SNAPSHOT()) AS TEXT) AS'
+    '((SELECT CAST(CAST(PG_SNAPSHOT_XMAX(PG_CURRENT_SNAPSHOT()) A'
     """
-    top = _bigint(exp.func("pg_snapshot_xmax", exp.func("pg_current_snapshot")))
+    # a scalar subquery: evaluated once per statement, not once per row (0.2 s instead of
+    # 0.35 s per million rows)
+    top = exp.paren(exp.select(_bigint(exp.func("pg_snapshot_xmax",
+                                                exp.func("pg_current_snapshot")))).subquery())
     wrap = exp.Literal.number(1 << 32)
     xmin = _bigint(exp.column(exp.to_identifier("xmin", quoted=True)))
     distance = exp.Mod(this=exp.paren(exp.Add(this=exp.Sub(
@@ -156,7 +201,7 @@ def create_schema(table: exp.Table) -> exp.Create | None:
 def create_table(table: exp.Table, schema: pa.Schema) -> exp.Create:
     """``CREATE TABLE`` with a column per Arrow field."""
     columns = [exp.ColumnDef(this=ident(f.name),
-                             kind=exp.DataType.build(ddl_type(f.type), dialect=DIALECT))
+                             kind=ddl_field(f))
                for f in schema]
     return exp.Create(this=exp.Schema(this=table.copy(), expressions=columns), kind="TABLE")
 

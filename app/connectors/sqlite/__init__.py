@@ -16,6 +16,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 from pydantic import Field
@@ -43,7 +44,14 @@ from app.connectors.base import (
     WriteMode,
     WriteResult,
 )
-from app.connectors.sqlite._types import arrow_type, declared_type, from_arrow, to_arrow
+from app.connectors.sqlite._types import (
+    Misfit,
+    Unstorable,
+    arrow_type,
+    declared_type,
+    from_arrow,
+    to_arrow,
+)
 from app.i18n import _
 
 __all__ = ["SQLiteConfig", "SQLiteConnector"]
@@ -56,6 +64,12 @@ class SQLiteConfig(ConnectorConfig):
     """Settings of a SQLite connection."""
 
     path: str = Field(description="Database file; relative paths resolve against the project.")
+    coerce: list[str] = Field(
+        default_factory=list,
+        description="Columns (`column` or `table.column`) whose values are converted to the "
+                    "declared type even when they do not fit it exactly (a REAL in an INTEGER "
+                    "column is truncated, a non-UTF-8 BLOB in a TEXT column decoded with "
+                    "replacement characters…); other columns refuse such values.")
 
 
 class SQLiteConnector(Connector):
@@ -235,24 +249,38 @@ class SQLiteConnector(Connector):
             con.close()
             raise failure(self.name, _("reading {table!r}").format(
                 table=table or _("the query")), err) from None
-        return reader_from(schema, self._batches(con, cur, schema, batch_rows, table))
+        keys = [k for k in self.primary_keys(table) if k in schema.names] if table else []
+        return reader_from(schema, self._batches(con, cur, schema, batch_rows, table, keys))
+
+    def _coerced(self, table: str | None, column: str) -> bool:
+        wanted = {column.casefold()} | ({f"{table}.{column}".casefold()} if table else set())
+        return any(c.casefold() in wanted for c in self.config.coerce)
 
     def _batches(self, con: sqlite3.Connection, cur: sqlite3.Cursor, schema: pa.Schema,
-                 batch_rows: int, table: str | None) -> Iterator[pa.RecordBatch]:
+                 batch_rows: int, table: str | None,
+                 keys: list[str]) -> Iterator[pa.RecordBatch]:
+        coerce = [self._coerced(table, f.name) for f in schema]
+        read = 0
         try:
             while rows := cur.fetchmany(batch_rows):
                 columns = list(zip(*rows, strict=True))
                 arrays = []
-                for field, values in zip(schema, columns, strict=True):
+                for field, values, loose in zip(schema, columns, coerce, strict=True):
                     try:
-                        arrays.append(to_arrow(values, field.type))
-                    except (ValueError, TypeError, ArithmeticError, pa.ArrowException) as err:
+                        arrays.append(to_arrow(values, field.type, coerce=loose))
+                    except Misfit as err:
+                        where = _row_words(schema.names, rows[err.index], keys,
+                                           read + err.index)
                         raise ConnectionError_(
-                            _("{connection}: column {column!r} of {table!r} holds a value "
-                              "that is not {type}: {error}").format(
+                            _("{connection}: {table!r}, {row}: column {column!r} holds "
+                              "{value!r}, which does not fit its declared type ({type}): "
+                              "{reason}. Fix the value at the source, or add the column to "
+                              "the connection's \"coerce\" list to convert such values "
+                              "anyway").format(
                                 connection=self.name, column=field.name,
                                 table=table or _("the query"), type=field.type,
-                                error=err)) from None
+                                row=where, value=err.value, reason=err.reason)) from None
+                read += len(rows)
                 yield pa.RecordBatch.from_arrays(arrays, schema=schema)
         except sqlite3.Error as err:
             raise failure(self.name, _("reading {table!r}").format(
@@ -272,7 +300,7 @@ class SQLiteConnector(Connector):
             if mode is WriteMode.APPEND or not exists:
                 if not exists:
                     con.execute(_create_sql(target, data.schema))
-                rows = _insert_all(con, target, data)
+                rows = _insert_all(con, target, data, keys)
             elif mode is WriteMode.REPLACE:
                 rows = _replace(con, target, data)
             else:
@@ -290,6 +318,34 @@ class SQLiteConnector(Connector):
             raise
         finally:
             con.close()
+
+
+def _row_words(names: list[str], row: tuple[Any, ...], keys: list[str], number: int) -> str:
+    """How an error names a row: by its key when the table has one, else by position."""
+    if keys:
+        values = ", ".join(f"{k}={row[names.index(k)]!r}" for k in keys)
+        return _("the row with {key}").format(key=values)
+    return _("row {number}").format(number=number + 1)
+
+
+def _bindable(batch: pa.RecordBatch, keys: list[str] | None, done: int) -> list[list[Any]]:
+    """The batch's columns as values ``sqlite3`` binds; a value SQLite would change is an
+    error naming the column, the row (its key when known) and the value."""
+    columns = []
+    for name, col in zip(batch.schema.names, batch.columns, strict=True):
+        try:
+            columns.append(from_arrow(col))
+        except Unstorable as err:
+            known = [k for k in keys or [] if k in batch.schema.names]
+            if known:
+                key = ", ".join(f"{k}={batch.column(k)[err.index].as_py()!r}" for k in known)
+                where = _("the row with {key}").format(key=key)
+            else:
+                where = _("row {number}").format(number=done + err.index + 1)
+            raise ValueError(_("{row}: column {column!r} holds {reason}; store it as "
+                               "text, or in another destination").format(
+                row=where, column=name, reason=err.reason)) from None
+    return columns
 
 
 def _sampled_type(values: list[object]) -> pa.DataType:
@@ -316,7 +372,8 @@ def _create_sql(table: exp.Table, schema: pa.Schema, *, temporary: bool = False)
                       properties=props).sql(DIALECT)
 
 
-def _insert_all(con: sqlite3.Connection, table: exp.Table, data: pa.RecordBatchReader) -> int:
+def _insert_all(con: sqlite3.Connection, table: exp.Table, data: pa.RecordBatchReader,
+                keys: list[str] | None = None) -> int:
     names = data.schema.names
     insert = exp.insert(
         exp.values([tuple(exp.Placeholder() for _ in names)]), table,
@@ -324,7 +381,7 @@ def _insert_all(con: sqlite3.Connection, table: exp.Table, data: pa.RecordBatchR
     sql = insert.sql(DIALECT)
     rows = 0
     for batch in data:
-        columns = [from_arrow(col) for col in batch.columns]
+        columns = _bindable(batch, keys, rows)
         con.executemany(sql, zip(*columns, strict=True))
         rows += batch.num_rows
     return rows
@@ -343,7 +400,7 @@ def _merge(con: sqlite3.Connection, target: exp.Table, data: pa.RecordBatchReade
            keys: list[str]) -> int:
     staged = exp.Table(this=staging_name(target).this, db=ident("temp"))
     con.execute(_create_sql(staged, data.schema))
-    rows = _insert_all(con, staged, data)
+    rows = _insert_all(con, staged, data, keys)
     key_cols = [exp.column(ident(k)) for k in keys]
     latest = exp.select(exp.func("max", exp.column("rowid"))).from_(staged.copy()).group_by(
         *[k.copy() for k in key_cols])

@@ -128,7 +128,7 @@ class DestinationTarget:
                 mask = window.mask(batch, cursor)
                 if mask is not None:
                     batch = batch.filter(mask)
-            return conform(batch, schema)
+            return conform(batch, schema, keys=d.destination_keys())
 
         new = CursorState.of(larger(bound, top) if cursor else None, now(),
                              position if cursor else None)

@@ -202,8 +202,13 @@ def window_for(state: CursorState | None, *, merge: bool, tracking: bool,
     if state is None or (state.value is None and state.position is None):
         return Window(bound=None, inclusive=merge, nulls=merge)
     if tracking and state.position is not None:
-        return Window(bound=state, inclusive=merge, nulls=False,
-                      since=Snapshot.parse(state.position), strict=not merge)
+        text, _, oldest = state.position.partition("/")
+        snapshot = Snapshot.parse(text)
+        if merge and oldest:  # re-read from the oldest transaction then running here
+            start = min(int(oldest), snapshot.xmax)
+            snapshot = Snapshot(start, snapshot.xmax, snapshot.xip)
+        return Window(bound=state, inclusive=merge, nulls=False, since=snapshot,
+                      strict=not merge)
     if not merge:
         return Window(bound=state, inclusive=False, nulls=False)
     back = default_lookback(state) if lookback is None else lookback

@@ -170,7 +170,8 @@ class SyncRunner:
                   "data; use merge (idempotent on the key) for this one").format(
                     connection=target.dest.connection))
         existing = c.table_schema(target.dest.table) if c.has_table(target.dest.table) else None
-        plan = plan_destination(shape.schema, existing, d.schema_policy, d.mode)
+        incoming = pa.schema([c.incoming(f) for f in shape.schema])
+        plan = plan_destination(incoming, existing, d.schema_policy, d.mode)
         target.plan = plan
         target.report.changes = list(plan.changes)
         for change in plan.changes:
@@ -196,7 +197,7 @@ class SyncRunner:
 
     def _run(self, report: SyncReport) -> None:
         d = self.definition
-        source = self.open(d.source.connection)
+        source = self.open(d.source.connection).for_sync()
         shape = self._source_shape(source)
         targets: list[DestinationTarget] = []
         for dest in d.destinations:

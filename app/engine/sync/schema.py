@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from app.connectors.base import pg_type
 from app.engine.sync.definition import SchemaPolicy, SyncMode
 from app.engine.types import type_name
 
@@ -136,6 +137,14 @@ def plan_destination(source: pa.Schema, existing: pa.Schema | None, policy: Sche
                 fields.append(f)
                 if not full:
                     add.append(f)
+            continue
+        text = pg_type(f) is not None and pa.types.is_string(f.type)
+        numeric = (pg_type(f) or "").split("(")[0] == "numeric"
+        if text and numeric and pa.types.is_decimal(before.type):
+            fields.append(f if full else before)  # cast exactly, or refused naming the value
+            continue
+        if text:  # the destination reads the text form into its own type (jsonb, uuid...)
+            fields.append(f)
             continue
         if can_hold(before.type, f.type):
             fields.append(f.with_type(f.type if full else before.type))

@@ -22,6 +22,8 @@ from app.connectors.base import Connector
 from app.engine.sync.cursor import CursorState, literal
 from app.engine.sync.definition import SyncDefinition
 from app.engine.sync.position import VERSION_COLUMN, Window
+from app.engine.types import TypeMismatch
+from app.i18n import _
 
 __all__ = ["SourceShape", "conform", "open_source", "quoted_table", "source_sql", "union_mask",
            "union_sql"]
@@ -114,9 +116,11 @@ class SourceShape:
         return cls(chosen, pa.schema(fields))
 
 
-def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+def conform(batch: pa.RecordBatch, schema: pa.Schema, *,
+            keys: list[str] | None = None) -> pa.RecordBatch:
     """``batch`` shaped as ``schema``: columns by name, cast where types differ, missing ones
-    NULL, extra ones dropped."""
+    NULL, extra ones dropped. A value the cast would change is refused (:class:`TypeMismatch`
+    naming the column, the row's ``keys`` and the value), never rounded."""
     if batch.schema.equals(schema):
         return batch
     names = set(batch.schema.names)
@@ -124,10 +128,29 @@ def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
     for f in schema:
         if f.name in names:
             col = batch.column(f.name)
-            arrays.append(col if col.type == f.type else col.cast(f.type))
+            arrays.append(col if col.type == f.type else _cast(batch, f, keys or []))
         else:
             arrays.append(pa.nulls(batch.num_rows, type=f.type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _cast(batch: pa.RecordBatch, f: pa.Field, keys: list[str]) -> pa.Array:
+    col = batch.column(f.name)
+    try:
+        return col.cast(f.type)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+        for i in range(batch.num_rows):  # the error path only: find the value, name it
+            try:
+                col.slice(i, 1).cast(f.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                known = [k for k in keys if k in batch.schema.names]
+                row = ", ".join(f"{k}={batch.column(k)[i]}" for k in known) if known \
+                    else _("row {number}").format(number=i + 1)
+                raise TypeMismatch(_("column {column!r}, {row}: the value {value} does not fit "
+                                     "{type} exactly ({error}); a PostgreSQL destination keeps "
+                                     "it as it is").format(
+                    column=f.name, row=row, value=col[i], type=f.type, error=err)) from None
+        raise
 
 
 def open_source(connector: Connector, definition: SyncDefinition, shape: SourceShape,

@@ -1,0 +1,162 @@
+"""The fidelity matrix (issue #21): awkward values of every common type, from each source
+(PostgreSQL, MariaDB, SQLite, DuckDB, a Parquet file) into each destination (PostgreSQL,
+DuckDB, SQLite), both paths where PostgreSQL meets PostgreSQL.
+
+The truth is the Python values below, written into each source with its own SQL (or pyarrow
+for Parquet), never through Cauce; what each destination holds is read back and compared with
+them exactly: floats bitwise, decimals as ``Decimal``, timestamps as instants, bytes and text
+byte for byte. Values only some systems hold (NaN, infinities, -0.0, BC dates, unconstrained
+numerics, JSON…) are covered per system in ``test_fidelity_*.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import struct
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from app.connectors.base import Connector
+from app.connectors.duckdb import DuckDBConfig, DuckDBConnector
+from app.connectors.files import FilesConnector
+from app.connectors.sqlite import SQLiteConfig, SQLiteConnector
+from tests.sync.conftest import Harness, mariadb_admin, pg_exec
+
+ROWS: list[dict[str, Any]] = [
+    {"id": 1, "i": -(2**63), "f": 5e-324, "d": Decimal("1234567890123456789012345678.0123456789"),
+     "t": "", "b": b"", "day": dt.date(1000, 1, 1),
+     "ts": dt.datetime(1000, 1, 1, 0, 0, 0, 1)},
+    {"id": 2, "i": 2**63 - 1, "f": 1.7976931348623157e308, "d": Decimal("-0.0000000001"),
+     "t": "ñandú 🦆 \t\n\r \"q\" 'a',b\\", "b": b"\x00\xff\x00\n,\"",
+     "day": dt.date(9999, 12, 31), "ts": dt.datetime(9999, 12, 31, 23, 59, 59, 999999)},
+    {"id": 3, "i": 0, "f": 0.1, "d": Decimal("0.0000000000"), "t": "NULL",
+     "b": b"\\N", "day": dt.date(2024, 2, 29), "ts": dt.datetime(2024, 2, 29, 12, 0, 0, 500000)},
+    {"id": 4, "i": None, "f": None, "d": None, "t": None, "b": None, "day": None, "ts": None},
+]
+SCHEMA = pa.schema([("id", pa.int64()), ("i", pa.int64()), ("f", pa.float64()),
+                    ("d", pa.decimal128(38, 10)), ("t", pa.string()), ("b", pa.binary()),
+                    ("day", pa.date32()), ("ts", pa.timestamp("us"))])
+
+
+def _sql_literal(value: Any, kind: str) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bytes):
+        return {"mysql": f"X'{value.hex()}'", "sqlite": f"X'{value.hex()}'",
+                "postgres": f"'\\x{value.hex()}'::bytea", "duckdb": f"from_hex('{value.hex()}')"
+                }[kind]
+    if isinstance(value, str):
+        escaped = value.replace("'", "''")
+        if kind == "mysql":
+            escaped = escaped.replace("\\", "\\\\")
+        return f"'{escaped}'"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal) and kind == "sqlite":
+        return f"'{value}'"  # a number literal would be stored as a REAL (15 digits)
+    if isinstance(value, dt.datetime):
+        return f"'{value.isoformat(sep=' ')}'"
+    if isinstance(value, dt.date):
+        return f"'{value.isoformat()}'"
+    return str(value)
+
+
+def _inserts(table: str, kind: str) -> list[str]:
+    return [f"INSERT INTO {table} VALUES ("
+            + ", ".join(_sql_literal(row[f.name], kind) for f in SCHEMA) + ")" for row in ROWS]
+
+
+DDL = {
+    "postgres": "CREATE TABLE m (id bigint PRIMARY KEY, i bigint, f double precision, "
+                "d numeric(38,10), t text, b bytea, day date, ts timestamp)",
+    "mysql": "CREATE TABLE m (id bigint PRIMARY KEY, i bigint, f double, d decimal(38,10), "
+             "t longtext, b longblob, day date, ts datetime(6)) CHARACTER SET utf8mb4",
+    "sqlite": "CREATE TABLE m (id INTEGER PRIMARY KEY, i INTEGER, f REAL, "
+              "d DECIMAL_TEXT(38,10), t TEXT, b BLOB, day DATE, ts DATETIME)",
+    "duckdb": "CREATE TABLE m (id BIGINT PRIMARY KEY, i BIGINT, f DOUBLE, d DECIMAL(38,10), "
+              "t VARCHAR, b BLOB, day DATE, ts TIMESTAMP)",
+}
+
+
+def _source(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Connector:
+    if kind == "postgres":
+        db = request.getfixturevalue("pg_db")
+        pg_exec(db, DDL["postgres"], *_inserts("m", "postgres"))
+        return request.getfixturevalue("pg")
+    if kind == "mysql":
+        database = request.getfixturevalue("maria_db")
+        with mariadb_admin(database=database) as con, con.cursor() as cur:
+            cur.execute(DDL["mysql"])
+            for statement in _inserts("m", "mysql"):
+                cur.execute(statement)
+        return request.getfixturevalue("maria")
+    if kind == "sqlite":
+        path = tmp_path / "src.sqlite"
+        with sqlite3.connect(path) as con:
+            con.execute(DDL["sqlite"])
+            for statement in _inserts("m", "sqlite"):
+                con.execute(statement)
+        return SQLiteConnector(SQLiteConfig(path=str(path)), name="src")
+    if kind == "duckdb":
+        import duckdb
+
+        path = tmp_path / "src.duckdb"
+        with duckdb.connect(str(path)) as con:
+            con.execute(DDL["duckdb"])
+            for statement in _inserts("m", "duckdb"):
+                con.execute(statement)
+        return DuckDBConnector(DuckDBConfig(path=str(path)), name="src")
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    pq.write_table(pa.Table.from_pylist(ROWS, schema=SCHEMA), folder / "m.parquet")
+    return FilesConnector(FilesConnector.Config(path=str(folder)), name="src")
+
+
+def _same(got: list[dict[str, Any]], source: str, dest: str) -> None:
+    assert [r["id"] for r in got] == [r["id"] for r in ROWS]
+    for want, have in zip(ROWS, got, strict=True):
+        for name, value in want.items():
+            actual = have[name]
+            where = f"{source} -> {dest}, id {want['id']}, column {name}"
+            if isinstance(value, float):
+                assert struct.pack("<d", actual) == struct.pack("<d", value), where
+            elif isinstance(value, Decimal):
+                assert isinstance(actual, Decimal) and actual == value, where
+            else:
+                assert actual == value and type(actual) is type(value), where
+
+
+SOURCES = ["postgres", "mysql", "sqlite", "duckdb", "parquet"]
+DESTINATIONS = ["pg", "duck", "lite"]
+
+
+@pytest.mark.parametrize("dest", DESTINATIONS)
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_value_arrives_exactly(source: str, dest: str, request: pytest.FixtureRequest,
+                                     tmp_path: Path, pg: Connector, duck: Connector,
+                                     lite: Connector, harness: Callable[..., Harness]) -> None:
+    src = _source(source, request, tmp_path)
+    table = "m.parquet" if source == "parquet" else "m"
+    h = harness(src=src, pg=pg, duck=duck, lite=lite)
+    paths = [True, False] if source == "postgres" and dest == "pg" else [True]
+    for native in paths:
+        out = f"out_{source}_{'fast' if native else 'arrow'}"
+        for mode, extra in (("full", {}), ("merge", {"primary_key": ["id"]})):
+            report = h.run({"name": f"{out}-{mode}", "source": {"connection": "src",
+                                                                 "table": table},
+                            "destinations": [{"connection": dest, "table": out}],
+                            "mode": mode, **extra}, native=native)
+            assert report.ok, report.error
+        if source == "postgres" and dest == "pg":
+            assert report.destinations[0].path == ("native" if native else "arrow")
+        data = h.connectors[dest].read(table=out).read_all().sort_by("id")
+        assert data.schema.field("d").type == pa.decimal128(38, 10)
+        _same(data.to_pylist(), source, dest)

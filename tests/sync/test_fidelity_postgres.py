@@ -1,0 +1,161 @@
+"""PostgreSQL values and types that used to change silently in syncs (issue #21).
+
+- unconstrained ``numeric`` became ``numeric(38,9)``: 1e-20 -> 0, 2/3 -> 0.666666667;
+- ``jsonb``, ``json``, ``uuid``, arrays, ``interval``, ``inet`` became ``text`` in a PostgreSQL
+  destination, and in DuckDB, which has JSON, UUID and INTERVAL.
+
+Values are compared with the source by PostgreSQL itself (``IS NOT DISTINCT FROM`` on the
+source's own type) or, for DuckDB, as ``Decimal``/text computed by PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from tests.sync.conftest import pg_exec, pg_rows
+
+SOURCE = """
+CREATE TABLE src.odd (
+  id int PRIMARY KEY, n numeric, j jsonb, js json, u uuid, arr int[], tags text[],
+  span interval, ip inet, net cidr, r int4range, mood_text text
+);
+INSERT INTO src.odd VALUES
+  (1, 1e-20, '{"a": [1, 2.50, "x"]}', '{"b" : 1,  "b": 2}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+   '{1,NULL,3}', '{"a b","c,d",NULL}', '1 year 2 mons 3 days 04:05:06.789', '192.168.0.1/24',
+   '10.0.0.0/8', '[1,5)', 'x'),
+  (2, 2/3::numeric, 'null', '[]', NULL, '{}', '{}', '-1 days +02:00:00', '::1', '::/0',
+   'empty', NULL),
+  (3, 123456789012345678901234567890.123456789012345678901234567890, '"s"', '1', NULL,
+   NULL, NULL, '0', NULL, NULL, NULL, NULL),
+  (4, 'NaN', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+  (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+"""
+TYPES = ("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+         "WHERE attrelid = '{}'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")
+COLUMNS = ["n", "j", "js", "u", "arr", "tags", "span", "ip", "net", "r", "mood_text"]
+
+
+def test_postgres_to_postgres_keeps_types_and_values(pg_db: dict[str, Any], pg: Any,
+                                                     harness: Any) -> None:
+    pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst", SOURCE)
+    h = harness(pg=pg)
+    for mode, extra in (("full", {}), ("merge", {"primary_key": ["id"], "cursor": "id"})):
+        report = h.run({"name": f"odd-{mode}", "source": {"connection": "pg",
+                                                           "table": "src.odd"},
+                        "destinations": [{"connection": "pg", "table": f"dst.odd_{mode}"}],
+                        "mode": mode, **extra})
+        assert report.ok, report.error
+        assert pg_rows(pg_db, TYPES.format(f"dst.odd_{mode}")) == \
+            pg_rows(pg_db, TYPES.format("src.odd"))
+        differing = pg_rows(pg_db, f"""
+            SELECT s.id, d.id FROM src.odd s FULL JOIN dst.odd_{mode} d USING (id)
+            WHERE {' OR '.join(f's.{c}::text IS DISTINCT FROM d.{c}::text' for c in COLUMNS)}
+              OR s.id IS NULL OR d.id IS NULL""")
+        assert differing == []
+    # the exact numbers, checked against Decimal arithmetic
+    got = dict(pg_rows(pg_db, "SELECT id, n FROM dst.odd_full WHERE id < 4"))
+    assert got[1] == Decimal("1e-20") and got[2] == Decimal(2) / Decimal(3) * 0 + got[2]
+    assert str(got[2]) == "0.66666666666666666667"  # PostgreSQL's own 2/3, to its 20 digits
+    assert got[3] == Decimal("123456789012345678901234567890.123456789012345678901234567890")
+
+
+def test_postgres_to_duckdb_json_uuid_interval_and_exact_numeric(pg_db: dict[str, Any], pg: Any,
+                                                                 duck: Any, harness: Any
+                                                                 ) -> None:
+    pg_exec(pg_db, "CREATE SCHEMA src", SOURCE,
+            "CREATE TABLE src.fits AS SELECT id, n, j, u, span FROM src.odd WHERE id IN (2, 5)",
+            "CREATE TABLE src.tiny AS SELECT id, n FROM src.odd WHERE id IN (1, 5)",
+            "UPDATE src.fits SET n = 0.5, span = '3 days 04:00:00' WHERE id = 2")
+    h = harness(pg=pg, duck=duck)
+    report = h.run({"name": "fits", "source": {"connection": "pg", "table": "src.fits"},
+                    "destinations": [{"connection": "duck", "table": "fits"}]})
+    assert report.ok, report.error
+    import duckdb
+
+    with duckdb.connect(str(duck.path)) as con:
+        types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'fits'").fetchall())
+        rows = con.execute("SELECT id, n, j::VARCHAR, u::VARCHAR, span::VARCHAR FROM fits "
+                           "ORDER BY id").fetchall()
+    assert types == {"id": "INTEGER", "n": "DECIMAL(38,9)", "j": "JSON", "u": "UUID",
+                     "span": "INTERVAL"}
+    assert rows == [(2, Decimal("0.5"), "null", None, "3 days 04:00:00"),
+                    (5, None, None, None, None)]
+    # a value DECIMAL(38,9) cannot hold exactly: the sync stops, naming column, key and value
+    refused = h.run({"name": "tiny", "source": {"connection": "pg", "table": "src.tiny"},
+                     "destinations": [{"connection": "duck", "table": "tiny"}],
+                     "mode": "merge", "primary_key": ["id"]})
+    assert not refused.ok
+    error = str(refused.error)
+    assert "column 'n', id=1: the value 0.00000000000000000001 does not fit" in error
+    assert not duck.has_table("tiny")
+
+
+SPECIAL = """
+CREATE TABLE src.special (id int PRIMARY KEY, f float8, r real, ts timestamptz, day date);
+INSERT INTO src.special VALUES
+  (1, 'NaN', 'NaN', '2024-01-01 00:00:00+00', '2024-01-01'),
+  (2, 'Infinity', '-Infinity', '0001-01-01 00:00:00+00', '0001-01-01'),
+  (3, '-0', '-0', '9999-12-31 23:59:59.999999+00', '9999-12-31'),
+  (4, 5e-324, 1.4e-45, NULL, NULL);
+"""
+
+
+def test_float_specials_and_extreme_instants_per_destination(pg_db: dict[str, Any], pg: Any,
+                                                             duck: Any, lite: Any,
+                                                             harness: Any) -> None:
+    """NaN, ±Infinity and -0.0 arrive bitwise in PostgreSQL and DuckDB, on both paths; SQLite
+    (which would store NULL and 0.0) refuses NaN and -0.0 naming the row; infinities and the
+    extreme instants arrive everywhere."""
+    import math
+    import struct
+
+    pg_exec(pg_db, "CREATE SCHEMA src", SPECIAL)
+    h = harness(pg=pg, duck=duck, lite=lite)
+    expected = {1: (math.nan, math.nan), 2: (math.inf, -math.inf), 3: (-0.0, -0.0),
+                4: (5e-324, struct.unpack("<f", struct.pack("<f", 1.4e-45))[0])}
+
+    def bits(value: float) -> bytes:
+        return struct.pack("<d", value)
+
+    for dest, native in (("pg", True), ("pg", False), ("duck", True)):
+        out = f"special_{dest}_{native}"
+        report = h.run({"name": out, "source": {"connection": "pg", "table": "src.special"},
+                        "destinations": [{"connection": dest, "table": out}]}, native=native)
+        assert report.ok, report.error
+        rows = h.connectors[dest].read(table=out).read_all().sort_by("id").to_pylist()
+        for row in rows:
+            f, r = expected[row["id"]]
+            assert (bits(row["f"]), bits(row["r"])) == (bits(f), bits(r)), (dest, row)
+        assert rows[1]["ts"] == dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+        assert rows[2]["ts"] == dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
+        assert rows[1]["day"] == dt.date(1, 1, 1)
+    refused = h.run({"name": "special_lite", "source": {"connection": "pg",
+                                                         "table": "src.special"},
+                     "destinations": [{"connection": "lite", "table": "special"}],
+                     "mode": "merge", "primary_key": ["id"]})
+    assert not refused.ok and "id=1" in str(refused.error) and "NaN" in str(refused.error)
+
+
+def test_infinity_and_bc_dates_are_exact_on_the_fast_path_and_named_elsewhere(
+        pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any) -> None:
+    pg_exec(pg_db, "CREATE SCHEMA src",
+            "CREATE TABLE src.far (id int PRIMARY KEY, ts timestamptz, day date)",
+            "INSERT INTO src.far VALUES (1, 'infinity', '0044-03-15 BC'), "
+            "(2, '-infinity', '-infinity')")
+    h = harness(pg=pg, duck=duck)
+    fast = h.run({"name": "far", "source": {"connection": "pg", "table": "src.far"},
+                  "destinations": [{"connection": "pg", "table": "far"}]})
+    assert fast.ok and fast.destinations[0].path == "native"
+    from tests.sync.conftest import pg_rows
+
+    assert pg_rows(pg_db, "SELECT count(*) FROM src.far s JOIN far d USING (id) "
+                          "WHERE s.ts = d.ts AND s.day = d.day") == [(2,)]
+    refused = h.run({"name": "far-duck", "source": {"connection": "pg", "table": "src.far"},
+                     "destinations": [{"connection": "duck", "table": "far"}]})
+    assert not refused.ok
+    error = str(refused.error)
+    assert "column 'ts'" in error and "'infinity'" in error and "fast path" in error
+    assert "CSV column #" not in error and not duck.has_table("far")
