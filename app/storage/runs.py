@@ -32,7 +32,7 @@ from app.storage.records import (
     RunStatus,
     RunTrigger,
 )
-from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase
+from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase, insert_missing
 
 __all__ = ["RunLog"]
 
@@ -179,12 +179,12 @@ class RunLog(StoreBase):
         status, location = RunStatus(status), NodeLocation(location)
         with self._session() as s:
             self._run_row(s, run_id)
-            row = s.scalar(
-                select(NodeRunRow).where(NodeRunRow.run_id == run_id, NodeRunRow.node_id == node_id)
-            )
-            if row is None:
-                row = NodeRunRow(organization_id=self._org_id, run_id=run_id, node_id=node_id)
-                s.add(row)
+            insert_missing(s, NodeRunRow, {"run_id": run_id, "node_id": node_id},
+                           {"organization_id": self._org_id, "node_name": node_name,
+                            "status": status.value, "location": location.value})
+            row = s.scalars(select(NodeRunRow).where(
+                NodeRunRow.run_id == run_id, NodeRunRow.node_id == node_id)
+                .with_for_update()).one()
             row.node_name, row.status, row.location = node_name, status.value, location.value
             row.rows_in, row.rows_out, row.seconds = rows_in, rows_out, seconds
             row.error = self._redact(error)
