@@ -139,7 +139,7 @@ def run_project(
         result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
         secrets = secret_lookup(project.meta.name)
         with project_provider(project.connections, project_dir=opened.root,
-                              secrets=secrets) as provider:
+                              secrets=secrets, variables=project.meta.variables) as provider:
             if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
@@ -184,7 +184,8 @@ def compile_project(path: Path, pipeline_name: str, *, dialect: str,
             compiled = compile_pipeline(pipeline, binder=table_binder(None))
         else:
             with project_provider(project.connections, project_dir=opened.root,
-                                  secrets=secret_lookup(project.meta.name)) as provider:
+                                  secrets=secret_lookup(project.meta.name),
+                                  variables=project.meta.variables) as provider:
                 compiled = _compile_with_connections(pipeline, provider)
         compiled.raise_for_problems()
         if not compiled.destinations:

@@ -154,6 +154,20 @@ class ProjectMeta(BaseModel):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     name: str
     description: str = ""
+    #: environment variables the project's connections and file paths may read (``${NAME}``);
+    #: each must also be allowed on the machine that runs it (``CAUCE_ALLOWED_ENV``)
+    variables: list[str] = Field(default_factory=list, description=(
+        "Environment variables the project reads through ${NAME}; each must also be allowed "
+        "on the machine that runs it (CAUCE_ALLOWED_ENV)."))
+
+    @field_validator("variables")
+    @classmethod
+    def _variable_names(cls, v: list[str]) -> list[str]:
+        for name in v:
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,99}", name):
+                raise ValueError(_("{name!r} is not an environment variable name").format(
+                    name=name))
+        return sorted(set(v))
 
     @field_validator("format_version")
     @classmethod
