@@ -29,6 +29,7 @@ from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
 from app.services.syncs import check_connections, run_syncs
 from app.services.texts import status_text
+from app.services.trust import require_trust
 from app.storage.project import Project, ProjectError, load_project
 
 __all__ = ["ProjectRunResult", "compile_project", "run_project", "select_pipelines"]
@@ -122,15 +123,18 @@ def run_project(
     cancel: CancelToken | None = None,
     trigger: str = "cli",
     count_rows: bool = False,
+    trust: bool = False,
 ) -> ProjectRunResult:
     """Validate, plan and run pipelines of a project directory or bundle.
 
     Raises a user error (see :mod:`app.services.errors`) when anything is invalid; then nothing
-    has run. Run failures are reported in the result, not raised.
+    has run. Run failures are reported in the result, not raised. A bundle (or a directory
+    imported from one) runs only when trusted on this machine; ``trust`` trusts it now.
     """
     from app.services.metadata import RunRecorder
 
     with load_project(path) as opened:
+        require_trust(opened, trust=trust)
         project = opened.project
         selected = [_retarget(p, project, dest) for p in select_pipelines(project, pipelines)]
         syncs = [] if pipelines else sorted(project.syncs)
@@ -171,13 +175,15 @@ def run_project(
 
 
 def compile_project(path: Path, pipeline_name: str, *, dialect: str,
-                    offline: bool = False) -> dict[str, str]:
+                    offline: bool = False, trust: bool = False) -> dict[str, str]:
     """The SQL of each destination of a pipeline, rendered in ``dialect``.
 
     Sources are bound to their own table names (the shape of a pushdown query). Their columns
     come from the declared ``columns`` or, unless ``offline``, from the connection.
     """
     with load_project(path) as opened:
+        if not offline:  # reaching the connections is running the project a little
+            require_trust(opened, trust=trust)
         project = opened.project
         [pipeline] = select_pipelines(project, [pipeline_name])
         if offline:

@@ -128,9 +128,13 @@ def run_syncs(project: Project, root: Path, names: list[str], *, db_url: str | N
 def run_sync(path: Path, name: str, *, db_url: str | None = None, trigger: str = "cli",
              on_event: Callable[[Event], None] | None = None,
              cancel: CancelToken | None = None, retries: int = 3,
-             backoff: float = 1.0) -> SyncReport:
-    """Run the sync ``name`` of a project directory or bundle."""
+             backoff: float = 1.0, trust: bool = False) -> SyncReport:
+    """Run the sync ``name`` of a project directory or bundle (a bundle only when trusted on
+    this machine; ``trust`` trusts it now)."""
+    from app.services.trust import require_trust
+
     with load_project(path) as opened:
+        require_trust(opened, trust=trust)
         [report] = run_syncs(opened.project, opened.root, [name], db_url=db_url,
                              trigger=trigger, on_event=on_event, cancel=cancel,
                              retries=retries, backoff=backoff)
