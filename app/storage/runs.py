@@ -8,6 +8,7 @@ pass through the secret redactor before they are stored.
 from __future__ import annotations
 
 import json
+import os
 import socket
 from typing import Any
 
@@ -23,6 +24,7 @@ from app.storage.models import (
     RunRow,
     utcnow,
 )
+from app.storage.reaping import reap_abandoned
 from app.storage.records import (
     EventRecord,
     NodeLocation,
@@ -118,6 +120,8 @@ class RunLog(StoreBase):
             )
             if version is None:
                 raise NotFound(_("no pipeline version {id}").format(id=pipeline_version_id))
+            reap_abandoned(s, RunRow, self._org_id)  # runs whose process died, seen now
+            here = host is None or host == socket.gethostname()
             row = RunRow(
                 organization_id=self._org_id,
                 pipeline_version_id=pipeline_version_id,
@@ -126,6 +130,7 @@ class RunLog(StoreBase):
                 created_at=now,
                 started_at=None if pending else now,
                 host=host if host is not None else socket.gethostname(),
+                pid=os.getpid() if here else None,
             )
             s.add(row)
             s.flush()

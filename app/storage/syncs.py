@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,7 @@ from app.storage.models import (
     SyncRunRow,
     utcnow,
 )
+from app.storage.reaping import reap_abandoned
 from app.storage.records import RunStatus, RunTrigger
 from app.storage.sync_records import (
     DestinationStateRecord,
@@ -117,13 +119,16 @@ class SyncStore(StoreBase):
                        ) -> SyncRunRecord:
         """Open a run (``started_at``: when it started, if before now; timezone-aware)."""
         trigger = RunTrigger(trigger)
+        here = host is None or host == socket.gethostname()
         with self._session() as s:
             sync = self._sync(s, sync_id)
+            reap_abandoned(s, SyncRunRow, self._org_id)  # runs whose process died, seen now
             row = SyncRunRow(organization_id=self._org_id, sync_id=sync_id,
                              sync_version=sync.version, trigger=trigger.value,
                              status=RunStatus.RUNNING.value, started_at=started_at or utcnow(),
                              destinations={},
-                             host=host if host is not None else socket.gethostname())
+                             host=host if host is not None else socket.gethostname(),
+                             pid=os.getpid() if here else None)
             s.add(row)
             s.flush()
             return _run_record(row, sync.name)
