@@ -65,12 +65,14 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
 @click.option("--open", "open_path", metavar="PROJECT",
               type=click.Path(exists=True, path_type=Path),
               help=N_("With --screenshot: open this project (directory or bundle) first."))
+@click.option("--trust", is_flag=True,
+              help=N_("Trust a project from a bundle to run on this machine."))
 @click.option("-v", "--verbose", count=True, help=N_("More log output."))
 @click.version_option(__version__, prog_name="cauce")
 @click.pass_context
 def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...], as_json: bool,
         dry_run: bool, count_rows: bool, dest: str | None, db_url: str | None,
-        screenshot: Path | None, open_path: Path | None, verbose: int) -> None:
+        screenshot: Path | None, open_path: Path | None, trust: bool, verbose: int) -> None:
     set_language()  # CAUCE_LANG, read now (the environment of this invocation)
     _setup_logging(verbose)
     ctx.obj = {"db_url": db_url}
@@ -81,7 +83,7 @@ def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...]
 
         sys.exit(run_headless(run_project, pipelines=list(pipelines), as_json=as_json,
                               dry_run=dry_run, dest=dest, db_url=db_url,
-                              count_rows=count_rows))
+                              count_rows=count_rows, trust=trust))
     if as_json or dry_run or dest or count_rows or (pipelines and open_path is None):
         _fail(_("--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project "
                 "(--pipeline also with --open)"))
@@ -151,11 +153,15 @@ def open_cmd(ctx: click.Context, project: Path, pipeline_name: str | None) -> No
                                  "redshift"]))
 @click.option("--offline", is_flag=True,
               help=N_("Use only declared source columns; do not connect to sources."))
-def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool) -> None:
+@click.option("--trust", is_flag=True,
+              help=N_("Trust a project from a bundle to run on this machine."))
+def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool,
+                trust: bool) -> None:
     from app.services.projects import compile_project
 
     try:
-        queries = compile_project(project, pipeline_name, dialect=dialect, offline=offline)
+        queries = compile_project(project, pipeline_name, dialect=dialect, offline=offline,
+                                  trust=trust)
     except _user_errors() as err:
         _fail(_describe(err))
     for name, sql in queries.items():
@@ -185,11 +191,13 @@ def export_cmd(project: Path, bundle: Path, no_data: bool) -> None:
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help=N_("Show what would change, write nothing."))
-def import_cmd(bundle: Path, target: Path, dry_run: bool) -> None:
+@click.option("--trust", is_flag=True,
+              help=N_("Trust the imported project to run on this machine."))
+def import_cmd(bundle: Path, target: Path, dry_run: bool, trust: bool) -> None:
     from app.services.bundles import import_bundle
 
     try:
-        lines = import_bundle(bundle, target, dry_run=dry_run)
+        lines = import_bundle(bundle, target, dry_run=dry_run, trust=trust)
     except _user_errors() as err:
         _fail(_describe(err))
     for line in lines:

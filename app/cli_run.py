@@ -108,7 +108,8 @@ class _RichProgress:
 
 
 def run_headless(project: Path, *, pipelines: list[str], as_json: bool, dry_run: bool,
-                 dest: str | None, db_url: str | None, count_rows: bool = False) -> int:
+                 dest: str | None, db_url: str | None, count_rows: bool = False,
+                 trust: bool = False) -> int:
     from app.services.projects import run_project
 
     interactive = sys.stdout.isatty() and not as_json
@@ -116,11 +117,13 @@ def run_headless(project: Path, *, pipelines: list[str], as_json: bool, dry_run:
         if interactive:
             with _RichProgress() as listener:
                 result = run_project(project, pipelines=pipelines, dry_run=dry_run, dest=dest,
-                                     db_url=db_url, on_event=listener, count_rows=count_rows)
+                                     db_url=db_url, on_event=listener, count_rows=count_rows,
+                                     trust=trust)
         else:
             listener = None if as_json else _LinePrinter()
             result = run_project(project, pipelines=pipelines, dry_run=dry_run, dest=dest,
-                                 db_url=db_url, on_event=listener, count_rows=count_rows)
+                                 db_url=db_url, on_event=listener, count_rows=count_rows,
+                                     trust=trust)
     except service_errors.USER_ERRORS as err:
         if as_json:
             click.echo(json.dumps({"status": "invalid", "error": service_errors.describe(err)},

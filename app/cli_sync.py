@@ -125,11 +125,13 @@ def sync_group() -> None:
 @click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
               help=N_("Retries of a write that lost its connection."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
+@click.option("--trust", is_flag=True,
+              help=N_("Trust a project from a bundle to run on this machine."))
 @click.pass_context
 def sync_run(ctx: click.Context, name: str | None, project: Path | None,
              source_url: str | None, source_table: str | None, dest_url: str | None,
              dest_table: str | None, mode: str, keys: tuple[str, ...], cursor: str | None,
-             retries: int, as_json: bool) -> None:
+             retries: int, as_json: bool, trust: bool) -> None:
     from app.services.syncs import run_adhoc_sync, run_sync
 
     db_url = (ctx.obj or {}).get("db_url")
@@ -141,7 +143,7 @@ def sync_run(ctx: click.Context, name: str | None, project: Path | None,
                 raise click.UsageError(_("give NAME with --project, or --source/--source-table/"
                                          "--dest without a project"))
             report = run_sync(project, name, db_url=db_url, on_event=listener,
-                              retries=retries)
+                              retries=retries, trust=trust)
         elif all(adhoc):
             report = run_adhoc_sync(source_url=str(source_url), source_table=str(source_table),
                                     dest_url=str(dest_url), dest_table=dest_table, mode=mode,

@@ -130,6 +130,9 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     """Never touch the developer's real metadata DB or keyring from a test."""
     home = tmp_path_factory.mktemp("cauce-home")
     monkeypatch.setenv("CAUCE_HOME", str(home))
+    # the user of this machine lets projects read these (the example project declares them)
+    monkeypatch.setenv("CAUCE_ALLOWED_ENV", "CAUCE_OUTPUT_DIR,CAUCE_PG_DATABASE,CAUCE_PG_HOST,"
+                       "CAUCE_PG_USER")
     monkeypatch.delenv("CAUCE_DB_URL", raising=False)
 
 

@@ -173,7 +173,9 @@ def test_export_and_import_round_trip(project: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "copy").exists()
     code, out, _ = invoke("import", str(bundle), str(tmp_path / "copy"))
     assert code == 0 and (tmp_path / "copy" / "pipelines" / "revenue.json").exists()
-    code, _, _ = invoke("--run-project", str(bundle), "--json")
+    code, out, _ = invoke("--run-project", str(bundle), "--json")
+    assert code == 2 and "--trust" in out  # a bundle runs once trusted on this machine
+    code, _, _ = invoke("--run-project", str(bundle), "--json", "--trust")
     assert code == 0
 
 

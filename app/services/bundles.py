@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.i18n import _
+from app.services.trust import access_summary, mark_imported
 from app.storage.bundle_import import ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import inspect_bundle
 from app.storage.bundles import export_bundle
@@ -33,18 +34,27 @@ def export_project(project_dir: Path, bundle: Path, *, include_data: bool = True
         connections=len(project.connections), files=len(project.data_files))
 
 
-def import_bundle(bundle: Path, target: Path, *, dry_run: bool = False) -> list[str]:
+def import_bundle(bundle: Path, target: Path, *, dry_run: bool = False,
+                  trust: bool = False) -> list[str]:
     """Validate ``bundle`` completely, show what changes in ``target``, and apply atomically.
 
-    Returns the lines describing the changes (and, unless ``dry_run``, that they were applied).
+    Returns the lines describing the changes and what the project would read, write and
+    connect to (and, unless ``dry_run``, that they were applied). The imported project runs
+    only once trusted on this machine: ``trust`` trusts it now.
     """
     plan = plan_import(bundle, target)
-    lines = plan.describe()
+    project = plan.contents.project
+    lines = [*plan.describe(), _("the project would:"),
+             *("  " + line for line in access_summary(project))]
     if dry_run:
         return [*lines, _("dry run: nothing was written")]
+    if plan.has_changes:
+        apply_import(plan)
+    mark_imported(project, trusted=trust)
+    if not trust:
+        lines.append(_("not trusted yet: run it with --trust once you agree"))
     if not plan.has_changes:
         return [*lines, _("nothing to do: the project is already up to date")]
-    apply_import(plan)
     return [*lines, _("imported into {target}").format(target=target)]
 
 
@@ -79,6 +89,8 @@ class ImportPreview:
     #: the text form (same as ``cauce import --dry-run``)
     lines: tuple[str, ...]
     _plan: ImportPlan
+    #: what the project would connect to, read and write (to ask the user to trust it)
+    access: tuple[str, ...] = ()
 
     @property
     def has_changes(self) -> bool:
@@ -126,14 +138,20 @@ def preview_import(bundle: Path, destination: Path) -> ImportPreview:
     items = tuple(ImportItem(c.item, c.name, str(c.kind), c.detail) for c in plan.changes)
     return ImportPreview(bundle=Path(bundle), project_name=contents.project.meta.name,
                          target=plan.target, target_exists=plan.target_exists, items=items,
-                         kept=plan.kept, lines=tuple(plan.describe()), _plan=plan)
+                         kept=plan.kept, lines=tuple(plan.describe()), _plan=plan,
+                         access=tuple(access_summary(contents.project)))
 
 
-def apply_preview(preview: ImportPreview) -> Path:
+def apply_preview(preview: ImportPreview, *, trusted: bool = False) -> Path:
     """Apply a previewed import atomically; returns the project directory.
+
+    ``trusted``: the user agreed to what :attr:`ImportPreview.access` lists; otherwise the
+    project is remembered as imported and runs only once trusted (``docs/security.md``).
 
     Raises:
         ProjectError: The target changed since the preview (preview again).
         BundleError: The bundle changed since it was previewed.
     """
-    return apply_import(preview._plan)
+    target = apply_import(preview._plan)
+    mark_imported(preview._plan.contents.project, trusted=trusted)
+    return target

@@ -70,7 +70,8 @@ def refresh_catalog(path: Path, connection: str, *, db_url: str | None = None,
             raise ProjectError(connection_path(connection), _("no such connection"))
         conn = project.connections[connection]
         connector = open_connector(conn, project_dir=opened.root,
-                                   secrets=secret_lookup(project.meta.name))
+                                   secrets=secret_lookup(project.meta.name),
+                                   variables=project.meta.variables)
         try:
             tables, problems = describe_connection(connector, progress)
         finally:

@@ -7,7 +7,7 @@ resolved at open time by :mod:`app.services.secrets`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,12 @@ from pydantic import ValidationError
 
 from app.connectors.base import Connection, Connector, resolve_config, secret_fields
 from app.connectors.registry import connector_registry
-from app.engine.provider import ConnectorProvider, UnknownConnection, expand_vars
+from app.engine.provider import (
+    ConnectorProvider,
+    UnknownConnection,
+    allowed_variables,
+    expand_vars,
+)
 from app.i18n import _
 from app.services.secrets import SecretLookup, secret_lookup
 from app.storage.project import ProjectError, load_project
@@ -43,27 +48,33 @@ class InvalidConnection(ValueError):
         self.name = name
 
 
-def _expand(value: Any, project_dir: Path, name: str) -> Any:
+def _expand(value: Any, project_dir: Path, name: str, variables: Collection[str]) -> Any:
     if isinstance(value, str):
-        try:
-            return expand_vars(value, {"PROJECT_DIR": str(project_dir)})
+        try:  # values read from the environment are masked wherever a secret could be
+            return expand_vars(value, {"PROJECT_DIR": str(project_dir)}, declared=variables,
+                               allowed=allowed_variables(variables),
+                               seen=secret_redactor().add)
         except KeyError as err:
             raise InvalidConnection(name, str(err.args[0])) from None
     if isinstance(value, list):
-        return [_expand(v, project_dir, name) for v in value]
+        return [_expand(v, project_dir, name, variables) for v in value]
     if isinstance(value, dict):
-        return {k: _expand(v, project_dir, name) for k, v in value.items()}
+        return {k: _expand(v, project_dir, name, variables) for k, v in value.items()}
     return value
 
 
 def open_connector(connection: Connection, *, project_dir: Path,
-                   secrets: SecretLookup) -> Connector:
-    """A ready connector for ``connection`` (nothing is contacted until it is used)."""
+                   secrets: SecretLookup, variables: Collection[str] = ()) -> Connector:
+    """A ready connector for ``connection`` (nothing is contacted until it is used).
+
+    ``${NAME}`` in its parameters reads the environment only for the ``variables`` the
+    project declares and the user allowed on this machine (``docs/security.md``).
+    """
     try:
         cls = connector_registry().get(connection.type)
     except KeyError as err:
         raise InvalidConnection(connection.name, str(err)) from None
-    params = _expand(connection.params, project_dir, connection.name)
+    params = _expand(connection.params, project_dir, connection.name, variables)
     # optional secrets the system may not ask for: the environment now, the store on demand
     on_demand = cls.secrets_on_demand - set(secret_fields(cls.Config, required_only=True))
     resolved: dict[str, str] = {}
@@ -88,11 +99,13 @@ def open_connector(connection: Connection, *, project_dir: Path,
 
 
 def project_provider(connections: dict[str, Connection], *, project_dir: Path,
-                     secrets: SecretLookup) -> ConnectorProvider:
+                     secrets: SecretLookup, variables: Collection[str] = ()
+                     ) -> ConnectorProvider:
     return ConnectorProvider(
         connections,
-        lambda c: open_connector(c, project_dir=project_dir, secrets=secrets),
-        project_dir=project_dir,
+        lambda c: open_connector(c, project_dir=project_dir, secrets=secrets,
+                                 variables=variables),
+        project_dir=project_dir, variables=variables,
     )
 
 

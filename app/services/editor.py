@@ -171,7 +171,8 @@ def snapshot(pipeline: Pipeline) -> Pipeline:
 @contextmanager
 def _provider(doc: EditorDocument) -> Iterator[ConnectorProvider]:
     with project_provider(doc.project.connections, project_dir=doc.files_dir,
-                          secrets=secret_lookup(doc.name)) as provider:
+                          secrets=secret_lookup(doc.name),
+                          variables=doc.project.meta.variables) as provider:
         yield provider
 
 

@@ -13,6 +13,7 @@ from app.connectors.base import ConnectionError_
 from app.engine.compiler import CompileError
 from app.engine.graph import GraphError
 from app.engine.provider import UnknownConnection
+from app.engine.sql_policy import SqlRefused
 from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
@@ -37,6 +38,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     SchemaError,
     MetadataUnreachable,
     ConnectionError_,  # raised while planning: nothing has run yet
+    SqlRefused,  # user SQL outside the allow-list (docs/security.md)
 )
 
 

@@ -29,6 +29,7 @@ from app.services.connections import describe_target, project_provider
 from app.services.secrets import secret_lookup
 from app.services.syncs import check_connections, run_syncs
 from app.services.texts import status_text
+from app.services.trust import require_trust
 from app.storage.project import Project, ProjectError, load_project
 
 __all__ = ["ProjectRunResult", "compile_project", "run_project", "select_pipelines"]
@@ -132,16 +133,19 @@ def run_project(
     cancel: CancelToken | None = None,
     trigger: str = "cli",
     count_rows: bool = False,
+    trust: bool = False,
 ) -> ProjectRunResult:
     """Validate, plan and run pipelines of a project directory or bundle.
 
     Raises a user error (see :mod:`app.services.errors`) when anything is invalid; then nothing
-    has run. Run failures are reported in the result, not raised.
+    has run. Run failures are reported in the result, not raised. A bundle (or a directory
+    imported from one) runs only when trusted on this machine; ``trust`` trusts it now.
     """
     from app.services.metadata import RunRecorder
 
     broken: dict[str, ProjectError] = {}
     with load_project(path, broken=broken) as opened:
+        require_trust(opened, trust=trust)
         project = opened.project
         selected = [_retarget(p, project, dest)
                     for p in select_pipelines(project, pipelines, broken)]
@@ -153,7 +157,7 @@ def run_project(
                           for name, conn in project.connections.items()}
         secrets = secret_lookup(project.meta.name)
         with project_provider(project.connections, project_dir=opened.root,
-                              secrets=secrets) as provider:
+                              secrets=secrets, variables=project.meta.variables) as provider:
             if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
@@ -185,7 +189,7 @@ def run_project(
 
 
 def compile_project(path: Path, pipeline_name: str, *, dialect: str,
-                    offline: bool = False) -> dict[str, str]:
+                    offline: bool = False, trust: bool = False) -> dict[str, str]:
     """The SQL of each destination of a pipeline, rendered in ``dialect``.
 
     Sources are bound to their own table names (the shape of a pushdown query). Their columns
@@ -195,10 +199,13 @@ def compile_project(path: Path, pipeline_name: str, *, dialect: str,
     """
     broken: dict[str, ProjectError] = {}
     with load_project(path, broken=broken) as opened:
+        if not offline:  # reaching the connections is running the project a little
+            require_trust(opened, trust=trust)
         project = opened.project
         [pipeline] = select_pipelines(project, [pipeline_name], broken)
         with project_provider(project.connections, project_dir=opened.root,
-                              secrets=secret_lookup(project.meta.name)) as provider:
+                              secrets=secret_lookup(project.meta.name),
+                              variables=project.meta.variables) as provider:
             if offline:
                 compiled = compile_pipeline(pipeline, binder=table_binder(
                     None, expand_path=provider.expand_path))

@@ -89,7 +89,7 @@ def check_connections(project: Project, sync: SyncDefinition) -> None:
 def _execute(definition: SyncDefinition, connections: dict[str, Connection], *,
              project: str, project_dir: Path, db_url: str | None, trigger: str,
              on_event: Callable[[Event], None] | None, cancel: CancelToken | None,
-             retries: int, backoff: float) -> SyncReport:
+             retries: int, backoff: float, variables: tuple[str, ...] = ()) -> SyncReport:
     recording = RecordingAlongside(
         lambda: SyncRecorder(db_url, project, connections, trigger=trigger), definition,
         on_event)
@@ -97,7 +97,7 @@ def _execute(definition: SyncDefinition, connections: dict[str, Connection], *,
         bus = EventBus()
         bus.subscribe(recording.publish)
         with project_provider(connections, project_dir=project_dir,
-                              secrets=secret_lookup(project)) as provider:
+                              secrets=secret_lookup(project), variables=variables) as provider:
             report = SyncRunner(definition, provider.open, bus=bus, cancel=cancel,
                                 retries=retries, backoff=backoff, recording=recording).run()
         recording.finish(report)
@@ -119,7 +119,7 @@ def run_syncs(project: Project, root: Path, names: list[str], *, db_url: str | N
         reports.append(_execute(sync, project.connections, project=project.meta.name,
                                 project_dir=root, db_url=db_url, trigger=trigger,
                                 on_event=on_event, cancel=cancel, retries=retries,
-                                backoff=backoff))
+                                backoff=backoff, variables=tuple(project.meta.variables)))
         if cancel is not None and cancel.cancelled:
             break
     return reports
@@ -128,9 +128,13 @@ def run_syncs(project: Project, root: Path, names: list[str], *, db_url: str | N
 def run_sync(path: Path, name: str, *, db_url: str | None = None, trigger: str = "cli",
              on_event: Callable[[Event], None] | None = None,
              cancel: CancelToken | None = None, retries: int = 3,
-             backoff: float = 1.0) -> SyncReport:
-    """Run the sync ``name`` of a project directory or bundle."""
+             backoff: float = 1.0, trust: bool = False) -> SyncReport:
+    """Run the sync ``name`` of a project directory or bundle (a bundle only when trusted on
+    this machine; ``trust`` trusts it now)."""
+    from app.services.trust import require_trust
+
     with load_project(path) as opened:
+        require_trust(opened, trust=trust)
         [report] = run_syncs(opened.project, opened.root, [name], db_url=db_url,
                              trigger=trigger, on_event=on_event, cancel=cancel,
                              retries=retries, backoff=backoff)
@@ -195,7 +199,8 @@ def sync_status(path: Path, name: str, *, db_url: str | None = None) -> dict[str
             runs = store.sync_runs(record.id, limit=1) if record else []
         out: list[dict[str, Any]] = []
         with project_provider(project.connections, project_dir=opened.root,
-                              secrets=secret_lookup(project.meta.name)) as provider:
+                              secrets=secret_lookup(project.meta.name),
+                              variables=project.meta.variables) as provider:
             for dest in sync.destinations:
                 connector = provider.open(dest.connection)
                 truth = read_state(connector, sync.name, dest.table) \

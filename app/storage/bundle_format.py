@@ -76,7 +76,9 @@ class BundleLimits:
     #: uncompressed bytes of one member
     max_member_bytes: int = 512 * _MiB
     #: uncompressed bytes of a JSON member (they are parsed in memory)
-    max_json_bytes: int = 16 * _MiB
+    max_json_bytes: int = 8 * _MiB
+    #: uncompressed bytes of all JSON members together (the project held in memory)
+    max_json_total_bytes: int = 64 * _MiB
     #: uncompressed bytes of all members together
     max_total_bytes: int = 2048 * _MiB
     #: uncompressed / compressed size, for members (and totals) above ``ratio_floor_bytes``

@@ -115,9 +115,11 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
             count=len(infos), limit=limits.max_members))
     entries: dict[str, zipfile.ZipInfo] = {}
     folded: set[str] = set()
-    total = compressed = 0
+    total = compressed = json_total = 0
     for info in infos:
         kind = check_entry(info, limits)
+        if kind not in ("data", "directory"):
+            json_total += info.file_size
         key = info.orig_filename.rstrip("/").casefold()
         if key in folded:
             raise BundleError(info.orig_filename, _("duplicate member"))
@@ -128,6 +130,10 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
         total += info.file_size
         compressed += info.compress_size
     _check_nesting(entries)
+    if json_total > limits.max_json_total_bytes:
+        raise BundleError(MANIFEST_FILE, _("JSON members declare {size} bytes in all, more than "
+                                           "the limit of {limit}").format(
+            size=json_total, limit=limits.max_json_total_bytes))
     if total > limits.max_total_bytes:
         raise BundleError(MANIFEST_FILE, _("members declare {size} bytes in all, more than the "
                                            "limit of {limit}").format(

@@ -17,12 +17,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, column, insert, inspect, select, table
+from sqlalchemy import Connection, Engine, column, insert, inspect, select, table, text
+from sqlalchemy.pool import NullPool
 
 from app.i18n import _, ngettext
 from app.storage.db import (
@@ -66,7 +68,7 @@ DEFAULT_ORGANIZATION = "default"
 #: revision with these without loading Alembic (a tenth of a CLI command's start-up); Alembic
 #: is imported only to migrate. A test checks this list against Alembic's own history: add
 #: each new revision here.
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 
 
 class SchemaError(RuntimeError):
@@ -268,11 +270,36 @@ def _run_upgrade(engine: Engine, url: str) -> None:
 _MIGRATING = threading.Lock()
 
 
+#: the PostgreSQL advisory lock every ``db init``/``upgrade`` holds (any 64-bit constant)
+MIGRATION_LOCK = 0x0CA0CE_0001
+
+
 def _migrate(url: str, *, backup: bool) -> UpgradeResult:
     # one migration at a time in this process: two worker threads creating a fresh database
-    # at once would both run the initial revision
-    with _MIGRATING:
+    # at once would both run the initial revision; and one at a time per PostgreSQL database
+    # (an advisory lock held by a connection of its own): the second process waits, then
+    # finds the schema at head. SQLite's upgrade transaction takes the write lock first.
+    with _MIGRATING, _database_lock(url):
         return _migrate_locked(url, backup=backup)
+
+
+@contextmanager
+def _database_lock(url: str) -> Iterator[None]:
+    if not url.startswith(("postgresql", "postgres")):
+        yield
+        return
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 def _migrate_locked(url: str, *, backup: bool) -> UpgradeResult:

@@ -251,6 +251,8 @@ class RunRow(Base):
     finished_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str | None] = mapped_column(String(255))
+    #: the process running it, to tell a run in progress from an abandoned one
+    pid: Mapped[int | None]
 
 
 class NodeRunRow(Base):
@@ -341,6 +343,8 @@ class SyncRunRow(Base):
     destinations: Mapped[dict[str, Any]]
     error: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str | None] = mapped_column(String(255))
+    #: the process running it, to tell a run in progress from an abandoned one
+    pid: Mapped[int | None]
 
 
 class SyncDestinationStateRow(Base):

@@ -45,6 +45,8 @@ from app.storage.bundle_reader import extract_bundle, inspect_bundle
 from app.storage.project_format import (
     CONNECTIONS_DIR,
     DATA_DIR,
+    MAX_FILE_BYTES,
+    MAX_PROJECT_JSON_BYTES,
     PIPELINES_DIR,
     PROJECT_FILE,
     SYNCS_DIR,
@@ -52,6 +54,7 @@ from app.storage.project_format import (
     ProjectError,
     ProjectMeta,
     check_data_path,
+    check_size,
     checked_project,
     dumps_canonical,
     parse_connection,
@@ -141,11 +144,24 @@ def read_project_dir(root: str | os.PathLike[str], *,
     if not meta_path.is_file() or meta_path.is_symlink():
         raise ProjectError(PROJECT_FILE, _("missing in {directory}: this is not a Cauce "
                                            "project").format(directory=root))
-    files = {PROJECT_FILE: meta_path.read_bytes()}
+    budget = [MAX_PROJECT_JSON_BYTES]
+    files = {PROJECT_FILE: _read_bounded(meta_path, PROJECT_FILE, budget)}
     for folder in _FOLDERS:
         for rel in _layout_files(root, folder):
-            files[rel] = (root / rel).read_bytes()
+            files[rel] = _read_bounded(root / rel, rel, budget)
     return project_from_files(files, list_data_files(root), broken=broken)
+
+
+def _read_bounded(path: Path, rel: str, budget: list[int]) -> bytes:
+    """A project file's bytes, refused before reading past the per-file limit or the
+    project's remaining ``budget`` (a file that grows while read is cut and refused)."""
+    limit = min(MAX_FILE_BYTES, budget[0])
+    check_size(path.stat().st_size, rel, limit)
+    with path.open("rb") as f:
+        data = f.read(limit + 1)
+    check_size(len(data), rel, limit)
+    budget[0] -= len(data)
+    return data
 
 
 # -- writing -------------------------------------------------------------------------------------

@@ -154,6 +154,20 @@ class ProjectMeta(BaseModel):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     name: str
     description: str = ""
+    #: environment variables the project's connections and file paths may read (``${NAME}``);
+    #: each must also be allowed on the machine that runs it (``CAUCE_ALLOWED_ENV``)
+    variables: list[str] = Field(default_factory=list, description=(
+        "Environment variables the project reads through ${NAME}; each must also be allowed "
+        "on the machine that runs it (CAUCE_ALLOWED_ENV)."))
+
+    @field_validator("variables")
+    @classmethod
+    def _variable_names(cls, v: list[str]) -> list[str]:
+        for name in v:
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,99}", name):
+                raise ValueError(_("{name!r} is not an environment variable name").format(
+                    name=name))
+        return sorted(set(v))
 
     @field_validator("format_version")
     @classmethod
@@ -248,8 +262,49 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(_("{name} is not valid JSON").format(name=name))
 
 
+#: bounds on project files, checked before and while they are read (``docs/security.md``)
+MAX_FILE_BYTES = 8 * 1024 * 1024
+#: all the JSON of one project (a directory or a bundle) together
+MAX_PROJECT_JSON_BYTES = 64 * 1024 * 1024
+#: nesting of objects and arrays (a pipeline needs about eight)
+MAX_DEPTH = 64
+#: nodes in one pipeline
+MAX_NODES = 2_000
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def check_depth(raw: bytes, path: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse JSON nested deeper than ``limit`` before any parser recurses into it.
+
+    >>> check_depth(b'{"a": [1, {"b": "[[[["}]}', "x.json", limit=3)
+    >>> check_depth(b"[" * 5000, "x.json")
+    Traceback (most recent call last):
+    ...
+    app.storage.project_format.ProjectError: x.json: nested deeper than 64 levels
+    """
+    depth = 0
+    for m in _BRACKET.finditer(_STRING.sub(b"", raw)):
+        depth += 1 if m.group() in b"[{" else -1
+        if depth > limit:
+            raise ProjectError(path, _("nested deeper than {limit} levels").format(limit=limit))
+
+
+def check_size(size: int, path: str, limit: int = MAX_FILE_BYTES) -> None:
+    if size > limit:
+        raise ProjectError(path, _("{size} bytes, more than the limit of {limit}").format(
+            size=size, limit=limit))
+
+
 def load_json_object(raw: bytes, path: str) -> dict[str, Any]:
-    """Decode strict UTF-8 JSON holding one object; :class:`ProjectError` naming ``path``."""
+    """Decode strict UTF-8 JSON holding one object; :class:`ProjectError` naming ``path``.
+
+    Files larger than :data:`MAX_FILE_BYTES` or nested deeper than :data:`MAX_DEPTH` are
+    refused before parsing.
+    """
+    check_size(len(raw), path)
+    check_depth(raw, path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -260,6 +315,8 @@ def load_json_object(raw: bytes, path: str) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         raise ProjectError(path, _("invalid JSON: {error} at line {line} column {column}").format(
             error=err.msg, line=err.lineno, column=err.colno)) from None
+    except RecursionError:  # belt and braces: check_depth should have refused it
+        raise ProjectError(path, _("nested too deeply")) from None
     except ValueError as err:
         raise ProjectError(path, _("invalid JSON: {error}").format(error=err)) from None
     if not isinstance(data, dict):
@@ -279,6 +336,10 @@ def describe_validation_error(err: ValidationError) -> str:
 
 def _validate(model: type[BaseModel], raw: bytes, path: str, what: str) -> Any:
     data = load_json_object(raw, path)
+    nodes = data.get("nodes") if model is Pipeline else None
+    if isinstance(nodes, list) and len(nodes) > MAX_NODES:
+        raise ProjectError(path, _("{count} nodes, more than the limit of {limit}").format(
+            count=len(nodes), limit=MAX_NODES))
     try:
         return model.model_validate(data)
     except ValidationError as err:
@@ -340,6 +401,11 @@ def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str], *,
     """
     if PROJECT_FILE not in files:
         raise ProjectError(PROJECT_FILE, _("missing: this is not a Cauce project"))
+    total = sum(len(raw) for raw in files.values())
+    if total > MAX_PROJECT_JSON_BYTES:
+        raise ProjectError(PROJECT_FILE, _(
+            "the project's JSON files hold {size} bytes, more than the limit of {limit}")
+            .format(size=total, limit=MAX_PROJECT_JSON_BYTES))
     meta = parse_meta(files[PROJECT_FILE])
     connections: dict[str, Connection] = {}
     pipelines: dict[str, Pipeline] = {}

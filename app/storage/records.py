@@ -40,11 +40,15 @@ class RunStatus(enum.StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    #: the process running it died (killed, crashed) before it finished: seen and marked so
+    #: by a later run on the same host (``docs/security.md``)
+    ABANDONED = "abandoned"
 
     @property
     def terminal(self) -> bool:
         """True once the run can no longer change state."""
-        return self in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
+        return self in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED,
+                        RunStatus.ABANDONED)
 
 
 class RunTrigger(enum.StrEnum):

@@ -34,7 +34,7 @@ from app.storage.models import (
 )
 from app.storage.records import ConnectionRecord, PipelineVersionRecord, ProjectRecord
 from app.storage.runs import RunLog
-from app.storage.unit_of_work import DuplicateName, NotFound
+from app.storage.unit_of_work import DuplicateName, NotFound, insert_missing, serialize
 
 __all__ = ["SECRET_PARAM_NAMES", "Repository", "content_hash"]
 
@@ -95,20 +95,14 @@ class Repository(RunLog):
     # -- projects -----------------------------------------------------------------------------
     def ensure_project(self, name: str) -> int:
         """The id of project ``name``, created when missing."""
-        for _attempt in range(_SAVE_ATTEMPTS):
-            try:
-                with self._session() as s:
-                    found = s.scalar(select(ProjectRow.id).where(
-                        ProjectRow.organization_id == self._org_id, ProjectRow.name == name))
-                    if found is not None:
-                        return found
-                    row = ProjectRow(organization_id=self._org_id, name=name, created_at=utcnow())
-                    s.add(row)
-                    s.flush()
-                    return row.id
-            except IntegrityError:  # created concurrently: read it on the next attempt
-                continue
-        raise DuplicateName(_("project {name!r} could not be created").format(name=name))
+        where = (ProjectRow.organization_id == self._org_id, ProjectRow.name == name)
+        with self._session() as s:
+            found = s.scalar(select(ProjectRow.id).where(*where))
+            if found is not None:
+                return found
+            insert_missing(s, ProjectRow, {"organization_id": self._org_id, "name": name},
+                           {"created_at": utcnow()})
+            return s.scalars(select(ProjectRow.id).where(*where)).one()
 
     def list_projects(self) -> list[ProjectRecord]:
         with self._session(write=False) as s:
@@ -134,12 +128,14 @@ class Repository(RunLog):
         now = utcnow()
         with self._session() as s:
             self._project(s, project_id)
-            row = s.scalar(select(ConnectionRow).where(
-                ConnectionRow.project_id == project_id, ConnectionRow.name == connection.name))
-            if row is None:
-                row = ConnectionRow(organization_id=self._org_id, project_id=project_id,
-                                    name=connection.name, created_at=now)
-                s.add(row)
+            insert_missing(s, ConnectionRow, {"project_id": project_id, "name": connection.name},
+                           {"organization_id": self._org_id, "type": connection.type,
+                            "params": dict(connection.params),
+                            "description": connection.description, "created_at": now,
+                            "updated_at": now})
+            row = s.scalars(select(ConnectionRow).where(
+                ConnectionRow.project_id == project_id, ConnectionRow.name == connection.name)
+                .with_for_update()).one()
             row.type, row.params = connection.type, dict(connection.params)
             row.description, row.updated_at = connection.description, now
             s.flush()
@@ -202,6 +198,7 @@ class Repository(RunLog):
     def _save_version(self, s: Session, project_id: int, pipeline: Pipeline, digest: str,
                       semantic: str, author: str, message: str) -> PipelineVersionRecord:
         self._project(s, project_id)
+        serialize(s, "pipelines", project_id)  # names and version numbers are per project
         now = utcnow()
         row = s.scalar(select(PipelineRow).where(
             PipelineRow.project_id == project_id, PipelineRow.uid == pipeline.id

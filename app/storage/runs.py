@@ -8,6 +8,7 @@ pass through the secret redactor before they are stored.
 from __future__ import annotations
 
 import json
+import os
 import socket
 from typing import Any
 
@@ -23,6 +24,7 @@ from app.storage.models import (
     RunRow,
     utcnow,
 )
+from app.storage.reaping import reap_abandoned
 from app.storage.records import (
     EventRecord,
     NodeLocation,
@@ -32,7 +34,7 @@ from app.storage.records import (
     RunStatus,
     RunTrigger,
 )
-from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase
+from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase, insert_missing
 
 __all__ = ["RunLog"]
 
@@ -118,6 +120,8 @@ class RunLog(StoreBase):
             )
             if version is None:
                 raise NotFound(_("no pipeline version {id}").format(id=pipeline_version_id))
+            reap_abandoned(s, RunRow, self._org_id)  # runs whose process died, seen now
+            here = host is None or host == socket.gethostname()
             row = RunRow(
                 organization_id=self._org_id,
                 pipeline_version_id=pipeline_version_id,
@@ -126,6 +130,7 @@ class RunLog(StoreBase):
                 created_at=now,
                 started_at=None if pending else now,
                 host=host if host is not None else socket.gethostname(),
+                pid=os.getpid() if here else None,
             )
             s.add(row)
             s.flush()
@@ -179,12 +184,12 @@ class RunLog(StoreBase):
         status, location = RunStatus(status), NodeLocation(location)
         with self._session() as s:
             self._run_row(s, run_id)
-            row = s.scalar(
-                select(NodeRunRow).where(NodeRunRow.run_id == run_id, NodeRunRow.node_id == node_id)
-            )
-            if row is None:
-                row = NodeRunRow(organization_id=self._org_id, run_id=run_id, node_id=node_id)
-                s.add(row)
+            insert_missing(s, NodeRunRow, {"run_id": run_id, "node_id": node_id},
+                           {"organization_id": self._org_id, "node_name": node_name,
+                            "status": status.value, "location": location.value})
+            row = s.scalars(select(NodeRunRow).where(
+                NodeRunRow.run_id == run_id, NodeRunRow.node_id == node_id)
+                .with_for_update()).one()
             row.node_name, row.status, row.location = node_name, status.value, location.value
             row.rows_in, row.rows_out, row.seconds = rows_in, rows_out, seconds
             row.error = self._redact(error)

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,7 @@ from app.storage.models import (
     SyncRunRow,
     utcnow,
 )
+from app.storage.reaping import reap_abandoned
 from app.storage.records import RunStatus, RunTrigger
 from app.storage.sync_records import (
     DestinationStateRecord,
@@ -44,7 +46,7 @@ from app.storage.sync_records import (
     SyncRecord,
     SyncRunRecord,
 )
-from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase
+from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase, insert_missing
 
 __all__ = ["SyncStore"]
 
@@ -82,15 +84,14 @@ class SyncStore(StoreBase):
             project = s.get(ProjectRow, project_id)
             if project is None or project.organization_id != self._org_id:
                 raise NotFound(_("no project {id}").format(id=project_id))
-            row = s.scalar(select(SyncRow).where(SyncRow.project_id == project_id,
-                                                 SyncRow.name == definition.name)
-                           .with_for_update())
-            if row is None:
-                row = SyncRow(organization_id=self._org_id, project_id=project_id,
-                              name=definition.name, definition=content, content_hash=digest,
-                              version=1, created_at=now, updated_at=now)
-                s.add(row)
-            elif row.content_hash != digest:
+            insert_missing(s, SyncRow, {"project_id": project_id, "name": definition.name},
+                           {"organization_id": self._org_id, "definition": content,
+                            "content_hash": digest, "version": 1, "created_at": now,
+                            "updated_at": now})
+            row = s.scalars(select(SyncRow).where(SyncRow.project_id == project_id,
+                                                  SyncRow.name == definition.name)
+                            .with_for_update()).one()
+            if row.content_hash != digest:
                 row.definition, row.content_hash = content, digest
                 row.version, row.updated_at = row.version + 1, now
             s.flush()
@@ -118,13 +119,16 @@ class SyncStore(StoreBase):
                        ) -> SyncRunRecord:
         """Open a run (``started_at``: when it started, if before now; timezone-aware)."""
         trigger = RunTrigger(trigger)
+        here = host is None or host == socket.gethostname()
         with self._session() as s:
             sync = self._sync(s, sync_id)
+            reap_abandoned(s, SyncRunRow, self._org_id)  # runs whose process died, seen now
             row = SyncRunRow(organization_id=self._org_id, sync_id=sync_id,
                              sync_version=sync.version, trigger=trigger.value,
                              status=RunStatus.RUNNING.value, started_at=started_at or utcnow(),
                              destinations={},
-                             host=host if host is not None else socket.gethostname())
+                             host=host if host is not None else socket.gethostname(),
+                             pid=os.getpid() if here else None)
             s.add(row)
             s.flush()
             return _run_record(row, sync.name)
@@ -164,13 +168,12 @@ class SyncStore(StoreBase):
         """Keep the metadata DB's copy of a destination's committed position."""
         with self._session() as s:
             self._sync(s, sync_id)
-            row = s.scalar(select(SyncDestinationStateRow).where(
+            insert_missing(s, SyncDestinationStateRow,
+                           {"sync_id": sync_id, "destination": destination},
+                           {"organization_id": self._org_id, "updated_at": utcnow()})
+            row = s.scalars(select(SyncDestinationStateRow).where(
                 SyncDestinationStateRow.sync_id == sync_id,
-                SyncDestinationStateRow.destination == destination).with_for_update())
-            if row is None:
-                row = SyncDestinationStateRow(organization_id=self._org_id, sync_id=sync_id,
-                                              destination=destination, updated_at=utcnow())
-                s.add(row)
+                SyncDestinationStateRow.destination == destination).with_for_update()).one()
             row.cursor_value, row.cursor_type = cursor_value, cursor_type
             row.last_run_id, row.last_rows, row.updated_at = run_id, rows, utcnow()
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.storage.db import (
@@ -28,7 +28,37 @@ from app.storage.migrate import DEFAULT_ORGANIZATION, check_schema
 from app.storage.models import OrganizationRow, utcnow
 from app.storage.redaction import secret_redactor
 
-__all__ = ["DuplicateName", "InvalidTransition", "NotFound", "StorageError", "StoreBase"]
+__all__ = ["DuplicateName", "InvalidTransition", "NotFound", "StorageError", "StoreBase",
+           "insert_missing", "serialize"]
+
+
+def insert_missing(s: Session, model: type[Any], key: dict[str, Any],
+                   values: dict[str, Any]) -> bool:
+    """``INSERT … ON CONFLICT (key) DO NOTHING``: the get half of get-or-create, atomic.
+
+    Two processes creating the same row at once both succeed: one inserts, the other waits
+    for it (PostgreSQL) or for the write lock (SQLite, ``BEGIN IMMEDIATE``) and inserts
+    nothing. The caller then reads the row (``SELECT … FOR UPDATE`` to change it). Returns
+    True when this call inserted it. ``key`` must be the columns of a unique constraint.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).values(**key, **values).on_conflict_do_nothing(
+        index_elements=list(key))
+    return bool(s.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def serialize(s: Session, *key: object) -> None:
+    """Serialise this transaction with every other one that names the same ``key``.
+
+    PostgreSQL: a transaction-scoped advisory lock (released at commit or rollback). SQLite:
+    nothing to do, a writing unit of work already holds the database's write lock.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                  {"key": "cauce:" + ":".join(str(k) for k in key)})
 
 
 class StoreBase:
@@ -109,10 +139,8 @@ class StoreBase:
             found = s.scalar(select(OrganizationRow.id).where(OrganizationRow.name == name))
             if found is not None:
                 return found
-            row = OrganizationRow(name=name, created_at=utcnow())
-            s.add(row)
-            s.flush()
-            return row.id
+            insert_missing(s, OrganizationRow, {"name": name}, {"created_at": utcnow()})
+            return s.scalars(select(OrganizationRow.id).where(OrganizationRow.name == name)).one()
 
     @staticmethod
     def _redact(text: str | None) -> str | None:

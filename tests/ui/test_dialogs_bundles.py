@@ -154,3 +154,30 @@ def test_export_error_is_shown(window: QWidget, tmp_path: Path) -> None:
     assert result is None
     box = _messages(window)[-1]
     assert box.icon() == QMessageBox.Icon.Critical and "not-a-project" in box.informativeText()
+
+
+@pytest.mark.parametrize("trust", [True, False])
+def test_import_asks_whether_to_trust_the_project(qtbot, window: QWidget, bundle: Path,
+                                                  tmp_path: Path, trust: bool) -> None:
+    """The dialog lists what the project would do; only a ticked box lets it run here."""
+    from app.services.trust import needs_trust
+    from app.storage.project import load_project
+
+    seen: list[str] = []
+
+    def confirm(dialog: ImportPreviewDialog) -> bool:
+        dialog.show()
+        seen.append(dialog.access.text())
+        assert not dialog.trust_box.isChecked()  # never trusted by default
+        if trust:
+            qtbot.mouseClick(dialog.trust_box, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    result = import_bundle_interactive(window, choose_bundle=lambda _p: bundle,
+                                       choose_dir=lambda _p: tmp_path / "mine", confirm=confirm)
+    assert result is not None
+    assert "write revenue_by_country_genre_year in warehouse" in seen[0]
+    assert "connect to chinook (sqlite)" in seen[0]
+    with load_project(result) as opened:
+        assert needs_trust(opened) is not trust

@@ -102,7 +102,8 @@ class SyncRunner:
             waited for before any destination commits, and asked for the metadata DB's copy
             of the state of destinations that cannot commit their state with the data.
             Without one, nothing is waited for and no copy exists.
-        spool_dir: Where the temporary Arrow file goes (the system's temp dir by default).
+        spool_dir: Where the temporary Arrow file goes (by default `<data dir>/spool`, see
+            :mod:`.spool`).
         native: Let destinations of the source's own kind take the same-system fast path
             (:mod:`.native`); False forces the Arrow path everywhere.
     """

@@ -19,6 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from app.connectors.base import Connector
+from app.engine.sql_policy import check_source_query
 from app.engine.sync.cursor import CursorState, literal
 from app.engine.sync.definition import SyncDefinition
 from app.engine.sync.position import VERSION_COLUMN, Window
@@ -54,6 +55,7 @@ def source_sql(table: str | None, query: str | None, columns: list[str], cursor:
     if table is not None:
         source: exp.Expression = quoted_table(table, dialect)
     else:
+        check_source_query(str(query), dialect)  # tables and functions by allow-list
         parsed = sqlglot.parse_one(str(query), dialect=dialect)
         source = exp.Subquery(this=parsed, alias=exp.TableAlias(
             this=exp.to_identifier("q", quoted=True)))

@@ -3,12 +3,18 @@ each retry) replays it from disk without reading the source again.
 
 Memory stays bounded: batches are written as they arrive and read back one at a time from a
 plain file (not memory-mapped, so replayed pages do not count against the process).
+
+Spool files live in Cauce's own data directory (``<data dir>/spool``, see
+:func:`app.storage.paths.data_dir`), named after the process that writes them
+(``cauce-sync-<pid>-….arrows``). A process killed mid-sync cannot remove its file: the next
+spool created on the machine removes every spool whose process no longer exists.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -20,9 +26,34 @@ import pyarrow as pa
 from app.engine.cancel import CancelToken
 from app.engine.sync.cursor import larger
 
-__all__ = ["Spool", "SpoolStats"]
+__all__ = ["Spool", "SpoolStats", "reap_spools", "spool_directory"]
 
 SPOOL_PREFIX = "cauce-sync-"
+_SPOOL_NAME = re.compile(re.escape(SPOOL_PREFIX) + r"(\d+)-.*\.arrows$")
+
+
+def spool_directory() -> Path:
+    """``<Cauce data directory>/spool`` (created when missing)."""
+    from app.storage.paths import data_dir  # no SQLAlchemy: paths imports platformdirs only
+
+    path = data_dir() / "spool"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def reap_spools(directory: Path) -> list[Path]:
+    """Remove the spool files in ``directory`` left by processes that no longer exist."""
+    from app.storage.reaping import process_alive
+
+    removed = []
+    for entry in directory.glob(SPOOL_PREFIX + "*.arrows"):
+        m = _SPOOL_NAME.match(entry.name)
+        if m is None or int(m.group(1)) == os.getpid() or process_alive(int(m.group(1))):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            entry.unlink()
+            removed.append(entry)
+    return removed
 
 
 @dataclass(frozen=True)
@@ -37,8 +68,10 @@ class Spool:
     """A temporary Arrow IPC stream file; a context manager that deletes it."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        fd, name = tempfile.mkstemp(prefix=SPOOL_PREFIX, suffix=".arrows",
-                                    dir=str(directory) if directory else None)
+        directory = directory or spool_directory()
+        reap_spools(directory)  # debris of killed syncs
+        fd, name = tempfile.mkstemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".arrows",
+                                    dir=str(directory))
         os.close(fd)
         self.path = Path(name)
         self.schema: pa.Schema | None = None

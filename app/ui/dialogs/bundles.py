@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication as QCA
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -179,6 +180,16 @@ class ImportPreviewDialog(QDialog):
             if preview.has_changes
             else self.tr("Nothing to import: the project is already up to date.")
         )
+        # a project from elsewhere: what it would do, and whether this machine lets it run
+        self.access = QLabel(
+            self.tr("Once imported, this project would:") + "\n"
+            + "\n".join("• " + line for line in preview.access)
+        )
+        self.access.setWordWrap(True)
+        self.access.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.trust_box = QCheckBox(self.tr("I trust this project: let it run on this machine"))
+        self.trust_box.setToolTip(self.tr(
+            "Without this, the project is imported but asks again before it runs."))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = self.buttons.addButton(
             self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -192,6 +203,8 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.header)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.summary)
+        layout.addWidget(self.access)
+        layout.addWidget(self.trust_box)
         layout.addWidget(self.buttons)
         em = self.fontMetrics().averageCharWidth()
         self.resize(em * 96, self.fontMetrics().height() * 26)
@@ -296,11 +309,14 @@ def import_bundle_interactive(
     try:
         if not confirm(dialog):
             return None
+        trusted = dialog.trust_box.isChecked()
     finally:
         dialog.deleteLater()
     try:
         target = run_busy(
-            parent, QCA.translate("Bundles", "Importing…"), lambda: apply_preview(preview)
+            parent,
+            QCA.translate("Bundles", "Importing…"),
+            lambda: apply_preview(preview, trusted=trusted),
         )
     except (*USER_ERRORS, OSError) as err:
         show_message(
