@@ -284,11 +284,13 @@ def connections_list(project: Path) -> None:
                     "1 with the reason when it does not."))
 @click.argument("project", type=click.Path(exists=True, path_type=Path))
 @click.argument("name")
-def connections_test(project: Path, name: str) -> None:
+@click.option("--trust", is_flag=True,
+              help=N_("Trust a project from a bundle to run on this machine."))
+def connections_test(project: Path, name: str, trust: bool) -> None:
     from app.services.connections import NOT_A_CONNECTION, test_project_connection
 
     try:
-        test_project_connection(project, name)
+        test_project_connection(project, name, trust=trust)
     except NOT_A_CONNECTION as err:  # nothing was tried: invalid input
 
         _fail(_describe(err))

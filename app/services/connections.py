@@ -109,21 +109,23 @@ def project_provider(connections: dict[str, Connection], *, project_dir: Path,
     )
 
 
-def describe_target(connection: Connection, project_dir: Path) -> str:
+def describe_target(connection: Connection, project_dir: Path,
+                    variables: Collection[str] = ()) -> str:
     """Where a connection points, for messages: ``host:port/database``, a path, or ``""``.
 
-    Variables are expanded as for a run (an unset one is shown as written); secrets are never
-    part of it.
+    Variables are expanded as for a run, from the project's declared ``variables`` (one that
+    cannot be read is shown as written); secrets are never part of it.
 
     >>> describe_target(Connection(name="pg", type="postgres", params={
-    ...     "host": "db", "port": 5432, "database": "${CAUCE_SURELY_UNSET:-sales}"}), Path("/p"))
+    ...     "host": "db", "port": 5432, "database": "${CAUCE_SURELY_UNSET:-sales}"}), Path("/p"),
+    ...     ["CAUCE_SURELY_UNSET"])
     'db:5432/sales'
     >>> describe_target(Connection(name="w", type="duckdb", params={
     ...     "path": "${PROJECT_DIR}/w.duckdb"}), Path("/p"))
     '/p/w.duckdb'
     """
     try:
-        params = _expand(connection.params, project_dir, connection.name)
+        params = _expand(connection.params, project_dir, connection.name, variables)
     except InvalidConnection:
         params = dict(connection.params)
     host = params.get("host") or params.get("server")
@@ -160,7 +162,8 @@ def connector_types() -> list[ConnectorType]:
 
 
 def test_connection(connection: Connection, *, project: str, project_dir: Path,
-                    secrets: Mapping[str, str] | None = None) -> None:
+                    secrets: Mapping[str, str] | None = None,
+                    variables: Collection[str] = ()) -> None:
     """Open ``connection`` and ask its system to answer; raise the connector's error if not.
 
     Args:
@@ -169,6 +172,8 @@ def test_connection(connection: Connection, *, project: str, project_dir: Path,
         project_dir: What ``${PROJECT_DIR}`` expands to.
         secrets: Secret values typed but not saved yet (by field); other secret fields come
             from the environment or the secret store as for a run.
+        variables: The ``${NAME}``s the project declares (read only where the user allowed
+            them on this machine, as for a run).
 
     Raises:
         InvalidConnection: Unknown type or invalid parameters.
@@ -186,7 +191,8 @@ def test_connection(connection: Connection, *, project: str, project_dir: Path,
             return given[field]
         return saved(conn, field, stored=stored)
 
-    connector = open_connector(connection, project_dir=project_dir, secrets=lookup)
+    connector = open_connector(connection, project_dir=project_dir, secrets=lookup,
+                               variables=variables)
     with connector:
         connector.test()
 
@@ -209,22 +215,28 @@ def project_connections(path: Path) -> list[Connection]:
         return sorted(opened.project.connections.values(), key=lambda c: c.name)
 
 
-def test_project_connection(path: Path, name: str) -> None:
+def test_project_connection(path: Path, name: str, *, trust: bool = False) -> None:
     """Test the connection ``name`` of the project at ``path``, as the editor's dialog does.
 
     ``${PROJECT_DIR}`` is the project directory (a bundle's extraction); secrets come from the
-    environment or the secret store under the project's name.
+    environment or the secret store under the project's name, so a project from elsewhere
+    must be trusted first (``trust`` grants it now), as for a run: its connection could name a
+    host of its author's choosing.
 
     Raises:
         UnknownConnection: The project has no connection of that name.
+        UntrustedProject: The project comes from elsewhere and was not trusted.
         InvalidConnection, ConnectionError_, MissingSecret: As :func:`test_connection`.
     """
+    from app.services.trust import require_trust
+
     with load_project(path) as opened:
         connections = opened.project.connections
         if name not in connections:
             raise UnknownConnection(name)
+        require_trust(opened, trust=trust)
         test_connection(connections[name], project=opened.project.meta.name,
-                        project_dir=opened.root)
+                        project_dir=opened.root, variables=opened.project.meta.variables)
 
 
 test_project_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -153,7 +153,7 @@ def run_project(
         for name in syncs:
             check_connections(project, project.syncs[name])
         result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
-        result.targets = {name: describe_target(conn, opened.root)
+        result.targets = {name: describe_target(conn, opened.root, project.meta.variables)
                           for name, conn in project.connections.items()}
         secrets = secret_lookup(project.meta.name)
         with project_provider(project.connections, project_dir=opened.root,

@@ -177,7 +177,8 @@ class DocumentMixin(_Base):
         project = self.document.project
         # ${PROJECT_DIR} is the project (a bundle's extraction), as for runs and previews
         dialog = dialogs.ConnectionsDialog(dict(project.connections), project.meta.name, self,
-                                           project_dir=self.document.files_dir)
+                                           project_dir=self.document.files_dir,
+                                           variables=project.meta.variables)
         if dialog.exec() and dialog.connections != project.connections:
             project.connections = dict(dialog.connections)
             self.project_dirty = True

@@ -28,9 +28,11 @@ from app.storage.project_format import Project, ProjectMeta
 PEAK_LIMIT_KB = 250 * 1024
 
 _WRAPPER = """
-import atexit, resource, sys
-atexit.register(lambda: print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                              file=sys.stderr))
+import atexit, sys
+def _peak_kb():  # VmHWM: this program's own peak (ru_maxrss keeps the forking parent's)
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+atexit.register(lambda: print("PEAK_KB", _peak_kb(), file=sys.stderr))
 from app.cli import main
 main(sys.argv[1:])
 """

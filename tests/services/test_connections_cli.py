@@ -53,6 +53,10 @@ def test_postgres_connects_and_a_missing_database_exits_1_with_the_reason(
     code, _out, err = _cauce("connections", "test", str(project), "postgres")
     assert (code, err) == (0, "")
     monkeypatch.setenv("CAUCE_PG_DATABASE", "cauce_no_such_db")
+    monkeypatch.setenv("CAUCE_ALLOWED_ENV", "CAUCE_OUTPUT_DIR")
+    code, _out, err = _cauce("connections", "test", str(project), "postgres")
+    assert code == 0, "a variable the user did not allow takes its default"
+    monkeypatch.setenv("CAUCE_ALLOWED_ENV", "CAUCE_PG_DATABASE")
     code, _out, err = _cauce("connections", "test", str(project), "postgres")
     assert code == 1
     assert 'database "cauce_no_such_db" does not exist' in err
@@ -94,3 +98,18 @@ def test_run_with_dest_postgres_says_which_database_it_wrote(
     code, out, err = _cauce("--run-project", str(project))
     assert code == 0, err
     assert "in connection warehouse (" + str(tmp_path / "out") in out
+
+
+def test_a_bundles_connection_is_tested_only_once_trusted(project: Path, tmp_path: Path) -> None:
+    # a bundle's connection could name a host of its author's choosing and receive a stored
+    # password: testing it is running the project a little, so it needs trust as a run does
+    from app.services.bundles import export_project
+
+    bundle = tmp_path / "chinook.cauce"
+    export_project(project, bundle)
+    code, _out, err = _cauce("connections", "test", str(bundle), "chinook")
+    assert code == 2
+    assert "--trust" in err and "has not been trusted" in err
+    code, out, err = _cauce("connections", "test", str(bundle), "chinook", "--trust")
+    assert (code, err) == (0, "")
+    assert "works" in out

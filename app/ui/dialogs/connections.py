@@ -7,6 +7,7 @@ Secret fields are typed into password fields and, on OK, go to the secret store
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,10 +86,12 @@ class ConnectionsDialog(QDialog):
     tested = Signal(str, bool, str)
 
     def __init__(self, connections: dict[str, Connection], project_name: str,
-                 parent: QWidget | None = None, *, project_dir: Path | None = None) -> None:
+                 parent: QWidget | None = None, *, project_dir: Path | None = None,
+                 variables: Collection[str] = ()) -> None:
         super().__init__(parent)
         self.project_name = project_name
         self.project_dir = project_dir or Path.cwd()
+        self.variables = tuple(variables)  # the ${NAME}s the project declares
         self.connections: dict[str, Connection] = dict(connections)
         self.types: dict[str, ConnectorType] = {t.type_name: t for t in connector_types()}
         self._entries = [_Entry(c.model_copy(deep=True), existing=True)
@@ -323,7 +326,8 @@ class ConnectionsDialog(QDialog):
         self._set_status("info", self.tr("Testing “%1”…").replace("%1", conn.name))
         self._typed_under_test = typed
         task = start_task(lambda: test_connection(conn, project=self.project_name,
-                                                  project_dir=self.project_dir, secrets=typed),
+                                                  project_dir=self.project_dir, secrets=typed,
+                                                  variables=self.variables),
                           self._test_succeeded, self._test_failed, self)
         # read by the slots, which run later in this (GUI) thread
         task.setProperty("serial", serial)
