@@ -160,8 +160,10 @@ def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool,
     from app.services.projects import compile_project
 
     try:
-        queries = compile_project(project, pipeline_name, dialect=dialect, offline=offline,
-                                  trust=trust)
+        queries = compile_project(
+            project, pipeline_name, dialect=dialect, offline=offline, trust=trust,
+            on_warning=lambda text: click.echo(_("warning: {warning}").format(warning=text),
+                                               err=True))
     except _user_errors() as err:
         _fail(_describe(err))
     for name, sql in queries.items():

@@ -64,3 +64,21 @@ def test_compile_for_a_database_never_prints_a_file_scan(files_project: Path,
     assert code == 2
     assert "node 'sales_file'" in err and "files run on the local engine" in err
     assert "READ_" not in out.upper()
+
+
+def test_compile_prints_warnings_on_stderr(files_project: Path) -> None:
+    path = files_project / "pipelines" / "sales.json"
+    data = json.loads(path.read_text())
+    data["nodes"][1] = {"id": "b2", "name": "big", "type": "sort",
+                        "params": {"keys": [{"column": "amount"}]}}
+    data["nodes"].insert(2, {"id": "d4", "name": "totals", "type": "aggregate", "params": {
+        "measures": [{"function": "count", "name": "n"}]}})
+    data["edges"][1] = {"source": {"node": "b2", "port": "out"},
+                        "target": {"node": "d4", "port": "in"}}
+    data["edges"].append({"source": {"node": "d4", "port": "out"},
+                          "target": {"node": "c3", "port": "in"}})
+    path.write_text(json.dumps(data))
+    code, out, err = invoke("compile", str(files_project), "--pipeline", "sales")
+    assert code == 0, err
+    assert "warning: node 'big': the order is lost at node 'totals'" in err
+    assert "COUNT(*)" in out

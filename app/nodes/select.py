@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
-from app.engine.types import TypeMismatch, parse_type_name, to_sql_type
+from app.engine.types import TypeMismatch, narrows, parse_type_name, to_sql_type, type_name
 from app.i18n import _
 from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 
@@ -114,6 +114,12 @@ def _listed(ctx: CompileContext, rel: Relation, name: str, spec: SelectColumn,
     dtype = rel.schema.field(name).type
     if spec.cast is not None:
         dtype = parse_type_name(spec.cast)
+        if narrows(rel.schema.field(name).type, dtype):
+            ctx.warnings.append(_(
+                "column {column!r} is cast to {declared}, narrower than its type ({natural}): "
+                "values are rounded or may overflow").format(
+                    column=name, declared=type_name(dtype),
+                    natural=type_name(rel.schema.field(name).type)))
         try:
             tree = exp.cast(tree, to_sql_type(dtype))
         except TypeMismatch as err:

@@ -189,13 +189,15 @@ def run_project(
 
 
 def compile_project(path: Path, pipeline_name: str, *, dialect: str,
-                    offline: bool = False, trust: bool = False) -> dict[str, str]:
+                    offline: bool = False, trust: bool = False,
+                    on_warning: Callable[[str], None] | None = None) -> dict[str, str]:
     """The SQL of each destination of a pipeline, rendered in ``dialect``.
 
     Sources are bound to their own table names (the shape of a pushdown query). Their columns
     come from the declared ``columns`` or, unless ``offline``, from the connection (a file
     source's from the file). SQL that could not run in ``dialect`` (a file scan outside
-    DuckDB) is a problem naming the node, never printed.
+    DuckDB) is a problem naming the node, never printed. Warnings (a declared type narrower
+    than its value, a sort whose order is lost) go to ``on_warning``.
     """
     broken: dict[str, ProjectError] = {}
     with load_project(path, broken=broken) as opened:
@@ -214,6 +216,9 @@ def compile_project(path: Path, pipeline_name: str, *, dialect: str,
         compiled.raise_for_problems()
         if not compiled.destinations:
             raise CompileError([Problem(_("the pipeline has no destination"))])
+        if on_warning is not None:
+            for warning in compiled.warnings:
+                on_warning(str(warning))
         local_only = local_only_problems(compiled, dialect)
         if local_only:
             raise CompileError(local_only)

@@ -90,6 +90,27 @@ def _configs() -> list[tuple[str, Pipeline, str, Reference]]:
                      SORT_ID)
     configs.append(("dedupe g keep last", p, last, _by_id(
         lambda r: (r["id"], r["p"]) if last_of[r["g"]] == r["id"] else None)))
+    # lookup: each row's n finds the row whose id equals it; p and w brought, default 0
+    by_id = {r["id"]: r for r in rows()}
+    p, last = _chain(("lookup", {"keys": [{"input": "n", "lookup": "id"}], "columns": [
+        {"column": "p", "rename": "lp", "default": "0"},
+        {"column": "w", "rename": "lw", "default": "-1.5"}], "no_match": "default"},
+        {"ports": "lookup"}),
+        ("select", {"columns": [{"column": "id"}, {"column": "lp"}, {"column": "lw"}]}, {}),
+        SORT_ID)
+    configs.append(("lookup n -> id, decimal defaults", p, last, _by_id(
+        lambda r: (r["id"], by_id[r["n"]]["p"], by_id[r["n"]]["w"]) if r["n"] in by_id
+        else (r["id"], Decimal(0), Decimal("-1.5")))))
+    p, last = _chain(("join", {"kind": "full", "keys": [{"left": "p", "right": "q"}]},
+                      {"main": "left", "ports": "right"}),
+                     ("select", {"columns": [{"column": "p"}, {"column": "id_right"}]}, {}),
+                     ("sort", {"keys": [{"column": "p"}, {"column": "id_right"}]}, {}))
+    qs = {r["q"]: r["id"] for r in rows() if r["q"] is not None}
+    ps = [r["p"] for r in rows()]
+    joined = ([(v, qs.get(v)) for v in ps] + [(None, i) for q, i in qs.items() if q not in ps]
+              + [(None, r["id"]) for r in rows() if r["q"] is None])
+    configs.append(("full join p = q (decimal keys)", p, last, lambda: sorted(
+        joined, key=lambda t: (t[0] is None, t[0] or 0, t[1] is None, t[1] or 0))))
     for condition, keep in (("p > 0.5 AND f IS NOT NULL", lambda r: r["p"] is not None
                              and r["p"] > Decimal("0.5") and r["f"] is not None),
                             ("s LIKE '%a%' OR d < DATE '2000-01-01'", lambda r: (

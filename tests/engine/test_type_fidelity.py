@@ -131,3 +131,11 @@ def test_one_probe_types_every_derived_column_and_a_bad_one_is_named() -> None:
     result = compile_pipeline(p, binder=table_binder({"lineitem": LINEITEM.schema}))
     [problem] = result.problems
     assert problem.param == "columns.1.expression" and "nosuch_function" in problem.message
+
+
+def test_a_select_cast_narrower_than_the_column_is_a_warning() -> None:
+    narrowed, _ = compiled(("select", {"columns": [{"column": "price", "cast": "decimal(10,1)"},
+                                                   {"column": "total", "cast": "float64"}]}))
+    [warning] = narrowed.warnings
+    assert "'price' is cast to decimal(10,1), narrower than its type (decimal(15,2))" in (
+        warning.message)
