@@ -177,3 +177,24 @@ def test_aggregate_shows_its_group_by_columns_even_below_the_scroll(qtbot, windo
     assert top.checkState() == Qt.CheckState.Checked
     assert editor.summary.text() == f"Chosen: Country, Genre, Year, {top.text()}"
     shot(win.properties, "properties-group-by-summary")
+
+
+def test_hovering_a_port_shows_its_columns_and_types(qtbot, window, chinook_dir) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    win = window
+    win.open_project(chinook_dir, "revenue")
+    wait_validated(qtbot, win)
+    viewer = win.bridge.graph.viewer()
+    shown = {}
+    for node, kind, port in (("genre_name", "outputs", "reject"), ("paid_lines", "inputs", "in")):
+        item = getattr(win.bridge.view_of(node_id(win, node)), kind)()[port].view
+        at = viewer.mapFromScene(item.sceneBoundingRect().center())
+        help_event = QHelpEvent(QEvent.Type.ToolTip, at, viewer.viewport().mapToGlobal(at))
+        QApplication.sendEvent(viewer.viewport(), help_event)  # what hovering sends
+        shown[port] = QToolTip.text()
+    assert "(multi)" not in shown["reject"] and shown["reject"].startswith("reject: ")
+    assert "GenreId  int64" in shown["reject"]
+    assert shown["in"].startswith("in: ") and "Amount  decimal" in shown["in"]
