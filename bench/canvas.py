@@ -1,6 +1,8 @@
 """Canvas benchmark: open and draw a 500-node pipeline in the editor vs bare NodeGraphQt.
 
     QT_QPA_PLATFORM=offscreen uv run python bench/canvas.py [--nodes 500] [--repeat 3]
+    QT_QPA_PLATFORM=offscreen uv run python bench/canvas.py --startup
+    QT_QPA_PLATFORM=offscreen uv run python bench/canvas.py --interact --nodes 500
 
 Editor: ``MainWindow.set_document`` (bridge builds the scene from the model, undo stack,
 explorer, debounced check scheduled) then a first paint with ``grab()``. Bare: a
@@ -102,12 +104,151 @@ def _bare_once(pipeline: Pipeline) -> float:
     return seconds
 
 
+def _startup_once(started: float) -> float:
+    """What ``cauce open resources/examples/chinook`` does up to its first painted window;
+    seconds since ``started`` (the parent's clock before it spawned this process)."""
+    from pathlib import Path
+
+    from app.ui.main import _application, _startup
+    from app.ui.main_window import MainWindow
+
+    app = _application()
+    _startup(app)
+    window = MainWindow()
+    window.open_project(Path(__file__).resolve().parents[1] / "resources" / "examples"
+                        / "chinook", "revenue")
+    window.show()
+    app.processEvents()
+    window.grab()
+    return time.time() - started
+
+
+def _frames(viewer: object, step: object, count: int = 60) -> float:
+    """Median milliseconds of ``step(i)`` plus a synchronous repaint of the canvas."""
+    times = []
+    for i in range(count):
+        t = time.perf_counter()
+        step(i)  # type: ignore[operator]
+        viewer.viewport().repaint()  # type: ignore[attr-defined]
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def _editor_view_size(pipeline: Pipeline) -> object:
+    """The size of the editor's canvas viewport in a 1600×1000 window."""
+    from PySide6.QtCore import QSize
+
+    return QSize(int(os.environ.get("CAUCE_BENCH_VIEW_W", "996")),
+                 int(os.environ.get("CAUCE_BENCH_VIEW_H", "710")))
+
+
+def _frame_like_editor(viewer: object, items: list[object]) -> None:
+    """What the editor's Zoom to Fit does (frame the nodes; never below its minimum scale)."""
+    from PySide6.QtCore import QRectF
+
+    from app.ui.canvas.decorations import FIT_MARGIN, MIN_FIT_SCALE
+
+    bounds = QRectF()
+    for item in items:
+        bounds = bounds.united(item.sceneBoundingRect())  # type: ignore[attr-defined]
+    bounds.adjust(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+    viewer._scene_range = bounds  # type: ignore[attr-defined]
+    viewer._update_scene()  # type: ignore[attr-defined]
+    if viewer.transform().m11() < MIN_FIT_SCALE:  # type: ignore[attr-defined]
+        size = viewer.viewport().size()  # type: ignore[attr-defined]
+        width, height = size.width() / MIN_FIT_SCALE, size.height() / MIN_FIT_SCALE
+        centre = bounds.center()
+        viewer._scene_range = QRectF(centre.x() - width / 2, centre.y() - height / 2,  # type: ignore[attr-defined]
+                                     width, height)
+        viewer._update_scene()  # type: ignore[attr-defined]
+
+
+def _interact_once(kind: str, pipeline: Pipeline) -> str:
+    """Pan, zoom, and select-all + drag on a canvas of ``pipeline``: median ms per frame."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    if kind == "editor":
+        from app.services import editor as service
+        from app.ui.main_window import MainWindow
+
+        window = MainWindow()
+        window.resize(1600, 1000)
+        window.show()
+        doc = service.new_document()
+        doc.project.pipelines = {pipeline.name: pipeline}
+        window.set_document(doc, pipeline.name)
+        graph = window.bridge.graph
+        _KEEP.append(window)
+        QApplication.processEvents()
+        window.bridge.zoom_to_fit()
+    else:
+        _bare_once(pipeline)
+        graph = _KEEP[-1]
+        graph.widget.show()  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    viewer = graph.viewer()  # type: ignore[attr-defined]
+    if kind == "bare":  # the same view as the editor's: its canvas size, framed the same way
+        editor_view = _editor_view_size(pipeline)
+        graph.widget.resize(editor_view)  # type: ignore[attr-defined]
+        QApplication.processEvents()
+        _frame_like_editor(viewer, [n.view for n in graph.all_nodes()])  # type: ignore[attr-defined]
+        QApplication.processEvents()
+    pan = _frames(viewer, lambda i: viewer._set_viewer_pan(8 if i % 2 else -8, 4))
+    zoom = _frames(viewer, lambda i: viewer._set_viewer_zoom(0.1 if i % 2 else -0.1))
+    for node in graph.all_nodes():  # type: ignore[attr-defined]
+        node.set_selected(True)
+    first = graph.all_nodes()[0].view  # type: ignore[attr-defined]
+    viewport = viewer.viewport()
+    at = viewer.mapFromScene(QPointF(first.sceneBoundingRect().center().x(),
+                                     first.sceneBoundingRect().top() + 8))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    drag = _frames(viewer, lambda i: QTest.mouseMove(viewport, at + type(at)(4 * (i + 1), 2)),
+                   count=40)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       at + type(at)(160, 2))
+    return f"{pan:.2f} {zoom:.2f} {drag:.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--one", choices=["editor", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--startup", action="store_true",
+                        help="time to first window of `cauce open` on the Chinook example")
+    parser.add_argument("--interact", action="store_true",
+                        help="pan, zoom and select-all + drag frame times (ms), editor and bare")
+    parser.add_argument("--one", choices=["editor", "bare", "startup", "interact-editor",
+                                          "interact-bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--since", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one == "startup":
+        print(f"{_startup_once(args.since):.4f}")
+        os._exit(0)
+    if args.startup:
+        times = [_run_one("startup", 0) for _ in range(args.repeat + 1)]
+        warm = statistics.median(times[1:])
+        print(f"cauce open chinook, time to first window: first launch {times[0]:.3f} s "
+              f"(cold as far as this session allows), then median {warm:.3f} s "
+              f"(warm; runs: {', '.join(f'{x:.3f}' for x in times[1:])})")
+        return
+    if args.one in ("interact-editor", "interact-bare"):
+        from PySide6.QtWidgets import QApplication
+
+        from app.services.editor import load_plugins
+
+        _KEEP.append(QApplication.instance() or QApplication([]))
+        load_plugins()
+        print(_interact_once(args.one.split("-")[1], make_pipeline(args.nodes)))
+        os._exit(0)
+    if args.interact:
+        for kind in ("editor", "bare"):
+            rows = [_run_raw(f"interact-{kind}", args.nodes).split() for _ in range(args.repeat)]
+            pan, zoom, drag = (statistics.median(float(r[i]) for r in rows) for i in range(3))
+            print(f"{kind:6} {args.nodes} nodes, median ms per frame: pan {pan:.1f}, "
+                  f"zoom {zoom:.1f}, select-all + drag {drag:.1f}  (target < 16 ms)")
+        return
     if args.one:  # one measurement in this process (each run gets a fresh process)
         from PySide6.QtWidgets import QApplication
 
@@ -132,10 +273,15 @@ def main() -> None:
     print(f"ratio editor / bare: {e / b:.2f}x  (targets: open < 1.5 s, ratio <= 1.2x)")
 
 
-def _run_one(kind: str, nodes: int) -> float:
-    out = subprocess.run([sys.executable, __file__, "--one", kind, "--nodes", str(nodes)],
+def _run_raw(kind: str, nodes: int) -> str:
+    out = subprocess.run([sys.executable, __file__, "--one", kind, "--nodes", str(nodes),
+                          "--since", repr(time.time())],
                          check=True, capture_output=True, text=True).stdout
-    return float(out.strip().splitlines()[-1])
+    return out.strip().splitlines()[-1]
+
+
+def _run_one(kind: str, nodes: int) -> float:
+    return float(_run_raw(kind, nodes))
 
 
 if __name__ == "__main__":

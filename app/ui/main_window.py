@@ -356,6 +356,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
             self.sql_view.refresh()  # e.g. a connection now set: its SQL, not the old error
         self.properties.set_compilation(result)
         self.schema.set_compilation(result)
+        self.bridge.show_port_schemas(result.schemas, result.inputs)
         self.problems.show_problems(result.problems)
         count = len([p for p in result.problems if p.severity == "error"])
         self.problems_dock.setWindowTitle(

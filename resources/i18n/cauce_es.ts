@@ -65,134 +65,134 @@
 <context>
     <name>Bundles</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="52"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="53"/>
         <source>added</source>
         <extracomment>plan kind -&gt; (icon, colour of the kind&apos;s text)</extracomment>
         <translation>añadido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="53"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="54"/>
         <source>changed</source>
         <translation>modificado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="54"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="55"/>
         <source>layout only</source>
         <translation>solo disposición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="55"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="56"/>
         <source>unchanged</source>
         <translation>sin cambios</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="56"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="57"/>
         <source>removed</source>
         <translation>eliminado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="63"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="65"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="65"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="66"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="66"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="67"/>
         <source>Data files</source>
         <translation>Archivos de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="103"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="104"/>
         <source>Export project</source>
         <translation>Exportar proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="105"/>
-        <location filename="../../app/ui/dialogs/bundles.py" line="242"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="106"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="255"/>
         <source>Cauce bundles (*.cauce)</source>
         <translation>Paquetes de Cauce (*.cauce)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="129"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="130"/>
         <source>Exporting…</source>
         <translation>Exportando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="136"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="137"/>
         <source>Export failed</source>
         <translation>Error al exportar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="137"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="138"/>
         <source>The project could not be exported.</source>
         <translation>No se pudo exportar el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="144"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="145"/>
         <source>Project exported</source>
         <translation>Proyecto exportado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="145"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="146"/>
         <source>The bundle was written to %1.</source>
         <translation>El paquete se guardó en %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="240"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="253"/>
         <source>Import a bundle</source>
         <translation>Importar un paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="248"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="261"/>
         <source>Import into folder</source>
         <translation>Importar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="281"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="294"/>
         <source>Checking the bundle…</source>
         <translation>Comprobando el paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="288"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="301"/>
         <source>Cannot import this bundle</source>
         <translation>No se puede importar este paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="289"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="302"/>
         <source>%1 failed its checks; nothing was written.</source>
         <translation>%1 no superó las comprobaciones; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="303"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="318"/>
         <source>Importing…</source>
         <translation>Importando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="309"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="325"/>
         <source>Import failed</source>
         <translation>Error al importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="310"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="326"/>
         <source>Nothing was changed.</source>
         <translation>No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="317"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="333"/>
         <source>Project imported</source>
         <translation>Proyecto importado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="318"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="334"/>
         <source>Project “%1” is in %2.</source>
         <translation>El proyecto «%1» está en %2.</translation>
     </message>
@@ -230,6 +230,22 @@
         <location filename="../../app/ui/canvas/bridge.py" line="246"/>
         <source>Replaced the link from {0} into {1} ({2} takes one link; Undo brings it back).</source>
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/decorations.py" line="191"/>
+        <source>%1: columns not known (see Problems)</source>
+        <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
+        <translation>%1: columnas desconocidas (vea Problemas)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/decorations.py" line="193"/>
+        <source>%1: %2 column(s)</source>
+        <translation>%1: %2 columna(s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/decorations.py" line="198"/>
+        <source>… and %1 more</source>
+        <translation>… y %1 más</translation>
     </message>
 </context>
 <context>
@@ -294,6 +310,20 @@
         <location filename="../../app/ui/syncs/models.py" line="196"/>
         <source>Destination name</source>
         <translation>Nombre en el destino</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnsEditor</name>
+    <message>
+        <location filename="../../app/ui/properties/editors.py" line="278"/>
+        <source>Chosen: %1</source>
+        <extracomment>the colour of the compiler&apos;s problems (error texts, frames of faulty fields)</extracomment>
+        <translation>Elegidas: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/editors.py" line="279"/>
+        <source>Chosen: none</source>
+        <translation>Elegidas: ninguna</translation>
     </message>
 </context>
 <context>
@@ -630,103 +660,103 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="100"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="103"/>
         <source>Connections — %1</source>
         <extracomment>secret values typed in this session, by field (saved to the store on OK) the connection existed when the dialog opened (its secrets may be stored already) a test finished: (connection name, succeeded, message shown)</extracomment>
         <translation>Conexiones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="113"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="116"/>
         <source>Add a connection</source>
         <translation>Añadir una conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="114"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="117"/>
         <source>Duplicate</source>
         <translation>Duplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="115"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="118"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="123"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="126"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="135"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="138"/>
         <source>What this connection is for</source>
         <translation>Para qué sirve esta conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="137"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="140"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="138"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="141"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="139"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="142"/>
         <source>Description</source>
         <translation>Descripción</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="145"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="148"/>
         <source>Settings</source>
         <translation>Configuración</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="148"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="151"/>
         <source>Test connection</source>
         <translation>Probar conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="176"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="179"/>
         <source>No connection yet. Add one with +.</source>
         <translation>Aún no hay conexiones. Añada una con +.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="269"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="272"/>
         <source>A connection needs a name.</source>
         <translation>Una conexión necesita un nombre.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="270"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="273"/>
         <source>There is already a connection named “%1”.</source>
         <translation>Ya existe una conexión llamada «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="283"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="286"/>
         <source>new connection</source>
         <translation>nueva conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="292"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="295"/>
         <source>%1 copy</source>
         <translation>%1 copia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="323"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="326"/>
         <source>Testing “%1”…</source>
         <translation>Probando «%1»…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="349"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="353"/>
         <source>Connection “%1” works.</source>
         <translation>La conexión «%1» funciona.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="376"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="380"/>
         <source>“%1” needs: %2</source>
         <translation>A «%1» le falta: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="401"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="405"/>
         <source>The password could not be saved, so nothing was saved yet.
 
 Cauce keeps secrets in the operating system&apos;s keyring. Where there is none (servers, some Linux desktops), set the environment variable CAUCE_MASTER_KEY to a passphrase before starting Cauce: secrets are then kept encrypted in Cauce&apos;s data folder. A secret can also be given at run time in an environment variable CAUCE_SECRET_&lt;CONNECTION&gt;_&lt;FIELD&gt;.</source>
@@ -735,12 +765,12 @@ Cauce keeps secrets in the operating system&apos;s keyring. Where there is none 
 Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (servidores, algunos escritorios Linux), defina la variable de entorno CAUCE_MASTER_KEY con una frase de contraseña antes de iniciar Cauce: los secretos se guardan entonces cifrados en la carpeta de datos de Cauce. Un secreto también puede darse al ejecutar, en una variable de entorno CAUCE_SECRET_&lt;CONEXIÓN&gt;_&lt;CAMPO&gt;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="407"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="411"/>
         <source>Secret store unavailable</source>
         <translation>Almacén de secretos no disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="412"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="416"/>
         <source>The password could not be saved.</source>
         <translation>No se pudo guardar la contraseña.</translation>
     </message>
@@ -856,22 +886,22 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Esta parte del editor ({0}) no está instalada en esta versión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="196"/>
+        <location filename="../../app/ui/document.py" line="197"/>
         <source>Syncs not available</source>
         <translation>Sincronizaciones no disponibles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="197"/>
+        <location filename="../../app/ui/document.py" line="198"/>
         <source>The syncs window is not part of this build ({0}).</source>
         <translation>La ventana de sincronizaciones no forma parte de esta compilación ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="201"/>
+        <location filename="../../app/ui/document.py" line="202"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="202"/>
+        <location filename="../../app/ui/document.py" line="203"/>
         <source>Syncs live in the project directory: save the project, then open Syncs again.</source>
         <translation>Las sincronizaciones se guardan en el directorio del proyecto: guarde el proyecto y vuelva a abrir Sincronizaciones.</translation>
     </message>
@@ -982,57 +1012,72 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="158"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="159"/>
         <source>Import %1</source>
         <translation>Importar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="161"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="162"/>
         <source>It replaces the project in %1.</source>
         <translation>Sustituye al proyecto de %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="163"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="164"/>
         <source>It creates %1.</source>
         <translation>Crea %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="166"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="167"/>
         <source>Importing project “%1”.</source>
         <translation>Importación del proyecto «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
         <source>Item</source>
         <translation>Elemento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
         <source>Change</source>
         <translation>Cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
         <source>Details</source>
         <translation>Detalles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="180"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="181"/>
         <source>Nothing to import: the project is already up to date.</source>
         <translation>Nada que importar: el proyecto ya está al día.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="184"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="185"/>
+        <source>Once imported, this project would:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/bundles.py" line="190"/>
+        <source>I trust this project: let it run on this machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/bundles.py" line="192"/>
+        <source>Without this, the project is imported but asks again before it runs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/bundles.py" line="195"/>
         <source>Import</source>
         <translation>Importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="217"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="230"/>
         <source>kept</source>
         <translation>se conserva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="217"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="230"/>
         <source>not part of the project; left as it is</source>
         <translation>no forma parte del proyecto; se deja como está</translation>
     </message>
@@ -1076,7 +1121,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="210"/>
-        <location filename="../../app/ui/main_window.py" line="362"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
@@ -1086,42 +1131,42 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="362"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="383"/>
+        <location filename="../../app/ui/main_window.py" line="384"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395"/>
+        <location filename="../../app/ui/main_window.py" line="396"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui.dialogs.shortcuts import ShortcutsDialog
 
-from .conftest import node_id, shot
+from .conftest import node_id, shot, wait_validated
 from .test_panels_current import click_node
 
 pytestmark = pytest.mark.gui
@@ -151,3 +151,50 @@ def test_help_lists_the_shortcuts(qtbot, window) -> None:
     assert rows["Save As"] == "Ctrl+Shift+S" and rows["Duplicate"] == "Ctrl+D"
     assert rows["Run"] == "F5" and rows["SQL view"] == "F7"
     assert rows["Link two nodes"] == "Drag from an output port to an input port"
+
+
+def test_aggregate_shows_its_group_by_columns_even_below_the_scroll(qtbot, window, chinook_dir
+                                                                   ) -> None:
+    win = window
+    win.open_project(chinook_dir, "revenue")
+    click_node(win, node_id(win, "by_country_genre_year"))
+    wait_validated(qtbot, win)
+    editor = win.properties.editor("group_by")
+    assert editor.summary.text() == "Chosen: Country, Genre, Year"
+    view = editor.list
+
+    def first_in_sight() -> bool:
+        first = next(view.item(i) for i in range(view.count())
+                     if view.item(i).checkState() == Qt.CheckState.Checked)
+        return view.viewport().rect().intersects(view.visualItemRect(first))
+
+    qtbot.waitUntil(first_in_sight, timeout=2_000)  # scrolled to it
+    view.scrollToTop()
+    top = view.item(0)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.visualItemRect(top).topLeft() + type(
+                         view.visualItemRect(top).topLeft())(10, 8))
+    assert top.checkState() == Qt.CheckState.Checked
+    assert editor.summary.text() == f"Chosen: Country, Genre, Year, {top.text()}"
+    shot(win.properties, "properties-group-by-summary")
+
+
+def test_hovering_a_port_shows_its_columns_and_types(qtbot, window, chinook_dir) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    win = window
+    win.open_project(chinook_dir, "revenue")
+    wait_validated(qtbot, win)
+    viewer = win.bridge.graph.viewer()
+    shown = {}
+    for node, kind, port in (("genre_name", "outputs", "reject"), ("paid_lines", "inputs", "in")):
+        item = getattr(win.bridge.view_of(node_id(win, node)), kind)()[port].view
+        at = viewer.mapFromScene(item.sceneBoundingRect().center())
+        help_event = QHelpEvent(QEvent.Type.ToolTip, at, viewer.viewport().mapToGlobal(at))
+        QApplication.sendEvent(viewer.viewport(), help_event)  # what hovering sends
+        shown[port] = QToolTip.text()
+    assert "(multi)" not in shown["reject"] and shown["reject"].startswith("reject: ")
+    assert "GenreId  int64" in shown["reject"]
+    assert shown["in"].startswith("in: ") and "Amount  decimal" in shown["in"]

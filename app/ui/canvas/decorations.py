@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
 from NodeGraphQt import BaseNode
 from NodeGraphQt.constants import ViewerEnum
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QCoreApplication, QRectF
 from PySide6.QtGui import QColor
 
+from app.engine.types import type_name as arrow_type_name
 from app.nodes.registry import node_registry
 from app.ui.canvas.view import (
     CATEGORY_COLORS,
@@ -147,6 +149,16 @@ class CanvasDecorations:
         label = self._port_labels.get((node_id, port))
         return label.text() if label is not None and label.isVisible() else ""
 
+    def show_port_schemas(self, outputs: dict[tuple[str, str], pa.Schema],
+                          inputs: dict[str, dict[str, pa.Schema]]) -> None:
+        """Hovering a port shows its columns and types (NodeGraphQt's tooltip said only
+        "reject: (multi)")."""
+        for node_id, view in self._views.items():
+            for name, port in view.outputs().items():
+                port.view.setToolTip(port_tooltip(name, outputs.get((node_id, name))))
+            for name, port in view.inputs().items():
+                port.view.setToolTip(port_tooltip(name, inputs.get(node_id, {}).get(name)))
+
     def clear_run_state(self) -> None:
         for node_id in self._views:
             self.set_status(node_id, None)
@@ -166,6 +178,26 @@ def _bounds(items: list[Any]) -> QRectF:
 
 def _category(type_name: str) -> str:
     return node_registry().get(type_name).category if type_name in node_registry() else ""
+
+
+#: columns listed in a port's tooltip before "… and N more"
+TOOLTIP_COLUMNS = 30
+
+
+def port_tooltip(port: str, schema: pa.Schema | None) -> str:
+    """``port``'s columns and their types, one a line (translated head)."""
+    translate = QCoreApplication.translate
+    if schema is None:
+        return translate("CanvasBridge", "%1: columns not known (see Problems)").replace(
+            "%1", port)
+    head = translate("CanvasBridge", "%1: %2 column(s)").replace("%1", port).replace(
+        "%2", format_int(len(schema)))
+    lines = [f"{field.name}  {arrow_type_name(field.type)}" for field in schema]
+    lines = lines[:TOOLTIP_COLUMNS]
+    if len(schema) > TOOLTIP_COLUMNS:
+        lines.append(translate("CanvasBridge", "… and %1 more").replace(
+            "%1", format_int(len(schema) - TOOLTIP_COLUMNS)))
+    return "\n".join([head, *lines])
 
 
 def type_text(type_name: str) -> str:

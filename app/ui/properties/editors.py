@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -260,9 +262,21 @@ class ColumnsEditor(FieldEditor):
         super().__init__(parent)
         self.list = QListWidget()
         self.list.setMaximumHeight(130)
-        self.row_layout.addWidget(self.list)
+        # the ticked columns, in order, always in sight (they hid below the list's scroll)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.summary)
+        column.addWidget(self.list)
+        self.row_layout.addLayout(column)
         self._order: list[str] = []
         self.list.itemChanged.connect(self._item_changed)
+        self._summarise()
+
+    def _summarise(self) -> None:
+        self.summary.setText(self.tr("Chosen: %1").replace("%1", ", ".join(self._order))
+                             if self._order else self.tr("Chosen: none"))
 
     def _item_changed(self, item: QListWidgetItem) -> None:
         if self._quiet:
@@ -272,6 +286,7 @@ class ColumnsEditor(FieldEditor):
             self._order.append(name)
         elif item.checkState() != Qt.CheckState.Checked and name in self._order:
             self._order.remove(name)
+        self._summarise()
         self._emit()
 
     def value(self) -> Any:
@@ -296,6 +311,15 @@ class ColumnsEditor(FieldEditor):
             item.setCheckState(Qt.CheckState.Checked if name in self._order
                                else Qt.CheckState.Unchecked)
             self.list.addItem(item)
+        self._summarise()
+        # the first ticked column in view, once the list is laid out
+        QTimer.singleShot(0, self, self._show_first_checked)  # not after the form is gone
+
+    def _show_first_checked(self) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).text() in self._order:
+                self.list.scrollToItem(self.list.item(row))
+                return
 
     def check(self, name: str, checked: bool = True) -> None:
         """Tick a column as a user would."""
