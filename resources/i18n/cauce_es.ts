@@ -2897,9 +2897,9 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <message numerus="yes">
         <location filename="../../app/ui/properties/browse.py" line="141"/>
         <source>%n table(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n tabla</numerusform>
+            <numerusform>%n tablas</numerusform>
         </translation>
     </message>
 </context>
