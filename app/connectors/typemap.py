@@ -122,10 +122,10 @@ def _postgres_ddl(field: pa.Field) -> str:
 def _duckdb_ddl(field: pa.Field) -> str:
     from sqlglot import exp
 
-    from app.connectors.duckdb import DuckDBConnector, _typed_columns
+    from app.connectors.duckdb import DuckDBConnector, _typed_columns, native_schema
 
     stored = DuckDBConnector.incoming(_bare(DuckDBConnector), field)
-    empty = pa.Table.from_batches([], pa.schema([stored]))
+    empty = pa.Table.from_batches([], native_schema(pa.schema([stored])))
     con = _duckdb()
     con.register("incoming", empty)
     select = exp.select(*_typed_columns(empty.schema)).from_("incoming").sql("duckdb")
