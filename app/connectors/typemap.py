@@ -96,13 +96,15 @@ def _sqlite_sources() -> list[tuple[str, pa.Field]]:
 def _duckdb_sources() -> list[tuple[str, pa.Field]]:
     import duckdb
 
-    from app.connectors.duckdb import canonical_schema
+    from app.connectors.duckdb import _tag_text_types, canonical_schema
 
     out = []
     with duckdb.connect() as con:
         for name in _DUCKDB:
-            schema = con.sql(f"SELECT CAST(NULL AS {name}) AS c").limit(0).to_arrow_table().schema
-            out.append((name, canonical_schema(schema).field(0)))
+            relation = con.sql(f"SELECT CAST(NULL AS {name}) AS c").limit(0)
+            schema = canonical_schema(relation.to_arrow_table().schema)
+            tagged = _tag_text_types(schema, [str(t) for t in relation.types])
+            out.append((name, tagged.field(0)))
     return out
 
 

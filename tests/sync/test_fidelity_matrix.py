@@ -160,3 +160,28 @@ def test_every_value_arrives_exactly(source: str, dest: str, request: pytest.Fix
         data = h.connectors[dest].read(table=out).read_all().sort_by("id")
         assert data.schema.field("d").type == pa.decimal128(38, 10)
         _same(data.to_pylist(), source, dest)
+
+
+def test_duckdb_uuid_and_json_stay_uuid_and_json_in_postgres(
+        tmp_path: Path, pg_db: dict[str, Any], pg: Connector,
+        harness: Callable[..., Harness]) -> None:
+    import duckdb
+
+    from tests.sync.conftest import pg_rows
+
+    path = tmp_path / "typed.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE t (id INTEGER, u UUID, j JSON)")
+        con.execute("INSERT INTO t VALUES (1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', "
+                    "'{\"k\": [1, 2.50]}'), (2, NULL, NULL)")
+    src = DuckDBConnector(DuckDBConfig(path=str(path)), name="src")
+    report = harness(src=src, pg=pg).run({"name": "typed", "source": {"connection": "src",
+                                                                        "table": "t"},
+                                           "destinations": [{"connection": "pg",
+                                                             "table": "typed"}]})
+    assert report.ok, report.error
+    assert pg_rows(pg_db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                          "attrelid = 'typed'::regclass AND attnum > 0 ORDER BY attnum") == [
+        ("integer",), ("uuid",), ("json",)]
+    assert pg_rows(pg_db, "SELECT u::text, j::text FROM typed ORDER BY id") == [
+        ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", '{"k": [1, 2.50]}'), (None, None)]

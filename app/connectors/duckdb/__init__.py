@@ -28,6 +28,7 @@ from app.connectors._common import (
 )
 from app.connectors.base import (
     DEFAULT_BATCH_ROWS,
+    PG_TYPE_KEY,
     Capabilities,
     ConnectionError_,
     Connector,
@@ -79,6 +80,15 @@ def canonical_schema(schema: pa.Schema) -> pa.Schema:
 
 #: PostgreSQL types (sent as text) DuckDB has an equivalent of, created as such
 _DUCKDB_TYPES = {"json": "JSON", "jsonb": "JSON", "uuid": "UUID"}
+
+
+def _tag_text_types(schema: pa.Schema, types: list[str]) -> pa.Schema:
+    """DuckDB's UUID and JSON columns, which it exports as text, with the PostgreSQL type
+    they stand for (a PostgreSQL destination creates ``uuid`` and ``json``)."""
+    tags = {"UUID": b"uuid", "JSON": b"json"}
+    return pa.schema([f.with_metadata({PG_TYPE_KEY: tags[t]})
+                      if t in tags and pa.types.is_string(f.type) else f
+                      for f, t in zip(schema, types, strict=True)])
 
 
 def native_schema(schema: pa.Schema) -> pa.Schema:
@@ -179,7 +189,9 @@ class DuckDBConnector(Connector):
 
         con = self._open()
         try:
-            return canonical_schema(con.sql(sql).limit(0).to_arrow_table().schema)
+            relation = con.sql(sql).limit(0)
+            schema = canonical_schema(relation.to_arrow_table().schema)
+            return _tag_text_types(schema, [str(t) for t in relation.types])
         except duckdb.Error as err:
             raise failure(self.name, _("describing {what}").format(what=what), err) from None
         finally:
