@@ -6,9 +6,10 @@
 2. Destinations of the source's own kind whose columns pass through exactly take the fast
    path (:mod:`.native`): each streams the source, above its own cursor, straight into its
    write transaction (PostgreSQL -> PostgreSQL: binary ``COPY``), no Arrow, no spool.
-3. For the others, read once: the rows above the *smallest* committed cursor of those
-   destinations (all rows in full mode, or when one has no state yet) are spooled to a
-   temporary Arrow file; each is written from the spool, above its *own* cursor.
+3. For the others, read once: the rows any of those destinations still needs (the union of
+   their read windows, :mod:`.position`: cursor, lookback, rows of transactions their last
+   snapshot did not see; all rows in full mode, or when one has no state yet) are spooled to
+   a temporary Arrow file; each is written from the spool, through its *own* window.
    Either way, data and state commit in one transaction and transient failures are retried.
 4. For merge with hard deletes, after every data read: one key scan of the source, then each
    written destination deletes the rows whose key the source no longer has.
