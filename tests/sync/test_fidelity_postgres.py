@@ -91,6 +91,14 @@ def test_postgres_to_duckdb_json_uuid_interval_and_exact_numeric(pg_db: dict[str
     error = str(refused.error)
     assert "column 'n', id=1: the value 0.00000000000000000001 does not fit" in error
     assert not duck.has_table("tiny")
+    # the user accepts text for that column in the sync's type settings: exact, as text
+    accepted = h.run({"name": "tiny", "source": {"connection": "pg", "table": "src.tiny"},
+                      "destinations": [{"connection": "duck", "table": "tiny"}],
+                      "mode": "merge", "primary_key": ["id"], "column_types": {"n": "text"}})
+    assert accepted.ok, accepted.error
+    with duckdb.connect(str(duck.path)) as con:
+        assert con.execute("SELECT id, n, typeof(n) FROM tiny ORDER BY id").fetchall() == [
+            (1, "0.00000000000000000001", "VARCHAR"), (5, None, "VARCHAR")]
 
 
 SPECIAL = """
