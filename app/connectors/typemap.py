@@ -96,13 +96,15 @@ def _sqlite_sources() -> list[tuple[str, pa.Field]]:
 def _duckdb_sources() -> list[tuple[str, pa.Field]]:
     import duckdb
 
-    from app.connectors.duckdb import canonical_schema
+    from app.connectors.duckdb import _tag_text_types, canonical_schema
 
     out = []
     with duckdb.connect() as con:
         for name in _DUCKDB:
-            schema = con.sql(f"SELECT CAST(NULL AS {name}) AS c").limit(0).to_arrow_table().schema
-            out.append((name, canonical_schema(schema).field(0)))
+            relation = con.sql(f"SELECT CAST(NULL AS {name}) AS c").limit(0)
+            schema = canonical_schema(relation.to_arrow_table().schema)
+            tagged = _tag_text_types(schema, [str(t) for t in relation.types])
+            out.append((name, tagged.field(0)))
     return out
 
 
@@ -122,10 +124,10 @@ def _postgres_ddl(field: pa.Field) -> str:
 def _duckdb_ddl(field: pa.Field) -> str:
     from sqlglot import exp
 
-    from app.connectors.duckdb import DuckDBConnector, _typed_columns
+    from app.connectors.duckdb import DuckDBConnector, _typed_columns, native_schema
 
     stored = DuckDBConnector.incoming(_bare(DuckDBConnector), field)
-    empty = pa.Table.from_batches([], pa.schema([stored]))
+    empty = pa.Table.from_batches([], native_schema(pa.schema([stored])))
     con = _duckdb()
     con.register("incoming", empty)
     select = exp.select(*_typed_columns(empty.schema)).from_("incoming").sql("duckdb")

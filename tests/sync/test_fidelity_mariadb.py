@@ -84,7 +84,7 @@ def test_values_without_an_equivalent_are_refused_in_words(
     with pytest.raises(ConnectionError_) as caught:
         maria.read(table="z").read_all()
     message = str(caught.value)
-    assert words in message and "'v'" in message
+    assert words in message and "'v'" in message and "id=1" in message
     assert "Python" not in message and "C long" not in message and "<class" not in message
 
 
@@ -102,3 +102,4 @@ def test_tinyint1_is_a_boolean_only_when_the_user_says_so(maria_db: str) -> None
     with pytest.raises(ConnectionError_) as caught:
         MySQLConnector(config, name="maria").read(table="flags").read_all()
     assert "2 is neither 0 nor 1" in str(caught.value) and "'n'" in str(caught.value)
+    assert "id=1" in str(caught.value)

@@ -26,6 +26,8 @@ from app.connectors.base import Connector
 from app.connectors.duckdb import DuckDBConfig, DuckDBConnector
 from app.connectors.files import FilesConnector
 from app.connectors.sqlite import SQLiteConfig, SQLiteConnector
+from tests.connectors import test_mssql_odbc
+from tests.connectors.test_mssql_odbc import PostgresOverOdbc
 from tests.sync.conftest import Harness, mariadb_admin, pg_exec
 
 ROWS: list[dict[str, Any]] = [
@@ -135,7 +137,22 @@ def _same(got: list[dict[str, Any]], source: str, dest: str) -> None:
 
 
 SOURCES = ["postgres", "mysql", "sqlite", "duckdb", "parquet"]
-DESTINATIONS = ["pg", "duck", "lite"]
+DESTINATIONS = ["pg", "duck", "lite", "odbc"]
+
+# the SQL Server connector, with its PostgreSQL flavour through psqlODBC (no SQL Server here)
+odbcinst = test_mssql_odbc.odbcinst
+
+
+@pytest.fixture
+def odbc(odbcinst: dict[str, bool], pg_db: dict[str, Any]) -> Connector:
+    from app.connectors.mssql import SqlServerConfig
+
+    if not odbcinst["postgres"]:
+        test_mssql_odbc._missing("psqlODBC is not installed (apt-get install odbc-postgresql)")
+    config = SqlServerConfig(server=str(pg_db["host"]), port=int(pg_db["port"]),
+                             database=str(pg_db["dbname"]), user=str(pg_db["user"]),
+                             retry_attempts=1)
+    return PostgresOverOdbc(config, name="odbc")
 
 
 @pytest.mark.parametrize("dest", DESTINATIONS)
@@ -145,7 +162,8 @@ def test_every_value_arrives_exactly(source: str, dest: str, request: pytest.Fix
                                      lite: Connector, harness: Callable[..., Harness]) -> None:
     src = _source(source, request, tmp_path)
     table = "m.parquet" if source == "parquet" else "m"
-    h = harness(src=src, pg=pg, duck=duck, lite=lite)
+    odbc = request.getfixturevalue("odbc") if dest == "odbc" else None
+    h = harness(src=src, pg=pg, duck=duck, lite=lite, odbc=odbc)
     paths = [True, False] if source == "postgres" and dest == "pg" else [True]
     for native in paths:
         out = f"out_{source}_{'fast' if native else 'arrow'}"
@@ -160,3 +178,28 @@ def test_every_value_arrives_exactly(source: str, dest: str, request: pytest.Fix
         data = h.connectors[dest].read(table=out).read_all().sort_by("id")
         assert data.schema.field("d").type == pa.decimal128(38, 10)
         _same(data.to_pylist(), source, dest)
+
+
+def test_duckdb_uuid_and_json_stay_uuid_and_json_in_postgres(
+        tmp_path: Path, pg_db: dict[str, Any], pg: Connector,
+        harness: Callable[..., Harness]) -> None:
+    import duckdb
+
+    from tests.sync.conftest import pg_rows
+
+    path = tmp_path / "typed.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE t (id INTEGER, u UUID, j JSON)")
+        con.execute("INSERT INTO t VALUES (1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', "
+                    "'{\"k\": [1, 2.50]}'), (2, NULL, NULL)")
+    src = DuckDBConnector(DuckDBConfig(path=str(path)), name="src")
+    report = harness(src=src, pg=pg).run({"name": "typed", "source": {"connection": "src",
+                                                                        "table": "t"},
+                                           "destinations": [{"connection": "pg",
+                                                             "table": "typed"}]})
+    assert report.ok, report.error
+    assert pg_rows(pg_db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                          "attrelid = 'typed'::regclass AND attnum > 0 ORDER BY attnum") == [
+        ("integer",), ("uuid",), ("json",)]
+    assert pg_rows(pg_db, "SELECT u::text, j::text FROM typed ORDER BY id") == [
+        ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", '{"k": [1, 2.50]}'), (None, None)]

@@ -91,6 +91,14 @@ def test_postgres_to_duckdb_json_uuid_interval_and_exact_numeric(pg_db: dict[str
     error = str(refused.error)
     assert "column 'n', id=1: the value 0.00000000000000000001 does not fit" in error
     assert not duck.has_table("tiny")
+    # the user accepts text for that column in the sync's type settings: exact, as text
+    accepted = h.run({"name": "tiny", "source": {"connection": "pg", "table": "src.tiny"},
+                      "destinations": [{"connection": "duck", "table": "tiny"}],
+                      "mode": "merge", "primary_key": ["id"], "column_types": {"n": "text"}})
+    assert accepted.ok, accepted.error
+    with duckdb.connect(str(duck.path)) as con:
+        assert con.execute("SELECT id, n, typeof(n) FROM tiny ORDER BY id").fetchall() == [
+            (1, "0.00000000000000000001", "VARCHAR"), (5, None, "VARCHAR")]
 
 
 SPECIAL = """
@@ -159,3 +167,62 @@ def test_infinity_and_bc_dates_are_exact_on_the_fast_path_and_named_elsewhere(
     error = str(refused.error)
     assert "column 'ts'" in error and "'infinity'" in error and "fast path" in error
     assert "CSV column #" not in error and not duck.has_table("far")
+
+
+LISTS = """
+CREATE TABLE src.lists (id int PRIMARY KEY, ints int[], words text[], nums float8[],
+                        days date[], flags bool[], span interval);
+INSERT INTO src.lists VALUES
+  (1, '{1,NULL,-3}', '{"a b","c,d",NULL,"q\\"x","","NULL"}', '{1.5,NaN,-Infinity}',
+   '{2024-02-29,NULL}', '{t,f,NULL}', '1 year 2 mons -3 days +04:05:06.789'),
+  (2, '{}', '{}', NULL, '{}', '{}', '-1 days +02:00:00'),
+  (3, NULL, NULL, NULL, NULL, NULL, '-00:00:00.000001'),
+  (4, '{2147483647}', '{ü}', '{0}', '{0001-01-01}', '{t}', '178000000 years');
+"""
+
+
+def test_postgres_arrays_and_intervals_become_duckdb_lists_and_intervals(
+        pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any) -> None:
+    import json
+
+    pg_exec(pg_db, "CREATE SCHEMA src", LISTS)
+    h = harness(pg=pg, duck=duck)
+    for mode in ("full", "merge"):  # merge: into the table the full sync created
+        report = h.run({"name": f"lists-{mode}", "mode": mode, "primary_key": ["id"],
+                        "source": {"connection": "pg", "table": "src.lists"},
+                        "destinations": [{"connection": "duck", "table": "lists"}]})
+        assert report.ok, report.error
+    import duckdb
+
+    with duckdb.connect(str(duck.path)) as con:
+        types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'lists'").fetchall())
+        got = con.execute("SELECT id, ints, words, nums, days, flags, datepart('month', span) "
+                          "+ 12 * datepart('year', span), datepart('day', span), "
+                          "datepart('microseconds', span) + 1000000 * (60 * (60 * "
+                          "datepart('hour', span) + datepart('minute', span))) FROM lists "
+                          "ORDER BY id").fetchall()
+    assert types == {"id": "INTEGER", "ints": "INTEGER[]", "words": "VARCHAR[]",
+                     "nums": "DOUBLE[]", "days": "DATE[]", "flags": "BOOLEAN[]",
+                     "span": "INTERVAL"}
+    # PostgreSQL's own reading of the same values: JSON arrays and interval fields
+    truth = pg_rows(pg_db, """
+        SELECT id, array_to_json(ints)::text, array_to_json(words)::text,
+               array_to_json(nums::text[])::text, array_to_json(days)::text,
+               array_to_json(flags)::text,
+               (extract(year FROM span) * 12 + extract(month FROM span))::bigint,
+               extract(day FROM span)::bigint,
+               ((extract(hour FROM span) * 60 + extract(minute FROM span)) * 60000000
+                + extract(microseconds FROM span))::bigint
+        FROM src.lists ORDER BY id""")
+    for have, want in zip(got, truth, strict=True):
+        assert have[0] == want[0]
+        for column, (value, text) in enumerate(zip(have[1:6], want[1:6], strict=True)):
+            expected = None if text is None else json.loads(text)
+            if column == 2 and expected is not None:  # floats: NaN, infinities, bitwise
+                assert [repr(v) for v in value] == [repr(float(x)) for x in expected]
+            elif column == 3 and expected is not None:
+                assert [None if v is None else str(v) for v in value] == expected
+            else:
+                assert value == expected, (want[0], column)
+        assert tuple(have[6:]) == tuple(want[6:]), want[0]

@@ -28,6 +28,7 @@ from app.connectors._common import (
 )
 from app.connectors.base import (
     DEFAULT_BATCH_ROWS,
+    PG_TYPE_KEY,
     Capabilities,
     ConnectionError_,
     Connector,
@@ -38,6 +39,7 @@ from app.connectors.base import (
     WriteResult,
     pg_type,
 )
+from app.connectors.duckdb._pgtext import arrow_field, convert
 from app.connectors.duckdb._sql import (
     DIALECT,
     attach_sql,
@@ -77,7 +79,22 @@ def canonical_schema(schema: pa.Schema) -> pa.Schema:
 
 
 #: PostgreSQL types (sent as text) DuckDB has an equivalent of, created as such
-_DUCKDB_TYPES = {"json": "JSON", "jsonb": "JSON", "uuid": "UUID", "interval": "INTERVAL"}
+_DUCKDB_TYPES = {"json": "JSON", "jsonb": "JSON", "uuid": "UUID"}
+
+
+def _tag_text_types(schema: pa.Schema, types: list[str]) -> pa.Schema:
+    """DuckDB's UUID and JSON columns, which it exports as text, with the PostgreSQL type
+    they stand for (a PostgreSQL destination creates ``uuid`` and ``json``)."""
+    tags = {"UUID": b"uuid", "JSON": b"json"}
+    return pa.schema([f.with_metadata({PG_TYPE_KEY: tags[t]})
+                      if t in tags and pa.types.is_string(f.type) else f
+                      for f, t in zip(schema, types, strict=True)])
+
+
+def native_schema(schema: pa.Schema) -> pa.Schema:
+    """The incoming schema with text-form PostgreSQL arrays and intervals as the Arrow lists
+    and intervals DuckDB stores natively (:mod:`._pgtext`)."""
+    return pa.schema([arrow_field(f) or f for f in schema])
 
 
 def _typed_columns(schema: pa.Schema) -> list[exp.Expression]:
@@ -172,7 +189,9 @@ class DuckDBConnector(Connector):
 
         con = self._open()
         try:
-            return canonical_schema(con.sql(sql).limit(0).to_arrow_table().schema)
+            relation = con.sql(sql).limit(0)
+            schema = canonical_schema(relation.to_arrow_table().schema)
+            return _tag_text_types(schema, [str(t) for t in relation.types])
         except duckdb.Error as err:
             raise failure(self.name, _("describing {what}").format(what=what), err) from None
         finally:
@@ -292,16 +311,26 @@ class DuckDBConnector(Connector):
         view = "__cauce_source"
         failed: list[BaseException] = []
 
+        schema = native_schema(data.schema)
+        parsed = [(i, data.schema.field(i), schema.field(i)) for i in range(len(schema))
+                  if schema.field(i).type != data.schema.field(i).type]
+
         def batches() -> Iterator[pa.RecordBatch]:
             try:
-                yield from data
+                for batch in data:
+                    if parsed:
+                        columns = list(batch.columns)
+                        for i, before, after in parsed:
+                            columns[i] = convert(before, after, columns[i])
+                        batch = pa.RecordBatch.from_arrays(columns, schema=schema)
+                    yield batch
             except BaseException as err:  # DuckDB would wrap it and shorten its message
                 failed.append(err)
                 raise
 
         try:
-            con.register(view, pa.RecordBatchReader.from_batches(data.schema, batches()))
-            source = exp.select(*_typed_columns(data.schema)).from_(
+            con.register(view, pa.RecordBatchReader.from_batches(schema, batches()))
+            source = exp.select(*_typed_columns(schema)).from_(
                 exp.Table(this=exp.to_identifier(view)))
             return write_into(con, self._own(con, table), source, mode=mode, keys=keys,
                               connection=self.name,
@@ -314,8 +343,8 @@ class DuckDBConnector(Connector):
             con.close()
 
     def incoming(self, field: pa.Field) -> pa.Field:
-        if pg_type(field) in _DUCKDB_TYPES:
-            return field  # created as DuckDB's own JSON, UUID, INTERVAL (see write)
+        if pg_type(field) in _DUCKDB_TYPES or arrow_field(field) is not None:
+            return field  # created as DuckDB's own JSON, UUID, INTERVAL, lists (see write)
         return super().incoming(field)
 
     def execute(self, sql: str) -> None:

@@ -35,7 +35,13 @@ from app.connectors.base import (
     WriteResult,
     secret_field,
 )
-from app.connectors.mysql._types import ColumnSpec, column_spec, description_spec, to_arrow
+from app.connectors.mysql._types import (
+    ColumnSpec,
+    Misfit,
+    column_spec,
+    description_spec,
+    to_arrow,
+)
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -280,10 +286,12 @@ class MySQLConnector(Connector):
             con.close()
             raise
         schema = pa.schema([s.field for s in specs])
-        return reader_from(schema, self._stream(con, cur, specs, batch_rows, what))
+        keys = [k for k in self.primary_keys(table) if k in schema.names] if table else []
+        return reader_from(schema, self._stream(con, cur, specs, batch_rows, what, keys))
 
     def _stream(self, con: pymysql.Connection, cur: Any, specs: list[ColumnSpec],
-                batch_rows: int, what: str) -> Iterator[pa.RecordBatch]:
+                batch_rows: int, what: str,
+                keys: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         import pymysql
 
         schema = pa.schema([s.field for s in specs])
@@ -297,6 +305,15 @@ class MySQLConnector(Connector):
                 for values, spec in zip(columns, specs, strict=True):
                     try:
                         arrays.append(to_arrow(values, spec))
+                    except Misfit as err:
+                        row = rows[err.index]
+                        names = [s.name for s in specs]
+                        where = ", ".join(f"{k}={row[names.index(k)]!r}" for k in keys or []) \
+                            or _("row {number}").format(number=err.index + 1)
+                        raise ConnectionError_(
+                            _("{connection}: reading {what}, {row}: column {column!r}: "
+                              "{error}").format(connection=self.name, what=what, row=where,
+                                                column=spec.name, error=err)) from None
                     except (pa.ArrowException, ValueError, OverflowError) as err:
                         raise ConnectionError_(
                             _("{connection}: reading {what}: column {column!r} does not fit "

@@ -31,7 +31,7 @@ import pyarrow as pa
 from app.connectors.base import PG_TYPE_KEY
 from app.i18n import _
 
-__all__ = ["ColumnSpec", "column_spec", "description_spec", "to_arrow"]
+__all__ = ["ColumnSpec", "Misfit", "column_spec", "description_spec", "to_arrow"]
 
 _UTC = pa.timestamp("us", tz="UTC")
 
@@ -215,11 +215,25 @@ def _converter(dtype: pa.DataType) -> Callable[[Any], Any] | None:
     return None
 
 
+class Misfit(ValueError):
+    """Value number ``index`` of a column has no equivalent in the column's Arrow type."""
+
+    def __init__(self, index: int, reason: str) -> None:
+        super().__init__(reason)
+        self.index = index
+
+
 def to_arrow(values: Sequence[Any], spec: ColumnSpec) -> pa.Array:
     """The fetched values of one column as an Arrow array of the column's type."""
     convert = _converter(spec.arrow)
     if convert is not None:
-        values = [None if v is None else convert(v) for v in values]
+        converted = []
+        for index, value in enumerate(values):
+            try:
+                converted.append(None if value is None else convert(value))
+            except (ValueError, TypeError, OverflowError) as err:
+                raise Misfit(index, str(err)) from None
+        values = converted
     if pa.types.is_timestamp(spec.arrow) and spec.arrow.tz:
         # the session runs in UTC: TIMESTAMP values arrive as naive UTC datetimes
         return pa.array(values, pa.timestamp("us")).cast(spec.arrow)

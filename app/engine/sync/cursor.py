@@ -21,8 +21,7 @@ from sqlglot import exp
 from app.connectors.base import STATE_TABLE, ConnectionError_, Connector
 from app.engine.types import parse_type_name, scalar_from_text, to_sql_type, type_name
 
-__all__ = ["POSITION_MARK", "CursorState", "keep_after", "larger", "larger_state", "literal",
-           "read_state"]
+__all__ = ["POSITION_MARK", "CursorState", "larger", "larger_state", "literal", "read_state"]
 
 
 #: separates the cursor's type from the source's transaction position in ``cursor_type``
@@ -125,20 +124,6 @@ def literal(state: CursorState, dialect: str) -> exp.Expression:
     if pa.types.is_string(dtype):
         return exp.Literal.string(value)
     return exp.cast(exp.Literal.string(value), to_sql_type(dtype))
-
-
-def keep_after(batch: pa.RecordBatch, column: str, bound: pa.Scalar | None,
-               *, inclusive: bool) -> pa.RecordBatch:
-    """Rows of ``batch`` whose ``column`` is above ``bound`` (or equal, when ``inclusive``)."""
-    if bound is None:
-        return batch
-    import pyarrow.compute as pc
-
-    values = batch.column(column)
-    if bound.type != values.type:
-        bound = bound.cast(values.type)
-    mask = pc.greater_equal(values, bound) if inclusive else pc.greater(values, bound)
-    return batch.filter(pc.fill_null(mask, False))
 
 
 def read_state(connector: Connector, sync: str, table: str) -> CursorState | None:

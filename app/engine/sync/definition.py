@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import json
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -106,6 +107,10 @@ class SyncDefinition(BaseModel):
     #: (seconds for date/timestamp cursors, cursor units for numbers); None: 600 s for
     #: temporal cursors, 0 for the others (see :mod:`app.engine.sync.position`)
     lookback: float | None = Field(default=None, ge=0)
+    #: per source column: "text" stores it as text in every destination, accepting that a
+    #: value its destination type cannot hold exactly (an unconstrained numeric like 1e-20 in
+    #: DuckDB) keeps its exact text form instead of stopping the sync
+    column_types: dict[str, Literal["text"]] = Field(default_factory=dict)
 
     @field_validator("format_version")
     @classmethod
@@ -136,7 +141,8 @@ class SyncDefinition(BaseModel):
         if self.columns is not None:
             if not self.columns or len(set(self.columns)) != len(self.columns):
                 raise ValueError(_("columns must list each selected column once"))
-            needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename]
+            needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename,
+                      *self.column_types]
             missing = sorted({c for c in needed if c not in self.columns})
             if missing:
                 raise ValueError(_("{columns} are used by the sync but not selected in "
@@ -168,7 +174,8 @@ class SyncDefinition(BaseModel):
                                             "source (it has {available})").format(
                     sync=self.name, columns=absent, available=available))
             chosen = list(self.columns)
-        needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename]
+        needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename,
+                  *self.column_types]
         absent = sorted({c for c in needed if c not in available})
         if absent:
             raise SyncDefinitionError(_("sync {sync!r}: columns {columns} are not in the "

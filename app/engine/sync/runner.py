@@ -6,9 +6,10 @@
 2. Destinations of the source's own kind whose columns pass through exactly take the fast
    path (:mod:`.native`): each streams the source, above its own cursor, straight into its
    write transaction (PostgreSQL -> PostgreSQL: binary ``COPY``), no Arrow, no spool.
-3. For the others, read once: the rows above the *smallest* committed cursor of those
-   destinations (all rows in full mode, or when one has no state yet) are spooled to a
-   temporary Arrow file; each is written from the spool, above its *own* cursor.
+3. For the others, read once: the rows any of those destinations still needs (the union of
+   their read windows, :mod:`.position`: cursor, lookback, rows of transactions their last
+   snapshot did not see; all rows in full mode, or when one has no state yet) are spooled to
+   a temporary Arrow file; each is written from the spool, through its *own* window.
    Either way, data and state commit in one transaction and transient failures are retried.
 4. For merge with hard deletes, after every data read: one key scan of the source, then each
    written destination deletes the rows whose key the source no longer has.
@@ -171,7 +172,7 @@ class SyncRunner:
                   "data; use merge (idempotent on the key) for this one").format(
                     connection=target.dest.connection))
         existing = c.table_schema(target.dest.table) if c.has_table(target.dest.table) else None
-        incoming = pa.schema([c.incoming(f) for f in shape.schema])
+        incoming = pa.schema([self._as_text(f) or c.incoming(f) for f in shape.schema])
         plan = plan_destination(incoming, existing, d.schema_policy, d.mode)
         target.plan = plan
         target.report.changes = list(plan.changes)
@@ -245,6 +246,16 @@ class SyncRunner:
                 keys[0].close()
         for target in written:
             self._finish(target)
+
+    def _as_text(self, field: pa.Field) -> pa.Field | None:
+        """``field`` as plain text when the sync's ``column_types`` says so (logged: the
+        destination then holds text where it could have had a typed column)."""
+        d = self.definition
+        column = next((c for c in d.column_types if d.dest_name(c) == field.name), None)
+        if column is None:
+            return None
+        log.warning("%s: column %r is stored as text (column_types)", d.name, column)
+        return pa.field(field.name, pa.string(), field.nullable)
 
     def _row_version(self, source: Connector) -> exp.Expression | None:
         """The source's row versions, for incremental syncs of a table (:mod:`.position`)."""
