@@ -47,134 +47,134 @@
 <context>
     <name>Bundles</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="52"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="53"/>
         <source>added</source>
         <extracomment>plan kind -&gt; (icon, colour of the kind&apos;s text)</extracomment>
         <translation>añadido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="53"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="54"/>
         <source>changed</source>
         <translation>modificado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="54"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="55"/>
         <source>layout only</source>
         <translation>solo disposición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="55"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="56"/>
         <source>unchanged</source>
         <translation>sin cambios</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="56"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="57"/>
         <source>removed</source>
         <translation>eliminado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="63"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="65"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="65"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="66"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="66"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="67"/>
         <source>Data files</source>
         <translation>Archivos de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="103"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="104"/>
         <source>Export project</source>
         <translation>Exportar proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="105"/>
-        <location filename="../../app/ui/dialogs/bundles.py" line="242"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="106"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="255"/>
         <source>Cauce bundles (*.cauce)</source>
         <translation>Paquetes de Cauce (*.cauce)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="129"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="130"/>
         <source>Exporting…</source>
         <translation>Exportando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="136"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="137"/>
         <source>Export failed</source>
         <translation>Error al exportar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="137"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="138"/>
         <source>The project could not be exported.</source>
         <translation>No se pudo exportar el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="144"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="145"/>
         <source>Project exported</source>
         <translation>Proyecto exportado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="145"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="146"/>
         <source>The bundle was written to %1.</source>
         <translation>El paquete se guardó en %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="240"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="253"/>
         <source>Import a bundle</source>
         <translation>Importar un paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="248"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="261"/>
         <source>Import into folder</source>
         <translation>Importar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="281"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="294"/>
         <source>Checking the bundle…</source>
         <translation>Comprobando el paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="288"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="301"/>
         <source>Cannot import this bundle</source>
         <translation>No se puede importar este paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="289"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="302"/>
         <source>%1 failed its checks; nothing was written.</source>
         <translation>%1 no superó las comprobaciones; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="303"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="318"/>
         <source>Importing…</source>
         <translation>Importando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="309"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="325"/>
         <source>Import failed</source>
         <translation>Error al importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="310"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="326"/>
         <source>Nothing was changed.</source>
         <translation>No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="317"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="333"/>
         <source>Project imported</source>
         <translation>Proyecto importado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="318"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="334"/>
         <source>Project “%1” is in %2.</source>
         <translation>El proyecto «%1» está en %2.</translation>
     </message>
@@ -182,29 +182,29 @@
 <context>
     <name>CanvasBridge</name>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="199"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="182"/>
         <source>That node is not in the pipeline any more.</source>
-        <extracomment>draw titles and ports down to this on-screen node width (NodeGraphQt&apos;s default: 70 px) &quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned</extracomment>
+        <extracomment>draw titles and ports down to this on-screen node width (NodeGraphQt&apos;s default: 70 px)</extracomment>
         <translation>Ese nodo ya no está en la canalización.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="203"/>
-        <location filename="../../app/ui/canvas/bridge.py" line="206"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="186"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="189"/>
         <source>{0} has no port {1}.</source>
         <translation>{0} no tiene el puerto {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="209"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="192"/>
         <source>These ports are already linked.</source>
         <translation>Estos puertos ya están conectados.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="211"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="194"/>
         <source>A node cannot be linked to itself.</source>
         <translation>Un nodo no se puede conectar consigo mismo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="213"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="196"/>
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
@@ -959,57 +959,72 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="158"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="159"/>
         <source>Import %1</source>
         <translation>Importar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="161"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="162"/>
         <source>It replaces the project in %1.</source>
         <translation>Sustituye al proyecto de %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="163"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="164"/>
         <source>It creates %1.</source>
         <translation>Crea %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="166"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="167"/>
         <source>Importing project “%1”.</source>
         <translation>Importación del proyecto «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
         <source>Item</source>
         <translation>Elemento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
         <source>Change</source>
         <translation>Cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="170"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
         <source>Details</source>
         <translation>Detalles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="180"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="181"/>
         <source>Nothing to import: the project is already up to date.</source>
         <translation>Nada que importar: el proyecto ya está al día.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="184"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="185"/>
+        <source>Once imported, this project would:</source>
+        <translation>Una vez importado, este proyecto haría lo siguiente:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/bundles.py" line="190"/>
+        <source>I trust this project: let it run on this machine</source>
+        <translation>Confío en este proyecto: puede ejecutarse en esta máquina</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/bundles.py" line="192"/>
+        <source>Without this, the project is imported but asks again before it runs.</source>
+        <translation>Sin esto, el proyecto se importa pero vuelve a preguntar antes de ejecutarse.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/bundles.py" line="195"/>
         <source>Import</source>
         <translation>Importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="217"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="230"/>
         <source>kept</source>
         <translation>se conserva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="217"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="230"/>
         <source>not part of the project; left as it is</source>
         <translation>no forma parte del proyecto; se deja como está</translation>
     </message>
@@ -1017,84 +1032,84 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129"/>
+        <location filename="../../app/ui/main_window.py" line="131"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132"/>
+        <location filename="../../app/ui/main_window.py" line="134"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134"/>
+        <location filename="../../app/ui/main_window.py" line="136"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137"/>
+        <location filename="../../app/ui/main_window.py" line="139"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="142"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142"/>
+        <location filename="../../app/ui/main_window.py" line="144"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="144"/>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="146"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326"/>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="333"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="336"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="335"/>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="338"/>
+        <location filename="../../app/ui/main_window.py" line="340"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -1264,32 +1279,32 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>NodeStatus</name>
     <message>
-        <location filename="../../app/ui/i18n.py" line="134"/>
+        <location filename="../../app/ui/i18n.py" line="142"/>
         <source>pending</source>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="135"/>
+        <location filename="../../app/ui/i18n.py" line="143"/>
         <source>running</source>
         <translation>en ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="136"/>
+        <location filename="../../app/ui/i18n.py" line="144"/>
         <source>succeeded</source>
         <translation>correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="137"/>
+        <location filename="../../app/ui/i18n.py" line="145"/>
         <source>failed</source>
         <translation>fallido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="138"/>
+        <location filename="../../app/ui/i18n.py" line="146"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="139"/>
+        <location filename="../../app/ui/i18n.py" line="147"/>
         <source>skipped</source>
         <translation>omitido</translation>
     </message>
@@ -1395,12 +1410,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>Palette</name>
     <message>
-        <location filename="../../app/ui/panels/palette.py" line="57"/>
+        <location filename="../../app/ui/panels/palette.py" line="53"/>
         <source>Search components…</source>
         <translation>Buscar componentes…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/palette.py" line="58"/>
+        <location filename="../../app/ui/panels/palette.py" line="54"/>
         <source>Add to canvas</source>
         <translation>Añadir al lienzo</translation>
     </message>
@@ -1971,17 +1986,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="125"/>
+        <location filename="../../app/ui/panels/preview.py" line="120"/>
         <source>Preview</source>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="126"/>
+        <location filename="../../app/ui/panels/preview.py" line="121"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="127"/>
+        <location filename="../../app/ui/panels/preview.py" line="122"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
@@ -1992,27 +2007,27 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="142"/>
+        <location filename="../../app/ui/panels/preview.py" line="137"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="148"/>
+        <location filename="../../app/ui/panels/preview.py" line="143"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="157"/>
+        <location filename="../../app/ui/panels/preview.py" line="152"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="169"/>
+        <location filename="../../app/ui/panels/preview.py" line="164"/>
         <source>{0} rows, {1} columns</source>
         <translation>{0} filas, {1} columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="175"/>
+        <location filename="../../app/ui/panels/preview.py" line="170"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>
@@ -2028,28 +2043,28 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ProjectExplorer</name>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="44"/>
+        <location filename="../../app/ui/panels/explorer.py" line="40"/>
         <source>Connections</source>
         <extracomment>the runs shown, or the error that kept them from loading (None before any load)</extracomment>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="45"/>
+        <location filename="../../app/ui/panels/explorer.py" line="41"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="46"/>
+        <location filename="../../app/ui/panels/explorer.py" line="42"/>
         <source>Recent runs</source>
         <translation>Ejecuciones recientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="85"/>
+        <location filename="../../app/ui/panels/explorer.py" line="81"/>
         <source>(no runs yet)</source>
         <translation>(aún no hay ejecuciones)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="91"/>
+        <location filename="../../app/ui/panels/explorer.py" line="87"/>
         <source>(metadata DB unavailable)</source>
         <translation>(base de metadatos no disponible)</translation>
     </message>
@@ -2057,12 +2072,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="66"/>
+        <location filename="../../app/ui/properties/panel.py" line="62"/>
         <source>Select a node to edit its properties.</source>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="106"/>
+        <location filename="../../app/ui/properties/panel.py" line="102"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -2070,12 +2085,13 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordListCell</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="118"/>
+        <location filename="../../app/ui/properties/records.py" line="121"/>
         <source>Edit…</source>
+        <extracomment>share of a records table&apos;s spare width per column kind: expressions most, then pickers (a function or column name must not be cut to &quot;count_d…&quot;), then free text and flags</extracomment>
         <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="120"/>
+        <location filename="../../app/ui/properties/records.py" line="123"/>
         <source>Click to edit.</source>
         <translation>Haga clic para editar.</translation>
     </message>
@@ -2083,23 +2099,23 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="172"/>
+        <location filename="../../app/ui/properties/records.py" line="175"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="173"/>
+        <location filename="../../app/ui/properties/records.py" line="176"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="369"/>
+        <location filename="../../app/ui/properties/records.py" line="372"/>
         <source>{0} ({1})</source>
         <extracomment>A field&apos;s label, then the record it belongs to: &quot;Expression (Amount)&quot;, &quot;Order by (row 2)&quot;</extracomment>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="378"/>
+        <location filename="../../app/ui/properties/records.py" line="381"/>
         <source>row {0}</source>
         <extracomment>The position of a record (a row of a table) that has no name yet</extracomment>
         <translation>fila {0}</translation>
@@ -2108,62 +2124,62 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunConsole</name>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="68"/>
+        <location filename="../../app/ui/panels/console.py" line="64"/>
         <source>Node</source>
         <translation>Nodo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="68"/>
+        <location filename="../../app/ui/panels/console.py" line="64"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="68"/>
+        <location filename="../../app/ui/panels/console.py" line="64"/>
         <source>Rows</source>
         <translation>Filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="68"/>
+        <location filename="../../app/ui/panels/console.py" line="64"/>
         <source>Seconds</source>
         <translation>Segundos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="82"/>
+        <location filename="../../app/ui/panels/console.py" line="78"/>
         <source>Run of {0} started</source>
         <translation>Empezó la ejecución de {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="115"/>
+        <location filename="../../app/ui/panels/console.py" line="111"/>
         <source>local</source>
         <translation>local</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="115"/>
+        <location filename="../../app/ui/panels/console.py" line="111"/>
         <source>pushdown</source>
         <translation>en la base de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="124"/>
+        <location filename="../../app/ui/panels/console.py" line="120"/>
         <source>{0}: running ({1})</source>
         <translation>{0}: en ejecución ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="131"/>
+        <location filename="../../app/ui/panels/console.py" line="127"/>
         <source>{0}: succeeded</source>
         <translation>{0}: correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="132"/>
+        <location filename="../../app/ui/panels/console.py" line="128"/>
         <source>{0}: succeeded ({1} rows)</source>
         <translation>{0}: correcto ({1} filas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="136"/>
+        <location filename="../../app/ui/panels/console.py" line="132"/>
         <source>{0}: {1}: {2}</source>
         <translation>{0}: {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="139"/>
+        <location filename="../../app/ui/panels/console.py" line="135"/>
         <source>Run of {0}: {1} in {2} s</source>
         <translation>Ejecución de {0}: {1} en {2} s</translation>
     </message>
@@ -2184,33 +2200,33 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunStatus</name>
     <message>
-        <location filename="../../app/ui/i18n.py" line="126"/>
+        <location filename="../../app/ui/i18n.py" line="134"/>
         <source>pending</source>
         <extracomment>language code -&gt; its name in that language (what a language menu shows) the locale of each interface language (number formats)</extracomment>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="127"/>
+        <location filename="../../app/ui/i18n.py" line="135"/>
         <source>running</source>
         <translation>en ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="128"/>
+        <location filename="../../app/ui/i18n.py" line="136"/>
         <source>succeeded</source>
         <translation>correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="129"/>
+        <location filename="../../app/ui/i18n.py" line="137"/>
         <source>failed</source>
         <translation>fallida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="130"/>
+        <location filename="../../app/ui/i18n.py" line="138"/>
         <source>cancelled</source>
         <translation>cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="131"/>
+        <location filename="../../app/ui/i18n.py" line="139"/>
         <source>skipped</source>
         <translation>omitida</translation>
     </message>
@@ -2674,60 +2690,61 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>UndoCommands</name>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="38"/>
-        <location filename="../../app/ui/canvas/commands.py" line="185"/>
+        <location filename="../../app/ui/canvas/commands.py" line="44"/>
+        <location filename="../../app/ui/canvas/commands.py" line="189"/>
         <source>Connect</source>
-        <extracomment>the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
+        <extracomment>edits of one field merge into one undo step while they come this close together (seconds): a burst of typing is one step, a change made later (or after a dialog) is its own the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
         <translation>Conectar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="39"/>
-        <location filename="../../app/ui/canvas/commands.py" line="202"/>
+        <location filename="../../app/ui/canvas/commands.py" line="45"/>
+        <location filename="../../app/ui/canvas/commands.py" line="206"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="40"/>
-        <location filename="../../app/ui/canvas/commands.py" line="224"/>
+        <location filename="../../app/ui/canvas/commands.py" line="46"/>
+        <location filename="../../app/ui/canvas/commands.py" line="228"/>
         <source>Move</source>
         <translation>Mover</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="41"/>
+        <location filename="../../app/ui/canvas/commands.py" line="47"/>
         <source>Auto-layout</source>
         <translation>Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="42"/>
-        <location filename="../../app/ui/canvas/commands.py" line="247"/>
+        <location filename="../../app/ui/canvas/commands.py" line="48"/>
+        <location filename="../../app/ui/canvas/commands.py" line="251"/>
         <source>Paste</source>
         <translation>Pegar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/canvas/commands.py" line="54"/>
+        <location filename="../../app/ui/canvas/commands.py" line="60"/>
         <source>Delete %n node(s)</source>
+        <extracomment>the text of deleting a selection, translated with its plural forms for the command&apos;s count</extracomment>
         <translation>
             <numerusform>Eliminar %n nodo</numerusform>
             <numerusform>Eliminar %n nodos</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="140"/>
+        <location filename="../../app/ui/canvas/commands.py" line="144"/>
         <source>Add %1</source>
         <translation>Añadir %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="159"/>
+        <location filename="../../app/ui/canvas/commands.py" line="163"/>
         <source>Delete %1</source>
         <translation>Eliminar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="278"/>
+        <location filename="../../app/ui/canvas/commands.py" line="283"/>
         <source>Edit %1: %2</source>
         <translation>Editar %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="319"/>
+        <location filename="../../app/ui/canvas/commands.py" line="327"/>
         <source>Rename to %1</source>
         <translation>Renombrar a %1</translation>
     </message>
