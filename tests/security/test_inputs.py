@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -96,11 +95,9 @@ def test_huge_scrypt_parameters_in_an_edited_header_are_refused_before_the_work(
     doc = json.loads(store.path.read_text())
     doc["kdf"]["n"] = 2**22  # 4 GiB of scrypt memory
     store.path.write_text(json.dumps(doc))
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     with pytest.raises(SecretFileCorrupted, match="beyond what Cauce accepts"):
         EncryptedFileStore().get("connection/p/c/password")
-    assert time.perf_counter() - started < 1.0
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 64 * 1024
+    assert time.perf_counter() - started < 1.0  # deriving with n=2^22 took 23 s and 4.3 GB
     assert json.loads(store.path.read_text())["kdf"]["n"] == 2**22  # left untouched
     assert os.environ["CAUCE_MASTER_KEY"]
