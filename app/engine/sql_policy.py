@@ -127,6 +127,10 @@ _NODES: tuple[type[exp.Expression], ...] = (
     exp.CTE, exp.Table, exp.Lateral, exp.Values, exp.Pivot, exp.PivotAlias, exp.Cube,
     exp.Rollup, exp.GroupingSets, exp.TableSample, exp.Any, exp.All, exp.Exists, exp.Unnest,
     exp.Kwarg, exp.PropertyEQ, exp.Slice, exp.Struct, exp.Array,
+    # literals of other spellings, and table hints of source dialects (T-SQL NOLOCK, MySQL
+    # USE INDEX): they change how a table is read, not what
+    exp.National, exp.RawString, exp.HexString, exp.BitString, exp.ByteString,
+    exp.WithTableHint, exp.IndexTableHint,
 )
 #: characters that make a table name a path or a URL (DuckDB reads ``FROM 'x.csv'``)
 _PATH_CHARS = frozenset("/\\:")

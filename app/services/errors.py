@@ -17,7 +17,7 @@ from app.engine.sql_policy import SqlRefused
 from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
-from app.storage.db import MetadataUnreachable
+from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
 from app.storage.migrate import SchemaError
 from app.storage.project_format import ProjectError
@@ -37,6 +37,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     SecretStoreError,
     SchemaError,
     MetadataUnreachable,
+    InvalidDatabaseUrl,
     ConnectionError_,  # raised while planning: nothing has run yet
     SqlRefused,  # user SQL outside the allow-list (docs/security.md)
 )

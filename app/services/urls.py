@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from app.connectors.base import Connection
 from app.i18n import _
+from app.storage.redaction import mask_url, url_problem
 from app.storage.secrets import secret_env_var
 
 __all__ = ["UrlError", "parse_url"]
@@ -65,7 +66,12 @@ def parse_url(url: str, name: str) -> Connection:
     Raises:
         UrlError: unknown scheme, missing part, or a password in the URL.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # parsed lazily: a port that is not a number raises here
+    except ValueError:  # Python's own message would repeat the URL, password included
+        raise UrlError(_("{url}: not a valid URL: {problem}").format(
+            url=mask_url(url), problem=url_problem(url))) from None
     scheme = parts.scheme.lower()
     if parts.password is not None:
         raise UrlError(
@@ -77,7 +83,7 @@ def parse_url(url: str, name: str) -> Connection:
         database = unquote(parts.path.lstrip("/"))
         if not parts.hostname or not database:
             raise UrlError(_("{url}: expected {scheme}://user@host[:port]/database").format(
-                url=url, scheme=scheme))
+                url=mask_url(url), scheme=scheme))
         params: dict[str, Any] = {host_key: parts.hostname, "port": parts.port or port,
                                   "database": database}
         if parts.username:
@@ -88,7 +94,7 @@ def parse_url(url: str, name: str) -> Connection:
         path = unquote(parts.path)
         if parts.netloc or not path.startswith("/") or path == "/":
             raise UrlError(_("{url}: expected {scheme}:///relative/path or "
-                             "{scheme}:////absolute/path").format(url=url, scheme=scheme))
+                             "{scheme}:////absolute/path").format(url=mask_url(url), scheme=scheme))
         path = path[1:]
         return Connection(name=name, type=_FILE_SCHEMES[scheme],
                           params={"path": path, **_options(parts.query)})
@@ -96,15 +102,11 @@ def parse_url(url: str, name: str) -> Connection:
         path = unquote(parts.path)
         if not path:
             raise UrlError(_("{url}: expected file:///directory?format=csv|parquet").format(
-                url=url))
+                url=mask_url(url)))
         return Connection(name=name, type="files", params={"path": path, **_options(parts.query)})
     raise UrlError(_("{url}: unknown scheme {scheme!r} (use postgresql, sqlite, duckdb, "
-                     "mysql, mssql+pyodbc or file)").format(url=url, scheme=parts.scheme))
+                     "mysql, mssql+pyodbc or file)").format(url=mask_url(url), scheme=parts.scheme))
 
 
 def _redacted(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return parts._replace(netloc=netloc).geturl()
+    return mask_url(url)

@@ -25,11 +25,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.i18n import _
 from app.storage.paths import data_dir
+from app.storage.redaction import mask_url, url_problem
 
 __all__ = [
     "DB_FILENAME",
@@ -37,6 +38,7 @@ __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
     "SQLITE_IMMEDIATE",
     "data_dir",
+    "InvalidDatabaseUrl",
     "database_url",
     "display_url",
     "make_engine",
@@ -59,13 +61,32 @@ def normalize_url(url: str | URL) -> str:
 
 
 def database_url(url: str | URL | None = None) -> str:
-    """The metadata database URL: ``url``, else ``CAUCE_DB_URL``, else the default SQLite file."""
+    """The metadata database URL: ``url``, else ``CAUCE_DB_URL``, else the default SQLite file.
+
+    Raises:
+        InvalidDatabaseUrl: The URL cannot be parsed; the message masks its password.
+    """
     if url:
-        return normalize_url(url)
+        return _checked(normalize_url(url))
     env = os.environ.get("CAUCE_DB_URL")
     if env:
-        return normalize_url(env)
+        return _checked(normalize_url(env))
     return f"sqlite:///{(data_dir() / DB_FILENAME).as_posix()}"
+
+
+class InvalidDatabaseUrl(ValueError):
+    """A metadata database URL that cannot be parsed; the message never shows its password."""
+
+
+def _checked(text: str) -> str:
+    try:
+        make_url(text)
+    except (ValueError, ArgumentError):
+        raise InvalidDatabaseUrl(_("the metadata database URL {url} is not valid: {problem}")
+                                 .format(url=mask_url(text), problem=url_problem(text))
+                                 ) from None
+    return text
+
 
 
 def display_url(url: str | URL) -> str:

@@ -53,6 +53,25 @@ MASTER_KEY_ENV = "CAUCE_MASTER_KEY"
 SECRETS_FILENAME = "secrets.enc"
 _FORMAT, _VERSION = "cauce-secrets", 1
 _SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+#: the most a file's header may ask of scrypt: 128 * n * r bytes (here 128 MiB) and p passes
+_SCRYPT_MAX = {"n": 2**17, "r": 8, "p": 2}
+
+
+def _check_scrypt(kdf: dict[str, Any], path: Path) -> None:
+    """Refuse scrypt parameters beyond :data:`_SCRYPT_MAX` (an edited header could otherwise
+    cost minutes and gigabytes before the key check fails)."""
+    try:
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+    except (KeyError, TypeError, ValueError):
+        raise SecretFileCorrupted(_("{path}: unreadable scrypt parameters").format(
+            path=path)) from None
+    if not (2 <= n <= _SCRYPT_MAX["n"] and n & (n - 1) == 0 and 1 <= r <= _SCRYPT_MAX["r"]
+            and 1 <= p <= _SCRYPT_MAX["p"]):
+        raise SecretFileCorrupted(_(
+            "{path}: scrypt parameters n={n}, r={r}, p={p} are beyond what Cauce accepts "
+            "(n a power of two up to {max_n}, r up to {max_r}, p up to {max_p}); the file "
+            "was left untouched").format(path=path, n=n, r=r, p=p, max_n=_SCRYPT_MAX["n"],
+                                         max_r=_SCRYPT_MAX["r"], max_p=_SCRYPT_MAX["p"]))
 
 
 class SecretStoreError(RuntimeError):
@@ -190,6 +209,7 @@ class EncryptedFileStore:
                 ).format(path=self.path, variable=MASTER_KEY_ENV))
             master = raw
         elif name == "scrypt":
+            _check_scrypt(kdf, self.path)  # before the work: the header is not authenticated
             master = Scrypt(
                 salt=_unb64(kdf["salt"]), length=32, n=int(kdf["n"]), r=int(kdf["r"]),
                 p=int(kdf["p"]),

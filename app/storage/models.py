@@ -38,7 +38,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from app.engine.sync.schema import ChangeKind, Decision
@@ -195,8 +195,22 @@ class PipelineRow(Base):
     updated_at: Mapped[datetime]
 
 
+class ContentBlobRow(Base):
+    """Canonical JSON stored once per organization, by its SHA-256 (content-addressed):
+    versions that hold the same content (a re-import, a rollback saved again) share one."""
+
+    __tablename__ = "content_blobs"
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"),
+                                                 primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
 class PipelineVersionRow(Base):
-    """One immutable saved state of a pipeline (never updated after insert)."""
+    """One immutable saved state of a pipeline (never updated after insert); its content is
+    the blob named by ``content_hash``."""
 
     __tablename__ = "pipeline_versions"
     __table_args__ = (
@@ -211,6 +225,11 @@ class PipelineVersionRow(Base):
             ["pipeline_versions.pipeline_id", "pipeline_versions.id"],
             name="fk_pipeline_versions_parent",
         ),
+        ForeignKeyConstraint(
+            ["organization_id", "content_hash"],
+            ["content_blobs.organization_id", "content_blobs.hash"],
+            name="fk_pipeline_versions_content",
+        ),
         CheckConstraint("number >= 1", name="number_positive"),
     )
 
@@ -219,12 +238,16 @@ class PipelineVersionRow(Base):
     pipeline_id: Mapped[int]
     number: Mapped[int]
     parent_id: Mapped[int | None]
-    content: Mapped[dict[str, Any]]
     content_hash: Mapped[str] = mapped_column(String(64))
     semantic_hash: Mapped[str] = mapped_column(String(64))
     author: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+    blob: Mapped[ContentBlobRow] = relationship(lazy="joined", viewonly=True)
+
+    @property
+    def content(self) -> dict[str, Any]:
+        return self.blob.content
 
 
 class RunRow(Base):

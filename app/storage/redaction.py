@@ -15,11 +15,14 @@ handler (filters on a *logger* do not see records propagated from child loggers)
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["MASK", "RedactSecrets", "secret_redactor"]
+from app.i18n import _
+
+__all__ = ["MASK", "RedactSecrets", "mask_url", "secret_redactor", "url_problem"]
 
 MASK = "***"
 
@@ -115,3 +118,50 @@ _PROCESS_REDACTOR = RedactSecrets()
 def secret_redactor() -> RedactSecrets:
     """The process-wide redactor that the secret resolver and the repository share."""
     return _PROCESS_REDACTOR
+
+
+_URL_NETLOC = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<netloc>[^/?#\s]*)")
+
+
+def mask_url(text: str) -> str:
+    """``text`` with the password part of every URL in it masked, even in malformed URLs.
+
+    Everything between the first ``:`` of the user part and the last ``@`` is masked; without
+    an ``@``, a ``:`` followed by anything but a port number is taken for a password too
+    (``postgresql://postgres:PASSWORD``, a URL missing its ``@host``).
+
+    >>> mask_url("postgresql://ana:s3cr@t@db:5432/x and postgresql://postgres:PASSWORD")
+    'postgresql://ana:***@db:5432/x and postgresql://postgres:***'
+    >>> mask_url("postgresql://db.example.com:5432/x")
+    'postgresql://db.example.com:5432/x'
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        netloc = m.group("netloc")
+        if "@" in netloc:
+            user, _sep, host = netloc.rpartition("@")
+            if ":" in user:
+                user = user.split(":", 1)[0] + ":" + MASK
+            return m.group("head") + user + "@" + host
+        if ":" in netloc:
+            host, _sep, rest = netloc.partition(":")
+            if not rest.isdigit():
+                return m.group("head") + host + ":" + MASK
+        return m.group(0)
+
+    return _URL_NETLOC.sub(sub, text)
+
+
+def url_problem(text: str) -> str:
+    """What is wrong with a URL that does not parse, in words that never repeat a secret."""
+    netloc = text.partition("://")[2].split("/", 1)[0]
+    host = netloc.rpartition("@")[2]
+    if "[" in host and "]" not in host:
+        return _("the IPv6 address in brackets is not closed with ']'")
+    port = host.rpartition("]")[2].partition(":")[2] if ":" in host else ""
+    if port and not port.isdigit():
+        if "@" not in netloc:
+            return _("what follows ':' is not a port number (if it is a password, the "
+                     "'@host' part is missing; passwords belong in the secret store)")
+        return _("the port is not a number")
+    return _("expected dialect://user@host:port/database or sqlite:///path/to/file.db")

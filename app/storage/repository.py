@@ -27,6 +27,7 @@ from app.engine.graph import Pipeline
 from app.i18n import _
 from app.storage.models import (
     ConnectionRow,
+    ContentBlobRow,
     PipelineRow,
     PipelineVersionRow,
     ProjectRow,
@@ -220,11 +221,13 @@ class Repository(RunLog):
                 return _version_record(current, row.uid)
         number = (s.scalar(select(func.max(PipelineVersionRow.number))
                            .where(PipelineVersionRow.pipeline_id == row.id)) or 0) + 1
+        # content-addressed: identical content (a re-import, a rollback saved again) is one blob
+        insert_missing(s, ContentBlobRow, {"organization_id": self._org_id, "hash": digest},
+                       {"content": pipeline.canonical(), "created_at": now})
         version = PipelineVersionRow(
             organization_id=self._org_id, pipeline_id=row.id, number=number,
-            parent_id=row.current_version_id, content=pipeline.canonical(),
-            content_hash=digest, semantic_hash=semantic, author=author, message=message,
-            created_at=now,
+            parent_id=row.current_version_id, content_hash=digest, semantic_hash=semantic,
+            author=author, message=message, created_at=now,
         )
         s.add(version)
         s.flush()

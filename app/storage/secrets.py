@@ -32,12 +32,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from app.connectors.base import Connection, secret_fields
 from app.i18n import _
 from app.storage.encrypted_store import (
     MASTER_KEY_ENV,
+    SECRETS_FILENAME,
     EncryptedFileStore,
     SecretFileCorrupted,
     SecretStoreError,
@@ -247,6 +249,13 @@ class SecretResolver:
                 found[field] = value
             elif field not in optional:
                 raise MissingSecret(project, connection, field, self.unavailable)
+            elif stored and self.store is None and _locked_store_exists(self.environ):
+                # an optional secret may be in the encrypted file nobody can open now: going
+                # on without it would connect without the password the user stored
+                raise MissingSecret(project, connection, field, _(
+                    "the encrypted store {path} may hold it, but {variable} is not set: set "
+                    "it to open the store").format(path=_encrypted_path(),
+                                                   variable=MASTER_KEY_ENV))
         return ResolvedSecrets(found)
 
     def resolve_connection(self, project: str, connection: Connection, *,
@@ -275,3 +284,12 @@ class SecretResolver:
         store = self.store
         if store is not None:
             store.delete(secret_ref(project, connection, field))
+
+
+def _encrypted_path() -> Path:
+    return data_dir() / SECRETS_FILENAME
+
+
+def _locked_store_exists(environ: Mapping[str, str]) -> bool:
+    """An encrypted secrets file exists but ``CAUCE_MASTER_KEY`` is not set to open it."""
+    return not environ.get(MASTER_KEY_ENV) and _encrypted_path().is_file()

@@ -1054,17 +1054,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <message>
         <location filename="../../app/ui/dialogs/bundles.py" line="185"/>
         <source>Once imported, this project would:</source>
-        <translation type="unfinished"></translation>
+        <translation>Una vez importado, este proyecto haría lo siguiente:</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/bundles.py" line="190"/>
         <source>I trust this project: let it run on this machine</source>
-        <translation type="unfinished"></translation>
+        <translation>Confío en este proyecto: puede ejecutarse en esta máquina</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/bundles.py" line="192"/>
         <source>Without this, the project is imported but asks again before it runs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin esto, el proyecto se importa pero vuelve a preguntar antes de ejecutarse.</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/bundles.py" line="195"/>

@@ -198,3 +198,39 @@ def test_the_engine_session_is_locked_even_if_sql_slipped_through(
 def test_compile_time_describe_reads_no_file() -> None:
     with locked_duckdb() as con, pytest.raises(duckdb.PermissionException):
         con.execute("SELECT * FROM read_text('/etc/passwd')")
+
+
+@pytest.mark.parametrize(("sql", "dialect"), [
+    ("SELECT TOP 10 a FROM dbo.t WITH (NOLOCK) WHERE b = N'x'", "tsql"),
+    ("SELECT a FROM t USE INDEX (i)", "mysql"),
+    ("SELECT a FROM t SAMPLE (10) QUALIFY row_number() OVER (PARTITION BY a ORDER BY b) = 1",
+     "snowflake"),
+    ("SELECT a::json->>'k', date_trunc('month', d), now() FROM s.t TABLESAMPLE SYSTEM (10)",
+     "postgres"),
+    ("SELECT a FROM `proj.ds.t`", "bigquery"),
+    ("SELECT strftime(d, '%Y'), list_value(1, 2)[1], sum(x) FILTER (WHERE x > 0), "
+     "string_agg(s, ',') FROM t, unnest([1, 2]) u(v) GROUP BY ALL", "duckdb"),
+])
+def test_ordinary_source_queries_of_each_dialect_are_allowed(sql: str, dialect: str) -> None:
+    import sqlglot
+
+    from app.engine.sql_policy import refusal
+
+    assert refusal(sqlglot.parse_one(sql, read=dialect)) is None
+
+
+@pytest.mark.parametrize(("sql", "dialect", "word"), [
+    ("SELECT @@VERSION", "tsql", "PARAMETER"),
+    ("SELECT * FROM OPENROWSET('SQLNCLI', 'Server=x', 'SELECT 1')", "tsql", "openrowset"),
+    ("SELECT pg_read_binary_file('/etc/passwd')", "postgres", "pg_read_binary_file"),
+    ("SELECT LOAD_FILE('/etc/passwd')", "mysql", "load_file"),
+    ("SELECT * FROM \"data.csv\"", "duckdb", "looks like a file"),
+])
+def test_reading_outside_the_connection_is_refused_in_each_dialect(
+        sql: str, dialect: str, word: str) -> None:
+    import sqlglot
+
+    from app.engine.sql_policy import refusal
+
+    assert word in str(refusal(sqlglot.parse_one(sql, read=dialect))).lower() or \
+        word in str(refusal(sqlglot.parse_one(sql, read=dialect)))

@@ -27,12 +27,16 @@ from app.storage.project_format import Project, ProjectMeta
 #: peak RSS of a CLI process that refuses the input (importing Cauce costs about 100 MB)
 PEAK_LIMIT_KB = 250 * 1024
 
+# VmHWM is this process's own peak (ru_maxrss would include the parent's at fork time)
 _WRAPPER = """
 import atexit, sys
-def _peak_kb():  # VmHWM: this program's own peak (ru_maxrss keeps the forking parent's)
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
-atexit.register(lambda: print("PEAK_KB", _peak_kb(), file=sys.stderr))
+
+def peak():
+    with open("/proc/self/status") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    print("PEAK_KB", kb, file=sys.stderr)
+
+atexit.register(peak)
 from app.cli import main
 main(sys.argv[1:])
 """
@@ -43,7 +47,6 @@ def _cli(*args: str, cwd: Path) -> tuple[int, str, int]:
                           capture_output=True, timeout=300,
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     peak = int(proc.stderr.rsplit("PEAK_KB", 1)[1].split()[0])
-    print("peak RSS", args[0], peak // 1024, "MB")
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, proc.stdout + proc.stderr, peak
 
