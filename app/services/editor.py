@@ -39,6 +39,7 @@ from app.engine.executor import RunReport, run_pipeline
 from app.engine.graph import Edge, GraphError, Node, Pipeline, Position
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.provider import ConnectorProvider
+from app.engine.sql_policy import function_names
 from app.i18n import _
 from app.nodes.registry import node_registry
 from app.services.connections import project_provider
@@ -60,6 +61,7 @@ __all__ = [
     "auto_layout",
     "compile_for_editor",
     "copy_fragment",
+    "expression_functions",
     "list_tables",
     "new_document",
     "node_sql",
@@ -248,6 +250,12 @@ def list_tables(doc: EditorDocument, connection: str) -> list[str]:
     with _provider(doc) as provider:
         infos = provider.open(connection).list_tables()
     return sorted(info.qualified for info in infos)
+
+
+def expression_functions() -> list[str]:
+    """The SQL functions an expression may call, sorted (for completion in the editor).
+    Asks DuckDB once per process: call it off the GUI thread."""
+    return list(function_names())
 
 
 def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,

@@ -49,7 +49,7 @@ from app.ui.panels.schema import SchemaPanel
 from app.ui.panels.sql_view import SqlView
 from app.ui.properties.panel import PropertiesPanel
 from app.ui.theme import current_theme
-from app.ui.workers import wait_all
+from app.ui.workers import submit, wait_all
 
 __all__ = ["MainWindow"]
 
@@ -108,6 +108,8 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         build_menus(self)
         self.rebuild_recent_menu()
         self._wire()
+        # the functions expressions may call, for completion: DuckDB is asked off the GUI thread
+        submit(service.expression_functions, on_done=self.properties.set_functions)
         self._frame_pending = True  # frame the canvas once the window has its real size
         self.restore_size()
         self.set_document(service.new_document())
