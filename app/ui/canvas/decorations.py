@@ -24,6 +24,7 @@ from app.ui.canvas.view import (
     NORMAL_BORDER,
     PROBLEM_BORDER,
     STATUS_COLORS,
+    WARNING_BORDER,
     Badge,
     unknown_component_text,
 )
@@ -96,11 +97,15 @@ class CanvasDecorations:
         for label in [*self._badges.values(), *self._port_labels.values()]:
             label.setBrush(QColor(*Badge.color))
 
-    def mark_problems(self, problems: dict[str, list[str]]) -> None:
-        """Red border and a tooltip listing the problems on each faulty node."""
+    def mark_problems(self, problems: dict[str, list[str]],
+                      errors: set[str] | None = None) -> None:
+        """A border and a tooltip listing the problems on each node that has some: red for
+        the nodes in ``errors`` (all of them when not given), amber for warnings only."""
         for node_id, view in self._views.items():
             found = problems.get(node_id, [])
-            view.view.border_color = PROBLEM_BORDER if found else NORMAL_BORDER
+            failing = errors is None or node_id in errors
+            view.view.border_color = (NORMAL_BORDER if not found else PROBLEM_BORDER if failing
+                                      else WARNING_BORDER)
             node = self.pipeline.node(node_id)
             tip = f"{node.name} ({type_text(node.type)})"
             view.view.setToolTip(tip + "".join(f"\n• {p}" for p in found))
@@ -109,6 +114,10 @@ class CanvasDecorations:
     def has_marker(self, node_id: str) -> bool:
         view = self._views.get(node_id)
         return view is not None and tuple(view.view.border_color) == PROBLEM_BORDER
+
+    def has_warning_marker(self, node_id: str) -> bool:
+        view = self._views.get(node_id)
+        return view is not None and tuple(view.view.border_color) == WARNING_BORDER
 
     def set_status(self, node_id: str, status: str | None) -> None:
         view = self._views.get(node_id)
