@@ -35,6 +35,7 @@ from app.services.errors import describe
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
+from app.ui.canvas.minimap import Minimap
 from app.ui.controllers import RunController, ValidationController
 from app.ui.document import DocumentMixin
 from app.ui.editing import EditingMixin
@@ -54,6 +55,7 @@ from app.ui.workers import submit, wait_all
 __all__ = ["MainWindow"]
 
 GEOMETRY_KEY = "window/geometry"
+MINIMAP_KEY = "view/minimap"
 DEFAULT_SIZE = (1600, 1000)
 FRAME_ROOM = 48  # pixels of a title bar and borders, outside the window's geometry
 
@@ -100,6 +102,8 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.bridge = CanvasBridge(self)
         self.setCentralWidget(self.bridge.widget)
+        self.minimap = Minimap(self.bridge)
+        self.minimap.setVisible(self.settings.value(MINIMAP_KEY, False, type=bool))
         self._build_docks()
         self.validation = ValidationController(self.bridge, lambda: self.document, self)
         self.runner = RunController(self.bridge, self)
@@ -113,6 +117,12 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self._frame_pending = True  # frame the canvas once the window has its real size
         self.restore_size()
         self.set_document(service.new_document())
+
+    def show_minimap(self, shown: bool) -> None:
+        """Show or hide the minimap (View > Minimap); remembered for the next start."""
+        self.minimap.setVisible(shown)
+        self.settings.setValue(MINIMAP_KEY, shown)
+        self.actions_by_name["minimap"].setChecked(shown)
 
     # -- layout -----------------------------------------------------------------------------------
     def restore_size(self) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from NodeGraphQt import BaseNode
 from NodeGraphQt.constants import ViewerEnum
-from PySide6.QtCore import QCoreApplication, QRectF
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 from PySide6.QtGui import QColor
 
 from app.engine.types import type_name as arrow_type_name
@@ -78,6 +78,21 @@ class CanvasDecorations:
                 0.0, target.left() - 40 - frame.left())
             frame.translate(dx, 0.0)
         viewer._scene_range = frame
+        viewer._update_scene()
+
+    def nodes_rect(self) -> QRectF:
+        """The scene rectangle around every node (empty without nodes)."""
+        return _bounds([v.view for v in self._views.values()]) if self._views else QRectF()
+
+    def visible_rect(self) -> QRectF:
+        """The part of the scene the canvas shows now."""
+        viewer = self.graph.viewer()
+        return viewer.mapToScene(viewer.viewport().rect()).boundingRect()
+
+    def center_at(self, point: QPointF) -> None:
+        """Pan the canvas (zoom unchanged) so that scene ``point`` is in its centre."""
+        viewer = self.graph.viewer()
+        viewer._scene_range.translate(point - viewer._scene_range.center())
         viewer._update_scene()
 
     def scale(self) -> float:
