@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QMainWindow,
     QMessageBox,
@@ -96,6 +97,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.actions_by_name: dict[str, Any] = {}
         self.docks: list[QDockWidget] = []
         self.toolbar: QToolBar | None = None
+        self.lineage_dialog: QDialog | None = None
         self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self.ask_unsaved_default
         self.ask_directory: Callable[[], str] = self.ask_directory_default
         service.load_plugins()  # before any worker thread needs them
@@ -251,6 +253,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.palette.add_requested.connect(lambda t: self.bridge.add_node(t))
         self.explorer.pipeline_activated.connect(self.show_pipeline)
         self.problems.node_chosen.connect(self.select_node)
+        self.schema.lineage_requested.connect(self.show_lineage)
         self.bridge.selection_changed.connect(self._on_selection)
         self.bridge.edited.connect(self.update_title)
         self.bridge.edited.connect(self._drop_stale_preview)
@@ -344,6 +347,23 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         if len(ids) != 1:
             return None
         return service.snapshot(self.pipeline), ids[0]
+
+    def show_lineage(self, node_id: str, port: str, column: str, incoming: bool) -> None:
+        """Where a column of the schema panel comes from, in a dialog (traced off the GUI
+        thread on a snapshot of the pipeline)."""
+        from app.ui.dialogs.lineage import LineageDialog
+
+        doc, pipeline = self.document, service.snapshot(self.pipeline)
+        if doc is None:
+            return
+        name = pipeline.node(node_id).name
+        if self.lineage_dialog is not None:
+            self.lineage_dialog.close()
+        dialog = LineageDialog(name, column, lambda: service.column_lineage(
+            doc, pipeline, node_id, column, port=port, incoming=incoming), self)
+        dialog.node_chosen.connect(self.select_node)
+        self.lineage_dialog = dialog
+        dialog.show()
 
     def select_node(self, node_id: str) -> None:
         self.bridge.select_ids(self.pipeline, [node_id], center=True)
