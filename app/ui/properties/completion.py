@@ -22,7 +22,7 @@ from app.ui.properties.editors import SqlEditor
 
 __all__ = ["CompletingTextEdit", "ExpressionEditor", "insertion_text", "offered"]
 
-#: what the completer inserts (the shown text may differ: ``upper()`` inserts ``upper(``)
+# what the completer inserts (the shown text may differ: ``upper()`` inserts ``upper(``)
 INSERT_ROLE = Qt.ItemDataRole.UserRole + 1
 _WORD = re.compile(r"[A-Za-z0-9_]+$")
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
