@@ -1436,7 +1436,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <message>
         <location filename="../../app/ui/canvas/minimap.py" line="45"/>
         <source>The whole pipeline: click or drag to move the canvas there</source>
-        <translation>Todo el pipeline: haga clic o arrastre para llevar el lienzo allí</translation>
+        <translation>Toda la canalización: haga clic o arrastre para llevar el lienzo allí</translation>
     </message>
 </context>
 <context>
