@@ -295,3 +295,42 @@ def test_count_rows_reports_every_node(project: Path) -> None:
     assert nodes["lines_with_invoice"]["rows_out"] == 2240
     assert nodes["by_country_genre_year"]["rows_out"] == 432
     assert nodes["genre_name"]["rows_by_port"]["out"] == 2240
+
+
+@pytest.mark.parametrize("count_rows", [False, True])
+def test_a_run_time_error_is_blamed_on_the_node_whose_sql_failed(project: Path, tmp_path: Path,
+                                                                 count_rows: bool) -> None:
+    """A filter's CAST failing while the fused query runs blames the filter, not the
+    destination, with or without --count-rows (issue #13)."""
+    edit_pipeline(project, lambda d: node(d, "paid_lines")["params"].update(
+        condition="CAST(Country AS INTEGER) > 0"))
+    args = ["--run-project", str(project), "--json"] + (["--count-rows"] if count_rows else [])
+    code, out, _ = invoke(*args)
+    assert code == 1
+    [pipeline] = json.loads(out)["pipelines"]
+    assert pipeline["status"] == "failed"
+    assert pipeline["error"].startswith("paid_lines: Conversion Error")
+    status = {n["name"]: n["status"] for n in pipeline["nodes"]}
+    assert [n for n, s in status.items() if s == "failed"] == ["paid_lines"]
+    assert {n for n, s in status.items() if s == "skipped"} == {
+        "by_country_genre_year", "ordered", "mart"}
+    assert status["amounts"] == status["invoice_lines"] == "succeeded"
+    errors = {n["name"]: n.get("error") for n in pipeline["nodes"]}
+    assert "Conversion Error" in errors["paid_lines"]
+    assert errors["mart"] == "did not run: paid_lines failed"
+    code, _, err = invoke("--run-project", str(project))  # the plain output says so too
+    assert code == 1 and "paid_lines: Conversion Error" in err
+
+
+def test_a_failing_write_is_still_the_destination_s(project: Path, tmp_path: Path) -> None:
+    """When every node's query runs, the failure stays on the destination: its table name is
+    taken by a view in the warehouse."""
+    with duckdb.connect(str(tmp_path / "out" / "chinook_mart.duckdb")) as con:
+        con.execute("CREATE VIEW revenue_by_country_genre_year AS SELECT 1 AS x")
+    code, out, _ = invoke("--run-project", str(project), "--json")
+    assert code == 1
+    [pipeline] = json.loads(out)["pipelines"]
+    status = {n["name"]: n["status"] for n in pipeline["nodes"]}
+    assert status["mart"] == "failed" and pipeline["error"].startswith("mart: ")
+    errors = {n["name"]: n.get("error") for n in pipeline["nodes"]}
+    assert errors["paid_lines"] == "did not complete: mart failed"  # not blamed

@@ -332,12 +332,39 @@ def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
             rows.ports.setdefault(node_id, {})[port] = count
             if port == "out":
                 rows.totals[node_id] = (None, count)
-    result = session.write(stage.destination, params, query)
+    try:
+        result = session.write(stage.destination, params, query)
+    except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:
+        if not count_rows:  # a counted run materialised each node already: the write failed
+            _blame(session, stage, ids, shared, err)
+        raise
     rows.totals[stage.destination.id] = (result.rows, None)
     for nid in ids:
         if nid in session.streamed:
             rows.totals[nid] = (None, session.streamed[nid].rows)
     return rows
+
+
+def _blame(session: LocalSession, stage: Stage, ids: set[str], shared: set[str],
+           error: Exception) -> None:
+    """The fused query of a local stage failed: find the node whose part of it fails.
+
+    Only on this failure path (a successful run pays nothing): the sources are read again
+    and the stage's CTEs run one at a time as a counted run does, and the first that fails
+    raises :class:`_NodeQueryFailed` naming its node. When every CTE runs, the write itself
+    failed and the caller re-raises ``error``, blamed on the destination as before. The
+    connectors wrap the engine's error while writing (``warehouse: writing 't' failed:
+    Conversion Error…``), so any failure of the write is looked into.
+    """
+    if isinstance(error, duckdb.InterruptException | RunCancelled) or session.cancel.cancelled:
+        return
+    try:
+        session.register_sources(ids, shared)
+        _materialize_each(session, stage.target.query, stage)
+    except _NodeQueryFailed:
+        raise
+    except Exception:  # noqa: BLE001 - the diagnosis failing keeps the original error
+        return
 
 
 def _materialize_each(session: LocalSession, query: exp.Select, stage: Stage

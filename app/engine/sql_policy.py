@@ -29,8 +29,8 @@ from sqlglot.errors import SqlglotError
 
 from app.i18n import _
 
-__all__ = ["SqlRefused", "check_expression", "check_query", "check_source_query", "locked_duckdb",
-           "refusal"]
+__all__ = ["SqlRefused", "check_expression", "check_query", "check_source_query", "function_names",
+           "locked_duckdb", "refusal"]
 
 
 def _names(text: str) -> frozenset[str]:
@@ -242,3 +242,33 @@ def locked_duckdb():  # type: ignore[no-untyped-def]
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+#: allowed constructs written like functions that DuckDB does not list as functions
+_SPECIAL_FORMS = ("cast", "coalesce", "try_cast")
+
+
+@lru_cache(maxsize=1)
+def function_names() -> tuple[str, ...]:
+    """The functions an expression may call, as one writes them in DuckDB, sorted.
+
+    The allow-list's sqlglot classes by their SQL names, and its anonymous functions, kept
+    when DuckDB knows the name (what completion offers must also run).
+
+    >>> {"upper", "coalesce", "round"} <= set(function_names())
+    True
+    >>> "read_text" in function_names()
+    False
+    """
+    con = locked_duckdb()
+    try:
+        known = {row[0] for row in con.execute(
+            "SELECT DISTINCT function_name FROM duckdb_functions()").fetchall()}
+    finally:
+        con.close()
+    names = {a for a in _ANONYMOUS_FUNCTIONS if a in known}
+    for class_name in _FUNCTION_CLASSES:
+        cls = getattr(exp, class_name, None)
+        if isinstance(cls, type) and issubclass(cls, exp.Func):
+            names |= {n.lower() for n in cls.sql_names() if n.lower() in known}
+    return tuple(sorted(names | set(_SPECIAL_FORMS)))

@@ -3,7 +3,8 @@
 Inputs are taken in the order of their edges in the pipeline (the order in which they were
 connected; the pipeline file keeps it). Columns are matched case-insensitively by name; the
 output has every column of the first input, then the new ones of the second, and so on, spelled
-as where they first appear. An input without a column contributes NULLs; types are widened with
+as where they first appear. An input without a column contributes NULLs (a warning names
+the columns each input lacks); types are widened with
 :func:`app.engine.types.common_type` and each input is cast where its type differs.
 """
 
@@ -40,6 +41,7 @@ class UnionNode(Component):
         if not rels:
             raise ctx.error(_("connect at least one input"), "in")
         schema = _union_schema(ctx, rels)
+        _warn_gaps(ctx, rels, schema)
         branches = [_branch(rel, schema) for rel in rels]
         query: exp.Query = branches[0]
         if len(branches) == 1:
@@ -68,6 +70,17 @@ def _union_schema(ctx: CompileContext, rels: list[Relation]) -> pa.Schema:
                         other_type=type_name(f.type), number=i + 1, input=rel.name),
                     "in") from None
     return pa.schema([pa.field(names[k], types[k]) for k in names])
+
+
+def _warn_gaps(ctx: CompileContext, rels: list[Relation], schema: pa.Schema) -> None:
+    """One warning per input that lacks columns of the output: they are filled with NULLs."""
+    for i, rel in enumerate(rels):
+        own = {f.name.lower() for f in rel.schema}
+        missing = [f.name for f in schema if f.name.lower() not in own]
+        if missing:
+            ctx.warnings.append(_(
+                "input {number} ({input}) has no {columns}: filled with NULL").format(
+                    number=i + 1, input=rel.name, columns=", ".join(missing)))
 
 
 def _branch(rel: Relation, schema: pa.Schema) -> exp.Select:

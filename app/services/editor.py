@@ -37,8 +37,10 @@ from app.engine.compiler import DIALECTS, CompiledPipeline, Problem, compile_pip
 from app.engine.events import Event, EventBus
 from app.engine.executor import RunReport, run_pipeline
 from app.engine.graph import Edge, GraphError, Node, Pipeline, Position
+from app.engine.lineage import LineageStep, trace_column
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.provider import ConnectorProvider
+from app.engine.sql_policy import function_names
 from app.i18n import _
 from app.nodes.registry import node_registry
 from app.services.connections import project_provider
@@ -54,12 +56,15 @@ __all__ = [
     "CancelToken",
     "EditorCompilation",
     "EditorDocument",
+    "LineageStep",
     "Problem",
     "RunCancelled",
     "RunRecord",
     "auto_layout",
+    "column_lineage",
     "compile_for_editor",
     "copy_fragment",
+    "expression_functions",
     "list_tables",
     "new_document",
     "node_sql",
@@ -248,6 +253,35 @@ def list_tables(doc: EditorDocument, connection: str) -> list[str]:
     with _provider(doc) as provider:
         infos = provider.open(connection).list_tables()
     return sorted(info.qualified for info in infos)
+
+
+def column_lineage(doc: EditorDocument, pipeline: Pipeline, node_id: str, column: str, *,
+                   port: str = "out", incoming: bool = False) -> LineageStep:
+    """Where ``column`` of a node's output ``port`` comes from, node by node, down to the
+    sources (``incoming``: of its input ``port``, i.e. the output linked to it). Compiles the
+    pipeline with the sources described through their connections: call it off the GUI thread.
+
+    Raises:
+        GraphError: the input is not connected, or the node's output is not compiled.
+        KeyError: no such column.
+    """
+    if incoming:
+        edge = next((e for e in pipeline.incoming(node_id) if e.target.port == port), None)
+        if edge is None:
+            raise GraphError(_("input {port!r} is not connected").format(port=port), node_id)
+        node_id, port = edge.source.node, edge.source.port
+    with _provider(doc) as provider, LocalSession(provider) as session:
+        compiled = _compile(doc, pipeline, session)
+    if (node_id, port) not in compiled.state.outputs:
+        compiled.raise_for_problems()
+        raise GraphError(_("this node has no compiled output yet"), node_id)
+    return trace_column(compiled, node_id, column, port)
+
+
+def expression_functions() -> list[str]:
+    """The SQL functions an expression may call, sorted (for completion in the editor).
+    Asks DuckDB once per process: call it off the GUI thread."""
+    return list(function_names())
 
 
 def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,

@@ -152,6 +152,12 @@ def build_menus(w: MainWindow) -> None:
                            w.bridge.zoom_to_fit, "Ctrl+0"))
     view.addAction(_action(w, "auto_layout", QT_TRANSLATE_NOOP("MainWindow", "&Auto-layout"),
                            w.bridge.auto_layout, "Ctrl+L"))
+    minimap = _action(w, "minimap", QT_TRANSLATE_NOOP("MainWindow", "&Minimap"),
+                      lambda: w.show_minimap(w.actions_by_name["minimap"].isChecked()),
+                      "Ctrl+M")
+    minimap.setCheckable(True)
+    minimap.setChecked(w.minimap.isVisibleTo(w.bridge.widget))
+    view.addAction(minimap)
     sql = w.sql_dock.toggleViewAction()
     sql.setText(_tr(QT_TRANSLATE_NOOP("MainWindow", "&SQL view")))
     sql.setProperty(SOURCE_TEXT, "&SQL view")

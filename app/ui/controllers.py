@@ -53,12 +53,17 @@ class ValidationController(QObject):
             return  # a newer edit is being checked
         self.latest = result
         problems: dict[str, list[str]] = {}
+        errors: set[str] = set()
         for problem in result.problems:
             if problem.node_id:
-                problems.setdefault(problem.node_id, []).append(
-                    problem.message if not problem.param
-                    else f"{problem.param}: {problem.message}")
-        self.bridge.mark_problems(problems)
+                text = (problem.message if not problem.param
+                        else f"{problem.param}: {problem.message}")
+                if problem.severity == "warning":
+                    text = "⚠ " + text
+                else:
+                    errors.add(problem.node_id)
+                problems.setdefault(problem.node_id, []).append(text)
+        self.bridge.mark_problems(problems, errors)
         self.validated.emit(result)
 
     def _failed(self, generation: int, error: BaseException) -> None:

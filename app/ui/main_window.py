@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QMainWindow,
     QMessageBox,
@@ -35,6 +36,7 @@ from app.services.errors import describe
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
+from app.ui.canvas.minimap import Minimap
 from app.ui.controllers import RunController, ValidationController
 from app.ui.document import DocumentMixin
 from app.ui.editing import EditingMixin
@@ -49,11 +51,12 @@ from app.ui.panels.schema import SchemaPanel
 from app.ui.panels.sql_view import SqlView
 from app.ui.properties.panel import PropertiesPanel
 from app.ui.theme import current_theme
-from app.ui.workers import wait_all
+from app.ui.workers import submit, wait_all
 
 __all__ = ["MainWindow"]
 
 GEOMETRY_KEY = "window/geometry"
+MINIMAP_KEY = "view/minimap"
 DEFAULT_SIZE = (1600, 1000)
 FRAME_ROOM = 48  # pixels of a title bar and borders, outside the window's geometry
 
@@ -94,12 +97,15 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.actions_by_name: dict[str, Any] = {}
         self.docks: list[QDockWidget] = []
         self.toolbar: QToolBar | None = None
+        self.lineage_dialog: QDialog | None = None
         self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self.ask_unsaved_default
         self.ask_directory: Callable[[], str] = self.ask_directory_default
         service.load_plugins()  # before any worker thread needs them
         self.undo_group = QUndoGroup(self)
         self.bridge = CanvasBridge(self)
         self.setCentralWidget(self.bridge.widget)
+        self.minimap = Minimap(self.bridge)
+        self.minimap.setVisible(self.settings.value(MINIMAP_KEY, False, type=bool))
         self._build_docks()
         self.validation = ValidationController(self.bridge, lambda: self.document, self)
         self.runner = RunController(self.bridge, self)
@@ -108,9 +114,17 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         build_menus(self)
         self.rebuild_recent_menu()
         self._wire()
+        # the functions expressions may call, for completion: DuckDB is asked off the GUI thread
+        submit(service.expression_functions, on_done=self.properties.set_functions)
         self._frame_pending = True  # frame the canvas once the window has its real size
         self.restore_size()
         self.set_document(service.new_document())
+
+    def show_minimap(self, shown: bool) -> None:
+        """Show or hide the minimap (View > Minimap); remembered for the next start."""
+        self.minimap.setVisible(shown)
+        self.settings.setValue(MINIMAP_KEY, shown)
+        self.actions_by_name["minimap"].setChecked(shown)
 
     # -- layout -----------------------------------------------------------------------------------
     def restore_size(self) -> None:
@@ -239,6 +253,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.palette.add_requested.connect(lambda t: self.bridge.add_node(t))
         self.explorer.pipeline_activated.connect(self.show_pipeline)
         self.problems.node_chosen.connect(self.select_node)
+        self.schema.lineage_requested.connect(self.show_lineage)
         self.bridge.selection_changed.connect(self._on_selection)
         self.bridge.edited.connect(self.update_title)
         self.bridge.edited.connect(self._drop_stale_preview)
@@ -332,6 +347,23 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         if len(ids) != 1:
             return None
         return service.snapshot(self.pipeline), ids[0]
+
+    def show_lineage(self, node_id: str, port: str, column: str, incoming: bool) -> None:
+        """Where a column of the schema panel comes from, in a dialog (traced off the GUI
+        thread on a snapshot of the pipeline)."""
+        from app.ui.dialogs.lineage import LineageDialog
+
+        doc, pipeline = self.document, service.snapshot(self.pipeline)
+        if doc is None:
+            return
+        name = pipeline.node(node_id).name
+        if self.lineage_dialog is not None:
+            self.lineage_dialog.close()
+        dialog = LineageDialog(name, column, lambda: service.column_lineage(
+            doc, pipeline, node_id, column, port=port, incoming=incoming), self)
+        dialog.node_chosen.connect(self.select_node)
+        self.lineage_dialog = dialog
+        dialog.show()
 
     def select_node(self, node_id: str) -> None:
         self.bridge.select_ids(self.pipeline, [node_id], center=True)

@@ -232,18 +232,18 @@
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="191"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="215"/>
         <source>%1: columns not known (see Problems)</source>
         <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
         <translation>%1: columnas desconocidas (vea Problemas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="193"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="217"/>
         <source>%1: %2 column(s)</source>
         <translation>%1: %2 columna(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="198"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="222"/>
         <source>… and %1 more</source>
         <translation>… y %1 más</translation>
     </message>
@@ -251,8 +251,9 @@
 <context>
     <name>CanvasView</name>
     <message>
-        <location filename="../../app/ui/canvas/view.py" line="43"/>
+        <location filename="../../app/ui/canvas/view.py" line="45"/>
         <source>Unknown component</source>
+        <extracomment>a node whose only problems are warnings (a union filling gaps with NULLs, a narrowing cast)</extracomment>
         <translation>Componente desconocido</translation>
     </message>
 </context>
@@ -315,13 +316,13 @@
 <context>
     <name>ColumnsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="278"/>
+        <location filename="../../app/ui/properties/editors.py" line="288"/>
         <source>Chosen: %1</source>
         <extracomment>the colour of the compiler&apos;s problems (error texts, frames of faulty fields)</extracomment>
         <translation>Elegidas: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="279"/>
+        <location filename="../../app/ui/properties/editors.py" line="289"/>
         <source>Chosen: none</source>
         <translation>Elegidas: ninguna</translation>
     </message>
@@ -347,6 +348,19 @@
         <location filename="../../app/ui/syncs/pages.py" line="302"/>
         <source>Select none</source>
         <translation>Desmarcar todas</translation>
+    </message>
+</context>
+<context>
+    <name>CompletingTextEdit</name>
+    <message>
+        <location filename="../../app/ui/properties/completion.py" line="72"/>
+        <source>column</source>
+        <translation>columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/properties/completion.py" line="78"/>
+        <source>function</source>
+        <translation>función</translation>
     </message>
 </context>
 <context>
@@ -1083,90 +1097,144 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>LineageDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="48"/>
+        <source>Lineage of {0}</source>
+        <extracomment>a row was double-clicked: select this node on the canvas the trace arrived (or failed) and is shown</extracomment>
+        <translation>Linaje de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="50"/>
+        <source>Tracing {0} of {1}…</source>
+        <translation>Rastreando {0} de {1}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="54"/>
+        <source>Node</source>
+        <translation>Nodo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="54"/>
+        <source>Column</source>
+        <translation>Columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="54"/>
+        <source>Computed as</source>
+        <translation>Calculada como</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="73"/>
+        <source>{0} of {1} comes from: {2}</source>
+        <translation>{0} de {1} viene de: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="74"/>
+        <source>no source column</source>
+        <translation>ninguna columna de origen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="79"/>
+        <source>reads {0}</source>
+        <translation>lee {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="81"/>
+        <source>{0} (not traced further)</source>
+        <translation>{0} (no se rastrea más)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/lineage.py" line="105"/>
+        <source>Cannot trace this column: {0}</source>
+        <translation>No se puede rastrear esta columna: {0}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="217"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="220"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="222"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
-        <location filename="../../app/ui/main_window.py" line="363"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="413"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384"/>
+        <location filename="../../app/ui/main_window.py" line="416"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="423"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="423"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="424"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="396"/>
+        <location filename="../../app/ui/main_window.py" line="428"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -1292,70 +1360,83 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="156"/>
+        <location filename="../../app/ui/actions.py" line="155"/>
+        <source>&amp;Minimap</source>
+        <translation>&amp;Minimapa</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="162"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="166"/>
-        <location filename="../../app/ui/actions.py" line="167"/>
+        <location filename="../../app/ui/actions.py" line="172"/>
+        <location filename="../../app/ui/actions.py" line="173"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="169"/>
+        <location filename="../../app/ui/actions.py" line="175"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="172"/>
+        <location filename="../../app/ui/actions.py" line="178"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="175"/>
+        <location filename="../../app/ui/actions.py" line="181"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="178"/>
+        <location filename="../../app/ui/actions.py" line="184"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="179"/>
+        <location filename="../../app/ui/actions.py" line="185"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="181"/>
+        <location filename="../../app/ui/actions.py" line="187"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="184"/>
+        <location filename="../../app/ui/actions.py" line="190"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="187"/>
+        <location filename="../../app/ui/actions.py" line="193"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="189"/>
+        <location filename="../../app/ui/actions.py" line="195"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="191"/>
+        <location filename="../../app/ui/actions.py" line="197"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="211"/>
+        <location filename="../../app/ui/actions.py" line="217"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
+    </message>
+</context>
+<context>
+    <name>Minimap</name>
+    <message>
+        <location filename="../../app/ui/canvas/minimap.py" line="45"/>
+        <source>The whole pipeline: click or drag to move the canvas there</source>
+        <translation>Toda la canalización: haga clic o arrastre para llevar el lienzo allí</translation>
     </message>
 </context>
 <context>
@@ -2206,13 +2287,13 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="68"/>
+        <location filename="../../app/ui/properties/panel.py" line="71"/>
         <source>Select a node to edit its properties.</source>
-        <extracomment>where ``${PROJECT_DIR}`` points (file dialogs start there) lists a connection&apos;s tables, off the GUI thread (set by the main window)</extracomment>
+        <extracomment>where ``${PROJECT_DIR}`` points (file dialogs start there) lists a connection&apos;s tables, off the GUI thread (set by the main window) the functions expressions may call, for completion (set by the main window)</extracomment>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="108"/>
+        <location filename="../../app/ui/properties/panel.py" line="111"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -2220,13 +2301,13 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordListCell</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="121"/>
+        <location filename="../../app/ui/properties/records.py" line="122"/>
         <source>Edit…</source>
         <extracomment>share of a records table&apos;s spare width per column kind: expressions most, then pickers (a function or column name must not be cut to &quot;count_d…&quot;), then free text and flags</extracomment>
         <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="123"/>
+        <location filename="../../app/ui/properties/records.py" line="124"/>
         <source>Click to edit.</source>
         <translation>Haga clic para editar.</translation>
     </message>
@@ -2234,23 +2315,23 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="175"/>
+        <location filename="../../app/ui/properties/records.py" line="176"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="176"/>
+        <location filename="../../app/ui/properties/records.py" line="177"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="372"/>
+        <location filename="../../app/ui/properties/records.py" line="381"/>
         <source>{0} ({1})</source>
         <extracomment>A field&apos;s label, then the record it belongs to: &quot;Expression (Amount)&quot;, &quot;Order by (row 2)&quot;</extracomment>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="381"/>
+        <location filename="../../app/ui/properties/records.py" line="390"/>
         <source>row {0}</source>
         <extracomment>The position of a record (a row of a table) that has no name yet</extracomment>
         <translation>fila {0}</translation>
@@ -2322,12 +2403,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="128"/>
+        <location filename="../../app/ui/controllers.py" line="133"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="128"/>
+        <location filename="../../app/ui/controllers.py" line="133"/>
         <source>rows</source>
         <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>filas</translation>
@@ -2370,26 +2451,37 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SchemaPanel</name>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="18"/>
-        <location filename="../../app/ui/panels/schema.py" line="25"/>
+        <location filename="../../app/ui/panels/schema.py" line="31"/>
+        <location filename="../../app/ui/panels/schema.py" line="38"/>
         <source>Column</source>
+        <extracomment>a column item&apos;s (port, incoming): an input port&apos;s column or an output port&apos;s (node id, port, column, incoming): where does this column come from?</extracomment>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="18"/>
-        <location filename="../../app/ui/panels/schema.py" line="25"/>
+        <location filename="../../app/ui/panels/schema.py" line="31"/>
+        <location filename="../../app/ui/panels/schema.py" line="38"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="44"/>
+        <location filename="../../app/ui/panels/schema.py" line="57"/>
         <source>Input: {0}</source>
         <translation>Entrada: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="49"/>
+        <location filename="../../app/ui/panels/schema.py" line="62"/>
         <source>Output: {0}</source>
         <translation>Salida: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/schema.py" line="69"/>
+        <source>Double-click: where does it come from?</source>
+        <translation>Doble clic: ¿de dónde viene?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/schema.py" line="89"/>
+        <source>Where does it come from?</source>
+        <translation>¿De dónde viene?</translation>
     </message>
 </context>
 <context>

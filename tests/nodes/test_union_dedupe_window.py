@@ -129,3 +129,14 @@ def test_window_bad_input(change: dict, param: str, needle: str) -> None:
     built = build("window", {**WINDOW, **change}, {"in": [("orders", ORDERS)]})
     assert needle in built.error(), built.error()
     assert built.param() == param
+
+
+def test_union_gaps_filled_with_nulls_are_a_warning_naming_the_columns() -> None:
+    built = union({}, [("a", A), ("b", B)])
+    assert [w.message for w in built.compiled.warnings] == [
+        "input 1 (a) has no price: filled with NULL",
+        "input 2 (b) has no Name: filled with NULL"]
+    assert {w.node_id for w in built.compiled.warnings} == {built.node_id}
+    assert not built.compiled.problems
+    same = union({}, [("a", A), ("a2", A)])
+    assert not same.compiled.warnings

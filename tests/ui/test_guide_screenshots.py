@@ -21,13 +21,14 @@ from app.ui.i18n import install_translator
 from app.ui.syncs.models import CatalogModel
 
 from .conftest import node_id, wait_validated
+from .test_lineage import _double_click, _item
 from .test_panels_current import click_node
 from .test_syncs import _dialog, _open_wizard
 
 pytestmark = pytest.mark.gui
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide"
 #: the screens the guide shows, by file name (without .png)
-SCREENS = ("editor", "connections", "run", "run-failed", "sync-wizard")
+SCREENS = ("editor", "connections", "run", "lineage", "run-failed", "sync-wizard")
 
 
 @pytest.fixture(params=["en", "es"])
@@ -77,6 +78,14 @@ def test_guide_screenshots(qtbot, window, chinook_dir: Path, tmp_path: Path, lan
 
     assert _run(qtbot, win).ok
     _save(win, folder, "run")
+
+    click_node(win, node_id(win, "by_country_genre_year"))
+    wait_validated(qtbot, win)
+    output = "Output: out" if language == "en" else "Salida: out"
+    lineage = _double_click(qtbot, win, _item(win, output, "Revenue"))
+    assert lineage.step is not None
+    _save(lineage, folder, "lineage")
+    lineage.close()
 
     click_node(win, node_id(win, "paid_lines"))
     editor = win.properties.editor("condition").edit

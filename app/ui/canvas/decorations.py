@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from NodeGraphQt import BaseNode
 from NodeGraphQt.constants import ViewerEnum
-from PySide6.QtCore import QCoreApplication, QRectF
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 from PySide6.QtGui import QColor
 
 from app.engine.types import type_name as arrow_type_name
@@ -24,6 +24,7 @@ from app.ui.canvas.view import (
     NORMAL_BORDER,
     PROBLEM_BORDER,
     STATUS_COLORS,
+    WARNING_BORDER,
     Badge,
     unknown_component_text,
 )
@@ -79,6 +80,21 @@ class CanvasDecorations:
         viewer._scene_range = frame
         viewer._update_scene()
 
+    def nodes_rect(self) -> QRectF:
+        """The scene rectangle around every node (empty without nodes)."""
+        return _bounds([v.view for v in self._views.values()]) if self._views else QRectF()
+
+    def visible_rect(self) -> QRectF:
+        """The part of the scene the canvas shows now."""
+        viewer = self.graph.viewer()
+        return viewer.mapToScene(viewer.viewport().rect()).boundingRect()
+
+    def center_at(self, point: QPointF) -> None:
+        """Pan the canvas (zoom unchanged) so that scene ``point`` is in its centre."""
+        viewer = self.graph.viewer()
+        viewer._scene_range.translate(point - viewer._scene_range.center())
+        viewer._update_scene()
+
     def scale(self) -> float:
         """The canvas's current zoom (1.0: one scene unit per pixel)."""
         return float(self.graph.viewer().transform().m11())
@@ -96,11 +112,15 @@ class CanvasDecorations:
         for label in [*self._badges.values(), *self._port_labels.values()]:
             label.setBrush(QColor(*Badge.color))
 
-    def mark_problems(self, problems: dict[str, list[str]]) -> None:
-        """Red border and a tooltip listing the problems on each faulty node."""
+    def mark_problems(self, problems: dict[str, list[str]],
+                      errors: set[str] | None = None) -> None:
+        """A border and a tooltip listing the problems on each node that has some: red for
+        the nodes in ``errors`` (all of them when not given), amber for warnings only."""
         for node_id, view in self._views.items():
             found = problems.get(node_id, [])
-            view.view.border_color = PROBLEM_BORDER if found else NORMAL_BORDER
+            failing = errors is None or node_id in errors
+            view.view.border_color = (NORMAL_BORDER if not found else PROBLEM_BORDER if failing
+                                      else WARNING_BORDER)
             node = self.pipeline.node(node_id)
             tip = f"{node.name} ({type_text(node.type)})"
             view.view.setToolTip(tip + "".join(f"\n• {p}" for p in found))
@@ -109,6 +129,10 @@ class CanvasDecorations:
     def has_marker(self, node_id: str) -> bool:
         view = self._views.get(node_id)
         return view is not None and tuple(view.view.border_color) == PROBLEM_BORDER
+
+    def has_warning_marker(self, node_id: str) -> bool:
+        view = self._views.get(node_id)
+        return view is not None and tuple(view.view.border_color) == WARNING_BORDER
 
     def set_status(self, node_id: str, status: str | None) -> None:
         view = self._views.get(node_id)

@@ -40,6 +40,8 @@ STATUS_COLORS: dict[str, tuple[int, int, int]] = {
 }
 NORMAL_BORDER = (74, 84, 98, 255)
 PROBLEM_BORDER = (235, 70, 70, 255)
+#: a node whose only problems are warnings (a union filling gaps with NULLs, a narrowing cast)
+WARNING_BORDER = (210, 153, 34, 255)
 UNKNOWN_COMPONENT = QT_TRANSLATE_NOOP("CanvasView", "Unknown component")
 _CLASSES: dict[str, type[BaseNode]] = {}
 

@@ -205,6 +205,16 @@ class ChoiceEditor(FieldEditor):
             self._show(current)
         finally:
             self._quiet = False
+        self._fit_popup()
+
+    def _fit_popup(self) -> None:
+        """The drop-down list is as wide as its longest name, however narrow the combo (a
+        column picker in a table cell must not cut ``InvoiceLineId`` to ``Invoi…``)."""
+        metrics = self.combo.view().fontMetrics()
+        widest = max((metrics.horizontalAdvance(self.combo.itemText(i))
+                      for i in range(self.combo.count())), default=0)
+        scroll = self.combo.view().verticalScrollBar().sizeHint().width()
+        self.combo.view().setMinimumWidth(widest + scroll + 24)
 
     def _choice(self) -> str:
         """The chosen value as text (the typed text of an editable list)."""
@@ -357,10 +367,11 @@ class SqlHighlighter(QSyntaxHighlighter):
 
 
 class SqlEditor(FieldEditor):
-    def __init__(self, nullable: bool, lines: int = 3, parent: QWidget | None = None) -> None:
+    def __init__(self, nullable: bool, lines: int = 3, parent: QWidget | None = None,
+                 edit: QPlainTextEdit | None = None) -> None:
         super().__init__(parent)
         self.nullable = nullable
-        self.edit = QPlainTextEdit()
+        self.edit = edit if edit is not None else QPlainTextEdit()
         self.edit.setFont(QFont("monospace"))
         self.edit.setFixedHeight(18 * lines + 12)
         self.highlighter = SqlHighlighter(self.edit.document())

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.ui.component_texts import choice_label
 from app.ui.properties.browse import PathEditor, TableEditor
+from app.ui.properties.completion import ExpressionEditor
 from app.ui.properties.editors import (
     BoolEditor,
     ChoiceEditor,
@@ -30,8 +31,10 @@ def make_editor(key: str, schema: dict[str, Any], root: dict[str, Any],
     kind = editor_kind(key, schema, root)
     resolved, _ = resolve(schema, root)
     nullable = is_nullable(schema, root)
-    if kind in ("expression", "sql"):
-        return SqlEditor(nullable, lines=3 if kind == "expression" else 6)
+    if kind == "expression":
+        return ExpressionEditor(nullable, lines=3, functions=context.get("functions", []))
+    if kind == "sql":
+        return SqlEditor(nullable, lines=6)
     if kind == "connection":
         return ChoiceEditor(sorted(context.get("connections", [])), nullable, editable=True)
     if kind == "path":

@@ -26,6 +26,7 @@ from app.nodes.registry import node_registry
 from app.services.editor import EditorCompilation
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.component_texts import parameter_description, parameter_label, translated
+from app.ui.properties.completion import ExpressionEditor
 from app.ui.properties.editors import PROBLEM_COLOR, FieldEditor
 from app.ui.properties.factory import make_editor
 from app.ui.properties.schema import COLUMN_FIELDS, WIDE_KINDS, editor_kind
@@ -51,6 +52,8 @@ class PropertiesPanel(Retranslating, QScrollArea):
         #: lists a connection's tables, off the GUI thread (set by the main window)
         self.list_tables: Callable[[str], list[str]] | None = None
         self.compilation: EditorCompilation | None = None
+        #: the functions expressions may call, for completion (set by the main window)
+        self.functions: list[str] = []
         self.name_edit: QLineEdit | None = None
         self._show_empty()
         bridge.selection_changed.connect(self._on_selection)
@@ -118,8 +121,7 @@ class PropertiesPanel(Retranslating, QScrollArea):
         key = f"{type_name}.{field}"
         editor = make_editor(key, schema, root, context)
         editor.setObjectName(f"param_{field}")
-        if key in COLUMN_FIELDS:
-            editor.set_columns(context["columns"].get(COLUMN_FIELDS[key], []))
+        editor.set_columns(self._columns_for(key, context))
         value = params.get(field, schema.get("default"))
         if value is not None:
             editor.set_value(value)
@@ -154,7 +156,22 @@ class PropertiesPanel(Retranslating, QScrollArea):
                                       if self.compilation else [])
         return {"columns": columns, "connections": self.connections,
                 "project_dir": self.project_dir, "list_tables": self.list_tables,
-                "node_params": lambda: self._params_of(node_id)}
+                "node_params": lambda: self._params_of(node_id), "functions": self.functions}
+
+    @staticmethod
+    def _columns_for(key: str, context: dict[str, Any]) -> list[str]:
+        """A column picker's port's columns; for anything else (expressions, lists of
+        records) every input column once, in port order (a join's condition sees both)."""
+        if key in COLUMN_FIELDS:
+            return list(context["columns"].get(COLUMN_FIELDS[key], []))
+        return list(dict.fromkeys(c for cols in context["columns"].values() for c in cols))
+
+    def set_functions(self, functions: list[str]) -> None:
+        """The functions expressions may call (known once DuckDB was asked, off the GUI
+        thread); offered by the completion of the open form's expressions from now on."""
+        self.functions = list(functions)
+        for editor in self.findChildren(ExpressionEditor):
+            editor.set_functions(self.functions)
 
     def _params_of(self, node_id: str) -> dict[str, Any]:
         """The node's parameters now (a Browse… button reads the connection chosen last)."""
@@ -203,7 +220,7 @@ class PropertiesPanel(Retranslating, QScrollArea):
             key = f"{node.type}.{field}"
             if hasattr(editor, "context"):
                 editor.context.update(context)
-            editor.set_columns(context["columns"].get(COLUMN_FIELDS.get(key, "in"), []))
+            editor.set_columns(self._columns_for(key, context))
         self._show_problems()
 
     def _show_problems(self) -> None:

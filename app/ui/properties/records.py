@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.component_texts import parameter_description, parameter_label
 from app.ui.properties.cells import ROW_HEIGHT, ExpressionCell, RecordsTable, record_summary
+from app.ui.properties.completion import ExpressionEditor
 from app.ui.properties.editors import FieldEditor, SqlEditor
 from app.ui.properties.schema import COLUMN_FIELDS, editor_kind, is_nullable, resolve
 
@@ -215,6 +216,9 @@ class RecordsEditor(FieldEditor):
                 editor = nested = self._nested(name, schema)
                 nested.title = partial(self._current_title, name)
                 nested.setMinimumHeight(ROW_HEIGHT)
+            elif kind == "expression":
+                editor = ExpressionEditor(is_nullable(schema, self.root), lines=DETAIL_LINES,
+                                          functions=self.context.get("functions", []))
             else:
                 editor = SqlEditor(is_nullable(schema, self.root), lines=DETAIL_LINES)
             title.setBuddy(editor)
@@ -316,6 +320,11 @@ class RecordsEditor(FieldEditor):
         self._bind_detail()
 
     def set_columns(self, columns: list[str]) -> None:
+        """Refresh the column pickers of every row (each from its own port) and offer
+        ``columns`` (all input columns) to the expressions under the table."""
+        for editor in self.details.values():
+            if isinstance(editor, ExpressionEditor):
+                editor.set_columns(columns)
         for row in range(self.table.rowCount()):
             for name in self.fields:
                 sub_key = f"{self.key}.{name}"
