@@ -11,7 +11,6 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -233,9 +232,3 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
                         sample_pct=options.sample_pct,
                         seconds=time.perf_counter() - started, queries=run.done)
 
-
-def _plain(value: Any) -> Any:
-    """JSON-friendly form of a value from any driver."""
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
-    return value
