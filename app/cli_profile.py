@@ -33,9 +33,9 @@ def _progress(done: int, total: int, what: str) -> None:
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     from app.services.errors import USER_ERRORS
-    from app.services.profiling import PROFILE_ERRORS
+    from app.services.profiling import profile_errors
 
-    return (*USER_ERRORS, *PROFILE_ERRORS)
+    return (*USER_ERRORS, *profile_errors())
 
 
 def _short(value: Any, width: int = 24) -> str:

@@ -15,23 +15,18 @@ if TYPE_CHECKING:
     from app.engine.profile import ProfileOptions, TableProfile
     from app.engine.profile.runner import Progress
 
-__all__ = ["ADHOC_PROJECT", "PROFILE_ERRORS", "profile_project_table", "profile_url"]
+__all__ = ["ADHOC_PROJECT", "profile_errors", "profile_project_table", "profile_url"]
 
 #: the project name ad hoc URLs' secrets are looked up under (as ad hoc syncs)
 ADHOC_PROJECT = "adhoc"
 
 
-def _profile_errors() -> tuple[type[BaseException], ...]:
+def profile_errors() -> tuple[type[BaseException], ...]:
+    """The errors, beyond ``errors.USER_ERRORS``, that mean the user's input is invalid."""
     from app.engine.profile import ProfileError
     from app.services.urls import UrlError
 
     return (ProfileError, UrlError)
-
-
-def __getattr__(name: str) -> object:
-    if name == "PROFILE_ERRORS":  # imported lazily: the engine loads only when asked
-        return _profile_errors()
-    raise AttributeError(name)
 
 
 def profile_url(url: str, table: str, options: ProfileOptions | None = None, *,

@@ -34,12 +34,16 @@ class DialectTraits:
     stddev: bool
     #: dates and timestamps are stored as ISO text (compare them with text literals)
     text_dates: bool = False
+    #: text compares by the column's collation, often case- and accent-insensitive: compare
+    #: it as ``CAST(x AS CHAR CHARACTER SET <charset>) COLLATE <binary collation>`` instead
+    binary_text: tuple[str, str] | None = None
 
 
 DIALECTS: dict[str, DialectTraits] = {
     "duckdb": DialectTraits("BERNOULLI", approx_distinct=True, stddev=True),
     "postgres": DialectTraits("BERNOULLI", approx_distinct=False, stddev=True),
-    "mysql": DialectTraits(None, approx_distinct=False, stddev=True),
+    "mysql": DialectTraits(None, approx_distinct=False, stddev=True,
+                           binary_text=("utf8mb4", "utf8mb4_bin")),
     "sqlite": DialectTraits(None, approx_distinct=False, stddev=False, text_dates=True),
     "tsql": DialectTraits("SYSTEM", approx_distinct=True, stddev=True),
 }
@@ -53,6 +57,17 @@ class Column:
 
 def _col(name: str) -> exp.Column:
     return exp.column(exp.to_identifier(name, quoted=True))
+
+
+def _value(c: Column, dialect: str) -> exp.Expression:
+    """Column ``c`` as compared for distinct values, extremes and groups: strings byte for
+    byte (as stored), whatever the column's collation."""
+    col = _col(c.name)
+    binary = DIALECTS[dialect].binary_text
+    if c.kind != "string" or binary is None:
+        return col
+    charset = exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var(binary[0]))
+    return exp.Collate(this=exp.Cast(this=col, to=charset), expression=exp.var(binary[1]))
 
 
 def _alias(e: exp.Expression, name: str) -> exp.Expression:
@@ -91,7 +106,7 @@ def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
     traits = DIALECTS[dialect]
     items: list[exp.Expression] = [_alias(exp.Count(this=exp.Star()), "rows")]
     for i, c in enumerate(columns):
-        col, p = _col(c.name), f"c{i}_"
+        col, p = _value(c, dialect), f"c{i}_"
         items.append(_alias(exp.Count(this=col.copy()), p + "n"))
         if c.kind == "other":
             continue
@@ -111,16 +126,17 @@ def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
                                                       expression=_double(col.copy()))),
                                  p + "ss")]
         if c.kind == "string":
-            items += [_alias(exp.Min(this=_length(col.copy())), p + "lmin"),
-                      _alias(exp.Max(this=_length(col.copy())), p + "lmax"),
-                      _alias(exp.Avg(this=_double(_length(col.copy()))), p + "lavg")]
+            raw = _col(c.name)
+            items += [_alias(exp.Min(this=_length(raw.copy())), p + "lmin"),
+                      _alias(exp.Max(this=_length(raw.copy())), p + "lmax"),
+                      _alias(exp.Avg(this=_double(_length(raw.copy()))), p + "lavg")]
     return exp.select(*items).from_(src.copy())
 
 
-def top_query(src: exp.Table, name: str, limit: int) -> exp.Select:
-    """The ``limit`` most frequent non-null values of ``name`` with their counts (``v``,
+def top_query(src: exp.Table, column: Column, limit: int, dialect: str) -> exp.Select:
+    """The ``limit`` most frequent non-null values of ``column`` with their counts (``v``,
     ``n``), most frequent first, ties by value."""
-    col = _col(name)
+    col = _value(column, dialect)
     n = exp.Count(this=exp.Star())
     return (exp.select(_alias(col.copy(), "v"), _alias(n, "n")).from_(src.copy())
             .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
@@ -177,11 +193,11 @@ def temporal(value: object, dialect: str) -> exp.Expression:
     return exp.cast(literal, exp.DataType.build(kind))
 
 
-def duplicates_query(src: exp.Table, names: list[str]) -> exp.Select:
+def duplicates_query(src: exp.Table, columns: list[Column], dialect: str) -> exp.Select:
     """``dup``: rows that repeat an earlier row (every column equal, NULLs equal)."""
     n = exp.Count(this=exp.Star())
     groups = (exp.select(_alias(n, "n")).from_(src.copy())
-              .group_by(*[_col(c) for c in names])
+              .group_by(*[_value(c, dialect) for c in columns])
               .having(exp.GT(this=n.copy(), expression=exp.Literal.number(1))))
     extra = exp.Sub(this=exp.column(exp.to_identifier("n", quoted=True)),
                     expression=exp.Literal.number(1))

@@ -55,15 +55,17 @@ def column_kind(field: pa.Field) -> str:
 
 
 def _find(connector: Connector, table: str) -> TableInfo:
+    """The table ``table`` names: exactly, else by name in a default schema, else the only
+    table of that name (MySQL lists the database as the schema)."""
     wanted = table.casefold()
     tables = connector.list_tables()
-    for exact in (True, False):
-        for t in tables:
-            if exact and t.qualified.casefold() == wanted:
-                return t
-            if not exact and t.name.casefold() == wanted and \
-                    t.schema in (None, "public", "main", "dbo"):
-                return t
+    for t in tables:
+        if t.qualified.casefold() == wanted:
+            return t
+    by_name = [t for t in tables if t.name.casefold() == wanted]
+    default = [t for t in by_name if t.schema in (None, "public", "main", "dbo")]
+    if len(default) == 1 or len(by_name) == 1:
+        return (default or by_name)[0]
     raise ProfileError(_("no table {table!r} in {connection}").format(
         table=table, connection=connector.name))
 
@@ -157,7 +159,7 @@ def _histogram(run: _Run, c: ColumnProfile, bins: int) -> None:
 
 def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
     limit = max(options.top_k, options.pattern_values if c.kind == "string" else 0)
-    found = run.rows(q.top_query(run.src, c.name, limit),
+    found = run.rows(q.top_query(run.src, q.Column(c.name, c.kind), limit, run.dialect),
                      _("top values of {column}").format(column=c.name))
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
     c.top = [ValueCount(convert(r["v"]), int(r["n"])) for r in found[:options.top_k]]
@@ -220,10 +222,10 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
         if c.kind in ("numeric", "temporal"):
             _quantiles(run, c)
             _histogram(run, c, options.bins)
-    comparable = [c.name for c in columns if c.kind != "other"]
+    comparable = [s for s in specs if s.kind != "other"]
     duplicates = 0
     if rows and comparable:
-        found = run.rows(q.duplicates_query(src, comparable), _("duplicate rows"))
+        found = run.rows(q.duplicates_query(src, comparable, dialect), _("duplicate rows"))
         duplicates = int(found[0]["dup"] or 0) if found else 0
     keys = [c.name for c in columns if rows and c.nulls == 0 and c.distinct == rows
             and not c.distinct_approximate]
