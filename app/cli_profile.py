@@ -44,7 +44,7 @@ def _short(value: Any, width: int = 24) -> str:
 
 
 def _report(profile: TableProfile) -> str:
-    sample = (" " + _("(a {pct}% sample)").format(pct=profile.sample_pct)
+    sample = (" " + _("(a {pct} sample)").format(pct=f"{profile.sample_pct}%")
               if profile.sampled else "")
     lines = [_("{table}: {rows} rows{sample}, {duplicates} duplicate rows, candidate keys: "
                "{keys} ({queries} queries, {seconds} s)").format(
