@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from app.cli_help import TranslatedCommand
 from app.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -77,8 +78,9 @@ def _report(profile: TableProfile) -> str:
     return "\n".join(lines)
 
 
-@click.command("profile", help=N_("Profile table --table of SOURCE (a database URL, or a "
-                                  "connection of --project) with SQL run in that database."))
+@click.command("profile", cls=TranslatedCommand,
+               help=N_("Profile table --table of SOURCE (a database URL, or a connection of "
+                       "--project) with SQL run in that database."))
 @click.argument("source")
 @click.option("--table", required=True, metavar="TABLE", help=N_("Table to profile "
                                                                  "(schema.table)."))

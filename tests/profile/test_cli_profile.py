@@ -108,3 +108,13 @@ def test_bad_input_as_json() -> None:
     code, out, _ = _run(CHINOOK_URL, "--table", "Nope", "--json")
     assert code == 2
     assert json.loads(out) == {"status": "invalid", "error": "no table 'Nope' in source"}
+
+
+def test_help_and_report_in_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAUCE_LANG", "es")
+    code, out, _ = _run("--help")
+    assert code == 0 and "Perfila la tabla --table de SOURCE" in out
+    code, out, err = _run(CHINOOK_URL, "--table", "Genre")
+    assert code == 0
+    assert out.startswith("Genre: 25 filas, 0 filas duplicadas, claves candidatas: GenreId")
+    assert "estadísticas de 2 columnas" in err
