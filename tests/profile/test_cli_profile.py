@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
-from tests.conftest import CHINOOK_SQLITE
+from tests.conftest import CHINOOK_SQLITE, REPO
 
 CHINOOK_URL = f"sqlite:///{CHINOOK_SQLITE}"  # an absolute path after the third slash
 
@@ -118,3 +118,15 @@ def test_help_and_report_in_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 0
     assert out.startswith("Genre: 25 filas, 0 filas duplicadas, claves candidatas: GenreId")
     assert "estadísticas de 2 columnas" in err
+
+
+def test_a_connection_of_a_project(tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "chinook"
+    shutil.copytree(REPO / "resources" / "examples" / "chinook", project)
+    code, out, err = _run("chinook", "--project", str(project), "--table", "Genre", "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows"] == 25
+    code, out, err = _run("nope", "--project", str(project), "--table", "Genre")
+    assert code == 2 and "nope" in err and "Traceback" not in err
