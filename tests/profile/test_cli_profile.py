@@ -130,3 +130,15 @@ def test_a_connection_of_a_project(tmp_path: Path) -> None:
     assert json.loads(out)["rows"] == 25
     code, out, err = _run("nope", "--project", str(project), "--table", "Genre")
     assert code == 2 and "nope" in err and "Traceback" not in err
+
+
+def test_approximate_distinct_is_said(tmp_path: Path) -> None:
+    url = _duck(tmp_path)
+    code, out, err = _run(url, "--table", "people", "--approx-above", "100", "--json")
+    assert code == 0, err
+    cols = {c["name"]: c for c in json.loads(out)["columns"]}
+    assert cols["email"]["distinct_approximate"] is True
+    assert cols["email"]["distinct"] == pytest.approx(2000, rel=0.1)  # exact: 2000
+    assert json.loads(out)["candidate_keys"] == []  # never from an approximate count
+    code, out, _ = _run(url, "--table", "people", "--approx-above", "100")
+    assert "distinct ~" in out

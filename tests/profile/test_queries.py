@@ -67,3 +67,9 @@ def test_histogram_bins_are_half_open_and_last_closed() -> None:
     edges = [q.number(v) for v in (0.0, 2.0, 4.0)]
     sql = q.histogram_query(q.source("t", "duckdb"), "x", edges).sql("duckdb")
     assert con.execute(sql).fetchall() == [(0, 3), (1, 2)]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "tsql"])
+def test_approximate_distinct_function(dialect: str) -> None:
+    sql = q.stats_query(q.source("t", dialect), COLUMNS[:1], dialect, approx=True).sql(dialect)
+    assert "APPROX_COUNT_DISTINCT(" in sql and "COUNT(DISTINCT" not in sql

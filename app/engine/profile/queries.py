@@ -28,8 +28,8 @@ class DialectTraits:
 
     #: ``TABLESAMPLE`` method (None: the dialect cannot sample a table)
     sample_method: str | None
-    #: has ``APPROX_COUNT_DISTINCT`` (HyperLogLog)
-    approx_distinct: bool
+    #: its approximate (HyperLogLog) distinct count function, if any
+    approx_distinct: str | None
     #: has a sample standard deviation (otherwise the standard deviation comes from sums of squares)
     stddev: bool
     #: dates and timestamps are stored as ISO text (compare them with text literals)
@@ -40,12 +40,12 @@ class DialectTraits:
 
 
 DIALECTS: dict[str, DialectTraits] = {
-    "duckdb": DialectTraits("BERNOULLI", approx_distinct=True, stddev=True),
-    "postgres": DialectTraits("BERNOULLI", approx_distinct=False, stddev=True),
-    "mysql": DialectTraits(None, approx_distinct=False, stddev=True,
+    "duckdb": DialectTraits("BERNOULLI", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True),
+    "postgres": DialectTraits("BERNOULLI", approx_distinct=None, stddev=True),
+    "mysql": DialectTraits(None, approx_distinct=None, stddev=True,
                            binary_text=("utf8mb4", "utf8mb4_bin")),
-    "sqlite": DialectTraits(None, approx_distinct=False, stddev=False, text_dates=True),
-    "tsql": DialectTraits("SYSTEM", approx_distinct=True, stddev=True),
+    "sqlite": DialectTraits(None, approx_distinct=None, stddev=False, text_dates=True),
+    "tsql": DialectTraits("SYSTEM", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True),
 }
 
 
@@ -110,7 +110,8 @@ def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
         items.append(_alias(exp.Count(this=col.copy()), p + "n"))
         if c.kind == "other":
             continue
-        distinct = (exp.ApproxDistinct(this=col.copy()) if approx
+        distinct = (exp.Anonymous(this=traits.approx_distinct, expressions=[col.copy()])
+                    if approx and traits.approx_distinct
                     else exp.Count(this=exp.Distinct(expressions=[col.copy()])))
         items.append(_alias(distinct, p + "d"))
         if c.kind != "boolean":

@@ -205,7 +205,8 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
     columns = [ColumnProfile(f.name, str(f.type), column_kind(f)) for f in schema]
     specs = [q.Column(c.name, c.kind) for c in columns]
     src = q.source(info.qualified, dialect, sample_pct=options.sample_pct, seed=options.seed)
-    approx = traits.approx_distinct and (info.row_estimate or 0) > options.approx_distinct_above
+    approx = traits.approx_distinct is not None and \
+        (info.row_estimate or 0) > options.approx_distinct_above
     per_column = sum(1 + (c.kind in ("numeric", "temporal")) * 2 for c in columns
                      if c.kind != "other")
     run = _Run(connector, src, dialect, on_progress, 2 + per_column)
