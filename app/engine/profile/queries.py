@@ -190,7 +190,8 @@ def temporal(value: object, dialect: str) -> exp.Expression:
     literal = exp.Literal.string(text)
     if DIALECTS[dialect].text_dates:
         return literal
-    kind = "TIMESTAMP" if hasattr(value, "hour") else "DATE"
+    kind = ("TIMESTAMPTZ" if getattr(value, "tzinfo", None) else "TIMESTAMP") \
+        if hasattr(value, "hour") else "DATE"
     return exp.cast(literal, exp.DataType.build(kind))
 
 
