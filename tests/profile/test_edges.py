@@ -13,7 +13,7 @@ import pytest
 from app.connectors.duckdb import DuckDBConnector
 from app.engine.profile import ProfileError, ProfileOptions, profile_table
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MOMENTS = [dt.datetime(2024, 1, 1, 10, tzinfo=UTC), dt.datetime(2024, 1, 3, 10, tzinfo=UTC),
            dt.datetime(2024, 1, 3, 10, tzinfo=UTC)]
 
