@@ -71,7 +71,7 @@ def _value(c: Column, dialect: str) -> exp.Expression:
 
 
 def _alias(e: exp.Expression, name: str) -> exp.Expression:
-    return exp.alias_(e, exp.to_identifier(name, quoted=True))
+    return exp.Alias(this=e, alias=exp.to_identifier(name, quoted=True))
 
 
 def _double(e: exp.Expression) -> exp.Expression:
