@@ -304,6 +304,9 @@ def connections_test(project: Path, name: str, trust: bool) -> None:
 from app.cli_sync import sync_group  # noqa: E402 - registered after the commands above
 
 cli.add_command(sync_group)
+from app.cli_profile import profile_cmd  # noqa: E402
+
+cli.add_command(profile_cmd)
 
 
 def _setup_logging(verbose: int) -> None:

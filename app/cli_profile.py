@@ -1,0 +1,126 @@
+"""``cauce profile``: statistics of a table, computed by SQL in the database that holds it.
+
+Exit codes: 0 profiled, 2 invalid input (unknown table, bad URL, a sample the database cannot
+take).
+
+    cauce profile postgresql://etl@db:5432/shop --table public.orders
+    cauce profile duckdb:///warehouse.duckdb --table orders --sample 10 --json
+    cauce profile warehouse --project ./shop --table orders
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from app.cli_help import TranslatedCommand
+from app.i18n import N_, _
+
+if TYPE_CHECKING:
+    from app.engine.profile import TableProfile
+
+__all__ = ["profile_cmd"]
+
+EXIT_OK, EXIT_INVALID = 0, 2
+
+
+def _progress(done: int, total: int, what: str) -> None:
+    click.echo(f"[{done + 1}/{total}] {what}", err=True)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from app.services.errors import USER_ERRORS
+    from app.services.profiling import profile_errors
+
+    return (*USER_ERRORS, *profile_errors())
+
+
+def _short(value: Any, width: int = 24) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _report(profile: TableProfile) -> str:
+    sample = (" " + _("(a {pct} sample)").format(pct=f"{profile.sample_pct}%")
+              if profile.sampled else "")
+    lines = [_("{table}: {rows} rows{sample}, {duplicates} duplicate rows, candidate keys: "
+               "{keys} ({queries} queries, {seconds} s)").format(
+        table=profile.table, rows=f"{profile.rows:,}", sample=sample,
+        duplicates=f"{profile.duplicate_rows:,}",
+        keys=", ".join(profile.candidate_keys) or _("none"), queries=profile.queries,
+        seconds=f"{profile.seconds:.2f}")]
+    for c in profile.columns:
+        distinct = "-" if c.distinct is None else \
+            ("~" if c.distinct_approximate else "") + f"{c.distinct:,}"
+        lines.append(f"  {c.name:<22} {c.kind:<9} " + _(
+            "nulls {nulls} ({share}), distinct {distinct}, min {min}, max {max}").format(
+            nulls=f"{c.nulls:,}", share=f"{c.null_share:.1%}", distinct=distinct,
+            min=_short(c.min), max=_short(c.max)))
+        if c.mean is not None:
+            lines.append("    " + _("mean {mean}, stddev {stddev}, median {median}").format(
+                mean=f"{c.mean:.6g}", stddev="-" if c.stddev is None else f"{c.stddev:.6g}",
+                median=_short(c.quantiles.get("p50"))))
+        if c.top:
+            lines.append("    " + _("top: {values}").format(values=", ".join(
+                f"{_short(t.value, 16)} ({t.count:,})" for t in c.top[:5])))
+        if c.patterns:
+            lines.append("    " + _("patterns: {values}").format(values=", ".join(
+                f"{_short(p.value, 16)} ({p.count:,})" for p in c.patterns[:3])))
+        extra = [f"{k} {n:,}" for k, n in c.recognised.items()]
+        if c.semantic_type:
+            extra.append(_("looks like {kind} stored as text").format(kind=c.semantic_type))
+        if extra:
+            lines.append("    " + "; ".join(extra))
+    return "\n".join(lines)
+
+
+@click.command("profile", cls=TranslatedCommand,
+               help=N_("Profile table --table of SOURCE (a database URL, or a connection of "
+                       "--project) with SQL run in that database."))
+@click.argument("source")
+@click.option("--table", required=True, metavar="TABLE", help=N_("Table to profile "
+                                                                 "(schema.table)."))
+@click.option("--project", type=click.Path(exists=True, path_type=Path),
+              help=N_("Project directory or .cauce bundle: SOURCE names one of its "
+                      "connections."))
+@click.option("--sample", "sample_pct", type=click.FloatRange(0, 100, min_open=True),
+              metavar="PCT", help=N_("Profile a random sample of PCT percent of the rows "
+                                     "(databases with TABLESAMPLE)."))
+@click.option("--top", "top_k", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help=N_("Most frequent values reported per column."))
+@click.option("--approx-above", type=click.IntRange(0), default=10_000_000, show_default=True,
+              metavar="ROWS", help=N_("Count distinct values approximately above this many "
+                                      "rows, where the database can."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
+@click.option("--trust", is_flag=True,
+              help=N_("Trust a project from a bundle to run on this machine."))
+def profile_cmd(source: str, table: str, project: Path | None, sample_pct: float | None,
+                top_k: int, approx_above: int, as_json: bool, trust: bool) -> None:
+    from app.engine.profile import ProfileOptions
+    from app.services.errors import describe
+    from app.services.profiling import profile_project_table, profile_url
+
+    options = ProfileOptions(sample_pct=sample_pct, top_k=top_k,
+                             approx_distinct_above=approx_above)
+    try:
+        if project is not None:
+            profile = profile_project_table(project, source, table, options, trust=trust,
+                                            on_progress=_progress)
+        else:
+            profile = profile_url(source, table, options, on_progress=_progress)
+    except _user_errors() as err:
+        message = describe(err)
+        if as_json:
+            click.echo(json.dumps({"status": "invalid", "error": message}, indent=2))
+        else:
+            click.echo(_("error: {error}").format(error=message), err=True)
+        sys.exit(EXIT_INVALID)
+    if as_json:
+        click.echo(json.dumps(profile.to_dict(), indent=2, default=str))
+    else:
+        click.echo(_report(profile))
+    sys.exit(EXIT_OK)

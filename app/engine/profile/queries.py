@@ -1,0 +1,207 @@
+"""The profile's SQL, as sqlglot trees rendered in the source's dialect.
+
+One scan gives every column's counts, extremes, moments and lengths (:func:`stats_query`);
+then, per column, one grouped query gives the most frequent values (:func:`top_query`), one
+window query the quantiles (:func:`quantile_query`) and one the histogram
+(:func:`histogram_query`); one grouped query counts duplicate rows (:func:`duplicates_query`).
+
+>>> print(stats_query(source("t", "postgres"), [Column("x", "numeric")],
+...                   "postgres").sql("postgres"))  # doctest: +NORMALIZE_WHITESPACE
+SELECT COUNT(*) AS "rows", COUNT("x") AS "c0_n", COUNT(DISTINCT "x") AS "c0_d",
+MIN("x") AS "c0_min", MAX("x") AS "c0_max", AVG(CAST("x" AS DOUBLE PRECISION)) AS "c0_avg",
+STDDEV(CAST("x" AS DOUBLE PRECISION)) AS "c0_sd" FROM "t" AS "src"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+__all__ = ["DIALECTS", "Column", "DialectTraits", "duplicates_query", "histogram_query",
+           "number", "quantile_query", "source", "stats_query", "temporal", "top_query"]
+
+
+@dataclass(frozen=True)
+class DialectTraits:
+    """What a dialect can do for a profile."""
+
+    #: ``TABLESAMPLE`` method (None: the dialect cannot sample a table)
+    sample_method: str | None
+    #: its approximate (HyperLogLog) distinct count function, if any
+    approx_distinct: str | None
+    #: has a sample standard deviation (otherwise the standard deviation comes from sums of squares)
+    stddev: bool
+    #: dates and timestamps are stored as ISO text (compare them with text literals)
+    text_dates: bool = False
+    #: text compares by the column's collation, often case- and accent-insensitive: compare
+    #: it as ``CAST(x AS CHAR CHARACTER SET <charset>) COLLATE <binary collation>`` instead
+    binary_text: tuple[str, str] | None = None
+
+
+DIALECTS: dict[str, DialectTraits] = {
+    "duckdb": DialectTraits("BERNOULLI", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True),
+    "postgres": DialectTraits("BERNOULLI", approx_distinct=None, stddev=True),
+    "mysql": DialectTraits(None, approx_distinct=None, stddev=True,
+                           binary_text=("utf8mb4", "utf8mb4_bin")),
+    "sqlite": DialectTraits(None, approx_distinct=None, stddev=False, text_dates=True),
+    "tsql": DialectTraits("SYSTEM", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # numeric, temporal, string, boolean, other
+
+
+def _col(name: str) -> exp.Column:
+    return exp.column(exp.to_identifier(name, quoted=True))
+
+
+def _value(c: Column, dialect: str) -> exp.Expression:
+    """Column ``c`` as compared for distinct values, extremes and groups: strings byte for
+    byte (as stored), whatever the column's collation."""
+    col = _col(c.name)
+    binary = DIALECTS[dialect].binary_text
+    if c.kind != "string" or binary is None:
+        return col
+    charset = exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var(binary[0]))
+    return exp.Collate(this=exp.Cast(this=col, to=charset), expression=exp.var(binary[1]))
+
+
+def _alias(e: exp.Expression, name: str) -> exp.Expression:
+    return exp.Alias(this=e, alias=exp.to_identifier(name, quoted=True))
+
+
+def _double(e: exp.Expression) -> exp.Expression:
+    return exp.cast(e, exp.DataType.build("DOUBLE"))
+
+
+def source(table: str, dialect: str, *, sample_pct: float | None = None,
+           seed: int = 42) -> exp.Table:
+    """``table`` (``name`` or ``schema.name``), optionally sampled, aliased ``src``."""
+    parts = table.split(".")
+    ref = exp.table_(parts[-1], db=parts[-2] if len(parts) > 1 else None, quoted=True,
+                     alias=exp.to_identifier("src", quoted=True))
+    if sample_pct is not None:
+        method = DIALECTS[dialect].sample_method
+        if method is None:
+            raise ValueError(dialect)
+        ref.set("sample", exp.TableSample(method=exp.var(method),
+                                          percent=exp.Literal.number(sample_pct),
+                                          seed=exp.Literal.number(seed)))
+    return ref
+
+
+def _length(e: exp.Expression) -> exp.Expression:
+    return exp.Length(this=e)
+
+
+def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
+                approx: bool = False) -> exp.Select:
+    """One row: ``rows``, then per column ``c<i>_n`` (non-null), ``_d`` (distinct), ``_min``,
+    ``_max``; numeric ``_avg`` and ``_sd`` (or ``_s``/``_ss``, sums for the deviation);
+    strings ``_lmin``, ``_lmax``, ``_lavg`` (lengths in characters)."""
+    traits = DIALECTS[dialect]
+    items: list[exp.Expression] = [_alias(exp.Count(this=exp.Star()), "rows")]
+    for i, c in enumerate(columns):
+        col, p = _value(c, dialect), f"c{i}_"
+        items.append(_alias(exp.Count(this=col.copy()), p + "n"))
+        if c.kind == "other":
+            continue
+        distinct = (exp.Anonymous(this=traits.approx_distinct, expressions=[col.copy()])
+                    if approx and traits.approx_distinct
+                    else exp.Count(this=exp.Distinct(expressions=[col.copy()])))
+        items.append(_alias(distinct, p + "d"))
+        if c.kind != "boolean":
+            items += [_alias(exp.Min(this=col.copy()), p + "min"),
+                      _alias(exp.Max(this=col.copy()), p + "max")]
+        if c.kind == "numeric":
+            items.append(_alias(exp.Avg(this=_double(col.copy())), p + "avg"))
+            if traits.stddev:
+                items.append(_alias(exp.Stddev(this=_double(col.copy())), p + "sd"))
+            else:
+                items += [_alias(exp.Sum(this=_double(col.copy())), p + "s"),
+                          _alias(exp.Sum(this=exp.Mul(this=_double(col.copy()),
+                                                      expression=_double(col.copy()))),
+                                 p + "ss")]
+        if c.kind == "string":
+            raw = _col(c.name)
+            items += [_alias(exp.Min(this=_length(raw.copy())), p + "lmin"),
+                      _alias(exp.Max(this=_length(raw.copy())), p + "lmax"),
+                      _alias(exp.Avg(this=_double(_length(raw.copy()))), p + "lavg")]
+    return exp.select(*items).from_(src.copy())
+
+
+def top_query(src: exp.Table, column: Column, limit: int, dialect: str) -> exp.Select:
+    """The ``limit`` most frequent non-null values of ``column`` with their counts (``v``,
+    ``n``), most frequent first, ties by value."""
+    col = _value(column, dialect)
+    n = exp.Count(this=exp.Star())
+    return (exp.select(_alias(col.copy(), "v"), _alias(n, "n")).from_(src.copy())
+            .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
+            .group_by(col.copy())
+            .order_by(exp.Ordered(this=n.copy(), desc=True), exp.Ordered(this=col.copy()))
+            .limit(limit))
+
+
+def quantile_query(src: exp.Table, name: str, positions: list[int]) -> exp.Select:
+    """The values at 1-based ``positions`` of the sorted non-null values (``pos``, ``v``)."""
+    col = _col(name)
+    rank = exp.Window(this=exp.RowNumber(),
+                      order=exp.Order(expressions=[exp.Ordered(this=col.copy())]))
+    inner = (exp.select(_alias(col.copy(), "v"), _alias(rank, "pos")).from_(src.copy())
+             .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null()))))
+    pos = exp.column(exp.to_identifier("pos", quoted=True))
+    return (exp.select(pos.copy(), exp.column(exp.to_identifier("v", quoted=True)))
+            .from_(inner.subquery(exp.to_identifier("ranked", quoted=True)))
+            .where(exp.In(this=pos.copy(),
+                          expressions=[exp.Literal.number(p) for p in sorted(set(positions))])))
+
+
+def histogram_query(src: exp.Table, name: str, edges: list[exp.Expression]) -> exp.Select:
+    """Counts per bin (``b``, ``n``) of ``name`` between ``edges`` (bin ``i`` holds
+    ``edges[i] <= v < edges[i+1]``, the last bin includes its upper edge)."""
+    col = _col(name)
+    case = exp.Case()
+    for i, upper in enumerate(edges[1:-1]):
+        case = case.when(exp.LT(this=col.copy(), expression=upper.copy()),
+                         exp.Literal.number(i))
+    case = case.else_(exp.Literal.number(len(edges) - 2))
+    b = exp.column(exp.to_identifier("b", quoted=True))
+    inner = (exp.select(_alias(case, "b")).from_(src.copy())
+             .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null()))))
+    return (exp.select(b.copy(), _alias(exp.Count(this=exp.Star()), "n"))
+            .from_(inner.subquery(exp.to_identifier("binned", quoted=True)))
+            .group_by(b.copy()).order_by(b.copy()))
+
+
+def number(value: float) -> exp.Expression:
+    """A numeric literal (negative numbers as a negation, as sqlglot parses them)."""
+    literal = exp.Literal.number(repr(float(value)))
+    return exp.Neg(this=exp.Literal.number(repr(-float(value)))) if value < 0 else literal
+
+
+def temporal(value: object, dialect: str) -> exp.Expression:
+    """A date or timestamp literal: ISO text where the dialect stores dates as text, else a
+    cast of it."""
+    text = value.isoformat(sep=" ") if hasattr(value, "hour") else str(value)  # type: ignore[attr-defined]
+    literal = exp.Literal.string(text)
+    if DIALECTS[dialect].text_dates:
+        return literal
+    kind = ("TIMESTAMPTZ" if getattr(value, "tzinfo", None) else "TIMESTAMP") \
+        if hasattr(value, "hour") else "DATE"
+    return exp.cast(literal, exp.DataType.build(kind))
+
+
+def duplicates_query(src: exp.Table, columns: list[Column], dialect: str) -> exp.Select:
+    """``dup``: rows that repeat an earlier row (every column equal, NULLs equal)."""
+    n = exp.Count(this=exp.Star())
+    groups = (exp.select(_alias(n, "n")).from_(src.copy())
+              .group_by(*[_value(c, dialect) for c in columns])
+              .having(exp.GT(this=n.copy(), expression=exp.Literal.number(1))))
+    extra = exp.Sub(this=exp.column(exp.to_identifier("n", quoted=True)),
+                    expression=exp.Literal.number(1))
+    return (exp.select(_alias(exp.Sum(this=extra), "dup"))
+            .from_(groups.subquery(exp.to_identifier("groups", quoted=True))))

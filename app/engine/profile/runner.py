@@ -1,0 +1,237 @@
+"""Run a profile's queries through a connector and assemble a :class:`TableProfile`.
+
+Only aggregates come back from the database: one row of statistics, the top values, the
+quantile values, histogram counts and the duplicate count — never the table's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from app.engine.profile import queries as q
+from app.engine.profile.model import (
+    QUANTILES,
+    ColumnProfile,
+    ProfileError,
+    ProfileOptions,
+    TableProfile,
+    ValueCount,
+)
+from app.engine.profile.recognisers import guess_semantic_type, recognise, shape
+from app.i18n import _
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+    from app.connectors.base import Connector, TableInfo
+
+__all__ = ["Progress", "column_kind", "profile_table"]
+
+#: ``(done, total, what)``: called before each query
+Progress = Callable[[int, int, str], None]
+
+
+def column_kind(field: pa.Field) -> str:
+    """``numeric``, ``temporal``, ``string``, ``boolean`` or ``other`` for an Arrow field."""
+    t = field.type
+    meta = (field.metadata or {}).get(b"cauce.pg_type", b"").decode()
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t) \
+            or meta.split("(")[0] == "numeric":
+        return "numeric"
+    if pa.types.is_date(t) or pa.types.is_timestamp(t):
+        return "temporal"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "string"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    return "other"
+
+
+def _find(connector: Connector, table: str) -> TableInfo:
+    """The table ``table`` names: exactly, else by name in a default schema, else the only
+    table of that name (MySQL lists the database as the schema)."""
+    wanted = table.casefold()
+    tables = connector.list_tables()
+    for t in tables:
+        if t.qualified.casefold() == wanted:
+            return t
+    by_name = [t for t in tables if t.name.casefold() == wanted]
+    default = [t for t in by_name if t.schema in (None, "public", "main", "dbo")]
+    if len(default) == 1 or len(by_name) == 1:
+        return (default or by_name)[0]
+    raise ProfileError(_("no table {table!r} in {connection}").format(
+        table=table, connection=connector.name))
+
+
+class _Run:
+    """One profile in progress: the connector, the source expression, the query count."""
+
+    def __init__(self, connector: Connector, src: exp.Table, dialect: str,
+                 on_progress: Progress | None, total: int) -> None:
+        self.connector, self.src, self.dialect = connector, src, dialect
+        self.on_progress, self.total, self.done = on_progress, total, 0
+
+    def rows(self, query: exp.Expression, what: str) -> list[dict[str, Any]]:
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total, what)
+        sql = query.sql(self.dialect, unsupported_level="raise")  # type: ignore[arg-type]
+        out = self.connector.query(sql).read_all().to_pylist()
+        self.done += 1
+        return out
+
+
+def _temporal_value(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _fill_stats(c: ColumnProfile, row: dict[str, Any], i: int, rows: int) -> None:
+    p = f"c{i}_"
+    c.rows, c.nulls = rows, rows - int(row[p + "n"])
+    if p + "d" in row:
+        c.distinct = int(row[p + "d"])
+    c.min, c.max = row.get(p + "min"), row.get(p + "max")
+    if c.kind == "temporal":
+        c.min, c.max = _temporal_value(c.min), _temporal_value(c.max)
+    if c.kind == "numeric":
+        c.mean = None if row[p + "avg"] is None else float(row[p + "avg"])
+        n = rows - c.nulls
+        if p + "sd" in row:
+            c.stddev = None if row[p + "sd"] is None else float(row[p + "sd"])
+        elif n > 1:
+            s, ss = float(row[p + "s"]), float(row[p + "ss"])
+            c.stddev = math.sqrt(max(ss - s * s / n, 0.0) / (n - 1))
+    if c.kind == "string":
+        c.length_min, c.length_max = row[p + "lmin"], row[p + "lmax"]
+        c.length_mean = None if row[p + "lavg"] is None else float(row[p + "lavg"])
+
+
+def _quantiles(run: _Run, c: ColumnProfile) -> None:
+    n = c.rows - c.nulls
+    if n == 0:
+        return
+    wanted = {p: max(1, math.ceil(p * n - 1e-9)) for p in QUANTILES}
+    got = {r["pos"]: r["v"] for r in run.rows(q.quantile_query(run.src, c.name,
+                                                               list(wanted.values())),
+                                              _("quantiles of {column}").format(column=c.name))}
+    convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
+    c.quantiles = {f"p{round(p * 100)}": convert(got.get(pos)) for p, pos in wanted.items()}
+
+
+def _edges(c: ColumnProfile, bins: int, dialect: str) -> tuple[list[Any], list[exp.Expression]]:
+    lo, hi = c.min, c.max
+    if c.kind == "numeric":
+        a, b = float(lo), float(hi)
+        values: list[Any] = [a + (b - a) * i / bins for i in range(bins)] + [b]
+        return values, [q.number(v) for v in values]
+    if isinstance(lo, dt.datetime) and isinstance(hi, dt.datetime):
+        span = hi - lo
+        values = [lo + span * i / bins for i in range(bins)] + [hi]
+        values = [v.replace(microsecond=0) for v in values]
+    else:  # dates: whole days
+        days = (hi - lo).days
+        values = [lo + dt.timedelta(days=days * i // bins) for i in range(bins)] + [hi]
+    return values, [q.temporal(v, dialect) for v in values]
+
+
+def _histogram(run: _Run, c: ColumnProfile, bins: int) -> None:
+    if c.min is None or c.max is None or c.min == c.max or \
+            (c.kind == "temporal" and not isinstance(c.min, dt.date)):
+        return
+    values, edges = _edges(c, bins, run.dialect)
+    counts = {int(r["b"]): int(r["n"]) for r in run.rows(
+        q.histogram_query(run.src, c.name, edges),
+        _("histogram of {column}").format(column=c.name))}
+    c.histogram = [{"low": values[i], "high": values[i + 1], "count": counts.get(i, 0)}
+                   for i in range(bins)]
+
+
+def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
+    limit = max(options.top_k, options.pattern_values if c.kind == "string" else 0)
+    found = run.rows(q.top_query(run.src, q.Column(c.name, c.kind), limit, run.dialect),
+                     _("top values of {column}").format(column=c.name))
+    convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
+    c.top = [ValueCount(convert(r["v"]), int(r["n"])) for r in found[:options.top_k]]
+    if c.kind != "string":
+        return
+    pairs = [(str(r["v"]), int(r["n"])) for r in found]
+    c.pattern_rows = sum(n for _, n in pairs)
+    shapes: Counter[str] = Counter()
+    recognised: Counter[str] = Counter()
+    for value, n in pairs:
+        shapes[shape(value)] += n
+        for name in recognise(value):
+            recognised[name] += n
+    c.patterns = [ValueCount(s, n) for s, n in
+                  sorted(shapes.items(), key=lambda kv: (-kv[1], kv[0]))[:options.top_k]]
+    c.recognised = dict(sorted(recognised.items(), key=lambda kv: (-kv[1], kv[0])))
+    c.semantic_type = guess_semantic_type(pairs)
+
+
+def profile_table(connector: Connector, table: str, options: ProfileOptions | None = None,
+                  *, on_progress: Progress | None = None) -> TableProfile:
+    """Profile ``table`` of ``connector`` with SQL run in its database.
+
+    Raises:
+        ProfileError: unknown table, a dialect Cauce cannot profile in, or a sample asked of a
+            dialect without ``TABLESAMPLE``.
+    """
+    options = options or ProfileOptions()
+    started = time.perf_counter()
+    dialect = connector.capabilities.dialect
+    traits = q.DIALECTS.get(dialect)
+    if traits is None:
+        raise ProfileError(_("cannot profile {connector} tables (no SQL dialect)").format(
+            connector=connector.label))
+    if options.sample_pct is not None:
+        if traits.sample_method is None:
+            raise ProfileError(_("{connector} cannot sample a table (no TABLESAMPLE): "
+                                 "profile it whole").format(connector=connector.label))
+        if not 0 < options.sample_pct <= 100:
+            raise ProfileError(_("the sample must be a percentage between 0 and 100"))
+    info = _find(connector, table)
+    schema = connector.table_schema(info.qualified)
+    columns = [ColumnProfile(f.name, str(f.type), column_kind(f)) for f in schema]
+    specs = [q.Column(c.name, c.kind) for c in columns]
+    src = q.source(info.qualified, dialect, sample_pct=options.sample_pct, seed=options.seed)
+    approx = traits.approx_distinct is not None and \
+        (info.row_estimate or 0) > options.approx_distinct_above
+    per_column = sum(1 + (c.kind in ("numeric", "temporal")) * 2 for c in columns
+                     if c.kind != "other")
+    run = _Run(connector, src, dialect, on_progress, 2 + per_column)
+    row = run.rows(q.stats_query(src, specs, dialect, approx=approx),
+                   _("statistics of {count} columns").format(count=len(columns)))[0]
+    rows = int(row["rows"])
+    for i, c in enumerate(columns):
+        _fill_stats(c, row, i, rows)
+        c.distinct_approximate = approx and c.distinct is not None
+    for c in columns:
+        if c.kind == "other":
+            continue
+        _top(run, c, options)
+        if c.kind in ("numeric", "temporal"):
+            _quantiles(run, c)
+            _histogram(run, c, options.bins)
+    comparable = [s for s in specs if s.kind != "other"]
+    duplicates = 0
+    if rows and comparable:
+        found = run.rows(q.duplicates_query(src, comparable, dialect), _("duplicate rows"))
+        duplicates = int(found[0]["dup"] or 0) if found else 0
+    keys = [c.name for c in columns if rows and c.nulls == 0 and c.distinct == rows
+            and not c.distinct_approximate]
+    return TableProfile(table=info.qualified, dialect=dialect, rows=rows, columns=columns,
+                        duplicate_rows=duplicates, candidate_keys=keys,
+                        sample_pct=options.sample_pct,
+                        seconds=time.perf_counter() - started, queries=run.done)
+
