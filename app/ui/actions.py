@@ -35,8 +35,8 @@ ICONS = {"new": "new", "open": "open", "save": "save", "undo": "undo", "redo": "
 # the canvas's context menus, by action name (None: a separator)
 CANVAS_MENU = ("undo", "redo", None, "copy", "paste", "delete", "select_all", None,
                "auto_layout", "zoom_fit")
-NODE_MENU = ("preview", "show_sql", "run_to_here", "run_selected", None, "cut", "copy", "duplicate", "delete", None, "undo",
-             "redo")
+NODE_MENU = ("preview", "show_sql", "run_to_here", "run_selected", None, "cut", "copy",
+             "duplicate", "delete", None, "undo", "redo")
 
 
 def _tr(text: str) -> str:

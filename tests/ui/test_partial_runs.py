@@ -106,7 +106,6 @@ def test_select_two_nodes_with_the_mouse_and_run_selected(qtbot, window, chinook
     win.bridge.select_ids(win.pipeline, [])
     QApplication.processEvents()
     assert not run_selected.isEnabled()
-    viewer = win.bridge.graph.viewer()
     ordered, grouped = node_id(win, "ordered"), node_id(win, "by_country_genre_year")
     _rubber_band(win, [ordered, grouped])
     QApplication.processEvents()
