@@ -176,7 +176,7 @@ def build_menus(w: MainWindow) -> None:
                           "F5"))
     run.addAction(_action(w, "run_selected", QT_TRANSLATE_NOOP("MainWindow", "Run &selected"),
                           lambda: w.run_partial(branch=True), "Ctrl+F5"))
-    run.addAction(_action(w, "run_to_here", QT_TRANSLATE_NOOP("MainWindow", "Run &up to here"),
+    run.addAction(_action(w, "run_to_here", QT_TRANSLATE_NOOP("MainWindow", "Run up to &here"),
                           lambda: w.run_partial(branch=False), "Ctrl+Shift+F5"))
     for name in ("run_selected", "run_to_here"):
         w.actions_by_name[name].setEnabled(False)  # until nodes are selected

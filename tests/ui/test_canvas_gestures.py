@@ -303,7 +303,8 @@ def test_canvas_menus_in_spanish(qtbot, spanish, window, chinook_dir) -> None:  
     QApplication.processEvents()
     texts.clear()
     _right_click(win, _point(win, win.bridge.view_of(node.id).view), in_menu("canvas-node-menu"))
-    assert texts == ["&Vista previa del nodo seleccionado", "Mostrar S&QL", "Cort&ar",
+    assert texts == ["&Vista previa del nodo seleccionado", "Mostrar S&QL",
+                     "Ejecutar &hasta aquí", "Ejecutar la &selección", "Cort&ar",
                      "&Copiar", "D&uplicar", "&Eliminar", "&Deshacer: Mover", "&Rehacer"]
 
 

@@ -111,6 +111,10 @@ def test_select_two_nodes_with_the_mouse_and_run_selected(qtbot, window, chinook
     QApplication.processEvents()
     assert set(win.bridge.selected_ids()) == {ordered, grouped}
     assert run_selected.isEnabled()
+    from app.ui.dialogs.shortcuts import shortcut_rows
+
+    rows = dict(shortcut_rows(win.actions_by_name.values()))  # Help > Keyboard shortcuts
+    assert rows["Run selected"] == "Ctrl+F5" and rows["Run up to here"] == "Ctrl+Shift+F5"
     button = win.toolbar.widgetForAction(run_selected)
     with qtbot.waitSignal(win.runner.finished, timeout=60_000) as done:
         qtbot.mouseClick(button, Button.LeftButton)
