@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -33,7 +34,13 @@ from app.engine.events import (
 )
 from app.engine.graph import Node, Pipeline
 from app.engine.local import CancelToken, LocalSession, RunCancelled
-from app.engine.plan import ExecutionPlan, Stage, compile_pushdown, pushdown_connection
+from app.engine.plan import (
+    ExecutionPlan,
+    Stage,
+    compile_pushdown,
+    preview_stage,
+    pushdown_connection,
+)
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
 from app.nodes.registry import node_registry
@@ -97,18 +104,24 @@ def _destinations(pipeline: Pipeline) -> list[Node]:
 
 
 def plan_pipeline(pipeline: Pipeline, provider: ConnectorProvider,
-                  session: LocalSession | None) -> ExecutionPlan:
-    """Compile ``pipeline`` for the places its destinations will run; raise on any problem."""
+                  session: LocalSession | None,
+                  previews: Collection[str] = ()) -> ExecutionPlan:
+    """Compile ``pipeline`` for the places its destinations will run; raise on any problem.
+
+    ``previews``: nodes (not destinations) whose output a partial run counts without writing.
+    """
     plan = ExecutionPlan(pipeline)
     destinations = _destinations(pipeline)
-    if not destinations:
+    counted = [n for n in pipeline.topological_order() if n.id in previews
+               and n not in destinations]
+    if not destinations and not counted:
         # still validate, so that a broken graph without destinations is reported
         compiled = compile_pipeline(pipeline, binder=session.binder() if session else None)
         compiled.raise_for_problems()
         raise CompileError([_no_destination()])
     placement = {d.id: pushdown_connection(pipeline, d, provider) for d in destinations}
     local = None
-    if any(c is None for c in placement.values()):
+    if counted or any(c is None for c in placement.values()):
         if session is None:
             raise ValueError(_("a local session is needed to plan local stages"))
         # destinations are attached read-write only when written: planning creates nothing
@@ -129,6 +142,7 @@ def plan_pipeline(pipeline: Pipeline, provider: ConnectorProvider,
         ctes = {name: key for key, name in compiled.state.cte_names.items()}
         plan.stages.append(Stage(dest, "local" if conn is None else "pushdown",
                                  dest.params["connection"], dialect, target, nodes, ctes))
+    plan.stages.extend(preview_stage(node, local) for node in counted if local is not None)
     return plan
 
 
@@ -239,19 +253,22 @@ def run_pipeline(
     dry_run: bool = False,
     memory_limit: str | None = None,
     count_rows: bool = False,
+    previews: Collection[str] = (),
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
 
     ``count_rows`` materialises every node of local stages to count the rows of each output
     port (for the editor's edge labels): exact, but slower than the fused query.
+    ``previews``: nodes that are not destinations whose output is computed and counted, not
+    written (a partial run, :mod:`app.engine.partial`, up to such a node).
     """
     bus = bus or EventBus()
     cancel = cancel or CancelToken()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
     kwargs = {"memory_limit": memory_limit} if memory_limit else {}
     with LocalSession(provider, cancel=cancel, progress=run.progress, **kwargs) as session:
-        plan = plan_pipeline(pipeline, provider, session)
+        plan = plan_pipeline(pipeline, provider, session, previews)
         run.report.plan = plan.describe()
         for rep in run.report.nodes:
             rep.placement = plan.placement_of(rep.node_id)
@@ -325,13 +342,15 @@ def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
               and sum(1 for e in plan.pipeline.outgoing(nid) if e.target.node in ids) > 1}
     session.register_sources(ids, shared)
     query = stage.target.query
-    if count_rows:
+    if count_rows or stage.preview:
         query, counts = _materialize_each(session, query, stage)
         for cte, count in counts.items():
             node_id, port = stage.ctes[cte]
             rows.ports.setdefault(node_id, {})[port] = count
             if port == "out":
                 rows.totals[node_id] = (None, count)
+    if stage.preview:
+        return rows
     try:
         result = session.write(stage.destination, params, query)
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:

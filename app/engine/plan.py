@@ -30,7 +30,8 @@ from app.engine.provider import ConnectorProvider
 from app.i18n import _
 from app.nodes.base import NodeError
 
-__all__ = ["ExecutionPlan", "Stage", "local_only_problems", "pushdown_connection"]
+__all__ = ["ExecutionPlan", "Stage", "local_only_problems", "preview_stage",
+           "pushdown_connection"]
 
 #: node types only the local engine (DuckDB) can read: a database cannot open the user's files
 LOCAL_ONLY = frozenset({"file_source"})
@@ -46,6 +47,8 @@ class Stage:
     nodes: tuple[Node, ...]
     #: CTE name -> (node id, port): which node each CTE of the query computes
     ctes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: a partial run's node that is not a destination: its output is counted, not written
+    preview: bool = False
 
     @functools.cached_property
     def query(self) -> exp.Expression:
@@ -63,11 +66,11 @@ class Stage:
         return {
             "destination": self.destination.name,
             "connection": self.connection,
-            "placement": self.placement,
+            "placement": "preview" if self.preview else self.placement,
             "runs_on": self.connection if self.placement == "pushdown" else "local DuckDB",
             "dialect": self.dialect,
-            "table": params.table,
-            "mode": str(params.mode),
+            "table": None if self.preview else params.table,
+            "mode": "preview" if self.preview else str(params.mode),
             "nodes": [n.name for n in self.nodes],
             "sql": self.sql,
         }
@@ -90,6 +93,20 @@ class ExecutionPlan:
             "nodes": [{"name": n.name, "type": n.type, "placement": self.placement_of(n.id)}
                       for n in self.pipeline.topological_order()],
         }
+
+
+def preview_stage(node: Node, compiled: CompiledPipeline) -> Stage:
+    """A local stage that computes and counts ``node``'s first output, writing nothing (a
+    partial run up to a node that is not a destination)."""
+    port = next(p for (nid, p) in compiled.state.outputs if nid == node.id)
+    upstream = frozenset(compiled.state.upstream_of(node.id))
+    target = DestinationQuery(node=node, params=None, query=compiled.query(node.id, port),
+                              schema=compiled.state.outputs[(node.id, port)].schema,
+                              upstream=upstream)
+    nodes = tuple(n for n in compiled.pipeline.topological_order()
+                  if n.id in upstream or n.id == node.id)
+    ctes = {name: key for key, name in compiled.state.cte_names.items()}
+    return Stage(node, "local", "", "duckdb", target, nodes, ctes, preview=True)
 
 
 def pushdown_connection(pipeline: Pipeline, dest: Node,

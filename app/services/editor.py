@@ -39,6 +39,9 @@ from app.engine.executor import RunReport, run_pipeline
 from app.engine.graph import Edge, GraphError, Node, Pipeline, Position
 from app.engine.lineage import LineageStep, trace_column
 from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.partial import PartialRun
+from app.engine.partial import branch as partial_branch
+from app.engine.partial import up_to as partial_up_to
 from app.engine.provider import ConnectorProvider
 from app.engine.sql_policy import function_names
 from app.i18n import _
@@ -57,6 +60,7 @@ __all__ = [
     "EditorCompilation",
     "EditorDocument",
     "LineageStep",
+    "PartialRun",
     "Problem",
     "RunCancelled",
     "RunRecord",
@@ -70,6 +74,8 @@ __all__ = [
     "node_sql",
     "open_document",
     "paste_fragment",
+    "partial_branch",
+    "partial_up_to",
     "load_plugins",
     "preview_node",
     "recent_runs",
@@ -315,8 +321,13 @@ def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,
 def run_document_pipeline(doc: EditorDocument, pipeline: Pipeline, *,
                           on_event: Callable[[Event], None] | None = None,
                           cancel: CancelToken | None = None,
-                          db_url: str | None = None, count_rows: bool = False) -> RunReport:
+                          db_url: str | None = None, count_rows: bool = False,
+                          part: PartialRun | None = None) -> RunReport:
     """Run one pipeline of the document and record it in the metadata DB (trigger ``gui``).
+
+    ``part`` (:func:`partial_up_to`, :func:`partial_branch`): run only that sub-graph of
+    ``pipeline``; the problems of the other nodes do not stop it. The run is recorded
+    against the whole pipeline's version.
 
     With ``count_rows`` every node's output is counted (``NodeReport.rows_by_port``), so the
     editor can show what each link carried; exact, somewhat slower than the fused query.
@@ -335,8 +346,9 @@ def run_document_pipeline(doc: EditorDocument, pipeline: Pipeline, *,
             run_id = recorder.start(pipeline)
             bus.subscribe(recorder.on_event)
             try:
-                report = run_pipeline(pipeline, provider, bus=bus, cancel=cancel, run_id=run_id,
-                                      count_rows=count_rows)
+                report = run_pipeline(part.pipeline if part else pipeline, provider, bus=bus,
+                                      cancel=cancel, run_id=run_id, count_rows=count_rows,
+                                      previews=part.previews if part else ())
             except BaseException:
                 recorder.finish(RunReport(run_id=run_id, pipeline=pipeline.name,
                                           error="the pipeline could not be planned"))

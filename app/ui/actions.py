@@ -24,17 +24,19 @@ __all__ = ["CANVAS_MENU", "NODE_MENU", "StackAction", "build_menus", "retranslat
 
 Key = QKeySequence.StandardKey
 SOURCE_TEXT = "source_text"  # the untranslated text, kept on each action and menu
-TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "run", "cancel", "preview",
+TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "run", "run_selected", "cancel",
+           "preview",
            None, "connections", "syncs")
 ICONS = {"new": "new", "open": "open", "save": "save", "undo": "undo", "redo": "redo",
-         "run": "run", "cancel": "cancel", "preview": "preview", "connections": "connection",
+         "run": "run", "run_selected": "run_selected", "run_to_here": "run", "cancel": "cancel",
+         "preview": "preview", "connections": "connection",
          "syncs": "pipeline", "export_bundle": "export", "import_bundle": "import",
          "settings": "settings", "about": "about", "sql_view": "sql", "show_sql": "sql"}
 # the canvas's context menus, by action name (None: a separator)
 CANVAS_MENU = ("undo", "redo", None, "copy", "paste", "delete", "select_all", None,
                "auto_layout", "zoom_fit")
-NODE_MENU = ("preview", "show_sql", None, "cut", "copy", "duplicate", "delete", None, "undo",
-             "redo")
+NODE_MENU = ("preview", "show_sql", "run_to_here", "run_selected", None, "cut", "copy",
+             "duplicate", "delete", None, "undo", "redo")
 
 
 def _tr(text: str) -> str:
@@ -172,6 +174,12 @@ def build_menus(w: MainWindow) -> None:
     run = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Run"))
     run.addAction(_action(w, "run", QT_TRANSLATE_NOOP("MainWindow", "&Run"), w.run_pipeline,
                           "F5"))
+    run.addAction(_action(w, "run_selected", QT_TRANSLATE_NOOP("MainWindow", "Run &selected"),
+                          lambda: w.run_partial(branch=True), "Ctrl+F5"))
+    run.addAction(_action(w, "run_to_here", QT_TRANSLATE_NOOP("MainWindow", "Run up to &here"),
+                          lambda: w.run_partial(branch=False), "Ctrl+Shift+F5"))
+    for name in ("run_selected", "run_to_here"):
+        w.actions_by_name[name].setEnabled(False)  # until nodes are selected
     run.addAction(_action(w, "cancel", QT_TRANSLATE_NOOP("MainWindow", "&Cancel"),
                           w.cancel_run, "Shift+F5"))
     run.addAction(_action(w, "preview",

@@ -101,19 +101,22 @@ class RunController(QObject):
     def running(self) -> bool:
         return self.token is not None
 
-    def start(self, doc: service.EditorDocument, db_url: str | None) -> bool:
+    def start(self, doc: service.EditorDocument, db_url: str | None,
+              part: service.PartialRun | None = None) -> bool:
+        """Run the pipeline, or only ``part`` of it: the nodes outside are shown as not run."""
         if self.running:
             return False
         pipeline = service.snapshot(self.bridge.pipeline)
         self.token = token = service.CancelToken()
         self.bridge.clear_run_state()
         self.ran = (pipeline.id, pipeline.semantic_hash())
+        runs = part.node_ids if part else {n.id for n in pipeline.nodes}
         for node in pipeline.nodes:
-            self.bridge.set_status(node.id, "pending")
+            self.bridge.set_status(node.id, "pending" if node.id in runs else "not_run")
         self.started.emit(pipeline.name)
         submit(lambda: service.run_document_pipeline(doc, pipeline, on_event=self.event.emit,
                                                      cancel=token, db_url=db_url,
-                                                     count_rows=True),
+                                                     count_rows=True, part=part),
                on_done=self._done, on_failed=self._done)
         return True
 

@@ -23,7 +23,8 @@ __all__ = ["ICON_DIR", "ICON_NAMES", "app_icon", "icon"]
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 ICON_NAMES: tuple[str, ...] = (
     # editing and running
-    "run", "cancel", "save", "open", "new", "undo", "redo", "preview", "sql", "connection",
+    "run", "run_selected", "cancel", "save", "open", "new", "undo", "redo", "preview", "sql",
+    "connection",
     "pipeline", "settings", "export", "import", "about",
     # components
     "source", "filter", "join", "lookup", "aggregate", "derive", "sort", "union", "dedupe",

@@ -369,6 +369,8 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.bridge.select_ids(self.pipeline, [node_id], center=True)
 
     def _on_selection(self, ids: list[str]) -> None:
+        for name in ("run_selected", "run_to_here"):
+            self.actions_by_name[name].setEnabled(bool(ids))
         node = None
         if len(ids) == 1:
             node = next((n for n in self.pipeline.nodes if n.id == ids[0]), None)
@@ -395,12 +397,23 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
             self.tr("Problems ({0})").format(count) if count else self.tr("Problems"))
 
     # -- running ----------------------------------------------------------------------------------
-    def run_pipeline(self) -> None:
+    def run_pipeline(self, part: service.PartialRun | None = None) -> None:
         if self.document is None or self.runner.running:
             return
-        self.console.start(self.pipeline.name, [n.name for n in self.pipeline.nodes])
+        nodes = (part.pipeline if part else self.pipeline).nodes
+        self.console.start(self.pipeline.name, [n.name for n in nodes])
         self.console_dock.raise_()
-        self.runner.start(self.document, self.db_url)
+        self.runner.start(self.document, self.db_url, part)
+
+    def run_partial(self, branch: bool) -> None:
+        """Run > Run selected (``branch``) or the node menu's Run up to here: only the selected
+        nodes' sub-graph (:func:`service.partial_branch`, :func:`service.partial_up_to`)."""
+        ids = self.bridge.selected_ids()
+        if not ids or self.runner.running:
+            return
+        pipeline = service.snapshot(self.pipeline)
+        choose = service.partial_branch if branch else service.partial_up_to
+        self.run_pipeline(choose(pipeline, ids))
 
     def cancel_run(self) -> None:
         self.runner.cancel()

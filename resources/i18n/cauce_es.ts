@@ -251,7 +251,7 @@
 <context>
     <name>CanvasView</name>
     <message>
-        <location filename="../../app/ui/canvas/view.py" line="45"/>
+        <location filename="../../app/ui/canvas/view.py" line="46"/>
         <source>Unknown component</source>
         <extracomment>a node whose only problems are warnings (a union filling gaps with NULLs, a narrowing cast)</extracomment>
         <translation>Componente desconocido</translation>
@@ -1189,7 +1189,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="224"/>
-        <location filename="../../app/ui/main_window.py" line="395"/>
+        <location filename="../../app/ui/main_window.py" line="397"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
@@ -1199,234 +1199,244 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395"/>
+        <location filename="../../app/ui/main_window.py" line="397"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="413"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="423"/>
+        <location filename="../../app/ui/main_window.py" line="436"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="423"/>
+        <location filename="../../app/ui/main_window.py" line="436"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="425"/>
+        <location filename="../../app/ui/main_window.py" line="438"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="428"/>
+        <location filename="../../app/ui/main_window.py" line="441"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="80"/>
+        <location filename="../../app/ui/actions.py" line="82"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="108"/>
+        <location filename="../../app/ui/actions.py" line="110"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="109"/>
+        <location filename="../../app/ui/actions.py" line="111"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="111"/>
+        <location filename="../../app/ui/actions.py" line="113"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="113"/>
+        <location filename="../../app/ui/actions.py" line="115"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="115"/>
+        <location filename="../../app/ui/actions.py" line="117"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="117"/>
+        <location filename="../../app/ui/actions.py" line="119"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="120"/>
+        <location filename="../../app/ui/actions.py" line="122"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="123"/>
+        <location filename="../../app/ui/actions.py" line="125"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="126"/>
+        <location filename="../../app/ui/actions.py" line="128"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="128"/>
+        <location filename="../../app/ui/actions.py" line="130"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="130"/>
+        <location filename="../../app/ui/actions.py" line="132"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="133"/>
+        <location filename="../../app/ui/actions.py" line="135"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="134"/>
+        <location filename="../../app/ui/actions.py" line="136"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="135"/>
+        <location filename="../../app/ui/actions.py" line="137"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="137"/>
+        <location filename="../../app/ui/actions.py" line="139"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="139"/>
+        <location filename="../../app/ui/actions.py" line="141"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="141"/>
+        <location filename="../../app/ui/actions.py" line="143"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="143"/>
+        <location filename="../../app/ui/actions.py" line="145"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="145"/>
+        <location filename="../../app/ui/actions.py" line="147"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="147"/>
+        <location filename="../../app/ui/actions.py" line="149"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="150"/>
+        <location filename="../../app/ui/actions.py" line="152"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="151"/>
+        <location filename="../../app/ui/actions.py" line="153"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="153"/>
+        <location filename="../../app/ui/actions.py" line="155"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="155"/>
+        <location filename="../../app/ui/actions.py" line="157"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="162"/>
+        <location filename="../../app/ui/actions.py" line="164"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="172"/>
-        <location filename="../../app/ui/actions.py" line="173"/>
+        <location filename="../../app/ui/actions.py" line="174"/>
+        <location filename="../../app/ui/actions.py" line="175"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="175"/>
+        <location filename="../../app/ui/actions.py" line="177"/>
+        <source>Run &amp;selected</source>
+        <translation>Ejecutar la &amp;selección</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="179"/>
+        <source>Run up to &amp;here</source>
+        <translation>Ejecutar &amp;hasta aquí</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="183"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="178"/>
+        <location filename="../../app/ui/actions.py" line="186"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="181"/>
+        <location filename="../../app/ui/actions.py" line="189"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="184"/>
+        <location filename="../../app/ui/actions.py" line="192"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="185"/>
+        <location filename="../../app/ui/actions.py" line="193"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="187"/>
+        <location filename="../../app/ui/actions.py" line="195"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="190"/>
+        <location filename="../../app/ui/actions.py" line="198"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="193"/>
+        <location filename="../../app/ui/actions.py" line="201"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="195"/>
+        <location filename="../../app/ui/actions.py" line="203"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="197"/>
+        <location filename="../../app/ui/actions.py" line="205"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="217"/>
+        <location filename="../../app/ui/actions.py" line="225"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -2403,12 +2413,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="133"/>
+        <location filename="../../app/ui/controllers.py" line="136"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="133"/>
+        <location filename="../../app/ui/controllers.py" line="136"/>
         <source>rows</source>
         <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>filas</translation>

@@ -153,3 +153,30 @@ def test_copy_paste_restore_and_layout() -> None:
     positions = editor.auto_layout(p)
     assert positions[a.id][0] < positions[b.id][0] < positions[c.id][0]
     assert len(set(positions.values())) == len(positions)
+
+
+def test_partial_runs_skip_a_broken_node_elsewhere(chinook_dir: Path, tmp_path: Path) -> None:
+    from app.engine.compiler import CompileError
+
+    doc = editor.open_document(chinook_dir)
+    pipeline = doc.pipeline("revenue")
+    pipeline.add_node("filter", name="broken", params={"condition": "NoSuchColumn = 1"})
+    mart_file = tmp_path / "out" / "chinook_mart.duckdb"
+    with pytest.raises(CompileError):  # a whole run reports every problem
+        editor.run_document_pipeline(doc, pipeline)
+    assert not mart_file.exists()
+    amounts = pipeline.node_by_name("amounts")
+    report = editor.run_document_pipeline(doc, pipeline,
+                                          part=editor.partial_up_to(pipeline, [amounts.id]))
+    assert report.ok, report.error
+    assert report.node("amounts").rows_out and not mart_file.exists()  # counted, not written
+    assert "broken" not in {n.name for n in report.nodes}
+    mart, ordered = pipeline.node_by_name("mart"), pipeline.node_by_name("ordered")
+    report = editor.run_document_pipeline(doc, pipeline,
+                                          part=editor.partial_branch(pipeline, [ordered.id]))
+    assert report.ok, report.error
+    with duckdb.connect(str(mart_file), read_only=True) as con:
+        assert con.sql("select count(*) from revenue_by_country_genre_year").fetchall()[0][0] > 100
+    assert report.node("mart").node_id == mart.id
+    runs = editor.recent_runs(None, "chinook")
+    assert [r.status for r in runs].count("succeeded") == 2

@@ -169,7 +169,8 @@ def test_node_menu_selects_the_node_and_deletes_it(qtbot, window, chinook_dir) -
     def in_menu(menu: QMenu) -> None:
         assert win.bridge.selected_ids() == [target.id]  # the right-clicked node, alone
         shown = [a for a in menu.actions() if not a.isSeparator()]
-        assert shown == [actions[n] for n in ("preview", "show_sql", "cut", "copy",
+        assert shown == [actions[n] for n in ("preview", "show_sql", "run_to_here",
+                                              "run_selected", "cut", "copy",
                                               "duplicate", "delete", "undo", "redo")]
         menu.grab().save(str(SHOTS / "canvas-node-menu.png"))
         _click(menu, actions["delete"])
@@ -302,7 +303,8 @@ def test_canvas_menus_in_spanish(qtbot, spanish, window, chinook_dir) -> None:  
     QApplication.processEvents()
     texts.clear()
     _right_click(win, _point(win, win.bridge.view_of(node.id).view), in_menu("canvas-node-menu"))
-    assert texts == ["&Vista previa del nodo seleccionado", "Mostrar S&QL", "Cort&ar",
+    assert texts == ["&Vista previa del nodo seleccionado", "Mostrar S&QL",
+                     "Ejecutar &hasta aquí", "Ejecutar la &selección", "Cort&ar",
                      "&Copiar", "D&uplicar", "&Eliminar", "&Deshacer: Mover", "&Rehacer"]
 
 

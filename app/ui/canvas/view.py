@@ -37,6 +37,7 @@ STATUS_COLORS: dict[str, tuple[int, int, int]] = {
     "failed": (160, 50, 50),
     "cancelled": (140, 110, 40),
     "skipped": (90, 90, 90),
+    "not_run": (118, 118, 118),  # outside a partial run: a lighter, neutral grey
 }
 NORMAL_BORDER = (74, 84, 98, 255)
 PROBLEM_BORDER = (235, 70, 70, 255)
