@@ -150,6 +150,18 @@ def test_float_specials_and_extreme_instants_per_destination(pg_db: dict[str, An
 # ±infinity and BC dates: test_fidelity_matrix.py::test_infinity_and_bc_* (every path)
 
 
+def test_a_year_after_9999_is_refused_by_column_on_the_arrow_path(
+        pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any) -> None:
+    pg_exec(pg_db, "CREATE TABLE far (id int PRIMARY KEY, day date)",
+            "INSERT INTO far VALUES (1, 'infinity'), (2, '12345-06-07')")
+    refused = harness(pg=pg, duck=duck).run({
+        "name": "far", "source": {"connection": "pg", "table": "far"},
+        "destinations": [{"connection": "duck", "table": "far"}]})
+    assert not refused.ok
+    error = str(refused.error)
+    assert "column 'day'" in error and "'12345-06-07'" in error and not duck.has_table("far")
+
+
 LISTS = """
 CREATE TABLE src.lists (id int PRIMARY KEY, ints int[], words text[], nums float8[],
                         days date[], flags bool[], span interval);

@@ -26,6 +26,7 @@ import pyarrow.csv as pcsv
 
 from app.connectors import pgtime
 from app.connectors.postgres._types import ColumnSpec
+from app.i18n import _
 
 if TYPE_CHECKING:
     import psycopg
@@ -110,7 +111,11 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
         for i in binary:
             columns[i] = _hex_to_bytes(columns[i])
         for i in times:
-            columns[i] = pgtime.parse(columns[i], specs[i].arrow)
+            try:
+                columns[i] = pgtime.parse(columns[i], specs[i].arrow)
+            except pa.ArrowInvalid as err:  # e.g. a year after 9999
+                raise pa.ArrowInvalid(_("column {column!r} ({type}): {error}").format(
+                    column=specs[i].name, type=specs[i].arrow, error=err)) from None
         yield pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
