@@ -83,7 +83,7 @@ def parse(text: pa.Array, dtype: pa.DataType) -> pa.Array:
     body = pc.if_else(pc.or_(pos, neg), placeholder, text)
     body = pc.if_else(bc, pc.utf8_slice_codeunits(body, 0, -3), body)
     year, rest = _split_year(pc.if_else(bc, body, "2000-01-01"))
-    # BC year Y is astronomical year 1 - Y; k cycles later it is 1 - Y + 400k, in 1..400
+    # BC year Y is astronomical year 1 - Y; k cycles later it is 1 - Y + 400k, in 2..401
     k = pc.if_else(bc, pc.add(pc.divide(year, 400), 1), 0)
     shifted = _with_year(pc.add(pc.subtract(1, year), pc.multiply(k, 400)), rest)
     body = pc.if_else(bc, shifted, body)
@@ -133,10 +133,10 @@ def pg_text(values: pa.Array) -> pa.Array | None:
 
 def far_value(values: pa.Array | pa.ChunkedArray) -> tuple[int, str] | None:
     """(index, PostgreSQL text) of the first infinite or BC value, or None."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
     if _plan(values.type) is None or len(values) == 0:
         return None
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     pos, neg, bc = _masks(values, values.type)
     index = pc.index(pc.or_(pc.or_(pos, neg), bc), True).as_py()
     if index < 0:
