@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from app.connectors.base import ConnectionError_, Connector, pg_type
+from app.connectors.pgtime import DATE_INFINITY, TIMESTAMP_INFINITY
 from app.engine.types import TypeMismatch
 
 __all__ = ["destination_types", "render", "source_types"]
@@ -194,6 +195,14 @@ def render() -> str:
         "each destination creates for it. A value a destination type cannot hold exactly "
         "stops the sync with an error naming the column, the row and the value (see "
         "`docs/syncs.md`, \"Values\").",
+        "",
+        "`±infinity` and dates before year 1 (PostgreSQL `date`, `timestamp`, `timestamptz`; "
+        "DuckDB `DATE`, `TIMESTAMP`, `TIMESTAMPTZ`) travel in Arrow as DuckDB exports them: "
+        f"`infinity` is `date32` {DATE_INFINITY} days or `timestamp[us]` {TIMESTAMP_INFINITY} "
+        "µs, `-infinity` their negation, a BC date an ordinary negative value (PostgreSQL's "
+        "`0044-03-15 BC` is year −43). PostgreSQL and DuckDB destinations store them exactly, "
+        "on every path; SQLite and SQL Server have neither and refuse them by column, row and "
+        "value (`app/connectors/pgtime.py`).",
     ]
     for system, rows in source_types().items():
         lines += ["", f"## From {system}", "",

@@ -203,3 +203,125 @@ def test_duckdb_uuid_and_json_stay_uuid_and_json_in_postgres(
         ("integer",), ("uuid",), ("json",)]
     assert pg_rows(pg_db, "SELECT u::text, j::text FROM typed ORDER BY id") == [
         ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", '{"k": [1, 2.50]}'), (None, None)]
+
+
+# -- ±infinity and dates before year 1 (PostgreSQL and DuckDB hold them; SQLite and SQL Server
+# do not): the truth is PostgreSQL's own text of each value (``col::text``) -------------------
+FAR = [  # (timestamp, date) as PostgreSQL prints them; timestamptz is the timestamp at +00
+    ("infinity", "infinity"), ("-infinity", "-infinity"),
+    ("4713-01-01 00:00:00 BC", "4713-01-01 BC"),
+    ("0044-03-15 12:34:56.789012 BC", "0044-03-15 BC"),
+    ("0001-12-31 23:59:59.999999 BC", "0001-12-31 BC"),
+    ("0001-01-01 00:00:00", "0001-01-01"), ("2024-02-29 12:00:00.5", "2024-02-29"),
+    (None, None),
+]
+FAR_DDL = "CREATE TABLE far (id bigint PRIMARY KEY, ts timestamp, tz timestamptz, day date)"
+
+
+def _zoned(text: str | None) -> str | None:
+    if text is None or text.endswith("infinity"):
+        return text
+    return text[:-3] + "+00 BC" if text.endswith(" BC") else text + "+00"
+
+
+def _far_rows() -> list[tuple[Any, ...]]:
+    return [(i, ts, _zoned(ts), day) for i, (ts, day) in enumerate(FAR, 1)]
+
+
+def _duck_literal(text: str | None) -> str:
+    """PostgreSQL's ``0044-03-15 12:00:00+00 BC`` as DuckDB writes it, ``0044-03-15 (BC) …``."""
+    import re
+
+    if text is None:
+        return "NULL"
+    return "'" + re.sub(r"^(\d+-\d\d-\d\d)(.*) BC$", r"\1 (BC)\2", text) + "'"
+
+
+def _duck_text(text: str | None) -> str | None:
+    """DuckDB's text of a value in PostgreSQL's form (``(BC)`` after the date -> `` BC``)."""
+    import re
+
+    return None if text is None else re.sub(r"^(\d+-\d\d-\d\d) \(BC\)(.*)$", r"\1\2 BC", text)
+
+
+def _far_source(kind: str, pg_db: dict[str, Any], request: pytest.FixtureRequest,
+                tmp_path: Path) -> Connector:
+    literal = lambda v: "NULL" if v is None else f"'{v}'"  # noqa: E731
+    pg_exec(pg_db, FAR_DDL, *[f"INSERT INTO far VALUES ({i}, {literal(ts)}, {literal(tz)}, "
+                              f"{literal(day)})" for i, ts, tz, day in _far_rows()])
+    if kind == "postgres":
+        return request.getfixturevalue("pg")
+    import duckdb
+
+    path = tmp_path / "far.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(FAR_DDL)
+        for i, ts, tz, day in _far_rows():
+            con.execute(f"INSERT INTO far VALUES ({i}, {_duck_literal(ts)}, {_duck_literal(tz)},"
+                        f" {_duck_literal(day)})")
+    return DuckDBConnector(DuckDBConfig(path=str(path)), name="src")
+
+
+@pytest.mark.parametrize("dest", DESTINATIONS)
+@pytest.mark.parametrize("source", ["postgres", "duckdb"])
+def test_infinity_and_bc_values_are_exact_or_the_same_error_on_every_path(
+        source: str, dest: str, request: pytest.FixtureRequest, tmp_path: Path,
+        pg_db: dict[str, Any], pg: Connector, duck: Connector, lite: Connector,
+        harness: Callable[..., Harness]) -> None:
+    import re
+
+    import duckdb
+
+    from tests.sync.conftest import pg_rows
+
+    src = _far_source(source, pg_db, request, tmp_path)
+    truth = pg_rows(pg_db, "SELECT id, ts::text, tz::text, day::text FROM far ORDER BY id")
+    assert [r[1:] for r in truth] == [r[1:] for r in _far_rows()]  # PostgreSQL agrees
+    odbc = request.getfixturevalue("odbc") if dest == "odbc" else None
+    h = harness(src=src, pg=pg, duck=duck, lite=lite, odbc=odbc)
+    paths = [True, False] if source == "postgres" and dest == "pg" else [True]
+    types = set()
+    for native in paths:
+        out = f"far_{source}_{'fast' if native else 'arrow'}"
+        for mode, extra in (("full", {}), ("merge", {"primary_key": ["id"]})):
+            report = h.run({"name": f"{out}-{mode}", "source": {"connection": "src",
+                                                                 "table": "far"},
+                            "destinations": [{"connection": dest, "table": out}],
+                            "mode": mode, **extra}, native=native)
+            if dest in ("lite", "odbc"):  # neither holds them: the same error, naming all
+                assert not report.ok
+                error = str(report.error)
+                found = re.search(r"(?:the row with id=(\d+)|row (\d+)): column 'ts' holds "
+                                  r"'([^']+)', and (SQLite|SQL Server) holds no infinite", error)
+                assert found is not None, error
+                row = int(found.group(1) or found.group(2))
+                assert found.group(3) == truth[row - 1][1]
+                assert (found.group(1) is not None) == (mode == "merge")
+                assert not h.connectors[dest].has_table(out) or \
+                    h.connectors[dest].read(table=out).read_all().num_rows == 0
+                continue
+            assert report.ok, report.error
+            if source == "postgres" and dest == "pg":
+                assert report.destinations[0].path == ("native" if native else "arrow")
+        if dest == "pg":
+            assert pg_rows(pg_db, f"SELECT id, ts::text, tz::text, day::text FROM {out} "
+                                  "ORDER BY id") == truth
+            types.add(tuple(r[0] for r in pg_rows(
+                pg_db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                       f"attrelid = '{out}'::regclass AND attnum > 0 ORDER BY attnum")))
+        elif dest == "duck":
+            duck.close()
+            with duckdb.connect(duck.path) as con:
+                con.execute("SET TimeZone = 'UTC'")
+                got = con.execute(f"SELECT id, ts::VARCHAR, tz::VARCHAR, day::VARCHAR FROM {out} "
+                                  "ORDER BY id").fetchall()
+                kinds = con.execute(f"SELECT data_type FROM information_schema.columns WHERE "
+                                    f"table_name = '{out}' ORDER BY ordinal_position").fetchall()
+            assert [tuple(_duck_text(v) for v in r[1:]) for r in got] == [r[1:] for r in truth]
+            assert [r[0] for r in got] == [r[0] for r in truth]
+            assert [k[0] for k in kinds] == ["BIGINT", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE",
+                                             "DATE"]
+    if dest == "pg":
+        assert types == {("bigint", "timestamp without time zone", "timestamp with time zone",
+                          "date")}

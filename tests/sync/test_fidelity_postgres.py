@@ -147,26 +147,19 @@ def test_float_specials_and_extreme_instants_per_destination(pg_db: dict[str, An
     assert not refused.ok and "id=1" in str(refused.error) and "NaN" in str(refused.error)
 
 
-def test_infinity_and_bc_dates_are_exact_on_the_fast_path_and_named_elsewhere(
-        pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any) -> None:
-    pg_exec(pg_db, "CREATE SCHEMA src",
-            "CREATE TABLE src.far (id int PRIMARY KEY, ts timestamptz, day date)",
-            "INSERT INTO src.far VALUES (1, 'infinity', '0044-03-15 BC'), "
-            "(2, '-infinity', '-infinity')")
-    h = harness(pg=pg, duck=duck)
-    fast = h.run({"name": "far", "source": {"connection": "pg", "table": "src.far"},
-                  "destinations": [{"connection": "pg", "table": "far"}]})
-    assert fast.ok and fast.destinations[0].path == "native"
-    from tests.sync.conftest import pg_rows
+# ±infinity and BC dates: test_fidelity_matrix.py::test_infinity_and_bc_* (every path)
 
-    assert pg_rows(pg_db, "SELECT count(*) FROM src.far s JOIN far d USING (id) "
-                          "WHERE s.ts = d.ts AND s.day = d.day") == [(2,)]
-    refused = h.run({"name": "far-duck", "source": {"connection": "pg", "table": "src.far"},
-                     "destinations": [{"connection": "duck", "table": "far"}]})
+
+def test_a_year_after_9999_is_refused_by_column_on_the_arrow_path(
+        pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any) -> None:
+    pg_exec(pg_db, "CREATE TABLE far (id int PRIMARY KEY, day date)",
+            "INSERT INTO far VALUES (1, 'infinity'), (2, '12345-06-07')")
+    refused = harness(pg=pg, duck=duck).run({
+        "name": "far", "source": {"connection": "pg", "table": "far"},
+        "destinations": [{"connection": "duck", "table": "far"}]})
     assert not refused.ok
     error = str(refused.error)
-    assert "column 'ts'" in error and "'infinity'" in error and "fast path" in error
-    assert "CSV column #" not in error and not duck.has_table("far")
+    assert "column 'day'" in error and "'12345-06-07'" in error and not duck.has_table("far")
 
 
 LISTS = """

@@ -279,7 +279,7 @@ class SqlServerConnector(Connector):
         except pyodbc.Error as err:
             con.rollback()
             raise self._fail(_("writing {table!r}").format(table=table), err) from err
-        except (TypeMismatch, pa.ArrowException) as err:
+        except (TypeMismatch, pa.ArrowException, ValueError) as err:  # ValueError: refused
             con.rollback()
             raise failure(self.name, _("writing {table!r}").format(table=table), err,
                           secret=self.config.password) from err
@@ -300,7 +300,7 @@ class SqlServerConnector(Connector):
         if mode is WriteMode.REPLACE and exists:
             staged = staging_name(target, "new")
             cur.execute(flavour.render(create_table(flavour, staged, data.schema)))
-            rows = session.bulk_insert(cur, staged, data)
+            rows = session.bulk_insert(cur, staged, data, keys=keys)
             cur.execute(flavour.render(drop_table(target)))
             cur.execute(flavour.render(flavour.rename(staged, target.name)))
             return rows
@@ -308,7 +308,8 @@ class SqlServerConnector(Connector):
         stage = flavour.temp_table(f"cauce_stage_{uuid.uuid4().hex[:12]}")
         cur.execute(flavour.render(create_table(flavour, stage, data.schema, temporary=True,
                                                 row_column=merging)))
-        rows = session.bulk_insert(cur, stage, data, row_column=ROW_COLUMN if merging else None)
+        rows = session.bulk_insert(cur, stage, data, row_column=ROW_COLUMN if merging else None,
+                                   keys=keys)
         if merging:
             source = latest_per_key(stage, names, keys)
             cur.execute(render_merge(flavour, merge_from(target, source, names, keys)))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from app.connectors import pgtime
 from app.connectors.base import ConnectionError_
 from app.connectors.mssql._errors import Diagnosis, ErrorKind, RetryPolicy, with_retry
 from app.connectors.mssql._firewall import firewall_fix
@@ -147,16 +148,20 @@ class OdbcSession:
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
     def bulk_insert(self, cursor: pyodbc.Cursor, table: exp.Table, data: pa.RecordBatchReader,
-                    *, row_column: str | None = None, start: int = 0) -> int:
+                    *, row_column: str | None = None, start: int = 0,
+                    keys: list[str] | None = None) -> int:
         """``fast_executemany`` the stream into ``table``; returns the number of rows sent.
 
-        With ``row_column``, each row also gets its arrival number (from ``start``).
+        With ``row_column``, each row also gets its arrival number (from ``start``). An
+        infinite or BC date or timestamp is refused, naming its row (by ``keys`` when given):
+        SQL Server has neither, and ODBC parameters (Python dates) cannot carry them.
         """
         names = list(data.schema.names) + ([row_column] if row_column else [])
         statement = self.flavour.render(insert_values(table, names))
         cursor.fast_executemany = True
         sent = 0
         for batch in data:
+            pgtime.refuse_far(batch, keys, sent, "SQL Server")
             for offset in range(0, batch.num_rows, INSERT_CHUNK_ROWS):
                 chunk = bindable(batch.slice(offset, INSERT_CHUNK_ROWS))
                 params = to_params(chunk)

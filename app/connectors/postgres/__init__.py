@@ -443,10 +443,6 @@ def _named_column(err: pa.ArrowInvalid, specs: list[ColumnSpec]) -> BaseExceptio
     spec = specs[int(found.group(1))]
     message = _("column {column!r} ({type}): {error}").format(
         column=spec.name, type=spec.arrow, error=text.split(": ", 1)[-1])
-    if "infinity" in text or " BC" in text:
-        message += _(" (PostgreSQL's infinite timestamps and dates before year 1 have no Arrow "
-                     "equivalent; a PostgreSQL to PostgreSQL sync copies them when every column "
-                     "takes the fast path)")
     return pa.ArrowInvalid(message)
 
 

@@ -6,6 +6,10 @@ Reading: ``COPY (SELECT …) TO STDOUT (FORMAT csv)`` is pulled chunk by chunk t
 CSV an unquoted empty field is NULL and ``""`` is an empty string; the reader is told exactly
 that (``null_values=[""]``, quoted strings never null).
 
+Dates and timestamps are read as text and parsed by :mod:`app.connectors.pgtime`, and written
+as PostgreSQL's text when any is infinite or before year 1, so ``infinity``, ``-infinity`` and
+``… BC`` travel exactly (as DuckDB's Arrow infinities and negative dates).
+
 Writing: each batch is rendered by pyarrow's CSV writer (strings always quoted, NULL as an
 unquoted empty field) and sent to ``COPY … FROM STDIN (FORMAT csv)`` in writes of about 1 MiB
 (COPY is much faster with large writes than with one write per row).
@@ -20,7 +24,9 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from app.connectors import pgtime
 from app.connectors.postgres._types import ColumnSpec
+from app.i18n import _
 
 if TYPE_CHECKING:
     import psycopg
@@ -99,10 +105,17 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
             true_values=["t"], false_values=["f"]),
     )
     binary = [i for i, s in enumerate(specs) if pa.types.is_binary(s.arrow)]
+    times = [i for i, s in enumerate(specs) if pgtime.handles(s.arrow)]
     for batch in reader:
         columns = list(batch.columns)
         for i in binary:
             columns[i] = _hex_to_bytes(columns[i])
+        for i in times:
+            try:
+                columns[i] = pgtime.parse(columns[i], specs[i].arrow)
+            except pa.ArrowInvalid as err:  # e.g. a year after 9999
+                raise pa.ArrowInvalid(_("column {column!r} ({type}): {error}").format(
+                    column=specs[i].name, type=specs[i].arrow, error=err)) from None
         yield pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
@@ -120,6 +133,9 @@ def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
             col = pa.array([None if v is None else "\\x" + v.hex() for v in col.to_pylist()],
                            type=pa.string())
             changed = True
+        elif (text := pgtime.pg_text(col)) is not None:
+            # infinite or BC values: PostgreSQL's own text, which it parses back exactly
+            col, changed = text, True
         elif pa.types.is_timestamp(dtype) and dtype.tz:
             # same UTC instants without the zone: pyarrow formats zoned timestamps ~15x slower,
             # and the session's TimeZone is UTC, so PostgreSQL reads them back as UTC

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 from sqlglot import exp
 
+from app.connectors import pgtime
 from app.connectors.base import PG_TYPE_KEY, WIDEST_DECIMAL
 from app.engine.types import TypeMismatch, to_sql_type
 from app.i18n import _
@@ -102,8 +103,12 @@ class ColumnSpec:
 
     @property
     def csv_type(self) -> pa.DataType:
-        """The type pyarrow's CSV reader parses the column as (bytea arrives as hex text)."""
-        return pa.string() if pa.types.is_binary(self.arrow) else self.arrow
+        """The type pyarrow's CSV reader parses the column as (bytea arrives as hex text;
+        dates and timestamps as text too, parsed by :func:`app.connectors.pgtime.parse`, which
+        reads ``infinity`` and ``… BC``)."""
+        if pa.types.is_binary(self.arrow) or pgtime.handles(self.arrow):
+            return pa.string()
+        return self.arrow
 
 
 def numeric_typmod(typmod: int | None) -> tuple[int | None, int | None]:

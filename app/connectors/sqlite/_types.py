@@ -22,6 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from app.connectors import pgtime
 from app.engine.types import TypeMismatch, from_sql_type
 from app.i18n import _
 
@@ -334,6 +335,8 @@ def from_arrow(array: pa.Array | pa.ChunkedArray) -> list[Any]:
         dtype = array.type
     if pa.types.is_floating(dtype) and len(array):
         _check_floats(array)
+    if (far := pgtime.far_value(array)) is not None:
+        raise Unstorable(far[0], far[1], pgtime.far_reason(far[1], "SQLite"))
     values = array.to_pylist()
     if pa.types.is_decimal(dtype) or dtype == pa.uint64():
         return [None if v is None else str(v) for v in values]
