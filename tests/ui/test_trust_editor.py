@@ -128,6 +128,8 @@ def test_preview_browse_test_and_syncs_ask_too(qtbot, window, chinook_dir: Path,
         "preview": lambda: (win.select_node(str(win.pipeline.node_by_name("invoices").id)),
                             win.preview.start()),
         "syncs": win.open_syncs,
+        "browse": lambda: (win.select_node(str(win.pipeline.node_by_name("invoices").id)),
+                           win.properties.editor("table").browse()),
     }
     for name, way in ways.items():
         answerer = Answerer(qtbot, "cancel")
@@ -178,3 +180,22 @@ def test_a_bundle_saved_to_a_directory_still_asks(qtbot, window, chinook_dir: Pa
         assert not service.needs_trust(reopened)  # the saved content was recorded
     finally:
         reopened.close()
+
+
+def test_test_connection_asks_first(qtbot, chinook_dir: Path) -> None:
+    """Test connection goes through the same question; declined, nothing is tested."""
+    from app.ui.dialogs.connections import ConnectionsDialog
+
+    doc = service.open_document(chinook_dir)
+    asked: list[bool] = []
+    try:
+        dialog = ConnectionsDialog(dict(doc.project.connections), doc.name,
+                                   project_dir=chinook_dir,
+                                   confirm_reach=lambda: asked.append(True) or False)
+        qtbot.addWidget(dialog)
+        dialog.list.setCurrentRow(0)
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        assert asked == [True]
+        assert dialog.test_button.isEnabled() and "Testing" not in dialog.status.text()
+    finally:
+        doc.close()

@@ -38,10 +38,15 @@ class TrustDialog(QDialog):
             "“%1” comes from elsewhere and has not been trusted on this machine. "
             "Before it goes on, this is what it would do:").replace("%1", project_name))
         self.header.setWordWrap(True)
+        font = self.header.font()
+        font.setBold(True)
+        self.header.setFont(font)
         self.access = QListWidget()
         self.access.setObjectName("trust_access")
         self.access.addItems(access or [self.tr("(nothing: no connection, file or query)")])
         self.access.setWordWrap(True)
+        self.access.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.access.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.note = QLabel(self.tr(
             "Trust it only if you know where it comes from. The answer is kept on this machine "
             "for this content; if the project changes, you are asked again."))
@@ -63,7 +68,7 @@ class TrustDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         metrics = self.fontMetrics()
-        self.resize(metrics.averageCharWidth() * 90, metrics.height() * 18)
+        self.resize(metrics.averageCharWidth() * 100, metrics.height() * 26)
 
 
 def ensure_trusted(parent: QWidget | None, doc: service.EditorDocument | None) -> bool:
