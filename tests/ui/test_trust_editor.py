@@ -199,3 +199,14 @@ def test_test_connection_asks_first(qtbot, chinook_dir: Path) -> None:
         assert dialog.test_button.isEnabled() and "Testing" not in dialog.status.text()
     finally:
         doc.close()
+
+
+def test_the_question_in_spanish(qtbot, spanish) -> None:  # type: ignore[no-untyped-def]
+    dialog = TrustDialog("chinook", ["connect to chinook (sqlite): path=data/chinook.sqlite"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "¿Confiar en este proyecto?"
+    assert dialog.trust_button.text() == "Confiar y continuar"
+    assert dialog.header.text().startswith("“chinook” viene de otro sitio")
+    assert dialog.cancel_button.isDefault() and not dialog.trust_button.isDefault()
+    shot(dialog, "trust-dialog-es")
