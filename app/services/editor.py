@@ -261,6 +261,10 @@ def compile_for_editor(doc: EditorDocument, pipeline: Pipeline) -> EditorCompila
     with _provider(doc, reach=False) as provider, LocalSession(provider) as session:
         compiled = _compile(doc, pipeline, session, provider)
         problems = list(compiled.problems) + list(compiled.warnings)
+        if not doc.trusted:  # why its sources' columns are unknown, first in the list
+            problems.insert(0, Problem(_(
+                "this project comes from elsewhere and is not trusted yet: its sources are "
+                "read once you trust it (Run or Preview asks)"), severity="warning"))
         schemas = {key: out.schema for key, out in compiled.state.outputs.items()}
         inputs = {n.id: compiled.input_schemas(n.id) for n in pipeline.nodes}
     return EditorCompilation(problems, schemas, inputs)

@@ -50,7 +50,12 @@ class DocumentMixin(_Base):
         :mod:`app.ui.dialogs.trust`; a project from elsewhere asks once)."""
         from app.ui.dialogs.trust import ensure_trusted
 
-        return ensure_trusted(self, self.document)
+        was = self.document is not None and service.needs_trust(self.document)
+        if not ensure_trusted(self, self.document):
+            return False
+        if was:  # its sources can be described now
+            self.validation.validate_now()
+        return True
 
     def new_project(self) -> None:
         if self.maybe_discard():

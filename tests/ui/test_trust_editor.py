@@ -21,7 +21,7 @@ from app.services.bundles import export_project
 from app.ui.dialogs.bundles import ImportPreviewDialog, import_bundle_interactive
 from app.ui.dialogs.trust import TrustDialog
 
-from .conftest import shot
+from .conftest import shot, wait_validated
 
 pytestmark = pytest.mark.gui
 
@@ -102,6 +102,8 @@ def test_an_imported_project_asks_before_it_runs(qtbot, window, chinook_dir: Pat
     _import_untrusted(qtbot, win, chinook_dir, tmp_path)
     warehouse = Path(os.environ["CAUCE_OUTPUT_DIR"]) / "chinook_mart.duckdb"
 
+    checked = wait_validated(qtbot, win)  # validation contacts nothing, and says why
+    assert "not trusted yet" in checked.problems[0].message
     asked, _ = _press_run(qtbot, win, "cancel", runs=False)
     assert len(asked.seen) == 1
     lines = asked.seen[0]
@@ -113,6 +115,7 @@ def test_an_imported_project_asks_before_it_runs(qtbot, window, chinook_dir: Pat
     assert len(asked.seen) == 1
     assert getattr(report, "ok", False), report
     assert warehouse.is_file() and len(_runs(win)) == 1
+    assert not [p for p in wait_validated(qtbot, win).problems]  # columns read once trusted
 
     asked, report = _press_run(qtbot, win, None, runs=True)  # a third Run does not ask
     assert asked.seen == [] and getattr(report, "ok", False) and len(_runs(win)) == 2
