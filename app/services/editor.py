@@ -34,6 +34,7 @@ import duckdb
 import pyarrow as pa
 
 from app.engine.compiler import DIALECTS, CompiledPipeline, Problem, compile_pipeline
+from app.engine.compiler.binders import table_binder
 from app.engine.events import Event, EventBus
 from app.engine.executor import RunReport, run_pipeline
 from app.engine.graph import Edge, GraphError, Node, Pipeline, Position
@@ -48,6 +49,14 @@ from app.i18n import _
 from app.nodes.registry import node_registry
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
+from app.services.trust import (
+    UntrustedProject,
+    access_summary,
+    from_elsewhere,
+    mark_imported,
+    project_needs_trust,
+    trust_project,
+)
 from app.storage.db import database_url
 from app.storage.migrate import init_db
 from app.storage.project import OpenProject, Project, ProjectMeta, load_project, save_project
@@ -64,12 +73,15 @@ __all__ = [
     "Problem",
     "RunCancelled",
     "RunRecord",
+    "UntrustedProject",
+    "access_summary",
     "auto_layout",
     "column_lineage",
     "compile_for_editor",
     "copy_fragment",
     "expression_functions",
     "list_tables",
+    "needs_trust",
     "new_document",
     "node_sql",
     "open_document",
@@ -83,6 +95,7 @@ __all__ = [
     "run_document_pipeline",
     "save_document",
     "snapshot",
+    "trust_document",
 ]
 
 LAYER_GAP_X, ROW_GAP_Y = 250.0, 150.0
@@ -107,12 +120,19 @@ class EditorDocument:
 
     A bundle opens into a private extraction directory; it has no ``root`` until it is saved
     to a directory with "Save".
+
+    ``trusted`` is False for a project from elsewhere (a bundle, or a directory imported from
+    one) whose content was never trusted on this machine: until :func:`trust_document`, nothing
+    reaches its connections or files (:func:`needs_trust`). Edits made in the editor are the
+    user's own and keep the answer; saving records it for the saved content.
     """
 
     project: Project
     root: Path | None
     source: Path | None = None
     _opened: OpenProject | None = field(default=None, repr=False)
+    trusted: bool = True
+    from_elsewhere: bool = False
 
     @property
     def name(self) -> str:
@@ -153,7 +173,26 @@ def open_document(path: Path) -> EditorDocument:
     """Open a project directory or a ``.cauce`` bundle for editing (raises ``ProjectError``)."""
     opened = load_project(path)
     root = opened.root if not opened.is_bundle else None
-    return EditorDocument(project=opened.project, root=root, source=Path(path), _opened=opened)
+    elsewhere = from_elsewhere(opened.project, from_bundle=opened.is_bundle)
+    trusted = not project_needs_trust(opened.project, from_bundle=opened.is_bundle)
+    return EditorDocument(project=opened.project, root=root, source=Path(path), _opened=opened,
+                          trusted=trusted, from_elsewhere=elsewhere)
+
+
+def needs_trust(doc: EditorDocument) -> bool:
+    """True until the user trusts a project from elsewhere (ask before reaching outside)."""
+    return not doc.trusted
+
+
+def trust_document(doc: EditorDocument) -> None:
+    """The user agreed to run this project: remember it for its content, on this machine."""
+    trust_project(doc.project)
+    doc.trusted = True
+
+
+def _require_trust(doc: EditorDocument) -> None:
+    if not doc.trusted:
+        raise UntrustedProject(doc.project)
 
 
 def save_document(doc: EditorDocument, directory: Path | None = None, *,
@@ -165,6 +204,8 @@ def save_document(doc: EditorDocument, directory: Path | None = None, *,
         raise ValueError(_("choose a directory to save this project to"))
     result = save_project(doc.project, target)
     doc.root = target
+    if doc.from_elsewhere:  # the directory asks as the bundle did, or not if trusted
+        mark_imported(doc.project, trusted=doc.trusted)
     url = database_url(db_url)
     init_db(url)  # idempotent; creates the database on first use
     with Repository(url) as repo:
@@ -180,7 +221,10 @@ def snapshot(pipeline: Pipeline) -> Pipeline:
 
 
 @contextmanager
-def _provider(doc: EditorDocument) -> Iterator[ConnectorProvider]:
+def _provider(doc: EditorDocument, *, reach: bool = True) -> Iterator[ConnectorProvider]:
+    """The document's connections; ``reach``: they will be contacted (trusted projects only)."""
+    if reach:
+        _require_trust(doc)
     with project_provider(doc.project.connections, project_dir=doc.files_dir,
                           secrets=secret_lookup(doc.name),
                           variables=doc.project.meta.variables) as provider:
@@ -209,16 +253,24 @@ class EditorCompilation:
         return names
 
 
-def _compile(doc: EditorDocument, pipeline: Pipeline,
-             session: LocalSession) -> CompiledPipeline:
-    return compile_pipeline(pipeline, binder=session.binder())
+def _compile(doc: EditorDocument, pipeline: Pipeline, session: LocalSession,
+             provider: ConnectorProvider) -> CompiledPipeline:
+    """Sources described through their connections; an untrusted project's only by what it
+    declares (nothing is contacted, nor read)."""
+    if doc.trusted:
+        return compile_pipeline(pipeline, binder=session.binder())
+    return compile_pipeline(pipeline, binder=table_binder(None, expand_path=provider.expand_path))
 
 
 def compile_for_editor(doc: EditorDocument, pipeline: Pipeline) -> EditorCompilation:
     """Compile with the local engine's binder (sources described through their connections)."""
-    with _provider(doc) as provider, LocalSession(provider) as session:
-        compiled = _compile(doc, pipeline, session)
+    with _provider(doc, reach=False) as provider, LocalSession(provider) as session:
+        compiled = _compile(doc, pipeline, session, provider)
         problems = list(compiled.problems) + list(compiled.warnings)
+        if not doc.trusted:  # why its sources' columns are unknown, first in the list
+            problems.insert(0, Problem(_(
+                "this project comes from elsewhere and is not trusted yet: its sources are "
+                "read once you trust it (Run or Preview asks)"), severity="warning"))
         schemas = {key: out.schema for key, out in compiled.state.outputs.items()}
         inputs = {n.id: compiled.input_schemas(n.id) for n in pipeline.nodes}
     return EditorCompilation(problems, schemas, inputs)
@@ -240,8 +292,8 @@ def _data_port(pipeline: Pipeline, node_id: str, port: str | None) -> tuple[str,
 def node_sql(doc: EditorDocument, pipeline: Pipeline, node_id: str, *, port: str | None = None,
              dialect: str = "duckdb") -> str:
     """The SQL (with every upstream CTE) for the data at one node, in ``dialect``."""
-    with _provider(doc) as provider, LocalSession(provider) as session:
-        compiled = _compile(doc, pipeline, session)
+    with _provider(doc, reach=False) as provider, LocalSession(provider) as session:
+        compiled = _compile(doc, pipeline, session, provider)
         key = _data_port(pipeline, node_id, port)
         if key not in compiled.state.outputs:
             compiled.raise_for_problems()
@@ -276,8 +328,8 @@ def column_lineage(doc: EditorDocument, pipeline: Pipeline, node_id: str, column
         if edge is None:
             raise GraphError(_("input {port!r} is not connected").format(port=port), node_id)
         node_id, port = edge.source.node, edge.source.port
-    with _provider(doc) as provider, LocalSession(provider) as session:
-        compiled = _compile(doc, pipeline, session)
+    with _provider(doc, reach=False) as provider, LocalSession(provider) as session:
+        compiled = _compile(doc, pipeline, session, provider)
     if (node_id, port) not in compiled.state.outputs:
         compiled.raise_for_problems()
         raise GraphError(_("this node has no compiled output yet"), node_id)
@@ -300,7 +352,7 @@ def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,
     """
     cancel = cancel or CancelToken()
     with _provider(doc) as provider, LocalSession(provider, cancel=cancel) as session:
-        compiled = _compile(doc, pipeline, session)
+        compiled = _compile(doc, pipeline, session, provider)
         source_node, source_port = _data_port(pipeline, node_id, port)
         if (source_node, source_port) not in compiled.state.outputs:
             compiled.raise_for_problems()

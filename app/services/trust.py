@@ -15,8 +15,8 @@ from app.storage.project import OpenProject
 from app.storage.project_format import Project, ProjectError
 from app.storage.trust import TrustStore
 
-__all__ = ["UntrustedProject", "access_summary", "mark_imported", "require_trust",
-           "trust_project"]
+__all__ = ["UntrustedProject", "access_summary", "from_elsewhere", "mark_imported", "needs_trust",
+           "project_needs_trust", "require_trust", "trust_project"]
 
 #: connection parameters worth showing: where a connection goes
 _WHERE = ("host", "port", "database", "dbname", "user", "path", "account", "project",
@@ -72,9 +72,21 @@ def access_summary(project: Project) -> list[str]:
 
 
 def needs_trust(opened: OpenProject, store: TrustStore | None = None) -> bool:
+    return project_needs_trust(opened.project, from_bundle=opened.is_bundle, store=store)
+
+
+def from_elsewhere(project: Project, *, from_bundle: bool,
+                   store: TrustStore | None = None) -> bool:
+    """A bundle, or a directory imported from one (never a project of one's own)."""
+    return from_bundle or (store or TrustStore()).was_imported(project)
+
+
+def project_needs_trust(project: Project, *, from_bundle: bool,
+                        store: TrustStore | None = None) -> bool:
+    """True when ``project`` comes from elsewhere and this content was never trusted here."""
     store = store or TrustStore()
-    from_elsewhere = opened.is_bundle or store.was_imported(opened.project)
-    return from_elsewhere and not store.is_trusted(opened.project)
+    return (from_elsewhere(project, from_bundle=from_bundle, store=store)
+            and not store.is_trusted(project))
 
 
 def require_trust(opened: OpenProject, *, trust: bool) -> None:

@@ -45,6 +45,18 @@ class DocumentMixin(_Base):
             return self.save()
         return answer == Button.Discard
 
+    def ensure_trusted(self) -> bool:
+        """Before the open project reaches outside: True when it may (see
+        :mod:`app.ui.dialogs.trust`; a project from elsewhere asks once)."""
+        from app.ui.dialogs.trust import ensure_trusted
+
+        was = self.document is not None and service.needs_trust(self.document)
+        if not ensure_trusted(self, self.document):
+            return False
+        if was:  # its sources can be described now
+            self.validation.validate_now()
+        return True
+
     def new_project(self) -> None:
         if self.maybe_discard():
             self.set_document(service.new_document())
@@ -178,7 +190,8 @@ class DocumentMixin(_Base):
         # ${PROJECT_DIR} is the project (a bundle's extraction), as for runs and previews
         dialog = dialogs.ConnectionsDialog(dict(project.connections), project.meta.name, self,
                                            project_dir=self.document.files_dir,
-                                           variables=project.meta.variables)
+                                           variables=project.meta.variables,
+                                           confirm_reach=self.ensure_trusted)
         if dialog.exec() and dialog.connections != project.connections:
             project.connections = dict(dialog.connections)
             self.project_dirty = True
@@ -205,6 +218,8 @@ class DocumentMixin(_Base):
             if not self.save():
                 return
         assert self.document.root is not None
+        if not self.ensure_trusted():  # the window runs syncs and reads catalogs
+            return
         syncs.SyncsDialog(self.document.root, self.document.name, self).exec()
 
     def open_settings(self) -> None:

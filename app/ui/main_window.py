@@ -262,6 +262,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.validation.failed.connect(
             lambda m: self.statusBar().showMessage(self.tr("Check failed: {0}").format(m), 6000))
         self.preview.pipeline_fn = self._selected_target
+        self.preview.confirm_reach = self.properties.confirm_reach = self.ensure_trusted
         self.sql_view.target_fn = self._selected_target
         self.sql_dock.visibilityChanged.connect(lambda v: v and self.sql_view.refresh())
         self.runner.event.connect(self.console.on_event)
@@ -398,7 +399,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
 
     # -- running ----------------------------------------------------------------------------------
     def run_pipeline(self, part: service.PartialRun | None = None) -> None:
-        if self.document is None or self.runner.running:
+        if self.document is None or self.runner.running or not self.ensure_trusted():
             return
         nodes = (part.pipeline if part else self.pipeline).nodes
         self.console.start(self.pipeline.name, [n.name for n in nodes])

@@ -674,103 +674,103 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="103"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="106"/>
         <source>Connections — %1</source>
-        <extracomment>secret values typed in this session, by field (saved to the store on OK) the connection existed when the dialog opened (its secrets may be stored already) a test finished: (connection name, succeeded, message shown)</extracomment>
+        <extracomment>secret values typed in this session, by field (saved to the store on OK) the connection existed when the dialog opened (its secrets may be stored already) a test finished: (connection name, succeeded, message shown) asked before Test connection contacts anything (False: the user declined)</extracomment>
         <translation>Conexiones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="116"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="119"/>
         <source>Add a connection</source>
         <translation>Añadir una conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="117"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="120"/>
         <source>Duplicate</source>
         <translation>Duplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="118"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="121"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="126"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="129"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="138"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="141"/>
         <source>What this connection is for</source>
         <translation>Para qué sirve esta conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="140"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="143"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="141"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="144"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="142"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="145"/>
         <source>Description</source>
         <translation>Descripción</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="148"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="151"/>
         <source>Settings</source>
         <translation>Configuración</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="151"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="154"/>
         <source>Test connection</source>
         <translation>Probar conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="179"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="182"/>
         <source>No connection yet. Add one with +.</source>
         <translation>Aún no hay conexiones. Añada una con +.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="272"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="275"/>
         <source>A connection needs a name.</source>
         <translation>Una conexión necesita un nombre.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="273"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="276"/>
         <source>There is already a connection named “%1”.</source>
         <translation>Ya existe una conexión llamada «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="286"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="289"/>
         <source>new connection</source>
         <translation>nueva conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="295"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="298"/>
         <source>%1 copy</source>
         <translation>%1 copia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="326"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="331"/>
         <source>Testing “%1”…</source>
         <translation>Probando «%1»…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="353"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="358"/>
         <source>Connection “%1” works.</source>
         <translation>La conexión «%1» funciona.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="380"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="385"/>
         <source>“%1” needs: %2</source>
         <translation>A «%1» le falta: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="405"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="410"/>
         <source>The password could not be saved, so nothing was saved yet.
 
 Cauce keeps secrets in the operating system&apos;s keyring. Where there is none (servers, some Linux desktops), set the environment variable CAUCE_MASTER_KEY to a passphrase before starting Cauce: secrets are then kept encrypted in Cauce&apos;s data folder. A secret can also be given at run time in an environment variable CAUCE_SECRET_&lt;CONNECTION&gt;_&lt;FIELD&gt;.</source>
@@ -779,12 +779,12 @@ Cauce keeps secrets in the operating system&apos;s keyring. Where there is none 
 Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (servidores, algunos escritorios Linux), defina la variable de entorno CAUCE_MASTER_KEY con una frase de contraseña antes de iniciar Cauce: los secretos se guardan entonces cifrados en la carpeta de datos de Cauce. Un secreto también puede darse al ejecutar, en una variable de entorno CAUCE_SECRET_&lt;CONEXIÓN&gt;_&lt;CAMPO&gt;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="411"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="416"/>
         <source>Secret store unavailable</source>
         <translation>Almacén de secretos no disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="416"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="421"/>
         <source>The password could not be saved.</source>
         <translation>No se pudo guardar la contraseña.</translation>
     </message>
@@ -855,67 +855,67 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>El proyecto {0} tiene cambios sin guardar. ¿Desea guardarlos?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="53"/>
+        <location filename="../../app/ui/document.py" line="65"/>
         <source>Open project directory</source>
         <translation>Abrir la carpeta del proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="64"/>
+        <location filename="../../app/ui/document.py" line="76"/>
         <source>Cannot open project</source>
         <translation>No se puede abrir el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="101"/>
+        <location filename="../../app/ui/document.py" line="113"/>
         <source>Cannot save</source>
         <translation>No se puede guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="108"/>
+        <location filename="../../app/ui/document.py" line="120"/>
         <source>Saved to {0}</source>
         <translation>Guardado en {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="113"/>
+        <location filename="../../app/ui/document.py" line="125"/>
         <source>Save project to directory</source>
         <translation>Guardar el proyecto en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="118"/>
+        <location filename="../../app/ui/document.py" line="130"/>
         <source>New pipeline</source>
         <translation>Nueva canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="118"/>
+        <location filename="../../app/ui/document.py" line="130"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="151"/>
+        <location filename="../../app/ui/document.py" line="163"/>
         <source>Not available</source>
         <translation>No disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="152"/>
+        <location filename="../../app/ui/document.py" line="164"/>
         <source>This part of the editor ({0}) is not installed in this build.</source>
         <translation>Esta parte del editor ({0}) no está instalada en esta versión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="197"/>
+        <location filename="../../app/ui/document.py" line="210"/>
         <source>Syncs not available</source>
         <translation>Sincronizaciones no disponibles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="198"/>
+        <location filename="../../app/ui/document.py" line="211"/>
         <source>The syncs window is not part of this build ({0}).</source>
         <translation>La ventana de sincronizaciones no forma parte de esta compilación ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="202"/>
+        <location filename="../../app/ui/document.py" line="215"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="203"/>
+        <location filename="../../app/ui/document.py" line="216"/>
         <source>Syncs live in the project directory: save the project, then open Syncs again.</source>
         <translation>Las sincronizaciones se guardan en el directorio del proyecto: guarde el proyecto y vuelva a abrir Sincronizaciones.</translation>
     </message>
@@ -1189,7 +1189,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="224"/>
-        <location filename="../../app/ui/main_window.py" line="397"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
@@ -1199,42 +1199,42 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="397"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="427"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429"/>
+        <location filename="../../app/ui/main_window.py" line="430"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="436"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="436"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
+        <location filename="../../app/ui/main_window.py" line="438"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="438"/>
+        <location filename="../../app/ui/main_window.py" line="439"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="441"/>
+        <location filename="../../app/ui/main_window.py" line="442"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -2204,55 +2204,55 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="133"/>
+        <location filename="../../app/ui/panels/preview.py" line="135"/>
         <source>Preview</source>
-        <extracomment>what the rows shown belong to: (pipeline id, semantic hash, node id, node name)</extracomment>
+        <extracomment>asked before a preview reads anything (False: the user declined) what the rows shown belong to: (pipeline id, semantic hash, node id, node name)</extracomment>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="134"/>
+        <location filename="../../app/ui/panels/preview.py" line="136"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="135"/>
+        <location filename="../../app/ui/panels/preview.py" line="137"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
     <message>
         <location filename="../../app/ui/panels/preview.py" line="114"/>
-        <location filename="../../app/ui/panels/preview.py" line="194"/>
+        <location filename="../../app/ui/panels/preview.py" line="198"/>
         <source>Select a node and press Preview.</source>
         <extracomment>makes the status text in the current language (called again on a language change)</extracomment>
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="150"/>
+        <location filename="../../app/ui/panels/preview.py" line="152"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="158"/>
+        <location filename="../../app/ui/panels/preview.py" line="162"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="167"/>
+        <location filename="../../app/ui/panels/preview.py" line="171"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="181"/>
+        <location filename="../../app/ui/panels/preview.py" line="185"/>
         <source>“{0}”: {1} rows, {2} columns</source>
         <translation>«{0}»: {1} filas, {2} columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="207"/>
+        <location filename="../../app/ui/panels/preview.py" line="211"/>
         <source>The pipeline changed: press Preview to see “{0}” again.</source>
         <translation>El pipeline cambió: pulse Vista previa para ver «{0}» de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="212"/>
+        <location filename="../../app/ui/panels/preview.py" line="216"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>
@@ -2297,13 +2297,13 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PropertiesPanel</name>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="71"/>
+        <location filename="../../app/ui/properties/panel.py" line="73"/>
         <source>Select a node to edit its properties.</source>
-        <extracomment>where ``${PROJECT_DIR}`` points (file dialogs start there) lists a connection&apos;s tables, off the GUI thread (set by the main window) the functions expressions may call, for completion (set by the main window)</extracomment>
+        <extracomment>where ``${PROJECT_DIR}`` points (file dialogs start there) lists a connection&apos;s tables, off the GUI thread (set by the main window) asked before anything reaches a connection (False: the user declined) the functions expressions may call, for completion (set by the main window)</extracomment>
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="111"/>
+        <location filename="../../app/ui/properties/panel.py" line="113"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -2977,32 +2977,60 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>TablePicker</name>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="106"/>
+        <location filename="../../app/ui/properties/browse.py" line="109"/>
         <source>Tables of “%1”</source>
         <translation>Tablas de «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="108"/>
+        <location filename="../../app/ui/properties/browse.py" line="111"/>
         <source>Filter tables…</source>
         <translation>Filtrar tablas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="127"/>
+        <location filename="../../app/ui/properties/browse.py" line="130"/>
         <source>Choose the node&apos;s connection first.</source>
         <translation>Elija antes la conexión del nodo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="129"/>
+        <location filename="../../app/ui/properties/browse.py" line="132"/>
         <source>Reading the tables of “%1”…</source>
         <translation>Leyendo las tablas de «%1»…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/properties/browse.py" line="141"/>
+        <location filename="../../app/ui/properties/browse.py" line="144"/>
         <source>%n table(s)</source>
         <translation>
             <numerusform>%n tabla</numerusform>
             <numerusform>%n tablas</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TrustDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/trust.py" line="36"/>
+        <source>Trust this project?</source>
+        <translation>¿Confiar en este proyecto?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/trust.py" line="38"/>
+        <source>“%1” comes from elsewhere and has not been trusted on this machine. Before it goes on, this is what it would do:</source>
+        <translation>“%1” viene de otro sitio y no se ha marcado como de confianza en este equipo. Antes de seguir, esto es lo que haría:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/trust.py" line="46"/>
+        <source>(nothing: no connection, file or query)</source>
+        <translation>(nada: ninguna conexión, archivo ni consulta)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/trust.py" line="51"/>
+        <source>Trust it only if you know where it comes from. The answer is kept on this machine for this content; if the project changes, you are asked again.</source>
+        <translation>Confíe en él solo si sabe de dónde viene. La respuesta se guarda en este equipo para este contenido; si el proyecto cambia, se le volverá a preguntar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/trust.py" line="56"/>
+        <source>Trust and continue</source>
+        <translation>Confiar y continuar</translation>
     </message>
 </context>
 <context>

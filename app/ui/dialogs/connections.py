@@ -7,7 +7,7 @@ Secret fields are typed into password fields and, on OK, go to the secret store
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,8 +87,11 @@ class ConnectionsDialog(QDialog):
 
     def __init__(self, connections: dict[str, Connection], project_name: str,
                  parent: QWidget | None = None, *, project_dir: Path | None = None,
-                 variables: Collection[str] = ()) -> None:
+                 variables: Collection[str] = (),
+                 confirm_reach: Callable[[], bool] | None = None) -> None:
         super().__init__(parent)
+        #: asked before Test connection contacts anything (False: the user declined)
+        self.confirm_reach = confirm_reach
         self.project_name = project_name
         self.project_dir = project_dir or Path.cwd()
         self.variables = tuple(variables)  # the ${NAME}s the project declares
@@ -316,6 +319,8 @@ class ConnectionsDialog(QDialog):
         """Test the selected connection on a worker thread; :attr:`tested` reports the outcome."""
         if self._current < 0:
             return
+        if self.confirm_reach is not None and not self.confirm_reach():
+            return  # an untrusted project, and the user said no: nothing is contacted
         self._commit()
         entry = self._entries[self._current]
         conn, typed = entry.connection, dict(entry.secrets)

@@ -123,6 +123,8 @@ class PreviewPanel(Retranslating, QWidget):
         self.preview_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.token: service.CancelToken | None = None
+        #: asked before a preview reads anything (False: the user declined)
+        self.confirm_reach: Callable[[], bool] | None = None
         self.task: int | None = None
         #: what the rows shown belong to: (pipeline id, semantic hash, node id, node name)
         self.shown: tuple[str, str, str, str] | None = None
@@ -149,6 +151,8 @@ class PreviewPanel(Retranslating, QWidget):
             if target is None:
                 self._set_status(lambda: self.tr("Select one node to preview."))
             return
+        if self.confirm_reach is not None and not self.confirm_reach():
+            return  # an untrusted project, and the user said no: nothing is read
         pipeline, node_id = target
         self._running_for = (pipeline.id, pipeline.semantic_hash(), node_id,
                              pipeline.node(node_id).name)

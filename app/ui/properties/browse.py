@@ -90,6 +90,9 @@ class TableEditor(_BrowseEditor):
         params = self.context["node_params"]() if "node_params" in self.context else {}
         connection = str(params.get("connection") or "")
         lister: Callable[[str], list[str]] | None = self.context.get("list_tables")
+        confirm: Callable[[], bool] | None = self.context.get("confirm_reach")
+        if connection and lister is not None and confirm is not None and not confirm():
+            return  # an untrusted project, and the user said no: nothing is contacted
         picker = TablePicker(connection, lister, self.edit.text(), self)
         if picker.exec() and picker.chosen():
             self._choose(picker.chosen())

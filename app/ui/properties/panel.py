@@ -51,6 +51,8 @@ class PropertiesPanel(Retranslating, QScrollArea):
         self.project_dir: Path | None = None
         #: lists a connection's tables, off the GUI thread (set by the main window)
         self.list_tables: Callable[[str], list[str]] | None = None
+        #: asked before anything reaches a connection (False: the user declined)
+        self.confirm_reach: Callable[[], bool] | None = None
         self.compilation: EditorCompilation | None = None
         #: the functions expressions may call, for completion (set by the main window)
         self.functions: list[str] = []
@@ -156,6 +158,7 @@ class PropertiesPanel(Retranslating, QScrollArea):
                                       if self.compilation else [])
         return {"columns": columns, "connections": self.connections,
                 "project_dir": self.project_dir, "list_tables": self.list_tables,
+                "confirm_reach": self.confirm_reach,
                 "node_params": lambda: self._params_of(node_id), "functions": self.functions}
 
     @staticmethod
