@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from app.connectors.registry import connector_registry
-from app.engine.graph import Pipeline
+from app.engine.graph import Pipeline, Position
 from app.engine.local import CancelToken
 from app.services import editor
 from app.services.connections import Connection  # type: ignore[attr-defined]
@@ -147,7 +147,7 @@ def test_copy_paste_restore_and_layout() -> None:
         editor.paste_fragment(p, {"nodes": []})
     before = p.to_json()
     node, dropped = p.remove_node(b.id)
-    pos = editor.Position(x=100, y=0)
+    pos = Position(x=100, y=0)
     editor.restore_node(p, node, dropped, pos)
     assert p.to_json() == before
     positions = editor.auto_layout(p)
