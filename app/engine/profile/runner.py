@@ -118,6 +118,7 @@ def _fill_stats(c: ColumnProfile, row: dict[str, Any], i: int, rows: int) -> Non
 
 
 def _quantiles(run: _Run, c: ColumnProfile) -> None:
+    """Quantiles by one window query (dialects without ordered-set aggregates)."""
     n = c.rows - c.nulls
     if n == 0:
         return
@@ -127,6 +128,15 @@ def _quantiles(run: _Run, c: ColumnProfile) -> None:
                                               _("quantiles of {column}").format(column=c.name))}
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
     c.quantiles = {f"p{round(p * 100)}": convert(got.get(pos)) for p, pos in wanted.items()}
+
+
+def _fill_quantiles(c: ColumnProfile, values: list[Any] | None) -> None:
+    """Quantiles as the statistics scan's ordered-set aggregate returned them."""
+    if not values or c.rows == c.nulls:
+        return
+    convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
+    c.quantiles = {f"p{round(p * 100)}": convert(v) for p, v in zip(QUANTILES, values,
+                                                                      strict=True)}
 
 
 def _edges(c: ColumnProfile, bins: int, dialect: str) -> tuple[list[Any], list[exp.Expression]]:
@@ -145,16 +155,20 @@ def _edges(c: ColumnProfile, bins: int, dialect: str) -> tuple[list[Any], list[e
     return values, [q.temporal(v, dialect) for v in values]
 
 
-def _histogram(run: _Run, c: ColumnProfile, bins: int) -> None:
-    if c.min is None or c.max is None or c.min == c.max or \
-            (c.kind == "temporal" and not isinstance(c.min, dt.date)):
+def _histograms(run: _Run, columns: list[ColumnProfile], bins: int) -> None:
+    """Histograms of every numeric and temporal column with a range, in one scan."""
+    wanted = [c for c in columns if c.kind in ("numeric", "temporal")
+              and c.min is not None and c.max is not None and c.min != c.max
+              and (c.kind == "numeric" or isinstance(c.min, dt.date))]
+    if not wanted:
         return
-    values, edges = _edges(c, bins, run.dialect)
-    counts = {int(r["b"]): int(r["n"]) for r in run.rows(
-        q.histogram_query(run.src, c.name, edges),
-        _("histogram of {column}").format(column=c.name))}
-    c.histogram = [{"low": values[i], "high": values[i + 1], "count": counts.get(i, 0)}
-                   for i in range(bins)]
+    edges = {c.name: _edges(c, bins, run.dialect) for c in wanted}
+    row = run.rows(q.histograms_query(run.src, {name: e for name, (_v, e) in edges.items()}),
+                   _("histograms of {count} columns").format(count=len(wanted)))[0]
+    for i, c in enumerate(wanted):
+        values = edges[c.name][0]
+        c.histogram = [{"low": values[b], "high": values[b + 1],
+                        "count": int(row[f"h{i}_{b}"] or 0)} for b in range(bins)]
 
 
 def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
@@ -207,22 +221,27 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
     src = q.source(info.qualified, dialect, sample_pct=options.sample_pct, seed=options.seed)
     approx = traits.approx_distinct is not None and \
         (info.row_estimate or 0) > options.approx_distinct_above
-    per_column = sum(1 + (c.kind in ("numeric", "temporal")) * 2 for c in columns
+    in_scan = traits.ordered_quantiles
+    per_column = sum(1 + (c.kind in ("numeric", "temporal") and not in_scan) for c in columns
                      if c.kind != "other")
-    run = _Run(connector, src, dialect, on_progress, 2 + per_column)
-    row = run.rows(q.stats_query(src, specs, dialect, approx=approx),
+    run = _Run(connector, src, dialect, on_progress, 3 + per_column)
+    row = run.rows(q.stats_query(src, specs, dialect, approx=approx,
+                                 quantiles=list(QUANTILES) if in_scan else None),
                    _("statistics of {count} columns").format(count=len(columns)))[0]
     rows = int(row["rows"])
     for i, c in enumerate(columns):
         _fill_stats(c, row, i, rows)
         c.distinct_approximate = approx and c.distinct is not None
+        if in_scan and c.kind in ("numeric", "temporal"):
+            _fill_quantiles(c, row[f"c{i}_q"] if f"c{i}_q" in row else
+                            [row[f"c{i}_q{k}"] for k in range(len(QUANTILES))])
     for c in columns:
         if c.kind == "other":
             continue
         _top(run, c, options)
-        if c.kind in ("numeric", "temporal"):
+        if c.kind in ("numeric", "temporal") and not in_scan:
             _quantiles(run, c)
-            _histogram(run, c, options.bins)
+    _histograms(run, columns, options.bins)
     comparable = [s for s in specs if s.kind != "other"]
     duplicates = 0
     if rows and comparable:
