@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 
     from app.connectors.base import Connector, TableInfo
 
-__all__ = ["Progress", "column_kind", "profile_table"]
+__all__ = ["Progress", "RunSql", "column_kind", "profile_relation", "profile_table"]
 
 #: ``(done, total, what)``: called before each query
 Progress = Callable[[int, int, str], None]
+#: runs one query (SQL text) and returns its (small: aggregates only) result
+RunSql = Callable[[str], pa.Table]
 
 
 def column_kind(field: pa.Field) -> str:
@@ -71,18 +73,18 @@ def _find(connector: Connector, table: str) -> TableInfo:
 
 
 class _Run:
-    """One profile in progress: the connector, the source expression, the query count."""
+    """One profile in progress: how to run SQL, the source expression, the query count."""
 
-    def __init__(self, connector: Connector, src: exp.Table, dialect: str,
+    def __init__(self, run_sql: RunSql, src: exp.Table, dialect: str,
                  on_progress: Progress | None, total: int) -> None:
-        self.connector, self.src, self.dialect = connector, src, dialect
+        self.run_sql, self.src, self.dialect = run_sql, src, dialect
         self.on_progress, self.total, self.done = on_progress, total, 0
 
     def rows(self, query: exp.Expression, what: str) -> list[dict[str, Any]]:
         if self.on_progress is not None:
             self.on_progress(self.done, self.total, what)
         sql = query.sql(self.dialect, unsupported_level="raise")  # type: ignore[arg-type]
-        out = self.connector.query(sql).read_all().to_pylist()
+        out = self.run_sql(sql).to_pylist()
         self.done += 1
         return out
 
@@ -201,30 +203,43 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
         ProfileError: unknown table, a dialect Cauce cannot profile in, or a sample asked of a
             dialect without ``TABLESAMPLE``.
     """
-    options = options or ProfileOptions()
-    started = time.perf_counter()
     dialect = connector.capabilities.dialect
-    traits = q.DIALECTS.get(dialect)
-    if traits is None:
+    if dialect not in q.DIALECTS:
         raise ProfileError(_("cannot profile {connector} tables (no SQL dialect)").format(
             connector=connector.label))
+    options = options or ProfileOptions()
+    if options.sample_pct is not None and q.DIALECTS[dialect].sample_method is None:
+        raise ProfileError(_("{connector} cannot sample a table (no TABLESAMPLE): "
+                             "profile it whole").format(connector=connector.label))
+    info = _find(connector, table)
+    return profile_relation(lambda sql: connector.query(sql).read_all(), info.qualified,
+                            connector.table_schema(info.qualified), dialect, options,
+                            row_estimate=info.row_estimate, on_progress=on_progress)
+
+
+def profile_relation(run_sql: RunSql, table: str, schema: pa.Schema, dialect: str,
+                     options: ProfileOptions | None = None, *, row_estimate: int | None = None,
+                     on_progress: Progress | None = None) -> TableProfile:
+    """Profile the table or view ``table`` (of columns ``schema``) that ``run_sql`` reaches,
+    in ``dialect`` (one of :data:`queries.DIALECTS`)."""
+    options = options or ProfileOptions()
+    started = time.perf_counter()
+    traits = q.DIALECTS[dialect]
     if options.sample_pct is not None:
         if traits.sample_method is None:
             raise ProfileError(_("{connector} cannot sample a table (no TABLESAMPLE): "
-                                 "profile it whole").format(connector=connector.label))
+                                 "profile it whole").format(connector=dialect))
         if not 0 < options.sample_pct <= 100:
             raise ProfileError(_("the sample must be a percentage between 0 and 100"))
-    info = _find(connector, table)
-    schema = connector.table_schema(info.qualified)
     columns = [ColumnProfile(f.name, str(f.type), column_kind(f)) for f in schema]
     specs = [q.Column(c.name, c.kind) for c in columns]
-    src = q.source(info.qualified, dialect, sample_pct=options.sample_pct, seed=options.seed)
+    src = q.source(table, dialect, sample_pct=options.sample_pct, seed=options.seed)
     approx = traits.approx_distinct is not None and \
-        (info.row_estimate or 0) > options.approx_distinct_above
+        (row_estimate or 0) > options.approx_distinct_above
     in_scan = traits.ordered_quantiles
     per_column = sum(1 + (c.kind in ("numeric", "temporal") and not in_scan) for c in columns
                      if c.kind != "other")
-    run = _Run(connector, src, dialect, on_progress, 3 + per_column)
+    run = _Run(run_sql, src, dialect, on_progress, 3 + per_column)
     row = run.rows(q.stats_query(src, specs, dialect, approx=approx,
                                  quantiles=list(QUANTILES) if in_scan else None),
                    _("statistics of {count} columns").format(count=len(columns)))[0]
@@ -249,7 +264,7 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
         duplicates = int(found[0]["dup"] or 0) if found else 0
     keys = [c.name for c in columns if rows and c.nulls == 0 and c.distinct == rows
             and not c.distinct_approximate]
-    return TableProfile(table=info.qualified, dialect=dialect, rows=rows, columns=columns,
+    return TableProfile(table=table, dialect=dialect, rows=rows, columns=columns,
                         duplicate_rows=duplicates, candidate_keys=keys,
                         sample_pct=options.sample_pct,
                         seconds=time.perf_counter() - started, queries=run.done)
