@@ -12,7 +12,9 @@ take), 130 interrupted (Ctrl+C: the running query is cancelled).
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,6 +128,17 @@ def profile_cmd(source: str, table: str | None, pipeline: str | None, node: str 
     options = ProfileOptions(sample_pct=sample_pct, top_k=top_k,
                              approx_distinct_above=approx_above)
     cancel = CancelToken()
+    interrupted: list[bool] = []
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        # DuckDB turns the KeyboardInterrupt into its own "interrupted" error, and the
+        # connector into a connection error: remember that it was Ctrl+C
+        interrupted.append(True)
+        cancel.cancel()  # interrupts the local engine's query (profiles of a node)
+        raise KeyboardInterrupt  # psycopg sends PostgreSQL a cancel request on it
+
+    previous = signal.signal(signal.SIGINT, on_interrupt) \
+        if threading.current_thread() is threading.main_thread() else None
     try:
         if by_node:
             profile = profile_project_node(Path(source), str(pipeline), str(node), options,
@@ -135,17 +148,21 @@ def profile_cmd(source: str, table: str | None, pipeline: str | None, node: str 
                                             on_progress=_progress)
         else:
             profile = profile_url(source, str(table), options, on_progress=_progress)
-    except (KeyboardInterrupt, RunCancelled):
-        cancel.cancel()
-        click.echo(_("interrupted: the profile was cancelled"), err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except _user_errors() as err:
+    except BaseException as err:  # DuckDB's "interrupted" is a bare RuntimeError
+        if interrupted or isinstance(err, (KeyboardInterrupt, RunCancelled)):
+            click.echo(_("interrupted: the profile was cancelled"), err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        if not isinstance(err, _user_errors()):
+            raise
         message = describe(err)
         if as_json:
             click.echo(json.dumps({"status": "invalid", "error": message}, indent=2))
         else:
             click.echo(_("error: {error}").format(error=message), err=True)
         sys.exit(EXIT_INVALID)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if as_json:
         click.echo(json.dumps(profile.to_dict(), indent=2, default=str))
     else:

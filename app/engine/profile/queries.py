@@ -115,12 +115,14 @@ def quantiles_aggregate(name: str, fractions: exp.Expression) -> exp.Expression:
 
 
 def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
-                approx: bool = False, quantiles: list[float] | None = None) -> exp.Select:
+                approx: bool = False, quantiles: list[float] | None = None,
+                distinct: bool = True) -> exp.Select:
     """One row: ``rows``, then per column ``c<i>_n`` (non-null), ``_d`` (distinct), ``_min``,
     ``_max``; numeric ``_avg`` and ``_sd`` (or ``_s``/``_ss``, sums for the deviation);
     strings ``_lmin``, ``_lmax``, ``_lavg`` (lengths in characters); with ``quantiles`` (and
     a dialect with ``ordered_quantiles``), numeric and temporal ``_q``: the list of those
-    quantiles, or ``_q0``, ``_q1``... one per fraction."""
+    quantiles, or ``_q0``, ``_q1``... one per fraction. Without ``distinct`` there is no
+    ``_d`` unless ``approx`` (the exact count then comes from :func:`top_query`'s groups)."""
     traits = DIALECTS[dialect]
     if quantiles and not traits.ordered_quantiles:
         raise ValueError(dialect)
@@ -130,10 +132,12 @@ def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
         items.append(_alias(exp.Count(this=col.copy()), p + "n"))
         if c.kind == "other":
             continue
-        distinct = (exp.Anonymous(this=traits.approx_distinct, expressions=[col.copy()])
-                    if approx and traits.approx_distinct
-                    else exp.Count(this=exp.Distinct(expressions=[col.copy()])))
-        items.append(_alias(distinct, p + "d"))
+        if approx and traits.approx_distinct:
+            items.append(_alias(exp.Anonymous(this=traits.approx_distinct,
+                                              expressions=[col.copy()]), p + "d"))
+        elif distinct:
+            items.append(_alias(exp.Count(this=exp.Distinct(expressions=[col.copy()])),
+                                p + "d"))
         if c.kind != "boolean":
             items += [_alias(exp.Min(this=col.copy()), p + "min"),
                       _alias(exp.Max(this=col.copy()), p + "max")]
@@ -164,10 +168,13 @@ def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
 
 def top_query(src: exp.Table, column: Column, limit: int, dialect: str) -> exp.Select:
     """The ``limit`` most frequent non-null values of ``column`` with their counts (``v``,
-    ``n``), most frequent first, ties by value."""
+    ``n``), most frequent first, ties by value; ``g``, the number of groups, is the exact
+    count of distinct values (a window over the grouped rows, before the limit)."""
     col = _value(column, dialect)
     n = exp.Count(this=exp.Star())
-    return (exp.select(_alias(col.copy(), "v"), _alias(n, "n")).from_(src.copy())
+    groups = exp.Window(this=exp.Count(this=exp.Star()))
+    return (exp.select(_alias(col.copy(), "v"), _alias(n, "n"), _alias(groups, "g"))
+            .from_(src.copy())
             .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
             .group_by(col.copy())
             .order_by(exp.Ordered(this=n.copy(), desc=True), exp.Ordered(this=col.copy()))

@@ -179,6 +179,8 @@ def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
                      _("top values of {column}").format(column=c.name))
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
     c.top = [ValueCount(convert(r["v"]), int(r["n"])) for r in found[:options.top_k]]
+    if c.distinct is None:  # exact: the groups of this query
+        c.distinct = int(found[0]["g"]) if found else 0
     if c.kind != "string":
         return
     pairs = [(str(r["v"]), int(r["n"])) for r in found]
@@ -240,7 +242,7 @@ def profile_relation(run_sql: RunSql, table: str, schema: pa.Schema, dialect: st
     per_column = sum(1 + (c.kind in ("numeric", "temporal") and not in_scan) for c in columns
                      if c.kind != "other")
     run = _Run(run_sql, src, dialect, on_progress, 3 + per_column)
-    row = run.rows(q.stats_query(src, specs, dialect, approx=approx,
+    row = run.rows(q.stats_query(src, specs, dialect, approx=approx, distinct=False,
                                  quantiles=list(QUANTILES) if in_scan else None),
                    _("statistics of {count} columns").format(count=len(columns)))[0]
     rows = int(row["rows"])
