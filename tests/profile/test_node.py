@@ -84,3 +84,16 @@ def test_node_by_id_and_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "nope" in result.stderr
     result = CliRunner().invoke(cli, ["profile", str(CHINOOK), "--pipeline", "revenue"])
     assert result.exit_code == 2 and "--node" in result.stderr
+
+
+def test_a_bundles_node_is_profiled_only_once_trusted(tmp_path: Path) -> None:
+    from app.services.bundles import export_project
+
+    bundle = tmp_path / "chinook.cauce"
+    export_project(CHINOOK, bundle)
+    args = ["profile", str(bundle), "--pipeline", "revenue", "--node", "amounts", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "--trust" in result.stdout + result.stderr
+    result = CliRunner().invoke(cli, [*args, "--trust"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["rows"] == 2240
