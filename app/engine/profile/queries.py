@@ -1,9 +1,11 @@
 """The profile's SQL, as sqlglot trees rendered in the source's dialect.
 
-One scan gives every column's counts, extremes, moments and lengths (:func:`stats_query`);
-then, per column, one grouped query gives the most frequent values (:func:`top_query`), one
-window query the quantiles (:func:`quantile_query`) and one the histogram
-(:func:`histogram_query`); one grouped query counts duplicate rows (:func:`duplicates_query`).
+One scan gives every column's counts, extremes, moments, lengths and, where the dialect has
+ordered-set aggregates, quantiles (:func:`stats_query`); then, per column, one grouped query
+gives the most frequent values and the exact distinct count (:func:`top_query`), and, in the
+other dialects, one window query the quantiles (:func:`quantile_query`); one scan gives every
+histogram (:func:`histograms_query`); one grouped query counts duplicate rows
+(:func:`duplicates_query`).
 
 >>> print(stats_query(source("t", "postgres"), [Column("x", "numeric")],
 ...                   "postgres").sql("postgres"))  # doctest: +NORMALIZE_WHITESPACE
