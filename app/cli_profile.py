@@ -1,17 +1,20 @@
 """``cauce profile``: statistics of a table, computed by SQL in the database that holds it.
 
 Exit codes: 0 profiled, 2 invalid input (unknown table, bad URL, a sample the database cannot
-take).
+take), 130 interrupted (Ctrl+C: the running query is cancelled).
 
     cauce profile postgresql://etl@db:5432/shop --table public.orders
     cauce profile duckdb:///warehouse.duckdb --table orders --sample 10 --json
     cauce profile warehouse --project ./shop --table orders
+    cauce profile ./shop --pipeline revenue --node amounts
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["profile_cmd"]
 
-EXIT_OK, EXIT_INVALID = 0, 2
+EXIT_OK, EXIT_INVALID, EXIT_INTERRUPTED = 0, 2, 130
 
 
 def _progress(done: int, total: int, what: str) -> None:
@@ -80,10 +83,15 @@ def _report(profile: TableProfile) -> str:
 
 @click.command("profile", cls=TranslatedCommand,
                help=N_("Profile table --table of SOURCE (a database URL, or a connection of "
-                       "--project) with SQL run in that database."))
+                       "--project) with SQL run in that database; or, with --pipeline and "
+                       "--node, the output of a node of project SOURCE, on the local "
+                       "engine."))
 @click.argument("source")
-@click.option("--table", required=True, metavar="TABLE", help=N_("Table to profile "
-                                                                 "(schema.table)."))
+@click.option("--table", metavar="TABLE", help=N_("Table to profile (schema.table)."))
+@click.option("--pipeline", metavar="PIPELINE", help=N_("Pipeline of project SOURCE whose "
+                                                        "node --node is profiled."))
+@click.option("--node", metavar="NODE", help=N_("Node (name or id) whose output is "
+                                                "profiled."))
 @click.option("--project", type=click.Path(exists=True, path_type=Path),
               help=N_("Project directory or .cauce bundle: SOURCE names one of its "
                       "connections."))
@@ -98,27 +106,63 @@ def _report(profile: TableProfile) -> str:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
 @click.option("--trust", is_flag=True,
               help=N_("Trust a project from a bundle to run on this machine."))
-def profile_cmd(source: str, table: str, project: Path | None, sample_pct: float | None,
-                top_k: int, approx_above: int, as_json: bool, trust: bool) -> None:
+def profile_cmd(source: str, table: str | None, pipeline: str | None, node: str | None,
+                project: Path | None, sample_pct: float | None, top_k: int, approx_above: int,
+                as_json: bool, trust: bool) -> None:
+    from app.engine.cancel import CancelToken, RunCancelled
     from app.engine.profile import ProfileOptions
     from app.services.errors import describe
-    from app.services.profiling import profile_project_table, profile_url
+    from app.services.profiling import (
+        profile_project_node,
+        profile_project_table,
+        profile_url,
+    )
 
+    by_node = pipeline is not None or node is not None
+    if by_node and (pipeline is None or node is None or table is not None
+                    or project is not None):
+        raise click.UsageError(_("--pipeline and --node go together, without --table or "
+                                 "--project (SOURCE is the project)"))
+    if not by_node and table is None:
+        raise click.UsageError(_("give --table, or --pipeline and --node"))
     options = ProfileOptions(sample_pct=sample_pct, top_k=top_k,
                              approx_distinct_above=approx_above)
+    cancel = CancelToken()
+    interrupted: list[bool] = []
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        # DuckDB turns the KeyboardInterrupt into its own "interrupted" error, and the
+        # connector into a connection error: remember that it was Ctrl+C
+        interrupted.append(True)
+        cancel.cancel()  # interrupts the local engine's query (profiles of a node)
+        raise KeyboardInterrupt  # psycopg sends PostgreSQL a cancel request on it
+
+    previous = signal.signal(signal.SIGINT, on_interrupt) \
+        if threading.current_thread() is threading.main_thread() else None
     try:
-        if project is not None:
+        if by_node:
+            profile = profile_project_node(Path(source), str(pipeline), str(node), options,
+                                           trust=trust, cancel=cancel, on_progress=_progress)
+        elif project is not None:
             profile = profile_project_table(project, source, table, options, trust=trust,
                                             on_progress=_progress)
         else:
-            profile = profile_url(source, table, options, on_progress=_progress)
-    except _user_errors() as err:
+            profile = profile_url(source, str(table), options, on_progress=_progress)
+    except BaseException as err:  # DuckDB's "interrupted" is a bare RuntimeError
+        if interrupted or isinstance(err, (KeyboardInterrupt, RunCancelled)):
+            click.echo(_("interrupted: the profile was cancelled"), err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        if not isinstance(err, _user_errors()):
+            raise
         message = describe(err)
         if as_json:
             click.echo(json.dumps({"status": "invalid", "error": message}, indent=2))
         else:
             click.echo(_("error: {error}").format(error=message), err=True)
         sys.exit(EXIT_INVALID)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if as_json:
         click.echo(json.dumps(profile.to_dict(), indent=2, default=str))
     else:

@@ -6,7 +6,10 @@ interleaved (the order rotates each round), median of ``--repeat``:
 
 - summarize — ``SUMMARIZE big`` on a fresh DuckDB connection (min, max, approx. distinct,
   mean, stddev, approx. quartiles, null share: the statistics both compute);
-- stats     — Cauce's statistics scan plus its exact quantile queries (the same statistics);
+- stats     — Cauce's statistics scan, exact quantiles and exact distinct counts included
+  (the same statistics, exact where SUMMARIZE approximates);
+- stats_hll — the same scan with HyperLogLog distinct counts, as SUMMARIZE's (what
+  ``--approx-above`` selects above its threshold);
 - full      — the whole Cauce profile (``profile_table``: also top values, histograms,
   patterns and recognisers, duplicate rows).
 
@@ -32,6 +35,7 @@ import duckdb
 from app.connectors.duckdb import DuckDBConnector
 from app.engine.profile import ProfileOptions, profile_table
 from app.engine.profile import queries as q
+from app.engine.profile.model import QUANTILES
 from app.engine.profile.runner import column_kind
 
 COLUMNS = """
@@ -66,20 +70,17 @@ def _summarize(path: Path) -> dict[str, dict[str, object]]:
         con.close()
 
 
-def _stats(connector: DuckDBConnector) -> dict[str, object]:
-    """Cauce's statistics scan plus exact quartiles of the numeric columns."""
+def _stats(connector: DuckDBConnector, *, approx: bool = False) -> dict[str, object]:
+    """Cauce's statistics scan, exact quantiles included (one ordered-set aggregate per
+    numeric and temporal column, in the same scan); distinct counts exact (``COUNT
+    DISTINCT``) or, with ``approx``, HyperLogLog as ``SUMMARIZE``."""
     schema = connector.table_schema("big")
     specs = [q.Column(f.name, column_kind(f)) for f in schema]
     src = q.source("big", "duckdb")
-    sql = q.stats_query(src, specs, "duckdb").sql("duckdb")
+    sql = q.stats_query(src, specs, "duckdb", quantiles=list(QUANTILES),
+                        approx=approx).sql("duckdb")
     row = connector.query(sql).read_all().to_pylist()[0]
-    n = int(row["rows"])
-    for i, c in enumerate(specs):
-        count = int(row[f"c{i}_n"])
-        if c.kind in ("numeric", "temporal") and count:
-            positions = [max(1, math.ceil(p * count)) for p in (0.25, 0.5, 0.75)]
-            connector.query(q.quantile_query(src, c.name, positions).sql("duckdb")).read_all()
-    return {"rows": n}
+    return {"rows": int(row["rows"])}
 
 
 def _time(work: Callable[[], object]) -> tuple[float, object]:
@@ -122,6 +123,7 @@ def main() -> int:
         variants: dict[str, Callable[[], object]] = {
             "summarize": lambda: _summarize(path),
             "stats": lambda: _stats(connector),
+            "stats_hll": lambda: _stats(connector, approx=True),
             "full": lambda: profile_table(connector, "big"),
         }
         times: dict[str, list[float]] = {k: [] for k in variants}

@@ -11,11 +11,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.i18n import _
+
 if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from app.engine.cancel import CancelToken
     from app.engine.profile import ProfileOptions, TableProfile
     from app.engine.profile.runner import Progress
 
-__all__ = ["ADHOC_PROJECT", "profile_errors", "profile_project_table", "profile_url"]
+__all__ = ["ADHOC_PROJECT", "NODE_TABLE", "profile_errors", "profile_project_node",
+           "profile_project_table", "profile_url"]
+
+#: the temporary table a node's output is computed into on the local engine
+NODE_TABLE = "cauce_profiled_node"
 
 #: the project name ad hoc URLs' secrets are looked up under (as ad hoc syncs)
 ADHOC_PROJECT = "adhoc"
@@ -23,10 +32,12 @@ ADHOC_PROJECT = "adhoc"
 
 def profile_errors() -> tuple[type[BaseException], ...]:
     """The errors, beyond ``errors.USER_ERRORS``, that mean the user's input is invalid."""
+    from app.engine.compiler import CompileError
+    from app.engine.graph import GraphError
     from app.engine.profile import ProfileError
     from app.services.urls import UrlError
 
-    return (ProfileError, UrlError)
+    return (ProfileError, UrlError, GraphError, CompileError)
 
 
 def profile_url(url: str, table: str, options: ProfileOptions | None = None, *,
@@ -65,3 +76,79 @@ def profile_project_table(project: Path, connection: str, table: str,
                                    variables=opened.project.meta.variables)
         with connector:
             return profile_table(connector, table, options, on_progress=on_progress)
+
+
+def profile_project_node(project: Path, pipeline: str, node: str,
+                         options: ProfileOptions | None = None, *, trust: bool = False,
+                         cancel: CancelToken | None = None,
+                         on_progress: Progress | None = None) -> TableProfile:
+    """Profile the output of node ``node`` (its name, or its id) of a project's pipeline.
+
+    The pipeline is compiled as the editor's preview compiles it; the node's output is
+    computed into a temporary table of the local DuckDB engine (spilling to disk past its
+    memory limit, never into Python) and profiled there. A destination node is profiled by
+    the data reaching it.
+
+    Raises:
+        RunCancelled: ``cancel`` was set while it ran.
+    """
+    import duckdb
+    from sqlglot import exp
+
+    from app.engine.cancel import CancelToken, RunCancelled
+    from app.engine.compiler import compile_pipeline, render
+    from app.engine.graph import GraphError
+    from app.engine.local import LocalSession
+    from app.engine.profile import profile_relation
+    from app.services.connections import project_provider
+    from app.services.editor import _data_port
+    from app.services.projects import select_pipelines
+    from app.services.secrets import secret_lookup
+    from app.services.trust import require_trust
+    from app.storage.project import load_project
+
+    cancel = cancel or CancelToken()
+    broken: dict = {}  # type: ignore[type-arg]
+    with load_project(project, broken=broken) as opened:
+        require_trust(opened, trust=trust)  # its sources could name any host
+        meta = opened.project.meta
+        [chosen] = select_pipelines(opened.project, [pipeline], broken)
+        try:
+            target = chosen.node_by_name(node)
+        except GraphError:
+            target = chosen.node(node)
+        with project_provider(opened.project.connections, project_dir=opened.root,
+                              secrets=secret_lookup(meta.name),
+                              variables=meta.variables) as provider, \
+                LocalSession(provider, cancel=cancel) as session:
+            compiled = compile_pipeline(chosen, binder=session.binder())
+            key = _data_port(chosen, target.id, None)
+            if key not in compiled.state.outputs:
+                compiled.raise_for_problems()
+                raise GraphError(_("this node has no compiled output yet"), target.id)
+            needed = chosen.upstream(key[0]) | {key[0]}
+            shared = {nid for nid in needed if nid in session.streamed and sum(
+                1 for e in chosen.outgoing(nid) if e.target.node in needed) > 1}
+            create = exp.Create(
+                this=exp.Table(this=exp.to_identifier(NODE_TABLE, quoted=True)), kind="TABLE",
+                replace=True, properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                expression=compiled.query(*key))
+
+            def run_sql(sql: str) -> pa.Table:
+                cancel.check()
+                return session.con.sql(sql).to_arrow_table()
+
+            try:
+                cancel.check()
+                session.register_sources(needed, shared)
+                session.con.execute(render(create, "duckdb", pretty=False))
+                schema = session.con.sql(f'SELECT * FROM "{NODE_TABLE}" LIMIT 0') \
+                    .to_arrow_table().schema
+                profile = profile_relation(run_sql, NODE_TABLE, schema, "duckdb", options,
+                                           on_progress=on_progress)
+            except (duckdb.Error, RunCancelled):
+                if cancel.cancelled:
+                    raise RunCancelled() from None
+                raise
+    profile.table = f"{chosen.name}.{target.name}"
+    return profile

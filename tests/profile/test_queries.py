@@ -15,7 +15,10 @@ def _all(dialect: str, src: object) -> list[str]:
     edges = [q.number(-1.5), q.number(0), q.number(2.5)]
     built = [q.stats_query(src, COLUMNS, dialect), q.top_query(src, COLUMNS[1], 5, dialect),
              q.quantile_query(src, "id", [1, 3, 5]), q.histogram_query(src, "id", edges),
-             q.duplicates_query(src, COLUMNS[:4], dialect)]
+             q.duplicates_query(src, COLUMNS[:4], dialect),
+             q.histograms_query(src, {"id": edges, "at": edges})]
+    if q.DIALECTS[dialect].ordered_quantiles:
+        built.append(q.stats_query(src, COLUMNS, dialect, quantiles=[0.25, 0.5]))
     return [b.sql(dialect, unsupported_level=sqlglot.ErrorLevel.RAISE) for b in built]
 
 
@@ -35,7 +38,7 @@ def test_tsql_uses_its_own_functions() -> None:
 
 
 def test_mysql_compares_text_byte_for_byte() -> None:
-    stats, top, *_, dup = _all("mysql", q.source("t", "mysql"))
+    stats, top, _quantiles, _histogram, dup, *_ = _all("mysql", q.source("t", "mysql"))
     binary = "CAST(`name` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin"
     assert f"COUNT(DISTINCT {binary})" in stats
     assert f"GROUP BY {binary}" in top and binary in dup
@@ -73,3 +76,15 @@ def test_histogram_bins_are_half_open_and_last_closed() -> None:
 def test_approximate_distinct_function(dialect: str) -> None:
     sql = q.stats_query(q.source("t", dialect), COLUMNS[:1], dialect, approx=True).sql(dialect)
     assert "APPROX_COUNT_DISTINCT(" in sql and "COUNT(DISTINCT" not in sql
+
+
+@pytest.mark.parametrize(("dialect", "expected"), [
+    ("duckdb", 'QUANTILE_DISC("id", [0.25, 0.5] ORDER BY "id") AS "c0_q"'),
+    ("postgres", 'PERCENTILE_DISC(0.25) WITHIN GROUP (ORDER BY "id") AS "c0_q0"'),
+])
+def test_quantiles_in_the_statistics_scan(dialect: str, expected: str) -> None:
+    sql = q.stats_query(q.source("t", dialect), COLUMNS, dialect,
+                        quantiles=[0.25, 0.5]).sql(dialect)
+    assert expected in sql
+    with pytest.raises(ValueError):
+        q.stats_query(q.source("t", "sqlite"), COLUMNS, "sqlite", quantiles=[0.5])

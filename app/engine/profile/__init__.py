@@ -13,7 +13,7 @@ To support a new dialect, add a :class:`queries.DialectTraits` row to ``DIALECTS
 
 from __future__ import annotations
 
-__all__ = ["ProfileError", "ProfileOptions", "TableProfile", "profile_table"]
+__all__ = ["ProfileError", "ProfileOptions", "TableProfile", "profile_relation", "profile_table"]
 
 from app.engine.profile.model import ProfileError, ProfileOptions, TableProfile
-from app.engine.profile.runner import profile_table
+from app.engine.profile.runner import profile_relation, profile_table

@@ -1,9 +1,11 @@
 """The profile's SQL, as sqlglot trees rendered in the source's dialect.
 
-One scan gives every column's counts, extremes, moments and lengths (:func:`stats_query`);
-then, per column, one grouped query gives the most frequent values (:func:`top_query`), one
-window query the quantiles (:func:`quantile_query`) and one the histogram
-(:func:`histogram_query`); one grouped query counts duplicate rows (:func:`duplicates_query`).
+One scan gives every column's counts, extremes, moments, lengths and, where the dialect has
+ordered-set aggregates, quantiles (:func:`stats_query`); then, per column, one grouped query
+gives the most frequent values and the exact distinct count (:func:`top_query`), and, in the
+other dialects, one window query the quantiles (:func:`quantile_query`); one scan gives every
+histogram (:func:`histograms_query`); one grouped query counts duplicate rows
+(:func:`duplicates_query`).
 
 >>> print(stats_query(source("t", "postgres"), [Column("x", "numeric")],
 ...                   "postgres").sql("postgres"))  # doctest: +NORMALIZE_WHITESPACE
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 __all__ = ["DIALECTS", "Column", "DialectTraits", "duplicates_query", "histogram_query",
-           "number", "quantile_query", "source", "stats_query", "temporal", "top_query"]
+           "histograms_query", "number", "quantile_query", "quantiles_aggregate", "source",
+           "stats_query", "temporal", "top_query"]
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,19 @@ class DialectTraits:
     #: text compares by the column's collation, often case- and accent-insensitive: compare
     #: it as ``CAST(x AS CHAR CHARACTER SET <charset>) COLLATE <binary collation>`` instead
     binary_text: tuple[str, str] | None = None
+    #: has ``PERCENTILE_DISC(p) WITHIN GROUP (ORDER BY x)`` with the nearest-rank convention
+    #: (the value at position ⌈p·n⌉): quantiles then come from the statistics scan instead of
+    #: one window query per column. ``"array"``: one aggregate takes every fraction and
+    #: returns a list (one sort); ``"scalar"``: one aggregate per fraction (PostgreSQL shares
+    #: their sort, and its driver returns arrays as text)
+    ordered_quantiles: str | None = None
 
 
 DIALECTS: dict[str, DialectTraits] = {
-    "duckdb": DialectTraits("BERNOULLI", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True),
-    "postgres": DialectTraits("BERNOULLI", approx_distinct=None, stddev=True),
+    "duckdb": DialectTraits("BERNOULLI", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True,
+                            ordered_quantiles="array"),
+    "postgres": DialectTraits("BERNOULLI", approx_distinct=None, stddev=True,
+                              ordered_quantiles="scalar"),
     "mysql": DialectTraits(None, approx_distinct=None, stddev=True,
                            binary_text=("utf8mb4", "utf8mb4_bin")),
     "sqlite": DialectTraits(None, approx_distinct=None, stddev=False, text_dates=True),
@@ -98,22 +109,37 @@ def _length(e: exp.Expression) -> exp.Expression:
     return exp.Length(this=e)
 
 
+def quantiles_aggregate(name: str, fractions: exp.Expression) -> exp.Expression:
+    """``PERCENTILE_DISC(fractions) WITHIN GROUP (ORDER BY name)``: the value at nearest rank
+    ⌈p·n⌉ of the sorted non-null values, or a list of them for an array of fractions."""
+    return exp.WithinGroup(this=exp.PercentileDisc(this=fractions),
+                           expression=exp.Order(expressions=[exp.Ordered(this=_col(name))]))
+
+
 def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
-                approx: bool = False) -> exp.Select:
+                approx: bool = False, quantiles: list[float] | None = None,
+                distinct: bool = True) -> exp.Select:
     """One row: ``rows``, then per column ``c<i>_n`` (non-null), ``_d`` (distinct), ``_min``,
     ``_max``; numeric ``_avg`` and ``_sd`` (or ``_s``/``_ss``, sums for the deviation);
-    strings ``_lmin``, ``_lmax``, ``_lavg`` (lengths in characters)."""
+    strings ``_lmin``, ``_lmax``, ``_lavg`` (lengths in characters); with ``quantiles`` (and
+    a dialect with ``ordered_quantiles``), numeric and temporal ``_q``: the list of those
+    quantiles, or ``_q0``, ``_q1``... one per fraction. Without ``distinct`` there is no
+    ``_d`` unless ``approx`` (the exact count then comes from :func:`top_query`'s groups)."""
     traits = DIALECTS[dialect]
+    if quantiles and not traits.ordered_quantiles:
+        raise ValueError(dialect)
     items: list[exp.Expression] = [_alias(exp.Count(this=exp.Star()), "rows")]
     for i, c in enumerate(columns):
         col, p = _value(c, dialect), f"c{i}_"
         items.append(_alias(exp.Count(this=col.copy()), p + "n"))
         if c.kind == "other":
             continue
-        distinct = (exp.Anonymous(this=traits.approx_distinct, expressions=[col.copy()])
-                    if approx and traits.approx_distinct
-                    else exp.Count(this=exp.Distinct(expressions=[col.copy()])))
-        items.append(_alias(distinct, p + "d"))
+        if approx and traits.approx_distinct:
+            items.append(_alias(exp.Anonymous(this=traits.approx_distinct,
+                                              expressions=[col.copy()]), p + "d"))
+        elif distinct:
+            items.append(_alias(exp.Count(this=exp.Distinct(expressions=[col.copy()])),
+                                p + "d"))
         if c.kind != "boolean":
             items += [_alias(exp.Min(this=col.copy()), p + "min"),
                       _alias(exp.Max(this=col.copy()), p + "max")]
@@ -126,6 +152,14 @@ def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
                           _alias(exp.Sum(this=exp.Mul(this=_double(col.copy()),
                                                       expression=_double(col.copy()))),
                                  p + "ss")]
+        if quantiles and c.kind in ("numeric", "temporal"):
+            fractions = [exp.Literal.number(repr(float(f))) for f in quantiles]
+            if traits.ordered_quantiles == "array":
+                items.append(_alias(quantiles_aggregate(
+                    c.name, exp.Array(expressions=fractions)), p + "q"))
+            else:
+                items += [_alias(quantiles_aggregate(c.name, f), f"{p}q{k}")
+                          for k, f in enumerate(fractions)]
         if c.kind == "string":
             raw = _col(c.name)
             items += [_alias(exp.Min(this=_length(raw.copy())), p + "lmin"),
@@ -136,10 +170,13 @@ def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
 
 def top_query(src: exp.Table, column: Column, limit: int, dialect: str) -> exp.Select:
     """The ``limit`` most frequent non-null values of ``column`` with their counts (``v``,
-    ``n``), most frequent first, ties by value."""
+    ``n``), most frequent first, ties by value; ``g``, the number of groups, is the exact
+    count of distinct values (a window over the grouped rows, before the limit)."""
     col = _value(column, dialect)
     n = exp.Count(this=exp.Star())
-    return (exp.select(_alias(col.copy(), "v"), _alias(n, "n")).from_(src.copy())
+    groups = exp.Window(this=exp.Count(this=exp.Star()))
+    return (exp.select(_alias(col.copy(), "v"), _alias(n, "n"), _alias(groups, "g"))
+            .from_(src.copy())
             .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
             .group_by(col.copy())
             .order_by(exp.Ordered(this=n.copy(), desc=True), exp.Ordered(this=col.copy()))
@@ -175,6 +212,30 @@ def histogram_query(src: exp.Table, name: str, edges: list[exp.Expression]) -> e
     return (exp.select(b.copy(), _alias(exp.Count(this=exp.Star()), "n"))
             .from_(inner.subquery(exp.to_identifier("binned", quoted=True)))
             .group_by(b.copy()).order_by(b.copy()))
+
+
+def histograms_query(src: exp.Table, binned: dict[str, list[exp.Expression]]) -> exp.Select:
+    """Histograms of several columns in one scan: for column ``name`` at index ``i`` of
+    ``binned`` (name → edges, as :func:`histogram_query`), ``h<i>_<b>`` counts bin ``b``."""
+    inner_items: list[exp.Expression] = []
+    outer: list[exp.Expression] = []
+    for i, (name, edges) in enumerate(binned.items()):
+        col = _col(name)
+        case = exp.Case()
+        for b, upper in enumerate(edges[1:-1]):
+            case = case.when(exp.LT(this=col.copy(), expression=upper.copy()),
+                             exp.Literal.number(b))
+        case = case.else_(exp.Literal.number(len(edges) - 2))
+        bin_of = exp.Case().when(exp.Is(this=col.copy(), expression=exp.Null()),
+                                 exp.Literal.number(-1)).else_(case)
+        inner_items.append(_alias(bin_of, f"b{i}"))
+        ref = exp.column(exp.to_identifier(f"b{i}", quoted=True))
+        for b in range(len(edges) - 1):
+            hit = exp.Case().when(exp.EQ(this=ref.copy(), expression=exp.Literal.number(b)),
+                                  exp.Literal.number(1)).else_(exp.Literal.number(0))
+            outer.append(_alias(exp.Sum(this=hit), f"h{i}_{b}"))
+    inner = exp.select(*inner_items).from_(src.copy())
+    return exp.select(*outer).from_(inner.subquery(exp.to_identifier("binned", quoted=True)))
 
 
 def number(value: float) -> exp.Expression:

@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 
     from app.connectors.base import Connector, TableInfo
 
-__all__ = ["Progress", "column_kind", "profile_table"]
+__all__ = ["Progress", "RunSql", "column_kind", "profile_relation", "profile_table"]
 
 #: ``(done, total, what)``: called before each query
 Progress = Callable[[int, int, str], None]
+#: runs one query (SQL text) and returns its (small: aggregates only) result
+RunSql = Callable[[str], pa.Table]
 
 
 def column_kind(field: pa.Field) -> str:
@@ -71,18 +73,18 @@ def _find(connector: Connector, table: str) -> TableInfo:
 
 
 class _Run:
-    """One profile in progress: the connector, the source expression, the query count."""
+    """One profile in progress: how to run SQL, the source expression, the query count."""
 
-    def __init__(self, connector: Connector, src: exp.Table, dialect: str,
+    def __init__(self, run_sql: RunSql, src: exp.Table, dialect: str,
                  on_progress: Progress | None, total: int) -> None:
-        self.connector, self.src, self.dialect = connector, src, dialect
+        self.run_sql, self.src, self.dialect = run_sql, src, dialect
         self.on_progress, self.total, self.done = on_progress, total, 0
 
     def rows(self, query: exp.Expression, what: str) -> list[dict[str, Any]]:
         if self.on_progress is not None:
             self.on_progress(self.done, self.total, what)
         sql = query.sql(self.dialect, unsupported_level="raise")  # type: ignore[arg-type]
-        out = self.connector.query(sql).read_all().to_pylist()
+        out = self.run_sql(sql).to_pylist()
         self.done += 1
         return out
 
@@ -118,6 +120,7 @@ def _fill_stats(c: ColumnProfile, row: dict[str, Any], i: int, rows: int) -> Non
 
 
 def _quantiles(run: _Run, c: ColumnProfile) -> None:
+    """Quantiles by one window query (dialects without ordered-set aggregates)."""
     n = c.rows - c.nulls
     if n == 0:
         return
@@ -127,6 +130,15 @@ def _quantiles(run: _Run, c: ColumnProfile) -> None:
                                               _("quantiles of {column}").format(column=c.name))}
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
     c.quantiles = {f"p{round(p * 100)}": convert(got.get(pos)) for p, pos in wanted.items()}
+
+
+def _fill_quantiles(c: ColumnProfile, values: list[Any] | None) -> None:
+    """Quantiles as the statistics scan's ordered-set aggregate returned them."""
+    if not values or c.rows == c.nulls:
+        return
+    convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
+    c.quantiles = {f"p{round(p * 100)}": convert(v) for p, v in zip(QUANTILES, values,
+                                                                      strict=True)}
 
 
 def _edges(c: ColumnProfile, bins: int, dialect: str) -> tuple[list[Any], list[exp.Expression]]:
@@ -145,16 +157,20 @@ def _edges(c: ColumnProfile, bins: int, dialect: str) -> tuple[list[Any], list[e
     return values, [q.temporal(v, dialect) for v in values]
 
 
-def _histogram(run: _Run, c: ColumnProfile, bins: int) -> None:
-    if c.min is None or c.max is None or c.min == c.max or \
-            (c.kind == "temporal" and not isinstance(c.min, dt.date)):
+def _histograms(run: _Run, columns: list[ColumnProfile], bins: int) -> None:
+    """Histograms of every numeric and temporal column with a range, in one scan."""
+    wanted = [c for c in columns if c.kind in ("numeric", "temporal")
+              and c.min is not None and c.max is not None and c.min != c.max
+              and (c.kind == "numeric" or isinstance(c.min, dt.date))]
+    if not wanted:
         return
-    values, edges = _edges(c, bins, run.dialect)
-    counts = {int(r["b"]): int(r["n"]) for r in run.rows(
-        q.histogram_query(run.src, c.name, edges),
-        _("histogram of {column}").format(column=c.name))}
-    c.histogram = [{"low": values[i], "high": values[i + 1], "count": counts.get(i, 0)}
-                   for i in range(bins)]
+    edges = {c.name: _edges(c, bins, run.dialect) for c in wanted}
+    row = run.rows(q.histograms_query(run.src, {name: e for name, (_v, e) in edges.items()}),
+                   _("histograms of {count} columns").format(count=len(wanted)))[0]
+    for i, c in enumerate(wanted):
+        values = edges[c.name][0]
+        c.histogram = [{"low": values[b], "high": values[b + 1],
+                        "count": int(row[f"h{i}_{b}"] or 0)} for b in range(bins)]
 
 
 def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
@@ -163,6 +179,8 @@ def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
                      _("top values of {column}").format(column=c.name))
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
     c.top = [ValueCount(convert(r["v"]), int(r["n"])) for r in found[:options.top_k]]
+    if c.distinct is None:  # exact: the groups of this query
+        c.distinct = int(found[0]["g"]) if found else 0
     if c.kind != "string":
         return
     pairs = [(str(r["v"]), int(r["n"])) for r in found]
@@ -187,42 +205,60 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
         ProfileError: unknown table, a dialect Cauce cannot profile in, or a sample asked of a
             dialect without ``TABLESAMPLE``.
     """
-    options = options or ProfileOptions()
-    started = time.perf_counter()
     dialect = connector.capabilities.dialect
-    traits = q.DIALECTS.get(dialect)
-    if traits is None:
+    if dialect not in q.DIALECTS:
         raise ProfileError(_("cannot profile {connector} tables (no SQL dialect)").format(
             connector=connector.label))
+    options = options or ProfileOptions()
+    if options.sample_pct is not None and q.DIALECTS[dialect].sample_method is None:
+        raise ProfileError(_("{connector} cannot sample a table (no TABLESAMPLE): "
+                             "profile it whole").format(connector=connector.label))
+    info = _find(connector, table)
+    return profile_relation(lambda sql: connector.query(sql).read_all(), info.qualified,
+                            connector.table_schema(info.qualified), dialect, options,
+                            row_estimate=info.row_estimate, on_progress=on_progress)
+
+
+def profile_relation(run_sql: RunSql, table: str, schema: pa.Schema, dialect: str,
+                     options: ProfileOptions | None = None, *, row_estimate: int | None = None,
+                     on_progress: Progress | None = None) -> TableProfile:
+    """Profile the table or view ``table`` (of columns ``schema``) that ``run_sql`` reaches,
+    in ``dialect`` (one of :data:`queries.DIALECTS`)."""
+    options = options or ProfileOptions()
+    started = time.perf_counter()
+    traits = q.DIALECTS[dialect]
     if options.sample_pct is not None:
         if traits.sample_method is None:
             raise ProfileError(_("{connector} cannot sample a table (no TABLESAMPLE): "
-                                 "profile it whole").format(connector=connector.label))
+                                 "profile it whole").format(connector=dialect))
         if not 0 < options.sample_pct <= 100:
             raise ProfileError(_("the sample must be a percentage between 0 and 100"))
-    info = _find(connector, table)
-    schema = connector.table_schema(info.qualified)
     columns = [ColumnProfile(f.name, str(f.type), column_kind(f)) for f in schema]
     specs = [q.Column(c.name, c.kind) for c in columns]
-    src = q.source(info.qualified, dialect, sample_pct=options.sample_pct, seed=options.seed)
+    src = q.source(table, dialect, sample_pct=options.sample_pct, seed=options.seed)
     approx = traits.approx_distinct is not None and \
-        (info.row_estimate or 0) > options.approx_distinct_above
-    per_column = sum(1 + (c.kind in ("numeric", "temporal")) * 2 for c in columns
+        (row_estimate or 0) > options.approx_distinct_above
+    in_scan = traits.ordered_quantiles
+    per_column = sum(1 + (c.kind in ("numeric", "temporal") and not in_scan) for c in columns
                      if c.kind != "other")
-    run = _Run(connector, src, dialect, on_progress, 2 + per_column)
-    row = run.rows(q.stats_query(src, specs, dialect, approx=approx),
+    run = _Run(run_sql, src, dialect, on_progress, 3 + per_column)
+    row = run.rows(q.stats_query(src, specs, dialect, approx=approx, distinct=False,
+                                 quantiles=list(QUANTILES) if in_scan else None),
                    _("statistics of {count} columns").format(count=len(columns)))[0]
     rows = int(row["rows"])
     for i, c in enumerate(columns):
         _fill_stats(c, row, i, rows)
         c.distinct_approximate = approx and c.distinct is not None
+        if in_scan and c.kind in ("numeric", "temporal"):
+            _fill_quantiles(c, row[f"c{i}_q"] if f"c{i}_q" in row else
+                            [row[f"c{i}_q{k}"] for k in range(len(QUANTILES))])
     for c in columns:
         if c.kind == "other":
             continue
         _top(run, c, options)
-        if c.kind in ("numeric", "temporal"):
+        if c.kind in ("numeric", "temporal") and not in_scan:
             _quantiles(run, c)
-            _histogram(run, c, options.bins)
+    _histograms(run, columns, options.bins)
     comparable = [s for s in specs if s.kind != "other"]
     duplicates = 0
     if rows and comparable:
@@ -230,7 +266,7 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
         duplicates = int(found[0]["dup"] or 0) if found else 0
     keys = [c.name for c in columns if rows and c.nulls == 0 and c.distinct == rows
             and not c.distinct_approximate]
-    return TableProfile(table=info.qualified, dialect=dialect, rows=rows, columns=columns,
+    return TableProfile(table=table, dialect=dialect, rows=rows, columns=columns,
                         duplicate_rows=duplicates, candidate_keys=keys,
                         sample_pct=options.sample_pct,
                         seconds=time.perf_counter() - started, queries=run.done)
