@@ -204,8 +204,14 @@ def test_test_connection_asks_first(qtbot, chinook_dir: Path) -> None:
         doc.close()
 
 
-def test_the_question_in_spanish(qtbot, spanish) -> None:  # type: ignore[no-untyped-def]
-    dialog = TrustDialog("chinook", ["connect to chinook (sqlite): path=data/chinook.sqlite"])
+def test_the_question_in_spanish(qtbot, spanish, chinook_dir) -> None:  # type: ignore[no-untyped-def]
+    doc = service.open_document(chinook_dir)
+    try:  # what the project would do comes from the core, in the interface's language too
+        lines = service.access_summary(doc.project)
+    finally:
+        doc.close()
+    assert any(line.startswith("conectar") for line in lines), lines
+    dialog = TrustDialog("chinook", lines)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.windowTitle() == "¿Confiar en este proyecto?"
