@@ -44,35 +44,77 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
     sys.exit(code)
 
 
-@click.group(cls=TranslatedGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]},
-             help=N_("Cauce: draw data pipelines, compile them to SQL, run them anywhere."))
-@click.option("--run-project", "run_project", metavar="PROJECT",
-              type=click.Path(exists=True, path_type=Path),
-              help=N_("Run a project (a directory or a .cauce bundle) headless and exit."))
-@click.option("--pipeline", "pipelines", multiple=True, metavar="NAME",
-              help=N_("With --run-project: run only these pipelines (repeatable)."))
+@click.group(
+    cls=TranslatedGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("Cauce: draw data pipelines, compile them to SQL, run them anywhere."),
+)
+@click.option(
+    "--run-project",
+    "run_project",
+    metavar="PROJECT",
+    type=click.Path(exists=True, path_type=Path),
+    help=N_("Run a project (a directory or a .cauce bundle) headless and exit."),
+)
+@click.option(
+    "--pipeline",
+    "pipelines",
+    multiple=True,
+    metavar="NAME",
+    help=N_("With --run-project: run only these pipelines (repeatable)."),
+)
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
 @click.option("--dry-run", is_flag=True, help=N_("Validate and plan, but run nothing."))
-@click.option("--count-rows", is_flag=True,
-              help=N_("Count the rows of every node (slower: each node is materialised)."))
-@click.option("--dest", metavar="CONNECTION",
-              help=N_("Write every destination to this connection of the project instead."))
-@click.option("--db", "db_url", metavar="URL", envvar="CAUCE_DB_URL",
-              help=N_("Metadata database URL (default: SQLite in the user data directory)."))
-@click.option("--screenshot", type=click.Path(path_type=Path),
-              help=N_("Render the editor window to this PNG and exit (works offscreen)."))
-@click.option("--open", "open_path", metavar="PROJECT",
-              type=click.Path(exists=True, path_type=Path),
-              help=N_("With --screenshot: open this project (directory or bundle) first."))
-@click.option("--trust", is_flag=True,
-              help=N_("Trust a project from a bundle to run on this machine."))
+@click.option(
+    "--count-rows",
+    is_flag=True,
+    help=N_("Count the rows of every node (slower: each node is materialised)."),
+)
+@click.option(
+    "--dest",
+    metavar="CONNECTION",
+    help=N_("Write every destination to this connection of the project instead."),
+)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    envvar="CAUCE_DB_URL",
+    help=N_("Metadata database URL (default: SQLite in the user data directory)."),
+)
+@click.option(
+    "--screenshot",
+    type=click.Path(path_type=Path),
+    help=N_("Render the editor window to this PNG and exit (works offscreen)."),
+)
+@click.option(
+    "--open",
+    "open_path",
+    metavar="PROJECT",
+    type=click.Path(exists=True, path_type=Path),
+    help=N_("With --screenshot: open this project (directory or bundle) first."),
+)
+@click.option(
+    "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
+)
 @click.option("-v", "--verbose", count=True, help=N_("More log output."))
 @click.version_option(__version__, prog_name="cauce")
 @click.pass_context
-def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...], as_json: bool,
-        dry_run: bool, count_rows: bool, dest: str | None, db_url: str | None,
-        screenshot: Path | None, open_path: Path | None, trust: bool, verbose: int) -> None:
+def cli(
+    ctx: click.Context,
+    run_project: Path | None,
+    pipelines: tuple[str, ...],
+    as_json: bool,
+    dry_run: bool,
+    count_rows: bool,
+    dest: str | None,
+    db_url: str | None,
+    screenshot: Path | None,
+    open_path: Path | None,
+    trust: bool,
+    verbose: int,
+) -> None:
     set_language()  # CAUCE_LANG, read now (the environment of this invocation)
     _setup_logging(verbose)
     ctx.obj = {"db_url": db_url}
@@ -81,28 +123,53 @@ def cli(ctx: click.Context, run_project: Path | None, pipelines: tuple[str, ...]
     if run_project is not None:
         from app.cli_run import run_headless
 
-        sys.exit(run_headless(run_project, pipelines=list(pipelines), as_json=as_json,
-                              dry_run=dry_run, dest=dest, db_url=db_url,
-                              count_rows=count_rows, trust=trust))
+        sys.exit(
+            run_headless(
+                run_project,
+                pipelines=list(pipelines),
+                as_json=as_json,
+                dry_run=dry_run,
+                dest=dest,
+                db_url=db_url,
+                count_rows=count_rows,
+                trust=trust,
+            )
+        )
     if as_json or dry_run or dest or count_rows or (pipelines and open_path is None):
-        _fail(_("--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project "
-                "(--pipeline also with --open)"))
+        _fail(
+            _(
+                "--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project "
+                "(--pipeline also with --open)"
+            )
+        )
     _open_gui(ctx, screenshot, open_path, pipelines[0] if pipelines else None, db_url)
 
 
-def _open_gui(ctx: click.Context, screenshot: Path | None, open_path: Path | None = None,
-              pipeline: str | None = None, db_url: str | None = None) -> None:
+def _open_gui(
+    ctx: click.Context,
+    screenshot: Path | None,
+    open_path: Path | None = None,
+    pipeline: str | None = None,
+    db_url: str | None = None,
+) -> None:
     try:
         from app.ui.main import main as gui_main
     except ImportError:
         click.echo(ctx.get_help())
-        click.echo("\n" + _("The desktop editor is not installed in this environment; "
-                            "use --run-project to run a project headless."), err=True)
+        click.echo(
+            "\n"
+            + _(
+                "The desktop editor is not installed in this environment; "
+                "use --run-project to run a project headless."
+            ),
+            err=True,
+        )
         sys.exit(EXIT_INVALID)
     if not _display_ready(screenshot is not None):
         sys.exit(EXIT_INVALID)
-    sys.exit(gui_main(screenshot=screenshot, open_project=open_path, pipeline=pipeline,
-                      db_url=db_url))
+    sys.exit(
+        gui_main(screenshot=screenshot, open_project=open_path, pipeline=pipeline, db_url=db_url)
+    )
 
 
 def _display_ready(offscreen_ok: bool) -> bool:
@@ -122,22 +189,34 @@ def _display_ready(offscreen_ok: bool) -> bool:
     if not problem.display:
         lines.append(_("- No display: DISPLAY is not set (no X11 or Wayland session)."))
     elif not problem.answers:
-        lines.append(_("- The X display {display} does not answer.").format(
-            display=problem.display))
+        lines.append(
+            _("- The X display {display} does not answer.").format(display=problem.display)
+        )
     if problem.libraries:
-        lines.append(_("- Qt's xcb platform needs system libraries that are missing: "
-                       "{libraries}.").format(libraries=", ".join(problem.libraries)))
-        lines.append(_("  On Debian or Ubuntu: sudo apt-get install {packages}").format(
-            packages=" ".join(problem.packages)))
-    lines.append(_("Without a display: 'cauce --run-project PROJECT' runs a project headless; "
-                   "'xvfb-run cauce open PROJECT' opens the editor on a virtual display; "
-                   "'cauce --screenshot OUT.png --open PROJECT' renders it offscreen."))
+        lines.append(
+            _("- Qt's xcb platform needs system libraries that are missing: {libraries}.").format(
+                libraries=", ".join(problem.libraries)
+            )
+        )
+        lines.append(
+            _("  On Debian or Ubuntu: sudo apt-get install {packages}").format(
+                packages=" ".join(problem.packages)
+            )
+        )
+    lines.append(
+        _(
+            "Without a display: 'cauce --run-project PROJECT' runs a project headless; "
+            "'xvfb-run cauce open PROJECT' opens the editor on a virtual display; "
+            "'cauce --screenshot OUT.png --open PROJECT' renders it offscreen."
+        )
+    )
     click.echo("\n".join(lines), err=True)
     return False
 
 
-@cli.command("open",
-             help=N_("Open a project (a directory or a .cauce bundle) in the desktop editor."))
+@cli.command(
+    "open", help=N_("Open a project (a directory or a .cauce bundle) in the desktop editor.")
+)
 @click.argument("project", type=click.Path(exists=True, path_type=Path))
 @click.option("--pipeline", "pipeline_name", metavar="NAME", help=N_("Show this pipeline first."))
 @click.pass_context
@@ -148,32 +227,46 @@ def open_cmd(ctx: click.Context, project: Path, pipeline_name: str | None) -> No
 @cli.command("compile", help=N_("Print the SQL a pipeline compiles to, one query per destination."))
 @click.argument("project", type=click.Path(exists=True, path_type=Path))
 @click.option("--pipeline", "pipeline_name", required=True, metavar="NAME")
-@click.option("--dialect", default="duckdb", show_default=True,
-              type=click.Choice(["duckdb", "postgres", "tsql", "snowflake", "bigquery",
-                                 "redshift"]))
-@click.option("--offline", is_flag=True,
-              help=N_("Use only declared source columns; do not connect to sources."))
-@click.option("--trust", is_flag=True,
-              help=N_("Trust a project from a bundle to run on this machine."))
-def compile_cmd(project: Path, pipeline_name: str, dialect: str, offline: bool,
-                trust: bool) -> None:
+@click.option(
+    "--dialect",
+    default="duckdb",
+    show_default=True,
+    type=click.Choice(["duckdb", "postgres", "tsql", "snowflake", "bigquery", "redshift"]),
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help=N_("Use only declared source columns; do not connect to sources."),
+)
+@click.option(
+    "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
+)
+def compile_cmd(
+    project: Path, pipeline_name: str, dialect: str, offline: bool, trust: bool
+) -> None:
     from app.services.projects import compile_project
 
     try:
         queries = compile_project(
-            project, pipeline_name, dialect=dialect, offline=offline, trust=trust,
-            on_warning=lambda text: click.echo(_("warning: {warning}").format(warning=text),
-                                               err=True))
+            project,
+            pipeline_name,
+            dialect=dialect,
+            offline=offline,
+            trust=trust,
+            on_warning=lambda text: click.echo(
+                _("warning: {warning}").format(warning=text), err=True
+            ),
+        )
     except _user_errors() as err:
         _fail(_describe(err))
     for name, sql in queries.items():
-        click.echo("-- " + _("destination: {name} ({dialect})").format(name=name,
-                                                                        dialect=dialect))
+        click.echo("-- " + _("destination: {name} ({dialect})").format(name=name, dialect=dialect))
         click.echo(sql.rstrip() + ";\n")
 
 
-@cli.command("export",
-             help=N_("Export a project directory as a .cauce bundle (never with secrets)."))
+@cli.command(
+    "export", help=N_("Export a project directory as a .cauce bundle (never with secrets).")
+)
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--no-data", is_flag=True, help=N_("Leave out the project's data/ files."))
@@ -187,14 +280,18 @@ def export_cmd(project: Path, bundle: Path, no_data: bool) -> None:
     click.echo(summary)
 
 
-@cli.command("import",
-             help=N_("Import a .cauce bundle into a project directory: validated first, "
-                     "applied atomically."))
+@cli.command(
+    "import",
+    help=N_(
+        "Import a .cauce bundle into a project directory: validated first, applied atomically."
+    ),
+)
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help=N_("Show what would change, write nothing."))
-@click.option("--trust", is_flag=True,
-              help=N_("Trust the imported project to run on this machine."))
+@click.option(
+    "--trust", is_flag=True, help=N_("Trust the imported project to run on this machine.")
+)
 def import_cmd(bundle: Path, target: Path, dry_run: bool, trust: bool) -> None:
     from app.services.bundles import import_bundle
 
@@ -211,8 +308,9 @@ def db_group() -> None:
     pass  # a group: its commands do the work
 
 
-@db_group.command("init",
-                  help=N_("Create the metadata database (or bring it to the latest schema)."))
+@db_group.command(
+    "init", help=N_("Create the metadata database (or bring it to the latest schema).")
+)
 @click.pass_context
 def db_init(ctx: click.Context) -> None:
     from app.services.metadata import init_metadata
@@ -234,8 +332,9 @@ def db_upgrade(ctx: click.Context) -> None:
         _fail(_describe(err))
 
 
-@db_group.command("status",
-                  help=N_("Where the metadata database is and which schema revision it has."))
+@db_group.command(
+    "status", help=N_("Where the metadata database is and which schema revision it has.")
+)
 @click.pass_context
 def db_status(ctx: click.Context) -> None:
     from app.services.metadata import metadata_status
@@ -258,14 +357,18 @@ def runs_cmd(ctx: click.Context, limit: int) -> None:
         _fail(_describe(err))
 
 
-@cli.group("connections", cls=TranslatedGroup,
-           help=N_("List and test a project's connections (as Tools > Connections does)."))
+@cli.group(
+    "connections",
+    cls=TranslatedGroup,
+    help=N_("List and test a project's connections (as Tools > Connections does)."),
+)
 def connections_group() -> None:
     pass  # a group: its commands do the work
 
 
-@connections_group.command("list",
-                           help=N_("List a project's connections: name, type, description."))
+@connections_group.command(
+    "list", help=N_("List a project's connections: name, type, description.")
+)
 @click.argument("project", type=click.Path(exists=True, path_type=Path))
 def connections_list(project: Path) -> None:
     from app.services.connections import project_connections
@@ -282,19 +385,23 @@ def connections_list(project: Path) -> None:
 
 
 @connections_group.command(
-    "test", help=N_("Connect with one of a project's connections: exit 0 when it answers, "
-                    "1 with the reason when it does not."))
+    "test",
+    help=N_(
+        "Connect with one of a project's connections: exit 0 when it answers, "
+        "1 with the reason when it does not."
+    ),
+)
 @click.argument("project", type=click.Path(exists=True, path_type=Path))
 @click.argument("name")
-@click.option("--trust", is_flag=True,
-              help=N_("Trust a project from a bundle to run on this machine."))
+@click.option(
+    "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
+)
 def connections_test(project: Path, name: str, trust: bool) -> None:
     from app.services.connections import NOT_A_CONNECTION, test_project_connection
 
     try:
         test_project_connection(project, name, trust=trust)
     except NOT_A_CONNECTION as err:  # nothing was tried: invalid input
-
         _fail(_describe(err))
     except _user_errors() as err:
         _fail(_describe(err), EXIT_RUN_FAILED)

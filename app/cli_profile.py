@@ -44,35 +44,66 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 def _short(value: Any, width: int = 24) -> str:
     text = "" if value is None else str(value)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _report(profile: TableProfile) -> str:
-    sample = (" " + _("(a {pct} sample)").format(pct=f"{profile.sample_pct}%")
-              if profile.sampled else "")
-    lines = [_("{table}: {rows} rows{sample}, {duplicates} duplicate rows, candidate keys: "
-               "{keys} ({queries} queries, {seconds} s)").format(
-        table=profile.table, rows=f"{profile.rows:,}", sample=sample,
-        duplicates=f"{profile.duplicate_rows:,}",
-        keys=", ".join(profile.candidate_keys) or _("none"), queries=profile.queries,
-        seconds=f"{profile.seconds:.2f}")]
+    sample = (
+        " " + _("(a {pct} sample)").format(pct=f"{profile.sample_pct}%") if profile.sampled else ""
+    )
+    lines = [
+        _(
+            "{table}: {rows} rows{sample}, {duplicates} duplicate rows, candidate keys: "
+            "{keys} ({queries} queries, {seconds} s)"
+        ).format(
+            table=profile.table,
+            rows=f"{profile.rows:,}",
+            sample=sample,
+            duplicates=f"{profile.duplicate_rows:,}",
+            keys=", ".join(profile.candidate_keys) or _("none"),
+            queries=profile.queries,
+            seconds=f"{profile.seconds:.2f}",
+        )
+    ]
     for c in profile.columns:
-        distinct = "-" if c.distinct is None else \
-            ("~" if c.distinct_approximate else "") + f"{c.distinct:,}"
-        lines.append(f"  {c.name:<22} {c.kind:<9} " + _(
-            "nulls {nulls} ({share}), distinct {distinct}, min {min}, max {max}").format(
-            nulls=f"{c.nulls:,}", share=f"{c.null_share:.1%}", distinct=distinct,
-            min=_short(c.min), max=_short(c.max)))
+        distinct = (
+            "-"
+            if c.distinct is None
+            else ("~" if c.distinct_approximate else "") + f"{c.distinct:,}"
+        )
+        lines.append(
+            f"  {c.name:<22} {c.kind:<9} "
+            + _("nulls {nulls} ({share}), distinct {distinct}, min {min}, max {max}").format(
+                nulls=f"{c.nulls:,}",
+                share=f"{c.null_share:.1%}",
+                distinct=distinct,
+                min=_short(c.min),
+                max=_short(c.max),
+            )
+        )
         if c.mean is not None:
-            lines.append("    " + _("mean {mean}, stddev {stddev}, median {median}").format(
-                mean=f"{c.mean:.6g}", stddev="-" if c.stddev is None else f"{c.stddev:.6g}",
-                median=_short(c.quantiles.get("p50"))))
+            lines.append(
+                "    "
+                + _("mean {mean}, stddev {stddev}, median {median}").format(
+                    mean=f"{c.mean:.6g}",
+                    stddev="-" if c.stddev is None else f"{c.stddev:.6g}",
+                    median=_short(c.quantiles.get("p50")),
+                )
+            )
         if c.top:
-            lines.append("    " + _("top: {values}").format(values=", ".join(
-                f"{_short(t.value, 16)} ({t.count:,})" for t in c.top[:5])))
+            lines.append(
+                "    "
+                + _("top: {values}").format(
+                    values=", ".join(f"{_short(t.value, 16)} ({t.count:,})" for t in c.top[:5])
+                )
+            )
         if c.patterns:
-            lines.append("    " + _("patterns: {values}").format(values=", ".join(
-                f"{_short(p.value, 16)} ({p.count:,})" for p in c.patterns[:3])))
+            lines.append(
+                "    "
+                + _("patterns: {values}").format(
+                    values=", ".join(f"{_short(p.value, 16)} ({p.count:,})" for p in c.patterns[:3])
+                )
+            )
         extra = [f"{k} {n:,}" for k, n in c.recognised.items()]
         if c.semantic_type:
             extra.append(_("looks like {kind} stored as text").format(kind=c.semantic_type))
@@ -81,34 +112,68 @@ def _report(profile: TableProfile) -> str:
     return "\n".join(lines)
 
 
-@click.command("profile", cls=TranslatedCommand,
-               help=N_("Profile table --table of SOURCE (a database URL, or a connection of "
-                       "--project) with SQL run in that database; or, with --pipeline and "
-                       "--node, the output of a node of project SOURCE, on the local "
-                       "engine."))
+@click.command(
+    "profile",
+    cls=TranslatedCommand,
+    help=N_(
+        "Profile table --table of SOURCE (a database URL, or a connection of "
+        "--project) with SQL run in that database; or, with --pipeline and "
+        "--node, the output of a node of project SOURCE, on the local "
+        "engine."
+    ),
+)
 @click.argument("source")
 @click.option("--table", metavar="TABLE", help=N_("Table to profile (schema.table)."))
-@click.option("--pipeline", metavar="PIPELINE", help=N_("Pipeline of project SOURCE whose "
-                                                        "node --node is profiled."))
-@click.option("--node", metavar="NODE", help=N_("Node (name or id) whose output is "
-                                                "profiled."))
-@click.option("--project", type=click.Path(exists=True, path_type=Path),
-              help=N_("Project directory or .cauce bundle: SOURCE names one of its "
-                      "connections."))
-@click.option("--sample", "sample_pct", type=click.FloatRange(0, 100, min_open=True),
-              metavar="PCT", help=N_("Profile a random sample of PCT percent of the rows "
-                                     "(databases with TABLESAMPLE)."))
-@click.option("--top", "top_k", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help=N_("Most frequent values reported per column."))
-@click.option("--approx-above", type=click.IntRange(0), default=10_000_000, show_default=True,
-              metavar="ROWS", help=N_("Count distinct values approximately above this many "
-                                      "rows, where the database can."))
+@click.option(
+    "--pipeline",
+    metavar="PIPELINE",
+    help=N_("Pipeline of project SOURCE whose node --node is profiled."),
+)
+@click.option("--node", metavar="NODE", help=N_("Node (name or id) whose output is profiled."))
+@click.option(
+    "--project",
+    type=click.Path(exists=True, path_type=Path),
+    help=N_("Project directory or .cauce bundle: SOURCE names one of its connections."),
+)
+@click.option(
+    "--sample",
+    "sample_pct",
+    type=click.FloatRange(0, 100, min_open=True),
+    metavar="PCT",
+    help=N_("Profile a random sample of PCT percent of the rows (databases with TABLESAMPLE)."),
+)
+@click.option(
+    "--top",
+    "top_k",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help=N_("Most frequent values reported per column."),
+)
+@click.option(
+    "--approx-above",
+    type=click.IntRange(0),
+    default=10_000_000,
+    show_default=True,
+    metavar="ROWS",
+    help=N_("Count distinct values approximately above this many rows, where the database can."),
+)
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
-@click.option("--trust", is_flag=True,
-              help=N_("Trust a project from a bundle to run on this machine."))
-def profile_cmd(source: str, table: str | None, pipeline: str | None, node: str | None,
-                project: Path | None, sample_pct: float | None, top_k: int, approx_above: int,
-                as_json: bool, trust: bool) -> None:
+@click.option(
+    "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
+)
+def profile_cmd(
+    source: str,
+    table: str | None,
+    pipeline: str | None,
+    node: str | None,
+    project: Path | None,
+    sample_pct: float | None,
+    top_k: int,
+    approx_above: int,
+    as_json: bool,
+    trust: bool,
+) -> None:
     from app.engine.cancel import CancelToken, RunCancelled
     from app.engine.profile import ProfileOptions
     from app.services.errors import describe
@@ -119,14 +184,16 @@ def profile_cmd(source: str, table: str | None, pipeline: str | None, node: str 
     )
 
     by_node = pipeline is not None or node is not None
-    if by_node and (pipeline is None or node is None or table is not None
-                    or project is not None):
-        raise click.UsageError(_("--pipeline and --node go together, without --table or "
-                                 "--project (SOURCE is the project)"))
+    if by_node and (pipeline is None or node is None or table is not None or project is not None):
+        raise click.UsageError(
+            _(
+                "--pipeline and --node go together, without --table or "
+                "--project (SOURCE is the project)"
+            )
+        )
     if not by_node and table is None:
         raise click.UsageError(_("give --table, or --pipeline and --node"))
-    options = ProfileOptions(sample_pct=sample_pct, top_k=top_k,
-                             approx_distinct_above=approx_above)
+    options = ProfileOptions(sample_pct=sample_pct, top_k=top_k, approx_distinct_above=approx_above)
     cancel = CancelToken()
     interrupted: list[bool] = []
 
@@ -137,15 +204,26 @@ def profile_cmd(source: str, table: str | None, pipeline: str | None, node: str 
         cancel.cancel()  # interrupts the local engine's query (profiles of a node)
         raise KeyboardInterrupt  # psycopg sends PostgreSQL a cancel request on it
 
-    previous = signal.signal(signal.SIGINT, on_interrupt) \
-        if threading.current_thread() is threading.main_thread() else None
+    previous = (
+        signal.signal(signal.SIGINT, on_interrupt)
+        if threading.current_thread() is threading.main_thread()
+        else None
+    )
     try:
         if by_node:
-            profile = profile_project_node(Path(source), str(pipeline), str(node), options,
-                                           trust=trust, cancel=cancel, on_progress=_progress)
+            profile = profile_project_node(
+                Path(source),
+                str(pipeline),
+                str(node),
+                options,
+                trust=trust,
+                cancel=cancel,
+                on_progress=_progress,
+            )
         elif project is not None:
-            profile = profile_project_table(project, source, table, options, trust=trust,
-                                            on_progress=_progress)
+            profile = profile_project_table(
+                project, source, table, options, trust=trust, on_progress=_progress
+            )
         else:
             profile = profile_url(source, str(table), options, on_progress=_progress)
     except BaseException as err:  # DuckDB's "interrupted" is a bare RuntimeError

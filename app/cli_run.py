@@ -43,25 +43,38 @@ class _LinePrinter:
 def _describe(event: Event) -> str | None:
     if isinstance(event, RunStarted):
         return _("pipeline {pipeline}: started ({count} nodes)").format(
-            pipeline=event.pipeline, count=len(event.nodes))
+            pipeline=event.pipeline, count=len(event.nodes)
+        )
     if isinstance(event, NodeStarted):
-        return "  " + _("{node}: running ({placement})").format(node=event.node_name,
-                                                                placement=event.placement)
+        return "  " + _("{node}: running ({placement})").format(
+            node=event.node_name, placement=event.placement
+        )
     if isinstance(event, NodeProgress):
         return "  " + _("{node}: {rows} rows, {seconds} s").format(
-            node=event.node_name, rows=f"{event.rows:,}", seconds=f"{event.seconds:.1f}")
+            node=event.node_name, rows=f"{event.rows:,}", seconds=f"{event.seconds:.1f}"
+        )
     if isinstance(event, NodeFinished):
         rows = event.rows_in if event.rows_in is not None else event.rows_out
         counted = ", " + _("{rows} rows").format(rows=f"{rows:,}") if rows is not None else ""
-        return "  " + _("{node}: done in {seconds} s").format(
-            node=event.node_name, seconds=f"{event.seconds:.2f}") + counted
+        return (
+            "  "
+            + _("{node}: done in {seconds} s").format(
+                node=event.node_name, seconds=f"{event.seconds:.2f}"
+            )
+            + counted
+        )
     if isinstance(event, NodeFailed):
         return f"  {event.node_name}: {status_text(event.status)}: {event.error}"
     if isinstance(event, RunFinished):
         tail = f": {event.error}" if event.error else ""
-        return _("pipeline {pipeline}: {status} in {seconds} s").format(
-            pipeline=event.pipeline, status=status_text(event.status),
-            seconds=f"{event.seconds:.2f}") + tail
+        return (
+            _("pipeline {pipeline}: {status} in {seconds} s").format(
+                pipeline=event.pipeline,
+                status=status_text(event.status),
+                seconds=f"{event.seconds:.2f}",
+            )
+            + tail
+        )
     return None
 
 
@@ -73,9 +86,14 @@ class _RichProgress:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.console = Console(stderr=True)
-        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                                 TextColumn("{task.fields[rows]}"), TimeElapsedColumn(),
-                                 console=self.console, transient=False)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.fields[rows]}"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
         self.tasks: dict[str, int] = {}
 
     def __enter__(self) -> _RichProgress:
@@ -88,49 +106,82 @@ class _RichProgress:
     def __call__(self, event: Event) -> None:
         if isinstance(event, NodeStarted):
             self.tasks[event.node_id] = self.progress.add_task(
-                f"{event.node_name} [dim]({event.placement})[/]", total=None, rows="")
+                f"{event.node_name} [dim]({event.placement})[/]", total=None, rows=""
+            )
         elif isinstance(event, NodeProgress) and event.node_id in self.tasks:
-            self.progress.update(self.tasks[event.node_id],
-                                 rows=_("{rows} rows").format(rows=f"{event.rows:,}"))
+            self.progress.update(
+                self.tasks[event.node_id], rows=_("{rows} rows").format(rows=f"{event.rows:,}")
+            )
         elif isinstance(event, NodeFinished) and event.node_id in self.tasks:
             rows = event.rows_in if event.rows_in is not None else event.rows_out
-            self.progress.update(self.tasks[event.node_id], total=1, completed=1,
-                                 rows=_("{rows} rows").format(rows=f"{rows:,}")
-                                 if rows is not None else "")
+            self.progress.update(
+                self.tasks[event.node_id],
+                total=1,
+                completed=1,
+                rows=_("{rows} rows").format(rows=f"{rows:,}") if rows is not None else "",
+            )
         elif isinstance(event, NodeFailed) and event.node_id in self.tasks:
-            self.progress.update(self.tasks[event.node_id], total=1, completed=0,
-                                 rows=f"[red]{status_text(event.status)}[/]")
+            self.progress.update(
+                self.tasks[event.node_id],
+                total=1,
+                completed=0,
+                rows=f"[red]{status_text(event.status)}[/]",
+            )
         elif isinstance(event, RunFinished):
             colour = "green" if event.status == "succeeded" else "red"
-            self.console.print(f"[{colour}]{event.pipeline}: {status_text(event.status)}[/] "
-                               + _("in {seconds} s").format(seconds=f"{event.seconds:.2f}")
-                               + (f" — {event.error}" if event.error else ""))
+            self.console.print(
+                f"[{colour}]{event.pipeline}: {status_text(event.status)}[/] "
+                + _("in {seconds} s").format(seconds=f"{event.seconds:.2f}")
+                + (f" — {event.error}" if event.error else "")
+            )
 
 
-def run_headless(project: Path, *, pipelines: list[str], as_json: bool, dry_run: bool,
-                 dest: str | None, db_url: str | None, count_rows: bool = False,
-                 trust: bool = False) -> int:
+def run_headless(
+    project: Path,
+    *,
+    pipelines: list[str],
+    as_json: bool,
+    dry_run: bool,
+    dest: str | None,
+    db_url: str | None,
+    count_rows: bool = False,
+    trust: bool = False,
+) -> int:
     from app.services.projects import run_project
 
     interactive = sys.stdout.isatty() and not as_json
     try:
         if interactive:
             with _RichProgress() as listener:
-                result = run_project(project, pipelines=pipelines, dry_run=dry_run, dest=dest,
-                                     db_url=db_url, on_event=listener, count_rows=count_rows,
-                                     trust=trust)
+                result = run_project(
+                    project,
+                    pipelines=pipelines,
+                    dry_run=dry_run,
+                    dest=dest,
+                    db_url=db_url,
+                    on_event=listener,
+                    count_rows=count_rows,
+                    trust=trust,
+                )
         else:
             listener = None if as_json else _LinePrinter()
-            result = run_project(project, pipelines=pipelines, dry_run=dry_run, dest=dest,
-                                 db_url=db_url, on_event=listener, count_rows=count_rows,
-                                     trust=trust)
+            result = run_project(
+                project,
+                pipelines=pipelines,
+                dry_run=dry_run,
+                dest=dest,
+                db_url=db_url,
+                on_event=listener,
+                count_rows=count_rows,
+                trust=trust,
+            )
     except service_errors.USER_ERRORS as err:
         if as_json:
-            click.echo(json.dumps({"status": "invalid", "error": service_errors.describe(err)},
-                                  indent=2))
+            click.echo(
+                json.dumps({"status": "invalid", "error": service_errors.describe(err)}, indent=2)
+            )
         else:
-            click.echo(_("error: {error}").format(error=service_errors.describe(err)),
-                       err=True)
+            click.echo(_("error: {error}").format(error=service_errors.describe(err)), err=True)
         return 2
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, default=str))

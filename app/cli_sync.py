@@ -42,36 +42,56 @@ def _describe(event: Event) -> str | None:
 
     if isinstance(event, SyncStarted):
         count = len(event.destinations)
-        return ngettext("sync {sync}: started ({mode}, {count} destination(s))",
-                        "sync {sync}: started ({mode}, {count} destination(s))", count).format(
-            sync=event.sync, mode=event.mode, count=count)
+        return ngettext(
+            "sync {sync}: started ({mode}, {count} destination(s))",
+            "sync {sync}: started ({mode}, {count} destination(s))",
+            count,
+        ).format(sync=event.sync, mode=event.mode, count=count)
     if isinstance(event, SchemaChangeDetected):
         types = f" {event.old_type or '-'} -> {event.new_type or '-'}"
         return "  " + _("{destination}: column {column} {change}{types}: {decision}").format(
-            destination=event.destination, column=event.column,
-            change=status_text(event.change), types=types,
-            decision=status_text(event.decision))
+            destination=event.destination,
+            column=event.column,
+            change=status_text(event.change),
+            types=types,
+            decision=status_text(event.decision),
+        )
     if isinstance(event, SyncProgress):
         return "  " + _("read {rows} rows in {seconds} s").format(
-            rows=f"{event.rows:,}", seconds=f"{event.seconds:.1f}")
+            rows=f"{event.rows:,}", seconds=f"{event.seconds:.1f}"
+        )
     if isinstance(event, DestinationRetry):
-        return "  " + _("{destination}: attempt {attempt} failed ({error}); retrying in "
-                        "{delay} s").format(destination=event.destination,
-                                            attempt=event.attempt, error=event.error,
-                                            delay=f"{event.delay:.1f}")
+        return "  " + _(
+            "{destination}: attempt {attempt} failed ({error}); retrying in {delay} s"
+        ).format(
+            destination=event.destination,
+            attempt=event.attempt,
+            error=event.error,
+            delay=f"{event.delay:.1f}",
+        )
     if isinstance(event, DestinationFinished):
-        deleted = (", " + _("{count} deleted").format(count=f"{event.deleted:,}")
-                   if event.deleted is not None else "")
-        return ("  " + _("{destination}: {rows} rows{deleted} in {seconds} s").format(
-            destination=event.destination, rows=f"{event.rows:,}", deleted=deleted,
-            seconds=f"{event.seconds:.2f}")
-            + (", " + _("cursor {cursor}").format(cursor=event.cursor) if event.cursor else ""))
+        deleted = (
+            ", " + _("{count} deleted").format(count=f"{event.deleted:,}")
+            if event.deleted is not None
+            else ""
+        )
+        return (
+            "  "
+            + _("{destination}: {rows} rows{deleted} in {seconds} s").format(
+                destination=event.destination,
+                rows=f"{event.rows:,}",
+                deleted=deleted,
+                seconds=f"{event.seconds:.2f}",
+            )
+            + (", " + _("cursor {cursor}").format(cursor=event.cursor) if event.cursor else "")
+        )
     if isinstance(event, SyncFailed):
         where = f"{event.destination}: " if event.destination else ""
         return f"  {where}{status_text(event.status)}: {event.error}"
     if isinstance(event, SyncFinished):
         return _("sync {sync}: {status} in {seconds} s").format(
-            sync=event.sync, status=status_text(event.status), seconds=f"{event.seconds:.2f}")
+            sync=event.sync, status=status_text(event.status), seconds=f"{event.seconds:.2f}"
+        )
     return None
 
 
@@ -100,38 +120,67 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (*service_errors.USER_ERRORS, *SyncDefinitionErrors)
 
 
-@click.group("sync", cls=TranslatedGroup,
-             help=N_("Table syncs: full, incremental append, merge; one source to several "
-                     "destinations."))
+@click.group(
+    "sync",
+    cls=TranslatedGroup,
+    help=N_("Table syncs: full, incremental append, merge; one source to several destinations."),
+)
 def sync_group() -> None:
     pass  # a group: its commands do the work
 
 
-@sync_group.command("run",
-                    help=N_("Run sync NAME of --project, or an ad hoc sync between --source and "
-                            "--dest URLs."))
+@sync_group.command(
+    "run",
+    help=N_("Run sync NAME of --project, or an ad hoc sync between --source and --dest URLs."),
+)
 @click.argument("name", required=False)
-@click.option("--project", type=click.Path(exists=True, path_type=Path),
-              help=N_("Project directory or .cauce bundle holding the sync NAME."))
+@click.option(
+    "--project",
+    type=click.Path(exists=True, path_type=Path),
+    help=N_("Project directory or .cauce bundle holding the sync NAME."),
+)
 @click.option("--source", "source_url", metavar="URL", help=N_("Ad hoc: source database URL."))
 @click.option("--source-table", metavar="TABLE", help=N_("Ad hoc: source table (schema.table)."))
 @click.option("--dest", "dest_url", metavar="URL", help=N_("Ad hoc: destination database URL."))
-@click.option("--dest-table", metavar="TABLE",
-              help=N_("Ad hoc: destination table (default: same)."))
-@click.option("--mode", type=click.Choice(["full", "append", "merge"]), default="full",
-              show_default=True, help=N_("Ad hoc: sync mode."))
+@click.option(
+    "--dest-table", metavar="TABLE", help=N_("Ad hoc: destination table (default: same).")
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["full", "append", "merge"]),
+    default="full",
+    show_default=True,
+    help=N_("Ad hoc: sync mode."),
+)
 @click.option("--key", "keys", multiple=True, metavar="COL", help=N_("Ad hoc: primary-key column."))
 @click.option("--cursor", metavar="COL", help=N_("Ad hoc: cursor column (append, merge)."))
-@click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
-              help=N_("Retries of a write that lost its connection."))
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=3,
+    show_default=True,
+    help=N_("Retries of a write that lost its connection."),
+)
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
-@click.option("--trust", is_flag=True,
-              help=N_("Trust a project from a bundle to run on this machine."))
+@click.option(
+    "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
+)
 @click.pass_context
-def sync_run(ctx: click.Context, name: str | None, project: Path | None,
-             source_url: str | None, source_table: str | None, dest_url: str | None,
-             dest_table: str | None, mode: str, keys: tuple[str, ...], cursor: str | None,
-             retries: int, as_json: bool, trust: bool) -> None:
+def sync_run(
+    ctx: click.Context,
+    name: str | None,
+    project: Path | None,
+    source_url: str | None,
+    source_table: str | None,
+    dest_url: str | None,
+    dest_table: str | None,
+    mode: str,
+    keys: tuple[str, ...],
+    cursor: str | None,
+    retries: int,
+    as_json: bool,
+    trust: bool,
+) -> None:
     from app.services.syncs import run_adhoc_sync, run_sync
 
     db_url = (ctx.obj or {}).get("db_url")
@@ -140,18 +189,33 @@ def sync_run(ctx: click.Context, name: str | None, project: Path | None,
     try:
         if project is not None:
             if name is None or any(adhoc):
-                raise click.UsageError(_("give NAME with --project, or --source/--source-table/"
-                                         "--dest without a project"))
-            report = run_sync(project, name, db_url=db_url, on_event=listener,
-                              retries=retries, trust=trust)
+                raise click.UsageError(
+                    _(
+                        "give NAME with --project, or --source/--source-table/"
+                        "--dest without a project"
+                    )
+                )
+            report = run_sync(
+                project, name, db_url=db_url, on_event=listener, retries=retries, trust=trust
+            )
         elif all(adhoc):
-            report = run_adhoc_sync(source_url=str(source_url), source_table=str(source_table),
-                                    dest_url=str(dest_url), dest_table=dest_table, mode=mode,
-                                    keys=list(keys), cursor=cursor, name=name, db_url=db_url,
-                                    on_event=listener, retries=retries)
+            report = run_adhoc_sync(
+                source_url=str(source_url),
+                source_table=str(source_table),
+                dest_url=str(dest_url),
+                dest_table=dest_table,
+                mode=mode,
+                keys=list(keys),
+                cursor=cursor,
+                name=name,
+                db_url=db_url,
+                on_event=listener,
+                retries=retries,
+            )
         else:
-            raise click.UsageError(_("give NAME and --project, or all of --source, "
-                                     "--source-table and --dest"))
+            raise click.UsageError(
+                _("give NAME and --project, or all of --source, --source-table and --dest")
+            )
     except click.UsageError:
         raise
     except _user_errors() as err:
@@ -166,9 +230,14 @@ def sync_run(ctx: click.Context, name: str | None, project: Path | None,
 def _summary(report: dict[str, Any]) -> str:
     from app.services.texts import status_text
 
-    lines = [_("{sync}: {status} in {seconds} s ({rows} rows read)").format(
-        sync=report["sync"], status=status_text(report["status"]),
-        seconds=f"{report['seconds']:.2f}", rows=f"{report['rows_read']:,}")]
+    lines = [
+        _("{sync}: {status} in {seconds} s ({rows} rows read)").format(
+            sync=report["sync"],
+            status=status_text(report["status"]),
+            seconds=f"{report['seconds']:.2f}",
+            rows=f"{report['rows_read']:,}",
+        )
+    ]
     for d in report["destinations"]:
         tail = f"  {d['error']}" if d["error"] else ""
         rows = _("{rows} rows").format(rows=f"{d['rows']:>12,}")
@@ -192,12 +261,14 @@ def sync_list(project: Path, as_json: bool) -> None:
     if not syncs:
         click.echo(_("no syncs in this project"))
     for s in syncs:
-        click.echo(f"{s['name']:<24} {s['mode']:<7} {s['source']} -> "
-                   f"{', '.join(s['destinations'])}")
+        click.echo(
+            f"{s['name']:<24} {s['mode']:<7} {s['source']} -> {', '.join(s['destinations'])}"
+        )
 
 
-@sync_group.command("status",
-                    help=N_("Per destination: the committed cursor, when, and the last run."))
+@sync_group.command(
+    "status", help=N_("Per destination: the committed cursor, when, and the last run.")
+)
 @click.argument("name")
 @click.option("--project", required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
@@ -215,12 +286,25 @@ def sync_status_cmd(ctx: click.Context, name: str, project: Path, as_json: bool)
     last = status["last_run"]
     from app.services.texts import status_text
 
-    last_run = (_("{status} at {started}").format(status=status_text(last["status"]),
-                                                  started=last["started_at"])
-                if last else _("none"))
-    click.echo(_("{sync} ({mode}, version {version}); last run: {last}").format(
-        sync=status["sync"], mode=status["mode"], version=status["version"] or "-",
-        last=last_run))
+    last_run = (
+        _("{status} at {started}").format(
+            status=status_text(last["status"]), started=last["started_at"]
+        )
+        if last
+        else _("none")
+    )
+    click.echo(
+        _("{sync} ({mode}, version {version}); last run: {last}").format(
+            sync=status["sync"],
+            mode=status["mode"],
+            version=status["version"] or "-",
+            last=last_run,
+        )
+    )
     for d in status["destinations"]:
-        click.echo(f"  {d['destination']:<40} " + _("cursor {cursor} (committed {at})").format(
-            cursor=d["cursor"] or "-", at=d["committed_at"] or "-"))
+        click.echo(
+            f"  {d['destination']:<40} "
+            + _("cursor {cursor} (committed {at})").format(
+                cursor=d["cursor"] or "-", at=d["committed_at"] or "-"
+            )
+        )

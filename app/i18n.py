@@ -96,8 +96,7 @@ def _catalog(language: str) -> _gettext.NullTranslations:
             try:
                 catalog = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
             except OSError:  # a broken install: say so once, and speak English
-                _log.warning("no %s catalog in %s: messages stay in English", language,
-                             LOCALE_DIR)
+                _log.warning("no %s catalog in %s: messages stay in English", language, LOCALE_DIR)
                 catalog = _gettext.NullTranslations()
         _catalogs[language] = catalog
     return catalog

@@ -34,14 +34,19 @@ _KEEP: list[object] = []
 def make_pipeline(count: int) -> Pipeline:
     """A chain of sources, filters and derives (``count`` nodes), laid out on a grid."""
     p = Pipeline(name=f"bench_{count}")
-    previous = p.add_node("source", name="src", params={"connection": "db", "table": "t"},
-                          position=(0, 0))
+    previous = p.add_node(
+        "source", name="src", params={"connection": "db", "table": "t"}, position=(0, 0)
+    )
     for i in range(1, count):
         kind = "filter" if i % 2 else "derive"
-        params = {"condition": "true"} if kind == "filter" else {
-            "columns": [{"name": f"c{i}", "expression": "1"}]}
-        node = p.add_node(kind, name=f"{kind}_{i}", params=params,
-                          position=((i % 25) * 250.0, (i // 25) * 150.0))
+        params = (
+            {"condition": "true"}
+            if kind == "filter"
+            else {"columns": [{"name": f"c{i}", "expression": "1"}]}
+        )
+        node = p.add_node(
+            kind, name=f"{kind}_{i}", params=params, position=((i % 25) * 250.0, (i // 25) * 150.0)
+        )
         p.connect(previous.id, "out", node.id, "in")
         previous = node
     return p
@@ -92,8 +97,13 @@ def _bare_once(pipeline: Pipeline) -> float:
     views = {}
     for node in pipeline.nodes:
         pos = pipeline.layout[node.id]
-        views[node.id] = graph.create_node(node_type_id(node.type), name=node.name,
-                                           pos=(pos.x, pos.y), selected=False, push_undo=False)
+        views[node.id] = graph.create_node(
+            node_type_id(node.type),
+            name=node.name,
+            pos=(pos.x, pos.y),
+            selected=False,
+            push_undo=False,
+        )
     for edge in pipeline.edges:
         out = views[edge.source.node].outputs()[edge.source.port]
         out.connect_to(views[edge.target.node].inputs()[edge.target.port], push_undo=False)
@@ -115,8 +125,9 @@ def _startup_once(started: float) -> float:
     app = _application()
     _startup(app)
     window = MainWindow()
-    window.open_project(Path(__file__).resolve().parents[1] / "resources" / "examples"
-                        / "chinook", "revenue")
+    window.open_project(
+        Path(__file__).resolve().parents[1] / "resources" / "examples" / "chinook", "revenue"
+    )
     window.show()
     app.processEvents()
     window.grab()
@@ -138,8 +149,10 @@ def _editor_view_size(pipeline: Pipeline) -> object:
     """The size of the editor's canvas viewport in a 1600×1000 window."""
     from PySide6.QtCore import QSize
 
-    return QSize(int(os.environ.get("CAUCE_BENCH_VIEW_W", "996")),
-                 int(os.environ.get("CAUCE_BENCH_VIEW_H", "710")))
+    return QSize(
+        int(os.environ.get("CAUCE_BENCH_VIEW_W", "996")),
+        int(os.environ.get("CAUCE_BENCH_VIEW_H", "710")),
+    )
 
 
 def _frame_like_editor(viewer: object, items: list[object]) -> None:
@@ -158,8 +171,12 @@ def _frame_like_editor(viewer: object, items: list[object]) -> None:
         size = viewer.viewport().size()  # type: ignore[attr-defined]
         width, height = size.width() / MIN_FIT_SCALE, size.height() / MIN_FIT_SCALE
         centre = bounds.center()
-        viewer._scene_range = QRectF(centre.x() - width / 2, centre.y() - height / 2,  # type: ignore[attr-defined]
-                                     width, height)
+        viewer._scene_range = QRectF(
+            centre.x() - width / 2,
+            centre.y() - height / 2,  # type: ignore[attr-defined]
+            width,
+            height,
+        )
         viewer._update_scene()  # type: ignore[attr-defined]
 
 
@@ -201,13 +218,16 @@ def _interact_once(kind: str, pipeline: Pipeline) -> str:
         node.set_selected(True)
     first = graph.all_nodes()[0].view  # type: ignore[attr-defined]
     viewport = viewer.viewport()
-    at = viewer.mapFromScene(QPointF(first.sceneBoundingRect().center().x(),
-                                     first.sceneBoundingRect().top() + 8))
+    at = viewer.mapFromScene(
+        QPointF(first.sceneBoundingRect().center().x(), first.sceneBoundingRect().top() + 8)
+    )
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
-    drag = _frames(viewer, lambda i: QTest.mouseMove(viewport, at + type(at)(4 * (i + 1), 2)),
-                   count=40)
-    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                       at + type(at)(160, 2))
+    drag = _frames(
+        viewer, lambda i: QTest.mouseMove(viewport, at + type(at)(4 * (i + 1), 2)), count=40
+    )
+    QTest.mouseRelease(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at + type(at)(160, 2)
+    )
     return f"{pan:.2f} {zoom:.2f} {drag:.2f}"
 
 
@@ -215,12 +235,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--startup", action="store_true",
-                        help="time to first window of `cauce open` on the Chinook example")
-    parser.add_argument("--interact", action="store_true",
-                        help="pan, zoom and select-all + drag frame times (ms), editor and bare")
-    parser.add_argument("--one", choices=["editor", "bare", "startup", "interact-editor",
-                                          "interact-bare"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="time to first window of `cauce open` on the Chinook example",
+    )
+    parser.add_argument(
+        "--interact",
+        action="store_true",
+        help="pan, zoom and select-all + drag frame times (ms), editor and bare",
+    )
+    parser.add_argument(
+        "--one",
+        choices=["editor", "bare", "startup", "interact-editor", "interact-bare"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--since", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one == "startup":
@@ -229,9 +258,11 @@ def main() -> None:
     if args.startup:
         times = [_run_one("startup", 0) for _ in range(args.repeat + 1)]
         warm = statistics.median(times[1:])
-        print(f"cauce open chinook, time to first window: first launch {times[0]:.3f} s "
-              f"(cold as far as this session allows), then median {warm:.3f} s "
-              f"(warm; runs: {', '.join(f'{x:.3f}' for x in times[1:])})")
+        print(
+            f"cauce open chinook, time to first window: first launch {times[0]:.3f} s "
+            f"(cold as far as this session allows), then median {warm:.3f} s "
+            f"(warm; runs: {', '.join(f'{x:.3f}' for x in times[1:])})"
+        )
         return
     if args.one in ("interact-editor", "interact-bare"):
         from PySide6.QtWidgets import QApplication
@@ -246,8 +277,10 @@ def main() -> None:
         for kind in ("editor", "bare"):
             rows = [_run_raw(f"interact-{kind}", args.nodes).split() for _ in range(args.repeat)]
             pan, zoom, drag = (statistics.median(float(r[i]) for r in rows) for i in range(3))
-            print(f"{kind:6} {args.nodes} nodes, median ms per frame: pan {pan:.1f}, "
-                  f"zoom {zoom:.1f}, select-all + drag {drag:.1f}  (target < 16 ms)")
+            print(
+                f"{kind:6} {args.nodes} nodes, median ms per frame: pan {pan:.1f}, "
+                f"zoom {zoom:.1f}, select-all + drag {drag:.1f}  (target < 16 ms)"
+            )
         return
     if args.one:  # one measurement in this process (each run gets a fresh process)
         from PySide6.QtWidgets import QApplication
@@ -268,15 +301,29 @@ def main() -> None:
     print(f"{args.nodes} nodes, median of {args.repeat} (interleaved)")
     runs = ", ".join(f"{x:.3f}" for x in editor)
     print(f"editor open + first paint: {e:.3f} s  (runs: {runs})")
-    print(f"bare NodeGraphQt build + first paint: {b:.3f} s  "
-          f"(runs: {', '.join(f'{x:.3f}' for x in bare)})")
+    print(
+        f"bare NodeGraphQt build + first paint: {b:.3f} s  "
+        f"(runs: {', '.join(f'{x:.3f}' for x in bare)})"
+    )
     print(f"ratio editor / bare: {e / b:.2f}x  (targets: open < 1.5 s, ratio <= 1.2x)")
 
 
 def _run_raw(kind: str, nodes: int) -> str:
-    out = subprocess.run([sys.executable, __file__, "--one", kind, "--nodes", str(nodes),
-                          "--since", repr(time.time())],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--one",
+            kind,
+            "--nodes",
+            str(nodes),
+            "--since",
+            repr(time.time()),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.strip().splitlines()[-1]
 
 

@@ -77,22 +77,50 @@ def cauce_pipeline() -> Pipeline:
     orders = add("source", "orders", connection="src", table="orders")
     customers = add("source", "customers", connection="src", table="customers")
     products = add("source", "products", connection="src", table="products")
-    joined = add("join", "with_customer", kind="inner",
-                 keys=[{"left": "customer_id", "right": "customer_id"}], right_suffix="_c")
-    cat = add("lookup", "category", keys=[{"input": "product_id", "lookup": "product_id"}],
-              columns=[{"column": "category", "default": "'Unknown'"}], no_match="default")
-    derived = add("derive", "amounts", columns=[
-        {"name": "amount", "expression": "quantity * unit_price"},
-        {"name": "year", "expression": "year(order_date)"}])
+    joined = add(
+        "join",
+        "with_customer",
+        kind="inner",
+        keys=[{"left": "customer_id", "right": "customer_id"}],
+        right_suffix="_c",
+    )
+    cat = add(
+        "lookup",
+        "category",
+        keys=[{"input": "product_id", "lookup": "product_id"}],
+        columns=[{"column": "category", "default": "'Unknown'"}],
+        no_match="default",
+    )
+    derived = add(
+        "derive",
+        "amounts",
+        columns=[
+            {"name": "amount", "expression": "quantity * unit_price"},
+            {"name": "year", "expression": "year(order_date)"},
+        ],
+    )
     big = add("filter", "big", condition=f"amount > {THRESHOLD}")
-    agg = add("aggregate", "by_country_category_year", group_by=["country", "category", "year"],
-              measures=[{"function": "sum", "column": "amount", "name": "revenue"},
-                        {"function": "count", "name": "orders"},
-                        {"function": "avg", "column": "amount", "name": "avg_amount"}])
+    agg = add(
+        "aggregate",
+        "by_country_category_year",
+        group_by=["country", "category", "year"],
+        measures=[
+            {"function": "sum", "column": "amount", "name": "revenue"},
+            {"function": "count", "name": "orders"},
+            {"function": "avg", "column": "amount", "name": "avg_amount"},
+        ],
+    )
     dest = add("destination", "mart", connection="mart", table="cauce_result", mode="replace")
-    for s, d, port in [(orders, joined, "left"), (customers, joined, "right"),
-                       (joined, cat, "in"), (products, cat, "lookup"), (cat, derived, "in"),
-                       (derived, big, "in"), (big, agg, "in"), (agg, dest, "in")]:
+    for s, d, port in [
+        (orders, joined, "left"),
+        (customers, joined, "right"),
+        (joined, cat, "in"),
+        (products, cat, "lookup"),
+        (cat, derived, "in"),
+        (derived, big, "in"),
+        (big, agg, "in"),
+        (agg, dest, "in"),
+    ]:
         p.connect(s, "out", d, port)
     return p
 
@@ -115,8 +143,9 @@ def run_cauce(src: Path, mart: Path, state: dict) -> float:
         "src": Connection(name="src", type="duckdb", params={"path": str(src)}),
         "mart": Connection(name="mart", type="duckdb", params={"path": str(mart)}),
     }
-    with project_provider(connections, project_dir=src.parent,
-                          secrets=lambda c, f: None) as provider:
+    with project_provider(
+        connections, project_dir=src.parent, secrets=lambda c, f: None
+    ) as provider:
         report = run_pipeline(cauce_pipeline(), provider)
     seconds = time.perf_counter() - started
     if not report.ok:
@@ -137,15 +166,22 @@ def run_hand(src: Path, mart: Path, state: dict) -> float:
 
 def read_pandas(src: Path) -> tuple:
     with duckdb.connect(str(src), read_only=True) as con:
-        return (con.sql("SELECT * FROM orders").df(), con.sql("SELECT * FROM customers").df(),
-                con.sql("SELECT * FROM products").df())
+        return (
+            con.sql("SELECT * FROM orders").df(),
+            con.sql("SELECT * FROM customers").df(),
+            con.sql("SELECT * FROM products").df(),
+        )
 
 
 def run_pandas_isolated(src: Path, mart: Path, state: dict) -> float:
     """``run_pandas`` in a child process, timed inside it (start-up not counted): its
     gigabytes of frames never touch the heap of the process that times Cauce and DuckDB."""
-    done = subprocess.run([sys.executable, __file__, "--pandas-child", str(src), str(mart)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--pandas-child", str(src), str(mart)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     child = json.loads(done.stdout.strip().splitlines()[-1])
     state.setdefault("pandas_read", []).append(child["read"])
     state.setdefault("pandas_work", []).append(child["work"])
@@ -163,9 +199,9 @@ def run_pandas(src: Path, mart: Path, state: dict) -> None:
     df["amount"] = df["quantity"] * df["unit_price"]
     df["year"] = df["order_date"].dt.year
     df = df[df["amount"] > THRESHOLD]
-    result = (df.groupby(["country", "category", "year"], as_index=False)
-              .agg(revenue=("amount", "sum"), orders=("amount", "size"),
-                   avg_amount=("amount", "mean")))
+    result = df.groupby(["country", "category", "year"], as_index=False).agg(
+        revenue=("amount", "sum"), orders=("amount", "size"), avg_amount=("amount", "mean")
+    )
     with duckdb.connect(str(mart)) as con:
         con.register("result_df", result)
         con.execute("CREATE OR REPLACE TABLE pandas_result AS SELECT * FROM result_df")
@@ -176,9 +212,15 @@ def check_results(mart: Path) -> list[tuple]:
     with duckdb.connect(str(mart), read_only=True) as con:
         out = []
         for table in ("cauce_result", "hand_result", "pandas_result"):
-            out.append((table, *con.sql(
-                f"SELECT count(*), sum(orders)::BIGINT, round(sum(revenue)::DOUBLE, 2), "
-                f"round(max(avg_amount), 4) FROM {table}").fetchall()[0]))
+            out.append(
+                (
+                    table,
+                    *con.sql(
+                        f"SELECT count(*), sum(orders)::BIGINT, round(sum(revenue)::DOUBLE, 2), "
+                        f"round(max(avg_amount), 4) FROM {table}"
+                    ).fetchall()[0],
+                )
+            )
         diff = con.sql("""
             SELECT count(*) FROM cauce_result c FULL JOIN hand_result h
               USING (country, category, year)
@@ -195,13 +237,22 @@ def check_results(mart: Path) -> list[tuple]:
 
 # -- compile benchmark ----------------------------------------------------------------------
 SCHEMAS = {
-    "orders": pa.schema([("id", pa.int64()), ("customer_id", pa.int64()),
-                         ("product_id", pa.int64()), ("quantity", pa.int32()),
-                         ("unit_price", pa.decimal128(10, 2)), ("order_date", pa.date32())]),
-    "customers": pa.schema([("customer_id", pa.int64()), ("name", pa.string()),
-                            ("country", pa.string())]),
-    "products": pa.schema([("product_id", pa.int64()), ("name", pa.string()),
-                           ("category", pa.string())]),
+    "orders": pa.schema(
+        [
+            ("id", pa.int64()),
+            ("customer_id", pa.int64()),
+            ("product_id", pa.int64()),
+            ("quantity", pa.int32()),
+            ("unit_price", pa.decimal128(10, 2)),
+            ("order_date", pa.date32()),
+        ]
+    ),
+    "customers": pa.schema(
+        [("customer_id", pa.int64()), ("name", pa.string()), ("country", pa.string())]
+    ),
+    "products": pa.schema(
+        [("product_id", pa.int64()), ("name", pa.string()), ("category", pa.string())]
+    ),
 }
 
 
@@ -211,35 +262,60 @@ def big_pipeline(nodes: int = 200) -> Pipeline:
     p = Pipeline(name="big")
     aggs = []
     for b in range(10):
+
         def add(type_: str, name: str, **params: object) -> str:
             return p.add_node(type_, name=f"{name}_{b}", params=params).id  # noqa: B023
+
         o = add("source", "orders", connection="src", table="orders")
         c = add("source", "customers", connection="src", table="customers")
         pr = add("source", "products", connection="src", table="products")
         j = add("join", "join", keys=[{"left": "customer_id", "right": "customer_id"}])
         p.connect(o, "out", j, "left")
         p.connect(c, "out", j, "right")
-        last = add("lookup", "lookup", keys=[{"input": "product_id", "lookup": "product_id"}],
-                   columns=[{"column": "category", "default": "'Unknown'"}],
-                   no_match="default")
+        last = add(
+            "lookup",
+            "lookup",
+            keys=[{"input": "product_id", "lookup": "product_id"}],
+            columns=[{"column": "category", "default": "'Unknown'"}],
+            no_match="default",
+        )
         p.connect(j, "out", last, "in")
         p.connect(pr, "out", last, "lookup")
         for k in range(5):
-            d = add("derive", f"derive{k}", columns=[
-                {"name": f"v{k}", "expression": f"quantity * unit_price + {k}"},
-                {"name": f"y{k}", "expression": "year(order_date) + 0"}])
+            d = add(
+                "derive",
+                f"derive{k}",
+                columns=[
+                    {"name": f"v{k}", "expression": f"quantity * unit_price + {k}"},
+                    {"name": f"y{k}", "expression": "year(order_date) + 0"},
+                ],
+            )
             f = add("filter", f"filter{k}", condition=f"v{k} > {k * 10} AND country <> 'XX'")
             p.connect(last, "out", d, "in")
             p.connect(d, "out", f, "in")
             last = f
-        a = add("aggregate", "agg", group_by=["country", "category", "y0"], measures=[
-            {"function": "sum", "column": "v0", "name": "revenue"},
-            {"function": "count", "name": "orders"},
-            {"function": "avg", "column": "v1", "name": "avg_amount"}])
-        s = add("select", "select", columns=[{"column": "country"}, {"column": "category"},
-                                             {"column": "y0", "rename": "year"},
-                                             {"column": "revenue"}, {"column": "orders"},
-                                             {"column": "avg_amount"}])
+        a = add(
+            "aggregate",
+            "agg",
+            group_by=["country", "category", "y0"],
+            measures=[
+                {"function": "sum", "column": "v0", "name": "revenue"},
+                {"function": "count", "name": "orders"},
+                {"function": "avg", "column": "v1", "name": "avg_amount"},
+            ],
+        )
+        s = add(
+            "select",
+            "select",
+            columns=[
+                {"column": "country"},
+                {"column": "category"},
+                {"column": "y0", "rename": "year"},
+                {"column": "revenue"},
+                {"column": "orders"},
+                {"column": "avg_amount"},
+            ],
+        )
         srt = add("sort", "sort", keys=[{"column": "revenue", "descending": True}])
         dst = add("destination", "dest", connection="mart", table=f"t{b}", mode="replace")
         for x, y in [(last, a), (a, s), (s, srt), (srt, dst)]:
@@ -251,13 +327,24 @@ def big_pipeline(nodes: int = 200) -> Pipeline:
     last = union
     while len(p.nodes) < nodes - 1:
         i = len(p.nodes)
-        n = (p.add_node("filter", name=f"tail{i}", params={"condition": f"orders > {i}"})
-             if i % 2 else p.add_node("derive", name=f"tail{i}", params={"columns": [
-                 {"name": f"r{i}", "expression": "revenue / greatest(orders, 1)"}]}))
+        n = (
+            p.add_node("filter", name=f"tail{i}", params={"condition": f"orders > {i}"})
+            if i % 2
+            else p.add_node(
+                "derive",
+                name=f"tail{i}",
+                params={
+                    "columns": [{"name": f"r{i}", "expression": "revenue / greatest(orders, 1)"}]
+                },
+            )
+        )
         p.connect(last, "out", n.id, "in")
         last = n.id
-    dst = p.add_node("destination", name="final", params={
-        "connection": "mart", "table": "final", "mode": "replace"}).id
+    dst = p.add_node(
+        "destination",
+        name="final",
+        params={"connection": "mart", "table": "final", "mode": "replace"},
+    ).id
     p.connect(last, "out", dst, "in")
     return p
 
@@ -294,8 +381,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first")
     parser.add_argument("--compile-repeat", type=int, default=20)
     parser.add_argument("--show-sql", action="store_true", help="print the compiled SQL")
-    parser.add_argument("--pandas-child", nargs=2, metavar=("SRC", "MART"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--pandas-child", nargs=2, metavar=("SRC", "MART"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pandas_child:
         import pandas  # noqa: F401 - imported before timing, as in a warm script
@@ -313,7 +399,10 @@ def main() -> int:
         generate(src, args.rows)
         print(f"generated {args.rows:,} orders in {time.perf_counter() - started:.1f} s")
         variants: dict[str, Callable[[Path, Path, dict], float]] = {
-            "cauce": run_cauce, "hand": run_hand, "pandas": run_pandas_isolated}
+            "cauce": run_cauce,
+            "hand": run_hand,
+            "pandas": run_pandas_isolated,
+        }
         times: dict[str, list[float]] = {k: [] for k in variants}
         state: dict = {}
         names = list(variants)
@@ -334,11 +423,13 @@ def main() -> int:
         print(state["sql"])
     print(f"results (table, groups, orders, revenue, max avg): {checks}")
     print(f"\n{'variant':<24}{'median s':>9}   runs (s)")
-    rows = [("cauce run_pipeline", med["cauce"], times["cauce"]),
-            ("hand-written DuckDB", med["hand"], times["hand"]),
-            ("pandas (with read)", med["pandas"], times["pandas"]),
-            ("pandas read only", pandas_read, state["pandas_read"]),
-            ("pandas (without read)", pandas_work, state["pandas_work"])]
+    rows = [
+        ("cauce run_pipeline", med["cauce"], times["cauce"]),
+        ("hand-written DuckDB", med["hand"], times["hand"]),
+        ("pandas (with read)", med["pandas"], times["pandas"]),
+        ("pandas read only", pandas_read, state["pandas_read"]),
+        ("pandas (without read)", pandas_work, state["pandas_work"]),
+    ]
     for label, m, runs in rows:
         print(f"{label:<24}{m:>9.3f}   {'  '.join(f'{t:.3f}' for t in runs)}")
 
@@ -347,17 +438,17 @@ def main() -> int:
         per_round = statistics.median(x / y for x, y in zip(a, b, strict=True))
         return f"{statistics.median(a) / statistics.median(b):6.2f}  (per round {per_round:.2f})"
 
-    print(f"\ncauce / hand-written        {ratio(times['cauce'], times['hand'])}"
-          "   target <= 1.10")
-    print(f"pandas (with read) / cauce  {ratio(times['pandas'], times['cauce'])}"
-          "   target >= 5")
+    print(f"\ncauce / hand-written        {ratio(times['cauce'], times['hand'])}   target <= 1.10")
+    print(f"pandas (with read) / cauce  {ratio(times['pandas'], times['cauce'])}   target >= 5")
     print(f"pandas (no read) / cauce    {ratio(state['pandas_work'], times['cauce'])}")
 
     c = bench_compile(args.compile_repeat)
-    print(f"\ncompile {c['nodes']:.0f}-node pipeline, median of {args.compile_repeat}: cold "
-          f"{c['cold'] * 1000:.1f} ms wall ({c['cold_cpu'] * 1000:.1f} ms CPU), after a one-node "
-          f"edit {c['warm'] * 1000:.1f} ms (target < 100 ms); rendering its destinations "
-          f"{c['render'] * 1000:.1f} ms")
+    print(
+        f"\ncompile {c['nodes']:.0f}-node pipeline, median of {args.compile_repeat}: cold "
+        f"{c['cold'] * 1000:.1f} ms wall ({c['cold_cpu'] * 1000:.1f} ms CPU), after a one-node "
+        f"edit {c['warm'] * 1000:.1f} ms (target < 100 ms); rendering its destinations "
+        f"{c['render'] * 1000:.1f} ms"
+    )
     return 0
 
 

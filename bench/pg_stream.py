@@ -33,8 +33,11 @@ from pathlib import Path
 
 import psutil
 
-PG = {"host": os.environ.get("PGHOST", "127.0.0.1"), "port": int(os.environ.get("PGPORT", 5432)),
-      "user": os.environ.get("PGUSER", "postgres")}
+PG = {
+    "host": os.environ.get("PGHOST", "127.0.0.1"),
+    "port": int(os.environ.get("PGPORT", 5432)),
+    "user": os.environ.get("PGUSER", "postgres"),
+}
 TABLE = "events"
 SELECT = f"SELECT id, customer_id, amount, label, created_at FROM {TABLE}"
 
@@ -84,24 +87,30 @@ def child_cauce(db: str, out: str) -> dict:
 
     p = Pipeline(name="pg_to_duckdb")
     src = p.add_node("source", name="events", params={"connection": "pg", "table": TABLE})
-    dst = p.add_node("destination", name="copy", params={
-        "connection": "out", "table": TABLE, "mode": "replace"})
+    dst = p.add_node(
+        "destination", name="copy", params={"connection": "out", "table": TABLE, "mode": "replace"}
+    )
     p.connect(src.id, "out", dst.id, "in")
     connections = {
-        "pg": Connection(name="pg", type="postgres", params={**PG, "database": db,
-                                                              "sslmode": "disable"}),
+        "pg": Connection(
+            name="pg", type="postgres", params={**PG, "database": db, "sslmode": "disable"}
+        ),
         "out": Connection(name="out", type="duckdb", params={"path": out}),
     }
     started = time.perf_counter()
-    with project_provider(connections, project_dir=Path(out).parent,
-                          secrets=lambda c, f: None) as provider:
+    with project_provider(
+        connections, project_dir=Path(out).parent, secrets=lambda c, f: None
+    ) as provider:
         report = run_pipeline(p, provider)
     seconds = time.perf_counter() - started
     if not report.ok:
         raise SystemExit(f"cauce run failed: {report.error}")
     stages = (report.plan or {}).get("stages", [])
-    return {"rows": report.node("copy").rows_in, "seconds": seconds,
-            "plan": [s["placement"] for s in stages]}
+    return {
+        "rows": report.node("copy").rows_in,
+        "seconds": seconds,
+        "plan": [s["placement"] for s in stages],
+    }
 
 
 def child_psycopg(db: str, out: str) -> dict:
@@ -117,10 +126,8 @@ def child_psycopg(db: str, out: str) -> dict:
 def run_child(kind: str, db: str, out: Path) -> dict:
     """Run one variant in a subprocess; sample its RSS (whole process tree) every 50 ms."""
     if kind == "psql":
-        env = {**os.environ, "PGHOST": PG["host"], "PGPORT": str(PG["port"]),
-               "PGUSER": PG["user"]}
-        cmd = ["psql", "-X", "-q", "-d", db, "-c",
-               f"COPY ({SELECT}) TO STDOUT (FORMAT csv)"]
+        env = {**os.environ, "PGHOST": PG["host"], "PGPORT": str(PG["port"]), "PGUSER": PG["user"]}
+        cmd = ["psql", "-X", "-q", "-d", db, "-c", f"COPY ({SELECT}) TO STDOUT (FORMAT csv)"]
         stdout: int | None = subprocess.DEVNULL
     else:
         env = dict(os.environ)
@@ -131,8 +138,7 @@ def run_child(kind: str, db: str, out: Path) -> dict:
     ps, peak = psutil.Process(proc.pid), 0
     while proc.poll() is None:
         with contextlib.suppress(psutil.Error):
-            peak = max(peak, sum(p.memory_info().rss
-                                 for p in [ps, *ps.children(recursive=True)]))
+            peak = max(peak, sum(p.memory_info().rss for p in [ps, *ps.children(recursive=True)]))
         time.sleep(0.05)
     wall = time.perf_counter() - started
     output = proc.stdout.read().decode() if proc.stdout else ""
@@ -169,16 +175,18 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="cauce-bench-") as tmp:
             out = Path(tmp) / "out.duckdb"
             for r in range(args.repeat):
-                for kind in variants[r % len(variants):] + variants[:r % len(variants)]:
+                for kind in variants[r % len(variants) :] + variants[: r % len(variants)]:
                     results[kind].append(run_child(kind, db, out))
             import duckdb
 
             with duckdb.connect(str(out), read_only=True) as con:
-                count, total = con.sql(f"SELECT count(*), sum(amount)::DOUBLE FROM {TABLE}"
-                                       ).fetchall()[0]
+                count, total = con.sql(
+                    f"SELECT count(*), sum(amount)::DOUBLE FROM {TABLE}"
+                ).fetchall()[0]
         with pg_connect(db) as con:
-            expected = con.execute(f"SELECT count(*), sum(amount)::float8 FROM {TABLE}"
-                                   ).fetchall()[0]
+            expected = con.execute(f"SELECT count(*), sum(amount)::float8 FROM {TABLE}").fetchall()[
+                0
+            ]
     finally:
         if not args.keep:
             drop_database(db)
@@ -187,22 +195,28 @@ def main() -> int:
     print(f"checked: DuckDB has {count:,} rows, sum(amount) = {total:,.2f} (as in PostgreSQL)")
     print(f"cauce plan: {results['cauce'][0].get('plan')}\n")
 
-    print(f"{'variant':<10}{'seconds':>9}{'rows/s':>12}{'peak RSS MB':>13}{'ru_maxrss MB':>14}"
-          f"{'wall s':>8}")
+    print(
+        f"{'variant':<10}{'seconds':>9}{'rows/s':>12}{'peak RSS MB':>13}{'ru_maxrss MB':>14}"
+        f"{'wall s':>8}"
+    )
     med: dict[str, dict[str, float]] = {}
     for kind, runs in results.items():
         seconds = statistics.median(r["seconds"] for r in runs)
         med[kind] = {"seconds": seconds, "rss": max(r["peak_rss"] for r in runs)}
         maxrss = max(r.get("ru_maxrss", 0) for r in runs)
-        print(f"{kind:<10}{seconds:>9.2f}{args.rows / seconds:>12,.0f}"
-              f"{med[kind]['rss'] / 2**20:>13.0f}"
-              f"{(f'{maxrss / 2**20:.0f}' if maxrss else '-'):>14}"
-              f"{statistics.median(r['wall'] for r in runs):>8.2f}")
+        print(
+            f"{kind:<10}{seconds:>9.2f}{args.rows / seconds:>12,.0f}"
+            f"{med[kind]['rss'] / 2**20:>13.0f}"
+            f"{(f'{maxrss / 2**20:.0f}' if maxrss else '-'):>14}"
+            f"{statistics.median(r['wall'] for r in runs):>8.2f}"
+        )
     print(f"\ncauce peak RSS {med['cauce']['rss'] / 2**20:.0f} MB (target < 1024 MB)")
     for base in variants[1:]:
         print(f"cauce time / {base} time: {med['cauce']['seconds'] / med[base]['seconds']:.2f}")
-    print("seconds: time inside the child (cauce: run_pipeline; psycopg: the COPY); psql and "
-          "wall: whole process including start-up")
+    print(
+        "seconds: time inside the child (cauce: run_pipeline; psycopg: the COPY); psql and "
+        "wall: whole process including start-up"
+    )
     return 0
 
 

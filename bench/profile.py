@@ -77,8 +77,9 @@ def _stats(connector: DuckDBConnector, *, approx: bool = False) -> dict[str, obj
     schema = connector.table_schema("big")
     specs = [q.Column(f.name, column_kind(f)) for f in schema]
     src = q.source("big", "duckdb")
-    sql = q.stats_query(src, specs, "duckdb", quantiles=list(QUANTILES),
-                        approx=approx).sql("duckdb")
+    sql = q.stats_query(src, specs, "duckdb", quantiles=list(QUANTILES), approx=approx).sql(
+        "duckdb"
+    )
     row = connector.query(sql).read_all().to_pylist()[0]
     return {"rows": int(row["rows"])}
 
@@ -129,7 +130,7 @@ def main() -> int:
         times: dict[str, list[float]] = {k: [] for k in variants}
         names = list(variants)
         for r in range(args.repeat):
-            for name in names[r % len(names):] + names[:r % len(names)]:
+            for name in names[r % len(names) :] + names[: r % len(names)]:
                 times[name].append(_time(variants[name])[0])
         med = {k: statistics.median(v) for k, v in times.items()}
         print(f"{args.rows:,} rows x 12 columns, median of {args.repeat}")

@@ -78,18 +78,50 @@ def pg_password_server() -> Iterator[dict[str, object]]:
         port = probe.getsockname()[1]
     pg_ctl = [*as_owner, str(initdb.with_name("pg_ctl")), "-D", str(base / "data")]
     try:
-        subprocess.run([*as_owner, str(initdb), "-D", str(base / "data"), "-U", "cauce",
-                        "--auth=scram-sha-256", f"--pwfile={base / 'pw'}", "-N", "-E", "UTF8",
-                        "--no-locale"], check=True, capture_output=True, timeout=120)
-        subprocess.run([*pg_ctl, "-l", str(base / "log"), "-w", "start", "-o",
-                        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                *as_owner,
+                str(initdb),
+                "-D",
+                str(base / "data"),
+                "-U",
+                "cauce",
+                "--auth=scram-sha-256",
+                f"--pwfile={base / 'pw'}",
+                "-N",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        subprocess.run(
+            [
+                *pg_ctl,
+                "-l",
+                str(base / "log"),
+                "-w",
+                "start",
+                "-o",
+                f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     except (OSError, subprocess.SubprocessError) as err:
         shutil.rmtree(base, ignore_errors=True)
         _unavailable(f"could not start a password-auth PostgreSQL: {err}")
     try:
-        yield {"host": "127.0.0.1", "port": port, "user": "cauce", "password": password,
-               "dbname": "postgres"}
+        yield {
+            "host": "127.0.0.1",
+            "port": port,
+            "user": "cauce",
+            "password": password,
+            "dbname": "postgres",
+        }
     finally:
         subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True, timeout=60)
         shutil.rmtree(base, ignore_errors=True)
@@ -125,14 +157,16 @@ def chinook_sqlite(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the developer's real metadata DB or keyring from a test."""
     home = tmp_path_factory.mktemp("cauce-home")
     monkeypatch.setenv("CAUCE_HOME", str(home))
     # the user of this machine lets projects read these (the example project declares them)
-    monkeypatch.setenv("CAUCE_ALLOWED_ENV", "CAUCE_OUTPUT_DIR,CAUCE_PG_DATABASE,CAUCE_PG_HOST,"
-                       "CAUCE_PG_USER")
+    monkeypatch.setenv(
+        "CAUCE_ALLOWED_ENV", "CAUCE_OUTPUT_DIR,CAUCE_PG_DATABASE,CAUCE_PG_HOST,CAUCE_PG_USER"
+    )
     monkeypatch.delenv("CAUCE_DB_URL", raising=False)
 
 

@@ -78,8 +78,12 @@ def test_dry_run_writes_nothing(project: Path, tmp_path: Path) -> None:
 
 def test_cyclic_graph_exits_2_naming_the_nodes(project: Path, tmp_path: Path) -> None:
     def add_cycle(data: dict) -> None:
-        data["edges"].append({"source": {"node": node(data, "paid_lines")["id"], "port": "out"},
-                              "target": {"node": node(data, "amounts")["id"], "port": "in"}})
+        data["edges"].append(
+            {
+                "source": {"node": node(data, "paid_lines")["id"], "port": "out"},
+                "target": {"node": node(data, "amounts")["id"], "port": "in"},
+            }
+        )
 
     edit_pipeline(project, add_cycle)
     code, _, err = invoke("--run-project", str(project))
@@ -91,8 +95,11 @@ def test_cyclic_graph_exits_2_naming_the_nodes(project: Path, tmp_path: Path) ->
 def test_unconnected_port_exits_2(project: Path) -> None:
     def drop_lookup_edge(data: dict) -> None:
         target = node(data, "genre_name")["id"]
-        data["edges"] = [e for e in data["edges"]
-                         if not (e["target"]["node"] == target and e["target"]["port"] == "lookup")]
+        data["edges"] = [
+            e
+            for e in data["edges"]
+            if not (e["target"]["node"] == target and e["target"]["port"] == "lookup")
+        ]
 
     edit_pipeline(project, drop_lookup_edge)
     code, _, err = invoke("--run-project", str(project))
@@ -100,15 +107,18 @@ def test_unconnected_port_exits_2(project: Path) -> None:
 
 
 def test_unknown_column_exits_2_naming_node_and_column(project: Path) -> None:
-    edit_pipeline(project, lambda d: node(d, "paid_lines")["params"].update(
-        condition="Amout > 0"))
+    edit_pipeline(project, lambda d: node(d, "paid_lines")["params"].update(condition="Amout > 0"))
     code, _, err = invoke("--run-project", str(project))
     assert code == 2 and "paid_lines" in err and "unknown column 'Amout'" in err
 
 
 def test_incompatible_join_keys_exit_2(project: Path) -> None:
-    edit_pipeline(project, lambda d: node(d, "with_track")["params"].update(
-        keys=[{"left": "BillingCountry", "right": "TrackId"}]))
+    edit_pipeline(
+        project,
+        lambda d: node(d, "with_track")["params"].update(
+            keys=[{"left": "BillingCountry", "right": "TrackId"}]
+        ),
+    )
     code, _, err = invoke("--run-project", str(project))
     assert code == 2 and "with_track" in err and "incompatible" in err
 
@@ -157,8 +167,9 @@ def test_missing_required_secret_exits_2(project: Path, monkeypatch: pytest.Monk
 
 def test_compile_prints_sql_for_each_dialect(project: Path) -> None:
     for dialect in ("duckdb", "postgres", "tsql", "snowflake", "bigquery", "redshift"):
-        code, out, err = invoke("compile", str(project), "--pipeline", "revenue",
-                                "--dialect", dialect)
+        code, out, err = invoke(
+            "compile", str(project), "--pipeline", "revenue", "--dialect", dialect
+        )
         assert code == 0, err
         assert "-- destination: mart" in out and "Revenue" in out
 
@@ -187,16 +198,32 @@ def _rewrite_bundle(bundle: Path, out: Path, change) -> None:  # type: ignore[no
                 dst.writestr(name, data)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda n, d: ("../evil.json", d) if n == "project.json" else (n, d), ".."),
-    (lambda n, d: ("/abs.json", d) if n == "project.json" else (n, d), "abs"),
-    (lambda n, d: (n, d.replace(b"Amount > 0", b"Amount > 1"))
-     if n == "pipelines/revenue.json" else (n, d), "checksum"),
-    (lambda n, d: (n, d.replace(b'"format_version": 1', b'"format_version": 7'))
-     if n == "manifest.json" else (n, d), "format version"),
-])
-def test_broken_bundles_exit_2_and_write_nothing(project: Path, tmp_path: Path, change,
-                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda n, d: ("../evil.json", d) if n == "project.json" else (n, d), ".."),
+        (lambda n, d: ("/abs.json", d) if n == "project.json" else (n, d), "abs"),
+        (
+            lambda n, d: (
+                (n, d.replace(b"Amount > 0", b"Amount > 1"))
+                if n == "pipelines/revenue.json"
+                else (n, d)
+            ),
+            "checksum",
+        ),
+        (
+            lambda n, d: (
+                (n, d.replace(b'"format_version": 1', b'"format_version": 7'))
+                if n == "manifest.json"
+                else (n, d)
+            ),
+            "format version",
+        ),
+    ],
+)
+def test_broken_bundles_exit_2_and_write_nothing(
+    project: Path, tmp_path: Path, change, message: str
+) -> None:
     good = tmp_path / "good.cauce"
     assert invoke("export", str(project), str(good))[0] == 0
     bad = tmp_path / "bad.cauce"
@@ -209,8 +236,9 @@ def test_broken_bundles_exit_2_and_write_nothing(project: Path, tmp_path: Path, 
     assert not (tmp_path / "out" / "chinook_mart.duckdb").exists()
 
 
-def test_dest_postgres_writes_to_postgres(project: Path, pg_db: dict,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dest_postgres_writes_to_postgres(
+    project: Path, pg_db: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import psycopg
 
     monkeypatch.setenv("CAUCE_PG_DATABASE", pg_db["dbname"])
@@ -218,15 +246,21 @@ def test_dest_postgres_writes_to_postgres(project: Path, pg_db: dict,
     assert code == 0, err
     with psycopg.connect(pg_db["dsn"]) as con:
         count, total = con.execute(
-            'SELECT count(*), sum("Revenue") FROM revenue_by_country_genre_year').fetchone()
+            'SELECT count(*), sum("Revenue") FROM revenue_by_country_genre_year'
+        ).fetchone()
     assert (count, str(total)) == (432, "2328.60")
 
 
 def test_the_installed_console_script_runs_the_example(project: Path, tmp_path: Path) -> None:
     cauce = Path(sys.executable).with_name("cauce")
     env = {**os.environ, "CAUCE_OUTPUT_DIR": str(tmp_path / "out")}
-    proc = subprocess.run([str(cauce), "--run-project", str(project), "--json"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [str(cauce), "--run-project", str(project), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     with duckdb.connect(str(tmp_path / "out" / "chinook_mart.duckdb"), read_only=True) as con:
         assert con.sql("SELECT count(*) FROM revenue_by_country_genre_year").fetchall() == [(432,)]
@@ -281,8 +315,11 @@ def test_progress_display_for_terminals() -> None:
         progress.console.record = True
         progress(NodeStarted("r", node_id="n1", node_name="orders", placement="local"))
         progress(NodeProgress("r", node_id="n1", node_name="orders", rows=1500, seconds=1.0))
-        progress(NodeFinished("r", node_id="n1", node_name="orders", rows_in=None,
-                              rows_out=2000, seconds=1.2))
+        progress(
+            NodeFinished(
+                "r", node_id="n1", node_name="orders", rows_in=None, rows_out=2000, seconds=1.2
+            )
+        )
         progress(RunFinished("r", pipeline="demo", status="succeeded", seconds=1.3))
     text = progress.console.export_text()
     assert "orders" in text and "2,000 rows" in text and "demo: succeeded" in text
@@ -298,12 +335,15 @@ def test_count_rows_reports_every_node(project: Path) -> None:
 
 
 @pytest.mark.parametrize("count_rows", [False, True])
-def test_a_run_time_error_is_blamed_on_the_node_whose_sql_failed(project: Path, tmp_path: Path,
-                                                                 count_rows: bool) -> None:
+def test_a_run_time_error_is_blamed_on_the_node_whose_sql_failed(
+    project: Path, tmp_path: Path, count_rows: bool
+) -> None:
     """A filter's CAST failing while the fused query runs blames the filter, not the
     destination, with or without --count-rows (issue #13)."""
-    edit_pipeline(project, lambda d: node(d, "paid_lines")["params"].update(
-        condition="CAST(Country AS INTEGER) > 0"))
+    edit_pipeline(
+        project,
+        lambda d: node(d, "paid_lines")["params"].update(condition="CAST(Country AS INTEGER) > 0"),
+    )
     args = ["--run-project", str(project), "--json"] + (["--count-rows"] if count_rows else [])
     code, out, _ = invoke(*args)
     assert code == 1
@@ -313,7 +353,10 @@ def test_a_run_time_error_is_blamed_on_the_node_whose_sql_failed(project: Path, 
     status = {n["name"]: n["status"] for n in pipeline["nodes"]}
     assert [n for n, s in status.items() if s == "failed"] == ["paid_lines"]
     assert {n for n, s in status.items() if s == "skipped"} == {
-        "by_country_genre_year", "ordered", "mart"}
+        "by_country_genre_year",
+        "ordered",
+        "mart",
+    }
     assert status["amounts"] == status["invoice_lines"] == "succeeded"
     errors = {n["name"]: n.get("error") for n in pipeline["nodes"]}
     assert "Conversion Error" in errors["paid_lines"]

@@ -29,12 +29,28 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
     monkeypatch.setenv("CAUCE_DB_URL", f"sqlite:///{tmp_path / 'meta.db'}")
     (tmp_path / "out").mkdir()
-    (target / "pipelines" / "broken.json").write_text(json.dumps({
-        "name": "broken", "format_version": 1,
-        "nodes": [{"id": "a", "name": "a", "type": "source",
-                   "params": {"connection": "chinook", "table": "Invoice"}}],
-        "edges": [{"source": {"node": "a", "port": "out"},
-                   "target": {"node": "ghost", "port": "in"}}]}))
+    (target / "pipelines" / "broken.json").write_text(
+        json.dumps(
+            {
+                "name": "broken",
+                "format_version": 1,
+                "nodes": [
+                    {
+                        "id": "a",
+                        "name": "a",
+                        "type": "source",
+                        "params": {"connection": "chinook", "table": "Invoice"},
+                    }
+                ],
+                "edges": [
+                    {
+                        "source": {"node": "a", "port": "out"},
+                        "target": {"node": "ghost", "port": "in"},
+                    }
+                ],
+            }
+        )
+    )
     return target
 
 
@@ -47,15 +63,16 @@ def test_another_pipeline_still_runs_and_compiles(project: Path, tmp_path: Path)
 
 
 def test_the_broken_pipeline_is_reported_when_selected(project: Path) -> None:
-    for args in (["--run-project", str(project), "--pipeline", "broken"],
-                 ["compile", str(project), "--pipeline", "broken"]):
+    for args in (
+        ["--run-project", str(project), "--pipeline", "broken"],
+        ["compile", str(project), "--pipeline", "broken"],
+    ):
         code, _out, err = invoke(*args)
         assert code == 2
         assert "pipelines/broken.json" in err and "ghost" in err
 
 
-def test_a_whole_project_run_reports_it_and_writes_nothing(project: Path,
-                                                          tmp_path: Path) -> None:
+def test_a_whole_project_run_reports_it_and_writes_nothing(project: Path, tmp_path: Path) -> None:
     code, _out, err = invoke("--run-project", str(project))
     assert code == 2
     assert "pipelines/broken.json" in err

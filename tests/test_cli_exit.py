@@ -14,12 +14,18 @@ from tests.conftest import REPO
 
 
 def child(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(tmp_path)],
-                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_leaving_joins_threads_runs_exit_handlers_and_flushes(tmp_path: Path) -> None:
-    done = child("""
+    done = child(
+        """
         import atexit, sys, tempfile, threading, time
         from pathlib import Path
         from app.cli import leave
@@ -33,7 +39,9 @@ def test_leaving_joins_threads_runs_exit_handlers_and_flushes(tmp_path: Path) ->
         (out / "scratch").write_text(scratch.name)
         sys.stdout.write("no newline, still buffered")
         leave(3)
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
     assert done.returncode == 3, done.stderr
     assert done.stdout == "no newline, still buffered"
     assert (tmp_path / "thread").read_text() == "joined"
@@ -41,19 +49,42 @@ def test_leaving_joins_threads_runs_exit_handlers_and_flushes(tmp_path: Path) ->
     assert not Path((tmp_path / "scratch").read_text()).exists()
 
 
-@pytest.mark.parametrize(("code", "status", "stderr"), [
-    ("None", 0, ""), ("0", 0, ""), ("2", 2, ""), ("'bad things'", 1, "bad things\n")])
+@pytest.mark.parametrize(
+    ("code", "status", "stderr"),
+    [("None", 0, ""), ("0", 0, ""), ("2", 2, ""), ("'bad things'", 1, "bad things\n")],
+)
 def test_exit_codes_follow_sys_exit(tmp_path: Path, code: str, status: int, stderr: str) -> None:
     done = child(f"from app.cli import leave; leave({code})", tmp_path)
     assert (done.returncode, done.stderr) == (status, stderr)
 
 
 def test_the_command_keeps_its_exit_codes_and_output(tmp_path: Path) -> None:
-    ok = subprocess.run([sys.executable, "-m", "app.cli", "--version"], cwd=REPO,
-                        capture_output=True, text=True, timeout=60)
+    ok = subprocess.run(
+        [sys.executable, "-m", "app.cli", "--version"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ok.returncode == 0 and "cauce" in ok.stdout.lower()
-    bad = subprocess.run([sys.executable, "-m", "app.cli", "sync", "run", "--source",
-                          "nosuch://x", "--source-table", "t", "--dest", "duckdb:///x.duckdb"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "PYTHONPATH": str(REPO)})
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "sync",
+            "run",
+            "--source",
+            "nosuch://x",
+            "--source-table",
+            "t",
+            "--dest",
+            "duckdb:///x.duckdb",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert bad.returncode == 2 and "error:" in bad.stderr

@@ -22,17 +22,23 @@ def _stub(path: Path, body: str) -> None:
 def machine(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A HOME whose ~/.local/bin has uv, a python3 that logs pip calls, PATH without either."""
     home, log = tmp_path / "home", tmp_path / "calls.log"
-    _stub(home / ".local" / "bin" / "uv", f'echo "uv $*" >> {log}\n'
-          'case "$1" in sync) exit "${FAKE_SYNC_EXIT:-0}";; esac\n')
+    _stub(
+        home / ".local" / "bin" / "uv",
+        f'echo "uv $*" >> {log}\ncase "$1" in sync) exit "${{FAKE_SYNC_EXIT:-0}}";; esac\n',
+    )
     _stub(tmp_path / "bin" / "python3", f'echo "python3 $*" >> {log}\n')
-    env = {"HOME": str(home), "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin",
-           "LANG": os.environ.get("LANG", "C.UTF-8")}
+    env = {
+        "HOME": str(home),
+        "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin",
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+    }
     return log, env
 
 
 def _dev(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(REPO / "dev"), *args], env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [str(REPO / "dev"), *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_uv_in_local_bin_is_used_not_reinstalled(machine) -> None:  # type: ignore[no-untyped-def]

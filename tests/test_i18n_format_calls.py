@@ -39,8 +39,13 @@ def _placeholders(text: str) -> tuple[set[str], int]:
 def _messages(call: ast.Call) -> list[str]:
     """The literal message(s) a gettext-like call translates ([] for anything else)."""
     func = call.func
-    name = func.id if isinstance(func, ast.Name) else \
-        func.attr if isinstance(func, ast.Attribute) else ""
+    name = (
+        func.id
+        if isinstance(func, ast.Name)
+        else func.attr
+        if isinstance(func, ast.Attribute)
+        else ""
+    )
     if name in GETTEXT and not isinstance(func, ast.Attribute):
         positions = [0]
     elif name in PLURAL:
@@ -49,15 +54,22 @@ def _messages(call: ast.Call) -> list[str]:
         positions = [QT[name]]
     else:
         return []
-    return [a.value for a in (call.args[i] for i in positions if i < len(call.args))
-            if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return [
+        a.value
+        for a in (call.args[i] for i in positions if i < len(call.args))
+        if isinstance(a, ast.Constant) and isinstance(a.value, str)
+    ]
 
 
 def _format_calls(tree: ast.AST) -> list[tuple[int, str, ast.Call]]:
     found = []
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "format" and isinstance(node.func.value, ast.Call)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+            and isinstance(node.func.value, ast.Call)
+        ):
             found += [(node.lineno, m, node) for m in _messages(node.func.value)]
     return found
 
@@ -71,7 +83,8 @@ def test_format_calls_give_every_placeholder() -> None:
             checked += 1
             checked_in[path.relative_to(ROOT / "app").parts[0]] += 1
             if any(k.arg is None for k in call.keywords) or any(
-                    isinstance(a, ast.Starred) for a in call.args):
+                isinstance(a, ast.Starred) for a in call.args
+            ):
                 continue  # **kwargs / *args: not checkable statically
             named, positional = _placeholders(message)
             given = {k.arg for k in call.keywords}

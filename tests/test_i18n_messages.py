@@ -18,9 +18,12 @@ from app.services.syncs import validate_sync_definition
 from app.storage.project_format import ProjectError
 from app.storage.secrets import MissingSecret
 
-APPEND_WITHOUT_CURSOR = {"name": "orders", "source": {"connection": "src", "table": "orders"},
-                         "destinations": [{"connection": "wh", "table": "orders"}],
-                         "mode": "append"}
+APPEND_WITHOUT_CURSOR = {
+    "name": "orders",
+    "source": {"connection": "src", "table": "orders"},
+    "destinations": [{"connection": "wh", "table": "orders"}],
+    "mode": "append",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -75,8 +78,7 @@ def _import_error(tmp_path: Path) -> str:
 def test_a_bundle_with_a_bad_member_path(tmp_path: Path) -> None:
     assert _import_error(tmp_path) == "../evil.sh: unsafe member name: '..' component"
     i18n.set_language("es")
-    assert _import_error(tmp_path) == ("../evil.sh: nombre de miembro no seguro: "
-                                       "componente '..'")
+    assert _import_error(tmp_path) == ("../evil.sh: nombre de miembro no seguro: componente '..'")
 
 
 def test_a_missing_secret() -> None:
@@ -84,8 +86,10 @@ def test_a_missing_secret() -> None:
     assert describe(err) == str(err)  # English: the storage layer's own text
     i18n.set_language("es")
     text = describe(err)
-    assert text.startswith("la conexión 'warehouse' (proyecto 'shop') necesita su secreto "
-                           "'password': defina la variable de entorno " + err.env_var)
+    assert text.startswith(
+        "la conexión 'warehouse' (proyecto 'shop') necesita su secreto "
+        "'password': defina la variable de entorno " + err.env_var
+    )
     assert text.endswith("; no keyring")
 
 
@@ -97,8 +101,7 @@ def test_the_cli_speaks_cauce_lang(tmp_path: Path) -> None:
     assert "error: ../evil.sh: unsafe member name: '..' component" in english.output
     spanish = runner.invoke(cli, ["import", str(bundle), target], env={"CAUCE_LANG": "es"})
     assert spanish.exit_code == 2
-    assert ("error: ../evil.sh: nombre de miembro no seguro: componente '..'"
-            in spanish.output)
+    assert "error: ../evil.sh: nombre de miembro no seguro: componente '..'" in spanish.output
     usage = runner.invoke(cli, ["--json"], env={"CAUCE_LANG": "es_ES.UTF-8"})
     assert usage.exit_code == 2
     assert "van con --run-project" in usage.output

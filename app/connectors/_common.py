@@ -33,6 +33,7 @@ __all__ = [
     "stream_then_close",
 ]
 
+
 def sql_table(name: str, dialect: str) -> exp.Table:
     """Parse ``name`` or ``schema.name`` into a table whose parts are all quoted as given."""
     if not name or not name.strip():
@@ -40,8 +41,9 @@ def sql_table(name: str, dialect: str) -> exp.Table:
     try:
         table = exp.to_table(name, dialect=dialect)
     except Exception as err:  # noqa: BLE001 - sqlglot raises several error types
-        raise ConnectionError_(_("invalid table name {name!r}: {error}").format(
-            name=name, error=err)) from None
+        raise ConnectionError_(
+            _("invalid table name {name!r}: {error}").format(name=name, error=err)
+        ) from None
     for part in table.find_all(exp.Identifier):
         part.set("quoted", True)
     return table
@@ -71,8 +73,11 @@ def drop_table(table: exp.Table, *, if_exists: bool = False) -> exp.Drop:
 
 def rename_table(table: exp.Table, new_name: str) -> exp.Alter:
     """``ALTER TABLE table RENAME TO new_name`` (same schema; the new name is quoted)."""
-    return exp.Alter(this=table.copy(), kind="TABLE",
-                     actions=[exp.AlterRename(this=exp.Table(this=ident(new_name)))])
+    return exp.Alter(
+        this=table.copy(),
+        kind="TABLE",
+        actions=[exp.AlterRename(this=exp.Table(this=ident(new_name)))],
+    )
 
 
 def one_source(table: str | None, query: str | None) -> None:
@@ -81,27 +86,42 @@ def one_source(table: str | None, query: str | None) -> None:
         raise ConnectionError_(_("give exactly one of table= or query="))
 
 
-def check_write(connection: str, table: str, mode: WriteMode | str,
-                keys: list[str] | None, columns: Iterable[str], *, merge: bool = True) -> WriteMode:
+def check_write(
+    connection: str,
+    table: str,
+    mode: WriteMode | str,
+    keys: list[str] | None,
+    columns: Iterable[str],
+    *,
+    merge: bool = True,
+) -> WriteMode:
     """Validate a write request; returns the mode as a :class:`WriteMode`."""
     try:
         mode = WriteMode(mode)
     except ValueError:
-        raise ConnectionError_(_("{connection}: unknown write mode {mode!r}").format(
-            connection=connection, mode=mode)) from None
+        raise ConnectionError_(
+            _("{connection}: unknown write mode {mode!r}").format(connection=connection, mode=mode)
+        ) from None
     if mode is WriteMode.MERGE:
         if not merge:
             raise ConnectionError_(
-                _("{connection}: merge is not supported for {table!r}; use append or replace")
-                .format(connection=connection, table=table))
+                _(
+                    "{connection}: merge is not supported for {table!r}; use append or replace"
+                ).format(connection=connection, table=table)
+            )
         if not keys:
-            raise ConnectionError_(_("{connection}: merge into {table!r} needs key columns")
-                                   .format(connection=connection, table=table))
+            raise ConnectionError_(
+                _("{connection}: merge into {table!r} needs key columns").format(
+                    connection=connection, table=table
+                )
+            )
         missing = [k for k in keys if k not in set(columns)]
         if missing:
             raise ConnectionError_(
-                _("{connection}: merge keys {missing} are not columns of the data for {table!r}")
-                .format(connection=connection, missing=missing, table=table))
+                _(
+                    "{connection}: merge keys {missing} are not columns of the data for {table!r}"
+                ).format(connection=connection, missing=missing, table=table)
+            )
     return mode
 
 
@@ -134,8 +154,9 @@ def rebatch(batches: Iterable[pa.RecordBatch], batch_rows: int) -> Iterator[pa.R
         yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
 
 
-def stream_then_close(reader: pa.RecordBatchReader, schema: pa.Schema,
-                      close: Callable[[], None]) -> pa.RecordBatchReader:
+def stream_then_close(
+    reader: pa.RecordBatchReader, schema: pa.Schema, close: Callable[[], None]
+) -> pa.RecordBatchReader:
     """``reader`` cast to ``schema``; ``close`` runs once the stream ends or is closed."""
 
     def batches() -> Iterator[pa.RecordBatch]:
@@ -154,8 +175,9 @@ def reader_from(schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> pa.Reco
     return pa.RecordBatchReader.from_batches(schema, batches)
 
 
-def failure(connection: str, action: str, err: BaseException,
-            secret: str | None = None) -> ConnectionError_:
+def failure(
+    connection: str, action: str, err: BaseException, secret: str | None = None
+) -> ConnectionError_:
     """A :class:`ConnectionError_` naming the connection and action; ``secret`` is scrubbed.
 
     ``action`` is already in the user's language (callers translate it with ``_()``); the
@@ -164,7 +186,8 @@ def failure(connection: str, action: str, err: BaseException,
     # Translators: {action} is what was being done, translated on its own, e.g.
     # "reading 'orders'" or "connecting to host:5432/sales"; {error} is the driver's message
     message = _("{connection}: {action} failed: {error}").format(
-        connection=connection, action=action, error=str(err).strip() or type(err).__name__)
+        connection=connection, action=action, error=str(err).strip() or type(err).__name__
+    )
     if secret:
         message = message.replace(secret, "***")
     return ConnectionError_(message)

@@ -116,28 +116,53 @@ class StateWrite:
         names = ["sync_name", "table_name", "cursor_value", "cursor_type", "updated_at"]
         text = exp.DataType.build("TEXT")
         columns: list[exp.Expression] = [
-            exp.ColumnDef(this=exp.to_identifier(n, quoted=True), kind=text.copy(),
-                          constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
-                          if n in names[:2] else [])
-            for n in names]
-        columns.append(exp.PrimaryKey(expressions=[exp.to_identifier(n, quoted=True)
-                                                   for n in names[:2]]))
-        create = exp.Create(this=exp.Schema(this=table.copy(), expressions=columns),
-                            kind="TABLE", exists=True)
-        values = [self.sync_name, self.table_name, self.cursor_value, self.cursor_type,
-                  self.updated_at]
-        row = exp.Tuple(expressions=[exp.Null() if v is None else exp.Literal.string(v)
-                                     for v in values])
-        upsert = exp.insert(exp.values([row]), table.copy(),
-                            columns=[exp.to_identifier(n, quoted=True) for n in names])
-        upsert.set("conflict", exp.OnConflict(
-            conflict_keys=[exp.to_identifier(n, quoted=True) for n in names[:2]],
-            action=exp.var("DO UPDATE"),
-            expressions=[exp.EQ(this=exp.column(exp.to_identifier(n, quoted=True)),
-                                expression=exp.column(exp.to_identifier(n, quoted=True),
-                                                      table=exp.to_identifier("excluded",
-                                                                              quoted=True)))
-                         for n in names[2:]]))
+            exp.ColumnDef(
+                this=exp.to_identifier(n, quoted=True),
+                kind=text.copy(),
+                constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
+                if n in names[:2]
+                else [],
+            )
+            for n in names
+        ]
+        columns.append(
+            exp.PrimaryKey(expressions=[exp.to_identifier(n, quoted=True) for n in names[:2]])
+        )
+        create = exp.Create(
+            this=exp.Schema(this=table.copy(), expressions=columns), kind="TABLE", exists=True
+        )
+        values = [
+            self.sync_name,
+            self.table_name,
+            self.cursor_value,
+            self.cursor_type,
+            self.updated_at,
+        ]
+        row = exp.Tuple(
+            expressions=[exp.Null() if v is None else exp.Literal.string(v) for v in values]
+        )
+        upsert = exp.insert(
+            exp.values([row]),
+            table.copy(),
+            columns=[exp.to_identifier(n, quoted=True) for n in names],
+        )
+        upsert.set(
+            "conflict",
+            exp.OnConflict(
+                conflict_keys=[exp.to_identifier(n, quoted=True) for n in names[:2]],
+                action=exp.var("DO UPDATE"),
+                expressions=[
+                    exp.EQ(
+                        this=exp.column(exp.to_identifier(n, quoted=True)),
+                        expression=exp.column(
+                            exp.to_identifier(n, quoted=True),
+                            table=exp.to_identifier("excluded", quoted=True),
+                        ),
+                    )
+                    for n in names[2:]
+                ],
+            ),
+        )
         return [create.sql(dialect), upsert.sql(dialect)]
 
 
@@ -220,9 +245,14 @@ def secret_field(description: str = "", *, required: bool = False, **kwargs: Any
     ``required`` secrets must be found (environment or secret store) before a connection
     opens; optional ones (a PostgreSQL password under trust or certificate auth) may be unset.
     """
-    return Field(default=None, description=description,
-                 json_schema_extra={"secret": True, "required_secret": required},
-                 repr=False, exclude=True, **kwargs)
+    return Field(
+        default=None,
+        description=description,
+        json_schema_extra={"secret": True, "required_secret": required},
+        repr=False,
+        exclude=True,
+        **kwargs,
+    )
 
 
 class ConnectorConfig(BaseModel):
@@ -233,7 +263,8 @@ def secret_fields(config_cls: type[BaseModel], *, required_only: bool = False) -
     """Names of the secret fields of a connector config (only the required ones if asked)."""
     key = "required_secret" if required_only else "secret"
     return [
-        name for name, f in config_cls.model_fields.items()
+        name
+        for name, f in config_cls.model_fields.items()
         if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get(key)
     ]
 
@@ -315,8 +346,9 @@ class Connector(abc.ABC):
         """Columns of ``table`` (``name`` or ``schema.name``) as canonical Arrow types."""
 
     def query_schema(self, sql: str) -> pa.Schema:
-        raise ConnectionError_(_("{connector} connections cannot run SQL queries").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} connections cannot run SQL queries").format(connector=self.label)
+        )
 
     def primary_keys(self, table: str) -> list[str]:
         """The primary-key columns of ``table`` in key order (empty when it has none)."""
@@ -345,34 +377,49 @@ class Connector(abc.ABC):
         when the source has no such thing (then incremental syncs use a lookback window)."""
         return None
 
-    def read_snapshot(self, query: str, *, batch_rows: int = DEFAULT_BATCH_ROWS
-                      ) -> tuple[pa.RecordBatchReader, str]:
+    def read_snapshot(
+        self, query: str, *, batch_rows: int = DEFAULT_BATCH_ROWS
+    ) -> tuple[pa.RecordBatchReader, str]:
         """Read ``query`` in one snapshot and return it with that snapshot's transaction
         position (connectors whose :meth:`row_version` is not None)."""
-        raise ConnectionError_(_("{connector} has no transaction positions").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} has no transaction positions").format(connector=self.label)
+        )
 
     def has_table(self, table: str) -> bool:
         """Whether ``table`` (``name`` or ``schema.name``) exists; from :meth:`list_tables`."""
         wanted = table.casefold()
-        return any(t.qualified.casefold() == wanted or
-                   (t.name.casefold() == wanted and t.schema in (None, "public", "main"))
-                   for t in self.list_tables())
+        return any(
+            t.qualified.casefold() == wanted
+            or (t.name.casefold() == wanted and t.schema in (None, "public", "main"))
+            for t in self.list_tables()
+        )
 
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
         """Add nullable columns to an existing table (schema evolution of syncs)."""
-        raise ConnectionError_(_("{connector} cannot add columns to {table!r}").format(
-            connector=self.label, table=table))
+        raise ConnectionError_(
+            _("{connector} cannot add columns to {table!r}").format(
+                connector=self.label, table=table
+            )
+        )
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
         """Change columns of an existing table to the wider types of ``fields``."""
-        raise ConnectionError_(_("{connector} cannot change column types of {table!r}").format(
-            connector=self.label, table=table))
+        raise ConnectionError_(
+            _("{connector} cannot change column types of {table!r}").format(
+                connector=self.label, table=table
+            )
+        )
 
     # -- reading --------------------------------------------------------------------------
     @abc.abstractmethod
-    def read(self, *, table: str | None = None, query: str | None = None,
-             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+    def read(
+        self,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+    ) -> pa.RecordBatchReader:
         """Stream a table or a query's result. Exactly one of ``table``/``query``."""
 
     def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool) -> None:
@@ -380,22 +427,32 @@ class Connector(abc.ABC):
 
         Only for connectors with ``capabilities.duckdb_native``.
         """
-        raise ConnectionError_(_("{connector} cannot be attached to DuckDB").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} cannot be attached to DuckDB").format(connector=self.label)
+        )
 
-    def scan(self, alias: str, *, table: str | None = None,
-             query: str | None = None) -> exp.Expression:
+    def scan(
+        self, alias: str, *, table: str | None = None, query: str | None = None
+    ) -> exp.Expression:
         """What the local DuckDB engine selects from to read ``table`` (after :meth:`attach`).
 
         Only for connectors with ``capabilities.duckdb_native``: e.g. ``"alias"."main"."t"`` or
         ``read_parquet('/abs/file.parquet')``.
         """
-        raise ConnectionError_(_("{connector} cannot be scanned by DuckDB").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} cannot be scanned by DuckDB").format(connector=self.label)
+        )
 
     # -- writing --------------------------------------------------------------------------
-    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
+    def write(
+        self,
+        table: str,
+        data: pa.RecordBatchReader,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+    ) -> WriteResult:
         """Write a stream to ``table`` (created when missing) atomically.
 
         ``append`` adds rows; ``replace`` swaps in the new content in one transaction (readers
@@ -403,75 +460,103 @@ class Connector(abc.ABC):
         nothing is left half written. ``state``, when given, is committed in the same
         transaction (connectors with ``capabilities.transactional_state``); others refuse it.
         """
-        raise ConnectionError_(_("{connector} connections cannot be written to").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} connections cannot be written to").format(connector=self.label)
+        )
 
-    def native_types(self, *, table: str | None = None,
-                     query: str | None = None) -> list[tuple[str, pa.DataType | None]]:
+    def native_types(
+        self, *, table: str | None = None, query: str | None = None
+    ) -> list[tuple[str, pa.DataType | None]]:
         """Columns of a table or query with the Arrow type their native type round-trips
         through *exactly* (None for the others): a column whose type is not None here is
         created, by :meth:`write`, with the very native type it has (``capabilities.native_copy``
         connectors only)."""
-        raise ConnectionError_(_("{connector} has no native row format").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} has no native row format").format(connector=self.label)
+        )
 
     def open_native(self, query: str, *, top_of: str | None = None) -> NativeRows:
         """Start streaming ``query``'s rows in ``capabilities.native_copy`` format; with
         ``top_of``, also read that column's maximum in the same snapshot. Raises
         :class:`NativeUnavailable` when this connection cannot stream them (the sync then
         writes through the Arrow path)."""
-        raise ConnectionError_(_("{connector} has no native row format").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} has no native row format").format(connector=self.label)
+        )
 
-    def write_native(self, table: str, rows: NativeRows, *, schema: pa.Schema,
-                     mode: WriteMode, keys: list[str] | None = None,
-                     state: StateWrite | None = None, unique: bool = False) -> WriteResult:
+    def write_native(
+        self,
+        table: str,
+        rows: NativeRows,
+        *,
+        schema: pa.Schema,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+        unique: bool = False,
+    ) -> WriteResult:
         """Like :meth:`write`, from rows in this connector's native format whose columns are
         ``schema`` (names and types as :meth:`native_types` reports them). ``unique`` says the
         rows cannot repeat a key (the merge may skip de-duplicating them). Calls
         ``rows.before_commit()`` last, inside the write's transaction."""
-        raise ConnectionError_(_("{connector} has no native row format").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} has no native row format").format(connector=self.label)
+        )
 
-    def write_from_duckdb(self, con: duckdb.DuckDBPyConnection, alias: str, table: str,
-                          query: exp.Query, *, mode: WriteMode,
-                          keys: list[str] | None = None) -> WriteResult:
+    def write_from_duckdb(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        alias: str,
+        table: str,
+        query: exp.Query,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+    ) -> WriteResult:
         """Write the result of ``query`` (DuckDB dialect) without leaving DuckDB.
 
         Only for ``duckdb_native`` connectors, after :meth:`attach` with ``read_only=False``.
         Same atomicity promise as :meth:`write`.
         """
-        raise ConnectionError_(_("{connector} cannot be written from DuckDB directly").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} cannot be written from DuckDB directly").format(connector=self.label)
+        )
 
     # -- pushdown -------------------------------------------------------------------------
     def execute(self, sql: str) -> None:
-        raise ConnectionError_(_("{connector} connections cannot run SQL statements").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} connections cannot run SQL statements").format(connector=self.label)
+        )
 
-    def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
-                    keys: list[str] | None = None) -> WriteResult:
+    def write_query(
+        self, table: str, query: exp.Query, *, mode: WriteMode, keys: list[str] | None = None
+    ) -> WriteResult:
         """Pushdown: run ``query`` inside this system and write its result to ``table``.
 
         Rendered in ``capabilities.dialect``; ``INSERT … SELECT`` for append, a staging table
         swapped in one transaction for replace, ``MERGE`` (or its dialect's equivalent) for
         merge. Only for connectors with ``capabilities.pushdown``.
         """
-        raise ConnectionError_(_("{connector} cannot run pushdown writes").format(
-            connector=self.label))
+        raise ConnectionError_(
+            _("{connector} cannot run pushdown writes").format(connector=self.label)
+        )
 
     def query(self, sql: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
         return self.read(query=sql, batch_rows=batch_rows)
 
 
-def resolve_config(cls: type[Connector], params: Mapping[str, Any],
-                   secrets: Mapping[str, str]) -> ConnectorConfig:
+def resolve_config(
+    cls: type[Connector], params: Mapping[str, Any], secrets: Mapping[str, str]
+) -> ConnectorConfig:
     """Build a connector's typed config from stored params plus resolved secret values."""
     merged = dict(params)
     for key in secret_fields(cls.Config):
         if key in merged:
-            raise ValueError(_("parameter {key!r} is a secret and cannot be stored in a connection")
-                             .format(key=key))
+            raise ValueError(
+                _("parameter {key!r} is a secret and cannot be stored in a connection").format(
+                    key=key
+                )
+            )
         if key in secrets:
             merged[key] = secrets[key]
     return cls.Config.model_validate(merged)

@@ -30,8 +30,16 @@ import pyarrow.compute as pc
 
 from app.i18n import _
 
-__all__ = ["DATE_INFINITY", "TIMESTAMP_INFINITY", "far_reason", "far_value", "handles", "parse",
-           "pg_text", "refuse_far"]
+__all__ = [
+    "DATE_INFINITY",
+    "TIMESTAMP_INFINITY",
+    "far_reason",
+    "far_value",
+    "handles",
+    "parse",
+    "pg_text",
+    "refuse_far",
+]
 
 DATE_INFINITY = 2**31 - 1
 TIMESTAMP_INFINITY = 2**63 - 1
@@ -56,8 +64,10 @@ def handles(dtype: pa.DataType) -> bool:
 
 def _split_year(text: pa.Array) -> tuple[pa.Array, pa.Array]:
     parts = pc.split_pattern(text, "-", max_splits=1)
-    return (pc.list_element(parts, 0).cast(pa.int64()),
-            pc.binary_join_element_wise("-", pc.list_element(parts, 1), ""))
+    return (
+        pc.list_element(parts, 0).cast(pa.int64()),
+        pc.binary_join_element_wise("-", pc.list_element(parts, 1), ""),
+    )
 
 
 def _with_year(year: pa.Array, rest: pa.Array) -> pa.Array:
@@ -78,8 +88,11 @@ def parse(text: pa.Array, dtype: pa.DataType) -> pa.Array:
     pos = pc.fill_null(pc.equal(text, "infinity"), False)
     neg = pc.fill_null(pc.equal(text, "-infinity"), False)
     bc = pc.fill_null(pc.ends_with(text, " BC"), False)
-    placeholder = "1970-01-01" if pa.types.is_date(dtype) else \
-        "1970-01-01 00:00:00" + ("+00" if dtype.tz else "")
+    placeholder = (
+        "1970-01-01"
+        if pa.types.is_date(dtype)
+        else "1970-01-01 00:00:00" + ("+00" if dtype.tz else "")
+    )
     body = pc.if_else(pc.or_(pos, neg), placeholder, text)
     body = pc.if_else(bc, pc.utf8_slice_codeunits(body, 0, -3), body)
     year, rest = _split_year(pc.if_else(bc, body, "2000-01-01"))
@@ -87,8 +100,9 @@ def parse(text: pa.Array, dtype: pa.DataType) -> pa.Array:
     k = pc.if_else(bc, pc.add(pc.divide(year, 400), 1), 0)
     shifted = _with_year(pc.add(pc.subtract(1, year), pc.multiply(k, 400)), rest)
     body = pc.if_else(bc, shifted, body)
-    values = pc.subtract_checked(body.cast(dtype).cast(ints),
-                                 pc.multiply_checked(k, cycle).cast(ints))
+    values = pc.subtract_checked(
+        body.cast(dtype).cast(ints), pc.multiply_checked(k, cycle).cast(ints)
+    )
     values = pc.if_else(pos, pa.scalar(infinity, ints), values)
     values = pc.if_else(neg, pa.scalar(-infinity, ints), values)
     return values.cast(dtype)
@@ -99,9 +113,11 @@ def _masks(values: pa.Array, dtype: pa.DataType) -> tuple[pa.Array, pa.Array, pa
     assert plan is not None
     ints, infinity, _cycle, first = plan
     numbers = values.cast(ints)
-    return (pc.fill_null(pc.equal(numbers, infinity), False),
-            pc.fill_null(pc.equal(numbers, -infinity), False),
-            pc.fill_null(pc.less(numbers, first), False))
+    return (
+        pc.fill_null(pc.equal(numbers, infinity), False),
+        pc.fill_null(pc.equal(numbers, -infinity), False),
+        pc.fill_null(pc.less(numbers, first), False),
+    )
 
 
 def pg_text(values: pa.Array) -> pa.Array | None:
@@ -121,11 +137,13 @@ def pg_text(values: pa.Array) -> pa.Array | None:
     k = pc.if_else(bc, pc.add(pc.divide(gap, cycle), 1), 0)
     moved = pc.add_checked(numbers.cast(pa.int64()), pc.multiply_checked(k, cycle))
     plain = numbers.cast(naive).cast(pa.string())
-    year, rest = _split_year(pc.if_else(bc, moved.cast(ints).cast(naive).cast(pa.string()),
-                                        "2000-01-01"))
+    year, rest = _split_year(
+        pc.if_else(bc, moved.cast(ints).cast(naive).cast(pa.string()), "2000-01-01")
+    )
     # astronomical year (year - 400k) is BC year 400k + 1 - year
     bc_text = pc.binary_join_element_wise(
-        _with_year(pc.subtract(pc.add(pc.multiply(k, 400), 1), year), rest), " BC", "")
+        _with_year(pc.subtract(pc.add(pc.multiply(k, 400), 1), year), rest), " BC", ""
+    )
     out = pc.if_else(bc, bc_text, plain)
     out = pc.if_else(pos, "infinity", out)
     return pc.if_else(neg, "-infinity", out)
@@ -148,13 +166,13 @@ def far_value(values: pa.Array | pa.ChunkedArray) -> tuple[int, str] | None:
 
 def far_reason(text: str, destination: str) -> str:
     """Why a far value (``far_value``'s text) is refused by ``destination``."""
-    return _("{value!r}, and {destination} holds no infinite dates or timestamps nor dates "
-             "before year 1 (PostgreSQL and DuckDB do)").format(value=text,
-                                                              destination=destination)
+    return _(
+        "{value!r}, and {destination} holds no infinite dates or timestamps nor dates "
+        "before year 1 (PostgreSQL and DuckDB do)"
+    ).format(value=text, destination=destination)
 
 
-def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int,
-               destination: str) -> None:
+def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int, destination: str) -> None:
     """Raise ``ValueError`` naming the row (its key when known, else its number counting
     ``done`` rows before the batch), the column and the value, for the first infinite or BC
     value in ``batch``; a destination that cannot store them calls this before writing."""
@@ -169,6 +187,9 @@ def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int,
             where = _("the row with {key}").format(key=key)
         else:
             where = _("row {number}").format(number=done + index + 1)
-        raise ValueError(_("{row}: column {column!r} holds {reason}; store it as text, or in "
-                           "another destination").format(
-            row=where, column=name, reason=far_reason(text, destination)))
+        raise ValueError(
+            _(
+                "{row}: column {column!r} holds {reason}; store it as text, or in "
+                "another destination"
+            ).format(row=where, column=name, reason=far_reason(text, destination))
+        )

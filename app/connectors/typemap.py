@@ -29,69 +29,144 @@ REGENERATE = "uv run python -m app.connectors.typemap --write docs/type-mapping.
 
 #: PostgreSQL source types: (label, typname, precision, scale)
 _POSTGRES: list[tuple[str, str, int | None, int | None]] = [
-    ("smallint", "int2", None, None), ("integer", "int4", None, None),
-    ("bigint", "int8", None, None), ("numeric(12,2)", "numeric", 12, 2),
-    ("numeric (no precision)", "numeric", None, None), ("numeric(50,5)", "numeric", 50, 5),
-    ("real", "float4", None, None), ("double precision", "float8", None, None),
-    ("boolean", "bool", None, None), ("text", "text", None, None),
-    ("varchar(n)", "varchar", None, None), ("char(n)", "bpchar", None, None),
-    ("citext", "citext", None, None), ("bytea", "bytea", None, None),
-    ("date", "date", None, None), ("time", "time", None, None),
-    ("timetz", "timetz", None, None), ("timestamp", "timestamp", None, None),
-    ("timestamptz", "timestamptz", None, None), ("interval", "interval", None, None),
-    ("uuid", "uuid", None, None), ("json", "json", None, None), ("jsonb", "jsonb", None, None),
-    ("xml", "xml", None, None), ("inet", "inet", None, None), ("cidr", "cidr", None, None),
-    ("macaddr", "macaddr", None, None), ("money", "money", None, None),
-    ("oid", "oid", None, None), ("integer[]", "_int4", None, None),
-    ("text[]", "_text", None, None), ("int4range", "int4range", None, None),
-    ("tsvector", "tsvector", None, None), ("point", "point", None, None),
+    ("smallint", "int2", None, None),
+    ("integer", "int4", None, None),
+    ("bigint", "int8", None, None),
+    ("numeric(12,2)", "numeric", 12, 2),
+    ("numeric (no precision)", "numeric", None, None),
+    ("numeric(50,5)", "numeric", 50, 5),
+    ("real", "float4", None, None),
+    ("double precision", "float8", None, None),
+    ("boolean", "bool", None, None),
+    ("text", "text", None, None),
+    ("varchar(n)", "varchar", None, None),
+    ("char(n)", "bpchar", None, None),
+    ("citext", "citext", None, None),
+    ("bytea", "bytea", None, None),
+    ("date", "date", None, None),
+    ("time", "time", None, None),
+    ("timetz", "timetz", None, None),
+    ("timestamp", "timestamp", None, None),
+    ("timestamptz", "timestamptz", None, None),
+    ("interval", "interval", None, None),
+    ("uuid", "uuid", None, None),
+    ("json", "json", None, None),
+    ("jsonb", "jsonb", None, None),
+    ("xml", "xml", None, None),
+    ("inet", "inet", None, None),
+    ("cidr", "cidr", None, None),
+    ("macaddr", "macaddr", None, None),
+    ("money", "money", None, None),
+    ("oid", "oid", None, None),
+    ("integer[]", "_int4", None, None),
+    ("text[]", "_text", None, None),
+    ("int4range", "int4range", None, None),
+    ("tsvector", "tsvector", None, None),
+    ("point", "point", None, None),
     ("an enum or other user-defined type", "mood", None, None),
 ]
 #: MariaDB / MySQL source types: (DATA_TYPE, COLUMN_TYPE, precision, scale)
 _MYSQL: list[tuple[str, str, int | None, int | None]] = [
-    ("tinyint", "tinyint(4)", 3, 0), ("tinyint", "tinyint(1)", 3, 0),
-    ("smallint", "smallint(6)", 5, 0), ("int", "int(11)", 10, 0),
-    ("int", "int(10) unsigned", 10, 0), ("bigint", "bigint(20)", 19, 0),
-    ("bigint", "bigint(20) unsigned", 20, 0), ("decimal", "decimal(12,3)", 12, 3),
-    ("decimal", "decimal(65,2)", 65, 2), ("float", "float", 12, None),
-    ("double", "double", 22, None), ("char", "char(3)", None, None),
-    ("varchar", "varchar(10)", None, None), ("text", "text", None, None),
-    ("enum", "enum('a','b')", None, None), ("json", "longtext", None, None),
-    ("date", "date", None, None), ("time", "time(6)", None, None),
-    ("datetime", "datetime(6)", None, None), ("timestamp", "timestamp(6)", None, None),
-    ("year", "year(4)", None, None), ("bit", "bit(1)", 1, None), ("bit", "bit(8)", 8, None),
-    ("bit", "bit(64)", 64, None), ("varbinary", "varbinary(8)", None, None),
-    ("blob", "blob", None, None), ("geometry", "geometry", None, None),
+    ("tinyint", "tinyint(4)", 3, 0),
+    ("tinyint", "tinyint(1)", 3, 0),
+    ("smallint", "smallint(6)", 5, 0),
+    ("int", "int(11)", 10, 0),
+    ("int", "int(10) unsigned", 10, 0),
+    ("bigint", "bigint(20)", 19, 0),
+    ("bigint", "bigint(20) unsigned", 20, 0),
+    ("decimal", "decimal(12,3)", 12, 3),
+    ("decimal", "decimal(65,2)", 65, 2),
+    ("float", "float", 12, None),
+    ("double", "double", 22, None),
+    ("char", "char(3)", None, None),
+    ("varchar", "varchar(10)", None, None),
+    ("text", "text", None, None),
+    ("enum", "enum('a','b')", None, None),
+    ("json", "longtext", None, None),
+    ("date", "date", None, None),
+    ("time", "time(6)", None, None),
+    ("datetime", "datetime(6)", None, None),
+    ("timestamp", "timestamp(6)", None, None),
+    ("year", "year(4)", None, None),
+    ("bit", "bit(1)", 1, None),
+    ("bit", "bit(8)", 8, None),
+    ("bit", "bit(64)", 64, None),
+    ("varbinary", "varbinary(8)", None, None),
+    ("blob", "blob", None, None),
+    ("geometry", "geometry", None, None),
     ("point", "point", None, None),
 ]
-_SQLITE = ["INTEGER", "BIGINT", "NUMERIC(10,2)", "DECIMAL_TEXT(38,9)", "NUMERIC", "REAL",
-           "DOUBLE", "TEXT", "VARCHAR(20)", "BLOB", "BOOLEAN", "DATE", "TIME", "DATETIME",
-           "TIMESTAMPTZ", ""]
-_DUCKDB = ["BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
-           "UBIGINT", "DECIMAL(18,3)", "DECIMAL(38,10)", "FLOAT", "DOUBLE", "VARCHAR", "BLOB",
-           "DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL", "UUID", "JSON",
-           "INTEGER[]", "STRUCT(a INTEGER, b VARCHAR)", "MAP(VARCHAR, INTEGER)"]
+_SQLITE = [
+    "INTEGER",
+    "BIGINT",
+    "NUMERIC(10,2)",
+    "DECIMAL_TEXT(38,9)",
+    "NUMERIC",
+    "REAL",
+    "DOUBLE",
+    "TEXT",
+    "VARCHAR(20)",
+    "BLOB",
+    "BOOLEAN",
+    "DATE",
+    "TIME",
+    "DATETIME",
+    "TIMESTAMPTZ",
+    "",
+]
+_DUCKDB = [
+    "BOOLEAN",
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "UBIGINT",
+    "DECIMAL(18,3)",
+    "DECIMAL(38,10)",
+    "FLOAT",
+    "DOUBLE",
+    "VARCHAR",
+    "BLOB",
+    "DATE",
+    "TIME",
+    "TIMESTAMP",
+    "TIMESTAMPTZ",
+    "INTERVAL",
+    "UUID",
+    "JSON",
+    "INTEGER[]",
+    "STRUCT(a INTEGER, b VARCHAR)",
+    "MAP(VARCHAR, INTEGER)",
+]
 
 
 def _postgres_sources() -> list[tuple[str, pa.Field]]:
     from app.connectors.postgres._types import column_spec
 
-    return [(label, column_spec("c", typname, precision, scale, exact_text=True).field)
-            for label, typname, precision, scale in _POSTGRES]
+    return [
+        (label, column_spec("c", typname, precision, scale, exact_text=True).field)
+        for label, typname, precision, scale in _POSTGRES
+    ]
 
 
 def _mysql_sources() -> list[tuple[str, pa.Field]]:
     from app.connectors.mysql._types import column_spec
 
-    return [(column_type, column_spec("c", kind, column_type, precision, scale).field)
-            for kind, column_type, precision, scale in _MYSQL]
+    return [
+        (column_type, column_spec("c", kind, column_type, precision, scale).field)
+        for kind, column_type, precision, scale in _MYSQL
+    ]
 
 
 def _sqlite_sources() -> list[tuple[str, pa.Field]]:
     from app.connectors.sqlite._types import arrow_type
 
-    return [(declared or "(no declared type)", pa.field("c", arrow_type(declared)))
-            for declared in _SQLITE]
+    return [
+        (declared or "(no declared type)", pa.field("c", arrow_type(declared)))
+        for declared in _SQLITE
+    ]
 
 
 def _duckdb_sources() -> list[tuple[str, pa.Field]]:
@@ -111,8 +186,12 @@ def _duckdb_sources() -> list[tuple[str, pa.Field]]:
 
 def source_types() -> dict[str, list[tuple[str, pa.Field]]]:
     """Every listed source type of every source system, with the field a sync reads."""
-    return {"PostgreSQL": _postgres_sources(), "MariaDB / MySQL": _mysql_sources(),
-            "SQLite": _sqlite_sources(), "DuckDB": _duckdb_sources()}
+    return {
+        "PostgreSQL": _postgres_sources(),
+        "MariaDB / MySQL": _mysql_sources(),
+        "SQLite": _sqlite_sources(),
+        "DuckDB": _duckdb_sources(),
+    }
 
 
 def _postgres_ddl(field: pa.Field) -> str:
@@ -133,8 +212,11 @@ def _duckdb_ddl(field: pa.Field) -> str:
     con.register("incoming", empty)
     select = exp.select(*_typed_columns(empty.schema)).from_("incoming").sql("duckdb")
     con.execute(f"CREATE OR REPLACE TABLE t AS {select}")  # as the connector's write does
-    return str(con.execute("SELECT data_type FROM information_schema.columns "
-                           "WHERE table_name = 't'").fetchall()[0][0])
+    return str(
+        con.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = 't'"
+        ).fetchall()[0][0]
+    )
 
 
 @functools.cache
@@ -165,8 +247,12 @@ def _bare(cls: type[Connector]) -> Connector:
 
 
 def destination_types() -> dict[str, Callable[[pa.Field], str]]:
-    return {"PostgreSQL": _postgres_ddl, "DuckDB": _duckdb_ddl, "SQLite": _sqlite_ddl,
-            "SQL Server": _mssql_ddl}
+    return {
+        "PostgreSQL": _postgres_ddl,
+        "DuckDB": _duckdb_ddl,
+        "SQLite": _sqlite_ddl,
+        "SQL Server": _mssql_ddl,
+    }
 
 
 def _cell(make: Callable[[pa.Field], str], field: pa.Field) -> str:
@@ -194,7 +280,7 @@ def render() -> str:
         "the PostgreSQL type it keeps, for text-form PostgreSQL types), and the column type "
         "each destination creates for it. A value a destination type cannot hold exactly "
         "stops the sync with an error naming the column, the row and the value (see "
-        "`docs/syncs.md`, \"Values\").",
+        '`docs/syncs.md`, "Values").',
         "",
         "`±infinity` and dates before year 1 (PostgreSQL `date`, `timestamp`, `timestamptz`; "
         "DuckDB `DATE`, `TIMESTAMP`, `TIMESTAMPTZ`) travel in Arrow as DuckDB exports them: "
@@ -205,9 +291,13 @@ def render() -> str:
         "value (`app/connectors/pgtime.py`).",
     ]
     for system, rows in source_types().items():
-        lines += ["", f"## From {system}", "",
-                  "| source type | Arrow | " + " | ".join(dests) + " |",
-                  "|---|---|" + "---|" * len(dests)]
+        lines += [
+            "",
+            f"## From {system}",
+            "",
+            "| source type | Arrow | " + " | ".join(dests) + " |",
+            "|---|---|" + "---|" * len(dests),
+        ]
         for label, field in rows:
             cells = [_cell(make, field) for make in dests.values()]
             lines.append(f"| `{label}` | {_arrow(field)} | " + " | ".join(cells) + " |")

@@ -99,21 +99,28 @@ class RunReport:
 
 def _destinations(pipeline: Pipeline) -> list[Node]:
     registry = node_registry()
-    return [n for n in pipeline.topological_order()
-            if n.type in registry and registry.get(n.type).is_destination]
+    return [
+        n
+        for n in pipeline.topological_order()
+        if n.type in registry and registry.get(n.type).is_destination
+    ]
 
 
-def plan_pipeline(pipeline: Pipeline, provider: ConnectorProvider,
-                  session: LocalSession | None,
-                  previews: Collection[str] = ()) -> ExecutionPlan:
+def plan_pipeline(
+    pipeline: Pipeline,
+    provider: ConnectorProvider,
+    session: LocalSession | None,
+    previews: Collection[str] = (),
+) -> ExecutionPlan:
     """Compile ``pipeline`` for the places its destinations will run; raise on any problem.
 
     ``previews``: nodes (not destinations) whose output a partial run counts without writing.
     """
     plan = ExecutionPlan(pipeline)
     destinations = _destinations(pipeline)
-    counted = [n for n in pipeline.topological_order() if n.id in previews
-               and n not in destinations]
+    counted = [
+        n for n in pipeline.topological_order() if n.id in previews and n not in destinations
+    ]
     if not destinations and not counted:
         # still validate, so that a broken graph without destinations is reported
         compiled = compile_pipeline(pipeline, binder=session.binder() if session else None)
@@ -136,12 +143,22 @@ def plan_pipeline(pipeline: Pipeline, provider: ConnectorProvider,
         compiled = local if conn is None else pushed[conn]
         assert compiled is not None
         target = next(d for d in compiled.destinations if d.node.id == dest.id)
-        nodes = tuple(n for n in pipeline.topological_order()
-                      if n.id in target.upstream or n.id == dest.id)
+        nodes = tuple(
+            n for n in pipeline.topological_order() if n.id in target.upstream or n.id == dest.id
+        )
         dialect = "duckdb" if conn is None else provider.open(conn).capabilities.dialect
         ctes = {name: key for key, name in compiled.state.cte_names.items()}
-        plan.stages.append(Stage(dest, "local" if conn is None else "pushdown",
-                                 dest.params["connection"], dialect, target, nodes, ctes))
+        plan.stages.append(
+            Stage(
+                dest,
+                "local" if conn is None else "pushdown",
+                dest.params["connection"],
+                dialect,
+                target,
+                nodes,
+                ctes,
+            )
+        )
     plan.stages.extend(preview_stage(node, local) for node in counted if local is not None)
     return plan
 
@@ -157,8 +174,11 @@ class _Run:
 
     def __init__(self, pipeline: Pipeline, bus: EventBus, run_id: str) -> None:
         self.pipeline, self.bus, self.run_id = pipeline, bus, run_id
-        self.report = RunReport(run_id=run_id, pipeline=pipeline.name, nodes=[
-            NodeReport(n.id, n.name, n.type) for n in pipeline.topological_order()])
+        self.report = RunReport(
+            run_id=run_id,
+            pipeline=pipeline.name,
+            nodes=[NodeReport(n.id, n.name, n.type) for n in pipeline.topological_order()],
+        )
         self._by_id = {n.node_id: n for n in self.report.nodes}
         self._started: dict[str, float] = {}
 
@@ -168,12 +188,18 @@ class _Run:
             if rep.status is NodeStatus.PENDING:
                 rep.status, rep.placement = NodeStatus.RUNNING, stage.placement
                 self._started[node.id] = time.perf_counter()
-                self.bus.publish(NodeStarted(self.run_id, node_id=node.id, node_name=node.name,
-                                             placement=stage.placement))
+                self.bus.publish(
+                    NodeStarted(
+                        self.run_id, node_id=node.id, node_name=node.name, placement=stage.placement
+                    )
+                )
 
     def progress(self, node: Node, rows: int, seconds: float) -> None:
-        self.bus.publish(NodeProgress(self.run_id, node_id=node.id, node_name=node.name,
-                                      rows=rows, seconds=seconds))
+        self.bus.publish(
+            NodeProgress(
+                self.run_id, node_id=node.id, node_name=node.name, rows=rows, seconds=seconds
+            )
+        )
 
     def finish_stage(self, stage: Stage, remaining: list[Stage], rows: _StageRows) -> None:
         still_needed = {n.id for s in remaining for n in s.nodes}
@@ -186,9 +212,17 @@ class _Run:
                 continue
             rep.status = NodeStatus.SUCCEEDED
             rep.seconds = round(time.perf_counter() - self._started[node.id], 4)
-            self.bus.publish(NodeFinished(self.run_id, node_id=node.id, node_name=node.name,
-                                          rows_in=rep.rows_in, rows_out=rep.rows_out,
-                                          seconds=rep.seconds, placement=rep.placement))
+            self.bus.publish(
+                NodeFinished(
+                    self.run_id,
+                    node_id=node.id,
+                    node_name=node.name,
+                    rows_in=rep.rows_in,
+                    rows_out=rep.rows_out,
+                    seconds=rep.seconds,
+                    placement=rep.placement,
+                )
+            )
 
     def fail(self, stage: Stage | None, error: str, status: NodeStatus) -> None:
         for rep in self.report.nodes:
@@ -199,16 +233,28 @@ class _Run:
                 if stage is not None and rep.node_id == stage.destination.id:
                     rep.error = error
                 else:
-                    rep.error = error if status is NodeStatus.CANCELLED else (
-                        _("did not complete: {destination} failed").format(
-                            destination=stage.destination.name if stage else _("run")))
+                    rep.error = (
+                        error
+                        if status is NodeStatus.CANCELLED
+                        else (
+                            _("did not complete: {destination} failed").format(
+                                destination=stage.destination.name if stage else _("run")
+                            )
+                        )
+                    )
             elif rep.status is NodeStatus.PENDING:
                 rep.status = NodeStatus.SKIPPED
             else:
                 continue
-            self.bus.publish(NodeFailed(self.run_id, node_id=rep.node_id, node_name=rep.name,
-                                        error=rep.error or "", status=str(rep.status)))
-
+            self.bus.publish(
+                NodeFailed(
+                    self.run_id,
+                    node_id=rep.node_id,
+                    node_name=rep.name,
+                    error=rep.error or "",
+                    status=str(rep.status),
+                )
+            )
 
     def fail_at(self, culprit: str, error: str, counted: dict[str, int | None]) -> None:
         """The query of node ``culprit`` failed: it alone is failed; the nodes materialised
@@ -218,10 +264,17 @@ class _Run:
             if rep.node_id in counted and rep.status is NodeStatus.RUNNING:
                 rep.status, rep.rows_out = NodeStatus.SUCCEEDED, counted[rep.node_id]
                 rep.seconds = round(time.perf_counter() - self._started[rep.node_id], 4)
-                self.bus.publish(NodeFinished(self.run_id, node_id=rep.node_id,
-                                              node_name=rep.name, rows_in=rep.rows_in,
-                                              rows_out=rep.rows_out, seconds=rep.seconds,
-                                              placement=rep.placement))
+                self.bus.publish(
+                    NodeFinished(
+                        self.run_id,
+                        node_id=rep.node_id,
+                        node_name=rep.name,
+                        rows_in=rep.rows_in,
+                        rows_out=rep.rows_out,
+                        seconds=rep.seconds,
+                        placement=rep.placement,
+                    )
+                )
                 continue
             if rep.node_id == culprit:
                 rep.status, rep.error = NodeStatus.FAILED, error
@@ -230,15 +283,21 @@ class _Run:
                 rep.error = _("did not run: {node} failed").format(node=name)
             else:
                 continue
-            self.bus.publish(NodeFailed(self.run_id, node_id=rep.node_id, node_name=rep.name,
-                                        error=rep.error or "", status=str(rep.status)))
+            self.bus.publish(
+                NodeFailed(
+                    self.run_id,
+                    node_id=rep.node_id,
+                    node_name=rep.name,
+                    error=rep.error or "",
+                    status=str(rep.status),
+                )
+            )
 
 
 class _NodeQueryFailed(Exception):
     """The materialised query of one node failed (a counted run knows which node it was)."""
 
-    def __init__(self, node_id: str, error: duckdb.Error, counted: dict[str, int | None]
-                 ) -> None:
+    def __init__(self, node_id: str, error: duckdb.Error, counted: dict[str, int | None]) -> None:
         super().__init__(str(error))
         self.node_id, self.error, self.counted = node_id, error, counted
 
@@ -276,17 +335,33 @@ def run_pipeline(
             run.report.status = NodeStatus.SUCCEEDED
             return run.report
         started = time.perf_counter()
-        bus.publish(RunStarted(run.run_id, pipeline=pipeline.name,
-                               nodes=tuple(n.name for n in pipeline.nodes)))
+        bus.publish(
+            RunStarted(
+                run.run_id, pipeline=pipeline.name, nodes=tuple(n.name for n in pipeline.nodes)
+            )
+        )
         _execute(run, plan, session, provider, cancel, count_rows)
         run.report.seconds = round(time.perf_counter() - started, 4)
-    bus.publish(RunFinished(run.run_id, pipeline=pipeline.name, status=str(run.report.status),
-                            seconds=run.report.seconds, error=run.report.error))
+    bus.publish(
+        RunFinished(
+            run.run_id,
+            pipeline=pipeline.name,
+            status=str(run.report.status),
+            seconds=run.report.seconds,
+            error=run.report.error,
+        )
+    )
     return run.report
 
 
-def _execute(run: _Run, plan: ExecutionPlan, session: LocalSession,
-             provider: ConnectorProvider, cancel: CancelToken, count_rows: bool) -> None:
+def _execute(
+    run: _Run,
+    plan: ExecutionPlan,
+    session: LocalSession,
+    provider: ConnectorProvider,
+    cancel: CancelToken,
+    count_rows: bool,
+) -> None:
     current: Stage | None = None
     try:
         for i, stage in enumerate(plan.stages):
@@ -294,7 +369,7 @@ def _execute(run: _Run, plan: ExecutionPlan, session: LocalSession,
             current = stage
             run.start_stage(stage)
             rows = _run_stage(stage, plan, session, provider, count_rows)
-            run.finish_stage(stage, plan.stages[i + 1:], rows)
+            run.finish_stage(stage, plan.stages[i + 1 :], rows)
         run.report.status = NodeStatus.SUCCEEDED
     except _NodeQueryFailed as failed:
         if cancel.cancelled:
@@ -327,19 +402,29 @@ class _StageRows:
     ports: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
-               provider: ConnectorProvider, count_rows: bool) -> _StageRows:
+def _run_stage(
+    stage: Stage,
+    plan: ExecutionPlan,
+    session: LocalSession,
+    provider: ConnectorProvider,
+    count_rows: bool,
+) -> _StageRows:
     params = stage.target.params
     rows = _StageRows()
     if stage.placement == "pushdown":
         connector = provider.open(stage.connection)
-        result = connector.write_query(params.table, stage.query,
-                                       mode=WriteMode(params.mode), keys=list(params.keys))
+        result = connector.write_query(
+            params.table, stage.query, mode=WriteMode(params.mode), keys=list(params.keys)
+        )
         rows.totals[stage.destination.id] = (result.rows, None)
         return rows
     ids = {n.id for n in stage.nodes}
-    shared = {nid for nid in ids if nid in session.streamed
-              and sum(1 for e in plan.pipeline.outgoing(nid) if e.target.node in ids) > 1}
+    shared = {
+        nid
+        for nid in ids
+        if nid in session.streamed
+        and sum(1 for e in plan.pipeline.outgoing(nid) if e.target.node in ids) > 1
+    }
     session.register_sources(ids, shared)
     query = stage.target.query
     if count_rows or stage.preview:
@@ -364,8 +449,9 @@ def _run_stage(stage: Stage, plan: ExecutionPlan, session: LocalSession,
     return rows
 
 
-def _blame(session: LocalSession, stage: Stage, ids: set[str], shared: set[str],
-           error: Exception) -> None:
+def _blame(
+    session: LocalSession, stage: Stage, ids: set[str], shared: set[str], error: Exception
+) -> None:
     """The fused query of a local stage failed: find the node whose part of it fails.
 
     Only on this failure path (a successful run pays nothing): the sources are read again
@@ -386,8 +472,9 @@ def _blame(session: LocalSession, stage: Stage, ids: set[str], shared: set[str],
         return
 
 
-def _materialize_each(session: LocalSession, query: exp.Select, stage: Stage
-                      ) -> tuple[exp.Select, dict[str, int]]:
+def _materialize_each(
+    session: LocalSession, query: exp.Select, stage: Stage
+) -> tuple[exp.Select, dict[str, int]]:
     """:meth:`LocalSession.materialize`, one CTE at a time, so that a failure names its node.
 
     Each CTE reads the temp tables of the ones before it, so materialising them one by one

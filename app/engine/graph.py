@@ -99,8 +99,10 @@ class Pipeline(_Strict):
     def _known_version(cls, v: int) -> int:
         if v != FORMAT_VERSION:
             raise ValueError(
-                _("unknown pipeline format version {version} (this Cauce reads version "
-                  "{supported})").format(version=v, supported=FORMAT_VERSION)
+                _(
+                    "unknown pipeline format version {version} (this Cauce reads version "
+                    "{supported})"
+                ).format(version=v, supported=FORMAT_VERSION)
             )
         return v
 
@@ -112,8 +114,9 @@ class Pipeline(_Strict):
         names = [n.name for n in self.nodes]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(_("node names must be unique; repeated: {names}").format(
-                names=", ".join(dupes)))
+            raise ValueError(
+                _("node names must be unique; repeated: {names}").format(names=", ".join(dupes))
+            )
         known = set(ids)
         by_name = {n.name: n.id for n in self.nodes}
         for e in self.edges:
@@ -121,8 +124,11 @@ class Pipeline(_Strict):
                 if ref.node not in known and ref.node in by_name:
                     ref.node = by_name[ref.node]  # a hand-written edge naming its node
                 if ref.node not in known:
-                    raise ValueError(_("an edge refers to a node that does not exist: "
-                                       "{node}").format(node=ref.node))
+                    raise ValueError(
+                        _("an edge refers to a node that does not exist: {node}").format(
+                            node=ref.node
+                        )
+                    )
         return self
 
     # -- lookup ---------------------------------------------------------------------------
@@ -187,8 +193,9 @@ class Pipeline(_Strict):
 
     def connect(self, src: str, src_port: str, dst: str, dst_port: str) -> Edge:
         self.node(src), self.node(dst)
-        edge = Edge(source=PortRef(node=src, port=src_port),
-                    target=PortRef(node=dst, port=dst_port))
+        edge = Edge(
+            source=PortRef(node=src, port=src_port), target=PortRef(node=dst, port=dst_port)
+        )
         if edge in self.edges:
             raise GraphError(_("these ports are already connected"), dst)
         self.edges.append(edge)
@@ -215,7 +222,7 @@ class Pipeline(_Strict):
             cycle = [self.node(i).name for i in err.args[1]]
             raise GraphError(
                 _("the pipeline has a cycle: {nodes}").format(nodes=" -> ".join(cycle)),
-                err.args[1][0]
+                err.args[1][0],
             ) from None
         return [self.node(i) for i in order]
 
@@ -236,8 +243,12 @@ class Pipeline(_Strict):
         data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
         data["edges"] = sorted(
             data["edges"],
-            key=lambda e: (e["source"]["node"], e["source"]["port"],
-                           e["target"]["node"], e["target"]["port"]),
+            key=lambda e: (
+                e["source"]["node"],
+                e["source"]["port"],
+                e["target"]["node"],
+                e["target"]["port"],
+            ),
         )
         if not with_layout:
             data.pop("layout")

@@ -69,8 +69,9 @@ class LineageStep:
         return [self, *(s for step in self.inputs for s in step.walk())]
 
 
-def trace_column(compiled: CompiledPipeline, node_id: str, column: str,
-                 port: str = "out") -> LineageStep:
+def trace_column(
+    compiled: CompiledPipeline, node_id: str, column: str, port: str = "out"
+) -> LineageStep:
     """The lineage of ``column`` of ``node_id``'s output ``port``.
 
     Raises:
@@ -85,9 +86,12 @@ class _Tracer:
         self.pipeline = compiled.pipeline
         self.by_cte = {name.lower(): key for key, name in self.state.cte_names.items()}
         self.sql_schema = {
-            name: {f.name: to_sql_type(f.type).sql("duckdb")
-                   for f in self.state.outputs[key].schema}
-            for key, name in self.state.cte_names.items() if key in self.state.outputs}
+            name: {
+                f.name: to_sql_type(f.type).sql("duckdb") for f in self.state.outputs[key].schema
+            }
+            for key, name in self.state.cte_names.items()
+            if key in self.state.outputs
+        }
         self.done: dict[tuple[PortKey, str], LineageStep] = {}
 
     def step(self, key: PortKey, column: str) -> LineageStep:
@@ -102,8 +106,13 @@ class _Tracer:
 
     def _trace(self, key: PortKey, column: str) -> LineageStep:
         node = self.pipeline.node(key[0])
-        base = {"node_id": node.id, "node_name": node.name, "node_type": node.type,
-                "port": key[1], "column": column}
+        base = {
+            "node_id": node.id,
+            "node_name": node.name,
+            "node_type": node.type,
+            "port": key[1],
+            "column": column,
+        }
         query = self.state.outputs[key].query
         try:
             root = lineage(column, query, schema=self.sql_schema, dialect="duckdb")
@@ -128,8 +137,9 @@ class _Tracer:
         order = _references(query, column)
         inputs.sort(key=lambda s: (order.get(s.column.lower(), len(order)), s.node_name))
         origin = _origin(node.params) if reads_table and not inputs else ""
-        return LineageStep(**base, expression=_projection(query, column),
-                           inputs=tuple(inputs), origin=origin)
+        return LineageStep(
+            **base, expression=_projection(query, column), inputs=tuple(inputs), origin=origin
+        )
 
 
 def _spelled(names: list[str], column: str) -> str | None:
@@ -161,8 +171,7 @@ def _find_projection(query: exp.Query, column: str) -> exp.Expression | None:
         select = select.this
     if not isinstance(select, exp.Select):
         return None
-    return next((p for p in select.expressions
-                 if p.alias_or_name.lower() == column.lower()), None)
+    return next((p for p in select.expressions if p.alias_or_name.lower() == column.lower()), None)
 
 
 def _projection(query: exp.Query, column: str) -> str:

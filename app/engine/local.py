@@ -75,10 +75,14 @@ class LocalSession:
 
     def __post_init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="cauce-engine-")
-        self.con = duckdb.connect(config={"memory_limit": self.memory_limit,
-                                          "temp_directory": self._tmp.name,
-                                          "autoinstall_known_extensions": False,
-                                          "autoload_known_extensions": False})
+        self.con = duckdb.connect(
+            config={
+                "memory_limit": self.memory_limit,
+                "temp_directory": self._tmp.name,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            }
+        )
         self.con.execute("SET TimeZone = 'UTC'")
         self.readable = readable_directories(self.provider)
         self._lock([*self.readable, *_native_directories(self.provider), Path(self._tmp.name)])
@@ -111,30 +115,39 @@ class LocalSession:
         try:
             connector = self.provider.open(params.connection)
         except KeyError as err:
-            raise NodeError(str(err), node_id=node.id, node_name=node.name,
-                            param="connection") from None
+            raise NodeError(
+                str(err), node_id=node.id, node_name=node.name, param="connection"
+            ) from None
         if connector.capabilities.duckdb_native:
             alias = self.attach(params.connection, read_only=True)
             ref = connector.scan(alias, table=params.table, query=params.query)
             return Relation(ref, declared_schema(params) or self._describe(ref, node), node.name)
         schema = declared_schema(params)
         if schema is None:
-            schema = (connector.table_schema(params.table) if params.table
-                      else connector.query_schema(params.query))
+            schema = (
+                connector.table_schema(params.table)
+                if params.table
+                else connector.query_schema(params.query)
+            )
         view = f"cauce_src_{len(self.streamed) + 1}"
-        self.streamed[node.id] = StreamedSource(node, view, connector, params.table,
-                                                params.query, schema)
+        self.streamed[node.id] = StreamedSource(
+            node, view, connector, params.table, params.query, schema
+        )
         return Relation(exp.Table(this=exp.to_identifier(view, quoted=True)), schema, node.name)
 
     def _file_scan(self, node: Node, params: Any) -> exp.Expression:
         try:
             path = str(self.provider.expand_path(params.path))
         except KeyError as err:
-            raise NodeError(str(err.args[0]), node_id=node.id, node_name=node.name,
-                            param="path") from None
+            raise NodeError(
+                str(err.args[0]), node_id=node.id, node_name=node.name, param="path"
+            ) from None
         path = str(_inside(Path(path), self.readable, node))
-        fmt = params.format if params.format != "auto" else (
-            "parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
+        fmt = (
+            params.format
+            if params.format != "auto"
+            else ("parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
+        )
         if fmt == "parquet":
             return exp.func("read_parquet", exp.Literal.string(path))
         args: list[exp.Expression] = [
@@ -149,9 +162,11 @@ class LocalSession:
         try:
             schema = self.con.sql(sql).to_arrow_table().schema
         except duckdb.Error as err:
-            raise NodeError(_("cannot read the source: {detail}").format(
-                detail=str(err).splitlines()[0]),
-                            node_id=node.id, node_name=node.name) from None
+            raise NodeError(
+                _("cannot read the source: {detail}").format(detail=str(err).splitlines()[0]),
+                node_id=node.id,
+                node_name=node.name,
+            ) from None
         return pa.schema([pa.field(f.name, parse_type_name(type_name(f.type))) for f in schema])
 
     def attach(self, connection: str, *, read_only: bool) -> str:
@@ -161,8 +176,9 @@ class LocalSession:
             return _alias(connection)
         connector = self.provider.open(connection)
         if connection in self._attached:
-            self.con.execute(exp.Detach(this=exp.to_identifier(_alias(connection), quoted=True))
-                             .sql("duckdb"))
+            self.con.execute(
+                exp.Detach(this=exp.to_identifier(_alias(connection), quoted=True)).sql("duckdb")
+            )
         connector.attach(self.con, _alias(connection), read_only=read_only)
         self._attached[connection] = key
         return _alias(connection)
@@ -178,19 +194,22 @@ class LocalSession:
             if node_id in shared:
                 self.con.register(f"{source.view}_stream", reader)
                 self.con.execute(
-                    exp.Create(this=exp.to_table(source.view, quoted=True), kind="TABLE",
-                               replace=True, properties=exp.Properties(
-                                   expressions=[exp.TemporaryProperty()]),
-                               expression=exp.select("*").from_(
-                                   exp.to_table(f"{source.view}_stream", quoted=True)))
-                    .sql("duckdb"))
+                    exp.Create(
+                        this=exp.to_table(source.view, quoted=True),
+                        kind="TABLE",
+                        replace=True,
+                        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                        expression=exp.select("*").from_(
+                            exp.to_table(f"{source.view}_stream", quoted=True)
+                        ),
+                    ).sql("duckdb")
+                )
                 self.con.unregister(f"{source.view}_stream")
             else:
                 self.con.register(source.view, reader)
 
     def _counted(self, source: StreamedSource) -> pa.RecordBatchReader:
-        raw = source.connector.read(table=source.table, query=source.query,
-                                    batch_rows=BATCH_ROWS)
+        raw = source.connector.read(table=source.table, query=source.query, batch_rows=BATCH_ROWS)
         source.rows, source.seconds = 0, 0.0
 
         def batches() -> Iterator[pa.RecordBatch]:
@@ -214,10 +233,10 @@ class LocalSession:
         try:
             if connector.capabilities.duckdb_native:
                 alias = self.attach(params.connection, read_only=False)
-                return connector.write_from_duckdb(self.con, alias, params.table, query,
-                                                   mode=mode, keys=keys)
-            reader = self.con.sql(render(query, "duckdb", pretty=False)).to_arrow_reader(
-                BATCH_ROWS)
+                return connector.write_from_duckdb(
+                    self.con, alias, params.table, query, mode=mode, keys=keys
+                )
+            reader = self.con.sql(render(query, "duckdb", pretty=False)).to_arrow_reader(BATCH_ROWS)
             counted = self._count_out(dest, reader)
             return connector.write(params.table, counted, mode=mode, keys=keys)
         except duckdb.InterruptException:
@@ -251,9 +270,12 @@ class LocalSession:
         with_ = query.args.get("with_")
         for cte in with_.expressions if with_ else []:
             create = exp.Create(
-                this=exp.Table(this=exp.to_identifier(cte.alias, quoted=True)), kind="TABLE",
-                replace=True, properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-                expression=cte.this.copy())
+                this=exp.Table(this=exp.to_identifier(cte.alias, quoted=True)),
+                kind="TABLE",
+                replace=True,
+                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                expression=cte.this.copy(),
+            )
             try:
                 counts[cte.alias] = int(self.con.execute(create.sql("duckdb")).fetchall()[0][0])
             except duckdb.InterruptException:
@@ -319,11 +341,16 @@ def _inside(path: Path, directories: list[Path], node: Node) -> Path:
     resolved = head.joinpath(*parts[fixed:])
     if any(head == d or d in head.parents for d in directories):
         return resolved
-    raise NodeError(_("the file {path} is outside the directories this project may read "
-                      "({directories}); allow its directory on this machine with "
-                      "CAUCE_ALLOWED_DIRS").format(
-        path=str(path), directories=", ".join(str(d) for d in directories)),
-        node_id=node.id, node_name=node.name, param="path")
+    raise NodeError(
+        _(
+            "the file {path} is outside the directories this project may read "
+            "({directories}); allow its directory on this machine with "
+            "CAUCE_ALLOWED_DIRS"
+        ).format(path=str(path), directories=", ".join(str(d) for d in directories)),
+        node_id=node.id,
+        node_name=node.name,
+        param="path",
+    )
 
 
 def _alias(connection: str) -> str:

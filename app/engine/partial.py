@@ -46,14 +46,14 @@ class PartialRun:
 
 
 def up_to(pipeline: Pipeline, node_ids: Collection[str]) -> PartialRun:
-    """"Run up to here": the chosen nodes and everything they depend on."""
+    """ "Run up to here": the chosen nodes and everything they depend on."""
     chosen = _known(pipeline, node_ids)
     included = _with_ancestors(pipeline, chosen)
     return _partial(pipeline, included, chosen)
 
 
 def branch(pipeline: Pipeline, node_ids: Collection[str]) -> PartialRun:
-    """"Run the selected branch": the selected nodes, their ancestors, and the destinations
+    """ "Run the selected branch": the selected nodes, their ancestors, and the destinations
     downstream of the selection that depend only on those nodes."""
     chosen = _known(pipeline, node_ids)
     included = _with_ancestors(pipeline, chosen)
@@ -72,8 +72,9 @@ def sub_pipeline(pipeline: Pipeline, node_ids: Collection[str]) -> Pipeline:
     keep = set(node_ids)
     data = pipeline.model_dump()
     data["nodes"] = [n for n in data["nodes"] if n["id"] in keep]
-    data["edges"] = [e for e in data["edges"]
-                     if e["source"]["node"] in keep and e["target"]["node"] in keep]
+    data["edges"] = [
+        e for e in data["edges"] if e["source"]["node"] in keep and e["target"]["node"] in keep
+    ]
     data["layout"] = {k: v for k, v in data["layout"].items() if k in keep}
     return Pipeline.model_validate(data)
 
@@ -101,5 +102,6 @@ def _with_ancestors(pipeline: Pipeline, chosen: set[str]) -> set[str]:
 
 def _destination_ids(pipeline: Pipeline) -> set[str]:
     registry = node_registry()
-    return {n.id for n in pipeline.nodes
-            if n.type in registry and registry.get(n.type).is_destination}
+    return {
+        n.id for n in pipeline.nodes if n.type in registry and registry.get(n.type).is_destination
+    }

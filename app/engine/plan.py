@@ -30,8 +30,7 @@ from app.engine.provider import ConnectorProvider
 from app.i18n import _
 from app.nodes.base import NodeError
 
-__all__ = ["ExecutionPlan", "Stage", "local_only_problems", "preview_stage",
-           "pushdown_connection"]
+__all__ = ["ExecutionPlan", "Stage", "local_only_problems", "preview_stage", "pushdown_connection"]
 
 #: node types only the local engine (DuckDB) can read: a database cannot open the user's files
 LOCAL_ONLY = frozenset({"file_source"})
@@ -90,8 +89,10 @@ class ExecutionPlan:
         return {
             "pipeline": self.pipeline.name,
             "stages": [s.describe() for s in self.stages],
-            "nodes": [{"name": n.name, "type": n.type, "placement": self.placement_of(n.id)}
-                      for n in self.pipeline.topological_order()],
+            "nodes": [
+                {"name": n.name, "type": n.type, "placement": self.placement_of(n.id)}
+                for n in self.pipeline.topological_order()
+            ],
         }
 
 
@@ -100,17 +101,21 @@ def preview_stage(node: Node, compiled: CompiledPipeline) -> Stage:
     partial run up to a node that is not a destination)."""
     port = next(p for (nid, p) in compiled.state.outputs if nid == node.id)
     upstream = frozenset(compiled.state.upstream_of(node.id))
-    target = DestinationQuery(node=node, params=None, query=compiled.query(node.id, port),
-                              schema=compiled.state.outputs[(node.id, port)].schema,
-                              upstream=upstream)
-    nodes = tuple(n for n in compiled.pipeline.topological_order()
-                  if n.id in upstream or n.id == node.id)
+    target = DestinationQuery(
+        node=node,
+        params=None,
+        query=compiled.query(node.id, port),
+        schema=compiled.state.outputs[(node.id, port)].schema,
+        upstream=upstream,
+    )
+    nodes = tuple(
+        n for n in compiled.pipeline.topological_order() if n.id in upstream or n.id == node.id
+    )
     ctes = {name: key for key, name in compiled.state.cte_names.items()}
     return Stage(node, "local", "", "duckdb", target, nodes, ctes, preview=True)
 
 
-def pushdown_connection(pipeline: Pipeline, dest: Node,
-                        provider: ConnectorProvider) -> str | None:
+def pushdown_connection(pipeline: Pipeline, dest: Node, provider: ConnectorProvider) -> str | None:
     """The connection a destination's whole stage can run in, or ``None`` to run locally."""
     conn_name = dest.params.get("connection")
     if not conn_name:
@@ -126,8 +131,9 @@ def pushdown_connection(pipeline: Pipeline, dest: Node,
         node = pipeline.node(node_id)
         if node.type in LOCAL_ONLY:
             return None
-        if node.type == "source" and not _same_place(provider, node.params.get("connection"),
-                                                     connection):
+        if node.type == "source" and not _same_place(
+            provider, node.params.get("connection"), connection
+        ):
             return None
     return conn_name
 
@@ -149,8 +155,9 @@ def _capabilities(type_name: str):  # type: ignore[no-untyped-def]
     return connector_registry().get(type_name).capabilities
 
 
-def compile_pushdown(pipeline: Pipeline, connection: str,
-                     provider: ConnectorProvider) -> CompiledPipeline:
+def compile_pushdown(
+    pipeline: Pipeline, connection: str, provider: ConnectorProvider
+) -> CompiledPipeline:
     """Compile with sources bound to their own tables in ``connection``'s dialect."""
     connector = provider.open(connection)
     dialect = connector.capabilities.dialect
@@ -160,12 +167,17 @@ def compile_pushdown(pipeline: Pipeline, connection: str,
         if declared is not None:
             return declared
         try:
-            return (connector.table_schema(params.table) if params.table
-                    else connector.query_schema(params.query))
+            return (
+                connector.table_schema(params.table)
+                if params.table
+                else connector.query_schema(params.query)
+            )
         except Exception as err:  # noqa: BLE001 - becomes a problem naming the node
-            raise NodeError(_("cannot read the source: {detail}").format(detail=err),
-                            node_id=node.id,
-                            node_name=node.name) from None
+            raise NodeError(
+                _("cannot read the source: {detail}").format(detail=err),
+                node_id=node.id,
+                node_name=node.name,
+            ) from None
 
     return compile_pipeline(pipeline, binder=table_binder(schema_of, source_dialect=dialect))
 
@@ -186,9 +198,17 @@ def local_only_problems(compiled: CompiledPipeline, dialect: str) -> list[Proble
             node = compiled.pipeline.node(node_id)
             if node.type in LOCAL_ONLY:
                 seen.add(node_id)
-                problems.append(Problem(_(
-                    "files run on the local engine: {dialect} cannot read this file, so the "
-                    "SQL of destination {destination!r} exists only for duckdb (compile with "
-                    "--dialect duckdb)").format(dialect=dialect, destination=dest.node.name),
-                    node.id, node.name))
+                problems.append(
+                    Problem(
+                        _(
+                            "files run on the local engine: {dialect} cannot read "
+                            "this file, so the "
+                            "SQL of destination {destination!r} exists only for "
+                            "duckdb (compile with "
+                            "--dialect duckdb)"
+                        ).format(dialect=dialect, destination=dest.node.name),
+                        node.id,
+                        node.name,
+                    )
+                )
     return problems

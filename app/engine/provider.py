@@ -15,8 +15,16 @@ from pathlib import Path
 from app.connectors.base import Connection, Connector
 from app.i18n import _
 
-__all__ = ["ConnectorProvider", "UnknownConnection", "VariableRefused", "allowed_variables",
-           "configured_directories", "expand_vars", "machine_variables", "secret_variable"]
+__all__ = [
+    "ConnectorProvider",
+    "UnknownConnection",
+    "VariableRefused",
+    "allowed_variables",
+    "configured_directories",
+    "expand_vars",
+    "machine_variables",
+    "secret_variable",
+]
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -35,10 +43,12 @@ class UnknownConnection(KeyError):
 
 #: variables that are never expanded, whoever declares or allows them: Cauce's own secrets
 #: and settings, and anything named like a secret
-_RESERVED = frozenset({"CAUCE_MASTER_KEY", "CAUCE_DB_URL", "CAUCE_ALLOWED_ENV",
-                       "CAUCE_ALLOWED_DIRS"})
-_SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH|CERT|SESSION",
-                          re.IGNORECASE)
+_RESERVED = frozenset(
+    {"CAUCE_MASTER_KEY", "CAUCE_DB_URL", "CAUCE_ALLOWED_ENV", "CAUCE_ALLOWED_DIRS"}
+)
+_SECRET_NAME = re.compile(
+    r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH|CERT|SESSION", re.IGNORECASE
+)
 
 
 class VariableRefused(KeyError):
@@ -54,8 +64,7 @@ def secret_variable(name: str) -> bool:
     >>> secret_variable("CAUCE_MASTER_KEY"), secret_variable("PGHOST")
     (True, False)
     """
-    return name in _RESERVED or name.startswith("CAUCE_SECRET_") or bool(
-        _SECRET_NAME.search(name))
+    return name in _RESERVED or name.startswith("CAUCE_SECRET_") or bool(_SECRET_NAME.search(name))
 
 
 def machine_variables() -> frozenset[str]:
@@ -72,9 +81,14 @@ def allowed_variables(declared: Collection[str]) -> frozenset[str]:
     return frozenset(n for n in declared if n in machine and not secret_variable(n))
 
 
-def expand_vars(text: str, extra: Mapping[str, str] | None = None, *,
-                declared: Collection[str] = (), allowed: Collection[str] = (),
-                seen: Callable[[str], None] | None = None) -> str:
+def expand_vars(
+    text: str,
+    extra: Mapping[str, str] | None = None,
+    *,
+    declared: Collection[str] = (),
+    allowed: Collection[str] = (),
+    seen: Callable[[str], None] | None = None,
+) -> str:
     """Expand ``${NAME}`` and ``${NAME:-default}`` from ``extra`` then the environment.
 
     Only variables the project ``declared`` and the user ``allowed`` are read from the
@@ -97,24 +111,35 @@ def expand_vars(text: str, extra: Mapping[str, str] | None = None, *,
         if extra and name in extra:
             return extra[name]
         if secret_variable(name):
-            raise VariableRefused(_(
-                "${{{name}}} names a secret or a Cauce setting and is never expanded in a "
-                "project; keep secrets in the secret store").format(name=name))
+            raise VariableRefused(
+                _(
+                    "${{{name}}} names a secret or a Cauce setting and is never expanded in a "
+                    "project; keep secrets in the secret store"
+                ).format(name=name)
+            )
         if name not in declared:
-            raise VariableRefused(_(
-                "${{{name}}} is not a variable of this project: declare it in project.json "
-                "(\"variables\") and allow it on this machine with CAUCE_ALLOWED_ENV").format(
-                    name=name))
+            raise VariableRefused(
+                _(
+                    "${{{name}}} is not a variable of this project: declare it in project.json "
+                    '("variables") and allow it on this machine with CAUCE_ALLOWED_ENV'
+                ).format(name=name)
+            )
         value = os.environ.get(name) if name in allowed else None
         if value is None or value == "":
             if default is not None:
                 return default
             if name not in allowed:
-                raise VariableRefused(_(
-                    "${{{name}}} is not allowed on this machine: add it to CAUCE_ALLOWED_ENV "
-                    "to let projects read it").format(name=name))
-            raise VariableRefused(_("environment variable {name} is not set (used in "
-                                    "{text!r})").format(name=name, text=text))
+                raise VariableRefused(
+                    _(
+                        "${{{name}}} is not allowed on this machine: add it to CAUCE_ALLOWED_ENV "
+                        "to let projects read it"
+                    ).format(name=name)
+                )
+            raise VariableRefused(
+                _("environment variable {name} is not set (used in {text!r})").format(
+                    name=name, text=text
+                )
+            )
         if seen is not None:
             seen(value)
         return value
@@ -125,17 +150,23 @@ def expand_vars(text: str, extra: Mapping[str, str] | None = None, *,
 class ConnectorProvider:
     """Opens the connectors of one project, once each, and closes them together."""
 
-    def __init__(self, connections: Mapping[str, Connection],
-                 opener: Callable[[Connection], Connector], *, project_dir: Path,
-                 allowed_dirs: list[Path] | None = None,
-                 variables: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        connections: Mapping[str, Connection],
+        opener: Callable[[Connection], Connector],
+        *,
+        project_dir: Path,
+        allowed_dirs: list[Path] | None = None,
+        variables: Collection[str] = (),
+    ) -> None:
         self._connections = dict(connections)
         self._opener = opener
         self._open: dict[str, Connector] = {}
         self.project_dir = project_dir
         #: directories besides the project's that the user allowed on this machine
-        self.allowed_dirs = list(allowed_dirs) if allowed_dirs is not None \
-            else configured_directories()
+        self.allowed_dirs = (
+            list(allowed_dirs) if allowed_dirs is not None else configured_directories()
+        )
         #: environment variables the project declared (``project.json``)
         self.variables = tuple(variables)
 
@@ -158,9 +189,14 @@ class ConnectorProvider:
         return self._open[name]
 
     def expand_path(self, text: str) -> Path:
-        path = Path(expand_vars(text, {"PROJECT_DIR": str(self.project_dir)},
-                                declared=self.variables,
-                                allowed=allowed_variables(self.variables))).expanduser()
+        path = Path(
+            expand_vars(
+                text,
+                {"PROJECT_DIR": str(self.project_dir)},
+                declared=self.variables,
+                allowed=allowed_variables(self.variables),
+            )
+        ).expanduser()
         return path if path.is_absolute() else Path.cwd() / path
 
     def close(self) -> None:

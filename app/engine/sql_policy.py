@@ -29,8 +29,15 @@ from sqlglot.errors import SqlglotError
 
 from app.i18n import _
 
-__all__ = ["SqlRefused", "check_expression", "check_query", "check_source_query", "function_names",
-           "locked_duckdb", "refusal"]
+__all__ = [
+    "SqlRefused",
+    "check_expression",
+    "check_query",
+    "check_source_query",
+    "function_names",
+    "locked_duckdb",
+    "refusal",
+]
 
 
 def _names(text: str) -> frozenset[str]:
@@ -116,21 +123,83 @@ _ANONYMOUS_FUNCTIONS = _names("""
 
 #: structural constructs a query or expression may contain besides functions and tables
 _NODES: tuple[type[exp.Expression], ...] = (
-    exp.Binary, exp.Unary, exp.Predicate, exp.Column, exp.Identifier, exp.Literal, exp.Null,
-    exp.Boolean, exp.Star, exp.Alias, exp.Aliases, exp.TableAlias, exp.DataType,
-    exp.DataTypeParam, exp.Interval, exp.IntervalSpan, exp.Var, exp.Tuple, exp.Bracket,
-    exp.Lambda, exp.Window, exp.WindowSpec, exp.Order, exp.Ordered, exp.Distinct, exp.Filter,
-    exp.WithinGroup, exp.IgnoreNulls, exp.RespectNulls, exp.HavingMax, exp.JSONPath,
-    exp.JSONPathKey, exp.JSONPathRoot, exp.JSONPathSubscript, exp.JSONPathWildcard,
-    exp.JSONPathSlice, exp.Select, exp.SetOperation, exp.Subquery, exp.From, exp.Join,
-    exp.Where, exp.Group, exp.Having, exp.Limit, exp.Offset, exp.Fetch, exp.Qualify, exp.With,
-    exp.CTE, exp.Table, exp.Lateral, exp.Values, exp.Pivot, exp.PivotAlias, exp.Cube,
-    exp.Rollup, exp.GroupingSets, exp.TableSample, exp.Any, exp.All, exp.Exists, exp.Unnest,
-    exp.Kwarg, exp.PropertyEQ, exp.Slice, exp.Struct, exp.Array,
+    exp.Binary,
+    exp.Unary,
+    exp.Predicate,
+    exp.Column,
+    exp.Identifier,
+    exp.Literal,
+    exp.Null,
+    exp.Boolean,
+    exp.Star,
+    exp.Alias,
+    exp.Aliases,
+    exp.TableAlias,
+    exp.DataType,
+    exp.DataTypeParam,
+    exp.Interval,
+    exp.IntervalSpan,
+    exp.Var,
+    exp.Tuple,
+    exp.Bracket,
+    exp.Lambda,
+    exp.Window,
+    exp.WindowSpec,
+    exp.Order,
+    exp.Ordered,
+    exp.Distinct,
+    exp.Filter,
+    exp.WithinGroup,
+    exp.IgnoreNulls,
+    exp.RespectNulls,
+    exp.HavingMax,
+    exp.JSONPath,
+    exp.JSONPathKey,
+    exp.JSONPathRoot,
+    exp.JSONPathSubscript,
+    exp.JSONPathWildcard,
+    exp.JSONPathSlice,
+    exp.Select,
+    exp.SetOperation,
+    exp.Subquery,
+    exp.From,
+    exp.Join,
+    exp.Where,
+    exp.Group,
+    exp.Having,
+    exp.Limit,
+    exp.Offset,
+    exp.Fetch,
+    exp.Qualify,
+    exp.With,
+    exp.CTE,
+    exp.Table,
+    exp.Lateral,
+    exp.Values,
+    exp.Pivot,
+    exp.PivotAlias,
+    exp.Cube,
+    exp.Rollup,
+    exp.GroupingSets,
+    exp.TableSample,
+    exp.Any,
+    exp.All,
+    exp.Exists,
+    exp.Unnest,
+    exp.Kwarg,
+    exp.PropertyEQ,
+    exp.Slice,
+    exp.Struct,
+    exp.Array,
     # literals of other spellings, and table hints of source dialects (T-SQL NOLOCK, MySQL
     # USE INDEX): they change how a table is read, not what
-    exp.National, exp.RawString, exp.HexString, exp.BitString, exp.ByteString,
-    exp.WithTableHint, exp.IndexTableHint,
+    exp.National,
+    exp.RawString,
+    exp.HexString,
+    exp.BitString,
+    exp.ByteString,
+    exp.WithTableHint,
+    exp.IndexTableHint,
 )
 #: characters that make a table name a path or a URL (DuckDB reads ``FROM 'x.csv'``)
 _PATH_CHARS = frozenset("/\\:")
@@ -164,11 +233,9 @@ def _table_refusal(table: exp.Table) -> str | None:
         if not isinstance(part, exp.Identifier):
             if isinstance(part, exp.Func):
                 return None  # a table function: judged as a function
-            return _("a table must be named, not given as {construct}").format(
-                construct=part.sql())
+            return _("a table must be named, not given as {construct}").format(construct=part.sql())
         if any(c in _PATH_CHARS for c in part.name) or "." in part.name:
-            return _("the table name {name!r} looks like a file or a URL").format(
-                name=part.name)
+            return _("the table name {name!r} looks like a file or a URL").format(name=part.name)
     return None
 
 
@@ -177,8 +244,7 @@ def refusal(tree: exp.Expression) -> str | None:
     for node in tree.walk():
         if isinstance(node, exp.Func) and not isinstance(node, exp.Unnest):
             if not _allowed_function(node):
-                return _("the function {name!r} is not allowed").format(
-                    name=_function_name(node))
+                return _("the function {name!r} is not allowed").format(name=_function_name(node))
         elif isinstance(node, exp.Table):
             why = _table_refusal(node)
             if why:
@@ -191,8 +257,10 @@ def refusal(tree: exp.Expression) -> str | None:
 def check_query(tree: exp.Expression) -> None:
     """Raise :class:`SqlRefused` unless ``tree`` is one query made only of allowed parts."""
     if not isinstance(tree, exp.Query):
-        raise SqlRefused(_("only a SELECT query is allowed, not {statement}").format(
-            statement=tree.key.upper()), tree.key)
+        raise SqlRefused(
+            _("only a SELECT query is allowed, not {statement}").format(statement=tree.key.upper()),
+            tree.key,
+        )
     why = refusal(tree)
     if why:
         raise SqlRefused(why, why)
@@ -212,8 +280,7 @@ def _source_refusal(text: str, dialect: str) -> str | None:
     except SqlglotError as err:
         return _("cannot parse the query: {detail}").format(detail=str(err).splitlines()[0])
     if len(statements) != 1:
-        return _("write exactly one SELECT statement, not {count}").format(
-            count=len(statements))
+        return _("write exactly one SELECT statement, not {count}").format(count=len(statements))
     try:
         check_query(statements[0])
     except SqlRefused as err:
@@ -236,8 +303,9 @@ def locked_duckdb():  # type: ignore[no-untyped-def]
     """
     import duckdb
 
-    con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                 "autoload_known_extensions": False})
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     con.execute("SET TimeZone = 'UTC'")  # as the local engine: TIMESTAMPTZ is UTC
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
@@ -262,8 +330,12 @@ def function_names() -> tuple[str, ...]:
     """
     con = locked_duckdb()
     try:
-        known = {row[0] for row in con.execute(
-            "SELECT DISTINCT function_name FROM duckdb_functions()").fetchall()}
+        known = {
+            row[0]
+            for row in con.execute(
+                "SELECT DISTINCT function_name FROM duckdb_functions()"
+            ).fetchall()
+        }
     finally:
         con.close()
     names = {a for a in _ANONYMOUS_FUNCTIONS if a in known}

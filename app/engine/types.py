@@ -67,9 +67,18 @@ _SIMPLE_NAMES: dict[str, pa.DataType] = {
     "time64[us]": pa.time64("us"),
     "null": pa.null(),
 }
-_ALIASES = {"date": "date32", "float": "float32", "double": "float64", "int": "int32",
-            "boolean": "bool", "text": "string", "utf8": "string", "time": "time64[us]",
-            "timestamp": "timestamp[us]", "timestamptz": "timestamp[us, tz=UTC]"}
+_ALIASES = {
+    "date": "date32",
+    "float": "float32",
+    "double": "float64",
+    "int": "int32",
+    "boolean": "bool",
+    "text": "string",
+    "utf8": "string",
+    "time": "time64[us]",
+    "timestamp": "timestamp[us]",
+    "timestamptz": "timestamp[us, tz=UTC]",
+}
 
 _DECIMAL_RE = re.compile(r"^decimal(?:128)?\((\d+),\s*(\d+)\)$")
 _UTC_NAMES = {"utc", "etc/utc", "z", "+00:00", "gmt", "etc/gmt"}
@@ -79,6 +88,8 @@ def _canonical_tz(tz: str | None) -> str | None:
     if tz is None:
         return None
     return "UTC" if tz.strip().lower() in _UTC_NAMES else tz.strip()
+
+
 _TIMESTAMP_RE = re.compile(r"^timestamp\[(s|ms|us|ns)(?:,\s*tz=([^\]]+))?\]$", re.IGNORECASE)
 
 
@@ -217,8 +228,10 @@ def from_sql_type(sql_type: str | exp.DataType, dialect: str = "duckdb") -> pa.D
 
     Raises ``TypeMismatch`` for types Cauce cannot carry (e.g. ``UNKNOWN``).
     """
-    dtype = sql_type if isinstance(sql_type, exp.DataType) else exp.DataType.build(
-        sql_type, dialect=dialect
+    dtype = (
+        sql_type
+        if isinstance(sql_type, exp.DataType)
+        else exp.DataType.build(sql_type, dialect=dialect)
     )
     kind = dtype.this
     if kind in (T.DECIMAL, T.BIGDECIMAL, T.UDECIMAL):
@@ -236,10 +249,16 @@ def from_sql_type(sql_type: str | exp.DataType, dialect: str = "duckdb") -> pa.D
 
 
 _FAMILIES = (
-    ("numeric", lambda t: pa.types.is_integer(t) or pa.types.is_floating(t)
-     or pa.types.is_decimal(t)),
-    ("text", lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)
-     or pa.types.is_string_view(t)),
+    (
+        "numeric",
+        lambda t: pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t),
+    ),
+    (
+        "text",
+        lambda t: (
+            pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+        ),
+    ),
     ("temporal", lambda t: pa.types.is_date(t) or pa.types.is_timestamp(t)),
     ("time", pa.types.is_time),
     ("boolean", pa.types.is_boolean),
@@ -273,8 +292,11 @@ def common_type(left: pa.DataType, right: pa.DataType) -> pa.DataType:
     if pa.types.is_null(left):
         return right
     if not comparable(left, right):
-        raise TypeMismatch(_("{left} and {right} have no common type").format(
-            left=type_name(left), right=type_name(right)))
+        raise TypeMismatch(
+            _("{left} and {right} have no common type").format(
+                left=type_name(left), right=type_name(right)
+            )
+        )
     if family(left) == "numeric":
         if pa.types.is_floating(left) or pa.types.is_floating(right):
             return pa.float64()

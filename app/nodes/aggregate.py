@@ -35,8 +35,19 @@ from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys
 
 __all__ = ["AggregateNode", "AggregateParams", "Measure", "sum_parts"]
 
-Function = Literal["count", "count_distinct", "sum", "avg", "min", "max", "median", "stddev",
-                   "string_agg", "first", "last"]
+Function = Literal[
+    "count",
+    "count_distinct",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "median",
+    "stddev",
+    "string_agg",
+    "first",
+    "last",
+]
 NUMERIC_ONLY = {"sum", "avg", "median", "stddev"}
 DOUBLE = pa.float64()
 
@@ -47,18 +58,22 @@ class Measure(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     function: Function = Field(description="Aggregate function")
-    column: str | None = Field(default=None, description="Input column (count without a "
-                               "column counts rows)")
+    column: str | None = Field(
+        default=None, description="Input column (count without a column counts rows)"
+    )
     name: str = Field(min_length=1, description="Output column name")
     separator: str = Field(default=",", description="string_agg: text between values")
     order_by: list[SortKey] = Field(
-        default_factory=list, description="string_agg: order of the values (default: by "
-        "value); first/last: the order that defines first and last (required)")
+        default_factory=list,
+        description="string_agg: order of the values (default: by "
+        "value); first/last: the order that defines first and last (required)",
+    )
 
 
 class AggregateParams(Params):
-    group_by: list[str] = Field(default_factory=list, description="Grouping columns (none: "
-                                "one row for the whole input)")
+    group_by: list[str] = Field(
+        default_factory=list, description="Grouping columns (none: one row for the whole input)"
+    )
     measures: list[Measure] = Field(default_factory=list, description="Computed columns")
 
 
@@ -82,51 +97,61 @@ class _Builder:
 
     def window(self, func: exp.Expression, order: list | None = None) -> exp.Column:
         name = f"__cauce_w{len(self.helpers) + 1}"
-        spec = exp.Window(this=func, partition_by=[qcol(g)
-                                                  for g in self.groups],
-                          order=exp.Order(expressions=portable_order_terms(order))
-                          if order else None)
+        spec = exp.Window(
+            this=func,
+            partition_by=[qcol(g) for g in self.groups],
+            order=exp.Order(expressions=portable_order_terms(order)) if order else None,
+        )
         self.helpers.append(exp.alias_(spec, name, quoted=True))
         return qcol(name)
 
     def measure(self, m: Measure, i: int) -> tuple[exp.Expression, pa.DataType]:
         if m.column is None:
             if m.function != "count":
-                raise self.ctx.error(_("{function} needs a column").format(function=m.function),
-                                     f"measures.{i}.column")
+                raise self.ctx.error(
+                    _("{function} needs a column").format(function=m.function),
+                    f"measures.{i}.column",
+                )
             return exp.cast(exp.Count(this=exp.Star()), to_sql_type(pa.int64())), pa.int64()
         name = self.ctx.column_name(m.column, self.rel.schema, f"measures.{i}.column")
         dtype = self.rel.schema.field(name).type
         if m.function in NUMERIC_ONLY and family(dtype) != "numeric":
-            raise self.ctx.error(_("{function} needs a numeric column; {column} is {type}")
-                                 .format(function=m.function, column=name,
-                                         type=type_name(dtype)), f"measures.{i}.column")
+            raise self.ctx.error(
+                _("{function} needs a numeric column; {column} is {type}").format(
+                    function=m.function, column=name, type=type_name(dtype)
+                ),
+                f"measures.{i}.column",
+            )
         return _FUNCTIONS[m.function](self, m, i, qcol(name), dtype)
 
     def ordered(self, m: Measure, i: int, col: exp.Expression, last: bool) -> list:
         if not m.order_by:
-            raise self.ctx.error(_("{function} needs an order (order_by)").format(
-                                     function=m.function),
-                                 f"measures.{i}.order_by")
+            raise self.ctx.error(
+                _("{function} needs an order (order_by)").format(function=m.function),
+                f"measures.{i}.order_by",
+            )
         keys = resolve_keys(self.ctx, m.order_by, self.rel.schema, f"measures.{i}.order_by")
         keys.append((col, False, False))
         return [(e, desc != last, False) for e, desc, _ in keys]
 
 
-def _count(b: _Builder, m: Measure, i: int, col: exp.Expression,
-           dtype: pa.DataType) -> tuple[exp.Expression, pa.DataType]:
+def _count(
+    b: _Builder, m: Measure, i: int, col: exp.Expression, dtype: pa.DataType
+) -> tuple[exp.Expression, pa.DataType]:
     arg = exp.Distinct(expressions=[col]) if m.function == "count_distinct" else col
     return exp.cast(exp.Count(this=arg), to_sql_type(pa.int64())), pa.int64()
 
 
-def _sum(b: _Builder, m: Measure, i: int, col: exp.Expression,
-         dtype: pa.DataType) -> tuple[exp.Expression, pa.DataType]:
+def _sum(
+    b: _Builder, m: Measure, i: int, col: exp.Expression, dtype: pa.DataType
+) -> tuple[exp.Expression, pa.DataType]:
     arg, out = sum_parts(col, dtype)
     return exp.cast(exp.Sum(this=arg), to_sql_type(out)), out
 
 
-def _double(b: _Builder, m: Measure, i: int, col: exp.Expression,
-            dtype: pa.DataType) -> tuple[exp.Expression, pa.DataType]:
+def _double(
+    b: _Builder, m: Measure, i: int, col: exp.Expression, dtype: pa.DataType
+) -> tuple[exp.Expression, pa.DataType]:
     func = exp.Avg if m.function == "avg" else exp.Stddev
     if pa.types.is_decimal(dtype) or pa.types.is_floating(dtype):
         # aggregate the values as they are (exact for decimals), then cast the one result:
@@ -135,8 +160,9 @@ def _double(b: _Builder, m: Measure, i: int, col: exp.Expression,
     return func(this=exp.cast(col, to_sql_type(DOUBLE))), DOUBLE  # AVG(int) truncates in T-SQL
 
 
-def _min_max(b: _Builder, m: Measure, i: int, col: exp.Expression,
-             dtype: pa.DataType) -> tuple[exp.Expression, pa.DataType]:
+def _min_max(
+    b: _Builder, m: Measure, i: int, col: exp.Expression, dtype: pa.DataType
+) -> tuple[exp.Expression, pa.DataType]:
     func = exp.Min if m.function == "min" else exp.Max
     return _bool_safe(func, col, dtype), dtype
 
@@ -149,25 +175,31 @@ def _bool_safe(func: type[exp.Func], arg: exp.Expression, dtype: pa.DataType) ->
     return exp.cast(func(this=as_int), to_sql_type(dtype))
 
 
-def _median(b: _Builder, m: Measure, i: int, col: exp.Expression,
-            dtype: pa.DataType) -> tuple[exp.Expression, pa.DataType]:
+def _median(
+    b: _Builder, m: Measure, i: int, col: exp.Expression, dtype: pa.DataType
+) -> tuple[exp.Expression, pa.DataType]:
     rn = b.window(exp.RowNumber(), [(col, False, False)])
     n = b.window(exp.Count(this=col.copy()))
-    middle = exp.Between(this=exp.Mul(this=exp.Literal.number(2), expression=rn),
-                         low=n, high=exp.Add(this=n.copy(), expression=exp.Literal.number(2)))
+    middle = exp.Between(
+        this=exp.Mul(this=exp.Literal.number(2), expression=rn),
+        low=n,
+        high=exp.Add(this=n.copy(), expression=exp.Literal.number(2)),
+    )
     value = exp.case().when(middle, exp.cast(col.copy(), to_sql_type(DOUBLE)))
     return exp.Avg(this=value), DOUBLE
 
 
-def _first_last(b: _Builder, m: Measure, i: int, col: exp.Expression,
-                dtype: pa.DataType) -> tuple[exp.Expression, pa.DataType]:
+def _first_last(
+    b: _Builder, m: Measure, i: int, col: exp.Expression, dtype: pa.DataType
+) -> tuple[exp.Expression, pa.DataType]:
     rn = b.window(exp.RowNumber(), b.ordered(m, i, col, m.function == "last"))
     first_row = exp.EQ(this=rn, expression=exp.Literal.number(1))
     return _bool_safe(exp.Max, exp.case().when(first_row, col.copy()), dtype), dtype
 
 
-def _string_agg(b: _Builder, m: Measure, i: int, col: exp.Expression,
-                dtype: pa.DataType) -> tuple[exp.Expression, pa.DataType]:
+def _string_agg(
+    b: _Builder, m: Measure, i: int, col: exp.Expression, dtype: pa.DataType
+) -> tuple[exp.Expression, pa.DataType]:
     if m.order_by:
         keys = resolve_keys(b.ctx, m.order_by, b.rel.schema, f"measures.{i}.order_by")
     else:
@@ -177,9 +209,19 @@ def _string_agg(b: _Builder, m: Measure, i: int, col: exp.Expression,
     return exp.GroupConcat(this=ordered, separator=exp.Literal.string(m.separator)), pa.string()
 
 
-_FUNCTIONS = {"count": _count, "count_distinct": _count, "sum": _sum, "avg": _double,
-              "stddev": _double, "min": _min_max, "max": _min_max, "median": _median,
-              "first": _first_last, "last": _first_last, "string_agg": _string_agg}
+_FUNCTIONS = {
+    "count": _count,
+    "count_distinct": _count,
+    "sum": _sum,
+    "avg": _double,
+    "stddev": _double,
+    "min": _min_max,
+    "max": _min_max,
+    "median": _median,
+    "first": _first_last,
+    "last": _first_last,
+    "string_agg": _string_agg,
+}
 
 
 class AggregateNode(Component):
@@ -188,21 +230,24 @@ class AggregateNode(Component):
     description = "Groups rows and computes measures per group."
     Params = AggregateParams
 
-    def compile(self, ctx: CompileContext, params: AggregateParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: AggregateParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rel = inputs["in"]
         if not params.group_by and not params.measures:
-            raise ctx.error(_("nothing to compute: add a group-by column or a measure"),
-                            "measures")
-        groups = [ctx.column_name(g, rel.schema, f"group_by.{i}")
-                  for i, g in enumerate(params.group_by)]
+            raise ctx.error(_("nothing to compute: add a group-by column or a measure"), "measures")
+        groups = [
+            ctx.column_name(g, rel.schema, f"group_by.{i}") for i, g in enumerate(params.group_by)
+        ]
         fields = [rel.schema.field(g) for g in groups]
         builder = _Builder(ctx, rel, groups)
         projections: list[exp.Expression] = [qcol(g) for g in groups]
         for i, m in enumerate(params.measures):
             if m.name.lower() in {f.name.lower() for f in fields}:
-                raise ctx.error(_("output column {column!r} already exists").format(
-                    column=m.name), f"measures.{i}.name")
+                raise ctx.error(
+                    _("output column {column!r} already exists").format(column=m.name),
+                    f"measures.{i}.name",
+                )
             tree, dtype = builder.measure(m, i)
             pin_type(tree, dtype)  # e.g. PostgreSQL's MIN of numeric(15,2) is bare numeric
             projections.append(exp.alias_(tree, m.name, quoted=True, copy=False))
@@ -210,8 +255,9 @@ class AggregateNode(Component):
         source: exp.Expression = rel.ref.copy()
         if builder.helpers:
             cols = [qcol(f.name) for f in rel.schema]
-            inner = exp.select(*cols, *builder.helpers, copy=False).from_(rel.ref.copy(),
-                                                                              copy=False)
+            inner = exp.select(*cols, *builder.helpers, copy=False).from_(
+                rel.ref.copy(), copy=False
+            )
             source = inner.subquery(exp.to_identifier("w", quoted=True), copy=False)
         query = exp.select(*projections, copy=False).from_(source, copy=False)
         if groups:

@@ -29,15 +29,30 @@ from app.i18n import _
 if TYPE_CHECKING:
     from app.engine.compiler.context import CompileContext
 
-__all__ = ["Component", "NodeError", "Output", "Params", "Port", "Relation", "Inputs", "qcol",
-           "select_star"]
+__all__ = [
+    "Component",
+    "NodeError",
+    "Output",
+    "Params",
+    "Port",
+    "Relation",
+    "Inputs",
+    "qcol",
+    "select_star",
+]
 
 
 class NodeError(ValueError):
     """A problem in one node; ``node_id`` and ``param`` say where, for the UI to highlight."""
 
-    def __init__(self, message: str, *, node_id: str | None = None,
-                 node_name: str | None = None, param: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        node_id: str | None = None,
+        node_name: str | None = None,
+        param: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.node_id = node_id
@@ -135,15 +150,19 @@ class Component(abc.ABC):
     def compile(self, ctx: CompileContext, params: Any, inputs: Inputs) -> dict[str, Output]:
         """Return, for every output port, its query over ``inputs`` and its schema."""
 
-    def carried_columns(self, params: Any, input_schema: pa.Schema,
-                        output: Output) -> dict[str, str]:
+    def carried_columns(
+        self, params: Any, input_schema: pa.Schema, output: Output
+    ) -> dict[str, str]:
         """Input columns whose values reach ``output`` unchanged, by input name: their output
         names. The compiler keeps an upstream sort's order through a component only on these
         columns (components with an ``order_port`` override this when they rename or replace
         columns)."""
         names = set(output.schema.names)
-        return {f.name: f.name for f in input_schema
-                if f.name in names and output.schema.field(f.name).type == f.type}
+        return {
+            f.name: f.name
+            for f in input_schema
+            if f.name in names and output.schema.field(f.name).type == f.type
+        }
 
     @classmethod
     def input_port(cls, name: str) -> Port | None:
@@ -172,8 +191,9 @@ def qcol(name: str, table: str | None = None) -> exp.Column:
     quoted=True)`` builds, at a third of its cost (compiles build thousands of them)."""
     if table is None:
         return exp.Column(this=exp.Identifier(this=name, quoted=True))
-    return exp.Column(this=exp.Identifier(this=name, quoted=True),
-                      table=exp.Identifier(this=table, quoted=True))
+    return exp.Column(
+        this=exp.Identifier(this=name, quoted=True), table=exp.Identifier(this=table, quoted=True)
+    )
 
 
 def select_star(rel: Relation) -> exp.Select:

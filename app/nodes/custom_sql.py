@@ -36,41 +36,68 @@ from app.nodes.base import Component, Inputs, Output, Params, Port, Relation
 
 __all__ = ["CustomSqlNode", "CustomSqlParams"]
 
-_WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Merge, exp.Alter,
-           exp.Command)
+_WRITES = (
+    exp.Insert,
+    exp.Update,
+    exp.Delete,
+    exp.Create,
+    exp.Drop,
+    exp.Merge,
+    exp.Alter,
+    exp.Command,
+)
 #: qualification keeps quoted names as written in this dialect (DuckDB folds them)
 _QUALIFY_DIALECT = "postgres"
 
 
 class CustomSqlParams(Params):
-    sql: str = Field(description="A SELECT over the inputs, named by their node names or "
-                     "input1, input2, ... (in connection order)",
-                     json_schema_extra={"format": "sql"})
+    sql: str = Field(
+        description="A SELECT over the inputs, named by their node names or "
+        "input1, input2, ... (in connection order)",
+        json_schema_extra={"format": "sql"},
+    )
 
 
 class CustomSqlNode(Component):
     type_name = "custom_sql"
     label = "Custom SQL"
     description = "Runs a SELECT written by hand over the inputs."
-    inputs = (Port("in", multiple=True, description="Inputs, referred to by node name or "
-                   "as input1, input2, ..."),)
+    inputs = (
+        Port(
+            "in",
+            multiple=True,
+            description="Inputs, referred to by node name or as input1, input2, ...",
+        ),
+    )
     Params = CustomSqlParams
 
-    def compile(self, ctx: CompileContext, params: CustomSqlParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: CustomSqlParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rels = inputs.all("in")
         tree = _parse(ctx, params.sql)
         _bind_tables(ctx, tree, rels)
         _exact_columns(tree, rels)
         schema = MappingSchema(
-            {rel.ref.name: {f.name: to_sql_type(f.type).sql(INPUT_DIALECT) for f in rel.schema}
-             for rel in rels}, dialect=_QUALIFY_DIALECT, normalize=False)
+            {
+                rel.ref.name: {f.name: to_sql_type(f.type).sql(INPUT_DIALECT) for f in rel.schema}
+                for rel in rels
+            },
+            dialect=_QUALIFY_DIALECT,
+            normalize=False,
+        )
         try:
-            query = qualify(tree, schema=schema, dialect=_QUALIFY_DIALECT,
-                            validate_qualify_columns=True, quote_identifiers=True)
+            query = qualify(
+                tree,
+                schema=schema,
+                dialect=_QUALIFY_DIALECT,
+                validate_qualify_columns=True,
+                quote_identifiers=True,
+            )
         except (OptimizeError, SqlglotError) as err:
-            raise ctx.error(_("cannot resolve the query: {detail}").format(detail=err),
-                            "sql") from None
+            raise ctx.error(
+                _("cannot resolve the query: {detail}").format(detail=err), "sql"
+            ) from None
         assert isinstance(query, exp.Query)
         fields = _fields(ctx, query, rels)
         return {"out": Output(query, pa.schema(fields))}
@@ -82,16 +109,21 @@ def _parse(ctx: CompileContext, text: str) -> exp.Query:
     try:
         statements = [s for s in sqlglot.parse(text, read=INPUT_DIALECT) if s is not None]
     except SqlglotError as err:
-        raise ctx.error(_("cannot parse the query: {detail}").format(
-            detail=str(err).splitlines()[0]), "sql") from None
+        raise ctx.error(
+            _("cannot parse the query: {detail}").format(detail=str(err).splitlines()[0]), "sql"
+        ) from None
     if len(statements) != 1:
-        raise ctx.error(_("write exactly one SELECT statement, not {count}").format(
-            count=len(statements)), "sql")
+        raise ctx.error(
+            _("write exactly one SELECT statement, not {count}").format(count=len(statements)),
+            "sql",
+        )
     tree = statements[0]
     bad = tree if not isinstance(tree, exp.Query) else tree.find(*_WRITES)
     if bad is not None:
-        raise ctx.error(_("only a SELECT query is allowed, not {statement}").format(
-            statement=bad.key.upper()), "sql")
+        raise ctx.error(
+            _("only a SELECT query is allowed, not {statement}").format(statement=bad.key.upper()),
+            "sql",
+        )
     try:  # tables and functions by allow-list: no table function, file or URL reaches DuckDB
         check_query(tree)
     except SqlRefused as err:
@@ -112,11 +144,19 @@ def _bind_tables(ctx: CompileContext, tree: exp.Query, rels: list[Relation]) -> 
         rel = by_name.get(table.name.lower()) if not table.db else None
         if rel is None or not isinstance(rel.ref, exp.Table):
             available = ", ".join(sorted(by_name)) or _("none: connect an input")
-            raise ctx.error(_("unknown table {table!r} (available inputs: {available})").format(
-                table=table.sql(INPUT_DIALECT), available=available), "sql")
+            raise ctx.error(
+                _("unknown table {table!r} (available inputs: {available})").format(
+                    table=table.sql(INPUT_DIALECT), available=available
+                ),
+                "sql",
+            )
         alias = table.alias or table.name
-        table.replace(exp.Table(this=exp.to_identifier(rel.ref.name, quoted=True),
-                                alias=exp.TableAlias(this=exp.to_identifier(alias))))
+        table.replace(
+            exp.Table(
+                this=exp.to_identifier(rel.ref.name, quoted=True),
+                alias=exp.TableAlias(this=exp.to_identifier(alias)),
+            )
+        )
 
 
 def _exact_columns(tree: exp.Expression, rels: list[Relation]) -> None:
@@ -140,8 +180,9 @@ def _fields(ctx: CompileContext, query: exp.Query, rels: list[Relation]) -> list
     for projection, described_field in zip(query.selects, described, strict=True):
         name = projection.alias_or_name
         if name.lower() in {f.name.lower() for f in fields}:
-            raise ctx.error(_("two output columns are named {column!r}: alias one").format(
-                column=name), "sql")
+            raise ctx.error(
+                _("two output columns are named {column!r}: alias one").format(column=name), "sql"
+            )
         fields.append(pa.field(name, parse_type_name(type_name(described_field.type))))
     return fields
 
@@ -152,14 +193,19 @@ def _describe(ctx: CompileContext, query: exp.Query, rels: list[Relation]) -> pa
 
     with locked_duckdb() as con:
         for rel in rels:
-            columns = [exp.ColumnDef(this=exp.to_identifier(f.name, quoted=True),
-                                     kind=to_sql_type(f.type)) for f in rel.schema]
-            ddl = exp.Create(this=exp.Schema(this=exp.to_table(rel.ref.sql(INPUT_DIALECT)),
-                                             expressions=columns), kind="TABLE")
+            columns = [
+                exp.ColumnDef(this=exp.to_identifier(f.name, quoted=True), kind=to_sql_type(f.type))
+                for f in rel.schema
+            ]
+            ddl = exp.Create(
+                this=exp.Schema(this=exp.to_table(rel.ref.sql(INPUT_DIALECT)), expressions=columns),
+                kind="TABLE",
+            )
             con.execute(ddl.sql(INPUT_DIALECT))
         probe = exp.select("*").from_(query.subquery("q")).limit(0)
         try:
             return con.sql(probe.sql(INPUT_DIALECT)).to_arrow_table().schema
         except duckdb.Error as err:
-            raise ctx.error(_("invalid query: {detail}").format(
-                detail=str(err).splitlines()[0]), "sql") from None
+            raise ctx.error(
+                _("invalid query: {detail}").format(detail=str(err).splitlines()[0]), "sql"
+            ) from None

@@ -25,24 +25,32 @@ ROW_NUMBER = "__cauce_rn"
 
 class DedupeParams(Params):
     keys: list[str] = Field(min_length=1, description="Columns that identify a row")
-    order_by: list[SortKey] = Field(default_factory=list, description="Order within a key; "
-                                    "default: every other column, ascending")
-    keep: Literal["first", "last"] = Field(default="first",
-                                           description="Keep the first or the last row")
+    order_by: list[SortKey] = Field(
+        default_factory=list,
+        description="Order within a key; default: every other column, ascending",
+    )
+    keep: Literal["first", "last"] = Field(
+        default="first", description="Keep the first or the last row"
+    )
 
 
-def row_number_filter(rel: Relation, partition: list[exp.Expression],
-                      order: list[exp.Ordered]) -> exp.Select:
+def row_number_filter(
+    rel: Relation, partition: list[exp.Expression], order: list[exp.Ordered]
+) -> exp.Select:
     """``SELECT <rel's columns> FROM (SELECT *, ROW_NUMBER() ...) WHERE rn = 1``."""
-    window = exp.Window(this=exp.RowNumber(), partition_by=partition,
-                        order=exp.Order(expressions=order))
+    window = exp.Window(
+        this=exp.RowNumber(), partition_by=partition, order=exp.Order(expressions=order)
+    )
     cols = [qcol(f.name) for f in rel.schema]
-    inner = exp.select(*cols, exp.alias_(window, ROW_NUMBER, quoted=True, copy=False),
-                       copy=False).from_(rel.ref.copy(), copy=False)
+    inner = exp.select(
+        *cols, exp.alias_(window, ROW_NUMBER, quoted=True, copy=False), copy=False
+    ).from_(rel.ref.copy(), copy=False)
     sub = inner.subquery(exp.to_identifier("d", quoted=True), copy=False)
-    return (exp.select(*[qcol(f.name) for f in rel.schema], copy=False).from_(sub, copy=False)
-            .where(exp.EQ(this=qcol(ROW_NUMBER), expression=exp.Literal.number(1)),
-                   copy=False))
+    return (
+        exp.select(*[qcol(f.name) for f in rel.schema], copy=False)
+        .from_(sub, copy=False)
+        .where(exp.EQ(this=qcol(ROW_NUMBER), expression=exp.Literal.number(1)), copy=False)
+    )
 
 
 class DedupeNode(Component):
@@ -52,8 +60,9 @@ class DedupeNode(Component):
     Params = DedupeParams
     order_port = "in"
 
-    def compile(self, ctx: CompileContext, params: DedupeParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: DedupeParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rel = inputs["in"]
         keys = [ctx.column_name(k, rel.schema, f"keys.{i}") for i, k in enumerate(params.keys)]
         if len(set(keys)) != len(keys):
@@ -61,8 +70,9 @@ class DedupeNode(Component):
         if params.order_by:
             order = resolve_keys(ctx, params.order_by, rel.schema, "order_by")
         else:
-            order = [(qcol(f.name), False, False) for f in rel.schema
-                     if f.name not in keys] or [(qcol(keys[0]), False, False)]
+            order = [(qcol(f.name), False, False) for f in rel.schema if f.name not in keys] or [
+                (qcol(keys[0]), False, False)
+            ]
         if params.keep == "last":
             order = [(e, not desc, not nulls_first) for e, desc, nulls_first in order]
         partition: list[exp.Expression] = [qcol(k) for k in keys]

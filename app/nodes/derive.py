@@ -29,8 +29,7 @@ class DerivedColumn(BaseModel):
 
 
 class DeriveParams(Params):
-    columns: list[DerivedColumn] = Field(min_length=1, description="Columns to compute, in "
-                                         "order")
+    columns: list[DerivedColumn] = Field(min_length=1, description="Columns to compute, in order")
 
 
 class DeriveNode(Component):
@@ -40,20 +39,24 @@ class DeriveNode(Component):
     Params = DeriveParams
     order_port = "in"
 
-    def carried_columns(self, params: DeriveParams, input_schema: pa.Schema,
-                        output: Output) -> dict[str, str]:
+    def carried_columns(
+        self, params: DeriveParams, input_schema: pa.Schema, output: Output
+    ) -> dict[str, str]:
         replaced = {c.name.lower() for c in params.columns}
         return {f.name: f.name for f in input_schema if f.name.lower() not in replaced}
 
-    def compile(self, ctx: CompileContext, params: DeriveParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: DeriveParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rel = inputs["in"]
         trees: list[tuple[exp.Expression, str]] = []
         seen: set[str] = set()
         for i, col in enumerate(params.columns):
             if col.name.lower() in seen:
-                raise ctx.error(_("column {column!r} is derived twice").format(
-                    column=col.name), f"columns.{i}.name")
+                raise ctx.error(
+                    _("column {column!r} is derived twice").format(column=col.name),
+                    f"columns.{i}.name",
+                )
             seen.add(col.name.lower())
             param = f"columns.{i}.expression"
             trees.append((ctx.expression(col.expression, rel, param), param))
@@ -63,11 +66,14 @@ class DeriveNode(Component):
             if col.type:
                 declared = parse_type_name(col.type)
                 if narrows(dtype, declared):
-                    ctx.warnings.append(_(
-                        "column {column!r} is declared {declared}, narrower than its value "
-                        "({natural}): values are rounded or may overflow").format(
-                            column=col.name, declared=type_name(declared),
-                            natural=type_name(dtype)))
+                    ctx.warnings.append(
+                        _(
+                            "column {column!r} is declared {declared}, narrower than its value "
+                            "({natural}): values are rounded or may overflow"
+                        ).format(
+                            column=col.name, declared=type_name(declared), natural=type_name(dtype)
+                        )
+                    )
                 tree, dtype = ctx.cast(tree, declared), declared
             elif not isinstance(tree, exp.Column):
                 pin_type(tree, dtype)  # the same type in every dialect

@@ -15,9 +15,12 @@ __all__ = ["DestinationNode", "DestinationParams"]
 class DestinationParams(Params):
     connection: str = Field(description="Name of the connection to write to")
     table: str = Field(description="Target table (schema.table); created when missing")
-    mode: WriteMode = Field(default=WriteMode.REPLACE, description="append: add the rows; "
-                            "replace: swap the table's content atomically; merge: update "
-                            "rows with equal keys, insert the others")
+    mode: WriteMode = Field(
+        default=WriteMode.REPLACE,
+        description="append: add the rows; "
+        "replace: swap the table's content atomically; merge: update "
+        "rows with equal keys, insert the others",
+    )
     keys: list[str] = Field(default_factory=list, description="Merge keys (mode 'merge')")
 
     @model_validator(mode="after")
@@ -36,8 +39,9 @@ class DestinationNode(Component):
     Params = DestinationParams
     is_destination = True
 
-    def compile(self, ctx: CompileContext, params: DestinationParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: DestinationParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rel = inputs["in"]
         for i, key in enumerate(params.keys):
             ctx.column_name(key, rel.schema, f"keys.{i}")

@@ -15,14 +15,18 @@ __all__ = ["FileSourceNode", "FileSourceParams", "declared_scan"]
 
 
 class FileSourceParams(Params):
-    path: str = Field(description="File path or glob; relative paths resolve against the "
-                      "working directory, ${PROJECT_DIR} against the project")
+    path: str = Field(
+        description="File path or glob; relative paths resolve against the "
+        "working directory, ${PROJECT_DIR} against the project"
+    )
     format: Literal["csv", "parquet", "auto"] = Field(
-        default="auto", description="File format; auto: Parquet for .parquet/.pq, else CSV")
+        default="auto", description="File format; auto: Parquet for .parquet/.pq, else CSV"
+    )
     delimiter: str = Field(default=",", description="CSV: the character between values")
     header: bool = Field(default=True, description="CSV: the first line names the columns")
     columns: list[ColumnSpec] | None = Field(
-        default=None, description="Declared columns (read from the file when empty)")
+        default=None, description="Declared columns (read from the file when empty)"
+    )
 
 
 class FileSourceNode(Component):
@@ -51,12 +55,24 @@ def declared_scan(rel: Relation) -> exp.Select:
     """
     if isinstance(rel.ref, exp.ReadCSV):
         scan = rel.ref.copy()
-        scan.append("expressions", exp.EQ(this=exp.var("types"), expression=exp.Struct(
-            expressions=[exp.PropertyEQ(this=exp.Literal.string(f.name),
-                                        expression=exp.Literal.string(
-                                            to_sql_type(f.type).sql("duckdb")))
-                         for f in rel.schema])))
+        scan.append(
+            "expressions",
+            exp.EQ(
+                this=exp.var("types"),
+                expression=exp.Struct(
+                    expressions=[
+                        exp.PropertyEQ(
+                            this=exp.Literal.string(f.name),
+                            expression=exp.Literal.string(to_sql_type(f.type).sql("duckdb")),
+                        )
+                        for f in rel.schema
+                    ]
+                ),
+            ),
+        )
         return select_star(Relation(scan, rel.schema, rel.name))
-    columns = [exp.alias_(exp.cast(qcol(f.name), to_sql_type(f.type)), f.name, quoted=True)
-               for f in rel.schema]
+    columns = [
+        exp.alias_(exp.cast(qcol(f.name), to_sql_type(f.type)), f.name, quoted=True)
+        for f in rel.schema
+    ]
     return exp.select(*columns, copy=False).from_(rel.ref.copy(), copy=False)

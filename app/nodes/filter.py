@@ -23,12 +23,14 @@ class FilterNode(Component):
     Params = FilterParams
     order_port = "in"
 
-    def compile(self, ctx: CompileContext, params: FilterParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: FilterParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rel = inputs["in"]
         cond = ctx.expression(params.condition, rel, "condition")
         dtype = ctx.infer_type(cond, rel, "condition")
         if not (pa.types.is_boolean(dtype) or pa.types.is_null(dtype)):
-            raise ctx.error(_("the condition must be true or false, not {type}").format(
-                type=dtype), "condition")
+            raise ctx.error(
+                _("the condition must be true or false, not {type}").format(type=dtype), "condition"
+            )
         return {"out": Output(select_star(rel).where(cond, copy=False), rel.schema)}

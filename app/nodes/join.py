@@ -38,14 +38,22 @@ class JoinKey(BaseModel):
 
 
 class JoinParams(Params):
-    kind: JoinKind = Field(default="inner", description="inner, left, right, full (outer), "
-                           "semi (left rows with a match) or anti (left rows without one)")
+    kind: JoinKind = Field(
+        default="inner",
+        description="inner, left, right, full (outer), "
+        "semi (left rows with a match) or anti (left rows without one)",
+    )
     keys: list[JoinKey] = Field(default_factory=list, description="Key pairs (left = right)")
     condition: str | None = Field(
-        default=None, description="Extra join condition over left.<column> and "
-        "right.<column>, e.g. left.ordered_at >= right.valid_from")
-    right_suffix: str = Field(default="_right", min_length=1, description="Appended to a "
-                              "right column whose name the left input already uses")
+        default=None,
+        description="Extra join condition over left.<column> and "
+        "right.<column>, e.g. left.ordered_at >= right.valid_from",
+    )
+    right_suffix: str = Field(
+        default="_right",
+        min_length=1,
+        description="Appended to a right column whose name the left input already uses",
+    )
 
 
 def aliased(rel: Relation, alias: str) -> exp.Expression:
@@ -58,10 +66,15 @@ def aliased(rel: Relation, alias: str) -> exp.Expression:
     return exp.Subquery(this=select_star(rel), alias=table_alias)
 
 
-def key_condition(ctx: CompileContext, pairs: list[tuple[str, str]], left: Relation,
-                  right: Relation, aliases: tuple[str, str], param: str,
-                  names: tuple[str, str] = ("left", "right")) -> tuple[list[tuple[str, str]],
-                                                                     exp.Expression | None]:
+def key_condition(
+    ctx: CompileContext,
+    pairs: list[tuple[str, str]],
+    left: Relation,
+    right: Relation,
+    aliases: tuple[str, str],
+    param: str,
+    names: tuple[str, str] = ("left", "right"),
+) -> tuple[list[tuple[str, str]], exp.Expression | None]:
     """Resolve key pairs (exact names) and build ``l.a = r.a AND ...``; checks key types."""
     resolved, conds = [], []
     for i, (lname, rname) in enumerate(pairs):
@@ -69,13 +82,15 @@ def key_condition(ctx: CompileContext, pairs: list[tuple[str, str]], left: Relat
         rcol = ctx.column_name(rname, right.schema, f"{param}.{i}.{names[1]}")
         lt, rt = left.schema.field(lcol).type, right.schema.field(rcol).type
         if not comparable(lt, rt):
-            raise ctx.error(_("join keys {left} ({left_type}) and {right} ({right_type}) have "
-                              "incompatible types").format(
-                                  left=lcol, left_type=type_name(lt), right=rcol,
-                                  right_type=type_name(rt)), f"{param}.{i}")
+            raise ctx.error(
+                _(
+                    "join keys {left} ({left_type}) and {right} ({right_type}) have "
+                    "incompatible types"
+                ).format(left=lcol, left_type=type_name(lt), right=rcol, right_type=type_name(rt)),
+                f"{param}.{i}",
+            )
         resolved.append((lcol, rcol))
-        conds.append(exp.EQ(this=qcol(lcol, aliases[0]),
-                            expression=qcol(rcol, aliases[1])))
+        conds.append(exp.EQ(this=qcol(lcol, aliases[0]), expression=qcol(rcol, aliases[1])))
     return resolved, (exp.and_(*conds) if conds else None)
 
 
@@ -86,11 +101,11 @@ class JoinNode(Component):
     inputs = (Port("left"), Port("right"))
     Params = JoinParams
 
-    def compile(self, ctx: CompileContext, params: JoinParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(self, ctx: CompileContext, params: JoinParams, inputs: Inputs) -> dict[str, Output]:
         left, right = inputs["left"], inputs["right"]
-        keys, on = key_condition(ctx, [(k.left, k.right) for k in params.keys], left, right,
-                                 (LEFT, RIGHT), "keys")
+        keys, on = key_condition(
+            ctx, [(k.left, k.right) for k in params.keys], left, right, (LEFT, RIGHT), "keys"
+        )
         if params.condition:
             extra = _condition(ctx, params.condition, left, right)
             on = exp.and_(on, extra) if on is not None else extra
@@ -99,24 +114,26 @@ class JoinNode(Component):
         if params.kind in ("semi", "anti"):
             return {"out": Output(_semi(left, right, on, params.kind == "anti"), left.schema)}
         projections, fields = _columns(ctx, params, left, right, keys)
-        query = (exp.select(*projections, copy=False).from_(aliased(left, LEFT), copy=False)
-                 .join(aliased(right, RIGHT), on=on, join_type=_JOIN_TYPES[params.kind],
-                       copy=False))
+        query = (
+            exp.select(*projections, copy=False)
+            .from_(aliased(left, LEFT), copy=False)
+            .join(aliased(right, RIGHT), on=on, join_type=_JOIN_TYPES[params.kind], copy=False)
+        )
         return {"out": Output(query, pa.schema(fields))}
 
 
-_JOIN_TYPES = {"inner": "inner", "left": "left outer", "right": "right outer",
-               "full": "full outer"}
+_JOIN_TYPES = {"inner": "inner", "left": "left outer", "right": "right outer", "full": "full outer"}
 
 
-def _condition(ctx: CompileContext, text: str, left: Relation,
-               right: Relation) -> exp.Expression:
+def _condition(ctx: CompileContext, text: str, left: Relation, right: Relation) -> exp.Expression:
     scopes: dict[str | None, Relation] = {"left": left, "right": right}
     tree = ctx.expression(text, scopes, "condition")
     dtype = ctx.infer_type(tree, scopes, "condition")
     if not (pa.types.is_boolean(dtype) or pa.types.is_null(dtype)):
-        raise ctx.error(_("the condition must be true or false, not {type}").format(
-            type=type_name(dtype)), "condition")
+        raise ctx.error(
+            _("the condition must be true or false, not {type}").format(type=type_name(dtype)),
+            "condition",
+        )
     for col in tree.find_all(exp.Column):
         alias = LEFT if col.table == "left" else RIGHT
         col.set("table", exp.to_identifier(alias, quoted=True))
@@ -126,14 +143,20 @@ def _condition(ctx: CompileContext, text: str, left: Relation,
 def _semi(left: Relation, right: Relation, on: exp.Expression, anti: bool) -> exp.Select:
     cols = [qcol(f.name, LEFT) for f in left.schema]
     exists: exp.Expression = exp.Exists(
-        this=exp.select(exp.Literal.number(1)).from_(aliased(right, RIGHT)).where(on))
+        this=exp.select(exp.Literal.number(1)).from_(aliased(right, RIGHT)).where(on)
+    )
     if anti:
         exists = exp.Not(this=exists)
     return exp.select(*cols).from_(aliased(left, LEFT)).where(exists)
 
 
-def _columns(ctx: CompileContext, params: JoinParams, left: Relation, right: Relation,
-             keys: list[tuple[str, str]]) -> tuple[list[exp.Expression], list[pa.Field]]:
+def _columns(
+    ctx: CompileContext,
+    params: JoinParams,
+    left: Relation,
+    right: Relation,
+    keys: list[tuple[str, str]],
+) -> tuple[list[exp.Expression], list[pa.Field]]:
     merged = {lk: rk for lk, rk in keys if lk.lower() == rk.lower()}
     projections: list[exp.Expression] = []
     fields: list[pa.Field] = []
@@ -159,12 +182,17 @@ def _columns(ctx: CompileContext, params: JoinParams, left: Relation, right: Rel
         if name.lower() in taken:
             name = f.name + params.right_suffix
             if name.lower() in taken:
-                raise ctx.error(_("right column {column!r} would be renamed {name!r}, which is "
-                                  "also taken: choose another suffix").format(
-                                      column=f.name, name=name), "right_suffix")
+                raise ctx.error(
+                    _(
+                        "right column {column!r} would be renamed {name!r}, which is "
+                        "also taken: choose another suffix"
+                    ).format(column=f.name, name=name),
+                    "right_suffix",
+                )
         taken.add(name.lower())
         col = qcol(f.name, RIGHT)
-        projections.append(col if name == f.name else exp.alias_(col, name, quoted=True,
-                                                                  copy=False))
+        projections.append(
+            col if name == f.name else exp.alias_(col, name, quoted=True, copy=False)
+        )
         fields.append(pa.field(name, f.type))
     return projections, fields

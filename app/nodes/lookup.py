@@ -50,16 +50,20 @@ class LookupColumn(BaseModel):
 
     column: str = Field(description="Lookup column to bring")
     rename: str | None = Field(default=None, description="Output name (default: unchanged)")
-    default: str | None = Field(default=None, description="SQL literal for rows without a "
-                                "match (policy 'default')")
+    default: str | None = Field(
+        default=None, description="SQL literal for rows without a match (policy 'default')"
+    )
 
 
 class LookupParams(Params):
     keys: list[LookupKey] = Field(min_length=1, description="Key pairs (input = lookup)")
     columns: list[LookupColumn] = Field(min_length=1, description="Columns to bring")
-    no_match: NoMatch = Field(default="keep_null", description="Rows without a match: "
-                              "keep_null, default, fail (the run fails) or reject (sent to "
-                              "the 'reject' port only)")
+    no_match: NoMatch = Field(
+        default="keep_null",
+        description="Rows without a match: "
+        "keep_null, default, fail (the run fails) or reject (sent to "
+        "the 'reject' port only)",
+    )
 
 
 class LookupNode(Component):
@@ -67,29 +71,41 @@ class LookupNode(Component):
     label = "Lookup"
     description = "Adds columns from a lookup table, matched on keys."
     inputs = (Port("in"), Port("lookup", description="Reference table"))
-    outputs = (Port("out"), Port("reject", required=False,
-                                 description="Input rows without a match"))
+    outputs = (
+        Port("out"),
+        Port("reject", required=False, description="Input rows without a match"),
+    )
     Params = LookupParams
     order_port = "in"
 
-    def compile(self, ctx: CompileContext, params: LookupParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: LookupParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rel, lookup = inputs["in"], inputs["lookup"]
-        keys, on = key_condition(ctx, [(k.input, k.lookup) for k in params.keys], rel, lookup,
-                                 (IN, LK), "keys", names=("input", "lookup"))
+        keys, on = key_condition(
+            ctx,
+            [(k.input, k.lookup) for k in params.keys],
+            rel,
+            lookup,
+            (IN, LK),
+            "keys",
+            names=("input", "lookup"),
+        )
         assert on is not None  # at least one key (pydantic)
-        brought = [ctx.column_name(c.column, lookup.schema, f"columns.{i}.column")
-                   for i, c in enumerate(params.columns)]
+        brought = [
+            ctx.column_name(c.column, lookup.schema, f"columns.{i}.column")
+            for i, c in enumerate(params.columns)
+        ]
         projections = [qcol(f.name, IN) for f in rel.schema]
         fields = list(rel.schema)
-        matched = exp.Not(this=exp.Is(this=qcol(keys[0][1], LK),
-                                      expression=exp.null()))
+        matched = exp.Not(this=exp.Is(this=qcol(keys[0][1], LK), expression=exp.null()))
         for i, (spec, name) in enumerate(zip(params.columns, brought, strict=True)):
             out = spec.rename or name
             if out.lower() in {f.name.lower() for f in fields}:
-                raise ctx.error(_("column {column!r} already exists: rename it").format(
-                                    column=out),
-                                f"columns.{i}.rename")
+                raise ctx.error(
+                    _("column {column!r} already exists: rename it").format(column=out),
+                    f"columns.{i}.rename",
+                )
             dtype = lookup.schema.field(name).type
             tree: exp.Expression = qcol(name, LK)
             if params.no_match == "default" and spec.default is not None:
@@ -100,16 +116,28 @@ class LookupNode(Component):
         side = _deduplicated(lookup, [rk for _, rk in keys], brought)
         # every tree below is built here (shared inputs go through aliased(), which copies):
         # the builders need not copy
-        query = exp.select(*projections, copy=False).from_(aliased(rel, IN), copy=False).join(
-            side, on=on.copy(), copy=False,
-            join_type="inner" if params.no_match == "reject" else "left outer")
+        query = (
+            exp.select(*projections, copy=False)
+            .from_(aliased(rel, IN), copy=False)
+            .join(
+                side,
+                on=on.copy(),
+                copy=False,
+                join_type="inner" if params.no_match == "reject" else "left outer",
+            )
+        )
         if params.no_match == "fail":
             query = query.where(_fail_unless(matched, keys[0][0], ctx.node.name), copy=False)
-        exists = exp.select(exp.Literal.number(1), copy=False).from_(
-            aliased(lookup, LK), copy=False).where(on, copy=False)
-        reject = exp.select(*[qcol(f.name, IN) for f in rel.schema], copy=False) \
-            .from_(aliased(rel, IN), copy=False).where(exp.Not(this=exp.Exists(this=exists)),
-                                                       copy=False)
+        exists = (
+            exp.select(exp.Literal.number(1), copy=False)
+            .from_(aliased(lookup, LK), copy=False)
+            .where(on, copy=False)
+        )
+        reject = (
+            exp.select(*[qcol(f.name, IN) for f in rel.schema], copy=False)
+            .from_(aliased(rel, IN), copy=False)
+            .where(exp.Not(this=exp.Exists(this=exists)), copy=False)
+        )
         return {"out": Output(query, pa.schema(fields)), "reject": Output(reject, rel.schema)}
 
 
@@ -122,26 +150,38 @@ def _deduplicated(lookup: Relation, keys: list[str], brought: list[str]) -> exp.
     return query.subquery(exp.to_identifier(LK, quoted=True), copy=False)
 
 
-def _default(ctx: CompileContext, text: str, dtype: pa.DataType, column: str,
-             param: str) -> exp.Expression:
+def _default(
+    ctx: CompileContext, text: str, dtype: pa.DataType, column: str, param: str
+) -> exp.Expression:
     tree = ctx.parse(text, param)
     if tree.find(exp.Column, exp.Query, exp.AggFunc):
-        raise ctx.error(_("the default must be a literal value, not {value!r}").format(
-            value=tree.sql()), param)
+        raise ctx.error(
+            _("the default must be a literal value, not {value!r}").format(value=tree.sql()), param
+        )
     given = ctx.infer_type(tree, Relation(ref=exp.null(), schema=pa.schema([])), param)
     if not comparable(given, dtype):
-        raise ctx.error(_("the default {value!r} ({value_type}) does not fit column {column} "
-                          "({type})").format(value=tree.sql(), value_type=type_name(given),
-                                             column=column, type=type_name(dtype)), param)
+        raise ctx.error(
+            _("the default {value!r} ({value_type}) does not fit column {column} ({type})").format(
+                value=tree.sql(), value_type=type_name(given), column=column, type=type_name(dtype)
+            ),
+            param,
+        )
     return exp.cast(tree, to_sql_type(dtype))
 
 
 def _fail_unless(matched: exp.Expression, key: str, node_name: str) -> exp.Expression:
     """``CASE WHEN matched THEN 1 ELSE CAST('...no match for key=' || key AS INT) END = 1``."""
-    value = exp.func("COALESCE", exp.cast(qcol(key, IN),
-                                          to_sql_type(pa.string())), exp.Literal.string("NULL"))
-    message = exp.DPipe(this=exp.Literal.string(
-        f"Cauce lookup {node_name!r}: no match for {key}="), expression=value, safe=True)
-    check = exp.case().when(matched.copy(), exp.Literal.number(1)).else_(
-        exp.cast(message, to_sql_type(pa.int32())))
+    value = exp.func(
+        "COALESCE", exp.cast(qcol(key, IN), to_sql_type(pa.string())), exp.Literal.string("NULL")
+    )
+    message = exp.DPipe(
+        this=exp.Literal.string(f"Cauce lookup {node_name!r}: no match for {key}="),
+        expression=value,
+        safe=True,
+    )
+    check = (
+        exp.case()
+        .when(matched.copy(), exp.Literal.number(1))
+        .else_(exp.cast(message, to_sql_type(pa.int32())))
+    )
     return exp.EQ(this=check, expression=exp.Literal.number(1))

@@ -31,12 +31,15 @@ class SortKey(BaseModel):
     column: str = Field(description="Column to order by")
     descending: bool = Field(default=False, description="Largest values first")
     nulls_first: bool | None = Field(
-        default=None, description="Put NULLs first; by default they come last, whatever the "
-        "direction (the same in every dialect)")
+        default=None,
+        description="Put NULLs first; by default they come last, whatever the "
+        "direction (the same in every dialect)",
+    )
 
 
-def resolve_keys(ctx: CompileContext, keys: Iterable[SortKey], schema: pa.Schema,
-                 param: str) -> list[tuple[exp.Column, bool, bool]]:
+def resolve_keys(
+    ctx: CompileContext, keys: Iterable[SortKey], schema: pa.Schema, param: str
+) -> list[tuple[exp.Column, bool, bool]]:
     """``(quoted column, descending, nulls_first)`` per key; unknown columns raise."""
     result = []
     for i, key in enumerate(keys):
@@ -47,13 +50,18 @@ def resolve_keys(ctx: CompileContext, keys: Iterable[SortKey], schema: pa.Schema
 
 def order_terms(keys: Iterable[tuple[exp.Expression, bool, bool]]) -> list[exp.Ordered]:
     """Terms of a top-level ``ORDER BY`` with explicit NULL placement."""
-    return [exp.Ordered(this=e.copy(), desc=desc, nulls_first=nulls_first)
-            for e, desc, nulls_first in keys]
+    return [
+        exp.Ordered(this=e.copy(), desc=desc, nulls_first=nulls_first)
+        for e, desc, nulls_first in keys
+    ]
 
 
 def _is_null_key(e: exp.Expression) -> exp.Case:
-    return exp.case().when(exp.Is(this=e.copy(), expression=exp.null()),
-                           exp.Literal.number(1)).else_(exp.Literal.number(0))
+    return (
+        exp.case()
+        .when(exp.Is(this=e.copy(), expression=exp.null()), exp.Literal.number(1))
+        .else_(exp.Literal.number(0))
+    )
 
 
 def portable_order_terms(keys: Iterable[tuple[exp.Expression, bool, bool]]) -> list[exp.Ordered]:
@@ -67,7 +75,8 @@ def portable_order_terms(keys: Iterable[tuple[exp.Expression, bool, bool]]) -> l
     for e, desc, nulls_first in keys:
         # 1 for NULL: ascending puts NULLs last. ``nulls_first = not desc`` matches the
         # dialects where NULL is the smallest value, so BigQuery gets no NULLS clause.
-        terms.append(exp.Ordered(this=_is_null_key(e), desc=nulls_first,
-                                 nulls_first=not nulls_first))
+        terms.append(
+            exp.Ordered(this=_is_null_key(e), desc=nulls_first, nulls_first=not nulls_first)
+        )
         terms.append(exp.Ordered(this=e.copy(), desc=desc, nulls_first=not desc))
     return terms

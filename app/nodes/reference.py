@@ -46,16 +46,36 @@ def builtin_components() -> list[type[Component]]:
 # -- markdown ------------------------------------------------------------------------------------
 def components_markdown() -> str:
     """The generated reference: one section per built-in component."""
-    parts = [BEGIN, "", "## Parameter reference", "",
-             "Generated from the components' parameter models. A path such as "
-             "`columns[].name` is a key of each item of a list.", ""]
+    parts = [
+        BEGIN,
+        "",
+        "## Parameter reference",
+        "",
+        "Generated from the components' parameter models. A path such as "
+        "`columns[].name` is a key of each item of a list.",
+        "",
+    ]
     for comp in builtin_components():
-        ports_in = ", ".join(f"`{p.name}`" + ("" if p.required else " (optional)")
-                             + (" (many)" if p.multiple else "") for p in comp.inputs) or "none"
+        ports_in = (
+            ", ".join(
+                f"`{p.name}`"
+                + ("" if p.required else " (optional)")
+                + (" (many)" if p.multiple else "")
+                for p in comp.inputs
+            )
+            or "none"
+        )
         ports_out = ", ".join(f"`{p.name}`" for p in comp.outputs) or "none"
-        parts += [f"### {comp.type_name} — {comp.label}", "", comp.description, "",
-                  f"Inputs: {ports_in}. Outputs: {ports_out}.", "",
-                  "| Parameter | Type | Default | Description |", "|---|---|---|---|"]
+        parts += [
+            f"### {comp.type_name} — {comp.label}",
+            "",
+            comp.description,
+            "",
+            f"Inputs: {ports_in}. Outputs: {ports_out}.",
+            "",
+            "| Parameter | Type | Default | Description |",
+            "|---|---|---|---|",
+        ]
         for path, kind, default, text in _rows(comp.Params):
             parts.append(f"| `{path}` | {kind} | {default} | {_cell(text)} |")
         parts.append("")
@@ -131,14 +151,19 @@ def with_component_params(schema: dict[str, Any]) -> dict[str, Any]:
         defs.update(params.pop("$defs", {}))
         name = f"{comp.Params.__name__}"
         defs[name] = params
-        rules.append({"if": {"properties": {"type": {"const": comp.type_name}},
-                             "required": ["type"]},
-                      "then": {"properties": {"params": {"$ref": f"#/$defs/{name}"}}}})
+        rules.append(
+            {
+                "if": {"properties": {"type": {"const": comp.type_name}}, "required": ["type"]},
+                "then": {"properties": {"params": {"$ref": f"#/$defs/{name}"}}},
+            }
+        )
     node = defs["Node"]
     node["allOf"] = rules
     node["properties"]["type"]["description"] = (
-        "Component type: " + ", ".join(c.type_name for c in builtin_components())
-        + " (or a plugin's)")
+        "Component type: "
+        + ", ".join(c.type_name for c in builtin_components())
+        + " (or a plugin's)"
+    )
     return schema
 
 
@@ -147,8 +172,8 @@ def updated_components_doc(current: str) -> str:
     """``docs/components.md`` with its generated section replaced (appended when missing)."""
     generated = components_markdown()
     if BEGIN in current and END in current:
-        head = current[:current.index(BEGIN)]
-        tail = current[current.index(END) + len(END):].lstrip("\n")
+        head = current[: current.index(BEGIN)]
+        tail = current[current.index(END) + len(END) :].lstrip("\n")
         return head + generated + tail
     return current.rstrip("\n") + "\n\n" + generated
 
@@ -170,12 +195,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_schemas(DOCS / "schema")
         return 0
     stale = [str(doc)] if wanted != current else []
-    stale += [str(DOCS / "schema" / n) for n, data in schema_documents().items()
-              if not (DOCS / "schema" / n).is_file()
-              or (DOCS / "schema" / n).read_bytes() != data]
+    stale += [
+        str(DOCS / "schema" / n)
+        for n, data in schema_documents().items()
+        if not (DOCS / "schema" / n).is_file() or (DOCS / "schema" / n).read_bytes() != data
+    ]
     for path in stale:
-        print(f"out of date: {path} (run python -m app.nodes.reference --write)",
-              file=sys.stderr)
+        print(f"out of date: {path} (run python -m app.nodes.reference --write)", file=sys.stderr)
     return 1 if stale else 0
 
 

@@ -25,8 +25,10 @@ class SelectColumn(BaseModel):
 
     column: str = Field(description="Input column")
     rename: str | None = Field(default=None, description="New name (default: unchanged)")
-    cast: str | None = Field(default=None, description="Convert to this type, e.g. int64, "
-                             "decimal(10,2), string, date, timestamp[us]")
+    cast: str | None = Field(
+        default=None,
+        description="Convert to this type, e.g. int64, decimal(10,2), string, date, timestamp[us]",
+    )
 
     @field_validator("cast")
     @classmethod
@@ -45,12 +47,16 @@ class SelectColumn(BaseModel):
 
 class SelectParams(Params):
     columns: list[SelectColumn] = Field(
-        default_factory=list, description="Columns to output first, in this order")
+        default_factory=list, description="Columns to output first, in this order"
+    )
     keep_rest: bool = Field(
-        default=False, description="Also output the columns not listed (after the listed "
-        "ones, in input order); otherwise only the listed columns are kept")
-    drop: list[str] = Field(default_factory=list,
-                            description="Columns to leave out (with keep_rest)")
+        default=False,
+        description="Also output the columns not listed (after the listed "
+        "ones, in input order); otherwise only the listed columns are kept",
+    )
+    drop: list[str] = Field(
+        default_factory=list, description="Columns to leave out (with keep_rest)"
+    )
 
 
 class SelectNode(Component):
@@ -60,8 +66,9 @@ class SelectNode(Component):
     Params = SelectParams
     order_port = "in"
 
-    def carried_columns(self, params: SelectParams, input_schema: pa.Schema,
-                        output: Output) -> dict[str, str]:
+    def carried_columns(
+        self, params: SelectParams, input_schema: pa.Schema, output: Output
+    ) -> dict[str, str]:
         by_lower = {f.name.lower(): f.name for f in input_schema}
         carried: dict[str, str] = {}
         listed = set()
@@ -72,12 +79,18 @@ class SelectNode(Component):
                 carried.setdefault(name, spec.rename or name)
         if params.keep_rest:
             dropped = {by_lower.get(d.lower(), d) for d in params.drop}
-            carried.update({f.name: f.name for f in input_schema
-                            if f.name not in listed and f.name not in dropped})
+            carried.update(
+                {
+                    f.name: f.name
+                    for f in input_schema
+                    if f.name not in listed and f.name not in dropped
+                }
+            )
         return carried
 
-    def compile(self, ctx: CompileContext, params: SelectParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: SelectParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rel = inputs["in"]
         dropped = {ctx.column_name(c, rel.schema, f"drop.{i}") for i, c in enumerate(params.drop)}
         projections: list[exp.Expression] = []
@@ -86,8 +99,9 @@ class SelectNode(Component):
         for i, spec in enumerate(params.columns):
             name = ctx.column_name(spec.column, rel.schema, f"columns.{i}.column")
             if name in dropped:
-                raise ctx.error(_("column {column!r} is both listed and dropped").format(
-                    column=name), "drop")
+                raise ctx.error(
+                    _("column {column!r} is both listed and dropped").format(column=name), "drop"
+                )
             listed.add(name)
             projection, field_ = _listed(ctx, rel, name, spec, i)
             projections.append(projection)
@@ -98,8 +112,10 @@ class SelectNode(Component):
                     projections.append(qcol(f.name))
                     fields.append(f)
         elif params.drop:
-            raise ctx.error(_("'drop' only applies with keep_rest: unlisted columns are "
-                              "already left out"), "drop")
+            raise ctx.error(
+                _("'drop' only applies with keep_rest: unlisted columns are already left out"),
+                "drop",
+            )
         if not fields:
             raise ctx.error(_("no column is left: list at least one"), "columns")
         _check_unique(ctx, fields, params)
@@ -107,19 +123,25 @@ class SelectNode(Component):
         return {"out": Output(query, pa.schema(fields))}
 
 
-def _listed(ctx: CompileContext, rel: Relation, name: str, spec: SelectColumn,
-            i: int) -> tuple[exp.Expression, pa.Field]:
+def _listed(
+    ctx: CompileContext, rel: Relation, name: str, spec: SelectColumn, i: int
+) -> tuple[exp.Expression, pa.Field]:
     out_name = spec.rename or name
     tree: exp.Expression = qcol(name)
     dtype = rel.schema.field(name).type
     if spec.cast is not None:
         dtype = parse_type_name(spec.cast)
         if narrows(rel.schema.field(name).type, dtype):
-            ctx.warnings.append(_(
-                "column {column!r} is cast to {declared}, narrower than its type ({natural}): "
-                "values are rounded or may overflow").format(
-                    column=name, declared=type_name(dtype),
-                    natural=type_name(rel.schema.field(name).type)))
+            ctx.warnings.append(
+                _(
+                    "column {column!r} is cast to {declared}, narrower than its type ({natural}): "
+                    "values are rounded or may overflow"
+                ).format(
+                    column=name,
+                    declared=type_name(dtype),
+                    natural=type_name(rel.schema.field(name).type),
+                )
+            )
         try:
             tree = exp.cast(tree, to_sql_type(dtype))
         except TypeMismatch as err:
@@ -134,8 +156,19 @@ def _check_unique(ctx: CompileContext, fields: list[pa.Field], params: SelectPar
     for f in fields:
         key = f.name.lower()
         if key in seen:
-            param = next((f"columns.{i}.rename" for i, c in reversed(list(enumerate(
-                params.columns))) if (c.rename or c.column).lower() == key), "columns")
-            raise ctx.error(_("two output columns are named {column!r} (names are compared "
-                              "case-insensitively): rename one").format(column=f.name), param)
+            param = next(
+                (
+                    f"columns.{i}.rename"
+                    for i, c in reversed(list(enumerate(params.columns)))
+                    if (c.rename or c.column).lower() == key
+                ),
+                "columns",
+            )
+            raise ctx.error(
+                _(
+                    "two output columns are named {column!r} (names are compared "
+                    "case-insensitively): rename one"
+                ).format(column=f.name),
+                param,
+            )
         seen[key] = f.name

@@ -22,8 +22,7 @@ class SortNode(Component):
     description = "Orders the rows by columns; optionally keeps only the first N (top-N)."
     Params = SortParams
 
-    def compile(self, ctx: CompileContext, params: SortParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(self, ctx: CompileContext, params: SortParams, inputs: Inputs) -> dict[str, Output]:
         rel: Relation = inputs["in"]
         keys = resolve_keys(ctx, params.keys, rel.schema, "keys")
         terms = order_terms(keys)

@@ -17,8 +17,9 @@ class ColumnSpec(BaseModel):
     """A declared column: lets a pipeline compile without reaching its connection."""
 
     name: str = Field(description="Column name")
-    type: str = Field(description="Canonical type, e.g. int64, decimal(10,2), string, date, "
-                      "timestamp[us]")
+    type: str = Field(
+        description="Canonical type, e.g. int64, decimal(10,2), string, date, timestamp[us]"
+    )
 
     @model_validator(mode="after")
     def _type_known(self) -> ColumnSpec:
@@ -29,10 +30,12 @@ class ColumnSpec(BaseModel):
 class SourceParams(Params):
     connection: str = Field(description="Name of the connection to read from")
     table: str | None = Field(default=None, description="Table to read (schema.table)")
-    query: str | None = Field(default=None, description="SQL query to read, in the "
-                              "connection's own dialect")
+    query: str | None = Field(
+        default=None, description="SQL query to read, in the connection's own dialect"
+    )
     columns: list[ColumnSpec] | None = Field(
-        default=None, description="Declared columns (filled in from the connection when empty)")
+        default=None, description="Declared columns (filled in from the connection when empty)"
+    )
 
     @model_validator(mode="after")
     def _table_or_query(self) -> SourceParams:

@@ -23,20 +23,23 @@ __all__ = ["UnionNode", "UnionParams"]
 
 
 class UnionParams(Params):
-    distinct: bool = Field(default=False, description="Remove duplicate rows (UNION instead "
-                           "of UNION ALL)")
+    distinct: bool = Field(
+        default=False, description="Remove duplicate rows (UNION instead of UNION ALL)"
+    )
 
 
 class UnionNode(Component):
     type_name = "union"
     label = "Union"
     description = "Stacks the rows of several inputs, matching columns by name."
-    inputs = (Port("in", multiple=True,
-                   description="Inputs, taken in the order they were connected"),)
+    inputs = (
+        Port("in", multiple=True, description="Inputs, taken in the order they were connected"),
+    )
     Params = UnionParams
 
-    def compile(self, ctx: CompileContext, params: UnionParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: UnionParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rels = inputs.all("in")
         if not rels:
             raise ctx.error(_("connect at least one input"), "in")
@@ -63,12 +66,19 @@ def _union_schema(ctx: CompileContext, rels: list[Relation]) -> pa.Schema:
             try:
                 types[key] = common_type(types[key], f.type)
             except TypeMismatch:
-                raise ctx.error(_(
-                    "column {column!r} is {type} in the earlier inputs but {other_type} in "
-                    "input {number} ({input})").format(
-                        column=names[key], type=type_name(types[key]),
-                        other_type=type_name(f.type), number=i + 1, input=rel.name),
-                    "in") from None
+                raise ctx.error(
+                    _(
+                        "column {column!r} is {type} in the earlier inputs but {other_type} in "
+                        "input {number} ({input})"
+                    ).format(
+                        column=names[key],
+                        type=type_name(types[key]),
+                        other_type=type_name(f.type),
+                        number=i + 1,
+                        input=rel.name,
+                    ),
+                    "in",
+                ) from None
     return pa.schema([pa.field(names[k], types[k]) for k in names])
 
 
@@ -78,9 +88,11 @@ def _warn_gaps(ctx: CompileContext, rels: list[Relation], schema: pa.Schema) -> 
         own = {f.name.lower() for f in rel.schema}
         missing = [f.name for f in schema if f.name.lower() not in own]
         if missing:
-            ctx.warnings.append(_(
-                "input {number} ({input}) has no {columns}: filled with NULL").format(
-                    number=i + 1, input=rel.name, columns=", ".join(missing)))
+            ctx.warnings.append(
+                _("input {number} ({input}) has no {columns}: filled with NULL").format(
+                    number=i + 1, input=rel.name, columns=", ".join(missing)
+                )
+            )
 
 
 def _branch(rel: Relation, schema: pa.Schema) -> exp.Select:

@@ -37,17 +37,19 @@ class WindowFunction(BaseModel):
 
     function: Function = Field(description="Window function")
     name: str = Field(min_length=1, description="Name of the new column")
-    column: str | None = Field(default=None, description="Input column (lag, lead, "
-                               "running_sum)")
+    column: str | None = Field(default=None, description="Input column (lag, lead, running_sum)")
     offset: int = Field(default=1, ge=1, description="lag/lead: how many rows back/ahead")
-    default: str | None = Field(default=None, description="lag/lead: SQL literal used when "
-                                "there is no such row (default NULL)")
+    default: str | None = Field(
+        default=None,
+        description="lag/lead: SQL literal used when there is no such row (default NULL)",
+    )
 
 
 class WindowParams(Params):
     functions: list[WindowFunction] = Field(min_length=1, description="Columns to add")
-    partition_by: list[str] = Field(default_factory=list,
-                                    description="Restart the numbering for each value of these")
+    partition_by: list[str] = Field(
+        default_factory=list, description="Restart the numbering for each value of these"
+    )
     order_by: list[SortKey] = Field(default_factory=list, description="Row order (required)")
 
 
@@ -58,24 +60,32 @@ class WindowNode(Component):
     Params = WindowParams
     order_port = "in"
 
-    def compile(self, ctx: CompileContext, params: WindowParams,
-                inputs: Inputs) -> dict[str, Output]:
+    def compile(
+        self, ctx: CompileContext, params: WindowParams, inputs: Inputs
+    ) -> dict[str, Output]:
         rel = inputs["in"]
         if not params.order_by:
             raise ctx.error(_("window functions need an order (order_by)"), "order_by")
         order = portable_order_terms(resolve_keys(ctx, params.order_by, rel.schema, "order_by"))
-        partition = [qcol(ctx.column_name(p, rel.schema, f"partition_by.{i}"))
-                     for i, p in enumerate(params.partition_by)]
+        partition = [
+            qcol(ctx.column_name(p, rel.schema, f"partition_by.{i}"))
+            for i, p in enumerate(params.partition_by)
+        ]
         projections: list[exp.Expression] = [qcol(f.name) for f in rel.schema]
         fields = list(rel.schema)
         for i, fn in enumerate(params.functions):
             if fn.name.lower() in {f.name.lower() for f in fields}:
-                raise ctx.error(_("column {column!r} already exists").format(column=fn.name),
-                                f"functions.{i}.name")
+                raise ctx.error(
+                    _("column {column!r} already exists").format(column=fn.name),
+                    f"functions.{i}.name",
+                )
             func, dtype, frame = _function(ctx, rel, fn, i)
             tree: exp.Expression = exp.Window(
-                this=func, partition_by=[p.copy() for p in partition],
-                order=exp.Order(expressions=[o.copy() for o in order]), spec=frame)
+                this=func,
+                partition_by=[p.copy() for p in partition],
+                order=exp.Order(expressions=[o.copy() for o in order]),
+                spec=frame,
+            )
             if fn.function in _RANKING or fn.function == "running_sum":
                 tree = exp.cast(tree, to_sql_type(dtype))
             else:
@@ -86,40 +96,52 @@ class WindowNode(Component):
         return {"out": Output(query, pa.schema(fields))}
 
 
-def _function(ctx: CompileContext, rel: Relation, fn: WindowFunction,
-              i: int) -> tuple[exp.Expression, pa.DataType, exp.WindowSpec | None]:
+def _function(
+    ctx: CompileContext, rel: Relation, fn: WindowFunction, i: int
+) -> tuple[exp.Expression, pa.DataType, exp.WindowSpec | None]:
     if fn.function in _RANKING:
         return _RANKING[fn.function](), pa.int64(), None
     if fn.column is None:
-        raise ctx.error(_("{function} needs a column").format(function=fn.function),
-                        f"functions.{i}.column")
+        raise ctx.error(
+            _("{function} needs a column").format(function=fn.function), f"functions.{i}.column"
+        )
     name = ctx.column_name(fn.column, rel.schema, f"functions.{i}.column")
     col = qcol(name)
     dtype = rel.schema.field(name).type
     if fn.function == "running_sum":
         if family(dtype) != "numeric":
-            raise ctx.error(_("{function} needs a numeric column; {column} is {type}").format(
-                function="running_sum", column=name, type=type_name(dtype)),
-                f"functions.{i}.column")
+            raise ctx.error(
+                _("{function} needs a numeric column; {column} is {type}").format(
+                    function="running_sum", column=name, type=type_name(dtype)
+                ),
+                f"functions.{i}.column",
+            )
         arg, out = sum_parts(col, dtype)
-        frame = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
-                               end="CURRENT ROW")
+        frame = exp.WindowSpec(
+            kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+        )
         return exp.Sum(this=arg), out, frame
     func = exp.Lag if fn.function == "lag" else exp.Lead
     default = _default(ctx, fn, i, dtype) if fn.default is not None else None
     return func(this=col, offset=exp.Literal.number(fn.offset), default=default), dtype, None
 
 
-def _default(ctx: CompileContext, fn: WindowFunction, i: int,
-             dtype: pa.DataType) -> exp.Expression:
+def _default(ctx: CompileContext, fn: WindowFunction, i: int, dtype: pa.DataType) -> exp.Expression:
     param = f"functions.{i}.default"
     tree = ctx.parse(str(fn.default), param)
     if tree.find(exp.Column, exp.Query, exp.AggFunc):
-        raise ctx.error(_("the default must be a literal value, not {value!r}").format(
-            value=tree.sql()), param)
+        raise ctx.error(
+            _("the default must be a literal value, not {value!r}").format(value=tree.sql()), param
+        )
     given = ctx.infer_type(tree, Relation(ref=exp.null(), schema=pa.schema([])), param)
     if not comparable(given, dtype):
-        raise ctx.error(_("the default {value!r} ({value_type}) does not fit column {column} "
-                          "({type})").format(value=tree.sql(), value_type=type_name(given),
-                                             column=fn.column, type=type_name(dtype)), param)
+        raise ctx.error(
+            _("the default {value!r} ({value_type}) does not fit column {column} ({type})").format(
+                value=tree.sql(),
+                value_type=type_name(given),
+                column=fn.column,
+                type=type_name(dtype),
+            ),
+            param,
+        )
     return exp.cast(tree, to_sql_type(dtype))

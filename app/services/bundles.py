@@ -28,14 +28,21 @@ def export_project(project_dir: Path, bundle: Path, *, include_data: bool = True
     out = export_bundle(project_dir, bundle, include_data=include_data)
     contents = inspect_bundle(out)  # prove the bundle we wrote imports again
     project = contents.project
-    return _("exported {name!r} to {bundle}: {pipelines} pipeline(s), {connections} "
-             "connection(s), {files} data file(s), no secrets").format(
-        name=project.meta.name, bundle=out, pipelines=len(project.pipelines),
-        connections=len(project.connections), files=len(project.data_files))
+    return _(
+        "exported {name!r} to {bundle}: {pipelines} pipeline(s), {connections} "
+        "connection(s), {files} data file(s), no secrets"
+    ).format(
+        name=project.meta.name,
+        bundle=out,
+        pipelines=len(project.pipelines),
+        connections=len(project.connections),
+        files=len(project.data_files),
+    )
 
 
-def import_bundle(bundle: Path, target: Path, *, dry_run: bool = False,
-                  trust: bool = False) -> list[str]:
+def import_bundle(
+    bundle: Path, target: Path, *, dry_run: bool = False, trust: bool = False
+) -> list[str]:
     """Validate ``bundle`` completely, show what changes in ``target``, and apply atomically.
 
     Returns the lines describing the changes and what the project would read, write and
@@ -44,8 +51,11 @@ def import_bundle(bundle: Path, target: Path, *, dry_run: bool = False,
     """
     plan = plan_import(bundle, target)
     project = plan.contents.project
-    lines = [*plan.describe(), _("the project would:"),
-             *("  " + line for line in access_summary(project))]
+    lines = [
+        *plan.describe(),
+        _("the project would:"),
+        *("  " + line for line in access_summary(project)),
+    ]
     if dry_run:
         return [*lines, _("dry run: nothing was written")]
     if plan.has_changes:
@@ -106,8 +116,11 @@ class ImportPreview:
 
 def _is_project_place(path: Path) -> bool:
     """Missing, empty, or a Cauce project: a bundle can be imported right there."""
-    return (not path.exists() or (path / PROJECT_FILE).exists()
-            or (path.is_dir() and not any(path.iterdir())))
+    return (
+        not path.exists()
+        or (path / PROJECT_FILE).exists()
+        or (path.is_dir() and not any(path.iterdir()))
+    )
 
 
 def import_target(destination: Path, project_name: str) -> Path:
@@ -132,14 +145,22 @@ def preview_import(bundle: Path, destination: Path) -> ImportPreview:
     if _is_project_place(destination):
         plan = plan_import(bundle, destination)
     else:  # the project's name says which sub-folder (costs one more read of the bundle)
-        plan = plan_import(bundle, import_target(destination,
-                                                 inspect_bundle(bundle).project.meta.name))
+        plan = plan_import(
+            bundle, import_target(destination, inspect_bundle(bundle).project.meta.name)
+        )
     contents = plan.contents
     items = tuple(ImportItem(c.item, c.name, str(c.kind), c.detail) for c in plan.changes)
-    return ImportPreview(bundle=Path(bundle), project_name=contents.project.meta.name,
-                         target=plan.target, target_exists=plan.target_exists, items=items,
-                         kept=plan.kept, lines=tuple(plan.describe()), _plan=plan,
-                         access=tuple(access_summary(contents.project)))
+    return ImportPreview(
+        bundle=Path(bundle),
+        project_name=contents.project.meta.name,
+        target=plan.target,
+        target_exists=plan.target_exists,
+        items=items,
+        kept=plan.kept,
+        lines=tuple(plan.describe()),
+        _plan=plan,
+        access=tuple(access_summary(contents.project)),
+    )
 
 
 def apply_preview(preview: ImportPreview, *, trusted: bool = False) -> Path:

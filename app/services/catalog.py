@@ -25,8 +25,16 @@ from app.storage.project_format import ProjectError, connection_path
 from app.storage.repository import Repository
 from app.storage.sync_records import CatalogColumn, CatalogTable
 
-__all__ = ["CatalogColumn", "CatalogRefresh", "CatalogTable", "ConnectionRole",
-           "connection_roles", "describe_connection", "read_catalog", "refresh_catalog"]
+__all__ = [
+    "CatalogColumn",
+    "CatalogRefresh",
+    "CatalogTable",
+    "ConnectionRole",
+    "connection_roles",
+    "describe_connection",
+    "read_catalog",
+    "refresh_catalog",
+]
 
 
 @dataclass(frozen=True)
@@ -37,9 +45,9 @@ class CatalogRefresh:
     problems: list[str] = field(default_factory=list)
 
 
-def describe_connection(connector: Connector,
-                        progress: Callable[[int, int], None] | None = None
-                        ) -> tuple[list[CatalogTable], list[str]]:
+def describe_connection(
+    connector: Connector, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[CatalogTable], list[str]]:
     """Every table and view of an open connector with columns, types, keys and row estimates."""
     infos = connector.list_tables()
     tables, problems = [], []
@@ -49,29 +57,49 @@ def describe_connection(connector: Connector,
             schema = connector.table_schema(info.qualified)
             keys = connector.primary_keys(info.qualified) if info.kind == "table" else []
             columns = tuple(
-                CatalogColumn(f.name, type_name(f.type), f.nullable and f.name not in keys,
-                              keys.index(f.name) + 1 if f.name in keys else None)
-                for f in schema)
+                CatalogColumn(
+                    f.name,
+                    type_name(f.type),
+                    f.nullable and f.name not in keys,
+                    keys.index(f.name) + 1 if f.name in keys else None,
+                )
+                for f in schema
+            )
         except (ConnectionError_, TypeMismatch) as err:
             problems.append(f"{info.qualified}: {err}")
-        tables.append(CatalogTable(schema=info.schema or "", name=info.name, kind=info.kind,
-                                   row_estimate=info.row_estimate, columns=columns))
+        tables.append(
+            CatalogTable(
+                schema=info.schema or "",
+                name=info.name,
+                kind=info.kind,
+                row_estimate=info.row_estimate,
+                columns=columns,
+            )
+        )
         if progress is not None:
             progress(i, len(infos))
     return tables, problems
 
 
-def refresh_catalog(path: Path, connection: str, *, db_url: str | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> CatalogRefresh:
+def refresh_catalog(
+    path: Path,
+    connection: str,
+    *,
+    db_url: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CatalogRefresh:
     """Refresh the catalog of connection ``connection`` of a project into the metadata DB."""
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
             raise ProjectError(connection_path(connection), _("no such connection"))
         conn = project.connections[connection]
-        connector = open_connector(conn, project_dir=opened.root,
-                                   secrets=secret_lookup(project.meta.name),
-                                   variables=project.meta.variables)
+        connector = open_connector(
+            conn,
+            project_dir=opened.root,
+            secrets=secret_lookup(project.meta.name),
+            variables=project.meta.variables,
+        )
         try:
             tables, problems = describe_connection(connector, progress)
         finally:
@@ -85,8 +113,7 @@ def refresh_catalog(path: Path, connection: str, *, db_url: str | None = None,
         return CatalogRefresh(connection, count, sum(len(t.columns) for t in tables), problems)
 
 
-def read_catalog(path: Path, connection: str, *, db_url: str | None = None
-                 ) -> list[CatalogTable]:
+def read_catalog(path: Path, connection: str, *, db_url: str | None = None) -> list[CatalogTable]:
     """The stored catalog of a project's connection (empty before the first refresh)."""
     with load_project(path) as opened:
         project = opened.project

@@ -51,9 +51,13 @@ class InvalidConnection(ValueError):
 def _expand(value: Any, project_dir: Path, name: str, variables: Collection[str]) -> Any:
     if isinstance(value, str):
         try:  # values read from the environment are masked wherever a secret could be
-            return expand_vars(value, {"PROJECT_DIR": str(project_dir)}, declared=variables,
-                               allowed=allowed_variables(variables),
-                               seen=secret_redactor().add)
+            return expand_vars(
+                value,
+                {"PROJECT_DIR": str(project_dir)},
+                declared=variables,
+                allowed=allowed_variables(variables),
+                seen=secret_redactor().add,
+            )
         except KeyError as err:
             raise InvalidConnection(name, str(err.args[0])) from None
     if isinstance(value, list):
@@ -63,8 +67,13 @@ def _expand(value: Any, project_dir: Path, name: str, variables: Collection[str]
     return value
 
 
-def open_connector(connection: Connection, *, project_dir: Path,
-                   secrets: SecretLookup, variables: Collection[str] = ()) -> Connector:
+def open_connector(
+    connection: Connection,
+    *,
+    project_dir: Path,
+    secrets: SecretLookup,
+    variables: Collection[str] = (),
+) -> Connector:
     """A ready connector for ``connection`` (nothing is contacted until it is used).
 
     ``${NAME}`` in its parameters reads the environment only for the ``variables`` the
@@ -79,15 +88,19 @@ def open_connector(connection: Connection, *, project_dir: Path,
     on_demand = cls.secrets_on_demand - set(secret_fields(cls.Config, required_only=True))
     resolved: dict[str, str] = {}
     for field in secret_fields(cls.Config):
-        value = secrets(connection, field, stored=False) if field in on_demand \
+        value = (
+            secrets(connection, field, stored=False)
+            if field in on_demand
             else secrets(connection, field)
+        )
         if value is not None:
             resolved[field] = value
     try:
         config = resolve_config(cls, params, resolved)
     except ValidationError as err:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'params'}: {e['msg']}" for e in err.errors())
+            f"{'.'.join(str(p) for p in e['loc']) or 'params'}: {e['msg']}" for e in err.errors()
+        )
         raise InvalidConnection(connection.name, problems) from None
     except ValueError as err:
         raise InvalidConnection(connection.name, str(err)) from None
@@ -98,19 +111,24 @@ def open_connector(connection: Connection, *, project_dir: Path,
     return connector
 
 
-def project_provider(connections: dict[str, Connection], *, project_dir: Path,
-                     secrets: SecretLookup, variables: Collection[str] = ()
-                     ) -> ConnectorProvider:
+def project_provider(
+    connections: dict[str, Connection],
+    *,
+    project_dir: Path,
+    secrets: SecretLookup,
+    variables: Collection[str] = (),
+) -> ConnectorProvider:
     return ConnectorProvider(
         connections,
-        lambda c: open_connector(c, project_dir=project_dir, secrets=secrets,
-                                 variables=variables),
-        project_dir=project_dir, variables=variables,
+        lambda c: open_connector(c, project_dir=project_dir, secrets=secrets, variables=variables),
+        project_dir=project_dir,
+        variables=variables,
     )
 
 
-def describe_target(connection: Connection, project_dir: Path,
-                    variables: Collection[str] = ()) -> str:
+def describe_target(
+    connection: Connection, project_dir: Path, variables: Collection[str] = ()
+) -> str:
     """Where a connection points, for messages: ``host:port/database``, a path, or ``""``.
 
     Variables are expanded as for a run, from the project's declared ``variables`` (one that
@@ -156,14 +174,25 @@ def connector_types() -> list[ConnectorType]:
     >>> "sqlite" in [t.type_name for t in connector_types()]
     True
     """
-    return [ConnectorType(cls.type_name, cls.label, cls.Config.model_json_schema(),
-                          tuple(secret_fields(cls.Config)))
-            for cls in connector_registry().types()]
+    return [
+        ConnectorType(
+            cls.type_name,
+            cls.label,
+            cls.Config.model_json_schema(),
+            tuple(secret_fields(cls.Config)),
+        )
+        for cls in connector_registry().types()
+    ]
 
 
-def test_connection(connection: Connection, *, project: str, project_dir: Path,
-                    secrets: Mapping[str, str] | None = None,
-                    variables: Collection[str] = ()) -> None:
+def test_connection(
+    connection: Connection,
+    *,
+    project: str,
+    project_dir: Path,
+    secrets: Mapping[str, str] | None = None,
+    variables: Collection[str] = (),
+) -> None:
     """Open ``connection`` and ask its system to answer; raise the connector's error if not.
 
     Args:
@@ -191,8 +220,9 @@ def test_connection(connection: Connection, *, project: str, project_dir: Path,
             return given[field]
         return saved(conn, field, stored=stored)
 
-    connector = open_connector(connection, project_dir=project_dir, secrets=lookup,
-                               variables=variables)
+    connector = open_connector(
+        connection, project_dir=project_dir, secrets=lookup, variables=variables
+    )
     with connector:
         connector.test()
 
@@ -235,8 +265,12 @@ def test_project_connection(path: Path, name: str, *, trust: bool = False) -> No
         if name not in connections:
             raise UnknownConnection(name)
         require_trust(opened, trust=trust)
-        test_connection(connections[name], project=opened.project.meta.name,
-                        project_dir=opened.root, variables=opened.project.meta.variables)
+        test_connection(
+            connections[name],
+            project=opened.project.meta.name,
+            project_dir=opened.root,
+            variables=opened.project.meta.variables,
+        )
 
 
 test_project_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -16,12 +16,12 @@ __all__ = ["auto_layout", "copy_fragment", "paste_fragment", "restore_node"]
 LAYER_GAP_X, ROW_GAP_Y = 250.0, 150.0
 
 
-def restore_node(pipeline: Pipeline, node: Node, edges: list[Edge],
-                 position: Position | None) -> None:
+def restore_node(
+    pipeline: Pipeline, node: Node, edges: list[Edge], position: Position | None
+) -> None:
     """Put back a node removed by :meth:`Pipeline.remove_node`, with its edges and position."""
     if any(n.name == node.name for n in pipeline.nodes):
-        raise GraphError(_("a node named {name!r} already exists").format(name=node.name),
-                         node.id)
+        raise GraphError(_("a node named {name!r} already exists").format(name=node.name), node.id)
     pipeline.nodes.append(node)
     if position is not None:
         pipeline.layout[node.id] = position
@@ -35,14 +35,18 @@ def copy_fragment(pipeline: Pipeline, node_ids: list[str]) -> dict[str, Any]:
     """The selected nodes, the edges between them and their positions, as plain data."""
     chosen = set(node_ids)
     nodes = [n.model_dump(mode="json") for n in pipeline.nodes if n.id in chosen]
-    edges = [e.model_dump(mode="json") for e in pipeline.edges
-             if e.source.node in chosen and e.target.node in chosen]
+    edges = [
+        e.model_dump(mode="json")
+        for e in pipeline.edges
+        if e.source.node in chosen and e.target.node in chosen
+    ]
     layout = {nid: pipeline.layout[nid].model_dump() for nid in chosen if nid in pipeline.layout}
     return {"format": "cauce-fragment", "nodes": nodes, "edges": edges, "layout": layout}
 
 
-def paste_fragment(pipeline: Pipeline, fragment: dict[str, Any], *,
-                   offset: tuple[float, float] = (40.0, 40.0)) -> tuple[list[Node], list[Edge]]:
+def paste_fragment(
+    pipeline: Pipeline, fragment: dict[str, Any], *, offset: tuple[float, float] = (40.0, 40.0)
+) -> tuple[list[Node], list[Edge]]:
     """Add a copied fragment with new uuids and unique names; returns what was added."""
     if fragment.get("format") != "cauce-fragment":
         raise ValueError(_("the clipboard does not hold Cauce nodes"))
@@ -52,20 +56,31 @@ def paste_fragment(pipeline: Pipeline, fragment: dict[str, Any], *,
         old = raw["id"]
         pos = fragment.get("layout", {}).get(old)
         position = (pos["x"] + offset[0], pos["y"] + offset[1]) if pos else None
-        node = pipeline.add_node(raw["type"], name=pipeline.unique_name(raw["name"]),
-                                 params=copy.deepcopy(raw.get("params", {})), position=position)
+        node = pipeline.add_node(
+            raw["type"],
+            name=pipeline.unique_name(raw["name"]),
+            params=copy.deepcopy(raw.get("params", {})),
+            position=position,
+        )
         node.description = raw.get("description", "")
         new_ids[old] = node.id
         nodes.append(node)
-    edges = [pipeline.connect(new_ids[e["source"]["node"]], e["source"]["port"],
-                              new_ids[e["target"]["node"]], e["target"]["port"])
-             for e in fragment["edges"]
-             if e["source"]["node"] in new_ids and e["target"]["node"] in new_ids]
+    edges = [
+        pipeline.connect(
+            new_ids[e["source"]["node"]],
+            e["source"]["port"],
+            new_ids[e["target"]["node"]],
+            e["target"]["port"],
+        )
+        for e in fragment["edges"]
+        if e["source"]["node"] in new_ids and e["target"]["node"] in new_ids
+    ]
     return nodes, edges
 
 
-def auto_layout(pipeline: Pipeline, *, origin: tuple[float, float] = (0.0, 0.0)
-                ) -> dict[str, tuple[float, float]]:
+def auto_layout(
+    pipeline: Pipeline, *, origin: tuple[float, float] = (0.0, 0.0)
+) -> dict[str, tuple[float, float]]:
     """Positions layered by topological depth, left to right (does not change the model).
 
     >>> p = Pipeline(name="x")

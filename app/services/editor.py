@@ -172,8 +172,14 @@ def open_document(path: Path) -> EditorDocument:
     root = opened.root if not opened.is_bundle else None
     elsewhere = from_elsewhere(opened.project, from_bundle=opened.is_bundle)
     trusted = not project_needs_trust(opened.project, from_bundle=opened.is_bundle)
-    return EditorDocument(project=opened.project, root=root, source=Path(path), _opened=opened,
-                          trusted=trusted, from_elsewhere=elsewhere)
+    return EditorDocument(
+        project=opened.project,
+        root=root,
+        source=Path(path),
+        _opened=opened,
+        trusted=trusted,
+        from_elsewhere=elsewhere,
+    )
 
 
 def needs_trust(doc: EditorDocument) -> bool:
@@ -192,8 +198,13 @@ def _require_trust(doc: EditorDocument) -> None:
         raise UntrustedProject(doc.project)
 
 
-def save_document(doc: EditorDocument, directory: Path | None = None, *,
-                  db_url: str | None = None, message: str = "saved in the editor") -> list[str]:
+def save_document(
+    doc: EditorDocument,
+    directory: Path | None = None,
+    *,
+    db_url: str | None = None,
+    message: str = "saved in the editor",
+) -> list[str]:
     """Save the project to ``directory`` (default: its own), atomically, and record a version
     of each pipeline in the metadata DB. Returns the project-relative files written."""
     target = Path(directory) if directory is not None else doc.root
@@ -222,9 +233,12 @@ def _provider(doc: EditorDocument, *, reach: bool = True) -> Iterator[ConnectorP
     """The document's connections; ``reach``: they will be contacted (trusted projects only)."""
     if reach:
         _require_trust(doc)
-    with project_provider(doc.project.connections, project_dir=doc.files_dir,
-                          secrets=secret_lookup(doc.name),
-                          variables=doc.project.meta.variables) as provider:
+    with project_provider(
+        doc.project.connections,
+        project_dir=doc.files_dir,
+        secrets=secret_lookup(doc.name),
+        variables=doc.project.meta.variables,
+    ) as provider:
         yield provider
 
 
@@ -250,8 +264,9 @@ class EditorCompilation:
         return names
 
 
-def _compile(doc: EditorDocument, pipeline: Pipeline, session: LocalSession,
-             provider: ConnectorProvider) -> CompiledPipeline:
+def _compile(
+    doc: EditorDocument, pipeline: Pipeline, session: LocalSession, provider: ConnectorProvider
+) -> CompiledPipeline:
     """Sources described through their connections; an untrusted project's only by what it
     declares (nothing is contacted, nor read)."""
     if doc.trusted:
@@ -265,9 +280,16 @@ def compile_for_editor(doc: EditorDocument, pipeline: Pipeline) -> EditorCompila
         compiled = _compile(doc, pipeline, session, provider)
         problems = list(compiled.problems) + list(compiled.warnings)
         if not doc.trusted:  # why its sources' columns are unknown, first in the list
-            problems.insert(0, Problem(_(
-                "this project comes from elsewhere and is not trusted yet: its sources are "
-                "read once you trust it (Run or Preview asks)"), severity="warning"))
+            problems.insert(
+                0,
+                Problem(
+                    _(
+                        "this project comes from elsewhere and is not trusted yet: its sources are "
+                        "read once you trust it (Run or Preview asks)"
+                    ),
+                    severity="warning",
+                ),
+            )
         schemas = {key: out.schema for key, out in compiled.state.outputs.items()}
         inputs = {n.id: compiled.input_schemas(n.id) for n in pipeline.nodes}
     return EditorCompilation(problems, schemas, inputs)
@@ -281,13 +303,20 @@ def _data_port(pipeline: Pipeline, node_id: str, port: str | None) -> tuple[str,
         return node_id, port or component.outputs[0].name
     incoming = pipeline.incoming(node_id)
     if not incoming:
-        raise GraphError(_("{node} has no output and nothing connected to it").format(
-            node=node.name), node_id)
+        raise GraphError(
+            _("{node} has no output and nothing connected to it").format(node=node.name), node_id
+        )
     return incoming[0].source.node, incoming[0].source.port
 
 
-def node_sql(doc: EditorDocument, pipeline: Pipeline, node_id: str, *, port: str | None = None,
-             dialect: str = "duckdb") -> str:
+def node_sql(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    node_id: str,
+    *,
+    port: str | None = None,
+    dialect: str = "duckdb",
+) -> str:
     """The SQL (with every upstream CTE) for the data at one node, in ``dialect``."""
     with _provider(doc, reach=False) as provider, LocalSession(provider) as session:
         compiled = _compile(doc, pipeline, session, provider)
@@ -310,8 +339,15 @@ def list_tables(doc: EditorDocument, connection: str) -> list[str]:
     return sorted(info.qualified for info in infos)
 
 
-def column_lineage(doc: EditorDocument, pipeline: Pipeline, node_id: str, column: str, *,
-                   port: str = "out", incoming: bool = False) -> LineageStep:
+def column_lineage(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    node_id: str,
+    column: str,
+    *,
+    port: str = "out",
+    incoming: bool = False,
+) -> LineageStep:
     """Where ``column`` of a node's output ``port`` comes from, node by node, down to the
     sources (``incoming``: of its input ``port``, i.e. the output linked to it). Compiles the
     pipeline with the sources described through their connections: call it off the GUI thread.
@@ -339,9 +375,15 @@ def expression_functions() -> list[str]:
     return list(function_names())
 
 
-def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,
-                 port: str | None = None, limit: int = 100,
-                 cancel: CancelToken | None = None) -> pa.Table:
+def preview_node(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    node_id: str,
+    *,
+    port: str | None = None,
+    limit: int = 100,
+    cancel: CancelToken | None = None,
+) -> pa.Table:
     """The first ``limit`` rows at a node's output port, computed on a local DuckDB session.
 
     Raises ``CompileError`` when the node cannot be compiled and ``RunCancelled`` when
@@ -354,8 +396,12 @@ def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,
         if (source_node, source_port) not in compiled.state.outputs:
             compiled.raise_for_problems()
         needed = pipeline.upstream(source_node) | {source_node}
-        shared = {nid for nid in needed if nid in session.streamed and sum(
-            1 for e in pipeline.outgoing(nid) if e.target.node in needed) > 1}
+        shared = {
+            nid
+            for nid in needed
+            if nid in session.streamed
+            and sum(1 for e in pipeline.outgoing(nid) if e.target.node in needed) > 1
+        }
         try:
             cancel.check()
             session.register_sources(needed, shared)
@@ -367,11 +413,16 @@ def preview_node(doc: EditorDocument, pipeline: Pipeline, node_id: str, *,
 
 
 # -- runs -----------------------------------------------------------------------------------------
-def run_document_pipeline(doc: EditorDocument, pipeline: Pipeline, *,
-                          on_event: Callable[[Event], None] | None = None,
-                          cancel: CancelToken | None = None,
-                          db_url: str | None = None, count_rows: bool = False,
-                          part: PartialRun | None = None) -> RunReport:
+def run_document_pipeline(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    *,
+    on_event: Callable[[Event], None] | None = None,
+    cancel: CancelToken | None = None,
+    db_url: str | None = None,
+    count_rows: bool = False,
+    part: PartialRun | None = None,
+) -> RunReport:
     """Run one pipeline of the document and record it in the metadata DB (trigger ``gui``).
 
     ``part`` (:func:`partial_up_to`, :func:`partial_branch`): run only that sub-graph of
@@ -395,12 +446,23 @@ def run_document_pipeline(doc: EditorDocument, pipeline: Pipeline, *,
             run_id = recorder.start(pipeline)
             bus.subscribe(recorder.on_event)
             try:
-                report = run_pipeline(part.pipeline if part else pipeline, provider, bus=bus,
-                                      cancel=cancel, run_id=run_id, count_rows=count_rows,
-                                      previews=part.previews if part else ())
+                report = run_pipeline(
+                    part.pipeline if part else pipeline,
+                    provider,
+                    bus=bus,
+                    cancel=cancel,
+                    run_id=run_id,
+                    count_rows=count_rows,
+                    previews=part.previews if part else (),
+                )
             except BaseException:
-                recorder.finish(RunReport(run_id=run_id, pipeline=pipeline.name,
-                                          error="the pipeline could not be planned"))
+                recorder.finish(
+                    RunReport(
+                        run_id=run_id,
+                        pipeline=pipeline.name,
+                        error="the pipeline could not be planned",
+                    )
+                )
                 raise
             recorder.finish(report)
             return report
@@ -408,8 +470,9 @@ def run_document_pipeline(doc: EditorDocument, pipeline: Pipeline, *,
             recorder.close()
 
 
-def recent_runs(db_url: str | None, project_name: str | None = None,
-                limit: int = 20) -> list[RunRecord]:
+def recent_runs(
+    db_url: str | None, project_name: str | None = None, limit: int = 20
+) -> list[RunRecord]:
     """The newest recorded runs (of one project when ``project_name`` is given)."""
     url = database_url(db_url)
     init_db(url)

@@ -26,24 +26,32 @@ from app.storage.migrate import current_revision, head_revision, init_db, upgrad
 from app.storage.project import Project
 from app.storage.repository import Repository
 
-__all__ = ["RunRecorder", "init_metadata", "metadata_status", "recent_runs_table",
-           "upgrade_metadata"]
+__all__ = [
+    "RunRecorder",
+    "init_metadata",
+    "metadata_status",
+    "recent_runs_table",
+    "upgrade_metadata",
+]
 
 
 def init_metadata(db_url: str | None) -> str:
     url = database_url(db_url)
     revision = init_db(url)
     return _("metadata database ready at {url} (schema {revision})").format(
-        url=display_url(url), revision=revision)
+        url=display_url(url), revision=revision
+    )
 
 
 def upgrade_metadata(db_url: str | None) -> str:
     result = upgrade_db(database_url(db_url))
     if not result.changed:
         return _("already at the latest schema ({revision}); nothing to do").format(
-            revision=result.after)
-    done = _("upgraded {before} -> {after}").format(before=result.before or _("empty"),
-                                                      after=result.after)
+            revision=result.after
+        )
+    done = _("upgraded {before} -> {after}").format(
+        before=result.before or _("empty"), after=result.after
+    )
     return done + (_("; backup: {path}").format(path=result.backup) if result.backup else "")
 
 
@@ -51,11 +59,16 @@ def metadata_status(db_url: str | None) -> str:
     url = database_url(db_url)
     current = current_revision(url)
     head = head_revision()
-    state = (_("not initialised (run: cauce db init)") if current is None
-             else _("up to date") if current == head
-             else _("needs upgrade to {revision}").format(revision=head))
+    state = (
+        _("not initialised (run: cauce db init)")
+        if current is None
+        else _("up to date")
+        if current == head
+        else _("needs upgrade to {revision}").format(revision=head)
+    )
     return _("{url}\nschema: {revision} ({state})").format(
-        url=display_url(url), revision=current or "-", state=state)
+        url=display_url(url), revision=current or "-", state=state
+    )
 
 
 def recent_runs_table(db_url: str | None, limit: int) -> str:
@@ -65,13 +78,16 @@ def recent_runs_table(db_url: str | None, limit: int) -> str:
         return _("no runs recorded yet")
     # Translators: column headings of `cauce runs`; keep each within its width
     heads = [_("id"), _("pipeline"), _("v"), _("status"), _("trigger"), _("started")]
-    lines = [f"{heads[0]:>5}  {heads[1]:<24} {heads[2]:>3}  {heads[3]:<10} {heads[4]:<8} "
-             f"{heads[5]}"]
+    lines = [
+        f"{heads[0]:>5}  {heads[1]:<24} {heads[2]:>3}  {heads[3]:<10} {heads[4]:<8} {heads[5]}"
+    ]
     for r in runs:
         started = r.started_at.strftime("%Y-%m-%d %H:%M:%S") if r.started_at else "-"
-        lines.append(f"{r.id:>5}  {r.pipeline_name:<24} {r.version_number:>3}  "
-                     f"{status_text(r.status):<10} {r.trigger:<8} {started}"
-                     + (f"  {r.error}" if r.error else ""))
+        lines.append(
+            f"{r.id:>5}  {r.pipeline_name:<24} {r.version_number:>3}  "
+            f"{status_text(r.status):<10} {r.trigger:<8} {started}"
+            + (f"  {r.error}" if r.error else "")
+        )
     return "\n".join(lines)
 
 
@@ -82,8 +98,9 @@ def _location(placement: str) -> str:
 class RunRecorder:
     """Records the runs of one project: versions, runs, node results and events."""
 
-    def __init__(self, db_url: str | None, project: Project, *, trigger: str,
-                 host: str | None = None) -> None:
+    def __init__(
+        self, db_url: str | None, project: Project, *, trigger: str, host: str | None = None
+    ) -> None:
         url = database_url(db_url)
         init_db(url)  # idempotent; creates the database on first use
         self.repo = Repository(url)
@@ -94,8 +111,9 @@ class RunRecorder:
         self._run_id: int | None = None
 
     def start(self, pipeline: Pipeline) -> str:
-        version = self.repo.save_pipeline_version(self.project_id, pipeline,
-                                                  author=_author(), message="run")
+        version = self.repo.save_pipeline_version(
+            self.project_id, pipeline, author=_author(), message="run"
+        )
         run = self.repo.start_run(version.id, trigger=self.trigger, host=self.host)
         self._run_id = run.id
         return str(run.id)
@@ -105,18 +123,30 @@ class RunRecorder:
             return
         run_id = self._run_id
         if isinstance(event, NodeStarted):
-            self.repo.record_node_run(run_id, event.node_id, node_name=event.node_name,
-                                      status="running", location=_location(event.placement))
+            self.repo.record_node_run(
+                run_id,
+                event.node_id,
+                node_name=event.node_name,
+                status="running",
+                location=_location(event.placement),
+            )
         elif isinstance(event, NodeFinished):
-            self.repo.record_node_run(run_id, event.node_id, node_name=event.node_name,
-                                      status="succeeded", location=_location(event.placement),
-                                      rows_in=event.rows_in, rows_out=event.rows_out,
-                                      seconds=event.seconds)
+            self.repo.record_node_run(
+                run_id,
+                event.node_id,
+                node_name=event.node_name,
+                status="succeeded",
+                location=_location(event.placement),
+                rows_in=event.rows_in,
+                rows_out=event.rows_out,
+                seconds=event.seconds,
+            )
         elif isinstance(event, NodeFailed):
             status = "failed" if event.status == "failed" else "cancelled"
             error = event.error if event.status != "skipped" else "skipped: an earlier step failed"
-            self.repo.record_node_run(run_id, event.node_id, node_name=event.node_name,
-                                      status=status, error=error)
+            self.repo.record_node_run(
+                run_id, event.node_id, node_name=event.node_name, status=status, error=error
+            )
         if isinstance(event, RunStarted | RunFinished | NodeFailed):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
             self.repo.record_event(event.kind, payload, run_id=run_id)
@@ -124,8 +154,11 @@ class RunRecorder:
     def finish(self, report: RunReport) -> None:
         if self._run_id is None:
             return
-        status = report.status if report.status in (
-            NodeStatus.SUCCEEDED, NodeStatus.FAILED, NodeStatus.CANCELLED) else NodeStatus.FAILED
+        status = (
+            report.status
+            if report.status in (NodeStatus.SUCCEEDED, NodeStatus.FAILED, NodeStatus.CANCELLED)
+            else NodeStatus.FAILED
+        )
         self.repo.finish_run(self._run_id, str(status), error=report.error)
         self._run_id = None
 

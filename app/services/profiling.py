@@ -20,8 +20,14 @@ if TYPE_CHECKING:
     from app.engine.profile import ProfileOptions, TableProfile
     from app.engine.profile.runner import Progress
 
-__all__ = ["ADHOC_PROJECT", "NODE_TABLE", "profile_errors", "profile_project_node",
-           "profile_project_table", "profile_url"]
+__all__ = [
+    "ADHOC_PROJECT",
+    "NODE_TABLE",
+    "profile_errors",
+    "profile_project_node",
+    "profile_project_table",
+    "profile_url",
+]
 
 #: the temporary table a node's output is computed into on the local engine
 NODE_TABLE = "cauce_profiled_node"
@@ -40,8 +46,13 @@ def profile_errors() -> tuple[type[BaseException], ...]:
     return (ProfileError, UrlError, GraphError, CompileError)
 
 
-def profile_url(url: str, table: str, options: ProfileOptions | None = None, *,
-                on_progress: Progress | None = None) -> TableProfile:
+def profile_url(
+    url: str,
+    table: str,
+    options: ProfileOptions | None = None,
+    *,
+    on_progress: Progress | None = None,
+) -> TableProfile:
     """Profile ``table`` of the database at ``url`` (connection named ``source``)."""
     from app.engine.profile import profile_table
     from app.services.connections import open_connector
@@ -49,15 +60,22 @@ def profile_url(url: str, table: str, options: ProfileOptions | None = None, *,
     from app.services.urls import parse_url
 
     connection = parse_url(url, "source")
-    connector = open_connector(connection, project_dir=Path.cwd(),
-                               secrets=secret_lookup(ADHOC_PROJECT))
+    connector = open_connector(
+        connection, project_dir=Path.cwd(), secrets=secret_lookup(ADHOC_PROJECT)
+    )
     with connector:
         return profile_table(connector, table, options, on_progress=on_progress)
 
 
-def profile_project_table(project: Path, connection: str, table: str,
-                          options: ProfileOptions | None = None, *, trust: bool = False,
-                          on_progress: Progress | None = None) -> TableProfile:
+def profile_project_table(
+    project: Path,
+    connection: str,
+    table: str,
+    options: ProfileOptions | None = None,
+    *,
+    trust: bool = False,
+    on_progress: Progress | None = None,
+) -> TableProfile:
     """Profile ``table`` of the connection named ``connection`` in a project."""
     from app.engine.profile import profile_table
     from app.engine.provider import UnknownConnection
@@ -71,17 +89,26 @@ def profile_project_table(project: Path, connection: str, table: str,
         if connection not in connections:
             raise UnknownConnection(connection)
         require_trust(opened, trust=trust)  # its connection could name any host
-        connector = open_connector(connections[connection], project_dir=opened.root,
-                                   secrets=secret_lookup(opened.project.meta.name),
-                                   variables=opened.project.meta.variables)
+        connector = open_connector(
+            connections[connection],
+            project_dir=opened.root,
+            secrets=secret_lookup(opened.project.meta.name),
+            variables=opened.project.meta.variables,
+        )
         with connector:
             return profile_table(connector, table, options, on_progress=on_progress)
 
 
-def profile_project_node(project: Path, pipeline: str, node: str,
-                         options: ProfileOptions | None = None, *, trust: bool = False,
-                         cancel: CancelToken | None = None,
-                         on_progress: Progress | None = None) -> TableProfile:
+def profile_project_node(
+    project: Path,
+    pipeline: str,
+    node: str,
+    options: ProfileOptions | None = None,
+    *,
+    trust: bool = False,
+    cancel: CancelToken | None = None,
+    on_progress: Progress | None = None,
+) -> TableProfile:
     """Profile the output of node ``node`` (its name, or its id) of a project's pipeline.
 
     The pipeline is compiled as the editor's preview compiles it; the node's output is
@@ -117,22 +144,34 @@ def profile_project_node(project: Path, pipeline: str, node: str,
             target = chosen.node_by_name(node)
         except GraphError:
             target = chosen.node(node)
-        with project_provider(opened.project.connections, project_dir=opened.root,
-                              secrets=secret_lookup(meta.name),
-                              variables=meta.variables) as provider, \
-                LocalSession(provider, cancel=cancel) as session:
+        with (
+            project_provider(
+                opened.project.connections,
+                project_dir=opened.root,
+                secrets=secret_lookup(meta.name),
+                variables=meta.variables,
+            ) as provider,
+            LocalSession(provider, cancel=cancel) as session,
+        ):
             compiled = compile_pipeline(chosen, binder=session.binder())
             key = _data_port(chosen, target.id, None)
             if key not in compiled.state.outputs:
                 compiled.raise_for_problems()
                 raise GraphError(_("this node has no compiled output yet"), target.id)
             needed = chosen.upstream(key[0]) | {key[0]}
-            shared = {nid for nid in needed if nid in session.streamed and sum(
-                1 for e in chosen.outgoing(nid) if e.target.node in needed) > 1}
+            shared = {
+                nid
+                for nid in needed
+                if nid in session.streamed
+                and sum(1 for e in chosen.outgoing(nid) if e.target.node in needed) > 1
+            }
             create = exp.Create(
-                this=exp.Table(this=exp.to_identifier(NODE_TABLE, quoted=True)), kind="TABLE",
-                replace=True, properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-                expression=compiled.query(*key))
+                this=exp.Table(this=exp.to_identifier(NODE_TABLE, quoted=True)),
+                kind="TABLE",
+                replace=True,
+                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                expression=compiled.query(*key),
+            )
 
             def run_sql(sql: str) -> pa.Table:
                 cancel.check()
@@ -142,10 +181,12 @@ def profile_project_node(project: Path, pipeline: str, node: str,
                 cancel.check()
                 session.register_sources(needed, shared)
                 session.con.execute(render(create, "duckdb", pretty=False))
-                schema = session.con.sql(f'SELECT * FROM "{NODE_TABLE}" LIMIT 0') \
-                    .to_arrow_table().schema
-                profile = profile_relation(run_sql, NODE_TABLE, schema, "duckdb", options,
-                                           on_progress=on_progress)
+                schema = (
+                    session.con.sql(f'SELECT * FROM "{NODE_TABLE}" LIMIT 0').to_arrow_table().schema
+                )
+                profile = profile_relation(
+                    run_sql, NODE_TABLE, schema, "duckdb", options, on_progress=on_progress
+                )
             except (duckdb.Error, RunCancelled):
                 if cancel.cancelled:
                     raise RunCancelled() from None

@@ -49,48 +49,70 @@ class ProjectRunResult:
         return all(r.ok for r in self.reports) and all(s.ok for s in self.syncs)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"project": self.project, "dry_run": self.dry_run,
-                "status": "succeeded" if self.ok else "failed",
-                "syncs": [s.to_dict() for s in self.syncs],
-                "pipelines": [r.to_dict() for r in self.reports]}
+        return {
+            "project": self.project,
+            "dry_run": self.dry_run,
+            "status": "succeeded" if self.ok else "failed",
+            "syncs": [s.to_dict() for s in self.syncs],
+            "pipelines": [r.to_dict() for r in self.reports],
+        }
 
     def summary(self) -> str:
         """The human-readable report, in the current language (``to_dict`` stays English)."""
         lines = []
         for s in self.syncs:
-            lines.append(_("sync {sync}: {status} in {seconds} s ({rows} rows read)").format(
-                sync=s.sync, status=status_text(s.status), seconds=f"{s.seconds:.2f}",
-                rows=f"{s.rows_read:,}"))
+            lines.append(
+                _("sync {sync}: {status} in {seconds} s ({rows} rows read)").format(
+                    sync=s.sync,
+                    status=status_text(s.status),
+                    seconds=f"{s.seconds:.2f}",
+                    rows=f"{s.rows_read:,}",
+                )
+            )
             for d in s.destinations:
                 rows = _("{rows} rows").format(rows=f"{d.rows:>10,}")
-                lines.append(f"  {d.destination:<40} {status_text(d.status):<10} {rows}"
-                             + (f"  {d.error}" if d.error else ""))
+                lines.append(
+                    f"  {d.destination:<40} {status_text(d.status):<10} {rows}"
+                    + (f"  {d.error}" if d.error else "")
+                )
         for r in self.reports:
             status = status_text("planned" if self.dry_run and r.ok else str(r.status))
             head = f"{r.pipeline}: {status}"
-            lines.append(head + ("" if self.dry_run else " " + _("in {seconds} s").format(
-                seconds=f"{r.seconds:.2f}")))
+            lines.append(
+                head
+                + (
+                    ""
+                    if self.dry_run
+                    else " " + _("in {seconds} s").format(seconds=f"{r.seconds:.2f}")
+                )
+            )
             for n in r.nodes:
                 rows = n.rows_in if n.rows_in is not None else n.rows_out
-                counted = (_("{rows} rows").format(rows=f"{rows:>10,}") if rows is not None
-                           else " " * 15)
-                lines.append(f"  {n.name:<24} {status_text(str(n.status)):<10} "
-                             f"{n.placement:<9} {counted}"
-                             + (f"  {n.error}" if n.error else ""))
+                counted = (
+                    _("{rows} rows").format(rows=f"{rows:>10,}") if rows is not None else " " * 15
+                )
+                lines.append(
+                    f"  {n.name:<24} {status_text(str(n.status)):<10} "
+                    f"{n.placement:<9} {counted}" + (f"  {n.error}" if n.error else "")
+                )
             if r.error:
                 lines.append("  " + _("error: {error}").format(error=r.error))
             elif r.plan and not self.dry_run:
                 for stage in r.plan["stages"]:
                     where = self.targets.get(stage["connection"], "")
-                    lines.append("  " + _("wrote table {table} ({mode}) in connection "
-                                          "{connection}").format(
-                        table=stage["table"], mode=stage["mode"],
-                        connection=stage["connection"]) + (f" ({where})" if where else ""))
+                    lines.append(
+                        "  "
+                        + _("wrote table {table} ({mode}) in connection {connection}").format(
+                            table=stage["table"], mode=stage["mode"], connection=stage["connection"]
+                        )
+                        + (f" ({where})" if where else "")
+                    )
         return "\n".join(lines)
 
 
-def select_pipelines(project: Project, names: list[str] | None,
-                     broken: dict[str, ProjectError] | None = None) -> list[Pipeline]:
+def select_pipelines(
+    project: Project, names: list[str] | None, broken: dict[str, ProjectError] | None = None
+) -> list[Pipeline]:
     """The pipelines named (every pipeline without names). A ``broken`` pipeline file (see
     ``load_project``) is an error only when that pipeline is selected."""
     broken = broken or {}
@@ -101,10 +123,13 @@ def select_pipelines(project: Project, names: list[str] | None,
         return [project.pipelines[k] for k in sorted(project.pipelines)]
     missing = [n for n in names if n not in project.pipelines]
     if missing:
-        raise ProjectError("pipelines", _("no pipeline named {names} (available: "
-                                          "{available})").format(
-            names=", ".join(map(repr, missing)),
-            available=", ".join(sorted(project.pipelines)) or _("none")))
+        raise ProjectError(
+            "pipelines",
+            _("no pipeline named {names} (available: {available})").format(
+                names=", ".join(map(repr, missing)),
+                available=", ".join(sorted(project.pipelines)) or _("none"),
+            ),
+        )
     return [project.pipelines[n] for n in names]
 
 
@@ -112,9 +137,12 @@ def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipelin
     if dest is None:
         return pipeline
     if dest not in project.connections:
-        raise ProjectError("--dest", _("no connection named {name!r} (available: "
-                                       "{available})").format(
-            name=dest, available=", ".join(sorted(project.connections))))
+        raise ProjectError(
+            "--dest",
+            _("no connection named {name!r} (available: {available})").format(
+                name=dest, available=", ".join(sorted(project.connections))
+            ),
+        )
     copy = Pipeline.model_validate(pipeline.model_dump())
     for node in copy.nodes:
         if node.type == "destination":
@@ -147,17 +175,24 @@ def run_project(
     with load_project(path, broken=broken) as opened:
         require_trust(opened, trust=trust)
         project = opened.project
-        selected = [_retarget(p, project, dest)
-                    for p in select_pipelines(project, pipelines, broken)]
+        selected = [
+            _retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
+        ]
         syncs = [] if pipelines else sorted(project.syncs)
         for name in syncs:
             check_connections(project, project.syncs[name])
         result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
-        result.targets = {name: describe_target(conn, opened.root, project.meta.variables)
-                          for name, conn in project.connections.items()}
+        result.targets = {
+            name: describe_target(conn, opened.root, project.meta.variables)
+            for name, conn in project.connections.items()
+        }
         secrets = secret_lookup(project.meta.name)
-        with project_provider(project.connections, project_dir=opened.root,
-                              secrets=secrets, variables=project.meta.variables) as provider:
+        with project_provider(
+            project.connections,
+            project_dir=opened.root,
+            secrets=secrets,
+            variables=project.meta.variables,
+        ) as provider:
             if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
@@ -165,8 +200,15 @@ def run_project(
             for p in selected:  # plan everything first: an invalid project runs nothing
                 with LocalSession(provider) as session:
                     plan_pipeline(p, provider, session)
-            result.syncs = run_syncs(project, opened.root, syncs, db_url=db_url, trigger=trigger,
-                                     on_event=on_event, cancel=cancel)
+            result.syncs = run_syncs(
+                project,
+                opened.root,
+                syncs,
+                db_url=db_url,
+                trigger=trigger,
+                on_event=on_event,
+                cancel=cancel,
+            )
             if not all(s.ok for s in result.syncs):
                 return result  # the pipelines would read what the failed sync did not land
             recorder = RunRecorder(db_url, project, trigger=trigger, host=socket.gethostname())
@@ -177,8 +219,9 @@ def run_project(
                         bus.subscribe(on_event)
                     run_id = recorder.start(p)
                     bus.subscribe(recorder.on_event)
-                    report = run_pipeline(p, provider, bus=bus, cancel=cancel, run_id=run_id,
-                                          count_rows=count_rows)
+                    report = run_pipeline(
+                        p, provider, bus=bus, cancel=cancel, run_id=run_id, count_rows=count_rows
+                    )
                     recorder.finish(report)
                     result.reports.append(report)
                     if cancel is not None and cancel.cancelled:
@@ -188,9 +231,15 @@ def run_project(
         return result
 
 
-def compile_project(path: Path, pipeline_name: str, *, dialect: str,
-                    offline: bool = False, trust: bool = False,
-                    on_warning: Callable[[str], None] | None = None) -> dict[str, str]:
+def compile_project(
+    path: Path,
+    pipeline_name: str,
+    *,
+    dialect: str,
+    offline: bool = False,
+    trust: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> dict[str, str]:
     """The SQL of each destination of a pipeline, rendered in ``dialect``.
 
     Sources are bound to their own table names (the shape of a pushdown query). Their columns
@@ -205,12 +254,16 @@ def compile_project(path: Path, pipeline_name: str, *, dialect: str,
             require_trust(opened, trust=trust)
         project = opened.project
         [pipeline] = select_pipelines(project, [pipeline_name], broken)
-        with project_provider(project.connections, project_dir=opened.root,
-                              secrets=secret_lookup(project.meta.name),
-                              variables=project.meta.variables) as provider:
+        with project_provider(
+            project.connections,
+            project_dir=opened.root,
+            secrets=secret_lookup(project.meta.name),
+            variables=project.meta.variables,
+        ) as provider:
             if offline:
-                compiled = compile_pipeline(pipeline, binder=table_binder(
-                    None, expand_path=provider.expand_path))
+                compiled = compile_pipeline(
+                    pipeline, binder=table_binder(None, expand_path=provider.expand_path)
+                )
             else:
                 compiled = _compile_with_connections(pipeline, provider)
         compiled.raise_for_problems()
@@ -231,15 +284,18 @@ def _compile_with_connections(pipeline: Pipeline, provider):  # type: ignore[no-
         if declared is not None:
             return declared
         if node.type == "file_source":  # no connection: DuckDB reads the file's header
-            return describe_file(file_scan(params, str(provider.expand_path(params.path))),
-                                 node)
+            return describe_file(file_scan(params, str(provider.expand_path(params.path))), node)
         connector = provider.open(params.connection)
-        return (connector.table_schema(params.table) if params.table
-                else connector.query_schema(params.query))
+        return (
+            connector.table_schema(params.table)
+            if params.table
+            else connector.query_schema(params.query)
+        )
 
     sources = {n.params.get("connection") for n in pipeline.nodes if n.type == "source"}
     files = any(n.type == "file_source" for n in pipeline.nodes)
     if len(sources) == 1 and None not in sources and not files:
         return compile_pushdown(pipeline, sources.pop(), provider)
-    return compile_pipeline(pipeline, binder=table_binder(schema_of,
-                                                          expand_path=provider.expand_path))
+    return compile_pipeline(
+        pipeline, binder=table_binder(schema_of, expand_path=provider.expand_path)
+    )

@@ -20,8 +20,9 @@ __all__ = ["SecretLookup", "install_log_redaction", "secret_lookup", "store_conn
 class SecretLookup(Protocol):
     """``(connection, field) -> value``: the environment, then (``stored``) the secret store."""
 
-    def __call__(self, connection: Connection, field: str, *, stored: bool = True
-                 ) -> str | None: ...
+    def __call__(
+        self, connection: Connection, field: str, *, stored: bool = True
+    ) -> str | None: ...
 
 
 def secret_lookup(project: str, resolver: SecretResolver | None = None) -> SecretLookup:
@@ -32,8 +33,9 @@ def secret_lookup(project: str, resolver: SecretResolver | None = None) -> Secre
         cls = connector_registry().get(connection.type)
         required = set(secret_fields(cls.Config, required_only=True))
         optional = () if field in required else (field,)
-        return resolver.resolve(project, connection.name, [field], optional=optional,
-                                stored=stored).get(field)
+        return resolver.resolve(
+            project, connection.name, [field], optional=optional, stored=stored
+        ).get(field)
 
     return lookup
 

@@ -50,8 +50,9 @@ __all__ = ["RecordingAlongside", "SyncRecorder"]
 class SyncRecorder:
     """Records the sync runs of one project in the metadata DB."""
 
-    def __init__(self, db_url: str | None, project: str,
-                 connections: dict[str, Connection], *, trigger: str) -> None:
+    def __init__(
+        self, db_url: str | None, project: str, connections: dict[str, Connection], *, trigger: str
+    ) -> None:
         from app.storage.db import database_url
         from app.storage.migrate import init_db
         from app.storage.repository import Repository
@@ -68,26 +69,34 @@ class SyncRecorder:
         self._sync_id: int | None = None
         self._run_id: int | None = None
 
-    def start(self, definition: SyncDefinition, started_at: datetime | None = None
-              ) -> tuple[str, dict[str, CursorState]]:
+    def start(
+        self, definition: SyncDefinition, started_at: datetime | None = None
+    ) -> tuple[str, dict[str, CursorState]]:
         """Save the definition, open a run (that started at ``started_at``, default now);
         returns the run id and the stored states."""
         record = self.store.save_sync(self.project_id, definition)
-        run = self.store.start_sync_run(record.id, trigger=self.trigger,
-                                        host=socket.gethostname(), started_at=started_at)
+        run = self.store.start_sync_run(
+            record.id, trigger=self.trigger, host=socket.gethostname(), started_at=started_at
+        )
         self._sync_id, self._run_id = record.id, run.id
-        states = {s.destination: CursorState(s.cursor_value, s.cursor_type)
-                  for s in self.store.destination_states(record.id)}
+        states = {
+            s.destination: CursorState(s.cursor_value, s.cursor_type)
+            for s in self.store.destination_states(record.id)
+        }
         return str(run.id), states
 
     def on_event(self, event: Event) -> None:
         if self._sync_id is None:
             return
         if isinstance(event, SchemaChangeDetected):
-            change = SchemaChange(event.column, ChangeKind(event.change), event.old_type,
-                                  event.new_type, Decision(event.decision))
-            self.store.record_schema_change(self._sync_id, self._run_id, event.destination,
-                                            change)
+            change = SchemaChange(
+                event.column,
+                ChangeKind(event.change),
+                event.old_type,
+                event.new_type,
+                Decision(event.decision),
+            )
+            self.store.record_schema_change(self._sync_id, self._run_id, event.destination, change)
         if isinstance(event, SyncStarted | SyncFinished | SyncFailed | SchemaChangeDetected):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
             payload["sync_run_id"] = self._run_id
@@ -99,14 +108,23 @@ class SyncRecorder:
         for d in report.destinations:
             if d.status == "succeeded" and d.state is not None:
                 self.store.save_destination_state(
-                    self._sync_id, d.destination, cursor_value=d.state.value,
-                    cursor_type=d.state.type, run_id=self._run_id, rows=d.rows)
-        status = report.status if report.status in ("succeeded", "failed", "cancelled") \
-            else "failed"
-        self.store.finish_sync_run(self._run_id, status, rows_read=report.rows_read,
-                                   destinations={d.destination: d.to_dict()
-                                                 for d in report.destinations},
-                                   error=report.error)
+                    self._sync_id,
+                    d.destination,
+                    cursor_value=d.state.value,
+                    cursor_type=d.state.type,
+                    run_id=self._run_id,
+                    rows=d.rows,
+                )
+        status = (
+            report.status if report.status in ("succeeded", "failed", "cancelled") else "failed"
+        )
+        self.store.finish_sync_run(
+            self._run_id,
+            status,
+            rows_read=report.rows_read,
+            destinations={d.destination: d.to_dict() for d in report.destinations},
+            error=report.error,
+        )
         self._sync_id = self._run_id = None
 
     def close(self) -> None:
@@ -124,9 +142,14 @@ class RecordingAlongside:
     :meth:`close`.
     """
 
-    def __init__(self, open_recorder: Callable[[], SyncRecorder], definition: SyncDefinition,
-                 on_event: Callable[[Event], None] | None = None, *,
-                 latest: float = 0.5) -> None:
+    def __init__(
+        self,
+        open_recorder: Callable[[], SyncRecorder],
+        definition: SyncDefinition,
+        on_event: Callable[[Event], None] | None = None,
+        *,
+        latest: float = 0.5,
+    ) -> None:
         self._open = open_recorder
         self._definition = definition
         self._started_at = datetime.now(UTC)  # the run's, not the record's
@@ -149,8 +172,9 @@ class RecordingAlongside:
     def begin(self) -> None:
         with self._lock:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._record, daemon=True,
-                                                name="cauce-sync-record")
+                self._thread = threading.Thread(
+                    target=self._record, daemon=True, name="cauce-sync-record"
+                )
                 self._thread.start()
 
     def ready(self) -> None:

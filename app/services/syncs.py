@@ -42,11 +42,25 @@ if TYPE_CHECKING:
     from app.storage.repository import Repository
     from app.storage.syncs import SyncStore
 
-__all__ = ["ADHOC_PROJECT", "CancelToken", "SyncDefinition",
-           "SyncDefinitionErrors", "SyncOverview", "SyncRecorder", "delete_sync_definition",
-           "list_syncs", "load_sync_definition", "run_adhoc_sync", "run_sync", "run_syncs",
-           "save_sync_definition", "select_sync", "sync_overview",
-           "sync_status", "validate_sync_definition"]
+__all__ = [
+    "ADHOC_PROJECT",
+    "CancelToken",
+    "SyncDefinition",
+    "SyncDefinitionErrors",
+    "SyncOverview",
+    "SyncRecorder",
+    "delete_sync_definition",
+    "list_syncs",
+    "load_sync_definition",
+    "run_adhoc_sync",
+    "run_sync",
+    "run_syncs",
+    "save_sync_definition",
+    "select_sync",
+    "sync_overview",
+    "sync_status",
+    "validate_sync_definition",
+]
 
 #: The metadata-DB project (and secret scope) of syncs run from URLs without a project.
 ADHOC_PROJECT = "adhoc"
@@ -69,10 +83,12 @@ def _stores(db_url: str | None) -> Iterator[tuple[Repository, SyncStore]]:
 
 def select_sync(project: Project, name: str) -> SyncDefinition:
     if name not in project.syncs:
-        raise ProjectError(sync_path(name) if name.strip() else "syncs",
-                           _("no sync named {name!r} (available: {available})").format(
-                               name=name, available=", ".join(sorted(project.syncs))
-                               or _("none")))
+        raise ProjectError(
+            sync_path(name) if name.strip() else "syncs",
+            _("no sync named {name!r} (available: {available})").format(
+                name=name, available=", ".join(sorted(project.syncs)) or _("none")
+            ),
+        )
     return project.syncs[name]
 
 
@@ -81,73 +97,141 @@ def check_connections(project: Project, sync: SyncDefinition) -> None:
     names = [sync.source.connection, *[d.connection for d in sync.destinations]]
     missing = sorted({n for n in names if n not in project.connections})
     if missing:
-        raise ProjectError(sync_path(sync.name), _(
-            "unknown connection(s) {names} (available: {available})").format(
-                names=missing, available=", ".join(sorted(project.connections))))
+        raise ProjectError(
+            sync_path(sync.name),
+            _("unknown connection(s) {names} (available: {available})").format(
+                names=missing, available=", ".join(sorted(project.connections))
+            ),
+        )
 
 
-def _execute(definition: SyncDefinition, connections: dict[str, Connection], *,
-             project: str, project_dir: Path, db_url: str | None, trigger: str,
-             on_event: Callable[[Event], None] | None, cancel: CancelToken | None,
-             retries: int, backoff: float, variables: tuple[str, ...] = ()) -> SyncReport:
+def _execute(
+    definition: SyncDefinition,
+    connections: dict[str, Connection],
+    *,
+    project: str,
+    project_dir: Path,
+    db_url: str | None,
+    trigger: str,
+    on_event: Callable[[Event], None] | None,
+    cancel: CancelToken | None,
+    retries: int,
+    backoff: float,
+    variables: tuple[str, ...] = (),
+) -> SyncReport:
     recording = RecordingAlongside(
-        lambda: SyncRecorder(db_url, project, connections, trigger=trigger), definition,
-        on_event)
+        lambda: SyncRecorder(db_url, project, connections, trigger=trigger), definition, on_event
+    )
     try:
         bus = EventBus()
         bus.subscribe(recording.publish)
-        with project_provider(connections, project_dir=project_dir,
-                              secrets=secret_lookup(project), variables=variables) as provider:
-            report = SyncRunner(definition, provider.open, bus=bus, cancel=cancel,
-                                retries=retries, backoff=backoff, recording=recording).run()
+        with project_provider(
+            connections,
+            project_dir=project_dir,
+            secrets=secret_lookup(project),
+            variables=variables,
+        ) as provider:
+            report = SyncRunner(
+                definition,
+                provider.open,
+                bus=bus,
+                cancel=cancel,
+                retries=retries,
+                backoff=backoff,
+                recording=recording,
+            ).run()
         recording.finish(report)
         return report
     finally:
         recording.close()
 
 
-def run_syncs(project: Project, root: Path, names: list[str], *, db_url: str | None = None,
-              trigger: str = "cli", on_event: Callable[[Event], None] | None = None,
-              cancel: CancelToken | None = None, retries: int = 3,
-              backoff: float = 1.0) -> list[SyncReport]:
+def run_syncs(
+    project: Project,
+    root: Path,
+    names: list[str],
+    *,
+    db_url: str | None = None,
+    trigger: str = "cli",
+    on_event: Callable[[Event], None] | None = None,
+    cancel: CancelToken | None = None,
+    retries: int = 3,
+    backoff: float = 1.0,
+) -> list[SyncReport]:
     """Run syncs of an opened project in order (all checked first; a cancel stops the rest)."""
     chosen = [select_sync(project, n) for n in names]
     for sync in chosen:
         check_connections(project, sync)
     reports = []
     for sync in chosen:
-        reports.append(_execute(sync, project.connections, project=project.meta.name,
-                                project_dir=root, db_url=db_url, trigger=trigger,
-                                on_event=on_event, cancel=cancel, retries=retries,
-                                backoff=backoff, variables=tuple(project.meta.variables)))
+        reports.append(
+            _execute(
+                sync,
+                project.connections,
+                project=project.meta.name,
+                project_dir=root,
+                db_url=db_url,
+                trigger=trigger,
+                on_event=on_event,
+                cancel=cancel,
+                retries=retries,
+                backoff=backoff,
+                variables=tuple(project.meta.variables),
+            )
+        )
         if cancel is not None and cancel.cancelled:
             break
     return reports
 
 
-def run_sync(path: Path, name: str, *, db_url: str | None = None, trigger: str = "cli",
-             on_event: Callable[[Event], None] | None = None,
-             cancel: CancelToken | None = None, retries: int = 3,
-             backoff: float = 1.0, trust: bool = False) -> SyncReport:
+def run_sync(
+    path: Path,
+    name: str,
+    *,
+    db_url: str | None = None,
+    trigger: str = "cli",
+    on_event: Callable[[Event], None] | None = None,
+    cancel: CancelToken | None = None,
+    retries: int = 3,
+    backoff: float = 1.0,
+    trust: bool = False,
+) -> SyncReport:
     """Run the sync ``name`` of a project directory or bundle (a bundle only when trusted on
     this machine; ``trust`` trusts it now)."""
     from app.services.trust import require_trust
 
     with load_project(path) as opened:
         require_trust(opened, trust=trust)
-        [report] = run_syncs(opened.project, opened.root, [name], db_url=db_url,
-                             trigger=trigger, on_event=on_event, cancel=cancel,
-                             retries=retries, backoff=backoff)
+        [report] = run_syncs(
+            opened.project,
+            opened.root,
+            [name],
+            db_url=db_url,
+            trigger=trigger,
+            on_event=on_event,
+            cancel=cancel,
+            retries=retries,
+            backoff=backoff,
+        )
         return report
 
 
-def run_adhoc_sync(*, source_url: str, source_table: str, dest_url: str,
-                   dest_table: str | None = None, mode: str = "full",
-                   keys: list[str] | None = None, cursor: str | None = None,
-                   name: str | None = None, db_url: str | None = None,
-                   on_event: Callable[[Event], None] | None = None,
-                   cancel: CancelToken | None = None, retries: int = 3,
-                   backoff: float = 1.0) -> SyncReport:
+def run_adhoc_sync(
+    *,
+    source_url: str,
+    source_table: str,
+    dest_url: str,
+    dest_table: str | None = None,
+    mode: str = "full",
+    keys: list[str] | None = None,
+    cursor: str | None = None,
+    name: str | None = None,
+    db_url: str | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    cancel: CancelToken | None = None,
+    retries: int = 3,
+    backoff: float = 1.0,
+) -> SyncReport:
     """A sync between two URLs, no project needed.
 
     The connections are named ``source`` and ``dest`` (secrets: ``CAUCE_SECRET_SOURCE_PASSWORD``
@@ -160,27 +244,46 @@ def run_adhoc_sync(*, source_url: str, source_table: str, dest_url: str,
         definition = SyncDefinition(
             name=name or f"{source_table}->{table}",
             source={"connection": "source", "table": source_table},
-            destinations=[{"connection": "dest", "table": table}], mode=mode,
-            primary_key=list(keys or []), cursor=cursor)
+            destinations=[{"connection": "dest", "table": table}],
+            mode=mode,
+            primary_key=list(keys or []),
+            cursor=cursor,
+        )
     except ValidationError as err:
         problems = describe_validation_error(err)
         if "primary_key" in problems or "cursor" in problems:
-            problems = _("{problems} (on the command line: --key for primary_key columns, "
-                         "--cursor for the cursor)").format(problems=problems)
+            problems = _(
+                "{problems} (on the command line: --key for primary_key columns, "
+                "--cursor for the cursor)"
+            ).format(problems=problems)
         raise SyncDefinitionError(problems) from None
-    return _execute(definition, {"source": source, "dest": dest}, project=ADHOC_PROJECT,
-                    project_dir=Path.cwd(), db_url=db_url, trigger="cli", on_event=on_event,
-                    cancel=cancel, retries=retries, backoff=backoff)
+    return _execute(
+        definition,
+        {"source": source, "dest": dest},
+        project=ADHOC_PROJECT,
+        project_dir=Path.cwd(),
+        db_url=db_url,
+        trigger="cli",
+        on_event=on_event,
+        cancel=cancel,
+        retries=retries,
+        backoff=backoff,
+    )
 
 
 def list_syncs(path: Path) -> list[dict[str, Any]]:
     """The syncs of a project: name, mode, source and destinations."""
     with load_project(path) as opened:
-        return [{"name": s.name, "mode": s.mode.value,
-                 "source": f"{s.source.connection}:{s.source.table or '(query)'}",
-                 "destinations": [d.key for d in s.destinations],
-                 "schema_policy": s.schema_policy.value}
-                for s in (opened.project.syncs[k] for k in sorted(opened.project.syncs))]
+        return [
+            {
+                "name": s.name,
+                "mode": s.mode.value,
+                "source": f"{s.source.connection}:{s.source.table or '(query)'}",
+                "destinations": [d.key for d in s.destinations],
+                "schema_policy": s.schema_policy.value,
+            }
+            for s in (opened.project.syncs[k] for k in sorted(opened.project.syncs))
+        ]
 
 
 def sync_status(path: Path, name: str, *, db_url: str | None = None) -> dict[str, Any]:
@@ -194,34 +297,59 @@ def sync_status(path: Path, name: str, *, db_url: str | None = None) -> dict[str
             project_id = repo.ensure_project(project.meta.name)
             stored = {s.name: s for s in store.list_syncs(project_id)}
             record = stored.get(name)
-            copies = {s.destination: s for s in store.destination_states(record.id)} \
-                if record else {}
+            copies = (
+                {s.destination: s for s in store.destination_states(record.id)} if record else {}
+            )
             runs = store.sync_runs(record.id, limit=1) if record else []
         out: list[dict[str, Any]] = []
-        with project_provider(project.connections, project_dir=opened.root,
-                              secrets=secret_lookup(project.meta.name),
-                              variables=project.meta.variables) as provider:
+        with project_provider(
+            project.connections,
+            project_dir=opened.root,
+            secrets=secret_lookup(project.meta.name),
+            variables=project.meta.variables,
+        ) as provider:
             for dest in sync.destinations:
                 connector = provider.open(dest.connection)
-                truth = read_state(connector, sync.name, dest.table) \
-                    if connector.capabilities.transactional_state else None
+                truth = (
+                    read_state(connector, sync.name, dest.table)
+                    if connector.capabilities.transactional_state
+                    else None
+                )
                 copy = copies.get(dest.key)
-                out.append({"destination": dest.key,
-                            "cursor": truth.value if truth else None,
-                            "committed_at": truth.updated_at if truth else None,
-                            "metadata_cursor": copy.cursor_value if copy else None,
-                            "last_rows": copy.last_rows if copy else None})
+                out.append(
+                    {
+                        "destination": dest.key,
+                        "cursor": truth.value if truth else None,
+                        "committed_at": truth.updated_at if truth else None,
+                        "metadata_cursor": copy.cursor_value if copy else None,
+                        "last_rows": copy.last_rows if copy else None,
+                    }
+                )
         last = runs[0] if runs else None
-        return {"sync": name, "mode": sync.mode.value, "version": record.version if record
-                else None, "last_run": None if last is None else {
-                    "id": last.id, "status": last.status, "started_at": str(last.started_at),
-                    "rows_read": last.rows_read, "error": last.error},
-                "destinations": out}
+        return {
+            "sync": name,
+            "mode": sync.mode.value,
+            "version": record.version if record else None,
+            "last_run": None
+            if last is None
+            else {
+                "id": last.id,
+                "status": last.status,
+                "started_at": str(last.started_at),
+                "rows_read": last.rows_read,
+                "error": last.error,
+            },
+            "destinations": out,
+        }
 
 
 #: Errors of this module that mean "invalid input" (exit code 2), beyond ``USER_ERRORS``.
-SyncDefinitionErrors: tuple[type[BaseException], ...] = (UrlError, SyncDefinitionError,
-                                                         ValidationError, NotFound)
+SyncDefinitionErrors: tuple[type[BaseException], ...] = (
+    UrlError,
+    SyncDefinitionError,
+    ValidationError,
+    NotFound,
+)
 
 
 # -- for editors (the desktop app's syncs window): Qt-free, called from worker threads ----------
@@ -257,12 +385,18 @@ def sync_overview(path: Path, *, db_url: str | None = None) -> list[SyncOverview
             record = records.get(name)
             runs = store.sync_runs(record.id, limit=1) if record else []
             last = runs[0] if runs else None
-            out.append(SyncOverview(
-                name=name, source=f"{sync.source.connection}:{sync.source.table or '(query)'}",
-                destinations=tuple(d.key for d in sync.destinations), mode=sync.mode.value,
-                last_status=last.status if last else None,
-                last_run_at=last.started_at if last else None,
-                rows=last.rows_read if last else None, error=last.error if last else None))
+            out.append(
+                SyncOverview(
+                    name=name,
+                    source=f"{sync.source.connection}:{sync.source.table or '(query)'}",
+                    destinations=tuple(d.key for d in sync.destinations),
+                    mode=sync.mode.value,
+                    last_status=last.status if last else None,
+                    last_run_at=last.started_at if last else None,
+                    rows=last.rows_read if last else None,
+                    error=last.error if last else None,
+                )
+            )
         return out
 
 
@@ -271,8 +405,9 @@ def load_sync_definition(path: Path, name: str) -> SyncDefinition:
     return select_sync(_project_dir(path)[1], name)
 
 
-def validate_sync_definition(data: Mapping[str, Any] | SyncDefinition, *,
-                             source_columns: list[str] | None = None) -> SyncDefinition:
+def validate_sync_definition(
+    data: Mapping[str, Any] | SyncDefinition, *, source_columns: list[str] | None = None
+) -> SyncDefinition:
     """Check a definition on its own (no files, no connections); see :func:`save_sync_definition`.
 
     Raises:
@@ -285,7 +420,8 @@ def validate_sync_definition(data: Mapping[str, Any] | SyncDefinition, *,
         raise ProjectError("syncs", str(err)) from None
     try:
         definition = SyncDefinition.model_validate(
-            data.model_dump() if isinstance(data, SyncDefinition) else dict(data))
+            data.model_dump() if isinstance(data, SyncDefinition) else dict(data)
+        )
         if source_columns is not None:
             definition.select_columns(list(source_columns))
     except ValidationError as err:
@@ -295,9 +431,13 @@ def validate_sync_definition(data: Mapping[str, Any] | SyncDefinition, *,
     return definition
 
 
-def save_sync_definition(path: Path, data: Mapping[str, Any] | SyncDefinition, *,
-                         previous: str | None = None,
-                         source_columns: list[str] | None = None) -> Path:
+def save_sync_definition(
+    path: Path,
+    data: Mapping[str, Any] | SyncDefinition,
+    *,
+    previous: str | None = None,
+    source_columns: list[str] | None = None,
+) -> Path:
     """Validate a sync definition and write it to ``syncs/<name>.json`` of a project directory.
 
     Args:
@@ -321,8 +461,9 @@ def save_sync_definition(path: Path, data: Mapping[str, Any] | SyncDefinition, *
     check_connections(project, definition)
     syncs = {k: v for k, v in project.syncs.items() if k != previous}
     if definition.name in syncs:
-        raise ProjectError(where, _("there is already a sync named {name!r}").format(
-            name=definition.name))
+        raise ProjectError(
+            where, _("there is already a sync named {name!r}").format(name=definition.name)
+        )
     syncs[definition.name] = definition
     checked_project(project.model_copy(update={"syncs": syncs}), where)  # file name clashes
     data_bytes = definition.to_json().encode()

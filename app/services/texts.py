@@ -15,12 +15,29 @@ from app.i18n import N_, gettext
 __all__ = ["status_text"]
 
 #: the statuses a summary shows, translated where they are shown
-_STATUSES = {s: s for s in (N_("succeeded"), N_("failed"), N_("cancelled"), N_("skipped"),
-                            N_("planned"), N_("running"), N_("pending"), N_("invalid"),
-                            N_("abandoned"),
-                            # a schema change of a sync, and what the policy did with it
-                            N_("added"), N_("widened"), N_("changed"), N_("removed"),
-                            N_("applied"), N_("refused"), N_("discarded"), N_("kept"))}
+_STATUSES = {
+    s: s
+    for s in (
+        N_("succeeded"),
+        N_("failed"),
+        N_("cancelled"),
+        N_("skipped"),
+        N_("planned"),
+        N_("running"),
+        N_("pending"),
+        N_("invalid"),
+        N_("abandoned"),
+        # a schema change of a sync, and what the policy did with it
+        N_("added"),
+        N_("widened"),
+        N_("changed"),
+        N_("removed"),
+        N_("applied"),
+        N_("refused"),
+        N_("discarded"),
+        N_("kept"),
+    )
+}
 
 
 def status_text(status: object) -> str:

@@ -36,12 +36,16 @@ from app.storage.secrets import secret_env_var
 __all__ = ["UrlError", "parse_url"]
 
 _SERVER_SCHEMES = {
-    "postgresql": ("postgres", 5432, "host"), "postgres": ("postgres", 5432, "host"),
+    "postgresql": ("postgres", 5432, "host"),
+    "postgres": ("postgres", 5432, "host"),
     "postgresql+psycopg": ("postgres", 5432, "host"),
     "postgresql+psycopg2": ("postgres", 5432, "host"),
-    "mysql": ("mysql", 3306, "host"), "mariadb": ("mysql", 3306, "host"),
-    "mysql+pymysql": ("mysql", 3306, "host"), "mysql+mysqldb": ("mysql", 3306, "host"),
-    "mssql": ("mssql", 1433, "server"), "mssql+pyodbc": ("mssql", 1433, "server"),
+    "mysql": ("mysql", 3306, "host"),
+    "mariadb": ("mysql", 3306, "host"),
+    "mysql+pymysql": ("mysql", 3306, "host"),
+    "mysql+mysqldb": ("mysql", 3306, "host"),
+    "mssql": ("mssql", 1433, "server"),
+    "mssql+pyodbc": ("mssql", 1433, "server"),
 }
 _FILE_SCHEMES = {"sqlite": "sqlite", "duckdb": "duckdb"}
 
@@ -54,8 +58,12 @@ def _options(query: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in parse_qsl(query, keep_blank_values=True):
         if key.lower() in {"password", "pwd", "passwd", "secret", "client_secret"}:
-            raise UrlError(_("the URL option {key!r} is a secret: secrets are never given on "
-                             "the command line").format(key=key))
+            raise UrlError(
+                _(
+                    "the URL option {key!r} is a secret: secrets are never given on "
+                    "the command line"
+                ).format(key=key)
+            )
         out[key] = {"true": True, "false": False}.get(value.lower(), value)
     return out
 
@@ -70,22 +78,33 @@ def parse_url(url: str, name: str) -> Connection:
         parts = urlsplit(url)
         parts.port  # noqa: B018  # parsed lazily: a port that is not a number raises here
     except ValueError:  # Python's own message would repeat the URL, password included
-        raise UrlError(_("{url}: not a valid URL: {problem}").format(
-            url=mask_url(url), problem=url_problem(url))) from None
+        raise UrlError(
+            _("{url}: not a valid URL: {problem}").format(
+                url=mask_url(url), problem=url_problem(url)
+            )
+        ) from None
     scheme = parts.scheme.lower()
     if parts.password is not None:
         raise UrlError(
-            _("{url}: a password in a URL is refused (it would end up in shell history and "
-              "process lists); set {variable} or store it with the secret store").format(
-                url=_redacted(url), variable=secret_env_var(name, "password")))
+            _(
+                "{url}: a password in a URL is refused (it would end up in shell history and "
+                "process lists); set {variable} or store it with the secret store"
+            ).format(url=_redacted(url), variable=secret_env_var(name, "password"))
+        )
     if scheme in _SERVER_SCHEMES:
         kind, port, host_key = _SERVER_SCHEMES[scheme]
         database = unquote(parts.path.lstrip("/"))
         if not parts.hostname or not database:
-            raise UrlError(_("{url}: expected {scheme}://user@host[:port]/database").format(
-                url=mask_url(url), scheme=scheme))
-        params: dict[str, Any] = {host_key: parts.hostname, "port": parts.port or port,
-                                  "database": database}
+            raise UrlError(
+                _("{url}: expected {scheme}://user@host[:port]/database").format(
+                    url=mask_url(url), scheme=scheme
+                )
+            )
+        params: dict[str, Any] = {
+            host_key: parts.hostname,
+            "port": parts.port or port,
+            "database": database,
+        }
         if parts.username:
             params["user"] = unquote(parts.username)
         params.update(_options(parts.query))
@@ -93,19 +112,28 @@ def parse_url(url: str, name: str) -> Connection:
     if scheme in _FILE_SCHEMES:
         path = unquote(parts.path)
         if parts.netloc or not path.startswith("/") or path == "/":
-            raise UrlError(_("{url}: expected {scheme}:///relative/path or "
-                             "{scheme}:////absolute/path").format(url=mask_url(url), scheme=scheme))
+            raise UrlError(
+                _("{url}: expected {scheme}:///relative/path or {scheme}:////absolute/path").format(
+                    url=mask_url(url), scheme=scheme
+                )
+            )
         path = path[1:]
-        return Connection(name=name, type=_FILE_SCHEMES[scheme],
-                          params={"path": path, **_options(parts.query)})
+        return Connection(
+            name=name, type=_FILE_SCHEMES[scheme], params={"path": path, **_options(parts.query)}
+        )
     if scheme == "file":
         path = unquote(parts.path)
         if not path:
-            raise UrlError(_("{url}: expected file:///directory?format=csv|parquet").format(
-                url=mask_url(url)))
+            raise UrlError(
+                _("{url}: expected file:///directory?format=csv|parquet").format(url=mask_url(url))
+            )
         return Connection(name=name, type="files", params={"path": path, **_options(parts.query)})
-    raise UrlError(_("{url}: unknown scheme {scheme!r} (use postgresql, sqlite, duckdb, "
-                     "mysql, mssql+pyodbc or file)").format(url=mask_url(url), scheme=parts.scheme))
+    raise UrlError(
+        _(
+            "{url}: unknown scheme {scheme!r} (use postgresql, sqlite, duckdb, "
+            "mysql, mssql+pyodbc or file)"
+        ).format(url=mask_url(url), scheme=parts.scheme)
+    )
 
 
 def _redacted(url: str) -> str:

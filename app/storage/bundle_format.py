@@ -105,8 +105,11 @@ class Manifest(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != BUNDLE_FORMAT_VERSION:
-            raise ValueError(_("unknown bundle format version {version} (this Cauce reads version "
-                               "{known})").format(version=v, known=BUNDLE_FORMAT_VERSION))
+            raise ValueError(
+                _(
+                    "unknown bundle format version {version} (this Cauce reads version {known})"
+                ).format(version=v, known=BUNDLE_FORMAT_VERSION)
+            )
         return v
 
     @field_validator("members")
@@ -114,8 +117,11 @@ class Manifest(BaseModel):
     def _hex_digests(cls, v: dict[str, str]) -> dict[str, str]:
         for name, digest in v.items():
             if not _SHA256.match(digest):
-                raise ValueError(_("{name}: {digest!r} is not a lowercase hex SHA-256").format(
-                    name=name, digest=digest))
+                raise ValueError(
+                    _("{name}: {digest!r} is not a lowercase hex SHA-256").format(
+                        name=name, digest=digest
+                    )
+                )
         return v
 
 
@@ -154,8 +160,11 @@ def member_kind(name: str) -> str:
     folder, _sep, rest = name.partition("/")
     if folder == DATA_DIR and rest:
         return "data"
-    if folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR) and rest.endswith(".json") \
-            and "/" not in rest:
+    if (
+        folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR)
+        and rest.endswith(".json")
+        and "/" not in rest
+    ):
         return folder[:-1]
     raise BundleError(name, _("unexpected member: not part of the project layout"))
 
@@ -187,14 +196,24 @@ def check_entry(info: zipfile.ZipInfo, limits: BundleLimits) -> str:
     if info.flag_bits & 0x1:
         raise BundleError(name, _("encrypted members are not supported"))
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise BundleError(name, _("unsupported compression method {method}").format(
-            method=info.compress_type))
+        raise BundleError(
+            name, _("unsupported compression method {method}").format(method=info.compress_type)
+        )
     cap = limits.max_member_bytes if kind == "data" else limits.max_json_bytes
     if info.file_size > cap:
-        raise BundleError(name, _("declares {size} bytes, more than the limit of {limit}").format(
-            size=info.file_size, limit=cap))
-    if (info.file_size > limits.ratio_floor_bytes
-            and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
-        raise BundleError(name, _("compression ratio above {ratio}: looks like a zip bomb").format(
-            ratio=f"{limits.max_ratio:g}"))
+        raise BundleError(
+            name,
+            _("declares {size} bytes, more than the limit of {limit}").format(
+                size=info.file_size, limit=cap
+            ),
+        )
+    if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
+        info.compress_size, 1
+    ):
+        raise BundleError(
+            name,
+            _("compression ratio above {ratio}: looks like a zip bomb").format(
+                ratio=f"{limits.max_ratio:g}"
+            ),
+        )
     return kind

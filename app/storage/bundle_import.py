@@ -95,8 +95,10 @@ class ImportPlan:
     def describe(self) -> list[str]:
         """Human-readable lines: a header, one line per item, kept entries, a summary."""
         where = "an existing project" if self.target_exists else "a new directory"
-        lines = [f"Import {self.contents.path.name} "
-                 f"({self.contents.project.meta.name!r}) into {self.target} ({where})"]
+        lines = [
+            f"Import {self.contents.path.name} "
+            f"({self.contents.project.meta.name!r}) into {self.target} ({where})"
+        ]
         lines += ["  " + c.describe() for c in self.changes]
         lines += [f"  = kept {k} (not part of the project layout)" for k in self.kept]
         counts = {k: sum(c.kind is k for c in self.changes) for k in ChangeKind}
@@ -110,9 +112,11 @@ class ImportPlan:
 def _pipeline_detail(old: Pipeline, new: Pipeline) -> str:
     before = {n.id: n for n in old.nodes}
     after = {n.id: n for n in new.nodes}
-    parts = [f"{len(after.keys() - before.keys())} node(s) added",
-             f"{len(before.keys() - after.keys())} removed",
-             f"{sum(before[i] != after[i] for i in before.keys() & after.keys())} changed"]
+    parts = [
+        f"{len(after.keys() - before.keys())} node(s) added",
+        f"{len(before.keys() - after.keys())} removed",
+        f"{sum(before[i] != after[i] for i in before.keys() & after.keys())} changed",
+    ]
     if old.edges != new.edges:
         parts.append("edges changed")
     if old.id != new.id:
@@ -181,16 +185,23 @@ def _diff(old: Project | None, root: Path, contents: BundleContents) -> list[Cha
     elif old.meta == new.meta:
         meta = Change("project", new.meta.name, ChangeKind.UNCHANGED)
     elif old.meta.id != new.meta.id:
-        meta = Change("project", new.meta.name, ChangeKind.CHANGED,
-                      f"a different project: replaces {old.meta.name!r} ({old.meta.id})")
+        meta = Change(
+            "project",
+            new.meta.name,
+            ChangeKind.CHANGED,
+            f"a different project: replaces {old.meta.name!r} ({old.meta.id})",
+        )
     else:
-        meta = Change("project", new.meta.name, ChangeKind.CHANGED,
-                      _model_detail(old.meta, new.meta))
-    return [meta,
-            *_compare("connection", old.connections if old else {}, new.connections),
-            *_compare("pipeline", old.pipelines if old else {}, new.pipelines),
-            *_compare("sync", old.syncs if old else {}, new.syncs),
-            *_compare_data(root, old.data_files if old else [], contents)]
+        meta = Change(
+            "project", new.meta.name, ChangeKind.CHANGED, _model_detail(old.meta, new.meta)
+        )
+    return [
+        meta,
+        *_compare("connection", old.connections if old else {}, new.connections),
+        *_compare("pipeline", old.pipelines if old else {}, new.pipelines),
+        *_compare("sync", old.syncs if old else {}, new.syncs),
+        *_compare_data(root, old.data_files if old else [], contents),
+    ]
 
 
 # -- the target ----------------------------------------------------------------------------------
@@ -200,8 +211,9 @@ def _kept_entries(target: Path) -> list[str]:
     kept = [e.name for e in os.scandir(target) if e.name not in _LAYOUT]
     for folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR):
         if (target / folder).is_dir():
-            kept += [f"{folder}/{e.name}" for e in os.scandir(target / folder)
-                     if e.name.startswith(".")]
+            kept += [
+                f"{folder}/{e.name}" for e in os.scandir(target / folder) if e.name.startswith(".")
+            ]
     return sorted(kept)
 
 
@@ -242,13 +254,18 @@ def _existing_project(target: Path) -> Project | None:
     if not any(target.iterdir()):
         return None
     if not (target / PROJECT_FILE).exists():
-        raise ProjectError(str(target), _("is not a Cauce project (no project.json): "
-                                          "refusing to replace it"))
+        raise ProjectError(
+            str(target), _("is not a Cauce project (no project.json): refusing to replace it")
+        )
     return read_project_dir(target)
 
 
-def plan_import(bundle_path: str | os.PathLike[str], target_dir: str | os.PathLike[str], *,
-                limits: BundleLimits = DEFAULT_LIMITS) -> ImportPlan:
+def plan_import(
+    bundle_path: str | os.PathLike[str],
+    target_dir: str | os.PathLike[str],
+    *,
+    limits: BundleLimits = DEFAULT_LIMITS,
+) -> ImportPlan:
     """Validate ``bundle_path`` and compare it with ``target_dir``; writes nothing.
 
     Raises:
@@ -258,9 +275,14 @@ def plan_import(bundle_path: str | os.PathLike[str], target_dir: str | os.PathLi
     contents = inspect_bundle(bundle_path, limits=limits)
     target = Path(target_dir).absolute()
     old = _existing_project(target)
-    return ImportPlan(contents=contents, target=target, target_exists=target.exists(),
-                      changes=tuple(_diff(old, target, contents)),
-                      kept=tuple(_kept_entries(target)), target_digest=_digest(target))
+    return ImportPlan(
+        contents=contents,
+        target=target,
+        target_exists=target.exists(),
+        changes=tuple(_diff(old, target, contents)),
+        kept=tuple(_kept_entries(target)),
+        target_digest=_digest(target),
+    )
 
 
 # -- applying ------------------------------------------------------------------------------------

@@ -69,12 +69,17 @@ def _open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
         with zipfile.ZipFile(path) as zf:
             yield zf
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as err:
-        raise BundleError(path.name, _("not a readable zip file ({error})").format(
-            error=err)) from None
+        raise BundleError(
+            path.name, _("not a readable zip file ({error})").format(error=err)
+        ) from None
 
 
-def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: BundleLimits,
-            sink: Callable[[bytes], object]) -> str:
+def _stream(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    limits: BundleLimits,
+    sink: Callable[[bytes], object],
+) -> str:
     """Feed ``info``'s bytes to ``sink`` in chunks; return their SHA-256.
 
     At most one byte more than the header declares is ever decompressed: a member that yields
@@ -90,20 +95,30 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: BundleLimits,
             while chunk := f.read(min(_CHUNK, info.file_size + 1 - seen)):
                 seen += len(chunk)
                 if seen > info.file_size:
-                    raise BundleError(name, _("holds more data than the {size} bytes its header "
-                                              "declares (zip bomb?)").format(size=info.file_size))
+                    raise BundleError(
+                        name,
+                        _(
+                            "holds more data than the {size} bytes its header declares (zip bomb?)"
+                        ).format(size=info.file_size),
+                    )
                 digest.update(chunk)
                 sink(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
         if seen > info.file_size or "CRC" in str(err):
             # zipfile checks the CRC when the declared size is used up: with the extra byte we
             # allow, a CRC error there also means more data than declared, or corrupt data.
-            raise BundleError(name, _("corrupt data or a header that lies about its size "
-                                      "({error})").format(error=err)) from None
+            raise BundleError(
+                name,
+                _("corrupt data or a header that lies about its size ({error})").format(error=err),
+            ) from None
         raise BundleError(name, _("corrupt data ({error})").format(error=err)) from None
     if seen != info.file_size:
-        raise BundleError(name, _("holds {size} bytes but its header declares {declared}").format(
-            size=seen, declared=info.file_size))
+        raise BundleError(
+            name,
+            _("holds {size} bytes but its header declares {declared}").format(
+                size=seen, declared=info.file_size
+            ),
+        )
     return digest.hexdigest()
 
 
@@ -111,8 +126,12 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
     """Every header check, before any member is decompressed; returns file entries by name."""
     infos = zf.infolist()
     if len(infos) > limits.max_members:
-        raise BundleError(MANIFEST_FILE, _("{count} members, more than {limit}").format(
-            count=len(infos), limit=limits.max_members))
+        raise BundleError(
+            MANIFEST_FILE,
+            _("{count} members, more than {limit}").format(
+                count=len(infos), limit=limits.max_members
+            ),
+        )
     entries: dict[str, zipfile.ZipInfo] = {}
     folded: set[str] = set()
     total = compressed = json_total = 0
@@ -131,16 +150,26 @@ def _check_headers(zf: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfi
         compressed += info.compress_size
     _check_nesting(entries)
     if json_total > limits.max_json_total_bytes:
-        raise BundleError(MANIFEST_FILE, _("JSON members declare {size} bytes in all, more than "
-                                           "the limit of {limit}").format(
-            size=json_total, limit=limits.max_json_total_bytes))
+        raise BundleError(
+            MANIFEST_FILE,
+            _("JSON members declare {size} bytes in all, more than the limit of {limit}").format(
+                size=json_total, limit=limits.max_json_total_bytes
+            ),
+        )
     if total > limits.max_total_bytes:
-        raise BundleError(MANIFEST_FILE, _("members declare {size} bytes in all, more than the "
-                                           "limit of {limit}").format(
-            size=total, limit=limits.max_total_bytes))
+        raise BundleError(
+            MANIFEST_FILE,
+            _("members declare {size} bytes in all, more than the limit of {limit}").format(
+                size=total, limit=limits.max_total_bytes
+            ),
+        )
     if total > limits.ratio_floor_bytes and total > limits.max_ratio * max(compressed, 1):
-        raise BundleError(MANIFEST_FILE, _("overall compression ratio above {ratio}: looks like a "
-                                           "zip bomb").format(ratio=f"{limits.max_ratio:g}"))
+        raise BundleError(
+            MANIFEST_FILE,
+            _("overall compression ratio above {ratio}: looks like a zip bomb").format(
+                ratio=f"{limits.max_ratio:g}"
+            ),
+        )
     if MANIFEST_FILE not in entries:
         raise BundleError(MANIFEST_FILE, _("missing: this is not a Cauce bundle"))
     return entries
@@ -154,12 +183,12 @@ def _check_nesting(entries: dict[str, zipfile.ZipInfo]) -> None:
         for i in range(1, len(parts)):
             parent = "/".join(parts[:i]).casefold()
             if parent in files:
-                raise BundleError(name, _("conflicts with the file member {member}").format(
-                    member=files[parent]))
+                raise BundleError(
+                    name, _("conflicts with the file member {member}").format(member=files[parent])
+                )
 
 
-def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
-                   limits: BundleLimits) -> Manifest:
+def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: BundleLimits) -> Manifest:
     chunks: list[bytes] = []
     _stream(zf, info, limits, chunks.append)
     data = load_json_object(b"".join(chunks), MANIFEST_FILE)
@@ -178,8 +207,9 @@ def _check_listing(entries: dict[str, zipfile.ZipInfo], manifest: Manifest) -> N
             raise BundleError(name, _("listed in the manifest but missing from the bundle"))
 
 
-def inspect_bundle(path: str | os.PathLike[str], *,
-                   limits: BundleLimits = DEFAULT_LIMITS) -> BundleContents:
+def inspect_bundle(
+    path: str | os.PathLike[str], *, limits: BundleLimits = DEFAULT_LIMITS
+) -> BundleContents:
     """Validate a bundle completely without writing anything.
 
     Raises:
@@ -205,8 +235,9 @@ def inspect_bundle(path: str | os.PathLike[str], *,
             chunks: list[bytes] = []
             sink = _discard if kind == "data" else chunks.append
             if _stream(zf, info, limits, sink) != manifest.members[name]:
-                raise BundleError(name, _("checksum mismatch: the member is not the one the "
-                                          "manifest lists"))
+                raise BundleError(
+                    name, _("checksum mismatch: the member is not the one the manifest lists")
+                )
             if kind == "data":
                 data_files.append(name)
             else:
@@ -218,12 +249,12 @@ def inspect_bundle(path: str | os.PathLike[str], *,
     except ProjectError as err:
         raise BundleError(err.path, err.problem) from None
     sizes = {name: entries[name].file_size for name in manifest.members}
-    return BundleContents(path=path, manifest=manifest, project=project, sizes=sizes,
-                          limits=limits)
+    return BundleContents(path=path, manifest=manifest, project=project, sizes=sizes, limits=limits)
 
 
-def extract_bundle(contents: BundleContents, dest: str | os.PathLike[str], *,
-                   include_manifest: bool = False) -> list[str]:
+def extract_bundle(
+    contents: BundleContents, dest: str | os.PathLike[str], *, include_manifest: bool = False
+) -> list[str]:
     """Write the members of an inspected bundle into the empty directory ``dest``.
 
     Every member is checksummed again while written, and must have the size it had when
@@ -253,7 +284,8 @@ def extract_bundle(contents: BundleContents, dest: str | os.PathLike[str], *,
             with open(target, "xb") as out:
                 digest = _stream(zf, info, contents.limits, out.write)
             if name != MANIFEST_FILE and digest != manifest.members[name]:
-                raise BundleError(name, _("checksum mismatch: the bundle changed since it was "
-                                          "inspected"))
+                raise BundleError(
+                    name, _("checksum mismatch: the bundle changed since it was inspected")
+                )
             written.append(name)
     return written

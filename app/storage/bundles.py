@@ -89,7 +89,8 @@ def _declared_non_secret(connection_type: str) -> frozenset[str]:
     except UnknownPlugin:
         return frozenset()
     return frozenset(
-        name for name, f in config.model_fields.items()
+        name
+        for name, f in config.model_fields.items()
         if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("secret") is False
     )
 
@@ -109,8 +110,11 @@ def secret_like_params(connection: Connection) -> list[str]:
     """Dotted paths of ``connection.params`` keys that look like secrets and are not declared
     non-secret by the connector type."""
     allowed = _declared_non_secret(connection.type)
-    return [path for path in _walk_keys(connection.params)
-            if path not in allowed and looks_secret(path.rsplit(".", 1)[-1])]
+    return [
+        path
+        for path in _walk_keys(connection.params)
+        if path not in allowed and looks_secret(path.rsplit(".", 1)[-1])
+    ]
 
 
 # -- export --------------------------------------------------------------------------------------
@@ -129,8 +133,9 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _resolve_source(source: Project | OpenProject | str | os.PathLike[str],
-                    data_root: Path | None) -> tuple[Project, Path | None]:
+def _resolve_source(
+    source: Project | OpenProject | str | os.PathLike[str], data_root: Path | None
+) -> tuple[Project, Path | None]:
     if isinstance(source, OpenProject):
         return source.project, data_root or source.root
     if isinstance(source, Project):
@@ -139,35 +144,44 @@ def _resolve_source(source: Project | OpenProject | str | os.PathLike[str],
     return read_project_dir(root), data_root or root
 
 
-def _check_export(project: Project, root: Path | None, include_data: bool,
-                  limits: BundleLimits) -> None:
+def _check_export(
+    project: Project, root: Path | None, include_data: bool, limits: BundleLimits
+) -> None:
     for name, conn in project.connections.items():
         bad = secret_like_params(conn)
         if bad:
-            raise BundleError(connection_path(name), _(
-                "parameter {names} looks like a secret; secrets are resolved on each machine, "
-                "never exported").format(names=", ".join(bad)))
+            raise BundleError(
+                connection_path(name),
+                _(
+                    "parameter {names} looks like a secret; secrets are resolved on each machine, "
+                    "never exported"
+                ).format(names=", ".join(bad)),
+            )
     if include_data and project.data_files:
         if root is None:
-            raise BundleError(project.data_files[0], _("data files need the project directory "
-                                                       "(pass data_root)"))
+            raise BundleError(
+                project.data_files[0], _("data files need the project directory (pass data_root)")
+            )
         total = 0
         for rel in project.data_files:
             try:
                 size = (root / rel).stat().st_size
             except OSError as err:
-                raise BundleError(rel, _("cannot be read: {error}").format(
-                    error=err.strerror)) from None
+                raise BundleError(
+                    rel, _("cannot be read: {error}").format(error=err.strerror)
+                ) from None
             total += size
             if size > limits.max_member_bytes:
-                raise BundleError(rel, _("{size} bytes, more than a bundle may hold per "
-                                         "file").format(size=size))
+                raise BundleError(
+                    rel, _("{size} bytes, more than a bundle may hold per file").format(size=size)
+                )
         if total > limits.max_total_bytes:
             raise BundleError(project.data_files[-1], _("data files exceed the bundle size limit"))
 
 
-def _write_members(zf: zipfile.ZipFile, project: Project, root: Path | None,
-                   include_data: bool) -> dict[str, str]:
+def _write_members(
+    zf: zipfile.ZipFile, project: Project, root: Path | None, include_data: bool
+) -> dict[str, str]:
     members: dict[str, str] = {}
     for name, data in sorted(project.files().items()):
         zf.writestr(_zip_info(name), data)
@@ -185,11 +199,15 @@ def _write_members(zf: zipfile.ZipFile, project: Project, root: Path | None,
     return members
 
 
-def export_bundle(source: Project | OpenProject | str | os.PathLike[str],
-                  out_path: str | os.PathLike[str], *, include_data: bool = True,
-                  data_root: str | os.PathLike[str] | None = None,
-                  created_at: datetime | None = None,
-                  limits: BundleLimits = DEFAULT_LIMITS) -> Path:
+def export_bundle(
+    source: Project | OpenProject | str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    *,
+    include_data: bool = True,
+    data_root: str | os.PathLike[str] | None = None,
+    created_at: datetime | None = None,
+    limits: BundleLimits = DEFAULT_LIMITS,
+) -> Path:
     """Write a project as a ``.cauce`` bundle, atomically (temporary file + :func:`os.replace`).
 
     Args:
@@ -214,10 +232,15 @@ def export_bundle(source: Project | OpenProject | str | os.PathLike[str],
         with os.fdopen(fd, "wb") as f:
             with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
                 members = _write_members(zf, project, root, include_data)
-                manifest = Manifest(format_version=BUNDLE_FORMAT_VERSION, created_at=when,
-                                    cauce_version=_cauce_version(), members=members)
-                zf.writestr(_zip_info(MANIFEST_FILE),
-                            dumps_canonical(manifest.model_dump(mode="json")))
+                manifest = Manifest(
+                    format_version=BUNDLE_FORMAT_VERSION,
+                    created_at=when,
+                    cauce_version=_cauce_version(),
+                    members=members,
+                )
+                zf.writestr(
+                    _zip_info(MANIFEST_FILE), dumps_canonical(manifest.model_dump(mode="json"))
+                )
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)

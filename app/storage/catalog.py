@@ -44,28 +44,46 @@ class CatalogStore(StoreBase):
             schemas: dict[str, int] = {}
             for table in tables:
                 if table.schema not in schemas:
-                    row = CatalogSchemaRow(organization_id=self._org_id,
-                                           connection_id=connection_id, name=table.schema,
-                                           refreshed_at=now)
+                    row = CatalogSchemaRow(
+                        organization_id=self._org_id,
+                        connection_id=connection_id,
+                        name=table.schema,
+                        refreshed_at=now,
+                    )
                     s.add(row)
                     s.flush()
                     schemas[table.schema] = row.id
-                trow = CatalogTableRow(organization_id=self._org_id,
-                                       schema_id=schemas[table.schema], name=table.name,
-                                       kind=table.kind, row_estimate=table.row_estimate,
-                                       refreshed_at=now)
+                trow = CatalogTableRow(
+                    organization_id=self._org_id,
+                    schema_id=schemas[table.schema],
+                    name=table.name,
+                    kind=table.kind,
+                    row_estimate=table.row_estimate,
+                    refreshed_at=now,
+                )
                 s.add(trow)
                 s.flush()
-                s.add_all([CatalogColumnRow(
-                    organization_id=self._org_id, table_id=trow.id, position=i,
-                    name=c.name, canonical_type=c.canonical_type, nullable=c.nullable,
-                    pk_position=c.pk_position) for i, c in enumerate(table.columns, start=1)])
+                s.add_all(
+                    [
+                        CatalogColumnRow(
+                            organization_id=self._org_id,
+                            table_id=trow.id,
+                            position=i,
+                            name=c.name,
+                            canonical_type=c.canonical_type,
+                            nullable=c.nullable,
+                            pk_position=c.pk_position,
+                        )
+                        for i, c in enumerate(table.columns, start=1)
+                    ]
+                )
                 count += 1
         return count
 
     def _clear(self, s: Session, connection_id: int) -> None:
         schema_ids = select(CatalogSchemaRow.id).where(
-            CatalogSchemaRow.connection_id == connection_id)
+            CatalogSchemaRow.connection_id == connection_id
+        )
         table_ids = select(CatalogTableRow.id).where(CatalogTableRow.schema_id.in_(schema_ids))
         s.execute(delete(CatalogColumnRow).where(CatalogColumnRow.table_id.in_(table_ids)))
         s.execute(delete(CatalogTableRow).where(CatalogTableRow.schema_id.in_(schema_ids)))
@@ -79,16 +97,27 @@ class CatalogStore(StoreBase):
                 select(CatalogSchemaRow.name, CatalogTableRow)
                 .join(CatalogTableRow, CatalogTableRow.schema_id == CatalogSchemaRow.id)
                 .where(CatalogSchemaRow.connection_id == connection_id)
-                .order_by(CatalogSchemaRow.name, CatalogTableRow.name)).all()
+                .order_by(CatalogSchemaRow.name, CatalogTableRow.name)
+            ).all()
             columns: dict[int, list[CatalogColumn]] = {}
             ids = [t.id for _, t in rows]
             if ids:
-                for c in s.scalars(select(CatalogColumnRow).where(
-                        CatalogColumnRow.table_id.in_(ids)).order_by(
-                        CatalogColumnRow.table_id, CatalogColumnRow.position)):
+                for c in s.scalars(
+                    select(CatalogColumnRow)
+                    .where(CatalogColumnRow.table_id.in_(ids))
+                    .order_by(CatalogColumnRow.table_id, CatalogColumnRow.position)
+                ):
                     columns.setdefault(c.table_id, []).append(
-                        CatalogColumn(c.name, c.canonical_type, c.nullable, c.pk_position))
-            return [CatalogTable(schema=name, name=t.name, kind=t.kind,
-                                 row_estimate=t.row_estimate,
-                                 columns=tuple(columns.get(t.id, [])),
-                                 refreshed_at=t.refreshed_at) for name, t in rows]
+                        CatalogColumn(c.name, c.canonical_type, c.nullable, c.pk_position)
+                    )
+            return [
+                CatalogTable(
+                    schema=name,
+                    name=t.name,
+                    kind=t.kind,
+                    row_estimate=t.row_estimate,
+                    columns=tuple(columns.get(t.id, [])),
+                    refreshed_at=t.refreshed_at,
+                )
+                for name, t in rows
+            ]

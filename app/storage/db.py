@@ -56,7 +56,7 @@ def normalize_url(url: str | URL) -> str:
     text = url.render_as_string(hide_password=False) if isinstance(url, URL) else str(url)
     for prefix in ("postgres://", "postgresql://"):
         if text.startswith(prefix):
-            return "postgresql+psycopg://" + text[len(prefix):]
+            return "postgresql+psycopg://" + text[len(prefix) :]
     return text
 
 
@@ -82,11 +82,12 @@ def _checked(text: str) -> str:
     try:
         make_url(text)
     except (ValueError, ArgumentError):
-        raise InvalidDatabaseUrl(_("the metadata database URL {url} is not valid: {problem}")
-                                 .format(url=mask_url(text), problem=url_problem(text))
-                                 ) from None
+        raise InvalidDatabaseUrl(
+            _("the metadata database URL {url} is not valid: {problem}").format(
+                url=mask_url(text), problem=url_problem(text)
+            )
+        ) from None
     return text
-
 
 
 def display_url(url: str | URL) -> str:
@@ -136,16 +137,20 @@ class MetadataUnreachable(RuntimeError):
 
 def _explain_unreachable(context: ExceptionContext) -> BaseException | None:
     """A failure to connect becomes :class:`MetadataUnreachable` (other errors pass through)."""
-    if context.is_pre_ping or context.connection is not None or not isinstance(
-            context.sqlalchemy_exception, OperationalError | InterfaceError):
+    if (
+        context.is_pre_ping
+        or context.connection is not None
+        or not isinstance(context.sqlalchemy_exception, OperationalError | InterfaceError)
+    ):
         return None  # pre-ping failures are the pool's to handle: it reconnects
     detail = str(context.original_exception).strip() or type(context.original_exception).__name__
     url = context.engine.url if context.engine is not None else None
     where = url.render_as_string(hide_password=True) if url is not None else "?"
     if url is not None and url.password:
         detail = detail.replace(str(url.password), "***")
-    return MetadataUnreachable(_("cannot reach the metadata database {url}: {error}").format(
-        url=where, error=detail))
+    return MetadataUnreachable(
+        _("cannot reach the metadata database {url}: {error}").format(url=where, error=detail)
+    )
 
 
 def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:

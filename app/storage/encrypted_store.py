@@ -63,15 +63,30 @@ def _check_scrypt(kdf: dict[str, Any], path: Path) -> None:
     try:
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
     except (KeyError, TypeError, ValueError):
-        raise SecretFileCorrupted(_("{path}: unreadable scrypt parameters").format(
-            path=path)) from None
-    if not (2 <= n <= _SCRYPT_MAX["n"] and n & (n - 1) == 0 and 1 <= r <= _SCRYPT_MAX["r"]
-            and 1 <= p <= _SCRYPT_MAX["p"]):
-        raise SecretFileCorrupted(_(
-            "{path}: scrypt parameters n={n}, r={r}, p={p} are beyond what Cauce accepts "
-            "(n a power of two up to {max_n}, r up to {max_r}, p up to {max_p}); the file "
-            "was left untouched").format(path=path, n=n, r=r, p=p, max_n=_SCRYPT_MAX["n"],
-                                         max_r=_SCRYPT_MAX["r"], max_p=_SCRYPT_MAX["p"]))
+        raise SecretFileCorrupted(
+            _("{path}: unreadable scrypt parameters").format(path=path)
+        ) from None
+    if not (
+        2 <= n <= _SCRYPT_MAX["n"]
+        and n & (n - 1) == 0
+        and 1 <= r <= _SCRYPT_MAX["r"]
+        and 1 <= p <= _SCRYPT_MAX["p"]
+    ):
+        raise SecretFileCorrupted(
+            _(
+                "{path}: scrypt parameters n={n}, r={r}, p={p} are beyond what Cauce accepts "
+                "(n a power of two up to {max_n}, r up to {max_r}, p up to {max_p}); the file "
+                "was left untouched"
+            ).format(
+                path=path,
+                n=n,
+                r=r,
+                p=p,
+                max_n=_SCRYPT_MAX["n"],
+                max_r=_SCRYPT_MAX["r"],
+                max_p=_SCRYPT_MAX["p"],
+            )
+        )
 
 
 class SecretStoreError(RuntimeError):
@@ -152,11 +167,17 @@ class EncryptedFileStore:
     def __init__(self, path: Path | None = None, master_key: str | None = None) -> None:
         key = master_key if master_key is not None else os.environ.get(MASTER_KEY_ENV, "")
         if not key:
-            raise SecretStoreUnavailable(_(
-                "the encrypted secrets file needs a key: set {variable} to a passphrase or to a "
-                "key made with `{command}`"
-            ).format(variable=MASTER_KEY_ENV, command="python -c \"from cryptography.fernet "
-                     "import Fernet; print(Fernet.generate_key().decode())\""))
+            raise SecretStoreUnavailable(
+                _(
+                    "the encrypted secrets file needs a key: set {variable} to a "
+                    "passphrase or to a "
+                    "key made with `{command}`"
+                ).format(
+                    variable=MASTER_KEY_ENV,
+                    command='python -c "from cryptography.fernet '
+                    'import Fernet; print(Fernet.generate_key().decode())"',
+                )
+            )
         self.path = Path(path) if path is not None else data_dir() / SECRETS_FILENAME
         self.__master = key
         self.__derived: dict[tuple[str, str], bytes] = {}
@@ -203,20 +224,26 @@ class EncryptedFileStore:
         if name == "raw":
             raw = _raw_key(self.__master)
             if raw is None:
-                raise WrongMasterKey(_(
-                    "{path} was written with a base64 key, but {variable} holds a passphrase: "
-                    "set it to the key the file was created with"
-                ).format(path=self.path, variable=MASTER_KEY_ENV))
+                raise WrongMasterKey(
+                    _(
+                        "{path} was written with a base64 key, but {variable} holds a passphrase: "
+                        "set it to the key the file was created with"
+                    ).format(path=self.path, variable=MASTER_KEY_ENV)
+                )
             master = raw
         elif name == "scrypt":
             _check_scrypt(kdf, self.path)  # before the work: the header is not authenticated
             master = Scrypt(
-                salt=_unb64(kdf["salt"]), length=32, n=int(kdf["n"]), r=int(kdf["r"]),
+                salt=_unb64(kdf["salt"]),
+                length=32,
+                n=int(kdf["n"]),
+                r=int(kdf["r"]),
                 p=int(kdf["p"]),
             ).derive(self.__master.encode("utf-8"))
         else:
-            raise SecretFileCorrupted(_("{path}: unknown key derivation {name!r}").format(
-                path=self.path, name=name))
+            raise SecretFileCorrupted(
+                _("{path}: unknown key derivation {name!r}").format(path=self.path, name=name)
+            )
         self.__derived[cache_key] = master
         return master
 
@@ -242,26 +269,33 @@ class EncryptedFileStore:
             if doc.get("format") != _FORMAT:
                 raise ValueError(_("not a Cauce secrets file"))
             if doc.get("version") != _VERSION:
-                raise ValueError(_("unsupported version {version!r}").format(
-                    version=doc.get("version")))
+                raise ValueError(
+                    _("unsupported version {version!r}").format(version=doc.get("version"))
+                )
             kdf, check, token = doc["kdf"], _unb64(doc["check"]), doc["data"].encode("ascii")
         except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as err:
-            raise SecretFileCorrupted(_(
-                "{path} is not a readable secrets file ({error}); it was left untouched"
-            ).format(path=self.path, error=err)) from None
+            raise SecretFileCorrupted(
+                _("{path} is not a readable secrets file ({error}); it was left untouched").format(
+                    path=self.path, error=err
+                )
+            ) from None
         fernet, expected = self._keys(kdf)
         if not hmac.compare_digest(check, expected):
-            raise WrongMasterKey(_(
-                "{variable} does not open {path}: it is not the key this file was written with "
-                "(or the file's header was altered). Nothing was changed."
-            ).format(variable=MASTER_KEY_ENV, path=self.path))
+            raise WrongMasterKey(
+                _(
+                    "{variable} does not open {path}: it is not the key this file was written with "
+                    "(or the file's header was altered). Nothing was changed."
+                ).format(variable=MASTER_KEY_ENV, path=self.path)
+            )
         try:
             data = json.loads(fernet.decrypt(token))
         except (InvalidToken, ValueError):
-            raise SecretFileCorrupted(_(
-                "{path} was altered or damaged: its contents fail authentication. It was left "
-                "untouched; restore it from a backup or store the secrets again."
-            ).format(path=self.path)) from None
+            raise SecretFileCorrupted(
+                _(
+                    "{path} was altered or damaged: its contents fail authentication. It was left "
+                    "untouched; restore it from a backup or store the secrets again."
+                ).format(path=self.path)
+            ) from None
         if not isinstance(data, dict):
             raise SecretFileCorrupted(_("{path}: unexpected content").format(path=self.path))
         return kdf, {str(k): str(v) for k, v in data.items()}
@@ -269,8 +303,13 @@ class EncryptedFileStore:
     def _write(self, kdf: dict[str, Any], data: dict[str, str]) -> None:
         fernet, check = self._keys(kdf)
         token = fernet.encrypt(json.dumps(data, sort_keys=True).encode("utf-8"))
-        doc = {"format": _FORMAT, "version": _VERSION, "kdf": kdf, "check": _b64(check),
-               "data": token.decode("ascii")}
+        doc = {
+            "format": _FORMAT,
+            "version": _VERSION,
+            "kdf": kdf,
+            "check": _b64(check),
+            "data": token.decode("ascii"),
+        }
         fd, tmp = tempfile.mkstemp(
             dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
         )

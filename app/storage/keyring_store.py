@@ -40,8 +40,9 @@ class KeyringStore:
         service: The service name entries are filed under.
     """
 
-    def __init__(self, backend: KeyringBackend | None = None,
-                 service: str = KEYRING_SERVICE) -> None:
+    def __init__(
+        self, backend: KeyringBackend | None = None, service: str = KEYRING_SERVICE
+    ) -> None:
         self.backend = backend if backend is not None else system_keyring()
         self.service = service
 
@@ -52,15 +53,17 @@ class KeyringStore:
         try:
             return self.backend.get_password(self.service, ref)
         except KeyringError as err:
-            raise SecretStoreError(_("the OS keyring could not read {ref!r}: {error}").format(
-                ref=ref, error=err)) from err
+            raise SecretStoreError(
+                _("the OS keyring could not read {ref!r}: {error}").format(ref=ref, error=err)
+            ) from err
 
     def set(self, ref: str, value: str) -> None:
         try:
             self.backend.set_password(self.service, ref, value)
         except KeyringError as err:
-            raise SecretStoreError(_("the OS keyring could not store {ref!r}: {error}").format(
-                ref=ref, error=err)) from err
+            raise SecretStoreError(
+                _("the OS keyring could not store {ref!r}: {error}").format(ref=ref, error=err)
+            ) from err
 
     def delete(self, ref: str) -> None:
         try:
@@ -68,8 +71,9 @@ class KeyringStore:
         except PasswordDeleteError:
             return
         except KeyringError as err:
-            raise SecretStoreError(_("the OS keyring could not delete {ref!r}: {error}").format(
-                ref=ref, error=err)) from err
+            raise SecretStoreError(
+                _("the OS keyring could not delete {ref!r}: {error}").format(ref=ref, error=err)
+            ) from err
 
 
 def _insecure(backend: KeyringBackend) -> str | None:
@@ -88,8 +92,9 @@ def _insecure(backend: KeyringBackend) -> str | None:
         except Exception:  # noqa: BLE001 - a backend that cannot rate itself is not viable
             return _("the keyring backend {backend} is not viable here").format(backend=name)
         if priority <= 0:
-            return _("the keyring backend {backend} is not viable here (priority "
-                     "{priority})").format(backend=name, priority=f"{priority:g}")
+            return _(
+                "the keyring backend {backend} is not viable here (priority {priority})"
+            ).format(backend=name, priority=f"{priority:g}")
     return None
 
 
@@ -112,8 +117,10 @@ def keyring_problem(backend: KeyringBackend | None = None) -> str | None:
             backend.delete_password(KEYRING_SERVICE, ref)
     except Exception as err:  # noqa: BLE001 - D-Bus, locked keychains... any failure disqualifies
         return _("the keyring backend {backend} does not work: {error}").format(
-            backend=type(backend).__name__, error=err)
+            backend=type(backend).__name__, error=err
+        )
     if echoed != token:
         return _("the keyring backend {backend} did not return what was stored").format(
-            backend=type(backend).__name__)
+            backend=type(backend).__name__
+        )
     return None

@@ -142,8 +142,11 @@ def _revision_of(conn: Connection) -> str | None:
         return None
     found = list(conn.execute(select(_VERSIONS.c.version_num)).scalars())
     if len(found) > 1:
-        raise SchemaError(_("the metadata database has several schema revisions: "
-                            "{revisions}").format(revisions=found))
+        raise SchemaError(
+            _("the metadata database has several schema revisions: {revisions}").format(
+                revisions=found
+            )
+        )
     return found[0] if found else None
 
 
@@ -159,28 +162,34 @@ def current_revision(url: str | None = None) -> str | None:
 
 def _refuse_too_new(revision: str | None, url: str) -> None:
     if revision is not None and revision not in _known_revisions():
-        raise SchemaTooNew(_(
-            "the metadata database {database} is at schema revision {revision!r}, which this "
-            "version of Cauce does not know (it knows up to {head!r}): a newer Cauce has "
-            "upgraded it. Install that newer Cauce, or point CAUCE_DB_URL at another database "
-            "(a SQLite backup sits next to the file as *.bak)."
-        ).format(database=display_url(url), revision=revision, head=head_revision()))
+        raise SchemaTooNew(
+            _(
+                "the metadata database {database} is at schema revision {revision!r}, which this "
+                "version of Cauce does not know (it knows up to {head!r}): a newer Cauce has "
+                "upgraded it. Install that newer Cauce, or point CAUCE_DB_URL at another database "
+                "(a SQLite backup sits next to the file as *.bak)."
+            ).format(database=display_url(url), revision=revision, head=head_revision())
+        )
 
 
 def check_schema(conn: Connection, url: str) -> str:
     """Raise a :class:`SchemaError` saying what to do unless the database is at head."""
     revision = _revision_of(conn)
     if revision is None:
-        raise SchemaNotInitialized(_(
-            "the metadata database {database} has no Cauce schema: run `cauce db init`"
-        ).format(database=display_url(url)))
+        raise SchemaNotInitialized(
+            _("the metadata database {database} has no Cauce schema: run `cauce db init`").format(
+                database=display_url(url)
+            )
+        )
     _refuse_too_new(revision, url)
     head = head_revision()
     if revision != head:
-        raise SchemaOutdated(_(
-            "the metadata database {database} is at schema revision {revision!r}, older than "
-            "this Cauce ({head!r}): run `cauce db upgrade` (it backs up first)"
-        ).format(database=display_url(url), revision=revision, head=head))
+        raise SchemaOutdated(
+            _(
+                "the metadata database {database} is at schema revision {revision!r}, older than "
+                "this Cauce ({head!r}): run `cauce db upgrade` (it backs up first)"
+            ).format(database=display_url(url), revision=revision, head=head)
+        )
     return revision
 
 
@@ -203,9 +212,7 @@ def _ensure_default_organization(engine: Engine) -> None:
         ).first()
         if found is None:
             conn.execute(
-                insert(OrganizationRow).values(
-                    name=DEFAULT_ORGANIZATION, created_at=utcnow()
-                )
+                insert(OrganizationRow).values(name=DEFAULT_ORGANIZATION, created_at=utcnow())
             )
 
 
@@ -257,12 +264,15 @@ def _run_upgrade(engine: Engine, url: str) -> None:
                 command.upgrade(alembic_config(url, conn), "head")
                 violations = _foreign_key_violations(conn)
                 if violations:
-                    raise SchemaError(ngettext(
-                        "the upgrade would break {count} foreign key reference(s) (first: "
-                        "{first!r}); nothing was changed",
-                        "the upgrade would break {count} foreign key reference(s) (first: "
-                        "{first!r}); nothing was changed",
-                        len(violations)).format(count=len(violations), first=violations[0]))
+                    raise SchemaError(
+                        ngettext(
+                            "the upgrade would break {count} foreign key reference(s) (first: "
+                            "{first!r}); nothing was changed",
+                            "the upgrade would break {count} foreign key reference(s) (first: "
+                            "{first!r}); nothing was changed",
+                            len(violations),
+                        ).format(count=len(violations), first=violations[0])
+                    )
         finally:
             conn.invalidate()  # never hand this reconfigured connection back to the pool
 

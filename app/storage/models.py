@@ -201,8 +201,7 @@ class ContentBlobRow(Base):
 
     __tablename__ = "content_blobs"
 
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"),
-                                                 primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     content: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
@@ -378,8 +377,9 @@ class SyncDestinationStateRow(Base):
     __table_args__ = (
         UniqueConstraint("sync_id", "destination"),
         ForeignKeyConstraint(["organization_id", "sync_id"], ["syncs.organization_id", "syncs.id"]),
-        ForeignKeyConstraint(["organization_id", "last_run_id"],
-                             ["sync_runs.organization_id", "sync_runs.id"]),
+        ForeignKeyConstraint(
+            ["organization_id", "last_run_id"], ["sync_runs.organization_id", "sync_runs.id"]
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -399,8 +399,9 @@ class SchemaChangeRow(Base):
     __tablename__ = "schema_changes"
     __table_args__ = (
         ForeignKeyConstraint(["organization_id", "sync_id"], ["syncs.organization_id", "syncs.id"]),
-        ForeignKeyConstraint(["organization_id", "sync_run_id"],
-                             ["sync_runs.organization_id", "sync_runs.id"]),
+        ForeignKeyConstraint(
+            ["organization_id", "sync_run_id"], ["sync_runs.organization_id", "sync_runs.id"]
+        ),
         _check_in("change_kind", ChangeKind, "change_kind"),
         _check_in("decision", Decision, "decision"),
     )
@@ -426,8 +427,9 @@ class CatalogSchemaRow(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "name"),
         UniqueConstraint("organization_id", "id"),
-        ForeignKeyConstraint(["organization_id", "connection_id"],
-                             ["connections.organization_id", "connections.id"]),
+        ForeignKeyConstraint(
+            ["organization_id", "connection_id"], ["connections.organization_id", "connections.id"]
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -442,8 +444,10 @@ class CatalogTableRow(Base):
     __table_args__ = (
         UniqueConstraint("schema_id", "name"),
         UniqueConstraint("organization_id", "id"),
-        ForeignKeyConstraint(["organization_id", "schema_id"],
-                             ["catalog_schemas.organization_id", "catalog_schemas.id"]),
+        ForeignKeyConstraint(
+            ["organization_id", "schema_id"],
+            ["catalog_schemas.organization_id", "catalog_schemas.id"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -461,8 +465,9 @@ class CatalogColumnRow(Base):
     __tablename__ = "catalog_columns"
     __table_args__ = (
         UniqueConstraint("table_id", "name"),
-        ForeignKeyConstraint(["organization_id", "table_id"],
-                             ["catalog_tables.organization_id", "catalog_tables.id"]),
+        ForeignKeyConstraint(
+            ["organization_id", "table_id"], ["catalog_tables.organization_id", "catalog_tables.id"]
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

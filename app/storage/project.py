@@ -101,8 +101,10 @@ def _layout_files(root: Path, folder: str) -> list[str]:
         if entry.name.startswith("."):
             continue  # .gitkeep and friends
         if entry.is_symlink() or not entry.is_file() or not entry.name.endswith(".json"):
-            raise ProjectError(rel, _("unexpected entry: only *.json files belong in "
-                                      "{folder}/").format(folder=folder))
+            raise ProjectError(
+                rel,
+                _("unexpected entry: only *.json files belong in {folder}/").format(folder=folder),
+            )
         out.append(rel)
     return out
 
@@ -129,8 +131,9 @@ def list_data_files(root: Path) -> list[str]:
     return sorted(out)
 
 
-def read_project_dir(root: str | os.PathLike[str], *,
-                     broken: dict[str, ProjectError] | None = None) -> Project:
+def read_project_dir(
+    root: str | os.PathLike[str], *, broken: dict[str, ProjectError] | None = None
+) -> Project:
     """Read and strictly validate the project in directory ``root`` (with a ``broken`` dict,
     invalid pipeline files are collected there instead: see ``project_from_files``).
 
@@ -142,8 +145,10 @@ def read_project_dir(root: str | os.PathLike[str], *,
         raise ProjectError(str(root), _("not a directory"))
     meta_path = root / PROJECT_FILE
     if not meta_path.is_file() or meta_path.is_symlink():
-        raise ProjectError(PROJECT_FILE, _("missing in {directory}: this is not a Cauce "
-                                           "project").format(directory=root))
+        raise ProjectError(
+            PROJECT_FILE,
+            _("missing in {directory}: this is not a Cauce project").format(directory=root),
+        )
     budget = [MAX_PROJECT_JSON_BYTES]
     files = {PROJECT_FILE: _read_bounded(meta_path, PROJECT_FILE, budget)}
     for folder in _FOLDERS:
@@ -194,8 +199,13 @@ class SaveResult:
 
 
 def _is_cauce_file(root: Path, rel: str) -> bool:
-    parse = (parse_pipeline if rel.startswith(PIPELINES_DIR) else
-             parse_sync if rel.startswith(SYNCS_DIR) else parse_connection)
+    parse = (
+        parse_pipeline
+        if rel.startswith(PIPELINES_DIR)
+        else parse_sync
+        if rel.startswith(SYNCS_DIR)
+        else parse_connection
+    )
     try:
         parse((root / rel).read_bytes(), rel)
     except (ProjectError, OSError):
@@ -248,8 +258,9 @@ class OpenProject:
         self.project = project
         self.root = root
         self.is_bundle = temporary
-        self._finalizer = (weakref.finalize(self, shutil.rmtree, root, ignore_errors=True)
-                           if temporary else None)
+        self._finalizer = (
+            weakref.finalize(self, shutil.rmtree, root, ignore_errors=True) if temporary else None
+        )
 
     def close(self) -> None:
         """Remove the extraction directory of a bundle; safe to call twice."""
@@ -259,16 +270,21 @@ class OpenProject:
     def __enter__(self) -> OpenProject:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     def __repr__(self) -> str:
         return f"OpenProject({self.project.meta.name!r}, root={str(self.root)!r})"
 
 
-def load_project(path: str | os.PathLike[str], *,
-                 broken: dict[str, ProjectError] | None = None) -> OpenProject:
+def load_project(
+    path: str | os.PathLike[str], *, broken: dict[str, ProjectError] | None = None
+) -> OpenProject:
     """Open a project directory or a ``.cauce`` bundle.
 
     With a ``broken`` dict, a directory's invalid pipeline files are collected there, by
@@ -326,20 +342,27 @@ def write_schemas(directory: str | os.PathLike[str]) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m app.storage.project --write-schemas DIR`` (or ``--check-schemas DIR``)."""
-    parser = argparse.ArgumentParser(prog="python -m app.storage.project",
-                                     description="Project file format tools.")
+    parser = argparse.ArgumentParser(
+        prog="python -m app.storage.project", description="Project file format tools."
+    )
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write-schemas", metavar="DIR", help="write the JSON schemas to DIR")
-    group.add_argument("--check-schemas", metavar="DIR",
-                       help="exit 1 when the schemas in DIR differ from the models")
+    group.add_argument(
+        "--check-schemas",
+        metavar="DIR",
+        help="exit 1 when the schemas in DIR differ from the models",
+    )
     args = parser.parse_args(argv)
     if args.write_schemas:
         for p in write_schemas(args.write_schemas):
             print(p)
         return 0
-    stale = [name for name, data in schema_documents().items()
-             if not (Path(args.check_schemas) / name).is_file()
-             or (Path(args.check_schemas) / name).read_bytes() != data]
+    stale = [
+        name
+        for name, data in schema_documents().items()
+        if not (Path(args.check_schemas) / name).is_file()
+        or (Path(args.check_schemas) / name).read_bytes() != data
+    ]
     for name in stale:
         print(f"out of date: {Path(args.check_schemas) / name}", file=sys.stderr)
     return 1 if stale else 0

@@ -69,8 +69,9 @@ SYNCS_DIR = "syncs"
 DATA_DIR = "data"
 
 _UNSAFE = re.compile(r"[^\w.-]+")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt")
-                                                     for i in range(1, 10)}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)
+}
 _MAX_STEM = 120
 #: "{kind} ... is filed under the key ..." and "... would both be saved as ...", by kind
 _FILED_UNDER = {
@@ -79,10 +80,10 @@ _FILED_UNDER = {
     "sync": N_("sync {name!r} is filed under the key {key!r}"),
 }
 _SAVED_AS = {
-    "connection": N_("connections {first!r} and {second!r} would both be saved as {path}; "
-                     "rename one"),
-    "pipeline": N_("pipelines {first!r} and {second!r} would both be saved as {path}; "
-                   "rename one"),
+    "connection": N_(
+        "connections {first!r} and {second!r} would both be saved as {path}; rename one"
+    ),
+    "pipeline": N_("pipelines {first!r} and {second!r} would both be saved as {path}; rename one"),
     "sync": N_("syncs {first!r} and {second!r} would both be saved as {path}; rename one"),
 }
 
@@ -156,25 +157,33 @@ class ProjectMeta(BaseModel):
     description: str = ""
     #: environment variables the project's connections and file paths may read (``${NAME}``);
     #: each must also be allowed on the machine that runs it (``CAUCE_ALLOWED_ENV``)
-    variables: list[str] = Field(default_factory=list, description=(
-        "Environment variables the project reads through ${NAME}; each must also be allowed "
-        "on the machine that runs it (CAUCE_ALLOWED_ENV)."))
+    variables: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Environment variables the project reads through ${NAME}; each must also be allowed "
+            "on the machine that runs it (CAUCE_ALLOWED_ENV)."
+        ),
+    )
 
     @field_validator("variables")
     @classmethod
     def _variable_names(cls, v: list[str]) -> list[str]:
         for name in v:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,99}", name):
-                raise ValueError(_("{name!r} is not an environment variable name").format(
-                    name=name))
+                raise ValueError(
+                    _("{name!r} is not an environment variable name").format(name=name)
+                )
         return sorted(set(v))
 
     @field_validator("format_version")
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != PROJECT_FORMAT_VERSION:
-            raise ValueError(_("unknown project format version {version} (this Cauce reads version "
-                               "{known})").format(version=v, known=PROJECT_FORMAT_VERSION))
+            raise ValueError(
+                _(
+                    "unknown project format version {version} (this Cauce reads version {known})"
+                ).format(version=v, known=PROJECT_FORMAT_VERSION)
+            )
         return v
 
     @field_validator("id")
@@ -211,8 +220,10 @@ class Project(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Project:
         kinds: tuple[tuple[str, dict[str, Any]], ...] = (
-            ("connection", self.connections), ("pipeline", self.pipelines),
-            ("sync", self.syncs))
+            ("connection", self.connections),
+            ("pipeline", self.pipelines),
+            ("sync", self.syncs),
+        )
         for kind, items in kinds:
             seen: dict[str, str] = {}
             for key, item in items.items():
@@ -221,8 +232,9 @@ class Project(BaseModel):
                 path = f"{kind}s/{file_stem(item.name)}.json"
                 other = seen.setdefault(path.casefold(), item.name)
                 if other != item.name:
-                    raise ValueError(gettext(_SAVED_AS[kind]).format(
-                        first=other, second=item.name, path=path))
+                    raise ValueError(
+                        gettext(_SAVED_AS[kind]).format(first=other, second=item.name, path=path)
+                    )
         for path in self.data_files:
             check_data_path(path)
         return self
@@ -293,8 +305,9 @@ def check_depth(raw: bytes, path: str, limit: int = MAX_DEPTH) -> None:
 
 def check_size(size: int, path: str, limit: int = MAX_FILE_BYTES) -> None:
     if size > limit:
-        raise ProjectError(path, _("{size} bytes, more than the limit of {limit}").format(
-            size=size, limit=limit))
+        raise ProjectError(
+            path, _("{size} bytes, more than the limit of {limit}").format(size=size, limit=limit)
+        )
 
 
 def load_json_object(raw: bytes, path: str) -> dict[str, Any]:
@@ -308,13 +321,21 @@ def load_json_object(raw: bytes, path: str) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ProjectError(path, _("not UTF-8 text ({reason} at byte {offset})").format(
-            reason=err.reason, offset=err.start)) from None
+        raise ProjectError(
+            path,
+            _("not UTF-8 text ({reason} at byte {offset})").format(
+                reason=err.reason, offset=err.start
+            ),
+        ) from None
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
-        raise ProjectError(path, _("invalid JSON: {error} at line {line} column {column}").format(
-            error=err.msg, line=err.lineno, column=err.colno)) from None
+        raise ProjectError(
+            path,
+            _("invalid JSON: {error} at line {line} column {column}").format(
+                error=err.msg, line=err.lineno, column=err.colno
+            ),
+        ) from None
     except RecursionError:  # belt and braces: check_depth should have refused it
         raise ProjectError(path, _("nested too deeply")) from None
     except ValueError as err:
@@ -338,20 +359,29 @@ def _validate(model: type[BaseModel], raw: bytes, path: str, what: str) -> Any:
     data = load_json_object(raw, path)
     nodes = data.get("nodes") if model is Pipeline else None
     if isinstance(nodes, list) and len(nodes) > MAX_NODES:
-        raise ProjectError(path, _("{count} nodes, more than the limit of {limit}").format(
-            count=len(nodes), limit=MAX_NODES))
+        raise ProjectError(
+            path,
+            _("{count} nodes, more than the limit of {limit}").format(
+                count=len(nodes), limit=MAX_NODES
+            ),
+        )
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise ProjectError(path, gettext(what).format(
-            problems=describe_validation_error(err))) from None
+        raise ProjectError(
+            path, gettext(what).format(problems=describe_validation_error(err))
+        ) from None
 
 
 def _check_stem(path: str, name: str) -> None:
     expected = f"{path.rsplit('/', 1)[0]}/{file_stem(name)}.json"
     if path != expected:
-        raise ProjectError(path, _("the file name does not match the name {name!r} inside it "
-                                  "(expected {expected})").format(name=name, expected=expected))
+        raise ProjectError(
+            path,
+            _(
+                "the file name does not match the name {name!r} inside it (expected {expected})"
+            ).format(name=name, expected=expected),
+        )
 
 
 def parse_meta(raw: bytes, path: str = PROJECT_FILE) -> ProjectMeta:
@@ -390,8 +420,12 @@ def checked_project(project: Project, where: str) -> Project:
         raise ProjectError(where, describe_validation_error(err)) from None
 
 
-def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str], *,
-                       broken: dict[str, ProjectError] | None = None) -> Project:
+def project_from_files(
+    files: Mapping[str, bytes],
+    data_files: Iterable[str],
+    *,
+    broken: dict[str, ProjectError] | None = None,
+) -> Project:
     """Build a :class:`Project` from JSON file bytes keyed by project-relative path.
 
     ``files`` holds ``project.json`` and every ``connections/*.json``, ``pipelines/*.json`` and
@@ -403,9 +437,12 @@ def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str], *,
         raise ProjectError(PROJECT_FILE, _("missing: this is not a Cauce project"))
     total = sum(len(raw) for raw in files.values())
     if total > MAX_PROJECT_JSON_BYTES:
-        raise ProjectError(PROJECT_FILE, _(
-            "the project's JSON files hold {size} bytes, more than the limit of {limit}")
-            .format(size=total, limit=MAX_PROJECT_JSON_BYTES))
+        raise ProjectError(
+            PROJECT_FILE,
+            _("the project's JSON files hold {size} bytes, more than the limit of {limit}").format(
+                size=total, limit=MAX_PROJECT_JSON_BYTES
+            ),
+        )
     meta = parse_meta(files[PROJECT_FILE])
     connections: dict[str, Connection] = {}
     pipelines: dict[str, Pipeline] = {}
@@ -435,7 +472,8 @@ def project_from_files(files: Mapping[str, bytes], data_files: Iterable[str], *,
             raise ProjectError(path, _("unexpected file in the project layout"))
     data = sorted(check_data_path(p) for p in data_files)
     try:
-        return Project(meta=meta, connections=connections, pipelines=pipelines, syncs=syncs,
-                       data_files=data)
+        return Project(
+            meta=meta, connections=connections, pipelines=pipelines, syncs=syncs, data_files=data
+        )
     except ValidationError as err:
         raise ProjectError(".", describe_validation_error(err)) from None

@@ -52,15 +52,23 @@ def reap_abandoned(s: Session, model: type[Any], organization_id: int) -> int:
     from app.storage.records import RunStatus
 
     host = socket.gethostname()
-    rows = s.scalars(select(model).where(
-        model.organization_id == organization_id, model.status == RunStatus.RUNNING.value,
-        model.host == host, model.pid.is_not(None)).with_for_update(skip_locked=True))
+    rows = s.scalars(
+        select(model)
+        .where(
+            model.organization_id == organization_id,
+            model.status == RunStatus.RUNNING.value,
+            model.host == host,
+            model.pid.is_not(None),
+        )
+        .with_for_update(skip_locked=True)
+    )
     reaped = 0
     for row in rows:
         if row.pid == os.getpid() or process_alive(row.pid):
             continue
         row.status, row.finished_at = RunStatus.ABANDONED.value, utcnow()
-        row.error = _("abandoned: its process (PID {pid} on {host}) ended before the run "
-                      "finished").format(pid=row.pid, host=host)
+        row.error = _(
+            "abandoned: its process (PID {pid} on {host}) ended before the run finished"
+        ).format(pid=row.pid, host=host)
         reaped += 1
     return reaped

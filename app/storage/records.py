@@ -47,8 +47,12 @@ class RunStatus(enum.StrEnum):
     @property
     def terminal(self) -> bool:
         """True once the run can no longer change state."""
-        return self in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED,
-                        RunStatus.ABANDONED)
+        return self in (
+            RunStatus.SUCCEEDED,
+            RunStatus.FAILED,
+            RunStatus.CANCELLED,
+            RunStatus.ABANDONED,
+        )
 
 
 class RunTrigger(enum.StrEnum):

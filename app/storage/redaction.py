@@ -161,7 +161,9 @@ def url_problem(text: str) -> str:
     port = host.rpartition("]")[2].partition(":")[2] if ":" in host else ""
     if port and not port.isdigit():
         if "@" not in netloc:
-            return _("what follows ':' is not a port number (if it is a password, the "
-                     "'@host' part is missing; passwords belong in the secret store)")
+            return _(
+                "what follows ':' is not a port number (if it is a password, the "
+                "'@host' part is missing; passwords belong in the secret store)"
+            )
         return _("the port is not a number")
     return _("expected dialect://user@host:port/database or sqlite:///path/to/file.db")

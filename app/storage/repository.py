@@ -40,10 +40,22 @@ from app.storage.unit_of_work import DuplicateName, NotFound, insert_missing, se
 __all__ = ["SECRET_PARAM_NAMES", "Repository", "content_hash"]
 
 #: Parameter names refused in any connection, whatever its type (secrets go to the store).
-SECRET_PARAM_NAMES = frozenset({
-    "password", "passwd", "secret", "client_secret", "api_key", "apikey", "access_token",
-    "refresh_token", "private_key", "private_key_passphrase", "secret_key", "credentials",
-})
+SECRET_PARAM_NAMES = frozenset(
+    {
+        "password",
+        "passwd",
+        "secret",
+        "client_secret",
+        "api_key",
+        "apikey",
+        "access_token",
+        "refresh_token",
+        "private_key",
+        "private_key_passphrase",
+        "secret_key",
+        "credentials",
+    }
+)
 _SAVE_ATTEMPTS = 3
 
 
@@ -54,17 +66,29 @@ def content_hash(pipeline: Pipeline) -> str:
 
 def _version_record(row: PipelineVersionRow, uid: str) -> PipelineVersionRecord:
     return PipelineVersionRecord(
-        id=row.id, pipeline_id=row.pipeline_id, pipeline_uid=uid, number=row.number,
-        parent_id=row.parent_id, content=dict(row.content), content_hash=row.content_hash,
-        semantic_hash=row.semantic_hash, author=row.author, message=row.message,
+        id=row.id,
+        pipeline_id=row.pipeline_id,
+        pipeline_uid=uid,
+        number=row.number,
+        parent_id=row.parent_id,
+        content=dict(row.content),
+        content_hash=row.content_hash,
+        semantic_hash=row.semantic_hash,
+        author=row.author,
+        message=row.message,
         created_at=row.created_at,
     )
 
 
 def _connection_record(row: ConnectionRow) -> ConnectionRecord:
     return ConnectionRecord(
-        id=row.id, project_id=row.project_id, name=row.name, type=row.type,
-        params=dict(row.params), description=row.description, updated_at=row.updated_at,
+        id=row.id,
+        project_id=row.project_id,
+        name=row.name,
+        type=row.type,
+        params=dict(row.params),
+        description=row.description,
+        updated_at=row.updated_at,
     )
 
 
@@ -101,14 +125,21 @@ class Repository(RunLog):
             found = s.scalar(select(ProjectRow.id).where(*where))
             if found is not None:
                 return found
-            insert_missing(s, ProjectRow, {"organization_id": self._org_id, "name": name},
-                           {"created_at": utcnow()})
+            insert_missing(
+                s,
+                ProjectRow,
+                {"organization_id": self._org_id, "name": name},
+                {"created_at": utcnow()},
+            )
             return s.scalars(select(ProjectRow.id).where(*where)).one()
 
     def list_projects(self) -> list[ProjectRecord]:
         with self._session(write=False) as s:
-            rows = s.scalars(select(ProjectRow).where(ProjectRow.organization_id == self._org_id)
-                             .order_by(ProjectRow.name))
+            rows = s.scalars(
+                select(ProjectRow)
+                .where(ProjectRow.organization_id == self._org_id)
+                .order_by(ProjectRow.name)
+            )
             return [ProjectRecord(id=r.id, name=r.name, created_at=r.created_at) for r in rows]
 
     def _project(self, s: Session, project_id: int) -> ProjectRow:
@@ -129,14 +160,26 @@ class Repository(RunLog):
         now = utcnow()
         with self._session() as s:
             self._project(s, project_id)
-            insert_missing(s, ConnectionRow, {"project_id": project_id, "name": connection.name},
-                           {"organization_id": self._org_id, "type": connection.type,
-                            "params": dict(connection.params),
-                            "description": connection.description, "created_at": now,
-                            "updated_at": now})
-            row = s.scalars(select(ConnectionRow).where(
-                ConnectionRow.project_id == project_id, ConnectionRow.name == connection.name)
-                .with_for_update()).one()
+            insert_missing(
+                s,
+                ConnectionRow,
+                {"project_id": project_id, "name": connection.name},
+                {
+                    "organization_id": self._org_id,
+                    "type": connection.type,
+                    "params": dict(connection.params),
+                    "description": connection.description,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            row = s.scalars(
+                select(ConnectionRow)
+                .where(
+                    ConnectionRow.project_id == project_id, ConnectionRow.name == connection.name
+                )
+                .with_for_update()
+            ).one()
             row.type, row.params = connection.type, dict(connection.params)
             row.description, row.updated_at = connection.description, now
             s.flush()
@@ -146,36 +189,48 @@ class Repository(RunLog):
         """The project's connections, by name."""
         with self._session(write=False) as s:
             self._project(s, project_id)
-            rows = s.scalars(select(ConnectionRow).where(ConnectionRow.project_id == project_id)
-                             .order_by(ConnectionRow.name))
+            rows = s.scalars(
+                select(ConnectionRow)
+                .where(ConnectionRow.project_id == project_id)
+                .order_by(ConnectionRow.name)
+            )
             return [_connection_record(r) for r in rows]
 
     def get_connection(self, project_id: int, name: str) -> Connection:
         """The stored connection as the connector model (no secrets in it)."""
         with self._session(write=False) as s:
             self._project(s, project_id)
-            row = s.scalar(select(ConnectionRow).where(
-                ConnectionRow.project_id == project_id, ConnectionRow.name == name))
+            row = s.scalar(
+                select(ConnectionRow).where(
+                    ConnectionRow.project_id == project_id, ConnectionRow.name == name
+                )
+            )
             if row is None:
-                raise NotFound(_("no connection {name!r} in project {id}").format(
-                        name=name, id=project_id))
-            return Connection(name=row.name, type=row.type, params=dict(row.params),
-                              description=row.description)
+                raise NotFound(
+                    _("no connection {name!r} in project {id}").format(name=name, id=project_id)
+                )
+            return Connection(
+                name=row.name, type=row.type, params=dict(row.params), description=row.description
+            )
 
     def delete_connection(self, project_id: int, name: str) -> bool:
         """Remove a connection; False when there was none of that name."""
         with self._session() as s:
             self._project(s, project_id)
-            row = s.scalar(select(ConnectionRow).where(
-                ConnectionRow.project_id == project_id, ConnectionRow.name == name))
+            row = s.scalar(
+                select(ConnectionRow).where(
+                    ConnectionRow.project_id == project_id, ConnectionRow.name == name
+                )
+            )
             if row is None:
                 return False
             s.delete(row)
             return True
 
     # -- pipelines ----------------------------------------------------------------------------
-    def save_pipeline_version(self, project_id: int, pipeline: Pipeline, *, author: str,
-                              message: str = "") -> PipelineVersionRecord:
+    def save_pipeline_version(
+        self, project_id: int, pipeline: Pipeline, *, author: str, message: str = ""
+    ) -> PipelineVersionRecord:
         """Save ``pipeline`` as a new immutable version, unless nothing changed.
 
         The pipeline is identified by its ``Pipeline.id``; its name must be unique in the
@@ -189,45 +244,83 @@ class Repository(RunLog):
         for attempt in range(_SAVE_ATTEMPTS):
             try:
                 with self._session() as s:
-                    return self._save_version(s, project_id, pipeline, digest, semantic,
-                                              author, message)
+                    return self._save_version(
+                        s, project_id, pipeline, digest, semantic, author, message
+                    )
             except IntegrityError:  # a concurrent save took the number or the name
                 if attempt == _SAVE_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _save_version(self, s: Session, project_id: int, pipeline: Pipeline, digest: str,
-                      semantic: str, author: str, message: str) -> PipelineVersionRecord:
+    def _save_version(
+        self,
+        s: Session,
+        project_id: int,
+        pipeline: Pipeline,
+        digest: str,
+        semantic: str,
+        author: str,
+        message: str,
+    ) -> PipelineVersionRecord:
         self._project(s, project_id)
         serialize(s, "pipelines", project_id)  # names and version numbers are per project
         now = utcnow()
-        row = s.scalar(select(PipelineRow).where(
-            PipelineRow.project_id == project_id, PipelineRow.uid == pipeline.id
-        ).with_for_update())
-        taken = s.scalar(select(PipelineRow.id).where(
-            PipelineRow.project_id == project_id, PipelineRow.name == pipeline.name,
-            PipelineRow.uid != pipeline.id))
+        row = s.scalar(
+            select(PipelineRow)
+            .where(PipelineRow.project_id == project_id, PipelineRow.uid == pipeline.id)
+            .with_for_update()
+        )
+        taken = s.scalar(
+            select(PipelineRow.id).where(
+                PipelineRow.project_id == project_id,
+                PipelineRow.name == pipeline.name,
+                PipelineRow.uid != pipeline.id,
+            )
+        )
         if taken is not None:
-            raise DuplicateName(_("another pipeline of the project is named {name!r}").format(
-                name=pipeline.name))
+            raise DuplicateName(
+                _("another pipeline of the project is named {name!r}").format(name=pipeline.name)
+            )
         if row is None:
-            row = PipelineRow(organization_id=self._org_id, project_id=project_id,
-                              uid=pipeline.id, name=pipeline.name, created_at=now, updated_at=now)
+            row = PipelineRow(
+                organization_id=self._org_id,
+                project_id=project_id,
+                uid=pipeline.id,
+                name=pipeline.name,
+                created_at=now,
+                updated_at=now,
+            )
             s.add(row)
             s.flush()
         elif row.current_version_id is not None:
             current = s.get_one(PipelineVersionRow, row.current_version_id)
             if current.content_hash == digest:
                 return _version_record(current, row.uid)
-        number = (s.scalar(select(func.max(PipelineVersionRow.number))
-                           .where(PipelineVersionRow.pipeline_id == row.id)) or 0) + 1
+        number = (
+            s.scalar(
+                select(func.max(PipelineVersionRow.number)).where(
+                    PipelineVersionRow.pipeline_id == row.id
+                )
+            )
+            or 0
+        ) + 1
         # content-addressed: identical content (a re-import, a rollback saved again) is one blob
-        insert_missing(s, ContentBlobRow, {"organization_id": self._org_id, "hash": digest},
-                       {"content": pipeline.canonical(), "created_at": now})
+        insert_missing(
+            s,
+            ContentBlobRow,
+            {"organization_id": self._org_id, "hash": digest},
+            {"content": pipeline.canonical(), "created_at": now},
+        )
         version = PipelineVersionRow(
-            organization_id=self._org_id, pipeline_id=row.id, number=number,
-            parent_id=row.current_version_id, content_hash=digest, semantic_hash=semantic,
-            author=author, message=message, created_at=now,
+            organization_id=self._org_id,
+            pipeline_id=row.id,
+            number=number,
+            parent_id=row.current_version_id,
+            content_hash=digest,
+            semantic_hash=semantic,
+            author=author,
+            message=message,
+            created_at=now,
         )
         s.add(version)
         s.flush()
@@ -237,8 +330,9 @@ class Repository(RunLog):
 
     def _pipeline(self, s: Session, project_id: int, uid: str) -> PipelineRow:
         self._project(s, project_id)
-        row = s.scalar(select(PipelineRow).where(
-            PipelineRow.project_id == project_id, PipelineRow.uid == uid))
+        row = s.scalar(
+            select(PipelineRow).where(PipelineRow.project_id == project_id, PipelineRow.uid == uid)
+        )
         if row is None:
             raise NotFound(_("no pipeline {uid!r} in project {id}").format(uid=uid, id=project_id))
         return row
@@ -247,9 +341,11 @@ class Repository(RunLog):
         """Every version of a pipeline, newest first."""
         with self._session(write=False) as s:
             row = self._pipeline(s, project_id, pipeline_uid)
-            versions = s.scalars(select(PipelineVersionRow)
-                                 .where(PipelineVersionRow.pipeline_id == row.id)
-                                 .order_by(PipelineVersionRow.number.desc()))
+            versions = s.scalars(
+                select(PipelineVersionRow)
+                .where(PipelineVersionRow.pipeline_id == row.id)
+                .order_by(PipelineVersionRow.number.desc())
+            )
             return [_version_record(v, row.uid) for v in versions]
 
     def current_version(self, project_id: int, pipeline_uid: str) -> PipelineVersionRecord:
@@ -263,16 +359,21 @@ class Repository(RunLog):
     def get_version(self, version_id: int) -> PipelineVersionRecord:
         """One version by id (of this organization)."""
         with self._session(write=False) as s:
-            found = s.execute(select(PipelineVersionRow, PipelineRow.uid)
-                              .join(PipelineRow, PipelineRow.id == PipelineVersionRow.pipeline_id)
-                              .where(PipelineVersionRow.id == version_id,
-                                     PipelineVersionRow.organization_id == self._org_id)).first()
+            found = s.execute(
+                select(PipelineVersionRow, PipelineRow.uid)
+                .join(PipelineRow, PipelineRow.id == PipelineVersionRow.pipeline_id)
+                .where(
+                    PipelineVersionRow.id == version_id,
+                    PipelineVersionRow.organization_id == self._org_id,
+                )
+            ).first()
             if found is None:
                 raise NotFound(_("no pipeline version {id}").format(id=version_id))
             return _version_record(*found)
 
-    def set_current_version(self, project_id: int, pipeline_uid: str,
-                            version_id: int) -> PipelineVersionRecord:
+    def set_current_version(
+        self, project_id: int, pipeline_uid: str, version_id: int
+    ) -> PipelineVersionRecord:
         """Roll back (or forward): point the pipeline at one of its own versions.
 
         The next save records that version as its parent. Raises :class:`NotFound` when the
@@ -282,14 +383,24 @@ class Repository(RunLog):
             row = self._pipeline(s, project_id, pipeline_uid)
             version = s.get(PipelineVersionRow, version_id)
             if version is None or version.pipeline_id != row.id:
-                raise NotFound(_("pipeline {uid!r} has no version {id}").format(
-                        uid=pipeline_uid, id=version_id))
+                raise NotFound(
+                    _("pipeline {uid!r} has no version {id}").format(
+                        uid=pipeline_uid, id=version_id
+                    )
+                )
             content: dict[str, Any] = dict(version.content)
-            taken = s.scalar(select(PipelineRow.id).where(
-                PipelineRow.project_id == project_id, PipelineRow.name == content["name"],
-                PipelineRow.id != row.id))
+            taken = s.scalar(
+                select(PipelineRow.id).where(
+                    PipelineRow.project_id == project_id,
+                    PipelineRow.name == content["name"],
+                    PipelineRow.id != row.id,
+                )
+            )
             if taken is not None:
-                raise DuplicateName(_("another pipeline of the project is named {name!r}").format(
-                        name=content["name"]))
+                raise DuplicateName(
+                    _("another pipeline of the project is named {name!r}").format(
+                        name=content["name"]
+                    )
+                )
             row.current_version_id, row.name, row.updated_at = version.id, content["name"], utcnow()
             return _version_record(version, row.uid)

@@ -59,15 +59,25 @@ def _run_record(row: RunRow, number: int, name: str, project_id: int) -> RunReco
 
 
 def _event_record(row: EventRow) -> EventRecord:
-    return EventRecord(id=row.id, type=row.type, run_id=row.run_id, payload=dict(row.payload),
-                       created_at=row.created_at)
+    return EventRecord(
+        id=row.id,
+        type=row.type,
+        run_id=row.run_id,
+        payload=dict(row.payload),
+        created_at=row.created_at,
+    )
 
 
 def _node_record(row: NodeRunRow) -> NodeRunRecord:
     return NodeRunRecord(
-        node_id=row.node_id, node_name=row.node_name, status=RunStatus(row.status),
-        location=NodeLocation(row.location), rows_in=row.rows_in, rows_out=row.rows_out,
-        seconds=row.seconds, error=row.error,
+        node_id=row.node_id,
+        node_name=row.node_name,
+        status=RunStatus(row.status),
+        location=NodeLocation(row.location),
+        rows_in=row.rows_in,
+        rows_out=row.rows_out,
+        seconds=row.seconds,
+        error=row.error,
     )
 
 
@@ -99,8 +109,14 @@ class RunLog(StoreBase):
         return _run_record(*found)
 
     # -- runs ---------------------------------------------------------------------------------
-    def start_run(self, pipeline_version_id: int, *, trigger: RunTrigger | str,
-                  host: str | None = None, pending: bool = False) -> RunRecord:
+    def start_run(
+        self,
+        pipeline_version_id: int,
+        *,
+        trigger: RunTrigger | str,
+        host: str | None = None,
+        pending: bool = False,
+    ) -> RunRecord:
         """Record a new run of a pipeline version.
 
         Args:
@@ -141,14 +157,16 @@ class RunLog(StoreBase):
         with self._session() as s:
             row = self._run_row(s, run_id)
             if row.status != RunStatus.PENDING:
-                raise InvalidTransition(_("run {id} is {status}, not pending").format(
-                        id=run_id, status=row.status))
+                raise InvalidTransition(
+                    _("run {id} is {status}, not pending").format(id=run_id, status=row.status)
+                )
             row.status, row.started_at = RunStatus.RUNNING.value, utcnow()
             s.flush()
             return self._load_run(s, run_id)
 
-    def finish_run(self, run_id: int, status: RunStatus | str, *,
-                   error: str | None = None) -> RunRecord:
+    def finish_run(
+        self, run_id: int, status: RunStatus | str, *, error: str | None = None
+    ) -> RunRecord:
         """Close a run with a terminal status (``succeeded``, ``failed`` or ``cancelled``).
 
         Raises:
@@ -162,21 +180,31 @@ class RunLog(StoreBase):
             row = self._run_row(s, run_id)
             current = RunStatus(row.status)
             if current.terminal:
-                raise InvalidTransition(_("run {id} already finished ({status})").format(
-                        id=run_id, status=current))
+                raise InvalidTransition(
+                    _("run {id} already finished ({status})").format(id=run_id, status=current)
+                )
             if current == RunStatus.PENDING and status != RunStatus.CANCELLED:
                 raise InvalidTransition(
-                    _("run {id} never started; it can only be cancelled").format(id=run_id))
+                    _("run {id} never started; it can only be cancelled").format(id=run_id)
+                )
             row.status, row.finished_at = status.value, utcnow()
             row.error = self._redact(error)
             s.flush()
             return self._load_run(s, run_id)
 
-    def record_node_run(self, run_id: int, node_id: str, *, node_name: str,
-                        status: RunStatus | str,
-                        location: NodeLocation | str = NodeLocation.LOCAL,
-                        rows_in: int | None = None, rows_out: int | None = None,
-                        seconds: float | None = None, error: str | None = None) -> NodeRunRecord:
+    def record_node_run(
+        self,
+        run_id: int,
+        node_id: str,
+        *,
+        node_name: str,
+        status: RunStatus | str,
+        location: NodeLocation | str = NodeLocation.LOCAL,
+        rows_in: int | None = None,
+        rows_out: int | None = None,
+        seconds: float | None = None,
+        error: str | None = None,
+    ) -> NodeRunRecord:
         """Insert or update the result of one node in a run (one row per run and node id).
 
         Call it when a node starts and again when it ends; the latest call wins.
@@ -184,12 +212,22 @@ class RunLog(StoreBase):
         status, location = RunStatus(status), NodeLocation(location)
         with self._session() as s:
             self._run_row(s, run_id)
-            insert_missing(s, NodeRunRow, {"run_id": run_id, "node_id": node_id},
-                           {"organization_id": self._org_id, "node_name": node_name,
-                            "status": status.value, "location": location.value})
-            row = s.scalars(select(NodeRunRow).where(
-                NodeRunRow.run_id == run_id, NodeRunRow.node_id == node_id)
-                .with_for_update()).one()
+            insert_missing(
+                s,
+                NodeRunRow,
+                {"run_id": run_id, "node_id": node_id},
+                {
+                    "organization_id": self._org_id,
+                    "node_name": node_name,
+                    "status": status.value,
+                    "location": location.value,
+                },
+            )
+            row = s.scalars(
+                select(NodeRunRow)
+                .where(NodeRunRow.run_id == run_id, NodeRunRow.node_id == node_id)
+                .with_for_update()
+            ).one()
             row.node_name, row.status, row.location = node_name, status.value, location.value
             row.rows_in, row.rows_out, row.seconds = rows_in, rows_out, seconds
             row.error = self._redact(error)
@@ -216,12 +254,16 @@ class RunLog(StoreBase):
                 .where(EventRow.run_id == run_id, EventRow.organization_id == self._org_id)
                 .order_by(EventRow.id)
             )
-            return RunDetail(run=run, nodes=[_node_record(n) for n in nodes],
-                             events=[_event_record(e) for e in events])
+            return RunDetail(
+                run=run,
+                nodes=[_node_record(n) for n in nodes],
+                events=[_event_record(e) for e in events],
+            )
 
     # -- events -------------------------------------------------------------------------------
-    def record_event(self, type: str, payload: dict[str, Any] | None = None, *,
-                     run_id: int | None = None) -> EventRecord:
+    def record_event(
+        self, type: str, payload: dict[str, Any] | None = None, *, run_id: int | None = None
+    ) -> EventRecord:
         """Store an event; ``payload`` must be JSON-serialisable (secrets are masked).
 
         Raises:
@@ -236,8 +278,13 @@ class RunLog(StoreBase):
         with self._session() as s:
             if run_id is not None:
                 self._run_row(s, run_id)
-            row = EventRow(organization_id=self._org_id, type=type, run_id=run_id,
-                           payload=body, created_at=utcnow())
+            row = EventRow(
+                organization_id=self._org_id,
+                type=type,
+                run_id=run_id,
+                payload=body,
+                created_at=utcnow(),
+            )
             s.add(row)
             s.flush()
             return _event_record(row)

@@ -101,14 +101,16 @@ def secret_ref(project: str, connection: str, field: str) -> str:
 
 def secret_env_var(connection: str, field: str) -> str:
     """The environment variable that overrides one secret field of a connection."""
+
     def part(text: str) -> str:
         return re.sub(r"[^A-Za-z0-9]", "_", text).upper()
 
     return f"{ENV_PREFIX}{part(connection)}_{part(field)}"
 
 
-def default_secret_store(environ: Mapping[str, str] | None = None,
-                         keyring_backend: KeyringBackend | None = None) -> SecretStore:
+def default_secret_store(
+    environ: Mapping[str, str] | None = None, keyring_backend: KeyringBackend | None = None
+) -> SecretStore:
     """The secret store to use on this machine: OS keyring, else encrypted file, else an error.
 
     Raises:
@@ -125,11 +127,14 @@ def default_secret_store(environ: Mapping[str, str] | None = None,
     master = env.get(MASTER_KEY_ENV)
     if master:
         return EncryptedFileStore(master_key=master)
-    raise SecretStoreUnavailable(_(
-        "no secure place to keep secrets: {reason}. Set {variable} (a passphrase or a key from "
-        "`Fernet.generate_key()`) to keep them encrypted in {directory}, or give each secret in "
-        "an environment variable {prefix}<CONNECTION>_<FIELD>."
-    ).format(reason=reason, variable=MASTER_KEY_ENV, directory=data_dir(), prefix=ENV_PREFIX))
+    raise SecretStoreUnavailable(
+        _(
+            "no secure place to keep secrets: {reason}. Set {variable} (a passphrase or a key from "
+            "`Fernet.generate_key()`) to keep them encrypted in {directory}, or give "
+            "each secret in "
+            "an environment variable {prefix}<CONNECTION>_<FIELD>."
+        ).format(reason=reason, variable=MASTER_KEY_ENV, directory=data_dir(), prefix=ENV_PREFIX)
+    )
 
 
 # -- resolution -----------------------------------------------------------------------------
@@ -144,11 +149,17 @@ class MissingSecret(LookupError):
         super().__init__(self._message())
 
     def _message(self) -> str:
-        message = _("connection {connection!r} (project {project!r}) needs its secret {field!r}: "
-                    "set the environment variable {variable}, or store it in Cauce's secret "
-                    "store (reference {ref!r})").format(
-            connection=self.connection, project=self.project, field=self.field,
-            variable=self.env_var, ref=self.ref)
+        message = _(
+            "connection {connection!r} (project {project!r}) needs its secret {field!r}: "
+            "set the environment variable {variable}, or store it in Cauce's secret "
+            "store (reference {ref!r})"
+        ).format(
+            connection=self.connection,
+            project=self.project,
+            field=self.field,
+            variable=self.env_var,
+            ref=self.ref,
+        )
         return message + (f"; {self.detail}" if self.detail else "")
 
     def __str__(self) -> str:
@@ -188,9 +199,15 @@ class SecretResolver:
         unavailable: Why there is no store, repeated in :class:`MissingSecret` messages.
     """
 
-    def __init__(self, store: SecretStore | None, *, environ: Mapping[str, str] | None = None,
-                 redactor: RedactSecrets | None = None, unavailable: str = "",
-                 open_store: Callable[[], SecretStore] | None = None) -> None:
+    def __init__(
+        self,
+        store: SecretStore | None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        redactor: RedactSecrets | None = None,
+        unavailable: str = "",
+        open_store: Callable[[], SecretStore] | None = None,
+    ) -> None:
         self._store = store
         self._open_store = open_store
         self._environ = environ
@@ -224,8 +241,15 @@ class SecretResolver:
     def environ(self) -> Mapping[str, str]:
         return os.environ if self._environ is None else self._environ
 
-    def resolve(self, project: str, connection: str, fields: Iterable[str], *,
-                optional: Collection[str] = (), stored: bool = True) -> ResolvedSecrets:
+    def resolve(
+        self,
+        project: str,
+        connection: str,
+        fields: Iterable[str],
+        *,
+        optional: Collection[str] = (),
+        stored: bool = True,
+    ) -> ResolvedSecrets:
         """The values of ``fields`` for one connection.
 
         Args:
@@ -252,20 +276,25 @@ class SecretResolver:
             elif stored and self.store is None and _locked_store_exists(self.environ):
                 # an optional secret may be in the encrypted file nobody can open now: going
                 # on without it would connect without the password the user stored
-                raise MissingSecret(project, connection, field, _(
-                    "the encrypted store {path} may hold it, but {variable} is not set: set "
-                    "it to open the store").format(path=_encrypted_path(),
-                                                   variable=MASTER_KEY_ENV))
+                raise MissingSecret(
+                    project,
+                    connection,
+                    field,
+                    _(
+                        "the encrypted store {path} may hold it, but {variable} is not set: set "
+                        "it to open the store"
+                    ).format(path=_encrypted_path(), variable=MASTER_KEY_ENV),
+                )
         return ResolvedSecrets(found)
 
-    def resolve_connection(self, project: str, connection: Connection, *,
-                           optional: Collection[str] = ()) -> ResolvedSecrets:
+    def resolve_connection(
+        self, project: str, connection: Connection, *, optional: Collection[str] = ()
+    ) -> ResolvedSecrets:
         """Resolve every secret field that the connection's connector type declares."""
         from app.connectors.registry import connector_registry
 
         cls = connector_registry().get(connection.type)
-        return self.resolve(project, connection.name, secret_fields(cls.Config),
-                            optional=optional)
+        return self.resolve(project, connection.name, secret_fields(cls.Config), optional=optional)
 
     def store_secret(self, project: str, connection: str, field: str, value: str) -> None:
         """Keep ``value`` in the store for later runs.

@@ -52,17 +52,32 @@ __all__ = ["SyncStore"]
 
 
 def _sync_record(row: SyncRow) -> SyncRecord:
-    return SyncRecord(id=row.id, project_id=row.project_id, name=row.name,
-                      definition=dict(row.definition), content_hash=row.content_hash,
-                      version=row.version, updated_at=row.updated_at)
+    return SyncRecord(
+        id=row.id,
+        project_id=row.project_id,
+        name=row.name,
+        definition=dict(row.definition),
+        content_hash=row.content_hash,
+        version=row.version,
+        updated_at=row.updated_at,
+    )
 
 
 def _run_record(row: SyncRunRow, name: str) -> SyncRunRecord:
-    return SyncRunRecord(id=row.id, sync_id=row.sync_id, sync_name=name,
-                         sync_version=row.sync_version, trigger=row.trigger, status=row.status,
-                         started_at=row.started_at, finished_at=row.finished_at,
-                         rows_read=row.rows_read, destinations=dict(row.destinations),
-                         error=row.error, host=row.host)
+    return SyncRunRecord(
+        id=row.id,
+        sync_id=row.sync_id,
+        sync_name=name,
+        sync_version=row.sync_version,
+        trigger=row.trigger,
+        status=row.status,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        rows_read=row.rows_read,
+        destinations=dict(row.destinations),
+        error=row.error,
+        host=row.host,
+    )
 
 
 class SyncStore(StoreBase):
@@ -84,13 +99,24 @@ class SyncStore(StoreBase):
             project = s.get(ProjectRow, project_id)
             if project is None or project.organization_id != self._org_id:
                 raise NotFound(_("no project {id}").format(id=project_id))
-            insert_missing(s, SyncRow, {"project_id": project_id, "name": definition.name},
-                           {"organization_id": self._org_id, "definition": content,
-                            "content_hash": digest, "version": 1, "created_at": now,
-                            "updated_at": now})
-            row = s.scalars(select(SyncRow).where(SyncRow.project_id == project_id,
-                                                  SyncRow.name == definition.name)
-                            .with_for_update()).one()
+            insert_missing(
+                s,
+                SyncRow,
+                {"project_id": project_id, "name": definition.name},
+                {
+                    "organization_id": self._org_id,
+                    "definition": content,
+                    "content_hash": digest,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            row = s.scalars(
+                select(SyncRow)
+                .where(SyncRow.project_id == project_id, SyncRow.name == definition.name)
+                .with_for_update()
+            ).one()
             if row.content_hash != digest:
                 row.definition, row.content_hash = content, digest
                 row.version, row.updated_at = row.version + 1, now
@@ -99,55 +125,82 @@ class SyncStore(StoreBase):
 
     def get_sync(self, project_id: int, name: str) -> SyncRecord:
         with self._session(write=False) as s:
-            row = s.scalar(select(SyncRow).where(
-                SyncRow.organization_id == self._org_id, SyncRow.project_id == project_id,
-                SyncRow.name == name))
+            row = s.scalar(
+                select(SyncRow).where(
+                    SyncRow.organization_id == self._org_id,
+                    SyncRow.project_id == project_id,
+                    SyncRow.name == name,
+                )
+            )
             if row is None:
                 raise NotFound(_("no sync named {name!r}").format(name=name))
             return _sync_record(row)
 
     def list_syncs(self, project_id: int) -> list[SyncRecord]:
         with self._session(write=False) as s:
-            rows = s.scalars(select(SyncRow).where(
-                SyncRow.organization_id == self._org_id, SyncRow.project_id == project_id)
-                .order_by(SyncRow.name))
+            rows = s.scalars(
+                select(SyncRow)
+                .where(SyncRow.organization_id == self._org_id, SyncRow.project_id == project_id)
+                .order_by(SyncRow.name)
+            )
             return [_sync_record(r) for r in rows]
 
     # -- runs ---------------------------------------------------------------------------------
-    def start_sync_run(self, sync_id: int, *, trigger: RunTrigger | str,
-                       host: str | None = None, started_at: datetime | None = None
-                       ) -> SyncRunRecord:
+    def start_sync_run(
+        self,
+        sync_id: int,
+        *,
+        trigger: RunTrigger | str,
+        host: str | None = None,
+        started_at: datetime | None = None,
+    ) -> SyncRunRecord:
         """Open a run (``started_at``: when it started, if before now; timezone-aware)."""
         trigger = RunTrigger(trigger)
         here = host is None or host == socket.gethostname()
         with self._session() as s:
             sync = self._sync(s, sync_id)
             reap_abandoned(s, SyncRunRow, self._org_id)  # runs whose process died, seen now
-            row = SyncRunRow(organization_id=self._org_id, sync_id=sync_id,
-                             sync_version=sync.version, trigger=trigger.value,
-                             status=RunStatus.RUNNING.value, started_at=started_at or utcnow(),
-                             destinations={},
-                             host=host if host is not None else socket.gethostname(),
-                             pid=os.getpid() if here else None)
+            row = SyncRunRow(
+                organization_id=self._org_id,
+                sync_id=sync_id,
+                sync_version=sync.version,
+                trigger=trigger.value,
+                status=RunStatus.RUNNING.value,
+                started_at=started_at or utcnow(),
+                destinations={},
+                host=host if host is not None else socket.gethostname(),
+                pid=os.getpid() if here else None,
+            )
             s.add(row)
             s.flush()
             return _run_record(row, sync.name)
 
-    def finish_sync_run(self, run_id: int, status: RunStatus | str, *, rows_read: int | None,
-                        destinations: dict[str, Any], error: str | None = None
-                        ) -> SyncRunRecord:
+    def finish_sync_run(
+        self,
+        run_id: int,
+        status: RunStatus | str,
+        *,
+        rows_read: int | None,
+        destinations: dict[str, Any],
+        error: str | None = None,
+    ) -> SyncRunRecord:
         status = RunStatus(status)
         if not status.terminal:
             raise InvalidTransition(_("{status} is not a final status").format(status=status))
         with self._session() as s:
-            row = s.scalar(select(SyncRunRow).where(
-                SyncRunRow.id == run_id, SyncRunRow.organization_id == self._org_id)
-                .with_for_update())
+            row = s.scalar(
+                select(SyncRunRow)
+                .where(SyncRunRow.id == run_id, SyncRunRow.organization_id == self._org_id)
+                .with_for_update()
+            )
             if row is None:
                 raise NotFound(_("no sync run {id}").format(id=run_id))
             if RunStatus(row.status).terminal:
-                raise InvalidTransition(_("sync run {id} already finished ({status})").format(
-                        id=run_id, status=row.status))
+                raise InvalidTransition(
+                    _("sync run {id} already finished ({status})").format(
+                        id=run_id, status=row.status
+                    )
+                )
             row.status, row.finished_at, row.rows_read = status.value, utcnow(), rows_read
             row.destinations = self._redact_data(destinations)
             row.error = self._redact(error)
@@ -157,52 +210,104 @@ class SyncStore(StoreBase):
     def sync_runs(self, sync_id: int, limit: int = 20) -> list[SyncRunRecord]:
         with self._session(write=False) as s:
             name = self._sync(s, sync_id).name
-            rows = s.scalars(select(SyncRunRow).where(SyncRunRow.sync_id == sync_id)
-                             .order_by(SyncRunRow.id.desc()).limit(limit))
+            rows = s.scalars(
+                select(SyncRunRow)
+                .where(SyncRunRow.sync_id == sync_id)
+                .order_by(SyncRunRow.id.desc())
+                .limit(limit)
+            )
             return [_run_record(r, name) for r in rows]
 
     # -- state and schema changes -------------------------------------------------------------
-    def save_destination_state(self, sync_id: int, destination: str, *,
-                               cursor_value: str | None, cursor_type: str | None,
-                               run_id: int | None, rows: int | None) -> None:
+    def save_destination_state(
+        self,
+        sync_id: int,
+        destination: str,
+        *,
+        cursor_value: str | None,
+        cursor_type: str | None,
+        run_id: int | None,
+        rows: int | None,
+    ) -> None:
         """Keep the metadata DB's copy of a destination's committed position."""
         with self._session() as s:
             self._sync(s, sync_id)
-            insert_missing(s, SyncDestinationStateRow,
-                           {"sync_id": sync_id, "destination": destination},
-                           {"organization_id": self._org_id, "updated_at": utcnow()})
-            row = s.scalars(select(SyncDestinationStateRow).where(
-                SyncDestinationStateRow.sync_id == sync_id,
-                SyncDestinationStateRow.destination == destination).with_for_update()).one()
+            insert_missing(
+                s,
+                SyncDestinationStateRow,
+                {"sync_id": sync_id, "destination": destination},
+                {"organization_id": self._org_id, "updated_at": utcnow()},
+            )
+            row = s.scalars(
+                select(SyncDestinationStateRow)
+                .where(
+                    SyncDestinationStateRow.sync_id == sync_id,
+                    SyncDestinationStateRow.destination == destination,
+                )
+                .with_for_update()
+            ).one()
             row.cursor_value, row.cursor_type = cursor_value, cursor_type
             row.last_run_id, row.last_rows, row.updated_at = run_id, rows, utcnow()
 
     def destination_states(self, sync_id: int) -> list[DestinationStateRecord]:
         with self._session(write=False) as s:
             self._sync(s, sync_id)
-            rows = s.scalars(select(SyncDestinationStateRow).where(
-                SyncDestinationStateRow.sync_id == sync_id)
-                .order_by(SyncDestinationStateRow.destination))
-            return [DestinationStateRecord(r.destination, r.cursor_value, r.cursor_type,
-                                           r.last_run_id, r.last_rows, r.updated_at)
-                    for r in rows]
+            rows = s.scalars(
+                select(SyncDestinationStateRow)
+                .where(SyncDestinationStateRow.sync_id == sync_id)
+                .order_by(SyncDestinationStateRow.destination)
+            )
+            return [
+                DestinationStateRecord(
+                    r.destination,
+                    r.cursor_value,
+                    r.cursor_type,
+                    r.last_run_id,
+                    r.last_rows,
+                    r.updated_at,
+                )
+                for r in rows
+            ]
 
-    def record_schema_change(self, sync_id: int, run_id: int | None, destination: str,
-                             change: SchemaChange) -> None:
+    def record_schema_change(
+        self, sync_id: int, run_id: int | None, destination: str, change: SchemaChange
+    ) -> None:
         with self._session() as s:
             self._sync(s, sync_id)
-            s.add(SchemaChangeRow(
-                organization_id=self._org_id, sync_id=sync_id, sync_run_id=run_id,
-                destination=destination, column_name=change.column,
-                change_kind=change.kind.value, old_type=change.old_type,
-                new_type=change.new_type, decision=change.decision.value,
-                detected_at=utcnow()))
+            s.add(
+                SchemaChangeRow(
+                    organization_id=self._org_id,
+                    sync_id=sync_id,
+                    sync_run_id=run_id,
+                    destination=destination,
+                    column_name=change.column,
+                    change_kind=change.kind.value,
+                    old_type=change.old_type,
+                    new_type=change.new_type,
+                    decision=change.decision.value,
+                    detected_at=utcnow(),
+                )
+            )
 
     def schema_changes(self, sync_id: int) -> list[SchemaChangeRecord]:
         with self._session(write=False) as s:
             self._sync(s, sync_id)
-            rows = s.scalars(select(SchemaChangeRow).where(SchemaChangeRow.sync_id == sync_id)
-                             .order_by(SchemaChangeRow.id))
-            return [SchemaChangeRecord(r.id, r.sync_run_id, r.destination, r.column_name,
-                                       r.change_kind, r.old_type, r.new_type, r.decision,
-                                       r.detected_at) for r in rows]
+            rows = s.scalars(
+                select(SchemaChangeRow)
+                .where(SchemaChangeRow.sync_id == sync_id)
+                .order_by(SchemaChangeRow.id)
+            )
+            return [
+                SchemaChangeRecord(
+                    r.id,
+                    r.sync_run_id,
+                    r.destination,
+                    r.column_name,
+                    r.change_kind,
+                    r.old_type,
+                    r.new_type,
+                    r.decision,
+                    r.detected_at,
+                )
+                for r in rows
+            ]

@@ -44,12 +44,12 @@ def project_digest(project: Project) -> str:
         "id": project.meta.id,
         "variables": project.meta.variables,
         "connections": {k: v.model_dump(mode="json") for k, v in project.connections.items()},
-        "pipelines": {k: v.model_dump(mode="json", exclude={"layout"})
-                      for k, v in project.pipelines.items()},
+        "pipelines": {
+            k: v.model_dump(mode="json", exclude={"layout"}) for k, v in project.pipelines.items()
+        },
         "syncs": {k: v.model_dump(mode="json") for k, v in project.syncs.items()},
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()
-                          ).hexdigest()
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class TrustStore:
@@ -83,7 +83,8 @@ class TrustStore:
     def is_trusted(self, project: Project) -> bool:
         trusted = self._read().get("trusted", {})
         return isinstance(trusted, dict) and project_digest(project) in trusted.get(
-            project.meta.id, [])
+            project.meta.id, []
+        )
 
     def was_imported(self, project: Project) -> bool:
         return project.meta.id in self._read().get("imported", [])

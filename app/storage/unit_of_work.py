@@ -28,12 +28,20 @@ from app.storage.migrate import DEFAULT_ORGANIZATION, check_schema
 from app.storage.models import OrganizationRow, utcnow
 from app.storage.redaction import secret_redactor
 
-__all__ = ["DuplicateName", "InvalidTransition", "NotFound", "StorageError", "StoreBase",
-           "insert_missing", "serialize"]
+__all__ = [
+    "DuplicateName",
+    "InvalidTransition",
+    "NotFound",
+    "StorageError",
+    "StoreBase",
+    "insert_missing",
+    "serialize",
+]
 
 
-def insert_missing(s: Session, model: type[Any], key: dict[str, Any],
-                   values: dict[str, Any]) -> bool:
+def insert_missing(
+    s: Session, model: type[Any], key: dict[str, Any], values: dict[str, Any]
+) -> bool:
     """``INSERT … ON CONFLICT (key) DO NOTHING``: the get half of get-or-create, atomic.
 
     Two processes creating the same row at once both succeed: one inserts, the other waits
@@ -45,8 +53,9 @@ def insert_missing(s: Session, model: type[Any], key: dict[str, Any],
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model).values(**key, **values).on_conflict_do_nothing(
-        index_elements=list(key))
+    statement = (
+        insert(model).values(**key, **values).on_conflict_do_nothing(index_elements=list(key))
+    )
     return bool(s.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
@@ -57,8 +66,10 @@ def serialize(s: Session, *key: object) -> None:
     nothing to do, a writing unit of work already holds the database's write lock.
     """
     if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                  {"key": "cauce:" + ":".join(str(k) for k in key)})
+        s.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": "cauce:" + ":".join(str(k) for k in key)},
+        )
 
 
 class StoreBase:
@@ -96,8 +107,7 @@ class StoreBase:
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}({display_url(self.url)!r}, "
-            f"organization={self.organization!r})"
+            f"{type(self).__name__}({display_url(self.url)!r}, organization={self.organization!r})"
         )
 
     # -- lifecycle ------------------------------------------------------------------------

@@ -24,27 +24,82 @@ __all__ = ["CANVAS_MENU", "NODE_MENU", "StackAction", "build_menus", "retranslat
 
 Key = QKeySequence.StandardKey
 SOURCE_TEXT = "source_text"  # the untranslated text, kept on each action and menu
-TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "run", "run_selected", "cancel",
-           "preview",
-           None, "connections", "syncs")
-ICONS = {"new": "new", "open": "open", "save": "save", "undo": "undo", "redo": "redo",
-         "run": "run", "run_selected": "run_selected", "run_to_here": "run", "cancel": "cancel",
-         "preview": "preview", "connections": "connection",
-         "syncs": "pipeline", "export_bundle": "export", "import_bundle": "import",
-         "settings": "settings", "about": "about", "sql_view": "sql", "show_sql": "sql"}
+TOOLBAR = (
+    "new",
+    "open",
+    "save",
+    None,
+    "undo",
+    "redo",
+    None,
+    "run",
+    "run_selected",
+    "cancel",
+    "preview",
+    None,
+    "connections",
+    "syncs",
+)
+ICONS = {
+    "new": "new",
+    "open": "open",
+    "save": "save",
+    "undo": "undo",
+    "redo": "redo",
+    "run": "run",
+    "run_selected": "run_selected",
+    "run_to_here": "run",
+    "cancel": "cancel",
+    "preview": "preview",
+    "connections": "connection",
+    "syncs": "pipeline",
+    "export_bundle": "export",
+    "import_bundle": "import",
+    "settings": "settings",
+    "about": "about",
+    "sql_view": "sql",
+    "show_sql": "sql",
+}
 # the canvas's context menus, by action name (None: a separator)
-CANVAS_MENU = ("undo", "redo", None, "copy", "paste", "delete", "select_all", None,
-               "auto_layout", "zoom_fit")
-NODE_MENU = ("preview", "show_sql", "run_to_here", "run_selected", None, "cut", "copy",
-             "duplicate", "delete", None, "undo", "redo")
+CANVAS_MENU = (
+    "undo",
+    "redo",
+    None,
+    "copy",
+    "paste",
+    "delete",
+    "select_all",
+    None,
+    "auto_layout",
+    "zoom_fit",
+)
+NODE_MENU = (
+    "preview",
+    "show_sql",
+    "run_to_here",
+    "run_selected",
+    None,
+    "cut",
+    "copy",
+    "duplicate",
+    "delete",
+    None,
+    "undo",
+    "redo",
+)
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
-def _action(window: MainWindow, name: str, text: str, slot: object,
-            shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
+def _action(
+    window: MainWindow,
+    name: str,
+    text: str,
+    slot: object,
+    shortcut: QKeySequence.StandardKey | str | None = None,
+) -> QAction:
     action = QAction(_tr(text), window)
     action.setObjectName(name)
     action.setProperty(SOURCE_TEXT, text)
@@ -79,8 +134,9 @@ class StackAction(QAction):
         prefix = _tr(self.prefix)
         command = self.group.undoText() if self.undo else self.group.redoText()
         if command:  # the command's text is already translated (app.ui.canvas.commands)
-            joined = QCoreApplication.translate("MainWindow", "{0} {1}",
-                                                "Undo/Redo action: the verb, then the command")
+            joined = QCoreApplication.translate(
+                "MainWindow", "{0} {1}", "Undo/Redo action: the verb, then the command"
+            )
             self.setText(joined.format(prefix, command))
         else:
             self.setText(prefix)
@@ -108,55 +164,111 @@ def _menu(window: MainWindow, text: str) -> QMenu:
 def build_menus(w: MainWindow) -> None:
     """Create every menu of the main window; actions are kept in ``w.actions_by_name``."""
     file = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&File"))
-    file.addAction(_action(w, "new", QT_TRANSLATE_NOOP("MainWindow", "&New"), w.new_project,
-                           Key.New))
-    file.addAction(_action(w, "open", QT_TRANSLATE_NOOP("MainWindow", "&Open…"),
-                           w.open_dialog, Key.Open))
+    file.addAction(
+        _action(w, "new", QT_TRANSLATE_NOOP("MainWindow", "&New"), w.new_project, Key.New)
+    )
+    file.addAction(
+        _action(w, "open", QT_TRANSLATE_NOOP("MainWindow", "&Open…"), w.open_dialog, Key.Open)
+    )
     w.recent_menu = file.addMenu(_tr(QT_TRANSLATE_NOOP("MainWindow", "Open &Recent")))
     w.recent_menu.menuAction().setProperty(SOURCE_TEXT, "Open &Recent")
-    file.addAction(_action(w, "save", QT_TRANSLATE_NOOP("MainWindow", "&Save"), w.save,
-                           Key.Save))
-    file.addAction(_action(w, "save_as", QT_TRANSLATE_NOOP("MainWindow", "Save &As…"),
-                           w.save_as, Key.SaveAs))
-    file.addAction(_action(w, "close_project",
-                           QT_TRANSLATE_NOOP("MainWindow", "&Close project"), w.close_project,
-                           "Ctrl+W"))
+    file.addAction(_action(w, "save", QT_TRANSLATE_NOOP("MainWindow", "&Save"), w.save, Key.Save))
+    file.addAction(
+        _action(w, "save_as", QT_TRANSLATE_NOOP("MainWindow", "Save &As…"), w.save_as, Key.SaveAs)
+    )
+    file.addAction(
+        _action(
+            w,
+            "close_project",
+            QT_TRANSLATE_NOOP("MainWindow", "&Close project"),
+            w.close_project,
+            "Ctrl+W",
+        )
+    )
     file.addSeparator()
-    file.addAction(_action(w, "new_pipeline", QT_TRANSLATE_NOOP("MainWindow", "New &Pipeline"),
-                           w.new_pipeline))
-    file.addAction(_action(w, "export_bundle",
-                           QT_TRANSLATE_NOOP("MainWindow", "&Export bundle…"), w.export_bundle))
-    file.addAction(_action(w, "import_bundle",
-                           QT_TRANSLATE_NOOP("MainWindow", "&Import bundle…"), w.import_bundle))
+    file.addAction(
+        _action(w, "new_pipeline", QT_TRANSLATE_NOOP("MainWindow", "New &Pipeline"), w.new_pipeline)
+    )
+    file.addAction(
+        _action(
+            w, "export_bundle", QT_TRANSLATE_NOOP("MainWindow", "&Export bundle…"), w.export_bundle
+        )
+    )
+    file.addAction(
+        _action(
+            w, "import_bundle", QT_TRANSLATE_NOOP("MainWindow", "&Import bundle…"), w.import_bundle
+        )
+    )
     file.addSeparator()
-    file.addAction(_action(w, "quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), w.close,
-                           Key.Quit))
+    file.addAction(_action(w, "quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), w.close, Key.Quit))
 
     edit = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Edit"))
-    edit.addActions([_stack_action(w, "undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo")),
-                     _stack_action(w, "redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"))])
+    edit.addActions(
+        [
+            _stack_action(w, "undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo")),
+            _stack_action(w, "redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo")),
+        ]
+    )
     edit.addSeparator()
-    edit.addAction(_action(w, "cut", QT_TRANSLATE_NOOP("MainWindow", "Cu&t"),
-                           w.cut_selection, Key.Cut))
-    edit.addAction(_action(w, "copy", QT_TRANSLATE_NOOP("MainWindow", "&Copy"),
-                           w.copy_selection, Key.Copy))
-    edit.addAction(_action(w, "paste", QT_TRANSLATE_NOOP("MainWindow", "&Paste"), w.paste,
-                           Key.Paste))
-    edit.addAction(_action(w, "duplicate", QT_TRANSLATE_NOOP("MainWindow", "D&uplicate"),
-                           w.duplicate_selection, "Ctrl+D"))
-    edit.addAction(_action(w, "delete", QT_TRANSLATE_NOOP("MainWindow", "&Delete"),
-                           w.delete_selection, Key.Delete))
-    edit.addAction(_action(w, "select_all", QT_TRANSLATE_NOOP("MainWindow", "Select &All"),
-                           w.select_all, Key.SelectAll))
+    edit.addAction(
+        _action(w, "cut", QT_TRANSLATE_NOOP("MainWindow", "Cu&t"), w.cut_selection, Key.Cut)
+    )
+    edit.addAction(
+        _action(w, "copy", QT_TRANSLATE_NOOP("MainWindow", "&Copy"), w.copy_selection, Key.Copy)
+    )
+    edit.addAction(
+        _action(w, "paste", QT_TRANSLATE_NOOP("MainWindow", "&Paste"), w.paste, Key.Paste)
+    )
+    edit.addAction(
+        _action(
+            w,
+            "duplicate",
+            QT_TRANSLATE_NOOP("MainWindow", "D&uplicate"),
+            w.duplicate_selection,
+            "Ctrl+D",
+        )
+    )
+    edit.addAction(
+        _action(
+            w, "delete", QT_TRANSLATE_NOOP("MainWindow", "&Delete"), w.delete_selection, Key.Delete
+        )
+    )
+    edit.addAction(
+        _action(
+            w,
+            "select_all",
+            QT_TRANSLATE_NOOP("MainWindow", "Select &All"),
+            w.select_all,
+            Key.SelectAll,
+        )
+    )
 
     view = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&View"))
-    view.addAction(_action(w, "zoom_fit", QT_TRANSLATE_NOOP("MainWindow", "Zoom to &Fit"),
-                           w.bridge.zoom_to_fit, "Ctrl+0"))
-    view.addAction(_action(w, "auto_layout", QT_TRANSLATE_NOOP("MainWindow", "&Auto-layout"),
-                           w.bridge.auto_layout, "Ctrl+L"))
-    minimap = _action(w, "minimap", QT_TRANSLATE_NOOP("MainWindow", "&Minimap"),
-                      lambda: w.show_minimap(w.actions_by_name["minimap"].isChecked()),
-                      "Ctrl+M")
+    view.addAction(
+        _action(
+            w,
+            "zoom_fit",
+            QT_TRANSLATE_NOOP("MainWindow", "Zoom to &Fit"),
+            w.bridge.zoom_to_fit,
+            "Ctrl+0",
+        )
+    )
+    view.addAction(
+        _action(
+            w,
+            "auto_layout",
+            QT_TRANSLATE_NOOP("MainWindow", "&Auto-layout"),
+            w.bridge.auto_layout,
+            "Ctrl+L",
+        )
+    )
+    minimap = _action(
+        w,
+        "minimap",
+        QT_TRANSLATE_NOOP("MainWindow", "&Minimap"),
+        lambda: w.show_minimap(w.actions_by_name["minimap"].isChecked()),
+        "Ctrl+M",
+    )
     minimap.setCheckable(True)
     minimap.setChecked(w.minimap.isVisibleTo(w.bridge.widget))
     view.addAction(minimap)
@@ -172,42 +284,81 @@ def build_menus(w: MainWindow) -> None:
             view.addAction(dock.toggleViewAction())
 
     run = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Run"))
-    run.addAction(_action(w, "run", QT_TRANSLATE_NOOP("MainWindow", "&Run"), w.run_pipeline,
-                          "F5"))
-    run.addAction(_action(w, "run_selected", QT_TRANSLATE_NOOP("MainWindow", "Run &selected"),
-                          lambda: w.run_partial(branch=True), "Ctrl+F5"))
-    run.addAction(_action(w, "run_to_here", QT_TRANSLATE_NOOP("MainWindow", "Run up to &here"),
-                          lambda: w.run_partial(branch=False), "Ctrl+Shift+F5"))
+    run.addAction(_action(w, "run", QT_TRANSLATE_NOOP("MainWindow", "&Run"), w.run_pipeline, "F5"))
+    run.addAction(
+        _action(
+            w,
+            "run_selected",
+            QT_TRANSLATE_NOOP("MainWindow", "Run &selected"),
+            lambda: w.run_partial(branch=True),
+            "Ctrl+F5",
+        )
+    )
+    run.addAction(
+        _action(
+            w,
+            "run_to_here",
+            QT_TRANSLATE_NOOP("MainWindow", "Run up to &here"),
+            lambda: w.run_partial(branch=False),
+            "Ctrl+Shift+F5",
+        )
+    )
     for name in ("run_selected", "run_to_here"):
         w.actions_by_name[name].setEnabled(False)  # until nodes are selected
-    run.addAction(_action(w, "cancel", QT_TRANSLATE_NOOP("MainWindow", "&Cancel"),
-                          w.cancel_run, "Shift+F5"))
-    run.addAction(_action(w, "preview",
-                          QT_TRANSLATE_NOOP("MainWindow", "&Preview selected node"),
-                          lambda: _preview(w), "F6"))
+    run.addAction(
+        _action(w, "cancel", QT_TRANSLATE_NOOP("MainWindow", "&Cancel"), w.cancel_run, "Shift+F5")
+    )
+    run.addAction(
+        _action(
+            w,
+            "preview",
+            QT_TRANSLATE_NOOP("MainWindow", "&Preview selected node"),
+            lambda: _preview(w),
+            "F6",
+        )
+    )
     # the node's context menu: the SQL dock shown (not toggled, as View > SQL view does)
-    _action(w, "show_sql", QT_TRANSLATE_NOOP("MainWindow", "Show S&QL"),
-            lambda: _show_dock(w.sql_dock))
+    _action(
+        w, "show_sql", QT_TRANSLATE_NOOP("MainWindow", "Show S&QL"), lambda: _show_dock(w.sql_dock)
+    )
 
     tools = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Tools"))
-    tools.addAction(_action(w, "connections", QT_TRANSLATE_NOOP("MainWindow", "&Connections…"),
-                            w.edit_connections))
-    tools.addAction(_action(w, "syncs", QT_TRANSLATE_NOOP("MainWindow", "S&yncs…"),
-                            w.open_syncs))
+    tools.addAction(
+        _action(
+            w, "connections", QT_TRANSLATE_NOOP("MainWindow", "&Connections…"), w.edit_connections
+        )
+    )
+    tools.addAction(_action(w, "syncs", QT_TRANSLATE_NOOP("MainWindow", "S&yncs…"), w.open_syncs))
     tools.addSeparator()
-    tools.addAction(_action(w, "settings", QT_TRANSLATE_NOOP("MainWindow", "&Settings…"),
-                            w.open_settings, Key.Preferences))
+    tools.addAction(
+        _action(
+            w,
+            "settings",
+            QT_TRANSLATE_NOOP("MainWindow", "&Settings…"),
+            w.open_settings,
+            Key.Preferences,
+        )
+    )
 
     help_menu = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Help"))
-    help_menu.addAction(_action(w, "shortcuts",
-                                QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"),
-                                w.show_shortcuts, Key.HelpContents))
-    help_menu.addAction(_action(w, "about", QT_TRANSLATE_NOOP("MainWindow", "&About Cauce"),
-                                w.about))
+    help_menu.addAction(
+        _action(
+            w,
+            "shortcuts",
+            QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"),
+            w.show_shortcuts,
+            Key.HelpContents,
+        )
+    )
+    help_menu.addAction(
+        _action(w, "about", QT_TRANSLATE_NOOP("MainWindow", "&About Cauce"), w.about)
+    )
     _build_toolbar(w)
     actions = w.actions_by_name
-    w.bridge.set_context_actions([actions[n] if n else None for n in CANVAS_MENU],
-                                 [actions[n] if n else None for n in NODE_MENU])
+    w.bridge.set_context_actions(
+        [actions[n] if n else None for n in CANVAS_MENU],
+        [actions[n] if n else None for n in NODE_MENU],
+    )
 
 
 def _show_dock(dock: QDockWidget) -> None:
@@ -238,8 +389,11 @@ def _build_toolbar(w: MainWindow) -> None:
 
 def retranslate_menus(w: MainWindow) -> None:
     """Set every menu and action text again in the current language."""
-    for action in [*w.actions_by_name.values(),
-                   *(a for a in w.menuBar().actions()), w.recent_menu.menuAction()]:
+    for action in [
+        *w.actions_by_name.values(),
+        *(a for a in w.menuBar().actions()),
+        w.recent_menu.menuAction(),
+    ]:
         source = action.property(SOURCE_TEXT)
         if source:
             action.setText(_tr(source))

@@ -25,8 +25,12 @@ class ValidationController(QObject):
     validated = Signal(object)  # EditorCompilation
     failed = Signal(str)
 
-    def __init__(self, bridge: CanvasBridge, document: Callable[[], service.EditorDocument | None],
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        bridge: CanvasBridge,
+        document: Callable[[], service.EditorDocument | None],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.bridge, self.document = bridge, document
         self.timer = QTimer(self)
@@ -43,12 +47,13 @@ class ValidationController(QObject):
             return
         self.generation += 1
         generation, pipeline = self.generation, service.snapshot(self.bridge.pipeline)
-        submit(lambda: service.compile_for_editor(doc, pipeline),
-               on_done=lambda result: self._done(generation, pipeline, result),
-               on_failed=lambda err: self._failed(generation, err))
+        submit(
+            lambda: service.compile_for_editor(doc, pipeline),
+            on_done=lambda result: self._done(generation, pipeline, result),
+            on_failed=lambda err: self._failed(generation, err),
+        )
 
-    def _done(self, generation: int, pipeline: Pipeline,
-              result: service.EditorCompilation) -> None:
+    def _done(self, generation: int, pipeline: Pipeline, result: service.EditorCompilation) -> None:
         if generation != self.generation or pipeline.id != self.bridge.pipeline.id:
             return  # a newer edit is being checked
         self.latest = result
@@ -56,8 +61,9 @@ class ValidationController(QObject):
         errors: set[str] = set()
         for problem in result.problems:
             if problem.node_id:
-                text = (problem.message if not problem.param
-                        else f"{problem.param}: {problem.message}")
+                text = (
+                    problem.message if not problem.param else f"{problem.param}: {problem.message}"
+                )
                 if problem.severity == "warning":
                     text = "⚠ " + text
                 else:
@@ -101,8 +107,12 @@ class RunController(QObject):
     def running(self) -> bool:
         return self.token is not None
 
-    def start(self, doc: service.EditorDocument, db_url: str | None,
-              part: service.PartialRun | None = None) -> bool:
+    def start(
+        self,
+        doc: service.EditorDocument,
+        db_url: str | None,
+        part: service.PartialRun | None = None,
+    ) -> bool:
         """Run the pipeline, or only ``part`` of it: the nodes outside are shown as not run."""
         if self.running:
             return False
@@ -114,10 +124,19 @@ class RunController(QObject):
         for node in pipeline.nodes:
             self.bridge.set_status(node.id, "pending" if node.id in runs else "not_run")
         self.started.emit(pipeline.name)
-        submit(lambda: service.run_document_pipeline(doc, pipeline, on_event=self.event.emit,
-                                                     cancel=token, db_url=db_url,
-                                                     count_rows=True, part=part),
-               on_done=self._done, on_failed=self._done)
+        submit(
+            lambda: service.run_document_pipeline(
+                doc,
+                pipeline,
+                on_event=self.event.emit,
+                cancel=token,
+                db_url=db_url,
+                count_rows=True,
+                part=part,
+            ),
+            on_done=self._done,
+            on_failed=self._done,
+        )
         return True
 
     def cancel(self) -> None:

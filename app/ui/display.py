@@ -23,8 +23,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["XCB_PACKAGES", "DisplayProblem", "display_problem", "missing_xcb_libraries",
-           "x_server_answers"]
+__all__ = [
+    "XCB_PACKAGES",
+    "DisplayProblem",
+    "display_problem",
+    "missing_xcb_libraries",
+    "x_server_answers",
+]
 
 #: what Qt's xcb plugin loads -> the Debian/Ubuntu package that has it
 XCB_PACKAGES: dict[str, str] = {
@@ -68,9 +73,12 @@ class DisplayProblem:
         return sorted({XCB_PACKAGES.get(lib, lib) for lib in self.libraries})
 
 
-def display_problem(env: Mapping[str, str] | None = None, platform: str | None = None,
-                    missing: Callable[[], tuple[str, ...]] | None = None,
-                    answers: Callable[[str], bool] | None = None) -> DisplayProblem | None:
+def display_problem(
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    missing: Callable[[], tuple[str, ...]] | None = None,
+    answers: Callable[[str], bool] | None = None,
+) -> DisplayProblem | None:
     """What stops Qt from opening a window here, or None when nothing is known to.
 
     >>> display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
@@ -118,8 +126,9 @@ def missing_xcb_libraries() -> tuple[str, ...]:
     found: list[str] = []
     if plugin is not None and ldd is not None:
         try:
-            listing = subprocess.run([ldd, str(plugin)], capture_output=True, text=True,
-                                     timeout=10, check=False).stdout
+            listing = subprocess.run(
+                [ldd, str(plugin)], capture_output=True, text=True, timeout=10, check=False
+            ).stdout
         except (OSError, subprocess.SubprocessError):
             listing = ""
         found = [m.group(1) for m in re.finditer(r"^\s*(\S+)\s+=>\s+not found", listing, re.M)]

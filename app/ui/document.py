@@ -31,10 +31,14 @@ class DocumentMixin(_Base):
 
     def ask_unsaved_default(self) -> QMessageBox.StandardButton:
         return QMessageBox.question(
-            self, self.tr("Unsaved changes"),
+            self,
+            self.tr("Unsaved changes"),
             self.tr("The project {0} has unsaved changes. Save them?").format(
-                self.document.name if self.document else ""),
-            Button.Save | Button.Discard | Button.Cancel, Button.Save)
+                self.document.name if self.document else ""
+            ),
+            Button.Save | Button.Discard | Button.Cancel,
+            Button.Save,
+        )
 
     def maybe_discard(self) -> bool:
         """True when it is fine to drop the current document (saved, discarded or clean)."""
@@ -160,9 +164,13 @@ class DocumentMixin(_Base):
         try:
             return importlib.import_module(module)
         except ImportError:
-            QMessageBox.information(self, self.tr("Not available"),
-                                    self.tr("This part of the editor ({0}) is not installed "
-                                            "in this build.").format(module))
+            QMessageBox.information(
+                self,
+                self.tr("Not available"),
+                self.tr("This part of the editor ({0}) is not installed in this build.").format(
+                    module
+                ),
+            )
             return None
 
     def export_bundle(self) -> None:
@@ -188,10 +196,14 @@ class DocumentMixin(_Base):
             return
         project = self.document.project
         # ${PROJECT_DIR} is the project (a bundle's extraction), as for runs and previews
-        dialog = dialogs.ConnectionsDialog(dict(project.connections), project.meta.name, self,
-                                           project_dir=self.document.files_dir,
-                                           variables=project.meta.variables,
-                                           confirm_reach=self.ensure_trusted)
+        dialog = dialogs.ConnectionsDialog(
+            dict(project.connections),
+            project.meta.name,
+            self,
+            project_dir=self.document.files_dir,
+            variables=project.meta.variables,
+            confirm_reach=self.ensure_trusted,
+        )
         if dialog.exec() and dialog.connections != project.connections:
             project.connections = dict(dialog.connections)
             self.project_dirty = True
@@ -207,14 +219,20 @@ class DocumentMixin(_Base):
         try:
             syncs = importlib.import_module("app.ui.syncs")
         except ImportError as err:
-            QMessageBox.information(self, self.tr("Syncs not available"),
-                                    self.tr("The syncs window is not part of this build "
-                                            "({0}).").format(err))
+            QMessageBox.information(
+                self,
+                self.tr("Syncs not available"),
+                self.tr("The syncs window is not part of this build ({0}).").format(err),
+            )
             return
         if self.document.root is None:
-            QMessageBox.information(self, self.tr("Save the project first"),
-                                    self.tr("Syncs live in the project directory: save the "
-                                            "project, then open Syncs again."))
+            QMessageBox.information(
+                self,
+                self.tr("Save the project first"),
+                self.tr(
+                    "Syncs live in the project directory: save the project, then open Syncs again."
+                ),
+            )
             if not self.save():
                 return
         assert self.document.root is not None

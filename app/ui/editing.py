@@ -52,8 +52,11 @@ class EditingMixin(_Base):
 
     def paste(self) -> None:
         data = QApplication.clipboard().mimeData()
-        raw = bytes(data.data(FRAGMENT_MIME)).decode() if data.hasFormat(FRAGMENT_MIME) else (
-            data.text() if data.hasText() else "")
+        raw = (
+            bytes(data.data(FRAGMENT_MIME)).decode()
+            if data.hasFormat(FRAGMENT_MIME)
+            else (data.text() if data.hasText() else "")
+        )
         fragment = _fragment(raw)
         if fragment is None:
             return

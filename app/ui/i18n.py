@@ -97,8 +97,7 @@ def install_translator(app: QCoreApplication, language: str | None = None) -> st
     _installed.clear()
     if language != "en":
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        for name, directory in ((f"qtbase_{language}", qt_dir),
-                                (f"cauce_{language}", I18N_DIR)):
+        for name, directory in ((f"qtbase_{language}", qt_dir), (f"cauce_{language}", I18N_DIR)):
             translator = QTranslator(app)
             if _load(translator, name, directory):
                 app.installTranslator(translator)
@@ -108,8 +107,10 @@ def install_translator(app: QCoreApplication, language: str | None = None) -> st
 
 
 #: the locale of each interface language (number formats)
-_LOCALES = {"en": (QLocale.Language.English, QLocale.Country.UnitedStates),
-            "es": (QLocale.Language.Spanish, QLocale.Country.Spain)}
+_LOCALES = {
+    "en": (QLocale.Language.English, QLocale.Country.UnitedStates),
+    "es": (QLocale.Language.Spanish, QLocale.Country.Spain),
+}
 
 
 def ui_locale() -> QLocale:

@@ -23,16 +23,46 @@ __all__ = ["ICON_DIR", "ICON_NAMES", "app_icon", "icon"]
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 ICON_NAMES: tuple[str, ...] = (
     # editing and running
-    "run", "run_selected", "cancel", "save", "open", "new", "undo", "redo", "preview", "sql",
+    "run",
+    "run_selected",
+    "cancel",
+    "save",
+    "open",
+    "new",
+    "undo",
+    "redo",
+    "preview",
+    "sql",
     "connection",
-    "pipeline", "settings", "export", "import", "about",
+    "pipeline",
+    "settings",
+    "export",
+    "import",
+    "about",
     # components
-    "source", "filter", "join", "lookup", "aggregate", "derive", "sort", "union", "dedupe",
-    "window", "custom_sql", "destination",
+    "source",
+    "filter",
+    "join",
+    "lookup",
+    "aggregate",
+    "derive",
+    "sort",
+    "union",
+    "dedupe",
+    "window",
+    "custom_sql",
+    "destination",
     # states
-    "info", "success", "warning", "error",
+    "info",
+    "success",
+    "warning",
+    "error",
     # list editing
-    "add", "remove", "duplicate", "rename", "test",
+    "add",
+    "remove",
+    "duplicate",
+    "rename",
+    "test",
     # brand
     "logo",
 )
@@ -68,11 +98,11 @@ class _SvgIconEngine(QIconEngine):
         text = _svg(self._name).replace("currentColor", self._tint(mode).name())
         return QSvgRenderer(QByteArray(text.encode("utf-8")))
 
-    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode,
-              state: QIcon.State) -> None:
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
         side = min(rect.width(), rect.height())
-        square = QRectF(rect.x() + (rect.width() - side) / 2,
-                        rect.y() + (rect.height() - side) / 2, side, side)
+        square = QRectF(
+            rect.x() + (rect.width() - side) / 2, rect.y() + (rect.height() - side) / 2, side, side
+        )
         self._renderer(mode).render(painter, square)
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
@@ -84,14 +114,23 @@ class _SvgIconEngine(QIconEngine):
         painter.end()
         return pixmap
 
-    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,  # noqa: N802
-                     scale: float) -> QPixmap:
+    def scaledPixmap(
+        self,
+        size: QSize,
+        mode: QIcon.Mode,
+        state: QIcon.State,  # noqa: N802
+        scale: float,
+    ) -> QPixmap:
         pixmap = self.pixmap(size * scale, mode, state)
         pixmap.setDevicePixelRatio(scale)
         return pixmap
 
-    def actualSize(self, size: QSize, mode: QIcon.Mode,  # noqa: N802
-                   state: QIcon.State) -> QSize:
+    def actualSize(
+        self,
+        size: QSize,
+        mode: QIcon.Mode,  # noqa: N802
+        state: QIcon.State,
+    ) -> QSize:
         side = min(size.width(), size.height())
         return QSize(side, side)
 

@@ -78,8 +78,12 @@ def render_screenshot(window: object, out: Path) -> None:
         raise OSError(f"cannot write {out}")
 
 
-def main(screenshot: Path | None = None, open_project: Path | None = None,
-         pipeline: str | None = None, db_url: str | None = None) -> int:
+def main(
+    screenshot: Path | None = None,
+    open_project: Path | None = None,
+    pipeline: str | None = None,
+    db_url: str | None = None,
+) -> int:
     """Run the editor; with ``screenshot``, render the window to a PNG and exit 0.
 
     ``CAUCE_UI_LANGUAGE`` (``en``, ``es``) and ``CAUCE_UI_THEME`` (``light``, ``dark``,

@@ -80,12 +80,17 @@ def one_line(text: str) -> str:
 def _tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
+
 Area = Qt.DockWidgetArea
 
 
 class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
-    def __init__(self, settings: QSettings | None = None, db_url: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        db_url: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("CauceMainWindow")
         self.settings = settings or QSettings("Cauce", "Cauce")
@@ -176,8 +181,9 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
                 self.validation.timer.start()
         super().changeEvent(event)
 
-    def _dock(self, title: str, name: str, widget: QWidget, area: Area | QDockWidget
-              ) -> QDockWidget:
+    def _dock(
+        self, title: str, name: str, widget: QWidget, area: Area | QDockWidget
+    ) -> QDockWidget:
         """A dock in ``area``, or tabbed with another dock.
 
         Docks are tabbed as they are created: adding a dock to an area and tabbing it later
@@ -204,25 +210,36 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.problems = ProblemsPanel()
         self.sql_view = SqlView()
         left, right = Area.LeftDockWidgetArea, Area.RightDockWidgetArea
-        palette = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Components"), "paletteDock",
-                             self.palette, left)
-        explorer = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Project"), "explorerDock",
-                              self.explorer, left)
+        palette = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "Components"), "paletteDock", self.palette, left
+        )
+        explorer = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "Project"), "explorerDock", self.explorer, left
+        )
         self.splitDockWidget(palette, explorer, Qt.Orientation.Vertical)
-        props = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Properties"), "propertiesDock",
-                           self.properties, right)
-        schema = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Schema"), "schemaDock",
-                            self.schema, right)
+        props = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "Properties"), "propertiesDock", self.properties, right
+        )
+        schema = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "Schema"), "schemaDock", self.schema, right
+        )
         self.splitDockWidget(props, schema, Qt.Orientation.Vertical)
-        self.sql_dock = self._dock(QT_TRANSLATE_NOOP("MainWindow", "SQL"), "sqlDock",
-                                   self.sql_view, schema)
+        self.sql_dock = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "SQL"), "sqlDock", self.sql_view, schema
+        )
         schema.raise_()
-        preview = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Data preview"), "previewDock",
-                             self.preview, Area.BottomDockWidgetArea)
-        console = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Run console"), "consoleDock",
-                             self.console, preview)
-        problems = self._dock(QT_TRANSLATE_NOOP("MainWindow", "Problems"), "problemsDock",
-                              self.problems, preview)
+        preview = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "Data preview"),
+            "previewDock",
+            self.preview,
+            Area.BottomDockWidgetArea,
+        )
+        console = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "Run console"), "consoleDock", self.console, preview
+        )
+        problems = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "Problems"), "problemsDock", self.problems, preview
+        )
         preview.raise_()
         self._hide_stale_tab_bars()
         self.resizeDocks([palette, props], [220, 370], Qt.Orientation.Horizontal)
@@ -245,8 +262,10 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
 
         for bar in bars:
             mine = texts(bar)
-            if mine and any(o is not bar and o.count() > bar.count()
-                            and texts(o)[:len(mine)] == mine for o in bars):
+            if mine and any(
+                o is not bar and o.count() > bar.count() and texts(o)[: len(mine)] == mine
+                for o in bars
+            ):
                 bar.hide()
 
     def _wire(self) -> None:
@@ -260,7 +279,8 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.bridge.notice.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.validation.validated.connect(self._on_validated)
         self.validation.failed.connect(
-            lambda m: self.statusBar().showMessage(self.tr("Check failed: {0}").format(m), 6000))
+            lambda m: self.statusBar().showMessage(self.tr("Check failed: {0}").format(m), 6000)
+        )
         self.preview.pipeline_fn = self._selected_target
         self.preview.confirm_reach = self.properties.confirm_reach = self.ensure_trusted
         self.sql_view.target_fn = self._selected_target
@@ -339,8 +359,9 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         doc = self.document
         where = f" — {doc.root}" if doc and doc.root else ""
         star = "*" if doc is not None and self.is_dirty() else ""
-        self.setWindowTitle(f"{star}{doc.name if doc else ''} / {self.pipeline_name}{where}"
-                            " — Cauce")
+        self.setWindowTitle(
+            f"{star}{doc.name if doc else ''} / {self.pipeline_name}{where} — Cauce"
+        )
 
     # -- selection --------------------------------------------------------------------------------
     def _selected_target(self) -> tuple[Pipeline, str] | None:
@@ -360,8 +381,14 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         name = pipeline.node(node_id).name
         if self.lineage_dialog is not None:
             self.lineage_dialog.close()
-        dialog = LineageDialog(name, column, lambda: service.column_lineage(
-            doc, pipeline, node_id, column, port=port, incoming=incoming), self)
+        dialog = LineageDialog(
+            name,
+            column,
+            lambda: service.column_lineage(
+                doc, pipeline, node_id, column, port=port, incoming=incoming
+            ),
+            self,
+        )
         dialog.node_chosen.connect(self.select_node)
         self.lineage_dialog = dialog
         dialog.show()
@@ -383,8 +410,9 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         if self.preview.shown is None:
             return  # nothing shown: no hash to compute (a big pipeline takes a while)
         pipeline = self.pipeline
-        self.preview.pipeline_changed(pipeline.id, pipeline.semantic_hash(),
-                                      {n.id for n in pipeline.nodes})
+        self.preview.pipeline_changed(
+            pipeline.id, pipeline.semantic_hash(), {n.id for n in pipeline.nodes}
+        )
 
     def _on_validated(self, result: service.EditorCompilation) -> None:
         if self.sql_dock.isVisible():
@@ -395,7 +423,8 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.problems.show_problems(result.problems)
         count = len([p for p in result.problems if p.severity == "error"])
         self.problems_dock.setWindowTitle(
-            self.tr("Problems ({0})").format(count) if count else self.tr("Problems"))
+            self.tr("Problems ({0})").format(count) if count else self.tr("Problems")
+        )
 
     # -- running ----------------------------------------------------------------------------------
     def run_pipeline(self, part: service.PartialRun | None = None) -> None:
@@ -432,12 +461,18 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         report: Any = result
         failed = [n for n in report.nodes if n.status == "failed"]
         # the node that holds the error (the others only "did not complete")
-        failed = next((n for n in failed if not (n.error or "").startswith("did not complete")),
-                      failed[0] if failed else None)
-        title = (self.tr("Run succeeded") if report.ok else self.tr("Run failed")
-                 if report.status == "failed" else self.tr("Run cancelled"))
-        message = self.tr("{0} in {1} s").format(report.pipeline,
-                                                 format_decimal(report.seconds))
+        failed = next(
+            (n for n in failed if not (n.error or "").startswith("did not complete")),
+            failed[0] if failed else None,
+        )
+        title = (
+            self.tr("Run succeeded")
+            if report.ok
+            else self.tr("Run failed")
+            if report.status == "failed"
+            else self.tr("Run cancelled")
+        )
+        message = self.tr("{0} in {1} s").format(report.pipeline, format_decimal(report.seconds))
         if failed is not None:
             message += "\n" + self.tr("Failed at {0} (click to select it)").format(failed.name)
         if report.error:
@@ -448,8 +483,9 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         if doc is not None:
             self.explorer.load_runs(self.db_url, doc.name)
 
-    def _notify(self, title: str, message: str, on_click: Callable[[], None] | None,
-                level: str = "error") -> None:
+    def _notify(
+        self, title: str, message: str, on_click: Callable[[], None] | None, level: str = "error"
+    ) -> None:
         self.statusBar().showMessage(f"{title}: {message.splitlines()[0]}", 8000)
         self.notifier.notify(title, message, on_click, level=level)
 

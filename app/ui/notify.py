@@ -27,12 +27,18 @@ from app.ui.icons import app_icon, icon
 __all__ = ["LEVELS", "Banner", "Notifier"]
 
 #: level -> (icon name, accent colour)
-LEVELS = {"info": ("info", "#2f81f7"), "success": ("success", "#2da44e"),
-          "warning": ("warning", "#d29922"), "error": ("error", "#e5534b")}
-_TRAY_ICONS = {"info": QSystemTrayIcon.MessageIcon.Information,
-               "success": QSystemTrayIcon.MessageIcon.Information,
-               "warning": QSystemTrayIcon.MessageIcon.Warning,
-               "error": QSystemTrayIcon.MessageIcon.Critical}
+LEVELS = {
+    "info": ("info", "#2f81f7"),
+    "success": ("success", "#2da44e"),
+    "warning": ("warning", "#d29922"),
+    "error": ("error", "#e5534b"),
+}
+_TRAY_ICONS = {
+    "info": QSystemTrayIcon.MessageIcon.Information,
+    "success": QSystemTrayIcon.MessageIcon.Information,
+    "warning": QSystemTrayIcon.MessageIcon.Warning,
+    "error": QSystemTrayIcon.MessageIcon.Critical,
+}
 MARGIN, SPACING = 16, 8
 #: a longer message is cut (the whole text is the tooltip)
 MAX_CHARS = 400
@@ -63,8 +69,9 @@ class Banner(QFrame):
     clicked = Signal()
     closed = Signal()
 
-    def __init__(self, title: str, message: str, level: str, parent: QWidget,
-                 timeout_ms: int) -> None:
+    def __init__(
+        self, title: str, message: str, level: str, parent: QWidget, timeout_ms: int
+    ) -> None:
         super().__init__(parent)
         name, accent = LEVELS.get(level, LEVELS["info"])
         self.setObjectName("CauceBanner")
@@ -73,7 +80,8 @@ class Banner(QFrame):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setStyleSheet(
             "#CauceBanner { background: palette(base); border: 1px solid palette(mid);"
-            f" border-left: 4px solid {accent}; border-radius: 6px; }}")
+            f" border-left: 4px solid {accent}; border-radius: 6px; }}"
+        )
         glyph = QLabel(self)
         glyph.setPixmap(icon(name).pixmap(24, 24))
         glyph.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -81,7 +89,7 @@ class Banner(QFrame):
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
-        shown = message if len(message) <= MAX_CHARS else message[:MAX_CHARS - 1] + "…"
+        shown = message if len(message) <= MAX_CHARS else message[: MAX_CHARS - 1] + "…"
         self.message_label = QLabel(breakable(shown), self)
         self.message_label.setWordWrap(True)
         if shown != message:
@@ -168,13 +176,19 @@ class Notifier(QObject):
         """Whether notifications go to the system tray (else to in-window banners)."""
         return self.tray is not None
 
-    def notify(self, title: str, message: str, on_click: Callable[[], None] | None = None,
-               level: str = "info") -> None:
+    def notify(
+        self,
+        title: str,
+        message: str,
+        on_click: Callable[[], None] | None = None,
+        level: str = "info",
+    ) -> None:
         """Show a notification; ``level`` is ``info``, ``success``, ``warning`` or ``error``."""
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self._on_click = on_click
-            self.tray.showMessage(title, message, _TRAY_ICONS.get(level, _TRAY_ICONS["info"]),
-                                  self.timeout_ms)
+            self.tray.showMessage(
+                title, message, _TRAY_ICONS.get(level, _TRAY_ICONS["info"]), self.timeout_ms
+            )
             return
         banner = Banner(title, message, level, self.window, self.timeout_ms)
         if on_click is not None:

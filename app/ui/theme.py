@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.i18n import app_settings
 
-__all__ = ["THEMES", "CauceStyle", "apply_theme", "current_theme", "palette_for",
-           "system_scheme"]
+__all__ = ["THEMES", "CauceStyle", "apply_theme", "current_theme", "palette_for", "system_scheme"]
 
 #: setting value -> label (translated where shown)
 THEMES = ("system", "light", "dark")
@@ -32,23 +31,49 @@ _state = {"mode": "system", "scheme": "light", "following": False}
 _ROLES = QPalette.ColorRole
 _GROUPS = QPalette.ColorGroup
 _LIGHT = {
-    _ROLES.Window: "#f3f4f6", _ROLES.WindowText: "#1f2328", _ROLES.Base: "#ffffff",
-    _ROLES.AlternateBase: "#f6f8fa", _ROLES.ToolTipBase: "#ffffff",
-    _ROLES.ToolTipText: "#1f2328", _ROLES.PlaceholderText: "#6e7781", _ROLES.Text: "#1f2328",
-    _ROLES.Button: "#eaecef", _ROLES.ButtonText: "#1f2328", _ROLES.BrightText: "#cf222e",
-    _ROLES.Light: "#ffffff", _ROLES.Midlight: "#e1e4e8", _ROLES.Mid: "#c4c9cf",
-    _ROLES.Dark: "#8c959f", _ROLES.Shadow: "#6e7781", _ROLES.Highlight: "#0b6bcb",
-    _ROLES.HighlightedText: "#ffffff", _ROLES.Link: "#0b62b8", _ROLES.LinkVisited: "#6f42c1",
+    _ROLES.Window: "#f3f4f6",
+    _ROLES.WindowText: "#1f2328",
+    _ROLES.Base: "#ffffff",
+    _ROLES.AlternateBase: "#f6f8fa",
+    _ROLES.ToolTipBase: "#ffffff",
+    _ROLES.ToolTipText: "#1f2328",
+    _ROLES.PlaceholderText: "#6e7781",
+    _ROLES.Text: "#1f2328",
+    _ROLES.Button: "#eaecef",
+    _ROLES.ButtonText: "#1f2328",
+    _ROLES.BrightText: "#cf222e",
+    _ROLES.Light: "#ffffff",
+    _ROLES.Midlight: "#e1e4e8",
+    _ROLES.Mid: "#c4c9cf",
+    _ROLES.Dark: "#8c959f",
+    _ROLES.Shadow: "#6e7781",
+    _ROLES.Highlight: "#0b6bcb",
+    _ROLES.HighlightedText: "#ffffff",
+    _ROLES.Link: "#0b62b8",
+    _ROLES.LinkVisited: "#6f42c1",
     _ROLES.Accent: "#0b6bcb",
 }
 _DARK = {
-    _ROLES.Window: "#1e2227", _ROLES.WindowText: "#e6e8eb", _ROLES.Base: "#16191d",
-    _ROLES.AlternateBase: "#22272e", _ROLES.ToolTipBase: "#2d333b",
-    _ROLES.ToolTipText: "#e6e8eb", _ROLES.PlaceholderText: "#8b949e", _ROLES.Text: "#e6e8eb",
-    _ROLES.Button: "#2d333b", _ROLES.ButtonText: "#e6e8eb", _ROLES.BrightText: "#ff7b72",
-    _ROLES.Light: "#3d444d", _ROLES.Midlight: "#343a42", _ROLES.Mid: "#262b31",
-    _ROLES.Dark: "#111316", _ROLES.Shadow: "#000000", _ROLES.Highlight: "#2f81f7",
-    _ROLES.HighlightedText: "#ffffff", _ROLES.Link: "#58a6ff", _ROLES.LinkVisited: "#bc8cff",
+    _ROLES.Window: "#1e2227",
+    _ROLES.WindowText: "#e6e8eb",
+    _ROLES.Base: "#16191d",
+    _ROLES.AlternateBase: "#22272e",
+    _ROLES.ToolTipBase: "#2d333b",
+    _ROLES.ToolTipText: "#e6e8eb",
+    _ROLES.PlaceholderText: "#8b949e",
+    _ROLES.Text: "#e6e8eb",
+    _ROLES.Button: "#2d333b",
+    _ROLES.ButtonText: "#e6e8eb",
+    _ROLES.BrightText: "#ff7b72",
+    _ROLES.Light: "#3d444d",
+    _ROLES.Midlight: "#343a42",
+    _ROLES.Mid: "#262b31",
+    _ROLES.Dark: "#111316",
+    _ROLES.Shadow: "#000000",
+    _ROLES.Highlight: "#2f81f7",
+    _ROLES.HighlightedText: "#ffffff",
+    _ROLES.Link: "#58a6ff",
+    _ROLES.LinkVisited: "#bc8cff",
     _ROLES.Accent: "#2f81f7",
 }
 _DISABLED = {"light": "#8c959f", "dark": "#6e7681"}
@@ -76,11 +101,18 @@ class CauceStyle(QProxyStyle):
     def __init__(self) -> None:
         super().__init__(QStyleFactory.create("Fusion"))
 
-    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802
-                      painter: QPainter, widget: QWidget | None = None) -> None:
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,  # noqa: N802
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
         super().drawPrimitive(element, option, painter, widget)
-        kinds = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-                 QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+        kinds = (
+            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+        )
         if element not in kinds or option.palette.color(_ROLES.Window).lightness() >= 128:
             return
         painter.save()

@@ -73,8 +73,9 @@ class Task(QRunnable):
             self.dispatcher.finished.emit(self.task_id, True, result)
 
 
-def submit(fn: Callable[[], Any], *, on_done: Callback | None = None,
-           on_failed: Callback | None = None) -> int:
+def submit(
+    fn: Callable[[], Any], *, on_done: Callback | None = None, on_failed: Callback | None = None
+) -> int:
     """Run ``fn`` off the GUI thread; its callback runs on the GUI thread. Returns a task id."""
     dispatcher = _dispatcher()
     task_id = next(_IDS)

@@ -10,27 +10,27 @@
         <translation>Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="34"/>
+        <location filename="../../app/ui/dialogs/about.py" line="36"/>
         <source>A desktop studio to draw data pipelines, compile them to SQL and run them locally or in the warehouse.</source>
         <translation>Un estudio de escritorio para dibujar canalizaciones de datos, compilarlas a SQL y ejecutarlas en local o en el almacén de datos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="37"/>
+        <location filename="../../app/ui/dialogs/about.py" line="42"/>
         <source>Qt %1 · PySide6 %2 · Python %3</source>
         <translation>Qt %1 · PySide6 %2 · Python %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="41"/>
+        <location filename="../../app/ui/dialogs/about.py" line="48"/>
         <source>Licensed under the %1 licence.</source>
         <translation>Publicado bajo la licencia %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="46"/>
+        <location filename="../../app/ui/dialogs/about.py" line="53"/>
         <source>Documentation</source>
         <translation>Documentación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/about.py" line="49"/>
+        <location filename="../../app/ui/dialogs/about.py" line="56"/>
         <source>Documentation: the docs folder of the Cauce sources.</source>
         <translation>Documentación: la carpeta docs de las fuentes de Cauce.</translation>
     </message>
@@ -38,7 +38,7 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../app/ui/notify.py" line="92"/>
+        <location filename="../../app/ui/notify.py" line="100"/>
         <source>Dismiss</source>
         <extracomment>level -&gt; (icon name, accent colour) a longer message is cut (the whole text is the tooltip)</extracomment>
         <translation>Descartar</translation>
@@ -47,17 +47,17 @@
 <context>
     <name>BrowseEditor</name>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="61"/>
+        <location filename="../../app/ui/properties/browse.py" line="62"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="79"/>
+        <location filename="../../app/ui/properties/browse.py" line="81"/>
         <source>Choose a file</source>
         <translation>Elija un archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="80"/>
+        <location filename="../../app/ui/properties/browse.py" line="83"/>
         <source>Data files (*.csv *.tsv *.txt *.parquet *.json *.jsonl);;All files (*)</source>
         <translation>Archivos de datos (*.csv *.tsv *.txt *.parquet *.json *.jsonl);;Todos los archivos (*)</translation>
     </message>
@@ -117,7 +117,7 @@
     </message>
     <message>
         <location filename="../../app/ui/dialogs/bundles.py" line="106"/>
-        <location filename="../../app/ui/dialogs/bundles.py" line="255"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="261"/>
         <source>Cauce bundles (*.cauce)</source>
         <translation>Paquetes de Cauce (*.cauce)</translation>
     </message>
@@ -147,52 +147,52 @@
         <translation>El paquete se guardó en %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="253"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="259"/>
         <source>Import a bundle</source>
         <translation>Importar un paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="261"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="267"/>
         <source>Import into folder</source>
         <translation>Importar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="294"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="300"/>
         <source>Checking the bundle…</source>
         <translation>Comprobando el paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="301"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="307"/>
         <source>Cannot import this bundle</source>
         <translation>No se puede importar este paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="302"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="308"/>
         <source>%1 failed its checks; nothing was written.</source>
         <translation>%1 no superó las comprobaciones; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="318"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="324"/>
         <source>Importing…</source>
         <translation>Importando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="325"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="331"/>
         <source>Import failed</source>
         <translation>Error al importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="326"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="332"/>
         <source>Nothing was changed.</source>
         <translation>No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="333"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="339"/>
         <source>Project imported</source>
         <translation>Proyecto importado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="334"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="340"/>
         <source>Project “%1” is in %2.</source>
         <translation>El proyecto «%1» está en %2.</translation>
     </message>
@@ -200,50 +200,50 @@
 <context>
     <name>CanvasBridge</name>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="183"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="186"/>
         <source>That node is not in the pipeline any more.</source>
         <extracomment>draw titles and ports down to this on-screen node width (NodeGraphQt&apos;s default: 70 px)</extracomment>
         <translation>Ese nodo ya no está en la canalización.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="187"/>
         <location filename="../../app/ui/canvas/bridge.py" line="190"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="193"/>
         <source>{0} has no port {1}.</source>
         <translation>{0} no tiene el puerto {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="193"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="196"/>
         <source>These ports are already linked.</source>
         <translation>Estos puertos ya están conectados.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="195"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="198"/>
         <source>A node cannot be linked to itself.</source>
         <translation>Un nodo no se puede conectar consigo mismo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="197"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="201"/>
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="246"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="258"/>
         <source>Replaced the link from {0} into {1} ({2} takes one link; Undo brings it back).</source>
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="215"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="219"/>
         <source>%1: columns not known (see Problems)</source>
         <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
         <translation>%1: columnas desconocidas (vea Problemas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="217"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="221"/>
         <source>%1: %2 column(s)</source>
         <translation>%1: %2 columna(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="222"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="229"/>
         <source>… and %1 more</source>
         <translation>… y %1 más</translation>
     </message>
@@ -251,7 +251,7 @@
 <context>
     <name>CanvasView</name>
     <message>
-        <location filename="../../app/ui/canvas/view.py" line="46"/>
+        <location filename="../../app/ui/canvas/view.py" line="54"/>
         <source>Unknown component</source>
         <extracomment>a node whose only problems are warnings (a union filling gaps with NULLs, a narrowing cast)</extracomment>
         <translation>Componente desconocido</translation>
@@ -260,37 +260,37 @@
 <context>
     <name>CatalogModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="153"/>
+        <location filename="../../app/ui/syncs/models.py" line="174"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="153"/>
+        <location filename="../../app/ui/syncs/models.py" line="175"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="153"/>
+        <location filename="../../app/ui/syncs/models.py" line="176"/>
         <source>Kind</source>
         <translation>Clase</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="154"/>
+        <location filename="../../app/ui/syncs/models.py" line="177"/>
         <source>Rows (estimate)</source>
         <translation>Filas (estimación)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="154"/>
+        <location filename="../../app/ui/syncs/models.py" line="178"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="165"/>
+        <location filename="../../app/ui/syncs/models.py" line="190"/>
         <source>table</source>
         <translation>tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="165"/>
+        <location filename="../../app/ui/syncs/models.py" line="190"/>
         <source>view</source>
         <translation>vista</translation>
     </message>
@@ -298,17 +298,17 @@
 <context>
     <name>ColumnChoiceModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="195"/>
+        <location filename="../../app/ui/syncs/models.py" line="225"/>
         <source>Source column</source>
         <translation>Columna de origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="195"/>
+        <location filename="../../app/ui/syncs/models.py" line="225"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="196"/>
+        <location filename="../../app/ui/syncs/models.py" line="225"/>
         <source>Destination name</source>
         <translation>Nombre en el destino</translation>
     </message>
@@ -316,13 +316,13 @@
 <context>
     <name>ColumnsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="288"/>
+        <location filename="../../app/ui/properties/editors.py" line="350"/>
         <source>Chosen: %1</source>
         <extracomment>the colour of the compiler&apos;s problems (error texts, frames of faulty fields)</extracomment>
         <translation>Elegidas: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/editors.py" line="289"/>
+        <location filename="../../app/ui/properties/editors.py" line="352"/>
         <source>Chosen: none</source>
         <translation>Elegidas: ninguna</translation>
     </message>
@@ -330,22 +330,22 @@
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="285"/>
+        <location filename="../../app/ui/syncs/pages.py" line="316"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="286"/>
+        <location filename="../../app/ui/syncs/pages.py" line="319"/>
         <source>Untick the columns to leave out; double-click a destination name to rename a column.</source>
         <translation>Desmarque las columnas que quiera excluir; haga doble clic en un nombre de destino para renombrar la columna.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="300"/>
+        <location filename="../../app/ui/syncs/pages.py" line="337"/>
         <source>Select all</source>
         <translation>Marcar todas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="302"/>
+        <location filename="../../app/ui/syncs/pages.py" line="339"/>
         <source>Select none</source>
         <translation>Desmarcar todas</translation>
     </message>
@@ -353,12 +353,12 @@
 <context>
     <name>CompletingTextEdit</name>
     <message>
-        <location filename="../../app/ui/properties/completion.py" line="72"/>
+        <location filename="../../app/ui/properties/completion.py" line="73"/>
         <source>column</source>
         <translation>columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/completion.py" line="78"/>
+        <location filename="../../app/ui/properties/completion.py" line="79"/>
         <source>function</source>
         <translation>función</translation>
     </message>
@@ -366,158 +366,158 @@
 <context>
     <name>Components</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="35"/>
+        <location filename="../../app/ui/component_texts.py" line="45"/>
         <source>Sources</source>
         <extracomment>categories, then each built-in component&apos;s label and description, as the registry has them</extracomment>
         <translation>Orígenes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="36"/>
+        <location filename="../../app/ui/component_texts.py" line="46"/>
         <source>Transform</source>
         <translation>Transformación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="37"/>
+        <location filename="../../app/ui/component_texts.py" line="47"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="38"/>
+        <location filename="../../app/ui/component_texts.py" line="48"/>
         <source>Aggregate</source>
         <translation>Agregación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="39"/>
+        <location filename="../../app/ui/component_texts.py" line="49"/>
         <source>Groups rows and computes measures per group.</source>
         <translation>Agrupa filas y calcula medidas por grupo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="40"/>
+        <location filename="../../app/ui/component_texts.py" line="50"/>
         <source>Custom SQL</source>
         <translation>SQL personalizado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="41"/>
+        <location filename="../../app/ui/component_texts.py" line="51"/>
         <source>Runs a SELECT written by hand over the inputs.</source>
         <translation>Ejecuta sobre las entradas una SELECT escrita a mano.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="42"/>
+        <location filename="../../app/ui/component_texts.py" line="52"/>
         <source>Remove duplicates</source>
         <translation>Quitar duplicados</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="43"/>
+        <location filename="../../app/ui/component_texts.py" line="53"/>
         <source>Keeps one row per key: the first or the last by an order.</source>
         <translation>Conserva una fila por clave: la primera o la última según un orden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="44"/>
+        <location filename="../../app/ui/component_texts.py" line="56"/>
         <source>Derived column</source>
         <translation>Columna derivada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="45"/>
+        <location filename="../../app/ui/component_texts.py" line="57"/>
         <source>Computes new columns from SQL expressions; a name that exists is replaced.</source>
         <translation>Calcula columnas nuevas a partir de expresiones SQL; si el nombre ya existe, la columna se sustituye.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="47"/>
+        <location filename="../../app/ui/component_texts.py" line="61"/>
         <source>Table destination</source>
         <translation>Destino de tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="48"/>
+        <location filename="../../app/ui/component_texts.py" line="62"/>
         <source>Writes rows to a table: append, replace atomically, or merge on keys.</source>
         <translation>Escribe filas en una tabla: añadir, reemplazar de forma atómica o combinar por claves.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="50"/>
+        <location filename="../../app/ui/component_texts.py" line="65"/>
         <source>File source</source>
         <translation>Origen de archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="51"/>
+        <location filename="../../app/ui/component_texts.py" line="66"/>
         <source>Reads a CSV or Parquet file.</source>
         <translation>Lee un archivo CSV o Parquet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="52"/>
+        <location filename="../../app/ui/component_texts.py" line="67"/>
         <source>Filter</source>
         <translation>Filtro</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="53"/>
+        <location filename="../../app/ui/component_texts.py" line="68"/>
         <source>Keeps the rows that match a condition.</source>
         <translation>Conserva las filas que cumplen una condición.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="54"/>
+        <location filename="../../app/ui/component_texts.py" line="69"/>
         <source>Join</source>
         <translation>Combinación (join)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="55"/>
+        <location filename="../../app/ui/component_texts.py" line="70"/>
         <source>Combines two inputs on key columns and/or a condition.</source>
         <translation>Combina dos entradas por columnas clave y/o una condición.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="56"/>
+        <location filename="../../app/ui/component_texts.py" line="71"/>
         <source>Lookup</source>
         <translation>Búsqueda (lookup)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="57"/>
+        <location filename="../../app/ui/component_texts.py" line="72"/>
         <source>Adds columns from a lookup table, matched on keys.</source>
         <translation>Añade columnas de una tabla de búsqueda, emparejadas por claves.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="58"/>
+        <location filename="../../app/ui/component_texts.py" line="73"/>
         <source>Select columns</source>
         <translation>Seleccionar columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="59"/>
+        <location filename="../../app/ui/component_texts.py" line="74"/>
         <source>Keeps, drops, renames, casts and reorders columns.</source>
         <translation>Conserva, elimina, renombra, convierte y reordena columnas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="60"/>
+        <location filename="../../app/ui/component_texts.py" line="75"/>
         <source>Sort</source>
         <translation>Ordenación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="61"/>
+        <location filename="../../app/ui/component_texts.py" line="76"/>
         <source>Orders the rows by columns; optionally keeps only the first N (top-N).</source>
         <translation>Ordena las filas por columnas; opcionalmente conserva solo las N primeras (top-N).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="63"/>
+        <location filename="../../app/ui/component_texts.py" line="79"/>
         <source>Table source</source>
         <translation>Origen de tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="64"/>
+        <location filename="../../app/ui/component_texts.py" line="80"/>
         <source>Reads a table or a SQL query&apos;s result from a connection.</source>
         <translation>Lee una tabla o el resultado de una consulta SQL desde una conexión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="65"/>
+        <location filename="../../app/ui/component_texts.py" line="81"/>
         <source>Union</source>
         <translation>Unión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="66"/>
+        <location filename="../../app/ui/component_texts.py" line="82"/>
         <source>Stacks the rows of several inputs, matching columns by name.</source>
         <translation>Apila las filas de varias entradas, emparejando las columnas por nombre.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="68"/>
+        <location filename="../../app/ui/component_texts.py" line="85"/>
         <source>Window functions</source>
         <translation>Funciones de ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="69"/>
+        <location filename="../../app/ui/component_texts.py" line="86"/>
         <source>Adds row numbers, ranks, previous/next values and running totals.</source>
         <translation>Añade números de fila, rangos, valores anterior/siguiente y totales acumulados.</translation>
     </message>
@@ -661,12 +661,12 @@
         <translation>Guardada; déjela vacía para conservarla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="244"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="242"/>
         <source>Goes to the secret store</source>
         <translation>Se guarda en el almacén de secretos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="250"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="246"/>
         <source>Required</source>
         <translation>Obligatorio</translation>
     </message>
@@ -674,103 +674,103 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="106"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="113"/>
         <source>Connections — %1</source>
         <extracomment>secret values typed in this session, by field (saved to the store on OK) the connection existed when the dialog opened (its secrets may be stored already) a test finished: (connection name, succeeded, message shown) asked before Test connection contacts anything (False: the user declined)</extracomment>
         <translation>Conexiones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="119"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="126"/>
         <source>Add a connection</source>
         <translation>Añadir una conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="120"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="127"/>
         <source>Duplicate</source>
         <translation>Duplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="121"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="128"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="129"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="136"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="141"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="148"/>
         <source>What this connection is for</source>
         <translation>Para qué sirve esta conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="143"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="150"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="144"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="151"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="145"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="152"/>
         <source>Description</source>
         <translation>Descripción</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="151"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="158"/>
         <source>Settings</source>
         <translation>Configuración</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="154"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="161"/>
         <source>Test connection</source>
         <translation>Probar conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="182"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="189"/>
         <source>No connection yet. Add one with +.</source>
         <translation>Aún no hay conexiones. Añada una con +.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="275"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="290"/>
         <source>A connection needs a name.</source>
         <translation>Una conexión necesita un nombre.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="276"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="292"/>
         <source>There is already a connection named “%1”.</source>
         <translation>Ya existe una conexión llamada «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="289"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="306"/>
         <source>new connection</source>
         <translation>nueva conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="298"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="315"/>
         <source>%1 copy</source>
         <translation>%1 copia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="331"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="352"/>
         <source>Testing “%1”…</source>
         <translation>Probando «%1»…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="358"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="387"/>
         <source>Connection “%1” works.</source>
         <translation>La conexión «%1» funciona.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="385"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="416"/>
         <source>“%1” needs: %2</source>
         <translation>A «%1» le falta: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="410"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="447"/>
         <source>The password could not be saved, so nothing was saved yet.
 
 Cauce keeps secrets in the operating system&apos;s keyring. Where there is none (servers, some Linux desktops), set the environment variable CAUCE_MASTER_KEY to a passphrase before starting Cauce: secrets are then kept encrypted in Cauce&apos;s data folder. A secret can also be given at run time in an environment variable CAUCE_SECRET_&lt;CONNECTION&gt;_&lt;FIELD&gt;.</source>
@@ -779,12 +779,12 @@ Cauce keeps secrets in the operating system&apos;s keyring. Where there is none 
 Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (servidores, algunos escritorios Linux), defina la variable de entorno CAUCE_MASTER_KEY con una frase de contraseña antes de iniciar Cauce: los secretos se guardan entonces cifrados en la carpeta de datos de Cauce. Un secreto también puede darse al ejecutar, en una variable de entorno CAUCE_SECRET_&lt;CONEXIÓN&gt;_&lt;CAMPO&gt;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="416"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="456"/>
         <source>Secret store unavailable</source>
         <translation>Almacén de secretos no disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="421"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="464"/>
         <source>The password could not be saved.</source>
         <translation>No se pudo guardar la contraseña.</translation>
     </message>
@@ -802,42 +802,42 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Adónde van las filas. Cada destino conserva su propia posición.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="74"/>
+        <location filename="../../app/ui/syncs/pages.py" line="75"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="77"/>
+        <location filename="../../app/ui/syncs/pages.py" line="78"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="81"/>
+        <location filename="../../app/ui/syncs/pages.py" line="82"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="84"/>
+        <location filename="../../app/ui/syncs/pages.py" line="85"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="92"/>
+        <location filename="../../app/ui/syncs/pages.py" line="93"/>
         <source>This sync writes to:</source>
         <translation>Esta sincronización escribe en:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="140"/>
+        <location filename="../../app/ui/syncs/pages.py" line="144"/>
         <source>Choose a connection and type a table name.</source>
         <translation>Elija una conexión y escriba el nombre de una tabla.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="144"/>
+        <location filename="../../app/ui/syncs/pages.py" line="152"/>
         <source>“%1” is listed already.</source>
         <translation>“%1” ya está en la lista.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="164"/>
+        <location filename="../../app/ui/syncs/pages.py" line="176"/>
         <source>No connection of this project can be written to.</source>
         <translation>Ninguna conexión de este proyecto admite escritura.</translation>
     </message>
@@ -845,77 +845,77 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>DocumentMixin</name>
     <message>
-        <location filename="../../app/ui/document.py" line="34"/>
+        <location filename="../../app/ui/document.py" line="35"/>
         <source>Unsaved changes</source>
         <translation>Cambios sin guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="35"/>
+        <location filename="../../app/ui/document.py" line="36"/>
         <source>The project {0} has unsaved changes. Save them?</source>
         <translation>El proyecto {0} tiene cambios sin guardar. ¿Desea guardarlos?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="65"/>
+        <location filename="../../app/ui/document.py" line="69"/>
         <source>Open project directory</source>
         <translation>Abrir la carpeta del proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="76"/>
+        <location filename="../../app/ui/document.py" line="80"/>
         <source>Cannot open project</source>
         <translation>No se puede abrir el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="113"/>
+        <location filename="../../app/ui/document.py" line="117"/>
         <source>Cannot save</source>
         <translation>No se puede guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="120"/>
+        <location filename="../../app/ui/document.py" line="124"/>
         <source>Saved to {0}</source>
         <translation>Guardado en {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="125"/>
+        <location filename="../../app/ui/document.py" line="129"/>
         <source>Save project to directory</source>
         <translation>Guardar el proyecto en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="130"/>
+        <location filename="../../app/ui/document.py" line="134"/>
         <source>New pipeline</source>
         <translation>Nueva canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="130"/>
+        <location filename="../../app/ui/document.py" line="134"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="163"/>
+        <location filename="../../app/ui/document.py" line="169"/>
         <source>Not available</source>
         <translation>No disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="164"/>
+        <location filename="../../app/ui/document.py" line="170"/>
         <source>This part of the editor ({0}) is not installed in this build.</source>
         <translation>Esta parte del editor ({0}) no está instalada en esta versión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="210"/>
+        <location filename="../../app/ui/document.py" line="224"/>
         <source>Syncs not available</source>
         <translation>Sincronizaciones no disponibles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="211"/>
+        <location filename="../../app/ui/document.py" line="225"/>
         <source>The syncs window is not part of this build ({0}).</source>
         <translation>La ventana de sincronizaciones no forma parte de esta compilación ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="215"/>
+        <location filename="../../app/ui/document.py" line="231"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="216"/>
+        <location filename="../../app/ui/document.py" line="233"/>
         <source>Syncs live in the project directory: save the project, then open Syncs again.</source>
         <translation>Las sincronizaciones se guardan en el directorio del proyecto: guarde el proyecto y vuelva a abrir Sincronizaciones.</translation>
     </message>
@@ -923,102 +923,102 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>EventFormatter</name>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="27"/>
+        <location filename="../../app/ui/syncs/events.py" line="28"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="27"/>
+        <location filename="../../app/ui/syncs/events.py" line="29"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="27"/>
+        <location filename="../../app/ui/syncs/events.py" line="30"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="28"/>
+        <location filename="../../app/ui/syncs/events.py" line="31"/>
         <source>added</source>
         <translation>añadida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="28"/>
+        <location filename="../../app/ui/syncs/events.py" line="32"/>
         <source>widened</source>
         <translation>ampliada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="29"/>
+        <location filename="../../app/ui/syncs/events.py" line="33"/>
         <source>changed</source>
         <translation>modificada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="29"/>
+        <location filename="../../app/ui/syncs/events.py" line="34"/>
         <source>removed</source>
         <translation>eliminada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="30"/>
+        <location filename="../../app/ui/syncs/events.py" line="35"/>
         <source>applied</source>
         <translation>aplicada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="30"/>
+        <location filename="../../app/ui/syncs/events.py" line="36"/>
         <source>refused</source>
         <translation>rechazada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="31"/>
+        <location filename="../../app/ui/syncs/events.py" line="37"/>
         <source>discarded</source>
         <translation>descartada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="31"/>
+        <location filename="../../app/ui/syncs/events.py" line="38"/>
         <source>kept</source>
         <translation>conservada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="40"/>
+        <location filename="../../app/ui/syncs/events.py" line="49"/>
         <source>%1 rows read in %2 s</source>
         <translation>%1 filas leídas en %2 s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="51"/>
+        <location filename="../../app/ui/syncs/events.py" line="62"/>
         <source>Started “%1” (%2) → %3</source>
         <translation>Iniciada “%1” (%2) → %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="55"/>
+        <location filename="../../app/ui/syncs/events.py" line="69"/>
         <source>%1: column %2 %3 (%4 → %5): %6</source>
         <translation>%1: columna %2 %3 (%4 → %5): %6</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="61"/>
+        <location filename="../../app/ui/syncs/events.py" line="79"/>
         <source>%1: attempt %2 failed (%3); retrying in %4 s</source>
         <translation>%1: el intento %2 falló (%3); se reintenta en %4 s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="65"/>
+        <location filename="../../app/ui/syncs/events.py" line="87"/>
         <source>%1: %2 rows written in %3 s</source>
         <translation>%1: %2 filas escritas en %3 s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="70"/>
+        <location filename="../../app/ui/syncs/events.py" line="93"/>
         <source>, %1 deleted</source>
         <translation>, %1 eliminadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="75"/>
+        <location filename="../../app/ui/syncs/events.py" line="98"/>
         <source>%1: cancelled</source>
         <translation>%1: se canceló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="76"/>
+        <location filename="../../app/ui/syncs/events.py" line="100"/>
         <source>%1 failed: %2</source>
         <translation>%1 falló: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="79"/>
+        <location filename="../../app/ui/syncs/events.py" line="106"/>
         <source>Finished: %1 in %2 s, %3 rows read</source>
         <translation>Terminada: %1 en %2 s, %3 filas leídas</translation>
     </message>
@@ -1061,37 +1061,37 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Detalles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="181"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="185"/>
         <source>Nothing to import: the project is already up to date.</source>
         <translation>Nada que importar: el proyecto ya está al día.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="185"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="189"/>
         <source>Once imported, this project would:</source>
         <translation>Una vez importado, este proyecto haría lo siguiente:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="190"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="195"/>
         <source>I trust this project: let it run on this machine</source>
         <translation>Confío en este proyecto: puede ejecutarse en esta máquina</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="192"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="197"/>
         <source>Without this, the project is imported but asks again before it runs.</source>
         <translation>Sin esto, el proyecto se importa pero vuelve a preguntar antes de ejecutarse.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="195"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
         <source>Import</source>
         <translation>Importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="230"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="236"/>
         <source>kept</source>
         <translation>se conserva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="230"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="236"/>
         <source>not part of the project; left as it is</source>
         <translation>no forma parte del proyecto; se deja como está</translation>
     </message>
@@ -1099,53 +1099,53 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>LineageDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="48"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="53"/>
         <source>Lineage of {0}</source>
         <extracomment>a row was double-clicked: select this node on the canvas the trace arrived (or failed) and is shown</extracomment>
         <translation>Linaje de {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="50"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="55"/>
         <source>Tracing {0} of {1}…</source>
         <translation>Rastreando {0} de {1}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="54"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="59"/>
         <source>Node</source>
         <translation>Nodo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="54"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="59"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="54"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="59"/>
         <source>Computed as</source>
         <translation>Calculada como</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="73"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="79"/>
         <source>{0} of {1} comes from: {2}</source>
         <translation>{0} de {1} viene de: {2}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="74"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="80"/>
         <source>no source column</source>
         <translation>ninguna columna de origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="79"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="87"/>
         <source>reads {0}</source>
         <translation>lee {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="81"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="89"/>
         <source>{0} (not traced further)</source>
         <translation>{0} (no se rastrea más)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/lineage.py" line="105"/>
+        <location filename="../../app/ui/dialogs/lineage.py" line="113"/>
         <source>Cannot trace this column: {0}</source>
         <translation>No se puede rastrear esta columna: {0}</translation>
     </message>
@@ -1153,290 +1153,290 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="217"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="221"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="228"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="427"/>
+        <location filename="../../app/ui/main_window.py" line="456"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="430"/>
+        <location filename="../../app/ui/main_window.py" line="459"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
+        <location filename="../../app/ui/main_window.py" line="471"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
+        <location filename="../../app/ui/main_window.py" line="469"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="438"/>
+        <location filename="../../app/ui/main_window.py" line="473"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="439"/>
+        <location filename="../../app/ui/main_window.py" line="475"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="442"/>
+        <location filename="../../app/ui/main_window.py" line="477"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="82"/>
+        <location filename="../../app/ui/actions.py" line="137"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="110"/>
+        <location filename="../../app/ui/actions.py" line="166"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="111"/>
+        <location filename="../../app/ui/actions.py" line="168"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="113"/>
+        <location filename="../../app/ui/actions.py" line="171"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="115"/>
+        <location filename="../../app/ui/actions.py" line="173"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="117"/>
+        <location filename="../../app/ui/actions.py" line="175"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="119"/>
+        <location filename="../../app/ui/actions.py" line="177"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="122"/>
+        <location filename="../../app/ui/actions.py" line="183"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="125"/>
+        <location filename="../../app/ui/actions.py" line="190"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="128"/>
+        <location filename="../../app/ui/actions.py" line="194"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="130"/>
+        <location filename="../../app/ui/actions.py" line="199"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="132"/>
+        <location filename="../../app/ui/actions.py" line="203"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="135"/>
+        <location filename="../../app/ui/actions.py" line="205"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="136"/>
+        <location filename="../../app/ui/actions.py" line="208"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="137"/>
+        <location filename="../../app/ui/actions.py" line="209"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="139"/>
+        <location filename="../../app/ui/actions.py" line="214"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="141"/>
+        <location filename="../../app/ui/actions.py" line="217"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="143"/>
+        <location filename="../../app/ui/actions.py" line="220"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="145"/>
+        <location filename="../../app/ui/actions.py" line="226"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="147"/>
+        <location filename="../../app/ui/actions.py" line="233"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="149"/>
+        <location filename="../../app/ui/actions.py" line="240"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="152"/>
+        <location filename="../../app/ui/actions.py" line="246"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="153"/>
+        <location filename="../../app/ui/actions.py" line="251"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="155"/>
+        <location filename="../../app/ui/actions.py" line="260"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="157"/>
+        <location filename="../../app/ui/actions.py" line="268"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="164"/>
+        <location filename="../../app/ui/actions.py" line="276"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="174"/>
-        <location filename="../../app/ui/actions.py" line="175"/>
+        <location filename="../../app/ui/actions.py" line="286"/>
+        <location filename="../../app/ui/actions.py" line="287"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="177"/>
+        <location filename="../../app/ui/actions.py" line="292"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="179"/>
+        <location filename="../../app/ui/actions.py" line="301"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="183"/>
+        <location filename="../../app/ui/actions.py" line="309"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="186"/>
+        <location filename="../../app/ui/actions.py" line="315"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="189"/>
+        <location filename="../../app/ui/actions.py" line="322"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="192"/>
+        <location filename="../../app/ui/actions.py" line="325"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="193"/>
+        <location filename="../../app/ui/actions.py" line="328"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="195"/>
+        <location filename="../../app/ui/actions.py" line="331"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="198"/>
+        <location filename="../../app/ui/actions.py" line="337"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="201"/>
+        <location filename="../../app/ui/actions.py" line="343"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="203"/>
+        <location filename="../../app/ui/actions.py" line="348"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="205"/>
+        <location filename="../../app/ui/actions.py" line="354"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="225"/>
+        <location filename="../../app/ui/actions.py" line="376"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -1452,32 +1452,32 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>NodeStatus</name>
     <message>
-        <location filename="../../app/ui/i18n.py" line="142"/>
+        <location filename="../../app/ui/i18n.py" line="143"/>
         <source>pending</source>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="143"/>
+        <location filename="../../app/ui/i18n.py" line="144"/>
         <source>running</source>
         <translation>en ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="144"/>
+        <location filename="../../app/ui/i18n.py" line="145"/>
         <source>succeeded</source>
         <translation>correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="145"/>
+        <location filename="../../app/ui/i18n.py" line="146"/>
         <source>failed</source>
         <translation>fallido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="146"/>
+        <location filename="../../app/ui/i18n.py" line="147"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="147"/>
+        <location filename="../../app/ui/i18n.py" line="148"/>
         <source>skipped</source>
         <translation>omitido</translation>
     </message>
@@ -1485,97 +1485,97 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="179"/>
+        <location filename="../../app/ui/syncs/pages.py" line="192"/>
         <source>How to sync</source>
         <translation>Cómo sincronizar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="180"/>
+        <location filename="../../app/ui/syncs/pages.py" line="193"/>
         <source>Choose how rows are copied and how schema changes are met.</source>
         <translation>Elija cómo se copian las filas y cómo se tratan los cambios de esquema.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="181"/>
+        <location filename="../../app/ui/syncs/pages.py" line="195"/>
         <source>Full — reload the whole table every run</source>
         <translation>Completa — recargar toda la tabla en cada ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="182"/>
+        <location filename="../../app/ui/syncs/pages.py" line="196"/>
         <source>Append — add rows above the cursor</source>
         <translation>Añadir — agregar las filas posteriores al cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="183"/>
+        <location filename="../../app/ui/syncs/pages.py" line="197"/>
         <source>Merge — insert or update rows by key</source>
         <translation>Combinar (fusionar) — insertar o actualizar filas por clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="189"/>
+        <location filename="../../app/ui/syncs/pages.py" line="204"/>
         <source>The columns that identify a row (merge mode)</source>
         <translation>Las columnas que identifican una fila (modo combinar)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="192"/>
+        <location filename="../../app/ui/syncs/pages.py" line="207"/>
         <source>A column that grows with every new or changed row</source>
         <translation>Una columna que crece con cada fila nueva o modificada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="193"/>
+        <location filename="../../app/ui/syncs/pages.py" line="208"/>
         <source>Delete destination rows whose key left the source</source>
         <translation>Eliminar del destino las filas cuya clave ya no está en el origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="194"/>
+        <location filename="../../app/ui/syncs/pages.py" line="210"/>
         <source>Evolve — add new columns, widen types</source>
         <translation>Evolucionar — añadir las columnas nuevas, ampliar los tipos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="195"/>
+        <location filename="../../app/ui/syncs/pages.py" line="211"/>
         <source>Freeze — fail when the source&apos;s columns change</source>
         <translation>Congelar — fallar si cambian las columnas del origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="196"/>
+        <location filename="../../app/ui/syncs/pages.py" line="212"/>
         <source>Discard — drop new columns, keep the destination&apos;s types</source>
         <translation>Descartar — omitir las columnas nuevas, conservar los tipos del destino</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="203"/>
+        <location filename="../../app/ui/syncs/pages.py" line="220"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="205"/>
+        <location filename="../../app/ui/syncs/pages.py" line="222"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="206"/>
+        <location filename="../../app/ui/syncs/pages.py" line="223"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="208"/>
+        <location filename="../../app/ui/syncs/pages.py" line="225"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="236"/>
+        <location filename="../../app/ui/syncs/pages.py" line="256"/>
         <source>(none)</source>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="270"/>
+        <location filename="../../app/ui/syncs/pages.py" line="298"/>
         <source>Every run copies the whole source into a staging table and swaps it in.</source>
         <translation>Cada ejecución copia todo el origen en una tabla intermedia y la pone en lugar de la tabla de destino.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="272"/>
+        <location filename="../../app/ui/syncs/pages.py" line="300"/>
         <source>Needs a cursor that only grows (an id or a commit time).</source>
         <translation>Requiere un cursor que solo crezca (un id o una fecha de confirmación).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="273"/>
+        <location filename="../../app/ui/syncs/pages.py" line="302"/>
         <source>Needs key columns. With a cursor, only rows at or above the last value are read; without one, every row is read.</source>
         <translation>Requiere columnas clave. Con un cursor solo se leen las filas con un valor igual o superior al último; sin él se leen todas las filas.</translation>
     </message>
@@ -1596,73 +1596,73 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ParameterChoices</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="209"/>
+        <location filename="../../app/ui/component_texts.py" line="266"/>
         <source>append</source>
         <extracomment>fields (``&quot;&lt;component type&gt;.&lt;field&gt;&quot;``) whose choices are shown translated the choices of :data:`CHOICE_FIELDS`, and ``true``/``false`` of an optional yes/no field</extracomment>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="210"/>
+        <location filename="../../app/ui/component_texts.py" line="267"/>
         <source>replace</source>
         <translation>reemplazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="211"/>
+        <location filename="../../app/ui/component_texts.py" line="268"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="212"/>
+        <location filename="../../app/ui/component_texts.py" line="269"/>
         <source>first</source>
         <translation>la primera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="213"/>
+        <location filename="../../app/ui/component_texts.py" line="270"/>
         <source>last</source>
         <translation>la última</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="214"/>
+        <location filename="../../app/ui/component_texts.py" line="271"/>
         <source>keep_null</source>
         <translation>dejar NULL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="215"/>
+        <location filename="../../app/ui/component_texts.py" line="272"/>
         <source>default</source>
         <translation>valor por defecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="216"/>
+        <location filename="../../app/ui/component_texts.py" line="273"/>
         <source>fail</source>
         <translation>fallar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="217"/>
+        <location filename="../../app/ui/component_texts.py" line="274"/>
         <source>reject</source>
         <translation>rechazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="218"/>
+        <location filename="../../app/ui/component_texts.py" line="275"/>
         <source>csv</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="219"/>
+        <location filename="../../app/ui/component_texts.py" line="276"/>
         <source>parquet</source>
         <translation>Parquet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="220"/>
+        <location filename="../../app/ui/component_texts.py" line="277"/>
         <source>auto</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="221"/>
+        <location filename="../../app/ui/component_texts.py" line="278"/>
         <source>true</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="222"/>
+        <location filename="../../app/ui/component_texts.py" line="279"/>
         <source>false</source>
         <translation>no</translation>
     </message>
@@ -1670,533 +1670,533 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>Parameters</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="76"/>
+        <location filename="../../app/ui/component_texts.py" line="96"/>
         <source>Cast</source>
         <extracomment>field labels (:func:`field_label` of each field name), then the fields&apos; descriptions</extracomment>
         <translation>Convertir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="77"/>
+        <location filename="../../app/ui/component_texts.py" line="97"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="78"/>
+        <location filename="../../app/ui/component_texts.py" line="98"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="79"/>
+        <location filename="../../app/ui/component_texts.py" line="99"/>
         <source>Condition</source>
         <translation>Condición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="80"/>
+        <location filename="../../app/ui/component_texts.py" line="100"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="81"/>
+        <location filename="../../app/ui/component_texts.py" line="101"/>
         <source>Default</source>
         <translation>Valor por defecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="82"/>
+        <location filename="../../app/ui/component_texts.py" line="102"/>
         <source>Delimiter</source>
         <translation>Delimitador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="83"/>
+        <location filename="../../app/ui/component_texts.py" line="103"/>
         <source>Descending</source>
         <translation>Descendente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="84"/>
+        <location filename="../../app/ui/component_texts.py" line="104"/>
         <source>Distinct</source>
         <translation>Sin duplicados</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="85"/>
+        <location filename="../../app/ui/component_texts.py" line="105"/>
         <source>Drop</source>
         <translation>Descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="86"/>
+        <location filename="../../app/ui/component_texts.py" line="106"/>
         <source>Expression</source>
         <translation>Expresión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="87"/>
+        <location filename="../../app/ui/component_texts.py" line="107"/>
         <source>Format</source>
         <translation>Formato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="88"/>
+        <location filename="../../app/ui/component_texts.py" line="108"/>
         <source>Function</source>
         <translation>Función</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="89"/>
+        <location filename="../../app/ui/component_texts.py" line="109"/>
         <source>Functions</source>
         <translation>Funciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="90"/>
+        <location filename="../../app/ui/component_texts.py" line="110"/>
         <source>Group by</source>
         <translation>Agrupar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="91"/>
+        <location filename="../../app/ui/component_texts.py" line="111"/>
         <source>Header</source>
         <translation>Encabezado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="92"/>
+        <location filename="../../app/ui/component_texts.py" line="112"/>
         <source>Input</source>
         <translation>Entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="93"/>
+        <location filename="../../app/ui/component_texts.py" line="113"/>
         <source>Keep</source>
         <translation>Conservar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="94"/>
+        <location filename="../../app/ui/component_texts.py" line="114"/>
         <source>Keep rest</source>
         <translation>Conservar el resto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="95"/>
+        <location filename="../../app/ui/component_texts.py" line="115"/>
         <source>Keys</source>
         <translation>Claves</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="96"/>
+        <location filename="../../app/ui/component_texts.py" line="116"/>
         <source>Kind</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="97"/>
+        <location filename="../../app/ui/component_texts.py" line="117"/>
         <source>Left</source>
         <translation>Izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="98"/>
+        <location filename="../../app/ui/component_texts.py" line="118"/>
         <source>Limit</source>
         <translation>Límite</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="99"/>
+        <location filename="../../app/ui/component_texts.py" line="119"/>
         <source>Lookup</source>
         <translation>Búsqueda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="100"/>
+        <location filename="../../app/ui/component_texts.py" line="120"/>
         <source>Measures</source>
         <translation>Medidas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="101"/>
+        <location filename="../../app/ui/component_texts.py" line="121"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="102"/>
+        <location filename="../../app/ui/component_texts.py" line="122"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="103"/>
+        <location filename="../../app/ui/component_texts.py" line="123"/>
         <source>No match</source>
         <translation>Sin coincidencia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="104"/>
+        <location filename="../../app/ui/component_texts.py" line="124"/>
         <source>Nulls first</source>
         <translation>Nulos primero</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="105"/>
+        <location filename="../../app/ui/component_texts.py" line="125"/>
         <source>Offset</source>
         <translation>Desplazamiento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="106"/>
+        <location filename="../../app/ui/component_texts.py" line="126"/>
         <source>Order by</source>
         <translation>Ordenar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="107"/>
+        <location filename="../../app/ui/component_texts.py" line="127"/>
         <source>Partition by</source>
         <translation>Particionar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="108"/>
+        <location filename="../../app/ui/component_texts.py" line="128"/>
         <source>Path</source>
         <translation>Ruta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="109"/>
+        <location filename="../../app/ui/component_texts.py" line="129"/>
         <source>Query</source>
         <translation>Consulta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="110"/>
+        <location filename="../../app/ui/component_texts.py" line="130"/>
         <source>Rename</source>
         <translation>Renombrar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="111"/>
+        <location filename="../../app/ui/component_texts.py" line="131"/>
         <source>Right</source>
         <translation>Derecha</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="112"/>
+        <location filename="../../app/ui/component_texts.py" line="132"/>
         <source>Right suffix</source>
         <translation>Sufijo derecho</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="113"/>
+        <location filename="../../app/ui/component_texts.py" line="133"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="114"/>
+        <location filename="../../app/ui/component_texts.py" line="134"/>
         <source>Separator</source>
         <translation>Separador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="115"/>
+        <location filename="../../app/ui/component_texts.py" line="135"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="116"/>
+        <location filename="../../app/ui/component_texts.py" line="136"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="118"/>
+        <location filename="../../app/ui/component_texts.py" line="138"/>
         <source>A SELECT over the inputs, named by their node names or input1, input2, ... (in connection order)</source>
         <translation>Una SELECT sobre las entradas, nombradas por el nombre de su nodo o input1, input2, … (en el orden de conexión)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="120"/>
+        <location filename="../../app/ui/component_texts.py" line="143"/>
         <source>Aggregate function</source>
         <translation>Función de agregación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="121"/>
+        <location filename="../../app/ui/component_texts.py" line="144"/>
         <source>Also output the columns not listed (after the listed ones, in input order); otherwise only the listed columns are kept</source>
         <translation>Emitir también las columnas no listadas (tras las listadas, en el orden de entrada); si no, solo se conservan las listadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="124"/>
+        <location filename="../../app/ui/component_texts.py" line="150"/>
         <source>Appended to a right column whose name the left input already uses</source>
         <translation>Se añade a una columna de la derecha cuyo nombre ya usa la entrada izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="126"/>
+        <location filename="../../app/ui/component_texts.py" line="153"/>
         <source>Cast the result to this type</source>
         <translation>Convertir el resultado a este tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="127"/>
+        <location filename="../../app/ui/component_texts.py" line="154"/>
         <source>Column of the left input</source>
         <translation>Columna de la entrada izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="128"/>
+        <location filename="../../app/ui/component_texts.py" line="155"/>
         <source>Column of the lookup input</source>
         <translation>Columna de la entrada de búsqueda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="129"/>
+        <location filename="../../app/ui/component_texts.py" line="156"/>
         <source>Column of the main input</source>
         <translation>Columna de la entrada principal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="130"/>
+        <location filename="../../app/ui/component_texts.py" line="157"/>
         <source>Column of the right input</source>
         <translation>Columna de la entrada derecha</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="131"/>
+        <location filename="../../app/ui/component_texts.py" line="158"/>
         <source>Column to order by</source>
         <translation>Columna por la que ordenar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="132"/>
+        <location filename="../../app/ui/component_texts.py" line="159"/>
         <source>Columns that identify a row</source>
         <translation>Columnas que identifican una fila</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="133"/>
+        <location filename="../../app/ui/component_texts.py" line="160"/>
         <source>Columns to add</source>
         <translation>Columnas que añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="134"/>
+        <location filename="../../app/ui/component_texts.py" line="161"/>
         <source>Columns to bring</source>
         <translation>Columnas que traer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="135"/>
+        <location filename="../../app/ui/component_texts.py" line="162"/>
         <source>Columns to leave out (with keep_rest)</source>
         <translation>Columnas que se omiten (con «Conservar el resto»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="136"/>
+        <location filename="../../app/ui/component_texts.py" line="163"/>
         <source>Columns to order by, in priority</source>
         <translation>Columnas por las que ordenar, por orden de prioridad</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="137"/>
+        <location filename="../../app/ui/component_texts.py" line="164"/>
         <source>Columns to output first, in this order</source>
         <translation>Columnas que se emiten primero, en este orden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="138"/>
+        <location filename="../../app/ui/component_texts.py" line="165"/>
         <source>Computed columns</source>
         <translation>Columnas calculadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="139"/>
+        <location filename="../../app/ui/component_texts.py" line="166"/>
         <source>Convert to this type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
         <translation>Convertir a este tipo, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="141"/>
+        <location filename="../../app/ui/component_texts.py" line="170"/>
         <source>Declared columns (filled in from the connection when empty)</source>
         <translation>Columnas declaradas (si se deja vacío, se toman de la conexión)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="143"/>
+        <location filename="../../app/ui/component_texts.py" line="173"/>
         <source>Extra join condition over left.&lt;column&gt; and right.&lt;column&gt;, e.g. left.ordered_at &gt;= right.valid_from</source>
         <translation>Condición de combinación adicional sobre left.&lt;columna&gt; y right.&lt;columna&gt;, p. ej. left.ordered_at &gt;= right.valid_from</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="145"/>
+        <location filename="../../app/ui/component_texts.py" line="178"/>
         <source>File path or glob; relative paths resolve against the working directory, ${PROJECT_DIR} against the project</source>
         <translation>Ruta o patrón (glob) de archivos; las rutas relativas se resuelven desde el directorio de trabajo y ${PROJECT_DIR}, desde el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="147"/>
+        <location filename="../../app/ui/component_texts.py" line="183"/>
         <source>Grouping columns (none: one row for the whole input)</source>
         <translation>Columnas de agrupación (ninguna: una sola fila para toda la entrada)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="148"/>
+        <location filename="../../app/ui/component_texts.py" line="184"/>
         <source>Input column</source>
         <translation>Columna de entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="149"/>
+        <location filename="../../app/ui/component_texts.py" line="185"/>
         <source>Input column (count without a column counts rows)</source>
         <translation>Columna de entrada (count sin columna cuenta las filas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="150"/>
+        <location filename="../../app/ui/component_texts.py" line="186"/>
         <source>Input column (lag, lead, running_sum)</source>
         <translation>Columna de entrada (lag, lead, running_sum)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="151"/>
+        <location filename="../../app/ui/component_texts.py" line="187"/>
         <source>Keep only the first N rows</source>
         <translation>Conservar solo las N primeras filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="152"/>
+        <location filename="../../app/ui/component_texts.py" line="188"/>
         <source>Keep the first or the last row</source>
         <translation>Conservar la primera o la última fila</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="153"/>
+        <location filename="../../app/ui/component_texts.py" line="189"/>
         <source>Key pairs (input = lookup)</source>
         <translation>Pares de claves (entrada = búsqueda)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="154"/>
+        <location filename="../../app/ui/component_texts.py" line="190"/>
         <source>Key pairs (left = right)</source>
         <translation>Pares de claves (izquierda = derecha)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="155"/>
+        <location filename="../../app/ui/component_texts.py" line="191"/>
         <source>Largest values first</source>
         <translation>Primero los valores más altos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="156"/>
+        <location filename="../../app/ui/component_texts.py" line="192"/>
         <source>Lookup column to bring</source>
         <translation>Columna de búsqueda que traer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="157"/>
+        <location filename="../../app/ui/component_texts.py" line="193"/>
         <source>Merge keys (mode &apos;merge&apos;)</source>
         <translation>Claves de combinación (modo «combinar»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="158"/>
+        <location filename="../../app/ui/component_texts.py" line="194"/>
         <source>Name of the connection to read from</source>
         <translation>Nombre de la conexión de la que leer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="159"/>
+        <location filename="../../app/ui/component_texts.py" line="195"/>
         <source>Name of the connection to write to</source>
         <translation>Nombre de la conexión en la que escribir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="160"/>
+        <location filename="../../app/ui/component_texts.py" line="196"/>
         <source>Name of the new column</source>
         <translation>Nombre de la columna nueva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="161"/>
+        <location filename="../../app/ui/component_texts.py" line="197"/>
         <source>New name (default: unchanged)</source>
         <translation>Nombre nuevo (por defecto: el mismo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="162"/>
+        <location filename="../../app/ui/component_texts.py" line="198"/>
         <source>Order within a key; default: every other column, ascending</source>
         <translation>Orden dentro de cada clave; por defecto: todas las demás columnas, ascendente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="164"/>
+        <location filename="../../app/ui/component_texts.py" line="201"/>
         <source>Output column name</source>
         <translation>Nombre de la columna de salida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="165"/>
+        <location filename="../../app/ui/component_texts.py" line="202"/>
         <source>Output name (default: unchanged)</source>
         <translation>Nombre de salida (por defecto: el mismo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="166"/>
+        <location filename="../../app/ui/component_texts.py" line="203"/>
         <source>Put NULLs first; by default they come last, whatever the direction (the same in every dialect)</source>
         <translation>Poner primero los NULL; por defecto van al final, sea cual sea la dirección (igual en todos los dialectos)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="168"/>
+        <location filename="../../app/ui/component_texts.py" line="208"/>
         <source>Remove duplicate rows (UNION instead of UNION ALL)</source>
         <translation>Quitar las filas duplicadas (UNION en lugar de UNION ALL)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="169"/>
+        <location filename="../../app/ui/component_texts.py" line="209"/>
         <source>Restart the numbering for each value of these</source>
         <translation>Reiniciar la numeración para cada valor de estas columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="170"/>
+        <location filename="../../app/ui/component_texts.py" line="210"/>
         <source>Row order (required)</source>
         <translation>Orden de las filas (obligatorio)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="171"/>
+        <location filename="../../app/ui/component_texts.py" line="211"/>
         <source>Rows without a match: keep_null, default, fail (the run fails) or reject (sent to the &apos;reject&apos; port only)</source>
         <translation>Filas sin coincidencia: dejar NULL, valor por defecto, fallar (la ejecución falla) o rechazar (solo se envían al puerto &apos;reject&apos;)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="173"/>
+        <location filename="../../app/ui/component_texts.py" line="216"/>
         <source>SQL condition, e.g. Total &gt; 10 AND Country = &apos;USA&apos;</source>
         <translation>Condición SQL, p. ej. Total &gt; 10 AND Country = &apos;USA&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="174"/>
+        <location filename="../../app/ui/component_texts.py" line="217"/>
         <source>SQL expression over the input columns</source>
         <translation>Expresión SQL sobre las columnas de entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="175"/>
+        <location filename="../../app/ui/component_texts.py" line="218"/>
         <source>SQL literal for rows without a match (policy &apos;default&apos;)</source>
         <translation>Literal SQL para las filas sin coincidencia (política «valor por defecto»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="176"/>
+        <location filename="../../app/ui/component_texts.py" line="219"/>
         <source>SQL query to read, in the connection&apos;s own dialect</source>
         <translation>Consulta SQL que leer, en el dialecto propio de la conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="177"/>
+        <location filename="../../app/ui/component_texts.py" line="220"/>
         <source>Table to read (schema.table)</source>
         <translation>Tabla que leer (esquema.tabla)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="178"/>
+        <location filename="../../app/ui/component_texts.py" line="221"/>
         <source>Target table (schema.table); created when missing</source>
         <translation>Tabla de destino (esquema.tabla); se crea si no existe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="179"/>
+        <location filename="../../app/ui/component_texts.py" line="222"/>
         <source>Window function</source>
         <translation>Función de ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="180"/>
+        <location filename="../../app/ui/component_texts.py" line="223"/>
         <source>inner, left, right, full (outer), semi (left rows with a match) or anti (left rows without one)</source>
         <translation>inner, left, right, full (outer), semi (filas de la izquierda con coincidencia) o anti (filas de la izquierda sin ella)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="182"/>
+        <location filename="../../app/ui/component_texts.py" line="228"/>
         <source>lag/lead: SQL literal used when there is no such row (default NULL)</source>
         <translation>lag/lead: literal SQL que se usa cuando no existe esa fila (por defecto, NULL)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="184"/>
+        <location filename="../../app/ui/component_texts.py" line="231"/>
         <source>lag/lead: how many rows back/ahead</source>
         <translation>lag/lead: cuántas filas hacia atrás o hacia adelante</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="185"/>
+        <location filename="../../app/ui/component_texts.py" line="232"/>
         <source>string_agg: order of the values (default: by value); first/last: the order that defines first and last (required)</source>
         <translation>string_agg: orden de los valores (por defecto, por valor); first/last: el orden que define el primero y el último (obligatorio)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="188"/>
+        <location filename="../../app/ui/component_texts.py" line="238"/>
         <source>string_agg: text between values</source>
         <translation>string_agg: texto entre los valores</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="190"/>
+        <location filename="../../app/ui/component_texts.py" line="240"/>
         <source>CSV: the character between values</source>
         <translation>CSV: el carácter entre valores</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="191"/>
+        <location filename="../../app/ui/component_texts.py" line="241"/>
         <source>CSV: the first line names the columns</source>
         <translation>CSV: la primera línea da nombre a las columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="192"/>
+        <location filename="../../app/ui/component_texts.py" line="242"/>
         <source>Canonical type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
         <translation>Tipo canónico, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="194"/>
+        <location filename="../../app/ui/component_texts.py" line="245"/>
         <source>Column name</source>
         <translation>Nombre de la columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="195"/>
+        <location filename="../../app/ui/component_texts.py" line="246"/>
         <source>Columns to compute, in order</source>
         <translation>Columnas que se calculan, en orden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="196"/>
+        <location filename="../../app/ui/component_texts.py" line="247"/>
         <source>Declared columns (read from the file when empty)</source>
         <translation>Columnas declaradas (si se deja vacío, se leen del archivo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="197"/>
+        <location filename="../../app/ui/component_texts.py" line="248"/>
         <source>File format; auto: Parquet for .parquet/.pq, else CSV</source>
         <translation>Formato del archivo; auto: Parquet para .parquet/.pq, si no CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="198"/>
+        <location filename="../../app/ui/component_texts.py" line="249"/>
         <source>Name of the new column (an existing name is replaced)</source>
         <translation>Nombre de la columna nueva (un nombre existente se reemplaza)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="199"/>
+        <location filename="../../app/ui/component_texts.py" line="250"/>
         <source>append: add the rows; replace: swap the table&apos;s content atomically; merge: update rows with equal keys, insert the others</source>
         <translation>append: añade las filas; replace: sustituye el contenido de la tabla de forma atómica; merge: actualiza las filas con claves iguales e inserta las demás</translation>
     </message>
@@ -2204,55 +2204,55 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="135"/>
+        <location filename="../../app/ui/panels/preview.py" line="146"/>
         <source>Preview</source>
         <extracomment>asked before a preview reads anything (False: the user declined) what the rows shown belong to: (pipeline id, semantic hash, node id, node name)</extracomment>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="136"/>
+        <location filename="../../app/ui/panels/preview.py" line="147"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="137"/>
+        <location filename="../../app/ui/panels/preview.py" line="148"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="114"/>
-        <location filename="../../app/ui/panels/preview.py" line="198"/>
+        <location filename="../../app/ui/panels/preview.py" line="125"/>
+        <location filename="../../app/ui/panels/preview.py" line="216"/>
         <source>Select a node and press Preview.</source>
         <extracomment>makes the status text in the current language (called again on a language change)</extracomment>
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="152"/>
+        <location filename="../../app/ui/panels/preview.py" line="163"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="162"/>
+        <location filename="../../app/ui/panels/preview.py" line="177"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="171"/>
+        <location filename="../../app/ui/panels/preview.py" line="188"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="185"/>
+        <location filename="../../app/ui/panels/preview.py" line="203"/>
         <source>“{0}”: {1} rows, {2} columns</source>
         <translation>«{0}»: {1} filas, {2} columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="211"/>
+        <location filename="../../app/ui/panels/preview.py" line="228"/>
         <source>The pipeline changed: press Preview to see “{0}” again.</source>
         <translation>El pipeline cambió: pulse Vista previa para ver «{0}» de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="216"/>
+        <location filename="../../app/ui/panels/preview.py" line="236"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>
@@ -2284,12 +2284,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Ejecuciones recientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="81"/>
+        <location filename="../../app/ui/panels/explorer.py" line="85"/>
         <source>(no runs yet)</source>
         <translation>(aún no hay ejecuciones)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="87"/>
+        <location filename="../../app/ui/panels/explorer.py" line="91"/>
         <source>(metadata DB unavailable)</source>
         <translation>(base de metadatos no disponible)</translation>
     </message>
@@ -2303,7 +2303,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Seleccione un nodo para editar sus propiedades.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/panel.py" line="113"/>
+        <location filename="../../app/ui/properties/panel.py" line="115"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -2311,13 +2311,13 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordListCell</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="122"/>
+        <location filename="../../app/ui/properties/records.py" line="137"/>
         <source>Edit…</source>
         <extracomment>share of a records table&apos;s spare width per column kind: expressions most, then pickers (a function or column name must not be cut to &quot;count_d…&quot;), then free text and flags</extracomment>
         <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="124"/>
+        <location filename="../../app/ui/properties/records.py" line="139"/>
         <source>Click to edit.</source>
         <translation>Haga clic para editar.</translation>
     </message>
@@ -2325,23 +2325,23 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RecordsEditor</name>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="176"/>
+        <location filename="../../app/ui/properties/records.py" line="206"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="177"/>
+        <location filename="../../app/ui/properties/records.py" line="207"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="381"/>
+        <location filename="../../app/ui/properties/records.py" line="417"/>
         <source>{0} ({1})</source>
         <extracomment>A field&apos;s label, then the record it belongs to: &quot;Expression (Amount)&quot;, &quot;Order by (row 2)&quot;</extracomment>
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/records.py" line="390"/>
+        <location filename="../../app/ui/properties/records.py" line="426"/>
         <source>row {0}</source>
         <extracomment>The position of a record (a row of a table) that has no name yet</extracomment>
         <translation>fila {0}</translation>
@@ -2370,42 +2370,42 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Segundos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="78"/>
+        <location filename="../../app/ui/panels/console.py" line="79"/>
         <source>Run of {0} started</source>
         <translation>Empezó la ejecución de {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="117"/>
+        <location filename="../../app/ui/panels/console.py" line="121"/>
         <source>local</source>
         <translation>local</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="117"/>
+        <location filename="../../app/ui/panels/console.py" line="121"/>
         <source>pushdown</source>
         <translation>en la base de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="126"/>
+        <location filename="../../app/ui/panels/console.py" line="132"/>
         <source>{0}: running ({1})</source>
         <translation>{0}: en ejecución ({1})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="133"/>
+        <location filename="../../app/ui/panels/console.py" line="142"/>
         <source>{0}: succeeded</source>
         <translation>{0}: correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="134"/>
+        <location filename="../../app/ui/panels/console.py" line="144"/>
         <source>{0}: succeeded ({1} rows)</source>
         <translation>{0}: correcto ({1} filas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="138"/>
+        <location filename="../../app/ui/panels/console.py" line="149"/>
         <source>{0}: {1}: {2}</source>
         <translation>{0}: {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/console.py" line="141"/>
+        <location filename="../../app/ui/panels/console.py" line="154"/>
         <source>Run of {0}: {1} in {2} s</source>
         <translation>Ejecución de {0}: {1} en {2} s</translation>
     </message>
@@ -2413,12 +2413,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="136"/>
+        <location filename="../../app/ui/controllers.py" line="155"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="136"/>
+        <location filename="../../app/ui/controllers.py" line="155"/>
         <source>rows</source>
         <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>filas</translation>
@@ -2427,33 +2427,33 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunStatus</name>
     <message>
-        <location filename="../../app/ui/i18n.py" line="134"/>
+        <location filename="../../app/ui/i18n.py" line="135"/>
         <source>pending</source>
         <extracomment>language code -&gt; its name in that language (what a language menu shows) the locale of each interface language (number formats)</extracomment>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="135"/>
+        <location filename="../../app/ui/i18n.py" line="136"/>
         <source>running</source>
         <translation>en ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="136"/>
+        <location filename="../../app/ui/i18n.py" line="137"/>
         <source>succeeded</source>
         <translation>correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="137"/>
+        <location filename="../../app/ui/i18n.py" line="138"/>
         <source>failed</source>
         <translation>fallida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="138"/>
+        <location filename="../../app/ui/i18n.py" line="139"/>
         <source>cancelled</source>
         <translation>cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="139"/>
+        <location filename="../../app/ui/i18n.py" line="140"/>
         <source>skipped</source>
         <translation>omitida</translation>
     </message>
@@ -2479,17 +2479,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Entrada: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="62"/>
+        <location filename="../../app/ui/panels/schema.py" line="63"/>
         <source>Output: {0}</source>
         <translation>Salida: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="69"/>
+        <location filename="../../app/ui/panels/schema.py" line="70"/>
         <source>Double-click: where does it come from?</source>
         <translation>Doble clic: ¿de dónde viene?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/schema.py" line="89"/>
+        <location filename="../../app/ui/panels/schema.py" line="90"/>
         <source>Where does it come from?</source>
         <translation>¿De dónde viene?</translation>
     </message>
@@ -2497,37 +2497,37 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="70"/>
+        <location filename="../../app/ui/dialogs/settings.py" line="72"/>
         <source>Settings</source>
         <translation>Configuración</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="71"/>
+        <location filename="../../app/ui/dialogs/settings.py" line="73"/>
         <source>&amp;Language</source>
         <translation>&amp;Idioma</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="72"/>
+        <location filename="../../app/ui/dialogs/settings.py" line="74"/>
         <source>&amp;Theme</source>
         <translation>&amp;Tema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="73"/>
+        <location filename="../../app/ui/dialogs/settings.py" line="76"/>
         <source>Follow system</source>
         <translation>Según el sistema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="73"/>
+        <location filename="../../app/ui/dialogs/settings.py" line="77"/>
         <source>Light</source>
         <translation>Claro</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="74"/>
+        <location filename="../../app/ui/dialogs/settings.py" line="78"/>
         <source>Dark</source>
         <translation>Oscuro</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings.py" line="77"/>
+        <location filename="../../app/ui/dialogs/settings.py" line="82"/>
         <source>Changes apply at once to every open window.</source>
         <translation>Los cambios se aplican al momento en todas las ventanas abiertas.</translation>
     </message>
@@ -2535,48 +2535,48 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="27"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="28"/>
         <source>Drag from an output port to an input port</source>
         <extracomment>canvas gestures that are not actions (their texts are translated where shown)</extracomment>
         <translation>Arrastrar de un puerto de salida a uno de entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="28"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="29"/>
         <source>Link two nodes</source>
         <translation>Enlazar dos nodos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="29"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="32"/>
         <source>Mouse wheel</source>
         <translation>Rueda del ratón</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="30"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="33"/>
         <source>Zoom the canvas</source>
         <translation>Acercar o alejar el lienzo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="31"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="36"/>
         <source>Middle button drag, or Alt + drag</source>
         <translation>Arrastrar con el botón central, o Alt + arrastrar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="32"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="37"/>
         <source>Pan the canvas</source>
         <translation>Desplazar el lienzo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="53"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="62"/>
         <source>Keyboard shortcuts</source>
         <translation>Atajos de teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="57"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="65"/>
         <source>Action</source>
         <translation>Acción</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/shortcuts.py" line="57"/>
+        <location filename="../../app/ui/dialogs/shortcuts.py" line="65"/>
         <source>Keys</source>
         <translation>Teclas</translation>
     </message>
@@ -2625,22 +2625,22 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Filtrar tablas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="142"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="146"/>
         <source>This project has no connection a sync can read from. Add one under Connections.</source>
         <translation>Este proyecto no tiene ninguna conexión de la que pueda leer una sincronización. Añada una en Conexiones.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="204"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="218"/>
         <source>Reading the tables of “%1”…</source>
         <translation>Leyendo las tablas de “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="205"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="220"/>
         <source>Loading the catalog of “%1”…</source>
         <translation>Cargando el catálogo de “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="224"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="247"/>
         <source>%1 tables and views; catalog read %2.</source>
         <translation>%1 tablas y vistas; catálogo leído: %2.</translation>
     </message>
@@ -2663,112 +2663,112 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="344"/>
+        <location filename="../../app/ui/syncs/pages.py" line="391"/>
         <source>Summary</source>
         <translation>Resumen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="345"/>
+        <location filename="../../app/ui/syncs/pages.py" line="392"/>
         <source>Check the sync, then Finish saves it into the project.</source>
         <translation>Revise la sincronización; al terminar, se guarda en el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="374"/>
+        <location filename="../../app/ui/syncs/pages.py" line="421"/>
         <source>all %1</source>
         <translation>todas (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="375"/>
+        <location filename="../../app/ui/syncs/pages.py" line="423"/>
         <source>%1 of %2</source>
         <translation>%1 de %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="378"/>
+        <location filename="../../app/ui/syncs/pages.py" line="426"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="378"/>
+        <location filename="../../app/ui/syncs/pages.py" line="426"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="378"/>
+        <location filename="../../app/ui/syncs/pages.py" line="426"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="379"/>
+        <location filename="../../app/ui/syncs/pages.py" line="428"/>
         <source>evolve</source>
         <translation>evolucionar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="379"/>
+        <location filename="../../app/ui/syncs/pages.py" line="429"/>
         <source>freeze</source>
         <translation>congelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="380"/>
+        <location filename="../../app/ui/syncs/pages.py" line="430"/>
         <source>discard</source>
         <translation>descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="381"/>
+        <location filename="../../app/ui/syncs/pages.py" line="433"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="382"/>
+        <location filename="../../app/ui/syncs/pages.py" line="434"/>
         <source>Source</source>
         <translation>Origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="384"/>
+        <location filename="../../app/ui/syncs/pages.py" line="435"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="385"/>
+        <location filename="../../app/ui/syncs/pages.py" line="436"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="386"/>
+        <location filename="../../app/ui/syncs/pages.py" line="437"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="387"/>
+        <location filename="../../app/ui/syncs/pages.py" line="438"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="388"/>
+        <location filename="../../app/ui/syncs/pages.py" line="439"/>
         <source>Hard deletes</source>
         <translation>Borrados físicos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="388"/>
+        <location filename="../../app/ui/syncs/pages.py" line="439"/>
         <source>yes</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="389"/>
+        <location filename="../../app/ui/syncs/pages.py" line="439"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="390"/>
+        <location filename="../../app/ui/syncs/pages.py" line="441"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="392"/>
+        <location filename="../../app/ui/syncs/pages.py" line="444"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="393"/>
+        <location filename="../../app/ui/syncs/pages.py" line="445"/>
         <source>Renamed</source>
         <translation>Renombradas</translation>
     </message>
@@ -2776,72 +2776,72 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncListModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <location filename="../../app/ui/syncs/models.py" line="90"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <location filename="../../app/ui/syncs/models.py" line="91"/>
         <source>Source → destinations</source>
         <translation>Origen → destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="83"/>
+        <location filename="../../app/ui/syncs/models.py" line="92"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="84"/>
+        <location filename="../../app/ui/syncs/models.py" line="93"/>
         <source>Last status</source>
         <translation>Último estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="84"/>
+        <location filename="../../app/ui/syncs/models.py" line="94"/>
         <source>Last run</source>
         <translation>Última ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="84"/>
+        <location filename="../../app/ui/syncs/models.py" line="95"/>
         <source>Rows</source>
         <translation>Filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="129"/>
+        <location filename="../../app/ui/syncs/models.py" line="143"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="129"/>
+        <location filename="../../app/ui/syncs/models.py" line="144"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="130"/>
+        <location filename="../../app/ui/syncs/models.py" line="145"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="134"/>
+        <location filename="../../app/ui/syncs/models.py" line="151"/>
         <source>succeeded</source>
         <translation>correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="134"/>
+        <location filename="../../app/ui/syncs/models.py" line="152"/>
         <source>failed</source>
         <translation>fallida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="135"/>
+        <location filename="../../app/ui/syncs/models.py" line="153"/>
         <source>cancelled</source>
         <translation>cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="135"/>
+        <location filename="../../app/ui/syncs/models.py" line="154"/>
         <source>running…</source>
         <translation>en ejecución…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="136"/>
+        <location filename="../../app/ui/syncs/models.py" line="156"/>
         <source>never run</source>
         <translation>nunca ejecutada</translation>
     </message>
@@ -2849,18 +2849,18 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncWizard</name>
     <message>
-        <location filename="../../app/ui/syncs/wizard.py" line="56"/>
+        <location filename="../../app/ui/syncs/wizard.py" line="62"/>
         <source>Edit sync “%1”</source>
         <extracomment>the definition was written: (sync name, file path) worker tasks report to this object, which outlives the wizard when it has a parent</extracomment>
         <translation>Editar la sincronización “%1”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/wizard.py" line="57"/>
+        <location filename="../../app/ui/syncs/wizard.py" line="64"/>
         <source>New sync</source>
         <translation>Nueva sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/wizard.py" line="111"/>
+        <location filename="../../app/ui/syncs/wizard.py" line="128"/>
         <source>Saving the sync…</source>
         <translation>Guardando la sincronización…</translation>
     </message>
@@ -2868,108 +2868,108 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncsDialog</name>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="87"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="88"/>
         <source>Syncs — %1</source>
         <extracomment>the list was (re)loaded from the project and the metadata DB a run ended: (sync name, status: succeeded, failed or cancelled) the wizard open now, if any</extracomment>
         <translation>Sincronizaciones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="110"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="111"/>
         <source>No sync yet. “New…” defines one.</source>
         <translation>Todavía no hay sincronizaciones. “Nueva…” define una.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="113"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="114"/>
         <source>New…</source>
         <translation>Nueva…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="114"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="115"/>
         <source>Edit…</source>
         <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="115"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="116"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="116"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="117"/>
         <source>Run now</source>
         <translation>Ejecutar ahora</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="117"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="118"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="147"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="148"/>
         <source>The events of a run appear here.</source>
         <translation>Aquí aparecen los eventos de cada ejecución.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="239"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="247"/>
         <source>Opening the sync…</source>
         <translation>Abriendo la sincronización…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="259"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="268"/>
         <source>Saved “%1” to %2.</source>
         <translation>“%1” se guardó en %2.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="273"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="282"/>
         <source>Deleting…</source>
         <translation>Eliminando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="277"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="286"/>
         <source>Deleted “%1”.</source>
         <translation>“%1” se eliminó.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="283"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="293"/>
         <source>Delete sync</source>
         <translation>Eliminar sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="284"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="295"/>
         <source>Delete the sync “%1”? Its file is removed from the project; the tables it wrote are kept.</source>
         <translation>¿Eliminar la sincronización “%1”? Su archivo se quita del proyecto; las tablas que escribió se conservan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="300"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="313"/>
         <source>Running “%1”…</source>
         <translation>Ejecutando “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="312"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="329"/>
         <source>Cancelling “%1”…</source>
         <translation>Cancelando “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="323"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="342"/>
         <source>Running “%1”: %2</source>
         <translation>Ejecutando “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="331"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="351"/>
         <source>“%1” succeeded: %2 rows read.</source>
         <translation>“%1” terminó correctamente: %2 filas leídas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="332"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="352"/>
         <source>“%1” was cancelled; nothing of the interrupted write was kept.</source>
         <translation>“%1” se canceló; no se conservó nada de la escritura interrumpida.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="333"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="353"/>
         <source>“%1” failed: %3</source>
         <translation>“%1” falló: %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="340"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="368"/>
         <source>“%1” could not run: %2</source>
         <translation>No se pudo ejecutar “%1”: %2</translation>
     </message>
@@ -2977,27 +2977,27 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>TablePicker</name>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="109"/>
+        <location filename="../../app/ui/properties/browse.py" line="120"/>
         <source>Tables of “%1”</source>
         <translation>Tablas de «%1»</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="111"/>
+        <location filename="../../app/ui/properties/browse.py" line="122"/>
         <source>Filter tables…</source>
         <translation>Filtrar tablas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="130"/>
+        <location filename="../../app/ui/properties/browse.py" line="141"/>
         <source>Choose the node&apos;s connection first.</source>
         <translation>Elija antes la conexión del nodo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/properties/browse.py" line="132"/>
+        <location filename="../../app/ui/properties/browse.py" line="143"/>
         <source>Reading the tables of “%1”…</source>
         <translation>Leyendo las tablas de «%1»…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/properties/browse.py" line="144"/>
+        <location filename="../../app/ui/properties/browse.py" line="155"/>
         <source>%n table(s)</source>
         <translation>
             <numerusform>%n tabla</numerusform>
@@ -3008,7 +3008,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="36"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="35"/>
         <source>Trust this project?</source>
         <translation>¿Confiar en este proyecto?</translation>
     </message>
@@ -3018,17 +3018,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>“%1” viene de otro sitio y no se ha marcado como de confianza en este equipo. Antes de seguir, esto es lo que haría:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="46"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="48"/>
         <source>(nothing: no connection, file or query)</source>
         <translation>(nada: ninguna conexión, archivo ni consulta)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="51"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="54"/>
         <source>Trust it only if you know where it comes from. The answer is kept on this machine for this content; if the project changes, you are asked again.</source>
         <translation>Confíe en él solo si sabe de dónde viene. La respuesta se guarda en este equipo para este contenido; si el proyecto cambia, se le volverá a preguntar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="56"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="62"/>
         <source>Trust and continue</source>
         <translation>Confiar y continuar</translation>
     </message>
@@ -3036,37 +3036,37 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>UndoCommands</name>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="44"/>
-        <location filename="../../app/ui/canvas/commands.py" line="189"/>
+        <location filename="../../app/ui/canvas/commands.py" line="56"/>
+        <location filename="../../app/ui/canvas/commands.py" line="212"/>
         <source>Connect</source>
         <extracomment>edits of one field merge into one undo step while they come this close together (seconds): a burst of typing is one step, a change made later (or after a dialog) is its own the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
         <translation>Conectar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="45"/>
-        <location filename="../../app/ui/canvas/commands.py" line="206"/>
+        <location filename="../../app/ui/canvas/commands.py" line="57"/>
+        <location filename="../../app/ui/canvas/commands.py" line="230"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="46"/>
-        <location filename="../../app/ui/canvas/commands.py" line="228"/>
+        <location filename="../../app/ui/canvas/commands.py" line="58"/>
+        <location filename="../../app/ui/canvas/commands.py" line="254"/>
         <source>Move</source>
         <translation>Mover</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="47"/>
+        <location filename="../../app/ui/canvas/commands.py" line="59"/>
         <source>Auto-layout</source>
         <translation>Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="48"/>
-        <location filename="../../app/ui/canvas/commands.py" line="251"/>
+        <location filename="../../app/ui/canvas/commands.py" line="60"/>
+        <location filename="../../app/ui/canvas/commands.py" line="279"/>
         <source>Paste</source>
         <translation>Pegar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/canvas/commands.py" line="60"/>
+        <location filename="../../app/ui/canvas/commands.py" line="73"/>
         <source>Delete %n node(s)</source>
         <extracomment>the text of deleting a selection, translated with its plural forms for the command&apos;s count</extracomment>
         <translation>
@@ -3075,22 +3075,22 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="144"/>
+        <location filename="../../app/ui/canvas/commands.py" line="165"/>
         <source>Add %1</source>
         <translation>Añadir %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="163"/>
+        <location filename="../../app/ui/canvas/commands.py" line="185"/>
         <source>Delete %1</source>
         <translation>Eliminar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="283"/>
+        <location filename="../../app/ui/canvas/commands.py" line="311"/>
         <source>Edit %1: %2</source>
         <translation>Editar %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="327"/>
+        <location filename="../../app/ui/canvas/commands.py" line="358"/>
         <source>Rename to %1</source>
         <translation>Renombrar a %1</translation>
     </message>

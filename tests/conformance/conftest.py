@@ -23,8 +23,10 @@ def postgres(pg_server: dict[str, object]) -> Iterator[PostgresEngine]:
     import psycopg
 
     name = f"cauce_conformance_{uuid.uuid4().hex[:10]}"
-    admin = f"host={pg_server['host']} port={pg_server['port']} user={pg_server['user']} " \
-            "dbname=postgres"
+    admin = (
+        f"host={pg_server['host']} port={pg_server['port']} user={pg_server['user']} "
+        "dbname=postgres"
+    )
     with psycopg.connect(admin, autocommit=True) as con:
         con.execute(f'CREATE DATABASE "{name}"')
     engine = PostgresEngine(admin.replace("dbname=postgres", f"dbname={name}"), TABLES)

@@ -45,8 +45,9 @@ class DuckEngine:
 
     def run(self, sql: str) -> Result:
         table = self.con.sql(sql).to_arrow_table()
-        schema = pa.schema([pa.field(f.name, parse_type_name(type_name(f.type)))
-                            for f in table.schema])
+        schema = pa.schema(
+            [pa.field(f.name, parse_type_name(type_name(f.type))) for f in table.schema]
+        )
         return Result(schema, [tuple(r.values()) for r in table.to_pylist()])
 
 
@@ -64,8 +65,10 @@ class PostgresEngine:
 
     def run(self, sql: str) -> Result:
         cur = self.con.execute(sql)
-        fields = [pa.field(c.name, from_sql_type(c.type_display, "postgres"))
-                  for c in cur.description or ()]
+        fields = [
+            pa.field(c.name, from_sql_type(c.type_display, "postgres"))
+            for c in cur.description or ()
+        ]
         return Result(pa.schema(fields), [tuple(r) for r in cur.fetchall()])
 
     def close(self) -> None:
@@ -101,8 +104,9 @@ def differences(got: list[tuple[Any, ...]], expected: list[tuple[Any, ...]]) -> 
             yield f"row {i}: {g!r} != {e!r}"
 
 
-def compiled_chain(steps: list[tuple[str, dict[str, Any]]],
-                   tables: dict[str, pa.Table] | None = None) -> tuple[str, str, pa.Schema]:
+def compiled_chain(
+    steps: list[tuple[str, dict[str, Any]]], tables: dict[str, pa.Table] | None = None
+) -> tuple[str, str, pa.Schema]:
     """Compile ``source t -> step -> step ...``: the DuckDB and PostgreSQL SQL of the last
     step's output, and the schema Cauce infers for it."""
     from tests.conformance.corpus import TABLE
@@ -117,8 +121,11 @@ def compiled_chain(steps: list[tuple[str, dict[str, Any]]],
     compiled.raise_for_problems()
     schema = compiled.schema(previous.id)
     assert schema is not None
-    return (compiled.sql(previous.id, dialect="duckdb"),
-            compiled.sql(previous.id, dialect="postgres"), schema)
+    return (
+        compiled.sql(previous.id, dialect="duckdb"),
+        compiled.sql(previous.id, dialect="postgres"),
+        schema,
+    )
 
 
 def check_schema(engine: str, inferred: pa.DataType, described: pa.DataType) -> None:
@@ -126,5 +133,6 @@ def check_schema(engine: str, inferred: pa.DataType, described: pa.DataType) -> 
     if inferred == described:
         return
     key = (engine, type_name(inferred), type_name(described))
-    assert key in WIDENINGS, (f"{engine} describes {type_name(described)}, Cauce inferred "
-                              f"{type_name(inferred)}")
+    assert key in WIDENINGS, (
+        f"{engine} describes {type_name(described)}, Cauce inferred {type_name(inferred)}"
+    )

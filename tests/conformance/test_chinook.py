@@ -19,8 +19,9 @@ from tests.test_example import EXAMPLE, _load_chinook_into_postgres
 ORDER = 'ORDER BY "Country", "Genre", "Year"'
 
 
-def test_chinook_local_and_postgres_pushdown_agree(tmp_path: Path, pg_db: dict,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chinook_local_and_postgres_pushdown_agree(
+    tmp_path: Path, pg_db: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import psycopg
 
     monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path))
@@ -29,25 +30,31 @@ def test_chinook_local_and_postgres_pushdown_agree(tmp_path: Path, pg_db: dict,
     assert {n["placement"] for n in local.reports[0].plan["nodes"]} == {"local"}
     with duckdb.connect(str(tmp_path / "chinook_mart.duckdb"), read_only=True) as con:
         table = con.sql(f"SELECT * FROM revenue_by_country_genre_year {ORDER}").to_arrow_table()
-    local_types = [(f.name, type_name(parse_type_name(type_name(f.type))))
-                   for f in table.schema]
+    local_types = [(f.name, type_name(parse_type_name(type_name(f.type)))) for f in table.schema]
     local_rows = [tuple(r.values()) for r in table.to_pylist()]
 
     project = tmp_path / "project"
     shutil.copytree(EXAMPLE, project)
     _load_chinook_into_postgres(pg_db)
-    pg_params = {"host": pg_db["host"], "port": pg_db["port"], "user": pg_db["user"],
-                 "database": pg_db["dbname"]}
+    pg_params = {
+        "host": pg_db["host"],
+        "port": pg_db["port"],
+        "user": pg_db["user"],
+        "database": pg_db["dbname"],
+    }
     for name in ("chinook", "warehouse"):
-        (project / "connections" / f"{name}.json").write_text(json.dumps(
-            {"name": name, "type": "postgres", "params": pg_params}), encoding="utf-8")
+        (project / "connections" / f"{name}.json").write_text(
+            json.dumps({"name": name, "type": "postgres", "params": pg_params}), encoding="utf-8"
+        )
     pushed = run_project(project, db_url=f"sqlite:///{tmp_path / 'm.db'}")
     assert pushed.ok, pushed.summary()
     assert pushed.reports[0].plan["stages"][0]["placement"] == "pushdown"
     with psycopg.connect(pg_db["dsn"]) as con:
         cur = con.execute(f"SELECT * FROM revenue_by_country_genre_year {ORDER}")
-        pg_types = [(c.name, type_name(from_sql_type(c.type_display, "postgres")))
-                    for c in cur.description or ()]
+        pg_types = [
+            (c.name, type_name(from_sql_type(c.type_display, "postgres")))
+            for c in cur.description or ()
+        ]
         pg_rows = [tuple(r) for r in cur.fetchall()]
     assert pg_types == local_types
     assert dict(local_types)["Revenue"] == type_name(pa.decimal128(38, 2))

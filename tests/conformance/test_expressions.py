@@ -26,10 +26,13 @@ CASES = expression_cases()
 def compiled_derive(expression: str) -> tuple[str, str, pa.DataType]:
     """The DuckDB and PostgreSQL SQL of ``SELECT id, <expression> AS v FROM t ORDER BY id``,
     and the type Cauce infers for ``v``."""
-    duck_sql, pg_sql, schema = compiled_chain([
-        ("derive", {"columns": [{"name": "v", "expression": expression}]}),
-        ("select", {"columns": [{"column": "id"}, {"column": "v"}]}),
-        ("sort", {"keys": [{"column": "id"}]})])
+    duck_sql, pg_sql, schema = compiled_chain(
+        [
+            ("derive", {"columns": [{"name": "v", "expression": expression}]}),
+            ("select", {"columns": [{"column": "id"}, {"column": "v"}]}),
+            ("sort", {"keys": [{"column": "id"}]}),
+        ]
+    )
     return duck_sql, pg_sql, schema.field("v").type
 
 
@@ -45,15 +48,22 @@ def test_expression(case: Case, duck: DuckEngine, postgres: PostgresEngine) -> N
     check_schema("duckdb", inferred, local.schema.field("v").type)
     check_schema("postgres", inferred, pushed.schema.field("v").type)
     assert not list(differences(pushed.rows, local.rows)), (
-        "PostgreSQL and DuckDB differ:\n" + "\n".join(differences(pushed.rows, local.rows))
-        + f"\n{pg_sql}")
+        "PostgreSQL and DuckDB differ:\n"
+        + "\n".join(differences(pushed.rows, local.rows))
+        + f"\n{pg_sql}"
+    )
     expected = reference(case)
     assert not list(differences(local.rows, expected)), (
-        "DuckDB differs from the reference:\n" + "\n".join(differences(local.rows, expected)))
+        "DuckDB differs from the reference:\n" + "\n".join(differences(local.rows, expected))
+    )
 
 
 def test_the_corpus_is_large_and_covers_every_column() -> None:
     assert len(CASES) >= 300
-    used = {name for case in CASES for name in TABLE.column_names
-            if name in case.expression.replace("(", " ").replace(",", " ").split()}
+    used = {
+        name
+        for case in CASES
+        for name in TABLE.column_names
+        if name in case.expression.replace("(", " ").replace(",", " ").split()
+    }
     assert used >= set(TABLE.column_names) - {"id"}

@@ -30,13 +30,16 @@ ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 def generate(rows: int) -> pa.Table:
     ids = pa.array(range(rows), pa.int64())
     start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    return pa.table({
-        "id": ids,
-        "label": pc.binary_join_element_wise("row ", pc.cast(ids, pa.string()), ""),
-        "amount": pc.cast(pc.divide(pc.cast(ids, pa.float64()), 7.0), pa.decimal128(12, 2)),
-        "at": pa.array([start + dt.timedelta(seconds=i) for i in range(rows)],
-                       pa.timestamp("us", tz="UTC")),
-    })
+    return pa.table(
+        {
+            "id": ids,
+            "label": pc.binary_join_element_wise("row ", pc.cast(ids, pa.string()), ""),
+            "amount": pc.cast(pc.divide(pc.cast(ids, pa.float64()), 7.0), pa.decimal128(12, 2)),
+            "at": pa.array(
+                [start + dt.timedelta(seconds=i) for i in range(rows)], pa.timestamp("us", tz="UTC")
+            ),
+        }
+    )
 
 
 def timed(label: str, rows: int, action: Callable[[], object]) -> None:
@@ -54,8 +57,9 @@ def binary_write_rows(dsn: str, data: pa.Table) -> None:
     import psycopg
 
     with psycopg.connect(dsn) as con, con.cursor() as cur:
-        cur.execute("CREATE TABLE bin (id bigint, label text, amount numeric(12,2), "
-                    "at timestamptz)")
+        cur.execute(
+            "CREATE TABLE bin (id bigint, label text, amount numeric(12,2), at timestamptz)"
+        )
         with cur.copy("COPY bin FROM STDIN (FORMAT binary)") as copy:
             copy.set_types(["int8", "text", "numeric", "timestamptz"])
             for batch in data.to_batches(65_536):
@@ -72,31 +76,56 @@ def main(rows: int) -> None:
     with psycopg.connect(ADMIN, autocommit=True) as con:
         con.execute(f'CREATE DATABASE "{name}"')
     try:
-        pg = PostgresConnector(PostgresConnector.Config(host="127.0.0.1", database=name,
-                                                        user="postgres"))
-        timed("postgres write (CSV COPY, append)", rows,
-              lambda: pg.write("t", reader(), mode=WriteMode.APPEND))
-        timed("postgres write (CSV COPY, replace)", rows,
-              lambda: pg.write("t", reader(), mode=WriteMode.REPLACE))
-        timed("postgres write (merge, all keys new)", rows,
-              lambda: pg.write("m", reader(), mode=WriteMode.MERGE, keys=["id"]))
+        pg = PostgresConnector(
+            PostgresConnector.Config(host="127.0.0.1", database=name, user="postgres")
+        )
+        timed(
+            "postgres write (CSV COPY, append)",
+            rows,
+            lambda: pg.write("t", reader(), mode=WriteMode.APPEND),
+        )
+        timed(
+            "postgres write (CSV COPY, replace)",
+            rows,
+            lambda: pg.write("t", reader(), mode=WriteMode.REPLACE),
+        )
+        timed(
+            "postgres write (merge, all keys new)",
+            rows,
+            lambda: pg.write("m", reader(), mode=WriteMode.MERGE, keys=["id"]),
+        )
         timed("postgres read (COPY CSV -> pyarrow)", rows, lambda: drain(pg, "t"))
-        timed("postgres binary COPY via write_row", rows,
-              lambda: binary_write_rows(f"host=127.0.0.1 user=postgres dbname={name}", data))
+        timed(
+            "postgres binary COPY via write_row",
+            rows,
+            lambda: binary_write_rows(f"host=127.0.0.1 user=postgres dbname={name}", data),
+        )
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
             others: list[tuple[str, Connector, str]] = [
-                ("duckdb", DuckDBConnector(DuckDBConnector.Config(path="b.duckdb"), root=root),
-                 "t"),
-                ("parquet", FilesConnector(FilesConnector.Config(path="."), root=root),
-                 "t.parquet"),
+                (
+                    "duckdb",
+                    DuckDBConnector(DuckDBConnector.Config(path="b.duckdb"), root=root),
+                    "t",
+                ),
+                (
+                    "parquet",
+                    FilesConnector(FilesConnector.Config(path="."), root=root),
+                    "t.parquet",
+                ),
                 ("csv", FilesConnector(FilesConnector.Config(path="."), root=root), "t.csv"),
-                ("sqlite", SQLiteConnector(SQLiteConnector.Config(path="b.sqlite"), root=root),
-                 "t"),
+                (
+                    "sqlite",
+                    SQLiteConnector(SQLiteConnector.Config(path="b.sqlite"), root=root),
+                    "t",
+                ),
             ]
             for label, connector, table in others:
-                timed(f"{label} write (replace)", rows,
-                      lambda c=connector, t=table: c.write(t, reader(), mode=WriteMode.REPLACE))
+                timed(
+                    f"{label} write (replace)",
+                    rows,
+                    lambda c=connector, t=table: c.write(t, reader(), mode=WriteMode.REPLACE),
+                )
                 timed(f"{label} read", rows, lambda c=connector, t=table: drain(c, t))
     finally:
         with psycopg.connect(ADMIN, autocommit=True) as con:

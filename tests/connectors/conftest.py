@@ -19,8 +19,19 @@ from app.connectors.files import FilesConnector
 from app.connectors.postgres import PostgresConnector
 from app.connectors.sqlite import SQLiteConnector
 
-CHINOOK_TABLES = ["Album", "Artist", "Customer", "Employee", "Genre", "Invoice", "InvoiceLine",
-                  "MediaType", "Playlist", "PlaylistTrack", "Track"]
+CHINOOK_TABLES = [
+    "Album",
+    "Artist",
+    "Customer",
+    "Employee",
+    "Genre",
+    "Invoice",
+    "InvoiceLine",
+    "MediaType",
+    "Playlist",
+    "PlaylistTrack",
+    "Track",
+]
 
 
 @dataclass
@@ -37,9 +48,13 @@ class Case:
 
 
 def pg_connector(pg_db: dict[str, object], **extra: object) -> PostgresConnector:
-    config = PostgresConnector.Config(host=str(pg_db["host"]), port=int(pg_db["port"]),
-                                      database=str(pg_db["dbname"]), user=str(pg_db["user"]),
-                                      **extra)
+    config = PostgresConnector.Config(
+        host=str(pg_db["host"]),
+        port=int(pg_db["port"]),
+        database=str(pg_db["dbname"]),
+        user=str(pg_db["user"]),
+        **extra,
+    )
     return PostgresConnector(config, name="warehouse")
 
 
@@ -54,11 +69,13 @@ CASES = [
 
 def make_case(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Case:
     if kind == "sqlite":
-        return Case(kind, SQLiteConnector(SQLiteConnector.Config(path="dest.sqlite"),
-                                          root=tmp_path), str)
+        return Case(
+            kind, SQLiteConnector(SQLiteConnector.Config(path="dest.sqlite"), root=tmp_path), str
+        )
     if kind == "duckdb":
-        return Case(kind, DuckDBConnector(DuckDBConnector.Config(path="dest.duckdb"),
-                                          root=tmp_path), str)
+        return Case(
+            kind, DuckDBConnector(DuckDBConnector.Config(path="dest.duckdb"), root=tmp_path), str
+        )
     if kind in ("parquet", "csv"):
         (tmp_path / "out").mkdir()
         connector = FilesConnector(FilesConnector.Config(path="out"), root=tmp_path)

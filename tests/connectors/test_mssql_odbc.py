@@ -42,8 +42,9 @@ def _ms_driver_library() -> Path | None:
     except ImportError:
         return None
     libs = Path(mssql_python_odbc.__file__).parent / "libs" / "linux"
-    found = sorted(libs.glob("debian_ubuntu/*/lib/libmsodbcsql-18*.so*")) or \
-        sorted(libs.glob("*/*/lib/libmsodbcsql-18*.so*"))
+    found = sorted(libs.glob("debian_ubuntu/*/lib/libmsodbcsql-18*.so*")) or sorted(
+        libs.glob("*/*/lib/libmsodbcsql-18*.so*")
+    )
     return found[0] if found else None
 
 
@@ -82,18 +83,24 @@ class PostgresOverOdbc(SqlServerConnector):
 
     def connection_string(self) -> str:
         cfg = self.config
-        return (f"Driver={{PostgreSQL Unicode}};Server={cfg.server};Port={cfg.port};"
-                f"Database={cfg.database};Uid={cfg.user};BoolsAsChar=0;"
-                "MaxLongVarcharSize=-1;ByteaAsLongVarBinary=1")
+        return (
+            f"Driver={{PostgreSQL Unicode}};Server={cfg.server};Port={cfg.port};"
+            f"Database={cfg.database};Uid={cfg.user};BoolsAsChar=0;"
+            "MaxLongVarcharSize=-1;ByteaAsLongVarBinary=1"
+        )
 
 
 @pytest.fixture
 def pg_odbc(odbcinst: dict[str, bool], pg_db: dict[str, object]) -> PostgresOverOdbc:
     if not odbcinst["postgres"]:
         _missing(f"psqlODBC is not installed ({PSQLODBC}; apt-get install odbc-postgresql)")
-    config = SqlServerConfig(server=str(pg_db["host"]), port=int(pg_db["port"]),
-                             database=str(pg_db["dbname"]), user=str(pg_db["user"]),
-                             retry_attempts=1)
+    config = SqlServerConfig(
+        server=str(pg_db["host"]),
+        port=int(pg_db["port"]),
+        database=str(pg_db["dbname"]),
+        user=str(pg_db["user"]),
+        retry_attempts=1,
+    )
     return PostgresOverOdbc(config, name="odbc")
 
 
@@ -104,8 +111,9 @@ def _reader(table: pa.Table, batch_rows: int = 2) -> pa.RecordBatchReader:
 @pytest.mark.postgres
 @pytest.mark.parametrize("batch_rows", [1, 1000])
 def test_special_values_round_trip(pg_odbc: PostgresOverOdbc, batch_rows: int) -> None:
-    data = SPECIAL.append_column("tm", pa.array(
-        [dt.time(12, 34, 56, 500000), None, dt.time(0), dt.time(23, 59, 59, 999999)]))
+    data = SPECIAL.append_column(
+        "tm", pa.array([dt.time(12, 34, 56, 500000), None, dt.time(0), dt.time(23, 59, 59, 999999)])
+    )
     data = data.append_column("raw", pa.array([b"\x00\xff", None, b"", b"x" * 9000]))
     pg_odbc.write("special", _reader(data, batch_rows), mode=WriteMode.REPLACE)
     back = pg_odbc.read(table="special", batch_rows=batch_rows).read_all()
@@ -116,15 +124,25 @@ def test_special_values_round_trip(pg_odbc: PostgresOverOdbc, batch_rows: int) -
 @pytest.mark.postgres
 def test_write_modes_and_merge_last_row_wins(pg_odbc: PostgresOverOdbc) -> None:
     assert pg_odbc.write("items", _reader(ROWS), mode=WriteMode.REPLACE).rows == 3
-    more = pa.table({"id": pa.array([4], pa.int64()), "name": ["four"],
-                     "price": pa.array([Decimal("4.40")], pa.decimal128(10, 2))})
+    more = pa.table(
+        {
+            "id": pa.array([4], pa.int64()),
+            "name": ["four"],
+            "price": pa.array([Decimal("4.40")], pa.decimal128(10, 2)),
+        }
+    )
     assert pg_odbc.write("items", _reader(more), mode=WriteMode.APPEND).rows == 1
-    assert pg_odbc.read(table="items").read_all().sort_by("id").equals(
-        pa.concat_tables([ROWS, more]))
+    assert (
+        pg_odbc.read(table="items").read_all().sort_by("id").equals(pa.concat_tables([ROWS, more]))
+    )
     pg_odbc.write("items", _reader(ROWS), mode=WriteMode.REPLACE)
-    changes = pa.table({"id": pa.array([2, 5, 2], pa.int64()), "name": ["old", "five", "TWO"],
-                        "price": pa.array([Decimal("9"), Decimal("5.50"), None],
-                                          pa.decimal128(10, 2))})
+    changes = pa.table(
+        {
+            "id": pa.array([2, 5, 2], pa.int64()),
+            "name": ["old", "five", "TWO"],
+            "price": pa.array([Decimal("9"), Decimal("5.50"), None], pa.decimal128(10, 2)),
+        }
+    )
     pg_odbc.write("items", _reader(changes, 1), mode=WriteMode.MERGE, keys=["id"])
     assert pg_odbc.read(table="items").read_all().sort_by("id").to_pylist() == [
         {"id": 1, "name": "one", "price": Decimal("1.10")},
@@ -149,28 +167,35 @@ def test_failed_write_rolls_back(pg_odbc: PostgresOverOdbc, mode: WriteMode) -> 
         raise SourceBroke("the source failed mid-stream")
 
     with pytest.raises(SourceBroke):
-        pg_odbc.write("items", pa.RecordBatchReader.from_batches(ROWS.schema, batches()),
-                      mode=mode, keys=["id"])
+        pg_odbc.write(
+            "items",
+            pa.RecordBatchReader.from_batches(ROWS.schema, batches()),
+            mode=mode,
+            keys=["id"],
+        )
     assert pg_odbc.read(table="items").read_all().sort_by("id").equals(ROWS)
     assert pg_odbc.list_tables() == before
 
 
 @pytest.mark.postgres
-def test_catalog_keys_queries_and_streaming(pg_odbc: PostgresOverOdbc,
-                                            pg_db: dict[str, object]) -> None:
+def test_catalog_keys_queries_and_streaming(
+    pg_odbc: PostgresOverOdbc, pg_db: dict[str, object]
+) -> None:
     import psycopg
 
     with psycopg.connect(str(pg_db["dsn"]), autocommit=True) as con:
         con.execute("CREATE TABLE big (a int, b int, label text, PRIMARY KEY (b, a))")
-        con.execute("INSERT INTO big SELECT g, g % 7, 'row ' || g "
-                    "FROM generate_series(1, 120000) g")
+        con.execute(
+            "INSERT INTO big SELECT g, g % 7, 'row ' || g FROM generate_series(1, 120000) g"
+        )
         con.execute("ANALYZE big")
     pg_odbc.test()
     tables = {t.name: t for t in pg_odbc.list_tables()}
     assert tables["big"].row_estimate == 120000
     assert pg_odbc.primary_keys("big") == ["b", "a"]
     assert pg_odbc.table_schema("public.big") == pa.schema(
-        [("a", pa.int32()), ("b", pa.int32()), ("label", pa.string())])
+        [("a", pa.int32()), ("b", pa.int32()), ("label", pa.string())]
+    )
     with pytest.raises(ConnectionError_, match="does not exist"):
         pg_odbc.table_schema("nope")
     count = batches = 0
@@ -183,8 +208,11 @@ def test_catalog_keys_queries_and_streaming(pg_odbc: PostgresOverOdbc,
     reader.close()
     query = "SELECT a, label FROM big WHERE a <= 3"
     assert pg_odbc.query_schema(query).names == ["a", "label"]
-    assert pg_odbc.read(query=query).read_all().sort_by("a")["label"].to_pylist() == \
-        ["row 1", "row 2", "row 3"]
+    assert pg_odbc.read(query=query).read_all().sort_by("a")["label"].to_pylist() == [
+        "row 1",
+        "row 2",
+        "row 3",
+    ]
 
 
 @pytest.mark.postgres
@@ -192,12 +220,15 @@ def test_chinook_through_odbc(pg_odbc: PostgresOverOdbc, chinook_sqlite: Path) -
     chinook = SQLiteConnector(SQLiteConnector.Config(path=str(chinook_sqlite)))
     for name in ["Artist", "Invoice", "InvoiceLine"]:
         expected = chinook.read(table=name).read_all()
-        assert pg_odbc.write(name, chinook.read(table=name), mode=WriteMode.REPLACE).rows == \
-            expected.num_rows
+        assert (
+            pg_odbc.write(name, chinook.read(table=name), mode=WriteMode.REPLACE).rows
+            == expected.num_rows
+        )
         back = pg_odbc.read(table=name).read_all()
         key = expected.column_names[0]
-        assert back.schema == expected.schema and back.sort_by(key).equals(
-            expected.sort_by(key)), name
+        assert back.schema == expected.schema and back.sort_by(key).equals(expected.sort_by(key)), (
+            name
+        )
 
 
 def _closed_port() -> int:
@@ -206,19 +237,34 @@ def _closed_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.parametrize(("mode", "extra"), [
-    ("sql", {"user": "sa"}), ("entra_password", {"user": "ana@acme.com"}),
-    ("service_principal", {"client_id": "0000-1111"}), ("managed_identity", {}),
-    ("interactive", {"user": "ana@acme.com"}),
-])
-def test_driver18_accepts_the_string_and_times_out(odbcinst: dict[str, bool], mode: str,
-                                                  extra: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("mode", "extra"),
+    [
+        ("sql", {"user": "sa"}),
+        ("entra_password", {"user": "ana@acme.com"}),
+        ("service_principal", {"client_id": "0000-1111"}),
+        ("managed_identity", {}),
+        ("interactive", {"user": "ana@acme.com"}),
+    ],
+)
+def test_driver18_accepts_the_string_and_times_out(
+    odbcinst: dict[str, bool], mode: str, extra: dict[str, str]
+) -> None:
     if not odbcinst["mssql"]:
-        _missing("Microsoft ODBC Driver 18 not found (uv sync installs mssql-python, which "
-                 "ships libmsodbcsql-18)")
-    config = SqlServerConfig(server="127.0.0.1", port=_closed_port(), database="master",
-                             authentication=mode, login_timeout=1, retry_attempts=1,
-                             password="s3cret;pw}", **extra)
+        _missing(
+            "Microsoft ODBC Driver 18 not found (uv sync installs mssql-python, which "
+            "ships libmsodbcsql-18)"
+        )
+    config = SqlServerConfig(
+        server="127.0.0.1",
+        port=_closed_port(),
+        database="master",
+        authentication=mode,
+        login_timeout=1,
+        retry_attempts=1,
+        password="s3cret;pw}",
+        **extra,
+    )
     with pytest.raises(ConnectionError_) as info:
         SqlServerConnector(config, name="azure").test()
     text = str(info.value)
@@ -232,10 +278,19 @@ def test_driver18_rejects_a_bad_keyword_and_a_missing_driver(odbcinst: dict[str,
     import pyodbc
 
     with pytest.raises(pyodbc.Error) as info:
-        pyodbc.connect(f"Driver={{{MS_DRIVER}}};Server=tcp:127.0.0.1,{_closed_port()};"
-                       "Authentication=ActiveDirectoryNope", timeout=1)
+        pyodbc.connect(
+            f"Driver={{{MS_DRIVER}}};Server=tcp:127.0.0.1,{_closed_port()};"
+            "Authentication=ActiveDirectoryNope",
+            timeout=1,
+        )
     assert classify(info.value).kind is ErrorKind.OTHER
-    config = SqlServerConfig(server="127.0.0.1", database="d", user="u", password="p",
-                             driver="ODBC Driver 99 for SQL Server", retry_attempts=1)
+    config = SqlServerConfig(
+        server="127.0.0.1",
+        database="d",
+        user="u",
+        password="p",
+        driver="ODBC Driver 99 for SQL Server",
+        retry_attempts=1,
+    )
     with pytest.raises(ConnectionError_, match="brew install msodbcsql18"):
         SqlServerConnector(config).test()

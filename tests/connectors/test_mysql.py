@@ -28,8 +28,15 @@ COMPARED = ["Album", "Artist", "Customer", "Employee", "Invoice", "InvoiceLine",
 def _admin(**kwargs: object):  # noqa: ANN202 - a pymysql connection
     import pymysql
 
-    return pymysql.connect(host=MARIADB_HOST, port=MARIADB_PORT, user=MARIADB_USER,
-                           password="", autocommit=True, charset="utf8mb4", **kwargs)
+    return pymysql.connect(
+        host=MARIADB_HOST,
+        port=MARIADB_PORT,
+        user=MARIADB_USER,
+        password="",
+        autocommit=True,
+        charset="utf8mb4",
+        **kwargs,
+    )
 
 
 def _chinook_script() -> str:
@@ -52,8 +59,7 @@ def mariadb_db() -> Iterator[str]:
     with _admin() as con, con.cursor() as cur:
         cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     try:
-        with _admin(database=name, client_flag=CLIENT.MULTI_STATEMENTS) as con, \
-                con.cursor() as cur:
+        with _admin(database=name, client_flag=CLIENT.MULTI_STATEMENTS) as con, con.cursor() as cur:
             # the script writes backslashes literally ('Rusticana \ Act'): load it as such
             cur.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')")
             cur.execute(_chinook_script())
@@ -67,8 +73,13 @@ def mariadb_db() -> Iterator[str]:
 
 @pytest.fixture
 def mysql(mariadb_db: str) -> MySQLConnector:
-    config = MySQLConnector.Config(host=MARIADB_HOST, port=MARIADB_PORT, database=mariadb_db,
-                                   user=MARIADB_USER, ssl_mode="disabled")
+    config = MySQLConnector.Config(
+        host=MARIADB_HOST,
+        port=MARIADB_PORT,
+        database=mariadb_db,
+        user=MARIADB_USER,
+        ssl_mode="disabled",
+    )
     return MySQLConnector(config, name="shop")
 
 
@@ -78,8 +89,9 @@ def chinook(chinook_sqlite: Path) -> SQLiteConnector:
 
 
 @pytest.mark.parametrize("table", COMPARED)
-def test_chinook_reads_equal_sqlite(mysql: MySQLConnector, chinook: SQLiteConnector,
-                                    table: str) -> None:
+def test_chinook_reads_equal_sqlite(
+    mysql: MySQLConnector, chinook: SQLiteConnector, table: str
+) -> None:
     expected = chinook.read(table=table).read_all()
     back = mysql.read(table=table, batch_rows=700).read_all()
     assert back.column_names == expected.column_names
@@ -131,10 +143,35 @@ def test_type_mapping(mysql: MySQLConnector, mariadb_db: str) -> None:
         cur.execute(TYPES_ROW)
     schema = mysql.table_schema("AllTypes")
     assert [str(f.type) for f in schema] == [  # tinyint(1) is an integer (issue #21)
-        "int8", "int8", "int16", "int32", "int32", "int32", "int64", "int64",
-        "decimal128(20, 0)", "decimal128(12, 3)", "string", "float", "double", "string",
-        "string", "string", "string", "string", "string", "date32[day]", "timestamp[us]",
-        "timestamp[us, tz=UTC]", "time64[us]", "int16", "binary", "binary", "bool", "int64"]
+        "int8",
+        "int8",
+        "int16",
+        "int32",
+        "int32",
+        "int32",
+        "int64",
+        "int64",
+        "decimal128(20, 0)",
+        "decimal128(12, 3)",
+        "string",
+        "float",
+        "double",
+        "string",
+        "string",
+        "string",
+        "string",
+        "string",
+        "string",
+        "date32[day]",
+        "timestamp[us]",
+        "timestamp[us, tz=UTC]",
+        "time64[us]",
+        "int16",
+        "binary",
+        "binary",
+        "bool",
+        "int64",
+    ]
     rows = mysql.read(table="AllTypes").read_all().to_pylist()
     first = rows[0]
     assert first["b"] == 1 and first["tiu"] == 255 and first["iu"] == 4294967295
@@ -148,11 +185,18 @@ def test_type_mapping(mysql: MySQLConnector, mariadb_db: str) -> None:
     assert first["bl"] == b"\x00\xff" and first["bit1"] is True and first["bit8"] == 129
     assert all(v is None for v in rows[1].values())
     # a query's result is typed from the server's field metadata
-    query_schema = mysql.query_schema(
-        "SELECT b, iu, biu, d, vc, vb, dtm, ts, bit8 FROM AllTypes")
+    query_schema = mysql.query_schema("SELECT b, iu, biu, d, vc, vb, dtm, ts, bit8 FROM AllTypes")
     assert [str(f.type) for f in query_schema] == [
-        "int8", "int64", "decimal128(20, 0)", "decimal128(12, 3)", "string", "binary",
-        "timestamp[us]", "timestamp[us, tz=UTC]", "int64"]
+        "int8",
+        "int64",
+        "decimal128(20, 0)",
+        "decimal128(12, 3)",
+        "string",
+        "binary",
+        "timestamp[us]",
+        "timestamp[us, tz=UTC]",
+        "int64",
+    ]
     queried = mysql.read(query="SELECT b, iu, d, vc, ts FROM AllTypes WHERE b = 1").read_all()
     assert queried.to_pylist() == [{k: first[k] for k in ("b", "iu", "d", "vc", "ts")}]
 
@@ -186,9 +230,16 @@ def test_is_a_source_only(mysql: MySQLConnector) -> None:
 def test_password_is_secret_and_scrubbed(mariadb_db: str) -> None:
     with pytest.raises(ValueError, match="secret"):
         resolve_config(MySQLConnector, {"database": "x", "user": "u", "password": "p"}, {})
-    config = resolve_config(MySQLConnector, {"host": MARIADB_HOST, "database": mariadb_db,
-                                             "user": "nobody-here", "ssl_mode": "disabled"},
-                            {"password": "hunter2-secret"})
+    config = resolve_config(
+        MySQLConnector,
+        {
+            "host": MARIADB_HOST,
+            "database": mariadb_db,
+            "user": "nobody-here",
+            "ssl_mode": "disabled",
+        },
+        {"password": "hunter2-secret"},
+    )
     assert "hunter2" not in repr(config) and "password" not in config.model_dump()
     with pytest.raises(ConnectionError_) as info:
         MySQLConnector(config).test()
@@ -198,8 +249,9 @@ def test_password_is_secret_and_scrubbed(mariadb_db: str) -> None:
 
 def test_tls_required_by_default_says_how_to_connect_without(mariadb_db: str) -> None:
     """The test server offers no TLS: the secure default refuses it and says what to change."""
-    config = MySQLConnector.Config(host=MARIADB_HOST, port=MARIADB_PORT, database=mariadb_db,
-                                   user=MARIADB_USER)
+    config = MySQLConnector.Config(
+        host=MARIADB_HOST, port=MARIADB_PORT, database=mariadb_db, user=MARIADB_USER
+    )
     assert config.ssl_mode == "required"
     with pytest.raises(ConnectionError_) as caught:
         MySQLConnector(config, name="shop").test()

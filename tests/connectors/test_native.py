@@ -38,7 +38,8 @@ def test_duckdb_attach_scan_and_write_from_engine(tmp_path: Path) -> None:
     query = db.scan("wh", query='WITH c AS (SELECT * FROM "Sales"."Items") SELECT * FROM c')
     assert engine.sql(exp.select("*").from_(query).sql("duckdb")).fetchall()[0] == (1, "a")
     source = exp.select("id", exp.alias_(exp.func("upper", exp.column("name")), "name")).from_(
-        scan.copy())
+        scan.copy()
+    )
     assert db.write_from_duckdb(engine, "wh", "Copy", source, mode=WriteMode.APPEND).rows == 3
     assert db.write_from_duckdb(engine, "wh", "Copy", source, mode=WriteMode.APPEND).rows == 3
     assert db.write_from_duckdb(engine, "wh", "Copy", source, mode=WriteMode.REPLACE).rows == 3
@@ -50,8 +51,11 @@ def test_duckdb_attach_scan_and_write_from_engine(tmp_path: Path) -> None:
     engine.execute("DETACH wh")
     engine.close()
     assert db.read(table="Copy").read_all().sort_by("id").to_pylist() == [
-        {"id": 1, "name": "A"}, {"id": 2, "name": "bee"}, {"id": 3, "name": None},
-        {"id": 9, "name": "new"}]
+        {"id": 1, "name": "A"},
+        {"id": 2, "name": "bee"},
+        {"id": 3, "name": None},
+        {"id": 9, "name": "new"},
+    ]
 
 
 def test_duckdb_pushdown_and_memory() -> None:
@@ -62,7 +66,10 @@ def test_duckdb_pushdown_and_memory() -> None:
     assert db.write_query("tens", query, mode=WriteMode.REPLACE).rows == 2
     assert db.read(table="tens").read_all().column("id").to_pylist() == [20, 30]
     assert {(t.name, t.kind) for t in db.list_tables()} == {
-        ("t", "table"), ("tens", "table"), ("v", "view")}
+        ("t", "table"),
+        ("tens", "table"),
+        ("v", "view"),
+    }
     with pytest.raises(ConnectionError_, match="in-memory"):
         db.attach(duckdb.connect(), "x", read_only=True)
     db.close()
@@ -88,8 +95,9 @@ def test_files_scan_glob_and_engine_write(tmp_path: Path) -> None:
     assert not [p for p in (tmp_path / "data").rglob("*") if "cauce-tmp" in p.name]
 
 
-@pytest.mark.parametrize("name", ["../escape.csv", "/etc/passwd.csv", "a/../../x.csv",
-                                  "~/x.csv", "C:/x.csv"])
+@pytest.mark.parametrize(
+    "name", ["../escape.csv", "/etc/passwd.csv", "a/../../x.csv", "~/x.csv", "C:/x.csv"]
+)
 def test_files_refuse_paths_outside_the_directory(tmp_path: Path, name: str) -> None:
     (tmp_path / "data").mkdir()
     files = FilesConnector(FilesConnector.Config(path="data"), root=tmp_path)
@@ -108,9 +116,10 @@ def test_files_refuse_symlink_escape(tmp_path: Path) -> None:
 
 
 def test_files_csv_options(tmp_path: Path) -> None:
-    (tmp_path / "in.txt").write_text("id;name\n1;x\n2;\"\"\n3;\n")
-    files = FilesConnector(FilesConnector.Config(path=".", format="csv", delimiter=";"),
-                           root=tmp_path)
+    (tmp_path / "in.txt").write_text('id;name\n1;x\n2;""\n3;\n')
+    files = FilesConnector(
+        FilesConnector.Config(path=".", format="csv", delimiter=";"), root=tmp_path
+    )
     assert files.read(table="in.txt").read_all().column("name").to_pylist() == ["x", "", None]
     result = files.read(query='SELECT count(*) AS n FROM "in.txt" AS i WHERE i.name IS NULL')
     assert result.read_all().column("n").to_pylist() == [1]
@@ -119,23 +128,39 @@ def test_files_csv_options(tmp_path: Path) -> None:
 def test_sqlite_declared_types_and_stored_values(tmp_path: Path) -> None:
     path = tmp_path / "typed.sqlite"
     with sqlite3.connect(path) as con:
-        con.execute("CREATE TABLE t (a INTEGER, b NUMERIC(10,2), c NVARCHAR(20), d DATETIME, "
-                    "e DATE, f BOOLEAN, g BLOB, h REAL, i)")
-        con.execute("INSERT INTO t VALUES (1, 1.1, 'x', '2021-01-01 10:00:00', '2021-01-02', "
-                    "1, x'00ff', 1.5, 42)")
-        con.execute("INSERT INTO t VALUES (NULL, '2.345', 7, '2021-01-01T10:00:00.5+01:00', "
-                    "NULL, 'false', NULL, NULL, 'x')")
+        con.execute(
+            "CREATE TABLE t (a INTEGER, b NUMERIC(10,2), c NVARCHAR(20), d DATETIME, "
+            "e DATE, f BOOLEAN, g BLOB, h REAL, i)"
+        )
+        con.execute(
+            "INSERT INTO t VALUES (1, 1.1, 'x', '2021-01-01 10:00:00', '2021-01-02', "
+            "1, x'00ff', 1.5, 42)"
+        )
+        con.execute(
+            "INSERT INTO t VALUES (NULL, '2.345', 7, '2021-01-01T10:00:00.5+01:00', "
+            "NULL, 'false', NULL, NULL, 'x')"
+        )
     lite = SQLiteConnector(SQLiteConnector.Config(path="typed.sqlite"), root=tmp_path)
     schema = lite.table_schema("t")
     assert [str(f.type) for f in schema] == [
-        "int64", "decimal128(10, 2)", "string", "timestamp[us]", "date32[day]", "bool",
-        "binary", "double", "string"]
+        "int64",
+        "decimal128(10, 2)",
+        "string",
+        "timestamp[us]",
+        "date32[day]",
+        "bool",
+        "binary",
+        "double",
+        "string",
+    ]
     # 2.345 has more places than NUMERIC(10,2): refused unless the column is coerced (#21)
-    with pytest.raises(ConnectionError_,
-                       match=r"row 2: column 'b' holds 2\.345, which does not fit"):
+    with pytest.raises(
+        ConnectionError_, match=r"row 2: column 'b' holds 2\.345, which does not fit"
+    ):
         lite.read(table="t").read_all()
-    lite = SQLiteConnector(SQLiteConnector.Config(path="typed.sqlite", coerce=["t.b"]),
-                           root=tmp_path)
+    lite = SQLiteConnector(
+        SQLiteConnector.Config(path="typed.sqlite", coerce=["t.b"]), root=tmp_path
+    )
     rows = lite.read(table="t").read_all().to_pylist()
     assert rows[0]["b"] == Decimal("1.10") and rows[1]["b"] == Decimal("2.34")  # half-even
     assert rows[1]["c"] == "7" and rows[0]["i"] == "42" and rows[1]["f"] is False
@@ -158,7 +183,8 @@ def test_duckdb_destination_folder_is_created_when_written(tmp_path: Path) -> No
 
 
 def test_duckdb_standalone_write_creates_the_file_and_folder_reads_create_nothing(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     target = tmp_path / "a" / "b" / "new.duckdb"
     connector = DuckDBConnector(DuckDBConnector.Config(path=str(target)), name="wh")
     assert not connector.has_table("t") and not target.exists()  # reading creates nothing

@@ -44,19 +44,48 @@ def test_type_mapping(pg_db: dict[str, object]) -> None:
     pg = pg_connector(pg_db)
     schema = pg.table_schema("Sales.AllTypes")
     assert [str(f.type) for f in schema] == [
-        "int16", "int32", "int64", "decimal128(10, 2)", "decimal128(38, 9)", "float", "double",
-        "string", "string", "string", "bool", "date32[day]", "timestamp[us]",
-        "timestamp[us, tz=UTC]", "time64[us]", "binary", "string", "string", "string",
-        "decimal128(8, 3)", "string", "string", "string", "decimal128(19, 2)"]
+        "int16",
+        "int32",
+        "int64",
+        "decimal128(10, 2)",
+        "decimal128(38, 9)",
+        "float",
+        "double",
+        "string",
+        "string",
+        "string",
+        "bool",
+        "date32[day]",
+        "timestamp[us]",
+        "timestamp[us, tz=UTC]",
+        "time64[us]",
+        "binary",
+        "string",
+        "string",
+        "string",
+        "decimal128(8, 3)",
+        "string",
+        "string",
+        "string",
+        "decimal128(19, 2)",
+    ]
     # 123.4567890123 does not fit decimal(38,9): refused by name, no longer rounded (#21)
     with pytest.raises(ConnectionError_, match=r"column 'nu' \(decimal128\(38, 9\)\): Rescal"):
         pg.read(table="Sales.AllTypes").read_all()
     # a sync reads it exactly, as text that keeps its PostgreSQL type (and the others')
     synced = pg.for_sync()
-    kept = {f.name: (f.metadata or {}).get(b"cauce.pg_type")
-            for f in synced.table_schema("Sales.AllTypes")}
+    kept = {
+        f.name: (f.metadata or {}).get(b"cauce.pg_type")
+        for f in synced.table_schema("Sales.AllTypes")
+    }
     assert (kept["nu"], kept["id"], kept["jb"], kept["arr"], kept["span"], kept["m"]) == (
-        b"numeric", b"uuid", b"jsonb", b"int4[]", b"interval", None)
+        b"numeric",
+        b"uuid",
+        b"jsonb",
+        b"int4[]",
+        b"interval",
+        None,
+    )
     rows = synced.read(table="Sales.AllTypes").read_all().to_pylist()
     first = rows[0]
     assert first["n"] == Decimal("4.56") and first["nu"] == "123.4567890123"
@@ -70,7 +99,8 @@ def test_type_mapping(pg_db: dict[str, object]) -> None:
     assert first["jb"] == '{"b": [1, 2]}' and first["money_"] == Decimal("12.34")
     assert rows[1]["d"] == float("-inf") and rows[1]["r"] != rows[1]["r"]  # NaN is not NULL
     assert pg.query_schema('SELECT n, nu, raw FROM "Sales"."AllTypes"') == pa.schema(
-        [("n", pa.decimal128(10, 2)), ("nu", pa.decimal128(38, 9)), ("raw", pa.binary())])
+        [("n", pa.decimal128(10, 2)), ("nu", pa.decimal128(38, 9)), ("raw", pa.binary())]
+    )
 
 
 def test_row_estimates_and_qualified_names(pg_db: dict[str, object]) -> None:
@@ -83,8 +113,9 @@ def test_row_estimates_and_qualified_names(pg_db: dict[str, object]) -> None:
     assert pg.table_schema('"Stage"."MixedCase"').names == ["Id"]
 
 
-def _slow_reader(pg_db: dict[str, object], batches: int, kill_after: int,
-                 app: str) -> pa.RecordBatchReader:
+def _slow_reader(
+    pg_db: dict[str, object], batches: int, kill_after: int, app: str
+) -> pa.RecordBatchReader:
     schema = pa.schema([("id", pa.int64()), ("label", pa.string())])
 
     def gen() -> Iterator[pa.RecordBatch]:
@@ -94,7 +125,9 @@ def _slow_reader(pg_db: dict[str, object], batches: int, kill_after: int,
                     killed = admin.execute(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                         "WHERE application_name = %s AND datname = current_database() "
-                        "AND pid <> pg_backend_pid()", [app]).fetchall()
+                        "AND pid <> pg_backend_pid()",
+                        [app],
+                    ).fetchall()
                     assert (True,) in killed
             ids = pa.array(range(i * 20_000, (i + 1) * 20_000), pa.int64())
             yield pa.record_batch([ids, pa.compute.cast(ids, pa.string())], schema=schema)
@@ -118,8 +151,9 @@ def test_dropped_connection_mid_copy(pg_db: dict[str, object], mode: WriteMode) 
 
 def test_secrets_stay_secret(pg_db: dict[str, object]) -> None:
     secret = "pa55-word-Xq9"
-    config = PostgresConnector.Config(host="127.0.0.1", database=str(pg_db["dbname"]),
-                                      user="postgres", password=secret)
+    config = PostgresConnector.Config(
+        host="127.0.0.1", database=str(pg_db["dbname"]), user="postgres", password=secret
+    )
     assert secret not in repr(config) and secret not in str(config)
     assert "password" not in config.model_dump() and secret not in config.model_dump_json()
     PostgresConnector(config).test()
@@ -130,18 +164,24 @@ def test_secrets_stay_secret(pg_db: dict[str, object]) -> None:
     assert secret not in str(caught.value) and "***" in str(caught.value)
     with pytest.raises(ValueError, match="secret"):
         resolve_config(PostgresConnector, {"database": "d", "user": "u", "password": "x"}, {})
-    resolved = resolve_config(PostgresConnector, {"database": "d", "user": "u"},
-                              {"password": secret})
+    resolved = resolve_config(
+        PostgresConnector, {"database": "d", "user": "u"}, {"password": secret}
+    )
     assert resolved.password == secret  # type: ignore[attr-defined]
 
 
 def test_pushdown_write_query(pg_db: dict[str, object]) -> None:
     pg = pg_connector(pg_db)
-    src = pa.table({"k": pa.array([1, 2, 3], pa.int64()),
-                    "v": pa.array([Decimal("1.50"), Decimal("2.50"), None], pa.decimal128(6, 2))})
+    src = pa.table(
+        {
+            "k": pa.array([1, 2, 3], pa.int64()),
+            "v": pa.array([Decimal("1.50"), Decimal("2.50"), None], pa.decimal128(6, 2)),
+        }
+    )
     pg.write("src", src.to_reader(), mode=WriteMode.REPLACE)
-    query = sqlglot.parse_one('SELECT "k", "v" * 2 AS "v" FROM "src" WHERE "k" < 3',
-                              dialect="postgres")
+    query = sqlglot.parse_one(
+        'SELECT "k", "v" * 2 AS "v" FROM "src" WHERE "k" < 3', dialect="postgres"
+    )
     assert pg.write_query("out.Doubled", query, mode=WriteMode.APPEND).rows == 2
     assert pg.write_query("out.Doubled", query, mode=WriteMode.APPEND).rows == 2
     assert pg.read(table="out.Doubled").read_all().num_rows == 4

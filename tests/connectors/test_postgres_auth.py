@@ -44,14 +44,27 @@ class CountingStore:
         self.values.pop(ref, None)
 
 
-def _open(server: dict[str, Any], store: CountingStore, env: dict[str, str] | None = None,
-          name: str = "warehouse") -> Any:
-    connection = Connection(name=name, type="postgres", params={
-        "host": server["host"], "port": server["port"], "user": server["user"],
-        "database": server.get("dbname", "postgres"), "connect_timeout": 5})
+def _open(
+    server: dict[str, Any],
+    store: CountingStore,
+    env: dict[str, str] | None = None,
+    name: str = "warehouse",
+) -> Any:
+    connection = Connection(
+        name=name,
+        type="postgres",
+        params={
+            "host": server["host"],
+            "port": server["port"],
+            "user": server["user"],
+            "database": server.get("dbname", "postgres"),
+            "connect_timeout": 5,
+        },
+    )
     resolver = SecretResolver(None, environ=env or {}, open_store=store.open)
-    return open_connector(connection, project_dir=Path.cwd(),
-                          secrets=secret_lookup("shop", resolver))
+    return open_connector(
+        connection, project_dir=Path.cwd(), secrets=secret_lookup("shop", resolver)
+    )
 
 
 def _read_all(connector: Any) -> int:
@@ -63,7 +76,8 @@ def _read_all(connector: Any) -> int:
 
 
 def test_a_stored_password_is_fetched_when_the_server_asks(
-        pg_password_server: dict[str, Any]) -> None:
+    pg_password_server: dict[str, Any],
+) -> None:
     ref = secret_ref("shop", "warehouse", "password")
     store = CountingStore({ref: pg_password_server["password"]})
     connector = _open(pg_password_server, store)
@@ -83,8 +97,7 @@ def test_the_fast_reader_alone_fetches_it_too(pg_password_server: dict[str, Any]
     assert store.reads == 1
 
 
-def test_the_store_is_left_alone_when_the_server_does_not_ask(
-        pg_db: dict[str, Any]) -> None:
+def test_the_store_is_left_alone_when_the_server_does_not_ask(pg_db: dict[str, Any]) -> None:
     ref = secret_ref("shop", "warehouse", "password")
     store = CountingStore({ref: "not-needed"})
     connector = _open(pg_db, store)
@@ -95,12 +108,12 @@ def test_the_store_is_left_alone_when_the_server_does_not_ask(
 
 @pytest.mark.parametrize("reader", ["psycopg", "asyncpg"])
 def test_a_wrong_password_is_refused_at_once_and_never_shown(
-        pg_password_server: dict[str, Any], reader: str) -> None:
+    pg_password_server: dict[str, Any], reader: str
+) -> None:
     wrong = "Wr0ng-but-secret-9q"
     ref = secret_ref("shop", "warehouse", "password")
     store = CountingStore({ref: "never-asked"})
-    connector = _open(pg_password_server, store,
-                      env={"CAUCE_SECRET_WAREHOUSE_PASSWORD": wrong})
+    connector = _open(pg_password_server, store, env={"CAUCE_SECRET_WAREHOUSE_PASSWORD": wrong})
     with pytest.raises(ConnectionError_) as caught:
         connector.test() if reader == "psycopg" else _read_all(connector)
     message = str(caught.value)
@@ -111,8 +124,9 @@ def test_a_wrong_password_is_refused_at_once_and_never_shown(
 
 
 @pytest.mark.parametrize("reader", ["psycopg", "asyncpg"])
-def test_no_password_anywhere_is_refused_clearly(pg_password_server: dict[str, Any],
-                                                 reader: str) -> None:
+def test_no_password_anywhere_is_refused_clearly(
+    pg_password_server: dict[str, Any], reader: str
+) -> None:
     store = CountingStore()
     connector = _open(pg_password_server, store)
     with pytest.raises(ConnectionError_) as caught:
@@ -125,8 +139,8 @@ def test_no_password_anywhere_is_refused_clearly(pg_password_server: dict[str, A
 
 
 def test_a_sync_with_a_wrong_password_fails_clearly_and_at_once(
-        pg_password_server: dict[str, Any], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_password_server: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.services.syncs import run_adhoc_sync
 
     server = pg_password_server
@@ -135,9 +149,15 @@ def test_a_sync_with_a_wrong_password_fails_clearly_and_at_once(
     monkeypatch.setenv("CAUCE_SECRET_DEST_PASSWORD", "Wr0ng-but-secret-9q")
     monkeypatch.setenv("CAUCE_HOME", str(tmp_path))
     started = time.monotonic()
-    report = run_adhoc_sync(source_url=url, source_table="pg_catalog.pg_am",
-                            dest_url=url, dest_table="copy_of_am",
-                            db_url=f"sqlite:///{tmp_path / 'meta.db'}", retries=3, backoff=2)
+    report = run_adhoc_sync(
+        source_url=url,
+        source_table="pg_catalog.pg_am",
+        dest_url=url,
+        dest_table="copy_of_am",
+        db_url=f"sqlite:///{tmp_path / 'meta.db'}",
+        retries=3,
+        backoff=2,
+    )
     assert report.status == "failed"
     assert "password authentication failed" in (report.error or "")
     assert "Wr0ng-but-secret-9q" not in (report.error or "")
@@ -145,7 +165,8 @@ def test_a_sync_with_a_wrong_password_fails_clearly_and_at_once(
 
 
 def test_a_failing_store_is_reported_as_the_connections_error(
-        pg_password_server: dict[str, Any]) -> None:
+    pg_password_server: dict[str, Any],
+) -> None:
     """Asked late, the store can still fail (a wrong master key, a locked keychain): that is
     reported like the connection's other failures, not as a crash of the run."""
     from app.storage.encrypted_store import WrongMasterKey

@@ -18,8 +18,12 @@ pytestmark = pytest.mark.postgres
 
 
 def _connector(server: dict[str, Any], **overrides: Any) -> PostgresConnector:
-    params: dict[str, Any] = {"host": server["host"], "port": server["port"],
-                              "user": server["user"], "database": "postgres"}
+    params: dict[str, Any] = {
+        "host": server["host"],
+        "port": server["port"],
+        "user": server["user"],
+        "database": "postgres",
+    }
     params.update(overrides)
     return PostgresConnector(PostgresConfig(**params), name="wh")
 
@@ -45,8 +49,10 @@ def test_a_role_that_does_not_exist_is_not_retried(pg_server: dict[str, Any]) ->
 def test_a_server_out_of_slots_is_retried(pg_server: dict[str, Any]) -> None:
     """``too many connections`` (53300) may pass later: still transient."""
     role = f"cauce_full_{uuid.uuid4().hex[:8]}"
-    admin = f"host={pg_server['host']} port={pg_server['port']} user={pg_server['user']} " \
-            "dbname=postgres"
+    admin = (
+        f"host={pg_server['host']} port={pg_server['port']} user={pg_server['user']} "
+        "dbname=postgres"
+    )
     with psycopg.connect(admin, autocommit=True) as con:
         con.execute(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0'.encode())
     try:
@@ -63,15 +69,22 @@ def test_nothing_listening_is_retried(pg_server: dict[str, Any]) -> None:
     assert error.transient
 
 
-def test_a_sync_into_a_missing_database_fails_at_once(pg_server: dict[str, Any],
-                                                      tmp_path: Path) -> None:
+def test_a_sync_into_a_missing_database_fails_at_once(
+    pg_server: dict[str, Any], tmp_path: Path
+) -> None:
     from app.services.syncs import run_adhoc_sync
 
     base = f"postgresql://{pg_server['user']}@{pg_server['host']}:{pg_server['port']}"
     started = time.monotonic()
-    report = run_adhoc_sync(source_url=f"{base}/postgres", source_table="pg_catalog.pg_am",
-                            dest_url=f"{base}/no_such_db_cauce", dest_table="am",
-                            db_url=f"sqlite:///{tmp_path / 'meta.db'}", retries=3, backoff=2)
+    report = run_adhoc_sync(
+        source_url=f"{base}/postgres",
+        source_table="pg_catalog.pg_am",
+        dest_url=f"{base}/no_such_db_cauce",
+        dest_table="am",
+        db_url=f"sqlite:///{tmp_path / 'meta.db'}",
+        retries=3,
+        backoff=2,
+    )
     assert report.status == "failed"
     assert "no_such_db_cauce" in (report.error or "")
     assert time.monotonic() - started < 2  # no retry (the first backoff alone is 2 s)

@@ -31,37 +31,62 @@ def comparable(case: Case, back: pa.Table, expected: pa.Table) -> pa.Table:
 def test_chinook_round_trip(dest: Case, chinook: SQLiteConnector) -> None:
     for name in CHINOOK_TABLES:
         expected = chinook.read(table=name, batch_rows=1000).read_all()
-        result = dest.connector.write(dest.table(name), chinook.read(table=name),
-                                      mode=WriteMode.REPLACE)
+        result = dest.connector.write(
+            dest.table(name), chinook.read(table=name), mode=WriteMode.REPLACE
+        )
         assert result.rows == expected.num_rows
         back = comparable(dest, dest.read_all(name), expected)
         assert back.schema == expected.schema, name
         assert sorted_table(back).equals(sorted_table(expected)), name
 
 
-SPECIAL = pa.table({
-    "id": pa.array([1, 2, 3, 4], pa.int64()),
-    "text": pa.array(["", None, "Ünïcødé — 日本語 🎵", 'comma, "quote"\nnewline'], pa.string()),
-    "amount": pa.array([Decimal("0.01"), Decimal("-12345678901234567.891"), None,
-                        Decimal("99999999999999999999999999.999")], pa.decimal128(29, 3)),
-    "at": pa.array([dt.datetime(2021, 1, 1), dt.datetime(1969, 12, 31, 23, 59, 59, 999999),
-                    None, dt.datetime(2038, 1, 19, 3, 14, 8, 1)], pa.timestamp("us")),
-    "at_utc": pa.array([dt.datetime(2021, 6, 1, 12, 30, tzinfo=UTC), None,
-                        dt.datetime(2000, 2, 29, 0, 0, 0, 123456, tzinfo=UTC),
-                        dt.datetime(1999, 12, 31, 23, 59, 59, tzinfo=UTC)],
-                       pa.timestamp("us", tz="UTC")),
-    "day": pa.array([dt.date(2024, 2, 29), None, dt.date(1900, 1, 1), dt.date(9999, 12, 31)]),
-    "flag": pa.array([True, False, None, True]),
-    "ratio": pa.array([0.1, -1e300, None, 2.5], pa.float64()),
-})
+SPECIAL = pa.table(
+    {
+        "id": pa.array([1, 2, 3, 4], pa.int64()),
+        "text": pa.array(["", None, "Ünïcødé — 日本語 🎵", 'comma, "quote"\nnewline'], pa.string()),
+        "amount": pa.array(
+            [
+                Decimal("0.01"),
+                Decimal("-12345678901234567.891"),
+                None,
+                Decimal("99999999999999999999999999.999"),
+            ],
+            pa.decimal128(29, 3),
+        ),
+        "at": pa.array(
+            [
+                dt.datetime(2021, 1, 1),
+                dt.datetime(1969, 12, 31, 23, 59, 59, 999999),
+                None,
+                dt.datetime(2038, 1, 19, 3, 14, 8, 1),
+            ],
+            pa.timestamp("us"),
+        ),
+        "at_utc": pa.array(
+            [
+                dt.datetime(2021, 6, 1, 12, 30, tzinfo=UTC),
+                None,
+                dt.datetime(2000, 2, 29, 0, 0, 0, 123456, tzinfo=UTC),
+                dt.datetime(1999, 12, 31, 23, 59, 59, tzinfo=UTC),
+            ],
+            pa.timestamp("us", tz="UTC"),
+        ),
+        "day": pa.array([dt.date(2024, 2, 29), None, dt.date(1900, 1, 1), dt.date(9999, 12, 31)]),
+        "flag": pa.array([True, False, None, True]),
+        "ratio": pa.array([0.1, -1e300, None, 2.5], pa.float64()),
+    }
+)
 
 
 @pytest.mark.parametrize("batch_rows", [1, 1000])
 def test_special_values_round_trip(dest: Case, batch_rows: int) -> None:
     # DuckDB sniffs CSV decimals as DOUBLE: 29 digits cannot survive a CSV round trip
     data = SPECIAL if dest.kind != "csv" else SPECIAL.drop_columns(["amount"])
-    dest.connector.write(dest.table("special"), pa.RecordBatchReader.from_batches(
-        data.schema, data.to_batches(max_chunksize=batch_rows)), mode=WriteMode.REPLACE)
+    dest.connector.write(
+        dest.table("special"),
+        pa.RecordBatchReader.from_batches(data.schema, data.to_batches(max_chunksize=batch_rows)),
+        mode=WriteMode.REPLACE,
+    )
     back = comparable(dest, dest.read_all("special"), data)
     assert back.schema == data.schema
     assert back.sort_by("id").equals(data), back.to_pylist()
@@ -78,9 +103,13 @@ def test_csv_keeps_null_apart_from_empty_string(tmp_path: object) -> None:
     assert files.read(table="t.csv").read_all().sort_by("id").equals(data)
 
 
-ROWS = pa.table({"id": pa.array([1, 2, 3], pa.int64()),
-                 "name": pa.array(["one", "two", "three"]),
-                 "price": pa.array([Decimal("1.10"), Decimal("2.20"), None], pa.decimal128(10, 2))})
+ROWS = pa.table(
+    {
+        "id": pa.array([1, 2, 3], pa.int64()),
+        "name": pa.array(["one", "two", "three"]),
+        "price": pa.array([Decimal("1.10"), Decimal("2.20"), None], pa.decimal128(10, 2)),
+    }
+)
 
 
 def _reader(table: pa.Table, batch_rows: int = 2) -> pa.RecordBatchReader:
@@ -91,16 +120,29 @@ def test_write_modes(dest: Case) -> None:
     table = dest.table("items")
     connector = dest.connector
     connector.write(table, _reader(ROWS), mode=WriteMode.REPLACE)
-    more = pa.table({"id": pa.array([4], pa.int64()), "name": ["four"],
-                     "price": pa.array([Decimal("4.40")], pa.decimal128(10, 2))})
+    more = pa.table(
+        {
+            "id": pa.array([4], pa.int64()),
+            "name": ["four"],
+            "price": pa.array([Decimal("4.40")], pa.decimal128(10, 2)),
+        }
+    )
     assert connector.write(table, _reader(more), mode=WriteMode.APPEND).rows == 1
-    assert comparable(dest, dest.read_all("items"), ROWS).sort_by("id").equals(
-        pa.concat_tables([ROWS, more]))
+    assert (
+        comparable(dest, dest.read_all("items"), ROWS)
+        .sort_by("id")
+        .equals(pa.concat_tables([ROWS, more]))
+    )
     assert connector.write(table, _reader(more), mode=WriteMode.REPLACE).rows == 1
     assert comparable(dest, dest.read_all("items"), ROWS).equals(more)
     connector.write(table, _reader(ROWS), mode=WriteMode.REPLACE)
-    changes = pa.table({"id": pa.array([2, 5], pa.int64()), "name": ["TWO", "five"],
-                        "price": pa.array([None, Decimal("5.50")], pa.decimal128(10, 2))})
+    changes = pa.table(
+        {
+            "id": pa.array([2, 5], pa.int64()),
+            "name": ["TWO", "five"],
+            "price": pa.array([None, Decimal("5.50")], pa.decimal128(10, 2)),
+        }
+    )
     if not dest.merge:
         with pytest.raises(ConnectionError_, match="merge is not supported"):
             connector.write(table, _reader(changes), mode=WriteMode.MERGE, keys=["id"])
@@ -117,8 +159,9 @@ def test_write_modes(dest: Case) -> None:
 
 def test_merge_needs_keys_that_exist(dest: Case) -> None:
     with pytest.raises(ConnectionError_):
-        dest.connector.write(dest.table("items"), _reader(ROWS), mode=WriteMode.MERGE,
-                             keys=["nope"])
+        dest.connector.write(
+            dest.table("items"), _reader(ROWS), mode=WriteMode.MERGE, keys=["nope"]
+        )
     with pytest.raises(ConnectionError_):
         dest.connector.write(dest.table("items"), _reader(ROWS), mode=WriteMode.MERGE)
 
@@ -133,6 +176,7 @@ def _failing_reader(table: pa.Table, good_batches: int) -> pa.RecordBatchReader:
             if i == good_batches:
                 raise SourceBroke("the source failed mid-stream")
             yield batch
+
     return pa.RecordBatchReader.from_batches(table.schema, batches())
 
 
@@ -141,11 +185,19 @@ def test_failed_write_leaves_previous_content(dest: Case, mode: WriteMode) -> No
     table = dest.table("items")
     dest.connector.write(table, _reader(ROWS), mode=WriteMode.REPLACE)
     before_tables = dest.connector.list_tables()
-    new = pa.table({"id": pa.array([1, 7, 8], pa.int64()), "name": ["x", "y", "z"],
-                    "price": pa.array([None, None, None], pa.decimal128(10, 2))})
+    new = pa.table(
+        {
+            "id": pa.array([1, 7, 8], pa.int64()),
+            "name": ["x", "y", "z"],
+            "price": pa.array([None, None, None], pa.decimal128(10, 2)),
+        }
+    )
     # a destination without merge refuses it up front, naming it; the others fail mid-stream
-    expected = (ConnectionError_ if mode is WriteMode.MERGE and not dest.merge
-                else (SourceBroke, ConnectionError_))
+    expected = (
+        ConnectionError_
+        if mode is WriteMode.MERGE and not dest.merge
+        else (SourceBroke, ConnectionError_)
+    )
     with pytest.raises(expected) as info:
         dest.connector.write(table, _failing_reader(new, 2), mode=mode, keys=["id"])
     if mode is WriteMode.MERGE and not dest.merge:
@@ -160,8 +212,9 @@ def test_bounded_streaming_read(dest: Case) -> None:
     rows = 1_000_000 if dest.kind == "postgres" else 300_000
     ids = pa.array(range(rows), pa.int64())
     data = pa.table({"id": ids, "label": pa.compute.cast(ids, pa.string())})
-    dest.connector.write(dest.table("big"), data.to_reader(max_chunksize=200_000),
-                         mode=WriteMode.REPLACE)
+    dest.connector.write(
+        dest.table("big"), data.to_reader(max_chunksize=200_000), mode=WriteMode.REPLACE
+    )
     reader = dest.connector.read(table=dest.table("big"), batch_rows=50_000)
     count = batches = 0
     for batch in reader:

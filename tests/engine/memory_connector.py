@@ -40,8 +40,9 @@ class MemoryConnector(Connector):
     def table_schema(self, table: str) -> pa.Schema:
         return TABLES[table].schema
 
-    def read(self, *, table: str | None = None, query: str | None = None,
-             batch_rows: int = 65_536) -> pa.RecordBatchReader:
+    def read(
+        self, *, table: str | None = None, query: str | None = None, batch_rows: int = 65_536
+    ) -> pa.RecordBatchReader:
         assert table is not None
         data = TABLES[table]
         config = self.config

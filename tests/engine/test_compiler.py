@@ -11,9 +11,15 @@ from app.engine.compiler import DIALECTS, CompileError, compile_pipeline
 from app.engine.compiler.binders import table_binder
 from app.engine.graph import Pipeline
 
-LINES = pa.schema([("InvoiceLineId", pa.int64()), ("InvoiceId", pa.int64()),
-                   ("UnitPrice", pa.decimal128(10, 2)), ("Quantity", pa.int64()),
-                   ("Note", pa.string())])
+LINES = pa.schema(
+    [
+        ("InvoiceLineId", pa.int64()),
+        ("InvoiceId", pa.int64()),
+        ("UnitPrice", pa.decimal128(10, 2)),
+        ("Quantity", pa.int64()),
+        ("Note", pa.string()),
+    ]
+)
 BINDER = table_binder({"InvoiceLine": LINES})
 
 
@@ -21,10 +27,12 @@ def pipeline(condition: str = "Quantity > 1", derive: str = "UnitPrice * Quantit
     p = Pipeline(name="p")
     src = p.add_node("source", name="lines", params={"connection": "c", "table": "InvoiceLine"})
     flt = p.add_node("filter", name="keep", params={"condition": condition})
-    der = p.add_node("derive", name="amount",
-                     params={"columns": [{"name": "Amount", "expression": derive}]})
-    dst = p.add_node("destination", name="out",
-                     params={"connection": "w", "table": "facts", "mode": "replace"})
+    der = p.add_node(
+        "derive", name="amount", params={"columns": [{"name": "Amount", "expression": derive}]}
+    )
+    dst = p.add_node(
+        "destination", name="out", params={"connection": "w", "table": "facts", "mode": "replace"}
+    )
     p.connect(src.id, "out", flt.id, "in")
     p.connect(flt.id, "out", der.id, "in")
     p.connect(der.id, "out", dst.id, "in")
@@ -53,9 +61,16 @@ def test_every_dialect_parses_back(dialect: str) -> None:
 
 def test_duckdb_rendering_runs_and_returns_the_expected_rows() -> None:
     compiled = compile_pipeline(pipeline(), binder=BINDER).raise_for_problems()
-    data = pa.table({"InvoiceLineId": [1, 2, 3], "InvoiceId": [1, 1, 2],
-                     "UnitPrice": pa.array([1, 2, 3], pa.decimal128(10, 2)),
-                     "Quantity": [1, 2, 3], "Note": ["a", None, ""]}, schema=LINES)
+    data = pa.table(
+        {
+            "InvoiceLineId": [1, 2, 3],
+            "InvoiceId": [1, 1, 2],
+            "UnitPrice": pa.array([1, 2, 3], pa.decimal128(10, 2)),
+            "Quantity": [1, 2, 3],
+            "Note": ["a", None, ""],
+        },
+        schema=LINES,
+    )
     con = duckdb.connect()
     con.register("InvoiceLine", data)
     rows = con.sql(compiled.destinations[0].sql("duckdb")).fetchall()
@@ -63,10 +78,11 @@ def test_duckdb_rendering_runs_and_returns_the_expected_rows() -> None:
 
 
 def test_expressions_match_columns_case_insensitively_and_keep_exact_names() -> None:
-    compiled = compile_pipeline(pipeline(condition="quantity > 1 and NOTE <> ''"),
-                                binder=BINDER).raise_for_problems()
+    compiled = compile_pipeline(
+        pipeline(condition="quantity > 1 and NOTE <> ''"), binder=BINDER
+    ).raise_for_problems()
     sql = compiled.destinations[0].sql("postgres")
-    assert '"Quantity" > 1' in sql and '"Note" <> \'\'' in sql
+    assert '"Quantity" > 1' in sql and "\"Note\" <> ''" in sql
 
 
 def test_unknown_column_names_the_node_parameter_and_column() -> None:
@@ -139,10 +155,10 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_types_sqlglot_cannot_infer_are_asked_of_duckdb() -> None:
-    compiled = compile_pipeline(pipeline(derive="date_trunc('month', DATE '2024-05-17')"),
-                                binder=BINDER).raise_for_problems()
-    assert compiled.destinations[0].schema.field("Amount").type in (pa.date32(),
-                                                                    pa.timestamp("us"))
+    compiled = compile_pipeline(
+        pipeline(derive="date_trunc('month', DATE '2024-05-17')"), binder=BINDER
+    ).raise_for_problems()
+    assert compiled.destinations[0].schema.field("Amount").type in (pa.date32(), pa.timestamp("us"))
 
 
 def test_recompiling_after_an_edit_reuses_unchanged_nodes_and_sees_the_change() -> None:
@@ -169,19 +185,43 @@ def every_transform() -> Pipeline:
     b = p.add_node("source", name="b", params={"connection": "c", "table": "InvoiceLine"})
     steps = [
         ("join", {"keys": [{"left": "InvoiceId", "right": "InvoiceId"}], "kind": "full"}),
-        ("lookup", {"keys": [{"input": "InvoiceLineId", "lookup": "InvoiceLineId"}],
-                    "columns": [{"column": "Note", "rename": "Looked", "default": "'?'"}],
-                    "no_match": "default"}),
+        (
+            "lookup",
+            {
+                "keys": [{"input": "InvoiceLineId", "lookup": "InvoiceLineId"}],
+                "columns": [{"column": "Note", "rename": "Looked", "default": "'?'"}],
+                "no_match": "default",
+            },
+        ),
         ("derive", {"columns": [{"name": "Amount", "expression": "UnitPrice * Quantity"}]}),
         ("filter", {"condition": "Amount > 1 AND Looked <> 'x'"}),
         ("dedupe", {"keys": ["InvoiceId"], "keep": "last"}),
-        ("window", {"functions": [{"name": "rn", "function": "row_number"},
-                                  {"name": "prev", "function": "lag", "column": "Amount"}],
-                    "partition_by": ["InvoiceId"], "order_by": [{"column": "Amount"}]}),
-        ("aggregate", {"group_by": ["InvoiceId"], "measures": [
-            {"function": "sum", "column": "Amount", "name": "total"},
-            {"function": "first", "column": "Looked", "name": "first_note",
-             "order_by": [{"column": "rn"}]}]}),
+        (
+            "window",
+            {
+                "functions": [
+                    {"name": "rn", "function": "row_number"},
+                    {"name": "prev", "function": "lag", "column": "Amount"},
+                ],
+                "partition_by": ["InvoiceId"],
+                "order_by": [{"column": "Amount"}],
+            },
+        ),
+        (
+            "aggregate",
+            {
+                "group_by": ["InvoiceId"],
+                "measures": [
+                    {"function": "sum", "column": "Amount", "name": "total"},
+                    {
+                        "function": "first",
+                        "column": "Looked",
+                        "name": "first_note",
+                        "order_by": [{"column": "rn"}],
+                    },
+                ],
+            },
+        ),
         ("select", {"columns": [{"column": "InvoiceId"}, {"column": "total", "rename": "t"}]}),
         ("sort", {"keys": [{"column": "t", "descending": True}], "limit": 10}),
     ]
@@ -203,8 +243,9 @@ def every_transform() -> Pipeline:
     union = p.add_node("union", name="both")
     p.connect(previous.id, "out", union.id, "in")
     p.connect(join.id, "out", union.id, "in")
-    dst = p.add_node("destination", name="out",
-                     params={"connection": "w", "table": "t", "mode": "replace"})
+    dst = p.add_node(
+        "destination", name="out", params={"connection": "w", "table": "t", "mode": "replace"}
+    )
     p.connect(union.id, "out", dst.id, "in")
     return p
 

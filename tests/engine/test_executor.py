@@ -34,13 +34,15 @@ def memory_connector():  # type: ignore[no-untyped-def]
 
 def provider(tmp_path: Path, sqlite_path: Path | None = None, **memory: object):
     connections = {
-        "warehouse": Connection(name="warehouse", type="duckdb",
-                                params={"path": str(tmp_path / "wh.duckdb")}),
+        "warehouse": Connection(
+            name="warehouse", type="duckdb", params={"path": str(tmp_path / "wh.duckdb")}
+        ),
         "mem": Connection(name="mem", type="memory", params=dict(memory)),
     }
     if sqlite_path:
-        connections["chinook"] = Connection(name="chinook", type="sqlite",
-                                            params={"path": str(sqlite_path)})
+        connections["chinook"] = Connection(
+            name="chinook", type="sqlite", params={"path": str(sqlite_path)}
+        )
     return project_provider(connections, project_dir=tmp_path, secrets=lambda c, f, **_: None)
 
 
@@ -48,8 +50,11 @@ def linear(source_conn: str, table: str, condition: str = "true") -> Pipeline:
     p = Pipeline(name="linear")
     src = p.add_node("source", name="src", params={"connection": source_conn, "table": table})
     flt = p.add_node("filter", name="keep", params={"condition": condition})
-    dst = p.add_node("destination", name="dst",
-                     params={"connection": "warehouse", "table": "result", "mode": "replace"})
+    dst = p.add_node(
+        "destination",
+        name="dst",
+        params={"connection": "warehouse", "table": "result", "mode": "replace"},
+    )
     p.connect(src.id, "out", flt.id, "in")
     p.connect(flt.id, "out", dst.id, "in")
     return p
@@ -60,8 +65,9 @@ def read_result(tmp_path: Path, table: str = "result") -> list[tuple]:
         return con.sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
 
 
-def test_sqlite_to_duckdb_run_reports_rows_and_emits_events(tmp_path: Path,
-                                                            chinook_sqlite: Path) -> None:
+def test_sqlite_to_duckdb_run_reports_rows_and_emits_events(
+    tmp_path: Path, chinook_sqlite: Path
+) -> None:
     bus, events = EventBus(), []
     bus.subscribe(events.append)
     with provider(tmp_path, chinook_sqlite) as prov:
@@ -76,8 +82,9 @@ def test_sqlite_to_duckdb_run_reports_rows_and_emits_events(tmp_path: Path,
     assert all(n.status is NodeStatus.SUCCEEDED for n in report.nodes)
 
 
-def test_invalid_pipeline_raises_before_anything_is_written(tmp_path: Path,
-                                                            chinook_sqlite: Path) -> None:
+def test_invalid_pipeline_raises_before_anything_is_written(
+    tmp_path: Path, chinook_sqlite: Path
+) -> None:
     with provider(tmp_path, chinook_sqlite) as prov, pytest.raises(CompileError) as info:
         run_pipeline(linear("chinook", "Genre", "NoSuchColumn = 1"), prov)
     assert "unknown column 'NoSuchColumn'" in str(info.value)
@@ -88,8 +95,11 @@ def _has_table(tmp_path: Path, table: str) -> bool:
     if not (tmp_path / "wh.duckdb").exists():
         return False
     with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
-        return bool(con.sql("SELECT count(*) FROM information_schema.tables "
-                            f"WHERE table_name = '{table}'").fetchall()[0][0])
+        return bool(
+            con.sql(
+                f"SELECT count(*) FROM information_schema.tables WHERE table_name = '{table}'"
+            ).fetchall()[0][0]
+        )
 
 
 def _seed(tmp_path: Path, memory_connector: dict, rows: int = 50_000) -> None:
@@ -99,7 +109,8 @@ def _seed(tmp_path: Path, memory_connector: dict, rows: int = 50_000) -> None:
 
 
 def test_a_source_failing_mid_stream_leaves_the_previous_table_intact(
-        tmp_path: Path, memory_connector: dict) -> None:
+    tmp_path: Path, memory_connector: dict
+) -> None:
     _seed(tmp_path, memory_connector)
     before = read_result(tmp_path)
     memory_connector["numbers"] = pa.table({"n": pa.array(range(100_000, 150_000), pa.int64())})
@@ -114,14 +125,16 @@ def test_a_source_failing_mid_stream_leaves_the_previous_table_intact(
 
 
 def test_cancel_from_another_thread_stops_the_run_and_keeps_the_old_table(
-        tmp_path: Path, memory_connector: dict) -> None:
+    tmp_path: Path, memory_connector: dict
+) -> None:
     _seed(tmp_path, memory_connector, rows=20_000)
     before = read_result(tmp_path)
     MemoryConnector.first_batch.clear()
     MemoryConnector.batches_served = 0
     cancel = CancelToken()
-    threading.Thread(target=lambda: (MemoryConnector.first_batch.wait(10), cancel.cancel()),
-                     daemon=True).start()
+    threading.Thread(
+        target=lambda: (MemoryConnector.first_batch.wait(10), cancel.cancel()), daemon=True
+    ).start()
     with provider(tmp_path, delay=0.05) as prov:
         report = run_pipeline(linear("mem", "numbers"), prov, cancel=cancel)
     assert report.status is NodeStatus.CANCELLED
@@ -149,8 +162,9 @@ def test_source_and_destination_in_one_duckdb_file_run_pushed_down(tmp_path: Pat
     assert [r[0] for r in read_result(tmp_path)] == [0, 2, 4, 6, 8]
 
 
-def test_counted_run_reports_rows_for_every_node_and_port(tmp_path: Path,
-                                                          chinook_sqlite: Path) -> None:
+def test_counted_run_reports_rows_for_every_node_and_port(
+    tmp_path: Path, chinook_sqlite: Path
+) -> None:
     with provider(tmp_path, chinook_sqlite) as prov:
         report = run_pipeline(linear("chinook", "Genre", "GenreId <= 5"), prov, count_rows=True)
     assert report.ok, report.error
@@ -164,14 +178,17 @@ def test_a_write_error_names_the_destination_once(tmp_path: Path, chinook_sqlite
     """Issue #10: a destination and its connection both named 'out' gave 'out: out: ...'."""
     connections = {
         "chinook": Connection(name="chinook", type="sqlite", params={"path": str(chinook_sqlite)}),
-        "out": Connection(name="out", type="sqlite", params={"path": str(chinook_sqlite)})}
+        "out": Connection(name="out", type="sqlite", params={"path": str(chinook_sqlite)}),
+    }
     p = Pipeline(name="dupe")
     src = p.add_node("source", name="src", params={"connection": "chinook", "table": "Genre"})
-    dst = p.add_node("destination", name="out",
-                     params={"connection": "out", "table": "Genre", "mode": "append"})
+    dst = p.add_node(
+        "destination", name="out", params={"connection": "out", "table": "Genre", "mode": "append"}
+    )
     p.connect(src.id, "out", dst.id, "in")
-    with project_provider(connections, project_dir=tmp_path,
-                          secrets=lambda c, f, **_: None) as prov:
+    with project_provider(
+        connections, project_dir=tmp_path, secrets=lambda c, f, **_: None
+    ) as prov:
         report = run_pipeline(p, prov)
     assert report.status is NodeStatus.FAILED
     assert report.error.startswith("out: writing 'Genre' failed: ")  # UNIQUE constraint

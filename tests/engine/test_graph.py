@@ -14,8 +14,9 @@ def chain(n: int = 3) -> Pipeline:
     p = Pipeline(name="chain")
     prev = p.add_node("source", name="n0", params={"connection": "c", "table": "t"})
     for i in range(1, n):
-        node = p.add_node("filter", name=f"n{i}", params={"condition": "true"},
-                          position=(i * 100, 0))
+        node = p.add_node(
+            "filter", name=f"n{i}", params={"condition": "true"}, position=(i * 100, 0)
+        )
         p.connect(prev.id, "out", node.id, "in")
         prev = node
     return p

@@ -15,8 +15,9 @@ from app.engine.compiler import CompileError, compile_pipeline
 from app.engine.compiler.binders import table_binder
 from app.engine.graph import Pipeline
 
-LINES = pa.schema([("InvoiceId", pa.int64()), ("Total", pa.decimal128(10, 2)),
-                   ("Status", pa.string())])
+LINES = pa.schema(
+    [("InvoiceId", pa.int64()), ("Total", pa.decimal128(10, 2)), ("Status", pa.string())]
+)
 INVOICES = pa.schema([("Id", pa.int64()), ("Customer", pa.string())])
 BINDER = table_binder({"lines": LINES, "invoices": INVOICES})
 
@@ -38,8 +39,9 @@ def filtered(condition: str) -> Pipeline:
 def joined(left: str, right: str) -> Pipeline:
     p = Pipeline(name="p")
     lines = p.add_node("source", name="lines", params={"connection": "c", "table": "lines"})
-    invoices = p.add_node("source", name="invoices",
-                          params={"connection": "c", "table": "invoices"})
+    invoices = p.add_node(
+        "source", name="invoices", params={"connection": "c", "table": "invoices"}
+    )
     join = p.add_node("join", name="both", params={"keys": [{"left": left, "right": right}]})
     p.connect(lines.id, "out", join.id, "left")
     p.connect(invoices.id, "out", join.id, "right")
@@ -64,25 +66,38 @@ def test_english_is_the_default() -> None:
     env = {k: v for k, v in os.environ.items() if k != "CAUCE_LANG"}
     env["LANG"] = "es_ES.UTF-8"  # the OS locale alone does not change the core's language
     code = "from app import i18n; print(i18n.current_language())"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "en"
     assert messages(filtered("Totl > 1")) == [
-        "unknown column 'Totl' (available: InvoiceId, Total, Status)"]
+        "unknown column 'Totl' (available: InvoiceId, Total, Status)"
+    ]
 
 
 def test_cauce_lang_chooses_the_language_of_a_process() -> None:
-    code = ("from app import i18n; from app.engine.graph import Pipeline;"
-            "print(i18n.current_language(), i18n._('is required'))")
+    code = (
+        "from app import i18n; from app.engine.graph import Pipeline;"
+        "print(i18n.current_language(), i18n._('is required'))"
+    )
     env = {**os.environ, "CAUCE_LANG": "es_ES.UTF-8"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "es es obligatorio"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("es", "es"), ("es_MX.UTF-8", "es"), ("ES", "es"), ("en_GB", "en"), ("fr", "en"), ("", "en"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("es", "es"),
+        ("es_MX.UTF-8", "es"),
+        ("ES", "es"),
+        ("en_GB", "en"),
+        ("fr", "en"),
+        ("", "en"),
+    ],
+)
 def test_default_language_reads_cauce_lang(value: str, expected: str) -> None:
     assert i18n.default_language({"CAUCE_LANG": value}) == expected
 
@@ -90,14 +105,16 @@ def test_default_language_reads_cauce_lang(value: str, expected: str) -> None:
 def test_an_unknown_column_in_spanish() -> None:
     assert i18n.set_language("es") == "es"
     assert messages(filtered("Totl > 1")) == [
-        "columna desconocida 'Totl' (disponibles: InvoiceId, Total, Status)"]
+        "columna desconocida 'Totl' (disponibles: InvoiceId, Total, Status)"
+    ]
 
 
 def test_incompatible_join_keys_in_spanish() -> None:
     i18n.set_language("es")
     [problem] = compile_pipeline(joined("Status", "Id"), binder=BINDER).problems
-    assert problem.message == ("las claves de combinación Status (string) y Id (int64) tienen "
-                               "tipos incompatibles")
+    assert problem.message == (
+        "las claves de combinación Status (string) y Id (int64) tienen tipos incompatibles"
+    )
     assert str(problem) == f"nodo 'both', parámetro 'keys.0': {problem.message}"
 
 
@@ -112,8 +129,7 @@ def test_structure_and_parameter_problems_in_spanish() -> None:
     i18n.set_language("es")
     p = Pipeline(name="p")
     p.add_node("filter", name="keep", params={})
-    assert sorted(messages(p)) == ["el puerto de entrada 'in' no está conectado",
-                                   "es obligatorio"]
+    assert sorted(messages(p)) == ["el puerto de entrada 'in' no está conectado", "es obligatorio"]
     p = Pipeline(name="p")
     p.add_node("join", name="j", params={"kind": "sideways", "keys": []})
     [message] = [m for m in messages(p) if m.startswith("debe ser")]
@@ -125,14 +141,17 @@ def test_compile_error_counts_in_spanish() -> None:
     compiled = compile_pipeline(filtered("Totl > 1"), binder=BINDER)
     with pytest.raises(CompileError) as caught:
         compiled.raise_for_problems()
-    assert str(caught.value).startswith("la canalización tiene 1 problema:\n  - nodo 'keep', "
-                                        "parámetro 'condition': columna desconocida 'Totl'")
+    assert str(caught.value).startswith(
+        "la canalización tiene 1 problema:\n  - nodo 'keep', "
+        "parámetro 'condition': columna desconocida 'Totl'"
+    )
 
 
 def test_switching_back_to_english() -> None:
     i18n.set_language("es")
     assert messages(filtered("Status")) == [
-        "la condición debe ser verdadera o falsa, no de tipo string"]
+        "la condición debe ser verdadera o falsa, no de tipo string"
+    ]
     assert i18n.set_language("en") == "en"
     assert messages(filtered("Status")) == ["the condition must be true or false, not string"]
     assert i18n.set_language("fr") == "en"  # unknown: English

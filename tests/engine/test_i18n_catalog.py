@@ -21,11 +21,21 @@ from babel.messages.pofile import read_po
 from app.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "app" / "engine", ROOT / "app" / "nodes", ROOT / "app" / "connectors",
-           ROOT / "app" / "services", ROOT / "app" / "storage"]
+SOURCES = [
+    ROOT / "app" / "engine",
+    ROOT / "app" / "nodes",
+    ROOT / "app" / "connectors",
+    ROOT / "app" / "services",
+    ROOT / "app" / "storage",
+]
 #: single modules scanned besides the directories (the CLI's own texts)
-MODULES = [ROOT / "app" / "cli.py", ROOT / "app" / "cli_help.py", ROOT / "app" / "cli_run.py",
-           ROOT / "app" / "cli_sync.py", ROOT / "app" / "cli_profile.py"]
+MODULES = [
+    ROOT / "app" / "cli.py",
+    ROOT / "app" / "cli_help.py",
+    ROOT / "app" / "cli_run.py",
+    ROOT / "app" / "cli_sync.py",
+    ROOT / "app" / "cli_profile.py",
+]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 
@@ -35,12 +45,14 @@ def _marked() -> dict[str | tuple[str, ...], str]:
     found: dict[str | tuple[str, ...], str] = {}
     for directory in SOURCES:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-                str(directory), keywords=KEYWORDS, comment_tags=()):
+            str(directory), keywords=KEYWORDS, comment_tags=()
+        ):
             found.setdefault(message, f"{directory.name}/{filename}:{lineno}")
     for module in MODULES:
         with open(module, "rb") as f:
             for lineno, message, _comments, _context in extract(
-                    "python", f, keywords=KEYWORDS, comment_tags=()):
+                "python", f, keywords=KEYWORDS, comment_tags=()
+            ):
                 found.setdefault(message, f"{module.name}:{lineno}")
     return found
 
@@ -51,8 +63,7 @@ def _catalog(lang: str):  # type: ignore[no-untyped-def]
 
 
 def _fields(text: str) -> set[str]:
-    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text)
-            if name is not None}
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
 
 
 def test_the_core_marks_messages() -> None:
@@ -76,8 +87,10 @@ def test_every_marked_message_is_translated() -> None:
             strings = strings if isinstance(strings, tuple) else (strings,)
             if entry is None or entry.fuzzy or not all(strings):
                 missing.append(f"{where}: {msgid!r}")
-        assert not missing, (f"untranslated in {lang} (run resources/locale/update.sh and "
-                             "translate):\n" + "\n".join(missing))
+        assert not missing, (
+            f"untranslated in {lang} (run resources/locale/update.sh and "
+            "translate):\n" + "\n".join(missing)
+        )
 
 
 def test_translations_keep_the_placeholders() -> None:
@@ -118,10 +131,12 @@ def test_marked_messages_are_string_literals() -> None:
     bad = []
     for path in sorted([p for d in SOURCES for p in d.rglob("*.py")] + MODULES):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("_", "ngettext", "N_")):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "ngettext", "N_")
+            ):
                 args = node.args[:2] if node.func.id == "ngettext" else node.args[:1]
-                if not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
-                           for a in args):
+                if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not bad, "translate string literals only:\n" + "\n".join(bad)

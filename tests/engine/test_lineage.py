@@ -13,17 +13,18 @@ from app.engine.lineage import trace_column
 from app.nodes.base import Relation
 
 SCHEMAS = {
-    "orders": pa.schema([("id", pa.int64()), ("price", pa.float64()), ("qty", pa.int64()),
-                         ("cust", pa.int64())]),
-    "customers": pa.schema([("cust", pa.int64()), ("Name", pa.string()),
-                            ("price", pa.float64())]),
+    "orders": pa.schema(
+        [("id", pa.int64()), ("price", pa.float64()), ("qty", pa.int64()), ("cust", pa.int64())]
+    ),
+    "customers": pa.schema([("cust", pa.int64()), ("Name", pa.string()), ("price", pa.float64())]),
     "old_orders": pa.schema([("id", pa.int64()), ("price", pa.float64())]),
 }
 
 
 def _compile(pipeline: Pipeline):  # type: ignore[no-untyped-def]
-    binder = SourceBinder(lambda node, params: Relation(
-        exp.to_table(f"t_{params.table}"), SCHEMAS[params.table]))
+    binder = SourceBinder(
+        lambda node, params: Relation(exp.to_table(f"t_{params.table}"), SCHEMAS[params.table])
+    )
     compiled = compile_pipeline(pipeline, binder=binder)
     assert compiled.ok, compiled.problems
     return compiled
@@ -33,21 +34,31 @@ def _pipeline() -> tuple[Pipeline, dict[str, str]]:
     p = Pipeline(name="demo")
     ids = {}
     for name in SCHEMAS:
-        ids[name] = p.add_node("source", name=name,
-                               params={"connection": "db", "table": name}).id
-    ids["joined"] = p.add_node("join", name="joined", params={
-        "keys": [{"left": "cust", "right": "cust"}], "right_suffix": "_c"}).id
+        ids[name] = p.add_node("source", name=name, params={"connection": "db", "table": name}).id
+    ids["joined"] = p.add_node(
+        "join",
+        name="joined",
+        params={"keys": [{"left": "cust", "right": "cust"}], "right_suffix": "_c"},
+    ).id
     p.connect(ids["orders"], "out", ids["joined"], "left")
     p.connect(ids["customers"], "out", ids["joined"], "right")
     ids["both"] = p.add_node("union", name="both").id
     p.connect(ids["joined"], "out", ids["both"], "in")
     p.connect(ids["old_orders"], "out", ids["both"], "in")
-    ids["calc"] = p.add_node("derive", name="calc", params={"columns": [
-        {"name": "amount", "expression": "PRICE * coalesce(qty, 1)"}]}).id
+    ids["calc"] = p.add_node(
+        "derive",
+        name="calc",
+        params={"columns": [{"name": "amount", "expression": "PRICE * coalesce(qty, 1)"}]},
+    ).id
     p.connect(ids["both"], "out", ids["calc"], "in")
-    ids["agg"] = p.add_node("aggregate", name="agg", params={
-        "group_by": ["Name"], "measures": [{"function": "sum", "column": "amount",
-                                            "name": "total"}]}).id
+    ids["agg"] = p.add_node(
+        "aggregate",
+        name="agg",
+        params={
+            "group_by": ["Name"],
+            "measures": [{"function": "sum", "column": "amount", "name": "total"}],
+        },
+    ).id
     p.connect(ids["calc"], "out", ids["agg"], "in")
     return p, ids
 
@@ -83,8 +94,10 @@ def test_a_measure_traced_through_derive_union_and_join() -> None:
 def test_a_renamed_join_column_comes_from_its_right_input() -> None:
     p, ids = _pipeline()
     step = trace_column(_compile(p), ids["joined"], "price_c")
-    assert _flat(step) == [(0, "joined", "price_c", "r.price"),
-                           (1, "customers", "price", "customers")]
+    assert _flat(step) == [
+        (0, "joined", "price_c", "r.price"),
+        (1, "customers", "price", "customers"),
+    ]
     assert [s.node_name for s in step.walk()] == ["joined", "customers"]
 
 

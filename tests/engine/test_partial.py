@@ -20,15 +20,21 @@ def two_branches() -> Pipeline:
     """genres -> keep -> dst_a ; tracks -> dst_b ; genres + tracks -> join -> dst_c ; and a
     broken filter connected to nothing (no input)."""
     p = Pipeline(name="two")
-    genres = p.add_node("source", name="genres",
-                        params={"connection": "chinook", "table": "Genre"})
+    genres = p.add_node("source", name="genres", params={"connection": "chinook", "table": "Genre"})
     keep = p.add_node("filter", name="keep", params={"condition": "GenreId <= 5"})
-    dst_a = p.add_node("destination", name="dst_a",
-                       params={"connection": "warehouse", "table": "a", "mode": "replace"})
-    tracks = p.add_node("source", name="tracks",
-                        params={"connection": "chinook", "table": "MediaType"})
-    dst_b = p.add_node("destination", name="dst_b",
-                       params={"connection": "warehouse", "table": "b", "mode": "replace"})
+    dst_a = p.add_node(
+        "destination",
+        name="dst_a",
+        params={"connection": "warehouse", "table": "a", "mode": "replace"},
+    )
+    tracks = p.add_node(
+        "source", name="tracks", params={"connection": "chinook", "table": "MediaType"}
+    )
+    dst_b = p.add_node(
+        "destination",
+        name="dst_b",
+        params={"connection": "warehouse", "table": "b", "mode": "replace"},
+    )
     p.add_node("filter", name="broken", params={"condition": "NoSuchColumn = 1"})
     p.connect(genres.id, "out", keep.id, "in")
     p.connect(keep.id, "out", dst_a.id, "in")
@@ -53,8 +59,11 @@ def test_up_to_a_node_is_the_node_and_its_ancestors() -> None:
 def test_a_branch_adds_the_destinations_fed_only_by_included_nodes() -> None:
     p = two_branches()
     join = p.add_node("join", name="both", params={"condition": "true"})
-    dst_c = p.add_node("destination", name="dst_c",
-                       params={"connection": "warehouse", "table": "c", "mode": "replace"})
+    dst_c = p.add_node(
+        "destination",
+        name="dst_c",
+        params={"connection": "warehouse", "table": "c", "mode": "replace"},
+    )
     p.connect(p.node_by_name("keep").id, "out", join.id, "left")
     p.connect(p.node_by_name("tracks").id, "out", join.id, "right")
     p.connect(join.id, "out", dst_c.id, "in")
@@ -72,7 +81,8 @@ def test_a_branch_adds_the_destinations_fed_only_by_included_nodes() -> None:
 
 
 def test_a_broken_unconnected_node_blocks_the_whole_run_but_not_a_partial_one(
-        tmp_path: Path, chinook_sqlite: Path) -> None:
+    tmp_path: Path, chinook_sqlite: Path
+) -> None:
     p = two_branches()
     with provider(tmp_path, chinook_sqlite) as prov:
         with pytest.raises(CompileError) as info:
@@ -88,7 +98,8 @@ def test_a_broken_unconnected_node_blocks_the_whole_run_but_not_a_partial_one(
 
 
 def test_running_up_to_a_transform_counts_its_output_and_writes_nothing(
-        tmp_path: Path, chinook_sqlite: Path) -> None:
+    tmp_path: Path, chinook_sqlite: Path
+) -> None:
     p = two_branches()
     part = up_to(p, [p.node_by_name("keep").id])
     with provider(tmp_path, chinook_sqlite) as prov:
@@ -104,7 +115,8 @@ def test_running_up_to_a_transform_counts_its_output_and_writes_nothing(
 
 
 def test_a_partial_run_of_the_broken_node_still_reports_its_problem(
-        tmp_path: Path, chinook_sqlite: Path) -> None:
+    tmp_path: Path, chinook_sqlite: Path
+) -> None:
     p = two_branches()
     part = up_to(p, [p.node_by_name("broken").id])
     with provider(tmp_path, chinook_sqlite) as prov, pytest.raises(CompileError) as info:

@@ -16,7 +16,8 @@ from app.nodes.registry import node_registry
 def test_every_builtin_component_loads() -> None:
     registry = node_registry()
     assert {"source", "filter", "join", "lookup", "aggregate", "destination"} <= set(
-        registry.names())
+        registry.names()
+    )
     assert registry.broken == {}
 
 
@@ -32,7 +33,8 @@ def fake_entry_points(slow: float = 0.0):  # type: ignore[no-untyped-def]
 
 
 def test_a_broken_plugin_is_reported_and_the_rest_still_load(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(plugins, "entry_points", fake_entry_points())
     registry = plugins.Registry("g", Component, "component")
     assert registry.get("filter").type_name == "filter"
@@ -42,8 +44,7 @@ def test_a_broken_plugin_is_reported_and_the_rest_still_load(
         registry.get("nope")
 
 
-def test_looking_one_type_up_imports_only_its_entry_point(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_looking_one_type_up_imports_only_its_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(plugins, "entry_points", fake_entry_points())
     registry = plugins.Registry("g", Component, "component")
     assert "filter" in registry
@@ -54,7 +55,8 @@ def test_looking_one_type_up_imports_only_its_entry_point(
 
 
 def test_a_type_registered_under_another_entry_point_name_is_still_found(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     aliased = EntryPoint(name="filters", value="app.nodes.filter:FilterNode", group="g")
     monkeypatch.setattr(plugins, "entry_points", lambda group: [aliased])
     registry = plugins.Registry("g", Component, "component")

@@ -16,21 +16,27 @@ from app.engine.compiler import compile_pipeline
 from app.engine.compiler.binders import table_binder
 from app.engine.graph import Pipeline
 
-LINEITEM = pa.table({
-    "flag": pa.array(["A", "A", "B"]),
-    "price": pa.array([Decimal("1000.07"), Decimal("2000.13"), Decimal("33.33")],
-                      pa.decimal128(15, 2)),
-    "discount": pa.array([Decimal("0.05"), Decimal("0.07"), Decimal("0.10")],
-                         pa.decimal128(15, 2)),
-    "total": pa.array([Decimal("1.99"), Decimal("5.95"), Decimal("0.99")],
-                      pa.decimal128(10, 2)),
-})
+LINEITEM = pa.table(
+    {
+        "flag": pa.array(["A", "A", "B"]),
+        "price": pa.array(
+            [Decimal("1000.07"), Decimal("2000.13"), Decimal("33.33")], pa.decimal128(15, 2)
+        ),
+        "discount": pa.array(
+            [Decimal("0.05"), Decimal("0.07"), Decimal("0.10")], pa.decimal128(15, 2)
+        ),
+        "total": pa.array(
+            [Decimal("1.99"), Decimal("5.95"), Decimal("0.99")], pa.decimal128(10, 2)
+        ),
+    }
+)
 
 
 def chain(*steps: tuple[str, dict]) -> tuple[Pipeline, str]:
     p = Pipeline(name="types")
-    previous = p.add_node("source", name="lineitem", params={"connection": "c",
-                                                             "table": "lineitem"})
+    previous = p.add_node(
+        "source", name="lineitem", params={"connection": "c", "table": "lineitem"}
+    )
     for i, (kind, params) in enumerate(steps):
         node = p.add_node(kind, name=f"{kind}{i}", params=params)
         p.connect(previous.id, "out", node.id, "in")
@@ -40,8 +46,9 @@ def chain(*steps: tuple[str, dict]) -> tuple[Pipeline, str]:
 
 def compiled(*steps: tuple[str, dict]):  # noqa: ANN201 - (compiled pipeline, last node id)
     p, last = chain(*steps)
-    return compile_pipeline(p, binder=table_binder({"lineitem": LINEITEM.schema})
-                            ).raise_for_problems(), last
+    return compile_pipeline(
+        p, binder=table_binder({"lineitem": LINEITEM.schema})
+    ).raise_for_problems(), last
 
 
 def run(sql: str) -> pa.Table:
@@ -53,8 +60,14 @@ def run(sql: str) -> pa.Table:
 def test_a_decimal_product_is_typed_as_duckdb_types_it_and_its_sum_stays_exact() -> None:
     result, last = compiled(
         ("derive", {"columns": [{"name": "rev", "expression": "price * discount"}]}),
-        ("aggregate", {"group_by": ["flag"], "measures": [
-            {"function": "sum", "column": "rev", "name": "revenue"}]}))
+        (
+            "aggregate",
+            {
+                "group_by": ["flag"],
+                "measures": [{"function": "sum", "column": "rev", "name": "revenue"}],
+            },
+        ),
+    )
     schema = result.schema(last)
     assert schema.field("revenue").type == pa.decimal128(38, 4)
     derive_schema = result.schema(result.pipeline.node_by_name("derive0").id)
@@ -69,8 +82,14 @@ def test_a_decimal_product_is_typed_as_duckdb_types_it_and_its_sum_stays_exact()
 def test_round_of_a_decimal_keeps_the_decimal_and_runs_in_postgres_sql() -> None:
     result, last = compiled(
         ("derive", {"columns": [{"name": "r", "expression": "round(total, 2)"}]}),
-        ("window", {"functions": [{"function": "running_sum", "column": "r", "name": "run"}],
-                    "order_by": [{"column": "total"}]}))
+        (
+            "window",
+            {
+                "functions": [{"function": "running_sum", "column": "r", "name": "run"}],
+                "order_by": [{"column": "total"}],
+            },
+        ),
+    )
     schema = result.schema(last)
     assert schema.field("r").type == pa.decimal128(10, 2)
     assert schema.field("run").type == pa.decimal128(38, 2)
@@ -79,11 +98,25 @@ def test_round_of_a_decimal_keeps_the_decimal_and_runs_in_postgres_sql() -> None
 
 def test_a_ratio_of_decimal_sums_is_double_as_in_duckdb() -> None:
     result, last = compiled(
-        ("derive", {"columns": [{"name": "promo", "expression":
-                                 "CASE WHEN flag = 'A' THEN price ELSE 0 END"}]}),
-        ("aggregate", {"measures": [{"function": "sum", "column": "promo", "name": "a"},
-                                    {"function": "sum", "column": "price", "name": "b"}]}),
-        ("derive", {"columns": [{"name": "ratio", "expression": "100 * a / b"}]}))
+        (
+            "derive",
+            {
+                "columns": [
+                    {"name": "promo", "expression": "CASE WHEN flag = 'A' THEN price ELSE 0 END"}
+                ]
+            },
+        ),
+        (
+            "aggregate",
+            {
+                "measures": [
+                    {"function": "sum", "column": "promo", "name": "a"},
+                    {"function": "sum", "column": "price", "name": "b"},
+                ]
+            },
+        ),
+        ("derive", {"columns": [{"name": "ratio", "expression": "100 * a / b"}]}),
+    )
     assert result.schema(last).field("ratio").type == pa.float64()
     table = run(result.sql(last))
     assert table.schema.field("ratio").type == pa.float64()
@@ -92,8 +125,16 @@ def test_a_ratio_of_decimal_sums_is_double_as_in_duckdb() -> None:
 
 def test_postgres_sql_casts_each_result_to_the_inferred_type() -> None:
     result, last = compiled(
-        ("derive", {"columns": [{"name": "rev", "expression": "price * discount"},
-                                {"name": "y", "expression": "length(flag) // 2"}]}))
+        (
+            "derive",
+            {
+                "columns": [
+                    {"name": "rev", "expression": "price * discount"},
+                    {"name": "y", "expression": "length(flag) // 2"},
+                ]
+            },
+        )
+    )
     sql = result.sql(last, dialect="postgres")
     assert 'CAST("price" * "discount" AS DECIMAL(18, 4)) AS "rev"' in sql
     assert 'CAST(DIV(LENGTH("flag"), 2) AS BIGINT) AS "y"' in sql
@@ -101,13 +142,29 @@ def test_postgres_sql_casts_each_result_to_the_inferred_type() -> None:
 
 
 def test_a_declared_type_narrower_than_the_value_is_a_warning() -> None:
-    narrowed, _ = compiled(("derive", {"columns": [
-        {"name": "rev", "expression": "price * discount", "type": "decimal(15,2)"}]}))
+    narrowed, _ = compiled(
+        (
+            "derive",
+            {
+                "columns": [
+                    {"name": "rev", "expression": "price * discount", "type": "decimal(15,2)"}
+                ]
+            },
+        )
+    )
     [warning] = narrowed.warnings
     assert warning.severity == "warning" and warning.node_name == "derive0"
     assert "declared decimal(15,2), narrower than its value (decimal(18,4))" in warning.message
-    exact, _ = compiled(("derive", {"columns": [
-        {"name": "rev", "expression": "price * discount", "type": "decimal(38,4)"}]}))
+    exact, _ = compiled(
+        (
+            "derive",
+            {
+                "columns": [
+                    {"name": "rev", "expression": "price * discount", "type": "decimal(38,4)"}
+                ]
+            },
+        )
+    )
     assert not exact.warnings
 
 
@@ -124,18 +181,36 @@ def test_duckdb_type_names_map_to_the_arrow_types_duckdb_exports() -> None:
 
 
 def test_one_probe_types_every_derived_column_and_a_bad_one_is_named() -> None:
-    p, last = chain(("derive", {"columns": [
-        {"name": "a", "expression": "price * 2"},
-        {"name": "b", "expression": "nosuch_function(price)"},
-        {"name": "c", "expression": "upper(flag)"}]}))
+    p, last = chain(
+        (
+            "derive",
+            {
+                "columns": [
+                    {"name": "a", "expression": "price * 2"},
+                    {"name": "b", "expression": "nosuch_function(price)"},
+                    {"name": "c", "expression": "upper(flag)"},
+                ]
+            },
+        )
+    )
     result = compile_pipeline(p, binder=table_binder({"lineitem": LINEITEM.schema}))
     [problem] = result.problems
     assert problem.param == "columns.1.expression" and "nosuch_function" in problem.message
 
 
 def test_a_select_cast_narrower_than_the_column_is_a_warning() -> None:
-    narrowed, _ = compiled(("select", {"columns": [{"column": "price", "cast": "decimal(10,1)"},
-                                                   {"column": "total", "cast": "float64"}]}))
+    narrowed, _ = compiled(
+        (
+            "select",
+            {
+                "columns": [
+                    {"column": "price", "cast": "decimal(10,1)"},
+                    {"column": "total", "cast": "float64"},
+                ]
+            },
+        )
+    )
     [warning] = narrowed.warnings
     assert "'price' is cast to decimal(10,1), narrower than its type (decimal(15,2))" in (
-        warning.message)
+        warning.message
+    )

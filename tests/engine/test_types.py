@@ -20,9 +20,21 @@ from app.engine.types import (
     type_name,
 )
 
-TYPES = [pa.bool_(), pa.int16(), pa.int32(), pa.int64(), pa.float32(), pa.float64(),
-         pa.decimal128(10, 2), pa.string(), pa.binary(), pa.date32(), pa.time64("us"),
-         pa.timestamp("us"), pa.timestamp("us", tz="UTC")]
+TYPES = [
+    pa.bool_(),
+    pa.int16(),
+    pa.int32(),
+    pa.int64(),
+    pa.float32(),
+    pa.float64(),
+    pa.decimal128(10, 2),
+    pa.string(),
+    pa.binary(),
+    pa.date32(),
+    pa.time64("us"),
+    pa.timestamp("us"),
+    pa.timestamp("us", tz="UTC"),
+]
 
 
 @pytest.mark.parametrize("dtype", TYPES, ids=str)
@@ -38,14 +50,17 @@ def test_sql_types_round_trip_through_every_dialect(dtype: pa.DataType) -> None:
         assert from_sql_type(to_sql_type(dtype).sql(dialect), dialect) == expected
 
 
-@pytest.mark.parametrize(("sql", "dialect", "expected"), [
-    ("NVARCHAR(120)", "tsql", pa.string()),
-    ("NUMERIC(10,2)", "tsql", pa.decimal128(10, 2)),
-    ("DATETIME", "tsql", pa.timestamp("us")),
-    ("INT", "tsql", pa.int32()),
-    ("timestamptz", "postgres", pa.timestamp("us", tz="UTC")),
-    ("HUGEINT", "duckdb", pa.decimal128(38, 0)),
-])
+@pytest.mark.parametrize(
+    ("sql", "dialect", "expected"),
+    [
+        ("NVARCHAR(120)", "tsql", pa.string()),
+        ("NUMERIC(10,2)", "tsql", pa.decimal128(10, 2)),
+        ("DATETIME", "tsql", pa.timestamp("us")),
+        ("INT", "tsql", pa.int32()),
+        ("timestamptz", "postgres", pa.timestamp("us", tz="UTC")),
+        ("HUGEINT", "duckdb", pa.decimal128(38, 0)),
+    ],
+)
 def test_native_types_map_to_canonical(sql: str, dialect: str, expected: pa.DataType) -> None:
     assert from_sql_type(sql, dialect) == expected
 
@@ -67,15 +82,22 @@ def test_comparability_and_common_types() -> None:
 _TZ = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
-@pytest.mark.parametrize(("value", "dtype"), [
-    (dt.datetime(2026, 1, 1, 12, 30, 1, 123456, tzinfo=_TZ), pa.timestamp("us", tz="UTC")),
-    (dt.datetime(2026, 1, 1, 12, 30, 1, 5), pa.timestamp("us")),
-    (dt.date(2026, 1, 2), pa.date32()),
-    (decimal.Decimal("12345.67"), pa.decimal128(14, 2)),
-    (decimal.Decimal("1E+3"), pa.decimal128(14, 2)),
-    (-5, pa.int32()), (2**62, pa.int64()), (1.5, pa.float64()),
-    ("ü 'x'", pa.string()), (None, pa.int64()), (True, pa.bool_()),
-])
+@pytest.mark.parametrize(
+    ("value", "dtype"),
+    [
+        (dt.datetime(2026, 1, 1, 12, 30, 1, 123456, tzinfo=_TZ), pa.timestamp("us", tz="UTC")),
+        (dt.datetime(2026, 1, 1, 12, 30, 1, 5), pa.timestamp("us")),
+        (dt.date(2026, 1, 2), pa.date32()),
+        (decimal.Decimal("12345.67"), pa.decimal128(14, 2)),
+        (decimal.Decimal("1E+3"), pa.decimal128(14, 2)),
+        (-5, pa.int32()),
+        (2**62, pa.int64()),
+        (1.5, pa.float64()),
+        ("ü 'x'", pa.string()),
+        (None, pa.int64()),
+        (True, pa.bool_()),
+    ],
+)
 def test_scalar_from_python_equals_pyarrows_own(value: object, dtype: pa.DataType) -> None:
     ours = scalar_from_python(value, dtype)
     assert ours.type == dtype

@@ -54,8 +54,9 @@ def build(node_type: str, params: dict[str, Any], tables: Tables, *, name: str =
     for port, items in tables.items():
         for table, data in items:
             schemas[table] = data.schema if isinstance(data, pa.Table) else data
-            src = pipeline.add_node("source", name=table,
-                                    params={"connection": "c", "table": table})
+            src = pipeline.add_node(
+                "source", name=table, params={"connection": "c", "table": table}
+            )
             pipeline.connect(src.id, "out", node.id, port)
     return Built(compile_pipeline(pipeline, binder=table_binder(schemas)), node.id)
 
@@ -86,13 +87,16 @@ def load_pg(dsn: str, tables: Mapping[str, pa.Table]) -> None:
 
     with psycopg.connect(dsn, autocommit=True) as con:
         for name, table in tables.items():
-            cols = ", ".join(f'"{f.name}" {to_sql_type(f.type).sql("postgres")}'
-                             for f in table.schema)
+            cols = ", ".join(
+                f'"{f.name}" {to_sql_type(f.type).sql("postgres")}' for f in table.schema
+            )
             con.execute(f'CREATE TABLE "{name}" ({cols})')
             marks = ", ".join(["%s"] * table.num_columns)
             with con.cursor() as cur:
-                cur.executemany(f'INSERT INTO "{name}" VALUES ({marks})',
-                                [tuple(r.values()) for r in table.to_pylist()])
+                cur.executemany(
+                    f'INSERT INTO "{name}" VALUES ({marks})',
+                    [tuple(r.values()) for r in table.to_pylist()],
+                )
 
 
 def run_pg(dsn: str, sql: str) -> list[tuple[Any, ...]]:

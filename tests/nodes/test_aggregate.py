@@ -29,8 +29,13 @@ MEASURES = [
     {"function": "max", "column": "Amount", "name": "max_amount"},
     {"function": "median", "column": "Qty", "name": "median_qty"},
     {"function": "stddev", "column": "Price", "name": "sd_price"},
-    {"function": "string_agg", "column": "OrderId", "name": "ids", "separator": "|",
-     "order_by": [{"column": "Day", "descending": True}]},
+    {
+        "function": "string_agg",
+        "column": "OrderId",
+        "name": "ids",
+        "separator": "|",
+        "order_by": [{"column": "Day", "descending": True}],
+    },
     {"function": "string_agg", "column": "Status", "name": "statuses"},
     {"function": "first", "column": "OrderId", "name": "first_id", "order_by": ORDER},
     {"function": "last", "column": "Amount", "name": "last_amount", "order_by": ORDER},
@@ -63,11 +68,14 @@ def test_values_by_hand() -> None:
 
 
 def test_median_of_an_empty_group_is_null() -> None:
-    built = build("aggregate", {"measures": [{"function": "median", "column": "v",
-                                              "name": "m"}]},
-                  {"in": [("t", pa.table({"v": pa.array([None, None], pa.int32())}))]})
-    assert run_duckdb(built.sql(), {"t": pa.table({"v": pa.array([None], pa.int32())})}
-                      ).to_pylist() == [{"m": None}]
+    built = build(
+        "aggregate",
+        {"measures": [{"function": "median", "column": "v", "name": "m"}]},
+        {"in": [("t", pa.table({"v": pa.array([None, None], pa.int32())}))]},
+    )
+    assert run_duckdb(
+        built.sql(), {"t": pa.table({"v": pa.array([None], pa.int32())})}
+    ).to_pylist() == [{"m": None}]
 
 
 def test_postgres_agrees_with_duckdb(pg_db: dict) -> None:
@@ -83,21 +91,49 @@ def test_group_by_only_is_distinct_groups() -> None:
     assert run_duckdb(built.sql(), TABLES).num_rows == 3
 
 
-@pytest.mark.parametrize(("params", "param", "needle"), [
-    ({"group_by": [], "measures": []}, "measures", "nothing to compute"),
-    ({"group_by": ["ghost"], "measures": []}, "group_by.0", "unknown column 'ghost'"),
-    ({"measures": [{"function": "sum", "column": "Status", "name": "s"}]},
-     "measures.0.column", "sum needs a numeric column; Status is string"),
-    ({"measures": [{"function": "avg", "name": "s"}]}, "measures.0.column", "needs a column"),
-    ({"measures": [{"function": "first", "column": "Qty", "name": "f"}]},
-     "measures.0.order_by", "needs an order"),
-    ({"group_by": ["Qty"], "measures": [{"function": "count", "name": "qty"}]},
-     "measures.0.name", "already exists"),
-    ({"measures": [{"function": "max", "column": "Qty", "name": "m",
-                    "order_by": [{"column": "nope"}], }, {"function": "last", "column": "Qty",
-                    "name": "l", "order_by": [{"column": "nope"}]}]},
-     "measures.1.order_by.0.column", "unknown column 'nope'"),
-])
+@pytest.mark.parametrize(
+    ("params", "param", "needle"),
+    [
+        ({"group_by": [], "measures": []}, "measures", "nothing to compute"),
+        ({"group_by": ["ghost"], "measures": []}, "group_by.0", "unknown column 'ghost'"),
+        (
+            {"measures": [{"function": "sum", "column": "Status", "name": "s"}]},
+            "measures.0.column",
+            "sum needs a numeric column; Status is string",
+        ),
+        ({"measures": [{"function": "avg", "name": "s"}]}, "measures.0.column", "needs a column"),
+        (
+            {"measures": [{"function": "first", "column": "Qty", "name": "f"}]},
+            "measures.0.order_by",
+            "needs an order",
+        ),
+        (
+            {"group_by": ["Qty"], "measures": [{"function": "count", "name": "qty"}]},
+            "measures.0.name",
+            "already exists",
+        ),
+        (
+            {
+                "measures": [
+                    {
+                        "function": "max",
+                        "column": "Qty",
+                        "name": "m",
+                        "order_by": [{"column": "nope"}],
+                    },
+                    {
+                        "function": "last",
+                        "column": "Qty",
+                        "name": "l",
+                        "order_by": [{"column": "nope"}],
+                    },
+                ]
+            },
+            "measures.1.order_by.0.column",
+            "unknown column 'nope'",
+        ),
+    ],
+)
 def test_bad_input(params: dict, param: str, needle: str) -> None:
     built = aggregate(params)
     assert needle in built.error(), built.error()

@@ -16,8 +16,7 @@ from tests.nodes.support import (
     run_pg,
 )
 
-RIGHT_WITH_ID = pa.table({"Id": pa.array([1, 3, 9], pa.int32()),
-                          "Name": pa.array(["x", "y", "z"])})
+RIGHT_WITH_ID = pa.table({"Id": pa.array([1, 3, 9], pa.int32()), "Name": pa.array(["x", "y", "z"])})
 
 
 def join(params: dict, right: tuple[str, pa.Table] = ("customers", CUSTOMERS)) -> object:
@@ -38,21 +37,34 @@ def test_inner_join_schema_and_rows() -> None:
 
 
 def test_equal_named_keys_appear_once_and_clashes_get_suffix() -> None:
-    built = build("join", {"kind": "full", "keys": [{"left": "id", "right": "ID"}],
-                           "right_suffix": "_2"},
-                  {"left": [("customers", CUSTOMERS)], "right": [("other", RIGHT_WITH_ID)]})
-    assert normalised(built.schema()) == [("Id", pa.int64()), ("Name", pa.string()),
-                                          ("Country", pa.string()), ("Name_2", pa.string())]
+    built = build(
+        "join",
+        {"kind": "full", "keys": [{"left": "id", "right": "ID"}], "right_suffix": "_2"},
+        {"left": [("customers", CUSTOMERS)], "right": [("other", RIGHT_WITH_ID)]},
+    )
+    assert normalised(built.schema()) == [
+        ("Id", pa.int64()),
+        ("Name", pa.string()),
+        ("Country", pa.string()),
+        ("Name_2", pa.string()),
+    ]
     got = run_duckdb(built.sql(), {"customers": CUSTOMERS, "other": RIGHT_WITH_ID})
     assert normalised(got.schema) == normalised(built.schema())
-    assert rows(got) == rows([(1, "Ana", "ES", "x"), (2, "Bo", "US", None),
-                              (3, "Cy", "ES", "y"), (4, None, "FR", None),
-                              (9, None, None, "z")])
+    assert rows(got) == rows(
+        [
+            (1, "Ana", "ES", "x"),
+            (2, "Bo", "US", None),
+            (3, "Cy", "ES", "y"),
+            (4, None, "FR", None),
+            (9, None, None, "z"),
+        ]
+    )
 
 
 def test_condition_over_qualified_columns() -> None:
-    built = join({"kind": "left", "keys": KEYS,
-                  "condition": "left.qty > 1 and right.country = 'ES'"})
+    built = join(
+        {"kind": "left", "keys": KEYS, "condition": "left.qty > 1 and right.country = 'ES'"}
+    )
     got = run_duckdb(built.sql(), TABLES)
     matched = {r["OrderId"]: r["Name"] for r in got.to_pylist()}
     assert matched == {10: None, 11: "Ana", 12: None, 13: None, 14: None, 15: "Cy"}
@@ -76,15 +88,25 @@ def test_postgres_agrees_with_duckdb(pg_db: dict, kind: str) -> None:
     assert expected
 
 
-@pytest.mark.parametrize(("params", "param", "needle"), [
-    ({"keys": [{"left": "Status", "right": "Id"}]}, "keys.0",
-     "join keys Status (string) and Id (int64) have incompatible types"),
-    ({"keys": [{"left": "ghost", "right": "Id"}]}, "keys.0.left", "unknown column 'ghost'"),
-    ({"keys": [{"left": "OrderId", "right": "ghost"}]}, "keys.0.right", "unknown column 'ghost'"),
-    ({"keys": []}, "keys", "at least one key pair or a condition"),
-    ({"keys": KEYS, "condition": "left.Qty + 1"}, "condition", "must be true or false"),
-    ({"keys": KEYS, "condition": "Id = 1 and middle.x = 2"}, "condition", "unknown qualifier"),
-])
+@pytest.mark.parametrize(
+    ("params", "param", "needle"),
+    [
+        (
+            {"keys": [{"left": "Status", "right": "Id"}]},
+            "keys.0",
+            "join keys Status (string) and Id (int64) have incompatible types",
+        ),
+        ({"keys": [{"left": "ghost", "right": "Id"}]}, "keys.0.left", "unknown column 'ghost'"),
+        (
+            {"keys": [{"left": "OrderId", "right": "ghost"}]},
+            "keys.0.right",
+            "unknown column 'ghost'",
+        ),
+        ({"keys": []}, "keys", "at least one key pair or a condition"),
+        ({"keys": KEYS, "condition": "left.Qty + 1"}, "condition", "must be true or false"),
+        ({"keys": KEYS, "condition": "Id = 1 and middle.x = 2"}, "condition", "unknown qualifier"),
+    ],
+)
 def test_bad_input(params: dict, param: str, needle: str) -> None:
     built = join(params)
     assert needle in built.error(), built.error()
@@ -95,7 +117,10 @@ def test_bad_input(params: dict, param: str, needle: str) -> None:
 def test_suffix_that_still_clashes_is_an_error() -> None:
     left = pa.table({"Name": ["a"], "Name_right": ["b"], "k": [1]})
     right = pa.table({"Name": ["c"], "k": [1]})
-    built = build("join", {"keys": [{"left": "k", "right": "k"}]},
-                  {"left": [("a", left)], "right": [("b", right)]})
+    built = build(
+        "join",
+        {"keys": [{"left": "k", "right": "k"}]},
+        {"left": [("a", left)], "right": [("b", right)]},
+    )
     assert "choose another suffix" in built.error()
     assert built.param() == "right_suffix"

@@ -18,13 +18,21 @@ from tests.nodes.support import (
 )
 
 KEYS = [{"input": "CustomerId", "lookup": "Id"}]
-DUPLICATED = pa.table({"Id": pa.array([1, 1, 2, 3], pa.int64()),
-                       "Name": ["Zed", "Ana", "Bo", "Cy"], "Country": ["ES", "ES", "US", "ES"]})
+DUPLICATED = pa.table(
+    {
+        "Id": pa.array([1, 1, 2, 3], pa.int64()),
+        "Name": ["Zed", "Ana", "Bo", "Cy"],
+        "Country": ["ES", "ES", "US", "ES"],
+    }
+)
 
 
 def lookup(params: dict, table: pa.Table = CUSTOMERS) -> object:
-    return build("lookup", {"keys": KEYS, **params},
-                 {"in": [("orders", ORDERS)], "lookup": [("customers", table)]})
+    return build(
+        "lookup",
+        {"keys": KEYS, **params},
+        {"in": [("orders", ORDERS)], "lookup": [("customers", table)]},
+    )
 
 
 def names(got: pa.Table, column: str = "Who") -> dict[int, object]:
@@ -41,8 +49,15 @@ def test_keep_null_brings_renamed_columns_and_duplicates_do_not_multiply() -> No
 
 
 def test_default_fills_only_unmatched_rows() -> None:
-    built = lookup({"no_match": "default", "columns": [
-        {"column": "Name", "rename": "Who", "default": "'?'"}, {"column": "Country"}]})
+    built = lookup(
+        {
+            "no_match": "default",
+            "columns": [
+                {"column": "Name", "rename": "Who", "default": "'?'"},
+                {"column": "Country"},
+            ],
+        }
+    )
     got = run_duckdb(built.sql(), TABLES)
     assert names(got) == {10: "Ana", 11: "Ana", 12: "Bo", 13: "?", 14: "?", 15: "Cy"}
     assert names(got, "Country")[13] is None
@@ -82,26 +97,44 @@ def test_fail_raises_at_run_time_on_postgres(pg_db: dict) -> None:
 
 
 def test_postgres_agrees_with_duckdb_on_duplicated_lookup(pg_db: dict) -> None:
-    built = lookup({"no_match": "default", "columns": [
-        {"column": "Name", "rename": "Who", "default": "'?'"}]}, DUPLICATED)
+    built = lookup(
+        {"no_match": "default", "columns": [{"column": "Name", "rename": "Who", "default": "'?'"}]},
+        DUPLICATED,
+    )
     tables = {**TABLES, "customers": DUPLICATED}
     load_pg(str(pg_db["dsn"]), tables)
     assert rows(run_pg(str(pg_db["dsn"]), built.sql("postgres"))) == rows(
-        run_duckdb(built.sql(), tables))
+        run_duckdb(built.sql(), tables)
+    )
 
 
-@pytest.mark.parametrize(("params", "param", "needle"), [
-    ({"columns": [{"column": "ghost"}]}, "columns.0.column", "unknown column 'ghost'"),
-    ({"columns": [{"column": "Name", "rename": "qty"}]}, "columns.0.rename", "exists"),
-    ({"columns": [{"column": "Name"}], "keys": [{"input": "Status", "lookup": "Id"}]},
-     "keys.0", "join keys Status (string) and Id (int64) have incompatible types"),
-    ({"columns": [{"column": "Name"}], "keys": [{"input": "x", "lookup": "Id"}]},
-     "keys.0.input", "unknown column 'x'"),
-    ({"no_match": "default", "columns": [{"column": "Name", "default": "42"}]},
-     "columns.0.default", "does not fit column Name"),
-    ({"no_match": "default", "columns": [{"column": "Name", "default": "Country"}]},
-     "columns.0.default", "must be a literal"),
-])
+@pytest.mark.parametrize(
+    ("params", "param", "needle"),
+    [
+        ({"columns": [{"column": "ghost"}]}, "columns.0.column", "unknown column 'ghost'"),
+        ({"columns": [{"column": "Name", "rename": "qty"}]}, "columns.0.rename", "exists"),
+        (
+            {"columns": [{"column": "Name"}], "keys": [{"input": "Status", "lookup": "Id"}]},
+            "keys.0",
+            "join keys Status (string) and Id (int64) have incompatible types",
+        ),
+        (
+            {"columns": [{"column": "Name"}], "keys": [{"input": "x", "lookup": "Id"}]},
+            "keys.0.input",
+            "unknown column 'x'",
+        ),
+        (
+            {"no_match": "default", "columns": [{"column": "Name", "default": "42"}]},
+            "columns.0.default",
+            "does not fit column Name",
+        ),
+        (
+            {"no_match": "default", "columns": [{"column": "Name", "default": "Country"}]},
+            "columns.0.default",
+            "must be a literal",
+        ),
+    ],
+)
 def test_bad_input(params: dict, param: str, needle: str) -> None:
     built = lookup(params)
     assert needle in built.error(), built.error()

@@ -32,8 +32,21 @@ def test_every_parameter_of_every_builtin_component_is_documented() -> None:
     doc = (REPO / "docs" / "components.md").read_text(encoding="utf-8")
     components = reference.builtin_components()
     assert {c.type_name for c in components} >= {
-        "source", "file_source", "filter", "select", "derive", "join", "lookup", "aggregate",
-        "union", "sort", "dedupe", "window", "custom_sql", "destination"}
+        "source",
+        "file_source",
+        "filter",
+        "select",
+        "derive",
+        "join",
+        "lookup",
+        "aggregate",
+        "union",
+        "sort",
+        "dedupe",
+        "window",
+        "custom_sql",
+        "destination",
+    }
     for comp in components:
         assert f"### {comp.type_name} — " in doc
         for path, info in _paths(comp.Params):
@@ -44,8 +57,10 @@ def test_every_parameter_of_every_builtin_component_is_documented() -> None:
 def test_the_pipeline_schema_describes_each_components_params() -> None:
     schema = json.loads(schema_documents()["pipeline.schema.json"])
     defs = schema["$defs"]
-    rules = {r["if"]["properties"]["type"]["const"]: r["then"]["properties"]["params"]["$ref"]
-             for r in defs["Node"]["allOf"]}
+    rules = {
+        r["if"]["properties"]["type"]["const"]: r["then"]["properties"]["params"]["$ref"]
+        for r in defs["Node"]["allOf"]
+    }
     for comp in reference.builtin_components():
         target = defs[rules[comp.type_name].rsplit("/", 1)[-1]]
         assert set(target["properties"]) == set(comp.Params.model_fields)
@@ -55,19 +70,41 @@ def test_the_pipeline_schema_describes_each_components_params() -> None:
 
 
 def test_a_hand_written_pipeline_may_name_nodes_in_edges() -> None:
-    text = json.dumps({"name": "by_name", "nodes": [
-        {"id": "n1", "name": "orders", "type": "source",
-         "params": {"connection": "db", "table": "orders"}},
-        {"id": "n2", "name": "big", "type": "filter", "params": {"condition": "total > 10"}},
-        {"id": "n3", "name": "out", "type": "destination",
-         "params": {"connection": "db", "table": "big_orders"}}],
-        "edges": [{"source": {"node": "orders", "port": "out"},
-                   "target": {"node": "big", "port": "in"}},
-                  {"source": {"node": "big", "port": "out"},
-                   "target": {"node": "n3", "port": "in"}}]})
+    text = json.dumps(
+        {
+            "name": "by_name",
+            "nodes": [
+                {
+                    "id": "n1",
+                    "name": "orders",
+                    "type": "source",
+                    "params": {"connection": "db", "table": "orders"},
+                },
+                {
+                    "id": "n2",
+                    "name": "big",
+                    "type": "filter",
+                    "params": {"condition": "total > 10"},
+                },
+                {
+                    "id": "n3",
+                    "name": "out",
+                    "type": "destination",
+                    "params": {"connection": "db", "table": "big_orders"},
+                },
+            ],
+            "edges": [
+                {
+                    "source": {"node": "orders", "port": "out"},
+                    "target": {"node": "big", "port": "in"},
+                },
+                {"source": {"node": "big", "port": "out"}, "target": {"node": "n3", "port": "in"}},
+            ],
+        }
+    )
     pipeline = Pipeline.model_validate_json(text)
-    assert [(e.source.node, e.target.node) for e in pipeline.edges] == [("n1", "n2"),
-                                                                        ("n2", "n3")]
-    compiled = compile_pipeline(pipeline, binder=table_binder(
-        {"orders": pa.schema([("total", pa.int64())])})).raise_for_problems()
+    assert [(e.source.node, e.target.node) for e in pipeline.edges] == [("n1", "n2"), ("n2", "n3")]
+    compiled = compile_pipeline(
+        pipeline, binder=table_binder({"orders": pa.schema([("total", pa.int64())])})
+    ).raise_for_problems()
     assert '"total" > 10' in compiled.destinations[0].sql()

@@ -41,10 +41,20 @@ def select(params: dict) -> object:
 
 
 def test_select_keeps_renames_casts_and_reorders() -> None:
-    built = select({"columns": [{"column": "qty", "rename": "Quantity", "cast": "int64"},
-                                {"column": "OrderId"}, {"column": "Amount", "cast": "float64"}]})
-    assert normalised(built.schema()) == [("Quantity", pa.int64()), ("OrderId", pa.int32()),
-                                          ("Amount", pa.float64())]
+    built = select(
+        {
+            "columns": [
+                {"column": "qty", "rename": "Quantity", "cast": "int64"},
+                {"column": "OrderId"},
+                {"column": "Amount", "cast": "float64"},
+            ]
+        }
+    )
+    assert normalised(built.schema()) == [
+        ("Quantity", pa.int64()),
+        ("OrderId", pa.int32()),
+        ("Amount", pa.float64()),
+    ]
     render_everywhere(built)
     got = run_duckdb(built.sql(), TABLES)
     assert normalised(got.schema) == normalised(built.schema())
@@ -52,27 +62,45 @@ def test_select_keeps_renames_casts_and_reorders() -> None:
 
 
 def test_select_listed_then_rest_minus_dropped() -> None:
-    built = select({"columns": [{"column": "Status"}], "keep_rest": True,
-                    "drop": ["price", "day"]})
+    built = select({"columns": [{"column": "Status"}], "keep_rest": True, "drop": ["price", "day"]})
     assert built.schema().names == ["Status", "OrderId", "CustomerId", "Amount", "Qty"]
     got = run_duckdb(built.sql(), TABLES)
     assert got.schema.names == built.schema().names
     assert got.num_rows == ORDERS.num_rows
 
 
-@pytest.mark.parametrize(("params", "param", "needle"), [
-    ({"columns": [{"column": "ghost"}]}, "columns.0.column", "unknown column 'ghost'"),
-    ({"columns": [{"column": "Qty"}, {"column": "Price", "rename": "qty"}]},
-     "columns.1.rename", "two output columns are named"),
-    ({"columns": [{"column": "Qty"}, {"column": "Qty"}]}, "columns.1.rename",
-     "two output columns are named 'Qty'"),
-    ({"columns": [{"column": "Qty"}], "drop": ["Qty"], "keep_rest": True}, "drop",
-     "both listed and dropped"),
-    ({"columns": [{"column": "Qty"}], "drop": ["Price"]}, "drop", "only applies with keep_rest"),
-    ({"columns": [], "keep_rest": False}, "columns", "no column is left"),
-    ({"columns": [{"column": "Qty", "cast": "varchar(3)"}]}, "columns.0.cast",
-     "unknown column type"),
-])
+@pytest.mark.parametrize(
+    ("params", "param", "needle"),
+    [
+        ({"columns": [{"column": "ghost"}]}, "columns.0.column", "unknown column 'ghost'"),
+        (
+            {"columns": [{"column": "Qty"}, {"column": "Price", "rename": "qty"}]},
+            "columns.1.rename",
+            "two output columns are named",
+        ),
+        (
+            {"columns": [{"column": "Qty"}, {"column": "Qty"}]},
+            "columns.1.rename",
+            "two output columns are named 'Qty'",
+        ),
+        (
+            {"columns": [{"column": "Qty"}], "drop": ["Qty"], "keep_rest": True},
+            "drop",
+            "both listed and dropped",
+        ),
+        (
+            {"columns": [{"column": "Qty"}], "drop": ["Price"]},
+            "drop",
+            "only applies with keep_rest",
+        ),
+        ({"columns": [], "keep_rest": False}, "columns", "no column is left"),
+        (
+            {"columns": [{"column": "Qty", "cast": "varchar(3)"}]},
+            "columns.0.cast",
+            "unknown column type",
+        ),
+    ],
+)
 def test_select_bad_input(params: dict, param: str, needle: str) -> None:
     built = select(params)
     assert needle in built.error()

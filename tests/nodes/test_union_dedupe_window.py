@@ -19,8 +19,12 @@ from tests.nodes.support import (
 )
 
 A = pa.table({"id": pa.array([1, 2], pa.int32()), "Name": ["a", "b"]})
-B = pa.table({"ID": pa.array([2, 3], pa.int64()), "price": pa.array([Decimal("1.5"), None],
-                                                                      pa.decimal128(5, 1))})
+B = pa.table(
+    {
+        "ID": pa.array([2, 3], pa.int64()),
+        "price": pa.array([Decimal("1.5"), None], pa.decimal128(5, 1)),
+    }
+)
 AB = {"a": A, "b": B}
 
 
@@ -30,8 +34,11 @@ def union(params: dict, tables: list[tuple[str, pa.Table]]) -> object:
 
 def test_union_by_name_fills_and_widens() -> None:
     built = union({}, [("a", A), ("b", B)])
-    assert normalised(built.schema()) == [("id", pa.int64()), ("Name", pa.string()),
-                                          ("price", pa.decimal128(5, 1))]
+    assert normalised(built.schema()) == [
+        ("id", pa.int64()),
+        ("Name", pa.string()),
+        ("price", pa.decimal128(5, 1)),
+    ]
     render_everywhere(built)
     got = run_duckdb(built.sql(), AB)
     assert normalised(got.schema) == normalised(built.schema())
@@ -56,11 +63,13 @@ def dedupe(params: dict) -> object:
     return build("dedupe", params, {"in": [("orders", ORDERS)]})
 
 
-@pytest.mark.parametrize(("keep", "expected"), [("first", {10, 12, 13, 14, 15}),
-                                                ("last", {11, 12, 13, 14, 15})])
+@pytest.mark.parametrize(
+    ("keep", "expected"), [("first", {10, 12, 13, 14, 15}), ("last", {11, 12, 13, 14, 15})]
+)
 def test_dedupe_keeps_first_or_last(keep: str, expected: set[int]) -> None:
-    built = dedupe({"keys": ["CustomerId"], "order_by": [{"column": "Day",
-                                                          "descending": True}], "keep": keep})
+    built = dedupe(
+        {"keys": ["CustomerId"], "order_by": [{"column": "Day", "descending": True}], "keep": keep}
+    )
     assert built.schema() == ORDERS.schema
     sqls = render_everywhere(built)
     assert "QUALIFY" not in sqls["duckdb"] and "__cauce_rn" in sqls["duckdb"]
@@ -82,13 +91,19 @@ def test_dedupe_bad_input() -> None:
     assert "listed twice" in dedupe({"keys": ["Qty", "qty"]}).error()
 
 
-WINDOW = {"partition_by": ["Status"], "order_by": [{"column": "Day"}], "functions": [
-    {"function": "row_number", "name": "rn"}, {"function": "rank", "name": "rk"},
-    {"function": "dense_rank", "name": "drk"},
-    {"function": "lag", "column": "Qty", "name": "prev_qty", "default": "0"},
-    {"function": "lead", "column": "Amount", "name": "next_amount", "offset": 2},
-    {"function": "running_sum", "column": "Qty", "name": "qty_so_far"},
-    {"function": "running_sum", "column": "Amount", "name": "amount_so_far"}]}
+WINDOW = {
+    "partition_by": ["Status"],
+    "order_by": [{"column": "Day"}],
+    "functions": [
+        {"function": "row_number", "name": "rn"},
+        {"function": "rank", "name": "rk"},
+        {"function": "dense_rank", "name": "drk"},
+        {"function": "lag", "column": "Qty", "name": "prev_qty", "default": "0"},
+        {"function": "lead", "column": "Amount", "name": "next_amount", "offset": 2},
+        {"function": "running_sum", "column": "Qty", "name": "qty_so_far"},
+        {"function": "running_sum", "column": "Amount", "name": "amount_so_far"},
+    ],
+}
 
 
 def test_window_schema_matches_duckdb_and_values() -> None:
@@ -97,8 +112,14 @@ def test_window_schema_matches_duckdb_and_values() -> None:
     got = run_duckdb(built.sql(), TABLES)
     assert normalised(got.schema) == normalised(built.schema())
     assert [f.type for f in built.schema()][-7:] == [
-        pa.int64(), pa.int64(), pa.int64(), pa.int32(), pa.decimal128(10, 2), pa.int64(),
-        pa.decimal128(38, 2)]
+        pa.int64(),
+        pa.int64(),
+        pa.int64(),
+        pa.int32(),
+        pa.decimal128(10, 2),
+        pa.int64(),
+        pa.decimal128(38, 2),
+    ]
     by_id = {r["OrderId"]: r for r in got.to_pylist()}
     assert [by_id[i]["rn"] for i in (11, 12, 15)] == [1, 2, 3]
     assert [by_id[i]["prev_qty"] for i in (11, 12, 15)] == [0, 3, 2]
@@ -113,18 +134,34 @@ def test_window_postgres_agrees_with_duckdb(pg_db: dict) -> None:
     assert rows(run_pg(str(pg_db["dsn"]), built.sql("postgres"))) == expected
 
 
-@pytest.mark.parametrize(("change", "param", "needle"), [
-    ({"order_by": []}, "order_by", "need an order"),
-    ({"functions": [{"function": "lag", "name": "x"}]}, "functions.0.column", "needs a column"),
-    ({"functions": [{"function": "rank", "name": "qty"}]}, "functions.0.name", "already exists"),
-    ({"functions": [{"function": "running_sum", "column": "Status", "name": "s"}]},
-     "functions.0.column", "needs a numeric column"),
-    ({"functions": [{"function": "lag", "column": "Qty", "name": "p", "default": "'x'"}]},
-     "functions.0.default", "does not fit column Qty"),
-    ({"functions": [{"function": "lag", "column": "Qty", "name": "p", "default": "Price"}]},
-     "functions.0.default", "must be a literal"),
-    ({"partition_by": ["nope"]}, "partition_by.0", "unknown column 'nope'"),
-])
+@pytest.mark.parametrize(
+    ("change", "param", "needle"),
+    [
+        ({"order_by": []}, "order_by", "need an order"),
+        ({"functions": [{"function": "lag", "name": "x"}]}, "functions.0.column", "needs a column"),
+        (
+            {"functions": [{"function": "rank", "name": "qty"}]},
+            "functions.0.name",
+            "already exists",
+        ),
+        (
+            {"functions": [{"function": "running_sum", "column": "Status", "name": "s"}]},
+            "functions.0.column",
+            "needs a numeric column",
+        ),
+        (
+            {"functions": [{"function": "lag", "column": "Qty", "name": "p", "default": "'x'"}]},
+            "functions.0.default",
+            "does not fit column Qty",
+        ),
+        (
+            {"functions": [{"function": "lag", "column": "Qty", "name": "p", "default": "Price"}]},
+            "functions.0.default",
+            "must be a literal",
+        ),
+        ({"partition_by": ["nope"]}, "partition_by.0", "unknown column 'nope'"),
+    ],
+)
 def test_window_bad_input(change: dict, param: str, needle: str) -> None:
     built = build("window", {**WINDOW, **change}, {"in": [("orders", ORDERS)]})
     assert needle in built.error(), built.error()
@@ -135,7 +172,8 @@ def test_union_gaps_filled_with_nulls_are_a_warning_naming_the_columns() -> None
     built = union({}, [("a", A), ("b", B)])
     assert [w.message for w in built.compiled.warnings] == [
         "input 1 (a) has no price: filled with NULL",
-        "input 2 (b) has no Name: filled with NULL"]
+        "input 2 (b) has no Name: filled with NULL",
+    ]
     assert {w.node_id for w in built.compiled.warnings} == {built.node_id}
     assert not built.compiled.problems
     same = union({}, [("a", A), ("a2", A)])

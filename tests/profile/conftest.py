@@ -50,24 +50,28 @@ def reference(table: str) -> dict[str, dict[str, Any]]:
         rows = cur.fetchall()
     finally:
         con.close()
-    out: dict[str, dict[str, Any]] = {"": {"rows": len(rows),
-                                           "duplicates": len(rows) - len(set(rows))}}
+    out: dict[str, dict[str, Any]] = {
+        "": {"rows": len(rows), "duplicates": len(rows) - len(set(rows))}
+    }
     for i, name in enumerate(names):
         values = [r[i] for r in rows if r[i] is not None]
         counts = Counter(values)
-        stats: dict[str, Any] = {"nulls": len(rows) - len(values), "distinct": len(counts),
-                                 "top_counts": sorted(counts.values(), reverse=True)[:10]}
+        stats: dict[str, Any] = {
+            "nulls": len(rows) - len(values),
+            "distinct": len(counts),
+            "top_counts": sorted(counts.values(), reverse=True)[:10],
+        }
         ordered = sorted(values)
         if ordered:
-            stats["quantiles"] = {f"p{round(p * 100)}": ordered[max(1, math.ceil(p * len(ordered)
-                                                                             - 1e-9)) - 1]
-                                  for p in (0.05, 0.25, 0.5, 0.75, 0.95)}
+            stats["quantiles"] = {
+                f"p{round(p * 100)}": ordered[max(1, math.ceil(p * len(ordered) - 1e-9)) - 1]
+                for p in (0.05, 0.25, 0.5, 0.75, 0.95)
+            }
             stats["min"], stats["max"] = ordered[0], ordered[-1]
         if values and all(isinstance(v, (int, float)) for v in values):
             mean = sum(values) / len(values)
             stats["mean"] = mean
-            stats["stddev"] = math.sqrt(sum((v - mean) ** 2 for v in values)
-                                        / (len(values) - 1))
+            stats["stddev"] = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
         if values and all(isinstance(v, str) for v in values):
             lengths = [len(v) for v in values]
             stats["lengths"] = (min(lengths), max(lengths), sum(lengths) / len(lengths))
@@ -90,8 +94,7 @@ def histogram(values: list[float], lo: float, hi: float, bins: int) -> list[int]
 def column_values(table: str, column: str) -> list[Any]:
     con = sqlite3.connect(CHINOOK_SQLITE)
     try:
-        return [r[0] for r in con.execute(f'SELECT "{column}" FROM "{table}"')
-                if r[0] is not None]
+        return [r[0] for r in con.execute(f'SELECT "{column}" FROM "{table}"') if r[0] is not None]
     finally:
         con.close()
 
@@ -100,7 +103,8 @@ def column_values(table: str, column: str) -> list[Any]:
 def chinook_duckdb(tmp_path: Path) -> Connector:
     from app.connectors.duckdb import DuckDBConnector
 
-    connector = DuckDBConnector(DuckDBConnector.Config(path=str(tmp_path / "c.duckdb")),
-                                name="duck")
+    connector = DuckDBConnector(
+        DuckDBConnector.Config(path=str(tmp_path / "c.duckdb")), name="duck"
+    )
     copy_tables(connector, TABLES)
     return connector

@@ -38,9 +38,13 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Connector]:
     else:
         from app.connectors.mysql import MySQLConnector
 
-        config = MySQLConnector.Config(host="127.0.0.1", port=3306, user="root",
-                                       database=request.getfixturevalue("mariadb_db"),
-                                       ssl_mode="disabled")
+        config = MySQLConnector.Config(
+            host="127.0.0.1",
+            port=3306,
+            user="root",
+            database=request.getfixturevalue("mariadb_db"),
+            ssl_mode="disabled",
+        )
         connector = MySQLConnector(config, name="maria")
     with connector:
         yield connector
@@ -63,14 +67,16 @@ def _check_table(profile: TableProfile, table: str) -> None:
         if c.kind in ("numeric", "temporal"):
             assert plain(c.min) == plain(want["min"]), where
             assert plain(c.max) == plain(want["max"]), where
-            assert {k: plain(v) for k, v in c.quantiles.items()} == \
-                {k: plain(v) for k, v in want["quantiles"].items()}, where
+            assert {k: plain(v) for k, v in c.quantiles.items()} == {
+                k: plain(v) for k, v in want["quantiles"].items()
+            }, where
         if c.kind == "numeric":
             assert c.mean == pytest.approx(want["mean"], rel=1e-9), where
             assert c.stddev == pytest.approx(want["stddev"], rel=1e-9), where
             values = [float(v) for v in column_values(table, c.name)]
-            assert [b["count"] for b in c.histogram] == \
-                histogram(values, min(values), max(values), 10), where
+            assert [b["count"] for b in c.histogram] == histogram(
+                values, min(values), max(values), 10
+            ), where
         if c.kind == "temporal":
             assert sum(b["count"] for b in c.histogram) == profile.rows - c.nulls, where
         if c.kind == "string":
@@ -92,12 +98,24 @@ def test_engines_agree_on_everything_but_string_order(chinook_duckdb: Connector)
             a = profile_table(lite, table).to_dict()
             b = profile_table(chinook_duckdb, table).to_dict()
             for x, y in zip(a["columns"], b["columns"], strict=True):
-                for key in ("nulls", "distinct", "min", "max", "quantiles", "top", "patterns",
-                            "recognised", "semantic_type", "length_min", "length_max"):
+                for key in (
+                    "nulls",
+                    "distinct",
+                    "min",
+                    "max",
+                    "quantiles",
+                    "top",
+                    "patterns",
+                    "recognised",
+                    "semantic_type",
+                    "length_min",
+                    "length_max",
+                ):
                     assert _norm(x[key]) == _norm(y[key]), f"{table}.{x['name']}.{key}"
                 if x["kind"] == "temporal":
-                    assert [h["count"] for h in x["histogram"]] == \
-                        [h["count"] for h in y["histogram"]], f"{table}.{x['name']}"
+                    assert [h["count"] for h in x["histogram"]] == [
+                        h["count"] for h in y["histogram"]
+                    ], f"{table}.{x['name']}"
             assert a["duplicate_rows"] == b["duplicate_rows"]
             assert a["candidate_keys"] == b["candidate_keys"]
 

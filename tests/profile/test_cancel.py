@@ -19,9 +19,14 @@ from tests.conftest import REPO
 
 def _profile_then_interrupt(source: str, cwd: Path) -> tuple[int, str, str, float]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "LANG": "C", "LANGUAGE": "en"}
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "profile", source,
-                             "--table", "big"], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "profile", source, "--table", "big"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stderr is not None
     line = proc.stderr.readline()  # the first progress line: the statistics scan is running
     assert "[1/" in line, line
@@ -34,8 +39,10 @@ def _profile_then_interrupt(source: str, cwd: Path) -> tuple[int, str, str, floa
 
 def test_sigint_stops_the_profile(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "big.duckdb"))
-    con.execute("CREATE TABLE big AS SELECT i AS id, md5(CAST(i AS VARCHAR)) AS h, "
-                "md5(CAST(i * 7 AS VARCHAR)) AS h2 FROM range(6000000) r(i)")
+    con.execute(
+        "CREATE TABLE big AS SELECT i AS id, md5(CAST(i AS VARCHAR)) AS h, "
+        "md5(CAST(i * 7 AS VARCHAR)) AS h2 FROM range(6000000) r(i)"
+    )
     con.close()
     code, out, err, waited = _profile_then_interrupt("duckdb:///big.duckdb", tmp_path)
     assert code == 130, (out, err)
@@ -50,8 +57,10 @@ def test_sigint_cancels_the_postgres_query(pg_db: dict[str, object], tmp_path: P
     import psycopg
 
     with psycopg.connect(str(pg_db["dsn"]), autocommit=True) as con:
-        con.execute("CREATE TABLE big AS SELECT i AS id, md5(i::text) AS h, md5((i * 7)::text) "
-                    "AS h2 FROM generate_series(1, 3000000) AS g(i)")
+        con.execute(
+            "CREATE TABLE big AS SELECT i AS id, md5(i::text) AS h, md5((i * 7)::text) "
+            "AS h2 FROM generate_series(1, 3000000) AS g(i)"
+        )
     url = f"postgresql://{pg_db['user']}@{pg_db['host']}:{pg_db['port']}/{pg_db['dbname']}"
     code, out, err, waited = _profile_then_interrupt(url, tmp_path)
     assert code == 130, (out, err)
@@ -61,5 +70,6 @@ def test_sigint_cancels_the_postgres_query(pg_db: dict[str, object], tmp_path: P
         running = con.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
             "AND pid <> pg_backend_pid() AND query LIKE '%%\"big\"%%'",
-            [pg_db["dbname"]]).fetchone()
+            [pg_db["dbname"]],
+        ).fetchone()
     assert running == (0,)

@@ -89,13 +89,16 @@ def test_sample_is_labelled_and_consistent(tmp_path: Path) -> None:
     assert "(a 30.0% sample)" in out.splitlines()[0]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ([CHINOOK_URL, "--table", "Nope"], "no table 'Nope' in source"),
-    (["oracle://db/x", "--table", "t"], "unknown scheme 'oracle'"),
-    (["postgresql://ana:hunter2@db/x", "--table", "t"], "postgresql://ana:***@db/x"),
-    ([CHINOOK_URL, "--table", "Invoice", "--sample", "10"], "SQLite cannot sample a table"),
-    (["postgresql://nobody@127.0.0.1:1/x", "--table", "t"], "127.0.0.1"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([CHINOOK_URL, "--table", "Nope"], "no table 'Nope' in source"),
+        (["oracle://db/x", "--table", "t"], "unknown scheme 'oracle'"),
+        (["postgresql://ana:hunter2@db/x", "--table", "t"], "postgresql://ana:***@db/x"),
+        ([CHINOOK_URL, "--table", "Invoice", "--sample", "10"], "SQLite cannot sample a table"),
+        (["postgresql://nobody@127.0.0.1:1/x", "--table", "t"], "127.0.0.1"),
+    ],
+)
 def test_bad_input_is_a_clear_error(args: list[str], message: str) -> None:
     code, out, err = _run(*args)
     assert code == 2, (out, err)

@@ -14,8 +14,11 @@ from app.connectors.duckdb import DuckDBConnector
 from app.engine.profile import ProfileError, ProfileOptions, profile_table
 
 UTC = dt.UTC
-MOMENTS = [dt.datetime(2024, 1, 1, 10, tzinfo=UTC), dt.datetime(2024, 1, 3, 10, tzinfo=UTC),
-           dt.datetime(2024, 1, 3, 10, tzinfo=UTC)]
+MOMENTS = [
+    dt.datetime(2024, 1, 1, 10, tzinfo=UTC),
+    dt.datetime(2024, 1, 3, 10, tzinfo=UTC),
+    dt.datetime(2024, 1, 3, 10, tzinfo=UTC),
+]
 
 
 @pytest.fixture
@@ -25,11 +28,14 @@ def odd(tmp_path: Path) -> DuckDBConnector:
     con.execute("SET TimeZone = 'UTC'")
     con.execute("CREATE TABLE empty (a INT, b VARCHAR, c DATE)")
     con.execute("CREATE SCHEMA s")
-    con.execute('CREATE TABLE s."Odd name" ("we\'ird ""col""" INT, nul VARCHAR, bin BLOB, '
-                "\"at\" TIMESTAMPTZ, neg DOUBLE)")
-    con.executemany('INSERT INTO s."Odd name" VALUES (?, NULL, ?, ?, ?)',
-                    [(1, b"a", MOMENTS[0], -2.5), (2, None, MOMENTS[1], -1.0),
-                     (2, None, MOMENTS[2], -1.0)])
+    con.execute(
+        'CREATE TABLE s."Odd name" ("we\'ird ""col""" INT, nul VARCHAR, bin BLOB, '
+        '"at" TIMESTAMPTZ, neg DOUBLE)'
+    )
+    con.executemany(
+        'INSERT INTO s."Odd name" VALUES (?, NULL, ?, ?, ?)',
+        [(1, b"a", MOMENTS[0], -2.5), (2, None, MOMENTS[1], -1.0), (2, None, MOMENTS[2], -1.0)],
+    )
     con.close()
     return DuckDBConnector(DuckDBConnector.Config(path=str(path)), name="odd")
 
@@ -38,8 +44,14 @@ def test_an_empty_table(odd: DuckDBConnector) -> None:
     p = profile_table(odd, "empty")
     assert (p.rows, p.duplicate_rows, p.candidate_keys) == (0, 0, [])
     for c in p.columns:
-        assert (c.nulls, c.distinct, c.min, c.top, c.histogram, c.quantiles) == \
-            (0, 0, None, [], [], {})
+        assert (c.nulls, c.distinct, c.min, c.top, c.histogram, c.quantiles) == (
+            0,
+            0,
+            None,
+            [],
+            [],
+            {},
+        )
 
 
 def test_awkward_names_nulls_binary_and_time_zones(odd: DuckDBConnector) -> None:

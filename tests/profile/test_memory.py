@@ -65,8 +65,14 @@ def big_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _child(mode: str, path: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", CHILD, mode, str(path)], cwd=REPO,
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -78,7 +84,9 @@ def test_profile_of_a_million_rows_stays_bounded(big_table: Path) -> None:
     assert baseline["rows"] == profiled["rows"] == loaded["rows"] == ROWS
     growth = profiled["peak_mb"] - baseline["peak_mb"]
     loading = loaded["peak_mb"] - baseline["peak_mb"]
-    print(f"peak RSS MB: baseline {baseline['peak_mb']:.0f}, profile {profiled['peak_mb']:.0f}, "
-          f"loading the rows {loaded['peak_mb']:.0f}")
+    print(
+        f"peak RSS MB: baseline {baseline['peak_mb']:.0f}, profile {profiled['peak_mb']:.0f}, "
+        f"loading the rows {loaded['peak_mb']:.0f}"
+    )
     assert growth < 200, growth
     assert growth < loading / 2, (growth, loading)

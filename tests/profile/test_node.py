@@ -37,8 +37,9 @@ def _norm(value: Any, kind: str) -> Any:
 
 
 def _profile(*args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["profile", str(CHINOOK), "--pipeline", "revenue",
-                                      "--json", "--trust", *args])
+    result = CliRunner().invoke(
+        cli, ["profile", str(CHINOOK), "--pipeline", "revenue", "--json", "--trust", *args]
+    )
     assert result.exit_code == 0, result.stderr + result.stdout
     return json.loads(result.stdout)
 
@@ -63,15 +64,20 @@ def test_node_profile_matches_python(node: str) -> None:
         counts = Counter(values)
         assert [t["count"] for t in c["top"]] == sorted(counts.values(), reverse=True)[:10]
         if c["kind"] in ("numeric", "temporal"):
-            want = {f"p{round(p * 100)}": _norm(ordered[max(1, math.ceil(
-                p * len(ordered) - 1e-9)) - 1], kind) for p in (0.05, 0.25, 0.5, 0.75, 0.95)}
+            want = {
+                f"p{round(p * 100)}": _norm(
+                    ordered[max(1, math.ceil(p * len(ordered) - 1e-9)) - 1], kind
+                )
+                for p in (0.05, 0.25, 0.5, 0.75, 0.95)
+            }
             assert {k: _norm(v, kind) for k, v in c["quantiles"].items()} == want, where
         if c["kind"] == "numeric":
             floats = [float(v) for v in values]
             mean = sum(floats) / len(floats)
             assert math.isclose(c["mean"], mean, rel_tol=1e-9), where
-            assert [b["count"] for b in c["histogram"]] == \
-                histogram(floats, min(floats), max(floats), 10), where
+            assert [b["count"] for b in c["histogram"]] == histogram(
+                floats, min(floats), max(floats), 10
+            ), where
 
 
 def test_node_by_id_and_errors(tmp_path: Path) -> None:
@@ -79,8 +85,9 @@ def test_node_by_id_and_errors(tmp_path: Path) -> None:
     node_id = doc.pipeline("revenue").node_by_name("amounts").id
     doc.close()
     assert _profile("--node", node_id)["table"] == "revenue.amounts"
-    result = CliRunner().invoke(cli, ["profile", str(CHINOOK), "--pipeline", "revenue",
-                                      "--node", "nope", "--trust"])
+    result = CliRunner().invoke(
+        cli, ["profile", str(CHINOOK), "--pipeline", "revenue", "--node", "nope", "--trust"]
+    )
     assert result.exit_code == 2 and "nope" in result.stderr
     result = CliRunner().invoke(cli, ["profile", str(CHINOOK), "--pipeline", "revenue"])
     assert result.exit_code == 2 and "--node" in result.stderr

@@ -13,27 +13,39 @@ from app.engine.profile.recognisers import (
 )
 
 VALID = {
-    "email": ["ana@example.com", "j.o'neil+tag@mail.co.uk", "x_y@sub.domain.org",
-              "stanisław.wójcik@wp.pl"],
+    "email": [
+        "ana@example.com",
+        "j.o'neil+tag@mail.co.uk",
+        "x_y@sub.domain.org",
+        "stanisław.wójcik@wp.pl",
+    ],
     "url": ["https://example.com", "http://a.b/c?d=e#f", "ftp://files.example.org/x"],
     "uuid": ["123e4567-e89b-12d3-a456-426614174000", "6F9619FF-8B86-D011-B42D-00C04FC964FF"],
     "ip": ["192.168.0.1", "10.0.0.255", "::1", "2001:db8::ff00:42:8329"],
     "iso_date": ["2024-02-29", "2024-01-02T10:20:30Z", "2024-01-02 10:20:30.123+01:00"],
-    "iban": ["GB82 WEST 1234 5698 7654 32", "DE89370400440532013000",
-             "ES9121000418450200051332"],
+    "iban": ["GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "ES9121000418450200051332"],
     "credit_card": ["4111 1111 1111 1111", "5500-0000-0000-0004", "378282246310005"],
     "phone": ["+34 912 345 678", "+1 (415) 555-2671", "020 7946 0958 1"],
 }
 INVALID = {
-    "email": ["ana@", "@example.com", "ana example.com", "ana@example", "a@b@c.com",
-              "ana@-example.com", "ana@exa_mple.com"],
+    "email": [
+        "ana@",
+        "@example.com",
+        "ana example.com",
+        "ana@example",
+        "a@b@c.com",
+        "ana@-example.com",
+        "ana@exa_mple.com",
+    ],
     "url": ["example.com", "http//x.com", "https://", "mailto:ana@example.com"],
-    "uuid": ["123e4567-e89b-12d3-a456-42661417400", "123e4567e89b12d3a456426614174000",
-             "zzze4567-e89b-12d3-a456-426614174000"],
+    "uuid": [
+        "123e4567-e89b-12d3-a456-42661417400",
+        "123e4567e89b12d3a456426614174000",
+        "zzze4567-e89b-12d3-a456-426614174000",
+    ],
     "ip": ["256.1.1.1", "1.2.3", "1.2.3.4.5", "::g"],
     "iso_date": ["2024-02-30", "2023-02-29", "24-01-02", "2024/01/02", "2024-13-01"],
-    "iban": ["GB82 WEST 1234 5698 7654 33", "DE8937040044053201300",
-             "XX00", "1234567890123456"],
+    "iban": ["GB82 WEST 1234 5698 7654 33", "DE8937040044053201300", "XX00", "1234567890123456"],
     "credit_card": ["4111 1111 1111 1112", "1234 5678 9012 3456", "4111", "411111111111111a"],
     "phone": ["12345", "2024-01-02", "+12", "hello"],
 }
@@ -58,7 +70,7 @@ def test_luhn_against_a_direct_computation() -> None:
     for i in range(len(number)):
         for d in "0123456789":
             if d != number[i]:
-                assert not luhn_ok(number[:i] + d + number[i + 1:]), (i, d)
+                assert not luhn_ok(number[:i] + d + number[i + 1 :]), (i, d)
 
 
 def test_iban_check_digits() -> None:
@@ -74,15 +86,18 @@ def test_shapes() -> None:
     assert shape("") == ""
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    ([("1", 10), ("22", 5), ("-3", 1)], "integer"),
-    ([("1.5", 10), ("2", 5), ("-3e2", 1)], "decimal"),
-    ([("2024-01-02", 9), ("2024-03-04", 1)], "date"),
-    ([("2024-01-02 10:00:00", 9), ("2024-03-04", 1)], "timestamp"),
-    ([("yes", 5), ("no", 5)], "boolean"),
-    ([("1", 5), ("abc", 5)], None),
-    ([("Madrid", 10)], None),
-    ([], None),
-])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([("1", 10), ("22", 5), ("-3", 1)], "integer"),
+        ([("1.5", 10), ("2", 5), ("-3e2", 1)], "decimal"),
+        ([("2024-01-02", 9), ("2024-03-04", 1)], "date"),
+        ([("2024-01-02 10:00:00", 9), ("2024-03-04", 1)], "timestamp"),
+        ([("yes", 5), ("no", 5)], "boolean"),
+        ([("1", 5), ("abc", 5)], None),
+        ([("Madrid", 10)], None),
+        ([], None),
+    ],
+)
 def test_semantic_type(values: list[tuple[str, int]], expected: str | None) -> None:
     assert guess_semantic_type(values) == expected

@@ -22,8 +22,9 @@ CANARY = "PASSWORD"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 BAD_URLS = [
@@ -45,8 +46,9 @@ def test_a_malformed_metadata_url_is_a_clear_error(url: str, problem: str) -> No
 
 @pytest.mark.parametrize(("url", "problem"), BAD_URLS)
 def test_a_malformed_sync_url_is_a_clear_error(url: str, problem: str) -> None:
-    done = _cli("sync", "run", "--source", url, "--source-table", "t",
-                "--dest", "sqlite:///never.db")
+    done = _cli(
+        "sync", "run", "--source", url, "--source-table", "t", "--dest", "sqlite:///never.db"
+    )
     out = done.stdout + done.stderr
     assert done.returncode == 2, out
     assert "Traceback" not in out and problem in out
@@ -55,17 +57,24 @@ def test_a_malformed_sync_url_is_a_clear_error(url: str, problem: str) -> None:
 
 
 def test_a_stored_password_that_cannot_be_opened_is_an_error(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """MySQL's password is optional: without the master key it used to connect without it."""
     monkeypatch.setenv("CAUCE_MASTER_KEY", "a passphrase for the test store")
     EncryptedFileStore().set(secret_ref("shop", "maria", "password"), "stored-pw-4d1a")
     monkeypatch.delenv("CAUCE_MASTER_KEY")
     monkeypatch.setattr("app.storage.secrets.default_secret_store", _no_keyring)
-    connection = Connection(name="maria", type="mysql",
-                            params={"host": "127.0.0.1", "user": "root", "database": "mysql"})
+    connection = Connection(
+        name="maria",
+        type="mysql",
+        params={"host": "127.0.0.1", "user": "root", "database": "mysql"},
+    )
     with pytest.raises(MissingSecret) as info:
-        open_connector(connection, project_dir=Path.cwd(),
-                       secrets=secret_lookup("shop", SecretResolver.default()))
+        open_connector(
+            connection,
+            project_dir=Path.cwd(),
+            secrets=secret_lookup("shop", SecretResolver.default()),
+        )
     assert "CAUCE_MASTER_KEY is not set" in str(info.value)
     assert "stored-pw-4d1a" not in str(info.value)
 
@@ -77,18 +86,24 @@ def _no_keyring(*_args: object, **_kwargs: object):  # type: ignore[no-untyped-d
 
 
 def test_without_any_stored_secret_an_optional_password_stays_optional(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("CAUCE_MASTER_KEY", raising=False)
     monkeypatch.setattr("app.storage.secrets.default_secret_store", _no_keyring)
-    connection = Connection(name="maria", type="mysql",
-                            params={"host": "127.0.0.1", "user": "root", "database": "mysql"})
-    connector = open_connector(connection, project_dir=Path.cwd(),
-                               secrets=secret_lookup("shop", SecretResolver.default()))
+    connection = Connection(
+        name="maria",
+        type="mysql",
+        params={"host": "127.0.0.1", "user": "root", "database": "mysql"},
+    )
+    connector = open_connector(
+        connection, project_dir=Path.cwd(), secrets=secret_lookup("shop", SecretResolver.default())
+    )
     assert connector.config.password is None
 
 
 def test_huge_scrypt_parameters_in_an_edited_header_are_refused_before_the_work(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("CAUCE_MASTER_KEY", "a passphrase for the test store")
     store = EncryptedFileStore()
     store.set("connection/p/c/password", "v")

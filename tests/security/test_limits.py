@@ -43,9 +43,14 @@ main(sys.argv[1:])
 
 
 def _cli(*args: str, cwd: Path) -> tuple[int, str, int]:
-    proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=300,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     peak = int(proc.stderr.rsplit("PEAK_KB", 1)[1].split()[0])
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, proc.stdout + proc.stderr, peak
@@ -56,8 +61,13 @@ def _project(tmp_path: Path) -> Path:
     src = p.add_node("source", name="src", params={"connection": "db", "table": "t"})
     dst = p.add_node("destination", name="dst", params={"connection": "db", "table": "u"})
     p.connect(src.id, "out", dst.id, "in")
-    project = Project(meta=ProjectMeta(name="p"), pipelines={"tiny": p}, connections={
-        "db": Connection(name="db", type="duckdb", params={"path": str(tmp_path / "x.duckdb")})})
+    project = Project(
+        meta=ProjectMeta(name="p"),
+        pipelines={"tiny": p},
+        connections={
+            "db": Connection(name="db", type="duckdb", params={"path": str(tmp_path / "x.duckdb")})
+        },
+    )
     save_project(project, tmp_path / "p")
     return tmp_path / "p"
 
@@ -96,8 +106,7 @@ def test_a_300_mb_pipeline_file_is_refused_before_it_is_read(tmp_path: Path) -> 
     assert peak < PEAK_LIMIT_KB
 
 
-def test_a_bundle_with_too_much_json_is_refused_before_it_is_decompressed(
-        tmp_path: Path) -> None:
+def test_a_bundle_with_too_much_json_is_refused_before_it_is_decompressed(tmp_path: Path) -> None:
     root = _project(tmp_path)
     good = tmp_path / "good.cauce"
     export_project(root, good, include_data=False)
@@ -107,8 +116,14 @@ def test_a_bundle_with_too_much_json_is_refused_before_it_is_decompressed(
         for info in src.infolist():
             dst.writestr(info, src.read(info))
         for i in range(9):  # 9 valid-looking pipelines of 8 MiB each: 72 MiB of JSON
-            body = json.dumps({"name": f"p{i}", "description": noise[: 8 * 1024 * 1024 - 200],
-                               "nodes": [], "edges": []})
+            body = json.dumps(
+                {
+                    "name": f"p{i}",
+                    "description": noise[: 8 * 1024 * 1024 - 200],
+                    "nodes": [],
+                    "edges": [],
+                }
+            )
             dst.writestr(f"pipelines/p{i}.json", body)
     code, out, peak = _cli("import", str(bundle), str(tmp_path / "out"), cwd=tmp_path)
     assert code == 2, out
@@ -118,10 +133,18 @@ def test_a_bundle_with_too_much_json_is_refused_before_it_is_decompressed(
 
 def test_a_pipeline_with_too_many_nodes_is_refused(tmp_path: Path) -> None:
     root = _project(tmp_path)
-    nodes = [{"id": f"{i:08d}-0000-4000-8000-000000000000", "name": f"n{i}", "type": "filter",
-              "params": {}} for i in range(2001)]
-    (root / "pipelines" / "wide.json").write_text(json.dumps(
-        {"name": "wide", "nodes": nodes, "edges": []}))
+    nodes = [
+        {
+            "id": f"{i:08d}-0000-4000-8000-000000000000",
+            "name": f"n{i}",
+            "type": "filter",
+            "params": {},
+        }
+        for i in range(2001)
+    ]
+    (root / "pipelines" / "wide.json").write_text(
+        json.dumps({"name": "wide", "nodes": nodes, "edges": []})
+    )
     code, out, _peak = _cli("--run-project", str(root), "--dry-run", cwd=tmp_path)
     assert code == 2, out
     assert "2001 nodes, more than the limit of 2000" in out

@@ -25,11 +25,16 @@ def _bundle(tmp_path: Path) -> Path:
     p.connect(src.id, "out", dst.id, "in")
     project = Project(
         meta=ProjectMeta(name="theirs"),
-        connections={"src": Connection(name="src", type="duckdb",
-                                       params={"path": str(tmp_path / "src.duckdb")}),
-                     "out": Connection(name="out", type="duckdb",
-                                       params={"path": str(tmp_path / "out.duckdb")})},
-        pipelines={"copy": p})
+        connections={
+            "src": Connection(
+                name="src", type="duckdb", params={"path": str(tmp_path / "src.duckdb")}
+            ),
+            "out": Connection(
+                name="out", type="duckdb", params={"path": str(tmp_path / "out.duckdb")}
+            ),
+        },
+        pipelines={"copy": p},
+    )
     save_project(project, tmp_path / "theirs")
     bundle = tmp_path / "theirs.cauce"
     export_project(tmp_path / "theirs", bundle, include_data=False)
@@ -64,8 +69,9 @@ def test_a_changed_bundle_asks_again(tmp_path: Path) -> None:
 
     with load_project(tmp_path / "theirs") as opened:
         project = opened.project
-    project.connections["out"] = Connection(name="out", type="duckdb",
-                                            params={"path": str(tmp_path / "elsewhere.duckdb")})
+    project.connections["out"] = Connection(
+        name="out", type="duckdb", params={"path": str(tmp_path / "elsewhere.duckdb")}
+    )
     save_project(project, tmp_path / "theirs")
     export_project(tmp_path / "theirs", bundle, include_data=False)
     code, out = _invoke("--run-project", str(bundle), db=db)

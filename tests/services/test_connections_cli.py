@@ -49,7 +49,8 @@ def test_sqlite_of_the_project_connects_from_another_directory(project: Path) ->
 
 
 def test_postgres_connects_and_a_missing_database_exits_1_with_the_reason(
-        project: Path, pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Path, pg_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, _out, err = _cauce("connections", "test", str(project), "postgres")
     assert (code, err) == (0, "")
     monkeypatch.setenv("CAUCE_PG_DATABASE", "cauce_no_such_db")
@@ -62,13 +63,15 @@ def test_postgres_connects_and_a_missing_database_exits_1_with_the_reason(
     assert 'database "cauce_no_such_db" does not exist' in err
 
 
-def test_wrong_password_exits_1_and_never_prints_it(project: Path, pg_password_server,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_password_exits_1_and_never_prints_it(
+    project: Path, pg_password_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = pg_password_server
     conn_file = project / "connections" / "postgres.json"
     data = json.loads(conn_file.read_text())
-    data["params"].update(host=server["host"], port=server["port"], user=server["user"],
-                          database=server["dbname"])
+    data["params"].update(
+        host=server["host"], port=server["port"], user=server["user"], database=server["dbname"]
+    )
     conn_file.write_text(json.dumps(data))
     monkeypatch.setenv("CAUCE_SECRET_POSTGRES_PASSWORD", server["password"])
     assert _cauce("connections", "test", str(project), "postgres")[0] == 0
@@ -89,12 +92,13 @@ def test_unknown_name_or_project_is_invalid_input(project: Path, tmp_path: Path)
 
 
 def test_run_with_dest_postgres_says_which_database_it_wrote(
-        project: Path, pg_db, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    project: Path, pg_db, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("CAUCE_PG_DATABASE", str(pg_db["dbname"]))
     monkeypatch.setenv("CAUCE_DB_URL", f"sqlite:///{tmp_path / 'meta.db'}")
     code, out, err = _cauce("--run-project", str(project), "--dest", "postgres")
     assert code == 0, err
-    assert (f"in connection postgres (127.0.0.1:5432/{pg_db['dbname']})" in out), out
+    assert f"in connection postgres (127.0.0.1:5432/{pg_db['dbname']})" in out, out
     code, out, err = _cauce("--run-project", str(project))
     assert code == 0, err
     assert "in connection warehouse (" + str(tmp_path / "out") in out

@@ -96,8 +96,9 @@ def test_new_document_needs_a_directory(tmp_path: Path, chinook_dir: Path) -> No
 def test_run_is_recorded(chinook_dir: Path, tmp_path: Path) -> None:
     doc = editor.open_document(chinook_dir)
     events: list[str] = []
-    report = editor.run_document_pipeline(doc, doc.pipeline("revenue"),
-                                          on_event=lambda e: events.append(e.kind))
+    report = editor.run_document_pipeline(
+        doc, doc.pipeline("revenue"), on_event=lambda e: events.append(e.kind)
+    )
     assert report.ok, report.error
     assert events[0] == "run_started" and events[-1] == "run_finished"
     assert report.node("mart").rows_in is not None or report.node("mart").rows_out
@@ -116,8 +117,7 @@ def test_preview_can_be_cancelled(tmp_path: Path) -> None:
     MemoryConnector.first_batch.clear()
     TABLES["numbers"] = pa.table({"n": pa.array(range(200_000), pa.int64())})
     doc = editor.new_document("slow")
-    doc.project.connections["mem"] = Connection(name="mem", type="memory",
-                                                params={"delay": 0.05})
+    doc.project.connections["mem"] = Connection(name="mem", type="memory", params={"delay": 0.05})
     p = doc.pipeline("main")
     src = p.add_node("source", params={"connection": "mem", "table": "numbers"})
     agg = p.add_node("aggregate", params={"measures": [{"function": "count", "name": "c"}]})
@@ -166,14 +166,16 @@ def test_partial_runs_skip_a_broken_node_elsewhere(chinook_dir: Path, tmp_path: 
         editor.run_document_pipeline(doc, pipeline)
     assert not mart_file.exists()
     amounts = pipeline.node_by_name("amounts")
-    report = editor.run_document_pipeline(doc, pipeline,
-                                          part=editor.partial_up_to(pipeline, [amounts.id]))
+    report = editor.run_document_pipeline(
+        doc, pipeline, part=editor.partial_up_to(pipeline, [amounts.id])
+    )
     assert report.ok, report.error
     assert report.node("amounts").rows_out and not mart_file.exists()  # counted, not written
     assert "broken" not in {n.name for n in report.nodes}
     mart, ordered = pipeline.node_by_name("mart"), pipeline.node_by_name("ordered")
-    report = editor.run_document_pipeline(doc, pipeline,
-                                          part=editor.partial_branch(pipeline, [ordered.id]))
+    report = editor.run_document_pipeline(
+        doc, pipeline, part=editor.partial_branch(pipeline, [ordered.id])
+    )
     assert report.ok, report.error
     with duckdb.connect(str(mart_file), read_only=True) as con:
         assert con.sql("select count(*) from revenue_by_country_genre_year").fetchall()[0][0] > 100

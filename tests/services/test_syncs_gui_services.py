@@ -36,9 +36,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _invoices(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "name": "invoices", "source": {"connection": "chinook", "table": "Invoice"},
-        "destinations": [{"connection": "warehouse", "table": "invoices"}], "mode": "merge",
-        "primary_key": ["InvoiceId"], "rename": {"Total": "amount"}}
+        "name": "invoices",
+        "source": {"connection": "chinook", "table": "Invoice"},
+        "destinations": [{"connection": "warehouse", "table": "invoices"}],
+        "mode": "merge",
+        "primary_key": ["InvoiceId"],
+        "rename": {"Total": "amount"},
+    }
     return {**data, **changes}
 
 
@@ -51,7 +55,11 @@ def test_save_list_run_and_list_again(project: Path, tmp_path: Path) -> None:
 
     [row] = sync_overview(project)
     assert (row.name, row.source, row.destinations, row.mode) == (
-        "invoices", "chinook:Invoice", ("warehouse:invoices",), "merge")
+        "invoices",
+        "chinook:Invoice",
+        ("warehouse:invoices",),
+        "merge",
+    )
     assert row.last_status is None and row.rows is None
 
     events: list[str] = []
@@ -74,16 +82,20 @@ def test_a_cancelled_run_is_recorded_as_cancelled(project: Path) -> None:
     assert sync_overview(project)[0].last_status == "cancelled"
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"primary_key": []}, "merge mode needs primary_key"),
-    ({"mode": "append"}, "append mode needs a cursor"),
-    ({"name": "  "}, "blank"),
-    ({"name": "..."}, "empty file name"),
-    ({"destinations": [{"connection": "nowhere", "table": "t"}]}, "nowhere"),
-    ({"rename": {"Total": "InvoiceId"}}, "two columns"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"primary_key": []}, "merge mode needs primary_key"),
+        ({"mode": "append"}, "append mode needs a cursor"),
+        ({"name": "  "}, "blank"),
+        ({"name": "..."}, "empty file name"),
+        ({"destinations": [{"connection": "nowhere", "table": "t"}]}, "nowhere"),
+        ({"rename": {"Total": "InvoiceId"}}, "two columns"),
+    ],
+)
 def test_invalid_definitions_are_refused_and_nothing_is_written(
-        project: Path, changes: dict[str, object], message: str) -> None:
+    project: Path, changes: dict[str, object], message: str
+) -> None:
     columns = ["InvoiceId", "CustomerId", "Total"]
     with pytest.raises(ProjectError, match=message):
         save_sync_definition(project, _invoices(**changes), source_columns=columns)
@@ -92,14 +104,19 @@ def test_invalid_definitions_are_refused_and_nothing_is_written(
 
 def test_rename_replaces_the_file_and_names_stay_unique(project: Path) -> None:
     save_sync_definition(project, _invoices())
-    save_sync_definition(project, _invoices(name="tracks",
-                                            source={"connection": "chinook", "table": "Track"},
-                                            primary_key=["TrackId"], rename={}))
+    save_sync_definition(
+        project,
+        _invoices(
+            name="tracks",
+            source={"connection": "chinook", "table": "Track"},
+            primary_key=["TrackId"],
+            rename={},
+        ),
+    )
     with pytest.raises(ProjectError, match="already a sync named"):
         save_sync_definition(project, _invoices(name="tracks"), previous="invoices")
     save_sync_definition(project, _invoices(name="billing"), previous="invoices")
-    assert sorted(p.name for p in (project / "syncs").iterdir()) == ["billing.json",
-                                                                     "tracks.json"]
+    assert sorted(p.name for p in (project / "syncs").iterdir()) == ["billing.json", "tracks.json"]
     delete_sync_definition(project, "tracks")
     assert [r.name for r in sync_overview(project)] == ["billing"]
     with pytest.raises(ProjectError, match="no sync named"):
@@ -107,8 +124,9 @@ def test_rename_replaces_the_file_and_names_stay_unique(project: Path) -> None:
 
 
 def test_connection_roles_say_which_can_be_a_destination(project: Path) -> None:
-    (project / "connections" / "shop.json").write_text(json.dumps(
-        {"name": "shop", "type": "mysql", "params": {"database": "shop", "user": "u"}}))
+    (project / "connections" / "shop.json").write_text(
+        json.dumps({"name": "shop", "type": "mysql", "params": {"database": "shop", "user": "u"}})
+    )
     roles = {r.name: r for r in connection_roles(project)}
     assert sorted(roles) == ["chinook", "postgres", "shop", "warehouse"]
     assert roles["warehouse"].destination and roles["warehouse"].label == "DuckDB"

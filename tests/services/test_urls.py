@@ -7,37 +7,69 @@ import pytest
 from app.services.urls import UrlError, parse_url
 
 
-@pytest.mark.parametrize(("url", "kind", "params"), [
-    ("postgresql://etl@db.local:5433/shop", "postgres",
-     {"host": "db.local", "port": 5433, "database": "shop", "user": "etl"}),
-    ("postgres://db.local/shop?sslmode=require", "postgres",
-     {"host": "db.local", "port": 5432, "database": "shop", "sslmode": "require"}),
-    ("postgresql+psycopg://a%40b@h/d", "postgres",
-     {"host": "h", "port": 5432, "database": "d", "user": "a@b"}),
-    ("sqlite:///data/app.db", "sqlite", {"path": "data/app.db"}),
-    ("sqlite:////var/lib/app.db", "sqlite", {"path": "/var/lib/app.db"}),
-    ("duckdb:///wh.duckdb", "duckdb", {"path": "wh.duckdb"}),
-    ("duckdb:///:memory:", "duckdb", {"path": ":memory:"}),
-    ("mysql://root@127.0.0.1:3306/shop", "mysql",
-     {"host": "127.0.0.1", "port": 3306, "database": "shop", "user": "root"}),
-    ("mariadb://app@m/shop", "mysql", {"host": "m", "port": 3306, "database": "shop",
-                                       "user": "app"}),
-    ("mssql+pyodbc://sa@sql.example.com:1433/dw?encrypt=true", "mssql",
-     {"server": "sql.example.com", "port": 1433, "database": "dw", "user": "sa",
-      "encrypt": True}),
-    ("file:///srv/exports?format=parquet", "files",
-     {"path": "/srv/exports", "format": "parquet"}),
-])
+@pytest.mark.parametrize(
+    ("url", "kind", "params"),
+    [
+        (
+            "postgresql://etl@db.local:5433/shop",
+            "postgres",
+            {"host": "db.local", "port": 5433, "database": "shop", "user": "etl"},
+        ),
+        (
+            "postgres://db.local/shop?sslmode=require",
+            "postgres",
+            {"host": "db.local", "port": 5432, "database": "shop", "sslmode": "require"},
+        ),
+        (
+            "postgresql+psycopg://a%40b@h/d",
+            "postgres",
+            {"host": "h", "port": 5432, "database": "d", "user": "a@b"},
+        ),
+        ("sqlite:///data/app.db", "sqlite", {"path": "data/app.db"}),
+        ("sqlite:////var/lib/app.db", "sqlite", {"path": "/var/lib/app.db"}),
+        ("duckdb:///wh.duckdb", "duckdb", {"path": "wh.duckdb"}),
+        ("duckdb:///:memory:", "duckdb", {"path": ":memory:"}),
+        (
+            "mysql://root@127.0.0.1:3306/shop",
+            "mysql",
+            {"host": "127.0.0.1", "port": 3306, "database": "shop", "user": "root"},
+        ),
+        (
+            "mariadb://app@m/shop",
+            "mysql",
+            {"host": "m", "port": 3306, "database": "shop", "user": "app"},
+        ),
+        (
+            "mssql+pyodbc://sa@sql.example.com:1433/dw?encrypt=true",
+            "mssql",
+            {
+                "server": "sql.example.com",
+                "port": 1433,
+                "database": "dw",
+                "user": "sa",
+                "encrypt": True,
+            },
+        ),
+        (
+            "file:///srv/exports?format=parquet",
+            "files",
+            {"path": "/srv/exports", "format": "parquet"},
+        ),
+    ],
+)
 def test_supported_urls(url: str, kind: str, params: dict[str, object]) -> None:
     connection = parse_url(url, "source")
     assert (connection.name, connection.type, connection.params) == ("source", kind, params)
 
 
-@pytest.mark.parametrize("url", [
-    "postgresql://etl:hunter2@db/shop",
-    "mysql://root:hunter2@127.0.0.1/shop",
-    "mssql+pyodbc://sa:hunter2@sql/dw",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://etl:hunter2@db/shop",
+        "mysql://root:hunter2@127.0.0.1/shop",
+        "mssql+pyodbc://sa:hunter2@sql/dw",
+    ],
+)
 def test_password_in_url_is_refused_and_never_echoed(url: str) -> None:
     with pytest.raises(UrlError) as info:
         parse_url(url, "dest")
@@ -51,12 +83,15 @@ def test_password_as_query_option_is_refused() -> None:
         parse_url("postgresql://etl@db/shop?password=x", "src")
 
 
-@pytest.mark.parametrize(("url", "problem"), [
-    ("oracle://u@h/db", "unknown scheme"),
-    ("postgresql://u@h", "expected"),
-    ("sqlite://host/file.db", "expected"),
-    ("not a url", "unknown scheme"),
-])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("oracle://u@h/db", "unknown scheme"),
+        ("postgresql://u@h", "expected"),
+        ("sqlite://host/file.db", "expected"),
+        ("not a url", "unknown scheme"),
+    ],
+)
 def test_bad_urls_say_why(url: str, problem: str) -> None:
     with pytest.raises(UrlError, match=problem):
         parse_url(url, "src")

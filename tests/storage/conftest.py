@@ -35,8 +35,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="session", params=DIALECTS)
-def shared_db_url(request: pytest.FixtureRequest,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def shared_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """One initialised metadata database per dialect for the whole session."""
     if request.param == "sqlite":
         url = f"sqlite:///{(tmp_path_factory.mktemp('shared') / 'cauce.db').as_posix()}"

@@ -22,11 +22,16 @@ from app.engine.graph import Pipeline
 from app.storage.bundles import BundleError, BundleLimits, inspect_bundle
 from app.storage.project import load_project
 
-PROJECT = json.dumps({"format_version": 1, "id": "00000000-0000-4000-8000-000000000001",
-                      "name": "Shop", "description": ""}).encode()
+PROJECT = json.dumps(
+    {
+        "format_version": 1,
+        "id": "00000000-0000-4000-8000-000000000001",
+        "name": "Shop",
+        "description": "",
+    }
+).encode()
 PIPELINE = Pipeline(name="orders", id="00000000-0000-4000-8000-00000000000a").to_json().encode()
-BASE = {"project.json": PROJECT, "pipelines/orders.json": PIPELINE,
-        "data/a.csv": b"id\n1\n"}
+BASE = {"project.json": PROJECT, "pipelines/orders.json": PIPELINE, "data/a.csv": b"id\n1\n"}
 
 Entry = tuple[str | zipfile.ZipInfo, bytes]
 
@@ -37,8 +42,13 @@ def sha(data: bytes) -> str:
 
 def manifest_for(entries: list[Entry], **overrides: object) -> bytes:
     members = {(e.filename if isinstance(e, zipfile.ZipInfo) else e): sha(d) for e, d in entries}
-    doc = {"format_version": 1, "created_at": "2026-01-01T00:00:00Z", "cauce_version": "0.1.0",
-           "members": members, **overrides}
+    doc = {
+        "format_version": 1,
+        "created_at": "2026-01-01T00:00:00Z",
+        "cauce_version": "0.1.0",
+        "members": members,
+        **overrides,
+    }
     return json.dumps(doc).encode()
 
 
@@ -77,13 +87,16 @@ def test_dotdot_member(tmp_path: Path, name: str) -> None:
     assert_refused(path, name, "'..' component")
 
 
-@pytest.mark.parametrize("name, why", [
-    ("/etc/cron.d/evil", "absolute path"),
-    ("C:/Windows/evil.dll", "absolute path"),
-    ("c:evil.dll", "absolute path"),
-    ("data\\..\\evil.dll", "backslash"),
-    ("\\\\server\\share\\evil", "backslash"),
-])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("/etc/cron.d/evil", "absolute path"),
+        ("C:/Windows/evil.dll", "absolute path"),
+        ("c:evil.dll", "absolute path"),
+        ("data\\..\\evil.dll", "backslash"),
+        ("\\\\server\\share\\evil", "backslash"),
+    ],
+)
 def test_absolute_member(tmp_path: Path, name: str, why: str) -> None:
     path = write_zip(tmp_path / "b.cauce", [*base_entries(), (name, b"x")])
     assert_refused(path, name, why)
@@ -121,8 +134,9 @@ def test_unknown_manifest_format_version(tmp_path: Path) -> None:
 def test_unknown_project_format_version(tmp_path: Path) -> None:
     project = json.loads(PROJECT)
     project["format_version"] = 3
-    path = write_zip(tmp_path / "b.cauce", base_entries(**{
-        "project.json": json.dumps(project).encode()}))
+    path = write_zip(
+        tmp_path / "b.cauce", base_entries(**{"project.json": json.dumps(project).encode()})
+    )
     assert_refused(path, "project.json", "unknown project format version 3")
 
 
@@ -164,24 +178,35 @@ def test_zip_bomb_highly_compressible_member(tmp_path: Path) -> None:
 
 def test_member_and_total_size_limits(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "b.cauce", [*base_entries(), ("data/big.csv", b"1\n" * 1000)])
-    assert_refused(path, "data/big.csv", "more than the limit of 1000",
-                   limits=BundleLimits(max_member_bytes=1000))
-    assert_refused(path, "manifest.json", "more than the limit of 1500",
-                   limits=BundleLimits(max_total_bytes=1500))
+    assert_refused(
+        path,
+        "data/big.csv",
+        "more than the limit of 1000",
+        limits=BundleLimits(max_member_bytes=1000),
+    )
+    assert_refused(
+        path,
+        "manifest.json",
+        "more than the limit of 1500",
+        limits=BundleLimits(max_total_bytes=1500),
+    )
     big_json = base_entries(**{"pipelines/orders.json": PIPELINE + b" " * 600})
-    assert_refused(write_zip(tmp_path / "c.cauce", big_json), "pipelines/orders.json",
-                   "more than the limit of 500", limits=BundleLimits(max_json_bytes=500))
+    assert_refused(
+        write_zip(tmp_path / "c.cauce", big_json),
+        "pipelines/orders.json",
+        "more than the limit of 500",
+        limits=BundleLimits(max_json_bytes=500),
+    )
 
 
 def _patch_header(path: Path, name: str, file_size: int, crc: int | None = None) -> None:
     """Rewrite the uncompressed size (and CRC) in both the local and the central header."""
     raw = bytearray(path.read_bytes())
     encoded = name.encode()
-    for sig, name_at, crc_at, size_at in ((b"PK\x03\x04", 30, 14, 22),
-                                          (b"PK\x01\x02", 46, 16, 24)):
+    for sig, name_at, crc_at, size_at in ((b"PK\x03\x04", 30, 14, 22), (b"PK\x01\x02", 46, 16, 24)):
         start = 0
         while (start := raw.find(sig, start)) >= 0:
-            if raw[start + name_at:start + name_at + len(encoded)] == encoded:
+            if raw[start + name_at : start + name_at + len(encoded)] == encoded:
                 struct.pack_into("<I", raw, start + size_at, file_size)
                 if crc is not None:
                     struct.pack_into("<I", raw, start + crc_at, crc)
@@ -204,28 +229,39 @@ def test_zip_bomb_lying_header(tmp_path: Path) -> None:
 
 
 def test_invalid_pipeline_json_names_file(tmp_path: Path) -> None:
-    path = write_zip(tmp_path / "b.cauce", base_entries(**{
-        "pipelines/orders.json": b'{"name": "orders", "nodes": [}'}))
+    path = write_zip(
+        tmp_path / "b.cauce",
+        base_entries(**{"pipelines/orders.json": b'{"name": "orders", "nodes": [}'}),
+    )
     assert_refused(path, "pipelines/orders.json", "invalid JSON")
     bad = json.loads(PIPELINE)
     bad["nodes"] = [{"type": "source", "name": " "}]
-    path = write_zip(tmp_path / "c.cauce", base_entries(**{
-        "pipelines/orders.json": json.dumps(bad).encode()}))
-    assert_refused(path, "pipelines/orders.json",
-                   "invalid pipeline: nodes.0.name: a node name cannot be blank")
+    path = write_zip(
+        tmp_path / "c.cauce", base_entries(**{"pipelines/orders.json": json.dumps(bad).encode()})
+    )
+    assert_refused(
+        path, "pipelines/orders.json", "invalid pipeline: nodes.0.name: a node name cannot be blank"
+    )
 
 
 def test_non_utf8_and_misnamed_members(tmp_path: Path) -> None:
-    path = write_zip(tmp_path / "b.cauce", base_entries(**{
-        "project.json": PROJECT.replace(b"Shop", b"Sh\xe9p")}))
+    path = write_zip(
+        tmp_path / "b.cauce", base_entries(**{"project.json": PROJECT.replace(b"Shop", b"Sh\xe9p")})
+    )
     assert_refused(path, "project.json", "not UTF-8")
     misnamed = [*base_entries(), ("pipelines/other.json", PIPELINE)]
-    assert_refused(write_zip(tmp_path / "c.cauce", misnamed), "pipelines/other.json",
-                   "does not match the name 'orders'")
+    assert_refused(
+        write_zip(tmp_path / "c.cauce", misnamed),
+        "pipelines/other.json",
+        "does not match the name 'orders'",
+    )
     conn = json.dumps({"name": "db", "type": "postgres", "params": {}, "password": "x"}).encode()
     with_secret = [*base_entries(), ("connections/db.json", conn)]
-    assert_refused(write_zip(tmp_path / "d.cauce", with_secret), "connections/db.json",
-                   "password: Extra inputs are not permitted")
+    assert_refused(
+        write_zip(tmp_path / "d.cauce", with_secret),
+        "connections/db.json",
+        "password: Extra inputs are not permitted",
+    )
 
 
 def test_failed_load_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

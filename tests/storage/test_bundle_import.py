@@ -39,23 +39,32 @@ WHEN = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
 
 def make_project() -> Project:
     orders = Pipeline(name="orders", id="00000000-0000-4000-8000-00000000000a")
-    orders.add_node("source", name="src", params={"connection": "shop"}, position=(0, 0),
-                    node_id="n1")
-    orders.add_node("filter", name="big", params={"condition": "amount > 1"}, position=(9, 9),
-                    node_id="n2")
+    orders.add_node(
+        "source", name="src", params={"connection": "shop"}, position=(0, 0), node_id="n1"
+    )
+    orders.add_node(
+        "filter", name="big", params={"condition": "amount > 1"}, position=(9, 9), node_id="n2"
+    )
     orders.connect("n1", "out", "n2", "in")
     return Project(
         meta=ProjectMeta(name="Shop", id="00000000-0000-4000-8000-000000000001"),
-        connections={"shop": Connection(name="shop", type="sqlite", params={"path": "x.db"}),
-                     "old": Connection(name="old", type="sqlite", params={"path": "y.db"})},
-        pipelines={"orders": orders,
-                   "stale": Pipeline(name="stale", id="00000000-0000-4000-8000-00000000000b")},
+        connections={
+            "shop": Connection(name="shop", type="sqlite", params={"path": "x.db"}),
+            "old": Connection(name="old", type="sqlite", params={"path": "y.db"}),
+        },
+        pipelines={
+            "orders": orders,
+            "stale": Pipeline(name="stale", id="00000000-0000-4000-8000-00000000000b"),
+        },
     )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -122,19 +131,24 @@ class _KvConnector(Connector):
     def table_schema(self, table: str) -> pa.Schema:
         return pa.schema([])
 
-    def read(self, *, table: str | None = None, query: str | None = None,
-             batch_rows: int = 1) -> pa.RecordBatchReader:
+    def read(
+        self, *, table: str | None = None, query: str | None = None, batch_rows: int = 1
+    ) -> pa.RecordBatchReader:
         raise NotImplementedError
 
 
-@pytest.mark.parametrize("params, bad", [
-    ({"password": "hunter2"}, "password"),
-    ({"apiToken": "x"}, "apiToken"),
-    ({"options": {"aws_secret_access_key": "x"}}, "options.aws_secret_access_key"),
-    ({"key_column": "id"}, "key_column"),  # not declared non-secret by the sqlite type
-])
-def test_export_refuses_secret_looking_params(tmp_path: Path, params: dict[str, Any],
-                                              bad: str) -> None:
+@pytest.mark.parametrize(
+    "params, bad",
+    [
+        ({"password": "hunter2"}, "password"),
+        ({"apiToken": "x"}, "apiToken"),
+        ({"options": {"aws_secret_access_key": "x"}}, "options.aws_secret_access_key"),
+        ({"key_column": "id"}, "key_column"),  # not declared non-secret by the sqlite type
+    ],
+)
+def test_export_refuses_secret_looking_params(
+    tmp_path: Path, params: dict[str, Any], bad: str
+) -> None:
     project = make_project()
     project.connections["shop"] = Connection(name="shop", type="sqlite", params=params)
     with pytest.raises(BundleError, match=f"connections/shop.json: parameter {bad} looks like"):
@@ -145,8 +159,9 @@ def test_export_refuses_secret_looking_params(tmp_path: Path, params: dict[str, 
 def test_connector_can_declare_a_param_non_secret(tmp_path: Path) -> None:
     connector_registry().register(_KvConnector)
     project = make_project()
-    project.connections["kv"] = Connection(name="kv", type="test_kv_store",
-                                           params={"key_column": "sku", "url": "kv://"})
+    project.connections["kv"] = Connection(
+        name="kv", type="test_kv_store", params={"key_column": "sku", "url": "kv://"}
+    )
     export_bundle(project, tmp_path / "a.cauce")
     project.connections["kv"].params["token"] = "t"
     with pytest.raises(BundleError, match="parameter token looks like a secret"):
@@ -207,8 +222,9 @@ def test_semantic_change_is_reported(source: Path, tmp_path: Path) -> None:
     assert not same.has_changes
 
 
-def test_apply_is_atomic_when_swap_fails(source: Path, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_apply_is_atomic_when_swap_fails(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "target"
     apply_import(plan_import(export_bundle(source, tmp_path / "v1.cauce"), target))
     _edit_source(source)
@@ -231,8 +247,9 @@ def test_apply_is_atomic_when_swap_fails(source: Path, tmp_path: Path,
     assert sorted(tmp_path.iterdir()) == siblings
 
 
-def test_apply_is_atomic_when_building_fails(source: Path, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_apply_is_atomic_when_building_fails(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "target"
     apply_import(plan_import(export_bundle(source, tmp_path / "v1.cauce"), target))
     (target / ".git").mkdir()
@@ -310,11 +327,35 @@ def test_public_surface() -> None:
     from app.storage import bundles, project
 
     assert sorted(project.__all__) == [
-        "OpenProject", "Project", "ProjectError", "ProjectMeta", "SaveResult", "load_project",
-        "read_project_dir", "save_project", "schema_documents", "write_atomic", "write_schemas"]
+        "OpenProject",
+        "Project",
+        "ProjectError",
+        "ProjectMeta",
+        "SaveResult",
+        "load_project",
+        "read_project_dir",
+        "save_project",
+        "schema_documents",
+        "write_atomic",
+        "write_schemas",
+    ]
     assert sorted(bundles.__all__) == [
-        "BUNDLE_SUFFIX", "BundleContents", "BundleError", "BundleLimits", "Change", "ChangeKind",
-        "DEFAULT_LIMITS", "ImportPlan", "Manifest", "apply_import", "export_bundle",
-        "extract_bundle", "inspect_bundle", "looks_secret", "plan_import", "secret_like_params"]
+        "BUNDLE_SUFFIX",
+        "BundleContents",
+        "BundleError",
+        "BundleLimits",
+        "Change",
+        "ChangeKind",
+        "DEFAULT_LIMITS",
+        "ImportPlan",
+        "Manifest",
+        "apply_import",
+        "export_bundle",
+        "extract_bundle",
+        "inspect_bundle",
+        "looks_secret",
+        "plan_import",
+        "secret_like_params",
+    ]
     for module in (bundles, project):
         assert all(hasattr(module, name) for name in module.__all__)

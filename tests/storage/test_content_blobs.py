@@ -32,8 +32,12 @@ def test_a_version_saved_again_stores_no_new_content(db_url: str) -> None:
     with Repository(db_url) as repo:
         project = repo.ensure_project("sales")
         a = _pipeline("amount > 0")
-        b = Pipeline.model_validate({**a.model_dump(), "nodes": [
-            {**a.nodes[0].model_dump(), "params": {"condition": "amount > 1"}}]})
+        b = Pipeline.model_validate(
+            {
+                **a.model_dump(),
+                "nodes": [{**a.nodes[0].model_dump(), "params": {"condition": "amount > 1"}}],
+            }
+        )
         v1 = repo.save_pipeline_version(project, a, author="ana")
         repo.save_pipeline_version(project, b, author="ana")
         v3 = repo.save_pipeline_version(project, a, author="ana")  # back to the first content
@@ -52,34 +56,57 @@ def test_the_upgrade_moves_existing_contents_into_blobs(db_url: str) -> None:
     engine = sa.create_engine(db_url)
     now = "2026-12-01 10:00:00+00:00"
     with engine.begin() as con:
-        org = con.execute(sa.text("INSERT INTO organizations (name, created_at) "
-                                  "VALUES ('older', :t) RETURNING id"), {"t": now}).scalar_one()
-        project = con.execute(sa.text(
-            "INSERT INTO projects (organization_id, name, created_at) VALUES (:o, 'p', :t) "
-            "RETURNING id"), {"o": org, "t": now}).scalar_one()
-        pipeline = con.execute(sa.text(
-            "INSERT INTO pipelines (organization_id, project_id, uid, name, created_at, "
-            "updated_at) VALUES (:o, :p, 'u1', 'orders', :t, :t) RETURNING id"),
-            {"o": org, "p": project, "t": now}).scalar_one()
+        org = con.execute(
+            sa.text(
+                "INSERT INTO organizations (name, created_at) VALUES ('older', :t) RETURNING id"
+            ),
+            {"t": now},
+        ).scalar_one()
+        project = con.execute(
+            sa.text(
+                "INSERT INTO projects (organization_id, name, created_at) VALUES (:o, 'p', :t) "
+                "RETURNING id"
+            ),
+            {"o": org, "t": now},
+        ).scalar_one()
+        pipeline = con.execute(
+            sa.text(
+                "INSERT INTO pipelines (organization_id, project_id, uid, name, created_at, "
+                "updated_at) VALUES (:o, :p, 'u1', 'orders', :t, :t) RETURNING id"
+            ),
+            {"o": org, "p": project, "t": now},
+        ).scalar_one()
         for number, digest in ((1, "a" * 64), (2, "b" * 64), (3, "a" * 64)):
-            con.execute(sa.text(
-                "INSERT INTO pipeline_versions (organization_id, pipeline_id, number, content, "
-                "content_hash, semantic_hash, author, message, created_at) VALUES "
-                "(:o, :p, :n, :c, :h, :h, 'ana', '', :t)"),
-                {"o": org, "p": pipeline, "n": number, "h": digest, "t": now,
-                 "c": json.dumps({**content, "description": digest[:1]})})
+            con.execute(
+                sa.text(
+                    "INSERT INTO pipeline_versions (organization_id, pipeline_id, number, content, "
+                    "content_hash, semantic_hash, author, message, created_at) VALUES "
+                    "(:o, :p, :n, :c, :h, :h, 'ana', '', :t)"
+                ),
+                {
+                    "o": org,
+                    "p": pipeline,
+                    "n": number,
+                    "h": digest,
+                    "t": now,
+                    "c": json.dumps({**content, "description": digest[:1]}),
+                },
+            )
     engine.dispose()
     init_db(db_url)  # to head
     assert _count(db_url, "content_blobs") == 2
     with Repository(db_url, organization="older") as repo:
         history = repo.pipeline_history(project, "u1")
-    assert [(v.number, v.content["description"]) for v in history] == [
-        (3, "a"), (2, "b"), (1, "a")]
+    assert [(v.number, v.content["description"]) for v in history] == [(3, "a"), (2, "b"), (1, "a")]
     command.downgrade(alembic_config(db_url), "0003")  # and back: every version whole again
     engine = sa.create_engine(db_url)
     with engine.connect() as con:
-        rows = con.execute(sa.text("SELECT number, content FROM pipeline_versions "
-                                   "ORDER BY number")).all()
+        rows = con.execute(
+            sa.text("SELECT number, content FROM pipeline_versions ORDER BY number")
+        ).all()
     engine.dispose()
-    assert [(n, (c if isinstance(c, dict) else json.loads(c))["description"])
-            for n, c in rows] == [(1, "a"), (2, "b"), (3, "a")]
+    assert [(n, (c if isinstance(c, dict) else json.loads(c))["description"]) for n, c in rows] == [
+        (1, "a"),
+        (2, "b"),
+        (3, "a"),
+    ]

@@ -18,8 +18,9 @@ from app.storage.db import (
 )
 
 
-def test_default_url_is_cauce_db_under_cauce_home(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_url_is_cauce_db_under_cauce_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CAUCE_HOME", str(tmp_path / "home"))
     assert data_dir() == tmp_path / "home"
     assert (tmp_path / "home").is_dir()
@@ -27,7 +28,8 @@ def test_default_url_is_cauce_db_under_cauce_home(tmp_path: Path,
 
 
 def test_default_data_dir_is_platformdirs_when_cauce_home_unset(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("CAUCE_HOME")
     seen: list[str] = []
 
@@ -101,8 +103,9 @@ def test_an_unreachable_metadata_database_is_named_without_its_password() -> Non
     with pytest.raises(MetadataUnreachable) as caught:
         Repository("postgresql://cauce:s3cr3t-Pw@127.0.0.1:1/meta")
     message = str(caught.value)
-    assert message.startswith("cannot reach the metadata database "
-                              "postgresql+psycopg://cauce:***@127.0.0.1:1/meta: ")
+    assert message.startswith(
+        "cannot reach the metadata database postgresql+psycopg://cauce:***@127.0.0.1:1/meta: "
+    )
     assert "s3cr3t-Pw" not in message and "refused" in message
 
 
@@ -120,7 +123,9 @@ def test_a_dropped_pooled_connection_is_replaced_not_reported(pg_db: dict[str, o
     with Repository(url) as repo:
         repo.ensure_project("first")
         with psycopg.connect(str(pg_db["dsn"]), autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         assert repo.ensure_project("second") > 0
         assert {p.name for p in repo.list_projects()} == {"first", "second"}

@@ -30,32 +30,55 @@ ROWS = 1_000_000
 def _project(tmp_path: Path) -> Path:
     with sqlite3.connect(tmp_path / "src.sqlite") as con:
         con.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)")
-        con.execute(f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                    f"WHERE i < {ROWS}) INSERT INTO items SELECT i, 'name ' || i FROM n")
+        con.execute(
+            f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+            f"WHERE i < {ROWS}) INSERT INTO items SELECT i, 'name ' || i FROM n"
+        )
     project = Project(
         meta=ProjectMeta(name="debris"),
-        connections={"src": Connection(name="src", type="sqlite",
-                                       params={"path": str(tmp_path / "src.sqlite")}),
-                     "dst": Connection(name="dst", type="duckdb",
-                                       params={"path": str(tmp_path / "dst.duckdb")})},
-        syncs={"items": SyncDefinition(name="items", source={"connection": "src",
-                                                             "table": "items"},
-                                       destinations=[{"connection": "dst", "table": "items"}])})
+        connections={
+            "src": Connection(
+                name="src", type="sqlite", params={"path": str(tmp_path / "src.sqlite")}
+            ),
+            "dst": Connection(
+                name="dst", type="duckdb", params={"path": str(tmp_path / "dst.duckdb")}
+            ),
+        },
+        syncs={
+            "items": SyncDefinition(
+                name="items",
+                source={"connection": "src", "table": "items"},
+                destinations=[{"connection": "dst", "table": "items"}],
+            )
+        },
+    )
     save_project(project, tmp_path / "debris")
     return tmp_path / "debris"
 
 
 def _sync(root: Path, db_url: str) -> list[str]:
-    return [sys.executable, "-m", "app.cli", "--db", db_url, "sync", "run", "items",
-            "--project", str(root)]
+    return [
+        sys.executable,
+        "-m",
+        "app.cli",
+        "--db",
+        db_url,
+        "sync",
+        "run",
+        "items",
+        "--project",
+        str(root),
+    ]
 
 
 def _statuses(db_url: str) -> list[tuple[str, str | None]]:
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as con:
-            return [(r[0], r[1]) for r in con.execute(sa.text(
-                "SELECT status, error FROM sync_runs ORDER BY id"))]
+            return [
+                (r[0], r[1])
+                for r in con.execute(sa.text("SELECT status, error FROM sync_runs ORDER BY id"))
+            ]
     finally:
         engine.dispose()
 
@@ -64,8 +87,9 @@ def test_a_killed_sync_is_reaped_by_the_next_run(tmp_path: Path, db_url: str) ->
     root = _project(tmp_path)
     init_db(db_url)
     spool_dir = Path(os.environ["CAUCE_HOME"]) / "spool"
-    proc = subprocess.Popen(_sync(root, db_url), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        _sync(root, db_url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 120
     spools: list[Path] = []
     while time.monotonic() < deadline and proc.poll() is None:

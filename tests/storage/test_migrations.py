@@ -78,10 +78,10 @@ def _diff(url: str, metadata: MetaData = Base.metadata) -> list[object]:
 def _with_next_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the code know one more revision than the package ships."""
     scripts = tmp_path / "migrations"
-    shutil.copytree(migrate.MIGRATIONS_DIR, scripts,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     (scripts / "versions" / f"{NEXT}_note.py").write_text(
-        REVISION_NEXT.replace("{next}", NEXT).replace("{head}", HEAD))
+        REVISION_NEXT.replace("{next}", NEXT).replace("{head}", HEAD)
+    )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
     monkeypatch.setattr(migrate, "REVISIONS", (*migrate.REVISIONS, NEXT))
 
@@ -104,7 +104,8 @@ def test_revisions_list_matches_the_migration_scripts() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     history = [rev.revision for rev in reversed(list(script.walk_revisions()))]
     assert list(migrate.REVISIONS) == history, (
-        "add the new revision to REVISIONS in app/storage/migrate.py")
+        "add the new revision to REVISIONS in app/storage/migrate.py"
+    )
     assert script.get_current_head() == head_revision()
 
 
@@ -152,8 +153,9 @@ def test_opening_an_uninitialised_database_says_what_to_run(db_url: str) -> None
         Repository(db_url)
 
 
-def test_migrations_need_no_alembic_ini(db_url: str, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migrations_need_no_alembic_ini(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     monkeypatch.chdir(empty)
@@ -162,7 +164,8 @@ def test_migrations_need_no_alembic_ini(db_url: str, tmp_path: Path,
 
 
 def test_upgrade_keeps_data_backs_up_and_records_the_old_revision(
-        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     init_db(db_url)
     project, uid = _seed(db_url)
     _with_next_revision(tmp_path, monkeypatch)
@@ -199,15 +202,19 @@ def test_upgrade_at_head_changes_nothing(db_url: str) -> None:
 
 
 def test_database_newer_than_the_code_is_refused(
-        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     init_db(db_url)
     with monkeypatch.context() as patch:
         _with_next_revision(tmp_path, patch)
         upgrade_db(db_url, backup=False)
     assert head_revision() == HEAD
 
-    for attempt in (lambda: upgrade_db(db_url), lambda: init_db(db_url),
-                    lambda: Repository(db_url)):
+    for attempt in (
+        lambda: upgrade_db(db_url),
+        lambda: init_db(db_url),
+        lambda: Repository(db_url),
+    ):
         with pytest.raises(SchemaTooNew, match=f"'{NEXT}'.*newer Cauce"):
             attempt()
     assert current_revision(db_url) == NEXT
@@ -223,7 +230,8 @@ def test_downgrade_to_base_and_back(db_url: str) -> None:
 
 
 def test_new_revision_is_numbered_and_ignores_foreign_tables(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'dev.db'}"
     init_db(url)
     engine = make_engine(url)

@@ -29,24 +29,37 @@ REGENERATE = "uv run python -m app.storage.project --write-schemas docs/schema"
 
 def make_project() -> Project:
     orders = Pipeline(name="Daily orders", id="00000000-0000-4000-8000-00000000000a")
-    orders.add_node("source", name="orders", params={"connection": "shop", "table": "o"},
-                    position=(10, 20), node_id="n1")
-    orders.add_node("filter", name="big", params={"condition": "amount > 100"},
-                    position=(200, 20), node_id="n2")
+    orders.add_node(
+        "source",
+        name="orders",
+        params={"connection": "shop", "table": "o"},
+        position=(10, 20),
+        node_id="n1",
+    )
+    orders.add_node(
+        "filter", name="big", params={"condition": "amount > 100"}, position=(200, 20), node_id="n2"
+    )
     orders.connect("n1", "out", "n2", "in")
     return Project(
-        meta=ProjectMeta(name="Shop", description="demo",
-                         id="00000000-0000-4000-8000-000000000001"),
-        connections={"shop": Connection(name="shop", type="sqlite",
-                                        params={"path": "data/shop.sqlite"})},
-        pipelines={"Daily orders": orders,
-                   "empty": Pipeline(name="empty", id="00000000-0000-4000-8000-00000000000b")},
+        meta=ProjectMeta(
+            name="Shop", description="demo", id="00000000-0000-4000-8000-000000000001"
+        ),
+        connections={
+            "shop": Connection(name="shop", type="sqlite", params={"path": "data/shop.sqlite"})
+        },
+        pipelines={
+            "Daily orders": orders,
+            "empty": Pipeline(name="empty", id="00000000-0000-4000-8000-00000000000b"),
+        },
     )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -60,8 +73,12 @@ def project_dir(tmp_path: Path) -> Path:
 
 def test_save_layout_and_load(project_dir: Path) -> None:
     assert sorted(snapshot(project_dir)) == [
-        "connections/shop.json", "data/shop.csv", "pipelines/Daily_orders.json",
-        "pipelines/empty.json", "project.json"]
+        "connections/shop.json",
+        "data/shop.csv",
+        "pipelines/Daily_orders.json",
+        "pipelines/empty.json",
+        "project.json",
+    ]
     with load_project(project_dir) as opened:
         assert opened.root == project_dir
         assert not opened.is_bundle
@@ -162,8 +179,11 @@ def test_invalid_pipeline_names_file(project_dir: Path) -> None:
     data = json.loads(path.read_text())
     data["edges"][0]["target"]["node"] = "no-such-node"
     path.write_text(json.dumps(data))
-    _expect_error(project_dir, "pipelines/Daily_orders.json",
-                  "invalid pipeline: an edge refers to a node that does not exist")
+    _expect_error(
+        project_dir,
+        "pipelines/Daily_orders.json",
+        "invalid pipeline: an edge refers to a node that does not exist",
+    )
 
 
 def test_invalid_json_names_file(project_dir: Path) -> None:
@@ -220,8 +240,11 @@ def test_missing_project_json(tmp_path: Path) -> None:
 
 
 def test_committed_schemas_match_models() -> None:
-    stale = [name for name, data in schema_documents().items()
-             if not (SCHEMA_DIR / name).is_file() or (SCHEMA_DIR / name).read_bytes() != data]
+    stale = [
+        name
+        for name, data in schema_documents().items()
+        if not (SCHEMA_DIR / name).is_file() or (SCHEMA_DIR / name).read_bytes() != data
+    ]
     assert not stale, f"docs/schema is out of date ({', '.join(stale)}): run `{REGENERATE}`"
 
 

@@ -19,8 +19,9 @@ from app.storage.unit_of_work import DuplicateName, InvalidTransition, NotFound
 
 def _pipeline(name: str = "orders") -> Pipeline:
     p = Pipeline(name=name)
-    src = p.add_node("source", name="src", params={"connection": "db", "table": "orders"},
-                     position=(0, 0))
+    src = p.add_node(
+        "source", name="src", params={"connection": "db", "table": "orders"}, position=(0, 0)
+    )
     flt = p.add_node("filter", name="big", params={"condition": "amount > 100"})
     p.connect(src.id, "out", flt.id, "in")
     return p
@@ -43,8 +44,9 @@ def test_ensure_project_is_idempotent(repo: Repository) -> None:
 def test_save_connection_upserts_by_name_per_project(repo: Repository) -> None:
     a, b = repo.ensure_project("a"), repo.ensure_project("b")
     repo.save_connection(a, Connection(name="db", type="sqlite", params={"path": "x.db"}))
-    saved = repo.save_connection(a, Connection(name="db", type="sqlite",
-                                               params={"path": "y.db"}, description="moved"))
+    saved = repo.save_connection(
+        a, Connection(name="db", type="sqlite", params={"path": "y.db"}, description="moved")
+    )
     repo.save_connection(b, Connection(name="db", type="duckdb", params={}))
     assert [(c.name, c.params, c.description) for c in repo.list_connections(a)] == [
         ("db", {"path": "y.db"}, "moved")
@@ -61,8 +63,9 @@ def test_save_connection_upserts_by_name_per_project(repo: Repository) -> None:
 def test_connection_params_refuse_secrets(repo: Repository, key: str) -> None:
     project = repo.ensure_project("p")
     with pytest.raises(ValueError, match=f"{key} is a secret"):
-        repo.save_connection(project, Connection(name="pg", type="postgres",
-                                                 params={"host": "h", key: "hunter2"}))
+        repo.save_connection(
+            project, Connection(name="pg", type="postgres", params={"host": "h", key: "hunter2"})
+        )
     assert repo.list_connections(project) == []
 
 
@@ -75,8 +78,9 @@ def test_unknown_project_is_not_found(repo: Repository) -> None:
 def test_identical_content_does_not_make_a_version(repo: Repository) -> None:
     project, p = repo.ensure_project("p"), _pipeline()
     v1 = repo.save_pipeline_version(project, p, author="ana", message="first")
-    again = repo.save_pipeline_version(project, Pipeline.from_json(p.to_json()), author="bob",
-                                       message="nothing changed")
+    again = repo.save_pipeline_version(
+        project, Pipeline.from_json(p.to_json()), author="bob", message="nothing changed"
+    )
     assert again == v1
     assert len(repo.pipeline_history(project, p.id)) == 1
 
@@ -91,7 +95,9 @@ def test_versions_chain_parents_and_hash_content(repo: Repository) -> None:
 
     history = repo.pipeline_history(project, p.id)
     assert [(v.number, v.parent_id, v.author, v.message) for v in history] == [
-        (3, v2.id, "bob", "tidy layout"), (2, v1.id, "bob", "stricter"), (1, None, "ana", "first"),
+        (3, v2.id, "bob", "tidy layout"),
+        (2, v1.id, "bob", "stricter"),
+        (1, None, "ana", "first"),
     ]
     assert v1.semantic_hash != v2.semantic_hash
     assert v3.semantic_hash == v2.semantic_hash  # a moved node is not a semantic change
@@ -100,7 +106,8 @@ def test_versions_chain_parents_and_hash_content(repo: Repository) -> None:
     assert v3.pipeline() == p
     assert repo.current_version(project, p.id).id == v3.id
     assert repo.get_version(v2.id).pipeline().node_by_name("big").params == {
-        "condition": "amount > 500"}
+        "condition": "amount > 500"
+    }
 
 
 def test_rename_and_duplicate_names(repo: Repository) -> None:
@@ -116,8 +123,7 @@ def test_rename_and_duplicate_names(repo: Repository) -> None:
     assert repo.save_pipeline_version(project, other, author="a").number == 2
 
 
-def test_rollback_points_at_an_old_version_and_next_save_branches_from_it(
-        repo: Repository) -> None:
+def test_rollback_points_at_an_old_version_and_next_save_branches_from_it(repo: Repository) -> None:
     project, p = repo.ensure_project("p"), _pipeline()
     v1 = repo.save_pipeline_version(project, p, author="a")
     p.node_by_name("big").params["condition"] = "amount > 1"
@@ -147,10 +153,23 @@ def test_run_lifecycle_with_node_results_and_events(repo: Repository) -> None:
     project, run_id = _run(repo)
     repo.record_event("run.started", {"nodes": 2}, run_id=run_id)
     repo.record_node_run(run_id, "n1", node_name="src", status="running")
-    repo.record_node_run(run_id, "n1", node_name="src", status=RunStatus.SUCCEEDED,
-                         rows_in=0, rows_out=3_000_000_000, seconds=1.5)
-    repo.record_node_run(run_id, "n2", node_name="big", status="failed",
-                         location=NodeLocation.PUSHDOWN, error="division by zero")
+    repo.record_node_run(
+        run_id,
+        "n1",
+        node_name="src",
+        status=RunStatus.SUCCEEDED,
+        rows_in=0,
+        rows_out=3_000_000_000,
+        seconds=1.5,
+    )
+    repo.record_node_run(
+        run_id,
+        "n2",
+        node_name="big",
+        status="failed",
+        location=NodeLocation.PUSHDOWN,
+        error="division by zero",
+    )
     finished = repo.finish_run(run_id, "failed", error="node big failed")
 
     assert finished.status is RunStatus.FAILED and finished.error == "node big failed"
@@ -159,7 +178,10 @@ def test_run_lifecycle_with_node_results_and_events(repo: Repository) -> None:
     detail = repo.run_detail(run_id)
     assert detail.run == finished
     assert (detail.run.pipeline_name, detail.run.version_number, detail.run.host) == (
-        "orders", 1, "box")
+        "orders",
+        1,
+        "box",
+    )
     assert [(n.node_id, n.status, n.location, n.rows_out, n.error) for n in detail.nodes] == [
         ("n1", RunStatus.SUCCEEDED, NodeLocation.LOCAL, 3_000_000_000, None),
         ("n2", RunStatus.FAILED, NodeLocation.PUSHDOWN, None, "division by zero"),

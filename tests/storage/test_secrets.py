@@ -109,7 +109,8 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_encrypted_store_lives_in_cauce_home_and_reads_the_env_key(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("CAUCE_MASTER_KEY", PASSPHRASE)
     store = EncryptedFileStore()
     store.set("a", "b")
@@ -124,14 +125,16 @@ def test_no_master_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @pytest.mark.parametrize("wrong", ["another passphrase", Fernet.generate_key().decode()])
-def test_wrong_master_key_fails_clearly_and_overwrites_nothing(tmp_path: Path,
-                                                               wrong: str) -> None:
+def test_wrong_master_key_fails_clearly_and_overwrites_nothing(tmp_path: Path, wrong: str) -> None:
     path = tmp_path / "secrets.enc"
     EncryptedFileStore(path, master_key=PASSPHRASE).set("ref", "value-1")
     before = path.read_bytes()
     intruder = EncryptedFileStore(path, master_key=wrong)
-    for attempt in (lambda: intruder.get("ref"), lambda: intruder.set("ref", "evil"),
-                    lambda: intruder.delete("ref")):
+    for attempt in (
+        lambda: intruder.get("ref"),
+        lambda: intruder.set("ref", "evil"),
+        lambda: intruder.delete("ref"),
+    ):
         with pytest.raises(WrongMasterKey, match="CAUCE_MASTER_KEY does not open|passphrase"):
             attempt()
     assert path.read_bytes() == before
@@ -250,8 +253,9 @@ def test_environment_beats_the_store_and_missing_names_the_remedy() -> None:
     assert "'warehouse-eu'" in message and "'private_key'" in message
     assert "CAUCE_SECRET_WAREHOUSE_EU_PRIVATE_KEY" in message
     assert "connection/sales/warehouse-eu/private_key" in message
-    assert resolver.resolve("sales", "warehouse-eu", ["private_key"],
-                            optional=["private_key"]) == {}
+    assert (
+        resolver.resolve("sales", "warehouse-eu", ["private_key"], optional=["private_key"]) == {}
+    )
 
 
 def test_resolve_connection_uses_the_connector_declared_secret_fields() -> None:
@@ -263,7 +267,8 @@ def test_resolve_connection_uses_the_connector_declared_secret_fields() -> None:
     fields = _secrets_of(cls)
     env = {f"CAUCE_SECRET_DB_{f.upper()}": f"v-{f}" for f in fields}
     resolved = SecretResolver(None, environ=env).resolve_connection(
-        "p", Connection(name="db", type=cls.type_name))
+        "p", Connection(name="db", type=cls.type_name)
+    )
     assert dict(resolved) == {f: f"v-{f}" for f in fields}
 
 
@@ -306,15 +311,18 @@ def test_a_store_that_cannot_open_is_explained_when_a_secret_is_missing() -> Non
 def test_secrets_from_the_environment_never_import_keyring(tmp_path: Path) -> None:
     """A server that passes its secrets in the environment does not pay for keyring (about
     0.1 s to import it and let it choose a backend)."""
-    probe = ("import sys\n"
-             "from app.services.secrets import secret_lookup\n"
-             "from app.connectors.base import Connection\n"
-             "lookup = secret_lookup('p')\n"
-             "value = lookup(Connection(name='db', type='postgres'), 'password')\n"
-             "print(value == 'from-env', 'keyring' in sys.modules)\n")
+    probe = (
+        "import sys\n"
+        "from app.services.secrets import secret_lookup\n"
+        "from app.connectors.base import Connection\n"
+        "lookup = secret_lookup('p')\n"
+        "value = lookup(Connection(name='db', type='postgres'), 'password')\n"
+        "print(value == 'from-env', 'keyring' in sys.modules)\n"
+    )
     env = {**os.environ, "CAUCE_SECRET_DB_PASSWORD": "from-env", "CAUCE_HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
-                          text=True, check=True, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True, cwd=REPO
+    )
     assert done.stdout.split() == ["True", "False"]
 
 
@@ -366,8 +374,10 @@ def _database_text(url: str) -> bytes:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            rows = [conn.execute(text(f"SELECT t::text FROM {name} t")).scalars().all()
-                    for name in Base.metadata.tables]
+            rows = [
+                conn.execute(text(f"SELECT t::text FROM {name} t")).scalars().all()
+                for name in Base.metadata.tables
+            ]
     finally:
         engine.dispose()
     return "\n".join(v for table in rows for v in table).encode()
@@ -379,14 +389,22 @@ def test_secrets_never_reach_the_metadata_database(repo: Repository, shared_db_u
     resolver.resolve("sales", "warehouse", ["password"])
     project = repo.ensure_project("sales")
     with pytest.raises(ValueError, match="secret"):
-        repo.save_connection(project, Connection(name="warehouse", type="postgres",
-                                                 params={"host": "h", "password": secret}))
-    repo.save_connection(project, Connection(name="warehouse", type="postgres",
-                                             params={"host": "h", "user": "etl"}))
+        repo.save_connection(
+            project,
+            Connection(name="warehouse", type="postgres", params={"host": "h", "password": secret}),
+        )
+    repo.save_connection(
+        project, Connection(name="warehouse", type="postgres", params={"host": "h", "user": "etl"})
+    )
     version = repo.save_pipeline_version(project, Pipeline(name="load"), author="a")
     run = repo.start_run(version.id, trigger="cli")
-    repo.record_node_run(run.id, "n1", node_name="src", status="failed",
-                         error=f"FATAL: password authentication failed ({secret})")
+    repo.record_node_run(
+        run.id,
+        "n1",
+        node_name="src",
+        status="failed",
+        error=f"FATAL: password authentication failed ({secret})",
+    )
     repo.record_event("run.failed", {"dsn": f"postgresql://etl:{secret}@h/db"}, run_id=run.id)
     finished = repo.finish_run(run.id, "failed", error=f"could not connect with {secret}")
 

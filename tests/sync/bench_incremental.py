@@ -29,32 +29,47 @@ def main(rows: int) -> None:
         admin.execute(f'CREATE DATABASE "{name}"'.encode())
     try:
         with psycopg.connect(f"{SERVER} dbname={name}", autocommit=True) as con:
-            con.execute("CREATE TABLE big (id bigint PRIMARY KEY, name text, "
-                        "amount numeric(12,2), at timestamptz)")
-            con.execute("INSERT INTO big SELECT i, 'n' || i, i * 1.25, timestamptz "
-                        "'2026-01-01' + i * interval '1 s' FROM generate_series(1, %s) i",
-                        [rows])
+            con.execute(
+                "CREATE TABLE big (id bigint PRIMARY KEY, name text, "
+                "amount numeric(12,2), at timestamptz)"
+            )
+            con.execute(
+                "INSERT INTO big SELECT i, 'n' || i, i * 1.25, timestamptz "
+                "'2026-01-01' + i * interval '1 s' FROM generate_series(1, %s) i",
+                [rows],
+            )
             con.execute("CREATE INDEX ON big (at)")
             con.execute("VACUUM ANALYZE big")
-        pg = PostgresConnector(PostgresConfig(host="127.0.0.1", port=5432, user="postgres",
-                                              database=name), name="pg")
-        definition = SyncDefinition.model_validate({
-            "name": "bench", "source": {"connection": "pg", "table": "public.big"},
-            "destinations": [{"connection": "pg", "table": "public.big_copy"}],
-            "mode": "merge", "primary_key": ["id"], "cursor": "at"})
+        pg = PostgresConnector(
+            PostgresConfig(host="127.0.0.1", port=5432, user="postgres", database=name), name="pg"
+        )
+        definition = SyncDefinition.model_validate(
+            {
+                "name": "bench",
+                "source": {"connection": "pg", "table": "public.big"},
+                "destinations": [{"connection": "pg", "table": "public.big_copy"}],
+                "mode": "merge",
+                "primary_key": ["id"],
+                "cursor": "at",
+            }
+        )
 
         def run(label: str) -> None:
             started = time.perf_counter()
             report = SyncRunner(definition, lambda _: pg).run()
             assert report.ok, report.error
-            print(f"{label}: {time.perf_counter() - started:.2f} s, {report.rows_read} rows "
-                  f"read, {report.destinations[0].path} path")
+            print(
+                f"{label}: {time.perf_counter() - started:.2f} s, {report.rows_read} rows "
+                f"read, {report.destinations[0].path} path"
+            )
 
         run("first run")
         for i in range(3):
             with psycopg.connect(f"{SERVER} dbname={name}", autocommit=True) as con:
-                con.execute("UPDATE big SET at = now() + interval '1 day' * %s "
-                            "WHERE id %% 10000 = %s", [i + 1, i])
+                con.execute(
+                    "UPDATE big SET at = now() + interval '1 day' * %s WHERE id %% 10000 = %s",
+                    [i + 1, i],
+                )
             run(f"incremental {i + 1}")
     finally:
         with psycopg.connect(f"{SERVER} dbname=postgres", autocommit=True) as admin:

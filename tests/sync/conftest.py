@@ -18,9 +18,16 @@ from app.engine.sync import SyncDefinition, SyncReport, SyncRunner
 
 
 def pg_connector(db: dict[str, Any], name: str = "pg", app: str = "cauce") -> PostgresConnector:
-    return PostgresConnector(PostgresConfig(host=str(db["host"]), port=int(db["port"]),
-                                            user=str(db["user"]), database=str(db["dbname"]),
-                                            application_name=app), name=name)
+    return PostgresConnector(
+        PostgresConfig(
+            host=str(db["host"]),
+            port=int(db["port"]),
+            user=str(db["user"]),
+            database=str(db["dbname"]),
+            application_name=app,
+        ),
+        name=name,
+    )
 
 
 def pg_rows(db: dict[str, Any], sql: str) -> list[tuple[Any, ...]]:
@@ -63,8 +70,9 @@ class Harness:
             definition = SyncDefinition.model_validate(definition)
         bus = EventBus()
         bus.subscribe(self.events.append)
-        return SyncRunner(definition, self.connectors.__getitem__, bus=bus, backoff=0.05,
-                          **kwargs).run()
+        return SyncRunner(
+            definition, self.connectors.__getitem__, bus=bus, backoff=0.05, **kwargs
+        ).run()
 
     def kinds(self) -> list[str]:
         return [e.kind for e in self.events]
@@ -83,8 +91,9 @@ def mariadb_admin(**kwargs: Any) -> Any:
     import pymysql
 
     options: dict[str, Any] = {"autocommit": True, "charset": "utf8mb4", **kwargs}
-    return pymysql.connect(host=MARIADB["host"], port=MARIADB["port"], user=MARIADB["user"],
-                           password="", **options)
+    return pymysql.connect(
+        host=MARIADB["host"], port=MARIADB["port"], user=MARIADB["user"], password="", **options
+    )
 
 
 @pytest.fixture
@@ -109,7 +118,11 @@ def maria_db() -> Iterator[str]:
 def maria(maria_db: str) -> Connector:
     from app.connectors.mysql import MySQLConnector
 
-    config = MySQLConnector.Config(host=str(MARIADB["host"]), port=int(MARIADB["port"]),
-                                   database=maria_db, user=str(MARIADB["user"]),
-                                   ssl_mode="disabled")
+    config = MySQLConnector.Config(
+        host=str(MARIADB["host"]),
+        port=int(MARIADB["port"]),
+        database=maria_db,
+        user=str(MARIADB["user"]),
+        ssl_mode="disabled",
+    )
     return MySQLConnector(config, name="maria")

@@ -31,28 +31,62 @@ from tests.connectors.test_mssql_odbc import PostgresOverOdbc
 from tests.sync.conftest import Harness, mariadb_admin, pg_exec
 
 ROWS: list[dict[str, Any]] = [
-    {"id": 1, "i": -(2**63), "f": 5e-324, "d": Decimal("1234567890123456789012345678.0123456789"),
-     "t": "", "b": b"", "day": dt.date(1000, 1, 1),
-     "ts": dt.datetime(1000, 1, 1, 0, 0, 0, 1)},
-    {"id": 2, "i": 2**63 - 1, "f": 1.7976931348623157e308, "d": Decimal("-0.0000000001"),
-     "t": "ñandú 🦆 \t\n\r \"q\" 'a',b\\", "b": b"\x00\xff\x00\n,\"",
-     "day": dt.date(9999, 12, 31), "ts": dt.datetime(9999, 12, 31, 23, 59, 59, 999999)},
-    {"id": 3, "i": 0, "f": 0.1, "d": Decimal("0.0000000000"), "t": "NULL",
-     "b": b"\\N", "day": dt.date(2024, 2, 29), "ts": dt.datetime(2024, 2, 29, 12, 0, 0, 500000)},
+    {
+        "id": 1,
+        "i": -(2**63),
+        "f": 5e-324,
+        "d": Decimal("1234567890123456789012345678.0123456789"),
+        "t": "",
+        "b": b"",
+        "day": dt.date(1000, 1, 1),
+        "ts": dt.datetime(1000, 1, 1, 0, 0, 0, 1),
+    },
+    {
+        "id": 2,
+        "i": 2**63 - 1,
+        "f": 1.7976931348623157e308,
+        "d": Decimal("-0.0000000001"),
+        "t": "ñandú 🦆 \t\n\r \"q\" 'a',b\\",
+        "b": b'\x00\xff\x00\n,"',
+        "day": dt.date(9999, 12, 31),
+        "ts": dt.datetime(9999, 12, 31, 23, 59, 59, 999999),
+    },
+    {
+        "id": 3,
+        "i": 0,
+        "f": 0.1,
+        "d": Decimal("0.0000000000"),
+        "t": "NULL",
+        "b": b"\\N",
+        "day": dt.date(2024, 2, 29),
+        "ts": dt.datetime(2024, 2, 29, 12, 0, 0, 500000),
+    },
     {"id": 4, "i": None, "f": None, "d": None, "t": None, "b": None, "day": None, "ts": None},
 ]
-SCHEMA = pa.schema([("id", pa.int64()), ("i", pa.int64()), ("f", pa.float64()),
-                    ("d", pa.decimal128(38, 10)), ("t", pa.string()), ("b", pa.binary()),
-                    ("day", pa.date32()), ("ts", pa.timestamp("us"))])
+SCHEMA = pa.schema(
+    [
+        ("id", pa.int64()),
+        ("i", pa.int64()),
+        ("f", pa.float64()),
+        ("d", pa.decimal128(38, 10)),
+        ("t", pa.string()),
+        ("b", pa.binary()),
+        ("day", pa.date32()),
+        ("ts", pa.timestamp("us")),
+    ]
+)
 
 
 def _sql_literal(value: Any, kind: str) -> str:
     if value is None:
         return "NULL"
     if isinstance(value, bytes):
-        return {"mysql": f"X'{value.hex()}'", "sqlite": f"X'{value.hex()}'",
-                "postgres": f"'\\x{value.hex()}'::bytea", "duckdb": f"from_hex('{value.hex()}')"
-                }[kind]
+        return {
+            "mysql": f"X'{value.hex()}'",
+            "sqlite": f"X'{value.hex()}'",
+            "postgres": f"'\\x{value.hex()}'::bytea",
+            "duckdb": f"from_hex('{value.hex()}')",
+        }[kind]
     if isinstance(value, str):
         escaped = value.replace("'", "''")
         if kind == "mysql":
@@ -70,19 +104,23 @@ def _sql_literal(value: Any, kind: str) -> str:
 
 
 def _inserts(table: str, kind: str) -> list[str]:
-    return [f"INSERT INTO {table} VALUES ("
-            + ", ".join(_sql_literal(row[f.name], kind) for f in SCHEMA) + ")" for row in ROWS]
+    return [
+        f"INSERT INTO {table} VALUES ("
+        + ", ".join(_sql_literal(row[f.name], kind) for f in SCHEMA)
+        + ")"
+        for row in ROWS
+    ]
 
 
 DDL = {
     "postgres": "CREATE TABLE m (id bigint PRIMARY KEY, i bigint, f double precision, "
-                "d numeric(38,10), t text, b bytea, day date, ts timestamp)",
+    "d numeric(38,10), t text, b bytea, day date, ts timestamp)",
     "mysql": "CREATE TABLE m (id bigint PRIMARY KEY, i bigint, f double, d decimal(38,10), "
-             "t longtext, b longblob, day date, ts datetime(6)) CHARACTER SET utf8mb4",
+    "t longtext, b longblob, day date, ts datetime(6)) CHARACTER SET utf8mb4",
     "sqlite": "CREATE TABLE m (id INTEGER PRIMARY KEY, i INTEGER, f REAL, "
-              "d DECIMAL_TEXT(38,10), t TEXT, b BLOB, day DATE, ts DATETIME)",
+    "d DECIMAL_TEXT(38,10), t TEXT, b BLOB, day DATE, ts DATETIME)",
     "duckdb": "CREATE TABLE m (id BIGINT PRIMARY KEY, i BIGINT, f DOUBLE, d DECIMAL(38,10), "
-              "t VARCHAR, b BLOB, day DATE, ts TIMESTAMP)",
+    "t VARCHAR, b BLOB, day DATE, ts TIMESTAMP)",
 }
 
 
@@ -149,17 +187,28 @@ def odbc(odbcinst: dict[str, bool], pg_db: dict[str, Any]) -> Connector:
 
     if not odbcinst["postgres"]:
         test_mssql_odbc._missing("psqlODBC is not installed (apt-get install odbc-postgresql)")
-    config = SqlServerConfig(server=str(pg_db["host"]), port=int(pg_db["port"]),
-                             database=str(pg_db["dbname"]), user=str(pg_db["user"]),
-                             retry_attempts=1)
+    config = SqlServerConfig(
+        server=str(pg_db["host"]),
+        port=int(pg_db["port"]),
+        database=str(pg_db["dbname"]),
+        user=str(pg_db["user"]),
+        retry_attempts=1,
+    )
     return PostgresOverOdbc(config, name="odbc")
 
 
 @pytest.mark.parametrize("dest", DESTINATIONS)
 @pytest.mark.parametrize("source", SOURCES)
-def test_every_value_arrives_exactly(source: str, dest: str, request: pytest.FixtureRequest,
-                                     tmp_path: Path, pg: Connector, duck: Connector,
-                                     lite: Connector, harness: Callable[..., Harness]) -> None:
+def test_every_value_arrives_exactly(
+    source: str,
+    dest: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    pg: Connector,
+    duck: Connector,
+    lite: Connector,
+    harness: Callable[..., Harness],
+) -> None:
     src = _source(source, request, tmp_path)
     table = "m.parquet" if source == "parquet" else "m"
     odbc = request.getfixturevalue("odbc") if dest == "odbc" else None
@@ -168,10 +217,16 @@ def test_every_value_arrives_exactly(source: str, dest: str, request: pytest.Fix
     for native in paths:
         out = f"out_{source}_{'fast' if native else 'arrow'}"
         for mode, extra in (("full", {}), ("merge", {"primary_key": ["id"]})):
-            report = h.run({"name": f"{out}-{mode}", "source": {"connection": "src",
-                                                                 "table": table},
-                            "destinations": [{"connection": dest, "table": out}],
-                            "mode": mode, **extra}, native=native)
+            report = h.run(
+                {
+                    "name": f"{out}-{mode}",
+                    "source": {"connection": "src", "table": table},
+                    "destinations": [{"connection": dest, "table": out}],
+                    "mode": mode,
+                    **extra,
+                },
+                native=native,
+            )
             assert report.ok, report.error
         if source == "postgres" and dest == "pg":
             assert report.destinations[0].path == ("native" if native else "arrow")
@@ -181,8 +236,8 @@ def test_every_value_arrives_exactly(source: str, dest: str, request: pytest.Fix
 
 
 def test_duckdb_uuid_and_json_stay_uuid_and_json_in_postgres(
-        tmp_path: Path, pg_db: dict[str, Any], pg: Connector,
-        harness: Callable[..., Harness]) -> None:
+    tmp_path: Path, pg_db: dict[str, Any], pg: Connector, harness: Callable[..., Harness]
+) -> None:
     import duckdb
 
     from tests.sync.conftest import pg_rows
@@ -190,29 +245,40 @@ def test_duckdb_uuid_and_json_stay_uuid_and_json_in_postgres(
     path = tmp_path / "typed.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("CREATE TABLE t (id INTEGER, u UUID, j JSON)")
-        con.execute("INSERT INTO t VALUES (1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', "
-                    "'{\"k\": [1, 2.50]}'), (2, NULL, NULL)")
+        con.execute(
+            "INSERT INTO t VALUES (1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', "
+            "'{\"k\": [1, 2.50]}'), (2, NULL, NULL)"
+        )
     src = DuckDBConnector(DuckDBConfig(path=str(path)), name="src")
-    report = harness(src=src, pg=pg).run({"name": "typed", "source": {"connection": "src",
-                                                                        "table": "t"},
-                                           "destinations": [{"connection": "pg",
-                                                             "table": "typed"}]})
+    report = harness(src=src, pg=pg).run(
+        {
+            "name": "typed",
+            "source": {"connection": "src", "table": "t"},
+            "destinations": [{"connection": "pg", "table": "typed"}],
+        }
+    )
     assert report.ok, report.error
-    assert pg_rows(pg_db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
-                          "attrelid = 'typed'::regclass AND attnum > 0 ORDER BY attnum") == [
-        ("integer",), ("uuid",), ("json",)]
+    assert pg_rows(
+        pg_db,
+        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+        "attrelid = 'typed'::regclass AND attnum > 0 ORDER BY attnum",
+    ) == [("integer",), ("uuid",), ("json",)]
     assert pg_rows(pg_db, "SELECT u::text, j::text FROM typed ORDER BY id") == [
-        ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", '{"k": [1, 2.50]}'), (None, None)]
+        ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", '{"k": [1, 2.50]}'),
+        (None, None),
+    ]
 
 
 # -- ±infinity and dates before year 1 (PostgreSQL and DuckDB hold them; SQLite and SQL Server
 # do not): the truth is PostgreSQL's own text of each value (``col::text``) -------------------
 FAR = [  # (timestamp, date) as PostgreSQL prints them; timestamptz is the timestamp at +00
-    ("infinity", "infinity"), ("-infinity", "-infinity"),
+    ("infinity", "infinity"),
+    ("-infinity", "-infinity"),
     ("4713-01-01 00:00:00 BC", "4713-01-01 BC"),
     ("0044-03-15 12:34:56.789012 BC", "0044-03-15 BC"),
     ("0001-12-31 23:59:59.999999 BC", "0001-12-31 BC"),
-    ("0001-01-01 00:00:00", "0001-01-01"), ("2024-02-29 12:00:00.5", "2024-02-29"),
+    ("0001-01-01 00:00:00", "0001-01-01"),
+    ("2024-02-29 12:00:00.5", "2024-02-29"),
     (None, None),
 ]
 FAR_DDL = "CREATE TABLE far (id bigint PRIMARY KEY, ts timestamp, tz timestamptz, day date)"
@@ -244,11 +310,18 @@ def _duck_text(text: str | None) -> str | None:
     return None if text is None else re.sub(r"^(\d+-\d\d-\d\d) \(BC\)(.*)$", r"\1\2 BC", text)
 
 
-def _far_source(kind: str, pg_db: dict[str, Any], request: pytest.FixtureRequest,
-                tmp_path: Path) -> Connector:
+def _far_source(
+    kind: str, pg_db: dict[str, Any], request: pytest.FixtureRequest, tmp_path: Path
+) -> Connector:
     literal = lambda v: "NULL" if v is None else f"'{v}'"  # noqa: E731
-    pg_exec(pg_db, FAR_DDL, *[f"INSERT INTO far VALUES ({i}, {literal(ts)}, {literal(tz)}, "
-                              f"{literal(day)})" for i, ts, tz, day in _far_rows()])
+    pg_exec(
+        pg_db,
+        FAR_DDL,
+        *[
+            f"INSERT INTO far VALUES ({i}, {literal(ts)}, {literal(tz)}, {literal(day)})"
+            for i, ts, tz, day in _far_rows()
+        ],
+    )
     if kind == "postgres":
         return request.getfixturevalue("pg")
     import duckdb
@@ -258,17 +331,26 @@ def _far_source(kind: str, pg_db: dict[str, Any], request: pytest.FixtureRequest
         con.execute("SET TimeZone = 'UTC'")
         con.execute(FAR_DDL)
         for i, ts, tz, day in _far_rows():
-            con.execute(f"INSERT INTO far VALUES ({i}, {_duck_literal(ts)}, {_duck_literal(tz)},"
-                        f" {_duck_literal(day)})")
+            con.execute(
+                f"INSERT INTO far VALUES ({i}, {_duck_literal(ts)}, {_duck_literal(tz)},"
+                f" {_duck_literal(day)})"
+            )
     return DuckDBConnector(DuckDBConfig(path=str(path)), name="src")
 
 
 @pytest.mark.parametrize("dest", DESTINATIONS)
 @pytest.mark.parametrize("source", ["postgres", "duckdb"])
 def test_infinity_and_bc_values_are_exact_or_the_same_error_on_every_path(
-        source: str, dest: str, request: pytest.FixtureRequest, tmp_path: Path,
-        pg_db: dict[str, Any], pg: Connector, duck: Connector, lite: Connector,
-        harness: Callable[..., Harness]) -> None:
+    source: str,
+    dest: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    pg_db: dict[str, Any],
+    pg: Connector,
+    duck: Connector,
+    lite: Connector,
+    harness: Callable[..., Harness],
+) -> None:
     import re
 
     import duckdb
@@ -285,43 +367,71 @@ def test_infinity_and_bc_values_are_exact_or_the_same_error_on_every_path(
     for native in paths:
         out = f"far_{source}_{'fast' if native else 'arrow'}"
         for mode, extra in (("full", {}), ("merge", {"primary_key": ["id"]})):
-            report = h.run({"name": f"{out}-{mode}", "source": {"connection": "src",
-                                                                 "table": "far"},
-                            "destinations": [{"connection": dest, "table": out}],
-                            "mode": mode, **extra}, native=native)
+            report = h.run(
+                {
+                    "name": f"{out}-{mode}",
+                    "source": {"connection": "src", "table": "far"},
+                    "destinations": [{"connection": dest, "table": out}],
+                    "mode": mode,
+                    **extra,
+                },
+                native=native,
+            )
             if dest in ("lite", "odbc"):  # neither holds them: the same error, naming all
                 assert not report.ok
                 error = str(report.error)
-                found = re.search(r"(?:the row with id=(\d+)|row (\d+)): column 'ts' holds "
-                                  r"'([^']+)', and (SQLite|SQL Server) holds no infinite", error)
+                found = re.search(
+                    r"(?:the row with id=(\d+)|row (\d+)): column 'ts' holds "
+                    r"'([^']+)', and (SQLite|SQL Server) holds no infinite",
+                    error,
+                )
                 assert found is not None, error
                 row = int(found.group(1) or found.group(2))
                 assert found.group(3) == truth[row - 1][1]
                 assert (found.group(1) is not None) == (mode == "merge")
-                assert not h.connectors[dest].has_table(out) or \
-                    h.connectors[dest].read(table=out).read_all().num_rows == 0
+                assert (
+                    not h.connectors[dest].has_table(out)
+                    or h.connectors[dest].read(table=out).read_all().num_rows == 0
+                )
                 continue
             assert report.ok, report.error
             if source == "postgres" and dest == "pg":
                 assert report.destinations[0].path == ("native" if native else "arrow")
         if dest == "pg":
-            assert pg_rows(pg_db, f"SELECT id, ts::text, tz::text, day::text FROM {out} "
-                                  "ORDER BY id") == truth
-            types.add(tuple(r[0] for r in pg_rows(
-                pg_db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
-                       f"attrelid = '{out}'::regclass AND attnum > 0 ORDER BY attnum")))
+            assert (
+                pg_rows(pg_db, f"SELECT id, ts::text, tz::text, day::text FROM {out} ORDER BY id")
+                == truth
+            )
+            types.add(
+                tuple(
+                    r[0]
+                    for r in pg_rows(
+                        pg_db,
+                        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                        f"attrelid = '{out}'::regclass AND attnum > 0 ORDER BY attnum",
+                    )
+                )
+            )
         elif dest == "duck":
             duck.close()
             with duckdb.connect(duck.path) as con:
                 con.execute("SET TimeZone = 'UTC'")
-                got = con.execute(f"SELECT id, ts::VARCHAR, tz::VARCHAR, day::VARCHAR FROM {out} "
-                                  "ORDER BY id").fetchall()
-                kinds = con.execute(f"SELECT data_type FROM information_schema.columns WHERE "
-                                    f"table_name = '{out}' ORDER BY ordinal_position").fetchall()
+                got = con.execute(
+                    f"SELECT id, ts::VARCHAR, tz::VARCHAR, day::VARCHAR FROM {out} ORDER BY id"
+                ).fetchall()
+                kinds = con.execute(
+                    f"SELECT data_type FROM information_schema.columns WHERE "
+                    f"table_name = '{out}' ORDER BY ordinal_position"
+                ).fetchall()
             assert [tuple(_duck_text(v) for v in r[1:]) for r in got] == [r[1:] for r in truth]
             assert [r[0] for r in got] == [r[0] for r in truth]
-            assert [k[0] for k in kinds] == ["BIGINT", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE",
-                                             "DATE"]
+            assert [k[0] for k in kinds] == [
+                "BIGINT",
+                "TIMESTAMP",
+                "TIMESTAMP WITH TIME ZONE",
+                "DATE",
+            ]
     if dest == "pg":
-        assert types == {("bigint", "timestamp without time zone", "timestamp with time zone",
-                          "date")}
+        assert types == {
+            ("bigint", "timestamp without time zone", "timestamp with time zone", "date")
+        }

@@ -32,27 +32,39 @@ INSERT INTO src.odd VALUES
   (4, 'NaN', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
   (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 """
-TYPES = ("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
-         "WHERE attrelid = '{}'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")
+TYPES = (
+    "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+    "WHERE attrelid = '{}'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+)
 COLUMNS = ["n", "j", "js", "u", "arr", "tags", "span", "ip", "net", "r", "mood_text"]
 
 
-def test_postgres_to_postgres_keeps_types_and_values(pg_db: dict[str, Any], pg: Any,
-                                                     harness: Any) -> None:
+def test_postgres_to_postgres_keeps_types_and_values(
+    pg_db: dict[str, Any], pg: Any, harness: Any
+) -> None:
     pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst", SOURCE)
     h = harness(pg=pg)
     for mode, extra in (("full", {}), ("merge", {"primary_key": ["id"], "cursor": "id"})):
-        report = h.run({"name": f"odd-{mode}", "source": {"connection": "pg",
-                                                           "table": "src.odd"},
-                        "destinations": [{"connection": "pg", "table": f"dst.odd_{mode}"}],
-                        "mode": mode, **extra})
+        report = h.run(
+            {
+                "name": f"odd-{mode}",
+                "source": {"connection": "pg", "table": "src.odd"},
+                "destinations": [{"connection": "pg", "table": f"dst.odd_{mode}"}],
+                "mode": mode,
+                **extra,
+            }
+        )
         assert report.ok, report.error
-        assert pg_rows(pg_db, TYPES.format(f"dst.odd_{mode}")) == \
-            pg_rows(pg_db, TYPES.format("src.odd"))
-        differing = pg_rows(pg_db, f"""
+        assert pg_rows(pg_db, TYPES.format(f"dst.odd_{mode}")) == pg_rows(
+            pg_db, TYPES.format("src.odd")
+        )
+        differing = pg_rows(
+            pg_db,
+            f"""
             SELECT s.id, d.id FROM src.odd s FULL JOIN dst.odd_{mode} d USING (id)
-            WHERE {' OR '.join(f's.{c}::text IS DISTINCT FROM d.{c}::text' for c in COLUMNS)}
-              OR s.id IS NULL OR d.id IS NULL""")
+            WHERE {" OR ".join(f"s.{c}::text IS DISTINCT FROM d.{c}::text" for c in COLUMNS)}
+              OR s.id IS NULL OR d.id IS NULL""",
+        )
         assert differing == []
     # the exact numbers, checked against Decimal arithmetic
     got = dict(pg_rows(pg_db, "SELECT id, n FROM dst.odd_full WHERE id < 4"))
@@ -61,44 +73,80 @@ def test_postgres_to_postgres_keeps_types_and_values(pg_db: dict[str, Any], pg: 
     assert got[3] == Decimal("123456789012345678901234567890.123456789012345678901234567890")
 
 
-def test_postgres_to_duckdb_json_uuid_interval_and_exact_numeric(pg_db: dict[str, Any], pg: Any,
-                                                                 duck: Any, harness: Any
-                                                                 ) -> None:
-    pg_exec(pg_db, "CREATE SCHEMA src", SOURCE,
-            "CREATE TABLE src.fits AS SELECT id, n, j, u, span FROM src.odd WHERE id IN (2, 5)",
-            "CREATE TABLE src.tiny AS SELECT id, n FROM src.odd WHERE id IN (1, 5)",
-            "UPDATE src.fits SET n = 0.5, span = '3 days 04:00:00' WHERE id = 2")
+def test_postgres_to_duckdb_json_uuid_interval_and_exact_numeric(
+    pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any
+) -> None:
+    pg_exec(
+        pg_db,
+        "CREATE SCHEMA src",
+        SOURCE,
+        "CREATE TABLE src.fits AS SELECT id, n, j, u, span FROM src.odd WHERE id IN (2, 5)",
+        "CREATE TABLE src.tiny AS SELECT id, n FROM src.odd WHERE id IN (1, 5)",
+        "UPDATE src.fits SET n = 0.5, span = '3 days 04:00:00' WHERE id = 2",
+    )
     h = harness(pg=pg, duck=duck)
-    report = h.run({"name": "fits", "source": {"connection": "pg", "table": "src.fits"},
-                    "destinations": [{"connection": "duck", "table": "fits"}]})
+    report = h.run(
+        {
+            "name": "fits",
+            "source": {"connection": "pg", "table": "src.fits"},
+            "destinations": [{"connection": "duck", "table": "fits"}],
+        }
+    )
     assert report.ok, report.error
     import duckdb
 
     with duckdb.connect(str(duck.path)) as con:
-        types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                                 "WHERE table_name = 'fits'").fetchall())
-        rows = con.execute("SELECT id, n, j::VARCHAR, u::VARCHAR, span::VARCHAR FROM fits "
-                           "ORDER BY id").fetchall()
-    assert types == {"id": "INTEGER", "n": "DECIMAL(38,9)", "j": "JSON", "u": "UUID",
-                     "span": "INTERVAL"}
-    assert rows == [(2, Decimal("0.5"), "null", None, "3 days 04:00:00"),
-                    (5, None, None, None, None)]
+        types = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = 'fits'"
+            ).fetchall()
+        )
+        rows = con.execute(
+            "SELECT id, n, j::VARCHAR, u::VARCHAR, span::VARCHAR FROM fits ORDER BY id"
+        ).fetchall()
+    assert types == {
+        "id": "INTEGER",
+        "n": "DECIMAL(38,9)",
+        "j": "JSON",
+        "u": "UUID",
+        "span": "INTERVAL",
+    }
+    assert rows == [
+        (2, Decimal("0.5"), "null", None, "3 days 04:00:00"),
+        (5, None, None, None, None),
+    ]
     # a value DECIMAL(38,9) cannot hold exactly: the sync stops, naming column, key and value
-    refused = h.run({"name": "tiny", "source": {"connection": "pg", "table": "src.tiny"},
-                     "destinations": [{"connection": "duck", "table": "tiny"}],
-                     "mode": "merge", "primary_key": ["id"]})
+    refused = h.run(
+        {
+            "name": "tiny",
+            "source": {"connection": "pg", "table": "src.tiny"},
+            "destinations": [{"connection": "duck", "table": "tiny"}],
+            "mode": "merge",
+            "primary_key": ["id"],
+        }
+    )
     assert not refused.ok
     error = str(refused.error)
     assert "column 'n', id=1: the value 0.00000000000000000001 does not fit" in error
     assert not duck.has_table("tiny")
     # the user accepts text for that column in the sync's type settings: exact, as text
-    accepted = h.run({"name": "tiny", "source": {"connection": "pg", "table": "src.tiny"},
-                      "destinations": [{"connection": "duck", "table": "tiny"}],
-                      "mode": "merge", "primary_key": ["id"], "column_types": {"n": "text"}})
+    accepted = h.run(
+        {
+            "name": "tiny",
+            "source": {"connection": "pg", "table": "src.tiny"},
+            "destinations": [{"connection": "duck", "table": "tiny"}],
+            "mode": "merge",
+            "primary_key": ["id"],
+            "column_types": {"n": "text"},
+        }
+    )
     assert accepted.ok, accepted.error
     with duckdb.connect(str(duck.path)) as con:
         assert con.execute("SELECT id, n, typeof(n) FROM tiny ORDER BY id").fetchall() == [
-            (1, "0.00000000000000000001", "VARCHAR"), (5, None, "VARCHAR")]
+            (1, "0.00000000000000000001", "VARCHAR"),
+            (5, None, "VARCHAR"),
+        ]
 
 
 SPECIAL = """
@@ -111,9 +159,9 @@ INSERT INTO src.special VALUES
 """
 
 
-def test_float_specials_and_extreme_instants_per_destination(pg_db: dict[str, Any], pg: Any,
-                                                             duck: Any, lite: Any,
-                                                             harness: Any) -> None:
+def test_float_specials_and_extreme_instants_per_destination(
+    pg_db: dict[str, Any], pg: Any, duck: Any, lite: Any, harness: Any
+) -> None:
     """NaN, ±Infinity and -0.0 arrive bitwise in PostgreSQL and DuckDB, on both paths; SQLite
     (which would store NULL and 0.0) refuses NaN and -0.0 naming the row; infinities and the
     extreme instants arrive everywhere."""
@@ -122,16 +170,26 @@ def test_float_specials_and_extreme_instants_per_destination(pg_db: dict[str, An
 
     pg_exec(pg_db, "CREATE SCHEMA src", SPECIAL)
     h = harness(pg=pg, duck=duck, lite=lite)
-    expected = {1: (math.nan, math.nan), 2: (math.inf, -math.inf), 3: (-0.0, -0.0),
-                4: (5e-324, struct.unpack("<f", struct.pack("<f", 1.4e-45))[0])}
+    expected = {
+        1: (math.nan, math.nan),
+        2: (math.inf, -math.inf),
+        3: (-0.0, -0.0),
+        4: (5e-324, struct.unpack("<f", struct.pack("<f", 1.4e-45))[0]),
+    }
 
     def bits(value: float) -> bytes:
         return struct.pack("<d", value)
 
     for dest, native in (("pg", True), ("pg", False), ("duck", True)):
         out = f"special_{dest}_{native}"
-        report = h.run({"name": out, "source": {"connection": "pg", "table": "src.special"},
-                        "destinations": [{"connection": dest, "table": out}]}, native=native)
+        report = h.run(
+            {
+                "name": out,
+                "source": {"connection": "pg", "table": "src.special"},
+                "destinations": [{"connection": dest, "table": out}],
+            },
+            native=native,
+        )
         assert report.ok, report.error
         rows = h.connectors[dest].read(table=out).read_all().sort_by("id").to_pylist()
         for row in rows:
@@ -140,10 +198,15 @@ def test_float_specials_and_extreme_instants_per_destination(pg_db: dict[str, An
         assert rows[1]["ts"] == dt.datetime(1, 1, 1, tzinfo=dt.UTC)
         assert rows[2]["ts"] == dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
         assert rows[1]["day"] == dt.date(1, 1, 1)
-    refused = h.run({"name": "special_lite", "source": {"connection": "pg",
-                                                         "table": "src.special"},
-                     "destinations": [{"connection": "lite", "table": "special"}],
-                     "mode": "merge", "primary_key": ["id"]})
+    refused = h.run(
+        {
+            "name": "special_lite",
+            "source": {"connection": "pg", "table": "src.special"},
+            "destinations": [{"connection": "lite", "table": "special"}],
+            "mode": "merge",
+            "primary_key": ["id"],
+        }
+    )
     assert not refused.ok and "id=1" in str(refused.error) and "NaN" in str(refused.error)
 
 
@@ -151,12 +214,20 @@ def test_float_specials_and_extreme_instants_per_destination(pg_db: dict[str, An
 
 
 def test_a_year_after_9999_is_refused_by_column_on_the_arrow_path(
-        pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any) -> None:
-    pg_exec(pg_db, "CREATE TABLE far (id int PRIMARY KEY, day date)",
-            "INSERT INTO far VALUES (1, 'infinity'), (2, '12345-06-07')")
-    refused = harness(pg=pg, duck=duck).run({
-        "name": "far", "source": {"connection": "pg", "table": "far"},
-        "destinations": [{"connection": "duck", "table": "far"}]})
+    pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any
+) -> None:
+    pg_exec(
+        pg_db,
+        "CREATE TABLE far (id int PRIMARY KEY, day date)",
+        "INSERT INTO far VALUES (1, 'infinity'), (2, '12345-06-07')",
+    )
+    refused = harness(pg=pg, duck=duck).run(
+        {
+            "name": "far",
+            "source": {"connection": "pg", "table": "far"},
+            "destinations": [{"connection": "duck", "table": "far"}],
+        }
+    )
     assert not refused.ok
     error = str(refused.error)
     assert "column 'day'" in error and "'12345-06-07'" in error and not duck.has_table("far")
@@ -175,31 +246,52 @@ INSERT INTO src.lists VALUES
 
 
 def test_postgres_arrays_and_intervals_become_duckdb_lists_and_intervals(
-        pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any) -> None:
+    pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any
+) -> None:
     import json
 
     pg_exec(pg_db, "CREATE SCHEMA src", LISTS)
     h = harness(pg=pg, duck=duck)
     for mode in ("full", "merge"):  # merge: into the table the full sync created
-        report = h.run({"name": f"lists-{mode}", "mode": mode, "primary_key": ["id"],
-                        "source": {"connection": "pg", "table": "src.lists"},
-                        "destinations": [{"connection": "duck", "table": "lists"}]})
+        report = h.run(
+            {
+                "name": f"lists-{mode}",
+                "mode": mode,
+                "primary_key": ["id"],
+                "source": {"connection": "pg", "table": "src.lists"},
+                "destinations": [{"connection": "duck", "table": "lists"}],
+            }
+        )
         assert report.ok, report.error
     import duckdb
 
     with duckdb.connect(str(duck.path)) as con:
-        types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                                 "WHERE table_name = 'lists'").fetchall())
-        got = con.execute("SELECT id, ints, words, nums, days, flags, datepart('month', span) "
-                          "+ 12 * datepart('year', span), datepart('day', span), "
-                          "datepart('microseconds', span) + 1000000 * (60 * (60 * "
-                          "datepart('hour', span) + datepart('minute', span))) FROM lists "
-                          "ORDER BY id").fetchall()
-    assert types == {"id": "INTEGER", "ints": "INTEGER[]", "words": "VARCHAR[]",
-                     "nums": "DOUBLE[]", "days": "DATE[]", "flags": "BOOLEAN[]",
-                     "span": "INTERVAL"}
+        types = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = 'lists'"
+            ).fetchall()
+        )
+        got = con.execute(
+            "SELECT id, ints, words, nums, days, flags, datepart('month', span) "
+            "+ 12 * datepart('year', span), datepart('day', span), "
+            "datepart('microseconds', span) + 1000000 * (60 * (60 * "
+            "datepart('hour', span) + datepart('minute', span))) FROM lists "
+            "ORDER BY id"
+        ).fetchall()
+    assert types == {
+        "id": "INTEGER",
+        "ints": "INTEGER[]",
+        "words": "VARCHAR[]",
+        "nums": "DOUBLE[]",
+        "days": "DATE[]",
+        "flags": "BOOLEAN[]",
+        "span": "INTERVAL",
+    }
     # PostgreSQL's own reading of the same values: JSON arrays and interval fields
-    truth = pg_rows(pg_db, """
+    truth = pg_rows(
+        pg_db,
+        """
         SELECT id, array_to_json(ints)::text, array_to_json(words)::text,
                array_to_json(nums::text[])::text, array_to_json(days)::text,
                array_to_json(flags)::text,
@@ -207,7 +299,8 @@ def test_postgres_arrays_and_intervals_become_duckdb_lists_and_intervals(
                extract(day FROM span)::bigint,
                ((extract(hour FROM span) * 60 + extract(minute FROM span)) * 60000000
                 + extract(microseconds FROM span))::bigint
-        FROM src.lists ORDER BY id""")
+        FROM src.lists ORDER BY id""",
+    )
     for have, want in zip(got, truth, strict=True):
         assert have[0] == want[0]
         for column, (value, text) in enumerate(zip(have[1:6], want[1:6], strict=True)):

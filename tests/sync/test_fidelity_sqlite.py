@@ -43,13 +43,22 @@ def _source(tmp_path: Path, declared: str, value: str) -> Path:
 
 @pytest.mark.parametrize(("declared", "value", "words", "coerced"), CASES)
 def test_values_that_do_not_fit_are_refused_naming_key_and_value(
-        tmp_path: Path, duck: SQLiteConnector, harness: Callable[..., Harness],
-        declared: str, value: str, words: str, coerced: object) -> None:
+    tmp_path: Path,
+    duck: SQLiteConnector,
+    harness: Callable[..., Harness],
+    declared: str,
+    value: str,
+    words: str,
+    coerced: object,
+) -> None:
     path = _source(tmp_path, declared, value)
     strict = SQLiteConnector(SQLiteConfig(path=str(path)), name="src")
     h = harness(src=strict, duck=duck)
-    definition = {"name": "fit", "source": {"connection": "src", "table": "t"},
-                  "destinations": [{"connection": "duck", "table": "t"}]}
+    definition = {
+        "name": "fit",
+        "source": {"connection": "src", "table": "t"},
+        "destinations": [{"connection": "duck", "table": "t"}],
+    }
     report = h.run(definition)
     assert not report.ok
     assert words in str(report.error) and "id=42" in str(report.error)
@@ -78,13 +87,18 @@ def test_values_that_fit_exactly_pass(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("value", "words"), [(math.nan, "NaN"), (-0.0, "-0.0")])
-def test_sqlite_destination_refuses_what_it_would_change(tmp_path: Path, value: float,
-                                                        words: str) -> None:
+def test_sqlite_destination_refuses_what_it_would_change(
+    tmp_path: Path, value: float, words: str
+) -> None:
     lite = SQLiteConnector(SQLiteConfig(path=str(tmp_path / "d.sqlite")), name="lite")
     data = pa.table({"id": pa.array([1, 2], pa.int64()), "f": pa.array([1.5, value])})
     with pytest.raises(ConnectionError_) as caught:
-        lite.write("t", pa.RecordBatchReader.from_batches(data.schema, data.to_batches()),
-                   mode=WriteMode.MERGE, keys=["id"])
+        lite.write(
+            "t",
+            pa.RecordBatchReader.from_batches(data.schema, data.to_batches()),
+            mode=WriteMode.MERGE,
+            keys=["id"],
+        )
     message = str(caught.value)
     assert words in message and "id=2" in message and "'f'" in message
     assert not lite.has_table("t")  # the whole write rolled back
@@ -94,7 +108,10 @@ def test_sqlite_destination_stores_infinities_and_extremes_exactly(tmp_path: Pat
     lite = SQLiteConnector(SQLiteConfig(path=str(tmp_path / "d.sqlite")), name="lite")
     values = [math.inf, -math.inf, 5e-324, 1.7976931348623157e308, -1e-300, 0.1]
     data = pa.table({"f": pa.array(values)})
-    lite.write("t", pa.RecordBatchReader.from_batches(data.schema, data.to_batches()),
-               mode=WriteMode.REPLACE)
+    lite.write(
+        "t",
+        pa.RecordBatchReader.from_batches(data.schema, data.to_batches()),
+        mode=WriteMode.REPLACE,
+    )
     got = lite.read(table="t").read_all().column("f").to_pylist()
     assert [struct.pack("<d", v) for v in got] == [struct.pack("<d", v) for v in values]

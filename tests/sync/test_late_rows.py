@@ -23,9 +23,14 @@ ROUNDS = 4
 
 
 def _definition(mode: str, dest: str, table: str) -> dict[str, Any]:
-    return {"name": f"late-{mode}-{dest}", "source": {"connection": "src", "table": table},
-            "destinations": [{"connection": dest, "table": f"late_{mode}"}], "mode": mode,
-            "primary_key": ["id"] if mode == "merge" else [], "cursor": "at"}
+    return {
+        "name": f"late-{mode}-{dest}",
+        "source": {"connection": "src", "table": table},
+        "destinations": [{"connection": dest, "table": f"late_{mode}"}],
+        "mode": mode,
+        "primary_key": ["id"] if mode == "merge" else [],
+        "cursor": "at",
+    }
 
 
 def _dest_ids(connector: Connector, table: str) -> list[int]:
@@ -35,25 +40,32 @@ def _dest_ids(connector: Connector, table: str) -> list[int]:
 
 @pytest.mark.parametrize("mode", ["merge", "append"])
 @pytest.mark.parametrize("dest", ["pg", "duck"])
-def test_postgres_late_commits_arrive(mode: str, dest: str, pg_db: dict[str, Any],
-                                      pg: Connector, duck: Connector,
-                                      harness: Callable[..., Harness]) -> None:
+def test_postgres_late_commits_arrive(
+    mode: str,
+    dest: str,
+    pg_db: dict[str, Any],
+    pg: Connector,
+    duck: Connector,
+    harness: Callable[..., Harness],
+) -> None:
     """PostgreSQL source (transaction positions), fast path (pg) and Arrow path (duck)."""
-    pg_exec(pg_db, "CREATE TABLE public.src (id bigint PRIMARY KEY, at timestamptz, note text)",
-            "INSERT INTO public.src VALUES (1, clock_timestamp(), 'first'), "
-            "(2, NULL, 'null cursor')")
+    pg_exec(
+        pg_db,
+        "CREATE TABLE public.src (id bigint PRIMARY KEY, at timestamptz, note text)",
+        "INSERT INTO public.src VALUES (1, clock_timestamp(), 'first'), (2, NULL, 'null cursor')",
+    )
     h = harness(src=pg, pg=pg, duck=duck)
     definition = _definition(mode, dest, "public.src")
     assert h.run(definition).ok
     next_id = 100
     for round_ in range(ROUNDS):
         late = psycopg.connect(str(pg_db["dsn"]))  # transaction A, left open over the sync
-        late.execute("INSERT INTO public.src VALUES (%s, clock_timestamp(), 'late')",
-                     [next_id])
+        late.execute("INSERT INTO public.src VALUES (%s, clock_timestamp(), 'late')", [next_id])
         if mode == "merge":  # a savepoint's row: written by a subtransaction of A
             late.execute("SAVEPOINT s")
-            late.execute("INSERT INTO public.src VALUES (%s, clock_timestamp(), 'sub')",
-                         [next_id + 1])
+            late.execute(
+                "INSERT INTO public.src VALUES (%s, clock_timestamp(), 'sub')", [next_id + 1]
+            )
             late.execute("RELEASE SAVEPOINT s")
         pg_exec(pg_db, f"INSERT INTO public.src VALUES ({next_id + 2}, clock_timestamp(), 'b')")
         report = h.run(definition)
@@ -61,8 +73,10 @@ def test_postgres_late_commits_arrive(mode: str, dest: str, pg_db: dict[str, Any
         assert report.destinations[0].path == ("native" if dest == "pg" else "arrow")
         late.commit()
         late.close()
-        pg_exec(pg_db,  # committed after the run, with an earlier explicit value
-                f"INSERT INTO public.src VALUES ({next_id + 3}, '2000-01-01', 'early')")
+        pg_exec(
+            pg_db,  # committed after the run, with an earlier explicit value
+            f"INSERT INTO public.src VALUES ({next_id + 3}, '2000-01-01', 'early')",
+        )
         if round_ == 0:  # the row whose cursor was NULL at the first run gets a value
             pg_exec(pg_db, "UPDATE public.src SET at = '1999-01-01' WHERE id = 2")
         next_id += 10
@@ -77,16 +91,16 @@ def test_postgres_late_commits_arrive(mode: str, dest: str, pg_db: dict[str, Any
     assert len(source) == 2 + ROUNDS * 4 - (ROUNDS if mode == "append" else 0)
 
 
-def test_mariadb_late_commits_arrive_within_the_lookback(maria_db: str, maria: Connector,
-                                                          duck: Connector,
-                                                          harness: Callable[..., Harness]
-                                                          ) -> None:
+def test_mariadb_late_commits_arrive_within_the_lookback(
+    maria_db: str, maria: Connector, duck: Connector, harness: Callable[..., Harness]
+) -> None:
     """MariaDB source (no transaction positions): merge re-reads a lookback window of the
     cursor (600 s by default for timestamps) and every NULL-cursor row."""
     with mariadb_admin(database=maria_db) as con, con.cursor() as cur:
         cur.execute("CREATE TABLE src (id int PRIMARY KEY, at datetime(6) NULL, note text)")
-        cur.execute("INSERT INTO src VALUES (1, UTC_TIMESTAMP(6), 'first'), "
-                    "(2, NULL, 'null cursor')")
+        cur.execute(
+            "INSERT INTO src VALUES (1, UTC_TIMESTAMP(6), 'first'), (2, NULL, 'null cursor')"
+        )
     h = harness(src=maria, duck=duck)
     definition = _definition("merge", "duck", "src")
     assert h.run(definition).ok
@@ -96,15 +110,20 @@ def test_mariadb_late_commits_arrive_within_the_lookback(maria_db: str, maria: C
         with late.cursor() as cur:
             cur.execute("INSERT INTO src VALUES (%s, UTC_TIMESTAMP(6), 'late')", [next_id])
         with mariadb_admin(database=maria_db) as con, con.cursor() as cur:
-            cur.execute("INSERT INTO src VALUES (%s, UTC_TIMESTAMP(6) + INTERVAL 1 SECOND, 'b')",
-                        [next_id + 2])
+            cur.execute(
+                "INSERT INTO src VALUES (%s, UTC_TIMESTAMP(6) + INTERVAL 1 SECOND, 'b')",
+                [next_id + 2],
+            )
         report = h.run(definition)
         assert report.ok, report.error
         late.commit()
         late.close()
         with mariadb_admin(database=maria_db) as con, con.cursor() as cur:
-            cur.execute("INSERT INTO src VALUES (%s, UTC_TIMESTAMP(6) - INTERVAL 5 MINUTE, "
-                        "'earlier, within the window')", [next_id + 3])
+            cur.execute(
+                "INSERT INTO src VALUES (%s, UTC_TIMESTAMP(6) - INTERVAL 5 MINUTE, "
+                "'earlier, within the window')",
+                [next_id + 3],
+            )
             cur.execute("INSERT INTO src VALUES (%s, NULL, 'null later')", [next_id + 4])
         next_id += 10
     report = h.run(definition)
@@ -117,14 +136,18 @@ def test_mariadb_late_commits_arrive_within_the_lookback(maria_db: str, maria: C
 
 
 def test_a_transaction_open_elsewhere_does_not_make_merge_reread_everything(
-        pg_db: dict[str, Any], pg_server: dict[str, Any], pg: Connector,
-        harness: Callable[..., Harness]) -> None:
+    pg_db: dict[str, Any], pg_server: dict[str, Any], pg: Connector, harness: Callable[..., Harness]
+) -> None:
     """Merge re-reads from the oldest transaction running *in the source's database*: one
     left open in another database of the server (here: one that has written) costs nothing."""
-    pg_exec(pg_db, "CREATE TABLE public.src (id bigint PRIMARY KEY, at timestamptz)",
-            "INSERT INTO public.src SELECT i, clock_timestamp() FROM generate_series(1, 500) i")
-    elsewhere = psycopg.connect(host=str(pg_db["host"]), port=int(pg_db["port"]),
-                                user=str(pg_db["user"]), dbname="postgres")
+    pg_exec(
+        pg_db,
+        "CREATE TABLE public.src (id bigint PRIMARY KEY, at timestamptz)",
+        "INSERT INTO public.src SELECT i, clock_timestamp() FROM generate_series(1, 500) i",
+    )
+    elsewhere = psycopg.connect(
+        host=str(pg_db["host"]), port=int(pg_db["port"]), user=str(pg_db["user"]), dbname="postgres"
+    )
     try:
         elsewhere.execute("CREATE TEMP TABLE held (i int)")  # a transaction id, kept open
         h = harness(src=pg, pg=pg)
@@ -137,8 +160,9 @@ def test_a_transaction_open_elsewhere_does_not_make_merge_reread_everything(
         elsewhere.close()
 
 
-def _late_round(pg_db: dict[str, Any], h: Harness, definition: dict[str, Any], table: str,
-                next_id: int) -> None:
+def _late_round(
+    pg_db: dict[str, Any], h: Harness, definition: dict[str, Any], table: str, next_id: int
+) -> None:
     """One race round: A writes and stays open over a sync, B commits later, A commits."""
     late = psycopg.connect(str(pg_db["dsn"]))
     late.execute(f"INSERT INTO {table} VALUES (%s, clock_timestamp())", [next_id])
@@ -150,27 +174,35 @@ def _late_round(pg_db: dict[str, Any], h: Harness, definition: dict[str, Any], t
 
 
 def test_partitioned_tables_and_roles_without_stats_privileges(
-        pg_db: dict[str, Any], harness: Callable[..., Harness]) -> None:
+    pg_db: dict[str, Any], harness: Callable[..., Harness]
+) -> None:
     """A partitioned table carries row versions too; a role that cannot see other sessions
     falls back to the snapshot's own xmin, and still finds every row."""
     from tests.sync.conftest import pg_connector
 
     role = f"cauce_plain_{pg_db['dbname'][-8:]}"
-    pg_exec(pg_db, "CREATE TABLE public.parts (id bigint, at timestamptz) PARTITION BY "
-                   "RANGE (id)",
-            "CREATE TABLE public.parts_low PARTITION OF public.parts FOR VALUES FROM (0) TO (150)",
-            "CREATE TABLE public.parts_high PARTITION OF public.parts FOR VALUES FROM (150) "
-            "TO (1000)",
-            "INSERT INTO public.parts VALUES (1, clock_timestamp())",
-            f"DROP ROLE IF EXISTS {role}", f"CREATE ROLE {role} LOGIN",
-            f"GRANT ALL ON SCHEMA public TO {role}",
-            f"GRANT SELECT ON public.parts, public.parts_low, public.parts_high TO {role}")
+    pg_exec(
+        pg_db,
+        "CREATE TABLE public.parts (id bigint, at timestamptz) PARTITION BY RANGE (id)",
+        "CREATE TABLE public.parts_low PARTITION OF public.parts FOR VALUES FROM (0) TO (150)",
+        "CREATE TABLE public.parts_high PARTITION OF public.parts FOR VALUES FROM (150) TO (1000)",
+        "INSERT INTO public.parts VALUES (1, clock_timestamp())",
+        f"DROP ROLE IF EXISTS {role}",
+        f"CREATE ROLE {role} LOGIN",
+        f"GRANT ALL ON SCHEMA public TO {role}",
+        f"GRANT SELECT ON public.parts, public.parts_low, public.parts_high TO {role}",
+    )
     try:
         plain = pg_connector({**pg_db, "user": role})
         h = harness(src=plain, pg=plain)
-        definition = {"name": "parts", "source": {"connection": "src", "table": "public.parts"},
-                      "destinations": [{"connection": "pg", "table": "parts_copy"}],
-                      "mode": "merge", "primary_key": ["id"], "cursor": "at"}
+        definition = {
+            "name": "parts",
+            "source": {"connection": "src", "table": "public.parts"},
+            "destinations": [{"connection": "pg", "table": "parts_copy"}],
+            "mode": "merge",
+            "primary_key": ["id"],
+            "cursor": "at",
+        }
         assert h.run(definition).ok
         for next_id in (100, 140, 200):
             _late_round(pg_db, h, definition, "public.parts", next_id)
@@ -180,19 +212,32 @@ def test_partitioned_tables_and_roles_without_stats_privileges(
         state = pg_rows(pg_db, "SELECT cursor_type FROM _cauce_sync_state")[0][0]
         assert state.endswith("/")  # no oldest transaction: this role cannot see them
     finally:
-        pg_exec(pg_db, "DROP TABLE IF EXISTS parts_copy, _cauce_sync_state",
-                f"DROP OWNED BY {role}", f"DROP ROLE IF EXISTS {role}")
+        pg_exec(
+            pg_db,
+            "DROP TABLE IF EXISTS parts_copy, _cauce_sync_state",
+            f"DROP OWNED BY {role}",
+            f"DROP ROLE IF EXISTS {role}",
+        )
 
 
-def test_a_view_source_uses_the_lookback_window(pg_db: dict[str, Any], pg: Connector,
-                                                harness: Callable[..., Harness]) -> None:
-    pg_exec(pg_db, "CREATE TABLE public.base (id bigint PRIMARY KEY, at timestamptz)",
-            "INSERT INTO public.base VALUES (1, clock_timestamp())",
-            "CREATE VIEW public.v AS SELECT id, at FROM public.base")
+def test_a_view_source_uses_the_lookback_window(
+    pg_db: dict[str, Any], pg: Connector, harness: Callable[..., Harness]
+) -> None:
+    pg_exec(
+        pg_db,
+        "CREATE TABLE public.base (id bigint PRIMARY KEY, at timestamptz)",
+        "INSERT INTO public.base VALUES (1, clock_timestamp())",
+        "CREATE VIEW public.v AS SELECT id, at FROM public.base",
+    )
     h = harness(src=pg, pg=pg)
-    definition = {"name": "view", "source": {"connection": "src", "table": "public.v"},
-                  "destinations": [{"connection": "pg", "table": "v_copy"}],
-                  "mode": "merge", "primary_key": ["id"], "cursor": "at"}
+    definition = {
+        "name": "view",
+        "source": {"connection": "src", "table": "public.v"},
+        "destinations": [{"connection": "pg", "table": "v_copy"}],
+        "mode": "merge",
+        "primary_key": ["id"],
+        "cursor": "at",
+    }
     assert h.run(definition).ok
     _late_round(pg_db, h, definition, "public.base", 100)
     assert h.run(definition).ok

@@ -34,8 +34,10 @@ pytestmark = pytest.mark.postgres
 # psqlODBC registered in a temporary odbcinst.ini (fails, never skips, under CI=true)
 odbcinst = test_mssql_odbc.odbcinst
 
-FINGERPRINT = ("SELECT count(*), count(DISTINCT id), md5(string_agg(concat_ws('|', id, "
-               "customer, amount, updated_at), ',' ORDER BY id)) FROM {}")
+FINGERPRINT = (
+    "SELECT count(*), count(DISTINCT id), md5(string_agg(concat_ws('|', id, "
+    "customer, amount, updated_at), ',' ORDER BY id)) FROM {}"
+)
 
 
 class DropsOnce(PostgresOverOdbc):
@@ -44,8 +46,15 @@ class DropsOnce(PostgresOverOdbc):
     fail_on: set[int] = set()
     calls = 0
 
-    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
+    def write(
+        self,
+        table: str,
+        data: pa.RecordBatchReader,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+    ) -> WriteResult:
         type(self).calls += 1
         if type(self).calls in self.fail_on:
             data = pa.RecordBatchReader.from_batches(data.schema, _drop_after_one(data))
@@ -64,17 +73,26 @@ def odbc(odbcinst: dict[str, bool], pg_db: dict[str, Any]) -> DropsOnce:
     if not odbcinst["postgres"]:
         test_mssql_odbc._missing("psqlODBC is not installed (apt-get install odbc-postgresql)")
     DropsOnce.fail_on, DropsOnce.calls = set(), 0
-    config = SqlServerConfig(server=str(pg_db["host"]), port=int(pg_db["port"]),
-                             database=str(pg_db["dbname"]), user=str(pg_db["user"]),
-                             retry_attempts=1)
+    config = SqlServerConfig(
+        server=str(pg_db["host"]),
+        port=int(pg_db["port"]),
+        database=str(pg_db["dbname"]),
+        user=str(pg_db["user"]),
+        retry_attempts=1,
+    )
     return DropsOnce(config, name="odbc")
 
 
 def _state(db: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The state rows, the cursor's type without the source's transaction position."""
-    return [(*row[:3], row[3].split(" @")[0])
-            for row in pg_rows(db, f"SELECT sync_name, table_name, cursor_value, cursor_type "
-                                   f"FROM {STATE_TABLE} ORDER BY 1, 2")]
+    return [
+        (*row[:3], row[3].split(" @")[0])
+        for row in pg_rows(
+            db,
+            f"SELECT sync_name, table_name, cursor_value, cursor_type "
+            f"FROM {STATE_TABLE} ORDER BY 1, 2",
+        )
+    ]
 
 
 # -- PostgreSQL source ----------------------------------------------------------------------------
@@ -93,17 +111,30 @@ def _same(db: dict[str, Any], table: str) -> None:
 
 
 def _orders(mode: str, table: str, **extra: Any) -> dict[str, Any]:
-    return {"name": f"orders_{mode}", "source": {"connection": "pg", "table": "src.orders"},
-            "destinations": [{"connection": "odbc", "table": table}], "mode": mode,
-            "cursor": "updated_at", "batch_rows": 1000, **extra}
+    return {
+        "name": f"orders_{mode}",
+        "source": {"connection": "pg", "table": "src.orders"},
+        "destinations": [{"connection": "odbc", "table": table}],
+        "mode": mode,
+        "cursor": "updated_at",
+        "batch_rows": 1000,
+        **extra,
+    }
 
 
 def test_postgres_to_odbc_append_then_merge_exact_on_rerun(
-        pg_db: dict[str, Any], odbc: DropsOnce, harness: Any) -> None:
+    pg_db: dict[str, Any], odbc: DropsOnce, harness: Any
+) -> None:
     pg_exec(pg_db, "CREATE SCHEMA src", SOURCE)
-    pg = PostgresConnector(PostgresConnector.Config(
-        host=str(pg_db["host"]), port=int(pg_db["port"]), user=str(pg_db["user"]),
-        database=str(pg_db["dbname"])), name="pg")
+    pg = PostgresConnector(
+        PostgresConnector.Config(
+            host=str(pg_db["host"]),
+            port=int(pg_db["port"]),
+            user=str(pg_db["user"]),
+            database=str(pg_db["dbname"]),
+        ),
+        name="pg",
+    )
     h = harness(pg=pg, odbc=odbc)
     append = _orders("append", "appended")
     merge = _orders("merge", "merged", primary_key=["id"])
@@ -116,19 +147,27 @@ def test_postgres_to_odbc_append_then_merge_exact_on_rerun(
     _same(pg_db, "public.appended")
     _same(pg_db, "public.merged")
     cursor = "2026-01-01 01:23:20.000000Z"  # 5000 s after midnight
-    assert _state(pg_db) == [("orders_append", "appended", cursor, "timestamp[us, tz=UTC]"),
-                             ("orders_merge", "merged", cursor, "timestamp[us, tz=UTC]")]
+    assert _state(pg_db) == [
+        ("orders_append", "appended", cursor, "timestamp[us, tz=UTC]"),
+        ("orders_merge", "merged", cursor, "timestamp[us, tz=UTC]"),
+    ]
 
-    pg_exec(pg_db, "INSERT INTO src.orders SELECT i, 'new', 1, timestamptz '2026-02-01' + "
-                   "i * interval '1 second' FROM generate_series(5001, 5100) i")
+    pg_exec(
+        pg_db,
+        "INSERT INTO src.orders SELECT i, 'new', 1, timestamptz '2026-02-01' + "
+        "i * interval '1 second' FROM generate_series(5001, 5100) i",
+    )
     DropsOnce.fail_on = {DropsOnce.calls + 1}  # the next write drops: retried from the state
     report = h.run(append)
     assert report.ok and report.destinations[0].attempts == 2
     assert report.rows_read == 100 and report.destinations[0].rows == 100
     _same(pg_db, "public.appended")
 
-    pg_exec(pg_db, "UPDATE src.orders SET customer = 'moved', updated_at = "
-                   "timestamptz '2026-03-01' + id * interval '1 ms' WHERE id % 10 = 0")
+    pg_exec(
+        pg_db,
+        "UPDATE src.orders SET customer = 'moved', updated_at = "
+        "timestamptz '2026-03-01' + id * interval '1 ms' WHERE id % 10 = 0",
+    )
     DropsOnce.fail_on = {DropsOnce.calls + 1}
     report = h.run(merge)
     assert report.ok and report.destinations[0].attempts == 2
@@ -136,27 +175,40 @@ def test_postgres_to_odbc_append_then_merge_exact_on_rerun(
     _same(pg_db, "public.merged")
     assert h.run(merge).destinations[0].rows == 1  # only the row at the cursor, idempotent
     _same(pg_db, "public.merged")
-    assert [r[2] for r in _state(pg_db)] == ["2026-02-01 01:25:00.000000Z",
-                                             "2026-03-01 00:00:05.100000Z"]
+    assert [r[2] for r in _state(pg_db)] == [
+        "2026-02-01 01:25:00.000000Z",
+        "2026-03-01 00:00:05.100000Z",
+    ]
 
 
 # -- SQLite source --------------------------------------------------------------------------------
 def _sqlite_source(path: Path, first: int, last: int, seq: int) -> None:
     with sqlite3.connect(path) as con:
-        con.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, label TEXT, "
-                    "seq INTEGER NOT NULL)")
-        con.executemany("INSERT OR REPLACE INTO events VALUES (?, ?, ?)",
-                        [(i, f"event {i} ✓", seq + i) for i in range(first, last + 1)])
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, label TEXT, "
+            "seq INTEGER NOT NULL)"
+        )
+        con.executemany(
+            "INSERT OR REPLACE INTO events VALUES (?, ?, ?)",
+            [(i, f"event {i} ✓", seq + i) for i in range(first, last + 1)],
+        )
 
 
 def _events(mode: str, **extra: Any) -> dict[str, Any]:
-    return {"name": f"events_{mode}", "source": {"connection": "lite", "table": "events"},
-            "destinations": [{"connection": "odbc", "table": f"events_{mode}"}], "mode": mode,
-            "cursor": "seq", "batch_rows": 1000, **extra}
+    return {
+        "name": f"events_{mode}",
+        "source": {"connection": "lite", "table": "events"},
+        "destinations": [{"connection": "odbc", "table": f"events_{mode}"}],
+        "mode": mode,
+        "cursor": "seq",
+        "batch_rows": 1000,
+        **extra,
+    }
 
 
 def test_sqlite_to_odbc_append_then_merge_exact_on_rerun(
-        tmp_path: Path, pg_db: dict[str, Any], odbc: DropsOnce, harness: Any) -> None:
+    tmp_path: Path, pg_db: dict[str, Any], odbc: DropsOnce, harness: Any
+) -> None:
     source = tmp_path / "src.sqlite"
     _sqlite_source(source, 1, 3000, 0)
     lite = SQLiteConnector(SQLiteConfig(path=str(source)), name="lite")
@@ -182,6 +234,7 @@ def test_sqlite_to_odbc_append_then_merge_exact_on_rerun(
     report = h.run(merge)
     assert report.ok and report.destinations[0].rows == 201
     same("events_merge")
-    assert pg_rows(pg_db, f"SELECT table_name, cursor_value FROM {STATE_TABLE} "
-                          f"ORDER BY 1") == [("events_append", "13500"),
-                                             ("events_merge", "20200")]
+    assert pg_rows(pg_db, f"SELECT table_name, cursor_value FROM {STATE_TABLE} ORDER BY 1") == [
+        ("events_append", "13500"),
+        ("events_merge", "20200"),
+    ]

@@ -41,20 +41,29 @@ SELECT i, (i % 100)::smallint, i, repeat('x', i % 13), i / 7.0, i / 3.0, i / 9.0
        decode(md5(i::text), 'hex')
 FROM generate_series(5, 3000) i;
 """
-TYPES = ("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
-         "WHERE attrelid = '{}'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")
+TYPES = (
+    "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+    "WHERE attrelid = '{}'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+)
 
 
 def _differences(db: dict[str, Any], a: str, b: str) -> int:
-    rows = pg_rows(db, f"SELECT count(*) FROM ((SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})"
-                       f" UNION ALL (SELECT * FROM {b} EXCEPT ALL SELECT * FROM {a})) d")
+    rows = pg_rows(
+        db,
+        f"SELECT count(*) FROM ((SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})"
+        f" UNION ALL (SELECT * FROM {b} EXCEPT ALL SELECT * FROM {a})) d",
+    )
     return int(rows[0][0])
 
 
 def _sync(h: Harness, table: str, mode: str, *, native: bool, **extra: Any) -> Any:
-    definition = {"name": f"mixed-{table}", "mode": mode,
-                  "source": {"connection": "pg", "table": "src.mixed"},
-                  "destinations": [{"connection": "pg", "table": table}], **extra}
+    definition = {
+        "name": f"mixed-{table}",
+        "mode": mode,
+        "source": {"connection": "pg", "table": "src.mixed"},
+        "destinations": [{"connection": "pg", "table": table}],
+        **extra,
+    }
     report = h.run(definition, native=native)
     assert report.ok, report.error
     assert report.destinations[0].path == ("native" if native else "arrow")
@@ -62,9 +71,9 @@ def _sync(h: Harness, table: str, mode: str, *, native: bool, **extra: Any) -> A
 
 
 @pytest.mark.parametrize("mode", ["full", "merge"])
-def test_native_and_arrow_paths_give_identical_tables(pg_db: dict[str, Any],
-                                                      pg: PostgresConnector, harness: Any,
-                                                      mode: str) -> None:
+def test_native_and_arrow_paths_give_identical_tables(
+    pg_db: dict[str, Any], pg: PostgresConnector, harness: Any, mode: str
+) -> None:
     pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst", SOURCE)
     h = harness(pg=pg)
     extra = {"primary_key": ["id"], "cursor": "at"} if mode == "merge" else {}
@@ -72,16 +81,22 @@ def test_native_and_arrow_paths_give_identical_tables(pg_db: dict[str, Any],
     slow = _sync(h, "dst.slow", mode, native=False, **extra)
     assert fast.destinations[0].rows == slow.destinations[0].rows == 3000
     assert fast.rows_read == slow.rows_read == 3000
-    assert pg_rows(pg_db, TYPES.format("dst.fast")) == pg_rows(pg_db, TYPES.format("dst.slow")) \
+    assert (
+        pg_rows(pg_db, TYPES.format("dst.fast"))
+        == pg_rows(pg_db, TYPES.format("dst.slow"))
         == pg_rows(pg_db, TYPES.format("src.mixed"))
+    )
     assert _differences(pg_db, "dst.fast", "src.mixed") == 0
     assert _differences(pg_db, "dst.fast", "dst.slow") == 0
     finished = [e for e in h.events if isinstance(e, DestinationFinished)]
     assert [e.path for e in finished] == ["native", "arrow"]
     if mode == "merge":  # an incremental round: changed rows (and the boundary row) only
-        pg_exec(pg_db, "UPDATE src.mixed SET name = name || '+', at = timestamptz '2263-01-01' "
-                       "+ id * interval '1 ms' WHERE id % 10 = 0",
-                "INSERT INTO src.mixed (id, at, name) VALUES (9001, '2264-01-01', '')")
+        pg_exec(
+            pg_db,
+            "UPDATE src.mixed SET name = name || '+', at = timestamptz '2263-01-01' "
+            "+ id * interval '1 ms' WHERE id % 10 = 0",
+            "INSERT INTO src.mixed (id, at, name) VALUES (9001, '2264-01-01', '')",
+        )
         again_fast = _sync(h, "dst.fast", mode, native=True, **extra)
         again_slow = _sync(h, "dst.slow", mode, native=False, **extra)
         assert again_fast.rows_read == again_slow.rows_read
@@ -91,13 +106,16 @@ def test_native_and_arrow_paths_give_identical_tables(pg_db: dict[str, Any],
         assert _differences(pg_db, "dst.fast", "src.mixed") == 0
         assert _differences(pg_db, "dst.fast", "dst.slow") == 0
         # the table the merge created has its primary key: the merge probes it (ON CONFLICT)
-        assert pg_rows(pg_db, "SELECT count(*) FROM pg_index WHERE indisprimary AND "
-                              "indrelid IN ('dst.fast'::regclass, 'dst.slow'::regclass)") == [(2,)]
+        assert pg_rows(
+            pg_db,
+            "SELECT count(*) FROM pg_index WHERE indisprimary AND "
+            "indrelid IN ('dst.fast'::regclass, 'dst.slow'::regclass)",
+        ) == [(2,)]
 
 
-def test_renamed_selected_columns_and_append_are_exact(pg_db: dict[str, Any],
-                                                       pg: PostgresConnector,
-                                                       harness: Any) -> None:
+def test_renamed_selected_columns_and_append_are_exact(
+    pg_db: dict[str, Any], pg: PostgresConnector, harness: Any
+) -> None:
     pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst", SOURCE)
     h = harness(pg=pg)
     extra = {"cursor": "id", "columns": ["id", "name", "at"], "rename": {"name": "label"}}
@@ -108,60 +126,99 @@ def test_renamed_selected_columns_and_append_are_exact(pg_db: dict[str, Any],
     third = _sync(h, "dst.log", "append", native=True, **extra)
     assert third.destinations[0].rows == 1 and third.destinations[0].state.value == "3001"
     assert pg_rows(pg_db, TYPES.format("dst.log")) == [
-        ("id", "bigint"), ("label", "text"), ("at", "timestamp with time zone")]
+        ("id", "bigint"),
+        ("label", "text"),
+        ("at", "timestamp with time zone"),
+    ]
     assert _differences(pg_db, "dst.log", "(SELECT id, name, at FROM src.mixed) s") == 0
 
 
 def test_types_that_do_not_pass_through_exactly_take_the_arrow_path(
-        pg_db: dict[str, Any], pg: PostgresConnector, harness: Any) -> None:
-    pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst",
-            "CREATE TABLE src.odd (id int PRIMARY KEY, code varchar(8), u uuid)",
-            "INSERT INTO src.odd VALUES (1, 'a', gen_random_uuid()), (2, NULL, NULL)",
-            "CREATE TABLE src.narrow (id int PRIMARY KEY, n bigint)",
-            "INSERT INTO src.narrow VALUES (1, 5)",
-            "CREATE TABLE dst.narrow (id bigint PRIMARY KEY, n bigint)")
+    pg_db: dict[str, Any], pg: PostgresConnector, harness: Any
+) -> None:
+    pg_exec(
+        pg_db,
+        "CREATE SCHEMA src",
+        "CREATE SCHEMA dst",
+        "CREATE TABLE src.odd (id int PRIMARY KEY, code varchar(8), u uuid)",
+        "INSERT INTO src.odd VALUES (1, 'a', gen_random_uuid()), (2, NULL, NULL)",
+        "CREATE TABLE src.narrow (id int PRIMARY KEY, n bigint)",
+        "INSERT INTO src.narrow VALUES (1, 5)",
+        "CREATE TABLE dst.narrow (id bigint PRIMARY KEY, n bigint)",
+    )
     h = harness(pg=pg)
-    odd = h.run({"name": "odd", "source": {"connection": "pg", "table": "src.odd"},
-                 "destinations": [{"connection": "pg", "table": "dst.odd"}]})
+    odd = h.run(
+        {
+            "name": "odd",
+            "source": {"connection": "pg", "table": "src.odd"},
+            "destinations": [{"connection": "pg", "table": "dst.odd"}],
+        }
+    )
     assert odd.ok and odd.destinations[0].path == "arrow"
     assert pg_rows(pg_db, TYPES.format("dst.odd")) == [
-        ("id", "integer"), ("code", "text"), ("u", "uuid")]  # its type kept (#21)
+        ("id", "integer"),
+        ("code", "text"),
+        ("u", "uuid"),
+    ]  # its type kept (#21)
     # an existing destination wider than the source (int8 <- int4): the Arrow path casts
-    narrow = h.run({"name": "narrow", "source": {"connection": "pg", "table": "src.narrow"},
-                    "destinations": [{"connection": "pg", "table": "dst.narrow"}],
-                    "mode": "merge", "primary_key": ["id"]})
+    narrow = h.run(
+        {
+            "name": "narrow",
+            "source": {"connection": "pg", "table": "src.narrow"},
+            "destinations": [{"connection": "pg", "table": "dst.narrow"}],
+            "mode": "merge",
+            "primary_key": ["id"],
+        }
+    )
     assert narrow.ok and narrow.destinations[0].path == "arrow"
     assert pg_rows(pg_db, "SELECT id, n FROM dst.narrow") == [(1, 5)]
 
 
 def test_merge_into_a_table_without_unique_key_and_duplicate_source_keys(
-        pg_db: dict[str, Any], pg: PostgresConnector, harness: Any) -> None:
+    pg_db: dict[str, Any], pg: PostgresConnector, harness: Any
+) -> None:
     """A query source may repeat keys: the last row per key wins, as on the Arrow path."""
-    pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst",
-            "CREATE TABLE src.events (k bigint, v text, seq bigint)",
-            "INSERT INTO src.events VALUES (1, 'a', 1), (2, 'b', 2), (1, 'c', 3)",
-            "CREATE TABLE dst.keep (k bigint, v text, seq bigint)",
-            "INSERT INTO dst.keep VALUES (2, 'old', 0)")
+    pg_exec(
+        pg_db,
+        "CREATE SCHEMA src",
+        "CREATE SCHEMA dst",
+        "CREATE TABLE src.events (k bigint, v text, seq bigint)",
+        "INSERT INTO src.events VALUES (1, 'a', 1), (2, 'b', 2), (1, 'c', 3)",
+        "CREATE TABLE dst.keep (k bigint, v text, seq bigint)",
+        "INSERT INTO dst.keep VALUES (2, 'old', 0)",
+    )
     h = harness(pg=pg)
     for table in ("dst.keep", "dst.created"):
-        report = h.run({"name": f"ev-{table}", "mode": "merge", "primary_key": ["k"],
-                        "source": {"connection": "pg",
-                                   "query": "SELECT k, v, seq FROM src.events ORDER BY seq"},
-                        "destinations": [{"connection": "pg", "table": table}]})
+        report = h.run(
+            {
+                "name": f"ev-{table}",
+                "mode": "merge",
+                "primary_key": ["k"],
+                "source": {
+                    "connection": "pg",
+                    "query": "SELECT k, v, seq FROM src.events ORDER BY seq",
+                },
+                "destinations": [{"connection": "pg", "table": table}],
+            }
+        )
         assert report.ok, report.error
         assert report.destinations[0].path == "native"
         assert pg_rows(pg_db, f"SELECT k, v FROM {table} ORDER BY k") == [(1, "c"), (2, "b")]
 
 
 def test_closing_a_stream_midway_stops_the_reader_and_frees_the_source(
-        pg_db: dict[str, Any]) -> None:
+    pg_db: dict[str, Any],
+) -> None:
     """A cancelled or failed write closes the source stream after a chunk or two: the reading
     thread (blocked on a full queue, or in the middle of the rows) must stop and the source
     connection must be closed, not left streaming the rest of the table."""
     from tests.sync.conftest import pg_connector
 
-    pg_exec(pg_db, "CREATE TABLE big AS SELECT i AS id, md5(i::text) AS name "
-                   "FROM generate_series(1, 400000) i")
+    pg_exec(
+        pg_db,
+        "CREATE TABLE big AS SELECT i AS id, md5(i::text) AS name "
+        "FROM generate_series(1, 400000) i",
+    )
     rows = pg_connector(pg_db, app="cauce-midway").open_native("SELECT * FROM big")
     chunks = rows.chunks()
     first = next(chunks)
@@ -170,13 +227,15 @@ def test_closing_a_stream_midway_stops_the_reader_and_frees_the_source(
     thread = rows._thread  # noqa: SLF001 - the reader under test
     assert not thread.is_alive()
     assert rows._con is not None and rows._con.is_closed()  # noqa: SLF001
-    active = pg_rows(pg_db, "SELECT count(*) FROM pg_stat_activity "
-                            "WHERE application_name = 'cauce-midway' AND state = 'active'")
+    active = pg_rows(
+        pg_db,
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE application_name = 'cauce-midway' AND state = 'active'",
+    )
     assert active == [(0,)]
 
 
-def test_the_reader_names_a_failed_connection_and_masks_the_password(
-        pg_db: dict[str, Any]) -> None:
+def test_the_reader_names_a_failed_connection_and_masks_the_password(pg_db: dict[str, Any]) -> None:
     """The binary COPY reader has its own connection (asyncpg): its failures read like the
     connector's others — connection name, what failed, the password masked — and say whether
     a retry may help."""
@@ -184,17 +243,26 @@ def test_the_reader_names_a_failed_connection_and_masks_the_password(
     from app.connectors.postgres import PostgresConfig
 
     secret = "pa55-word-Zr7"
-    missing = PostgresConnector(PostgresConfig(
-        host=str(pg_db["host"]), port=int(pg_db["port"]), user=str(pg_db["user"]),
-        database=secret, password=secret), name="warehouse")
+    missing = PostgresConnector(
+        PostgresConfig(
+            host=str(pg_db["host"]),
+            port=int(pg_db["port"]),
+            user=str(pg_db["user"]),
+            database=secret,
+            password=secret,
+        ),
+        name="warehouse",
+    )
     with pytest.raises(ConnectionError_) as caught:
         missing.open_native("SELECT 1 AS x")
     message = str(caught.value)
     assert message.startswith("warehouse: connecting to") and "does not exist" in message
     assert secret not in message and "***" in message
     assert not caught.value.transient  # a database that does not exist stays missing
-    refused = PostgresConnector(PostgresConfig(host="127.0.0.1", port=1, user="u",
-                                               database="d", connect_timeout=2), name="off")
+    refused = PostgresConnector(
+        PostgresConfig(host="127.0.0.1", port=1, user="u", database="d", connect_timeout=2),
+        name="off",
+    )
     with pytest.raises(ConnectionError_) as caught:
         refused.open_native("SELECT 1 AS x")
     assert caught.value.transient and "off: connecting to 127.0.0.1:1/d" in str(caught.value)
@@ -218,24 +286,30 @@ def test_transient_failures_are_the_connections_not_the_datas() -> None:
 
 
 def test_a_connection_the_fast_reader_cannot_open_falls_back_to_the_arrow_path(
-        pg_db: dict[str, Any], pg: PostgresConnector, harness: Any,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_db: dict[str, Any], pg: PostgresConnector, harness: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The fast path's reader (asyncpg) may lack what a server demands that psycopg (libpq)
     has, such as GSSAPI authentication: the sync then writes through the Arrow path, and the
     table is the same."""
     import asyncpg
 
     async def refuse(*args: Any, **kwargs: Any) -> None:
-        raise asyncpg.InterfaceError(
-            "unsupported authentication method requested by the server: 7")
+        raise asyncpg.InterfaceError("unsupported authentication method requested by the server: 7")
 
     monkeypatch.setattr(asyncpg, "connect", refuse)
     pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst", SOURCE)
     h = harness(pg=pg)
-    report = h.run({"name": "gss", "mode": "merge", "primary_key": ["id"], "cursor": "at",
-                    "source": {"connection": "pg", "table": "src.mixed"},
-                    "destinations": [{"connection": "pg", "table": "dst.fallback"}]},
-                   native=True)
+    report = h.run(
+        {
+            "name": "gss",
+            "mode": "merge",
+            "primary_key": ["id"],
+            "cursor": "at",
+            "source": {"connection": "pg", "table": "src.mixed"},
+            "destinations": [{"connection": "pg", "table": "dst.fallback"}],
+        },
+        native=True,
+    )
     assert report.ok, report.error
     assert report.destinations[0].path == "arrow"
     assert report.destinations[0].rows == 3000

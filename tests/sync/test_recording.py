@@ -59,14 +59,24 @@ class _Watching:
 
 @pytest.mark.parametrize("native", [True, False], ids=["native path", "arrow path"])
 def test_the_runner_waits_for_the_record_before_committing(
-        pg_db: dict[str, Any], harness: Any, pg: Any, native: bool) -> None:
-    pg_exec(pg_db, "CREATE TABLE src AS SELECT i AS id, md5(i::text) AS name "
-                   "FROM generate_series(1, 5000) i")
+    pg_db: dict[str, Any], harness: Any, pg: Any, native: bool
+) -> None:
+    pg_exec(
+        pg_db,
+        "CREATE TABLE src AS SELECT i AS id, md5(i::text) AS name FROM generate_series(1, 5000) i",
+    )
     watching = _Watching(pg_db, "dst")
     h: Harness = harness(pg=pg)
-    report = h.run({"name": "s", "source": {"connection": "pg", "table": "src"},
-                    "destinations": [{"connection": "pg", "table": "dst"}], "mode": "full"},
-                   recording=watching, native=native)
+    report = h.run(
+        {
+            "name": "s",
+            "source": {"connection": "pg", "table": "src"},
+            "destinations": [{"connection": "pg", "table": "dst"}],
+            "mode": "full",
+        },
+        recording=watching,
+        native=native,
+    )
     assert report.ok, report.error
     assert report.destinations[0].path == ("native" if native else "arrow")
     assert watching.calls[0] == "begin" and "ready" in watching.calls
@@ -74,32 +84,44 @@ def test_the_runner_waits_for_the_record_before_committing(
     assert pg_rows(pg_db, "SELECT count(*) FROM dst") == [(5000,)]
 
 
-def test_a_run_that_cannot_be_recorded_changes_nothing(pg_db: dict[str, Any],
-                                                       tmp_path: Path) -> None:
+def test_a_run_that_cannot_be_recorded_changes_nothing(
+    pg_db: dict[str, Any], tmp_path: Path
+) -> None:
     pg_exec(pg_db, "CREATE TABLE src AS SELECT i AS id FROM generate_series(1, 3) i")
     url, meta = _url(pg_db), f"sqlite:///{tmp_path / 'meta.db'}"
-    first = run_adhoc_sync(source_url=url, source_table="public.src", dest_url=url,
-                           dest_table="dst", db_url=meta)
+    first = run_adhoc_sync(
+        source_url=url, source_table="public.src", dest_url=url, dest_table="dst", db_url=meta
+    )
     assert first.ok and pg_rows(pg_db, "SELECT count(*) FROM dst") == [(3,)]
     pg_exec(pg_db, "INSERT INTO src SELECT generate_series(4, 10)")
     seen: list[Event] = []
     with pytest.raises(MetadataUnreachable, match="cannot reach the metadata database"):
-        run_adhoc_sync(source_url=url, source_table="public.src", dest_url=url,
-                       dest_table="dst", db_url="postgresql://postgres@127.0.0.1:1/none",
-                       on_event=seen.append)
+        run_adhoc_sync(
+            source_url=url,
+            source_table="public.src",
+            dest_url=url,
+            dest_table="dst",
+            db_url="postgresql://postgres@127.0.0.1:1/none",
+            on_event=seen.append,
+        )
     assert pg_rows(pg_db, "SELECT count(*) FROM dst") == [(3,)]  # the old table, untouched
     assert pg_rows(pg_db, "SELECT count(*) FROM pg_class WHERE relname LIKE 'dst__%'") == [(0,)]
     assert seen == []  # no event without a run id to carry
 
 
-def test_events_carry_the_recorded_run_id_in_order(pg_db: dict[str, Any],
-                                                   tmp_path: Path) -> None:
+def test_events_carry_the_recorded_run_id_in_order(pg_db: dict[str, Any], tmp_path: Path) -> None:
     pg_exec(pg_db, "CREATE TABLE src AS SELECT i AS id FROM generate_series(1, 100) i")
     url, meta = _url(pg_db), f"sqlite:///{tmp_path / 'meta.db'}"
     seen: list[Event] = []
     before = datetime.now().astimezone()
-    report = run_adhoc_sync(source_url=url, source_table="public.src", dest_url=url,
-                            dest_table="dst", db_url=meta, on_event=seen.append)
+    report = run_adhoc_sync(
+        source_url=url,
+        source_table="public.src",
+        dest_url=url,
+        dest_table="dst",
+        db_url=meta,
+        on_event=seen.append,
+    )
     assert report.ok and report.run_id
     assert {e.run_id for e in seen} == {report.run_id}
     assert isinstance(seen[0], SyncStarted) and isinstance(seen[-1], SyncFinished)
@@ -112,12 +134,20 @@ def test_events_carry_the_recorded_run_id_in_order(pg_db: dict[str, Any],
     assert before <= run.started_at <= datetime.fromtimestamp(seen[0].at).astimezone()
 
 
-def test_a_run_failing_before_rows_move_is_still_recorded(pg_db: dict[str, Any],
-                                                          tmp_path: Path) -> None:
+def test_a_run_failing_before_rows_move_is_still_recorded(
+    pg_db: dict[str, Any], tmp_path: Path
+) -> None:
     url, meta = _url(pg_db), f"sqlite:///{tmp_path / 'meta.db'}"
     seen: list[Event] = []
-    report = run_adhoc_sync(source_url=url, source_table="public.missing", dest_url=url,
-                            dest_table="dst", db_url=meta, on_event=seen.append, retries=0)
+    report = run_adhoc_sync(
+        source_url=url,
+        source_table="public.missing",
+        dest_url=url,
+        dest_table="dst",
+        db_url=meta,
+        on_event=seen.append,
+        retries=0,
+    )
     assert report.status == "failed" and "missing" in str(report.error)
     assert [e.kind for e in seen][-2:] == ["sync_failed", "sync_finished"]
     assert {e.run_id for e in seen} == {report.run_id}
@@ -131,8 +161,9 @@ class _FakeRecorder:
     def __init__(self, log: list[str], gate: threading.Event | None = None) -> None:
         self.log, self.gate = log, gate
 
-    def start(self, definition: SyncDefinition, started_at: datetime | None = None
-              ) -> tuple[str, dict[str, CursorState]]:
+    def start(
+        self, definition: SyncDefinition, started_at: datetime | None = None
+    ) -> tuple[str, dict[str, CursorState]]:
         if self.gate is not None:
             self.gate.wait(5)
         self.log.append(f"start {definition.name}")
@@ -148,8 +179,11 @@ class _FakeRecorder:
         self.log.append("close")
 
 
-_DEFINITION = SyncDefinition(name="s", source={"connection": "a", "table": "t"},
-                             destinations=[{"connection": "dest", "table": "t"}])
+_DEFINITION = SyncDefinition(
+    name="s",
+    source={"connection": "a", "table": "t"},
+    destinations=[{"connection": "dest", "table": "t"}],
+)
 
 
 def test_events_are_held_until_the_record_exists_then_stamped_in_order() -> None:
@@ -178,8 +212,13 @@ def test_events_are_held_until_the_record_exists_then_stamped_in_order() -> None
     recording.finish(report)
     recording.close()
     assert report.run_id == "42"
-    assert log == ["start s", "recorded sync_started 42", "recorded sync_started 42",
-                   "finish succeeded 42", "close"]
+    assert log == [
+        "start s",
+        "recorded sync_started 42",
+        "recorded sync_started 42",
+        "finish succeeded 42",
+        "close",
+    ]
 
 
 def test_a_recording_error_is_raised_to_whoever_waits() -> None:
@@ -195,8 +234,10 @@ def test_a_recording_error_is_raised_to_whoever_waits() -> None:
 
 
 def test_sync_use_cases_load_no_sqlalchemy_before_the_run() -> None:
-    code = ("import sys, app.cli_sync, app.services.syncs, app.services.sync_recording; "
-            "sys.exit('sqlalchemy' in sys.modules)")
+    code = (
+        "import sys, app.cli_sync, app.services.syncs, app.services.sync_recording; "
+        "sys.exit('sqlalchemy' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
 
 
@@ -204,8 +245,9 @@ def test_the_record_opens_after_a_while_even_before_rows_move() -> None:
     """A source slow to send its first row: the run is recorded, its events heard, meanwhile."""
     log: list[str] = []
     heard: list[Event] = []
-    recording = RecordingAlongside(lambda: _FakeRecorder(log), _DEFINITION, heard.append,
-                                   latest=0.05)
+    recording = RecordingAlongside(
+        lambda: _FakeRecorder(log), _DEFINITION, heard.append, latest=0.05
+    )
     recording.publish(SyncStarted(run_id="", sync="s", mode="full", destinations=()))
     deadline = time.monotonic() + 5
     while not heard and time.monotonic() < deadline:

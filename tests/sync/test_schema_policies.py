@@ -19,14 +19,25 @@ from app.storage.syncs import SyncStore
 def _project(tmp_path: Path, policy: str) -> Project:
     return Project(
         meta=ProjectMeta(name=f"shop-{policy}"),
-        connections={"src": Connection(name="src", type="duckdb",
-                                       params={"path": str(tmp_path / "src.duckdb")}),
-                     "dst": Connection(name="dst", type="sqlite",
-                                       params={"path": str(tmp_path / "dst.sqlite")})},
-        syncs={"items": SyncDefinition(
-            name="items", source={"connection": "src", "table": "items"},
-            destinations=[{"connection": "dst", "table": "items"}], mode="merge",
-            primary_key=["id"], schema_policy=policy)})
+        connections={
+            "src": Connection(
+                name="src", type="duckdb", params={"path": str(tmp_path / "src.duckdb")}
+            ),
+            "dst": Connection(
+                name="dst", type="sqlite", params={"path": str(tmp_path / "dst.sqlite")}
+            ),
+        },
+        syncs={
+            "items": SyncDefinition(
+                name="items",
+                source={"connection": "src", "table": "items"},
+                destinations=[{"connection": "dst", "table": "items"}],
+                mode="merge",
+                primary_key=["id"],
+                schema_policy=policy,
+            )
+        },
+    )
 
 
 def _run(project: Project, tmp_path: Path, db: str, events: list[Any]) -> Any:
@@ -67,10 +78,13 @@ def test_new_column_under_each_policy(tmp_path: Path, policy: str) -> None:
         recorded = store.schema_changes(sync.id)
         runs = store.sync_runs(sync.id)
         stored_events = repo.recent_events(type="schema_change_detected")
-    assert [(r.column, r.change_kind, r.decision, r.new_type) for r in recorded] == \
-        [("price", "added", decision, "decimal(8,2)")]
-    assert [r.status for r in runs] == ["failed" if policy == "freeze" else "succeeded",
-                                        "succeeded"]
+    assert [(r.column, r.change_kind, r.decision, r.new_type) for r in recorded] == [
+        ("price", "added", decision, "decimal(8,2)")
+    ]
+    assert [r.status for r in runs] == [
+        "failed" if policy == "freeze" else "succeeded",
+        "succeeded",
+    ]
     assert stored_events and stored_events[0].payload["column"] == "price"
 
 
@@ -83,8 +97,9 @@ def test_widened_type_is_altered_under_evolve(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "src.duckdb")) as con:
         con.execute("CREATE TABLE items AS SELECT i AS id, i::INTEGER AS qty FROM range(3) t(i)")
     project = _project(tmp_path, "evolve")
-    project.connections["dst"] = Connection(name="dst", type="duckdb",
-                                            params={"path": str(tmp_path / "dst.duckdb")})
+    project.connections["dst"] = Connection(
+        name="dst", type="duckdb", params={"path": str(tmp_path / "dst.duckdb")}
+    )
     events: list[Any] = []
     assert _run(project, tmp_path, db, events).ok
     with duckdb.connect(str(tmp_path / "src.duckdb")) as con:
@@ -96,5 +111,6 @@ def test_widened_type_is_altered_under_evolve(tmp_path: Path) -> None:
     assert (change.change, change.old_type, change.new_type) == ("widened", "int32", "int64")
     dest = DuckDBConnector(DuckDBConfig(path=str(tmp_path / "dst.duckdb")))
     assert str(dest.table_schema("items").field("qty").type) == "int64"
-    assert dest.read(query="SELECT max(qty) AS m FROM items").read_all()[0][0].as_py() == \
-        5_000_000_000
+    assert (
+        dest.read(query="SELECT max(qty) AS m FROM items").read_all()[0][0].as_py() == 5_000_000_000
+    )

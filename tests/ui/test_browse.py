@@ -17,8 +17,9 @@ from .test_panels_current import add_from_palette, click_node
 pytestmark = pytest.mark.gui
 
 
-def test_file_source_browse_writes_a_project_relative_path(qtbot, window, chinook_dir: Path
-                                                           ) -> None:
+def test_file_source_browse_writes_a_project_relative_path(
+    qtbot, window, chinook_dir: Path
+) -> None:
     win = window
     (chinook_dir / "data" / "tracks.csv").write_text("TrackId,Name\n1,Intro\n2,Outro\n")
     win.open_project(chinook_dir, "revenue")

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.gui
 def _reference() -> Any:
     """``resources/examples/build_chinook.py``'s pipeline: what the user builds by hand."""
     spec = importlib.util.spec_from_file_location(
-        "build_chinook", REPO / "resources" / "examples" / "build_chinook.py")
+        "build_chinook", REPO / "resources" / "examples" / "build_chinook.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -29,10 +30,17 @@ def _semantics(pipeline: Any) -> tuple[dict[str, Any], set[tuple[str, str, str, 
     from app.nodes.registry import node_registry
 
     names = {n.id: n.name for n in pipeline.nodes}
-    nodes = {n.name: (n.type, node_registry().get(n.type).Params.model_validate(n.params)
-                      .model_dump(mode="json")) for n in pipeline.nodes}
-    edges = {(names[e.source.node], e.source.port, names[e.target.node], e.target.port)
-             for e in pipeline.edges}
+    nodes = {
+        n.name: (
+            n.type,
+            node_registry().get(n.type).Params.model_validate(n.params).model_dump(mode="json"),
+        )
+        for n in pipeline.nodes
+    }
+    edges = {
+        (names[e.source.node], e.source.port, names[e.target.node], e.target.port)
+        for e in pipeline.edges
+    }
     return nodes, edges
 
 
@@ -74,8 +82,12 @@ def records(win, field: str, rows: list[dict[str, str]]) -> None:  # type: ignor
 
 def build(qtbot, win) -> dict[str, str]:  # type: ignore[no-untyped-def]
     ids = {}
-    for name, table in (("invoice_lines", "InvoiceLine"), ("invoices", "Invoice"),
-                        ("tracks", "Track"), ("genres", "Genre")):
+    for name, table in (
+        ("invoice_lines", "InvoiceLine"),
+        ("invoices", "Invoice"),
+        ("tracks", "Track"),
+        ("genres", "Genre"),
+    ):
         ids[name] = add(win, "source", name)
         win.properties.editor("connection").combo.setCurrentText("chinook")
         win.properties.editor("table").edit.setText(table)
@@ -83,13 +95,15 @@ def build(qtbot, win) -> dict[str, str]:  # type: ignore[no-untyped-def]
     ids["lines_with_invoice"] = add(win, "join", "lines_with_invoice")
     drag_link(win, ids["invoice_lines"], "out", ids["lines_with_invoice"], "left")
     assert win.bridge.connect_ports(ids["invoices"], "out", ids["lines_with_invoice"], "right")
-    assert not win.bridge.connect_ports(ids["invoices"], "out", ids["lines_with_invoice"],
-                                        "right")  # already there: refused
+    assert not win.bridge.connect_ports(
+        ids["invoices"], "out", ids["lines_with_invoice"], "right"
+    )  # already there: refused
     wait_validated(qtbot, win)  # column pickers fill from the inferred input schema
     keys = win.properties.editor("keys")
     keys.add_button.click()
-    assert "InvoiceId" in [keys.cell(0, "left").combo.itemText(i)
-                           for i in range(keys.cell(0, "left").combo.count())]
+    assert "InvoiceId" in [
+        keys.cell(0, "left").combo.itemText(i) for i in range(keys.cell(0, "left").combo.count())
+    ]
     keys.cell(0, "left").combo.setCurrentText("InvoiceId")
     keys.cell(0, "right").combo.setCurrentText("InvoiceId")
 
@@ -110,10 +124,15 @@ def build(qtbot, win) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
     ids["amounts"] = add(win, "derive", "amounts")
     drag_link(win, ids["genre_name"], "out", ids["amounts"], "in")
-    records(win, "columns", [
-        {"name": "Amount", "expression": "UnitPrice * Quantity"},
-        {"name": "Year", "expression": "year(InvoiceDate)"},
-        {"name": "Country", "expression": "coalesce(BillingCountry, 'Unknown')"}])
+    records(
+        win,
+        "columns",
+        [
+            {"name": "Amount", "expression": "UnitPrice * Quantity"},
+            {"name": "Year", "expression": "year(InvoiceDate)"},
+            {"name": "Country", "expression": "coalesce(BillingCountry, 'Unknown')"},
+        ],
+    )
 
     ids["paid_lines"] = add(win, "filter", "paid_lines")
     drag_link(win, ids["amounts"], "out", ids["paid_lines"], "in")
@@ -124,10 +143,15 @@ def build(qtbot, win) -> dict[str, str]:  # type: ignore[no-untyped-def]
     wait_validated(qtbot, win)
     for column in ("Country", "Genre", "Year"):
         win.properties.editor("group_by").check(column)
-    records(win, "measures", [
-        {"function": "sum", "column": "Amount", "name": "Revenue"},
-        {"function": "sum", "column": "Quantity", "name": "Units"},
-        {"function": "count_distinct", "column": "InvoiceId", "name": "Invoices"}])
+    records(
+        win,
+        "measures",
+        [
+            {"function": "sum", "column": "Amount", "name": "Revenue"},
+            {"function": "sum", "column": "Quantity", "name": "Units"},
+            {"function": "count_distinct", "column": "InvoiceId", "name": "Invoices"},
+        ],
+    )
 
     ids["ordered"] = add(win, "sort", "ordered")
     drag_link(win, ids["by_country_genre_year"], "out", ids["ordered"], "in")
@@ -156,15 +180,22 @@ def test_build_run_undo_redo(qtbot, window, chinook_dir: Path, tmp_path: Path) -
     assert _semantics(win.pipeline) == _semantics(_reference())
     win.select_node(ids["by_country_genre_year"])
     assert [c for c, _ in win.schema.columns("Output")] == [
-        "Country", "Genre", "Year", "Revenue", "Units", "Invoices"]
+        "Country",
+        "Genre",
+        "Year",
+        "Revenue",
+        "Units",
+        "Invoices",
+    ]
 
     with qtbot.waitSignal(win.runner.finished, timeout=60_000) as done:
         win.run_pipeline()
     report = done.args[0]
     assert report.ok, report.error
     with duckdb.connect(str(tmp_path / "out" / "chinook_mart.duckdb"), read_only=True) as con:
-        rows = con.sql("select Country, Genre, Year, Revenue from "
-                       "revenue_by_country_genre_year").fetchall()
+        rows = con.sql(
+            "select Country, Genre, Year, Revenue from revenue_by_country_genre_year"
+        ).fetchall()
         total = con.sql("select sum(Revenue) from revenue_by_country_genre_year").fetchall()[0]
     assert rows == sorted(rows, key=lambda r: (r[0], r[1], r[2]))  # the sort node ran
     assert total is not None and float(total[0]) == pytest.approx(2328.60)
@@ -184,6 +215,7 @@ def test_build_run_undo_redo(qtbot, window, chinook_dir: Path, tmp_path: Path) -
         win.stack.redo()
     assert win.pipeline.to_json() == built
     assert len(win.bridge.graph.all_nodes()) == 12
-    view_links = sum(len(p.connected_ports()) for n in win.bridge.graph.all_nodes()
-                     for p in n.input_ports())
+    view_links = sum(
+        len(p.connected_ports()) for n in win.bridge.graph.all_nodes() for p in n.input_ports()
+    )
     assert view_links == 11

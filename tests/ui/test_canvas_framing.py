@@ -55,8 +55,9 @@ def test_window_fits_the_screen_and_remembers_its_size(qtbot, tmp_path: Path) ->
     _destroy(again)
 
 
-def test_chinook_opens_framed_and_zoom_to_fit_fits(qtbot, tmp_path: Path, chinook_dir: Path
-                                                   ) -> None:
+def test_chinook_opens_framed_and_zoom_to_fit_fits(
+    qtbot, tmp_path: Path, chinook_dir: Path
+) -> None:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = _window(qtbot, settings)
     win.resize(1366, 740)  # a laptop screen
@@ -69,9 +70,16 @@ def test_chinook_opens_framed_and_zoom_to_fit_fits(qtbot, tmp_path: Path, chinoo
     viewer = win.bridge.graph.viewer()
     centre = QPointF(viewer.viewport().rect().center())
     for _ in range(8):  # the user zooms in with the wheel, then asks to fit
-        wheel = QWheelEvent(centre, QPointF(viewer.viewport().mapToGlobal(centre.toPoint())),
-                            QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
-                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        wheel = QWheelEvent(
+            centre,
+            QPointF(viewer.viewport().mapToGlobal(centre.toPoint())),
+            QPoint(0, 0),
+            QPoint(0, 120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(viewer.viewport(), wheel)
     assert _in_view(win) != []
     win.actions_by_name["zoom_fit"].trigger()

@@ -34,8 +34,9 @@ def _open(win, pipeline: Pipeline) -> None:  # type: ignore[no-untyped-def]
 
 
 def _links(win) -> set[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
-    return {(e.source.node, e.source.port, e.target.node, e.target.port)
-            for e in win.pipeline.edges}
+    return {
+        (e.source.node, e.source.port, e.target.node, e.target.port) for e in win.pipeline.edges
+    }
 
 
 def _drawn(win) -> set[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
@@ -88,16 +89,21 @@ def _right_click(win, pos: QPoint, in_menu: Callable[[QMenu], None]) -> None:  #
 
 
 def _click(menu: QMenu, action: QAction) -> None:
-    QTest.mouseClick(menu, Button.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     menu.actionGeometry(action).center())
+    QTest.mouseClick(
+        menu,
+        Button.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        menu.actionGeometry(action).center(),
+    )
 
 
 def _diamonds(count: int) -> tuple[Pipeline, list[tuple[str, str, str]]]:
     """source -> (filter a, filter b) -> join -> (filter a, filter b) -> join ... ``count``
     times; returns the pipeline and each diamond's (a, b, join) ids."""
     p = Pipeline(name="diamonds")
-    head = p.add_node("source", name="orders", params={"connection": "db", "table": "o"},
-                      position=(0, 0))
+    head = p.add_node(
+        "source", name="orders", params={"connection": "db", "table": "o"}, position=(0, 0)
+    )
     previous, diamonds = head.id, []
     for i in range(count):
         x = 300 + 600 * i
@@ -119,8 +125,11 @@ def test_no_nodegraphqt_undo_is_reachable(qtbot, window) -> None:  # type: ignor
     viewer = window.bridge.graph.viewer()
     assert viewer.qaction_for_undo() is None and viewer.qaction_for_redo() is None
     # what is left: the two (empty) menus of NodeGraphQt's hidden menu bar
-    assert not [a.text() for a in viewer.findChildren(QAction)
-                if a.shortcuts() or (a.text() and a.menu() is None)]
+    assert not [
+        a.text()
+        for a in viewer.findChildren(QAction)
+        if a.shortcuts() or (a.text() and a.menu() is None)
+    ]
     assert not [a for m in viewer.context_menus().values() for a in m.actions()]
     assert window.bridge.graph.undo_stack().undoLimit() == 1  # and it keeps one command
 
@@ -139,8 +148,19 @@ def test_canvas_menu_undo_undoes_our_command(qtbot, window, chinook_dir) -> None
     def in_menu(menu: QMenu) -> None:
         shown = [a for a in menu.actions() if not a.isSeparator()]
         texts.extend(a.text() for a in shown)
-        assert shown == [actions[n] for n in ("undo", "redo", "copy", "paste", "delete",
-                                              "select_all", "auto_layout", "zoom_fit")]
+        assert shown == [
+            actions[n]
+            for n in (
+                "undo",
+                "redo",
+                "copy",
+                "paste",
+                "delete",
+                "select_all",
+                "auto_layout",
+                "zoom_fit",
+            )
+        ]
         SHOTS.mkdir(exist_ok=True)
         menu.grab().save(str(SHOTS / "canvas-menu.png"))
         _click(menu, actions["undo"])
@@ -151,8 +171,10 @@ def test_canvas_menu_undo_undoes_our_command(qtbot, window, chinook_dir) -> None
     assert texts[0] == "&Undo Move"
     assert not any("property" in t or "node(s)" in t for t in texts)
     assert win.pipeline == before  # the model is back
-    assert win.bridge.view_of(node.id).view.xy_pos == [before.layout[node.id].x,
-                                                       before.layout[node.id].y]
+    assert win.bridge.view_of(node.id).view.xy_pos == [
+        before.layout[node.id].x,
+        before.layout[node.id].y,
+    ]
     assert win.stack.index() == 0 and win.stack.canRedo()
 
 
@@ -169,9 +191,21 @@ def test_node_menu_selects_the_node_and_deletes_it(qtbot, window, chinook_dir) -
     def in_menu(menu: QMenu) -> None:
         assert win.bridge.selected_ids() == [target.id]  # the right-clicked node, alone
         shown = [a for a in menu.actions() if not a.isSeparator()]
-        assert shown == [actions[n] for n in ("preview", "show_sql", "run_to_here",
-                                              "run_selected", "cut", "copy",
-                                              "duplicate", "delete", "undo", "redo")]
+        assert shown == [
+            actions[n]
+            for n in (
+                "preview",
+                "show_sql",
+                "run_to_here",
+                "run_selected",
+                "cut",
+                "copy",
+                "duplicate",
+                "delete",
+                "undo",
+                "redo",
+            )
+        ]
         menu.grab().save(str(SHOTS / "canvas-node-menu.png"))
         _click(menu, actions["delete"])
 
@@ -241,8 +275,11 @@ def test_a_valid_link_drawn_with_the_mouse_is_one_undoable_command(qtbot, window
     QApplication.processEvents()
     links, count = _links(win), win.stack.count()
 
-    _drag(win, win.bridge.view_of(j0).outputs()["out"].view,
-          win.bridge.view_of(a1).inputs()["in"].view)
+    _drag(
+        win,
+        win.bridge.view_of(j0).outputs()["out"].view,
+        win.bridge.view_of(a1).inputs()["in"].view,
+    )
     added = (j0, "out", a1, "in")
     assert _links(win) == links | {added} and win.stack.count() == count + 1
     assert win.stack.undoText() == "Connect"
@@ -263,8 +300,11 @@ def test_a_link_dropped_on_a_taken_input_replaces_its_link(qtbot, window) -> Non
     QApplication.processEvents()
     links, count = _links(win), win.stack.count()
 
-    _drag(win, win.bridge.view_of(b0).outputs()["out"].view,
-          win.bridge.view_of(a1).inputs()["in"].view)
+    _drag(
+        win,
+        win.bridge.view_of(b0).outputs()["out"].view,
+        win.bridge.view_of(a1).inputs()["in"].view,
+    )
     replaced = links - {(j0, "out", a1, "in")} | {(b0, "out", a1, "in")}
     assert _links(win) == replaced and win.stack.count() == count + 1
     assert _drawn(win) == replaced
@@ -294,18 +334,36 @@ def test_canvas_menus_in_spanish(qtbot, spanish, window, chinook_dir) -> None:  
         def read(menu: QMenu) -> None:
             texts.extend(a.text() for a in menu.actions() if not a.isSeparator())
             menu.grab().save(str(SHOTS / f"{name}-es.png"))
+
         return read
 
     _right_click(win, QPoint(8, 8), in_menu("canvas-menu"))
-    assert texts == ["&Deshacer: Mover", "&Rehacer", "&Copiar", "&Pegar", "&Eliminar",
-                     "Seleccionar &todo", "&Organizar automáticamente", "&Ajustar a la ventana"]
+    assert texts == [
+        "&Deshacer: Mover",
+        "&Rehacer",
+        "&Copiar",
+        "&Pegar",
+        "&Eliminar",
+        "Seleccionar &todo",
+        "&Organizar automáticamente",
+        "&Ajustar a la ventana",
+    ]
     win.bridge.graph.center_on([win.bridge.view_of(node.id)])
     QApplication.processEvents()
     texts.clear()
     _right_click(win, _point(win, win.bridge.view_of(node.id).view), in_menu("canvas-node-menu"))
-    assert texts == ["&Vista previa del nodo seleccionado", "Mostrar S&QL",
-                     "Ejecutar &hasta aquí", "Ejecutar la &selección", "Cort&ar",
-                     "&Copiar", "D&uplicar", "&Eliminar", "&Deshacer: Mover", "&Rehacer"]
+    assert texts == [
+        "&Vista previa del nodo seleccionado",
+        "Mostrar S&QL",
+        "Ejecutar &hasta aquí",
+        "Ejecutar la &selección",
+        "Cort&ar",
+        "&Copiar",
+        "D&uplicar",
+        "&Eliminar",
+        "&Deshacer: Mover",
+        "&Rehacer",
+    ]
 
 
 def test_unknown_component_is_named_in_the_interface_language(qtbot, spanish, window) -> None:  # type: ignore[no-untyped-def]

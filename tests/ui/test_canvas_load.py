@@ -21,8 +21,14 @@ def _shown(win) -> tuple[dict, set]:  # type: ignore[no-untyped-def]
         nodes[view.get_property("uuid")] = (view.name(), x, y)
         for name, port in view.inputs().items():
             for other in port.connected_ports():
-                links.add((other.node().get_property("uuid"), other.name(),
-                           view.get_property("uuid"), name))
+                links.add(
+                    (
+                        other.node().get_property("uuid"),
+                        other.name(),
+                        view.get_property("uuid"),
+                        name,
+                    )
+                )
     return nodes, links
 
 
@@ -40,8 +46,9 @@ def _open(win, p: Pipeline) -> None:  # type: ignore[no-untyped-def]
 
 def test_loaded_names_positions_and_links_are_exact(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     p = Pipeline(name="exact")
-    src = p.add_node("source", name="orders", params={"connection": "db", "table": "o"},
-                     position=(-120.5, 30.25))
+    src = p.add_node(
+        "source", name="orders", params={"connection": "db", "table": "o"}, position=(-120.5, 30.25)
+    )
     # NodeGraphQt's own naming collapses runs of spaces, and numbers a clash ("big 1")
     a = p.add_node("filter", name="big  one", params={"condition": "true"}, position=(200, 0))
     b = p.add_node("filter", name="big one", params={"condition": "true"}, position=(200, 150))
@@ -80,19 +87,29 @@ def test_added_node_matches_nodegraphqt_create_node(qtbot, window) -> None:  # t
     for type_name in ("source", "join", "lookup", "destination", "union"):
         node_id = bridge.add_node(type_name, (40.0, -60.0))
         ours = bridge.view_of(node_id)
-        theirs = reference.create_node(node_type_id(type_name), name=ours.name(),
-                                       pos=(40.0, -60.0), selected=False, push_undo=False)
+        theirs = reference.create_node(
+            node_type_id(type_name),
+            name=ours.name(),
+            pos=(40.0, -60.0),
+            selected=False,
+            push_undo=False,
+        )
         theirs.set_property("uuid", node_id, push_undo=False)
         assert _state(ours) == _state(theirs)
 
 
 def _state(node) -> tuple:  # type: ignore[no-untyped-def]
-    model = {k: v for k, v in node.model.to_dict[node.id].items()
-             if k not in ("id", "selected", "inputs", "outputs")}
+    model = {
+        k: v
+        for k, v in node.model.to_dict[node.id].items()
+        if k not in ("id", "selected", "inputs", "outputs")
+    }
     item = node.view
     props = {k: v for k, v in item.properties.items() if k not in ("id", "selected")}
-    children = [(type(c).__name__, c.pos().toTuple(), c.isVisible(), c.boundingRect().getRect())
-                for c in item.childItems()]
+    children = [
+        (type(c).__name__, c.pos().toTuple(), c.isVisible(), c.boundingRect().getRect())
+        for c in item.childItems()
+    ]
     return model, props, item.boundingRect().getRect(), item.pos().toTuple(), children
 
 
@@ -100,16 +117,23 @@ def test_chain_of_diamonds_loads_without_walking_every_path(qtbot, window) -> No
     """NodeGraphQt checks each new link for a cycle by walking every path downstream of it:
     links arriving bottom-up over 18 split/join diamonds took minutes (2^18 paths)."""
     p = Pipeline(name="diamonds")
-    prev = p.add_node("source", name="src", params={"connection": "db", "table": "t"},
-                      position=(0, 0))
+    prev = p.add_node(
+        "source", name="src", params={"connection": "db", "table": "t"}, position=(0, 0)
+    )
     for i in range(18):
-        a = p.add_node("filter", name=f"a{i}", params={"condition": "true"},
-                       position=(i * 600 + 200, 0))
-        b = p.add_node("filter", name=f"b{i}", params={"condition": "true"},
-                       position=(i * 600 + 200, 200))
+        a = p.add_node(
+            "filter", name=f"a{i}", params={"condition": "true"}, position=(i * 600 + 200, 0)
+        )
+        b = p.add_node(
+            "filter", name=f"b{i}", params={"condition": "true"}, position=(i * 600 + 200, 200)
+        )
         j = p.add_node("join", name=f"j{i}", params={}, position=(i * 600 + 400, 100))
-        for edge in ((prev, "out", a, "in"), (prev, "out", b, "in"), (a, "out", j, "left"),
-                     (b, "out", j, "right")):
+        for edge in (
+            (prev, "out", a, "in"),
+            (prev, "out", b, "in"),
+            (a, "out", j, "left"),
+            (b, "out", j, "right"),
+        ):
             p.connect(edge[0].id, edge[1], edge[2].id, edge[3])
         prev = j
     p.edges.reverse()

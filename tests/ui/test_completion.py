@@ -30,8 +30,9 @@ def _shot_with_popup(win, popup, name: str) -> None:  # type: ignore[no-untyped-
     QApplication.processEvents()
     image = win.grab()
     painter = QPainter(image)
-    painter.drawPixmap(popup.mapToGlobal(QPoint(0, 0)) - win.mapToGlobal(QPoint(0, 0)),
-                       popup.grab())
+    painter.drawPixmap(
+        popup.mapToGlobal(QPoint(0, 0)) - win.mapToGlobal(QPoint(0, 0)), popup.grab()
+    )
     painter.end()
     SHOTS.mkdir(exist_ok=True)
     assert image.save(str(SHOTS / f"{name}.png"))
@@ -44,8 +45,11 @@ def _end_of(edit) -> None:  # type: ignore[no-untyped-def]
     edit.setTextCursor(cursor)
 
 
-def test_filter_condition_completes_columns_and_functions(qtbot, window,  # type: ignore[no-untyped-def]
-                                                          chinook_dir: Path) -> None:
+def test_filter_condition_completes_columns_and_functions(
+    qtbot,
+    window,  # type: ignore[no-untyped-def]
+    chinook_dir: Path,
+) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     paid = node_id(win, "paid_lines")
@@ -95,8 +99,11 @@ def test_enter_without_a_choice_is_a_new_line(qtbot, window, chinook_dir: Path) 
     assert not edit.completer.popup().isVisible()
 
 
-def test_derived_expression_completes_and_quotes_names(qtbot, window,  # type: ignore[no-untyped-def]
-                                                       chinook_dir: Path) -> None:
+def test_derived_expression_completes_and_quotes_names(
+    qtbot,
+    window,  # type: ignore[no-untyped-def]
+    chinook_dir: Path,
+) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     amounts = node_id(win, "amounts")
@@ -111,7 +118,8 @@ def test_derived_expression_completes_and_quotes_names(qtbot, window,  # type: i
     assert offered(sql.edit) == ["UnitPrice", "UnitPrice_track"]  # the input's columns
     qtbot.keyClick(sql.edit, Qt.Key.Key_Tab)
     assert win.pipeline.node(amounts).params["columns"][0]["expression"] == (
-        "UnitPrice * Quantity + UnitPrice")
+        "UnitPrice * Quantity + UnitPrice"
+    )
     shot(win.properties.widget(), "completion-derive")
     # a column that is not a plain identifier is inserted quoted
     sql.edit.set_words(columns=["Unit Price"])

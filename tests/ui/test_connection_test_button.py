@@ -76,8 +76,14 @@ def _press_test(qtbot, dialog: ConnectionsDialog, timeout: int = 20_000) -> tupl
 
 def test_postgres_connection_works(qtbot, tmp_path: Path, pg_server) -> None:
     dialog = _new_connection(qtbot, tmp_path, "postgres", "warehouse")
-    _type(qtbot, dialog, host=pg_server["host"], port=pg_server["port"], database="postgres",
-          user=pg_server["user"])
+    _type(
+        qtbot,
+        dialog,
+        host=pg_server["host"],
+        port=pg_server["port"],
+        database="postgres",
+        user=pg_server["user"],
+    )
     ok, message = _press_test(qtbot, dialog)
     assert ok, message  # was: "lookup() got an unexpected keyword argument 'stored'"
     assert message == "Connection “warehouse” works."
@@ -87,8 +93,15 @@ def test_postgres_connection_works(qtbot, tmp_path: Path, pg_server) -> None:
 def test_postgres_password_right_then_wrong(qtbot, tmp_path: Path, pg_password_server) -> None:
     server = pg_password_server
     dialog = _new_connection(qtbot, tmp_path, "postgres", "secure")
-    _type(qtbot, dialog, host=server["host"], port=server["port"], database=server["dbname"],
-          user=server["user"], password=server["password"])
+    _type(
+        qtbot,
+        dialog,
+        host=server["host"],
+        port=server["port"],
+        database=server["dbname"],
+        user=server["user"],
+        password=server["password"],
+    )
     ok, message = _press_test(qtbot, dialog)
     assert ok, message
 
@@ -118,13 +131,16 @@ def test_mariadb_connection_works(qtbot, tmp_path: Path) -> None:
     assert not ok and "no_such_database_here" in message
 
 
-def test_sqlite_duckdb_and_files_connections_work(qtbot, tmp_path: Path,
-                                                  chinook_sqlite: Path) -> None:
+def test_sqlite_duckdb_and_files_connections_work(
+    qtbot, tmp_path: Path, chinook_sqlite: Path
+) -> None:
     (tmp_path / "csv").mkdir()
     (tmp_path / "csv" / "a.csv").write_text("x\n1\n")
-    cases = [("sqlite", {"path": str(chinook_sqlite)}),
-             ("duckdb", {"path": str(tmp_path / "local.duckdb")}),
-             ("files", {"path": str(tmp_path / "csv")})]
+    cases = [
+        ("sqlite", {"path": str(chinook_sqlite)}),
+        ("duckdb", {"path": str(tmp_path / "local.duckdb")}),
+        ("files", {"path": str(tmp_path / "csv")}),
+    ]
     for type_name, values in cases:
         dialog = _new_connection(qtbot, tmp_path, type_name, f"my {type_name}")
         _type(qtbot, dialog, **values)
@@ -137,8 +153,16 @@ def test_sqlite_duckdb_and_files_connections_work(qtbot, tmp_path: Path,
 def test_sql_server_goes_as_far_as_its_driver(qtbot, tmp_path: Path) -> None:
     """No SQL Server here: the test reaches the ODBC layer and reports what stopped it."""
     dialog = _new_connection(qtbot, tmp_path, "mssql", "erp")
-    _type(qtbot, dialog, server="127.0.0.1", port=1, database="erp", login_timeout=2,
-          user="sa", password="An0ther-secret")
+    _type(
+        qtbot,
+        dialog,
+        server="127.0.0.1",
+        port=1,
+        database="erp",
+        login_timeout=2,
+        user="sa",
+        password="An0ther-secret",
+    )
     ok, message = _press_test(qtbot, dialog, timeout=30_000)
     assert not ok
     assert "erp" in message and "An0ther-secret" not in message
@@ -149,10 +173,9 @@ def test_sql_server_goes_as_far_as_its_driver(qtbot, tmp_path: Path) -> None:
     shot(dialog, "connections-test-mssql-driver")
 
 
-def test_chinook_from_the_tools_menu_resolves_project_dir(qtbot, window, chinook_dir: Path,
-                                                          tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_chinook_from_the_tools_menu_resolves_project_dir(
+    qtbot, window, chinook_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """${PROJECT_DIR} is the open project even when the working directory is elsewhere."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -165,10 +188,16 @@ def test_chinook_from_the_tools_menu_resolves_project_dir(qtbot, window, chinook
     def drive() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, ConnectionsDialog)
-        dialog.list.setCurrentRow(next(
-            i for i in range(dialog.list.count()) if dialog.list.item(i).text() == "chinook"))
-        dialog.tested.connect(lambda _n, ok, msg: (outcome.append((ok, msg)), shot(
-            dialog, "connections-test-chinook-project"), dialog.reject()))
+        dialog.list.setCurrentRow(
+            next(i for i in range(dialog.list.count()) if dialog.list.item(i).text() == "chinook")
+        )
+        dialog.tested.connect(
+            lambda _n, ok, msg: (
+                outcome.append((ok, msg)),
+                shot(dialog, "connections-test-chinook-project"),
+                dialog.reject(),
+            )
+        )
         qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, drive)

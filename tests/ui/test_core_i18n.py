@@ -53,4 +53,5 @@ def test_a_language_switch_checks_the_pipeline_again(qtbot, window, chinook_dir)
         with qtbot.waitSignal(win.validation.validated, timeout=15_000):
             install_translator(app, "en")
     assert "node 'paid_lines', parameter 'condition': unknown column 'Totl'" in (
-        win.problems.item(0).text())
+        win.problems.item(0).text()
+    )

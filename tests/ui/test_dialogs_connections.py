@@ -67,12 +67,14 @@ def _test(qtbot, dialog: ConnectionsDialog) -> tuple[str, bool, str]:
 
 
 def _ok(qtbot, dialog: ConnectionsDialog) -> None:
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
 
 
-def test_sqlite_connection_tests_ok_then_wrong_path_shows_error(qtbot, chinook_sqlite: Path
-                                                                 ) -> None:
+def test_sqlite_connection_tests_ok_then_wrong_path_shows_error(
+    qtbot, chinook_sqlite: Path
+) -> None:
     dialog = _dialog(qtbot)
     assert dialog.empty_label.isVisible()
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
@@ -96,11 +98,13 @@ def test_sqlite_connection_tests_ok_then_wrong_path_shows_error(qtbot, chinook_s
     _ok(qtbot, dialog)
     assert dialog.result() == ConnectionsDialog.DialogCode.Accepted
     assert dialog.connections == {
-        "chinook": Connection(name="chinook", type="sqlite", params={"path": str(chinook_sqlite)})}
+        "chinook": Connection(name="chinook", type="sqlite", params={"path": str(chinook_sqlite)})
+    }
 
 
 def test_password_goes_to_the_secret_store_never_to_params_or_files(
-        qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CAUCE_MASTER_KEY", "test master key for the dialog")
     dialog = _dialog(qtbot)
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
@@ -130,8 +134,9 @@ def test_password_goes_to_the_secret_store_never_to_params_or_files(
 
 
 def test_no_secret_store_explains_and_keeps_the_dialog_open(qtbot) -> None:
-    dialog = _dialog(qtbot, {"pg": Connection(name="pg", type="postgres",
-                                               params={"database": "d", "user": "u"})})
+    dialog = _dialog(
+        qtbot, {"pg": Connection(name="pg", type="postgres", params={"database": "d", "user": "u"})}
+    )
     qtbot.keyClicks(_field(dialog, "password"), PASSWORD)
     _ok(qtbot, dialog)
     assert dialog.isVisible() and dialog.result() != ConnectionsDialog.DialogCode.Accepted
@@ -145,8 +150,16 @@ def test_no_secret_store_explains_and_keeps_the_dialog_open(qtbot) -> None:
 
 
 def test_failed_test_never_shows_the_typed_password(qtbot) -> None:
-    dialog = _dialog(qtbot, {"pg": Connection(name="pg", type="postgres", params={
-        "host": "127.0.0.1", "port": 1, "database": PASSWORD, "user": "u"})})
+    dialog = _dialog(
+        qtbot,
+        {
+            "pg": Connection(
+                name="pg",
+                type="postgres",
+                params={"host": "127.0.0.1", "port": 1, "database": PASSWORD, "user": "u"},
+            )
+        },
+    )
     qtbot.keyClicks(_field(dialog, "password"), PASSWORD)
     _name, ok, message = _test(qtbot, dialog)
     assert not ok and message
@@ -154,8 +167,9 @@ def test_failed_test_never_shows_the_typed_password(qtbot) -> None:
 
 
 def test_add_duplicate_rename_delete_keep_names_unique(qtbot) -> None:
-    existing = Connection(name="src", type="sqlite", params={"path": "a.sqlite"},
-                          description="the source")
+    existing = Connection(
+        name="src", type="sqlite", params={"path": "a.sqlite"}, description="the source"
+    )
     dialog = _dialog(qtbot, {"src": existing})
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
@@ -200,17 +214,18 @@ def test_ok_refuses_a_connection_missing_a_required_field(qtbot) -> None:
 
 
 def test_environment_references_survive_editing(qtbot) -> None:
-    conn = Connection(name="pg", type="postgres",
-                      params={"host": "${PGHOST:-db}", "port": "${PGPORT}", "database": "d",
-                              "user": "u"})
+    conn = Connection(
+        name="pg",
+        type="postgres",
+        params={"host": "${PGHOST:-db}", "port": "${PGPORT}", "database": "d", "user": "u"},
+    )
     dialog = _dialog(qtbot, {"pg": conn})
     assert isinstance(dialog.form.fields["port"].widget, QLineEdit)
     _ok(qtbot, dialog)
     assert dialog.connections["pg"] == conn
 
 
-def test_a_connection_error_reads_in_the_interface_language(qtbot, spanish, tmp_path: Path
-                                                             ) -> None:
+def test_a_connection_error_reads_in_the_interface_language(qtbot, spanish, tmp_path: Path) -> None:
     """The connector's own message (core catalog), not only the dialog's texts (Qt's)."""
     dialog = _dialog(qtbot)
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)

@@ -55,8 +55,9 @@ def test_settings_switch_language_live_and_remember_it(qtbot, qapp: QApplication
     dialog.show()
     assert dialog.windowTitle() == "Settings"
     dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("es"))
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Apply),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Apply), Qt.MouseButton.LeftButton
+    )
     assert current_language() == "es"
     qtbot.waitUntil(lambda: dialog.windowTitle() == "Configuración")  # retranslated while open
     assert dialog.theme_label.text() == "&Tema"
@@ -77,8 +78,9 @@ def test_settings_switch_theme_live(qtbot, qapp: QApplication) -> None:
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
     assert current_theme() == ("dark", "dark")
     dark = qapp.palette().color(QPalette.ColorRole.Window)
     assert dark.lightness() < 80 < light.lightness()
@@ -123,8 +125,9 @@ def test_notifier_falls_back_to_a_clickable_banner(qtbot, window: QMainWindow) -
     notifier = Notifier(window)
     assert not notifier.available_tray  # offscreen: no system tray
     clicked: list[str] = []
-    notifier.notify("Run finished", "revenue: 412 rows written", lambda: clicked.append("a"),
-                    level="success")
+    notifier.notify(
+        "Run finished", "revenue: 412 rows written", lambda: clicked.append("a"), level="success"
+    )
     notifier.notify("Run failed", "warehouse: connection refused", level="error")
     first, second = notifier.banners
     assert first.isVisible() and second.isVisible()
@@ -150,8 +153,11 @@ def test_banner_hides_by_itself(qtbot, window: QMainWindow) -> None:
 
 # -- icons ------------------------------------------------------------------------------------
 def _ink(image: QImage) -> int:
-    return sum(image.pixelColor(x, y).alpha() > 0
-               for x in range(image.width()) for y in range(image.height()))
+    return sum(
+        image.pixelColor(x, y).alpha() > 0
+        for x in range(image.width())
+        for y in range(image.height())
+    )
 
 
 @pytest.mark.parametrize("name", ICON_NAMES)
@@ -172,17 +178,23 @@ def test_icon_files_and_names_agree() -> None:
 # -- screenshots of every dialog in both themes and languages -----------------------------------
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshots(qtbot, qapp: QApplication, tmp_path: Path, window: QMainWindow,
-                     language: str, theme: str) -> None:
+def test_screenshots(
+    qtbot, qapp: QApplication, tmp_path: Path, window: QMainWindow, language: str, theme: str
+) -> None:
     install_translator(qapp, language)
     apply_theme(qapp, theme)
     tag = f"{language}-{theme}"
-    conns = {"chinook": Connection(name="chinook", type="sqlite", params={"path": "c.sqlite"}),
-             "pg": Connection(name="pg", type="postgres",
-                              params={"database": "sales", "user": "analyst"})}
+    conns = {
+        "chinook": Connection(name="chinook", type="sqlite", params={"path": "c.sqlite"}),
+        "pg": Connection(
+            name="pg", type="postgres", params={"database": "sales", "user": "analyst"}
+        ),
+    }
     dialogs: dict[str, QWidget] = {
-        "connections": ConnectionsDialog(conns, "demo"), "settings": SettingsDialog(),
-        "about": AboutDialog()}
+        "connections": ConnectionsDialog(conns, "demo"),
+        "settings": SettingsDialog(),
+        "about": AboutDialog(),
+    }
     dialogs["connections"].list.setCurrentRow(1)
     dialogs["connections"]._set_status("error", "pg: connection refused")
     project = tmp_path / "chinook"
@@ -194,8 +206,9 @@ def test_screenshots(qtbot, qapp: QApplication, tmp_path: Path, window: QMainWin
         qtbot.addWidget(dialog)
         dialog.show()
         shot(dialog, f"{name}-{tag}")
-    Notifier(window).notify(dialogs["settings"].tr("Settings"), "revenue: 412 rows",
-                            level="warning")
+    Notifier(window).notify(
+        dialogs["settings"].tr("Settings"), "revenue: 412 rows", level="warning"
+    )
     shot(window, f"notify-{tag}")
     if language == "es":
         assert dialogs["settings"].windowTitle() == "Configuración"

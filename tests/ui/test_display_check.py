@@ -24,22 +24,28 @@ def _none() -> tuple[str, ...]:
     return ()
 
 
-@pytest.mark.parametrize(("env", "platform", "expected"), [
-    ({"QT_QPA_PLATFORM": "offscreen"}, "linux", None),
-    ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", None),
-    ({}, "win32", None),
-    ({"DISPLAY": ":0"}, "linux", None),
-    ({}, "linux", DisplayProblem("", False)),
-    ({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "w", "DISPLAY": ":3"}, "linux", None),
-])
+@pytest.mark.parametrize(
+    ("env", "platform", "expected"),
+    [
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", None),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", None),
+        ({}, "win32", None),
+        ({"DISPLAY": ":0"}, "linux", None),
+        ({}, "linux", DisplayProblem("", False)),
+        ({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "w", "DISPLAY": ":3"}, "linux", None),
+    ],
+)
 def test_what_counts_as_a_usable_display(env, platform, expected) -> None:  # type: ignore[no-untyped-def]
     assert display_problem(env, platform, _none, lambda d: True) == expected
 
 
 def test_missing_libraries_name_their_packages() -> None:
-    problem = display_problem({"DISPLAY": ":0"}, "linux",
-                              lambda: ("libxcb-cursor.so.0", "libxcb-icccm.so.4"),
-                              lambda d: True)
+    problem = display_problem(
+        {"DISPLAY": ":0"},
+        "linux",
+        lambda: ("libxcb-cursor.so.0", "libxcb-icccm.so.4"),
+        lambda d: True,
+    )
     assert problem is not None and problem.answers
     assert problem.packages == ["libxcb-cursor0", "libxcb-icccm4"]
 
@@ -55,11 +61,21 @@ def test_an_x_server_is_asked_on_its_port() -> None:
 
 
 def _cauce(*args: str, **env: str | None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     environ.update({k: v for k, v in env.items() if v is not None})
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True,
-                          text=True, env=environ, cwd=REPO, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_open_without_a_display_says_so_and_exits_2() -> None:
@@ -77,7 +93,8 @@ def test_plain_cauce_with_a_display_that_does_not_answer_exits_2() -> None:
 
 
 def test_missing_libraries_are_listed_with_the_install_command(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
@@ -94,8 +111,13 @@ def test_missing_libraries_are_listed_with_the_install_command(
 
 def test_a_screenshot_needs_no_display(tmp_path: Path) -> None:
     out = tmp_path / "editor.png"
-    result = _cauce("--screenshot", str(out), "--open", str(CHINOOK),
-                    CAUCE_OUTPUT_DIR=str(tmp_path / "out"),
-                    CAUCE_DB_URL=f"sqlite:///{tmp_path / 'meta.db'}")
+    result = _cauce(
+        "--screenshot",
+        str(out),
+        "--open",
+        str(CHINOOK),
+        CAUCE_OUTPUT_DIR=str(tmp_path / "out"),
+        CAUCE_DB_URL=f"sqlite:///{tmp_path / 'meta.db'}",
+    )
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 10_000

@@ -45,12 +45,12 @@ def _drag(win, start, end) -> None:  # type: ignore[no-untyped-def]
 
 def _sources_of(win, name: str) -> set[str]:  # type: ignore[no-untyped-def]
     target = node_id(win, name)
-    return {win.pipeline.node(e.source.node).name for e in win.pipeline.edges
-            if e.target.node == target}
+    return {
+        win.pipeline.node(e.source.node).name for e in win.pipeline.edges if e.target.node == target
+    }
 
 
-def test_dropping_a_link_on_a_taken_input_says_what_it_replaced(qtbot, window, chinook_dir
-                                                                ) -> None:
+def test_dropping_a_link_on_a_taken_input_says_what_it_replaced(qtbot, window, chinook_dir) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     assert _sources_of(win, "paid_lines") == {"amounts"}
@@ -78,8 +78,7 @@ def test_paste_steps_aside_cut_and_duplicate(qtbot, window, chinook_dir) -> None
     for _ in range(2):
         _keys(qtbot, win, Qt.Key.Key_V, Ctrl)
         [new] = win.bridge.selected_ids()
-        spots.append((win.pipeline.layout[new].x - origin.x,
-                      win.pipeline.layout[new].y - origin.y))
+        spots.append((win.pipeline.layout[new].x - origin.x, win.pipeline.layout[new].y - origin.y))
     assert spots == [(40.0, 40.0), (80.0, 80.0)]  # the second paste is not on the first
 
     count = len(win.pipeline.nodes)
@@ -119,8 +118,11 @@ def test_null_is_shown_as_null_not_as_text(qtbot, window, chinook_dir) -> None:
     with qtbot.waitSignal(win.preview.finished, timeout=30_000):
         qtbot.mouseClick(win.preview.preview_button, Qt.MouseButton.LeftButton)
     model = win.preview.model
-    column = next(c for c in range(model.columnCount())
-                  if model.headerData(c, Qt.Orientation.Horizontal) == "BillingState")
+    column = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == "BillingState"
+    )
     rows = [model.index(r, column) for r in range(model.rowCount())]
     null = next(i for i in rows if model.data(i) == "NULL")
     value = next(i for i in rows if model.data(i) != "NULL")
@@ -153,8 +155,9 @@ def test_help_lists_the_shortcuts(qtbot, window) -> None:
     assert rows["Link two nodes"] == "Drag from an output port to an input port"
 
 
-def test_aggregate_shows_its_group_by_columns_even_below_the_scroll(qtbot, window, chinook_dir
-                                                                   ) -> None:
+def test_aggregate_shows_its_group_by_columns_even_below_the_scroll(
+    qtbot, window, chinook_dir
+) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     click_node(win, node_id(win, "by_country_genre_year"))
@@ -164,16 +167,21 @@ def test_aggregate_shows_its_group_by_columns_even_below_the_scroll(qtbot, windo
     view = editor.list
 
     def first_in_sight() -> bool:
-        first = next(view.item(i) for i in range(view.count())
-                     if view.item(i).checkState() == Qt.CheckState.Checked)
+        first = next(
+            view.item(i)
+            for i in range(view.count())
+            if view.item(i).checkState() == Qt.CheckState.Checked
+        )
         return view.viewport().rect().intersects(view.visualItemRect(first))
 
     qtbot.waitUntil(first_in_sight, timeout=2_000)  # scrolled to it
     view.scrollToTop()
     top = view.item(0)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.visualItemRect(top).topLeft() + type(
-                         view.visualItemRect(top).topLeft())(10, 8))
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=view.visualItemRect(top).topLeft() + type(view.visualItemRect(top).topLeft())(10, 8),
+    )
     assert top.checkState() == Qt.CheckState.Checked
     assert editor.summary.text() == f"Chosen: Country, Genre, Year, {top.text()}"
     shot(win.properties, "properties-group-by-summary")

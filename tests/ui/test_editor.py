@@ -54,14 +54,16 @@ def slow_source(chinook_dir: Path):  # type: ignore[no-untyped-def]
     connector_registry().register(MemoryConnector)
     TABLES.clear()
     TABLES["numbers"] = pa.table({"n": list(range(200_000))})
-    (chinook_dir / "connections" / "mem.json").write_text(json.dumps(
-        {"name": "mem", "type": "memory", "params": {"delay": 0.2}}))
+    (chinook_dir / "connections" / "mem.json").write_text(
+        json.dumps({"name": "mem", "type": "memory", "params": {"delay": 0.2}})
+    )
     yield
     TABLES.clear()
 
 
 def test_long_preview_cancels_and_gui_keeps_ticking(  # type: ignore[no-untyped-def]
-        qtbot, window, chinook_dir, slow_source) -> None:
+    qtbot, window, chinook_dir, slow_source
+) -> None:
     win = window
     win.open_project(chinook_dir)
     win.document.add_pipeline("slow")
@@ -105,8 +107,7 @@ def test_unsaved_changes_prompt_on_open_and_close(qtbot, window, chinook_dir) ->
     assert win.isVisible() and asked == ["Cancel", "Cancel"]  # the close was refused
     win.ask_unsaved = answer(Button.Save)
     assert win.open_project(chinook_dir, "revenue") and asked[-1] == "Save"
-    saved = Pipeline.model_validate_json(
-        (chinook_dir / "pipelines" / "revenue.json").read_text())
+    saved = Pipeline.model_validate_json((chinook_dir / "pipelines" / "revenue.json").read_text())
     assert saved.layout == win.pipeline.layout and not win.is_dirty()
     win.bridge.auto_layout()
     win.ask_unsaved = answer(Button.Discard)
@@ -157,12 +158,12 @@ def test_delete_selection_then_undo(qtbot, window, chinook_dir) -> None:  # type
     win.bridge.select_ids(win.pipeline, chosen)
     win.actions_by_name["delete"].trigger()
     assert len(win.pipeline.nodes) == 9 and len(win.bridge.graph.all_nodes()) == 9
-    assert not any(e.source.node in chosen or e.target.node in chosen
-                   for e in win.pipeline.edges)
+    assert not any(e.source.node in chosen or e.target.node in chosen for e in win.pipeline.edges)
     win.actions_by_name["undo"].trigger()
     assert win.pipeline.to_json() == before
-    links = sum(len(p.connected_ports()) for n in win.bridge.graph.all_nodes()
-                for p in n.input_ports())
+    links = sum(
+        len(p.connected_ports()) for n in win.bridge.graph.all_nodes() for p in n.input_ports()
+    )
     assert links == 11
 
 
@@ -196,8 +197,9 @@ def test_500_node_pipeline_loads(qtbot, window, tmp_path) -> None:  # type: igno
     win.grab()
     seconds = time.perf_counter() - started
     assert len(win.bridge.graph.all_nodes()) == 500
-    links = sum(len(p.connected_ports()) for n in win.bridge.graph.all_nodes()
-                for p in n.input_ports())
+    links = sum(
+        len(p.connected_ports()) for n in win.bridge.graph.all_nodes() for p in n.input_ports()
+    )
     assert links == len(win.pipeline.edges) == 499
     assert seconds < 10
 
@@ -213,8 +215,11 @@ def test_failed_run_banner_selects_failing_node(qtbot, window, chinook_dir) -> N
         win.actions_by_name["run"].trigger()
     report = done.args[0]
     assert not isinstance(report, BaseException) and report.status == "failed", report
-    failing = next(n for n in report.nodes
-                   if n.status == "failed" and not n.error.startswith("did not complete"))
+    failing = next(
+        n
+        for n in report.nodes
+        if n.status == "failed" and not n.error.startswith("did not complete")
+    )
     assert not win.notifier.available_tray
     banners = win.notifier.banners
     assert banners and banners[-1].title_label.text() == "Run failed"

@@ -49,14 +49,24 @@ def test_every_message_is_translated() -> None:
         for context in ET.parse(ts).getroot().iter("context"):
             for message in context.iter("message"):
                 translation = message.find("translation")
-                forms = [] if translation is None else (
-                    [f.text for f in translation.iter("numerusform")]
-                    if message.get("numerus") == "yes" else [translation.text])
-                if (translation is None or translation.get("type") in ("unfinished", "vanished",
-                                                                        "obsolete")
-                        or not forms or not all((f or "").strip() for f in forms)):
-                    missing.append(f"{ts.name} {context.findtext('name')}: "
-                                   f"{message.findtext('source')!r}")
+                forms = (
+                    []
+                    if translation is None
+                    else (
+                        [f.text for f in translation.iter("numerusform")]
+                        if message.get("numerus") == "yes"
+                        else [translation.text]
+                    )
+                )
+                if (
+                    translation is None
+                    or translation.get("type") in ("unfinished", "vanished", "obsolete")
+                    or not forms
+                    or not all((f or "").strip() for f in forms)
+                ):
+                    missing.append(
+                        f"{ts.name} {context.findtext('name')}: {message.findtext('source')!r}"
+                    )
     assert not missing, "untranslated:\n" + "\n".join(missing)
 
 
@@ -67,8 +77,13 @@ def test_every_builtin_component_text_is_listed() -> None:
     from app.ui.component_texts import KNOWN_TEXTS
 
     load_plugins()
-    texts = {t for c in node_registry().types() if c.__module__.startswith("app.")
-             for t in (c.label, c.category, c.description) if t}
+    texts = {
+        t
+        for c in node_registry().types()
+        if c.__module__.startswith("app.")
+        for t in (c.label, c.category, c.description)
+        if t
+    }
     assert texts - KNOWN_TEXTS == set()
 
 
@@ -93,8 +108,9 @@ def test_every_builtin_parameter_text_is_listed() -> None:
             texts = {field_label(field), sub.get("description") or resolved.get("description")}
             missing.update(t for t in texts if t and t not in KNOWN_PARAMETER_TEXTS)
             if f"{key}.{field}" in CHOICE_FIELDS:
-                missing.update(str(v) for v in resolved.get("enum", [])
-                               if str(v) not in KNOWN_CHOICES)
+                missing.update(
+                    str(v) for v in resolved.get("enum", []) if str(v) not in KNOWN_CHOICES
+                )
             if resolved.get("type") == "array":
                 walk(f"{key}.{field}", resolve(resolved.get("items", {}), root)[0], root)
 
@@ -103,8 +119,11 @@ def test_every_builtin_parameter_text_is_listed() -> None:
         root = component.Params.model_json_schema()
         walk(component.type_name, root, root)
     assert missing == set()
-    keys = {f"{c.type_name}.{f}" for c in builtin
-            for f in c.Params.model_json_schema().get("properties", {})}
+    keys = {
+        f"{c.type_name}.{f}"
+        for c in builtin
+        for f in c.Params.model_json_schema().get("properties", {})
+    }
     assert keys >= CHOICE_FIELDS  # a renamed field is not silently left untranslated
 
 

@@ -51,8 +51,7 @@ def _run(qtbot, win):  # type: ignore[no-untyped-def]
     return done.args[0]
 
 
-def test_guide_screenshots(qtbot, window, chinook_dir: Path, tmp_path: Path, language: str
-                           ) -> None:
+def test_guide_screenshots(qtbot, window, chinook_dir: Path, tmp_path: Path, language: str) -> None:
     update = os.environ.get("CAUCE_UPDATE_GUIDE") == "1"
     folder = GUIDE / "images" / language if update else tmp_path / language
     win = window
@@ -101,8 +100,9 @@ def test_guide_screenshots(qtbot, window, chinook_dir: Path, tmp_path: Path, lan
     page = wizard.source_page
     page.connection_combo.setCurrentIndex(page.connection_combo.findData("chinook"))
     qtbot.waitUntil(lambda: not page.is_busy and page.model.rowCount() > 0, timeout=20_000)
-    row = page.proxy.mapFromSource(page.model.index(page.model.row_of("Invoice"),
-                                                    CatalogModel.TABLE)).row()
+    row = page.proxy.mapFromSource(
+        page.model.index(page.model.row_of("Invoice"), CatalogModel.TABLE)
+    ).row()
     rect = page.tables.visualRect(page.proxy.index(row, CatalogModel.TABLE))
     qtbot.mouseClick(page.tables.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     _save(wizard, folder, "sync-wizard")
@@ -111,7 +111,8 @@ def test_guide_screenshots(qtbot, window, chinook_dir: Path, tmp_path: Path, lan
     made = {p.stem for p in folder.glob("*.png")}
     assert made >= set(SCREENS)
     for page in (GUIDE / language).glob("*.md"):
-        for image in re.findall(r"\]\(\.\./images/" + language + r"/([\w-]+)\.png\)",
-                                page.read_text()):
+        for image in re.findall(
+            r"\]\(\.\./images/" + language + r"/([\w-]+)\.png\)", page.read_text()
+        ):
             assert image in SCREENS, f"{page.name} shows {image}.png, which no test renders"
             assert (GUIDE / "images" / language / f"{image}.png").is_file()

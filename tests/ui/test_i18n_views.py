@@ -41,11 +41,11 @@ def test_undo_texts_in_spanish(spanish, window, chinook_dir) -> None:  # type: i
     undo.trigger()
     assert redo.text() == "&Rehacer: Eliminar 2 nodos"
     edge = next(e for e in win.pipeline.edges if e.target.node == node_id(win, "amounts"))
-    win.bridge.disconnect_ports(edge.source.node, edge.source.port, edge.target.node,
-                                edge.target.port)
+    win.bridge.disconnect_ports(
+        edge.source.node, edge.source.port, edge.target.node, edge.target.port
+    )
     assert undo.text() == "&Deshacer: Desconectar"
-    win.bridge.connect_ports(edge.source.node, edge.source.port, edge.target.node,
-                             edge.target.port)
+    win.bridge.connect_ports(edge.source.node, edge.source.port, edge.target.node, edge.target.port)
     assert undo.text() == "&Deshacer: Conectar"
     win.bridge.move_nodes({paid: (10.0, 20.0)})
     assert undo.text() == "&Deshacer: Mover"
@@ -62,13 +62,17 @@ def test_undo_history_follows_a_live_switch(qapp, window, chinook_dir) -> None: 
     win.open_project(chinook_dir, "revenue")
     win.bridge.delete_nodes([node_id(win, "ordered"), node_id(win, "mart")])
     win.bridge.set_param(node_id(win, "paid_lines"), "condition", "Total > 2")
-    assert [win.stack.text(i) for i in range(2)] == ["Delete 2 node(s)",
-                                                     "Edit paid_lines: Condition"]
+    assert [win.stack.text(i) for i in range(2)] == [
+        "Delete 2 node(s)",
+        "Edit paid_lines: Condition",
+    ]
     try:
         install_translator(qapp, "es")
         QApplication.processEvents()
-        assert [win.stack.text(i) for i in range(2)] == ["Eliminar 2 nodos",
-                                                         "Editar paid_lines: Condición"]
+        assert [win.stack.text(i) for i in range(2)] == [
+            "Eliminar 2 nodos",
+            "Editar paid_lines: Condición",
+        ]
         assert win.actions_by_name["undo"].text() == "&Deshacer: Editar paid_lines: Condición"
     finally:
         install_translator(qapp, "en")
@@ -166,8 +170,12 @@ def test_run_statuses_and_counts_in_spanish(qtbot, spanish, window, chinook_dir)
     assert "succeeded" not in log and " rows" not in log
     seconds = [console.nodes.item(r, 3).text() for r in range(console.nodes.rowCount())]
     assert all("," in s and "." not in s for s in seconds), seconds
-    qtbot.waitUntil(lambda: win.explorer.runs.childCount() > 0
-                    and "correcta" in win.explorer.runs.child(0).text(0), timeout=15_000)
+    qtbot.waitUntil(
+        lambda: (
+            win.explorer.runs.childCount() > 0 and "correcta" in win.explorer.runs.child(0).text(0)
+        ),
+        timeout=15_000,
+    )
     assert "succeeded" not in win.explorer.runs.child(0).text(0)
     banner = win.notifier.banners[-1]
     assert banner.title_label.text() == "Ejecución correcta"
@@ -213,10 +221,13 @@ def test_sync_statuses_modes_and_counts_in_spanish(spanish) -> None:  # type: ig
     from app.ui.syncs.models import SyncListModel, format_rows
 
     model = SyncListModel()
-    model.set_rows([SyncOverview("a", "src", ("dst",), "merge", "succeeded", None, 1234567),
-                    SyncOverview("b", "src", ("dst",), "full", None)])
-    texts = [[model.data(model.index(r, c)) for c in range(model.columnCount())]
-             for r in range(2)]
+    model.set_rows(
+        [
+            SyncOverview("a", "src", ("dst",), "merge", "succeeded", None, 1234567),
+            SyncOverview("b", "src", ("dst",), "full", None),
+        ]
+    )
+    texts = [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(2)]
     assert texts[0][model.MODE] == "combinar" and texts[0][model.STATUS] == "correcta"
     assert texts[0][model.ROWS] == "1.234.567"
     assert texts[1][model.MODE] == "completa" and texts[1][model.STATUS] == "nunca ejecutada"
@@ -230,29 +241,83 @@ def test_sync_statuses_modes_and_counts_in_spanish(spanish) -> None:  # type: ig
             return self.data
 
     formatter = EventFormatter()
-    assert formatter.line(Event("sync_started", sync="a", mode="append",
-                                destinations=["dst"])) == "Iniciada “a” (añadir) → dst"
-    finished = formatter.line(Event("sync_finished", status="succeeded", seconds=1.5,
-                                    rows_read=12345))
+    assert (
+        formatter.line(Event("sync_started", sync="a", mode="append", destinations=["dst"]))
+        == "Iniciada “a” (añadir) → dst"
+    )
+    finished = formatter.line(
+        Event("sync_finished", status="succeeded", seconds=1.5, rows_read=12345)
+    )
     assert finished == "Terminada: correcta en 1,50 s, 12.345 filas leídas"
-    line = formatter.line(Event("schema_change_detected", destination="dst", column="c",
-                                change="added", old_type=None, new_type="INT",
-                                decision="applied"))
+    line = formatter.line(
+        Event(
+            "schema_change_detected",
+            destination="dst",
+            column="c",
+            change="added",
+            old_type=None,
+            new_type="INT",
+            decision="applied",
+        )
+    )
     assert line == "dst: columna c añadida (— → INT): aplicada"
 
 
 #: Qt calls whose string arguments are shown to the user
-_SHOWN = {"setText", "setToolTip", "setWindowTitle", "setPlaceholderText", "setStatusTip",
-          "setWhatsThis", "showMessage", "setTitle", "setSubTitle", "setLabelText",
-          "setInformativeText", "setHorizontalHeaderLabels", "setHeaderLabels", "setPrefix",
-          "setSuffix", "QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox",
-          "QAction", "QToolButton", "QTreeWidgetItem", "QListWidgetItem", "QTableWidgetItem",
-          "QDockWidget", "QToolBar", "information", "warning", "critical", "question", "write",
-          "addRow", "addTab", "setTabText", "notify", "getText", "getExistingDirectory",
-          "getOpenFileName", "getSaveFileName"}
+_SHOWN = {
+    "setText",
+    "setToolTip",
+    "setWindowTitle",
+    "setPlaceholderText",
+    "setStatusTip",
+    "setWhatsThis",
+    "showMessage",
+    "setTitle",
+    "setSubTitle",
+    "setLabelText",
+    "setInformativeText",
+    "setHorizontalHeaderLabels",
+    "setHeaderLabels",
+    "setPrefix",
+    "setSuffix",
+    "QLabel",
+    "QPushButton",
+    "QCheckBox",
+    "QRadioButton",
+    "QGroupBox",
+    "QAction",
+    "QToolButton",
+    "QTreeWidgetItem",
+    "QListWidgetItem",
+    "QTableWidgetItem",
+    "QDockWidget",
+    "QToolBar",
+    "information",
+    "warning",
+    "critical",
+    "question",
+    "write",
+    "addRow",
+    "addTab",
+    "setTabText",
+    "notify",
+    "getText",
+    "getExistingDirectory",
+    "getOpenFileName",
+    "getSaveFileName",
+}
 #: calls whose result is translated (their own arguments are the English sources)
-_TRANSLATING = {"tr", "translate", "_tr", "translated", "parameter_label",
-                "parameter_description", "choice_label", "status_text", "QT_TRANSLATE_NOOP"}
+_TRANSLATING = {
+    "tr",
+    "translate",
+    "_tr",
+    "translated",
+    "parameter_label",
+    "parameter_description",
+    "choice_label",
+    "status_text",
+    "QT_TRANSLATE_NOOP",
+}
 #: calls that make something else than text from a string (an icon from its name)
 _NOT_TEXT = {"icon", "pixmap", "get"}
 #: words that are the same in every language
@@ -311,6 +376,7 @@ def test_no_untranslated_literal_is_shown() -> None:
                 continue
             for arg in node.args:
                 for text in _english_literals(arg):
-                    offenders.append(f"{path.relative_to(UI.parents[1])}:{node.lineno} "
-                                     f"{name}({text!r})")
+                    offenders.append(
+                        f"{path.relative_to(UI.parents[1])}:{node.lineno} {name}({text!r})"
+                    )
     assert not offenders, "shown without tr():\n" + "\n".join(offenders)

@@ -21,8 +21,9 @@ def _item(win, group: str, column: str):  # type: ignore[no-untyped-def]
     for i in range(tree.topLevelItemCount()):
         top = tree.topLevelItem(i)
         if top.text(0) == group:
-            return next(top.child(j) for j in range(top.childCount())
-                        if top.child(j).text(0) == column)
+            return next(
+                top.child(j) for j in range(top.childCount()) if top.child(j).text(0) == column
+            )
     raise AssertionError(f"no {group} / {column}")
 
 
@@ -52,12 +53,17 @@ def test_lineage_of_an_aggregate_measure(qtbot, window, chinook_dir: Path) -> No
         (0, "by_country_genre_year", "Revenue", "CAST(SUM(Amount) AS DECIMAL(38, 2))"),
         (1, "paid_lines", "Amount", ""),
         (2, "amounts", "Amount", "UnitPrice * Quantity"),
-        (3, "genre_name", "UnitPrice", "")]  # in the order the expression names them
+        (3, "genre_name", "UnitPrice", ""),
+    ]  # in the order the expression names them
     leaves = {(node, column, how) for _, node, column, how in rows if how.startswith("reads")}
-    assert leaves == {("invoice_lines", "Quantity", "reads InvoiceLine"),
-                      ("invoice_lines", "UnitPrice", "reads InvoiceLine")}
-    assert dialog.status.text() == ("Revenue of by_country_genre_year comes from: "
-                                    "invoice_lines.Quantity, invoice_lines.UnitPrice")
+    assert leaves == {
+        ("invoice_lines", "Quantity", "reads InvoiceLine"),
+        ("invoice_lines", "UnitPrice", "reads InvoiceLine"),
+    }
+    assert dialog.status.text() == (
+        "Revenue of by_country_genre_year comes from: "
+        "invoice_lines.Quantity, invoice_lines.UnitPrice"
+    )
     shot(dialog, "lineage-revenue")
     # double-clicking a row selects that node on the canvas
     tree = dialog.tree
@@ -75,9 +81,14 @@ def test_lineage_of_an_input_column_through_a_lookup(qtbot, window, chinook_dir:
     wait_validated(qtbot, win)
     dialog = _double_click(qtbot, win, _item(win, "Input: in", "Genre"))
     rows = dialog.rows()
-    assert rows[0] == (0, "genre_name", "Genre",
-                       "CASE WHEN NOT k.GenreId IS NULL THEN k.Name ELSE "
-                       "CAST('Unknown' AS TEXT) END")
+    assert rows[0] == (
+        0,
+        "genre_name",
+        "Genre",
+        "CASE WHEN NOT k.GenreId IS NULL THEN k.Name ELSE CAST('Unknown' AS TEXT) END",
+    )
     assert [(node, column) for depth, node, column, _ in rows if depth == 1] == [
-        ("genres", "GenreId"), ("genres", "Name")]
+        ("genres", "GenreId"),
+        ("genres", "Name"),
+    ]
     assert all(how == "reads Genre" for depth, _, _, how in rows if depth == 1)

@@ -23,14 +23,16 @@ def click_node(win, nid: str) -> None:  # type: ignore[no-untyped-def]
     item = win.bridge.view_of(nid).view
     rect = item.sceneBoundingRect()
     point = viewer.mapFromScene(rect.center().x(), rect.top() + 8)
-    QTest.mouseClick(viewer.viewport(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, point)
+    QTest.mouseClick(
+        viewer.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
     QApplication.processEvents()
     assert win.bridge.selected_ids() == [nid]
 
 
 def new_pipeline(qtbot, win, name: str) -> None:  # type: ignore[no-untyped-def]
     """File > New Pipeline…, type the name, Enter."""
+
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, QInputDialog)
@@ -50,17 +52,20 @@ def add_from_palette(qtbot, win, type_name: str) -> str:  # type: ignore[no-unty
     tree.scrollToItem(item)
     rect = tree.visualItemRect(item)
     # a double-click is a click, then a second press delivered as a double-click
-    QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, rect.center())
-    QTest.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier, rect.center())
+    QTest.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+    QTest.mouseDClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
     return str(win.bridge.selected_ids()[0])
 
 
 def sql_shows(qtbot, win, *words: str) -> str:  # type: ignore[no-untyped-def]
     """Wait until the SQL view shows all ``words``; its text."""
-    qtbot.waitUntil(lambda: all(w in win.sql_view.text.toPlainText() for w in words),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: all(w in win.sql_view.text.toPlainText() for w in words), timeout=10_000
+    )
     return str(win.sql_view.text.toPlainText())
 
 
@@ -76,8 +81,7 @@ def run(qtbot, win) -> Any:  # type: ignore[no-untyped-def]
     return done.args[0]
 
 
-def test_sql_view_follows_a_new_pipeline_and_a_connection_set(qtbot, window, chinook_dir
-                                                              ) -> None:
+def test_sql_view_follows_a_new_pipeline_and_a_connection_set(qtbot, window, chinook_dir) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     win.actions_by_name["show_sql"].trigger()
@@ -125,8 +129,7 @@ def test_preview_names_its_node_and_clears_when_stale(qtbot, window, chinook_dir
     assert "paid_lines" not in win.preview.status.text()
 
 
-def test_run_colours_stay_after_a_move_and_go_after_an_edit(qtbot, window, chinook_dir
-                                                            ) -> None:
+def test_run_colours_stay_after_a_move_and_go_after_an_edit(qtbot, window, chinook_dir) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     report = run(qtbot, win)
@@ -136,12 +139,17 @@ def test_run_colours_stay_after_a_move_and_go_after_an_edit(qtbot, window, chino
 
     viewport = win.bridge.graph.viewer().viewport()
     item = win.bridge.view_of(mart).view
-    start = win.bridge.graph.viewer().mapFromScene(item.sceneBoundingRect().center().x(),
-                                                   item.sceneBoundingRect().top() + 8)
+    start = win.bridge.graph.viewer().mapFromScene(
+        item.sceneBoundingRect().center().x(), item.sceneBoundingRect().top() + 8
+    )
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
     QTest.mouseMove(viewport, start + start.__class__(30, 40))
-    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                       start + start.__class__(30, 40))
+    QTest.mouseRelease(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        start + start.__class__(30, 40),
+    )
     QApplication.processEvents()
     assert color(win, mart) == STATUS_COLORS["succeeded"]  # a move changes nothing it did
 
@@ -151,14 +159,17 @@ def test_run_colours_stay_after_a_move_and_go_after_an_edit(qtbot, window, chino
     qtbot.keyClick(editor, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(editor, " AND Quantity > 1")
     qtbot.waitUntil(lambda: color(win, mart) != STATUS_COLORS["succeeded"], timeout=5_000)
-    assert all(color(win, n.id) not in (STATUS_COLORS["succeeded"], STATUS_COLORS["failed"])
-               for n in win.pipeline.nodes)
+    assert all(
+        color(win, n.id) not in (STATUS_COLORS["succeeded"], STATUS_COLORS["failed"])
+        for n in win.pipeline.nodes
+    )
     assert win.bridge.badge_text(mart) == ""
     shot(win, "editor-run-colours-cleared")
 
 
-def test_a_refused_run_leaves_no_pending_rows_and_a_whole_message(qtbot, window, chinook_dir
-                                                                  ) -> None:
+def test_a_refused_run_leaves_no_pending_rows_and_a_whole_message(
+    qtbot, window, chinook_dir
+) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     new_pipeline(qtbot, win, "broken")
@@ -171,6 +182,5 @@ def test_a_refused_run_leaves_no_pending_rows_and_a_whole_message(qtbot, window,
     assert "Run not started" in last and not last.rstrip().endswith(":")
     banner = win.notifier.banners[-1]
     assert not banner.message_label.text().rstrip().endswith(":")
-    assert "required" in banner.message_label.text() or "connection" in \
-        banner.message_label.text()
+    assert "required" in banner.message_label.text() or "connection" in banner.message_label.text()
     shot(win, "editor-run-refused")

@@ -53,8 +53,9 @@ def _mart(tmp_path: Path) -> Path:
     return tmp_path / "out" / "chinook_mart.duckdb"
 
 
-def test_whole_run_is_refused_by_a_broken_unconnected_node(qtbot, window, chinook_dir,
-                                                            tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_whole_run_is_refused_by_a_broken_unconnected_node(
+    qtbot, window, chinook_dir, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     win = window
     _with_broken_node(qtbot, win, chinook_dir)
     with qtbot.waitSignal(win.runner.finished, timeout=60_000) as done:
@@ -96,8 +97,9 @@ def test_run_up_to_here_from_the_node_menu(qtbot, window, chinook_dir, tmp_path)
     win.grab().save(str(SHOTS / "partial-run-up-to-here.png"))
 
 
-def test_select_two_nodes_with_the_mouse_and_run_selected(qtbot, window, chinook_dir,
-                                                          tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_select_two_nodes_with_the_mouse_and_run_selected(
+    qtbot, window, chinook_dir, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     win = window
     broken = _with_broken_node(qtbot, win, chinook_dir)
     win.bridge.zoom_to_fit()

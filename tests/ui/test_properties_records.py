@@ -79,8 +79,13 @@ def test_order_by_of_a_measure_in_its_dialog(qtbot, window, chinook_dir: Path) -
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), LEFT)
     assert not dialog.isVisible()
 
-    wanted = {**TOP_GENRE, "order_by": [{"column": "Amount", "descending": True},
-                                        {"column": "Country", "descending": False}]}
+    wanted = {
+        **TOP_GENRE,
+        "order_by": [
+            {"column": "Amount", "descending": True},
+            {"column": "Country", "descending": False},
+        ],
+    }
     assert _measures(win, agg) == before[:3] + [wanted]
     assert order_by.button.text() == "Amount desc, Country"
     result = wait_validated(qtbot, win)
@@ -106,8 +111,7 @@ def test_cancelled_order_by_dialog_changes_nothing(qtbot, window, chinook_dir: P
     qtbot.mouseClick(order_by.button, LEFT)
     qtbot.mouseClick(order_by.dialog.editor.add_button, LEFT)
     order_by.dialog.editor.cell(0, "column").combo.setCurrentText("Amount")
-    qtbot.mouseClick(order_by.dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel),
-                     LEFT)
+    qtbot.mouseClick(order_by.dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), LEFT)
     assert _measures(win, agg) == before and win.stack.count() == steps
     assert order_by.button.text() == "Edit…"
 
@@ -121,8 +125,11 @@ def _type_over(qtbot, edit, text: str) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClicks(edit, text)
 
 
-def test_derived_expression_in_the_sql_editor_under_the_table(qtbot, window,  # type: ignore[no-untyped-def]
-                                                              chinook_dir: Path) -> None:
+def test_derived_expression_in_the_sql_editor_under_the_table(
+    qtbot,
+    window,  # type: ignore[no-untyped-def]
+    chinook_dir: Path,
+) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     amounts = node_id(win, "amounts")
@@ -146,8 +153,7 @@ def test_derived_expression_in_the_sql_editor_under_the_table(qtbot, window,  # 
     _type_over(qtbot, sql.edit, "CASE WHEN BillingCountry IS NULL")
     qtbot.keyClick(sql.edit, Qt.Key.Key_Return)
     qtbot.keyClicks(sql.edit, "THEN 'Unknown' ELSE upper(BillingCountry) END")
-    wanted = ("CASE WHEN BillingCountry IS NULL\n"
-              "THEN 'Unknown' ELSE upper(BillingCountry) END")
+    wanted = "CASE WHEN BillingCountry IS NULL\nTHEN 'Unknown' ELSE upper(BillingCountry) END"
     params = win.pipeline.node(amounts).params["columns"]
     assert params[2] == {"name": "Country", "expression": wanted}
     assert params[:2] == before[:2]
@@ -174,8 +180,11 @@ def test_derived_expression_in_the_sql_editor_under_the_table(qtbot, window,  # 
     assert win.pipeline.node(amounts).params["columns"][2]["expression"] == wanted + " +"
 
 
-def test_editor_under_the_table_follows_the_selected_row(qtbot, window,  # type: ignore[no-untyped-def]
-                                                         chinook_dir: Path) -> None:
+def test_editor_under_the_table_follows_the_selected_row(
+    qtbot,
+    window,  # type: ignore[no-untyped-def]
+    chinook_dir: Path,
+) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     amounts = node_id(win, "amounts")

@@ -41,8 +41,7 @@ def _run(qtbot, win):  # type: ignore[no-untyped-def]
     return done.args[0]
 
 
-def test_a_bad_cast_marks_the_filter_and_greys_what_did_not_run(qtbot, window, chinook_dir
-                                                                ) -> None:
+def test_a_bad_cast_marks_the_filter_and_greys_what_did_not_run(qtbot, window, chinook_dir) -> None:
     win = window
     win.open_project(chinook_dir, "revenue")
     _type_condition(qtbot, win, BAD)
@@ -52,7 +51,10 @@ def test_a_bad_cast_marks_the_filter_and_greys_what_did_not_run(qtbot, window, c
     status = {n.name: n.status for n in report.nodes}
     assert [n for n, s in status.items() if s == "failed"] == ["paid_lines"]
     assert {n for n, s in status.items() if s == "skipped"} == {
-        "by_country_genre_year", "ordered", "mart"}
+        "by_country_genre_year",
+        "ordered",
+        "mart",
+    }
     assert status["amounts"] == status["invoices"] == "succeeded"
     # what the user sees on the canvas
     assert _color(win, "paid_lines") == STATUS_COLORS["failed"]

@@ -67,8 +67,9 @@ def _pick_invoice(qtbot, wizard: SyncWizard, *, shots: bool = False) -> None:  #
     assert page.is_busy and not page.refresh_button.isEnabled() and not page.isComplete()
     qtbot.waitUntil(lambda: not page.is_busy, timeout=20_000)
     assert page.model.rowCount() == 11 and "11 tables" in page.status.text()
-    row = page.proxy.mapFromSource(page.model.index(page.model.row_of("Invoice"),
-                                                    CatalogModel.TABLE)).row()
+    row = page.proxy.mapFromSource(
+        page.model.index(page.model.row_of("Invoice"), CatalogModel.TABLE)
+    ).row()
     rect = page.tables.visualRect(page.proxy.index(row, CatalogModel.TABLE))
     qtbot.mouseClick(page.tables.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert page.selected_table().name == "Invoice"
@@ -96,8 +97,9 @@ def _rename(qtbot, wizard: SyncWizard, source: str, target: str) -> None:  # typ
     page = wizard.columns_page
     row = next(i for i, c in enumerate(page.model.rows) if c.source == source)
     index = page.model.index(row, ColumnChoiceModel.TARGET)
-    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=page.view.visualRect(index).center())
+    qtbot.mouseClick(
+        page.view.viewport(), Qt.MouseButton.LeftButton, pos=page.view.visualRect(index).center()
+    )
     assert page.view.currentIndex() == index
     qtbot.keyClick(page.view, Qt.Key.Key_F2)
     editor = page.view.findChild(QLineEdit)
@@ -139,7 +141,11 @@ def test_define_run_and_rerun_a_merge_sync(qtbot, chinook_dir: Path, tmp_path: P
     path = chinook_dir / "syncs" / "invoices.json"
     saved = SyncDefinition.model_validate(json.loads(path.read_text()))
     assert (saved.mode.value, saved.primary_key, saved.rename, saved.columns) == (
-        "merge", ["InvoiceId"], {"Total": "amount"}, None)
+        "merge",
+        ["InvoiceId"],
+        {"Total": "amount"},
+        None,
+    )
     assert [(d.connection, d.table) for d in saved.destinations] == [("warehouse", "Invoice")]
     assert dialog.model.rowCount() == 1 and dialog.selected_name() == "invoices"
     assert dialog.model.index(0, SyncListModel.STATUS).data() == "never run"
@@ -156,8 +162,9 @@ def test_define_run_and_rerun_a_merge_sync(qtbot, chinook_dir: Path, tmp_path: P
         before = len(ticks)
     assert blocker.args == ["invoices", "succeeded"]
     assert len(ticks) > before  # the event loop kept turning during the run
-    qtbot.waitUntil(lambda: dialog.model.index(0, SyncListModel.ROWS).data() == "412",
-                    timeout=15_000)
+    qtbot.waitUntil(
+        lambda: dialog.model.index(0, SyncListModel.ROWS).data() == "412", timeout=15_000
+    )
     assert dialog.model.index(0, SyncListModel.STATUS).data() == "succeeded"
     log = dialog.log.toPlainText()
     assert "Started “invoices” (merge)" in log and "warehouse:Invoice: 412 rows written" in log
@@ -168,21 +175,20 @@ def test_define_run_and_rerun_a_merge_sync(qtbot, chinook_dir: Path, tmp_path: P
     with duckdb.connect(str(warehouse), read_only=True) as con:
         columns = [r[0] for r in con.execute("DESCRIBE Invoice").fetchall()]
         assert "amount" in columns and "Total" not in columns
-        assert con.execute("SELECT count(*), count(DISTINCT InvoiceId) FROM Invoice"
-                           ).fetchone() == (412, 412)
+        assert con.execute(
+            "SELECT count(*), count(DISTINCT InvoiceId) FROM Invoice"
+        ).fetchone() == (412, 412)
         total = con.execute("SELECT sum(amount) FROM Invoice").fetchone()[0]
 
     with qtbot.waitSignal(dialog.run_finished, timeout=60_000) as blocker:
         _click(qtbot, dialog.run_button)
     assert blocker.args == ["invoices", "succeeded"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT count(*), sum(amount) FROM Invoice").fetchone() == (412,
-                                                                                      total)
+        assert con.execute("SELECT count(*), sum(amount) FROM Invoice").fetchone() == (412, total)
     timer.stop()
 
 
-def test_merge_without_a_key_keeps_the_wizard_open_with_the_error(qtbot, chinook_dir: Path
-                                                                   ) -> None:
+def test_merge_without_a_key_keeps_the_wizard_open_with_the_error(qtbot, chinook_dir: Path) -> None:
     dialog = _dialog(qtbot, chinook_dir)
     wizard = _open_wizard(qtbot, dialog)
     _pick_invoice(qtbot, wizard)
@@ -211,14 +217,20 @@ def test_merge_without_a_key_keeps_the_wizard_open_with_the_error(qtbot, chinook
     assert (chinook_dir / "syncs" / "invoices.json").is_file()
 
 
-def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.MonkeyPatch
-                                ) -> None:
+def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from app.services.syncs import save_sync_definition
 
-    save_sync_definition(chinook_dir, {
-        "name": "tracks", "source": {"connection": "chinook", "table": "Track"},
-        "destinations": [{"connection": "warehouse", "table": "tracks"}], "mode": "full",
-        "columns": ["TrackId", "Name", "Milliseconds"], "rename": {"Name": "title"}})
+    save_sync_definition(
+        chinook_dir,
+        {
+            "name": "tracks",
+            "source": {"connection": "chinook", "table": "Track"},
+            "destinations": [{"connection": "warehouse", "table": "tracks"}],
+            "mode": "full",
+            "columns": ["TrackId", "Name", "Milliseconds"],
+            "rename": {"Name": "title"},
+        },
+    )
     dialog = _dialog(qtbot, chinook_dir)
     assert dialog.selected_name() == "tracks"
 
@@ -226,13 +238,13 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
     wizard = dialog.wizard
     assert wizard is not None
     page = wizard.source_page
-    qtbot.waitUntil(lambda: not page.is_busy and page.selected_table() is not None,
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: not page.is_busy and page.selected_table() is not None, timeout=20_000)
     assert page.name_edit.text() == "tracks" and page.selected_table().name == "Track"
     page.name_edit.setText("songs")
     _next(qtbot, wizard)
-    assert wizard.destinations_page.destinations() == [{"connection": "warehouse",
-                                                        "table": "tracks"}]
+    assert wizard.destinations_page.destinations() == [
+        {"connection": "warehouse", "table": "tracks"}
+    ]
     _next(qtbot, wizard)
     assert wizard.options_page.mode() == "full"
     _next(qtbot, wizard)
@@ -250,8 +262,9 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
         _click(qtbot, dialog.cancel_button)  # before the worker has opened anything
         assert not dialog.cancel_button.isEnabled()
     assert blocker.args == ["songs", "cancelled"]
-    qtbot.waitUntil(lambda: dialog.model.index(0, SyncListModel.STATUS).data() == "cancelled",
-                    timeout=15_000)
+    qtbot.waitUntil(
+        lambda: dialog.model.index(0, SyncListModel.STATUS).data() == "cancelled", timeout=15_000
+    )
 
     monkeypatch.setattr(dialog, "ask_delete", lambda _name: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(dialog.loaded, timeout=15_000):
@@ -262,9 +275,14 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
 def test_closing_during_a_run_cancels_it_then_closes(qtbot, chinook_dir: Path) -> None:
     from app.services.syncs import save_sync_definition
 
-    save_sync_definition(chinook_dir, {
-        "name": "lines", "source": {"connection": "chinook", "table": "InvoiceLine"},
-        "destinations": [{"connection": "warehouse", "table": "lines"}]})
+    save_sync_definition(
+        chinook_dir,
+        {
+            "name": "lines",
+            "source": {"connection": "chinook", "table": "InvoiceLine"},
+            "destinations": [{"connection": "warehouse", "table": "lines"}],
+        },
+    )
     dialog = _dialog(qtbot, chinook_dir)
     with qtbot.waitSignal(dialog.run_finished, timeout=60_000) as blocker:
         _click(qtbot, dialog.run_button)
@@ -292,16 +310,22 @@ def test_models_follow_the_qt_contract(qtmodeltester, chinook_dir: Path) -> None
 def test_a_failed_run_shows_the_error(qtbot, chinook_dir: Path) -> None:
     from app.services.syncs import save_sync_definition
 
-    save_sync_definition(chinook_dir, {
-        "name": "ghost", "source": {"connection": "chinook", "table": "NoSuchTable"},
-        "destinations": [{"connection": "warehouse", "table": "ghost"}]})
+    save_sync_definition(
+        chinook_dir,
+        {
+            "name": "ghost",
+            "source": {"connection": "chinook", "table": "NoSuchTable"},
+            "destinations": [{"connection": "warehouse", "table": "ghost"}],
+        },
+    )
     dialog = _dialog(qtbot, chinook_dir)
     with qtbot.waitSignal(dialog.run_finished, timeout=60_000) as blocker:
         _click(qtbot, dialog.run_button)
     assert blocker.args == ["ghost", "failed"]
     assert "NoSuchTable" in dialog.status_text and "failed" in dialog.status_text
-    qtbot.waitUntil(lambda: dialog.model.index(0, SyncListModel.STATUS).data() == "failed",
-                    timeout=15_000)
+    qtbot.waitUntil(
+        lambda: dialog.model.index(0, SyncListModel.STATUS).data() == "failed", timeout=15_000
+    )
     tip = dialog.model.index(0, SyncListModel.STATUS).data(Qt.ItemDataRole.ToolTipRole)
     assert "NoSuchTable" in tip
     assert dialog.run_button.isEnabled()  # ready to run again

@@ -36,34 +36,40 @@ def _isolated(tmp_path: Path, qapp: QApplication) -> Iterator[None]:
 def test_canvas_turns_dark_when_the_theme_is_chosen(qtbot, qapp, window) -> None:  # type: ignore[no-untyped-def]
     win = window
     apply_theme(qapp, "light")
-    qtbot.waitUntil(lambda: QColor(*win.bridge.graph.background_color()).lightness() > 150,
-                    timeout=2_000)
+    qtbot.waitUntil(
+        lambda: QColor(*win.bridge.graph.background_color()).lightness() > 150, timeout=2_000
+    )
 
     def choose_dark() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, SettingsDialog)
         dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
-        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
 
     QTimer.singleShot(0, choose_dark)
     win.actions_by_name["settings"].trigger()  # Tools > Settings…, modal
-    qtbot.waitUntil(lambda: QColor(*win.bridge.graph.background_color()).lightness() < 60,
-                    timeout=2_000)  # at once: no restart
+    qtbot.waitUntil(
+        lambda: QColor(*win.bridge.graph.background_color()).lightness() < 60, timeout=2_000
+    )  # at once: no restart
     shot(win, "editor-dark-theme-live")
 
     apply_theme(qapp, "light")
-    qtbot.waitUntil(lambda: QColor(*win.bridge.graph.background_color()).lightness() > 150,
-                    timeout=2_000)
+    qtbot.waitUntil(
+        lambda: QColor(*win.bridge.graph.background_color()).lightness() > 150, timeout=2_000
+    )
 
 
 def _edge_lightness(box: QCheckBox) -> int:
     """The lightest pixel of the box's indicator (its outline, when it has one)."""
     image = box.grab().toImage()
     size = box.style().pixelMetric(box.style().PixelMetric.PM_IndicatorWidth)
-    return max(image.pixelColor(x, y).lightness()
-               for x in range(min(size + 2, image.width()))
-               for y in range(image.height()))
+    return max(
+        image.pixelColor(x, y).lightness()
+        for x in range(min(size + 2, image.width()))
+        for y in range(image.height())
+    )
 
 
 def test_an_unchecked_box_is_visible_on_the_dark_theme(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]

@@ -38,15 +38,21 @@ class Answerer:
         self.timer.start()
 
     def _poll(self) -> None:
-        dialogs = [w for w in QApplication.topLevelWidgets()
-                   if isinstance(w, TrustDialog) and w.isVisible()]
+        dialogs = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, TrustDialog) and w.isVisible()
+        ]
         if not dialogs:
             return
         dialog = dialogs[0]
         self.seen.append([dialog.access.item(i).text() for i in range(dialog.access.count())])
         shot(dialog, f"trust-dialog-{self.button}")
-        target = (dialog.trust_button if self.button == "trust"
-                  else dialog.buttons.button(dialog.buttons.StandardButton.Cancel))
+        target = (
+            dialog.trust_button
+            if self.button == "trust"
+            else dialog.buttons.button(dialog.buttons.StandardButton.Cancel)
+        )
         if self.button is None:  # not expected: refuse, and the test sees it in ``seen``
             target = dialog.buttons.button(dialog.buttons.StandardButton.Cancel)
         self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
@@ -65,9 +71,12 @@ def _import_untrusted(qtbot, win, chinook_dir: Path, tmp_path: Path) -> Path:  #
         qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
         return dialog.result() == dialog.DialogCode.Accepted
 
-    target = import_bundle_interactive(win, choose_bundle=lambda _p: bundle,
-                                       choose_dir=lambda _p: tmp_path / "imported",
-                                       confirm=confirm)
+    target = import_bundle_interactive(
+        win,
+        choose_bundle=lambda _p: bundle,
+        choose_dir=lambda _p: tmp_path / "imported",
+        confirm=confirm,
+    )
     assert target is not None
     for box in win.findChildren(QMessageBox):
         box.close()  # "Project imported"
@@ -96,8 +105,9 @@ def _press_run(qtbot, win, answer: str | None, *, runs: bool) -> tuple[Answerer,
         answerer.stop()
 
 
-def test_an_imported_project_asks_before_it_runs(qtbot, window, chinook_dir: Path,
-                                                  tmp_path: Path) -> None:
+def test_an_imported_project_asks_before_it_runs(
+    qtbot, window, chinook_dir: Path, tmp_path: Path
+) -> None:
     win = window
     _import_untrusted(qtbot, win, chinook_dir, tmp_path)
     warehouse = Path(os.environ["CAUCE_OUTPUT_DIR"]) / "chinook_mart.duckdb"
@@ -121,18 +131,23 @@ def test_an_imported_project_asks_before_it_runs(qtbot, window, chinook_dir: Pat
     assert asked.seen == [] and getattr(report, "ok", False) and len(_runs(win)) == 2
 
 
-def test_preview_browse_test_and_syncs_ask_too(qtbot, window, chinook_dir: Path,
-                                               tmp_path: Path) -> None:
+def test_preview_browse_test_and_syncs_ask_too(
+    qtbot, window, chinook_dir: Path, tmp_path: Path
+) -> None:
     """Every way out goes through the same question; Cancel contacts nothing."""
     win = window
     _import_untrusted(qtbot, win, chinook_dir, tmp_path)
     doc = win.document
     ways: dict[str, Callable[[], object]] = {
-        "preview": lambda: (win.select_node(str(win.pipeline.node_by_name("invoices").id)),
-                            win.preview.start()),
+        "preview": lambda: (
+            win.select_node(str(win.pipeline.node_by_name("invoices").id)),
+            win.preview.start(),
+        ),
         "syncs": win.open_syncs,
-        "browse": lambda: (win.select_node(str(win.pipeline.node_by_name("invoices").id)),
-                           win.properties.editor("table").browse()),
+        "browse": lambda: (
+            win.select_node(str(win.pipeline.node_by_name("invoices").id)),
+            win.properties.editor("table").browse(),
+        ),
     }
     for name, way in ways.items():
         answerer = Answerer(qtbot, "cancel")
@@ -148,8 +163,9 @@ def test_preview_browse_test_and_syncs_ask_too(qtbot, window, chinook_dir: Path,
     with pytest.raises(service.UntrustedProject):
         service.list_tables(doc, "chinook")
     with pytest.raises(service.UntrustedProject):
-        service.preview_node(doc, service.snapshot(win.pipeline),
-                             str(win.pipeline.node_by_name("invoices").id))
+        service.preview_node(
+            doc, service.snapshot(win.pipeline), str(win.pipeline.node_by_name("invoices").id)
+        )
 
 
 def test_a_project_of_ones_own_never_asks(qtbot, window, chinook_dir: Path) -> None:
@@ -160,8 +176,9 @@ def test_a_project_of_ones_own_never_asks(qtbot, window, chinook_dir: Path) -> N
     assert asked.seen == [] and getattr(report, "ok", False)
 
 
-def test_a_bundle_saved_to_a_directory_still_asks(qtbot, window, chinook_dir: Path,
-                                                  tmp_path: Path) -> None:
+def test_a_bundle_saved_to_a_directory_still_asks(
+    qtbot, window, chinook_dir: Path, tmp_path: Path
+) -> None:
     """Opening a .cauce directly and saving it elsewhere does not launder it."""
     bundle = tmp_path / "direct.cauce"
     export_project(chinook_dir, bundle)
@@ -192,9 +209,12 @@ def test_test_connection_asks_first(qtbot, chinook_dir: Path) -> None:
     doc = service.open_document(chinook_dir)
     asked: list[bool] = []
     try:
-        dialog = ConnectionsDialog(dict(doc.project.connections), doc.name,
-                                   project_dir=chinook_dir,
-                                   confirm_reach=lambda: asked.append(True) or False)
+        dialog = ConnectionsDialog(
+            dict(doc.project.connections),
+            doc.name,
+            project_dir=chinook_dir,
+            confirm_reach=lambda: asked.append(True) or False,
+        )
         qtbot.addWidget(dialog)
         dialog.list.setCurrentRow(0)
         qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)

@@ -9,8 +9,11 @@ def _node(win, name: str) -> str:  # type: ignore[no-untyped-def]
     return next(n.id for n in win.pipeline.nodes if n.name == name)
 
 
-def test_edits_merge_only_within_the_window(window, chinook_dir,  # type: ignore[no-untyped-def]
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edits_merge_only_within_the_window(
+    window,
+    chinook_dir,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from app.ui.canvas import commands
 
     clock = [100.0]
@@ -39,8 +42,11 @@ def test_edits_merge_only_within_the_window(window, chinook_dir,  # type: ignore
     assert win.pipeline.node(paid).params["condition"] == "Total > 7"
 
 
-def test_edits_of_different_fields_never_merge(window, chinook_dir,  # type: ignore[no-untyped-def]
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edits_of_different_fields_never_merge(
+    window,
+    chinook_dir,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from app.ui.canvas import commands
 
     monkeypatch.setattr(commands, "_now", lambda: 5.0)  # all at the same instant

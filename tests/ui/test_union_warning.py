@@ -31,8 +31,10 @@ def test_union_of_mismatched_inputs_warns_on_the_node(qtbot, window, chinook_dir
     warnings = [p for p in result.problems if p.node_id == both]
     assert [p.severity for p in warnings] == ["warning"]
     text = warnings[0].message
-    assert text == ("input 1 (genres) has no TrackId, AlbumId, MediaTypeId, Composer, "
-                    "Milliseconds, Bytes, UnitPrice: filled with NULL")  # tracks lacks none
+    assert text == (
+        "input 1 (genres) has no TrackId, AlbumId, MediaTypeId, Composer, "
+        "Milliseconds, Bytes, UnitPrice: filled with NULL"
+    )  # tracks lacks none
     assert not win.bridge.has_marker(both) and win.bridge.has_warning_marker(both)
     assert not win.bridge.has_warning_marker(genres)
     tip = win.bridge.view_of(both).view.toolTip()

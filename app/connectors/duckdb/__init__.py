@@ -86,9 +86,14 @@ def _tag_text_types(schema: pa.Schema, types: list[str]) -> pa.Schema:
     """DuckDB's UUID and JSON columns, which it exports as text, with the PostgreSQL type
     they stand for (a PostgreSQL destination creates ``uuid`` and ``json``)."""
     tags = {"UUID": b"uuid", "JSON": b"json"}
-    return pa.schema([f.with_metadata({PG_TYPE_KEY: tags[t]})
-                      if t in tags and pa.types.is_string(f.type) else f
-                      for f, t in zip(schema, types, strict=True)])
+    return pa.schema(
+        [
+            f.with_metadata({PG_TYPE_KEY: tags[t]})
+            if t in tags and pa.types.is_string(f.type)
+            else f
+            for f, t in zip(schema, types, strict=True)
+        ]
+    )
 
 
 def native_schema(schema: pa.Schema) -> pa.Schema:
@@ -103,9 +108,14 @@ def _typed_columns(schema: pa.Schema) -> list[exp.Expression]:
     for f in schema:
         col = exp.column(exp.to_identifier(f.name, quoted=True))
         kind = _DUCKDB_TYPES.get(pg_type(f) or "") if pa.types.is_string(f.type) else None
-        items.append(exp.alias_(exp.cast(col, exp.DataType.build(kind, dialect=DIALECT)),
-                                exp.to_identifier(f.name, quoted=True))
-                     if kind else col)
+        items.append(
+            exp.alias_(
+                exp.cast(col, exp.DataType.build(kind, dialect=DIALECT)),
+                exp.to_identifier(f.name, quoted=True),
+            )
+            if kind
+            else col
+        )
     return items
 
 
@@ -115,13 +125,20 @@ class DuckDBConnector(Connector):
     type_name = "duckdb"
     label = "DuckDB"
     Config = DuckDBConfig
-    capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
-                                bulk_load="native", pushdown=True, duckdb_native=True,
-                                transactional_state=True)
+    capabilities = Capabilities(
+        dialect=DIALECT,
+        transactions=True,
+        merge=True,
+        bulk_load="native",
+        pushdown=True,
+        duckdb_native=True,
+        transactional_state=True,
+    )
     config: DuckDBConfig
 
-    def __init__(self, config: ConnectorConfig, *, name: str = "",
-                 root: Path | None = None) -> None:
+    def __init__(
+        self, config: ConnectorConfig, *, name: str = "", root: Path | None = None
+    ) -> None:
         super().__init__(config, name=name, root=root)
         self._memory: duckdb.DuckDBPyConnection | None = None
 
@@ -175,7 +192,8 @@ class DuckDBConnector(Connector):
                 "WHERE database_name = current_database() UNION ALL "
                 "SELECT schema_name, view_name, 'view', NULL FROM duckdb_views() "
                 "WHERE database_name = current_database() AND NOT internal "
-                "ORDER BY 1, 2").fetchall()
+                "ORDER BY 1, 2"
+            ).fetchall()
         finally:
             con.close()
         return [TableInfo(schema=s, name=n, kind=k, row_estimate=e) for s, n, k, e in rows]
@@ -220,23 +238,43 @@ class DuckDBConnector(Connector):
                 "SELECT constraint_column_names FROM duckdb_constraints() "
                 "WHERE database_name = ? AND schema_name = ? AND table_name = ? "
                 "AND constraint_type = 'PRIMARY KEY'",
-                [target.catalog, target.db, target.name]).fetchall()
+                [target.catalog, target.db, target.name],
+            ).fetchall()
         except duckdb.Error as err:
-            raise failure(self.name, _("reading the primary key of {table!r}").format(
-                table=table), err) from None
+            raise failure(
+                self.name, _("reading the primary key of {table!r}").format(table=table), err
+            ) from None
         finally:
             con.close()
         return list(rows[0][0]) if rows else []
 
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
-        self._alter(table, [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
-            exp.ColumnDef(this=ident(f.name), kind=to_sql_type(f.type))]) for f in fields],
-            _("adding columns to {table!r}").format(table=table))
+        self._alter(
+            table,
+            [
+                exp.Alter(
+                    this=sql_table(table, DIALECT),
+                    kind="TABLE",
+                    actions=[exp.ColumnDef(this=ident(f.name), kind=to_sql_type(f.type))],
+                )
+                for f in fields
+            ],
+            _("adding columns to {table!r}").format(table=table),
+        )
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
-        self._alter(table, [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
-            exp.AlterColumn(this=ident(f.name), dtype=to_sql_type(f.type))]) for f in fields],
-            _("changing column types of {table!r}").format(table=table))
+        self._alter(
+            table,
+            [
+                exp.Alter(
+                    this=sql_table(table, DIALECT),
+                    kind="TABLE",
+                    actions=[exp.AlterColumn(this=ident(f.name), dtype=to_sql_type(f.type))],
+                )
+                for f in fields
+            ],
+            _("changing column types of {table!r}").format(table=table),
+        )
 
     def _alter(self, table: str, statements: list[exp.Alter], action: str) -> None:
         import duckdb
@@ -254,8 +292,13 @@ class DuckDBConnector(Connector):
             con.close()
 
     # -- reading ---------------------------------------------------------------------------
-    def read(self, *, table: str | None = None, query: str | None = None,
-             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+    def read(
+        self,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+    ) -> pa.RecordBatchReader:
         import duckdb
 
         one_source(table, query)
@@ -265,8 +308,9 @@ class DuckDBConnector(Connector):
             reader = con.sql(sql).to_arrow_reader(batch_rows)
         except duckdb.Error as err:
             con.close()
-            raise failure(self.name, _("reading {table!r}").format(
-                table=table or _("the query")), err) from None
+            raise failure(
+                self.name, _("reading {table!r}").format(table=table or _("the query")), err
+            ) from None
         schema = canonical_schema(reader.schema)
         return stream_then_close(reader, schema, con.close)
 
@@ -274,46 +318,67 @@ class DuckDBConnector(Connector):
         import duckdb
 
         if self.path == MEMORY:
-            raise ConnectionError_(_("{connection}: an in-memory DuckDB database cannot be "
-                                     "attached to another connection; use a database file")
-                                   .format(connection=self.name))
+            raise ConnectionError_(
+                _(
+                    "{connection}: an in-memory DuckDB database cannot be "
+                    "attached to another connection; use a database file"
+                ).format(connection=self.name)
+            )
         if not read_only:  # a destination file may be new, and so may its folder
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             con.execute(attach_sql(self.path, alias, read_only=read_only))
         except duckdb.Error as err:
-            raise failure(self.name, _("attaching as {alias!r}").format(alias=alias),
-                          err) from None
+            raise failure(self.name, _("attaching as {alias!r}").format(alias=alias), err) from None
 
-    def scan(self, alias: str, *, table: str | None = None,
-             query: str | None = None) -> exp.Expression:
+    def scan(
+        self, alias: str, *, table: str | None = None, query: str | None = None
+    ) -> exp.Expression:
         one_source(table, query)
         if table is not None:
             return catalog_table(sql_table(table, DIALECT), alias)
         parsed = sqlglot.parse_one(str(query), dialect=DIALECT)
         if not isinstance(parsed, exp.Query):
-            raise ConnectionError_(_("{connection}: only a SELECT query can be scanned").format(
-                connection=self.name))
+            raise ConnectionError_(
+                _("{connection}: only a SELECT query can be scanned").format(connection=self.name)
+            )
         return qualify(parsed, alias).subquery()
 
     # -- writing ---------------------------------------------------------------------------
-    def write_from_duckdb(self, con: duckdb.DuckDBPyConnection, alias: str, table: str,
-                          query: exp.Query, *, mode: WriteMode,
-                          keys: list[str] | None = None) -> WriteResult:
+    def write_from_duckdb(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        alias: str,
+        table: str,
+        query: exp.Query,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+    ) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, keys or [])
         target = catalog_table(sql_table(table, DIALECT), alias)
         return write_into(con, target, query, mode=mode, keys=keys, connection=self.name)
 
-    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
+    def write(
+        self,
+        table: str,
+        data: pa.RecordBatchReader,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+    ) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, data.schema.names)
         con = self._open(create=True)
         view = "__cauce_source"
         failed: list[BaseException] = []
 
         schema = native_schema(data.schema)
-        parsed = [(i, data.schema.field(i), schema.field(i)) for i in range(len(schema))
-                  if schema.field(i).type != data.schema.field(i).type]
+        parsed = [
+            (i, data.schema.field(i), schema.field(i))
+            for i in range(len(schema))
+            if schema.field(i).type != data.schema.field(i).type
+        ]
 
         def batches() -> Iterator[pa.RecordBatch]:
             try:
@@ -331,10 +396,17 @@ class DuckDBConnector(Connector):
         try:
             con.register(view, pa.RecordBatchReader.from_batches(schema, batches()))
             source = exp.select(*_typed_columns(schema)).from_(
-                exp.Table(this=exp.to_identifier(view)))
-            return write_into(con, self._own(con, table), source, mode=mode, keys=keys,
-                              connection=self.name,
-                              then=state.statements(DIALECT) if state else None)
+                exp.Table(this=exp.to_identifier(view))
+            )
+            return write_into(
+                con,
+                self._own(con, table),
+                source,
+                mode=mode,
+                keys=keys,
+                connection=self.name,
+                then=state.statements(DIALECT) if state else None,
+            )
         except ConnectionError_:
             if failed:  # the stream's own error (a value refused upstream), whole
                 raise failed[0] from None
@@ -358,17 +430,18 @@ class DuckDBConnector(Connector):
         finally:
             con.close()
 
-    def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
-                    keys: list[str] | None = None) -> WriteResult:
+    def write_query(
+        self, table: str, query: exp.Query, *, mode: WriteMode, keys: list[str] | None = None
+    ) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, keys or [])
         con = self._open(create=True)
         try:
-            return write_into(con, self._own(con, table), query, mode=mode, keys=keys,
-                              connection=self.name)
+            return write_into(
+                con, self._own(con, table), query, mode=mode, keys=keys, connection=self.name
+            )
         finally:
             con.close()
 
     def _own(self, con: duckdb.DuckDBPyConnection, table: str) -> exp.Table:
         catalog = con.execute("SELECT current_database()").fetchall()[0][0]
         return catalog_table(sql_table(table, DIALECT), catalog)
-

@@ -32,11 +32,17 @@ from app.i18n import _
 __all__ = ["arrow_field", "convert", "parse_array", "parse_interval"]
 
 _ELEMENTS: dict[str, tuple[pa.DataType, Callable[[str], Any]]] = {
-    "int2": (pa.int16(), int), "int4": (pa.int32(), int), "int8": (pa.int64(), int),
-    "float4": (pa.float32(), float), "float8": (pa.float64(), float),
+    "int2": (pa.int16(), int),
+    "int4": (pa.int32(), int),
+    "int8": (pa.int64(), int),
+    "float4": (pa.float32(), float),
+    "float8": (pa.float64(), float),
     "bool": (pa.bool_(), lambda t: {"t": True, "f": False}[t]),
-    "text": (pa.string(), str), "varchar": (pa.string(), str), "bpchar": (pa.string(), str),
-    "name": (pa.string(), str), "numeric": (WIDEST_DECIMAL, Decimal),
+    "text": (pa.string(), str),
+    "varchar": (pa.string(), str),
+    "bpchar": (pa.string(), str),
+    "name": (pa.string(), str),
+    "numeric": (WIDEST_DECIMAL, Decimal),
     "date": (pa.date32(), dt.date.fromisoformat),
     "timestamp": (pa.timestamp("us"), dt.datetime.fromisoformat),
     "timestamptz": (pa.timestamp("us", tz="UTC"), dt.datetime.fromisoformat),
@@ -70,8 +76,7 @@ def parse_array(text: str, element: str) -> list[Any]:
             i = end
         if i < len(body):
             if body[i] != ",":
-                raise ValueError(_("{value!r} is not a one-dimensional array").format(
-                    value=text))
+                raise ValueError(_("{value!r} is not a one-dimensional array").format(value=text))
             i += 1
     return items
 
@@ -93,8 +98,7 @@ def parse_interval(text: str) -> tuple[int, int, int]:
     if rest:
         clock = _CLOCK.match(rest)
         if clock is None:
-            raise ValueError(_("{value!r} is not an interval PostgreSQL prints").format(
-                value=text))
+            raise ValueError(_("{value!r} is not an interval PostgreSQL prints").format(value=text))
         sign, hours, minutes, seconds = clock.groups()
         micros = round(Decimal(seconds) * 1_000_000)
         total = (int(hours) * 3600 + int(minutes) * 60) * 1_000_000 + micros
@@ -116,8 +120,9 @@ def arrow_field(field: pa.Field) -> pa.Field | None:
 def convert(field: pa.Field, target: pa.Field, values: pa.Array) -> pa.Array:
     """``values`` (text) as ``target``'s type; a value that cannot be read is refused."""
     kind = pg_type(field) or ""
-    parse: Callable[[str], Any] = parse_interval if kind == "interval" else \
-        (lambda text: parse_array(text, kind[:-2]))
+    parse: Callable[[str], Any] = (
+        parse_interval if kind == "interval" else (lambda text: parse_array(text, kind[:-2]))
+    )
     out = []
     for text in values.to_pylist():
         if text is None:
@@ -126,7 +131,9 @@ def convert(field: pa.Field, target: pa.Field, values: pa.Array) -> pa.Array:
         try:
             out.append(parse(text))
         except (ValueError, KeyError, IndexError, ArithmeticError) as err:
-            raise ValueError(_("column {column!r}: {value!r} cannot be stored in DuckDB as "
-                               "{type} ({error})").format(column=field.name, value=text,
-                                                          type=target.type, error=err)) from None
+            raise ValueError(
+                _(
+                    "column {column!r}: {value!r} cannot be stored in DuckDB as {type} ({error})"
+                ).format(column=field.name, value=text, type=target.type, error=err)
+            ) from None
     return pa.array(out, target.type)

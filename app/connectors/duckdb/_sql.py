@@ -29,14 +29,18 @@ DIALECT = "duckdb"
 def attach_sql(path: str, alias: str, *, read_only: bool) -> str:
     """``ATTACH 'path' AS "alias" [(READ_ONLY)]``."""
     options = [exp.AttachOption(this=exp.var("READ_ONLY"))] if read_only else None
-    return exp.Attach(this=exp.alias_(exp.Literal.string(path), ident(alias)),
-                      expressions=options).sql(DIALECT)
+    return exp.Attach(
+        this=exp.alias_(exp.Literal.string(path), ident(alias)), expressions=options
+    ).sql(DIALECT)
 
 
 def catalog_table(table: exp.Table, catalog: str) -> exp.Table:
     """``table`` fully qualified: ``"catalog"."schema"."name"`` (schema ``main`` by default)."""
-    return exp.Table(this=ident(table.name), db=ident(table.db or "main"),
-                     catalog=ident(table.catalog or catalog))
+    return exp.Table(
+        this=ident(table.name),
+        db=ident(table.db or "main"),
+        catalog=ident(table.catalog or catalog),
+    )
 
 
 def qualify(query: exp.Query, alias: str) -> exp.Query:
@@ -58,30 +62,45 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: exp.Table) -> bool:
     """Whether a fully qualified table exists (tables only, not views)."""
     rows = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
-        "AND table_name = ?", [table.catalog, table.db, table.name]).fetchall()
+        "AND table_name = ?",
+        [table.catalog, table.db, table.name],
+    ).fetchall()
     return bool(rows[0][0])
 
 
-def _merge(target: exp.Table, source: exp.Query, names: list[str],
-           keys: list[str]) -> exp.Merge:
+def _merge(target: exp.Table, source: exp.Query, names: list[str], keys: list[str]) -> exp.Merge:
     on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
     whens = []
-    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names
-               if n not in keys]
+    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names if n not in keys]
     if updates:
         whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
-    whens.append(exp.When(matched=False, then=exp.Insert(
-        this=exp.Tuple(expressions=[column(n) for n in names]),
-        expression=exp.Tuple(expressions=[column(n, "src") for n in names]))))
+    whens.append(
+        exp.When(
+            matched=False,
+            then=exp.Insert(
+                this=exp.Tuple(expressions=[column(n) for n in names]),
+                expression=exp.Tuple(expressions=[column(n, "src") for n in names]),
+            ),
+        )
+    )
     return exp.Merge(
         this=exp.alias_(target.copy(), "tgt", table=True),
         using=exp.alias_(source.subquery(), "src", table=True),
-        on=on, whens=exp.Whens(expressions=whens))
+        on=on,
+        whens=exp.Whens(expressions=whens),
+    )
 
 
-def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Query, *,
-               mode: WriteMode, keys: list[str] | None, connection: str,
-               then: list[str] | None = None) -> WriteResult:
+def write_into(
+    con: duckdb.DuckDBPyConnection,
+    target: exp.Table,
+    source: exp.Query,
+    *,
+    mode: WriteMode,
+    keys: list[str] | None,
+    connection: str,
+    then: list[str] | None = None,
+) -> WriteResult:
     """Run one write of ``source`` into the fully qualified ``target``, in one transaction.
 
     Append inserts by column name (creating the table from the result's shape when missing),
@@ -94,29 +113,40 @@ def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Qu
     try:
         names = list(con.sql(source_sql).columns)
     except duckdb.Error as err:
-        raise ConnectionError_(_("{connection}: the query for {table!r} is invalid: {error}")
-                               .format(connection=connection, table=target.name,
-                                       error=err)) from None
+        raise ConnectionError_(
+            _("{connection}: the query for {table!r} is invalid: {error}").format(
+                connection=connection, table=target.name, error=err
+            )
+        ) from None
     if mode is WriteMode.MERGE:
         missing = [k for k in keys or [] if k not in names]
         if missing or not keys:
             raise ConnectionError_(
                 _("{connection}: merge keys {keys} are not columns of the query").format(
-                    connection=connection, keys=missing or keys))
+                    connection=connection, keys=missing or keys
+                )
+            )
     con.execute("BEGIN TRANSACTION")
     try:
         exists = table_exists(con, target)
         before = _count(con, target) if exists and mode is not WriteMode.REPLACE else 0
         if not exists:
-            con.execute(exp.Create(this=exp.Table(this=ident(target.db), db=ident(target.catalog)),
-                                   kind="SCHEMA", exists=True).sql(DIALECT))
+            con.execute(
+                exp.Create(
+                    this=exp.Table(this=ident(target.db), db=ident(target.catalog)),
+                    kind="SCHEMA",
+                    exists=True,
+                ).sql(DIALECT)
+            )
         created = not exists or mode is WriteMode.REPLACE
         if created:  # the source is rendered once already: a long query costs ms to render
             sql = f"CREATE OR REPLACE TABLE {target.sql(DIALECT)} AS {source_sql}"
         elif mode is WriteMode.APPEND:
-            sql = exp.insert(exp.select(*[column(n) for n in names]).from_(
-                source.subquery("src")), target.copy(),
-                columns=[ident(n) for n in names]).sql(DIALECT)
+            sql = exp.insert(
+                exp.select(*[column(n) for n in names]).from_(source.subquery("src")),
+                target.copy(),
+                columns=[ident(n) for n in names],
+            ).sql(DIALECT)
         else:
             sql = _merge(target, source, names, keys or []).sql(DIALECT)
         result = con.execute(sql).fetchall()
@@ -130,8 +160,11 @@ def write_into(con: duckdb.DuckDBPyConnection, target: exp.Table, source: exp.Qu
     except BaseException as err:
         con.execute("ROLLBACK")
         if isinstance(err, duckdb.Error):
-            raise ConnectionError_(_("{connection}: writing {table!r} failed: {error}").format(
-                connection=connection, table=target.name, error=err)) from err
+            raise ConnectionError_(
+                _("{connection}: writing {table!r} failed: {error}").format(
+                    connection=connection, table=target.name, error=err
+                )
+            ) from err
         raise
     return WriteResult(rows=rows)
 

@@ -97,9 +97,14 @@ class SqlServerConnector(Connector):
     type_name = "mssql"
     label = "SQL Server / Azure SQL"
     Config = SqlServerConfig
-    capabilities = Capabilities(dialect="tsql", transactions=True, merge=True,
-                                bulk_load="fast_executemany", pushdown=False,
-                                transactional_state=True)
+    capabilities = Capabilities(
+        dialect="tsql",
+        transactions=True,
+        merge=True,
+        bulk_load="fast_executemany",
+        pushdown=False,
+        transactional_state=True,
+    )
     flavour: ClassVar[Flavour] = TSQL
     config: SqlServerConfig
 
@@ -113,9 +118,13 @@ class SqlServerConnector(Connector):
     def __init__(self, config: SqlServerConfig, **kwargs: Any):
         super().__init__(config, **kwargs)
         policy = RetryPolicy(attempts=config.retry_attempts, base_delay=config.retry_backoff)
-        self._session = OdbcSession(self.connection_string, self.flavour,
-                                    login_timeout=config.login_timeout,
-                                    query_timeout=config.query_timeout, retry=policy)
+        self._session = OdbcSession(
+            self.connection_string,
+            self.flavour,
+            login_timeout=config.login_timeout,
+            query_timeout=config.query_timeout,
+            retry=policy,
+        )
 
     def connection_string(self) -> str:
         """The ODBC connection string (holds the secret: never log or show it)."""
@@ -124,12 +133,14 @@ class SqlServerConnector(Connector):
     # -- errors ----------------------------------------------------------------------------
     def _fail(self, action: str, err: BaseException) -> ConnectionError_:
         diagnosis = classify(err)
-        text = explain(diagnosis, self.config.server, self.config.driver,
-                       self.config.azure_resource_group)
+        text = explain(
+            diagnosis, self.config.server, self.config.driver, self.config.azure_resource_group
+        )
         wrapped = failure(self.name, action, RuntimeError(text), secret=self.config.password)
         if diagnosis.kind is ErrorKind.FIREWALL:
-            return FirewallBlocked(str(wrapped), firewall_fix(diagnosis.client_ip,
-                                                              self.config.server))
+            return FirewallBlocked(
+                str(wrapped), firewall_fix(diagnosis.client_ip, self.config.server)
+            )
         return wrapped
 
     def _guard(self, action: str, work: Any) -> Any:
@@ -141,15 +152,22 @@ class SqlServerConnector(Connector):
 
     def add_firewall_rule(self, fix: FirewallFix, *, client: Any = None) -> Any:
         """Add the rule of a :class:`FirewallBlocked` error through the Azure management API."""
-        return add_firewall_rule(fix, subscription_id=self.config.azure_subscription_id,
-                                 resource_group=self.config.azure_resource_group, client=client)
+        return add_firewall_rule(
+            fix,
+            subscription_id=self.config.azure_subscription_id,
+            resource_group=self.config.azure_resource_group,
+            client=client,
+        )
 
     # -- catalog ---------------------------------------------------------------------------
     def test(self) -> None:
-        where = _("connecting to {server}/{database}").format(server=self.config.server,
-                                                              database=self.config.database)
-        self._guard(where, lambda: self._session.run(
-            lambda con: con.cursor().execute("SELECT 1").fetchall()))
+        where = _("connecting to {server}/{database}").format(
+            server=self.config.server, database=self.config.database
+        )
+        self._guard(
+            where,
+            lambda: self._session.run(lambda con: con.cursor().execute("SELECT 1").fetchall()),
+        )
 
     def list_tables(self) -> list[TableInfo]:
         pyodbc = import_pyodbc()
@@ -163,16 +181,25 @@ class SqlServerConnector(Connector):
                 return con.cursor().execute(self.flavour.tables_fallback_sql).fetchall()
 
         rows = self._guard(_("listing tables"), lambda: self._session.run(fetch))
-        return [TableInfo(schema=s, name=n, kind=_KINDS.get(str(k).strip(), "table"),
-                          row_estimate=int(e) if e is not None else None)
-                for s, n, k, e in rows]
+        return [
+            TableInfo(
+                schema=s,
+                name=n,
+                kind=_KINDS.get(str(k).strip(), "table"),
+                row_estimate=int(e) if e is not None else None,
+            )
+            for s, n, k, e in rows
+        ]
 
     def _table_specs(self, cur: pyodbc.Cursor, table: str) -> list[ColumnSpec]:
         parsed = sql_table(table, self.flavour.dialect_name)
         rows = cur.execute(self.flavour.columns_sql, parsed.db or None, parsed.name).fetchall()
         if not rows:
-            raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
-                connection=self.name, table=table))
+            raise ConnectionError_(
+                _("{connection}: table {table!r} does not exist").format(
+                    connection=self.name, table=table
+                )
+            )
         try:
             return [self.flavour.spec(n, t, p, s) for n, t, p, s in rows]
         except TypeMismatch as err:
@@ -182,62 +209,86 @@ class SqlServerConnector(Connector):
         try:
             if self.flavour.describe_sql is not None:
                 rows = cur.execute(self.flavour.describe_sql, query).fetchall()
-                return [self.flavour.spec(n or f"column{i}", t, p, s)
-                        for i, (n, t, p, s) in enumerate(rows, start=1)]
+                return [
+                    self.flavour.spec(n or f"column{i}", t, p, s)
+                    for i, (n, t, p, s) in enumerate(rows, start=1)
+                ]
             cur.execute(self.flavour.render(probe(self.flavour, query)))
             return [_description_spec(d) for d in cur.description]
         except (TypeMismatch, ValueError) as err:
-            raise ConnectionError_(_("{connection}: describing the query: {error}").format(
-                connection=self.name, error=err)) from None
+            raise ConnectionError_(
+                _("{connection}: describing the query: {error}").format(
+                    connection=self.name, error=err
+                )
+            ) from None
 
     def table_schema(self, table: str) -> pa.Schema:
-        specs = self._guard(_("describing {table!r}").format(table=table),
-                            lambda: self._session.run(
-                                lambda con: self._table_specs(con.cursor(), table)))
+        specs = self._guard(
+            _("describing {table!r}").format(table=table),
+            lambda: self._session.run(lambda con: self._table_specs(con.cursor(), table)),
+        )
         return pa.schema([s.field for s in specs])
 
     def query_schema(self, sql: str) -> pa.Schema:
-        specs = self._guard(_("describing the query"), lambda: self._session.run(
-            lambda con: self._query_specs(con.cursor(), sql)))
+        specs = self._guard(
+            _("describing the query"),
+            lambda: self._session.run(lambda con: self._query_specs(con.cursor(), sql)),
+        )
         return pa.schema([s.field for s in specs])
 
     def has_table(self, table: str) -> bool:
         """Whether ``table`` exists, resolved by the server as writes resolve it (an
         unqualified name is in the login's default schema, ``dbo`` or another)."""
         target = self.flavour.render(sql_table(table, self.flavour.dialect_name))
-        found = self._guard(_("looking for {table!r}").format(table=table),
-                            lambda: self._session.run(
-                                lambda con: con.cursor().execute(self.flavour.exists_sql,
-                                                                 target).fetchone()[0]))
+        found = self._guard(
+            _("looking for {table!r}").format(table=table),
+            lambda: self._session.run(
+                lambda con: con.cursor().execute(self.flavour.exists_sql, target).fetchone()[0]
+            ),
+        )
         return bool(found) or super().has_table(table)
 
     def primary_keys(self, table: str) -> list[str]:
         """The primary key columns of ``table``, in key order (empty when it has none)."""
         target = sql_table(table, self.flavour.dialect_name)
-        rows = self._guard(_("reading the primary key of {table!r}").format(table=table),
-                           lambda: self._session.run(
-                               lambda con: con.cursor().execute(
-                                   self.flavour.primary_keys_sql,
-                                   self.flavour.render(target)).fetchall()))
+        rows = self._guard(
+            _("reading the primary key of {table!r}").format(table=table),
+            lambda: self._session.run(
+                lambda con: (
+                    con.cursor()
+                    .execute(self.flavour.primary_keys_sql, self.flavour.render(target))
+                    .fetchall()
+                )
+            ),
+        )
         return [r[0] for r in rows]
 
     # -- reading ---------------------------------------------------------------------------
-    def read(self, *, table: str | None = None, query: str | None = None,
-             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+    def read(
+        self,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+    ) -> pa.RecordBatchReader:
         one_source(table, query)
         what = repr(table) if table is not None else _("the query")
-        con = self._guard(_("connecting to {server}").format(server=self.config.server),
-                          lambda: self._session.connect(autocommit=True))
+        con = self._guard(
+            _("connecting to {server}").format(server=self.config.server),
+            lambda: self._session.connect(autocommit=True),
+        )
         try:
             cur = con.cursor()
             if table is not None:
-                specs = self._guard(_("describing {what}").format(what=what),
-                                    lambda: self._table_specs(cur, table))
+                specs = self._guard(
+                    _("describing {what}").format(what=what), lambda: self._table_specs(cur, table)
+                )
                 target = sql_table(table, self.flavour.dialect_name)
                 statement = self.flavour.render(read_select(self.flavour, specs, target))
             else:
-                specs = self._guard(_("describing {what}").format(what=what),
-                                    lambda: self._query_specs(cur, query))
+                specs = self._guard(
+                    _("describing {what}").format(what=what), lambda: self._query_specs(cur, query)
+                )
                 statement = str(query)
             self._guard(_("reading {what}").format(what=what), lambda: cur.execute(statement))
         except BaseException:
@@ -246,29 +297,47 @@ class SqlServerConnector(Connector):
         schema = pa.schema([s.field for s in specs])
         return reader_from(schema, self._stream(con, cur, specs, batch_rows, what))
 
-    def _stream(self, con: pyodbc.Connection, cur: pyodbc.Cursor, specs: list[ColumnSpec],
-                batch_rows: int, what: str) -> Iterator[pa.RecordBatch]:
+    def _stream(
+        self,
+        con: pyodbc.Connection,
+        cur: pyodbc.Cursor,
+        specs: list[ColumnSpec],
+        batch_rows: int,
+        what: str,
+    ) -> Iterator[pa.RecordBatch]:
         pyodbc = import_pyodbc()
         try:
             yield from self._session.fetch_batches(cur, specs, batch_rows)
         except pyodbc.Error as err:
             raise self._fail(_("reading {what}").format(what=what), err) from None
         except ConnectionError_ as err:
-            raise ConnectionError_(_("{connection}: reading {what}: {error}").format(
-                connection=self.name, what=what, error=err)) from None
+            raise ConnectionError_(
+                _("{connection}: reading {what}: {error}").format(
+                    connection=self.name, what=what, error=err
+                )
+            ) from None
         finally:
             con.close()
 
     # -- writing ---------------------------------------------------------------------------
-    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
+    def write(
+        self,
+        table: str,
+        data: pa.RecordBatchReader,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+    ) -> WriteResult:
         pyodbc = import_pyodbc()
         mode = check_write(self.name, table, mode, keys, data.schema.names)
         if state is not None:
             check_state(state)
         target = sql_table(table, self.flavour.dialect_name)
-        con = self._guard(_("connecting to {server}").format(server=self.config.server),
-                          lambda: self._session.connect(autocommit=False))
+        con = self._guard(
+            _("connecting to {server}").format(server=self.config.server),
+            lambda: self._session.connect(autocommit=False),
+        )
         try:
             cur = con.cursor()
             rows = self._write(cur, target, data, mode, keys or [])
@@ -281,8 +350,12 @@ class SqlServerConnector(Connector):
             raise self._fail(_("writing {table!r}").format(table=table), err) from err
         except (TypeMismatch, pa.ArrowException, ValueError) as err:  # ValueError: refused
             con.rollback()
-            raise failure(self.name, _("writing {table!r}").format(table=table), err,
-                          secret=self.config.password) from err
+            raise failure(
+                self.name,
+                _("writing {table!r}").format(table=table),
+                err,
+                secret=self.config.password,
+            ) from err
         except BaseException:
             con.rollback()
             raise
@@ -290,8 +363,14 @@ class SqlServerConnector(Connector):
             con.close()
         return WriteResult(rows=rows)
 
-    def _write(self, cur: pyodbc.Cursor, target: exp.Table, data: pa.RecordBatchReader,
-               mode: WriteMode, keys: list[str]) -> int:
+    def _write(
+        self,
+        cur: pyodbc.Cursor,
+        target: exp.Table,
+        data: pa.RecordBatchReader,
+        mode: WriteMode,
+        keys: list[str],
+    ) -> int:
         flavour, session = self.flavour, self._session
         names = list(data.schema.names)
         exists = bool(cur.execute(flavour.exists_sql, flavour.render(target)).fetchone()[0])
@@ -306,10 +385,14 @@ class SqlServerConnector(Connector):
             return rows
         merging = mode is WriteMode.MERGE
         stage = flavour.temp_table(f"cauce_stage_{uuid.uuid4().hex[:12]}")
-        cur.execute(flavour.render(create_table(flavour, stage, data.schema, temporary=True,
-                                                row_column=merging)))
-        rows = session.bulk_insert(cur, stage, data, row_column=ROW_COLUMN if merging else None,
-                                   keys=keys)
+        cur.execute(
+            flavour.render(
+                create_table(flavour, stage, data.schema, temporary=True, row_column=merging)
+            )
+        )
+        rows = session.bulk_insert(
+            cur, stage, data, row_column=ROW_COLUMN if merging else None, keys=keys
+        )
         if merging:
             source = latest_per_key(stage, names, keys)
             cur.execute(render_merge(flavour, merge_from(target, source, names, keys)))
@@ -330,14 +413,18 @@ class SqlServerConnector(Connector):
         cur.execute(text, *params)
         if cur.execute(state_lookup(flavour, state)).fetchone() is None:
             raise ConnectionError_(
-                _("{connection}: the sync state of {sync!r} / {table!r} could not be read back: "
-                  "a character of these names is outside the database collation's code page; "
-                  "use names without it (nothing was written)").format(
-                    connection=self.name, sync=state.sync_name, table=state.table_name))
+                _(
+                    "{connection}: the sync state of {sync!r} / {table!r} could not be read back: "
+                    "a character of these names is outside the database collation's code page; "
+                    "use names without it (nothing was written)"
+                ).format(connection=self.name, sync=state.sync_name, table=state.table_name)
+            )
 
     def execute(self, sql: str) -> None:
-        self._guard(_("running the statement"), lambda: self._session.run(
-            lambda con: con.cursor().execute(sql)))
+        self._guard(
+            _("running the statement"),
+            lambda: self._session.run(lambda con: con.cursor().execute(sql)),
+        )
 
 
 def _description_spec(description: tuple[Any, ...]) -> ColumnSpec:
@@ -349,9 +436,15 @@ def _description_spec(description: tuple[Any, ...]) -> ColumnSpec:
     if py_type is decimal.Decimal and precision and precision <= 38:
         return ColumnSpec(name, pa.decimal128(precision, scale or 0))
     by_type: dict[Any, pa.DataType] = {
-        bool: pa.bool_(), int: pa.int64(), float: pa.float64(), str: pa.string(),
-        bytes: pa.binary(), bytearray: pa.binary(), dt.date: pa.date32(),
-        dt.datetime: pa.timestamp("us"), dt.time: pa.time64("us"),
+        bool: pa.bool_(),
+        int: pa.int64(),
+        float: pa.float64(),
+        str: pa.string(),
+        bytes: pa.binary(),
+        bytearray: pa.binary(),
+        dt.date: pa.date32(),
+        dt.datetime: pa.timestamp("us"),
+        dt.time: pa.time64("us"),
         decimal.Decimal: pa.decimal128(38, 9),
     }
     return ColumnSpec(name, by_type.get(py_type, pa.string()))

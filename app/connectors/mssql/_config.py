@@ -29,11 +29,15 @@ from pydantic import Field, model_validator
 from app.connectors.base import ConnectionError_, ConnectorConfig, secret_field
 from app.i18n import _
 
-__all__ = ["AUTH_KEYWORDS", "SqlServerConfig", "odbc_connection_string",
-           "parse_connection_string", "quote_odbc_value"]
+__all__ = [
+    "AUTH_KEYWORDS",
+    "SqlServerConfig",
+    "odbc_connection_string",
+    "parse_connection_string",
+    "quote_odbc_value",
+]
 
-AuthMode = Literal["sql", "entra_password", "service_principal", "managed_identity",
-                   "interactive"]
+AuthMode = Literal["sql", "entra_password", "service_principal", "managed_identity", "interactive"]
 
 #: Cauce's authentication modes -> the ODBC driver's ``Authentication=`` keyword value
 AUTH_KEYWORDS: dict[str, str] = {
@@ -65,46 +69,59 @@ _AUTH_NEEDS: dict[str, tuple[bool, bool, bool]] = {
 class SqlServerConfig(ConnectorConfig):
     """Settings of a SQL Server or Azure SQL Database connection (secure by default)."""
 
-    server: str = Field(description="Host name, e.g. myserver.database.windows.net "
-                                    "(or host\\instance for a named instance).")
+    server: str = Field(
+        description="Host name, e.g. myserver.database.windows.net "
+        "(or host\\instance for a named instance)."
+    )
     port: int = Field(default=1433, ge=1, le=65535)
     database: str = Field(description="Database name.")
     authentication: AuthMode = Field(
-        default="sql", description="sql, entra_password, service_principal, "
-                                   "managed_identity or interactive.")
+        default="sql",
+        description="sql, entra_password, service_principal, managed_identity or interactive.",
+    )
     user: str | None = Field(default=None, description="Login or Entra user name (UPN).")
     client_id: str | None = Field(
-        default=None, description="Application (client) id: service principal, or a "
-                                  "user-assigned managed identity.")
+        default=None,
+        description="Application (client) id: service principal, or a "
+        "user-assigned managed identity.",
+    )
     password: str | None = secret_field("Password or client secret (kept in the secret store).")
-    driver: str = Field(default="ODBC Driver 18 for SQL Server",
-                        description="ODBC driver name as installed.")
+    driver: str = Field(
+        default="ODBC Driver 18 for SQL Server", description="ODBC driver name as installed."
+    )
     encrypt: Literal["yes", "no", "strict"] = "yes"
     trust_server_certificate: bool = False
     host_name_in_certificate: str | None = None
     login_timeout: int = Field(default=30, ge=1, description="Seconds to wait for a login.")
-    query_timeout: int = Field(default=0, ge=0,
-                               description="Seconds a statement may run (0: no limit).")
+    query_timeout: int = Field(
+        default=0, ge=0, description="Seconds a statement may run (0: no limit)."
+    )
     application_name: str = Field(default="cauce", description="Shown in sys.dm_exec_sessions.")
     application_intent: Literal["ReadWrite", "ReadOnly"] = "ReadWrite"
-    retry_attempts: int = Field(default=4, ge=1, le=20,
-                                description="Tries on Azure's transient errors (1: no retry).")
-    retry_backoff: float = Field(default=1.0, ge=0,
-                                 description="First delay between tries, doubled each time (s).")
+    retry_attempts: int = Field(
+        default=4, ge=1, le=20, description="Tries on Azure's transient errors (1: no retry)."
+    )
+    retry_backoff: float = Field(
+        default=1.0, ge=0, description="First delay between tries, doubled each time (s)."
+    )
     azure_subscription_id: str | None = Field(
-        default=None, description="For the firewall helper: the server's subscription.")
+        default=None, description="For the firewall helper: the server's subscription."
+    )
     azure_resource_group: str | None = Field(
-        default=None, description="For the firewall helper: the server's resource group.")
+        default=None, description="For the firewall helper: the server's resource group."
+    )
 
     @model_validator(mode="after")
     def _auth_settings(self) -> SqlServerConfig:
         needs_user, needs_client, _needs_secret = _AUTH_NEEDS[self.authentication]
         if needs_user and not self.user:
-            raise ValueError(_("authentication {mode!r} needs a user").format(
-                mode=self.authentication))
+            raise ValueError(
+                _("authentication {mode!r} needs a user").format(mode=self.authentication)
+            )
         if needs_client and not self.client_id:
-            raise ValueError(_("authentication {mode!r} needs a client_id").format(
-                mode=self.authentication))
+            raise ValueError(
+                _("authentication {mode!r} needs a client_id").format(mode=self.authentication)
+            )
         return self
 
     @property
@@ -137,9 +154,12 @@ def odbc_connection_string(cfg: SqlServerConfig, secret: str | None) -> str:
     """The ODBC connection string for ``cfg`` (the login timeout is set apart, as an attribute)."""
     needs_user, needs_client, needs_secret = _AUTH_NEEDS[cfg.authentication]
     if needs_secret and not secret:
-        raise ConnectionError_(_("authentication {mode!r} needs a password or client secret, "
-                                 "and none is stored for this connection").format(
-            mode=cfg.authentication))
+        raise ConnectionError_(
+            _(
+                "authentication {mode!r} needs a password or client secret, "
+                "and none is stored for this connection"
+            ).format(mode=cfg.authentication)
+        )
     parts: list[tuple[str, str]] = [
         ("Driver", quote_odbc_value(cfg.driver, always=True)),
         ("Server", quote_odbc_value(_server_value(cfg))),
@@ -149,12 +169,17 @@ def odbc_connection_string(cfg: SqlServerConfig, secret: str | None) -> str:
     ]
     if cfg.host_name_in_certificate:
         parts.append(("HostNameInCertificate", quote_odbc_value(cfg.host_name_in_certificate)))
-    parts += [("APP", quote_odbc_value(cfg.application_name)),
-              ("ApplicationIntent", cfg.application_intent)]
+    parts += [
+        ("APP", quote_odbc_value(cfg.application_name)),
+        ("ApplicationIntent", cfg.application_intent),
+    ]
     if cfg.authentication != "sql":
         parts.append(("Authentication", AUTH_KEYWORDS[cfg.authentication]))
-    uid = cfg.client_id if cfg.authentication in ("service_principal", "managed_identity") \
+    uid = (
+        cfg.client_id
+        if cfg.authentication in ("service_principal", "managed_identity")
         else cfg.user
+    )
     if uid:
         parts.append(("UID", quote_odbc_value(uid)))
     if needs_secret and secret:
@@ -176,7 +201,8 @@ def _pairs(text: str) -> list[tuple[str, str]]:
         if eq < 0 or (0 <= semi < eq):
             # never echo the fragment: it may be the tail of a password
             raise ConnectionError_(
-                _("connection string: a part has no '=' (quote values that contain a ';')"))
+                _("connection string: a part has no '=' (quote values that contain a ';')")
+            )
         key = text[i:eq].strip()
         i = eq + 1
         while i < n and text[i] in " \t":
@@ -211,18 +237,35 @@ def _quoted(text: str, start: int) -> tuple[str, int]:
 
 _KEYS: dict[str, str] = {
     # ADO.NET, ODBC and JDBC spellings (lower case, spaces removed) -> Config field
-    "server": "server", "datasource": "server", "address": "server", "addr": "server",
-    "networkaddress": "server", "servername": "server",
-    "database": "database", "initialcatalog": "database", "databasename": "database",
-    "userid": "user", "uid": "user", "user": "user", "username": "user",
-    "password": "password", "pwd": "password",
-    "encrypt": "encrypt", "trustservercertificate": "trust_server_certificate",
+    "server": "server",
+    "datasource": "server",
+    "address": "server",
+    "addr": "server",
+    "networkaddress": "server",
+    "servername": "server",
+    "database": "database",
+    "initialcatalog": "database",
+    "databasename": "database",
+    "userid": "user",
+    "uid": "user",
+    "user": "user",
+    "username": "user",
+    "password": "password",
+    "pwd": "password",
+    "encrypt": "encrypt",
+    "trustservercertificate": "trust_server_certificate",
     "hostnameincertificate": "host_name_in_certificate",
-    "connectiontimeout": "login_timeout", "connecttimeout": "login_timeout",
-    "logintimeout": "login_timeout", "timeout": "login_timeout",
-    "authentication": "authentication", "applicationname": "application_name",
-    "app": "application_name", "applicationintent": "application_intent",
-    "driver": "driver", "portnumber": "port", "port": "port",
+    "connectiontimeout": "login_timeout",
+    "connecttimeout": "login_timeout",
+    "logintimeout": "login_timeout",
+    "timeout": "login_timeout",
+    "authentication": "authentication",
+    "applicationname": "application_name",
+    "app": "application_name",
+    "applicationintent": "application_intent",
+    "driver": "driver",
+    "portnumber": "port",
+    "port": "port",
     "msiclientid": "client_id",
 }
 _TRUE = {"true", "yes", "1", "mandatory", "strict"}
@@ -245,7 +288,7 @@ def _split_server(value: str) -> tuple[str, int | None]:
 
 def _jdbc_pairs(text: str) -> list[tuple[str, str]]:
     """``jdbc:sqlserver://host[\\instance][:port];key=value;…`` as pairs (server first)."""
-    rest = text[len("jdbc:sqlserver://"):]
+    rest = text[len("jdbc:sqlserver://") :]
     head, _sep, props = rest.partition(";")
     host, port = head, None
     if re.search(r":\d+$", head):
@@ -286,9 +329,12 @@ def parse_connection_string(text: str) -> tuple[SqlServerConfig, str | None]:
         elif key == "authentication":
             mode = _AUTH_ALIASES.get(value.replace(" ", "").replace("_", "").lower())
             if mode is None:
-                raise ConnectionError_(_("connection string: authentication {mode!r} is not "
-                                         "supported (use one of {modes})").format(
-                    mode=value, modes=sorted(AUTH_KEYWORDS)))
+                raise ConnectionError_(
+                    _(
+                        "connection string: authentication {mode!r} is not "
+                        "supported (use one of {modes})"
+                    ).format(mode=value, modes=sorted(AUTH_KEYWORDS))
+                )
             fields["authentication"] = mode
         else:
             fields[key] = value
@@ -301,5 +347,6 @@ def parse_connection_string(text: str) -> tuple[SqlServerConfig, str | None]:
         problems = "; ".join(e["msg"] for e in getattr(err, "errors", lambda: [])()) or str(err)
         if secret:
             problems = problems.replace(secret, "***")
-        raise ConnectionError_(_("connection string: {problems}").format(
-            problems=problems)) from None
+        raise ConnectionError_(
+            _("connection string: {problems}").format(problems=problems)
+        ) from None

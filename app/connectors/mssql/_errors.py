@@ -22,16 +22,30 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-__all__ = ["Diagnosis", "ErrorKind", "RetryPolicy", "TRANSIENT_NUMBERS", "classify",
-           "with_retry"]
+__all__ = ["Diagnosis", "ErrorKind", "RetryPolicy", "TRANSIENT_NUMBERS", "classify", "with_retry"]
 
 T = TypeVar("T")
 
 #: native error numbers Azure SQL documents as transient (reconfiguration, throttling, failover,
 #: dropped connections): worth another try after a pause
-TRANSIENT_NUMBERS: frozenset[int] = frozenset({
-    40613, 40197, 40501, 49918, 49919, 49920, 4060, 10928, 10929, 10053, 10054, 10060, 233, 64,
-})
+TRANSIENT_NUMBERS: frozenset[int] = frozenset(
+    {
+        40613,
+        40197,
+        40501,
+        49918,
+        49919,
+        49920,
+        4060,
+        10928,
+        10929,
+        10053,
+        10054,
+        10060,
+        233,
+        64,
+    }
+)
 #: SQLSTATEs that mean "the server did not answer in time" or "the link dropped"
 _TIMEOUT_STATES = frozenset({"HYT00", "HYT01"})
 _LINK_STATES = frozenset({"08S01"})
@@ -46,10 +60,10 @@ _IP_RE = re.compile(r"Client with IP address '([0-9A-Fa-f.:]+)' is not allowed")
 
 
 class ErrorKind(enum.StrEnum):
-    TRANSIENT = "transient"        # Azure asks to retry (throttling, failover, reconfiguration)
-    TIMEOUT = "timeout"            # no answer in time: unreachable, wrong port, or busy server
-    FIREWALL = "firewall"          # Azure's server firewall refused this client (40615)
-    LOGIN = "login"                # wrong credentials or not allowed in
+    TRANSIENT = "transient"  # Azure asks to retry (throttling, failover, reconfiguration)
+    TIMEOUT = "timeout"  # no answer in time: unreachable, wrong port, or busy server
+    FIREWALL = "firewall"  # Azure's server firewall refused this client (40615)
+    LOGIN = "login"  # wrong credentials or not allowed in
     DRIVER_MISSING = "driver_missing"
     OTHER = "other"
 
@@ -85,8 +99,9 @@ def classify(err: BaseException) -> Diagnosis:
     numbers = tuple(n for n in (int(x) for x in _NUMBER_RE.findall(message)) if n)
     if _FIREWALL_NUMBER in numbers:
         ip = _IP_RE.search(message)
-        return Diagnosis(ErrorKind.FIREWALL, state, numbers, message,
-                         client_ip=ip.group(1) if ip else None)
+        return Diagnosis(
+            ErrorKind.FIREWALL, state, numbers, message, client_ip=ip.group(1) if ip else None
+        )
     if states & _DRIVER_STATES or "Can't open lib" in message:
         kind = ErrorKind.DRIVER_MISSING
     elif TRANSIENT_NUMBERS.intersection(numbers) or states & _LINK_STATES:
@@ -117,14 +132,18 @@ class RetryPolicy:
     def delays(self, rng: random.Random | None = None) -> Iterator[float]:
         rng = rng or random.Random()
         for i in range(self.attempts - 1):
-            delay = min(self.max_delay, self.base_delay * 2 ** i)
+            delay = min(self.max_delay, self.base_delay * 2**i)
             yield delay * (1 + self.jitter * rng.random())
 
 
-def with_retry(action: Callable[[], T], policy: RetryPolicy, *,
-               errors: tuple[type[BaseException], ...],
-               sleep: Callable[[float], None] = time.sleep,
-               on_retry: Callable[[Diagnosis, float], None] | None = None) -> T:
+def with_retry(
+    action: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    errors: tuple[type[BaseException], ...],
+    sleep: Callable[[float], None] = time.sleep,
+    on_retry: Callable[[Diagnosis, float], None] | None = None,
+) -> T:
     """Run ``action``; on a retryable error of type ``errors``, pause and try again.
 
     Non-retryable errors (and the last retryable one) are raised as they are.

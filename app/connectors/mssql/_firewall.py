@@ -22,12 +22,20 @@ from sqlglot import exp
 from app.connectors.base import ConnectionError_
 from app.i18n import _
 
-__all__ = ["AZURE_SQL_SUFFIXES", "FirewallFix", "add_firewall_rule", "firewall_fix",
-           "logical_server"]
+__all__ = [
+    "AZURE_SQL_SUFFIXES",
+    "FirewallFix",
+    "add_firewall_rule",
+    "firewall_fix",
+    "logical_server",
+]
 
 #: host name suffixes of Azure SQL logical servers (public cloud, China, US Government)
-AZURE_SQL_SUFFIXES = (".database.windows.net", ".database.chinacloudapi.cn",
-                      ".database.usgovcloudapi.net")
+AZURE_SQL_SUFFIXES = (
+    ".database.windows.net",
+    ".database.chinacloudapi.cn",
+    ".database.usgovcloudapi.net",
+)
 _RG_PLACEHOLDER = "<resource-group>"
 
 
@@ -56,31 +64,42 @@ class FirewallFix:
 
     def az_command(self, resource_group: str | None = None) -> str:
         """The Azure CLI command that adds the rule."""
-        return (f"az sql server firewall-rule create --resource-group "
-                f"{resource_group or _RG_PLACEHOLDER} --server {self.server} "
-                f"--name {self.rule_name} --start-ip-address {self.client_ip} "
-                f"--end-ip-address {self.client_ip}")
+        return (
+            f"az sql server firewall-rule create --resource-group "
+            f"{resource_group or _RG_PLACEHOLDER} --server {self.server} "
+            f"--name {self.rule_name} --start-ip-address {self.client_ip} "
+            f"--end-ip-address {self.client_ip}"
+        )
 
     def tsql(self) -> str:
         """The T-SQL statement that adds the rule (run in ``master`` as a server admin)."""
         statement = exp.Execute(
             this=exp.Table(this=exp.to_identifier("sp_set_firewall_rule")),
-            expressions=[exp.National(this=self.rule_name), exp.Literal.string(self.client_ip),
-                         exp.Literal.string(self.client_ip)])
+            expressions=[
+                exp.National(this=self.rule_name),
+                exp.Literal.string(self.client_ip),
+                exp.Literal.string(self.client_ip),
+            ],
+        )
         return statement.sql("tsql") + ";"
 
     def message(self, resource_group: str | None = None) -> str:
         """The explanation shown to the user, with both ways to add the rule."""
         # Translators: {command} is an Azure CLI command line, {statement} a T-SQL statement
-        return _("Azure SQL's firewall does not allow this computer (public IP address "
-                 "{client_ip}) to reach server '{server}'. Add a firewall rule, "
-                 "either with the Azure CLI:\n  {command}\n"
-                 "or, as a server admin connected to the master database:\n  {statement}\n"
-                 "It may take up to five minutes to take effect. Cauce can also add the rule "
-                 "for you through the Azure management API (needs azure-mgmt-sql and "
-                 "azure-identity, and rights on the server).").format(
-            client_ip=self.client_ip, server=self.server,
-            command=self.az_command(resource_group), statement=self.tsql())
+        return _(
+            "Azure SQL's firewall does not allow this computer (public IP address "
+            "{client_ip}) to reach server '{server}'. Add a firewall rule, "
+            "either with the Azure CLI:\n  {command}\n"
+            "or, as a server admin connected to the master database:\n  {statement}\n"
+            "It may take up to five minutes to take effect. Cauce can also add the rule "
+            "for you through the Azure management API (needs azure-mgmt-sql and "
+            "azure-identity, and rights on the server)."
+        ).format(
+            client_ip=self.client_ip,
+            server=self.server,
+            command=self.az_command(resource_group),
+            statement=self.tsql(),
+        )
 
 
 def firewall_fix(client_ip: str | None, host: str) -> FirewallFix | None:
@@ -108,13 +127,17 @@ def _management_client(subscription_id: str) -> Any:
         from azure.mgmt.sql import SqlManagementClient
     except ImportError:
         raise ConnectionError_(
-            _("adding the firewall rule for you needs the Azure management SDK: "
-              "pip install azure-mgmt-sql azure-identity (or run the command shown)")) from None
+            _(
+                "adding the firewall rule for you needs the Azure management SDK: "
+                "pip install azure-mgmt-sql azure-identity (or run the command shown)"
+            )
+        ) from None
     return SqlManagementClient(DefaultAzureCredential(), subscription_id)
 
 
-def add_firewall_rule(fix: FirewallFix, *, subscription_id: str | None,
-                      resource_group: str | None, client: Any = None) -> Any:
+def add_firewall_rule(
+    fix: FirewallFix, *, subscription_id: str | None, resource_group: str | None, client: Any = None
+) -> Any:
     """Create (or update) the rule through the Azure management API; returns the SDK's result.
 
     ``client`` is a ``SqlManagementClient``; by default one is built with
@@ -122,15 +145,22 @@ def add_firewall_rule(fix: FirewallFix, *, subscription_id: str | None,
     """
     if not subscription_id or not resource_group:
         raise ConnectionError_(
-            _("adding the firewall rule needs the server's Azure subscription id and resource "
-              "group (connection settings azure_subscription_id and azure_resource_group)"))
+            _(
+                "adding the firewall rule needs the server's Azure subscription id and resource "
+                "group (connection settings azure_subscription_id and azure_resource_group)"
+            )
+        )
     client = client if client is not None else _management_client(subscription_id)
     try:
         return client.firewall_rules.create_or_update(
-            resource_group_name=resource_group, server_name=fix.server,
-            firewall_rule_name=fix.rule_name, parameters=_rule_parameters(fix.client_ip))
+            resource_group_name=resource_group,
+            server_name=fix.server,
+            firewall_rule_name=fix.rule_name,
+            parameters=_rule_parameters(fix.client_ip),
+        )
     except Exception as err:  # noqa: BLE001 - the SDK raises many HTTP/auth error types
         raise ConnectionError_(
             _("could not add firewall rule {rule!r} on server {server!r}: {error}").format(
-                rule=fix.rule_name, server=fix.server,
-                error=str(err).strip() or type(err).__name__)) from None
+                rule=fix.rule_name, server=fix.server, error=str(err).strip() or type(err).__name__
+            )
+        ) from None

@@ -45,15 +45,16 @@ class PostgresOdbc(Postgres):
     """PostgreSQL as spoken through ODBC: parameters are ``?`` (not psycopg's ``%s``)."""
 
     class Generator(Postgres.Generator):
-        TRANSFORMS = {**Postgres.Generator.TRANSFORMS,
-                      exp.Placeholder: lambda self, e: "?"}
+        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.Placeholder: lambda self, e: "?"}
 
 
 def _tsql_rename(staged: exp.Table, new_name: str) -> exp.Expression:
     # sp_rename takes the current (qualified, bracketed) name and the bare new name
     current = staged.sql("tsql")
-    return exp.Execute(this=exp.Table(this=exp.to_identifier("sp_rename")),
-                       expressions=[exp.National(this=current), exp.National(this=new_name)])
+    return exp.Execute(
+        this=exp.Table(this=exp.to_identifier("sp_rename")),
+        expressions=[exp.National(this=current), exp.National(this=new_name)],
+    )
 
 
 def _tsql_temp(name: str) -> exp.Table:

@@ -38,47 +38,63 @@ def import_pyodbc() -> Any:
         import pyodbc
     except ImportError as err:
         raise ConnectionError_(
-            _("SQL Server connections need pyodbc (pip install 'cauce[sqlserver]') and an ODBC "
-              "driver manager (Linux: apt-get install unixodbc): {error}").format(
-                error=err)) from None
+            _(
+                "SQL Server connections need pyodbc (pip install 'cauce[sqlserver]') and an ODBC "
+                "driver manager (Linux: apt-get install unixodbc): {error}"
+            ).format(error=err)
+        ) from None
     return pyodbc
 
 
-def explain(diagnosis: Diagnosis, host: str, driver: str,
-            resource_group: str | None = None) -> str:
+def explain(diagnosis: Diagnosis, host: str, driver: str, resource_group: str | None = None) -> str:
     """A message that says what to do about the error, not only what it was."""
     if diagnosis.kind is ErrorKind.FIREWALL:
         fix = firewall_fix(diagnosis.client_ip, host)
         if fix is not None:
             return fix.message(resource_group)
-        return _("Azure SQL's firewall refused this computer (error 40615); add a firewall "
-                 "rule for its public IP address in the Azure portal")
+        return _(
+            "Azure SQL's firewall refused this computer (error 40615); add a firewall "
+            "rule for its public IP address in the Azure portal"
+        )
     if diagnosis.kind is ErrorKind.DRIVER_MISSING:
-        return _("the ODBC driver {driver!r} is not installed. Install Microsoft's ODBC Driver "
-                 "18 for SQL Server (Windows: the MSI from Microsoft; macOS: brew install "
-                 "msodbcsql18; Linux: the msodbcsql18 package from Microsoft's apt/yum "
-                 "repository) or set the connection's driver name").format(driver=driver)
+        return _(
+            "the ODBC driver {driver!r} is not installed. Install Microsoft's ODBC Driver "
+            "18 for SQL Server (Windows: the MSI from Microsoft; macOS: brew install "
+            "msodbcsql18; Linux: the msodbcsql18 package from Microsoft's apt/yum "
+            "repository) or set the connection's driver name"
+        ).format(driver=driver)
     if diagnosis.kind is ErrorKind.TIMEOUT:
-        return _("no answer from {host} in time (login timeout): check the server name and "
-                 "port, that the server is running, and that no firewall or network blocks it "
-                 "[{error}]").format(host=host, error=diagnosis.message.strip())
+        return _(
+            "no answer from {host} in time (login timeout): check the server name and "
+            "port, that the server is running, and that no firewall or network blocks it "
+            "[{error}]"
+        ).format(host=host, error=diagnosis.message.strip())
     if diagnosis.kind is ErrorKind.LOGIN:
-        return _("login refused: check the user, password and authentication mode "
-                 "[{error}]").format(error=diagnosis.message.strip())
+        return _(
+            "login refused: check the user, password and authentication mode [{error}]"
+        ).format(error=diagnosis.message.strip())
     if diagnosis.kind is ErrorKind.TRANSIENT:
         codes = ", ".join(map(str, diagnosis.numbers)) or diagnosis.sqlstate
-        return _("the server is temporarily unavailable or busy (Azure transient error "
-                 "{codes}); it was retried and still failed [{error}]").format(
-            codes=codes, error=diagnosis.message.strip())
+        return _(
+            "the server is temporarily unavailable or busy (Azure transient error "
+            "{codes}); it was retried and still failed [{error}]"
+        ).format(codes=codes, error=diagnosis.message.strip())
     return diagnosis.message.strip()
 
 
 class OdbcSession:
     """Opens connections for one server and moves rows through them."""
 
-    def __init__(self, connection_string: Callable[[], str], flavour: Flavour, *,
-                 login_timeout: int, query_timeout: int, retry: RetryPolicy,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        connection_string: Callable[[], str],
+        flavour: Flavour,
+        *,
+        login_timeout: int,
+        query_timeout: int,
+        retry: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self._connection_string = connection_string
         self.flavour = flavour
         self.login_timeout = login_timeout
@@ -89,8 +105,9 @@ class OdbcSession:
     def _open(self, autocommit: bool) -> pyodbc.Connection:
         """One connection attempt, set up for this flavour."""
         pyodbc = import_pyodbc()
-        con = pyodbc.connect(self._connection_string(), autocommit=autocommit,
-                             timeout=self.login_timeout)
+        con = pyodbc.connect(
+            self._connection_string(), autocommit=autocommit, timeout=self.login_timeout
+        )
         try:
             for code, converter in self.flavour.output_converters.items():
                 con.add_output_converter(code, converter)
@@ -108,8 +125,9 @@ class OdbcSession:
     def connect(self, *, autocommit: bool) -> pyodbc.Connection:
         """A new connection, retried with backoff on transient errors."""
         pyodbc = import_pyodbc()
-        return with_retry(lambda: self._open(autocommit), self.retry, errors=(pyodbc.Error,),
-                          sleep=self._sleep)
+        return with_retry(
+            lambda: self._open(autocommit), self.retry, errors=(pyodbc.Error,), sleep=self._sleep
+        )
 
     def run(self, action: Callable[[pyodbc.Connection], Any], *, autocommit: bool = True) -> Any:
         """Open a connection, run ``action`` on it, close it; the whole retried when transient.
@@ -128,8 +146,9 @@ class OdbcSession:
         return with_retry(attempt, self.retry, errors=(pyodbc.Error,), sleep=self._sleep)
 
     @staticmethod
-    def fetch_batches(cursor: pyodbc.Cursor, specs: list[ColumnSpec],
-                      batch_rows: int) -> Iterator[pa.RecordBatch]:
+    def fetch_batches(
+        cursor: pyodbc.Cursor, specs: list[ColumnSpec], batch_rows: int
+    ) -> Iterator[pa.RecordBatch]:
         """Stream the cursor's rows as Arrow batches of ``batch_rows`` rows at most."""
         schema = pa.schema([s.field for s in specs])
         while True:
@@ -144,12 +163,21 @@ class OdbcSession:
                 except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as err:
                     raise ConnectionError_(
                         _("column {column!r}: a value does not fit {type}: {error}").format(
-                            column=spec.name, type=spec.arrow, error=err)) from None
+                            column=spec.name, type=spec.arrow, error=err
+                        )
+                    ) from None
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
-    def bulk_insert(self, cursor: pyodbc.Cursor, table: exp.Table, data: pa.RecordBatchReader,
-                    *, row_column: str | None = None, start: int = 0,
-                    keys: list[str] | None = None) -> int:
+    def bulk_insert(
+        self,
+        cursor: pyodbc.Cursor,
+        table: exp.Table,
+        data: pa.RecordBatchReader,
+        *,
+        row_column: str | None = None,
+        start: int = 0,
+        keys: list[str] | None = None,
+    ) -> int:
         """``fast_executemany`` the stream into ``table``; returns the number of rows sent.
 
         With ``row_column``, each row also gets its arrival number (from ``start``). An

@@ -23,27 +23,49 @@ from app.connectors.mssql._flavour import Flavour
 from app.connectors.mssql._types import ColumnSpec
 from app.i18n import _
 
-__all__ = ["ROW_COLUMN", "create_table", "insert_select", "insert_values", "latest_per_key",
-           "merge_from", "probe", "read_select", "render_merge"]
+__all__ = [
+    "ROW_COLUMN",
+    "create_table",
+    "insert_select",
+    "insert_values",
+    "latest_per_key",
+    "merge_from",
+    "probe",
+    "read_select",
+    "render_merge",
+]
 
 #: the arrival order of staged rows (the last row per key wins a merge)
 ROW_COLUMN = "__cauce_row"
 _RANK = "__cauce_rank"
 
 
-def create_table(flavour: Flavour, table: exp.Table, schema: pa.Schema, *,
-                 temporary: bool = False, row_column: bool = False) -> exp.Create:
+def create_table(
+    flavour: Flavour,
+    table: exp.Table,
+    schema: pa.Schema,
+    *,
+    temporary: bool = False,
+    row_column: bool = False,
+) -> exp.Create:
     """``CREATE TABLE`` with a column per Arrow field (plus the arrival-order column)."""
-    columns = [exp.ColumnDef(this=ident(f.name),
-                             kind=exp.DataType.build(flavour.ddl(f.type),
-                                                     dialect=flavour.dialect_name))
-               for f in schema]
+    columns = [
+        exp.ColumnDef(
+            this=ident(f.name),
+            kind=exp.DataType.build(flavour.ddl(f.type), dialect=flavour.dialect_name),
+        )
+        for f in schema
+    ]
     if row_column:
         columns.append(exp.ColumnDef(this=ident(ROW_COLUMN), kind=exp.DataType.build("BIGINT")))
-    props = (exp.Properties(expressions=[p.copy() for p in flavour.temp_properties])
-             if temporary and flavour.temp_properties else None)
-    return exp.Create(this=exp.Schema(this=table.copy(), expressions=columns), kind="TABLE",
-                      properties=props)
+    props = (
+        exp.Properties(expressions=[p.copy() for p in flavour.temp_properties])
+        if temporary and flavour.temp_properties
+        else None
+    )
+    return exp.Create(
+        this=exp.Schema(this=table.copy(), expressions=columns), kind="TABLE", properties=props
+    )
 
 
 def insert_values(table: exp.Table, names: list[str]) -> exp.Insert:
@@ -60,30 +82,48 @@ def insert_select(target: exp.Table, stage: exp.Table, names: list[str]) -> exp.
 
 def latest_per_key(stage: exp.Table, names: list[str], keys: list[str]) -> exp.Subquery:
     """The staged rows, keeping only the last arrival per key (``ROW_NUMBER() … = 1``)."""
-    rank = exp.Window(this=exp.RowNumber(), partition_by=[column(k) for k in keys],
-                      order=exp.Order(expressions=[exp.Ordered(this=column(ROW_COLUMN),
-                                                               desc=True)]))
-    ranked = exp.select(*[column(n) for n in names], exp.alias_(rank, _RANK, quoted=True)) \
-        .from_(stage.copy()).subquery("ranked")
-    return exp.select(*[column(n) for n in names]).from_(ranked) \
-        .where(exp.EQ(this=column(_RANK), expression=exp.Literal.number(1))).subquery()
+    rank = exp.Window(
+        this=exp.RowNumber(),
+        partition_by=[column(k) for k in keys],
+        order=exp.Order(expressions=[exp.Ordered(this=column(ROW_COLUMN), desc=True)]),
+    )
+    ranked = (
+        exp.select(*[column(n) for n in names], exp.alias_(rank, _RANK, quoted=True))
+        .from_(stage.copy())
+        .subquery("ranked")
+    )
+    return (
+        exp.select(*[column(n) for n in names])
+        .from_(ranked)
+        .where(exp.EQ(this=column(_RANK), expression=exp.Literal.number(1)))
+        .subquery()
+    )
 
 
-def merge_from(target: exp.Table, source: exp.Expression, names: list[str],
-               keys: list[str]) -> exp.Merge:
+def merge_from(
+    target: exp.Table, source: exp.Expression, names: list[str], keys: list[str]
+) -> exp.Merge:
     """``MERGE INTO target USING source ON keys``: update the other columns, insert new keys."""
     on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
     whens = []
-    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names
-               if n not in keys]
+    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names if n not in keys]
     if updates:
         whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
-    whens.append(exp.When(matched=False, then=exp.Insert(
-        this=exp.Tuple(expressions=[column(n) for n in names]),
-        expression=exp.Tuple(expressions=[column(n, "src") for n in names]))))
-    return exp.Merge(this=exp.alias_(target.copy(), "tgt", table=True),
-                     using=exp.alias_(source, "src", table=True),
-                     on=on, whens=exp.Whens(expressions=whens))
+    whens.append(
+        exp.When(
+            matched=False,
+            then=exp.Insert(
+                this=exp.Tuple(expressions=[column(n) for n in names]),
+                expression=exp.Tuple(expressions=[column(n, "src") for n in names]),
+            ),
+        )
+    )
+    return exp.Merge(
+        this=exp.alias_(target.copy(), "tgt", table=True),
+        using=exp.alias_(source, "src", table=True),
+        on=on,
+        whens=exp.Whens(expressions=whens),
+    )
 
 
 def render_merge(flavour: Flavour, merge: exp.Merge) -> str:
@@ -108,5 +148,8 @@ def probe(flavour: Flavour, query: str) -> exp.Select:
     parsed = sqlglot.parse_one(query, read=flavour.dialect_name)
     if not isinstance(parsed, exp.Query):
         raise ValueError(_("only a query (SELECT …) can be read"))
-    return exp.select("*").from_(parsed.subquery("q")).where(
-        exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(0)))
+    return (
+        exp.select("*")
+        .from_(parsed.subquery("q"))
+        .where(exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(0)))
+    )

@@ -34,8 +34,17 @@ from app.connectors.base import STATE_TABLE, ConnectionError_, StateWrite
 from app.connectors.mssql._flavour import Flavour
 from app.i18n import _
 
-__all__ = ["KEY_LENGTHS", "STATE_COLUMNS", "check_state", "create_state_table", "state_params",
-           "state_lookup", "state_prelude", "state_table", "state_upsert"]
+__all__ = [
+    "KEY_LENGTHS",
+    "STATE_COLUMNS",
+    "check_state",
+    "create_state_table",
+    "state_params",
+    "state_lookup",
+    "state_prelude",
+    "state_table",
+    "state_upsert",
+]
 
 #: the state table's columns, in the order of :class:`StateWrite`'s fields
 STATE_COLUMNS = ("sync_name", "table_name", "cursor_value", "cursor_type", "updated_at")
@@ -51,18 +60,26 @@ def state_table() -> exp.Table:
 def _types(flavour: Flavour) -> dict[str, exp.DataType]:
     text = flavour.ddl(pa.string())
     texts = {name: flavour.sized_text.format(n) for name, n in KEY_LENGTHS.items()}
-    texts |= {"cursor_value": text, "cursor_type": text,
-              "updated_at": flavour.ddl(pa.timestamp("us"))}
-    return {name: exp.DataType.build(texts[name], dialect=flavour.dialect_name)
-            for name in STATE_COLUMNS}
+    texts |= {
+        "cursor_value": text,
+        "cursor_type": text,
+        "updated_at": flavour.ddl(pa.timestamp("us")),
+    }
+    return {
+        name: exp.DataType.build(texts[name], dialect=flavour.dialect_name)
+        for name in STATE_COLUMNS
+    }
 
 
 def create_state_table(flavour: Flavour) -> exp.Create:
     """``CREATE TABLE`` of the state table: bounded, non-null keys; a composite primary key."""
     columns: list[exp.Expression] = []
     for name, kind in _types(flavour).items():
-        constraints = ([exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
-                       if name in KEY_LENGTHS else [])
+        constraints = (
+            [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
+            if name in KEY_LENGTHS
+            else []
+        )
         columns.append(exp.ColumnDef(this=ident(name), kind=kind, constraints=constraints))
     columns.append(exp.PrimaryKey(expressions=[ident(k) for k in KEY_LENGTHS]))
     return exp.Create(this=exp.Schema(this=state_table(), expressions=columns), kind="TABLE")
@@ -78,24 +95,42 @@ def state_upsert(flavour: Flavour, state: StateWrite) -> tuple[str, list[Any]]:
     types = _types(flavour)
     target = state_table()
     if flavour.state_hints:
-        target.set("hints", [exp.WithTableHint(expressions=[exp.var(h)
-                                                            for h in flavour.state_hints])])
-    source = exp.select(*[exp.alias_(exp.Cast(this=exp.Placeholder(), to=types[n].copy()), n,
-                                     quoted=True)
-                          for n in STATE_COLUMNS]).subquery()
-    on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src"))
-                    for k in KEY_LENGTHS])
+        target.set(
+            "hints", [exp.WithTableHint(expressions=[exp.var(h) for h in flavour.state_hints])]
+        )
+    source = exp.select(
+        *[
+            exp.alias_(exp.Cast(this=exp.Placeholder(), to=types[n].copy()), n, quoted=True)
+            for n in STATE_COLUMNS
+        ]
+    ).subquery()
+    on = exp.and_(
+        *[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in KEY_LENGTHS]
+    )
     rest = [n for n in STATE_COLUMNS if n not in KEY_LENGTHS]
-    whens = exp.Whens(expressions=[
-        exp.When(matched=True, then=exp.Update(expressions=[
-            exp.EQ(this=column(n), expression=column(n, "src")) for n in rest])),
-        exp.When(matched=False, then=exp.Insert(
-            this=exp.Tuple(expressions=[column(n) for n in STATE_COLUMNS]),
-            expression=exp.Tuple(expressions=[column(n, "src") for n in STATE_COLUMNS]))),
-    ])
-    merge = exp.Merge(this=exp.alias_(target, "tgt", table=True, quoted=True),
-                      using=exp.alias_(source, "src", table=True, quoted=True), on=on,
-                      whens=whens)
+    whens = exp.Whens(
+        expressions=[
+            exp.When(
+                matched=True,
+                then=exp.Update(
+                    expressions=[exp.EQ(this=column(n), expression=column(n, "src")) for n in rest]
+                ),
+            ),
+            exp.When(
+                matched=False,
+                then=exp.Insert(
+                    this=exp.Tuple(expressions=[column(n) for n in STATE_COLUMNS]),
+                    expression=exp.Tuple(expressions=[column(n, "src") for n in STATE_COLUMNS]),
+                ),
+            ),
+        ]
+    )
+    merge = exp.Merge(
+        this=exp.alias_(target, "tgt", table=True, quoted=True),
+        using=exp.alias_(source, "src", table=True, quoted=True),
+        on=on,
+        whens=whens,
+    )
     return flavour.render(merge) + flavour.merge_terminator, state_params(state)
 
 
@@ -106,8 +141,12 @@ def state_lookup(flavour: Flavour, state: StateWrite) -> str:
     character of the key, the literal no longer equals the stored ``NVARCHAR`` key and the
     state could not be read back; the write is then refused rather than left unreadable.
     """
-    where = exp.and_(*[exp.EQ(this=column(k), expression=exp.Literal.string(getattr(state, k)))
-                       for k in KEY_LENGTHS])
+    where = exp.and_(
+        *[
+            exp.EQ(this=column(k), expression=exp.Literal.string(getattr(state, k)))
+            for k in KEY_LENGTHS
+        ]
+    )
     return flavour.render(exp.select(exp.Literal.number(1)).from_(state_table()).where(where))
 
 
@@ -116,15 +155,23 @@ def check_state(state: StateWrite) -> None:
     for name, limit in KEY_LENGTHS.items():
         value = getattr(state, name)
         if len(value) > limit:
-            raise ConnectionError_(_("sync state: {name} {value!r}… is {length} characters "
-                                     "long; SQL Server keeps at most {limit}").format(
-                name=name, value=value[:40], length=len(value), limit=limit))
+            raise ConnectionError_(
+                _(
+                    "sync state: {name} {value!r}… is {length} characters "
+                    "long; SQL Server keeps at most {limit}"
+                ).format(name=name, value=value[:40], length=len(value), limit=limit)
+            )
 
 
 def state_params(state: StateWrite) -> list[Any]:
     """The row's values in column order; ``updated_at`` as a naive UTC datetime (or None)."""
-    return [state.sync_name, state.table_name, state.cursor_value, state.cursor_type,
-            _utc(state.updated_at)]
+    return [
+        state.sync_name,
+        state.table_name,
+        state.cursor_value,
+        state.cursor_type,
+        _utc(state.updated_at),
+    ]
 
 
 def _utc(text: str) -> dt.datetime | None:
@@ -133,8 +180,9 @@ def _utc(text: str) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ConnectionError_(_("sync state: updated_at {value!r} is not an ISO 8601 "
-                                 "timestamp").format(value=text)) from None
+        raise ConnectionError_(
+            _("sync state: updated_at {value!r} is not an ISO 8601 timestamp").format(value=text)
+        ) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment

@@ -26,8 +26,18 @@ import pyarrow.compute as pc
 from app.engine.types import TypeMismatch
 from app.i18n import _
 
-__all__ = ["ColumnSpec", "bindable", "datetimeoffset", "input_sizes", "pg_ddl", "pg_spec",
-           "to_arrow", "to_params", "tsql_ddl", "tsql_spec"]
+__all__ = [
+    "ColumnSpec",
+    "bindable",
+    "datetimeoffset",
+    "input_sizes",
+    "pg_ddl",
+    "pg_spec",
+    "to_arrow",
+    "to_params",
+    "tsql_ddl",
+    "tsql_spec",
+]
 
 #: ODBC SQL type codes used to declare text and binary parameters
 SQL_WVARCHAR = -9
@@ -61,27 +71,47 @@ _TSQL: dict[str, pa.DataType] = {
     "real": pa.float32(),
     "money": pa.decimal128(19, 4),
     "smallmoney": pa.decimal128(10, 4),
-    "char": pa.string(), "nchar": pa.string(), "varchar": pa.string(),
-    "nvarchar": pa.string(), "text": pa.string(), "ntext": pa.string(),
-    "sysname": pa.string(), "uniqueidentifier": pa.string(), "xml": pa.string(),
+    "char": pa.string(),
+    "nchar": pa.string(),
+    "varchar": pa.string(),
+    "nvarchar": pa.string(),
+    "text": pa.string(),
+    "ntext": pa.string(),
+    "sysname": pa.string(),
+    "uniqueidentifier": pa.string(),
+    "xml": pa.string(),
     "date": pa.date32(),
     "time": pa.time64("us"),
-    "datetime": pa.timestamp("us"), "datetime2": pa.timestamp("us"),
+    "datetime": pa.timestamp("us"),
+    "datetime2": pa.timestamp("us"),
     "smalldatetime": pa.timestamp("us"),
     "datetimeoffset": _UTC,
-    "binary": pa.binary(), "varbinary": pa.binary(), "image": pa.binary(),
-    "timestamp": pa.binary(), "rowversion": pa.binary(),
+    "binary": pa.binary(),
+    "varbinary": pa.binary(),
+    "image": pa.binary(),
+    "timestamp": pa.binary(),
+    "rowversion": pa.binary(),
 }
 #: read as text through a cast on the server
 _TSQL_CAST = {"sql_variant", "hierarchyid", "geography", "geometry"}
 
 _PG: dict[str, pa.DataType] = {
-    "boolean": pa.bool_(), "smallint": pa.int16(), "integer": pa.int32(),
-    "bigint": pa.int64(), "real": pa.float32(), "double precision": pa.float64(),
-    "text": pa.string(), "character varying": pa.string(), "character": pa.string(),
-    "uuid": pa.string(), "json": pa.string(), "jsonb": pa.string(),
-    "date": pa.date32(), "time without time zone": pa.time64("us"),
-    "timestamp without time zone": pa.timestamp("us"), "timestamp with time zone": _UTC,
+    "boolean": pa.bool_(),
+    "smallint": pa.int16(),
+    "integer": pa.int32(),
+    "bigint": pa.int64(),
+    "real": pa.float32(),
+    "double precision": pa.float64(),
+    "text": pa.string(),
+    "character varying": pa.string(),
+    "character": pa.string(),
+    "uuid": pa.string(),
+    "json": pa.string(),
+    "jsonb": pa.string(),
+    "date": pa.date32(),
+    "time without time zone": pa.time64("us"),
+    "timestamp without time zone": pa.timestamp("us"),
+    "timestamp with time zone": _UTC,
     "bytea": pa.binary(),
 }
 
@@ -98,8 +128,11 @@ def tsql_spec(name: str, data_type: str, precision: int | None, scale: int | Non
     if kind in ("decimal", "numeric"):
         arrow = _decimal(precision, scale)
         if arrow is None:
-            raise TypeMismatch(_("column {column!r}: {type}({precision}) is too wide").format(
-                column=name, type=data_type, precision=precision))
+            raise TypeMismatch(
+                _("column {column!r}: {type}({precision}) is too wide").format(
+                    column=name, type=data_type, precision=precision
+                )
+            )
         return ColumnSpec(name, arrow)
     if kind == "float":
         return ColumnSpec(name, pa.float32() if precision and precision <= 24 else pa.float64())
@@ -107,8 +140,11 @@ def tsql_spec(name: str, data_type: str, precision: int | None, scale: int | Non
         return ColumnSpec(name, _TSQL[kind])
     if kind in _TSQL_CAST:
         return ColumnSpec(name, pa.string(), "NVARCHAR(MAX)")
-    raise TypeMismatch(_("column {column!r}: unsupported SQL Server type {type}").format(
-        column=name, type=data_type))
+    raise TypeMismatch(
+        _("column {column!r}: unsupported SQL Server type {type}").format(
+            column=name, type=data_type
+        )
+    )
 
 
 def pg_spec(name: str, data_type: str, precision: int | None, scale: int | None) -> ColumnSpec:
@@ -116,8 +152,11 @@ def pg_spec(name: str, data_type: str, precision: int | None, scale: int | None)
     kind = data_type.lower()
     if kind == "numeric":
         arrow = _decimal(precision, scale)
-        return ColumnSpec(name, arrow) if arrow else ColumnSpec(name, pa.decimal128(38, 9),
-                                                                "NUMERIC(38, 9)")
+        return (
+            ColumnSpec(name, arrow)
+            if arrow
+            else ColumnSpec(name, pa.decimal128(38, 9), "NUMERIC(38, 9)")
+        )
     if kind in _PG:
         return ColumnSpec(name, _PG[kind])
     return ColumnSpec(name, pa.string(), "TEXT")
@@ -150,8 +189,9 @@ _DDL: dict[pa.DataType, tuple[str, str]] = {
 def _ddl(dtype: pa.DataType, which: int) -> str:
     if pa.types.is_decimal(dtype):
         if dtype.precision > 38:
-            raise TypeMismatch(_("no column type for {type} (at most 38 digits)").format(
-                type=dtype))
+            raise TypeMismatch(
+                _("no column type for {type} (at most 38 digits)").format(type=dtype)
+            )
         return f"DECIMAL({dtype.precision}, {dtype.scale})"
     if pa.types.is_timestamp(dtype):
         dtype = _UTC if dtype.tz else pa.timestamp("us")
@@ -162,8 +202,7 @@ def _ddl(dtype: pa.DataType, which: int) -> str:
     try:
         return _DDL[dtype][which]
     except KeyError:
-        raise TypeMismatch(_("no column type for Arrow type {type}").format(
-            type=dtype)) from None
+        raise TypeMismatch(_("no column type for Arrow type {type}").format(type=dtype)) from None
 
 
 def tsql_ddl(dtype: pa.DataType) -> str:
@@ -236,8 +275,9 @@ def to_params(batch: pa.RecordBatch) -> list[tuple[Any, ...]]:
     return list(zip(*[col.to_pylist() for col in batch.columns], strict=True))
 
 
-def input_sizes(batch: pa.RecordBatch,
-                inline_limits: tuple[int, int] | None) -> list[tuple[int, int, int] | None]:
+def input_sizes(
+    batch: pa.RecordBatch, inline_limits: tuple[int, int] | None
+) -> list[tuple[int, int, int] | None]:
     """``cursor.setinputsizes`` for a batch: text and binary declared as wide as their longest
     value (``fast_executemany`` cannot size unbounded columns by itself), timestamps with
     microseconds (some drivers describe them without fractions); ``None`` elsewhere.

@@ -81,19 +81,23 @@ class MySQLConfig(ConnectorConfig):
     user: str = Field(description="User name.")
     password: str | None = secret_field("Password (kept in the secret store).")
     ssl_mode: Literal["disabled", "required", "verify_ca", "verify_identity"] = Field(
-        default="required", description="disabled, required (encrypted, certificate not "
-                                        "checked), verify_ca, verify_identity.")
+        default="required",
+        description="disabled, required (encrypted, certificate not "
+        "checked), verify_ca, verify_identity.",
+    )
     ssl_ca: str | None = Field(default=None, description="CA certificate file (PEM).")
     ssl_cert: str | None = Field(default=None, description="Client certificate file (PEM).")
     ssl_key: str | None = Field(default=None, description="Client private key file (PEM).")
     connect_timeout: int = Field(default=10, ge=1, description="Seconds to wait for a connection.")
-    read_timeout: int | None = Field(default=None, ge=1,
-                                     description="Seconds to wait for each read (none: no limit).")
+    read_timeout: int | None = Field(
+        default=None, ge=1, description="Seconds to wait for each read (none: no limit)."
+    )
     booleans: list[str] = Field(
         default_factory=list,
         description="Integer columns (`column` or `table.column`, e.g. tinyint(1) flags) to read "
-                    "as booleans; a value other than 0 or 1 in them is refused. Other integer "
-                    "columns stay integers.")
+        "as booleans; a value other than 0 or 1 in them is refused. Other integer "
+        "columns stay integers.",
+    )
 
 
 #: PyMySQL's error number when TLS is required and the server does not offer it
@@ -126,9 +130,13 @@ def _wrapped(query: str, specs: list[ColumnSpec]) -> str:
     if not any(s.cast for s in specs):
         return query
     if len(set(names)) != len(names):
-        raise ConnectionError_(_("the query has two columns named alike and a FLOAT column; "
-                                 "give every column its own name so the FLOAT can be read "
-                                 "exactly"))
+        raise ConnectionError_(
+            _(
+                "the query has two columns named alike and a FLOAT column; "
+                "give every column its own name so the FLOAT can be read "
+                "exactly"
+            )
+        )
     items: list[str] = []
     for spec in specs:
         col = _render(exp.column(spec.name, table="q", quoted=True))
@@ -145,8 +153,14 @@ class MySQLConnector(Connector):
     type_name = "mysql"
     label = "MySQL / MariaDB"
     Config = MySQLConfig
-    capabilities = Capabilities(dialect=DIALECT, destination=False, transactions=False,
-                                merge=False, bulk_load="none", pushdown=False)
+    capabilities = Capabilities(
+        dialect=DIALECT,
+        destination=False,
+        transactions=False,
+        merge=False,
+        bulk_load="none",
+        pushdown=False,
+    )
     config: MySQLConfig
 
     def _fail(self, action: str, err: BaseException) -> ConnectionError_:
@@ -156,23 +170,39 @@ class MySQLConnector(Connector):
         try:
             import pymysql
         except ImportError:
-            raise ConnectionError_(_("MySQL connections need PyMySQL: "
-                                     "pip install 'cauce[mysql]'")) from None
+            raise ConnectionError_(
+                _("MySQL connections need PyMySQL: pip install 'cauce[mysql]'")
+            ) from None
         cfg = self.config
         try:
             return pymysql.connect(
-                host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password or "",
-                database=cfg.database, charset="utf8mb4", connect_timeout=cfg.connect_timeout,
-                read_timeout=cfg.read_timeout, ssl=_ssl_context(cfg),
-                ssl_disabled=cfg.ssl_mode == "disabled", autocommit=True,
-                init_command="SET time_zone = '+00:00'")
+                host=cfg.host,
+                port=cfg.port,
+                user=cfg.user,
+                password=cfg.password or "",
+                database=cfg.database,
+                charset="utf8mb4",
+                connect_timeout=cfg.connect_timeout,
+                read_timeout=cfg.read_timeout,
+                ssl=_ssl_context(cfg),
+                ssl_disabled=cfg.ssl_mode == "disabled",
+                autocommit=True,
+                init_command="SET time_zone = '+00:00'",
+            )
         except (pymysql.Error, OSError, ssl.SSLError) as err:
-            error = self._fail(_("connecting to {host}:{port}/{database}").format(
-                host=cfg.host, port=cfg.port, database=cfg.database), err)
+            error = self._fail(
+                _("connecting to {host}:{port}/{database}").format(
+                    host=cfg.host, port=cfg.port, database=cfg.database
+                ),
+                err,
+            )
             if isinstance(err, pymysql.err.OperationalError) and err.args[:1] == (_NO_TLS,):
                 error = ConnectionError_(
-                    _("{error}. The server offers no TLS; to connect unencrypted anyway, set "
-                      "ssl_mode to disabled (in a URL: ?ssl_mode=disabled)").format(error=error))
+                    _(
+                        "{error}. The server offers no TLS; to connect unencrypted anyway, set "
+                        "ssl_mode to disabled (in a URL: ?ssl_mode=disabled)"
+                    ).format(error=error)
+                )
             raise error from None
 
     def _run(self, action: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -194,17 +224,29 @@ class MySQLConnector(Connector):
     # -- catalog ---------------------------------------------------------------------------
     def list_tables(self) -> list[TableInfo]:
         rows = self._run(_("listing tables"), _TABLES_SQL)
-        return [TableInfo(schema=s, name=n, kind="view" if "VIEW" in str(k) else "table",
-                          row_estimate=int(e) if e is not None else None)
-                for s, n, k, e in rows]
+        return [
+            TableInfo(
+                schema=s,
+                name=n,
+                kind="view" if "VIEW" in str(k) else "table",
+                row_estimate=int(e) if e is not None else None,
+            )
+            for s, n, k, e in rows
+        ]
 
     def _table_specs(self, table: str) -> list[ColumnSpec]:
         parsed = sql_table(table, DIALECT)
-        rows = self._run(_("describing {table!r}").format(table=table), _COLUMNS_SQL,
-                         (parsed.db or None, parsed.name))
+        rows = self._run(
+            _("describing {table!r}").format(table=table),
+            _COLUMNS_SQL,
+            (parsed.db or None, parsed.name),
+        )
         if not rows:
-            raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
-                connection=self.name, table=table))
+            raise ConnectionError_(
+                _("{connection}: table {table!r} does not exist").format(
+                    connection=self.name, table=table
+                )
+            )
         return self._booleans(table, [column_spec(n, t, ct, p, s) for n, t, ct, p, s in rows])
 
     def _booleans(self, table: str | None, specs: list[ColumnSpec]) -> list[ColumnSpec]:
@@ -214,8 +256,9 @@ class MySQLConnector(Connector):
             return specs
         out = []
         for spec in specs:
-            names = {spec.name.casefold()} | ({f"{table}.{spec.name}".casefold()}
-                                              if table else set())
+            names = {spec.name.casefold()} | (
+                {f"{table}.{spec.name}".casefold()} if table else set()
+            )
             if names & wanted and pa.types.is_integer(spec.arrow):
                 spec = ColumnSpec(spec.name, pa.bool_())
             out.append(spec)
@@ -225,9 +268,13 @@ class MySQLConnector(Connector):
         cur.execute(f"SELECT * FROM ({query}) AS q LIMIT 0")
         fields = cur._result.fields  # PyMySQL keeps the full field metadata here
         cur.fetchall()
-        return self._booleans(None, [
-            description_spec(f.name, f.type_code, f.length, f.scale, f.flags, f.charsetnr)
-            for f in fields])
+        return self._booleans(
+            None,
+            [
+                description_spec(f.name, f.type_code, f.length, f.scale, f.flags, f.charsetnr)
+                for f in fields
+            ],
+        )
 
     def table_schema(self, table: str) -> pa.Schema:
         return pa.schema([s.field for s in self._table_specs(table)])
@@ -247,13 +294,21 @@ class MySQLConnector(Connector):
     def primary_keys(self, table: str) -> list[str]:
         """The primary key columns of ``table``, in key order (empty when it has none)."""
         parsed = sql_table(table, DIALECT)
-        rows = self._run(_("reading the primary key of {table!r}").format(table=table),
-                         _KEYS_SQL, (parsed.db or None, parsed.name))
+        rows = self._run(
+            _("reading the primary key of {table!r}").format(table=table),
+            _KEYS_SQL,
+            (parsed.db or None, parsed.name),
+        )
         return [r[0] for r in rows]
 
     # -- reading ---------------------------------------------------------------------------
-    def read(self, *, table: str | None = None, query: str | None = None,
-             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+    def read(
+        self,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+    ) -> pa.RecordBatchReader:
         import pymysql
         from pymysql.cursors import SSCursor
 
@@ -267,8 +322,9 @@ class MySQLConnector(Connector):
                 if spec.function:
                     col = exp.alias_(exp.func(spec.function, col), spec.name, quoted=True)
                 elif spec.cast:
-                    col = exp.alias_(exp.Cast(this=col, to=exp.DataType.build(spec.cast)),
-                                     spec.name, quoted=True)
+                    col = exp.alias_(
+                        exp.Cast(this=col, to=exp.DataType.build(spec.cast)), spec.name, quoted=True
+                    )
                 items.append(col)
             statement = _render(exp.select(*items).from_(sql_table(table, DIALECT)))
         con = self._connect()
@@ -289,9 +345,15 @@ class MySQLConnector(Connector):
         keys = [k for k in self.primary_keys(table) if k in schema.names] if table else []
         return reader_from(schema, self._stream(con, cur, specs, batch_rows, what, keys))
 
-    def _stream(self, con: pymysql.Connection, cur: Any, specs: list[ColumnSpec],
-                batch_rows: int, what: str,
-                keys: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+    def _stream(
+        self,
+        con: pymysql.Connection,
+        cur: Any,
+        specs: list[ColumnSpec],
+        batch_rows: int,
+        what: str,
+        keys: list[str] | None = None,
+    ) -> Iterator[pa.RecordBatch]:
         import pymysql
 
         schema = pa.schema([s.field for s in specs])
@@ -308,18 +370,33 @@ class MySQLConnector(Connector):
                     except Misfit as err:
                         row = rows[err.index]
                         names = [s.name for s in specs]
-                        where = ", ".join(f"{k}={row[names.index(k)]!r}" for k in keys or []) \
-                            or _("row {number}").format(number=err.index + 1)
+                        where = ", ".join(f"{k}={row[names.index(k)]!r}" for k in keys or []) or _(
+                            "row {number}"
+                        ).format(number=err.index + 1)
                         raise ConnectionError_(
-                            _("{connection}: reading {what}, {row}: column {column!r}: "
-                              "{error}").format(connection=self.name, what=what, row=where,
-                                                column=spec.name, error=err)) from None
+                            _(
+                                "{connection}: reading {what}, {row}: column {column!r}: {error}"
+                            ).format(
+                                connection=self.name,
+                                what=what,
+                                row=where,
+                                column=spec.name,
+                                error=err,
+                            )
+                        ) from None
                     except (pa.ArrowException, ValueError, OverflowError) as err:
                         raise ConnectionError_(
-                            _("{connection}: reading {what}: column {column!r} does not fit "
-                              "{type}: {error}").format(connection=self.name, what=what,
-                                                        column=spec.name, type=spec.arrow,
-                                                        error=err)) from None
+                            _(
+                                "{connection}: reading {what}: column {column!r} does not fit "
+                                "{type}: {error}"
+                            ).format(
+                                connection=self.name,
+                                what=what,
+                                column=spec.name,
+                                type=spec.arrow,
+                                error=err,
+                            )
+                        ) from None
                 yield pa.RecordBatch.from_arrays(arrays, schema=schema)
         except pymysql.Error as err:
             raise self._fail(_("reading {what}").format(what=what), err) from None
@@ -332,8 +409,19 @@ class MySQLConnector(Connector):
                 result.unbuffered_active = False
 
     # -- writing ---------------------------------------------------------------------------
-    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
-        raise ConnectionError_(_("{connection}: MySQL/MariaDB is a source only in Cauce; "
-                                 "writing {table!r} is not supported (choose another "
-                                 "destination)").format(connection=self.name, table=table))
+    def write(
+        self,
+        table: str,
+        data: pa.RecordBatchReader,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+    ) -> WriteResult:
+        raise ConnectionError_(
+            _(
+                "{connection}: MySQL/MariaDB is a source only in Cauce; "
+                "writing {table!r} is not supported (choose another "
+                "destination)"
+            ).format(connection=self.name, table=table)
+        )

@@ -64,23 +64,48 @@ _INTS: dict[str, tuple[pa.DataType, pa.DataType]] = {
     "integer": (pa.int32(), pa.int64()),
     "bigint": (pa.int64(), pa.decimal128(20, 0)),
 }
-_GEOMETRY = frozenset({"geometry", "point", "linestring", "polygon", "multipoint",
-                       "multilinestring", "multipolygon", "geometrycollection",
-                       "geomcollection"})
+_GEOMETRY = frozenset(
+    {
+        "geometry",
+        "point",
+        "linestring",
+        "polygon",
+        "multipoint",
+        "multilinestring",
+        "multipolygon",
+        "geometrycollection",
+        "geomcollection",
+    }
+)
 _DIRECT: dict[str, pa.DataType] = {
-    "double": pa.float64(), "real": pa.float64(),
-    "char": pa.string(), "varchar": pa.string(), "tinytext": pa.string(),
-    "text": pa.string(), "mediumtext": pa.string(), "longtext": pa.string(),
-    "enum": pa.string(), "set": pa.string(), "json": pa.string(),
-    "date": pa.date32(), "datetime": pa.timestamp("us"), "timestamp": _UTC,
-    "time": pa.time64("us"), "year": pa.int16(),
-    "binary": pa.binary(), "varbinary": pa.binary(), "tinyblob": pa.binary(),
-    "blob": pa.binary(), "mediumblob": pa.binary(), "longblob": pa.binary(),
+    "double": pa.float64(),
+    "real": pa.float64(),
+    "char": pa.string(),
+    "varchar": pa.string(),
+    "tinytext": pa.string(),
+    "text": pa.string(),
+    "mediumtext": pa.string(),
+    "longtext": pa.string(),
+    "enum": pa.string(),
+    "set": pa.string(),
+    "json": pa.string(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us"),
+    "timestamp": _UTC,
+    "time": pa.time64("us"),
+    "year": pa.int16(),
+    "binary": pa.binary(),
+    "varbinary": pa.binary(),
+    "tinyblob": pa.binary(),
+    "blob": pa.binary(),
+    "mediumblob": pa.binary(),
+    "longblob": pa.binary(),
 }
 
 
-def column_spec(name: str, data_type: str, column_type: str, precision: int | None,
-                scale: int | None) -> ColumnSpec:
+def column_spec(
+    name: str, data_type: str, column_type: str, precision: int | None, scale: int | None
+) -> ColumnSpec:
     """The read plan for a column (``information_schema.COLUMNS`` DATA_TYPE, COLUMN_TYPE…)."""
     kind = data_type.lower()
     full = column_type.lower()
@@ -95,8 +120,12 @@ def column_spec(name: str, data_type: str, column_type: str, precision: int | No
         if precision is not None and precision <= 38:
             return ColumnSpec(name, pa.decimal128(precision, scale or 0))
         # exact decimal text; a PostgreSQL destination stores it as numeric(p,s)
-        return ColumnSpec(name, pa.string(), "CHAR", pg_type=f"numeric({precision},{scale or 0})"
-                          if precision is not None else "numeric")
+        return ColumnSpec(
+            name,
+            pa.string(),
+            "CHAR",
+            pg_type=f"numeric({precision},{scale or 0})" if precision is not None else "numeric",
+        )
     if kind == "bit":
         return ColumnSpec(name, _bit_type(precision if full not in ("bit", "bit(1)") else 1))
     if kind in _DIRECT:
@@ -115,15 +144,26 @@ _BINARY_CHARSET = 63
 _UNSIGNED_FLAG = 32
 _FIELD_INTS = {1: "tinyint", 2: "smallint", 9: "mediumint", 3: "int", 8: "bigint"}
 _FIELD_DIRECT: dict[int, pa.DataType] = {
-    4: pa.float32(), 5: pa.float64(), 6: pa.string(), 7: _UTC, 10: pa.date32(),
-    11: pa.time64("us"), 12: pa.timestamp("us"), 13: pa.int16(), 14: pa.date32(),
-    245: pa.string(), 247: pa.string(), 248: pa.string(), 255: pa.binary(),
+    4: pa.float32(),
+    5: pa.float64(),
+    6: pa.string(),
+    7: _UTC,
+    10: pa.date32(),
+    11: pa.time64("us"),
+    12: pa.timestamp("us"),
+    13: pa.int16(),
+    14: pa.date32(),
+    245: pa.string(),
+    247: pa.string(),
+    248: pa.string(),
+    255: pa.binary(),
 }
 _FIELD_TEXT = {15, 249, 250, 251, 252, 253, 254}
 
 
-def description_spec(name: str, type_code: int, length: int, scale: int, flags: int,
-                     charsetnr: int) -> ColumnSpec:
+def description_spec(
+    name: str, type_code: int, length: int, scale: int, flags: int, charsetnr: int
+) -> ColumnSpec:
     """The read plan for one column of a query result (PyMySQL field metadata)."""
     unsigned = bool(flags & _UNSIGNED_FLAG)
     if type_code in _FIELD_INTS:
@@ -147,10 +187,14 @@ def _time(value: Any) -> Any:
     """MySQL TIME arrives as a ``timedelta``; only a time of day fits Arrow's time64."""
     if isinstance(value, dt.timedelta):
         if not dt.timedelta(0) <= value < dt.timedelta(days=1):
-            raise ValueError(_("the TIME {value} is not a time of day (00:00:00 to 23:59:59."
-                               "999999), which is how Cauce reads TIME columns; select it as "
-                               "text (CAST(… AS CHAR)) or as seconds (TIME_TO_SEC) in a "
-                               "query").format(value=_clock(value)))
+            raise ValueError(
+                _(
+                    "the TIME {value} is not a time of day (00:00:00 to 23:59:59."
+                    "999999), which is how Cauce reads TIME columns; select it as "
+                    "text (CAST(… AS CHAR)) or as seconds (TIME_TO_SEC) in a "
+                    "query"
+                ).format(value=_clock(value))
+            )
         return (dt.datetime.min + value).time()
     return value
 
@@ -168,10 +212,13 @@ def _moment(value: Any) -> Any:
     """Dates arrive as ``date``/``datetime``; a zero or invalid date arrives as its text."""
     if isinstance(value, str | bytes):
         text = value.decode() if isinstance(value, bytes) else value
-        raise ValueError(_("{value!r} is not a date (MySQL's zero or partial dates have no "
-                           "equivalent anywhere else); replace it at the source, or select "
-                           "NULLIF(column, '{zero}') in a query").format(
-            value=text, zero=text))
+        raise ValueError(
+            _(
+                "{value!r} is not a date (MySQL's zero or partial dates have no "
+                "equivalent anywhere else); replace it at the source, or select "
+                "NULLIF(column, '{zero}') in a query"
+            ).format(value=text, zero=text)
+        )
     return value
 
 

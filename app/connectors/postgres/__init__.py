@@ -122,9 +122,16 @@ class PostgresConnector(Connecting, Connector):
     type_name = "postgres"
     label = "PostgreSQL"
     Config = PostgresConfig
-    capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
-                                bulk_load="copy", pushdown=True, duckdb_native=False,
-                                transactional_state=True, native_copy=FORMAT)
+    capabilities = Capabilities(
+        dialect=DIALECT,
+        transactions=True,
+        merge=True,
+        bulk_load="copy",
+        pushdown=True,
+        duckdb_native=False,
+        transactional_state=True,
+        native_copy=FORMAT,
+    )
     secrets_on_demand = frozenset({"password"})
     config: PostgresConfig
     #: unconstrained ``numeric`` as its exact text (syncs: :meth:`for_sync`) rather than
@@ -156,9 +163,15 @@ class PostgresConnector(Connecting, Connector):
                 rows = con.execute(_TABLES_SQL).fetchall()
             except psycopg.Error as err:
                 raise self._fail(_("listing tables"), err) from None
-        return [TableInfo(schema=s, name=n, kind=_KINDS[k],
-                          row_estimate=int(e) if e is not None and e >= 0 else None)
-                for s, n, k, e in rows]
+        return [
+            TableInfo(
+                schema=s,
+                name=n,
+                kind=_KINDS[k],
+                row_estimate=int(e) if e is not None and e >= 0 else None,
+            )
+            for s, n, k, e in rows
+        ]
 
     def _table_specs(self, con: psycopg.Connection[Any], table: str) -> list[ColumnSpec]:
         import psycopg
@@ -168,11 +181,15 @@ class PostgresConnector(Connecting, Connector):
         except psycopg.Error as err:
             raise self._fail(_("describing {table!r}").format(table=table), err) from None
         if not rows:
-            raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
-                connection=self.name, table=table))
-        return [column_spec(name, typname, *numeric_typmod(typmod),
-                            exact_text=self.exact_text)
-                for name, typname, typmod in rows]
+            raise ConnectionError_(
+                _("{connection}: table {table!r} does not exist").format(
+                    connection=self.name, table=table
+                )
+            )
+        return [
+            column_spec(name, typname, *numeric_typmod(typmod), exact_text=self.exact_text)
+            for name, typname, typmod in rows
+        ]
 
     def _query_specs(self, con: psycopg.Connection[Any], sql: str) -> list[ColumnSpec]:
         import psycopg
@@ -185,9 +202,16 @@ class PostgresConnector(Connecting, Connector):
                 names = dict(con.execute(_TYPES_SQL, [oids]).fetchall())
         except psycopg.Error as err:
             raise self._fail(_("describing the query"), err) from None
-        return [column_spec(c.name, names.get(c.type_code, "text"), c.precision, c.scale,
-                            exact_text=self.exact_text)
-                for c in columns]
+        return [
+            column_spec(
+                c.name,
+                names.get(c.type_code, "text"),
+                c.precision,
+                c.scale,
+                exact_text=self.exact_text,
+            )
+            for c in columns
+        ]
 
     def table_schema(self, table: str) -> pa.Schema:
         with self._connect() as con:
@@ -207,22 +231,26 @@ class PostgresConnector(Connecting, Connector):
 
         with self._connect() as con:
             try:
-                rows = con.execute(_PRIMARY_KEY_SQL,
-                                   [render(sql_table(table, DIALECT))]).fetchall()
+                rows = con.execute(_PRIMARY_KEY_SQL, [render(sql_table(table, DIALECT))]).fetchall()
             except psycopg.Error as err:
-                raise self._fail(_("reading the primary key of {table!r}").format(table=table),
-                                 err) from None
+                raise self._fail(
+                    _("reading the primary key of {table!r}").format(table=table), err
+                ) from None
         return [r[0] for r in rows]
 
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
-        self._alter(table, [exp.ColumnDef(this=ident(f.name), kind=_ddl(f))
-                            for f in fields],
-                    _("adding columns to {table!r}").format(table=table))
+        self._alter(
+            table,
+            [exp.ColumnDef(this=ident(f.name), kind=_ddl(f)) for f in fields],
+            _("adding columns to {table!r}").format(table=table),
+        )
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
-        self._alter(table, [exp.AlterColumn(this=ident(f.name), dtype=_ddl(f))
-                            for f in fields],
-                    _("changing column types of {table!r}").format(table=table))
+        self._alter(
+            table,
+            [exp.AlterColumn(this=ident(f.name), dtype=_ddl(f)) for f in fields],
+            _("changing column types of {table!r}").format(table=table),
+        )
 
     def _alter(self, table: str, actions: list[exp.Expression], action: str) -> None:
         import psycopg
@@ -244,8 +272,13 @@ class PostgresConnector(Connecting, Connector):
             return pa.schema([s.field for s in self._query_specs(con, sql)])
 
     # -- reading ---------------------------------------------------------------------------
-    def read(self, *, table: str | None = None, query: str | None = None,
-             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+    def read(
+        self,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+    ) -> pa.RecordBatchReader:
         one_source(table, query)
         con = self._connect()
         try:
@@ -263,8 +296,14 @@ class PostgresConnector(Connecting, Connector):
         schema = pa.schema([s.field for s in specs])
         return reader_from(schema, self._stream(con, select, specs, batch_rows, what))
 
-    def _stream(self, con: psycopg.Connection[Any], select: pgsql.Composed, specs: list[ColumnSpec],
-                batch_rows: int, what: str) -> Iterator[pa.RecordBatch]:
+    def _stream(
+        self,
+        con: psycopg.Connection[Any],
+        select: pgsql.Composed,
+        specs: list[ColumnSpec],
+        batch_rows: int,
+        what: str,
+    ) -> Iterator[pa.RecordBatch]:
         import psycopg
 
         try:
@@ -273,8 +312,9 @@ class PostgresConnector(Connecting, Connector):
         except psycopg.Error as err:
             raise self._fail(_("reading {what}").format(what=what), err) from None
         except pa.ArrowInvalid as err:
-            raise self._fail(_("parsing the rows of {what}").format(what=what),
-                             _named_column(err, specs)) from None
+            raise self._fail(
+                _("parsing the rows of {what}").format(what=what), _named_column(err, specs)
+            ) from None
         finally:
             con.close()
 
@@ -287,14 +327,16 @@ class PostgresConnector(Connecting, Connector):
 
         with self._connect() as con:
             try:
-                row = con.execute(ROW_VERSION_KINDS_SQL,
-                                  [render(sql_table(table, DIALECT))]).fetchone()
+                row = con.execute(
+                    ROW_VERSION_KINDS_SQL, [render(sql_table(table, DIALECT))]
+                ).fetchone()
             except psycopg.Error as err:
                 raise self._fail(_("looking up {table!r}").format(table=table), err) from None
         return row_version() if row is not None and row[0] in ("r", "p") else None
 
-    def read_snapshot(self, query: str, *, batch_rows: int = DEFAULT_BATCH_ROWS
-                      ) -> tuple[pa.RecordBatchReader, str]:
+    def read_snapshot(
+        self, query: str, *, batch_rows: int = DEFAULT_BATCH_ROWS
+    ) -> tuple[pa.RecordBatchReader, str]:
         import psycopg
 
         con = self._connect()
@@ -313,12 +355,20 @@ class PostgresConnector(Connecting, Connector):
         select = read_select(specs, query_source(query))
         schema = pa.schema([s.field for s in specs])
         position = f"{row[0]}/{running_position(before[0], before[1])}"
-        return reader_from(schema, self._stream(con, select, specs, batch_rows,
-                                                _("the query"))), position
+        return reader_from(
+            schema, self._stream(con, select, specs, batch_rows, _("the query"))
+        ), position
 
     # -- writing ---------------------------------------------------------------------------
-    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
+    def write(
+        self,
+        table: str,
+        data: pa.RecordBatchReader,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+    ) -> WriteResult:
         import psycopg
 
         mode = check_write(self.name, table, mode, keys, data.schema.names)
@@ -332,8 +382,9 @@ class PostgresConnector(Connecting, Connector):
 
         con = self._connect()
         try:
-            rows = write_table(con, sql_table(table, DIALECT), data.schema, fill, mode=mode,
-                               keys=keys, state=state)
+            rows = write_table(
+                con, sql_table(table, DIALECT), data.schema, fill, mode=mode, keys=keys, state=state
+            )
         except psycopg.Error as err:
             raise self._fail(_("writing {table!r}").format(table=table), err) from err
         except (TypeMismatch, pa.ArrowException) as err:
@@ -343,31 +394,47 @@ class PostgresConnector(Connecting, Connector):
         return WriteResult(rows=rows)
 
     # -- native (binary COPY, PostgreSQL -> PostgreSQL) --------------------------------------
-    def native_types(self, *, table: str | None = None,
-                     query: str | None = None) -> list[tuple[str, pa.DataType | None]]:
+    def native_types(
+        self, *, table: str | None = None, query: str | None = None
+    ) -> list[tuple[str, pa.DataType | None]]:
         import psycopg
 
         one_source(table, query)
-        sql = render(exp.select("*").from_(sql_table(table, DIALECT))) if table is not None \
+        sql = (
+            render(exp.select("*").from_(sql_table(table, DIALECT)))
+            if table is not None
             else str(query)
+        )
         with self._connect() as con:
             try:
                 return exact_types(con, sql)
             except psycopg.Error as err:
-                raise self._fail(_("describing {table!r}").format(
-                    table=table or _("the query")), err) from None
+                raise self._fail(
+                    _("describing {table!r}").format(table=table or _("the query")), err
+                ) from None
 
     def open_native(self, query: str, *, top_of: str | None = None) -> NativeRows:
         return BinaryCopy(self._connect_async, query, top_of, self._fail).start()
 
-    def write_native(self, table: str, rows: NativeRows, *, schema: pa.Schema,
-                     mode: WriteMode, keys: list[str] | None = None,
-                     state: StateWrite | None = None, unique: bool = False) -> WriteResult:
+    def write_native(
+        self,
+        table: str,
+        rows: NativeRows,
+        *,
+        schema: pa.Schema,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+        unique: bool = False,
+    ) -> WriteResult:
         import psycopg
 
         if rows.format != FORMAT:
-            raise ConnectionError_(_("{connection}: cannot write rows in format {format!r}")
-                                   .format(connection=self.name, format=rows.format))
+            raise ConnectionError_(
+                _("{connection}: cannot write rows in format {format!r}").format(
+                    connection=self.name, format=rows.format
+                )
+            )
         mode = check_write(self.name, table, mode, keys, schema.names)
 
         def fill(cur: psycopg.Cursor[Any], into: exp.Table, names: list[str]) -> int:
@@ -379,9 +446,17 @@ class PostgresConnector(Connecting, Connector):
         con = self._connect()
         try:
             utf8(con)
-            count = write_table(con, sql_table(table, DIALECT), schema, fill, mode=mode,
-                                keys=keys, state=state, unique=unique,
-                                before_commit=rows.before_commit)
+            count = write_table(
+                con,
+                sql_table(table, DIALECT),
+                schema,
+                fill,
+                mode=mode,
+                keys=keys,
+                state=state,
+                unique=unique,
+                before_commit=rows.before_commit,
+            )
         except psycopg.Error as err:
             raise self._fail(_("writing {table!r}").format(table=table), err) from err
         finally:
@@ -398,8 +473,9 @@ class PostgresConnector(Connecting, Connector):
             except psycopg.Error as err:
                 raise self._fail(_("running the statement"), err) from None
 
-    def write_query(self, table: str, query: exp.Query, *, mode: WriteMode,
-                    keys: list[str] | None = None) -> WriteResult:
+    def write_query(
+        self, table: str, query: exp.Query, *, mode: WriteMode, keys: list[str] | None = None
+    ) -> WriteResult:
         import psycopg
 
         mode = check_write(self.name, table, mode, keys, keys or [])
@@ -442,7 +518,8 @@ def _named_column(err: pa.ArrowInvalid, specs: list[ColumnSpec]) -> BaseExceptio
         return err
     spec = specs[int(found.group(1))]
     message = _("column {column!r} ({type}): {error}").format(
-        column=spec.name, type=spec.arrow, error=text.split(": ", 1)[-1])
+        column=spec.name, type=spec.arrow, error=text.split(": ", 1)[-1]
+    )
     return pa.ArrowInvalid(message)
 
 
@@ -455,4 +532,3 @@ def _create(cur: psycopg.Cursor[Any], table: exp.Table, statement: exp.Create) -
     if schema is not None:
         cur.execute(render(schema))
     cur.execute(render(statement))
-

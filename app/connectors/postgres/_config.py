@@ -19,7 +19,6 @@ class PostgresConfig(ConnectorConfig):
     database: str = Field(description="Database name.")
     user: str = Field(description="User name.")
     password: str | None = secret_field("Password (kept in the secret store).")
-    sslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = \
-        "prefer"
+    sslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = "prefer"
     connect_timeout: int = Field(default=10, ge=1, description="Seconds to wait for a connection.")
     application_name: str = Field(default="cauce", description="Shown in pg_stat_activity.")

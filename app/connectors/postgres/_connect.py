@@ -46,8 +46,7 @@ class Connecting:
             return self._connect_once()
         except psycopg.Error as err:
             # the server asked for a password we did not have: fetch it (once), try again
-            if not (err.pgconn and err.pgconn.needs_password
-                    and self.secret_on_demand("password")):
+            if not (err.pgconn and err.pgconn.needs_password and self.secret_on_demand("password")):
                 raise self._connect_failure(err) from None
         try:
             return self._connect_once()
@@ -59,19 +58,33 @@ class Connecting:
 
         cfg = self.config
         return psycopg.connect(
-            host=cfg.host, port=cfg.port, dbname=cfg.database, user=cfg.user,
-            password=cfg.password, sslmode=cfg.sslmode, connect_timeout=cfg.connect_timeout,
-            application_name=cfg.application_name, autocommit=True,
-            options="-c TimeZone=UTC -c DateStyle=ISO,YMD")
+            host=cfg.host,
+            port=cfg.port,
+            dbname=cfg.database,
+            user=cfg.user,
+            password=cfg.password,
+            sslmode=cfg.sslmode,
+            connect_timeout=cfg.connect_timeout,
+            application_name=cfg.application_name,
+            autocommit=True,
+            options="-c TimeZone=UTC -c DateStyle=ISO,YMD",
+        )
 
     def _connect_failure(self, err: Exception) -> ConnectionError_:
         import psycopg
 
         cfg = self.config
-        error = self._fail(_("connecting to {host}:{port}/{database}").format(
-            host=cfg.host, port=cfg.port, database=cfg.database), err)
-        if isinstance(err, psycopg.Error) and err.pgconn is not None and \
-                (err.pgconn.needs_password or err.pgconn.used_password):
+        error = self._fail(
+            _("connecting to {host}:{port}/{database}").format(
+                host=cfg.host, port=cfg.port, database=cfg.database
+            ),
+            err,
+        )
+        if (
+            isinstance(err, psycopg.Error)
+            and err.pgconn is not None
+            and (err.pgconn.needs_password or err.pgconn.used_password)
+        ):
             error.transient = False  # refused at authentication: a retry would be refused too
         elif "FATAL" in str(err) and self._refused_for_good():
             error.transient = False  # no such database or role, no pg_hba.conf entry…
@@ -110,21 +123,32 @@ class Connecting:
         while True:
             cfg = self.config
             where = _("connecting to {host}:{port}/{database}").format(
-                host=cfg.host, port=cfg.port, database=cfg.database)
+                host=cfg.host, port=cfg.port, database=cfg.database
+            )
             try:
                 return await asyncpg.connect(
-                    host=cfg.host, port=cfg.port, database=cfg.database, user=cfg.user,
-                    password=cfg.password, ssl=cfg.sslmode, timeout=cfg.connect_timeout,
+                    host=cfg.host,
+                    port=cfg.port,
+                    database=cfg.database,
+                    user=cfg.user,
+                    password=cfg.password,
+                    ssl=cfg.sslmode,
+                    timeout=cfg.connect_timeout,
                     statement_cache_size=0,
-                    server_settings={"application_name": cfg.application_name,
-                                     "TimeZone": "UTC", "DateStyle": "ISO,YMD"})
+                    server_settings={
+                        "application_name": cfg.application_name,
+                        "TimeZone": "UTC",
+                        "DateStyle": "ISO,YMD",
+                    },
+                )
             except asyncpg.InvalidPasswordError as err:  # none given, or a wrong one
                 if may_ask and cfg.password is None and self.secret_on_demand("password"):
                     may_ask = False
                     continue
                 raise self._fail(where, err) from None
             except asyncpg.InterfaceError as err:  # e.g. an authentication method it lacks
-                raise NativeUnavailable(str(failure(self.name, where, err,
-                                                    secret=cfg.password))) from None
+                raise NativeUnavailable(
+                    str(failure(self.name, where, err, secret=cfg.password))
+                ) from None
             except (OSError, TimeoutError, asyncpg.PostgresError) as err:
                 raise self._fail(where, err) from None

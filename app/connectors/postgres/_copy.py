@@ -84,8 +84,9 @@ class CopySource(io.RawIOBase):
 
 def _hex_to_bytes(array: pa.Array) -> pa.Array:
     """PostgreSQL's ``\\x0a0b`` bytea text as binary values."""
-    return pa.array([None if v is None else bytes.fromhex(v[2:]) for v in array.to_pylist()],
-                    type=pa.binary())
+    return pa.array(
+        [None if v is None else bytes.fromhex(v[2:]) for v in array.to_pylist()], type=pa.binary()
+    )
 
 
 def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.RecordBatch]:
@@ -101,8 +102,12 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
         parse_options=pcsv.ParseOptions(newlines_in_values=True),
         convert_options=pcsv.ConvertOptions(
             column_types={n: s.csv_type for n, s in zip(names, specs, strict=True)},
-            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
-            true_values=["t"], false_values=["f"]),
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+            true_values=["t"],
+            false_values=["f"],
+        ),
     )
     binary = [i for i, s in enumerate(specs) if pa.types.is_binary(s.arrow)]
     times = [i for i, s in enumerate(specs) if pgtime.handles(s.arrow)]
@@ -114,8 +119,11 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
             try:
                 columns[i] = pgtime.parse(columns[i], specs[i].arrow)
             except pa.ArrowInvalid as err:  # e.g. a year after 9999
-                raise pa.ArrowInvalid(_("column {column!r} ({type}): {error}").format(
-                    column=specs[i].name, type=specs[i].arrow, error=err)) from None
+                raise pa.ArrowInvalid(
+                    _("column {column!r} ({type}): {error}").format(
+                        column=specs[i].name, type=specs[i].arrow, error=err
+                    )
+                ) from None
         yield pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
@@ -128,10 +136,14 @@ def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
         dtype = col.type
         if pa.types.is_dictionary(dtype):
             col, dtype, changed = col.cast(dtype.value_type), dtype.value_type, True
-        if pa.types.is_binary(dtype) or pa.types.is_large_binary(dtype) \
-                or pa.types.is_binary_view(dtype):
-            col = pa.array([None if v is None else "\\x" + v.hex() for v in col.to_pylist()],
-                           type=pa.string())
+        if (
+            pa.types.is_binary(dtype)
+            or pa.types.is_large_binary(dtype)
+            or pa.types.is_binary_view(dtype)
+        ):
+            col = pa.array(
+                [None if v is None else "\\x" + v.hex() for v in col.to_pylist()], type=pa.string()
+            )
             changed = True
         elif (text := pgtime.pg_text(col)) is not None:
             # infinite or BC values: PostgreSQL's own text, which it parses back exactly
@@ -148,8 +160,7 @@ def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
 
-def encode_batches(batches: Iterable[pa.RecordBatch],
-                   counter: list[int]) -> Iterator[bytes]:
+def encode_batches(batches: Iterable[pa.RecordBatch], counter: list[int]) -> Iterator[bytes]:
     """CSV bytes for ``COPY FROM STDIN (FORMAT csv)`` in chunks of about 1 MiB.
 
     ``counter[0]`` is increased by the rows of each batch consumed.

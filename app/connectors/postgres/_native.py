@@ -43,8 +43,22 @@ __all__ = ["FORMAT", "WRITE_CHUNK", "BinaryCopy", "exact_types", "transient", "u
 
 FORMAT = "postgres-binary"
 WRITE_CHUNK = 1 << 18
-_EXACT = frozenset({"int2", "int4", "int8", "float4", "float8", "bool", "text", "date", "time",
-                    "timestamp", "timestamptz", "bytea"})
+_EXACT = frozenset(
+    {
+        "int2",
+        "int4",
+        "int8",
+        "float4",
+        "float8",
+        "bool",
+        "text",
+        "date",
+        "time",
+        "timestamp",
+        "timestamptz",
+        "bytea",
+    }
+)
 _BASE_TYPES_SQL = """
 SELECT t.oid, t.typname FROM pg_catalog.pg_type t WHERE t.oid = ANY(%s) AND t.typtype = 'b'
 """
@@ -66,8 +80,10 @@ def transient(err: BaseException) -> bool:
     import asyncpg
 
     # a connection the server dropped is ConnectionDoesNotExistError, SQLSTATE 08003
-    return isinstance(err, asyncpg.PostgresError) and \
-        str(getattr(err, "sqlstate", "") or "")[:2] in _TRANSIENT_CLASSES
+    return (
+        isinstance(err, asyncpg.PostgresError)
+        and str(getattr(err, "sqlstate", "") or "")[:2] in _TRANSIENT_CLASSES
+    )
 
 
 def utf8(con: psycopg.Connection[Any]) -> None:
@@ -86,16 +102,16 @@ def _exact(typname: str | None, fmod: int) -> pa.DataType | None:
     return None
 
 
-def exact_types(con: psycopg.Connection[Any], query: str
-                ) -> list[tuple[str, pa.DataType | None]]:
+def exact_types(con: psycopg.Connection[Any], query: str) -> list[tuple[str, pa.DataType | None]]:
     """The result columns of ``query`` and, for those whose type passes through exactly,
     their Arrow type (None for the others)."""
     with con.cursor() as cur:
         cur.execute(probe(query))
         result = cur.pgresult
         assert result is not None
-        columns = [(c.name, c.type_code, result.fmod(i))
-                   for i, c in enumerate(cur.description or ())]
+        columns = [
+            (c.name, c.type_code, result.fmod(i)) for i, c in enumerate(cur.description or ())
+        ]
         names = dict(cur.execute(_BASE_TYPES_SQL, [[c[1] for c in columns]]).fetchall())
     return [(name, _exact(names.get(oid), fmod)) for name, oid, fmod in columns]
 
@@ -120,9 +136,13 @@ class BinaryCopy(NativeRows):
 
     format = FORMAT
 
-    def __init__(self, connect: Callable[[], Awaitable[asyncpg.Connection]], query: str,
-                 top_of: str | None,
-                 fail: Callable[[str, BaseException], ConnectionError_]) -> None:
+    def __init__(
+        self,
+        connect: Callable[[], Awaitable[asyncpg.Connection]],
+        query: str,
+        top_of: str | None,
+        fail: Callable[[str, BaseException], ConnectionError_],
+    ) -> None:
         self._connect = connect
         self._query = query
         self._top_of = top_of
@@ -131,8 +151,9 @@ class BinaryCopy(NativeRows):
         self._stop = threading.Event()
         # a selector loop everywhere: Windows' default (proactor) loop does not suit asyncpg
         self._loop: asyncio.AbstractEventLoop = asyncio.SelectorEventLoop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="cauce-copy-out",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="cauce-copy-out", daemon=True
+        )
         self._con: asyncpg.Connection | None = None
         self._copy: asyncio.Task[None] | None = None
         self._finished = False  # the COPY ran to its end: the connection can close politely

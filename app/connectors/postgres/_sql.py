@@ -108,13 +108,25 @@ def row_version() -> exp.Expression:
     """
     # a scalar subquery: evaluated once per statement, not once per row (0.2 s instead of
     # 0.35 s per million rows)
-    top = exp.paren(exp.select(_bigint(exp.func("pg_snapshot_xmax",
-                                                exp.func("pg_current_snapshot")))).subquery())
+    top = exp.paren(
+        exp.select(
+            _bigint(exp.func("pg_snapshot_xmax", exp.func("pg_current_snapshot")))
+        ).subquery()
+    )
     wrap = exp.Literal.number(1 << 32)
     xmin = _bigint(exp.column(exp.to_identifier("xmin", quoted=True)))
-    distance = exp.Mod(this=exp.paren(exp.Add(this=exp.Sub(
-        this=exp.paren(exp.Mod(this=top.copy(), expression=wrap.copy())), expression=xmin),
-        expression=wrap.copy())), expression=wrap.copy())
+    distance = exp.Mod(
+        this=exp.paren(
+            exp.Add(
+                this=exp.Sub(
+                    this=exp.paren(exp.Mod(this=top.copy(), expression=wrap.copy())),
+                    expression=xmin,
+                ),
+                expression=wrap.copy(),
+            )
+        ),
+        expression=wrap.copy(),
+    )
     return exp.Sub(this=top, expression=exp.paren(distance))
 
 
@@ -129,14 +141,14 @@ def _pg_identifier(table: exp.Table) -> pgsql.Identifier:
     return pgsql.Identifier(*[p.name for p in table.parts])
 
 
-def copy_from_stdin(table: exp.Table, names: list[str], *,
-                    binary: bool = False) -> pgsql.Composed:
+def copy_from_stdin(table: exp.Table, names: list[str], *, binary: bool = False) -> pgsql.Composed:
     """``COPY table (cols) FROM STDIN (FORMAT csv|binary)``."""
     from psycopg import sql as pgsql
 
     fmt = pgsql.SQL("binary" if binary else "csv")
     return pgsql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
-        _pg_identifier(table), pgsql.SQL(", ").join(pgsql.Identifier(n) for n in names), fmt)
+        _pg_identifier(table), pgsql.SQL(", ").join(pgsql.Identifier(n) for n in names), fmt
+    )
 
 
 def copy_to_stdout(select: pgsql.Composable, *, binary: bool = False) -> pgsql.Composed:
@@ -151,8 +163,9 @@ def max_of(query: str, name: str) -> pgsql.Composed:
     """``SELECT max(q.name) FROM (query) AS q``."""
     from psycopg import sql as pgsql
 
-    return pgsql.SQL("SELECT max(q.{}) FROM {} AS q").format(pgsql.Identifier(name),
-                                                            query_source(query))
+    return pgsql.SQL("SELECT max(q.{}) FROM {} AS q").format(
+        pgsql.Identifier(name), query_source(query)
+    )
 
 
 def table_source(table: exp.Table) -> pgsql.Identifier:
@@ -188,7 +201,8 @@ def read_select(specs: list[ColumnSpec], source: pgsql.Composable) -> pgsql.Comp
         items.append(col)
     aliases = pgsql.SQL(", ").join(pgsql.Identifier(f"c{i}") for i in range(1, len(specs) + 1))
     return pgsql.SQL("SELECT {} FROM {} AS q ({})").format(
-        pgsql.SQL(", ").join(items), source, aliases)
+        pgsql.SQL(", ").join(items), source, aliases
+    )
 
 
 def create_schema(table: exp.Table) -> exp.Create | None:
@@ -200,14 +214,11 @@ def create_schema(table: exp.Table) -> exp.Create | None:
 
 def create_table(table: exp.Table, schema: pa.Schema) -> exp.Create:
     """``CREATE TABLE`` with a column per Arrow field."""
-    columns = [exp.ColumnDef(this=ident(f.name),
-                             kind=ddl_field(f))
-               for f in schema]
+    columns = [exp.ColumnDef(this=ident(f.name), kind=ddl_field(f)) for f in schema]
     return exp.Create(this=exp.Schema(this=table.copy(), expressions=columns), kind="TABLE")
 
 
-def create_table_as(table: exp.Table, query: exp.Query, *,
-                    temporary: bool = False) -> exp.Create:
+def create_table_as(table: exp.Table, query: exp.Query, *, temporary: bool = False) -> exp.Create:
     """``CREATE [TEMPORARY] TABLE table AS query``."""
     props = exp.Properties(expressions=[exp.TemporaryProperty()]) if temporary else None
     return exp.Create(this=table.copy(), kind="TABLE", expression=query, properties=props)
@@ -215,52 +226,78 @@ def create_table_as(table: exp.Table, query: exp.Query, *,
 
 def insert_select(table: exp.Table, query: exp.Query, names: list[str]) -> exp.Insert:
     """``INSERT INTO table (cols) SELECT cols FROM (query) AS src``."""
-    return exp.insert(exp.select(*[column(n, "src") for n in names]).from_(query.subquery("src")),
-                      table.copy(), columns=[ident(n) for n in names])
+    return exp.insert(
+        exp.select(*[column(n, "src") for n in names]).from_(query.subquery("src")),
+        table.copy(),
+        columns=[ident(n) for n in names],
+    )
 
 
-def merge_from(target: exp.Table, source: exp.Expression, names: list[str],
-               keys: list[str]) -> exp.Merge:
+def merge_from(
+    target: exp.Table, source: exp.Expression, names: list[str], keys: list[str]
+) -> exp.Merge:
     """``MERGE INTO target USING source ON keys``: update the other columns, insert new keys."""
     on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
     whens = []
-    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names
-               if n not in keys]
+    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names if n not in keys]
     if updates:
         whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
-    whens.append(exp.When(matched=False, then=exp.Insert(
-        this=exp.Tuple(expressions=[column(n) for n in names]),
-        expression=exp.Tuple(expressions=[column(n, "src") for n in names]))))
-    return exp.Merge(this=exp.alias_(target.copy(), "tgt", table=True),
-                     using=exp.alias_(source, "src", table=True),
-                     on=on, whens=exp.Whens(expressions=whens))
+    whens.append(
+        exp.When(
+            matched=False,
+            then=exp.Insert(
+                this=exp.Tuple(expressions=[column(n) for n in names]),
+                expression=exp.Tuple(expressions=[column(n, "src") for n in names]),
+            ),
+        )
+    )
+    return exp.Merge(
+        this=exp.alias_(target.copy(), "tgt", table=True),
+        using=exp.alias_(source, "src", table=True),
+        on=on,
+        whens=exp.Whens(expressions=whens),
+    )
 
 
-def upsert_from(target: exp.Table, source: exp.Expression, names: list[str],
-                keys: list[str]) -> exp.Insert:
+def upsert_from(
+    target: exp.Table, source: exp.Expression, names: list[str], keys: list[str]
+) -> exp.Insert:
     """``INSERT INTO target (cols) SELECT cols FROM source ON CONFLICT (keys) DO UPDATE``
     (``DO NOTHING`` when every column is a key): needs a unique index on exactly ``keys``."""
     select = exp.select(*[column(n, "src") for n in names]).from_(
-        exp.alias_(source, "src", table=True))
+        exp.alias_(source, "src", table=True)
+    )
     insert = exp.insert(select, target.copy(), columns=[ident(n) for n in names])
-    updates = [exp.EQ(this=column(n), expression=column(n, "excluded"))
-               for n in names if n not in keys]
-    insert.set("conflict", exp.OnConflict(
-        conflict_keys=[ident(k) for k in keys],
-        action=exp.var("DO UPDATE" if updates else "DO NOTHING"), expressions=updates))
+    updates = [
+        exp.EQ(this=column(n), expression=column(n, "excluded")) for n in names if n not in keys
+    ]
+    insert.set(
+        "conflict",
+        exp.OnConflict(
+            conflict_keys=[ident(k) for k in keys],
+            action=exp.var("DO UPDATE" if updates else "DO NOTHING"),
+            expressions=updates,
+        ),
+    )
     return insert
 
 
 def add_primary_key(table: exp.Table, keys: list[str]) -> exp.Alter:
     """``ALTER TABLE table ADD PRIMARY KEY (keys)``."""
-    return exp.Alter(this=table.copy(), kind="TABLE", actions=[exp.AddConstraint(
-        expressions=[exp.PrimaryKey(expressions=[ident(k) for k in keys])])])
+    return exp.Alter(
+        this=table.copy(),
+        kind="TABLE",
+        actions=[
+            exp.AddConstraint(expressions=[exp.PrimaryKey(expressions=[ident(k) for k in keys])])
+        ],
+    )
 
 
 def latest_per_key(staging: exp.Table, keys: list[str]) -> exp.Subquery:
     """``(SELECT DISTINCT ON (keys) * FROM staging ORDER BY keys, ctid DESC)``: last row wins."""
-    query = exp.select("*").from_(staging.copy()).distinct(
-        *[column(k) for k in keys], distinct=True)
+    query = (
+        exp.select("*").from_(staging.copy()).distinct(*[column(k) for k in keys], distinct=True)
+    )
     distinct = exp.Distinct(on=exp.Tuple(expressions=[column(k) for k in keys]))
     query.set("distinct", distinct)
     order = [exp.Ordered(this=column(k)) for k in keys]

@@ -36,8 +36,15 @@ from app.connectors.base import PG_TYPE_KEY, WIDEST_DECIMAL
 from app.engine.types import TypeMismatch, to_sql_type
 from app.i18n import _
 
-__all__ = ["NATIVE_KEY", "ColumnSpec", "column_spec", "ddl_field", "ddl_type", "native_type",
-           "numeric_typmod"]
+__all__ = [
+    "NATIVE_KEY",
+    "ColumnSpec",
+    "column_spec",
+    "ddl_field",
+    "ddl_type",
+    "native_type",
+    "numeric_typmod",
+]
 
 _DIRECT: dict[str, pa.DataType] = {
     "int2": pa.int16(),
@@ -70,19 +77,71 @@ _CAST: dict[str, tuple[pa.DataType, str]] = {
 #: the field metadata key holding a column's PostgreSQL type, when it is kept (see above)
 NATIVE_KEY = PG_TYPE_KEY
 #: built-in types a PostgreSQL destination recreates as they are (read as their text form)
-_KEPT = frozenset({
-    "numeric", "uuid", "json", "jsonb", "interval", "inet", "cidr", "macaddr", "macaddr8",
-    "xml", "tsvector", "tsquery", "timetz", "bit", "varbit", "point", "line", "lseg", "box",
-    "path", "polygon", "circle", "int4range", "int8range", "numrange", "tsrange",
-    "tstzrange", "daterange", "int4multirange", "int8multirange", "nummultirange",
-    "tsmultirange", "tstzmultirange", "datemultirange",
-})
+_KEPT = frozenset(
+    {
+        "numeric",
+        "uuid",
+        "json",
+        "jsonb",
+        "interval",
+        "inet",
+        "cidr",
+        "macaddr",
+        "macaddr8",
+        "xml",
+        "tsvector",
+        "tsquery",
+        "timetz",
+        "bit",
+        "varbit",
+        "point",
+        "line",
+        "lseg",
+        "box",
+        "path",
+        "polygon",
+        "circle",
+        "int4range",
+        "int8range",
+        "numrange",
+        "tsrange",
+        "tstzrange",
+        "daterange",
+        "int4multirange",
+        "int8multirange",
+        "nummultirange",
+        "tsmultirange",
+        "tstzmultirange",
+        "datemultirange",
+    }
+)
 #: element types whose arrays are recreated as they are
-_ARRAY_ELEMENTS = frozenset({
-    "int2", "int4", "int8", "float4", "float8", "bool", "text", "varchar", "bpchar", "name",
-    "numeric", "date", "time", "timestamp", "timestamptz", "interval", "uuid", "json",
-    "jsonb", "bytea", "inet", "cidr",
-})
+_ARRAY_ELEMENTS = frozenset(
+    {
+        "int2",
+        "int4",
+        "int8",
+        "float4",
+        "float8",
+        "bool",
+        "text",
+        "varchar",
+        "bpchar",
+        "name",
+        "numeric",
+        "date",
+        "time",
+        "timestamp",
+        "timestamptz",
+        "interval",
+        "uuid",
+        "json",
+        "jsonb",
+        "bytea",
+        "inet",
+        "cidr",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -120,8 +179,9 @@ def numeric_typmod(typmod: int | None) -> tuple[int | None, int | None]:
     return (value >> 16) & 0xFFFF, scale - 0x10000 if scale & 0x8000 else scale
 
 
-def column_spec(name: str, typname: str, precision: int | None,
-                scale: int | None, *, exact_text: bool = True) -> ColumnSpec:
+def column_spec(
+    name: str, typname: str, precision: int | None, scale: int | None, *, exact_text: bool = True
+) -> ColumnSpec:
     """The read plan for a column of base type ``typname`` (``numeric`` with its modifiers).
 
     ``exact_text=False`` (pipelines, which compute on the values) reads an unconstrained
@@ -130,8 +190,11 @@ def column_spec(name: str, typname: str, precision: int | None,
     if typname == "numeric":
         if precision is None or precision > 38 or scale is None or scale < 0:
             if exact_text:
-                native = "numeric" if precision is None or scale is None or scale < 0 \
+                native = (
+                    "numeric"
+                    if precision is None or scale is None or scale < 0
                     else f"numeric({precision},{scale})"
+                )
                 return ColumnSpec(name, pa.string(), "TEXT", native)
             return ColumnSpec(name, WIDEST_DECIMAL)  # parsed exactly, or refused
         return ColumnSpec(name, pa.decimal128(precision, scale))
@@ -185,5 +248,6 @@ def ddl_type(dtype: pa.DataType) -> str:
     try:
         return to_sql_type(dtype).sql("postgres")
     except TypeMismatch:
-        raise TypeMismatch(_("PostgreSQL has no column type for Arrow type {type}").format(
-            type=dtype)) from None
+        raise TypeMismatch(
+            _("PostgreSQL has no column type for Arrow type {type}").format(type=dtype)
+        ) from None

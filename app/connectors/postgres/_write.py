@@ -80,8 +80,9 @@ def _unique_on(cur: psycopg.Cursor[Any], table: exp.Table, keys: list[str]) -> b
     return any(set(r[0]) == set(keys) for r in rows)
 
 
-def _stage(cur: psycopg.Cursor[Any], target: exp.Table, names: list[str], fill: Fill
-           ) -> tuple[exp.Table, int]:
+def _stage(
+    cur: psycopg.Cursor[Any], target: exp.Table, names: list[str], fill: Fill
+) -> tuple[exp.Table, int]:
     """A temporary table shaped like ``target``'s ``names`` columns, filled."""
     stage = exp.Table(this=ident(f"cauce_stage_{uuid.uuid4().hex[:12]}"))
     shape = exp.select(*[exp.column(ident(n)) for n in names]).from_(target.copy()).limit(0)
@@ -100,8 +101,14 @@ def _primary_key(cur: psycopg.Cursor[Any], table: exp.Table, keys: list[str]) ->
         pass
 
 
-def _merge_new(cur: psycopg.Cursor[Any], target: exp.Table, schema: pa.Schema,
-               keys: list[str], fill: Fill, unique: bool) -> int:
+def _merge_new(
+    cur: psycopg.Cursor[Any],
+    target: exp.Table,
+    schema: pa.Schema,
+    keys: list[str],
+    fill: Fill,
+    unique: bool,
+) -> int:
     names = schema.names
     if unique:
         rows = fill(cur, target, names)
@@ -113,8 +120,14 @@ def _merge_new(cur: psycopg.Cursor[Any], target: exp.Table, schema: pa.Schema,
     return rows
 
 
-def _merge(cur: psycopg.Cursor[Any], target: exp.Table, names: list[str], keys: list[str],
-           fill: Fill, unique: bool) -> int:
+def _merge(
+    cur: psycopg.Cursor[Any],
+    target: exp.Table,
+    names: list[str],
+    keys: list[str],
+    fill: Fill,
+    unique: bool,
+) -> int:
     stage, rows = _stage(cur, target, names, fill)
     source: exp.Expression = stage.copy() if unique else latest_per_key(stage, keys)
     if _unique_on(cur, target, keys):
@@ -125,9 +138,18 @@ def _merge(cur: psycopg.Cursor[Any], target: exp.Table, names: list[str], keys: 
     return rows
 
 
-def write_table(con: psycopg.Connection[Any], target: exp.Table, schema: pa.Schema, fill: Fill,
-                *, mode: WriteMode, keys: list[str] | None, state: StateWrite | None,
-                unique: bool = False, before_commit: Callable[[], None] | None = None) -> int:
+def write_table(
+    con: psycopg.Connection[Any],
+    target: exp.Table,
+    schema: pa.Schema,
+    fill: Fill,
+    *,
+    mode: WriteMode,
+    keys: list[str] | None,
+    state: StateWrite | None,
+    unique: bool = False,
+    before_commit: Callable[[], None] | None = None,
+) -> int:
     """Write ``schema``-shaped rows into ``target`` in one transaction; returns the row count.
 
     ``before_commit`` runs last in the transaction: what it raises rolls everything back.

@@ -67,9 +67,10 @@ class SQLiteConfig(ConnectorConfig):
     coerce: list[str] = Field(
         default_factory=list,
         description="Columns (`column` or `table.column`) whose values are converted to the "
-                    "declared type even when they do not fit it exactly (a REAL in an INTEGER "
-                    "column is truncated, a non-UTF-8 BLOB in a TEXT column decoded with "
-                    "replacement characters…); other columns refuse such values.")
+        "declared type even when they do not fit it exactly (a REAL in an INTEGER "
+        "column is truncated, a non-UTF-8 BLOB in a TEXT column decoded with "
+        "replacement characters…); other columns refuse such values.",
+    )
 
 
 class SQLiteConnector(Connector):
@@ -78,9 +79,15 @@ class SQLiteConnector(Connector):
     type_name = "sqlite"
     label = "SQLite"
     Config = SQLiteConfig
-    capabilities = Capabilities(dialect=DIALECT, transactions=True, merge=True,
-                                bulk_load="insert", pushdown=False, duckdb_native=False,
-                                transactional_state=True)
+    capabilities = Capabilities(
+        dialect=DIALECT,
+        transactions=True,
+        merge=True,
+        bulk_load="insert",
+        pushdown=False,
+        duckdb_native=False,
+        transactional_state=True,
+    )
     config: SQLiteConfig
 
     @property
@@ -90,8 +97,11 @@ class SQLiteConnector(Connector):
 
     def _connect(self, *, create: bool = False) -> sqlite3.Connection:
         if not create and not self.path.exists():
-            raise ConnectionError_(_("{connection}: SQLite file {path!r} does not exist").format(
-                connection=self.name, path=str(self.path)))
+            raise ConnectionError_(
+                _("{connection}: SQLite file {path!r} does not exist").format(
+                    connection=self.name, path=str(self.path)
+                )
+            )
         try:
             con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as err:
@@ -104,9 +114,12 @@ class SQLiteConnector(Connector):
         """Read the catalog; a file that does not exist yet needs a writable directory."""
         if not self.path.exists():
             if not os.access(self.path.parent, os.W_OK):
-                raise ConnectionError_(_("{connection}: cannot create {path!r} "
-                                         "(the directory is missing or not writable)").format(
-                    connection=self.name, path=str(self.path)))
+                raise ConnectionError_(
+                    _(
+                        "{connection}: cannot create {path!r} "
+                        "(the directory is missing or not writable)"
+                    ).format(connection=self.name, path=str(self.path))
+                )
             return
         con = self._connect()
         try:
@@ -121,7 +134,8 @@ class SQLiteConnector(Connector):
         try:
             rows = con.execute(
                 "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            ).fetchall()
         except sqlite3.Error as err:
             raise failure(self.name, _("listing tables"), err) from None
         finally:
@@ -130,8 +144,10 @@ class SQLiteConnector(Connector):
 
     def _columns(self, con: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
         parsed = sql_table(table, DIALECT)
-        rows = con.execute("SELECT name, type FROM pragma_table_info(?, ?) ORDER BY cid",
-                           (parsed.name, parsed.db or "main")).fetchall()
+        rows = con.execute(
+            "SELECT name, type FROM pragma_table_info(?, ?) ORDER BY cid",
+            (parsed.name, parsed.db or "main"),
+        ).fetchall()
         return [(name, decl) for name, decl in rows]
 
     def table_schema(self, table: str) -> pa.Schema:
@@ -139,13 +155,15 @@ class SQLiteConnector(Connector):
         try:
             columns = self._columns(con, table)
         except sqlite3.Error as err:
-            raise failure(self.name, _("describing {table!r}").format(table=table),
-                          err) from None
+            raise failure(self.name, _("describing {table!r}").format(table=table), err) from None
         finally:
             con.close()
         if not columns:
-            raise ConnectionError_(_("{connection}: table {table!r} does not exist").format(
-                connection=self.name, table=table))
+            raise ConnectionError_(
+                _("{connection}: table {table!r} does not exist").format(
+                    connection=self.name, table=table
+                )
+            )
         return pa.schema([pa.field(name, arrow_type(decl)) for name, decl in columns])
 
     def has_table(self, table: str) -> bool:
@@ -155,8 +173,7 @@ class SQLiteConnector(Connector):
         try:
             return bool(self._columns(con, table))
         except sqlite3.Error as err:
-            raise failure(self.name, _("looking up {table!r}").format(table=table),
-                          err) from None
+            raise failure(self.name, _("looking up {table!r}").format(table=table), err) from None
         finally:
             con.close()
 
@@ -164,20 +181,34 @@ class SQLiteConnector(Connector):
         parsed = sql_table(table, DIALECT)
         con = self._connect()
         try:
-            rows = con.execute("SELECT name, pk FROM pragma_table_info(?, ?) WHERE pk > 0 "
-                               "ORDER BY pk", (parsed.name, parsed.db or "main")).fetchall()
+            rows = con.execute(
+                "SELECT name, pk FROM pragma_table_info(?, ?) WHERE pk > 0 ORDER BY pk",
+                (parsed.name, parsed.db or "main"),
+            ).fetchall()
         except sqlite3.Error as err:
-            raise failure(self.name, _("reading the primary key of {table!r}").format(
-                table=table), err) from None
+            raise failure(
+                self.name, _("reading the primary key of {table!r}").format(table=table), err
+            ) from None
         finally:
             con.close()
         return [name for name, _position in rows]
 
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
-        statements = [exp.Alter(this=sql_table(table, DIALECT), kind="TABLE", actions=[
-            exp.ColumnDef(this=ident(f.name), kind=exp.DataType(
-                this=exp.DataType.Type.USERDEFINED, kind=declared_type(f.type)))]).sql(DIALECT)
-            for f in fields]
+        statements = [
+            exp.Alter(
+                this=sql_table(table, DIALECT),
+                kind="TABLE",
+                actions=[
+                    exp.ColumnDef(
+                        this=ident(f.name),
+                        kind=exp.DataType(
+                            this=exp.DataType.Type.USERDEFINED, kind=declared_type(f.type)
+                        ),
+                    )
+                ],
+            ).sql(DIALECT)
+            for f in fields
+        ]
         self._run(statements, _("adding columns to {table!r}").format(table=table))
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
@@ -187,13 +218,18 @@ class SQLiteConnector(Connector):
             declared = dict(self._columns(con, table))
         finally:
             con.close()
-        refused = [f.name for f in fields
-                   if declared.get(f.name, "").upper() != declared_type(f.type).upper()]
+        refused = [
+            f.name
+            for f in fields
+            if declared.get(f.name, "").upper() != declared_type(f.type).upper()
+        ]
         if refused:
             raise ConnectionError_(
-                _("{connection}: SQLite cannot change the declared type of {columns} in "
-                  "{table!r}; run a full sync (it recreates the table) or freeze the schema")
-                .format(connection=self.name, columns=refused, table=table))
+                _(
+                    "{connection}: SQLite cannot change the declared type of {columns} in "
+                    "{table!r}; run a full sync (it recreates the table) or freeze the schema"
+                ).format(connection=self.name, columns=refused, table=table)
+            )
 
     def execute(self, sql: str) -> None:
         self._run([sql], _("running the statement"))
@@ -227,17 +263,24 @@ class SQLiteConnector(Connector):
             raise failure(self.name, _("describing the query"), err) from None
         finally:
             con.close()
-        return pa.schema([pa.field(n, _sampled_type([r[i] for r in sample]))
-                          for i, n in enumerate(names)])
+        return pa.schema(
+            [pa.field(n, _sampled_type([r[i] for r in sample])) for i, n in enumerate(names)]
+        )
 
     # -- reading ---------------------------------------------------------------------------
-    def read(self, *, table: str | None = None, query: str | None = None,
-             batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
+    def read(
+        self,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+    ) -> pa.RecordBatchReader:
         one_source(table, query)
         if table is not None:
             schema = self.table_schema(table)
             select = exp.select(*[exp.column(ident(f.name)) for f in schema]).from_(
-                sql_table(table, DIALECT))
+                sql_table(table, DIALECT)
+            )
             sql = select.sql(DIALECT)
         else:
             assert query is not None
@@ -247,8 +290,9 @@ class SQLiteConnector(Connector):
             cur = con.execute(sql)
         except sqlite3.Error as err:
             con.close()
-            raise failure(self.name, _("reading {table!r}").format(
-                table=table or _("the query")), err) from None
+            raise failure(
+                self.name, _("reading {table!r}").format(table=table or _("the query")), err
+            ) from None
         keys = [k for k in self.primary_keys(table) if k in schema.names] if table else []
         return reader_from(schema, self._batches(con, cur, schema, batch_rows, table, keys))
 
@@ -256,9 +300,15 @@ class SQLiteConnector(Connector):
         wanted = {column.casefold()} | ({f"{table}.{column}".casefold()} if table else set())
         return any(c.casefold() in wanted for c in self.config.coerce)
 
-    def _batches(self, con: sqlite3.Connection, cur: sqlite3.Cursor, schema: pa.Schema,
-                 batch_rows: int, table: str | None,
-                 keys: list[str]) -> Iterator[pa.RecordBatch]:
+    def _batches(
+        self,
+        con: sqlite3.Connection,
+        cur: sqlite3.Cursor,
+        schema: pa.Schema,
+        batch_rows: int,
+        table: str | None,
+        keys: list[str],
+    ) -> Iterator[pa.RecordBatch]:
         coerce = [self._coerced(table, f.name) for f in schema]
         read = 0
         try:
@@ -269,28 +319,43 @@ class SQLiteConnector(Connector):
                     try:
                         arrays.append(to_arrow(values, field.type, coerce=loose))
                     except Misfit as err:
-                        where = _row_words(schema.names, rows[err.index], keys,
-                                           read + err.index)
+                        where = _row_words(schema.names, rows[err.index], keys, read + err.index)
                         raise ConnectionError_(
-                            _("{connection}: {table!r}, {row}: column {column!r} holds "
-                              "{value!r}, which does not fit its declared type ({type}): "
-                              "{reason}. Fix the value at the source, or add the column to "
-                              "the connection's \"coerce\" list to convert such values "
-                              "anyway").format(
-                                connection=self.name, column=field.name,
-                                table=table or _("the query"), type=field.type,
-                                row=where, value=err.value, reason=err.reason)) from None
+                            _(
+                                "{connection}: {table!r}, {row}: column {column!r} holds "
+                                "{value!r}, which does not fit its declared type ({type}): "
+                                "{reason}. Fix the value at the source, or add the column to "
+                                'the connection\'s "coerce" list to convert such values '
+                                "anyway"
+                            ).format(
+                                connection=self.name,
+                                column=field.name,
+                                table=table or _("the query"),
+                                type=field.type,
+                                row=where,
+                                value=err.value,
+                                reason=err.reason,
+                            )
+                        ) from None
                 read += len(rows)
                 yield pa.RecordBatch.from_arrays(arrays, schema=schema)
         except sqlite3.Error as err:
-            raise failure(self.name, _("reading {table!r}").format(
-                table=table or _("the query")), err) from None
+            raise failure(
+                self.name, _("reading {table!r}").format(table=table or _("the query")), err
+            ) from None
         finally:
             con.close()
 
     # -- writing ---------------------------------------------------------------------------
-    def write(self, table: str, data: pa.RecordBatchReader, *, mode: WriteMode,
-              keys: list[str] | None = None, state: StateWrite | None = None) -> WriteResult:
+    def write(
+        self,
+        table: str,
+        data: pa.RecordBatchReader,
+        *,
+        mode: WriteMode,
+        keys: list[str] | None = None,
+        state: StateWrite | None = None,
+    ) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, data.schema.names)
         target = sql_table(table, DIALECT)
         con = self._connect(create=True)
@@ -313,8 +378,7 @@ class SQLiteConnector(Connector):
             if con.in_transaction:
                 con.execute("ROLLBACK")
             if isinstance(err, sqlite3.Error | pa.ArrowException | ValueError | TypeError):
-                raise failure(self.name, _("writing {table!r}").format(table=table),
-                              err) from err
+                raise failure(self.name, _("writing {table!r}").format(table=table), err) from err
             raise
         finally:
             con.close()
@@ -342,9 +406,12 @@ def _bindable(batch: pa.RecordBatch, keys: list[str] | None, done: int) -> list[
                 where = _("the row with {key}").format(key=key)
             else:
                 where = _("row {number}").format(number=done + err.index + 1)
-            raise ValueError(_("{row}: column {column!r} holds {reason}; store it as "
-                               "text, or in another destination").format(
-                row=where, column=name, reason=err.reason)) from None
+            raise ValueError(
+                _(
+                    "{row}: column {column!r} holds {reason}; store it as "
+                    "text, or in another destination"
+                ).format(row=where, column=name, reason=err.reason)
+            ) from None
     return columns
 
 
@@ -363,21 +430,30 @@ def _sampled_type(values: list[object]) -> pa.DataType:
 
 def _create_sql(table: exp.Table, schema: pa.Schema, *, temporary: bool = False) -> str:
     columns = [
-        exp.ColumnDef(this=ident(f.name), kind=exp.DataType(
-            this=exp.DataType.Type.USERDEFINED, kind=declared_type(f.type)))
+        exp.ColumnDef(
+            this=ident(f.name),
+            kind=exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=declared_type(f.type)),
+        )
         for f in schema
     ]
     props = exp.Properties(expressions=[exp.TemporaryProperty()]) if temporary else None
-    return exp.Create(this=exp.Schema(this=table, expressions=columns), kind="TABLE",
-                      properties=props).sql(DIALECT)
+    return exp.Create(
+        this=exp.Schema(this=table, expressions=columns), kind="TABLE", properties=props
+    ).sql(DIALECT)
 
 
-def _insert_all(con: sqlite3.Connection, table: exp.Table, data: pa.RecordBatchReader,
-                keys: list[str] | None = None) -> int:
+def _insert_all(
+    con: sqlite3.Connection,
+    table: exp.Table,
+    data: pa.RecordBatchReader,
+    keys: list[str] | None = None,
+) -> int:
     names = data.schema.names
     insert = exp.insert(
-        exp.values([tuple(exp.Placeholder() for _ in names)]), table,
-        columns=[ident(n) for n in names])
+        exp.values([tuple(exp.Placeholder() for _ in names)]),
+        table,
+        columns=[ident(n) for n in names],
+    )
     sql = insert.sql(DIALECT)
     rows = 0
     for batch in data:
@@ -396,24 +472,34 @@ def _replace(con: sqlite3.Connection, target: exp.Table, data: pa.RecordBatchRea
     return rows
 
 
-def _merge(con: sqlite3.Connection, target: exp.Table, data: pa.RecordBatchReader,
-           keys: list[str]) -> int:
+def _merge(
+    con: sqlite3.Connection, target: exp.Table, data: pa.RecordBatchReader, keys: list[str]
+) -> int:
     staged = exp.Table(this=staging_name(target).this, db=ident("temp"))
     con.execute(_create_sql(staged, data.schema))
     rows = _insert_all(con, staged, data, keys)
     key_cols = [exp.column(ident(k)) for k in keys]
-    latest = exp.select(exp.func("max", exp.column("rowid"))).from_(staged.copy()).group_by(
-        *[k.copy() for k in key_cols])
-    delete = exp.delete(target.copy(), where=exp.In(
-        this=exp.Tuple(expressions=[k.copy() for k in key_cols]),
-        query=exp.select(*[k.copy() for k in key_cols]).from_(staged.copy()).subquery()))
+    latest = (
+        exp.select(exp.func("max", exp.column("rowid")))
+        .from_(staged.copy())
+        .group_by(*[k.copy() for k in key_cols])
+    )
+    delete = exp.delete(
+        target.copy(),
+        where=exp.In(
+            this=exp.Tuple(expressions=[k.copy() for k in key_cols]),
+            query=exp.select(*[k.copy() for k in key_cols]).from_(staged.copy()).subquery(),
+        ),
+    )
     names = [ident(n) for n in data.schema.names]
     insert = exp.insert(
-        exp.select(*[exp.column(n.copy()) for n in names]).from_(staged.copy()).where(
-            exp.In(this=exp.column("rowid"), query=latest.subquery())),
-        target.copy(), columns=[n.copy() for n in names])
+        exp.select(*[exp.column(n.copy()) for n in names])
+        .from_(staged.copy())
+        .where(exp.In(this=exp.column("rowid"), query=latest.subquery())),
+        target.copy(),
+        columns=[n.copy() for n in names],
+    )
     con.execute(delete.sql(DIALECT))
     con.execute(insert.sql(DIALECT))
     con.execute(drop_table(staged).sql(DIALECT))
     return rows
-

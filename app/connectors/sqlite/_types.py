@@ -82,11 +82,18 @@ def declared_type(dtype: pa.DataType) -> str:
         return "DATE"
     if pa.types.is_time(dtype):
         return "TIME"
-    if pa.types.is_binary(dtype) or pa.types.is_large_binary(dtype) \
-            or pa.types.is_binary_view(dtype):
+    if (
+        pa.types.is_binary(dtype)
+        or pa.types.is_large_binary(dtype)
+        or pa.types.is_binary_view(dtype)
+    ):
         return "BLOB"
-    if pa.types.is_null(dtype) or pa.types.is_string(dtype) or pa.types.is_large_string(dtype) \
-            or pa.types.is_string_view(dtype):
+    if (
+        pa.types.is_null(dtype)
+        or pa.types.is_string(dtype)
+        or pa.types.is_large_string(dtype)
+        or pa.types.is_string_view(dtype)
+    ):
         return "TEXT"
     raise TypeMismatch(_("SQLite cannot store Arrow type {type}").format(type=dtype))
 
@@ -127,6 +134,7 @@ def _to_timestamp(tz: str | None) -> Callable[[Any], dt.datetime]:
         if tz:
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=_UTC)
         return parsed.astimezone(_UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
     return convert
 
 
@@ -161,17 +169,18 @@ def _to_decimal(scale: int, coerce: bool) -> Callable[[Any], Decimal]:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
         exact = number.quantize(quantum, rounding=ROUND_HALF_EVEN, context=_CONTEXT)
         if not coerce and exact != number:
-            raise ValueError(_("more decimal places than the column's scale {scale}").format(
-                scale=scale))
+            raise ValueError(
+                _("more decimal places than the column's scale {scale}").format(scale=scale)
+            )
         return exact
+
     return convert
 
 
 def _to_int(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, float) and value.is_integer() and \
-            _INT64[0] <= value <= _INT64[1]:
+    if isinstance(value, float) and value.is_integer() and _INT64[0] <= value <= _INT64[1]:
         return int(value)
     if isinstance(value, str) and _INTEGER_TEXT.match(value):
         number = int(value)
@@ -230,6 +239,7 @@ def _to_bool(coerce: bool) -> Callable[[Any], bool]:
         if coerce or value in (0, 1):
             return bool(value)
         raise ValueError(_("neither 0 nor 1"))
+
     return convert
 
 
@@ -249,14 +259,21 @@ def _converter(dtype: pa.DataType, coerce: bool) -> Callable[[Any], Any]:
     if pa.types.is_floating(dtype):
         return _to_float
     if pa.types.is_binary(dtype):
-        return _to_bytes if not coerce else lambda v: v if isinstance(v, bytes) \
-            else str(v).encode("utf-8")
+        return (
+            _to_bytes
+            if not coerce
+            else lambda v: v if isinstance(v, bytes) else str(v).encode("utf-8")
+        )
     return _to_str_coerced if coerce else _to_str
 
 
 #: Python types that Arrow converts to each kind of column exactly, in bulk
-_PLAIN: dict[str, tuple[type, ...]] = {"int": (int,), "float": (float,), "str": (str,),
-                                       "bytes": (bytes,)}
+_PLAIN: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (float,),
+    "str": (str,),
+    "bytes": (bytes,),
+}
 
 
 def _plain(dtype: pa.DataType) -> tuple[type, ...] | None:
@@ -295,6 +312,7 @@ def to_arrow(values: Sequence[Any], dtype: pa.DataType, *, coerce: bool = False)
 
 # -- Arrow -> SQLite values ---------------------------------------------------------------
 
+
 def _from_datetime(value: dt.datetime) -> str:
     return value.isoformat(sep=" ")
 
@@ -321,8 +339,9 @@ def _check_floats(array: pa.Array | pa.ChunkedArray) -> None:
         return
     index = int(np.argmax(bad))
     value = float(values[index])
-    reason = _("NaN (SQLite would store NULL)") if value != value else \
-        _("-0.0 (SQLite would store 0.0)")
+    reason = (
+        _("NaN (SQLite would store NULL)") if value != value else _("-0.0 (SQLite would store 0.0)")
+    )
     raise Unstorable(index, value, reason)
 
 

@@ -44,13 +44,19 @@ def file_scan(params: Any, path: str | None = None) -> exp.Expression:
     """``read_parquet(path)`` or ``read_csv(path, delim = …, header = …)`` for a file source
     (``path`` is the expanded one; the parameter's text by default). Only DuckDB runs it."""
     path = str(path if path is not None else params.path)
-    fmt = params.format if params.format != "auto" else (
-        "parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
+    fmt = (
+        params.format
+        if params.format != "auto"
+        else ("parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
+    )
     if fmt == "parquet":
         return exp.func("read_parquet", exp.Literal.string(path))
-    return exp.func("read_csv", exp.Literal.string(path),
-                    exp.EQ(this=exp.var("delim"), expression=exp.Literal.string(params.delimiter)),
-                    exp.EQ(this=exp.var("header"), expression=exp.Boolean(this=params.header)))
+    return exp.func(
+        "read_csv",
+        exp.Literal.string(path),
+        exp.EQ(this=exp.var("delim"), expression=exp.Literal.string(params.delimiter)),
+        exp.EQ(this=exp.var("header"), expression=exp.Boolean(this=params.header)),
+    )
 
 
 def describe_file(scan: exp.Expression, node: Node) -> pa.Schema:
@@ -64,8 +70,11 @@ def describe_file(scan: exp.Expression, node: Node) -> pa.Schema:
         with duckdb.connect() as con:
             schema = con.sql(sql).to_arrow_table().schema
     except duckdb.Error as err:
-        raise NodeError(_("cannot read the source: {detail}").format(
-            detail=str(err).splitlines()[0]), node_id=node.id, node_name=node.name) from None
+        raise NodeError(
+            _("cannot read the source: {detail}").format(detail=str(err).splitlines()[0]),
+            node_id=node.id,
+            node_name=node.name,
+        ) from None
     return pa.schema([pa.field(f.name, parse_type_name(type_name(f.type))) for f in schema])
 
 
@@ -91,16 +100,25 @@ def table_binder(
             schema = schemas.get(key) if key else None
             schema = schema if schema is not None else schemas.get(node.name)
         if schema is None and node.type == "file_source":
-            raise NodeError(_("the columns of this file are unknown: declare them, or let "
-                              "Cauce read the file (compile without --offline)"),
-                            node_id=node.id, node_name=node.name)
+            raise NodeError(
+                _(
+                    "the columns of this file are unknown: declare them, or let "
+                    "Cauce read the file (compile without --offline)"
+                ),
+                node_id=node.id,
+                node_name=node.name,
+            )
         if schema is None:
-            raise NodeError(_("the columns of this source are unknown: connect to refresh them"),
-                            node_id=node.id, node_name=node.name)
+            raise NodeError(
+                _("the columns of this source are unknown: connect to refresh them"),
+                node_id=node.id,
+                node_name=node.name,
+            )
         if getattr(params, "query", None):
             inner = sqlglot.parse_one(params.query, read=source_dialect)
             ref: exp.Expression = exp.Subquery(
-                this=inner, alias=exp.TableAlias(this=exp.to_identifier("q", quoted=True)))
+                this=inner, alias=exp.TableAlias(this=exp.to_identifier("q", quoted=True))
+            )
         elif getattr(params, "table", None):
             ref = table_ref(params.table, source_dialect)
         else:

@@ -55,12 +55,16 @@ def build_nodes(state: CompileState) -> None:
                 state.problem(Problem(err.message, node.id, node.name, err.param))
                 continue
             except SqlglotError as err:
-                state.problem(Problem(_("cannot build SQL: {detail}").format(detail=err),
-                                      node.id, node.name))
+                state.problem(
+                    Problem(_("cannot build SQL: {detail}").format(detail=err), node.id, node.name)
+                )
                 continue
             except (ConnectionError_, OSError) as err:
-                state.problem(Problem(_("cannot read the source: {detail}").format(
-                    detail=err), node.id, node.name))
+                state.problem(
+                    Problem(
+                        _("cannot read the source: {detail}").format(detail=err), node.id, node.name
+                    )
+                )
                 continue
             warnings = list(ctx.warnings)
             if key:
@@ -82,13 +86,20 @@ def _inputs_of(state: CompileState, node: Node) -> Inputs | None:
         if key not in state.outputs:
             if edge.source.node not in state.failed:
                 src = state.node(edge.source.node)
-                state.problem(Problem(_("output port {port!r} produced no data").format(
-                    port=edge.source.port), src.id, src.name))
+                state.problem(
+                    Problem(
+                        _("output port {port!r} produced no data").format(port=edge.source.port),
+                        src.id,
+                        src.name,
+                    )
+                )
             return None  # upstream failed: already reported
         src = state.node(edge.source.node)
         by_port.setdefault(edge.target.port, []).append(
-            Relation(ref=cte_ref(state.cte_names[key]), schema=state.outputs[key].schema,
-                     name=src.name))
+            Relation(
+                ref=cte_ref(state.cte_names[key]), schema=state.outputs[key].schema, name=src.name
+            )
+        )
     return Inputs(by_port)
 
 
@@ -144,11 +155,14 @@ def clear_cache() -> None:
 
 def _cache_key(node: Node, inputs: Inputs) -> str | None:
     try:
-        ports = {port: [[_ref_key(rel), rel.name, _schema_key(rel.schema)] for rel in rels]
-                 for port, rels in inputs.by_port.items()}
+        ports = {
+            port: [[_ref_key(rel), rel.name, _schema_key(rel.schema)] for rel in rels]
+            for port, rels in inputs.by_port.items()
+        }
         # the language too: the cached warnings are messages in the language of their compile
-        return json.dumps([node.id, node.name, node.type, node.params, ports,
-                           current_language()], sort_keys=True)
+        return json.dumps(
+            [node.id, node.name, node.type, node.params, ports, current_language()], sort_keys=True
+        )
     except (TypeError, ValueError):  # parameters that are not JSON: do not cache
         return None
 

@@ -34,8 +34,17 @@ __all__ = ["CompileContext", "SourceBinder", "INPUT_DIALECT"]
 #: the dialect users write expressions in
 INPUT_DIALECT = "duckdb"
 
-_FORBIDDEN = (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Command,
-              exp.Merge, exp.Alter)
+_FORBIDDEN = (
+    exp.Query,
+    exp.Insert,
+    exp.Update,
+    exp.Delete,
+    exp.Create,
+    exp.Drop,
+    exp.Command,
+    exp.Merge,
+    exp.Alter,
+)
 
 
 @dataclass
@@ -66,8 +75,9 @@ class CompileContext:
             raise self.error(_("no connection is available to read this source"))
         query = getattr(params, "query", None)
         if query:
-            dialect = self.binder.query_dialect(params) if self.binder.query_dialect \
-                else INPUT_DIALECT
+            dialect = (
+                self.binder.query_dialect(params) if self.binder.query_dialect else INPUT_DIALECT
+            )
             try:
                 check_source_query(query, dialect)
             except SqlRefused as err:
@@ -84,10 +94,18 @@ class CompileContext:
         if len(folded) == 1:
             return folded[0]
         if len(folded) > 1:
-            raise self.error(_("column {column!r} is ambiguous: {matches}").format(
-                column=name, matches=", ".join(folded)), param)
-        raise self.error(_("unknown column {column!r} (available: {available})").format(
-            column=name, available=_list(schema.names)), param)
+            raise self.error(
+                _("column {column!r} is ambiguous: {matches}").format(
+                    column=name, matches=", ".join(folded)
+                ),
+                param,
+            )
+        raise self.error(
+            _("unknown column {column!r} (available: {available})").format(
+                column=name, available=_list(schema.names)
+            ),
+            param,
+        )
 
     def column_type(self, name: str, schema: pa.Schema, param: str) -> pa.DataType:
         return schema.field(self.column_name(name, schema, param)).type
@@ -99,8 +117,12 @@ class CompileContext:
         try:
             tree = _parse_cached(text)
         except SqlglotError as err:  # parse and tokenizer errors, told in the user's words
-            raise self.error(_("cannot parse the expression: {detail}").format(
-                detail=describe_parse_error(text, err)), param) from None
+            raise self.error(
+                _("cannot parse the expression: {detail}").format(
+                    detail=describe_parse_error(text, err)
+                ),
+                param,
+            ) from None
         if tree is None:
             raise self.error(_("the expression is empty"), param)
         return tree.copy()
@@ -123,8 +145,12 @@ class CompileContext:
         tree = self.parse(text, param)
         bad = next(iter(tree.find_all(*_FORBIDDEN)), None)
         if bad is not None:
-            raise self.error(_("only a scalar expression is allowed here, not {statement}")
-                             .format(statement=bad.key.upper()), param)
+            raise self.error(
+                _("only a scalar expression is allowed here, not {statement}").format(
+                    statement=bad.key.upper()
+                ),
+                param,
+            )
         try:
             check_expression(tree)
         except SqlRefused as err:
@@ -149,33 +175,50 @@ class CompileContext:
         self, col: exp.Column, scopes: dict[str | None, Relation], param: str
     ) -> tuple[str | None, Relation]:
         if col.table:
-            key = next((k for k in scopes if k is not None and k.lower() == col.table.lower()),
-                       None)
+            key = next(
+                (k for k in scopes if k is not None and k.lower() == col.table.lower()), None
+            )
             if key is None:
-                raise self.error(_(
-                    "unknown qualifier {qualifier!r} in column {column!r} "
-                    "(use one of: {qualifiers})").format(
-                        qualifier=col.table, column=col.sql(),
-                        qualifiers=_list(k for k in scopes if k)), param)
+                raise self.error(
+                    _(
+                        "unknown qualifier {qualifier!r} in column {column!r} "
+                        "(use one of: {qualifiers})"
+                    ).format(
+                        qualifier=col.table,
+                        column=col.sql(),
+                        qualifiers=_list(k for k in scopes if k),
+                    ),
+                    param,
+                )
             return key, scopes[key]
         if None in scopes:
             return None, scopes[None]
-        hits = [k for k, r in scopes.items()
-                if any(f.name.lower() == col.name.lower() for f in r.schema)]
+        hits = [
+            k
+            for k, r in scopes.items()
+            if any(f.name.lower() == col.name.lower() for f in r.schema)
+        ]
         if len(hits) == 1:
             return hits[0], scopes[hits[0]]
         if len(hits) > 1:
-            raise self.error(_(
-                "column {column!r} exists in {inputs}: qualify it, e.g. {example}").format(
-                    column=col.name, inputs=_list(hits), example=f"{hits[0]}.{col.name}"),
-                param)
+            raise self.error(
+                _("column {column!r} exists in {inputs}: qualify it, e.g. {example}").format(
+                    column=col.name, inputs=_list(hits), example=f"{hits[0]}.{col.name}"
+                ),
+                param,
+            )
         every = sorted({f.name for r in scopes.values() for f in r.schema})
-        raise self.error(_("unknown column {column!r} (available: {available})").format(
-            column=col.name, available=_list(every)), param)
+        raise self.error(
+            _("unknown column {column!r} (available: {available})").format(
+                column=col.name, available=_list(every)
+            ),
+            param,
+        )
 
     # -- types ----------------------------------------------------------------------------
-    def infer_type(self, tree: exp.Expression, scopes: Relation | dict[str | None, Relation],
-                   param: str) -> pa.DataType:
+    def infer_type(
+        self, tree: exp.Expression, scopes: Relation | dict[str | None, Relation], param: str
+    ) -> pa.DataType:
         """The Arrow type of a resolved expression: the type DuckDB itself gives it.
 
         A column is typed by its schema and a predicate is boolean. Anything else is rendered
@@ -188,8 +231,9 @@ class CompileContext:
         """
         return self.infer_types([(tree, param)], scopes)[0]
 
-    def infer_types(self, items: list[tuple[exp.Expression, str]],
-                    scopes: Relation | dict[str | None, Relation]) -> list[pa.DataType]:
+    def infer_types(
+        self, items: list[tuple[exp.Expression, str]], scopes: Relation | dict[str | None, Relation]
+    ) -> list[pa.DataType]:
         """:meth:`infer_type` of several ``(tree, param)`` over the same inputs: what the
         cache does not know is asked of DuckDB in one probe (one expression at a time only
         when the probe fails, to name the faulty parameter)."""
@@ -197,8 +241,9 @@ class CompileContext:
             scopes = {None: scopes}
         generator = Dialect.get_or_raise(INPUT_DIALECT).generator()  # not shareable by threads
         result: list[pa.DataType | None] = [None] * len(items)
-        pending: list[tuple[int, tuple[str, tuple[str, ...]], list[exp.Column],
-                            tuple[pa.DataType, ...]]] = []
+        pending: list[
+            tuple[int, tuple[str, tuple[str, ...]], list[exp.Column], tuple[pa.DataType, ...]]
+        ] = []
         for i, (tree, _param) in enumerate(items):
             columns = list(tree.find_all(exp.Column))
             types = tuple(self._column_field(col, scopes).type for col in columns)
@@ -215,14 +260,19 @@ class CompileContext:
                     result[i] = known  # type: ignore[assignment]
         if pending:
             for (i, key, _cols, _types), dtype in zip(
-                    pending, self._probe(items, pending, generator), strict=True):
+                pending, self._probe(items, pending, generator), strict=True
+            ):
                 if len(_TYPES) > 50_000:
                     _TYPES.clear()
                 _TYPES[key] = result[i] = dtype
         return result  # type: ignore[return-value]
 
-    def _probe(self, items: list[tuple[exp.Expression, str]], pending: list, generator: Generator,
-               ) -> list[pa.DataType]:
+    def _probe(
+        self,
+        items: list[tuple[exp.Expression, str]],
+        pending: list,
+        generator: Generator,
+    ) -> list[pa.DataType]:
         trees = [items[i][0] for i, *_ in pending]
         columns = [c for _i, _k, cols, _t in pending for c in cols]
         types = tuple(t for *_, ts in pending for t in ts)
@@ -231,8 +281,10 @@ class CompileContext:
         except Exception as err:  # DuckDB's binder explains what is wrong
             if len(pending) == 1:
                 message = str(err).splitlines()[0]
-                raise self.error(_("invalid expression: {detail}").format(detail=message),
-                                 items[pending[0][0]][1]) from None
+                raise self.error(
+                    _("invalid expression: {detail}").format(detail=message),
+                    items[pending[0][0]][1],
+                ) from None
         return [self._probe(items, [p], generator)[0] for p in pending]  # which one failed
 
     @staticmethod
@@ -244,8 +296,12 @@ class CompileContext:
         return exp.cast(tree, to_sql_type(dtype))
 
 
-def _probe_sql(trees: list[exp.Expression], columns: list[exp.Column],
-               types: tuple[pa.DataType, ...], generator: Generator) -> str:
+def _probe_sql(
+    trees: list[exp.Expression],
+    columns: list[exp.Column],
+    types: tuple[pa.DataType, ...],
+    generator: Generator,
+) -> str:
     """``SELECT <tree> AS v1, … FROM (SELECT CAST(NULL AS <type>) AS "<column>", …) LIMIT 0``:
     one such row per qualifier the columns use (``"left"``, ``"right"``, or none).
 
@@ -256,16 +312,24 @@ def _probe_sql(trees: list[exp.Expression], columns: list[exp.Column],
     scopes: dict[str | None, dict[str, pa.DataType]] = {}
     for col, dtype in zip(columns, types, strict=True):
         scopes.setdefault(col.table or None, {})[col.name] = dtype
-    rows = [exp.select(*[exp.alias_(exp.cast(exp.null(), to_sql_type(dtype), copy=False),
-                                    name, quoted=True) for name, dtype in names.items()],
-                       copy=False).subquery(
-        exp.to_identifier(scope or "__cauce_p", quoted=True), copy=False)
-        for scope, names in scopes.items()]
+    rows = [
+        exp.select(
+            *[
+                exp.alias_(exp.cast(exp.null(), to_sql_type(dtype), copy=False), name, quoted=True)
+                for name, dtype in names.items()
+            ],
+            copy=False,
+        ).subquery(exp.to_identifier(scope or "__cauce_p", quoted=True), copy=False)
+        for scope, names in scopes.items()
+    ]
     links = [(tree, tree.parent, tree.arg_key, tree.index) for tree in trees]
     try:
-        query = exp.Select(expressions=[
-            exp.Alias(this=tree, alias=exp.to_identifier(f"v{i}", quoted=True))
-            for i, tree in enumerate(trees, start=1)])
+        query = exp.Select(
+            expressions=[
+                exp.Alias(this=tree, alias=exp.to_identifier(f"v{i}", quoted=True))
+                for i, tree in enumerate(trees, start=1)
+            ]
+        )
         if rows:
             query = query.from_(rows[0], copy=False)
             for row in rows[1:]:
@@ -304,12 +368,23 @@ def _describe(sql: str) -> tuple[pa.DataType, ...]:
 
 #: DuckDB type names and the Arrow type DuckDB exports them as (checked in the tests)
 _DUCKDB_ARROW: dict[str, pa.DataType] = {
-    "BOOLEAN": pa.bool_(), "TINYINT": pa.int8(), "SMALLINT": pa.int16(),
-    "INTEGER": pa.int32(), "BIGINT": pa.int64(), "HUGEINT": pa.decimal128(38, 0),
-    "UTINYINT": pa.uint8(), "USMALLINT": pa.uint16(), "UINTEGER": pa.uint32(),
-    "UBIGINT": pa.uint64(), "FLOAT": pa.float32(), "DOUBLE": pa.float64(),
-    "VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
-    "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"), "BLOB": pa.binary(),
+    "BOOLEAN": pa.bool_(),
+    "TINYINT": pa.int8(),
+    "SMALLINT": pa.int16(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "HUGEINT": pa.decimal128(38, 0),
+    "UTINYINT": pa.uint8(),
+    "USMALLINT": pa.uint16(),
+    "UINTEGER": pa.uint32(),
+    "UBIGINT": pa.uint64(),
+    "FLOAT": pa.float32(),
+    "DOUBLE": pa.float64(),
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"),
+    "BLOB": pa.binary(),
     "TIME": pa.time64("us"),
 }
 _DUCKDB_DECIMAL = re.compile(r"^DECIMAL\((\d+),(\d+)\)$")

@@ -33,8 +33,9 @@ def _ordered_agg_within_group(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Order):
         order = node.this
         agg = exp.GroupConcat(this=order.this.copy(), separator=node.args.get("separator"))
-        return exp.WithinGroup(this=agg, expression=exp.Order(
-            expressions=[o.copy() for o in order.expressions]))
+        return exp.WithinGroup(
+            this=agg, expression=exp.Order(expressions=[o.copy() for o in order.expressions])
+        )
     return node
 
 
@@ -57,9 +58,11 @@ def _pinned_cast(node: exp.Expression) -> exp.Expression:
     try:
         sql_type = to_sql_type(parse_type_name(name))
     except (TypeMismatch, ValueError):
-        raise UnsupportedError(_("the type {type} of {expression!r} exists only on the local "
-                                 "engine").format(type=name, expression=node.sql("duckdb"))
-                               ) from None
+        raise UnsupportedError(
+            _("the type {type} of {expression!r} exists only on the local engine").format(
+                type=name, expression=node.sql("duckdb")
+            )
+        ) from None
     if isinstance(node, exp.Cast) and node.to == sql_type:
         return node
     return exp.cast(node, sql_type, copy=False)

@@ -36,8 +36,9 @@ class DestinationQuery:
 
 def render(query: exp.Expression, dialect: str, *, pretty: bool = True) -> str:
     """Render a tree in ``dialect``; raises on anything the dialect cannot express."""
-    return apply_fixes(query, dialect).sql(dialect=dialect, pretty=pretty,
-                                            unsupported_level=ErrorLevel.RAISE, identify=False)
+    return apply_fixes(query, dialect).sql(
+        dialect=dialect, pretty=pretty, unsupported_level=ErrorLevel.RAISE, identify=False
+    )
 
 
 def query_for(state: CompileState, node_id: str, port: str = "out") -> exp.Select:
@@ -52,9 +53,12 @@ def query_for(state: CompileState, node_id: str, port: str = "out") -> exp.Selec
     needed = state.upstream_of(node_id) | {node_id}
     final = select_star(Relation(ref=cte_ref(state.cte_names[key]), schema=output.schema))
     ctes = [
-        exp.CTE(this=state.outputs[k].query, alias=exp.TableAlias(
-            this=exp.to_identifier(state.cte_names[k], quoted=True)))
-        for node in state.order if node.id in needed
+        exp.CTE(
+            this=state.outputs[k].query,
+            alias=exp.TableAlias(this=exp.to_identifier(state.cte_names[k], quoted=True)),
+        )
+        for node in state.order
+        if node.id in needed
         for k in state.ports_of.get(node.id, ())
     ]
     final.set("with_", exp.With(expressions=ctes))
@@ -78,11 +82,17 @@ def emit_destinations(state: CompileState) -> list[DestinationQuery]:
         try:
             query = query_for(state, *src)
         except SqlglotError as err:  # pragma: no cover - trees are built by us
-            state.problem(Problem(_("cannot build SQL: {detail}").format(detail=err),
-                                  node.id, node.name))
+            state.problem(
+                Problem(_("cannot build SQL: {detail}").format(detail=err), node.id, node.name)
+            )
             continue
-        result.append(DestinationQuery(
-            node=node, params=state.params[node.id], query=query,
-            schema=state.outputs[src].schema,
-            upstream=frozenset(state.upstream_of(node.id))))
+        result.append(
+            DestinationQuery(
+                node=node,
+                params=state.params[node.id],
+                query=query,
+                schema=state.outputs[src].schema,
+                upstream=frozenset(state.upstream_of(node.id)),
+            )
+        )
     return result

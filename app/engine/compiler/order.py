@@ -25,14 +25,16 @@ from app.nodes.base import Component, Output, qcol
 __all__ = ["carry_order"]
 
 
-def carry_order(state: CompileState, node: Node, component: Component,
-                outputs: dict[str, Output]) -> dict[str, Output]:
+def carry_order(
+    state: CompileState, node: Node, component: Component, outputs: dict[str, Output]
+) -> dict[str, Output]:
     """``outputs`` with the order of the input they keep; records where each order began."""
     for port, output in outputs.items():
         if output.order:
             state.order_origin[(node.id, port)] = node.id
-    upstream = [(edge.target.port, (edge.source.node, edge.source.port))
-                for edge in state.incoming(node.id)]
+    upstream = [
+        (edge.target.port, (edge.source.node, edge.source.port)) for edge in state.incoming(node.id)
+    ]
     ordered = [(port, key) for port, key in upstream if key in state.order_origin]
     if not ordered or component.is_destination:
         return outputs
@@ -55,8 +57,14 @@ def carry_order(state: CompileState, node: Node, component: Component,
     return result
 
 
-def _renamed(state: CompileState, node: Node, component: Component, source: Output,
-             output: Output, key: PortKey) -> tuple[exp.Ordered, ...]:
+def _renamed(
+    state: CompileState,
+    node: Node,
+    component: Component,
+    source: Output,
+    output: Output,
+    key: PortKey,
+) -> tuple[exp.Ordered, ...]:
     carried = component.carried_columns(state.params[node.id], source.schema, output)
     terms = []
     for term in source.order:
@@ -64,10 +72,17 @@ def _renamed(state: CompileState, node: Node, component: Component, source: Outp
         name = column.name if isinstance(column, exp.Column) else None
         if name not in carried:
             sort = state.node(state.order_origin[key])
-            state.problem(Problem(_(
-                "the order cannot be kept: node {node!r} does not pass column {column!r} on "
-                "unchanged (keep the column there, or sort after that node)").format(
-                    node=node.name, column=name or column.sql()), sort.id, sort.name))
+            state.problem(
+                Problem(
+                    _(
+                        "the order cannot be kept: node {node!r} does not pass "
+                        "column {column!r} on "
+                        "unchanged (keep the column there, or sort after that node)"
+                    ).format(node=node.name, column=name or column.sql()),
+                    sort.id,
+                    sort.name,
+                )
+            )
             return ()
         renamed = term.copy()
         renamed.set("this", qcol(carried[name]))
@@ -79,7 +94,13 @@ def _lost(state: CompileState, node: Node, component: Component, key: PortKey) -
     sort = state.node(state.order_origin[key])
     if state.outputs[key].query.args.get("limit") is not None:
         return  # top-N: the order chose the rows; the rows stay right
-    state.warnings.append(Problem(_(
-        "the order is lost at node {node!r} ({type} does not keep row order): sort after "
-        "it").format(node=node.name, type=component.type_name), sort.id, sort.name,
-        severity="warning"))
+    state.warnings.append(
+        Problem(
+            _(
+                "the order is lost at node {node!r} ({type} does not keep row order): sort after it"
+            ).format(node=node.name, type=component.type_name),
+            sort.id,
+            sort.name,
+            severity="warning",
+        )
+    )

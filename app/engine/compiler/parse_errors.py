@@ -56,7 +56,7 @@ def _reason(description: str, token: str) -> str:
 def _offset(text: str, line: int, col: int) -> int:
     """The 0-based index in ``text`` of sqlglot's 1-based (line, column) of a token's end."""
     lines = text.split("\n")
-    before = sum(len(x) + 1 for x in lines[:max(0, line - 1)])
+    before = sum(len(x) + 1 for x in lines[: max(0, line - 1)])
     return min(len(text) - 1, before + max(0, col - 1)) if text else 0
 
 

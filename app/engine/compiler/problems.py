@@ -32,6 +32,9 @@ class CompileError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        head = ngettext("the pipeline has {count} problem(s):",
-                        "the pipeline has {count} problem(s):", len(problems))
+        head = ngettext(
+            "the pipeline has {count} problem(s):",
+            "the pipeline has {count} problem(s):",
+            len(problems),
+        )
         super().__init__(f"{head.format(count=len(problems))}\n{lines}")

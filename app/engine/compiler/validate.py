@@ -23,8 +23,15 @@ def validate_structure(state: CompileState) -> None:
         try:
             cls = state.registry.get(node.type)
         except UnknownPlugin as err:
-            state.problem(Problem(_("unknown component type {name!r}").format(name=err.name)
-                                  if err.kind == "component" else str(err), node.id, node.name))
+            state.problem(
+                Problem(
+                    _("unknown component type {name!r}").format(name=err.name)
+                    if err.kind == "component"
+                    else str(err),
+                    node.id,
+                    node.name,
+                )
+            )
             continue
         state.components[node.id] = cls()
         try:
@@ -53,25 +60,48 @@ def _check_edges(state: CompileState) -> None:
         incoming = state.incoming(node.id)
         for edge in incoming:
             if comp.input_port(edge.target.port) is None:
-                state.problem(Problem(_("has no input port {port!r} (ports: {ports})").format(
-                    port=edge.target.port,
-                    ports=", ".join(p.name for p in comp.inputs) or _("none")),
-                    node.id, node.name))
+                state.problem(
+                    Problem(
+                        _("has no input port {port!r} (ports: {ports})").format(
+                            port=edge.target.port,
+                            ports=", ".join(p.name for p in comp.inputs) or _("none"),
+                        ),
+                        node.id,
+                        node.name,
+                    )
+                )
         for port in comp.inputs:
             count = sum(1 for e in incoming if e.target.port == port.name)
             if port.required and count == 0:
-                state.problem(Problem(_("input port {port!r} is not connected").format(
-                    port=port.name), node.id, node.name))
+                state.problem(
+                    Problem(
+                        _("input port {port!r} is not connected").format(port=port.name),
+                        node.id,
+                        node.name,
+                    )
+                )
             if count > 1 and not port.multiple:
-                state.problem(Problem(
-                    _("input port {port!r} accepts one connection, not {count}").format(
-                        port=port.name, count=count), node.id, node.name))
+                state.problem(
+                    Problem(
+                        _("input port {port!r} accepts one connection, not {count}").format(
+                            port=port.name, count=count
+                        ),
+                        node.id,
+                        node.name,
+                    )
+                )
         for edge in outgoing.get(node.id, ()):
             if comp.output_port(edge.source.port) is None:
-                state.problem(Problem(_("has no output port {port!r} (ports: {ports})").format(
-                    port=edge.source.port,
-                    ports=", ".join(p.name for p in comp.outputs) or _("none")),
-                    node.id, node.name))
+                state.problem(
+                    Problem(
+                        _("has no output port {port!r} (ports: {ports})").format(
+                            port=edge.source.port,
+                            ports=", ".join(p.name for p in comp.outputs) or _("none"),
+                        ),
+                        node.id,
+                        node.name,
+                    )
+                )
 
 
 _CYCLE = "the pipeline has a cycle: "
@@ -102,14 +132,18 @@ def _pydantic_message(error: dict) -> str:  # type: ignore[type-arg]
         return _("Input should be {expected}").format(expected=_choices(str(ctx["expected"])))
     if kind == "too_short" and ctx.get("field_type") == "List" and "min_length" in ctx:
         count = int(ctx["min_length"])
-        return ngettext("List should have at least {count} item after validation, not {actual}",
-                        "List should have at least {count} items after validation, not {actual}",
-                        count).format(count=count, actual=ctx.get("actual_length", 0))
+        return ngettext(
+            "List should have at least {count} item after validation, not {actual}",
+            "List should have at least {count} items after validation, not {actual}",
+            count,
+        ).format(count=count, actual=ctx.get("actual_length", 0))
     if kind == "string_too_short" and "min_length" in ctx:
         count = int(ctx["min_length"])
-        return ngettext("String should have at least {count} character",
-                        "String should have at least {count} characters",
-                        count).format(count=count)
+        return ngettext(
+            "String should have at least {count} character",
+            "String should have at least {count} characters",
+            count,
+        ).format(count=count)
     if kind == "greater_than_equal" and "ge" in ctx:
         return _("Input should be greater than or equal to {limit}").format(limit=ctx["ge"])
     simple = _SIMPLE.get(str(kind))

@@ -20,9 +20,21 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-__all__ = ["DIALECTS", "Column", "DialectTraits", "duplicates_query", "histogram_query",
-           "histograms_query", "number", "quantile_query", "quantiles_aggregate", "source",
-           "stats_query", "temporal", "top_query"]
+__all__ = [
+    "DIALECTS",
+    "Column",
+    "DialectTraits",
+    "duplicates_query",
+    "histogram_query",
+    "histograms_query",
+    "number",
+    "quantile_query",
+    "quantiles_aggregate",
+    "source",
+    "stats_query",
+    "temporal",
+    "top_query",
+]
 
 
 @dataclass(frozen=True)
@@ -49,12 +61,15 @@ class DialectTraits:
 
 
 DIALECTS: dict[str, DialectTraits] = {
-    "duckdb": DialectTraits("BERNOULLI", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True,
-                            ordered_quantiles="array"),
-    "postgres": DialectTraits("BERNOULLI", approx_distinct=None, stddev=True,
-                              ordered_quantiles="scalar"),
-    "mysql": DialectTraits(None, approx_distinct=None, stddev=True,
-                           binary_text=("utf8mb4", "utf8mb4_bin")),
+    "duckdb": DialectTraits(
+        "BERNOULLI", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True, ordered_quantiles="array"
+    ),
+    "postgres": DialectTraits(
+        "BERNOULLI", approx_distinct=None, stddev=True, ordered_quantiles="scalar"
+    ),
+    "mysql": DialectTraits(
+        None, approx_distinct=None, stddev=True, binary_text=("utf8mb4", "utf8mb4_bin")
+    ),
     "sqlite": DialectTraits(None, approx_distinct=None, stddev=False, text_dates=True),
     "tsql": DialectTraits("SYSTEM", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True),
 }
@@ -89,19 +104,29 @@ def _double(e: exp.Expression) -> exp.Expression:
     return exp.cast(e, exp.DataType.build("DOUBLE"))
 
 
-def source(table: str, dialect: str, *, sample_pct: float | None = None,
-           seed: int = 42) -> exp.Table:
+def source(
+    table: str, dialect: str, *, sample_pct: float | None = None, seed: int = 42
+) -> exp.Table:
     """``table`` (``name`` or ``schema.name``), optionally sampled, aliased ``src``."""
     parts = table.split(".")
-    ref = exp.table_(parts[-1], db=parts[-2] if len(parts) > 1 else None, quoted=True,
-                     alias=exp.to_identifier("src", quoted=True))
+    ref = exp.table_(
+        parts[-1],
+        db=parts[-2] if len(parts) > 1 else None,
+        quoted=True,
+        alias=exp.to_identifier("src", quoted=True),
+    )
     if sample_pct is not None:
         method = DIALECTS[dialect].sample_method
         if method is None:
             raise ValueError(dialect)
-        ref.set("sample", exp.TableSample(method=exp.var(method),
-                                          percent=exp.Literal.number(sample_pct),
-                                          seed=exp.Literal.number(seed)))
+        ref.set(
+            "sample",
+            exp.TableSample(
+                method=exp.var(method),
+                percent=exp.Literal.number(sample_pct),
+                seed=exp.Literal.number(seed),
+            ),
+        )
     return ref
 
 
@@ -112,13 +137,21 @@ def _length(e: exp.Expression) -> exp.Expression:
 def quantiles_aggregate(name: str, fractions: exp.Expression) -> exp.Expression:
     """``PERCENTILE_DISC(fractions) WITHIN GROUP (ORDER BY name)``: the value at nearest rank
     ⌈p·n⌉ of the sorted non-null values, or a list of them for an array of fractions."""
-    return exp.WithinGroup(this=exp.PercentileDisc(this=fractions),
-                           expression=exp.Order(expressions=[exp.Ordered(this=_col(name))]))
+    return exp.WithinGroup(
+        this=exp.PercentileDisc(this=fractions),
+        expression=exp.Order(expressions=[exp.Ordered(this=_col(name))]),
+    )
 
 
-def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
-                approx: bool = False, quantiles: list[float] | None = None,
-                distinct: bool = True) -> exp.Select:
+def stats_query(
+    src: exp.Table,
+    columns: list[Column],
+    dialect: str,
+    *,
+    approx: bool = False,
+    quantiles: list[float] | None = None,
+    distinct: bool = True,
+) -> exp.Select:
     """One row: ``rows``, then per column ``c<i>_n`` (non-null), ``_d`` (distinct), ``_min``,
     ``_max``; numeric ``_avg`` and ``_sd`` (or ``_s``/``_ss``, sums for the deviation);
     strings ``_lmin``, ``_lmax``, ``_lavg`` (lengths in characters); with ``quantiles`` (and
@@ -135,36 +168,50 @@ def stats_query(src: exp.Table, columns: list[Column], dialect: str, *,
         if c.kind == "other":
             continue
         if approx and traits.approx_distinct:
-            items.append(_alias(exp.Anonymous(this=traits.approx_distinct,
-                                              expressions=[col.copy()]), p + "d"))
+            items.append(
+                _alias(
+                    exp.Anonymous(this=traits.approx_distinct, expressions=[col.copy()]), p + "d"
+                )
+            )
         elif distinct:
-            items.append(_alias(exp.Count(this=exp.Distinct(expressions=[col.copy()])),
-                                p + "d"))
+            items.append(_alias(exp.Count(this=exp.Distinct(expressions=[col.copy()])), p + "d"))
         if c.kind != "boolean":
-            items += [_alias(exp.Min(this=col.copy()), p + "min"),
-                      _alias(exp.Max(this=col.copy()), p + "max")]
+            items += [
+                _alias(exp.Min(this=col.copy()), p + "min"),
+                _alias(exp.Max(this=col.copy()), p + "max"),
+            ]
         if c.kind == "numeric":
             items.append(_alias(exp.Avg(this=_double(col.copy())), p + "avg"))
             if traits.stddev:
                 items.append(_alias(exp.Stddev(this=_double(col.copy())), p + "sd"))
             else:
-                items += [_alias(exp.Sum(this=_double(col.copy())), p + "s"),
-                          _alias(exp.Sum(this=exp.Mul(this=_double(col.copy()),
-                                                      expression=_double(col.copy()))),
-                                 p + "ss")]
+                items += [
+                    _alias(exp.Sum(this=_double(col.copy())), p + "s"),
+                    _alias(
+                        exp.Sum(
+                            this=exp.Mul(this=_double(col.copy()), expression=_double(col.copy()))
+                        ),
+                        p + "ss",
+                    ),
+                ]
         if quantiles and c.kind in ("numeric", "temporal"):
             fractions = [exp.Literal.number(repr(float(f))) for f in quantiles]
             if traits.ordered_quantiles == "array":
-                items.append(_alias(quantiles_aggregate(
-                    c.name, exp.Array(expressions=fractions)), p + "q"))
+                items.append(
+                    _alias(quantiles_aggregate(c.name, exp.Array(expressions=fractions)), p + "q")
+                )
             else:
-                items += [_alias(quantiles_aggregate(c.name, f), f"{p}q{k}")
-                          for k, f in enumerate(fractions)]
+                items += [
+                    _alias(quantiles_aggregate(c.name, f), f"{p}q{k}")
+                    for k, f in enumerate(fractions)
+                ]
         if c.kind == "string":
             raw = _col(c.name)
-            items += [_alias(exp.Min(this=_length(raw.copy())), p + "lmin"),
-                      _alias(exp.Max(this=_length(raw.copy())), p + "lmax"),
-                      _alias(exp.Avg(this=_double(_length(raw.copy()))), p + "lavg")]
+            items += [
+                _alias(exp.Min(this=_length(raw.copy())), p + "lmin"),
+                _alias(exp.Max(this=_length(raw.copy())), p + "lmax"),
+                _alias(exp.Avg(this=_double(_length(raw.copy()))), p + "lavg"),
+            ]
     return exp.select(*items).from_(src.copy())
 
 
@@ -175,26 +222,37 @@ def top_query(src: exp.Table, column: Column, limit: int, dialect: str) -> exp.S
     col = _value(column, dialect)
     n = exp.Count(this=exp.Star())
     groups = exp.Window(this=exp.Count(this=exp.Star()))
-    return (exp.select(_alias(col.copy(), "v"), _alias(n, "n"), _alias(groups, "g"))
-            .from_(src.copy())
-            .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
-            .group_by(col.copy())
-            .order_by(exp.Ordered(this=n.copy(), desc=True), exp.Ordered(this=col.copy()))
-            .limit(limit))
+    return (
+        exp.select(_alias(col.copy(), "v"), _alias(n, "n"), _alias(groups, "g"))
+        .from_(src.copy())
+        .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
+        .group_by(col.copy())
+        .order_by(exp.Ordered(this=n.copy(), desc=True), exp.Ordered(this=col.copy()))
+        .limit(limit)
+    )
 
 
 def quantile_query(src: exp.Table, name: str, positions: list[int]) -> exp.Select:
     """The values at 1-based ``positions`` of the sorted non-null values (``pos``, ``v``)."""
     col = _col(name)
-    rank = exp.Window(this=exp.RowNumber(),
-                      order=exp.Order(expressions=[exp.Ordered(this=col.copy())]))
-    inner = (exp.select(_alias(col.copy(), "v"), _alias(rank, "pos")).from_(src.copy())
-             .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null()))))
+    rank = exp.Window(
+        this=exp.RowNumber(), order=exp.Order(expressions=[exp.Ordered(this=col.copy())])
+    )
+    inner = (
+        exp.select(_alias(col.copy(), "v"), _alias(rank, "pos"))
+        .from_(src.copy())
+        .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
+    )
     pos = exp.column(exp.to_identifier("pos", quoted=True))
-    return (exp.select(pos.copy(), exp.column(exp.to_identifier("v", quoted=True)))
-            .from_(inner.subquery(exp.to_identifier("ranked", quoted=True)))
-            .where(exp.In(this=pos.copy(),
-                          expressions=[exp.Literal.number(p) for p in sorted(set(positions))])))
+    return (
+        exp.select(pos.copy(), exp.column(exp.to_identifier("v", quoted=True)))
+        .from_(inner.subquery(exp.to_identifier("ranked", quoted=True)))
+        .where(
+            exp.In(
+                this=pos.copy(), expressions=[exp.Literal.number(p) for p in sorted(set(positions))]
+            )
+        )
+    )
 
 
 def histogram_query(src: exp.Table, name: str, edges: list[exp.Expression]) -> exp.Select:
@@ -203,15 +261,20 @@ def histogram_query(src: exp.Table, name: str, edges: list[exp.Expression]) -> e
     col = _col(name)
     case = exp.Case()
     for i, upper in enumerate(edges[1:-1]):
-        case = case.when(exp.LT(this=col.copy(), expression=upper.copy()),
-                         exp.Literal.number(i))
+        case = case.when(exp.LT(this=col.copy(), expression=upper.copy()), exp.Literal.number(i))
     case = case.else_(exp.Literal.number(len(edges) - 2))
     b = exp.column(exp.to_identifier("b", quoted=True))
-    inner = (exp.select(_alias(case, "b")).from_(src.copy())
-             .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null()))))
-    return (exp.select(b.copy(), _alias(exp.Count(this=exp.Star()), "n"))
-            .from_(inner.subquery(exp.to_identifier("binned", quoted=True)))
-            .group_by(b.copy()).order_by(b.copy()))
+    inner = (
+        exp.select(_alias(case, "b"))
+        .from_(src.copy())
+        .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
+    )
+    return (
+        exp.select(b.copy(), _alias(exp.Count(this=exp.Star()), "n"))
+        .from_(inner.subquery(exp.to_identifier("binned", quoted=True)))
+        .group_by(b.copy())
+        .order_by(b.copy())
+    )
 
 
 def histograms_query(src: exp.Table, binned: dict[str, list[exp.Expression]]) -> exp.Select:
@@ -223,16 +286,25 @@ def histograms_query(src: exp.Table, binned: dict[str, list[exp.Expression]]) ->
         col = _col(name)
         case = exp.Case()
         for b, upper in enumerate(edges[1:-1]):
-            case = case.when(exp.LT(this=col.copy(), expression=upper.copy()),
-                             exp.Literal.number(b))
+            case = case.when(
+                exp.LT(this=col.copy(), expression=upper.copy()), exp.Literal.number(b)
+            )
         case = case.else_(exp.Literal.number(len(edges) - 2))
-        bin_of = exp.Case().when(exp.Is(this=col.copy(), expression=exp.Null()),
-                                 exp.Literal.number(-1)).else_(case)
+        bin_of = (
+            exp.Case()
+            .when(exp.Is(this=col.copy(), expression=exp.Null()), exp.Literal.number(-1))
+            .else_(case)
+        )
         inner_items.append(_alias(bin_of, f"b{i}"))
         ref = exp.column(exp.to_identifier(f"b{i}", quoted=True))
         for b in range(len(edges) - 1):
-            hit = exp.Case().when(exp.EQ(this=ref.copy(), expression=exp.Literal.number(b)),
-                                  exp.Literal.number(1)).else_(exp.Literal.number(0))
+            hit = (
+                exp.Case()
+                .when(
+                    exp.EQ(this=ref.copy(), expression=exp.Literal.number(b)), exp.Literal.number(1)
+                )
+                .else_(exp.Literal.number(0))
+            )
             outer.append(_alias(exp.Sum(this=hit), f"h{i}_{b}"))
     inner = exp.select(*inner_items).from_(src.copy())
     return exp.select(*outer).from_(inner.subquery(exp.to_identifier("binned", quoted=True)))
@@ -251,18 +323,26 @@ def temporal(value: object, dialect: str) -> exp.Expression:
     literal = exp.Literal.string(text)
     if DIALECTS[dialect].text_dates:
         return literal
-    kind = ("TIMESTAMPTZ" if getattr(value, "tzinfo", None) else "TIMESTAMP") \
-        if hasattr(value, "hour") else "DATE"
+    kind = (
+        ("TIMESTAMPTZ" if getattr(value, "tzinfo", None) else "TIMESTAMP")
+        if hasattr(value, "hour")
+        else "DATE"
+    )
     return exp.cast(literal, exp.DataType.build(kind))
 
 
 def duplicates_query(src: exp.Table, columns: list[Column], dialect: str) -> exp.Select:
     """``dup``: rows that repeat an earlier row (every column equal, NULLs equal)."""
     n = exp.Count(this=exp.Star())
-    groups = (exp.select(_alias(n, "n")).from_(src.copy())
-              .group_by(*[_value(c, dialect) for c in columns])
-              .having(exp.GT(this=n.copy(), expression=exp.Literal.number(1))))
-    extra = exp.Sub(this=exp.column(exp.to_identifier("n", quoted=True)),
-                    expression=exp.Literal.number(1))
-    return (exp.select(_alias(exp.Sum(this=extra), "dup"))
-            .from_(groups.subquery(exp.to_identifier("groups", quoted=True))))
+    groups = (
+        exp.select(_alias(n, "n"))
+        .from_(src.copy())
+        .group_by(*[_value(c, dialect) for c in columns])
+        .having(exp.GT(this=n.copy(), expression=exp.Literal.number(1)))
+    )
+    extra = exp.Sub(
+        this=exp.column(exp.to_identifier("n", quoted=True)), expression=exp.Literal.number(1)
+    )
+    return exp.select(_alias(exp.Sum(this=extra), "dup")).from_(
+        groups.subquery(exp.to_identifier("groups", quoted=True))
+    )

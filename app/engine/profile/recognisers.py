@@ -25,17 +25,38 @@ __all__ = ["RECOGNISERS", "guess_semantic_type", "iban_ok", "luhn_ok", "recognis
 _LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
 _EMAIL = re.compile(rf"^[\w.!#$%&'*+/=?^`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
 _URL = re.compile(r"^(?:https?|ftp)://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-                   re.IGNORECASE)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{6,18}[0-9]$")
 _CARD_CHARS = re.compile(r"^[0-9][0-9 -]{11,22}[0-9]$")
 _IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-                       r"(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 #: lengths of IBANs per country (ISO 13616), for the countries most often met
-_IBAN_LENGTHS = {"AD": 24, "AT": 20, "BE": 16, "CH": 21, "CZ": 24, "DE": 22, "DK": 18,
-                 "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GR": 27, "IE": 22, "IT": 27,
-                 "LU": 20, "MX": 18, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "SE": 24}
+_IBAN_LENGTHS = {
+    "AD": 24,
+    "AT": 20,
+    "BE": 16,
+    "CH": 21,
+    "CZ": 24,
+    "DE": 22,
+    "DK": 18,
+    "ES": 24,
+    "FI": 18,
+    "FR": 27,
+    "GB": 22,
+    "GR": 27,
+    "IE": 22,
+    "IT": 27,
+    "LU": 20,
+    "MX": 18,
+    "NL": 18,
+    "NO": 15,
+    "PL": 28,
+    "PT": 25,
+    "SE": 24,
+}
 
 
 def shape(value: str) -> str:
@@ -148,8 +169,9 @@ def _parses(value: str, kind: str) -> bool:
     raise ValueError(kind)
 
 
-def guess_semantic_type(values: Iterable[tuple[str, int]], *, threshold: float = 0.95
-                        ) -> str | None:
+def guess_semantic_type(
+    values: Iterable[tuple[str, int]], *, threshold: float = 0.95
+) -> str | None:
     """What text values really are (``integer``, ``decimal``, ``date``, ``timestamp``,
     ``boolean``) when at least ``threshold`` of the rows they weigh parse as it; else None.
 
@@ -162,8 +184,10 @@ def guess_semantic_type(values: Iterable[tuple[str, int]], *, threshold: float =
     total = sum(n for _, n in pairs)
     if not total:
         return None
-    share = {kind: sum(n for v, n in pairs if _parses(v, kind)) / total
-             for kind in ("integer", "decimal", "boolean", "date", "timestamp")}
+    share = {
+        kind: sum(n for v, n in pairs if _parses(v, kind)) / total
+        for kind in ("integer", "decimal", "boolean", "date", "timestamp")
+    }
     if share["integer"] >= threshold and not share["boolean"] >= threshold:
         return "integer"
     if share["decimal"] >= threshold:

@@ -44,8 +44,12 @@ def column_kind(field: pa.Field) -> str:
     """``numeric``, ``temporal``, ``string``, ``boolean`` or ``other`` for an Arrow field."""
     t = field.type
     meta = (field.metadata or {}).get(b"cauce.pg_type", b"").decode()
-    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t) \
-            or meta.split("(")[0] == "numeric":
+    if (
+        pa.types.is_integer(t)
+        or pa.types.is_floating(t)
+        or pa.types.is_decimal(t)
+        or meta.split("(")[0] == "numeric"
+    ):
         return "numeric"
     if pa.types.is_date(t) or pa.types.is_timestamp(t):
         return "temporal"
@@ -68,15 +72,22 @@ def _find(connector: Connector, table: str) -> TableInfo:
     default = [t for t in by_name if t.schema in (None, "public", "main", "dbo")]
     if len(default) == 1 or len(by_name) == 1:
         return (default or by_name)[0]
-    raise ProfileError(_("no table {table!r} in {connection}").format(
-        table=table, connection=connector.name))
+    raise ProfileError(
+        _("no table {table!r} in {connection}").format(table=table, connection=connector.name)
+    )
 
 
 class _Run:
     """One profile in progress: how to run SQL, the source expression, the query count."""
 
-    def __init__(self, run_sql: RunSql, src: exp.Table, dialect: str,
-                 on_progress: Progress | None, total: int) -> None:
+    def __init__(
+        self,
+        run_sql: RunSql,
+        src: exp.Table,
+        dialect: str,
+        on_progress: Progress | None,
+        total: int,
+    ) -> None:
         self.run_sql, self.src, self.dialect = run_sql, src, dialect
         self.on_progress, self.total, self.done = on_progress, total, 0
 
@@ -125,9 +136,13 @@ def _quantiles(run: _Run, c: ColumnProfile) -> None:
     if n == 0:
         return
     wanted = {p: max(1, math.ceil(p * n - 1e-9)) for p in QUANTILES}
-    got = {r["pos"]: r["v"] for r in run.rows(q.quantile_query(run.src, c.name,
-                                                               list(wanted.values())),
-                                              _("quantiles of {column}").format(column=c.name))}
+    got = {
+        r["pos"]: r["v"]
+        for r in run.rows(
+            q.quantile_query(run.src, c.name, list(wanted.values())),
+            _("quantiles of {column}").format(column=c.name),
+        )
+    }
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
     c.quantiles = {f"p{round(p * 100)}": convert(got.get(pos)) for p, pos in wanted.items()}
 
@@ -137,8 +152,7 @@ def _fill_quantiles(c: ColumnProfile, values: list[Any] | None) -> None:
     if not values or c.rows == c.nulls:
         return
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
-    c.quantiles = {f"p{round(p * 100)}": convert(v) for p, v in zip(QUANTILES, values,
-                                                                      strict=True)}
+    c.quantiles = {f"p{round(p * 100)}": convert(v) for p, v in zip(QUANTILES, values, strict=True)}
 
 
 def _edges(c: ColumnProfile, bins: int, dialect: str) -> tuple[list[Any], list[exp.Expression]]:
@@ -159,26 +173,38 @@ def _edges(c: ColumnProfile, bins: int, dialect: str) -> tuple[list[Any], list[e
 
 def _histograms(run: _Run, columns: list[ColumnProfile], bins: int) -> None:
     """Histograms of every numeric and temporal column with a range, in one scan."""
-    wanted = [c for c in columns if c.kind in ("numeric", "temporal")
-              and c.min is not None and c.max is not None and c.min != c.max
-              and (c.kind == "numeric" or isinstance(c.min, dt.date))]
+    wanted = [
+        c
+        for c in columns
+        if c.kind in ("numeric", "temporal")
+        and c.min is not None
+        and c.max is not None
+        and c.min != c.max
+        and (c.kind == "numeric" or isinstance(c.min, dt.date))
+    ]
     if not wanted:
         return
     edges = {c.name: _edges(c, bins, run.dialect) for c in wanted}
-    row = run.rows(q.histograms_query(run.src, {name: e for name, (_v, e) in edges.items()}),
-                   _("histograms of {count} columns").format(count=len(wanted)))[0]
+    row = run.rows(
+        q.histograms_query(run.src, {name: e for name, (_v, e) in edges.items()}),
+        _("histograms of {count} columns").format(count=len(wanted)),
+    )[0]
     for i, c in enumerate(wanted):
         values = edges[c.name][0]
-        c.histogram = [{"low": values[b], "high": values[b + 1],
-                        "count": int(row[f"h{i}_{b}"] or 0)} for b in range(bins)]
+        c.histogram = [
+            {"low": values[b], "high": values[b + 1], "count": int(row[f"h{i}_{b}"] or 0)}
+            for b in range(bins)
+        ]
 
 
 def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
     limit = max(options.top_k, options.pattern_values if c.kind == "string" else 0)
-    found = run.rows(q.top_query(run.src, q.Column(c.name, c.kind), limit, run.dialect),
-                     _("top values of {column}").format(column=c.name))
+    found = run.rows(
+        q.top_query(run.src, q.Column(c.name, c.kind), limit, run.dialect),
+        _("top values of {column}").format(column=c.name),
+    )
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
-    c.top = [ValueCount(convert(r["v"]), int(r["n"])) for r in found[:options.top_k]]
+    c.top = [ValueCount(convert(r["v"]), int(r["n"])) for r in found[: options.top_k]]
     if c.distinct is None:  # exact: the groups of this query
         c.distinct = int(found[0]["g"]) if found else 0
     if c.kind != "string":
@@ -191,14 +217,21 @@ def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
         shapes[shape(value)] += n
         for name in recognise(value):
             recognised[name] += n
-    c.patterns = [ValueCount(s, n) for s, n in
-                  sorted(shapes.items(), key=lambda kv: (-kv[1], kv[0]))[:options.top_k]]
+    c.patterns = [
+        ValueCount(s, n)
+        for s, n in sorted(shapes.items(), key=lambda kv: (-kv[1], kv[0]))[: options.top_k]
+    ]
     c.recognised = dict(sorted(recognised.items(), key=lambda kv: (-kv[1], kv[0])))
     c.semantic_type = guess_semantic_type(pairs)
 
 
-def profile_table(connector: Connector, table: str, options: ProfileOptions | None = None,
-                  *, on_progress: Progress | None = None) -> TableProfile:
+def profile_table(
+    connector: Connector,
+    table: str,
+    options: ProfileOptions | None = None,
+    *,
+    on_progress: Progress | None = None,
+) -> TableProfile:
     """Profile ``table`` of ``connector`` with SQL run in its database.
 
     Raises:
@@ -207,21 +240,40 @@ def profile_table(connector: Connector, table: str, options: ProfileOptions | No
     """
     dialect = connector.capabilities.dialect
     if dialect not in q.DIALECTS:
-        raise ProfileError(_("cannot profile {connector} tables (no SQL dialect)").format(
-            connector=connector.label))
+        raise ProfileError(
+            _("cannot profile {connector} tables (no SQL dialect)").format(
+                connector=connector.label
+            )
+        )
     options = options or ProfileOptions()
     if options.sample_pct is not None and q.DIALECTS[dialect].sample_method is None:
-        raise ProfileError(_("{connector} cannot sample a table (no TABLESAMPLE): "
-                             "profile it whole").format(connector=connector.label))
+        raise ProfileError(
+            _("{connector} cannot sample a table (no TABLESAMPLE): profile it whole").format(
+                connector=connector.label
+            )
+        )
     info = _find(connector, table)
-    return profile_relation(lambda sql: connector.query(sql).read_all(), info.qualified,
-                            connector.table_schema(info.qualified), dialect, options,
-                            row_estimate=info.row_estimate, on_progress=on_progress)
+    return profile_relation(
+        lambda sql: connector.query(sql).read_all(),
+        info.qualified,
+        connector.table_schema(info.qualified),
+        dialect,
+        options,
+        row_estimate=info.row_estimate,
+        on_progress=on_progress,
+    )
 
 
-def profile_relation(run_sql: RunSql, table: str, schema: pa.Schema, dialect: str,
-                     options: ProfileOptions | None = None, *, row_estimate: int | None = None,
-                     on_progress: Progress | None = None) -> TableProfile:
+def profile_relation(
+    run_sql: RunSql,
+    table: str,
+    schema: pa.Schema,
+    dialect: str,
+    options: ProfileOptions | None = None,
+    *,
+    row_estimate: int | None = None,
+    on_progress: Progress | None = None,
+) -> TableProfile:
     """Profile the table or view ``table`` (of columns ``schema``) that ``run_sql`` reaches,
     in ``dialect`` (one of :data:`queries.DIALECTS`)."""
     options = options or ProfileOptions()
@@ -229,29 +281,48 @@ def profile_relation(run_sql: RunSql, table: str, schema: pa.Schema, dialect: st
     traits = q.DIALECTS[dialect]
     if options.sample_pct is not None:
         if traits.sample_method is None:
-            raise ProfileError(_("{connector} cannot sample a table (no TABLESAMPLE): "
-                                 "profile it whole").format(connector=dialect))
+            raise ProfileError(
+                _("{connector} cannot sample a table (no TABLESAMPLE): profile it whole").format(
+                    connector=dialect
+                )
+            )
         if not 0 < options.sample_pct <= 100:
             raise ProfileError(_("the sample must be a percentage between 0 and 100"))
     columns = [ColumnProfile(f.name, str(f.type), column_kind(f)) for f in schema]
     specs = [q.Column(c.name, c.kind) for c in columns]
     src = q.source(table, dialect, sample_pct=options.sample_pct, seed=options.seed)
-    approx = traits.approx_distinct is not None and \
-        (row_estimate or 0) > options.approx_distinct_above
+    approx = (
+        traits.approx_distinct is not None and (row_estimate or 0) > options.approx_distinct_above
+    )
     in_scan = traits.ordered_quantiles
-    per_column = sum(1 + (c.kind in ("numeric", "temporal") and not in_scan) for c in columns
-                     if c.kind != "other")
+    per_column = sum(
+        1 + (c.kind in ("numeric", "temporal") and not in_scan)
+        for c in columns
+        if c.kind != "other"
+    )
     run = _Run(run_sql, src, dialect, on_progress, 3 + per_column)
-    row = run.rows(q.stats_query(src, specs, dialect, approx=approx, distinct=False,
-                                 quantiles=list(QUANTILES) if in_scan else None),
-                   _("statistics of {count} columns").format(count=len(columns)))[0]
+    row = run.rows(
+        q.stats_query(
+            src,
+            specs,
+            dialect,
+            approx=approx,
+            distinct=False,
+            quantiles=list(QUANTILES) if in_scan else None,
+        ),
+        _("statistics of {count} columns").format(count=len(columns)),
+    )[0]
     rows = int(row["rows"])
     for i, c in enumerate(columns):
         _fill_stats(c, row, i, rows)
         c.distinct_approximate = approx and c.distinct is not None
         if in_scan and c.kind in ("numeric", "temporal"):
-            _fill_quantiles(c, row[f"c{i}_q"] if f"c{i}_q" in row else
-                            [row[f"c{i}_q{k}"] for k in range(len(QUANTILES))])
+            _fill_quantiles(
+                c,
+                row[f"c{i}_q"]
+                if f"c{i}_q" in row
+                else [row[f"c{i}_q{k}"] for k in range(len(QUANTILES))],
+            )
     for c in columns:
         if c.kind == "other":
             continue
@@ -264,10 +335,19 @@ def profile_relation(run_sql: RunSql, table: str, schema: pa.Schema, dialect: st
     if rows and comparable:
         found = run.rows(q.duplicates_query(src, comparable, dialect), _("duplicate rows"))
         duplicates = int(found[0]["dup"] or 0) if found else 0
-    keys = [c.name for c in columns if rows and c.nulls == 0 and c.distinct == rows
-            and not c.distinct_approximate]
-    return TableProfile(table=table, dialect=dialect, rows=rows, columns=columns,
-                        duplicate_rows=duplicates, candidate_keys=keys,
-                        sample_pct=options.sample_pct,
-                        seconds=time.perf_counter() - started, queries=run.done)
-
+    keys = [
+        c.name
+        for c in columns
+        if rows and c.nulls == 0 and c.distinct == rows and not c.distinct_approximate
+    ]
+    return TableProfile(
+        table=table,
+        dialect=dialect,
+        rows=rows,
+        columns=columns,
+        duplicate_rows=duplicates,
+        candidate_keys=keys,
+        sample_pct=options.sample_pct,
+        seconds=time.perf_counter() - started,
+        queries=run.done,
+    )

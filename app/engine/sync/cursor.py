@@ -44,16 +44,17 @@ class CursorState:
     position: str | None = None
 
     @classmethod
-    def of(cls, scalar: pa.Scalar | None, updated_at: str | None = None,
-           position: str | None = None) -> CursorState:
+    def of(
+        cls, scalar: pa.Scalar | None, updated_at: str | None = None, position: str | None = None
+    ) -> CursorState:
         if scalar is None or not scalar.is_valid:
             return cls(None, None, updated_at, position)
-        return cls(scalar.cast(pa.string()).as_py(), type_name(scalar.type), updated_at,
-                   position)
+        return cls(scalar.cast(pa.string()).as_py(), type_name(scalar.type), updated_at, position)
 
     @classmethod
-    def stored(cls, value: str | None, stored_type: str | None,
-               updated_at: str | None = None) -> CursorState:
+    def stored(
+        cls, value: str | None, stored_type: str | None, updated_at: str | None = None
+    ) -> CursorState:
         """The state as a state table holds it (``cursor_type`` may carry the position).
 
         >>> CursorState.stored("5", "int64 @10:12:10").position
@@ -131,14 +132,27 @@ def read_state(connector: Connector, sync: str, table: str) -> CursorState | Non
     if not connector.has_table(STATE_TABLE):
         return None
     dialect = connector.capabilities.dialect
-    query = exp.select(
-        *[exp.column(exp.to_identifier(n, quoted=True))
-          for n in ("cursor_value", "cursor_type", "updated_at")]
-    ).from_(exp.Table(this=exp.to_identifier(STATE_TABLE, quoted=True))).where(exp.and_(
-        exp.EQ(this=exp.column(exp.to_identifier("sync_name", quoted=True)),
-               expression=exp.Literal.string(sync)),
-        exp.EQ(this=exp.column(exp.to_identifier("table_name", quoted=True)),
-               expression=exp.Literal.string(table))))
+    query = (
+        exp.select(
+            *[
+                exp.column(exp.to_identifier(n, quoted=True))
+                for n in ("cursor_value", "cursor_type", "updated_at")
+            ]
+        )
+        .from_(exp.Table(this=exp.to_identifier(STATE_TABLE, quoted=True)))
+        .where(
+            exp.and_(
+                exp.EQ(
+                    this=exp.column(exp.to_identifier("sync_name", quoted=True)),
+                    expression=exp.Literal.string(sync),
+                ),
+                exp.EQ(
+                    this=exp.column(exp.to_identifier("table_name", quoted=True)),
+                    expression=exp.Literal.string(table),
+                ),
+            )
+        )
+    )
     try:
         rows = connector.read(query=query.sql(dialect)).read_all().to_pylist()
     except ConnectionError_:

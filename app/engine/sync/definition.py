@@ -116,9 +116,11 @@ class SyncDefinition(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != SYNC_FORMAT_VERSION:
-            raise ValueError(_("unknown sync format version {version} (this Cauce reads "
-                               "version {supported})").format(version=v,
-                                                              supported=SYNC_FORMAT_VERSION))
+            raise ValueError(
+                _(
+                    "unknown sync format version {version} (this Cauce reads version {supported})"
+                ).format(version=v, supported=SYNC_FORMAT_VERSION)
+            )
         return v
 
     @field_validator("name")
@@ -141,12 +143,19 @@ class SyncDefinition(BaseModel):
         if self.columns is not None:
             if not self.columns or len(set(self.columns)) != len(self.columns):
                 raise ValueError(_("columns must list each selected column once"))
-            needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename,
-                      *self.column_types]
+            needed = [
+                *self.primary_key,
+                *([self.cursor] if self.cursor else []),
+                *self.rename,
+                *self.column_types,
+            ]
             missing = sorted({c for c in needed if c not in self.columns})
             if missing:
-                raise ValueError(_("{columns} are used by the sync but not selected in "
-                                   "columns").format(columns=missing))
+                raise ValueError(
+                    _("{columns} are used by the sync but not selected in columns").format(
+                        columns=missing
+                    )
+                )
         targets = list(self.rename.values())
         if any(not t.strip() for t in targets):
             raise ValueError(_("a column cannot be renamed to a blank name"))
@@ -170,22 +179,34 @@ class SyncDefinition(BaseModel):
         else:
             absent = [c for c in self.columns if c not in available]
             if absent:
-                raise SyncDefinitionError(_("sync {sync!r}: columns {columns} are not in the "
-                                            "source (it has {available})").format(
-                    sync=self.name, columns=absent, available=available))
+                raise SyncDefinitionError(
+                    _(
+                        "sync {sync!r}: columns {columns} are not in the "
+                        "source (it has {available})"
+                    ).format(sync=self.name, columns=absent, available=available)
+                )
             chosen = list(self.columns)
-        needed = [*self.primary_key, *([self.cursor] if self.cursor else []), *self.rename,
-                  *self.column_types]
+        needed = [
+            *self.primary_key,
+            *([self.cursor] if self.cursor else []),
+            *self.rename,
+            *self.column_types,
+        ]
         absent = sorted({c for c in needed if c not in available})
         if absent:
-            raise SyncDefinitionError(_("sync {sync!r}: columns {columns} are not in the "
-                                        "source (it has {available})").format(
-                sync=self.name, columns=absent, available=available))
+            raise SyncDefinitionError(
+                _(
+                    "sync {sync!r}: columns {columns} are not in the source (it has {available})"
+                ).format(sync=self.name, columns=absent, available=available)
+            )
         renamed = [self.dest_name(c) for c in chosen]
         dupes = sorted({n for n in renamed if renamed.count(n) > 1})
         if dupes:
-            raise SyncDefinitionError(_("sync {sync!r}: renames give two columns the "
-                                        "name(s) {names}").format(sync=self.name, names=dupes))
+            raise SyncDefinitionError(
+                _("sync {sync!r}: renames give two columns the name(s) {names}").format(
+                    sync=self.name, names=dupes
+                )
+            )
         return chosen
 
     def to_json(self) -> str:

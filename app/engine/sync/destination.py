@@ -28,8 +28,11 @@ from app.engine.sync.spool import Spool
 
 __all__ = ["DestinationReport", "DestinationTarget", "with_retries"]
 
-_MODES = {SyncMode.FULL: WriteMode.REPLACE, SyncMode.APPEND: WriteMode.APPEND,
-          SyncMode.MERGE: WriteMode.MERGE}
+_MODES = {
+    SyncMode.FULL: WriteMode.REPLACE,
+    SyncMode.APPEND: WriteMode.APPEND,
+    SyncMode.MERGE: WriteMode.MERGE,
+}
 
 
 @dataclass
@@ -49,20 +52,39 @@ class DestinationReport:
     error: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"destination": self.destination, "connection": self.connection,
-                "table": self.table, "status": self.status, "rows": self.rows,
-                "seconds": round(self.seconds, 3), "attempts": self.attempts,
-                "deleted": self.deleted, "path": self.path,
-                "cursor": self.state.value if self.state else None,
-                "schema_changes": [{"column": c.column, "change": c.kind.value,
-                                    "old_type": c.old_type, "new_type": c.new_type,
-                                    "decision": c.decision.value} for c in self.changes],
-                "error": self.error}
+        return {
+            "destination": self.destination,
+            "connection": self.connection,
+            "table": self.table,
+            "status": self.status,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 3),
+            "attempts": self.attempts,
+            "deleted": self.deleted,
+            "path": self.path,
+            "cursor": self.state.value if self.state else None,
+            "schema_changes": [
+                {
+                    "column": c.column,
+                    "change": c.kind.value,
+                    "old_type": c.old_type,
+                    "new_type": c.new_type,
+                    "decision": c.decision.value,
+                }
+                for c in self.changes
+            ],
+            "error": self.error,
+        }
 
 
-def with_retries(action: Callable[[int], object], *, retries: int, backoff: float,
-                 cancel: CancelToken | None,
-                 on_retry: Callable[[int, ConnectionError_, float], None]) -> object:
+def with_retries(
+    action: Callable[[int], object],
+    *,
+    retries: int,
+    backoff: float,
+    cancel: CancelToken | None,
+    on_retry: Callable[[int, ConnectionError_, float], None],
+) -> object:
     """Run ``action(attempt)``; retry transient :class:`ConnectionError_` up to ``retries``
     times, waiting ``backoff * 2**(attempt-1)`` seconds (cancellable)."""
     attempt = 1
@@ -85,8 +107,13 @@ def with_retries(action: Callable[[int], object], *, retries: int, backoff: floa
 class DestinationTarget:
     """A destination being synced: connector, plan, committed state, report."""
 
-    def __init__(self, definition: SyncDefinition, dest: SyncDestination, connector: Connector,
-                 stored_state: Callable[[], CursorState | None]) -> None:
+    def __init__(
+        self,
+        definition: SyncDefinition,
+        dest: SyncDestination,
+        connector: Connector,
+        stored_state: Callable[[], CursorState | None],
+    ) -> None:
         self.definition = definition
         self.dest = dest
         self.connector = connector
@@ -104,20 +131,36 @@ class DestinationTarget:
     def window(self, tracking: bool) -> Window:
         """The rows this destination still needs (:mod:`.position`), from its state."""
         d = self.definition
-        return window_for(self.committed_state(), merge=d.mode is SyncMode.MERGE,
-                          tracking=tracking, lookback=d.lookback)
+        return window_for(
+            self.committed_state(),
+            merge=d.mode is SyncMode.MERGE,
+            tracking=tracking,
+            lookback=d.lookback,
+        )
 
-    def write(self, spool: Spool, top: pa.Scalar | None, *, cancel: CancelToken | None,
-              now: Callable[[], str], position: str | None = None,
-              tracking: bool = False) -> tuple[int, CursorState]:
+    def write(
+        self,
+        spool: Spool,
+        top: pa.Scalar | None,
+        *,
+        cancel: CancelToken | None,
+        now: Callable[[], str],
+        position: str | None = None,
+        tracking: bool = False,
+    ) -> tuple[int, CursorState]:
         """One attempt: replay the spool above this destination's state, commit data + state
         (``position``: the source's transaction position of the spooled read)."""
         assert self.plan is not None
         d = self.definition
         cursor = d.dest_name(d.cursor) if d.cursor and d.mode is not SyncMode.FULL else None
         state = self.committed_state() if cursor else None
-        window = window_for(state, merge=d.mode is SyncMode.MERGE, tracking=tracking,
-                            lookback=d.lookback) if cursor else None
+        window = (
+            window_for(
+                state, merge=d.mode is SyncMode.MERGE, tracking=tracking, lookback=d.lookback
+            )
+            if cursor
+            else None
+        )
         bound = state.scalar() if state else None
         schema = self.plan.write_schema
 
@@ -130,15 +173,18 @@ class DestinationTarget:
                     batch = batch.filter(mask)
             return conform(batch, schema, keys=d.destination_keys())
 
-        new = CursorState.of(larger(bound, top) if cursor else None, now(),
-                             position if cursor else None)
+        new = CursorState.of(
+            larger(bound, top) if cursor else None, now(), position if cursor else None
+        )
         kwargs: dict[str, object] = {}
         if self.transactional:
-            kwargs["state"] = StateWrite(d.name, self.dest.table, new.value, new.stored_type,
-                                         new.updated_at or "")
+            kwargs["state"] = StateWrite(
+                d.name, self.dest.table, new.value, new.stored_type, new.updated_at or ""
+            )
         keys = d.destination_keys() if d.mode is SyncMode.MERGE else None
-        result = self.connector.write(self.dest.table, spool.reader(schema, shape),
-                                      mode=_MODES[d.mode], keys=keys, **kwargs)
+        result = self.connector.write(
+            self.dest.table, spool.reader(schema, shape), mode=_MODES[d.mode], keys=keys, **kwargs
+        )
         return result.rows, new
 
     # -- hard deletes -------------------------------------------------------------------------
@@ -151,35 +197,41 @@ class DestinationTarget:
         """
         dialect = self.connector.capabilities.dialect
         target = quoted_table(self.dest.table, dialect)
-        scratch = exp.Table(this=exp.to_identifier(f"_cauce_keys_{uuid.uuid4().hex[:10]}",
-                                                   quoted=True),
-                            db=target.args.get("db").copy() if target.args.get("db") else None)
+        scratch = exp.Table(
+            this=exp.to_identifier(f"_cauce_keys_{uuid.uuid4().hex[:10]}", quoted=True),
+            db=target.args.get("db").copy() if target.args.get("db") else None,
+        )
         scratch_name = ".".join(p.name for p in scratch.parts)
-        self.connector.write(scratch_name, keys_spool.reader(key_schema, lambda b: b),
-                             mode=WriteMode.REPLACE)
+        self.connector.write(
+            scratch_name, keys_spool.reader(key_schema, lambda b: b), mode=WriteMode.REPLACE
+        )
         try:
             before = self._count(target)
-            self.connector.execute(_delete_missing(target, scratch, key_schema.names)
-                                   .sql(dialect))
+            self.connector.execute(_delete_missing(target, scratch, key_schema.names).sql(dialect))
             return before - self._count(target)
         finally:
-            self.connector.execute(exp.Drop(tables=[scratch.copy()], kind="TABLE", exists=True)
-                                   .sql(dialect))
+            self.connector.execute(
+                exp.Drop(tables=[scratch.copy()], kind="TABLE", exists=True).sql(dialect)
+            )
 
     def _count(self, table: exp.Table) -> int:
         dialect = self.connector.capabilities.dialect
         query = exp.select(exp.func("count", exp.Star()).as_("n")).from_(table.copy())
-        return int(self.connector.read(query=query.sql(dialect)).read_all()
-                   .column("n")[0].as_py())
+        return int(self.connector.read(query=query.sql(dialect)).read_all().column("n")[0].as_py())
 
 
 def _delete_missing(target: exp.Table, scratch: exp.Table, keys: list[str]) -> exp.Delete:
     """``DELETE FROM target WHERE NOT EXISTS (SELECT 1 FROM scratch AS k WHERE k.key = …)``."""
+
     def col(name: str, table: str) -> exp.Column:
-        return exp.column(exp.to_identifier(name, quoted=True),
-                          table=exp.to_identifier(table, quoted=True))
+        return exp.column(
+            exp.to_identifier(name, quoted=True), table=exp.to_identifier(table, quoted=True)
+        )
 
     cond = exp.and_(*[exp.EQ(this=col(k, "k"), expression=col(k, target.name)) for k in keys])
-    exists = exp.Exists(this=exp.select(exp.Literal.number(1)).from_(
-        exp.alias_(scratch.copy(), exp.to_identifier("k", quoted=True), table=True)).where(cond))
+    exists = exp.Exists(
+        this=exp.select(exp.Literal.number(1))
+        .from_(exp.alias_(scratch.copy(), exp.to_identifier("k", quoted=True), table=True))
+        .where(cond)
+    )
     return exp.delete(target.copy(), where=exp.Not(this=exists))

@@ -39,8 +39,11 @@ __all__ = ["PATH_ARROW", "PATH_NATIVE", "NativeSource"]
 
 PATH_NATIVE = "native"
 PATH_ARROW = "arrow"
-_MODES = {SyncMode.FULL: WriteMode.REPLACE, SyncMode.APPEND: WriteMode.APPEND,
-          SyncMode.MERGE: WriteMode.MERGE}
+_MODES = {
+    SyncMode.FULL: WriteMode.REPLACE,
+    SyncMode.APPEND: WriteMode.APPEND,
+    SyncMode.MERGE: WriteMode.MERGE,
+}
 
 
 class _Checked(NativeRows):
@@ -48,8 +51,13 @@ class _Checked(NativeRows):
     ``moving`` called with the first chunk and ``before_commit`` by the destination just
     before it commits (what it raises rolls the write back)."""
 
-    def __init__(self, rows: NativeRows, cancel: CancelToken | None,
-                 moving: Callable[[], None], before_commit: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        rows: NativeRows,
+        cancel: CancelToken | None,
+        moving: Callable[[], None],
+        before_commit: Callable[[], None],
+    ) -> None:
         self._rows, self._cancel, self._before_commit = rows, cancel, before_commit
         self._moving: Callable[[], None] | None = moving
         self.format, self.top, self.position = rows.format, rows.top, rows.position
@@ -76,8 +84,13 @@ class _Checked(NativeRows):
 class NativeSource:
     """The source side of the fast path for one run: its exact column types and key."""
 
-    def __init__(self, connector: Connector, definition: SyncDefinition,
-                 shape: SourceShape, version: exp.Expression | None = None) -> None:
+    def __init__(
+        self,
+        connector: Connector,
+        definition: SyncDefinition,
+        shape: SourceShape,
+        version: exp.Expression | None = None,
+    ) -> None:
         self.connector, self.definition, self.shape = connector, definition, shape
         self.version = version
         self.format = connector.capabilities.native_copy
@@ -88,8 +101,7 @@ class NativeSource:
             self.types = dict(connector.native_types(table=src.table, query=src.query))
             if src.table is not None and definition.primary_key:
                 # a table's primary key cannot repeat: the merge need not de-duplicate
-                self.unique = set(connector.primary_keys(src.table)) == \
-                    set(definition.primary_key)
+                self.unique = set(connector.primary_keys(src.table)) == set(definition.primary_key)
         self.by_dest = {definition.dest_name(c): c for c in shape.columns}
 
     def eligible(self, target: DestinationTarget) -> bool:
@@ -108,13 +120,19 @@ class NativeSource:
             existing = dict(c.native_types(table=target.dest.table))
         except ConnectionError_:
             return False  # the Arrow path will report what is wrong
-        return all((t := existing.get(f.name)) is not None and t == f.type
-                   for f in plan.write_schema)
+        return all(
+            (t := existing.get(f.name)) is not None and t == f.type for f in plan.write_schema
+        )
 
-    def write(self, target: DestinationTarget, *, cancel: CancelToken | None,
-              now: Callable[[], str], moving: Callable[[], None] = lambda: None,
-              before_commit: Callable[[], None] = lambda: None
-              ) -> tuple[int, int, CursorState]:
+    def write(
+        self,
+        target: DestinationTarget,
+        *,
+        cancel: CancelToken | None,
+        now: Callable[[], str],
+        moving: Callable[[], None] = lambda: None,
+        before_commit: Callable[[], None] = lambda: None,
+    ) -> tuple[int, int, CursorState]:
         """One attempt: stream the rows above ``target``'s state, commit data + state
         (``moving`` is called when the first rows arrive, ``before_commit`` by the destination
         once everything is written, just before it commits; what it raises rolls the attempt
@@ -127,15 +145,27 @@ class NativeSource:
         incremental = d.cursor is not None and d.mode is not SyncMode.FULL
         cursor = d.dest_name(d.cursor) if incremental and d.cursor else None
         state = target.committed_state() if cursor else None
-        window = window_for(state, merge=d.mode is SyncMode.MERGE,
-                            tracking=self.version is not None, lookback=d.lookback)
+        window = window_for(
+            state,
+            merge=d.mode is SyncMode.MERGE,
+            tracking=self.version is not None,
+            lookback=d.lookback,
+        )
         src = d.source
-        sql = source_sql(src.table, src.query, [self.by_dest[n] for n in schema.names],
-                         d.cursor if cursor else None, None,
-                         self.connector.capabilities.dialect, names=schema.names,
-                         windows=[window], version=self.version)
-        rows = _Checked(self.connector.open_native(sql, top_of=cursor), cancel, moving,
-                        before_commit)
+        sql = source_sql(
+            src.table,
+            src.query,
+            [self.by_dest[n] for n in schema.names],
+            d.cursor if cursor else None,
+            None,
+            self.connector.capabilities.dialect,
+            names=schema.names,
+            windows=[window],
+            version=self.version,
+        )
+        rows = _Checked(
+            self.connector.open_native(sql, top_of=cursor), cancel, moving, before_commit
+        )
         try:
             bound = state.scalar() if state else None
             top = None
@@ -144,19 +174,28 @@ class NativeSource:
             # the source sent only rows at or above ``bound`` and read their maximum itself, in
             # the same snapshot and with its own ordering (collations included): that maximum
             # is the new position; no rows leave it at ``bound``
-            new = CursorState.of((top if top is not None else bound) if cursor else None, now(),
-                                 rows.position if cursor and self.version is not None else None)
+            new = CursorState.of(
+                (top if top is not None else bound) if cursor else None,
+                now(),
+                rows.position if cursor and self.version is not None else None,
+            )
             if cursor and top is not None and state is not None and self.version is not None:
                 new = larger_state(state, new)  # rows re-read below the state keep it there
             kwargs: dict[str, object] = {}
             if target.transactional:
-                kwargs["state"] = StateWrite(d.name, target.dest.table, new.value,
-                                             new.stored_type, new.updated_at or "")
+                kwargs["state"] = StateWrite(
+                    d.name, target.dest.table, new.value, new.stored_type, new.updated_at or ""
+                )
             merge = d.mode is SyncMode.MERGE
             result = target.connector.write_native(
-                target.dest.table, rows, schema=schema, mode=_MODES[d.mode],
+                target.dest.table,
+                rows,
+                schema=schema,
+                mode=_MODES[d.mode],
                 keys=d.destination_keys() if merge else None,
-                unique=merge and self.unique, **kwargs)  # type: ignore[arg-type]
+                unique=merge and self.unique,
+                **kwargs,
+            )  # type: ignore[arg-type]
         finally:
             rows.close()
         return result.rows, rows.rows, new

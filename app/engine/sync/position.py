@@ -92,11 +92,13 @@ class Window:
         newer = exp.GTE(this=version.copy(), expression=exp.Literal.number(s.xmax))
         if not s.xip:
             return newer
-        return exp.or_(newer, exp.In(this=version.copy(), expressions=[
-            exp.Literal.number(x) for x in s.xip]))
+        return exp.or_(
+            newer, exp.In(this=version.copy(), expressions=[exp.Literal.number(x) for x in s.xip])
+        )
 
-    def sql(self, cursor: exp.Expression, version: exp.Expression | None,
-            dialect: str) -> exp.Expression | None:
+    def sql(
+        self, cursor: exp.Expression, version: exp.Expression | None, dialect: str
+    ) -> exp.Expression | None:
         """The ``WHERE`` condition (None: read everything)."""
         if self.everything:
             return None
@@ -124,8 +126,7 @@ class Window:
         if bound is not None:
             if bound.type != values.type:
                 bound = bound.cast(values.type)
-            keep = pc.greater_equal(values, bound) if self.inclusive else \
-                pc.greater(values, bound)
+            keep = pc.greater_equal(values, bound) if self.inclusive else pc.greater(values, bound)
             keep = pc.fill_null(keep, self.nulls)
         if self.since is not None and VERSION_COLUMN in batch.schema.names:
             version = batch.column(VERSION_COLUMN)
@@ -137,7 +138,8 @@ class Window:
 
                 changed = pc.or_(
                     pc.greater_equal(version, scalar_from_text(str(s.xmax), pa.int64())),
-                    pc.is_in(version, pa.array(np.array(s.xip, dtype=np.int64))))
+                    pc.is_in(version, pa.array(np.array(s.xip, dtype=np.int64))),
+                )
             changed = pc.fill_null(changed, False)
             keep = changed if keep is None else pc.or_(keep, changed)
         elif bound is None:
@@ -192,8 +194,9 @@ def default_lookback(state: CursorState) -> float:
     return DEFAULT_LOOKBACK_SECONDS if temporal else 0.0
 
 
-def window_for(state: CursorState | None, *, merge: bool, tracking: bool,
-               lookback: float | None) -> Window:
+def window_for(
+    state: CursorState | None, *, merge: bool, tracking: bool, lookback: float | None
+) -> Window:
     """The window of one destination whose committed state is ``state``.
 
     ``tracking``: the source reports row versions (transaction positions); ``lookback``: the
@@ -207,8 +210,7 @@ def window_for(state: CursorState | None, *, merge: bool, tracking: bool,
         if merge and oldest:  # re-read from the oldest transaction then running here
             start = min(int(oldest), snapshot.xmax)
             snapshot = Snapshot(start, snapshot.xmax, snapshot.xip)
-        return Window(bound=state, inclusive=merge, nulls=False, since=snapshot,
-                      strict=not merge)
+        return Window(bound=state, inclusive=merge, nulls=False, since=snapshot, strict=not merge)
     if not merge:
         return Window(bound=state, inclusive=False, nulls=False)
     back = default_lookback(state) if lookback is None else lookback

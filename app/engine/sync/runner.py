@@ -81,10 +81,16 @@ class SyncReport:
         return self.status == "succeeded"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sync": self.sync, "run_id": self.run_id, "mode": self.mode,
-                "status": self.status, "seconds": round(self.seconds, 3),
-                "rows_read": self.rows_read, "error": self.error,
-                "destinations": [d.to_dict() for d in self.destinations]}
+        return {
+            "sync": self.sync,
+            "run_id": self.run_id,
+            "mode": self.mode,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "rows_read": self.rows_read,
+            "error": self.error,
+            "destinations": [d.to_dict() for d in self.destinations],
+        }
 
 
 class SyncRunner:
@@ -109,11 +115,20 @@ class SyncRunner:
             (:mod:`.native`); False forces the Arrow path everywhere.
     """
 
-    def __init__(self, definition: SyncDefinition, open_connector: OpenConnector, *,
-                 bus: EventBus | None = None, cancel: CancelToken | None = None,
-                 run_id: str = "", retries: int = 3, backoff: float = 1.0,
-                 recording: RunRecording | None = None,
-                 spool_dir: Path | None = None, native: bool = True) -> None:
+    def __init__(
+        self,
+        definition: SyncDefinition,
+        open_connector: OpenConnector,
+        *,
+        bus: EventBus | None = None,
+        cancel: CancelToken | None = None,
+        run_id: str = "",
+        retries: int = 3,
+        backoff: float = 1.0,
+        recording: RunRecording | None = None,
+        spool_dir: Path | None = None,
+        native: bool = True,
+    ) -> None:
         self.definition = definition
         self.open = open_connector
         self.bus = bus or EventBus()
@@ -132,8 +147,14 @@ class SyncRunner:
         d = self.definition
         report = SyncReport(d.name, self.run_id, d.mode.value)
         started = time.perf_counter()
-        self._emit(SyncStarted(run_id=self.run_id, sync=d.name, mode=d.mode.value,
-                               destinations=tuple(x.key for x in d.destinations)))
+        self._emit(
+            SyncStarted(
+                run_id=self.run_id,
+                sync=d.name,
+                mode=d.mode.value,
+                destinations=tuple(x.key for x in d.destinations),
+            )
+        )
         try:
             self._run(report)
             failed = [r for r in report.destinations if r.status != "succeeded"]
@@ -142,8 +163,9 @@ class SyncRunner:
                 report.error = "; ".join(f"{r.destination}: {r.error}" for r in failed)
         except RunCancelled:
             report.status, report.error = "cancelled", "cancelled"
-            self._emit(SyncFailed(run_id=self.run_id, sync=d.name, error="cancelled",
-                                  status="cancelled"))
+            self._emit(
+                SyncFailed(run_id=self.run_id, sync=d.name, error="cancelled", status="cancelled")
+            )
         except (ConnectionError_, SyncDefinitionError, TypeMismatch, pa.ArrowException) as err:
             report.status, report.error = "failed", str(err)
             self._emit(SyncFailed(run_id=self.run_id, sync=d.name, error=str(err)))
@@ -151,16 +173,26 @@ class SyncRunner:
         for r in report.destinations:
             if r.status in ("pending", "running"):
                 r.status = report.status if report.status != "succeeded" else "failed"
-        self._emit(SyncFinished(run_id=self.run_id, sync=d.name, status=report.status,
-                                seconds=report.seconds, rows_read=report.rows_read,
-                                error=report.error))
+        self._emit(
+            SyncFinished(
+                run_id=self.run_id,
+                sync=d.name,
+                status=report.status,
+                seconds=report.seconds,
+                rows_read=report.rows_read,
+                error=report.error,
+            )
+        )
         return report
 
     # -- the steps ----------------------------------------------------------------------------
     def _source_shape(self, source: Connector) -> SourceShape:
         src = self.definition.source
-        schema = (source.table_schema(src.table) if src.table is not None
-                  else source.query_schema(str(src.query)))
+        schema = (
+            source.table_schema(src.table)
+            if src.table is not None
+            else source.query_schema(str(src.query))
+        )
         return SourceShape.of(self.definition, schema)
 
     def _plan(self, target: DestinationTarget, shape: SourceShape) -> bool:
@@ -168,27 +200,42 @@ class SyncRunner:
         d, c = self.definition, target.connector
         if d.mode is SyncMode.APPEND and not target.transactional:
             raise ConnectionError_(
-                _("{connection}: append needs a destination that commits the cursor with the "
-                  "data; use merge (idempotent on the key) for this one").format(
-                    connection=target.dest.connection))
+                _(
+                    "{connection}: append needs a destination that commits the cursor with the "
+                    "data; use merge (idempotent on the key) for this one"
+                ).format(connection=target.dest.connection)
+            )
         existing = c.table_schema(target.dest.table) if c.has_table(target.dest.table) else None
         incoming = pa.schema([self._as_text(f) or c.incoming(f) for f in shape.schema])
         plan = plan_destination(incoming, existing, d.schema_policy, d.mode)
         target.plan = plan
         target.report.changes = list(plan.changes)
         for change in plan.changes:
-            self._emit(SchemaChangeDetected(
-                run_id=self.run_id, sync=d.name, destination=target.dest.key,
-                column=change.column, change=change.kind.value, old_type=change.old_type,
-                new_type=change.new_type, decision=change.decision.value))
+            self._emit(
+                SchemaChangeDetected(
+                    run_id=self.run_id,
+                    sync=d.name,
+                    destination=target.dest.key,
+                    column=change.column,
+                    change=change.kind.value,
+                    old_type=change.old_type,
+                    new_type=change.new_type,
+                    decision=change.decision.value,
+                )
+            )
         if plan.refused:
-            detail = ", ".join(f"{c.column} ({c.kind.value}"
-                               + (f" {c.old_type} -> {c.new_type}" if c.old_type and c.new_type
-                                  else "") + ")" for c in plan.refused)
+            detail = ", ".join(
+                f"{c.column} ({c.kind.value}"
+                + (f" {c.old_type} -> {c.new_type}" if c.old_type and c.new_type else "")
+                + ")"
+                for c in plan.refused
+            )
             raise ConnectionError_(
-                _("schema of {table!r} differs from the source and the {policy!r} policy "
-                  "refuses it: {detail}").format(table=target.dest.table,
-                                                 policy=d.schema_policy.value, detail=detail))
+                _(
+                    "schema of {table!r} differs from the source and the {policy!r} policy "
+                    "refuses it: {detail}"
+                ).format(table=target.dest.table, policy=d.schema_policy.value, detail=detail)
+            )
         if plan.add or plan.widen:
             self.recording.ready()  # a schema change is a commit too
         if plan.add:
@@ -203,13 +250,21 @@ class SyncRunner:
         shape = self._source_shape(source)
         targets: list[DestinationTarget] = []
         for dest in d.destinations:
-            target = DestinationTarget(d, dest, self.open(dest.connection),
-                                       lambda k=dest.key: self.recording.stored_state(k))
+            target = DestinationTarget(
+                d,
+                dest,
+                self.open(dest.connection),
+                lambda k=dest.key: self.recording.stored_state(k),
+            )
             report.destinations.append(target.report)
             try:
-                with_retries(lambda _, t=target: self._plan(t, shape), retries=self.retries,
-                             backoff=self.backoff, cancel=self.cancel,
-                             on_retry=lambda n, e, w, k=dest.key: self._retry(k, n, e, w))
+                with_retries(
+                    lambda _, t=target: self._plan(t, shape),
+                    retries=self.retries,
+                    backoff=self.backoff,
+                    cancel=self.cancel,
+                    on_retry=lambda n, e, w, k=dest.key: self._retry(k, n, e, w),
+                )
                 targets.append(target)
             except ConnectionError_ as err:
                 self._fail(target, err)
@@ -234,8 +289,9 @@ class SyncRunner:
             with Spool(self.spool_dir) as spool:
                 top, position = self._read(source, shape, others, spool, report)
                 for target in others:
-                    if self._write(target, lambda _, t=target: self._arrow_attempt(
-                            t, spool, top, position)):
+                    if self._write(
+                        target, lambda _, t=target: self._arrow_attempt(t, spool, top, position)
+                    ):
                         written.append(target)
         if d.hard_deletes and written:  # after every data read: a key scan newer than them
             keys = self._read_keys(source, shape)
@@ -264,29 +320,46 @@ class SyncRunner:
             return None
         return source.row_version(d.source.table)
 
-    def _native_attempt(self, fast: NativeSource | None, target: DestinationTarget,
-                        report: SyncReport) -> tuple[int, CursorState]:
+    def _native_attempt(
+        self, fast: NativeSource | None, target: DestinationTarget, report: SyncReport
+    ) -> tuple[int, CursorState]:
         assert fast is not None
-        rows, read, state = fast.write(target, cancel=self.cancel, now=_now,
-                                       moving=self.recording.begin,
-                                       before_commit=self.recording.ready)
+        rows, read, state = fast.write(
+            target,
+            cancel=self.cancel,
+            now=_now,
+            moving=self.recording.begin,
+            before_commit=self.recording.ready,
+        )
         report.rows_read += read
         return rows, state
 
-    def _arrow_attempt(self, target: DestinationTarget, spool: Spool, top: pa.Scalar | None,
-                       position: str | None) -> tuple[int, CursorState]:
+    def _arrow_attempt(
+        self, target: DestinationTarget, spool: Spool, top: pa.Scalar | None, position: str | None
+    ) -> tuple[int, CursorState]:
         self.recording.ready()  # the source is read: the record has had that long
-        return target.write(spool, top, cancel=self.cancel, now=_now, position=position,
-                            tracking=self.version is not None)
+        return target.write(
+            spool,
+            top,
+            cancel=self.cancel,
+            now=_now,
+            position=position,
+            tracking=self.version is not None,
+        )
 
-    def _read(self, source: Connector, shape: SourceShape, targets: list[DestinationTarget],
-              spool: Spool, report: SyncReport) -> tuple[pa.Scalar | None, str | None]:
+    def _read(
+        self,
+        source: Connector,
+        shape: SourceShape,
+        targets: list[DestinationTarget],
+        spool: Spool,
+        report: SyncReport,
+    ) -> tuple[pa.Scalar | None, str | None]:
         """Spool the rows any of ``targets`` needs; returns their largest cursor value and
         the source's transaction position of the read (None without one)."""
         d = self.definition
         incremental = d.mode is not SyncMode.FULL and d.cursor is not None
-        windows = [t.window(self.version is not None) for t in targets] if incremental \
-            else None
+        windows = [t.window(self.version is not None) for t in targets] if incremental else None
         cursor = d.dest_name(d.cursor) if incremental and d.cursor else None
         schema = shape.schema
         version = self.version if incremental else None
@@ -294,16 +367,27 @@ class SyncRunner:
             schema = schema.append(pa.field(VERSION_COLUMN, pa.int64()))
 
         def attempt(_: int) -> tuple[pa.Scalar | None, str | None]:
-            reader, transform, position = open_source(source, d, shape, shape.columns, windows,
-                                                      version=version)
-            stats = spool.fill(reader, schema=schema, transform=transform, cursor=cursor,
-                               cancel=self.cancel, progress=self._progress)
+            reader, transform, position = open_source(
+                source, d, shape, shape.columns, windows, version=version
+            )
+            stats = spool.fill(
+                reader,
+                schema=schema,
+                transform=transform,
+                cursor=cursor,
+                cancel=self.cancel,
+                progress=self._progress,
+            )
             report.rows_read = stats.rows
             return stats.max_cursor, position
 
-        return with_retries(attempt, retries=self.retries, backoff=self.backoff,  # type: ignore[return-value]
-                            cancel=self.cancel,
-                            on_retry=lambda n, e, w: self._retry(d.source.connection, n, e, w))
+        return with_retries(
+            attempt,
+            retries=self.retries,
+            backoff=self.backoff,  # type: ignore[return-value]
+            cancel=self.cancel,
+            on_retry=lambda n, e, w: self._retry(d.source.connection, n, e, w),
+        )
 
     def _read_keys(self, source: Connector, shape: SourceShape) -> tuple[Spool, pa.Schema]:
         """The key scan for hard deletes: every key of the source (the cost: one full scan)."""
@@ -313,20 +397,25 @@ class SyncRunner:
         key_only = d.model_copy(update={"mode": SyncMode.FULL})
 
         def attempt(_: int) -> None:
-            reader, transform, _ = open_source(source, key_only, shape, list(d.primary_key),
-                                               None)
+            reader, transform, _ = open_source(source, key_only, shape, list(d.primary_key), None)
             keys_spool.fill(reader, schema=key_schema, transform=transform, cancel=self.cancel)
 
         try:
-            with_retries(attempt, retries=self.retries, backoff=self.backoff, cancel=self.cancel,
-                         on_retry=lambda n, e, w: self._retry(d.source.connection, n, e, w))
+            with_retries(
+                attempt,
+                retries=self.retries,
+                backoff=self.backoff,
+                cancel=self.cancel,
+                on_retry=lambda n, e, w: self._retry(d.source.connection, n, e, w),
+            )
         except BaseException:
             keys_spool.close()
             raise
         return keys_spool, key_schema
 
-    def _write(self, target: DestinationTarget,
-               attempt: Callable[[int], tuple[int, CursorState]]) -> bool:
+    def _write(
+        self, target: DestinationTarget, attempt: Callable[[int], tuple[int, CursorState]]
+    ) -> bool:
         """Run the write attempts of one destination; False (and reported) when it failed."""
         report, started = target.report, time.perf_counter()
         report.status = "running"
@@ -339,8 +428,12 @@ class SyncRunner:
 
         try:
             rows, state = with_retries(  # type: ignore[misc]
-                counted, retries=self.retries, backoff=self.backoff, cancel=self.cancel,
-                on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w))
+                counted,
+                retries=self.retries,
+                backoff=self.backoff,
+                cancel=self.cancel,
+                on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w),
+            )
             report.rows, report.state = rows, state
         except NativeUnavailable:
             report.seconds += time.perf_counter() - started
@@ -356,9 +449,12 @@ class SyncRunner:
         report, started = target.report, time.perf_counter()
         try:
             report.deleted = with_retries(  # type: ignore[assignment]
-                lambda _: target.delete_missing(*keys), retries=self.retries,
-                backoff=self.backoff, cancel=self.cancel,
-                on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w))
+                lambda _: target.delete_missing(*keys),
+                retries=self.retries,
+                backoff=self.backoff,
+                cancel=self.cancel,
+                on_retry=lambda n, e, w: self._retry(target.dest.key, n, e, w),
+            )
         except (ConnectionError_, TypeMismatch, pa.ArrowException) as err:
             self._fail(target, err)
         report.seconds += time.perf_counter() - started
@@ -368,23 +464,47 @@ class SyncRunner:
         if report.status == "failed":
             return
         report.status = "succeeded"
-        self._emit(DestinationFinished(
-            run_id=self.run_id, sync=self.definition.name, destination=target.dest.key,
-            rows=report.rows, seconds=report.seconds, cursor=report.state.value
-            if report.state else None, deleted=report.deleted, path=report.path))
+        self._emit(
+            DestinationFinished(
+                run_id=self.run_id,
+                sync=self.definition.name,
+                destination=target.dest.key,
+                rows=report.rows,
+                seconds=report.seconds,
+                cursor=report.state.value if report.state else None,
+                deleted=report.deleted,
+                path=report.path,
+            )
+        )
 
     # -- events -------------------------------------------------------------------------------
     def _fail(self, target: DestinationTarget, err: BaseException) -> None:
         target.report.status, target.report.error = "failed", str(err)
-        self._emit(SyncFailed(run_id=self.run_id, sync=self.definition.name, error=str(err),
-                              destination=target.dest.key))
+        self._emit(
+            SyncFailed(
+                run_id=self.run_id,
+                sync=self.definition.name,
+                error=str(err),
+                destination=target.dest.key,
+            )
+        )
 
     def _retry(self, where: str, attempt: int, err: ConnectionError_, delay: float) -> None:
-        self._emit(DestinationRetry(run_id=self.run_id, sync=self.definition.name,
-                                    destination=where, attempt=attempt, error=str(err),
-                                    delay=delay))
+        self._emit(
+            DestinationRetry(
+                run_id=self.run_id,
+                sync=self.definition.name,
+                destination=where,
+                attempt=attempt,
+                error=str(err),
+                delay=delay,
+            )
+        )
 
     def _progress(self, rows: int, seconds: float) -> None:
         if rows % (self.definition.batch_rows * 8) < self.definition.batch_rows:
-            self._emit(SyncProgress(run_id=self.run_id, sync=self.definition.name, rows=rows,
-                                    seconds=seconds))
+            self._emit(
+                SyncProgress(
+                    run_id=self.run_id, sync=self.definition.name, rows=rows, seconds=seconds
+                )
+            )

@@ -30,8 +30,14 @@ from app.connectors.base import pg_type
 from app.engine.sync.definition import SchemaPolicy, SyncMode
 from app.engine.types import type_name
 
-__all__ = ["ChangeKind", "Decision", "DestinationPlan", "SchemaChange", "can_hold",
-           "plan_destination"]
+__all__ = [
+    "ChangeKind",
+    "Decision",
+    "DestinationPlan",
+    "SchemaChange",
+    "can_hold",
+    "plan_destination",
+]
 
 
 class ChangeKind(enum.StrEnum):
@@ -91,8 +97,9 @@ def can_hold(dest: pa.DataType, src: pa.DataType) -> bool:
         return True
     t = pa.types
     if t.is_integer(dest) and t.is_integer(src):
-        return dest.bit_width >= src.bit_width and (t.is_signed_integer(dest)
-                                                    or t.is_unsigned_integer(src))
+        return dest.bit_width >= src.bit_width and (
+            t.is_signed_integer(dest) or t.is_unsigned_integer(src)
+        )
     if t.is_floating(dest) and (t.is_floating(src) or t.is_integer(src)):
         return dest.bit_width == 64 and (t.is_floating(src) or src.bit_width <= 32)
     if t.is_decimal(dest) and (t.is_decimal(src) or t.is_integer(src)):
@@ -106,14 +113,25 @@ def can_hold(dest: pa.DataType, src: pa.DataType) -> bool:
     return any(f(dest) for f in string) and any(f(src) for f in string)
 
 
-def _change(column: str, kind: ChangeKind, old: pa.DataType | None, new: pa.DataType | None,
-            decision: Decision) -> SchemaChange:
-    return SchemaChange(column, kind, type_name(old) if old is not None else None,
-                        type_name(new) if new is not None else None, decision)
+def _change(
+    column: str,
+    kind: ChangeKind,
+    old: pa.DataType | None,
+    new: pa.DataType | None,
+    decision: Decision,
+) -> SchemaChange:
+    return SchemaChange(
+        column,
+        kind,
+        type_name(old) if old is not None else None,
+        type_name(new) if new is not None else None,
+        decision,
+    )
 
 
-def plan_destination(source: pa.Schema, existing: pa.Schema | None, policy: SchemaPolicy,
-                     mode: SyncMode) -> DestinationPlan:
+def plan_destination(
+    source: pa.Schema, existing: pa.Schema | None, policy: SchemaPolicy, mode: SyncMode
+) -> DestinationPlan:
     """The plan for one destination; ``source`` has the destination's (renamed) names.
 
     In ``full`` mode the table is recreated from the written shape, so evolving needs no
@@ -130,8 +148,11 @@ def plan_destination(source: pa.Schema, existing: pa.Schema | None, policy: Sche
     for f in source:
         before = old.get(f.name)
         if before is None:
-            decision = {SchemaPolicy.EVOLVE: Decision.APPLIED, SchemaPolicy.FREEZE:
-                        Decision.REFUSED, SchemaPolicy.DISCARD: Decision.DISCARDED}[policy]
+            decision = {
+                SchemaPolicy.EVOLVE: Decision.APPLIED,
+                SchemaPolicy.FREEZE: Decision.REFUSED,
+                SchemaPolicy.DISCARD: Decision.DISCARDED,
+            }[policy]
             changes.append(_change(f.name, ChangeKind.ADDED, None, f.type, decision))
             if decision is Decision.APPLIED:
                 fields.append(f)
@@ -150,15 +171,17 @@ def plan_destination(source: pa.Schema, existing: pa.Schema | None, policy: Sche
             fields.append(f.with_type(f.type if full else before.type))
             continue
         if can_hold(f.type, before.type):
-            decision = {SchemaPolicy.EVOLVE: Decision.APPLIED, SchemaPolicy.FREEZE:
-                        Decision.REFUSED, SchemaPolicy.DISCARD: Decision.KEPT}[policy]
+            decision = {
+                SchemaPolicy.EVOLVE: Decision.APPLIED,
+                SchemaPolicy.FREEZE: Decision.REFUSED,
+                SchemaPolicy.DISCARD: Decision.KEPT,
+            }[policy]
             changes.append(_change(f.name, ChangeKind.WIDENED, before.type, f.type, decision))
             if decision is Decision.APPLIED and not full:
                 widen.append(f)
             fields.append(f if decision is Decision.APPLIED else before)
             continue
-        decision = Decision.APPLIED if full and policy is SchemaPolicy.EVOLVE else \
-            Decision.REFUSED
+        decision = Decision.APPLIED if full and policy is SchemaPolicy.EVOLVE else Decision.REFUSED
         changes.append(_change(f.name, ChangeKind.CHANGED, before.type, f.type, decision))
         fields.append(f)
     names = set(source.names)
@@ -174,5 +197,6 @@ def plan_destination(source: pa.Schema, existing: pa.Schema | None, policy: Sche
         changes.append(_change(name, ChangeKind.REMOVED, before.type, None, decision))
         if full and decision is Decision.KEPT:  # the recreated table keeps it, all NULL
             fields.append(before.with_nullable(True))
-    return DestinationPlan(exists=True, write_schema=pa.schema(fields), changes=changes,
-                           add=add, widen=widen)
+    return DestinationPlan(
+        exists=True, write_schema=pa.schema(fields), changes=changes, add=add, widen=widen
+    )

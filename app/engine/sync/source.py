@@ -26,8 +26,15 @@ from app.engine.sync.position import VERSION_COLUMN, Window
 from app.engine.types import TypeMismatch
 from app.i18n import _
 
-__all__ = ["SourceShape", "conform", "open_source", "quoted_table", "source_sql", "union_mask",
-           "union_sql"]
+__all__ = [
+    "SourceShape",
+    "conform",
+    "open_source",
+    "quoted_table",
+    "source_sql",
+    "union_mask",
+    "union_sql",
+]
 
 
 def quoted_table(name: str, dialect: str) -> exp.Table:
@@ -42,10 +49,20 @@ def _col(name: str) -> exp.Column:
     return exp.column(exp.to_identifier(name, quoted=True))
 
 
-def source_sql(table: str | None, query: str | None, columns: list[str], cursor: str | None,
-               bound: CursorState | None, dialect: str, *, inclusive: bool = False,
-               names: list[str] | None = None, windows: list[Window] | None = None,
-               version: exp.Expression | None = None, with_version: bool = False) -> str:
+def source_sql(
+    table: str | None,
+    query: str | None,
+    columns: list[str],
+    cursor: str | None,
+    bound: CursorState | None,
+    dialect: str,
+    *,
+    inclusive: bool = False,
+    names: list[str] | None = None,
+    windows: list[Window] | None = None,
+    version: exp.Expression | None = None,
+    with_version: bool = False,
+) -> str:
     """``SELECT columns [AS names] FROM source [WHERE cursor > bound]`` in the source's
     dialect (``names``: the destination's names, where they differ).
 
@@ -57,12 +74,15 @@ def source_sql(table: str | None, query: str | None, columns: list[str], cursor:
     else:
         check_source_query(str(query), dialect)  # tables and functions by allow-list
         parsed = sqlglot.parse_one(str(query), dialect=dialect)
-        source = exp.Subquery(this=parsed, alias=exp.TableAlias(
-            this=exp.to_identifier("q", quoted=True)))
+        source = exp.Subquery(
+            this=parsed, alias=exp.TableAlias(this=exp.to_identifier("q", quoted=True))
+        )
     items: list[exp.Expression] = [_col(c) for c in columns]
     if names is not None:
-        items = [col if n == c else exp.alias_(col, exp.to_identifier(n, quoted=True))
-                 for col, c, n in zip(items, columns, names, strict=True)]
+        items = [
+            col if n == c else exp.alias_(col, exp.to_identifier(n, quoted=True))
+            for col, c, n in zip(items, columns, names, strict=True)
+        ]
     if with_version and version is not None:
         items.append(exp.alias_(version.copy(), exp.to_identifier(VERSION_COLUMN, quoted=True)))
     select = exp.select(*items).from_(source)
@@ -76,8 +96,9 @@ def source_sql(table: str | None, query: str | None, columns: list[str], cursor:
     return select.sql(dialect)
 
 
-def union_sql(windows: list[Window], cursor: exp.Expression, version: exp.Expression | None,
-              dialect: str) -> exp.Expression | None:
+def union_sql(
+    windows: list[Window], cursor: exp.Expression, version: exp.Expression | None, dialect: str
+) -> exp.Expression | None:
     """The rows any of ``windows`` needs (None: every row)."""
     parts: list[exp.Expression] = []
     for window in windows:
@@ -118,8 +139,9 @@ class SourceShape:
         return cls(chosen, pa.schema(fields))
 
 
-def conform(batch: pa.RecordBatch, schema: pa.Schema, *,
-            keys: list[str] | None = None) -> pa.RecordBatch:
+def conform(
+    batch: pa.RecordBatch, schema: pa.Schema, *, keys: list[str] | None = None
+) -> pa.RecordBatch:
     """``batch`` shaped as ``schema``: columns by name, cast where types differ, missing ones
     NULL, extra ones dropped. A value the cast would change is refused (:class:`TypeMismatch`
     naming the column, the row's ``keys`` and the value), never rounded."""
@@ -146,20 +168,30 @@ def _cast(batch: pa.RecordBatch, f: pa.Field, keys: list[str]) -> pa.Array:
                 col.slice(i, 1).cast(f.type)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 known = [k for k in keys if k in batch.schema.names]
-                row = ", ".join(f"{k}={batch.column(k)[i]}" for k in known) if known \
+                row = (
+                    ", ".join(f"{k}={batch.column(k)[i]}" for k in known)
+                    if known
                     else _("row {number}").format(number=i + 1)
-                raise TypeMismatch(_("column {column!r}, {row}: the value {value} does not fit "
-                                     "{type} exactly ({error}); a PostgreSQL destination keeps "
-                                     "it as it is").format(
-                    column=f.name, row=row, value=col[i], type=f.type, error=err)) from None
+                )
+                raise TypeMismatch(
+                    _(
+                        "column {column!r}, {row}: the value {value} does not fit "
+                        "{type} exactly ({error}); a PostgreSQL destination keeps "
+                        "it as it is"
+                    ).format(column=f.name, row=row, value=col[i], type=f.type, error=err)
+                ) from None
         raise
 
 
-def open_source(connector: Connector, definition: SyncDefinition, shape: SourceShape,
-                columns: list[str], windows: list[Window] | None, *,
-                version: exp.Expression | None = None
-                ) -> tuple[pa.RecordBatchReader, Callable[[pa.RecordBatch], pa.RecordBatch],
-                           str | None]:
+def open_source(
+    connector: Connector,
+    definition: SyncDefinition,
+    shape: SourceShape,
+    columns: list[str],
+    windows: list[Window] | None,
+    *,
+    version: exp.Expression | None = None,
+) -> tuple[pa.RecordBatchReader, Callable[[pa.RecordBatch], pa.RecordBatch], str | None]:
     """Start reading ``columns`` (source names) of the rows any of ``windows`` needs (None:
     every row).
 
@@ -176,16 +208,31 @@ def open_source(connector: Connector, definition: SyncDefinition, shape: SourceS
     position: str | None = None
     local: list[Window] | None = None
     if version is not None and src.table is not None:
-        sql = source_sql(src.table, None, columns, cursor, None,
-                         connector.capabilities.dialect, windows=windows or [],
-                         version=version, with_version=True)
+        sql = source_sql(
+            src.table,
+            None,
+            columns,
+            cursor,
+            None,
+            connector.capabilities.dialect,
+            windows=windows or [],
+            version=version,
+            with_version=True,
+        )
         reader, position = connector.read_snapshot(sql, batch_rows=definition.batch_rows)
         schema = schema.append(pa.field(VERSION_COLUMN, pa.int64()))
         columns = [*columns, VERSION_COLUMN]
         names = [*names, VERSION_COLUMN]
     elif pushdown:
-        sql = source_sql(src.table, src.query, columns, cursor, None,
-                         connector.capabilities.dialect, windows=windows or [])
+        sql = source_sql(
+            src.table,
+            src.query,
+            columns,
+            cursor,
+            None,
+            connector.capabilities.dialect,
+            windows=windows or [],
+        )
         reader = connector.read(query=sql, batch_rows=definition.batch_rows)
     else:
         reader = connector.read(table=src.table, batch_rows=definition.batch_rows)

@@ -70,8 +70,9 @@ class Spool:
     def __init__(self, directory: Path | None = None) -> None:
         directory = directory or spool_directory()
         reap_spools(directory)  # debris of killed syncs
-        fd, name = tempfile.mkstemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".arrows",
-                                    dir=str(directory))
+        fd, name = tempfile.mkstemp(
+            prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".arrows", dir=str(directory)
+        )
         os.close(fd)
         self.path = Path(name)
         self.schema: pa.Schema | None = None
@@ -86,10 +87,16 @@ class Spool:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
-    def fill(self, reader: pa.RecordBatchReader, *, schema: pa.Schema,
-             transform: Callable[[pa.RecordBatch], pa.RecordBatch],
-             cursor: str | None = None, cancel: CancelToken | None = None,
-             progress: Callable[[int, float], None] | None = None) -> SpoolStats:
+    def fill(
+        self,
+        reader: pa.RecordBatchReader,
+        *,
+        schema: pa.Schema,
+        transform: Callable[[pa.RecordBatch], pa.RecordBatch],
+        cursor: str | None = None,
+        cancel: CancelToken | None = None,
+        progress: Callable[[int, float], None] | None = None,
+    ) -> SpoolStats:
         """Write every batch of ``reader`` (after ``transform``) to the file; replaces content.
 
         Returns the row count and, when ``cursor`` names a column, its largest value.
@@ -100,8 +107,7 @@ class Spool:
         rows, top = 0, None
         self.schema = schema
         try:
-            with pa.OSFile(str(self.path), "wb") as sink, \
-                    pa.ipc.new_stream(sink, schema) as writer:
+            with pa.OSFile(str(self.path), "wb") as sink, pa.ipc.new_stream(sink, schema) as writer:
                 for batch in reader:
                     if cancel is not None:
                         cancel.check()
@@ -116,16 +122,21 @@ class Spool:
                         progress(rows, time.perf_counter() - started)
         finally:
             reader.close()
-        return SpoolStats(rows=rows, bytes=self.path.stat().st_size,
-                          seconds=time.perf_counter() - started, max_cursor=top)
+        return SpoolStats(
+            rows=rows,
+            bytes=self.path.stat().st_size,
+            seconds=time.perf_counter() - started,
+            max_cursor=top,
+        )
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Replay the spooled batches, one at a time."""
         with pa.OSFile(str(self.path), "rb") as source:
             yield from pa.ipc.open_stream(source)
 
-    def reader(self, schema: pa.Schema,
-               transform: Callable[[pa.RecordBatch], pa.RecordBatch]) -> pa.RecordBatchReader:
+    def reader(
+        self, schema: pa.Schema, transform: Callable[[pa.RecordBatch], pa.RecordBatch]
+    ) -> pa.RecordBatchReader:
         """A fresh stream over the spool, each batch passed through ``transform``."""
 
         def gen() -> Iterator[pa.RecordBatch]:

@@ -141,8 +141,10 @@ class CanvasBridge(QObject, CanvasDecorations):
         return True
 
     def move_nodes(self, positions: dict[str, tuple[float, float]], text: str = "Move") -> None:
-        moves = {nid: (self.pipeline.layout.get(nid), Position(x=x, y=y))
-                 for nid, (x, y) in positions.items()}
+        moves = {
+            nid: (self.pipeline.layout.get(nid), Position(x=x, y=y))
+            for nid, (x, y) in positions.items()
+        }
         if moves:
             self.push(MoveCommand(self, moves, text))
 
@@ -174,8 +176,9 @@ class CanvasBridge(QObject, CanvasDecorations):
             self.zoom_to_fit()  # the new arrangement, in view
 
     # -- gestures from the view ---------------------------------------------------------------
-    def _add_connect(self, parent: CompoundCommand, src: str, src_port: str, dst: str,
-                     dst_port: str) -> str | None:
+    def _add_connect(
+        self, parent: CompoundCommand, src: str, src_port: str, dst: str, dst_port: str
+    ) -> str | None:
         """Add the commands linking the ports to ``parent``; else why not (translated)."""
         try:
             s_node, d_node = self.pipeline.node(src), self.pipeline.node(dst)
@@ -194,8 +197,9 @@ class CanvasBridge(QObject, CanvasDecorations):
         if src == dst:
             return self.tr("A node cannot be linked to itself.")
         if dst in self.pipeline.upstream(src):  # linear: a visited set
-            return self.tr("Cannot link {0} to {1}: {1} already feeds {0}, the link would "
-                           "make a cycle.").format(s_node.name, d_node.name)
+            return self.tr(
+                "Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle."
+            ).format(s_node.name, d_node.name)
         if port is not None and not port.multiple:
             for old in self.pipeline.incoming(dst):
                 if old.target.port == dst_port:
@@ -222,8 +226,13 @@ class CanvasBridge(QObject, CanvasDecorations):
             for pair in connected:
                 edge = self._edge_of(pair)
                 if edge is not None and refusal is None:
-                    refusal = self._add_connect(parent, edge.source.node, edge.source.port,
-                                                edge.target.node, edge.target.port)
+                    refusal = self._add_connect(
+                        parent,
+                        edge.source.node,
+                        edge.source.port,
+                        edge.target.node,
+                        edge.target.port,
+                    )
         finally:
             self.pipeline.edges = edges
         if refusal is None and parent.childCount():
@@ -240,11 +249,16 @@ class CanvasBridge(QObject, CanvasDecorations):
         added = [c.edge for c in children if isinstance(c, ConnectCommand)]
         for old in (c.edge for c in children if isinstance(c, DisconnectCommand)):
             if any(new.target == old.target and new.source != old.source for new in added):
-                source, target = (self.pipeline.node(old.source.node),
-                                  self.pipeline.node(old.target.node))
-                self.notice.emit(self.tr(
-                    "Replaced the link from {0} into {1} ({2} takes one link; Undo brings it "
-                    "back).").format(source.name, target.name, old.target.port))
+                source, target = (
+                    self.pipeline.node(old.source.node),
+                    self.pipeline.node(old.target.node),
+                )
+                self.notice.emit(
+                    self.tr(
+                        "Replaced the link from {0} into {1} ({2} takes one link; Undo brings it "
+                        "back)."
+                    ).format(source.name, target.name, old.target.port)
+                )
 
     def _refuse(self, message: str) -> None:
         """Tell the user why a gesture did nothing: a tooltip at the pointer, and ``notice``."""
@@ -283,8 +297,10 @@ class CanvasBridge(QObject, CanvasDecorations):
         A link NodeGraphQt still records but no longer draws (its viewer removes the line
         when a drag starts from a single input) is drawn again.
         """
-        wanted = {(e.source.node, e.source.port, e.target.node, e.target.port)
-                  for e in self.pipeline.edges}
+        wanted = {
+            (e.source.node, e.source.port, e.target.node, e.target.port)
+            for e in self.pipeline.edges
+        }
         shown = set()
         for node_id, view in self._views.items():
             for name, port in view.inputs().items():
@@ -298,8 +314,9 @@ class CanvasBridge(QObject, CanvasDecorations):
             self.view_connect(self.pipeline, _edge(*key))
 
     # -- the context menu ---------------------------------------------------------------------
-    def set_context_actions(self, canvas: Sequence[QAction | None],
-                            node: Sequence[QAction | None]) -> None:
+    def set_context_actions(
+        self, canvas: Sequence[QAction | None], node: Sequence[QAction | None]
+    ) -> None:
         """The editor's actions the right-click menus show (``None``: a separator).
 
         ``canvas`` on the empty canvas, ``node`` on a node (which is selected first).
@@ -337,7 +354,8 @@ class CanvasBridge(QObject, CanvasDecorations):
         pos = pipeline.layout.get(node.id) or Position()
         known = node.type in node_registry()
         view = self.graph.node_factory.create_node_instance(
-            node_type_id(node.type if known else "unknown"))
+            node_type_id(node.type if known else "unknown")
+        )
         if not known:
             self._add_unknown_ports(view, node)
         view.set_property("uuid", node.id, push_undo=False)
@@ -399,8 +417,9 @@ class CanvasBridge(QObject, CanvasDecorations):
 
     # -- selection, markers, run state ------------------------------------------------------------
     def selected_ids(self) -> list[str]:
-        return [n.get_property("uuid") for n in self.graph.selected_nodes()
-                if n.has_property("uuid")]
+        return [
+            n.get_property("uuid") for n in self.graph.selected_nodes() if n.has_property("uuid")
+        ]
 
     def select_ids(self, pipeline: Pipeline, node_ids: list[str], *, center: bool = False) -> None:
         if pipeline is not self.pipeline:

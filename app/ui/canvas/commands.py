@@ -27,10 +27,21 @@ from app.ui.component_texts import parameter_label
 if TYPE_CHECKING:
     from app.ui.canvas.bridge import CanvasBridge
 
-__all__ = ["DELETE_NODES", "AddNodeCommand", "CompoundCommand", "ConnectCommand",
-           "DisconnectCommand", "MoveCommand", "PasteCommand", "RemoveNodeCommand",
-           "RenameCommand", "SetParamCommand", "TranslatedCommand", "command_text",
-           "retranslate_stack"]
+__all__ = [
+    "DELETE_NODES",
+    "AddNodeCommand",
+    "CompoundCommand",
+    "ConnectCommand",
+    "DisconnectCommand",
+    "MoveCommand",
+    "PasteCommand",
+    "RemoveNodeCommand",
+    "RenameCommand",
+    "SetParamCommand",
+    "TranslatedCommand",
+    "command_text",
+    "retranslate_stack",
+]
 
 SET_PARAM_ID = 1001
 #: edits of one field merge into one undo step while they come this close together (seconds):
@@ -40,13 +51,15 @@ _now = time.monotonic
 CONTEXT = "UndoCommands"
 
 #: the English command texts the bridge passes (translated here, shown as given otherwise)
-BRIDGE_TEXTS = frozenset({
-    QT_TRANSLATE_NOOP("UndoCommands", "Connect"),
-    QT_TRANSLATE_NOOP("UndoCommands", "Disconnect"),
-    QT_TRANSLATE_NOOP("UndoCommands", "Move"),
-    QT_TRANSLATE_NOOP("UndoCommands", "Auto-layout"),
-    QT_TRANSLATE_NOOP("UndoCommands", "Paste"),
-})
+BRIDGE_TEXTS = frozenset(
+    {
+        QT_TRANSLATE_NOOP("UndoCommands", "Connect"),
+        QT_TRANSLATE_NOOP("UndoCommands", "Disconnect"),
+        QT_TRANSLATE_NOOP("UndoCommands", "Move"),
+        QT_TRANSLATE_NOOP("UndoCommands", "Auto-layout"),
+        QT_TRANSLATE_NOOP("UndoCommands", "Paste"),
+    }
+)
 #: the text of deleting a selection, translated with its plural forms for the command's count
 DELETE_NODES = "Delete %n node(s)"
 
@@ -71,8 +84,11 @@ def command_text(source: str, *args: str) -> str:
     text = QCoreApplication.translate(CONTEXT, source)
     if not args:
         return text
-    return re.sub(r"%(\d)", lambda m: args[int(m.group(1)) - 1]
-                  if 0 < int(m.group(1)) <= len(args) else m.group(0), text)
+    return re.sub(
+        r"%(\d)",
+        lambda m: args[int(m.group(1)) - 1] if 0 < int(m.group(1)) <= len(args) else m.group(0),
+        text,
+    )
 
 
 def retranslate_stack(stack: QUndoStack) -> None:
@@ -139,8 +155,13 @@ class _Command(TranslatedCommand):
 
 
 class AddNodeCommand(_Command):
-    def __init__(self, bridge: CanvasBridge, node: Node, position: tuple[float, float],
-                 parent: QUndoCommand | None = None) -> None:
+    def __init__(
+        self,
+        bridge: CanvasBridge,
+        node: Node,
+        position: tuple[float, float],
+        parent: QUndoCommand | None = None,
+    ) -> None:
         super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Add %1"), parent)
         self.node, self.position = node, Position(x=position[0], y=position[1])
         self.retranslate()
@@ -158,8 +179,9 @@ class AddNodeCommand(_Command):
 
 
 class RemoveNodeCommand(_Command):
-    def __init__(self, bridge: CanvasBridge, node_id: str,
-                 parent: QUndoCommand | None = None) -> None:
+    def __init__(
+        self, bridge: CanvasBridge, node_id: str, parent: QUndoCommand | None = None
+    ) -> None:
         super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Delete %1"), parent)
         self.node_id, self.name = node_id, bridge.pipeline.node(node_id).name
         self.removed: tuple[Node, list[Edge], Position | None] | None = None
@@ -184,8 +206,9 @@ class RemoveNodeCommand(_Command):
 
 
 class ConnectCommand(_Command):
-    def __init__(self, bridge: CanvasBridge, edge: Edge,
-                 parent: QUndoCommand | None = None) -> None:
+    def __init__(
+        self, bridge: CanvasBridge, edge: Edge, parent: QUndoCommand | None = None
+    ) -> None:
         super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Connect"), parent)
         self.edge = edge
         self.retranslate()
@@ -201,8 +224,9 @@ class ConnectCommand(_Command):
 
 
 class DisconnectCommand(_Command):
-    def __init__(self, bridge: CanvasBridge, edge: Edge,
-                 parent: QUndoCommand | None = None) -> None:
+    def __init__(
+        self, bridge: CanvasBridge, edge: Edge, parent: QUndoCommand | None = None
+    ) -> None:
         super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Disconnect"), parent)
         self.edge = edge
         self.retranslate()
@@ -223,10 +247,13 @@ class MoveCommand(_Command):
     ``text`` is an English text of :data:`BRIDGE_TEXTS` ("Move", "Auto-layout").
     """
 
-    def __init__(self, bridge: CanvasBridge,
-                 moves: dict[str, tuple[Position | None, Position]],
-                 text: str = QT_TRANSLATE_NOOP("UndoCommands", "Move"),
-                 parent: QUndoCommand | None = None) -> None:
+    def __init__(
+        self,
+        bridge: CanvasBridge,
+        moves: dict[str, tuple[Position | None, Position]],
+        text: str = QT_TRANSLATE_NOOP("UndoCommands", "Move"),
+        parent: QUndoCommand | None = None,
+    ) -> None:
         super().__init__(bridge, text, parent)
         self.moves = moves
         self.retranslate()
@@ -246,8 +273,9 @@ class MoveCommand(_Command):
 
 
 class PasteCommand(_Command):
-    def __init__(self, bridge: CanvasBridge, fragment: dict[str, Any],
-                 offset: tuple[float, float]) -> None:
+    def __init__(
+        self, bridge: CanvasBridge, fragment: dict[str, Any], offset: tuple[float, float]
+    ) -> None:
         super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Paste"))
         self.fragment, self.offset = fragment, offset
         self.added: list[tuple[Node, Position | None]] = []
@@ -298,7 +326,10 @@ class SetParamCommand(_Command):
         if not isinstance(other, SetParamCommand):
             return False
         if (other.node_id, other.field, other.pipeline) != (
-                self.node_id, self.field, self.pipeline):
+            self.node_id,
+            self.field,
+            self.pipeline,
+        ):
             return False
         if other.at - self.at > MERGE_WINDOW:
             return False

@@ -63,7 +63,8 @@ class CanvasDecorations:
         # NodeGraphQt's zoom_to_nodes bounds the nodes through a temporary item group:
         # quadratic, 10 s for 500 nodes. The union of their rectangles is the same frame.
         viewer._scene_range = _bounds([v.view for v in self._views.values()]).adjusted(
-            -FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+            -FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN
+        )
         viewer._update_scene()
         if viewer.transform().m11() >= MIN_FIT_SCALE:
             return
@@ -75,7 +76,8 @@ class CanvasDecorations:
         if selected:  # slide the frame until the selection is inside it
             target = _bounds(selected)
             dx = max(0.0, target.right() + 40 - frame.right()) or min(
-                0.0, target.left() - 40 - frame.left())
+                0.0, target.left() - 40 - frame.left()
+            )
             frame.translate(dx, 0.0)
         viewer._scene_range = frame
         viewer._update_scene()
@@ -101,8 +103,9 @@ class CanvasDecorations:
 
     def set_colors(self, scheme: str) -> None:
         """Canvas background and grid for the ``light`` or ``dark`` theme."""
-        background, grid = ((30, 33, 38), (44, 48, 56)) if scheme == "dark" else (
-            (226, 229, 234), (208, 212, 219))
+        background, grid = (
+            ((30, 33, 38), (44, 48, 56)) if scheme == "dark" else ((226, 229, 234), (208, 212, 219))
+        )
         self.graph.set_background_color(*background)
         self.graph.set_grid_color(*grid)
         # NodeGraphQt draws every 8th grid line in the background darkened by half: far too
@@ -112,15 +115,15 @@ class CanvasDecorations:
         for label in [*self._badges.values(), *self._port_labels.values()]:
             label.setBrush(QColor(*Badge.color))
 
-    def mark_problems(self, problems: dict[str, list[str]],
-                      errors: set[str] | None = None) -> None:
+    def mark_problems(self, problems: dict[str, list[str]], errors: set[str] | None = None) -> None:
         """A border and a tooltip listing the problems on each node that has some: red for
         the nodes in ``errors`` (all of them when not given), amber for warnings only."""
         for node_id, view in self._views.items():
             found = problems.get(node_id, [])
             failing = errors is None or node_id in errors
-            view.view.border_color = (NORMAL_BORDER if not found else PROBLEM_BORDER if failing
-                                      else WARNING_BORDER)
+            view.view.border_color = (
+                NORMAL_BORDER if not found else PROBLEM_BORDER if failing else WARNING_BORDER
+            )
             node = self.pipeline.node(node_id)
             tip = f"{node.name} ({type_text(node.type)})"
             view.view.setToolTip(tip + "".join(f"\n• {p}" for p in found))
@@ -173,8 +176,9 @@ class CanvasDecorations:
         label = self._port_labels.get((node_id, port))
         return label.text() if label is not None and label.isVisible() else ""
 
-    def show_port_schemas(self, outputs: dict[tuple[str, str], pa.Schema],
-                          inputs: dict[str, dict[str, pa.Schema]]) -> None:
+    def show_port_schemas(
+        self, outputs: dict[tuple[str, str], pa.Schema], inputs: dict[str, dict[str, pa.Schema]]
+    ) -> None:
         """Hovering a port shows its columns and types (NodeGraphQt's tooltip said only
         "reject: (multi)")."""
         for node_id, view in self._views.items():
@@ -212,15 +216,20 @@ def port_tooltip(port: str, schema: pa.Schema | None) -> str:
     """``port``'s columns and their types, one a line (translated head)."""
     translate = QCoreApplication.translate
     if schema is None:
-        return translate("CanvasBridge", "%1: columns not known (see Problems)").replace(
-            "%1", port)
-    head = translate("CanvasBridge", "%1: %2 column(s)").replace("%1", port).replace(
-        "%2", format_int(len(schema)))
+        return translate("CanvasBridge", "%1: columns not known (see Problems)").replace("%1", port)
+    head = (
+        translate("CanvasBridge", "%1: %2 column(s)")
+        .replace("%1", port)
+        .replace("%2", format_int(len(schema)))
+    )
     lines = [f"{field.name}  {arrow_type_name(field.type)}" for field in schema]
     lines = lines[:TOOLTIP_COLUMNS]
     if len(schema) > TOOLTIP_COLUMNS:
-        lines.append(translate("CanvasBridge", "… and %1 more").replace(
-            "%1", format_int(len(schema) - TOOLTIP_COLUMNS)))
+        lines.append(
+            translate("CanvasBridge", "… and %1 more").replace(
+                "%1", format_int(len(schema) - TOOLTIP_COLUMNS)
+            )
+        )
     return "\n".join([head, *lines])
 
 

@@ -69,14 +69,18 @@ class Minimap(QGraphicsView):
 
     def _place(self) -> None:
         area = self.viewer.rect()
-        self.move(QPoint(area.right() - self.width() - MARGIN,
-                         area.bottom() - self.height() - MARGIN))
+        self.move(
+            QPoint(area.right() - self.width() - MARGIN, area.bottom() - self.height() - MARGIN)
+        )
 
     def refresh(self) -> None:
         """Fit the nodes and the visible area, and draw the visible area's rectangle."""
         visible = self.bridge.visible_rect()
-        frame = (self.shown[0] if self._dragging  # the map holds still under the mouse
-                 else self.bridge.nodes_rect().united(visible))
+        frame = (
+            self.shown[0]
+            if self._dragging  # the map holds still under the mouse
+            else self.bridge.nodes_rect().united(visible)
+        )
         if (frame, visible) == self.shown:
             return
         self.shown = (frame, visible)

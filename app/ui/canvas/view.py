@@ -21,8 +21,16 @@ from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from Qt import QtCore, QtGui, QtWidgets
 
-__all__ = ["CanvasGraph", "CanvasNodeItem", "CanvasViewer", "CATEGORY_COLORS", "STATUS_COLORS",
-           "node_class", "node_type_id", "unknown_component_text"]
+__all__ = [
+    "CanvasGraph",
+    "CanvasNodeItem",
+    "CanvasViewer",
+    "CATEGORY_COLORS",
+    "STATUS_COLORS",
+    "node_class",
+    "node_type_id",
+    "unknown_component_text",
+]
 
 IDENTIFIER = "cauce"
 CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
@@ -95,9 +103,16 @@ def node_class(component: Any) -> type[BaseNode]:
         self.create_property("component", name)
         self.set_color(*CATEGORY_COLORS.get(component.category, CATEGORY_COLORS["Transform"]))
 
-    cls = type(_class_name(name), (BaseNode,), {
-        "__identifier__": IDENTIFIER, "NODE_NAME": component.label, "ITEM": CanvasNodeItem,
-        "__init__": __init__})
+    cls = type(
+        _class_name(name),
+        (BaseNode,),
+        {
+            "__identifier__": IDENTIFIER,
+            "NODE_NAME": component.label,
+            "ITEM": CanvasNodeItem,
+            "__init__": __init__,
+        },
+    )
     _CLASSES[name] = cls
     return cls
 
@@ -287,7 +302,7 @@ class Badge(QtWidgets.QGraphicsSimpleTextItem):
 
 
 def unknown_component_text() -> str:
-    """"Unknown component" in the interface language (a type that is not installed)."""
+    """ "Unknown component" in the interface language (a type that is not installed)."""
     return QCoreApplication.translate("CanvasView", UNKNOWN_COMPONENT)
 
 

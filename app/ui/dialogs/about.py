@@ -31,12 +31,19 @@ class AboutDialog(QDialog):
         logo.setPixmap(app_icon().pixmap(side, side))
         logo.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.title = QLabel(f"<h2>Cauce {app.__version__}</h2>")
-        self.tagline = QLabel(self.tr("A desktop studio to draw data pipelines, compile them "
-                                      "to SQL and run them locally or in the warehouse."))
+        self.tagline = QLabel(
+            self.tr(
+                "A desktop studio to draw data pipelines, compile them "
+                "to SQL and run them locally or in the warehouse."
+            )
+        )
         self.tagline.setWordWrap(True)
-        self.versions = QLabel(self.tr("Qt %1 · PySide6 %2 · Python %3")
-                               .replace("%1", qVersion()).replace("%2", PySide6.__version__)
-                               .replace("%3", platform.python_version()))
+        self.versions = QLabel(
+            self.tr("Qt %1 · PySide6 %2 · Python %3")
+            .replace("%1", qVersion())
+            .replace("%2", PySide6.__version__)
+            .replace("%3", platform.python_version())
+        )
         self.versions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.licence = QLabel(self.tr("Licensed under the %1 licence.").replace("%1", LICENCE))
         self.docs = QLabel()

@@ -173,8 +173,12 @@ class ImportPreviewDialog(QDialog):
         self.tree.setUniformRowHeights(True)
         self._fill()
         order = list(_KINDS)
-        counts = dict(sorted(preview.counts().items(),
-                             key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+        counts = dict(
+            sorted(
+                preview.counts().items(),
+                key=lambda kv: order.index(kv[0]) if kv[0] in order else 99,
+            )
+        )
         self.summary = QLabel(
             ", ".join(f"{n} {_kind_label(k)}" for k, n in counts.items())
             if preview.has_changes
@@ -182,14 +186,16 @@ class ImportPreviewDialog(QDialog):
         )
         # a project from elsewhere: what it would do, and whether this machine lets it run
         self.access = QLabel(
-            self.tr("Once imported, this project would:") + "\n"
+            self.tr("Once imported, this project would:")
+            + "\n"
             + "\n".join("• " + line for line in preview.access)
         )
         self.access.setWordWrap(True)
         self.access.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.trust_box = QCheckBox(self.tr("I trust this project: let it run on this machine"))
-        self.trust_box.setToolTip(self.tr(
-            "Without this, the project is imported but asks again before it runs."))
+        self.trust_box.setToolTip(
+            self.tr("Without this, the project is imported but asks again before it runs.")
+        )
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = self.buttons.addButton(
             self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole

@@ -237,13 +237,9 @@ class ConnectionForm(QWidget):
             )
             if secret:
                 field.widget.setPlaceholderText(
-                    QCoreApplication.translate(
-                        "ConnectionForm", "Stored; leave empty to keep it"
-                    )
+                    QCoreApplication.translate("ConnectionForm", "Stored; leave empty to keep it")
                     if stored_secrets
-                    else QCoreApplication.translate(
-                        "ConnectionForm", "Goes to the secret store"
-                    )
+                    else QCoreApplication.translate("ConnectionForm", "Goes to the secret store")
                 )
             elif name in self.required and isinstance(field.widget, QLineEdit):
                 field.widget.setPlaceholderText(

@@ -85,10 +85,16 @@ class ConnectionsDialog(QDialog):
     #: a test finished: (connection name, succeeded, message shown)
     tested = Signal(str, bool, str)
 
-    def __init__(self, connections: dict[str, Connection], project_name: str,
-                 parent: QWidget | None = None, *, project_dir: Path | None = None,
-                 variables: Collection[str] = (),
-                 confirm_reach: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        connections: dict[str, Connection],
+        project_name: str,
+        parent: QWidget | None = None,
+        *,
+        project_dir: Path | None = None,
+        variables: Collection[str] = (),
+        confirm_reach: Callable[[], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         #: asked before Test connection contacts anything (False: the user declined)
         self.confirm_reach = confirm_reach
@@ -97,8 +103,9 @@ class ConnectionsDialog(QDialog):
         self.variables = tuple(variables)  # the ${NAME}s the project declares
         self.connections: dict[str, Connection] = dict(connections)
         self.types: dict[str, ConnectorType] = {t.type_name: t for t in connector_types()}
-        self._entries = [_Entry(c.model_copy(deep=True), existing=True)
-                         for c in connections.values()]
+        self._entries = [
+            _Entry(c.model_copy(deep=True), existing=True) for c in connections.values()
+        ]
         self._current = -1
         self._test_serial = 0
         self._typed_under_test: dict[str, str] = {}
@@ -191,8 +198,9 @@ class ConnectionsDialog(QDialog):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([200, 440])
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         outer = QVBoxLayout(self)
@@ -202,9 +210,12 @@ class ConnectionsDialog(QDialog):
         self.resize(em * 100, self.fontMetrics().height() * 36)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (watched is self.name_edit and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+        if (
+            watched is self.name_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             self._rename()
             return True
         return super().eventFilter(watched, event)
@@ -234,8 +245,11 @@ class ConnectionsDialog(QDialog):
             return
         entry = self._entries[self._current]
         entry.connection = Connection(
-            name=entry.connection.name, type=str(self.type_combo.currentData()),
-            params=self.form.params(), description=self.description_edit.text().strip())
+            name=entry.connection.name,
+            type=str(self.type_combo.currentData()),
+            params=self.form.params(),
+            description=self.description_edit.text().strip(),
+        )
         entry.secrets.update(self.form.typed_secrets())
 
     def _select(self, row: int) -> None:
@@ -272,8 +286,11 @@ class ConnectionsDialog(QDialog):
             return
         taken = {e.connection.name for i, e in enumerate(self._entries) if i != self._current}
         if not new or new in taken:
-            problem = (self.tr("A connection needs a name.") if not new else
-                       self.tr("There is already a connection named “%1”.").replace("%1", new))
+            problem = (
+                self.tr("A connection needs a name.")
+                if not new
+                else self.tr("There is already a connection named “%1”.").replace("%1", new)
+            )
             self._set_status("error", problem)
             self.name_edit.setText(entry.connection.name)
             return
@@ -296,8 +313,12 @@ class ConnectionsDialog(QDialog):
         source = self._entries[self._current]
         taken = {e.connection.name for e in self._entries}
         name = unique_name(self.tr("%1 copy").replace("%1", source.connection.name), taken)
-        self._append(_Entry(source.connection.model_copy(update={"name": name}, deep=True),
-                            secrets=dict(source.secrets)))
+        self._append(
+            _Entry(
+                source.connection.model_copy(update={"name": name}, deep=True),
+                secrets=dict(source.secrets),
+            )
+        )
 
     def _append(self, entry: _Entry) -> None:
         self._entries.append(entry)
@@ -330,10 +351,18 @@ class ConnectionsDialog(QDialog):
         self.busy.show()
         self._set_status("info", self.tr("Testing “%1”…").replace("%1", conn.name))
         self._typed_under_test = typed
-        task = start_task(lambda: test_connection(conn, project=self.project_name,
-                                                  project_dir=self.project_dir, secrets=typed,
-                                                  variables=self.variables),
-                          self._test_succeeded, self._test_failed, self)
+        task = start_task(
+            lambda: test_connection(
+                conn,
+                project=self.project_name,
+                project_dir=self.project_dir,
+                secrets=typed,
+                variables=self.variables,
+            ),
+            self._test_succeeded,
+            self._test_failed,
+            self,
+        )
         # read by the slots, which run later in this (GUI) thread
         task.setProperty("serial", serial)
         task.setProperty("connection", conn.name)
@@ -382,14 +411,19 @@ class ConnectionsDialog(QDialog):
             missing = self._missing(entry)
             if missing:
                 self.list.setCurrentRow(row)
-                self._set_status("error", self.tr("“%1” needs: %2").replace(
-                    "%1", entry.connection.name).replace("%2", ", ".join(missing)))
+                self._set_status(
+                    "error",
+                    self.tr("“%1” needs: %2")
+                    .replace("%1", entry.connection.name)
+                    .replace("%2", ", ".join(missing)),
+                )
                 return
         try:
             for entry in self._entries:
                 for field_name, value in entry.secrets.items():
-                    store_connection_secret(self.project_name, entry.connection.name,
-                                            field_name, value)
+                    store_connection_secret(
+                        self.project_name, entry.connection.name, field_name, value
+                    )
         except Exception as err:  # noqa: BLE001 - any store failure keeps the dialog open
             self._secret_store_failed(err)
             return
@@ -402,8 +436,11 @@ class ConnectionsDialog(QDialog):
             return []
         required = [n for n in ctype.schema.get("required", []) if n not in ctype.secrets]
         props = ctype.schema.get("properties", {})
-        return [field_title(n, props.get(n, {})) for n in required
-                if entry.connection.params.get(n) in (None, "")]
+        return [
+            field_title(n, props.get(n, {}))
+            for n in required
+            if entry.connection.params.get(n) in (None, "")
+        ]
 
     def _secret_store_failed(self, err: BaseException) -> None:
         text = self.tr(
@@ -412,9 +449,15 @@ class ConnectionsDialog(QDialog):
             "(servers, some Linux desktops), set the environment variable CAUCE_MASTER_KEY "
             "to a passphrase before starting Cauce: secrets are then kept encrypted in "
             "Cauce's data folder. A secret can also be given at run time in an environment "
-            "variable CAUCE_SECRET_<CONNECTION>_<FIELD>.")
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Secret store unavailable"), text,
-                          QMessageBox.StandardButton.Ok, self)
+            "variable CAUCE_SECRET_<CONNECTION>_<FIELD>."
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Secret store unavailable"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setInformativeText(describe(err))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

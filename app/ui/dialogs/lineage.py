@@ -41,8 +41,13 @@ class LineageDialog(QDialog):
     #: the trace arrived (or failed) and is shown
     traced = Signal()
 
-    def __init__(self, node_name: str, column: str, trace: Callable[[], LineageStep],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        node_name: str,
+        column: str,
+        trace: Callable[[], LineageStep],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("lineageDialog")
         self.setWindowTitle(self.tr("Lineage of {0}").format(column))
@@ -70,8 +75,11 @@ class LineageDialog(QDialog):
         self.tree.expandAll()
         sources = sorted({(s.node_name, s.column) for s in step.walk() if s.origin})
         listed = ", ".join(f"{node}.{column}" for node, column in sources)
-        self.status.setText(self.tr("{0} of {1} comes from: {2}").format(
-            step.column, step.node_name, listed or self.tr("no source column")))
+        self.status.setText(
+            self.tr("{0} of {1} comes from: {2}").format(
+                step.column, step.node_name, listed or self.tr("no source column")
+            )
+        )
         self.traced.emit()
 
     def _item(self, step: LineageStep) -> QTreeWidgetItem:

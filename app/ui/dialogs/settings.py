@@ -51,9 +51,11 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.language_label, self.language_combo)
         form.addRow(self.theme_label, self.theme_combo)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel
-                                        | QDialogButtonBox.StandardButton.Apply)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Apply
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
@@ -70,8 +72,11 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.language_label.setText(self.tr("&Language"))
         self.theme_label.setText(self.tr("&Theme"))
-        names = {"system": self.tr("Follow system"), "light": self.tr("Light"),
-                 "dark": self.tr("Dark")}
+        names = {
+            "system": self.tr("Follow system"),
+            "light": self.tr("Light"),
+            "dark": self.tr("Dark"),
+        }
         for i in range(self.theme_combo.count()):
             self.theme_combo.setItemText(i, names[self.theme_combo.itemData(i)])
         self.note.setText(self.tr("Changes apply at once to every open window."))

@@ -24,12 +24,18 @@ __all__ = ["ShortcutsDialog", "shortcut_rows"]
 
 #: canvas gestures that are not actions (their texts are translated where shown)
 GESTURES = (
-    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Drag from an output port to an input port"),
-     QT_TRANSLATE_NOOP("ShortcutsDialog", "Link two nodes")),
-    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Mouse wheel"),
-     QT_TRANSLATE_NOOP("ShortcutsDialog", "Zoom the canvas")),
-    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Middle button drag, or Alt + drag"),
-     QT_TRANSLATE_NOOP("ShortcutsDialog", "Pan the canvas")),
+    (
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Drag from an output port to an input port"),
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Link two nodes"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Mouse wheel"),
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Zoom the canvas"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Middle button drag, or Alt + drag"),
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Pan the canvas"),
+    ),
 )
 
 
@@ -37,8 +43,11 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     """(what the action does, its keys) for every action with a shortcut, in menu order."""
     rows = []
     for action in actions:
-        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
-                if not k.isEmpty()]
+        keys = [
+            k.toString(QKeySequence.SequenceFormat.NativeText)
+            for k in action.shortcuts()
+            if not k.isEmpty()
+        ]
         if keys:
             text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
             rows.append((text.rstrip("…").strip(), ", ".join(dict.fromkeys(keys))))
@@ -51,8 +60,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
-        rows = shortcut_rows(actions) + [(self.tr(what), self.tr(keys))
-                                         for keys, what in GESTURES]
+        rows = shortcut_rows(actions) + [(self.tr(what), self.tr(keys)) for keys, what in GESTURES]
         self.table = QTableWidget(len(rows), 2)
         self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
         self.table.verticalHeader().setVisible(False)
@@ -72,10 +80,14 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         width = header.length() + self.table.verticalScrollBar().sizeHint().width() + 40
-        self.resize(max(width, self.fontMetrics().averageCharWidth() * 60),
-                    self.fontMetrics().height() * min(len(rows) * 2 + 4, 40))
+        self.resize(
+            max(width, self.fontMetrics().averageCharWidth() * 60),
+            self.fontMetrics().height() * min(len(rows) * 2 + 4, 40),
+        )
 
     def rows(self) -> list[tuple[str, str]]:
         """What the table shows."""
-        return [(self.table.item(r, 0).text(), self.table.item(r, 1).text())
-                for r in range(self.table.rowCount())]
+        return [
+            (self.table.item(r, 0).text(), self.table.item(r, 1).text())
+            for r in range(self.table.rowCount())
+        ]

@@ -29,14 +29,16 @@ __all__ = ["TrustDialog", "ensure_trusted"]
 class TrustDialog(QDialog):
     """What the project would do, with "Trust and continue" and "Cancel" (the default)."""
 
-    def __init__(self, project_name: str, access: list[str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, project_name: str, access: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trust_dialog")
         self.setWindowTitle(self.tr("Trust this project?"))
-        self.header = QLabel(self.tr(
-            "“%1” comes from elsewhere and has not been trusted on this machine. "
-            "Before it goes on, this is what it would do:").replace("%1", project_name))
+        self.header = QLabel(
+            self.tr(
+                "“%1” comes from elsewhere and has not been trusted on this machine. "
+                "Before it goes on, this is what it would do:"
+            ).replace("%1", project_name)
+        )
         self.header.setWordWrap(True)
         font = self.header.font()
         font.setBold(True)
@@ -47,14 +49,18 @@ class TrustDialog(QDialog):
         self.access.setWordWrap(True)
         self.access.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.access.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.note = QLabel(self.tr(
-            "Trust it only if you know where it comes from. The answer is kept on this machine "
-            "for this content; if the project changes, you are asked again."))
+        self.note = QLabel(
+            self.tr(
+                "Trust it only if you know where it comes from. The answer is kept on this machine "
+                "for this content; if the project changes, you are asked again."
+            )
+        )
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.trust_button = self.buttons.addButton(self.tr("Trust and continue"),
-                                                   QDialogButtonBox.ButtonRole.AcceptRole)
+        self.trust_button = self.buttons.addButton(
+            self.tr("Trust and continue"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.trust_button.setObjectName("trust_button")
         self.trust_button.setIcon(icon("success"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)

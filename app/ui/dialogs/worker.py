@@ -40,8 +40,12 @@ class _Runnable(QRunnable):
             _ACTIVE.discard(self)
 
 
-def start_task(fn: Callable[[], Any], finished: Callable[[object], None],
-               failed: Callable[[object], None], parent: QObject | None = None) -> Task:
+def start_task(
+    fn: Callable[[], Any],
+    finished: Callable[[object], None],
+    failed: Callable[[object], None],
+    parent: QObject | None = None,
+) -> Task:
     """Run ``fn()`` on the global thread pool, then call ``finished(result)`` or
     ``failed(error)`` in the GUI thread (pass bound slots of a QObject living there).
 

@@ -61,7 +61,8 @@ class RunConsole(Retranslating, QWidget):
 
     def _retranslate(self) -> None:
         self.nodes.setHorizontalHeaderLabels(
-            [self.tr("Node"), self.tr("Status"), self.tr("Rows"), self.tr("Seconds")])
+            [self.tr("Node"), self.tr("Status"), self.tr("Rows"), self.tr("Seconds")]
+        )
         for row in range(self.nodes.rowCount()):
             item = self.nodes.item(row, STATUS)
             if item is not None and item.data(STATUS_ROLE):
@@ -83,15 +84,18 @@ class RunConsole(Retranslating, QWidget):
         self._rows.clear()
         self.write(message)
 
-    def _set(self, name: str, status: str, rows: int | None = None,
-             seconds: str = "") -> None:
+    def _set(self, name: str, status: str, rows: int | None = None, seconds: str = "") -> None:
         """Show one node's row: ``status`` is the engine's code (``running``, ``failed``…)."""
         row = self._rows.get(name)
         if row is None:
             row = self._rows[name] = self.nodes.rowCount()
             self.nodes.insertRow(row)
-        texts = (name, status_text(status, node=True),
-                 "" if rows is None else format_int(rows), seconds)
+        texts = (
+            name,
+            status_text(status, node=True),
+            "" if rows is None else format_int(rows),
+            seconds,
+        )
         for col, text in enumerate(texts):
             item = QTableWidgetItem(text)
             if col == STATUS:
@@ -114,8 +118,9 @@ class RunConsole(Retranslating, QWidget):
 
     def _placement(self, placement: str) -> str:
         """Where a node runs: ``local`` (DuckDB) or ``pushdown`` (in the database)."""
-        return {"local": self.tr("local"), "pushdown": self.tr("pushdown")}.get(placement,
-                                                                                placement)
+        return {"local": self.tr("local"), "pushdown": self.tr("pushdown")}.get(
+            placement, placement
+        )
 
     def on_event(self, event: Event) -> None:
         """Show one engine event (already on the GUI thread)."""
@@ -123,21 +128,30 @@ class RunConsole(Retranslating, QWidget):
             return
         if isinstance(event, NodeStarted):
             self._set(event.node_name, "running")
-            self.write(self.tr("{0}: running ({1})").format(event.node_name,
-                                                            self._placement(event.placement)))
+            self.write(
+                self.tr("{0}: running ({1})").format(
+                    event.node_name, self._placement(event.placement)
+                )
+            )
         elif isinstance(event, NodeProgress):
             self._set(event.node_name, "running", event.rows, format_decimal(event.seconds, 1))
         elif isinstance(event, NodeFinished):
             rows = event.rows_out if event.rows_out is not None else event.rows_in
             self._set(event.node_name, "succeeded", rows, format_decimal(event.seconds))
-            self.write(self.tr("{0}: succeeded").format(event.node_name) if rows is None else
-                       self.tr("{0}: succeeded ({1} rows)").format(event.node_name,
-                                                                    format_int(rows)))
+            self.write(
+                self.tr("{0}: succeeded").format(event.node_name)
+                if rows is None
+                else self.tr("{0}: succeeded ({1} rows)").format(event.node_name, format_int(rows))
+            )
         elif isinstance(event, NodeFailed):
             self._set(event.node_name, event.status)
-            self.write(self.tr("{0}: {1}: {2}").format(
-                event.node_name, status_text(event.status, node=True), event.error))
+            self.write(
+                self.tr("{0}: {1}: {2}").format(
+                    event.node_name, status_text(event.status, node=True), event.error
+                )
+            )
         elif isinstance(event, RunFinished):
             text = self.tr("Run of {0}: {1} in {2} s").format(
-                event.pipeline, status_text(event.status), format_decimal(event.seconds))
+                event.pipeline, status_text(event.status), format_decimal(event.seconds)
+            )
             self.write(text + (f": {event.error}" if event.error else ""))

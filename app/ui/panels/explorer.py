@@ -64,16 +64,20 @@ class ProjectExplorer(Retranslating, QTreeWidget):
 
     def load_runs(self, db_url: str | None, project: str) -> None:
         """Fetch recent runs off the GUI thread."""
-        submit(lambda: service.recent_runs(db_url, project, 15),
-               on_done=self._show_runs, on_failed=self._runs_failed)
+        submit(
+            lambda: service.recent_runs(db_url, project, 15),
+            on_done=self._show_runs,
+            on_failed=self._runs_failed,
+        )
 
     def _show_runs(self, runs: list[service.RunRecord]) -> None:
         self._runs = runs
         self.runs.takeChildren()
         for run in runs:
             when = run.started_at.strftime("%m-%d %H:%M") if run.started_at else "-"
-            item = QTreeWidgetItem([f"#{run.id} {run.pipeline_name} · "
-                                    f"{status_text(run.status)} · {when}"])
+            item = QTreeWidgetItem(
+                [f"#{run.id} {run.pipeline_name} · {status_text(run.status)} · {when}"]
+            )
             item.setData(0, STATUS_ROLE, str(run.status))
             item.setToolTip(0, run.error or "")
             self.runs.addChild(item)

@@ -64,9 +64,13 @@ class Palette(Retranslating, QWidget):
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
         components = sorted(node_registry().types(), key=lambda c: translated(c.label).lower())
-        categories = sorted({c.category for c in components},
-                            key=lambda c: (CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER
-                                           else len(CATEGORY_ORDER), c))
+        categories = sorted(
+            {c.category for c in components},
+            key=lambda c: (
+                CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER else len(CATEGORY_ORDER),
+                c,
+            ),
+        )
         for category in categories:
             group = QTreeWidgetItem([translated(category)])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -94,8 +98,11 @@ class Palette(Retranslating, QWidget):
             visible = 0
             for j in range(group.childCount()):
                 item = group.child(j)
-                hit = (not needle or needle in item.text(0).lower()
-                       or needle in str(item.data(0, TYPE_ROLE)))
+                hit = (
+                    not needle
+                    or needle in item.text(0).lower()
+                    or needle in str(item.data(0, TYPE_ROLE))
+                )
                 item.setHidden(not hit)
                 visible += hit
             group.setHidden(visible == 0)

@@ -64,24 +64,35 @@ class ArrowTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = self._column(index.column())[index.row()]
             return "NULL" if value is None else str(value)
-        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole) and \
-                self._column(index.column())[index.row()] is None:
+        if (
+            role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole)
+            and self._column(index.column())[index.row()] is None
+        ):
             # NULL is not the text "NULL": greyed and in italics
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setItalic(True)
                 return font
-            return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled,
-                                                   QPalette.ColorRole.Text)
-        if role == Qt.ItemDataRole.TextAlignmentRole and pa.types.is_integer(
-                self._table.schema.field(index.column()).type) or (
-                role == Qt.ItemDataRole.TextAlignmentRole and pa.types.is_floating(
-                    self._table.schema.field(index.column()).type)):
+            return QGuiApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and pa.types.is_integer(self._table.schema.field(index.column()).type)
+            or (
+                role == Qt.ItemDataRole.TextAlignmentRole
+                and pa.types.is_floating(self._table.schema.field(index.column()).type)
+            )
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -154,16 +165,22 @@ class PreviewPanel(Retranslating, QWidget):
         if self.confirm_reach is not None and not self.confirm_reach():
             return  # an untrusted project, and the user said no: nothing is read
         pipeline, node_id = target
-        self._running_for = (pipeline.id, pipeline.semantic_hash(), node_id,
-                             pipeline.node(node_id).name)
+        self._running_for = (
+            pipeline.id,
+            pipeline.semantic_hash(),
+            node_id,
+            pipeline.node(node_id).name,
+        )
         self.token = token = service.CancelToken()
         self.preview_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self._set_status(lambda: self.tr("Running…"))
         doc, limit = self.document, self.limit.value()
-        self.task = submit(lambda: service.preview_node(doc, pipeline, node_id, limit=limit,
-                                                        cancel=token),
-                           on_done=self._done, on_failed=self._failed)
+        self.task = submit(
+            lambda: service.preview_node(doc, pipeline, node_id, limit=limit, cancel=token),
+            on_done=self._done,
+            on_failed=self._failed,
+        )
 
     def cancel(self) -> None:
         if self.token is not None:
@@ -182,8 +199,9 @@ class PreviewPanel(Retranslating, QWidget):
         self.view.resizeColumnsToContents()
         rows, columns = format_int(table.num_rows), format_int(table.num_columns)
         name = self.shown[3] if self.shown else ""
-        self._set_status(lambda: self.tr("“{0}”: {1} rows, {2} columns").format(
-            name, rows, columns))
+        self._set_status(
+            lambda: self.tr("“{0}”: {1} rows, {2} columns").format(name, rows, columns)
+        )
         self.finished.emit("ok")
 
     @property
@@ -197,8 +215,7 @@ class PreviewPanel(Retranslating, QWidget):
         self.model.set_table(pa.table({}))
         self._set_status(lambda: self.tr("Select a node and press Preview."))
 
-    def pipeline_changed(self, pipeline_id: str, semantic_hash: str,
-                         node_ids: set[str]) -> None:
+    def pipeline_changed(self, pipeline_id: str, semantic_hash: str, node_ids: set[str]) -> None:
         """The displayed pipeline changed: rows computed from an older version are dropped."""
         if self.shown is None:
             return
@@ -207,8 +224,11 @@ class PreviewPanel(Retranslating, QWidget):
             return
         self.clear()
         if shown_pipeline == pipeline_id and node_id in node_ids:
-            self._set_status(lambda: self.tr(
-                "The pipeline changed: press Preview to see “{0}” again.").format(name))
+            self._set_status(
+                lambda: self.tr("The pipeline changed: press Preview to see “{0}” again.").format(
+                    name
+                )
+            )
 
     def _failed(self, error: BaseException) -> None:
         self._reset()

@@ -59,8 +59,9 @@ class SchemaPanel(QTreeWidget):
             for port in node_registry().get(node_type).outputs:
                 schema = self.compilation.schemas.get((node_id, port.name))
                 if schema is not None:
-                    self._group(self.tr("Output: {0}").format(port.name), schema,
-                                (port.name, False))
+                    self._group(
+                        self.tr("Output: {0}").format(port.name), schema, (port.name, False)
+                    )
         self.expandAll()
 
     def _group(self, title: str, schema: object, port: tuple[str, bool]) -> None:
@@ -93,6 +94,8 @@ class SchemaPanel(QTreeWidget):
         for i in range(self.topLevelItemCount()):
             group = self.topLevelItem(i)
             if group.text(0).startswith(group_prefix):
-                return [(group.child(j).text(0), group.child(j).text(1))
-                        for j in range(group.childCount())]
+                return [
+                    (group.child(j).text(0), group.child(j).text(1))
+                    for j in range(group.childCount())
+                ]
         return []

@@ -64,5 +64,8 @@ class SqlView(QWidget):
             if generation == self._generation:
                 self.text.setPlainText("-- " + str(error).replace("\n", "\n-- "))
 
-        submit(lambda: service.node_sql(doc, pipeline, node_id, dialect=dialect),
-               on_done=show, on_failed=fail)
+        submit(
+            lambda: service.node_sql(doc, pipeline, node_id, dialect=dialect),
+            on_done=show,
+            on_failed=fail,
+        )

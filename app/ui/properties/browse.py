@@ -52,8 +52,9 @@ def project_relative(path: str, project_dir: Path | None) -> str:
 
 
 class _BrowseEditor(TextEditor):
-    def __init__(self, nullable: bool, context: dict[str, Any],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, nullable: bool, context: dict[str, Any], parent: QWidget | None = None
+    ) -> None:
         super().__init__(nullable, parent)
         self.context = context
         self.browse_button = QToolButton()
@@ -76,9 +77,14 @@ class PathEditor(_BrowseEditor):
         project_dir = self.context.get("project_dir")
         start = str(project_dir or Path.cwd())
         path, _filter = QFileDialog.getOpenFileName(
-            self, QCoreApplication.translate("BrowseEditor", "Choose a file"), start,
-            QCoreApplication.translate("BrowseEditor", "Data files (*.csv *.tsv *.txt *.parquet "
-                                                       "*.json *.jsonl);;All files (*)"))
+            self,
+            QCoreApplication.translate("BrowseEditor", "Choose a file"),
+            start,
+            QCoreApplication.translate(
+                "BrowseEditor",
+                "Data files (*.csv *.tsv *.txt *.parquet *.json *.jsonl);;All files (*)",
+            ),
+        )
         if path:
             self._choose(project_relative(path, project_dir))
 
@@ -103,8 +109,13 @@ class TablePicker(QDialog):
 
     loaded = Signal()
 
-    def __init__(self, connection: str, lister: Callable[[str], list[str]] | None,
-                 current: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        connection: str,
+        lister: Callable[[str], list[str]] | None,
+        current: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Tables of “%1”").replace("%1", connection))
         self.filter = QLineEdit()
@@ -115,15 +126,15 @@ class TablePicker(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for widget in (self.filter, self.list, self.status, self.buttons):
             layout.addWidget(widget)
-        self.resize(self.fontMetrics().averageCharWidth() * 60,
-                    self.fontMetrics().height() * 24)
+        self.resize(self.fontMetrics().averageCharWidth() * 60, self.fontMetrics().height() * 24)
         self._current = current
         self._ok(False)
         if not connection or lister is None:
@@ -149,8 +160,9 @@ class TablePicker(QDialog):
         self.loaded.emit()
 
     def _failed(self, error: BaseException) -> None:
-        self.status.setText(str(error).strip().splitlines()[0] if str(error).strip()
-                            else type(error).__name__)
+        self.status.setText(
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         self.loaded.emit()
 
     def _filter(self, text: str) -> None:

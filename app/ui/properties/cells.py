@@ -72,8 +72,9 @@ class ExpressionCell(FieldEditor):
 
     def set_current(self, current: bool) -> None:
         """Written in the highlight's text colour while its row is the selected one."""
-        self.label.setForegroundRole(QPalette.ColorRole.HighlightedText if current
-                                     else QPalette.ColorRole.Text)
+        self.label.setForegroundRole(
+            QPalette.ColorRole.HighlightedText if current else QPalette.ColorRole.Text
+        )
 
     def set_problem(self, messages: list[str]) -> None:
         super().set_problem(messages)
@@ -90,10 +91,12 @@ class ExpressionCell(FieldEditor):
     def _elide(self) -> None:
         line = " ".join(self.text.split())
         width = max(self.label.width() - 2 * self.label.indent(), 0)
-        self.label.setText(self.label.fontMetrics().elidedText(
-            line, Qt.TextElideMode.ElideRight, width))
-        self.label.setToolTip("\n\n".join([*self.problems, self.text]) if self.text
-                              else "\n".join(self.problems))
+        self.label.setText(
+            self.label.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, width)
+        )
+        self.label.setToolTip(
+            "\n\n".join([*self.problems, self.text]) if self.text else "\n".join(self.problems)
+        )
 
 
 #: a combo box's frame, margins and drop-down arrow around its text (pixels)
@@ -119,8 +122,9 @@ class RecordsTable(QTableWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         rows = min(max(self.rowCount() + 1, 3), 8)
-        height = (self.horizontalHeader().sizeHint().height() + rows * ROW_HEIGHT
-                  + 2 * self.frameWidth())
+        height = (
+            self.horizontalHeader().sizeHint().height() + rows * ROW_HEIGHT + 2 * self.frameWidth()
+        )
         if self.horizontalScrollBar().maximum() > 0:
             height += self.horizontalScrollBar().sizeHint().height()
         return QSize(super().sizeHint().width(), height)
@@ -137,8 +141,13 @@ class RecordsTable(QTableWidget):
         shown = [c for c in range(self.columnCount()) if not self.isColumnHidden(c)]
         padding = 2 * header.fontMetrics().averageCharWidth() + 6
         titles = {c: self.horizontalHeaderItem(c) for c in shown}
-        least = {c: max(header.fontMetrics().horizontalAdvance(item.text() if item else "")
-                        + padding, self._longest_choice(c)) for c, item in titles.items()}
+        least = {
+            c: max(
+                header.fontMetrics().horizontalAdvance(item.text() if item else "") + padding,
+                self._longest_choice(c),
+            )
+            for c, item in titles.items()
+        }
         spare = max(self.viewport().width() - sum(least.values()), 0)
         weight = sum(self.weights[c] for c in shown) or 1
         for c in shown:

@@ -61,8 +61,9 @@ class CompletingTextEdit(QPlainTextEdit):
         self.completer.popup().setObjectName("completionPopup")
         self.completer.activated[QModelIndex].connect(self._insert)
 
-    def set_words(self, columns: list[str] | None = None,
-                  functions: list[str] | None = None) -> None:
+    def set_words(
+        self, columns: list[str] | None = None, functions: list[str] | None = None
+    ) -> None:
         """The names offered: the input's columns first, then the functions."""
         if columns is not None:
             self.columns = list(columns)
@@ -84,21 +85,24 @@ class CompletingTextEdit(QPlainTextEdit):
 
     def word_before_cursor(self) -> str:
         cursor = self.textCursor()
-        block = cursor.block().text()[:cursor.positionInBlock()]
+        block = cursor.block().text()[: cursor.positionInBlock()]
         match = _WORD.search(block)
         return match.group(0) if match else ""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if self._popup_key(event):
             return
-        forced = (event.key() == Qt.Key.Key_Space
-                  and event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        forced = (
+            event.key() == Qt.Key.Key_Space
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        )
         if not forced:
             super().keyPressEvent(event)
         prefix = self.word_before_cursor()
         typed = event.text()
-        if not forced and (not prefix or not typed or not (typed[-1].isalnum()
-                                                            or typed[-1] == "_")):
+        if not forced and (
+            not prefix or not typed or not (typed[-1].isalnum() or typed[-1] == "_")
+        ):
             self.completer.popup().hide()
             return
         self.show_completions(prefix)
@@ -111,10 +115,10 @@ class CompletingTextEdit(QPlainTextEdit):
             return False
         key, index = event.key(), popup.currentIndex()
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) or (
-                key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid()):
+            key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid()
+        ):
             popup.hide()
-            self._insert(index if index.isValid()
-                         else self.completer.completionModel().index(0, 0))
+            self._insert(index if index.isValid() else self.completer.completionModel().index(0, 0))
             event.accept()
             return True
         if key == Qt.Key.Key_Escape:
@@ -133,16 +137,16 @@ class CompletingTextEdit(QPlainTextEdit):
             return
         popup = self.completer.popup()
         rect = self.cursorRect()
-        rect.setWidth(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width()
-                      + 8)
+        rect.setWidth(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 8)
         self.completer.complete(rect)
 
     def _insert(self, index: QModelIndex) -> None:
         text = str(index.data(INSERT_ROLE) or index.data())
         cursor = self.textCursor()
         prefix = self.word_before_cursor()
-        cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor,
-                            len(prefix))
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix)
+        )
         cursor.insertText(text)
         self.setTextCursor(cursor)
 
@@ -150,10 +154,14 @@ class CompletingTextEdit(QPlainTextEdit):
 class ExpressionEditor(SqlEditor):
     """A SQL expression over the input columns, with completion of columns and functions."""
 
-    def __init__(self, nullable: bool, lines: int = 3, functions: list[str] | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(nullable, lines=lines, parent=parent,
-                         edit=CompletingTextEdit())
+    def __init__(
+        self,
+        nullable: bool,
+        lines: int = 3,
+        functions: list[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(nullable, lines=lines, parent=parent, edit=CompletingTextEdit())
         self.completing.set_words([], functions or [])
 
     def set_columns(self, columns: list[str]) -> None:
@@ -171,4 +179,3 @@ def offered(edit: CompletingTextEdit) -> list[str]:
     """The names the popup would list now (shown texts, in order)."""
     model = edit.completer.completionModel()
     return [str(model.index(row, 0).data()) for row in range(model.rowCount())]
-

@@ -37,15 +37,66 @@ from PySide6.QtWidgets import (
 
 from app.ui.component_texts import choice_label
 
-__all__ = ["BoolEditor", "ChoiceEditor", "ColumnEditor", "ColumnsEditor", "FieldEditor",
-           "IntEditor", "JsonEditor", "NullableBoolEditor", "SqlEditor", "SqlHighlighter",
-           "TextEditor"]
+__all__ = [
+    "BoolEditor",
+    "ChoiceEditor",
+    "ColumnEditor",
+    "ColumnsEditor",
+    "FieldEditor",
+    "IntEditor",
+    "JsonEditor",
+    "NullableBoolEditor",
+    "SqlEditor",
+    "SqlHighlighter",
+    "TextEditor",
+]
 
 SQL_KEYWORDS = [
-    "select", "from", "where", "and", "or", "not", "in", "is", "null", "like", "ilike", "between",
-    "case", "when", "then", "else", "end", "as", "join", "left", "right", "full", "inner",
-    "outer", "on", "group", "by", "order", "having", "limit", "distinct", "union", "all", "cast",
-    "true", "false", "exists", "asc", "desc", "with", "over", "partition", "coalesce", "interval"]
+    "select",
+    "from",
+    "where",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "null",
+    "like",
+    "ilike",
+    "between",
+    "case",
+    "when",
+    "then",
+    "else",
+    "end",
+    "as",
+    "join",
+    "left",
+    "right",
+    "full",
+    "inner",
+    "outer",
+    "on",
+    "group",
+    "by",
+    "order",
+    "having",
+    "limit",
+    "distinct",
+    "union",
+    "all",
+    "cast",
+    "true",
+    "false",
+    "exists",
+    "asc",
+    "desc",
+    "with",
+    "over",
+    "partition",
+    "coalesce",
+    "interval",
+]
 #: the colour of the compiler's problems (error texts, frames of faulty fields)
 PROBLEM_COLOR = "#ff6b6b"
 
@@ -176,16 +227,22 @@ class ChoiceEditor(FieldEditor):
     choice itself as the item's data: :meth:`value` is never the shown text.
     """
 
-    def __init__(self, choices: list[str], nullable: bool, editable: bool = False,
-                 label: Callable[[str], str] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        choices: list[str],
+        nullable: bool,
+        editable: bool = False,
+        label: Callable[[str], str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.nullable = nullable
         self.label = label or str
         self.combo = QComboBox()
         self.combo.setEditable(editable)
         self.combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.combo.setMinimumContentsLength(8)
         self.row_layout.addWidget(self.combo)
         self._fill(choices)
@@ -200,7 +257,8 @@ class ChoiceEditor(FieldEditor):
         try:
             self.combo.clear()
             for choice in ([""] if self.nullable or self.combo.isEditable() else []) + list(
-                    choices):
+                choices
+            ):
                 self.combo.addItem(self.label(choice) if choice else "", choice)
             self._show(current)
         finally:
@@ -211,8 +269,10 @@ class ChoiceEditor(FieldEditor):
         """The drop-down list is as wide as its longest name, however narrow the combo (a
         column picker in a table cell must not cut ``InvoiceLineId`` to ``Invoi…``)."""
         metrics = self.combo.view().fontMetrics()
-        widest = max((metrics.horizontalAdvance(self.combo.itemText(i))
-                      for i in range(self.combo.count())), default=0)
+        widest = max(
+            (metrics.horizontalAdvance(self.combo.itemText(i)) for i in range(self.combo.count())),
+            default=0,
+        )
         scroll = self.combo.view().verticalScrollBar().sizeHint().width()
         self.combo.view().setMinimumWidth(widest + scroll + 24)
 
@@ -245,8 +305,9 @@ class NullableBoolEditor(ChoiceEditor):
     """Yes, no, or unset (the component's default)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(["true", "false"], True, label=lambda v: choice_label("bool", v),
-                         parent=parent)
+        super().__init__(
+            ["true", "false"], True, label=lambda v: choice_label("bool", v), parent=parent
+        )
 
     def value(self) -> Any:
         return {"true": True, "false": False}.get(self._choice())
@@ -285,8 +346,11 @@ class ColumnsEditor(FieldEditor):
         self._summarise()
 
     def _summarise(self) -> None:
-        self.summary.setText(self.tr("Chosen: %1").replace("%1", ", ".join(self._order))
-                             if self._order else self.tr("Chosen: none"))
+        self.summary.setText(
+            self.tr("Chosen: %1").replace("%1", ", ".join(self._order))
+            if self._order
+            else self.tr("Chosen: none")
+        )
 
     def _item_changed(self, item: QListWidgetItem) -> None:
         if self._quiet:
@@ -318,8 +382,9 @@ class ColumnsEditor(FieldEditor):
         for name in list(columns) + [c for c in self._order if c not in columns]:
             item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in self._order
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if name in self._order else Qt.CheckState.Unchecked
+            )
             self.list.addItem(item)
         self._summarise()
         # the first ticked column in view, once the list is laid out
@@ -336,7 +401,8 @@ class ColumnsEditor(FieldEditor):
         for i in range(self.list.count()):
             if self.list.item(i).text() == name:
                 self.list.item(i).setCheckState(
-                    Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                    Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+                )
 
 
 class SqlHighlighter(QSyntaxHighlighter):
@@ -347,9 +413,12 @@ class SqlHighlighter(QSyntaxHighlighter):
         self.rules: list[tuple[QRegularExpression, QTextCharFormat]] = []
         words = "|".join(SQL_KEYWORDS)
         for pattern, color, bold in (
-                (rf"\b(?:{words})\b", "#c586c0", True), (r"\b\d+(?:\.\d+)?\b", "#b5cea8", False),
-                (r"'(?:[^']|'')*'", "#ce9178", False), (r'"[^"]*"', "#9cdcfe", False),
-                (r"--[^\n]*", "#6a9955", False)):
+            (rf"\b(?:{words})\b", "#c586c0", True),
+            (r"\b\d+(?:\.\d+)?\b", "#b5cea8", False),
+            (r"'(?:[^']|'')*'", "#ce9178", False),
+            (r'"[^"]*"', "#9cdcfe", False),
+            (r"--[^\n]*", "#6a9955", False),
+        ):
             fmt = QTextCharFormat()
             fmt.setForeground(QColor(color))
             if bold:
@@ -367,8 +436,13 @@ class SqlHighlighter(QSyntaxHighlighter):
 
 
 class SqlEditor(FieldEditor):
-    def __init__(self, nullable: bool, lines: int = 3, parent: QWidget | None = None,
-                 edit: QPlainTextEdit | None = None) -> None:
+    def __init__(
+        self,
+        nullable: bool,
+        lines: int = 3,
+        parent: QWidget | None = None,
+        edit: QPlainTextEdit | None = None,
+    ) -> None:
         super().__init__(parent)
         self.nullable = nullable
         self.edit = edit if edit is not None else QPlainTextEdit()

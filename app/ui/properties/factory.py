@@ -25,8 +25,9 @@ from app.ui.properties.schema import editor_kind, is_nullable, resolve
 __all__ = ["make_editor"]
 
 
-def make_editor(key: str, schema: dict[str, Any], root: dict[str, Any],
-                context: dict[str, Any]) -> FieldEditor:
+def make_editor(
+    key: str, schema: dict[str, Any], root: dict[str, Any], context: dict[str, Any]
+) -> FieldEditor:
     """The editor widget for one field (``key`` is ``type.field[.record field]``)."""
     kind = editor_kind(key, schema, root)
     resolved, _ = resolve(schema, root)
@@ -46,8 +47,9 @@ def make_editor(key: str, schema: dict[str, Any], root: dict[str, Any],
     if kind == "columns":
         return ColumnsEditor()
     if kind == "choice":
-        return ChoiceEditor([str(v) for v in resolved["enum"]], nullable,
-                            label=lambda v: choice_label(key, v))
+        return ChoiceEditor(
+            [str(v) for v in resolved["enum"]], nullable, label=lambda v: choice_label(key, v)
+        )
     if kind == "bool":
         return NullableBoolEditor() if nullable else BoolEditor()
     if kind == "int":

@@ -95,8 +95,10 @@ class PropertiesPanel(Retranslating, QScrollArea):
         root = component.Params.model_json_schema()
         body = QWidget()
         outer = QVBoxLayout(body)
-        title = QLabel(f"<b>{translated(component.label)}</b> <span style='color:#8a94a6'>"
-                       f"({translated(component.category)})</span>")
+        title = QLabel(
+            f"<b>{translated(component.label)}</b> <span style='color:#8a94a6'>"
+            f"({translated(component.category)})</span>"
+        )
         title.setObjectName("componentTitle")
         outer.addWidget(title)
         if component.description:
@@ -118,8 +120,16 @@ class PropertiesPanel(Retranslating, QScrollArea):
         self.setWidget(body)
         self._show_problems()
 
-    def _add_field(self, form: QFormLayout, type_name: str, field: str, schema: dict[str, Any],
-                   root: dict[str, Any], context: dict[str, Any], params: dict[str, Any]) -> None:
+    def _add_field(
+        self,
+        form: QFormLayout,
+        type_name: str,
+        field: str,
+        schema: dict[str, Any],
+        root: dict[str, Any],
+        context: dict[str, Any],
+        params: dict[str, Any],
+    ) -> None:
         key = f"{type_name}.{field}"
         editor = make_editor(key, schema, root, context)
         editor.setObjectName(f"param_{field}")
@@ -154,12 +164,18 @@ class PropertiesPanel(Retranslating, QScrollArea):
         columns: dict[str, list[str]] = {}
         if type_name in node_registry():
             for port in node_registry().get(type_name).inputs:
-                columns[port.name] = (self.compilation.input_columns(node_id, port.name)
-                                      if self.compilation else [])
-        return {"columns": columns, "connections": self.connections,
-                "project_dir": self.project_dir, "list_tables": self.list_tables,
-                "confirm_reach": self.confirm_reach,
-                "node_params": lambda: self._params_of(node_id), "functions": self.functions}
+                columns[port.name] = (
+                    self.compilation.input_columns(node_id, port.name) if self.compilation else []
+                )
+        return {
+            "columns": columns,
+            "connections": self.connections,
+            "project_dir": self.project_dir,
+            "list_tables": self.list_tables,
+            "confirm_reach": self.confirm_reach,
+            "node_params": lambda: self._params_of(node_id),
+            "functions": self.functions,
+        }
 
     @staticmethod
     def _columns_for(key: str, context: dict[str, Any]) -> list[str]:

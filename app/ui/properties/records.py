@@ -59,9 +59,15 @@ class RecordListCell(FieldEditor):
     """A nested list of records on one line (``Amount desc, Country``); a click opens a
     :class:`RecordsDialog` to edit it, and OK applies the whole list at once."""
 
-    def __init__(self, key: str, item_schema: dict[str, Any], root: dict[str, Any],
-                 context: dict[str, Any], make_editor: MakeEditor,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        item_schema: dict[str, Any],
+        root: dict[str, Any],
+        context: dict[str, Any],
+        make_editor: MakeEditor,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key, self.item_schema, self.root = key, item_schema, root
         self.context, self.make_editor = context, make_editor
@@ -94,8 +100,16 @@ class RecordListCell(FieldEditor):
         """Open the dialog (window-modal, without blocking); OK applies its list."""
         if self.dialog is not None:
             self.dialog.deleteLater()
-        dialog = RecordsDialog(self.key, self.item_schema, self.root, self.context,
-                               self.make_editor, self.value(), self.description, parent=self)
+        dialog = RecordsDialog(
+            self.key,
+            self.item_schema,
+            self.root,
+            self.context,
+            self.make_editor,
+            self.value(),
+            self.description,
+            parent=self,
+        )
         dialog.setWindowTitle(self.title())
         dialog.accepted.connect(lambda: self._apply(dialog.editor.value()))
         self.dialog = dialog
@@ -119,8 +133,9 @@ class RecordListCell(FieldEditor):
         summary = self.summary()
         metrics = self.button.fontMetrics()
         width = max(self.button.width() - 3 * metrics.averageCharWidth(), 0)
-        self.button.setText(metrics.elidedText(summary or self.tr("Edit…"),
-                                               Qt.TextElideMode.ElideRight, width))
+        self.button.setText(
+            metrics.elidedText(summary or self.tr("Edit…"), Qt.TextElideMode.ElideRight, width)
+        )
         lines = [*self.problems, summary, self.tr("Click to edit.")]
         self.button.setToolTip("\n".join(line for line in lines if line))
 
@@ -128,9 +143,17 @@ class RecordListCell(FieldEditor):
 class RecordsDialog(QDialog):
     """Edits a nested list of records (a measure's sort keys) in a table of its own."""
 
-    def __init__(self, key: str, item_schema: dict[str, Any], root: dict[str, Any],
-                 context: dict[str, Any], make_editor: MakeEditor, value: list[Any],
-                 description: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        item_schema: dict[str, Any],
+        root: dict[str, Any],
+        context: dict[str, Any],
+        make_editor: MakeEditor,
+        value: list[Any],
+        description: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         if description:
@@ -140,11 +163,11 @@ class RecordsDialog(QDialog):
             layout.addWidget(hint)
         self.editor = RecordsEditor(key, item_schema, root, context, make_editor)
         self.editor.set_value(value)
-        self.editor.table.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                        QSizePolicy.Policy.Expanding)
+        self.editor.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.editor, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -158,15 +181,22 @@ class RecordsEditor(FieldEditor):
     row (see the module's docstring).
     """
 
-    def __init__(self, key: str, item_schema: dict[str, Any], root: dict[str, Any],
-                 context: dict[str, Any], make_editor: MakeEditor,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        item_schema: dict[str, Any],
+        root: dict[str, Any],
+        context: dict[str, Any],
+        make_editor: MakeEditor,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key, self.root, self.context, self.make_editor = key, root, context, make_editor
         self.fields: dict[str, dict[str, Any]] = item_schema.get("properties", {})
         self.required = set(item_schema.get("required", []))
-        self.kinds = {name: editor_kind(f"{key}.{name}", schema, root)
-                      for name, schema in self.fields.items()}
+        self.kinds = {
+            name: editor_kind(f"{key}.{name}", schema, root) for name, schema in self.fields.items()
+        }
         self._problems: dict[str, list[str]] = {}
         box = QVBoxLayout()
         self.row_layout.addLayout(box)
@@ -217,8 +247,11 @@ class RecordsEditor(FieldEditor):
                 nested.title = partial(self._current_title, name)
                 nested.setMinimumHeight(ROW_HEIGHT)
             elif kind == "expression":
-                editor = ExpressionEditor(is_nullable(schema, self.root), lines=DETAIL_LINES,
-                                          functions=self.context.get("functions", []))
+                editor = ExpressionEditor(
+                    is_nullable(schema, self.root),
+                    lines=DETAIL_LINES,
+                    functions=self.context.get("functions", []),
+                )
             else:
                 editor = SqlEditor(is_nullable(schema, self.root), lines=DETAIL_LINES)
             title.setBuddy(editor)
@@ -260,8 +293,9 @@ class RecordsEditor(FieldEditor):
 
     def _nested(self, name: str, schema: dict[str, Any]) -> RecordListCell:
         items, _ = resolve(resolve(schema, self.root)[0].get("items", {}), self.root)
-        nested = RecordListCell(f"{self.key}.{name}", items, self.root, self.context,
-                                self.make_editor)
+        nested = RecordListCell(
+            f"{self.key}.{name}", items, self.root, self.context, self.make_editor
+        )
         nested.description = parameter_description(str(schema.get("description") or ""))
         return nested
 
@@ -280,7 +314,8 @@ class RecordsEditor(FieldEditor):
     def focus_detail(self, name: str) -> None:
         editor = self.details[name]
         (editor.edit if isinstance(editor, SqlEditor) else editor).setFocus(
-            Qt.FocusReason.MouseFocusReason)
+            Qt.FocusReason.MouseFocusReason
+        )
 
     def _add_clicked(self) -> None:
         row = self.add_row()
@@ -330,7 +365,8 @@ class RecordsEditor(FieldEditor):
                 sub_key = f"{self.key}.{name}"
                 if sub_key in COLUMN_FIELDS:
                     self.cell(row, name).set_columns(
-                        self.context.get("columns", {}).get(COLUMN_FIELDS[sub_key], []))
+                        self.context.get("columns", {}).get(COLUMN_FIELDS[sub_key], [])
+                    )
 
     def set_problems(self, problems: dict[str, list[str]]) -> None:
         """Frame the cells with problems; keys are ``"<row>.<field>[.…]"``."""
@@ -400,7 +436,8 @@ class RecordsEditor(FieldEditor):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         """A click or the focus in a cell selects its row (cells are widgets over the table)."""
         if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress) and isinstance(
-                watched, QWidget):
+            watched, QWidget
+        ):
             row = self._row_of(watched)
             if row >= 0 and row != self.table.currentRow():
                 self.select_row(row)

@@ -14,8 +14,18 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["COLUMN_FIELDS", "CONNECTION_FIELDS", "EXPRESSION_FIELDS", "PATH_FIELDS", "SQL_FIELDS",
-           "TABLE_FIELDS", "WIDE_KINDS", "editor_kind", "is_nullable", "resolve"]
+__all__ = [
+    "COLUMN_FIELDS",
+    "CONNECTION_FIELDS",
+    "EXPRESSION_FIELDS",
+    "PATH_FIELDS",
+    "SQL_FIELDS",
+    "TABLE_FIELDS",
+    "WIDE_KINDS",
+    "editor_kind",
+    "is_nullable",
+    "resolve",
+]
 
 #: fields whose value is a column name (or a list of them) -> the input port giving the columns
 COLUMN_FIELDS: dict[str, str] = {

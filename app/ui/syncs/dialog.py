@@ -69,8 +69,9 @@ class SyncsDialog(QDialog):
     #: a run ended: (sync name, status: succeeded, failed or cancelled)
     run_finished = Signal(str, str)
 
-    def __init__(self, project_root: Path, project_name: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project_root: Path, project_name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.project_root = Path(project_root)
         self.project_name = project_name
@@ -187,8 +188,9 @@ class SyncsDialog(QDialog):
         self.delete_button.setEnabled(chosen and idle)
         self.run_button.setEnabled(chosen and idle)
         self.new_button.setEnabled(idle)
-        self.cancel_button.setEnabled(not idle and self._token is not None
-                                      and not self._token.cancelled)
+        self.cancel_button.setEnabled(
+            not idle and self._token is not None and not self._token.cancelled
+        )
         has_rows = self.model.rowCount() > 0
         self.empty_label.setVisible(not has_rows)
 
@@ -205,8 +207,12 @@ class SyncsDialog(QDialog):
         """Read the syncs, their last runs and the project's connections on a worker thread."""
         self._select_after_load = select or self.selected_name()
         root = self.project_root
-        run_for(self, lambda: (sync_overview(root), connection_roles(root)),
-                self._loaded, self._load_failed)
+        run_for(
+            self,
+            lambda: (sync_overview(root), connection_roles(root)),
+            self._loaded,
+            self._load_failed,
+        )
 
     def _loaded(self, result: object) -> None:
         assert isinstance(result, tuple)
@@ -220,8 +226,9 @@ class SyncsDialog(QDialog):
         self.loaded.emit()
 
     def _load_failed(self, error: object) -> None:
-        self.set_status("error", describe(error) if isinstance(error, BaseException)
-                        else str(error))
+        self.set_status(
+            "error", describe(error) if isinstance(error, BaseException) else str(error)
+        )
         self.loaded.emit()
 
     # -- defining ---------------------------------------------------------------------------
@@ -236,8 +243,9 @@ class SyncsDialog(QDialog):
             return
         root = self.project_root
         try:
-            definition = run_busy(self, self.tr("Opening the sync…"),
-                                  lambda: load_sync_definition(root, name))
+            definition = run_busy(
+                self, self.tr("Opening the sync…"), lambda: load_sync_definition(root, name)
+            )
         except Exception as err:  # noqa: BLE001 - shown, nothing changes
             self.set_status("error", describe(err))
             return
@@ -256,8 +264,9 @@ class SyncsDialog(QDialog):
 
     @Slot(str, str)
     def _saved(self, name: str, path: str) -> None:
-        self.set_status("success", self.tr("Saved “%1” to %2.").replace("%1", name)
-                        .replace("%2", path))
+        self.set_status(
+            "success", self.tr("Saved “%1” to %2.").replace("%1", name).replace("%2", path)
+        )
         self.reload(select=name)
 
     def delete_sync(self) -> None:
@@ -280,9 +289,13 @@ class SyncsDialog(QDialog):
     def ask_delete(self, name: str) -> QMessageBox.StandardButton:
         """Ask whether to delete ``name`` (tests replace this)."""
         return QMessageBox.question(
-            self, self.tr("Delete sync"),
-            self.tr("Delete the sync “%1”? Its file is removed from the project; the tables "
-                    "it wrote are kept.").replace("%1", name))
+            self,
+            self.tr("Delete sync"),
+            self.tr(
+                "Delete the sync “%1”? Its file is removed from the project; the tables "
+                "it wrote are kept."
+            ).replace("%1", name),
+        )
 
     # -- running ----------------------------------------------------------------------------
     def run_selected(self) -> None:
@@ -300,17 +313,21 @@ class SyncsDialog(QDialog):
         self.set_status("info", self.tr("Running “%1”…").replace("%1", name))
         self.destroyed.connect(token.cancel)  # a window destroyed mid-run stops its run
         self._started = time.monotonic()
-        run_for(self, lambda: run_sync(root, name, trigger="gui", cancel=token,
-                                       on_event=forward),
-                self._run_done, self._run_failed)
+        run_for(
+            self,
+            lambda: run_sync(root, name, trigger="gui", cancel=token, on_event=forward),
+            self._run_done,
+            self._run_failed,
+        )
         self._update_enabled()
 
     def cancel_run(self) -> None:
         """Ask the running sync to stop (it rolls back the write in progress)."""
         if self._token is not None and not self._token.cancelled:
             self._token.cancel()
-            self.set_status("warning", self.tr("Cancelling “%1”…").replace("%1",
-                                                                           self.running or ""))
+            self.set_status(
+                "warning", self.tr("Cancelling “%1”…").replace("%1", self.running or "")
+            )
             self._update_enabled()
 
     @Slot(object)
@@ -320,25 +337,38 @@ class SyncsDialog(QDialog):
             self.log.appendPlainText(line)
         progress = self.formatter.progress_text
         if progress and self.running:
-            self.set_status("info", self.tr("Running “%1”: %2").replace("%1", self.running)
-                            .replace("%2", progress))
+            self.set_status(
+                "info",
+                self.tr("Running “%1”: %2").replace("%1", self.running).replace("%2", progress),
+            )
 
     def _run_done(self, report: object) -> None:
         status = str(getattr(report, "status", "failed"))
         error = getattr(report, "error", None)
         rows = int(getattr(report, "rows_read", 0) or 0)
         level = {"succeeded": "success", "cancelled": "warning"}.get(status, "error")
-        text = {"succeeded": self.tr("“%1” succeeded: %2 rows read."),
-                "cancelled": self.tr("“%1” was cancelled; nothing of the interrupted write "
-                                     "was kept.")}.get(status, self.tr("“%1” failed: %3"))
-        self._finish_run(status, level, text.replace("%1", self.running or "")
-                         .replace("%2", format_int(rows)).replace("%3", str(error or "")))
+        text = {
+            "succeeded": self.tr("“%1” succeeded: %2 rows read."),
+            "cancelled": self.tr("“%1” was cancelled; nothing of the interrupted write was kept."),
+        }.get(status, self.tr("“%1” failed: %3"))
+        self._finish_run(
+            status,
+            level,
+            text.replace("%1", self.running or "")
+            .replace("%2", format_int(rows))
+            .replace("%3", str(error or "")),
+        )
 
     def _run_failed(self, error: object) -> None:
         message = describe(error) if isinstance(error, BaseException) else str(error)
         self.log.appendPlainText(message)
-        self._finish_run("failed", "error", self.tr("“%1” could not run: %2")
-                         .replace("%1", self.running or "").replace("%2", message))
+        self._finish_run(
+            "failed",
+            "error",
+            self.tr("“%1” could not run: %2")
+            .replace("%1", self.running or "")
+            .replace("%2", message),
+        )
 
     def _finish_run(self, status: str, level: str, text: str) -> None:
         name = self.running or ""

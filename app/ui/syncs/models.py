@@ -24,8 +24,7 @@ __all__ = ["CatalogModel", "ColumnChoice", "ColumnChoiceModel", "SyncListModel",
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-STATUS_ICONS = {"succeeded": "success", "failed": "error", "cancelled": "warning",
-                "running": "run"}
+STATUS_ICONS = {"succeeded": "success", "failed": "error", "cancelled": "warning", "running": "run"}
 
 
 def format_rows(rows: int | None) -> str:
@@ -65,10 +64,17 @@ class _ListModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = DISPLAY) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == DISPLAY
-                and 0 <= section < len(self.headers)):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = DISPLAY,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == DISPLAY
+            and 0 <= section < len(self.headers)
+        ):
             return self.headers[section]
         return None
 
@@ -80,16 +86,23 @@ class SyncListModel(_ListModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.headers = (self.tr("Name"), self.tr("Source → destinations"), self.tr("Mode"),
-                        self.tr("Last status"), self.tr("Last run"), self.tr("Rows"))
+        self.headers = (
+            self.tr("Name"),
+            self.tr("Source → destinations"),
+            self.tr("Mode"),
+            self.tr("Last status"),
+            self.tr("Last run"),
+            self.tr("Rows"),
+        )
         self.running: str | None = None
 
     def set_running(self, name: str | None) -> None:
         """Show ``name`` as running (``None``: nothing runs)."""
         self.running = name
         if self._rows:
-            self.dataChanged.emit(self.index(0, self.STATUS),
-                                  self.index(len(self._rows) - 1, self.STATUS), [])
+            self.dataChanged.emit(
+                self.index(0, self.STATUS), self.index(len(self._rows) - 1, self.STATUS), []
+            )
 
     def row_of(self, name: str) -> int:
         """The row of sync ``name``, or -1."""
@@ -126,13 +139,20 @@ class SyncListModel(_ListModel):
         if col == self.ROUTE:
             return f"{sync.source} → {', '.join(sync.destinations)}"
         if col == self.MODE:
-            modes = {"full": self.tr("full"), "append": self.tr("append"),
-                     "merge": self.tr("merge")}
+            modes = {
+                "full": self.tr("full"),
+                "append": self.tr("append"),
+                "merge": self.tr("merge"),
+            }
             return modes.get(str(sync.mode), str(sync.mode))
         if col == self.STATUS:
             status = self._status(sync)
-            names = {"succeeded": self.tr("succeeded"), "failed": self.tr("failed"),
-                     "cancelled": self.tr("cancelled"), "running": self.tr("running…")}
+            names = {
+                "succeeded": self.tr("succeeded"),
+                "failed": self.tr("failed"),
+                "cancelled": self.tr("cancelled"),
+                "running": self.tr("running…"),
+            }
             return names.get(status or "", status or self.tr("never run"))
         if col == self.LAST_RUN:
             return _local_time(sync.last_run_at)
@@ -150,8 +170,13 @@ class CatalogModel(_ListModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.headers = (self.tr("Schema"), self.tr("Table"), self.tr("Kind"),
-                        self.tr("Rows (estimate)"), self.tr("Columns"))
+        self.headers = (
+            self.tr("Schema"),
+            self.tr("Table"),
+            self.tr("Kind"),
+            self.tr("Rows (estimate)"),
+            self.tr("Columns"),
+        )
 
     def row_of(self, qualified: str) -> int:
         return next((i for i, t in enumerate(self._rows) if t.qualified == qualified), -1)
@@ -163,8 +188,13 @@ class CatalogModel(_ListModel):
         col = index.column()
         if role == DISPLAY:
             kinds = {"table": self.tr("table"), "view": self.tr("view")}
-            return (table.schema or "—", table.name, kinds.get(table.kind, table.kind),
-                    format_rows(table.row_estimate), str(len(table.columns)))[col]
+            return (
+                table.schema or "—",
+                table.name,
+                kinds.get(table.kind, table.kind),
+                format_rows(table.row_estimate),
+                str(len(table.columns)),
+            )[col]
         if role == Qt.ItemDataRole.DecorationRole and col == self.TABLE:
             return icon("source")
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.ROWS, self.COLUMNS):
@@ -192,8 +222,7 @@ class ColumnChoiceModel(_ListModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.headers = (self.tr("Source column"), self.tr("Type"),
-                        self.tr("Destination name"))
+        self.headers = (self.tr("Source column"), self.tr("Type"), self.tr("Destination name"))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -213,15 +242,23 @@ class ColumnChoiceModel(_ListModel):
         if role == Qt.ItemDataRole.CheckStateRole and col == self.SOURCE:
             return Qt.CheckState.Checked if choice.selected else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and not choice.selected:
-            return QApplication.palette().color(QPalette.ColorGroup.Disabled,
-                                                QPalette.ColorRole.Text)
-        if (role == Qt.ItemDataRole.DecorationRole and col == self.TARGET
-                and choice.target.strip() != choice.source):
+            return QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        if (
+            role == Qt.ItemDataRole.DecorationRole
+            and col == self.TARGET
+            and choice.target.strip() != choice.source
+        ):
             return icon("rename")
         return None
 
-    def setData(self, index: Index, value: Any,  # noqa: N802
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self,
+        index: Index,
+        value: Any,  # noqa: N802
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
         if not index.isValid():
             return False
         choice: ColumnChoice = self._rows[index.row()]
@@ -240,4 +277,3 @@ class ColumnChoiceModel(_ListModel):
             choice.selected = selected
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2), [])
-

@@ -67,8 +67,9 @@ class DestinationsPage(QWizardPage):
         self.connection_combo = QComboBox()
         for role in wizard.roles:
             if role.destination:
-                self.connection_combo.addItem(icon("connection"),
-                                              f"{role.name}  ({role.label})", role.name)
+                self.connection_combo.addItem(
+                    icon("connection"), f"{role.name}  ({role.label})", role.name
+                )
         self.table_edit = QLineEdit()
         self.table_edit.returnPressed.connect(self.add_destination)
         self.add_button = QPushButton(icon("add"), self.tr("Add"))
@@ -136,12 +137,20 @@ class DestinationsPage(QWizardPage):
         connection = str(self.connection_combo.currentData() or "")
         table = self.table_edit.text().strip()
         if not connection or not table:
-            _show(self.status_icon, self.status, "warning",
-                  self.tr("Choose a connection and type a table name."))
+            _show(
+                self.status_icon,
+                self.status,
+                "warning",
+                self.tr("Choose a connection and type a table name."),
+            )
             return
         if {"connection": connection, "table": table} in self.destinations():
-            _show(self.status_icon, self.status, "warning",
-                  self.tr("“%1” is listed already.").replace("%1", f"{connection}:{table}"))
+            _show(
+                self.status_icon,
+                self.status,
+                "warning",
+                self.tr("“%1” is listed already.").replace("%1", f"{connection}:{table}"),
+            )
             return
         self._append(connection, table)
         _show(self.status_icon, self.status, "", "")
@@ -160,8 +169,12 @@ class DestinationsPage(QWizardPage):
     def _update(self) -> None:
         self.remove_button.setEnabled(self.list.currentRow() >= 0)
         if not self.connection_combo.count():
-            _show(self.status_icon, self.status, "warning",
-                  self.tr("No connection of this project can be written to."))
+            _show(
+                self.status_icon,
+                self.status,
+                "warning",
+                self.tr("No connection of this project can be written to."),
+            )
         self.completeChanged.emit()
 
 
@@ -178,9 +191,11 @@ class OptionsPage(QWizardPage):
         self._built_for: str | None = None
         self.setTitle(self.tr("How to sync"))
         self.setSubTitle(self.tr("Choose how rows are copied and how schema changes are met."))
-        modes = {"full": self.tr("Full — reload the whole table every run"),
-                 "append": self.tr("Append — add rows above the cursor"),
-                 "merge": self.tr("Merge — insert or update rows by key")}
+        modes = {
+            "full": self.tr("Full — reload the whole table every run"),
+            "append": self.tr("Append — add rows above the cursor"),
+            "merge": self.tr("Merge — insert or update rows by key"),
+        }
         self.mode_combo = QComboBox()
         for mode in MODES:
             self.mode_combo.addItem(modes[mode], mode)
@@ -191,9 +206,11 @@ class OptionsPage(QWizardPage):
         self.cursor_combo = QComboBox()
         self.cursor_combo.setToolTip(self.tr("A column that grows with every new or changed row"))
         self.hard_deletes = QCheckBox(self.tr("Delete destination rows whose key left the source"))
-        policies = {"evolve": self.tr("Evolve — add new columns, widen types"),
-                    "freeze": self.tr("Freeze — fail when the source's columns change"),
-                    "discard": self.tr("Discard — drop new columns, keep the destination's types")}
+        policies = {
+            "evolve": self.tr("Evolve — add new columns, widen types"),
+            "freeze": self.tr("Freeze — fail when the source's columns change"),
+            "discard": self.tr("Discard — drop new columns, keep the destination's types"),
+        }
         self.policy_combo = QComboBox()
         for policy in POLICIES:
             self.policy_combo.addItem(policies[policy], policy)
@@ -219,18 +236,21 @@ class OptionsPage(QWizardPage):
         self._built_for = key
         columns = list(table.columns) if table else []
         existing = self.state.existing if first else None
-        pk = [c.name for c in sorted((c for c in columns if c.pk_position),
-                                     key=lambda c: c.pk_position or 0)]
+        pk = [
+            c.name
+            for c in sorted((c for c in columns if c.pk_position), key=lambda c: c.pk_position or 0)
+        ]
         keys = existing.primary_key if existing else pk
         self.keys.clear()
-        for column in sorted(columns, key=lambda c: (c.name not in keys,
-                                                     keys.index(c.name) if c.name in keys
-                                                     else 0)):
+        for column in sorted(
+            columns, key=lambda c: (c.name not in keys, keys.index(c.name) if c.name in keys else 0)
+        ):
             item = QListWidgetItem(f"{column.name}  ({column.canonical_type})")
             item.setData(ROLE, column.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if column.name in keys
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if column.name in keys else Qt.CheckState.Unchecked
+            )
             self.keys.addItem(item)
         self.cursor_combo.clear()
         self.cursor_combo.addItem(self.tr("(none)"), None)
@@ -255,23 +275,34 @@ class OptionsPage(QWizardPage):
     def options(self) -> dict[str, Any]:
         """Mode, keys, cursor, hard deletes and policy as in the sync file."""
         mode = self.mode()
-        keys = [str(self.keys.item(i).data(ROLE)) for i in range(self.keys.count())
-                if self.keys.item(i).checkState() == Qt.CheckState.Checked]
-        return {"mode": mode, "primary_key": keys if mode == "merge" else [],
-                "cursor": self.cursor_combo.currentData() if mode != "full" else None,
-                "hard_deletes": mode == "merge" and self.hard_deletes.isChecked(),
-                "schema_policy": str(self.policy_combo.currentData())}
+        keys = [
+            str(self.keys.item(i).data(ROLE))
+            for i in range(self.keys.count())
+            if self.keys.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        return {
+            "mode": mode,
+            "primary_key": keys if mode == "merge" else [],
+            "cursor": self.cursor_combo.currentData() if mode != "full" else None,
+            "hard_deletes": mode == "merge" and self.hard_deletes.isChecked(),
+            "schema_policy": str(self.policy_combo.currentData()),
+        }
 
     def _update(self) -> None:
         mode = self.mode()
         self.keys.setEnabled(mode == "merge")
         self.hard_deletes.setEnabled(mode == "merge")
         self.cursor_combo.setEnabled(mode != "full")
-        hints = {"full": self.tr("Every run copies the whole source into a staging table and "
-                                 "swaps it in."),
-                 "append": self.tr("Needs a cursor that only grows (an id or a commit time)."),
-                 "merge": self.tr("Needs key columns. With a cursor, only rows at or above the "
-                                  "last value are read; without one, every row is read.")}
+        hints = {
+            "full": self.tr(
+                "Every run copies the whole source into a staging table and swaps it in."
+            ),
+            "append": self.tr("Needs a cursor that only grows (an id or a commit time)."),
+            "merge": self.tr(
+                "Needs key columns. With a cursor, only rows at or above the "
+                "last value are read; without one, every row is read."
+            ),
+        }
         self.hint.setText(hints[mode])
 
 
@@ -283,17 +314,23 @@ class ColumnsPage(QWizardPage):
         self.state = wizard
         self._built_for: str | None = None
         self.setTitle(self.tr("Columns"))
-        self.setSubTitle(self.tr("Untick the columns to leave out; double-click a destination "
-                                 "name to rename a column."))
+        self.setSubTitle(
+            self.tr(
+                "Untick the columns to leave out; double-click a destination "
+                "name to rename a column."
+            )
+        )
         self.model = ColumnChoiceModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         self.view.setAlternatingRowColors(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ColumnChoiceModel.TARGET, QHeaderView.ResizeMode.Stretch)
@@ -318,10 +355,17 @@ class ColumnsPage(QWizardPage):
         self._built_for = key
         chosen = existing.columns if existing else None
         renames = existing.rename if existing else {}
-        self.model.set_rows([
-            ColumnChoice(c.name, c.canonical_type, chosen is None or c.name in chosen,
-                         renames.get(c.name, c.name))
-            for c in (table.columns if table else ())])
+        self.model.set_rows(
+            [
+                ColumnChoice(
+                    c.name,
+                    c.canonical_type,
+                    chosen is None or c.name in chosen,
+                    renames.get(c.name, c.name),
+                )
+                for c in (table.columns if table else ())
+            ]
+        )
 
     def columns(self) -> list[str] | None:
         """The selected columns (``None``: all of them, including future ones)."""
@@ -331,8 +375,11 @@ class ColumnsPage(QWizardPage):
         return [c.source for c in rows if c.selected]
 
     def renames(self) -> dict[str, str]:
-        return {c.source: c.target.strip() for c in self.model.rows
-                if c.selected and c.target.strip() != c.source}
+        return {
+            c.source: c.target.strip()
+            for c in self.model.rows
+            if c.selected and c.target.strip() != c.source
+        }
 
 
 class SummaryPage(QWizardPage):
@@ -366,31 +413,40 @@ class SummaryPage(QWizardPage):
         def esc(value: object) -> str:
             return html.escape(str(value))
 
-        dests = "<br>".join(esc(f"{d['connection']} → {d['table']}")
-                            for d in data["destinations"])
+        dests = "<br>".join(esc(f"{d['connection']} → {d['table']}") for d in data["destinations"])
         table = self.state.source_table
         total = len(table.columns) if table else 0
         columns = data["columns"]
-        chosen = (self.tr("all %1").replace("%1", str(total)) if columns is None
-                  else self.tr("%1 of %2").replace("%1", str(len(columns)))
-                  .replace("%2", str(total)))
+        chosen = (
+            self.tr("all %1").replace("%1", str(total))
+            if columns is None
+            else self.tr("%1 of %2").replace("%1", str(len(columns))).replace("%2", str(total))
+        )
         renames = ", ".join(f"{k} → {v}" for k, v in data["rename"].items()) or "—"
         modes = {"full": self.tr("full"), "append": self.tr("append"), "merge": self.tr("merge")}
-        policies = {"evolve": self.tr("evolve"), "freeze": self.tr("freeze"),
-                    "discard": self.tr("discard")}
-        rows = [(self.tr("Name"), esc(data["name"])),
-                (self.tr("Source"), esc(f"{data['source']['connection']} : "
-                                        f"{data['source']['table']}")),
-                (self.tr("Destinations"), dests or "—"),
-                (self.tr("Mode"), esc(modes.get(data["mode"], data["mode"]))),
-                (self.tr("Key columns"), esc(", ".join(data["primary_key"]) or "—")),
-                (self.tr("Cursor"), esc(data["cursor"] or "—")),
-                (self.tr("Hard deletes"), self.tr("yes") if data["hard_deletes"]
-                 else self.tr("no")),
-                (self.tr("Schema changes"),
-                 esc(policies.get(data["schema_policy"], data["schema_policy"]))),
-                (self.tr("Columns"), esc(chosen)),
-                (self.tr("Renamed"), esc(renames))]
-        body = "".join(f"<tr><td style='padding:2px 12px 2px 0'><b>{k}</b></td>"
-                       f"<td style='padding:2px 0'>{v}</td></tr>" for k, v in rows)
+        policies = {
+            "evolve": self.tr("evolve"),
+            "freeze": self.tr("freeze"),
+            "discard": self.tr("discard"),
+        }
+        rows = [
+            (self.tr("Name"), esc(data["name"])),
+            (self.tr("Source"), esc(f"{data['source']['connection']} : {data['source']['table']}")),
+            (self.tr("Destinations"), dests or "—"),
+            (self.tr("Mode"), esc(modes.get(data["mode"], data["mode"]))),
+            (self.tr("Key columns"), esc(", ".join(data["primary_key"]) or "—")),
+            (self.tr("Cursor"), esc(data["cursor"] or "—")),
+            (self.tr("Hard deletes"), self.tr("yes") if data["hard_deletes"] else self.tr("no")),
+            (
+                self.tr("Schema changes"),
+                esc(policies.get(data["schema_policy"], data["schema_policy"])),
+            ),
+            (self.tr("Columns"), esc(chosen)),
+            (self.tr("Renamed"), esc(renames)),
+        ]
+        body = "".join(
+            f"<tr><td style='padding:2px 12px 2px 0'><b>{k}</b></td>"
+            f"<td style='padding:2px 0'>{v}</td></tr>"
+            for k, v in rows
+        )
         return f"<table>{body}</table>"

@@ -130,8 +130,9 @@ class SourcePage(QWizardPage):
         self.connection_combo.blockSignals(True)
         for role in self.state.roles:
             if role.source:
-                self.connection_combo.addItem(icon("connection"), f"{role.name}  ({role.label})",
-                                              role.name)
+                self.connection_combo.addItem(
+                    icon("connection"), f"{role.name}  ({role.label})", role.name
+                )
         wanted = existing.source.connection if existing else None
         at = self.connection_combo.findData(wanted) if wanted else 0
         self.connection_combo.setCurrentIndex(max(at, 0))
@@ -139,12 +140,20 @@ class SourcePage(QWizardPage):
         if self.connection_combo.count():
             self.load()
         else:
-            self._set_status("warning", self.tr("This project has no connection a sync can "
-                                                "read from. Add one under Connections."))
+            self._set_status(
+                "warning",
+                self.tr(
+                    "This project has no connection a sync can "
+                    "read from. Add one under Connections."
+                ),
+            )
 
     def isComplete(self) -> bool:  # noqa: N802
-        return (not self._busy and bool(self.name_edit.text().strip())
-                and self.selected_table() is not None)
+        return (
+            not self._busy
+            and bool(self.name_edit.text().strip())
+            and self.selected_table() is not None
+        )
 
     def validatePage(self) -> bool:  # noqa: N802
         table = self.selected_table()
@@ -169,8 +178,10 @@ class SourcePage(QWizardPage):
         self.filter_edit.clear()
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.tables.selectionModel().select(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         self.tables.scrollTo(index)
         return True
 
@@ -201,11 +212,21 @@ class SourcePage(QWizardPage):
             return tables
 
         self._set_busy(True)
-        self._set_status("info", (self.tr("Reading the tables of “%1”…") if refresh else
-                                  self.tr("Loading the catalog of “%1”…")).replace("%1", name))
+        self._set_status(
+            "info",
+            (
+                self.tr("Reading the tables of “%1”…")
+                if refresh
+                else self.tr("Loading the catalog of “%1”…")
+            ).replace("%1", name),
+        )
         serial = self._serial
-        run_for(self, work, lambda tables: self._loaded(serial, tables),
-                lambda error: self._failed(serial, error))
+        run_for(
+            self,
+            work,
+            lambda tables: self._loaded(serial, tables),
+            lambda error: self._failed(serial, error),
+        )
 
     @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:
@@ -221,8 +242,12 @@ class SourcePage(QWizardPage):
         self._set_busy(False)
         refreshed = max((t.refreshed_at for t in tables if t.refreshed_at), default=None)
         when = refreshed.astimezone().strftime("%Y-%m-%d %H:%M") if refreshed else "—"
-        self._set_status("info", self.tr("%1 tables and views; catalog read %2.")
-                         .replace("%1", str(len(tables))).replace("%2", when))
+        self._set_status(
+            "info",
+            self.tr("%1 tables and views; catalog read %2.")
+            .replace("%1", str(len(tables)))
+            .replace("%2", when),
+        )
         wanted = keep.qualified if keep else self._want
         if wanted:
             self.select_table(wanted)

@@ -21,11 +21,16 @@ def _guard(owner: QObject, callback: Callable[[Any], None]) -> Callable[[Any], N
     def deliver(value: Any) -> None:
         if shiboken6.isValid(owner):
             callback(value)
+
     return deliver
 
 
-def run_for(owner: QObject, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_failed: Callable[[Any], None]) -> int:
+def run_for(
+    owner: QObject,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[Any], None],
+) -> int:
     """Run ``fn()`` off the GUI thread; then, on the GUI thread and only while ``owner``
     exists, ``on_done(result)`` or ``on_failed(error)``. Returns the task id."""
     return submit(fn, on_done=_guard(owner, on_done), on_failed=_guard(owner, on_failed))
@@ -34,7 +39,9 @@ def run_for(owner: QObject, fn: Callable[[], Any], on_done: Callable[[Any], None
 def emitter(owner: QObject, signal: SignalInstance) -> Callable[..., None]:
     """A callable for worker threads that emits ``signal`` of ``owner`` while ``owner`` exists
     (the emission is queued to the receivers' thread by Qt)."""
+
     def emit(*args: Any) -> None:
         if shiboken6.isValid(owner):
             signal.emit(*args)
+
     return emit

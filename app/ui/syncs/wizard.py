@@ -41,8 +41,13 @@ class SyncWizard(QWizard):
     #: the definition was written: (sync name, file path)
     saved = Signal(str, str)
 
-    def __init__(self, project_root: Path, roles: list[ConnectionRole],
-                 existing: SyncDefinition | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project_root: Path,
+        roles: list[ConnectionRole],
+        existing: SyncDefinition | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project_root = Path(project_root)
         self.roles = list(roles)
@@ -53,8 +58,11 @@ class SyncWizard(QWizard):
         self.source_table: CatalogTable | None = None
         self.saved_name: str | None = None
         self.saved_path: Path | None = None
-        self.setWindowTitle(self.tr("Edit sync “%1”").replace("%1", existing.name) if existing
-                            else self.tr("New sync"))
+        self.setWindowTitle(
+            self.tr("Edit sync “%1”").replace("%1", existing.name)
+            if existing
+            else self.tr("New sync")
+        )
         self.setWindowIcon(icon("pipeline"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -63,8 +71,13 @@ class SyncWizard(QWizard):
         self.options_page = OptionsPage(self)
         self.columns_page = ColumnsPage(self)
         self.summary_page = SummaryPage(self)
-        for page in (self.source_page, self.destinations_page, self.options_page,
-                     self.columns_page, self.summary_page):
+        for page in (
+            self.source_page,
+            self.destinations_page,
+            self.options_page,
+            self.columns_page,
+            self.summary_page,
+        ):
             self.addPage(page)
         em, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().lineSpacing()
         self.setMinimumSize(em * 110, line * 40)
@@ -78,8 +91,10 @@ class SyncWizard(QWizard):
         table = self.source_table
         data: dict[str, Any] = {
             "name": self.source_page.name_edit.text().strip(),
-            "source": {"connection": self.source_connection,
-                       "table": table.qualified if table else None},
+            "source": {
+                "connection": self.source_connection,
+                "table": table.qualified if table else None,
+            },
             "destinations": self.destinations_page.destinations(),
             **self.options_page.options(),
             "columns": self.columns_page.columns(),
@@ -108,8 +123,11 @@ class SyncWizard(QWizard):
         previous = self.existing.name if self.existing else None
         root, columns = self.project_root, self.source_columns()
         try:
-            path = run_busy(self, self.tr("Saving the sync…"), lambda: save_sync_definition(
-                root, data, previous=previous, source_columns=columns))
+            path = run_busy(
+                self,
+                self.tr("Saving the sync…"),
+                lambda: save_sync_definition(root, data, previous=previous, source_columns=columns),
+            )
         except Exception as err:  # noqa: BLE001 - any failure is shown, the wizard stays open
             self.summary_page.show_problem(_message(err))
             return

@@ -42,7 +42,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_projects"),
         sa.ForeignKeyConstraint(
-            ["organization_id"], ["organizations.id"],
+            ["organization_id"],
+            ["organizations.id"],
             name="fk_projects_organization_id_organizations",
         ),
         sa.UniqueConstraint("organization_id", "name", name="uq_projects_organization_id_name"),
@@ -61,7 +62,8 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_connections"),
         sa.ForeignKeyConstraint(
-            ["organization_id", "project_id"], ["projects.organization_id", "projects.id"],
+            ["organization_id", "project_id"],
+            ["projects.organization_id", "projects.id"],
             name="fk_connections_organization_id_project_id_projects",
         ),
         sa.UniqueConstraint("project_id", "name", name="uq_connections_project_id_name"),
@@ -78,7 +80,8 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_pipelines"),
         sa.ForeignKeyConstraint(
-            ["organization_id", "project_id"], ["projects.organization_id", "projects.id"],
+            ["organization_id", "project_id"],
+            ["projects.organization_id", "projects.id"],
             name="fk_pipelines_organization_id_project_id_projects",
         ),
         sa.UniqueConstraint("project_id", "uid", name="uq_pipelines_project_id_uid"),
@@ -100,7 +103,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_pipeline_versions"),
         sa.ForeignKeyConstraint(
-            ["organization_id", "pipeline_id"], ["pipelines.organization_id", "pipelines.id"],
+            ["organization_id", "pipeline_id"],
+            ["pipelines.organization_id", "pipelines.id"],
             name="fk_pipeline_versions_organization_id_pipeline_id_pipelines",
         ),
         sa.ForeignKeyConstraint(
@@ -164,7 +168,8 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_node_runs"),
         sa.ForeignKeyConstraint(
-            ["organization_id", "run_id"], ["runs.organization_id", "runs.id"],
+            ["organization_id", "run_id"],
+            ["runs.organization_id", "runs.id"],
             name="fk_node_runs_organization_id_run_id_runs",
         ),
         sa.UniqueConstraint("run_id", "node_id", name="uq_node_runs_run_id_node_id"),
@@ -181,11 +186,13 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_events"),
         sa.ForeignKeyConstraint(
-            ["organization_id"], ["organizations.id"],
+            ["organization_id"],
+            ["organizations.id"],
             name="fk_events_organization_id_organizations",
         ),
         sa.ForeignKeyConstraint(
-            ["organization_id", "run_id"], ["runs.organization_id", "runs.id"],
+            ["organization_id", "run_id"],
+            ["runs.organization_id", "runs.id"],
             name="fk_events_organization_id_run_id_runs",
         ),
     )

@@ -25,12 +25,16 @@ _NEW = "status IN ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'ab
 
 
 #: the constraints' names as 0001 and 0002 created them (0001's carry the prefix twice)
-_NAMES = {"runs": "ck_runs_ck_runs_status", "node_runs": "ck_node_runs_ck_node_runs_status",
-          "sync_runs": "ck_sync_runs_status"}
+_NAMES = {
+    "runs": "ck_runs_ck_runs_status",
+    "node_runs": "ck_node_runs_ck_node_runs_status",
+    "sync_runs": "ck_sync_runs_status",
+}
 
 
-def _replace_status_check(table: str, condition: str, *, pid: bool | None,
-                          old: str | None = None) -> None:
+def _replace_status_check(
+    table: str, condition: str, *, pid: bool | None, old: str | None = None
+) -> None:
     old = old or _NAMES[table]
     # batch mode on SQLite rebuilds the table from a reflection that leaves CHECK constraints
     # out unless it is given one that holds them

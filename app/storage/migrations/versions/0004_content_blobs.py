@@ -30,31 +30,43 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"],
-                                name=op.f("fk_content_blobs_organization_id_organizations")),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_content_blobs_organization_id_organizations"),
+        ),
         sa.PrimaryKeyConstraint("organization_id", "hash", name=op.f("pk_content_blobs")),
     )
     # the first version of each (organization, hash) gives the blob its content and time
-    op.execute(sa.text(
-        "INSERT INTO content_blobs (organization_id, hash, content, created_at) "
-        "SELECT v.organization_id, v.content_hash, v.content, v.created_at "
-        "FROM pipeline_versions v WHERE v.id IN (SELECT min(id) FROM pipeline_versions "
-        "GROUP BY organization_id, content_hash)"))
+    op.execute(
+        sa.text(
+            "INSERT INTO content_blobs (organization_id, hash, content, created_at) "
+            "SELECT v.organization_id, v.content_hash, v.content, v.created_at "
+            "FROM pipeline_versions v WHERE v.id IN (SELECT min(id) FROM pipeline_versions "
+            "GROUP BY organization_id, content_hash)"
+        )
+    )
     with op.batch_alter_table("pipeline_versions", schema=None) as batch_op:
         batch_op.drop_column("content")
         batch_op.create_foreign_key(
-            "fk_pipeline_versions_content", "content_blobs", ["organization_id", "content_hash"],
-            ["organization_id", "hash"])
+            "fk_pipeline_versions_content",
+            "content_blobs",
+            ["organization_id", "content_hash"],
+            ["organization_id", "hash"],
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("pipeline_versions", schema=None) as batch_op:
         batch_op.drop_constraint("fk_pipeline_versions_content", type_="foreignkey")
         batch_op.add_column(sa.Column("content", sa.JSON(), nullable=True))
-    op.execute(sa.text(
-        "UPDATE pipeline_versions SET content = (SELECT b.content FROM content_blobs b "
-        "WHERE b.organization_id = pipeline_versions.organization_id "
-        "AND b.hash = pipeline_versions.content_hash)"))
+    op.execute(
+        sa.text(
+            "UPDATE pipeline_versions SET content = (SELECT b.content FROM content_blobs b "
+            "WHERE b.organization_id = pipeline_versions.organization_id "
+            "AND b.hash = pipeline_versions.content_hash)"
+        )
+    )
     with op.batch_alter_table("pipeline_versions", schema=None) as batch_op:
         batch_op.alter_column("content", existing_type=sa.JSON(), nullable=False)
     op.drop_table("content_blobs")
