@@ -24,7 +24,7 @@ from app.cli_help import TranslatedCommand
 from app.i18n import N_, _
 
 if TYPE_CHECKING:
-    from app.engine.profile import TableProfile
+    from app.services.profiling import TableProfile
 
 __all__ = ["profile_cmd"]
 
@@ -174,10 +174,10 @@ def profile_cmd(
     as_json: bool,
     trust: bool,
 ) -> None:
-    from app.engine.cancel import CancelToken, RunCancelled
-    from app.engine.profile import ProfileOptions
+    from app.model.cancel import CancelToken, RunCancelled
     from app.services.errors import describe
     from app.services.profiling import (
+        ProfileOptions,
         profile_project_node,
         profile_project_table,
         profile_url,

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from app.engine.events import (
+from app.i18n import _
+from app.model.events import (
     Event,
     NodeFailed,
     NodeFinished,
@@ -23,7 +24,6 @@ from app.engine.events import (
     RunFinished,
     RunStarted,
 )
-from app.i18n import _
 from app.services import errors as service_errors
 from app.services.texts import status_text
 

@@ -20,8 +20,8 @@ from typing import Any
 import click
 
 from app.cli_help import TranslatedGroup
-from app.engine.events import Event
 from app.i18n import N_, _, ngettext
+from app.model.events import Event
 
 __all__ = ["sync_group"]
 
@@ -29,7 +29,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def _describe(event: Event) -> str | None:
-    from app.engine.sync.events import (  # imported when a sync runs, not for every command
+    from app.model.sync_events import (
         DestinationFinished,
         DestinationRetry,
         SchemaChangeDetected,

@@ -23,7 +23,7 @@ import sys
 import time
 import warnings
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -35,12 +35,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from app.connectors.base import Connection
 from app.engine.compiler import compile_pipeline, render
 from app.engine.compiler.binders import table_binder
 from app.engine.compiler.build import clear_cache
 from app.engine.executor import run_pipeline
-from app.engine.graph import Pipeline
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.services.connections import project_provider
 
 THRESHOLD = 100  # amount > THRESHOLD

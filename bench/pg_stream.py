@@ -80,9 +80,9 @@ def drop_database(name: str) -> None:
 
 # -- children ---------------------------------------------------------------------------------
 def child_cauce(db: str, out: str) -> dict:
-    from app.connectors.base import Connection
     from app.engine.executor import run_pipeline
-    from app.engine.graph import Pipeline
+    from app.model.connection import Connection
+    from app.model.pipeline import Pipeline
     from app.services.connections import project_provider
 
     p = Pipeline(name="pg_to_duckdb")

@@ -309,7 +309,7 @@ def test_db_on_postgres_by_url(pg_db: dict) -> None:
 
 def test_progress_display_for_terminals() -> None:
     from app.cli_run import _RichProgress
-    from app.engine.events import NodeFinished, NodeProgress, NodeStarted, RunFinished
+    from app.model.events import NodeFinished, NodeProgress, NodeStarted, RunFinished
 
     with _RichProgress() as progress:
         progress.console.record = True

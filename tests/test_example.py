@@ -62,7 +62,7 @@ def test_example_equals_the_hand_written_query(
 
 
 def test_example_pipeline_file_is_canonical() -> None:
-    from app.engine.graph import Pipeline
+    from app.model.pipeline import Pipeline
 
     path = EXAMPLE / "pipelines" / "revenue.json"
     text = path.read_text(encoding="utf-8")

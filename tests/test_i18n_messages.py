@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from app import i18n
 from app.cli import cli
-from app.engine.graph import GraphError, Pipeline
+from app.model.pipeline import GraphError, Pipeline
 from app.services.errors import USER_ERRORS, describe
 from app.services.syncs import validate_sync_definition
 from app.storage.project_format import ProjectError

@@ -27,26 +27,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
 from app.i18n import _
+from app.model.types import WIDEST_DECIMAL, pg_type
 
 if TYPE_CHECKING:
     import duckdb
 
 __all__ = [
     "Capabilities",
-    "Connection",
     "ConnectionError_",
     "Connector",
     "ConnectorConfig",
     "NativeRows",
     "NativeUnavailable",
-    "PG_TYPE_KEY",
-    "WIDEST_DECIMAL",
     "STATE_TABLE",
     "StateWrite",
     "TableInfo",
     "WriteMode",
     "WriteResult",
-    "pg_type",
     "secret_field",
     "secret_fields",
 ]
@@ -71,19 +68,6 @@ class NativeUnavailable(ConnectionError_):
 
 #: The table, in each destination, holding the committed position of every sync writing there.
 STATE_TABLE = "_cauce_sync_state"
-
-#: Field metadata naming the PostgreSQL type of a column PostgreSQL sent as its text form
-#: (``numeric``, ``jsonb``, ``uuid``, ``int4[]``…): see ``app/connectors/postgres/_types.py``.
-PG_TYPE_KEY = b"cauce.pg_type"
-#: What a destination without an unbounded decimal stores an unconstrained ``numeric`` as
-#: (values that do not fit it exactly are refused, never rounded)
-WIDEST_DECIMAL = pa.decimal128(38, 9)
-
-
-def pg_type(field: pa.Field) -> str | None:
-    """The PostgreSQL type a text-form field carries in its metadata (None for the others)."""
-    raw = (field.metadata or {}).get(PG_TYPE_KEY)
-    return raw.decode() if raw is not None else None
 
 
 @dataclass(frozen=True)
@@ -267,17 +251,6 @@ def secret_fields(config_cls: type[BaseModel], *, required_only: bool = False) -
         for name, f in config_cls.model_fields.items()
         if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get(key)
     ]
-
-
-class Connection(BaseModel):
-    """A named connection as stored in a project: never holds a secret value."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    type: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    description: str = ""
 
 
 class Connector(abc.ABC):

@@ -19,9 +19,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from app.connectors.base import ConnectionError_, Connector, pg_type
+from app.connectors.base import ConnectionError_, Connector
 from app.connectors.pgtime import DATE_INFINITY, TIMESTAMP_INFINITY
-from app.engine.types import TypeMismatch
+from app.model.types import TypeMismatch, pg_type
 
 __all__ = ["destination_types", "render", "source_types"]
 

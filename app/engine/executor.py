@@ -23,16 +23,6 @@ from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
 from app.engine.compiler import CompileError, compile_pipeline
-from app.engine.events import (
-    EventBus,
-    NodeFailed,
-    NodeFinished,
-    NodeProgress,
-    NodeStarted,
-    RunFinished,
-    RunStarted,
-)
-from app.engine.graph import Node, Pipeline
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.plan import (
     ExecutionPlan,
@@ -43,6 +33,16 @@ from app.engine.plan import (
 )
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
+from app.model.events import (
+    EventBus,
+    NodeFailed,
+    NodeFinished,
+    NodeProgress,
+    NodeStarted,
+    RunFinished,
+    RunStarted,
+)
+from app.model.pipeline import Node, Pipeline
 from app.nodes.registry import node_registry
 
 __all__ = ["NodeReport", "NodeStatus", "RunReport", "run_pipeline", "plan_pipeline"]

@@ -11,7 +11,7 @@ as Cauce matches columns; names are reported as the schemas spell them.
 >>> import pyarrow as pa
 >>> from sqlglot import exp
 >>> from app.engine.compiler import SourceBinder, compile_pipeline
->>> from app.engine.graph import Pipeline
+>>> from app.model.pipeline import Pipeline
 >>> from app.nodes.base import Relation
 >>> p = Pipeline(name="demo")
 >>> src = p.add_node("source", name="orders", params={"connection": "db", "table": "orders"})
@@ -39,7 +39,7 @@ from sqlglot.errors import SqlglotError
 from sqlglot.lineage import lineage
 
 from app.engine.compiler import CompiledPipeline
-from app.engine.types import to_sql_type
+from app.model.sql_types import to_sql_type
 
 __all__ = ["LineageStep", "trace_column"]
 

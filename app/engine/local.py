@@ -36,13 +36,13 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import Connector, WriteMode, WriteResult
-from app.engine.cancel import CancelToken, RunCancelled
 from app.engine.compiler import SourceBinder, render
 from app.engine.compiler.binders import declared_schema
-from app.engine.graph import Node
 from app.engine.provider import ConnectorProvider
-from app.engine.types import parse_type_name, type_name
 from app.i18n import _
+from app.model.cancel import CancelToken, RunCancelled
+from app.model.pipeline import Node
+from app.model.types import parse_type_name, type_name
 from app.nodes.base import NodeError, Relation
 
 __all__ = ["CancelToken", "LocalSession", "RunCancelled", "StreamedSource"]

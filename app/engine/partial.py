@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from app.engine.graph import Pipeline
 from app.i18n import _
+from app.model.pipeline import Pipeline
 from app.nodes.registry import node_registry
 
 __all__ = ["PartialRun", "branch", "sub_pipeline", "up_to"]

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlglot import exp
 
-from app.connectors.base import Connection
 from app.engine.compiler import (
     CompiledPipeline,
     DestinationQuery,
@@ -25,9 +24,10 @@ from app.engine.compiler import (
 )
 from app.engine.compiler.binders import declared_schema, table_binder
 from app.engine.compiler.dialect_fixes import apply_fixes
-from app.engine.graph import Node, Pipeline
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
+from app.model.connection import Connection
+from app.model.pipeline import Node, Pipeline
 from app.nodes.base import NodeError
 
 __all__ = ["ExecutionPlan", "Stage", "local_only_problems", "preview_stage", "pushdown_connection"]

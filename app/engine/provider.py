@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
-from app.connectors.base import Connection, Connector
+from app.connectors.base import Connector
 from app.i18n import _
+from app.model.connection import Connection
 
 __all__ = [
     "ConnectorProvider",

@@ -30,8 +30,9 @@ from sqlglot.schema import MappingSchema
 
 from app.engine.compiler.context import INPUT_DIALECT, CompileContext
 from app.engine.sql_policy import SqlRefused, check_query, locked_duckdb
-from app.engine.types import parse_type_name, to_sql_type, type_name
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import parse_type_name, type_name
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation
 
 __all__ = ["CustomSqlNode", "CustomSqlParams"]

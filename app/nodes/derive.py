@@ -8,8 +8,8 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.compiler.dialect_fixes import pin_type
-from app.engine.types import narrows, parse_type_name, type_name
 from app.i18n import _
+from app.model.types import narrows, parse_type_name, type_name
 from app.nodes.base import Component, Inputs, Output, Params, qcol
 
 __all__ = ["DeriveNode", "DeriveParams", "DerivedColumn"]

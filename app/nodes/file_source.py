@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 from sqlglot import exp
 
-from app.engine.types import to_sql_type
+from app.model.sql_types import to_sql_type
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol, select_star
 from app.nodes.source import ColumnSpec
 

@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
-from app.engine.types import common_type, comparable, to_sql_type, type_name
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import common_type, comparable, type_name
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol, select_star
 
 __all__ = ["JoinKey", "JoinNode", "JoinParams", "aliased", "key_condition"]

@@ -25,8 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
-from app.engine.types import comparable, to_sql_type, type_name
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import comparable, type_name
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol
 from app.nodes.dedupe import row_number_filter
 from app.nodes.join import aliased, key_condition

@@ -167,6 +167,35 @@ def with_component_params(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# -- schemas -------------------------------------------------------------------------------------
+def schema_documents() -> dict[str, bytes]:
+    """The JSON schema of each project file format, by file name, as canonical bytes."""
+    from app.model.pipeline import Pipeline
+    from app.storage.project import SCHEMA_FILES
+    from app.storage.project_format import dumps_canonical
+
+    out = {}
+    for name, model in SCHEMA_FILES.items():
+        schema = model.model_json_schema()
+        if model is Pipeline:  # each node's params described by its component's model
+            schema = with_component_params(schema)
+        doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+        out[name] = dumps_canonical(doc)
+    return out
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write :func:`schema_documents` into ``directory``; returns the paths written."""
+    from app.storage.project import write_atomic
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in schema_documents().items():
+        write_atomic(directory / name, data)
+        written.append(directory / name)
+    return written
+
+
 # -- files ---------------------------------------------------------------------------------------
 def updated_components_doc(current: str) -> str:
     """``docs/components.md`` with its generated section replaced (appended when missing)."""
@@ -180,8 +209,6 @@ def updated_components_doc(current: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m app.nodes.reference --write | --check`` (docs/components.md and schemas)."""
-    from app.storage.project import schema_documents, write_schemas
-
     parser = argparse.ArgumentParser(prog="python -m app.nodes.reference")
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", action="store_true", help="regenerate the files")

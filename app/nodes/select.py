@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
-from app.engine.types import TypeMismatch, narrows, parse_type_name, to_sql_type, type_name
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import TypeMismatch, narrows, parse_type_name, type_name
 from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 
 __all__ = ["SelectColumn", "SelectNode", "SelectParams"]

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.engine.types import parse_type_name
 from app.i18n import _
+from app.model.types import parse_type_name
 from app.nodes.base import Component, Inputs, Output, Params, Port, select_star
 
 __all__ = ["ColumnSpec", "SourceNode", "SourceParams"]

@@ -5,7 +5,7 @@ connected; the pipeline file keeps it). Columns are matched case-insensitively b
 output has every column of the first input, then the new ones of the second, and so on, spelled
 as where they first appear. An input without a column contributes NULLs (a warning names
 the columns each input lacks); types are widened with
-:func:`app.engine.types.common_type` and each input is cast where its type differs.
+:func:`app.model.types.common_type` and each input is cast where its type differs.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pydantic import Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
-from app.engine.types import TypeMismatch, common_type, to_sql_type, type_name
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import TypeMismatch, common_type, type_name
 from app.nodes.base import Component, Inputs, Output, Params, Port, Relation, qcol
 
 __all__ = ["UnionNode", "UnionParams"]

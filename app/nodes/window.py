@@ -18,8 +18,9 @@ from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.compiler.dialect_fixes import pin_type
-from app.engine.types import comparable, family, to_sql_type, type_name
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import comparable, family, type_name
 from app.nodes.aggregate import sum_parts
 from app.nodes.base import Component, Inputs, Output, Params, Relation, qcol
 from app.nodes.ordering import SortKey, portable_order_terms, resolve_keys

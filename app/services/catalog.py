@@ -13,8 +13,8 @@ from pathlib import Path
 
 from app.connectors.base import ConnectionError_, Connector
 from app.connectors.registry import connector_registry
-from app.engine.types import TypeMismatch, type_name
 from app.i18n import _
+from app.model.types import TypeMismatch, type_name
 from app.services.connections import open_connector
 from app.services.secrets import secret_lookup
 from app.storage.catalog import CatalogStore

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.connectors.base import Connection, Connector, resolve_config, secret_fields
+from app.connectors.base import Connector, resolve_config, secret_fields
 from app.connectors.registry import connector_registry
 from app.engine.provider import (
     ConnectorProvider,
@@ -23,6 +23,7 @@ from app.engine.provider import (
     expand_vars,
 )
 from app.i18n import _
+from app.model.connection import Connection
 from app.services.secrets import SecretLookup, secret_lookup
 from app.storage.project import ProjectError, load_project
 from app.storage.redaction import secret_redactor

@@ -7,8 +7,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from app.engine.graph import Edge, GraphError, Node, Pipeline, Position
 from app.i18n import _
+from app.model.pipeline import Edge, GraphError, Node, Pipeline, Position
 
 __all__ = ["auto_layout", "copy_fragment", "paste_fragment", "restore_node"]
 

@@ -1,7 +1,7 @@
 """Use cases of the desktop editor, Qt-free: documents, compile, preview, SQL, runs, edits.
 
 The editor holds an :class:`EditorDocument` (a project and the directory it lives in) and edits
-its :class:`~app.engine.graph.Pipeline` objects in place. Everything here runs on any thread;
+its :class:`~app.model.pipeline.Pipeline` objects in place. Everything here runs on any thread;
 the GUI calls the slow functions (:func:`compile_for_editor`, :func:`preview_node`,
 :func:`run_document_pipeline`, :func:`recent_runs`) from worker threads, on a copy of the
 pipeline (:func:`snapshot`), so that the model it edits is never shared with a worker.
@@ -33,9 +33,7 @@ import pyarrow as pa
 
 from app.engine.compiler import DIALECTS, CompiledPipeline, Problem, compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.events import Event, EventBus
 from app.engine.executor import RunReport, run_pipeline
-from app.engine.graph import GraphError, Pipeline
 from app.engine.lineage import LineageStep, trace_column
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.partial import PartialRun
@@ -44,6 +42,8 @@ from app.engine.partial import up_to as partial_up_to
 from app.engine.provider import ConnectorProvider
 from app.engine.sql_policy import function_names
 from app.i18n import _
+from app.model.events import Event, EventBus
+from app.model.pipeline import GraphError, Pipeline
 from app.nodes.registry import node_registry
 from app.services.connections import project_provider
 from app.services.editing import auto_layout, copy_fragment, paste_fragment, restore_node

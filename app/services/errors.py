@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from app.connectors.base import ConnectionError_
 from app.engine.compiler import CompileError
-from app.engine.graph import GraphError
 from app.engine.provider import UnknownConnection
 from app.engine.sql_policy import SqlRefused
+from app.model.pipeline import GraphError
 from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection

@@ -9,17 +9,10 @@ from __future__ import annotations
 
 import getpass
 
-from app.engine.events import (
-    Event,
-    NodeFailed,
-    NodeFinished,
-    NodeStarted,
-    RunFinished,
-    RunStarted,
-)
 from app.engine.executor import NodeStatus, RunReport
-from app.engine.graph import Pipeline
 from app.i18n import _
+from app.model.events import Event, NodeFailed, NodeFinished, NodeStarted, RunFinished, RunStarted
+from app.model.pipeline import Pipeline
 from app.services.texts import status_text
 from app.storage.db import database_url, display_url
 from app.storage.migrate import current_revision, head_revision, init_db, upgrade_db

@@ -16,13 +16,15 @@ from app.i18n import _
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from app.engine.cancel import CancelToken
     from app.engine.profile import ProfileOptions, TableProfile
     from app.engine.profile.runner import Progress
+    from app.model.cancel import CancelToken
 
 __all__ = [
     "ADHOC_PROJECT",
     "NODE_TABLE",
+    "ProfileOptions",
+    "TableProfile",
     "profile_errors",
     "profile_project_node",
     "profile_project_table",
@@ -36,11 +38,20 @@ NODE_TABLE = "cauce_profiled_node"
 ADHOC_PROJECT = "adhoc"
 
 
+def __getattr__(name: str) -> object:
+    """The options and result types, imported when a front end first asks for them."""
+    if name in ("ProfileOptions", "TableProfile"):
+        from app.engine import profile
+
+        return getattr(profile, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def profile_errors() -> tuple[type[BaseException], ...]:
     """The errors, beyond ``errors.USER_ERRORS``, that mean the user's input is invalid."""
     from app.engine.compiler import CompileError
-    from app.engine.graph import GraphError
     from app.engine.profile import ProfileError
+    from app.model.pipeline import GraphError
     from app.services.urls import UrlError
 
     return (ProfileError, UrlError, GraphError, CompileError)
@@ -122,11 +133,11 @@ def profile_project_node(
     import duckdb
     from sqlglot import exp
 
-    from app.engine.cancel import CancelToken, RunCancelled
     from app.engine.compiler import compile_pipeline, render
-    from app.engine.graph import GraphError
     from app.engine.local import LocalSession
     from app.engine.profile import profile_relation
+    from app.model.cancel import CancelToken, RunCancelled
+    from app.model.pipeline import GraphError
     from app.services.connections import project_provider
     from app.services.editor import _data_port
     from app.services.projects import select_pipelines

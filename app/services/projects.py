@@ -18,13 +18,13 @@ from typing import Any
 
 from app.engine.compiler import CompileError, Problem, compile_pipeline, render
 from app.engine.compiler.binders import declared_schema, describe_file, file_scan, table_binder
-from app.engine.events import Event, EventBus
 from app.engine.executor import RunReport, plan_pipeline, run_pipeline
-from app.engine.graph import Pipeline
 from app.engine.local import CancelToken, LocalSession
 from app.engine.plan import compile_pushdown, local_only_problems
 from app.engine.sync import SyncReport
 from app.i18n import _
+from app.model.events import Event, EventBus
+from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
 from app.services.secrets import secret_lookup
 from app.services.syncs import check_connections, run_syncs

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from app.connectors.base import Connection, secret_fields
+from app.connectors.base import secret_fields
 from app.connectors.registry import connector_registry
+from app.model.connection import Connection
 from app.services.log_redaction import install_log_redaction
 from app.storage.secrets import SecretResolver
 

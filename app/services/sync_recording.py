@@ -33,12 +33,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from app.connectors.base import Connection
-from app.engine.events import Event, EventBus
-from app.engine.sync import SyncDefinition, SyncReport
+from app.engine.sync import SyncReport
 from app.engine.sync.cursor import CursorState
-from app.engine.sync.events import SchemaChangeDetected, SyncFailed, SyncFinished, SyncStarted
-from app.engine.sync.schema import ChangeKind, Decision, SchemaChange
+from app.model.connection import Connection
+from app.model.events import Event, EventBus
+from app.model.schema_changes import ChangeKind, Decision, SchemaChange
+from app.model.sync import SyncDefinition
+from app.model.sync_events import SchemaChangeDetected, SyncFailed, SyncFinished, SyncStarted
 
 if TYPE_CHECKING:
     from app.storage.repository import Repository

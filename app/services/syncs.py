@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from app.connectors.base import Connection
-from app.engine.cancel import CancelToken
-from app.engine.events import Event, EventBus
-from app.engine.sync import SyncDefinition, SyncDefinitionError, SyncReport, SyncRunner
+from app.engine.sync import SyncReport, SyncRunner
 from app.engine.sync.cursor import read_state
 from app.i18n import _
+from app.model.cancel import CancelToken
+from app.model.connection import Connection
+from app.model.events import Event, EventBus
+from app.model.sync import SyncDefinition, SyncDefinitionError
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
 from app.services.sync_recording import RecordingAlongside, SyncRecorder

@@ -28,8 +28,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from app.connectors.base import Connection
 from app.i18n import _
+from app.model.connection import Connection
 from app.storage.redaction import mask_url, url_problem
 from app.storage.secrets import secret_env_var
 

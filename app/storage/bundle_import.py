@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from app.engine.graph import Pipeline
 from app.i18n import _
+from app.model.pipeline import Pipeline
 from app.storage.bundle_format import DEFAULT_LIMITS, BundleLimits
 from app.storage.bundle_reader import BundleContents, extract_bundle, inspect_bundle
 from app.storage.project import read_project_dir

@@ -30,9 +30,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from app.connectors.base import Connection
 from app.connectors.registry import UnknownPlugin, connector_registry
 from app.i18n import _
+from app.model.connection import Connection
 from app.storage.bundle_format import (
     BUNDLE_FORMAT_VERSION,
     BUNDLE_SUFFIX,

@@ -41,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from app.engine.sync.schema import ChangeKind, Decision
+from app.model.schema_changes import ChangeKind, Decision
 from app.storage.records import NodeLocation, RunStatus, RunTrigger
 
 __all__ = [

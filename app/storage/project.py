@@ -21,25 +21,22 @@ Regenerate the JSON schemas in ``docs/schema`` with
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import shutil
 import stat
-import sys
 import tempfile
 import weakref
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from app.connectors.base import Connection
-from app.engine.graph import Pipeline
-from app.engine.sync.definition import SyncDefinition
 from app.i18n import _
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
+from app.model.sync import SyncDefinition
 from app.storage.bundle_format import Manifest
 from app.storage.bundle_reader import extract_bundle, inspect_bundle
 from app.storage.project_format import (
@@ -56,7 +53,6 @@ from app.storage.project_format import (
     check_data_path,
     check_size,
     checked_project,
-    dumps_canonical,
     parse_connection,
     parse_pipeline,
     parse_sync,
@@ -72,12 +68,13 @@ __all__ = [
     "load_project",
     "read_project_dir",
     "save_project",
-    "schema_documents",
+    "SCHEMA_FILES",
     "write_atomic",
-    "write_schemas",
 ]
 
-_SCHEMA_FILES: dict[str, type[Any]] = {
+#: the JSON schema of each project file format is generated from these models
+#: (``python -m app.nodes.reference --write``, which adds each component's params)
+SCHEMA_FILES: dict[str, type[Any]] = {
     "project.schema.json": ProjectMeta,
     "connection.schema.json": Connection,
     "pipeline.schema.json": Pipeline,
@@ -312,61 +309,3 @@ def load_project(
         shutil.rmtree(root, ignore_errors=True)
         raise
     return OpenProject(contents.project, root, temporary=True)
-
-
-# -- schemas -------------------------------------------------------------------------------------
-def schema_documents() -> dict[str, bytes]:
-    """The JSON schema of each project file format, by file name, as canonical bytes."""
-    from app.nodes.reference import with_component_params
-
-    out = {}
-    for name, model in _SCHEMA_FILES.items():
-        schema = model.model_json_schema()
-        if model is Pipeline:  # each node's params described by its component's model
-            schema = with_component_params(schema)
-        doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-        out[name] = dumps_canonical(doc)
-    return out
-
-
-def write_schemas(directory: str | os.PathLike[str]) -> list[Path]:
-    """Write :func:`schema_documents` into ``directory``; returns the paths written."""
-    root = Path(directory)
-    root.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in schema_documents().items():
-        write_atomic(root / name, data)
-        written.append(root / name)
-    return written
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m app.storage.project --write-schemas DIR`` (or ``--check-schemas DIR``)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m app.storage.project", description="Project file format tools."
-    )
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--write-schemas", metavar="DIR", help="write the JSON schemas to DIR")
-    group.add_argument(
-        "--check-schemas",
-        metavar="DIR",
-        help="exit 1 when the schemas in DIR differ from the models",
-    )
-    args = parser.parse_args(argv)
-    if args.write_schemas:
-        for p in write_schemas(args.write_schemas):
-            print(p)
-        return 0
-    stale = [
-        name
-        for name, data in schema_documents().items()
-        if not (Path(args.check_schemas) / name).is_file()
-        or (Path(args.check_schemas) / name).read_bytes() != data
-    ]
-    for name in stale:
-        print(f"out of date: {Path(args.check_schemas) / name}", file=sys.stderr)
-    return 1 if stale else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -30,10 +30,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from app.connectors.base import Connection
-from app.engine.graph import Pipeline
-from app.engine.sync.definition import SyncDefinition
 from app.i18n import N_, _, gettext
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
+from app.model.sync import SyncDefinition
 
 __all__ = [
     "CONNECTIONS_DIR",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 
 __all__ = [
     "ConnectionRecord",

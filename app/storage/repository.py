@@ -22,9 +22,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.connectors.base import Connection, secret_fields
-from app.engine.graph import Pipeline
+from app.connectors.base import secret_fields
 from app.i18n import _
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.storage.models import (
     ConnectionRow,
     ContentBlobRow,

@@ -35,8 +35,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from app.connectors.base import Connection, secret_fields
+from app.connectors.base import secret_fields
 from app.i18n import _
+from app.model.connection import Connection
 from app.storage.encrypted_store import (
     MASTER_KEY_ENV,
     SECRETS_FILENAME,

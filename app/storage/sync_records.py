@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.engine.sync.definition import SyncDefinition
+from app.model.sync import SyncDefinition
 
 __all__ = [
     "CatalogColumn",

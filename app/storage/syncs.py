@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine.sync.definition import SyncDefinition
-from app.engine.sync.schema import SchemaChange
 from app.i18n import _
+from app.model.schema_changes import SchemaChange
+from app.model.sync import SyncDefinition
 from app.storage.models import (
     ProjectRow,
     SchemaChangeRow,

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.engine.events import Event, NodeFailed, NodeFinished, NodeStarted, RunStarted
-from app.engine.graph import Pipeline
+from app.model.events import Event, NodeFailed, NodeFinished, NodeStarted, RunStarted
+from app.model.pipeline import Pipeline
 from app.services import editor as service
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.i18n import format_int

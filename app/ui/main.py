@@ -24,12 +24,12 @@ def _application() -> QApplication:
 
 def _focus_node(window: object) -> str | None:
     """The node a screenshot shows selected: the last one before a destination."""
-    from app.nodes.registry import node_registry
+    from app.services.components import component_registry
     from app.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     order = window.pipeline.topological_order()
-    registry = node_registry()
+    registry = component_registry()
     inner = [n for n in order if n.type in registry and registry.get(n.type).outputs]
     return inner[-1].id if inner else (order[-1].id if order else None)
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from app.services import editor as service
 from app.services.errors import describe
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 
 HERE = Path(__file__).parent / "chinook" / "pipelines"
 NS = uuid.UUID("8d3c8c53-2a53-4a5f-9e1c-6a51b8f1d0c2")  # stable ids: the file never churns

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Re-extract the core's translatable messages (the _(), ngettext() and N_() calls of app/engine,
+# Re-extract the core's translatable messages (the _(), ngettext() and N_() calls of app/model, app/engine,
 # app/nodes, app/connectors, app/services, app/storage, the CLI (app/cli*.py) and app/i18n.py)
 # into cauce.pot, merge them into every language's cauce.po, then compile cauce.mo (what Cauce
 # loads; committed, so running Cauce never needs Babel).
@@ -14,7 +14,7 @@ BIN=.venv/bin
 LOCALE=resources/locale
 "$BIN/pybabel" extract --no-location --sort-output --no-wrap \
     --add-comments=Translators: --project=Cauce --version=0.1.0 --copyright-holder="Cauce engineers" \
-    --msgid-bugs-address="" -k N_ -o "$LOCALE/cauce.pot" app/engine app/nodes app/connectors app/services app/storage app/cli.py app/cli_help.py app/cli_run.py app/cli_sync.py app/cli_profile.py \
+    --msgid-bugs-address="" -k N_ -o "$LOCALE/cauce.pot" app/model app/engine app/nodes app/connectors app/services app/storage app/cli.py app/cli_help.py app/cli_run.py app/cli_sync.py app/cli_profile.py \
     app/i18n.py
 for lang in es; do
     if [ ! -f "$LOCALE/$lang/LC_MESSAGES/cauce.po" ]; then

@@ -20,8 +20,9 @@ import pyarrow as pa
 
 from app.engine.compiler import compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.graph import Pipeline
-from app.engine.types import from_sql_type, parse_type_name, type_name
+from app.model.pipeline import Pipeline
+from app.model.sql_types import from_sql_type
+from app.model.types import parse_type_name, type_name
 
 #: deliberate differences between Cauce's schema and an engine's own description:
 #: none today — every case must match both engines exactly

@@ -11,7 +11,7 @@ import pytest
 
 from app.engine.compiler import compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from tests.conformance.corpus import TABLE, Row, rows
 from tests.conformance.engines import DuckEngine, PostgresEngine, check_schema, differences
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from app.connectors.base import Connection, ConnectionError_
+from app.connectors.base import ConnectionError_
+from app.model.connection import Connection
 from app.services.connections import open_connector
 from app.services.secrets import secret_lookup
 from app.storage.secrets import SecretResolver, secret_ref

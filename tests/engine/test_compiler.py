@@ -9,7 +9,7 @@ import sqlglot
 
 from app.engine.compiler import DIALECTS, CompileError, compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 
 LINES = pa.schema(
     [

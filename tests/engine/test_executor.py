@@ -9,13 +9,13 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from app.connectors.base import Connection
 from app.connectors.registry import connector_registry
 from app.engine.compiler import CompileError
-from app.engine.events import EventBus, NodeFinished, NodeStarted, RunFinished, RunStarted
 from app.engine.executor import NodeStatus, run_pipeline
-from app.engine.graph import Pipeline
 from app.engine.local import CancelToken
+from app.model.connection import Connection
+from app.model.events import EventBus, NodeFinished, NodeStarted, RunFinished, RunStarted
+from app.model.pipeline import Pipeline
 from app.services.connections import project_provider
 
 from .memory_connector import TABLES, MemoryConnector

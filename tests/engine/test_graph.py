@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from app.engine.graph import GraphError, Pipeline
+from app.model.pipeline import GraphError, Pipeline
 
 
 def chain(n: int = 3) -> Pipeline:

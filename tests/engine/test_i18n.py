@@ -13,7 +13,7 @@ import pytest
 from app import i18n
 from app.engine.compiler import CompileError, compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 
 LINES = pa.schema(
     [("InvoiceId", pa.int64()), ("Total", pa.decimal128(10, 2)), ("Status", pa.string())]
@@ -77,7 +77,7 @@ def test_english_is_the_default() -> None:
 
 def test_cauce_lang_chooses_the_language_of_a_process() -> None:
     code = (
-        "from app import i18n; from app.engine.graph import Pipeline;"
+        "from app import i18n; from app.model.pipeline import Pipeline;"
         "print(i18n.current_language(), i18n._('is required'))"
     )
     env = {**os.environ, "CAUCE_LANG": "es_ES.UTF-8"}

@@ -22,6 +22,7 @@ from app.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
+    ROOT / "app" / "model",
     ROOT / "app" / "engine",
     ROOT / "app" / "nodes",
     ROOT / "app" / "connectors",
@@ -70,7 +71,7 @@ def test_the_core_marks_messages() -> None:
     marked = _marked()
     assert "is required" in marked
     assert "unknown column {column!r} (available: {available})" in marked
-    assert "these ports are already connected" in marked  # app/engine/graph.py
+    assert "these ports are already connected" in marked  # app/model/pipeline.py
     assert "unsafe member name: '..' component" in marked  # app/storage/bundle_format.py
     assert "checksum mismatch: the member is not the one the manifest lists" in marked
     assert "error: {error}" in marked  # the CLI

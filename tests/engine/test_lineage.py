@@ -8,8 +8,8 @@ import pytest
 from sqlglot import exp
 
 from app.engine.compiler import SourceBinder, compile_pipeline
-from app.engine.graph import Pipeline
 from app.engine.lineage import trace_column
+from app.model.pipeline import Pipeline
 from app.nodes.base import Relation
 
 SCHEMAS = {

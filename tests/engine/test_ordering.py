@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from app.engine.compiler import compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 
 DATA = pa.table(
     {

@@ -10,8 +10,8 @@ import pytest
 
 from app.engine.compiler import CompileError
 from app.engine.executor import NodeStatus, run_pipeline
-from app.engine.graph import Pipeline
 from app.engine.partial import branch, up_to
+from app.model.pipeline import Pipeline
 
 from .test_executor import _has_table, provider, read_result
 

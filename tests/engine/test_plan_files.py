@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from app.connectors.base import Connection
 from app.engine.compiler import compile_pipeline
 from app.engine.executor import run_pipeline
-from app.engine.graph import Pipeline
 from app.engine.plan import local_only_problems
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.services.connections import project_provider
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from app.engine.compiler import compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 
 LINEITEM = pa.table(
     {

@@ -8,15 +8,14 @@ import decimal
 import pyarrow as pa
 import pytest
 
-from app.engine.types import (
+from app.model.sql_types import from_sql_type, to_sql_type
+from app.model.types import (
     TypeMismatch,
     common_type,
     comparable,
-    from_sql_type,
     parse_type_name,
     scalar_from_python,
     scalar_from_text,
-    to_sql_type,
     type_name,
 )
 

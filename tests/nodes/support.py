@@ -18,8 +18,9 @@ import sqlglot
 
 from app.engine.compiler import DIALECTS, CompiledPipeline, compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.graph import Pipeline
-from app.engine.types import parse_type_name, to_sql_type, type_name
+from app.model.pipeline import Pipeline
+from app.model.sql_types import to_sql_type
+from app.model.types import parse_type_name, type_name
 
 Tables = Mapping[str, Iterable[tuple[str, pa.Table | pa.Schema]]]
 

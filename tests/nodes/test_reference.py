@@ -10,9 +10,8 @@ from pydantic import BaseModel
 
 from app.engine.compiler import compile_pipeline
 from app.engine.compiler.binders import table_binder
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from app.nodes import reference
-from app.storage.project import schema_documents
 from tests.conftest import REPO
 
 
@@ -55,7 +54,7 @@ def test_every_parameter_of_every_builtin_component_is_documented() -> None:
 
 
 def test_the_pipeline_schema_describes_each_components_params() -> None:
-    schema = json.loads(schema_documents()["pipeline.schema.json"])
+    schema = json.loads(reference.schema_documents()["pipeline.schema.json"])
     defs = schema["$defs"]
     rules = {
         r["if"]["properties"]["type"]["const"]: r["then"]["properties"]["params"]["$ref"]

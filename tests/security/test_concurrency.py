@@ -22,8 +22,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app.connectors.base import Connection
-from app.engine.sync import SyncDefinition
+from app.model.connection import Connection
+from app.model.sync import SyncDefinition
 from app.storage.project import save_project
 from app.storage.project_format import Project, ProjectMeta
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from app.connectors.base import Connection
 from app.engine.compiler import CompileError
 from app.engine.executor import run_pipeline
-from app.engine.graph import Pipeline
 from app.engine.local import LocalSession
 from app.engine.sql_policy import locked_duckdb
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.services.connections import project_provider
 
 

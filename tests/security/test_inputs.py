@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.connectors.base import Connection
+from app.model.connection import Connection
 from app.services.connections import open_connector
 from app.services.secrets import secret_lookup
 from app.storage.encrypted_store import EncryptedFileStore, SecretFileCorrupted

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from app.connectors.base import Connection
-from app.engine.graph import Pipeline
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.services.bundles import export_project
 from app.storage.project import save_project
 from app.storage.project_format import Project, ProjectMeta

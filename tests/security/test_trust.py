@@ -9,8 +9,8 @@ import duckdb
 from click.testing import CliRunner
 
 from app.cli import cli
-from app.connectors.base import Connection
-from app.engine.graph import Pipeline
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.services.bundles import export_project
 from app.storage.project import save_project
 from app.storage.project_format import Project, ProjectMeta

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.connectors.base import Connection
+from app.model.connection import Connection
 from app.services.connections import InvalidConnection, open_connector
 from app.storage.migrate import init_db
 from app.storage.redaction import secret_redactor

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.connectors.base import Connection
+from app.model.connection import Connection
 from app.services.catalog import read_catalog, refresh_catalog
 from app.storage.project import save_project
 from app.storage.project_format import Project, ProjectMeta

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pytest
 
 from app.connectors.registry import connector_registry
-from app.engine.graph import Pipeline, Position
 from app.engine.local import CancelToken
+from app.model.pipeline import Pipeline, Position
 from app.services import editor
 from app.services.connections import Connection  # type: ignore[attr-defined]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from app.storage.bundles import BundleError, BundleLimits, inspect_bundle
 from app.storage.project import load_project
 

@@ -13,9 +13,10 @@ import pyarrow as pa
 import pytest
 from pydantic import Field
 
-from app.connectors.base import Capabilities, Connection, Connector, ConnectorConfig, TableInfo
+from app.connectors.base import Capabilities, Connector, ConnectorConfig, TableInfo
 from app.connectors.registry import connector_registry
-from app.engine.graph import Pipeline
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.storage import bundle_import
 from app.storage.bundles import (
     BundleError,
@@ -331,13 +332,12 @@ def test_public_surface() -> None:
         "Project",
         "ProjectError",
         "ProjectMeta",
+        "SCHEMA_FILES",
         "SaveResult",
         "load_project",
         "read_project_dir",
         "save_project",
-        "schema_documents",
         "write_atomic",
-        "write_schemas",
     ]
     assert sorted(bundles.__all__) == [
         "BUNDLE_SUFFIX",

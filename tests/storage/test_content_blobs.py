@@ -7,7 +7,7 @@ import json
 import sqlalchemy as sa
 from alembic import command
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from app.storage.migrate import alembic_config, init_db
 from app.storage.repository import Repository
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.connectors.base import Connection
-from app.engine.sync import SyncDefinition
+from app.model.connection import Connection
+from app.model.sync import SyncDefinition
 from app.storage.migrate import init_db
 from app.storage.project import save_project
 from app.storage.project_format import Project, ProjectMeta

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, text
 
 import app.storage.migrate as migrate
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from app.storage.db import make_engine, sqlite_path
 from app.storage.migrate import (
     VERSION_TABLE,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.connectors.base import Connection
-from app.engine.graph import Pipeline
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
+from app.nodes.reference import schema_documents
 from app.storage import project as project_module
 from app.storage.project import (
     Project,
@@ -18,13 +19,12 @@ from app.storage.project import (
     load_project,
     read_project_dir,
     save_project,
-    schema_documents,
 )
 from app.storage.project_format import file_stem
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = REPO / "docs" / "schema"
-REGENERATE = "uv run python -m app.storage.project --write-schemas docs/schema"
+REGENERATE = "uv run python -m app.nodes.reference --write"
 
 
 def make_project() -> Project:

@@ -8,8 +8,8 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from app.connectors.base import Connection
-from app.engine.graph import Pipeline
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.storage.migrate import init_db
 from app.storage.models import utcnow
 from app.storage.records import NodeLocation, RunStatus, RunTrigger

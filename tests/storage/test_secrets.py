@@ -17,8 +17,8 @@ from cryptography.fernet import Fernet
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from app.connectors.base import Connection
-from app.engine.graph import Pipeline
+from app.model.connection import Connection
+from app.model.pipeline import Pipeline
 from app.storage.encrypted_store import EncryptedFileStore
 from app.storage.redaction import RedactSecrets, secret_redactor
 from app.storage.repository import Repository

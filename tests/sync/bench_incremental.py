@@ -18,7 +18,8 @@ import uuid
 import psycopg
 
 from app.connectors.postgres import PostgresConfig, PostgresConnector
-from app.engine.sync import SyncDefinition, SyncRunner
+from app.engine.sync import SyncRunner
+from app.model.sync import SyncDefinition
 
 SERVER = "host=127.0.0.1 port=5432 user=postgres"
 

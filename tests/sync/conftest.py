@@ -13,8 +13,9 @@ from app.connectors.base import Connector
 from app.connectors.duckdb import DuckDBConfig, DuckDBConnector
 from app.connectors.postgres import PostgresConfig, PostgresConnector
 from app.connectors.sqlite import SQLiteConfig, SQLiteConnector
-from app.engine.events import Event, EventBus
-from app.engine.sync import SyncDefinition, SyncReport, SyncRunner
+from app.engine.sync import SyncReport, SyncRunner
+from app.model.events import Event, EventBus
+from app.model.sync import SyncDefinition
 
 
 def pg_connector(db: dict[str, Any], name: str = "pg", app: str = "cauce") -> PostgresConnector:

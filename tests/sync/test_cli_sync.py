@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
-from app.connectors.base import Connection
-from app.engine.sync import SyncDefinition
+from app.model.connection import Connection
+from app.model.sync import SyncDefinition
 from app.services.bundles import export_project
 from app.storage.project import load_project, save_project
 from app.storage.project_format import Project, ProjectMeta

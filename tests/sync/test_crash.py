@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from app.engine.sync.events import DestinationRetry
+from app.model.sync_events import DestinationRetry
 from tests.conftest import REPO
 from tests.sync.conftest import Harness, pg_connector, pg_exec, pg_rows
 

@@ -15,13 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from app.connectors.base import (
-    STATE_TABLE,
-    ConnectionError_,
-    StateWrite,
-    WriteMode,
-    WriteResult,
-)
+from app.connectors.base import STATE_TABLE, ConnectionError_, StateWrite, WriteMode, WriteResult
 from app.connectors.mssql import SqlServerConfig
 from app.connectors.postgres import PostgresConnector
 from app.connectors.sqlite import SQLiteConfig, SQLiteConnector

@@ -13,7 +13,7 @@ import pytest
 
 from app.connectors.postgres import PostgresConnector
 from app.connectors.postgres._native import WRITE_CHUNK
-from app.engine.sync.events import DestinationFinished
+from app.model.sync_events import DestinationFinished
 from tests.sync.conftest import Harness, pg_exec, pg_rows
 
 pytestmark = pytest.mark.postgres

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from app.engine.events import Event
-from app.engine.sync import SyncDefinition, SyncReport
+from app.engine.sync import SyncReport
 from app.engine.sync.cursor import CursorState
-from app.engine.sync.events import SyncFinished, SyncStarted
+from app.model.events import Event
+from app.model.sync import SyncDefinition
+from app.model.sync_events import SyncFinished, SyncStarted
 from app.services.sync_recording import RecordingAlongside
 from app.services.syncs import run_adhoc_sync
 from app.storage.db import MetadataUnreachable

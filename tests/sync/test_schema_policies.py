@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from app.connectors.base import Connection
 from app.connectors.sqlite import SQLiteConnector
-from app.engine.sync import SyncDefinition
+from app.model.connection import Connection
+from app.model.sync import SyncDefinition
 from app.services.syncs import run_syncs
 from app.storage.project_format import Project, ProjectMeta
 from app.storage.repository import Repository

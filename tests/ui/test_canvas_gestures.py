@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QContextMenuEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from app.services import editor as service
 
 from .conftest import SHOTS

@@ -7,7 +7,7 @@ import time
 import pytest
 from PySide6.QtWidgets import QGraphicsScene
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from app.services import editor as service
 
 pytestmark = pytest.mark.gui

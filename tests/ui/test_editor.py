@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 
 from .conftest import SHOTS, node_id, wait_validated
 

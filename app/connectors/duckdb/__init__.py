@@ -28,7 +28,6 @@ from app.connectors._common import (
 )
 from app.connectors.base import (
     DEFAULT_BATCH_ROWS,
-    PG_TYPE_KEY,
     Capabilities,
     ConnectionError_,
     Connector,
@@ -37,7 +36,6 @@ from app.connectors.base import (
     TableInfo,
     WriteMode,
     WriteResult,
-    pg_type,
 )
 from app.connectors.duckdb._pgtext import arrow_field, convert
 from app.connectors.duckdb._sql import (
@@ -48,8 +46,9 @@ from app.connectors.duckdb._sql import (
     table_exists,
     write_into,
 )
-from app.engine.types import to_sql_type
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import PG_TYPE_KEY, pg_type
 
 if TYPE_CHECKING:
     import duckdb

@@ -26,8 +26,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from app.connectors.base import WIDEST_DECIMAL, pg_type
 from app.i18n import _
+from app.model.types import WIDEST_DECIMAL, pg_type
 
 __all__ = ["arrow_field", "convert", "parse_array", "parse_interval"]
 

@@ -71,8 +71,8 @@ from app.connectors.mssql._state import (
     state_upsert,
 )
 from app.connectors.mssql._types import ColumnSpec
-from app.engine.types import TypeMismatch
 from app.i18n import _
+from app.model.types import TypeMismatch
 
 if TYPE_CHECKING:
     import pyodbc

@@ -23,8 +23,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from app.engine.types import TypeMismatch
 from app.i18n import _
+from app.model.types import TypeMismatch
 
 __all__ = [
     "ColumnSpec",

@@ -28,8 +28,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from app.connectors.base import PG_TYPE_KEY
 from app.i18n import _
+from app.model.types import PG_TYPE_KEY
 
 __all__ = ["ColumnSpec", "Misfit", "column_spec", "description_spec", "to_arrow"]
 

@@ -73,8 +73,8 @@ from app.connectors.postgres._sql import (
 from app.connectors.postgres._types import ColumnSpec, column_spec, ddl_field, numeric_typmod
 from app.connectors.postgres._write import exists as _exists
 from app.connectors.postgres._write import write_table
-from app.engine.types import TypeMismatch
 from app.i18n import _
+from app.model.types import TypeMismatch
 
 if TYPE_CHECKING:
     import psycopg

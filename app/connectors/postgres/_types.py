@@ -32,9 +32,9 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors import pgtime
-from app.connectors.base import PG_TYPE_KEY, WIDEST_DECIMAL
-from app.engine.types import TypeMismatch, to_sql_type
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import PG_TYPE_KEY, WIDEST_DECIMAL, TypeMismatch
 
 __all__ = [
     "NATIVE_KEY",

@@ -23,8 +23,9 @@ from typing import Any
 import pyarrow as pa
 
 from app.connectors import pgtime
-from app.engine.types import TypeMismatch, from_sql_type
 from app.i18n import _
+from app.model.sql_types import from_sql_type
+from app.model.types import TypeMismatch
 
 __all__ = ["Misfit", "Unstorable", "arrow_type", "declared_type", "from_arrow", "to_arrow"]
 

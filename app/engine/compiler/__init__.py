@@ -31,7 +31,7 @@ from app.engine.compiler.emit import (
 from app.engine.compiler.problems import CompileError, Problem
 from app.engine.compiler.state import CompileState
 from app.engine.compiler.validate import validate_structure
-from app.engine.graph import Pipeline
+from app.model.pipeline import Pipeline
 from app.nodes.base import Component
 from app.nodes.registry import node_registry
 from app.plugins import Registry

@@ -15,9 +15,9 @@ import sqlglot
 from sqlglot import exp
 
 from app.engine.compiler.context import SourceBinder
-from app.engine.graph import Node
-from app.engine.types import schema_from_dict
 from app.i18n import _
+from app.model.pipeline import Node
+from app.model.types import schema_from_dict
 from app.nodes.base import NodeError, Relation
 
 __all__ = ["declared_schema", "describe_file", "file_scan", "table_binder", "table_ref"]
@@ -63,7 +63,7 @@ def describe_file(scan: exp.Expression, node: Node) -> pa.Schema:
     """The columns DuckDB reads from a file scan (it reads the file's header only)."""
     import duckdb
 
-    from app.engine.types import parse_type_name, type_name
+    from app.model.types import parse_type_name, type_name
 
     sql = exp.select("*").from_(scan.copy()).limit(0).sql("duckdb")
     try:

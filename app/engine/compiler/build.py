@@ -25,9 +25,9 @@ from app.engine.compiler.context import CompileContext, clear_caches
 from app.engine.compiler.order import carry_order
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, cte_ref
-from app.engine.graph import Node
-from app.engine.types import schema_to_dict
 from app.i18n import _, current_language
+from app.model.pipeline import Node
+from app.model.types import schema_to_dict
 from app.nodes.base import Inputs, NodeError, Output, Relation
 
 __all__ = ["build_nodes", "clear_cache"]

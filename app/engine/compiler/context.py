@@ -23,10 +23,11 @@ from sqlglot.errors import SqlglotError
 from sqlglot.generator import Generator
 
 from app.engine.compiler.parse_errors import describe_parse_error
-from app.engine.graph import Node
 from app.engine.sql_policy import SqlRefused, check_expression, check_source_query, locked_duckdb
-from app.engine.types import parse_type_name, to_sql_type, type_name
 from app.i18n import _
+from app.model.pipeline import Node
+from app.model.sql_types import to_sql_type
+from app.model.types import parse_type_name, type_name
 from app.nodes.base import NodeError, Relation
 
 __all__ = ["CompileContext", "SourceBinder", "INPUT_DIALECT"]

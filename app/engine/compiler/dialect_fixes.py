@@ -17,8 +17,9 @@ import pyarrow as pa
 from sqlglot import exp
 from sqlglot.errors import UnsupportedError
 
-from app.engine.types import TypeMismatch, parse_type_name, to_sql_type, type_name
 from app.i18n import _
+from app.model.sql_types import to_sql_type
+from app.model.types import TypeMismatch, parse_type_name, type_name
 
 __all__ = ["FIXES", "apply_fixes", "pin_type"]
 

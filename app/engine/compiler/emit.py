@@ -12,8 +12,8 @@ from sqlglot.errors import SqlglotError
 from app.engine.compiler.dialect_fixes import apply_fixes
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, cte_ref
-from app.engine.graph import Node
 from app.i18n import _
+from app.model.pipeline import Node
 from app.nodes.base import Relation, select_star
 
 __all__ = ["DestinationQuery", "DIALECTS", "emit_destinations", "render", "query_for"]

@@ -18,8 +18,8 @@ from sqlglot import exp
 
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState, PortKey
-from app.engine.graph import Node
 from app.i18n import _
+from app.model.pipeline import Node
 from app.nodes.base import Component, Output, qcol
 
 __all__ = ["carry_order"]

@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from app.engine.compiler.context import SourceBinder
 from app.engine.compiler.problems import Problem
-from app.engine.graph import Edge, Node, Pipeline
+from app.model.pipeline import Edge, Node, Pipeline
 from app.nodes.base import Component, Output
 from app.plugins import Registry
 

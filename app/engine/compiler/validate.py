@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState
-from app.engine.graph import GraphError, Pipeline
 from app.i18n import N_, _, gettext, ngettext
+from app.model.pipeline import GraphError, Pipeline
 from app.plugins import UnknownPlugin
 
 __all__ = ["validate_structure"]

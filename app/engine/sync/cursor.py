@@ -19,7 +19,8 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import STATE_TABLE, ConnectionError_, Connector
-from app.engine.types import parse_type_name, scalar_from_text, to_sql_type, type_name
+from app.model.sql_types import to_sql_type
+from app.model.types import parse_type_name, scalar_from_text, type_name
 
 __all__ = ["POSITION_MARK", "CursorState", "larger", "larger_state", "literal", "read_state"]
 

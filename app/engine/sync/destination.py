@@ -18,13 +18,13 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, Connector, StateWrite, WriteMode
-from app.engine.cancel import CancelToken
 from app.engine.sync.cursor import CursorState, larger, read_state
-from app.engine.sync.definition import SyncDefinition, SyncDestination, SyncMode
 from app.engine.sync.position import Window, window_for
-from app.engine.sync.schema import DestinationPlan, SchemaChange
 from app.engine.sync.source import conform, quoted_table
 from app.engine.sync.spool import Spool
+from app.model.cancel import CancelToken
+from app.model.schema_changes import DestinationPlan, SchemaChange
+from app.model.sync import SyncDefinition, SyncDestination, SyncMode
 
 __all__ = ["DestinationReport", "DestinationTarget", "with_retries"]
 

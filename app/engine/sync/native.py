@@ -27,13 +27,13 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, Connector, NativeRows, StateWrite, WriteMode
-from app.engine.cancel import CancelToken
 from app.engine.sync.cursor import CursorState, larger_state
-from app.engine.sync.definition import SyncDefinition, SyncMode
 from app.engine.sync.destination import DestinationTarget
 from app.engine.sync.position import window_for
 from app.engine.sync.source import SourceShape, source_sql
-from app.engine.types import scalar_from_python
+from app.model.cancel import CancelToken
+from app.model.sync import SyncDefinition, SyncMode
+from app.model.types import scalar_from_python
 
 __all__ = ["PATH_ARROW", "PATH_NATIVE", "NativeSource"]
 

@@ -39,7 +39,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.engine.sync.cursor import CursorState, literal
-from app.engine.types import parse_type_name, scalar_from_python, scalar_from_text
+from app.model.types import parse_type_name, scalar_from_python, scalar_from_text
 
 __all__ = ["DEFAULT_LOOKBACK_SECONDS", "VERSION_COLUMN", "Snapshot", "Window", "window_for"]
 

@@ -31,12 +31,19 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, Connector, NativeUnavailable
-from app.engine.cancel import CancelToken, RunCancelled
-from app.engine.events import Event, EventBus
 from app.engine.sync.cursor import CursorState
-from app.engine.sync.definition import SyncDefinition, SyncDefinitionError, SyncMode
 from app.engine.sync.destination import DestinationReport, DestinationTarget, with_retries
-from app.engine.sync.events import (
+from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
+from app.engine.sync.position import VERSION_COLUMN
+from app.engine.sync.recording import RunRecording, Unrecorded
+from app.engine.sync.schema import plan_destination
+from app.engine.sync.source import SourceShape, open_source
+from app.engine.sync.spool import Spool
+from app.i18n import _
+from app.model.cancel import CancelToken, RunCancelled
+from app.model.events import Event, EventBus
+from app.model.sync import SyncDefinition, SyncDefinitionError, SyncMode
+from app.model.sync_events import (
     DestinationFinished,
     DestinationRetry,
     SchemaChangeDetected,
@@ -45,14 +52,7 @@ from app.engine.sync.events import (
     SyncProgress,
     SyncStarted,
 )
-from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
-from app.engine.sync.position import VERSION_COLUMN
-from app.engine.sync.recording import RunRecording, Unrecorded
-from app.engine.sync.schema import plan_destination
-from app.engine.sync.source import SourceShape, open_source
-from app.engine.sync.spool import Spool
-from app.engine.types import TypeMismatch
-from app.i18n import _
+from app.model.types import TypeMismatch
 
 __all__ = ["DestinationReport", "SyncReport", "SyncRunner"]
 

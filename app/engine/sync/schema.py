@@ -21,14 +21,11 @@ column or type; missing values are NULL, narrower data is cast).
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, field
-
 import pyarrow as pa
 
-from app.connectors.base import pg_type
-from app.engine.sync.definition import SchemaPolicy, SyncMode
-from app.engine.types import type_name
+from app.model.schema_changes import ChangeKind, Decision, DestinationPlan, SchemaChange
+from app.model.sync import SchemaPolicy, SyncMode
+from app.model.types import pg_type, type_name
 
 __all__ = [
     "ChangeKind",
@@ -38,44 +35,6 @@ __all__ = [
     "can_hold",
     "plan_destination",
 ]
-
-
-class ChangeKind(enum.StrEnum):
-    ADDED = "added"
-    WIDENED = "widened"
-    CHANGED = "changed"
-    REMOVED = "removed"
-
-
-class Decision(enum.StrEnum):
-    APPLIED = "applied"
-    REFUSED = "refused"
-    DISCARDED = "discarded"
-    KEPT = "kept"
-
-
-@dataclass(frozen=True)
-class SchemaChange:
-    column: str
-    kind: ChangeKind
-    old_type: str | None
-    new_type: str | None
-    decision: Decision
-
-
-@dataclass(frozen=True)
-class DestinationPlan:
-    """What to do to one destination before writing, and the shape of the data it receives."""
-
-    exists: bool
-    write_schema: pa.Schema
-    changes: list[SchemaChange] = field(default_factory=list)
-    add: list[pa.Field] = field(default_factory=list)
-    widen: list[pa.Field] = field(default_factory=list)
-
-    @property
-    def refused(self) -> list[SchemaChange]:
-        return [c for c in self.changes if c.decision is Decision.REFUSED]
 
 
 def _digits(dtype: pa.DataType) -> tuple[int, int]:

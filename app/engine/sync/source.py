@@ -21,10 +21,10 @@ from sqlglot import exp
 from app.connectors.base import Connector
 from app.engine.sql_policy import check_source_query
 from app.engine.sync.cursor import CursorState, literal
-from app.engine.sync.definition import SyncDefinition
 from app.engine.sync.position import VERSION_COLUMN, Window
-from app.engine.types import TypeMismatch
 from app.i18n import _
+from app.model.sync import SyncDefinition
+from app.model.types import TypeMismatch
 
 __all__ = [
     "SourceShape",

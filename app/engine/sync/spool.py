@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from app.engine.cancel import CancelToken
 from app.engine.sync.cursor import larger
+from app.model.cancel import CancelToken
 
 __all__ = ["Spool", "SpoolStats", "reap_spools", "spool_directory"]
 

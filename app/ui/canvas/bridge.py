@@ -22,8 +22,8 @@ from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QAction, QCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMenu, QToolTip
 
-from app.engine.graph import Edge, GraphError, Node, Pipeline, PortRef, Position
-from app.nodes.registry import node_registry
+from app.model.pipeline import Edge, GraphError, Node, Pipeline, PortRef, Position
+from app.services.components import component_registry
 from app.services.editor import auto_layout, copy_fragment
 from app.ui.canvas.commands import (
     DELETE_NODES,
@@ -63,7 +63,7 @@ class CanvasBridge(QObject, CanvasDecorations):
         self._views: dict[str, BaseNode] = {}
         self._watched: QUndoStack | None = None
         self._menu_actions: dict[str, list[QAction | None]] = {"canvas": [], "node": []}
-        for component in node_registry().types():
+        for component in component_registry().types():
             self.graph.register_node(node_class(component))
         self.graph.register_node(UnknownNode)
         self.graph.on_connection_changed = self._gesture_connections
@@ -110,7 +110,7 @@ class CanvasBridge(QObject, CanvasDecorations):
 
     def add_node(self, type_name: str, position: tuple[float, float] | None = None) -> str:
         """Add a component (palette double-click or drop); returns the new node's id."""
-        node_registry().get(type_name)  # raises for an unknown type
+        component_registry().get(type_name)  # raises for an unknown type
         node = Node(type=type_name, name=self.pipeline.unique_name(type_name))
         self.push(AddNodeCommand(self, node, position or self._free_position()))
         self.select_ids(self.pipeline, [node.id])
@@ -184,8 +184,9 @@ class CanvasBridge(QObject, CanvasDecorations):
             s_node, d_node = self.pipeline.node(src), self.pipeline.node(dst)
         except GraphError:
             return self.tr("That node is not in the pipeline any more.")
-        s_comp = node_registry().get(s_node.type) if s_node.type in node_registry() else None
-        d_comp = node_registry().get(d_node.type) if d_node.type in node_registry() else None
+        registry = component_registry()
+        s_comp = registry.get(s_node.type) if s_node.type in registry else None
+        d_comp = registry.get(d_node.type) if d_node.type in registry else None
         if s_comp and not s_comp.output_port(src_port):
             return self.tr("{0} has no port {1}.").format(s_node.name, src_port)
         port = d_comp.input_port(dst_port) if d_comp else None
@@ -352,7 +353,7 @@ class CanvasBridge(QObject, CanvasDecorations):
         if pipeline is not self.pipeline:
             return
         pos = pipeline.layout.get(node.id) or Position()
-        known = node.type in node_registry()
+        known = node.type in component_registry()
         view = self.graph.node_factory.create_node_instance(
             node_type_id(node.type if known else "unknown")
         )

@@ -17,8 +17,8 @@ from NodeGraphQt.constants import ViewerEnum
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 from PySide6.QtGui import QColor
 
-from app.engine.types import type_name as arrow_type_name
-from app.nodes.registry import node_registry
+from app.model.types import type_name as arrow_type_name
+from app.services.components import component_registry
 from app.ui.canvas.view import (
     CATEGORY_COLORS,
     NORMAL_BORDER,
@@ -31,7 +31,7 @@ from app.ui.canvas.view import (
 from app.ui.i18n import format_int
 
 if TYPE_CHECKING:
-    from app.engine.graph import Pipeline
+    from app.model.pipeline import Pipeline
     from app.ui.canvas.view import CanvasGraph
 
 __all__ = ["MIN_FIT_SCALE", "CanvasDecorations", "type_text"]
@@ -205,7 +205,7 @@ def _bounds(items: list[Any]) -> QRectF:
 
 
 def _category(type_name: str) -> str:
-    return node_registry().get(type_name).category if type_name in node_registry() else ""
+    return component_registry().get(type_name).category if type_name in component_registry() else ""
 
 
 #: columns listed in a port's tooltip before "… and N more"
@@ -235,6 +235,6 @@ def port_tooltip(port: str, schema: pa.Schema | None) -> str:
 
 def type_text(type_name: str) -> str:
     """A node's component type for its tooltip, saying when it is not installed."""
-    if type_name in node_registry():
+    if type_name in component_registry():
         return type_name
     return f"{type_name}: {unknown_component_text()}"

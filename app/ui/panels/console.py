@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.events import (
+from app.model.events import (
     Event,
     NodeFailed,
     NodeFinished,

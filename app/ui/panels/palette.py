@@ -7,7 +7,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from app.nodes.registry import node_registry
+from app.services.components import component_registry
 from app.ui.component_texts import translated
 from app.ui.retranslate import Retranslating
 
@@ -63,7 +63,7 @@ class Palette(Retranslating, QWidget):
         """Fill the tree: translated labels (sorted in that language) under their category."""
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
-        components = sorted(node_registry().types(), key=lambda c: translated(c.label).lower())
+        components = sorted(component_registry().types(), key=lambda c: translated(c.label).lower())
         categories = sorted(
             {c.category for c in components},
             key=lambda c: (

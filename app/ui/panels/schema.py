@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
-from app.engine.types import type_name
-from app.nodes.registry import node_registry
+from app.model.types import type_name
+from app.services.components import component_registry
 from app.services.editor import EditorCompilation
 
 __all__ = ["SchemaPanel"]
@@ -55,8 +55,8 @@ class SchemaPanel(QTreeWidget):
         inputs = self.compilation.inputs.get(node_id, {})
         for port, schema in inputs.items():
             self._group(self.tr("Input: {0}").format(port), schema, (port, True))
-        if node_type in node_registry():
-            for port in node_registry().get(node_type).outputs:
+        if node_type in component_registry():
+            for port in component_registry().get(node_type).outputs:
                 schema = self.compilation.schemas.get((node_id, port.name))
                 if schema is not None:
                     self._group(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.nodes.registry import node_registry
+from app.services.components import component_registry
 from app.services.editor import EditorCompilation
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.component_texts import parameter_description, parameter_label, translated
@@ -88,10 +88,10 @@ class PropertiesPanel(Retranslating, QScrollArea):
     def show_node(self, node_id: str) -> None:
         """Build the form of a node of the displayed pipeline."""
         node = self.bridge.pipeline.node(node_id)
-        if node.type not in node_registry():
+        if node.type not in component_registry():
             self._show_empty()
             return
-        component = node_registry().get(node.type)
+        component = component_registry().get(node.type)
         root = component.Params.model_json_schema()
         body = QWidget()
         outer = QVBoxLayout(body)
@@ -162,8 +162,8 @@ class PropertiesPanel(Retranslating, QScrollArea):
 
     def _context(self, type_name: str, node_id: str) -> dict[str, Any]:
         columns: dict[str, list[str]] = {}
-        if type_name in node_registry():
-            for port in node_registry().get(type_name).inputs:
+        if type_name in component_registry():
+            for port in component_registry().get(type_name).inputs:
                 columns[port.name] = (
                     self.compilation.input_columns(node_id, port.name) if self.compilation else []
                 )

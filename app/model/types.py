@@ -1,50 +1,57 @@
-"""Cauce's canonical column types: Apache Arrow types, and their SQL spellings.
+"""Cauce's canonical column types: Apache Arrow types, their text form, and how they combine.
 
-Every connector maps its native types to and from Arrow; the compiler maps Arrow to
-sqlglot ``DataType`` to write casts and DDL in any dialect.
+Every connector maps its native types to and from Arrow; :mod:`app.model.sql_types` spells
+them in SQL for the compiler and the connectors' DDL.
 
 >>> import pyarrow as pa
 >>> type_name(pa.decimal128(10, 2))
 'decimal(10,2)'
 >>> parse_type_name('timestamp[us, tz=UTC]')
 TimestampType(timestamp[us, tz=UTC])
->>> to_sql_type(pa.int64()).sql('postgres')
-'BIGINT'
->>> from_sql_type('NUMERIC(10,2)')
-Decimal128Type(decimal128(10, 2))
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import functools
 import re
 import struct
 
 import pyarrow as pa
-from sqlglot import exp
 
 from app.i18n import _
 
 __all__ = [
+    "PG_TYPE_KEY",
+    "WIDEST_DECIMAL",
     "TypeMismatch",
     "comparable",
-    "from_sql_type",
     "parse_type_name",
+    "pg_type",
     "scalar_from_python",
     "scalar_from_text",
     "schema_from_dict",
     "schema_to_dict",
-    "to_sql_type",
     "type_name",
 ]
-
-T = exp.DataType.Type
 
 
 class TypeMismatch(ValueError):
     """Two types cannot be compared or combined."""
+
+
+#: Field metadata naming the PostgreSQL type of a column PostgreSQL sent as its text form
+#: (``numeric``, ``jsonb``, ``uuid``, ``int4[]``…): see ``app/connectors/postgres/_types.py``.
+PG_TYPE_KEY = b"cauce.pg_type"
+#: What a destination without an unbounded decimal stores an unconstrained ``numeric`` as
+#: (values that do not fit it exactly are refused, never rounded)
+WIDEST_DECIMAL = pa.decimal128(38, 9)
+
+
+def pg_type(field: pa.Field) -> str | None:
+    """The PostgreSQL type a text-form field carries in its metadata (None for the others)."""
+    raw = (field.metadata or {}).get(PG_TYPE_KEY)
+    return raw.decode() if raw is not None else None
 
 
 _SIMPLE_NAMES: dict[str, pa.DataType] = {
@@ -122,130 +129,6 @@ def parse_type_name(text: str) -> pa.DataType:
     if m := _TIMESTAMP_RE.match(text.strip()):
         return pa.timestamp(m.group(1), tz=_canonical_tz(m.group(2)))
     raise ValueError(_("unknown column type {type!r}").format(type=text))
-
-
-_TO_SQL: dict[pa.DataType, T] = {
-    pa.bool_(): T.BOOLEAN,
-    pa.int8(): T.TINYINT,
-    pa.int16(): T.SMALLINT,
-    pa.int32(): T.INT,
-    pa.int64(): T.BIGINT,
-    pa.uint8(): T.SMALLINT,
-    pa.uint16(): T.INT,
-    pa.uint32(): T.BIGINT,
-    pa.uint64(): T.DECIMAL,
-    pa.float32(): T.FLOAT,
-    pa.float64(): T.DOUBLE,
-    pa.string(): T.TEXT,
-    pa.large_string(): T.TEXT,
-    pa.binary(): T.VARBINARY,
-    pa.large_binary(): T.VARBINARY,
-    pa.date32(): T.DATE,
-    pa.time64("us"): T.TIME,
-    pa.null(): T.TEXT,
-}
-
-
-def to_sql_type(dtype: pa.DataType) -> exp.DataType:
-    """The sqlglot type for an Arrow type; render it with ``.sql(dialect)``."""
-    return _sql_type_cached(dtype).copy()
-
-
-@functools.lru_cache(maxsize=512)
-def _sql_type_cached(dtype: pa.DataType) -> exp.DataType:
-    if pa.types.is_decimal(dtype):
-        return exp.DataType.build(f"DECIMAL({dtype.precision}, {dtype.scale})")
-    if pa.types.is_timestamp(dtype):
-        return exp.DataType.build(T.TIMESTAMPTZ if dtype.tz else T.TIMESTAMP)
-    if pa.types.is_dictionary(dtype):
-        return to_sql_type(dtype.value_type)
-    if pa.types.is_string_view(dtype):
-        return exp.DataType.build(T.TEXT)
-    if pa.types.is_date64(dtype):
-        return exp.DataType.build(T.DATE)
-    if pa.types.is_time(dtype):
-        return exp.DataType.build(T.TIME)
-    if dtype == pa.uint64():
-        return exp.DataType.build("DECIMAL(20, 0)")
-    try:
-        return exp.DataType.build(_TO_SQL[dtype])
-    except KeyError:
-        raise TypeMismatch(_("no SQL type for Arrow type {type}").format(type=dtype)) from None
-
-
-_FROM_SQL: dict[T, pa.DataType] = {
-    T.BOOLEAN: pa.bool_(),
-    T.TINYINT: pa.int8(),
-    T.UTINYINT: pa.uint8(),
-    T.SMALLINT: pa.int16(),
-    T.USMALLINT: pa.uint16(),
-    T.INT: pa.int32(),
-    T.UINT: pa.uint32(),
-    T.MEDIUMINT: pa.int32(),
-    T.BIGINT: pa.int64(),
-    T.UBIGINT: pa.uint64(),
-    T.INT128: pa.decimal128(38, 0),
-    T.FLOAT: pa.float32(),
-    T.DOUBLE: pa.float64(),
-    T.MONEY: pa.decimal128(19, 4),
-    T.SMALLMONEY: pa.decimal128(10, 4),
-    T.TEXT: pa.string(),
-    T.VARCHAR: pa.string(),
-    T.NVARCHAR: pa.string(),
-    T.CHAR: pa.string(),
-    T.NCHAR: pa.string(),
-    T.MEDIUMTEXT: pa.string(),
-    T.LONGTEXT: pa.string(),
-    T.TINYTEXT: pa.string(),
-    T.UUID: pa.string(),
-    T.JSON: pa.string(),
-    T.JSONB: pa.string(),
-    T.XML: pa.string(),
-    T.NAME: pa.string(),
-    T.BINARY: pa.binary(),
-    T.VARBINARY: pa.binary(),
-    T.BLOB: pa.binary(),
-    T.IMAGE: pa.binary(),
-    T.DATE: pa.date32(),
-    T.DATE32: pa.date32(),
-    T.TIME: pa.time64("us"),
-    T.DATETIME: pa.timestamp("us"),
-    T.DATETIME2: pa.timestamp("us"),
-    T.SMALLDATETIME: pa.timestamp("us"),
-    T.TIMESTAMP: pa.timestamp("us"),
-    T.TIMESTAMPNTZ: pa.timestamp("us"),
-    T.TIMESTAMP_S: pa.timestamp("us"),
-    T.TIMESTAMP_MS: pa.timestamp("us"),
-    T.TIMESTAMP_NS: pa.timestamp("ns"),
-    T.TIMESTAMPTZ: pa.timestamp("us", tz="UTC"),
-    T.TIMESTAMPLTZ: pa.timestamp("us", tz="UTC"),
-    T.BIT: pa.bool_(),
-}
-
-
-def from_sql_type(sql_type: str | exp.DataType, dialect: str = "duckdb") -> pa.DataType:
-    """The Arrow type for a SQL type (text in ``dialect``, or a sqlglot ``DataType``).
-
-    Raises ``TypeMismatch`` for types Cauce cannot carry (e.g. ``UNKNOWN``).
-    """
-    dtype = (
-        sql_type
-        if isinstance(sql_type, exp.DataType)
-        else exp.DataType.build(sql_type, dialect=dialect)
-    )
-    kind = dtype.this
-    if kind in (T.DECIMAL, T.BIGDECIMAL, T.UDECIMAL):
-        params = [int(p.this.this) for p in dtype.expressions if isinstance(p.this, exp.Literal)]
-        precision = params[0] if params else 38
-        scale = params[1] if len(params) > 1 else (0 if params else 9)
-        return pa.decimal128(min(precision, 38), scale)
-    if kind == T.DOUBLE or kind == T.FLOAT:
-        params = [int(p.this.this) for p in dtype.expressions if isinstance(p.this, exp.Literal)]
-        if kind == T.FLOAT and params and params[0] > 24:
-            return pa.float64()
-    if kind in _FROM_SQL:
-        return _FROM_SQL[kind]
-    raise TypeMismatch(_("unsupported column type {type}").format(type=dtype.sql(dialect)))
 
 
 _FAMILIES = (

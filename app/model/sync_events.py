@@ -1,6 +1,6 @@
-"""Events a sync run publishes on an :class:`~app.engine.events.EventBus`.
+"""Events a sync run publishes on an :class:`~app.model.events.EventBus`.
 
-They share :class:`~app.engine.events.Event`'s shape (``run_id``, ``at``, ``kind``,
+They share :class:`~app.model.events.Event`'s shape (``run_id``, ``at``, ``kind``,
 ``to_dict``), so the CLI, the GUI and the metadata recorder handle them like pipeline events.
 
 >>> SyncStarted(run_id="7", sync="orders", destinations=("wh:raw.orders",)).kind
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.engine.events import Event
+from app.model.events import Event
 
 __all__ = [
     "DestinationFinished",
