@@ -244,7 +244,7 @@ def open_cmd(ctx: click.Context, project: Path, pipeline_name: str | None) -> No
 def compile_cmd(
     project: Path, pipeline_name: str, dialect: str, offline: bool, trust: bool
 ) -> None:
-    from app.services.projects import compile_project
+    from app.services.pipelines import compile_project
 
     try:
         queries = compile_project(

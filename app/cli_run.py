@@ -147,7 +147,7 @@ def run_headless(
     count_rows: bool = False,
     trust: bool = False,
 ) -> int:
-    from app.services.projects import run_project
+    from app.services.runs import run_project
 
     interactive = sys.stdout.isatty() and not as_json
     try:

@@ -55,14 +55,14 @@ def make_pipeline(count: int) -> Pipeline:
 def _editor_once(pipeline: Pipeline) -> float:
     from PySide6.QtWidgets import QApplication
 
-    from app.services import editor as service
+    from app.services import projects as project_service
     from app.ui.main_window import MainWindow
 
     window = MainWindow()
     window.resize(1600, 1000)
     window.show()
     QApplication.processEvents()
-    doc = service.new_document()
+    doc = project_service.new_document()
     doc.project.pipelines = {pipeline.name: Pipeline.model_validate(pipeline.model_dump())}
     started = time.perf_counter()
     window.set_document(doc, pipeline.name)
@@ -187,13 +187,13 @@ def _interact_once(kind: str, pipeline: Pipeline) -> str:
     from PySide6.QtWidgets import QApplication
 
     if kind == "editor":
-        from app.services import editor as service
+        from app.services import projects as project_service
         from app.ui.main_window import MainWindow
 
         window = MainWindow()
         window.resize(1600, 1000)
         window.show()
-        doc = service.new_document()
+        doc = project_service.new_document()
         doc.project.pipelines = {pipeline.name: pipeline}
         window.set_document(doc, pipeline.name)
         graph = window.bridge.graph
@@ -267,7 +267,7 @@ def main() -> None:
     if args.one in ("interact-editor", "interact-bare"):
         from PySide6.QtWidgets import QApplication
 
-        from app.services.editor import load_plugins
+        from app.services.projects import load_plugins
 
         _KEEP.append(QApplication.instance() or QApplication([]))
         load_plugins()
@@ -285,7 +285,7 @@ def main() -> None:
     if args.one:  # one measurement in this process (each run gets a fresh process)
         from PySide6.QtWidgets import QApplication
 
-        from app.services.editor import load_plugins
+        from app.services.projects import load_plugins
 
         _KEEP.append(QApplication.instance() or QApplication([]))
         load_plugins()

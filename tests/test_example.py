@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from app.services.projects import run_project
+from app.services.runs import run_project
 from tests.conftest import CHINOOK_SQLITE, REPO
 
 EXAMPLE = REPO / "resources" / "examples" / "chinook"

@@ -16,6 +16,7 @@ from app.connectors.registry import connector_registry
 from app.i18n import _
 from app.model.types import TypeMismatch, type_name
 from app.services.connections import open_connector
+from app.services.projects import EditorDocument, document_connections
 from app.services.secrets import secret_lookup
 from app.storage.catalog import CatalogStore
 from app.storage.db import database_url
@@ -26,6 +27,7 @@ from app.storage.repository import Repository
 from app.storage.sync_records import CatalogColumn, CatalogTable
 
 __all__ = [
+    "list_tables",
     "CatalogColumn",
     "CatalogRefresh",
     "CatalogTable",
@@ -156,3 +158,15 @@ def connection_roles(path: Path) -> list[ConnectionRole]:
         caps = cls.capabilities
         out.append(ConnectionRole(name, conn.type, cls.label, caps.source, caps.destination))
     return out
+
+
+def list_tables(doc: EditorDocument, connection: str) -> list[str]:
+    """The tables and views of one of the document's connections, qualified (``schema.name``
+    where the system has schemas), sorted. Contacts the system: call it off the GUI thread.
+
+    Raises:
+        UnknownConnection, InvalidConnection, ConnectionError_, MissingSecret.
+    """
+    with document_connections(doc) as provider:
+        infos = provider.open(connection).list_tables()
+    return sorted(info.qualified for info in infos)

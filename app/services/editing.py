@@ -1,6 +1,5 @@
 """Edits of a pipeline the editor's undo commands make: restore a node, copy and paste a
-fragment, lay the graph out. Plain model operations, no I/O (re-exported by
-:mod:`app.services.editor`, which the editor calls)."""
+fragment, lay the graph out. Plain model operations, no I/O."""
 
 from __future__ import annotations
 

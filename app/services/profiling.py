@@ -139,7 +139,7 @@ def profile_project_node(
     from app.model.cancel import CancelToken, RunCancelled
     from app.model.pipeline import GraphError
     from app.services.connections import project_provider
-    from app.services.editor import _data_port
+    from app.services.pipelines import data_port
     from app.services.projects import select_pipelines
     from app.services.secrets import secret_lookup
     from app.services.trust import require_trust
@@ -165,7 +165,7 @@ def profile_project_node(
             LocalSession(provider, cancel=cancel) as session,
         ):
             compiled = compile_pipeline(chosen, binder=session.binder())
-            key = _data_port(chosen, target.id, None)
+            key = data_port(chosen, target.id, None)
             if key not in compiled.state.outputs:
                 compiled.raise_for_problems()
                 raise GraphError(_("this node has no compiled output yet"), target.id)

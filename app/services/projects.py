@@ -1,113 +1,208 @@
-"""Project use cases: compile a pipeline to SQL, run pipelines (headless, GUI or API).
+"""Projects: open, create, trust and save a project; choose its pipelines.
 
-``run_project`` validates and plans every selected pipeline before it runs any of them: an
-invalid project runs nothing and writes nothing. Every run is recorded in the metadata DB.
+A front end holds an :class:`EditorDocument` (a project and the directory it lives in) and edits
+its :class:`~app.model.pipeline.Pipeline` objects in place; a worker thread gets a
+:func:`snapshot`, never the model being edited. A project from elsewhere (a bundle, or a
+directory imported from one) reaches nothing until it is trusted (:func:`trust_document`).
 
-A whole-project run (no ``pipelines`` selected) first runs the project's syncs, in name order,
-then the pipelines: syncs land the raw tables that pipelines read. A failed sync stops the run
-before any pipeline starts. Selecting pipelines runs only those (``cauce sync run`` runs syncs).
+Compiling lives in :mod:`app.services.pipelines`, running and previewing in
+:mod:`app.services.runs`, the canvas's edits in :mod:`app.services.editing`.
+
+>>> doc = new_document("demo")
+>>> sorted(doc.project.pipelines), doc.root is None
+(['main'], True)
 """
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from app.engine.compiler import CompileError, Problem, compile_pipeline, render
-from app.engine.compiler.binders import declared_schema, describe_file, file_scan, table_binder
-from app.engine.executor import RunReport, plan_pipeline, run_pipeline
-from app.engine.local import CancelToken, LocalSession
-from app.engine.plan import compile_pushdown, local_only_problems
-from app.engine.sync import SyncReport
+from app.engine.provider import ConnectorProvider
 from app.i18n import _
-from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
-from app.services.connections import describe_target, project_provider
+from app.nodes.registry import node_registry
+from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
-from app.services.syncs import check_connections, run_syncs
-from app.services.texts import status_text
-from app.services.trust import require_trust
-from app.storage.project import Project, ProjectError, load_project
+from app.services.trust import (
+    UntrustedProject,
+    access_summary,
+    from_elsewhere,
+    mark_imported,
+    project_needs_trust,
+    trust_project,
+)
+from app.storage.db import database_url
+from app.storage.migrate import init_db
+from app.storage.project import (
+    OpenProject,
+    Project,
+    ProjectError,
+    ProjectMeta,
+    load_project,
+    save_project,
+)
+from app.storage.repository import Repository
 
-__all__ = ["ProjectRunResult", "compile_project", "run_project", "select_pipelines"]
+__all__ = [
+    "access_summary",
+    "EditorDocument",
+    "load_plugins",
+    "needs_trust",
+    "new_document",
+    "open_document",
+    "save_document",
+    "select_pipelines",
+    "snapshot",
+    "trust_document",
+    "UntrustedProject",
+]
+
+
+def load_plugins() -> list[str]:
+    """Load the component and connector registries now, on the calling thread.
+
+    Their lazy loading is not safe to start from several worker threads at once (a thread
+    can see a half-filled registry); the editor calls this once at start-up.
+    """
+    from app.connectors.registry import connector_registry
+
+    connector_registry().names()
+    return node_registry().names()
 
 
 @dataclass
-class ProjectRunResult:
-    project: str
-    dry_run: bool
-    reports: list[RunReport] = field(default_factory=list)
-    syncs: list[SyncReport] = field(default_factory=list)
-    #: where each destination connection points (``host:port/database`` or a path)
-    targets: dict[str, str] = field(default_factory=dict)
+class EditorDocument:
+    """A project open in the editor: ``root`` is where it is saved (``None``: never saved).
+
+    A bundle opens into a private extraction directory; it has no ``root`` until it is saved
+    to a directory with "Save".
+
+    ``trusted`` is False for a project from elsewhere (a bundle, or a directory imported from
+    one) whose content was never trusted on this machine: until :func:`trust_document`, nothing
+    reaches its connections or files (:func:`needs_trust`). Edits made in the editor are the
+    user's own and keep the answer; saving records it for the saved content.
+    """
+
+    project: Project
+    root: Path | None
+    source: Path | None = None
+    _opened: OpenProject | None = field(default=None, repr=False)
+    trusted: bool = True
+    from_elsewhere: bool = False
 
     @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.reports) and all(s.ok for s in self.syncs)
+    def name(self) -> str:
+        return self.project.meta.name
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "project": self.project,
-            "dry_run": self.dry_run,
-            "status": "succeeded" if self.ok else "failed",
-            "syncs": [s.to_dict() for s in self.syncs],
-            "pipelines": [r.to_dict() for r in self.reports],
-        }
+    @property
+    def files_dir(self) -> Path:
+        """Where ``${PROJECT_DIR}`` points: the project directory or the bundle extraction."""
+        if self._opened is not None:
+            return self._opened.root
+        return self.root or Path.cwd()
 
-    def summary(self) -> str:
-        """The human-readable report, in the current language (``to_dict`` stays English)."""
-        lines = []
-        for s in self.syncs:
-            lines.append(
-                _("sync {sync}: {status} in {seconds} s ({rows} rows read)").format(
-                    sync=s.sync,
-                    status=status_text(s.status),
-                    seconds=f"{s.seconds:.2f}",
-                    rows=f"{s.rows_read:,}",
-                )
-            )
-            for d in s.destinations:
-                rows = _("{rows} rows").format(rows=f"{d.rows:>10,}")
-                lines.append(
-                    f"  {d.destination:<40} {status_text(d.status):<10} {rows}"
-                    + (f"  {d.error}" if d.error else "")
-                )
-        for r in self.reports:
-            status = status_text("planned" if self.dry_run and r.ok else str(r.status))
-            head = f"{r.pipeline}: {status}"
-            lines.append(
-                head
-                + (
-                    ""
-                    if self.dry_run
-                    else " " + _("in {seconds} s").format(seconds=f"{r.seconds:.2f}")
-                )
-            )
-            for n in r.nodes:
-                rows = n.rows_in if n.rows_in is not None else n.rows_out
-                counted = (
-                    _("{rows} rows").format(rows=f"{rows:>10,}") if rows is not None else " " * 15
-                )
-                lines.append(
-                    f"  {n.name:<24} {status_text(str(n.status)):<10} "
-                    f"{n.placement:<9} {counted}" + (f"  {n.error}" if n.error else "")
-                )
-            if r.error:
-                lines.append("  " + _("error: {error}").format(error=r.error))
-            elif r.plan and not self.dry_run:
-                for stage in r.plan["stages"]:
-                    where = self.targets.get(stage["connection"], "")
-                    lines.append(
-                        "  "
-                        + _("wrote table {table} ({mode}) in connection {connection}").format(
-                            table=stage["table"], mode=stage["mode"], connection=stage["connection"]
-                        )
-                        + (f" ({where})" if where else "")
-                    )
-        return "\n".join(lines)
+    def pipeline(self, name: str) -> Pipeline:
+        return self.project.pipelines[name]
+
+    def add_pipeline(self, name: str) -> Pipeline:
+        """A new empty pipeline (the name made unique in the project)."""
+        base, i = name, 2
+        while name in self.project.pipelines:
+            name, i = f"{base}_{i}", i + 1
+        pipeline = Pipeline(name=name)
+        self.project.pipelines[name] = pipeline
+        return pipeline
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened.close()
+
+
+def new_document(name: str = "untitled", pipeline: str = "main") -> EditorDocument:
+    """An unsaved project with one empty pipeline."""
+    project = Project(meta=ProjectMeta(name=name))
+    project.pipelines[pipeline] = Pipeline(name=pipeline)
+    return EditorDocument(project=project, root=None)
+
+
+def open_document(path: Path) -> EditorDocument:
+    """Open a project directory or a ``.cauce`` bundle for editing (raises ``ProjectError``)."""
+    opened = load_project(path)
+    root = opened.root if not opened.is_bundle else None
+    elsewhere = from_elsewhere(opened.project, from_bundle=opened.is_bundle)
+    trusted = not project_needs_trust(opened.project, from_bundle=opened.is_bundle)
+    return EditorDocument(
+        project=opened.project,
+        root=root,
+        source=Path(path),
+        _opened=opened,
+        trusted=trusted,
+        from_elsewhere=elsewhere,
+    )
+
+
+def needs_trust(doc: EditorDocument) -> bool:
+    """True until the user trusts a project from elsewhere (ask before reaching outside)."""
+    return not doc.trusted
+
+
+def trust_document(doc: EditorDocument) -> None:
+    """The user agreed to run this project: remember it for its content, on this machine."""
+    trust_project(doc.project)
+    doc.trusted = True
+
+
+def require_document_trust(doc: EditorDocument) -> None:
+    if not doc.trusted:
+        raise UntrustedProject(doc.project)
+
+
+def save_document(
+    doc: EditorDocument,
+    directory: Path | None = None,
+    *,
+    db_url: str | None = None,
+    message: str = "saved in the editor",
+) -> list[str]:
+    """Save the project to ``directory`` (default: its own), atomically, and record a version
+    of each pipeline in the metadata DB. Returns the project-relative files written."""
+    target = Path(directory) if directory is not None else doc.root
+    if target is None:
+        raise ValueError(_("choose a directory to save this project to"))
+    result = save_project(doc.project, target)
+    doc.root = target
+    if doc.from_elsewhere:  # the directory asks as the bundle did, or not if trusted
+        mark_imported(doc.project, trusted=doc.trusted)
+    url = database_url(db_url)
+    init_db(url)  # idempotent; creates the database on first use
+    with Repository(url) as repo:
+        project_id = repo.ensure_project(doc.name)
+        for pipeline in doc.project.pipelines.values():
+            repo.save_pipeline_version(project_id, pipeline, author=_author(), message=message)
+    return result.written
+
+
+def snapshot(pipeline: Pipeline) -> Pipeline:
+    """A deep, independent copy (what a worker thread gets)."""
+    return Pipeline.model_validate(pipeline.model_dump())
+
+
+@contextmanager
+def document_connections(doc: EditorDocument, *, reach: bool = True) -> Iterator[ConnectorProvider]:
+    """The document's connections; ``reach``: they will be contacted (trusted projects only)."""
+    if reach:
+        require_document_trust(doc)
+    with project_provider(
+        doc.project.connections,
+        project_dir=doc.files_dir,
+        secrets=secret_lookup(doc.name),
+        variables=doc.project.meta.variables,
+    ) as provider:
+        yield provider
 
 
 def select_pipelines(
@@ -133,169 +228,8 @@ def select_pipelines(
     return [project.pipelines[n] for n in names]
 
 
-def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:
-    if dest is None:
-        return pipeline
-    if dest not in project.connections:
-        raise ProjectError(
-            "--dest",
-            _("no connection named {name!r} (available: {available})").format(
-                name=dest, available=", ".join(sorted(project.connections))
-            ),
-        )
-    copy = Pipeline.model_validate(pipeline.model_dump())
-    for node in copy.nodes:
-        if node.type == "destination":
-            node.params = {**node.params, "connection": dest}
-    return copy
-
-
-def run_project(
-    path: Path,
-    *,
-    pipelines: list[str] | None = None,
-    dry_run: bool = False,
-    dest: str | None = None,
-    db_url: str | None = None,
-    on_event: Callable[[Event], None] | None = None,
-    cancel: CancelToken | None = None,
-    trigger: str = "cli",
-    count_rows: bool = False,
-    trust: bool = False,
-) -> ProjectRunResult:
-    """Validate, plan and run pipelines of a project directory or bundle.
-
-    Raises a user error (see :mod:`app.services.errors`) when anything is invalid; then nothing
-    has run. Run failures are reported in the result, not raised. A bundle (or a directory
-    imported from one) runs only when trusted on this machine; ``trust`` trusts it now.
-    """
-    from app.services.metadata import RunRecorder
-
-    broken: dict[str, ProjectError] = {}
-    with load_project(path, broken=broken) as opened:
-        require_trust(opened, trust=trust)
-        project = opened.project
-        selected = [
-            _retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
-        ]
-        syncs = [] if pipelines else sorted(project.syncs)
-        for name in syncs:
-            check_connections(project, project.syncs[name])
-        result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
-        result.targets = {
-            name: describe_target(conn, opened.root, project.meta.variables)
-            for name, conn in project.connections.items()
-        }
-        secrets = secret_lookup(project.meta.name)
-        with project_provider(
-            project.connections,
-            project_dir=opened.root,
-            secrets=secrets,
-            variables=project.meta.variables,
-        ) as provider:
-            if dry_run:  # a dry run plans each pipeline once and writes nothing
-                for p in selected:
-                    result.reports.append(run_pipeline(p, provider, dry_run=True))
-                return result
-            for p in selected:  # plan everything first: an invalid project runs nothing
-                with LocalSession(provider) as session:
-                    plan_pipeline(p, provider, session)
-            result.syncs = run_syncs(
-                project,
-                opened.root,
-                syncs,
-                db_url=db_url,
-                trigger=trigger,
-                on_event=on_event,
-                cancel=cancel,
-            )
-            if not all(s.ok for s in result.syncs):
-                return result  # the pipelines would read what the failed sync did not land
-            recorder = RunRecorder(db_url, project, trigger=trigger, host=socket.gethostname())
-            try:
-                for p in selected:
-                    bus = EventBus()
-                    if on_event:
-                        bus.subscribe(on_event)
-                    run_id = recorder.start(p)
-                    bus.subscribe(recorder.on_event)
-                    report = run_pipeline(
-                        p, provider, bus=bus, cancel=cancel, run_id=run_id, count_rows=count_rows
-                    )
-                    recorder.finish(report)
-                    result.reports.append(report)
-                    if cancel is not None and cancel.cancelled:
-                        break
-            finally:
-                recorder.close()
-        return result
-
-
-def compile_project(
-    path: Path,
-    pipeline_name: str,
-    *,
-    dialect: str,
-    offline: bool = False,
-    trust: bool = False,
-    on_warning: Callable[[str], None] | None = None,
-) -> dict[str, str]:
-    """The SQL of each destination of a pipeline, rendered in ``dialect``.
-
-    Sources are bound to their own table names (the shape of a pushdown query). Their columns
-    come from the declared ``columns`` or, unless ``offline``, from the connection (a file
-    source's from the file). SQL that could not run in ``dialect`` (a file scan outside
-    DuckDB) is a problem naming the node, never printed. Warnings (a declared type narrower
-    than its value, a sort whose order is lost) go to ``on_warning``.
-    """
-    broken: dict[str, ProjectError] = {}
-    with load_project(path, broken=broken) as opened:
-        if not offline:  # reaching the connections is running the project a little
-            require_trust(opened, trust=trust)
-        project = opened.project
-        [pipeline] = select_pipelines(project, [pipeline_name], broken)
-        with project_provider(
-            project.connections,
-            project_dir=opened.root,
-            secrets=secret_lookup(project.meta.name),
-            variables=project.meta.variables,
-        ) as provider:
-            if offline:
-                compiled = compile_pipeline(
-                    pipeline, binder=table_binder(None, expand_path=provider.expand_path)
-                )
-            else:
-                compiled = _compile_with_connections(pipeline, provider)
-        compiled.raise_for_problems()
-        if not compiled.destinations:
-            raise CompileError([Problem(_("the pipeline has no destination"))])
-        if on_warning is not None:
-            for warning in compiled.warnings:
-                on_warning(str(warning))
-        local_only = local_only_problems(compiled, dialect)
-        if local_only:
-            raise CompileError(local_only)
-        return {d.node.name: render(d.query, dialect) for d in compiled.destinations}
-
-
-def _compile_with_connections(pipeline: Pipeline, provider):  # type: ignore[no-untyped-def]
-    def schema_of(node, params):  # type: ignore[no-untyped-def]
-        declared = declared_schema(params)
-        if declared is not None:
-            return declared
-        if node.type == "file_source":  # no connection: DuckDB reads the file's header
-            return describe_file(file_scan(params, str(provider.expand_path(params.path))), node)
-        connector = provider.open(params.connection)
-        return (
-            connector.table_schema(params.table)
-            if params.table
-            else connector.query_schema(params.query)
-        )
-
-    sources = {n.params.get("connection") for n in pipeline.nodes if n.type == "source"}
-    files = any(n.type == "file_source" for n in pipeline.nodes)
-    if len(sources) == 1 and None not in sources and not files:
-        return compile_pushdown(pipeline, sources.pop(), provider)
-    return compile_pipeline(
-        pipeline, binder=table_binder(schema_of, expand_path=provider.expand_path)
-    )
+def _author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

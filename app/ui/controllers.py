@@ -8,7 +8,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.model.events import Event, NodeFailed, NodeFinished, NodeStarted, RunStarted
 from app.model.pipeline import Pipeline
-from app.services import editor as service
+from app.services import pipelines as pipeline_service
+from app.services import projects as project_service
+from app.services import runs as run_service
+from app.services.pipelines import EditorCompilation
+from app.services.projects import EditorDocument
+from app.services.runs import CancelToken, PartialRun
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.i18n import format_int
 from app.ui.workers import submit
@@ -28,7 +33,7 @@ class ValidationController(QObject):
     def __init__(
         self,
         bridge: CanvasBridge,
-        document: Callable[[], service.EditorDocument | None],
+        document: Callable[[], EditorDocument | None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -38,7 +43,7 @@ class ValidationController(QObject):
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.validate_now)
         self.generation = 0
-        self.latest: service.EditorCompilation | None = None
+        self.latest: EditorCompilation | None = None
         bridge.edited.connect(self.timer.start)
 
     def validate_now(self) -> None:
@@ -46,14 +51,14 @@ class ValidationController(QObject):
         if doc is None:
             return
         self.generation += 1
-        generation, pipeline = self.generation, service.snapshot(self.bridge.pipeline)
+        generation, pipeline = self.generation, project_service.snapshot(self.bridge.pipeline)
         submit(
-            lambda: service.compile_for_editor(doc, pipeline),
+            lambda: pipeline_service.compile_for_editor(doc, pipeline),
             on_done=lambda result: self._done(generation, pipeline, result),
             on_failed=lambda err: self._failed(generation, err),
         )
 
-    def _done(self, generation: int, pipeline: Pipeline, result: service.EditorCompilation) -> None:
+    def _done(self, generation: int, pipeline: Pipeline, result: EditorCompilation) -> None:
         if generation != self.generation or pipeline.id != self.bridge.pipeline.id:
             return  # a newer edit is being checked
         self.latest = result
@@ -87,7 +92,7 @@ class RunController(QObject):
     def __init__(self, bridge: CanvasBridge, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
-        self.token: service.CancelToken | None = None
+        self.token: CancelToken | None = None
         #: (pipeline id, semantic hash) of the run whose colours the canvas shows
         self.ran: tuple[str, str] | None = None
         self.event.connect(self._on_event)
@@ -109,15 +114,15 @@ class RunController(QObject):
 
     def start(
         self,
-        doc: service.EditorDocument,
+        doc: EditorDocument,
         db_url: str | None,
-        part: service.PartialRun | None = None,
+        part: PartialRun | None = None,
     ) -> bool:
         """Run the pipeline, or only ``part`` of it: the nodes outside are shown as not run."""
         if self.running:
             return False
-        pipeline = service.snapshot(self.bridge.pipeline)
-        self.token = token = service.CancelToken()
+        pipeline = project_service.snapshot(self.bridge.pipeline)
+        self.token = token = CancelToken()
         self.bridge.clear_run_state()
         self.ran = (pipeline.id, pipeline.semantic_hash())
         runs = part.node_ids if part else {n.id for n in pipeline.nodes}
@@ -125,7 +130,7 @@ class RunController(QObject):
             self.bridge.set_status(node.id, "pending" if node.id in runs else "not_run")
         self.started.emit(pipeline.name)
         submit(
-            lambda: service.run_document_pipeline(
+            lambda: run_service.run_document_pipeline(
                 doc,
                 pipeline,
                 on_event=self.event.emit,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from app.services import editor as service
+from app.services import projects as project_service
 from app.services.errors import USER_ERRORS, describe
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class DocumentMixin(_Base):
         :mod:`app.ui.dialogs.trust`; a project from elsewhere asks once)."""
         from app.ui.dialogs.trust import ensure_trusted
 
-        was = self.document is not None and service.needs_trust(self.document)
+        was = self.document is not None and project_service.needs_trust(self.document)
         if not ensure_trusted(self, self.document):
             return False
         if was:  # its sources can be described now
@@ -63,7 +63,7 @@ class DocumentMixin(_Base):
 
     def new_project(self) -> None:
         if self.maybe_discard():
-            self.set_document(service.new_document())
+            self.set_document(project_service.new_document())
 
     def open_dialog(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Open project directory"))
@@ -75,7 +75,7 @@ class DocumentMixin(_Base):
         if not self.maybe_discard():
             return False
         try:
-            doc = service.open_document(Path(path))
+            doc = project_service.open_document(Path(path))
         except USER_ERRORS as err:
             QMessageBox.warning(self, self.tr("Cannot open project"), describe(err))
             return False
@@ -101,7 +101,7 @@ class DocumentMixin(_Base):
     def close_project(self) -> None:
         """File > Close project: after the unsaved-changes question, an empty project."""
         if self.maybe_discard():
-            self.set_document(service.new_document())
+            self.set_document(project_service.new_document())
 
     def show_shortcuts(self) -> None:
         from app.ui.dialogs.shortcuts import ShortcutsDialog
@@ -112,7 +112,7 @@ class DocumentMixin(_Base):
         doc = self.document
         assert doc is not None
         try:
-            service.save_document(doc, directory, db_url=self.db_url)
+            project_service.save_document(doc, directory, db_url=self.db_url)
         except (*USER_ERRORS, OSError, ValueError) as err:
             QMessageBox.warning(self, self.tr("Cannot save"), describe(err))
             return False

@@ -31,8 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.pipeline import Pipeline
-from app.services import editor as service
+from app.services import catalog as catalog_service
+from app.services import pipelines as pipeline_service
+from app.services import projects as project_service
+from app.services import runs as run_service
 from app.services.errors import describe
+from app.services.pipelines import EditorCompilation
+from app.services.projects import EditorDocument
+from app.services.runs import PartialRun
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
@@ -95,7 +101,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.setObjectName("CauceMainWindow")
         self.settings = settings or QSettings("Cauce", "Cauce")
         self.db_url = db_url
-        self.document: service.EditorDocument | None = None
+        self.document: EditorDocument | None = None
         self.pipeline_name: str | None = None
         self.stacks: dict[str, QUndoStack] = {}
         self.project_dirty = False
@@ -105,7 +111,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.lineage_dialog: QDialog | None = None
         self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self.ask_unsaved_default
         self.ask_directory: Callable[[], str] = self.ask_directory_default
-        service.load_plugins()  # before any worker thread needs them
+        project_service.load_plugins()  # before any worker thread needs them
         self.undo_group = QUndoGroup(self)
         self.bridge = CanvasBridge(self)
         self.setCentralWidget(self.bridge.widget)
@@ -120,10 +126,10 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.rebuild_recent_menu()
         self._wire()
         # the functions expressions may call, for completion: DuckDB is asked off the GUI thread
-        submit(service.expression_functions, on_done=self.properties.set_functions)
+        submit(pipeline_service.expression_functions, on_done=self.properties.set_functions)
         self._frame_pending = True  # frame the canvas once the window has its real size
         self.restore_size()
-        self.set_document(service.new_document())
+        self.set_document(project_service.new_document())
 
     def show_minimap(self, shown: bool) -> None:
         """Show or hide the minimap (View > Minimap); remembered for the next start."""
@@ -289,7 +295,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.runner.finished.connect(self._run_finished)
 
     # -- documents and pipelines ------------------------------------------------------------------
-    def set_document(self, doc: service.EditorDocument, pipeline: str | None = None) -> None:
+    def set_document(self, doc: EditorDocument, pipeline: str | None = None) -> None:
         if self.document is not None and self.document is not doc:
             self.document.close()
         self.document, self.project_dirty = doc, False
@@ -349,7 +355,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
             doc = self.document
             self.properties.connections = sorted(doc.project.connections)
             self.properties.project_dir = doc.root or (doc.files_dir if doc.source else None)
-            self.properties.list_tables = lambda name, d=doc: service.list_tables(d, name)
+            self.properties.list_tables = lambda name, d=doc: catalog_service.list_tables(d, name)
         self.update_title()
 
     def _on_clean_changed(self, _clean: bool) -> None:
@@ -368,14 +374,14 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         ids = self.bridge.selected_ids()
         if len(ids) != 1:
             return None
-        return service.snapshot(self.pipeline), ids[0]
+        return project_service.snapshot(self.pipeline), ids[0]
 
     def show_lineage(self, node_id: str, port: str, column: str, incoming: bool) -> None:
         """Where a column of the schema panel comes from, in a dialog (traced off the GUI
         thread on a snapshot of the pipeline)."""
         from app.ui.dialogs.lineage import LineageDialog
 
-        doc, pipeline = self.document, service.snapshot(self.pipeline)
+        doc, pipeline = self.document, project_service.snapshot(self.pipeline)
         if doc is None:
             return
         name = pipeline.node(node_id).name
@@ -384,7 +390,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         dialog = LineageDialog(
             name,
             column,
-            lambda: service.column_lineage(
+            lambda: pipeline_service.column_lineage(
                 doc, pipeline, node_id, column, port=port, incoming=incoming
             ),
             self,
@@ -414,7 +420,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
             pipeline.id, pipeline.semantic_hash(), {n.id for n in pipeline.nodes}
         )
 
-    def _on_validated(self, result: service.EditorCompilation) -> None:
+    def _on_validated(self, result: EditorCompilation) -> None:
         if self.sql_dock.isVisible():
             self.sql_view.refresh()  # e.g. a connection now set: its SQL, not the old error
         self.properties.set_compilation(result)
@@ -427,7 +433,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         )
 
     # -- running ----------------------------------------------------------------------------------
-    def run_pipeline(self, part: service.PartialRun | None = None) -> None:
+    def run_pipeline(self, part: PartialRun | None = None) -> None:
         if self.document is None or self.runner.running or not self.ensure_trusted():
             return
         nodes = (part.pipeline if part else self.pipeline).nodes
@@ -437,12 +443,12 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
 
     def run_partial(self, branch: bool) -> None:
         """Run > Run selected (``branch``) or the node menu's Run up to here: only the selected
-        nodes' sub-graph (:func:`service.partial_branch`, :func:`service.partial_up_to`)."""
+        nodes' sub-graph (:func:`run_service.partial_branch`, :func:`run_service.partial_up_to`)."""
         ids = self.bridge.selected_ids()
         if not ids or self.runner.running:
             return
-        pipeline = service.snapshot(self.pipeline)
-        choose = service.partial_branch if branch else service.partial_up_to
+        pipeline = project_service.snapshot(self.pipeline)
+        choose = run_service.partial_branch if branch else run_service.partial_up_to
         self.run_pipeline(choose(pipeline, ids))
 
     def cancel_run(self) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from app.model.sql_types import from_sql_type
 from app.model.types import parse_type_name, type_name
-from app.services.projects import run_project
+from app.services.runs import run_project
 from tests.conformance.engines import differences
 from tests.test_example import EXAMPLE, _load_chinook_into_postgres
 

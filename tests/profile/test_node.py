@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
-from app.services.editor import open_document, preview_node
+from app.services.projects import open_document
+from app.services.runs import preview_node
 from tests.conftest import REPO
 from tests.profile.conftest import histogram, plain
 

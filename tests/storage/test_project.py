@@ -10,7 +10,7 @@ import pytest
 
 from app.model.connection import Connection
 from app.model.pipeline import Pipeline
-from app.nodes.reference import schema_documents
+from app.nodes.reference import schema_documents, write_schemas
 from app.storage import project as project_module
 from app.storage.project import (
     Project,
@@ -248,10 +248,8 @@ def test_committed_schemas_match_models() -> None:
     assert not stale, f"docs/schema is out of date ({', '.join(stale)}): run `{REGENERATE}`"
 
 
-def test_schema_cli(tmp_path: Path) -> None:
-    assert project_module.main(["--write-schemas", str(tmp_path)]) == 0
-    assert project_module.main(["--check-schemas", str(tmp_path)]) == 0
-    pipeline_schema = json.loads((tmp_path / "pipeline.schema.json").read_text())
+def test_write_schemas(tmp_path: Path) -> None:
+    written = write_schemas(tmp_path / "schema")
+    assert sorted(p.name for p in written) == sorted(schema_documents())
+    pipeline_schema = json.loads((tmp_path / "schema" / "pipeline.schema.json").read_text())
     assert pipeline_schema["additionalProperties"] is False
-    (tmp_path / "pipeline.schema.json").write_text("{}")
-    assert project_module.main(["--check-schemas", str(tmp_path)]) == 1

@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app.model.pipeline import Pipeline
-from app.services import editor as service
+from app.services import projects as project_service
 
 from .conftest import SHOTS
 
@@ -27,7 +27,7 @@ Button = Qt.MouseButton
 
 # -- helpers --------------------------------------------------------------------------------------
 def _open(win, pipeline: Pipeline) -> None:  # type: ignore[no-untyped-def]
-    doc = service.new_document()
+    doc = project_service.new_document()
     doc.project.pipelines = {pipeline.name: pipeline}
     win.set_document(doc, pipeline.name)
     QApplication.processEvents()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QGraphicsScene
 
 from app.model.pipeline import Pipeline
-from app.services import editor as service
+from app.services import projects as project_service
 
 pytestmark = pytest.mark.gui
 
@@ -39,7 +39,7 @@ def _expected(p: Pipeline) -> tuple[dict, set]:
 
 
 def _open(win, p: Pipeline) -> None:  # type: ignore[no-untyped-def]
-    doc = service.new_document()
+    doc = project_service.new_document()
     doc.project.pipelines = {p.name: p}
     win.set_document(doc, p.name)
 

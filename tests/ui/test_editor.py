@@ -186,11 +186,11 @@ def test_auto_layout_and_zoom_to_fit(qtbot, window, chinook_dir) -> None:  # typ
 
 
 def test_500_node_pipeline_loads(qtbot, window, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from app.services import editor as service
+    from app.services import projects as project_service
     from bench.canvas import make_pipeline
 
     win = window
-    doc = service.new_document()
+    doc = project_service.new_document()
     doc.project.pipelines = {"big": make_pipeline(500)}
     started = time.perf_counter()
     win.set_document(doc, "big")

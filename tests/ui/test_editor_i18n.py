@@ -73,7 +73,7 @@ def test_every_message_is_translated() -> None:
 def test_every_builtin_component_text_is_listed() -> None:
     """A built-in component's label, category and description are in component_texts."""
     from app.nodes.registry import node_registry
-    from app.services.editor import load_plugins
+    from app.services.projects import load_plugins
     from app.ui.component_texts import KNOWN_TEXTS
 
     load_plugins()
@@ -90,7 +90,7 @@ def test_every_builtin_component_text_is_listed() -> None:
 def test_every_builtin_parameter_text_is_listed() -> None:
     """A built-in component's field labels, descriptions and translated choices are listed."""
     from app.nodes.registry import node_registry
-    from app.services.editor import load_plugins
+    from app.services.projects import load_plugins
     from app.ui.component_texts import (
         CHOICE_FIELDS,
         KNOWN_CHOICES,

@@ -16,8 +16,11 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services import editor as service
+from app.services import catalog as catalog_service
+from app.services import projects as project_service
+from app.services import runs as run_service
 from app.services.bundles import export_project
+from app.services.projects import UntrustedProject
 from app.ui.dialogs.bundles import ImportPreviewDialog, import_bundle_interactive
 from app.ui.dialogs.trust import TrustDialog
 
@@ -85,7 +88,7 @@ def _import_untrusted(qtbot, win, chinook_dir: Path, tmp_path: Path) -> Path:  #
 
 
 def _runs(win) -> list[object]:  # type: ignore[no-untyped-def]
-    return service.recent_runs(win.db_url)
+    return run_service.recent_runs(win.db_url)
 
 
 def _press_run(qtbot, win, answer: str | None, *, runs: bool) -> tuple[Answerer, object]:  # type: ignore[no-untyped-def]
@@ -157,21 +160,23 @@ def test_preview_browse_test_and_syncs_ask_too(
         finally:
             answerer.stop()
         assert len(answerer.seen) == 1, name
-        assert service.needs_trust(doc), name
+        assert project_service.needs_trust(doc), name
     assert not win.preview.running and win.preview.shown is None
     # the service refuses on its own too: the dialog is not the only guard
-    with pytest.raises(service.UntrustedProject):
-        service.list_tables(doc, "chinook")
-    with pytest.raises(service.UntrustedProject):
-        service.preview_node(
-            doc, service.snapshot(win.pipeline), str(win.pipeline.node_by_name("invoices").id)
+    with pytest.raises(UntrustedProject):
+        catalog_service.list_tables(doc, "chinook")
+    with pytest.raises(UntrustedProject):
+        run_service.preview_node(
+            doc,
+            project_service.snapshot(win.pipeline),
+            str(win.pipeline.node_by_name("invoices").id),
         )
 
 
 def test_a_project_of_ones_own_never_asks(qtbot, window, chinook_dir: Path) -> None:
     win = window
     assert win.open_project(chinook_dir, "revenue")
-    assert not service.needs_trust(win.document)
+    assert not project_service.needs_trust(win.document)
     asked, report = _press_run(qtbot, win, None, runs=True)
     assert asked.seen == [] and getattr(report, "ok", False)
 
@@ -182,22 +187,22 @@ def test_a_bundle_saved_to_a_directory_still_asks(
     """Opening a .cauce directly and saving it elsewhere does not launder it."""
     bundle = tmp_path / "direct.cauce"
     export_project(chinook_dir, bundle)
-    doc = service.open_document(bundle)
-    assert service.needs_trust(doc)
-    service.save_document(doc, tmp_path / "saved", db_url=window.db_url)
+    doc = project_service.open_document(bundle)
+    assert project_service.needs_trust(doc)
+    project_service.save_document(doc, tmp_path / "saved", db_url=window.db_url)
     doc.close()
-    again = service.open_document(tmp_path / "saved")
+    again = project_service.open_document(tmp_path / "saved")
     try:
-        assert service.needs_trust(again)
-        service.trust_document(again)
+        assert project_service.needs_trust(again)
+        project_service.trust_document(again)
         again.project.meta.description = "my own edit"  # edits in the editor keep the answer
-        assert not service.needs_trust(again)
-        service.save_document(again, db_url=window.db_url)
+        assert not project_service.needs_trust(again)
+        project_service.save_document(again, db_url=window.db_url)
     finally:
         again.close()
-    reopened = service.open_document(tmp_path / "saved")
+    reopened = project_service.open_document(tmp_path / "saved")
     try:
-        assert not service.needs_trust(reopened)  # the saved content was recorded
+        assert not project_service.needs_trust(reopened)  # the saved content was recorded
     finally:
         reopened.close()
 
@@ -206,7 +211,7 @@ def test_test_connection_asks_first(qtbot, chinook_dir: Path) -> None:
     """Test connection goes through the same question; declined, nothing is tested."""
     from app.ui.dialogs.connections import ConnectionsDialog
 
-    doc = service.open_document(chinook_dir)
+    doc = project_service.open_document(chinook_dir)
     asked: list[bool] = []
     try:
         dialog = ConnectionsDialog(
@@ -225,9 +230,9 @@ def test_test_connection_asks_first(qtbot, chinook_dir: Path) -> None:
 
 
 def test_the_question_in_spanish(qtbot, spanish, chinook_dir) -> None:  # type: ignore[no-untyped-def]
-    doc = service.open_document(chinook_dir)
+    doc = project_service.open_document(chinook_dir)
     try:  # what the project would do comes from the core, in the interface's language too
-        lines = service.access_summary(doc.project)
+        lines = project_service.access_summary(doc.project)
     finally:
         doc.close()
     assert any(line.startswith("conectar") for line in lines), lines

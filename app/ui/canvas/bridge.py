@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QMenu, QToolTip
 
 from app.model.pipeline import Edge, GraphError, Node, Pipeline, PortRef, Position
 from app.services.components import component_registry
-from app.services.editor import auto_layout, copy_fragment
+from app.services.editing import auto_layout, copy_fragment
 from app.ui.canvas.commands import (
     DELETE_NODES,
     AddNodeCommand,

@@ -21,7 +21,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.model.pipeline import Edge, Node, Pipeline, Position
-from app.services.editor import paste_fragment, restore_node
+from app.services.editing import paste_fragment, restore_node
 from app.ui.component_texts import parameter_label
 
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.editor import LineageStep
 from app.services.errors import describe
+from app.services.pipelines import LineageStep
 from app.ui.workers import submit
 
 __all__ = ["LineageDialog"]

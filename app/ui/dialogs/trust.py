@@ -3,8 +3,8 @@
 A project from elsewhere (a bundle, or a directory imported from one without "I trust this
 project") is opened and edited freely, but before anything contacts its connections or reads
 its files — a run, a preview, a sync, Test connection, Browse… — :func:`ensure_trusted` shows
-what it would connect to, read and write (``service.access_summary``) and asks once. "Trust and
-continue" records the answer for this content (``service.trust_document``); "Cancel" leaves
+what it would connect to, read and write (``access_summary``) and asks once. "Trust and
+continue" records the answer for this content (``trust_document``); "Cancel" leaves
 everything as it was and nothing is contacted.
 """
 
@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import editor as service
+from app.services import projects as project_service
+from app.services.projects import EditorDocument
 from app.ui.icons import icon
 
 __all__ = ["TrustDialog", "ensure_trusted"]
@@ -77,15 +78,15 @@ class TrustDialog(QDialog):
         self.resize(metrics.averageCharWidth() * 100, metrics.height() * 26)
 
 
-def ensure_trusted(parent: QWidget | None, doc: service.EditorDocument | None) -> bool:
+def ensure_trusted(parent: QWidget | None, doc: EditorDocument | None) -> bool:
     """True when ``doc`` may reach outside: one's own, trusted already, or trusted now."""
-    if doc is None or not service.needs_trust(doc):
+    if doc is None or not project_service.needs_trust(doc):
         return True
-    dialog = TrustDialog(doc.name, service.access_summary(doc.project), parent)
+    dialog = TrustDialog(doc.name, project_service.access_summary(doc.project), parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
     finally:
         dialog.deleteLater()
-    service.trust_document(doc)  # a small JSON file of this machine
+    project_service.trust_document(doc)  # a small JSON file of this machine
     return True

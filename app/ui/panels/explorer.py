@@ -9,7 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from app.services import editor as service
+from app.services import runs as run_service
+from app.services.projects import EditorDocument
+from app.services.runs import RunRecord
 from app.ui.i18n import status_text
 from app.ui.retranslate import Retranslating
 from app.ui.workers import submit
@@ -32,7 +34,7 @@ class ProjectExplorer(Retranslating, QTreeWidget):
         for group in (self.connections, self.pipelines, self.runs):
             self.addTopLevelItem(group)
         #: the runs shown, or the error that kept them from loading (None before any load)
-        self._runs: list[service.RunRecord] | BaseException | None = None
+        self._runs: list[RunRecord] | BaseException | None = None
         self.itemDoubleClicked.connect(self._activated)
         self._retranslate()
 
@@ -45,7 +47,7 @@ class ProjectExplorer(Retranslating, QTreeWidget):
         elif self._runs is not None:
             self._show_runs(self._runs)
 
-    def show_document(self, doc: service.EditorDocument, current: str | None) -> None:
+    def show_document(self, doc: EditorDocument, current: str | None) -> None:
         for group in (self.connections, self.pipelines):
             group.takeChildren()
         for name, connection in sorted(doc.project.connections.items()):
@@ -65,12 +67,12 @@ class ProjectExplorer(Retranslating, QTreeWidget):
     def load_runs(self, db_url: str | None, project: str) -> None:
         """Fetch recent runs off the GUI thread."""
         submit(
-            lambda: service.recent_runs(db_url, project, 15),
+            lambda: run_service.recent_runs(db_url, project, 15),
             on_done=self._show_runs,
             on_failed=self._runs_failed,
         )
 
-    def _show_runs(self, runs: list[service.RunRecord]) -> None:
+    def _show_runs(self, runs: list[RunRecord]) -> None:
         self._runs = runs
         self.runs.takeChildren()
         for run in runs:

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import editor as service
+from app.services import runs as run_service
+from app.services.projects import EditorDocument
+from app.services.runs import CancelToken, RunCancelled
 from app.ui.i18n import format_int
 from app.ui.retranslate import Retranslating
 from app.ui.workers import submit
@@ -107,7 +109,7 @@ class PreviewPanel(Retranslating, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.document: service.EditorDocument | None = None
+        self.document: EditorDocument | None = None
         self.pipeline_fn: Any = None  # returns (pipeline snapshot, node id) or None
         self.model = ArrowTableModel()
         self.view = QTableView()
@@ -133,7 +135,7 @@ class PreviewPanel(Retranslating, QWidget):
         layout.addWidget(self.view)
         self.preview_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
-        self.token: service.CancelToken | None = None
+        self.token: CancelToken | None = None
         #: asked before a preview reads anything (False: the user declined)
         self.confirm_reach: Callable[[], bool] | None = None
         self.task: int | None = None
@@ -171,13 +173,13 @@ class PreviewPanel(Retranslating, QWidget):
             node_id,
             pipeline.node(node_id).name,
         )
-        self.token = token = service.CancelToken()
+        self.token = token = CancelToken()
         self.preview_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self._set_status(lambda: self.tr("Running…"))
         doc, limit = self.document, self.limit.value()
         self.task = submit(
-            lambda: service.preview_node(doc, pipeline, node_id, limit=limit, cancel=token),
+            lambda: run_service.preview_node(doc, pipeline, node_id, limit=limit, cancel=token),
             on_done=self._done,
             on_failed=self._failed,
         )
@@ -232,7 +234,7 @@ class PreviewPanel(Retranslating, QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self._reset()
-        if isinstance(error, service.RunCancelled):
+        if isinstance(error, RunCancelled):
             self._set_status(lambda: self.tr("Preview cancelled."))
             self.finished.emit("cancelled")
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from app.services.editor import Problem
+from app.services.pipelines import Problem
 
 __all__ = ["ProblemsPanel"]
 

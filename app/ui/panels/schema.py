@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.model.types import type_name
 from app.services.components import component_registry
-from app.services.editor import EditorCompilation
+from app.services.pipelines import EditorCompilation
 
 __all__ = ["SchemaPanel"]
 

@@ -8,7 +8,9 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from app.services import editor as service
+from app.services import pipelines as pipeline_service
+from app.services.pipelines import DIALECTS
+from app.services.projects import EditorDocument
 from app.ui.properties.editors import SqlHighlighter
 from app.ui.workers import submit
 
@@ -19,7 +21,7 @@ class SqlView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dialect = QComboBox()
-        self.dialect.addItems(list(service.DIALECTS))
+        self.dialect.addItems(list(DIALECTS))
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
@@ -33,7 +35,7 @@ class SqlView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(self.text)
-        self.document: service.EditorDocument | None = None
+        self.document: EditorDocument | None = None
         self.target_fn: Any = None  # returns (pipeline snapshot, node id) or None
         self._generation = 0
         self._hint = False  # the text is the "select one node" hint
@@ -65,7 +67,7 @@ class SqlView(QWidget):
                 self.text.setPlainText("-- " + str(error).replace("\n", "\n-- "))
 
         submit(
-            lambda: service.node_sql(doc, pipeline, node_id, dialect=dialect),
+            lambda: pipeline_service.node_sql(doc, pipeline, node_id, dialect=dialect),
             on_done=show,
             on_failed=fail,
         )

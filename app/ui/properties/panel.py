@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.components import component_registry
-from app.services.editor import EditorCompilation
+from app.services.pipelines import EditorCompilation
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.component_texts import parameter_description, parameter_label, translated
 from app.ui.properties.completion import ExpressionEditor

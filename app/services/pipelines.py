@@ -1,0 +1,239 @@
+"""Pipelines: compile to SQL, check, and explain (problems, schemas, column lineage).
+
+:func:`compile_project` serves the CLI's ``compile`` (the SQL of each destination, in any
+dialect); :func:`compile_for_editor` the editor's problems and schemas; :func:`node_sql` and
+:func:`column_lineage` its SQL view and lineage dialog. Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from app.engine.compiler import (
+    DIALECTS,
+    CompiledPipeline,
+    CompileError,
+    Problem,
+    compile_pipeline,
+    render,
+)
+from app.engine.compiler.binders import declared_schema, describe_file, file_scan, table_binder
+from app.engine.lineage import LineageStep, trace_column
+from app.engine.local import LocalSession
+from app.engine.plan import compile_pushdown, local_only_problems
+from app.engine.provider import ConnectorProvider
+from app.engine.sql_policy import function_names
+from app.i18n import _
+from app.model.pipeline import GraphError, Pipeline
+from app.nodes.registry import node_registry
+from app.services.connections import project_provider
+from app.services.projects import EditorDocument, document_connections, select_pipelines
+from app.services.secrets import secret_lookup
+from app.services.trust import require_trust
+from app.storage.project import ProjectError, load_project
+
+__all__ = [
+    "column_lineage",
+    "compile_for_editor",
+    "compile_project",
+    "DIALECTS",
+    "EditorCompilation",
+    "expression_functions",
+    "LineageStep",
+    "node_sql",
+    "Problem",
+]
+
+
+@dataclass
+class EditorCompilation:
+    """What the editor shows after a compile: problems per node and schemas per port."""
+
+    problems: list[Problem]
+    schemas: dict[tuple[str, str], pa.Schema]
+    inputs: dict[str, dict[str, pa.Schema]]
+
+    def problems_of(self, node_id: str) -> list[Problem]:
+        return [p for p in self.problems if p.node_id == node_id]
+
+    def input_columns(self, node_id: str, port: str | None = None) -> list[str]:
+        """Column names reaching ``node_id`` (on ``port``, or on every input port)."""
+        ports = self.inputs.get(node_id, {})
+        names: list[str] = []
+        for name, schema in ports.items():
+            if port is None or name == port:
+                names.extend(f.name for f in schema if f.name not in names)
+        return names
+
+
+def compile_document(
+    doc: EditorDocument, pipeline: Pipeline, session: LocalSession, provider: ConnectorProvider
+) -> CompiledPipeline:
+    """Sources described through their connections; an untrusted project's only by what it
+    declares (nothing is contacted, nor read)."""
+    if doc.trusted:
+        return compile_pipeline(pipeline, binder=session.binder())
+    return compile_pipeline(pipeline, binder=table_binder(None, expand_path=provider.expand_path))
+
+
+def compile_for_editor(doc: EditorDocument, pipeline: Pipeline) -> EditorCompilation:
+    """Compile with the local engine's binder (sources described through their connections)."""
+    with document_connections(doc, reach=False) as provider, LocalSession(provider) as session:
+        compiled = compile_document(doc, pipeline, session, provider)
+        problems = list(compiled.problems) + list(compiled.warnings)
+        if not doc.trusted:  # why its sources' columns are unknown, first in the list
+            problems.insert(
+                0,
+                Problem(
+                    _(
+                        "this project comes from elsewhere and is not trusted yet: its sources are "
+                        "read once you trust it (Run or Preview asks)"
+                    ),
+                    severity="warning",
+                ),
+            )
+        schemas = {key: out.schema for key, out in compiled.state.outputs.items()}
+        inputs = {n.id: compiled.input_schemas(n.id) for n in pipeline.nodes}
+    return EditorCompilation(problems, schemas, inputs)
+
+
+def data_port(pipeline: Pipeline, node_id: str, port: str | None) -> tuple[str, str]:
+    """The (node, output port) whose data a node shows; a destination shows its input."""
+    node = pipeline.node(node_id)
+    component = node_registry().get(node.type)
+    if component.outputs:
+        return node_id, port or component.outputs[0].name
+    incoming = pipeline.incoming(node_id)
+    if not incoming:
+        raise GraphError(
+            _("{node} has no output and nothing connected to it").format(node=node.name), node_id
+        )
+    return incoming[0].source.node, incoming[0].source.port
+
+
+def node_sql(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    node_id: str,
+    *,
+    port: str | None = None,
+    dialect: str = "duckdb",
+) -> str:
+    """The SQL (with every upstream CTE) for the data at one node, in ``dialect``."""
+    with document_connections(doc, reach=False) as provider, LocalSession(provider) as session:
+        compiled = compile_document(doc, pipeline, session, provider)
+        key = data_port(pipeline, node_id, port)
+        if key not in compiled.state.outputs:
+            compiled.raise_for_problems()
+            raise GraphError(_("this node has no compiled output yet"), node_id)
+        return compiled.sql(key[0], key[1], dialect)
+
+
+def column_lineage(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    node_id: str,
+    column: str,
+    *,
+    port: str = "out",
+    incoming: bool = False,
+) -> LineageStep:
+    """Where ``column`` of a node's output ``port`` comes from, node by node, down to the
+    sources (``incoming``: of its input ``port``, i.e. the output linked to it). Compiles the
+    pipeline with the sources described through their connections: call it off the GUI thread.
+
+    Raises:
+        GraphError: the input is not connected, or the node's output is not compiled.
+        KeyError: no such column.
+    """
+    if incoming:
+        edge = next((e for e in pipeline.incoming(node_id) if e.target.port == port), None)
+        if edge is None:
+            raise GraphError(_("input {port!r} is not connected").format(port=port), node_id)
+        node_id, port = edge.source.node, edge.source.port
+    with document_connections(doc, reach=False) as provider, LocalSession(provider) as session:
+        compiled = compile_document(doc, pipeline, session, provider)
+    if (node_id, port) not in compiled.state.outputs:
+        compiled.raise_for_problems()
+        raise GraphError(_("this node has no compiled output yet"), node_id)
+    return trace_column(compiled, node_id, column, port)
+
+
+def expression_functions() -> list[str]:
+    """The SQL functions an expression may call, sorted (for completion in the editor).
+    Asks DuckDB once per process: call it off the GUI thread."""
+    return list(function_names())
+
+
+def compile_project(
+    path: Path,
+    pipeline_name: str,
+    *,
+    dialect: str,
+    offline: bool = False,
+    trust: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> dict[str, str]:
+    """The SQL of each destination of a pipeline, rendered in ``dialect``.
+
+    Sources are bound to their own table names (the shape of a pushdown query). Their columns
+    come from the declared ``columns`` or, unless ``offline``, from the connection (a file
+    source's from the file). SQL that could not run in ``dialect`` (a file scan outside
+    DuckDB) is a problem naming the node, never printed. Warnings (a declared type narrower
+    than its value, a sort whose order is lost) go to ``on_warning``.
+    """
+    broken: dict[str, ProjectError] = {}
+    with load_project(path, broken=broken) as opened:
+        if not offline:  # reaching the connections is running the project a little
+            require_trust(opened, trust=trust)
+        project = opened.project
+        [pipeline] = select_pipelines(project, [pipeline_name], broken)
+        with project_provider(
+            project.connections,
+            project_dir=opened.root,
+            secrets=secret_lookup(project.meta.name),
+            variables=project.meta.variables,
+        ) as provider:
+            if offline:
+                compiled = compile_pipeline(
+                    pipeline, binder=table_binder(None, expand_path=provider.expand_path)
+                )
+            else:
+                compiled = _compile_with_connections(pipeline, provider)
+        compiled.raise_for_problems()
+        if not compiled.destinations:
+            raise CompileError([Problem(_("the pipeline has no destination"))])
+        if on_warning is not None:
+            for warning in compiled.warnings:
+                on_warning(str(warning))
+        local_only = local_only_problems(compiled, dialect)
+        if local_only:
+            raise CompileError(local_only)
+        return {d.node.name: render(d.query, dialect) for d in compiled.destinations}
+
+
+def _compile_with_connections(pipeline: Pipeline, provider):  # type: ignore[no-untyped-def]
+    def schema_of(node, params):  # type: ignore[no-untyped-def]
+        declared = declared_schema(params)
+        if declared is not None:
+            return declared
+        if node.type == "file_source":  # no connection: DuckDB reads the file's header
+            return describe_file(file_scan(params, str(provider.expand_path(params.path))), node)
+        connector = provider.open(params.connection)
+        return (
+            connector.table_schema(params.table)
+            if params.table
+            else connector.query_schema(params.query)
+        )
+
+    sources = {n.params.get("connection") for n in pipeline.nodes if n.type == "source"}
+    files = any(n.type == "file_source" for n in pipeline.nodes)
+    if len(sources) == 1 and None not in sources and not files:
+        return compile_pushdown(pipeline, sources.pop(), provider)
+    return compile_pipeline(
+        pipeline, binder=table_binder(schema_of, expand_path=provider.expand_path)
+    )

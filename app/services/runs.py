@@ -1,0 +1,372 @@
+"""Runs: run pipelines (recorded in the metadata DB), preview a node, list recent runs.
+
+One path serves every caller: :func:`run_project` (the CLI's ``--run-project``, and the coming
+scheduler and API) and :func:`run_document_pipeline` (the editor) both run a pipeline through
+:func:`_run_recorded`, which records the run, its nodes and its events as it goes.
+
+``run_project`` validates and plans every selected pipeline before it runs any of them: an
+invalid project runs nothing and writes nothing. A whole-project run (no ``pipelines``
+selected) first runs the project's syncs, in name order, then the pipelines: syncs land the raw
+tables that pipelines read. A failed sync stops the run before any pipeline starts.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+
+from app.engine.executor import RunReport, plan_pipeline, run_pipeline
+from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.partial import PartialRun
+from app.engine.partial import branch as partial_branch
+from app.engine.partial import up_to as partial_up_to
+from app.engine.sync import SyncReport
+from app.i18n import _
+from app.model.events import Event, EventBus
+from app.model.pipeline import Pipeline
+from app.services.connections import describe_target, project_provider
+from app.services.pipelines import compile_document, data_port
+from app.services.projects import EditorDocument, document_connections, select_pipelines
+from app.services.secrets import secret_lookup
+from app.services.syncs import check_connections, run_syncs
+from app.services.texts import status_text
+from app.services.trust import require_trust
+from app.storage.db import database_url
+from app.storage.migrate import init_db
+from app.storage.project import (
+    Project,
+    ProjectError,
+    load_project,
+)
+from app.storage.records import RunRecord
+from app.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from app.engine.provider import ConnectorProvider
+    from app.services.metadata import RunRecorder
+
+__all__ = [
+    "CancelToken",
+    "partial_branch",
+    "partial_up_to",
+    "PartialRun",
+    "preview_node",
+    "ProjectRunResult",
+    "recent_runs",
+    "run_document_pipeline",
+    "run_project",
+    "RunCancelled",
+    "RunRecord",
+]
+
+
+@dataclass
+class ProjectRunResult:
+    project: str
+    dry_run: bool
+    reports: list[RunReport] = field(default_factory=list)
+    syncs: list[SyncReport] = field(default_factory=list)
+    #: where each destination connection points (``host:port/database`` or a path)
+    targets: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.reports) and all(s.ok for s in self.syncs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "dry_run": self.dry_run,
+            "status": "succeeded" if self.ok else "failed",
+            "syncs": [s.to_dict() for s in self.syncs],
+            "pipelines": [r.to_dict() for r in self.reports],
+        }
+
+    def summary(self) -> str:
+        """The human-readable report, in the current language (``to_dict`` stays English)."""
+        lines = []
+        for s in self.syncs:
+            lines.append(
+                _("sync {sync}: {status} in {seconds} s ({rows} rows read)").format(
+                    sync=s.sync,
+                    status=status_text(s.status),
+                    seconds=f"{s.seconds:.2f}",
+                    rows=f"{s.rows_read:,}",
+                )
+            )
+            for d in s.destinations:
+                rows = _("{rows} rows").format(rows=f"{d.rows:>10,}")
+                lines.append(
+                    f"  {d.destination:<40} {status_text(d.status):<10} {rows}"
+                    + (f"  {d.error}" if d.error else "")
+                )
+        for r in self.reports:
+            status = status_text("planned" if self.dry_run and r.ok else str(r.status))
+            head = f"{r.pipeline}: {status}"
+            lines.append(
+                head
+                + (
+                    ""
+                    if self.dry_run
+                    else " " + _("in {seconds} s").format(seconds=f"{r.seconds:.2f}")
+                )
+            )
+            for n in r.nodes:
+                rows = n.rows_in if n.rows_in is not None else n.rows_out
+                counted = (
+                    _("{rows} rows").format(rows=f"{rows:>10,}") if rows is not None else " " * 15
+                )
+                lines.append(
+                    f"  {n.name:<24} {status_text(str(n.status)):<10} "
+                    f"{n.placement:<9} {counted}" + (f"  {n.error}" if n.error else "")
+                )
+            if r.error:
+                lines.append("  " + _("error: {error}").format(error=r.error))
+            elif r.plan and not self.dry_run:
+                for stage in r.plan["stages"]:
+                    where = self.targets.get(stage["connection"], "")
+                    lines.append(
+                        "  "
+                        + _("wrote table {table} ({mode}) in connection {connection}").format(
+                            table=stage["table"], mode=stage["mode"], connection=stage["connection"]
+                        )
+                        + (f" ({where})" if where else "")
+                    )
+        return "\n".join(lines)
+
+
+def run_project(
+    path: Path,
+    *,
+    pipelines: list[str] | None = None,
+    dry_run: bool = False,
+    dest: str | None = None,
+    db_url: str | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    cancel: CancelToken | None = None,
+    trigger: str = "cli",
+    count_rows: bool = False,
+    trust: bool = False,
+) -> ProjectRunResult:
+    """Validate, plan and run pipelines of a project directory or bundle.
+
+    Raises a user error (see :mod:`app.services.errors`) when anything is invalid; then nothing
+    has run. Run failures are reported in the result, not raised. A bundle (or a directory
+    imported from one) runs only when trusted on this machine; ``trust`` trusts it now.
+    """
+    from app.services.metadata import RunRecorder
+
+    broken: dict[str, ProjectError] = {}
+    with load_project(path, broken=broken) as opened:
+        require_trust(opened, trust=trust)
+        project = opened.project
+        selected = [
+            _retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
+        ]
+        syncs = [] if pipelines else sorted(project.syncs)
+        for name in syncs:
+            check_connections(project, project.syncs[name])
+        result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
+        result.targets = {
+            name: describe_target(conn, opened.root, project.meta.variables)
+            for name, conn in project.connections.items()
+        }
+        secrets = secret_lookup(project.meta.name)
+        with project_provider(
+            project.connections,
+            project_dir=opened.root,
+            secrets=secrets,
+            variables=project.meta.variables,
+        ) as provider:
+            if dry_run:  # a dry run plans each pipeline once and writes nothing
+                for p in selected:
+                    result.reports.append(run_pipeline(p, provider, dry_run=True))
+                return result
+            for p in selected:  # plan everything first: an invalid project runs nothing
+                with LocalSession(provider) as session:
+                    plan_pipeline(p, provider, session)
+            result.syncs = run_syncs(
+                project,
+                opened.root,
+                syncs,
+                db_url=db_url,
+                trigger=trigger,
+                on_event=on_event,
+                cancel=cancel,
+            )
+            if not all(s.ok for s in result.syncs):
+                return result  # the pipelines would read what the failed sync did not land
+            recorder = RunRecorder(db_url, project, trigger=trigger, host=socket.gethostname())
+            try:
+                for p in selected:
+                    report = _run_recorded(
+                        recorder,
+                        p,
+                        provider,
+                        on_event=on_event,
+                        cancel=cancel,
+                        count_rows=count_rows,
+                    )
+                    result.reports.append(report)
+                    if cancel is not None and cancel.cancelled:
+                        break
+            finally:
+                recorder.close()
+        return result
+
+
+def _run_recorded(
+    recorder: RunRecorder,
+    pipeline: Pipeline,
+    provider: ConnectorProvider,
+    *,
+    on_event: Callable[[Event], None] | None,
+    cancel: CancelToken | None,
+    count_rows: bool = False,
+    part: PartialRun | None = None,
+) -> RunReport:
+    """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end.
+
+    The one way every front end runs a pipeline. A run that raises before it could start (it
+    could not be planned) is recorded as failed, then the error goes up.
+    """
+    bus = EventBus()
+    if on_event is not None:
+        bus.subscribe(on_event)
+    run_id = recorder.start(pipeline)
+    bus.subscribe(recorder.on_event)
+    try:
+        report = run_pipeline(
+            part.pipeline if part else pipeline,
+            provider,
+            bus=bus,
+            cancel=cancel,
+            run_id=run_id,
+            count_rows=count_rows,
+            previews=part.previews if part else (),
+        )
+    except BaseException:
+        recorder.finish(
+            RunReport(
+                run_id=run_id, pipeline=pipeline.name, error="the pipeline could not be planned"
+            )
+        )
+        raise
+    recorder.finish(report)
+    return report
+
+
+def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:
+    if dest is None:
+        return pipeline
+    if dest not in project.connections:
+        raise ProjectError(
+            "--dest",
+            _("no connection named {name!r} (available: {available})").format(
+                name=dest, available=", ".join(sorted(project.connections))
+            ),
+        )
+    copy = Pipeline.model_validate(pipeline.model_dump())
+    for node in copy.nodes:
+        if node.type == "destination":
+            node.params = {**node.params, "connection": dest}
+    return copy
+
+
+def preview_node(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    node_id: str,
+    *,
+    port: str | None = None,
+    limit: int = 100,
+    cancel: CancelToken | None = None,
+) -> pa.Table:
+    """The first ``limit`` rows at a node's output port, computed on a local DuckDB session.
+
+    Raises ``CompileError`` when the node cannot be compiled and ``RunCancelled`` when
+    ``cancel`` is set while it runs.
+    """
+    cancel = cancel or CancelToken()
+    with document_connections(doc) as provider, LocalSession(provider, cancel=cancel) as session:
+        compiled = compile_document(doc, pipeline, session, provider)
+        source_node, source_port = data_port(pipeline, node_id, port)
+        if (source_node, source_port) not in compiled.state.outputs:
+            compiled.raise_for_problems()
+        needed = pipeline.upstream(source_node) | {source_node}
+        shared = {
+            nid
+            for nid in needed
+            if nid in session.streamed
+            and sum(1 for e in pipeline.outgoing(nid) if e.target.node in needed) > 1
+        }
+        try:
+            cancel.check()
+            session.register_sources(needed, shared)
+            return session.preview(compiled.query(source_node, source_port), limit)
+        except (duckdb.Error, RunCancelled):
+            if cancel.cancelled:
+                raise RunCancelled() from None
+            raise
+
+
+def run_document_pipeline(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    *,
+    on_event: Callable[[Event], None] | None = None,
+    cancel: CancelToken | None = None,
+    db_url: str | None = None,
+    count_rows: bool = False,
+    part: PartialRun | None = None,
+) -> RunReport:
+    """Run one pipeline of the document and record it in the metadata DB (trigger ``gui``).
+
+    ``part`` (:func:`partial_up_to`, :func:`partial_branch`): run only that sub-graph of
+    ``pipeline``; the problems of the other nodes do not stop it. The run is recorded
+    against the whole pipeline's version.
+
+    With ``count_rows`` every node's output is counted (``NodeReport.rows_by_port``), so the
+    editor can show what each link carried; exact, somewhat slower than the fused query.
+
+    Raises ``CompileError`` (nothing runs) for an invalid pipeline; run failures are in the
+    report.
+    """
+    from app.services.metadata import RunRecorder
+
+    with document_connections(doc) as provider:
+        recorder = RunRecorder(db_url, doc.project, trigger="gui", host=socket.gethostname())
+        try:
+            return _run_recorded(
+                recorder,
+                pipeline,
+                provider,
+                on_event=on_event,
+                cancel=cancel,
+                count_rows=count_rows,
+                part=part,
+            )
+        finally:
+            recorder.close()
+
+
+def recent_runs(
+    db_url: str | None, project_name: str | None = None, limit: int = 20
+) -> list[RunRecord]:
+    """The newest recorded runs (of one project when ``project_name`` is given)."""
+    url = database_url(db_url)
+    init_db(url)
+    with Repository(url) as repo:
+        project_id = None
+        if project_name is not None:
+            match = [p for p in repo.list_projects() if p.name == project_name]
+            if not match:
+                return []
+            project_id = match[0].id
+        return repo.recent_runs(limit, project_id=project_id)
