@@ -117,7 +117,10 @@ def cli(
 ) -> None:
     set_language()  # CAUCE_LANG, read now (the environment of this invocation)
     _setup_logging(verbose)
-    ctx.obj = {"db_url": db_url}
+    from app.services.workspace import Workspace  # cheap: it opens nothing until used
+
+    workspace = Workspace.open(db_url)
+    ctx.obj = {"db_url": db_url, "workspace": workspace}
     if ctx.invoked_subcommand is not None:
         return
     if run_project is not None:
@@ -130,7 +133,7 @@ def cli(
                 as_json=as_json,
                 dry_run=dry_run,
                 dest=dest,
-                db_url=db_url,
+                workspace=workspace,
                 count_rows=count_rows,
                 trust=trust,
             )
@@ -303,60 +306,6 @@ def import_cmd(bundle: Path, target: Path, dry_run: bool, trust: bool) -> None:
         click.echo(line)
 
 
-@cli.group("db", help=N_("The metadata database (runs, versions, connections)."))
-def db_group() -> None:
-    pass  # a group: its commands do the work
-
-
-@db_group.command(
-    "init", help=N_("Create the metadata database (or bring it to the latest schema).")
-)
-@click.pass_context
-def db_init(ctx: click.Context) -> None:
-    from app.services.metadata import init_metadata
-
-    try:
-        click.echo(init_metadata(ctx.obj["db_url"]))
-    except _user_errors() as err:
-        _fail(_describe(err))
-
-
-@db_group.command("upgrade", help=N_("Upgrade the metadata database schema, after a backup."))
-@click.pass_context
-def db_upgrade(ctx: click.Context) -> None:
-    from app.services.metadata import upgrade_metadata
-
-    try:
-        click.echo(upgrade_metadata(ctx.obj["db_url"]))
-    except _user_errors() as err:
-        _fail(_describe(err))
-
-
-@db_group.command(
-    "status", help=N_("Where the metadata database is and which schema revision it has.")
-)
-@click.pass_context
-def db_status(ctx: click.Context) -> None:
-    from app.services.metadata import metadata_status
-
-    try:
-        click.echo(metadata_status(ctx.obj["db_url"]))
-    except _user_errors() as err:
-        _fail(_describe(err))
-
-
-@cli.command("runs", help=N_("List recent runs recorded in the metadata database."))
-@click.option("--limit", default=20, show_default=True)
-@click.pass_context
-def runs_cmd(ctx: click.Context, limit: int) -> None:
-    from app.services.metadata import recent_runs_table
-
-    try:
-        click.echo(recent_runs_table(ctx.obj["db_url"], limit))
-    except _user_errors() as err:  # e.g. no metadata database yet: says to run `cauce db init`
-        _fail(_describe(err))
-
-
 @cli.group(
     "connections",
     cls=TranslatedGroup,
@@ -408,7 +357,11 @@ def connections_test(project: Path, name: str, trust: bool) -> None:
     click.echo(_("connection {name!r} works").format(name=name))
 
 
-from app.cli_sync import sync_group  # noqa: E402 - registered after the commands above
+from app.cli_db import db_group, runs_cmd  # noqa: E402 - registered after the commands above
+
+cli.add_command(db_group)
+cli.add_command(runs_cmd)
+from app.cli_sync import sync_group  # noqa: E402
 
 cli.add_command(sync_group)
 from app.cli_profile import profile_cmd  # noqa: E402

@@ -11,6 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,10 +23,12 @@ from app.model.events import (
     NodeProgress,
     NodeStarted,
     RunFinished,
-    RunStarted,
 )
 from app.services import errors as service_errors
-from app.services.texts import status_text
+from app.services.texts import event_text, status_text
+
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
 
 __all__ = ["run_headless"]
 
@@ -35,47 +38,9 @@ class _LinePrinter:
 
     def __call__(self, event: Event) -> None:
         stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
-        text = _describe(event)
+        text = event_text(event)
         if text:
             click.echo(f"[{stamp}] {text}", err=True)
-
-
-def _describe(event: Event) -> str | None:
-    if isinstance(event, RunStarted):
-        return _("pipeline {pipeline}: started ({count} nodes)").format(
-            pipeline=event.pipeline, count=len(event.nodes)
-        )
-    if isinstance(event, NodeStarted):
-        return "  " + _("{node}: running ({placement})").format(
-            node=event.node_name, placement=event.placement
-        )
-    if isinstance(event, NodeProgress):
-        return "  " + _("{node}: {rows} rows, {seconds} s").format(
-            node=event.node_name, rows=f"{event.rows:,}", seconds=f"{event.seconds:.1f}"
-        )
-    if isinstance(event, NodeFinished):
-        rows = event.rows_in if event.rows_in is not None else event.rows_out
-        counted = ", " + _("{rows} rows").format(rows=f"{rows:,}") if rows is not None else ""
-        return (
-            "  "
-            + _("{node}: done in {seconds} s").format(
-                node=event.node_name, seconds=f"{event.seconds:.2f}"
-            )
-            + counted
-        )
-    if isinstance(event, NodeFailed):
-        return f"  {event.node_name}: {status_text(event.status)}: {event.error}"
-    if isinstance(event, RunFinished):
-        tail = f": {event.error}" if event.error else ""
-        return (
-            _("pipeline {pipeline}: {status} in {seconds} s").format(
-                pipeline=event.pipeline,
-                status=status_text(event.status),
-                seconds=f"{event.seconds:.2f}",
-            )
-            + tail
-        )
-    return None
 
 
 class _RichProgress:
@@ -143,7 +108,7 @@ def run_headless(
     as_json: bool,
     dry_run: bool,
     dest: str | None,
-    db_url: str | None,
+    workspace: Workspace | None = None,
     count_rows: bool = False,
     trust: bool = False,
 ) -> int:
@@ -158,7 +123,7 @@ def run_headless(
                     pipelines=pipelines,
                     dry_run=dry_run,
                     dest=dest,
-                    db_url=db_url,
+                    workspace=workspace,
                     on_event=listener,
                     count_rows=count_rows,
                     trust=trust,
@@ -170,7 +135,7 @@ def run_headless(
                 pipelines=pipelines,
                 dry_run=dry_run,
                 dest=dest,
-                db_url=db_url,
+                workspace=workspace,
                 on_event=listener,
                 count_rows=count_rows,
                 trust=trust,

@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from app.cli_help import TranslatedGroup
-from app.i18n import N_, _, ngettext
+from app.i18n import N_, _
 from app.model.events import Event
 
 __all__ = ["sync_group"]
@@ -28,75 +28,10 @@ __all__ = ["sync_group"]
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
-def _describe(event: Event) -> str | None:
-    from app.model.sync_events import (
-        DestinationFinished,
-        DestinationRetry,
-        SchemaChangeDetected,
-        SyncFailed,
-        SyncFinished,
-        SyncProgress,
-        SyncStarted,
-    )
-    from app.services.texts import status_text
-
-    if isinstance(event, SyncStarted):
-        count = len(event.destinations)
-        return ngettext(
-            "sync {sync}: started ({mode}, {count} destination(s))",
-            "sync {sync}: started ({mode}, {count} destination(s))",
-            count,
-        ).format(sync=event.sync, mode=event.mode, count=count)
-    if isinstance(event, SchemaChangeDetected):
-        types = f" {event.old_type or '-'} -> {event.new_type or '-'}"
-        return "  " + _("{destination}: column {column} {change}{types}: {decision}").format(
-            destination=event.destination,
-            column=event.column,
-            change=status_text(event.change),
-            types=types,
-            decision=status_text(event.decision),
-        )
-    if isinstance(event, SyncProgress):
-        return "  " + _("read {rows} rows in {seconds} s").format(
-            rows=f"{event.rows:,}", seconds=f"{event.seconds:.1f}"
-        )
-    if isinstance(event, DestinationRetry):
-        return "  " + _(
-            "{destination}: attempt {attempt} failed ({error}); retrying in {delay} s"
-        ).format(
-            destination=event.destination,
-            attempt=event.attempt,
-            error=event.error,
-            delay=f"{event.delay:.1f}",
-        )
-    if isinstance(event, DestinationFinished):
-        deleted = (
-            ", " + _("{count} deleted").format(count=f"{event.deleted:,}")
-            if event.deleted is not None
-            else ""
-        )
-        return (
-            "  "
-            + _("{destination}: {rows} rows{deleted} in {seconds} s").format(
-                destination=event.destination,
-                rows=f"{event.rows:,}",
-                deleted=deleted,
-                seconds=f"{event.seconds:.2f}",
-            )
-            + (", " + _("cursor {cursor}").format(cursor=event.cursor) if event.cursor else "")
-        )
-    if isinstance(event, SyncFailed):
-        where = f"{event.destination}: " if event.destination else ""
-        return f"  {where}{status_text(event.status)}: {event.error}"
-    if isinstance(event, SyncFinished):
-        return _("sync {sync}: {status} in {seconds} s").format(
-            sync=event.sync, status=status_text(event.status), seconds=f"{event.seconds:.2f}"
-        )
-    return None
-
-
 def _printer(event: Event) -> None:
-    text = _describe(event)
+    from app.services.texts import event_text
+
+    text = event_text(event)
     if text:
         stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
         click.echo(f"[{stamp}] {text}", err=True)
@@ -183,7 +118,7 @@ def sync_run(
 ) -> None:
     from app.services.syncs import run_adhoc_sync, run_sync
 
-    db_url = (ctx.obj or {}).get("db_url")
+    workspace = (ctx.obj or {}).get("workspace")
     listener = None if as_json else _printer
     adhoc = [source_url, source_table, dest_url]
     try:
@@ -196,7 +131,7 @@ def sync_run(
                     )
                 )
             report = run_sync(
-                project, name, db_url=db_url, on_event=listener, retries=retries, trust=trust
+                project, name, workspace=workspace, on_event=listener, retries=retries, trust=trust
             )
         elif all(adhoc):
             report = run_adhoc_sync(
@@ -208,7 +143,7 @@ def sync_run(
                 keys=list(keys),
                 cursor=cursor,
                 name=name,
-                db_url=db_url,
+                workspace=workspace,
                 on_event=listener,
                 retries=retries,
             )
@@ -249,21 +184,19 @@ def _summary(report: dict[str, Any]) -> str:
 @click.option("--project", required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 def sync_list(project: Path, as_json: bool) -> None:
-    from app.services.syncs import list_syncs
+    from app.services.sync_status import list_syncs
 
     try:
         syncs = list_syncs(project)
     except _user_errors() as err:
         _invalid(err, as_json)
     if as_json:
-        click.echo(json.dumps(syncs, indent=2))
+        click.echo(json.dumps([s.to_dict() for s in syncs], indent=2))
         return
     if not syncs:
         click.echo(_("no syncs in this project"))
     for s in syncs:
-        click.echo(
-            f"{s['name']:<24} {s['mode']:<7} {s['source']} -> {', '.join(s['destinations'])}"
-        )
+        click.echo(f"{s.name:<24} {s.mode:<7} {s.source} -> {', '.join(s.destinations)}")
 
 
 @sync_group.command(
@@ -274,37 +207,35 @@ def sync_list(project: Path, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @click.pass_context
 def sync_status_cmd(ctx: click.Context, name: str, project: Path, as_json: bool) -> None:
-    from app.services.syncs import sync_status
+    from app.services.sync_status import sync_status
 
     try:
-        status = sync_status(project, name, db_url=(ctx.obj or {}).get("db_url"))
+        status = sync_status(project, name, workspace=(ctx.obj or {}).get("workspace"))
     except _user_errors() as err:
         _invalid(err, as_json)
     if as_json:
-        click.echo(json.dumps(status, indent=2, default=str))
+        click.echo(json.dumps(status.to_dict(), indent=2, default=str))
         return
-    last = status["last_run"]
+    last = status.last_run
     from app.services.texts import status_text
 
     last_run = (
-        _("{status} at {started}").format(
-            status=status_text(last["status"]), started=last["started_at"]
-        )
+        _("{status} at {started}").format(status=status_text(last.status), started=last.started_at)
         if last
         else _("none")
     )
     click.echo(
         _("{sync} ({mode}, version {version}); last run: {last}").format(
-            sync=status["sync"],
-            mode=status["mode"],
-            version=status["version"] or "-",
+            sync=status.sync,
+            mode=status.mode,
+            version=status.version or "-",
             last=last_run,
         )
     )
-    for d in status["destinations"]:
+    for d in status.destinations:
         click.echo(
-            f"  {d['destination']:<40} "
+            f"  {d.destination:<40} "
             + _("cursor {cursor} (committed {at})").format(
-                cursor=d["cursor"] or "-", at=d["committed_at"] or "-"
+                cursor=d.cursor or "-", at=d.committed_at or "-"
             )
         )

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from app.services.runs import run_project
+from app.services.workspace import Workspace
 from tests.conftest import CHINOOK_SQLITE, REPO
 
 EXAMPLE = REPO / "resources" / "examples" / "chinook"
@@ -52,7 +53,7 @@ def test_example_equals_the_hand_written_query(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path))
-    result = run_project(EXAMPLE, db_url=f"sqlite:///{tmp_path / 'meta.db'}")
+    result = run_project(EXAMPLE, workspace=Workspace.open(f"sqlite:///{tmp_path / 'meta.db'}"))
     assert result.ok, result.summary()
     rows = mart_rows(tmp_path / "chinook_mart.duckdb")
     expected = hand_written_rows()
@@ -98,9 +99,11 @@ def test_postgres_pushdown_returns_the_same_rows_as_duckdb(
         (project / "connections" / f"{name}.json").write_text(
             json.dumps({"name": name, "type": "postgres", "params": pg_params}), encoding="utf-8"
         )
-    result = run_project(project, dry_run=True, db_url=f"sqlite:///{tmp_path / 'm.db'}")
+    result = run_project(
+        project, dry_run=True, workspace=Workspace.open(f"sqlite:///{tmp_path / 'm.db'}")
+    )
     assert result.reports[0].plan["stages"][0]["placement"] == "pushdown"
-    result = run_project(project, db_url=f"sqlite:///{tmp_path / 'm.db'}")
+    result = run_project(project, workspace=Workspace.open(f"sqlite:///{tmp_path / 'm.db'}"))
     assert result.ok, result.summary()
     with psycopg.connect(pg_db["dsn"]) as con:
         pg_rows = con.execute(

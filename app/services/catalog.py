@@ -18,9 +18,8 @@ from app.model.types import TypeMismatch, type_name
 from app.services.connections import open_connector
 from app.services.projects import EditorDocument, document_connections
 from app.services.secrets import secret_lookup
+from app.services.workspace import Workspace, workspace_of
 from app.storage.catalog import CatalogStore
-from app.storage.db import database_url
-from app.storage.migrate import init_db
 from app.storage.project import load_project, read_project_dir
 from app.storage.project_format import ProjectError, connection_path
 from app.storage.repository import Repository
@@ -87,10 +86,11 @@ def refresh_catalog(
     path: Path,
     connection: str,
     *,
-    db_url: str | None = None,
+    workspace: Workspace | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CatalogRefresh:
     """Refresh the catalog of connection ``connection`` of a project into the metadata DB."""
+    ws = workspace_of(workspace)
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
@@ -99,15 +99,14 @@ def refresh_catalog(
         connector = open_connector(
             conn,
             project_dir=opened.root,
-            secrets=secret_lookup(project.meta.name),
+            secrets=secret_lookup(project.meta.name, ws.secrets),
             variables=project.meta.variables,
         )
         try:
             tables, problems = describe_connection(connector, progress)
         finally:
             connector.close()
-        url = database_url(db_url)
-        init_db(url)
+        url = ws.metadata_url()
         with Repository(url) as repo, CatalogStore(url) as store:
             project_id = repo.ensure_project(project.meta.name)
             record = repo.save_connection(project_id, conn)
@@ -115,14 +114,15 @@ def refresh_catalog(
         return CatalogRefresh(connection, count, sum(len(t.columns) for t in tables), problems)
 
 
-def read_catalog(path: Path, connection: str, *, db_url: str | None = None) -> list[CatalogTable]:
+def read_catalog(
+    path: Path, connection: str, *, workspace: Workspace | None = None
+) -> list[CatalogTable]:
     """The stored catalog of a project's connection (empty before the first refresh)."""
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
             raise ProjectError(connection_path(connection), _("no such connection"))
-        url = database_url(db_url)
-        init_db(url)
+        url = workspace_of(workspace).metadata_url()
         with Repository(url) as repo, CatalogStore(url) as store:
             project_id = repo.ensure_project(project.meta.name)
             ids = {c.name: c.id for c in repo.list_connections(project_id)}

@@ -1,4 +1,4 @@
-"""Metadata-DB use cases: create/upgrade it, record runs, list history.
+"""Metadata-DB use cases: create, upgrade and inspect it; record runs.
 
 Every run — from the CLI, the GUI, a schedule or the API — is recorded the same way by
 :class:`RunRecorder`: the exact pipeline version that ran, each node's status and metrics, and
@@ -8,80 +8,76 @@ the events of the run.
 from __future__ import annotations
 
 import getpass
+from dataclasses import dataclass
 
 from app.engine.executor import NodeStatus, RunReport
-from app.i18n import _
 from app.model.events import Event, NodeFailed, NodeFinished, NodeStarted, RunFinished, RunStarted
 from app.model.pipeline import Pipeline
-from app.services.texts import status_text
+from app.services.workspace import Workspace, workspace_of
 from app.storage.db import database_url, display_url
 from app.storage.migrate import current_revision, head_revision, init_db, upgrade_db
 from app.storage.project import Project
 from app.storage.repository import Repository
 
 __all__ = [
+    "MetadataStatus",
+    "MetadataUpgrade",
     "RunRecorder",
     "init_metadata",
     "metadata_status",
-    "recent_runs_table",
     "upgrade_metadata",
 ]
 
 
-def init_metadata(db_url: str | None) -> str:
-    url = database_url(db_url)
+@dataclass(frozen=True)
+class MetadataStatus:
+    """Where the metadata DB is (``url``, its password masked) and its schema revision
+    (``revision``: ``None`` before ``cauce db init``; ``head``: this code's)."""
+
+    url: str
+    revision: str | None
+    head: str
+
+    @property
+    def state(self) -> str:
+        """``missing`` (not initialised), ``current`` or ``outdated`` (needs an upgrade)."""
+        if self.revision is None:
+            return "missing"
+        return "current" if self.revision == self.head else "outdated"
+
+
+@dataclass(frozen=True)
+class MetadataUpgrade:
+    """What an upgrade did: the revisions before and after, the backup file if one was made."""
+
+    url: str
+    before: str | None
+    after: str
+    backup: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def init_metadata(workspace: Workspace | None = None) -> MetadataStatus:
+    """Create the metadata DB, or bring it to the latest schema."""
+    url = workspace_of(workspace).db_url
     revision = init_db(url)
-    return _("metadata database ready at {url} (schema {revision})").format(
-        url=display_url(url), revision=revision
-    )
+    return MetadataStatus(display_url(url), revision, head_revision())
 
 
-def upgrade_metadata(db_url: str | None) -> str:
-    result = upgrade_db(database_url(db_url))
-    if not result.changed:
-        return _("already at the latest schema ({revision}); nothing to do").format(
-            revision=result.after
-        )
-    done = _("upgraded {before} -> {after}").format(
-        before=result.before or _("empty"), after=result.after
-    )
-    return done + (_("; backup: {path}").format(path=result.backup) if result.backup else "")
+def upgrade_metadata(workspace: Workspace | None = None) -> MetadataUpgrade:
+    """Upgrade the metadata DB's schema, after a backup (SQLite)."""
+    result = upgrade_db(workspace_of(workspace).db_url)
+    backup = str(result.backup) if result.backup else None
+    return MetadataUpgrade(display_url(result.url), result.before, result.after, backup)
 
 
-def metadata_status(db_url: str | None) -> str:
-    url = database_url(db_url)
-    current = current_revision(url)
-    head = head_revision()
-    state = (
-        _("not initialised (run: cauce db init)")
-        if current is None
-        else _("up to date")
-        if current == head
-        else _("needs upgrade to {revision}").format(revision=head)
-    )
-    return _("{url}\nschema: {revision} ({state})").format(
-        url=display_url(url), revision=current or "-", state=state
-    )
-
-
-def recent_runs_table(db_url: str | None, limit: int) -> str:
-    with Repository(database_url(db_url)) as repo:
-        runs = repo.recent_runs(limit)
-    if not runs:
-        return _("no runs recorded yet")
-    # Translators: column headings of `cauce runs`; keep each within its width
-    heads = [_("id"), _("pipeline"), _("v"), _("status"), _("trigger"), _("started")]
-    lines = [
-        f"{heads[0]:>5}  {heads[1]:<24} {heads[2]:>3}  {heads[3]:<10} {heads[4]:<8} {heads[5]}"
-    ]
-    for r in runs:
-        started = r.started_at.strftime("%Y-%m-%d %H:%M:%S") if r.started_at else "-"
-        lines.append(
-            f"{r.id:>5}  {r.pipeline_name:<24} {r.version_number:>3}  "
-            f"{status_text(r.status):<10} {r.trigger:<8} {started}"
-            + (f"  {r.error}" if r.error else "")
-        )
-    return "\n".join(lines)
+def metadata_status(workspace: Workspace | None = None) -> MetadataStatus:
+    """Where the metadata DB is and its schema revision; creates nothing."""
+    url = workspace_of(workspace).db_url
+    return MetadataStatus(display_url(url), current_revision(url), head_revision())
 
 
 def _location(placement: str) -> str:

@@ -35,8 +35,7 @@ from app.services.trust import (
     project_needs_trust,
     trust_project,
 )
-from app.storage.db import database_url
-from app.storage.migrate import init_db
+from app.services.workspace import Workspace, workspace_of
 from app.storage.project import (
     OpenProject,
     Project,
@@ -45,7 +44,6 @@ from app.storage.project import (
     load_project,
     save_project,
 )
-from app.storage.repository import Repository
 
 __all__ = [
     "access_summary",
@@ -165,7 +163,7 @@ def save_document(
     doc: EditorDocument,
     directory: Path | None = None,
     *,
-    db_url: str | None = None,
+    workspace: Workspace | None = None,
     message: str = "saved in the editor",
 ) -> list[str]:
     """Save the project to ``directory`` (default: its own), atomically, and record a version
@@ -177,9 +175,7 @@ def save_document(
     doc.root = target
     if doc.from_elsewhere:  # the directory asks as the bundle did, or not if trusted
         mark_imported(doc.project, trusted=doc.trusted)
-    url = database_url(db_url)
-    init_db(url)  # idempotent; creates the database on first use
-    with Repository(url) as repo:
+    with workspace_of(workspace).repository() as repo:
         project_id = repo.ensure_project(doc.name)
         for pipeline in doc.project.pipelines.values():
             repo.save_pipeline_version(project_id, pipeline, author=_author(), message=message)

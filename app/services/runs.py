@@ -37,8 +37,7 @@ from app.services.secrets import secret_lookup
 from app.services.syncs import check_connections, run_syncs
 from app.services.texts import status_text
 from app.services.trust import require_trust
-from app.storage.db import database_url
-from app.storage.migrate import init_db
+from app.services.workspace import Workspace, workspace_of
 from app.storage.project import (
     Project,
     ProjectError,
@@ -147,7 +146,7 @@ def run_project(
     pipelines: list[str] | None = None,
     dry_run: bool = False,
     dest: str | None = None,
-    db_url: str | None = None,
+    workspace: Workspace | None = None,
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
     trigger: str = "cli",
@@ -177,7 +176,7 @@ def run_project(
             name: describe_target(conn, opened.root, project.meta.variables)
             for name, conn in project.connections.items()
         }
-        secrets = secret_lookup(project.meta.name)
+        secrets = secret_lookup(project.meta.name, workspace_of(workspace).secrets)
         with project_provider(
             project.connections,
             project_dir=opened.root,
@@ -195,14 +194,19 @@ def run_project(
                 project,
                 opened.root,
                 syncs,
-                db_url=db_url,
+                workspace=workspace,
                 trigger=trigger,
                 on_event=on_event,
                 cancel=cancel,
             )
             if not all(s.ok for s in result.syncs):
                 return result  # the pipelines would read what the failed sync did not land
-            recorder = RunRecorder(db_url, project, trigger=trigger, host=socket.gethostname())
+            recorder = RunRecorder(
+                workspace_of(workspace).metadata_url(),
+                project,
+                trigger=trigger,
+                host=socket.gethostname(),
+            )
             try:
                 for p in selected:
                     report = _run_recorded(
@@ -322,7 +326,7 @@ def run_document_pipeline(
     *,
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
-    db_url: str | None = None,
+    workspace: Workspace | None = None,
     count_rows: bool = False,
     part: PartialRun | None = None,
 ) -> RunReport:
@@ -341,7 +345,12 @@ def run_document_pipeline(
     from app.services.metadata import RunRecorder
 
     with document_connections(doc) as provider:
-        recorder = RunRecorder(db_url, doc.project, trigger="gui", host=socket.gethostname())
+        recorder = RunRecorder(
+            workspace_of(workspace).metadata_url(),
+            doc.project,
+            trigger="gui",
+            host=socket.gethostname(),
+        )
         try:
             return _run_recorded(
                 recorder,
@@ -357,12 +366,19 @@ def run_document_pipeline(
 
 
 def recent_runs(
-    db_url: str | None, project_name: str | None = None, limit: int = 20
+    workspace: Workspace | None = None,
+    project_name: str | None = None,
+    limit: int = 20,
+    *,
+    create: bool = True,
 ) -> list[RunRecord]:
-    """The newest recorded runs (of one project when ``project_name`` is given)."""
-    url = database_url(db_url)
-    init_db(url)
-    with Repository(url) as repo:
+    """The newest recorded runs (of one project when ``project_name`` is given).
+
+    ``create=False``: a metadata DB that does not exist yet is an error saying to run
+    ``cauce db init``, instead of being created empty.
+    """
+    ws = workspace_of(workspace)
+    with ws.repository() if create else Repository(ws.db_url) as repo:
         project_id = None
         if project_name is not None:
             match = [p for p in repo.list_projects() if p.name == project_name]

@@ -1,4 +1,6 @@
-"""Sync use cases: run a project's sync by name, an ad-hoc sync from URLs, list, status.
+"""Sync use cases: run a project's sync by name or an ad-hoc sync from URLs; edit definitions.
+
+What syncs there are and how they stand (list, status, overview) is :mod:`.sync_status`.
 
 Every run is recorded in the metadata DB, alongside the run (:mod:`.sync_recording`): the
 record is opened while the rows move, and nothing is committed to a destination before it
@@ -8,17 +10,13 @@ SQLAlchemy to load before its first row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from app.engine.sync import SyncReport, SyncRunner
-from app.engine.sync.cursor import read_state
 from app.i18n import _
 from app.model.cancel import CancelToken
 from app.model.connection import Connection
@@ -28,6 +26,7 @@ from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
 from app.services.sync_recording import RecordingAlongside, SyncRecorder
 from app.services.urls import UrlError, parse_url
+from app.services.workspace import Workspace, workspace_of
 from app.storage.errors import NotFound
 from app.storage.project import load_project, read_project_dir, write_atomic
 from app.storage.project_format import (
@@ -40,46 +39,26 @@ from app.storage.project_format import (
 )
 
 if TYPE_CHECKING:
-    from app.storage.repository import Repository
-    from app.storage.syncs import SyncStore
+    pass
 
 __all__ = [
     "ADHOC_PROJECT",
     "CancelToken",
     "SyncDefinition",
     "SyncDefinitionErrors",
-    "SyncOverview",
     "SyncRecorder",
     "delete_sync_definition",
-    "list_syncs",
     "load_sync_definition",
     "run_adhoc_sync",
     "run_sync",
     "run_syncs",
     "save_sync_definition",
     "select_sync",
-    "sync_overview",
-    "sync_status",
     "validate_sync_definition",
 ]
 
 #: The metadata-DB project (and secret scope) of syncs run from URLs without a project.
 ADHOC_PROJECT = "adhoc"
-
-
-@contextmanager
-def _stores(db_url: str | None) -> Iterator[tuple[Repository, SyncStore]]:
-    """The metadata DB's repository and sync store (the schema brought up to date first)."""
-    from app.storage.db import database_url
-    from app.storage.migrate import init_db
-    from app.storage.repository import Repository
-    from app.storage.syncs import SyncStore
-
-    url = database_url(db_url)
-    init_db(url)
-    repo, store = Repository(url), SyncStore(url)
-    with repo, store:
-        yield repo, store
 
 
 def select_sync(project: Project, name: str) -> SyncDefinition:
@@ -112,7 +91,7 @@ def _execute(
     *,
     project: str,
     project_dir: Path,
-    db_url: str | None,
+    workspace: Workspace | None,
     trigger: str,
     on_event: Callable[[Event], None] | None,
     cancel: CancelToken | None,
@@ -121,7 +100,11 @@ def _execute(
     variables: tuple[str, ...] = (),
 ) -> SyncReport:
     recording = RecordingAlongside(
-        lambda: SyncRecorder(db_url, project, connections, trigger=trigger), definition, on_event
+        lambda: SyncRecorder(
+            workspace_of(workspace).metadata_url(), project, connections, trigger=trigger
+        ),
+        definition,
+        on_event,
     )
     try:
         bus = EventBus()
@@ -129,7 +112,7 @@ def _execute(
         with project_provider(
             connections,
             project_dir=project_dir,
-            secrets=secret_lookup(project),
+            secrets=secret_lookup(project, workspace_of(workspace).secrets),
             variables=variables,
         ) as provider:
             report = SyncRunner(
@@ -152,7 +135,7 @@ def run_syncs(
     root: Path,
     names: list[str],
     *,
-    db_url: str | None = None,
+    workspace: Workspace | None = None,
     trigger: str = "cli",
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
@@ -171,7 +154,7 @@ def run_syncs(
                 project.connections,
                 project=project.meta.name,
                 project_dir=root,
-                db_url=db_url,
+                workspace=workspace,
                 trigger=trigger,
                 on_event=on_event,
                 cancel=cancel,
@@ -189,7 +172,7 @@ def run_sync(
     path: Path,
     name: str,
     *,
-    db_url: str | None = None,
+    workspace: Workspace | None = None,
     trigger: str = "cli",
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
@@ -207,7 +190,7 @@ def run_sync(
             opened.project,
             opened.root,
             [name],
-            db_url=db_url,
+            workspace=workspace,
             trigger=trigger,
             on_event=on_event,
             cancel=cancel,
@@ -227,7 +210,7 @@ def run_adhoc_sync(
     keys: list[str] | None = None,
     cursor: str | None = None,
     name: str | None = None,
-    db_url: str | None = None,
+    workspace: Workspace | None = None,
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
     retries: int = 3,
@@ -263,85 +246,13 @@ def run_adhoc_sync(
         {"source": source, "dest": dest},
         project=ADHOC_PROJECT,
         project_dir=Path.cwd(),
-        db_url=db_url,
+        workspace=workspace,
         trigger="cli",
         on_event=on_event,
         cancel=cancel,
         retries=retries,
         backoff=backoff,
     )
-
-
-def list_syncs(path: Path) -> list[dict[str, Any]]:
-    """The syncs of a project: name, mode, source and destinations."""
-    with load_project(path) as opened:
-        return [
-            {
-                "name": s.name,
-                "mode": s.mode.value,
-                "source": f"{s.source.connection}:{s.source.table or '(query)'}",
-                "destinations": [d.key for d in s.destinations],
-                "schema_policy": s.schema_policy.value,
-            }
-            for s in (opened.project.syncs[k] for k in sorted(opened.project.syncs))
-        ]
-
-
-def sync_status(path: Path, name: str, *, db_url: str | None = None) -> dict[str, Any]:
-    """Per destination: the state the destination committed (the truth), the metadata DB's
-    copy, and the last recorded run."""
-    with load_project(path) as opened:
-        project = opened.project
-        sync = select_sync(project, name)
-        check_connections(project, sync)
-        with _stores(db_url) as (repo, store):
-            project_id = repo.ensure_project(project.meta.name)
-            stored = {s.name: s for s in store.list_syncs(project_id)}
-            record = stored.get(name)
-            copies = (
-                {s.destination: s for s in store.destination_states(record.id)} if record else {}
-            )
-            runs = store.sync_runs(record.id, limit=1) if record else []
-        out: list[dict[str, Any]] = []
-        with project_provider(
-            project.connections,
-            project_dir=opened.root,
-            secrets=secret_lookup(project.meta.name),
-            variables=project.meta.variables,
-        ) as provider:
-            for dest in sync.destinations:
-                connector = provider.open(dest.connection)
-                truth = (
-                    read_state(connector, sync.name, dest.table)
-                    if connector.capabilities.transactional_state
-                    else None
-                )
-                copy = copies.get(dest.key)
-                out.append(
-                    {
-                        "destination": dest.key,
-                        "cursor": truth.value if truth else None,
-                        "committed_at": truth.updated_at if truth else None,
-                        "metadata_cursor": copy.cursor_value if copy else None,
-                        "last_rows": copy.last_rows if copy else None,
-                    }
-                )
-        last = runs[0] if runs else None
-        return {
-            "sync": name,
-            "mode": sync.mode.value,
-            "version": record.version if record else None,
-            "last_run": None
-            if last is None
-            else {
-                "id": last.id,
-                "status": last.status,
-                "started_at": str(last.started_at),
-                "rows_read": last.rows_read,
-                "error": last.error,
-            },
-            "destinations": out,
-        }
 
 
 #: Errors of this module that mean "invalid input" (exit code 2), beyond ``USER_ERRORS``.
@@ -354,51 +265,9 @@ SyncDefinitionErrors: tuple[type[BaseException], ...] = (
 
 
 # -- for editors (the desktop app's syncs window): Qt-free, called from worker threads ----------
-@dataclass(frozen=True)
-class SyncOverview:
-    """One row of a syncs list: the definition in short and its last recorded run."""
-
-    name: str
-    source: str
-    destinations: tuple[str, ...]
-    mode: str
-    last_status: str | None = None
-    last_run_at: datetime | None = None
-    #: rows read by the last run (each destination received them, or a subset above its cursor)
-    rows: int | None = None
-    error: str | None = None
-
-
 def _project_dir(path: Path) -> tuple[Path, Project]:
     root = Path(path)
     return root, read_project_dir(root)
-
-
-def sync_overview(path: Path, *, db_url: str | None = None) -> list[SyncOverview]:
-    """The syncs of a project directory, by name, each with its last run (if any)."""
-    _root, project = _project_dir(path)
-    with _stores(db_url) as (repo, store):
-        project_id = repo.ensure_project(project.meta.name)
-        records = {r.name: r for r in store.list_syncs(project_id)}
-        out = []
-        for name in sorted(project.syncs):
-            sync = project.syncs[name]
-            record = records.get(name)
-            runs = store.sync_runs(record.id, limit=1) if record else []
-            last = runs[0] if runs else None
-            out.append(
-                SyncOverview(
-                    name=name,
-                    source=f"{sync.source.connection}:{sync.source.table or '(query)'}",
-                    destinations=tuple(d.key for d in sync.destinations),
-                    mode=sync.mode.value,
-                    last_status=last.status if last else None,
-                    last_run_at=last.started_at if last else None,
-                    rows=last.rows_read if last else None,
-                    error=last.error if last else None,
-                )
-            )
-        return out
 
 
 def load_sync_definition(path: Path, name: str) -> SyncDefinition:

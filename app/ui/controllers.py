@@ -14,6 +14,7 @@ from app.services import runs as run_service
 from app.services.pipelines import EditorCompilation
 from app.services.projects import EditorDocument
 from app.services.runs import CancelToken, PartialRun
+from app.services.workspace import Workspace
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.i18n import format_int
 from app.ui.workers import submit
@@ -115,7 +116,7 @@ class RunController(QObject):
     def start(
         self,
         doc: EditorDocument,
-        db_url: str | None,
+        workspace: Workspace,
         part: PartialRun | None = None,
     ) -> bool:
         """Run the pipeline, or only ``part`` of it: the nodes outside are shown as not run."""
@@ -135,7 +136,7 @@ class RunController(QObject):
                 pipeline,
                 on_event=self.event.emit,
                 cancel=token,
-                db_url=db_url,
+                workspace=workspace,
                 count_rows=True,
                 part=part,
             ),

@@ -112,7 +112,7 @@ class DocumentMixin(_Base):
         doc = self.document
         assert doc is not None
         try:
-            project_service.save_document(doc, directory, db_url=self.db_url)
+            project_service.save_document(doc, directory, workspace=self.workspace)
         except (*USER_ERRORS, OSError, ValueError) as err:
             QMessageBox.warning(self, self.tr("Cannot save"), describe(err))
             return False
@@ -122,7 +122,7 @@ class DocumentMixin(_Base):
         self.remember_recent(directory)
         self.update_title()
         self.statusBar().showMessage(self.tr("Saved to {0}").format(directory), 4000)
-        self.explorer.load_runs(self.db_url, doc.name)
+        self.explorer.load_runs(self.workspace, doc.name)
         return True
 
     def ask_directory_default(self) -> str:
@@ -238,7 +238,9 @@ class DocumentMixin(_Base):
         assert self.document.root is not None
         if not self.ensure_trusted():  # the window runs syncs and reads catalogs
             return
-        syncs.SyncsDialog(self.document.root, self.document.name, self).exec()
+        syncs.SyncsDialog(
+            self.document.root, self.document.name, self, workspace=self.workspace
+        ).exec()
 
     def open_settings(self) -> None:
         dialogs = self._dialogs("app.ui.dialogs.settings")

@@ -20,6 +20,7 @@ problems are shown again in the new language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -32,6 +33,7 @@ from PySide6.QtCore import (
 )
 
 from app import i18n as core_i18n
+from app.services.texts import TextFormats
 
 __all__ = [
     "LANGUAGES",
@@ -157,3 +159,16 @@ def status_text(status: str, node: bool = False) -> str:
     table, context = (_NODE_STATUSES, "NodeStatus") if node else (_RUN_STATUSES, "RunStatus")
     source = table.get(str(status))
     return QCoreApplication.translate(context, source) if source else str(status)
+
+
+def text_formats(word: Callable[[str], str] = str) -> TextFormats:
+    """How :func:`app.services.texts.event_text` writes for the interface: numbers in the
+    interface language's format, statuses as the interface shows them, ``word`` for a placement
+    or a sync mode."""
+    return TextFormats(
+        count=format_int,
+        decimal=format_decimal,
+        status=status_text,
+        node_status=lambda status: status_text(status, node=True),
+        word=word,
+    )

@@ -39,6 +39,7 @@ from app.services.errors import describe
 from app.services.pipelines import EditorCompilation
 from app.services.projects import EditorDocument
 from app.services.runs import PartialRun
+from app.services.workspace import Workspace
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
@@ -100,7 +101,8 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         super().__init__(parent)
         self.setObjectName("CauceMainWindow")
         self.settings = settings or QSettings("Cauce", "Cauce")
-        self.db_url = db_url
+        #: the metadata DB and secret store every use case of this window works in
+        self.workspace = Workspace.open(db_url)
         self.document: EditorDocument | None = None
         self.pipeline_name: str | None = None
         self.stacks: dict[str, QUndoStack] = {}
@@ -307,7 +309,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         if not names:
             names = [doc.add_pipeline("main").name]
         self.show_pipeline(pipeline if pipeline in doc.project.pipelines else names[0])
-        self.explorer.load_runs(self.db_url, doc.name)
+        self.explorer.load_runs(self.workspace, doc.name)
 
     def _drop_stacks(self) -> None:
         """Forget the undo stacks of the previous document, and delete them.
@@ -439,7 +441,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         nodes = (part.pipeline if part else self.pipeline).nodes
         self.console.start(self.pipeline.name, [n.name for n in nodes])
         self.console_dock.raise_()
-        self.runner.start(self.document, self.db_url, part)
+        self.runner.start(self.document, self.workspace, part)
 
     def run_partial(self, branch: bool) -> None:
         """Run > Run selected (``branch``) or the node menu's Run up to here: only the selected
@@ -487,7 +489,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         level = "success" if report.ok else "error" if report.status == "failed" else "warning"
         self._notify(title, message, on_click, level)
         if doc is not None:
-            self.explorer.load_runs(self.db_url, doc.name)
+            self.explorer.load_runs(self.workspace, doc.name)
 
     def _notify(
         self, title: str, message: str, on_click: Callable[[], None] | None, level: str = "error"

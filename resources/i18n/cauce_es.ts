@@ -206,28 +206,28 @@
         <translation>Ese nodo ya no está en la canalización.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="190"/>
-        <location filename="../../app/ui/canvas/bridge.py" line="193"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="191"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="194"/>
         <source>{0} has no port {1}.</source>
         <translation>{0} no tiene el puerto {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="196"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="197"/>
         <source>These ports are already linked.</source>
         <translation>Estos puertos ya están conectados.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="198"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="199"/>
         <source>A node cannot be linked to itself.</source>
         <translation>Un nodo no se puede conectar consigo mismo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="201"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="202"/>
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="258"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="259"/>
         <source>Replaced the link from {0} into {1} ({2} takes one link; Undo brings it back).</source>
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
     </message>
@@ -923,104 +923,69 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>EventFormatter</name>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="28"/>
+        <location filename="../../app/ui/syncs/events.py" line="31"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="29"/>
+        <location filename="../../app/ui/syncs/events.py" line="32"/>
+        <source>incremental</source>
+        <translation>incremental</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="33"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="30"/>
+        <location filename="../../app/ui/syncs/events.py" line="34"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="31"/>
+        <location filename="../../app/ui/syncs/events.py" line="35"/>
         <source>added</source>
         <translation>añadida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="32"/>
+        <location filename="../../app/ui/syncs/events.py" line="36"/>
         <source>widened</source>
         <translation>ampliada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="33"/>
+        <location filename="../../app/ui/syncs/events.py" line="37"/>
         <source>changed</source>
         <translation>modificada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="34"/>
+        <location filename="../../app/ui/syncs/events.py" line="38"/>
         <source>removed</source>
         <translation>eliminada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="35"/>
+        <location filename="../../app/ui/syncs/events.py" line="39"/>
         <source>applied</source>
         <translation>aplicada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="36"/>
+        <location filename="../../app/ui/syncs/events.py" line="40"/>
         <source>refused</source>
         <translation>rechazada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="37"/>
+        <location filename="../../app/ui/syncs/events.py" line="41"/>
         <source>discarded</source>
         <translation>descartada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="38"/>
+        <location filename="../../app/ui/syncs/events.py" line="42"/>
         <source>kept</source>
         <translation>conservada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="49"/>
+        <location filename="../../app/ui/syncs/events.py" line="50"/>
         <source>%1 rows read in %2 s</source>
         <translation>%1 filas leídas en %2 s</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/syncs/events.py" line="62"/>
-        <source>Started “%1” (%2) → %3</source>
-        <translation>Iniciada “%1” (%2) → %3</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/syncs/events.py" line="69"/>
-        <source>%1: column %2 %3 (%4 → %5): %6</source>
-        <translation>%1: columna %2 %3 (%4 → %5): %6</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/syncs/events.py" line="79"/>
-        <source>%1: attempt %2 failed (%3); retrying in %4 s</source>
-        <translation>%1: el intento %2 falló (%3); se reintenta en %4 s</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/syncs/events.py" line="87"/>
-        <source>%1: %2 rows written in %3 s</source>
-        <translation>%1: %2 filas escritas en %3 s</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/syncs/events.py" line="93"/>
-        <source>, %1 deleted</source>
-        <translation>, %1 eliminadas</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/syncs/events.py" line="98"/>
-        <source>%1: cancelled</source>
-        <translation>%1: se canceló</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/syncs/events.py" line="100"/>
-        <source>%1 failed: %2</source>
-        <translation>%1 falló: %2</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/syncs/events.py" line="106"/>
-        <source>Finished: %1 in %2 s, %3 rows read</source>
-        <translation>Terminada: %1 en %2 s, %3 filas leídas</translation>
     </message>
 </context>
 <context>
@@ -1153,88 +1118,88 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="220"/>
         <source>Components</source>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="223"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="227"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="432"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="432"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="456"/>
+        <location filename="../../app/ui/main_window.py" line="462"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="459"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="471"/>
+        <location filename="../../app/ui/main_window.py" line="477"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="469"/>
+        <location filename="../../app/ui/main_window.py" line="475"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="473"/>
+        <location filename="../../app/ui/main_window.py" line="479"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475"/>
+        <location filename="../../app/ui/main_window.py" line="481"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="477"/>
+        <location filename="../../app/ui/main_window.py" line="483"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -1452,32 +1417,32 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>NodeStatus</name>
     <message>
-        <location filename="../../app/ui/i18n.py" line="143"/>
+        <location filename="../../app/ui/i18n.py" line="145"/>
         <source>pending</source>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="144"/>
+        <location filename="../../app/ui/i18n.py" line="146"/>
         <source>running</source>
         <translation>en ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="145"/>
+        <location filename="../../app/ui/i18n.py" line="147"/>
         <source>succeeded</source>
         <translation>correcto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="146"/>
+        <location filename="../../app/ui/i18n.py" line="148"/>
         <source>failed</source>
         <translation>fallido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="147"/>
+        <location filename="../../app/ui/i18n.py" line="149"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="148"/>
+        <location filename="../../app/ui/i18n.py" line="150"/>
         <source>skipped</source>
         <translation>omitido</translation>
     </message>
@@ -2204,55 +2169,55 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="146"/>
+        <location filename="../../app/ui/panels/preview.py" line="148"/>
         <source>Preview</source>
         <extracomment>asked before a preview reads anything (False: the user declined) what the rows shown belong to: (pipeline id, semantic hash, node id, node name)</extracomment>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="147"/>
+        <location filename="../../app/ui/panels/preview.py" line="149"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="148"/>
+        <location filename="../../app/ui/panels/preview.py" line="150"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="125"/>
-        <location filename="../../app/ui/panels/preview.py" line="216"/>
+        <location filename="../../app/ui/panels/preview.py" line="127"/>
+        <location filename="../../app/ui/panels/preview.py" line="218"/>
         <source>Select a node and press Preview.</source>
         <extracomment>makes the status text in the current language (called again on a language change)</extracomment>
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="163"/>
+        <location filename="../../app/ui/panels/preview.py" line="165"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="177"/>
+        <location filename="../../app/ui/panels/preview.py" line="179"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="188"/>
+        <location filename="../../app/ui/panels/preview.py" line="190"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="203"/>
+        <location filename="../../app/ui/panels/preview.py" line="205"/>
         <source>“{0}”: {1} rows, {2} columns</source>
         <translation>«{0}»: {1} filas, {2} columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="228"/>
+        <location filename="../../app/ui/panels/preview.py" line="230"/>
         <source>The pipeline changed: press Preview to see “{0}” again.</source>
         <translation>El pipeline cambió: pulse Vista previa para ver «{0}» de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="236"/>
+        <location filename="../../app/ui/panels/preview.py" line="238"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>
@@ -2268,28 +2233,28 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ProjectExplorer</name>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="40"/>
+        <location filename="../../app/ui/panels/explorer.py" line="42"/>
         <source>Connections</source>
         <extracomment>the runs shown, or the error that kept them from loading (None before any load)</extracomment>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="41"/>
+        <location filename="../../app/ui/panels/explorer.py" line="43"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="42"/>
+        <location filename="../../app/ui/panels/explorer.py" line="44"/>
         <source>Recent runs</source>
         <translation>Ejecuciones recientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="85"/>
+        <location filename="../../app/ui/panels/explorer.py" line="87"/>
         <source>(no runs yet)</source>
         <translation>(aún no hay ejecuciones)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="91"/>
+        <location filename="../../app/ui/panels/explorer.py" line="93"/>
         <source>(metadata DB unavailable)</source>
         <translation>(base de metadatos no disponible)</translation>
     </message>
@@ -2384,41 +2349,16 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <source>pushdown</source>
         <translation>en la base de datos</translation>
     </message>
-    <message>
-        <location filename="../../app/ui/panels/console.py" line="132"/>
-        <source>{0}: running ({1})</source>
-        <translation>{0}: en ejecución ({1})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panels/console.py" line="142"/>
-        <source>{0}: succeeded</source>
-        <translation>{0}: correcto</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panels/console.py" line="144"/>
-        <source>{0}: succeeded ({1} rows)</source>
-        <translation>{0}: correcto ({1} filas)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panels/console.py" line="149"/>
-        <source>{0}: {1}: {2}</source>
-        <translation>{0}: {1}: {2}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panels/console.py" line="154"/>
-        <source>Run of {0}: {1} in {2} s</source>
-        <translation>Ejecución de {0}: {1} en {2} s</translation>
-    </message>
 </context>
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="155"/>
+        <location filename="../../app/ui/controllers.py" line="160"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="155"/>
+        <location filename="../../app/ui/controllers.py" line="160"/>
         <source>rows</source>
         <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>filas</translation>
@@ -2427,33 +2367,33 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunStatus</name>
     <message>
-        <location filename="../../app/ui/i18n.py" line="135"/>
+        <location filename="../../app/ui/i18n.py" line="137"/>
         <source>pending</source>
         <extracomment>language code -&gt; its name in that language (what a language menu shows) the locale of each interface language (number formats)</extracomment>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="136"/>
+        <location filename="../../app/ui/i18n.py" line="138"/>
         <source>running</source>
         <translation>en ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="137"/>
+        <location filename="../../app/ui/i18n.py" line="139"/>
         <source>succeeded</source>
         <translation>correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="138"/>
+        <location filename="../../app/ui/i18n.py" line="140"/>
         <source>failed</source>
         <translation>fallida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="139"/>
+        <location filename="../../app/ui/i18n.py" line="141"/>
         <source>cancelled</source>
         <translation>cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/i18n.py" line="140"/>
+        <location filename="../../app/ui/i18n.py" line="142"/>
         <source>skipped</source>
         <translation>omitida</translation>
     </message>
@@ -2648,14 +2588,14 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SqlView</name>
     <message>
-        <location filename="../../app/ui/panels/sql_view.py" line="28"/>
-        <location filename="../../app/ui/panels/sql_view.py" line="44"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="30"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="46"/>
         <source>Dialect</source>
         <translation>Dialecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/sql_view.py" line="46"/>
-        <location filename="../../app/ui/panels/sql_view.py" line="53"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="48"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="55"/>
         <source>-- select one node to see its SQL</source>
         <translation>-- seleccione un nodo para ver su SQL</translation>
     </message>
@@ -3008,27 +2948,27 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="35"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="36"/>
         <source>Trust this project?</source>
         <translation>¿Confiar en este proyecto?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="38"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="39"/>
         <source>“%1” comes from elsewhere and has not been trusted on this machine. Before it goes on, this is what it would do:</source>
         <translation>“%1” viene de otro sitio y no se ha marcado como de confianza en este equipo. Antes de seguir, esto es lo que haría:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="48"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="49"/>
         <source>(nothing: no connection, file or query)</source>
         <translation>(nada: ninguna conexión, archivo ni consulta)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="54"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="55"/>
         <source>Trust it only if you know where it comes from. The answer is kept on this machine for this content; if the project changes, you are asked again.</source>
         <translation>Confíe en él solo si sabe de dónde viene. La respuesta se guarda en este equipo para este contenido; si el proyecto cambia, se le volverá a preguntar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/trust.py" line="62"/>
+        <location filename="../../app/ui/dialogs/trust.py" line="63"/>
         <source>Trust and continue</source>
         <translation>Confiar y continuar</translation>
     </message>

@@ -14,7 +14,7 @@ BIN=.venv/bin
 LOCALE=resources/locale
 "$BIN/pybabel" extract --no-location --sort-output --no-wrap \
     --add-comments=Translators: --project=Cauce --version=0.1.0 --copyright-holder="Cauce engineers" \
-    --msgid-bugs-address="" -k N_ -o "$LOCALE/cauce.pot" app/model app/engine app/nodes app/connectors app/services app/storage app/cli.py app/cli_help.py app/cli_run.py app/cli_sync.py app/cli_profile.py \
+    --msgid-bugs-address="" -k N_ -o "$LOCALE/cauce.pot" app/model app/engine app/nodes app/connectors app/services app/storage app/cli*.py \
     app/i18n.py
 for lang in es; do
     if [ ! -f "$LOCALE/$lang/LC_MESSAGES/cauce.po" ]; then

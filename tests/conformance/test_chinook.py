@@ -14,6 +14,7 @@ import pytest
 from app.model.sql_types import from_sql_type
 from app.model.types import parse_type_name, type_name
 from app.services.runs import run_project
+from app.services.workspace import Workspace
 from tests.conformance.engines import differences
 from tests.test_example import EXAMPLE, _load_chinook_into_postgres
 
@@ -26,7 +27,7 @@ def test_chinook_local_and_postgres_pushdown_agree(
     import psycopg
 
     monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path))
-    local = run_project(EXAMPLE, db_url=f"sqlite:///{tmp_path / 'meta.db'}")
+    local = run_project(EXAMPLE, workspace=Workspace.open(f"sqlite:///{tmp_path / 'meta.db'}"))
     assert local.ok, local.summary()
     assert {n["placement"] for n in local.reports[0].plan["nodes"]} == {"local"}
     with duckdb.connect(str(tmp_path / "chinook_mart.duckdb"), read_only=True) as con:
@@ -47,7 +48,7 @@ def test_chinook_local_and_postgres_pushdown_agree(
         (project / "connections" / f"{name}.json").write_text(
             json.dumps({"name": name, "type": "postgres", "params": pg_params}), encoding="utf-8"
         )
-    pushed = run_project(project, db_url=f"sqlite:///{tmp_path / 'm.db'}")
+    pushed = run_project(project, workspace=Workspace.open(f"sqlite:///{tmp_path / 'm.db'}"))
     assert pushed.ok, pushed.summary()
     assert pushed.reports[0].plan["stages"][0]["placement"] == "pushdown"
     with psycopg.connect(pg_db["dsn"]) as con:

@@ -18,6 +18,7 @@ from app.connectors.base import ConnectionError_
 from app.model.connection import Connection
 from app.services.connections import open_connector
 from app.services.secrets import secret_lookup
+from app.services.workspace import Workspace
 from app.storage.secrets import SecretResolver, secret_ref
 
 pytestmark = pytest.mark.postgres
@@ -155,7 +156,7 @@ def test_a_sync_with_a_wrong_password_fails_clearly_and_at_once(
         source_table="pg_catalog.pg_am",
         dest_url=url,
         dest_table="copy_of_am",
-        db_url=f"sqlite:///{tmp_path / 'meta.db'}",
+        workspace=Workspace.open(f"sqlite:///{tmp_path / 'meta.db'}"),
         retries=3,
         backoff=2,
     )

@@ -13,6 +13,7 @@ import pytest
 
 from app.connectors.base import ConnectionError_
 from app.connectors.postgres import PostgresConfig, PostgresConnector
+from app.services.workspace import Workspace
 
 pytestmark = pytest.mark.postgres
 
@@ -81,7 +82,7 @@ def test_a_sync_into_a_missing_database_fails_at_once(
         source_table="pg_catalog.pg_am",
         dest_url=f"{base}/no_such_db_cauce",
         dest_table="am",
-        db_url=f"sqlite:///{tmp_path / 'meta.db'}",
+        workspace=Workspace.open(f"sqlite:///{tmp_path / 'meta.db'}"),
         retries=3,
         backoff=2,
     )

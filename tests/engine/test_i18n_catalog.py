@@ -29,14 +29,8 @@ SOURCES = [
     ROOT / "app" / "services",
     ROOT / "app" / "storage",
 ]
-#: single modules scanned besides the directories (the CLI's own texts)
-MODULES = [
-    ROOT / "app" / "cli.py",
-    ROOT / "app" / "cli_help.py",
-    ROOT / "app" / "cli_run.py",
-    ROOT / "app" / "cli_sync.py",
-    ROOT / "app" / "cli_profile.py",
-]
+#: single modules scanned besides the directories (the CLI's own texts: every app/cli*.py)
+MODULES = sorted((ROOT / "app").glob("cli*.py"))
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 

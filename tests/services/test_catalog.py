@@ -9,6 +9,7 @@ import pytest
 
 from app.model.connection import Connection
 from app.services.catalog import read_catalog, refresh_catalog
+from app.services.workspace import Workspace
 from app.storage.project import save_project
 from app.storage.project_format import Project, ProjectMeta
 from tests.sync.conftest import pg_exec
@@ -47,10 +48,10 @@ def test_postgres_catalog(pg_db: dict[str, Any], tmp_path: Path) -> None:
         ),
     )
     db = f"sqlite:///{tmp_path / 'meta.db'}"
-    assert read_catalog(root, "pg", db_url=db) == []
-    result = refresh_catalog(root, "pg", db_url=db)
+    assert read_catalog(root, "pg", workspace=Workspace.open(db)) == []
+    result = refresh_catalog(root, "pg", workspace=Workspace.open(db))
     assert (result.tables, result.problems) == (2, [])
-    tables = {t.qualified: t for t in read_catalog(root, "pg", db_url=db)}
+    tables = {t.qualified: t for t in read_catalog(root, "pg", workspace=Workspace.open(db))}
     lines = tables["sales.lines"]
     assert lines.kind == "table" and lines.row_estimate == 1000
     assert [(c.name, c.canonical_type, c.pk_position) for c in lines.columns] == [
@@ -61,7 +62,9 @@ def test_postgres_catalog(pg_db: dict[str, Any], tmp_path: Path) -> None:
     ]
     assert tables["sales.v"].kind == "view"
     pg_exec(pg_db, "DROP VIEW sales.v")
-    assert refresh_catalog(root, "pg", db_url=db).tables == 1  # a refresh replaces
+    assert (
+        refresh_catalog(root, "pg", workspace=Workspace.open(db)).tables == 1
+    )  # a refresh replaces
 
 
 def test_duckdb_and_sqlite_primary_keys(tmp_path: Path) -> None:
@@ -78,8 +81,8 @@ def test_duckdb_and_sqlite_primary_keys(tmp_path: Path) -> None:
         root = _save(
             tmp_path / name, Connection(name=name, type=kind, params={"path": str(tmp_path / file)})
         )
-        refresh_catalog(root, name, db_url=db)
-        [table] = read_catalog(root, name, db_url=db)
+        refresh_catalog(root, name, workspace=Workspace.open(db))
+        [table] = read_catalog(root, name, workspace=Workspace.open(db))
         keys = sorted(
             ((c.name, c.pk_position) for c in table.columns if c.pk_position), key=lambda k: k[1]
         )

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from app.services.catalog import connection_roles
+from app.services.sync_status import sync_overview
 from app.services.syncs import (
     CancelToken,
     SyncDefinition,
@@ -17,7 +18,6 @@ from app.services.syncs import (
     load_sync_definition,
     run_sync,
     save_sync_definition,
-    sync_overview,
 )
 from app.storage.project_format import ProjectError
 

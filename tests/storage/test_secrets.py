@@ -314,7 +314,7 @@ def test_secrets_from_the_environment_never_import_keyring(tmp_path: Path) -> No
     probe = (
         "import sys\n"
         "from app.services.secrets import secret_lookup\n"
-        "from app.connectors.base import Connection\n"
+        "from app.model.connection import Connection\n"
         "lookup = secret_lookup('p')\n"
         "value = lookup(Connection(name='db', type='postgres'), 'password')\n"
         "print(value == 'from-env', 'keyring' in sys.modules)\n"

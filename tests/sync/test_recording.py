@@ -20,6 +20,7 @@ from app.model.sync import SyncDefinition
 from app.model.sync_events import SyncFinished, SyncStarted
 from app.services.sync_recording import RecordingAlongside
 from app.services.syncs import run_adhoc_sync
+from app.services.workspace import Workspace
 from app.storage.db import MetadataUnreachable
 from app.storage.repository import Repository
 from app.storage.syncs import SyncStore
@@ -91,7 +92,11 @@ def test_a_run_that_cannot_be_recorded_changes_nothing(
     pg_exec(pg_db, "CREATE TABLE src AS SELECT i AS id FROM generate_series(1, 3) i")
     url, meta = _url(pg_db), f"sqlite:///{tmp_path / 'meta.db'}"
     first = run_adhoc_sync(
-        source_url=url, source_table="public.src", dest_url=url, dest_table="dst", db_url=meta
+        source_url=url,
+        source_table="public.src",
+        dest_url=url,
+        dest_table="dst",
+        workspace=Workspace.open(meta),
     )
     assert first.ok and pg_rows(pg_db, "SELECT count(*) FROM dst") == [(3,)]
     pg_exec(pg_db, "INSERT INTO src SELECT generate_series(4, 10)")
@@ -102,7 +107,7 @@ def test_a_run_that_cannot_be_recorded_changes_nothing(
             source_table="public.src",
             dest_url=url,
             dest_table="dst",
-            db_url="postgresql://postgres@127.0.0.1:1/none",
+            workspace=Workspace.open("postgresql://postgres@127.0.0.1:1/none"),
             on_event=seen.append,
         )
     assert pg_rows(pg_db, "SELECT count(*) FROM dst") == [(3,)]  # the old table, untouched
@@ -120,7 +125,7 @@ def test_events_carry_the_recorded_run_id_in_order(pg_db: dict[str, Any], tmp_pa
         source_table="public.src",
         dest_url=url,
         dest_table="dst",
-        db_url=meta,
+        workspace=Workspace.open(meta),
         on_event=seen.append,
     )
     assert report.ok and report.run_id
@@ -145,7 +150,7 @@ def test_a_run_failing_before_rows_move_is_still_recorded(
         source_table="public.missing",
         dest_url=url,
         dest_table="dst",
-        db_url=meta,
+        workspace=Workspace.open(meta),
         on_event=seen.append,
         retries=0,
     )

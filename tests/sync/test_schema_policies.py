@@ -11,6 +11,7 @@ from app.connectors.sqlite import SQLiteConnector
 from app.model.connection import Connection
 from app.model.sync import SyncDefinition
 from app.services.syncs import run_syncs
+from app.services.workspace import Workspace
 from app.storage.project_format import Project, ProjectMeta
 from app.storage.repository import Repository
 from app.storage.syncs import SyncStore
@@ -41,7 +42,9 @@ def _project(tmp_path: Path, policy: str) -> Project:
 
 
 def _run(project: Project, tmp_path: Path, db: str, events: list[Any]) -> Any:
-    [report] = run_syncs(project, tmp_path, ["items"], db_url=db, on_event=events.append)
+    [report] = run_syncs(
+        project, tmp_path, ["items"], workspace=Workspace.open(db), on_event=events.append
+    )
     return report
 
 

@@ -165,8 +165,8 @@ def test_run_statuses_and_counts_in_spanish(qtbot, spanish, window, chinook_dir)
     headers = [console.nodes.horizontalHeaderItem(i).text() for i in range(4)]
     assert headers == ["Nodo", "Estado", "Filas", "Segundos"]
     log = console.log.toPlainText()
-    assert "tracks: correcto (3503 filas)" in log  # Spanish groups digits from 5 on
-    assert "Ejecución de revenue: correcta en " in log
+    assert "tracks: terminado en " in log and ", 3503 filas" in log  # grouped from 5 digits
+    assert "canalización revenue: correcta en " in log
     assert "succeeded" not in log and " rows" not in log
     seconds = [console.nodes.item(r, 3).text() for r in range(console.nodes.rowCount())]
     assert all("," in s and "." not in s for s in seconds), seconds
@@ -216,7 +216,8 @@ def test_live_switch_retranslates_panels(qtbot, qapp, window, chinook_dir) -> No
 
 
 def test_sync_statuses_modes_and_counts_in_spanish(spanish) -> None:  # type: ignore[no-untyped-def]
-    from app.services.syncs import SyncOverview
+    from app.model.sync_events import SchemaChangeDetected, SyncFinished, SyncProgress, SyncStarted
+    from app.services.sync_status import SyncOverview
     from app.ui.syncs.events import EventFormatter
     from app.ui.syncs.models import SyncListModel, format_rows
 
@@ -233,25 +234,21 @@ def test_sync_statuses_modes_and_counts_in_spanish(spanish) -> None:  # type: ig
     assert texts[1][model.MODE] == "completa" and texts[1][model.STATUS] == "nunca ejecutada"
     assert format_rows(12345) == "12.345"
 
-    class Event:
-        def __init__(self, kind: str, **data: object) -> None:
-            self.kind, self.data = kind, data
-
-        def to_dict(self) -> dict[str, object]:
-            return self.data
-
+    # the sentences of the CLI (app.services.texts.event_text), with Spanish numbers and words
     formatter = EventFormatter()
-    assert (
-        formatter.line(Event("sync_started", sync="a", mode="append", destinations=["dst"]))
-        == "Iniciada “a” (añadir) → dst"
+    started = formatter.line(SyncStarted("1", sync="a", destinations=("dst",), mode="append"))
+    assert started is not None and started.endswith(
+        "sincronización a: iniciada (añadir, 1 destino)"
     )
     finished = formatter.line(
-        Event("sync_finished", status="succeeded", seconds=1.5, rows_read=12345)
+        SyncFinished("1", sync="a", status="succeeded", seconds=1.5, rows_read=12345)
     )
-    assert finished == "Terminada: correcta en 1,50 s, 12.345 filas leídas"
+    assert finished is not None
+    assert finished.endswith("sincronización a: correcta en 1,50 s, 12.345 filas leídas")
     line = formatter.line(
-        Event(
-            "schema_change_detected",
+        SchemaChangeDetected(
+            "1",
+            sync="a",
             destination="dst",
             column="c",
             change="added",
@@ -260,7 +257,9 @@ def test_sync_statuses_modes_and_counts_in_spanish(spanish) -> None:  # type: ig
             decision="applied",
         )
     )
-    assert line == "dst: columna c añadida (— → INT): aplicada"
+    assert line is not None and line.endswith("dst: columna c añadida - -> INT: aplicado")
+    assert formatter.line(SyncProgress("1", sync="a", rows=12345, seconds=2.0)) is None
+    assert formatter.progress_text == "12.345 filas leídas en 2,0 s"
 
 
 #: Qt calls whose string arguments are shown to the user

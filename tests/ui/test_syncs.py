@@ -167,7 +167,8 @@ def test_define_run_and_rerun_a_merge_sync(qtbot, chinook_dir: Path, tmp_path: P
     )
     assert dialog.model.index(0, SyncListModel.STATUS).data() == "succeeded"
     log = dialog.log.toPlainText()
-    assert "Started “invoices” (merge)" in log and "warehouse:Invoice: 412 rows written" in log
+    assert "sync invoices: started (merge, 1 destination(s))" in log
+    assert "warehouse:Invoice: 412 rows in" in log
     assert "412 rows read" in dialog.status_text
     _shot(dialog, "list-after-run")
 
@@ -293,7 +294,7 @@ def test_closing_during_a_run_cancels_it_then_closes(qtbot, chinook_dir: Path) -
 
 
 def test_models_follow_the_qt_contract(qtmodeltester, chinook_dir: Path) -> None:
-    from app.services.syncs import sync_overview
+    from app.services.sync_status import sync_overview
     from app.ui.syncs.models import ColumnChoice
 
     model = SyncListModel()

@@ -88,7 +88,7 @@ def _import_untrusted(qtbot, win, chinook_dir: Path, tmp_path: Path) -> Path:  #
 
 
 def _runs(win) -> list[object]:  # type: ignore[no-untyped-def]
-    return run_service.recent_runs(win.db_url)
+    return run_service.recent_runs(win.workspace)
 
 
 def _press_run(qtbot, win, answer: str | None, *, runs: bool) -> tuple[Answerer, object]:  # type: ignore[no-untyped-def]
@@ -189,7 +189,7 @@ def test_a_bundle_saved_to_a_directory_still_asks(
     export_project(chinook_dir, bundle)
     doc = project_service.open_document(bundle)
     assert project_service.needs_trust(doc)
-    project_service.save_document(doc, tmp_path / "saved", db_url=window.db_url)
+    project_service.save_document(doc, tmp_path / "saved", workspace=window.workspace)
     doc.close()
     again = project_service.open_document(tmp_path / "saved")
     try:
@@ -197,7 +197,7 @@ def test_a_bundle_saved_to_a_directory_still_asks(
         project_service.trust_document(again)
         again.project.meta.description = "my own edit"  # edits in the editor keep the answer
         assert not project_service.needs_trust(again)
-        project_service.save_document(again, db_url=window.db_url)
+        project_service.save_document(again, workspace=window.workspace)
     finally:
         again.close()
     reopened = project_service.open_document(tmp_path / "saved")

@@ -27,10 +27,10 @@ from app.model.events import (
     NodeFinished,
     NodeProgress,
     NodeStarted,
-    RunFinished,
     RunStarted,
 )
-from app.ui.i18n import format_decimal, format_int, status_text
+from app.services.texts import event_text
+from app.ui.i18n import format_decimal, format_int, status_text, text_formats
 from app.ui.retranslate import Retranslating
 
 __all__ = ["RunConsole"]
@@ -123,35 +123,20 @@ class RunConsole(Retranslating, QWidget):
         )
 
     def on_event(self, event: Event) -> None:
-        """Show one engine event (already on the GUI thread)."""
+        """Show one engine event (already on the GUI thread): its node's row, and its line in
+        the log (the CLI's sentence, in the interface's language and number format)."""
         if isinstance(event, RunStarted):
-            return
+            return  # :meth:`start` wrote it, with the nodes
         if isinstance(event, NodeStarted):
             self._set(event.node_name, "running")
-            self.write(
-                self.tr("{0}: running ({1})").format(
-                    event.node_name, self._placement(event.placement)
-                )
-            )
         elif isinstance(event, NodeProgress):
             self._set(event.node_name, "running", event.rows, format_decimal(event.seconds, 1))
+            return  # progress shows in the node's row, not as a log line
         elif isinstance(event, NodeFinished):
             rows = event.rows_out if event.rows_out is not None else event.rows_in
             self._set(event.node_name, "succeeded", rows, format_decimal(event.seconds))
-            self.write(
-                self.tr("{0}: succeeded").format(event.node_name)
-                if rows is None
-                else self.tr("{0}: succeeded ({1} rows)").format(event.node_name, format_int(rows))
-            )
         elif isinstance(event, NodeFailed):
             self._set(event.node_name, event.status)
-            self.write(
-                self.tr("{0}: {1}: {2}").format(
-                    event.node_name, status_text(event.status, node=True), event.error
-                )
-            )
-        elif isinstance(event, RunFinished):
-            text = self.tr("Run of {0}: {1} in {2} s").format(
-                event.pipeline, status_text(event.status), format_decimal(event.seconds)
-            )
-            self.write(text + (f": {event.error}" if event.error else ""))
+        text = event_text(event, text_formats(self._placement))
+        if text:
+            self.write(text.strip())

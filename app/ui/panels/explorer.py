@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 from app.services import runs as run_service
 from app.services.projects import EditorDocument
 from app.services.runs import RunRecord
+from app.services.workspace import Workspace
 from app.ui.i18n import status_text
 from app.ui.retranslate import Retranslating
 from app.ui.workers import submit
@@ -64,10 +65,10 @@ class ProjectExplorer(Retranslating, QTreeWidget):
             self.pipelines.addChild(item)
         self.expandAll()
 
-    def load_runs(self, db_url: str | None, project: str) -> None:
+    def load_runs(self, workspace: Workspace, project: str) -> None:
         """Fetch recent runs off the GUI thread."""
         submit(
-            lambda: run_service.recent_runs(db_url, project, 15),
+            lambda: run_service.recent_runs(workspace, project, 15),
             on_done=self._show_runs,
             on_failed=self._runs_failed,
         )

@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 
 from app.services.catalog import ConnectionRole, connection_roles
 from app.services.errors import describe
+from app.services.sync_status import sync_overview
 from app.services.syncs import (
     CancelToken,
     delete_sync_definition,
     load_sync_definition,
     run_sync,
-    sync_overview,
 )
+from app.services.workspace import Workspace
 from app.ui.dialogs.worker import run_busy
 from app.ui.i18n import format_int
 from app.ui.icons import icon
@@ -70,11 +71,18 @@ class SyncsDialog(QDialog):
     run_finished = Signal(str, str)
 
     def __init__(
-        self, project_root: Path, project_name: str, parent: QWidget | None = None
+        self,
+        project_root: Path,
+        project_name: str,
+        parent: QWidget | None = None,
+        *,
+        workspace: Workspace | None = None,
     ) -> None:
         super().__init__(parent)
         self.project_root = Path(project_root)
         self.project_name = project_name
+        #: where runs are recorded: the editor's metadata DB (``cauce --db``), not the default
+        self.workspace = workspace or Workspace.open()
         self.roles: list[ConnectionRole] = []
         self.running: str | None = None
         self._token: CancelToken | None = None
@@ -209,7 +217,7 @@ class SyncsDialog(QDialog):
         root = self.project_root
         run_for(
             self,
-            lambda: (sync_overview(root), connection_roles(root)),
+            lambda: (sync_overview(root, workspace=self.workspace), connection_roles(root)),
             self._loaded,
             self._load_failed,
         )
@@ -315,7 +323,14 @@ class SyncsDialog(QDialog):
         self._started = time.monotonic()
         run_for(
             self,
-            lambda: run_sync(root, name, trigger="gui", cancel=token, on_event=forward),
+            lambda: run_sync(
+                root,
+                name,
+                trigger="gui",
+                cancel=token,
+                on_event=forward,
+                workspace=self.workspace,
+            ),
             self._run_done,
             self._run_failed,
         )

@@ -1,13 +1,16 @@
-"""Sync events as log lines: by ``kind`` and ``to_dict()`` (the shape every event shares)."""
+"""Sync events as log lines: the sentences of :func:`app.services.texts.event_text` (the CLI's),
+written with the interface's numbers and words."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QObject
 
-from app.ui.i18n import format_decimal, format_int, status_text
+from app.model.events import Event
+from app.model.sync_events import SyncProgress
+from app.services.texts import event_text
+from app.ui.i18n import format_decimal, format_int, text_formats
 
 __all__ = ["EventFormatter"]
 
@@ -26,6 +29,7 @@ class EventFormatter(QObject):
         """A sync mode, schema change or policy decision of the engine, translated."""
         words = {
             "full": self.tr("full"),
+            "incremental": self.tr("incremental"),
             "append": self.tr("append"),
             "merge": self.tr("merge"),
             "added": self.tr("added"),
@@ -39,73 +43,17 @@ class EventFormatter(QObject):
         }
         return words.get(str(value), str(value))
 
-    def line(self, event: object) -> str | None:
+    def line(self, event: Event) -> str | None:
         """The log line of ``event`` (``None`` for progress, which goes to the status)."""
-        kind = str(getattr(event, "kind", ""))
-        to_dict = getattr(event, "to_dict", None)
-        data: dict[str, Any] = to_dict() if callable(to_dict) else {}
-        if kind == "sync_progress":
+        if isinstance(event, SyncProgress):
             self.progress_text = (
                 self.tr("%1 rows read in %2 s")
-                .replace("%1", format_int(data.get("rows", 0)))
-                .replace("%2", format_decimal(data.get("seconds", 0), 1))
+                .replace("%1", format_int(event.rows))
+                .replace("%2", format_decimal(event.seconds, 1))
             )
             return None
-        text = self._text(kind, data)
-        at = data.get("at")
-        stamp = datetime.fromtimestamp(at).strftime("%H:%M:%S") if isinstance(at, float) else ""
-        return f"{stamp}  {text}" if stamp else text
-
-    def _text(self, kind: str, d: dict[str, Any]) -> str:
-        if kind == "sync_started":
-            return (
-                self.tr("Started “%1” (%2) → %3")
-                .replace("%1", str(d.get("sync")))
-                .replace("%2", self._word(d.get("mode")))
-                .replace("%3", ", ".join(d.get("destinations") or ()))
-            )
-        if kind == "schema_change_detected":
-            return (
-                self.tr("%1: column %2 %3 (%4 → %5): %6")
-                .replace("%1", str(d.get("destination")))
-                .replace("%2", str(d.get("column")))
-                .replace("%3", self._word(d.get("change")))
-                .replace("%4", str(d.get("old_type") or "—"))
-                .replace("%5", str(d.get("new_type") or "—"))
-                .replace("%6", self._word(d.get("decision")))
-            )
-        if kind == "destination_retry":
-            return (
-                self.tr("%1: attempt %2 failed (%3); retrying in %4 s")
-                .replace("%1", str(d.get("destination")))
-                .replace("%2", str(d.get("attempt")))
-                .replace("%3", str(d.get("error")))
-                .replace("%4", format_decimal(d.get("delay", 0), 0))
-            )
-        if kind == "destination_finished":
-            text = (
-                self.tr("%1: %2 rows written in %3 s")
-                .replace("%1", str(d.get("destination")))
-                .replace("%2", format_int(d.get("rows", 0)))
-                .replace("%3", format_decimal(d.get("seconds", 0)))
-            )
-            if d.get("deleted"):
-                text += self.tr(", %1 deleted").replace("%1", format_int(d["deleted"]))
-            return text
-        if kind == "sync_failed":
-            where = d.get("destination") or d.get("sync")
-            if d.get("status") == "cancelled":
-                return self.tr("%1: cancelled").replace("%1", str(where))
-            return (
-                self.tr("%1 failed: %2")
-                .replace("%1", str(where))
-                .replace("%2", str(d.get("error")))
-            )
-        if kind == "sync_finished":
-            return (
-                self.tr("Finished: %1 in %2 s, %3 rows read")
-                .replace("%1", status_text(str(d.get("status"))))
-                .replace("%2", format_decimal(d.get("seconds", 0)))
-                .replace("%3", format_int(d.get("rows_read", 0)))
-            )
-        return kind.replace("_", " ")
+        text = event_text(event, text_formats(self._word))
+        if text is None:
+            return None
+        stamp = datetime.fromtimestamp(event.at).strftime("%H:%M:%S")
+        return f"{stamp}  {text.strip()}"

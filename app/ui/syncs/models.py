@@ -15,7 +15,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.services.catalog import CatalogTable
-from app.services.syncs import SyncOverview
+from app.services.sync_status import SyncOverview
 from app.ui.i18n import format_int
 from app.ui.icons import icon
 

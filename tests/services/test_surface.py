@@ -1,0 +1,184 @@
+"""The services' public surface, pinned: what the CLI, the editor, and the coming scheduler and
+API may call (issue #12). A change here is a change of the front door: make it on purpose.
+
+Front ends (``app.ui``, ``app.cli*``) may import only the modules listed in ``FRONT_DOOR`` and
+only the names in their ``__all__``; the other services modules are helpers of the services.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import app.services
+
+ROOT = Path(__file__).resolve().parents[2] / "app"
+
+#: by subject: what each front-door module offers
+FRONT_DOOR = {
+    "bundles": [
+        "ImportItem",
+        "ImportPreview",
+        "apply_preview",
+        "export_project",
+        "import_bundle",
+        "import_target",
+        "preview_import",
+    ],
+    "catalog": [
+        "CatalogColumn",
+        "CatalogRefresh",
+        "CatalogTable",
+        "ConnectionRole",
+        "connection_roles",
+        "describe_connection",
+        "list_tables",
+        "read_catalog",
+        "refresh_catalog",
+    ],
+    "components": ["Component", "Port", "component_registry"],
+    "connections": [
+        "Connection",
+        "ConnectorType",
+        "InvalidConnection",
+        "NOT_A_CONNECTION",
+        "connector_types",
+        "describe_target",
+        "open_connector",
+        "project_connections",
+        "project_provider",
+        "test_connection",
+        "test_project_connection",
+    ],
+    "editing": ["auto_layout", "copy_fragment", "paste_fragment", "restore_node"],
+    "errors": ["USER_ERRORS", "describe"],
+    "log_redaction": ["install_log_redaction"],
+    "metadata": [
+        "MetadataStatus",
+        "MetadataUpgrade",
+        "RunRecorder",
+        "init_metadata",
+        "metadata_status",
+        "upgrade_metadata",
+    ],
+    "pipelines": [
+        "DIALECTS",
+        "EditorCompilation",
+        "LineageStep",
+        "Problem",
+        "column_lineage",
+        "compile_for_editor",
+        "compile_project",
+        "expression_functions",
+        "node_sql",
+    ],
+    "profiling": [
+        "ADHOC_PROJECT",
+        "NODE_TABLE",
+        "ProfileOptions",
+        "TableProfile",
+        "profile_errors",
+        "profile_project_node",
+        "profile_project_table",
+        "profile_url",
+    ],
+    "projects": [
+        "EditorDocument",
+        "UntrustedProject",
+        "access_summary",
+        "load_plugins",
+        "needs_trust",
+        "new_document",
+        "open_document",
+        "save_document",
+        "select_pipelines",
+        "snapshot",
+        "trust_document",
+    ],
+    "runs": [
+        "CancelToken",
+        "PartialRun",
+        "ProjectRunResult",
+        "RunCancelled",
+        "RunRecord",
+        "partial_branch",
+        "partial_up_to",
+        "preview_node",
+        "recent_runs",
+        "run_document_pipeline",
+        "run_project",
+    ],
+    "secrets": [
+        "SecretLookup",
+        "install_log_redaction",
+        "secret_lookup",
+        "store_connection_secret",
+    ],
+    "syncs": [
+        "ADHOC_PROJECT",
+        "CancelToken",
+        "SyncDefinition",
+        "SyncDefinitionErrors",
+        "SyncRecorder",
+        "delete_sync_definition",
+        "load_sync_definition",
+        "run_adhoc_sync",
+        "run_sync",
+        "run_syncs",
+        "save_sync_definition",
+        "select_sync",
+        "validate_sync_definition",
+    ],
+    "sync_status": [
+        "DestinationStatus",
+        "LastSyncRun",
+        "SyncOverview",
+        "SyncStatus",
+        "SyncSummary",
+        "list_syncs",
+        "sync_overview",
+        "sync_status",
+    ],
+    "texts": ["TextFormats", "event_text", "status_text"],
+    "workspace": ["Workspace"],
+}
+#: used by the services themselves, never by a front end
+HELPERS = {"sync_recording", "trust", "urls"}
+
+
+def _modules() -> set[str]:
+    return {m.name for m in pkgutil.iter_modules(app.services.__path__)}
+
+
+def test_every_services_module_is_placed() -> None:
+    assert _modules() == set(FRONT_DOOR) | HELPERS
+
+
+def test_the_front_door_is_pinned() -> None:
+    for name, expected in FRONT_DOOR.items():
+        module = importlib.import_module(f"app.services.{name}")
+        assert sorted(module.__all__) == expected, name
+        for symbol in expected:  # lazily loaded names too
+            assert getattr(module, symbol) is not None, (name, symbol)
+
+
+def _front_end_files() -> list[Path]:
+    return sorted((ROOT / "ui").rglob("*.py")) + sorted(ROOT.glob("cli*.py"))
+
+
+def test_front_ends_use_only_the_front_door() -> None:
+    wrong = []
+    for path in _front_end_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.module:
+                continue
+            where = f"{path.relative_to(ROOT.parent)}:{node.lineno}"
+            if node.module == "app.services":  # from app.services import runs
+                wrong += [f"{where} {a.name}" for a in node.names if a.name not in FRONT_DOOR]
+            elif node.module.startswith("app.services."):
+                module = node.module.removeprefix("app.services.")
+                allowed = FRONT_DOOR.get(module, [])
+                wrong += [f"{where} {module}.{a.name}" for a in node.names if a.name not in allowed]
+    assert not wrong, "front ends reach past the services' front door:\n" + "\n".join(wrong)
