@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from app.cli_help import TranslatedCommand, TranslatedGroup
 from app.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return USER_ERRORS
 
 
-@click.group("db", help=N_("The metadata database (runs, versions, connections)."))
+@click.group(
+    "db", cls=TranslatedGroup, help=N_("The metadata database (runs, versions, connections).")
+)
 def db_group() -> None:
     pass  # a group: its commands do the work
 
@@ -108,7 +111,9 @@ def db_status(ctx: click.Context) -> None:
     )
 
 
-@click.command("runs", help=N_("List recent runs recorded in the metadata database."))
+@click.command(
+    "runs", cls=TranslatedCommand, help=N_("List recent runs recorded in the metadata database.")
+)
 @click.option("--limit", default=20, show_default=True)
 @click.pass_context
 def runs_cmd(ctx: click.Context, limit: int) -> None:

@@ -419,13 +419,7 @@ def _run_stage(
         rows.totals[stage.destination.id] = (result.rows, None)
         return rows
     ids = {n.id for n in stage.nodes}
-    shared = {
-        nid
-        for nid in ids
-        if nid in session.streamed
-        and sum(1 for e in plan.pipeline.outgoing(nid) if e.target.node in ids) > 1
-    }
-    session.register_sources(ids, shared)
+    session.register_sources(plan.pipeline, ids)
     query = stage.target.query
     if count_rows or stage.preview:
         query, counts = _materialize_each(session, query, stage)
@@ -440,7 +434,7 @@ def _run_stage(
         result = session.write(stage.destination, params, query)
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:
         if not count_rows:  # a counted run materialised each node already: the write failed
-            _blame(session, stage, ids, shared, err)
+            _blame(session, stage, plan.pipeline, ids, err)
         raise
     rows.totals[stage.destination.id] = (result.rows, None)
     for nid in ids:
@@ -450,7 +444,7 @@ def _run_stage(
 
 
 def _blame(
-    session: LocalSession, stage: Stage, ids: set[str], shared: set[str], error: Exception
+    session: LocalSession, stage: Stage, pipeline: Pipeline, ids: set[str], error: Exception
 ) -> None:
     """The fused query of a local stage failed: find the node whose part of it fails.
 
@@ -464,7 +458,7 @@ def _blame(
     if isinstance(error, duckdb.InterruptException | RunCancelled) or session.cancel.cancelled:
         return
     try:
-        session.register_sources(ids, shared)
+        session.register_sources(pipeline, ids)
         _materialize_each(session, stage.target.query, stage)
     except _NodeQueryFailed:
         raise

@@ -41,7 +41,7 @@ from app.engine.compiler.binders import declared_schema
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
 from app.model.cancel import CancelToken, RunCancelled
-from app.model.pipeline import Node
+from app.model.pipeline import Node, Pipeline
 from app.model.types import parse_type_name, type_name
 from app.nodes.base import NodeError, Relation
 
@@ -184,8 +184,19 @@ class LocalSession:
         return _alias(connection)
 
     # -- running --------------------------------------------------------------------------
-    def register_sources(self, node_ids: set[str], shared: set[str]) -> None:
-        """Register streamed sources for one query; ``shared`` ones are materialised first."""
+    def register_sources(self, pipeline: Pipeline, node_ids: set[str]) -> None:
+        """Register the streamed sources one query over ``node_ids`` of ``pipeline`` reads.
+
+        A stream can be read once: a source the query reads more than once (two of its links
+        lead into ``node_ids``, as in a self-join) is materialised into a temp table first.
+        The run and the editor's preview both register their sources here.
+        """
+        shared = {
+            nid
+            for nid in node_ids
+            if nid in self.streamed
+            and sum(1 for e in pipeline.outgoing(nid) if e.target.node in node_ids) > 1
+        }
         for node_id in node_ids:
             source = self.streamed.get(node_id)
             if source is None:

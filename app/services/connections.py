@@ -215,11 +215,11 @@ def test_connection(
         secret_redactor().add(value)  # logs mask it from now on
     saved = secret_lookup(project)
 
-    def lookup(conn: Connection, field: str, *, stored: bool = True) -> str | None:
+    def lookup(connection: Connection, field: str, *, stored: bool = True) -> str | None:
         # typed values first; then the environment and (unless ``stored`` is False) the store
         if field in given:
             return given[field]
-        return saved(conn, field, stored=stored)
+        return saved(connection, field, stored=stored)
 
     connector = open_connector(
         connection, project_dir=project_dir, secrets=lookup, variables=variables

@@ -232,8 +232,10 @@ def _compile_with_connections(pipeline: Pipeline, provider):  # type: ignore[no-
 
     sources = {n.params.get("connection") for n in pipeline.nodes if n.type == "source"}
     files = any(n.type == "file_source" for n in pipeline.nodes)
-    if len(sources) == 1 and None not in sources and not files:
-        return compile_pushdown(pipeline, sources.pop(), provider)
+    if len(sources) == 1 and not files:
+        [only] = sources
+        if isinstance(only, str):
+            return compile_pushdown(pipeline, only, provider)
     return compile_pipeline(
         pipeline, binder=table_binder(schema_of, expand_path=provider.expand_path)
     )

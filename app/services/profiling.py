@@ -170,12 +170,6 @@ def profile_project_node(
                 compiled.raise_for_problems()
                 raise GraphError(_("this node has no compiled output yet"), target.id)
             needed = chosen.upstream(key[0]) | {key[0]}
-            shared = {
-                nid
-                for nid in needed
-                if nid in session.streamed
-                and sum(1 for e in chosen.outgoing(nid) if e.target.node in needed) > 1
-            }
             create = exp.Create(
                 this=exp.Table(this=exp.to_identifier(NODE_TABLE, quoted=True)),
                 kind="TABLE",
@@ -190,7 +184,7 @@ def profile_project_node(
 
             try:
                 cancel.check()
-                session.register_sources(needed, shared)
+                session.register_sources(chosen, needed)
                 session.con.execute(render(create, "duckdb", pretty=False))
                 schema = (
                     session.con.sql(f'SELECT * FROM "{NODE_TABLE}" LIMIT 0').to_arrow_table().schema

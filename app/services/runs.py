@@ -117,9 +117,9 @@ class ProjectRunResult:
                 )
             )
             for n in r.nodes:
-                rows = n.rows_in if n.rows_in is not None else n.rows_out
+                count = n.rows_in if n.rows_in is not None else n.rows_out
                 counted = (
-                    _("{rows} rows").format(rows=f"{rows:>10,}") if rows is not None else " " * 15
+                    _("{rows} rows").format(rows=f"{count:>10,}") if count is not None else " " * 15
                 )
                 lines.append(
                     f"  {n.name:<24} {status_text(str(n.status)):<10} "
@@ -304,15 +304,9 @@ def preview_node(
         if (source_node, source_port) not in compiled.state.outputs:
             compiled.raise_for_problems()
         needed = pipeline.upstream(source_node) | {source_node}
-        shared = {
-            nid
-            for nid in needed
-            if nid in session.streamed
-            and sum(1 for e in pipeline.outgoing(nid) if e.target.node in needed) > 1
-        }
         try:
             cancel.check()
-            session.register_sources(needed, shared)
+            session.register_sources(pipeline, needed)
             return session.preview(compiled.query(source_node, source_port), limit)
         except (duckdb.Error, RunCancelled):
             if cancel.cancelled:

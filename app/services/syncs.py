@@ -225,13 +225,15 @@ def run_adhoc_sync(
     source, dest = parse_url(source_url, "source"), parse_url(dest_url, "dest")
     table = dest_table or source_table
     try:
-        definition = SyncDefinition(
-            name=name or f"{source_table}->{table}",
-            source={"connection": "source", "table": source_table},
-            destinations=[{"connection": "dest", "table": table}],
-            mode=mode,
-            primary_key=list(keys or []),
-            cursor=cursor,
+        definition = SyncDefinition.model_validate(
+            {
+                "name": name or f"{source_table}->{table}",
+                "source": {"connection": "source", "table": source_table},
+                "destinations": [{"connection": "dest", "table": table}],
+                "mode": mode,
+                "primary_key": list(keys or []),
+                "cursor": cursor,
+            }
         )
     except ValidationError as err:
         problems = describe_validation_error(err)
