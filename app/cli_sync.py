@@ -116,7 +116,10 @@ def sync_run(
     as_json: bool,
     trust: bool,
 ) -> None:
+    from app.cli_run import skip_pandas_probe
     from app.services.syncs import run_adhoc_sync, run_sync
+
+    skip_pandas_probe()
 
     workspace = (ctx.obj or {}).get("workspace")
     listener = None if as_json else _printer

@@ -72,6 +72,9 @@ class LocalSession:
     cancel: CancelToken = field(default_factory=CancelToken)
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     progress: ProgressFn | None = None
+    #: rows given in memory (a notebook's DataFrame, as Arrow) instead of what a source node
+    #: reads, by node id: the node's connection is not contacted
+    inputs: dict[str, pa.Table] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="cauce-engine-")
@@ -89,6 +92,7 @@ class LocalSession:
         self.cancel.on_cancel(self.con.interrupt)
         self._attached: dict[str, str] = {}
         self.streamed: dict[str, StreamedSource] = {}
+        self._inputs_seen: set[str] = set()
 
     def _lock(self, directories: list[Path]) -> None:
         """Least privilege from here on: no file outside ``directories``, no network, no
@@ -109,6 +113,8 @@ class LocalSession:
             return "duckdb"
 
     def _relation(self, node: Node, params: Any) -> Relation:
+        if node.id in self.inputs:
+            return self._input(node, self.inputs[node.id])
         if node.type == "file_source":
             ref = self._file_scan(node, params)
             return Relation(ref, declared_schema(params) or self._describe(ref, node), node.name)
@@ -133,6 +139,23 @@ class LocalSession:
         self.streamed[node.id] = StreamedSource(
             node, view, connector, params.table, params.query, schema
         )
+        return Relation(exp.Table(this=exp.to_identifier(view, quoted=True)), schema, node.name)
+
+    def _input(self, node: Node, table: pa.Table) -> Relation:
+        """A source node whose rows are given in memory: registered as a view, read in place."""
+        try:
+            schema = pa.schema(
+                [pa.field(f.name, parse_type_name(type_name(f.type))) for f in table.schema]
+            )
+        except ValueError as err:  # a type Cauce does not carry (a Python object column…)
+            raise NodeError(
+                _("the rows given for this source: {detail}").format(detail=err),
+                node_id=node.id,
+                node_name=node.name,
+            ) from None
+        view = f"cauce_input_{len(self._inputs_seen) + 1}"
+        self._inputs_seen.add(node.id)
+        self.con.register(view, table)
         return Relation(exp.Table(this=exp.to_identifier(view, quoted=True)), schema, node.name)
 
     def _file_scan(self, node: Node, params: Any) -> exp.Expression:
@@ -295,9 +318,11 @@ class LocalSession:
         final.set("with_", None)
         return final, counts
 
-    def preview(self, query: exp.Select, limit: int) -> pa.Table:
-        """The first ``limit`` rows of a query (sources must be registered)."""
-        limited = exp.select("*").from_(query.subquery("preview")).limit(limit)
+    def preview(self, query: exp.Select, limit: int | None) -> pa.Table:
+        """The first ``limit`` rows of a query, or all of them (sources must be registered)."""
+        limited = exp.select("*").from_(query.subquery("preview"))
+        if limit is not None:
+            limited = limited.limit(limit)
         try:
             return self.con.sql(render(limited, "duckdb", pretty=False)).to_arrow_table()
         except duckdb.InterruptException:

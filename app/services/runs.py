@@ -13,7 +13,7 @@ tables that pipelines read. A failed sync stops the run before any pipeline star
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -289,16 +289,32 @@ def preview_node(
     node_id: str,
     *,
     port: str | None = None,
-    limit: int = 100,
+    limit: int | None = 100,
     cancel: CancelToken | None = None,
+    inputs: Mapping[str, pa.Table] | None = None,
 ) -> pa.Table:
-    """The first ``limit`` rows at a node's output port, computed on a local DuckDB session.
+    """The first ``limit`` rows (``None``: all) at a node's output port, computed on a local
+    DuckDB session.
 
+    ``inputs``: rows given in memory instead of what a source node reads, by node id (a
+    notebook's DataFrame, as Arrow); raises ``ValueError`` naming a node that is not a source.
     Raises ``CompileError`` when the node cannot be compiled and ``RunCancelled`` when
     ``cancel`` is set while it runs.
     """
     cancel = cancel or CancelToken()
-    with document_connections(doc) as provider, LocalSession(provider, cancel=cancel) as session:
+    given = dict(inputs or {})
+    for given_id in given:
+        node = pipeline.node(given_id)
+        if node.type not in ("source", "file_source"):
+            raise ValueError(
+                _("{node} is not a source: rows can be given only for a source").format(
+                    node=node.name
+                )
+            )
+    with (
+        document_connections(doc) as provider,
+        LocalSession(provider, cancel=cancel, inputs=given) as session,
+    ):
         compiled = compile_document(doc, pipeline, session, provider)
         source_node, source_port = data_port(pipeline, node_id, port)
         if (source_node, source_port) not in compiled.state.outputs:
@@ -323,8 +339,10 @@ def run_document_pipeline(
     workspace: Workspace | None = None,
     count_rows: bool = False,
     part: PartialRun | None = None,
+    trigger: str = "gui",
 ) -> RunReport:
-    """Run one pipeline of the document and record it in the metadata DB (trigger ``gui``).
+    """Run one pipeline of the document and record it in the metadata DB (``trigger``: the
+    editor's ``gui``, a notebook's ``api``).
 
     ``part`` (:func:`partial_up_to`, :func:`partial_branch`): run only that sub-graph of
     ``pipeline``; the problems of the other nodes do not stop it. The run is recorded
@@ -342,7 +360,7 @@ def run_document_pipeline(
         recorder = RunRecorder(
             workspace_of(workspace).metadata_url(),
             doc.project,
-            trigger="gui",
+            trigger=trigger,
             host=socket.gethostname(),
         )
         try:

@@ -14,7 +14,7 @@ BIN=.venv/bin
 LOCALE=resources/locale
 "$BIN/pybabel" extract --no-location --sort-output --no-wrap \
     --add-comments=Translators: --project=Cauce --version=0.1.0 --copyright-holder="Cauce engineers" \
-    --msgid-bugs-address="" -k N_ -o "$LOCALE/cauce.pot" app/model app/engine app/nodes app/connectors app/services app/storage app/cli*.py \
+    --msgid-bugs-address="" -k N_ -o "$LOCALE/cauce.pot" app/model app/engine app/nodes app/connectors app/services app/storage app/cli*.py app/notebook.py \
     app/i18n.py
 for lang in es; do
     if [ ! -f "$LOCALE/$lang/LC_MESSAGES/cauce.po" ]; then

@@ -30,7 +30,7 @@ SOURCES = [
     ROOT / "app" / "storage",
 ]
 #: single modules scanned besides the directories (the CLI's own texts: every app/cli*.py)
-MODULES = sorted((ROOT / "app").glob("cli*.py"))
+MODULES = sorted((ROOT / "app").glob("cli*.py")) + [ROOT / "app" / "notebook.py"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 
