@@ -109,6 +109,20 @@ class Edge(_Strict):
     target: PortRef
 
 
+class _Listeners(list[Listener]):
+    """A pipeline's listeners: a copy of the pipeline (shallow, deep or pickled) starts with
+    none, so a snapshot handed to a worker never calls the editor's canvas."""
+
+    def __copy__(self) -> _Listeners:
+        return _Listeners()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Listeners:
+        return _Listeners()
+
+    def __reduce__(self) -> tuple[type[_Listeners], tuple[()]]:
+        return _Listeners, ()
+
+
 class Pipeline(_Strict):
     """A directed acyclic graph of component nodes."""
 
@@ -119,7 +133,7 @@ class Pipeline(_Strict):
     nodes: list[Node] = Field(default_factory=list)
     edges: list[Edge] = Field(default_factory=list)
     layout: dict[str, Position] = Field(default_factory=dict)
-    _listeners: list[Listener] = PrivateAttr(default_factory=list)
+    _listeners: _Listeners = PrivateAttr(default_factory=lambda: _Listeners())
 
     @field_validator("format_version")
     @classmethod
@@ -188,22 +202,17 @@ class Pipeline(_Strict):
 
         return unsubscribe
 
+    def __copy__(self) -> Pipeline:
+        twin = super().__copy__()  # pydantic shares the private values with a shallow copy
+        twin._listeners = _Listeners()
+        return twin
+
     def _tell(self, change: Change) -> None:
         for listener in list(self._listeners):
             try:
                 listener(change)
             except Exception:  # noqa: BLE001 - a listener must never break an edit
                 log.exception("pipeline listener %r failed on %r", listener, change)
-
-    def __copy__(self) -> Pipeline:
-        twin = super().__copy__()
-        twin._listeners = []
-        return twin
-
-    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Pipeline:
-        twin = super().__deepcopy__(memo)
-        twin._listeners = []
-        return twin
 
     # -- editing ----------------------------------------------------------------------------
     def add_node(

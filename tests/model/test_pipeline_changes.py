@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import logging
+import pickle
+import threading
 
 import pytest
 
@@ -161,12 +163,17 @@ def test_listeners_change_neither_json_nor_hash_nor_equality(pipeline: Pipeline)
 
 def test_copies_do_not_carry_the_listeners(pipeline: Pipeline) -> None:
     seen = _recorder(pipeline)
-    for twin in (
-        pipeline.model_copy(),
-        pipeline.model_copy(deep=True),
-        copy.copy(pipeline),
-        copy.deepcopy(pipeline),
-        Pipeline.model_validate(pipeline.model_dump()),
+    lock = threading.Lock()  # neither copied nor pickled: a listener holding one still works
+    pipeline.subscribe(lambda change: lock.locked())
+    for make in (
+        lambda p: p.model_copy(),
+        lambda p: p.model_copy(deep=True),
+        copy.copy,
+        copy.deepcopy,
+        lambda p: pickle.loads(pickle.dumps(p)),
+        lambda p: Pipeline.model_validate(p.model_dump()),
     ):
-        twin.add_node("sort")
+        twin = make(pipeline)
+        assert twin == pipeline
+        twin.move(twin.nodes[0].id, 1, 1)
     assert seen == []
