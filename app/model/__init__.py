@@ -1,6 +1,7 @@
 """The plain data every layer shares: what a pipeline, a type, a sync or an event *is*.
 
 - :mod:`.pipeline` — the pipeline graph (nodes, edges, layout), validated by pydantic;
+  :mod:`.changes` — what its editing methods tell its listeners;
 - :mod:`.types` — canonical column types (Apache Arrow) and their text form;
   :mod:`.sql_types` spells them in SQL (sqlglot) for the compiler and the connectors;
 - :mod:`.events` and :mod:`.sync_events` — what runs and syncs publish, and the bus;

@@ -5,6 +5,11 @@ named ports. Canvas positions live apart, in ``layout``, so moving a node is not
 change: :meth:`Pipeline.semantic_hash` ignores them. The GUI's canvas, the CLI and the API all
 edit this model; NodeGraphQt is only a view of it.
 
+Every editing method tells the pipeline's listeners what changed (:mod:`app.model.changes`),
+after the change. Listeners are plain callables (:meth:`Pipeline.subscribe`); they are not
+data: never saved, compared, hashed or copied with the pipeline. A listener that raises is
+logged and skipped, the edit stands.
+
 Saved as canonical JSON (sorted keys, nodes and edges in a stable order), so that two saves of
 the same pipeline are byte-identical and versions diff cleanly.
 
@@ -17,23 +22,44 @@ Edge(source=PortRef(node='...', port='out'), target=PortRef(node='...', port='in
 ['orders', 'big']
 >>> Pipeline.from_json(p.to_json()) == p
 True
+>>> seen = []
+>>> unsubscribe = p.subscribe(seen.append)
+>>> p.rename_node(b.id, "large")
+>>> type(seen[0]).__name__, seen[0].old, seen[0].new
+('NodeRenamed', 'big', 'large')
 """
 
 from __future__ import annotations
 
+import copy
 import graphlib
 import hashlib
 import json
+import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from app.i18n import _
+from app.model.changes import (
+    Change,
+    EdgeAdded,
+    EdgeRemoved,
+    Listener,
+    NodeAdded,
+    NodeMoved,
+    NodeRemoved,
+    NodeRenamed,
+    ParamsChanged,
+)
 
 __all__ = ["FORMAT_VERSION", "Edge", "GraphError", "Node", "Pipeline", "PortRef", "Position"]
 
 FORMAT_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 class GraphError(ValueError):
@@ -83,6 +109,20 @@ class Edge(_Strict):
     target: PortRef
 
 
+class _Listeners(list[Listener]):
+    """A pipeline's listeners: a copy of the pipeline (shallow, deep or pickled) starts with
+    none, so a snapshot handed to a worker never calls the editor's canvas."""
+
+    def __copy__(self) -> _Listeners:
+        return _Listeners()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Listeners:
+        return _Listeners()
+
+    def __reduce__(self) -> tuple[type[_Listeners], tuple[()]]:
+        return _Listeners, ()
+
+
 class Pipeline(_Strict):
     """A directed acyclic graph of component nodes."""
 
@@ -93,6 +133,7 @@ class Pipeline(_Strict):
     nodes: list[Node] = Field(default_factory=list)
     edges: list[Edge] = Field(default_factory=list)
     layout: dict[str, Position] = Field(default_factory=dict)
+    _listeners: _Listeners = PrivateAttr(default_factory=lambda: _Listeners())
 
     @field_validator("format_version")
     @classmethod
@@ -150,6 +191,29 @@ class Pipeline(_Strict):
     def outgoing(self, node_id: str) -> list[Edge]:
         return [e for e in self.edges if e.source.node == node_id]
 
+    # -- listeners -------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(change)`` after every edit; returns the function that stops it."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def __copy__(self) -> Pipeline:
+        twin = super().__copy__()  # pydantic shares the private values with a shallow copy
+        twin._listeners = _Listeners()
+        return twin
+
+    def _tell(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(change)
+            except Exception:  # noqa: BLE001 - a listener must never break an edit
+                log.exception("pipeline listener %r failed on %r", listener, change)
+
     # -- editing ----------------------------------------------------------------------------
     def add_node(
         self,
@@ -166,11 +230,19 @@ class Pipeline(_Strict):
             name=name or self.unique_name(type),
             params=dict(params or {}),
         )
+        at = Position(x=position[0], y=position[1]) if position is not None else None
+        return self.insert_node(node, at)
+
+    def insert_node(self, node: Node, position: Position | None = None) -> Node:
+        """Add ``node`` itself (one built elsewhere, or put back by an undo)."""
+        if any(n.id == node.id for n in self.nodes):
+            raise GraphError(_("two nodes share an id"), node.id)
         if any(n.name == node.name for n in self.nodes):
             raise GraphError(_("a node named {name!r} already exists").format(name=node.name))
         self.nodes.append(node)
         if position is not None:
-            self.layout[node.id] = Position(x=position[0], y=position[1])
+            self.layout[node.id] = position
+        self._tell(NodeAdded(node))
         return node
 
     def unique_name(self, base: str) -> str:
@@ -189,24 +261,56 @@ class Pipeline(_Strict):
         self.edges = [e for e in self.edges if e not in dropped]
         self.nodes = [n for n in self.nodes if n.id != node_id]
         self.layout.pop(node_id, None)
+        for edge in dropped:
+            self._tell(EdgeRemoved(edge))
+        self._tell(NodeRemoved(node))
         return node, dropped
 
+    def rename_node(self, node_id: str, name: str) -> None:
+        """Give a node a new name, unique in the pipeline (the same name changes nothing)."""
+        node = self.node(node_id)
+        old = node.name
+        if name == old:
+            return
+        if any(n.name == name for n in self.nodes):
+            raise GraphError(_("a node named {name!r} already exists").format(name=name), node_id)
+        node.name = name  # validated: a blank name raises
+        self._tell(NodeRenamed(node_id, old, name))
+
+    def set_params(self, node_id: str, params: dict[str, Any]) -> None:
+        """Replace a node's parameters with a copy of ``params``."""
+        self.node(node_id).params = copy.deepcopy(params)
+        self._tell(ParamsChanged(node_id))
+
     def connect(self, src: str, src_port: str, dst: str, dst_port: str) -> Edge:
-        self.node(src), self.node(dst)
-        edge = Edge(
-            source=PortRef(node=src, port=src_port), target=PortRef(node=dst, port=dst_port)
+        return self.add_edge(
+            Edge(source=PortRef(node=src, port=src_port), target=PortRef(node=dst, port=dst_port))
         )
+
+    def add_edge(self, edge: Edge) -> Edge:
+        """Add ``edge`` itself (both its nodes must be in the pipeline)."""
+        self.node(edge.source.node), self.node(edge.target.node)
         if edge in self.edges:
-            raise GraphError(_("these ports are already connected"), dst)
+            raise GraphError(_("these ports are already connected"), edge.target.node)
         self.edges.append(edge)
+        self._tell(EdgeAdded(edge))
         return edge
 
     def disconnect(self, edge: Edge) -> None:
         self.edges.remove(edge)
+        self._tell(EdgeRemoved(edge))
 
     def move(self, node_id: str, x: float, y: float) -> None:
         self.node(node_id)
-        self.layout[node_id] = Position(x=x, y=y)
+        position = Position(x=x, y=y)
+        self.layout[node_id] = position
+        self._tell(NodeMoved(node_id, position))
+
+    def unplace(self, node_id: str) -> None:
+        """Forget a node's canvas position (it is drawn at the origin)."""
+        self.node(node_id)
+        self.layout.pop(node_id, None)
+        self._tell(NodeMoved(node_id, None))
 
     # -- structure --------------------------------------------------------------------------
     def topological_order(self) -> list[Node]:

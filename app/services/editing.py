@@ -18,16 +18,15 @@ LAYER_GAP_X, ROW_GAP_Y = 250.0, 150.0
 def restore_node(
     pipeline: Pipeline, node: Node, edges: list[Edge], position: Position | None
 ) -> None:
-    """Put back a node removed by :meth:`Pipeline.remove_node`, with its edges and position."""
+    """Put back a node removed by :meth:`Pipeline.remove_node`, with its position and those of
+    its edges whose other end is in the pipeline (the pipeline tells its listeners of each)."""
     if any(n.name == node.name for n in pipeline.nodes):
         raise GraphError(_("a node named {name!r} already exists").format(name=node.name), node.id)
-    pipeline.nodes.append(node)
-    if position is not None:
-        pipeline.layout[node.id] = position
+    pipeline.insert_node(node, position)
     known = {n.id for n in pipeline.nodes}
     for edge in edges:
         if edge.source.node in known and edge.target.node in known and edge not in pipeline.edges:
-            pipeline.edges.append(edge)
+            pipeline.add_edge(edge)
 
 
 def copy_fragment(pipeline: Pipeline, node_ids: list[str]) -> dict[str, Any]:
@@ -55,13 +54,15 @@ def paste_fragment(
         old = raw["id"]
         pos = fragment.get("layout", {}).get(old)
         position = (pos["x"] + offset[0], pos["y"] + offset[1]) if pos else None
-        node = pipeline.add_node(
-            raw["type"],
-            name=pipeline.unique_name(raw["name"]),
-            params=copy.deepcopy(raw.get("params", {})),
-            position=position,
+        node = pipeline.insert_node(
+            Node(
+                type=raw["type"],
+                name=pipeline.unique_name(raw["name"]),
+                params=copy.deepcopy(raw.get("params", {})),
+                description=raw.get("description", ""),
+            ),
+            Position(x=position[0], y=position[1]) if position else None,
         )
-        node.description = raw.get("description", "")
         new_ids[old] = node.id
         nodes.append(node)
     edges = [

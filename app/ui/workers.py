@@ -1,4 +1,12 @@
-"""Work off the GUI thread: a QRunnable around a plain function, results back as signals.
+"""The editor's one background-task helper: long work off the GUI thread, results back on it.
+
+- :func:`submit` runs a plain function on the editor's thread pool and calls ``on_done(result)``
+  or ``on_failed(error)`` on the GUI thread; with an ``owner``, only while that object exists
+  (a dialog closed while a catalog refresh or a run is still going never hears of it).
+- :func:`run_busy` waits for one call behind a busy indicator, keeping the window responsive,
+  and returns its result (or raises its error) where it was called.
+- :func:`emitter` lets worker code report progress through a Qt signal.
+- :func:`wait_all` waits for every task (on shutdown, in tests).
 
 Results travel through one long-lived dispatcher object that lives on the GUI thread, so a
 result is never lost when the task object goes away (PySide drops queued calls to a lambda
@@ -11,16 +19,18 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-__all__ = ["Task", "pool", "submit", "wait_all"]
+__all__ = ["Task", "emitter", "pool", "run_busy", "submit", "wait_all"]
 
 _POOL: QThreadPool | None = None
 Callback = Callable[[Any], None]
 
 
 def pool() -> QThreadPool:
-    """The editor's thread pool (compiles, previews, runs and metadata loads)."""
+    """The editor's thread pool (compiles, previews, runs, metadata loads, dialogs' work)."""
     global _POOL
     if _POOL is None:
         _POOL = QThreadPool()
@@ -73,15 +83,74 @@ class Task(QRunnable):
             self.dispatcher.finished.emit(self.task_id, True, result)
 
 
+def _while_alive(owner: QObject, callback: Callback | None) -> Callback | None:
+    if callback is None:
+        return None
+
+    def deliver(value: Any) -> None:
+        if shiboken6.isValid(owner):
+            callback(value)
+
+    return deliver
+
+
 def submit(
-    fn: Callable[[], Any], *, on_done: Callback | None = None, on_failed: Callback | None = None
+    fn: Callable[[], Any],
+    *,
+    on_done: Callback | None = None,
+    on_failed: Callback | None = None,
+    owner: QObject | None = None,
 ) -> int:
-    """Run ``fn`` off the GUI thread; its callback runs on the GUI thread. Returns a task id."""
+    """Run ``fn`` off the GUI thread; its callback runs on the GUI thread (and, with an
+    ``owner``, only while the owner exists). Returns a task id."""
+    if owner is not None:
+        on_done, on_failed = _while_alive(owner, on_done), _while_alive(owner, on_failed)
     dispatcher = _dispatcher()
     task_id = next(_IDS)
     dispatcher.callbacks[task_id] = (on_done, on_failed)
     pool().start(Task(fn, task_id, dispatcher))
     return task_id
+
+
+def run_busy(parent: QWidget | None, label: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn()`` on the pool while a busy indicator (shown after 400 ms, without a Cancel
+    button: the call cannot be stopped) keeps the window responsive.
+
+    Returns ``fn``'s result, or raises its exception in the calling (GUI) thread.
+    """
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def finish(key: str) -> Callback:
+        def store(value: Any) -> None:
+            outcome[key] = value
+            loop.quit()
+
+        return store
+
+    progress = QProgressDialog(label, "", 0, 0, parent)
+    progress.setCancelButton(None)
+    progress.setMinimumDuration(400)
+    progress.setWindowTitle(QApplication.applicationDisplayName() or "Cauce")
+    submit(fn, on_done=finish("result"), on_failed=finish("error"))
+    if not outcome:  # delivered through the event loop: never before this point
+        loop.exec()
+    progress.close()
+    progress.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
+def emitter(owner: QObject, signal: SignalInstance) -> Callable[..., None]:
+    """A callable for worker threads that emits ``signal`` of ``owner`` while ``owner`` exists
+    (the emission is queued to the receivers' thread by Qt)."""
+
+    def emit(*args: Any) -> None:
+        if shiboken6.isValid(owner):
+            signal.emit(*args)
+
+    return emit
 
 
 def wait_all(msecs: int = 10_000) -> bool:

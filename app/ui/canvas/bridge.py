@@ -3,8 +3,10 @@
 User gestures on the canvas (drag a link, move nodes, drop a component, rename a title) and
 the editor's actions (add from the palette, delete, paste, auto-layout, property edits) all go
 through the *user-action API* below. Each pushes an undo command on the pipeline's
-``QUndoStack``; the command edits the model and calls the ``view_*`` methods to refresh the
-graph. The view never edits the model by itself.
+``QUndoStack``; the command edits the model, and only the model. The bridge listens to the
+pipeline it shows (:meth:`Pipeline.subscribe`) and draws each change
+(:class:`~app.ui.canvas.follow.ModelFollower`), whether a push, an undo or a redo made it. The
+view never edits the model by itself.
 
 A link the user draws is checked against the model (``Pipeline.upstream``, linear): one that
 would close a cycle is refused as a whole, with a :attr:`CanvasBridge.notice`, and the view
@@ -14,7 +16,7 @@ editor's own actions (:meth:`CanvasBridge.set_context_actions`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from NodeGraphQt import BaseNode
@@ -37,16 +39,14 @@ from app.ui.canvas.commands import (
     RenameCommand,
     SetParamCommand,
 )
-from app.ui.canvas.decorations import MIN_FIT_SCALE, CanvasDecorations, type_text
-from app.ui.canvas.view import CanvasGraph, UnknownNode, node_class, node_type_id
+from app.ui.canvas.decorations import MIN_FIT_SCALE, CanvasDecorations
+from app.ui.canvas.follow import ModelFollower
+from app.ui.canvas.view import CanvasGraph, UnknownNode, node_class
 
 __all__ = ["MIN_FIT_SCALE", "CanvasBridge"]
 
-#: draw titles and ports down to this on-screen node width (NodeGraphQt's default: 70 px)
-PROXY_BELOW_PX = 40
 
-
-class CanvasBridge(QObject, CanvasDecorations):
+class CanvasBridge(QObject, CanvasDecorations, ModelFollower):
     """Keeps a :class:`CanvasGraph` in sync with one pipeline and turns edits into commands."""
 
     edited = Signal()  # the model changed (push, undo, redo)
@@ -57,11 +57,13 @@ class CanvasBridge(QObject, CanvasDecorations):
     def __init__(self, parent: QObject | None = None) -> None:
         QObject.__init__(self, parent)
         CanvasDecorations.__init__(self)
+        ModelFollower.__init__(self)
         self.graph = CanvasGraph(self)
         self.pipeline = Pipeline(name="empty")
         self.stack = QUndoStack(self)
-        self._views: dict[str, BaseNode] = {}
         self._watched: QUndoStack | None = None
+        self._unfollow: Callable[[], None] = self.pipeline.subscribe(self.follow)
+        self._index = 0  # the stack's index as last seen (a paste pushed or redone: select)
         self._menu_actions: dict[str, list[QAction | None]] = {"canvas": [], "node": []}
         for component in component_registry().types():
             self.graph.register_node(node_class(component))
@@ -83,14 +85,17 @@ class CanvasBridge(QObject, CanvasDecorations):
         """Display ``pipeline``; its edits go on ``stack`` from now on."""
         if self._watched is not None:
             self._watched.indexChanged.disconnect(self._on_index_changed)
+        self._unfollow()
         self.pipeline, self.stack, self._watched = pipeline, stack, stack
+        self._unfollow = pipeline.subscribe(self.follow)
+        self._index = stack.index()
         stack.indexChanged.connect(self._on_index_changed)
         with self.graph.bulk():
             self._clear_view()
             for node in pipeline.nodes:
-                self.view_add(pipeline, node)
+                self._show_node(node)
             for edge in pipeline.edges:
-                self.view_connect(pipeline, edge)
+                self._show_edge(edge)
         self.edited.emit()
 
     def _clear_view(self) -> None:
@@ -100,7 +105,12 @@ class CanvasBridge(QObject, CanvasDecorations):
         self._badges.clear()
         self._port_labels.clear()
 
-    def _on_index_changed(self, _index: int) -> None:
+    def _on_index_changed(self, index: int) -> None:
+        """The stack moved: a paste just pushed or redone selects what it added."""
+        forward, self._index = index > self._index, index
+        command = self.stack.command(index - 1) if forward else None
+        if isinstance(command, PasteCommand):
+            self.select_ids(self.pipeline, command.added_ids)
         self.edited.emit()
 
     # -- the user-action API ----------------------------------------------------------------------
@@ -112,7 +122,7 @@ class CanvasBridge(QObject, CanvasDecorations):
         """Add a component (palette double-click or drop); returns the new node's id."""
         component_registry().get(type_name)  # raises for an unknown type
         node = Node(type=type_name, name=self.pipeline.unique_name(type_name))
-        self.push(AddNodeCommand(self, node, position or self._free_position()))
+        self.push(AddNodeCommand(self.pipeline, node, position or self._free_position()))
         self.select_ids(self.pipeline, [node.id])
         return node.id
 
@@ -122,7 +132,7 @@ class CanvasBridge(QObject, CanvasDecorations):
             return
         parent = CompoundCommand(DELETE_NODES, count=len(ids))
         for node_id in ids:
-            RemoveNodeCommand(self, node_id, parent)
+            RemoveNodeCommand(self.pipeline, node_id, parent)
         self.push(parent)
 
     def connect_ports(self, src: str, src_port: str, dst: str, dst_port: str) -> bool:
@@ -137,7 +147,7 @@ class CanvasBridge(QObject, CanvasDecorations):
         edge = _edge(src, src_port, dst, dst_port)
         if edge not in self.pipeline.edges:
             return False
-        self.push(DisconnectCommand(self, edge))
+        self.push(DisconnectCommand(self.pipeline, edge))
         return True
 
     def move_nodes(self, positions: dict[str, tuple[float, float]], text: str = "Move") -> None:
@@ -146,21 +156,21 @@ class CanvasBridge(QObject, CanvasDecorations):
             for nid, (x, y) in positions.items()
         }
         if moves:
-            self.push(MoveCommand(self, moves, text))
+            self.push(MoveCommand(self.pipeline, moves, text))
 
     def set_param(self, node_id: str, field: str, value: Any) -> None:
         """Change one parameter (a burst of edits of the same field is one undo step)."""
         if self.pipeline.node(node_id).params.get(field) == value:
             return
-        self.push(SetParamCommand(self, node_id, field, value))
+        self.push(SetParamCommand(self.pipeline, node_id, field, value))
 
     def rename_node(self, node_id: str, name: str) -> bool:
         name = name.strip()
         node = self.pipeline.node(node_id)
         if not name or name == node.name or any(n.name == name for n in self.pipeline.nodes):
-            self.view_rename(self.pipeline, node_id)
+            self._show_name(node_id)  # the title the user typed goes back
             return False
-        self.push(RenameCommand(self, node_id, name))
+        self.push(RenameCommand(self.pipeline, node_id, name))
         return True
 
     def copy(self, node_ids: list[str]) -> dict[str, Any]:
@@ -168,7 +178,7 @@ class CanvasBridge(QObject, CanvasDecorations):
 
     def paste(self, fragment: dict[str, Any], offset: tuple[float, float] = (40.0, 40.0)) -> None:
         if fragment.get("nodes"):
-            self.push(PasteCommand(self, fragment, offset))
+            self.push(PasteCommand(self.pipeline, fragment, offset))
 
     def auto_layout(self) -> None:
         if self.pipeline.nodes:
@@ -204,8 +214,8 @@ class CanvasBridge(QObject, CanvasDecorations):
         if port is not None and not port.multiple:
             for old in self.pipeline.incoming(dst):
                 if old.target.port == dst_port:
-                    DisconnectCommand(self, old, parent)
-        ConnectCommand(self, edge, parent)
+                    DisconnectCommand(self.pipeline, old, parent)
+        ConnectCommand(self.pipeline, edge, parent)
         return None
 
     def _gesture_connections(self, disconnected: list, connected: list) -> None:
@@ -218,7 +228,7 @@ class CanvasBridge(QObject, CanvasDecorations):
         for pair in disconnected:
             edge = self._edge_of(pair)
             if edge is not None and edge in self.pipeline.edges:
-                DisconnectCommand(self, edge, parent)
+                DisconnectCommand(self.pipeline, edge, parent)
         gone = [c.edge for c in parent.children if isinstance(c, DisconnectCommand)]
         refusal = None
         edges = self.pipeline.edges
@@ -312,7 +322,7 @@ class CanvasBridge(QObject, CanvasDecorations):
                     else:
                         port.disconnect_from(other, push_undo=False, emit_signal=False)
         for key in wanted - shown:
-            self.view_connect(self.pipeline, _edge(*key))
+            self._show_edge(_edge(*key))
 
     # -- the context menu ---------------------------------------------------------------------
     def set_context_actions(
@@ -347,74 +357,6 @@ class CanvasBridge(QObject, CanvasDecorations):
         if menu.actions():
             menu.exec(global_pos)
         menu.deleteLater()
-
-    # -- view refresh (called by the commands) ----------------------------------------------------
-    def view_add(self, pipeline: Pipeline, node: Node) -> None:
-        if pipeline is not self.pipeline:
-            return
-        pos = pipeline.layout.get(node.id) or Position()
-        known = node.type in component_registry()
-        view = self.graph.node_factory.create_node_instance(
-            node_type_id(node.type if known else "unknown")
-        )
-        if not known:
-            self._add_unknown_ports(view, node)
-        view.set_property("uuid", node.id, push_undo=False)
-        self.graph.place(view, node.name, (pos.x, pos.y))
-        view.view.setToolTip(type_text(node.type))
-        view.view._proxy_mode_threshold = PROXY_BELOW_PX
-        self._views[node.id] = view
-
-    def _add_unknown_ports(self, view: BaseNode, node: Node) -> None:
-        for edge in self.pipeline.edges:
-            if edge.target.node == node.id and edge.target.port not in view.inputs():
-                view.add_input(edge.target.port)
-            if edge.source.node == node.id and edge.source.port not in view.outputs():
-                view.add_output(edge.source.port)
-        view.set_color(120, 40, 40)
-
-    def view_remove(self, pipeline: Pipeline, node_id: str) -> None:
-        view = self._views.pop(node_id, None) if pipeline is self.pipeline else None
-        self._badges.pop(node_id, None)
-        for key in [k for k in self._port_labels if k[0] == node_id]:
-            del self._port_labels[key]
-        if view is not None:
-            self.graph.delete_node(view, push_undo=False)
-
-    def view_connect(self, pipeline: Pipeline, edge: Edge) -> None:
-        ports = self._ports(pipeline, edge)
-        if ports is not None:
-            self.graph.link(*ports)
-
-    def view_disconnect(self, pipeline: Pipeline, edge: Edge) -> None:
-        ports = self._ports(pipeline, edge)
-        if ports is not None:
-            ports[0].disconnect_from(ports[1], push_undo=False, emit_signal=False)
-
-    def _ports(self, pipeline: Pipeline, edge: Edge) -> tuple[Any, Any] | None:
-        if pipeline is not self.pipeline:
-            return None
-        src, dst = self._views.get(edge.source.node), self._views.get(edge.target.node)
-        if src is None or dst is None:
-            return None
-        out, inp = src.outputs().get(edge.source.port), dst.inputs().get(edge.target.port)
-        return (out, inp) if out is not None and inp is not None else None
-
-    def view_move(self, pipeline: Pipeline, node_id: str) -> None:
-        view = self._views.get(node_id) if pipeline is self.pipeline else None
-        if view is not None:
-            pos = pipeline.layout.get(node_id) or Position()
-            view.set_property("pos", [pos.x, pos.y], push_undo=False)
-
-    def view_params(self, pipeline: Pipeline, node_id: str) -> None:
-        if pipeline is self.pipeline:
-            self.params_changed.emit(node_id)
-
-    def view_rename(self, pipeline: Pipeline, node_id: str) -> None:
-        view = self._views.get(node_id) if pipeline is self.pipeline else None
-        if view is not None:
-            view.set_property("name", pipeline.node(node_id).name, push_undo=False)
-            self.params_changed.emit(node_id)
 
     # -- selection, markers, run state ------------------------------------------------------------
     def selected_ids(self) -> list[str]:

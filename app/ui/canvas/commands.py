@@ -1,4 +1,7 @@
-"""Undo commands: every canvas edit calls ``Pipeline`` methods, then refreshes the view.
+"""Undo commands: every canvas edit calls ``Pipeline`` methods (or the editing use cases of
+:mod:`app.services.editing`, which call them), and nothing else. A command never touches the
+view: the pipeline tells its listeners what changed, and the canvas bridge, one of them,
+redraws (:mod:`app.ui.canvas.follow`).
 
 Compound edits (delete a selection, paste, connect over an existing link) are a parent
 command with child commands; the parent's default redo/undo runs the children in order.
@@ -15,7 +18,7 @@ from __future__ import annotations
 import copy
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -23,9 +26,6 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from app.model.pipeline import Edge, Node, Pipeline, Position
 from app.services.editing import paste_fragment, restore_node
 from app.ui.component_texts import parameter_label
-
-if TYPE_CHECKING:
-    from app.ui.canvas.bridge import CanvasBridge
 
 __all__ = [
     "DELETE_NODES",
@@ -146,23 +146,24 @@ class CompoundCommand(TranslatedCommand):
 
 
 class _Command(TranslatedCommand):
-    def __init__(self, bridge: CanvasBridge, text: str, parent: QUndoCommand | None = None):
+    """A command editing ``pipeline``; a child of ``parent`` when that is a compound."""
+
+    def __init__(self, pipeline: Pipeline, text: str, parent: QUndoCommand | None = None):
         super().__init__(text)
         if isinstance(parent, CompoundCommand):
             parent.adopt(self)
-        self.bridge = bridge
-        self.pipeline: Pipeline = bridge.pipeline
+        self.pipeline = pipeline
 
 
 class AddNodeCommand(_Command):
     def __init__(
         self,
-        bridge: CanvasBridge,
+        pipeline: Pipeline,
         node: Node,
         position: tuple[float, float],
         parent: QUndoCommand | None = None,
     ) -> None:
-        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Add %1"), parent)
+        super().__init__(pipeline, QT_TRANSLATE_NOOP("UndoCommands", "Add %1"), parent)
         self.node, self.position = node, Position(x=position[0], y=position[1])
         self.retranslate()
 
@@ -171,19 +172,17 @@ class AddNodeCommand(_Command):
 
     def redo(self) -> None:
         restore_node(self.pipeline, self.node, [], self.position)
-        self.bridge.view_add(self.pipeline, self.node)
 
     def undo(self) -> None:
         self.pipeline.remove_node(self.node.id)
-        self.bridge.view_remove(self.pipeline, self.node.id)
 
 
 class RemoveNodeCommand(_Command):
     def __init__(
-        self, bridge: CanvasBridge, node_id: str, parent: QUndoCommand | None = None
+        self, pipeline: Pipeline, node_id: str, parent: QUndoCommand | None = None
     ) -> None:
-        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Delete %1"), parent)
-        self.node_id, self.name = node_id, bridge.pipeline.node(node_id).name
+        super().__init__(pipeline, QT_TRANSLATE_NOOP("UndoCommands", "Delete %1"), parent)
+        self.node_id, self.name = node_id, pipeline.node(node_id).name
         self.removed: tuple[Node, list[Edge], Position | None] | None = None
         self.retranslate()
 
@@ -194,51 +193,37 @@ class RemoveNodeCommand(_Command):
         position = self.pipeline.layout.get(self.node_id)
         node, edges = self.pipeline.remove_node(self.node_id)
         self.removed = (node, edges, position)
-        self.bridge.view_remove(self.pipeline, self.node_id)
 
     def undo(self) -> None:
         assert self.removed is not None
         node, edges, position = self.removed
         restore_node(self.pipeline, node, edges, position)
-        self.bridge.view_add(self.pipeline, node)
-        for edge in edges:
-            self.bridge.view_connect(self.pipeline, edge)
 
 
 class ConnectCommand(_Command):
-    def __init__(
-        self, bridge: CanvasBridge, edge: Edge, parent: QUndoCommand | None = None
-    ) -> None:
-        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Connect"), parent)
+    def __init__(self, pipeline: Pipeline, edge: Edge, parent: QUndoCommand | None = None) -> None:
+        super().__init__(pipeline, QT_TRANSLATE_NOOP("UndoCommands", "Connect"), parent)
         self.edge = edge
         self.retranslate()
 
     def redo(self) -> None:
-        e = self.edge
-        self.pipeline.connect(e.source.node, e.source.port, e.target.node, e.target.port)
-        self.bridge.view_connect(self.pipeline, e)
+        self.pipeline.add_edge(self.edge)
 
     def undo(self) -> None:
         self.pipeline.disconnect(self.edge)
-        self.bridge.view_disconnect(self.pipeline, self.edge)
 
 
 class DisconnectCommand(_Command):
-    def __init__(
-        self, bridge: CanvasBridge, edge: Edge, parent: QUndoCommand | None = None
-    ) -> None:
-        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Disconnect"), parent)
+    def __init__(self, pipeline: Pipeline, edge: Edge, parent: QUndoCommand | None = None) -> None:
+        super().__init__(pipeline, QT_TRANSLATE_NOOP("UndoCommands", "Disconnect"), parent)
         self.edge = edge
         self.retranslate()
 
     def redo(self) -> None:
         self.pipeline.disconnect(self.edge)
-        self.bridge.view_disconnect(self.pipeline, self.edge)
 
     def undo(self) -> None:
-        e = self.edge
-        self.pipeline.connect(e.source.node, e.source.port, e.target.node, e.target.port)
-        self.bridge.view_connect(self.pipeline, e)
+        self.pipeline.add_edge(self.edge)
 
 
 class MoveCommand(_Command):
@@ -249,34 +234,35 @@ class MoveCommand(_Command):
 
     def __init__(
         self,
-        bridge: CanvasBridge,
+        pipeline: Pipeline,
         moves: dict[str, tuple[Position | None, Position]],
         text: str = QT_TRANSLATE_NOOP("UndoCommands", "Move"),
         parent: QUndoCommand | None = None,
     ) -> None:
-        super().__init__(bridge, text, parent)
+        super().__init__(pipeline, text, parent)
         self.moves = moves
         self.retranslate()
 
     def redo(self) -> None:
         for node_id, (_, new) in self.moves.items():
             self.pipeline.move(node_id, new.x, new.y)
-            self.bridge.view_move(self.pipeline, node_id)
 
     def undo(self) -> None:
         for node_id, (old, _) in self.moves.items():
             if old is None:
-                self.pipeline.layout.pop(node_id, None)
+                self.pipeline.unplace(node_id)
             else:
                 self.pipeline.move(node_id, old.x, old.y)
-            self.bridge.view_move(self.pipeline, node_id)
 
 
 class PasteCommand(_Command):
+    """Paste a copied fragment; :attr:`added_ids` are the new nodes (the bridge selects them
+    after a push or a redo)."""
+
     def __init__(
-        self, bridge: CanvasBridge, fragment: dict[str, Any], offset: tuple[float, float]
+        self, pipeline: Pipeline, fragment: dict[str, Any], offset: tuple[float, float]
     ) -> None:
-        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Paste"))
+        super().__init__(pipeline, QT_TRANSLATE_NOOP("UndoCommands", "Paste"))
         self.fragment, self.offset = fragment, offset
         self.added: list[tuple[Node, Position | None]] = []
         self.edges: list[Edge] = []
@@ -286,29 +272,26 @@ class PasteCommand(_Command):
         if not self.added:  # first time: create the nodes (new uuids, unique names)
             nodes, self.edges = paste_fragment(self.pipeline, self.fragment, offset=self.offset)
             self.added = [(n, self.pipeline.layout.get(n.id)) for n in nodes]
-        else:
+        else:  # each node with the pasted edges whose both ends are back
             for node, position in self.added:
-                restore_node(self.pipeline, node, [], position)
-            self.pipeline.edges.extend(self.edges)
-        for node, _ in self.added:
-            self.bridge.view_add(self.pipeline, node)
-        for edge in self.edges:
-            self.bridge.view_connect(self.pipeline, edge)
-        self.bridge.select_ids(self.pipeline, [n.id for n, _ in self.added])
+                restore_node(self.pipeline, node, self.edges, position)
 
     def undo(self) -> None:
         for node, _ in reversed(self.added):
             self.pipeline.remove_node(node.id)
-            self.bridge.view_remove(self.pipeline, node.id)
+
+    @property
+    def added_ids(self) -> list[str]:
+        return [node.id for node, _ in self.added]
 
 
 class SetParamCommand(_Command):
     """Set one parameter of one node; a burst of edits of the same field merges into one
     step (each within :data:`MERGE_WINDOW` seconds of the previous one)."""
 
-    def __init__(self, bridge: CanvasBridge, node_id: str, field: str, value: Any) -> None:
-        node = bridge.pipeline.node(node_id)
-        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Edit %1: %2"))
+    def __init__(self, pipeline: Pipeline, node_id: str, field: str, value: Any) -> None:
+        node = pipeline.node(node_id)
+        super().__init__(pipeline, QT_TRANSLATE_NOOP("UndoCommands", "Edit %1: %2"))
         self.node_id, self.field, self.name = node_id, field, node.name
         self.had = field in node.params
         self.old = copy.deepcopy(node.params.get(field))
@@ -337,14 +320,12 @@ class SetParamCommand(_Command):
         return True
 
     def _apply(self, present: bool, value: Any) -> None:
-        node = self.pipeline.node(self.node_id)
-        params = dict(node.params)
+        params = dict(self.pipeline.node(self.node_id).params)
         if present and value is not None:
             params[self.field] = copy.deepcopy(value)
         else:
             params.pop(self.field, None)
-        node.params = params
-        self.bridge.view_params(self.pipeline, self.node_id)
+        self.pipeline.set_params(self.node_id, params)
 
     def redo(self) -> None:
         self._apply(True, self.new)
@@ -354,21 +335,17 @@ class SetParamCommand(_Command):
 
 
 class RenameCommand(_Command):
-    def __init__(self, bridge: CanvasBridge, node_id: str, name: str) -> None:
-        super().__init__(bridge, QT_TRANSLATE_NOOP("UndoCommands", "Rename to %1"))
+    def __init__(self, pipeline: Pipeline, node_id: str, name: str) -> None:
+        super().__init__(pipeline, QT_TRANSLATE_NOOP("UndoCommands", "Rename to %1"))
         self.node_id, self.new = node_id, name
-        self.old = bridge.pipeline.node(node_id).name
+        self.old = pipeline.node(node_id).name
         self.retranslate()
 
     def describe(self) -> str:
         return command_text(self.source, self.new)
 
-    def _apply(self, name: str) -> None:
-        self.pipeline.node(self.node_id).name = name
-        self.bridge.view_rename(self.pipeline, self.node_id)
-
     def redo(self) -> None:
-        self._apply(self.new)
+        self.pipeline.rename_node(self.node_id, self.new)
 
     def undo(self) -> None:
-        self._apply(self.old)
+        self.pipeline.rename_node(self.node_id, self.old)

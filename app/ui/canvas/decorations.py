@@ -3,8 +3,8 @@ badges and port labels, the theme's colours, and framing ("zoom to fit").
 
 :class:`CanvasDecorations` is a mixin of :class:`~app.ui.canvas.bridge.CanvasBridge`: it reads
 the bridge's ``graph`` (the :class:`~app.ui.canvas.view.CanvasGraph`), ``pipeline`` and
-``_views`` (node id -> view node) and owns ``_badges`` and ``_port_labels``. None of it edits
-the model or pushes an undo command.
+``_views`` (node id -> view node, kept by :mod:`~app.ui.canvas.follow`) and owns ``_badges``
+and ``_port_labels``. None of it edits the model or pushes an undo command.
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.services.bundles import ImportPreview, apply_preview, export_project, preview_import
 from app.services.errors import USER_ERRORS, describe
-from app.ui.dialogs.worker import run_busy
 from app.ui.icons import icon
+from app.ui.workers import run_busy
 
 __all__ = [
     "ImportPreviewDialog",

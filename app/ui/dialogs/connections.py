@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,8 +39,8 @@ from app.services.connections import Connection, ConnectorType, connector_types,
 from app.services.errors import describe
 from app.services.secrets import store_connection_secret
 from app.ui.dialogs.connection_form import ConnectionForm, field_title
-from app.ui.dialogs.worker import start_task
 from app.ui.icons import icon
+from app.ui.workers import submit
 
 __all__ = ["ConnectionsDialog", "unique_name"]
 
@@ -351,7 +351,8 @@ class ConnectionsDialog(QDialog):
         self.busy.show()
         self._set_status("info", self.tr("Testing “%1”…").replace("%1", conn.name))
         self._typed_under_test = typed
-        task = start_task(
+        name = conn.name
+        submit(
             lambda: test_connection(
                 conn,
                 project=self.project_name,
@@ -359,28 +360,16 @@ class ConnectionsDialog(QDialog):
                 secrets=typed,
                 variables=self.variables,
             ),
-            self._test_succeeded,
-            self._test_failed,
-            self,
+            on_done=lambda _result: self._tested(serial, name, None),
+            on_failed=lambda error: self._tested(
+                serial, name, error if isinstance(error, BaseException) else None
+            ),
+            owner=self,
         )
-        # read by the slots, which run later in this (GUI) thread
-        task.setProperty("serial", serial)
-        task.setProperty("connection", conn.name)
 
-    @Slot(object)
-    def _test_succeeded(self, _result: object) -> None:
-        self._tested(self.sender(), None)
-
-    @Slot(object)
-    def _test_failed(self, error: object) -> None:
-        self._tested(self.sender(), error if isinstance(error, BaseException) else None)
-
-    def _tested(self, task: QObject, error: BaseException | None) -> None:
-        serial = task.property("serial")
-        task.deleteLater()
+    def _tested(self, serial: int, name: str, error: BaseException | None) -> None:
         if serial != self._test_serial:
             return  # a newer test was started
-        name = str(task.property("connection"))
         self.test_button.setEnabled(True)
         self.busy.hide()
         if error is None:

@@ -39,13 +39,12 @@ from app.services.syncs import (
     run_sync,
 )
 from app.services.workspace import Workspace
-from app.ui.dialogs.worker import run_busy
 from app.ui.i18n import format_int
 from app.ui.icons import icon
 from app.ui.syncs.events import EventFormatter
 from app.ui.syncs.models import SyncListModel
-from app.ui.syncs.tasks import emitter, run_for
 from app.ui.syncs.wizard import SyncWizard
+from app.ui.workers import emitter, run_busy, submit
 
 __all__ = ["SyncsDialog"]
 
@@ -215,11 +214,11 @@ class SyncsDialog(QDialog):
         """Read the syncs, their last runs and the project's connections on a worker thread."""
         self._select_after_load = select or self.selected_name()
         root = self.project_root
-        run_for(
-            self,
+        submit(
             lambda: (sync_overview(root, workspace=self.workspace), connection_roles(root)),
-            self._loaded,
-            self._load_failed,
+            on_done=self._loaded,
+            on_failed=self._load_failed,
+            owner=self,
         )
 
     def _loaded(self, result: object) -> None:
@@ -321,8 +320,7 @@ class SyncsDialog(QDialog):
         self.set_status("info", self.tr("Running “%1”…").replace("%1", name))
         self.destroyed.connect(token.cancel)  # a window destroyed mid-run stops its run
         self._started = time.monotonic()
-        run_for(
-            self,
+        submit(
             lambda: run_sync(
                 root,
                 name,
@@ -331,8 +329,9 @@ class SyncsDialog(QDialog):
                 on_event=forward,
                 workspace=self.workspace,
             ),
-            self._run_done,
-            self._run_failed,
+            on_done=self._run_done,
+            on_failed=self._run_failed,
+            owner=self,
         )
         self._update_enabled()
 

@@ -29,7 +29,7 @@ from app.services.catalog import CatalogTable, read_catalog, refresh_catalog
 from app.services.errors import describe
 from app.ui.icons import icon
 from app.ui.syncs.models import CatalogModel
-from app.ui.syncs.tasks import emitter, run_for
+from app.ui.workers import emitter, submit
 
 if TYPE_CHECKING:
     from app.ui.syncs.wizard import SyncWizard
@@ -221,11 +221,11 @@ class SourcePage(QWizardPage):
             ).replace("%1", name),
         )
         serial = self._serial
-        run_for(
-            self,
+        submit(
             work,
-            lambda tables: self._loaded(serial, tables),
-            lambda error: self._failed(serial, error),
+            on_done=lambda tables: self._loaded(serial, tables),
+            on_failed=lambda error: self._failed(serial, error),
+            owner=self,
         )
 
     @Slot(int, int)

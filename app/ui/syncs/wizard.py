@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QWidget, QWizard
 from app.services.catalog import CatalogTable, ConnectionRole
 from app.services.errors import describe
 from app.services.syncs import SyncDefinition, save_sync_definition, validate_sync_definition
-from app.ui.dialogs.worker import run_busy
 from app.ui.icons import icon
 from app.ui.syncs.pages import ColumnsPage, DestinationsPage, OptionsPage, SummaryPage
 from app.ui.syncs.source_page import SourcePage
+from app.ui.workers import run_busy
 
 __all__ = ["SyncWizard"]
 
