@@ -123,8 +123,9 @@ def plan_pipeline(
     ]
     if not destinations and not counted:
         # still validate, so that a broken graph without destinations is reported
-        compiled = compile_pipeline(pipeline, binder=session.binder() if session else None)
-        compiled.raise_for_problems()
+        compile_pipeline(
+            pipeline, binder=session.binder() if session else None
+        ).raise_for_problems()
         raise CompileError([_no_destination()])
     placement = {d.id: pushdown_connection(pipeline, d, provider) for d in destinations}
     local = None
@@ -135,9 +136,9 @@ def plan_pipeline(
         local = compile_pipeline(pipeline, binder=session.binder()).raise_for_problems()
         plan.compiled.append(local)
     pushed = {}
-    for conn in sorted({c for c in placement.values() if c is not None}):
-        pushed[conn] = compile_pushdown(pipeline, conn, provider).raise_for_problems()
-        plan.compiled.append(pushed[conn])
+    for pushdown in sorted({c for c in placement.values() if c is not None}):
+        pushed[pushdown] = compile_pushdown(pipeline, pushdown, provider).raise_for_problems()
+        plan.compiled.append(pushed[pushdown])
     for dest in destinations:
         conn = placement[dest.id]
         compiled = local if conn is None else pushed[conn]

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import sqlglot
 from sqlglot import exp
@@ -67,6 +68,16 @@ class LineageStep:
     def walk(self) -> list[LineageStep]:
         """This step and every step under it, depth first (a column reached twice, twice)."""
         return [self, *(s for step in self.inputs for s in step.walk())]
+
+
+class _Where(TypedDict):
+    """The fields of a :class:`LineageStep` saying where it is (the rest say what)."""
+
+    node_id: str
+    node_name: str
+    node_type: str
+    port: str
+    column: str
 
 
 def trace_column(
@@ -106,7 +117,7 @@ class _Tracer:
 
     def _trace(self, key: PortKey, column: str) -> LineageStep:
         node = self.pipeline.node(key[0])
-        base = {
+        base: _Where = {
             "node_id": node.id,
             "node_name": node.name,
             "node_type": node.type,

@@ -37,7 +37,7 @@ from sqlglot import exp
 
 from app.connectors.base import Connector, WriteMode, WriteResult
 from app.engine.compiler import SourceBinder, render
-from app.engine.compiler.binders import declared_schema
+from app.engine.compiler.binders import declared_schema, table_function
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
 from app.model.cancel import CancelToken, RunCancelled
@@ -172,13 +172,13 @@ class LocalSession:
             else ("parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
         )
         if fmt == "parquet":
-            return exp.func("read_parquet", exp.Literal.string(path))
+            return table_function("read_parquet", exp.Literal.string(path))
         args: list[exp.Expression] = [
             exp.Literal.string(path),
             exp.EQ(this=exp.var("delim"), expression=exp.Literal.string(params.delimiter)),
             exp.EQ(this=exp.var("header"), expression=exp.Boolean(this=params.header)),
         ]
-        return exp.func("read_csv", *args)
+        return table_function("read_csv", *args)
 
     def _describe(self, ref: exp.Expression, node: Node) -> pa.Schema:
         sql = exp.select("*").from_(ref).limit(0).sql("duckdb")

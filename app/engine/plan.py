@@ -50,10 +50,12 @@ class Stage:
     preview: bool = False
 
     @functools.cached_property
-    def query(self) -> exp.Expression:
+    def query(self) -> exp.Query:
         """The stage's query with its dialect's fixes applied (what a pushdown connector
         renders itself: the same SQL as :attr:`sql`)."""
-        return apply_fixes(self.target.query, self.dialect)
+        fixed = apply_fixes(self.target.query, self.dialect)
+        assert isinstance(fixed, exp.Query)  # the fixes rewrite inside the query, not its root
+        return fixed
 
     @functools.cached_property
     def sql(self) -> str:

@@ -122,7 +122,7 @@ _ANONYMOUS_FUNCTIONS = _names("""
 """)
 
 #: structural constructs a query or expression may contain besides functions and tables
-_NODES: tuple[type[exp.Expression], ...] = (
+_NODES: tuple[type[exp.Expr], ...] = (
     exp.Binary,
     exp.Unary,
     exp.Predicate,
@@ -239,7 +239,7 @@ def _table_refusal(table: exp.Table) -> str | None:
     return None
 
 
-def refusal(tree: exp.Expression) -> str | None:
+def refusal(tree: exp.Expr) -> str | None:
     """Why ``tree`` is refused, or ``None`` when every construct in it is allowed."""
     for node in tree.walk():
         if isinstance(node, exp.Func) and not isinstance(node, exp.Unnest):
@@ -254,7 +254,7 @@ def refusal(tree: exp.Expression) -> str | None:
     return None
 
 
-def check_query(tree: exp.Expression) -> None:
+def check_query(tree: exp.Expr) -> None:
     """Raise :class:`SqlRefused` unless ``tree`` is one query made only of allowed parts."""
     if not isinstance(tree, exp.Query):
         raise SqlRefused(
@@ -266,7 +266,7 @@ def check_query(tree: exp.Expression) -> None:
         raise SqlRefused(why, why)
 
 
-def check_expression(tree: exp.Expression) -> None:
+def check_expression(tree: exp.Expr) -> None:
     """Raise :class:`SqlRefused` unless ``tree`` is made only of allowed parts."""
     why = refusal(tree)
     if why:

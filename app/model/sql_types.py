@@ -19,7 +19,8 @@ from app.model.types import TypeMismatch
 
 __all__ = ["from_sql_type", "to_sql_type"]
 
-T = exp.DataType.Type
+#: the enum of SQL type names (``exp.DataType.Type`` is a class variable holding it)
+T = exp.DType
 
 
 _TO_SQL: dict[pa.DataType, T] = {

@@ -8,10 +8,10 @@ fails with a message that says which ``cauce db`` command to run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +27,9 @@ from app.storage.errors import DuplicateName, InvalidTransition, NotFound, Stora
 from app.storage.migrate import DEFAULT_ORGANIZATION, check_schema
 from app.storage.models import OrganizationRow, utcnow
 from app.storage.redaction import secret_redactor
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 __all__ = [
     "DuplicateName",
@@ -49,6 +52,7 @@ def insert_missing(
     nothing. The caller then reads the row (``SELECT … FOR UPDATE`` to change it). Returns
     True when this call inserted it. ``key`` must be the columns of a unique constraint.
     """
+    insert: Callable[[type[Any]], postgresql.Insert | sqlite.Insert]  # the dialect's, loaded lazily
     if s.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:

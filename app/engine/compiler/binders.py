@@ -50,13 +50,22 @@ def file_scan(params: Any, path: str | None = None) -> exp.Expression:
         else ("parquet" if path.lower().endswith((".parquet", ".pq")) else "csv")
     )
     if fmt == "parquet":
-        return exp.func("read_parquet", exp.Literal.string(path))
-    return exp.func(
+        return table_function("read_parquet", exp.Literal.string(path))
+    return table_function(
         "read_csv",
         exp.Literal.string(path),
         exp.EQ(this=exp.var("delim"), expression=exp.Literal.string(params.delimiter)),
         exp.EQ(this=exp.var("header"), expression=exp.Boolean(this=params.header)),
     )
+
+
+def table_function(name: str, *args: exp.Expr) -> exp.Expression:
+    """``name(args…)`` as :func:`sqlglot.exp.func` builds it (``read_csv`` becomes
+    ``exp.ReadCSV``). sqlglot types its builders' results as its ``Expr`` base; every node it
+    builds is an ``Expression``, the type a :class:`Relation` holds."""
+    call = exp.func(name, *args)
+    assert isinstance(call, exp.Expression)
+    return call
 
 
 def describe_file(scan: exp.Expression, node: Node) -> pa.Schema:
@@ -95,7 +104,7 @@ def table_binder(
         schema = declared_schema(params)
         if schema is None and callable(schemas):
             schema = schemas(node, params)
-        elif schema is None and schemas is not None:
+        elif schema is None and isinstance(schemas, Mapping):
             key = getattr(params, "table", None) or getattr(params, "path", None)
             schema = schemas.get(key) if key else None
             schema = schema if schema is not None else schemas.get(node.name)

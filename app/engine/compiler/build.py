@@ -73,10 +73,10 @@ def build_nodes(state: CompileState) -> None:
             state.warnings.append(Problem(warning, node.id, node.name, severity="warning"))
         outputs = carry_order(state, node, component, outputs)
         for port, output in outputs.items():
-            key = (node.id, port)
-            state.outputs[key] = output
-            state.cte_names[key] = _cte_name(node, port, taken)
-            state.ports_of.setdefault(node.id, []).append(key)
+            port_key = (node.id, port)
+            state.outputs[port_key] = output
+            state.cte_names[port_key] = _cte_name(node, port, taken)
+            state.ports_of.setdefault(node.id, []).append(port_key)
 
 
 def _inputs_of(state: CompileState, node: Node) -> Inputs | None:

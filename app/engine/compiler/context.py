@@ -349,8 +349,10 @@ _TYPES: dict[tuple[str, tuple[str, ...]], object] = {}
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(text: str) -> exp.Expression | None:
-    return sqlglot.parse_one(text, read=INPUT_DIALECT)
+def _parse_cached(text: str) -> exp.Expression:
+    tree = sqlglot.parse_one(text, read=INPUT_DIALECT)  # typed as sqlglot's Expr base
+    assert isinstance(tree, exp.Expression)  # as every node the parser builds
+    return tree
 
 
 @lru_cache(maxsize=4096)

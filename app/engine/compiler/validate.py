@@ -7,6 +7,7 @@ so that later passes work on typed values.
 from __future__ import annotations
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from app.engine.compiler.problems import Problem
 from app.engine.compiler.state import CompileState
@@ -115,7 +116,7 @@ def _cycle_message(pipeline: Pipeline, err: GraphError) -> str:
     return text
 
 
-def _pydantic_message(error: dict) -> str:  # type: ignore[type-arg]
+def _pydantic_message(error: ErrorDetails) -> str:
     """Pydantic's message for one error, in the current language for the common kinds.
 
     Pydantic's own messages are English only; the kinds a property form can produce are

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pyarrow as pa
 from sqlglot import exp
@@ -27,6 +28,8 @@ from app.model.schema_changes import DestinationPlan, SchemaChange
 from app.model.sync import SyncDefinition, SyncDestination, SyncMode
 
 __all__ = ["DestinationReport", "DestinationTarget", "with_retries"]
+
+R = TypeVar("R")
 
 _MODES = {
     SyncMode.FULL: WriteMode.REPLACE,
@@ -78,13 +81,13 @@ class DestinationReport:
 
 
 def with_retries(
-    action: Callable[[int], object],
+    action: Callable[[int], R],
     *,
     retries: int,
     backoff: float,
     cancel: CancelToken | None,
     on_retry: Callable[[int, ConnectionError_, float], None],
-) -> object:
+) -> R:
     """Run ``action(attempt)``; retry transient :class:`ConnectionError_` up to ``retries``
     times, waiting ``backoff * 2**(attempt-1)`` seconds (cancellable)."""
     attempt = 1
@@ -176,7 +179,7 @@ class DestinationTarget:
         new = CursorState.of(
             larger(bound, top) if cursor else None, now(), position if cursor else None
         )
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, StateWrite] = {}  # only given when transactional: others refuse it
         if self.transactional:
             kwargs["state"] = StateWrite(
                 d.name, self.dest.table, new.value, new.stored_type, new.updated_at or ""
@@ -197,9 +200,10 @@ class DestinationTarget:
         """
         dialect = self.connector.capabilities.dialect
         target = quoted_table(self.dest.table, dialect)
+        db = target.args.get("db")
         scratch = exp.Table(
             this=exp.to_identifier(f"_cauce_keys_{uuid.uuid4().hex[:10]}", quoted=True),
-            db=target.args.get("db").copy() if target.args.get("db") else None,
+            db=db.copy() if db else None,
         )
         scratch_name = ".".join(p.name for p in scratch.parts)
         self.connector.write(

@@ -181,7 +181,7 @@ class NativeSource:
             )
             if cursor and top is not None and state is not None and self.version is not None:
                 new = larger_state(state, new)  # rows re-read below the state keep it there
-            kwargs: dict[str, object] = {}
+            kwargs: dict[str, StateWrite] = {}  # only given when transactional: others refuse it
             if target.transactional:
                 kwargs["state"] = StateWrite(
                     d.name, target.dest.table, new.value, new.stored_type, new.updated_at or ""
@@ -195,7 +195,7 @@ class NativeSource:
                 keys=d.destination_keys() if merge else None,
                 unique=merge and self.unique,
                 **kwargs,
-            )  # type: ignore[arg-type]
+            )
         finally:
             rows.close()
         return result.rows, rows.rows, new

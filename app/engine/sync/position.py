@@ -83,7 +83,7 @@ class Window:
     def everything(self) -> bool:
         return self.bound is None and self.since is None
 
-    def changed_sql(self, version: exp.Expression) -> exp.Expression:
+    def changed_sql(self, version: exp.Expression) -> exp.Expr:
         """Rows written by transactions :attr:`since` did not see."""
         assert self.since is not None
         s = self.since
@@ -98,11 +98,11 @@ class Window:
 
     def sql(
         self, cursor: exp.Expression, version: exp.Expression | None, dialect: str
-    ) -> exp.Expression | None:
+    ) -> exp.Expr | None:
         """The ``WHERE`` condition (None: read everything)."""
         if self.everything:
             return None
-        parts: list[exp.Expression] = []
+        parts: list[exp.Expr] = []
         if self.bound is not None and self.bound.value is not None:
             op = exp.GTE if self.inclusive else exp.GT
             parts.append(op(this=cursor.copy(), expression=literal(self.bound, dialect)))

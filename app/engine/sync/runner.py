@@ -19,6 +19,7 @@ A failed destination does not stop the others; the run fails if any destination 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -254,16 +255,20 @@ class SyncRunner:
                 d,
                 dest,
                 self.open(dest.connection),
-                lambda k=dest.key: self.recording.stored_state(k),
+                functools.partial(self.recording.stored_state, dest.key),
             )
             report.destinations.append(target.report)
+
+            def plan(_: int, t: DestinationTarget = target) -> bool:
+                return self._plan(t, shape)
+
             try:
                 with_retries(
-                    lambda _, t=target: self._plan(t, shape),
+                    plan,
                     retries=self.retries,
                     backoff=self.backoff,
                     cancel=self.cancel,
-                    on_retry=lambda n, e, w, k=dest.key: self._retry(k, n, e, w),
+                    on_retry=functools.partial(self._retry, dest.key),
                 )
                 targets.append(target)
             except ConnectionError_ as err:
@@ -277,8 +282,12 @@ class SyncRunner:
         others = [t for t in targets if t not in native]
         for target in native:
             target.report.path = PATH_NATIVE
+
+            def native_attempt(_: int, t: DestinationTarget = target) -> tuple[int, CursorState]:
+                return self._native_attempt(fast, t, report)
+
             try:
-                if self._write(target, lambda _, t=target: self._native_attempt(fast, t, report)):
+                if self._write(target, native_attempt):
                     written.append(target)
             except NativeUnavailable as err:  # nothing was written: take the Arrow path
                 log.warning("%s: %s; writing through the Arrow path", target.dest.key, err)
@@ -289,9 +298,13 @@ class SyncRunner:
             with Spool(self.spool_dir) as spool:
                 top, position = self._read(source, shape, others, spool, report)
                 for target in others:
-                    if self._write(
-                        target, lambda _, t=target: self._arrow_attempt(t, spool, top, position)
-                    ):
+
+                    def arrow_attempt(
+                        _: int, t: DestinationTarget = target
+                    ) -> tuple[int, CursorState]:
+                        return self._arrow_attempt(t, spool, top, position)
+
+                    if self._write(target, arrow_attempt):
                         written.append(target)
         if d.hard_deletes and written:  # after every data read: a key scan newer than them
             keys = self._read_keys(source, shape)
@@ -384,7 +397,7 @@ class SyncRunner:
         return with_retries(
             attempt,
             retries=self.retries,
-            backoff=self.backoff,  # type: ignore[return-value]
+            backoff=self.backoff,
             cancel=self.cancel,
             on_retry=lambda n, e, w: self._retry(d.source.connection, n, e, w),
         )
@@ -397,7 +410,9 @@ class SyncRunner:
         key_only = d.model_copy(update={"mode": SyncMode.FULL})
 
         def attempt(_: int) -> None:
-            reader, transform, _ = open_source(source, key_only, shape, list(d.primary_key), None)
+            reader, transform, _position = open_source(
+                source, key_only, shape, list(d.primary_key), None
+            )
             keys_spool.fill(reader, schema=key_schema, transform=transform, cancel=self.cancel)
 
         try:
@@ -427,7 +442,7 @@ class SyncRunner:
             return attempt(n)
 
         try:
-            rows, state = with_retries(  # type: ignore[misc]
+            rows, state = with_retries(
                 counted,
                 retries=self.retries,
                 backoff=self.backoff,

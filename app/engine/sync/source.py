@@ -77,7 +77,7 @@ def source_sql(
         source = exp.Subquery(
             this=parsed, alias=exp.TableAlias(this=exp.to_identifier("q", quoted=True))
         )
-    items: list[exp.Expression] = [_col(c) for c in columns]
+    items: list[exp.Expr] = [_col(c) for c in columns]
     if names is not None:
         items = [
             col if n == c else exp.alias_(col, exp.to_identifier(n, quoted=True))
@@ -98,9 +98,9 @@ def source_sql(
 
 def union_sql(
     windows: list[Window], cursor: exp.Expression, version: exp.Expression | None, dialect: str
-) -> exp.Expression | None:
+) -> exp.Expr | None:
     """The rows any of ``windows`` needs (None: every row)."""
-    parts: list[exp.Expression] = []
+    parts: list[exp.Expr] = []
     for window in windows:
         condition = window.sql(cursor, version, dialect)
         if condition is None:
