@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
 from app.engine.compiler import CompileError, compile_pipeline
-from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.local import DEFAULT_MEMORY_LIMIT, CancelToken, LocalSession, RunCancelled
 from app.engine.plan import (
     ExecutionPlan,
     Stage,
@@ -326,8 +326,12 @@ def run_pipeline(
     bus = bus or EventBus()
     cancel = cancel or CancelToken()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
-    kwargs = {"memory_limit": memory_limit} if memory_limit else {}
-    with LocalSession(provider, cancel=cancel, progress=run.progress, **kwargs) as session:
+    with LocalSession(
+        provider,
+        cancel=cancel,
+        progress=run.progress,
+        memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT,
+    ) as session:
         plan = plan_pipeline(pipeline, provider, session, previews)
         run.report.plan = plan.describe()
         for rep in run.report.nodes:
