@@ -45,10 +45,11 @@ def open_project(
     from app.services import projects
     from app.services.workspace import Workspace
 
-    doc = projects.open_document(Path(path))
+    workspace = Workspace.open(db_url)
+    doc = projects.open_document(Path(path), workspace=workspace)
     if trust and projects.needs_trust(doc):
         projects.trust_document(doc)
-    return NotebookProject(doc, Workspace.open(db_url))
+    return NotebookProject(doc, workspace)
 
 
 class NotebookProject:

@@ -91,6 +91,8 @@ class EditorDocument:
     _opened: OpenProject | None = field(default=None, repr=False)
     trusted: bool = True
     from_elsewhere: bool = False
+    #: the metadata DB and secret store the document's runs and connections use
+    workspace: Workspace = field(default_factory=Workspace)
 
     @property
     def name(self) -> str:
@@ -120,14 +122,16 @@ class EditorDocument:
             self._opened.close()
 
 
-def new_document(name: str = "untitled", pipeline: str = "main") -> EditorDocument:
+def new_document(
+    name: str = "untitled", pipeline: str = "main", *, workspace: Workspace | None = None
+) -> EditorDocument:
     """An unsaved project with one empty pipeline."""
     project = Project(meta=ProjectMeta(name=name))
     project.pipelines[pipeline] = Pipeline(name=pipeline)
-    return EditorDocument(project=project, root=None)
+    return EditorDocument(project=project, root=None, workspace=workspace_of(workspace))
 
 
-def open_document(path: Path) -> EditorDocument:
+def open_document(path: Path, *, workspace: Workspace | None = None) -> EditorDocument:
     """Open a project directory or a ``.cauce`` bundle for editing (raises ``ProjectError``)."""
     opened = load_project(path)
     root = opened.root if not opened.is_bundle else None
@@ -140,6 +144,7 @@ def open_document(path: Path) -> EditorDocument:
         _opened=opened,
         trusted=trusted,
         from_elsewhere=elsewhere,
+        workspace=workspace_of(workspace),
     )
 
 
@@ -175,7 +180,7 @@ def save_document(
     doc.root = target
     if doc.from_elsewhere:  # the directory asks as the bundle did, or not if trusted
         mark_imported(doc.project, trusted=doc.trusted)
-    with workspace_of(workspace).repository() as repo:
+    with (workspace or doc.workspace).repository() as repo:
         project_id = repo.ensure_project(doc.name)
         for pipeline in doc.project.pipelines.values():
             repo.save_pipeline_version(project_id, pipeline, author=_author(), message=message)
@@ -195,7 +200,7 @@ def document_connections(doc: EditorDocument, *, reach: bool = True) -> Iterator
     with project_provider(
         doc.project.connections,
         project_dir=doc.files_dir,
-        secrets=secret_lookup(doc.name),
+        secrets=secret_lookup(doc.name, doc.workspace.secrets),
         variables=doc.project.meta.variables,
     ) as provider:
         yield provider

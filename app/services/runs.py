@@ -358,7 +358,7 @@ def run_document_pipeline(
 
     with document_connections(doc) as provider:
         recorder = RunRecorder(
-            workspace_of(workspace).metadata_url(),
+            (workspace or doc.workspace).metadata_url(),
             doc.project,
             trigger=trigger,
             host=socket.gethostname(),

@@ -63,7 +63,7 @@ class DocumentMixin(_Base):
 
     def new_project(self) -> None:
         if self.maybe_discard():
-            self.set_document(project_service.new_document())
+            self.set_document(project_service.new_document(workspace=self.workspace))
 
     def open_dialog(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Open project directory"))
@@ -75,7 +75,7 @@ class DocumentMixin(_Base):
         if not self.maybe_discard():
             return False
         try:
-            doc = project_service.open_document(Path(path))
+            doc = project_service.open_document(Path(path), workspace=self.workspace)
         except USER_ERRORS as err:
             QMessageBox.warning(self, self.tr("Cannot open project"), describe(err))
             return False
@@ -101,7 +101,7 @@ class DocumentMixin(_Base):
     def close_project(self) -> None:
         """File > Close project: after the unsaved-changes question, an empty project."""
         if self.maybe_discard():
-            self.set_document(project_service.new_document())
+            self.set_document(project_service.new_document(workspace=self.workspace))
 
     def show_shortcuts(self) -> None:
         from app.ui.dialogs.shortcuts import ShortcutsDialog

@@ -131,7 +131,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         submit(pipeline_service.expression_functions, on_done=self.properties.set_functions)
         self._frame_pending = True  # frame the canvas once the window has its real size
         self.restore_size()
-        self.set_document(project_service.new_document())
+        self.set_document(project_service.new_document(workspace=self.workspace))
 
     def show_minimap(self, shown: bool) -> None:
         """Show or hide the minimap (View > Minimap); remembered for the next start."""
