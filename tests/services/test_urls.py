@@ -95,3 +95,29 @@ def test_password_as_query_option_is_refused() -> None:
 def test_bad_urls_say_why(url: str, problem: str) -> None:
     with pytest.raises(UrlError, match=problem):
         parse_url(url, "src")
+
+
+def test_unknown_scheme_lists_the_schemes_connectors_declare() -> None:
+    with pytest.raises(UrlError) as info:
+        parse_url("oracle://u@h/db", "src")
+    for scheme in ("postgresql", "sqlite", "duckdb", "mysql", "mssql+pyodbc", "file"):
+        assert scheme in str(info.value)
+
+
+def test_a_plugin_connector_is_found_by_its_own_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.connectors.base import UrlForm, UrlSyntax
+    from app.connectors.registry import connector_registry
+    from app.connectors.sqlite import SQLiteConnector
+
+    class Warehouse(SQLiteConnector):
+        type_name = "warehouse"
+        url = UrlSyntax(("wh", "wh+native"), UrlForm.SERVER, default_port=7000, host_field="path")
+
+    registry = connector_registry()
+    registry.load_entry_points()
+    monkeypatch.setitem(registry._types, "warehouse", Warehouse)
+    connection = parse_url("WH+native://ana@node-1/sales", "src")
+    assert (connection.type, connection.params) == (
+        "warehouse",
+        {"path": "node-1", "port": 7000, "database": "sales", "user": "ana"},
+    )
