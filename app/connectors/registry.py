@@ -1,8 +1,8 @@
 """The catalog of connector types (entry-point group ``cauce.connectors``).
 
 Besides the classes themselves, what the connectors declare is read here: the SQL dialects
-they speak (``capabilities.dialect``) and the URL schemes that name them (``url``). Both list
-every connector, so both import them all (a few tenths of a second, once).
+they speak (``capabilities.dialect``) and the URL schemes that name them (``url``). Listing
+them imports every connector (a few tenths of a second, once).
 
 >>> connector_for_scheme("postgresql+psycopg").type_name
 'postgres'
@@ -11,6 +11,8 @@ True
 """
 
 from __future__ import annotations
+
+from importlib.metadata import entry_points
 
 from app.connectors.base import Connector, UrlSyntax
 from app.plugins import Registry, UnknownPlugin
@@ -38,8 +40,19 @@ def _own_url(cls: type[Connector]) -> UrlSyntax | None:
 
 
 def connector_for_scheme(scheme: str) -> type[Connector] | None:
-    """The connector whose URL syntax lists ``scheme`` (any case), or None."""
+    """The connector whose URL syntax lists ``scheme`` (any case), or None.
+
+    The connectors whose entry-point name starts the scheme (``postgres`` for
+    ``postgresql+psycopg``) are tried first, so that a URL usually imports its own connector
+    only; every connector is listed when none of them claims it.
+    """
     wanted = scheme.lower()
+    for ep in entry_points(group=_REGISTRY.group):
+        if ep.name and wanted.startswith(ep.name) and ep.name in _REGISTRY:
+            cls = _REGISTRY.get(ep.name)
+            syntax = _own_url(cls)
+            if syntax is not None and wanted in syntax.schemes:
+                return cls
     for cls in _REGISTRY.types():
         syntax = _own_url(cls)
         if syntax is not None and wanted in syntax.schemes:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from app.services.urls import UrlError, parse_url
@@ -121,3 +124,26 @@ def test_a_plugin_connector_is_found_by_its_own_scheme(monkeypatch: pytest.Monke
         "warehouse",
         {"path": "node-1", "port": 7000, "database": "sales", "user": "ana"},
     )
+
+
+BUILT_IN = ("duckdb", "files", "mssql", "mysql", "postgres", "sqlite")
+
+
+@pytest.mark.parametrize(
+    ("url", "only"),
+    [
+        ("postgresql+psycopg://u@h/db", "postgres"),
+        ("mssql+pyodbc://u@h/db", "mssql"),
+        ("sqlite:///a.db", "sqlite"),
+    ],
+)
+def test_parsing_a_url_imports_its_own_connector_only(url: str, only: str) -> None:
+    code = (
+        "import sys\n"
+        "from app.services.urls import parse_url\n"
+        f"parse_url({url!r}, 'src')\n"
+        "print(' '.join(m.split('.')[2] for m in sys.modules if m.count('.') == 2"
+        " and m.startswith('app.connectors.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert [name for name in out.stdout.split() if name in BUILT_IN] == [only]
