@@ -227,6 +227,27 @@ def open_cmd(ctx: click.Context, project: Path, pipeline_name: str | None) -> No
     _open_gui(ctx, None, project, pipeline_name, ctx.obj.get("db_url"))
 
 
+class _DialectChoice(click.Choice):
+    """The dialects pipelines compile to, looked up the first time a value is checked or
+    help shows them: listing them imports every connector, which ``cauce --help`` skips."""
+
+    def __init__(self) -> None:
+        self._dialects: tuple[str, ...] | None = None
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._dialects is None:
+            from app.services.pipelines import compile_dialects
+
+            self._dialects = tuple(compile_dialects())
+        return self._dialects
+
+    @choices.setter
+    def choices(self, given: tuple[str, ...]) -> None:
+        self._dialects = tuple(given) or None
+
+
 @cli.command("compile", help=N_("Print the SQL a pipeline compiles to, one query per destination."))
 @click.argument("project", type=click.Path(exists=True, path_type=Path))
 @click.option("--pipeline", "pipeline_name", required=True, metavar="NAME")
@@ -234,7 +255,7 @@ def open_cmd(ctx: click.Context, project: Path, pipeline_name: str | None) -> No
     "--dialect",
     default="duckdb",
     show_default=True,
-    type=click.Choice(["duckdb", "postgres", "tsql", "snowflake", "bigquery", "redshift"]),
+    type=_DialectChoice(),
 )
 @click.option(
     "--offline",

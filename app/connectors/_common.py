@@ -1,4 +1,6 @@
-"""Helpers shared by the built-in connectors: table names, write-mode checks, batch streams.
+"""Helpers shared by the built-in connectors: table names, write-mode checks, batch streams,
+how to read a column (:class:`ColumnSpec`) and the SQL builders every dialect shares
+(:func:`insert_select`, :func:`merge_from`).
 
 Kept private: connectors use them, the rest of Cauce talks to :mod:`app.connectors.base`.
 
@@ -10,20 +12,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
 from app.i18n import _
+from app.model.types import PG_TYPE_KEY
 
 __all__ = [
+    "ColumnSpec",
     "check_write",
     "column",
     "conform_batch",
     "drop_table",
     "failure",
     "ident",
+    "insert_select",
+    "merge_from",
     "one_source",
     "rebatch",
     "reader_from",
@@ -78,6 +85,82 @@ def rename_table(table: exp.Table, new_name: str) -> exp.Alter:
         kind="TABLE",
         actions=[exp.AlterRename(this=exp.Table(this=ident(new_name)))],
     )
+
+
+def insert_select(target: exp.Table, source: exp.Table | exp.Query, names: list[str]) -> exp.Insert:
+    """``INSERT INTO target (cols) SELECT cols FROM source``; a query source is read as the
+    derived table ``src``.
+
+    >>> t, names = sql_table("dbo.T", "tsql"), ["Id", "V"]
+    >>> insert_select(t, sql_table("#stage", "tsql"), names).sql("tsql")
+    'INSERT INTO [dbo].[T] ([Id], [V]) SELECT [Id], [V] FROM [#stage]'
+    >>> insert_select(t, exp.select("*").from_("s"), names[:1]).sql("postgres")
+    'INSERT INTO "dbo"."T" ("Id") SELECT "src"."Id" FROM (SELECT * FROM s) AS src'
+    """
+    if isinstance(source, exp.Query):
+        select = exp.select(*[column(n, "src") for n in names]).from_(source.subquery("src"))
+    else:
+        select = exp.select(*[column(n) for n in names]).from_(source.copy())
+    return exp.insert(select, target.copy(), columns=[ident(n) for n in names])
+
+
+def merge_from(
+    target: exp.Table, source: exp.Expression, names: list[str], keys: list[str]
+) -> exp.Merge:
+    """``MERGE INTO target AS tgt USING source AS src ON keys``: update the other columns,
+    insert new keys (``source`` is a table or a subquery).
+
+    >>> m = merge_from(sql_table("t", "duckdb"), sql_table("s", "duckdb"), ["k", "v"], ["k"])
+    >>> print(m.sql("duckdb"))  # doctest: +NORMALIZE_WHITESPACE
+    MERGE INTO "t" AS tgt USING "s" AS src ON "tgt"."k" = "src"."k" WHEN MATCHED THEN
+    UPDATE SET "v" = "src"."v" WHEN NOT MATCHED THEN INSERT ("k", "v") VALUES ("src"."k",
+    "src"."v")
+    """
+    on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
+    whens = []
+    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names if n not in keys]
+    if updates:
+        whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
+    whens.append(
+        exp.When(
+            matched=False,
+            then=exp.Insert(
+                this=exp.Tuple(expressions=[column(n) for n in names]),
+                expression=exp.Tuple(expressions=[column(n, "src") for n in names]),
+            ),
+        )
+    )
+    return exp.Merge(
+        this=exp.alias_(target.copy(), "tgt", table=True),
+        using=exp.alias_(source, "src", table=True),
+        on=on,
+        whens=exp.Whens(expressions=whens),
+    )
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """How to read one column: its Arrow type and what the server applies to it first.
+
+    >>> ColumnSpec("total", pa.string(), "TEXT", pg_type="numeric").field.metadata
+    {b'cauce.pg_type': b'numeric'}
+    """
+
+    name: str
+    arrow: pa.DataType
+    #: a type the server casts the column to before sending it
+    cast: str | None = None
+    #: the PostgreSQL type a text-form value stands for (``numeric(p,s)``, ``interval``...): a
+    #: PostgreSQL destination recreates it
+    pg_type: str | None = None
+    #: a function the server applies instead of a cast (``ST_AsBinary`` for geometry)
+    function: str | None = None
+
+    @property
+    def field(self) -> pa.Field:
+        if self.pg_type is None:
+            return pa.field(self.name, self.arrow)
+        return pa.field(self.name, self.arrow, metadata={PG_TYPE_KEY: self.pg_type.encode()})
 
 
 def one_source(table: str | None, query: str | None) -> None:

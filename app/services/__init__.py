@@ -3,7 +3,11 @@
 The GUI, the CLI and the API call these functions and nothing below them, so that the same
 action runs the same code wherever it starts. Services are Qt-free and web-free.
 
-Modules: ``projects`` (open, compile, run), ``bundles`` (export, import), ``metadata`` (the
-metadata DB), ``connections`` (opening connectors with their secrets), ``secrets``, ``errors``
-(the exceptions a front end reports to its user as "invalid input").
+Modules by subject: ``projects`` (open, create, trust, save), ``pipelines`` (compile, SQL,
+lineage, dialects), ``runs`` (run recorded, preview, history), ``syncs`` and ``sync_status``,
+``connections`` and ``secrets``, ``catalog`` and ``profiling``, ``bundles``, ``components``,
+``editing`` (the canvas's edits), ``metadata`` (the metadata DB), ``workspace`` (what every use
+case works in), ``texts`` (statuses and events in words), ``errors`` (what a front end reports
+as invalid input). ``trust``, ``urls`` and ``sync_recording`` help the others; front ends do
+not call them. ``tests/services/test_surface.py`` pins what front ends may call.
 """

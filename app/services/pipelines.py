@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from app.engine.compiler import (
-    DIALECTS,
+    COMPILE_TARGETS,
     CompiledPipeline,
     CompileError,
     Problem,
@@ -38,9 +38,9 @@ from app.storage.project import ProjectError, load_project
 
 __all__ = [
     "column_lineage",
+    "compile_dialects",
     "compile_for_editor",
     "compile_project",
-    "DIALECTS",
     "EditorCompilation",
     "expression_functions",
     "LineageStep",
@@ -239,3 +239,15 @@ def _compile_with_connections(pipeline: Pipeline, provider):  # type: ignore[no-
     return compile_pipeline(
         pipeline, binder=table_binder(schema_of, expand_path=provider.expand_path)
     )
+
+
+def compile_dialects() -> list[str]:
+    """Every SQL dialect a pipeline compiles to, sorted: those the connectors speak, plus the
+    warehouses the compiler targets before a connector reaches them (imports every connector).
+
+    >>> {"duckdb", "postgres", "tsql", "snowflake"} <= set(compile_dialects())
+    True
+    """
+    from app.connectors.registry import connector_dialects
+
+    return sorted({*connector_dialects(), *COMPILE_TARGETS})

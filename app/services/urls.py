@@ -1,6 +1,8 @@
 """SQLAlchemy-style connection URLs -> :class:`Connection` objects (ad-hoc syncs, scripts).
 
-Supported forms (user names and query options are kept; a password is always refused):
+Each connector declares the schemes that name it and the shape of its URLs
+(:attr:`app.connectors.base.Connector.url`); the built-in ones read (user names and query
+options are kept; a password is always refused):
 
 ==============================================  ==============================================
 ``postgresql://user@host:5432/db?sslmode=…``    PostgreSQL (also ``postgres://``,
@@ -25,29 +27,18 @@ secret with the secret store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
+from app.connectors.base import UrlForm, UrlSyntax
+from app.connectors.registry import connector_for_scheme, url_schemes
 from app.i18n import _
 from app.model.connection import Connection
 from app.storage.redaction import mask_url, url_problem
 from app.storage.secrets import secret_env_var
 
 __all__ = ["UrlError", "parse_url"]
-
-_SERVER_SCHEMES = {
-    "postgresql": ("postgres", 5432, "host"),
-    "postgres": ("postgres", 5432, "host"),
-    "postgresql+psycopg": ("postgres", 5432, "host"),
-    "postgresql+psycopg2": ("postgres", 5432, "host"),
-    "mysql": ("mysql", 3306, "host"),
-    "mariadb": ("mysql", 3306, "host"),
-    "mysql+pymysql": ("mysql", 3306, "host"),
-    "mysql+mysqldb": ("mysql", 3306, "host"),
-    "mssql": ("mssql", 1433, "server"),
-    "mssql+pyodbc": ("mssql", 1433, "server"),
-}
-_FILE_SCHEMES = {"sqlite": "sqlite", "duckdb": "duckdb"}
 
 
 class UrlError(ValueError):
@@ -91,49 +82,66 @@ def parse_url(url: str, name: str) -> Connection:
                 "process lists); set {variable} or store it with the secret store"
             ).format(url=_redacted(url), variable=secret_env_var(name, "password"))
         )
-    if scheme in _SERVER_SCHEMES:
-        kind, port, host_key = _SERVER_SCHEMES[scheme]
-        database = unquote(parts.path.lstrip("/"))
-        if not parts.hostname or not database:
-            raise UrlError(
-                _("{url}: expected {scheme}://user@host[:port]/database").format(
-                    url=mask_url(url), scheme=scheme
-                )
+    connector = connector_for_scheme(scheme)
+    if connector is None or connector.url is None:
+        raise UrlError(
+            _("{url}: unknown scheme {scheme!r} (use {schemes})").format(
+                url=mask_url(url), scheme=parts.scheme, schemes=", ".join(url_schemes())
             )
-        params: dict[str, Any] = {
-            host_key: parts.hostname,
-            "port": parts.port or port,
-            "database": database,
-        }
-        if parts.username:
-            params["user"] = unquote(parts.username)
-        params.update(_options(parts.query))
-        return Connection(name=name, type=kind, params=params)
-    if scheme in _FILE_SCHEMES:
-        path = unquote(parts.path)
-        if parts.netloc or not path.startswith("/") or path == "/":
-            raise UrlError(
-                _("{url}: expected {scheme}:///relative/path or {scheme}:////absolute/path").format(
-                    url=mask_url(url), scheme=scheme
-                )
-            )
-        path = path[1:]
-        return Connection(
-            name=name, type=_FILE_SCHEMES[scheme], params={"path": path, **_options(parts.query)}
         )
-    if scheme == "file":
-        path = unquote(parts.path)
-        if not path:
-            raise UrlError(
-                _("{url}: expected file:///directory?format=csv|parquet").format(url=mask_url(url))
+    parse = _FORMS[connector.url.form]
+    return Connection(name=name, type=connector.type_name, params=parse(connector.url, url, parts))
+
+
+def _server(syntax: UrlSyntax, url: str, parts: SplitResult) -> dict[str, Any]:
+    """``scheme://user@host[:port]/database?options``."""
+    database = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not database:
+        raise UrlError(
+            _("{url}: expected {scheme}://user@host[:port]/database").format(
+                url=mask_url(url), scheme=parts.scheme.lower()
             )
-        return Connection(name=name, type="files", params={"path": path, **_options(parts.query)})
-    raise UrlError(
-        _(
-            "{url}: unknown scheme {scheme!r} (use postgresql, sqlite, duckdb, "
-            "mysql, mssql+pyodbc or file)"
-        ).format(url=mask_url(url), scheme=parts.scheme)
-    )
+        )
+    params: dict[str, Any] = {
+        syntax.host_field: parts.hostname,
+        "port": parts.port or syntax.default_port,
+        "database": database,
+    }
+    if parts.username:
+        params["user"] = unquote(parts.username)
+    params.update(_options(parts.query))
+    return params
+
+
+def _file(syntax: UrlSyntax, url: str, parts: SplitResult) -> dict[str, Any]:
+    """``scheme:///relative/path`` or ``scheme:////absolute/path``."""
+    path = unquote(parts.path)
+    if parts.netloc or not path.startswith("/") or path == "/":
+        raise UrlError(
+            _("{url}: expected {scheme}:///relative/path or {scheme}:////absolute/path").format(
+                url=mask_url(url), scheme=parts.scheme.lower()
+            )
+        )
+    return {"path": path[1:], **_options(parts.query)}
+
+
+def _directory(syntax: UrlSyntax, url: str, parts: SplitResult) -> dict[str, Any]:
+    """``scheme:///directory?options``: the path as written."""
+    path = unquote(parts.path)
+    if not path:
+        raise UrlError(
+            _("{url}: expected {scheme}:///directory").format(
+                url=mask_url(url), scheme=parts.scheme.lower()
+            )
+        )
+    return {"path": path, **_options(parts.query)}
+
+
+_FORMS: dict[UrlForm, Callable[[UrlSyntax, str, SplitResult], dict[str, Any]]] = {
+    UrlForm.SERVER: _server,
+    UrlForm.FILE: _file,
+    UrlForm.DIRECTORY: _directory,
+}
 
 
 def _redacted(url: str) -> str:

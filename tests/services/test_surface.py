@@ -64,11 +64,11 @@ FRONT_DOOR = {
         "upgrade_metadata",
     ],
     "pipelines": [
-        "DIALECTS",
         "EditorCompilation",
         "LineageStep",
         "Problem",
         "column_lineage",
+        "compile_dialects",
         "compile_for_editor",
         "compile_project",
         "expression_functions",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from app.services.urls import UrlError, parse_url
@@ -95,3 +98,52 @@ def test_password_as_query_option_is_refused() -> None:
 def test_bad_urls_say_why(url: str, problem: str) -> None:
     with pytest.raises(UrlError, match=problem):
         parse_url(url, "src")
+
+
+def test_unknown_scheme_lists_the_schemes_connectors_declare() -> None:
+    with pytest.raises(UrlError) as info:
+        parse_url("oracle://u@h/db", "src")
+    for scheme in ("postgresql", "sqlite", "duckdb", "mysql", "mssql+pyodbc", "file"):
+        assert scheme in str(info.value)
+
+
+def test_a_plugin_connector_is_found_by_its_own_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.connectors.base import UrlForm, UrlSyntax
+    from app.connectors.registry import connector_registry
+    from app.connectors.sqlite import SQLiteConnector
+
+    class Warehouse(SQLiteConnector):
+        type_name = "warehouse"
+        url = UrlSyntax(("wh", "wh+native"), UrlForm.SERVER, default_port=7000, host_field="path")
+
+    registry = connector_registry()
+    registry.load_entry_points()
+    monkeypatch.setitem(registry._types, "warehouse", Warehouse)
+    connection = parse_url("WH+native://ana@node-1/sales", "src")
+    assert (connection.type, connection.params) == (
+        "warehouse",
+        {"path": "node-1", "port": 7000, "database": "sales", "user": "ana"},
+    )
+
+
+BUILT_IN = ("duckdb", "files", "mssql", "mysql", "postgres", "sqlite")
+
+
+@pytest.mark.parametrize(
+    ("url", "only"),
+    [
+        ("postgresql+psycopg://u@h/db", "postgres"),
+        ("mssql+pyodbc://u@h/db", "mssql"),
+        ("sqlite:///a.db", "sqlite"),
+    ],
+)
+def test_parsing_a_url_imports_its_own_connector_only(url: str, only: str) -> None:
+    code = (
+        "import sys\n"
+        "from app.services.urls import parse_url\n"
+        f"parse_url({url!r}, 'src')\n"
+        "print(' '.join(m.split('.')[2] for m in sys.modules if m.count('.') == 2"
+        " and m.startswith('app.connectors.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert [name for name in out.stdout.split() if name in BUILT_IN] == [only]

@@ -34,6 +34,8 @@ from app.connectors.base import (
     ConnectorConfig,
     StateWrite,
     TableInfo,
+    UrlForm,
+    UrlSyntax,
     WriteMode,
     WriteResult,
 )
@@ -133,6 +135,7 @@ class DuckDBConnector(Connector):
         duckdb_native=True,
         transactional_state=True,
     )
+    url = UrlSyntax(("duckdb",), UrlForm.FILE)
     config: DuckDBConfig
 
     def __init__(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from app.connectors._common import column, ident
+from app.connectors._common import column, ident, merge_from
 from app.connectors.base import ConnectionError_, WriteMode, WriteResult
 from app.i18n import _
 
@@ -66,29 +66,6 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: exp.Table) -> bool:
         [table.catalog, table.db, table.name],
     ).fetchall()
     return bool(rows[0][0])
-
-
-def _merge(target: exp.Table, source: exp.Query, names: list[str], keys: list[str]) -> exp.Merge:
-    on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
-    whens = []
-    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names if n not in keys]
-    if updates:
-        whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
-    whens.append(
-        exp.When(
-            matched=False,
-            then=exp.Insert(
-                this=exp.Tuple(expressions=[column(n) for n in names]),
-                expression=exp.Tuple(expressions=[column(n, "src") for n in names]),
-            ),
-        )
-    )
-    return exp.Merge(
-        this=exp.alias_(target.copy(), "tgt", table=True),
-        using=exp.alias_(source.subquery(), "src", table=True),
-        on=on,
-        whens=exp.Whens(expressions=whens),
-    )
 
 
 def write_into(
@@ -148,7 +125,7 @@ def write_into(
                 columns=[ident(n) for n in names],
             ).sql(DIALECT)
         else:
-            sql = _merge(target, source, names, keys or []).sql(DIALECT)
+            sql = merge_from(target, source.subquery(), names, keys or []).sql(DIALECT)
         result = con.execute(sql).fetchall()
         if created:
             rows = _count(con, target) - before

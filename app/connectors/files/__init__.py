@@ -31,6 +31,8 @@ from app.connectors.base import (
     Connector,
     ConnectorConfig,
     TableInfo,
+    UrlForm,
+    UrlSyntax,
     WriteMode,
     WriteResult,
 )
@@ -82,6 +84,7 @@ class FilesConnector(Connector):
         pushdown=False,
         duckdb_native=True,
     )
+    url = UrlSyntax(("file",), UrlForm.DIRECTORY)
     config: FilesConfig
 
     # -- paths -----------------------------------------------------------------------------

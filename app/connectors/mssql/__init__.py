@@ -44,6 +44,8 @@ from app.connectors.base import (
     Connector,
     StateWrite,
     TableInfo,
+    UrlForm,
+    UrlSyntax,
     WriteMode,
     WriteResult,
 )
@@ -106,6 +108,9 @@ class SqlServerConnector(Connector):
         transactional_state=True,
     )
     flavour: ClassVar[Flavour] = TSQL
+    url = UrlSyntax(
+        ("mssql+pyodbc", "mssql"), UrlForm.SERVER, default_port=1433, host_field="server"
+    )
     config: SqlServerConfig
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -18,9 +18,8 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from app.connectors._common import column, ident
+from app.connectors._common import ColumnSpec, column, ident, insert_select, merge_from
 from app.connectors.mssql._flavour import Flavour
-from app.connectors.mssql._types import ColumnSpec
 from app.i18n import _
 
 __all__ = [
@@ -74,12 +73,6 @@ def insert_values(table: exp.Table, names: list[str]) -> exp.Insert:
     return exp.insert(exp.values([row]), table.copy(), columns=[ident(n) for n in names])
 
 
-def insert_select(target: exp.Table, stage: exp.Table, names: list[str]) -> exp.Insert:
-    """``INSERT INTO target (cols) SELECT cols FROM stage``."""
-    select = exp.select(*[column(n) for n in names]).from_(stage.copy())
-    return exp.insert(select, target.copy(), columns=[ident(n) for n in names])
-
-
 def latest_per_key(stage: exp.Table, names: list[str], keys: list[str]) -> exp.Subquery:
     """The staged rows, keeping only the last arrival per key (``ROW_NUMBER() … = 1``)."""
     rank = exp.Window(
@@ -97,32 +90,6 @@ def latest_per_key(stage: exp.Table, names: list[str], keys: list[str]) -> exp.S
         .from_(ranked)
         .where(exp.EQ(this=column(_RANK), expression=exp.Literal.number(1)))
         .subquery()
-    )
-
-
-def merge_from(
-    target: exp.Table, source: exp.Expression, names: list[str], keys: list[str]
-) -> exp.Merge:
-    """``MERGE INTO target USING source ON keys``: update the other columns, insert new keys."""
-    on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
-    whens = []
-    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names if n not in keys]
-    if updates:
-        whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
-    whens.append(
-        exp.When(
-            matched=False,
-            then=exp.Insert(
-                this=exp.Tuple(expressions=[column(n) for n in names]),
-                expression=exp.Tuple(expressions=[column(n, "src") for n in names]),
-            ),
-        )
-    )
-    return exp.Merge(
-        this=exp.alias_(target.copy(), "tgt", table=True),
-        using=exp.alias_(source, "src", table=True),
-        on=on,
-        whens=exp.Whens(expressions=whens),
     )
 
 

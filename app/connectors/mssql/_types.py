@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from app.connectors._common import ColumnSpec
 from app.i18n import _
 from app.model.types import TypeMismatch
 
@@ -47,19 +47,6 @@ SQL_TYPE_TIMESTAMP = 93
 _TIMESTAMP_SIZE = (SQL_TYPE_TIMESTAMP, 26, 6)
 
 _UTC = pa.timestamp("us", tz="UTC")
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """How to read one column: its Arrow type and, when needed, a server-side cast."""
-
-    name: str
-    arrow: pa.DataType
-    cast: str | None = None
-
-    @property
-    def field(self) -> pa.Field:
-        return pa.field(self.name, self.arrow)
 
 
 _TSQL: dict[str, pa.DataType] = {

@@ -31,6 +31,8 @@ from app.connectors.base import (
     ConnectorConfig,
     StateWrite,
     TableInfo,
+    UrlForm,
+    UrlSyntax,
     WriteMode,
     WriteResult,
     secret_field,
@@ -160,6 +162,9 @@ class MySQLConnector(Connector):
         merge=False,
         bulk_load="none",
         pushdown=False,
+    )
+    url = UrlSyntax(
+        ("mysql", "mariadb", "mysql+pymysql", "mysql+mysqldb"), UrlForm.SERVER, default_port=3306
     )
     config: MySQLConfig
 

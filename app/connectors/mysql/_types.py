@@ -23,36 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
+from app.connectors._common import ColumnSpec
 from app.i18n import _
-from app.model.types import PG_TYPE_KEY
 
 __all__ = ["ColumnSpec", "Misfit", "column_spec", "description_spec", "to_arrow"]
 
 _UTC = pa.timestamp("us", tz="UTC")
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """How to read one column: its Arrow type and, when needed, a server-side cast."""
-
-    name: str
-    arrow: pa.DataType
-    cast: str | None = None
-    #: a function the server applies instead of a cast (``ST_AsBinary`` for geometry)
-    function: str | None = None
-    #: the PostgreSQL type the text stands for (wide decimals: ``numeric(p,s)``)
-    pg_type: str | None = None
-
-    @property
-    def field(self) -> pa.Field:
-        if self.pg_type is None:
-            return pa.field(self.name, self.arrow)
-        return pa.field(self.name, self.arrow, metadata={PG_TYPE_KEY: self.pg_type.encode()})
 
 
 #: integer types: (signed, unsigned)

@@ -44,6 +44,8 @@ from app.connectors.base import (
     NativeRows,
     StateWrite,
     TableInfo,
+    UrlForm,
+    UrlSyntax,
     WriteMode,
     WriteResult,
 )
@@ -133,6 +135,11 @@ class PostgresConnector(Connecting, Connector):
         native_copy=FORMAT,
     )
     secrets_on_demand = frozenset({"password"})
+    url = UrlSyntax(
+        ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"),
+        UrlForm.SERVER,
+        default_port=5432,
+    )
     config: PostgresConfig
     #: unconstrained ``numeric`` as its exact text (syncs: :meth:`for_sync`) rather than
     #: ``decimal(38,9)`` (pipelines, which compute on it)

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from app.connectors import pgtime
-from app.connectors.postgres._types import ColumnSpec
+from app.connectors.postgres._types import ColumnSpec, csv_type
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
         read_options=pcsv.ReadOptions(column_names=names, block_size=READ_BLOCK),
         parse_options=pcsv.ParseOptions(newlines_in_values=True),
         convert_options=pcsv.ConvertOptions(
-            column_types={n: s.csv_type for n, s in zip(names, specs, strict=True)},
+            column_types={n: csv_type(s) for n, s in zip(names, specs, strict=True)},
             null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=False,

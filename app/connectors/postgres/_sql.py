@@ -16,8 +16,8 @@ import pyarrow as pa
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
-from app.connectors._common import column, ident, sql_table
-from app.connectors.postgres._types import ColumnSpec, ddl_field
+from app.connectors._common import ColumnSpec, column, ident, insert_select, merge_from, sql_table
+from app.connectors.postgres._types import ddl_field
 
 if TYPE_CHECKING:
     from psycopg import sql as pgsql
@@ -222,41 +222,6 @@ def create_table_as(table: exp.Table, query: exp.Query, *, temporary: bool = Fal
     """``CREATE [TEMPORARY] TABLE table AS query``."""
     props = exp.Properties(expressions=[exp.TemporaryProperty()]) if temporary else None
     return exp.Create(this=table.copy(), kind="TABLE", expression=query, properties=props)
-
-
-def insert_select(table: exp.Table, query: exp.Query, names: list[str]) -> exp.Insert:
-    """``INSERT INTO table (cols) SELECT cols FROM (query) AS src``."""
-    return exp.insert(
-        exp.select(*[column(n, "src") for n in names]).from_(query.subquery("src")),
-        table.copy(),
-        columns=[ident(n) for n in names],
-    )
-
-
-def merge_from(
-    target: exp.Table, source: exp.Expression, names: list[str], keys: list[str]
-) -> exp.Merge:
-    """``MERGE INTO target USING source ON keys``: update the other columns, insert new keys."""
-    on = exp.and_(*[exp.EQ(this=column(k, "tgt"), expression=column(k, "src")) for k in keys])
-    whens = []
-    updates = [exp.EQ(this=column(n), expression=column(n, "src")) for n in names if n not in keys]
-    if updates:
-        whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
-    whens.append(
-        exp.When(
-            matched=False,
-            then=exp.Insert(
-                this=exp.Tuple(expressions=[column(n) for n in names]),
-                expression=exp.Tuple(expressions=[column(n, "src") for n in names]),
-            ),
-        )
-    )
-    return exp.Merge(
-        this=exp.alias_(target.copy(), "tgt", table=True),
-        using=exp.alias_(source, "src", table=True),
-        on=on,
-        whens=exp.Whens(expressions=whens),
-    )
 
 
 def upsert_from(

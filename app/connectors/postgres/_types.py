@@ -26,12 +26,11 @@ Decimal128Type(decimal128(38, 9))
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors import pgtime
+from app.connectors._common import ColumnSpec
 from app.i18n import _
 from app.model.sql_types import to_sql_type
 from app.model.types import PG_TYPE_KEY, WIDEST_DECIMAL, TypeMismatch
@@ -39,6 +38,7 @@ from app.model.types import PG_TYPE_KEY, WIDEST_DECIMAL, TypeMismatch
 __all__ = [
     "NATIVE_KEY",
     "ColumnSpec",
+    "csv_type",
     "column_spec",
     "ddl_field",
     "ddl_type",
@@ -144,30 +144,13 @@ _ARRAY_ELEMENTS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ColumnSpec:
-    """How to read one column: its Arrow type and, when needed, a server-side cast."""
-
-    name: str
-    arrow: pa.DataType
-    cast: str | None = None
-    #: the PostgreSQL type a PostgreSQL destination recreates (text-form columns)
-    native: str | None = None
-
-    @property
-    def field(self) -> pa.Field:
-        if self.native is None:
-            return pa.field(self.name, self.arrow)
-        return pa.field(self.name, self.arrow, metadata={NATIVE_KEY: self.native.encode()})
-
-    @property
-    def csv_type(self) -> pa.DataType:
-        """The type pyarrow's CSV reader parses the column as (bytea arrives as hex text;
-        dates and timestamps as text too, parsed by :func:`app.connectors.pgtime.parse`, which
-        reads ``infinity`` and ``… BC``)."""
-        if pa.types.is_binary(self.arrow) or pgtime.handles(self.arrow):
-            return pa.string()
-        return self.arrow
+def csv_type(spec: ColumnSpec) -> pa.DataType:
+    """The type pyarrow's CSV reader parses ``spec``'s column as (bytea arrives as hex text;
+    dates and timestamps as text too, parsed by :func:`app.connectors.pgtime.parse`, which
+    reads ``infinity`` and ``… BC``)."""
+    if pa.types.is_binary(spec.arrow) or pgtime.handles(spec.arrow):
+        return pa.string()
+    return spec.arrow
 
 
 def numeric_typmod(typmod: int | None) -> tuple[int | None, int | None]:

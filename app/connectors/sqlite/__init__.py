@@ -41,6 +41,8 @@ from app.connectors.base import (
     ConnectorConfig,
     StateWrite,
     TableInfo,
+    UrlForm,
+    UrlSyntax,
     WriteMode,
     WriteResult,
 )
@@ -88,6 +90,7 @@ class SQLiteConnector(Connector):
         duckdb_native=False,
         transactional_state=True,
     )
+    url = UrlSyntax(("sqlite",), UrlForm.FILE)
     config: SQLiteConfig
 
     @property

@@ -22,6 +22,7 @@ from sqlglot import exp
 from app.engine.compiler.build import build_nodes
 from app.engine.compiler.context import CompileContext, SourceBinder
 from app.engine.compiler.emit import (
+    COMPILE_TARGETS,
     DIALECTS,
     DestinationQuery,
     emit_destinations,
@@ -37,6 +38,7 @@ from app.nodes.registry import node_registry
 from app.plugins import Registry
 
 __all__ = [
+    "COMPILE_TARGETS",
     "DIALECTS",
     "CompileContext",
     "CompileError",

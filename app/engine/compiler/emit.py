@@ -16,10 +16,20 @@ from app.i18n import _
 from app.model.pipeline import Node
 from app.nodes.base import Relation, select_star
 
-__all__ = ["DestinationQuery", "DIALECTS", "emit_destinations", "render", "query_for"]
+__all__ = [
+    "COMPILE_TARGETS",
+    "DestinationQuery",
+    "DIALECTS",
+    "emit_destinations",
+    "render",
+    "query_for",
+]
 
+#: warehouses Cauce compiles pipelines for although no connector reaches them yet (sqlglot
+#: names); the other dialects a pipeline compiles to are those the connectors speak
+COMPILE_TARGETS = ("snowflake", "bigquery", "redshift")
 #: dialects Cauce renders and tests (sqlglot names)
-DIALECTS = ("duckdb", "postgres", "tsql", "snowflake", "bigquery", "redshift")
+DIALECTS = ("duckdb", "postgres", "tsql", *COMPILE_TARGETS)
 
 
 @dataclass(frozen=True)

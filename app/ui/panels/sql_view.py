@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.services import pipelines as pipeline_service
-from app.services.pipelines import DIALECTS
+from app.services.pipelines import compile_dialects
 from app.services.projects import EditorDocument
 from app.ui.properties.editors import SqlHighlighter
 from app.ui.workers import submit
@@ -21,7 +21,7 @@ class SqlView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dialect = QComboBox()
-        self.dialect.addItems(list(DIALECTS))
+        self.dialect.addItems(compile_dialects())
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
