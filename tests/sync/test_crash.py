@@ -152,9 +152,9 @@ def test_backend_terminated_mid_copy_is_retried(
             rows = pg_rows(
                 pg_db,
                 f"SELECT pid FROM pg_stat_activity WHERE application_name = "
-                f"'{app}' AND query ILIKE '{pattern}'",
+                f"'{app}' AND query ILIKE '{pattern}' AND state = 'active'",
             )
-            for (pid,) in rows:
+            for (pid,) in rows:  # still in the COPY (``query`` keeps the last one when idle)
                 pg_exec(pg_db, f"SELECT pg_terminate_backend({int(pid)})")
                 killed.append(pid)
             time.sleep(0.01)
