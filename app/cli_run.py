@@ -147,8 +147,9 @@ def run_headless(
     count_rows: bool = False,
     trust: bool = False,
 ) -> int:
-    from app.services.projects import run_project
+    from app.services.projects import prepare_headless_run, run_project
 
+    prepare_headless_run()
     interactive = sys.stdout.isatty() and not as_json
     try:
         if interactive:

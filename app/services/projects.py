@@ -10,29 +10,43 @@ before any pipeline starts. Selecting pipelines runs only those (``cauce sync ru
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.engine.compiler import CompileError, Problem, compile_pipeline, render
 from app.engine.compiler.binders import declared_schema, describe_file, file_scan, table_binder
-from app.engine.executor import RunReport, plan_pipeline, run_pipeline
+from app.engine.executor import RunReport, plan_pipeline, plan_run, run_pipeline
+from app.engine.headless import skip_pandas_probe
 from app.engine.local import CancelToken, LocalSession
 from app.engine.plan import compile_pushdown, local_only_problems
-from app.engine.sync import SyncReport
 from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
 from app.services.secrets import secret_lookup
-from app.services.syncs import check_connections, run_syncs
 from app.services.texts import status_text
 from app.services.trust import require_trust
 from app.storage.project import Project, ProjectError, load_project
 
-__all__ = ["ProjectRunResult", "compile_project", "run_project", "select_pipelines"]
+if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
+    from app.engine.sync import SyncReport
+
+__all__ = [
+    "ProjectRunResult",
+    "compile_project",
+    "prepare_headless_run",
+    "run_project",
+    "select_pipelines",
+]
+
+
+def prepare_headless_run() -> None:
+    """Set up a process that only runs projects (the CLI's): see :mod:`app.engine.headless`."""
+    skip_pandas_probe()
 
 
 @dataclass
@@ -179,8 +193,11 @@ def run_project(
             _retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
         ]
         syncs = [] if pipelines else sorted(project.syncs)
-        for name in syncs:
-            check_connections(project, project.syncs[name])
+        if syncs:
+            from app.services.syncs import check_connections
+
+            for name in syncs:
+                check_connections(project, project.syncs[name])
         result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
         result.targets = {
             name: describe_target(conn, opened.root, project.meta.variables)
@@ -197,37 +214,55 @@ def run_project(
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
                 return result
-            for p in selected:  # plan everything first: an invalid project runs nothing
-                with LocalSession(provider) as session:
-                    plan_pipeline(p, provider, session)
-            result.syncs = run_syncs(
-                project,
-                opened.root,
-                syncs,
-                db_url=db_url,
-                trigger=trigger,
-                on_event=on_event,
-                cancel=cancel,
-            )
-            if not all(s.ok for s in result.syncs):
-                return result  # the pipelines would read what the failed sync did not land
-            recorder = RunRecorder(db_url, project, trigger=trigger, host=socket.gethostname())
-            try:
-                for p in selected:
-                    bus = EventBus()
-                    if on_event:
-                        bus.subscribe(on_event)
-                    run_id = recorder.start(p)
-                    bus.subscribe(recorder.on_event)
-                    report = run_pipeline(
-                        p, provider, bus=bus, cancel=cancel, run_id=run_id, count_rows=count_rows
+            # plan everything first: an invalid project runs nothing. The first pipeline keeps
+            # its plan and session when nothing runs before it (no sync): it runs that plan.
+            # The others plan again when they run: an earlier run may change what they read.
+            cancel = cancel or CancelToken()
+            with contextlib.ExitStack() as keep:
+                first = None
+                for i, p in enumerate(selected):
+                    if i == 0 and not syncs:
+                        first = keep.enter_context(plan_run(p, provider, cancel=cancel))
+                    else:
+                        with LocalSession(provider) as session:
+                            plan_pipeline(p, provider, session)
+                if syncs:
+                    from app.services.syncs import run_syncs
+
+                    result.syncs = run_syncs(
+                        project,
+                        opened.root,
+                        syncs,
+                        db_url=db_url,
+                        trigger=trigger,
+                        on_event=on_event,
+                        cancel=cancel,
                     )
-                    recorder.finish(report)
-                    result.reports.append(report)
-                    if cancel is not None and cancel.cancelled:
-                        break
-            finally:
-                recorder.close()
+                    if not all(s.ok for s in result.syncs):
+                        return result  # the pipelines would read what the failed sync did not land
+                recorder = RunRecorder(db_url, project, trigger=trigger, host=socket.gethostname())
+                try:
+                    for i, p in enumerate(selected):
+                        bus = EventBus()
+                        if on_event:
+                            bus.subscribe(on_event)
+                        run_id = recorder.start(p)
+                        bus.subscribe(recorder.on_event)
+                        report = run_pipeline(
+                            p,
+                            provider,
+                            bus=bus,
+                            cancel=cancel,
+                            run_id=run_id,
+                            count_rows=count_rows,
+                            planned=first if i == 0 else None,
+                        )
+                        recorder.finish(report)
+                        result.reports.append(report)
+                        if cancel.cancelled:
+                            break
+                finally:
+                    recorder.close()
         return result
 
 

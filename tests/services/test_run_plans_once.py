@@ -1,0 +1,99 @@
+"""``run_project`` plans every pipeline before running any, and runs the first one's plan as it
+is (no second planning pass); later pipelines plan again when they run, since an earlier run
+may change what they read."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import app.engine.executor as executor
+import app.services.projects as projects
+from app.engine.compiler import CompileError
+from app.services.projects import run_project
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "resources" / "examples" / "chinook"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The Chinook example plus a second pipeline writing another table."""
+    target = tmp_path / "chinook"
+    shutil.copytree(EXAMPLE, target)
+    data = json.loads((target / "pipelines" / "revenue.json").read_text())
+    data["id"], data["name"] = "0dbba4a2-e971-5f03-b83f-8b03a7a1ad9e", "revenue2"
+    for node in data["nodes"]:
+        if node["type"] == "destination":
+            node["params"]["table"] = "revenue_again"
+    (target / "pipelines" / "revenue2.json").write_text(json.dumps(data))
+    monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
+    (tmp_path / "out").mkdir()
+    return target
+
+
+@pytest.fixture
+def plans(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How many times each pipeline was planned (the real planner runs)."""
+    seen: Counter[str] = Counter()
+    real = executor.plan_pipeline
+
+    def counting(pipeline, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen[pipeline.name] += 1
+        return real(pipeline, *args, **kwargs)
+
+    monkeypatch.setattr(executor, "plan_pipeline", counting)
+    monkeypatch.setattr(projects, "plan_pipeline", counting)
+    return seen
+
+
+def _tables(path: Path) -> set[str]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
+def test_the_first_pipeline_runs_the_plan_made_to_validate_it(
+    project: Path, tmp_path: Path, plans: Counter[str]
+) -> None:
+    result = run_project(project, db_url=f"sqlite:///{tmp_path / 'meta.db'}")
+    assert result.ok, result.summary()
+    assert plans == {"revenue": 1, "revenue2": 2}
+    assert _tables(tmp_path / "out" / "chinook_mart.duckdb") == {
+        "revenue_by_country_genre_year",
+        "revenue_again",
+    }
+    rows = [n.rows_in for r in result.reports for n in r.nodes if n.name == "mart"]
+    assert rows == [432, 432]
+
+
+def test_one_selected_pipeline_is_planned_once(
+    project: Path, tmp_path: Path, plans: Counter[str]
+) -> None:
+    result = run_project(
+        project, pipelines=["revenue2"], db_url=f"sqlite:///{tmp_path / 'meta.db'}"
+    )
+    assert result.ok and plans == {"revenue2": 1}
+
+
+def test_an_invalid_later_pipeline_runs_nothing_and_closes_the_kept_session(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = project / "pipelines" / "revenue2.json"
+    data = json.loads(path.read_text())
+    for node in data["nodes"]:
+        if node["type"] == "filter":
+            node["params"]["condition"] = "no_such_column > 1"
+    path.write_text(json.dumps(data))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where sessions keep their files
+    with pytest.raises(CompileError, match="no_such_column"):
+        run_project(project, db_url=f"sqlite:///{tmp_path / 'meta.db'}")
+    assert not (tmp_path / "out" / "chinook_mart.duckdb").exists()
+    assert list(scratch.iterdir()) == []  # the first pipeline's session was closed
