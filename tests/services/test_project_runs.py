@@ -1,6 +1,6 @@
-"""``run_project`` plans every pipeline before running any, and runs the first one's plan as it
-is (no second planning pass); later pipelines plan again when they run, since an earlier run
-may change what they read."""
+"""``run_project`` plans every pipeline before running any and runs the first one's plan as it
+is (later pipelines plan again: an earlier run may change what they read); its node results
+and events are committed with the run's final status, never while nodes run."""
 
 from __future__ import annotations
 
@@ -97,3 +97,40 @@ def test_an_invalid_later_pipeline_runs_nothing_and_closes_the_kept_session(
         run_project(project, db_url=f"sqlite:///{tmp_path / 'meta.db'}")
     assert not (tmp_path / "out" / "chinook_mart.duckdb").exists()
     assert list(scratch.iterdir()) == []  # the first pipeline's session was closed
+
+
+def test_node_results_are_committed_with_the_run_not_while_it_runs(
+    project: Path, tmp_path: Path
+) -> None:
+    """The run row says running before the first node starts; node rows and events wait for
+    the final commit, which stores each node's last state and the events at their times."""
+    from app.model.events import NodeFinished, RunStarted
+    from app.storage.repository import Repository
+
+    url = f"sqlite:///{tmp_path / 'meta.db'}"
+    seen: list[tuple[str, str, int]] = []
+
+    def look(event: object) -> None:
+        if isinstance(event, RunStarted | NodeFinished):
+            with Repository(url) as repo:
+                [run] = repo.recent_runs(1)
+                detail = repo.run_detail(run.id)
+            seen.append((type(event).__name__, str(run.status), len(detail.nodes)))
+
+    started = __import__("time").time()
+    result = run_project(project, pipelines=["revenue"], db_url=url, on_event=look)
+    assert result.ok, result.summary()
+    assert seen[0] == ("RunStarted", "running", 0)
+    assert {s for s in seen[1:]} == {("NodeFinished", "running", 0)}
+    with Repository(url) as repo:
+        [run] = repo.recent_runs(1)
+        detail = repo.run_detail(run.id)
+    report = {n.node_id: n for n in result.reports[0].nodes}
+    assert str(detail.run.status) == "succeeded"
+    assert {n.node_id for n in detail.nodes} == set(report)
+    assert all(str(n.status) == "succeeded" for n in detail.nodes)
+    mart = next(n for n in detail.nodes if n.node_name == "mart")
+    assert mart.rows_in == 432 and mart.seconds is not None
+    kinds = [e.type for e in detail.events]
+    assert kinds == ["run_started", "run_finished"]
+    assert all(e.created_at.timestamp() >= started for e in detail.events)
