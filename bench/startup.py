@@ -234,13 +234,16 @@ def run_bare(name: str, cache: Path, out: Path) -> tuple[float, float]:
     return wall, float(done.stdout.split()[1]) - spawned
 
 
-def run_cauce(name: str, project: Path, meta: Path, cache: Path) -> tuple[float, float]:
-    """Wall seconds of ``cauce --run-project``, and from spawning it to its first node."""
+def run_cauce(
+    name: str, project: Path, meta: Path, cache: Path, tree: Path = REPO
+) -> tuple[float, float]:
+    """Wall seconds of ``cauce --run-project`` (the ``app`` of ``tree``), and from spawning
+    it to its first node."""
     env = {**os.environ, "CAUCE_ALLOWED_DIRS": str(cache)}  # the files are outside the project
     command = [sys.executable, "-m", "app.cli", "--run-project", str(project)]
     command += ["--pipeline", name, "--json", "--db", f"sqlite:///{meta}"]
     spawned, started = time.time(), time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tree, env=env)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"cauce {name} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
@@ -273,6 +276,12 @@ def main() -> int:
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "cauce-bench" / "tpch"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. a `git worktree` of an older commit): its cauce runs "
+        "in the same rounds, as `before` (the same interpreter and packages)",
+    )
     args = parser.parse_args()
     cache = args.cache / f"sf{args.sf:g}"
     started = time.perf_counter()
@@ -289,41 +298,41 @@ def main() -> int:
             "cauce": lambda q: run_cauce(q, work / "tpch", meta, cache),
             "bare": lambda q: run_bare(q, cache, bare_out),
         }
+        if args.baseline:
+            before_meta = work / "before.db"  # its schema may be older
+            variants["before"] = lambda q: run_cauce(
+                q, work / "tpch", before_meta, cache, args.baseline.resolve()
+            )
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for r in range(args.warmup + args.repeat):
             for q in QUERIES:
-                order = ["cauce", "bare"] if (r + len(q)) % 2 == 0 else ["bare", "cauce"]
-                if q in ("q3", "q6"):
-                    order.reverse()
-                for v in order:
+                names = list(variants)  # a rotating order: each variant takes each turn
+                turn = (r + list(QUERIES).index(q)) % len(names)
+                for v in names[turn:] + names[:turn]:
                     result = variants[v](q)
                     if r >= args.warmup:
                         times.setdefault((q, v), []).append(result)
         check_results(cauce_out, bare_out)
 
-    print(
-        f"\n{'query':<6}{'cauce s':>9}{'bare s':>9}{'ratio':>7}{'per round':>10}"
-        f"{'cauce first node s':>20}{'bare query start s':>20}"
-    )
-    ratios = []
+    others = [v for v in ("before",) if (next(iter(QUERIES)), v) in times]
+    head = f"\n{'query':<6}{'variant':<8}{'median s':>9}{'/ bare':>8}{'per round':>10}"
+    print(head + f"{'to first node / query s':>25}")
     for q in QUERIES:
-        cauce, bare = times[(q, "cauce")], times[(q, "bare")]
-        wall_c = statistics.median(w for w, _ in cauce)
-        wall_b = statistics.median(w for w, _ in bare)
-        per_round = statistics.median(c[0] / b[0] for c, b in zip(cauce, bare, strict=True))
-        ratios.append(wall_c / wall_b)
-        print(
-            f"{q:<6}{wall_c:>9.3f}{wall_b:>9.3f}{wall_c / wall_b:>7.2f}{per_round:>10.2f}"
-            f"{statistics.median(f for _, f in cauce):>20.3f}"
-            f"{statistics.median(f for _, f in bare):>20.3f}"
-        )
+        bare = times[(q, "bare")]
+        for v in ["cauce", *others, "bare"]:
+            runs = times[(q, v)]
+            wall = statistics.median(w for w, _ in runs)
+            ratio = wall / statistics.median(w for w, _ in bare)
+            per_round = statistics.median(c[0] / b[0] for c, b in zip(runs, bare, strict=True))
+            first = statistics.median(f for _, f in runs)
+            print(f"{q:<6}{v:<8}{wall:>9.3f}{ratio:>8.2f}{per_round:>10.2f}{first:>25.3f}")
     print(
-        f"\nrounds: {args.repeat} (+{args.warmup} warm-up); targets: ratio <= 1.5, first node "
-        f"<= 0.3 s. Runs (cauce, bare):"
+        f"\nrounds: {args.repeat} (+{args.warmup} warm-up), the variants in rotating order; "
+        "targets: cauce / bare <= 1.5, first node <= 0.3 s. Runs (s):"
     )
     for q in QUERIES:
-        pairs = zip(times[(q, "cauce")], times[(q, "bare")], strict=True)
-        print(f"  {q}: " + "  ".join(f"{c[0]:.2f}/{b[0]:.2f}" for c, b in pairs))
+        for v in ["cauce", *others, "bare"]:
+            print(f"  {q} {v:<7}" + " ".join(f"{w:.2f}" for w, _ in times[(q, v)]))
     return 0
 
 
