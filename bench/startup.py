@@ -11,9 +11,13 @@ runs as its own process, both ways, side by side in one run, alternating which g
 Besides the whole process, it reports the time from spawning the process to the first node
 starting (the ``RunStarted`` event of the run in the metadata DB, published just before the
 first node starts) and, for the bare script, to its query starting. Results are compared row by
-row before any figure is printed. Run on demand, never in CI:
+row before any figure is printed. The ``app`` package is byte-compiled first (as installed).
+``--baseline DIR`` runs the ``cauce`` of another checkout (a ``git worktree`` of an older
+commit) in the same rounds, as ``before``. Run on demand, never in CI:
 
-    uv run python bench/startup.py --repeat 5
+    uv run python bench/startup.py --repeat 4
+    git worktree add --detach /tmp/before <commit>
+    uv run python bench/startup.py --repeat 4 --baseline /tmp/before
 
 The data come from DuckDB's ``tpch`` extension (``CALL dbgen(sf=…)``) when it can be loaded;
 without network access (the extension is downloaded on first use) an equivalent data set is
@@ -290,6 +294,10 @@ def main() -> int:
         rows = con.execute(f"SELECT count(*) FROM '{cache}/lineitem.parquet'").fetchone()[0]
     print(f"data: {source}; lineitem {rows:,} rows ({time.perf_counter() - started:.1f} s)")
 
+    for tree in [REPO, *([args.baseline] if args.baseline else [])]:
+        # byte-compiled, as an installed Cauce is (PYTHONDONTWRITEBYTECODE would otherwise
+        # leave every process compiling the app's modules from source)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "app")], check=True)
     with tempfile.TemporaryDirectory(prefix="cauce-startup-") as tmp:
         work = Path(tmp)
         cauce_out, bare_out, meta = work / "cauce.duckdb", work / "bare.duckdb", work / "meta.db"
