@@ -17,7 +17,7 @@ commit) in the same rounds, as ``before``. Run on demand, never in CI:
 
     uv run python bench/startup.py --repeat 4
     git worktree add --detach /tmp/before <commit>
-    uv run python bench/startup.py --repeat 4 --baseline /tmp/before
+    uv run python bench/startup.py --repeat 4 --baseline /tmp/before --chinook 8
 
 The data come from DuckDB's ``tpch`` extension (``CALL dbgen(sf=…)``) when it can be loaded;
 without network access (the extension is downloaded on first use) an equivalent data set is
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -258,6 +259,42 @@ def run_cauce(
     return wall, json.loads(payload)["at"] - spawned
 
 
+def run_chinook(tree: Path, project: Path, out: Path, meta: Path) -> float:
+    """Wall seconds of ``cauce --run-project`` of the Chinook example (SQLite → DuckDB)."""
+    env = {**os.environ, "CAUCE_OUTPUT_DIR": str(out)}
+    command = [sys.executable, "-m", "app.cli", "--run-project", str(project), "--json"]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--db", f"sqlite:///{meta}"], capture_output=True, cwd=tree, env=env
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"chinook failed in {tree}:\n{done.stderr.decode()}")
+    return time.perf_counter() - started
+
+
+def bench_chinook(rounds: int, baseline: Path | None) -> None:
+    """The Chinook example as a whole process, this tree against ``baseline`` alternating."""
+    trees = {"cauce": REPO, **({"before": baseline.resolve()} if baseline else {})}
+    with tempfile.TemporaryDirectory(prefix="cauce-chinook-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(REPO / "resources" / "examples" / "chinook", work / "chinook")
+        times: dict[str, list[float]] = {k: [] for k in trees}
+        for r in range(rounds + 1):  # the first round warms up
+            for k in list(trees)[:: 1 if r % 2 else -1]:
+                seconds = run_chinook(trees[k], work / "chinook", work, work / f"{k}.db")
+                if r:
+                    times[k].append(seconds)
+    print(f"\nChinook example, whole process, {rounds} rounds alternating:")
+    for k, runs in times.items():
+        runs_text = " ".join(f"{t:.2f}" for t in runs)
+        print(f"  {k:<7} median {statistics.median(runs):.3f} s   {runs_text}")
+    if baseline:
+        pairs = zip(times["cauce"], times["before"], strict=True)
+        per_round = statistics.median(a / b for a, b in pairs)
+        ratio = statistics.median(times["cauce"]) / statistics.median(times["before"])
+        print(f"  cauce / before: {ratio:.2f} (per round {per_round:.2f})")
+
+
 def check_results(cauce_out: Path, bare_out: Path) -> None:
     with duckdb.connect() as con:
         con.execute(f"ATTACH '{cauce_out}' AS c (READ_ONLY)")
@@ -285,6 +322,9 @@ def main() -> int:
         type=Path,
         help="another checkout (e.g. a `git worktree` of an older commit): its cauce runs "
         "in the same rounds, as `before` (the same interpreter and packages)",
+    )
+    parser.add_argument(
+        "--chinook", type=int, default=0, metavar="ROUNDS", help="also time the Chinook example"
     )
     args = parser.parse_args()
     cache = args.cache / f"sf{args.sf:g}"
@@ -341,6 +381,8 @@ def main() -> int:
     for q in QUERIES:
         for v in ["cauce", *others, "bare"]:
             print(f"  {q} {v:<7}" + " ".join(f"{w:.2f}" for w, _ in times[(q, v)]))
+    if args.chinook:
+        bench_chinook(args.chinook, args.baseline)
     return 0
 
 
