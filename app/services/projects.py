@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.engine.compiler import CompileError, Problem, compile_pipeline, render
 from app.engine.compiler.binders import declared_schema, describe_file, file_scan, table_binder
-from app.engine.executor import RunReport, plan_pipeline, plan_run, run_pipeline
+from app.engine.executor import PlannedRun, RunReport, plan_pipeline, plan_run, run_pipeline
 from app.engine.headless import skip_pandas_probe
 from app.engine.local import CancelToken, LocalSession
 from app.engine.plan import compile_pushdown, local_only_problems
@@ -214,18 +214,9 @@ def run_project(
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
                 return result
-            # plan everything first: an invalid project runs nothing. The first pipeline keeps
-            # its plan and session when nothing runs before it (no sync): it runs that plan.
-            # The others plan again when they run: an earlier run may change what they read.
             cancel = cancel or CancelToken()
             with contextlib.ExitStack() as keep:
-                first = None
-                for i, p in enumerate(selected):
-                    if i == 0 and not syncs:
-                        first = keep.enter_context(plan_run(p, provider, cancel=cancel))
-                    else:
-                        with LocalSession(provider) as session:
-                            plan_pipeline(p, provider, session)
+                first = _plan_ahead(selected, provider, keep, cancel=cancel, runs_first=not syncs)
                 if syncs:
                     from app.services.syncs import run_syncs
 
@@ -264,6 +255,30 @@ def run_project(
                 finally:
                     recorder.close()
         return result
+
+
+def _plan_ahead(
+    selected: list[Pipeline],
+    provider: Any,
+    keep: contextlib.ExitStack,
+    *,
+    cancel: CancelToken,
+    runs_first: bool,
+) -> PlannedRun | None:
+    """Plan every pipeline before any runs: an invalid project runs nothing.
+
+    When the first pipeline is the first thing to run (``runs_first``: no sync before it), its
+    plan and session are kept (closed by ``keep``) and returned, for it to run that plan. The
+    others plan again when they run: an earlier run may change the tables they read.
+    """
+    first = None
+    for i, p in enumerate(selected):
+        if i == 0 and runs_first:
+            first = keep.enter_context(plan_run(p, provider, cancel=cancel))
+        else:
+            with LocalSession(provider) as session:
+                plan_pipeline(p, provider, session)
+    return first
 
 
 def compile_project(
