@@ -9,6 +9,8 @@ events are kept in memory while it runs and committed with its final status.
 from __future__ import annotations
 
 import getpass
+import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +24,8 @@ from app.storage.migrate import current_revision, head_revision, init_db, upgrad
 from app.storage.project import Project
 from app.storage.records import EventRecord, NodeLocation, NodeRunRecord, RunStatus
 from app.storage.repository import Repository
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "RunRecorder",
@@ -143,6 +147,11 @@ class RunRecorder:
             self._node(event.node_id, event.node_name, status, where, error=error)
         if isinstance(event, RunStarted | RunFinished | NodeFailed):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
+            try:  # one event that cannot be stored must not cost the run its record
+                json.dumps(payload)
+            except (TypeError, ValueError):
+                log.warning("event %s of run %s not recorded: not JSON", event.kind, self._run_id)
+                return
             at = datetime.fromtimestamp(event.at, UTC)
             self._events.append(EventRecord(0, event.kind, None, payload, at))
 

@@ -134,3 +134,27 @@ def test_node_results_are_committed_with_the_run_not_while_it_runs(
     kinds = [e.type for e in detail.events]
     assert kinds == ["run_started", "run_finished"]
     assert all(e.created_at.timestamp() >= started for e in detail.events)
+
+
+def test_an_event_that_cannot_be_stored_costs_the_run_nothing_else(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from app.engine.executor import NodeStatus, RunReport
+    from app.model.events import RunStarted
+    from app.model.pipeline import Pipeline
+    from app.services.metadata import RunRecorder
+    from app.storage.project import Project, ProjectMeta
+    from app.storage.repository import Repository
+
+    url = f"sqlite:///{tmp_path / 'meta.db'}"
+    recorder = RunRecorder(url, Project(meta=ProjectMeta(name="p")), trigger="cli")
+    run_id = recorder.start(Pipeline(name="empty"))
+    recorder.on_event(RunStarted(run_id, pipeline="empty", nodes=(object(),)))  # type: ignore[arg-type]
+    recorder.on_event(RunStarted(run_id, pipeline="empty"))
+    recorder.finish(RunReport(run_id=run_id, pipeline="empty", status=NodeStatus.SUCCEEDED))
+    recorder.close()
+    with Repository(url) as repo:
+        detail = repo.run_detail(int(run_id))
+    assert str(detail.run.status) == "succeeded"
+    assert [e.payload["nodes"] for e in detail.events] == [[]]
+    assert "not recorded" in caplog.text
