@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
 from app.engine.compiler import CompileError, compile_pipeline
-from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.local import DEFAULT_MEMORY_LIMIT, CancelToken, LocalSession, RunCancelled
 from app.engine.plan import (
     ExecutionPlan,
     Stage,
@@ -344,8 +344,9 @@ def plan_run(
     """Plan ``pipeline`` in a new local session, kept open to run that plan: a run planned
     ahead (to validate a project before running any of it) is not planned again. Raises
     :class:`CompileError` for an invalid pipeline (the session is closed then)."""
-    kwargs = {"memory_limit": memory_limit} if memory_limit else {}
-    session = LocalSession(provider, cancel=cancel or CancelToken(), **kwargs)
+    session = LocalSession(
+        provider, cancel=cancel or CancelToken(), memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT
+    )
     try:
         return PlannedRun(session, plan_pipeline(pipeline, provider, session, previews))
     except BaseException:
