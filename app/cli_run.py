@@ -7,8 +7,6 @@ the request is invalid (nothing was run).
 
 from __future__ import annotations
 
-import contextlib
-import importlib.abc
 import json
 import sys
 import time
@@ -32,36 +30,7 @@ from app.services.texts import event_text, status_text
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
 
-__all__ = ["run_headless", "skip_pandas_probe"]
-
-
-class _NoPandas(importlib.abc.MetaPathFinder):
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ImportError(name)
-        return None
-
-
-def skip_pandas_probe() -> None:
-    """Keep pandas off a run's path.
-
-    The first time pyarrow turns a Python list into an array (every connector that reads rows
-    as Python values does), it imports pandas only to ask whether the list is a pandas object:
-    0.3–1 s of a short run. A headless run never holds one, so pyarrow is let to find pandas
-    absent once and stops asking; a real pandas call later in the process still imports it
-    (pyarrow retries then).
-    """
-    if "pandas" in sys.modules:
-        return
-    blocker = _NoPandas()
-    sys.meta_path.insert(0, blocker)
-    try:
-        import pyarrow as pa  # every run imports it anyway
-
-        with contextlib.suppress(AttributeError):  # a pyarrow without the probe
-            pa.lib._pandas_api.have_pandas  # noqa: B018 - the probe, answered now
-    finally:
-        sys.meta_path.remove(blocker)
+__all__ = ["run_headless"]
 
 
 class _LinePrinter:
@@ -144,8 +113,9 @@ def run_headless(
     trust: bool = False,
 ) -> int:
     from app.services.runs import run_project
+    from app.services.workspace import prepare_headless_run
 
-    skip_pandas_probe()
+    prepare_headless_run()
     interactive = sys.stdout.isatty() and not as_json
     try:
         if interactive:

@@ -116,10 +116,10 @@ def sync_run(
     as_json: bool,
     trust: bool,
 ) -> None:
-    from app.cli_run import skip_pandas_probe
     from app.services.syncs import run_adhoc_sync, run_sync
+    from app.services.workspace import prepare_headless_run
 
-    skip_pandas_probe()
+    prepare_headless_run()
 
     workspace = (ctx.obj or {}).get("workspace")
     listener = None if as_json else _printer

@@ -38,6 +38,7 @@ class Registry(Generic[T]):
         self._types: dict[str, type[T]] = {}
         self.broken: dict[str, str] = {}
         self._loaded = False
+        self._entry_points: list[EntryPoint] | None = None
         self._lock = threading.RLock()  # compiles on worker threads may load it first
 
     def register(self, cls: type[T]) -> type[T]:
@@ -48,8 +49,15 @@ class Registry(Generic[T]):
         with self._lock:
             self._load_entry_points()
 
+    def _group(self) -> list[EntryPoint]:
+        """The group's entry points, read once: reading them scans the metadata of every
+        installed distribution (a look-up of each new type name would scan them again)."""
+        if self._entry_points is None:
+            self._entry_points = list(entry_points(group=self.group))
+        return self._entry_points
+
     def _load_entry_points(self) -> None:
-        for ep in entry_points(group=self.group):
+        for ep in self._group():
             if ep.name not in self.broken:
                 self._load(ep)
         self._loaded = True  # only once every entry point has been tried
@@ -81,7 +89,7 @@ class Registry(Generic[T]):
             return found
         with self._lock:
             if type_name not in self._types and not self._loaded:
-                for ep in entry_points(group=self.group):
+                for ep in self._group():
                     if ep.name == type_name and ep.name not in self.broken:
                         self._load(ep)
             if type_name not in self._types and not self._loaded:

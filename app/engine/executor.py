@@ -45,7 +45,15 @@ from app.model.events import (
 from app.model.pipeline import Node, Pipeline
 from app.nodes.registry import node_registry
 
-__all__ = ["NodeReport", "NodeStatus", "RunReport", "run_pipeline", "plan_pipeline"]
+__all__ = [
+    "NodeReport",
+    "NodeStatus",
+    "PlannedRun",
+    "RunReport",
+    "plan_pipeline",
+    "plan_run",
+    "run_pipeline",
+]
 
 
 class NodeStatus(enum.StrEnum):
@@ -303,6 +311,50 @@ class _NodeQueryFailed(Exception):
         self.node_id, self.error, self.counted = node_id, error, counted
 
 
+@dataclass
+class PlannedRun:
+    """A pipeline planned in the local session that will run it (see :func:`plan_run`).
+
+    Closing it closes the session; :func:`run_pipeline` closes it when the run ends.
+    """
+
+    session: LocalSession
+    plan: ExecutionPlan
+    closed: bool = False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.session.close()
+
+    def __enter__(self) -> PlannedRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def plan_run(
+    pipeline: Pipeline,
+    provider: ConnectorProvider,
+    *,
+    cancel: CancelToken | None = None,
+    memory_limit: str | None = None,
+    previews: Collection[str] = (),
+) -> PlannedRun:
+    """Plan ``pipeline`` in a new local session, kept open to run that plan: a run planned
+    ahead (to validate a project before running any of it) is not planned again. Raises
+    :class:`CompileError` for an invalid pipeline (the session is closed then)."""
+    session = LocalSession(
+        provider, cancel=cancel or CancelToken(), memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT
+    )
+    try:
+        return PlannedRun(session, plan_pipeline(pipeline, provider, session, previews))
+    except BaseException:
+        session.close()
+        raise
+
+
 def run_pipeline(
     pipeline: Pipeline,
     provider: ConnectorProvider,
@@ -314,6 +366,7 @@ def run_pipeline(
     memory_limit: str | None = None,
     count_rows: bool = False,
     previews: Collection[str] = (),
+    planned: PlannedRun | None = None,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
@@ -322,17 +375,19 @@ def run_pipeline(
     port (for the editor's edge labels): exact, but slower than the fused query.
     ``previews``: nodes that are not destinations whose output is computed and counted, not
     written (a partial run, :mod:`app.engine.partial`, up to such a node).
+    ``planned``: the plan of :func:`plan_run` for this pipeline, run as it is (its session's
+    cancel token is the run's; ``cancel``, ``memory_limit`` and ``previews`` were given to
+    :func:`plan_run`); closed when the run ends.
     """
     bus = bus or EventBus()
-    cancel = cancel or CancelToken()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
-    with LocalSession(
-        provider,
-        cancel=cancel,
-        progress=run.progress,
-        memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT,
-    ) as session:
-        plan = plan_pipeline(pipeline, provider, session, previews)
+    if planned is None:
+        planned = plan_run(
+            pipeline, provider, cancel=cancel, memory_limit=memory_limit, previews=previews
+        )
+    with planned:
+        session, plan = planned.session, planned.plan
+        session.progress = run.progress
         run.report.plan = plan.describe()
         for rep in run.report.nodes:
             rep.placement = plan.placement_of(rep.node_id)
@@ -345,7 +400,7 @@ def run_pipeline(
                 run.run_id, pipeline=pipeline.name, nodes=tuple(n.name for n in pipeline.nodes)
             )
         )
-        _execute(run, plan, session, provider, cancel, count_rows)
+        _execute(run, plan, session, provider, session.cancel, count_rows)
         run.report.seconds = round(time.perf_counter() - started, 4)
     bus.publish(
         RunFinished(

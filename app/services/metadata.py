@@ -2,13 +2,18 @@
 
 Every run — from the CLI, the GUI, a schedule or the API — is recorded the same way by
 :class:`RunRecorder`: the exact pipeline version that ran, each node's status and metrics, and
-the events of the run.
+the events of the run. The run is recorded as running before it starts; its node results and
+events are kept in memory while it runs and committed with its final status.
 """
 
 from __future__ import annotations
 
 import getpass
+import json
+import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from app.engine.executor import NodeStatus, RunReport
 from app.model.events import Event, NodeFailed, NodeFinished, NodeStarted, RunFinished, RunStarted
@@ -17,7 +22,10 @@ from app.services.workspace import Workspace, workspace_of
 from app.storage.db import database_url, display_url
 from app.storage.migrate import current_revision, head_revision, init_db, upgrade_db
 from app.storage.project import Project
+from app.storage.records import EventRecord, NodeLocation, NodeRunRecord, RunStatus
 from app.storage.repository import Repository
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "MetadataStatus",
@@ -98,6 +106,8 @@ class RunRecorder:
         for connection in project.connections.values():
             self.repo.save_connection(self.project_id, connection)
         self._run_id: int | None = None
+        self._nodes: dict[str, NodeRunRecord] = {}
+        self._events: list[EventRecord] = []
 
     def start(self, pipeline: Pipeline) -> str:
         version = self.repo.save_pipeline_version(
@@ -105,27 +115,22 @@ class RunRecorder:
         )
         run = self.repo.start_run(version.id, trigger=self.trigger, host=self.host)
         self._run_id = run.id
+        self._nodes, self._events = {}, []
         return str(run.id)
 
     def on_event(self, event: Event) -> None:
+        """Note a node result or an event of the running run; :meth:`finish` stores them
+        with its final status in one transaction (nothing is written while nodes run)."""
         if self._run_id is None:
             return
-        run_id = self._run_id
         if isinstance(event, NodeStarted):
-            self.repo.record_node_run(
-                run_id,
-                event.node_id,
-                node_name=event.node_name,
-                status="running",
-                location=_location(event.placement),
-            )
+            self._node(event.node_id, event.node_name, "running", _location(event.placement))
         elif isinstance(event, NodeFinished):
-            self.repo.record_node_run(
-                run_id,
+            self._node(
                 event.node_id,
-                node_name=event.node_name,
-                status="succeeded",
-                location=_location(event.placement),
+                event.node_name,
+                "succeeded",
+                _location(event.placement),
                 rows_in=event.rows_in,
                 rows_out=event.rows_out,
                 seconds=event.seconds,
@@ -133,12 +138,29 @@ class RunRecorder:
         elif isinstance(event, NodeFailed):
             status = "failed" if event.status == "failed" else "cancelled"
             error = event.error if event.status != "skipped" else "skipped: an earlier step failed"
-            self.repo.record_node_run(
-                run_id, event.node_id, node_name=event.node_name, status=status, error=error
-            )
+            known = self._nodes.get(event.node_id)
+            where = known.location if known else "local"
+            self._node(event.node_id, event.node_name, status, where, error=error)
         if isinstance(event, RunStarted | RunFinished | NodeFailed):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
-            self.repo.record_event(event.kind, payload, run_id=run_id)
+            try:  # one event that cannot be stored must not cost the run its record
+                json.dumps(payload)
+            except (TypeError, ValueError):
+                log.warning("event %s of run %s not recorded: not JSON", event.kind, self._run_id)
+                return
+            at = datetime.fromtimestamp(event.at, UTC)
+            self._events.append(EventRecord(0, event.kind, None, payload, at))
+
+    def _node(self, node_id: str, name: str, status: str, location: str, **metrics: Any) -> None:
+        values = {"rows_in": None, "rows_out": None, "seconds": None, "error": None, **metrics}
+        self._nodes.pop(node_id, None)  # the latest state, in the order nodes last changed
+        self._nodes[node_id] = NodeRunRecord(
+            node_id=node_id,
+            node_name=name,
+            status=RunStatus(status),
+            location=NodeLocation(location),
+            **values,
+        )
 
     def finish(self, report: RunReport) -> None:
         if self._run_id is None:
@@ -148,7 +170,11 @@ class RunRecorder:
             if report.status in (NodeStatus.SUCCEEDED, NodeStatus.FAILED, NodeStatus.CANCELLED)
             else NodeStatus.FAILED
         )
-        self.repo.finish_run(self._run_id, str(status), error=report.error)
+        nodes, events = list(self._nodes.values()), self._events
+        self._nodes, self._events = {}, []
+        self.repo.finish_run(
+            self._run_id, str(status), error=report.error, nodes=nodes, events=events
+        )
         self._run_id = None
 
     def close(self) -> None:

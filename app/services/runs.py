@@ -12,6 +12,7 @@ tables that pipelines read. A failed sync stops the run before any pipeline star
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,12 +22,11 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from app.engine.executor import RunReport, plan_pipeline, run_pipeline
+from app.engine.executor import PlannedRun, RunReport, plan_pipeline, plan_run, run_pipeline
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.partial import PartialRun
 from app.engine.partial import branch as partial_branch
 from app.engine.partial import up_to as partial_up_to
-from app.engine.sync import SyncReport
 from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
@@ -34,7 +34,6 @@ from app.services.connections import describe_target, project_provider
 from app.services.pipelines import compile_document, data_port
 from app.services.projects import EditorDocument, document_connections, select_pipelines
 from app.services.secrets import secret_lookup
-from app.services.syncs import check_connections, run_syncs
 from app.services.texts import status_text
 from app.services.trust import require_trust
 from app.services.workspace import Workspace, workspace_of
@@ -46,8 +45,9 @@ from app.storage.project import (
 from app.storage.records import RunRecord
 from app.storage.repository import Repository
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
     from app.engine.provider import ConnectorProvider
+    from app.engine.sync import SyncReport
     from app.services.metadata import RunRecorder
 
 __all__ = [
@@ -169,8 +169,11 @@ def run_project(
             _retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
         ]
         syncs = [] if pipelines else sorted(project.syncs)
-        for name in syncs:
-            check_connections(project, project.syncs[name])
+        if syncs:  # the sync engine is imported only by a run that has syncs
+            from app.services.syncs import check_connections
+
+            for name in syncs:
+                check_connections(project, project.syncs[name])
         result = ProjectRunResult(project=project.meta.name, dry_run=dry_run)
         result.targets = {
             name: describe_target(conn, opened.root, project.meta.variables)
@@ -187,41 +190,45 @@ def run_project(
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
                 return result
-            for p in selected:  # plan everything first: an invalid project runs nothing
-                with LocalSession(provider) as session:
-                    plan_pipeline(p, provider, session)
-            result.syncs = run_syncs(
-                project,
-                opened.root,
-                syncs,
-                workspace=workspace,
-                trigger=trigger,
-                on_event=on_event,
-                cancel=cancel,
-            )
-            if not all(s.ok for s in result.syncs):
-                return result  # the pipelines would read what the failed sync did not land
-            recorder = RunRecorder(
-                workspace_of(workspace).metadata_url(),
-                project,
-                trigger=trigger,
-                host=socket.gethostname(),
-            )
-            try:
-                for p in selected:
-                    report = _run_recorded(
-                        recorder,
-                        p,
-                        provider,
+            cancel = cancel or CancelToken()
+            with contextlib.ExitStack() as keep:
+                first = _plan_ahead(selected, provider, keep, cancel=cancel, runs_first=not syncs)
+                if syncs:
+                    from app.services.syncs import run_syncs
+
+                    result.syncs = run_syncs(
+                        project,
+                        opened.root,
+                        syncs,
+                        workspace=workspace,
+                        trigger=trigger,
                         on_event=on_event,
                         cancel=cancel,
-                        count_rows=count_rows,
                     )
-                    result.reports.append(report)
-                    if cancel is not None and cancel.cancelled:
-                        break
-            finally:
-                recorder.close()
+                    if not all(s.ok for s in result.syncs):
+                        return result  # the pipelines would read what the failed sync did not land
+                recorder = RunRecorder(
+                    workspace_of(workspace).metadata_url(),
+                    project,
+                    trigger=trigger,
+                    host=socket.gethostname(),
+                )
+                try:
+                    for i, p in enumerate(selected):
+                        report = _run_recorded(
+                            recorder,
+                            p,
+                            provider,
+                            on_event=on_event,
+                            cancel=cancel,
+                            count_rows=count_rows,
+                            planned=first if i == 0 else None,
+                        )
+                        result.reports.append(report)
+                        if cancel.cancelled:
+                            break
+                finally:
+                    recorder.close()
         return result
 
 
@@ -234,11 +241,14 @@ def _run_recorded(
     cancel: CancelToken | None,
     count_rows: bool = False,
     part: PartialRun | None = None,
+    planned: PlannedRun | None = None,
 ) -> RunReport:
     """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end.
 
-    The one way every front end runs a pipeline. A run that raises before it could start (it
-    could not be planned) is recorded as failed, then the error goes up.
+    The one way every front end runs a pipeline. ``planned``: the plan (and its DuckDB
+    session) made to validate the pipeline, run as it is instead of planning again. A run that
+    raises before it could start (it could not be planned) is recorded as failed, then the
+    error goes up.
     """
     bus = EventBus()
     if on_event is not None:
@@ -254,6 +264,7 @@ def _run_recorded(
             run_id=run_id,
             count_rows=count_rows,
             previews=part.previews if part else (),
+            planned=planned,
         )
     except BaseException:
         recorder.finish(
@@ -281,6 +292,30 @@ def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipelin
         if node.type == "destination":
             node.params = {**node.params, "connection": dest}
     return copy
+
+
+def _plan_ahead(
+    selected: list[Pipeline],
+    provider: ConnectorProvider,
+    keep: contextlib.ExitStack,
+    *,
+    cancel: CancelToken,
+    runs_first: bool,
+) -> PlannedRun | None:
+    """Plan every pipeline before any runs: an invalid project runs nothing.
+
+    When the first pipeline is the first thing to run (``runs_first``: no sync before it), its
+    plan and session are kept (closed by ``keep``) and returned, for it to run that plan. The
+    others plan again when they run: an earlier run may change the tables they read.
+    """
+    first = None
+    for i, p in enumerate(selected):
+        if i == 0 and runs_first:
+            first = keep.enter_context(plan_run(p, provider, cancel=cancel))
+        else:
+            with LocalSession(provider) as session:
+                plan_pipeline(p, provider, session)
+    return first
 
 
 def preview_node(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from app.storage.repository import Repository
     from app.storage.secrets import SecretResolver
 
-__all__ = ["Workspace"]
+__all__ = ["Workspace", "prepare_headless_run"]
 
 
 class Workspace:
@@ -85,3 +85,11 @@ class Workspace:
 def workspace_of(workspace: Workspace | None) -> Workspace:
     """``workspace``, or the default one (``CAUCE_DB_URL`` or the default SQLite file)."""
     return workspace if workspace is not None else Workspace()
+
+
+def prepare_headless_run() -> None:
+    """Set up a process that only runs projects or syncs (the CLI's, a scheduler's job): keep
+    pandas off its path (see :mod:`app.engine.headless`). Not for the editor or a notebook."""
+    from app.engine.headless import skip_pandas_probe
+
+    skip_pandas_probe()

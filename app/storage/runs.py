@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -165,17 +166,31 @@ class RunLog(StoreBase):
             return self._load_run(s, run_id)
 
     def finish_run(
-        self, run_id: int, status: RunStatus | str, *, error: str | None = None
+        self,
+        run_id: int,
+        status: RunStatus | str,
+        *,
+        error: str | None = None,
+        nodes: Sequence[NodeRunRecord] = (),
+        events: Sequence[EventRecord] = (),
     ) -> RunRecord:
         """Close a run with a terminal status (``succeeded``, ``failed`` or ``cancelled``).
+
+        ``nodes`` and ``events`` are the run's node results and events gathered while it ran
+        (kept off the run's path): stored in the same transaction as the final status, so a
+        finished run always has them, and a run that never finishes (its process died) is
+        reaped as abandoned. A node result replaces one recorded earlier for that node; each
+        event keeps its own time (``id`` and ``run_id`` of an :class:`EventRecord` are ignored).
 
         Raises:
             InvalidTransition: ``status`` is not terminal, or the run already finished, or a
                 pending run is marked succeeded/failed without having started.
+            TypeError: An event's payload cannot be stored as JSON.
         """
         status = RunStatus(status)
         if not status.terminal:
             raise InvalidTransition(_("{status} is not a final status").format(status=status))
+        bodies = [self._event_body(e.type, e.payload) for e in events]
         with self._session() as s:
             row = self._run_row(s, run_id)
             current = RunStatus(row.status)
@@ -187,10 +202,46 @@ class RunLog(StoreBase):
                 raise InvalidTransition(
                     _("run {id} never started; it can only be cancelled").format(id=run_id)
                 )
+            for node in nodes:
+                self._put_node_run(s, run_id, node)
+            for event, body in zip(events, bodies, strict=True):
+                s.add(
+                    EventRow(
+                        organization_id=self._org_id,
+                        type=event.type,
+                        run_id=run_id,
+                        payload=body,
+                        created_at=event.created_at,
+                    )
+                )
             row.status, row.finished_at = status.value, utcnow()
             row.error = self._redact(error)
             s.flush()
             return self._load_run(s, run_id)
+
+    def _put_node_run(self, s: Session, run_id: int, node: NodeRunRecord) -> NodeRunRow:
+        """Insert or update the row of one node in a run (the run row is locked by the caller)."""
+        insert_missing(
+            s,
+            NodeRunRow,
+            {"run_id": run_id, "node_id": node.node_id},
+            {
+                "organization_id": self._org_id,
+                "node_name": node.node_name,
+                "status": RunStatus(node.status).value,
+                "location": NodeLocation(node.location).value,
+            },
+        )
+        row = s.scalars(
+            select(NodeRunRow)
+            .where(NodeRunRow.run_id == run_id, NodeRunRow.node_id == node.node_id)
+            .with_for_update()
+        ).one()
+        row.node_name = node.node_name
+        row.status, row.location = RunStatus(node.status).value, NodeLocation(node.location).value
+        row.rows_in, row.rows_out, row.seconds = node.rows_in, node.rows_out, node.seconds
+        row.error = self._redact(node.error)
+        return row
 
     def record_node_run(
         self,
@@ -209,28 +260,19 @@ class RunLog(StoreBase):
 
         Call it when a node starts and again when it ends; the latest call wins.
         """
-        status, location = RunStatus(status), NodeLocation(location)
+        record = NodeRunRecord(
+            node_id=node_id,
+            node_name=node_name,
+            status=RunStatus(status),
+            location=NodeLocation(location),
+            rows_in=rows_in,
+            rows_out=rows_out,
+            seconds=seconds,
+            error=error,
+        )
         with self._session() as s:
             self._run_row(s, run_id)
-            insert_missing(
-                s,
-                NodeRunRow,
-                {"run_id": run_id, "node_id": node_id},
-                {
-                    "organization_id": self._org_id,
-                    "node_name": node_name,
-                    "status": status.value,
-                    "location": location.value,
-                },
-            )
-            row = s.scalars(
-                select(NodeRunRow)
-                .where(NodeRunRow.run_id == run_id, NodeRunRow.node_id == node_id)
-                .with_for_update()
-            ).one()
-            row.node_name, row.status, row.location = node_name, status.value, location.value
-            row.rows_in, row.rows_out, row.seconds = rows_in, rows_out, seconds
-            row.error = self._redact(error)
+            row = self._put_node_run(s, run_id, record)
             s.flush()
             return _node_record(row)
 
@@ -270,11 +312,7 @@ class RunLog(StoreBase):
             TypeError: The payload cannot be stored as JSON.
             NotFound: ``run_id`` is not a run of this organization.
         """
-        body = self._redact_data(dict(payload or {}))
-        try:
-            json.dumps(body)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"event {type!r}: payload is not JSON-serialisable ({err})") from None
+        body = self._event_body(type, payload)
         with self._session() as s:
             if run_id is not None:
                 self._run_row(s, run_id)
@@ -288,6 +326,14 @@ class RunLog(StoreBase):
             s.add(row)
             s.flush()
             return _event_record(row)
+
+    def _event_body(self, type: str, payload: dict[str, Any] | None) -> dict[str, Any]:
+        body = self._redact_data(dict(payload or {}))
+        try:
+            json.dumps(body)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"event {type!r}: payload is not JSON-serialisable ({err})") from None
+        return body  # type: ignore[no-any-return]
 
     def recent_events(self, limit: int = 100, *, type: str | None = None) -> list[EventRecord]:
         """The newest events first, optionally of one type only."""

@@ -80,3 +80,20 @@ def test_concurrent_first_use_sees_a_complete_registry(monkeypatch: pytest.Monke
     for t in threads:
         t.join()
     assert errors == [] and found == ["filter"] * 8
+
+
+def test_a_registry_reads_its_entry_points_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each read scans every installed distribution: look-ups of several names share one."""
+    reads: list[str] = []
+    fake = fake_entry_points()
+
+    def counting(group: str) -> list[EntryPoint]:
+        reads.append(group)
+        return fake(group)
+
+    monkeypatch.setattr(plugins, "entry_points", counting)
+    registry = plugins.Registry("g", Component, "component")
+    assert registry.get("filter").type_name == "filter"
+    assert "nothing_like_it" not in registry  # a miss loads the whole group
+    assert registry.names() == ["filter"] and "broken" in registry.broken
+    assert reads == ["g"]

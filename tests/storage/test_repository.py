@@ -12,7 +12,13 @@ from app.model.connection import Connection
 from app.model.pipeline import Pipeline
 from app.storage.migrate import init_db
 from app.storage.models import utcnow
-from app.storage.records import NodeLocation, RunStatus, RunTrigger
+from app.storage.records import (
+    EventRecord,
+    NodeLocation,
+    NodeRunRecord,
+    RunStatus,
+    RunTrigger,
+)
 from app.storage.repository import Repository
 from app.storage.unit_of_work import DuplicateName, InvalidTransition, NotFound
 
@@ -187,6 +193,41 @@ def test_run_lifecycle_with_node_results_and_events(repo: Repository) -> None:
         ("n2", RunStatus.FAILED, NodeLocation.PUSHDOWN, None, "division by zero"),
     ]
     assert [(e.type, e.payload) for e in detail.events] == [("run.started", {"nodes": 2})]
+
+
+def test_finish_run_stores_the_gathered_node_results_and_events_with_it(
+    repo: Repository,
+) -> None:
+    _, run_id = _run(repo)
+    repo.record_node_run(run_id, "n1", node_name="src", status="running")  # an earlier write
+    at = utcnow() - timedelta(seconds=30)
+    nodes = [
+        NodeRunRecord("n1", "src", RunStatus.SUCCEEDED, NodeLocation.LOCAL, None, 7, 0.5, None),
+        NodeRunRecord("n2", "big", RunStatus.FAILED, NodeLocation.PUSHDOWN, 7, None, 0.1, "boom"),
+    ]
+    events = [EventRecord(0, "run_started", None, {"nodes": 2}, at)]
+    repo.finish_run(run_id, "failed", error="big failed", nodes=nodes, events=events)
+    detail = repo.run_detail(run_id)
+    assert detail.run.status is RunStatus.FAILED
+    assert detail.nodes == nodes  # n1's earlier row replaced, not duplicated
+    [event] = detail.events
+    assert (event.type, event.payload, event.run_id) == ("run_started", {"nodes": 2}, run_id)
+    assert abs(event.created_at - at) < timedelta(milliseconds=1)  # the event's own time
+
+
+def test_a_refused_finish_stores_none_of_its_node_results(repo: Repository) -> None:
+    _, run_id = _run(repo)
+    repo.finish_run(run_id, "succeeded")
+    late = NodeRunRecord("n9", "x", RunStatus.SUCCEEDED, NodeLocation.LOCAL, 1, 1, 0.1, None)
+    with pytest.raises(InvalidTransition, match="already finished"):
+        repo.finish_run(run_id, "failed", nodes=[late])
+    bad = EventRecord(0, "odd", None, {"when": utcnow()}, utcnow())
+    version_id = repo.run_detail(run_id).run.pipeline_version_id
+    other = repo.start_run(version_id, trigger="cli").id
+    with pytest.raises(TypeError, match="JSON"):
+        repo.finish_run(other, "succeeded", nodes=[late], events=[bad])
+    assert repo.run_detail(run_id).nodes == [] and repo.run_detail(other).nodes == []
+    assert repo.run_detail(other).run.status is RunStatus.RUNNING
 
 
 def test_finished_runs_are_final(repo: Repository) -> None:

@@ -1,0 +1,75 @@
+"""A headless run imports only what it uses: never pandas or matplotlib, nor the sync engine
+when the project has no syncs (each would add a sizeable share of a short run's start-up)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "resources" / "examples" / "chinook"
+
+# runs the real `cauce` entry point; at exit (cli.leave runs atexit handlers) it writes the
+# names of every module the process imported
+_RUN = """
+import atexit, json, sys
+out = sys.argv.pop(1)
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+from app.cli import main
+main(sys.argv[1:])
+"""
+
+
+def _modules_of_run(tmp_path: Path, *args: str) -> set[str]:
+    project = tmp_path / "chinook"
+    shutil.copytree(EXAMPLE, project)
+    modules = tmp_path / "modules.json"
+    env = {
+        **os.environ,
+        "CAUCE_OUTPUT_DIR": str(tmp_path / "out"),
+        "CAUCE_DB_URL": f"sqlite:///{tmp_path / 'meta.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, str(modules), "--run-project", str(project), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "succeeded"
+    return set(json.loads(modules.read_text()))
+
+
+def test_run_project_never_imports_pandas_matplotlib_or_the_sync_engine(
+    tmp_path: Path,
+) -> None:
+    loaded = _modules_of_run(tmp_path, "--json")
+    assert "duckdb" in loaded and "app.connectors.sqlite" in loaded  # it did run the pipeline
+    for heavy in ("pandas", "matplotlib", "app.engine.sync", "app.services.syncs", "PySide6"):
+        assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
+
+
+def test_pyarrow_still_converts_pandas_objects_after_the_probe() -> None:
+    """Skipping the probe never breaks pandas for code that asks for it later."""
+    script = (
+        "import sys\n"
+        "from app.engine.headless import skip_pandas_probe\n"
+        "skip_pandas_probe()\n"
+        "import pyarrow as pa\n"
+        "assert pa.array([1, None]).null_count == 1 and 'pandas' not in sys.modules\n"
+        "frame = pa.table({'x': pa.array([1.5, None])}).to_pandas()\n"
+        "assert frame['x'].isna().sum() == 1\n"
+        "import pandas as pd\n"
+        "assert pa.array(pd.Series([1.0, float('nan')])).null_count == 1\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
