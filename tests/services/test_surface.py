@@ -142,7 +142,7 @@ FRONT_DOOR = {
         "sync_status",
     ],
     "texts": ["TextFormats", "event_text", "status_text"],
-    "workspace": ["Workspace"],
+    "workspace": ["Workspace", "prepare_headless_run"],
 }
 #: used by the services themselves, never by a front end
 HELPERS = {"sync_recording", "trust", "urls"}
