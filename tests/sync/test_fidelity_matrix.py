@@ -269,8 +269,8 @@ def test_duckdb_uuid_and_json_stay_uuid_and_json_in_postgres(
     ]
 
 
-# -- ±infinity and dates before year 1 (PostgreSQL and DuckDB hold them; SQLite and SQL Server
-# do not): the truth is PostgreSQL's own text of each value (``col::text``) -------------------
+# -- ±infinity, dates before year 1 and after 9999 (PostgreSQL and DuckDB hold them; SQLite and
+# SQL Server do not): the truth is PostgreSQL's own text of each value (``col::text``) ----
 FAR = [  # (timestamp, date) as PostgreSQL prints them; timestamptz is the timestamp at +00
     ("infinity", "infinity"),
     ("-infinity", "-infinity"),
@@ -279,6 +279,8 @@ FAR = [  # (timestamp, date) as PostgreSQL prints them; timestamptz is the times
     ("0001-12-31 23:59:59.999999 BC", "0001-12-31 BC"),
     ("0001-01-01 00:00:00", "0001-01-01"),
     ("2024-02-29 12:00:00.5", "2024-02-29"),
+    ("12345-06-07 12:34:56.000001", "12345-06-07"),  # pyarrow reads four-digit years only
+    ("294247-01-10 04:00:54.775806", "5874897-12-31"),  # the last before Arrow's infinity
     (None, None),
 ]
 FAR_DDL = "CREATE TABLE far (id bigint PRIMARY KEY, ts timestamp, tz timestamptz, day date)"

@@ -213,13 +213,16 @@ def test_float_specials_and_extreme_instants_per_destination(
 # ±infinity and BC dates: test_fidelity_matrix.py::test_infinity_and_bc_* (every path)
 
 
-def test_a_year_after_9999_is_refused_by_column_on_the_arrow_path(
+def test_a_timestamp_after_arrows_last_is_refused_by_column_and_value(
     pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any
 ) -> None:
+    """Years after 9999 arrive (test_fidelity_matrix.py); PostgreSQL's timestamps go on to
+    294276 AD, past 64-bit microseconds (Arrow's, DuckDB's): refused by name, never wrapped."""
     pg_exec(
         pg_db,
-        "CREATE TABLE far (id int PRIMARY KEY, day date)",
-        "INSERT INTO far VALUES (1, 'infinity'), (2, '12345-06-07')",
+        "CREATE TABLE far (id int PRIMARY KEY, day date, at timestamp)",
+        "INSERT INTO far VALUES (1, '12345-06-07', 'infinity'),"
+        " (2, '5874897-12-31', '294270-06-07 00:00:00')",
     )
     refused = harness(pg=pg, duck=duck).run(
         {
@@ -230,7 +233,8 @@ def test_a_year_after_9999_is_refused_by_column_on_the_arrow_path(
     )
     assert not refused.ok
     error = str(refused.error)
-    assert "column 'day'" in error and "'12345-06-07'" in error and not duck.has_table("far")
+    assert "column 'at'" in error and "'294270-06-07 00:00:00'" in error, error
+    assert not duck.has_table("far")
 
 
 LISTS = """
