@@ -30,6 +30,7 @@ whole column, never a Python loop. (-735160 is what PostgreSQL answers for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import pyarrow as pa
@@ -46,6 +47,7 @@ __all__ = [
     "parse",
     "pg_text",
     "refuse_far",
+    "refuse_infinite",
 ]
 
 DATE_INFINITY = 2**31 - 1
@@ -195,20 +197,25 @@ def pg_text(values: pa.Array) -> pa.Array | None:
     return pc.if_else(neg, "-infinity", out)
 
 
-def far_value(values: pa.Array | pa.ChunkedArray) -> tuple[int, str] | None:
-    """(index, PostgreSQL text) of the first value that is infinite, before year 1 or after
-    9999, or None."""
+def _first(values: pa.Array | pa.ChunkedArray, *, infinite_only: bool) -> tuple[int, str] | None:
     if _plan(values.type) is None or len(values) == 0:
         return None
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     pos, neg, outside = _masks(values, values.type)
-    index = pc.index(pc.or_(pc.or_(pos, neg), outside), True).as_py()
+    found = pc.or_(pos, neg) if infinite_only else pc.or_(pc.or_(pos, neg), outside)
+    index = pc.index(found, True).as_py()
     if index < 0:
         return None
     text = pg_text(values.slice(index, 1))
     assert text is not None
     return index, text[0].as_py()
+
+
+def far_value(values: pa.Array | pa.ChunkedArray) -> tuple[int, str] | None:
+    """(index, PostgreSQL text) of the first value that is infinite, before year 1 or after
+    9999, or None."""
+    return _first(values, infinite_only=False)
 
 
 def far_reason(text: str, destination: str) -> str:
@@ -219,13 +226,15 @@ def far_reason(text: str, destination: str) -> str:
     ).format(value=text, destination=destination)
 
 
-def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int, destination: str) -> None:
-    """Raise ``ValueError`` naming the row (its key when known, else its number counting
-    ``done`` rows before the batch), the column and the value, for the first infinite, BC or
-    after-9999 value in ``batch``; a destination that cannot store them calls this before
-    writing."""
+def _refuse(
+    batch: pa.RecordBatch,
+    keys: list[str] | None,
+    done: int,
+    find: Callable[[pa.Array], tuple[int, str] | None],
+    reason: Callable[[str], str],
+) -> None:
     for name, col in zip(batch.schema.names, batch.columns, strict=True):
-        found = far_value(col)
+        found = find(col)
         if found is None:
             continue
         index, text = found
@@ -239,5 +248,29 @@ def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int, destina
             _(
                 "{row}: column {column!r} holds {reason}; store it as text, or in "
                 "another destination"
-            ).format(row=where, column=name, reason=far_reason(text, destination))
+            ).format(row=where, column=name, reason=reason(text))
         )
+
+
+def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int, destination: str) -> None:
+    """Raise ``ValueError`` naming the row (its key when known, else its number counting
+    ``done`` rows before the batch), the column and the value, for the first infinite, BC or
+    after-9999 value in ``batch``; a destination that cannot store them calls this before
+    writing."""
+    _refuse(batch, keys, done, far_value, lambda text: far_reason(text, destination))
+
+
+def refuse_infinite(
+    batch: pa.RecordBatch, keys: list[str] | None, done: int, destination: str
+) -> None:
+    """As :func:`refuse_far`, for ``infinity``/``-infinity`` only: for a format that stores
+    any date or instant but has no infinity (Arrow's extreme values would be read back as
+    real, very distant dates)."""
+
+    def reason(text: str) -> str:
+        return _(
+            "{value!r}, and {destination} has no infinite dates or timestamps (other readers "
+            "would take Cauce's stand-in, the type's largest value, for a real date)"
+        ).format(value=text, destination=destination)
+
+    _refuse(batch, keys, done, lambda values: _first(values, infinite_only=True), reason)

@@ -437,3 +437,76 @@ def test_infinity_and_bc_values_are_exact_or_the_same_error_on_every_path(
         assert types == {
             ("bigint", "timestamp without time zone", "timestamp with time zone", "date")
         }
+
+
+@pytest.mark.parametrize("source", ["postgres", "duckdb"])
+def test_infinities_are_refused_by_parquet_and_kept_as_words_by_csv(
+    source: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    pg_db: dict[str, Any],
+    harness: Callable[..., Harness],
+) -> None:
+    """Parquet's DATE and TIMESTAMP have no infinity (Arrow's stand-in would read back as a
+    real date in year 5881580): refused by column, row and value, and no file is left. Its
+    other values (BC, after 9999) are ordinary Parquet values and arrive exactly. CSV holds
+    every value as text PostgreSQL itself reads back exactly: the proof is PostgreSQL's
+    reading of the file."""
+    import csv
+    import re
+
+    import duckdb
+    import psycopg
+
+    from tests.sync.conftest import pg_rows
+
+    src = _far_source(source, pg_db, request, tmp_path)
+    truth = pg_rows(pg_db, "SELECT id, ts::text, tz::text, day::text FROM far ORDER BY id")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    files = FilesConnector(FilesConnector.Config(path=str(folder)), name="files")
+    h = harness(src=src, files=files)
+
+    def sync(table: str, **source_: str) -> Any:
+        return h.run(
+            {
+                "name": table.replace(".", "-"),
+                "source": {"connection": "src", **(source_ or {"table": "far"})},
+                "destinations": [{"connection": "files", "table": table}],
+            }
+        )
+
+    refused = sync("far.parquet")
+    assert not refused.ok
+    found = re.search(
+        r"row (\d+): column 'ts' holds '([^']+)', and Parquet has no infinite", str(refused.error)
+    )
+    assert found is not None, refused.error
+    assert found.group(2) == truth[int(found.group(1)) - 1][1] == "infinity"
+    assert not list(folder.iterdir())
+    finite = sync(
+        "finite.parquet",
+        query="SELECT * FROM far WHERE ts IS NULL OR isfinite(ts) AND isfinite(day)",
+    )
+    assert finite.ok, finite.error
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        got = con.execute(
+            "SELECT id, ts::VARCHAR, tz::VARCHAR, day::VARCHAR FROM "
+            f"read_parquet('{folder / 'finite.parquet'}') ORDER BY id"
+        ).fetchall()
+    want = [r for r in truth if r[1] is None or not r[1].endswith("infinity")]
+    assert [(r[0], *(_duck_text(v) for v in r[1:])) for r in got] == want
+
+    written = sync("far.csv")
+    assert written.ok, written.error
+    with open(folder / "far.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))[1:]
+    with psycopg.connect(str(pg_db["dsn"]), options="-c TimeZone=UTC") as con:
+        back = con.execute(
+            "SELECT id::bigint, nullif(ts, '')::timestamp::text, nullif(tz, '')::timestamptz::text,"
+            " nullif(day, '')::date::text FROM unnest(%s::text[], %s::text[], %s::text[],"
+            " %s::text[]) x(id, ts, tz, day) ORDER BY 1",
+            [list(c) for c in zip(*rows, strict=True)],
+        ).fetchall()
+    assert back == truth
