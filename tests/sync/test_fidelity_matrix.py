@@ -510,3 +510,45 @@ def test_infinities_are_refused_by_parquet_and_kept_as_words_by_csv(
             [list(c) for c in zip(*rows, strict=True)],
         ).fetchall()
     assert back == truth
+
+
+@pytest.mark.parametrize("dest", ["lite", "odbc"])
+def test_a_date_after_9999_is_refused_by_sqlite_and_sql_server_naming_it(
+    dest: str,
+    request: pytest.FixtureRequest,
+    pg_db: dict[str, Any],
+    pg: Connector,
+    lite: Connector,
+    harness: Callable[..., Harness],
+) -> None:
+    """SQLite's date functions and SQL Server's DATE/DATETIME2 end at 9999-12-31."""
+    from tests.sync.conftest import pg_exec
+
+    pg_exec(
+        pg_db,
+        "CREATE TABLE late (id bigint PRIMARY KEY, day date, at timestamptz)",
+        "INSERT INTO late VALUES (1, '9999-12-31', '9999-12-31 23:59:59.999999+00'),"
+        " (2, '9999-12-31', '10000-01-01 00:00:00+00'), (3, '12345-06-07', NULL)",
+    )
+    odbc = request.getfixturevalue("odbc") if dest == "odbc" else None
+    h = harness(pg=pg, lite=lite, odbc=odbc)
+    report = h.run(
+        {
+            "name": "late",
+            "source": {"connection": "pg", "table": "late"},
+            "destinations": [{"connection": dest, "table": "late_out"}],
+            "mode": "merge",
+            "primary_key": ["id"],
+        }
+    )
+    assert not report.ok
+    error = str(report.error)
+    assert (
+        "the row with id=3: column 'day' holds '12345-06-07'" in error
+        or "the row with id=2: column 'at' holds '10000-01-01 00:00:00" in error
+    ), error
+    assert "after year 9999" in error
+    target = h.connectors[dest]
+    assert (
+        not target.has_table("late_out") or target.read(table="late_out").read_all().num_rows == 0
+    )
