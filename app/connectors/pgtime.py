@@ -1,4 +1,4 @@
-"""PostgreSQL's infinite and BC dates and timestamps in Arrow, exactly, with vectorised work only.
+"""PostgreSQL's infinite, BC and after-9999 dates and timestamps in Arrow, exactly, vectorised.
 
 Arrow has no infinity: like DuckDB, Cauce stores ``infinity`` as the type's largest value and
 ``-infinity`` as its negation (``date32``: ±(2³¹−1) days; ``timestamp[us]``: ±(2⁶³−1) µs).
@@ -7,10 +7,12 @@ infinities as them, so the representation round-trips through DuckDB unchanged. 
 year 1 are ordinary negative ``date32``/``timestamp`` values (PostgreSQL's ``0044-03-15 BC`` is
 the proleptic Gregorian year −43, as in DuckDB).
 
-pyarrow parses and prints only years 0001–9999, so BC values are moved forward by whole
-400-year Gregorian cycles (146097 days: the calendar repeats exactly), parsed or printed there,
-and moved back; the year is rewritten as arithmetic on the string's first field.
-(-735160 is what PostgreSQL answers for ``date '0044-03-15 BC' - date '1970-01-01'``.)
+pyarrow parses and prints only years 0001–9999, so BC values are moved forward, and values
+after 9999 back, by whole 400-year Gregorian cycles (146097 days: the calendar repeats exactly),
+parsed or printed there, and moved back; the year is rewritten as arithmetic on the string's
+first field. Only a column that pyarrow refuses takes this path, with compute kernels on the
+whole column, never a Python loop. (-735160 is what PostgreSQL answers for
+``date '0044-03-15 BC' - date '1970-01-01'``; 3789548 for ``date '12345-06-07' - …``.)
 
 >>> import pyarrow as pa
 >>> dates = parse(pa.array(["0044-03-15 BC", "infinity", None, "2024-02-29"]), pa.date32())
@@ -21,9 +23,15 @@ and moved back; the year is rewritten as arithmetic on the string's first field.
 [-735160, -2147483647, -719162]
 >>> pg_text(days).to_pylist()
 ['0044-03-15 BC', '-infinity', '0001-01-01']
+>>> late = parse(pa.array(["12345-06-07", "9999-12-31"]), pa.date32())
+>>> late.cast(pa.int32()).to_pylist(), pg_text(late).to_pylist()
+([3789548, 2932896], ['12345-06-07', '9999-12-31'])
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,6 +47,7 @@ __all__ = [
     "parse",
     "pg_text",
     "refuse_far",
+    "refuse_infinite",
 ]
 
 DATE_INFINITY = 2**31 - 1
@@ -46,14 +55,30 @@ TIMESTAMP_INFINITY = 2**63 - 1
 _CYCLE_DAYS = 146097  # days in 400 Gregorian years
 _DAY_US = 86_400_000_000
 _YEAR_ONE_DAYS = -719162  # 0001-01-01 in days since 1970-01-01
+_YEAR_10000_DAYS = 2932897  # 10000-01-01
 
 
-def _plan(dtype: pa.DataType) -> tuple[pa.DataType, int, int, int] | None:
-    """(integer type, infinity, one cycle, 0001-01-01) in ``dtype``'s units, or None."""
+class _Plan(NamedTuple):
+    """A type's integer form and its bounds, in its own units (days or µs)."""
+
+    ints: pa.DataType
+    infinity: int
+    cycle: int  # 400 years
+    first: int  # 0001-01-01, the first value pyarrow reads and prints
+    end: int  # 10000-01-01, the first it does not
+
+
+def _plan(dtype: pa.DataType) -> _Plan | None:
     if pa.types.is_date32(dtype):
-        return pa.int32(), DATE_INFINITY, _CYCLE_DAYS, _YEAR_ONE_DAYS
+        return _Plan(pa.int32(), DATE_INFINITY, _CYCLE_DAYS, _YEAR_ONE_DAYS, _YEAR_10000_DAYS)
     if pa.types.is_timestamp(dtype) and dtype.unit == "us":
-        return pa.int64(), TIMESTAMP_INFINITY, _CYCLE_DAYS * _DAY_US, _YEAR_ONE_DAYS * _DAY_US
+        return _Plan(
+            pa.int64(),
+            TIMESTAMP_INFINITY,
+            _CYCLE_DAYS * _DAY_US,
+            _YEAR_ONE_DAYS * _DAY_US,
+            _YEAR_10000_DAYS * _DAY_US,
+        )
     return None
 
 
@@ -74,17 +99,29 @@ def _with_year(year: pa.Array, rest: pa.Array) -> pa.Array:
     return pc.binary_join_element_wise(pc.utf8_lpad(year.cast(pa.string()), 4, "0"), rest, "")
 
 
+def _cycles(below: pa.Array, above: pa.Array, period: int) -> pa.Array:
+    """Whole 400-year cycles that bring a value into years 1-9999: ``below`` (how far before
+    year 1, or <= 0) moves it forward, ``above`` (how far from year 10000, or < 0) back."""
+    forward = pc.add(pc.divide(below, period), 1)
+    back = pc.negate(pc.add(pc.divide(above, period), 1))
+    k = pc.if_else(pc.greater(below, 0), forward, pc.if_else(pc.greater_equal(above, 0), back, 0))
+    return pc.fill_null(k, 0)
+
+
 def parse(text: pa.Array, dtype: pa.DataType) -> pa.Array:
     """PostgreSQL's ISO text of dates or timestamps (``DateStyle=ISO``, ``TimeZone=UTC``) as
-    ``dtype`` values, ``infinity``, ``-infinity`` and ``… BC`` included."""
+    ``dtype`` values, ``infinity``, ``-infinity``, ``… BC`` and years after 9999 included.
+
+    A timestamp too late for 64-bit microseconds (PostgreSQL goes to year 294276, Arrow and
+    DuckDB to 294247) raises ``ArrowInvalid`` naming it.
+    """
     plan = _plan(dtype)
     if plan is None:
         return text.cast(dtype)
-    try:  # the common case: pyarrow's parser refuses every ``infinity`` and ``… BC`` text
+    try:  # the common case: pyarrow's parser refuses every ``infinity``, ``… BC`` and year 10000+
         return text.cast(dtype)
     except pa.ArrowInvalid:
         pass
-    ints, infinity, cycle, _first = plan
     pos = pc.fill_null(pc.equal(text, "infinity"), False)
     neg = pc.fill_null(pc.equal(text, "-infinity"), False)
     bc = pc.fill_null(pc.ends_with(text, " BC"), False)
@@ -95,68 +132,79 @@ def parse(text: pa.Array, dtype: pa.DataType) -> pa.Array:
     )
     body = pc.if_else(pc.or_(pos, neg), placeholder, text)
     body = pc.if_else(bc, pc.utf8_slice_codeunits(body, 0, -3), body)
-    year, rest = _split_year(pc.if_else(bc, body, "2000-01-01"))
-    # BC year Y is astronomical year 1 - Y; k cycles later it is 1 - Y + 400k, in 2..401
-    k = pc.if_else(bc, pc.add(pc.divide(year, 400), 1), 0)
-    shifted = _with_year(pc.add(pc.subtract(1, year), pc.multiply(k, 400)), rest)
-    body = pc.if_else(bc, shifted, body)
-    values = pc.subtract_checked(
-        body.cast(dtype).cast(ints), pc.multiply_checked(k, cycle).cast(ints)
-    )
-    values = pc.if_else(pos, pa.scalar(infinity, ints), values)
-    values = pc.if_else(neg, pa.scalar(-infinity, ints), values)
-    return values.cast(dtype)
+    year, rest = _split_year(body)
+    year = pc.if_else(bc, pc.subtract(1, year), year)  # astronomical: 1 BC is year 0
+    k = _cycles(pc.subtract(1, year), pc.subtract(year, 10000), 400)
+    moved = pc.fill_null(pc.not_equal(k, 0), False)
+    body = pc.if_else(moved, _with_year(pc.add(year, pc.multiply(k, 400)), rest), body)
+    near = body.cast(dtype).cast(plan.ints).cast(pa.int64())
+    shift = pc.multiply(k, plan.cycle)  # within ±2^63: at most ~15000 cycles of days
+    limit = pc.add(pc.if_else(pc.less(k, 0), shift, 0), plan.infinity - 1)
+    late = pc.fill_null(pc.greater(near, limit), False)
+    if pc.any(late).as_py():
+        raise pa.ArrowInvalid(
+            _("{value!r} is later than any {type} Arrow and DuckDB can hold").format(
+                value=text[pc.index(late, True).as_py()].as_py(), type=dtype
+            )
+        )
+    values = pc.subtract(near, shift)
+    values = pc.if_else(pos, plan.infinity, values)
+    values = pc.if_else(neg, -plan.infinity, values)
+    return values.cast(plan.ints).cast(dtype)
 
 
 def _masks(values: pa.Array, dtype: pa.DataType) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """(infinity, -infinity, a finite value outside years 1-9999) of ``values``."""
     plan = _plan(dtype)
     assert plan is not None
-    ints, infinity, _cycle, first = plan
-    numbers = values.cast(ints)
-    return (
-        pc.fill_null(pc.equal(numbers, infinity), False),
-        pc.fill_null(pc.equal(numbers, -infinity), False),
-        pc.fill_null(pc.less(numbers, first), False),
-    )
+    numbers = values.cast(plan.ints)
+    pos = pc.fill_null(pc.equal(numbers, plan.infinity), False)
+    neg = pc.fill_null(pc.equal(numbers, -plan.infinity), False)
+    outside = pc.or_(pc.less(numbers, plan.first), pc.greater_equal(numbers, plan.end))
+    outside = pc.and_not(pc.fill_null(outside, False), pc.or_(pos, neg))
+    return pos, neg, outside
 
 
 def pg_text(values: pa.Array) -> pa.Array | None:
     """``values`` (dates or µs timestamps) as text PostgreSQL parses back exactly, when any is
-    infinite or before year 1; None when none is (the caller keeps the typed column)."""
+    infinite, before year 1 or after 9999; None when none is (the caller keeps the typed
+    column)."""
     dtype = values.type
     plan = _plan(dtype)
     if plan is None or len(values) == 0:
         return None
-    ints, _infinity, cycle, first = plan
     naive = pa.timestamp("us") if pa.types.is_timestamp(dtype) else dtype
-    pos, neg, bc = _masks(values, dtype)
-    if not (pc.any(pos).as_py() or pc.any(neg).as_py() or pc.any(bc).as_py()):
+    pos, neg, outside = _masks(values, dtype)
+    if not (pc.any(pos).as_py() or pc.any(neg).as_py() or pc.any(outside).as_py()):
         return None
-    numbers = pc.if_else(pc.or_(pos, neg), pa.scalar(0, ints), values.cast(ints))
-    gap = pc.subtract(pa.scalar(first, pa.int64()), numbers.cast(pa.int64()))
-    k = pc.if_else(bc, pc.add(pc.divide(gap, cycle), 1), 0)
-    moved = pc.add_checked(numbers.cast(pa.int64()), pc.multiply_checked(k, cycle))
-    plain = numbers.cast(naive).cast(pa.string())
-    year, rest = _split_year(
-        pc.if_else(bc, moved.cast(ints).cast(naive).cast(pa.string()), "2000-01-01")
+    numbers = pc.if_else(pc.or_(pos, neg), 0, values.cast(plan.ints).cast(pa.int64()))
+    # each difference only where it is the one that counts (elsewhere it could wrap)
+    below = pc.if_else(pc.less(numbers, plan.first), pc.subtract(plan.first, numbers), 0)
+    above = pc.if_else(pc.greater_equal(numbers, plan.end), pc.subtract(numbers, plan.end), -1)
+    k = _cycles(below, above, plan.cycle)
+    moved = pc.add(numbers, pc.multiply(k, plan.cycle))
+    plain = moved.cast(plan.ints).cast(naive).cast(pa.string())
+    year, rest = _split_year(pc.if_else(outside, plain, "2000-01-01"))
+    year = pc.subtract(year, pc.multiply(k, 400))  # astronomical; year 0 is 1 BC
+    bc = pc.fill_null(pc.less(year, 1), False)
+    far_text = pc.if_else(
+        bc,
+        pc.binary_join_element_wise(_with_year(pc.subtract(1, year), rest), " BC", ""),
+        _with_year(year, rest),
     )
-    # astronomical year (year - 400k) is BC year 400k + 1 - year
-    bc_text = pc.binary_join_element_wise(
-        _with_year(pc.subtract(pc.add(pc.multiply(k, 400), 1), year), rest), " BC", ""
-    )
-    out = pc.if_else(bc, bc_text, plain)
+    out = pc.if_else(outside, far_text, plain)
     out = pc.if_else(pos, "infinity", out)
     return pc.if_else(neg, "-infinity", out)
 
 
-def far_value(values: pa.Array | pa.ChunkedArray) -> tuple[int, str] | None:
-    """(index, PostgreSQL text) of the first infinite or BC value, or None."""
+def _first(values: pa.Array | pa.ChunkedArray, *, infinite_only: bool) -> tuple[int, str] | None:
     if _plan(values.type) is None or len(values) == 0:
         return None
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    pos, neg, bc = _masks(values, values.type)
-    index = pc.index(pc.or_(pc.or_(pos, neg), bc), True).as_py()
+    pos, neg, outside = _masks(values, values.type)
+    found = pc.or_(pos, neg) if infinite_only else pc.or_(pc.or_(pos, neg), outside)
+    index = pc.index(found, True).as_py()
     if index < 0:
         return None
     text = pg_text(values.slice(index, 1))
@@ -164,20 +212,29 @@ def far_value(values: pa.Array | pa.ChunkedArray) -> tuple[int, str] | None:
     return index, text[0].as_py()
 
 
+def far_value(values: pa.Array | pa.ChunkedArray) -> tuple[int, str] | None:
+    """(index, PostgreSQL text) of the first value that is infinite, before year 1 or after
+    9999, or None."""
+    return _first(values, infinite_only=False)
+
+
 def far_reason(text: str, destination: str) -> str:
     """Why a far value (``far_value``'s text) is refused by ``destination``."""
     return _(
         "{value!r}, and {destination} holds no infinite dates or timestamps nor dates "
-        "before year 1 (PostgreSQL and DuckDB do)"
+        "before year 1 or after year 9999 (PostgreSQL and DuckDB do)"
     ).format(value=text, destination=destination)
 
 
-def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int, destination: str) -> None:
-    """Raise ``ValueError`` naming the row (its key when known, else its number counting
-    ``done`` rows before the batch), the column and the value, for the first infinite or BC
-    value in ``batch``; a destination that cannot store them calls this before writing."""
+def _refuse(
+    batch: pa.RecordBatch,
+    keys: list[str] | None,
+    done: int,
+    find: Callable[[pa.Array], tuple[int, str] | None],
+    reason: Callable[[str], str],
+) -> None:
     for name, col in zip(batch.schema.names, batch.columns, strict=True):
-        found = far_value(col)
+        found = find(col)
         if found is None:
             continue
         index, text = found
@@ -191,5 +248,29 @@ def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int, destina
             _(
                 "{row}: column {column!r} holds {reason}; store it as text, or in "
                 "another destination"
-            ).format(row=where, column=name, reason=far_reason(text, destination))
+            ).format(row=where, column=name, reason=reason(text))
         )
+
+
+def refuse_far(batch: pa.RecordBatch, keys: list[str] | None, done: int, destination: str) -> None:
+    """Raise ``ValueError`` naming the row (its key when known, else its number counting
+    ``done`` rows before the batch), the column and the value, for the first infinite, BC or
+    after-9999 value in ``batch``; a destination that cannot store them calls this before
+    writing."""
+    _refuse(batch, keys, done, far_value, lambda text: far_reason(text, destination))
+
+
+def refuse_infinite(
+    batch: pa.RecordBatch, keys: list[str] | None, done: int, destination: str
+) -> None:
+    """As :func:`refuse_far`, for ``infinity``/``-infinity`` only: for a format that stores
+    any date or instant but has no infinity (Arrow's extreme values would be read back as
+    real, very distant dates)."""
+
+    def reason(text: str) -> str:
+        return _(
+            "{value!r}, and {destination} has no infinite dates or timestamps (other readers "
+            "would take Cauce's stand-in, the type's largest value, for a real date)"
+        ).format(value=text, destination=destination)
+
+    _refuse(batch, keys, done, lambda values: _first(values, infinite_only=True), reason)

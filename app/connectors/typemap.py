@@ -282,13 +282,23 @@ def render() -> str:
         "stops the sync with an error naming the column, the row and the value (see "
         '`docs/syncs.md`, "Values").',
         "",
-        "`±infinity` and dates before year 1 (PostgreSQL `date`, `timestamp`, `timestamptz`; "
-        "DuckDB `DATE`, `TIMESTAMP`, `TIMESTAMPTZ`) travel in Arrow as DuckDB exports them: "
+        "`±infinity`, dates before year 1 and after year 9999 (PostgreSQL `date`, `timestamp`, "
+        "`timestamptz` and their arrays' elements; DuckDB `DATE`, `TIMESTAMP`, `TIMESTAMPTZ`) "
+        "travel in Arrow as DuckDB exports them: "
         f"`infinity` is `date32` {DATE_INFINITY} days or `timestamp[us]` {TIMESTAMP_INFINITY} "
         "µs, `-infinity` their negation, a BC date an ordinary negative value (PostgreSQL's "
-        "`0044-03-15 BC` is year −43). PostgreSQL and DuckDB destinations store them exactly, "
-        "on every path; SQLite and SQL Server have neither and refuse them by column, row and "
-        "value (`app/connectors/pgtime.py`).",
+        "`0044-03-15 BC` is year −43), a date after 9999 an ordinary value. PostgreSQL and "
+        "DuckDB destinations store them exactly, on every path; SQLite and SQL Server have "
+        "none of them and refuse them by column, row and value (`app/connectors/pgtime.py`). "
+        "PostgreSQL timestamps after 294247-01-10 04:00:54.775806 do not fit 64-bit "
+        "microseconds: refused by column and value on the Arrow path.",
+        "",
+        "Files: Parquet refuses `±infinity` the same way (its `DATE` and `TIMESTAMP` have no "
+        "infinity, and the stand-in above is a real date, year 5881580, to every other "
+        "reader); its BC and after-9999 values are ordinary Parquet values. CSV keeps every "
+        "value as the text DuckDB writes (`infinity`, `-infinity`, `0044-03-15 (BC)`, "
+        "`12345-06-07`), which PostgreSQL and DuckDB read back exactly: a faithful "
+        "representation, and a reader that knows no such words fails rather than misreads.",
     ]
     for system, rows in source_types().items():
         lines += [

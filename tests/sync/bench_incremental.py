@@ -6,7 +6,7 @@ Run: ``uv run python -m tests.sync.bench_incremental [rows]`` with PostgreSQL at
 after updating 1 row in 10,000, and drops the database. Prints seconds, rows read and path.
 Since issue #21 every incremental run also reads the rows of transactions the previous
 snapshot did not see, which scans the table once (``docs/syncs.md``, "What each mode
-guarantees").
+guarantees"; the scan tests ``age(xmin)``, about twice as cheap as widening ``xmin`` per row).
 """
 
 from __future__ import annotations

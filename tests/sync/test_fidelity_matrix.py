@@ -269,8 +269,8 @@ def test_duckdb_uuid_and_json_stay_uuid_and_json_in_postgres(
     ]
 
 
-# -- ±infinity and dates before year 1 (PostgreSQL and DuckDB hold them; SQLite and SQL Server
-# do not): the truth is PostgreSQL's own text of each value (``col::text``) -------------------
+# -- ±infinity, dates before year 1 and after 9999 (PostgreSQL and DuckDB hold them; SQLite and
+# SQL Server do not): the truth is PostgreSQL's own text of each value (``col::text``) ----
 FAR = [  # (timestamp, date) as PostgreSQL prints them; timestamptz is the timestamp at +00
     ("infinity", "infinity"),
     ("-infinity", "-infinity"),
@@ -279,6 +279,8 @@ FAR = [  # (timestamp, date) as PostgreSQL prints them; timestamptz is the times
     ("0001-12-31 23:59:59.999999 BC", "0001-12-31 BC"),
     ("0001-01-01 00:00:00", "0001-01-01"),
     ("2024-02-29 12:00:00.5", "2024-02-29"),
+    ("12345-06-07 12:34:56.000001", "12345-06-07"),  # pyarrow reads four-digit years only
+    ("294247-01-10 04:00:54.775806", "5874897-12-31"),  # the last before Arrow's infinity
     (None, None),
 ]
 FAR_DDL = "CREATE TABLE far (id bigint PRIMARY KEY, ts timestamp, tz timestamptz, day date)"
@@ -435,3 +437,118 @@ def test_infinity_and_bc_values_are_exact_or_the_same_error_on_every_path(
         assert types == {
             ("bigint", "timestamp without time zone", "timestamp with time zone", "date")
         }
+
+
+@pytest.mark.parametrize("source", ["postgres", "duckdb"])
+def test_infinities_are_refused_by_parquet_and_kept_as_words_by_csv(
+    source: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    pg_db: dict[str, Any],
+    harness: Callable[..., Harness],
+) -> None:
+    """Parquet's DATE and TIMESTAMP have no infinity (Arrow's stand-in would read back as a
+    real date in year 5881580): refused by column, row and value, and no file is left. Its
+    other values (BC, after 9999) are ordinary Parquet values and arrive exactly. CSV holds
+    every value as text PostgreSQL itself reads back exactly: the proof is PostgreSQL's
+    reading of the file."""
+    import csv
+    import re
+
+    import duckdb
+    import psycopg
+
+    from tests.sync.conftest import pg_rows
+
+    src = _far_source(source, pg_db, request, tmp_path)
+    truth = pg_rows(pg_db, "SELECT id, ts::text, tz::text, day::text FROM far ORDER BY id")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    files = FilesConnector(FilesConnector.Config(path=str(folder)), name="files")
+    h = harness(src=src, files=files)
+
+    def sync(table: str, **source_: str) -> Any:
+        return h.run(
+            {
+                "name": table.replace(".", "-"),
+                "source": {"connection": "src", **(source_ or {"table": "far"})},
+                "destinations": [{"connection": "files", "table": table}],
+            }
+        )
+
+    refused = sync("far.parquet")
+    assert not refused.ok
+    found = re.search(
+        r"row (\d+): column 'ts' holds '([^']+)', and Parquet has no infinite", str(refused.error)
+    )
+    assert found is not None, refused.error
+    assert found.group(2) == truth[int(found.group(1)) - 1][1] == "infinity"
+    assert not list(folder.iterdir())
+    finite = sync(
+        "finite.parquet",
+        query="SELECT * FROM far WHERE ts IS NULL OR isfinite(ts) AND isfinite(day)",
+    )
+    assert finite.ok, finite.error
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        got = con.execute(
+            "SELECT id, ts::VARCHAR, tz::VARCHAR, day::VARCHAR FROM "
+            f"read_parquet('{folder / 'finite.parquet'}') ORDER BY id"
+        ).fetchall()
+    want = [r for r in truth if r[1] is None or not r[1].endswith("infinity")]
+    assert [(r[0], *(_duck_text(v) for v in r[1:])) for r in got] == want
+
+    written = sync("far.csv")
+    assert written.ok, written.error
+    with open(folder / "far.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))[1:]
+    with psycopg.connect(str(pg_db["dsn"]), options="-c TimeZone=UTC") as con:
+        back = con.execute(
+            "SELECT id::bigint, nullif(ts, '')::timestamp::text, nullif(tz, '')::timestamptz::text,"
+            " nullif(day, '')::date::text FROM unnest(%s::text[], %s::text[], %s::text[],"
+            " %s::text[]) x(id, ts, tz, day) ORDER BY 1",
+            [list(c) for c in zip(*rows, strict=True)],
+        ).fetchall()
+    assert back == truth
+
+
+@pytest.mark.parametrize("dest", ["lite", "odbc"])
+def test_a_date_after_9999_is_refused_by_sqlite_and_sql_server_naming_it(
+    dest: str,
+    request: pytest.FixtureRequest,
+    pg_db: dict[str, Any],
+    pg: Connector,
+    lite: Connector,
+    harness: Callable[..., Harness],
+) -> None:
+    """SQLite's date functions and SQL Server's DATE/DATETIME2 end at 9999-12-31."""
+    from tests.sync.conftest import pg_exec
+
+    pg_exec(
+        pg_db,
+        "CREATE TABLE late (id bigint PRIMARY KEY, day date, at timestamptz)",
+        "INSERT INTO late VALUES (1, '9999-12-31', '9999-12-31 23:59:59.999999+00'),"
+        " (2, '9999-12-31', '10000-01-01 00:00:00+00'), (3, '12345-06-07', NULL)",
+    )
+    odbc = request.getfixturevalue("odbc") if dest == "odbc" else None
+    h = harness(pg=pg, lite=lite, odbc=odbc)
+    report = h.run(
+        {
+            "name": "late",
+            "source": {"connection": "pg", "table": "late"},
+            "destinations": [{"connection": dest, "table": "late_out"}],
+            "mode": "merge",
+            "primary_key": ["id"],
+        }
+    )
+    assert not report.ok
+    error = str(report.error)
+    assert (
+        "the row with id=3: column 'day' holds '12345-06-07'" in error
+        or "the row with id=2: column 'at' holds '10000-01-01 00:00:00" in error
+    ), error
+    assert "after year 9999" in error
+    target = h.connectors[dest]
+    assert (
+        not target.has_table("late_out") or target.read(table="late_out").read_all().num_rows == 0
+    )

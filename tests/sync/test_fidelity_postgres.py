@@ -213,13 +213,16 @@ def test_float_specials_and_extreme_instants_per_destination(
 # ±infinity and BC dates: test_fidelity_matrix.py::test_infinity_and_bc_* (every path)
 
 
-def test_a_year_after_9999_is_refused_by_column_on_the_arrow_path(
+def test_a_timestamp_after_arrows_last_is_refused_by_column_and_value(
     pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any
 ) -> None:
+    """Years after 9999 arrive (test_fidelity_matrix.py); PostgreSQL's timestamps go on to
+    294276 AD, past 64-bit microseconds (Arrow's, DuckDB's): refused by name, never wrapped."""
     pg_exec(
         pg_db,
-        "CREATE TABLE far (id int PRIMARY KEY, day date)",
-        "INSERT INTO far VALUES (1, 'infinity'), (2, '12345-06-07')",
+        "CREATE TABLE far (id int PRIMARY KEY, day date, at timestamp)",
+        "INSERT INTO far VALUES (1, '12345-06-07', 'infinity'),"
+        " (2, '5874897-12-31', '294270-06-07 00:00:00')",
     )
     refused = harness(pg=pg, duck=duck).run(
         {
@@ -230,7 +233,8 @@ def test_a_year_after_9999_is_refused_by_column_on_the_arrow_path(
     )
     assert not refused.ok
     error = str(refused.error)
-    assert "column 'day'" in error and "'12345-06-07'" in error and not duck.has_table("far")
+    assert "column 'at'" in error and "'294270-06-07 00:00:00'" in error, error
+    assert not duck.has_table("far")
 
 
 LISTS = """
@@ -312,3 +316,91 @@ def test_postgres_arrays_and_intervals_become_duckdb_lists_and_intervals(
             else:
                 assert value == expected, (want[0], column)
         assert tuple(have[6:]) == tuple(want[6:]), want[0]
+
+
+FAR_LISTS = """
+CREATE TABLE src.far_lists (id int PRIMARY KEY, days date[], ts timestamp[], tz timestamptz[]);
+INSERT INTO src.far_lists VALUES
+  (1, '{infinity,-infinity,NULL}', '{infinity,-infinity}', '{infinity,-infinity}'),
+  (2, '{"0044-03-15 BC","4713-01-01 BC","0001-01-01"}',
+   '{"0044-03-15 12:34:56.789012 BC","0001-12-31 23:59:59.999999 BC"}',
+   '{"0044-03-15 12:34:56.789012+00 BC"}'),
+  (3, '{12345-06-07,5874897-12-31,9999-12-31}', '{"12345-06-07 12:34:56.000001"}',
+   '{"294247-01-10 04:00:54.775806+00","2024-02-29 12:00:00+00"}'),
+  (4, '{}', NULL, '{NULL}');
+"""
+
+
+def test_infinite_bc_and_late_array_elements_arrive_exactly_in_duckdb_lists(
+    pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any
+) -> None:
+    """``date[]``/``timestamp[]``/``timestamptz[]`` elements hold what the scalar columns
+    hold (test_fidelity_matrix.py): DuckDB lists carry them all, compared element by element
+    with PostgreSQL's own text of each."""
+    import re
+
+    import duckdb
+
+    pg_exec(pg_db, "CREATE SCHEMA src", FAR_LISTS)
+    h = harness(pg=pg, duck=duck)
+    for mode in ("full", "merge"):
+        report = h.run(
+            {
+                "name": f"far-lists-{mode}",
+                "mode": mode,
+                "primary_key": ["id"],
+                "source": {"connection": "pg", "table": "src.far_lists"},
+                "destinations": [{"connection": "duck", "table": "far_lists"}],
+            }
+        )
+        assert report.ok, report.error
+    truth = pg_rows(
+        pg_db,
+        "SELECT id, days::text[], ts::text[], tz::text[] FROM src.far_lists ORDER BY id",
+    )
+    duck.close()
+    with duckdb.connect(duck.path) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        kinds = con.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = 'far_lists' "
+            "ORDER BY ordinal_position"
+        ).fetchall()
+        got = con.execute(
+            "SELECT id, [x::VARCHAR FOR x IN days], [x::VARCHAR FOR x IN ts], "
+            "[x::VARCHAR FOR x IN tz] FROM far_lists ORDER BY id"
+        ).fetchall()
+    assert [k[0] for k in kinds] == [
+        "INTEGER",
+        "DATE[]",
+        "TIMESTAMP[]",
+        "TIMESTAMP WITH TIME ZONE[]",
+    ]
+
+    def pg_form(text: str | None) -> str | None:  # DuckDB's "0044-03-15 (BC) 12:00" form
+        if text is None:
+            return None
+        return re.sub(r"^(\d+-\d\d-\d\d) \(BC\)(.*)$", r"\1\2 BC", text)
+
+    have = [(r[0], *[None if v is None else [pg_form(x) for x in v] for v in r[1:]]) for r in got]
+    assert have == [tuple(r) for r in truth]
+
+
+def test_an_array_element_after_arrows_last_timestamp_is_refused_naming_it(
+    pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any
+) -> None:
+    pg_exec(
+        pg_db,
+        "CREATE TABLE late (id int PRIMARY KEY, ts timestamp[])",
+        "INSERT INTO late VALUES (1, '{2024-01-01}'), (2, '{infinity,\"294270-06-07 00:00:00\"}')",
+    )
+    refused = harness(pg=pg, duck=duck).run(
+        {
+            "name": "late",
+            "source": {"connection": "pg", "table": "late"},
+            "destinations": [{"connection": "duck", "table": "late"}],
+        }
+    )
+    assert not refused.ok
+    error = str(refused.error)
+    assert "column 'ts'" in error and "294270-06-07 00:00:00" in error, error
+    assert not duck.has_table("late")

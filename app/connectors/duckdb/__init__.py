@@ -388,7 +388,11 @@ class DuckDBConnector(Connector):
                     if parsed:
                         columns = list(batch.columns)
                         for i, before, after in parsed:
-                            columns[i] = convert(before, after, columns[i])
+                            try:
+                                columns[i] = convert(before, after, columns[i])
+                            except ValueError as err:  # a value this destination refuses
+                                what = _("writing {table!r}").format(table=table)
+                                raise failure(self.name, what, err) from None
                         batch = pa.RecordBatch.from_arrays(columns, schema=schema)
                     yield batch
             except BaseException as err:  # DuckDB would wrap it and shorten its message

@@ -5,8 +5,10 @@ A PostgreSQL source sends arrays and intervals as their text (``{1,NULL,3}``,
 intervals, but cannot cast PostgreSQL's array literals at all, nor intervals with mixed signs.
 This module parses both (one-dimensional arrays of numbers, booleans, text, dates and
 timestamps; every interval PostgreSQL prints in its default ``postgres`` style) into Arrow
-lists and ``month_day_nano_interval`` values. A value it cannot read exactly (a
-multi-dimensional array, a date before year 1) is refused, naming it.
+lists and ``month_day_nano_interval`` values. Date and timestamp elements are read by
+:func:`app.connectors.pgtime.parse`, so ``infinity``, ``-infinity``, ``… BC`` and years after
+9999 arrive exactly, as they do in scalar columns. A value it cannot read exactly (a
+multi-dimensional array, a timestamp after 294247) is refused, naming it.
 
 >>> parse_array('{1,NULL,-3}', "int4")
 [1, None, -3]
@@ -14,18 +16,23 @@ multi-dimensional array, a date before year 1) is refused, naming it.
 ['a b', 'c,d', None, 'q"x', '']
 >>> parse_interval("1 year 2 mons -3 days +04:05:06.5")
 (14, -3, 14706500000000)
+>>> days = pa.field("days", pa.string(), metadata={"cauce.pg_type": "date[]"})
+>>> lists = convert(days, arrow_field(days), pa.array(["{infinity,NULL,0044-03-15 BC}", None]))
+>>> lists.flatten().cast(pa.int32()).to_pylist(), lists.is_null().to_pylist()
+([2147483647, None, -735160], [False, True])
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from app.connectors import pgtime
 from app.i18n import _
 from app.model.types import WIDEST_DECIMAL, pg_type
 
@@ -43,9 +50,9 @@ _ELEMENTS: dict[str, tuple[pa.DataType, Callable[[str], Any]]] = {
     "bpchar": (pa.string(), str),
     "name": (pa.string(), str),
     "numeric": (WIDEST_DECIMAL, Decimal),
-    "date": (pa.date32(), dt.date.fromisoformat),
-    "timestamp": (pa.timestamp("us"), dt.datetime.fromisoformat),
-    "timestamptz": (pa.timestamp("us", tz="UTC"), dt.datetime.fromisoformat),
+    "date": (pa.date32(), str),  # elements as text, then pgtime.parse on them all
+    "timestamp": (pa.timestamp("us"), str),
+    "timestamptz": (pa.timestamp("us", tz="UTC"), str),
 }
 _UNIT = re.compile(r"([+-]?\d+) (year|mon|day)s?")
 _CLOCK = re.compile(r"([+-]?)(\d+):(\d\d):(\d\d(?:\.\d+)?)$")
@@ -131,9 +138,33 @@ def convert(field: pa.Field, target: pa.Field, values: pa.Array) -> pa.Array:
         try:
             out.append(parse(text))
         except (ValueError, KeyError, IndexError, ArithmeticError) as err:
-            raise ValueError(
-                _(
-                    "column {column!r}: {value!r} cannot be stored in DuckDB as {type} ({error})"
-                ).format(column=field.name, value=text, type=target.type, error=err)
-            ) from None
-    return pa.array(out, target.type)
+            raise _refused(field, target, text, err) from None
+    element = target.type.value_type if pa.types.is_list(target.type) else None
+    if element is None or not pgtime.handles(element):
+        return pa.array(out, target.type)
+    texts = pa.array(out, pa.list_(pa.string()))
+    try:
+        return pa.ListArray.from_arrays(
+            texts.offsets, pgtime.parse(texts.values, element), target.type, mask=texts.is_null()
+        )
+    except pa.ArrowInvalid as err:  # a timestamp after 294247: name its array
+        row = pc.list_parent_indices(texts)[_first_refused(texts.values, element)].as_py()
+        raise _refused(field, target, values[row].as_py(), err) from None
+
+
+def _first_refused(items: pa.Array, element: pa.DataType) -> int:
+    """The index of the first of ``items`` that ``pgtime.parse`` refuses."""
+    for i in range(len(items)):  # only after a refusal, to name its array
+        try:
+            pgtime.parse(items.slice(i, 1), element)
+        except pa.ArrowInvalid:
+            return i
+    return 0
+
+
+def _refused(field: pa.Field, target: pa.Field, text: str, err: Exception) -> ValueError:
+    return ValueError(
+        _("column {column!r}: {value!r} cannot be stored in DuckDB as {type} ({error})").format(
+            column=field.name, value=text, type=target.type, error=err
+        )
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
@@ -23,6 +24,7 @@ import sqlglot
 from pydantic import Field
 from sqlglot import exp
 
+from app.connectors import pgtime
 from app.connectors._common import check_write, failure, one_source, stream_then_close
 from app.connectors.base import (
     DEFAULT_BATCH_ROWS,
@@ -280,11 +282,19 @@ class FilesConnector(Connector):
         keys: list[str] | None = None,
     ) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, data.schema.names, merge=False)
+        refused: list[ValueError] = []
+        if self._format(table) == "parquet":
+            data = _finite_only(data, keys, refused)
         con = self._engine()
         try:
             con.register("__cauce_source", data)
             source = exp.select("*").from_("__cauce_source")
             return self._write_file(con, table, source, mode)
+        except ConnectionError_:
+            if refused:  # DuckDB would shorten the message: give it whole
+                what = _("writing {table!r}").format(table=table)
+                raise failure(self.name, what, refused[0]) from None
+            raise
         finally:
             con.close()
 
@@ -349,6 +359,28 @@ class FilesConnector(Connector):
             raise
         total = int(result[0][0]) if result and result[0] else 0
         return WriteResult(rows=total - before, bytes=target.stat().st_size)
+
+
+def _finite_only(
+    data: pa.RecordBatchReader, keys: list[str] | None, refused: list[ValueError]
+) -> pa.RecordBatchReader:
+    """``data``, refusing ``±infinity`` dates and timestamps: Parquet's DATE and TIMESTAMP
+    have none, and the stand-in (the type's largest value) reads back as a real date. (CSV
+    keeps them: DuckDB writes the words ``infinity``/``-infinity``, which PostgreSQL and
+    DuckDB read back exactly.)"""
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        done = 0
+        for batch in data:
+            try:
+                pgtime.refuse_infinite(batch, keys, done, "Parquet")
+            except ValueError as err:
+                refused.append(err)
+                raise
+            done += batch.num_rows
+            yield batch
+
+    return pa.RecordBatchReader.from_batches(data.schema, batches())
 
 
 def _parquet_rows(path: Path) -> int | None:

@@ -118,7 +118,7 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
         for i in times:
             try:
                 columns[i] = pgtime.parse(columns[i], specs[i].arrow)
-            except pa.ArrowInvalid as err:  # e.g. a year after 9999
+            except pa.ArrowInvalid as err:  # a timestamp after 294247 (64-bit µs)
                 raise pa.ArrowInvalid(
                     _("column {column!r} ({type}): {error}").format(
                         column=specs[i].name, type=specs[i].arrow, error=err
