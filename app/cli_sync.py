@@ -90,6 +90,20 @@ def sync_group() -> None:
 @click.option("--key", "keys", multiple=True, metavar="COL", help=N_("Ad hoc: primary-key column."))
 @click.option("--cursor", metavar="COL", help=N_("Ad hoc: cursor column (append, merge)."))
 @click.option(
+    "--coerce",
+    "coerce",
+    multiple=True,
+    metavar="COL",
+    help=N_("Ad hoc, SQLite source: convert this column's values that do not fit its type."),
+)
+@click.option(
+    "--boolean",
+    "booleans",
+    multiple=True,
+    metavar="COL",
+    help=N_("Ad hoc, MariaDB/MySQL source: read this integer column as a boolean."),
+)
+@click.option(
     "--retries",
     type=click.IntRange(0, 20),
     default=3,
@@ -112,6 +126,8 @@ def sync_run(
     mode: str,
     keys: tuple[str, ...],
     cursor: str | None,
+    coerce: tuple[str, ...],
+    booleans: tuple[str, ...],
     retries: int,
     as_json: bool,
     trust: bool,
@@ -146,6 +162,8 @@ def sync_run(
                 keys=list(keys),
                 cursor=cursor,
                 name=name,
+                coerce=list(coerce),
+                booleans=list(booleans),
                 workspace=workspace,
                 on_event=listener,
                 retries=retries,

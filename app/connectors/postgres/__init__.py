@@ -42,6 +42,7 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     NativeRows,
+    ReadOptions,
     StateWrite,
     TableInfo,
     UrlForm,
@@ -145,7 +146,7 @@ class PostgresConnector(Connecting, Connector):
     #: ``decimal(38,9)`` (pipelines, which compute on it)
     exact_text = False
 
-    def for_sync(self) -> PostgresConnector:
+    def for_sync(self, options: ReadOptions | None = None) -> PostgresConnector:
         import copy
 
         twin = copy.copy(self)

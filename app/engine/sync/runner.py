@@ -31,7 +31,7 @@ from typing import Any
 import pyarrow as pa
 from sqlglot import exp
 
-from app.connectors.base import ConnectionError_, Connector, NativeUnavailable
+from app.connectors.base import ConnectionError_, Connector, NativeUnavailable, ReadOptions
 from app.engine.sync.cursor import CursorState
 from app.engine.sync.destination import DestinationReport, DestinationTarget, with_retries
 from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
@@ -247,7 +247,10 @@ class SyncRunner:
 
     def _run(self, report: SyncReport) -> None:
         d = self.definition
-        source = self.open(d.source.connection).for_sync()
+        opened = self.open(d.source.connection)
+        d.check_read_options(type(opened).read_options, opened.label)
+        read = d.source.read
+        source = opened.for_sync(ReadOptions(tuple(read.coerce), tuple(read.booleans)))
         shape = self._source_shape(source)
         targets: list[DestinationTarget] = []
         for dest in d.destinations:
