@@ -167,6 +167,12 @@ class Connector(abc.ABC):
             return pa.field(field.name, WIDEST_DECIMAL, field.nullable)
         return field
 
+    def create_enum(self, table: str, name: str, labels: list[str]) -> str | None:
+        """Make the enum type ``name`` with ``labels`` (in order) exist for the columns of
+        ``table``, and return it as a column type for :attr:`app.model.types.PG_TYPE_KEY`;
+        None when this destination has no enum types (the column stays text), the default."""
+        return None
+
     def row_version(self, table: str) -> exp.Expression | None:
         """An expression giving, for each row of ``table``, the 64-bit id of the transaction
         that last wrote it, comparable with the positions :meth:`read_snapshot` returns; None

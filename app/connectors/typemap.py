@@ -289,6 +289,13 @@ def render() -> str:
         "`0044-03-15 BC` is year −43). PostgreSQL and DuckDB destinations store them exactly, "
         "on every path; SQLite and SQL Server have neither and refuse them by column, row and "
         "value (`app/connectors/pgtime.py`).",
+        "",
+        "PostgreSQL enums are text, as below, unless a sync's destination says "
+        '`"enums": "create"`: a PostgreSQL destination then creates the same enum type (the '
+        "same labels in the same order, read from the source's `pg_enum`) in the destination "
+        "table's schema, reuses it when it exists with those labels and refuses it, by name, "
+        "when it has others; other destinations store text all the same. Arrays of enums "
+        "are text (`app/connectors/postgres/_enums.py`).",
     ]
     for system, rows in source_types().items():
         lines += [

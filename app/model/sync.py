@@ -107,6 +107,10 @@ class SyncDestination(BaseModel):
 
     connection: str = Field(min_length=1)
     table: str = Field(min_length=1)
+    #: what a PostgreSQL enum of the source becomes in this destination: "text", or (PostgreSQL
+    #: destinations) "create": the same enum type, created in the destination table's schema
+    #: (reused when it has the same labels in the same order); other destinations store text
+    enums: Literal["text", "create"] = "text"
 
     @property
     def key(self) -> str:

@@ -53,7 +53,7 @@ from app.model.sync_events import (
     SyncProgress,
     SyncStarted,
 )
-from app.model.types import TypeMismatch
+from app.model.types import TypeMismatch, pg_enum
 
 __all__ = ["DestinationReport", "SyncReport", "SyncRunner"]
 
@@ -207,7 +207,11 @@ class SyncRunner:
                 ).format(connection=target.dest.connection)
             )
         existing = c.table_schema(target.dest.table) if c.has_table(target.dest.table) else None
-        incoming = pa.schema([self._as_text(f) or c.incoming(f) for f in shape.schema])
+        if target.dest.enums == "create" and any(pg_enum(f) for f in shape.schema):
+            self.recording.ready()  # creating an enum type is a commit too
+        incoming = pa.schema(
+            [self._as_text(f) or c.incoming(target.typed(f)) for f in shape.schema]
+        )
         plan = plan_destination(incoming, existing, d.schema_policy, d.mode)
         target.plan = plan
         target.report.changes = list(plan.changes)
