@@ -104,6 +104,15 @@ def sync_group() -> None:
     help=N_("Ad hoc, MariaDB/MySQL source: read this integer column as a boolean."),
 )
 @click.option(
+    "--enums",
+    type=click.Choice(["text", "create"]),
+    default="text",
+    show_default=True,
+    help=N_(
+        "Ad hoc: PostgreSQL enums as text, or created as the same type in a PostgreSQL --dest."
+    ),
+)
+@click.option(
     "--retries",
     type=click.IntRange(0, 20),
     default=3,
@@ -128,6 +137,7 @@ def sync_run(
     cursor: str | None,
     coerce: tuple[str, ...],
     booleans: tuple[str, ...],
+    enums: str,
     retries: int,
     as_json: bool,
     trust: bool,
@@ -164,6 +174,7 @@ def sync_run(
                 name=name,
                 coerce=list(coerce),
                 booleans=list(booleans),
+                enums=enums,
                 workspace=workspace,
                 on_event=listener,
                 retries=retries,

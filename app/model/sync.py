@@ -61,7 +61,8 @@ class SourceRead(BaseModel):
     connection's settings say for every sync and pipeline reading it.
 
     Each option belongs to one kind of source; a sync naming an option its source's connector
-    does not have is refused when it runs (:meth:`SyncDefinition.check_read_options`).
+    does not have is refused when the sync is saved or run
+    (:meth:`SyncDefinition.check_read_options`).
     """
 
     model_config = ConfigDict(extra="forbid")

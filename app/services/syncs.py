@@ -229,6 +229,7 @@ def run_adhoc_sync(
     name: str | None = None,
     coerce: list[str] | None = None,
     booleans: list[str] | None = None,
+    enums: str = "text",
     workspace: Workspace | None = None,
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
@@ -241,7 +242,7 @@ def run_adhoc_sync(
     and ``CAUCE_SECRET_DEST_PASSWORD``). The sync's name — under which the destination keeps its
     state, so that re-running the same command resumes — is ``name`` or derived from the tables.
     ``coerce`` and ``booleans`` are the sync's reading choices for source columns
-    (``source.read`` of a sync file).
+    (``source.read`` of a sync file); ``enums`` the destination's (``"text"`` or ``"create"``).
     """
     source, dest = parse_url(source_url, "source"), parse_url(dest_url, "dest")
     table = dest_table or source_table
@@ -254,7 +255,7 @@ def run_adhoc_sync(
                     "table": source_table,
                     "read": {"coerce": list(coerce or []), "booleans": list(booleans or [])},
                 },
-                "destinations": [{"connection": "dest", "table": table}],
+                "destinations": [{"connection": "dest", "table": table, "enums": enums}],
                 "mode": mode,
                 "primary_key": list(keys or []),
                 "cursor": cursor,

@@ -9,8 +9,12 @@ when its labels are the same, and refuses it, by name, when they differ.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from app.cli import cli
 from app.connectors.duckdb import DuckDBConnector
 from app.connectors.postgres import PostgresConnector
 from app.model.types import pg_enum
@@ -131,3 +135,16 @@ def test_other_destinations_store_text(
     assert sorted(got.column("m").to_pylist(), key=str) == sorted(
         ["ok", "it's", None, "meh"], key=str
     )
+
+
+def test_cli_adhoc_enums_create(pg_db: dict[str, Any], tmp_path: Path) -> None:
+    _source(pg_db)
+    url = f"postgresql://{pg_db['user']}@{pg_db['host']}:{pg_db['port']}/{pg_db['dbname']}"
+    args = ["--db", f"sqlite:///{tmp_path / 'meta.db'}", "sync", "run", "--source", url]
+    args += ["--source-table", "src.t", "--dest", url]
+    text = CliRunner().invoke(cli, [*args, "--dest-table", "a.t"])
+    assert text.exit_code == 0, text.output
+    assert _column_type(pg_db, "a.t", "m") == "text"
+    created = CliRunner().invoke(cli, [*args, "--dest-table", "b.t", "--enums", "create"])
+    assert created.exit_code == 0, created.output
+    assert _column_type(pg_db, "b.t", "m") == "b.mood" and _labels(pg_db, "b.mood") == LABELS
