@@ -27,9 +27,9 @@ def _source(db: dict[str, Any]) -> None:
     pg_exec(
         db,
         "CREATE SCHEMA src",
-        "CREATE TYPE src.mood AS ENUM ('sad', 'ok', 'it''s', 'héureux')",
-        "ALTER TYPE src.mood ADD VALUE 'meh' BEFORE 'ok'",  # a fractional sort order
-        "CREATE TABLE src.t (id int PRIMARY KEY, m src.mood, ms src.mood[])",
+        """CREATE TYPE src."Mood" AS ENUM ('sad', 'ok', 'it''s', 'héureux')""",
+        """ALTER TYPE src."Mood" ADD VALUE 'meh' BEFORE 'ok'""",  # a fractional sort order
+        """CREATE TABLE src.t (id int PRIMARY KEY, m src."Mood", ms src."Mood"[])""",
         "INSERT INTO src.t VALUES (1, 'ok', NULL), (2, 'it''s', NULL), (3, NULL, NULL),"
         " (4, 'meh', NULL)",
     )
@@ -71,9 +71,9 @@ def test_the_source_carries_the_labels_in_order(
 ) -> None:
     _source(pg_db)
     field = pg.for_sync().table_schema("src.t").field("m")
-    assert str(field.type) == "string" and pg_enum(field) == ("mood", LABELS)
+    assert str(field.type) == "string" and pg_enum(field) == ("Mood", LABELS)
     query = pg.for_sync().query_schema("SELECT m AS feeling, id FROM src.t")
-    assert pg_enum(query.field("feeling")) == ("mood", LABELS)
+    assert pg_enum(query.field("feeling")) == ("Mood", LABELS)
     assert pg_enum(query.field("id")) is None
 
 
@@ -84,7 +84,7 @@ def test_enums_are_text_by_default(
     report = harness(pg=pg).run(_sync())
     assert report.ok, report.error
     assert _column_type(pg_db, "dst.t", "m") == "text"
-    assert pg_rows(pg_db, "SELECT count(*) FROM pg_type WHERE typname = 'mood'") == [(1,)]
+    assert pg_rows(pg_db, "SELECT count(*) FROM pg_type WHERE typname = 'Mood'") == [(1,)]
 
 
 def test_create_makes_the_same_enum_type(
@@ -94,8 +94,8 @@ def test_create_makes_the_same_enum_type(
     definition = _sync("create", mode="merge", primary_key=["id"])
     report = harness(pg=pg).run(definition)
     assert report.ok, report.error
-    assert _column_type(pg_db, "dst.t", "m") == "dst.mood"
-    assert _labels(pg_db, "dst.mood") == _labels(pg_db, "src.mood") == LABELS
+    assert _column_type(pg_db, "dst.t", "m") == 'dst."Mood"'
+    assert _labels(pg_db, 'dst."Mood"') == _labels(pg_db, 'src."Mood"') == LABELS
     got = pg_rows(pg_db, "SELECT id, m::text FROM dst.t ORDER BY m, id")
     want = pg_rows(pg_db, "SELECT id, m::text FROM src.t ORDER BY m, id")
     assert got == want  # the same values, sorted by the same label order
@@ -103,20 +103,20 @@ def test_create_makes_the_same_enum_type(
     again = harness(pg=pg).run(definition)  # the type exists with the same labels: reused
     assert again.ok, again.error
     assert pg_rows(pg_db, "SELECT m::text FROM dst.t WHERE id = 3") == [("héureux",)]
-    assert pg_rows(pg_db, "SELECT count(*) FROM pg_type WHERE typname = 'mood'") == [(2,)]
+    assert pg_rows(pg_db, "SELECT count(*) FROM pg_type WHERE typname = 'Mood'") == [(2,)]
 
 
 def test_an_existing_type_with_other_labels_is_refused_by_name(
     pg_db: dict[str, Any], pg: PostgresConnector, harness: Callable[..., Harness]
 ) -> None:
     _source(pg_db)
-    pg_exec(pg_db, "CREATE SCHEMA other", "CREATE TYPE other.mood AS ENUM ('ok', 'sad')")
+    pg_exec(pg_db, "CREATE SCHEMA other", """CREATE TYPE other."Mood" AS ENUM ('ok', 'sad')""")
     report = harness(pg=pg).run(_sync("create", table="other.t"))
     assert not report.ok
-    assert "other" in str(report.error) and "mood" in str(report.error)
+    assert '"other"."Mood"' in str(report.error)
     assert "'ok', 'sad'" in str(report.error) and "'sad', 'meh'" in str(report.error)
     assert pg_rows(pg_db, "SELECT to_regclass('other.t')") == [(None,)]
-    assert _labels(pg_db, "other.mood") == ["ok", "sad"]
+    assert _labels(pg_db, 'other."Mood"') == ["ok", "sad"]
 
 
 def test_other_destinations_store_text(
@@ -147,4 +147,5 @@ def test_cli_adhoc_enums_create(pg_db: dict[str, Any], tmp_path: Path) -> None:
     assert _column_type(pg_db, "a.t", "m") == "text"
     created = CliRunner().invoke(cli, [*args, "--dest-table", "b.t", "--enums", "create"])
     assert created.exit_code == 0, created.output
-    assert _column_type(pg_db, "b.t", "m") == "b.mood" and _labels(pg_db, "b.mood") == LABELS
+    assert _column_type(pg_db, "b.t", "m") == 'b."Mood"'
+    assert _labels(pg_db, 'b."Mood"') == LABELS

@@ -100,7 +100,8 @@ class MySQLConfig(ConnectorConfig):
         default_factory=list,
         description="Integer columns (`column` or `table.column`, e.g. tinyint(1) flags) to read "
         "as booleans; a value other than 0 or 1 in them is refused. Other integer "
-        "columns stay integers.",
+        "columns stay integers. The default for every sync and pipeline reading this "
+        "connection; a sync adds its own columns (source.read.booleans).",
     )
 
 

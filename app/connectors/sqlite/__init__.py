@@ -73,7 +73,9 @@ class SQLiteConfig(ConnectorConfig):
         description="Columns (`column` or `table.column`) whose values are converted to the "
         "declared type even when they do not fit it exactly (a REAL in an INTEGER "
         "column is truncated, a non-UTF-8 BLOB in a TEXT column decoded with "
-        "replacement characters…); other columns refuse such values.",
+        "replacement characters…); other columns refuse such values. The default for "
+        "every sync and pipeline reading this connection; a sync adds its own columns "
+        "(source.read.coerce).",
     )
 
 
