@@ -101,6 +101,11 @@ def test_the_definition_keeps_its_read_options() -> None:
     assert again.source.read.given() == ["coerce", "booleans"]
 
 
+def _duck_type(con: Any, table: str, column: str) -> str:
+    sql = "SELECT data_type FROM duckdb_columns() WHERE table_name = ? AND column_name = ?"
+    return str(con.execute(sql, [table, column]).fetchone()[0])
+
+
 def _maria_flags(database: str) -> None:
     with mariadb_admin(database=database) as con, con.cursor() as cur:
         cur.execute("CREATE TABLE flags (id int PRIMARY KEY, ok tinyint(1), n tinyint(1))")
@@ -119,8 +124,7 @@ def test_mariadb_booleans_are_the_syncs_own_choice(
     report = harness(maria=maria, duck=duck).run(definition)
     assert report.ok, report.error
     with duckdb.connect(str(duck.config.path)) as con:
-        types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns()").fetchall())
-        assert types["ok"] == "TINYINT"  # the strict default: an integer
+        assert _duck_type(con, "flags", "ok") == "TINYINT"  # the strict default: an integer
         assert con.execute("SELECT ok, n FROM flags ORDER BY id").fetchall() == [(1, 2), (0, -1)]
     definition["destinations"] = [{"connection": "duck", "table": "flags_b"}]
     definition["source"]["read"] = {"booleans": ["ok"]}  # type: ignore[index]
@@ -129,6 +133,8 @@ def test_mariadb_booleans_are_the_syncs_own_choice(
     with duckdb.connect(str(duck.config.path)) as con:
         got = con.execute("SELECT ok, n FROM flags_b ORDER BY id").fetchall()
         assert got == [(True, 2), (False, -1)]
+        assert _duck_type(con, "flags_b", "ok") == "BOOLEAN"
+        assert _duck_type(con, "flags_b", "n") == "TINYINT"
     assert maria.config.booleans == []
     definition["destinations"] = [{"connection": "duck", "table": "flags_n"}]
     definition["source"]["read"] = {"booleans": ["n"]}  # type: ignore[index]
