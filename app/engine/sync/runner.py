@@ -254,7 +254,9 @@ class SyncRunner:
         opened = self.open(d.source.connection)
         d.check_read_options(type(opened).read_options, opened.label)
         read = d.source.read
-        source = opened.for_sync(ReadOptions(tuple(read.coerce), tuple(read.booleans)))
+        source = opened.for_sync(
+            ReadOptions(coerce=tuple(read.coerce), booleans=tuple(read.booleans))
+        )
         shape = self._source_shape(source)
         targets: list[DestinationTarget] = []
         for dest in d.destinations:
