@@ -230,6 +230,8 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
             "mode": "full",
             "columns": ["TrackId", "Name", "Milliseconds"],
             "rename": {"Name": "title"},
+            "column_types": {"Milliseconds": "text"},
+            "lookback": 30,
         },
     )
     dialog = _dialog(qtbot, chinook_dir)
@@ -259,6 +261,7 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
     saved = json.loads((chinook_dir / "syncs" / "songs.json").read_text())
     assert saved["source"]["read"]["coerce"] == ["Name"]  # settings the wizard does not edit
     assert saved["destinations"][0]["enums"] == "create"
+    assert saved["column_types"] == {"Milliseconds": "text"} and saved["lookback"] == 30
     assert dialog.selected_name() == "songs"
 
     with qtbot.waitSignal(dialog.run_finished, timeout=60_000) as blocker:

@@ -144,8 +144,14 @@ def _message(err: BaseException) -> str:
 
 
 def _keep_type_settings(data: dict[str, Any], existing: SyncDefinition) -> None:
-    """Keep the type settings the wizard does not edit: the source's reading choices (same
-    source connection) and each kept destination's ``enums``."""
+    """Keep the settings the wizard does not edit: ``lookback``, ``column_types`` of the
+    columns still selected, the source's reading choices (same source connection) and each
+    kept destination's ``enums``."""
+    data["lookback"] = existing.lookback
+    selected = data["columns"]
+    data["column_types"] = {
+        c: t for c, t in existing.column_types.items() if selected is None or c in selected
+    }
     if existing.source.connection == data["source"]["connection"]:
         data["source"]["read"] = existing.source.read.model_dump()
     enums = {d.key: d.enums for d in existing.destinations}
