@@ -90,6 +90,29 @@ def sync_group() -> None:
 @click.option("--key", "keys", multiple=True, metavar="COL", help=N_("Ad hoc: primary-key column."))
 @click.option("--cursor", metavar="COL", help=N_("Ad hoc: cursor column (append, merge)."))
 @click.option(
+    "--coerce",
+    "coerce",
+    multiple=True,
+    metavar="COL",
+    help=N_("Ad hoc, SQLite source: convert this column's values that do not fit its type."),
+)
+@click.option(
+    "--boolean",
+    "booleans",
+    multiple=True,
+    metavar="COL",
+    help=N_("Ad hoc, MariaDB/MySQL source: read this integer column as a boolean."),
+)
+@click.option(
+    "--enums",
+    type=click.Choice(["text", "create"]),
+    default="text",
+    show_default=True,
+    help=N_(
+        "Ad hoc: PostgreSQL enums as text, or created as the same type in a PostgreSQL --dest."
+    ),
+)
+@click.option(
     "--retries",
     type=click.IntRange(0, 20),
     default=3,
@@ -112,6 +135,9 @@ def sync_run(
     mode: str,
     keys: tuple[str, ...],
     cursor: str | None,
+    coerce: tuple[str, ...],
+    booleans: tuple[str, ...],
+    enums: str,
     retries: int,
     as_json: bool,
     trust: bool,
@@ -146,6 +172,9 @@ def sync_run(
                 keys=list(keys),
                 cursor=cursor,
                 name=name,
+                coerce=list(coerce),
+                booleans=list(booleans),
+                enums=enums,
                 workspace=workspace,
                 on_event=listener,
                 retries=retries,

@@ -32,6 +32,7 @@ from app.connectors.records import (
     ConnectorConfig,
     NativeRows,
     NativeUnavailable,
+    ReadOptions,
     StateWrite,
     TableInfo,
     UrlForm,
@@ -55,6 +56,7 @@ __all__ = [
     "DEFAULT_BATCH_ROWS",
     "NativeRows",
     "NativeUnavailable",
+    "ReadOptions",
     "STATE_TABLE",
     "StateWrite",
     "TableInfo",
@@ -83,6 +85,8 @@ class Connector(abc.ABC):
     #: how connection URLs name this connector (None: no URL does); read from the class that
     #: declares it only, so a subclass answers to no URL unless it declares its own
     url: ClassVar[UrlSyntax | None] = None
+    #: the :class:`ReadOptions` a sync may give this connector's reads (:meth:`for_sync`)
+    read_options: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, config: ConnectorConfig, *, name: str = "", root: Path | None = None):
         self.config = config
@@ -145,10 +149,11 @@ class Connector(abc.ABC):
         """The primary-key columns of ``table`` in key order (empty when it has none)."""
         return []
 
-    def for_sync(self) -> Connector:
+    def for_sync(self, options: ReadOptions | None = None) -> Connector:
         """This connection as a sync's source: types read so that every value arrives
-        exactly (PostgreSQL: unconstrained ``numeric`` as its text). The same connection by
-        default."""
+        exactly (PostgreSQL: unconstrained ``numeric`` as its text), and the sync's own
+        ``options`` for some columns added to the connection's settings (those in
+        :attr:`read_options`; the others are ignored). The same connection by default."""
         return self
 
     def incoming(self, field: pa.Field) -> pa.Field:
@@ -161,6 +166,12 @@ class Connector(abc.ABC):
         if (pg_type(field) or "").split("(")[0] == "numeric" and pa.types.is_string(field.type):
             return pa.field(field.name, WIDEST_DECIMAL, field.nullable)
         return field
+
+    def create_enum(self, table: str, name: str, labels: list[str]) -> str | None:
+        """Make the enum type ``name`` with ``labels`` (in order) exist for the columns of
+        ``table``, and return it as a column type for :attr:`app.model.types.PG_TYPE_KEY`;
+        None when this destination has no enum types (the column stays text), the default."""
+        return None
 
     def row_version(self, table: str) -> exp.Expression | None:
         """An expression giving, for each row of ``table``, the 64-bit id of the transaction

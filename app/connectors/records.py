@@ -23,6 +23,7 @@ __all__ = [
     "ConnectorConfig",
     "NativeRows",
     "NativeUnavailable",
+    "ReadOptions",
     "STATE_TABLE",
     "StateWrite",
     "TableInfo",
@@ -50,6 +51,28 @@ class ConnectionError_(RuntimeError):
 class NativeUnavailable(ConnectionError_):
     """The native fast path cannot be used with this connection (its driver lacks something
     the server requires, such as an authentication method): write through the Arrow path."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """One reader's own choices for some columns (plain column names), added to what the
+    connection's settings say (:meth:`~app.connectors.base.Connector.for_sync`).
+
+    A connector honours the options it lists in ``Connector.read_options`` and ignores the
+    others (callers refuse those first).
+
+    >>> ReadOptions(coerce=("v",)).given()
+    ['coerce']
+    """
+
+    #: SQLite: convert values that do not fit the declared type instead of refusing them
+    coerce: tuple[str, ...] = ()
+    #: MariaDB/MySQL: read these integer columns as booleans
+    booleans: tuple[str, ...] = ()
+
+    def given(self) -> list[str]:
+        """The options with at least one column, by name."""
+        return [name for name in ("coerce", "booleans") if getattr(self, name)]
 
 
 #: The table, in each destination, holding the committed position of every sync writing there.

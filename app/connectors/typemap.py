@@ -299,6 +299,13 @@ def render() -> str:
         "value as the text DuckDB writes (`infinity`, `-infinity`, `0044-03-15 (BC)`, "
         "`12345-06-07`), which PostgreSQL and DuckDB read back exactly: a faithful "
         "representation, and a reader that knows no such words fails rather than misreads.",
+        "",
+        "PostgreSQL enums are text, as below, unless a sync's destination says "
+        '`"enums": "create"`: a PostgreSQL destination then creates the same enum type (the '
+        "same labels in the same order, read from the source's `pg_enum`) in the destination "
+        "table's schema, reuses it when it exists with those labels and refuses it, by name, "
+        "when it has others; other destinations store text all the same. Arrays of enums "
+        "are text (`app/connectors/postgres/_enums.py`).",
     ]
     for system, rows in source_types().items():
         lines += [

@@ -23,6 +23,7 @@ from app.i18n import _
 __all__ = [
     "SYNC_FORMAT_VERSION",
     "SchemaPolicy",
+    "SourceRead",
     "SyncDefinition",
     "SyncDefinitionError",
     "SyncDestination",
@@ -55,6 +56,33 @@ class SchemaPolicy(enum.StrEnum):
     DISCARD = "discard"
 
 
+class SourceRead(BaseModel):
+    """How a sync reads some of its source's columns (source names), in addition to what its
+    connection's settings say for every sync and pipeline reading it.
+
+    Each option belongs to one kind of source; a sync naming an option its source's connector
+    does not have is refused when the sync is saved or run
+    (:meth:`SyncDefinition.check_read_options`).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: SQLite: columns whose values are converted to the declared type even when they do not
+    #: fit it exactly (otherwise such a value stops the sync)
+    coerce: list[str] = Field(default_factory=list)
+    #: MariaDB/MySQL: integer columns (``tinyint(1)`` flags) read as booleans; a value other
+    #: than 0 or 1 is refused (otherwise they stay integers)
+    booleans: list[str] = Field(default_factory=list)
+
+    def given(self) -> list[str]:
+        """The options this sync uses (non-empty), by name."""
+        return [name for name in type(self).model_fields if getattr(self, name)]
+
+    def columns(self) -> list[str]:
+        """Every column some option names."""
+        return [c for name in type(self).model_fields for c in getattr(self, name)]
+
+
 class SyncSource(BaseModel):
     """Where a sync reads: a table (``schema.table``) or a query, of one connection."""
 
@@ -63,6 +91,8 @@ class SyncSource(BaseModel):
     connection: str = Field(min_length=1)
     table: str | None = None
     query: str | None = None
+    #: this sync's own reading choices for some columns (see :class:`SourceRead`)
+    read: SourceRead = Field(default_factory=SourceRead)
 
     @model_validator(mode="after")
     def _one(self) -> SyncSource:
@@ -78,6 +108,10 @@ class SyncDestination(BaseModel):
 
     connection: str = Field(min_length=1)
     table: str = Field(min_length=1)
+    #: what a PostgreSQL enum of the source becomes in this destination: "text", or (PostgreSQL
+    #: destinations) "create": the same enum type, created in the destination table's schema
+    #: (reused when it has the same labels in the same order); other destinations store text
+    enums: Literal["text", "create"] = "text"
 
     @property
     def key(self) -> str:
@@ -169,6 +203,23 @@ class SyncDefinition(BaseModel):
         """The destination name of source column ``column``."""
         return self.rename.get(column, column)
 
+    def check_read_options(self, known: frozenset[str], connector: str) -> None:
+        """Refuse the source reading options (``source.read``) that ``connector`` (its label)
+        does not have; ``known``: the ones it has."""
+        unknown = [o for o in self.source.read.given() if o not in known]
+        if unknown:
+            raise SyncDefinitionError(
+                _(
+                    "sync {sync!r}: the source reading option(s) {options} do not apply to "
+                    "{connector} sources (options of {connector}: {known})"
+                ).format(
+                    sync=self.name,
+                    options=", ".join(unknown),
+                    connector=connector,
+                    known=", ".join(sorted(known)) or _("none"),
+                )
+            )
+
     def destination_keys(self) -> list[str]:
         return [self.dest_name(k) for k in self.primary_key]
 
@@ -191,6 +242,7 @@ class SyncDefinition(BaseModel):
             *([self.cursor] if self.cursor else []),
             *self.rename,
             *self.column_types,
+            *self.source.read.columns(),
         ]
         absent = sorted({c for c in needed if c not in available})
         if absent:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import re
 import struct
 
@@ -22,17 +23,20 @@ import pyarrow as pa
 from app.i18n import _
 
 __all__ = [
+    "PG_ENUM_KEY",
     "PG_TYPE_KEY",
     "WIDEST_DECIMAL",
     "TypeMismatch",
     "comparable",
     "parse_type_name",
+    "pg_enum",
     "pg_type",
     "scalar_from_python",
     "scalar_from_text",
     "schema_from_dict",
     "schema_to_dict",
     "type_name",
+    "with_pg_enum",
 ]
 
 
@@ -46,6 +50,30 @@ PG_TYPE_KEY = b"cauce.pg_type"
 #: What a destination without an unbounded decimal stores an unconstrained ``numeric`` as
 #: (values that do not fit it exactly are refused, never rounded)
 WIDEST_DECIMAL = pa.decimal128(38, 9)
+
+
+#: Field metadata of a text column that is a PostgreSQL enum at its source: the type's name
+#: and its labels in their sort order (JSON), for destinations that create the same type
+PG_ENUM_KEY = b"cauce.pg_enum"
+
+
+def with_pg_enum(field: pa.Field, name: str, labels: list[str]) -> pa.Field:
+    """``field`` marked as PostgreSQL enum ``name`` with ``labels`` (see :data:`PG_ENUM_KEY`).
+
+    >>> pg_enum(with_pg_enum(pa.field("m", pa.string()), "mood", ["sad", "ok"]))
+    ('mood', ['sad', 'ok'])
+    """
+    value = json.dumps({"name": name, "labels": labels}, ensure_ascii=False).encode()
+    return field.with_metadata({**(field.metadata or {}), PG_ENUM_KEY: value})
+
+
+def pg_enum(field: pa.Field) -> tuple[str, list[str]] | None:
+    """The PostgreSQL enum a field was at its source, as (type name, labels), or None."""
+    raw = (field.metadata or {}).get(PG_ENUM_KEY)
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    return str(data["name"]), [str(label) for label in data["labels"]]
 
 
 def pg_type(field: pa.Field) -> str | None:

@@ -83,6 +83,23 @@ def check_connections(project: Project, sync: SyncDefinition) -> None:
                 names=missing, available=", ".join(sorted(project.connections))
             ),
         )
+    try:
+        _check_read_options(sync, project.connections[sync.source.connection].type)
+    except SyncDefinitionError as err:
+        raise ProjectError(sync_path(sync.name), str(err)) from None
+
+
+def _check_read_options(sync: SyncDefinition, connector_type: str) -> None:
+    """Refuse reading options (``source.read``) the source's connector does not have."""
+    if not sync.source.read.given():
+        return  # the registry is loaded only when there is something to check
+    from app.connectors.registry import connector_registry
+
+    try:
+        cls = connector_registry().get(connector_type)
+    except KeyError:
+        return  # an unknown connector type is reported when the connection is opened
+    sync.check_read_options(cls.read_options, cls.label)
 
 
 def _execute(
@@ -210,6 +227,9 @@ def run_adhoc_sync(
     keys: list[str] | None = None,
     cursor: str | None = None,
     name: str | None = None,
+    coerce: list[str] | None = None,
+    booleans: list[str] | None = None,
+    enums: str = "text",
     workspace: Workspace | None = None,
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
@@ -221,6 +241,8 @@ def run_adhoc_sync(
     The connections are named ``source`` and ``dest`` (secrets: ``CAUCE_SECRET_SOURCE_PASSWORD``
     and ``CAUCE_SECRET_DEST_PASSWORD``). The sync's name — under which the destination keeps its
     state, so that re-running the same command resumes — is ``name`` or derived from the tables.
+    ``coerce`` and ``booleans`` are the sync's reading choices for source columns
+    (``source.read`` of a sync file); ``enums`` the destination's (``"text"`` or ``"create"``).
     """
     source, dest = parse_url(source_url, "source"), parse_url(dest_url, "dest")
     table = dest_table or source_table
@@ -228,8 +250,12 @@ def run_adhoc_sync(
         definition = SyncDefinition.model_validate(
             {
                 "name": name or f"{source_table}->{table}",
-                "source": {"connection": "source", "table": source_table},
-                "destinations": [{"connection": "dest", "table": table}],
+                "source": {
+                    "connection": "source",
+                    "table": source_table,
+                    "read": {"coerce": list(coerce or []), "booleans": list(booleans or [])},
+                },
+                "destinations": [{"connection": "dest", "table": table, "enums": enums}],
                 "mode": mode,
                 "primary_key": list(keys or []),
                 "cursor": cursor,
@@ -243,6 +269,7 @@ def run_adhoc_sync(
                 "--cursor for the cursor)"
             ).format(problems=problems)
         raise SyncDefinitionError(problems) from None
+    _check_read_options(definition, source.type)
     return _execute(
         definition,
         {"source": source, "dest": dest},

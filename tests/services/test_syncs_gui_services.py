@@ -131,3 +131,20 @@ def test_connection_roles_say_which_can_be_a_destination(project: Path) -> None:
     assert sorted(roles) == ["chinook", "postgres", "shop", "warehouse"]
     assert roles["warehouse"].destination and roles["warehouse"].label == "DuckDB"
     assert roles["shop"].source and not roles["shop"].destination
+
+
+def test_save_refuses_a_reading_option_the_source_does_not_have(project: Path) -> None:
+    wrong = _invoices(
+        source={"connection": "chinook", "table": "Invoice", "read": {"booleans": ["Total"]}}
+    )
+    with pytest.raises(ProjectError, match="booleans") as caught:
+        save_sync_definition(project, wrong)
+    assert "'invoices'" in str(caught.value) and "SQLite" in str(caught.value)
+    assert not (project / "syncs" / "invoices.json").exists()
+    right = _invoices(
+        source={"connection": "chinook", "table": "Invoice", "read": {"coerce": ["Total"]}}
+    )
+    saved = SyncDefinition.model_validate(
+        json.loads(save_sync_definition(project, right).read_text())
+    )
+    assert saved.source.read.coerce == ["Total"]

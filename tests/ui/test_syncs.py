@@ -225,11 +225,13 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
         chinook_dir,
         {
             "name": "tracks",
-            "source": {"connection": "chinook", "table": "Track"},
-            "destinations": [{"connection": "warehouse", "table": "tracks"}],
+            "source": {"connection": "chinook", "table": "Track", "read": {"coerce": ["Name"]}},
+            "destinations": [{"connection": "warehouse", "table": "tracks", "enums": "create"}],
             "mode": "full",
             "columns": ["TrackId", "Name", "Milliseconds"],
             "rename": {"Name": "title"},
+            "column_types": {"Milliseconds": "text"},
+            "lookback": 30,
         },
     )
     dialog = _dialog(qtbot, chinook_dir)
@@ -256,6 +258,10 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
     with qtbot.waitSignal(dialog.loaded, timeout=15_000):
         _click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
     assert sorted(p.name for p in (chinook_dir / "syncs").iterdir()) == ["songs.json"]
+    saved = json.loads((chinook_dir / "syncs" / "songs.json").read_text())
+    assert saved["source"]["read"]["coerce"] == ["Name"]  # settings the wizard does not edit
+    assert saved["destinations"][0]["enums"] == "create"
+    assert saved["column_types"] == {"Milliseconds": "text"} and saved["lookback"] == 30
     assert dialog.selected_name() == "songs"
 
     with qtbot.waitSignal(dialog.run_finished, timeout=60_000) as blocker:

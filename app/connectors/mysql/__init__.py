@@ -13,6 +13,7 @@ rendered in the ``mysql`` dialect.
 
 from __future__ import annotations
 
+import copy
 import ssl
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
@@ -29,6 +30,7 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     ConnectorConfig,
+    ReadOptions,
     StateWrite,
     TableInfo,
     UrlForm,
@@ -98,7 +100,8 @@ class MySQLConfig(ConnectorConfig):
         default_factory=list,
         description="Integer columns (`column` or `table.column`, e.g. tinyint(1) flags) to read "
         "as booleans; a value other than 0 or 1 in them is refused. Other integer "
-        "columns stay integers.",
+        "columns stay integers. The default for every sync and pipeline reading this "
+        "connection; a sync adds its own columns (source.read.booleans).",
     )
 
 
@@ -166,7 +169,18 @@ class MySQLConnector(Connector):
     url = UrlSyntax(
         ("mysql", "mariadb", "mysql+pymysql", "mysql+mysqldb"), UrlForm.SERVER, default_port=3306
     )
+    read_options = frozenset({"booleans"})
     config: MySQLConfig
+
+    def for_sync(self, options: ReadOptions | None = None) -> MySQLConnector:
+        """This connection, with the sync's ``booleans`` columns added to the connection's."""
+        if options is None or not options.booleans:
+            return self
+        twin = copy.copy(self)
+        twin.config = self.config.model_copy(
+            update={"booleans": [*self.config.booleans, *options.booleans]}
+        )
+        return twin
 
     def _fail(self, action: str, err: BaseException) -> ConnectionError_:
         return failure(self.name, action, err, secret=self.config.password)

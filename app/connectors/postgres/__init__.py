@@ -42,6 +42,7 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     NativeRows,
+    ReadOptions,
     StateWrite,
     TableInfo,
     UrlForm,
@@ -52,6 +53,7 @@ from app.connectors.base import (
 from app.connectors.postgres._config import PostgresConfig
 from app.connectors.postgres._connect import Connecting
 from app.connectors.postgres._copy import csv_batches, encode_batches
+from app.connectors.postgres._enums import ensure_enum, query_enums, table_enums, with_enums
 from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, utf8
 from app.connectors.postgres._sql import (
     DIALECT,
@@ -145,7 +147,7 @@ class PostgresConnector(Connecting, Connector):
     #: ``decimal(38,9)`` (pipelines, which compute on it)
     exact_text = False
 
-    def for_sync(self) -> PostgresConnector:
+    def for_sync(self, options: ReadOptions | None = None) -> PostgresConnector:
         import copy
 
         twin = copy.copy(self)
@@ -222,7 +224,41 @@ class PostgresConnector(Connecting, Connector):
 
     def table_schema(self, table: str) -> pa.Schema:
         with self._connect() as con:
-            return pa.schema([s.field for s in self._table_specs(con, table)])
+            schema = pa.schema([s.field for s in self._table_specs(con, table)])
+            return self._marked(con, schema, table=table)
+
+    def _marked(
+        self,
+        con: psycopg.Connection[Any],
+        schema: pa.Schema,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+    ) -> pa.Schema:
+        """A sync source's ``schema`` with its enum columns' labels (:mod:`._enums`)."""
+        import psycopg
+
+        if not self.exact_text:
+            return schema  # pipelines: enums are plain text
+        try:
+            if table is not None:
+                found = table_enums(con, render(sql_table(table, DIALECT)))
+            else:
+                found = query_enums(con, str(query))
+        except psycopg.Error as err:
+            raise self._fail(_("reading enum labels"), err) from None
+        return with_enums(schema, found)
+
+    def create_enum(self, table: str, name: str, labels: list[str]) -> str | None:
+        import psycopg
+
+        con = self._connect()
+        try:
+            return ensure_enum(con, self.name, sql_table(table, DIALECT), name, labels)
+        except psycopg.Error as err:
+            raise self._fail(_("creating enum type {name!r}").format(name=name), err) from None
+        finally:
+            con.close()
 
     def has_table(self, table: str) -> bool:
         import psycopg
@@ -276,7 +312,8 @@ class PostgresConnector(Connecting, Connector):
 
     def query_schema(self, sql: str) -> pa.Schema:
         with self._connect() as con:
-            return pa.schema([s.field for s in self._query_specs(con, sql)])
+            schema = pa.schema([s.field for s in self._query_specs(con, sql)])
+            return self._marked(con, schema, query=sql)
 
     # -- reading ---------------------------------------------------------------------------
     def read(

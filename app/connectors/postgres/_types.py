@@ -33,7 +33,7 @@ from app.connectors import pgtime
 from app.connectors._common import ColumnSpec
 from app.i18n import _
 from app.model.sql_types import to_sql_type
-from app.model.types import PG_TYPE_KEY, WIDEST_DECIMAL, TypeMismatch
+from app.model.types import PG_ENUM_KEY, PG_TYPE_KEY, WIDEST_DECIMAL, TypeMismatch
 
 __all__ = [
     "NATIVE_KEY",
@@ -204,6 +204,8 @@ def native_type(field: pa.Field) -> str | None:
     if raw is None:
         return None
     text = raw.decode()
+    if PG_ENUM_KEY in (field.metadata or {}):
+        return text  # the enum type a sync's destination created (see ._enums)
     base = text[:-2] if text.endswith("[]") else text.split("(")[0]
     return text if base in _KEPT or (text.endswith("[]") and base in _ARRAY_ELEMENTS) else None
 

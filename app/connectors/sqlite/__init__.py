@@ -12,6 +12,7 @@ The standard library ``sqlite3`` module is the client; DuckDB cannot attach SQLi
 
 from __future__ import annotations
 
+import copy
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ from app.connectors.base import (
     ConnectionError_,
     Connector,
     ConnectorConfig,
+    ReadOptions,
     StateWrite,
     TableInfo,
     UrlForm,
@@ -71,7 +73,9 @@ class SQLiteConfig(ConnectorConfig):
         description="Columns (`column` or `table.column`) whose values are converted to the "
         "declared type even when they do not fit it exactly (a REAL in an INTEGER "
         "column is truncated, a non-UTF-8 BLOB in a TEXT column decoded with "
-        "replacement characters…); other columns refuse such values.",
+        "replacement characters…); other columns refuse such values. The default for "
+        "every sync and pipeline reading this connection; a sync adds its own columns "
+        "(source.read.coerce).",
     )
 
 
@@ -91,7 +95,18 @@ class SQLiteConnector(Connector):
         transactional_state=True,
     )
     url = UrlSyntax(("sqlite",), UrlForm.FILE)
+    read_options = frozenset({"coerce"})
     config: SQLiteConfig
+
+    def for_sync(self, options: ReadOptions | None = None) -> SQLiteConnector:
+        """This connection, with the sync's ``coerce`` columns added to the connection's."""
+        if options is None or not options.coerce:
+            return self
+        twin = copy.copy(self)
+        twin.config = self.config.model_copy(
+            update={"coerce": [*self.config.coerce, *options.coerce]}
+        )
+        return twin
 
     @property
     def path(self) -> Path:
@@ -327,9 +342,9 @@ class SQLiteConnector(Connector):
                             _(
                                 "{connection}: {table!r}, {row}: column {column!r} holds "
                                 "{value!r}, which does not fit its declared type ({type}): "
-                                "{reason}. Fix the value at the source, or add the column to "
-                                'the connection\'s "coerce" list to convert such values '
-                                "anyway"
+                                "{reason}. Fix the value at the source, or list the column in "
+                                "the sync's \"source.read.coerce\" (or the connection's "
+                                '"coerce") to convert such values anyway'
                             ).format(
                                 connection=self.name,
                                 column=field.name,

@@ -26,6 +26,7 @@ from app.engine.sync.spool import Spool
 from app.model.cancel import CancelToken
 from app.model.schema_changes import DestinationPlan, SchemaChange
 from app.model.sync import SyncDefinition, SyncDestination, SyncMode
+from app.model.types import PG_TYPE_KEY, pg_enum
 
 __all__ = ["DestinationReport", "DestinationTarget", "with_retries"]
 
@@ -124,6 +125,17 @@ class DestinationTarget:
         self._stored_state = stored_state
         self.plan: DestinationPlan | None = None
         self.report = DestinationReport(dest.key, dest.connection, dest.table)
+
+    def typed(self, field: pa.Field) -> pa.Field:
+        """``field`` with the destination's own type for a source enum (its ``enums``
+        setting): the enum type it creates, or ``field`` as it is (text)."""
+        found = pg_enum(field) if self.dest.enums == "create" else None
+        if found is None:
+            return field
+        created = self.connector.create_enum(self.dest.table, *found)
+        if created is None:
+            return field
+        return field.with_metadata({**(field.metadata or {}), PG_TYPE_KEY: created.encode()})
 
     def committed_state(self) -> CursorState | None:
         """The destination's own state (the truth), or the metadata DB's copy without one."""

@@ -31,7 +31,7 @@ from typing import Any
 import pyarrow as pa
 from sqlglot import exp
 
-from app.connectors.base import ConnectionError_, Connector, NativeUnavailable
+from app.connectors.base import ConnectionError_, Connector, NativeUnavailable, ReadOptions
 from app.engine.sync.cursor import CursorState
 from app.engine.sync.destination import DestinationReport, DestinationTarget, with_retries
 from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
@@ -53,7 +53,7 @@ from app.model.sync_events import (
     SyncProgress,
     SyncStarted,
 )
-from app.model.types import TypeMismatch
+from app.model.types import TypeMismatch, pg_enum
 
 __all__ = ["DestinationReport", "SyncReport", "SyncRunner"]
 
@@ -207,7 +207,11 @@ class SyncRunner:
                 ).format(connection=target.dest.connection)
             )
         existing = c.table_schema(target.dest.table) if c.has_table(target.dest.table) else None
-        incoming = pa.schema([self._as_text(f) or c.incoming(f) for f in shape.schema])
+        if target.dest.enums == "create" and any(pg_enum(f) for f in shape.schema):
+            self.recording.ready()  # creating an enum type is a commit too
+        incoming = pa.schema(
+            [self._as_text(f) or c.incoming(target.typed(f)) for f in shape.schema]
+        )
         plan = plan_destination(incoming, existing, d.schema_policy, d.mode)
         target.plan = plan
         target.report.changes = list(plan.changes)
@@ -247,7 +251,12 @@ class SyncRunner:
 
     def _run(self, report: SyncReport) -> None:
         d = self.definition
-        source = self.open(d.source.connection).for_sync()
+        opened = self.open(d.source.connection)
+        d.check_read_options(type(opened).read_options, opened.label)
+        read = d.source.read
+        source = opened.for_sync(
+            ReadOptions(coerce=tuple(read.coerce), booleans=tuple(read.booleans))
+        )
         shape = self._source_shape(source)
         targets: list[DestinationTarget] = []
         for dest in d.destinations:

@@ -103,6 +103,7 @@ class SyncWizard(QWizard):
         if self.existing is not None:  # what the wizard does not edit stays as it was
             data["description"] = self.existing.description
             data["batch_rows"] = self.existing.batch_rows
+            _keep_type_settings(data, self.existing)
         return data
 
     def source_columns(self) -> list[str] | None:
@@ -140,3 +141,21 @@ def _message(err: BaseException) -> str:
     """The problem without the file name a project error starts with (the user sees no file)."""
     problem = getattr(err, "problem", None)
     return str(problem) if problem else describe(err)
+
+
+def _keep_type_settings(data: dict[str, Any], existing: SyncDefinition) -> None:
+    """Keep the settings the wizard does not edit: ``lookback``, ``column_types`` of the
+    columns still selected, the source's reading choices (same source connection) and each
+    kept destination's ``enums``."""
+    data["lookback"] = existing.lookback
+    selected = data["columns"]
+    data["column_types"] = {
+        c: t for c, t in existing.column_types.items() if selected is None or c in selected
+    }
+    if existing.source.connection == data["source"]["connection"]:
+        data["source"]["read"] = existing.source.read.model_dump()
+    enums = {d.key: d.enums for d in existing.destinations}
+    for dest in data["destinations"]:
+        key = f"{dest['connection']}:{dest['table']}"
+        if key in enums:
+            dest["enums"] = enums[key]
