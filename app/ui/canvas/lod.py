@@ -84,6 +84,7 @@ class DragBatch:
     While it lasts, the moved nodes' ports do not redraw their links on every position change
     (NodeGraphQt's way: each link twice per move). :meth:`follow` translates the links between
     two moved nodes by the drag's step and redraws the others; :meth:`end` puts things back.
+    Meanwhile the scene keeps no index: it would be updated for each moved item at each move.
     """
 
     def __init__(self, nodes: list[Any]) -> None:
@@ -98,6 +99,9 @@ class DragBatch:
         self.outer = [p for p in pipes if not _ends(p) <= moved]
         for port in self.ports:
             port.setFlag(_SENDS_MOVES, False)
+        self.scene = self.anchor.scene()
+        self.index = self.scene.itemIndexMethod()
+        self.scene.setItemIndexMethod(QtWidgets.QGraphicsScene.ItemIndexMethod.NoIndex)
 
     def follow(self) -> None:
         """Bring the links along after the nodes moved (call once per mouse move)."""
@@ -119,6 +123,7 @@ class DragBatch:
             pipe._dir_pointer.moveBy(offset.x(), offset.y())
         for port in self.ports:
             port.setFlag(_SENDS_MOVES, True)
+        self.scene.setItemIndexMethod(self.index)
 
 
 def _ends(pipe: Any) -> set[Any]:
