@@ -59,6 +59,8 @@ UNKNOWN_COMPONENT = QT_TRANSLATE_NOOP("CanvasView", "Unknown component")
 _CLASSES: dict[str, type[BaseNode]] = {}
 _BAND = QtGui.QColor(0, 0, 0, 80)  # NodeGraphQt's title band
 _SELECTED = QtGui.QColor(*NodeEnum.SELECTED_COLOR.value)
+#: zoomed out (:attr:`Detail.TITLE`), a node's name is drawn this many pixels high on screen
+TITLE_PX = 9
 
 
 def node_type_id(component_type: str) -> str:
@@ -113,7 +115,7 @@ class CanvasNodeItem(NodeItem):
         if self.detail is Detail.FULL:
             super().paint(painter, option, widget)
             return
-        # zoomed out: a rounded rectangle, its title band and (at TITLE) the name
+        # zoomed out: a rounded rectangle, its title band and (at TITLE) its name, readable
         rect = self.boundingRect().adjusted(1.0, 1.0, -1.0, -1.0)
         selected = self.isSelected()
         border = NodeEnum.SELECTED_BORDER_COLOR.value if selected else self.border_color
@@ -128,13 +130,20 @@ class CanvasNodeItem(NodeItem):
         painter.setBrush(_SELECTED if selected else _BAND)
         painter.drawRoundedRect(band, 3.0, 3.0)
         if self.detail is Detail.TITLE:
-            painter.setPen(QtGui.QColor(*self.text_color))
-            painter.setFont(self._text_item.font())
-            painter.drawText(
-                band.adjusted(title.left(), 0.0, 0.0, 0.0),
-                QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter,
-                self.name,
-            )
+            self._paint_title(painter, rect)
+
+    def _paint_title(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        """The name across the node, :data:`TITLE_PX` pixels high on screen, elided."""
+        scale = painter.worldTransform().m11() or 1.0
+        font = QtGui.QFont(self._text_item.font())
+        font.setPixelSize(max(1, round(TITLE_PX / scale)))
+        area = rect.adjusted(3.0 / scale, 0.0, -3.0 / scale, 0.0)
+        text = QtGui.QFontMetricsF(font).elidedText(
+            self.name, QtCore.Qt.TextElideMode.ElideRight, area.width()
+        )
+        painter.setFont(font)
+        painter.setPen(QtGui.QColor(*self.text_color))
+        painter.drawText(area, QtCore.Qt.AlignmentFlag.AlignCenter, text)
 
 
 def node_class(component: Any) -> type[BaseNode]:
