@@ -219,7 +219,9 @@ def _interact_once(kind: str, pipeline: Pipeline) -> str:
         _frame_like_editor(viewer, [n.view for n in graph.all_nodes()])  # type: ignore[attr-defined]
         QApplication.processEvents()
     pan = _frames(viewer, lambda i: viewer._set_viewer_pan(8 if i % 2 else -8, 4))
-    zoom = _frames(viewer, lambda i: viewer._set_viewer_zoom(0.1 if i % 2 else -0.1))
+    # a zoom gesture: 30 steps in, then 30 out, each what a trackpad's scroll event of 15
+    # units does (x1.015); the view ends where it began
+    zoom = _frames(viewer, lambda i: viewer._set_viewer_zoom(15 if i < 30 else -15))
     for node in graph.all_nodes():  # type: ignore[attr-defined]
         node.set_selected(True)
     first = graph.all_nodes()[0].view  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: at and above this scale the canvas draws everything (ports, labels, icons, arrows)
-FULL_DETAIL_SCALE = 0.5
+FULL_DETAIL_SCALE = 0.4
 #: at and above this scale (and below :data:`FULL_DETAIL_SCALE`) nodes keep their title
 TITLE_SCALE = 0.2
 

@@ -9,6 +9,7 @@ the bridge shows Cauce's menu and checks links against the model.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -133,17 +134,33 @@ class CanvasNodeItem(NodeItem):
             self._paint_title(painter, rect)
 
     def _paint_title(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
-        """The name across the node, :data:`TITLE_PX` pixels high on screen, elided."""
-        scale = painter.worldTransform().m11() or 1.0
-        font = QtGui.QFont(self._text_item.font())
-        font.setPixelSize(max(1, round(TITLE_PX / scale)))
-        area = rect.adjusted(3.0 / scale, 0.0, -3.0 / scale, 0.0)
-        text = QtGui.QFontMetricsF(font).elidedText(
-            self.name, QtCore.Qt.TextElideMode.ElideRight, area.width()
-        )
-        painter.setFont(font)
+        """The name across the node, :data:`TITLE_PX` pixels high on screen, elided.
+
+        Drawn in device pixels with one font for every node and scale, so its glyphs are
+        rasterised once, not again at every zoom step.
+        """
+        transform = painter.worldTransform()
+        area = transform.mapRect(rect).adjusted(3.0, 0.0, -3.0, 0.0)
+        text = _elided(self.name, int(area.width()))
+        painter.setWorldTransform(QtGui.QTransform())
+        painter.setFont(_title_font())
         painter.setPen(QtGui.QColor(*self.text_color))
         painter.drawText(area, QtCore.Qt.AlignmentFlag.AlignCenter, text)
+        painter.setWorldTransform(transform)
+
+
+@functools.cache
+def _title_font() -> QtGui.QFont:
+    font = QtGui.QFont()
+    font.setPixelSize(TITLE_PX)
+    return font
+
+
+@functools.lru_cache(maxsize=4096)
+def _elided(name: str, width: int) -> str:
+    """``name`` cut to ``width`` pixels of the zoomed-out title font, with an ellipsis."""
+    metrics = QtGui.QFontMetricsF(_title_font())
+    return metrics.elidedText(name, QtCore.Qt.TextElideMode.ElideRight, width)
 
 
 def node_class(component: Any) -> type[BaseNode]:
