@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen uv run python bench/canvas.py [--nodes 500] [--repeat 3]
     QT_QPA_PLATFORM=offscreen uv run python bench/canvas.py --startup
-    QT_QPA_PLATFORM=offscreen uv run python bench/canvas.py --interact --nodes 500
+    QT_QPA_PLATFORM=offscreen uv run python bench/canvas.py --interact --nodes 500 --repeat 4
 
 Editor: ``MainWindow.set_document`` (bridge builds the scene from the model, undo stack,
 explorer, debounced check scheduled) then a first paint with ``grab()``. Bare: a
@@ -11,6 +11,12 @@ explorer, debounced check scheduled) then a first paint with ``grab()``. Bare: a
 the same graph, then ``grab()`` of its widget (no framing: NodeGraphQt's ``zoom_to_nodes``
 alone takes ~10 s for 500 nodes, the editor frames them its own way). Runs are interleaved
 and the median of ``--repeat`` is reported.
+
+``--interact`` times frames as a user gets them: each step (a pan, a zoom step, a mouse move
+of a select-all drag) is followed by a synchronous ``repaint()`` of the whole viewport (a pan
+or zoom repaints all of it: NodeGraphQt re-fits the view on each), and "drop" is the mouse
+release of the drag with its repaint. Each canvas runs in its own process, in alternating
+order round after round (use an even ``--repeat``).
 """
 
 from __future__ import annotations
@@ -213,7 +219,9 @@ def _interact_once(kind: str, pipeline: Pipeline) -> str:
         _frame_like_editor(viewer, [n.view for n in graph.all_nodes()])  # type: ignore[attr-defined]
         QApplication.processEvents()
     pan = _frames(viewer, lambda i: viewer._set_viewer_pan(8 if i % 2 else -8, 4))
-    zoom = _frames(viewer, lambda i: viewer._set_viewer_zoom(0.1 if i % 2 else -0.1))
+    # a zoom gesture: 30 steps in, then 30 out, each what a trackpad's scroll event of 15
+    # units does (x1.015); the view ends where it began
+    zoom = _frames(viewer, lambda i: viewer._set_viewer_zoom(15 if i < 30 else -15))
     for node in graph.all_nodes():  # type: ignore[attr-defined]
         node.set_selected(True)
     first = graph.all_nodes()[0].view  # type: ignore[attr-defined]
@@ -225,10 +233,13 @@ def _interact_once(kind: str, pipeline: Pipeline) -> str:
     drag = _frames(
         viewer, lambda i: QTest.mouseMove(viewport, at + type(at)(4 * (i + 1), 2)), count=40
     )
+    t = time.perf_counter()  # the drop: the editor records the move (one undo command)
     QTest.mouseRelease(
         viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at + type(at)(160, 2)
     )
-    return f"{pan:.2f} {zoom:.2f} {drag:.2f}"
+    viewport.repaint()
+    drop = (time.perf_counter() - t) * 1000
+    return f"{pan:.2f} {zoom:.2f} {drag:.2f} {drop:.2f}"
 
 
 def main() -> None:
@@ -274,12 +285,19 @@ def main() -> None:
         print(_interact_once(args.one.split("-")[1], make_pipeline(args.nodes)))
         os._exit(0)
     if args.interact:
-        for kind in ("editor", "bare"):
-            rows = [_run_raw(f"interact-{kind}", args.nodes).split() for _ in range(args.repeat)]
-            pan, zoom, drag = (statistics.median(float(r[i]) for r in rows) for i in range(3))
+        rows: dict[str, list[list[float]]] = {"editor": [], "bare": []}
+        for round_ in range(args.repeat):  # alternate which canvas goes first
+            for kind in ("editor", "bare") if round_ % 2 == 0 else ("bare", "editor"):
+                rows[kind].append(
+                    [float(x) for x in _run_raw(f"interact-{kind}", args.nodes).split()]
+                )
+        print(f"{args.nodes} nodes, median of {args.repeat} rounds (alternating order)")
+        for kind, runs in rows.items():
+            pan, zoom, drag, drop = (statistics.median(r[i] for r in runs) for i in range(4))
             print(
-                f"{kind:6} {args.nodes} nodes, median ms per frame: pan {pan:.1f}, "
-                f"zoom {zoom:.1f}, select-all + drag {drag:.1f}  (target < 16 ms)"
+                f"{kind:6} median ms per frame: pan {pan:.1f}, zoom {zoom:.1f}, "
+                f"select-all + drag {drag:.1f} (target < 16 ms); drop {drop:.1f} ms  "
+                f"(runs: {'; '.join(' '.join(f'{x:.1f}' for x in r) for r in runs)})"
             )
         return
     if args.one:  # one measurement in this process (each run gets a fresh process)

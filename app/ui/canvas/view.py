@@ -9,17 +9,22 @@ the bridge shows Cauce's menu and checks links against the model.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from NodeGraphQt import BaseNode, NodeGraph
+from NodeGraphQt.constants import NodeEnum
 from NodeGraphQt.qgraphics.node_abstract import AbstractNodeItem
 from NodeGraphQt.qgraphics.node_base import NodeItem
+from NodeGraphQt.qgraphics.pipe import PipeItem
 from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from Qt import QtCore, QtGui, QtWidgets
+
+from app.ui.canvas.lod import Detail, DragBatch, detail_for, set_item_detail, set_pipe_detail
 
 __all__ = [
     "CanvasGraph",
@@ -53,6 +58,10 @@ PROBLEM_BORDER = (235, 70, 70, 255)
 WARNING_BORDER = (210, 153, 34, 255)
 UNKNOWN_COMPONENT = QT_TRANSLATE_NOOP("CanvasView", "Unknown component")
 _CLASSES: dict[str, type[BaseNode]] = {}
+_BAND = QtGui.QColor(0, 0, 0, 80)  # NodeGraphQt's title band
+_SELECTED = QtGui.QColor(*NodeEnum.SELECTED_COLOR.value)
+#: zoomed out (:attr:`Detail.TITLE`), a node's name is drawn this many pixels high on screen
+TITLE_PX = 9
 
 
 def node_type_id(component_type: str) -> str:
@@ -71,9 +80,14 @@ class CanvasNodeItem(NodeItem):
     direction or a custom property is set: twice before the node reaches the scene, where
     ``post_init`` lays it out anyway. Until then there is nothing to lay out for. (A flag
     rather than ``self.scene()``: fewer calls into PySide, each one costs.)
+
+    Zoomed out it paints less (:mod:`app.ui.canvas.lod`): its :attr:`detail` is set by the
+    viewer when the scale crosses a threshold.
     """
 
     _placed = False
+    #: how much of the node is painted (:class:`~app.ui.canvas.lod.Detail`)
+    detail = Detail.FULL
 
     def draw_node(self) -> None:
         if self._placed:
@@ -82,6 +96,71 @@ class CanvasNodeItem(NodeItem):
     def post_init(self, viewer: Any = None, pos: Any = None) -> None:
         self._placed = True
         super().post_init(viewer, pos)
+        if viewer is not None:
+            self.set_detail(viewer.detail)
+
+    def set_detail(self, detail: Detail) -> None:
+        """Paint with ``detail`` from now on (its children paint only at full detail)."""
+        if detail is self.detail:
+            return
+        self.detail = detail
+        set_item_detail(self, detail)
+        self.update()
+
+    def paint(
+        self,
+        painter: QtGui.QPainter,
+        option: QtWidgets.QStyleOptionGraphicsItem,
+        widget: QtWidgets.QWidget | None = None,
+    ) -> None:
+        if self.detail is Detail.FULL:
+            super().paint(painter, option, widget)
+            return
+        # zoomed out: a rounded rectangle, its title band and (at TITLE) its name, readable
+        rect = self.boundingRect().adjusted(1.0, 1.0, -1.0, -1.0)
+        selected = self.isSelected()
+        border = NodeEnum.SELECTED_BORDER_COLOR.value if selected else self.border_color
+        painter.setPen(QtGui.QPen(QtGui.QColor(*border), 1.2 if selected else 0.8))
+        painter.setBrush(QtGui.QColor(*self.color))
+        painter.drawRoundedRect(rect, 4.0, 4.0)
+        title = self._text_item.boundingRect()
+        band = QtCore.QRectF(
+            rect.left() + 3.0, rect.top() + 2.0, rect.width() - 4.0, title.height() - 4.0
+        )
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(_SELECTED if selected else _BAND)
+        painter.drawRoundedRect(band, 3.0, 3.0)
+        if self.detail is Detail.TITLE:
+            self._paint_title(painter, rect)
+
+    def _paint_title(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        """The name across the node, :data:`TITLE_PX` pixels high on screen, elided.
+
+        Drawn in device pixels with one font for every node and scale, so its glyphs are
+        rasterised once, not again at every zoom step.
+        """
+        transform = painter.worldTransform()
+        area = transform.mapRect(rect).adjusted(3.0, 0.0, -3.0, 0.0)
+        text = _elided(self.name, int(area.width()))
+        painter.setWorldTransform(QtGui.QTransform())
+        painter.setFont(_title_font())
+        painter.setPen(QtGui.QColor(*self.text_color))
+        painter.drawText(area, QtCore.Qt.AlignmentFlag.AlignCenter, text)
+        painter.setWorldTransform(transform)
+
+
+@functools.cache
+def _title_font() -> QtGui.QFont:
+    font = QtGui.QFont()
+    font.setPixelSize(TITLE_PX)
+    return font
+
+
+@functools.lru_cache(maxsize=4096)
+def _elided(name: str, width: int) -> str:
+    """``name`` cut to ``width`` pixels of the zoomed-out title font, with an ellipsis."""
+    metrics = QtGui.QFontMetricsF(_title_font())
+    return metrics.elidedText(name, QtCore.Qt.TextElideMode.ElideRight, width)
 
 
 def node_class(component: Any) -> type[BaseNode]:
@@ -131,6 +210,10 @@ class CanvasViewer(NodeViewer):
     """
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        #: what nodes and links paint now (:mod:`app.ui.canvas.lod`); set before NodeGraphQt
+        #: frames its first view
+        self.detail = Detail.FULL
+        self._drag: DragBatch | None = None
         super().__init__(parent, undo_stack=None)
         self.on_context_menu: Callable[[str | None, QtCore.QPoint], None] | None = None
 
@@ -148,6 +231,50 @@ class CanvasViewer(NodeViewer):
     def acyclic_check(start_port: Any, end_port: Any) -> bool:
         """Always true: the bridge checks the link against the model (see the class doc)."""
         return True
+
+    # level of detail and drags (app.ui.canvas.lod)
+    def _update_scene(self) -> None:
+        """NodeGraphQt's pan and zoom end here: switch the items' detail at a threshold."""
+        super()._update_scene()
+        detail = detail_for(self.transform().m11())
+        if detail is not self.detail:
+            self.set_detail(detail)
+
+    def set_detail(self, detail: Detail) -> None:
+        """Paint every node and link with ``detail`` (antialiased only at full detail)."""
+        self.detail = detail
+        self.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, detail is Detail.FULL)
+        for item in self.scene().items():
+            if isinstance(item, CanvasNodeItem):
+                item.set_detail(detail)
+            elif isinstance(item, PipeItem) and item.input_port is not None:
+                set_pipe_detail(item, detail)
+
+    def establish_connection(self, start_port: Any, end_port: Any) -> None:
+        super().establish_connection(start_port, end_port)
+        for pipe in start_port.connected_pipes:
+            set_pipe_detail(pipe, self.detail)
+
+    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt
+        if self._drag is None and self._dragging_nodes():
+            self._drag = DragBatch(self.selected_nodes())
+        super().mouseMoveEvent(event)
+        if self._drag is not None:
+            self._drag.follow()
+
+    def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt
+        drag, self._drag = self._drag, None
+        if drag is not None:
+            drag.follow()
+            drag.end()
+        super().mouseReleaseEvent(event)
+
+    def _dragging_nodes(self) -> bool:
+        """Whether the left button is moving the selected nodes (it pressed one of them)."""
+        if not self.LMB_state or self.ALT_state or self._LIVE_PIPE.isVisible():
+            return False
+        grabber = self.scene().mouseGrabberItem()
+        return isinstance(grabber, AbstractNodeItem) and grabber.isSelected()
 
 
 class CanvasGraph(NodeGraph):
@@ -284,6 +411,7 @@ class Badge(QtWidgets.QGraphicsSimpleTextItem):
 
     def __init__(self, parent: QtWidgets.QGraphicsItem) -> None:
         super().__init__(parent)
+        set_item_detail(parent, getattr(parent, "detail", Detail.FULL))  # zoomed out: no text
         self.setBrush(QtGui.QColor(*Badge.color))
         font = self.font()
         font.setPointSizeF(8.5)
