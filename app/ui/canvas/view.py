@@ -158,9 +158,10 @@ def _title_font() -> QtGui.QFont:
 
 @functools.lru_cache(maxsize=4096)
 def _elided(name: str, width: int) -> str:
-    """``name`` cut to ``width`` pixels of the zoomed-out title font, with an ellipsis."""
+    """``name`` cut to ``width`` pixels of the zoomed-out title font, with an ellipsis in the
+    middle: names often differ at the end (``filter_101``, ``filter_103``), so both ends stay."""
     metrics = QtGui.QFontMetricsF(_title_font())
-    return metrics.elidedText(name, QtCore.Qt.TextElideMode.ElideRight, width)
+    return metrics.elidedText(name, QtCore.Qt.TextElideMode.ElideMiddle, width)
 
 
 def node_class(component: Any) -> type[BaseNode]:
