@@ -222,3 +222,15 @@ def test_a_mariadb_source_offers_booleans(qtbot, chinook_dir: Path, mariadb_flag
     saved = json.loads((chinook_dir / "syncs" / "flags.json").read_text())
     assert saved["source"]["read"]["booleans"] == ["active"]
     assert saved["source"]["read"].get("coerce", []) == []
+
+
+def test_the_choices_speak_spanish(qtbot, chinook_dir: Path, spanish) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, chinook_dir)
+    wizard = _open_wizard(qtbot, dialog)
+    assert wizard.source_page.picks["coerce"].title() == "Leer con flexibilidad (coerce)"
+    combo = wizard.destinations_page.enums_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "guardarlos como texto",
+        "crear el mismo tipo",
+    ]
+    qtbot.waitUntil(lambda: not wizard.source_page.is_busy, timeout=20_000)

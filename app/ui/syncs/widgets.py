@@ -48,23 +48,22 @@ def show_status(icon_label: QLabel, text_label: QLabel, level: str, text: str) -
 
 def read_option_texts(option: str) -> tuple[str, str]:
     """The title and the explanation of a source reading option, translated."""
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ColumnPicks", text)
-
+    translate = QCoreApplication.translate
     texts = {
         "coerce": (
-            tr("Read loosely (coerce)"),
-            tr(
+            translate("ColumnPicks", "Read loosely (coerce)"),
+            translate(
+                "ColumnPicks",
                 "Values that do not fit the column's declared type are converted (2.7 in an "
-                "INTEGER column becomes 2) instead of stopping the sync."
+                "INTEGER column becomes 2) instead of stopping the sync.",
             ),
         ),
         "booleans": (
-            tr("Booleans"),
-            tr(
+            translate("ColumnPicks", "Booleans"),
+            translate(
+                "ColumnPicks",
                 "Integer columns (tinyint(1) flags) read as true/false; a value other than "
-                "0 or 1 stops the sync."
+                "0 or 1 stops the sync.",
             ),
         ),
     }
