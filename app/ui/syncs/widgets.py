@@ -82,7 +82,7 @@ class ColumnPicks(QGroupBox):
         em, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().lineSpacing()
         self.hint = QLabel(explanation)
         self.hint.setWordWrap(True)
-        self.hint.setFixedWidth(em * 30)
+        self.hint.setFixedWidth(em * 36)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignTop)
         # the columns flow in rows, so that a table's columns fit in a few lines
         self.list = QListWidget()
@@ -91,7 +91,7 @@ class ColumnPicks(QGroupBox):
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setSpacing(2)
         self.list.setToolTip(explanation)
-        self.setMaximumHeight(line * 8)
+        self.list.setMaximumHeight(line * 5)
         box = QHBoxLayout(self)
         box.addWidget(self.hint)
         box.addWidget(self.list, 1)
