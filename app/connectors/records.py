@@ -69,6 +69,9 @@ class ReadOptions:
     coerce: tuple[str, ...] = ()
     #: MariaDB/MySQL: read these integer columns as booleans
     booleans: tuple[str, ...] = ()
+    #: the reader's key columns (a sync's ``primary_key``): an error about one row's value
+    #: names the row by them (not an option a sync chooses; every connector may use it)
+    keys: tuple[str, ...] = ()
 
     def given(self) -> list[str]:
         """The options with at least one column, by name."""

@@ -11,6 +11,7 @@ SQLAlchemy to load before its first row.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ADHOC_PROJECT",
     "CancelToken",
+    "SyncChoices",
     "SyncDefinition",
     "SyncDefinitionErrors",
     "SyncRecorder",
@@ -54,6 +56,7 @@ __all__ = [
     "run_syncs",
     "save_sync_definition",
     "select_sync",
+    "sync_choices",
     "validate_sync_definition",
 ]
 
@@ -294,6 +297,38 @@ SyncDefinitionErrors: tuple[type[BaseException], ...] = (
 
 
 # -- for editors (the desktop app's syncs window): Qt-free, called from worker threads ----------
+@dataclass(frozen=True)
+class SyncChoices:
+    """What a sync may choose for one kind of connection (an editor offers only these).
+
+    ``read``: the source reading options (``source.read``) its connector has, sorted;
+    ``enums``: as a destination, it can create the source's enum types (``"enums": "create"``).
+    """
+
+    read: tuple[str, ...] = ()
+    enums: bool = False
+
+
+def sync_choices(connector_type: str) -> SyncChoices:
+    """The sync settings that apply to connections of type ``connector_type`` (none for an
+    unknown type).
+
+    >>> sync_choices("sqlite"), sync_choices("postgres").enums
+    (SyncChoices(read=('coerce',), enums=False), True)
+    """
+    from app.connectors.base import Connector
+    from app.connectors.registry import connector_registry
+
+    try:
+        cls = connector_registry().get(connector_type)
+    except KeyError:
+        return SyncChoices()
+    # a connector that makes enum types overrides ``create_enum`` (the default makes none)
+    return SyncChoices(
+        tuple(sorted(cls.read_options)), cls.create_enum is not Connector.create_enum
+    )
+
+
 def _project_dir(path: Path) -> tuple[Path, Project]:
     root = Path(path)
     return root, read_project_dir(root)

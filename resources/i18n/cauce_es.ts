@@ -200,34 +200,33 @@
 <context>
     <name>CanvasBridge</name>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="186"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="196"/>
         <source>That node is not in the pipeline any more.</source>
-        <extracomment>draw titles and ports down to this on-screen node width (NodeGraphQt&apos;s default: 70 px)</extracomment>
         <translation>Ese nodo ya no está en la canalización.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="191"/>
-        <location filename="../../app/ui/canvas/bridge.py" line="194"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="201"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="204"/>
         <source>{0} has no port {1}.</source>
         <translation>{0} no tiene el puerto {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="197"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="207"/>
         <source>These ports are already linked.</source>
         <translation>Estos puertos ya están conectados.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="199"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="209"/>
         <source>A node cannot be linked to itself.</source>
         <translation>Un nodo no se puede conectar consigo mismo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="202"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="212"/>
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="259"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="269"/>
         <source>Replaced the link from {0} into {1} ({2} takes one link; Undo brings it back).</source>
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
     </message>
@@ -314,6 +313,29 @@
     </message>
 </context>
 <context>
+    <name>ColumnPicks</name>
+    <message>
+        <location filename="../../app/ui/syncs/widgets.py" line="54"/>
+        <source>Read loosely (coerce)</source>
+        <translation>Leer con flexibilidad (coerce)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/widgets.py" line="55"/>
+        <source>Values that do not fit the column&apos;s declared type are converted (2.7 in an INTEGER column becomes 2) instead of stopping the sync.</source>
+        <translation>Los valores que no encajan en el tipo declarado de la columna se convierten (2.7 en una columna INTEGER pasa a ser 2) en lugar de detener la sincronización.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/widgets.py" line="62"/>
+        <source>Booleans</source>
+        <translation>Booleanos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/widgets.py" line="63"/>
+        <source>Integer columns (tinyint(1) flags) read as true/false; a value other than 0 or 1 stops the sync.</source>
+        <translation>Columnas enteras (indicadores tinyint(1)) leídas como verdadero/falso; un valor distinto de 0 o 1 detiene la sincronización.</translation>
+    </message>
+</context>
+<context>
     <name>ColumnsEditor</name>
     <message>
         <location filename="../../app/ui/properties/editors.py" line="350"/>
@@ -330,22 +352,22 @@
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="316"/>
+        <location filename="../../app/ui/syncs/pages.py" line="176"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="319"/>
+        <location filename="../../app/ui/syncs/pages.py" line="179"/>
         <source>Untick the columns to leave out; double-click a destination name to rename a column.</source>
         <translation>Desmarque las columnas que quiera excluir; haga doble clic en un nombre de destino para renombrar la columna.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="337"/>
+        <location filename="../../app/ui/syncs/pages.py" line="197"/>
         <source>Select all</source>
         <translation>Marcar todas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="339"/>
+        <location filename="../../app/ui/syncs/pages.py" line="199"/>
         <source>Select none</source>
         <translation>Desmarcar todas</translation>
     </message>
@@ -760,17 +782,17 @@
         <translation>Probando «%1»…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="387"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="376"/>
         <source>Connection “%1” works.</source>
         <translation>La conexión «%1» funciona.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="416"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="405"/>
         <source>“%1” needs: %2</source>
         <translation>A «%1» le falta: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="447"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="436"/>
         <source>The password could not be saved, so nothing was saved yet.
 
 Cauce keeps secrets in the operating system&apos;s keyring. Where there is none (servers, some Linux desktops), set the environment variable CAUCE_MASTER_KEY to a passphrase before starting Cauce: secrets are then kept encrypted in Cauce&apos;s data folder. A secret can also be given at run time in an environment variable CAUCE_SECRET_&lt;CONNECTION&gt;_&lt;FIELD&gt;.</source>
@@ -779,12 +801,12 @@ Cauce keeps secrets in the operating system&apos;s keyring. Where there is none 
 Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (servidores, algunos escritorios Linux), defina la variable de entorno CAUCE_MASTER_KEY con una frase de contraseña antes de iniciar Cauce: los secretos se guardan entonces cifrados en la carpeta de datos de Cauce. Un secreto también puede darse al ejecutar, en una variable de entorno CAUCE_SECRET_&lt;CONEXIÓN&gt;_&lt;CAMPO&gt;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="456"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="445"/>
         <source>Secret store unavailable</source>
         <translation>Almacén de secretos no disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="464"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="453"/>
         <source>The password could not be saved.</source>
         <translation>No se pudo guardar la contraseña.</translation>
     </message>
@@ -792,52 +814,77 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>DestinationsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="65"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="44"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="66"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="45"/>
         <source>Where the rows go. Each destination keeps its own position.</source>
         <translation>Adónde van las filas. Cada destino conserva su propia posición.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="75"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="54"/>
         <source>Add</source>
         <translation>Añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="78"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="57"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="82"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="61"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="85"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="64"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="93"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="70"/>
+        <source>keep as text</source>
+        <translation>guardarlos como texto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="71"/>
+        <source>create the same type</source>
+        <translation>crear el mismo tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="74"/>
+        <source>What a PostgreSQL enum column of the source becomes in the selected destination: text, or the same enum type (same labels, same order) created in the destination table&apos;s schema.</source>
+        <translation>En qué se convierte una columna enum de PostgreSQL del origen en el destino seleccionado: texto, o el mismo tipo enum (mismas etiquetas, mismo orden) creado en el esquema de la tabla de destino.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="83"/>
+        <source>Enums of the selected destination:</source>
+        <translation>Enums del destino seleccionado:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="91"/>
         <source>This sync writes to:</source>
         <translation>Esta sincronización escribe en:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="144"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="148"/>
         <source>Choose a connection and type a table name.</source>
         <translation>Elija una conexión y escriba el nombre de una tabla.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="152"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="156"/>
         <source>“%1” is listed already.</source>
         <translation>“%1” ya está en la lista.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="176"/>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="173"/>
+        <source>(enums: the same type)</source>
+        <translation>(enums: el mismo tipo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/destinations_page.py" line="204"/>
         <source>No connection of this project can be written to.</source>
         <translation>Ninguna conexión de este proyecto admite escritura.</translation>
     </message>
@@ -1118,88 +1165,89 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="222"/>
         <source>Components</source>
+        <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="223"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
-        <location filename="../../app/ui/main_window.py" line="432"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="434"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="432"/>
+        <location filename="../../app/ui/main_window.py" line="434"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="462"/>
+        <location filename="../../app/ui/main_window.py" line="464"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="465"/>
+        <location filename="../../app/ui/main_window.py" line="467"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="477"/>
+        <location filename="../../app/ui/main_window.py" line="479"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475"/>
+        <location filename="../../app/ui/main_window.py" line="477"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479"/>
+        <location filename="../../app/ui/main_window.py" line="481"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="481"/>
+        <location filename="../../app/ui/main_window.py" line="483"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="483"/>
+        <location filename="../../app/ui/main_window.py" line="485"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -1450,97 +1498,97 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="192"/>
+        <location filename="../../app/ui/syncs/pages.py" line="52"/>
         <source>How to sync</source>
         <translation>Cómo sincronizar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="193"/>
+        <location filename="../../app/ui/syncs/pages.py" line="53"/>
         <source>Choose how rows are copied and how schema changes are met.</source>
         <translation>Elija cómo se copian las filas y cómo se tratan los cambios de esquema.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="195"/>
+        <location filename="../../app/ui/syncs/pages.py" line="55"/>
         <source>Full — reload the whole table every run</source>
         <translation>Completa — recargar toda la tabla en cada ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="196"/>
+        <location filename="../../app/ui/syncs/pages.py" line="56"/>
         <source>Append — add rows above the cursor</source>
         <translation>Añadir — agregar las filas posteriores al cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="197"/>
+        <location filename="../../app/ui/syncs/pages.py" line="57"/>
         <source>Merge — insert or update rows by key</source>
         <translation>Combinar (fusionar) — insertar o actualizar filas por clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="204"/>
+        <location filename="../../app/ui/syncs/pages.py" line="64"/>
         <source>The columns that identify a row (merge mode)</source>
         <translation>Las columnas que identifican una fila (modo combinar)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="207"/>
+        <location filename="../../app/ui/syncs/pages.py" line="67"/>
         <source>A column that grows with every new or changed row</source>
         <translation>Una columna que crece con cada fila nueva o modificada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="208"/>
+        <location filename="../../app/ui/syncs/pages.py" line="68"/>
         <source>Delete destination rows whose key left the source</source>
         <translation>Eliminar del destino las filas cuya clave ya no está en el origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="210"/>
+        <location filename="../../app/ui/syncs/pages.py" line="70"/>
         <source>Evolve — add new columns, widen types</source>
         <translation>Evolucionar — añadir las columnas nuevas, ampliar los tipos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="211"/>
+        <location filename="../../app/ui/syncs/pages.py" line="71"/>
         <source>Freeze — fail when the source&apos;s columns change</source>
         <translation>Congelar — fallar si cambian las columnas del origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="212"/>
+        <location filename="../../app/ui/syncs/pages.py" line="72"/>
         <source>Discard — drop new columns, keep the destination&apos;s types</source>
         <translation>Descartar — omitir las columnas nuevas, conservar los tipos del destino</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="220"/>
+        <location filename="../../app/ui/syncs/pages.py" line="80"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="222"/>
+        <location filename="../../app/ui/syncs/pages.py" line="82"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="223"/>
+        <location filename="../../app/ui/syncs/pages.py" line="83"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="225"/>
+        <location filename="../../app/ui/syncs/pages.py" line="85"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="256"/>
+        <location filename="../../app/ui/syncs/pages.py" line="116"/>
         <source>(none)</source>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="298"/>
+        <location filename="../../app/ui/syncs/pages.py" line="158"/>
         <source>Every run copies the whole source into a staging table and swaps it in.</source>
         <translation>Cada ejecución copia todo el origen en una tabla intermedia y la pone en lugar de la tabla de destino.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="300"/>
+        <location filename="../../app/ui/syncs/pages.py" line="160"/>
         <source>Needs a cursor that only grows (an id or a commit time).</source>
         <translation>Requiere un cursor que solo crezca (un id o una fecha de confirmación).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="302"/>
+        <location filename="../../app/ui/syncs/pages.py" line="162"/>
         <source>Needs key columns. With a cursor, only rows at or above the last value are read; without one, every row is read.</source>
         <translation>Requiere columnas clave. Con un cursor solo se leen las filas con un valor igual o superior al último; sin él se leen todas las filas.</translation>
     </message>
@@ -2233,28 +2281,28 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ProjectExplorer</name>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="42"/>
+        <location filename="../../app/ui/panels/explorer.py" line="43"/>
         <source>Connections</source>
         <extracomment>the runs shown, or the error that kept them from loading (None before any load)</extracomment>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="43"/>
+        <location filename="../../app/ui/panels/explorer.py" line="44"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="44"/>
+        <location filename="../../app/ui/panels/explorer.py" line="45"/>
         <source>Recent runs</source>
         <translation>Ejecuciones recientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="87"/>
+        <location filename="../../app/ui/panels/explorer.py" line="88"/>
         <source>(no runs yet)</source>
         <translation>(aún no hay ejecuciones)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="93"/>
+        <location filename="../../app/ui/panels/explorer.py" line="94"/>
         <source>(metadata DB unavailable)</source>
         <translation>(base de metadatos no disponible)</translation>
     </message>
@@ -2353,12 +2401,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="160"/>
+        <location filename="../../app/ui/controllers.py" line="161"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="160"/>
+        <location filename="../../app/ui/controllers.py" line="161"/>
         <source>rows</source>
         <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>filas</translation>
@@ -2524,63 +2572,64 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SourcePage</name>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="55"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="60"/>
         <source>Source</source>
         <extracomment>a catalog load finished: number of tables listed (-1: it failed)</extracomment>
         <translation>Origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="56"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="61"/>
         <source>Name the sync and choose the table it reads.</source>
         <translation>Dé un nombre a la sincronización y elija la tabla que lee.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="68"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="78"/>
         <source>e.g. invoices</source>
+        <extracomment>reading choices to tick when the table is listed (the edited sync&apos;s)</extracomment>
         <translation>p. ej., facturas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="73"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="83"/>
         <source>Refresh</source>
         <translation>Actualizar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="74"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="84"/>
         <source>Read the connection&apos;s tables and columns again</source>
         <translation>Volver a leer las tablas y columnas de la conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="85"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="95"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="86"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="96"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="89"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="99"/>
         <source>Filter tables</source>
         <translation>Filtrar tablas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="146"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="169"/>
         <source>This project has no connection a sync can read from. Add one under Connections.</source>
         <translation>Este proyecto no tiene ninguna conexión de la que pueda leer una sincronización. Añada una en Conexiones.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="218"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="257"/>
         <source>Reading the tables of “%1”…</source>
         <translation>Leyendo las tablas de “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="220"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="259"/>
         <source>Loading the catalog of “%1”…</source>
         <translation>Cargando el catálogo de “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/source_page.py" line="247"/>
+        <location filename="../../app/ui/syncs/source_page.py" line="286"/>
         <source>%1 tables and views; catalog read %2.</source>
         <translation>%1 tablas y vistas; catálogo leído: %2.</translation>
     </message>
@@ -2603,112 +2652,117 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="391"/>
+        <location filename="../../app/ui/syncs/pages.py" line="251"/>
         <source>Summary</source>
         <translation>Resumen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="392"/>
+        <location filename="../../app/ui/syncs/pages.py" line="252"/>
         <source>Check the sync, then Finish saves it into the project.</source>
         <translation>Revise la sincronización; al terminar, se guarda en el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="421"/>
+        <location filename="../../app/ui/syncs/pages.py" line="276"/>
+        <source>(enums: the same type)</source>
+        <translation>(enums: el mismo tipo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="286"/>
         <source>all %1</source>
         <translation>todas (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="423"/>
+        <location filename="../../app/ui/syncs/pages.py" line="288"/>
         <source>%1 of %2</source>
         <translation>%1 de %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="426"/>
+        <location filename="../../app/ui/syncs/pages.py" line="291"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="426"/>
+        <location filename="../../app/ui/syncs/pages.py" line="291"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="426"/>
+        <location filename="../../app/ui/syncs/pages.py" line="291"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="428"/>
+        <location filename="../../app/ui/syncs/pages.py" line="293"/>
         <source>evolve</source>
         <translation>evolucionar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="429"/>
+        <location filename="../../app/ui/syncs/pages.py" line="294"/>
         <source>freeze</source>
         <translation>congelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="430"/>
+        <location filename="../../app/ui/syncs/pages.py" line="295"/>
         <source>discard</source>
         <translation>descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="433"/>
+        <location filename="../../app/ui/syncs/pages.py" line="298"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="434"/>
+        <location filename="../../app/ui/syncs/pages.py" line="299"/>
         <source>Source</source>
         <translation>Origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="435"/>
+        <location filename="../../app/ui/syncs/pages.py" line="300"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="436"/>
+        <location filename="../../app/ui/syncs/pages.py" line="301"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="437"/>
+        <location filename="../../app/ui/syncs/pages.py" line="302"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="438"/>
+        <location filename="../../app/ui/syncs/pages.py" line="303"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="439"/>
+        <location filename="../../app/ui/syncs/pages.py" line="304"/>
         <source>Hard deletes</source>
         <translation>Borrados físicos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="439"/>
+        <location filename="../../app/ui/syncs/pages.py" line="304"/>
         <source>yes</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="439"/>
+        <location filename="../../app/ui/syncs/pages.py" line="304"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="441"/>
+        <location filename="../../app/ui/syncs/pages.py" line="306"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="444"/>
+        <location filename="../../app/ui/syncs/pages.py" line="309"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="445"/>
+        <location filename="../../app/ui/syncs/pages.py" line="310"/>
         <source>Renamed</source>
         <translation>Renombradas</translation>
     </message>
@@ -2789,18 +2843,18 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncWizard</name>
     <message>
-        <location filename="../../app/ui/syncs/wizard.py" line="62"/>
+        <location filename="../../app/ui/syncs/wizard.py" line="71"/>
         <source>Edit sync “%1”</source>
-        <extracomment>the definition was written: (sync name, file path) worker tasks report to this object, which outlives the wizard when it has a parent</extracomment>
+        <extracomment>the definition was written: (sync name, file path) per connection: the sync settings its connector has (reading options, enums) worker tasks report to this object, which outlives the wizard when it has a parent</extracomment>
         <translation>Editar la sincronización “%1”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/wizard.py" line="64"/>
+        <location filename="../../app/ui/syncs/wizard.py" line="73"/>
         <source>New sync</source>
         <translation>Nueva sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/wizard.py" line="128"/>
+        <location filename="../../app/ui/syncs/wizard.py" line="139"/>
         <source>Saving the sync…</source>
         <translation>Guardando la sincronización…</translation>
     </message>
@@ -2808,108 +2862,108 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncsDialog</name>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="88"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="95"/>
         <source>Syncs — %1</source>
-        <extracomment>the list was (re)loaded from the project and the metadata DB a run ended: (sync name, status: succeeded, failed or cancelled) the wizard open now, if any</extracomment>
+        <extracomment>the list was (re)loaded from the project and the metadata DB a run ended: (sync name, status: succeeded, failed or cancelled) where runs are recorded: the editor&apos;s metadata DB (``cauce --db``), not the default the wizard open now, if any</extracomment>
         <translation>Sincronizaciones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="111"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="118"/>
         <source>No sync yet. “New…” defines one.</source>
         <translation>Todavía no hay sincronizaciones. “Nueva…” define una.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="114"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="121"/>
         <source>New…</source>
         <translation>Nueva…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="115"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="122"/>
         <source>Edit…</source>
         <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="116"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="123"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="117"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="124"/>
         <source>Run now</source>
         <translation>Ejecutar ahora</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="118"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="125"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="148"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="155"/>
         <source>The events of a run appear here.</source>
         <translation>Aquí aparecen los eventos de cada ejecución.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="247"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="254"/>
         <source>Opening the sync…</source>
         <translation>Abriendo la sincronización…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="268"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="275"/>
         <source>Saved “%1” to %2.</source>
         <translation>“%1” se guardó en %2.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="282"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="289"/>
         <source>Deleting…</source>
         <translation>Eliminando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="286"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="293"/>
         <source>Deleted “%1”.</source>
         <translation>“%1” se eliminó.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="293"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="300"/>
         <source>Delete sync</source>
         <translation>Eliminar sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="295"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="302"/>
         <source>Delete the sync “%1”? Its file is removed from the project; the tables it wrote are kept.</source>
         <translation>¿Eliminar la sincronización “%1”? Su archivo se quita del proyecto; las tablas que escribió se conservan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="313"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="320"/>
         <source>Running “%1”…</source>
         <translation>Ejecutando “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="329"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="343"/>
         <source>Cancelling “%1”…</source>
         <translation>Cancelando “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="342"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="356"/>
         <source>Running “%1”: %2</source>
         <translation>Ejecutando “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="351"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="365"/>
         <source>“%1” succeeded: %2 rows read.</source>
         <translation>“%1” terminó correctamente: %2 filas leídas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="352"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="366"/>
         <source>“%1” was cancelled; nothing of the interrupted write was kept.</source>
         <translation>“%1” se canceló; no se conservó nada de la escritura interrumpida.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="353"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="367"/>
         <source>“%1” failed: %3</source>
         <translation>“%1” falló: %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="368"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="382"/>
         <source>“%1” could not run: %2</source>
         <translation>No se pudo ejecutar “%1”: %2</translation>
     </message>
@@ -2977,20 +3031,20 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     <name>UndoCommands</name>
     <message>
         <location filename="../../app/ui/canvas/commands.py" line="56"/>
-        <location filename="../../app/ui/canvas/commands.py" line="212"/>
+        <location filename="../../app/ui/canvas/commands.py" line="205"/>
         <source>Connect</source>
         <extracomment>edits of one field merge into one undo step while they come this close together (seconds): a burst of typing is one step, a change made later (or after a dialog) is its own the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
         <translation>Conectar</translation>
     </message>
     <message>
         <location filename="../../app/ui/canvas/commands.py" line="57"/>
-        <location filename="../../app/ui/canvas/commands.py" line="230"/>
+        <location filename="../../app/ui/canvas/commands.py" line="218"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
         <location filename="../../app/ui/canvas/commands.py" line="58"/>
-        <location filename="../../app/ui/canvas/commands.py" line="254"/>
+        <location filename="../../app/ui/canvas/commands.py" line="239"/>
         <source>Move</source>
         <translation>Mover</translation>
     </message>
@@ -3001,7 +3055,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/canvas/commands.py" line="60"/>
-        <location filename="../../app/ui/canvas/commands.py" line="279"/>
+        <location filename="../../app/ui/canvas/commands.py" line="265"/>
         <source>Paste</source>
         <translation>Pegar</translation>
     </message>
@@ -3015,22 +3069,22 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="165"/>
+        <location filename="../../app/ui/canvas/commands.py" line="166"/>
         <source>Add %1</source>
         <translation>Añadir %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="185"/>
+        <location filename="../../app/ui/canvas/commands.py" line="184"/>
         <source>Delete %1</source>
         <translation>Eliminar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="311"/>
+        <location filename="../../app/ui/canvas/commands.py" line="294"/>
         <source>Edit %1: %2</source>
         <translation>Editar %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="358"/>
+        <location filename="../../app/ui/canvas/commands.py" line="339"/>
         <source>Rename to %1</source>
         <translation>Renombrar a %1</translation>
     </message>

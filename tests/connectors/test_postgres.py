@@ -70,7 +70,10 @@ def test_type_mapping(pg_db: dict[str, object]) -> None:
         "decimal128(19, 2)",
     ]
     # 123.4567890123 does not fit decimal(38,9): refused by name, no longer rounded (#21)
-    with pytest.raises(ConnectionError_, match=r"column 'nu' \(decimal128\(38, 9\)\): Rescal"):
+    with pytest.raises(
+        ConnectionError_,
+        match=r"row 1: column 'nu' \(decimal128\(38, 9\)\) holds '123.4567890123': Rescal",
+    ):
         pg.read(table="Sales.AllTypes").read_all()
     # a sync reads it exactly, as text that keeps its PostgreSQL type (and the others')
     synced = pg.for_sync()

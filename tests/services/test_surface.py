@@ -119,6 +119,7 @@ FRONT_DOOR = {
     "syncs": [
         "ADHOC_PROJECT",
         "CancelToken",
+        "SyncChoices",
         "SyncDefinition",
         "SyncDefinitionErrors",
         "SyncRecorder",
@@ -129,6 +130,7 @@ FRONT_DOOR = {
         "run_syncs",
         "save_sync_definition",
         "select_sync",
+        "sync_choices",
         "validate_sync_definition",
     ],
     "sync_status": [

@@ -87,7 +87,9 @@ def _pick_invoice(qtbot, wizard: SyncWizard, *, shots: bool = False) -> None:  #
     dests.connection_combo.setCurrentIndex(dests.connection_combo.findData("warehouse"))
     assert dests.table_edit.text() == "Invoice"  # default: the source table's name
     _click(qtbot, dests.add_button)
-    assert dests.destinations() == [{"connection": "warehouse", "table": "Invoice"}]
+    assert dests.destinations() == [
+        {"connection": "warehouse", "table": "Invoice", "enums": "text"}
+    ]
     if shots:
         _shot(wizard, "wizard-2-destinations")
     _next(qtbot, wizard)
@@ -246,7 +248,7 @@ def test_edit_delete_and_cancel(qtbot, chinook_dir: Path, monkeypatch: pytest.Mo
     page.name_edit.setText("songs")
     _next(qtbot, wizard)
     assert wizard.destinations_page.destinations() == [
-        {"connection": "warehouse", "table": "tracks"}
+        {"connection": "warehouse", "table": "tracks", "enums": "create"}
     ]
     _next(qtbot, wizard)
     assert wizard.options_page.mode() == "full"

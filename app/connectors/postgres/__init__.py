@@ -52,7 +52,7 @@ from app.connectors.base import (
 )
 from app.connectors.postgres._config import PostgresConfig
 from app.connectors.postgres._connect import Connecting
-from app.connectors.postgres._copy import csv_batches, encode_batches
+from app.connectors.postgres._copy import CsvValueError, csv_batches, encode_batches
 from app.connectors.postgres._enums import ensure_enum, query_enums, table_enums, with_enums
 from app.connectors.postgres._native import FORMAT, BinaryCopy, exact_types, utf8
 from app.connectors.postgres._sql import (
@@ -146,12 +146,16 @@ class PostgresConnector(Connecting, Connector):
     #: unconstrained ``numeric`` as its exact text (syncs: :meth:`for_sync`) rather than
     #: ``decimal(38,9)`` (pipelines, which compute on it)
     exact_text = False
+    #: the sync's key columns: a value the CSV path cannot parse is reported with its row's
+    #: key (:mod:`._unparsable`); without one, with the row's number
+    row_keys: tuple[str, ...] = ()
 
     def for_sync(self, options: ReadOptions | None = None) -> PostgresConnector:
         import copy
 
         twin = copy.copy(self)
         twin.exact_text = True
+        twin.row_keys = options.keys if options else ()
         return twin
 
     def test(self) -> None:
@@ -355,12 +359,31 @@ class PostgresConnector(Connecting, Connector):
                 yield from rebatch(csv_batches(copy, specs), batch_rows)
         except psycopg.Error as err:
             raise self._fail(_("reading {what}").format(what=what), err) from None
-        except pa.ArrowInvalid as err:
+        except CsvValueError as err:
+            con.close()
             raise self._fail(
-                _("parsing the rows of {what}").format(what=what), _named_column(err, specs)
+                _("parsing the rows of {what}").format(what=what),
+                self._with_row(select, specs, err),
             ) from None
+        except pa.ArrowInvalid as err:
+            raise self._fail(_("parsing the rows of {what}").format(what=what), err) from None
         finally:
             con.close()
+
+    def _with_row(
+        self, select: pgsql.Composed, specs: list[ColumnSpec], error: CsvValueError
+    ) -> CsvValueError:
+        """``error`` naming its row, found by reading the column again (:mod:`._unparsable`);
+        as it is when that fails too."""
+        import psycopg
+
+        from app.connectors.postgres._unparsable import unparsable_row
+
+        try:
+            with self._connect() as con:
+                return unparsable_row(con, select, specs, error, list(self.row_keys))
+        except (psycopg.Error, ConnectionError_):
+            return error
 
     def incoming(self, field: pa.Field) -> pa.Field:
         return field  # PostgreSQL recreates every kept type as it is (numeric included)
@@ -549,22 +572,6 @@ class PostgresConnector(Connecting, Connector):
             raise self._fail(_("writing {table!r}").format(table=table), err) from err
         finally:
             con.close()
-
-
-def _named_column(err: pa.ArrowInvalid, specs: list[ColumnSpec]) -> BaseException:
-    """pyarrow's CSV error with the column's name instead of its position (``In CSV column
-    #4: Rescaling Decimal value would cause data loss`` names no column a user knows)."""
-    import re
-
-    text = str(err)
-    found = re.search(r"CSV column #(\d+)", text)
-    if found is None or int(found.group(1)) >= len(specs):
-        return err
-    spec = specs[int(found.group(1))]
-    message = _("column {column!r} ({type}): {error}").format(
-        column=spec.name, type=spec.arrow, error=text.split(": ", 1)[-1]
-    )
-    return pa.ArrowInvalid(message)
 
 
 def _ddl(field: pa.Field) -> exp.DataType:

@@ -18,7 +18,8 @@ unquoted empty field) and sent to ``COPY … FROM STDIN (FORMAT csv)`` in writes
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -31,7 +32,14 @@ from app.i18n import _
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["CopySource", "csv_batches", "encode_batches", "WRITE_CHUNK"]
+__all__ = [
+    "CopySource",
+    "CsvValueError",
+    "csv_batches",
+    "encode_batches",
+    "first_unparsable",
+    "WRITE_CHUNK",
+]
 
 WRITE_CHUNK = 1 << 20
 READ_BLOCK = 1 << 20
@@ -89,29 +97,78 @@ def _hex_to_bytes(array: pa.Array) -> pa.Array:
     )
 
 
+class CsvValueError(pa.ArrowInvalid):
+    """A value of column ``index`` (of the specs read) that the CSV path cannot parse; the
+    message names the column and pyarrow's reason (``detail``), not yet the row."""
+
+    def __init__(
+        self, index: int, spec: ColumnSpec, detail: str, message: str | None = None
+    ) -> None:
+        super().__init__(
+            message
+            or _("column {column!r} ({type}): {error}").format(
+                column=spec.name, type=spec.arrow, error=detail
+            )
+        )
+        self.index, self.spec, self.detail = index, spec, detail
+
+
+def _convert_options(types: dict[str, pa.DataType]) -> pcsv.ConvertOptions:
+    """PG's CSV: an unquoted empty field is NULL, ``""`` an empty string, booleans t/f."""
+    return pcsv.ConvertOptions(
+        column_types=types,
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+        true_values=["t"],
+        false_values=["f"],
+    )
+
+
+def _column_error(err: pa.ArrowInvalid, specs: list[ColumnSpec]) -> pa.ArrowInvalid:
+    """pyarrow's CSV error (``In CSV column #4: …``) as a :class:`CsvValueError` naming the
+    column, or as it is when it names none."""
+    text = str(err)
+    found = re.search(r"CSV column #(\d+)", text)
+    if found is None or int(found.group(1)) >= len(specs):
+        return err
+    index = int(found.group(1))
+    return CsvValueError(index, specs[index], text.split(": ", 1)[-1])
+
+
 def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.RecordBatch]:
-    """Parse a running ``COPY … TO STDOUT (FORMAT csv)`` into batches of the specs' types."""
+    """Parse a running ``COPY … TO STDOUT (FORMAT csv)`` into batches of the specs' types.
+
+    A value that cannot be parsed raises :class:`CsvValueError` (the column, not the row:
+    the reader parses whole blocks; see :mod:`._unparsable`).
+    """
     schema = pa.schema([s.field for s in specs])
     names = [f"c{i}" for i in range(len(specs))]  # positional: query columns may repeat names
     source = CopySource(copy)
     if source.empty():  # pyarrow refuses an empty CSV stream
         return
-    reader = pcsv.open_csv(
-        source,
-        read_options=pcsv.ReadOptions(column_names=names, block_size=READ_BLOCK),
-        parse_options=pcsv.ParseOptions(newlines_in_values=True),
-        convert_options=pcsv.ConvertOptions(
-            column_types={n: csv_type(s) for n, s in zip(names, specs, strict=True)},
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=False,
-            true_values=["t"],
-            false_values=["f"],
-        ),
-    )
+    try:  # opening parses the first block already
+        batches = iter(
+            pcsv.open_csv(
+                source,
+                read_options=pcsv.ReadOptions(column_names=names, block_size=READ_BLOCK),
+                parse_options=pcsv.ParseOptions(newlines_in_values=True),
+                convert_options=_convert_options(
+                    {n: csv_type(s) for n, s in zip(names, specs, strict=True)}
+                ),
+            )
+        )
+    except pa.ArrowInvalid as err:
+        raise _column_error(err, specs) from None
     binary = [i for i, s in enumerate(specs) if pa.types.is_binary(s.arrow)]
     times = [i for i, s in enumerate(specs) if pgtime.handles(s.arrow)]
-    for batch in reader:
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except pa.ArrowInvalid as err:
+            raise _column_error(err, specs) from None
         columns = list(batch.columns)
         for i in binary:
             columns[i] = _hex_to_bytes(columns[i])
@@ -119,12 +176,45 @@ def csv_batches(copy: psycopg.Copy, specs: list[ColumnSpec]) -> Iterator[pa.Reco
             try:
                 columns[i] = pgtime.parse(columns[i], specs[i].arrow)
             except pa.ArrowInvalid as err:  # a timestamp after 294247 (64-bit µs)
-                raise pa.ArrowInvalid(
-                    _("column {column!r} ({type}): {error}").format(
-                        column=specs[i].name, type=specs[i].arrow, error=err
-                    )
-                ) from None
+                raise CsvValueError(i, specs[i], str(err)) from None
         yield pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def _parses(texts: Sequence[str | None], spec: ColumnSpec) -> bool:
+    """Whether :func:`csv_batches` reads ``texts`` (PostgreSQL's text of values of ``spec``'s
+    column, None for NULL) without error: the same CSV parse, the same options."""
+    if not texts:
+        return True
+    sink = io.BytesIO()
+    table = pa.table({"c0": pa.array(list(texts), type=pa.string())})
+    pcsv.write_csv(table, sink, pcsv.WriteOptions(include_header=False, quoting_style="needed"))
+    try:
+        column = pcsv.read_csv(
+            pa.BufferReader(sink.getvalue()),
+            read_options=pcsv.ReadOptions(column_names=["c0"]),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=_convert_options({"c0": csv_type(spec)}),
+        ).column(0)
+        if pgtime.handles(spec.arrow):
+            pgtime.parse(column.combine_chunks(), spec.arrow)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def first_unparsable(texts: Sequence[str | None], spec: ColumnSpec) -> int | None:
+    """The index of the first of ``texts`` that :func:`csv_batches` cannot parse as
+    ``spec``'s column, or None (a binary search over prefixes: a few parses of the list)."""
+    if _parses(texts, spec):
+        return None
+    low, high = 0, len(texts)  # texts[:low] parses, texts[:high] does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _parses(texts[:middle], spec):
+            low = middle
+        else:
+            high = middle
+    return high - 1
 
 
 def _csv_ready(batch: pa.RecordBatch) -> pa.RecordBatch:

@@ -255,7 +255,11 @@ class SyncRunner:
         d.check_read_options(type(opened).read_options, opened.label)
         read = d.source.read
         source = opened.for_sync(
-            ReadOptions(coerce=tuple(read.coerce), booleans=tuple(read.booleans))
+            ReadOptions(
+                coerce=tuple(read.coerce),
+                booleans=tuple(read.booleans),
+                keys=tuple(d.primary_key),
+            )
         )
         shape = self._source_shape(source)
         targets: list[DestinationTarget] = []

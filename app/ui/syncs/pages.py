@@ -1,4 +1,4 @@
-"""The wizard's pages after the source: destinations, mode and keys, columns, summary.
+"""The wizard's pages after the destinations: mode and keys, columns, summary.
 
 Each page rebuilds what depends on the source table only when the table changed since it was
 last shown, so going back and forth keeps the user's edits.
@@ -10,7 +10,6 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,153 +27,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.ui.icons import icon
 from app.ui.syncs.models import ColumnChoice, ColumnChoiceModel
+from app.ui.syncs.widgets import read_option_texts, show_status, status_row
 
 if TYPE_CHECKING:
     from app.ui.syncs.wizard import SyncWizard
 
-__all__ = ["ColumnsPage", "DestinationsPage", "OptionsPage", "SummaryPage"]
+__all__ = ["ColumnsPage", "OptionsPage", "SummaryPage"]
 
 ROLE = Qt.ItemDataRole.UserRole
-
-
-def _status_row(page: QWizardPage) -> tuple[QHBoxLayout, QLabel, QLabel]:
-    icon_label, text = QLabel(), QLabel()
-    text.setWordWrap(True)
-    text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    row = QHBoxLayout()
-    row.addWidget(icon_label, 0, Qt.AlignmentFlag.AlignTop)
-    row.addWidget(text, 1)
-    return row, icon_label, text
-
-
-def _show(icon_label: QLabel, text_label: QLabel, level: str, text: str) -> None:
-    text_label.setText(text)
-    icon_label.setPixmap(icon(level).pixmap(18, 18) if level and text else QPixmap())
-
-
-class DestinationsPage(QWizardPage):
-    """One or more destination tables, each in a connection that can be written to."""
-
-    def __init__(self, wizard: SyncWizard) -> None:
-        super().__init__()
-        self.state = wizard
-        self._built_for: str | None = None
-        self.setTitle(self.tr("Destinations"))
-        self.setSubTitle(self.tr("Where the rows go. Each destination keeps its own position."))
-        self.connection_combo = QComboBox()
-        for role in wizard.roles:
-            if role.destination:
-                self.connection_combo.addItem(
-                    icon("connection"), f"{role.name}  ({role.label})", role.name
-                )
-        self.table_edit = QLineEdit()
-        self.table_edit.returnPressed.connect(self.add_destination)
-        self.add_button = QPushButton(icon("add"), self.tr("Add"))
-        self.add_button.clicked.connect(self.add_destination)
-        form = QFormLayout()
-        form.addRow(self.tr("Connection"), self.connection_combo)
-        row = QHBoxLayout()
-        row.addWidget(self.table_edit, 1)
-        row.addWidget(self.add_button)
-        form.addRow(self.tr("Table"), row)
-        self.list = QListWidget()
-        self.list.currentRowChanged.connect(lambda _row: self._update())
-        self.remove_button = QPushButton(icon("remove"), self.tr("Remove"))
-        self.remove_button.clicked.connect(self._remove)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.remove_button)
-        status, self.status_icon, self.status = _status_row(self)
-        box = QVBoxLayout(self)
-        box.addLayout(form)
-        box.addWidget(QLabel(self.tr("This sync writes to:")))
-        box.addWidget(self.list, 1)
-        box.addLayout(buttons)
-        box.addLayout(status)
-        self._update()
-
-    def initializePage(self) -> None:  # noqa: N802
-        table = self.state.source_table
-        key = table.qualified if table else ""
-        if key == self._built_for:
-            return
-        first = self._built_for is None
-        self._built_for = key
-        self.table_edit.setText(table.name if table else "")
-        existing = self.state.existing
-        if first and existing is not None:
-            for dest in existing.destinations:
-                self._append(dest.connection, dest.table)
-        if first and existing is None:
-            self._choose_other_than_source()
-        self._update()
-
-    def _choose_other_than_source(self) -> None:
-        """A new sync writes elsewhere than it reads: offer the first other connection (it
-        offered the source's own, and an Add copied the table onto itself)."""
-        source = self.state.source_connection
-        for row in range(self.connection_combo.count()):
-            if self.connection_combo.itemData(row) != source:
-                self.connection_combo.setCurrentIndex(row)
-                return
-
-    def isComplete(self) -> bool:  # noqa: N802
-        return self.list.count() > 0
-
-    def destinations(self) -> list[dict[str, str]]:
-        """The destinations as in the sync file."""
-        out = []
-        for row in range(self.list.count()):
-            connection, table = self.list.item(row).data(ROLE)
-            out.append({"connection": connection, "table": table})
-        return out
-
-    def add_destination(self) -> None:
-        """Add the connection and table typed above to the list."""
-        connection = str(self.connection_combo.currentData() or "")
-        table = self.table_edit.text().strip()
-        if not connection or not table:
-            _show(
-                self.status_icon,
-                self.status,
-                "warning",
-                self.tr("Choose a connection and type a table name."),
-            )
-            return
-        if {"connection": connection, "table": table} in self.destinations():
-            _show(
-                self.status_icon,
-                self.status,
-                "warning",
-                self.tr("“%1” is listed already.").replace("%1", f"{connection}:{table}"),
-            )
-            return
-        self._append(connection, table)
-        _show(self.status_icon, self.status, "", "")
-        self._update()
-
-    def _append(self, connection: str, table: str) -> None:
-        item = QListWidgetItem(icon("destination"), f"{connection}  →  {table}")
-        item.setData(ROLE, (connection, table))
-        self.list.addItem(item)
-        self.list.setCurrentItem(item)
-
-    def _remove(self) -> None:
-        self.list.takeItem(self.list.currentRow())
-        self._update()
-
-    def _update(self) -> None:
-        self.remove_button.setEnabled(self.list.currentRow() >= 0)
-        if not self.connection_combo.count():
-            _show(
-                self.status_icon,
-                self.status,
-                "warning",
-                self.tr("No connection of this project can be written to."),
-            )
-        self.completeChanged.emit()
 
 
 MODES = ("full", "append", "merge")
@@ -391,7 +251,7 @@ class SummaryPage(QWizardPage):
         self.setTitle(self.tr("Summary"))
         self.setSubTitle(self.tr("Check the sync, then Finish saves it into the project."))
         self.text = QTextBrowser()
-        status, self.error_icon, self.error = _status_row(self)
+        status, self.error_icon, self.error = status_row(self)
         box = QVBoxLayout(self)
         box.addWidget(self.text, 1)
         box.addLayout(status)
@@ -403,7 +263,7 @@ class SummaryPage(QWizardPage):
 
     def show_problem(self, message: str | None) -> None:
         """Show why the sync cannot be saved (``None``: it can)."""
-        _show(self.error_icon, self.error, "error" if message else "", message or "")
+        show_status(self.error_icon, self.error, "error" if message else "", message or "")
 
     @property
     def problem_text(self) -> str:
@@ -413,7 +273,12 @@ class SummaryPage(QWizardPage):
         def esc(value: object) -> str:
             return html.escape(str(value))
 
-        dests = "<br>".join(esc(f"{d['connection']} → {d['table']}") for d in data["destinations"])
+        created = self.tr("(enums: the same type)")
+        dests = "<br>".join(
+            esc(f"{d['connection']} → {d['table']}")
+            + (" " + esc(created) if d.get("enums") == "create" else "")
+            for d in data["destinations"]
+        )
         table = self.state.source_table
         total = len(table.columns) if table else 0
         columns = data["columns"]
@@ -444,6 +309,8 @@ class SummaryPage(QWizardPage):
             (self.tr("Columns"), esc(chosen)),
             (self.tr("Renamed"), esc(renames)),
         ]
+        for option, columns in data["source"].get("read", {}).items():
+            rows.append((esc(read_option_texts(option)[0]), esc(", ".join(columns) or "—")))
         body = "".join(
             f"<tr><td style='padding:2px 12px 2px 0'><b>{k}</b></td>"
             f"<td style='padding:2px 0'>{v}</td></tr>"

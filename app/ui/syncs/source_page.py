@@ -1,7 +1,10 @@
-"""The wizard's first page: the sync's name, its source connection and table, from the catalog.
+"""The wizard's first page: the sync's name, its source connection and table, from the catalog,
+and the sync's own reading choices for some columns (``source.read``).
 
 The catalog is read (and, when none is stored yet or on "Refresh", refreshed) by
-:mod:`app.services.catalog` on a worker thread; the page is busy meanwhile.
+:mod:`app.services.catalog` on a worker thread; the page is busy meanwhile. The reading
+choices shown are those the source's connector has (a SQLite source: "Read loosely"; a
+MariaDB/MySQL source: "Booleans"), each a list of the chosen table's columns to tick.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
@@ -29,6 +33,7 @@ from app.services.catalog import CatalogTable, read_catalog, refresh_catalog
 from app.services.errors import describe
 from app.ui.icons import icon
 from app.ui.syncs.models import CatalogModel
+from app.ui.syncs.widgets import ColumnPicks
 from app.ui.workers import emitter, submit
 
 if TYPE_CHECKING:
@@ -58,6 +63,11 @@ class SourcePage(QWizardPage):
         self._busy = False
         self._name_touched = wizard.existing is not None
         self._want = wizard.existing.source.table if wizard.existing else None
+        #: reading choices to tick when the table is listed (the edited sync's)
+        self._read_wanted: dict[str, list[str]] = (
+            wizard.existing.source.read.model_dump() if wizard.existing else {}
+        )
+        self._picks_for: str | None = None
         # not a child of the page: a worker may still report progress after the page is gone
         self._relay = _Progress(wizard.task_owner)
         self._relay.progress.connect(self._progress)
@@ -114,10 +124,22 @@ class SourcePage(QWizardPage):
         status_row.addWidget(self.status_icon, 0, Qt.AlignmentFlag.AlignTop)
         status_row.addWidget(self.status, 1)
 
+        # one list per reading option any source connection of the project has
+        self.picks: dict[str, ColumnPicks] = {}
+        self.read_panel = QWidget()
+        panel = QVBoxLayout(self.read_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        options = sorted({o for c in self.state.choices.values() for o in c.read})
+        for option in options:
+            self.picks[option] = ColumnPicks(option)
+            panel.addWidget(self.picks[option])
+        self.read_panel.hide()
+
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addWidget(self.filter_edit)
         box.addWidget(self.tables, 1)
+        box.addWidget(self.read_panel)
         box.addLayout(status_row)
 
     # -- QWizardPage ------------------------------------------------------------------------
@@ -137,6 +159,7 @@ class SourcePage(QWizardPage):
         at = self.connection_combo.findData(wanted) if wanted else 0
         self.connection_combo.setCurrentIndex(max(at, 0))
         self.connection_combo.blockSignals(False)
+        self._show_read_options()
         if self.connection_combo.count():
             self.load()
         else:
@@ -163,6 +186,15 @@ class SourcePage(QWizardPage):
     # -- state ------------------------------------------------------------------------------
     def connection(self) -> str:
         return str(self.connection_combo.currentData() or "")
+
+    def read_options(self) -> tuple[str, ...]:
+        """The reading options the chosen connection's connector has."""
+        choices = self.state.choices.get(self.connection())
+        return choices.read if choices else ()
+
+    def read_choices(self) -> dict[str, list[str]]:
+        """The sync's reading choices (``source.read``) as ticked, for the options that apply."""
+        return {option: self.picks[option].ticked() for option in self.read_options()}
 
     def selected_table(self) -> CatalogTable | None:
         rows = self.tables.selectionModel().selectedRows()
@@ -191,6 +223,13 @@ class SourcePage(QWizardPage):
 
     # -- loading the catalog ----------------------------------------------------------------
     def _connection_changed(self) -> None:
+        existing = self.state.existing
+        same = existing is not None and existing.source.connection == self.connection()
+        self._read_wanted = existing.source.read.model_dump() if existing and same else {}
+        self._picks_for = None
+        for picks in self.picks.values():
+            picks.list.clear()
+        self._show_read_options()
         self.model.set_rows([])
         self.completeChanged.emit()
         self.load()
@@ -281,4 +320,22 @@ class SourcePage(QWizardPage):
         table = self.selected_table()
         if table is not None and not self._name_touched:
             self.name_edit.setText(table.name.lower())
+        if table is not None and table.qualified != self._picks_for:
+            self._list_columns(table)
         self.completeChanged.emit()
+
+    # -- reading choices --------------------------------------------------------------------
+    def _show_read_options(self) -> None:
+        applies = self.read_options()
+        for option, picks in self.picks.items():
+            picks.setVisible(option in applies)
+        self.read_panel.setVisible(bool(applies))
+
+    def _list_columns(self, table: CatalogTable) -> None:
+        """List the table's columns in each option's list, keeping the ticks of columns it
+        also has (the edited sync's choices the first time)."""
+        first = self._picks_for is None
+        self._picks_for = table.qualified
+        for option, picks in self.picks.items():
+            ticked = self._read_wanted.get(option, []) if first else picks.ticked()
+            picks.set_columns(table.columns, ticked)

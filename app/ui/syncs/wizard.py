@@ -16,9 +16,16 @@ from PySide6.QtWidgets import QWidget, QWizard
 
 from app.services.catalog import CatalogTable, ConnectionRole
 from app.services.errors import describe
-from app.services.syncs import SyncDefinition, save_sync_definition, validate_sync_definition
+from app.services.syncs import (
+    SyncChoices,
+    SyncDefinition,
+    save_sync_definition,
+    sync_choices,
+    validate_sync_definition,
+)
 from app.ui.icons import icon
-from app.ui.syncs.pages import ColumnsPage, DestinationsPage, OptionsPage, SummaryPage
+from app.ui.syncs.destinations_page import DestinationsPage
+from app.ui.syncs.pages import ColumnsPage, OptionsPage, SummaryPage
 from app.ui.syncs.source_page import SourcePage
 from app.ui.workers import run_busy
 
@@ -51,6 +58,8 @@ class SyncWizard(QWizard):
         super().__init__(parent)
         self.project_root = Path(project_root)
         self.roles = list(roles)
+        #: per connection: the sync settings its connector has (reading options, enums)
+        self.choices: dict[str, SyncChoices] = {r.name: sync_choices(r.type) for r in roles}
         self.existing = existing
         #: worker tasks report to this object, which outlives the wizard when it has a parent
         self.task_owner: QObject = parent or self
@@ -94,6 +103,7 @@ class SyncWizard(QWizard):
             "source": {
                 "connection": self.source_connection,
                 "table": table.qualified if table else None,
+                "read": self.source_page.read_choices(),
             },
             "destinations": self.destinations_page.destinations(),
             **self.options_page.options(),
@@ -144,18 +154,10 @@ def _message(err: BaseException) -> str:
 
 
 def _keep_type_settings(data: dict[str, Any], existing: SyncDefinition) -> None:
-    """Keep the settings the wizard does not edit: ``lookback``, ``column_types`` of the
-    columns still selected, the source's reading choices (same source connection) and each
-    kept destination's ``enums``."""
+    """Keep the settings the wizard does not edit: ``lookback`` and the ``column_types`` of
+    the columns still selected."""
     data["lookback"] = existing.lookback
     selected = data["columns"]
     data["column_types"] = {
         c: t for c, t in existing.column_types.items() if selected is None or c in selected
     }
-    if existing.source.connection == data["source"]["connection"]:
-        data["source"]["read"] = existing.source.read.model_dump()
-    enums = {d.key: d.enums for d in existing.destinations}
-    for dest in data["destinations"]:
-        key = f"{dest['connection']}:{dest['table']}"
-        if key in enums:
-            dest["enums"] = enums[key]
