@@ -1,4 +1,5 @@
-"""Runs a pipeline: plan, then execute stage by stage as a state machine that emits events.
+"""Runs a pipeline: execute its plan (:mod:`app.engine.plan`) stage by stage, as a state machine
+that emits events.
 
 Each node moves pending → running → succeeded | failed | cancelled | skipped. Nodes that only
 feed a destination's query run fused inside it (DuckDB or the warehouse runs the whole CTE
@@ -22,14 +23,12 @@ import duckdb
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
-from app.engine.compiler import CompileError, compile_pipeline
-from app.engine.local import DEFAULT_MEMORY_LIMIT, CancelToken, LocalSession, RunCancelled
+from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.plan import (
     ExecutionPlan,
+    PlannedRun,
     Stage,
-    compile_pushdown,
-    preview_stage,
-    pushdown_connection,
+    plan_run,
 )
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
@@ -43,15 +42,11 @@ from app.model.events import (
     RunStarted,
 )
 from app.model.pipeline import Node, Pipeline
-from app.nodes.registry import node_registry
 
 __all__ = [
     "NodeReport",
     "NodeStatus",
-    "PlannedRun",
     "RunReport",
-    "plan_pipeline",
-    "plan_run",
     "run_pipeline",
 ]
 
@@ -103,79 +98,6 @@ class RunReport:
         for n in data["nodes"]:
             n["status"] = str(n["status"])
         return data
-
-
-def _destinations(pipeline: Pipeline) -> list[Node]:
-    registry = node_registry()
-    return [
-        n
-        for n in pipeline.topological_order()
-        if n.type in registry and registry.get(n.type).is_destination
-    ]
-
-
-def plan_pipeline(
-    pipeline: Pipeline,
-    provider: ConnectorProvider,
-    session: LocalSession | None,
-    previews: Collection[str] = (),
-) -> ExecutionPlan:
-    """Compile ``pipeline`` for the places its destinations will run; raise on any problem.
-
-    ``previews``: nodes (not destinations) whose output a partial run counts without writing.
-    """
-    plan = ExecutionPlan(pipeline)
-    destinations = _destinations(pipeline)
-    counted = [
-        n for n in pipeline.topological_order() if n.id in previews and n not in destinations
-    ]
-    if not destinations and not counted:
-        # still validate, so that a broken graph without destinations is reported
-        compile_pipeline(
-            pipeline, binder=session.binder() if session else None
-        ).raise_for_problems()
-        raise CompileError([_no_destination()])
-    placement = {d.id: pushdown_connection(pipeline, d, provider) for d in destinations}
-    local = None
-    if counted or any(c is None for c in placement.values()):
-        if session is None:
-            raise ValueError(_("a local session is needed to plan local stages"))
-        # destinations are attached read-write only when written: planning creates nothing
-        local = compile_pipeline(pipeline, binder=session.binder()).raise_for_problems()
-        plan.compiled.append(local)
-    pushed = {}
-    for pushdown in sorted({c for c in placement.values() if c is not None}):
-        pushed[pushdown] = compile_pushdown(pipeline, pushdown, provider).raise_for_problems()
-        plan.compiled.append(pushed[pushdown])
-    for dest in destinations:
-        conn = placement[dest.id]
-        compiled = local if conn is None else pushed[conn]
-        assert compiled is not None
-        target = next(d for d in compiled.destinations if d.node.id == dest.id)
-        nodes = tuple(
-            n for n in pipeline.topological_order() if n.id in target.upstream or n.id == dest.id
-        )
-        dialect = "duckdb" if conn is None else provider.open(conn).capabilities.dialect
-        ctes = {name: key for key, name in compiled.state.cte_names.items()}
-        plan.stages.append(
-            Stage(
-                dest,
-                "local" if conn is None else "pushdown",
-                dest.params["connection"],
-                dialect,
-                target,
-                nodes,
-                ctes,
-            )
-        )
-    plan.stages.extend(preview_stage(node, local) for node in counted if local is not None)
-    return plan
-
-
-def _no_destination():  # type: ignore[no-untyped-def]
-    from app.engine.compiler import Problem
-
-    return Problem("the pipeline has no destination: add one to run it")
 
 
 class _Run:
@@ -309,50 +231,6 @@ class _NodeQueryFailed(Exception):
     def __init__(self, node_id: str, error: duckdb.Error, counted: dict[str, int | None]) -> None:
         super().__init__(str(error))
         self.node_id, self.error, self.counted = node_id, error, counted
-
-
-@dataclass
-class PlannedRun:
-    """A pipeline planned in the local session that will run it (see :func:`plan_run`).
-
-    Closing it closes the session; :func:`run_pipeline` closes it when the run ends.
-    """
-
-    session: LocalSession
-    plan: ExecutionPlan
-    closed: bool = False
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.session.close()
-
-    def __enter__(self) -> PlannedRun:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def plan_run(
-    pipeline: Pipeline,
-    provider: ConnectorProvider,
-    *,
-    cancel: CancelToken | None = None,
-    memory_limit: str | None = None,
-    previews: Collection[str] = (),
-) -> PlannedRun:
-    """Plan ``pipeline`` in a new local session, kept open to run that plan: a run planned
-    ahead (to validate a project before running any of it) is not planned again. Raises
-    :class:`CompileError` for an invalid pipeline (the session is closed then)."""
-    session = LocalSession(
-        provider, cancel=cancel or CancelToken(), memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT
-    )
-    try:
-        return PlannedRun(session, plan_pipeline(pipeline, provider, session, previews))
-    except BaseException:
-        session.close()
-        raise
 
 
 def run_pipeline(

@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from app.engine.executor import PlannedRun, RunReport, plan_pipeline, plan_run, run_pipeline
+from app.engine.executor import RunReport, run_pipeline
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.partial import PartialRun
 from app.engine.partial import branch as partial_branch
 from app.engine.partial import up_to as partial_up_to
+from app.engine.plan import PlannedRun, plan_pipeline, plan_run
 from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import app.engine.executor as executor
+import app.engine.plan as plan
 import app.services.runs as runs
 from app.engine.compiler import CompileError
 from app.services.runs import run_project
@@ -43,13 +43,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def plans(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How many times each pipeline was planned (the real planner runs)."""
     seen: Counter[str] = Counter()
-    real = executor.plan_pipeline
+    real = plan.plan_pipeline
 
     def counting(pipeline, *args, **kwargs):  # type: ignore[no-untyped-def]
         seen[pipeline.name] += 1
         return real(pipeline, *args, **kwargs)
 
-    monkeypatch.setattr(executor, "plan_pipeline", counting)
+    monkeypatch.setattr(plan, "plan_pipeline", counting)
     monkeypatch.setattr(runs, "plan_pipeline", counting)
     return seen
 
