@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pyarrow as pa
 from sqlglot import exp
@@ -28,7 +28,7 @@ from app.model.schema_changes import DestinationPlan, SchemaChange
 from app.model.sync import SyncDefinition, SyncDestination, SyncMode
 from app.model.types import PG_TYPE_KEY, pg_enum
 
-__all__ = ["DestinationReport", "DestinationTarget", "with_retries"]
+__all__ = ["DestinationReport", "DestinationTarget", "SyncReport", "with_retries"]
 
 R = TypeVar("R")
 
@@ -251,3 +251,31 @@ def _delete_missing(target: exp.Table, scratch: exp.Table, keys: list[str]) -> e
         .where(cond)
     )
     return exp.delete(target.copy(), where=exp.Not(this=exists))
+
+
+@dataclass
+class SyncReport:
+    sync: str
+    run_id: str
+    mode: str
+    status: str = "running"
+    seconds: float = 0.0
+    rows_read: int = 0
+    error: str | None = None
+    destinations: list[DestinationReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sync": self.sync,
+            "run_id": self.run_id,
+            "mode": self.mode,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "rows_read": self.rows_read,
+            "error": self.error,
+            "destinations": [d.to_dict() for d in self.destinations],
+        }

@@ -23,17 +23,20 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, Connector, NativeUnavailable, ReadOptions
 from app.engine.sync.cursor import CursorState
-from app.engine.sync.destination import DestinationReport, DestinationTarget, with_retries
+from app.engine.sync.destination import (
+    DestinationReport,
+    DestinationTarget,
+    SyncReport,
+    with_retries,
+)
 from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
 from app.engine.sync.position import VERSION_COLUMN
 from app.engine.sync.recording import RunRecording, Unrecorded
@@ -64,34 +67,6 @@ OpenConnector = Callable[[str], Connector]
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
-
-
-@dataclass
-class SyncReport:
-    sync: str
-    run_id: str
-    mode: str
-    status: str = "running"
-    seconds: float = 0.0
-    rows_read: int = 0
-    error: str | None = None
-    destinations: list[DestinationReport] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "succeeded"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sync": self.sync,
-            "run_id": self.run_id,
-            "mode": self.mode,
-            "status": self.status,
-            "seconds": round(self.seconds, 3),
-            "rows_read": self.rows_read,
-            "error": self.error,
-            "destinations": [d.to_dict() for d in self.destinations],
-        }
 
 
 class SyncRunner:
