@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from app.model.pipeline import Pipeline
 from app.services import projects as project_service
+from tests.ui.conftest import _destroy
 
 pytestmark = pytest.mark.gui
 
@@ -81,21 +82,29 @@ def test_added_node_matches_nodegraphqt_create_node(qtbot, window) -> None:  # t
 
     bridge = window.bridge
     reference = CanvasGraph()
-    for component in node_registry().types():  # NodeGraphQt's stock item, as in bench/canvas.py
-        cls = node_class(component)
-        reference.register_node(type(cls.__name__, (cls,), {"ITEM": NodeItem}))
-    for type_name in ("source", "join", "lookup", "destination", "union"):
-        node_id = bridge.add_node(type_name, (40.0, -60.0))
-        ours = bridge.view_of(node_id)
-        theirs = reference.create_node(
-            node_type_id(type_name),
-            name=ours.name(),
-            pos=(40.0, -60.0),
-            selected=False,
-            push_undo=False,
-        )
-        theirs.set_property("uuid", node_id, push_undo=False)
-        assert _state(ours) == _state(theirs)
+    try:
+        for component in node_registry().types():  # NodeGraphQt's stock item, as in the bench
+            cls = node_class(component)
+            reference.register_node(type(cls.__name__, (cls,), {"ITEM": NodeItem}))
+        for type_name in ("source", "join", "lookup", "destination", "union"):
+            node_id = bridge.add_node(type_name, (40.0, -60.0))
+            ours = bridge.view_of(node_id)
+            theirs = reference.create_node(
+                node_type_id(type_name),
+                name=ours.name(),
+                pos=(40.0, -60.0),
+                selected=False,
+                push_undo=False,
+            )
+            theirs.set_property("uuid", node_id, push_undo=False)
+            assert _state(ours) == _state(theirs)
+    finally:
+        # deleted now, on the GUI thread: left to the cyclic garbage collector, the reference
+        # canvas was torn down at a random later moment (the full suite crashed there, with
+        # worker threads running)
+        _destroy(reference.widget)
+        reference.deleteLater()
+        _destroy_posted()
 
 
 def _state(node) -> tuple:  # type: ignore[no-untyped-def]
@@ -145,3 +154,12 @@ def test_chain_of_diamonds_loads_without_walking_every_path(qtbot, window) -> No
     window.bridge.delete_nodes([p.nodes[0].id])
     window.stack.undo()
     assert _shown(window) == _expected(window.pipeline)
+
+
+def _destroy_posted() -> None:
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
