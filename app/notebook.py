@@ -22,11 +22,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.i18n import _
-
 if TYPE_CHECKING:
     import pandas as pd
 
+    from app.model.pipeline import Pipeline
     from app.services.projects import EditorDocument
     from app.services.workspace import Workspace
 
@@ -149,25 +148,16 @@ class NotebookProject:
             columns=columns,
         )
 
-    def _pipeline(self, name: str) -> Any:
-        if name not in self.document.project.pipelines:
-            raise ValueError(
-                _("no pipeline named {name!r} (available: {available})").format(
-                    name=name, available=", ".join(self.pipelines) or _("none")
-                )
-            )
-        return self.document.pipeline(name)
+    def _pipeline(self, name: str) -> Pipeline:
+        """The named pipeline (a ``ValueError`` naming the available ones otherwise)."""
+        from app.services.projects import select_pipelines
+
+        [pipeline] = select_pipelines(self.document.project, [name])
+        return pipeline
 
     @staticmethod
-    def _node_id(pipeline: Any, name: str) -> str:
-        for node in pipeline.nodes:
-            if node.name == name:
-                return str(node.id)
-        raise ValueError(
-            _("no node named {name!r} in pipeline {pipeline}").format(
-                name=name, pipeline=pipeline.name
-            )
-        )
+    def _node_id(pipeline: Pipeline, name: str) -> str:
+        return str(pipeline.node_by_name(name).id)  # a ValueError naming it otherwise
 
 
 def _arrow(rows: Any) -> Any:

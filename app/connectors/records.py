@@ -186,6 +186,9 @@ class Capabilities:
     #: destination with the same value can stream rows to each other undecoded
     #: (:meth:`Connector.open_native` -> :meth:`Connector.write_native`)
     native_copy: str | None = None
+    #: a sync's destination may ask for the source's enum types (``"enums": "create"``):
+    #: :meth:`Connector.create_enum` makes them
+    enum_types: bool = False
 
 
 class UrlForm(enum.StrEnum):

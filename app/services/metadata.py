@@ -19,11 +19,10 @@ from app.engine.executor import NodeStatus, RunReport
 from app.model.events import Event, NodeFailed, NodeFinished, NodeStarted, RunFinished, RunStarted
 from app.model.pipeline import Pipeline
 from app.services.workspace import Workspace, workspace_of
-from app.storage.db import database_url, display_url
+from app.storage.db import display_url
 from app.storage.migrate import current_revision, head_revision, init_db, upgrade_db
 from app.storage.project import Project
 from app.storage.records import EventRecord, NodeLocation, NodeRunRecord, RunStatus
-from app.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +95,9 @@ class RunRecorder:
     """Records the runs of one project: versions, runs, node results and events."""
 
     def __init__(
-        self, db_url: str | None, project: Project, *, trigger: str, host: str | None = None
+        self, workspace: Workspace, project: Project, *, trigger: str, host: str | None = None
     ) -> None:
-        url = database_url(db_url)
-        init_db(url)  # idempotent; creates the database on first use
-        self.repo = Repository(url)
+        self.repo = workspace.repository()  # the DB created or checked once per workspace
         self.trigger, self.host = trigger, host
         self.project_id = self.repo.ensure_project(project.meta.name)
         for connection in project.connections.values():

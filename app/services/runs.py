@@ -33,7 +33,7 @@ from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
 from app.services.pipelines import compile_document, data_port
-from app.services.projects import EditorDocument, document_connections, select_pipelines
+from app.services.projects import EditorDocument, document_connections, select_pipelines, snapshot
 from app.services.secrets import secret_lookup
 from app.services.texts import status_text
 from app.services.trust import require_trust
@@ -209,7 +209,7 @@ def run_project(
                     if not all(s.ok for s in result.syncs):
                         return result  # the pipelines would read what the failed sync did not land
                 recorder = RunRecorder(
-                    workspace_of(workspace).metadata_url(),
+                    workspace_of(workspace),
                     project,
                     trigger=trigger,
                     host=socket.gethostname(),
@@ -288,7 +288,7 @@ def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipelin
                 name=dest, available=", ".join(sorted(project.connections))
             ),
         )
-    copy = Pipeline.model_validate(pipeline.model_dump())
+    copy = snapshot(pipeline)
     for node in copy.nodes:
         if node.type == "destination":
             node.params = {**node.params, "connection": dest}
@@ -394,7 +394,7 @@ def run_document_pipeline(
 
     with document_connections(doc) as provider:
         recorder = RunRecorder(
-            (workspace or doc.workspace).metadata_url(),
+            workspace or doc.workspace,
             doc.project,
             trigger=trigger,
             host=socket.gethostname(),

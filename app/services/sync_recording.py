@@ -42,6 +42,7 @@ from app.model.sync import SyncDefinition
 from app.model.sync_events import SchemaChangeDetected, SyncFailed, SyncFinished, SyncStarted
 
 if TYPE_CHECKING:
+    from app.services.workspace import Workspace
     from app.storage.repository import Repository
     from app.storage.syncs import SyncStore
 
@@ -52,16 +53,17 @@ class SyncRecorder:
     """Records the sync runs of one project in the metadata DB."""
 
     def __init__(
-        self, db_url: str | None, project: str, connections: dict[str, Connection], *, trigger: str
+        self,
+        workspace: Workspace,
+        project: str,
+        connections: dict[str, Connection],
+        *,
+        trigger: str,
     ) -> None:
-        from app.storage.db import database_url
-        from app.storage.migrate import init_db
-        from app.storage.repository import Repository
         from app.storage.syncs import SyncStore
 
-        url = database_url(db_url)
-        init_db(url)  # idempotent
-        self.repo: Repository = Repository(url)
+        url = workspace.metadata_url()  # the DB created or checked once per workspace
+        self.repo: Repository = workspace.repository()
         self.store: SyncStore = SyncStore(url)
         self.trigger = trigger
         self.project_id = self.repo.ensure_project(project)

@@ -120,9 +120,7 @@ def _execute(
     variables: tuple[str, ...] = (),
 ) -> SyncReport:
     recording = RecordingAlongside(
-        lambda: SyncRecorder(
-            workspace_of(workspace).metadata_url(), project, connections, trigger=trigger
-        ),
+        lambda: SyncRecorder(workspace_of(workspace), project, connections, trigger=trigger),
         definition,
         on_event,
     )
@@ -316,17 +314,13 @@ def sync_choices(connector_type: str) -> SyncChoices:
     >>> sync_choices("sqlite"), sync_choices("postgres").enums
     (SyncChoices(read=('coerce',), enums=False), True)
     """
-    from app.connectors.base import Connector
     from app.connectors.registry import connector_registry
 
     try:
         cls = connector_registry().get(connector_type)
     except KeyError:
         return SyncChoices()
-    # a connector that makes enum types overrides ``create_enum`` (the default makes none)
-    return SyncChoices(
-        tuple(sorted(cls.read_options)), cls.create_enum is not Connector.create_enum
-    )
+    return SyncChoices(tuple(sorted(cls.read_options)), cls.capabilities.enum_types)
 
 
 def _project_dir(path: Path) -> tuple[Path, Project]:

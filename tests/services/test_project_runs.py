@@ -152,7 +152,7 @@ def test_an_event_that_cannot_be_stored_costs_the_run_nothing_else(
     from app.storage.repository import Repository
 
     url = f"sqlite:///{tmp_path / 'meta.db'}"
-    recorder = RunRecorder(url, Project(meta=ProjectMeta(name="p")), trigger="cli")
+    recorder = RunRecorder(Workspace.open(url), Project(meta=ProjectMeta(name="p")), trigger="cli")
     run_id = recorder.start(Pipeline(name="empty"))
     recorder.on_event(RunStarted(run_id, pipeline="empty", nodes=(object(),)))  # type: ignore[arg-type]
     recorder.on_event(RunStarted(run_id, pipeline="empty"))

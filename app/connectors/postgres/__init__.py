@@ -99,6 +99,7 @@ class PostgresConnector(Catalog, Connector):
         duckdb_native=False,
         transactional_state=True,
         native_copy=FORMAT,
+        enum_types=True,
     )
     secrets_on_demand = frozenset({"password"})
     url = UrlSyntax(
