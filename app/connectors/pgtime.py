@@ -43,6 +43,7 @@ __all__ = [
     "TIMESTAMP_INFINITY",
     "far_reason",
     "far_value",
+    "infinite_reason",
     "handles",
     "parse",
     "pg_text",
@@ -268,9 +269,14 @@ def refuse_infinite(
     real, very distant dates)."""
 
     def reason(text: str) -> str:
-        return _(
-            "{value!r}, and {destination} has no infinite dates or timestamps (other readers "
-            "would take Cauce's stand-in, the type's largest value, for a real date)"
-        ).format(value=text, destination=destination)
+        return infinite_reason(text, destination)
 
     _refuse(batch, keys, done, lambda values: _first(values, infinite_only=True), reason)
+
+
+def infinite_reason(text: str, destination: str) -> str:
+    """Why ``text`` (``infinity`` or ``-infinity``) cannot be written to ``destination``."""
+    return _(
+        "{value!r}, and {destination} has no infinite dates or timestamps (other readers "
+        "would take Cauce's stand-in, the type's largest value, for a real date)"
+    ).format(value=text, destination=destination)

@@ -291,7 +291,9 @@ def render() -> str:
         "DuckDB destinations store them exactly, on every path; SQLite and SQL Server have "
         "none of them and refuse them by column, row and value (`app/connectors/pgtime.py`). "
         "PostgreSQL timestamps after 294247-01-10 04:00:54.775806 do not fit 64-bit "
-        "microseconds: refused by column and value on the Arrow path.",
+        "microseconds: refused by column, row and value on every path (the PostgreSQL → "
+        "PostgreSQL fast path stops at such a value and hands the run to the Arrow path, "
+        "which names it).",
         "",
         "Files: Parquet refuses `±infinity` the same way (its `DATE` and `TIMESTAMP` have no "
         "infinity, and the stand-in above is a real date, year 5881580, to every other "
@@ -305,7 +307,8 @@ def render() -> str:
         "same labels in the same order, read from the source's `pg_enum`) in the destination "
         "table's schema, reuses it when it exists with those labels and refuses it, by name, "
         "when it has others; other destinations store text all the same. Arrays of enums "
-        "are text (`app/connectors/postgres/_enums.py`).",
+        "are arrays of text (`text[]`; lists of strings in DuckDB), or arrays of the created "
+        'enum type with `"enums": "create"` (`app/connectors/postgres/_enums.py`).',
     ]
     for system, rows in source_types().items():
         lines += [

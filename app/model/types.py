@@ -30,6 +30,7 @@ __all__ = [
     "comparable",
     "parse_type_name",
     "pg_enum",
+    "pg_enum_array",
     "pg_type",
     "scalar_from_python",
     "scalar_from_text",
@@ -57,14 +58,24 @@ WIDEST_DECIMAL = pa.decimal128(38, 9)
 PG_ENUM_KEY = b"cauce.pg_enum"
 
 
-def with_pg_enum(field: pa.Field, name: str, labels: list[str]) -> pa.Field:
-    """``field`` marked as PostgreSQL enum ``name`` with ``labels`` (see :data:`PG_ENUM_KEY`).
+def with_pg_enum(field: pa.Field, name: str, labels: list[str], *, array: bool = False) -> pa.Field:
+    """``field`` marked as PostgreSQL enum ``name`` with ``labels`` (see :data:`PG_ENUM_KEY`),
+    or as an array of that enum (``array``).
 
     >>> pg_enum(with_pg_enum(pa.field("m", pa.string()), "mood", ["sad", "ok"]))
     ('mood', ['sad', 'ok'])
     """
-    value = json.dumps({"name": name, "labels": labels}, ensure_ascii=False).encode()
+    data: dict[str, object] = {"name": name, "labels": labels}
+    if array:
+        data["array"] = True
+    value = json.dumps(data, ensure_ascii=False).encode()
     return field.with_metadata({**(field.metadata or {}), PG_ENUM_KEY: value})
+
+
+def pg_enum_array(field: pa.Field) -> bool:
+    """Whether a field marked by :func:`with_pg_enum` is an array of its enum."""
+    raw = (field.metadata or {}).get(PG_ENUM_KEY)
+    return raw is not None and bool(json.loads(raw).get("array"))
 
 
 def pg_enum(field: pa.Field) -> tuple[str, list[str]] | None:

@@ -191,3 +191,43 @@ def test_duckdb_standalone_write_creates_the_file_and_folder_reads_create_nothin
     data = pa.table({"x": pa.array([1, 2], pa.int64())})
     connector.write("t", data.to_reader(), mode=WriteMode.REPLACE)
     assert target.exists() and connector.has_table("t")
+
+
+@pytest.mark.parametrize(
+    ("expression", "shown"),
+    [
+        ("timestamp 'infinity'", "infinity"),
+        ("timestamptz '-infinity'", "-infinity"),
+        ("date 'infinity'", "infinity"),
+        ("[date '2024-01-01', date '-infinity']", "-infinity"),
+    ],
+)
+def test_files_refuse_infinities_into_parquet_from_a_pipeline(
+    tmp_path: Path, expression: str, shown: str
+) -> None:
+    """Parquet's DATE and TIMESTAMP have no infinity: DuckDB would write its stand-in, which
+    every other reader takes for a real date in year 294247 or 5881580. A pipeline's write
+    stops at such a value, naming the column and the value, and leaves no file; CSV keeps the
+    words, which read back exactly."""
+    (tmp_path / "data").mkdir()
+    files = FilesConnector(FilesConnector.Config(path="data"), root=tmp_path)
+    engine = duckdb.connect()
+    query = sqlglot.parse_one(
+        f"SELECT i AS id, CASE WHEN i = 3 THEN {expression} END AS at FROM range(5) t(i)",
+        dialect="duckdb",
+    )
+    with pytest.raises(ConnectionError_) as refused:
+        files.write_from_duckdb(engine, "files", "out/at.parquet", query, mode=WriteMode.REPLACE)
+    message = str(refused.value)
+    assert f"column 'at' holds '{shown}'" in message, message
+    assert "Parquet has no infinite dates or timestamps" in message
+    assert not (tmp_path / "data" / "out" / "at.parquet").exists()
+    assert not [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    written = files.write_from_duckdb(engine, "files", "out/at.csv", query, mode=WriteMode.REPLACE)
+    assert written.rows == 5
+    finite = sqlglot.parse_one(
+        "SELECT i AS id, timestamp '2024-01-01' + to_days(i) AS at FROM range(5) t(i)",
+        dialect="duckdb",
+    )
+    out = files.write_from_duckdb(engine, "files", "ok.parquet", finite, mode=WriteMode.REPLACE)
+    assert out.rows == 5

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from click.testing import CliRunner
 
 from app.cli import cli
@@ -149,3 +150,45 @@ def test_cli_adhoc_enums_create(pg_db: dict[str, Any], tmp_path: Path) -> None:
     assert created.exit_code == 0, created.output
     assert _column_type(pg_db, "b.t", "m") == 'b."Mood"'
     assert _labels(pg_db, 'b."Mood"') == LABELS
+
+
+ARRAYS = (
+    "UPDATE src.t SET ms = CASE id WHEN 1 THEN ARRAY['ok', 'it''s']::src.\"Mood\"[] "
+    "WHEN 2 THEN '{}' WHEN 4 THEN ARRAY['héureux', NULL, 'sad']::src.\"Mood\"[] END"
+)
+
+
+def test_arrays_of_enums_stay_arrays(
+    pg_db: dict[str, Any],
+    pg: PostgresConnector,
+    duck: DuckDBConnector,
+    harness: Callable[..., Harness],
+) -> None:
+    """An enum array arrives as an array: ``text[]`` by default, an array of the same enum
+    type with ``"enums": "create"``, a list of strings in DuckDB; never one text."""
+    _source(pg_db)
+    pg_exec(pg_db, ARRAYS)
+    field = pg.for_sync().table_schema("src.t").field("ms")
+    assert pg_enum(field) == ("Mood", LABELS)
+    want = pg_rows(pg_db, "SELECT id, ms::text[] FROM src.t ORDER BY id")
+    assert want[0] == (1, ["ok", "it's"]) and want[3] == (4, ["héureux", None, "sad"])
+    columns = {"columns": ["id", "m", "ms"]}
+    for enums, table, kind in [
+        (None, "dst.a", "text[]"),
+        ("create", "dst.c", 'dst."Mood"[]'),
+    ]:
+        report = harness(pg=pg).run({**_sync(enums, table=table), **columns})
+        assert report.ok, report.error
+        assert _column_type(pg_db, table, "ms") == kind
+        assert pg_rows(pg_db, f"SELECT id, ms::text[] FROM {table} ORDER BY id") == want
+    assert pg_rows(pg_db, "SELECT ms[1] < ms[2] FROM dst.c WHERE id = 1") == [
+        (True,)
+    ]  # 'ok' < "it's"
+    definition = {**_sync("create"), **columns}
+    definition["destinations"] = [{"connection": "duck", "table": "arr", "enums": "create"}]
+    report = harness(pg=pg, duck=duck).run(definition)
+    assert report.ok, report.error
+    got = duck.read(table="arr").read_all().sort_by("id")
+    listed = got.schema.field("ms").type
+    assert pa.types.is_list(listed) and listed.value_type == pa.string()
+    assert [(r["id"], r["ms"]) for r in got.to_pylist()] == want

@@ -322,3 +322,76 @@ def test_a_connection_the_fast_reader_cannot_open_falls_back_to_the_arrow_path(
     assert report.destinations[0].path == "arrow"
     assert report.destinations[0].rows == 3000
     assert _differences(pg_db, "dst.fallback", "src.mixed") == 0
+
+
+LATE = """
+CREATE TABLE src.late (id bigint PRIMARY KEY, at timestamptz, local timestamp);
+INSERT INTO src.late
+SELECT i, timestamptz '2026-01-01 00:00+00' + i * interval '1 s', 'infinity'
+FROM generate_series(1, 500) i;
+"""
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("at", "294247-01-10 04:00:54.775807+00"),  # one microsecond past 64-bit µs
+        ("local", "294276-12-31 23:59:59.999999"),  # PostgreSQL's last timestamp
+    ],
+)
+@pytest.mark.parametrize("mode", ["full", "append", "merge"])
+def test_a_timestamp_past_64_bit_microseconds_is_the_same_error_on_both_paths(
+    pg_db: dict[str, Any], pg: PostgresConnector, harness: Any, mode: str, column: str, value: str
+) -> None:
+    """PostgreSQL's timestamps go to 294276, Arrow's and DuckDB's end in 294247: the fast
+    path copied such values where the Arrow path refused them. Both now refuse them with the
+    same words (column, row key, value), and neither writes anything."""
+    pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst", LATE)
+    pg_exec(pg_db, f"UPDATE src.late SET {column} = '{value}' WHERE id = 321")
+    errors = {}
+    for native in (True, False):
+        table = f"dst.late_{'native' if native else 'arrow'}"
+        report = harness(pg=pg).run(
+            {
+                "name": f"late-{native}",
+                "mode": mode,
+                "primary_key": ["id"],
+                **({"cursor": "id"} if mode != "full" else {}),
+                "source": {"connection": "pg", "table": "src.late"},
+                "destinations": [{"connection": "pg", "table": table}],
+            },
+            native=native,
+        )
+        assert not report.ok
+        assert report.destinations[0].path == "arrow"  # the fast path handed over
+        errors[native] = str(report.error).replace(table, "T").replace(f"late-{native}", "S")
+        assert pg_rows(pg_db, f"SELECT to_regclass('{table}')") == [(None,)]  # nothing written
+    assert errors[True] == errors[False]
+    assert f"the row with id=321: column '{column}'" in errors[True], errors[True]
+
+
+def test_infinity_and_the_last_64_bit_timestamp_still_take_the_fast_path(
+    pg_db: dict[str, Any], pg: PostgresConnector, harness: Any
+) -> None:
+    pg_exec(pg_db, "CREATE SCHEMA src", "CREATE SCHEMA dst", LATE)
+    pg_exec(
+        pg_db,
+        "UPDATE src.late SET at = '294247-01-10 04:00:54.775806+00', "
+        "local = '294247-01-10 04:00:54.775806' WHERE id = 7",
+        "UPDATE src.late SET at = '-infinity', local = '4713-01-01 00:00 BC' WHERE id = 8",
+    )
+    h = harness(pg=pg)
+    for native in (True, False):
+        table = f"dst.edge_{'native' if native else 'arrow'}"
+        report = h.run(
+            {
+                "name": f"edge-{native}",
+                "mode": "full",
+                "source": {"connection": "pg", "table": "src.late"},
+                "destinations": [{"connection": "pg", "table": table}],
+            },
+            native=native,
+        )
+        assert report.ok, report.error
+        assert report.destinations[0].path == ("native" if native else "arrow")
+        assert _differences(pg_db, table, "src.late") == 0

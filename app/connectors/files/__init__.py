@@ -39,6 +39,7 @@ from app.connectors.base import (
     WriteResult,
 )
 from app.connectors.duckdb import canonical_schema
+from app.connectors.files._finite import refused_message, refusing_infinities
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -309,7 +310,22 @@ class FilesConnector(Connector):
         keys: list[str] | None = None,
     ) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, keys or [], merge=False)
-        return self._write_file(con, table, query, mode)
+        if self._format(table) != "parquet":
+            return self._write_file(con, table, query, mode)
+        import duckdb
+
+        try:
+            guarded = refusing_infinities(con, query, "Parquet")
+        except duckdb.Error:  # the query does not bind: the write reports it
+            guarded = query
+        try:
+            return self._write_file(con, table, guarded, mode)
+        except ConnectionError_ as err:
+            refused = refused_message(err, "Parquet")
+            if refused is None:
+                raise
+            what = _("writing {table!r}").format(table=table)
+            raise failure(self.name, what, ValueError(refused)) from None
 
     def _write_file(
         self, con: duckdb.DuckDBPyConnection, table: str, source: exp.Query, mode: WriteMode

@@ -25,20 +25,27 @@ __all__ = ["Catalog"]
 
 _KINDS = {"r": "table", "p": "table", "f": "table", "v": "view", "m": "view"}
 
-_COLUMNS_SQL = """
+#: a domain's base type stands for the domain; an array of enums is read as ``text[]`` (its
+#: labels as text, like an enum's: see ._enums)
+_TYPE_NAME = """CASE WHEN t.typtype = 'd' THEN bt.typname
+            WHEN el.typtype = 'e' AND t.typcategory = 'A' THEN '_text'
+            ELSE t.typname END"""
+_COLUMNS_SQL = f"""
 SELECT a.attname,
-       CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END,
+       {_TYPE_NAME},
        CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+LEFT JOIN pg_catalog.pg_type el ON el.oid = t.typelem
 WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum
 """
 
-_TYPES_SQL = """
-SELECT t.oid, CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END
+_TYPES_SQL = f"""
+SELECT t.oid, {_TYPE_NAME}
 FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+LEFT JOIN pg_catalog.pg_type el ON el.oid = t.typelem
 WHERE t.oid = ANY(%s)
 """
 

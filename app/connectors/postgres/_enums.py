@@ -1,6 +1,6 @@
 """PostgreSQL enums: their labels as a source, the same type as a destination.
 
-An enum column is read as text. A sync's source (:meth:`PostgresConnector.for_sync`) also
+An enum column is read as text, an array of enums as ``text[]``. A sync's source (:meth:`PostgresConnector.for_sync`) also
 marks the field with the type's name and labels, in their sort order
 (:func:`app.model.types.with_pg_enum`), so that a PostgreSQL destination asked to (a sync
 destination's ``"enums": "create"``) creates the same type in the destination table's schema
@@ -26,21 +26,29 @@ if TYPE_CHECKING:
 
 __all__ = ["ensure_enum", "query_enums", "table_enums", "with_enums"]
 
-#: (column, enum type name, labels in sort order) of a table's enum columns
-_TABLE_ENUMS_SQL = """
-SELECT a.attname, t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
+#: the enum a type is, or is an array of (``t``: the type, ``b``: the enum)
+_ENUM_OF = """JOIN pg_catalog.pg_type b
+  ON b.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+JOIN pg_catalog.pg_enum e ON e.enumtypid = b.oid"""
+#: (column, enum type name, labels in sort order, whether an array) of a table's enum columns
+_TABLE_ENUMS_SQL = f"""
+SELECT a.attname, b.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder),
+       t.typcategory = 'A'
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
+{_ENUM_OF}
 WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped
-GROUP BY a.attname, t.typname
+GROUP BY a.attname, b.typname, t.typcategory
 """
-#: (type oid, enum type name, labels in sort order) of the enums among some type oids
-_TYPE_ENUMS_SQL = """
-SELECT t.oid, t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
-FROM pg_catalog.pg_type t JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
+#: (type oid, enum type name, labels in sort order, whether an array) of the enums (and
+#: arrays of enums) among some type oids
+_TYPE_ENUMS_SQL = f"""
+SELECT t.oid, b.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder),
+       t.typcategory = 'A'
+FROM pg_catalog.pg_type t
+{_ENUM_OF}
 WHERE t.oid = ANY(%s)
-GROUP BY t.oid, t.typname
+GROUP BY t.oid, b.typname, t.typcategory
 """
 #: the kind of type ``schema.name`` is and, for an enum, its labels in sort order
 _EXISTING_SQL = """
@@ -53,23 +61,25 @@ WHERE n.nspname = %s AND t.typname = %s
 GROUP BY t.oid, t.typtype
 """
 
-Enums = dict[str, tuple[str, list[str]]]
+#: column -> (enum type name, labels, whether the column is an array of the enum)
+Enums = dict[str, tuple[str, list[str], bool]]
 
 
 def table_enums(con: psycopg.Connection[Any], table: str) -> Enums:
-    """The enum columns of ``table`` (rendered name): column -> (type name, labels)."""
+    """The enum (and enum array) columns of ``table`` (rendered name)."""
     rows = con.execute(_TABLE_ENUMS_SQL, [table]).fetchall()
-    return {column: (name, list(labels)) for column, name, labels in rows}
+    return {column: (name, list(labels), bool(array)) for column, name, labels, array in rows}
 
 
 def query_enums(con: psycopg.Connection[Any], query: str) -> Enums:
-    """The enum columns of ``query``'s result: column -> (type name, labels)."""
+    """The enum (and enum array) columns of ``query``'s result."""
     with con.cursor() as cur:
         cur.execute(probe(query))
         columns = [(c.name, c.type_code) for c in cur.description or ()]
     oids = sorted({oid for _name, oid in columns})
     found = {
-        oid: (name, list(labels)) for oid, name, labels in con.execute(_TYPE_ENUMS_SQL, [oids])
+        oid: (name, list(labels), bool(array))
+        for oid, name, labels, array in con.execute(_TYPE_ENUMS_SQL, [oids])
     }
     return {column: found[oid] for column, oid in columns if oid in found}
 
@@ -78,9 +88,13 @@ def with_enums(schema: pa.Schema, enums: Enums) -> pa.Schema:
     """``schema`` with its enum columns marked (:func:`app.model.types.with_pg_enum`)."""
     if not enums:
         return schema
+
+    def marked(f: pa.Field) -> pa.Field:
+        name, labels, array = enums[f.name]
+        return with_pg_enum(f, name, labels, array=array)
+
     return pa.schema(
-        [with_pg_enum(f, *enums[f.name]) if f.name in enums else f for f in schema],
-        metadata=schema.metadata,
+        [marked(f) if f.name in enums else f for f in schema], metadata=schema.metadata
     )
 
 

@@ -30,8 +30,17 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from app.connectors.base import ConnectionError_, NativeRows
-from app.connectors.postgres._sql import RUNNING_SQL, SNAPSHOT_SQL, max_of, probe, running_position
+from app.connectors.base import ConnectionError_, NativeRows, NativeUnavailable
+from app.connectors.postgres._sql import (
+    LAST_64_BIT_TIMESTAMP,
+    RUNNING_SQL,
+    SNAPSHOT_SQL,
+    TOO_LATE_MARK,
+    max_of,
+    probe,
+    refuse_too_late,
+    running_position,
+)
 from app.connectors.postgres._types import column_spec, numeric_typmod
 from app.i18n import _
 
@@ -156,6 +165,7 @@ class BinaryCopy(NativeRows):
         )
         self._con: asyncpg.Connection | None = None
         self._copy: asyncio.Task[None] | None = None
+        self._copied = query  # the COPY's query: ``query`` guarded (see :meth:`_open`)
         self._finished = False  # the COPY ran to its end: the connection can close politely
 
     def _error(self, action: str, err: BaseException) -> BaseException:
@@ -173,6 +183,14 @@ class BinaryCopy(NativeRows):
 
     async def _open(self) -> None:
         self._con = con = await self._connect()
+        # timestamps past 64-bit microseconds stop the COPY (:func:`._sql.refuse_too_late`)
+        described = await con.prepare(self._query)
+        timestamps = {
+            a.name: a.type.name
+            for a in described.get_attributes()
+            if a.type.name in ("timestamp", "timestamptz")
+        }
+        self._copied = refuse_too_late(self._query, timestamps).as_string()
         if self._top_of is not None:
             before = await con.fetchrow(RUNNING_SQL)
             await con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -211,6 +229,12 @@ class BinaryCopy(NativeRows):
         try:
             while (item := self._queue.get()) is not None:
                 if isinstance(item, BaseException):
+                    if TOO_LATE_MARK in str(item):  # the Arrow path names the row and refuses it
+                        raise NativeUnavailable(
+                            _("a timestamp after {last} (past 64-bit microseconds)").format(
+                                last=LAST_64_BIT_TIMESTAMP
+                            )
+                        ) from None
                     raise self._error(_("reading the source rows"), item) from None
                 yield item
         finally:
@@ -245,7 +269,7 @@ class BinaryCopy(NativeRows):
                 buffer = bytearray()
 
         try:
-            status = await self._con.copy_from_query(self._query, output=sink, format="binary")
+            status = await self._con.copy_from_query(self._copied, output=sink, format="binary")
             self._finished = True
             self.rows = int(status.rsplit(" ", 1)[-1])
             if buffer and not self._put(buffer):

@@ -26,7 +26,7 @@ from app.engine.sync.spool import Spool
 from app.model.cancel import CancelToken
 from app.model.schema_changes import DestinationPlan, SchemaChange
 from app.model.sync import SyncDefinition, SyncDestination, SyncMode
-from app.model.types import PG_TYPE_KEY, pg_enum
+from app.model.types import PG_TYPE_KEY, pg_enum, pg_enum_array
 
 __all__ = ["DestinationReport", "DestinationTarget", "SyncReport", "with_retries"]
 
@@ -135,6 +135,8 @@ class DestinationTarget:
         created = self.connector.create_enum(self.dest.table, *found)
         if created is None:
             return field
+        if pg_enum_array(field):
+            created += "[]"
         return field.with_metadata({**(field.metadata or {}), PG_TYPE_KEY: created.encode()})
 
     def committed_state(self) -> CursorState | None:
