@@ -2,10 +2,11 @@
 
 An enum column is read as text, an array of enums as ``text[]``. A sync's source
 (:meth:`PostgresConnector.for_sync`) also marks the field with the type's name and labels, in
-their sort order, and whether it is an array (:func:`app.model.types.with_pg_enum`), so that a PostgreSQL destination asked to (a sync
-destination's ``"enums": "create"``) creates the same type in the destination table's schema
-(:func:`ensure_enum`): reused when it exists with the same labels in the same order, refused,
-naming it, when it exists with other labels or is not an enum.
+their sort order, and whether it is an array (:func:`app.model.types.with_pg_enum`), so that a
+PostgreSQL destination asked to (a sync destination's ``"enums": "create"``) creates the same
+type in the destination table's schema (:func:`ensure_enum`): reused when it exists with the
+same labels in the same order, refused, naming it, when it exists with other labels or is not
+an enum.
 """
 
 from __future__ import annotations
