@@ -404,3 +404,63 @@ def test_an_array_element_after_arrows_last_timestamp_is_refused_naming_it(
     error = str(refused.error)
     assert "column 'ts'" in error and "294270-06-07 00:00:00" in error, error
     assert not duck.has_table("late")
+
+
+MORE_LISTS = """
+CREATE TABLE src.more_lists (id int PRIMARY KEY, ids uuid[], docs jsonb[], raw json[],
+                             spans interval[], blobs bytea[]);
+INSERT INTO src.more_lists VALUES
+  (1, '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11,NULL}',
+   ARRAY['{"a": [1, "x,y"]}', 'null', NULL]::jsonb[], ARRAY['{"q": "\\"}"}', '[]']::json[],
+   '{"1 year 2 mons -3 days +04:05:06.789","-00:00:00.000001",NULL}',
+   ARRAY['\\x00ff'::bytea, '\\x'::bytea, NULL, '\\x5c22'::bytea]),
+  (2, '{}', '{}', '{}', '{}', '{}'),
+  (3, NULL, NULL, NULL, NULL, NULL);
+"""
+
+
+def test_arrays_of_uuid_json_interval_and_bytea_become_duckdb_lists_of_them(
+    pg_db: dict[str, Any], pg: Any, duck: Any, harness: Any
+) -> None:
+    import duckdb
+
+    pg_exec(pg_db, "CREATE SCHEMA src", MORE_LISTS)
+    report = harness(pg=pg, duck=duck).run(
+        {
+            "name": "more-lists",
+            "source": {"connection": "pg", "table": "src.more_lists"},
+            "destinations": [{"connection": "duck", "table": "more"}],
+        }
+    )
+    assert report.ok, report.error
+    with duckdb.connect(str(duck.path)) as con:
+        types = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = 'more'"
+            ).fetchall()
+        )
+        assert types["spans"] == "INTERVAL[]", types
+        got = con.execute(
+            "SELECT id, ids::VARCHAR[], docs::VARCHAR[], raw::VARCHAR[], "
+            "list_transform(spans, lambda s: [datepart('month', s) + 12 * datepart('year', s), "
+            "datepart('day', s), datepart('microseconds', s) + 1000000 * (60 * (60 * "
+            "datepart('hour', s) + datepart('minute', s)))]), blobs FROM more ORDER BY id"
+        ).fetchall()
+    assert types == {
+        "id": "INTEGER",
+        "ids": "UUID[]",
+        "docs": "JSON[]",
+        "raw": "JSON[]",
+        "spans": "INTERVAL[]",
+        "blobs": "BLOB[]",
+    }
+    assert got[0][0] == 1
+    assert got[0][1] == ["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", None]
+    assert got[0][2] == ['{"a": [1, "x,y"]}', "null", None]  # jsonb's own spelling
+    assert got[0][3] == ['{"q": "\\"}"}', "[]"]  # json keeps its text
+    # (the NULL element's parts are NULL)
+    assert got[0][4] == [[14, -3, 14706789000], [0, 0, -1], [None, None, None]]
+    assert got[0][5] == [b"\x00\xff", b"", None, b'\\"']
+    assert got[1] == (2, [], [], [], [], [])
+    assert got[2] == (3, None, None, None, None, None)

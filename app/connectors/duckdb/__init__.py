@@ -109,6 +109,9 @@ def _typed_columns(schema: pa.Schema) -> list[exp.Expression]:
     for f in schema:
         col = exp.column(exp.to_identifier(f.name, quoted=True))
         kind = _DUCKDB_TYPES.get(pg_type(f) or "") if pa.types.is_string(f.type) else None
+        if pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type):
+            element = _DUCKDB_TYPES.get((pg_type(f) or "").removesuffix("[]"))
+            kind = f"{element}[]" if element else None
         items.append(
             exp.alias_(
                 exp.cast(col, exp.DataType.build(kind, dialect=DIALECT)),

@@ -3,11 +3,12 @@
 A PostgreSQL source sends arrays and intervals as their text (``{1,NULL,3}``,
 ``-1 days +02:00:00``), keeping the type in the field's metadata. DuckDB has lists and
 intervals, but cannot cast PostgreSQL's array literals at all, nor intervals with mixed signs.
-This module parses both (one-dimensional arrays of numbers, booleans, text, dates and
-timestamps; every interval PostgreSQL prints in its default ``postgres`` style) into Arrow
-lists and ``month_day_nano_interval`` values. Date and timestamp elements are read by
-:func:`app.connectors.pgtime.parse`, so ``infinity``, ``-infinity``, ``… BC`` and years after
-9999 arrive exactly, as they do in scalar columns. A value it cannot read exactly (a
+This module parses both (one-dimensional arrays of numbers, booleans, text, dates,
+timestamps, uuids, json, intervals and bytea; every interval PostgreSQL prints in its default
+``postgres`` style) into Arrow lists and ``month_day_nano_interval`` values. Date and
+timestamp elements are read by :func:`app.connectors.pgtime.parse`, so ``infinity``,
+``-infinity``, ``… BC`` and years after 9999 arrive exactly, as they do in scalar columns. A
+value it cannot read exactly (a
 multi-dimensional array, a timestamp after 294247) is refused, naming it.
 
 >>> parse_array('{1,NULL,-3}', "int4")
@@ -53,6 +54,12 @@ _ELEMENTS: dict[str, tuple[pa.DataType, Callable[[str], Any]]] = {
     "date": (pa.date32(), str),  # elements as text, then pgtime.parse on them all
     "timestamp": (pa.timestamp("us"), str),
     "timestamptz": (pa.timestamp("us", tz="UTC"), str),
+    # DuckDB casts these lists of text to UUID[] and JSON[] (see the connector's write)
+    "uuid": (pa.string(), str),
+    "json": (pa.string(), str),
+    "jsonb": (pa.string(), str),
+    "interval": (pa.month_day_nano_interval(), lambda t: parse_interval(t)),
+    "bytea": (pa.binary(), lambda t: _bytea(t)),
 }
 _UNIT = re.compile(r"([+-]?\d+) (year|mon|day)s?")
 _CLOCK = re.compile(r"([+-]?)(\d+):(\d\d):(\d\d(?:\.\d+)?)$")
@@ -88,6 +95,13 @@ def parse_array(text: str, element: str) -> list[Any]:
     return items
 
 
+def _bytea(text: str) -> bytes:
+    """A bytea element in PostgreSQL's ``hex`` output (``\\x00ff``) as its bytes."""
+    if not text.startswith("\\x"):
+        raise ValueError(_("{value!r} is not bytea in hex").format(value=text))
+    return bytes.fromhex(text[2:])
+
+
 def parse_interval(text: str) -> tuple[int, int, int]:
     """(months, days, nanoseconds) of an interval in PostgreSQL's ``postgres`` style."""
     months = days = 0
@@ -120,7 +134,8 @@ def arrow_field(field: pa.Field) -> pa.Field | None:
     if kind == "interval":
         return pa.field(field.name, pa.month_day_nano_interval(), field.nullable)
     if kind is not None and kind.endswith("[]") and kind[:-2] in _ELEMENTS:
-        return pa.field(field.name, pa.list_(_ELEMENTS[kind[:-2]][0]), field.nullable)
+        element = pa.list_(_ELEMENTS[kind[:-2]][0])
+        return pa.field(field.name, element, field.nullable, metadata=field.metadata)
     return None
 
 
