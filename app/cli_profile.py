@@ -65,6 +65,16 @@ def _report(profile: TableProfile) -> str:
             seconds=f"{profile.seconds:.2f}",
         )
     ]
+    if profile.functional_dependencies:
+        lines.append(
+            "  "
+            + _("functional dependencies: {items}").format(
+                items=", ".join(
+                    f"{d['determinant']} → {d['dependent']}"
+                    for d in profile.functional_dependencies
+                )
+            )
+        )
     for c in profile.columns:
         distinct = (
             "-"

@@ -26,6 +26,13 @@ VALID = {
     "iban": ["GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "ES9121000418450200051332"],
     "credit_card": ["4111 1111 1111 1111", "5500-0000-0000-0004", "378282246310005"],
     "phone": ["+34 912 345 678", "+1 (415) 555-2671", "020 7946 0958 1"],
+    "es_dni": ["12345678Z", "00000000T", "12345678-Z"],
+    "es_nie": ["X1234567L", "Y-1234567-X"],
+    "us_ssn": ["536-90-4399"],
+    "br_cpf": ["390.533.447-05", "39053344705"],
+    "fr_nir": ["2 95 10 99 126 111 93", "295109912611193"],
+    "it_codice_fiscale": ["RCCMNL83S18D969H"],
+    "mx_curp": ["HEGG560427MVZRRL04"],
 }
 INVALID = {
     "email": [
@@ -48,6 +55,14 @@ INVALID = {
     "iban": ["GB82 WEST 1234 5698 7654 33", "DE8937040044053201300", "XX00", "1234567890123456"],
     "credit_card": ["4111 1111 1111 1112", "1234 5678 9012 3456", "4111", "411111111111111a"],
     "phone": ["12345", "2024-01-02", "+12", "hello"],
+    "es_dni": ["12345678A", "1234567Z", "X1234567L"],  # wrong letter, too short, a NIE
+    "es_nie": ["X1234567A", "A1234567L"],
+    # the Woolworth wallet's number, area 000, and an undashed number (any 9 digits would do)
+    "us_ssn": ["078-05-1120", "000-12-3456", "536904399"],
+    "br_cpf": ["390.533.447-06", "390.533.447"],
+    "fr_nir": ["295109912611194", "395109912611193"],
+    "it_codice_fiscale": ["RCCMNL83S18D969A", "RCCMNL83S18D96"],
+    "mx_curp": ["HEGG560427MVZRRL05", "HEGG560427"],
 }
 
 
@@ -101,3 +116,12 @@ def test_shapes() -> None:
 )
 def test_semantic_type(values: list[tuple[str, int]], expected: str | None) -> None:
     assert guess_semantic_type(values) == expected
+
+
+def test_spanish_dni_letter_against_a_direct_computation() -> None:
+    """Of the 23 check letters, exactly the one the mod-23 table gives is accepted."""
+    letters = "TRWAGMYFPDXBNJZSQVHLCKE"
+    for number in (0, 12345678, 99999999, 31415926, 27182818):
+        digits = f"{number:08d}"
+        good = [c for c in letters if "es_dni" in recognise(digits + c)]
+        assert good == [letters[number % 23]], digits

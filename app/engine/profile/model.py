@@ -74,7 +74,8 @@ class ColumnProfile:
 
 @dataclass
 class TableProfile:
-    """A table's profile: per column, plus duplicate rows and candidate keys."""
+    """A table's profile: per column, plus duplicate rows, candidate keys and functional
+    dependencies between column pairs."""
 
     table: str
     dialect: str
@@ -82,6 +83,9 @@ class TableProfile:
     columns: list[ColumnProfile]
     duplicate_rows: int
     candidate_keys: list[str]
+    #: ``{"determinant": a, "dependent": b}``: each value of ``a`` (NULL included) goes with
+    #: one value of ``b`` (see :func:`app.engine.profile.runner.functional_dependencies`)
+    functional_dependencies: list[dict[str, str]] = field(default_factory=list)
     sample_pct: float | None = None
     seconds: float = 0.0
     queries: int = 0

@@ -5,7 +5,8 @@ ordered-set aggregates, quantiles (:func:`stats_query`); then, per column, one g
 gives the most frequent values and the exact distinct count (:func:`top_query`), and, in the
 other dialects, one window query the quantiles (:func:`quantile_query`); one scan gives every
 histogram (:func:`histograms_query`); one grouped query counts duplicate rows
-(:func:`duplicates_query`).
+(:func:`duplicates_query`); one union of grouped queries counts the value combinations of
+column pairs, for functional dependencies (:func:`pair_groups_query`).
 
 >>> print(stats_query(source("t", "postgres"), [Column("x", "numeric")],
 ...                   "postgres").sql("postgres"))  # doctest: +NORMALIZE_WHITESPACE
@@ -28,6 +29,7 @@ __all__ = [
     "histogram_query",
     "histograms_query",
     "number",
+    "pair_groups_query",
     "quantile_query",
     "quantiles_aggregate",
     "source",
@@ -346,3 +348,34 @@ def duplicates_query(src: exp.Table, columns: list[Column], dialect: str) -> exp
     return exp.select(_alias(exp.Sum(this=extra), "dup")).from_(
         groups.subquery(exp.to_identifier("groups", quoted=True))
     )
+
+
+def pair_groups_query(
+    src: exp.Table, pairs: list[tuple[Column, Column]], dialect: str
+) -> exp.Expression:
+    """``pair``, ``groups``: for each pair of columns (numbered in order), how many distinct
+    combinations of their values the table holds, NULL counting as a value (``GROUP BY``
+    semantics, the same in every dialect). One ``UNION ALL`` of grouped scans, one round trip.
+
+    >>> q = pair_groups_query(source("t", "duckdb"), [(Column("a", "string"),
+    ...                       Column("b", "string"))], "duckdb")
+    >>> print(q.sql("duckdb"))  # doctest: +NORMALIZE_WHITESPACE
+    SELECT 0 AS "pair", COUNT(*) AS "groups" FROM (SELECT 1 AS "one" FROM "t" AS "src"
+    GROUP BY "a", "b") AS "g0"
+    """
+    branches: list[exp.Select] = []
+    for i, (a, b) in enumerate(pairs):
+        grouped = (
+            exp.select(_alias(exp.Literal.number(1), "one"))
+            .from_(src.copy())
+            .group_by(_value(a, dialect), _value(b, dialect))
+        )
+        branches.append(
+            exp.select(
+                _alias(exp.Literal.number(i), "pair"), _alias(exp.Count(this=exp.Star()), "groups")
+            ).from_(grouped.subquery(exp.to_identifier(f"g{i}", quoted=True)))
+        )
+    query: exp.Expression = branches[0]
+    for branch in branches[1:]:
+        query = exp.Union(this=query, expression=branch, distinct=False)
+    return query

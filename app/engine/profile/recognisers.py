@@ -14,12 +14,21 @@ other characters, collapsing runs of one class:
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["RECOGNISERS", "guess_semantic_type", "iban_ok", "luhn_ok", "recognise", "shape"]
+__all__ = [
+    "NATIONAL_IDS",
+    "RECOGNISERS",
+    "guess_semantic_type",
+    "iban_ok",
+    "luhn_ok",
+    "recognise",
+    "shape",
+]
 
 #: internationalised addresses (RFC 6531) allowed: ``\w`` matches any letter
 _LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
@@ -33,30 +42,6 @@ _ISO_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
-#: lengths of IBANs per country (ISO 13616), for the countries most often met
-_IBAN_LENGTHS = {
-    "AD": 24,
-    "AT": 20,
-    "BE": 16,
-    "CH": 21,
-    "CZ": 24,
-    "DE": 22,
-    "DK": 18,
-    "ES": 24,
-    "FI": 18,
-    "FR": 27,
-    "GB": 22,
-    "GR": 27,
-    "IE": 22,
-    "IT": 27,
-    "LU": 20,
-    "MX": 18,
-    "NL": 18,
-    "NO": 15,
-    "PL": 28,
-    "PT": 25,
-    "SE": 24,
-}
 
 
 def shape(value: str) -> str:
@@ -71,27 +56,18 @@ def shape(value: str) -> str:
 
 def luhn_ok(value: str) -> bool:
     """Whether ``value`` (digits, spaces and dashes allowed) passes the Luhn check."""
-    digits = [int(c) for c in value if c.isdigit()]
-    if len(digits) < 2:
-        return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2:
-            d *= 2
-            d -= 9 if d > 9 else 0
-        total += d
-    return total % 10 == 0
+    from stdnum import luhn
+
+    digits = "".join(c for c in value if c.isdigit())
+    return len(digits) >= 2 and luhn.is_valid(digits)
 
 
 def iban_ok(value: str) -> bool:
-    """Whether ``value`` is an IBAN: shape, country length when known, mod-97 check = 1."""
-    text = value.replace(" ", "").upper()
-    if not _IBAN.match(text):
-        return False
-    if _IBAN_LENGTHS.get(text[:2], len(text)) != len(text):
-        return False
-    moved = text[4:] + text[:4]
-    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+    """Whether ``value`` is an IBAN: its country's length and format (the IBAN registry, as
+    python-stdnum keeps it) and the mod-97 check."""
+    from stdnum import iban
+
+    return bool(_IBAN.match(value.replace(" ", "").upper())) and iban.is_valid(value)
 
 
 def _card(value: str) -> bool:
@@ -127,6 +103,37 @@ def _phone(value: str) -> bool:
     return 8 <= digits <= 15 if value.startswith("+") else 10 <= digits <= 15
 
 
+def _national(module: str, pattern: str) -> Callable[[str], bool]:
+    """A national-ID recogniser: the value has ``pattern``'s form and passes the check
+    python-stdnum's ``module`` makes (check digits or letters, valid ranges and dates)."""
+    form = re.compile(pattern)
+
+    def test(value: str) -> bool:
+        if not form.match(value):
+            return False
+        return bool(importlib.import_module(f"stdnum.{module}").is_valid(value))
+
+    return test
+
+
+#: national identity numbers, each in its usual written forms; only those with a check digit or
+#: letter (or, for the US SSN, its dashed form), so that a column of plain numbers is not taken
+#: for one (a 9-digit number passes the SSN's range rules and 9 % of them the Dutch BSN's check)
+NATIONAL_IDS: dict[str, Callable[[str], bool]] = {
+    "es_dni": _national("es.dni", r"^\d{8}-?[A-Za-z]$"),
+    "es_nie": _national("es.nie", r"^[XYZxyz]-?\d{7}-?[A-Za-z]$"),
+    "us_ssn": _national("us.ssn", r"^\d{3}-\d{2}-\d{4}$"),
+    "br_cpf": _national("br.cpf", r"^(\d{3}\.\d{3}\.\d{3}-\d{2}|\d{11})$"),
+    "fr_nir": _national("fr.nir", r"^[12] ?\d{2} ?\d{2} ?(\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}$"),
+    "it_codice_fiscale": _national(
+        "it.codicefiscale",
+        r"^[A-Za-z]{6}[0-9LMNPQRSTUVlmnpqrstuv]{2}"
+        r"[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z]"
+        r"[0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z]$",
+    ),
+    "mx_curp": _national("mx.curp", r"^[A-Za-z]{4}\d{6}[HMXhmx][A-Za-z]{5}[0-9A-Za-z]\d$"),
+}
+
 #: recogniser name -> predicate on a text value (order: most specific first)
 RECOGNISERS: dict[str, Callable[[str], bool]] = {
     "email": lambda v: bool(_EMAIL.match(v)),
@@ -137,6 +144,7 @@ RECOGNISERS: dict[str, Callable[[str], bool]] = {
     "iban": iban_ok,
     "credit_card": _card,
     "phone": _phone,
+    **NATIONAL_IDS,
 }
 
 
