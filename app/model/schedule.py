@@ -12,7 +12,7 @@ trigger (:mod:`app.services.schedules`).
 
 >>> s = ScheduleDefinition(name="nightly", pipeline="orders", cron="0 2 * * *",
 ...                        timezone="Europe/Madrid")
->>> s.target, s.trigger_kind, s.catch_up, s.overlap
+>>> s.target, s.trigger_kind, str(s.catch_up), str(s.overlap)
 (('pipeline', 'orders'), 'cron', 'one', 'skip')
 >>> parse_every("90s"), parse_every("5m"), parse_every("2h"), parse_every("1d")
 (90, 300, 7200, 86400)

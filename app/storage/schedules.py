@@ -44,6 +44,15 @@ EVENT_TYPES = {
 }
 
 
+def _insert(s: Session) -> Any:
+    """The dialect's ``INSERT`` (with ``ON CONFLICT``), loaded when first needed."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def _record(row: ScheduleFireRow) -> FireRecord:
     return FireRecord(
         id=row.id,
@@ -94,30 +103,28 @@ class ScheduleStore(StoreBase):
         with self._session() as s:
             project_id = self._project_id(s, project)
             key = {"project_id": project_id, "schedule": schedule, "scheduled_for": scheduled_for}
-            inserted = insert_missing(
-                s,
-                ScheduleFireRow,
-                key,
-                {
-                    "organization_id": self._org_id,
-                    "outcome": outcome.value,
-                    "reason": self._redact(reason),
-                    "host": socket.gethostname(),
-                    "pid": os.getpid(),
-                    "created_at": now,
-                    "finished_at": finished,
-                },
-            )
-            if not inserted:
-                return None
-            row = s.scalars(
-                select(ScheduleFireRow).where(
-                    *(getattr(ScheduleFireRow, k) == v for k, v in key.items())
+            # RETURNING, not rowcount: psycopg reports -1 for an ORM insert that did nothing
+            fire_id = s.scalar(
+                _insert(s)(ScheduleFireRow)
+                .values(
+                    **key,
+                    organization_id=self._org_id,
+                    outcome=outcome.value,
+                    reason=self._redact(reason),
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                    created_at=now,
+                    finished_at=finished,
                 )
-            ).one()
+                .on_conflict_do_nothing(index_elements=list(key))
+                .returning(ScheduleFireRow.id)
+            )
+            if fire_id is None:
+                return None
+            row = s.get_one(ScheduleFireRow, fire_id)
             if outcome in EVENT_TYPES:
                 s.add(self._event(project, row))
-            return row.id
+            return fire_id
 
     def _event(self, project: str, row: ScheduleFireRow) -> EventRow:
         payload: dict[str, Any] = {
