@@ -210,7 +210,10 @@ class Scheduler:
 
     def _on_late(self, event: Any) -> None:
         if not self._stopping and event.job_id in self._triggers and self._pool is not None:
-            self._submit(lambda: self.tick(event.job_id))
+            self._submit(lambda: self._late_tick(event.job_id))
+
+    def _late_tick(self, name: str) -> None:
+        self.tick(name)
 
     def stop(self, timeout: float = 60.0) -> bool:
         """Stop firing, let running runs finish for ``timeout`` s, then cancel them (their

@@ -246,7 +246,7 @@ def list_schedules(
 
 
 def schedule_history(
-    project_name: str,
+    project: Path,
     *,
     schedule: str | None = None,
     limit: int = 50,
@@ -255,5 +255,7 @@ def schedule_history(
     """What became of the latest due times of a project's schedules, newest first."""
     from app.storage.schedules import ScheduleStore
 
+    with load_project(project) as opened:
+        name = opened.project.meta.name
     with ScheduleStore(workspace_of(workspace).metadata_url()) as store:
-        return store.fires(project_name, schedule, limit=limit)
+        return store.fires(name, schedule, limit=limit)

@@ -47,10 +47,12 @@ EVENT_TYPES = {
 def _insert(s: Session) -> Any:
     """The dialect's ``INSERT`` (with ``ON CONFLICT``), loaded when first needed."""
     if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
 
 
 def _record(row: ScheduleFireRow) -> FireRecord:

@@ -102,7 +102,7 @@ def started() -> Iterator[Callable[..., Scheduler]]:
 
 def outcomes(ws: Workspace, schedule: str) -> list[tuple[int, str]]:
     """(minutes after T0, outcome) of each recorded due time, oldest first."""
-    fires = schedule_history("chinook", schedule=schedule, workspace=ws, limit=1000)
+    fires = schedule_history(EXAMPLE, schedule=schedule, workspace=ws, limit=1000)
     return sorted((int((f.scheduled_for - T0).total_seconds() // 60), f.outcome) for f in fires)
 
 
