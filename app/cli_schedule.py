@@ -205,7 +205,7 @@ def history_cmd(ctx: click.Context, project: Path, schedule: str | None, limit: 
         click.echo(f"{_when(f.scheduled_for)}  {f.schedule:<20} {f.outcome:<10}{reason}")
 
 
-# -- the daemon -------------------------------------------------------------------------------------
+# -- the daemon ----------------------------------------------------------------------------------
 def _print_event(event: Event) -> None:
     from app.model.schedule_events import (
         ScheduledRunFinished,

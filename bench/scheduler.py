@@ -27,7 +27,6 @@ import statistics
 import sys
 import tempfile
 import threading
-import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta

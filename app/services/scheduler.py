@@ -37,6 +37,7 @@ from app.model.schedule import Overlap, ScheduleDefinition
 from app.model.schedule_events import ScheduledRunFinished, ScheduledRunNotRun, ScheduledRunStarted
 from app.services.workspace import Workspace, workspace_of
 from app.storage.records import FireOutcome
+from app.storage.scheduler_lock import SchedulerBusy
 
 if TYPE_CHECKING:
     from app.storage.schedules import ScheduleStore
@@ -48,14 +49,6 @@ log = logging.getLogger(__name__)
 #: what a runner returns: the outcome (succeeded, failed, cancelled) and an error text
 RunOutcome = tuple[FireOutcome, str | None]
 Runner = Callable[[Path, ScheduleDefinition, Workspace, CancelToken], RunOutcome]
-
-
-def __getattr__(name: str) -> Any:  # the storage error, without loading SQLAlchemy at import
-    if name == "SchedulerBusy":
-        from app.storage.scheduler_lock import SchedulerBusy
-
-        return SchedulerBusy
-    raise AttributeError(name)
 
 
 def run_schedule_target(
