@@ -98,6 +98,12 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
 @click.option(
     "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
 )
+@click.option(
+    "--schedule",
+    "scheduled",
+    is_flag=True,
+    help=N_("With --run-project: run the project's schedules until stopped (SIGTERM, Ctrl+C)."),
+)
 @click.option("-v", "--verbose", count=True, help=N_("More log output."))
 @click.version_option(__version__, prog_name="cauce")
 @click.pass_context
@@ -113,6 +119,7 @@ def cli(
     screenshot: Path | None,
     open_path: Path | None,
     trust: bool,
+    scheduled: bool,
     verbose: int,
 ) -> None:
     set_language()  # CAUCE_LANG, read now (the environment of this invocation)
@@ -123,6 +130,14 @@ def cli(
     ctx.obj = {"db_url": db_url, "workspace": workspace}
     if ctx.invoked_subcommand is not None:
         return
+    if run_project is not None and scheduled:
+        if as_json or dry_run or dest or count_rows or pipelines:
+            _fail(_("--schedule runs the project's schedules: it takes no other run option"))
+        from app.cli_schedule import run_daemon
+
+        sys.exit(run_daemon(run_project, workspace=workspace, trust=trust))
+    if scheduled:
+        _fail(_("--schedule goes with --run-project"))
     if run_project is not None:
         from app.cli_run import run_headless
 
@@ -388,6 +403,9 @@ cli.add_command(sync_group)
 from app.cli_profile import profile_cmd  # noqa: E402
 
 cli.add_command(profile_cmd)
+from app.cli_schedule import schedules_group  # noqa: E402
+
+cli.add_command(schedules_group)
 
 
 def _setup_logging(verbose: int) -> None:

@@ -31,6 +31,7 @@ from app.storage.project_format import (
     DATA_DIR,
     PIPELINES_DIR,
     PROJECT_FILE,
+    SCHEDULES_DIR,
     SYNCS_DIR,
     ProjectError,
 )
@@ -149,8 +150,8 @@ def check_member_name(name: str) -> str:
 
 
 def member_kind(name: str) -> str:
-    """``manifest``, ``project``, ``connection``, ``pipeline``, ``sync``, ``data`` or
-    ``directory``."""
+    """``manifest``, ``project``, ``connection``, ``pipeline``, ``sync``, ``schedule``, ``data``
+    or ``directory``."""
     if name.endswith("/"):
         return "directory"
     if name == MANIFEST_FILE:
@@ -161,7 +162,7 @@ def member_kind(name: str) -> str:
     if folder == DATA_DIR and rest:
         return "data"
     if (
-        folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR)
+        folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR, SCHEDULES_DIR)
         and rest.endswith(".json")
         and "/" not in rest
     ):

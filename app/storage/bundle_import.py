@@ -35,6 +35,7 @@ from app.storage.project_format import (
     DATA_DIR,
     PIPELINES_DIR,
     PROJECT_FILE,
+    SCHEDULES_DIR,
     SYNCS_DIR,
     Project,
     ProjectError,
@@ -42,7 +43,7 @@ from app.storage.project_format import (
 
 __all__ = ["Change", "ChangeKind", "ImportPlan", "apply_import", "plan_import"]
 
-_LAYOUT = {PROJECT_FILE, CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR, DATA_DIR}
+_LAYOUT = {PROJECT_FILE, CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR, SCHEDULES_DIR, DATA_DIR}
 _SYMBOLS = {"added": "+", "changed": "~", "layout only": "~", "unchanged": "=", "removed": "-"}
 
 
@@ -200,6 +201,7 @@ def _diff(old: Project | None, root: Path, contents: BundleContents) -> list[Cha
         *_compare("connection", old.connections if old else {}, new.connections),
         *_compare("pipeline", old.pipelines if old else {}, new.pipelines),
         *_compare("sync", old.syncs if old else {}, new.syncs),
+        *_compare("schedule", old.schedules if old else {}, new.schedules),
         *_compare_data(root, old.data_files if old else [], contents),
     ]
 
@@ -209,7 +211,7 @@ def _kept_entries(target: Path) -> list[str]:
     if not target.is_dir():
         return []
     kept = [e.name for e in os.scandir(target) if e.name not in _LAYOUT]
-    for folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR):
+    for folder in (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR, SCHEDULES_DIR):
         if (target / folder).is_dir():
             kept += [
                 f"{folder}/{e.name}" for e in os.scandir(target / folder) if e.name.startswith(".")

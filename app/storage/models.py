@@ -42,7 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from app.model.schema_changes import ChangeKind, Decision
-from app.storage.records import NodeLocation, RunStatus, RunTrigger
+from app.storage.records import FireOutcome, NodeLocation, RunStatus, RunTrigger
 
 __all__ = [
     "Base",
@@ -61,6 +61,7 @@ __all__ = [
     "PipelineVersionRow",
     "ProjectRow",
     "RunRow",
+    "ScheduleFireRow",
     "UTCDateTime",
     "utcnow",
 ]
@@ -315,6 +316,35 @@ class EventRow(Base):
     run_id: Mapped[int | None] = mapped_column(index=True)
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class ScheduleFireRow(Base):
+    """One due time of a schedule and what became of it (ran, missed, skipped, coalesced).
+
+    Unique per (project, schedule, due time): a fire is claimed by inserting its row, so two
+    schedulers can never both run the same one (``docs/scheduling.md``).
+    """
+
+    __tablename__ = "schedule_fires"
+    __table_args__ = (
+        UniqueConstraint("project_id", "schedule", "scheduled_for"),
+        ForeignKeyConstraint(
+            ["organization_id", "project_id"], ["projects.organization_id", "projects.id"]
+        ),
+        _check_in("outcome", FireOutcome, "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int]
+    project_id: Mapped[int]
+    schedule: Mapped[str] = mapped_column(String(200))
+    scheduled_for: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None]
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
 
 
 # -- syncs ----------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from typing import Any
 from app.i18n import _
 from app.model.connection import Connection
 from app.model.pipeline import Pipeline
+from app.model.schedule import ScheduleDefinition
 from app.model.sync import SyncDefinition
 from app.storage.bundle_format import Manifest
 from app.storage.bundle_reader import extract_bundle, inspect_bundle
@@ -46,6 +47,7 @@ from app.storage.project_format import (
     MAX_PROJECT_JSON_BYTES,
     PIPELINES_DIR,
     PROJECT_FILE,
+    SCHEDULES_DIR,
     SYNCS_DIR,
     Project,
     ProjectError,
@@ -55,6 +57,7 @@ from app.storage.project_format import (
     checked_project,
     parse_connection,
     parse_pipeline,
+    parse_schedule,
     parse_sync,
     project_from_files,
 )
@@ -80,8 +83,9 @@ SCHEMA_FILES: dict[str, type[Any]] = {
     "pipeline.schema.json": Pipeline,
     "manifest.schema.json": Manifest,
     "sync.schema.json": SyncDefinition,
+    "schedule.schema.json": ScheduleDefinition,
 }
-_FOLDERS = (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR)
+_FOLDERS = (CONNECTIONS_DIR, PIPELINES_DIR, SYNCS_DIR, SCHEDULES_DIR)
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -201,6 +205,8 @@ def _is_cauce_file(root: Path, rel: str) -> bool:
         if rel.startswith(PIPELINES_DIR)
         else parse_sync
         if rel.startswith(SYNCS_DIR)
+        else parse_schedule
+        if rel.startswith(SCHEDULES_DIR)
         else parse_connection
     )
     try:

@@ -6,6 +6,7 @@ One project is a handful of JSON files (see ``docs/projects.md``)::
     connections/<name>.json       Connection (never a secret value)
     pipelines/<name>.json         Pipeline canonical JSON
     syncs/<name>.json             SyncDefinition canonical JSON (see docs/syncs.md)
+    schedules/<name>.json         ScheduleDefinition canonical JSON (see docs/scheduling.md)
     data/**                       files shipped with the project
 
 Every reader here is strict: the bytes must be UTF-8 JSON objects without duplicate keys or
@@ -33,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from app.i18n import N_, _, gettext
 from app.model.connection import Connection
 from app.model.pipeline import Pipeline
+from app.model.schedule import ScheduleDefinition
 from app.model.sync import SyncDefinition
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "PIPELINES_DIR",
     "PROJECT_FILE",
     "PROJECT_FORMAT_VERSION",
+    "SCHEDULES_DIR",
     "SYNCS_DIR",
     "Project",
     "ProjectError",
@@ -55,8 +58,10 @@ __all__ = [
     "parse_connection",
     "parse_meta",
     "parse_pipeline",
+    "parse_schedule",
     "parse_sync",
     "pipeline_path",
+    "schedule_path",
     "sync_path",
     "project_from_files",
 ]
@@ -66,6 +71,7 @@ PROJECT_FILE = "project.json"
 CONNECTIONS_DIR = "connections"
 PIPELINES_DIR = "pipelines"
 SYNCS_DIR = "syncs"
+SCHEDULES_DIR = "schedules"
 DATA_DIR = "data"
 
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -78,6 +84,7 @@ _FILED_UNDER = {
     "connection": N_("connection {name!r} is filed under the key {key!r}"),
     "pipeline": N_("pipeline {name!r} is filed under the key {key!r}"),
     "sync": N_("sync {name!r} is filed under the key {key!r}"),
+    "schedule": N_("schedule {name!r} is filed under the key {key!r}"),
 }
 _SAVED_AS = {
     "connection": N_(
@@ -85,6 +92,7 @@ _SAVED_AS = {
     ),
     "pipeline": N_("pipelines {first!r} and {second!r} would both be saved as {path}; rename one"),
     "sync": N_("syncs {first!r} and {second!r} would both be saved as {path}; rename one"),
+    "schedule": N_("schedules {first!r} and {second!r} would both be saved as {path}; rename one"),
 }
 
 
@@ -123,6 +131,11 @@ def pipeline_path(name: str) -> str:
 def sync_path(name: str) -> str:
     """Project-relative POSIX path of the sync called ``name``."""
     return f"{SYNCS_DIR}/{file_stem(name)}.json"
+
+
+def schedule_path(name: str) -> str:
+    """Project-relative POSIX path of the schedule called ``name``."""
+    return f"{SCHEDULES_DIR}/{file_stem(name)}.json"
 
 
 def connection_path(name: str) -> str:
@@ -215,6 +228,7 @@ class Project(BaseModel):
     connections: dict[str, Connection] = Field(default_factory=dict)
     pipelines: dict[str, Pipeline] = Field(default_factory=dict)
     syncs: dict[str, SyncDefinition] = Field(default_factory=dict)
+    schedules: dict[str, ScheduleDefinition] = Field(default_factory=dict)
     data_files: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -223,6 +237,7 @@ class Project(BaseModel):
             ("connection", self.connections),
             ("pipeline", self.pipelines),
             ("sync", self.syncs),
+            ("schedule", self.schedules),
         )
         for kind, items in kinds:
             seen: dict[str, str] = {}
@@ -248,6 +263,8 @@ class Project(BaseModel):
             out[pipeline_path(name)] = pipe.to_json().encode()
         for name, sync in self.syncs.items():
             out[sync_path(name)] = sync.to_json().encode()
+        for name, schedule in self.schedules.items():
+            out[schedule_path(name)] = schedule.to_json().encode()
         return out
 
 
@@ -411,6 +428,15 @@ def parse_sync(raw: bytes, path: str) -> SyncDefinition:
     return sync
 
 
+def parse_schedule(raw: bytes, path: str) -> ScheduleDefinition:
+    """Parse ``schedules/<name>.json`` and check that the file name matches the name."""
+    schedule: ScheduleDefinition = _validate(
+        ScheduleDefinition, raw, path, N_("invalid schedule: {problems}")
+    )
+    _check_stem(path, schedule.name)
+    return schedule
+
+
 def checked_project(project: Project, where: str) -> Project:
     """Validate ``project`` again (its dicts may have been edited in place) or raise
     :class:`ProjectError` naming ``where``."""
@@ -428,8 +454,8 @@ def project_from_files(
 ) -> Project:
     """Build a :class:`Project` from JSON file bytes keyed by project-relative path.
 
-    ``files`` holds ``project.json`` and every ``connections/*.json``, ``pipelines/*.json`` and
-    ``syncs/*.json``;
+    ``files`` holds ``project.json`` and every ``connections/*.json``, ``pipelines/*.json``,
+    ``syncs/*.json`` and ``schedules/*.json``;
     any other key is refused. With a ``broken`` dict, an invalid pipeline file is a problem of
     that pipeline only: its error is stored there under the file's stem, the others load.
     """
@@ -447,6 +473,7 @@ def project_from_files(
     connections: dict[str, Connection] = {}
     pipelines: dict[str, Pipeline] = {}
     syncs: dict[str, SyncDefinition] = {}
+    schedules: dict[str, ScheduleDefinition] = {}
     for path in sorted(files):
         folder, _sep, leaf = path.partition("/")
         if path == PROJECT_FILE:
@@ -468,12 +495,20 @@ def project_from_files(
         elif folder == SYNCS_DIR:
             sync = parse_sync(files[path], path)
             syncs[sync.name] = sync
+        elif folder == SCHEDULES_DIR:
+            schedule = parse_schedule(files[path], path)
+            schedules[schedule.name] = schedule
         else:
             raise ProjectError(path, _("unexpected file in the project layout"))
     data = sorted(check_data_path(p) for p in data_files)
     try:
         return Project(
-            meta=meta, connections=connections, pipelines=pipelines, syncs=syncs, data_files=data
+            meta=meta,
+            connections=connections,
+            pipelines=pipelines,
+            syncs=syncs,
+            schedules=schedules,
+            data_files=data,
         )
     except ValidationError as err:
         raise ProjectError(".", describe_validation_error(err)) from None

@@ -21,6 +21,8 @@ from app.model.pipeline import Pipeline
 __all__ = [
     "ConnectionRecord",
     "EventRecord",
+    "FireOutcome",
+    "FireRecord",
     "NodeLocation",
     "NodeRunRecord",
     "PipelineVersionRecord",
@@ -53,6 +55,46 @@ class RunStatus(enum.StrEnum):
             RunStatus.CANCELLED,
             RunStatus.ABANDONED,
         )
+
+
+class FireOutcome(enum.StrEnum):
+    """What became of one due time of a schedule (``schedule_fires.outcome``)."""
+
+    #: claimed by a scheduler, its run started (or is queued behind the previous one)
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    #: not run: later than the grace time (catch-up ``skip``), or over the catch-up cap
+    MISSED = "missed"
+    #: not run: folded into a later run (catch-up ``one``)
+    COALESCED = "coalesced"
+    #: not run: the previous run was still running (overlap ``skip``), or the schedule it
+    #: runs after did not succeed
+    SKIPPED = "skipped"
+
+    @property
+    def ran(self) -> bool:
+        return self in (
+            FireOutcome.RUNNING,
+            FireOutcome.SUCCEEDED,
+            FireOutcome.FAILED,
+            FireOutcome.CANCELLED,
+        )
+
+
+@dataclass(frozen=True)
+class FireRecord:
+    """One due time of a schedule and its outcome."""
+
+    id: int
+    schedule: str
+    scheduled_for: datetime
+    outcome: str
+    reason: str | None
+    host: str | None
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class RunTrigger(enum.StrEnum):

@@ -110,6 +110,19 @@ FRONT_DOOR = {
         "run_document_pipeline",
         "run_project",
     ],
+    "scheduler": ["RunOutcome", "Scheduler", "SchedulerBusy", "run_schedule_target"],
+    "schedules": [
+        "FireRecord",
+        "ScheduleDefinition",
+        "ScheduleInfo",
+        "add_schedule",
+        "check_schedules",
+        "list_schedules",
+        "make_definition",
+        "preview_schedule",
+        "remove_schedule",
+        "schedule_history",
+    ],
     "secrets": [
         "SecretLookup",
         "install_log_redaction",
@@ -147,7 +160,7 @@ FRONT_DOOR = {
     "workspace": ["Workspace", "prepare_headless_run"],
 }
 #: used by the services themselves, never by a front end
-HELPERS = {"sync_recording", "trust", "urls"}
+HELPERS = {"schedule_times", "sync_recording", "trust", "urls"}
 
 
 def _modules() -> set[str]:
