@@ -222,6 +222,10 @@ class AlertSettings(BaseModel):
     defaults: AlertRule = Field(default_factory=AlertRule)
     pipelines: dict[str, AlertRule] = Field(default_factory=dict)
     syncs: dict[str, AlertRule] = Field(default_factory=dict)
+    #: ``resource_warning`` below this share of free disk in the data directory
+    min_free_disk_percent: float = Field(default=10.0, ge=0, le=100)
+    #: ``resource_warning`` when the metadata DB grows past this many MiB (None: never)
+    max_metadata_db_mb: float | None = Field(default=None, gt=0)
 
     def rule(self, subject_kind: str, name: str) -> AlertRule:
         table = self.pipelines if subject_kind == "pipeline" else self.syncs

@@ -40,7 +40,7 @@ def project_digest(project: Project) -> str:
     >>> project_digest(a) == project_digest(a.model_copy())
     True
     """
-    content = {
+    content: dict[str, Any] = {
         "id": project.meta.id,
         "variables": project.meta.variables,
         "connections": {k: v.model_dump(mode="json") for k, v in project.connections.items()},
