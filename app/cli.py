@@ -388,6 +388,10 @@ cli.add_command(sync_group)
 from app.cli_profile import profile_cmd  # noqa: E402
 
 cli.add_command(profile_cmd)
+from app.cli_alerts import alerts_group, channels_group  # noqa: E402
+
+cli.add_command(channels_group)
+cli.add_command(alerts_group)
 
 
 def _setup_logging(verbose: int) -> None:

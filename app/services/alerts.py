@@ -390,11 +390,11 @@ def list_alerts(
     limit: int = 50,
 ) -> list[AlertRecord]:
     """Alerts, newest first; ``status``: ``open`` (open or acknowledged), ``acknowledged``,
-    ``resolved`` or None for all."""
+    ``resolved``, or ``all`` (None)."""
     statuses: tuple[str, ...] = ()
     if status == "open":
         statuses = ("open", "acknowledged")
-    elif status is not None:
+    elif status not in (None, "all"):
         statuses = (status,)
     with _store(workspace_of(workspace)) as store:
         return store.list_alerts(project=project, statuses=statuses, limit=limit)
@@ -454,3 +454,11 @@ def simulate(
                 skipped[c.name] = _("below {severity}").format(severity=c.min_severity.value)
         out.append(SimulatedEvent(alert, told, skipped))
     return out
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AlertRecord":  # the storage layer is imported only when alerts are used
+        from app.storage.alerts import AlertRecord
+
+        return AlertRecord
+    raise AttributeError(name)
