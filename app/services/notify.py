@@ -50,6 +50,8 @@ __all__ = [
 ]
 
 RETRY_BASE_ENV = "CAUCE_NOTIFY_RETRY_BASE"
+#: how long a worker holds a claimed row (seconds): longer than one delivery can take
+LEASE_ENV = "CAUCE_NOTIFY_LEASE"
 _client: Any = None
 
 
@@ -181,7 +183,7 @@ def drain(
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
     with _outbox(ws) as box:
         while True:
-            items = box.claim_due(limit=batch)
+            items = box.claim_due(limit=batch, lease=float(os.environ.get(LEASE_ENV, 120)))
             for item in items:
                 done = _attempt(ws, box, item, policy)
                 result.results.append(done)

@@ -22,8 +22,13 @@ FAST = RetryPolicy(base=0.01, cap=0.05, max_attempts=4, jitter=0.0)
 
 
 def _event(n: int = 0, type_: str = "run_failed", severity: str = "error") -> dict[str, object]:
-    data = {"project": "chinook", "severity": severity, "subject_kind": "pipeline",
-            "subject": f"p{n}", "message": f"failure {n}"}
+    data = {
+        "project": "chinook",
+        "severity": severity,
+        "subject_kind": "pipeline",
+        "subject": f"p{n}",
+        "message": f"failure {n}",
+    }
     return alert_event(new_event_id(), type_, data, time.time())
 
 
@@ -50,8 +55,9 @@ def test_a_failed_run_is_signed_and_verified_by_the_standard_webhooks_library(
 def test_one_alert_per_failure_streak_and_recovery_resolves_it(
     project: Path, workspace: Workspace, receiver: Receiver
 ) -> None:
-    add_channel(project, "ops", "webhook", url=receiver.url(), min_severity="info",
-                workspace=workspace)
+    add_channel(
+        project, "ops", "webhook", url=receiver.url(), min_severity="info", workspace=workspace
+    )
     break_pipeline(project, broken=True)
     for _ in range(3):
         assert not run_project(project, workspace=workspace).ok
@@ -123,10 +129,22 @@ def test_events_reach_a_subscription_in_order_despite_retries(
 def test_routing_by_event_type_and_severity(
     workspace: Workspace, project: Path, receiver: Receiver
 ) -> None:
-    add_channel(project, "failures", "webhook", url=receiver.url("/f"), events=["run_failed"],
-                workspace=workspace)
-    add_channel(project, "critical", "webhook", url=receiver.url("/c"), min_severity="critical",
-                workspace=workspace)
+    add_channel(
+        project,
+        "failures",
+        "webhook",
+        url=receiver.url("/f"),
+        events=["run_failed"],
+        workspace=workspace,
+    )
+    add_channel(
+        project,
+        "critical",
+        "webhook",
+        url=receiver.url("/c"),
+        min_severity="critical",
+        workspace=workspace,
+    )
     channels = list_channels(project)
     assert notify(workspace, "chinook", channels, _event(type_="run_failed")) == ["failures"]
     assert notify(workspace, "chinook", channels, _event(type_="schema_changed")) == []
@@ -158,7 +176,7 @@ def test_slack_and_teams_payloads_and_their_urls_stay_secret(
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard" and card["body"][2]["type"] == "FactSet"
-    meta_db = (workspace.db_url.removeprefix("sqlite:///"))
+    meta_db = workspace.db_url.removeprefix("sqlite:///")
     assert b"slack-token-xyz" not in Path(meta_db).read_bytes()
 
 
