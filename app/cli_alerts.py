@@ -64,7 +64,8 @@ def channels_group() -> None:
     "--secret",
     metavar="VALUE",
     help=N_(
-        "A webhook's whsec_ signing secret (generated when omitted) or the SMTP password; '-' reads it from standard input."
+        "A webhook's whsec_ signing secret (generated when omitted) or the SMTP password; "
+        "'-' reads it from standard input."
     ),
 )
 @click.option("--events", metavar="TYPES", help=N_("Comma-separated alert types (default: all)."))

@@ -89,8 +89,8 @@ def check_project(
             defaults,
             "disk",
             free < settings.alerts.min_free_disk_percent,
-            _("{free}% free on the disk of {path} (warning below {limit}%)").format(
-                free=f"{free:.1f}", path=where, limit=settings.alerts.min_free_disk_percent
+            _("{free} free on the disk of {path} (warning below {limit})").format(
+                free=f"{free:.1f}%", path=where, limit=f"{settings.alerts.min_free_disk_percent}%"
             ),
             {"free_bytes": usage.free, "total_bytes": usage.total},
         )

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from app.services.channels import add_channel, send_test
-from app.services.notify import notify, drain, RetryPolicy, new_event_id
+from app.services.notify import RetryPolicy, drain, new_event_id, notify
 from app.services.notify_messages import alert_event
 from app.services.workspace import Workspace
 
