@@ -258,12 +258,18 @@ def _send(workspace: Workspace, item: OutboxItem) -> int | None:
         return None
     if channel.kind == ChannelKind.WEBHOOK:
         body = json.dumps(item.payload, separators=(",", ":"), sort_keys=True).encode()
-        headers = {"content-type": "application/json", "user-agent": "Cauce"}
+        stamp = int(time.time())
+        headers = {
+            "content-type": "application/json",
+            "user-agent": "Cauce",
+            "webhook-id": item.event_id,  # sent signed or not: receivers deduplicate on it
+            "webhook-timestamp": str(stamp),
+        }
         signing = secret("signing_secret")
         if signing:
             from app.services.notify_http import sign
 
-            headers.update(sign(signing, item.event_id, int(time.time()), body))
+            headers.update(sign(signing, item.event_id, stamp, body))
         return _post(channel.url, body, headers)
     from app.services.notify_messages import slack_message, teams_message
 

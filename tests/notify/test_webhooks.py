@@ -188,3 +188,22 @@ def test_send_test_reports_a_failure_and_keeps_it_queued(
     result = send_test(project, "ops", workspace=workspace)
     assert (result.status, result.status_code) == ("pending", 500)
     assert len(outbox_items(workspace, statuses=("pending",))) == 1
+
+
+def test_the_receiver_example_in_the_docs_verifies_a_delivery(
+    project: Path, workspace: Workspace, receiver: Receiver
+) -> None:
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "alerts.md").read_text()
+    block = doc.split("<!-- receiver-example -->")[1].split("<!-- /receiver-example -->")[0]
+    code = block.split("```python")[1].split("```")[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "docs/alerts.md", "exec"), namespace)
+    verify = namespace["verify"]
+    added = add_channel(project, "ops", "webhook", url=receiver.url(), workspace=workspace)
+    send_test(project, "ops", workspace=workspace)
+    [got] = receiver.delivered
+    assert verify(got.body, got.headers, added.generated_secret)["type"] == "test"  # type: ignore[operator]
+    with pytest.raises(Exception, match="(?i)signature"):
+        verify(got.body + b" ", got.headers, added.generated_secret)  # type: ignore[operator]
