@@ -407,6 +407,11 @@ from app.cli_schedule import schedules_group  # noqa: E402
 
 cli.add_command(schedules_group)
 
+from app.cli_alerts import alerts_group, channels_group  # noqa: E402
+
+cli.add_command(channels_group)
+cli.add_command(alerts_group)
+
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)

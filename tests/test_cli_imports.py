@@ -53,7 +53,10 @@ def test_run_project_never_imports_pandas_matplotlib_or_the_sync_engine(
     loaded = _modules_of_run(tmp_path, "--json")
     assert "duckdb" in loaded and "app.connectors.sqlite" in loaded  # it did run the pipeline
     heavy_modules = ("pandas", "matplotlib", "app.engine.sync", "app.services.syncs", "PySide6")
-    for heavy in (*heavy_modules, "apscheduler", "app.services.scheduler"):
+    # the scheduler and the notification channels' clients are imported only when used
+    # (docs/scheduling.md, docs/alerts.md)
+    heavy_extra = ("apscheduler", "app.services.scheduler", "httpx", "httpcore", "smtplib")
+    for heavy in (*heavy_modules, *heavy_extra, "app.services.notify_email"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
 
 

@@ -17,6 +17,7 @@ from app.model.pipeline import GraphError
 from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
+from app.services.notify_http import NotificationError
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
 from app.storage.migrate import SchemaError
@@ -40,6 +41,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     InvalidDatabaseUrl,
     ConnectionError_,  # raised while planning: nothing has run yet
     SqlRefused,  # user SQL outside the allow-list (docs/security.md)
+    NotificationError,  # an unknown channel or alert, a refused URL (docs/alerts.md)
 )
 
 

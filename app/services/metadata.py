@@ -98,6 +98,8 @@ class RunRecorder:
         self, workspace: Workspace, project: Project, *, trigger: str, host: str | None = None
     ) -> None:
         self.repo = workspace.repository()  # the DB created or checked once per workspace
+        self.workspace, self.project = workspace, project
+        self._pipeline: Pipeline | None = None
         self.trigger, self.host = trigger, host
         self.project_id = self.repo.ensure_project(project.meta.name)
         for connection in project.connections.values():
@@ -111,7 +113,7 @@ class RunRecorder:
             self.project_id, pipeline, author=_author(), message="run"
         )
         run = self.repo.start_run(version.id, trigger=self.trigger, host=self.host)
-        self._run_id = run.id
+        self._run_id, self._pipeline = run.id, pipeline
         self._nodes, self._events = {}, []
         return str(run.id)
 
@@ -172,7 +174,11 @@ class RunRecorder:
         self.repo.finish_run(
             self._run_id, str(status), error=report.error, nodes=nodes, events=events
         )
-        self._run_id = None
+        run_id, self._run_id = self._run_id, None
+        if self._pipeline is not None:  # alerts once the run is stored (never raises)
+            from app.services.alerts import after_pipeline_run
+
+            after_pipeline_run(self.workspace, self.project, self._pipeline, report, run_id)
 
     def close(self) -> None:
         self.repo.close()

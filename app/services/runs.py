@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
+from app.connectors.base import ConnectionError_
 from app.engine.executor import RunReport, run_pipeline
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.partial import PartialRun
@@ -181,12 +182,15 @@ def run_project(
             for name, conn in project.connections.items()
         }
         secrets = secret_lookup(project.meta.name, workspace_of(workspace).secrets)
-        with project_provider(
-            project.connections,
-            project_dir=opened.root,
-            secrets=secrets,
-            variables=project.meta.variables,
-        ) as provider:
+        with (
+            _alert_on_connection_failure(workspace, project),
+            project_provider(
+                project.connections,
+                project_dir=opened.root,
+                secrets=secrets,
+                variables=project.meta.variables,
+            ) as provider,
+        ):
             if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
                     result.reports.append(run_pipeline(p, provider, dry_run=True))
@@ -231,6 +235,18 @@ def run_project(
                 finally:
                     recorder.close()
         return result
+
+
+@contextlib.contextmanager
+def _alert_on_connection_failure(workspace: Workspace | None, project: Project) -> Iterator[None]:
+    """Raise ``connection_failed`` when a connection of the project cannot be opened."""
+    try:
+        yield
+    except ConnectionError_ as err:
+        from app.services.alerts import connection_failed
+
+        connection_failed(workspace, project, err)
+        raise
 
 
 def _run_recorded(

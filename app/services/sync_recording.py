@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from app.engine.sync import SyncReport
 from app.engine.sync.cursor import CursorState
+from app.model.alerts import NotificationSettings
 from app.model.connection import Connection
 from app.model.events import Event, EventBus
 from app.model.schema_changes import ChangeKind, Decision, SchemaChange
@@ -59,9 +60,14 @@ class SyncRecorder:
         connections: dict[str, Connection],
         *,
         trigger: str,
+        notifications: NotificationSettings | None = None,
     ) -> None:
         from app.storage.syncs import SyncStore
 
+        self.workspace, self.project = workspace, project
+        #: the project's channels and rules: alerts are evaluated when a run is recorded
+        self.notifications = notifications or NotificationSettings()
+        self._changes: list[dict[str, object]] = []
         url = workspace.metadata_url()  # the DB created or checked once per workspace
         self.repo: Repository = workspace.repository()
         self.store: SyncStore = SyncStore(url)
@@ -100,6 +106,9 @@ class SyncRecorder:
                 Decision(event.decision),
             )
             self.store.record_schema_change(self._sync_id, self._run_id, event.destination, change)
+            self._changes.append(
+                {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind", "at")}
+            )
         if isinstance(event, SyncStarted | SyncFinished | SyncFailed | SchemaChangeDetected):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
             payload["sync_run_id"] = self._run_id
@@ -127,6 +136,12 @@ class SyncRecorder:
             rows_read=report.rows_read,
             destinations={d.destination: d.to_dict() for d in report.destinations},
             error=report.error,
+        )
+        from app.services.alerts import after_sync_run
+
+        changes, self._changes = self._changes, []
+        after_sync_run(
+            self.workspace, self.project, self.notifications, report, self._run_id, changes
         )
         self._sync_id = self._run_id = None
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from app.engine.sync import SyncReport, SyncRunner
 from app.i18n import _
+from app.model.alerts import NotificationSettings
 from app.model.cancel import CancelToken
 from app.model.connection import Connection
 from app.model.events import Event, EventBus
@@ -118,9 +119,16 @@ def _execute(
     retries: int,
     backoff: float,
     variables: tuple[str, ...] = (),
+    notifications: NotificationSettings | None = None,
 ) -> SyncReport:
     recording = RecordingAlongside(
-        lambda: SyncRecorder(workspace_of(workspace), project, connections, trigger=trigger),
+        lambda: SyncRecorder(
+            workspace_of(workspace),
+            project,
+            connections,
+            trigger=trigger,
+            notifications=notifications,
+        ),
         definition,
         on_event,
     )
@@ -179,6 +187,7 @@ def run_syncs(
                 retries=retries,
                 backoff=backoff,
                 variables=tuple(project.meta.variables),
+                notifications=project.meta.notifications,
             )
         )
         if cancel is not None and cancel.cancelled:

@@ -508,3 +508,7 @@ class CatalogColumnRow(Base):
     canonical_type: Mapped[str] = mapped_column(String(100))
     nullable: Mapped[bool] = mapped_column(Boolean)
     pk_position: Mapped[int | None]
+
+
+# alerts and notifications live in their own module, on this base (migration 0006)
+from app.storage import alert_models as _alert_models  # noqa: E402,F401

@@ -32,6 +32,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.i18n import N_, _, gettext
+from app.model.alerts import NotificationSettings
 from app.model.connection import Connection
 from app.model.pipeline import Pipeline
 from app.model.schedule import ScheduleDefinition
@@ -178,6 +179,12 @@ class ProjectMeta(BaseModel):
         ),
     )
 
+    #: channels and alert rules (``docs/alerts.md``); absent from files that have none
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+
+    def channels_given(self) -> bool:
+        return bool(self.notifications.channels)
+
     @field_validator("variables")
     @classmethod
     def _variable_names(cls, v: list[str]) -> list[str]:
@@ -256,7 +263,10 @@ class Project(BaseModel):
 
     def files(self) -> dict[str, bytes]:
         """Canonical bytes of every JSON file of the project, by project-relative path."""
-        out = {PROJECT_FILE: dumps_canonical(self.meta.model_dump(mode="json"))}
+        meta = self.meta.model_dump(mode="json")
+        if self.meta.notifications.is_empty():
+            del meta["notifications"]  # projects without any stay byte-identical
+        out = {PROJECT_FILE: dumps_canonical(meta)}
         for name, conn in self.connections.items():
             out[connection_path(name)] = dumps_canonical(conn.model_dump(mode="json"))
         for name, pipe in self.pipelines.items():

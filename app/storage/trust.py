@@ -40,7 +40,7 @@ def project_digest(project: Project) -> str:
     >>> project_digest(a) == project_digest(a.model_copy())
     True
     """
-    content = {
+    content: dict[str, Any] = {
         "id": project.meta.id,
         "variables": project.meta.variables,
         "connections": {k: v.model_dump(mode="json") for k, v in project.connections.items()},
@@ -49,6 +49,10 @@ def project_digest(project: Project) -> str:
         },
         "syncs": {k: v.model_dump(mode="json") for k, v in project.syncs.items()},
     }
+    if project.meta.channels_given():  # where alerts go; absent: digests stay as they were
+        content["channels"] = [
+            c.model_dump(mode="json") for c in project.meta.notifications.channels
+        ]
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 

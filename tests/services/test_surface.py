@@ -18,6 +18,18 @@ ROOT = Path(__file__).resolve().parents[2] / "app"
 
 #: by subject: what each front-door module offers
 FRONT_DOOR = {
+    "alert_checks": ["CheckResult", "check_project"],
+    "alerts": [
+        "AlertRecord",
+        "AlertType",
+        "Severity",
+        "SimulatedEvent",
+        "acknowledge_alert",
+        "list_alerts",
+        "raise_alert",
+        "resolve_alert",
+        "simulate",
+    ],
     "bundles": [
         "ImportItem",
         "ImportPreview",
@@ -26,6 +38,15 @@ FRONT_DOOR = {
         "import_bundle",
         "import_target",
         "preview_import",
+    ],
+    "channels": [
+        "AddedChannel",
+        "ChannelDefinition",
+        "add_channel",
+        "channel_secret",
+        "list_channels",
+        "remove_channel",
+        "send_test",
     ],
     "catalog": [
         "CatalogColumn",
@@ -62,6 +83,19 @@ FRONT_DOOR = {
         "init_metadata",
         "metadata_status",
         "upgrade_metadata",
+    ],
+    "notify": [
+        "DeliveryRecord",
+        "DeliveryResult",
+        "DrainResult",
+        "RetryPolicy",
+        "deliver_now",
+        "deliveries",
+        "drain",
+        "new_event_id",
+        "notify",
+        "outbox_items",
+        "test_event",
     ],
     "pipelines": [
         "EditorCompilation",
@@ -160,7 +194,15 @@ FRONT_DOOR = {
     "workspace": ["Workspace", "prepare_headless_run"],
 }
 #: used by the services themselves, never by a front end
-HELPERS = {"schedule_times", "sync_recording", "trust", "urls"}
+HELPERS = {
+    "notify_email",
+    "notify_http",
+    "notify_messages",
+    "schedule_times",
+    "sync_recording",
+    "trust",
+    "urls",
+}
 
 
 def _modules() -> set[str]:
