@@ -50,6 +50,7 @@ __all__ = [
     "Severity",
     "SimulatedEvent",
     "acknowledge_alert",
+    "end_alert",
     "list_alerts",
     "raise_alert",
     "resolve_alert",
@@ -363,6 +364,27 @@ def raise_alert(
     r = _Raiser(workspace_of(workspace), project.meta.name, settings)
     try:
         return r.raise_(type_, rule, subject_kind, subject, message, details, severity=level)
+    finally:
+        r.close()
+
+
+def end_alert(
+    project: Project,
+    type: AlertType | str,
+    subject_kind: str,
+    subject: str,
+    *,
+    workspace: Workspace | None = None,
+) -> AlertRecord | None:
+    """End the open streak of ``type`` alerts for a subject (it is well again: the scheduler
+    after a scheduled run of it succeeded); returns the alert it resolved, if any."""
+    try:
+        type_ = AlertType(type)
+    except ValueError as err:
+        raise NotificationError(str(err)) from None
+    r = _Raiser(workspace_of(workspace), project.meta.name, project.meta.notifications)
+    try:
+        return r.end(type_, subject_kind, subject)
     finally:
         r.close()
 

@@ -40,11 +40,17 @@ from app.storage.records import FireOutcome
 from app.storage.scheduler_lock import SchedulerBusy
 
 if TYPE_CHECKING:
+    from app.storage.project_format import Project
     from app.storage.schedules import ScheduleStore
 
 __all__ = ["RunOutcome", "Scheduler", "SchedulerBusy", "run_schedule_target"]
 
 log = logging.getLogger(__name__)
+
+#: how often a running scheduler checks freshness and resources and retries notifications
+HOUSEKEEPING_SECONDS = 60.0
+_HOUSEKEEPING = "housekeeping"
+_JOB_PREFIX = "schedule:"
 
 #: what a runner returns: the outcome (succeeded, failed, cancelled) and an error text
 RunOutcome = tuple[FireOutcome, str | None]
@@ -98,6 +104,7 @@ class Scheduler:
         clock: The current time (default: the system's, in UTC).
         max_runs: Runs at the same time, across schedules.
         trust: Trust a project from a bundle now (else it must be trusted already).
+        housekeeping_seconds: How often :meth:`housekeeping` runs while the timer does.
     """
 
     def __init__(
@@ -109,6 +116,7 @@ class Scheduler:
         clock: Callable[[], datetime] | None = None,
         max_runs: int = 8,
         trust: bool = False,
+        housekeeping_seconds: float = HOUSEKEEPING_SECONDS,
     ) -> None:
         self.path = Path(project)
         self.workspace = workspace_of(workspace)
@@ -118,6 +126,7 @@ class Scheduler:
         self.project_name = ""
         self.schedules: dict[str, ScheduleDefinition] = {}
         self._trust = trust
+        self.housekeeping_seconds = housekeeping_seconds
         self._max_runs = max_runs
         self._lanes: dict[str, _Lane] = {}
         self._last: dict[str, datetime] = {}
@@ -131,6 +140,7 @@ class Scheduler:
         self._aps: Any = None
         self._pool: ThreadPoolExecutor | None = None
         self._started_at = datetime.min.replace(tzinfo=UTC)
+        self._project: Project | None = None
 
     # -- life ---------------------------------------------------------------------------------
     def start(self, *, timer: bool = True) -> Scheduler:
@@ -149,6 +159,7 @@ class Scheduler:
                 require_trust(opened, trust=self._trust)
                 project = opened.project
             check_schedules(project)
+            self._project = project
             self.project_name = project.meta.name
             self.schedules = {n: s for n, s in project.schedules.items() if s.enabled}
             self._store = ScheduleStore(url)
@@ -188,7 +199,7 @@ class Scheduler:
                 self.tick,
                 trigger,
                 args=[name],
-                id=name,
+                id=_JOB_PREFIX + name,
                 name=name,
                 # explicit, never APScheduler's 1 s default; a tick later than this is reported
                 # missed and run at once by _on_late, which applies the catch-up policy
@@ -197,13 +208,46 @@ class Scheduler:
                 max_instances=1,  # a tick is short; overlap of runs is the lanes' business
                 replace_existing=True,
             )
+        aps.add_job(
+            self.housekeeping,
+            "interval",
+            seconds=self.housekeeping_seconds,
+            id=_HOUSEKEEPING,  # schedules' jobs are all prefixed: no name can clash
+            misfire_grace_time=max(1, int(self.housekeeping_seconds)),
+            coalesce=True,
+            max_instances=1,
+        )
         aps.add_listener(self._on_late, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         aps.start()
         self._aps = aps
 
+    def housekeeping(self) -> None:
+        """What no run does by itself, every :attr:`housekeeping_seconds` while the timer
+        runs: check data freshness and resources (new alerts are notified), then deliver the
+        notifications whose retry is due (:func:`app.services.notify.drain`)."""
+        from app.services.alert_checks import check_project
+        from app.services.notify import drain
+
+        if self._stopping:
+            return
+        try:
+            check_project(self.path, workspace=self.workspace)
+        except Exception:  # noqa: BLE001 - housekeeping never stops the scheduler
+            log.exception("checking freshness and resources failed")
+        try:
+            drain(self.workspace)
+        except Exception:  # noqa: BLE001
+            log.exception("delivering notifications failed")
+
     def _on_late(self, event: Any) -> None:
-        if not self._stopping and event.job_id in self._triggers and self._pool is not None:
-            self._submit(lambda: self._late_tick(event.job_id))
+        name = str(event.job_id).removeprefix(_JOB_PREFIX)
+        if (
+            not self._stopping
+            and event.job_id == _JOB_PREFIX + name
+            and name in self._triggers
+            and self._pool is not None
+        ):
+            self._submit(lambda: self._late_tick(name))
 
     def _late_tick(self, name: str) -> None:
         self.tick(name)
@@ -307,6 +351,8 @@ class Scheduler:
         assert self._store is not None
         fire_id = self._store.claim(self.project_name, schedule.name, when, outcome, reason=reason)
         if fire_id is not None:
+            if outcome in (FireOutcome.MISSED, FireOutcome.SKIPPED):
+                self._missed(schedule, when, outcome, reason)
             self.bus.publish(
                 ScheduledRunNotRun(
                     str(fire_id),
@@ -317,6 +363,44 @@ class Scheduler:
                     reason=reason,
                 )
             )
+
+    def _missed(
+        self, schedule: ScheduleDefinition, when: datetime, outcome: FireOutcome, reason: str
+    ) -> None:
+        """A due time that did not run is a ``scheduled_run_missed`` alert for the schedule's
+        target: one per streak (the next successful run ends it, :meth:`_recovered`)."""
+        from app.services.alerts import raise_alert
+
+        if self._project is None:
+            return
+        kind, name = schedule.target
+        message = _("{schedule}: the run due at {when} was {outcome}: {reason}").format(
+            schedule=schedule.name, when=when.isoformat(), outcome=outcome.value, reason=reason
+        )
+        details = {"schedule": schedule.name, "scheduled_for": when.isoformat(), "reason": reason}
+        try:
+            raise_alert(
+                self._project,
+                "scheduled_run_missed",
+                kind,
+                name,
+                message,
+                details=details,
+                workspace=self.workspace,
+            )
+        except Exception:  # noqa: BLE001 - alerting never stops the scheduler
+            log.exception("the missed-run alert of %s could not be raised", schedule.name)
+
+    def _recovered(self, schedule: ScheduleDefinition) -> None:
+        from app.services.alerts import end_alert
+
+        if self._project is None:
+            return
+        kind, name = schedule.target
+        try:
+            end_alert(self._project, "scheduled_run_missed", kind, name, workspace=self.workspace)
+        except Exception:  # noqa: BLE001 - alerting never stops the scheduler
+            log.exception("the missed-run alert of %s could not be ended", schedule.name)
 
     def _dispatch(self, schedule: ScheduleDefinition, when: datetime, behind: bool = False) -> bool:
         """Claim a due time and run it through the schedule's overlap policy (``behind``: queue
@@ -374,6 +458,8 @@ class Scheduler:
             with self._mutex:
                 self._tokens.discard(token)
         self._finish(fire_id, outcome, error)
+        if outcome is FireOutcome.SUCCEEDED:
+            self._recovered(schedule)
         self.bus.publish(
             ScheduledRunFinished(
                 str(fire_id),

@@ -171,6 +171,28 @@ def test_every_fire_that_did_not_run_is_an_event(
     assert [getattr(e, "outcome", None) for e in seen] == ["missed"] * 3
 
 
+def test_missed_runs_raise_one_alert_that_a_successful_run_ends(
+    project: Path, sqlite_ws: Workspace, started: Callable[..., Scheduler]
+) -> None:
+    """Missed due times open one ``scheduled_run_missed`` alert for the schedule's target (a
+    streak, not one per due time); the next scheduled run that succeeds resolves it."""
+    from app.services.alerts import list_alerts
+
+    write(project, name="m", every_seconds=60, catch_up="skip", grace_seconds=30)
+    clock = Clock(T0)
+    s = started(project, sqlite_ws, clock, Recorder())
+    s.tick("m", T0 + timedelta(minutes=3, seconds=45))  # three due times missed
+    alerts = list_alerts(workspace=sqlite_ws)
+    assert [(a.type, a.subject_kind, a.subject, a.status) for a in alerts] == [
+        ("scheduled_run_missed", "pipeline", "revenue", "open")
+    ]
+    assert alerts[0].occurrences == 3, alerts[0]
+    assert "m" in alerts[0].message
+    s.tick("m", T0 + timedelta(minutes=4))  # on time: runs, and succeeds
+    s.wait_idle()
+    assert [a.status for a in list_alerts(workspace=sqlite_ws)] == ["resolved"]
+
+
 # -- one scheduler per metadata DB --------------------------------------------------------------
 def test_a_second_scheduler_on_the_same_metadata_db_refuses_to_start(
     project: Path, workspace: Workspace, started: Callable[..., Scheduler]

@@ -25,6 +25,7 @@ FRONT_DOOR = {
         "Severity",
         "SimulatedEvent",
         "acknowledge_alert",
+        "end_alert",
         "list_alerts",
         "raise_alert",
         "resolve_alert",
