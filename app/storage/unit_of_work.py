@@ -58,9 +58,13 @@ def insert_missing(
     else:
         from sqlalchemy.dialects.sqlite import insert
     statement = (
-        insert(model).values(**key, **values).on_conflict_do_nothing(index_elements=list(key))
+        insert(model)
+        .values(**key, **values)
+        .on_conflict_do_nothing(index_elements=list(key))
+        # a row back means inserted (psycopg's rowcount is -1 here: it cannot tell)
+        .returning(getattr(model, next(iter(key))))
     )
-    return bool(s.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return s.execute(statement).first() is not None
 
 
 def serialize(s: Session, *key: object) -> None:
