@@ -210,12 +210,14 @@ def run_checks(
     now: dt.datetime | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
     cancel: CancelToken | None = None,
+    columns: Collection[str] | None = None,
 ) -> list[CheckResult]:
     """Run ``specs`` (checks of ``table``) with ``run_sql`` in ``dialect``.
 
     A check that cannot run is an ``error`` result, not an exception; an interrupt
     (``KeyboardInterrupt``, :class:`RunCancelled` once ``cancel`` is set) goes up, after the results already complete
-    were handed to ``on_result``.
+    were handed to ``on_result``. ``columns``: the table's columns, to refuse a check of a
+    column it does not have before any SQL runs (SQLite would read ``"nope"`` as a string).
     """
     if dialect not in c.DIALECTS:
         raise c.CheckSqlError(_("cannot check tables in {dialect}").format(dialect=dialect))
@@ -229,8 +231,21 @@ def run_checks(
         if on_result is not None:
             on_result(result)
 
-    _row_checks(run, src, [s for s in specs if s.kind in c.ROW_KINDS], emit)
-    for spec in specs:
+    known = None if columns is None else {n.casefold() for n in columns}
+    unknown = [
+        s for s in specs if known is not None and s.column and s.column.casefold() not in known
+    ]
+    for spec in unknown:
+        emit(
+            CheckResult(
+                spec,
+                "error",
+                error=_("no column {column!r} in {table}").format(column=spec.column, table=table),
+            )
+        )
+    specs_ok = [s for s in specs if s not in unknown]
+    _row_checks(run, src, [s for s in specs_ok if s.kind in c.ROW_KINDS], emit)
+    for spec in specs_ok:
         if spec.kind in c.ROW_KINDS:
             continue
         try:
