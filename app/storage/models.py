@@ -478,3 +478,7 @@ class CatalogColumnRow(Base):
     canonical_type: Mapped[str] = mapped_column(String(100))
     nullable: Mapped[bool] = mapped_column(Boolean)
     pk_position: Mapped[int | None]
+
+
+# the quality tables live in their own module; importing it registers them in Base.metadata
+from app.storage import quality_models as _quality_models  # noqa: E402, F401

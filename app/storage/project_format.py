@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.i18n import N_, _, gettext
 from app.model.connection import Connection
+from app.model.quality import CheckSpec
 from app.model.pipeline import Pipeline
 from app.model.sync import SyncDefinition
 
@@ -73,6 +74,8 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
     f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)
 }
 _MAX_STEM = 120
+#: declared checks per project
+MAX_CHECKS = 10_000
 #: "{kind} ... is filed under the key ..." and "... would both be saved as ...", by kind
 _FILED_UNDER = {
     "connection": N_("connection {name!r} is filed under the key {key!r}"),
@@ -165,6 +168,13 @@ class ProjectMeta(BaseModel):
         ),
     )
 
+    #: declared data-quality checks of the project's tables (left out of the file when empty)
+    checks: list[CheckSpec] = Field(
+        default_factory=list,
+        max_length=MAX_CHECKS,
+        description="Data-quality checks of the project's tables (see docs/profiling.md).",
+    )
+
     @field_validator("variables")
     @classmethod
     def _variable_names(cls, v: list[str]) -> list[str]:
@@ -241,7 +251,10 @@ class Project(BaseModel):
 
     def files(self) -> dict[str, bytes]:
         """Canonical bytes of every JSON file of the project, by project-relative path."""
-        out = {PROJECT_FILE: dumps_canonical(self.meta.model_dump(mode="json"))}
+        meta = self.meta.model_dump(mode="json")
+        if not meta["checks"]:
+            del meta["checks"]  # projects without checks keep the bytes they always had
+        out = {PROJECT_FILE: dumps_canonical(meta)}
         for name, conn in self.connections.items():
             out[connection_path(name)] = dumps_canonical(conn.model_dump(mode="json"))
         for name, pipe in self.pipelines.items():
