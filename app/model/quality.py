@@ -139,12 +139,16 @@ class CheckSpec(BaseModel):
         if self.kind in COLUMN_KINDS and not self.column:
             problems.append(_("a {kind} check needs a column").format(kind=self.kind))
         if self.kind not in COLUMN_KINDS and self.column:
-            problems.append(_("a {kind} check tests the table, not a column").format(kind=self.kind))
+            problems.append(
+                _("a {kind} check tests the table, not a column").format(kind=self.kind)
+            )
         if self.kind in needs and not needs[self.kind]:
             problems.append(_("a {kind} check needs its parameter").format(kind=self.kind))
         if self.kind in ("range", "row_count"):
             if self.min is None and self.max is None:
-                problems.append(_("a {kind} check needs a minimum or a maximum").format(kind=self.kind))
+                problems.append(
+                    _("a {kind} check needs a minimum or a maximum").format(kind=self.kind)
+                )
             if self.kind == "row_count" and not all(
                 b is None or (isinstance(b, int) and not isinstance(b, bool) and b >= 0)
                 for b in (self.min, self.max)

@@ -32,8 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.i18n import N_, _, gettext
 from app.model.connection import Connection
-from app.model.quality import CheckSpec
 from app.model.pipeline import Pipeline
+from app.model.quality import CheckSpec
 from app.model.sync import SyncDefinition
 
 __all__ = [

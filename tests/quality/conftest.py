@@ -34,8 +34,15 @@ PEOPLE = pa.table(
 COUNTRIES = pa.table({"id": pa.array([1, 2], pa.int64())})
 
 
-_MARIADB_TYPES = {"id": "BIGINT", "email": "VARCHAR(100)", "status": "VARCHAR(20)",
-                  "amount": "DOUBLE", "country": "BIGINT", "home": "BIGINT", "updated": "DATETIME"}
+_MARIADB_TYPES = {
+    "id": "BIGINT",
+    "email": "VARCHAR(100)",
+    "status": "VARCHAR(20)",
+    "amount": "DOUBLE",
+    "country": "BIGINT",
+    "home": "BIGINT",
+    "updated": "DATETIME",
+}
 
 
 def _load_mariadb(database: str) -> None:

@@ -11,7 +11,7 @@ from app.connectors.base import Connector
 from app.engine.quality import run_checks
 from app.engine.quality.checks import CheckSqlError, parse_predicate
 from app.model.quality import CheckSpec
-from tests.quality.conftest import NEWEST, Watched, engine  # noqa: F401 - the fixture
+from tests.quality.conftest import NEWEST, Watched
 
 #: (check, failing rows) — hand-counted on PEOPLE
 CASES = [

@@ -11,7 +11,9 @@ the bounded samples come back to Python, never the table.
 >>> from app.model.quality import CheckSpec
 >>> spec = CheckSpec(kind="accepted_values", table="t", column="c", values=["a", "b"])
 >>> print(counts_query(source("t"), [failing_predicate(spec, "postgres")]).sql("postgres"))
-SELECT COUNT(*) AS "rows", SUM(CASE WHEN NOT "c" IS NULL AND NOT "c" IN ('a', 'b') THEN 1 ELSE 0 END) AS "f0" FROM "t" AS "src"
+... # doctest: +NORMALIZE_WHITESPACE
+SELECT COUNT(*) AS "rows", SUM(CASE WHEN NOT "c" IS NULL AND NOT "c" IN ('a', 'b')
+THEN 1 ELSE 0 END) AS "f0" FROM "t" AS "src"
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ def failing_predicate(spec: CheckSpec, dialect: str) -> exp.Expression:
             this=exp.In(this=col, expressions=[_literal(v) for v in spec.values])
         )
     elif spec.kind == "range":
-        outside = []
+        outside: list[exp.Expression] = []
         if spec.min is not None:
             outside.append(exp.LT(this=col.copy(), expression=_literal(spec.min)))
         if spec.max is not None:
@@ -179,7 +181,7 @@ def failing_predicate(spec: CheckSpec, dialect: str) -> exp.Expression:
         wrong = _references(spec, dialect)
     else:
         raise ValueError(spec.kind)
-    return exp.and_(present, wrong)
+    return exp.And(this=present, expression=wrong)
 
 
 def counts_query(src: exp.Table, failing: list[exp.Expression]) -> exp.Select:
@@ -210,14 +212,12 @@ def unique_query(src: exp.Table, column: str, limit: int) -> tuple[exp.Select, e
         .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
     )
     counts = exp.select(
-        _alias(exp.Coalesce(this=exp.Sum(this=_col("n")), expressions=[exp.Literal.number(0)]), "rows"),
+        _alias(
+            exp.Coalesce(this=exp.Sum(this=_col("n")), expressions=[exp.Literal.number(0)]), "rows"
+        ),
         _alias(exp.Count(this=exp.Star()), "dup"),
     ).from_(grouped.subquery("d"))
-    sample = (
-        grouped.copy()
-        .order_by(exp.Ordered(this=_col("n"), desc=True), _col("v"))
-        .limit(limit)
-    )
+    sample = grouped.copy().order_by(exp.Ordered(this=_col("n"), desc=True), _col("v")).limit(limit)
     return counts, sample
 
 

@@ -170,7 +170,11 @@ def _categorical(old: dict[str, Any], new: dict[str, Any], out: list[DriftFindin
         if abs(b - a) >= TOP_SHARE_DELTA:
             out.append(
                 DriftFinding(
-                    name, "top_share", round(a, 6), round(b, 6), value,
+                    name,
+                    "top_share",
+                    round(a, 6),
+                    round(b, 6),
+                    value,
                     text=_("`{column}` = {value!r}: {old} of the rows, now {new}").format(
                         column=name, value=value, old=f"{a:.1%}", new=f"{b:.1%}"
                     ),
@@ -182,7 +186,11 @@ def _categorical(old: dict[str, Any], new: dict[str, Any], out: list[DriftFindin
             if value not in old_top:
                 out.append(
                     DriftFinding(
-                        name, "new_category", None, new_top[value], value,
+                        name,
+                        "new_category",
+                        None,
+                        new_top[value],
+                        value,
                         text=_("`{column}` has a new value {value!r} ({rows} rows)").format(
                             column=name, value=value, rows=new_top[value]
                         ),
@@ -197,7 +205,10 @@ def _column(old: dict[str, Any], new: dict[str, Any], report: DriftReport) -> No
     if abs(b - a) >= NULL_SHARE_DELTA:
         out.append(
             DriftFinding(
-                name, "null_share", round(a, 6), round(b, 6),
+                name,
+                "null_share",
+                round(a, 6),
+                round(b, 6),
                 level="major" if abs(b - a) >= 2 * NULL_SHARE_DELTA else "moderate",
                 text=_("`{column}` was empty in {old} of the rows, now {new}").format(
                     column=name, old=f"{a:.1%}", new=f"{b:.1%}"
@@ -210,7 +221,11 @@ def _column(old: dict[str, Any], new: dict[str, Any], report: DriftReport) -> No
         if not DISTINCT_RATIO[0] <= ratio <= DISTINCT_RATIO[1]:
             out.append(
                 DriftFinding(
-                    name, "distinct", int(od), int(nd), f"{ratio:.2f}",
+                    name,
+                    "distinct",
+                    int(od),
+                    int(nd),
+                    f"{ratio:.2f}",
                     text=_("`{column}` had {old} distinct values, now {new}").format(
                         column=name, old=od, new=nd
                     ),
@@ -223,7 +238,10 @@ def _column(old: dict[str, Any], new: dict[str, Any], report: DriftReport) -> No
             if value >= PSI_MODERATE:
                 out.append(
                     DriftFinding(
-                        name, "psi", None, round(value, 6),
+                        name,
+                        "psi",
+                        None,
+                        round(value, 6),
                         level="major" if value >= PSI_MAJOR else "moderate",
                         text=_("`{column}`'s distribution shifted (PSI {psi})").format(
                             column=name, psi=f"{value:.3f}"

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from sqlglot import exp
 
-__all__ = ["MASK", "CheckResult", "RunSql", "run_checks"]
+    from app.connectors.base import Connector, TableInfo
+
+__all__ = ["MASK", "CheckResult", "RunSql", "find_table", "run_checks"]
 
 RunSql = Callable[[str], "pa.Table"]
 #: what a personal column's values become in a stored sample
@@ -70,6 +72,18 @@ class CheckResult:
             "error": self.error,
             "sql": self.sql,
         }
+
+
+def find_table(connector: Connector, table: str) -> TableInfo:
+    """The table ``table`` names in ``connector``, found as a profile finds it (exactly, else
+    by name in a default schema, else the only table of that name).
+
+    Raises:
+        ProfileError: no such table.
+    """
+    from app.engine.profile.runner import _find
+
+    return _find(connector, table)
 
 
 def _plain(value: Any) -> Any:
@@ -181,7 +195,9 @@ def _one(run: _Checking, src: exp.Table, spec: CheckSpec, now: dt.datetime) -> C
         low = spec.min if isinstance(spec.min, int) else None
         high = spec.max if isinstance(spec.max, int) else None
         bad = (low is not None and total < low) or (high is not None and total > high)
-        return CheckResult(spec, _verdict(spec, bad), total, int(bad), total, sql=query.sql(run.dialect))
+        return CheckResult(
+            spec, _verdict(spec, bad), total, int(bad), total, sql=query.sql(run.dialect)
+        )
     # freshness
     query = c.max_query(src, str(spec.column))
     got = run.rows(query)[0]
@@ -195,7 +211,12 @@ def _one(run: _Checking, src: exp.Table, spec: CheckSpec, now: dt.datetime) -> C
         )
     stale = newest is None or (now - newest).total_seconds() > spec.max_age_seconds
     return CheckResult(
-        spec, _verdict(spec, stale), int(got["rows"]), int(stale), newest, sql=query.sql(run.dialect)
+        spec,
+        _verdict(spec, stale),
+        int(got["rows"]),
+        int(stale),
+        newest,
+        sql=query.sql(run.dialect),
     )
 
 
@@ -215,9 +236,10 @@ def run_checks(
     """Run ``specs`` (checks of ``table``) with ``run_sql`` in ``dialect``.
 
     A check that cannot run is an ``error`` result, not an exception; an interrupt
-    (``KeyboardInterrupt``, :class:`RunCancelled` once ``cancel`` is set) goes up, after the results already complete
-    were handed to ``on_result``. ``columns``: the table's columns, to refuse a check of a
-    column it does not have before any SQL runs (SQLite would read ``"nope"`` as a string).
+    (``KeyboardInterrupt``, :class:`RunCancelled` once ``cancel`` is set) goes up, after the
+    results already complete were handed to ``on_result``. ``columns``: the table's columns,
+    to refuse a check of a column it does not have before any SQL runs (SQLite would read
+    ``"nope"`` as a string).
     """
     if dialect not in c.DIALECTS:
         raise c.CheckSqlError(_("cannot check tables in {dialect}").format(dialect=dialect))

@@ -100,9 +100,7 @@ def _results_of(results: Sequence[CheckResult], column: str | None) -> list[Chec
     return [r for r in results if r.check.column == column]
 
 
-def _validity(
-    c: ColumnProfile, results: Sequence[CheckResult]
-) -> tuple[float, str] | None:
+def _validity(c: ColumnProfile, results: Sequence[CheckResult]) -> tuple[float, str] | None:
     """The worst failing share among the column's validity measures, and its explanation."""
     measures: list[tuple[float, str]] = []
     if c.kind == "string" and c.pattern_rows:
@@ -132,9 +130,7 @@ def _validity(
     return max(measures, key=lambda m: m[0]) if measures else None
 
 
-def _freshness(
-    c: ColumnProfile, spec: CheckSpec, now: dt.datetime
-) -> tuple[float, str]:
+def _freshness(c: ColumnProfile, spec: CheckSpec, now: dt.datetime) -> tuple[float, str]:
     newest = c.max
     if isinstance(newest, str):
         try:
@@ -236,7 +232,8 @@ def score_profile(
                 losses.append(Loss(column, d, points, text))
     losses.sort(key=lambda loss: -loss.points)
     columns = {
-        name: 100 * sum(WEIGHTS[d] * v for d, (v, _t) in dims.items())
+        name: 100
+        * sum(WEIGHTS[d] * v for d, (v, _t) in dims.items())
         / sum(WEIGHTS[d] for d in dims)
         for name, dims in table.items()
     }

@@ -54,6 +54,10 @@ def suggest_checks(
             add(kind="accepted_values", column=c.name, values=[t.value for t in c.top])
         present = c.rows - c.nulls
         for name, pattern in PATTERNS.items():
-            if c.kind == "string" and present and c.recognised.get(name) == c.pattern_rows == present:
+            if (
+                c.kind == "string"
+                and present
+                and c.recognised.get(name) == c.pattern_rows == present
+            ):
                 add(kind="regex", column=c.name, pattern=pattern)
     return out
