@@ -1,0 +1,147 @@
+"""Quality scores, stored profiles and drift: ``cauce profile --score``, ``--store``,
+``--history``.
+
+A stored profile is kept with its score and its drift from the table's previous stored
+profile, in one transaction (:class:`app.storage.quality.QualityStore`); when it drifted, a
+:class:`app.model.events.ProfileDriftDetected` event is stored in the same transaction and
+published (the alerting issue turns it into an alert).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.model.events import Event, ProfileDriftDetected
+from app.model.quality import CheckSpec
+
+if TYPE_CHECKING:
+    from app.engine.profile import TableProfile
+    from app.engine.quality import CheckResult, DriftReport, QualityScore
+    from app.services.workspace import Workspace
+
+__all__ = ["HistoryEntry", "StoredProfile", "profile_history", "score_table", "store_profile"]
+
+
+@dataclass
+class StoredProfile:
+    """What :func:`store_profile` stored: its id, the score, the drift (None: first one)."""
+
+    id: int
+    score: QualityScore
+    drift: DriftReport | None
+
+
+@dataclass
+class HistoryEntry:
+    id: int
+    created_at: str
+    rows: int
+    score: float | None
+    run_id: int | None
+    drift: dict[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _json(data: Any) -> Any:
+    return json.loads(json.dumps(data, default=str))
+
+
+def score_table(
+    profile: TableProfile,
+    checks: Sequence[CheckSpec] = (),
+    results: Sequence[CheckResult] = (),
+) -> QualityScore:
+    """The 0–100 score of a profiled table, with the declared ``checks`` of that table and
+    (optionally) their ``results``; every point lost is explained."""
+    from app.engine.quality import score_profile
+
+    return score_profile(profile, checks, results)
+
+
+def store_profile(
+    project: str,
+    connection: str,
+    profile: TableProfile,
+    *,
+    table: str | None = None,
+    checks: Sequence[CheckSpec] = (),
+    results: Sequence[CheckResult] = (),
+    workspace: Workspace | None = None,
+    run_id: int | None = None,
+    publish: Callable[[Event], None] | None = None,
+) -> StoredProfile:
+    """Store ``profile`` of a table of ``connection`` in ``project``, with its score and its
+    drift from the previous stored profile of the same table (``table``: the name it is
+    stored under, by default the profile's): one transaction."""
+    from app.engine.quality import compare_profiles
+    from app.services.workspace import workspace_of
+    from app.storage.quality import QualityStore
+
+    ws = workspace_of(workspace)
+    table = table or profile.table
+    score = score_table(profile, checks, results)
+    data = _json(profile.to_dict())
+    with ws.repository() as repo:
+        project_id = repo.ensure_project(project)
+    with QualityStore(ws.db_url) as store:
+        previous = store.profiles(project_id, connection, table, limit=1)
+        drift = compare_profiles(previous[0].profile, data) if previous else None
+        event = None
+        if drift is not None and drift.drifted:
+            event = ProfileDriftDetected(
+                str(run_id or ""),
+                project=project,
+                connection=connection,
+                table=table,
+                findings=tuple(_json(drift.to_dict())["findings"]),
+            )
+        record = store.store_profile(
+            project_id,
+            connection,
+            table,
+            data,
+            _json({"score": score.to_dict(), "drift": drift.to_dict() if drift else None}),
+            score=score.score,
+            run_id=run_id,
+            event=None
+            if event is None
+            else (
+                event.kind,
+                {k: v for k, v in _json(event.to_dict()).items() if k not in ("kind", "run_id")},
+            ),
+        )
+    if event is not None and publish is not None:
+        publish(event)
+    return StoredProfile(record.id, score, drift)
+
+
+def profile_history(
+    project: str, connection: str, table: str, *, workspace: Workspace | None = None, limit: int = 20
+) -> list[HistoryEntry]:
+    """The table's stored profiles, newest first, each with its score and drift."""
+    from app.services.workspace import workspace_of
+    from app.storage.quality import QualityStore
+
+    ws = workspace_of(workspace)
+    with ws.repository() as repo:
+        known = {p.name: p.id for p in repo.list_projects()}
+    if project not in known:
+        return []
+    with QualityStore(ws.db_url) as store:
+        found = store.profiles(known[project], connection, table, limit=limit)
+    return [
+        HistoryEntry(
+            r.id,
+            r.created_at.isoformat(),
+            r.rows,
+            r.score,
+            r.run_id,
+            r.quality.get("drift"),
+        )
+        for r in found
+    ]
