@@ -388,6 +388,9 @@ cli.add_command(sync_group)
 from app.cli_profile import profile_cmd  # noqa: E402
 
 cli.add_command(profile_cmd)
+from app.cli_quality import checks_group  # noqa: E402
+
+cli.add_command(checks_group)
 
 
 def _setup_logging(verbose: int) -> None:

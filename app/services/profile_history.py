@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.model.events import Event, ProfileDriftDetected
@@ -22,7 +23,15 @@ if TYPE_CHECKING:
     from app.engine.quality import CheckResult, DriftReport, QualityScore
     from app.services.workspace import Workspace
 
-__all__ = ["HistoryEntry", "StoredProfile", "profile_history", "score_table", "store_profile"]
+__all__ = [
+    "HistoryEntry",
+    "StoredProfile",
+    "profile_history",
+    "project_name_and_checks",
+    "score_and_store",
+    "score_table",
+    "store_profile",
+]
 
 
 @dataclass
@@ -121,7 +130,12 @@ def store_profile(
 
 
 def profile_history(
-    project: str, connection: str, table: str, *, workspace: Workspace | None = None, limit: int = 20
+    project: str,
+    connection: str,
+    table: str,
+    *,
+    workspace: Workspace | None = None,
+    limit: int = 20,
 ) -> list[HistoryEntry]:
     """The table's stored profiles, newest first, each with its score and drift."""
     from app.services.workspace import workspace_of
@@ -145,3 +159,75 @@ def profile_history(
         )
         for r in found
     ]
+
+
+def project_name_and_checks(project: Path | None, table: str) -> tuple[str, list[CheckSpec]]:
+    """The name profiles of ``project`` are stored under (``adhoc`` without a project) and
+    the checks it declares on ``table``."""
+    from app.services.profiling import ADHOC_PROJECT
+    from app.services.quality import list_checks
+    from app.storage.project import load_project
+
+    if project is None:
+        return ADHOC_PROJECT, []
+    with load_project(project) as opened:
+        name = opened.project.meta.name
+    return name, list_checks(project, table)
+
+
+def latest_results(
+    project: str, checks: Sequence[CheckSpec], *, workspace: Workspace | None = None
+) -> list[CheckResult]:
+    """The latest stored result of each of ``checks`` (from a run or ``cauce checks run``)."""
+    from app.engine.quality import CheckResult
+    from app.services.workspace import workspace_of
+    from app.storage.quality import QualityStore
+
+    if not checks:
+        return []
+    ws = workspace_of(workspace)
+    with ws.repository() as repo:
+        known = {p.name: p.id for p in repo.list_projects()}
+    if project not in known:
+        return []
+    out: list[CheckResult] = []
+    with QualityStore(ws.db_url) as store:
+        for r in store.check_results(known[project], limit=1000):  # newest first
+            try:
+                found = CheckSpec.model_validate(r.detail.get("check_spec"))
+            except ValueError:
+                continue
+            unbound = found.model_copy(update={"connection": None})
+            spec = next((c for c in checks if c in (found, unbound)), None)
+            if spec is not None and all(o.check != spec for o in out):
+                out.append(CheckResult(spec, r.status, r.rows, r.failing))
+    return out
+
+
+def score_and_store(
+    profile: TableProfile,
+    *,
+    project: Path | None,
+    connection: str,
+    table: str,
+    store: bool,
+    workspace: Workspace | None = None,
+    publish: Callable[[Event], None] | None = None,
+) -> tuple[QualityScore, StoredProfile | None]:
+    """``cauce profile --score/--store``: the profile's score (with the checks ``project``
+    declares on ``table``) and, with ``store``, the stored profile and its drift."""
+    name, checks = project_name_and_checks(project, table)
+    results = latest_results(name, checks, workspace=workspace)
+    if not store:
+        return score_table(profile, checks, results), None
+    stored = store_profile(
+        name,
+        connection,
+        profile,
+        table=table,
+        checks=checks,
+        results=results,
+        workspace=workspace,
+        publish=publish,
+    )
+    return stored.score, stored
