@@ -52,7 +52,15 @@ def test_run_project_never_imports_pandas_matplotlib_or_the_sync_engine(
 ) -> None:
     loaded = _modules_of_run(tmp_path, "--json")
     assert "duckdb" in loaded and "app.connectors.sqlite" in loaded  # it did run the pipeline
-    for heavy in ("pandas", "matplotlib", "app.engine.sync", "app.services.syncs", "PySide6"):
+    for heavy in (
+        "pandas",
+        "matplotlib",
+        "app.engine.sync",
+        "app.services.syncs",
+        "PySide6",
+        "app.engine.quality",  # a project without checks runs none
+        "app.services.quality",
+    ):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HistoryEntry",
     "StoredProfile",
+    "latest_results",
     "profile_history",
     "project_name_and_checks",
     "score_and_store",

@@ -42,6 +42,7 @@ __all__ = [
     "list_checks",
     "personal_columns",
     "remove_check",
+    "resolve_connection",
     "run_project_checks",
     "suggest_project_checks",
 ]
