@@ -71,3 +71,23 @@ def test_a_failing_check_fails_the_run_and_a_warning_warns(project: Path, tmp_pa
     [last, first] = recent_runs(ws, "chinook")[:2]
     assert str(last.status) == "failed" and "row_count" in str(last.error)
     assert str(first.status) == "succeeded"
+
+
+def test_a_sync_runs_the_checks_of_the_table_it_wrote(project: Path, tmp_path: Path) -> None:
+    from app.model.sync import SyncDefinition
+    from app.services.syncs import run_sync
+    from app.storage.project import save_project
+
+    with load_project(project) as opened:
+        opened.project.syncs["genres"] = SyncDefinition(
+            name="genres",
+            source={"connection": "chinook", "table": "Genre"},
+            destinations=[{"connection": "warehouse", "table": "genre_copy"}],
+        )
+        save_project(opened.project, project)
+    ws = Workspace(f"sqlite:///{tmp_path / 'meta.db'}")
+    add_checks(project, [CheckSpec(kind="unique", table="genre_copy", column="Name")])
+    assert run_sync(project, "genres", workspace=ws).ok
+    add_checks(project, [CheckSpec(kind="row_count", table="genre_copy", max=10)])
+    report = run_sync(project, "genres", workspace=ws)
+    assert report.status == "failed" and "row_count" in str(report.error)
