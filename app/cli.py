@@ -412,6 +412,10 @@ from app.cli_alerts import alerts_group, channels_group  # noqa: E402
 cli.add_command(channels_group)
 cli.add_command(alerts_group)
 
+from app.cli_quality import checks_group  # noqa: E402
+
+cli.add_command(checks_group)
+
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)

@@ -172,6 +172,19 @@ def _report(profile: TableProfile) -> str:
 @click.option(
     "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
 )
+@click.option(
+    "--score", is_flag=True, help=N_("Also print the quality score, each point lost explained.")
+)
+@click.option(
+    "--store",
+    is_flag=True,
+    help=N_("Store the profile and its score in the metadata DB, with its drift from the last."),
+)
+@click.option(
+    "--history",
+    is_flag=True,
+    help=N_("Print the stored profiles of the table (scores, drift) instead of profiling."),
+)
 def profile_cmd(
     source: str,
     table: str | None,
@@ -183,6 +196,9 @@ def profile_cmd(
     approx_above: int,
     as_json: bool,
     trust: bool,
+    score: bool,
+    store: bool,
+    history: bool,
 ) -> None:
     from app.model.cancel import CancelToken, RunCancelled
     from app.services.errors import describe
@@ -203,6 +219,15 @@ def profile_cmd(
         )
     if not by_node and table is None:
         raise click.UsageError(_("give --table, or --pipeline and --node"))
+    where = (
+        (Path(source), f"{pipeline}.{node}")
+        if by_node
+        else (project, source if project is not None else "source")
+    )
+    stored_as = str(table) if not by_node else str(node)
+    if history:
+        _history(where[0], where[1], stored_as, as_json)
+        return
     options = ProfileOptions(sample_pct=sample_pct, top_k=top_k, approx_distinct_above=approx_above)
     cancel = CancelToken()
     interrupted: list[bool] = []
@@ -251,8 +276,20 @@ def profile_cmd(
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
-    if as_json:
-        click.echo(json.dumps(profile.to_dict(), indent=2, default=str))
-    else:
-        click.echo(_report(profile))
+    out = profile.to_dict()
+    text = _report(profile)
+    if score or store:
+        from app.cli_quality import quality_of
+
+        extra, more = quality_of(profile, where[0], where[1], stored_as, store)
+        out.update(extra)
+        text += "\n" + more
+    click.echo(json.dumps(out, indent=2, default=str) if as_json else text)
+    sys.exit(EXIT_OK)
+
+
+def _history(project: Path | None, connection: str, table: str, as_json: bool) -> None:
+    from app.cli_quality import history_text
+
+    click.echo(history_text(project, connection, table, as_json))
     sys.exit(EXIT_OK)

@@ -56,6 +56,8 @@ def test_run_project_never_imports_pandas_matplotlib_or_the_sync_engine(
     # the scheduler and the notification channels' clients are imported only when used
     # (docs/scheduling.md, docs/alerts.md)
     heavy_extra = ("apscheduler", "app.services.scheduler", "httpx", "httpcore", "smtplib")
+    # a project without checks runs none
+    heavy_extra += ("app.engine.quality", "app.services.quality")
     for heavy in (*heavy_modules, *heavy_extra, "app.services.notify_email"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
 

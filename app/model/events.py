@@ -22,12 +22,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = [
+    "CheckFinished",
     "Event",
     "EventBus",
     "NodeFailed",
     "NodeFinished",
     "NodeProgress",
     "NodeStarted",
+    "ProfileDriftDetected",
     "RunFinished",
     "RunStarted",
 ]
@@ -94,6 +96,29 @@ class RunFinished(Event):
     status: str
     seconds: float
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckFinished(Event):
+    """A data-quality check that did not pass (``status``: failed, warned or error) after a
+    run wrote ``table``."""
+
+    table: str
+    check: str
+    status: str
+    failing: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ProfileDriftDetected(Event):
+    """A stored profile of ``table`` drifted from the previous one (``findings``: what moved,
+    as :class:`app.engine.quality.drift.DriftFinding` dictionaries)."""
+
+    project: str
+    connection: str
+    table: str
+    findings: tuple[dict[str, Any], ...] = ()
 
 
 Subscriber = Callable[[Event], None]

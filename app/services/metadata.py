@@ -16,7 +16,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.engine.executor import NodeStatus, RunReport
-from app.model.events import Event, NodeFailed, NodeFinished, NodeStarted, RunFinished, RunStarted
+from app.model.events import (
+    CheckFinished,
+    Event,
+    NodeFailed,
+    NodeFinished,
+    NodeStarted,
+    RunFinished,
+    RunStarted,
+)
 from app.model.pipeline import Pipeline
 from app.services.workspace import Workspace, workspace_of
 from app.storage.db import display_url
@@ -140,7 +148,7 @@ class RunRecorder:
             known = self._nodes.get(event.node_id)
             where = known.location if known else "local"
             self._node(event.node_id, event.node_name, status, where, error=error)
-        if isinstance(event, RunStarted | RunFinished | NodeFailed):
+        if isinstance(event, RunStarted | RunFinished | NodeFailed | CheckFinished):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
             try:  # one event that cannot be stored must not cost the run its record
                 json.dumps(payload)

@@ -290,8 +290,47 @@ def _run_recorded(
             )
         )
         raise
+    checks = recorder.project.meta.checks
+    if checks and report.ok:  # the quality checks are imported only by a project that has some
+        _check_destinations(recorder, pipeline, provider, bus, cancel, report)
     recorder.finish(report)
     return report
+
+
+def _check_destinations(
+    recorder: RunRecorder,
+    pipeline: Pipeline,
+    provider: ConnectorProvider,
+    bus: EventBus,
+    cancel: CancelToken | None,
+    report: RunReport,
+) -> None:
+    """Run the checks declared on the tables the pipeline wrote; a failing ``fail`` check
+    fails the run, naming the check (the run is recorded with that status and error)."""
+    from app.engine.executor import NodeStatus
+    from app.services.quality import check_written_tables
+
+    written = {
+        (str(n.params.get("connection")), str(n.params.get("table"))): None
+        for n in pipeline.nodes
+        if n.type == "destination"
+    }
+    try:
+        outcome = check_written_tables(
+            recorder.project.meta.name,
+            recorder.project.meta.checks,
+            list(written),
+            provider.open,
+            workspace=recorder.workspace,
+            run_id=int(report.run_id),
+            publish=bus.publish,
+            cancel=cancel,
+        )
+    except RunCancelled:
+        report.status, report.error = NodeStatus.CANCELLED, _("cancelled during the quality checks")
+        return
+    if not outcome.ok:
+        report.status, report.error = NodeStatus.FAILED, outcome.error_text()
 
 
 def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:

@@ -41,7 +41,8 @@ from app.storage.project_format import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from app.engine.provider import ConnectorProvider
+    from app.model.quality import CheckSpec
 
 __all__ = [
     "ADHOC_PROJECT",
@@ -120,6 +121,7 @@ def _execute(
     backoff: float,
     variables: tuple[str, ...] = (),
     notifications: NotificationSettings | None = None,
+    checks: tuple[CheckSpec, ...] = (),
 ) -> SyncReport:
     recording = RecordingAlongside(
         lambda: SyncRecorder(
@@ -150,6 +152,8 @@ def _execute(
                 backoff=backoff,
                 recording=recording,
             ).run()
+            if checks and report.ok:  # quality checks are imported only when declared
+                _check_destinations(report, checks, provider, recording, project, workspace, cancel)
         recording.finish(report)
         return report
     finally:
@@ -188,11 +192,46 @@ def run_syncs(
                 backoff=backoff,
                 variables=tuple(project.meta.variables),
                 notifications=project.meta.notifications,
+                checks=tuple(project.meta.checks),
             )
         )
         if cancel is not None and cancel.cancelled:
             break
     return reports
+
+
+def _check_destinations(
+    report: SyncReport,
+    checks: tuple[CheckSpec, ...],
+    provider: ConnectorProvider,
+    recording: RecordingAlongside,
+    project: str,
+    workspace: Workspace | None,
+    cancel: CancelToken | None,
+) -> None:
+    """Run the checks declared on the tables the sync wrote (the same path as a pipeline's);
+    a failing ``fail`` check fails the sync run, naming the check."""
+    from app.model.cancel import RunCancelled
+    from app.services.quality import check_written_tables
+
+    recording.ready()
+    written = [(d.connection, d.table) for d in report.destinations if d.status == "succeeded"]
+    try:
+        outcome = check_written_tables(
+            project,
+            checks,
+            written,
+            provider.open,
+            workspace=workspace_of(workspace),
+            sync_run_id=int(recording.run_id or 0) or None,
+            publish=recording.publish,
+            cancel=cancel,
+        )
+    except RunCancelled:
+        report.status, report.error = "cancelled", _("cancelled during the quality checks")
+        return
+    if not outcome.ok:
+        report.status, report.error = "failed", outcome.error_text()
 
 
 def run_sync(

@@ -512,3 +512,6 @@ class CatalogColumnRow(Base):
 
 # alerts and notifications live in their own module, on this base (migration 0006)
 from app.storage import alert_models as _alert_models  # noqa: E402,F401
+
+# the quality tables live in their own module; importing it registers them in Base.metadata
+from app.storage import quality_models as _quality_models  # noqa: E402, F401

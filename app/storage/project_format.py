@@ -35,6 +35,7 @@ from app.i18n import N_, _, gettext
 from app.model.alerts import NotificationSettings
 from app.model.connection import Connection
 from app.model.pipeline import Pipeline
+from app.model.quality import CheckSpec
 from app.model.schedule import ScheduleDefinition
 from app.model.sync import SyncDefinition
 
@@ -80,6 +81,8 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
     f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)
 }
 _MAX_STEM = 120
+#: declared checks per project
+MAX_CHECKS = 10_000
 #: "{kind} ... is filed under the key ..." and "... would both be saved as ...", by kind
 _FILED_UNDER = {
     "connection": N_("connection {name!r} is filed under the key {key!r}"),
@@ -185,6 +188,13 @@ class ProjectMeta(BaseModel):
     def channels_given(self) -> bool:
         return bool(self.notifications.channels)
 
+    #: declared data-quality checks of the project's tables (left out of the file when empty)
+    checks: list[CheckSpec] = Field(
+        default_factory=list,
+        max_length=MAX_CHECKS,
+        description="Data-quality checks of the project's tables (see docs/profiling.md).",
+    )
+
     @field_validator("variables")
     @classmethod
     def _variable_names(cls, v: list[str]) -> list[str]:
@@ -266,6 +276,8 @@ class Project(BaseModel):
         meta = self.meta.model_dump(mode="json")
         if self.meta.notifications.is_empty():
             del meta["notifications"]  # projects without any stay byte-identical
+        if not meta["checks"]:
+            del meta["checks"]  # projects without checks keep the bytes they always had
         out = {PROJECT_FILE: dumps_canonical(meta)}
         for name, conn in self.connections.items():
             out[connection_path(name)] = dumps_canonical(conn.model_dump(mode="json"))
