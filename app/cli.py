@@ -388,6 +388,10 @@ cli.add_command(sync_group)
 from app.cli_profile import profile_cmd  # noqa: E402
 
 cli.add_command(profile_cmd)
+from app.cli_serve import api_keys_group, serve_cmd  # noqa: E402
+
+cli.add_command(serve_cmd)
+cli.add_command(api_keys_group)
 
 
 def _setup_logging(verbose: int) -> None:

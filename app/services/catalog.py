@@ -106,8 +106,11 @@ def refresh_catalog(
             tables, problems = describe_connection(connector, progress)
         finally:
             connector.close()
-        url = ws.metadata_url()
-        with Repository(url) as repo, CatalogStore(url) as store:
+        url, org = ws.metadata_url(), ws.organization
+        with (
+            Repository(url, organization=org) as repo,
+            CatalogStore(url, organization=org) as store,
+        ):
             project_id = repo.ensure_project(project.meta.name)
             record = repo.save_connection(project_id, conn)
             count = store.replace_catalog(record.id, tables)
@@ -122,8 +125,12 @@ def read_catalog(
         project = opened.project
         if connection not in project.connections:
             raise ProjectError(connection_path(connection), _("no such connection"))
-        url = workspace_of(workspace).metadata_url()
-        with Repository(url) as repo, CatalogStore(url) as store:
+        ws = workspace_of(workspace)
+        url, org = ws.metadata_url(), ws.organization
+        with (
+            Repository(url, organization=org) as repo,
+            CatalogStore(url, organization=org) as store,
+        ):
             project_id = repo.ensure_project(project.meta.name)
             ids = {c.name: c.id for c in repo.list_connections(project_id)}
             if connection not in ids:

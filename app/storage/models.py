@@ -478,3 +478,7 @@ class CatalogColumnRow(Base):
     canonical_type: Mapped[str] = mapped_column(String(100))
     nullable: Mapped[bool] = mapped_column(Boolean)
     pk_position: Mapped[int | None]
+
+
+# -- server access (users, credentials, audit, hosted projects): their own module -----------------
+from app.storage import access_models as _access_models  # noqa: E402, F401 - registers the tables

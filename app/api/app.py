@@ -1,0 +1,81 @@
+"""The application: ``create_app(settings)`` gives the ASGI app ``cauce serve`` runs.
+
+``/api/v1/...`` the resources, ``/api/v1/openapi.json`` their OpenAPI 3.1 document, ``/docs``
+the interactive documentation — Swagger UI served from this server (the assets come with the
+``fastapi-offline`` package), so it works with no internet access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.api import routes_access, routes_pipelines, routes_projects, routes_runs
+from app.api.middleware import AccessMiddleware
+from app.api.problems import install_handlers
+from app.api.settings import ServerSettings
+from app.api.state import ServerState
+
+__all__ = ["DOCS_ASSETS", "create_app"]
+
+#: Swagger UI's files (Apache-2.0), shipped inside the fastapi-offline package
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+OPENAPI_URL = "/api/v1/openapi.json"
+
+DESCRIPTION = """The Cauce server's REST API. Authenticate with an API key
+(`Authorization: Bearer cauce_…` or `X-API-Key`) or an OAuth2 client-credentials token from
+`/api/v1/oauth/token`. Errors are RFC 9457 problem details; lists are cursor-paginated;
+changes send `If-Match`. See `docs/api.md`."""
+
+
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
+    settings = settings or ServerSettings.from_env()
+    state = ServerState(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        state.workspace.metadata_url()  # the metadata DB created or checked before serving
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="Cauce API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.cauce = state
+    install_handlers(app)
+    for module in (routes_access, routes_projects, routes_pipelines, routes_runs):
+        app.include_router(module.router)
+    app.mount("/docs/assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=OPENAPI_URL,
+            title="Cauce API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon.png",
+        )
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    app.add_middleware(AccessMiddleware, state=state)
+    return app

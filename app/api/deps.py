@@ -1,0 +1,78 @@
+"""Dependencies of the endpoints: who calls (put there by the middleware), with which scope,
+in which organization's workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPBearer
+
+from app.api.problems import ApiProblem
+from app.api.state import ServerState
+from app.services.access import Principal
+from app.services.workspace import Workspace
+
+__all__ = ["Caller", "if_match", "scoped", "server"]
+
+# declared for the OpenAPI document (and /docs' "Authorize"); the middleware checks them
+_bearer = HTTPBearer(auto_error=False, description="An API key or an OAuth2 access token")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key")
+
+
+@dataclass(frozen=True)
+class Caller:
+    principal: Principal
+    workspace: Workspace
+    state: ServerState
+
+
+def server(request: Request) -> ServerState:
+    state: ServerState = request.app.state.cauce
+    return state
+
+
+def scoped(scope: str) -> Callable[..., Caller]:
+    """A dependency: the caller, who must hold ``scope`` (403 otherwise)."""
+
+    def dependency(
+        request: Request,
+        _b: object = Security(_bearer),
+        _k: object = Security(_api_key),
+    ) -> Caller:
+        principal: Principal | None = getattr(request.state, "principal", None)
+        if principal is None:  # the middleware lets no such request through; be sure
+            raise ApiProblem(401, "no credential")
+        if scope not in principal.scopes:
+            raise ApiProblem(
+                403, f"this credential lacks the scope {scope!r}", slug="insufficient-scope"
+            )
+        state = server(request)
+        return Caller(principal, state.workspace_for(principal.organization), state)
+
+    return dependency
+
+
+def if_match(request: Request, *, required: bool = True) -> str | None:
+    """The ETag or revision a change is based on (``If-Match``); 428 when it is missing."""
+    value = request.headers.get("if-match")
+    if value is None:
+        if required:
+            raise ApiProblem(
+                428, "send If-Match with the ETag you read, so that no change is overwritten"
+            )
+        return None
+    return value.strip().removeprefix("W/").strip('"')
+
+
+def revision_of(request: Request) -> int:
+    """``If-Match`` as a project revision."""
+    value = if_match(request)
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ApiProblem(400, "If-Match must be the project's ETag (its revision)") from None
+
+
+Scope = Depends
