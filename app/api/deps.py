@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from app.api.problems import ApiProblem
@@ -14,7 +15,10 @@ from app.api.state import ServerState
 from app.services.access import Principal
 from app.services.workspace import Workspace
 
-__all__ = ["Caller", "if_match", "scoped", "server"]
+__all__ = ["Caller", "Id", "if_match", "scoped", "server"]
+
+#: an object id in a path (ids are 32-bit in every metadata DB)
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 # declared for the OpenAPI document (and /docs' "Authorize"); the middleware checks them
 _bearer = HTTPBearer(auto_error=False, description="An API key or an OAuth2 access token")
@@ -73,6 +77,3 @@ def revision_of(request: Request) -> int:
         return int(str(value))
     except ValueError:
         raise ApiProblem(400, "If-Match must be the project's ETag (its revision)") from None
-
-
-Scope = Depends

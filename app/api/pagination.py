@@ -44,7 +44,8 @@ def decode_cursor(cursor: str | None, kind: type[K]) -> K | None:
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))["k"]
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise ApiProblem(400, "invalid cursor: pass the next_cursor of a previous page") from None
-    if not isinstance(key, kind) or isinstance(key, bool):
+    out_of_range = isinstance(key, int) and not 0 <= key <= 2_147_483_647
+    if not isinstance(key, kind) or isinstance(key, bool) or out_of_range:
         raise ApiProblem(400, "invalid cursor: pass the next_cursor of a previous page")
     return key
 

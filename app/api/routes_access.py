@@ -12,7 +12,7 @@ import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.deps import Caller, scoped, server
+from app.api.deps import Caller, Id, scoped, server
 from app.api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page_by_key
 from app.api.problems import PROBLEM_RESPONSES, ApiProblem
 from app.api.tokens import issue_token
@@ -215,7 +215,7 @@ def create_key(body: NewKey, caller: Admin) -> NewKeyOut:
 
 
 @router.delete("/api-keys/{key_id}", response_model=KeyOut, tags=["access"])
-def revoke_key(key_id: int, caller: Admin) -> KeyOut:
+def revoke_key(key_id: Id, caller: Admin) -> KeyOut:
     """Revoke a key or client of the organization: it stops working at once."""
     return _key(access.revoke_credential(caller.workspace, key_id))
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from app.api.deps import Caller, if_match, scoped
+from app.api.deps import Caller, Id, if_match, scoped
 from app.api.pagination import Cursor, Limit, Page, page_by_key
 from app.api.problems import PROBLEM_RESPONSES, ApiProblem
 from app.services import hosting
@@ -61,7 +61,7 @@ def _out(p: hosting.PipelineInfo) -> PipelineOut:
 
 @router.get("/pipelines", response_model=Page[PipelineOut], tags=["pipelines"])
 def list_pipelines(
-    project_id: int, caller: Reader, limit: Limit = 50, cursor: Cursor = None
+    project_id: Id, caller: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[PipelineOut]:
     """A project's pipelines by name."""
     found = hosting.list_pipelines(caller.workspace, project_id)
@@ -70,7 +70,7 @@ def list_pipelines(
 
 
 @router.get("/pipeline", response_model=PipelineDetail, tags=["pipelines"])
-def get_pipeline(project_id: int, name: Name, caller: Reader, response: Response) -> PipelineDetail:
+def get_pipeline(project_id: Id, name: Name, caller: Reader, response: Response) -> PipelineDetail:
     """One pipeline, with its document; ``ETag`` is what a change must send in ``If-Match``.
     (The name is a query parameter: pipeline names may hold any character.)"""
     info, document = hosting.get_pipeline(caller.workspace, project_id, name)
@@ -80,7 +80,7 @@ def get_pipeline(project_id: int, name: Name, caller: Reader, response: Response
 
 @router.post("/pipelines", status_code=201, response_model=PipelineOut, tags=["pipelines"])
 def create_pipeline(
-    project_id: int, document: PipelineDocument, caller: Writer, response: Response
+    project_id: Id, document: PipelineDocument, caller: Writer, response: Response
 ) -> PipelineOut:
     """Add a pipeline to the project (a name already taken is 422)."""
     info, _project = hosting.save_pipeline(caller.workspace, project_id, document)
@@ -90,7 +90,7 @@ def create_pipeline(
 
 @router.put("/pipeline", response_model=PipelineOut, tags=["pipelines"])
 def replace_pipeline(
-    project_id: int,
+    project_id: Id,
     name: Name,
     document: PipelineDocument,
     caller: Writer,
@@ -108,7 +108,7 @@ def replace_pipeline(
 
 
 @router.delete("/pipeline", status_code=204, tags=["pipelines"])
-def delete_pipeline(project_id: int, name: Name, caller: Writer, request: Request) -> Response:
+def delete_pipeline(project_id: Id, name: Name, caller: Writer, request: Request) -> Response:
     """Remove a pipeline (``If-Match``: its ETag)."""
     hosting.get_pipeline(caller.workspace, project_id, name)  # 404 before 428
     hosting.delete_pipeline(caller.workspace, project_id, name, etag=if_match(request))
@@ -116,7 +116,7 @@ def delete_pipeline(project_id: int, name: Name, caller: Writer, request: Reques
 
 
 @router.get("/pipeline/validation", response_model=Validation, tags=["pipelines"])
-def validate_pipeline(project_id: int, name: Name, caller: Reader) -> Validation:
+def validate_pipeline(project_id: Id, name: Name, caller: Reader) -> Validation:
     """Compile the pipeline from what the project declares (no connection is contacted) and
     list every problem, each naming its node."""
     problems = hosting.validate_pipeline(caller.workspace, project_id, name)
@@ -125,7 +125,7 @@ def validate_pipeline(project_id: int, name: Name, caller: Reader) -> Validation
 
 @router.get("/pipeline/sql", response_model=Compiled, tags=["pipelines"])
 def compile_pipeline(
-    project_id: int,
+    project_id: Id,
     name: Name,
     caller: Reader,
     dialect: Annotated[str, Query(max_length=40, description="duckdb, postgres, tsql…")] = "duckdb",

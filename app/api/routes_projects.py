@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
-from app.api.deps import Caller, if_match, revision_of, scoped
+from app.api.deps import Caller, Id, if_match, revision_of, scoped
 from app.api.pagination import Cursor, Limit, Page, page_by_key
 from app.api.problems import PROBLEM_RESPONSES, ApiProblem
 from app.services import hosting
@@ -131,7 +131,7 @@ def register_project(body: RegisterProject, caller: Admin, response: Response) -
 
 
 @router.get("/projects/{project_id}", response_model=ProjectOut, tags=["projects"])
-def get_project(project_id: int, caller: Reader, response: Response) -> ProjectOut:
+def get_project(project_id: Id, caller: Reader, response: Response) -> ProjectOut:
     """One project; its ``ETag`` is its revision."""
     project = hosting.hosted_project(caller.workspace, project_id)
     _etag(response, project)
@@ -139,7 +139,7 @@ def get_project(project_id: int, caller: Reader, response: Response) -> ProjectO
 
 
 @router.delete("/projects/{project_id}", status_code=204, tags=["projects"])
-def unregister_project(project_id: int, caller: Admin, request: Request) -> Response:
+def unregister_project(project_id: Id, caller: Admin, request: Request) -> Response:
     """Stop hosting a project (needs ``If-Match``; its files and run history stay)."""
     hosting.hosted_project(caller.workspace, project_id)  # 404 before 428
     hosting.unregister_project(caller.workspace, project_id, revision=revision_of(request))
@@ -215,7 +215,7 @@ def _optional_revision(request: Request) -> int | None:
     tags=["projects"],
 )
 def export_project(
-    project_id: int,
+    project_id: Id,
     caller: Reader,
     include_data: bool = True,
 ) -> FileResponse:
@@ -236,7 +236,7 @@ def export_project(
     tags=["connections"],
 )
 def list_connections(
-    project_id: int, caller: Reader, limit: Limit = 50, cursor: Cursor = None
+    project_id: Id, caller: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[ConnectionOut]:
     """A project's connections by name: parameters, and which fields are secret (never
     their values)."""
@@ -263,7 +263,7 @@ def list_connections(
     tags=["connections"],
 )
 def set_secret(
-    project_id: int, connection: str, field: str, body: SecretIn, caller: Writer
+    project_id: Id, connection: str, field: str, body: SecretIn, caller: Writer
 ) -> Response:
     """Keep a secret of a connection in the server's secret store. Write-only: no endpoint
     returns it."""
@@ -279,7 +279,7 @@ def set_secret(
     tags=["catalog"],
 )
 def read_catalog(
-    project_id: int,
+    project_id: Id,
     connection: str,
     caller: Reader,
     limit: Limit = 50,
@@ -313,7 +313,7 @@ def read_catalog(
     response_model=RefreshOut,
     tags=["catalog"],
 )
-def refresh_catalog(project_id: int, connection: str, caller: Writer) -> RefreshOut:
+def refresh_catalog(project_id: Id, connection: str, caller: Writer) -> RefreshOut:
     """Read the tables and columns of a connection again (contacts the system)."""
     done = hosting.refresh_hosted_catalog(caller.workspace, project_id, connection)
     return RefreshOut(

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from app.api.deps import Caller, scoped
+from app.api.deps import Caller, Id, scoped
 from app.api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page_by_key
 from app.api.problems import PROBLEM_RESPONSES, ApiProblem
 from app.services import hosting, jobs
@@ -56,7 +56,7 @@ class RunOut(BaseModel):
     id: int
     pipeline: str
     version: int
-    project_id: int
+    project_id: Id
     trigger: str
     status: str
     created_at: datetime
@@ -142,7 +142,7 @@ def _started(active: ActiveRun, response: Response) -> RunStarted:
     response_model=RunStarted,
     tags=["runs"],
 )
-def run_pipeline(project_id: int, name: Name, caller: Runner, response: Response) -> RunStarted:
+def run_pipeline(project_id: Id, name: Name, caller: Runner, response: Response) -> RunStarted:
     """Start a pipeline in the background. Answers once the run is recorded and ``running``
     (an invalid pipeline is 422 and runs nothing); follow it at ``events_url``."""
     hosted = hosting.hosted_project(caller.workspace, project_id)
@@ -153,7 +153,7 @@ def run_pipeline(project_id: int, name: Name, caller: Runner, response: Response
 @router.post(
     "/projects/{project_id}/sync/runs", status_code=202, response_model=RunStarted, tags=["syncs"]
 )
-def run_sync(project_id: int, name: Name, caller: Runner, response: Response) -> RunStarted:
+def run_sync(project_id: Id, name: Name, caller: Runner, response: Response) -> RunStarted:
     """Start a sync in the background (its id is the sync run's)."""
     hosted = hosting.hosted_project(caller.workspace, project_id)
     active = caller.state.runs.start_sync(caller.workspace, Path(hosted.path), name)
@@ -186,7 +186,7 @@ def list_runs(
 
 
 @router.get("/runs/{run_id}/status", response_model=RunStatusOut, tags=["runs"])
-def run_status(run_id: int, caller: Reader) -> RunStatusOut:
+def run_status(run_id: Id, caller: Reader) -> RunStatusOut:
     """The light call to poll: status and times only."""
     view = caller.state.runs.status(caller.workspace, run_id)
     return RunStatusOut(
@@ -199,7 +199,7 @@ def run_status(run_id: int, caller: Reader) -> RunStatusOut:
 
 
 @router.get("/runs/{run_id}", response_model=RunDetailOut, tags=["runs"])
-def get_run(run_id: int, caller: Reader) -> RunDetailOut:
+def get_run(run_id: Id, caller: Reader) -> RunDetailOut:
     """A recorded run with its per-node metrics (rows in and out, seconds, where it ran)."""
     detail = jobs.run_detail(caller.workspace, run_id)
     nodes = [_node(n) for n in detail.nodes]
@@ -221,7 +221,7 @@ def _node(n: Any) -> NodeOut:
 
 @router.get("/runs/{run_id}/nodes", response_model=Page[NodeOut], tags=["runs"])
 def run_nodes(
-    run_id: int, caller: Reader, limit: Limit = 50, cursor: Cursor = None
+    run_id: Id, caller: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[NodeOut]:
     """Per-node metrics of a run, in the order nodes were recorded."""
     nodes = list(enumerate(jobs.run_detail(caller.workspace, run_id).nodes, start=1))
@@ -229,9 +229,7 @@ def run_nodes(
     return Page[NodeOut](items=[_node(n) for _, n in items], next_cursor=nxt)
 
 
-def _events(
-    caller: Caller, kind: str, run_id: int
-) -> tuple[ActiveRun | None, list[dict[str, Any]]]:
+def _events(caller: Caller, kind: str, run_id: Id) -> tuple[ActiveRun | None, list[dict[str, Any]]]:
     """The run's events: from memory while this process remembers it, else as stored."""
     active = caller.state.runs.find(caller.principal.organization, kind, run_id)
     if active is not None:
@@ -252,7 +250,7 @@ def _event(body: dict[str, Any]) -> EventOut:
 
 @router.get("/runs/{run_id}/logs", response_model=Page[EventOut], tags=["runs"])
 def run_logs(
-    run_id: int, caller: Reader, limit: Limit = 50, cursor: Cursor = None
+    run_id: Id, caller: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[EventOut]:
     """A run's events as a log, oldest first (all of them while this server remembers the
     run; afterwards the recorded ones: start, failures, end)."""
@@ -269,7 +267,7 @@ _SSE: dict[int | str, dict[str, Any]] = {
 @router.get(
     "/runs/{run_id}/events", response_class=StreamingResponse, responses=_SSE, tags=["runs"]
 )
-async def run_events(run_id: int, caller: Reader, request: Request) -> StreamingResponse:
+async def run_events(run_id: Id, caller: Reader, request: Request) -> StreamingResponse:
     """Server-sent events of a run: one ``event:`` per run event (``id:`` its number; send
     ``Last-Event-ID`` to resume), then ``event: end`` when the run is over."""
     return await _stream(caller, "pipeline", run_id, request)
@@ -278,12 +276,12 @@ async def run_events(run_id: int, caller: Reader, request: Request) -> Streaming
 @router.get(
     "/sync-runs/{run_id}/events", response_class=StreamingResponse, responses=_SSE, tags=["syncs"]
 )
-async def sync_run_events(run_id: int, caller: Reader, request: Request) -> StreamingResponse:
+async def sync_run_events(run_id: Id, caller: Reader, request: Request) -> StreamingResponse:
     """Server-sent events of a sync run this server started (as for pipeline runs)."""
     return await _stream(caller, "sync", run_id, request)
 
 
-async def _stream(caller: Caller, kind: str, run_id: int, request: Request) -> StreamingResponse:
+async def _stream(caller: Caller, kind: str, run_id: Id, request: Request) -> StreamingResponse:
     active, events = await anyio.to_thread.run_sync(_events, caller, kind, run_id)
     try:
         after = int(request.headers.get("last-event-id", "0"))
@@ -318,7 +316,7 @@ async def _stream(caller: Caller, kind: str, run_id: int, request: Request) -> S
 
 
 @router.post("/runs/{run_id}/cancel", status_code=202, response_model=RunStatusOut, tags=["runs"])
-def cancel_run(run_id: int, caller: Runner) -> RunStatusOut:
+def cancel_run(run_id: Id, caller: Runner) -> RunStatusOut:
     """Ask a run to stop. 409 when it is over, or runs in another process."""
     return _cancel(caller, "pipeline", run_id)
 
@@ -326,12 +324,12 @@ def cancel_run(run_id: int, caller: Runner) -> RunStatusOut:
 @router.post(
     "/sync-runs/{run_id}/cancel", status_code=202, response_model=RunStatusOut, tags=["syncs"]
 )
-def cancel_sync_run(run_id: int, caller: Runner) -> RunStatusOut:
+def cancel_sync_run(run_id: Id, caller: Runner) -> RunStatusOut:
     """Ask a sync run this server started to stop."""
     return _cancel(caller, "sync", run_id)
 
 
-def _cancel(caller: Caller, kind: str, run_id: int) -> RunStatusOut:
+def _cancel(caller: Caller, kind: str, run_id: Id) -> RunStatusOut:
     org = caller.principal.organization
     if caller.state.runs.cancel(org, kind, run_id):
         return RunStatusOut(
@@ -351,7 +349,7 @@ def _cancel(caller: Caller, kind: str, run_id: int) -> RunStatusOut:
 # -- syncs ----------------------------------------------------------------------------------------
 @router.get("/projects/{project_id}/syncs", response_model=Page[SyncOut], tags=["syncs"])
 def project_syncs(
-    project_id: int, caller: Reader, limit: Limit = 50, cursor: Cursor = None
+    project_id: Id, caller: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[SyncOut]:
     """A project's syncs by name."""
     hosted = hosting.hosted_project(caller.workspace, project_id)
@@ -361,7 +359,7 @@ def project_syncs(
 
 
 @router.get("/projects/{project_id}/sync", response_model=SyncDetail, tags=["syncs"])
-def project_sync(project_id: int, name: Name, caller: Reader) -> SyncDetail:
+def project_sync(project_id: Id, name: Name, caller: Reader) -> SyncDetail:
     """A sync and its last recorded run."""
     hosted = hosting.hosted_project(caller.workspace, project_id)
     found = {s.name: s for s in sync_overview(Path(hosted.path), workspace=caller.workspace)}

@@ -46,6 +46,15 @@ class CatalogRefresh:
     problems: list[str] = field(default_factory=list)
 
 
+def _where(connection: str) -> str:
+    """The file a connection name would have, for messages (any name, even one that gives no
+    file name, is reported, never a crash)."""
+    try:
+        return connection_path(connection)
+    except ValueError:
+        return "connections"
+
+
 def describe_connection(
     connector: Connector, progress: Callable[[int, int], None] | None = None
 ) -> tuple[list[CatalogTable], list[str]]:
@@ -94,7 +103,7 @@ def refresh_catalog(
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
-            raise ProjectError(connection_path(connection), _("no such connection"))
+            raise ProjectError(_where(connection), _("no such connection"))
         conn = project.connections[connection]
         connector = open_connector(
             conn,
@@ -124,7 +133,7 @@ def read_catalog(
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
-            raise ProjectError(connection_path(connection), _("no such connection"))
+            raise ProjectError(_where(connection), _("no such connection"))
         ws = workspace_of(workspace)
         url, org = ws.metadata_url(), ws.organization
         with (

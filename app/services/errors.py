@@ -17,8 +17,8 @@ from app.model.pipeline import GraphError
 from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
-from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.access import StaleRevision
+from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
 from app.storage.errors import DuplicateName, NotFound
 from app.storage.migrate import SchemaError

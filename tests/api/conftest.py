@@ -46,7 +46,9 @@ class Server:
         return made.secret
 
 
-def make_server(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, **settings: object) -> Iterator[Server]:
+def make_server(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, **settings: object
+) -> Iterator[Server]:
     monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
     monkeypatch.setenv("CAUCE_MASTER_KEY", Fernet.generate_key().decode())
     chinook = tmp_path / "projects-src" / "chinook"
@@ -68,14 +70,18 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
 
 
 @pytest.fixture
-def pg_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_db: dict[str, object]) -> Iterator[Server]:
+def pg_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_db: dict[str, object]
+) -> Iterator[Server]:
     url = f"postgresql+psycopg://{pg_db['user']}@{pg_db['host']}:{pg_db['port']}/{pg_db['dbname']}"
     yield from make_server(tmp_path, url, monkeypatch)
 
 
 def register(server: Server, who: str = "admin", path: Path | None = None) -> int:
     response = server.client.post(
-        "/api/v1/projects", headers=server.h(who), json={"path": str(path or server.chinook), "trust": True}
+        "/api/v1/projects",
+        headers=server.h(who),
+        json={"path": str(path or server.chinook), "trust": True},
     )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])

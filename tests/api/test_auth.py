@@ -83,7 +83,9 @@ def test_an_expired_key_is_refused(server: Server) -> None:
 def test_brute_force_is_stopped_with_429_even_for_a_right_key_afterwards(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for server in make_server(tmp_path, f"sqlite:///{tmp_path / 'm.db'}", monkeypatch, failed_auth_limit=5):
+    for server in make_server(
+        tmp_path, f"sqlite:///{tmp_path / 'm.db'}", monkeypatch, failed_auth_limit=5
+    ):
         bad = {"Authorization": "Bearer cauce_000000000000_" + "b" * 43}
         codes = [server.client.get(ME, headers=bad).status_code for _ in range(8)]
         assert codes[:5] == [401] * 5 and codes[5:] == [429] * 3
@@ -176,7 +178,11 @@ def test_an_api_key_is_not_a_client_and_a_wrong_secret_is_refused(server: Server
     for client_id, secret in ((f"cauce_{prefix}", key), ("cauce_" + "0" * 12, key)):
         response = server.client.post(
             "/api/v1/oauth/token",
-            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": secret,
+            },
         )
         _problem(response, 401)
     _problem(server.client.post("/api/v1/oauth/token", data={"grant_type": "password"}), 400)
@@ -212,7 +218,10 @@ def test_a_token_missing_exp_is_refused(server: Server) -> None:
 
 def test_a_forged_signature_is_refused(server: Server) -> None:
     client = _client(server)
-    _refused(server, jwt.encode(_claims(cid=client.record.prefix), "not-the-server-key" * 3, algorithm="HS256"))
+    _refused(
+        server,
+        jwt.encode(_claims(cid=client.record.prefix), "not-the-server-key" * 3, algorithm="HS256"),
+    )
     real = _token(server, client)["access_token"]
     head, body, sig = real.split(".")
     claims = json.loads(base64.urlsafe_b64decode(body + "=="))

@@ -91,14 +91,19 @@ def test_pipeline_edits_need_the_current_etag(server: Server) -> None:
         params={"name": "revenue copy"},
     )
     assert gone.status_code == 204
-    names = [p["name"] for p in server.client.get(f"{base}/pipelines", headers=server.h()).json()["items"]]
+    names = [
+        p["name"]
+        for p in server.client.get(f"{base}/pipelines", headers=server.h()).json()["items"]
+    ]
     assert names == ["revenue"]
 
 
 def test_validate_and_compile(server: Server) -> None:
     project = register(server)
     base = f"/api/v1/projects/{project}/pipeline"
-    checked = server.client.get(f"{base}/validation", headers=server.h(), params={"name": "revenue"})
+    checked = server.client.get(
+        f"{base}/validation", headers=server.h(), params={"name": "revenue"}
+    )
     problems = checked.json()["problems"]
     assert checked.json()["valid"] is False and {p["node_name"] for p in problems} >= {"genres"}
     unknown = server.client.get(f"{base}/validation", headers=server.h(), params={"name": "nope"})
@@ -151,7 +156,9 @@ def test_connection_secrets_are_write_only(server: Server, tmp_path: Path) -> No
     listed = server.client.get(base, headers=server.h()).json()["items"]
     assert listed[0]["secret_fields"] == ["password"] and "password" not in listed[0]["params"]
     secret = "s3cr3t-value-never-shown"
-    put = server.client.put(f"{base}/wh/secrets/password", headers=server.h(), json={"value": secret})
+    put = server.client.put(
+        f"{base}/wh/secrets/password", headers=server.h(), json={"value": secret}
+    )
     assert put.status_code == 204
     assert server.workspace.secrets.resolve("pgproj", "wh", ["password"]).get("password") == secret
     wrong = server.client.put(f"{base}/wh/secrets/host", headers=server.h(), json={"value": "x"})
@@ -190,14 +197,20 @@ def test_a_run_started_through_the_api(server: Server) -> None:
     ).json()["items"]
     mart = [n for n in nodes if n["node_name"] == "mart"]
     assert mart and mart[0]["status"] == "succeeded" and mart[0]["rows_in"] > 0
-    logs = server.client.get(f"/api/v1/runs/{run['id']}/logs", headers=server.h(), params={"limit": 3}).json()
+    logs = server.client.get(
+        f"/api/v1/runs/{run['id']}/logs", headers=server.h(), params={"limit": 3}
+    ).json()
     assert [e["seq"] for e in logs["items"]] == [1, 2, 3] and logs["next_cursor"]
     over = server.client.post(f"/api/v1/runs/{run['id']}/cancel", headers=server.h())
     assert over.status_code == 409 and "succeeded" in over.json()["detail"]
-    runs = server.client.get("/api/v1/runs", headers=server.h(), params={"status": "succeeded"}).json()
+    runs = server.client.get(
+        "/api/v1/runs", headers=server.h(), params={"status": "succeeded"}
+    ).json()
     assert [r["id"] for r in runs["items"]] == [run["id"]]
     audit = server.client.get("/api/v1/audit", headers=server.h()).json()["items"]
-    assert audit[0]["action"] == "POST /api/v1/runs/{run_id}/cancel" and audit[0]["outcome"] == "error"
+    assert (
+        audit[0]["action"] == "POST /api/v1/runs/{run_id}/cancel" and audit[0]["outcome"] == "error"
+    )
     assert audit[1]["action"] == "POST /api/v1/projects/{project_id}/pipeline/runs"
 
 
@@ -212,7 +225,9 @@ def test_an_invalid_pipeline_runs_nothing_and_says_why(server: Server) -> None:
 
 def test_deprecated_endpoints_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     deprecations = {("GET", "/api/v1/me"): Deprecation(1798761600, "Fri, 01 Jan 2027 00:00:00 GMT")}
-    for server in make_server(tmp_path, f"sqlite:///{tmp_path / 'm.db'}", monkeypatch, deprecations=deprecations):
+    for server in make_server(
+        tmp_path, f"sqlite:///{tmp_path / 'm.db'}", monkeypatch, deprecations=deprecations
+    ):
         response = server.client.get("/api/v1/me", headers=server.h())
         assert response.headers["deprecation"] == "@1798761600"
         assert response.headers["sunset"] == "Fri, 01 Jan 2027 00:00:00 GMT"
