@@ -3,6 +3,7 @@ limiters, the runs it started. Built once by :func:`app.api.app.create_app`."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from datetime import UTC, datetime
@@ -19,6 +20,10 @@ __all__ = ["ServerState"]
 
 #: how often a credential's "last used" time is written, at most (seconds)
 TOUCH_EVERY = 60.0
+#: how long a checked API key is trusted without asking the metadata DB again (seconds): a key
+#: revoked by *another* process (``cauce api-keys revoke``) stops working within this time; one
+#: revoked through this server, at once
+KEY_CACHE_SECONDS = 1.0
 
 
 class ServerState:
@@ -30,6 +35,7 @@ class ServerState:
         self.runs = RunManager(workers=settings.workers)
         self._orgs: dict[str, Workspace] = {}
         self._touched: dict[int, float] = {}
+        self._checked: dict[str, tuple[float, int, Principal]] = {}
         self._lock = threading.Lock()
 
     def workspace_for(self, organization: str) -> Workspace:
@@ -44,11 +50,30 @@ class ServerState:
     def authenticate(self, bearer: str) -> Principal | None:
         """The caller behind an API key or an access token, or ``None``."""
         if bearer.startswith("cauce_"):
-            principal = access.authenticate_key(self.workspace, bearer)
+            principal = self._from_key(bearer)
         else:
             principal = self._from_token(bearer)
         if principal is not None:
             self._touch(principal)
+        return principal
+
+    def _from_key(self, key: str) -> Principal | None:
+        """An API key's principal; a key checked less than :data:`KEY_CACHE_SECONDS` ago,
+        with no revocation in this process since, is not looked up again."""
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        now, generation = time.monotonic(), access.revocation_generation()
+        with self._lock:
+            found = self._checked.get(digest)
+        if found is not None and found[0] > now and found[1] == generation:
+            return found[2]
+        principal = access.authenticate_key(self.workspace, key)
+        with self._lock:
+            if principal is None:
+                self._checked.pop(digest, None)
+            else:
+                if len(self._checked) > 10_000:
+                    self._checked.clear()
+                self._checked[digest] = (now + KEY_CACHE_SECONDS, generation, principal)
         return principal
 
     def _from_token(self, token: str) -> Principal | None:

@@ -15,6 +15,7 @@ its user's role allows (:data:`ROLE_SCOPES`): giving a viewer's key ``write`` do
 from __future__ import annotations
 
 import hashlib
+import itertools
 import hmac
 import re
 import secrets
@@ -48,6 +49,7 @@ __all__ = [
     "list_credentials",
     "parse_expiry",
     "record_audit",
+    "revocation_generation",
     "revoke_credential",
     "touch",
 ]
@@ -182,9 +184,22 @@ def list_credentials(workspace: Workspace) -> list[CredentialRecord]:
     return workspace.store(AccessStore).list_credentials()
 
 
+_revocations = itertools.count(1)
+_generation = 0
+
+
+def revocation_generation() -> int:
+    """A number that changes whenever this process revokes a credential: a cache of checked
+    credentials that saw another number must check again."""
+    return _generation
+
+
 def revoke_credential(workspace: Workspace, credential_id: int) -> CredentialRecord:
     """Revoke a credential of the workspace's organization (``NotFound`` for another's)."""
-    return workspace.store(AccessStore).revoke_credential(credential_id)
+    global _generation
+    record = workspace.store(AccessStore).revoke_credential(credential_id)
+    _generation = next(_revocations)
+    return record
 
 
 def _principal(record: CredentialRecord) -> Principal:

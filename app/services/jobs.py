@@ -128,6 +128,8 @@ class RunManager:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cauce-run")
         self._keep = keep
         self._runs: OrderedDict[tuple[str, str, int], ActiveRun] = OrderedDict()
+        #: statuses of finished runs, which never change again
+        self._finished: OrderedDict[tuple[str, int], RunStatusView] = OrderedDict()
         self._lock = threading.Lock()
 
     def _remember(self, active: ActiveRun) -> None:
@@ -220,7 +222,18 @@ class RunManager:
         active = self.find(workspace.organization, "pipeline", run_id)
         if active is not None and not active.done:
             return RunStatusView(run_id, "pipeline", active.status, None, None)
-        return _view(workspace.store(Repository).get_run(run_id))
+        key = (workspace.organization, run_id)
+        with self._lock:
+            found = self._finished.get(key)
+        if found is not None:
+            return found
+        view = _view(workspace.store(Repository).get_run(run_id))
+        if view.status in _TERMINAL:
+            with self._lock:
+                self._finished[key] = view
+                while len(self._finished) > 10 * self._keep:
+                    self._finished.popitem(last=False)
+        return view
 
     def shutdown(self) -> None:
         """Cancel every run still going and wait for the workers."""

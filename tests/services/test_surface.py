@@ -34,6 +34,7 @@ FRONT_DOOR = {
         "list_credentials",
         "parse_expiry",
         "record_audit",
+        "revocation_generation",
         "revoke_credential",
         "touch",
     ],
