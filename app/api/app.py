@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI
@@ -61,6 +62,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     install_handlers(app)
     for module in (routes_access, routes_projects, routes_pipelines, routes_runs):
         app.include_router(module.router)
+    _mark_deprecated(app, settings)
     app.mount("/docs/assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
@@ -79,3 +81,20 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     app.add_middleware(AccessMiddleware, state=state)
     return app
+
+
+def _mark_deprecated(app: FastAPI, settings: ServerSettings) -> None:
+    """Deprecated endpoints say so in the OpenAPI document too (``deprecated: true``)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        spec = build()
+        if first:
+            for (method, path), _when in settings.deprecations.items():
+                operation = spec.get("paths", {}).get(path, {}).get(method.lower())
+                if operation is not None:
+                    operation["deprecated"] = True
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -233,6 +233,9 @@ def test_deprecated_endpoints_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert response.headers["sunset"] == "Fri, 01 Jan 2027 00:00:00 GMT"
         assert 'rel="deprecation"' in response.headers["link"]
         assert "deprecation" not in server.client.get("/api/v1/runs", headers=server.h()).headers
+        spec = server.client.get("/api/v1/openapi.json").json()
+        assert spec["paths"]["/api/v1/me"]["get"]["deprecated"] is True
+        assert "deprecated" not in spec["paths"]["/api/v1/runs"]["get"]
 
 
 def test_docs_work_offline_and_the_spec_is_openapi_3_1(server: Server) -> None:
