@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -129,7 +130,7 @@ def api_keys_create(
             rate_limit=rate_limit,
             kind="oauth_client" if oauth_client else "api_key",
         )
-    except (access.InvalidCredentialRequest, *USER_ERRORS) as err:
+    except USER_ERRORS + (access.InvalidCredentialRequest,) as err:
         _fail(describe(err))
     record = made.record
     if oauth_client:
@@ -156,7 +157,7 @@ def api_keys_list(ctx: click.Context, organization: str, as_json: bool) -> None:
     from app.services import access
 
     records = access.list_credentials(ctx.obj["workspace"].for_organization(organization))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": r.id,
             "kind": r.kind,

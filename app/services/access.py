@@ -15,8 +15,8 @@ its user's role allows (:data:`ROLE_SCOPES`): giving a viewer's key ``write`` do
 from __future__ import annotations
 
 import hashlib
-import itertools
 import hmac
+import itertools
 import re
 import secrets
 from dataclasses import dataclass

@@ -1,8 +1,9 @@
 """The services' public surface, pinned: what the CLI, the editor, and the coming scheduler and
 API may call (issue #12). A change here is a change of the front door: make it on purpose.
 
-Front ends (``app.ui``, ``app.api``, ``app.cli*``) may import only the modules listed in ``FRONT_DOOR`` and
-only the names in their ``__all__``; the other services modules are helpers of the services.
+Front ends (``app.ui``, ``app.api``, ``app.cli*``) may import only the modules listed in
+``FRONT_DOOR`` and only the names in their ``__all__``; the other services modules are helpers
+of the services.
 """
 
 from __future__ import annotations
