@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import fastapi_offline
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -20,7 +21,8 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import routes_access, routes_pipelines, routes_projects, routes_runs
-from app.api.middleware import AccessMiddleware
+from app.api.deps import SECURITY_SCHEMES
+from app.api.middleware import PUBLIC_PATHS, AccessMiddleware
 from app.api.problems import install_handlers
 from app.api.settings import ServerSettings
 from app.api.state import ServerState
@@ -44,6 +46,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         state.workspace.metadata_url()  # the metadata DB created or checked before serving
+        # the run use case (the engine, DuckDB) loaded now, so the first run does not wait
+        await anyio.to_thread.run_sync(_load_run_use_case)
         try:
             yield
         finally:
@@ -60,7 +64,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     )
     app.state.cauce = state
     install_handlers(app)
-    for module in (routes_access, routes_projects, routes_pipelines, routes_runs):
+    # runs first: their status is the call clients make most (routers are matched in order)
+    for module in (routes_runs, routes_access, routes_projects, routes_pipelines):
         app.include_router(module.router)
     _mark_deprecated(app, settings)
     app.mount("/docs/assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
@@ -83,14 +88,29 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     return app
 
 
+def _load_run_use_case() -> None:
+    from app.services import runs  # noqa: F401 - imported to be loaded
+    from app.services.projects import load_plugins
+    from app.services.workspace import prepare_headless_run
+
+    prepare_headless_run()  # a server runs projects only: pandas stays off its path
+    load_plugins()  # the components' registry
+
+
 def _mark_deprecated(app: FastAPI, settings: ServerSettings) -> None:
-    """Deprecated endpoints say so in the OpenAPI document too (``deprecated: true``)."""
+    """The document's security schemes (every operation but the public ones needs one), and
+    deprecated endpoints marked ``deprecated: true``."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         first = app.openapi_schema is None
         spec = build()
         if first:
+            spec.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+            spec["security"] = [{"bearer": []}, {"apiKey": []}]
+            for path in PUBLIC_PATHS:
+                for operation in spec.get("paths", {}).get(path, {}).values():
+                    operation["security"] = []
             for (method, path), _when in settings.deprecations.items():
                 operation = spec.get("paths", {}).get(path, {}).get(method.lower())
                 if operation is not None:

@@ -71,7 +71,9 @@ class AccessMiddleware:
                 decision = state.limiter.take(("ip", address), settings.anonymous_rate_limit)
                 await _problem(send, scope, 401, "send an API key or an access token", decision)
                 return
-            principal = await anyio.to_thread.run_sync(state.authenticate, bearer)
+            principal = state.cached(bearer) or await anyio.to_thread.run_sync(
+                state.authenticate, bearer
+            )
             if principal is None:
                 decision = state.failures.take(("failed", address), settings.failed_auth_limit)
                 status = 401 if decision.allowed else 429

@@ -57,6 +57,19 @@ class ServerState:
             self._touch(principal)
         return principal
 
+    def cached(self, bearer: str) -> Principal | None:
+        """The principal of an API key checked moments ago (no database read: an event loop
+        may call it); ``None`` when it must be checked."""
+        if not bearer.startswith("cauce_"):
+            return None
+        digest = hashlib.sha256(bearer.encode()).hexdigest()
+        with self._lock:
+            found = self._checked.get(digest)
+        fresh = found is not None and found[0] > time.monotonic()
+        if found is not None and fresh and found[1] == access.revocation_generation():
+            return found[2]
+        return None
+
     def _from_key(self, key: str) -> Principal | None:
         """An API key's principal; a key checked less than :data:`KEY_CACHE_SECONDS` ago,
         with no revocation in this process since, is not looked up again."""

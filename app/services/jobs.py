@@ -216,6 +216,15 @@ class RunManager:
         active.cancel.cancel()
         return True
 
+    def known_status(self, organization: str, run_id: int) -> RunStatusView | None:
+        """A pipeline run's status when memory has it (running here, or finished and seen):
+        no database read, so an event loop may call it."""
+        active = self.find(organization, "pipeline", run_id)
+        if active is not None and not active.done:
+            return RunStatusView(run_id, "pipeline", active.status, None, None)
+        with self._lock:
+            return self._finished.get((organization, run_id))
+
     def status(self, workspace: Workspace, run_id: int) -> RunStatusView:
         """A pipeline run's status: from memory while this process runs it, else from the
         metadata DB (``NotFound`` for a run of another organization)."""
