@@ -69,6 +69,7 @@ class Workspace:
         other._url, other._ready = self._url, self._ready
         with self._lock:
             other._engine, other._stores = self._shared_engine_locked(), self._stores
+        other._lock = self._lock  # one lock for the stores they share
         return other
 
     @property
