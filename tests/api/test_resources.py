@@ -248,3 +248,63 @@ def test_docs_work_offline_and_the_spec_is_openapi_3_1(server: Server) -> None:
     spec = server.client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
     assert "/api/v1/runs/{run_id}/events" in spec["paths"]
+
+
+def test_a_sync_started_through_the_api(server: Server) -> None:
+    (server.chinook / "syncs").mkdir()
+    (server.chinook / "syncs" / "genres.json").write_text(
+        json.dumps(
+            {
+                "name": "genres",
+                "source": {"connection": "chinook", "table": "Genre"},
+                "destinations": [{"connection": "warehouse", "table": "raw_genres"}],
+                "mode": "full",
+            }
+        )
+    )
+    project = register(server)
+    base = f"/api/v1/projects/{project}"
+    listed = server.client.get(f"{base}/syncs", headers=server.h()).json()["items"]
+    assert [(s["name"], s["mode"], s["destinations"]) for s in listed] == [
+        ("genres", "full", ["warehouse:raw_genres"])
+    ]
+    assert (
+        server.client.get(f"{base}/sync", headers=server.h(), params={"name": "genres"}).json()[
+            "last_status"
+        ]
+        is None
+    )
+    started = server.client.post(f"{base}/sync/runs", headers=server.h(), params={"name": "genres"})
+    assert started.status_code == 202, started.text
+    run = started.json()
+    assert run["kind"] == "sync" and started.headers["location"] == f"/api/v1/sync-runs/{run['id']}"
+    with server.client.stream("GET", run["events_url"], headers=server.h()) as stream:
+        text = "".join(stream.iter_text())
+    kinds = re.findall(r"^event: (\w+)$", text, flags=re.M)
+    assert kinds[0] == "sync_started" and kinds[-2:] == ["sync_finished", "end"], kinds
+    assert '"status": "succeeded"' in text.split("event: end")[1]
+    after = server.client.get(f"{base}/sync", headers=server.h(), params={"name": "genres"}).json()
+    assert after["last_status"] == "succeeded" and after["rows"] == 25
+    over = server.client.post(f"/api/v1/sync-runs/{run['id']}/cancel", headers=server.h())
+    assert over.status_code == 409
+    unknown = server.client.post(f"{base}/sync/runs", headers=server.h(), params={"name": "nope"})
+    assert unknown.status_code == 422 and "genres" in unknown.json()["detail"]
+
+
+def test_the_catalog_of_a_connection_is_refreshed_and_read(server: Server) -> None:
+    project = register(server)
+    base = f"/api/v1/projects/{project}/connections/chinook/catalog"
+    assert server.client.get(base, headers=server.h()).json()["items"] == []
+    refreshed = server.client.post(f"{base}/refresh", headers=server.h())
+    assert refreshed.status_code == 200, refreshed.text
+    assert refreshed.json()["tables"] >= 11 and refreshed.json()["problems"] == []
+    page = server.client.get(base, headers=server.h(), params={"limit": 5}).json()
+    assert len(page["items"]) == 5 and page["next_cursor"]
+    names = [t["name"] for t in page["items"]]
+    assert names == sorted(names)
+    genres = [
+        t
+        for t in server.client.get(base, headers=server.h(), params={"limit": 200}).json()["items"]
+        if t["name"] == "Genre"
+    ]
+    assert {c["name"] for c in genres[0]["columns"]} >= {"GenreId", "Name"}
