@@ -46,6 +46,15 @@ class CatalogRefresh:
     problems: list[str] = field(default_factory=list)
 
 
+def _where(connection: str) -> str:
+    """The file a connection name would have, for messages (any name, even one that gives no
+    file name, is reported, never a crash)."""
+    try:
+        return connection_path(connection)
+    except ValueError:
+        return "connections"
+
+
 def describe_connection(
     connector: Connector, progress: Callable[[int, int], None] | None = None
 ) -> tuple[list[CatalogTable], list[str]]:
@@ -94,7 +103,7 @@ def refresh_catalog(
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
-            raise ProjectError(connection_path(connection), _("no such connection"))
+            raise ProjectError(_where(connection), _("no such connection"))
         conn = project.connections[connection]
         connector = open_connector(
             conn,
@@ -106,8 +115,11 @@ def refresh_catalog(
             tables, problems = describe_connection(connector, progress)
         finally:
             connector.close()
-        url = ws.metadata_url()
-        with Repository(url) as repo, CatalogStore(url) as store:
+        url, org = ws.metadata_url(), ws.organization
+        with (
+            Repository(url, organization=org) as repo,
+            CatalogStore(url, organization=org) as store,
+        ):
             project_id = repo.ensure_project(project.meta.name)
             record = repo.save_connection(project_id, conn)
             count = store.replace_catalog(record.id, tables)
@@ -121,9 +133,13 @@ def read_catalog(
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
-            raise ProjectError(connection_path(connection), _("no such connection"))
-        url = workspace_of(workspace).metadata_url()
-        with Repository(url) as repo, CatalogStore(url) as store:
+            raise ProjectError(_where(connection), _("no such connection"))
+        ws = workspace_of(workspace)
+        url, org = ws.metadata_url(), ws.organization
+        with (
+            Repository(url, organization=org) as repo,
+            CatalogStore(url, organization=org) as store,
+        ):
             project_id = repo.ensure_project(project.meta.name)
             ids = {c.name: c.id for c in repo.list_connections(project_id)}
             if connection not in ids:

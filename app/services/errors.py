@@ -18,13 +18,20 @@ from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
 from app.services.notify_http import NotificationError
+from app.storage.access import StaleRevision
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
+from app.storage.errors import DuplicateName, NotFound
 from app.storage.migrate import SchemaError
 from app.storage.project_format import ProjectError
 from app.storage.secrets import MissingSecret
 
-__all__ = ["USER_ERRORS", "describe"]
+__all__ = ["CONFLICTS", "NOT_FOUND", "USER_ERRORS", "describe"]
+
+#: the object asked for does not exist *for the caller* (another organization's is the same)
+NOT_FOUND: tuple[type[BaseException], ...] = (NotFound,)
+#: the change collides with the current state: a name taken, a stale revision
+CONFLICTS: tuple[type[BaseException], ...] = (DuplicateName, StaleRevision)
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
     ProjectError,  # includes BundleError

@@ -481,7 +481,7 @@ def recent_runs(
     ``cauce db init``, instead of being created empty.
     """
     ws = workspace_of(workspace)
-    with ws.repository() if create else Repository(ws.db_url) as repo:
+    with ws.repository() if create else Repository(ws.db_url, organization=ws.organization) as repo:
         project_id = None
         if project_name is not None:
             match = [p for p in repo.list_projects() if p.name == project_name]

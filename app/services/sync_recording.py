@@ -70,7 +70,7 @@ class SyncRecorder:
         self._changes: list[dict[str, object]] = []
         url = workspace.metadata_url()  # the DB created or checked once per workspace
         self.repo: Repository = workspace.repository()
-        self.store: SyncStore = SyncStore(url)
+        self.store: SyncStore = SyncStore(url, organization=workspace.organization)
         self.trigger = trigger
         self.project_id = self.repo.ensure_project(project)
         for connection in connections.values():

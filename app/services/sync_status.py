@@ -140,8 +140,10 @@ def _stores(workspace: Workspace | None) -> Iterator[tuple[Repository, SyncStore
     from app.storage.repository import Repository
     from app.storage.syncs import SyncStore
 
-    url = workspace_of(workspace).metadata_url()
-    repo, store = Repository(url), SyncStore(url)
+    ws = workspace_of(workspace)
+    url = ws.metadata_url()
+    repo = Repository(url, organization=ws.organization)
+    store = SyncStore(url, organization=ws.organization)
     with repo, store:
         yield repo, store
 

@@ -68,8 +68,12 @@ ADHOC_PROJECT = "adhoc"
 
 def select_sync(project: Project, name: str) -> SyncDefinition:
     if name not in project.syncs:
+        try:
+            where = sync_path(name) if name.strip() else "syncs"
+        except ValueError:  # a name that gives no file name (only control characters)
+            where = "syncs"
         raise ProjectError(
-            sync_path(name) if name.strip() else "syncs",
+            where,
             _("no sync named {name!r} (available: {available})").format(
                 name=name, available=", ".join(sorted(project.syncs)) or _("none")
             ),

@@ -14,30 +14,63 @@ Workspace(db='sqlite:///:memory:')
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from app.storage.repository import Repository
     from app.storage.secrets import SecretResolver
+    from app.storage.unit_of_work import StoreBase
+
+    S = TypeVar("S", bound=StoreBase)
 
 __all__ = ["Workspace", "prepare_headless_run"]
 
 
 class Workspace:
     """The metadata DB (``db_url``: as given, else ``CAUCE_DB_URL``, else the default SQLite
-    file) and the secret store (``secrets``: else the default resolver)."""
+    file) and the secret store (``secrets``: else the default resolver).
 
-    def __init__(self, db_url: str | None = None, secrets: SecretResolver | None = None) -> None:
+    ``organization``: the tenant whose records the use cases read and write (``default`` on a
+    desktop; a server opens one workspace per organization of its callers).
+    """
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        secrets: SecretResolver | None = None,
+        *,
+        organization: str = "default",
+    ) -> None:
         self._requested = db_url
         self._secrets = secrets
+        self.organization = organization
         self._url: str | None = None
         self._ready = False
         self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._stores: dict[tuple[type[Any], str], Any] = {}
 
     @classmethod
-    def open(cls, db_url: str | None = None, secrets: SecretResolver | None = None) -> Workspace:
+    def open(
+        cls,
+        db_url: str | None = None,
+        secrets: SecretResolver | None = None,
+        *,
+        organization: str = "default",
+    ) -> Workspace:
         """A workspace on ``db_url``; nothing is read or created until a use case needs it."""
-        return cls(db_url, secrets)
+        return cls(db_url, secrets, organization=organization)
+
+    def for_organization(self, organization: str) -> Workspace:
+        """The same metadata DB and secret store, for another tenant (the engine is shared)."""
+        other = Workspace(self._requested, self._secrets, organization=organization)
+        other._url, other._ready = self._url, self._ready
+        with self._lock:
+            other._engine, other._stores = self._shared_engine_locked(), self._stores
+        other._lock = self._lock  # one lock for the stores they share
+        return other
 
     @property
     def db_url(self) -> str:
@@ -59,10 +92,30 @@ class Workspace:
         return self.db_url
 
     def repository(self) -> Repository:
-        """A repository on the metadata DB (use as a context manager)."""
+        """A repository of this organization on the metadata DB (use as a context manager)."""
         from app.storage.repository import Repository
 
-        return Repository(self.metadata_url())
+        return Repository(self.metadata_url(), organization=self.organization)
+
+    def _shared_engine_locked(self) -> Engine | None:
+        if self._engine is None and self._ready:
+            from app.storage.db import make_engine
+
+            self._engine = make_engine(self.db_url)
+        return self._engine
+
+    def store(self, kind: type[S]) -> S:
+        """A long-lived store of ``kind`` (``Repository``, ``AccessStore``...) of this
+        organization, on one engine shared by every store of the workspace: for servers, which
+        read on every request and must not open the database each time. Never close it."""
+        self.metadata_url()
+        key = (kind, self.organization)
+        with self._lock:
+            found = self._stores.get(key)
+            if found is None:
+                found = kind(engine=self._shared_engine_locked(), organization=self.organization)
+                self._stores[key] = found
+            return found  # type: ignore[no-any-return]
 
     @property
     def secrets(self) -> SecretResolver:

@@ -510,8 +510,9 @@ class CatalogColumnRow(Base):
     pk_position: Mapped[int | None]
 
 
-# alerts and notifications live in their own module, on this base (migration 0006)
-from app.storage import alert_models as _alert_models  # noqa: E402,F401
-
-# the quality tables live in their own module; importing it registers them in Base.metadata
+# tables kept in modules of their own, on this base; importing them registers them in
+# Base.metadata: server access (migration 0008), alerts and notifications (0006), data
+# quality (0007)
+from app.storage import access_models as _access_models  # noqa: E402, F401
+from app.storage import alert_models as _alert_models  # noqa: E402, F401
 from app.storage import quality_models as _quality_models  # noqa: E402, F401

@@ -276,13 +276,33 @@ class RunLog(StoreBase):
             s.flush()
             return _node_record(row)
 
-    def recent_runs(self, limit: int = 20, *, project_id: int | None = None) -> list[RunRecord]:
-        """The newest runs first, optionally of one project only."""
+    def recent_runs(
+        self,
+        limit: int = 20,
+        *,
+        project_id: int | None = None,
+        before: int | None = None,
+        status: str | None = None,
+        pipeline: str | None = None,
+    ) -> list[RunRecord]:
+        """The newest runs first, optionally of one project, pipeline (by name) or status only;
+        ``before``: only runs with a smaller id (the next page of a listing)."""
         query = self._run_query().order_by(RunRow.id.desc()).limit(limit)
         if project_id is not None:
             query = query.where(PipelineRow.project_id == project_id)
+        if before is not None:
+            query = query.where(RunRow.id < before)
+        if status is not None:
+            query = query.where(RunRow.status == RunStatus(status).value)
+        if pipeline is not None:
+            query = query.where(PipelineRow.name == pipeline)
         with self._session(write=False) as s:
             return [_run_record(*found) for found in s.execute(query)]
+
+    def get_run(self, run_id: int) -> RunRecord:
+        """One run of this organization (``NotFound`` for another's)."""
+        with self._session(write=False) as s:
+            return self._load_run(s, run_id)
 
     def run_detail(self, run_id: int) -> RunDetail:
         """A run with its node results (in recording order) and its events (oldest first)."""
