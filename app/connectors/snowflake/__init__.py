@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 from sqlglot import exp
 
-from app.connectors._common import rebatch
+from app.connectors._common import ident, rebatch
 from app.connectors._warehouse import ROW_COLUMN, WarehouseConnector
 from app.connectors.base import (
     Capabilities,
