@@ -220,7 +220,7 @@ class RedshiftConnector(WarehouseConnector):
                 drop = exp.Alter(
                     this=target.copy(),
                     kind="TABLE",
-                    actions=[exp.Drop(this=ident(f.name), kind="COLUMN")],
+                    actions=[exp.Drop(tables=[exp.column(ident(f.name))], kind="COLUMN")],
                 )
                 rename = exp.Alter(
                     this=target.copy(),

@@ -148,7 +148,8 @@ class SnowflakeConnector(WarehouseConnector):
 
         done = 0
         for batch in rebatch(data, LOAD_ROWS):
-            frame = batch.to_pandas(date_as_object=True)
+            # Arrow-backed columns: decimals keep their precision, timestamps their zone
+            frame = batch.to_pandas(types_mapper=_arrow_dtype)
             frame[ROW_COLUMN] = range(done, done + batch.num_rows)
             ok, _chunks, rows, _output = pandas_tools.write_pandas(
                 con,
@@ -168,3 +169,9 @@ class SnowflakeConnector(WarehouseConnector):
                 self.trace.append(("load", batch.num_rows))
             done += batch.num_rows
         return done
+
+
+def _arrow_dtype(dtype: pa.DataType) -> object:
+    import pandas as pd
+
+    return pd.ArrowDtype(dtype)
