@@ -113,7 +113,10 @@ def test_full_append_merge_use_the_bulk_path_and_commit_state(
     assert _rows(wh) == _rows(src)
     # the data and the state in one transaction: between BEGIN and COMMIT, DML only
     statements = _statements(wh)
-    begin, commit = statements.index("BEGIN"), len(statements) - 1 - statements[::-1].index("COMMIT")
+    begin, commit = (
+        statements.index("BEGIN"),
+        len(statements) - 1 - statements[::-1].index("COMMIT"),
+    )
     inside = statements[begin + 1 : commit]
     assert inside and all(re.match(r"(DELETE|INSERT)\b", s) for s in inside), inside
     assert any(STATE_TABLE in s for s in inside)
