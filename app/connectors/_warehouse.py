@@ -21,6 +21,7 @@ records of bulk loads: tests assert on them.
 from __future__ import annotations
 
 import abc
+import contextlib
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -261,10 +262,8 @@ class WarehouseConnector(Connector):
             return self.con.cursor()
 
         def __exit__(self, kind: Any, err: BaseException | None, tb: Any) -> None:
-            try:
+            with contextlib.suppress(Exception):  # closing a broken connection
                 self.con.close()
-            except Exception:  # noqa: BLE001, S110 - closing a broken connection
-                pass
             if (
                 err is not None
                 and not isinstance(err, ConnectionError_)
@@ -425,10 +424,8 @@ class WarehouseConnector(Connector):
             if self._driver_error(err) and type(err).__module__.split(".")[0] in _DRIVERS:
                 raise self._fail(action, err) from err
             raise
-        try:
+        with contextlib.suppress(Exception):  # a temporary table goes with the session
             self._run(cur, drop_table(stage, if_exists=True))
-        except Exception:  # noqa: BLE001, S110 - a temporary table goes with the session
-            pass
         con.close()
         return WriteResult(rows=rows)
 
@@ -450,10 +447,8 @@ class WarehouseConnector(Connector):
 
     def _undo(self, cur: Any, created: exp.Table | None) -> None:
         for statement in ("ROLLBACK", *([drop_table(created, if_exists=True)] if created else [])):
-            try:
+            with contextlib.suppress(Exception):  # best effort on a failing connection
                 self._run(cur, statement)
-            except Exception:  # noqa: BLE001, S110 - best effort on a failing connection
-                pass
 
 
 _DRIVERS = {"snowflake", "redshift_connector", "psycopg", "fakesnow", "duckdb", "_duckdb"}
