@@ -218,6 +218,9 @@ class UrlSyntax:
     default_port: int | None = None
     #: server URLs: the ``Config`` field that takes the URL's host
     host_field: str = "host"
+    #: server URLs: the ``Config`` field that takes a second path part
+    #: (``scheme://user@host/database/schema``); None: the path is the database only
+    schema_field: str | None = None
 
     def __post_init__(self) -> None:
         if not self.schemes or any(s != s.lower() or not s for s in self.schemes):

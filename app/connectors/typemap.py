@@ -3,9 +3,10 @@
 For every source type of every source system: the canonical Arrow type a sync reads it as
 (with the PostgreSQL type it keeps, if any), then the column type each destination creates
 for it — each computed by the very functions the connectors use (PostgreSQL's ``ddl_field``,
-SQLite's ``declared_type``, SQL Server's ``tsql_ddl``; DuckDB's by creating the table from
-an empty Arrow stream in an in-memory DuckDB, as its ``write`` does). A test regenerates the
-file and fails when it differs: ``python -m app.connectors.typemap --write docs/type-mapping.md``.
+SQLite's ``declared_type``, SQL Server's ``tsql_ddl``, Snowflake's and Redshift's
+``ddl_type``; DuckDB's by creating the table from an empty Arrow stream in an in-memory
+DuckDB, as its ``write`` does). A test regenerates the file and fails when it differs:
+``python -m app.connectors.typemap --write docs/type-mapping.md``.
 """
 
 from __future__ import annotations
@@ -247,6 +248,20 @@ def _mssql_ddl(field: pa.Field) -> str:
     return tsql_ddl(SqlServerConnector.incoming(_bare(SqlServerConnector), field).type)
 
 
+def _snowflake_ddl(field: pa.Field) -> str:
+    from app.connectors.snowflake import SnowflakeConnector
+    from app.connectors.snowflake._types import ddl_type
+
+    return ddl_type(SnowflakeConnector.incoming(_bare(SnowflakeConnector), field)).sql("snowflake")
+
+
+def _redshift_ddl(field: pa.Field) -> str:
+    from app.connectors.redshift import RedshiftConnector
+    from app.connectors.redshift._types import ddl_type
+
+    return ddl_type(RedshiftConnector.incoming(_bare(RedshiftConnector), field)).sql("redshift")
+
+
 def _bare(cls: type[Connector]) -> Connector:
     """An instance for calling type methods that need no connection."""
     return cls.__new__(cls)
@@ -258,6 +273,8 @@ def destination_types() -> dict[str, Callable[[pa.Field], str]]:
         "DuckDB": _duckdb_ddl,
         "SQLite": _sqlite_ddl,
         "SQL Server": _mssql_ddl,
+        "Snowflake": _snowflake_ddl,
+        "Redshift": _redshift_ddl,
     }
 
 

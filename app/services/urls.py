@@ -14,6 +14,8 @@ options are kept; a password is always refused):
                                                 ``mysql+pymysql://``)
 ``mssql+pyodbc://user@host:1433/db?…``          SQL Server / Azure SQL (also ``mssql://``)
 ``file:///dir?format=parquet``                  a folder of CSV or Parquet files
+``snowflake://user@account/db/schema?…``        Snowflake (``warehouse=…&role=…``)
+``redshift://user@host:5439/db``                Amazon Redshift
 ==============================================  ==============================================
 
 Secrets never go on a command line: set ``CAUCE_SECRET_<CONNECTION>_PASSWORD`` or store the
@@ -96,17 +98,21 @@ def parse_url(url: str, name: str) -> Connection:
 def _server(syntax: UrlSyntax, url: str, parts: SplitResult) -> dict[str, Any]:
     """``scheme://user@host[:port]/database?options``."""
     database = unquote(parts.path.lstrip("/"))
-    if not parts.hostname or not database:
+    schema = None
+    if syntax.schema_field and "/" in database:
+        database, schema = database.split("/", 1)
+    if not parts.hostname or not database or schema == "":
         raise UrlError(
             _("{url}: expected {scheme}://user@host[:port]/database").format(
                 url=mask_url(url), scheme=parts.scheme.lower()
             )
         )
-    params: dict[str, Any] = {
-        syntax.host_field: parts.hostname,
-        "port": parts.port or syntax.default_port,
-        "database": database,
-    }
+    params: dict[str, Any] = {syntax.host_field: parts.hostname}
+    if parts.port or syntax.default_port:
+        params["port"] = parts.port or syntax.default_port
+    params["database"] = database
+    if schema is not None and syntax.schema_field:
+        params[syntax.schema_field] = schema
     if parts.username:
         params["user"] = unquote(parts.username)
     params.update(_options(parts.query))

@@ -64,6 +64,8 @@ CASES = [
     "parquet",
     "csv",
     pytest.param("postgres", marks=pytest.mark.postgres),
+    "snowflake",
+    pytest.param("redshift", marks=pytest.mark.postgres),
 ]
 
 
@@ -80,6 +82,10 @@ def make_case(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Case
         (tmp_path / "out").mkdir()
         connector = FilesConnector(FilesConnector.Config(path="out"), root=tmp_path)
         return Case(kind, connector, lambda name: f"{name}.{kind}", merge=False)
+    if kind == "snowflake":
+        return Case(kind, request.getfixturevalue("snowflake"), str)
+    if kind == "redshift":
+        return Case(kind, request.getfixturevalue("redshift_pg"), str)
     return Case(kind, pg_connector(request.getfixturevalue("pg_db")), str)
 
 
@@ -97,3 +103,22 @@ def dest(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Case]:
 def chinook(chinook_sqlite: Path) -> SQLiteConnector:
     """The Chinook database as a SQLite source."""
     return SQLiteConnector(SQLiteConnector.Config(path=str(chinook_sqlite)), name="chinook")
+
+
+@pytest.fixture
+def snowflake() -> Iterator[Connector]:
+    """A Snowflake connector on fakesnow (an in-process stand-in over DuckDB), fresh and
+    empty: the real snowflake-connector-python, with its ``connect`` patched."""
+    from tests.connectors.warehouses import fake_snowflake
+
+    with fake_snowflake() as connector:
+        yield connector
+
+
+@pytest.fixture
+def redshift_pg(pg_db: dict[str, object]) -> Connector:
+    """The Redshift connector whose statements run on PostgreSQL (through psycopg): the
+    exact SQL it emits, on a real engine (the driver itself needs Redshift)."""
+    from tests.connectors.warehouses import redshift_on_postgres
+
+    return redshift_on_postgres(pg_db)
