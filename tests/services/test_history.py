@@ -69,7 +69,7 @@ def test_history_filters_metrics_and_failing_node(project: Path, workspace: Work
     nodes = run_metrics("pipeline", runs[0].id, workspace=workspace).nodes
     failed = next(n for n in nodes if n.node_id == node)
     # the node that holds the error: the destination, where DuckDB ran the cast
-    assert failed.status == "failed" and "INTEGER" in (failed.error or "")
+    assert failed.status == "failed" and "Conversion Error" in (failed.error or "")
     assert failing_node(ok.id, workspace=workspace) == ("revenue", None)
     with pytest.raises(ValueError):
         run_metrics("sync", 999, workspace=workspace)
