@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -147,13 +148,15 @@ class ScheduleEditor(QDialog):
         self.enabled_box = QCheckBox(self.tr("Enabled"))
         self.description_edit = QLineEdit()
 
+        self.trigger_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.trigger_stack.setFixedHeight(self.cron_edit.sizeHint().height())
         form = QFormLayout()
         form.addRow(self.tr("&Name:"), self.name_edit)
-        form.addRow(self.tr("&Runs:"), target_row)
-        form.addRow(self.tr("&When:"), trigger_row)
+        form.addRow(self._label(self.tr("&Runs:"), self.kind_combo), target_row)
+        form.addRow(self._label(self.tr("&When:"), self.trigger_combo), trigger_row)
         form.addRow(self.tr("&Time zone:"), self.zone_combo)
         form.addRow(self.tr("&Grace:"), self.grace_spin)
-        form.addRow(self.tr("&Catch-up:"), catch_row)
+        form.addRow(self._label(self.tr("&Catch-up:"), self.catch_combo), catch_row)
         form.addRow(self.tr("&Overlap:"), self.overlap_combo)
         form.addRow(self.tr("&Description:"), self.description_edit)
         form.addRow("", self.enabled_box)
@@ -200,6 +203,12 @@ class ScheduleEditor(QDialog):
         self.cap_spin.valueChanged.connect(self.refresh)
         self.enabled_box.toggled.connect(self.refresh)
 
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)  # Alt+letter focuses the row's first field
+        return label
+
     def _fill_targets(self) -> None:
         names = self.pipelines if self.kind_combo.currentData() == "pipeline" else self.syncs
         self.target_combo.blockSignals(True)
@@ -208,8 +217,10 @@ class ScheduleEditor(QDialog):
         self.target_combo.blockSignals(False)
 
     def _load(self, d: ScheduleDefinition | None) -> None:
-        d = d or ScheduleDefinition(name="new", pipeline="")
-        kind, target = d.target if (d.pipeline or d.sync) else ("pipeline", "")
+        new = d is None
+        # a new schedule starts from the model's defaults (every policy explicit)
+        d = d or ScheduleDefinition(name="new", pipeline="-", cron="0 2 * * *")
+        kind, target = ("pipeline" if self.pipelines else "sync", "") if new else d.target
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
         self._fill_targets()
         if target:
