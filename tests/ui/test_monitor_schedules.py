@@ -59,8 +59,9 @@ def test_create_a_schedule_in_the_editor_and_see_it_listed_and_saved(
     _type(qtbot, editor.cron_edit, "30 2 * * *")
     # the preview is the service's, for the definition typed
     expected = preview_schedule(
-        make_definition(name="nightly", pipeline="revenue", cron="30 2 * * *",
-                        timezone="Europe/Madrid"),
+        make_definition(
+            name="nightly", pipeline="revenue", cron="30 2 * * *", timezone="Europe/Madrid"
+        ),
         5,
     )
     shown = [editor.preview_list.item(i).text() for i in range(editor.preview_list.count())]

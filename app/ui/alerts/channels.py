@@ -139,6 +139,7 @@ class ChannelsDialog(QDialog):
         self.hosts_button.clicked.connect(lambda _c=False: self.apply_hosts())
         self.hosts_label = QLabel()
         self.hosts_label.setWordWrap(True)
+        self.hosts_label.hide()  # until Apply has something to say
         admin_row = QHBoxLayout()
         admin_row.addWidget(self.hosts_edit, 1)
         admin_row.addWidget(self.hosts_button)
@@ -277,6 +278,7 @@ class ChannelsDialog(QDialog):
             items = set_allowed_hosts(text)
         except ValueError as err:
             self.hosts_label.setText(describe(err))
+            self.hosts_label.show()
             return
         if self.settings is not None:
             self.settings.setValue(ALLOW_HOSTS_KEY, ",".join(items))
@@ -285,6 +287,7 @@ class ChannelsDialog(QDialog):
             if items
             else self.tr("No internal host is allowed.")
         )
+        self.hosts_label.show()
 
     # -- the simulator ------------------------------------------------------------------------
     def _simulator_page(self) -> QWidget:
