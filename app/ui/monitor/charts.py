@@ -6,8 +6,8 @@ computed by the service from the runs the history shows (no aggregation here).
 from __future__ import annotations
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -72,38 +72,57 @@ class Dashboard(FigureCanvasQTAgg):
                 ax.set_yticks([])
             self.draw_idle()
             return
-        self._runs_per_day(axes[0], stats, text)
-        self._durations(axes[1], stats)
-        axes[2].bar(stats.days, stats.rows, color="#2f81f7", width=0.8)
+        positions = list(range(len(stats.days)))
+        self._runs_per_day(axes[0], stats, text, positions)
+        self._durations(axes[1], stats, text)
+        axes[2].bar(positions, stats.rows, color="#2f81f7", width=0.6)
         for ax in (axes[0], axes[2]):
-            locator = AutoDateLocator()
-            ax.xaxis.set_major_locator(locator)
-            ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+            self._day_ticks(ax, stats)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         self.draw_idle()
 
-    def _runs_per_day(self, ax: object, stats: DailyStats, text: str) -> None:
+    @staticmethod
+    def _day_ticks(ax: object, stats: DailyStats) -> None:
+        """One tick per day (at most about 12 labelled), centred under its bar."""
+        step = max(1, len(stats.days) // 12)
+        ticks = list(range(0, len(stats.days), step))
+        ax.set_xticks(ticks, [stats.days[i].strftime("%b %d") for i in ticks])  # type: ignore[attr-defined]
+        ax.set_xlim(-0.6, max(len(stats.days), 7) - 0.4)  # type: ignore[attr-defined] # a week at least
+
+    def _runs_per_day(self, ax: object, stats: DailyStats, text: str, positions: list[int]) -> None:
         bottom = [0] * len(stats.days)
         for status, counts in stats.by_status.items():
             ax.bar(  # type: ignore[attr-defined]
-                stats.days,
+                positions,
                 counts,
                 bottom=bottom,
                 label=status,
                 color=STATUS_COLORS.get(status, "#8b949e"),
-                width=0.8,
+                width=0.6,
             )
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
-        legend = ax.legend(fontsize=8, frameon=False, loc="upper left")  # type: ignore[attr-defined]
+        ax.set_ylim(0, max(bottom) * 1.35 + 0.5)  # type: ignore[attr-defined] # room for the legend
+        legend = ax.legend(  # type: ignore[attr-defined]
+            fontsize=8, frameon=False, loc="upper left", ncols=len(stats.by_status)
+        )
         for label in legend.get_texts():
             label.set_color(text)
 
-    def _durations(self, ax: object, stats: DailyStats) -> None:
+    def _durations(self, ax: object, stats: DailyStats, text: str) -> None:
+        """Each finished run's seconds, oldest to newest (evenly spaced: a busy hour and an
+        idle week read the same way)."""
         if not stats.durations:
             return
-        times = [d[0] for d in stats.durations]
         seconds = [d[1] for d in stats.durations]
-        ax.plot(times, seconds, marker="o", markersize=3, linewidth=1, color="#d29922")  # type: ignore[attr-defined]
-        locator = AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)  # type: ignore[attr-defined]
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[attr-defined]
+        order = list(range(1, len(seconds) + 1))
+        ax.plot(order, seconds, marker="o", markersize=3, linewidth=1, color="#d29922")  # type: ignore[attr-defined]
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # type: ignore[attr-defined]
         ax.set_ylim(bottom=0)  # type: ignore[attr-defined]
+        first, last = stats.durations[0][0], stats.durations[-1][0]
+        ax.set_xlabel(  # type: ignore[attr-defined]
+            QCoreApplication.translate("Dashboard", "runs, oldest first: %1 to %2")
+            .replace("%1", first.astimezone().strftime("%Y-%m-%d %H:%M"))
+            .replace("%2", last.astimezone().strftime("%Y-%m-%d %H:%M")),
+            color=text,
+            fontsize=8,
+        )

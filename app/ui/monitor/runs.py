@@ -106,10 +106,10 @@ class RunsDialog(QDialog):
         ):
             self.name_combo.addItem(
                 self.tr("All pipelines") if kind == "pipeline" else self.tr("All syncs"),
-                (kind, None),
+                f"{kind}:",
             )
             for n in names:
-                self.name_combo.addItem(text.replace("%1", n), (kind, n))
+                self.name_combo.addItem(text.replace("%1", n), f"{kind}:{n}")
         self.status_combo = QComboBox()
         self.status_combo.addItem(self.tr("Any status"), None)
         for s in STATUSES:
@@ -144,8 +144,8 @@ class RunsDialog(QDialog):
 
     def filters(self) -> dict[str, Any]:
         """The filters as :func:`run_history`'s arguments."""
-        chosen = self.name_combo.currentData()
-        kind, name = chosen if chosen else (None, None)
+        chosen = self.name_combo.currentData()  # "kind:name", "kind:" or None (all)
+        kind, _sep, name = chosen.partition(":") if chosen else (None, "", None)
         days = self.range_combo.currentData()
         since = datetime.now(UTC) - timedelta(days=days) if days else None
         return {
