@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 if TYPE_CHECKING:
@@ -82,8 +82,11 @@ class MonitorMixin(_Base):
         if self.document.root is None:
             QMessageBox.information(
                 self,
-                self.tr("Save the project first"),
-                self.tr("Schedules and channels are files of the project: save it first."),
+                QCoreApplication.translate("MainWindow", "Save the project first"),
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Schedules and channels are files of the project: save it first.",
+                ),
             )
             if not self.save():
                 return None
