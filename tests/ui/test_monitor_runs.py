@@ -115,6 +115,7 @@ def test_a_new_alert_notifies_and_the_in_window_notice_opens_the_failing_node(
         window.alert_watcher.check()
     banner = window.notifier.banners[-1]
     assert "run_failed" in banner.title_label.text()
+    shot(window, "alert-notice")
     window.bridge.select_ids(window.pipeline, [])
     assert window.bridge.selected_ids() == []
     qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)

@@ -93,7 +93,8 @@ class AlertWatcher(QObject):
             .replace("%1", alert.type)
             .replace("%2", alert.severity)
         )
-        message = alert.message
+        first = alert.message.splitlines()[0] if alert.message else ""
+        message = first if len(first) <= 160 else first[:159] + "…"  # the rest: Alerts window
         if notice.node_id is not None:
             message += "\n" + QCoreApplication.translate(
                 "AlertWatcher", "Click to open the pipeline at the failing node."
