@@ -172,7 +172,7 @@
         <translation>Alerta: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/watch.py" line="98"/>
+        <location filename="../../app/ui/alerts/watch.py" line="99"/>
         <source>Click to open the pipeline at the failing node.</source>
         <translation>Haga clic para abrir el pipeline en el nodo que falló.</translation>
     </message>
@@ -459,6 +459,16 @@
         <translation>Correo electrónico</translation>
     </message>
     <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="66"/>
+        <source>ops@example.com, oncall@example.com</source>
+        <translation>ops@example.com, oncall@example.com</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="68"/>
+        <source>cauce@example.com</source>
+        <translation>cauce@example.com</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/alerts/channel_form.py" line="75"/>
         <source>None checked: every alert type</source>
         <translation>Ninguno marcado: todos los tipos de alerta</translation>
@@ -504,6 +514,11 @@
         <translation>Gravedad &amp;mínima:</translation>
     </message>
     <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="138"/>
+        <source>https://hooks.example.com/cauce</source>
+        <translation>https://hooks.example.com/cauce</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/alerts/channel_form.py" line="140"/>
         <location filename="../../app/ui/alerts/channel_form.py" line="147"/>
         <source>stored; leave empty to keep it</source>
@@ -515,6 +530,11 @@
         <translation>whsec_… (déjelo vacío para generar uno)</translation>
     </message>
     <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="145"/>
+        <source>smtp://alerts@smtp.example.com:587</source>
+        <translation>smtp://alerts@smtp.example.com:587</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/alerts/channel_form.py" line="147"/>
         <source>SMTP password</source>
         <translation>Contraseña SMTP</translation>
@@ -523,6 +543,11 @@
         <location filename="../../app/ui/alerts/channel_form.py" line="151"/>
         <source>stored in the secret store; leave empty to keep it</source>
         <translation>guardada en el almacén de secretos; déjela vacía para conservarla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="153"/>
+        <source>https://hooks.slack.com/services/…</source>
+        <translation>https://hooks.slack.com/services/…</translation>
     </message>
     <message>
         <location filename="../../app/ui/alerts/channel_form.py" line="182"/>
@@ -612,6 +637,11 @@
         <location filename="../../app/ui/alerts/channels.py" line="128"/>
         <source>Administrator: internal hosts webhooks may reach</source>
         <translation>Administrador: hosts internos a los que pueden llegar los webhooks</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="130"/>
+        <source>hooks.internal, 10.1.0.0/16</source>
+        <translation>hooks.internal, 10.1.0.0/16</translation>
     </message>
     <message>
         <location filename="../../app/ui/alerts/channels.py" line="133"/>

@@ -63,9 +63,9 @@ class ChannelForm(QDialog):
         self.secret_edit = QLineEdit()
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.to_edit = QLineEdit()
-        self.to_edit.setPlaceholderText("ops@example.com, oncall@example.com")
+        self.to_edit.setPlaceholderText(self.tr("ops@example.com, oncall@example.com"))
         self.sender_edit = QLineEdit()
-        self.sender_edit.setPlaceholderText("cauce@example.com")
+        self.sender_edit.setPlaceholderText(self.tr("cauce@example.com"))
         self.events_list = QListWidget()
         for t in AlertType:
             item = QListWidgetItem(t.value)
@@ -135,14 +135,14 @@ class ChannelForm(QDialog):
         self.secret_edit.setVisible(secret_shown)
         secret_label.setVisible(secret_shown)
         if kind == "webhook":
-            self.url_edit.setPlaceholderText("https://hooks.example.com/cauce")
+            self.url_edit.setPlaceholderText(self.tr("https://hooks.example.com/cauce"))
             self.secret_edit.setPlaceholderText(
                 self.tr("stored; leave empty to keep it")
                 if editing
                 else self.tr("whsec_… (leave empty to generate one)")
             )
         elif kind == "email":
-            self.url_edit.setPlaceholderText("smtp://alerts@smtp.example.com:587")
+            self.url_edit.setPlaceholderText(self.tr("smtp://alerts@smtp.example.com:587"))
             self.secret_edit.setPlaceholderText(
                 self.tr("stored; leave empty to keep it") if editing else self.tr("SMTP password")
             )
@@ -150,7 +150,7 @@ class ChannelForm(QDialog):
             self.url_edit.setPlaceholderText(
                 self.tr("stored in the secret store; leave empty to keep it")
                 if editing
-                else "https://hooks.slack.com/services/…"
+                else self.tr("https://hooks.slack.com/services/…")
             )
 
     def values(self) -> dict[str, Any]:

@@ -127,7 +127,7 @@ class ChannelsDialog(QDialog):
 
         admin = QGroupBox(self.tr("Administrator: internal hosts webhooks may reach"))
         self.hosts_edit = QLineEdit(", ".join(allowed_hosts()))
-        self.hosts_edit.setPlaceholderText("hooks.internal, 10.1.0.0/16")
+        self.hosts_edit.setPlaceholderText(self.tr("hooks.internal, 10.1.0.0/16"))
         self.hosts_edit.setToolTip(
             self.tr(
                 "Host names, addresses or CIDR blocks (as CAUCE_WEBHOOK_ALLOW_HOSTS on servers); "
