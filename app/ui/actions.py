@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
 from app.ui.icons import icon
+from app.ui.monitor.menu import build_monitor_menu
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -39,6 +40,9 @@ TOOLBAR = (
     None,
     "connections",
     "syncs",
+    None,
+    "run_history",
+    "alerts",
 )
 ICONS = {
     "new": "new",
@@ -53,6 +57,10 @@ ICONS = {
     "preview": "preview",
     "connections": "connection",
     "syncs": "pipeline",
+    "schedules": "run",
+    "run_history": "preview",
+    "alerts": "warning",
+    "channels": "connection",
     "export_bundle": "export",
     "import_bundle": "import",
     "settings": "settings",
@@ -339,6 +347,8 @@ def build_menus(w: MainWindow) -> None:
             Key.Preferences,
         )
     )
+
+    build_monitor_menu(w)
 
     help_menu = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Help"))
     help_menu.addAction(

@@ -41,6 +41,8 @@ from app.services.projects import EditorDocument
 from app.services.runs import PartialRun
 from app.services.workspace import Workspace
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
+from app.ui.alerts.channels import apply_allowed_hosts
+from app.ui.alerts.watch import AlertWatcher
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
 from app.ui.canvas.minimap import Minimap
@@ -48,6 +50,7 @@ from app.ui.controllers import RunController, ValidationController
 from app.ui.document import DocumentMixin
 from app.ui.editing import EditingMixin
 from app.ui.i18n import format_decimal
+from app.ui.monitor.menu import MonitorMixin
 from app.ui.notify import Notifier
 from app.ui.panels.console import RunConsole
 from app.ui.panels.explorer import ProjectExplorer
@@ -91,7 +94,7 @@ def _tr(text: str) -> str:
 Area = Qt.DockWidgetArea
 
 
-class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
+class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, QMainWindow):
     def __init__(
         self,
         settings: QSettings | None = None,
@@ -123,6 +126,8 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self.validation = ValidationController(self.bridge, lambda: self.document, self)
         self.runner = RunController(self.bridge, self)
         self.notifier = Notifier(self)
+        self.alert_watcher = AlertWatcher(self)
+        apply_allowed_hosts(self.settings)
         self.apply_scheme(current_theme()[1])
         build_menus(self)
         self.rebuild_recent_menu()
@@ -310,6 +315,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
             names = [doc.add_pipeline("main").name]
         self.show_pipeline(pipeline if pipeline in doc.project.pipelines else names[0])
         self.explorer.load_runs(self.workspace, doc.name)
+        self.alert_watcher.reset(doc.name)
 
     def _drop_stacks(self) -> None:
         """Forget the undo stacks of the previous document, and delete them.
@@ -465,6 +471,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
             self.bridge.clear_run_state()
             self.runner.ran = None
             self._notify(self.tr("Run not started"), reason, None, "error")
+            self.alert_watcher.check()  # e.g. connection_failed
             return
         report: Any = result
         failed = [n for n in report.nodes if n.status == "failed"]
@@ -490,6 +497,7 @@ class MainWindow(DocumentMixin, EditingMixin, QMainWindow):
         self._notify(title, message, on_click, level)
         if doc is not None:
             self.explorer.load_runs(self.workspace, doc.name)
+        self.alert_watcher.check()  # the alerts this run raised, as notifications
 
     def _notify(
         self, title: str, message: str, on_click: Callable[[], None] | None, level: str = "error"

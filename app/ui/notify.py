@@ -165,11 +165,16 @@ class Notifier(QObject):
         self._on_click: Callable[[], None] | None = None
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(app_icon(), self)
-            self.tray.setToolTip("Cauce")
-            self.tray.messageClicked.connect(self._tray_clicked)
-            self.tray.show()
+            self.attach_tray(QSystemTrayIcon(app_icon(), self))
         window.installEventFilter(self)
+
+    def attach_tray(self, tray: QSystemTrayIcon) -> None:
+        """Send notifications to ``tray`` (clicking its message calls the notification's
+        ``on_click``)."""
+        self.tray = tray
+        tray.setToolTip("Cauce")
+        tray.messageClicked.connect(self._tray_clicked)
+        tray.show()
 
     @property
     def available_tray(self) -> bool:

@@ -36,6 +36,148 @@
     </message>
 </context>
 <context>
+    <name>AlertCentre</name>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="58"/>
+        <source>Alerts — %1</source>
+        <translation>Alertas — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="66"/>
+        <source>Open and acknowledged</source>
+        <translation>Abiertas y reconocidas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="67"/>
+        <source>Acknowledged</source>
+        <translation>Reconocidas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="68"/>
+        <source>Resolved</source>
+        <translation>Resueltas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="69"/>
+        <source>All</source>
+        <translation>Todas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="73"/>
+        <source>&amp;Show:</source>
+        <translation>&amp;Mostrar:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="78"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="79"/>
+        <source>Severity</source>
+        <translation>Gravedad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="80"/>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="81"/>
+        <source>Subject</source>
+        <translation>Asunto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="82"/>
+        <source>Count</source>
+        <translation>Veces</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="83"/>
+        <source>First seen</source>
+        <translation>Primera vez</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="84"/>
+        <source>Last seen</source>
+        <translation>Última vez</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="86"/>
+        <source>Message</source>
+        <translation>Mensaje</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="95"/>
+        <source>No alert to show.</source>
+        <translation>No hay alertas que mostrar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="99"/>
+        <source>Select an alert to read its message.</source>
+        <translation>Seleccione una alerta para leer su mensaje.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="100"/>
+        <source>&amp;Acknowledge</source>
+        <translation>&amp;Reconocer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="102"/>
+        <source>Someone is on it: it stays open, later failures are not notified</source>
+        <translation>Alguien se ocupa: sigue abierta y los fallos siguientes no se notifican</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="104"/>
+        <source>&amp;Resolve</source>
+        <translation>Re&amp;solver</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="105"/>
+        <source>End it: the next failure opens a new alert</source>
+        <translation>Cerrarla: el próximo fallo abre una alerta nueva</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="106"/>
+        <source>Re&amp;fresh</source>
+        <translation>Actuali&amp;zar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="185"/>
+        <source>Acknowledged by %1 at %2</source>
+        <translation>Reconocida por %1 el %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="190"/>
+        <source>Resolved at %1</source>
+        <translation>Resuelta el %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="213"/>
+        <source>Alert #%1 acknowledged.</source>
+        <translation>Alerta n.º %1 reconocida.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="216"/>
+        <source>Alert #%1 resolved.</source>
+        <translation>Alerta n.º %1 resuelta.</translation>
+    </message>
+</context>
+<context>
+    <name>AlertWatcher</name>
+    <message>
+        <location filename="../../app/ui/alerts/watch.py" line="92"/>
+        <source>Alert: %1 (%2)</source>
+        <extracomment>alert severity -&gt; notification level the node to select (a failed pipeline run&apos;s failing node), else None an alert was notified (its id)</extracomment>
+        <translation>Alerta: %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/watch.py" line="99"/>
+        <source>Click to open the pipeline at the failing node.</source>
+        <translation>Haga clic para abrir el pipeline en el nodo que falló.</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../../app/ui/notify.py" line="100"/>
@@ -250,7 +392,7 @@
 <context>
     <name>CanvasView</name>
     <message>
-        <location filename="../../app/ui/canvas/view.py" line="54"/>
+        <location filename="../../app/ui/canvas/view.py" line="59"/>
         <source>Unknown component</source>
         <extracomment>a node whose only problems are warnings (a union filling gaps with NULLs, a narrowing cast)</extracomment>
         <translation>Componente desconocido</translation>
@@ -292,6 +434,339 @@
         <location filename="../../app/ui/syncs/models.py" line="190"/>
         <source>view</source>
         <translation>vista</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelForm</name>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="55"/>
+        <source>Edit channel</source>
+        <translation>Editar canal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="55"/>
+        <source>New channel</source>
+        <translation>Nuevo canal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="59"/>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="59"/>
+        <source>E-mail</source>
+        <translation>Correo electrónico</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="66"/>
+        <source>ops@example.com, oncall@example.com</source>
+        <translation>ops@example.com, oncall@example.com</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="68"/>
+        <source>cauce@example.com</source>
+        <translation>cauce@example.com</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="75"/>
+        <source>None checked: every alert type</source>
+        <translation>Ninguno marcado: todos los tipos de alerta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="81"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="82"/>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Clase:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="83"/>
+        <source>&amp;URL:</source>
+        <translation>&amp;URL:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="84"/>
+        <source>&amp;Secret:</source>
+        <translation>&amp;Secreto:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="85"/>
+        <source>&amp;To:</source>
+        <translation>&amp;Para:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="86"/>
+        <source>&amp;From:</source>
+        <translation>&amp;De:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="87"/>
+        <source>&amp;Alert types:</source>
+        <translation>&amp;Tipos de alerta:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="88"/>
+        <source>&amp;Least severity:</source>
+        <translation>Gravedad &amp;mínima:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="138"/>
+        <source>https://hooks.example.com/cauce</source>
+        <translation>https://hooks.example.com/cauce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="140"/>
+        <location filename="../../app/ui/alerts/channel_form.py" line="147"/>
+        <source>stored; leave empty to keep it</source>
+        <translation>guardado; déjelo vacío para conservarlo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="142"/>
+        <source>whsec_… (leave empty to generate one)</source>
+        <translation>whsec_… (déjelo vacío para generar uno)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="145"/>
+        <source>smtp://alerts@smtp.example.com:587</source>
+        <translation>smtp://alerts@smtp.example.com:587</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="147"/>
+        <source>SMTP password</source>
+        <translation>Contraseña SMTP</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="151"/>
+        <source>stored in the secret store; leave empty to keep it</source>
+        <translation>guardada en el almacén de secretos; déjela vacía para conservarla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="153"/>
+        <source>https://hooks.slack.com/services/…</source>
+        <translation>https://hooks.slack.com/services/…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channel_form.py" line="182"/>
+        <source>Checking the channel…</source>
+        <translation>Comprobando el canal…</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsDialog</name>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="75"/>
+        <source>Notification channels — %1</source>
+        <extracomment>the desktop&apos;s copy of CAUCE_WEBHOOK_ALLOW_HOSTS, in the application settings a test delivery ended: its status (delivered, pending, dead)</extracomment>
+        <translation>Canales de notificación — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="78"/>
+        <source>&amp;Channels</source>
+        <translation>&amp;Canales</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="79"/>
+        <source>Rule &amp;simulator</source>
+        <translation>&amp;Simulador de reglas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="94"/>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="95"/>
+        <source>Kind</source>
+        <translation>Clase</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="97"/>
+        <source>Where</source>
+        <translation>Dónde</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="98"/>
+        <source>(in the secret store)</source>
+        <translation>(en el almacén de secretos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="101"/>
+        <source>Alert types</source>
+        <translation>Tipos de alerta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="102"/>
+        <source>all</source>
+        <translation>todos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="104"/>
+        <source>Least severity</source>
+        <translation>Gravedad mínima</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="112"/>
+        <source>No channel yet. “Add…” defines one.</source>
+        <translation>Aún no hay canales. «Añadir…» define uno.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="114"/>
+        <source>&amp;Add…</source>
+        <translation>&amp;Añadir…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="115"/>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Editar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="116"/>
+        <source>&amp;Remove</source>
+        <translation>&amp;Quitar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="117"/>
+        <source>Send &amp;test</source>
+        <translation>Enviar &amp;prueba</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="128"/>
+        <source>Administrator: internal hosts webhooks may reach</source>
+        <translation>Administrador: hosts internos a los que pueden llegar los webhooks</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="130"/>
+        <source>hooks.internal, 10.1.0.0/16</source>
+        <translation>hooks.internal, 10.1.0.0/16</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="133"/>
+        <source>Host names, addresses or CIDR blocks (as CAUCE_WEBHOOK_ALLOW_HOSTS on servers); everything else that is not public is refused</source>
+        <translation>Nombres de host, direcciones o bloques CIDR (como CAUCE_WEBHOOK_ALLOW_HOSTS en los servidores); se rechaza todo lo demás que no sea público</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="137"/>
+        <source>A&amp;pply</source>
+        <translation>A&amp;plicar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="207"/>
+        <source>Channel “%1” saved. Its signing secret, shown only now (give it to the receiver): %2</source>
+        <translation>Canal «%1» guardado. Su secreto de firma, que solo se muestra ahora (déselo al receptor): %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="213"/>
+        <source>Channel “%1” saved.</source>
+        <translation>Canal «%1» guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="231"/>
+        <source>Remove channel</source>
+        <translation>Quitar canal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="232"/>
+        <source>Remove the channel “%1” and forget its secrets?</source>
+        <translation>¿Quitar el canal «%1» y olvidar sus secretos?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="238"/>
+        <source>Removing…</source>
+        <translation>Quitando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="242"/>
+        <source>Channel “%1” removed.</source>
+        <translation>Canal «%1» quitado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="251"/>
+        <source>Sending a test to “%1”…</source>
+        <translation>Enviando una prueba a «%1»…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="267"/>
+        <source>Test delivered to “%1”%2.</source>
+        <translation>Prueba entregada a «%1»%2.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="269"/>
+        <source>Test not delivered to “%1”%2: %3 (it stays queued for retries)</source>
+        <translation>Prueba no entregada a «%1»%2: %3 (queda en cola para reintentos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="286"/>
+        <source>Allowed: %1</source>
+        <translation>Permitidos: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="288"/>
+        <source>No internal host is allowed.</source>
+        <translation>No se permite ningún host interno.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="297"/>
+        <source>Replay the &amp;last</source>
+        <translation>Reproducir las ú&amp;ltimas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="299"/>
+        <source>Si&amp;mulate</source>
+        <translation>Si&amp;mular</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="305"/>
+        <source>alerts through the current channels (nothing is sent)</source>
+        <translation>alertas con los canales actuales (no se envía nada)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="311"/>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="312"/>
+        <source>Severity</source>
+        <translation>Gravedad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="313"/>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="314"/>
+        <source>Subject</source>
+        <translation>Asunto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="315"/>
+        <source>Told</source>
+        <translation>Avisados</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="317"/>
+        <source>Not told, and why</source>
+        <translation>No avisados, y por qué</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="325"/>
+        <source>Press Simulate to replay the latest alerts.</source>
+        <translation>Pulse Simular para reproducir las últimas alertas.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="345"/>
+        <source>%1 alert(s) replayed.</source>
+        <translation>%1 alerta(s) reproducida(s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="347"/>
+        <source>No alert recorded for this project yet.</source>
+        <translation>Aún no hay alertas registradas para este proyecto.</translation>
     </message>
 </context>
 <context>
@@ -812,6 +1287,34 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>Dashboard</name>
+    <message>
+        <location filename="../../app/ui/monitor/charts.py" line="49"/>
+        <source>Runs per day, by status</source>
+        <translation>Ejecuciones por día, por estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/charts.py" line="50"/>
+        <source>Duration of each run (s)</source>
+        <translation>Duración de cada ejecución (s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/charts.py" line="51"/>
+        <source>Rows moved per day</source>
+        <translation>Filas movidas por día</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/charts.py" line="65"/>
+        <source>No run in this range</source>
+        <translation>No hay ejecuciones en este intervalo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/charts.py" line="123"/>
+        <source>runs, oldest first: %1 to %2</source>
+        <translation>ejecuciones, de la más antigua: %1 a %2</translation>
+    </message>
+</context>
+<context>
     <name>DestinationsPage</name>
     <message>
         <location filename="../../app/ui/syncs/destinations_page.py" line="44"/>
@@ -1165,293 +1668,334 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222"/>
+        <location filename="../../app/ui/main_window.py" line="227"/>
         <source>Components</source>
         <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
-        <location filename="../../app/ui/main_window.py" line="434"/>
+        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="440"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="434"/>
+        <location filename="../../app/ui/main_window.py" line="440"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="464"/>
+        <location filename="../../app/ui/main_window.py" line="470"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="467"/>
+        <location filename="../../app/ui/main_window.py" line="473"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479"/>
+        <location filename="../../app/ui/main_window.py" line="486"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="477"/>
+        <location filename="../../app/ui/main_window.py" line="484"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="481"/>
+        <location filename="../../app/ui/main_window.py" line="488"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="483"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="485"/>
+        <location filename="../../app/ui/main_window.py" line="492"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="137"/>
+        <location filename="../../app/ui/actions.py" line="145"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="166"/>
+        <location filename="../../app/ui/actions.py" line="174"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="168"/>
+        <location filename="../../app/ui/actions.py" line="176"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="171"/>
+        <location filename="../../app/ui/actions.py" line="179"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="173"/>
+        <location filename="../../app/ui/actions.py" line="181"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="175"/>
+        <location filename="../../app/ui/actions.py" line="183"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="177"/>
+        <location filename="../../app/ui/actions.py" line="185"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="183"/>
+        <location filename="../../app/ui/actions.py" line="191"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="190"/>
+        <location filename="../../app/ui/actions.py" line="198"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="194"/>
+        <location filename="../../app/ui/actions.py" line="202"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="199"/>
+        <location filename="../../app/ui/actions.py" line="207"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="203"/>
+        <location filename="../../app/ui/actions.py" line="211"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="205"/>
+        <location filename="../../app/ui/actions.py" line="213"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="208"/>
+        <location filename="../../app/ui/actions.py" line="216"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="209"/>
+        <location filename="../../app/ui/actions.py" line="217"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="214"/>
+        <location filename="../../app/ui/actions.py" line="222"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="217"/>
+        <location filename="../../app/ui/actions.py" line="225"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="220"/>
+        <location filename="../../app/ui/actions.py" line="228"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="226"/>
+        <location filename="../../app/ui/actions.py" line="234"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="233"/>
+        <location filename="../../app/ui/actions.py" line="241"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="240"/>
+        <location filename="../../app/ui/actions.py" line="248"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="246"/>
+        <location filename="../../app/ui/actions.py" line="254"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="251"/>
+        <location filename="../../app/ui/actions.py" line="259"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="260"/>
+        <location filename="../../app/ui/actions.py" line="268"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="268"/>
+        <location filename="../../app/ui/actions.py" line="276"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="276"/>
+        <location filename="../../app/ui/actions.py" line="284"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="286"/>
-        <location filename="../../app/ui/actions.py" line="287"/>
+        <location filename="../../app/ui/actions.py" line="294"/>
+        <location filename="../../app/ui/actions.py" line="295"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="292"/>
+        <location filename="../../app/ui/actions.py" line="300"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="301"/>
+        <location filename="../../app/ui/actions.py" line="309"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="309"/>
+        <location filename="../../app/ui/actions.py" line="317"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="315"/>
+        <location filename="../../app/ui/actions.py" line="323"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="322"/>
+        <location filename="../../app/ui/actions.py" line="330"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="325"/>
+        <location filename="../../app/ui/actions.py" line="333"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="328"/>
+        <location filename="../../app/ui/actions.py" line="336"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="331"/>
+        <location filename="../../app/ui/actions.py" line="339"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="337"/>
+        <location filename="../../app/ui/actions.py" line="345"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="343"/>
+        <location filename="../../app/ui/actions.py" line="353"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="348"/>
+        <location filename="../../app/ui/actions.py" line="358"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="354"/>
+        <location filename="../../app/ui/actions.py" line="364"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="376"/>
+        <location filename="../../app/ui/actions.py" line="386"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="25"/>
+        <source>&amp;Schedules…</source>
+        <extracomment>(action name, menu text, shortcut, method)</extracomment>
+        <translation>&amp;Programaciones…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="26"/>
+        <source>Run &amp;history…</source>
+        <translation>&amp;Historial de ejecuciones…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="27"/>
+        <source>&amp;Dashboard…</source>
+        <translation>Panel de &amp;control…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="28"/>
+        <source>&amp;Alerts…</source>
+        <translation>&amp;Alertas…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="31"/>
+        <source>Notification &amp;channels…</source>
+        <translation>&amp;Canales de notificación…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="42"/>
+        <source>&amp;Monitor</source>
+        <translation>&amp;Supervisión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="85"/>
+        <source>Save the project first</source>
+        <translation>Guarde primero el proyecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="86"/>
+        <source>Schedules and channels are files of the project: save it first.</source>
+        <translation>Las programaciones y los canales son archivos del proyecto: guárdelo primero.</translation>
     </message>
 </context>
 <context>
@@ -2444,6 +2988,510 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/i18n.py" line="142"/>
         <source>skipped</source>
         <translation>omitida</translation>
+    </message>
+</context>
+<context>
+    <name>RunsDialog</name>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="78"/>
+        <source>Runs — %1</source>
+        <extracomment>time ranges offered: (days back, or None for any time) the history (and charts) were reloaded a run&apos;s metrics were shown</extracomment>
+        <translation>Ejecuciones — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="82"/>
+        <source>&amp;History</source>
+        <translation>&amp;Historial</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="84"/>
+        <source>&amp;Dashboard</source>
+        <translation>&amp;Panel de control</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="102"/>
+        <source>All pipelines and syncs</source>
+        <translation>Todos los pipelines y sincronizaciones</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="104"/>
+        <source>Pipeline %1</source>
+        <translation>Pipeline %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="105"/>
+        <source>Sync %1</source>
+        <translation>Sincronización %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="108"/>
+        <source>All pipelines</source>
+        <translation>Todos los pipelines</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="108"/>
+        <source>All syncs</source>
+        <translation>Todas las sincronizaciones</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="114"/>
+        <source>Any status</source>
+        <translation>Cualquier estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="120"/>
+        <source>Any time</source>
+        <translation>En cualquier momento</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="122"/>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="124"/>
+        <source>Last %1 days</source>
+        <translation>Últimos %1 días</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="127"/>
+        <source>Re&amp;fresh</source>
+        <translation>Actuali&amp;zar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="132"/>
+        <source>&amp;Runs of:</source>
+        <translation>&amp;Ejecuciones de:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="133"/>
+        <source>&amp;Status:</source>
+        <translation>E&amp;stado:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="134"/>
+        <source>S&amp;tarted:</source>
+        <translation>&amp;Inicio:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="162"/>
+        <source>Started</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="163"/>
+        <source>Kind</source>
+        <translation>Clase</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="164"/>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="165"/>
+        <location filename="../../app/ui/monitor/runs.py" line="181"/>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="166"/>
+        <source>Trigger</source>
+        <translation>Origen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="167"/>
+        <location filename="../../app/ui/monitor/runs.py" line="185"/>
+        <source>Seconds</source>
+        <translation>Segundos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="168"/>
+        <source>Rows moved</source>
+        <translation>Filas movidas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="169"/>
+        <location filename="../../app/ui/monitor/runs.py" line="186"/>
+        <source>Error</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="176"/>
+        <source>No run matches these filters.</source>
+        <translation>Ninguna ejecución cumple estos filtros.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="180"/>
+        <source>Node</source>
+        <translation>Nodo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="182"/>
+        <source>Where</source>
+        <translation>Dónde</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="183"/>
+        <source>Rows in</source>
+        <translation>Filas de entrada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="184"/>
+        <source>Rows out</source>
+        <translation>Filas de salida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="195"/>
+        <source>Select a run to see its nodes and log.</source>
+        <translation>Seleccione una ejecución para ver sus nodos y su registro.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="197"/>
+        <source>Nodes</source>
+        <translation>Nodos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="198"/>
+        <source>Log</source>
+        <translation>Registro</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="219"/>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="227"/>
+        <source>%1 run(s).</source>
+        <translation>%1 ejecución(es).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/runs.py" line="255"/>
+        <source>No event recorded for this run.</source>
+        <translation>No hay eventos registrados para esta ejecución.</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleEditor</name>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="81"/>
+        <source>Edit schedule</source>
+        <translation>Editar programación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="81"/>
+        <source>New schedule</source>
+        <translation>Nueva programación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="89"/>
+        <source>default: the pipeline&apos;s or sync&apos;s name</source>
+        <translation>por omisión: el nombre del pipeline o de la sincronización</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="91"/>
+        <source>Pipeline</source>
+        <translation>Pipeline</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="92"/>
+        <source>Sync</source>
+        <translation>Sincronización</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="102"/>
+        <source>Cron expression</source>
+        <translation>Expresión cron</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="103"/>
+        <source>Every (interval)</source>
+        <translation>Cada (intervalo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="104"/>
+        <source>Once, at</source>
+        <translation>Una vez, el</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="105"/>
+        <source>After another schedule</source>
+        <translation>Después de otra programación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="111"/>
+        <source>Five fields: minute hour day month weekday</source>
+        <translation>Cinco campos: minuto hora día mes día-de-la-semana</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="113"/>
+        <source>30s, 5m, 2h or 1d</source>
+        <translation>30s, 5m, 2h o 1d</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="115"/>
+        <source>An ISO date and time, read in the time zone</source>
+        <translation>Una fecha y hora ISO, leída en la zona horaria</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="132"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="133"/>
+        <source>How late a run may start and still count as on time</source>
+        <translation>Cuánto puede retrasarse el inicio de una ejecución y seguir contando como puntual</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="135"/>
+        <source>Skip: late runs are recorded missed</source>
+        <translation>Omitir: las ejecuciones tardías se registran como perdidas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="136"/>
+        <source>One: missed runs are coalesced into one</source>
+        <translation>Una: las ejecuciones perdidas se agrupan en una</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="137"/>
+        <source>All: every missed run, up to the cap</source>
+        <translation>Todas: cada ejecución perdida, hasta el límite</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="140"/>
+        <source>cap </source>
+        <translation>límite </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="145"/>
+        <source>Skip the new run (recorded skipped)</source>
+        <translation>Omitir la nueva ejecución (se registra como omitida)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="146"/>
+        <source>Queue it until the previous one ends</source>
+        <translation>Ponerla en cola hasta que acabe la anterior</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="147"/>
+        <source>Allow it to run alongside</source>
+        <translation>Permitir que se ejecute a la vez</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="148"/>
+        <source>Enabled</source>
+        <translation>Activada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="154"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="155"/>
+        <source>&amp;Runs:</source>
+        <translation>&amp;Ejecuta:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="156"/>
+        <source>&amp;When:</source>
+        <translation>&amp;Cuándo:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="157"/>
+        <source>&amp;Time zone:</source>
+        <translation>&amp;Zona horaria:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="158"/>
+        <source>&amp;Grace:</source>
+        <translation>&amp;Margen:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="159"/>
+        <source>&amp;Catch-up:</source>
+        <translation>&amp;Recuperación:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="160"/>
+        <source>&amp;Overlap:</source>
+        <translation>&amp;Solapamiento:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="161"/>
+        <source>&amp;Description:</source>
+        <translation>&amp;Descripción:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="168"/>
+        <source>Next runs:</source>
+        <translation>Próximas ejecuciones:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="282"/>
+        <source>Choose what the schedule runs.</source>
+        <translation>Elija qué ejecuta la programación.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="296"/>
+        <source>Runs when “%1” succeeds.</source>
+        <translation>Se ejecuta cuando «%1» termina bien.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/editor.py" line="299"/>
+        <source>No run to come (the time has passed).</source>
+        <translation>No hay ejecuciones pendientes (la hora ya pasó).</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulesDialog</name>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="65"/>
+        <source>Schedules — %1</source>
+        <extracomment>the lists were (re)loaded</extracomment>
+        <translation>Programaciones — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="73"/>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="74"/>
+        <source>Runs</source>
+        <translation>Ejecuta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="75"/>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="76"/>
+        <source>Policies</source>
+        <translation>Políticas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="77"/>
+        <source>Next run</source>
+        <translation>Próxima ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="78"/>
+        <source>Last outcome</source>
+        <translation>Último resultado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="86"/>
+        <source>No schedule yet. “New…” defines one.</source>
+        <translation>Aún no hay programaciones. «Nueva…» define una.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="88"/>
+        <source>&amp;New…</source>
+        <translation>&amp;Nueva…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="89"/>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Editar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="90"/>
+        <source>&amp;Delete</source>
+        <translation>&amp;Eliminar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="91"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="106"/>
+        <source>Due</source>
+        <translation>Prevista</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="107"/>
+        <source>Schedule</source>
+        <translation>Programación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="108"/>
+        <source>Outcome</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="109"/>
+        <source>Finished</source>
+        <translation>Terminada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="110"/>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="116"/>
+        <source>Fire history</source>
+        <translation>Historial de disparos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="147"/>
+        <source>cron %1 (%2)</source>
+        <translation>cron %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="149"/>
+        <source>every %1 s</source>
+        <translation>cada %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="151"/>
+        <source>once at %1</source>
+        <translation>una vez el %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="152"/>
+        <source>after %1</source>
+        <translation>después de %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="157"/>
+        <source>grace %1 s, catch-up %2 (cap %3), overlap %4</source>
+        <translation>margen %1 s, recuperación %2 (límite %3), solapamiento %4</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="163"/>
+        <source>disabled; </source>
+        <translation>desactivada; </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="179"/>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="207"/>
+        <source>Fire history of “%1”</source>
+        <translation>Historial de disparos de «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="209"/>
+        <source>Fire history (all schedules)</source>
+        <translation>Historial de disparos (todas las programaciones)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="241"/>
+        <source>Delete schedule</source>
+        <translation>Eliminar programación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/schedules/dialog.py" line="242"/>
+        <source>Delete the schedule “%1”? Its history stays.</source>
+        <translation>¿Eliminar la programación «%1»? Su historial se conserva.</translation>
     </message>
 </context>
 <context>

@@ -97,6 +97,18 @@ FRONT_DOOR = {
     ],
     "editing": ["auto_layout", "copy_fragment", "paste_fragment", "restore_node"],
     "errors": ["CONFLICTS", "NOT_FOUND", "USER_ERRORS", "describe"],
+    "history": [
+        "DailyStats",
+        "KINDS",
+        "NodeMetric",
+        "RunMetrics",
+        "RunSummary",
+        "STATUSES",
+        "daily_stats",
+        "failing_node",
+        "run_history",
+        "run_metrics",
+    ],
     "hosting": [
         "BundleImport",
         "ConnectionInfo",
@@ -132,6 +144,7 @@ FRONT_DOOR = {
         "metadata_status",
         "upgrade_metadata",
     ],
+    "notify_admin": ["allowed_hosts", "edit_channel", "parse_allowed_hosts", "set_allowed_hosts"],
     "notify": [
         "DeliveryRecord",
         "DeliveryResult",

@@ -15,7 +15,15 @@ def test_menus_and_docks_in_spanish(spanish, window, chinook_dir) -> None:  # ty
 
     win = window
     menus = [a.text() for a in win.menuBar().actions()]
-    assert menus == ["&Archivo", "&Edición", "&Ver", "&Ejecutar", "&Herramientas", "A&yuda"]
+    assert menus == [
+        "&Archivo",
+        "&Edición",
+        "&Ver",
+        "&Ejecutar",
+        "&Herramientas",
+        "&Supervisión",
+        "A&yuda",
+    ]
     assert win.actions_by_name["new_pipeline"].text() == "Nueva &canalización"
     assert win.actions_by_name["syncs"].text() == "&Sincronizaciones…"
     assert win.problems_dock.windowTitle() == "Problemas"
