@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from app.cli_help import TranslatedGroup
-from app.i18n import N_, _
+from app.i18n import N_, _, gettext
 
 if TYPE_CHECKING:
     from app.services.quality import CheckOutcome, CheckSpec
@@ -252,7 +252,7 @@ def quality_of(
         _("quality score {score}/100 (weights: {weights})").format(
             score=f"{score.score:.1f}",
             weights=", ".join(
-                f"{_(_DIMENSIONS.get(d, d))} {w:g}" for d, w in score.weights.items()
+                f"{gettext(_DIMENSIONS.get(d, d))} {w:g}" for d, w in score.weights.items()
             ),
         )
     ]

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.i18n import N_, _
+from app.i18n import N_, _, gettext
 from app.model.quality import CheckSpec
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def _validity(c: ColumnProfile, results: Sequence[CheckResult]) -> tuple[float, 
         name, hits = max(c.recognised.items(), key=lambda kv: kv[1], default=("", 0))
         if hits >= DOMINANT * c.pattern_rows:
             share = 1 - hits / c.pattern_rows
-            what = _(_RECOGNISED.get(name, name))
+            what = gettext(_RECOGNISED.get(name, name))
             measures.append(
                 (
                     share,
