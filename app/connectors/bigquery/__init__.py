@@ -19,6 +19,7 @@ runs ``ALTER TABLE … ADD COLUMN`` and ``ALTER COLUMN … SET DATA TYPE``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -95,10 +96,11 @@ class BigQueryConnector(Connector):
             self._client.close()
             self._client = None
 
-    def with_table_options(self, options: BigQueryTableOptions | None) -> BigQueryConnector:
-        """This connection, creating its tables with ``options`` (partitioning, clustering)."""
-        self.table_options = options
-        return self
+    def with_table_options(self, options: BigQueryTableOptions) -> BigQueryConnector:
+        """A copy of this connection (same client) creating its tables with ``options``."""
+        other = copy.copy(self)
+        other.table_options = options
+        return other
 
     def _retry(self) -> Any:
         from google.cloud.bigquery.retry import DEFAULT_RETRY
