@@ -7,7 +7,8 @@ spliced into SQL) and ``cluster_by`` (up to four column names). The parsed form,
 >>> o = BigQueryTableOptions(partition_by="DATE(created_at)", cluster_by=["customer_id"])
 >>> o.partitioning()
 Partitioning(kind='time', column='created_at', unit='DAY', start=None, end=None, interval=None)
->>> BigQueryTableOptions(partition_by="RANGE_BUCKET(id, GENERATE_ARRAY(0, 1000, 10))").partitioning()
+>>> ranged = "RANGE_BUCKET(id, GENERATE_ARRAY(0, 1000, 10))"
+>>> BigQueryTableOptions(partition_by=ranged).partitioning()
 Partitioning(kind='range', column='id', unit=None, start=0, end=1000, interval=10)
 """
 

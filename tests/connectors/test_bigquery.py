@@ -213,11 +213,15 @@ def test_partitioning_and_clustering(
         {
             "id": pa.array([1, 2], pa.int64()),
             "customer_id": pa.array([7, 8], pa.int64()),
-            "created_at": pa.array([dt.datetime(2024, 1, 1, tzinfo=UTC)] * 2, pa.timestamp("us", "UTC")),
+            "created_at": pa.array(
+                [dt.datetime(2024, 1, 1, tzinfo=UTC)] * 2, pa.timestamp("us", "UTC")
+            ),
         }
     )
     options = BigQueryTableOptions(partition_by="DATE(created_at)", cluster_by=["customer_id"])
-    bq.with_table_options(options).write("orders", data.to_reader(), mode=WriteMode.MERGE, keys=["id"])
+    bq.with_table_options(options).write(
+        "orders", data.to_reader(), mode=WriteMode.MERGE, keys=["id"]
+    )
     table = bq.client.get_table(f"{bq.config.project}.{bq.config.dataset}.orders")
     assert table.time_partitioning.field == "created_at"
     assert table.time_partitioning.type_ == "DAY"

@@ -42,7 +42,15 @@ def _sql(path: Path, *statements: str) -> None:
 @pytest.fixture
 def h(src: Path, bq_config: dict[str, Any], harness: Any) -> Any:
     source = DuckDBConnector(DuckDBConfig(path=str(src)), name="src")
-    return harness(src=source, wh=BigQueryConnector(BigQueryConnector.Config(**bq_config), name="wh"))
+    return harness(
+        src=source, wh=BigQueryConnector(BigQueryConnector.Config(**bq_config), name="wh")
+    )
+
+
+NEW_ROWS = (
+    "INSERT INTO orders SELECT id + 3000, customer, amount, updated_at, day FROM orders "
+    "WHERE id <= 5"
+)
 
 
 def _definition(mode: str, **extra: Any) -> dict[str, Any]:
@@ -76,7 +84,9 @@ def test_full_sync_replaces_and_commits_state(h: Any, src: Path) -> None:
     assert report.ok, report.error
     assert report.destinations[0].rows == 3000
     _same(h)
-    _sql(src, "DELETE FROM orders WHERE id <= 100", "UPDATE orders SET customer = 'x' WHERE id = 200")
+    _sql(
+        src, "DELETE FROM orders WHERE id <= 100", "UPDATE orders SET customer = 'x' WHERE id = 200"
+    )
     assert h.run(_definition("full")).ok
     _same(h)
     assert _state(h) == [("orders", "orders", None)]
@@ -85,7 +95,10 @@ def test_full_sync_replaces_and_commits_state(h: Any, src: Path) -> None:
 def test_append_moves_only_new_rows_and_the_cursor_with_them(h: Any, src: Path) -> None:
     definition = _definition("append", cursor="id")
     assert h.run(definition).ok
-    _sql(src, "INSERT INTO orders SELECT id + 3000, customer, amount, updated_at, day FROM orders WHERE id <= 5")
+    _sql(
+        src,
+        NEW_ROWS,
+    )
     report = h.run(definition)
     assert report.ok, report.error
     assert report.destinations[0].rows == 5
@@ -123,7 +136,9 @@ def test_schema_evolution_adds_and_widens(h: Any, src: Path) -> None:
     )
     report = h.run(definition)
     assert report.ok, report.error
-    changes = {(c["column"], c["change"]) for c in report.destinations[0].to_dict()["schema_changes"]}
+    changes = {
+        (c["column"], c["change"]) for c in report.destinations[0].to_dict()["schema_changes"]
+    }
     assert changes == {("qty", "widened"), ("note", "added")}
     schema = h.connectors["wh"].table_schema("orders")
     assert schema.field("qty").type == pa.decimal128(38, 9)
@@ -137,7 +152,10 @@ def test_failure_mid_load_leaves_destination_and_state(
     definition = _definition("append", cursor="id")
     assert h.run(definition).ok
     before = h.connectors["wh"].read(table="orders").read_all().sort_by("id")
-    _sql(src, "INSERT INTO orders SELECT id + 3000, customer, amount, updated_at, day FROM orders WHERE id <= 5")
+    _sql(
+        src,
+        NEW_ROWS,
+    )
 
     from google.api_core.exceptions import ServiceUnavailable
 

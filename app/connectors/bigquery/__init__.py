@@ -19,7 +19,9 @@ runs ``ALTER TABLE … ADD COLUMN`` and ``ALTER COLUMN … SET DATA TYPE``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -366,16 +368,13 @@ class BigQueryConnector(Connector):
             bigquery.SchemaField(n, "STRING", mode="REQUIRED" if i < 2 else "NULLABLE")
             for i, n in enumerate(_sql.STATE_COLUMNS)
         ]
-        try:
+        with contextlib.suppress(gexc.Conflict):  # another sync created it meanwhile
             self.client.create_table(bigquery.Table(self._ref(table), schema=fields))
-        except gexc.Conflict:  # another sync created it meanwhile
-            pass
 
     def _drop(self, table: exp.Table) -> None:
-        try:
+        # best effort: a staging table also expires in a day
+        with contextlib.suppress(Exception):
             self.client.delete_table(self._ref(table), not_found_ok=True, retry=self._retry())
-        except Exception:  # noqa: BLE001 - best effort: a staging table also expires in a day
-            pass
 
     # -- schema evolution -------------------------------------------------------------------
     def add_columns(self, table: str, fields: list[pa.Field]) -> None:
@@ -384,7 +383,7 @@ class BigQueryConnector(Connector):
             statement = _sql.render(_sql.add_column(target, stored(self.incoming(field))))
             self._guard(
                 _("adding column {column!r} to {table!r}").format(column=field.name, table=table),
-                lambda statement=statement: self._query(statement),
+                functools.partial(self._query, statement),
             )
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
@@ -393,7 +392,7 @@ class BigQueryConnector(Connector):
             statement = _sql.render(_sql.set_type(target, stored(self.incoming(field))))
             self._guard(
                 _("widening column {column!r} of {table!r}").format(column=field.name, table=table),
-                lambda statement=statement: self._query(statement),
+                functools.partial(self._query, statement),
             )
 
     def execute(self, sql: str) -> None:
