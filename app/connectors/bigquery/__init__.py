@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
