@@ -5,7 +5,8 @@ For every source type of every source system: the canonical Arrow type a sync re
 for it — each computed by the very functions the connectors use (PostgreSQL's ``ddl_field``,
 SQLite's ``declared_type``, SQL Server's ``tsql_ddl``, BigQuery's ``bq_type``; DuckDB's by
 creating the table from an empty Arrow stream in an in-memory DuckDB, as its ``write`` does).
-A test regenerates the file and fails when it differs: ``python -m app.connectors.typemap --write docs/type-mapping.md``.
+A test regenerates the file and fails when it differs:
+``python -m app.connectors.typemap --write docs/type-mapping.md``.
 """
 
 from __future__ import annotations
