@@ -22,6 +22,8 @@ def test_every_connector_declares_its_urls_and_dialect(cls: type[Connector]) -> 
     if syntax.form is UrlForm.SERVER:
         assert syntax.default_port and syntax.host_field in cls.Config.model_fields
         assert "port" in cls.Config.model_fields and "database" in cls.Config.model_fields
+    elif syntax.form is UrlForm.PROJECT:
+        assert {"project", "dataset"} <= set(cls.Config.model_fields)
     else:
         assert "path" in cls.Config.model_fields
     sqlglot.Dialect.get_or_raise(cls.capabilities.dialect)  # a dialect sqlglot knows
