@@ -156,6 +156,57 @@ def chinook_sqlite(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def bq_emulator() -> Iterator[object]:
+    """The BigQuery emulator (``tests/bq_emulator.py``), started once per session; clients
+    upload through resumable uploads, the only kind it accepts."""
+    from tests import bq_emulator
+
+    try:
+        import google.cloud.bigquery.client as bq_client
+    except ImportError:
+        _unavailable("google-cloud-bigquery is not installed (uv sync --all-extras)")
+    try:
+        emulator = bq_emulator.start()
+    except (bq_emulator.EmulatorUnavailable, OSError) as err:
+        _unavailable(f"the BigQuery emulator cannot start: {err}")
+    saved = bq_client._MAX_MULTIPART_SIZE
+    bq_client._MAX_MULTIPART_SIZE = 0
+    try:
+        yield emulator
+    finally:
+        bq_client._MAX_MULTIPART_SIZE = saved
+        bq_emulator.stop(emulator)
+
+
+@pytest.fixture
+def bq_config(bq_emulator: object) -> Iterator[dict[str, object]]:
+    """Settings of a BigQuery connection to a fresh dataset of the emulator (dropped after)."""
+    from google.api_core.client_options import ClientOptions
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import bigquery
+
+    endpoint, project = bq_emulator.endpoint, bq_emulator.project  # type: ignore[attr-defined]
+    dataset = f"cauce_{uuid.uuid4().hex[:10]}"
+    admin = bigquery.Client(
+        project=project,
+        credentials=AnonymousCredentials(),
+        client_options=ClientOptions(api_endpoint=endpoint),
+    )
+    admin.create_dataset(dataset)
+    try:
+        yield {
+            "project": project,
+            "dataset": dataset,
+            "api_endpoint": endpoint,
+            "anonymous": True,
+            "timeout": 20.0,
+        }
+    finally:
+        admin.delete_dataset(dataset, delete_contents=True, not_found_ok=True)
+        admin.close()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -44,6 +44,7 @@ from app.connectors.records import (
 )
 from app.i18n import _
 from app.model.types import WIDEST_DECIMAL, pg_type
+from app.model.warehouse_options import BigQueryTableOptions
 
 if TYPE_CHECKING:
     import duckdb
@@ -166,6 +167,15 @@ class Connector(abc.ABC):
         if (pg_type(field) or "").split("(")[0] == "numeric" and pa.types.is_string(field.type):
             return pa.field(field.name, WIDEST_DECIMAL, field.nullable)
         return field
+
+    def with_table_options(self, options: BigQueryTableOptions) -> Connector:
+        """This connection, creating its tables with a sync destination's warehouse options
+        (partitioning, clustering); refused by connectors that have no such options."""
+        raise ConnectionError_(
+            _("{connector} destinations take no BigQuery table options").format(
+                connector=self.label
+            )
+        )
 
     def create_enum(self, table: str, name: str, labels: list[str]) -> str | None:
         """Make the enum type ``name`` with ``labels`` (in order) exist for the columns of

@@ -200,6 +200,8 @@ class UrlForm(enum.StrEnum):
     FILE = "file"
     #: ``scheme:///directory``: the path exactly as written
     DIRECTORY = "directory"
+    #: ``scheme://project/dataset?option=value`` (BigQuery): no user, host or port
+    PROJECT = "project"
 
 
 @dataclass(frozen=True)

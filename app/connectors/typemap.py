@@ -4,8 +4,9 @@ For every source type of every source system: the canonical Arrow type a sync re
 (with the PostgreSQL type it keeps, if any), then the column type each destination creates
 for it — each computed by the very functions the connectors use (PostgreSQL's ``ddl_field``,
 SQLite's ``declared_type``, SQL Server's ``tsql_ddl``, Snowflake's and Redshift's
-``ddl_type``; DuckDB's by creating the table from an empty Arrow stream in an in-memory
-DuckDB, as its ``write`` does). A test regenerates the file and fails when it differs:
+``ddl_type``, BigQuery's ``bq_type``; DuckDB's by creating the table from an empty
+Arrow stream in an in-memory DuckDB, as its ``write`` does). A test regenerates the file
+and fails when it differs:
 ``python -m app.connectors.typemap --write docs/type-mapping.md``.
 """
 
@@ -262,6 +263,13 @@ def _redshift_ddl(field: pa.Field) -> str:
     return ddl_type(RedshiftConnector.incoming(_bare(RedshiftConnector), field)).sql("redshift")
 
 
+def _bigquery_ddl(field: pa.Field) -> str:
+    from app.connectors.bigquery import BigQueryConnector
+    from app.connectors.bigquery._types import bq_type
+
+    return bq_type(BigQueryConnector.incoming(_bare(BigQueryConnector), field).type)
+
+
 def _bare(cls: type[Connector]) -> Connector:
     """An instance for calling type methods that need no connection."""
     return cls.__new__(cls)
@@ -275,6 +283,7 @@ def destination_types() -> dict[str, Callable[[pa.Field], str]]:
         "SQL Server": _mssql_ddl,
         "Snowflake": _snowflake_ddl,
         "Redshift": _redshift_ddl,
+        "BigQuery": _bigquery_ddl,
     }
 
 
@@ -332,6 +341,15 @@ def render() -> str:
         "when it has others; other destinations store text all the same. Arrays of enums "
         "are arrays of text (`text[]`; lists of strings in DuckDB), or arrays of the created "
         'enum type with `"enums": "create"` (`app/connectors/postgres/_enums.py`).',
+        "",
+        "BigQuery has one integer type (`INT64`), one float (`FLOAT64`) and two decimals: "
+        "`NUMERIC` (38 digits, scale 9) and `BIGNUMERIC` (76 digits, scale 38). A decimal "
+        "whose integer digits and scale fit `NUMERIC` is stored as `NUMERIC` and reads back "
+        "as `decimal128(38, 9)` with every value the same; one that fits only `BIGNUMERIC` "
+        "is stored there (`decimal256(76, 38)`); any other is refused, never narrowed. Its "
+        "`DATE`, `DATETIME` and `TIMESTAMP` hold years 1 to 9999: other values (`±infinity` "
+        "included) are refused by column and value before anything is loaded; nested types "
+        "are refused (`app/connectors/bigquery/_types.py`).",
     ]
     for system, rows in source_types().items():
         lines += [

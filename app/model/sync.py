@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.i18n import _
+from app.model.warehouse_options import BigQueryTableOptions
 
 __all__ = [
     "SYNC_FORMAT_VERSION",
@@ -112,6 +113,8 @@ class SyncDestination(BaseModel):
     #: destinations) "create": the same enum type, created in the destination table's schema
     #: (reused when it has the same labels in the same order); other destinations store text
     enums: Literal["text", "create"] = "text"
+    #: BigQuery destinations: partitioning and clustering of the table the sync creates
+    bigquery: BigQueryTableOptions | None = None
 
     @property
     def key(self) -> str:

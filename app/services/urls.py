@@ -16,6 +16,9 @@ options are kept; a password is always refused):
 ``file:///dir?format=parquet``                  a folder of CSV or Parquet files
 ``snowflake://user@account/db/schema?…``        Snowflake (``warehouse=…&role=…``)
 ``redshift://user@host:5439/db``                Amazon Redshift
+``bigquery://project/dataset?location=EU``      BigQuery (``credentials=/path/key.json``: a
+                                                service-account key file; none: application-
+                                                default credentials)
 ==============================================  ==============================================
 
 Secrets never go on a command line: set ``CAUCE_SECRET_<CONNECTION>_PASSWORD`` or store the
@@ -143,10 +146,23 @@ def _directory(syntax: UrlSyntax, url: str, parts: SplitResult) -> dict[str, Any
     return {"path": path, **_options(parts.query)}
 
 
+def _project(syntax: UrlSyntax, url: str, parts: SplitResult) -> dict[str, Any]:
+    """``scheme://project/dataset?options`` (the project keeps its case)."""
+    project, dataset = unquote(parts.netloc), unquote(parts.path.strip("/"))
+    if not project or not dataset or "/" in dataset or "@" in project or ":" in project:
+        raise UrlError(
+            _("{url}: expected {scheme}://project/dataset").format(
+                url=mask_url(url), scheme=parts.scheme.lower()
+            )
+        )
+    return {"project": project, "dataset": dataset, **_options(parts.query)}
+
+
 _FORMS: dict[UrlForm, Callable[[UrlSyntax, str, SplitResult], dict[str, Any]]] = {
     UrlForm.SERVER: _server,
     UrlForm.FILE: _file,
     UrlForm.DIRECTORY: _directory,
+    UrlForm.PROJECT: _project,
 }
 
 

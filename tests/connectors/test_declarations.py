@@ -24,6 +24,8 @@ def test_every_connector_declares_its_urls_and_dialect(cls: type[Connector]) -> 
         # a default port for systems with ports (Snowflake's account URL has none)
         assert bool(syntax.default_port) == ("port" in cls.Config.model_fields)
         assert "database" in cls.Config.model_fields
+    elif syntax.form is UrlForm.PROJECT:
+        assert {"project", "dataset"} <= set(cls.Config.model_fields)
     else:
         assert "path" in cls.Config.model_fields
     sqlglot.Dialect.get_or_raise(cls.capabilities.dialect)  # a dialect sqlglot knows

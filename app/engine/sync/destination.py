@@ -120,6 +120,8 @@ class DestinationTarget:
     ) -> None:
         self.definition = definition
         self.dest = dest
+        if dest.bigquery is not None:  # partitioning and clustering of the table it creates
+            connector = connector.with_table_options(dest.bigquery)
         self.connector = connector
         self.transactional = connector.capabilities.transactional_state
         self._stored_state = stored_state
