@@ -1,12 +1,16 @@
-"""Checks no run reports: data freshness and resources (disk space, the metadata DB's size).
+"""Alerts from checks: what no run reports — data freshness and resources (disk space, the
+metadata DB's size) — and the quality checks a run made of the tables it wrote.
 
-Run them on a schedule (the scheduler) or by hand (``cauce alerts check PROJECT``). Each check
-that fails raises its alert (``freshness_breached``, ``resource_warning``) through the same
-streak rule as run alerts — one alert while the problem lasts — and each that passes ends it.
+Freshness and resources run on a schedule (the scheduler) or by hand (``cauce alerts check
+PROJECT``); quality checks after the run (:func:`after_quality_checks`, called by the run and
+sync use cases). Each check that fails raises its alert (``freshness_breached``,
+``resource_warning``, ``quality_check_failed``) through the same streak rule as run alerts —
+one alert while the problem lasts — and each that passes ends it.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from app.model.alerts import AlertRule, AlertType
+from app.model.alerts import AlertRule, AlertType, NotificationSettings, Severity
 from app.services.alerts import AlertRecord, _Raiser
 from app.services.workspace import Workspace, workspace_of
 
-__all__ = ["CheckResult", "check_project"]
+__all__ = ["CheckResult", "after_quality_checks", "check_project"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,3 +134,46 @@ def _metadata_size(ws: Workspace) -> int | None:
 
     with AlertStore(ws.metadata_url()) as store:
         return store.database_bytes()
+
+
+def after_quality_checks(
+    workspace: Workspace,
+    project: str,
+    settings: NotificationSettings,
+    subject_kind: str,
+    subject: str,
+    failed: list[str],
+    warned: list[str],
+    run: dict[str, Any],
+) -> list[AlertRecord]:
+    """After a run's quality checks (``failed``: the ``fail`` checks that failed or could not
+    run, ``warned``: the others that did not pass, each described): one
+    ``quality_check_failed`` alert per streak for the pipeline or sync — an error when a
+    ``fail`` check failed, a warning otherwise — or, when every check passed, the end of it.
+    Best effort: a failure is logged, never the run's."""
+    try:
+        rule = settings.alerts.rule(subject_kind, subject)
+        if not rule.enabled:
+            return []
+        r = _Raiser(workspace, project, settings)
+        try:
+            if failed or warned:
+                r.raise_(
+                    AlertType.QUALITY_CHECK_FAILED,
+                    rule,
+                    subject_kind,
+                    subject,
+                    _("{kind} {name!r}: quality checks did not pass: {checks}").format(
+                        kind=subject_kind, name=subject, checks="; ".join(failed + warned)
+                    ),
+                    {**run, "failed": failed, "warned": warned},
+                    severity=Severity.ERROR if failed else Severity.WARNING,
+                )
+            else:
+                r.end(AlertType.QUALITY_CHECK_FAILED, subject_kind, subject)
+        finally:
+            new = r.close()
+        return new
+    except Exception:  # noqa: BLE001 - alerts are best effort on the run path
+        log.exception("quality alerts of %s %s could not be evaluated", subject_kind, subject)
+        return []

@@ -66,11 +66,17 @@ class CheckOutcome:
     def ok(self) -> bool:
         return not self.failed
 
+    def described(self) -> tuple[list[str], list[str]]:
+        """The failed and the warned checks, each as ``table check (status)``."""
+
+        def words(results: list[CheckResult]) -> list[str]:
+            return [f"{r.check.table} {r.check.name} ({r.status})" for r in results]
+
+        return words(self.failed), words(self.warned)
+
     def error_text(self) -> str:
         """Why the run failed: the failing checks, named."""
-        return _("quality checks failed: {checks}").format(
-            checks="; ".join(f"{r.check.table} {r.check.name} ({r.status})" for r in self.failed)
-        )
+        return _("quality checks failed: {checks}").format(checks="; ".join(self.described()[0]))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -331,6 +331,19 @@ def _check_destinations(
         return
     if not outcome.ok:
         report.status, report.error = NodeStatus.FAILED, outcome.error_text()
+    if outcome.results:
+        from app.services.alert_checks import after_quality_checks
+
+        project = recorder.project
+        after_quality_checks(
+            recorder.workspace,
+            project.meta.name,
+            project.meta.notifications,
+            "pipeline",
+            pipeline.name,
+            *outcome.described(),
+            {"run_id": int(report.run_id)},
+        )
 
 
 def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:

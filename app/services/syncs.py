@@ -157,7 +157,9 @@ def _execute(
                 recording=recording,
             ).run()
             if checks and report.ok:  # quality checks are imported only when declared
-                _check_destinations(report, checks, provider, recording, project, workspace, cancel)
+                _check_destinations(
+                    report, checks, provider, recording, project, workspace, cancel, notifications
+                )
         recording.finish(report)
         return report
     finally:
@@ -212,6 +214,7 @@ def _check_destinations(
     project: str,
     workspace: Workspace | None,
     cancel: CancelToken | None,
+    notifications: NotificationSettings | None = None,
 ) -> None:
     """Run the checks declared on the tables the sync wrote (the same path as a pipeline's);
     a failing ``fail`` check fails the sync run, naming the check."""
@@ -236,6 +239,18 @@ def _check_destinations(
         return
     if not outcome.ok:
         report.status, report.error = "failed", outcome.error_text()
+    if outcome.results and notifications is not None:
+        from app.services.alert_checks import after_quality_checks
+
+        after_quality_checks(
+            workspace_of(workspace),
+            project,
+            notifications,
+            "sync",
+            report.sync,
+            *outcome.described(),
+            {"sync_run_id": int(recording.run_id or 0)},
+        )
 
 
 def run_sync(

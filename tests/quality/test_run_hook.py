@@ -91,3 +91,46 @@ def test_a_sync_runs_the_checks_of_the_table_it_wrote(project: Path, tmp_path: P
     add_checks(project, [CheckSpec(kind="row_count", table="genre_copy", max=10)])
     report = run_sync(project, "genres", workspace=ws)
     assert report.status == "failed" and "row_count" in str(report.error)
+
+
+def test_failing_checks_raise_one_quality_alert_that_passing_checks_end(
+    project: Path, tmp_path: Path
+) -> None:
+    """``quality_check_failed`` (docs/alerts.md): one alert per streak for the pipeline or
+    sync whose written table failed a check (error for ``fail`` checks, warning for ``warn``
+    ones), ended by a run whose checks all pass."""
+    from app.model.sync import SyncDefinition
+    from app.services.alerts import list_alerts
+    from app.services.syncs import run_sync
+    from app.storage.project import save_project
+
+    ws = Workspace(f"sqlite:///{tmp_path / 'meta.db'}")
+    add_checks(project, [CheckSpec(kind="row_count", table=TABLE, max=3, severity="warn")])
+    run_project(project, workspace=ws)
+    run_project(project, workspace=ws)
+    [alert] = list_alerts(workspace=ws)
+    assert (alert.type, alert.subject_kind, alert.subject) == (
+        "quality_check_failed",
+        "pipeline",
+        "revenue",
+    )
+    assert (alert.severity, alert.status, alert.occurrences) == ("warning", "open", 2)
+    assert "row_count" in alert.message and TABLE in alert.message
+    remove_check(project, TABLE, "row_count")
+    add_checks(project, [CheckSpec(kind="row_count", table=TABLE, min=1)])
+    assert run_project(project, workspace=ws).ok
+    assert [a.status for a in list_alerts(workspace=ws)] == ["resolved"]
+
+    with load_project(project) as opened:
+        opened.project.syncs["genres"] = SyncDefinition(
+            name="genres",
+            source={"connection": "chinook", "table": "Genre"},
+            destinations=[{"connection": "warehouse", "table": "genre_copy"}],
+        )
+        save_project(opened.project, project)
+    add_checks(project, [CheckSpec(kind="row_count", table="genre_copy", max=10)])
+    assert not run_sync(project, "genres", workspace=ws).ok
+    synced = [a for a in list_alerts(workspace=ws) if a.type == "quality_check_failed"]
+    assert [(a.subject_kind, a.subject, a.severity, a.status) for a in synced][:1] == [
+        ("sync", "genres", "error", "open")
+    ]

@@ -39,7 +39,7 @@ FRONT_DOOR = {
         "revoke_credential",
         "touch",
     ],
-    "alert_checks": ["CheckResult", "check_project"],
+    "alert_checks": ["CheckResult", "after_quality_checks", "check_project"],
     "alerts": [
         "AlertRecord",
         "AlertType",
