@@ -132,7 +132,7 @@ def _resource(
 def _metadata_size(ws: Workspace) -> int | None:
     from app.storage.alerts import AlertStore
 
-    with AlertStore(ws.metadata_url()) as store:
+    with ws.open_store(AlertStore) as store:
         return store.database_bytes()
 
 

@@ -8,6 +8,7 @@ events are kept in memory while it runs and committed with its final status.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import logging
@@ -109,9 +110,17 @@ class RunRecorder:
         self.workspace, self.project = workspace, project
         self._pipeline: Pipeline | None = None
         self.trigger, self.host = trigger, host
-        self.project_id = self.repo.ensure_project(project.meta.name)
+        # written once per workspace (a scheduler or a server records many runs), again
+        # when the content changes: the keys hold it
+        name = project.meta.name
+        self.project_id = workspace.once(
+            ("project", workspace.organization, name), lambda: self.repo.ensure_project(name)
+        )
         for connection in project.connections.values():
-            self.repo.save_connection(self.project_id, connection)
+            key = ("connection", self.project_id, connection.model_dump_json())
+            workspace.once(
+                key, functools.partial(self.repo.save_connection, self.project_id, connection)
+            )
         self._run_id: int | None = None
         self._nodes: dict[str, NodeRunRecord] = {}
         self._events: list[EventRecord] = []

@@ -164,7 +164,7 @@ def run_project(
     from app.services.metadata import RunRecorder
 
     broken: dict[str, ProjectError] = {}
-    with load_project(path, broken=broken) as opened:
+    with load_project(path, broken=broken, reuse=True) as opened:  # read only, below
         require_trust(opened, trust=trust)
         project = opened.project
         selected = [

@@ -27,6 +27,7 @@ SQLAlchemy.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import socket
 import threading
 from collections.abc import Callable
@@ -68,13 +69,18 @@ class SyncRecorder:
         #: the project's channels and rules: alerts are evaluated when a run is recorded
         self.notifications = notifications or NotificationSettings()
         self._changes: list[dict[str, object]] = []
-        url = workspace.metadata_url()  # the DB created or checked once per workspace
         self.repo: Repository = workspace.repository()
-        self.store: SyncStore = SyncStore(url, organization=workspace.organization)
+        self.store: SyncStore = workspace.open_store(SyncStore)
         self.trigger = trigger
-        self.project_id = self.repo.ensure_project(project)
+        # once per workspace and content, as RunRecorder does (a scheduler records many runs)
+        self.project_id = workspace.once(
+            ("project", workspace.organization, project), lambda: self.repo.ensure_project(project)
+        )
         for connection in connections.values():
-            self.repo.save_connection(self.project_id, connection)
+            key = ("connection", self.project_id, connection.model_dump_json())
+            workspace.once(
+                key, functools.partial(self.repo.save_connection, self.project_id, connection)
+            )
         self._sync_id: int | None = None
         self._run_id: int | None = None
 

@@ -269,7 +269,7 @@ def run_sync(
     this machine; ``trust`` trusts it now)."""
     from app.services.trust import require_trust
 
-    with load_project(path) as opened:
+    with load_project(path, reuse=True) as opened:  # read only, below
         require_trust(opened, trust=trust)
         [report] = run_syncs(
             opened.project,

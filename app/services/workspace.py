@@ -14,6 +14,7 @@ Workspace(db='sqlite:///:memory:')
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from app.storage.unit_of_work import StoreBase
 
     S = TypeVar("S", bound=StoreBase)
+
+T = TypeVar("T")
 
 __all__ = ["Workspace", "prepare_headless_run"]
 
@@ -50,7 +53,9 @@ class Workspace:
         self._ready = False
         self._lock = threading.Lock()
         self._engine: Engine | None = None
+        self._lean: Engine | None = None  # NullPool: see open_store
         self._stores: dict[tuple[type[Any], str], Any] = {}
+        self._done: dict[Hashable, Any] = {}
 
     @classmethod
     def open(
@@ -69,6 +74,7 @@ class Workspace:
         other._url, other._ready = self._url, self._ready
         with self._lock:
             other._engine, other._stores = self._shared_engine_locked(), self._stores
+            other._lean = self._lean
         other._lock = self._lock  # one lock for the stores they share
         return other
 
@@ -95,7 +101,24 @@ class Workspace:
         """A repository of this organization on the metadata DB (use as a context manager)."""
         from app.storage.repository import Repository
 
-        return Repository(self.metadata_url(), organization=self.organization)
+        return self.open_store(Repository)
+
+    def open_store(self, kind: type[S]) -> S:
+        """A new store of ``kind`` of this organization (use as a context manager; closing it
+        closes its connections). Every store opened here shares one engine without a
+        connection pool: nothing stays connected between uses, as with an engine per store,
+        but SQLAlchemy's cache of compiled statements lives as long as the workspace — a
+        scheduler or a server records many runs, each compiling the same statements."""
+        url = self.metadata_url()
+        with self._lock:
+            if self._lean is None:
+                from sqlalchemy.pool import NullPool
+
+                from app.storage.db import make_engine
+
+                self._lean = make_engine(url, poolclass=NullPool)
+            engine = self._lean
+        return kind(engine=engine, organization=self.organization)
 
     def _shared_engine_locked(self) -> Engine | None:
         if self._engine is None and self._ready:
@@ -103,6 +126,18 @@ class Workspace:
 
             self._engine = make_engine(self.db_url)
         return self._engine
+
+    def once(self, key: Hashable, work: Callable[[], T]) -> T:
+        """``work()``'s result, computed the first time ``key`` is asked for in this
+        workspace's life and remembered: for what a long-lived process (a scheduler, a
+        server) would otherwise write again before every run — the project's row, each
+        connection's record — keyed by the content it writes, so a change writes again."""
+        with self._lock:
+            if key in self._done:
+                return self._done[key]  # type: ignore[no-any-return]
+        value = work()  # outside the lock: it may open the metadata DB (metadata_url locks)
+        with self._lock:
+            return self._done.setdefault(key, value)  # type: ignore[no-any-return]
 
     def store(self, kind: type[S]) -> S:
         """A long-lived store of ``kind`` (``Repository``, ``AccessStore``...) of this

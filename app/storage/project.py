@@ -26,6 +26,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 import weakref
 import zipfile
 from dataclasses import dataclass, field
@@ -285,8 +286,69 @@ class OpenProject:
         return f"OpenProject({self.project.meta.name!r}, root={str(self.root)!r})"
 
 
+class _Reused:
+    """Projects read from directories, kept while their files are unchanged (see
+    :func:`load_project` ``reuse``): a scheduler or a server runs the same project many times,
+    and reading and validating a project of a thousand schedules takes longer than the run."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._lock = threading.Lock()
+        self._size = size
+        self._items: dict[str, tuple[tuple[Any, ...], Project, dict[str, ProjectError]]] = {}
+
+    @staticmethod
+    def fingerprint(root: Path) -> tuple[Any, ...]:
+        """Name, inode, size and modification time of every file the project is read from
+        (saves replace files atomically: a new inode), and the data files' names. Anything
+        odd (a symbolic link, a stray entry) is left to the full read, which names it."""
+        st = os.lstat(root / PROJECT_FILE)
+        stats: list[tuple[str, int, int, int]] = [
+            (PROJECT_FILE, st.st_ino, st.st_size, st.st_mtime_ns)
+        ]
+        for folder in _FOLDERS:
+            try:
+                entries = sorted(os.scandir(root / folder), key=lambda e: e.name)
+            except FileNotFoundError:
+                continue
+            for entry in entries:
+                st = entry.stat(follow_symlinks=False)
+                stats.append((f"{folder}/{entry.name}", st.st_ino, st.st_size, st.st_mtime_ns))
+                if not stat.S_ISREG(st.st_mode):
+                    raise ProjectError(entry.name, "")  # read it whole: it reports the entry
+        return (tuple(stats), tuple(list_data_files(root)))
+
+    def read(self, root: Path, broken: dict[str, ProjectError] | None) -> Project:
+        key = str(root.resolve())
+        try:
+            mark = self.fingerprint(root)
+        except (OSError, ProjectError):
+            return read_project_dir(root, broken=broken)  # reports what is wrong
+        with self._lock:
+            found = self._items.get(key)
+        if found is not None and found[0] == mark:
+            if broken is not None:
+                broken.update(found[2])
+            return found[1]
+        seen: dict[str, ProjectError] = {}
+        project = read_project_dir(root, broken=seen)
+        if broken is not None:
+            broken.update(seen)
+        with self._lock:
+            self._items.pop(key, None)
+            while len(self._items) >= self._size:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = (mark, project, seen)
+        return project
+
+
+_REUSED = _Reused()
+
+
 def load_project(
-    path: str | os.PathLike[str], *, broken: dict[str, ProjectError] | None = None
+    path: str | os.PathLike[str],
+    *,
+    broken: dict[str, ProjectError] | None = None,
+    reuse: bool = False,
 ) -> OpenProject:
     """Open a project directory or a ``.cauce`` bundle.
 
@@ -296,12 +358,18 @@ def load_project(
     A bundle is validated completely (:func:`app.storage.bundles.inspect_bundle`) before a byte
     is written, then extracted into a private temporary directory, re-checking every checksum.
 
+    ``reuse``: for a directory, the very ``Project`` read last time when none of its files has
+    changed since (name, inode, size, modification time): callers that only read it (the run
+    use cases) skip reading and validating it again. The object is shared: never modify it.
+
     Raises:
         ProjectError: naming the invalid file (a :class:`~app.storage.bundles.BundleError` for a
             bundle member).
     """
     path = Path(path)
     if path.is_dir():
+        if reuse:
+            return OpenProject(_REUSED.read(path, broken), path)
         return OpenProject(read_project_dir(path, broken=broken), path)
     if not path.is_file():
         raise ProjectError(str(path), _("no such project directory or bundle"))
