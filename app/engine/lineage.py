@@ -142,7 +142,9 @@ class _Tracer:
             if not isinstance(leaf.expression, exp.Table):
                 continue
             upstream = self.by_cte.get(leaf.expression.name.lower())
-            if upstream is None:  # a table, not a CTE: this node is where the column enters
+            if upstream is None or upstream == key:
+                # a table, not a CTE (a source named after its table reads the table, not
+                # itself): this node is where the column enters
                 reads_table = True
                 continue
             upstream_column = _column_of(leaf.name)
