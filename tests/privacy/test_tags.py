@@ -67,13 +67,18 @@ def test_suggestions_on_chinook_sqlite_are_exact_and_stored(project: Path, tmp_p
     stored = list_tags(project, table="Customer", workspace=ws)
     assert {(t.column, t.tag, t.origin) for t in stored} >= {("Email", "pii.email", "suggested")}
     assert set_tags(project, "chinook", "Customer", "Company", ["sensitive.employer"], workspace=ws)
-    assert set_tags(project, "chinook", "customer", "company", ["sensitive.employer"], workspace=ws) == 0
+    assert (
+        set_tags(project, "chinook", "customer", "company", ["sensitive.employer"], workspace=ws)
+        == 0
+    )
     with pytest.raises(ValueError, match="invalid tag"):
         set_tags(project, "chinook", "Customer", "Company", ["not a tag"], workspace=ws)
 
 
 def test_suggestions_on_chinook_mariadb_are_the_same(
-    project: Path, tmp_path: Path, mariadb_db: str  # noqa: F811
+    project: Path,
+    tmp_path: Path,
+    mariadb_db: str,  # noqa: F811
 ) -> None:
     (project / "connections" / "maria.json").write_text(
         json.dumps(
@@ -127,10 +132,12 @@ def test_tags_follow_lineage_and_a_mask_removes_them() -> None:
     again = compile_pipeline(p, binder=binder, column_tags=tags)
     sql = again.sql(ids["mask"], "out", "duckdb")
     assert sql.lower().count("sha256") == 4  # two per hashed column
-    assert again.schema(ids["mask"])is not None
+    assert again.schema(ids["mask"]) is not None
 
 
-def test_shown_values_are_masked_unless_the_user_may_unmask(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shown_values_are_masked_unless_the_user_may_unmask(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     rows = pa.table({"Email": ["canary@example.com", None], "Country": ["Spain", "Chile"]})
     shown = mask_shown(rows, {"email"})
     assert shown.masked == ["Email"] and shown.notice() == "masked: columns Email"
@@ -138,3 +145,46 @@ def test_shown_values_are_masked_unless_the_user_may_unmask(monkeypatch: pytest.
     assert "canary" not in str(shown.table.to_pylist())
     monkeypatch.setenv("CAUCE_UNMASK", "1")
     assert mask_shown(rows, {"email"}).table.equals(rows)
+
+
+def test_cli_tags_set_list_and_suggest(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    monkeypatch.setenv("CAUCE_DB_URL", f"sqlite:///{tmp_path / 'meta.db'}")
+    runner = CliRunner()
+    got = runner.invoke(
+        cli,
+        [
+            "tags",
+            "set",
+            str(project),
+            "-c",
+            "chinook",
+            "-t",
+            "Customer",
+            "--column",
+            "Email",
+            "pii.email",
+        ],
+    )
+    assert got.exit_code == 0, got.output
+    got = runner.invoke(cli, ["tags", "list", str(project), "--json"])
+    assert json.loads(got.output) == [
+        {
+            "connection": "chinook",
+            "table": "Customer",
+            "column": "Email",
+            "tag": "pii.email",
+            "origin": "manual",
+        }
+    ]
+    got = runner.invoke(cli, ["tags", "suggest", str(project), "-c", "chinook"])
+    assert got.exit_code == 0 and "BirthDate\tpii.birthdate" in got.output
+    bad = runner.invoke(
+        cli, ["tags", "set", str(project), "-c", "nope", "-t", "x", "--column", "y", "pii.email"]
+    )
+    assert bad.exit_code == 2
