@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from sqlglot import exp
 
 from app.engine.compiler import compile_pipeline
 from app.engine.compiler.binders import table_binder
