@@ -416,6 +416,10 @@ from app.cli_quality import checks_group  # noqa: E402
 
 cli.add_command(checks_group)
 
+from app.cli_tags import tags_group  # noqa: E402
+
+cli.add_command(tags_group)
+
 from app.cli_serve import api_keys_group, serve_cmd  # noqa: E402
 
 cli.add_command(serve_cmd)

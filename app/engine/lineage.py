@@ -31,6 +31,7 @@ as Cauce matches columns; names are reported as the schemas spell them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
@@ -42,7 +43,7 @@ from sqlglot.lineage import lineage
 from app.engine.compiler import CompiledPipeline
 from app.model.sql_types import to_sql_type
 
-__all__ = ["LineageStep", "trace_column"]
+__all__ = ["LineageStep", "column_tracer", "trace_column"]
 
 PortKey = tuple[str, str]
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -91,6 +92,12 @@ def trace_column(
     return _Tracer(compiled).step((node_id, port), column)
 
 
+def column_tracer(compiled: CompiledPipeline) -> Callable[[PortKey, str], LineageStep]:
+    """:func:`trace_column` for many columns of one plan: ``(key, column) -> step``, each
+    column traced once (tag propagation asks for every column of every node)."""
+    return _Tracer(compiled).step
+
+
 class _Tracer:
     def __init__(self, compiled: CompiledPipeline) -> None:
         self.state = compiled.state
@@ -135,7 +142,9 @@ class _Tracer:
             if not isinstance(leaf.expression, exp.Table):
                 continue
             upstream = self.by_cte.get(leaf.expression.name.lower())
-            if upstream is None:  # a table, not a CTE: this node is where the column enters
+            if upstream is None or upstream == key:
+                # a table, not a CTE (a source named after its table reads the table, not
+                # itself): this node is where the column enters
                 reads_table = True
                 continue
             upstream_column = _column_of(leaf.name)

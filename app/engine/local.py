@@ -64,6 +64,9 @@ class StreamedSource:
 
 
 ProgressFn = Callable[[Node, int, float], None]
+#: called with each new session's DuckDB connection before its configuration is locked (the
+#: masking key's variables, :mod:`app.engine.privacy.keys`, register here when imported)
+SESSION_SETUP: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
 
 
 @dataclass
@@ -87,6 +90,8 @@ class LocalSession:
             }
         )
         self.con.execute("SET TimeZone = 'UTC'")
+        for setup in SESSION_SETUP:
+            setup(self.con)
         self.readable = readable_directories(self.provider)
         self._lock([*self.readable, *_native_directories(self.provider), Path(self._tmp.name)])
         self.cancel.on_cancel(self.con.interrupt)

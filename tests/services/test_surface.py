@@ -189,6 +189,16 @@ FRONT_DOOR = {
         "profile_project_table",
         "profile_url",
     ],
+    "privacy": [
+        "ColumnTag",
+        "MaskedTable",
+        "UNMASK_SCOPE",
+        "list_tags",
+        "mask_shown",
+        "may_unmask",
+        "set_tags",
+        "suggest_project_tags",
+    ],
     "quality": [
         "CheckOutcome",
         "CheckSpec",

@@ -104,6 +104,7 @@ def compile_pipeline(
     *,
     binder: SourceBinder | None = None,
     registry: Registry[Component] | None = None,
+    column_tags: dict[tuple[str, str], dict[str, frozenset[str]]] | None = None,
 ) -> CompiledPipeline:
     """Validate, infer schemas and build the queries of ``pipeline``.
 
@@ -111,6 +112,7 @@ def compile_pipeline(
     :meth:`CompiledPipeline.raise_for_problems`.
     """
     state = CompileState(pipeline=pipeline, registry=registry or node_registry(), binder=binder)
+    state.column_tags = dict(column_tags or {})
     for compiler_pass in PASSES:
         compiler_pass(state)
         if compiler_pass is validate_structure and not state.order:

@@ -95,12 +95,25 @@ def _inputs_of(state: CompileState, node: Node) -> Inputs | None:
                 )
             return None  # upstream failed: already reported
         src = state.node(edge.source.node)
+        schema = state.outputs[key].schema
+        if key in state.column_tags:
+            schema = _tagged(schema, state.column_tags[key])
         by_port.setdefault(edge.target.port, []).append(
-            Relation(
-                ref=cte_ref(state.cte_names[key]), schema=state.outputs[key].schema, name=src.name
-            )
+            Relation(ref=cte_ref(state.cte_names[key]), schema=schema, name=src.name)
         )
     return Inputs(by_port)
+
+
+def _tagged(schema: pa.Schema, tags: dict[str, frozenset[str]]) -> pa.Schema:
+    """``schema`` with each column's tags as field metadata (``cauce.tags``)."""
+    return pa.schema(
+        [
+            f.with_metadata({b"cauce.tags": ",".join(sorted(tags[f.name])).encode()})
+            if tags.get(f.name)
+            else f
+            for f in schema
+        ]
+    )
 
 
 def _cte_name(node: Node, port: str, taken: set[str]) -> str:
@@ -156,7 +169,10 @@ def clear_cache() -> None:
 def _cache_key(node: Node, inputs: Inputs) -> str | None:
     try:
         ports = {
-            port: [[_ref_key(rel), rel.name, _schema_key(rel.schema)] for rel in rels]
+            port: [
+                [_ref_key(rel), rel.name, _schema_key(rel.schema), _tags_key(rel.schema)]
+                for rel in rels
+            ]
             for port, rels in inputs.by_port.items()
         }
         # the language too: the cached warnings are messages in the language of their compile
@@ -171,6 +187,13 @@ def _cache_key(node: Node, inputs: Inputs) -> str | None:
 def _schema_key(schema: pa.Schema) -> str:
     # schemas are immutable and hashable: a node's many downstream keys share one rendering
     return json.dumps(schema_to_dict(schema))
+
+
+def _tags_key(schema: pa.Schema) -> list[str]:
+    # not in _schema_key's cache: schemas compare equal whatever their metadata
+    if not any(f.metadata for f in schema):
+        return []
+    return [(f.metadata or {}).get(b"cauce.tags", b"").decode() for f in schema]
 
 
 def _ref_key(rel: Relation) -> str:

@@ -21,12 +21,31 @@ from app.i18n import _
 from app.model.sql_types import to_sql_type
 from app.model.types import TypeMismatch, parse_type_name, type_name
 
-__all__ = ["FIXES", "apply_fixes", "pin_type"]
+__all__ = ["FIXES", "REWRITE", "apply_fixes", "pin_type", "rewrite_per_dialect"]
 
 #: ``meta`` key of an expression whose result type the compiler inferred (the local engine's)
 PINNED = "cauce_type"
 
 Fix = Callable[[exp.Expression], exp.Expression]
+#: ``meta`` key of an expression that a component rewrites itself per dialect
+REWRITE = "cauce_rewrite"
+Rewrite = Callable[[exp.Expression, str], exp.Expression]
+
+
+def rewrite_per_dialect(tree: exp.Expression, rewrite: Rewrite) -> exp.Expression:
+    """Mark ``tree`` (DuckDB's spelling) to be replaced by ``rewrite(tree, dialect)`` when
+    rendered in another dialect; ``rewrite`` raises ``UnsupportedError`` for a dialect that
+    cannot express it (the masks of :mod:`app.engine.privacy.methods` use this)."""
+    tree.meta[REWRITE] = rewrite
+    return tree
+
+
+def _rewritten(dialect: str) -> Fix:
+    def fix(node: exp.Expression) -> exp.Expression:
+        rewrite = node.meta.pop(REWRITE, None) if node.meta else None
+        return node if rewrite is None else rewrite(node, dialect)
+
+    return fix
 
 
 def _ordered_agg_within_group(node: exp.Expression) -> exp.Expression:
@@ -82,11 +101,11 @@ def _round_numeric(node: exp.Expression) -> exp.Expression:
 _PIN = (_pinned_cast,)
 
 FIXES: dict[str, tuple[Fix, ...]] = {
-    "postgres": (_round_numeric, *_PIN),
-    "redshift": (_ordered_agg_within_group, _round_numeric, *_PIN),
-    "snowflake": _PIN,
-    "tsql": _PIN,
-    "bigquery": _PIN,
+    "postgres": (_rewritten("postgres"), _round_numeric, *_PIN),
+    "redshift": (_rewritten("redshift"), _ordered_agg_within_group, _round_numeric, *_PIN),
+    "snowflake": (_rewritten("snowflake"), *_PIN),
+    "tsql": (_rewritten("tsql"), *_PIN),
+    "bigquery": (_rewritten("bigquery"), *_PIN),
 }
 
 

@@ -23,6 +23,9 @@ class CompileState:
     pipeline: Pipeline
     registry: Registry[Component]
     binder: SourceBinder | None
+    #: tags of columns by output port, when known (``app.engine.privacy.propagate``): the
+    #: inputs' schemas carry them as field metadata, for components that act on tags
+    column_tags: dict[tuple[str, str], dict[str, frozenset[str]]] = field(default_factory=dict)
     components: dict[str, Component] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     order: list[Node] = field(default_factory=list)

@@ -1,0 +1,17 @@
+"""Privacy: column tags (classification), their suggestion and propagation through lineage,
+masking methods as SQL trees per dialect, and the keys masking uses.
+
+- :mod:`.tags` — the tag vocabulary and :func:`~.tags.suggest_tags` (column names in English
+  and Spanish, values through the profiler's recognisers);
+- :mod:`.methods` — each masking method as a sqlglot tree (DuckDB's), rewritten per dialect at
+  render time; a method a dialect cannot express raises there, and a run places its stage on
+  the local engine (:func:`~.methods.pushable`);
+- :mod:`.keys` — the HMAC key of a process, given to every local DuckDB session as variables
+  (never in SQL text);
+- :mod:`.propagate` — tags of a pipeline's columns from its sources' tags, by column lineage;
+- :mod:`.values` — the same masks applied to Arrow values (previews, samples, profiles).
+
+Add a method: a builder in :data:`.methods.BUILDERS` (the DuckDB tree), its rewrites for other
+dialects in :data:`.methods.REWRITES`, the same rule in :func:`.values.mask_array`, and a row
+in ``docs/privacy.md``. Nothing here is imported by a project that does not mask.
+"""
