@@ -100,10 +100,22 @@ def with_local_step(p: Pipeline, expression: str = "total * 2") -> Node:
     return local
 
 
-def provider(tmp_path: Path, connections: dict[str, Connection], opener: Callable[[Connection], Connector] | None = None) -> Any:
+def mart(tmp_path: Path) -> Connection:
+    """A DuckDB file: a destination in another place than the sources (the split case)."""
+    return Connection(name="mart", type="duckdb", params={"path": str(tmp_path / "mart.duckdb")})
+
+
+def provider(
+    tmp_path: Path,
+    connections: dict[str, Connection],
+    stand_in: Callable[[Connection], Connector | None] | None = None,
+) -> Any:
+    """A provider of ``connections``; ``stand_in`` opens those a stand-in serves (fakesnow,
+    Redshift's SQL on PostgreSQL), returning None for the others."""
     made = project_provider(connections, project_dir=tmp_path, secrets=lambda c, f, **_: None)
-    if opener is not None:
-        made._opener = opener  # a stand-in (fakesnow, the emulator) opens the connector
+    if stand_in is not None:
+        default = made._opener
+        made._opener = lambda c: stand_in(c) or default(c)
     return made
 
 

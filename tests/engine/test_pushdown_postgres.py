@@ -35,7 +35,7 @@ def pg(pg_db: dict, tmp_path: Path):  # type: ignore[no-untyped-def]
     conns = {
         "pg": _pg(pg_db),
         "pg_too": _pg(pg_db, "pg_too"),  # another name for the same database
-        "mart": Connection(name="mart", type="duckdb", params={"path": "mart.duckdb"}),
+        "mart": cases.mart(tmp_path),
     }
     prov = cases.provider(tmp_path, conns)
     cases.load(prov.open("pg"))
