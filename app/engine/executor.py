@@ -24,6 +24,7 @@ from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
 from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.placement import LOCAL_ENGINE
 from app.engine.plan import (
     ExecutionPlan,
     PlannedRun,
@@ -67,6 +68,8 @@ class NodeReport:
     type: str
     status: NodeStatus = NodeStatus.PENDING
     placement: str = "local"
+    #: the connection the node ran in, or "local engine"
+    runs_on: str = LOCAL_ENGINE
     rows_in: int | None = None
     rows_out: int | None = None
     seconds: float = 0.0
@@ -277,6 +280,7 @@ def run_pipeline(
         run.report.plan = plan.describe()
         for rep in run.report.nodes:
             rep.placement = plan.placement_of(rep.node_id)
+            rep.runs_on = plan.runs_on(rep.node_id)
         if dry_run:
             run.report.status = NodeStatus.SUCCEEDED
             return run.report

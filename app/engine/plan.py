@@ -132,6 +132,7 @@ class ExecutionPlan:
             "stages": [s.describe() for s in self.stages],
             "nodes": [
                 {
+                    "id": n.id,
                     "name": n.name,
                     "type": n.type,
                     "placement": self.placement_of(n.id),

@@ -90,9 +90,7 @@ class Folded:
     node_sql: dict[str, str] = field(default_factory=dict)
 
 
-def fold_frontier(
-    pipeline: Pipeline, placement: Placement, provider: ConnectorProvider
-) -> Folded:
+def fold_frontier(pipeline: Pipeline, placement: Placement, provider: ConnectorProvider) -> Folded:
     """Compile each frontier node in its database and put a scan of it in its place.
 
     Raises :class:`Unpushable` naming a node whose SQL its dialect cannot express, and

@@ -28,6 +28,7 @@ from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.partial import PartialRun
 from app.engine.partial import branch as partial_branch
 from app.engine.partial import up_to as partial_up_to
+from app.engine.placement import LOCAL_ENGINE
 from app.engine.plan import PlannedRun, plan_pipeline, plan_run
 from app.i18n import _
 from app.model.events import Event, EventBus
@@ -54,6 +55,7 @@ if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
 
 __all__ = [
     "CancelToken",
+    "LOCAL_ENGINE",
     "partial_branch",
     "partial_up_to",
     "PartialRun",
@@ -384,9 +386,7 @@ def _plan_ahead(
     first = None
     for i, p in enumerate(selected):
         if i == 0 and runs_first:
-            first = keep.enter_context(
-                plan_run(p, provider, cancel=cancel, execution=execution)
-            )
+            first = keep.enter_context(plan_run(p, provider, cancel=cancel, execution=execution))
         else:
             with LocalSession(provider) as session:
                 plan_pipeline(p, provider, session, execution=execution)

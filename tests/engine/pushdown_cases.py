@@ -23,6 +23,7 @@ from app.services.connections import project_provider
 
 D = decimal.Decimal
 
+AMOUNTS = "12.50 8.00 99.99 10.01 10.00 250.25 40.10 0.01 15.75 33.33 5.00 77.70"
 CUSTOMERS = pa.table(
     {
         "id": pa.array([1, 2, 3, 4, 5], pa.int64()),
@@ -35,7 +36,23 @@ ORDERS = pa.table(
         "order_id": pa.array(range(1, 13), pa.int64()),
         "customer_id": pa.array([1, 1, 2, 3, 3, 3, 4, 5, 2, 1, 9, 5], pa.int64()),
         "amount": pa.array(
-            [D(x) for x in "12.50 8.00 99.99 10.01 10.00 250.25 40.10 0.01 15.75 33.33 5.00 77.70".split()],
+            [
+                D(x)
+                for x in [
+                    "12.50",
+                    "8.00",
+                    "99.99",
+                    "10.01",
+                    "10.00",
+                    "250.25",
+                    "40.10",
+                    "0.01",
+                    "15.75",
+                    "33.33",
+                    "5.00",
+                    "77.70",
+                ]
+            ],
             pa.decimal128(10, 2),
         ),
         "qty": pa.array([1, 2, 3, None, 5, 6, 7, 8, 9, 10, 11, 12], pa.int64()),
@@ -52,7 +69,9 @@ def load(connector: Connector) -> None:
 def sales_pipeline(source: str, dest: str, *, table: str = "sales_by_country") -> Pipeline:
     """orders ⋈ customers → filter → aggregate (sum of a decimal, count, max) → dest."""
     p = Pipeline(name="sales")
-    customers = p.add_node("source", name="customers", params={"connection": source, "table": "customers"})
+    customers = p.add_node(
+        "source", name="customers", params={"connection": source, "table": "customers"}
+    )
     orders = p.add_node("source", name="orders", params={"connection": source, "table": "orders"})
     joined = p.add_node(
         "join",
@@ -93,7 +112,9 @@ def with_local_step(p: Pipeline, expression: str = "total * 2") -> Node:
     local = p.add_node(
         "custom_sql",
         name="local_step",
-        params={"sql": "SELECT country, total, orders, top_qty, total * 2 AS doubled FROM by_country"},
+        params={
+            "sql": "SELECT country, total, orders, top_qty, total * 2 AS doubled FROM by_country"
+        },
     )
     p.connect(grouped.id, "out", local.id, "in")
     p.connect(local.id, "out", out.id, "in")

@@ -72,7 +72,10 @@ def test_pipeline_setting_forces_local(pg) -> None:  # type: ignore[no-untyped-d
     p.execution = "local"
     report = cases.run(p, pg, None)  # type: ignore[arg-type]
     assert set(cases.runs_on(report).values()) == {"local engine"}
-    assert "execution" in p.canonical() and "execution" not in cases.sales_pipeline("a", "b").canonical()
+    assert (
+        "execution" in p.canonical()
+        and "execution" not in cases.sales_pipeline("a", "b").canonical()
+    )
 
 
 def test_split_folds_the_prefix_into_the_source_query(pg, pg_db: dict) -> None:  # type: ignore[no-untyped-def]

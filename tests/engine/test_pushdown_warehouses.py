@@ -26,7 +26,10 @@ def snowflake(tmp_path: Path) -> Iterator[Any]:
     from tests.connectors.warehouses import fake_snowflake
 
     with fake_snowflake("snow") as snow:
-        conns = {"snow": Connection(name="snow", type="snowflake", params={}), "mart": cases.mart(tmp_path)}
+        conns = {
+            "snow": Connection(name="snow", type="snowflake", params={}),
+            "mart": cases.mart(tmp_path),
+        }
         prov = cases.provider(tmp_path, conns, lambda c: snow if c.type == "snowflake" else None)
         cases.load(snow)
         yield prov
@@ -35,7 +38,10 @@ def snowflake(tmp_path: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def bigquery(tmp_path: Path, bq_config: dict[str, object]) -> Iterator[Any]:
-    conns = {"bq": Connection(name="bq", type="bigquery", params=bq_config), "mart": cases.mart(tmp_path)}
+    conns = {
+        "bq": Connection(name="bq", type="bigquery", params=bq_config),
+        "mart": cases.mart(tmp_path),
+    }
     prov = cases.provider(tmp_path, conns)
     cases.load(prov.open("bq"))
     yield prov

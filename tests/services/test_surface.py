@@ -217,6 +217,7 @@ FRONT_DOOR = {
     ],
     "runs": [
         "CancelToken",
+        "LOCAL_ENGINE",
         "PartialRun",
         "ProjectRunResult",
         "RunCancelled",
