@@ -40,7 +40,8 @@ CREATE TABLE genres AS SELECT g AS genre_id, 'genre ' || g AS name FROM generate
 CREATE TABLE tracks AS SELECT t AS track_id, 1 + t % 25 AS genre_id,
   (0.99 + (t % 3))::numeric(10,2) AS unit_price FROM generate_series(1, 10000) t;
 CREATE TABLE invoice_lines AS SELECT i AS line_id,
-  (1 + (i::bigint * 7919) % 10000)::int AS track_id, 1 + i % 5 AS quantity, 1 + i % 59 AS customer_id FROM generate_series(1, {rows}) i;
+  (1 + (i::bigint * 7919) % 10000)::int AS track_id, 1 + i % 5 AS quantity,
+  1 + i % 59 AS customer_id FROM generate_series(1, {rows}) i;
 ANALYZE;
 """
 
