@@ -72,6 +72,12 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
     help=N_("Count the rows of every node (slower: each node is materialised)."),
 )
 @click.option(
+    "--local",
+    "force_local",
+    is_flag=True,
+    help=N_("With --run-project: run every node on the local engine (no pushdown)."),
+)
+@click.option(
     "--dest",
     metavar="CONNECTION",
     help=N_("Write every destination to this connection of the project instead."),
@@ -114,6 +120,7 @@ def cli(
     as_json: bool,
     dry_run: bool,
     count_rows: bool,
+    force_local: bool,
     dest: str | None,
     db_url: str | None,
     screenshot: Path | None,
@@ -131,7 +138,7 @@ def cli(
     if ctx.invoked_subcommand is not None:
         return
     if run_project is not None and scheduled:
-        if as_json or dry_run or dest or count_rows or pipelines:
+        if as_json or dry_run or dest or count_rows or pipelines or force_local:
             _fail(_("--schedule runs the project's schedules: it takes no other run option"))
         from app.cli_schedule import run_daemon
 
@@ -151,13 +158,14 @@ def cli(
                 workspace=workspace,
                 count_rows=count_rows,
                 trust=trust,
+                execution="local" if force_local else None,
             )
         )
-    if as_json or dry_run or dest or count_rows or (pipelines and open_path is None):
+    if as_json or dry_run or dest or count_rows or force_local or (pipelines and open_path is None):
         _fail(
             _(
-                "--pipeline, --json, --dry-run, --count-rows and --dest go with --run-project "
-                "(--pipeline also with --open)"
+                "--pipeline, --json, --dry-run, --count-rows, --local and --dest go with "
+                "--run-project (--pipeline also with --open)"
             )
         )
     _open_gui(ctx, screenshot, open_path, pipelines[0] if pipelines else None, db_url)

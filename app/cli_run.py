@@ -111,6 +111,7 @@ def run_headless(
     workspace: Workspace | None = None,
     count_rows: bool = False,
     trust: bool = False,
+    execution: str | None = None,
 ) -> int:
     from app.services.runs import run_project
     from app.services.workspace import prepare_headless_run
@@ -141,6 +142,7 @@ def run_headless(
                 on_event=listener,
                 count_rows=count_rows,
                 trust=trust,
+                execution=execution,
             )
     except service_errors.USER_ERRORS as err:
         if as_json:

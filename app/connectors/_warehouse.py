@@ -429,6 +429,73 @@ class WarehouseConnector(Connector):
         con.close()
         return WriteResult(rows=rows)
 
+    def write_query(
+        self, table: str, query: exp.Query, *, mode: WriteMode, keys: list[str] | None = None
+    ) -> WriteResult:
+        """Pushdown: ``query`` runs inside the warehouse and its rows never leave it.
+
+        The same skeleton as :meth:`write`: DDL first (the target when missing, from the
+        query's columns; for a merge, a temporary staging table ``CREATE … AS`` the query with
+        each row's position); then one transaction: ``INSERT … SELECT`` (append), ``DELETE`` +
+        ``INSERT … SELECT`` (replace) or the warehouse's merge from the staged rows.
+        """
+        action = _("writing {table!r}").format(table=table)
+        target = self.table(table)
+        con = self._open(action)
+        cur = con.cursor()
+        created = False
+        stage = staging_name(target, "stage")
+        stage.set("db", None)
+        stage.set("catalog", None)
+        try:
+            probe = exp.select("*").from_(query.subquery("q")).limit(0)
+            self._run(cur, probe)
+            schema = self._described(cur.description)
+            mode = check_write(self.name, table, mode, keys, schema.names)
+            names = schema.names
+            if not self._columns(cur, target):
+                self._run(cur, self._create(target, schema))
+                created = True
+            merging = mode is WriteMode.MERGE and not created
+            if merging:
+                self._run(cur, self._stage_query(stage, query, names))
+            self._run(cur, "BEGIN")
+            statements: list[exp.Expression]
+            if merging:
+                statements = self._merge(target, stage, names, keys or [])
+            else:
+                statements = [insert_select(target, query, names)]
+                if mode is WriteMode.REPLACE and not created:
+                    statements.insert(0, exp.Delete(this=target.copy()))
+            for statement in statements:
+                self._run(cur, statement)
+            rows = max(cur.rowcount or 0, 0)
+            self._run(cur, "COMMIT")
+        except BaseException as err:
+            self._undo(cur, target if created else None)
+            con.close()
+            if isinstance(err, ConnectionError_) or not isinstance(err, Exception):
+                raise
+            raise self._fail(action, err) from err
+        with contextlib.suppress(Exception):  # a temporary table goes with the session
+            self._run(cur, drop_table(stage, if_exists=True))
+        con.close()
+        return WriteResult(rows=rows)
+
+    def _stage_query(self, stage: exp.Table, query: exp.Query, names: list[str]) -> exp.Create:
+        """``CREATE TEMPORARY TABLE stage AS SELECT q.*, ROW_NUMBER() OVER () AS _cauce_row``:
+        the merge's rows, numbered as :meth:`_latest` expects."""
+        numbered = exp.select(
+            *[column(n) for n in names],
+            exp.alias_(exp.Window(this=exp.RowNumber()), ROW_COLUMN, quoted=True),
+        ).from_(query.subquery("q"))
+        return exp.Create(
+            this=stage.copy(),
+            kind="TABLE",
+            properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+            expression=numbered,
+        )
+
     def _latest(self, stage: exp.Table, names: list[str], keys: list[str]) -> exp.Query:
         """The last row per key of ``stage`` (``ROW_NUMBER() … = 1`` over :data:`ROW_COLUMN`)."""
         window = exp.Window(

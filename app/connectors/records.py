@@ -178,6 +178,9 @@ class Capabilities:
     bulk_load: str = "insert"
     #: can run a whole compiled query itself (ELT pushdown)
     pushdown: bool = False
+    #: runs a pipeline's compiled SQL and writes its result in place (:meth:`write_query`):
+    #: nodes may be placed in it (:mod:`app.engine.placement`)
+    elt: bool = False
     #: the local DuckDB engine can attach or scan it directly (no Python in the data path)
     duckdb_native: bool = False
     #: ``write(state=...)`` commits a sync's state in the data's own transaction

@@ -24,6 +24,7 @@ from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
 from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.placement import LOCAL_ENGINE
 from app.engine.plan import (
     ExecutionPlan,
     PlannedRun,
@@ -67,6 +68,8 @@ class NodeReport:
     type: str
     status: NodeStatus = NodeStatus.PENDING
     placement: str = "local"
+    #: the connection the node ran in, or "local engine"
+    runs_on: str = LOCAL_ENGINE
     rows_in: int | None = None
     rows_out: int | None = None
     seconds: float = 0.0
@@ -113,15 +116,15 @@ class _Run:
         self._by_id = {n.node_id: n for n in self.report.nodes}
         self._started: dict[str, float] = {}
 
-    def start_stage(self, stage: Stage) -> None:
+    def start_stage(self, stage: Stage, plan: ExecutionPlan) -> None:
         for node in stage.nodes:
             rep = self._by_id[node.id]
             if rep.status is NodeStatus.PENDING:
-                rep.status, rep.placement = NodeStatus.RUNNING, stage.placement
+                rep.status, rep.placement = NodeStatus.RUNNING, plan.placement_of(node.id)
                 self._started[node.id] = time.perf_counter()
                 self.bus.publish(
                     NodeStarted(
-                        self.run_id, node_id=node.id, node_name=node.name, placement=stage.placement
+                        self.run_id, node_id=node.id, node_name=node.name, placement=rep.placement
                     )
                 )
 
@@ -245,6 +248,7 @@ def run_pipeline(
     count_rows: bool = False,
     previews: Collection[str] = (),
     planned: PlannedRun | None = None,
+    execution: str | None = None,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
@@ -256,12 +260,19 @@ def run_pipeline(
     ``planned``: the plan of :func:`plan_run` for this pipeline, run as it is (its session's
     cancel token is the run's; ``cancel``, ``memory_limit`` and ``previews`` were given to
     :func:`plan_run`); closed when the run ends.
+    ``execution``: ``"local"`` runs every node on the local engine (``None``: the pipeline's
+    own setting).
     """
     bus = bus or EventBus()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
     if planned is None:
         planned = plan_run(
-            pipeline, provider, cancel=cancel, memory_limit=memory_limit, previews=previews
+            pipeline,
+            provider,
+            cancel=cancel,
+            memory_limit=memory_limit,
+            previews=previews,
+            execution=execution,
         )
     with planned:
         session, plan = planned.session, planned.plan
@@ -269,6 +280,7 @@ def run_pipeline(
         run.report.plan = plan.describe()
         for rep in run.report.nodes:
             rep.placement = plan.placement_of(rep.node_id)
+            rep.runs_on = plan.runs_on(rep.node_id)
         if dry_run:
             run.report.status = NodeStatus.SUCCEEDED
             return run.report
@@ -305,7 +317,7 @@ def _execute(
         for i, stage in enumerate(plan.stages):
             cancel.check()
             current = stage
-            run.start_stage(stage)
+            run.start_stage(stage, plan)
             rows = _run_stage(stage, plan, session, provider, count_rows)
             run.finish_stage(stage, plan.stages[i + 1 :], rows)
         run.report.status = NodeStatus.SUCCEEDED
@@ -356,8 +368,9 @@ def _run_stage(
         )
         rows.totals[stage.destination.id] = (result.rows, None)
         return rows
-    ids = {n.id for n in stage.nodes}
-    session.register_sources(plan.pipeline, ids)
+    local = plan.local_pipeline or plan.pipeline
+    ids = {n.id for n in stage.nodes} & {n.id for n in local.nodes}
+    session.register_sources(local, ids)
     query = stage.target.query
     if count_rows or stage.preview:
         query, counts = _materialize_each(session, query, stage)
@@ -372,7 +385,7 @@ def _run_stage(
         result = session.write(stage.destination, params, query)
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:
         if not count_rows:  # a counted run materialised each node already: the write failed
-            _blame(session, stage, plan.pipeline, ids, err)
+            _blame(session, stage, local, ids, err)
         raise
     rows.totals[stage.destination.id] = (result.rows, None)
     for nid in ids:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from app.engine.compiler import (
     CompiledPipeline,
@@ -24,14 +25,21 @@ from app.engine.compiler import (
     compile_pipeline,
     render,
 )
-from app.engine.compiler.binders import declared_schema, table_binder
 from app.engine.compiler.dialect_fixes import apply_fixes
 from app.engine.local import DEFAULT_MEMORY_LIMIT, CancelToken, LocalSession
+from app.engine.partial import sub_pipeline
+from app.engine.placement import LOCAL_ENGINE, Placement, place_nodes
 from app.engine.provider import ConnectorProvider
+from app.engine.pushdown import (
+    Folded,
+    Unpushable,
+    compile_pushdown,
+    fold_frontier,
+    own_sql,
+    with_upstream,
+)
 from app.i18n import _
-from app.model.connection import Connection
 from app.model.pipeline import Node, Pipeline
-from app.nodes.base import NodeError
 from app.nodes.registry import node_registry
 
 __all__ = [
@@ -42,7 +50,6 @@ __all__ = [
     "plan_pipeline",
     "plan_run",
     "preview_stage",
-    "pushdown_connection",
 ]
 
 #: node types only the local engine (DuckDB) can read: a database cannot open the user's files
@@ -81,7 +88,7 @@ class Stage:
             "destination": self.destination.name,
             "connection": self.connection,
             "placement": "preview" if self.preview else self.placement,
-            "runs_on": self.connection if self.placement == "pushdown" else "local DuckDB",
+            "runs_on": self.connection if self.placement == "pushdown" else LOCAL_ENGINE,
             "dialect": self.dialect,
             "table": None if self.preview else params.table,
             "mode": "preview" if self.preview else str(params.mode),
@@ -95,17 +102,44 @@ class ExecutionPlan:
     pipeline: Pipeline
     stages: list[Stage] = field(default_factory=list)
     compiled: list[CompiledPipeline] = field(default_factory=list)
+    #: where each node runs (:func:`~app.engine.placement.place_nodes`)
+    placement: Placement = field(default_factory=Placement)
+    #: the pipeline the local engine runs: frontier nodes replaced by scans of their query
+    local_pipeline: Pipeline | None = None
+    #: node id -> the SQL of its own part, in the dialect of the place it runs in
+    node_sql: dict[str, str] = field(default_factory=dict)
+    #: frontier node id -> (connection, dialect, the source scan query it became)
+    scans: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def placement_of(self, node_id: str) -> str:
         places = {s.placement for s in self.stages if any(n.id == node_id for n in s.nodes)}
-        return "+".join(sorted(places)) or "unused"
+        if not places:
+            return "unused"
+        return "pushdown" if self.placement.runs_on(node_id) else "+".join(sorted(places))
+
+    def runs_on(self, node_id: str) -> str:
+        """The connection ``node_id`` runs in, or :data:`LOCAL_ENGINE`."""
+        return self.placement.runs_on(node_id) or LOCAL_ENGINE
+
+    def sql_of(self, node_id: str) -> str | None:
+        """The SQL ``node_id`` runs: its scan query when folded, else its own part."""
+        scan = self.scans.get(node_id)
+        return scan[2] if scan else self.node_sql.get(node_id)
 
     def describe(self) -> dict[str, Any]:
         return {
             "pipeline": self.pipeline.name,
             "stages": [s.describe() for s in self.stages],
             "nodes": [
-                {"name": n.name, "type": n.type, "placement": self.placement_of(n.id)}
+                {
+                    "id": n.id,
+                    "name": n.name,
+                    "type": n.type,
+                    "placement": self.placement_of(n.id),
+                    "runs_on": self.runs_on(n.id),
+                    "folded": n.id in self.scans,
+                    "sql": self.sql_of(n.id),
+                }
                 for n in self.pipeline.topological_order()
             ],
         }
@@ -128,73 +162,6 @@ def preview_stage(node: Node, compiled: CompiledPipeline) -> Stage:
     )
     ctes = {name: key for key, name in compiled.state.cte_names.items()}
     return Stage(node, "local", "", "duckdb", target, nodes, ctes, preview=True)
-
-
-def pushdown_connection(pipeline: Pipeline, dest: Node, provider: ConnectorProvider) -> str | None:
-    """The connection a destination's whole stage can run in, or ``None`` to run locally."""
-    conn_name = dest.params.get("connection")
-    if not conn_name:
-        return None
-    try:
-        connection = provider.connection(conn_name)
-        capabilities = _capabilities(connection.type)
-    except KeyError:
-        return None
-    if capabilities is None or not capabilities.pushdown:
-        return None
-    for node_id in pipeline.upstream(dest.id):
-        node = pipeline.node(node_id)
-        if node.type in LOCAL_ONLY:
-            return None
-        if node.type == "source" and not _same_place(
-            provider, node.params.get("connection"), connection
-        ):
-            return None
-    return conn_name
-
-
-def _same_place(provider: ConnectorProvider, name: object, target: Connection) -> bool:
-    """Two connections reach the same database: one name, or one type with equal settings."""
-    if name == target.name:
-        return True
-    try:
-        other = provider.connection(str(name))
-    except KeyError:
-        return False
-    return other.type == target.type and other.params == target.params
-
-
-def _capabilities(type_name: str):  # type: ignore[no-untyped-def]
-    from app.connectors.registry import connector_registry
-
-    return connector_registry().get(type_name).capabilities
-
-
-def compile_pushdown(
-    pipeline: Pipeline, connection: str, provider: ConnectorProvider
-) -> CompiledPipeline:
-    """Compile with sources bound to their own tables in ``connection``'s dialect."""
-    connector = provider.open(connection)
-    dialect = connector.capabilities.dialect
-
-    def schema_of(node: Node, params: Any):  # type: ignore[no-untyped-def]
-        declared = declared_schema(params)
-        if declared is not None:
-            return declared
-        try:
-            return (
-                connector.table_schema(params.table)
-                if params.table
-                else connector.query_schema(params.query)
-            )
-        except Exception as err:  # noqa: BLE001 - becomes a problem naming the node
-            raise NodeError(
-                _("cannot read the source: {detail}").format(detail=err),
-                node_id=node.id,
-                node_name=node.name,
-            ) from None
-
-    return compile_pipeline(pipeline, binder=table_binder(schema_of, source_dialect=dialect))
 
 
 def local_only_problems(compiled: CompiledPipeline, dialect: str) -> list[Problem]:
@@ -244,10 +211,14 @@ def plan_pipeline(
     provider: ConnectorProvider,
     session: LocalSession | None,
     previews: Collection[str] = (),
+    *,
+    execution: str | None = None,
 ) -> ExecutionPlan:
-    """Compile ``pipeline`` for the places its destinations will run; raise on any problem.
+    """Compile ``pipeline`` for the places its nodes will run; raise on any problem.
 
     ``previews``: nodes (not destinations) whose output a partial run counts without writing.
+    ``execution``: ``"local"`` runs everything on the local engine; ``None`` follows the
+    pipeline's own setting (:attr:`Pipeline.execution`).
     """
     plan = ExecutionPlan(pipeline)
     destinations = _destinations(pipeline)
@@ -260,41 +231,81 @@ def plan_pipeline(
             pipeline, binder=session.binder() if session else None
         ).raise_for_problems()
         raise CompileError([_no_destination()])
-    placement = {d.id: pushdown_connection(pipeline, d, provider) for d in destinations}
+    mode = execution or pipeline.execution
+    placement, pushed, folded = _settle(pipeline, provider, mode, {n.id for n in counted})
+    plan.placement, plan.local_pipeline = placement, folded.pipeline
+    plan.node_sql.update(folded.node_sql)
+    plan.scans.update(folded.scans)
     local = None
-    if counted or any(c is None for c in placement.values()):
+    if counted or any(d.id not in placement.pushed for d in destinations):
         if session is None:
             raise ValueError(_("a local session is needed to plan local stages"))
         # destinations are attached read-write only when written: planning creates nothing
-        local = compile_pipeline(pipeline, binder=session.binder()).raise_for_problems()
+        local = compile_pipeline(folded.pipeline, binder=session.binder()).raise_for_problems()
         plan.compiled.append(local)
-    pushed = {}
-    for pushdown in sorted({c for c in placement.values() if c is not None}):
-        pushed[pushdown] = compile_pushdown(pipeline, pushdown, provider).raise_for_problems()
-        plan.compiled.append(pushed[pushdown])
+        for node_id, sql in own_sql(local, "duckdb").items():
+            plan.node_sql.setdefault(node_id, sql)
+    for group in sorted(pushed):
+        plan.compiled.append(pushed[group][0])
+        plan.node_sql.update(own_sql(*pushed[group]))
     for dest in destinations:
-        conn = placement[dest.id]
-        compiled = local if conn is None else pushed[conn]
-        assert compiled is not None
+        conn = placement.pushed.get(dest.id)
+        if conn is None:
+            assert local is not None
+            compiled, dialect = local, "duckdb"
+        else:
+            compiled, dialect = pushed[conn]
         target = next(d for d in compiled.destinations if d.node.id == dest.id)
-        nodes = tuple(
-            n for n in pipeline.topological_order() if n.id in target.upstream or n.id == dest.id
-        )
-        dialect = "duckdb" if conn is None else provider.open(conn).capabilities.dialect
+        upstream = pipeline.upstream(dest.id)
+        nodes = tuple(n for n in pipeline.topological_order() if n.id in upstream or n == dest)
         ctes = {name: key for key, name in compiled.state.cte_names.items()}
-        plan.stages.append(
-            Stage(
-                dest,
-                "local" if conn is None else "pushdown",
-                dest.params["connection"],
-                dialect,
-                target,
-                nodes,
-                ctes,
-            )
+        stage = Stage(
+            dest,
+            "local" if conn is None else "pushdown",
+            dest.params["connection"],
+            dialect,
+            target,
+            nodes,
+            ctes,
         )
+        plan.stages.append(stage)
+        plan.node_sql[dest.id] = stage.sql
     plan.stages.extend(preview_stage(node, local) for node in counted if local is not None)
     return plan
+
+
+def _settle(
+    pipeline: Pipeline, provider: ConnectorProvider, mode: str, counted: set[str]
+) -> tuple[Placement, dict[str, tuple[CompiledPipeline, str]], Folded]:
+    """Place the nodes, compile what the databases run, and move to the local engine every
+    node whose SQL a dialect cannot express (then place again), until all of it renders."""
+    demoted = frozenset(counted)
+    while True:
+        placement = place_nodes(pipeline, provider, execution=mode, demoted=demoted)
+        try:
+            pushed = _compile_pushed(pipeline, placement, provider)
+            return placement, pushed, fold_frontier(pipeline, placement, provider)
+        except Unpushable as err:
+            demoted |= {err.node_id}
+
+
+def _compile_pushed(
+    pipeline: Pipeline, placement: Placement, provider: ConnectorProvider
+) -> dict[str, tuple[CompiledPipeline, str]]:
+    """Per connection, the pushed destinations' sub-pipeline compiled in its dialect."""
+    result = {}
+    for conn in sorted(set(placement.pushed.values())):
+        dests = [d for d, c in placement.pushed.items() if c == conn]
+        part = sub_pipeline(pipeline, with_upstream(pipeline, dests))
+        compiled = compile_pushdown(part, conn, provider).raise_for_problems()
+        dialect = placement.places[dests[0]].dialect
+        for target in compiled.destinations:
+            try:
+                render(target.query, dialect)
+            except SqlglotError as err:
+                raise Unpushable(target.node.id, str(err)) from None
+        result[conn] = (compiled, dialect)
+    return result
 
 
 def _no_destination() -> Problem:
@@ -331,6 +342,7 @@ def plan_run(
     cancel: CancelToken | None = None,
     memory_limit: str | None = None,
     previews: Collection[str] = (),
+    execution: str | None = None,
 ) -> PlannedRun:
     """Plan ``pipeline`` in a new local session, kept open to run that plan: a run planned
     ahead (to validate a project before running any of it) is not planned again. Raises
@@ -339,7 +351,9 @@ def plan_run(
         provider, cancel=cancel or CancelToken(), memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT
     )
     try:
-        return PlannedRun(session, plan_pipeline(pipeline, provider, session, previews))
+        return PlannedRun(
+            session, plan_pipeline(pipeline, provider, session, previews, execution=execution)
+        )
     except BaseException:
         session.close()
         raise

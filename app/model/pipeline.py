@@ -38,7 +38,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -133,6 +133,13 @@ class Pipeline(_Strict):
     nodes: list[Node] = Field(default_factory=list)
     edges: list[Edge] = Field(default_factory=list)
     layout: dict[str, Position] = Field(default_factory=dict)
+    #: where the pipeline runs: ``auto`` pushes down into the databases where it can, ``local``
+    #: runs every node on the local engine (left out of the file when ``auto``)
+    execution: Literal["auto", "local"] = Field(
+        default="auto",
+        description="auto: push nodes down into their database where possible; "
+        "local: run every node on the local engine",
+    )
     _listeners: _Listeners = PrivateAttr(default_factory=lambda: _Listeners())
 
     @field_validator("format_version")
@@ -354,6 +361,8 @@ class Pipeline(_Strict):
                 e["target"]["port"],
             ),
         )
+        if data.get("execution") == "auto":
+            data.pop("execution")
         if not with_layout:
             data.pop("layout")
         return data

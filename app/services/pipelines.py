@@ -24,8 +24,9 @@ from app.engine.compiler import (
 from app.engine.compiler.binders import declared_schema, describe_file, file_scan, table_binder
 from app.engine.lineage import LineageStep, trace_column
 from app.engine.local import LocalSession
-from app.engine.plan import compile_pushdown, local_only_problems
+from app.engine.plan import local_only_problems
 from app.engine.provider import ConnectorProvider
+from app.engine.pushdown import compile_pushdown
 from app.engine.sql_policy import function_names
 from app.i18n import _
 from app.model.pipeline import GraphError, Pipeline

@@ -28,6 +28,7 @@ from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.partial import PartialRun
 from app.engine.partial import branch as partial_branch
 from app.engine.partial import up_to as partial_up_to
+from app.engine.placement import LOCAL_ENGINE
 from app.engine.plan import PlannedRun, plan_pipeline, plan_run
 from app.i18n import _
 from app.model.events import Event, EventBus
@@ -54,6 +55,7 @@ if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
 
 __all__ = [
     "CancelToken",
+    "LOCAL_ENGINE",
     "partial_branch",
     "partial_up_to",
     "PartialRun",
@@ -154,8 +156,12 @@ def run_project(
     trigger: str = "cli",
     count_rows: bool = False,
     trust: bool = False,
+    execution: str | None = None,
 ) -> ProjectRunResult:
     """Validate, plan and run pipelines of a project directory or bundle.
+
+    ``execution="local"`` runs every node on the local engine whatever each pipeline's own
+    ``execution`` setting (``cauce --run-project --local``); ``None`` follows the setting.
 
     Raises a user error (see :mod:`app.services.errors`) when anything is invalid; then nothing
     has run. Run failures are reported in the result, not raised. A bundle (or a directory
@@ -193,11 +199,20 @@ def run_project(
         ):
             if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
-                    result.reports.append(run_pipeline(p, provider, dry_run=True))
+                    result.reports.append(
+                        run_pipeline(p, provider, dry_run=True, execution=execution)
+                    )
                 return result
             cancel = cancel or CancelToken()
             with contextlib.ExitStack() as keep:
-                first = _plan_ahead(selected, provider, keep, cancel=cancel, runs_first=not syncs)
+                first = _plan_ahead(
+                    selected,
+                    provider,
+                    keep,
+                    cancel=cancel,
+                    runs_first=not syncs,
+                    execution=execution,
+                )
                 if syncs:
                     from app.services.syncs import run_syncs
 
@@ -228,6 +243,7 @@ def run_project(
                             cancel=cancel,
                             count_rows=count_rows,
                             planned=first if i == 0 else None,
+                            execution=execution,
                         )
                         result.reports.append(report)
                         if cancel.cancelled:
@@ -259,6 +275,7 @@ def _run_recorded(
     count_rows: bool = False,
     part: PartialRun | None = None,
     planned: PlannedRun | None = None,
+    execution: str | None = None,
 ) -> RunReport:
     """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end.
 
@@ -282,6 +299,7 @@ def _run_recorded(
             count_rows=count_rows,
             previews=part.previews if part else (),
             planned=planned,
+            execution=execution,
         )
     except BaseException:
         recorder.finish(
@@ -370,6 +388,7 @@ def _plan_ahead(
     *,
     cancel: CancelToken,
     runs_first: bool,
+    execution: str | None = None,
 ) -> PlannedRun | None:
     """Plan every pipeline before any runs: an invalid project runs nothing.
 
@@ -380,10 +399,10 @@ def _plan_ahead(
     first = None
     for i, p in enumerate(selected):
         if i == 0 and runs_first:
-            first = keep.enter_context(plan_run(p, provider, cancel=cancel))
+            first = keep.enter_context(plan_run(p, provider, cancel=cancel, execution=execution))
         else:
             with LocalSession(provider) as session:
-                plan_pipeline(p, provider, session)
+                plan_pipeline(p, provider, session, execution=execution)
     return first
 
 

@@ -13,7 +13,7 @@ from app.services import projects as project_service
 from app.services import runs as run_service
 from app.services.pipelines import EditorCompilation
 from app.services.projects import EditorDocument
-from app.services.runs import CancelToken, PartialRun
+from app.services.runs import LOCAL_ENGINE, CancelToken, PartialRun
 from app.services.workspace import Workspace
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.i18n import format_int
@@ -149,6 +149,12 @@ class RunController(QObject):
         if self.token is not None:
             self.token.cancel()
 
+    def place_text(self, runs_on: str) -> str:
+        """The badge saying where a node ran."""
+        if runs_on == LOCAL_ENGINE:
+            return self.tr("▣ local engine")
+        return self.tr("⇣ in {connection}").replace("{connection}", runs_on)
+
     def _on_event(self, event: Event) -> None:
         if isinstance(event, RunStarted):
             return
@@ -168,4 +174,7 @@ class RunController(QObject):
         for node in getattr(result, "nodes", []):
             for port, rows in node.rows_by_port.items():
                 self.bridge.set_port_rows(node.node_id, port, rows)
+            runs_on = getattr(node, "runs_on", None)
+            if runs_on:
+                self.bridge.set_place_badge(node.node_id, self.place_text(runs_on))
         self.finished.emit(result)

@@ -342,49 +342,49 @@
 <context>
     <name>CanvasBridge</name>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="196"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="197"/>
         <source>That node is not in the pipeline any more.</source>
         <translation>Ese nodo ya no está en la canalización.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="201"/>
-        <location filename="../../app/ui/canvas/bridge.py" line="204"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="202"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="205"/>
         <source>{0} has no port {1}.</source>
         <translation>{0} no tiene el puerto {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="207"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="208"/>
         <source>These ports are already linked.</source>
         <translation>Estos puertos ya están conectados.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="209"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="210"/>
         <source>A node cannot be linked to itself.</source>
         <translation>Un nodo no se puede conectar consigo mismo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="212"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="213"/>
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="269"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="270"/>
         <source>Replaced the link from {0} into {1} ({2} takes one link; Undo brings it back).</source>
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="219"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="237"/>
         <source>%1: columns not known (see Problems)</source>
-        <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
+        <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them where each node ran (the plan&apos;s placement): a badge above the node columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
         <translation>%1: columnas desconocidas (vea Problemas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="221"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="239"/>
         <source>%1: %2 column(s)</source>
         <translation>%1: %2 columna(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="229"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="247"/>
         <source>… and %1 more</source>
         <translation>… y %1 más</translation>
     </message>
@@ -2945,14 +2945,24 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="161"/>
+        <location filename="../../app/ui/controllers.py" line="155"/>
+        <source>▣ local engine</source>
+        <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
+        <translation>▣ motor local</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controllers.py" line="156"/>
+        <source>⇣ in {connection}</source>
+        <translation>⇣ en {connection}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controllers.py" line="167"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="161"/>
+        <location filename="../../app/ui/controllers.py" line="167"/>
         <source>rows</source>
-        <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>filas</translation>
     </message>
 </context>

@@ -227,6 +227,7 @@ FRONT_DOOR = {
     ],
     "runs": [
         "CancelToken",
+        "LOCAL_ENGINE",
         "PartialRun",
         "ProjectRunResult",
         "RunCancelled",

@@ -75,6 +75,7 @@ class BigQueryConnector(Connector):
         merge=True,
         bulk_load="load_job",
         pushdown=False,
+        elt=True,
         transactional_state=True,
     )
     url = UrlSyntax(("bigquery",), UrlForm.PROJECT)
@@ -285,6 +286,43 @@ class BigQueryConnector(Connector):
             finally:
                 self._drop(stage)
         return WriteResult(rows=spooled.rows, bytes=spooled.size)
+
+    def write_query(
+        self, table: str, query: exp.Query, *, mode: WriteMode, keys: list[str] | None = None
+    ) -> WriteResult:
+        """Pushdown: one script (a transaction) of ``INSERT … SELECT`` (append), ``DELETE`` +
+        ``INSERT … SELECT`` (replace) or ``MERGE`` (merge) from ``query``; a missing target
+        is created first from the query's columns. The query's rows never leave BigQuery."""
+        action = _("writing {table!r}").format(table=table)
+        target = self._table(table)
+        tree: exp.Expression = query.subquery().this
+        schema = pa.schema([stored(f) for f in self.query_schema(_sql.render(tree))])
+        mode = check_write(self.name, table, mode, keys, schema.names)
+        existing = self._guard(action, lambda: self._get(target))
+        if existing is None:
+            self._guard(action, lambda: self._create(target, schema))
+        names = schema.names
+        statements: list[exp.Expression] = []
+        if mode is WriteMode.MERGE and existing is not None:
+            statements.append(_sql.merge_from(target, query.subquery(), names, keys or []))
+        else:
+            if mode is WriteMode.REPLACE and existing is not None:
+                statements.append(_sql.delete_all(target))
+            statements.append(_sql.insert_select(target, query, names))
+        before = 0 if existing is None or mode is WriteMode.REPLACE else self._count(target)
+        try:
+            self._guard(action, lambda: self._query(_sql.script(*statements)))
+        except BaseException:
+            if existing is None:
+                self._drop(target)
+            raise
+        # rows written: the rows the table gained (a merge's updated rows are not counted)
+        return WriteResult(rows=self._count(target) - before)
+
+    def _count(self, target: exp.Table) -> int:
+        count = exp.select(exp.Count(this=exp.Star())).from_(target.copy())
+        rows = self._guard(_("counting rows"), lambda: list(self._query(_sql.render(count))))
+        return int(rows[0][0])
 
     def _create(self, target: exp.Table, schema: pa.Schema) -> None:
         from google.cloud import bigquery

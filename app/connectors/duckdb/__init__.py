@@ -135,6 +135,7 @@ class DuckDBConnector(Connector):
         merge=True,
         bulk_load="native",
         pushdown=True,
+        elt=True,
         duckdb_native=True,
         transactional_state=True,
     )

@@ -96,6 +96,7 @@ class PostgresConnector(Catalog, Connector):
         merge=True,
         bulk_load="copy",
         pushdown=True,
+        elt=True,
         duckdb_native=False,
         transactional_state=True,
         native_copy=FORMAT,

@@ -56,6 +56,7 @@ class RedshiftConnector(WarehouseConnector):
         dialect=DIALECT,
         transactions=True,
         merge=True,
+        elt=True,
         bulk_load="copy",
         transactional_state=True,
     )

@@ -49,6 +49,7 @@ class SnowflakeConnector(WarehouseConnector):
         dialect=DIALECT,
         transactions=True,
         merge=True,
+        elt=True,
         bulk_load="stage",
         transactional_state=True,
     )

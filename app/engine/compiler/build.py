@@ -34,7 +34,13 @@ __all__ = ["build_nodes", "clear_cache"]
 
 
 def build_nodes(state: CompileState) -> None:
-    taken: set[str] = set()
+    # a CTE never takes the name of a table a source reads: ``WITH orders AS (SELECT … FROM
+    # orders)`` is a circular reference in some engines (BigQuery's stand-in, DuckDB's binder)
+    taken: set[str] = {
+        str(n.params["table"]).rsplit(".", 1)[-1].strip('"`[]').lower()
+        for n in state.pipeline.nodes
+        if n.type == "source" and isinstance(n.params.get("table"), str)
+    }
     for node in state.order:
         if node.id in state.failed or node.id not in state.components:
             continue

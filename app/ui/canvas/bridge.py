@@ -103,6 +103,7 @@ class CanvasBridge(QObject, CanvasDecorations, ModelFollower):
         self.graph.undo_stack().clear()
         self._views.clear()
         self._badges.clear()
+        self._place_badges.clear()
         self._port_labels.clear()
 
     def _on_index_changed(self, index: int) -> None:

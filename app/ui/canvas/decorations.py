@@ -53,6 +53,8 @@ class CanvasDecorations:
 
     def __init__(self) -> None:
         self._badges: dict[str, Badge] = {}
+        #: where each node ran (the plan's placement): a badge above the node
+        self._place_badges: dict[str, Badge] = {}
         self._port_labels: dict[tuple[str, str], Badge] = {}
 
     def zoom_to_fit(self) -> None:
@@ -161,6 +163,20 @@ class CanvasDecorations:
         badge = self._badges.get(node_id)
         return badge.text() if badge is not None and badge.isVisible() else ""
 
+    def set_place_badge(self, node_id: str, text: str) -> None:
+        """Show above a node where it runs (a connection's name, or the local engine)."""
+        view = self._views.get(node_id)
+        if view is None:
+            return
+        badge = self._place_badges.get(node_id)
+        if badge is None:
+            badge = self._place_badges[node_id] = Badge(view.view)
+        badge.show_text(text, above=True)
+
+    def place_badge_text(self, node_id: str) -> str:
+        badge = self._place_badges.get(node_id)
+        return badge.text() if badge is not None and badge.isVisible() else ""
+
     def set_port_rows(self, node_id: str, port: str, rows: int) -> None:
         """Label an output port (where its links start) with the rows it carried."""
         view = self._views.get(node_id)
@@ -192,6 +208,8 @@ class CanvasDecorations:
             self.set_status(node_id, None)
             if node_id in self._badges:
                 self._badges[node_id].show_text("")
+            if node_id in self._place_badges:
+                self._place_badges[node_id].show_text("", above=True)
         for label in self._port_labels.values():
             label.show_text("")
 

@@ -46,6 +46,7 @@ class ModelFollower:
     pipeline: Pipeline
     params_changed: Any  # the bridge's Signal(str)
     _badges: dict[str, Badge]
+    _place_badges: dict[str, Badge]
     _port_labels: dict[tuple[str, str], Badge]
 
     def __init__(self) -> None:
@@ -93,6 +94,7 @@ class ModelFollower:
     def _hide_node(self, node_id: str) -> None:
         view = self._views.pop(node_id, None)
         self._badges.pop(node_id, None)
+        self._place_badges.pop(node_id, None)
         for key in [k for k in self._port_labels if k[0] == node_id]:
             del self._port_labels[key]
         if view is not None:

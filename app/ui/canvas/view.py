@@ -418,10 +418,16 @@ class Badge(QtWidgets.QGraphicsSimpleTextItem):
         font.setPointSizeF(8.5)
         self.setFont(font)
 
-    def show_text(self, text: str, anchor: QtWidgets.QGraphicsItem | None = None) -> None:
-        """Show ``text`` under the node, or above the link leaving ``anchor`` (a port)."""
+    def show_text(
+        self, text: str, anchor: QtWidgets.QGraphicsItem | None = None, *, above: bool = False
+    ) -> None:
+        """Show ``text`` under the node (``above`` it: where it runs), or above the link
+        leaving ``anchor`` (a port)."""
         self.setText(text)
-        if anchor is None:
+        if above:
+            rect = self.parentItem().boundingRect()
+            self.setPos(rect.left() + 4, rect.top() - self.boundingRect().height() - 2)
+        elif anchor is None:
             rect = self.parentItem().boundingRect()
             self.setPos(rect.left() + 4, rect.bottom() + 2)
         else:
