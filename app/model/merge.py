@@ -25,7 +25,7 @@ from typing import Any
 
 from app.model.pipeline import Pipeline
 
-__all__ = ["CONFLICT_KEY", "merge_pipelines"]
+__all__ = ["CONFLICT_KEY", "merge_documents", "merge_pipelines"]
 
 CONFLICT_KEY = "<<<<<<< conflict"
 _ABSENT: Any = object()
@@ -134,3 +134,15 @@ def merge_pipelines(
     if not conflicts:
         merged = Pipeline.model_validate(merged).canonical()
     return merged, conflicts
+
+
+def merge_documents(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Merge any project JSON file: a pipeline node by node, anything else (a sync, a
+    connection, a schedule) key by key."""
+    if all("nodes" in d and "edges" in d for d in (ours, theirs)):
+        return merge_pipelines(base, ours, theirs)
+    conflicts: list[str] = []
+    merged = _merge_value(base, ours, theirs, "$", conflicts)
+    return (merged if isinstance(merged, dict) else {}), conflicts

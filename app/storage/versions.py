@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.i18n import _
-from app.storage.models import ContentBlobRow, ProjectRow, utcnow
+from app.storage.models import ContentBlobRow, PipelineRow, ProjectRow, utcnow
 from app.storage.unit_of_work import DuplicateName, NotFound, StoreBase, insert_missing, serialize
 from app.storage.version_models import (
     ConfigKind,
@@ -273,6 +273,17 @@ class VersionStore(StoreBase):
                 TagRecord(t.name, t.author, t.message, t.created_at, tuple(members[t.id]))
                 for t in tags
             ]
+
+    def pipeline_names(self, project_id: int) -> dict[str, str]:
+        """uid -> current name of every pipeline of the project with a history."""
+        with self._session(write=False) as s:
+            self._own_project(s, project_id)
+            rows = s.execute(
+                select(PipelineRow.uid, PipelineRow.name).where(
+                    PipelineRow.project_id == project_id
+                )
+            ).all()
+            return {uid: name for uid, name in rows}
 
     def count_config_versions(self, project_id: int) -> int:
         with self._session(write=False) as s:
