@@ -9,6 +9,8 @@ the diff it applies first, so a front end can show it and ask (``dry_run`` write
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,24 @@ class RollbackResult:
 
     changes: list[Change] = field(default_factory=list)
     saved: bool = False
+    #: the rolled-back pipeline's name afterwards (a rollback may rename it)
+    pipeline: str | None = None
+
+
+Target = Path | EditorDocument
+
+
+@contextmanager
+def _opened(target: Target, workspace: Workspace | None) -> Iterator[EditorDocument]:
+    """The document open in the editor as it is, or a project directory opened for this call."""
+    if isinstance(target, EditorDocument):
+        yield target
+        return
+    doc = open_document(target, workspace=workspace)
+    try:
+        yield doc
+    finally:
+        doc.close()
 
 
 def _label(entry: VersionEntry) -> str:
@@ -88,7 +108,7 @@ def _key(doc: EditorDocument, kind: str, name: str) -> str:
 
 
 def project_history(
-    path: Path,
+    path: Target,
     kind: str,
     name: str | None = None,
     *,
@@ -97,8 +117,7 @@ def project_history(
 ) -> dict[str, list[VersionEntry]]:
     """History of one object (or of every object of ``kind`` in the working copy), newest
     first, by name."""
-    doc = open_document(path, workspace=workspace)
-    try:
+    with _opened(path, workspace) as doc:
         names = [name] if name else sorted(_objects(doc, kind))
         return {
             n: history(
@@ -106,8 +125,6 @@ def project_history(
             )
             for n in names
         }
-    finally:
-        doc.close()
 
 
 def _entries(doc: EditorDocument, kind: str, name: str) -> list[VersionEntry]:
@@ -122,7 +139,7 @@ def _working_content(doc: EditorDocument, kind: str, name: str) -> Any:
 
 
 def diff_refs(
-    path: Path,
+    path: Target,
     ref1: str,
     ref2: str | None = None,
     *,
@@ -134,8 +151,7 @@ def diff_refs(
 ) -> list[Change]:
     """Diff version ``ref1`` against ``ref2`` (default: the working copy), for one object or
     every object of ``kind`` in the working copy."""
-    doc = open_document(path, workspace=workspace)
-    try:
+    with _opened(path, workspace) as doc:
         tags = list_tags(doc.workspace, doc.name)
         names = [name] if name else sorted(_objects(doc, kind))
         compiler = compile_for_diff(doc) if compile_sql else None
@@ -166,8 +182,6 @@ def diff_refs(
                 new_c = new_obj if isinstance(new_obj, dict) else new_obj.model_dump(mode="json")
                 out.append(diff_configs(kind, n, old.content, new_c, (_label(old), new_label)))
         return out
-    finally:
-        doc.close()
 
 
 def _rolled_node(current: Pipeline, old: Pipeline, node_name: str) -> Pipeline:
@@ -200,7 +214,7 @@ def _rolled_node(current: Pipeline, old: Pipeline, node_name: str) -> Pipeline:
 
 
 def rollback(
-    path: Path,
+    path: Target,
     ref: str,
     *,
     pipeline: str | None = None,
@@ -212,8 +226,7 @@ def rollback(
     """Bring a pipeline (or one ``node`` of it) back to version ``ref``, as a new version.
 
     Without ``pipeline`` the project must have exactly one. ``dry_run``: only the diff."""
-    doc = open_document(path, workspace=workspace)
-    try:
+    with _opened(path, workspace) as doc:
         names = [pipeline] if pipeline else sorted(doc.project.pipelines)
         if len(names) != 1:
             raise UnknownRef(_("choose the pipeline to roll back (--pipeline)"))
@@ -226,7 +239,7 @@ def rollback(
         change = diff_versions(
             current, target, (WORKING, _label(old_entry)), compiler=compile_for_diff(doc)
         )
-        result = RollbackResult([change])
+        result = RollbackResult([change], pipeline=target.name)
         if dry_run or change.structure.empty:
             return result
         pipelines = {k: v for k, v in doc.project.pipelines.items() if k != name}
@@ -240,16 +253,13 @@ def rollback(
         )
         result.saved = True
         return result
-    finally:
-        doc.close()
 
 
-def record(path: Path, *, message: str = "", workspace: Workspace | None = None) -> int:
+def record(path: Target, *, message: str = "", workspace: Workspace | None = None) -> int:
     """Save the working copy as the editor's Save does: a new version of every pipeline,
     sync, connection and schedule whose content changed. Returns how many objects have a
     history."""
-    doc = open_document(path, workspace=workspace)
-    try:
+    with _opened(path, workspace) as doc:
         save_document(
             doc, message=message or _("saved from the command line"), author=current_author()
         )
@@ -260,27 +270,19 @@ def record(path: Path, *, message: str = "", workspace: Workspace | None = None)
             + len(project.connections)
             + len(project.schedules)
         )
-    finally:
-        doc.close()
 
 
 def tag(
-    path: Path, name: str, *, message: str = "", workspace: Workspace | None = None
+    path: Target, name: str, *, message: str = "", workspace: Workspace | None = None
 ) -> TagRecord:
     """Tag the current versions of the project's pipelines, syncs, connections, schedules."""
-    doc = open_document(path, workspace=workspace)
-    try:
+    with _opened(path, workspace) as doc:
         return tag_project(doc.workspace, doc.project, name, message=message)
-    finally:
-        doc.close()
 
 
-def tags(path: Path, *, workspace: Workspace | None = None) -> list[TagRecord]:
-    doc = open_document(path, workspace=workspace)
-    try:
+def tags(path: Target, *, workspace: Workspace | None = None) -> list[TagRecord]:
+    with _opened(path, workspace) as doc:
         return list_tags(doc.workspace, doc.name)
-    finally:
-        doc.close()
 
 
 def _model(kind: str) -> Any:
@@ -317,12 +319,11 @@ def _restore_config(doc: EditorDocument, kind: str, name: str, number: int) -> C
 
 
 def restore_tag(
-    path: Path, name: str, *, dry_run: bool = False, workspace: Workspace | None = None
+    path: Target, name: str, *, dry_run: bool = False, workspace: Workspace | None = None
 ) -> RollbackResult:
     """Put every pipeline and sync (and connection, schedule) the tag names back at its
     tagged version, at once, as new versions (``dry_run``: only the diffs)."""
-    doc = open_document(path, workspace=workspace_of(workspace))
-    try:
+    with _opened(path, workspace_of(workspace)) as doc:
         found = next((t for t in list_tags(doc.workspace, doc.name) if t.name == name), None)
         if found is None:
             raise UnknownRef(_("no tag {name!r}").format(name=name))
@@ -341,5 +342,3 @@ def restore_tag(
             )
             result.saved = True
         return result
-    finally:
-        doc.close()

@@ -373,18 +373,18 @@
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="219"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="240"/>
         <source>%1: columns not known (see Problems)</source>
-        <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
+        <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them border colours of the nodes a version diff touches (the diff view&apos;s legend uses them) columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
         <translation>%1: columnas desconocidas (vea Problemas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="221"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="242"/>
         <source>%1: %2 column(s)</source>
         <translation>%1: %2 columna(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="229"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="250"/>
         <source>… and %1 more</source>
         <translation>… y %1 más</translation>
     </message>
@@ -1425,47 +1425,47 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Guardado en {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="129"/>
+        <location filename="../../app/ui/document.py" line="131"/>
         <source>Save project to directory</source>
         <translation>Guardar el proyecto en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="134"/>
+        <location filename="../../app/ui/document.py" line="136"/>
         <source>New pipeline</source>
         <translation>Nueva canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="134"/>
+        <location filename="../../app/ui/document.py" line="136"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="169"/>
+        <location filename="../../app/ui/document.py" line="171"/>
         <source>Not available</source>
         <translation>No disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="170"/>
+        <location filename="../../app/ui/document.py" line="172"/>
         <source>This part of the editor ({0}) is not installed in this build.</source>
         <translation>Esta parte del editor ({0}) no está instalada en esta versión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="224"/>
+        <location filename="../../app/ui/document.py" line="226"/>
         <source>Syncs not available</source>
         <translation>Sincronizaciones no disponibles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="225"/>
+        <location filename="../../app/ui/document.py" line="227"/>
         <source>The syncs window is not part of this build ({0}).</source>
         <translation>La ventana de sincronizaciones no forma parte de esta compilación ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="231"/>
+        <location filename="../../app/ui/document.py" line="233"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="233"/>
+        <location filename="../../app/ui/document.py" line="235"/>
         <source>Syncs live in the project directory: save the project, then open Syncs again.</source>
         <translation>Las sincronizaciones se guardan en el directorio del proyecto: guarde el proyecto y vuelva a abrir Sincronizaciones.</translation>
     </message>
@@ -1536,6 +1536,97 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/syncs/events.py" line="50"/>
         <source>%1 rows read in %2 s</source>
         <translation>%1 filas leídas en %2 s</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryController</name>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="38"/>
+        <source>History</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="62"/>
+        <source>Comparing…</source>
+        <translation>Comparando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="95"/>
+        <source>Save the project to a folder first.</source>
+        <translation>Guarde antes el proyecto en una carpeta.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="100"/>
+        <source>Rolling back…</source>
+        <translation>Revirtiendo…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="109"/>
+        <source>Rolled back to v{0}, saved as a new version.</source>
+        <translation>Revertido a la v{0}, guardado como una versión nueva.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="120"/>
+        <source>Tagging…</source>
+        <translation>Etiquetando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="129"/>
+        <source>Tagged {0} versions as {1}.</source>
+        <translation>{0} versiones etiquetadas como {1}.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="83"/>
+        <source>Filter by message or author</source>
+        <translation>Filtrar por mensaje o autor</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="84"/>
+        <source>Show layout-only changes</source>
+        <translation>Mostrar cambios solo de disposición</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="85"/>
+        <source>Compare with canvas</source>
+        <translation>Comparar con el lienzo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="86"/>
+        <source>Roll back…</source>
+        <translation>Revertir…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="87"/>
+        <source>Tag</source>
+        <translation>Etiquetar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="88"/>
+        <source>Refresh</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="89"/>
+        <source>Tag name</source>
+        <translation>Nombre de la etiqueta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="90"/>
+        <source>Message</source>
+        <translation>Mensaje</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="118"/>
+        <source>(layout only)</source>
+        <translation>(solo disposición)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="123"/>
+        <source>No saved versions yet: save the project.</source>
+        <translation>Aún no hay versiones guardadas: guarde el proyecto.</translation>
     </message>
 </context>
 <context>
@@ -1668,89 +1759,94 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>Components</source>
         <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="239"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="243"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
-        <location filename="../../app/ui/main_window.py" line="440"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="463"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
+        <source>History</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="440"/>
+        <location filename="../../app/ui/main_window.py" line="463"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="470"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="473"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="486"/>
+        <location filename="../../app/ui/main_window.py" line="509"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="484"/>
+        <location filename="../../app/ui/main_window.py" line="507"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="488"/>
+        <location filename="../../app/ui/main_window.py" line="511"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/main_window.py" line="513"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="515"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -4135,6 +4231,75 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/canvas/commands.py" line="339"/>
         <source>Rename to %1</source>
         <translation>Renombrar a %1</translation>
+    </message>
+</context>
+<context>
+    <name>VersionDiffDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="43"/>
+        <source>Roll back to {0}?</source>
+        <translation>¿Revertir a {0}?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="45"/>
+        <source>Changes since {0}</source>
+        <translation>Cambios desde {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="50"/>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="50"/>
+        <source>Canvas</source>
+        <translation>Lienzo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="70"/>
+        <source>{0} changes; changed nodes are coloured on the canvas.</source>
+        <translation>{0} cambios; los nodos cambiados se colorean en el lienzo.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="72"/>
+        <source>No changes.</source>
+        <translation>Sin cambios.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="82"/>
+        <source>Roll back</source>
+        <translation>Revertir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="99"/>
+        <source>pipeline name</source>
+        <translation>nombre de la canalización</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="100"/>
+        <source>added ({0})</source>
+        <translation>añadido ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="102"/>
+        <source>removed ({0})</source>
+        <translation>eliminado ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="104"/>
+        <source>renamed</source>
+        <translation>renombrado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="107"/>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="108"/>
+        <source>edge</source>
+        <translation>enlace</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="113"/>
+        <source>only canvas positions changed</source>
+        <translation>solo cambiaron posiciones del lienzo</translation>
     </message>
 </context>
 </TS>
