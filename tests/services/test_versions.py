@@ -198,7 +198,9 @@ def test_connection_versions_never_hold_a_secret(
         for entry in project_history(project, "connection", name, workspace=ws)[name]:
             assert "password" not in entry.content["params"]
             texts.append(json.dumps(entry.content))
-    texts += ["\n".join(c.lines()) for c in diff_refs(project, "1", kind="connection", workspace=ws)]
+    texts += [
+        "\n".join(c.lines()) for c in diff_refs(project, "1", kind="connection", workspace=ws)
+    ]
     assert texts and not any(secret in t for t in texts)
     with sqlite3.connect(str(ws.db_url).removeprefix("sqlite:///")) as db:
         dump = "\n".join(db.iterdump())

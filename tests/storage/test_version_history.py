@@ -60,16 +60,24 @@ def test_concurrent_saves_lose_and_duplicate_nothing(db_url: str) -> None:
         for v in history:
             expected = by_number[v.number - 1].id if v.number > 1 else None
             assert v.parent_id == expected
-    assert {v.message for v in versions} == {f"{w} {i}" for w in ("ana", "ben") for i in range(SAVES)}
+    assert {v.message for v in versions} == {
+        f"{w} {i}" for w in ("ana", "ben") for i in range(SAVES)
+    }
 
 
 def test_same_content_twice_is_one_version_and_tags_are_unique(db_url: str) -> None:
     init_db(db_url)
     with Repository(db_url) as repo:
         project = repo.ensure_project("p")
-        a = repo.save_config_version(project, ConfigKind.CONNECTION, "db", {"type": "x"}, author="a")
-        b = repo.save_config_version(project, ConfigKind.CONNECTION, "db", {"type": "x"}, author="b")
-        c = repo.save_config_version(project, ConfigKind.CONNECTION, "db", {"type": "y"}, author="c")
+        a = repo.save_config_version(
+            project, ConfigKind.CONNECTION, "db", {"type": "x"}, author="a"
+        )
+        b = repo.save_config_version(
+            project, ConfigKind.CONNECTION, "db", {"type": "x"}, author="b"
+        )
+        c = repo.save_config_version(
+            project, ConfigKind.CONNECTION, "db", {"type": "y"}, author="c"
+        )
         assert (a.id, a.number, c.number, c.parent_id) == (b.id, 1, 2, a.id)
         repo.create_tag(project, "r1", [TagMember("connection", "db", 2)], author="a")
         with pytest.raises(DuplicateName):

@@ -50,7 +50,9 @@ def test_compare_rollback_and_tag_with_the_buttons(qtbot, window, chinook_dir: P
     qtbot.mouseClick(win.history.diff_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.history_controller.dialog is not None, timeout=20000)
     dialog = win.history_controller.dialog
-    cells = [dialog.table.item(r, c).text() for r in range(dialog.table.rowCount()) for c in range(3)]
+    cells = [
+        dialog.table.item(r, c).text() for r in range(dialog.table.rowCount()) for c in range(3)
+    ]
     assert "paid_lines.condition" in cells and '"Amount > 1"' in cells
     assert win.bridge.change_marker(paid) == "changed"
     assert win.bridge.change_marker(node_id(win, "mart")) is None
