@@ -421,6 +421,26 @@ cli.add_command(channels_group)
 cli.add_command(alerts_group)
 
 from app.cli_quality import checks_group  # noqa: E402
+from app.cli_versions import (  # noqa: E402
+    diff_cmd,
+    git_diff_cmd,
+    history_cmd,
+    merge_driver_cmd,
+    rollback_cmd,
+    save_cmd,
+    tag_cmd,
+)
+
+for _versions_cmd in (
+    history_cmd,
+    diff_cmd,
+    rollback_cmd,
+    save_cmd,
+    tag_cmd,
+    git_diff_cmd,
+    merge_driver_cmd,
+):
+    cli.add_command(_versions_cmd)
 
 cli.add_command(checks_group)
 

@@ -83,7 +83,9 @@ def create_pipeline(
     project_id: Id, document: PipelineDocument, caller: Writer, response: Response
 ) -> PipelineOut:
     """Add a pipeline to the project (a name already taken is 422)."""
-    info, _project = hosting.save_pipeline(caller.workspace, project_id, document)
+    info, _project = hosting.save_pipeline(
+        caller.workspace, project_id, document, author=caller.principal.user
+    )
     response.headers["ETag"] = f'"{info.etag}"'
     return _out(info)
 
@@ -101,7 +103,7 @@ def replace_pipeline(
     409 and nothing is written."""
     etag = if_match(request)
     info, _project = hosting.save_pipeline(
-        caller.workspace, project_id, document, name=name, etag=etag
+        caller.workspace, project_id, document, name=name, etag=etag, author=caller.principal.user
     )
     response.headers["ETag"] = f'"{info.etag}"'
     return _out(info)

@@ -18,6 +18,7 @@ from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
 from app.services.notify_http import NotificationError
+from app.services.versions import UnknownRef
 from app.storage.access import StaleRevision
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
@@ -49,6 +50,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError_,  # raised while planning: nothing has run yet
     SqlRefused,  # user SQL outside the allow-list (docs/security.md)
     NotificationError,  # an unknown channel or alert, a refused URL (docs/alerts.md)
+    UnknownRef,  # a version, tag or date that names no version (docs/versions.md)
 )
 
 

@@ -295,8 +295,10 @@ def save_pipeline(
     *,
     name: str | None = None,
     etag: str | None = None,
+    author: str = "api",
 ) -> tuple[PipelineInfo, HostedProject]:
-    """Create (``name`` None) or replace the pipeline ``name`` of a hosted project.
+    """Create (``name`` None) or replace the pipeline ``name`` of a hosted project, and
+    record the pipeline's version under ``author`` (the API's user).
 
     Replacing needs ``etag``, the ETag the client read: another one raises
     :class:`StaleRevision`. Creating refuses a name already taken. Raises ``ProjectError``
@@ -326,6 +328,9 @@ def save_pipeline(
     pipelines[pipeline.name] = pipeline
     save_project(project.model_copy(update={"pipelines": pipelines}), hosted.path)
     record = _store(workspace).bump_hosted_project(hosted.id, expected=hosted.revision)
+    with workspace.repository() as repo:
+        project_key = repo.ensure_project(project.meta.name)
+        repo.save_pipeline_version(project_key, pipeline, author=author, message="saved by the API")
     return _info(pipeline), _hosted(record)
 
 

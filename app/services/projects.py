@@ -35,6 +35,7 @@ from app.services.trust import (
     project_needs_trust,
     trust_project,
 )
+from app.services.versions import record_versions
 from app.services.workspace import Workspace, workspace_of
 from app.storage.project import (
     OpenProject,
@@ -170,9 +171,12 @@ def save_document(
     *,
     workspace: Workspace | None = None,
     message: str = "saved in the editor",
+    author: str | None = None,
 ) -> list[str]:
     """Save the project to ``directory`` (default: its own), atomically, and record a version
-    of each pipeline in the metadata DB. Returns the project-relative files written."""
+    of each pipeline, sync, connection and schedule that changed in the metadata DB
+    (``author``: the OS user unless given, e.g. the API's user). Returns the project-relative
+    files written."""
     target = Path(directory) if directory is not None else doc.root
     if target is None:
         raise ValueError(_("choose a directory to save this project to"))
@@ -182,8 +186,7 @@ def save_document(
         mark_imported(doc.project, trusted=doc.trusted)
     with (workspace or doc.workspace).repository() as repo:
         project_id = repo.ensure_project(doc.name)
-        for pipeline in doc.project.pipelines.values():
-            repo.save_pipeline_version(project_id, pipeline, author=_author(), message=message)
+        record_versions(repo, project_id, doc.project, author=author or _author(), message=message)
     return result.written
 
 

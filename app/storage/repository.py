@@ -37,6 +37,7 @@ from app.storage.models import (
 from app.storage.records import ConnectionRecord, PipelineVersionRecord, ProjectRecord
 from app.storage.runs import RunLog
 from app.storage.unit_of_work import DuplicateName, NotFound, insert_missing, serialize
+from app.storage.versions import VersionStore
 
 __all__ = ["SECRET_PARAM_NAMES", "Repository", "content_hash"]
 
@@ -111,7 +112,7 @@ def _refuse_secrets(connection: Connection) -> None:
         )
 
 
-class Repository(RunLog):
+class Repository(RunLog, VersionStore):
     """Projects, connections, pipelines and their versions, runs and events of one organization.
 
     Open it on a database at this code's schema revision (``init_db`` / ``upgrade_db`` first).

@@ -82,6 +82,13 @@ KNOWN_TEXTS: frozenset[str] = frozenset(
         QT_TRANSLATE_NOOP(
             "Components", "Stacks the rows of several inputs, matching columns by name."
         ),
+        QT_TRANSLATE_NOOP("Components", "Privacy"),
+        QT_TRANSLATE_NOOP("Components", "Mask"),
+        QT_TRANSLATE_NOOP(
+            "Components",
+            "Masks personal columns (by name or tag): redact, keep the last characters, keyed "
+            "hash, generalise, null or shuffle.",
+        ),
         QT_TRANSLATE_NOOP("Components", "Window functions"),
         QT_TRANSLATE_NOOP(
             "Components", "Adds row numbers, ranks, previous/next values and running totals."
@@ -134,7 +141,21 @@ KNOWN_PARAMETER_TEXTS: frozenset[str] = frozenset(
         QT_TRANSLATE_NOOP("Parameters", "Separator"),
         QT_TRANSLATE_NOOP("Parameters", "Table"),
         QT_TRANSLATE_NOOP("Parameters", "Type"),
+        QT_TRANSLATE_NOOP("Parameters", "Method"),
+        QT_TRANSLATE_NOOP("Parameters", "Rules"),
+        QT_TRANSLATE_NOOP("Parameters", "Tag"),
+        QT_TRANSLATE_NOOP("Parameters", "Text"),
+        QT_TRANSLATE_NOOP("Parameters", "Unit"),
+        QT_TRANSLATE_NOOP("Parameters", "Width"),
         # descriptions
+        QT_TRANSLATE_NOOP("Parameters", "Masking rules, applied in order"),
+        QT_TRANSLATE_NOOP("Parameters", "How to mask the values"),
+        QT_TRANSLATE_NOOP("Parameters", "Column to mask"),
+        QT_TRANSLATE_NOOP("Parameters", "Mask every column carrying this tag"),
+        QT_TRANSLATE_NOOP("Parameters", "generalise: what a date is truncated to"),
+        QT_TRANSLATE_NOOP("Parameters", "redact: the text shown instead"),
+        QT_TRANSLATE_NOOP("Parameters", "generalise: width of a number's range"),
+        QT_TRANSLATE_NOOP("Parameters", "partial: characters kept at the end"),
         QT_TRANSLATE_NOOP(
             "Parameters",
             "A SELECT over the inputs, named by their node names or "

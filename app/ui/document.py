@@ -123,6 +123,8 @@ class DocumentMixin(_Base):
         self.update_title()
         self.statusBar().showMessage(self.tr("Saved to {0}").format(directory), 4000)
         self.explorer.load_runs(self.workspace, doc.name)
+        if self.history_dock.isVisible():
+            self.history_controller.refresh()
         return True
 
     def ask_directory_default(self) -> str:

@@ -49,11 +49,13 @@ from app.ui.canvas.minimap import Minimap
 from app.ui.controllers import RunController, ValidationController
 from app.ui.document import DocumentMixin
 from app.ui.editing import EditingMixin
+from app.ui.history_controller import HistoryController
 from app.ui.i18n import format_decimal
 from app.ui.monitor.menu import MonitorMixin
 from app.ui.notify import Notifier
 from app.ui.panels.console import RunConsole
 from app.ui.panels.explorer import ProjectExplorer
+from app.ui.panels.history import HistoryPanel
 from app.ui.panels.palette import Palette
 from app.ui.panels.preview import PreviewPanel
 from app.ui.panels.problems import ProblemsPanel
@@ -253,6 +255,10 @@ class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, QMainWindow):
         problems = self._dock(
             QT_TRANSLATE_NOOP("MainWindow", "Problems"), "problemsDock", self.problems, preview
         )
+        self.history = HistoryPanel()
+        self.history_dock = self._dock(
+            QT_TRANSLATE_NOOP("MainWindow", "History"), "historyDock", self.history, preview
+        )
         preview.raise_()
         self._hide_stale_tab_bars()
         self.resizeDocks([palette, props], [220, 370], Qt.Orientation.Horizontal)
@@ -282,6 +288,10 @@ class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, QMainWindow):
                 bar.hide()
 
     def _wire(self) -> None:
+        self.history_controller = HistoryController(self, self.history)
+        self.history_dock.visibilityChanged.connect(
+            lambda v: v and self.history_controller.refresh()
+        )
         self.palette.add_requested.connect(lambda t: self.bridge.add_node(t))
         self.explorer.pipeline_activated.connect(self.show_pipeline)
         self.problems.node_chosen.connect(self.select_node)
@@ -348,6 +358,19 @@ class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, QMainWindow):
             self._frame_pending = True  # again when shown: the viewport has its size then
         if self.sql_dock.isVisible():
             self.sql_view.refresh()  # the previous pipeline's SQL must not stay
+        self.history.show_entries([])
+        if self.history_dock.isVisible():
+            self.history_controller.refresh()
+
+    def reload_pipeline(self, old_name: str, name: str) -> None:
+        """Show pipeline ``name`` after the document's pipeline object was replaced (a
+        rollback): the old undo stack edited the object that is gone."""
+        stack = self.stacks.pop(old_name, None)
+        if stack is not None:
+            stack.cleanChanged.disconnect()
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+        self.show_pipeline(name)
 
     @property
     def pipeline(self) -> Pipeline:

@@ -373,18 +373,18 @@
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="237"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="258"/>
         <source>%1: columns not known (see Problems)</source>
-        <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them where each node ran (the plan&apos;s placement): a badge above the node columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
+        <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them border colours of the nodes a version diff touches (the diff view&apos;s legend uses them) where each node ran (the plan&apos;s placement): a badge above the node columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
         <translation>%1: columnas desconocidas (vea Problemas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="239"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="260"/>
         <source>%1: %2 column(s)</source>
         <translation>%1: %2 columna(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="247"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="268"/>
         <source>… and %1 more</source>
         <translation>… y %1 más</translation>
     </message>
@@ -1010,11 +1010,26 @@
     </message>
     <message>
         <location filename="../../app/ui/component_texts.py" line="85"/>
+        <source>Privacy</source>
+        <translation>Privacidad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="86"/>
+        <source>Mask</source>
+        <translation>Enmascarar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="87"/>
+        <source>Masks personal columns (by name or tag): redact, keep the last characters, keyed hash, generalise, null or shuffle.</source>
+        <translation>Enmascara columnas personales (por nombre o etiqueta): ocultar, conservar los últimos caracteres, hash con clave, generalizar, anular o barajar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="92"/>
         <source>Window functions</source>
         <translation>Funciones de ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="86"/>
+        <location filename="../../app/ui/component_texts.py" line="93"/>
         <source>Adds row numbers, ranks, previous/next values and running totals.</source>
         <translation>Añade números de fila, rangos, valores anterior/siguiente y totales acumulados.</translation>
     </message>
@@ -1425,47 +1440,47 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Guardado en {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="129"/>
+        <location filename="../../app/ui/document.py" line="131"/>
         <source>Save project to directory</source>
         <translation>Guardar el proyecto en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="134"/>
+        <location filename="../../app/ui/document.py" line="136"/>
         <source>New pipeline</source>
         <translation>Nueva canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="134"/>
+        <location filename="../../app/ui/document.py" line="136"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="169"/>
+        <location filename="../../app/ui/document.py" line="171"/>
         <source>Not available</source>
         <translation>No disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="170"/>
+        <location filename="../../app/ui/document.py" line="172"/>
         <source>This part of the editor ({0}) is not installed in this build.</source>
         <translation>Esta parte del editor ({0}) no está instalada en esta versión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="224"/>
+        <location filename="../../app/ui/document.py" line="226"/>
         <source>Syncs not available</source>
         <translation>Sincronizaciones no disponibles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="225"/>
+        <location filename="../../app/ui/document.py" line="227"/>
         <source>The syncs window is not part of this build ({0}).</source>
         <translation>La ventana de sincronizaciones no forma parte de esta compilación ({0}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="231"/>
+        <location filename="../../app/ui/document.py" line="233"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document.py" line="233"/>
+        <location filename="../../app/ui/document.py" line="235"/>
         <source>Syncs live in the project directory: save the project, then open Syncs again.</source>
         <translation>Las sincronizaciones se guardan en el directorio del proyecto: guarde el proyecto y vuelva a abrir Sincronizaciones.</translation>
     </message>
@@ -1536,6 +1551,97 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/syncs/events.py" line="50"/>
         <source>%1 rows read in %2 s</source>
         <translation>%1 filas leídas en %2 s</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryController</name>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="38"/>
+        <source>History</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="62"/>
+        <source>Comparing…</source>
+        <translation>Comparando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="95"/>
+        <source>Save the project to a folder first.</source>
+        <translation>Guarde antes el proyecto en una carpeta.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="100"/>
+        <source>Rolling back…</source>
+        <translation>Revirtiendo…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="109"/>
+        <source>Rolled back to v{0}, saved as a new version.</source>
+        <translation>Revertido a la v{0}, guardado como una versión nueva.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="120"/>
+        <source>Tagging…</source>
+        <translation>Etiquetando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/history_controller.py" line="129"/>
+        <source>Tagged {0} versions as {1}.</source>
+        <translation>{0} versiones etiquetadas como {1}.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="83"/>
+        <source>Filter by message or author</source>
+        <translation>Filtrar por mensaje o autor</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="84"/>
+        <source>Show layout-only changes</source>
+        <translation>Mostrar cambios solo de disposición</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="85"/>
+        <source>Compare with canvas</source>
+        <translation>Comparar con el lienzo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="86"/>
+        <source>Roll back…</source>
+        <translation>Revertir…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="87"/>
+        <source>Tag</source>
+        <translation>Etiquetar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="88"/>
+        <source>Refresh</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="89"/>
+        <source>Tag name</source>
+        <translation>Nombre de la etiqueta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="90"/>
+        <source>Message</source>
+        <translation>Mensaje</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="118"/>
+        <source>(layout only)</source>
+        <translation>(solo disposición)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/history.py" line="123"/>
+        <source>No saved versions yet: save the project.</source>
+        <translation>Aún no hay versiones guardadas: guarde el proyecto.</translation>
     </message>
 </context>
 <context>
@@ -1668,89 +1774,94 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>Components</source>
         <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="239"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="243"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
-        <location filename="../../app/ui/main_window.py" line="440"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="463"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
+        <source>History</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="440"/>
+        <location filename="../../app/ui/main_window.py" line="463"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="470"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="473"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="486"/>
+        <location filename="../../app/ui/main_window.py" line="509"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="484"/>
+        <location filename="../../app/ui/main_window.py" line="507"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="488"/>
+        <location filename="../../app/ui/main_window.py" line="511"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/main_window.py" line="513"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="515"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -2153,73 +2264,73 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ParameterChoices</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="266"/>
+        <location filename="../../app/ui/component_texts.py" line="287"/>
         <source>append</source>
         <extracomment>fields (``&quot;&lt;component type&gt;.&lt;field&gt;&quot;``) whose choices are shown translated the choices of :data:`CHOICE_FIELDS`, and ``true``/``false`` of an optional yes/no field</extracomment>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="267"/>
+        <location filename="../../app/ui/component_texts.py" line="288"/>
         <source>replace</source>
         <translation>reemplazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="268"/>
+        <location filename="../../app/ui/component_texts.py" line="289"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="269"/>
+        <location filename="../../app/ui/component_texts.py" line="290"/>
         <source>first</source>
         <translation>la primera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="270"/>
+        <location filename="../../app/ui/component_texts.py" line="291"/>
         <source>last</source>
         <translation>la última</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="271"/>
+        <location filename="../../app/ui/component_texts.py" line="292"/>
         <source>keep_null</source>
         <translation>dejar NULL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="272"/>
+        <location filename="../../app/ui/component_texts.py" line="293"/>
         <source>default</source>
         <translation>valor por defecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="273"/>
+        <location filename="../../app/ui/component_texts.py" line="294"/>
         <source>fail</source>
         <translation>fallar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="274"/>
+        <location filename="../../app/ui/component_texts.py" line="295"/>
         <source>reject</source>
         <translation>rechazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="275"/>
+        <location filename="../../app/ui/component_texts.py" line="296"/>
         <source>csv</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="276"/>
+        <location filename="../../app/ui/component_texts.py" line="297"/>
         <source>parquet</source>
         <translation>Parquet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="277"/>
+        <location filename="../../app/ui/component_texts.py" line="298"/>
         <source>auto</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="278"/>
+        <location filename="../../app/ui/component_texts.py" line="299"/>
         <source>true</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="279"/>
+        <location filename="../../app/ui/component_texts.py" line="300"/>
         <source>false</source>
         <translation>no</translation>
     </message>
@@ -2227,533 +2338,603 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>Parameters</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="96"/>
+        <location filename="../../app/ui/component_texts.py" line="103"/>
         <source>Cast</source>
         <extracomment>field labels (:func:`field_label` of each field name), then the fields&apos; descriptions</extracomment>
         <translation>Convertir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="97"/>
+        <location filename="../../app/ui/component_texts.py" line="104"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="98"/>
+        <location filename="../../app/ui/component_texts.py" line="105"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="99"/>
+        <location filename="../../app/ui/component_texts.py" line="106"/>
         <source>Condition</source>
         <translation>Condición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="100"/>
+        <location filename="../../app/ui/component_texts.py" line="107"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="101"/>
+        <location filename="../../app/ui/component_texts.py" line="108"/>
         <source>Default</source>
         <translation>Valor por defecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="102"/>
+        <location filename="../../app/ui/component_texts.py" line="109"/>
         <source>Delimiter</source>
         <translation>Delimitador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="103"/>
+        <location filename="../../app/ui/component_texts.py" line="110"/>
         <source>Descending</source>
         <translation>Descendente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="104"/>
+        <location filename="../../app/ui/component_texts.py" line="111"/>
         <source>Distinct</source>
         <translation>Sin duplicados</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="105"/>
+        <location filename="../../app/ui/component_texts.py" line="112"/>
         <source>Drop</source>
         <translation>Descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="106"/>
+        <location filename="../../app/ui/component_texts.py" line="113"/>
         <source>Expression</source>
         <translation>Expresión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="107"/>
+        <location filename="../../app/ui/component_texts.py" line="114"/>
         <source>Format</source>
         <translation>Formato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="108"/>
+        <location filename="../../app/ui/component_texts.py" line="115"/>
         <source>Function</source>
         <translation>Función</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="109"/>
+        <location filename="../../app/ui/component_texts.py" line="116"/>
         <source>Functions</source>
         <translation>Funciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="110"/>
+        <location filename="../../app/ui/component_texts.py" line="117"/>
         <source>Group by</source>
         <translation>Agrupar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="111"/>
+        <location filename="../../app/ui/component_texts.py" line="118"/>
         <source>Header</source>
         <translation>Encabezado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="112"/>
+        <location filename="../../app/ui/component_texts.py" line="119"/>
         <source>Input</source>
         <translation>Entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="113"/>
+        <location filename="../../app/ui/component_texts.py" line="120"/>
         <source>Keep</source>
         <translation>Conservar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="114"/>
+        <location filename="../../app/ui/component_texts.py" line="121"/>
         <source>Keep rest</source>
         <translation>Conservar el resto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="115"/>
+        <location filename="../../app/ui/component_texts.py" line="122"/>
         <source>Keys</source>
         <translation>Claves</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="116"/>
+        <location filename="../../app/ui/component_texts.py" line="123"/>
         <source>Kind</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="117"/>
+        <location filename="../../app/ui/component_texts.py" line="124"/>
         <source>Left</source>
         <translation>Izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="118"/>
+        <location filename="../../app/ui/component_texts.py" line="125"/>
         <source>Limit</source>
         <translation>Límite</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="119"/>
+        <location filename="../../app/ui/component_texts.py" line="126"/>
         <source>Lookup</source>
         <translation>Búsqueda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="120"/>
+        <location filename="../../app/ui/component_texts.py" line="127"/>
         <source>Measures</source>
         <translation>Medidas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="121"/>
+        <location filename="../../app/ui/component_texts.py" line="128"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="122"/>
+        <location filename="../../app/ui/component_texts.py" line="129"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="123"/>
+        <location filename="../../app/ui/component_texts.py" line="130"/>
         <source>No match</source>
         <translation>Sin coincidencia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="124"/>
+        <location filename="../../app/ui/component_texts.py" line="131"/>
         <source>Nulls first</source>
         <translation>Nulos primero</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="125"/>
+        <location filename="../../app/ui/component_texts.py" line="132"/>
         <source>Offset</source>
         <translation>Desplazamiento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="126"/>
+        <location filename="../../app/ui/component_texts.py" line="133"/>
         <source>Order by</source>
         <translation>Ordenar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="127"/>
+        <location filename="../../app/ui/component_texts.py" line="134"/>
         <source>Partition by</source>
         <translation>Particionar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="128"/>
+        <location filename="../../app/ui/component_texts.py" line="135"/>
         <source>Path</source>
         <translation>Ruta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="129"/>
+        <location filename="../../app/ui/component_texts.py" line="136"/>
         <source>Query</source>
         <translation>Consulta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="130"/>
+        <location filename="../../app/ui/component_texts.py" line="137"/>
         <source>Rename</source>
         <translation>Renombrar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="131"/>
+        <location filename="../../app/ui/component_texts.py" line="138"/>
         <source>Right</source>
         <translation>Derecha</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="132"/>
+        <location filename="../../app/ui/component_texts.py" line="139"/>
         <source>Right suffix</source>
         <translation>Sufijo derecho</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="133"/>
+        <location filename="../../app/ui/component_texts.py" line="140"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="134"/>
+        <location filename="../../app/ui/component_texts.py" line="141"/>
         <source>Separator</source>
         <translation>Separador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="135"/>
+        <location filename="../../app/ui/component_texts.py" line="142"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="136"/>
+        <location filename="../../app/ui/component_texts.py" line="143"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="138"/>
+        <location filename="../../app/ui/component_texts.py" line="144"/>
+        <source>Method</source>
+        <translation>Método</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="145"/>
+        <source>Rules</source>
+        <translation>Reglas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="146"/>
+        <source>Tag</source>
+        <translation>Etiqueta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="147"/>
+        <source>Text</source>
+        <translation>Texto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="148"/>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="149"/>
+        <source>Width</source>
+        <translation>Anchura</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="151"/>
+        <source>Masking rules, applied in order</source>
+        <translation>Reglas de enmascaramiento, aplicadas en orden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="152"/>
+        <source>How to mask the values</source>
+        <translation>Cómo enmascarar los valores</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="153"/>
+        <source>Column to mask</source>
+        <translation>Columna que enmascarar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="154"/>
+        <source>Mask every column carrying this tag</source>
+        <translation>Enmascarar cada columna que lleve esta etiqueta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="155"/>
+        <source>generalise: what a date is truncated to</source>
+        <translation>generalizar: a qué se trunca una fecha</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="156"/>
+        <source>redact: the text shown instead</source>
+        <translation>ocultar: el texto que se muestra en su lugar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="157"/>
+        <source>generalise: width of a number&apos;s range</source>
+        <translation>generalizar: anchura del intervalo de un número</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="158"/>
+        <source>partial: characters kept at the end</source>
+        <translation>parcial: caracteres que se conservan al final</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/component_texts.py" line="159"/>
         <source>A SELECT over the inputs, named by their node names or input1, input2, ... (in connection order)</source>
         <translation>Una SELECT sobre las entradas, nombradas por el nombre de su nodo o input1, input2, … (en el orden de conexión)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="143"/>
+        <location filename="../../app/ui/component_texts.py" line="164"/>
         <source>Aggregate function</source>
         <translation>Función de agregación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="144"/>
+        <location filename="../../app/ui/component_texts.py" line="165"/>
         <source>Also output the columns not listed (after the listed ones, in input order); otherwise only the listed columns are kept</source>
         <translation>Emitir también las columnas no listadas (tras las listadas, en el orden de entrada); si no, solo se conservan las listadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="150"/>
+        <location filename="../../app/ui/component_texts.py" line="171"/>
         <source>Appended to a right column whose name the left input already uses</source>
         <translation>Se añade a una columna de la derecha cuyo nombre ya usa la entrada izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="153"/>
+        <location filename="../../app/ui/component_texts.py" line="174"/>
         <source>Cast the result to this type</source>
         <translation>Convertir el resultado a este tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="154"/>
+        <location filename="../../app/ui/component_texts.py" line="175"/>
         <source>Column of the left input</source>
         <translation>Columna de la entrada izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="155"/>
+        <location filename="../../app/ui/component_texts.py" line="176"/>
         <source>Column of the lookup input</source>
         <translation>Columna de la entrada de búsqueda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="156"/>
+        <location filename="../../app/ui/component_texts.py" line="177"/>
         <source>Column of the main input</source>
         <translation>Columna de la entrada principal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="157"/>
+        <location filename="../../app/ui/component_texts.py" line="178"/>
         <source>Column of the right input</source>
         <translation>Columna de la entrada derecha</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="158"/>
+        <location filename="../../app/ui/component_texts.py" line="179"/>
         <source>Column to order by</source>
         <translation>Columna por la que ordenar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="159"/>
+        <location filename="../../app/ui/component_texts.py" line="180"/>
         <source>Columns that identify a row</source>
         <translation>Columnas que identifican una fila</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="160"/>
+        <location filename="../../app/ui/component_texts.py" line="181"/>
         <source>Columns to add</source>
         <translation>Columnas que añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="161"/>
+        <location filename="../../app/ui/component_texts.py" line="182"/>
         <source>Columns to bring</source>
         <translation>Columnas que traer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="162"/>
+        <location filename="../../app/ui/component_texts.py" line="183"/>
         <source>Columns to leave out (with keep_rest)</source>
         <translation>Columnas que se omiten (con «Conservar el resto»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="163"/>
+        <location filename="../../app/ui/component_texts.py" line="184"/>
         <source>Columns to order by, in priority</source>
         <translation>Columnas por las que ordenar, por orden de prioridad</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="164"/>
+        <location filename="../../app/ui/component_texts.py" line="185"/>
         <source>Columns to output first, in this order</source>
         <translation>Columnas que se emiten primero, en este orden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="165"/>
+        <location filename="../../app/ui/component_texts.py" line="186"/>
         <source>Computed columns</source>
         <translation>Columnas calculadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="166"/>
+        <location filename="../../app/ui/component_texts.py" line="187"/>
         <source>Convert to this type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
         <translation>Convertir a este tipo, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="170"/>
+        <location filename="../../app/ui/component_texts.py" line="191"/>
         <source>Declared columns (filled in from the connection when empty)</source>
         <translation>Columnas declaradas (si se deja vacío, se toman de la conexión)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="173"/>
+        <location filename="../../app/ui/component_texts.py" line="194"/>
         <source>Extra join condition over left.&lt;column&gt; and right.&lt;column&gt;, e.g. left.ordered_at &gt;= right.valid_from</source>
         <translation>Condición de combinación adicional sobre left.&lt;columna&gt; y right.&lt;columna&gt;, p. ej. left.ordered_at &gt;= right.valid_from</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="178"/>
+        <location filename="../../app/ui/component_texts.py" line="199"/>
         <source>File path or glob; relative paths resolve against the working directory, ${PROJECT_DIR} against the project</source>
         <translation>Ruta o patrón (glob) de archivos; las rutas relativas se resuelven desde el directorio de trabajo y ${PROJECT_DIR}, desde el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="183"/>
+        <location filename="../../app/ui/component_texts.py" line="204"/>
         <source>Grouping columns (none: one row for the whole input)</source>
         <translation>Columnas de agrupación (ninguna: una sola fila para toda la entrada)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="184"/>
+        <location filename="../../app/ui/component_texts.py" line="205"/>
         <source>Input column</source>
         <translation>Columna de entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="185"/>
+        <location filename="../../app/ui/component_texts.py" line="206"/>
         <source>Input column (count without a column counts rows)</source>
         <translation>Columna de entrada (count sin columna cuenta las filas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="186"/>
+        <location filename="../../app/ui/component_texts.py" line="207"/>
         <source>Input column (lag, lead, running_sum)</source>
         <translation>Columna de entrada (lag, lead, running_sum)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="187"/>
+        <location filename="../../app/ui/component_texts.py" line="208"/>
         <source>Keep only the first N rows</source>
         <translation>Conservar solo las N primeras filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="188"/>
+        <location filename="../../app/ui/component_texts.py" line="209"/>
         <source>Keep the first or the last row</source>
         <translation>Conservar la primera o la última fila</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="189"/>
+        <location filename="../../app/ui/component_texts.py" line="210"/>
         <source>Key pairs (input = lookup)</source>
         <translation>Pares de claves (entrada = búsqueda)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="190"/>
+        <location filename="../../app/ui/component_texts.py" line="211"/>
         <source>Key pairs (left = right)</source>
         <translation>Pares de claves (izquierda = derecha)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="191"/>
+        <location filename="../../app/ui/component_texts.py" line="212"/>
         <source>Largest values first</source>
         <translation>Primero los valores más altos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="192"/>
+        <location filename="../../app/ui/component_texts.py" line="213"/>
         <source>Lookup column to bring</source>
         <translation>Columna de búsqueda que traer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="193"/>
+        <location filename="../../app/ui/component_texts.py" line="214"/>
         <source>Merge keys (mode &apos;merge&apos;)</source>
         <translation>Claves de combinación (modo «combinar»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="194"/>
+        <location filename="../../app/ui/component_texts.py" line="215"/>
         <source>Name of the connection to read from</source>
         <translation>Nombre de la conexión de la que leer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="195"/>
+        <location filename="../../app/ui/component_texts.py" line="216"/>
         <source>Name of the connection to write to</source>
         <translation>Nombre de la conexión en la que escribir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="196"/>
+        <location filename="../../app/ui/component_texts.py" line="217"/>
         <source>Name of the new column</source>
         <translation>Nombre de la columna nueva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="197"/>
+        <location filename="../../app/ui/component_texts.py" line="218"/>
         <source>New name (default: unchanged)</source>
         <translation>Nombre nuevo (por defecto: el mismo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="198"/>
+        <location filename="../../app/ui/component_texts.py" line="219"/>
         <source>Order within a key; default: every other column, ascending</source>
         <translation>Orden dentro de cada clave; por defecto: todas las demás columnas, ascendente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="201"/>
+        <location filename="../../app/ui/component_texts.py" line="222"/>
         <source>Output column name</source>
         <translation>Nombre de la columna de salida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="202"/>
+        <location filename="../../app/ui/component_texts.py" line="223"/>
         <source>Output name (default: unchanged)</source>
         <translation>Nombre de salida (por defecto: el mismo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="203"/>
+        <location filename="../../app/ui/component_texts.py" line="224"/>
         <source>Put NULLs first; by default they come last, whatever the direction (the same in every dialect)</source>
         <translation>Poner primero los NULL; por defecto van al final, sea cual sea la dirección (igual en todos los dialectos)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="208"/>
+        <location filename="../../app/ui/component_texts.py" line="229"/>
         <source>Remove duplicate rows (UNION instead of UNION ALL)</source>
         <translation>Quitar las filas duplicadas (UNION en lugar de UNION ALL)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="209"/>
+        <location filename="../../app/ui/component_texts.py" line="230"/>
         <source>Restart the numbering for each value of these</source>
         <translation>Reiniciar la numeración para cada valor de estas columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="210"/>
+        <location filename="../../app/ui/component_texts.py" line="231"/>
         <source>Row order (required)</source>
         <translation>Orden de las filas (obligatorio)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="211"/>
+        <location filename="../../app/ui/component_texts.py" line="232"/>
         <source>Rows without a match: keep_null, default, fail (the run fails) or reject (sent to the &apos;reject&apos; port only)</source>
         <translation>Filas sin coincidencia: dejar NULL, valor por defecto, fallar (la ejecución falla) o rechazar (solo se envían al puerto &apos;reject&apos;)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="216"/>
+        <location filename="../../app/ui/component_texts.py" line="237"/>
         <source>SQL condition, e.g. Total &gt; 10 AND Country = &apos;USA&apos;</source>
         <translation>Condición SQL, p. ej. Total &gt; 10 AND Country = &apos;USA&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="217"/>
+        <location filename="../../app/ui/component_texts.py" line="238"/>
         <source>SQL expression over the input columns</source>
         <translation>Expresión SQL sobre las columnas de entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="218"/>
+        <location filename="../../app/ui/component_texts.py" line="239"/>
         <source>SQL literal for rows without a match (policy &apos;default&apos;)</source>
         <translation>Literal SQL para las filas sin coincidencia (política «valor por defecto»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="219"/>
+        <location filename="../../app/ui/component_texts.py" line="240"/>
         <source>SQL query to read, in the connection&apos;s own dialect</source>
         <translation>Consulta SQL que leer, en el dialecto propio de la conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="220"/>
+        <location filename="../../app/ui/component_texts.py" line="241"/>
         <source>Table to read (schema.table)</source>
         <translation>Tabla que leer (esquema.tabla)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="221"/>
+        <location filename="../../app/ui/component_texts.py" line="242"/>
         <source>Target table (schema.table); created when missing</source>
         <translation>Tabla de destino (esquema.tabla); se crea si no existe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="222"/>
+        <location filename="../../app/ui/component_texts.py" line="243"/>
         <source>Window function</source>
         <translation>Función de ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="223"/>
+        <location filename="../../app/ui/component_texts.py" line="244"/>
         <source>inner, left, right, full (outer), semi (left rows with a match) or anti (left rows without one)</source>
         <translation>inner, left, right, full (outer), semi (filas de la izquierda con coincidencia) o anti (filas de la izquierda sin ella)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="228"/>
+        <location filename="../../app/ui/component_texts.py" line="249"/>
         <source>lag/lead: SQL literal used when there is no such row (default NULL)</source>
         <translation>lag/lead: literal SQL que se usa cuando no existe esa fila (por defecto, NULL)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="231"/>
+        <location filename="../../app/ui/component_texts.py" line="252"/>
         <source>lag/lead: how many rows back/ahead</source>
         <translation>lag/lead: cuántas filas hacia atrás o hacia adelante</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="232"/>
+        <location filename="../../app/ui/component_texts.py" line="253"/>
         <source>string_agg: order of the values (default: by value); first/last: the order that defines first and last (required)</source>
         <translation>string_agg: orden de los valores (por defecto, por valor); first/last: el orden que define el primero y el último (obligatorio)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="238"/>
+        <location filename="../../app/ui/component_texts.py" line="259"/>
         <source>string_agg: text between values</source>
         <translation>string_agg: texto entre los valores</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="240"/>
+        <location filename="../../app/ui/component_texts.py" line="261"/>
         <source>CSV: the character between values</source>
         <translation>CSV: el carácter entre valores</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="241"/>
+        <location filename="../../app/ui/component_texts.py" line="262"/>
         <source>CSV: the first line names the columns</source>
         <translation>CSV: la primera línea da nombre a las columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="242"/>
+        <location filename="../../app/ui/component_texts.py" line="263"/>
         <source>Canonical type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
         <translation>Tipo canónico, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="245"/>
+        <location filename="../../app/ui/component_texts.py" line="266"/>
         <source>Column name</source>
         <translation>Nombre de la columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="246"/>
+        <location filename="../../app/ui/component_texts.py" line="267"/>
         <source>Columns to compute, in order</source>
         <translation>Columnas que se calculan, en orden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="247"/>
+        <location filename="../../app/ui/component_texts.py" line="268"/>
         <source>Declared columns (read from the file when empty)</source>
         <translation>Columnas declaradas (si se deja vacío, se leen del archivo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="248"/>
+        <location filename="../../app/ui/component_texts.py" line="269"/>
         <source>File format; auto: Parquet for .parquet/.pq, else CSV</source>
         <translation>Formato del archivo; auto: Parquet para .parquet/.pq, si no CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="249"/>
+        <location filename="../../app/ui/component_texts.py" line="270"/>
         <source>Name of the new column (an existing name is replaced)</source>
         <translation>Nombre de la columna nueva (un nombre existente se reemplaza)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="250"/>
+        <location filename="../../app/ui/component_texts.py" line="271"/>
         <source>append: add the rows; replace: swap the table&apos;s content atomically; merge: update rows with equal keys, insert the others</source>
         <translation>append: añade las filas; replace: sustituye el contenido de la tabla de forma atómica; merge: actualiza las filas con claves iguales e inserta las demás</translation>
     </message>
@@ -4145,6 +4326,75 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/canvas/commands.py" line="339"/>
         <source>Rename to %1</source>
         <translation>Renombrar a %1</translation>
+    </message>
+</context>
+<context>
+    <name>VersionDiffDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="43"/>
+        <source>Roll back to {0}?</source>
+        <translation>¿Revertir a {0}?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="45"/>
+        <source>Changes since {0}</source>
+        <translation>Cambios desde {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="50"/>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="50"/>
+        <source>Canvas</source>
+        <translation>Lienzo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="70"/>
+        <source>{0} changes; changed nodes are coloured on the canvas.</source>
+        <translation>{0} cambios; los nodos cambiados se colorean en el lienzo.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="72"/>
+        <source>No changes.</source>
+        <translation>Sin cambios.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="82"/>
+        <source>Roll back</source>
+        <translation>Revertir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="99"/>
+        <source>pipeline name</source>
+        <translation>nombre de la canalización</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="100"/>
+        <source>added ({0})</source>
+        <translation>añadido ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="102"/>
+        <source>removed ({0})</source>
+        <translation>eliminado ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="104"/>
+        <source>renamed</source>
+        <translation>renombrado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="107"/>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="108"/>
+        <source>edge</source>
+        <translation>enlace</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/version_diff.py" line="113"/>
+        <source>only canvas positions changed</source>
+        <translation>solo cambiaron posiciones del lienzo</translation>
     </message>
 </context>
 </TS>

@@ -48,7 +48,9 @@ def test_a_missed_run_is_notified_and_housekeeping_retries_the_delivery(
     receiver: Receiver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("CAUCE_NOTIFY_RETRY_BASE", "0.01")
+    # the retry waits 0.4-0.6 s (base 0.5, jitter 20 %): long enough that the drain made as
+    # the alert is raised does not retry at once, short for the test
+    monkeypatch.setenv("CAUCE_NOTIFY_RETRY_BASE", "0.5")
     add_channel(project, "ops", "webhook", url=receiver.url(), workspace=workspace)
     _schedule(project)
     receiver.fail_first = 1  # the first attempt, made as the alert is raised, fails
@@ -59,7 +61,7 @@ def test_a_missed_run_is_notified_and_housekeeping_retries_the_delivery(
         s.tick("nightly", T0 + timedelta(minutes=2, seconds=45))  # two due times missed
         assert len(receiver.requests) == 1 and not receiver.delivered
         assert [i.status for i in outbox_items(workspace)] == ["pending"]
-        time.sleep(0.2)  # past the retry's backoff
+        time.sleep(0.7)  # past the retry's backoff
         s.housekeeping()
     finally:
         s.stop(timeout=5)

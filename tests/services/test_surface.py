@@ -286,6 +286,18 @@ FRONT_DOOR = {
         "sync_status",
     ],
     "texts": ["TextFormats", "event_text", "status_text"],
+    "version_git": ["git_diff", "merge_files"],
+    "version_ops": [
+        "Change",
+        "RollbackResult",
+        "diff_refs",
+        "project_history",
+        "record",
+        "restore_tag",
+        "rollback",
+        "tag",
+        "tags",
+    ],
     "workspace": ["Workspace", "prepare_headless_run"],
 }
 #: used by the services themselves, never by a front end
@@ -297,6 +309,8 @@ HELPERS = {
     "sync_recording",
     "trust",
     "urls",
+    "version_diff",
+    "versions",
 }
 
 

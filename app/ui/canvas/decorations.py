@@ -44,6 +44,14 @@ MIN_FIT_SCALE = 0.3
 FIT_MARGIN = 40.0
 
 
+#: border colours of the nodes a version diff touches (the diff view's legend uses them)
+DIFF_BORDERS = {
+    "added": (46, 170, 90, 255),
+    "changed": (240, 150, 30, 255),
+    "moved": (90, 140, 230, 255),
+}
+
+
 class CanvasDecorations:
     """Markers, statuses, badges, colours and framing of the bridge's canvas."""
 
@@ -130,6 +138,19 @@ class CanvasDecorations:
             tip = f"{node.name} ({type_text(node.type)})"
             view.view.setToolTip(tip + "".join(f"\n• {p}" for p in found))
             view.view.update()
+
+    def mark_changes(self, marks: dict[str, str]) -> None:
+        """Colour the border of each node a version diff touches (``added``, ``changed``,
+        ``moved``: :data:`DIFF_BORDERS`); every other node gets the normal border."""
+        for node_id, view in self._views.items():
+            view.view.border_color = DIFF_BORDERS.get(marks.get(node_id, ""), NORMAL_BORDER)
+            view.view.update()
+
+    def change_marker(self, node_id: str) -> str | None:
+        """Which diff colour a node's border has (``None``: none)."""
+        view = self._views.get(node_id)
+        colour = tuple(view.view.border_color) if view is not None else None
+        return next((k for k, v in DIFF_BORDERS.items() if v == colour), None)
 
     def has_marker(self, node_id: str) -> bool:
         view = self._views.get(node_id)
