@@ -126,5 +126,5 @@ def _resource(
 def _metadata_size(ws: Workspace) -> int | None:
     from app.storage.alerts import AlertStore
 
-    with AlertStore(ws.metadata_url()) as store:
+    with AlertStore(ws.metadata_url(), organization=ws.organization) as store:
         return store.database_bytes()

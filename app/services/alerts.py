@@ -71,7 +71,7 @@ class SimulatedEvent:
 def _store(workspace: Workspace) -> AlertStore:
     from app.storage.alerts import AlertStore
 
-    return AlertStore(workspace.metadata_url())
+    return AlertStore(workspace.metadata_url(), organization=workspace.organization)
 
 
 class _Raiser:

@@ -123,7 +123,7 @@ def _key(project: str, channel: str) -> str:
 def _outbox(workspace: Workspace) -> OutboxStore:
     from app.storage.outbox import OutboxStore
 
-    return OutboxStore(workspace.metadata_url())
+    return OutboxStore(workspace.metadata_url(), organization=workspace.organization)
 
 
 def notify(

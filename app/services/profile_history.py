@@ -98,7 +98,7 @@ def store_profile(
     data = _json(profile.to_dict())
     with ws.repository() as repo:
         project_id = repo.ensure_project(project)
-    with QualityStore(ws.db_url) as store:
+    with QualityStore(ws.db_url, organization=ws.organization) as store:
         previous = store.profiles(project_id, connection, table, limit=1)
         drift = compare_profiles(previous[0].profile, data) if previous else None
         event = None
@@ -147,7 +147,7 @@ def profile_history(
         known = {p.name: p.id for p in repo.list_projects()}
     if project not in known:
         return []
-    with QualityStore(ws.db_url) as store:
+    with QualityStore(ws.db_url, organization=ws.organization) as store:
         found = store.profiles(known[project], connection, table, limit=limit)
     return [
         HistoryEntry(
@@ -192,7 +192,7 @@ def latest_results(
     if project not in known:
         return []
     out: list[CheckResult] = []
-    with QualityStore(ws.db_url) as store:
+    with QualityStore(ws.db_url, organization=ws.organization) as store:
         for r in store.check_results(known[project], limit=1000):  # newest first
             try:
                 found = CheckSpec.model_validate(r.detail.get("check_spec"))

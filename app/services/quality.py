@@ -176,7 +176,7 @@ def check_written_tables(
     chosen = list(checks)
     with workspace.repository() as repo:
         project_id = repo.ensure_project(project_name)
-    with QualityStore(workspace.db_url) as store:
+    with QualityStore(workspace.db_url, organization=workspace.organization) as store:
         for connection, table in written:
             specs = [
                 s
