@@ -35,7 +35,7 @@ from app.services.schedules import (
 )
 from app.services.workspace import Workspace
 from app.storage.access import AccessStore, StaleRevision
-from app.storage.errors import DuplicateName
+from app.storage.errors import DuplicateName, NotFound
 from app.storage.project import save_project
 from app.storage.project_format import ProjectError, describe_validation_error, schedule_path
 from app.storage.records import FireRecord
@@ -96,12 +96,7 @@ def _definition(document: dict[str, Any]) -> ScheduleDefinition:
 def _find(workspace: Workspace, project_id: int, name: str) -> tuple[Any, ScheduleDefinition]:
     hosted, project = open_hosted(workspace, project_id)
     if name not in project.schedules:
-        raise ProjectError(
-            "schedules",
-            _("no schedule named {name!r} (available: {available})").format(
-                name=name, available=", ".join(sorted(project.schedules)) or _("none")
-            ),
-        )
+        raise NotFound(_("no schedule named {name!r}").format(name=name))
     return hosted, project.schedules[name]
 
 
