@@ -39,6 +39,15 @@ FRONT_DOOR = {
         "revoke_credential",
         "touch",
     ],
+    "api_requests": [
+        "ACTIONS",
+        "API_URL_ENV",
+        "ApiAction",
+        "ApiRequest",
+        "api_request",
+        "api_server_url",
+        "curl_command",
+    ],
     "alert_checks": ["CheckResult", "check_project"],
     "alerts": [
         "AlertRecord",
