@@ -15,7 +15,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
-from app.ui.curl import copy_run_curl
+from app.ui.curl import copy_curl
 from app.ui.icons import icon
 from app.ui.monitor.menu import build_monitor_menu
 
@@ -390,7 +390,7 @@ def _copy_run_curl(w: MainWindow) -> None:
     """Run > Copy run as curl: the API request that runs this pipeline on a server."""
     if w.pipeline_name is None:
         return
-    copy_run_curl(w.pipeline_name)
+    copy_curl("run_pipeline", name=w.pipeline_name)
     w.statusBar().showMessage(
         _tr(
             QT_TRANSLATE_NOOP(

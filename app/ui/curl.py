@@ -1,4 +1,5 @@
-"""Copy as curl: an action's REST API request, as a ``curl`` command, on the clipboard.
+"""Copy as curl: an action's REST API request, as a ``curl`` command, on the clipboard; and
+the context menus of the lists that offer it (alerts, syncs, channels).
 
 The request comes from :func:`app.services.api_requests.curl_command` (one table for every
 front end, checked against the API's OpenAPI document); the command names the server
@@ -7,23 +8,51 @@ front end, checked against the API's OpenAPI document); the command names the se
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QWidget
 
 from app.services.api_requests import curl_command
 
-__all__ = ["copy_alert_curl", "copy_run_curl"]
+__all__ = ["MenuEntry", "attach_menu", "build_menu", "copy_curl"]
+
+#: (object name, text, slot, enabled); ``None``: a separator
+MenuEntry = tuple[str, str, Callable[[], None], bool] | None
 
 
-def _copy(text: str) -> str:
+def copy_curl(action: str, *, name: str | None = None, alert_id: int | None = None) -> str:
+    """Put the curl command of ``action`` (``run_pipeline``, ``run_sync``,
+    ``acknowledge_alert``, ``resolve_alert``, ``test_channel``…) on the clipboard; returns it."""
+    text = curl_command(action, name=name, alert_id=alert_id)
     QApplication.clipboard().setText(text)
     return text
 
 
-def copy_run_curl(pipeline: str) -> str:
-    """The request that runs ``pipeline`` on the server, on the clipboard; returns it."""
-    return _copy(curl_command("run_pipeline", name=pipeline))
+def build_menu(parent: QWidget, entries: Sequence[MenuEntry]) -> QMenu:
+    """A context menu of ``entries``; each action is named, to be found by tests."""
+    menu = QMenu(parent)
+    for entry in entries:
+        if entry is None:
+            menu.addSeparator()
+            continue
+        name, text, slot, enabled = entry
+        action = QAction(text, menu)
+        action.setObjectName(name)
+        action.setEnabled(enabled)
+        action.triggered.connect(lambda _c=False, s=slot: s())
+        menu.addAction(action)
+    return menu
 
 
-def copy_alert_curl(action: str, alert_id: int) -> str:
-    """The request of ``action`` (``acknowledge_alert``, ``resolve_alert``) on an alert."""
-    return _copy(curl_command(action, alert_id=alert_id))
+def attach_menu(view: QAbstractItemView, build: Callable[[], QMenu]) -> None:
+    """Show the menu ``build`` makes on a right click in ``view``."""
+
+    def show(pos: QPoint) -> None:
+        menu = build()
+        menu.exec(view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.customContextMenuRequested.connect(show)

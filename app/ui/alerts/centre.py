@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.alerts import acknowledge_alert, list_alerts, resolve_alert
 from app.services.errors import describe
 from app.services.workspace import Workspace
-from app.ui.curl import copy_alert_curl
+from app.ui.curl import attach_menu, build_menu, copy_curl
 from app.ui.icons import icon
 from app.ui.monitor.table import Column, RowsModel, local_time, table_view
 from app.ui.workers import submit
@@ -95,8 +94,7 @@ class AlertCentre(QDialog):
         self.view.setObjectName("alertsView")
         self.view.selectionModel().selectionChanged.connect(self._selected)
         self.view.doubleClicked.connect(self._open_subject)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._show_menu)
+        attach_menu(self.view, self.context_menu)
         self.empty_label = QLabel(self.tr("No alert to show."))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail = QPlainTextEdit()
@@ -223,48 +221,34 @@ class AlertCentre(QDialog):
     # -- the context menu ---------------------------------------------------------------------
     def context_menu(self) -> QMenu:
         """The selected alert's menu: acknowledge, resolve, and both as curl commands."""
-        menu = QMenu(self)
         chosen = self.selected()
-        entries = (
-            ("acknowledge", self.tr("&Acknowledge"), self.acknowledge),
-            ("resolve", self.tr("&Resolve"), self.resolve),
-            (None, "", None),
-            (
-                "copyAcknowledgeCurl",
-                self.tr("Copy acknowledge as c&url"),
-                lambda: self._copy_curl("acknowledge_alert"),
-            ),
-            (
-                "copyResolveCurl",
-                self.tr("Copy resolve as cu&rl"),
-                lambda: self._copy_curl("resolve_alert"),
-            ),
+        live = chosen is not None and chosen.status != "resolved"
+        return build_menu(
+            self,
+            [
+                ("acknowledge", self.tr("&Acknowledge"), self.acknowledge, live),
+                ("resolve", self.tr("&Resolve"), self.resolve, live),
+                None,
+                (
+                    "copyAcknowledgeCurl",
+                    self.tr("Copy acknowledge as c&url"),
+                    lambda: self._copy_curl("acknowledge_alert"),
+                    live,
+                ),
+                (
+                    "copyResolveCurl",
+                    self.tr("Copy resolve as cu&rl"),
+                    lambda: self._copy_curl("resolve_alert"),
+                    live,
+                ),
+            ],
         )
-        for name, text, slot in entries:
-            if name is None:
-                menu.addSeparator()
-                continue
-            action = QAction(text, menu)
-            action.setObjectName(name)
-            action.setEnabled(chosen is not None)
-            action.triggered.connect(lambda _c=False, s=slot: s())
-            menu.addAction(action)
-        if chosen is not None and chosen.status == "resolved":
-            for name in ("acknowledge", "resolve", "copyAcknowledgeCurl", "copyResolveCurl"):
-                found = menu.findChild(QAction, name)
-                found.setEnabled(False)
-        return menu
-
-    def _show_menu(self, pos: QPoint) -> None:
-        menu = self.context_menu()
-        menu.exec(self.view.viewport().mapToGlobal(pos))
-        menu.deleteLater()
 
     def _copy_curl(self, action: str) -> None:
         alert = self.selected()
         if alert is None:
             return
-        copy_alert_curl(action, alert.id)
+        copy_curl(action, alert_id=alert.id)
         self.status.setText(
             self.tr("Copied a curl command for alert #%1 (set CAUCE_API_KEY first).").replace(
                 "%1", str(alert.id)
