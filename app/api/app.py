@@ -20,7 +20,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import routes_access, routes_pipelines, routes_projects, routes_runs
+from app.api import (
+    routes_access,
+    routes_alerts,
+    routes_monitoring,
+    routes_pipelines,
+    routes_projects,
+    routes_runs,
+    routes_schedules,
+)
 from app.api.deps import SECURITY_SCHEMES
 from app.api.middleware import PUBLIC_PATHS, AccessMiddleware
 from app.api.problems import install_handlers
@@ -65,7 +73,15 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.cauce = state
     install_handlers(app)
     # runs first: their status is the call clients make most (routers are matched in order)
-    for module in (routes_runs, routes_access, routes_projects, routes_pipelines):
+    for module in (
+        routes_runs,
+        routes_access,
+        routes_projects,
+        routes_pipelines,
+        routes_schedules,
+        routes_alerts,
+        routes_monitoring,
+    ):
         app.include_router(module.router)
     _mark_deprecated(app, settings)
     app.mount("/docs/assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")

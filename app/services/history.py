@@ -47,7 +47,8 @@ STATUSES = ("succeeded", "failed", "cancelled", "running", "pending")
 def _store(workspace: Workspace | None) -> Any:
     from app.storage.history import HistoryStore
 
-    return HistoryStore(workspace_of(workspace).metadata_url())
+    ws = workspace_of(workspace)
+    return HistoryStore(ws.metadata_url(), organization=ws.organization)
 
 
 def run_history(

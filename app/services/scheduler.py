@@ -162,7 +162,7 @@ class Scheduler:
             self._project = project
             self.project_name = project.meta.name
             self.schedules = {n: s for n, s in project.schedules.items() if s.enabled}
-            self._store = ScheduleStore(url)
+            self._store = ScheduleStore(url, organization=self.workspace.organization)
             self._store.close_unfinished(self.project_name)
             self._last = self._store.last_fires(self.project_name)
             self._pool = ThreadPoolExecutor(self._max_runs, thread_name_prefix="cauce-run")

@@ -257,5 +257,6 @@ def schedule_history(
 
     with load_project(project) as opened:
         name = opened.project.meta.name
-    with ScheduleStore(workspace_of(workspace).metadata_url()) as store:
+    ws = workspace_of(workspace)
+    with ScheduleStore(ws.metadata_url(), organization=ws.organization) as store:
         return store.fires(name, schedule, limit=limit)

@@ -191,14 +191,27 @@ class AlertStore(StoreBase):
             return _record(self._row(s, alert_id))
 
     def list_alerts(
-        self, *, project: str | None = None, statuses: Sequence[str] = (), limit: int = 50
+        self,
+        *,
+        project: str | None = None,
+        statuses: Sequence[str] = (),
+        limit: int = 50,
+        severities: Sequence[str] = (),
+        types: Sequence[str] = (),
+        before: int | None = None,
     ) -> list[AlertRecord]:
-        """Newest first."""
+        """Newest first (``before``: only alerts of a smaller id, for the next page)."""
         query = select(AlertRow).where(AlertRow.organization_id == self._org_id)
         if project is not None:
             query = query.where(AlertRow.project == project)
         if statuses:
             query = query.where(AlertRow.status.in_(list(statuses)))
+        if severities:
+            query = query.where(AlertRow.severity.in_(list(severities)))
+        if types:
+            query = query.where(AlertRow.type.in_(list(types)))
+        if before is not None:
+            query = query.where(AlertRow.id < before)
         with self._session(write=False) as s:
             rows = s.scalars(query.order_by(AlertRow.id.desc()).limit(limit))
             return [_record(r) for r in rows]

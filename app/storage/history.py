@@ -156,3 +156,30 @@ class HistoryStore(StoreBase):
         with self._session(write=False) as s:
             found = s.execute(query).first()
             return None if found is None else (found[0], dict(found[1] or {}))
+
+    def sync_run(self, run_id: int) -> tuple[HistoryRow, str, dict[str, Any]] | None:
+        """One sync run of this organization, its project's name and its per-destination
+        results (None: no such run here)."""
+        query = (
+            select(SyncRunRow, SyncRow.name, ProjectRow.name)
+            .join(SyncRow, SyncRow.id == SyncRunRow.sync_id)
+            .join(ProjectRow, ProjectRow.id == SyncRow.project_id)
+            .where(SyncRunRow.organization_id == self._org_id, SyncRunRow.id == run_id)
+        )
+        with self._session(write=False) as s:
+            found = s.execute(query).first()
+            if found is None:
+                return None
+            run, name, project = found
+            row = HistoryRow(
+                "sync",
+                run.id,
+                name,
+                run.status,
+                run.trigger,
+                run.started_at,
+                run.finished_at,
+                run.rows_read,
+                run.error,
+            )
+            return row, project, dict(run.destinations or {})

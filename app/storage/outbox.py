@@ -57,6 +57,8 @@ class DeliveryRecord:
     error: str | None
     seconds: float
     at: datetime
+    #: the delivery's own id (pages of the log are cut by it)
+    id: int = 0
 
 
 def _item(row: OutboxRow) -> OutboxItem:
@@ -215,15 +217,21 @@ class OutboxStore(StoreBase):
         with self._session(write=False) as s:
             return s.scalar(query)
 
-    def deliveries(self, *, limit: int = 50) -> list[DeliveryRecord]:
-        """The delivery log, newest first."""
+    def deliveries(
+        self, *, limit: int = 50, channel_keys: Sequence[str] = (), before: int | None = None
+    ) -> list[DeliveryRecord]:
+        """The delivery log, newest first (of ``channel_keys`` only, when given; ``before``:
+        deliveries of a smaller id only)."""
         query = (
             select(DeliveryRow, OutboxRow.event_id, OutboxRow.channel_key)
             .join(OutboxRow, OutboxRow.id == DeliveryRow.outbox_id)
             .where(DeliveryRow.organization_id == self._org_id)
-            .order_by(DeliveryRow.id.desc())
-            .limit(limit)
         )
+        if channel_keys:
+            query = query.where(OutboxRow.channel_key.in_(list(channel_keys)))
+        if before is not None:
+            query = query.where(DeliveryRow.id < before)
+        query = query.order_by(DeliveryRow.id.desc()).limit(limit)
         with self._session(write=False) as s:
             return [
                 DeliveryRecord(
@@ -235,6 +243,7 @@ class OutboxStore(StoreBase):
                     error=d.error,
                     seconds=d.seconds,
                     at=d.at,
+                    id=d.id,
                 )
                 for d, event_id, key in s.execute(query)
             ]

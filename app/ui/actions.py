@@ -15,6 +15,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
+from app.ui.curl import copy_curl
 from app.ui.icons import icon
 from app.ui.monitor.menu import build_monitor_menu
 
@@ -325,6 +326,15 @@ def build_menus(w: MainWindow) -> None:
             "F6",
         )
     )
+    run.addSeparator()
+    run.addAction(
+        _action(
+            w,
+            "copy_run_curl",
+            QT_TRANSLATE_NOOP("MainWindow", "Copy run as c&url"),
+            lambda: _copy_run_curl(w),
+        )
+    )
     # the node's context menu: the SQL dock shown (not toggled, as View > SQL view does)
     _action(
         w, "show_sql", QT_TRANSLATE_NOOP("MainWindow", "Show S&QL"), lambda: _show_dock(w.sql_dock)
@@ -374,6 +384,23 @@ def build_menus(w: MainWindow) -> None:
 def _show_dock(dock: QDockWidget) -> None:
     dock.show()
     dock.raise_()
+
+
+def _copy_run_curl(w: MainWindow) -> None:
+    """Run > Copy run as curl: the API request that runs this pipeline on a server."""
+    if w.pipeline_name is None:
+        return
+    copy_curl("run_pipeline", name=w.pipeline_name)
+    w.statusBar().showMessage(
+        _tr(
+            QT_TRANSLATE_NOOP(
+                "MainWindow",
+                "Copied a curl command that runs this pipeline on the server "
+                "(set CAUCE_API_KEY and CAUCE_PROJECT_ID first)",
+            )
+        ),
+        8000,
+    )
 
 
 def _preview(w: MainWindow) -> None:

@@ -2,7 +2,8 @@
 
 It says who its key is, finds a project by name, runs one of its pipelines, follows the run's
 events as they happen (server-sent events, no polling of logs), and prints the rows each node
-wrote. ``tests/api/test_client_example.py`` runs this file against a live server.
+wrote, then the project's last runs and its open alerts.
+``tests/api/test_client_example.py`` runs this file against a live server.
 
     CAUCE_URL=http://127.0.0.1:8710 CAUCE_API_KEY=cauce_… \\
         python docs/examples/api_client.py chinook revenue
@@ -79,6 +80,10 @@ def main(project_name: str, pipeline: str) -> int:
     print(f"run {run['id']} {status}")
     nodes = list(every(f"/api/v1/runs/{run['id']}/nodes"))
     print(f"{len(nodes)} nodes recorded")
+    history = call("GET", f"/api/v1/projects/{project['id']}/history", limit="5")["items"]
+    print("last runs: " + ", ".join(f"{r['kind']} {r['name']} {r['status']}" for r in history))
+    alerts = list(every("/api/v1/alerts", project=project_name, status="open"))
+    print(f"{len(alerts)} open alerts")
     return 0 if status == "succeeded" else 1
 
 

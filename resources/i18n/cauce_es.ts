@@ -38,129 +38,146 @@
 <context>
     <name>AlertCentre</name>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="58"/>
+        <location filename="../../app/ui/alerts/centre.py" line="60"/>
         <source>Alerts — %1</source>
         <translation>Alertas — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="66"/>
+        <location filename="../../app/ui/alerts/centre.py" line="68"/>
         <source>Open and acknowledged</source>
         <translation>Abiertas y reconocidas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="67"/>
+        <location filename="../../app/ui/alerts/centre.py" line="69"/>
         <source>Acknowledged</source>
         <translation>Reconocidas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="68"/>
+        <location filename="../../app/ui/alerts/centre.py" line="70"/>
         <source>Resolved</source>
         <translation>Resueltas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="69"/>
+        <location filename="../../app/ui/alerts/centre.py" line="71"/>
         <source>All</source>
         <translation>Todas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="73"/>
+        <location filename="../../app/ui/alerts/centre.py" line="75"/>
         <source>&amp;Show:</source>
         <translation>&amp;Mostrar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="78"/>
+        <location filename="../../app/ui/alerts/centre.py" line="80"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="79"/>
+        <location filename="../../app/ui/alerts/centre.py" line="81"/>
         <source>Severity</source>
         <translation>Gravedad</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="80"/>
+        <location filename="../../app/ui/alerts/centre.py" line="82"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="81"/>
+        <location filename="../../app/ui/alerts/centre.py" line="83"/>
         <source>Subject</source>
         <translation>Asunto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="82"/>
+        <location filename="../../app/ui/alerts/centre.py" line="84"/>
         <source>Count</source>
         <translation>Veces</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="83"/>
+        <location filename="../../app/ui/alerts/centre.py" line="85"/>
         <source>First seen</source>
         <translation>Primera vez</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="84"/>
+        <location filename="../../app/ui/alerts/centre.py" line="86"/>
         <source>Last seen</source>
         <translation>Última vez</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="86"/>
+        <location filename="../../app/ui/alerts/centre.py" line="88"/>
         <source>Message</source>
         <translation>Mensaje</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="95"/>
+        <location filename="../../app/ui/alerts/centre.py" line="98"/>
         <source>No alert to show.</source>
         <translation>No hay alertas que mostrar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="99"/>
+        <location filename="../../app/ui/alerts/centre.py" line="102"/>
         <source>Select an alert to read its message.</source>
         <translation>Seleccione una alerta para leer su mensaje.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="100"/>
+        <location filename="../../app/ui/alerts/centre.py" line="103"/>
+        <location filename="../../app/ui/alerts/centre.py" line="229"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Reconocer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="102"/>
+        <location filename="../../app/ui/alerts/centre.py" line="105"/>
         <source>Someone is on it: it stays open, later failures are not notified</source>
         <translation>Alguien se ocupa: sigue abierta y los fallos siguientes no se notifican</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="104"/>
+        <location filename="../../app/ui/alerts/centre.py" line="107"/>
+        <location filename="../../app/ui/alerts/centre.py" line="230"/>
         <source>&amp;Resolve</source>
         <translation>Re&amp;solver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="105"/>
+        <location filename="../../app/ui/alerts/centre.py" line="108"/>
         <source>End it: the next failure opens a new alert</source>
         <translation>Cerrarla: el próximo fallo abre una alerta nueva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="106"/>
+        <location filename="../../app/ui/alerts/centre.py" line="109"/>
         <source>Re&amp;fresh</source>
         <translation>Actuali&amp;zar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="185"/>
+        <location filename="../../app/ui/alerts/centre.py" line="188"/>
         <source>Acknowledged by %1 at %2</source>
         <translation>Reconocida por %1 el %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="190"/>
+        <location filename="../../app/ui/alerts/centre.py" line="193"/>
         <source>Resolved at %1</source>
         <translation>Resuelta el %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="213"/>
+        <location filename="../../app/ui/alerts/centre.py" line="216"/>
         <source>Alert #%1 acknowledged.</source>
         <translation>Alerta n.º %1 reconocida.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/centre.py" line="216"/>
+        <location filename="../../app/ui/alerts/centre.py" line="219"/>
         <source>Alert #%1 resolved.</source>
         <translation>Alerta n.º %1 resuelta.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="234"/>
+        <source>Copy acknowledge as c&amp;url</source>
+        <translation>Copiar reconocer como c&amp;url</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="240"/>
+        <source>Copy resolve as cu&amp;rl</source>
+        <translation>Copiar resolver como cu&amp;rl</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/centre.py" line="253"/>
+        <source>Copied a curl command for alert #%1 (set CAUCE_API_KEY first).</source>
+        <translation>Copiado un comando curl para la alerta n.º %1 (define antes CAUCE_API_KEY).</translation>
     </message>
 </context>
 <context>
@@ -558,213 +575,224 @@
 <context>
     <name>ChannelsDialog</name>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="75"/>
+        <location filename="../../app/ui/alerts/channels.py" line="77"/>
         <source>Notification channels — %1</source>
         <extracomment>the desktop&apos;s copy of CAUCE_WEBHOOK_ALLOW_HOSTS, in the application settings a test delivery ended: its status (delivered, pending, dead)</extracomment>
         <translation>Canales de notificación — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="78"/>
+        <location filename="../../app/ui/alerts/channels.py" line="80"/>
         <source>&amp;Channels</source>
         <translation>&amp;Canales</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="79"/>
+        <location filename="../../app/ui/alerts/channels.py" line="81"/>
         <source>Rule &amp;simulator</source>
         <translation>&amp;Simulador de reglas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="94"/>
+        <location filename="../../app/ui/alerts/channels.py" line="96"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="95"/>
+        <location filename="../../app/ui/alerts/channels.py" line="97"/>
         <source>Kind</source>
         <translation>Clase</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="97"/>
+        <location filename="../../app/ui/alerts/channels.py" line="99"/>
         <source>Where</source>
         <translation>Dónde</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="98"/>
+        <location filename="../../app/ui/alerts/channels.py" line="100"/>
         <source>(in the secret store)</source>
         <translation>(en el almacén de secretos)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="101"/>
+        <location filename="../../app/ui/alerts/channels.py" line="103"/>
         <source>Alert types</source>
         <translation>Tipos de alerta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="102"/>
+        <location filename="../../app/ui/alerts/channels.py" line="104"/>
         <source>all</source>
         <translation>todos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="104"/>
+        <location filename="../../app/ui/alerts/channels.py" line="106"/>
         <source>Least severity</source>
         <translation>Gravedad mínima</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="112"/>
+        <location filename="../../app/ui/alerts/channels.py" line="115"/>
         <source>No channel yet. “Add…” defines one.</source>
         <translation>Aún no hay canales. «Añadir…» define uno.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="114"/>
+        <location filename="../../app/ui/alerts/channels.py" line="117"/>
         <source>&amp;Add…</source>
         <translation>&amp;Añadir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="115"/>
+        <location filename="../../app/ui/alerts/channels.py" line="118"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="116"/>
+        <location filename="../../app/ui/alerts/channels.py" line="119"/>
         <source>&amp;Remove</source>
         <translation>&amp;Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="117"/>
+        <location filename="../../app/ui/alerts/channels.py" line="120"/>
+        <location filename="../../app/ui/alerts/channels.py" line="191"/>
         <source>Send &amp;test</source>
         <translation>Enviar &amp;prueba</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="128"/>
+        <location filename="../../app/ui/alerts/channels.py" line="131"/>
         <source>Administrator: internal hosts webhooks may reach</source>
         <translation>Administrador: hosts internos a los que pueden llegar los webhooks</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="130"/>
+        <location filename="../../app/ui/alerts/channels.py" line="133"/>
         <source>hooks.internal, 10.1.0.0/16</source>
         <translation>hooks.internal, 10.1.0.0/16</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="133"/>
+        <location filename="../../app/ui/alerts/channels.py" line="136"/>
         <source>Host names, addresses or CIDR blocks (as CAUCE_WEBHOOK_ALLOW_HOSTS on servers); everything else that is not public is refused</source>
         <translation>Nombres de host, direcciones o bloques CIDR (como CAUCE_WEBHOOK_ALLOW_HOSTS en los servidores); se rechaza todo lo demás que no sea público</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="137"/>
+        <location filename="../../app/ui/alerts/channels.py" line="140"/>
         <source>A&amp;pply</source>
         <translation>A&amp;plicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="207"/>
+        <location filename="../../app/ui/alerts/channels.py" line="192"/>
+        <source>Copy test as c&amp;url</source>
+        <translation>Copiar prueba como c&amp;url</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="201"/>
+        <source>Copied a curl command that sends a test through “%1”.</source>
+        <translation>Copiado un comando curl que envía una prueba por «%1».</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/alerts/channels.py" line="231"/>
         <source>Channel “%1” saved. Its signing secret, shown only now (give it to the receiver): %2</source>
         <translation>Canal «%1» guardado. Su secreto de firma, que solo se muestra ahora (déselo al receptor): %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="213"/>
+        <location filename="../../app/ui/alerts/channels.py" line="237"/>
         <source>Channel “%1” saved.</source>
         <translation>Canal «%1» guardado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="231"/>
+        <location filename="../../app/ui/alerts/channels.py" line="255"/>
         <source>Remove channel</source>
         <translation>Quitar canal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="232"/>
+        <location filename="../../app/ui/alerts/channels.py" line="256"/>
         <source>Remove the channel “%1” and forget its secrets?</source>
         <translation>¿Quitar el canal «%1» y olvidar sus secretos?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="238"/>
+        <location filename="../../app/ui/alerts/channels.py" line="262"/>
         <source>Removing…</source>
         <translation>Quitando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="242"/>
+        <location filename="../../app/ui/alerts/channels.py" line="266"/>
         <source>Channel “%1” removed.</source>
         <translation>Canal «%1» quitado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="251"/>
+        <location filename="../../app/ui/alerts/channels.py" line="275"/>
         <source>Sending a test to “%1”…</source>
         <translation>Enviando una prueba a «%1»…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="267"/>
+        <location filename="../../app/ui/alerts/channels.py" line="291"/>
         <source>Test delivered to “%1”%2.</source>
         <translation>Prueba entregada a «%1»%2.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="269"/>
+        <location filename="../../app/ui/alerts/channels.py" line="293"/>
         <source>Test not delivered to “%1”%2: %3 (it stays queued for retries)</source>
         <translation>Prueba no entregada a «%1»%2: %3 (queda en cola para reintentos)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="286"/>
+        <location filename="../../app/ui/alerts/channels.py" line="310"/>
         <source>Allowed: %1</source>
         <translation>Permitidos: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="288"/>
+        <location filename="../../app/ui/alerts/channels.py" line="312"/>
         <source>No internal host is allowed.</source>
         <translation>No se permite ningún host interno.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="297"/>
+        <location filename="../../app/ui/alerts/channels.py" line="321"/>
         <source>Replay the &amp;last</source>
         <translation>Reproducir las ú&amp;ltimas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="299"/>
+        <location filename="../../app/ui/alerts/channels.py" line="323"/>
         <source>Si&amp;mulate</source>
         <translation>Si&amp;mular</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="305"/>
+        <location filename="../../app/ui/alerts/channels.py" line="329"/>
         <source>alerts through the current channels (nothing is sent)</source>
         <translation>alertas con los canales actuales (no se envía nada)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="311"/>
+        <location filename="../../app/ui/alerts/channels.py" line="335"/>
         <source>When</source>
         <translation>Cuándo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="312"/>
+        <location filename="../../app/ui/alerts/channels.py" line="336"/>
         <source>Severity</source>
         <translation>Gravedad</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="313"/>
+        <location filename="../../app/ui/alerts/channels.py" line="337"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="314"/>
+        <location filename="../../app/ui/alerts/channels.py" line="338"/>
         <source>Subject</source>
         <translation>Asunto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="315"/>
+        <location filename="../../app/ui/alerts/channels.py" line="339"/>
         <source>Told</source>
         <translation>Avisados</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="317"/>
+        <location filename="../../app/ui/alerts/channels.py" line="341"/>
         <source>Not told, and why</source>
         <translation>No avisados, y por qué</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="325"/>
+        <location filename="../../app/ui/alerts/channels.py" line="349"/>
         <source>Press Simulate to replay the latest alerts.</source>
         <translation>Pulse Simular para reproducir las últimas alertas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="345"/>
+        <location filename="../../app/ui/alerts/channels.py" line="369"/>
         <source>%1 alert(s) replayed.</source>
         <translation>%1 alerta(s) reproducida(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/channels.py" line="347"/>
+        <location filename="../../app/ui/alerts/channels.py" line="371"/>
         <source>No alert recorded for this project yet.</source>
         <translation>Aún no hay alertas registradas para este proyecto.</translation>
     </message>
@@ -1866,204 +1894,214 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="145"/>
+        <location filename="../../app/ui/actions.py" line="146"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="174"/>
+        <location filename="../../app/ui/actions.py" line="175"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="176"/>
+        <location filename="../../app/ui/actions.py" line="177"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="179"/>
+        <location filename="../../app/ui/actions.py" line="180"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="181"/>
+        <location filename="../../app/ui/actions.py" line="182"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="183"/>
+        <location filename="../../app/ui/actions.py" line="184"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="185"/>
+        <location filename="../../app/ui/actions.py" line="186"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="191"/>
+        <location filename="../../app/ui/actions.py" line="192"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="198"/>
+        <location filename="../../app/ui/actions.py" line="199"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="202"/>
+        <location filename="../../app/ui/actions.py" line="203"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="207"/>
+        <location filename="../../app/ui/actions.py" line="208"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="211"/>
+        <location filename="../../app/ui/actions.py" line="212"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="213"/>
+        <location filename="../../app/ui/actions.py" line="214"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="216"/>
+        <location filename="../../app/ui/actions.py" line="217"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="217"/>
+        <location filename="../../app/ui/actions.py" line="218"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="222"/>
+        <location filename="../../app/ui/actions.py" line="223"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="225"/>
+        <location filename="../../app/ui/actions.py" line="226"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="228"/>
+        <location filename="../../app/ui/actions.py" line="229"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="234"/>
+        <location filename="../../app/ui/actions.py" line="235"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="241"/>
+        <location filename="../../app/ui/actions.py" line="242"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="248"/>
+        <location filename="../../app/ui/actions.py" line="249"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="254"/>
+        <location filename="../../app/ui/actions.py" line="255"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="259"/>
+        <location filename="../../app/ui/actions.py" line="260"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="268"/>
+        <location filename="../../app/ui/actions.py" line="269"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="276"/>
+        <location filename="../../app/ui/actions.py" line="277"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="284"/>
+        <location filename="../../app/ui/actions.py" line="285"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="294"/>
         <location filename="../../app/ui/actions.py" line="295"/>
+        <location filename="../../app/ui/actions.py" line="296"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="300"/>
+        <location filename="../../app/ui/actions.py" line="301"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="309"/>
+        <location filename="../../app/ui/actions.py" line="310"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="317"/>
+        <location filename="../../app/ui/actions.py" line="318"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="323"/>
+        <location filename="../../app/ui/actions.py" line="324"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="330"/>
+        <location filename="../../app/ui/actions.py" line="334"/>
+        <source>Copy run as c&amp;url</source>
+        <translation>Copiar ejecución como c&amp;url</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="340"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="333"/>
+        <location filename="../../app/ui/actions.py" line="343"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="336"/>
+        <location filename="../../app/ui/actions.py" line="346"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="339"/>
+        <location filename="../../app/ui/actions.py" line="349"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="345"/>
+        <location filename="../../app/ui/actions.py" line="355"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="353"/>
+        <location filename="../../app/ui/actions.py" line="363"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="358"/>
+        <location filename="../../app/ui/actions.py" line="368"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="364"/>
+        <location filename="../../app/ui/actions.py" line="374"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="386"/>
+        <location filename="../../app/ui/actions.py" line="396"/>
+        <source>Copied a curl command that runs this pipeline on the server (set CAUCE_API_KEY and CAUCE_PROJECT_ID first)</source>
+        <translation>Copiado un comando curl que ejecuta esta canalización en el servidor (define antes CAUCE_API_KEY y CAUCE_PROJECT_ID)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="413"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -4101,108 +4139,123 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncsDialog</name>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="95"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="97"/>
         <source>Syncs — %1</source>
         <extracomment>the list was (re)loaded from the project and the metadata DB a run ended: (sync name, status: succeeded, failed or cancelled) where runs are recorded: the editor&apos;s metadata DB (``cauce --db``), not the default the wizard open now, if any</extracomment>
         <translation>Sincronizaciones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="118"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="121"/>
         <source>No sync yet. “New…” defines one.</source>
         <translation>Todavía no hay sincronizaciones. “Nueva…” define una.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="121"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="124"/>
         <source>New…</source>
         <translation>Nueva…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="122"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="125"/>
         <source>Edit…</source>
         <translation>Editar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="123"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="126"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="124"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="127"/>
         <source>Run now</source>
         <translation>Ejecutar ahora</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="125"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="128"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="155"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="158"/>
         <source>The events of a run appear here.</source>
         <translation>Aquí aparecen los eventos de cada ejecución.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="254"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="217"/>
+        <source>&amp;Run</source>
+        <translation>&amp;Ejecutar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="218"/>
+        <source>Copy run as c&amp;url</source>
+        <translation>Copiar ejecución como c&amp;url</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="228"/>
+        <source>Copied a curl command that runs “%1” on the server.</source>
+        <translation>Copiado un comando curl que ejecuta «%1» en el servidor.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="277"/>
         <source>Opening the sync…</source>
         <translation>Abriendo la sincronización…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="275"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="298"/>
         <source>Saved “%1” to %2.</source>
         <translation>“%1” se guardó en %2.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="289"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="312"/>
         <source>Deleting…</source>
         <translation>Eliminando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="293"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="316"/>
         <source>Deleted “%1”.</source>
         <translation>“%1” se eliminó.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="300"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="323"/>
         <source>Delete sync</source>
         <translation>Eliminar sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="302"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="325"/>
         <source>Delete the sync “%1”? Its file is removed from the project; the tables it wrote are kept.</source>
         <translation>¿Eliminar la sincronización “%1”? Su archivo se quita del proyecto; las tablas que escribió se conservan.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="320"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="343"/>
         <source>Running “%1”…</source>
         <translation>Ejecutando “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="343"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="366"/>
         <source>Cancelling “%1”…</source>
         <translation>Cancelando “%1”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="356"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="379"/>
         <source>Running “%1”: %2</source>
         <translation>Ejecutando “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="365"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="388"/>
         <source>“%1” succeeded: %2 rows read.</source>
         <translation>“%1” terminó correctamente: %2 filas leídas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="366"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="389"/>
         <source>“%1” was cancelled; nothing of the interrupted write was kept.</source>
         <translation>“%1” se canceló; no se conservó nada de la escritura interrumpida.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="367"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="390"/>
         <source>“%1” failed: %3</source>
         <translation>“%1” falló: %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="382"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="405"/>
         <source>“%1” could not run: %2</source>
         <translation>No se pudo ejecutar “%1”: %2</translation>
     </message>

@@ -72,4 +72,6 @@ def test_the_documented_client_runs_a_pipeline(
     assert done.returncode == 0, done.stdout + done.stderr
     assert "calling as ana of default with read, run" in done.stdout
     assert "mart:" in done.stdout and "succeeded" in done.stdout
+    assert "last runs: pipeline revenue succeeded" in done.stdout
+    assert "0 open alerts" in done.stdout
     assert key.secret not in done.stdout + done.stderr

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.alerts import acknowledge_alert, list_alerts, resolve_alert
 from app.services.errors import describe
 from app.services.workspace import Workspace
+from app.ui.curl import attach_menu, build_menu, copy_curl
 from app.ui.icons import icon
 from app.ui.monitor.table import Column, RowsModel, local_time, table_view
 from app.ui.workers import submit
@@ -92,6 +94,7 @@ class AlertCentre(QDialog):
         self.view.setObjectName("alertsView")
         self.view.selectionModel().selectionChanged.connect(self._selected)
         self.view.doubleClicked.connect(self._open_subject)
+        attach_menu(self.view, self.context_menu)
         self.empty_label = QLabel(self.tr("No alert to show."))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail = QPlainTextEdit()
@@ -214,6 +217,43 @@ class AlertCentre(QDialog):
 
     def resolve(self) -> None:
         self._change(resolve_alert, self.tr("Alert #%1 resolved."))
+
+    # -- the context menu ---------------------------------------------------------------------
+    def context_menu(self) -> QMenu:
+        """The selected alert's menu: acknowledge, resolve, and both as curl commands."""
+        chosen = self.selected()
+        live = chosen is not None and chosen.status != "resolved"
+        return build_menu(
+            self,
+            [
+                ("acknowledge", self.tr("&Acknowledge"), self.acknowledge, live),
+                ("resolve", self.tr("&Resolve"), self.resolve, live),
+                None,
+                (
+                    "copyAcknowledgeCurl",
+                    self.tr("Copy acknowledge as c&url"),
+                    lambda: self._copy_curl("acknowledge_alert"),
+                    live,
+                ),
+                (
+                    "copyResolveCurl",
+                    self.tr("Copy resolve as cu&rl"),
+                    lambda: self._copy_curl("resolve_alert"),
+                    live,
+                ),
+            ],
+        )
+
+    def _copy_curl(self, action: str) -> None:
+        alert = self.selected()
+        if alert is None:
+            return
+        copy_curl(action, alert_id=alert.id)
+        self.status.setText(
+            self.tr("Copied a curl command for alert #%1 (set CAUCE_API_KEY first).").replace(
+                "%1", str(alert.id)
+            )
+        )
 
     def _open_subject(self) -> None:
         alert = self.selected()

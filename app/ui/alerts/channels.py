@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -32,6 +33,7 @@ from app.services.errors import describe
 from app.services.notify_admin import allowed_hosts, set_allowed_hosts
 from app.services.workspace import Workspace
 from app.ui.alerts.channel_form import ChannelForm
+from app.ui.curl import attach_menu, build_menu, copy_curl
 from app.ui.icons import icon
 from app.ui.monitor.table import Column, RowsModel, local_time, table_view
 from app.ui.workers import run_busy, submit
@@ -109,6 +111,7 @@ class ChannelsDialog(QDialog):
         self.view.setObjectName("channelsView")
         self.view.selectionModel().selectionChanged.connect(self._update_enabled)
         self.view.doubleClicked.connect(self.edit_channel)
+        attach_menu(self.view, self.context_menu)
         self.empty_label = QLabel(self.tr("No channel yet. “Add…” defines one."))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.add_button = self._button("add", self.tr("&Add…"), self.add_channel)
@@ -178,6 +181,27 @@ class ChannelsDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.result_label.setText(describe(error))
         self.loaded.emit()
+
+    def context_menu(self) -> QMenu:
+        """The selected channel's menu: send a test, or copy the API request that sends it."""
+        chosen = self.selected() is not None
+        return build_menu(
+            self,
+            [
+                ("sendTest", self.tr("Send &test"), self.send_test, chosen),
+                ("copyTestCurl", self.tr("Copy test as c&url"), self._copy_curl, chosen),
+            ],
+        )
+
+    def _copy_curl(self) -> None:
+        channel = self.selected()
+        if channel is not None:
+            copy_curl("test_channel", name=channel.name)
+            self.result_label.setText(
+                self.tr("Copied a curl command that sends a test through “%1”.").replace(
+                    "%1", channel.name
+                )
+            )
 
     def selected(self) -> Any | None:
         rows = self.view.selectionModel().selectedRows()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -39,6 +40,7 @@ from app.services.syncs import (
     run_sync,
 )
 from app.services.workspace import Workspace
+from app.ui.curl import attach_menu, build_menu, copy_curl
 from app.ui.i18n import format_int
 from app.ui.icons import icon
 from app.ui.syncs.events import EventFormatter
@@ -115,6 +117,7 @@ class SyncsDialog(QDialog):
         header.setSectionResizeMode(SyncListModel.ROUTE, QHeaderView.ResizeMode.Stretch)
         self.view.selectionModel().selectionChanged.connect(self._update_enabled)
         self.view.doubleClicked.connect(self.edit_sync)
+        attach_menu(self.view, self.context_menu)
         self.empty_label = QLabel(self.tr("No sync yet. “New…” defines one."))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -204,6 +207,26 @@ class SyncsDialog(QDialog):
     def set_status(self, level: str, text: str) -> None:
         self.status.setText(text)
         self.status_icon.setPixmap(icon(level).pixmap(18, 18) if level and text else QPixmap())
+
+    def context_menu(self) -> QMenu:
+        """The selected sync's menu: run it, or copy the API request that runs it."""
+        name = self.selected_name()
+        return build_menu(
+            self,
+            [
+                ("runSync", self.tr("&Run"), self.run_selected, name is not None),
+                ("copyRunCurl", self.tr("Copy run as c&url"), self._copy_curl, name is not None),
+            ],
+        )
+
+    def _copy_curl(self) -> None:
+        name = self.selected_name()
+        if name is not None:
+            copy_curl("run_sync", name=name)
+            self.set_status(
+                "info",
+                self.tr("Copied a curl command that runs “%1” on the server.").replace("%1", name),
+            )
 
     @property
     def status_text(self) -> str:
