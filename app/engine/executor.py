@@ -245,6 +245,7 @@ def run_pipeline(
     count_rows: bool = False,
     previews: Collection[str] = (),
     planned: PlannedRun | None = None,
+    column_tags: dict[tuple[str, str], dict[str, frozenset[str]]] | None = None,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
@@ -255,13 +256,19 @@ def run_pipeline(
     written (a partial run, :mod:`app.engine.partial`, up to such a node).
     ``planned``: the plan of :func:`plan_run` for this pipeline, run as it is (its session's
     cancel token is the run's; ``cancel``, ``memory_limit`` and ``previews`` were given to
-    :func:`plan_run`); closed when the run ends.
+    :func:`plan_run`); closed when the run ends. ``column_tags``: the ports' tagged columns,
+    for ``mask`` rules by tag (``app.services.masking.column_tags``).
     """
     bus = bus or EventBus()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
     if planned is None:
         planned = plan_run(
-            pipeline, provider, cancel=cancel, memory_limit=memory_limit, previews=previews
+            pipeline,
+            provider,
+            cancel=cancel,
+            memory_limit=memory_limit,
+            previews=previews,
+            column_tags=column_tags,
         )
     with planned:
         session, plan = planned.session, planned.plan

@@ -45,6 +45,8 @@ __all__ = [
     "pushdown_connection",
 ]
 
+#: a pipeline's tagged columns per output port: (node id, port) -> column -> tags
+ColumnTags = dict[tuple[str, str], dict[str, frozenset[str]]]
 #: node types only the local engine (DuckDB) can read: a database cannot open the user's files
 LOCAL_ONLY = frozenset({"file_source"})
 
@@ -146,11 +148,19 @@ def pushdown_connection(pipeline: Pipeline, dest: Node, provider: ConnectorProvi
         node = pipeline.node(node_id)
         if node.type in LOCAL_ONLY:
             return None
+        if node.type == "mask" and not _mask_pushable(node, capabilities.dialect):
+            return None  # a key the database has not, or SQL it cannot run: local engine
         if node.type == "source" and not _same_place(
             provider, node.params.get("connection"), connection
         ):
             return None
     return conn_name
+
+
+def _mask_pushable(node: Node, dialect: str) -> bool:
+    from app.engine.privacy.methods import rules_pushable
+
+    return rules_pushable(node.params.get("rules") or (), dialect)
 
 
 def _same_place(provider: ConnectorProvider, name: object, target: Connection) -> bool:
@@ -171,9 +181,13 @@ def _capabilities(type_name: str):  # type: ignore[no-untyped-def]
 
 
 def compile_pushdown(
-    pipeline: Pipeline, connection: str, provider: ConnectorProvider
+    pipeline: Pipeline,
+    connection: str,
+    provider: ConnectorProvider,
+    column_tags: ColumnTags | None = None,
 ) -> CompiledPipeline:
-    """Compile with sources bound to their own tables in ``connection``'s dialect."""
+    """Compile with sources bound to their own tables in ``connection``'s dialect
+    (``column_tags``: the ports' tagged columns, for ``mask`` rules by tag)."""
     connector = provider.open(connection)
     dialect = connector.capabilities.dialect
 
@@ -194,7 +208,11 @@ def compile_pushdown(
                 node_name=node.name,
             ) from None
 
-    return compile_pipeline(pipeline, binder=table_binder(schema_of, source_dialect=dialect))
+    return compile_pipeline(
+        pipeline,
+        binder=table_binder(schema_of, source_dialect=dialect),
+        column_tags=column_tags,
+    )
 
 
 def local_only_problems(compiled: CompiledPipeline, dialect: str) -> list[Problem]:
@@ -244,10 +262,12 @@ def plan_pipeline(
     provider: ConnectorProvider,
     session: LocalSession | None,
     previews: Collection[str] = (),
+    column_tags: ColumnTags | None = None,
 ) -> ExecutionPlan:
     """Compile ``pipeline`` for the places its destinations will run; raise on any problem.
 
     ``previews``: nodes (not destinations) whose output a partial run counts without writing.
+    ``column_tags``: the ports' tagged columns (``app.services.masking.column_tags``).
     """
     plan = ExecutionPlan(pipeline)
     destinations = _destinations(pipeline)
@@ -266,11 +286,15 @@ def plan_pipeline(
         if session is None:
             raise ValueError(_("a local session is needed to plan local stages"))
         # destinations are attached read-write only when written: planning creates nothing
-        local = compile_pipeline(pipeline, binder=session.binder()).raise_for_problems()
+        local = compile_pipeline(
+            pipeline, binder=session.binder(), column_tags=column_tags
+        ).raise_for_problems()
         plan.compiled.append(local)
     pushed = {}
     for pushdown in sorted({c for c in placement.values() if c is not None}):
-        pushed[pushdown] = compile_pushdown(pipeline, pushdown, provider).raise_for_problems()
+        pushed[pushdown] = compile_pushdown(
+            pipeline, pushdown, provider, column_tags
+        ).raise_for_problems()
         plan.compiled.append(pushed[pushdown])
     for dest in destinations:
         conn = placement[dest.id]
@@ -331,6 +355,7 @@ def plan_run(
     cancel: CancelToken | None = None,
     memory_limit: str | None = None,
     previews: Collection[str] = (),
+    column_tags: ColumnTags | None = None,
 ) -> PlannedRun:
     """Plan ``pipeline`` in a new local session, kept open to run that plan: a run planned
     ahead (to validate a project before running any of it) is not planned again. Raises
@@ -339,7 +364,9 @@ def plan_run(
         provider, cancel=cancel or CancelToken(), memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT
     )
     try:
-        return PlannedRun(session, plan_pipeline(pipeline, provider, session, previews))
+        return PlannedRun(
+            session, plan_pipeline(pipeline, provider, session, previews, column_tags)
+        )
     except BaseException:
         session.close()
         raise

@@ -48,8 +48,10 @@ from app.storage.records import RunRecord
 from app.storage.repository import Repository
 
 if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
+    from app.engine.plan import ColumnTags
     from app.engine.provider import ConnectorProvider
     from app.engine.sync import SyncReport
+    from app.services.access import Principal
     from app.services.metadata import RunRecorder
 
 __all__ = [
@@ -191,13 +193,19 @@ def run_project(
                 variables=project.meta.variables,
             ) as provider,
         ):
+            tags = _run_tags(workspace_of(workspace), project.meta.name, selected, provider)
             if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
-                    result.reports.append(run_pipeline(p, provider, dry_run=True))
+                    result.reports.append(
+                        run_pipeline(p, provider, dry_run=True, column_tags=tags.get(p.name))
+                    )
                 return result
             cancel = cancel or CancelToken()
             with contextlib.ExitStack() as keep:
-                first = _plan_ahead(selected, provider, keep, cancel=cancel, runs_first=not syncs)
+                keep.enter_context(_keys(project.meta.name, selected, workspace_of(workspace)))
+                first = _plan_ahead(
+                    selected, provider, keep, cancel=cancel, runs_first=not syncs, tags=tags
+                )
                 if syncs:
                     from app.services.syncs import run_syncs
 
@@ -228,6 +236,7 @@ def run_project(
                             cancel=cancel,
                             count_rows=count_rows,
                             planned=first if i == 0 else None,
+                            column_tags=tags.get(p.name),
                         )
                         result.reports.append(report)
                         if cancel.cancelled:
@@ -259,6 +268,7 @@ def _run_recorded(
     count_rows: bool = False,
     part: PartialRun | None = None,
     planned: PlannedRun | None = None,
+    column_tags: ColumnTags | None = None,
 ) -> RunReport:
     """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end.
 
@@ -282,6 +292,7 @@ def _run_recorded(
             count_rows=count_rows,
             previews=part.previews if part else (),
             planned=planned,
+            column_tags=column_tags,
         )
     except BaseException:
         recorder.finish(
@@ -370,6 +381,7 @@ def _plan_ahead(
     *,
     cancel: CancelToken,
     runs_first: bool,
+    tags: Mapping[str, ColumnTags] | None = None,
 ) -> PlannedRun | None:
     """Plan every pipeline before any runs: an invalid project runs nothing.
 
@@ -378,13 +390,49 @@ def _plan_ahead(
     others plan again when they run: an earlier run may change the tables they read.
     """
     first = None
+    tags = tags or {}
     for i, p in enumerate(selected):
         if i == 0 and runs_first:
-            first = keep.enter_context(plan_run(p, provider, cancel=cancel))
+            first = keep.enter_context(
+                plan_run(p, provider, cancel=cancel, column_tags=tags.get(p.name))
+            )
         else:
             with LocalSession(provider) as session:
-                plan_pipeline(p, provider, session)
+                plan_pipeline(p, provider, session, column_tags=tags.get(p.name))
     return first
+
+
+def _run_tags(
+    workspace: Workspace, project: str, pipelines: list[Pipeline], provider: ConnectorProvider
+) -> dict[str, ColumnTags]:
+    """Each pipeline's tagged columns per port (the two-step compile's first step and the
+    tags' lineage); nothing is compiled for a project without column tags (one query)."""
+    from app.services.masking import project_tag_map
+
+    tag_map = project_tag_map(workspace, project)
+    if not tag_map:
+        return {}
+    from app.engine.compiler import compile_pipeline
+    from app.services.masking import column_tags
+
+    out: dict[str, ColumnTags] = {}
+    for p in pipelines:
+        with LocalSession(provider) as session:
+            compiled = compile_pipeline(p, binder=session.binder())
+            if not compiled.problems:  # the plan reports them
+                out[p.name] = column_tags(compiled, tag_map)
+    return out
+
+
+def _keys(
+    project: str, pipelines: list[Pipeline], workspace: Workspace
+) -> contextlib.AbstractContextManager[None]:
+    """The project's masking key in every local session, when a pipeline hashes."""
+    from app.services.masking import needs_mask_key, pipeline_keys
+
+    if not needs_mask_key(pipelines):
+        return contextlib.nullcontext()
+    return pipeline_keys(project, pipelines, workspace.secrets)
 
 
 def preview_node(
@@ -396,9 +444,15 @@ def preview_node(
     limit: int | None = 100,
     cancel: CancelToken | None = None,
     inputs: Mapping[str, pa.Table] | None = None,
+    principal: Principal | None = None,
 ) -> pa.Table:
     """The first ``limit`` rows (``None``: all) at a node's output port, computed on a local
     DuckDB session.
+
+    Masked by default: columns carrying a tag there (the project's column tags, followed
+    through the pipeline) show ``****`` unless the caller may unmask
+    (:func:`app.services.privacy.may_unmask`); :func:`app.services.masking.masked_columns`
+    of the result names them, for the preview to say so.
 
     ``inputs``: rows given in memory instead of what a source node reads, by node id (a
     notebook's DataFrame, as Arrow); raises ``ValueError`` naming a node that is not a source.
@@ -417,6 +471,7 @@ def preview_node(
             )
     with (
         document_connections(doc) as provider,
+        _keys(doc.name, [pipeline], doc.workspace),
         LocalSession(provider, cancel=cancel, inputs=given) as session,
     ):
         compiled = compile_document(doc, pipeline, session, provider)
@@ -427,11 +482,17 @@ def preview_node(
         try:
             cancel.check()
             session.register_sources(pipeline, needed)
-            return session.preview(compiled.query(source_node, source_port), limit)
+            rows = session.preview(compiled.query(source_node, source_port), limit)
         except (duckdb.Error, RunCancelled):
             if cancel.cancelled:
                 raise RunCancelled() from None
             raise
+        tagged = compiled.state.column_tags.get((source_node, source_port))
+        if not tagged:
+            return rows
+        from app.services.masking import shown
+
+        return shown(rows, tagged, principal=principal)
 
 
 def run_document_pipeline(
@@ -460,9 +521,14 @@ def run_document_pipeline(
     """
     from app.services.metadata import RunRecorder
 
-    with document_connections(doc) as provider:
+    ws = workspace or doc.workspace
+    with (
+        document_connections(doc) as provider,
+        _keys(doc.name, [pipeline], ws),
+    ):
+        tags = _run_tags(ws, doc.name, [part.pipeline if part else pipeline], provider)
         recorder = RunRecorder(
-            workspace or doc.workspace,
+            ws,
             doc.project,
             trigger=trigger,
             host=socket.gethostname(),
@@ -476,6 +542,7 @@ def run_document_pipeline(
                 cancel=cancel,
                 count_rows=count_rows,
                 part=part,
+                column_tags=next(iter(tags.values()), None),
             )
         finally:
             recorder.close()

@@ -1,0 +1,172 @@
+"""Masking in real runs and previews: the project's key from the secret store, ``mask`` rules
+by tag on every path (run, dry run, preview, SQL view), and previews masked by default — a
+Chinook customer's e-mail, tagged ``pii.email``, is the canary."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from app.model.pipeline import Pipeline
+from app.services.masking import (
+    MissingMaskKey,
+    create_mask_key,
+    mask_key,
+    masked_columns,
+)
+from app.services.pipelines import node_sql
+from app.services.privacy import set_tags
+from app.services.projects import open_document
+from app.services.runs import preview_node, run_project
+from app.services.workspace import Workspace
+from app.storage.secrets import SecretResolver
+from tests.conftest import REPO
+
+CANARY = "luisg@embraer.com.br"  # Chinook's first customer's e-mail
+
+
+class MemoryStore:
+    """A secret store in memory (the keyring's stand-in)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get(self, ref: str) -> str | None:
+        return self.values.get(ref)
+
+    def set(self, ref: str, value: str) -> None:
+        self.values[ref] = value
+
+    def delete(self, ref: str) -> None:
+        self.values.pop(ref, None)
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def ws(tmp_path: Path, store: MemoryStore) -> Workspace:
+    return Workspace(
+        f"sqlite:///{tmp_path / 'meta.db'}", SecretResolver(store, environ={})  # type: ignore[arg-type]
+    )
+
+
+def _pipeline(method: str, *, by_tag: bool = True) -> Pipeline:
+    p = Pipeline(name="people")
+    src = p.add_node("source", name="customers", params={"connection": "chinook", "table": "Customer"})
+    rule = {"tag": "pii.email"} if by_tag else {"column": "Email"}
+    mask = p.add_node("mask", name="mask", params={"rules": [{**rule, "method": method}]})
+    dest = p.add_node(
+        "destination",
+        name="out",
+        params={"connection": "warehouse", "table": "people", "mode": "replace"},
+    )
+    p.connect(src.id, "out", mask.id, "in")
+    p.connect(mask.id, "out", dest.id, "in")
+    return p
+
+
+@pytest.fixture
+def project(tmp_path: Path, ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "chinook"
+    shutil.copytree(REPO / "resources" / "examples" / "chinook", target)
+    (target / "pipelines" / "revenue.json").unlink()
+    monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.delenv("CAUCE_UNMASK", raising=False)
+    set_tags(target, "chinook", "Customer", "Email", ["pii.email"], workspace=ws)
+    return target
+
+
+def _save(project: Path, pipeline: Pipeline) -> None:
+    (project / "pipelines" / f"{pipeline.name}.json").write_text(pipeline.to_json())
+
+
+def _emails(tmp_path: Path) -> list[str]:
+    with duckdb.connect(str(tmp_path / "out" / "chinook_mart.duckdb"), read_only=True) as con:
+        return [r[0] for r in con.sql('SELECT "Email" FROM people ORDER BY "CustomerId"').fetchall()]
+
+
+def test_the_key_is_created_once_in_the_secret_store_and_rotated(store: MemoryStore) -> None:
+    resolver = SecretResolver(store, environ={})  # type: ignore[arg-type]
+    with pytest.raises(MissingMaskKey, match=r"cauce tags key create shop"):
+        mask_key("shop", resolver)
+    assert create_mask_key("shop", resolver=resolver)
+    first = mask_key("shop", resolver)
+    assert len(first) == 32 and not create_mask_key("shop", resolver=resolver)
+    assert create_mask_key("shop", rotate=True, resolver=resolver)
+    assert mask_key("shop", resolver) != first
+    assert list(store.values) == ["connection/shop/cauce-privacy/mask_key"]
+
+
+def test_a_run_hashes_by_tag_with_the_projects_key(project: Path, ws: Workspace, tmp_path: Path) -> None:
+    _save(project, _pipeline("hash"))
+    with pytest.raises(MissingMaskKey, match="cauce tags key create chinook"):
+        run_project(project, workspace=ws)
+    assert not (tmp_path / "out" / "chinook_mart.duckdb").exists()  # nothing ran
+    create_mask_key("chinook", resolver=ws.secrets)
+    key = mask_key("chinook", ws.secrets)
+    result = run_project(project, workspace=ws)
+    assert result.ok, result.summary()
+    emails = _emails(tmp_path)
+    assert emails[0] == hmac.new(key, CANARY.encode(), hashlib.sha256).hexdigest()
+    assert CANARY not in emails and key.hex() not in result.summary()
+    # the SQL of the run's plan (what the log and report show) has no key either
+    assert key.hex() not in str(result.to_dict())
+
+
+def test_a_rule_by_tag_masks_in_runs_dry_runs_previews_and_the_sql_view(
+    project: Path, ws: Workspace, tmp_path: Path
+) -> None:
+    pipeline = _pipeline("redact")
+    _save(project, pipeline)
+    dry = run_project(project, workspace=ws, dry_run=True)
+    assert "[redacted]" in dry.reports[0].plan["stages"][0]["sql"]
+    assert run_project(project, workspace=ws).ok
+    assert set(_emails(tmp_path)) == {"[redacted]"}
+    doc = open_document(project, workspace=ws)
+    mask = pipeline.node_by_name("mask")
+    rows = preview_node(doc, pipeline, mask.id)
+    assert set(rows.column("Email").to_pylist()) == {"[redacted]"}
+    assert masked_columns(rows) == []  # the mask stopped the tag: nothing left to hide
+    assert "[redacted]" in node_sql(doc, pipeline, mask.id)
+
+
+def test_a_preview_of_a_tagged_table_never_shows_the_canary(
+    project: Path, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline = _pipeline("redact", by_tag=False)
+    doc = open_document(project, workspace=ws)
+    source = pipeline.node_by_name("customers")
+    rows = preview_node(doc, pipeline, source.id, limit=None)
+    assert masked_columns(rows) == ["Email"]
+    assert CANARY not in str(rows.to_pydict()) and CANARY.encode() not in _bytes(rows)
+    assert set(rows.column("Email").to_pylist()) == {"****"}
+    assert "Luís" in rows.column("FirstName").to_pylist()  # untagged columns stay
+    monkeypatch.setenv("CAUCE_UNMASK", "1")  # the permission
+    rows = preview_node(doc, pipeline, source.id, limit=None)
+    assert CANARY in rows.column("Email").to_pylist() and masked_columns(rows) == []
+
+
+def _bytes(table) -> bytes:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
+
+
+def test_a_hash_mask_is_never_pushed_down_a_partial_one_is() -> None:
+    from app.engine.privacy.methods import rules_pushable
+
+    assert not rules_pushable([{"column": "a", "method": "hash"}], "postgres")
+    assert not rules_pushable([{"column": "a", "method": "shuffle"}], "tsql")
+    assert rules_pushable([{"column": "a", "method": "partial"}, {"tag": "x", "method": "null"}], "postgres")
+    assert not rules_pushable([{"column": "a"}], "postgres")  # unknown: stay local
