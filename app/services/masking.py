@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import secrets as _random
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -34,15 +35,10 @@ if TYPE_CHECKING:
     from app.services.workspace import Workspace
 
 __all__ = [
-    "ColumnTagMap",
     "MissingMaskKey",
-    "column_tags",
     "create_mask_key",
-    "mask_key",
+    "create_project_key",
     "masked_columns",
-    "needs_mask_key",
-    "pipeline_keys",
-    "project_tag_map",
     "shown",
 ]
 
@@ -104,6 +100,18 @@ def create_mask_key(
         raise SecretStoreUnavailable(found.unavailable or _("no secret store is configured"))
     found.store_secret(project, KEY_OWNER, HMAC_FIELD, _random.token_bytes(32).hex())
     return True
+
+
+def create_project_key(
+    path: Path, *, rotate: bool = False, workspace: Workspace | None = None
+) -> tuple[str, bool]:
+    """:func:`create_mask_key` for the project at ``path``: (its name, whether written)."""
+    from app.services.workspace import workspace_of
+    from app.storage.project import load_project
+
+    with load_project(path) as opened:
+        name = opened.project.meta.name
+    return name, create_mask_key(name, rotate=rotate, resolver=workspace_of(workspace).secrets)
 
 
 def needs_mask_key(pipelines: Iterable[Pipeline]) -> bool:

@@ -54,13 +54,16 @@ def store() -> MemoryStore:
 @pytest.fixture
 def ws(tmp_path: Path, store: MemoryStore) -> Workspace:
     return Workspace(
-        f"sqlite:///{tmp_path / 'meta.db'}", SecretResolver(store, environ={})  # type: ignore[arg-type]
+        f"sqlite:///{tmp_path / 'meta.db'}",
+        SecretResolver(store, environ={}),  # type: ignore[arg-type]
     )
 
 
 def _pipeline(method: str, *, by_tag: bool = True) -> Pipeline:
     p = Pipeline(name="people")
-    src = p.add_node("source", name="customers", params={"connection": "chinook", "table": "Customer"})
+    src = p.add_node(
+        "source", name="customers", params={"connection": "chinook", "table": "Customer"}
+    )
     rule = {"tag": "pii.email"} if by_tag else {"column": "Email"}
     mask = p.add_node("mask", name="mask", params={"rules": [{**rule, "method": method}]})
     dest = p.add_node(
@@ -90,7 +93,9 @@ def _save(project: Path, pipeline: Pipeline) -> None:
 
 def _emails(tmp_path: Path) -> list[str]:
     with duckdb.connect(str(tmp_path / "out" / "chinook_mart.duckdb"), read_only=True) as con:
-        return [r[0] for r in con.sql('SELECT "Email" FROM people ORDER BY "CustomerId"').fetchall()]
+        return [
+            r[0] for r in con.sql('SELECT "Email" FROM people ORDER BY "CustomerId"').fetchall()
+        ]
 
 
 def test_the_key_is_created_once_in_the_secret_store_and_rotated(store: MemoryStore) -> None:
@@ -105,7 +110,9 @@ def test_the_key_is_created_once_in_the_secret_store_and_rotated(store: MemorySt
     assert list(store.values) == ["connection/shop/cauce-privacy/mask_key"]
 
 
-def test_a_run_hashes_by_tag_with_the_projects_key(project: Path, ws: Workspace, tmp_path: Path) -> None:
+def test_a_run_hashes_by_tag_with_the_projects_key(
+    project: Path, ws: Workspace, tmp_path: Path
+) -> None:
     _save(project, _pipeline("hash"))
     with pytest.raises(MissingMaskKey, match="cauce tags key create chinook"):
         run_project(project, workspace=ws)
@@ -168,5 +175,90 @@ def test_a_hash_mask_is_never_pushed_down_a_partial_one_is() -> None:
 
     assert not rules_pushable([{"column": "a", "method": "hash"}], "postgres")
     assert not rules_pushable([{"column": "a", "method": "shuffle"}], "tsql")
-    assert rules_pushable([{"column": "a", "method": "partial"}, {"tag": "x", "method": "null"}], "postgres")
+    assert rules_pushable(
+        [{"column": "a", "method": "partial"}, {"tag": "x", "method": "null"}], "postgres"
+    )
     assert not rules_pushable([{"column": "a"}], "postgres")  # unknown: stay local
+
+
+@pytest.mark.parametrize(("method", "placement"), [("hash", "local"), ("partial", "pushdown")])
+def test_a_stage_with_a_mask_its_database_cannot_run_runs_locally(
+    tmp_path: Path, method: str, placement: str
+) -> None:
+    """Source and destination in one DuckDB file push down, unless the mask needs the key
+    only the local engine has; both give the same (right) values."""
+    from app.engine.executor import run_pipeline
+    from app.engine.privacy.keys import using_mask_key
+    from app.model.connection import Connection
+    from app.services.connections import project_provider
+
+    key = bytes(range(32))
+    path = tmp_path / "wh.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"CREATE TABLE people AS SELECT '{CANARY}' AS email")
+    p = Pipeline(name="p")
+    src = p.add_node("source", name="src", params={"connection": "wh", "table": "people"})
+    mask = p.add_node(
+        "mask", name="m", params={"rules": [{"column": "email", "method": method, "keep": 3}]}
+    )
+    dst = p.add_node(
+        "destination", name="dst", params={"connection": "wh", "table": "out", "mode": "replace"}
+    )
+    p.connect(src.id, "out", mask.id, "in")
+    p.connect(mask.id, "out", dst.id, "in")
+    conns = {"wh": Connection(name="wh", type="duckdb", params={"path": str(path)})}
+    nothing = lambda *a, **k: None  # noqa: E731 - no secrets
+    with (
+        project_provider(conns, project_dir=tmp_path, secrets=nothing) as prov,
+        using_mask_key(key),
+    ):
+        report = run_pipeline(p, prov)
+    assert report.ok, report.error
+    assert report.plan["stages"][0]["placement"] == placement
+    with duckdb.connect(str(path), read_only=True) as con:
+        [(got,)] = con.sql("SELECT email FROM out").fetchall()
+    expected = {
+        "hash": hmac.new(key, CANARY.encode(), hashlib.sha256).hexdigest(),
+        "partial": "*" * (len(CANARY) - 3) + CANARY[-3:],
+    }
+    assert got == expected[method]
+
+
+def test_cauce_tags_key_create_then_a_run_hashes(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI path, with the encrypted secret store: a missing key names the command that
+    creates it; once created the run hashes, and neither the key nor the canary is printed."""
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("CAUCE_MASTER_KEY", "a passphrase for the test store")
+    monkeypatch.setenv("CAUCE_DB_URL", f"sqlite:///{tmp_path / 'meta.db'}")
+    _save(project, _pipeline("hash"))
+
+    def invoke(*args: str) -> tuple[int, str]:
+        done = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        return done.exit_code, done.stdout + done.stderr
+
+    code, out = invoke("--run-project", str(project))
+    assert code == 2 and "cauce tags key create chinook" in out
+    code, out = invoke("tags", "key", "create", str(project))
+    assert code == 0 and "created" in out
+    code, out = invoke("tags", "key", "create", str(project))
+    assert code == 0 and "already has" in out
+    code, out = invoke("--run-project", str(project), "--json")
+    assert code == 0, out
+    assert CANARY not in _emails(tmp_path) and len(_emails(tmp_path)[0]) == 64
+    assert CANARY not in out and "mask_key" not in out
+    import os
+
+    key = mask_key("chinook", SecretResolver.default())
+    home = Path(os.environ["CAUCE_HOME"])
+    stored = b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
+    assert stored and key.hex().encode() not in stored  # encrypted, in the user's store
+    everything = b"".join(
+        p.read_bytes() for p in [*project.rglob("*"), tmp_path / "meta.db"] if p.is_file()
+    )
+    assert key.hex().encode() not in everything and key.hex() not in out

@@ -189,6 +189,13 @@ FRONT_DOOR = {
         "profile_project_table",
         "profile_url",
     ],
+    "masking": [
+        "MissingMaskKey",
+        "create_mask_key",
+        "create_project_key",
+        "masked_columns",
+        "shown",
+    ],
     "privacy": [
         "ColumnTag",
         "MaskedTable",
