@@ -303,7 +303,7 @@ def _run_recorded(
         raise
     checks = recorder.project.meta.checks
     if checks and report.ok:  # the quality checks are imported only by a project that has some
-        _check_destinations(recorder, pipeline, provider, bus, cancel, report)
+        _check_destinations(recorder, pipeline, provider, bus, cancel, report, column_tags)
     recorder.finish(report)
     return report
 
@@ -315,6 +315,7 @@ def _check_destinations(
     bus: EventBus,
     cancel: CancelToken | None,
     report: RunReport,
+    column_tags: ColumnTags | None = None,
 ) -> None:
     """Run the checks declared on the tables the pipeline wrote; a failing ``fail`` check
     fails the run, naming the check (the run is recorded with that status and error)."""
@@ -326,6 +327,13 @@ def _check_destinations(
         for n in pipeline.nodes
         if n.type == "destination"
     }
+    tagged: dict[tuple[str, str], set[str]] = {}
+    for n in pipeline.nodes:  # the columns a pipeline's tags reached in each written table
+        if n.type == "destination":
+            for edge in pipeline.incoming(n.id):
+                found = (column_tags or {}).get((edge.source.node, edge.source.port), {})
+                key = (str(n.params.get("connection")), str(n.params.get("table")))
+                tagged.setdefault(key, set()).update(found)
     try:
         outcome = check_written_tables(
             recorder.project.meta.name,
@@ -336,6 +344,7 @@ def _check_destinations(
             run_id=int(report.run_id),
             publish=bus.publish,
             cancel=cancel,
+            tagged=tagged,
         )
     except RunCancelled:
         report.status, report.error = NodeStatus.CANCELLED, _("cancelled during the quality checks")

@@ -262,3 +262,47 @@ def test_cauce_tags_key_create_then_a_run_hashes(
         p.read_bytes() for p in [*project.rglob("*"), tmp_path / "meta.db"] if p.is_file()
     )
     assert key.hex().encode() not in everything and key.hex() not in out
+
+
+def _add_check(project: Path, table: str, connection: str) -> None:
+    import json
+
+    meta = json.loads((project / "project.json").read_text())
+    meta["checks"] = [
+        {"kind": "not_null", "table": table, "connection": connection, "column": "Company"}
+    ]
+    (project / "project.json").write_text(json.dumps(meta))
+
+
+def test_failing_row_samples_of_a_tagged_table_are_stored_masked(
+    project: Path, ws: Workspace, tmp_path: Path
+) -> None:
+    """Checks run by hand on the tagged source table, and after a run on the table a pipeline
+    wrote from it (the tag followed lineage there): the e-mails never reach the samples."""
+    from app.services.quality import run_project_checks
+
+    _add_check(project, "Customer", "chinook")
+    outcome = run_project_checks(project, workspace=ws)
+    [result] = outcome.results
+    assert result.sample and {r["Email"] for r in result.sample} == {"***"}
+    assert {r["FirstName"] for r in result.sample} != {"***"}  # untagged columns stay
+    _save(project, _plain())
+    _add_check(project, "people", "warehouse")
+    assert run_project(project, workspace=ws).ok is False  # the check fails the run
+    meta = (tmp_path / "meta.db").read_bytes()
+    assert b"leonekohler@surfeu.de" not in meta and b"surfeu" not in meta
+
+
+def _plain() -> Pipeline:
+    """Customer copied as it is to warehouse.people (no mask: its Email keeps the tag)."""
+    p = Pipeline(name="people")
+    src = p.add_node(
+        "source", name="customers", params={"connection": "chinook", "table": "Customer"}
+    )
+    dest = p.add_node(
+        "destination",
+        name="out",
+        params={"connection": "warehouse", "table": "people", "mode": "replace"},
+    )
+    p.connect(src.id, "out", dest.id, "in")
+    return p
