@@ -10,7 +10,9 @@ through a pipeline, and tagged values shown masked by default.
   and the editor's SQL view pass back to the compiler (``column_tags=``), so ``mask`` rules by
   tag find their columns on every path. A project without tag records costs one query.
 - Shown values: :func:`shown` masks a table's tagged columns unless :func:`may_unmask`, and
-  records which in the table's schema metadata (:func:`masked_columns` reads it back).
+  records which in the table's schema metadata (:func:`masked_columns` reads it back);
+  :func:`shown_profile` hides a profile's values (top values, min/max, quantiles, histogram)
+  of tagged columns.
 
 Nothing here imports the privacy engine until a project has tags or masks.
 """
@@ -30,6 +32,7 @@ from app.storage.secrets import MissingSecret, SecretResolver, SecretStoreUnavai
 
 if TYPE_CHECKING:
     from app.engine.compiler import CompiledPipeline
+    from app.engine.profile.model import TableProfile
     from app.model.pipeline import Node, Pipeline
     from app.services.access import Principal
     from app.services.workspace import Workspace
@@ -40,6 +43,7 @@ __all__ = [
     "create_project_key",
     "masked_columns",
     "shown",
+    "shown_profile",
 ]
 
 #: the secret store's entry (in place of a connection name) holding a project's masking keys
@@ -220,3 +224,21 @@ def masked_columns(table: pa.Table | pa.Schema) -> list[str]:
     schema = table if isinstance(table, pa.Schema) else table.schema
     raw = (schema.metadata or {}).get(MASKED_METADATA, b"")
     return [c for c in raw.decode().split(",") if c]
+
+
+def shown_profile(
+    profile: TableProfile, tagged: Iterable[str], *, principal: Principal | None = None
+) -> TableProfile:
+    """``profile`` as a user may see it: for each tagged column, values (top values, min,
+    max, quantiles, histogram ranges) hidden and counts kept, unless they may unmask."""
+    from app.services.privacy import SHOWN_MASK, may_unmask
+
+    wanted = {c.lower() for c in tagged}
+    if not wanted or may_unmask(principal):
+        return profile
+    for c in profile.columns:
+        if c.name.lower() in wanted:
+            c.top = [type(v)(SHOWN_MASK, v.count) for v in c.top]
+            c.min = c.max = None
+            c.quantiles, c.histogram = {}, []
+    return profile

@@ -188,7 +188,6 @@ def check_written_tables(
     ``tagged``: columns a pipeline's tags reached, by written (connection, table)) are stored
     masked in failing-row samples."""
     from app.services.masking import project_tag_map
-
     from app.storage.quality import QualityStore
 
     outcome = CheckOutcome()

@@ -306,3 +306,24 @@ def _plain() -> Pipeline:
     )
     p.connect(src.id, "out", dest.id, "in")
     return p
+
+
+def test_profiles_hide_the_values_of_tagged_columns(
+    project: Path, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table's profile and a node's profile: counts stay, values (top values, min, max)
+    never show the canary; with the permission they do."""
+    from app.services.profiling import profile_project_node, profile_project_table
+
+    monkeypatch.setenv("CAUCE_DB_URL", ws.db_url)
+    _save(project, _plain())
+    table = profile_project_table(project, "chinook", "Customer")
+    email = table.column("Email")
+    assert CANARY not in str(table.to_dict()) and email.top and email.top[0].value == "****"
+    assert email.distinct == 59 and email.min is None
+    assert table.column("FirstName").top[0].value != "****"
+    node = profile_project_node(project, "people", "customers")
+    assert CANARY not in str(node.to_dict())
+    monkeypatch.setenv("CAUCE_UNMASK", "1")
+    clear = profile_project_table(project, "chinook", "Customer").column("Email")
+    assert "@" in str(clear.min) and clear.top[0].value != "****"
