@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MissingMaskKey",
+    "check_bundle_data",
     "create_mask_key",
     "create_project_key",
     "masked_columns",
@@ -242,3 +243,68 @@ def shown_profile(
             c.min = c.max = None
             c.quantiles, c.histogram = {}, []
     return profile
+
+
+def tagged_data_files(project_dir: Path, workspace: Workspace | None = None) -> dict[str, str]:
+    """The project's ``data/`` files that hold tagged columns: relative path -> a description
+    (``connection: table.column, …``). A connection whose settings point into ``data/``
+    (``${PROJECT_DIR}/data/…``) and whose tables have tags makes its file tagged."""
+    from app.services.workspace import workspace_of
+    from app.storage.project import list_data_files, load_project
+
+    ws = workspace_of(workspace)
+    with load_project(project_dir) as opened:
+        project = opened.project
+        files = set(list_data_files(opened.root))
+    tag_map = project_tag_map(ws, project.meta.name)
+    out: dict[str, str] = {}
+    for name, conn in sorted(project.connections.items()):
+        columns = sorted(
+            f"{table}.{column}"
+            for (connection, table), cols in tag_map.items()
+            if connection == name
+            for column in cols
+        )
+        if not columns:
+            continue
+        for value in conn.params.values():
+            rel = str(value).replace("${PROJECT_DIR}/", "", 1)
+            if isinstance(value, str) and "${PROJECT_DIR}/" in value and rel in files:
+                out[rel] = f"{name}: " + ", ".join(columns)
+    return out
+
+
+def check_bundle_data(
+    project_dir: Path,
+    *,
+    unmasked: bool = False,
+    principal: Principal | None = None,
+    workspace: Workspace | None = None,
+) -> None:
+    """Refuse to export data files holding tagged columns, unless ``unmasked`` is asked by a
+    user who may unmask (a file cannot be masked in place: leave it out with ``--no-data``).
+
+    Raises:
+        ProjectError: naming the files and their tagged columns, and the ways out.
+    """
+    from app.services.privacy import may_unmask
+    from app.storage.project_format import ProjectError
+
+    tagged = tagged_data_files(project_dir, workspace)
+    if not tagged or (unmasked and may_unmask(principal)):
+        return
+    files = "; ".join(f"{path} ({what})" for path, what in sorted(tagged.items()))
+    if unmasked:
+        raise ProjectError(
+            "--unmasked",
+            _("exporting tagged data unmasked needs the unmask permission: {files}").format(
+                files=files
+            ),
+        )
+    raise ProjectError(
+        "data/",
+        _(
+            "these data files hold columns tagged as personal data: {files}. Export with "
+            "--no-data, or with --unmasked if you may see them unmasked"
+        ).format(files=files),
+    )

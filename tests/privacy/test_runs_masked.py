@@ -327,3 +327,30 @@ def test_profiles_hide_the_values_of_tagged_columns(
     monkeypatch.setenv("CAUCE_UNMASK", "1")
     clear = profile_project_table(project, "chinook", "Customer").column("Email")
     assert "@" in str(clear.min) and clear.top[0].value != "****"
+
+
+def test_a_bundle_never_carries_a_tagged_table_unless_unmasked_with_the_permission(
+    project: Path, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from app.services.bundles import export_project
+    from app.storage.project_format import ProjectError
+
+    monkeypatch.setenv("CAUCE_DB_URL", ws.db_url)
+    bundle = tmp_path / "chinook.cauce"
+    with pytest.raises(ProjectError, match=r"data/chinook.sqlite \(chinook: customer.email\)"):
+        export_project(project, bundle)
+    with pytest.raises(ProjectError, match="needs the unmask permission"):
+        export_project(project, bundle, unmasked=True)
+    assert not bundle.exists()
+    export_project(project, bundle, include_data=False)
+
+    def unzipped() -> bytes:
+        with zipfile.ZipFile(bundle) as z:
+            return bundle.read_bytes() + b"".join(z.read(n) for n in z.namelist())
+
+    assert CANARY.encode() not in unzipped()
+    monkeypatch.setenv("CAUCE_UNMASK", "1")
+    export_project(project, bundle, unmasked=True)
+    assert CANARY.encode() in unzipped()  # the permission: the data file goes, as it is
