@@ -191,10 +191,12 @@ FRONT_DOOR = {
     ],
     "masking": [
         "MissingMaskKey",
+        "check_bundle_data",
         "create_mask_key",
         "create_project_key",
         "masked_columns",
         "shown",
+        "shown_profile",
     ],
     "privacy": [
         "ColumnTag",
