@@ -317,11 +317,16 @@ def compile_cmd(
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--no-data", is_flag=True, help=N_("Leave out the project's data/ files."))
-def export_cmd(project: Path, bundle: Path, no_data: bool) -> None:
+@click.option(
+    "--unmasked",
+    is_flag=True,
+    help=N_("Include data files holding tagged columns (needs the unmask permission)."),
+)
+def export_cmd(project: Path, bundle: Path, no_data: bool, unmasked: bool) -> None:
     from app.services.bundles import export_project
 
     try:
-        summary = export_project(project, bundle, include_data=not no_data)
+        summary = export_project(project, bundle, include_data=not no_data, unmasked=unmasked)
     except _user_errors() as err:
         _fail(_describe(err))
     click.echo(summary)

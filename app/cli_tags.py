@@ -5,6 +5,7 @@ Exit codes: 0 ok, 2 invalid input.
     cauce tags suggest ./shop --connection crm --accept
     cauce tags set ./shop --connection crm --table customers --column email pii.email
     cauce tags list ./shop --json
+    cauce tags key create ./shop
 """
 
 from __future__ import annotations
@@ -103,3 +104,46 @@ def list_cmd(project: Path, connection: str | None, table: str | None, as_json: 
     except _errors() as err:
         _fail(err)
     _show(found, as_json)
+
+
+@tags_group.group(
+    "key",
+    cls=TranslatedGroup,
+    help=N_("The project's masking key (hash masks), kept in the secret store."),
+)
+def key_group() -> None:
+    pass  # a group: its commands do the work
+
+
+@key_group.command("create", help=N_("Create the project's masking key (once)."))
+@_PROJECT
+def key_create_cmd(project: Path) -> None:
+    _make_key(project, rotate=False)
+
+
+@key_group.command(
+    "rotate",
+    help=N_("Replace the project's masking key: values hashed before no longer match."),
+)
+@_PROJECT
+def key_rotate_cmd(project: Path) -> None:
+    _make_key(project, rotate=True)
+
+
+def _make_key(project: Path, *, rotate: bool) -> None:
+    from app.services.masking import create_project_key
+
+    try:
+        name, written = create_project_key(project, rotate=rotate)
+    except _errors() as err:
+        _fail(err)
+    if not written:
+        click.echo(_("project {project!r} already has a masking key").format(project=name))
+    elif rotate:
+        click.echo(
+            _("new masking key for project {project!r} in the secret store").format(project=name)
+        )
+    else:
+        click.echo(
+            _("masking key of project {project!r} created in the secret store").format(project=name)
+        )

@@ -58,6 +58,8 @@ def test_run_project_never_imports_pandas_matplotlib_the_sync_engine_or_the_serv
     heavy_extra = ("apscheduler", "app.services.scheduler", "httpx", "httpcore", "smtplib")
     # a project without checks runs none
     heavy_extra += ("app.engine.quality", "app.services.quality")
+    # a project without tags or masks never loads the privacy engine (docs/privacy.md)
+    heavy_extra += ("app.engine.privacy", "app.services.privacy")
     web = ("fastapi", "starlette", "uvicorn", "jwt", "app.api")  # only `cauce serve` needs them
     for heavy in (*heavy_modules, *heavy_extra, *web, "app.services.notify_email"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy

@@ -249,6 +249,7 @@ def run_pipeline(
     previews: Collection[str] = (),
     planned: PlannedRun | None = None,
     execution: str | None = None,
+    column_tags: dict[tuple[str, str], dict[str, frozenset[str]]] | None = None,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
@@ -261,7 +262,8 @@ def run_pipeline(
     cancel token is the run's; ``cancel``, ``memory_limit`` and ``previews`` were given to
     :func:`plan_run`); closed when the run ends.
     ``execution``: ``"local"`` runs every node on the local engine (``None``: the pipeline's
-    own setting).
+    own setting). ``column_tags``: the ports' tagged columns, for ``mask`` rules by tag
+    (``app.services.masking.column_tags``).
     """
     bus = bus or EventBus()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
@@ -273,6 +275,7 @@ def run_pipeline(
             memory_limit=memory_limit,
             previews=previews,
             execution=execution,
+            column_tags=column_tags,
         )
     with planned:
         session, plan = planned.session, planned.plan

@@ -171,10 +171,28 @@ def place_nodes(
                 result.places[node.id] = place
                 result.pushed[node.id] = str(node.params["connection"])
             continue
+        if node.type == "mask":
+            if _mask_pushable(node.params.get("rules") or (), place.dialect):
+                result.places[node.id] = place
+            continue
         if node.type in PUSHABLE.get(place.dialect, ()):
             result.places[node.id] = place
     _find_frontier(pipeline, result)
     return result
+
+
+def _mask_pushable(rules: Any, dialect: str) -> bool:
+    """A ``mask`` runs in the database only when the dialect expresses each of its methods
+    without a key the local engine alone holds (:func:`~app.engine.privacy.methods.
+    rules_pushable`), and each rule names its column: rules by tag follow the tags' lineage,
+    which only the local compile is given, so such a mask always runs locally."""
+    from app.engine.privacy.methods import rules_pushable
+
+    chosen = list(rules)
+    by_column = all(
+        (r.get("column") if isinstance(r, Mapping) else getattr(r, "column", None)) for r in chosen
+    )
+    return by_column and rules_pushable(chosen, dialect)
 
 
 def _find_frontier(pipeline: Pipeline, result: Placement) -> None:

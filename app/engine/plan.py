@@ -52,6 +52,8 @@ __all__ = [
     "preview_stage",
 ]
 
+#: a pipeline's tagged columns per output port: (node id, port) -> column -> tags
+ColumnTags = dict[tuple[str, str], dict[str, frozenset[str]]]
 #: node types only the local engine (DuckDB) can read: a database cannot open the user's files
 LOCAL_ONLY = frozenset({"file_source"})
 
@@ -169,7 +171,7 @@ def local_only_problems(compiled: CompiledPipeline, dialect: str) -> list[Proble
     when the SQL is wanted in another ``dialect`` (``cauce compile --dialect postgres`` of a
     pipeline reading a file): such SQL would parse there and never run.
 
-    A run places these stages on the local engine (:func:`pushdown_connection`).
+    A run places these nodes on the local engine (:mod:`app.engine.placement`).
     """
     if dialect == "duckdb":
         return []
@@ -213,12 +215,14 @@ def plan_pipeline(
     previews: Collection[str] = (),
     *,
     execution: str | None = None,
+    column_tags: ColumnTags | None = None,
 ) -> ExecutionPlan:
     """Compile ``pipeline`` for the places its nodes will run; raise on any problem.
 
     ``previews``: nodes (not destinations) whose output a partial run counts without writing.
     ``execution``: ``"local"`` runs everything on the local engine; ``None`` follows the
     pipeline's own setting (:attr:`Pipeline.execution`).
+    ``column_tags``: the ports' tagged columns (``app.services.masking.column_tags``).
     """
     plan = ExecutionPlan(pipeline)
     destinations = _destinations(pipeline)
@@ -241,7 +245,9 @@ def plan_pipeline(
         if session is None:
             raise ValueError(_("a local session is needed to plan local stages"))
         # destinations are attached read-write only when written: planning creates nothing
-        local = compile_pipeline(folded.pipeline, binder=session.binder()).raise_for_problems()
+        local = compile_pipeline(
+            folded.pipeline, binder=session.binder(), column_tags=column_tags
+        ).raise_for_problems()
         plan.compiled.append(local)
         for node_id, sql in own_sql(local, "duckdb").items():
             plan.node_sql.setdefault(node_id, sql)
@@ -343,6 +349,7 @@ def plan_run(
     memory_limit: str | None = None,
     previews: Collection[str] = (),
     execution: str | None = None,
+    column_tags: ColumnTags | None = None,
 ) -> PlannedRun:
     """Plan ``pipeline`` in a new local session, kept open to run that plan: a run planned
     ahead (to validate a project before running any of it) is not planned again. Raises
@@ -352,7 +359,10 @@ def plan_run(
     )
     try:
         return PlannedRun(
-            session, plan_pipeline(pipeline, provider, session, previews, execution=execution)
+            session,
+            plan_pipeline(
+                pipeline, provider, session, previews, execution=execution, column_tags=column_tags
+            ),
         )
     except BaseException:
         session.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.i18n import _
 from app.services.trust import access_summary, mark_imported
@@ -11,6 +12,9 @@ from app.storage.bundle_import import ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import inspect_bundle
 from app.storage.bundles import export_bundle
 from app.storage.project_format import PROJECT_FILE
+
+if TYPE_CHECKING:
+    from app.services.access import Principal
 
 __all__ = [
     "ImportItem",
@@ -23,8 +27,21 @@ __all__ = [
 ]
 
 
-def export_project(project_dir: Path, bundle: Path, *, include_data: bool = True) -> str:
-    """Write ``project_dir`` as a bundle; returns a one-line summary."""
+def export_project(
+    project_dir: Path,
+    bundle: Path,
+    *,
+    include_data: bool = True,
+    unmasked: bool = False,
+    principal: Principal | None = None,
+) -> str:
+    """Write ``project_dir`` as a bundle; returns a one-line summary. Data files holding
+    tagged columns are refused unless ``unmasked`` by a user who may unmask
+    (:func:`app.services.masking.check_bundle_data`)."""
+    if include_data:
+        from app.services.masking import check_bundle_data
+
+        check_bundle_data(project_dir, unmasked=unmasked, principal=principal)
     out = export_bundle(project_dir, bundle, include_data=include_data)
     contents = inspect_bundle(out)  # prove the bundle we wrote imports again
     project = contents.project

@@ -75,10 +75,30 @@ def compile_document(
     doc: EditorDocument, pipeline: Pipeline, session: LocalSession, provider: ConnectorProvider
 ) -> CompiledPipeline:
     """Sources described through their connections; an untrusted project's only by what it
-    declares (nothing is contacted, nor read)."""
-    if doc.trusted:
-        return compile_pipeline(pipeline, binder=session.binder())
-    return compile_pipeline(pipeline, binder=table_binder(None, expand_path=provider.expand_path))
+    declares (nothing is contacted, nor read). The project's column tags follow lineage
+    (:func:`app.services.masking.tagged_compile`): ``mask`` rules by tag find their columns,
+    and ``compiled.state.column_tags`` says which columns a preview shows masked."""
+    binder = (
+        session.binder() if doc.trusted else table_binder(None, expand_path=provider.expand_path)
+    )
+
+    def compile_with(tags):  # type: ignore[no-untyped-def]
+        return compile_pipeline(pipeline, binder=binder, column_tags=tags)
+
+    tag_map = _tag_map(doc)
+    if not tag_map:
+        return compile_with(None)
+    from app.services.masking import tagged_compile
+
+    compiled, _tags = tagged_compile(compile_with, tag_map)
+    return compiled
+
+
+def _tag_map(doc: EditorDocument):  # type: ignore[no-untyped-def]
+    """The document's column tags (none for a project never recorded in the metadata DB)."""
+    from app.services.masking import project_tag_map
+
+    return project_tag_map(doc.workspace, doc.name)
 
 
 def compile_for_editor(doc: EditorDocument, pipeline: Pipeline) -> EditorCompilation:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.i18n import _
+from app.services.masking import project_tag_map, shown_profile, table_tags, tagged_compile
+from app.services.workspace import workspace_of
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from app.engine.profile import ProfileOptions, TableProfile
     from app.engine.profile.runner import Progress
     from app.model.cancel import CancelToken
+    from app.services.access import Principal
 
 __all__ = [
     "ADHOC_PROJECT",
@@ -86,8 +89,10 @@ def profile_project_table(
     *,
     trust: bool = False,
     on_progress: Progress | None = None,
+    principal: Principal | None = None,
 ) -> TableProfile:
-    """Profile ``table`` of the connection named ``connection`` in a project."""
+    """Profile ``table`` of the connection named ``connection`` in a project. Values of
+    tagged columns are hidden unless the caller may unmask (``app.services.masking``)."""
     from app.engine.profile import profile_table
     from app.engine.provider import UnknownConnection
     from app.services.connections import open_connector
@@ -107,7 +112,11 @@ def profile_project_table(
             variables=opened.project.meta.variables,
         )
         with connector:
-            return profile_table(connector, table, options, on_progress=on_progress)
+            profile = profile_table(connector, table, options, on_progress=on_progress)
+        tag_map = project_tag_map(workspace_of(None), opened.project.meta.name)
+        if not tag_map:
+            return profile
+        return shown_profile(profile, table_tags(tag_map, connection, table), principal=principal)
 
 
 def profile_project_node(
@@ -119,6 +128,7 @@ def profile_project_node(
     trust: bool = False,
     cancel: CancelToken | None = None,
     on_progress: Progress | None = None,
+    principal: Principal | None = None,
 ) -> TableProfile:
     """Profile the output of node ``node`` (its name, or its id) of a project's pipeline.
 
@@ -164,7 +174,10 @@ def profile_project_node(
             ) as provider,
             LocalSession(provider, cancel=cancel) as session,
         ):
-            compiled = compile_pipeline(chosen, binder=session.binder())
+            compiled, tags = tagged_compile(
+                lambda tags: compile_pipeline(chosen, binder=session.binder(), column_tags=tags),
+                project_tag_map(workspace_of(None), meta.name),
+            )
             key = data_port(chosen, target.id, None)
             if key not in compiled.state.outputs:
                 compiled.raise_for_problems()
@@ -197,4 +210,4 @@ def profile_project_node(
                     raise RunCancelled() from None
                 raise
     profile.table = f"{chosen.name}.{target.name}"
-    return profile
+    return shown_profile(profile, tags.get(key, {}), principal=principal)

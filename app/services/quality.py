@@ -10,14 +10,15 @@ declared on it (the run use cases call it only when the project declares checks)
 ``fail`` check fails the run, naming the check; a failing ``warn`` check adds a warning event.
 
 Personal data: :func:`personal_columns` names the columns whose values are masked in stored
-failing-row samples. Columns cannot be tagged as personal yet, so it returns none; the
-tagging issue fills it in, and every sample already passes through it.
+failing-row samples — those tagged in the metadata DB (``cauce tags``), and for a table a
+pipeline wrote, those whose tags followed lineage to its destination. Samples are stored
+masked whoever runs the checks (a stored sample outlives the permission of its viewer).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,10 +96,16 @@ def check_errors() -> tuple[type[BaseException], ...]:
     return (CheckSqlError, ProfileError, ValidationError, ValueError)
 
 
-def personal_columns(connection: str, table: str) -> set[str]:
-    """Columns of ``table`` tagged as personal data, masked in stored samples (none yet: the
-    tagging of columns does not exist; this is its hook)."""
-    return set()
+def personal_columns(
+    connection: str, table: str, tag_map: Mapping[tuple[str, str], Mapping[str, Any]] | None
+) -> set[str]:
+    """Columns of ``table`` tagged as personal data (``tag_map``: the project's column tags,
+    :func:`app.services.masking.project_tag_map`), masked in stored samples."""
+    if not tag_map:
+        return set()
+    from app.services.masking import table_tags
+
+    return set(table_tags(dict(tag_map), connection, table))  # type: ignore[arg-type]
 
 
 def _same_table(spec_table: str, table: str) -> bool:
@@ -144,6 +151,7 @@ def _check_specs(
     *,
     cancel: CancelToken | None,
     on_result: Callable[[CheckResult], None],
+    masked: set[str],
 ) -> list[CheckResult]:
     from app.engine.quality import run_checks
     from app.engine.quality.runner import find_table
@@ -154,7 +162,7 @@ def _check_specs(
         info.qualified,
         connector.capabilities.dialect,
         specs,
-        masked=personal_columns(connector.name, info.qualified),
+        masked=masked,
         on_result=on_result,
         cancel=cancel,
         columns=connector.table_schema(info.qualified).names,
@@ -172,16 +180,21 @@ def check_written_tables(
     sync_run_id: int | None = None,
     publish: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
+    tagged: Mapping[tuple[str, str], set[str]] | None = None,
 ) -> CheckOutcome:
     """Run the checks declared on the tables a run wrote (``written``: connection, table)
     and store each result; publish a :class:`CheckFinished` for each one that did not pass.
-    One code path for pipelines and syncs."""
+    One code path for pipelines and syncs. Personal columns (:func:`personal_columns`, and
+    ``tagged``: columns a pipeline's tags reached, by written (connection, table)) are stored
+    masked in failing-row samples."""
+    from app.services.masking import project_tag_map
     from app.storage.quality import QualityStore
 
     outcome = CheckOutcome()
     chosen = list(checks)
     with workspace.repository() as repo:
         project_id = repo.ensure_project(project_name)
+    tag_map = project_tag_map(workspace, project_name)
     with workspace.open_store(QualityStore) as store:
         for connection, table in written:
             specs = [
@@ -216,8 +229,15 @@ def check_written_tables(
                         )
                     )
 
+            masked = personal_columns(connection, table, tag_map)
+            masked |= (tagged or {}).get((connection, table), set())
             outcome.results += _check_specs(
-                open_connector(connection), table, specs, cancel=cancel, on_result=keep
+                open_connector(connection),
+                table,
+                specs,
+                cancel=cancel,
+                on_result=keep,
+                masked=masked,
             )
     return outcome
 

@@ -49,8 +49,10 @@ from app.storage.records import RunRecord
 from app.storage.repository import Repository
 
 if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
+    from app.engine.plan import ColumnTags
     from app.engine.provider import ConnectorProvider
     from app.engine.sync import SyncReport
+    from app.services.access import Principal
     from app.services.metadata import RunRecorder
 
 __all__ = [
@@ -197,14 +199,22 @@ def run_project(
                 variables=project.meta.variables,
             ) as provider,
         ):
+            tags = _run_tags(workspace_of(workspace), project.meta.name, selected, provider)
             if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
                     result.reports.append(
-                        run_pipeline(p, provider, dry_run=True, execution=execution)
+                        run_pipeline(
+                            p,
+                            provider,
+                            dry_run=True,
+                            execution=execution,
+                            column_tags=tags.get(p.name),
+                        )
                     )
                 return result
             cancel = cancel or CancelToken()
             with contextlib.ExitStack() as keep:
+                keep.enter_context(_keys(project.meta.name, selected, workspace_of(workspace)))
                 first = _plan_ahead(
                     selected,
                     provider,
@@ -212,6 +222,7 @@ def run_project(
                     cancel=cancel,
                     runs_first=not syncs,
                     execution=execution,
+                    tags=tags,
                 )
                 if syncs:
                     from app.services.syncs import run_syncs
@@ -244,6 +255,7 @@ def run_project(
                             count_rows=count_rows,
                             planned=first if i == 0 else None,
                             execution=execution,
+                            column_tags=tags.get(p.name),
                         )
                         result.reports.append(report)
                         if cancel.cancelled:
@@ -276,6 +288,7 @@ def _run_recorded(
     part: PartialRun | None = None,
     planned: PlannedRun | None = None,
     execution: str | None = None,
+    column_tags: ColumnTags | None = None,
 ) -> RunReport:
     """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end.
 
@@ -300,6 +313,7 @@ def _run_recorded(
             previews=part.previews if part else (),
             planned=planned,
             execution=execution,
+            column_tags=column_tags,
         )
     except BaseException:
         recorder.finish(
@@ -310,7 +324,7 @@ def _run_recorded(
         raise
     checks = recorder.project.meta.checks
     if checks and report.ok:  # the quality checks are imported only by a project that has some
-        _check_destinations(recorder, pipeline, provider, bus, cancel, report)
+        _check_destinations(recorder, pipeline, provider, bus, cancel, report, column_tags)
     recorder.finish(report)
     return report
 
@@ -322,6 +336,7 @@ def _check_destinations(
     bus: EventBus,
     cancel: CancelToken | None,
     report: RunReport,
+    column_tags: ColumnTags | None = None,
 ) -> None:
     """Run the checks declared on the tables the pipeline wrote; a failing ``fail`` check
     fails the run, naming the check (the run is recorded with that status and error)."""
@@ -333,6 +348,13 @@ def _check_destinations(
         for n in pipeline.nodes
         if n.type == "destination"
     }
+    tagged: dict[tuple[str, str], set[str]] = {}
+    for n in pipeline.nodes:  # the columns a pipeline's tags reached in each written table
+        if n.type == "destination":
+            for edge in pipeline.incoming(n.id):
+                found = (column_tags or {}).get((edge.source.node, edge.source.port), {})
+                key = (str(n.params.get("connection")), str(n.params.get("table")))
+                tagged.setdefault(key, set()).update(found)
     try:
         outcome = check_written_tables(
             recorder.project.meta.name,
@@ -343,6 +365,7 @@ def _check_destinations(
             run_id=int(report.run_id),
             publish=bus.publish,
             cancel=cancel,
+            tagged=tagged,
         )
     except RunCancelled:
         report.status, report.error = NodeStatus.CANCELLED, _("cancelled during the quality checks")
@@ -389,6 +412,7 @@ def _plan_ahead(
     cancel: CancelToken,
     runs_first: bool,
     execution: str | None = None,
+    tags: Mapping[str, ColumnTags] | None = None,
 ) -> PlannedRun | None:
     """Plan every pipeline before any runs: an invalid project runs nothing.
 
@@ -397,13 +421,53 @@ def _plan_ahead(
     others plan again when they run: an earlier run may change the tables they read.
     """
     first = None
+    tags = tags or {}
     for i, p in enumerate(selected):
         if i == 0 and runs_first:
-            first = keep.enter_context(plan_run(p, provider, cancel=cancel, execution=execution))
+            first = keep.enter_context(
+                plan_run(
+                    p, provider, cancel=cancel, execution=execution, column_tags=tags.get(p.name)
+                )
+            )
         else:
             with LocalSession(provider) as session:
-                plan_pipeline(p, provider, session, execution=execution)
+                plan_pipeline(
+                    p, provider, session, execution=execution, column_tags=tags.get(p.name)
+                )
     return first
+
+
+def _run_tags(
+    workspace: Workspace, project: str, pipelines: list[Pipeline], provider: ConnectorProvider
+) -> dict[str, ColumnTags]:
+    """Each pipeline's tagged columns per port (the two-step compile's first step and the
+    tags' lineage); nothing is compiled for a project without column tags (one query)."""
+    from app.services.masking import project_tag_map
+
+    tag_map = project_tag_map(workspace, project)
+    if not tag_map:
+        return {}
+    from app.engine.compiler import compile_pipeline
+    from app.services.masking import column_tags
+
+    out: dict[str, ColumnTags] = {}
+    for p in pipelines:
+        with LocalSession(provider) as session:
+            compiled = compile_pipeline(p, binder=session.binder())
+            if not compiled.problems:  # the plan reports them
+                out[p.name] = column_tags(compiled, tag_map)
+    return out
+
+
+def _keys(
+    project: str, pipelines: list[Pipeline], workspace: Workspace
+) -> contextlib.AbstractContextManager[None]:
+    """The project's masking key in every local session, when a pipeline hashes."""
+    from app.services.masking import needs_mask_key, pipeline_keys
+
+    if not needs_mask_key(pipelines):
+        return contextlib.nullcontext()
+    return pipeline_keys(project, pipelines, workspace.secrets)
 
 
 def preview_node(
@@ -415,9 +479,15 @@ def preview_node(
     limit: int | None = 100,
     cancel: CancelToken | None = None,
     inputs: Mapping[str, pa.Table] | None = None,
+    principal: Principal | None = None,
 ) -> pa.Table:
     """The first ``limit`` rows (``None``: all) at a node's output port, computed on a local
     DuckDB session.
+
+    Masked by default: columns carrying a tag there (the project's column tags, followed
+    through the pipeline) show ``****`` unless the caller may unmask
+    (:func:`app.services.privacy.may_unmask`); :func:`app.services.masking.masked_columns`
+    of the result names them, for the preview to say so.
 
     ``inputs``: rows given in memory instead of what a source node reads, by node id (a
     notebook's DataFrame, as Arrow); raises ``ValueError`` naming a node that is not a source.
@@ -436,6 +506,7 @@ def preview_node(
             )
     with (
         document_connections(doc) as provider,
+        _keys(doc.name, [pipeline], doc.workspace),
         LocalSession(provider, cancel=cancel, inputs=given) as session,
     ):
         compiled = compile_document(doc, pipeline, session, provider)
@@ -446,11 +517,17 @@ def preview_node(
         try:
             cancel.check()
             session.register_sources(pipeline, needed)
-            return session.preview(compiled.query(source_node, source_port), limit)
+            rows = session.preview(compiled.query(source_node, source_port), limit)
         except (duckdb.Error, RunCancelled):
             if cancel.cancelled:
                 raise RunCancelled() from None
             raise
+        tagged = compiled.state.column_tags.get((source_node, source_port))
+        if not tagged:
+            return rows
+        from app.services.masking import shown
+
+        return shown(rows, tagged, principal=principal)
 
 
 def run_document_pipeline(
@@ -479,9 +556,14 @@ def run_document_pipeline(
     """
     from app.services.metadata import RunRecorder
 
-    with document_connections(doc) as provider:
+    ws = workspace or doc.workspace
+    with (
+        document_connections(doc) as provider,
+        _keys(doc.name, [pipeline], ws),
+    ):
+        tags = _run_tags(ws, doc.name, [part.pipeline if part else pipeline], provider)
         recorder = RunRecorder(
-            workspace or doc.workspace,
+            ws,
             doc.project,
             trigger=trigger,
             host=socket.gethostname(),
@@ -495,6 +577,7 @@ def run_document_pipeline(
                 cancel=cancel,
                 count_rows=count_rows,
                 part=part,
+                column_tags=next(iter(tags.values()), None),
             )
         finally:
             recorder.close()

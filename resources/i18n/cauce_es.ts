@@ -2980,55 +2980,65 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="148"/>
+        <location filename="../../app/ui/panels/preview.py" line="158"/>
         <source>Preview</source>
         <extracomment>asked before a preview reads anything (False: the user declined) what the rows shown belong to: (pipeline id, semantic hash, node id, node name)</extracomment>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="149"/>
+        <location filename="../../app/ui/panels/preview.py" line="159"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="150"/>
+        <location filename="../../app/ui/panels/preview.py" line="161"/>
         <source>Rows: </source>
         <translation>Filas: </translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="127"/>
-        <location filename="../../app/ui/panels/preview.py" line="218"/>
+        <location filename="../../app/ui/panels/preview.py" line="136"/>
+        <location filename="../../app/ui/panels/preview.py" line="247"/>
         <source>Select a node and press Preview.</source>
-        <extracomment>makes the status text in the current language (called again on a language change)</extracomment>
+        <extracomment>&quot;Masked: email, phone (tagged)&quot; — shown when tagged columns were masked makes the status text in the current language (called again on a language change)</extracomment>
         <translation>Seleccione un nodo y pulse Vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="165"/>
+        <location filename="../../app/ui/panels/preview.py" line="176"/>
         <source>Select one node to preview.</source>
         <translation>Seleccione un solo nodo para la vista previa.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="179"/>
+        <location filename="../../app/ui/panels/preview.py" line="190"/>
         <source>Running…</source>
         <translation>Ejecutando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="190"/>
+        <location filename="../../app/ui/panels/preview.py" line="201"/>
         <source>Cancelling…</source>
         <translation>Cancelando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="205"/>
+        <location filename="../../app/ui/panels/preview.py" line="217"/>
         <source>“{0}”: {1} rows, {2} columns</source>
         <translation>«{0}»: {1} filas, {2} columnas</translation>
     </message>
     <message>
+        <location filename="../../app/ui/panels/preview.py" line="226"/>
+        <source>Masked: {0} (tagged)</source>
+        <translation>Enmascaradas: {0} (etiquetadas)</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/panels/preview.py" line="230"/>
+        <source>These columns are tagged as personal data: their values are hidden. Users allowed to unmask see them.</source>
+        <translation>Estas columnas están etiquetadas como datos personales: sus valores se ocultan. Los usuarios con permiso para desenmascarar los ven.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/preview.py" line="259"/>
         <source>The pipeline changed: press Preview to see “{0}” again.</source>
         <translation>El pipeline cambió: pulse Vista previa para ver «{0}» de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/preview.py" line="238"/>
+        <location filename="../../app/ui/panels/preview.py" line="267"/>
         <source>Preview cancelled.</source>
         <translation>Vista previa cancelada.</translation>
     </message>

@@ -237,6 +237,15 @@ FRONT_DOOR = {
         "profile_project_table",
         "profile_url",
     ],
+    "masking": [
+        "MissingMaskKey",
+        "check_bundle_data",
+        "create_mask_key",
+        "create_project_key",
+        "masked_columns",
+        "shown",
+        "shown_profile",
+    ],
     "privacy": [
         "ColumnTag",
         "MaskedTable",

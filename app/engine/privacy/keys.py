@@ -14,20 +14,28 @@ with "no masking key" instead of hashing with an empty one.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import threading
+from collections.abc import Iterator
 
 import duckdb
 
 from app.engine import local
 
-__all__ = ["IPAD_VARIABLE", "OPAD_VARIABLE", "pads", "set_mask_key"]
+__all__ = ["IPAD_VARIABLE", "OPAD_VARIABLE", "pads", "set_mask_key", "using_mask_key"]
 
 IPAD_VARIABLE = "cauce_mask_ipad"
 OPAD_VARIABLE = "cauce_mask_opad"
 _BLOCK = 64  # SHA-256's block size
 _lock = threading.Lock()
 _pads: tuple[str, str] | None = None
+#: the key of the run or preview under way in this thread (:func:`using_mask_key`): a
+#: scheduler running two projects at once gives each session its own project's key
+_current: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
+    "cauce_mask_key", default=None
+)
 
 
 def pads(key: bytes) -> tuple[str, str]:
@@ -45,9 +53,22 @@ def set_mask_key(key: bytes | None) -> None:
         _pads = pads(key) if key else None
 
 
+@contextlib.contextmanager
+def using_mask_key(key: bytes | None) -> Iterator[None]:
+    """Within the block, local sessions opened by this thread (and its context) get ``key``;
+    it wins over :func:`set_mask_key`'s."""
+    token = _current.set(pads(key) if key else None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def _install(con: duckdb.DuckDBPyConnection) -> None:
-    with _lock:
-        found = _pads
+    found = _current.get()
+    if found is None:
+        with _lock:
+            found = _pads
     if found is not None:
         con.execute(f"SET VARIABLE {IPAD_VARIABLE} = ?", [found[0]])
         con.execute(f"SET VARIABLE {OPAD_VARIABLE} = ?", [found[1]])

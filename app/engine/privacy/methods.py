@@ -29,7 +29,7 @@ shuffle       the column's values permuted among the rows (a component-level rew
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pyarrow as pa
@@ -41,7 +41,15 @@ from app.engine.privacy.keys import IPAD_VARIABLE, OPAD_VARIABLE
 from app.i18n import _
 from app.model.sql_types import to_sql_type
 
-__all__ = ["KEYED", "METHODS", "MaskError", "mask_expression", "pushable", "shuffled"]
+__all__ = [
+    "KEYED",
+    "METHODS",
+    "MaskError",
+    "mask_expression",
+    "pushable",
+    "rules_pushable",
+    "shuffled",
+]
 
 METHODS = ("redact", "partial", "hash", "generalise", "null", "shuffle")
 #: methods that need the masking key: they run on the local engine, where the key is
@@ -61,6 +69,23 @@ class MaskError(ValueError):
 def pushable(method: str, dialect: str) -> bool:
     """Whether a stage masking with ``method`` can run in a ``dialect`` database."""
     return method not in KEYED and dialect in DIALECTS.get(method, frozenset({dialect}))
+
+
+def rules_pushable(rules: Iterable[Mapping[str, Any] | Any], dialect: str) -> bool:
+    """Whether a ``mask`` node with these rules (parameters as saved, or ``MaskRule``) can
+    run in a ``dialect`` database: the placement's predicate — a stage holding a mask that
+    is not runs on the local engine, never pushed down.
+
+    >>> rules_pushable([{"column": "email", "method": "partial"}], "postgres")
+    True
+    >>> rules_pushable([{"tag": "pii.email", "method": "hash"}], "postgres")
+    False
+    """
+    for rule in rules:
+        method = rule.get("method") if isinstance(rule, Mapping) else getattr(rule, "method", None)
+        if not isinstance(method, str) or not pushable(method, dialect):
+            return False
+    return True
 
 
 def _string(dtype: pa.DataType) -> bool:

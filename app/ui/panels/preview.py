@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import runs as run_service
+from app.services.masking import masked_columns
 from app.services.projects import EditorDocument
 from app.services.runs import CancelToken, RunCancelled
 from app.ui.i18n import format_int
@@ -123,12 +124,21 @@ class PreviewPanel(Retranslating, QWidget):
         self.limit.setRange(1, 100_000)
         self.limit.setValue(100)
         self.status = QLabel()
+        #: "Masked: email, phone (tagged)" — shown when tagged columns were masked
+        self.masked_notice = QLabel()
+        self.masked_notice.setObjectName("maskedNotice")
+        self.masked_notice.setStyleSheet(
+            "QLabel#maskedNotice { color: #8a5a00; font-weight: bold; }"
+        )
+        self.masked_notice.setVisible(False)
+        self._masked: list[str] = []
         #: makes the status text in the current language (called again on a language change)
         self._status_text: Callable[[], str] = lambda: self.tr("Select a node and press Preview.")
         bar = QHBoxLayout()
         for widget in (self.preview_button, self.limit, self.cancel_button):
             bar.addWidget(widget)
         bar.addWidget(self.status, 1)
+        bar.addWidget(self.masked_notice)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -147,6 +157,7 @@ class PreviewPanel(Retranslating, QWidget):
     def _retranslate(self) -> None:
         self.preview_button.setText(self.tr("Preview"))
         self.cancel_button.setText(self.tr("Cancel"))
+        self._show_masked(self._masked)
         self.limit.setPrefix(self.tr("Rows: "))
         self.status.setText(self._status_text())
 
@@ -198,6 +209,7 @@ class PreviewPanel(Retranslating, QWidget):
         self._reset()
         self.shown = self._running_for
         self.model.set_table(table)
+        self._show_masked(masked_columns(table))
         self.view.resizeColumnsToContents()
         rows, columns = format_int(table.num_rows), format_int(table.num_columns)
         name = self.shown[3] if self.shown else ""
@@ -205,6 +217,22 @@ class PreviewPanel(Retranslating, QWidget):
             lambda: self.tr("“{0}”: {1} rows, {2} columns").format(name, rows, columns)
         )
         self.finished.emit("ok")
+
+    def _show_masked(self, columns: list[str]) -> None:
+        """Say which columns the rows show masked (tagged, and the user may not unmask)."""
+        self._masked = columns
+        self.masked_notice.setVisible(bool(columns))
+        self.masked_notice.setText(
+            self.tr("Masked: {0} (tagged)").format(", ".join(columns)) if columns else ""
+        )
+        self.masked_notice.setToolTip(
+            self.tr(
+                "These columns are tagged as personal data: their values are hidden. "
+                "Users allowed to unmask see them."
+            )
+            if columns
+            else ""
+        )
 
     @property
     def shown_node(self) -> str | None:
@@ -215,6 +243,7 @@ class PreviewPanel(Retranslating, QWidget):
         """Show no rows (another pipeline or project is displayed)."""
         self.shown = None
         self.model.set_table(pa.table({}))
+        self._show_masked([])
         self._set_status(lambda: self.tr("Select a node and press Preview."))
 
     def pipeline_changed(self, pipeline_id: str, semantic_hash: str, node_ids: set[str]) -> None:
