@@ -10,11 +10,14 @@ and the retention of automatic backups (:class:`BackupPolicy`, run by the schedu
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from app.i18n import _
 from app.services.workspace import Workspace, workspace_of
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "create_backup",
     "default_backup_dir",
     "list_backups",
+    "policy_from_environment",
     "prune_backups",
     "restore_backup",
     "run_due_backup",
@@ -288,6 +292,30 @@ class BackupPolicy:
     passphrase: str | None = field(default=None, repr=False)
 
 
+def policy_from_environment(environ: Mapping[str, str] | None = None) -> BackupPolicy | None:
+    """The daemon's automatic backups, from ``CAUCE_BACKUP_DIR`` (unset: none),
+    ``CAUCE_BACKUP_KEEP_DAILY`` (7), ``CAUCE_BACKUP_KEEP_WEEKLY`` (4), ``CAUCE_BACKUP_KIND``
+    (``full``) and ``CAUCE_BACKUP_PASSPHRASE`` (unset: secrets left out)."""
+    env = os.environ if environ is None else environ
+    folder = env.get("CAUCE_BACKUP_DIR")
+    if not folder:
+        return None
+    try:
+        daily = int(env.get("CAUCE_BACKUP_KEEP_DAILY", "7"))
+        weekly = int(env.get("CAUCE_BACKUP_KEEP_WEEKLY", "4"))
+    except ValueError:
+        raise ValueError(
+            _("CAUCE_BACKUP_KEEP_DAILY and CAUCE_BACKUP_KEEP_WEEKLY must be whole numbers")
+        ) from None
+    return BackupPolicy(
+        Path(folder),
+        keep_daily=daily,
+        keep_weekly=weekly,
+        kind=env.get("CAUCE_BACKUP_KIND", "full"),
+        passphrase=env.get("CAUCE_BACKUP_PASSPHRASE") or None,
+    )
+
+
 def _stamp_of(path: Path) -> datetime | None:
     stem = path.name.removeprefix(AUTO_PREFIX).split(".", 1)[0]
     try:
@@ -340,7 +368,9 @@ def run_due_backup(
     existing = _automatic(policy.directory)
     made = None
     if not existing or now - existing[0][0] >= policy.every:
-        made = policy.directory / f"{AUTO_PREFIX}{now.astimezone(UTC):%Y%m%dT%H%M%SZ}{BACKUP_SUFFIX}"
+        made = (
+            policy.directory / f"{AUTO_PREFIX}{now.astimezone(UTC):%Y%m%dT%H%M%SZ}{BACKUP_SUFFIX}"
+        )
         create_backup(made, kind=policy.kind, passphrase=policy.passphrase, workspace=workspace)
         log.info("automatic backup written to %s", made)
     prune_backups(policy)

@@ -19,6 +19,7 @@ from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
 from app.services.notify_http import NotificationError
 from app.storage.access import StaleRevision
+from app.storage.backup_format import BackupError
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
 from app.storage.errors import DuplicateName, NotFound
@@ -49,6 +50,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError_,  # raised while planning: nothing has run yet
     SqlRefused,  # user SQL outside the allow-list (docs/security.md)
     NotificationError,  # an unknown channel or alert, a refused URL (docs/alerts.md)
+    BackupError,  # a damaged or hostile archive, a wrong passphrase (docs/backup.md)
 )
 
 

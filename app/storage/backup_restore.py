@@ -264,7 +264,9 @@ def _reset_sequences(conn: Connection, tables: dict[str, Table]) -> None:
         ).scalar()
         if seq:
             conn.execute(
-                text(f"SELECT setval(:s, COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"),  # noqa: S608 - a reflected table name
+                text(
+                    f"SELECT setval(:s, COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                ),  # noqa: S608 - a reflected table name
                 {"s": seq},
             )
 
@@ -362,24 +364,7 @@ def restore_archive(
     url = database_url(url)
     path = sqlite_path(url)
     if dry_run:
-        engine = make_engine(url, poolclass=NullPool)
-        try:
-            with engine.connect() as conn:
-                target = _revision_of(conn)
-                _check_revisions(archive, target)
-                report = RestoreReport(
-                    archive.manifest.kind, archive.manifest.revision, target, dry_run=True
-                )
-                if target is None:
-                    report.tables = [
-                        TableChange(n, added=int(e["rows"]))
-                        for n, e in archive.manifest.tables.items()
-                    ]
-                else:
-                    report.tables = plan_restore(conn, archive)
-                return report
-        finally:
-            engine.dispose()
+        return _dry_run(archive, url, path)
     try:
         if path is None:
             return _restore_in_transaction(url, archive, upgrade=upgrade)
@@ -390,9 +375,9 @@ def restore_archive(
     except IntegrityError as err:
         raise BackupError(
             archive.path.name,
-            _("the archive's rows conflict with the target database; nothing was changed ({error})").format(
-                error=str(err.orig).strip().splitlines()[0]
-            ),
+            _(
+                "the archive's rows conflict with the target database; nothing was changed ({error})"
+            ).format(error=str(err.orig).strip().splitlines()[0]),
         ) from None
     except DBAPIError as err:
         raise BackupError(
@@ -401,6 +386,30 @@ def restore_archive(
                 error=str(err.orig).strip().splitlines()[0]
             ),
         ) from None
+
+
+def _dry_run(archive: BackupArchive, url: str, path: Path | None) -> RestoreReport:
+    manifest = archive.manifest
+    if path is not None and not path.exists():  # nothing there yet: every row is added
+        _check_revisions(archive, None)
+        report = RestoreReport(manifest.kind, manifest.revision, None, dry_run=True)
+        report.tables = [TableChange(n, added=int(e["rows"])) for n, e in manifest.tables.items()]
+        return report
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            target = _revision_of(conn)
+            _check_revisions(archive, target)
+            report = RestoreReport(manifest.kind, manifest.revision, target, dry_run=True)
+            if target is None:
+                report.tables = [
+                    TableChange(n, added=int(e["rows"])) for n, e in manifest.tables.items()
+                ]
+            else:
+                report.tables = plan_restore(conn, archive)
+            return report
+    finally:
+        engine.dispose()
 
 
 def _restore_in_transaction(

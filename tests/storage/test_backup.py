@@ -36,7 +36,8 @@ def populate(url: str, pipelines: int = 3) -> None:
     with Repository(url) as repo:
         project = repo.ensure_project("demo")
         repo.save_connection(
-            project, Connection(name="db", type="sqlite", params={"path": "x.db"})
+            project,
+            Connection(name="db", type="postgres", params={"host": "h", "database": "d"}),
         )
         for i in range(pipelines):
             p = _pipeline(f"p{i}")
@@ -87,9 +88,7 @@ def other_pg(pg_server: dict[str, object]) -> object:
 
 
 @pytest.mark.postgres
-def test_sqlite_to_postgres_and_back_gives_identical_content(
-    tmp_path: Path, other_pg: str
-) -> None:
+def test_sqlite_to_postgres_and_back_gives_identical_content(tmp_path: Path, other_pg: str) -> None:
     sqlite_url = f"sqlite:///{tmp_path / 'a.db'}"
     populate(sqlite_url)
     original = _digests(sqlite_url)
