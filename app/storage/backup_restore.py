@@ -376,7 +376,8 @@ def restore_archive(
         raise BackupError(
             archive.path.name,
             _(
-                "the archive's rows conflict with the target database; nothing was changed ({error})"
+                "the archive's rows conflict with the target database; nothing was changed "
+                "({error})"
             ).format(error=str(err.orig).strip().splitlines()[0]),
         ) from None
     except DBAPIError as err:

@@ -27,7 +27,7 @@ from app.services.backups import (
     verify_backup,
 )
 from app.services.scheduler import Scheduler
-from app.services.setup import doctor, initialise
+from app.services.setup import doctor
 from app.services.workspace import Workspace
 from app.storage.backup import cauce_tables, digest_tables
 from app.storage.backup_format import BackupError
