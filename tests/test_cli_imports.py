@@ -59,6 +59,9 @@ def test_run_project_never_imports_pandas_matplotlib_the_sync_engine_or_the_serv
     # a project without checks runs none
     heavy_extra += ("app.engine.quality", "app.services.quality")
     web = ("fastapi", "starlette", "uvicorn", "jwt", "app.api")  # only `cauce serve` needs them
+    # backups, first set-up and doctor (docs/backup.md) load only for their commands
+    web += ("app.services.backups", "app.services.setup", "app.storage.backup")
+    web += ("app.storage.backup_restore", "app.storage.backup_format", "app.storage.doctor")
     for heavy in (*heavy_modules, *heavy_extra, *web, "app.services.notify_email"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
 

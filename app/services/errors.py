@@ -19,10 +19,9 @@ from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
 from app.services.notify_http import NotificationError
 from app.storage.access import StaleRevision
-from app.storage.backup_format import BackupError
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
-from app.storage.errors import DuplicateName, NotFound
+from app.storage.errors import BackupError, DuplicateName, NotFound
 from app.storage.migrate import SchemaError
 from app.storage.project_format import ProjectError
 from app.storage.secrets import MissingSecret

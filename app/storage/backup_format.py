@@ -22,7 +22,7 @@ headers first and counted again while reading (:class:`BackupLimits`).
 >>> check_member("../evil")
 Traceback (most recent call last):
 ...
-app.storage.backup_format.BackupError: ../evil: unexpected member name (not part of a backup)
+app.storage.errors.BackupError: ../evil: unexpected member name (not part of a backup)
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.i18n import _
-from app.storage.errors import StorageError
+from app.storage.errors import BackupError, WrongPassphrase
 
 __all__ = [
     "BACKUP_FORMAT",
@@ -73,19 +73,6 @@ _MiB = 1 << 20
 _TABLE_MEMBER = re.compile(r"^tables/([a-z_][a-z0-9_]{0,62})\.arrow$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _AAD = b"cauce-backup-secrets-v1"
-
-
-class BackupError(StorageError):
-    """An archive that cannot be written, read or restored; the message names the member (or
-    the archive) and what is wrong. Nothing was changed when it is raised by a restore."""
-
-    def __init__(self, member: str, problem: str) -> None:
-        super().__init__(f"{member}: {problem}")
-        self.member = member
-
-
-class WrongPassphrase(BackupError):
-    """The passphrase does not open the archive's secrets."""
 
 
 @dataclass(frozen=True)

@@ -187,9 +187,9 @@ def test_wrong_passphrase_is_refused_and_the_right_one_opens(tmp_path: Path) -> 
         assert opened.secrets("correct horse") == {"connection/demo/db/password": secret}
 
 
-def test_a_restore_conflict_rolls_back_on_postgres(db_url: str, tmp_path: Path) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("the SQLite path builds a copy and swaps it; covered by the kill test")
+@pytest.mark.postgres
+def test_a_restore_conflict_rolls_back_on_postgres(other_pg: str, tmp_path: Path) -> None:
+    db_url = other_pg  # (SQLite builds a copy and swaps it in: see the kill -9 test)
     populate(db_url, pipelines=1)
     archive = _backup(db_url, tmp_path / "c.cauce-backup", kind="configuration")
     engine = make_engine(db_url)
