@@ -20,8 +20,10 @@ __all__ = [
     "EXAMPLE_PROJECT",
     "Finding",
     "SetupResult",
+    "default_database_url",
     "doctor",
     "initialise",
+    "needs_first_start",
     "test_database",
 ]
 
@@ -49,6 +51,32 @@ class Finding:
     status: str
     message: str
     fix: str = ""
+
+
+def default_database_url(sqlite_file: Path | None = None) -> str:
+    """The SQLite URL of ``sqlite_file``, else of the default metadata DB (``CAUCE_DB_URL``
+    or ``cauce.db`` in the user data directory)."""
+    from app.storage.db import database_url
+
+    if sqlite_file is not None:
+        return f"sqlite:///{Path(sqlite_file).as_posix()}"
+    return database_url()
+
+
+def needs_first_start(url: str | None = None) -> bool:
+    """True when the metadata DB has not been set up yet (no SQLite file, or no schema); an
+    unreachable server also counts (the first-start dialog lets the user fix its URL)."""
+    from app.storage.db import sqlite_path
+    from app.storage.migrate import current_revision
+
+    resolved = url or default_database_url()
+    path = sqlite_path(resolved)
+    if path is not None and not path.exists():
+        return True
+    try:
+        return current_revision(resolved) is None
+    except Exception:  # noqa: BLE001 - unreachable or unreadable: let the user choose again
+        return True
 
 
 def test_database(url: str) -> str | None:

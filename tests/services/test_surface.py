@@ -151,7 +151,16 @@ FRONT_DOOR = {
     ],
     "jobs": ["ActiveRun", "RunManager", "RunNotStarted", "RunStatusView", "run_detail", "run_list"],
     "log_redaction": ["install_log_redaction"],
-    "setup": ["EXAMPLE_PROJECT", "Finding", "SetupResult", "doctor", "initialise", "test_database"],
+    "setup": [
+        "EXAMPLE_PROJECT",
+        "Finding",
+        "SetupResult",
+        "default_database_url",
+        "doctor",
+        "initialise",
+        "needs_first_start",
+        "test_database",
+    ],
     "metadata": [
         "MetadataStatus",
         "MetadataUpgrade",
