@@ -458,6 +458,10 @@ from app.cli_serve import api_keys_group, serve_cmd  # noqa: E402
 cli.add_command(serve_cmd)
 cli.add_command(api_keys_group)
 
+from app.cli_backup import backup_group  # noqa: E402
+
+cli.add_command(backup_group)
+
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)

@@ -7,6 +7,7 @@ The services return typed records (:class:`~app.services.metadata.MetadataStatus
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -51,19 +52,53 @@ def db_group() -> None:
 @db_group.command(
     "init", help=N_("Create the metadata database (or bring it to the latest schema).")
 )
+@click.option("--admin", metavar="NAME", help=N_("Also create an admin user with this name."))
+@click.option(
+    "--example",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=N_("Also copy the Chinook example project into this folder."),
+)
 @click.pass_context
-def db_init(ctx: click.Context) -> None:
-    from app.services.metadata import init_metadata
+def db_init(ctx: click.Context, admin: str | None, example: Path | None) -> None:
+    from app.services.setup import initialise
 
     try:
-        status = init_metadata(_workspace(ctx))
+        result = initialise(_workspace(ctx), admin=admin, example=example)
     except _user_errors() as err:
         _fail(err)
     click.echo(
         _("metadata database ready at {url} (schema {revision})").format(
-            url=status.url, revision=status.revision
+            url=result.url, revision=result.revision
         )
     )
+    if result.admin:
+        click.echo(_("admin user: {name}").format(name=result.admin))
+    if result.example:
+        click.echo(_("example project: {path}").format(path=result.example))
+
+
+@db_group.command(
+    "doctor",
+    help=N_(
+        "Check the metadata database (schema, orphaned rows, secrets, disk space) and say how "
+        "to fix what is wrong."
+    ),
+)
+@click.pass_context
+def db_doctor(ctx: click.Context) -> None:
+    from app.services.setup import doctor
+
+    try:
+        findings = doctor(_workspace(ctx))
+    except _user_errors() as err:
+        _fail(err)
+    labels = {"ok": _("ok"), "warning": _("warning"), "problem": _("PROBLEM")}
+    for f in findings:
+        click.echo(f"[{labels[f.status]}] {f.check}: {f.message}")
+        if f.fix:
+            click.echo("    " + _("fix: {fix}").format(fix=f.fix))
+    if any(f.status == "problem" for f in findings):
+        sys.exit(1)
 
 
 @db_group.command("upgrade", help=N_("Upgrade the metadata database schema, after a backup."))

@@ -252,7 +252,11 @@ def run_daemon(
         stop.set()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    scheduler = Scheduler(project, workspace=workspace, trust=trust)
+    from app.services.backups import policy_from_environment
+
+    scheduler = Scheduler(
+        project, workspace=workspace, trust=trust, backups=policy_from_environment()
+    )
     scheduler.bus.subscribe(_print_event)
     try:
         scheduler.start()

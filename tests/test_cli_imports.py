@@ -61,6 +61,9 @@ def test_run_project_never_imports_pandas_matplotlib_the_sync_engine_or_the_serv
     # a project without tags or masks never loads the privacy engine (docs/privacy.md)
     heavy_extra += ("app.engine.privacy", "app.services.privacy")
     web = ("fastapi", "starlette", "uvicorn", "jwt", "app.api")  # only `cauce serve` needs them
+    # backups, first set-up and doctor (docs/backup.md) load only for their commands
+    web += ("app.services.backups", "app.services.setup", "app.storage.backup")
+    web += ("app.storage.backup_restore", "app.storage.backup_format", "app.storage.doctor")
     for heavy in (*heavy_modules, *heavy_extra, *web, "app.services.notify_email"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
 

@@ -22,7 +22,7 @@ from app.services.versions import UnknownRef
 from app.storage.access import StaleRevision
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
-from app.storage.errors import DuplicateName, NotFound
+from app.storage.errors import BackupError, DuplicateName, NotFound
 from app.storage.migrate import SchemaError
 from app.storage.project_format import ProjectError
 from app.storage.secrets import MissingSecret
@@ -51,6 +51,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     SqlRefused,  # user SQL outside the allow-list (docs/security.md)
     NotificationError,  # an unknown channel or alert, a refused URL (docs/alerts.md)
     UnknownRef,  # a version, tag or date that names no version (docs/versions.md)
+    BackupError,  # a damaged or hostile archive, a wrong passphrase (docs/backup.md)
 )
 
 

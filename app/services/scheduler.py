@@ -40,6 +40,7 @@ from app.storage.records import FireOutcome
 from app.storage.scheduler_lock import SchedulerBusy
 
 if TYPE_CHECKING:
+    from app.services.backups import BackupPolicy
     from app.storage.project_format import Project
     from app.storage.schedules import ScheduleStore
 
@@ -105,6 +106,7 @@ class Scheduler:
         max_runs: Runs at the same time, across schedules.
         trust: Trust a project from a bundle now (else it must be trusted already).
         housekeeping_seconds: How often :meth:`housekeeping` runs while the timer does.
+        backups: Automatic backups of the metadata DB, made and pruned by housekeeping.
     """
 
     def __init__(
@@ -117,6 +119,7 @@ class Scheduler:
         max_runs: int = 8,
         trust: bool = False,
         housekeeping_seconds: float = HOUSEKEEPING_SECONDS,
+        backups: BackupPolicy | None = None,
     ) -> None:
         self.path = Path(project)
         self.workspace = workspace_of(workspace)
@@ -127,6 +130,7 @@ class Scheduler:
         self.schedules: dict[str, ScheduleDefinition] = {}
         self._trust = trust
         self.housekeeping_seconds = housekeeping_seconds
+        self.backups = backups
         self._max_runs = max_runs
         self._lanes: dict[str, _Lane] = {}
         self._last: dict[str, datetime] = {}
@@ -238,6 +242,13 @@ class Scheduler:
             drain(self.workspace)
         except Exception:  # noqa: BLE001
             log.exception("delivering notifications failed")
+        if self.backups is not None:
+            from app.services.backups import run_due_backup
+
+            try:
+                run_due_backup(self.backups, self.clock(), workspace=self.workspace)
+            except Exception:  # noqa: BLE001
+                log.exception("the automatic backup failed")
 
     def _on_late(self, event: Any) -> None:
         name = str(event.job_id).removeprefix(_JOB_PREFIX)

@@ -3,7 +3,14 @@ the sync use cases, need not import it)."""
 
 from __future__ import annotations
 
-__all__ = ["DuplicateName", "InvalidTransition", "NotFound", "StorageError"]
+__all__ = [
+    "BackupError",
+    "DuplicateName",
+    "InvalidTransition",
+    "NotFound",
+    "StorageError",
+    "WrongPassphrase",
+]
 
 
 class StorageError(RuntimeError):
@@ -20,3 +27,16 @@ class DuplicateName(StorageError, ValueError):
 
 class InvalidTransition(StorageError, ValueError):
     """A run cannot move to the requested status from the one it is in."""
+
+
+class BackupError(StorageError):
+    """A backup archive that cannot be written, read or restored; the message names the member
+    (or the archive) and what is wrong. Nothing was changed when a restore raises it."""
+
+    def __init__(self, member: str, problem: str) -> None:
+        super().__init__(f"{member}: {problem}")
+        self.member = member
+
+
+class WrongPassphrase(BackupError):
+    """The passphrase does not open a backup archive's secrets."""

@@ -8,8 +8,10 @@ The CLI calls :func:`init_db`, :func:`upgrade_db` and :func:`current_revision`; 
 calls :func:`check_schema` when it opens a database.
 
 Backups: before upgrading a SQLite file, :func:`upgrade_db` writes a consistent copy next to it
-(``cauce.db.<UTC timestamp>.<revision>.bak``). PostgreSQL is backed up with ``pg_dump`` by its
-operator; the pre-upgrade revision is returned and recorded as a ``schema.upgraded`` event.
+(``cauce.db.<UTC timestamp>.<revision>.bak``); a PostgreSQL database is written to a full backup
+archive (``<data dir>/backups/pre-upgrade-<revision>-<UTC timestamp>.cauce-backup``, see
+:mod:`app.storage.backup`). The pre-upgrade revision is returned and recorded as a
+``schema.upgraded`` event.
 """
 
 from __future__ import annotations
@@ -205,6 +207,19 @@ def _backup_sqlite(path: Path, revision: str | None) -> Path | None:
     return target
 
 
+def _backup_archive(engine: Engine, revision: str) -> Path:
+    """A full backup archive (docs/backup.md) of a server database, in the data directory."""
+    from app import __version__
+    from app.storage.backup import write_archive
+    from app.storage.paths import data_dir
+
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    target = data_dir() / "backups" / f"pre-upgrade-{revision}-{stamp}.cauce-backup"
+    write_archive(engine, target, kind="full", revision=revision, cauce_version=__version__)
+    log.info("backed up %s to %s before upgrading", display_url(engine.url), target)
+    return target
+
+
 def _ensure_default_organization(engine: Engine) -> None:
     with engine.begin() as conn:
         found = conn.execute(
@@ -323,6 +338,8 @@ def _migrate_locked(url: str, *, backup: bool) -> UpgradeResult:
             return UpgradeResult(url=url, before=before, after=head, backup=None)
         path = sqlite_path(url)
         saved = _backup_sqlite(path, before) if backup and before and path else None
+        if backup and before and path is None:
+            saved = _backup_archive(engine, before)
         log.info("upgrading %s from %s to %s", display_url(url), before, head)
         _run_upgrade(engine, url)
         _ensure_default_organization(engine)

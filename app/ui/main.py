@@ -93,6 +93,16 @@ def main(
     scheme = _startup(app, os.environ.get("CAUCE_UI_LANGUAGE"), os.environ.get("CAUCE_UI_THEME"))
     from app.ui.main_window import MainWindow
 
+    if screenshot is None and db_url is None and not os.environ.get("CAUCE_DB_URL"):
+        from app.services.setup import needs_first_start
+
+        if needs_first_start():
+            from app.ui.dialogs.first_start import FirstStartDialog
+
+            first = FirstStartDialog()
+            if not first.exec():
+                return 0
+            db_url = first.db_url
     settings = QSettings("Cauce", "Cauce-screenshot") if screenshot else None
     window = MainWindow(settings=settings, db_url=db_url)
     window.apply_scheme(scheme)

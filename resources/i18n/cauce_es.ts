@@ -1582,6 +1582,109 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>FirstStartDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="46"/>
+        <source>Welcome to Cauce</source>
+        <translation>Bienvenido a Cauce</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="51"/>
+        <source>Cauce keeps pipelines, versions and runs in a metadata database. Choose where it lives, test it, then initialise it or restore a backup.</source>
+        <translation>Cauce guarda pipelines, versiones y ejecuciones en una base de metadatos. Elija dónde reside, pruébela y después inicialícela o restaure una copia de seguridad.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="57"/>
+        <source>Metadata database</source>
+        <translation>Base de metadatos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="58"/>
+        <source>A SQLite file on this computer</source>
+        <translation>Un archivo SQLite en este ordenador</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="59"/>
+        <source>A PostgreSQL server (for teams)</source>
+        <translation>Un servidor PostgreSQL (para equipos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="71"/>
+        <source>File:</source>
+        <translation>Archivo:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="73"/>
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="74"/>
+        <source>Test</source>
+        <translation>Probar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="78"/>
+        <source>Start with</source>
+        <translation>Empezar con</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="79"/>
+        <source>Add the Chinook example project</source>
+        <translation>Añadir el proyecto de ejemplo Chinook</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="80"/>
+        <source>Initialise a new database</source>
+        <translation>Inicializar una base nueva</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="84"/>
+        <source>backup archive (.cauce-backup)</source>
+        <translation>archivo de copia de seguridad (.cauce-backup)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="85"/>
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="90"/>
+        <source>passphrase of its secrets (optional)</source>
+        <translation>frase de contraseña de sus secretos (opcional)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="91"/>
+        <source>Restore from this backup</source>
+        <translation>Restaurar desde esta copia</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="124"/>
+        <source>Backup archive</source>
+        <translation>Archivo de copia de seguridad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="124"/>
+        <source>Cauce backups (*.cauce-backup)</source>
+        <translation>Copias de Cauce (*.cauce-backup)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="142"/>
+        <source>Enter a PostgreSQL URL first.</source>
+        <translation>Introduzca antes una URL de PostgreSQL.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="146"/>
+        <source>Connected.</source>
+        <translation>Conectado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="167"/>
+        <source>Choose a backup archive first.</source>
+        <translation>Elija antes un archivo de copia de seguridad.</translation>
+    </message>
+</context>
+<context>
     <name>HistoryController</name>
     <message>
         <location filename="../../app/ui/history_controller.py" line="38"/>

@@ -183,8 +183,15 @@ def test_upgrade_keeps_data_backs_up_and_records_the_old_revision(
         upgraded = repo.recent_events(type="schema.upgraded")
     assert [(e.payload["from"], e.payload["to"]) for e in upgraded] == [(HEAD, NEXT)]
     path = sqlite_path(db_url)
-    if path is None:
-        assert result.backup is None  # PostgreSQL: pg_dump is the operator's backup
+    if path is None:  # PostgreSQL: a full backup archive at the old revision (docs/backup.md)
+        from app.storage.backup import open_archive
+
+        assert result.backup is not None and result.backup.name.startswith(f"pre-upgrade-{HEAD}-")
+        assert upgraded[0].payload["backup"] == str(result.backup)
+        with open_archive(result.backup) as archive:
+            archive.verify_members()
+            assert archive.manifest.revision == HEAD
+            assert archive.manifest.tables["projects"]["rows"] == 1
         return
     assert result.backup is not None and result.backup.parent == path.parent
     assert upgraded[0].payload["backup"] == str(result.backup)

@@ -1,0 +1,422 @@
+"""Write and read metadata-DB backup archives (format: :mod:`app.storage.backup_format`).
+
+Tables are read from the database as it is (reflected, so a database at an older revision
+can be backed up before it is upgraded) and written in primary-key order, in batches, as
+Arrow IPC streams with portable types: integers as ``int64``, floats as ``float64``, texts as
+``string``, timestamps as ``timestamp[us, UTC]``, JSON as its canonical text (sorted keys).
+Columns are sorted by name, so an archive does not depend on the engine it was taken from: a
+database restored from an archive, read again, gives byte-identical members (what ``verify``
+checks). Memory stays bounded by one batch whatever the table size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, MetaData, Table, inspect, select, types
+from sqlalchemy.engine import Engine
+
+from app.i18n import _
+from app.storage import access_models, alert_models, quality_models  # noqa: F401 - tables
+from app.storage.backup_format import (
+    DEFAULT_BACKUP_LIMITS,
+    KINDS,
+    MANIFEST,
+    SECRETS_MEMBER,
+    BackupError,
+    BackupLimits,
+    BackupManifest,
+    LimitedReader,
+    check_header,
+    decrypt_secrets,
+    encrypt_secrets,
+    member_table,
+    table_member,
+)
+from app.storage.models import Base
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "BATCH_ROWS",
+    "CONFIGURATION_TABLES",
+    "BackupArchive",
+    "BackupInfo",
+    "cauce_tables",
+    "column_kinds",
+    "connection_secret_slots",
+    "digest_tables",
+    "open_archive",
+    "read_table",
+    "write_archive",
+]
+
+BATCH_ROWS = 20_000
+#: what a configuration backup holds: who, what is defined, and the state syncs and schedules
+#: resume from (alert rules and schedule definitions are project files; see docs/backup.md)
+CONFIGURATION_TABLES = (
+    "organizations",
+    "users",
+    "hosted_projects",
+    "projects",
+    "connections",
+    "content_blobs",
+    "pipelines",
+    "pipeline_versions",
+    "syncs",
+    "sync_destination_states",
+    "schedule_fires",
+)
+
+
+def cauce_tables() -> list[str]:
+    """Every Cauce table, parents before children (the models' dependency order)."""
+    return [t.name for t in Base.metadata.sorted_tables]
+
+
+def column_kinds(table: Table) -> dict[str, str]:
+    """Each column's portable kind: ``int``, ``float``, ``bool``, ``ts``, ``json`` or ``str``."""
+    kinds: dict[str, str] = {}
+    for col in table.columns:
+        t = col.type
+        if isinstance(t, types.Boolean):
+            kinds[col.name] = "bool"
+        elif isinstance(t, types.Integer):
+            kinds[col.name] = "int"
+        elif isinstance(t, types.Float | types.Numeric):
+            kinds[col.name] = "float"
+        elif isinstance(t, types.DateTime):
+            kinds[col.name] = "ts"
+        elif isinstance(t, types.JSON):
+            kinds[col.name] = "json"
+        elif isinstance(t, types.String):
+            kinds[col.name] = "str"
+        else:
+            raise BackupError(
+                table.name,
+                _("column {column} has a type backups do not support: {type}").format(
+                    column=col.name, type=t
+                ),
+            )
+    return kinds
+
+
+def _arrow_type(kind: str) -> pa.DataType:
+    import pyarrow as pa
+
+    return {
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "ts": pa.timestamp("us", "UTC"),
+        "json": pa.string(),
+        "str": pa.string(),
+    }[kind]
+
+
+def canonical_json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def reflect(conn: Connection, names: list[str]) -> dict[str, Table]:
+    """The tables ``names`` as they are in the database (those that exist)."""
+    present = set(inspect(conn).get_table_names())
+    meta = MetaData()
+    wanted = [n for n in names if n in present]
+    meta.reflect(conn, only=wanted)
+    return {n: meta.tables[n] for n in wanted}
+
+
+def _ordered_select(table: Table, dialect: str) -> Any:
+    columns = sorted(table.columns, key=lambda c: c.name)
+    keys = list(table.primary_key.columns) or columns
+    order = [
+        k.collate("C") if dialect == "postgresql" and isinstance(k.type, types.String) else k
+        for k in keys
+    ]
+    return select(*columns).order_by(*order)
+
+
+def read_table(conn: Connection, table: Table, batch_rows: int = BATCH_ROWS) -> Iterator[Any]:
+    """The table's rows as Arrow record batches (columns sorted by name, primary-key order)."""
+    import pyarrow as pa
+
+    kinds = column_kinds(table)
+    names = sorted(kinds)
+    schema = pa.schema([pa.field(n, _arrow_type(kinds[n])) for n in names])
+    result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(
+        _ordered_select(table, conn.dialect.name)
+    )
+    for rows in result.partitions(batch_rows):
+        cols = list(zip(*rows, strict=True)) if rows else [() for _n in names]
+        arrays = []
+        for name, values in zip(names, cols, strict=True):
+            kind = kinds[name]
+            if kind == "json":
+                values = tuple(canonical_json(v) for v in values)
+            arrays.append(pa.array(values, schema.field(name).type))
+        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+class _HashingWriter:
+    """A write-only file that hashes and counts what passes through to ``sink``."""
+
+    def __init__(self, sink: IO[bytes] | None) -> None:
+        self.sink = sink
+        self.digest = hashlib.sha256()
+        self.closed = False
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self.digest.update(view)
+        if self.sink is not None:
+            self.sink.write(view)
+        return len(view)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def write_table(conn: Connection, table: Table, sink: IO[bytes] | None) -> tuple[int, str]:
+    """Stream ``table`` as one Arrow IPC stream into ``sink`` (or nowhere): (rows, SHA-256)."""
+    import pyarrow as pa
+
+    kinds = column_kinds(table)
+    schema = pa.schema([pa.field(n, _arrow_type(kinds[n])) for n in sorted(kinds)])
+    out = _HashingWriter(sink)
+    rows = 0
+    with pa.ipc.new_stream(out, schema) as writer:
+        for batch in read_table(conn, table):
+            rows += batch.num_rows
+            writer.write_batch(batch)
+    return rows, out.digest.hexdigest()
+
+
+def write_archive(
+    engine: Engine,
+    target: Path,
+    *,
+    kind: str,
+    revision: str,
+    cauce_version: str,
+    secrets: dict[str, str] | None = None,
+    passphrase: str | None = None,
+) -> BackupManifest:
+    """Write an archive of ``engine``'s database to ``target`` (atomically: a partial file is
+    renamed into place only when complete). ``secrets`` are written only under a passphrase."""
+    if kind not in KINDS:
+        raise BackupError(target.name, _("unknown backup kind {kind!r}").format(kind=kind))
+    names = {
+        "full": cauce_tables(),
+        "configuration": [n for n in cauce_tables() if n in CONFIGURATION_TABLES],
+        "structure": [],
+    }[kind]
+    manifest = BackupManifest(
+        kind=kind,
+        revision=revision,
+        created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        cauce_version=cauce_version,
+        source=engine.dialect.name,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with (
+            zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+            engine.connect() as conn,
+        ):
+            if conn.dialect.name == "postgresql":  # one consistent snapshot of every table
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            for name, table in reflect(conn, names).items():
+                with zf.open(table_member(name), "w", force_zip64=True) as member:
+                    rows, digest = write_table(conn, table, member)
+                manifest.tables[name] = {"rows": rows, "sha256": digest}
+            if secrets and passphrase:
+                sealed, kdf = encrypt_secrets(secrets, passphrase)
+                zf.writestr(SECRETS_MEMBER, sealed)
+                manifest.secrets = {
+                    "count": len(secrets),
+                    "sha256": hashlib.sha256(sealed).hexdigest(),
+                    "kdf": kdf,
+                }
+            zf.writestr(MANIFEST, manifest.to_json())
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return manifest
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """An archive as listed: its path, size and manifest."""
+
+    path: Path
+    size: int
+    manifest: BackupManifest
+
+
+class BackupArchive:
+    """An open archive whose headers and manifest have been checked (see :func:`open_archive`)."""
+
+    def __init__(self, path: Path, zf: zipfile.ZipFile, limits: BackupLimits) -> None:
+        self.path = path
+        self._zf = zf
+        self._limits = limits
+        self._entries = self._check_headers()
+        self.manifest = self._read_manifest()
+        self._check_listing()
+
+    def _check_headers(self) -> dict[str, zipfile.ZipInfo]:
+        infos = self._zf.infolist()
+        if len(infos) > self._limits.max_members:
+            raise BackupError(
+                self.path.name,
+                _("{count} members, more than {limit}").format(
+                    count=len(infos), limit=self._limits.max_members
+                ),
+            )
+        entries: dict[str, zipfile.ZipInfo] = {}
+        total = 0
+        for info in infos:
+            check_header(info, self._limits)
+            if info.orig_filename in entries:
+                raise BackupError(info.orig_filename, _("duplicate member"))
+            entries[info.orig_filename] = info
+            total += info.file_size
+        if total > self._limits.max_total_bytes:
+            raise BackupError(
+                self.path.name,
+                _("members declare {size} bytes in all, more than the limit of {limit}").format(
+                    size=total, limit=self._limits.max_total_bytes
+                ),
+            )
+        if MANIFEST not in entries:
+            raise BackupError(MANIFEST, _("missing: this is not a Cauce backup archive"))
+        return entries
+
+    def _read_manifest(self) -> BackupManifest:
+        with LimitedReader(self._zf, self._entries[MANIFEST]) as reader:
+            data = reader.read()
+            reader.finish(None)
+        return BackupManifest.parse(data)
+
+    def _check_listing(self) -> None:
+        expected = {table_member(t) for t in self.manifest.tables} | {MANIFEST}
+        if self.manifest.secrets is not None:
+            expected.add(SECRETS_MEMBER)
+        known = set(cauce_tables())
+        for table in self.manifest.tables:
+            if table not in known:
+                raise BackupError(MANIFEST, _("unknown table {table!r}").format(table=table))
+        for name in sorted(set(self._entries) ^ expected):
+            problem = _("not listed in the manifest") if name in self._entries else _("missing")
+            raise BackupError(name, problem)
+
+    def member_digest(self, table: str) -> str:
+        return str(self.manifest.tables[table]["sha256"])
+
+    def verify_members(self) -> None:
+        """Read every member once and check its size and SHA-256 against the manifest."""
+        for name, info in self._entries.items():
+            if name == MANIFEST:
+                continue
+            table = member_table(name)
+            expected = (
+                self.member_digest(table)
+                if table is not None
+                else str((self.manifest.secrets or {}).get("sha256"))
+            )
+            with LimitedReader(self._zf, info) as reader:
+                reader.finish(expected)
+
+    def batches(self, table: str) -> Iterator[Any]:
+        """The table's record batches; the member's checksum and row count are checked at
+        the end (a mismatch raises after the last batch: callers work in a transaction)."""
+        import pyarrow as pa
+
+        reader = LimitedReader(self._zf, self._entries[table_member(table)])
+        rows = 0
+        try:
+            try:
+                stream = pa.ipc.open_stream(reader)
+                for batch in stream:
+                    rows += batch.num_rows
+                    yield batch
+            except pa.ArrowInvalid as err:
+                raise BackupError(
+                    table_member(table), _("not a valid Arrow stream ({error})").format(error=err)
+                ) from None
+            reader.finish(self.member_digest(table))
+        finally:
+            reader.close()
+        if rows != self.manifest.tables[table]["rows"]:
+            raise BackupError(
+                table_member(table),
+                _("holds {rows} rows, the manifest says {expected}").format(
+                    rows=rows, expected=self.manifest.tables[table]["rows"]
+                ),
+            )
+
+    def secrets(self, passphrase: str) -> dict[str, str]:
+        """The secrets in the archive (none when they were stripped)."""
+        if self.manifest.secrets is None:
+            return {}
+        with LimitedReader(self._zf, self._entries[SECRETS_MEMBER]) as reader:
+            data = reader.read()
+            reader.finish(str(self.manifest.secrets["sha256"]))
+        return decrypt_secrets(data, self.manifest.secrets["kdf"], passphrase)
+
+
+@contextmanager
+def open_archive(
+    path: Path, limits: BackupLimits = DEFAULT_BACKUP_LIMITS
+) -> Iterator[BackupArchive]:
+    """Open an archive and check its headers and manifest (nothing else is read yet)."""
+    if not Path(path).is_file():
+        raise BackupError(str(path), _("no such backup file"))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            yield BackupArchive(Path(path), zf, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as err:
+        raise BackupError(
+            Path(path).name, _("not a readable zip file ({error})").format(error=err)
+        ) from None
+
+
+def digest_tables(conn: Connection, names: list[str]) -> dict[str, tuple[int, str]]:
+    """(rows, SHA-256 of the Arrow member) of each table, as an archive would hold them."""
+    return {name: write_table(conn, table, None) for name, table in reflect(conn, names).items()}
+
+
+def connection_secret_slots(engine: Engine) -> list[tuple[str, str, str]]:
+    """(project, connection, connector type) of every connection, all organizations."""
+    from app.storage.models import ConnectionRow, ProjectRow
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ProjectRow.name, ConnectionRow.name, ConnectionRow.type)
+            .join(ProjectRow, ProjectRow.id == ConnectionRow.project_id)
+            .order_by(ProjectRow.name, ConnectionRow.name)
+        ).all()
+    return [(str(p), str(c), str(t)) for p, c, t in rows]
