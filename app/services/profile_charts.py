@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -195,6 +196,7 @@ def new_figure(width: float, height: float, style: ChartStyle) -> Figure:
 
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+_SALTS = itertools.count(1)  # each chart's element ids its own, in one HTML document
 
 
 def svg_of(figure: Figure) -> str:
@@ -203,11 +205,15 @@ def svg_of(figure: Figure) -> str:
     from matplotlib import rc_context
 
     out = io.StringIO()
-    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "cauce"}):
+    salt = f"cauce{next(_SALTS)}"
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
         figure.savefig(
             out,
             format="svg",
             metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
         )
     text = _PROLOGUE.sub("", out.getvalue(), count=1)
-    return re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    # element ids (figure_1, the clip paths...) unique in a document holding many charts
+    text = re.sub(r'\bid="', f'id="{salt}-', text)
+    return re.sub(r'(url\(#|href="#)', rf"\g<1>{salt}-", text)
