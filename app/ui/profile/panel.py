@@ -31,7 +31,7 @@ from app.services.profile_charts import draw_trend
 from app.services.profile_html import write_html
 from app.services.profile_report import ProfileReport, ProfileTarget, accept_suggestions
 from app.services.projects import EditorDocument
-from app.ui.i18n import format_decimal
+from app.ui.i18n import format_decimal, format_int
 from app.ui.monitor.table import Column, RowsModel, table_view
 from app.ui.profile.charts import ChartCanvas
 from app.ui.profile.columns import ColumnDetail, ColumnsModel, check_status_text
@@ -227,8 +227,8 @@ class ProfileWindow(QDialog):
             p = result.profile
             self.status.setText(
                 self.tr("{0} rows, {1} duplicate rows, candidate keys: {2} ({3} s)").format(
-                    p.rows,
-                    p.duplicate_rows,
+                    format_int(p.rows),
+                    format_int(p.duplicate_rows),
                     ", ".join(p.candidate_keys) or "-",
                     format_decimal(p.seconds),
                 )
