@@ -75,7 +75,8 @@ def _counts(title: str, items: list[tuple[Any, int]], total: int) -> str:
         f'<td><span class="bar" style="width:{round(120 * c / top)}px"></span></td></tr>'
         for v, c in items
     )
-    head = f"<tr><th>{e(_('value'))}</th><th>{e(_('rows'))}</th><th>%</th><th></th></tr>"
+    value, rows = _("value"), _("rows")
+    head = f"<tr><th>{e(value)}</th><th>{e(rows)}</th><th>%</th><th></th></tr>"
     return f"<div><h4>{e(title)}</h4><table>{head}{body}</table></div>"
 
 
@@ -89,6 +90,7 @@ def _svg_column(column: ColumnProfile) -> str:
 
 
 def _column(i: int, c: ColumnProfile, score: float | None) -> str:
+    mean = _("mean")
     distinct = (
         None if c.distinct is None else ("~" if c.distinct_approximate else "") + _num(c.distinct)
     )
@@ -107,16 +109,15 @@ def _column(i: int, c: ColumnProfile, score: float | None) -> str:
                 _("length"),
                 None
                 if c.length_min is None
-                else f"{c.length_min} – {c.length_max} ({_('mean')} {_num(c.length_mean)})",
+                else f"{c.length_min} – {c.length_max} ({mean} {_num(c.length_mean)})",
             ),
             (_("looks like"), c.semantic_type),
             (_("score"), None if score is None else f"{score:.1f}"),
         ]
     )
+    heading = _("quantiles")
     quantiles = (
-        f"<div><h4>{e(_('quantiles'))}</h4>"
-        + _rows([(k, v) for k, v in c.quantiles.items()])
-        + "</div>"
+        f"<div><h4>{e(heading)}</h4>" + _rows([(k, v) for k, v in c.quantiles.items()]) + "</div>"
         if c.quantiles
         else ""
     )
@@ -159,14 +160,16 @@ def _summary(report: ProfileReport) -> str:
 def _score(report: ProfileReport) -> str:
     s = report.score
     weights = ", ".join(f"{k} {v}" for k, v in s.weights.items())
+    weighted = _("weights: {weights}").format(weights=weights)
+    none_lost = _("no point lost")
     losses = "".join(
         f'<li><span class="loss">−{loss.points:.1f}</span>: {e(loss.text)}</li>'
         for loss in s.losses
     )
     return (
         f'<p><span class="score">{s.score:.1f}</span> / 100</p>'
-        f'<p class="muted">{e(_("weights: {weights}").format(weights=weights))}</p>'
-        + (f"<ul>{losses}</ul>" if losses else f"<p>{e(_('no point lost'))}</p>")
+        f'<p class="muted">{e(weighted)}</p>'
+        + (f"<ul>{losses}</ul>" if losses else f"<p>{e(none_lost)}</p>")
     )
 
 
@@ -186,13 +189,15 @@ def _trend(report: ProfileReport) -> str:
     head = "".join(
         f"<th>{e(t)}</th>" for t in (_("profile"), _("stored at"), _("rows"), _("score"))
     )
-    return f"<h2>{e(_('Score trend'))}</h2>{svg_of(figure)}<table><tr>{head}</tr>{rows}</table>"
+    title = _("Score trend")
+    return f"<h2>{e(title)}</h2>{svg_of(figure)}<table><tr>{head}</tr>{rows}</table>"
 
 
 def _checks(report: ProfileReport) -> str:
     if not report.checks and not report.suggestions:
         return ""
-    out = f"<h2>{e(_('Checks'))}</h2>"
+    title, suggested = _("Checks"), _("Suggested checks")
+    out = f"<h2>{e(title)}</h2>"
     if report.checks:
         head = "".join(
             f"<th>{e(t)}</th>"
@@ -219,12 +224,13 @@ def _checks(report: ProfileReport) -> str:
             )
         out += f"<table><tr>{head}</tr>{body}</table>"
     else:
-        out += f"<p>{e(_('no check is declared on this table'))}</p>"
+        none_declared = _("no check is declared on this table")
+        out += f"<p>{e(none_declared)}</p>"
     if report.suggestions:
         items = "".join(
             f"<li><code>{e(s.name)}</code> {e(s.describe())}</li>" for s in report.suggestions
         )
-        out += f"<h3>{e(_('Suggested checks'))}</h3><ul>{items}</ul>"
+        out += f"<h3>{e(suggested)}</h3><ul>{items}</ul>"
     return out
 
 
@@ -254,14 +260,15 @@ def render_html(report: ProfileReport, *, now: dt.datetime | None = None) -> str
         _column(i, c, report.score.columns.get(c.name))
         for i, c in enumerate(report.profile.columns)
     )
+    table, quality, columns_title = _("Table"), _("Quality score"), _("Columns")
     when = _("profiled by Cauce on {when}").format(when=now.strftime("%Y-%m-%d %H:%M UTC"))
     body = (
         f"<h1>{e(title)}</h1>"
         f'<p class="muted">{e(when)}</p>'
-        f"<h2>{e(_('Table'))}</h2>{_summary(report)}"
-        f"<h2>{e(_('Quality score'))}</h2>{_score(report)}"
+        f"<h2>{e(table)}</h2>{_summary(report)}"
+        f"<h2>{e(quality)}</h2>{_score(report)}"
         f"{_trend(report)}{_checks(report)}"
-        f"<h2>{e(_('Columns'))}</h2>{_columns_table(report)}{columns}"
+        f"<h2>{e(columns_title)}</h2>{_columns_table(report)}{columns}"
     )
     return (
         f'<!DOCTYPE html>\n<html lang="{e(current_language())}"><head><meta charset="utf-8">'

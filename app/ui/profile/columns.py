@@ -56,22 +56,26 @@ class ColumnsModel(RowsModel):
         self.scores: dict[str, float] = {}
         super().__init__(
             [
-                Column(_tr("Column"), lambda c: c.name),
-                Column(_tr("Kind"), lambda c: kind_text(c.kind)),
-                Column(_tr("Nulls"), lambda c: percent(c.null_share), align_right=True),
+                Column(_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Column")), lambda c: c.name),
+                Column(_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Kind")), lambda c: kind_text(c.kind)),
                 Column(
-                    _tr("Distinct"),
+                    _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Nulls")),
+                    lambda c: percent(c.null_share),
+                    align_right=True,
+                ),
+                Column(
+                    _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Distinct")),
                     lambda c: "" if c.distinct is None else format_int(c.distinct),
                     align_right=True,
                 ),
                 Column(
-                    _tr("Score"),
+                    _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Score")),
                     lambda c: (
                         format_decimal(self.scores[c.name], 1) if c.name in self.scores else ""
                     ),
                     align_right=True,
                 ),
-                Column(_tr("Distribution"), lambda c: ""),
+                Column(_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Distribution")), lambda c: ""),
             ],
             parent,
         )
@@ -122,10 +126,25 @@ class ColumnDetail(QWidget):
         self.title.setFont(font)
         self.chart = ChartCanvas(190, self)
         self.stats = RowsModel(
-            [Column(_tr("Statistic"), lambda r: r[0]), Column(_tr("Value"), lambda r: r[1])]
+            [
+                Column(_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Statistic")), lambda r: r[0]),
+                Column(_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Value")), lambda r: r[1]),
+            ]
         )
-        self.top = _pairs_model((_tr("Top value"), _tr("Rows"), "%"))
-        self.patterns = _pairs_model((_tr("Pattern or type"), _tr("Rows"), "%"))
+        self.top = _pairs_model(
+            (
+                _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Top value")),
+                _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Rows")),
+                "%",
+            )
+        )
+        self.patterns = _pairs_model(
+            (
+                _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Pattern or type")),
+                _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Rows")),
+                "%",
+            )
+        )
         self.views = [table_view(m, self, stretch=0) for m in (self.stats, self.top, self.patterns)]
         lists = QSplitter(Qt.Orientation.Horizontal, self)
         for view in self.views:
@@ -152,26 +171,44 @@ class ColumnDetail(QWidget):
     @staticmethod
     def _stats(c: Any, score: float | None) -> list[tuple[str, str]]:
         rows = [
-            (_tr("Rows"), format_int(c.rows)),
-            (_tr("Nulls"), f"{format_int(c.nulls)} ({percent(c.null_share)})"),
+            (_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Rows")), format_int(c.rows)),
+            (
+                _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Nulls")),
+                f"{format_int(c.nulls)} ({percent(c.null_share)})",
+            ),
         ]
         if c.distinct is not None:
             approx = "~" if c.distinct_approximate else ""
-            rows.append((_tr("Distinct"), approx + format_int(c.distinct)))
-        for key, value in ((_tr("Minimum"), c.min), (_tr("Maximum"), c.max)):
+            rows.append(
+                (
+                    _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Distinct")),
+                    approx + format_int(c.distinct),
+                )
+            )
+        for key, value in (
+            (_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Minimum")), c.min),
+            (_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Maximum")), c.max),
+        ):
             if value is not None:
                 rows.append((key, _value(value)))
         if c.mean is not None:
-            rows.append((_tr("Mean"), _value(c.mean)))
+            rows.append((_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Mean")), _value(c.mean)))
         if c.stddev is not None:
-            rows.append((_tr("Standard deviation"), _value(c.stddev)))
+            rows.append(
+                (_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Standard deviation")), _value(c.stddev))
+            )
         rows += [(name, _value(v)) for name, v in c.quantiles.items()]
         if c.length_min is not None:
-            rows.append((_tr("Length"), f"{c.length_min} – {c.length_max}"))
+            rows.append(
+                (
+                    _tr(QT_TRANSLATE_NOOP("ProfilePanel", "Length")),
+                    f"{c.length_min} – {c.length_max}",
+                )
+            )
         if c.semantic_type:
-            rows.append((_tr("Looks like"), c.semantic_type))
+            rows.append((_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Looks like")), c.semantic_type))
         if score is not None:
-            rows.append((_tr("Score"), format_decimal(score, 1)))
+            rows.append((_tr(QT_TRANSLATE_NOOP("ProfilePanel", "Score")), format_decimal(score, 1)))
         return rows
 
 
