@@ -196,6 +196,7 @@ def test_node_menu_selects_the_node_and_deletes_it(qtbot, window, chinook_dir) -
             for n in (
                 "preview",
                 "show_sql",
+                "profile_output",
                 "run_to_here",
                 "run_selected",
                 "cut",
