@@ -356,6 +356,7 @@ def test_canvas_menus_in_spanish(qtbot, spanish, window, chinook_dir) -> None:  
     assert texts == [
         "&Vista previa del nodo seleccionado",
         "Mostrar S&QL",
+        "Per&filar la salida…",
         "Ejecutar &hasta aquí",
         "Ejecutar la &selección",
         "Cort&ar",
