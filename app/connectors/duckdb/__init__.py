@@ -148,6 +148,7 @@ class DuckDBConnector(Connector):
         self._memory: duckdb.DuckDBPyConnection | None = None
         #: connections of the reads in progress (:meth:`interrupt` stops them)
         self._reading: set[duckdb.DuckDBPyConnection] = set()
+        self._interrupted = False
 
     @property
     def path(self) -> str:
@@ -312,6 +313,14 @@ class DuckDBConnector(Connector):
         sql = self._table_sql(table) if table is not None else str(query)
         con = self._open()
         self._reading.add(con)
+        if self._interrupted:  # interrupt() came before the connection was registered
+            self._reading.discard(con)
+            con.close()
+            raise failure(
+                self.name,
+                _("reading {table!r}").format(table=table or _("the query")),
+                duckdb.InterruptException("Interrupted!"),
+            )
 
         def close() -> None:
             self._reading.discard(con)
@@ -328,6 +337,7 @@ class DuckDBConnector(Connector):
         return stream_then_close(reader, schema, close)
 
     def interrupt(self) -> None:
+        self._interrupted = True  # a read starting now is refused (see read)
         for con in list(self._reading):
             con.interrupt()
 
