@@ -170,6 +170,16 @@ def _report(profile: TableProfile) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON report."))
 @click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="OUT",
+    help=N_(
+        "Also write a self-contained HTML report (charts, score, checks, trend) to OUT "
+        "(needs matplotlib: the gui extra)."
+    ),
+)
+@click.option(
     "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
 )
 @click.option(
@@ -195,6 +205,7 @@ def profile_cmd(
     top_k: int,
     approx_above: int,
     as_json: bool,
+    html_out: Path | None,
     trust: bool,
     score: bool,
     store: bool,
@@ -229,6 +240,8 @@ def profile_cmd(
         _history(where[0], where[1], stored_as, as_json)
         return
     options = ProfileOptions(sample_pct=sample_pct, top_k=top_k, approx_distinct_above=approx_above)
+    if html_out is not None:
+        _need_charts()  # before the profile, not after minutes of it
     cancel = CancelToken()
     interrupted: list[bool] = []
 
@@ -284,8 +297,39 @@ def profile_cmd(
         extra, more = quality_of(profile, where[0], where[1], stored_as, store)
         out.update(extra)
         text += "\n" + more
+    if html_out is not None:
+        _write_html(profile, where, stored_as, by_node, html_out)
     click.echo(json.dumps(out, indent=2, default=str) if as_json else text)
     sys.exit(EXIT_OK)
+
+
+def _need_charts() -> None:
+    from app.services.profile_charts import ChartsUnavailable, need_charts
+
+    try:
+        need_charts()
+    except ChartsUnavailable as err:
+        click.echo(_("error: {error}").format(error=err), err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def _write_html(
+    profile: TableProfile,
+    where: tuple[Path | None, str],
+    table: str,
+    by_node: bool,
+    out: Path,
+) -> None:
+    """The HTML report (with the project's checks and stored profiles of the table)."""
+    from app.services.profile_html import write_html
+    from app.services.profile_report import ProfileTarget, project_report
+
+    project, connection = where
+    checked = None if by_node else (connection if project is not None else None, table)
+    title = profile.table if by_node else f"{connection}: {table}"
+    report = project_report(profile, ProfileTarget(connection, table, title, checked), project)
+    write_html(report, out)
+    click.echo(_("HTML report written to {path}").format(path=out), err=True)
 
 
 def _history(project: Path | None, connection: str, table: str, as_json: bool) -> None:

@@ -129,6 +129,10 @@ class Connector(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the connection; safe to call twice."""
 
+    def interrupt(self) -> None:  # noqa: B027 - optional hook
+        """Stop the queries this connector is running now, from another thread (a profile's
+        Cancel button). Connectors that cannot do nothing: the caller stops between queries."""
+
     @abc.abstractmethod
     def test(self) -> None:
         """Check that the system answers; raise :class:`ConnectionError_` saying why not."""

@@ -1,5 +1,6 @@
-"""Profile a table where it lives: the use case behind ``cauce profile`` (and the editor's,
-later).
+"""Profile a table where it lives: the use case behind ``cauce profile`` and the editor's
+profiling panel (``profile_document_table``, ``profile_document_node``: a project open in the
+editor, cancellable from its Cancel button).
 
 The source is a connection URL (as ``cauce sync run --source`` takes; its secrets come from
 ``CAUCE_SECRET_SOURCE_<FIELD>`` or the secret store, never the URL) or a connection of a
@@ -16,18 +17,22 @@ from app.services.masking import project_tag_map, shown_profile, table_tags, tag
 from app.services.workspace import workspace_of
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
+    from app.engine.compiler import CompiledPipeline
+    from app.engine.local import LocalSession
     from app.engine.profile import ProfileOptions, TableProfile
     from app.engine.profile.runner import Progress
     from app.model.cancel import CancelToken
+    from app.model.pipeline import Pipeline
     from app.services.access import Principal
+    from app.services.projects import EditorDocument
 
 __all__ = [
     "ADHOC_PROJECT",
     "NODE_TABLE",
     "ProfileOptions",
     "TableProfile",
+    "profile_document_node",
+    "profile_document_table",
     "profile_errors",
     "profile_project_node",
     "profile_project_table",
@@ -66,6 +71,7 @@ def profile_url(
     options: ProfileOptions | None = None,
     *,
     on_progress: Progress | None = None,
+    cancel: CancelToken | None = None,
 ) -> TableProfile:
     """Profile ``table`` of the database at ``url`` (connection named ``source``)."""
     from app.engine.profile import profile_table
@@ -78,7 +84,7 @@ def profile_url(
         connection, project_dir=Path.cwd(), secrets=secret_lookup(ADHOC_PROJECT)
     )
     with connector:
-        return profile_table(connector, table, options, on_progress=on_progress)
+        return profile_table(connector, table, options, on_progress=on_progress, cancel=cancel)
 
 
 def profile_project_table(
@@ -89,6 +95,7 @@ def profile_project_table(
     *,
     trust: bool = False,
     on_progress: Progress | None = None,
+    cancel: CancelToken | None = None,
     principal: Principal | None = None,
 ) -> TableProfile:
     """Profile ``table`` of the connection named ``connection`` in a project. Values of
@@ -112,11 +119,74 @@ def profile_project_table(
             variables=opened.project.meta.variables,
         )
         with connector:
-            profile = profile_table(connector, table, options, on_progress=on_progress)
+            profile = profile_table(
+                connector, table, options, on_progress=on_progress, cancel=cancel
+            )
         tag_map = project_tag_map(workspace_of(None), opened.project.meta.name)
         if not tag_map:
             return profile
         return shown_profile(profile, table_tags(tag_map, connection, table), principal=principal)
+
+
+def profile_document_table(
+    doc: EditorDocument,
+    connection: str,
+    table: str,
+    options: ProfileOptions | None = None,
+    *,
+    on_progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> TableProfile:
+    """Profile ``table`` of a connection of a project open in the editor (trusted only).
+
+    Raises:
+        RunCancelled: ``cancel`` was set while it ran.
+    """
+    from app.engine.profile import profile_table
+    from app.services.projects import document_connections
+
+    with document_connections(doc) as provider:
+        connector = provider.open(connection)
+        profile = profile_table(connector, table, options, on_progress=on_progress, cancel=cancel)
+    tag_map = project_tag_map(doc.workspace, doc.name)
+    if not tag_map:
+        return profile
+    return shown_profile(profile, table_tags(tag_map, connection, table))
+
+
+def profile_document_node(
+    doc: EditorDocument,
+    pipeline: Pipeline,
+    node_id: str,
+    options: ProfileOptions | None = None,
+    *,
+    on_progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> TableProfile:
+    """Profile the output of node ``node_id`` of ``pipeline`` (a snapshot of one the editor
+    shows) as :func:`profile_project_node` does.
+
+    Raises:
+        RunCancelled: ``cancel`` was set while it ran.
+    """
+    from app.engine.local import LocalSession
+    from app.model.cancel import CancelToken
+    from app.services.pipelines import compile_document, data_port
+    from app.services.projects import document_connections
+
+    cancel = cancel or CancelToken()
+    target = pipeline.node(node_id)
+    with (
+        document_connections(doc) as provider,
+        LocalSession(provider, cancel=cancel) as session,
+    ):
+        compiled = compile_document(doc, pipeline, session, provider)
+        profile = _profile_output(
+            pipeline, target.id, session, compiled, options, cancel, on_progress
+        )
+    profile.table = f"{pipeline.name}.{target.name}"
+    tagged = compiled.state.column_tags.get(data_port(pipeline, target.id, None), {})
+    return shown_profile(profile, tagged) if tagged else profile
 
 
 def profile_project_node(
@@ -140,13 +210,9 @@ def profile_project_node(
     Raises:
         RunCancelled: ``cancel`` was set while it ran.
     """
-    import duckdb
-    from sqlglot import exp
-
-    from app.engine.compiler import compile_pipeline, render
+    from app.engine.compiler import compile_pipeline
     from app.engine.local import LocalSession
-    from app.engine.profile import profile_relation
-    from app.model.cancel import CancelToken, RunCancelled
+    from app.model.cancel import CancelToken
     from app.model.pipeline import GraphError
     from app.services.connections import project_provider
     from app.services.pipelines import data_port
@@ -178,36 +244,60 @@ def profile_project_node(
                 lambda tags: compile_pipeline(chosen, binder=session.binder(), column_tags=tags),
                 project_tag_map(workspace_of(None), meta.name),
             )
-            key = data_port(chosen, target.id, None)
-            if key not in compiled.state.outputs:
-                compiled.raise_for_problems()
-                raise GraphError(_("this node has no compiled output yet"), target.id)
-            needed = chosen.upstream(key[0]) | {key[0]}
-            create = exp.Create(
-                this=exp.Table(this=exp.to_identifier(NODE_TABLE, quoted=True)),
-                kind="TABLE",
-                replace=True,
-                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-                expression=compiled.query(*key),
+            profile = _profile_output(
+                chosen, target.id, session, compiled, options, cancel, on_progress
             )
-
-            def run_sql(sql: str) -> pa.Table:
-                cancel.check()
-                return session.con.sql(sql).to_arrow_table()
-
-            try:
-                cancel.check()
-                session.register_sources(chosen, needed)
-                session.con.execute(render(create, "duckdb", pretty=False))
-                schema = (
-                    session.con.sql(f'SELECT * FROM "{NODE_TABLE}" LIMIT 0').to_arrow_table().schema
-                )
-                profile = profile_relation(
-                    run_sql, NODE_TABLE, schema, "duckdb", options, on_progress=on_progress
-                )
-            except (duckdb.Error, RunCancelled):
-                if cancel.cancelled:
-                    raise RunCancelled() from None
-                raise
     profile.table = f"{chosen.name}.{target.name}"
-    return shown_profile(profile, tags.get(key, {}), principal=principal)
+    tagged = tags.get(data_port(chosen, target.id, None), {})
+    return shown_profile(profile, tagged, principal=principal)
+
+
+def _profile_output(
+    pipeline: Pipeline,
+    node_id: str,
+    session: LocalSession,
+    compiled: CompiledPipeline,
+    options: ProfileOptions | None,
+    cancel: CancelToken,
+    on_progress: Progress | None,
+) -> TableProfile:
+    """The node's output computed into :data:`NODE_TABLE` of ``session`` and profiled there."""
+    import duckdb
+    import pyarrow as pa
+    from sqlglot import exp
+
+    from app.engine.compiler import render
+    from app.engine.profile import profile_relation
+    from app.model.cancel import RunCancelled
+    from app.model.pipeline import GraphError
+    from app.services.pipelines import data_port
+
+    key = data_port(pipeline, node_id, None)
+    if key not in compiled.state.outputs:
+        compiled.raise_for_problems()
+        raise GraphError(_("this node has no compiled output yet"), node_id)
+    needed = pipeline.upstream(key[0]) | {key[0]}
+    create = exp.Create(
+        this=exp.Table(this=exp.to_identifier(NODE_TABLE, quoted=True)),
+        kind="TABLE",
+        replace=True,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+        expression=compiled.query(*key),
+    )
+
+    def run_sql(sql: str) -> pa.Table:
+        cancel.check()
+        return session.con.sql(sql).to_arrow_table()
+
+    try:
+        cancel.check()
+        session.register_sources(pipeline, needed)
+        session.con.execute(render(create, "duckdb", pretty=False))
+        schema = session.con.sql(f'SELECT * FROM "{NODE_TABLE}" LIMIT 0').to_arrow_table().schema
+        return profile_relation(
+            run_sql, NODE_TABLE, schema, "duckdb", options, on_progress=on_progress
+        )
+    except (duckdb.Error, RunCancelled):
+        if cancel.cancelled:
+            raise RunCancelled() from None
+        raise

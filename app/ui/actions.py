@@ -85,6 +85,7 @@ CANVAS_MENU = (
 NODE_MENU = (
     "preview",
     "show_sql",
+    "profile_output",
     "run_to_here",
     "run_selected",
     None,
@@ -324,6 +325,15 @@ def build_menus(w: MainWindow) -> None:
             QT_TRANSLATE_NOOP("MainWindow", "&Preview selected node"),
             lambda: _preview(w),
             "F6",
+        )
+    )
+    run.addAction(
+        _action(
+            w,
+            "profile_output",
+            QT_TRANSLATE_NOOP("MainWindow", "Pro&file output…"),
+            w.profile_selected_node,
+            "Ctrl+F6",
         )
     )
     run.addSeparator()

@@ -61,6 +61,7 @@ from app.ui.panels.preview import PreviewPanel
 from app.ui.panels.problems import ProblemsPanel
 from app.ui.panels.schema import SchemaPanel
 from app.ui.panels.sql_view import SqlView
+from app.ui.profile.opening import ProfileMixin
 from app.ui.properties.panel import PropertiesPanel
 from app.ui.theme import current_theme
 from app.ui.workers import submit, wait_all
@@ -96,7 +97,7 @@ def _tr(text: str) -> str:
 Area = Qt.DockWidgetArea
 
 
-class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, QMainWindow):
+class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, ProfileMixin, QMainWindow):
     def __init__(
         self,
         settings: QSettings | None = None,
@@ -294,6 +295,7 @@ class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, QMainWindow):
         )
         self.palette.add_requested.connect(lambda t: self.bridge.add_node(t))
         self.explorer.pipeline_activated.connect(self.show_pipeline)
+        self.explorer.profile_requested.connect(self.profile_catalog_table)
         self.problems.node_chosen.connect(self.select_node)
         self.schema.lineage_requested.connect(self.show_lineage)
         self.bridge.selection_changed.connect(self._on_selection)

@@ -798,6 +798,29 @@
     </message>
 </context>
 <context>
+    <name>CheckStatus</name>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="28"/>
+        <source>passed</source>
+        <translation>superada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="29"/>
+        <source>failed</source>
+        <translation>fallida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="30"/>
+        <source>warned</source>
+        <translation>con aviso</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="31"/>
+        <source>error</source>
+        <translation>error</translation>
+    </message>
+</context>
+<context>
     <name>ColumnChoiceModel</name>
     <message>
         <location filename="../../app/ui/syncs/models.py" line="225"/>
@@ -1905,306 +1928,311 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>Components</source>
         <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253"/>
+        <location filename="../../app/ui/main_window.py" line="254"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
-        <location filename="../../app/ui/main_window.py" line="463"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="261"/>
         <source>History</source>
         <translation>Historial</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="463"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="493"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="496"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="509"/>
+        <location filename="../../app/ui/main_window.py" line="511"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="507"/>
+        <location filename="../../app/ui/main_window.py" line="509"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="511"/>
+        <location filename="../../app/ui/main_window.py" line="513"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="513"/>
+        <location filename="../../app/ui/main_window.py" line="515"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="515"/>
+        <location filename="../../app/ui/main_window.py" line="517"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="146"/>
+        <location filename="../../app/ui/actions.py" line="147"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="175"/>
+        <location filename="../../app/ui/actions.py" line="176"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="177"/>
+        <location filename="../../app/ui/actions.py" line="178"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="180"/>
+        <location filename="../../app/ui/actions.py" line="181"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="182"/>
+        <location filename="../../app/ui/actions.py" line="183"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="184"/>
+        <location filename="../../app/ui/actions.py" line="185"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="186"/>
+        <location filename="../../app/ui/actions.py" line="187"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="192"/>
+        <location filename="../../app/ui/actions.py" line="193"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="199"/>
+        <location filename="../../app/ui/actions.py" line="200"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="203"/>
+        <location filename="../../app/ui/actions.py" line="204"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="208"/>
+        <location filename="../../app/ui/actions.py" line="209"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="212"/>
+        <location filename="../../app/ui/actions.py" line="213"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="214"/>
+        <location filename="../../app/ui/actions.py" line="215"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="217"/>
+        <location filename="../../app/ui/actions.py" line="218"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="218"/>
+        <location filename="../../app/ui/actions.py" line="219"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="223"/>
+        <location filename="../../app/ui/actions.py" line="224"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="226"/>
+        <location filename="../../app/ui/actions.py" line="227"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="229"/>
+        <location filename="../../app/ui/actions.py" line="230"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="235"/>
+        <location filename="../../app/ui/actions.py" line="236"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="242"/>
+        <location filename="../../app/ui/actions.py" line="243"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="249"/>
+        <location filename="../../app/ui/actions.py" line="250"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="255"/>
+        <location filename="../../app/ui/actions.py" line="256"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="260"/>
+        <location filename="../../app/ui/actions.py" line="261"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="269"/>
+        <location filename="../../app/ui/actions.py" line="270"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="277"/>
+        <location filename="../../app/ui/actions.py" line="278"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="285"/>
+        <location filename="../../app/ui/actions.py" line="286"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="295"/>
         <location filename="../../app/ui/actions.py" line="296"/>
+        <location filename="../../app/ui/actions.py" line="297"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="301"/>
+        <location filename="../../app/ui/actions.py" line="302"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="310"/>
+        <location filename="../../app/ui/actions.py" line="311"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="318"/>
+        <location filename="../../app/ui/actions.py" line="319"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="324"/>
+        <location filename="../../app/ui/actions.py" line="325"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
         <location filename="../../app/ui/actions.py" line="334"/>
+        <source>Pro&amp;file output…</source>
+        <translation>Per&amp;filar la salida…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="344"/>
         <source>Copy run as c&amp;url</source>
         <translation>Copiar ejecución como c&amp;url</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="340"/>
+        <location filename="../../app/ui/actions.py" line="350"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="343"/>
+        <location filename="../../app/ui/actions.py" line="353"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="346"/>
+        <location filename="../../app/ui/actions.py" line="356"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="349"/>
+        <location filename="../../app/ui/actions.py" line="359"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="355"/>
+        <location filename="../../app/ui/actions.py" line="365"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="363"/>
+        <location filename="../../app/ui/actions.py" line="373"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="368"/>
+        <location filename="../../app/ui/actions.py" line="378"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="374"/>
+        <location filename="../../app/ui/actions.py" line="384"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="396"/>
+        <location filename="../../app/ui/actions.py" line="406"/>
         <source>Copied a curl command that runs this pipeline on the server (set CAUCE_API_KEY and CAUCE_PROJECT_ID first)</source>
         <translation>Copiado un comando curl que ejecuta esta canalización en el servidor (define antes CAUCE_API_KEY y CAUCE_PROJECT_ID)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="413"/>
+        <location filename="../../app/ui/actions.py" line="423"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -3155,32 +3183,345 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>ProfileKinds</name>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="21"/>
+        <source>numeric</source>
+        <translation>numérica</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="22"/>
+        <source>temporal</source>
+        <translation>temporal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="23"/>
+        <source>string</source>
+        <translation>texto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="24"/>
+        <source>boolean</source>
+        <translation>booleana</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="25"/>
+        <source>other</source>
+        <translation>otra</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileMixin</name>
+    <message>
+        <location filename="../../app/ui/profile/opening.py" line="56"/>
+        <source>Select one node to profile its output</source>
+        <translation>Seleccione un nodo para perfilar su salida</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilePanel</name>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="59"/>
+        <source>Column</source>
+        <translation>Columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="60"/>
+        <source>Kind</source>
+        <translation>Clase</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="62"/>
+        <location filename="../../app/ui/profile/columns.py" line="176"/>
+        <source>Nulls</source>
+        <translation>Nulos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="67"/>
+        <location filename="../../app/ui/profile/columns.py" line="184"/>
+        <source>Distinct</source>
+        <translation>Distintos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="72"/>
+        <location filename="../../app/ui/profile/columns.py" line="211"/>
+        <source>Score</source>
+        <translation>Puntuación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="78"/>
+        <source>Distribution</source>
+        <translation>Distribución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="130"/>
+        <source>Statistic</source>
+        <translation>Estadística</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="131"/>
+        <source>Value</source>
+        <translation>Valor</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="136"/>
+        <source>Top value</source>
+        <translation>Valor frecuente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="137"/>
+        <location filename="../../app/ui/profile/columns.py" line="144"/>
+        <location filename="../../app/ui/profile/columns.py" line="174"/>
+        <source>Rows</source>
+        <translation>Filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="143"/>
+        <source>Pattern or type</source>
+        <translation>Patrón o tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="189"/>
+        <source>Minimum</source>
+        <translation>Mínimo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="190"/>
+        <source>Maximum</source>
+        <translation>Máximo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="195"/>
+        <source>Mean</source>
+        <translation>Media</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="198"/>
+        <source>Standard deviation</source>
+        <translation>Desviación típica</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="204"/>
+        <source>Length</source>
+        <translation>Longitud</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/columns.py" line="209"/>
+        <source>Looks like</source>
+        <translation>Parece</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileWindow</name>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="77"/>
+        <source>Cancel</source>
+        <extracomment>runs the profile: (on_progress, cancel) -&gt; TableProfile</extracomment>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="79"/>
+        <source>Keep in the history (score trend, drift)</source>
+        <translation>Guardar en el historial (evolución de la puntuación, deriva)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="82"/>
+        <source>Export HTML…</source>
+        <translation>Exportar HTML…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="97"/>
+        <source>Column</source>
+        <translation>Columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="98"/>
+        <source>Score</source>
+        <translation>Puntuación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="99"/>
+        <source>Checks</source>
+        <translation>Comprobaciones</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="122"/>
+        <source>Points lost</source>
+        <translation>Puntos perdidos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="131"/>
+        <source>Check</source>
+        <translation>Comprobación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="132"/>
+        <source>What it asks</source>
+        <translation>Qué exige</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="133"/>
+        <source>Severity</source>
+        <translation>Gravedad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="135"/>
+        <source>Last result</source>
+        <translation>Último resultado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="139"/>
+        <source>never run</source>
+        <translation>nunca ejecutada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="150"/>
+        <source>Failing rows</source>
+        <translation>Filas que fallan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="162"/>
+        <source>Accept checked suggestions</source>
+        <translation>Aceptar las sugerencias marcadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="165"/>
+        <source>Checks declared on this table</source>
+        <translation>Comprobaciones declaradas en esta tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="167"/>
+        <source>Suggested checks</source>
+        <translation>Comprobaciones sugeridas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="181"/>
+        <source>Profile of {0}</source>
+        <translation>Perfil de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="197"/>
+        <source>Profiling…</source>
+        <translation>Perfilando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="206"/>
+        <source>Cancelling…</source>
+        <translation>Cancelando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="212"/>
+        <source>Query {0} of {1}: {2}</source>
+        <translation>Consulta {0} de {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="220"/>
+        <source>Cancelled: nothing was profiled.</source>
+        <translation>Cancelado: no se ha perfilado nada.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="223"/>
+        <source>The profile failed: {0}</source>
+        <translation>El perfil ha fallado: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="229"/>
+        <source>{0} rows, {1} duplicate rows, candidate keys: {2} ({3} s)</source>
+        <translation>{0} filas, {1} filas duplicadas, claves candidatas: {2} ({3} s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="251"/>
+        <source>Quality score: {0} / 100</source>
+        <translation>Puntuación de calidad: {0} / 100</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="256"/>
+        <source>No point lost</source>
+        <translation>Ningún punto perdido</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="291"/>
+        <source>The checks were not declared: {0}</source>
+        <translation>No se han declarado las comprobaciones: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="305"/>
+        <source>{0} check(s) declared in the project</source>
+        <translation>{0} comprobación(es) declarada(s) en el proyecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="309"/>
+        <source>Export HTML report</source>
+        <translation>Exportar el informe HTML</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="309"/>
+        <source>HTML files (*.html)</source>
+        <translation>Archivos HTML (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="324"/>
+        <source>Report written to {0}</source>
+        <translation>Informe escrito en {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/profile/panel.py" line="326"/>
+        <source>The report was not written: {0}</source>
+        <translation>No se ha escrito el informe: {0}</translation>
+    </message>
+</context>
+<context>
     <name>ProjectExplorer</name>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="43"/>
+        <location filename="../../app/ui/panels/explorer.py" line="55"/>
         <source>Connections</source>
-        <extracomment>the runs shown, or the error that kept them from loading (None before any load)</extracomment>
+        <extracomment>Profile on a table: (connection, table) the runs shown, or the error that kept them from loading (None before any load)</extracomment>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="44"/>
+        <location filename="../../app/ui/panels/explorer.py" line="56"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="45"/>
+        <location filename="../../app/ui/panels/explorer.py" line="57"/>
         <source>Recent runs</source>
         <translation>Ejecuciones recientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="88"/>
+        <location filename="../../app/ui/panels/explorer.py" line="105"/>
         <source>(no runs yet)</source>
         <translation>(aún no hay ejecuciones)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/explorer.py" line="94"/>
+        <location filename="../../app/ui/panels/explorer.py" line="111"/>
         <source>(metadata DB unavailable)</source>
         <translation>(base de metadatos no disponible)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/explorer.py" line="124"/>
+        <source>(reading the tables…)</source>
+        <translation>(leyendo las tablas…)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/explorer.py" line="140"/>
+        <source>(tables unavailable)</source>
+        <translation>(tablas no disponibles)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/explorer.py" line="148"/>
+        <source>Right-click to profile it</source>
+        <translation>Clic derecho para perfilarla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/explorer.py" line="151"/>
+        <source>(no tables)</source>
+        <translation>(sin tablas)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/explorer.py" line="172"/>
+        <source>Profile…</source>
+        <translation>Perfilar…</translation>
     </message>
 </context>
 <context>

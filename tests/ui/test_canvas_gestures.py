@@ -196,6 +196,7 @@ def test_node_menu_selects_the_node_and_deletes_it(qtbot, window, chinook_dir) -
             for n in (
                 "preview",
                 "show_sql",
+                "profile_output",
                 "run_to_here",
                 "run_selected",
                 "cut",
@@ -355,6 +356,7 @@ def test_canvas_menus_in_spanish(qtbot, spanish, window, chinook_dir) -> None:  
     assert texts == [
         "&Vista previa del nodo seleccionado",
         "Mostrar S&QL",
+        "Per&filar la salida…",
         "Ejecutar &hasta aquí",
         "Ejecutar la &selección",
         "Cort&ar",

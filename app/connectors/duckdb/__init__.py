@@ -147,6 +147,9 @@ class DuckDBConnector(Connector):
     ) -> None:
         super().__init__(config, name=name, root=root)
         self._memory: duckdb.DuckDBPyConnection | None = None
+        #: connections of the reads in progress (:meth:`interrupt` stops them)
+        self._reading: set[duckdb.DuckDBPyConnection] = set()
+        self._interrupted = False
 
     @property
     def path(self) -> str:
@@ -310,15 +313,34 @@ class DuckDBConnector(Connector):
         one_source(table, query)
         sql = self._table_sql(table) if table is not None else str(query)
         con = self._open()
+        self._reading.add(con)
+        if self._interrupted:  # interrupt() came before the connection was registered
+            self._reading.discard(con)
+            con.close()
+            raise failure(
+                self.name,
+                _("reading {table!r}").format(table=table or _("the query")),
+                duckdb.InterruptException("Interrupted!"),
+            )
+
+        def close() -> None:
+            self._reading.discard(con)
+            con.close()
+
         try:
             reader = con.sql(sql).to_arrow_reader(batch_rows)
         except duckdb.Error as err:
-            con.close()
+            close()
             raise failure(
                 self.name, _("reading {table!r}").format(table=table or _("the query")), err
             ) from None
         schema = canonical_schema(reader.schema)
-        return stream_then_close(reader, schema, con.close)
+        return stream_then_close(reader, schema, close)
+
+    def interrupt(self) -> None:
+        self._interrupted = True  # a read starting now is refused (see read)
+        for con in list(self._reading):
+            con.interrupt()
 
     def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool) -> None:
         import duckdb

@@ -143,6 +143,7 @@ class PostgresConnector(Catalog, Connector):
     ) -> pa.RecordBatchReader:
         one_source(table, query)
         con = self._connect()
+        self.__dict__.setdefault("_reading", set()).add(con)  # for interrupt()
         try:
             if table is not None:
                 specs = self._table_specs(con, table)
@@ -151,6 +152,7 @@ class PostgresConnector(Catalog, Connector):
                 specs = self._query_specs(con, str(query))
                 select = read_select(specs, query_source(str(query)))
         except BaseException:
+            self.__dict__["_reading"].discard(con)
             con.close()
             raise
         # Translators: in place of a quoted table name, as in "reading {what}"
@@ -182,7 +184,13 @@ class PostgresConnector(Catalog, Connector):
         except pa.ArrowInvalid as err:
             raise self._fail(_("parsing the rows of {what}").format(what=what), err) from None
         finally:
+            self.__dict__.get("_reading", set()).discard(con)
             con.close()
+
+    def interrupt(self) -> None:
+        """Ask PostgreSQL to cancel the queries of the reads in progress."""
+        for con in list(self.__dict__.get("_reading", ())):
+            con.cancel_safe()
 
     def _with_row(
         self, select: pgsql.Composed, specs: list[ColumnSpec], error: CsvValueError

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
     from app.connectors.base import Connector, TableInfo
+    from app.model.cancel import CancelToken
 
 __all__ = [
     "Progress",
@@ -290,10 +291,16 @@ def profile_table(
     options: ProfileOptions | None = None,
     *,
     on_progress: Progress | None = None,
+    cancel: CancelToken | None = None,
 ) -> TableProfile:
     """Profile ``table`` of ``connector`` with SQL run in its database.
 
+    ``cancel``: set from another thread (the editor's Cancel button), it stops the profile
+    before its next query and interrupts the running one where the connector can
+    (:meth:`~app.connectors.base.Connector.interrupt`: DuckDB, PostgreSQL).
+
     Raises:
+        RunCancelled: ``cancel`` was set while it ran.
         ProfileError: unknown table, a dialect Cauce cannot profile in, or a sample asked of a
             dialect without ``TABLESAMPLE``.
     """
@@ -312,8 +319,13 @@ def profile_table(
             )
         )
     info = _find(connector, table)
+    if cancel is None:
+        run_sql: RunSql = lambda sql: connector.query(sql).read_all()  # noqa: E731
+    else:
+        cancel.on_cancel(connector.interrupt)
+        run_sql = _cancellable(connector, cancel)
     return profile_relation(
-        lambda sql: connector.query(sql).read_all(),
+        run_sql,
         info.qualified,
         connector.table_schema(info.qualified),
         dialect,
@@ -321,6 +333,23 @@ def profile_table(
         row_estimate=info.row_estimate,
         on_progress=on_progress,
     )
+
+
+def _cancellable(connector: Connector, cancel: CancelToken) -> RunSql:
+    """``connector``'s queries, none started once ``cancel`` is set, and an interrupted one
+    reported as :class:`RunCancelled` (the connector says "interrupted" in its own words)."""
+    from app.model.cancel import RunCancelled
+
+    def run_sql(sql: str) -> pa.Table:
+        cancel.check()
+        try:
+            return connector.query(sql).read_all()
+        except Exception:
+            if cancel.cancelled:
+                raise RunCancelled() from None
+            raise
+
+    return run_sql
 
 
 def profile_relation(

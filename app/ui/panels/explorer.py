@@ -1,4 +1,6 @@
-"""The project explorer: connections, pipelines, and recent runs from the metadata DB.
+"""The project explorer: connections (expanded, each lists its tables, read off the GUI
+thread; a table's right-click menu has Profile), pipelines, and recent runs from the
+metadata DB.
 
 A run's status is shown in the interface language (:func:`app.ui.i18n.status_text`); the
 runs are kept so that their lines are written again after a language switch.
@@ -6,10 +8,12 @@ runs are kept so that their lines are written again after a language switch.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
+from app.services import catalog as catalog_service
 from app.services import runs as run_service
+from app.services.errors import describe
 from app.services.projects import EditorDocument
 from app.services.runs import RunRecord
 from app.services.workspace import Workspace
@@ -21,10 +25,14 @@ __all__ = ["ProjectExplorer"]
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # a recent run's status code
+CONNECTION_ROLE = Qt.ItemDataRole.UserRole + 2  # a connection's name (its item and its tables')
+TABLE_ROLE = Qt.ItemDataRole.UserRole + 3  # a table's qualified name
 
 
 class ProjectExplorer(Retranslating, QTreeWidget):
     pipeline_activated = Signal(str)
+    #: Profile on a table: (connection, table)
+    profile_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +45,10 @@ class ProjectExplorer(Retranslating, QTreeWidget):
         #: the runs shown, or the error that kept them from loading (None before any load)
         self._runs: list[RunRecord] | BaseException | None = None
         self.itemDoubleClicked.connect(self._activated)
+        self.itemExpanded.connect(self._expanded)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.document: EditorDocument | None = None
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -49,11 +61,15 @@ class ProjectExplorer(Retranslating, QTreeWidget):
             self._show_runs(self._runs)
 
     def show_document(self, doc: EditorDocument, current: str | None) -> None:
+        self.document = doc
         for group in (self.connections, self.pipelines):
             group.takeChildren()
         for name, connection in sorted(doc.project.connections.items()):
             item = QTreeWidgetItem([f"{name}  ({connection.type})"])
             item.setToolTip(0, connection.description)
+            item.setData(0, CONNECTION_ROLE, name)
+            # its tables are listed when it is expanded (that contacts the system)
+            item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             self.connections.addChild(item)
         for name in sorted(doc.project.pipelines):
             item = QTreeWidgetItem([name])
@@ -63,7 +79,8 @@ class ProjectExplorer(Retranslating, QTreeWidget):
                 font.setBold(True)
                 item.setFont(0, font)
             self.pipelines.addChild(item)
-        self.expandAll()
+        for group in (self.connections, self.pipelines, self.runs):
+            group.setExpanded(True)
 
     def load_runs(self, workspace: Workspace, project: str) -> None:
         """Fetch recent runs off the GUI thread."""
@@ -98,3 +115,68 @@ class ProjectExplorer(Retranslating, QTreeWidget):
         name = item.data(0, KIND_ROLE)
         if name:
             self.pipeline_activated.emit(name)
+
+    # -- tables of a connection ---------------------------------------------------------------
+    def _expanded(self, item: QTreeWidgetItem) -> None:
+        name, doc = item.data(0, CONNECTION_ROLE), self.document
+        if not name or item.data(0, TABLE_ROLE) or item.childCount() or doc is None:
+            return
+        loading = QTreeWidgetItem([self.tr("(reading the tables…)")])
+        item.addChild(loading)
+        submit(
+            lambda: catalog_service.list_tables(doc, name),
+            on_done=lambda tables: self._show_tables(item, name, tables),
+            on_failed=lambda err: self._show_tables(item, name, err),
+            owner=self,
+        )
+
+    def _show_tables(
+        self, item: QTreeWidgetItem, name: str, tables: list[str] | BaseException
+    ) -> None:
+        if self.connections.indexOfChild(item) < 0:
+            return  # the document was shown again meanwhile
+        item.takeChildren()
+        if isinstance(tables, BaseException):
+            failed = QTreeWidgetItem([self.tr("(tables unavailable)")])
+            failed.setToolTip(0, describe(tables))
+            item.addChild(failed)
+            return
+        for table in tables:
+            child = QTreeWidgetItem([table])
+            child.setData(0, CONNECTION_ROLE, name)
+            child.setData(0, TABLE_ROLE, table)
+            child.setToolTip(0, self.tr("Right-click to profile it"))
+            item.addChild(child)
+        if not tables:
+            item.addChild(QTreeWidgetItem([self.tr("(no tables)")]))
+
+    def table_item(self, connection: str, table: str) -> QTreeWidgetItem | None:
+        """The item of a listed table (None until its connection's tables are read)."""
+        for i in range(self.connections.childCount()):
+            parent = self.connections.child(i)
+            for j in range(parent.childCount()):
+                child = parent.child(j)
+                if (child.data(0, CONNECTION_ROLE), child.data(0, TABLE_ROLE)) == (
+                    connection,
+                    table,
+                ):
+                    return child
+        return None
+
+    def table_menu(self, item: QTreeWidgetItem) -> QMenu | None:
+        """A table's right-click menu (Profile); None for other items."""
+        table = item.data(0, TABLE_ROLE)
+        if not table:
+            return None
+        menu = QMenu(self)
+        action = menu.addAction(self.tr("Profile…"))
+        connection = item.data(0, CONNECTION_ROLE)
+        action.triggered.connect(lambda: self.profile_requested.emit(connection, table))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
+        menu = self.table_menu(item) if item is not None else None
+        if menu is not None:
+            menu.exec(self.viewport().mapToGlobal(pos))
+            menu.deleteLater()
