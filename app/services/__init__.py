@@ -8,6 +8,7 @@ lineage, dialects), ``runs`` (run recorded, preview, history), ``syncs`` and ``s
 ``connections`` and ``secrets``, ``catalog`` and ``profiling``, ``bundles``, ``components``,
 ``editing`` (the canvas's edits), ``metadata`` (the metadata DB), ``workspace`` (what every use
 case works in), ``texts`` (statuses and events in words), ``errors`` (what a front end reports
-as invalid input). ``trust``, ``urls`` and ``sync_recording`` help the others; front ends do
-not call them. ``tests/services/test_surface.py`` pins what front ends may call.
+as invalid input). ``trust``, ``urls``, ``sync_recording``, ``run_steps`` and the other
+helpers listed in ``tests/services/test_surface.py`` help the others; front ends do not call
+them. That test pins what front ends may call.
 """

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from app.connectors.base import ConnectionError_
 from app.engine.executor import RunReport, run_pipeline
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.partial import PartialRun
@@ -36,6 +35,12 @@ from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
 from app.services.pipelines import compile_document, data_port
 from app.services.projects import EditorDocument, document_connections, select_pipelines, snapshot
+from app.services.run_steps import (
+    alert_on_connection_failure,
+    check_destinations,
+    run_keys,
+    run_tags,
+)
 from app.services.secrets import secret_lookup
 from app.services.texts import status_text
 from app.services.trust import require_trust
@@ -191,7 +196,7 @@ def run_project(
         }
         secrets = secret_lookup(project.meta.name, workspace_of(workspace).secrets)
         with (
-            _alert_on_connection_failure(workspace, project),
+            alert_on_connection_failure(workspace, project),
             project_provider(
                 project.connections,
                 project_dir=opened.root,
@@ -199,7 +204,7 @@ def run_project(
                 variables=project.meta.variables,
             ) as provider,
         ):
-            tags = _run_tags(workspace_of(workspace), project.meta.name, selected, provider)
+            tags = run_tags(workspace_of(workspace), project.meta.name, selected, provider)
             if dry_run:  # a dry run plans each pipeline once and writes nothing
                 for p in selected:
                     result.reports.append(
@@ -214,7 +219,7 @@ def run_project(
                 return result
             cancel = cancel or CancelToken()
             with contextlib.ExitStack() as keep:
-                keep.enter_context(_keys(project.meta.name, selected, workspace_of(workspace)))
+                keep.enter_context(run_keys(project.meta.name, selected, workspace_of(workspace)))
                 first = _plan_ahead(
                     selected,
                     provider,
@@ -265,18 +270,6 @@ def run_project(
         return result
 
 
-@contextlib.contextmanager
-def _alert_on_connection_failure(workspace: Workspace | None, project: Project) -> Iterator[None]:
-    """Raise ``connection_failed`` when a connection of the project cannot be opened."""
-    try:
-        yield
-    except ConnectionError_ as err:
-        from app.services.alerts import connection_failed
-
-        connection_failed(workspace, project, err)
-        raise
-
-
 def _run_recorded(
     recorder: RunRecorder,
     pipeline: Pipeline,
@@ -324,67 +317,9 @@ def _run_recorded(
         raise
     checks = recorder.project.meta.checks
     if checks and report.ok:  # the quality checks are imported only by a project that has some
-        _check_destinations(recorder, pipeline, provider, bus, cancel, report, column_tags)
+        check_destinations(recorder, pipeline, provider, bus, cancel, report, column_tags)
     recorder.finish(report)
     return report
-
-
-def _check_destinations(
-    recorder: RunRecorder,
-    pipeline: Pipeline,
-    provider: ConnectorProvider,
-    bus: EventBus,
-    cancel: CancelToken | None,
-    report: RunReport,
-    column_tags: ColumnTags | None = None,
-) -> None:
-    """Run the checks declared on the tables the pipeline wrote; a failing ``fail`` check
-    fails the run, naming the check (the run is recorded with that status and error)."""
-    from app.engine.executor import NodeStatus
-    from app.services.quality import check_written_tables
-
-    written = {
-        (str(n.params.get("connection")), str(n.params.get("table"))): None
-        for n in pipeline.nodes
-        if n.type == "destination"
-    }
-    tagged: dict[tuple[str, str], set[str]] = {}
-    for n in pipeline.nodes:  # the columns a pipeline's tags reached in each written table
-        if n.type == "destination":
-            for edge in pipeline.incoming(n.id):
-                found = (column_tags or {}).get((edge.source.node, edge.source.port), {})
-                key = (str(n.params.get("connection")), str(n.params.get("table")))
-                tagged.setdefault(key, set()).update(found)
-    try:
-        outcome = check_written_tables(
-            recorder.project.meta.name,
-            recorder.project.meta.checks,
-            list(written),
-            provider.open,
-            workspace=recorder.workspace,
-            run_id=int(report.run_id),
-            publish=bus.publish,
-            cancel=cancel,
-            tagged=tagged,
-        )
-    except RunCancelled:
-        report.status, report.error = NodeStatus.CANCELLED, _("cancelled during the quality checks")
-        return
-    if not outcome.ok:
-        report.status, report.error = NodeStatus.FAILED, outcome.error_text()
-    if outcome.results:
-        from app.services.alert_checks import after_quality_checks
-
-        project = recorder.project
-        after_quality_checks(
-            recorder.workspace,
-            project.meta.name,
-            project.meta.notifications,
-            "pipeline",
-            pipeline.name,
-            *outcome.described(),
-            {"run_id": int(report.run_id)},
-        )
 
 
 def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:
@@ -437,39 +372,6 @@ def _plan_ahead(
     return first
 
 
-def _run_tags(
-    workspace: Workspace, project: str, pipelines: list[Pipeline], provider: ConnectorProvider
-) -> dict[str, ColumnTags]:
-    """Each pipeline's tagged columns per port (the two-step compile's first step and the
-    tags' lineage); nothing is compiled for a project without column tags (one query)."""
-    from app.services.masking import project_tag_map
-
-    tag_map = project_tag_map(workspace, project)
-    if not tag_map:
-        return {}
-    from app.engine.compiler import compile_pipeline
-    from app.services.masking import column_tags
-
-    out: dict[str, ColumnTags] = {}
-    for p in pipelines:
-        with LocalSession(provider) as session:
-            compiled = compile_pipeline(p, binder=session.binder())
-            if not compiled.problems:  # the plan reports them
-                out[p.name] = column_tags(compiled, tag_map)
-    return out
-
-
-def _keys(
-    project: str, pipelines: list[Pipeline], workspace: Workspace
-) -> contextlib.AbstractContextManager[None]:
-    """The project's masking key in every local session, when a pipeline hashes."""
-    from app.services.masking import needs_mask_key, pipeline_keys
-
-    if not needs_mask_key(pipelines):
-        return contextlib.nullcontext()
-    return pipeline_keys(project, pipelines, workspace.secrets)
-
-
 def preview_node(
     doc: EditorDocument,
     pipeline: Pipeline,
@@ -506,7 +408,7 @@ def preview_node(
             )
     with (
         document_connections(doc) as provider,
-        _keys(doc.name, [pipeline], doc.workspace),
+        run_keys(doc.name, [pipeline], doc.workspace),
         LocalSession(provider, cancel=cancel, inputs=given) as session,
     ):
         compiled = compile_document(doc, pipeline, session, provider)
@@ -559,9 +461,9 @@ def run_document_pipeline(
     ws = workspace or doc.workspace
     with (
         document_connections(doc) as provider,
-        _keys(doc.name, [pipeline], ws),
+        run_keys(doc.name, [pipeline], ws),
     ):
-        tags = _run_tags(ws, doc.name, [part.pipeline if part else pipeline], provider)
+        tags = run_tags(ws, doc.name, [part.pipeline if part else pipeline], provider)
         recorder = RunRecorder(
             ws,
             doc.project,

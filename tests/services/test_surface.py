@@ -411,6 +411,7 @@ HELPERS = {
     "notify_email",
     "notify_http",
     "notify_messages",
+    "run_steps",
     "schedule_times",
     "sync_recording",
     "trust",

@@ -1,0 +1,130 @@
+"""The steps a recorded pipeline run takes besides running its nodes, kept apart from
+:mod:`app.services.runs`: the column tags and masking keys a run needs before it starts, the
+quality checks of the tables it wrote (and their alerts) after, and the ``connection_failed``
+alert when a connection cannot be opened. Front ends do not call these.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from app.connectors.base import ConnectionError_
+from app.engine.executor import RunReport
+from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.i18n import _
+from app.model.events import EventBus
+from app.model.pipeline import Pipeline
+from app.services.workspace import Workspace
+from app.storage.project import Project
+
+if TYPE_CHECKING:
+    from app.engine.plan import ColumnTags
+    from app.engine.provider import ConnectorProvider
+    from app.services.metadata import RunRecorder
+
+__all__ = ["alert_on_connection_failure", "check_destinations", "run_keys", "run_tags"]
+
+
+@contextlib.contextmanager
+def alert_on_connection_failure(workspace: Workspace | None, project: Project) -> Iterator[None]:
+    """Raise ``connection_failed`` when a connection of the project cannot be opened."""
+    try:
+        yield
+    except ConnectionError_ as err:
+        from app.services.alerts import connection_failed
+
+        connection_failed(workspace, project, err)
+        raise
+
+
+def check_destinations(
+    recorder: RunRecorder,
+    pipeline: Pipeline,
+    provider: ConnectorProvider,
+    bus: EventBus,
+    cancel: CancelToken | None,
+    report: RunReport,
+    column_tags: ColumnTags | None = None,
+) -> None:
+    """Run the checks declared on the tables the pipeline wrote; a failing ``fail`` check
+    fails the run, naming the check (the run is recorded with that status and error)."""
+    from app.engine.executor import NodeStatus
+    from app.services.quality import check_written_tables
+
+    written = {
+        (str(n.params.get("connection")), str(n.params.get("table"))): None
+        for n in pipeline.nodes
+        if n.type == "destination"
+    }
+    tagged: dict[tuple[str, str], set[str]] = {}
+    for n in pipeline.nodes:  # the columns a pipeline's tags reached in each written table
+        if n.type == "destination":
+            for edge in pipeline.incoming(n.id):
+                found = (column_tags or {}).get((edge.source.node, edge.source.port), {})
+                key = (str(n.params.get("connection")), str(n.params.get("table")))
+                tagged.setdefault(key, set()).update(found)
+    try:
+        outcome = check_written_tables(
+            recorder.project.meta.name,
+            recorder.project.meta.checks,
+            list(written),
+            provider.open,
+            workspace=recorder.workspace,
+            run_id=int(report.run_id),
+            publish=bus.publish,
+            cancel=cancel,
+            tagged=tagged,
+        )
+    except RunCancelled:
+        report.status, report.error = NodeStatus.CANCELLED, _("cancelled during the quality checks")
+        return
+    if not outcome.ok:
+        report.status, report.error = NodeStatus.FAILED, outcome.error_text()
+    if outcome.results:
+        from app.services.alert_checks import after_quality_checks
+
+        project = recorder.project
+        after_quality_checks(
+            recorder.workspace,
+            project.meta.name,
+            project.meta.notifications,
+            "pipeline",
+            pipeline.name,
+            *outcome.described(),
+            {"run_id": int(report.run_id)},
+        )
+
+
+def run_tags(
+    workspace: Workspace, project: str, pipelines: list[Pipeline], provider: ConnectorProvider
+) -> dict[str, ColumnTags]:
+    """Each pipeline's tagged columns per port (the two-step compile's first step and the
+    tags' lineage); nothing is compiled for a project without column tags (one query)."""
+    from app.services.masking import project_tag_map
+
+    tag_map = project_tag_map(workspace, project)
+    if not tag_map:
+        return {}
+    from app.engine.compiler import compile_pipeline
+    from app.services.masking import column_tags
+
+    out: dict[str, ColumnTags] = {}
+    for p in pipelines:
+        with LocalSession(provider) as session:
+            compiled = compile_pipeline(p, binder=session.binder())
+            if not compiled.problems:  # the plan reports them
+                out[p.name] = column_tags(compiled, tag_map)
+    return out
+
+
+def run_keys(
+    project: str, pipelines: list[Pipeline], workspace: Workspace
+) -> contextlib.AbstractContextManager[None]:
+    """The project's masking key in every local session, when a pipeline hashes."""
+    from app.services.masking import needs_mask_key, pipeline_keys
+
+    if not needs_mask_key(pipelines):
+        return contextlib.nullcontext()
+    return pipeline_keys(project, pipelines, workspace.secrets)
