@@ -1632,6 +1632,11 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Un servidor PostgreSQL (para equipos)</translation>
     </message>
     <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="68"/>
+        <source>postgresql://user@host:5432/cauce</source>
+        <translation>postgresql://usuario@servidor:5432/cauce</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/dialogs/first_start.py" line="71"/>
         <source>File:</source>
         <translation>Archivo:</translation>

@@ -65,7 +65,7 @@ class FirstStartDialog(QDialog):
         self.sqlite_file.setObjectName("sqlite_file")
         self.postgres_url = QLineEdit()
         self.postgres_url.setObjectName("postgres_url")
-        self.postgres_url.setPlaceholderText("postgresql://user@host:5432/cauce")
+        self.postgres_url.setPlaceholderText(self.tr("postgresql://user@host:5432/cauce"))
         form = QFormLayout(where)
         form.addRow(self.use_sqlite)
         form.addRow(self.tr("File:"), self.sqlite_file)
