@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 class PlannedNode:
     """Where one node will run: ``runs_on`` is a connection's name or :data:`LOCAL_ENGINE`."""
 
+    name: str
     runs_on: str
     #: the SQL dialect of that place (``duckdb`` on the local engine)
     dialect: str
@@ -94,6 +95,7 @@ class PlannedStage:
 class EditorPlan:
     """Where each node of the pipeline will run, as a run would place it (before any run)."""
 
+    pipeline_id: str
     execution: str
     nodes: dict[str, PlannedNode] = field(default_factory=dict)
     stages: list[PlannedStage] = field(default_factory=list)
@@ -101,6 +103,12 @@ class EditorPlan:
     def runs_on(self, node_id: str) -> str | None:
         node = self.nodes.get(node_id)
         return node.runs_on if node else None
+
+    @property
+    def scans(self) -> list[tuple[str, PlannedNode]]:
+        """The folded nodes (id, node): each one's query runs in its source database and only
+        its result reaches the local engine (the split case)."""
+        return [(nid, n) for nid, n in self.nodes.items() if n.folded]
 
 
 @dataclass
@@ -168,9 +176,11 @@ def _editor_plan(
     if not doc.trusted:
         placement = place_nodes(pipeline, provider, execution=pipeline.execution)
         return EditorPlan(
+            pipeline.id,
             pipeline.execution,
             {
                 n.id: PlannedNode(
+                    n.name,
                     placement.runs_on(n.id) or LOCAL_ENGINE,
                     place.dialect if (place := placement.places.get(n.id)) else "duckdb",
                 )
@@ -193,6 +203,7 @@ def _plan_for_editor(plan: ExecutionPlan) -> EditorPlan:
         place = plan.placement.places.get(node.id)
         scan = plan.scans.get(node.id)
         nodes[node.id] = PlannedNode(
+            node.name,
             plan.runs_on(node.id),
             scan[1] if scan else place.dialect if place else "duckdb",
             folded=scan is not None,
@@ -211,7 +222,7 @@ def _plan_for_editor(plan: ExecutionPlan) -> EditorPlan:
         )
         for stage in plan.stages
     ]
-    return EditorPlan(plan.pipeline.execution, nodes, stages)
+    return EditorPlan(plan.pipeline.id, plan.pipeline.execution, nodes, stages)
 
 
 def data_port(pipeline: Pipeline, node_id: str, port: str | None) -> tuple[str, str]:
