@@ -38,9 +38,7 @@ def badges(win) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def toggle_local(qtbot, win) -> Any:  # type: ignore[no-untyped-def]
     """Run > Run everything on this computer, as a click on the menu item; the check after."""
     action = win.actions_by_name["run_locally"]
-    menu = next(
-        a.menu() for a in win.menuBar().actions() if a.property("source_text") == "&Run"
-    )
+    menu = next(a.menu() for a in win.menuBar().actions() if a.property("source_text") == "&Run")
     assert action in menu.actions()
     with qtbot.waitSignal(win.validation.validated, timeout=30_000) as checked:
         action.trigger()  # what a click on the menu item does
