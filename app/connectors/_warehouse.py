@@ -280,6 +280,16 @@ class WarehouseConnector(Connector):
         except ConnectionError_:
             raise
         except Exception as err:  # noqa: BLE001 - every driver's own error types
+            reason = network_reason(err)
+            if reason is not None:  # no server there: say so, not the driver's tuple
+                host = getattr(self.config, "host", None) or getattr(self.config, "account", "")
+                error = ConnectionError_(
+                    _("{connection}: cannot reach {host}: {reason}").format(
+                        connection=self.name, host=host or "?", reason=reason
+                    )
+                )
+                error.transient = self._transient(err)
+                raise error from None
             raise self._fail(_("connecting"), err) from None
 
     def _driver_error(self, err: BaseException) -> bool:
@@ -539,3 +549,32 @@ def _cast_to(data: pa.RecordBatchReader, schema: pa.Schema) -> pa.RecordBatchRea
             )
 
     return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def network_reason(err: BaseException) -> str | None:
+    """The operating system's reason when ``err`` (a driver's error) comes from the network:
+    a host name that does not resolve, a refused or timed-out connection; else ``None``.
+
+    >>> import socket
+    >>> network_reason(RuntimeError(("communication error", socket.gaierror(-2, "Name unknown"))))
+    'Name unknown'
+    >>> network_reason(ValueError("bad password")) is None
+    True
+    """
+    seen: set[int] = set()
+    todo: list[object] = [err]
+    found: list[OSError] = []
+    while todo:  # the errors it wraps, its cause and context (a socket error, deep down)
+        item = todo.pop(0)
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, OSError) and not isinstance(item, FileNotFoundError):
+            if item.strerror:
+                return str(item.strerror)
+            found.append(item)
+        if isinstance(item, BaseException):
+            todo.extend([*item.args, item.__cause__, item.__context__])
+        elif isinstance(item, tuple | list):
+            todo.extend(item)
+    return str(found[0]) if found else None

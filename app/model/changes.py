@@ -22,6 +22,7 @@ __all__ = [
     "Change",
     "EdgeAdded",
     "EdgeRemoved",
+    "ExecutionChanged",
     "Listener",
     "NodeAdded",
     "NodeMoved",
@@ -77,5 +78,21 @@ class EdgeRemoved:
     edge: Edge
 
 
-Change = NodeAdded | NodeRemoved | NodeRenamed | ParamsChanged | NodeMoved | EdgeAdded | EdgeRemoved
+@dataclass(frozen=True)
+class ExecutionChanged:
+    """The pipeline's ``execution`` setting (``auto`` or ``local``) is ``execution`` now."""
+
+    execution: str
+
+
+Change = (
+    NodeAdded
+    | NodeRemoved
+    | NodeRenamed
+    | ParamsChanged
+    | NodeMoved
+    | EdgeAdded
+    | EdgeRemoved
+    | ExecutionChanged
+)
 Listener = Callable[[Change], None]

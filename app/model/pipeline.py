@@ -38,7 +38,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -47,6 +47,7 @@ from app.model.changes import (
     Change,
     EdgeAdded,
     EdgeRemoved,
+    ExecutionChanged,
     Listener,
     NodeAdded,
     NodeMoved,
@@ -306,6 +307,23 @@ class Pipeline(_Strict):
     def disconnect(self, edge: Edge) -> None:
         self.edges.remove(edge)
         self._tell(EdgeRemoved(edge))
+
+    def set_execution(self, execution: str) -> None:
+        """Where the pipeline runs: ``auto`` (push nodes down into their database where
+        possible) or ``local`` (every node on the local engine). The same value changes nothing.
+
+        >>> p = Pipeline(name="p")
+        >>> p.set_execution("local"); p.execution
+        'local'
+        """
+        if execution not in ("auto", "local"):
+            raise ValueError(
+                _("execution must be 'auto' or 'local', not {value!r}").format(value=execution)
+            )
+        if execution == self.execution:
+            return
+        self.execution = cast(Literal["auto", "local"], execution)
+        self._tell(ExecutionChanged(execution))
 
     def move(self, node_id: str, x: float, y: float) -> None:
         self.node(node_id)

@@ -7,8 +7,9 @@ dialect); :func:`compile_for_editor` the editor's problems and schemas; :func:`n
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,7 +25,8 @@ from app.engine.compiler import (
 from app.engine.compiler.binders import declared_schema, describe_file, file_scan, table_binder
 from app.engine.lineage import LineageStep, trace_column
 from app.engine.local import LocalSession
-from app.engine.plan import local_only_problems
+from app.engine.placement import LOCAL_ENGINE, place_nodes
+from app.engine.plan import ExecutionPlan, local_only_problems, plan_pipeline
 from app.engine.provider import ConnectorProvider
 from app.engine.pushdown import compile_pushdown
 from app.engine.sql_policy import function_names
@@ -43,11 +45,70 @@ __all__ = [
     "compile_for_editor",
     "compile_project",
     "EditorCompilation",
+    "EditorPlan",
     "expression_functions",
     "LineageStep",
     "node_sql",
+    "PlannedNode",
+    "PlannedStage",
     "Problem",
 ]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlannedNode:
+    """Where one node will run: ``runs_on`` is a connection's name or :data:`LOCAL_ENGINE`."""
+
+    name: str
+    runs_on: str
+    #: the SQL dialect of that place (``duckdb`` on the local engine)
+    dialect: str
+    #: its query became a source's scan query, run in the source database (the split case)
+    folded: bool = False
+    #: the SQL it runs there (a folded node's whole scan query); ``None`` when not planned
+    sql: str | None = None
+
+    @property
+    def local(self) -> bool:
+        return self.runs_on == LOCAL_ENGINE
+
+
+@dataclass(frozen=True)
+class PlannedStage:
+    """One statement of the run: a destination, the place it runs in and its full SQL."""
+
+    destination_id: str
+    destination: str
+    #: the destination's connection (where the rows are written)
+    connection: str
+    #: where the statement runs: the connection (whole-graph pushdown) or the local engine
+    runs_on: str
+    dialect: str
+    table: str | None
+    mode: str
+    sql: str
+
+
+@dataclass
+class EditorPlan:
+    """Where each node of the pipeline will run, as a run would place it (before any run)."""
+
+    pipeline_id: str
+    execution: str
+    nodes: dict[str, PlannedNode] = field(default_factory=dict)
+    stages: list[PlannedStage] = field(default_factory=list)
+
+    def runs_on(self, node_id: str) -> str | None:
+        node = self.nodes.get(node_id)
+        return node.runs_on if node else None
+
+    @property
+    def scans(self) -> list[tuple[str, PlannedNode]]:
+        """The folded nodes (id, node): each one's query runs in its source database and only
+        its result reaches the local engine (the split case)."""
+        return [(nid, n) for nid, n in self.nodes.items() if n.folded]
 
 
 @dataclass
@@ -57,6 +118,8 @@ class EditorCompilation:
     problems: list[Problem]
     schemas: dict[tuple[str, str], pa.Schema]
     inputs: dict[str, dict[str, pa.Schema]]
+    #: where each node will run; ``None`` while the pipeline has errors or no destination
+    plan: EditorPlan | None = None
 
     def problems_of(self, node_id: str) -> list[Problem]:
         return [p for p in self.problems if p.node_id == node_id]
@@ -119,7 +182,67 @@ def compile_for_editor(doc: EditorDocument, pipeline: Pipeline) -> EditorCompila
             )
         schemas = {key: out.schema for key, out in compiled.state.outputs.items()}
         inputs = {n.id: compiled.input_schemas(n.id) for n in pipeline.nodes}
-    return EditorCompilation(problems, schemas, inputs)
+        errors = any(p.severity == "error" for p in problems)
+        plan = None if errors else _editor_plan(doc, pipeline, provider, session)
+    return EditorCompilation(problems, schemas, inputs, plan)
+
+
+def _editor_plan(
+    doc: EditorDocument, pipeline: Pipeline, provider: ConnectorProvider, session: LocalSession
+) -> EditorPlan | None:
+    """The run's plan, as :func:`~app.engine.plan.plan_pipeline` makes it (no row is read); an
+    untrusted project's placement only (planning describes the sources through their
+    connections), without SQL."""
+    if not doc.trusted:
+        placement = place_nodes(pipeline, provider, execution=pipeline.execution)
+        return EditorPlan(
+            pipeline.id,
+            pipeline.execution,
+            {
+                n.id: PlannedNode(
+                    n.name,
+                    placement.runs_on(n.id) or LOCAL_ENGINE,
+                    place.dialect if (place := placement.places.get(n.id)) else "duckdb",
+                )
+                for n in pipeline.nodes
+            },
+        )
+    try:
+        plan = plan_pipeline(pipeline, provider, session)
+    except CompileError:
+        return None  # e.g. no destination yet: nothing will run
+    except Exception:  # noqa: BLE001 - a plan that cannot be made must not fail the check
+        log.info("no plan for %s", pipeline.name, exc_info=True)
+        return None
+    return _plan_for_editor(plan)
+
+
+def _plan_for_editor(plan: ExecutionPlan) -> EditorPlan:
+    nodes = {}
+    for node in plan.pipeline.nodes:
+        place = plan.placement.places.get(node.id)
+        scan = plan.scans.get(node.id)
+        nodes[node.id] = PlannedNode(
+            node.name,
+            plan.runs_on(node.id),
+            scan[1] if scan else place.dialect if place else "duckdb",
+            folded=scan is not None,
+            sql=plan.sql_of(node.id),
+        )
+    stages = [
+        PlannedStage(
+            stage.destination.id,
+            stage.destination.name,
+            stage.connection,
+            stage.connection if stage.placement == "pushdown" else LOCAL_ENGINE,
+            stage.dialect,
+            stage.target.params.table if stage.target.params else None,
+            str(stage.target.params.mode) if stage.target.params else "preview",
+            stage.sql,
+        )
+        for stage in plan.stages
+    ]
+    return EditorPlan(plan.pipeline.id, plan.pipeline.execution, nodes, stages)
 
 
 def data_port(pipeline: Pipeline, node_id: str, port: str | None) -> tuple[str, str]:

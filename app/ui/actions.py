@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
 from app.ui.curl import copy_curl
+from app.ui.execution import ACTION, add_execution_action, show_execution
 from app.ui.icons import icon
 from app.ui.monitor.menu import build_monitor_menu
 
@@ -345,6 +346,16 @@ def build_menus(w: MainWindow) -> None:
             lambda: _copy_run_curl(w),
         )
     )
+    add_execution_action(
+        w,
+        run,
+        _action(
+            w,
+            ACTION,
+            QT_TRANSLATE_NOOP("MainWindow", "Run everything on this &computer"),
+            lambda: None,  # toggled: app.ui.execution
+        ),
+    )
     # the node's context menu: the SQL dock shown (not toggled, as View > SQL view does)
     _action(
         w, "show_sql", QT_TRANSLATE_NOOP("MainWindow", "Show S&QL"), lambda: _show_dock(w.sql_dock)
@@ -446,4 +457,5 @@ def retranslate_menus(w: MainWindow) -> None:
             action.setText(_tr(source))
     for name in ("undo", "redo"):
         w.actions_by_name[name].refresh()
+    show_execution(w)  # its tooltip
     w.toolbar.setWindowTitle(_tr("Main toolbar"))

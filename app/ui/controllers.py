@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app.model.events import Event, NodeFailed, NodeFinished, NodeStarted, RunStarted
 from app.model.pipeline import Pipeline
@@ -19,9 +19,18 @@ from app.ui.canvas.bridge import CanvasBridge
 from app.ui.i18n import format_int
 from app.ui.workers import submit
 
-__all__ = ["RunController", "ValidationController"]
+__all__ = ["RunController", "ValidationController", "place_text"]
 
 DEBOUNCE_MS = 250
+
+
+def place_text(runs_on: str) -> str:
+    """The badge saying where a node runs (or ran): a connection, or the local engine."""
+    if runs_on == LOCAL_ENGINE:
+        return QCoreApplication.translate("RunController", "▣ local engine")
+    return QCoreApplication.translate("RunController", "⇣ in {connection}").replace(
+        "{connection}", runs_on
+    )
 
 
 class ValidationController(QObject):
@@ -76,6 +85,10 @@ class ValidationController(QObject):
                     errors.add(problem.node_id)
                 problems.setdefault(problem.node_id, []).append(text)
         self.bridge.mark_problems(problems, errors)
+        plan = result.plan
+        self.bridge.show_places(
+            {nid: place_text(n.runs_on) for nid, n in plan.nodes.items()} if plan else {}
+        )
         self.validated.emit(result)
 
     def _failed(self, generation: int, error: BaseException) -> None:
@@ -149,12 +162,6 @@ class RunController(QObject):
         if self.token is not None:
             self.token.cancel()
 
-    def place_text(self, runs_on: str) -> str:
-        """The badge saying where a node ran."""
-        if runs_on == LOCAL_ENGINE:
-            return self.tr("▣ local engine")
-        return self.tr("⇣ in {connection}").replace("{connection}", runs_on)
-
     def _on_event(self, event: Event) -> None:
         if isinstance(event, RunStarted):
             return
@@ -176,5 +183,5 @@ class RunController(QObject):
                 self.bridge.set_port_rows(node.node_id, port, rows)
             runs_on = getattr(node, "runs_on", None)
             if runs_on:
-                self.bridge.set_place_badge(node.node_id, self.place_text(runs_on))
+                self.bridge.set_place_badge(node.node_id, place_text(runs_on))
         self.finished.emit(result)

@@ -359,49 +359,49 @@
 <context>
     <name>CanvasBridge</name>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="197"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="204"/>
         <source>That node is not in the pipeline any more.</source>
         <translation>Ese nodo ya no está en la canalización.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="202"/>
-        <location filename="../../app/ui/canvas/bridge.py" line="205"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="209"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="212"/>
         <source>{0} has no port {1}.</source>
         <translation>{0} no tiene el puerto {1}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="208"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="215"/>
         <source>These ports are already linked.</source>
         <translation>Estos puertos ya están conectados.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="210"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="217"/>
         <source>A node cannot be linked to itself.</source>
         <translation>Un nodo no se puede conectar consigo mismo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="213"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="220"/>
         <source>Cannot link {0} to {1}: {1} already feeds {0}, the link would make a cycle.</source>
         <translation>No se puede conectar {0} con {1}: {1} ya alimenta a {0} y la conexión crearía un ciclo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/bridge.py" line="270"/>
+        <location filename="../../app/ui/canvas/bridge.py" line="277"/>
         <source>Replaced the link from {0} into {1} ({2} takes one link; Undo brings it back).</source>
         <translation>Se reemplazó el enlace de {0} a {1} ({2} admite un solo enlace; Deshacer lo recupera).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="258"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="266"/>
         <source>%1: columns not known (see Problems)</source>
         <extracomment>&quot;zoom to fit&quot; never goes below this scale: titles and ports stay readable; a wider graph is centred on the selection (or its middle) and panned scene pixels left around the nodes when framing them border colours of the nodes a version diff touches (the diff view&apos;s legend uses them) where each node ran (the plan&apos;s placement): a badge above the node columns listed in a port&apos;s tooltip before &quot;… and N more&quot;</extracomment>
         <translation>%1: columnas desconocidas (vea Problemas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="260"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="268"/>
         <source>%1: %2 column(s)</source>
         <translation>%1: %2 columna(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/decorations.py" line="268"/>
+        <location filename="../../app/ui/canvas/decorations.py" line="276"/>
         <source>… and %1 more</source>
         <translation>… y %1 más</translation>
     </message>
@@ -1208,28 +1208,288 @@
         <translation>Se muestra en pg_stat_activity.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="134"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="67"/>
+        <source>Project</source>
+        <translation>Proyecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="68"/>
+        <source>Google Cloud project that runs the jobs.</source>
+        <translation>Proyecto de Google Cloud que ejecuta los trabajos.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="69"/>
+        <source>Dataset</source>
+        <translation>Conjunto de datos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="70"/>
+        <source>Dataset of unqualified table names.</source>
+        <translation>Conjunto de datos de las tablas nombradas sin él.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="71"/>
+        <source>Location</source>
+        <translation>Ubicación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="72"/>
+        <source>Where jobs run: US, EU, europe-west1…</source>
+        <translation>Dónde se ejecutan los trabajos: US, EU, europe-west1…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="73"/>
+        <source>Credentials</source>
+        <translation>Credenciales</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="74"/>
+        <source>Service-account JSON key file; empty: application-default credentials.</source>
+        <translation>Archivo de clave JSON de la cuenta de servicio; vacío: las credenciales predeterminadas de la aplicación.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="77"/>
+        <source>API endpoint</source>
+        <translation>Punto de acceso de la API</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="78"/>
+        <source>Another API endpoint (an emulator, a private endpoint).</source>
+        <translation>Otro punto de acceso de la API (un emulador, un punto de acceso privado).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="79"/>
+        <source>Anonymous</source>
+        <translation>Anónimo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="80"/>
+        <source>No credentials: emulators only.</source>
+        <translation>Sin credenciales: solo para emuladores.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="81"/>
+        <source>Timeout</source>
+        <translation>Tiempo de espera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="82"/>
+        <source>Seconds a request or job may take.</source>
+        <translation>Segundos que puede durar una petición o un trabajo.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="83"/>
+        <source>Cluster endpoint host name.</source>
+        <translation>Nombre del host del punto de acceso del clúster.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="84"/>
+        <source>Cluster port.</source>
+        <translation>Puerto del clúster.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="85"/>
+        <source>SSL</source>
+        <translation>SSL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="86"/>
+        <source>Encrypt the connection.</source>
+        <translation>Cifrar la conexión.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="87"/>
+        <source>S3 bucket</source>
+        <translation>Bucket de S3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="88"/>
+        <source>S3 bucket for COPY loads.</source>
+        <translation>Bucket de S3 para las cargas con COPY.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="89"/>
+        <source>S3 prefix</source>
+        <translation>Prefijo de S3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="90"/>
+        <source>Key prefix of uploaded files.</source>
+        <translation>Prefijo de las claves de los archivos subidos.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="91"/>
+        <source>IAM role</source>
+        <translation>Rol de IAM</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="92"/>
+        <source>IAM role ARN COPY reads S3 with.</source>
+        <translation>ARN del rol de IAM con el que COPY lee S3.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="93"/>
+        <source>Region</source>
+        <translation>Región</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="94"/>
+        <source>The bucket&apos;s AWS region.</source>
+        <translation>Región de AWS del bucket.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="95"/>
+        <source>Rows per INSERT</source>
+        <translation>Filas por INSERT</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="96"/>
+        <source>Rows per multi-row INSERT (no bucket).</source>
+        <translation>Filas por INSERT de varias filas (sin bucket).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="97"/>
+        <source>Distribution style</source>
+        <translation>Estilo de distribución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="98"/>
+        <source>DISTSTYLE of the tables Cauce creates.</source>
+        <translation>DISTSTYLE de las tablas que crea Cauce.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="99"/>
+        <source>Distribution key</source>
+        <translation>Clave de distribución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="100"/>
+        <source>DISTKEY column (diststyle key).</source>
+        <translation>Columna DISTKEY (diststyle key).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="101"/>
+        <source>Sort keys</source>
+        <translation>Claves de ordenación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="102"/>
+        <source>SORTKEY columns.</source>
+        <translation>Columnas SORTKEY.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="103"/>
+        <source>Account</source>
+        <translation>Cuenta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="104"/>
+        <source>Account identifier, e.g. &apos;xy12345.eu-west-1&apos; or &apos;org-acct&apos;.</source>
+        <translation>Identificador de la cuenta, p. ej. &apos;xy12345.eu-west-1&apos; u &apos;org-acct&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="107"/>
+        <source>Database.</source>
+        <translation>Base de datos.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="108"/>
+        <source>Schema</source>
+        <translation>Esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="109"/>
+        <source>Schema of unqualified table names.</source>
+        <translation>Esquema de las tablas nombradas sin él.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="110"/>
+        <source>Warehouse</source>
+        <translation>Almacén (warehouse)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="111"/>
+        <source>Virtual warehouse to run in.</source>
+        <translation>Almacén virtual en el que ejecutar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="112"/>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="113"/>
+        <source>Role to use.</source>
+        <translation>Rol que usar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="114"/>
+        <source>Private key</source>
+        <translation>Clave privada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="115"/>
+        <source>PEM private key for key-pair authentication (kept in the secret store).</source>
+        <translation>Clave privada PEM para la autenticación por par de claves (se guarda en el almacén de secretos).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="119"/>
+        <source>Private key file</source>
+        <translation>Archivo de clave privada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="120"/>
+        <source>PEM private key file for key-pair authentication.</source>
+        <translation>Archivo de clave privada PEM para la autenticación por par de claves.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="121"/>
+        <source>Private key passphrase</source>
+        <translation>Frase de paso de la clave privada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="122"/>
+        <source>Passphrase of an encrypted private key.</source>
+        <translation>Frase de paso de una clave privada cifrada.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="123"/>
+        <source>Login timeout</source>
+        <translation>Tiempo de espera del inicio de sesión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="124"/>
+        <source>Seconds to wait for a login.</source>
+        <translation>Segundos de espera para iniciar sesión.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="211"/>
         <source>(automatic)</source>
-        <extracomment>schema titles that pydantic derived badly from the field name</extracomment>
+        <extracomment>schema titles that pydantic derived badly from the field name fields naming a file (or the files connector&apos;s directory): a Browse… button beside them</extracomment>
         <translation>(automático)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="163"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="229"/>
+        <source>comma-separated, e.g. a, b</source>
+        <translation>separadas por comas, p. ej. a, b</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="245"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="240"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="329"/>
         <source>Stored; leave empty to keep it</source>
         <translation>Guardada; déjela vacía para conservarla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="242"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="331"/>
         <source>Goes to the secret store</source>
         <translation>Se guarda en el almacén de secretos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="246"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="335"/>
         <source>Required</source>
         <translation>Obligatorio</translation>
     </message>
@@ -2025,219 +2285,224 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="147"/>
+        <location filename="../../app/ui/actions.py" line="148"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="176"/>
+        <location filename="../../app/ui/actions.py" line="177"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="178"/>
+        <location filename="../../app/ui/actions.py" line="179"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="181"/>
+        <location filename="../../app/ui/actions.py" line="182"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="183"/>
+        <location filename="../../app/ui/actions.py" line="184"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="185"/>
+        <location filename="../../app/ui/actions.py" line="186"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="187"/>
+        <location filename="../../app/ui/actions.py" line="188"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="193"/>
+        <location filename="../../app/ui/actions.py" line="194"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="200"/>
+        <location filename="../../app/ui/actions.py" line="201"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="204"/>
+        <location filename="../../app/ui/actions.py" line="205"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="209"/>
+        <location filename="../../app/ui/actions.py" line="210"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="213"/>
+        <location filename="../../app/ui/actions.py" line="214"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="215"/>
+        <location filename="../../app/ui/actions.py" line="216"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="218"/>
+        <location filename="../../app/ui/actions.py" line="219"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="219"/>
+        <location filename="../../app/ui/actions.py" line="220"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="224"/>
+        <location filename="../../app/ui/actions.py" line="225"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="227"/>
+        <location filename="../../app/ui/actions.py" line="228"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="230"/>
+        <location filename="../../app/ui/actions.py" line="231"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="236"/>
+        <location filename="../../app/ui/actions.py" line="237"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="243"/>
+        <location filename="../../app/ui/actions.py" line="244"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="250"/>
+        <location filename="../../app/ui/actions.py" line="251"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="256"/>
+        <location filename="../../app/ui/actions.py" line="257"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="261"/>
+        <location filename="../../app/ui/actions.py" line="262"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="270"/>
+        <location filename="../../app/ui/actions.py" line="271"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="278"/>
+        <location filename="../../app/ui/actions.py" line="279"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="286"/>
+        <location filename="../../app/ui/actions.py" line="287"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="296"/>
         <location filename="../../app/ui/actions.py" line="297"/>
+        <location filename="../../app/ui/actions.py" line="298"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="302"/>
+        <location filename="../../app/ui/actions.py" line="303"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="311"/>
+        <location filename="../../app/ui/actions.py" line="312"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="319"/>
+        <location filename="../../app/ui/actions.py" line="320"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="325"/>
+        <location filename="../../app/ui/actions.py" line="326"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="334"/>
+        <location filename="../../app/ui/actions.py" line="335"/>
         <source>Pro&amp;file output…</source>
         <translation>Per&amp;filar la salida…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="344"/>
+        <location filename="../../app/ui/actions.py" line="345"/>
         <source>Copy run as c&amp;url</source>
         <translation>Copiar ejecución como c&amp;url</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="350"/>
+        <location filename="../../app/ui/actions.py" line="355"/>
+        <source>Run everything on this &amp;computer</source>
+        <translation>Ejecutar todo en este &amp;equipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="361"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="353"/>
+        <location filename="../../app/ui/actions.py" line="364"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="356"/>
+        <location filename="../../app/ui/actions.py" line="367"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="359"/>
+        <location filename="../../app/ui/actions.py" line="370"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="365"/>
+        <location filename="../../app/ui/actions.py" line="376"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="373"/>
+        <location filename="../../app/ui/actions.py" line="384"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="378"/>
+        <location filename="../../app/ui/actions.py" line="389"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="384"/>
+        <location filename="../../app/ui/actions.py" line="395"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="406"/>
+        <location filename="../../app/ui/actions.py" line="417"/>
         <source>Copied a curl command that runs this pipeline on the server (set CAUCE_API_KEY and CAUCE_PROJECT_ID first)</source>
         <translation>Copiado un comando curl que ejecuta esta canalización en el servidor (define antes CAUCE_API_KEY y CAUCE_PROJECT_ID)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="423"/>
+        <location filename="../../app/ui/actions.py" line="434"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -2281,6 +2546,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/monitor/menu.py" line="86"/>
         <source>Schedules and channels are files of the project: save it first.</source>
         <translation>Las programaciones y los canales son archivos del proyecto: guárdelo primero.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/execution.py" line="27"/>
+        <source>Run every node of this pipeline on this computer (the local engine), never in the databases; saved with the pipeline</source>
+        <extracomment>the action&apos;s name in ``MainWindow.actions_by_name``</extracomment>
+        <translation>Ejecutar todos los nodos de esta canalización en este equipo (el motor local), nunca en las bases de datos; se guarda con la canalización</translation>
     </message>
 </context>
 <context>
@@ -3623,24 +3894,24 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../../app/ui/controllers.py" line="155"/>
+        <location filename="../../app/ui/controllers.py" line="30"/>
         <source>▣ local engine</source>
-        <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>▣ motor local</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="156"/>
+        <location filename="../../app/ui/controllers.py" line="31"/>
         <source>⇣ in {connection}</source>
         <translation>⇣ en {connection}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="167"/>
+        <location filename="../../app/ui/controllers.py" line="174"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="167"/>
+        <location filename="../../app/ui/controllers.py" line="174"/>
         <source>rows</source>
+        <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>filas</translation>
     </message>
 </context>
@@ -4373,16 +4644,66 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SqlView</name>
     <message>
-        <location filename="../../app/ui/panels/sql_view.py" line="30"/>
-        <location filename="../../app/ui/panels/sql_view.py" line="46"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="36"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="64"/>
         <source>Dialect</source>
         <translation>Dialecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panels/sql_view.py" line="48"/>
-        <location filename="../../app/ui/panels/sql_view.py" line="55"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="58"/>
+        <location filename="../../app/ui/panels/sql_view.py" line="91"/>
         <source>-- select one node to see its SQL</source>
         <translation>-- seleccione un nodo para ver su SQL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="65"/>
+        <source>Selected node</source>
+        <translation>Nodo seleccionado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="66"/>
+        <source>Where each part runs</source>
+        <translation>Dónde se ejecuta cada parte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="68"/>
+        <source>The selected node&apos;s SQL, or every part of a run: where it runs and its SQL</source>
+        <translation>El SQL del nodo seleccionado, o cada parte de una ejecución: dónde se ejecuta y su SQL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="115"/>
+        <source>runs on the local engine (duckdb)</source>
+        <translation>se ejecuta en el motor local (duckdb)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="116"/>
+        <source>runs in {0} ({1})</source>
+        <translation>se ejecuta en {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="122"/>
+        <source>-- no plan yet: the pipeline needs a destination and no errors</source>
+        <translation>-- todavía no hay plan: la canalización necesita un destino y ningún error</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="126"/>
+        <source>-- Run everything on this computer is on: no node runs in a database</source>
+        <translation>-- «Ejecutar todo en este equipo» está activado: ningún nodo se ejecuta en una base de datos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="129"/>
+        <source>-- {0}: runs in {1} ({2}); only its result reaches the local engine</source>
+        <translation>-- {0}: se ejecuta en {1} ({2}); solo su resultado llega al motor local</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="134"/>
+        <source>-- {0} (counted, nothing written): {1}</source>
+        <translation>-- {0} (se cuenta, no se escribe nada): {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panels/sql_view.py" line="138"/>
+        <source>-- {0} writes {1} ({2}) through {3}: {4}</source>
+        <translation>-- {0} escribe {1} ({2}) a través de {3}: {4}</translation>
     </message>
 </context>
 <context>
@@ -4781,37 +5102,37 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>UndoCommands</name>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="56"/>
-        <location filename="../../app/ui/canvas/commands.py" line="205"/>
+        <location filename="../../app/ui/canvas/commands.py" line="57"/>
+        <location filename="../../app/ui/canvas/commands.py" line="206"/>
         <source>Connect</source>
         <extracomment>edits of one field merge into one undo step while they come this close together (seconds): a burst of typing is one step, a change made later (or after a dialog) is its own the English command texts the bridge passes (translated here, shown as given otherwise)</extracomment>
         <translation>Conectar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="57"/>
-        <location filename="../../app/ui/canvas/commands.py" line="218"/>
+        <location filename="../../app/ui/canvas/commands.py" line="58"/>
+        <location filename="../../app/ui/canvas/commands.py" line="219"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="58"/>
-        <location filename="../../app/ui/canvas/commands.py" line="239"/>
+        <location filename="../../app/ui/canvas/commands.py" line="59"/>
+        <location filename="../../app/ui/canvas/commands.py" line="240"/>
         <source>Move</source>
         <translation>Mover</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="59"/>
+        <location filename="../../app/ui/canvas/commands.py" line="60"/>
         <source>Auto-layout</source>
         <translation>Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="60"/>
-        <location filename="../../app/ui/canvas/commands.py" line="265"/>
+        <location filename="../../app/ui/canvas/commands.py" line="61"/>
+        <location filename="../../app/ui/canvas/commands.py" line="266"/>
         <source>Paste</source>
         <translation>Pegar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/canvas/commands.py" line="73"/>
+        <location filename="../../app/ui/canvas/commands.py" line="74"/>
         <source>Delete %n node(s)</source>
         <extracomment>the text of deleting a selection, translated with its plural forms for the command&apos;s count</extracomment>
         <translation>
@@ -4820,24 +5141,34 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="166"/>
+        <location filename="../../app/ui/canvas/commands.py" line="167"/>
         <source>Add %1</source>
         <translation>Añadir %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="184"/>
+        <location filename="../../app/ui/canvas/commands.py" line="185"/>
         <source>Delete %1</source>
         <translation>Eliminar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="294"/>
+        <location filename="../../app/ui/canvas/commands.py" line="295"/>
         <source>Edit %1: %2</source>
         <translation>Editar %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/canvas/commands.py" line="339"/>
+        <location filename="../../app/ui/canvas/commands.py" line="340"/>
         <source>Rename to %1</source>
         <translation>Renombrar a %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="360"/>
+        <source>Run everything on this computer</source>
+        <translation>Ejecutar todo en este equipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/canvas/commands.py" line="362"/>
+        <source>Run in the databases where possible</source>
+        <translation>Ejecutar en las bases de datos donde se pueda</translation>
     </message>
 </context>
 <context>

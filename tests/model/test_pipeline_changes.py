@@ -177,3 +177,21 @@ def test_copies_do_not_carry_the_listeners(pipeline: Pipeline) -> None:
         assert twin == pipeline
         twin.move(twin.nodes[0].id, 1, 1)
     assert seen == []
+
+
+def test_set_execution_tells_once_and_is_saved() -> None:
+    from app.model.changes import ExecutionChanged
+    from app.model.pipeline import Pipeline
+
+    pipeline = Pipeline(name="p")
+    seen: list[object] = []
+    pipeline.subscribe(seen.append)
+    pipeline.set_execution("local")
+    pipeline.set_execution("local")  # the same value: nothing changes, nothing is told
+    assert seen == [ExecutionChanged("local")]
+    assert Pipeline.from_json(pipeline.to_json()).execution == "local"
+    pipeline.set_execution("auto")
+    assert "execution" not in pipeline.canonical()
+    with pytest.raises(ValueError):
+        pipeline.set_execution("remote")
+    assert pipeline.execution == "auto"

@@ -233,7 +233,10 @@ FRONT_DOOR = {
     ],
     "pipelines": [
         "EditorCompilation",
+        "EditorPlan",
         "LineageStep",
+        "PlannedNode",
+        "PlannedStage",
         "Problem",
         "column_lineage",
         "compile_dialects",

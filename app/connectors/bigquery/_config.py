@@ -24,19 +24,25 @@ __all__ = ["BigQueryConfig", "make_client"]
 
 class BigQueryConfig(ConnectorConfig):
     #: the Google Cloud project that runs the jobs (and holds the dataset)
-    project: str = Field(min_length=1)
+    project: str = Field(min_length=1, description="Google Cloud project that runs the jobs.")
     #: the default dataset: tables named without one live here
-    dataset: str = Field(min_length=1)
+    dataset: str = Field(min_length=1, description="Dataset of unqualified table names.")
     #: where jobs run and datasets live (``US``, ``EU``, ``europe-west1``...)
-    location: str | None = None
+    location: str | None = Field(default=None, description="Where jobs run: US, EU, europe-west1…")
     #: path of a service-account JSON key file; none: application-default credentials
-    credentials: str | None = Field(default=None, repr=False)
+    credentials: str | None = Field(
+        default=None,
+        repr=False,
+        description="Service-account JSON key file; empty: application-default credentials.",
+    )
     #: another API endpoint (a local emulator, a private endpoint)
-    api_endpoint: str | None = None
+    api_endpoint: str | None = Field(
+        default=None, description="Another API endpoint (an emulator, a private endpoint)."
+    )
     #: no credentials at all: local emulators only (needs ``api_endpoint``)
-    anonymous: bool = False
+    anonymous: bool = Field(default=False, description="No credentials: emulators only.")
     #: seconds one API request or job may take before it fails
-    timeout: float = Field(default=300.0, gt=0)
+    timeout: float = Field(default=300.0, gt=0, description="Seconds a request or job may take.")
 
     @model_validator(mode="after")
     def _anonymous_needs_endpoint(self) -> BigQueryConfig:

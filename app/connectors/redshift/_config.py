@@ -20,7 +20,7 @@ class RedshiftConfig(ConnectorConfig):
     """
 
     host: str = Field(description="Cluster endpoint host name.")
-    port: int = Field(default=5439, ge=1, le=65535)
+    port: int = Field(default=5439, ge=1, le=65535, description="Cluster port.")
     database: str = Field(description="Database name.")
     user: str = Field(description="User name.")
     password: str | None = secret_field("Password (kept in the secret store).")

@@ -37,6 +37,7 @@ from app.ui.canvas.commands import (
     PasteCommand,
     RemoveNodeCommand,
     RenameCommand,
+    SetExecutionCommand,
     SetParamCommand,
 )
 from app.ui.canvas.decorations import MIN_FIT_SCALE, CanvasDecorations
@@ -51,6 +52,7 @@ class CanvasBridge(QObject, CanvasDecorations, ModelFollower):
 
     edited = Signal()  # the model changed (push, undo, redo)
     params_changed = Signal(str)  # node id whose parameters or name changed
+    execution_changed = Signal(str)  # the pipeline's execution setting: "auto" or "local"
     selection_changed = Signal(list)  # selected node ids
     notice = Signal(str)  # a gesture was refused: why, for the status bar
 
@@ -164,6 +166,11 @@ class CanvasBridge(QObject, CanvasDecorations, ModelFollower):
         if self.pipeline.node(node_id).params.get(field) == value:
             return
         self.push(SetParamCommand(self.pipeline, node_id, field, value))
+
+    def set_execution(self, execution: str) -> None:
+        """Run the pipeline on the local engine only (``local``) or push down (``auto``)."""
+        if execution != self.pipeline.execution:
+            self.push(SetExecutionCommand(self.pipeline, execution))
 
     def rename_node(self, node_id: str, name: str) -> bool:
         name = name.strip()

@@ -37,6 +37,7 @@ __all__ = [
     "PasteCommand",
     "RemoveNodeCommand",
     "RenameCommand",
+    "SetExecutionCommand",
     "SetParamCommand",
     "TranslatedCommand",
     "command_text",
@@ -349,3 +350,23 @@ class RenameCommand(_Command):
 
     def undo(self) -> None:
         self.pipeline.rename_node(self.node_id, self.old)
+
+
+class SetExecutionCommand(_Command):
+    """Where the pipeline runs (Run > Run everything on this computer): ``local`` or ``auto``."""
+
+    def __init__(self, pipeline: Pipeline, execution: str) -> None:
+        text = (
+            QT_TRANSLATE_NOOP("UndoCommands", "Run everything on this computer")
+            if execution == "local"
+            else QT_TRANSLATE_NOOP("UndoCommands", "Run in the databases where possible")
+        )
+        super().__init__(pipeline, text)
+        self.new, self.old = execution, pipeline.execution
+        self.retranslate()
+
+    def redo(self) -> None:
+        self.pipeline.set_execution(self.new)
+
+    def undo(self) -> None:
+        self.pipeline.set_execution(self.old)

@@ -194,6 +194,14 @@ class CanvasDecorations:
             badge = self._place_badges[node_id] = Badge(view.view)
         badge.show_text(text, above=True)
 
+    def show_places(self, texts: dict[str, str]) -> None:
+        """Where each node will run (the plan of the latest check), above it; a node missing
+        from ``texts`` shows nothing there (no plan while the pipeline has errors)."""
+        for node_id in self._views:
+            text = texts.get(node_id, "")
+            if text or node_id in self._place_badges:
+                self.set_place_badge(node_id, text)
+
     def place_badge_text(self, node_id: str) -> str:
         badge = self._place_badges.get(node_id)
         return badge.text() if badge is not None and badge.isVisible() else ""
@@ -225,12 +233,12 @@ class CanvasDecorations:
                 port.view.setToolTip(port_tooltip(name, inputs.get(node_id, {}).get(name)))
 
     def clear_run_state(self) -> None:
+        """Forget a run's colours and counts; where each node runs stays (the check's plan
+        keeps it current, :meth:`show_places`)."""
         for node_id in self._views:
             self.set_status(node_id, None)
             if node_id in self._badges:
                 self._badges[node_id].show_text("")
-            if node_id in self._place_badges:
-                self._place_badges[node_id].show_text("", above=True)
         for label in self._port_labels.values():
             label.show_text("")
 

@@ -18,6 +18,7 @@ from app.model.changes import (
     Change,
     EdgeAdded,
     EdgeRemoved,
+    ExecutionChanged,
     NodeAdded,
     NodeMoved,
     NodeRemoved,
@@ -45,6 +46,7 @@ class ModelFollower:
     graph: CanvasGraph
     pipeline: Pipeline
     params_changed: Any  # the bridge's Signal(str)
+    execution_changed: Any  # the bridge's Signal(str)
     _badges: dict[str, Badge]
     _place_badges: dict[str, Badge]
     _port_labels: dict[tuple[str, str], Badge]
@@ -68,6 +70,8 @@ class ModelFollower:
             self._show_name(change.node_id)
         elif isinstance(change, ParamsChanged):
             self.params_changed.emit(change.node_id)
+        elif isinstance(change, ExecutionChanged):
+            self.execution_changed.emit(change.execution)
 
     def _show_node(self, node: Node) -> None:
         pos = self.pipeline.layout.get(node.id) or Position()

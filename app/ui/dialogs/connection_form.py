@@ -63,10 +63,87 @@ _SCHEMA_TEXT = (
     QT_TRANSLATE_NOOP("ConnectionForm", "Password (kept in the secret store)."),
     QT_TRANSLATE_NOOP("ConnectionForm", "Seconds to wait for a connection."),
     QT_TRANSLATE_NOOP("ConnectionForm", "Shown in pg_stat_activity."),
+    # the warehouses (Snowflake, Redshift, BigQuery)
+    QT_TRANSLATE_NOOP("ConnectionForm", "Project"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Google Cloud project that runs the jobs."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Dataset"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Dataset of unqualified table names."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Location"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Where jobs run: US, EU, europe-west1…"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Credentials"),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm", "Service-account JSON key file; empty: application-default credentials."
+    ),
+    QT_TRANSLATE_NOOP("ConnectionForm", "API endpoint"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Another API endpoint (an emulator, a private endpoint)."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Anonymous"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "No credentials: emulators only."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Timeout"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Seconds a request or job may take."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Cluster endpoint host name."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Cluster port."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "SSL"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Encrypt the connection."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "S3 bucket"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "S3 bucket for COPY loads."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "S3 prefix"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Key prefix of uploaded files."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "IAM role"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "IAM role ARN COPY reads S3 with."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Region"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "The bucket's AWS region."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Rows per INSERT"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Rows per multi-row INSERT (no bucket)."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Distribution style"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "DISTSTYLE of the tables Cauce creates."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Distribution key"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "DISTKEY column (diststyle key)."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Sort keys"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "SORTKEY columns."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Account"),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm", "Account identifier, e.g. 'xy12345.eu-west-1' or 'org-acct'."
+    ),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Database."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Schema"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Schema of unqualified table names."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Warehouse"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Virtual warehouse to run in."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Role"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Role to use."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Private key"),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm",
+        "PEM private key for key-pair authentication (kept in the secret store).",
+    ),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Private key file"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "PEM private key file for key-pair authentication."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Private key passphrase"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Passphrase of an encrypted private key."),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Login timeout"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Seconds to wait for a login."),
 )
 
 #: schema titles that pydantic derived badly from the field name
-_BETTER_TITLES = {"Sslmode": "SSL mode"}
+_BETTER_TITLES = {
+    "Sslmode": "SSL mode",
+    "Ssl": "SSL",
+    "Iam Role": "IAM role",
+    "Api Endpoint": "API endpoint",
+    "Schema Name": "Schema",
+    "S3 Bucket": "S3 bucket",
+    "S3 Prefix": "S3 prefix",
+    "Insert Rows": "Rows per INSERT",
+    "Diststyle": "Distribution style",
+    "Distkey": "Distribution key",
+    "Sortkey": "Sort keys",
+    "Private Key": "Private key",
+    "Private Key File": "Private key file",
+    "Private Key Passphrase": "Private key passphrase",
+    "Login Timeout": "Login timeout",
+}
+#: fields naming a file (or the files connector's directory): a Browse… button beside them
+FILE_FIELDS = frozenset({"path", "credentials", "private_key_file"})
 
 
 def field_title(name: str, schema: dict[str, Any]) -> str:
@@ -111,7 +188,7 @@ class _Field:
             kind = "secret"
         elif "enum" in inner:
             kind = "enum"
-        elif kind in ("integer", "number") and isinstance(value, str):
+        elif kind in ("integer", "number", "array") and isinstance(value, str):
             kind = "string"  # an environment reference such as "${PG_PORT}"
         self.kind = kind
         self.widget = self._make(inner, parent)
@@ -147,6 +224,11 @@ class _Field:
             dspin.setDecimals(3)
             return dspin
         edit = QLineEdit(parent)
+        if self.kind == "array":  # a list of names (Redshift's sort keys): comma-separated
+            edit.setPlaceholderText(
+                QCoreApplication.translate("ConnectionForm", "comma-separated, e.g. a, b")
+            )
+            return edit
         if "maxLength" in inner:
             edit.setMaxLength(int(inner["maxLength"]))
         if self.default is not None:
@@ -189,6 +271,8 @@ class _Field:
             w.setValue(int(value) if value is not None else w.minimum())
         elif isinstance(w, QDoubleSpinBox):
             w.setValue(float(value) if value is not None else 0.0)
+        elif isinstance(w, QLineEdit) and self.kind == "array":
+            w.setText(", ".join(str(v) for v in value) if isinstance(value, list) else "")
         elif isinstance(w, QLineEdit) and not self.secret:
             w.setText("" if value is None else str(value))
 
@@ -202,6 +286,9 @@ class _Field:
             return w.value()
         assert isinstance(w, QLineEdit)
         text = w.text().strip() if not self.secret else w.text()
+        if self.kind == "array":
+            items = [item.strip() for item in text.split(",") if item.strip()]
+            return items or None
         return text or None
 
 
@@ -231,7 +318,9 @@ class ConnectionForm(QWidget):
         self._extra = {k: v for k, v in params.items() if k not in props}
         for name, schema in props.items():
             secret = name in ctype.secrets
-            browse = ("dir" if ctype.type_name == "files" else "file") if name == "path" else None
+            browse = (
+                ("dir" if ctype.type_name == "files" else "file") if name in FILE_FIELDS else None
+            )
             field = _Field(
                 name, schema, params.get(name), secret=secret, browse=browse, parent=self
             )
