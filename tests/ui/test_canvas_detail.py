@@ -151,3 +151,44 @@ def test_a_dragged_selection_brings_its_links_along(qtbot, window, chinook_dir: 
     # the ports follow single moves again (a move from the model redraws their links)
     port = moved[0].view.outputs[0]
     assert port.flags() & QGraphicsItem.GraphicsItemFlag.ItemSendsScenePositionChanges
+
+
+def test_a_zoom_gesture_paints_without_device_caches_until_it_rests(
+    qtbot, window, chinook_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Each zoom step would throw every item's device cache away: while a gesture lasts they
+    paint straight to the screen; the caches come back when the zoom rests, or at once when a
+    click starts (a drag moves cached images) — and the wheel really zooms."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    win = window
+    assert win.open_project(chinook_dir, "revenue")
+    viewer = win.bridge.graph.viewer()
+    qtbot.waitUntil(lambda: not viewer._zoom.active, timeout=3000)  # the framing at open
+    device = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    node = viewer.scene().items()[0].topLevelItem()
+    cached = [i for i in viewer.scene().items() if i.cacheMode() == device]
+    assert cached
+    scale = viewer.transform().m11()
+    centre = viewer.viewport().rect().center()
+    for _ in range(3):  # three steps of a wheel, as a user turns it
+        event = QWheelEvent(
+            QPointF(centre), QPointF(viewer.viewport().mapToGlobal(centre)), QPoint(0, 0),
+            QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase, False,
+        )  # fmt: skip
+        QApplication.sendEvent(viewer.viewport(), event)
+    assert viewer.transform().m11() > scale
+    assert all(i.cacheMode() != device for i in cached)
+    qtbot.waitUntil(lambda: all(i.cacheMode() == device for i in cached), timeout=3000)
+    viewer._set_viewer_zoom(15)  # another gesture, then a click: caches back at once
+    assert all(i.cacheMode() != device for i in cached)
+    at = viewer.mapFromScene(node.sceneBoundingRect().center())
+    QTest.mousePress(
+        viewer.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at
+    )
+    assert all(i.cacheMode() == device for i in cached)
+    QTest.mouseRelease(
+        viewer.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at
+    )

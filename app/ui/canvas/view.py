@@ -24,7 +24,14 @@ from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from Qt import QtCore, QtGui, QtWidgets
 
-from app.ui.canvas.lod import Detail, DragBatch, detail_for, set_item_detail, set_pipe_detail
+from app.ui.canvas.lod import (
+    Detail,
+    DragBatch,
+    ZoomGesture,
+    detail_for,
+    set_item_detail,
+    set_pipe_detail,
+)
 
 __all__ = [
     "CanvasGraph",
@@ -216,6 +223,8 @@ class CanvasViewer(NodeViewer):
         self.detail = Detail.FULL
         self._drag: DragBatch | None = None
         super().__init__(parent, undo_stack=None)
+        self._zoom = ZoomGesture(self)
+        self._zooming = False
         self.on_context_menu: Callable[[str | None, QtCore.QPoint], None] | None = None
 
     def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:  # noqa: N802 - Qt
@@ -255,6 +264,25 @@ class CanvasViewer(NodeViewer):
         super().establish_connection(start_port, end_port)
         for pipe in start_port.connected_pipes:
             set_pipe_detail(pipe, self.detail)
+
+    def _set_viewer_zoom(self, value: float, sensitivity: Any = None, pos: Any = None) -> None:
+        """NodeGraphQt's zoom step (wheel, trackpad, keys): painted without the items'
+        device caches while the gesture lasts (:class:`~app.ui.canvas.lod.ZoomGesture`)."""
+        self._zoom.step()
+        self._zooming = True  # a zoom about the pointer pans too: that pan is the zoom's
+        try:
+            super()._set_viewer_zoom(value, sensitivity, pos)
+        finally:
+            self._zooming = False
+
+    def _set_viewer_pan(self, pos_x: float, pos_y: float) -> None:
+        if not self._zooming:
+            self._zoom.end()  # a pan keeps the scale: the caches serve it
+        super()._set_viewer_pan(pos_x, pos_y)
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt
+        self._zoom.end()  # a click or a drag starts: caches back first
+        super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt
         if self._drag is None and self._dragging_nodes():
