@@ -408,14 +408,15 @@ def test_an_array_element_after_arrows_last_timestamp_is_refused_naming_it(
 
 MORE_LISTS = """
 CREATE TABLE src.more_lists (id int PRIMARY KEY, ids uuid[], docs jsonb[], raw json[],
-                             spans interval[], blobs bytea[]);
+                             spans interval[], blobs bytea[], clock time[]);
 INSERT INTO src.more_lists VALUES
   (1, '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11,NULL}',
    ARRAY['{"a": [1, "x,y"]}', 'null', NULL]::jsonb[], ARRAY['{"q": "\\"}"}', '[]']::json[],
    '{"1 year 2 mons -3 days +04:05:06.789","-00:00:00.000001",NULL}',
-   ARRAY['\\x00ff'::bytea, '\\x'::bytea, NULL, '\\x5c22'::bytea]),
-  (2, '{}', '{}', '{}', '{}', '{}'),
-  (3, NULL, NULL, NULL, NULL, NULL);
+   ARRAY['\\x00ff'::bytea, '\\x'::bytea, NULL, '\\x5c22'::bytea],
+   '{00:00:00,24:00:00,01:02:03.000001,NULL}'),
+  (2, '{}', '{}', '{}', '{}', '{}', '{}'),
+  (3, NULL, NULL, NULL, NULL, NULL, NULL);
 """
 
 
@@ -445,7 +446,8 @@ def test_arrays_of_uuid_json_interval_and_bytea_become_duckdb_lists_of_them(
             "SELECT id, ids::VARCHAR[], docs::VARCHAR[], raw::VARCHAR[], "
             "list_transform(spans, lambda s: [datepart('month', s) + 12 * datepart('year', s), "
             "datepart('day', s), datepart('microseconds', s) + 1000000 * (60 * (60 * "
-            "datepart('hour', s) + datepart('minute', s)))]), blobs FROM more ORDER BY id"
+            "datepart('hour', s) + datepart('minute', s)))]), blobs, clock::VARCHAR[] "
+            "FROM more ORDER BY id"
         ).fetchall()
     assert types == {
         "id": "INTEGER",
@@ -454,6 +456,7 @@ def test_arrays_of_uuid_json_interval_and_bytea_become_duckdb_lists_of_them(
         "raw": "JSON[]",
         "spans": "INTERVAL[]",
         "blobs": "BLOB[]",
+        "clock": "TIME[]",
     }
     assert got[0][0] == 1
     assert got[0][1] == ["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", None]
@@ -462,5 +465,6 @@ def test_arrays_of_uuid_json_interval_and_bytea_become_duckdb_lists_of_them(
     # (the NULL element's parts are NULL)
     assert got[0][4] == [[14, -3, 14706789000], [0, 0, -1], [None, None, None]]
     assert got[0][5] == [b"\x00\xff", b"", None, b'\\"']
-    assert got[1] == (2, [], [], [], [], [])
-    assert got[2] == (3, None, None, None, None, None)
+    assert got[0][6] == ["00:00:00", "24:00:00", "01:02:03.000001", None]  # 24:00 kept
+    assert got[1] == (2, [], [], [], [], [], [])
+    assert got[2] == (3, None, None, None, None, None, None)

@@ -4,7 +4,7 @@ A PostgreSQL source sends arrays and intervals as their text (``{1,NULL,3}``,
 ``-1 days +02:00:00``), keeping the type in the field's metadata. DuckDB has lists and
 intervals, but cannot cast PostgreSQL's array literals at all, nor intervals with mixed signs.
 This module parses both (one-dimensional arrays of numbers, booleans, text, dates,
-timestamps, uuids, json, intervals and bytea; every interval PostgreSQL prints in its default
+timestamps, times, uuids, json, intervals and bytea; every interval PostgreSQL prints in its default
 ``postgres`` style) into Arrow lists and ``month_day_nano_interval`` values. Date and
 timestamp elements are read by :func:`app.connectors.pgtime.parse`, so ``infinity``,
 ``-infinity``, ``… BC`` and years after 9999 arrive exactly, as they do in scalar columns. A
@@ -60,6 +60,7 @@ _ELEMENTS: dict[str, tuple[pa.DataType, Callable[[str], Any]]] = {
     "jsonb": (pa.string(), str),
     "interval": (pa.month_day_nano_interval(), lambda t: parse_interval(t)),
     "bytea": (pa.binary(), lambda t: _bytea(t)),
+    "time": (pa.time64("us"), lambda t: _time(t)),
 }
 _UNIT = re.compile(r"([+-]?\d+) (year|mon|day)s?")
 _CLOCK = re.compile(r"([+-]?)(\d+):(\d\d):(\d\d(?:\.\d+)?)$")
@@ -100,6 +101,16 @@ def _bytea(text: str) -> bytes:
     if not text.startswith("\\x"):
         raise ValueError(_("{value!r} is not bytea in hex").format(value=text))
     return bytes.fromhex(text[2:])
+
+
+def _time(text: str) -> int:
+    """A time element (``HH:MM:SS[.ffffff]``, ``24:00:00`` included) in microseconds."""
+    hours, minutes, seconds = text.split(":")
+    micros = round(Decimal(seconds) * 1_000_000)
+    total = (int(hours) * 3600 + int(minutes) * 60) * 1_000_000 + micros
+    if not 0 <= total <= 86_400_000_000:
+        raise ValueError(_("{value!r} is not a time of day").format(value=text))
+    return total
 
 
 def parse_interval(text: str) -> tuple[int, int, int]:
