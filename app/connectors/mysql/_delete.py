@@ -8,7 +8,7 @@ were read (a row changed meanwhile) is rolled back. The caller commits.
 >>> from sqlglot import exp
 >>> where = exp.LT(this=exp.column("d"), expression=exp.Literal.string("2020-01-01"))
 >>> by_keys(sql_table("t", "mysql"), ["id"], [(1,), (2,)], where).sql("mysql")
-"DELETE FROM t WHERE `id` IN (1, 2) AND d < '2020-01-01'"
+"DELETE FROM `t` WHERE `id` IN (1, 2) AND d < '2020-01-01'"
 """
 
 from __future__ import annotations

@@ -9,8 +9,11 @@ the condition is checked again by the ``DELETE`` itself.
 >>> from sqlglot import exp
 >>> where = exp.LT(this=exp.column("d"), expression=exp.cast(exp.Literal.string("2020-01-01"),
 ...                                                           "DATE"))
->>> render(delete_statement(sql_table("s.t", "postgres"), where, ["id", "d"], 5, ["id"]))[:78]
-'DELETE FROM "s"."t" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "s"."t" WHERE d < CA'
+>>> sql = render(delete_statement(sql_table("s.t", "postgres"), where, ["id", "d"], 5, ["id"]))
+>>> sql.startswith('DELETE FROM "s"."t" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "s"."t" WHERE')
+True
+>>> "LIMIT 5 FOR UPDATE)) AND d < CAST(" in sql, sql.endswith('RETURNING "id", "d"')
+(True, True)
 """
 
 from __future__ import annotations
