@@ -103,6 +103,9 @@ class RetentionPolicy(BaseModel):
             ) from None
         return v
 
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
     def cutoff(self, now: datetime) -> datetime:
         """Rows whose date is before this are expired at ``now``."""
         return cutoff_for(self.keep_days, now)
@@ -111,7 +114,7 @@ class RetentionPolicy(BaseModel):
         """The latest daily run time at or before ``now`` (None: no daily run)."""
         if self.run_at is None:
             return None
-        zone = ZoneInfo(self.timezone)
+        zone = self.zone()
         hour, minute = (int(p) for p in self.run_at.split(":"))
         local = now.astimezone(zone)
         slot = datetime.combine(local.date(), time(hour, minute), tzinfo=zone)
@@ -124,7 +127,7 @@ class RetentionPolicy(BaseModel):
         last = self.due_slot(now)
         if last is None:
             return None
-        zone = ZoneInfo(self.timezone)
+        zone = self.zone()
         day = last.astimezone(zone).date() + timedelta(days=1)
         hour, minute = (int(p) for p in (self.run_at or "00:00").split(":"))
         return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
