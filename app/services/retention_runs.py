@@ -130,108 +130,125 @@ class _Runner:
         self.cutoff = policy.cutoff(self.now)
 
     def run(self) -> RunReport | None:
-        """The run's report; None when its daily due time was claimed by another run."""
-        with opened_store(self.path, self.ws) as (opened, store, pid):
-            name = opened.project.meta.name
-            for abandoned in store.reap(pid):
-                _recover(store, abandoned, lambda: archive_key(name, self.ws))
-            key = archive_key(name, self.ws) if self.policy.encrypt else None
-            connector = connector_for(opened, self.policy.connection, self.ws)
-            try:
-                return self._run(connector, store, pid, name, key)
-            finally:
-                connector.close()
+        """The run's report; None when its daily due time was claimed by another run.
 
-    def _run(self, connector: Any, store: Any, pid: int, project: str, key: bytes | None) -> Any:
+        The run is recorded (and a daily due time claimed) before its database is contacted,
+        so a database that cannot be reached is a failed run in the proof, not a retry."""
+        from app.services import errors
+
         policy = self.policy
-        schema = connector.table_schema(policy.table)
-        base = expired(date_field(schema, policy), self.cutoff)
-        keys = [k for k in connector.primary_keys(policy.table) if k in schema.names]
-        after = _keyset(keys, schema)
-        stamp = self.now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-        folder = (
-            archive_root(policy, self.path)
-            / _SAFE.sub("_", project)
-            / policy.name
-            / f"{stamp}-{uuid.uuid4().hex[:8]}"
-        )
-        run_id = store.start_run(
-            pid,
-            policy,
-            cutoff=self.cutoff,
-            trigger=self.trigger,
-            requested_by=self.requested_by,
-            archive_dir=str(folder),
-            key_id=key_id(key) if key is not None else None,
-            scheduled_for=self.scheduled_for,
-        )
-        if run_id is None:
-            return None
-        files: list[ArchiveFile] = []
-        status, error = "succeeded", None
-        where: exp.Expression = base
-        try:
-            while True:
-                if self.cancel is not None and self.cancel.cancelled:
-                    status = "cancelled"
-                    break
-                seq = len(files) + 1
-                written: list[ArchivePart] = []
-
-                def archive(
-                    rows: pa.Table, seq: int = seq, out: list[ArchivePart] = written
-                ) -> None:
-                    if rows.num_rows:
-                        out.append(write_part(folder, seq, rows, key))
-
+        with opened_store(self.path, self.ws) as (opened, store, pid):
+            project = opened.project.meta.name
+            for abandoned in store.reap(pid):
+                _recover(store, abandoned, lambda: archive_key(project, self.ws))
+            key, problem = None, None
+            if policy.encrypt:
                 try:
-                    rows = connector.delete_batch(
-                        policy.table,
-                        where,
-                        limit=policy.batch_rows,
-                        order_by=keys or None,
-                        before_commit=archive,
-                    )
-                except BaseException:
-                    if written:  # the file is on disk; whether the delete committed is unknown
-                        files.append(_record(store, run_id, seq, written[0], confirmed=False))
+                    key = archive_key(project, self.ws)
+                except errors.USER_ERRORS as err:
+                    problem = err
+            stamp = self.now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+            folder = (
+                archive_root(policy, self.path)
+                / _SAFE.sub("_", project)
+                / policy.name
+                / f"{stamp}-{uuid.uuid4().hex[:8]}"
+            )
+            run_id = store.start_run(
+                pid,
+                policy,
+                cutoff=self.cutoff,
+                trigger=self.trigger,
+                requested_by=self.requested_by,
+                archive_dir=str(folder),
+                key_id=key_id(key) if key is not None else None,
+                scheduled_for=self.scheduled_for,
+            )
+            if run_id is None:
+                return None
+            files: list[ArchiveFile] = []
+            error, connector = None, None
+            try:
+                if problem is not None:
+                    raise problem
+                connector = connector_for(opened, policy.connection, self.ws)
+                status = self._batches(connector, store, run_id, folder, key, files)
+            except BaseException as err:
+                status = "failed"
+                error = errors.describe(err) if isinstance(err, errors.USER_ERRORS) else repr(err)
+                store.finish_run(run_id, status, error)
+                self._manifest(folder, run_id, project, files, status)
+                if not isinstance(err, (*errors.USER_ERRORS, ValueError)):
                     raise
-                if rows.num_rows == 0:
-                    break
-                files.append(_record(store, run_id, seq, written[0], deleted=rows.num_rows))
-                if self.on_batch is not None:
-                    self.on_batch(BatchDone(policy.name, seq, rows.num_rows, written[0].file_name))
-                if after is not None:
-                    last = max(rows.column(after).to_pylist())
-                    column = exp.column(exp.to_identifier(after, quoted=True))
-                    beyond = exp.GT(this=column, expression=exp.convert(last))
-                    where = exp.And(this=base.copy(), expression=beyond)
-                if rows.num_rows < policy.batch_rows:
-                    break
-        except BaseException as err:
-            from app.services import errors
-
-            status = "failed"
-            error = errors.describe(err) if isinstance(err, errors.USER_ERRORS) else repr(err)
-            store.finish_run(run_id, status, error)
-            self._manifest(folder, run_id, project, files, status)
-            if not isinstance(err, (*errors.USER_ERRORS, ValueError)):
-                raise
-        else:
-            store.finish_run(run_id, status, error)
-            self._manifest(folder, run_id, project, files, status)
-        deleted = sum(f.rows for f in files if f.confirmed)
+            else:
+                store.finish_run(run_id, status)
+                self._manifest(folder, run_id, project, files, status)
+            finally:
+                if connector is not None:
+                    connector.close()
         return RunReport(
             policy.name,
             self.cutoff,
             status,
             rows_archived=sum(f.rows for f in files),
-            rows_deleted=deleted,
+            rows_deleted=sum(f.rows for f in files if f.confirmed),
             run_id=run_id,
             archive_dir=str(folder),
             files=files,
             error=error,
         )
+
+    def _batches(
+        self,
+        connector: Any,
+        store: Any,
+        run_id: int,
+        folder: Path,
+        key: bytes | None,
+        files: list[ArchiveFile],
+    ) -> str:
+        """Archive and delete batch after batch (``files`` grows as they are recorded);
+        ``succeeded``, or ``cancelled`` when the token was set between two batches."""
+        policy = self.policy
+        schema = connector.table_schema(policy.table)
+        base = expired(date_field(schema, policy), self.cutoff)
+        keys = [k for k in connector.primary_keys(policy.table) if k in schema.names]
+        after = _keyset(keys, schema)
+        where: exp.Expression = base
+        while True:
+            if self.cancel is not None and self.cancel.cancelled:
+                return "cancelled"
+            seq = len(files) + 1
+            written: list[ArchivePart] = []
+
+            def archive(rows: pa.Table, seq: int = seq, out: list[ArchivePart] = written) -> None:
+                if rows.num_rows:
+                    out.append(write_part(folder, seq, rows, key))
+
+            try:
+                rows = connector.delete_batch(
+                    policy.table,
+                    where,
+                    limit=policy.batch_rows,
+                    order_by=keys or None,
+                    before_commit=archive,
+                )
+            except BaseException:
+                if written:  # the file is on disk; whether the delete committed is unknown
+                    files.append(_record(store, run_id, seq, written[0], confirmed=False))
+                raise
+            if rows.num_rows == 0:
+                return "succeeded"
+            files.append(_record(store, run_id, seq, written[0], deleted=rows.num_rows))
+            if self.on_batch is not None:
+                self.on_batch(BatchDone(policy.name, seq, rows.num_rows, written[0].file_name))
+            if after is not None:
+                last = max(rows.column(after).to_pylist())
+                column = exp.column(exp.to_identifier(after, quoted=True))
+                beyond = exp.GT(this=column, expression=exp.convert(last))
+                where = exp.And(this=base.copy(), expression=beyond)
+            if rows.num_rows < policy.batch_rows:
+                return "succeeded"
 
     def _manifest(
         self, folder: Path, run_id: int, project: str, files: list[ArchiveFile], status: str

@@ -67,3 +67,35 @@ def test_the_scheduler_runs_a_due_policy_once(
     assert run_due_retention(pg_project, clock, workspace=ws) == []
     next_day = due_at + timedelta(days=1, minutes=1)
     assert [p.name for p, _t in due_policies(pg_project, next_day, workspace=ws)] == ["nightly"]
+
+
+def test_a_database_that_cannot_be_reached_is_a_failed_run_not_a_retry(
+    project: Path, ws: Workspace
+) -> None:
+    from .conftest import add_connection
+
+    add_connection(
+        project,
+        "gone",
+        "postgres",
+        {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": "no_such_db_here"},
+    )
+    policy = make_policy(
+        name="gone", connection="gone", table="t", date_column="d", keep_days=1, run_at="03:00"
+    )
+    save_policy(project, policy, check=False, workspace=ws)
+    due_at = policy.next_run(datetime.now(UTC))
+    assert due_at is not None
+    clock = due_at + timedelta(minutes=1)
+    assert run_due_retention(project, clock, workspace=ws) == ["gone"]
+    [run] = list_runs(project, workspace=ws)
+    assert run.status == "failed" and "no_such_db_here" in (run.error or "")
+    assert (run.trigger, run.scheduled_for, run.rows_deleted, run.files) == (
+        "schedule",
+        due_at,
+        0,
+        (),
+    )
+    # the due time was claimed: the next housekeeping does not try again
+    assert run_due_retention(project, clock + timedelta(minutes=1), workspace=ws) == []
+    assert len(list_runs(project, workspace=ws)) == 1
