@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 
 from app.model.retention import cutoff_for
 from app.ui.workers import wait_all
-from tests.conftest import pg_db  # noqa: F401 - the fixture
 from tests.retention.conftest import chinook_pg, pg_exec, pg_rows  # noqa: F401 - a fixture
 
 from .conftest import shot
