@@ -483,6 +483,10 @@ from app.cli_backup import backup_group  # noqa: E402
 
 cli.add_command(backup_group)
 
+from app.cli_retention import retention_group  # noqa: E402
+
+cli.add_command(retention_group)
+
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
