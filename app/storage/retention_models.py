@@ -1,4 +1,4 @@
-"""Metadata-DB tables of retention (migration 0016): policies, their runs (the proof records)
+"""Metadata-DB tables of retention (migration 0011): policies, their runs (the proof records)
 and the archive files each run wrote.
 
 A run keeps a copy of what its policy said when it ran (connection, table, column, days,

@@ -2,7 +2,7 @@
 ``retention_runs`` (one proof record per run: cutoff, rows archived and deleted, who, when)
 and ``retention_archives`` (each archive file of a run, with its rows and SHA-256).
 
-Revision ID: 0016
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-07
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | tuple[str, ...] | None = None
 depends_on: str | tuple[str, ...] | None = None
