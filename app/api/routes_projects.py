@@ -218,9 +218,24 @@ def export_project(
     project_id: Id,
     caller: Reader,
     include_data: bool = True,
+    unmasked: Annotated[
+        bool, Query(description="Include data files holding tagged columns (unmask scope)")
+    ] = False,
 ) -> FileResponse:
-    """The project as a ``.cauce`` bundle (never with secrets)."""
-    bundle = hosting.export_hosted(caller.workspace, project_id, include_data=include_data)
+    """The project as a ``.cauce`` bundle (never with secrets). Data files holding columns
+    tagged as personal data are refused (422, naming them) unless ``include_data=false``, or
+    ``unmasked=true`` by a caller with the ``unmask`` scope."""
+    if unmasked and "unmask" not in caller.principal.scopes:
+        raise ApiProblem(
+            403, "exporting tagged data unmasked takes the unmask scope", slug="insufficient-scope"
+        )
+    bundle = hosting.export_hosted(
+        caller.workspace,
+        project_id,
+        include_data=include_data,
+        unmasked=unmasked,
+        principal=caller.principal,
+    )
     return FileResponse(
         bundle,
         media_type="application/octet-stream",

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -38,6 +38,9 @@ from app.storage.project_format import (
     describe_validation_error,
     file_stem,
 )
+
+if TYPE_CHECKING:
+    from app.services.access import Principal
 
 __all__ = [
     "BundleImport",
@@ -207,21 +210,47 @@ def import_hosted(
     return BundleImport(name, str(target), True, changes, preview.access, _hosted(record))
 
 
-def export_hosted(workspace: Workspace, project_id: int, *, include_data: bool = True) -> Path:
-    """A bundle of a hosted project, in a new temporary directory the caller removes."""
+def export_hosted(
+    workspace: Workspace,
+    project_id: int,
+    *,
+    include_data: bool = True,
+    unmasked: bool = False,
+    principal: Principal | None = None,
+) -> Path:
+    """A bundle of a hosted project, in a new temporary directory the caller removes. Data
+    files holding tagged columns are refused unless ``unmasked`` by a caller who may unmask
+    (the organization's tags decide)."""
     hosted = hosted_project(workspace, project_id)
     out = Path(tempfile.mkdtemp(prefix="cauce-export-")) / f"{file_stem(hosted.name)}.cauce"
     try:
-        export_project(Path(hosted.path), out, include_data=include_data)
+        export_project(
+            Path(hosted.path),
+            out,
+            include_data=include_data,
+            unmasked=unmasked,
+            principal=principal,
+            workspace=workspace,
+        )
     except BaseException:
         shutil.rmtree(out.parent, ignore_errors=True)
         raise
     return out
 
 
+def bump_revision(workspace: Workspace, hosted: HostedProject) -> HostedProject:
+    """The project after a change made through the server (its revision grows by one);
+    ``StaleRevision`` when another change came first."""
+    return _hosted(_store(workspace).bump_hosted_project(hosted.id, expected=hosted.revision))
+
+
 # -- pipelines ------------------------------------------------------------------------------------
-def _etag(pipeline: Pipeline) -> str:
+def pipeline_etag(pipeline: Pipeline) -> str:
+    """A pipeline's ETag: the SHA-256 of its canonical JSON."""
     return hashlib.sha256(pipeline.to_json().encode()).hexdigest()
+
+
+_etag = pipeline_etag
 
 
 def _info(pipeline: Pipeline) -> PipelineInfo:
