@@ -25,6 +25,7 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 Reader = Annotated[Caller, Depends(scoped("read"))]
 Writer = Annotated[Caller, Depends(scoped("write"))]
 Admin = Annotated[Caller, Depends(scoped("admin"))]
+Runner = Annotated[Caller, Depends(scoped("run"))]
 #: a bundle sent to the server, at most this big
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 
@@ -284,6 +285,23 @@ def set_secret(
     returns it."""
     hosting.set_connection_secret(caller.workspace, project_id, connection, field, body.value)
     return Response(status_code=204)
+
+
+class TestedOut(BaseModel):
+    connection: str
+    ok: bool = Field(description="It answered (a failure is 422, saying why)")
+
+
+@router.post(
+    "/projects/{project_id}/connections/{connection}/test",
+    response_model=TestedOut,
+    tags=["connections"],
+)
+def test_connection(project_id: Id, connection: str, caller: Runner) -> TestedOut:
+    """Connect and ask the system to answer (the editor's Test button, ``cauce connections
+    test``). A project from a bundle must be trusted: its connection could name any host."""
+    hosting.test_hosted_connection(caller.workspace, project_id, connection)
+    return TestedOut(connection=connection, ok=True)
 
 
 # -- catalog --------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ __all__ = [
     "get_pipeline",
     "hosted_catalog",
     "hosted_project",
+    "hosted_sync_status",
     "import_hosted",
     "list_connections",
     "list_hosted",
@@ -64,6 +65,7 @@ __all__ = [
     "register_project",
     "save_pipeline",
     "set_connection_secret",
+    "test_hosted_connection",
     "unregister_project",
     "validate_pipeline",
 ]
@@ -438,3 +440,41 @@ def hosted_catalog(workspace: Workspace, project_id: int, connection: str) -> li
 
     hosted = hosted_project(workspace, project_id)
     return read_catalog(Path(hosted.path), connection, workspace=workspace)
+
+
+def _require_trust(path: Path) -> None:
+    from app.services.trust import require_trust
+    from app.storage.project import load_project
+
+    with load_project(path) as opened:
+        require_trust(opened, trust=False)  # its connections could name any host
+
+
+def test_hosted_connection(workspace: Workspace, project_id: int, connection: str) -> None:
+    """Connect with a hosted project's connection and ask its system to answer (the
+    editor's Test button); raise the connector's error, which says why, if not. The project
+    must be trusted (``UntrustedProject``); an unknown connection is ``NotFound``."""
+    from app.services.connections import test_project_connection
+    from app.storage.errors import NotFound
+
+    hosted, project = open_hosted(workspace, project_id)
+    if connection not in project.connections:
+        raise NotFound(_("no connection named {name!r}").format(name=connection))
+    _require_trust(Path(hosted.path))
+    test_project_connection(Path(hosted.path), connection)
+
+
+test_hosted_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def hosted_sync_status(workspace: Workspace, project_id: int, name: str) -> Any:
+    """``cauce sync status``: per destination, the cursor it committed (read there: the
+    project must be trusted), the metadata DB's copy, and the last recorded run."""
+    from app.services.sync_status import sync_status
+    from app.storage.errors import NotFound
+
+    hosted, project = open_hosted(workspace, project_id)
+    if name not in project.syncs:
+        raise NotFound(_("no sync named {name!r}").format(name=name))
+    _require_trust(Path(hosted.path))
+    return sync_status(Path(hosted.path), name, workspace=workspace)
