@@ -151,9 +151,11 @@ def stored_profile(
     if connection not in project.connections:
         raise NotFound(_("no connection named {name!r}").format(name=connection))
     with workspace.repository() as repo:
-        project_key = repo.ensure_project(project.meta.name)
+        known = [p.id for p in repo.list_projects() if p.name == project.meta.name]
+    if not known:  # never recorded: nothing stored either
+        raise NotFound(_("no stored profile {id}").format(id=profile_id))
     with workspace.open_store(QualityStore) as store:
-        found = store.profile(project_key, profile_id)
+        found = store.profile(known[0], profile_id)
     if found.connection != connection:
         raise NotFound(_("no stored profile {id}").format(id=profile_id))
     tagged = _tagged(workspace, project.meta.name, connection, found.table)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from app.services.masking import mask_key
 from tests.api.conftest import Server, register
 from tests.privacy.test_tags import EXPECTED
 
@@ -127,6 +128,10 @@ def test_the_masking_key_is_made_by_an_admin_and_never_shown(server: Server) -> 
     assert first.status_code == 200, first.text
     assert first.json() == {"written": True}
     assert c.post(url, headers=h).json() == {"written": False}
-    assert c.post(url, headers=h, params={"rotate": True}).json() == {"written": True}
+    stored = mask_key("chinook", server.workspace.secrets).hex()
+    rotated = c.post(url, headers=h, params={"rotate": True})
+    assert rotated.json() == {"written": True}
+    now = mask_key("chinook", server.workspace.secrets).hex()
+    assert now != stored and now not in rotated.text and stored not in first.text
     server.key("editor", user="ed", name="editor", scopes=["read", "write", "run"], role="editor")
     assert c.post(url, headers=server.h("editor")).status_code == 403
