@@ -94,7 +94,8 @@ class LocalSession:
             setup(self.con)
         self.readable = readable_directories(self.provider)
         self._lock([*self.readable, *_native_directories(self.provider), Path(self._tmp.name)])
-        self.cancel.on_cancel(self.con.interrupt)
+        self._interrupt = self.con.interrupt
+        self.cancel.on_cancel(self._interrupt)
         self._attached: dict[str, str] = {}
         self.streamed: dict[str, StreamedSource] = {}
         self._inputs_seen: set[str] = set()
@@ -334,6 +335,9 @@ class LocalSession:
             raise RunCancelled() from None
 
     def close(self) -> None:
+        # a token outlives its sessions (a run opens several): cancelling it later must not
+        # interrupt a closed connection, which raises
+        self.cancel.off(self._interrupt)
         try:
             self.con.close()
         finally:

@@ -15,6 +15,7 @@ from app.storage.project_format import PROJECT_FILE
 
 if TYPE_CHECKING:
     from app.services.access import Principal
+    from app.services.workspace import Workspace
 
 __all__ = [
     "ImportItem",
@@ -34,14 +35,16 @@ def export_project(
     include_data: bool = True,
     unmasked: bool = False,
     principal: Principal | None = None,
+    workspace: Workspace | None = None,
 ) -> str:
     """Write ``project_dir`` as a bundle; returns a one-line summary. Data files holding
     tagged columns are refused unless ``unmasked`` by a user who may unmask
-    (:func:`app.services.masking.check_bundle_data`)."""
+    (:func:`app.services.masking.check_bundle_data`; ``workspace``: where the project's tags
+    are, a server's organization)."""
     if include_data:
         from app.services.masking import check_bundle_data
 
-        check_bundle_data(project_dir, unmasked=unmasked, principal=principal)
+        check_bundle_data(project_dir, unmasked=unmasked, principal=principal, workspace=workspace)
     out = export_bundle(project_dir, bundle, include_data=include_data)
     contents = inspect_bundle(out)  # prove the bundle we wrote imports again
     project = contents.project
