@@ -459,8 +459,10 @@ cli.add_command(serve_cmd)
 cli.add_command(api_keys_group)
 
 from app.cli_backup import backup_group  # noqa: E402
+from app.cli_secrets import secrets_group  # noqa: E402
 
 cli.add_command(backup_group)
+cli.add_command(secrets_group)
 
 
 def _setup_logging(verbose: int) -> None:

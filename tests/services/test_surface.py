@@ -362,9 +362,14 @@ FRONT_DOOR = {
         "schedule_history",
     ],
     "secrets": [
+        "MASTER_KEY_ENV",
+        "Rotation",
         "SecretLookup",
+        "generate_master_key",
         "install_log_redaction",
+        "rotate_master_key",
         "secret_lookup",
+        "secrets_file",
         "store_connection_secret",
     ],
     "syncs": [
