@@ -322,14 +322,54 @@ def compile_cmd(
     is_flag=True,
     help=N_("Include data files holding tagged columns (needs the unmask permission)."),
 )
-def export_cmd(project: Path, bundle: Path, no_data: bool, unmasked: bool) -> None:
+@click.option(
+    "--encrypt", is_flag=True, help=N_("Encrypt the bundle under a passphrase (asked twice).")
+)
+@click.option(
+    "--passphrase-env",
+    metavar="VAR",
+    help=N_("Encrypt (or, for import, decrypt) with the passphrase in this environment variable."),
+)
+def export_cmd(
+    project: Path,
+    bundle: Path,
+    no_data: bool,
+    unmasked: bool,
+    encrypt: bool,
+    passphrase_env: str | None,
+) -> None:
     from app.services.bundles import export_project
 
+    passphrase = _bundle_passphrase(passphrase_env, ask=encrypt, confirm=True)
     try:
-        summary = export_project(project, bundle, include_data=not no_data, unmasked=unmasked)
+        summary = export_project(
+            project,
+            bundle,
+            include_data=not no_data,
+            unmasked=unmasked,
+            passphrase=passphrase,
+        )
     except _user_errors() as err:
         _fail(_describe(err))
     click.echo(summary)
+
+
+def _bundle_passphrase(env: str | None, *, ask: bool, confirm: bool) -> str | None:
+    """A bundle's passphrase: from the variable ``env`` names, else asked (hidden) when
+    ``ask``; an empty one is refused."""
+    if env:
+        value = os.environ.get(env, "")
+        if not value:
+            _fail(_("the environment variable {name} is not set").format(name=env))
+        return value
+    if not ask:
+        return None
+    if not sys.stdin.isatty():
+        _fail(_("no terminal to ask the passphrase on: give --passphrase-env VAR"))
+    value = str(click.prompt(_("Passphrase"), hide_input=True, confirmation_prompt=confirm))
+    if not value:
+        _fail(_("an empty passphrase cannot protect a bundle"))
+    return value
 
 
 @cli.command(
@@ -344,11 +384,24 @@ def export_cmd(project: Path, bundle: Path, no_data: bool, unmasked: bool) -> No
 @click.option(
     "--trust", is_flag=True, help=N_("Trust the imported project to run on this machine.")
 )
-def import_cmd(bundle: Path, target: Path, dry_run: bool, trust: bool) -> None:
-    from app.services.bundles import import_bundle
+@click.option(
+    "--passphrase-env",
+    metavar="VAR",
+    help=N_("An encrypted bundle's passphrase is in this environment variable."),
+)
+def import_cmd(
+    bundle: Path, target: Path, dry_run: bool, trust: bool, passphrase_env: str | None
+) -> None:
+    from app.services.bundles import BUNDLE_PASSPHRASE_ENV, import_bundle, is_encrypted_bundle
 
+    ask = (
+        is_encrypted_bundle(bundle)
+        and not passphrase_env
+        and not os.environ.get(BUNDLE_PASSPHRASE_ENV)
+    )
+    passphrase = _bundle_passphrase(passphrase_env, ask=ask, confirm=False)
     try:
-        lines = import_bundle(bundle, target, dry_run=dry_run, trust=trust)
+        lines = import_bundle(bundle, target, dry_run=dry_run, trust=trust, passphrase=passphrase)
     except _user_errors() as err:
         _fail(_describe(err))
     for line in lines:

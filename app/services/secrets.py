@@ -16,9 +16,9 @@ from typing import Protocol
 
 from app.connectors.base import secret_fields
 from app.connectors.registry import connector_registry
+from app.i18n import _
 from app.model.connection import Connection
 from app.services.log_redaction import install_log_redaction
-from app.i18n import _
 from app.storage.encrypted_store import (
     MASTER_KEY_ENV,
     SECRETS_FILENAME,

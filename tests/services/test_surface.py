@@ -77,12 +77,14 @@ FRONT_DOOR = {
         "simulate",
     ],
     "bundles": [
+        "BUNDLE_PASSPHRASE_ENV",
         "ImportItem",
         "ImportPreview",
         "apply_preview",
         "export_project",
         "import_bundle",
         "import_target",
+        "is_encrypted_bundle",
         "preview_import",
     ],
     "channels": [
