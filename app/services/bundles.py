@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from app.i18n import _
 from app.services.trust import access_summary, mark_imported
-from app.storage.bundle_crypto import BUNDLE_PASSPHRASE_ENV
+from app.storage.bundle_crypto import BUNDLE_PASSPHRASE_ENV, is_encrypted
 from app.storage.bundle_import import ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import inspect_bundle
-from app.storage.bundles import export_bundle, is_encrypted
+from app.storage.bundles import export_bundle
 from app.storage.project_format import PROJECT_FILE
 
 if TYPE_CHECKING:
