@@ -311,103 +311,6 @@ def compile_cmd(
         click.echo(sql.rstrip() + ";\n")
 
 
-@cli.command(
-    "export", help=N_("Export a project directory as a .cauce bundle (never with secrets).")
-)
-@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--no-data", is_flag=True, help=N_("Leave out the project's data/ files."))
-@click.option(
-    "--unmasked",
-    is_flag=True,
-    help=N_("Include data files holding tagged columns (needs the unmask permission)."),
-)
-@click.option(
-    "--encrypt", is_flag=True, help=N_("Encrypt the bundle under a passphrase (asked twice).")
-)
-@click.option(
-    "--passphrase-env",
-    metavar="VAR",
-    help=N_("Encrypt (or, for import, decrypt) with the passphrase in this environment variable."),
-)
-def export_cmd(
-    project: Path,
-    bundle: Path,
-    no_data: bool,
-    unmasked: bool,
-    encrypt: bool,
-    passphrase_env: str | None,
-) -> None:
-    from app.services.bundles import export_project
-
-    passphrase = _bundle_passphrase(passphrase_env, ask=encrypt, confirm=True)
-    try:
-        summary = export_project(
-            project,
-            bundle,
-            include_data=not no_data,
-            unmasked=unmasked,
-            passphrase=passphrase,
-        )
-    except _user_errors() as err:
-        _fail(_describe(err))
-    click.echo(summary)
-
-
-def _bundle_passphrase(env: str | None, *, ask: bool, confirm: bool) -> str | None:
-    """A bundle's passphrase: from the variable ``env`` names, else asked (hidden) when
-    ``ask``; an empty one is refused."""
-    if env:
-        value = os.environ.get(env, "")
-        if not value:
-            _fail(_("the environment variable {name} is not set").format(name=env))
-        return value
-    if not ask:
-        return None
-    if not sys.stdin.isatty():
-        _fail(_("no terminal to ask the passphrase on: give --passphrase-env VAR"))
-    value = str(click.prompt(_("Passphrase"), hide_input=True, confirmation_prompt=confirm))
-    if not value:
-        _fail(_("an empty passphrase cannot protect a bundle"))
-    return value
-
-
-@cli.command(
-    "import",
-    help=N_(
-        "Import a .cauce bundle into a project directory: validated first, applied atomically."
-    ),
-)
-@click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help=N_("Show what would change, write nothing."))
-@click.option(
-    "--trust", is_flag=True, help=N_("Trust the imported project to run on this machine.")
-)
-@click.option(
-    "--passphrase-env",
-    metavar="VAR",
-    help=N_("An encrypted bundle's passphrase is in this environment variable."),
-)
-def import_cmd(
-    bundle: Path, target: Path, dry_run: bool, trust: bool, passphrase_env: str | None
-) -> None:
-    from app.services.bundles import BUNDLE_PASSPHRASE_ENV, import_bundle, is_encrypted_bundle
-
-    ask = (
-        is_encrypted_bundle(bundle)
-        and not passphrase_env
-        and not os.environ.get(BUNDLE_PASSPHRASE_ENV)
-    )
-    passphrase = _bundle_passphrase(passphrase_env, ask=ask, confirm=False)
-    try:
-        lines = import_bundle(bundle, target, dry_run=dry_run, trust=trust, passphrase=passphrase)
-    except _user_errors() as err:
-        _fail(_describe(err))
-    for line in lines:
-        click.echo(line)
-
-
 @cli.group(
     "connections",
     cls=TranslatedGroup,
@@ -451,12 +354,14 @@ def connections_test(project: Path, name: str, trust: bool) -> None:
     from app.services.connections import NOT_A_CONNECTION, test_project_connection
 
     try:
-        test_project_connection(project, name, trust=trust)
+        security = test_project_connection(project, name, trust=trust)
     except NOT_A_CONNECTION as err:  # nothing was tried: invalid input
         _fail(_describe(err))
     except _user_errors() as err:
         _fail(_describe(err), EXIT_RUN_FAILED)
     click.echo(_("connection {name!r} works").format(name=name))
+    if security is not None:
+        click.echo(_("in transit: {state}").format(state=security.summary()))
 
 
 from app.cli_db import db_group, runs_cmd  # noqa: E402 - registered after the commands above
@@ -512,10 +417,13 @@ cli.add_command(serve_cmd)
 cli.add_command(api_keys_group)
 
 from app.cli_backup import backup_group  # noqa: E402
+from app.cli_bundles import export_cmd, import_cmd  # noqa: E402
 from app.cli_secrets import secrets_group  # noqa: E402
 
 cli.add_command(backup_group)
 cli.add_command(secrets_group)
+cli.add_command(export_cmd)
+cli.add_command(import_cmd)
 
 
 def _setup_logging(verbose: int) -> None:

@@ -50,6 +50,13 @@ class BigQueryConfig(ConnectorConfig):
             raise ValueError(_("anonymous access is only for an emulator: set api_endpoint"))
         if self.anonymous and self.credentials:
             raise ValueError(_("give either credentials or anonymous, not both"))
+        if (self.api_endpoint or "").lower().startswith("http://") and not self.anonymous:
+            raise ValueError(
+                _(
+                    "api_endpoint is plain http: credentials would travel unencrypted; use "
+                    "https (plain http only for an emulator, with anonymous)"
+                )
+            )
         return self
 
 

@@ -46,6 +46,7 @@ from app.connectors.mysql._types import (
     description_spec,
     to_arrow,
 )
+from app.connectors.tls import TransportSecurity, check_transport
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -107,6 +108,13 @@ class MySQLConfig(ConnectorConfig):
 
 #: PyMySQL's error number when TLS is required and the server does not offer it
 _NO_TLS = 2026
+#: ssl_mode in the vocabulary of app.connectors.tls
+_POLICIES = {
+    "disabled": "disable",
+    "required": "require",
+    "verify_ca": "verify-ca",
+    "verify_identity": "verify-full",
+}
 
 
 def _ssl_context(cfg: MySQLConfig) -> ssl.SSLContext | None:
@@ -239,6 +247,32 @@ class MySQLConnector(Connector):
 
     def test(self) -> None:
         self._run(_("running a test query"), "SELECT 1")
+
+    def tls_policy(self) -> str:
+        return _POLICIES[self.config.ssl_mode]
+
+    def transport(self) -> TransportSecurity:
+        """The session's TLS as the server reports it (``Ssl_version``, ``Ssl_cipher``)."""
+        rows = dict(
+            self._run(
+                _("reading the connection's encryption"),
+                "SHOW SESSION STATUS WHERE Variable_name IN ('Ssl_version', 'Ssl_cipher')",
+            )
+        )
+        protocol, cipher = str(rows.get("Ssl_version") or ""), str(rows.get("Ssl_cipher") or "")
+        mode = self.tls_policy()
+        encrypted = bool(cipher)
+        return check_transport(
+            self.name,
+            TransportSecurity(
+                encrypted=encrypted,
+                verified=encrypted and mode in ("verify-ca", "verify-full"),
+                hostname=encrypted and mode == "verify-full",
+                protocol=protocol,
+                cipher=cipher,
+                policy=mode,
+            ),
+        )
 
     # -- catalog ---------------------------------------------------------------------------
     def list_tables(self) -> list[TableInfo]:

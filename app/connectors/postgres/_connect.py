@@ -9,11 +9,14 @@ database or role that does not exist), which psycopg cannot tell apart and async
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.connectors._common import failure
 from app.connectors.base import ConnectionError_, NativeUnavailable
 from app.connectors.postgres._native import transient
+from app.connectors.tls import TransportSecurity, check_transport
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -31,6 +34,7 @@ class Connecting:
     if TYPE_CHECKING:  # provided by the connector
         name: str
         config: PostgresConfig
+        root: Path
 
         def secret_on_demand(self, field: str) -> bool: ...
 
@@ -53,10 +57,19 @@ class Connecting:
         except psycopg.Error as err:
             raise self._connect_failure(err) from None
 
+    def _rootcert(self) -> str | None:
+        """``sslrootcert`` as libpq takes it: ``system``, or a path (relative to the project)."""
+        given = self.config.sslrootcert
+        if not given or given == "system":
+            return given
+        path = Path(given).expanduser()
+        return str(path if path.is_absolute() else self.root / path)
+
     def _connect_once(self) -> psycopg.Connection[Any]:
         import psycopg
 
         cfg = self.config
+        extra = {"sslrootcert": root} if (root := self._rootcert()) else {}
         return psycopg.connect(
             host=cfg.host,
             port=cfg.port,
@@ -68,7 +81,43 @@ class Connecting:
             application_name=cfg.application_name,
             autocommit=True,
             options="-c TimeZone=UTC -c DateStyle=ISO,YMD",
+            **extra,
         )
+
+    def _async_ssl(self) -> str | ssl.SSLContext:
+        """asyncpg's ``ssl``: the mode, or, with ``sslrootcert`` and a verifying mode, a
+        context that trusts those authorities (asyncpg reads no such setting itself)."""
+        cfg, root = self.config, self._rootcert()
+        if root is None or cfg.sslmode not in ("verify-ca", "verify-full"):
+            return cfg.sslmode
+        context = ssl.create_default_context(cafile=None if root == "system" else root)
+        context.check_hostname = cfg.sslmode == "verify-full"
+        return context
+
+    def tls_policy(self) -> str:
+        return "prefer" if self.config.sslmode == "allow" else self.config.sslmode
+
+    def transport(self) -> TransportSecurity:
+        """What a new connection negotiates (libpq's view of its TLS session)."""
+        with self._connect() as con:
+            pg = con.pgconn
+            encrypted = bool(pg.ssl_in_use)
+
+            def attribute(name: bytes) -> str:
+                value = pg.ssl_attribute(name) if encrypted else None
+                return value.decode() if value else ""
+
+            mode = self.tls_policy()
+            security = TransportSecurity(
+                encrypted=encrypted,
+                # libpq refuses a certificate it cannot verify in these modes
+                verified=encrypted and mode in ("verify-ca", "verify-full"),
+                hostname=encrypted and mode == "verify-full",
+                protocol=attribute(b"protocol"),
+                cipher=attribute(b"cipher"),
+                policy=mode,
+            )
+        return check_transport(self.name, security)
 
     def _connect_failure(self, err: Exception) -> ConnectionError_:
         import psycopg
@@ -88,6 +137,21 @@ class Connecting:
             error.transient = False  # refused at authentication: a retry would be refused too
         elif "FATAL" in str(err) and self._refused_for_good():
             error.transient = False  # no such database or role, no pg_hba.conf entry…
+        if cfg.sslmode in ("require", "verify-ca", "verify-full") and (
+            "SSL" in str(err) or "certificate" in str(err)
+        ):
+            error = ConnectionError_(
+                _(
+                    "{error}. The connection's sslmode is {mode!r}: Cauce connects only "
+                    "encrypted{verified}; enable TLS on the server (or trust its certificate "
+                    "with sslrootcert), or choose another sslmode"
+                ).format(
+                    error=error,
+                    mode=cfg.sslmode,
+                    verified=_(", with a verified certificate") if cfg.sslmode != "require" else "",
+                )
+            )
+            error.transient = False
         return error
 
     def _refused_for_good(self) -> bool:
@@ -132,7 +196,7 @@ class Connecting:
                     database=cfg.database,
                     user=cfg.user,
                     password=cfg.password,
-                    ssl=cfg.sslmode,
+                    ssl=self._async_ssl(),
                     timeout=cfg.connect_timeout,
                     statement_cache_size=0,
                     server_settings={
