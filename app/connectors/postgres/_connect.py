@@ -98,23 +98,25 @@ class Connecting:
         return "prefer" if self.config.sslmode == "allow" else self.config.sslmode
 
     def transport(self) -> TransportSecurity:
-        """What a new connection negotiates (libpq's view of its TLS session)."""
+        """What a new connection negotiates: libpq's view, and the server's (``pg_stat_ssl``)."""
+        import psycopg
+
         with self._connect() as con:
-            pg = con.pgconn
-            encrypted = bool(pg.ssl_in_use)
-
-            def attribute(name: bytes) -> str:
-                value = pg.ssl_attribute(name) if encrypted else None
-                return value.decode() if value else ""
-
+            encrypted = bool(con.pgconn.ssl_in_use)
+            try:
+                row = con.execute(
+                    "SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+                ).fetchone()
+            except psycopg.Error as err:
+                raise self._fail(_("reading the connection's encryption"), err) from None
             mode = self.tls_policy()
             security = TransportSecurity(
-                encrypted=encrypted,
+                encrypted=encrypted and bool(row and row[0]),
                 # libpq refuses a certificate it cannot verify in these modes
                 verified=encrypted and mode in ("verify-ca", "verify-full"),
                 hostname=encrypted and mode == "verify-full",
-                protocol=attribute(b"protocol"),
-                cipher=attribute(b"cipher"),
+                protocol=str(row[1] or "") if row else "",
+                cipher=str(row[2] or "") if row else "",
                 policy=mode,
             )
         return check_transport(self.name, security)
