@@ -142,16 +142,19 @@ class Connecting:
         if cfg.sslmode in ("require", "verify-ca", "verify-full") and (
             "SSL" in str(err) or "certificate" in str(err)
         ):
+            remedy = (
+                _("enable TLS on the server, or choose another sslmode")
+                if cfg.sslmode == "require"
+                else _(
+                    "the server must offer TLS with a certificate signed by an authority in "
+                    "sslrootcert (for verify-full, naming the host), or choose another sslmode"
+                )
+            )
             error = ConnectionError_(
                 _(
                     "{error}. The connection's sslmode is {mode!r}: Cauce connects only "
-                    "encrypted{verified}; enable TLS on the server (or trust its certificate "
-                    "with sslrootcert), or choose another sslmode"
-                ).format(
-                    error=error,
-                    mode=cfg.sslmode,
-                    verified=_(", with a verified certificate") if cfg.sslmode != "require" else "",
-                )
+                    "encrypted; {remedy}"
+                ).format(error=error, mode=cfg.sslmode, remedy=remedy)
             )
             error.transient = False
         return error
