@@ -260,6 +260,10 @@ class Connector(abc.ABC):
             _("{connector} cannot be attached to DuckDB").format(connector=self.label)
         )
 
+    def prepare_session(self, con: duckdb.DuckDBPyConnection) -> None:  # noqa: B027
+        """Set up a local engine session before its configuration is locked (an encrypted
+        DuckDB file loads its crypto module here). ``duckdb_native`` connectors only."""
+
     def scan(
         self, alias: str, *, table: str | None = None, query: str | None = None
     ) -> exp.Expression:

@@ -5,6 +5,9 @@ selects from, and the three write modes (:mod:`._sql`). Being DuckDB itself, the
 and writes it without Python in the data path; the standalone methods open a short-lived
 connection per call (the file stays free for the engine to attach), except for ``:memory:``,
 whose database lives as long as the connector.
+
+An ``encrypted`` connection keeps its file encrypted with DuckDB's own encryption, keyed by
+the secret ``encryption_key`` (:mod:`._crypto`).
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ from app.connectors.base import (
     UrlSyntax,
     WriteMode,
     WriteResult,
+    secret_field,
 )
+from app.connectors.duckdb import _crypto
 from app.connectors.duckdb._pgtext import arrow_field, convert
 from app.connectors.duckdb._sql import (
     DIALECT,
@@ -64,6 +69,14 @@ class DuckDBConfig(ConnectorConfig):
     """Settings of a DuckDB connection."""
 
     path: str = Field(description="Database file (relative to the project) or ':memory:'.")
+    encrypted: bool = Field(
+        default=False,
+        description="Keep the file encrypted (DuckDB's AES-GCM); its key is the secret "
+        "encryption_key.",
+    )
+    encryption_key: str | None = secret_field(
+        "Key of the encrypted database file (kept in the secret store)."
+    )
 
 
 def canonical_schema(schema: pa.Schema) -> pa.Schema:
@@ -172,6 +185,8 @@ class DuckDBConnector(Connector):
                 con = self._memory.cursor()
             elif not Path(self.path).exists() and not create:
                 con = duckdb.connect(MEMORY)
+            elif self.config.encrypted:
+                con = self._open_encrypted(create=create)
             else:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 con = duckdb.connect(self.path)
@@ -179,6 +194,46 @@ class DuckDBConnector(Connector):
         except duckdb.Error as err:
             raise failure(self.name, _("opening the database"), err) from None
         return con
+
+    def _key(self) -> str:
+        """The file's key; a clear error when the connection is encrypted and has none."""
+        if self.path == MEMORY:
+            raise ConnectionError_(
+                _("{connection}: an in-memory database cannot be encrypted").format(
+                    connection=self.name
+                )
+            )
+        if not self.config.encryption_key:
+            raise ConnectionError_(
+                _(
+                    "{connection}: the database file is encrypted, and its key (the secret "
+                    "encryption_key) is set neither in the environment nor in the secret store"
+                ).format(connection=self.name)
+            )
+        return self.config.encryption_key
+
+    def _open_encrypted(self, *, create: bool) -> duckdb.DuckDBPyConnection:
+        """An in-memory connection with the file attached (with its key) and in use."""
+        import duckdb
+
+        key = self._key()
+        con = duckdb.connect(MEMORY)
+        if create:
+            _crypto.load_writable_crypto(con)
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con.execute(attach_sql(self.path, "db", read_only=not create, encrypted=True), [key])
+        except duckdb.Error as err:
+            con.close()
+            if _crypto.needs_writable_crypto(err):
+                raise _crypto.crypto_refusal(self.name) from None
+            raise failure(self.name, _("opening the database"), err, secret=key) from None
+        con.execute('USE "db"')
+        return con
+
+    def prepare_session(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.config.encrypted:  # before the session is locked: it may write the file
+            _crypto.load_writable_crypto(con)
 
     def close(self) -> None:
         if self._memory is not None:
@@ -354,10 +409,18 @@ class DuckDBConnector(Connector):
             )
         if not read_only:  # a destination file may be new, and so may its folder
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        encrypted = self.config.encrypted
+        key = self._key() if encrypted else None
         try:
-            con.execute(attach_sql(self.path, alias, read_only=read_only))
+            con.execute(
+                attach_sql(self.path, alias, read_only=read_only, encrypted=encrypted),
+                [key] if encrypted else None,
+            )
         except duckdb.Error as err:
-            raise failure(self.name, _("attaching as {alias!r}").format(alias=alias), err) from None
+            if encrypted and _crypto.needs_writable_crypto(err):
+                raise _crypto.crypto_refusal(self.name) from None
+            action = _("attaching as {alias!r}").format(alias=alias)
+            raise failure(self.name, action, err, secret=key) from None
 
     def scan(
         self, alias: str, *, table: str | None = None, query: str | None = None
