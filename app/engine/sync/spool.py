@@ -174,8 +174,12 @@ class Spool:
             return
         from app.storage.bundle_crypto import DecryptingReader
 
-        raw = DecryptingReader(open(self.path, "rb"), self._key, self.path.name)
-        with io.BufferedReader(raw, buffer_size=self._key.chunk) as source:
+        with (
+            open(self.path, "rb") as sealed,
+            io.BufferedReader(
+                DecryptingReader(sealed, self._key, self.path.name), buffer_size=self._key.chunk
+            ) as source,
+        ):
             yield from pa.ipc.open_stream(source)
 
     def reader(

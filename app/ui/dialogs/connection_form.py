@@ -50,6 +50,15 @@ _SCHEMA_TEXT = (
         "verify-ca (and a trusted certificate), verify-full (and the host's name in it).",
     ),
     QT_TRANSLATE_NOOP("ConnectionForm", "SSL root certificates"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Encrypted"),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm",
+        "Keep the file encrypted (DuckDB's AES-GCM); its key is the secret encryption_key.",
+    ),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Encryption key"),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm", "Key of the encrypted database file (kept in the secret store)."
+    ),
     QT_TRANSLATE_NOOP(
         "ConnectionForm",
         "Certificate authorities (PEM file) verify-ca and verify-full trust; "
