@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from pydantic import ValidationError
 
@@ -85,7 +86,7 @@ def _discard(_chunk: bytes) -> None:
 @contextmanager
 def _open_zip(path: Path, key: BundleKey | None = None) -> Iterator[zipfile.ZipFile]:
     with contextlib.ExitStack() as stack:
-        source: Path | io.BufferedReader = path
+        source: Path | IO[bytes] = path
         if key is not None:  # the plaintext is decrypted as zipfile reads it, never stored
             raw = DecryptingReader(stack.enter_context(open(path, "rb")), key, path.name)
             source = stack.enter_context(io.BufferedReader(raw, buffer_size=key.chunk))

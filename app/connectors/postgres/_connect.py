@@ -69,7 +69,6 @@ class Connecting:
         import psycopg
 
         cfg = self.config
-        extra = {"sslrootcert": root} if (root := self._rootcert()) else {}
         return psycopg.connect(
             host=cfg.host,
             port=cfg.port,
@@ -81,7 +80,7 @@ class Connecting:
             application_name=cfg.application_name,
             autocommit=True,
             options="-c TimeZone=UTC -c DateStyle=ISO,YMD",
-            **extra,
+            sslrootcert=self._rootcert(),  # None: libpq's default (psycopg drops None)
         )
 
     def _async_ssl(self) -> str | ssl.SSLContext:
