@@ -224,134 +224,134 @@
 <context>
     <name>Bundles</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="53"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="60"/>
         <source>added</source>
         <extracomment>plan kind -&gt; (icon, colour of the kind&apos;s text)</extracomment>
         <translation>añadido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="54"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="61"/>
         <source>changed</source>
         <translation>modificado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="55"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="62"/>
         <source>layout only</source>
         <translation>solo disposición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="56"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="63"/>
         <source>unchanged</source>
         <translation>sin cambios</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="57"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
         <source>removed</source>
         <translation>eliminado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="71"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="65"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="72"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="66"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="73"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="67"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="74"/>
         <source>Data files</source>
         <translation>Archivos de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="104"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="111"/>
         <source>Export project</source>
         <translation>Exportar proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="106"/>
-        <location filename="../../app/ui/dialogs/bundles.py" line="261"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="113"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="291"/>
         <source>Cauce bundles (*.cauce)</source>
         <translation>Paquetes de Cauce (*.cauce)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="130"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="160"/>
         <source>Exporting…</source>
         <translation>Exportando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="137"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="167"/>
         <source>Export failed</source>
         <translation>Error al exportar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="138"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="168"/>
         <source>The project could not be exported.</source>
         <translation>No se pudo exportar el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="145"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="175"/>
         <source>Project exported</source>
         <translation>Proyecto exportado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="146"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="176"/>
         <source>The bundle was written to %1.</source>
         <translation>El paquete se guardó en %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="259"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="289"/>
         <source>Import a bundle</source>
         <translation>Importar un paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="267"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="297"/>
         <source>Import into folder</source>
         <translation>Importar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="300"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="336"/>
         <source>Checking the bundle…</source>
         <translation>Comprobando el paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="307"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="343"/>
         <source>Cannot import this bundle</source>
         <translation>No se puede importar este paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="308"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="344"/>
         <source>%1 failed its checks; nothing was written.</source>
         <translation>%1 no superó las comprobaciones; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="324"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="360"/>
         <source>Importing…</source>
         <translation>Importando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="331"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="367"/>
         <source>Import failed</source>
         <translation>Error al importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="332"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="368"/>
         <source>Nothing was changed.</source>
         <translation>No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="339"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="375"/>
         <source>Project imported</source>
         <translation>Proyecto importado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="340"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="376"/>
         <source>Project “%1” is in %2.</source>
         <translation>El proyecto «%1» está en %2.</translation>
     </message>
@@ -2106,72 +2106,72 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="159"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="189"/>
         <source>Import %1</source>
         <translation>Importar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="162"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="192"/>
         <source>It replaces the project in %1.</source>
         <translation>Sustituye al proyecto de %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="164"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="194"/>
         <source>It creates %1.</source>
         <translation>Crea %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="167"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="197"/>
         <source>Importing project “%1”.</source>
         <translation>Importación del proyecto «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
         <source>Item</source>
         <translation>Elemento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
         <source>Change</source>
         <translation>Cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
         <source>Details</source>
         <translation>Detalles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="185"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="215"/>
         <source>Nothing to import: the project is already up to date.</source>
         <translation>Nada que importar: el proyecto ya está al día.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="189"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="219"/>
         <source>Once imported, this project would:</source>
         <translation>Una vez importado, este proyecto haría lo siguiente:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="195"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="225"/>
         <source>I trust this project: let it run on this machine</source>
         <translation>Confío en este proyecto: puede ejecutarse en esta máquina</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="197"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="227"/>
         <source>Without this, the project is imported but asks again before it runs.</source>
         <translation>Sin esto, el proyecto se importa pero vuelve a preguntar antes de ejecutarse.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="231"/>
         <source>Import</source>
         <translation>Importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="236"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="266"/>
         <source>kept</source>
         <translation>se conserva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="236"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="266"/>
         <source>not part of the project; left as it is</source>
         <translation>no forma parte del proyecto; se deja como está</translation>
     </message>
@@ -3422,6 +3422,54 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/component_texts.py" line="271"/>
         <source>append: add the rows; replace: swap the table&apos;s content atomically; merge: update rows with equal keys, insert the others</source>
         <translation>append: añade las filas; replace: sustituye el contenido de la tabla de forma atómica; merge: actualiza las filas con claves iguales e inserta las demás</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="33"/>
+        <source>Encrypt the bundle?</source>
+        <translation>¿Cifrar el paquete?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="33"/>
+        <source>Encrypted bundle</source>
+        <translation>Paquete cifrado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="35"/>
+        <source>Encrypt the bundle with a passphrase</source>
+        <translation>Cifrar el paquete con una frase de contraseña</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="46"/>
+        <source>Passphrase</source>
+        <translation>Frase de contraseña</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="48"/>
+        <source>Again</source>
+        <translation>Otra vez</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="53"/>
+        <source>Whoever imports or runs the bundle will need this passphrase. It is not stored anywhere: keep it safe.</source>
+        <translation>Quien importe o ejecute el paquete necesitará esta frase de contraseña. No se guarda en ningún sitio: consérvela en lugar seguro.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="57"/>
+        <source>%1 is encrypted. Type its passphrase.</source>
+        <translation>%1 está cifrado. Escriba su frase de contraseña.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="92"/>
+        <source>Type a passphrase.</source>
+        <translation>Escriba una frase de contraseña.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="94"/>
+        <source>The two passphrases differ.</source>
+        <translation>Las dos frases de contraseña no coinciden.</translation>
     </message>
 </context>
 <context>
