@@ -195,15 +195,49 @@ def test_policies_in_one_vocabulary() -> None:
 
 
 def test_bigquery_refuses_credentials_over_plain_http(tmp_path: Path) -> None:
-    from app.services.connections import InvalidConnection, open_connector
+    """A valid service-account key and an ``http://`` endpoint: refused before any request
+    (nothing listens there: a request would fail otherwise, not with this message)."""
+    import json
 
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from app.services.connections import open_connector
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key = tmp_path / "sa.json"
+    key.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "p",
+                "private_key_id": "1",
+                "private_key": pem.decode(),
+                "client_email": "cauce@p.iam.gserviceaccount.com",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
     conn = Connection(
         name="bq",
         type="bigquery",
-        params={"project": "p", "dataset": "d", "api_endpoint": "http://127.0.0.1:9050"},
+        params={
+            "project": "p",
+            "dataset": "d",
+            "credentials": str(key),
+            "api_endpoint": "http://127.0.0.1:9",
+        },
     )
-    with pytest.raises(InvalidConnection, match="credentials would travel unencrypted"):
-        open_connector(conn, project_dir=tmp_path, secrets=lambda *a, **k: None)
+    connector = open_connector(conn, project_dir=tmp_path, secrets=lambda *a, **k: None)
+    assert connector.tls_policy() == "disable"
+    with pytest.raises(ConnectionError_, match="credentials would travel unencrypted"):
+        connector.test()
+    https = Connection(name="bq", type="bigquery", params={**conn.params, "api_endpoint": None})
+    assert transport_policy(https) == "verify-full"
 
 
 def test_cli_connections_test_prints_the_state(
