@@ -47,7 +47,6 @@ from app.connectors.duckdb import _crypto
 from app.connectors.duckdb._pgtext import arrow_field, convert
 from app.connectors.duckdb._sql import (
     DIALECT,
-    attach_sql,
     catalog_table,
     delete_returning,
     qualify,
@@ -198,39 +197,11 @@ class DuckDBConnector(Connector):
 
     def _key(self) -> str:
         """The file's key; a clear error when the connection is encrypted and has none."""
-        if self.path == MEMORY:
-            raise ConnectionError_(
-                _("{connection}: an in-memory database cannot be encrypted").format(
-                    connection=self.name
-                )
-            )
-        if not self.config.encryption_key:
-            raise ConnectionError_(
-                _(
-                    "{connection}: the database file is encrypted, and its key (the secret "
-                    "encryption_key) is set neither in the environment nor in the secret store"
-                ).format(connection=self.name)
-            )
-        return self.config.encryption_key
+        return _crypto.file_key(self.name, self.config.encryption_key, memory=self.path == MEMORY)
 
     def _open_encrypted(self, *, create: bool) -> duckdb.DuckDBPyConnection:
         """An in-memory connection with the file attached (with its key) and in use."""
-        import duckdb
-
-        key = self._key()
-        con = duckdb.connect(MEMORY)
-        if create:
-            _crypto.load_writable_crypto(con)
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con.execute(attach_sql(self.path, "db", read_only=not create, encrypted=True), [key])
-        except duckdb.Error as err:
-            con.close()
-            if _crypto.needs_writable_crypto(err):
-                raise _crypto.crypto_refusal(self.name) from None
-            raise failure(self.name, _("opening the database"), err, secret=key) from None
-        con.execute('USE "db"')
-        return con
+        return _crypto.open_encrypted(self.path, self._key(), self.name, create=create)
 
     def prepare_session(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.config.encrypted:  # before the session is locked: it may write the file
@@ -399,8 +370,6 @@ class DuckDBConnector(Connector):
             con.interrupt()
 
     def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool) -> None:
-        import duckdb
-
         if self.path == MEMORY:
             raise ConnectionError_(
                 _(
@@ -410,18 +379,8 @@ class DuckDBConnector(Connector):
             )
         if not read_only:  # a destination file may be new, and so may its folder
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        encrypted = self.config.encrypted
-        key = self._key() if encrypted else None
-        try:
-            con.execute(
-                attach_sql(self.path, alias, read_only=read_only, encrypted=encrypted),
-                [key] if encrypted else None,
-            )
-        except duckdb.Error as err:
-            if encrypted and _crypto.needs_writable_crypto(err):
-                raise _crypto.crypto_refusal(self.name) from None
-            action = _("attaching as {alias!r}").format(alias=alias)
-            raise failure(self.name, action, err, secret=key) from None
+        key = self._key() if self.config.encrypted else None
+        _crypto.attach_file(con, self.path, alias, read_only=read_only, key=key, name=self.name)
 
     def scan(
         self, alias: str, *, table: str | None = None, query: str | None = None

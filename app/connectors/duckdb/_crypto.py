@@ -12,15 +12,25 @@ this machine (never installs it: the engine is offline), before a session is loc
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.connectors._common import failure
+from app.connectors.duckdb._sql import attach_sql
 from app.connectors.records import ConnectionError_
 from app.i18n import _
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["crypto_refusal", "load_writable_crypto", "needs_writable_crypto"]
+__all__ = [
+    "attach_file",
+    "crypto_refusal",
+    "file_key",
+    "load_writable_crypto",
+    "needs_writable_crypto",
+    "open_encrypted",
+]
 
 
 def load_writable_crypto(con: duckdb.DuckDBPyConnection) -> bool:
@@ -54,3 +64,65 @@ def crypto_refusal(connection: str) -> ConnectionError_:
             "Nothing was written."
         ).format(connection=connection, version=duckdb.__version__)
     )
+
+
+def file_key(connection: str, key: str | None, *, memory: bool) -> str:
+    """The key of an encrypted connection's file; a clear error when it has none."""
+    if memory:
+        raise ConnectionError_(
+            _("{connection}: an in-memory database cannot be encrypted").format(
+                connection=connection
+            )
+        )
+    if not key:
+        raise ConnectionError_(
+            _(
+                "{connection}: the database file is encrypted, and its key (the secret "
+                "encryption_key) is set neither in the environment nor in the secret store"
+            ).format(connection=connection)
+        )
+    return key
+
+
+def attach_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str,
+    alias: str,
+    *,
+    read_only: bool,
+    key: str | None,
+    name: str,
+) -> None:
+    """``ATTACH`` the file as ``alias`` (with its key, bound, when encrypted)."""
+    import duckdb
+
+    try:
+        con.execute(
+            attach_sql(path, alias, read_only=read_only, encrypted=key is not None),
+            [key] if key is not None else None,
+        )
+    except duckdb.Error as err:
+        if key is not None and needs_writable_crypto(err):
+            raise crypto_refusal(name) from None
+        action = _("attaching as {alias!r}").format(alias=alias)
+        raise failure(name, action, err, secret=key) from None
+
+
+def open_encrypted(path: str, key: str, name: str, *, create: bool) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the encrypted file attached as ``db`` and in use;
+    ``create`` for writes (the writable crypto module is loaded, the folder made)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    if create:
+        load_writable_crypto(con)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con.execute(attach_sql(path, "db", read_only=not create, encrypted=True), [key])
+    except duckdb.Error as err:
+        con.close()
+        if needs_writable_crypto(err):
+            raise crypto_refusal(name) from None
+        raise failure(name, _("opening the database"), err, secret=key) from None
+    con.execute('USE "db"')
+    return con

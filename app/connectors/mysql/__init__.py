@@ -39,6 +39,7 @@ from app.connectors.base import (
     WriteResult,
     secret_field,
 )
+from app.connectors.mysql._tls import POLICIES, SSL_STATUS_SQL, session_security
 from app.connectors.mysql._types import (
     ColumnSpec,
     arrow_batch,
@@ -107,13 +108,6 @@ class MySQLConfig(ConnectorConfig):
 
 #: PyMySQL's error number when TLS is required and the server does not offer it
 _NO_TLS = 2026
-#: ssl_mode in the vocabulary of app.connectors.tls
-_POLICIES = {
-    "disabled": "disable",
-    "required": "require",
-    "verify_ca": "verify-ca",
-    "verify_identity": "verify-full",
-}
 
 
 def _ssl_context(cfg: MySQLConfig) -> ssl.SSLContext | None:
@@ -263,30 +257,12 @@ class MySQLConnector(Connector):
         self._run(_("running a test query"), "SELECT 1")
 
     def tls_policy(self) -> str:
-        return _POLICIES[self.config.ssl_mode]
+        return POLICIES[self.config.ssl_mode]
 
     def transport(self) -> TransportSecurity:
         """The session's TLS as the server reports it (``Ssl_version``, ``Ssl_cipher``)."""
-        rows = dict(
-            self._run(
-                _("reading the connection's encryption"),
-                "SHOW SESSION STATUS WHERE Variable_name IN ('Ssl_version', 'Ssl_cipher')",
-            )
-        )
-        protocol, cipher = str(rows.get("Ssl_version") or ""), str(rows.get("Ssl_cipher") or "")
-        mode = self.tls_policy()
-        encrypted = bool(cipher)
-        return check_transport(
-            self.name,
-            TransportSecurity(
-                encrypted=encrypted,
-                verified=encrypted and mode in ("verify-ca", "verify-full"),
-                hostname=encrypted and mode == "verify-full",
-                protocol=protocol,
-                cipher=cipher,
-                policy=mode,
-            ),
-        )
+        status = self._run(_("reading the connection's encryption"), SSL_STATUS_SQL)
+        return check_transport(self.name, session_security(status, self.tls_policy()))
 
     # -- catalog ---------------------------------------------------------------------------
     def list_tables(self) -> list[TableInfo]:
