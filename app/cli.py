@@ -72,6 +72,11 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
     help=N_("Count the rows of every node (slower: each node is materialised)."),
 )
 @click.option(
+    "--explain",
+    is_flag=True,
+    help=N_("With --run-project: keep the plan of every statement (cauce queries --plan)."),
+)
+@click.option(
     "--local",
     "force_local",
     is_flag=True,
@@ -120,6 +125,7 @@ def cli(
     as_json: bool,
     dry_run: bool,
     count_rows: bool,
+    explain: bool,
     force_local: bool,
     dest: str | None,
     db_url: str | None,
@@ -138,7 +144,7 @@ def cli(
     if ctx.invoked_subcommand is not None:
         return
     if run_project is not None and scheduled:
-        if as_json or dry_run or dest or count_rows or pipelines or force_local:
+        if as_json or dry_run or dest or count_rows or pipelines or force_local or explain:
             _fail(_("--schedule runs the project's schedules: it takes no other run option"))
         from app.cli_schedule import run_daemon
 
@@ -159,8 +165,11 @@ def cli(
                 count_rows=count_rows,
                 trust=trust,
                 execution="local" if force_local else None,
+                explain=explain,
             )
         )
+    if explain:
+        _fail(_("--explain goes with --run-project"))
     if as_json or dry_run or dest or count_rows or force_local or (pipelines and open_path is None):
         _fail(
             _(
@@ -461,6 +470,10 @@ cli.add_command(api_keys_group)
 from app.cli_backup import backup_group  # noqa: E402
 
 cli.add_command(backup_group)
+
+from app.cli_queries import queries_cmd  # noqa: E402
+
+cli.add_command(queries_cmd)
 
 
 def _setup_logging(verbose: int) -> None:

@@ -112,6 +112,7 @@ def run_headless(
     count_rows: bool = False,
     trust: bool = False,
     execution: str | None = None,
+    explain: bool = False,
 ) -> int:
     from app.services.runs import run_project
     from app.services.workspace import prepare_headless_run
@@ -130,6 +131,8 @@ def run_headless(
                     on_event=listener,
                     count_rows=count_rows,
                     trust=trust,
+                    execution=execution,
+                    explain=explain,
                 )
         else:
             listener = None if as_json else _LinePrinter()
@@ -143,6 +146,7 @@ def run_headless(
                 count_rows=count_rows,
                 trust=trust,
                 execution=execution,
+                explain=explain,
             )
     except service_errors.USER_ERRORS as err:
         if as_json:

@@ -22,6 +22,7 @@ from app.model.events import (
     Event,
     NodeFailed,
     NodeFinished,
+    NodeSlowdown,
     NodeStarted,
     RunFinished,
     RunStarted,
@@ -157,7 +158,7 @@ class RunRecorder:
             known = self._nodes.get(event.node_id)
             where = known.location if known else "local"
             self._node(event.node_id, event.node_name, status, where, error=error)
-        if isinstance(event, RunStarted | RunFinished | NodeFailed | CheckFinished):
+        if isinstance(event, RunStarted | RunFinished | NodeFailed | CheckFinished | NodeSlowdown):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
             try:  # one event that cannot be stored must not cost the run its record
                 json.dumps(payload)
