@@ -5,8 +5,9 @@ PostgreSQL's ``EXPLAIN (FORMAT JSON)`` (:mod:`app.engine.statements` captures th
 The work an operator does *itself* (``own``) is, in PostgreSQL, its total cost minus its
 children's (the planner's cost units); DuckDB's plan has no costs, only estimated
 cardinalities, so there it is the rows the operator takes in (its children's estimated rows;
-a scan's own rows). An operator is *costly* when it does at least :data:`COSTLY_SHARE` of
-the plan's work.
+a scan's own rows), a tenth of it for the operators that only pass rows on
+(:data:`DUCKDB_LIGHT`: projections, filters, limits). An operator is *costly* when it does at
+least :data:`COSTLY_SHARE` of the plan's work.
 
 >>> tree = parse_plan("postgres", [{"Plan": {"Node Type": "Hash Join", "Total Cost": 100.0,
 ...     "Plan Rows": 10, "Join Type": "Inner", "Plans": [
@@ -27,13 +28,30 @@ from typing import Any
 
 from app.i18n import _
 
-__all__ = ["COSTLY_SHARE", "FORMATS", "PlanError", "PlanNode", "parse_plan"]
+__all__ = ["COSTLY_SHARE", "DUCKDB_LIGHT", "FORMATS", "PlanError", "PlanNode", "parse_plan"]
 
 #: the share of a plan's work at which an operator is flagged as costly
 COSTLY_SHARE = 0.3
+#: DuckDB operators that pass each row on without building anything (no hash table, no sort):
+#: their work counts a tenth of the rows they take in
+DUCKDB_LIGHT = frozenset(
+    {
+        "PROJECTION",
+        "FILTER",
+        "LIMIT",
+        "STREAMING_LIMIT",
+        "RESULT_COLLECTOR",
+        "CTE",
+        "CTE_SCAN",
+        "DUMMY_SCAN",
+        "UNION",
+    }
+)
+_LIGHT_WEIGHT = 0.1
 FORMATS = ("duckdb", "postgres")
 #: PostgreSQL fields shown as an operator's detail, in this order
 _PG_DETAIL = (
+    "Operation",
     "Relation Name",
     "CTE Name",
     "Index Name",
@@ -168,6 +186,8 @@ def _duckdb_node(raw: dict[str, Any]) -> PlanNode:
     rows = _number(info.get(_DUCKDB_ROWS))
     taken = [c.rows for c in children if c.rows is not None]
     own = sum(taken) if children else (rows or 0.0)
+    if raw["name"] in DUCKDB_LIGHT:
+        own *= _LIGHT_WEIGHT
     return PlanNode(
         operator=raw["name"],
         detail=_detail(info, _DUCKDB_DETAIL),

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.engine.plan_tree import COSTLY_SHARE, PlanError, PlanNode, parse_plan
+from app.engine.plan_tree import COSTLY_SHARE, FORMATS, PlanError, PlanNode, parse_plan
 from app.i18n import _
 from app.services.workspace import Workspace, workspace_of
 
@@ -296,11 +296,12 @@ def query_plan(
     s, sql, plan, reason = found
     root = None
     if plan is None:
-        why = (
-            _("a part of its destination's statement: it has no plan of its own")
-            if s.statement == "part"
-            else _("no plan was kept: run with --explain, or it was not slower than usual")
-        )
+        if s.statement == "part":
+            why = _("a part of its destination's statement: it has no plan of its own")
+        elif s.dialect not in FORMATS:
+            why = _("Cauce reads no plans of {dialect} statements").format(dialect=s.dialect)
+        else:
+            why = _("no plan was kept: run with --explain, or it was not slower than usual")
     else:
         why = reason or ""
         try:

@@ -11,7 +11,10 @@ the results through :mod:`app.services.query_analytics`.
 
 A node is *slower* when its duration exceeds ``slowdown_factor`` times its median over the
 last ``slowdown_window`` successful runs of its pipeline (at least ``slowdown_min_runs`` of
-them), by at least ``slowdown_min_seconds`` (the pipeline's alert rule, ``project.json``).
+them), by at least ``slowdown_min_seconds`` (the pipeline's alert rule, ``project.json``). A
+streamed read is judged on its own time reading; a destination on its stage's time; the
+other nodes ran fused inside their destination's statement (their duration is the stage's)
+and are not judged apart from it.
 Editor runs count every node's rows and take longer: they are compared with editor runs,
 other runs with the others.
 
@@ -87,18 +90,22 @@ class RunAnalytics:
             log.exception("the history of pipeline %s could not be read", self.pipeline.name)
             return
         rule = self.rule
-        for node in report.nodes:
-            past = history.get(node.node_id, [])
-            median, slow = judge(node.seconds, past, rule)
-            self.judged[node.node_id] = (median, slow)
+        nodes = {n.node_id: n for n in report.nodes}
+        for q in report.queries:
+            node = nodes[q.node_id]
+            seconds = q.seconds if q.seconds is not None else node.seconds
+            past = history.get(q.node_id, [])
+            median, slow = judge(seconds, past, rule)
+            slow = slow and q.statement != "part"  # it ran inside its stage: that is judged
+            self.judged[q.node_id] = (median, slow)
             if slow and median:
                 event = NodeSlowdown(
                     report.run_id,
-                    node_id=node.node_id,
-                    node_name=node.name,
-                    seconds=node.seconds,
+                    node_id=q.node_id,
+                    node_name=q.node_name,
+                    seconds=seconds,
                     median=round(median, 4),
-                    ratio=round(node.seconds / median, 2),
+                    ratio=round(seconds / median, 2),
                     runs=min(len(past), rule.slowdown_window),
                 )
                 self.slowdowns.append(event)
@@ -150,6 +157,7 @@ class RunAnalytics:
                     dialect=q.dialect,
                     sql=q.sql,
                     bytes=q.bytes,
+                    own_seconds=q.seconds,
                     median_seconds=median,
                     slow=slow,
                     plan=q.plan if reason else None,

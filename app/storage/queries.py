@@ -33,7 +33,7 @@ def sql_hash(sql: str) -> str:
     """The SHA-256 naming a SQL text (hex).
 
     >>> sql_hash("SELECT 1")[:12]
-    'e004ebd5b5de'
+    'e004ebd5b553'
     """
     return hashlib.sha256(sql.encode("utf-8")).hexdigest()
 
@@ -48,6 +48,7 @@ class QueryRecord:
     dialect: str
     sql: str
     bytes: int | None = None
+    own_seconds: float | None = None
     median_seconds: float | None = None
     slow: bool = False
     plan: dict[str, Any] | None = None
@@ -69,6 +70,7 @@ class StatementRun:
     status: str
     #: when the run started
     started_at: datetime | None
+    #: the statement's own duration (a read's), else the node's
     seconds: float | None
     #: rows the node read or wrote (destinations: written)
     rows: int | None
@@ -94,7 +96,7 @@ _COLUMNS = (
     PipelineRow.name,
     NodeRunRow.node_name,
     NodeRunRow.status,
-    NodeRunRow.seconds,
+    func.coalesce(NodeQueryRow.own_seconds, NodeRunRow.seconds),
     func.coalesce(NodeRunRow.rows_in, NodeRunRow.rows_out),
 )
 
@@ -162,6 +164,7 @@ class QueryStore(StoreBase):
                         dialect=r.dialect,
                         sql_hash=digest,
                         bytes=r.bytes,
+                        own_seconds=r.own_seconds,
                         median_seconds=r.median_seconds,
                         slow=r.slow,
                         plan=None if r.plan is None else self._redact_data(r.plan),
@@ -181,9 +184,10 @@ class QueryStore(StoreBase):
         runs: int,
         editor: bool,
     ) -> dict[str, list[float]]:
-        """Each node's seconds in the last ``runs`` successful runs of a pipeline before run
-        ``before``, newest first. ``editor``: only the editor's runs (which count every
-        node's rows, and so take longer), or only the others."""
+        """Each node's seconds (its statement's own, else the node's) in the last ``runs``
+        successful runs of a pipeline before run ``before``, newest first. ``editor``: only
+        the editor's runs (which count every node's rows, and so take longer), or only the
+        others."""
         triggers = RunRow.trigger == "gui" if editor else RunRow.trigger != "gui"
         recent = (
             select(RunRow.id)
@@ -202,11 +206,17 @@ class QueryStore(StoreBase):
             .limit(runs)
             .subquery()
         )
+        seconds = func.coalesce(NodeQueryRow.own_seconds, NodeRunRow.seconds)
         query = (
-            select(NodeRunRow.node_id, NodeRunRow.seconds)
-            .join(recent, recent.c.id == NodeRunRow.run_id)
-            .where(NodeRunRow.status == "succeeded", NodeRunRow.seconds.is_not(None))
-            .order_by(NodeRunRow.run_id.desc())
+            select(NodeQueryRow.node_id, seconds)
+            .join(recent, recent.c.id == NodeQueryRow.run_id)
+            .join(
+                NodeRunRow,
+                (NodeRunRow.run_id == NodeQueryRow.run_id)
+                & (NodeRunRow.node_id == NodeQueryRow.node_id),
+            )
+            .where(NodeRunRow.status == "succeeded", seconds.is_not(None))
+            .order_by(NodeQueryRow.run_id.desc())
         )
         out: dict[str, list[float]] = {}
         with self._session(write=False) as s:

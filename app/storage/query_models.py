@@ -4,7 +4,8 @@ SHA-256 (``query_texts``, content-addressed as ``content_blobs`` are): a pipelin
 hour stores its queries' text once, not every hour.
 
 A node's rows, duration and status are its ``node_runs`` row's (same run and node id); these
-tables add what ran, where, the bytes it moved and, when one was kept, its plan.
+tables add what ran, where, the bytes it moved, a read's own duration and, when one was kept,
+its plan.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ class NodeQueryRow(Base):
     dialect: Mapped[str] = mapped_column(String(32))
     sql_hash: Mapped[str] = mapped_column(String(64))
     bytes: Mapped[int | None] = mapped_column(BigInteger)
+    #: the statement's own duration where the node's is not it (a streamed read's time
+    #: reading); NULL: the node's (``node_runs.seconds``)
+    own_seconds: Mapped[float | None] = mapped_column(Float)
     #: the node's median duration over its recent successful runs, when it had enough
     median_seconds: Mapped[float | None] = mapped_column(Float)
     #: slower than its recent history (``docs/query-analytics.md``)

@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("dialect", sa.String(length=32), nullable=False),
         sa.Column("sql_hash", sa.String(length=64), nullable=False),
         sa.Column("bytes", sa.BigInteger(), nullable=True),
+        sa.Column("own_seconds", sa.Float(), nullable=True),
         sa.Column("median_seconds", sa.Float(), nullable=True),
         sa.Column("slow", sa.Boolean(), nullable=False),
         sa.Column("plan", sa.JSON(), nullable=True),
