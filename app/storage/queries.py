@@ -220,8 +220,8 @@ class QueryStore(StoreBase):
         )
         out: dict[str, list[float]] = {}
         with self._session(write=False) as s:
-            for node_id, seconds in s.execute(query):
-                out.setdefault(node_id, []).append(float(seconds or 0.0))
+            for node_id, took in s.execute(query):
+                out.setdefault(node_id, []).append(float(took or 0.0))
         return out
 
     def _statements(self) -> Any:
