@@ -63,6 +63,9 @@ class StreamedSource:
     seconds: float = 0.0
     #: bytes of the Arrow batches read (the rows' size in memory, not on the wire)
     bytes: int = 0
+    #: seconds spent in the connector: opening the read and fetching its batches (the
+    #: engine's work on the rows between two fetches is not counted)
+    read_seconds: float = 0.0
 
 
 ProgressFn = Callable[[Node, int, float], None]
@@ -253,12 +256,20 @@ class LocalSession:
                 self.con.register(source.view, reader)
 
     def _counted(self, source: StreamedSource) -> pa.RecordBatchReader:
+        began = time.perf_counter()
         raw = source.connector.read(table=source.table, query=source.query, batch_rows=BATCH_ROWS)
         source.rows, source.seconds, source.bytes = 0, 0.0, 0
+        source.read_seconds = time.perf_counter() - began
 
         def batches() -> Iterator[pa.RecordBatch]:
             started = last = time.perf_counter()
-            for batch in raw:
+            fetched = iter(raw)
+            while True:
+                before = time.perf_counter()
+                batch = next(fetched, None)
+                source.read_seconds += time.perf_counter() - before
+                if batch is None:
+                    return
                 self.cancel.check()
                 source.rows += batch.num_rows
                 source.bytes += batch.nbytes

@@ -57,8 +57,9 @@ class QueryReport:
     #: Arrow bytes read (``read``) or streamed to the destination's writer (``stage``);
     #: None where not measured (pushed down, written inside DuckDB, a ``part``)
     bytes: int | None = None
-    #: a ``read``'s own duration: the seconds its rows took to flow in (a node's duration is
-    #: its stage's: every node of a fused query finishes with it); None for the others
+    #: a ``read``'s own duration: the seconds spent in its connector, opening the read and
+    #: fetching its rows (a node's duration is its stage's: every node of a fused query
+    #: finishes with it); None for the others
     seconds: float | None = None
     #: ``{"format": <the dialect>, "plan": <its EXPLAIN's JSON>}`` when captured (DuckDB's and
     #: PostgreSQL's: :mod:`app.engine.plan_tree` reads both)
@@ -128,7 +129,7 @@ class StatementLog:
             read = self.found.get(node_id)
             if source is not None and read is not None and read.statement == READ:
                 read.bytes = (read.bytes or 0) + source.bytes
-                read.seconds = round((read.seconds or 0.0) + source.seconds, 4)
+                read.seconds = round((read.seconds or 0.0) + source.read_seconds, 4)
 
     def _stage(self, stage: Stage, runs_on: str) -> QueryReport:
         node = stage.destination

@@ -58,7 +58,8 @@ class SlowQuery:
     seconds: float | None
     rows: int | None
     bytes: int | None
-    #: the median of its durations over ``runs`` runs
+    #: its recent median: what its latest run was judged against (the median of the
+    #: successful runs before it), else the median of the earlier runs looked at
     median_seconds: float | None
     max_seconds: float | None
     runs: int
@@ -195,6 +196,10 @@ def slowest_queries(
     for g in latest:
         last = g[0]
         durations = [s.seconds for s in g if s.seconds is not None]
+        earlier = [s.seconds for s in g[1:] if s.seconds is not None]
+        median = last.median_seconds
+        if median is None and earlier:
+            median = statistics.median(earlier)
         planned = next((s.run_id for s in g if s.has_plan), None)
         out.append(
             SlowQuery(
@@ -209,7 +214,7 @@ def slowest_queries(
                 seconds=last.seconds,
                 rows=last.rows,
                 bytes=last.bytes,
-                median_seconds=statistics.median(durations) if durations else None,
+                median_seconds=median,
                 max_seconds=max(durations) if durations else None,
                 runs=len(g),
                 slow=last.slow,

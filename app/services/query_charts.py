@@ -80,7 +80,8 @@ def draw_node_trend(ax: Axes, trend: NodeTrend | None, style: ChartStyle) -> Non
             label=_("slower than usual"),
         )
     ax.set_ylim(bottom=0, top=max(seconds) * 1.3 or 1.0)
-    ticks = sorted({1, (len(xs) + 1) // 2, len(xs)})
+    step = max(1, -(-len(xs) // 10))  # at most about ten labels
+    ticks = sorted({*range(1, len(xs) + 1, step), len(xs)})
     ax.set_xticks(ticks, [f"#{points[i - 1].run_id}" for i in ticks])
     ax.set_xlim(0.5, len(xs) + 0.5)
     ax.set_xlabel(_("runs, oldest first"), color=style.text, fontsize=8)

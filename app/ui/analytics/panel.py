@@ -33,9 +33,10 @@ from app.services.query_analytics import (
     slowest_queries,
 )
 from app.services.query_charts import draw_node_trend
+from app.services.runs import LOCAL_ENGINE
 from app.services.workspace import Workspace
 from app.ui.analytics.plan_tree import PlanTree
-from app.ui.i18n import format_decimal, format_int
+from app.ui.i18n import format_decimal, format_int, status_text
 from app.ui.icons import icon
 from app.ui.monitor.table import Column, RowsModel, local_time, table_view
 from app.ui.profile.charts import ChartCanvas
@@ -127,7 +128,7 @@ class QueryAnalyticsDialog(QDialog):
                 Column(self.tr("Pipeline"), lambda q: q.pipeline),
                 Column(self.tr("Node"), lambda q: q.node),
                 Column(self.tr("Statement"), lambda q: self._statement(q.statement)),
-                Column(self.tr("Runs on"), lambda q: q.runs_on),
+                Column(self.tr("Runs on"), lambda q: self._place(q.runs_on)),
                 Column(self.tr("Seconds"), lambda q: _seconds(q.seconds), align_right=True),
                 Column(self.tr("Median"), lambda q: _seconds(q.median_seconds), align_right=True),
                 Column(self.tr("Runs"), lambda q: _count(q.runs), align_right=True),
@@ -164,6 +165,9 @@ class QueryAnalyticsDialog(QDialog):
             "part": self.tr("part"),
         }.get(kind, kind)
 
+    def _place(self, runs_on: str) -> str:
+        return self.tr("local engine") if runs_on == LOCAL_ENGINE else runs_on
+
     def _slow_tip(self, q: SlowQuery) -> str:
         if not q.slow:
             return (
@@ -196,6 +200,9 @@ class QueryAnalyticsDialog(QDialog):
         )
         if found:
             self.view.selectRow(0)
+        else:  # nothing to choose: nothing chosen
+            self._show_trends([], "")
+            self._plan_failed(None)
         self.loaded.emit()
 
     def _failed(self, error: BaseException) -> None:
@@ -227,6 +234,7 @@ class QueryAnalyticsDialog(QDialog):
         label = QLabel(self.tr("&Node:"))
         label.setBuddy(self.node_combo)
         self.chart = ChartCanvas(230)
+        self.chart.show_chart(lambda ax, style: draw_node_trend(ax, None, style))
         self.runs_model = RowsModel(
             [
                 Column(self.tr("Run"), lambda p: f"#{p.run_id}"),
@@ -234,7 +242,11 @@ class QueryAnalyticsDialog(QDialog):
                 Column(self.tr("Seconds"), lambda p: _seconds(p.seconds), align_right=True),
                 Column(self.tr("Median"), lambda p: _seconds(p.median_seconds), align_right=True),
                 Column(self.tr("Rows"), lambda p: _count(p.rows), align_right=True),
-                Column(self.tr("Status"), lambda p: p.status, lambda p: p.status),
+                Column(
+                    self.tr("Status"),
+                    lambda p: status_text(p.status, node=True),
+                    lambda p: p.status,
+                ),
                 Column(
                     self.tr("Slowdown"),
                     lambda p: ("⚠ " + self.tr("slower")) if p.slow else "",
@@ -302,7 +314,7 @@ class QueryAnalyticsDialog(QDialog):
         splitter.addWidget(self.plan_tree)
         splitter.addWidget(self.sql_text)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
         page = QWidget()
         box = QVBoxLayout(page)
         box.addWidget(self.plan_label)
@@ -326,7 +338,7 @@ class QueryAnalyticsDialog(QDialog):
             .replace("%1", str(view.run_id))
             .replace("%2", view.node)
             .replace("%3", self._statement(view.statement))
-            .replace("%4", view.runs_on)
+            .replace("%4", self._place(view.runs_on))
             .replace("%5", view.dialect)
             .replace("%6", _seconds(view.seconds))
         )
@@ -354,9 +366,11 @@ class QueryAnalyticsDialog(QDialog):
             "slowdown": self.tr("Plan kept because the node ran slower (estimates)."),
         }.get(reason, reason)
 
-    def _plan_failed(self, error: BaseException) -> None:
+    def _plan_failed(self, error: BaseException | None) -> None:
         self.plan = None
-        self.plan_label.setText(describe(error))
+        self.plan_label.setText(
+            describe(error) if error else self.tr("Choose a statement to see its plan.")
+        )
         self.plan_tree.show_plan(None)
         self.sql_text.clear()
         self.plan_loaded.emit()

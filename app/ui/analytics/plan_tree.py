@@ -17,6 +17,8 @@ __all__ = ["COSTLY_COLOUR", "PlanTree"]
 
 #: the text colour of a costly operator (readable on light and dark themes)
 COSTLY_COLOUR = "#e5534b"
+#: plans of up to this many operators are shown fully expanded
+EXPAND_ALL = 150
 #: the item data role holding a row's :class:`PlanNode`
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -29,7 +31,13 @@ class PlanTree(QTreeWidget):
         self.setObjectName("planTree")
         self.setColumnCount(5)
         self.setHeaderLabels(
-            [self.tr("Operator"), self.tr("Detail"), self.tr("Rows"), self.tr("Cost"), "%"]
+            [
+                self.tr("Operator"),
+                self.tr("Detail"),
+                self.tr("Rows (est.)"),
+                self.tr("Cost (est.)"),
+                self.tr("% of work"),
+            ]
         )
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
@@ -46,7 +54,10 @@ class PlanTree(QTreeWidget):
         if view is None or view.root is None:
             return
         self.addTopLevelItem(self._item(view.root))
-        self.expandToDepth(2)
+        if sum(1 for _node in view.root.walk()) <= EXPAND_ALL:
+            self.expandAll()
+        else:
+            self.expandToDepth(2)
         for item in self.costly_items:  # the costly ones are shown, however deep
             parent = item.parent()
             while parent is not None:
