@@ -21,6 +21,7 @@ from app.model.events import (
     NodeFailed,
     NodeFinished,
     NodeProgress,
+    NodeSlowdown,
     NodeStarted,
     RunFinished,
 )
@@ -92,6 +93,8 @@ class _RichProgress:
                 completed=0,
                 rows=f"[red]{status_text(event.status)}[/]",
             )
+        elif isinstance(event, NodeSlowdown):
+            self.console.print(f"[yellow]{event_text(event)}[/]", highlight=False)
         elif isinstance(event, RunFinished):
             colour = "green" if event.status == "succeeded" else "red"
             self.console.print(
