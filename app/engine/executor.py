@@ -32,7 +32,7 @@ from app.engine.plan import (
     plan_run,
 )
 from app.engine.provider import ConnectorProvider
-from app.engine.statements import QueryReport, StatementLog
+from app.engine.statements import PlanWanted, QueryReport, StatementLog
 from app.i18n import _
 from app.model.events import (
     EventBus,
@@ -254,7 +254,7 @@ def run_pipeline(
     planned: PlannedRun | None = None,
     execution: str | None = None,
     column_tags: dict[tuple[str, str], dict[str, frozenset[str]]] | None = None,
-    capture_plans: bool = False,
+    plans: PlanWanted = None,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
@@ -268,8 +268,9 @@ def run_pipeline(
     :func:`plan_run`); closed when the run ends.
     ``execution``: ``"local"`` runs every node on the local engine (``None``: the pipeline's
     own setting). ``column_tags``: the ports' tagged columns, for ``mask`` rules by tag
-    (``app.services.masking.column_tags``). ``capture_plans``: explain each statement before
-    it runs (``RunReport.queries``, :mod:`app.engine.statements`).
+    (``app.services.masking.column_tags``). ``plans``: which statements to explain once they
+    ran — all (True), none, or those a predicate picks (``RunReport.queries``,
+    :mod:`app.engine.statements`).
     """
     bus = bus or EventBus()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
@@ -299,9 +300,10 @@ def run_pipeline(
                 run.run_id, pipeline=pipeline.name, nodes=tuple(n.name for n in pipeline.nodes)
             )
         )
-        log = StatementLog(capture_plans)
+        log = StatementLog(plans)
         _execute(run, plan, session, provider, session.cancel, count_rows, log)
         run.report.seconds = round(time.perf_counter() - started, 4)
+        log.explain()
         ran = {n.node_id for n in run.report.nodes if n.status in _RAN}
         run.report.queries = log.reports(plan, ran)
     bus.publish(
@@ -379,18 +381,18 @@ def _run_stage(
 ) -> _StageRows:
     params = stage.target.params
     rows = _StageRows()
+    started = time.perf_counter()
     if stage.placement == "pushdown":
         connector = provider.open(stage.connection)
-        log.pushdown(stage, connector)
         result = connector.write_query(
             params.table, stage.query, mode=WriteMode(params.mode), keys=list(params.keys)
         )
         rows.totals[stage.destination.id] = (result.rows, None)
+        log.pushdown(stage, connector, time.perf_counter() - started)
         return rows
     local = plan.local_pipeline or plan.pipeline
     ids = {n.id for n in stage.nodes} & {n.id for n in local.nodes}
     session.register_sources(local, ids)
-    log.local(stage, session, ids)
     query = stage.target.query
     if count_rows or stage.preview:
         query, counts = _materialize_each(session, query, stage)
@@ -400,6 +402,7 @@ def _run_stage(
             if port == "out":
                 rows.totals[node_id] = (None, count)
     if stage.preview:
+        log.local(stage, session, ids, time.perf_counter() - started)
         return rows
     try:
         result = session.write(stage.destination, params, query)
@@ -407,7 +410,7 @@ def _run_stage(
         if not count_rows:  # a counted run materialised each node already: the write failed
             _blame(session, stage, local, ids, err)
         raise
-    log.written(stage, session, ids)
+    log.local(stage, session, ids, time.perf_counter() - started)
     rows.totals[stage.destination.id] = (result.rows, None)
     for nid in ids:
         if nid in session.streamed:

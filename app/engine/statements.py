@@ -10,11 +10,14 @@ Three kinds of statement (``QueryReport.statement``):
 - ``part``: every other node: its own part of the SQL (its CTE), which ran fused inside its
   destination's statement (or a scan query), so it has no plan of its own.
 
-Plans are the planner's estimates, ``EXPLAIN (FORMAT JSON)`` of the statement's query,
-captured just before it runs: in DuckDB for local stages, through
-:meth:`Connector.explain` in a database (PostgreSQL) for pushed stages and reads. Capturing
-never runs a query a second time and never fails a run: a plan that cannot be made is
-reported in ``plan_error``.
+Plans are the planner's estimates, ``EXPLAIN (FORMAT JSON)`` of the statement's query, made
+once the statement ran and only when the run wants it (``want``: every plan, or a predicate —
+the services ask for the plans of statements slower than their history): in DuckDB for local
+stages (streamed sources stand in as empty views of their schema: DuckDB cannot estimate a
+stream's rows either way), through :meth:`Connector.explain` in a database (PostgreSQL) for
+pushed stages and reads. A run that wants no plan explains nothing. Capturing never runs a
+query a second time and never fails a run: a plan that cannot be made is reported in
+``plan_error``.
 
 >>> select_all("sales.orders", "postgres")
 'SELECT * FROM "sales"."orders"'
@@ -22,6 +25,7 @@ reported in ``plan_error``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Callable, Iterable
@@ -37,7 +41,16 @@ if TYPE_CHECKING:
     from app.engine.local import LocalSession
     from app.engine.plan import ExecutionPlan, Stage
 
-__all__ = ["PART", "READ", "STAGE", "STATEMENTS", "QueryReport", "StatementLog", "select_all"]
+__all__ = [
+    "PART",
+    "READ",
+    "STAGE",
+    "STATEMENTS",
+    "PlanWanted",
+    "QueryReport",
+    "StatementLog",
+    "select_all",
+]
 
 STAGE, READ, PART = "stage", "read", "part"
 STATEMENTS = (STAGE, READ, PART)
@@ -57,9 +70,9 @@ class QueryReport:
     #: Arrow bytes read (``read``) or streamed to the destination's writer (``stage``);
     #: None where not measured (pushed down, written inside DuckDB, a ``part``)
     bytes: int | None = None
-    #: a ``read``'s own duration: the seconds spent in its connector, opening the read and
-    #: fetching its rows (a node's duration is its stage's: every node of a fused query
-    #: finishes with it); None for the others
+    #: the statement's own duration: a ``stage``'s from its start to its end, a ``read``'s
+    #: the seconds spent in its connector (opening the read, fetching its rows); None for a
+    #: ``part``, which has none (every node of a fused query finishes with it)
     seconds: float | None = None
     #: ``{"format": <the dialect>, "plan": <its EXPLAIN's JSON>}`` when captured (DuckDB's and
     #: PostgreSQL's: :mod:`app.engine.plan_tree` reads both)
@@ -79,61 +92,71 @@ def select_all(table: str, dialect: str) -> str:
     return exp.select("*").from_(target).sql(dialect)
 
 
-class StatementLog:
-    """Collects a run's statements while its stages run (:func:`~app.engine.executor.run_pipeline`).
+#: which statements of a run get a plan: all (True), none, or those a predicate picks once
+#: they ran (their ``seconds`` set)
+PlanWanted = bool | Callable[[QueryReport], bool] | None
 
-    ``capture``: explain each ``stage`` and ``read`` statement before it runs.
+
+class StatementLog:
+    """Collects a run's statements as its stages finish (:func:`~app.engine.executor.run_pipeline`).
+
+    ``want``: which statements to explain (:data:`PlanWanted`).
     """
 
-    def __init__(self, capture: bool = False) -> None:
-        self.capture = capture
+    def __init__(self, want: PlanWanted = None) -> None:
+        self.want = want
         self.found: dict[str, QueryReport] = {}
+        #: the plans to make once the run's statements are done (:meth:`explain`)
+        self.pending: list[tuple[QueryReport, Callable[[], Any]]] = []
 
-    def pushdown(self, stage: Stage, connector: Connector) -> None:
-        """A stage about to run in its database."""
-        report = self._stage(stage, stage.connection)
-        if self.capture:
-            _explain(report, lambda: connector.explain(stage.sql))
+    def _wanted(self, report: QueryReport) -> bool:
+        if callable(self.want):
+            return self.want(report)
+        return bool(self.want)
 
-    def local(self, stage: Stage, session: LocalSession, ids: Iterable[str]) -> None:
-        """A local stage about to run, its sources registered: its streamed reads and its
-        query (explained in the session's DuckDB; streams are planned, not consumed)."""
+    def pushdown(self, stage: Stage, connector: Connector, seconds: float) -> None:
+        """A stage that ran in its database, in ``seconds``."""
+        report = self._stage(stage, stage.connection, seconds)
+        if self._wanted(report):
+            self.pending.append((report, lambda: connector.explain(stage.sql)))
+
+    def local(
+        self, stage: Stage, session: LocalSession, ids: Iterable[str], seconds: float
+    ) -> None:
+        """A local stage that ran in ``seconds``: its streamed reads (bytes, time in their
+        connector) and its query, with the bytes its write streamed."""
         for node_id in sorted(ids):
             source = session.streamed.get(node_id)
-            if source is None or node_id in self.found:
+            if source is None:
                 continue
-            dialect = source.connector.capabilities.dialect
-            sql = source.query or select_all(str(source.table), dialect)
-            read = QueryReport(
-                node_id,
-                source.node.name,
-                READ,
-                str(source.node.params.get("connection", "")),
-                dialect,
-                sql,
-            )
-            self.found[node_id] = read
-            if self.capture:
-                _explain(read, functools.partial(source.connector.explain, sql))
-        report = self._stage(stage, LOCAL_ENGINE)
-        if self.capture:
-            _explain(report, lambda: _duckdb_plan(session, stage.sql))
-
-    def written(self, stage: Stage, session: LocalSession, ids: Iterable[str]) -> None:
-        """A local stage that ran: the bytes its reads and its write moved."""
-        report = self.found.get(stage.destination.id)
-        if report is not None and report.statement == STAGE:
-            report.bytes = session.written_bytes
-        for node_id in ids:
-            source = session.streamed.get(node_id)
             read = self.found.get(node_id)
-            if source is not None and read is not None and read.statement == READ:
-                read.bytes = (read.bytes or 0) + source.bytes
-                read.seconds = round((read.seconds or 0.0) + source.read_seconds, 4)
+            if read is None:
+                dialect = source.connector.capabilities.dialect
+                sql = source.query or select_all(str(source.table), dialect)
+                connection = str(source.node.params.get("connection", ""))
+                read = QueryReport(node_id, source.node.name, READ, connection, dialect, sql)
+                self.found[node_id] = read
+            read.bytes = (read.bytes or 0) + source.bytes
+            read.seconds = round((read.seconds or 0.0) + source.read_seconds, 4)
+            if self._wanted(read) and all(r is not read for r, _plan in self.pending):
+                self.pending.append((read, functools.partial(source.connector.explain, read.sql)))
+        report = self._stage(stage, LOCAL_ENGINE, seconds)
+        report.bytes = None if stage.preview else session.written_bytes
+        if self._wanted(report):
+            ran = set(ids)
+            self.pending.append((report, lambda: _duckdb_plan(session, stage.sql, ran)))
 
-    def _stage(self, stage: Stage, runs_on: str) -> QueryReport:
+    def explain(self) -> None:
+        """Make the plans wanted, after the statements ran (their durations do not count
+        the planning), while the run's session and connections are still open."""
+        pending, self.pending = self.pending, []
+        for report, plan in pending:
+            _explain(report, plan)
+
+    def _stage(self, stage: Stage, runs_on: str, seconds: float) -> QueryReport:
         node = stage.destination
         report = QueryReport(node.id, node.name, STAGE, runs_on, stage.dialect, stage.sql)
+        report.seconds = round(seconds, 4)
         self.found[node.id] = report
         return report
 
@@ -165,9 +188,28 @@ class StatementLog:
         return out
 
 
-def _duckdb_plan(session: LocalSession, sql: str) -> Any:
-    # a fixed keyword before a query Cauce rendered: no value is put into SQL here
-    rows = session.con.execute("EXPLAIN (FORMAT JSON) " + sql).fetchall()
+def _duckdb_plan(session: LocalSession, sql: str, ids: Iterable[str]) -> Any:
+    """DuckDB's plan of a local stage that ran: its streams are gone (read once), so each
+    stands in as an empty view of its schema while the query is planned."""
+    import duckdb
+
+    standing: list[str] = []
+    try:
+        for node_id in ids:
+            source = session.streamed.get(node_id)
+            if source is None:
+                continue
+            try:  # a stream read twice is a temp table of that name, still there
+                session.con.register(source.view, source.schema.empty_table())
+                standing.append(source.view)
+            except duckdb.Error:
+                continue
+        # a fixed keyword before a query Cauce rendered: no value is put into SQL here
+        rows = session.con.execute("EXPLAIN (FORMAT JSON) " + sql).fetchall()
+    finally:
+        for view in standing:
+            with contextlib.suppress(duckdb.Error):
+                session.con.unregister(view)
     return json.loads(rows[0][1]) if rows else None
 
 

@@ -4,7 +4,7 @@ run that were slower than their recent history (query analytics).
 
 Freshness and resources run on a schedule (the scheduler) or by hand (``cauce alerts check
 PROJECT``); quality checks after the run (:func:`after_quality_checks`, called by the run and
-sync use cases); slowdowns after the run's statements are stored (:func:`after_slowdowns`).
+sync use cases); slowdowns with a run's other alerts (:func:`slowdown_alert`).
 Each check that fails raises its alert (``freshness_breached``, ``resource_warning``,
 ``quality_check_failed``, ``node_slowdown``) through the same streak rule as run alerts — one
 alert while the problem lasts — and each that passes ends it.
@@ -28,7 +28,7 @@ from app.services.workspace import Workspace, workspace_of
 if TYPE_CHECKING:
     from app.model.events import NodeSlowdown
 
-__all__ = ["CheckResult", "after_quality_checks", "after_slowdowns", "check_project"]
+__all__ = ["CheckResult", "after_quality_checks", "check_project"]
 
 log = logging.getLogger(__name__)
 
@@ -185,61 +185,45 @@ def after_quality_checks(
         return []
 
 
-def after_slowdowns(
-    workspace: Workspace,
-    project: str,
-    settings: NotificationSettings,
-    pipeline: str,
-    slowdowns: Sequence[NodeSlowdown],
-    run_id: int,
-) -> list[AlertRecord]:
-    """After a successful run's nodes were judged against their history
+def slowdown_alert(
+    r: _Raiser, rule: AlertRule, pipeline: str, slowdowns: Sequence[NodeSlowdown], run_id: int
+) -> None:
+    """After a successful run whose statements were judged against their history
     (:mod:`app.services.query_recording`): one ``node_slowdown`` alert per streak for the
-    pipeline, naming the slower nodes — or, when none was, the end of it. Best effort."""
-    try:
-        rule = settings.alerts.rule("pipeline", pipeline)
-        if not rule.enabled:
-            return []
-        r = _Raiser(workspace, project, settings)
-        try:
-            if slowdowns:
-                nodes = "; ".join(
-                    _("{node} {seconds} s ({ratio}× its median of {median} s)").format(
-                        node=s.node_name,
-                        seconds=f"{s.seconds:.2f}",
-                        ratio=f"{s.ratio:.1f}",
-                        median=f"{s.median:.2f}",
-                    )
-                    for s in slowdowns
-                )
-                r.raise_(
-                    AlertType.NODE_SLOWDOWN,
-                    rule,
-                    "pipeline",
-                    pipeline,
-                    _("pipeline {name!r} ran slower than its recent runs: {nodes}").format(
-                        name=pipeline, nodes=nodes
-                    ),
-                    {
-                        "run_id": run_id,
-                        "nodes": [
-                            {
-                                "node_id": s.node_id,
-                                "node": s.node_name,
-                                "seconds": s.seconds,
-                                "median": s.median,
-                                "ratio": s.ratio,
-                                "runs": s.runs,
-                            }
-                            for s in slowdowns
-                        ],
-                    },
-                )
-            else:
-                r.end(AlertType.NODE_SLOWDOWN, "pipeline", pipeline)
-        finally:
-            new = r.close()
-        return new
-    except Exception:  # noqa: BLE001 - alerts are best effort on the run path
-        log.exception("slowdown alerts of pipeline %s could not be evaluated", pipeline)
-        return []
+    pipeline, naming the slower nodes — or, when none was, the end of it
+    (:func:`app.services.alerts.after_pipeline_run` calls it with its raiser)."""
+    if not slowdowns:
+        r.end(AlertType.NODE_SLOWDOWN, "pipeline", pipeline)
+        return
+    nodes = "; ".join(
+        _("{node} {seconds} s ({ratio}× its median of {median} s)").format(
+            node=s.node_name,
+            seconds=f"{s.seconds:.2f}",
+            ratio=f"{s.ratio:.1f}",
+            median=f"{s.median:.2f}",
+        )
+        for s in slowdowns
+    )
+    r.raise_(
+        AlertType.NODE_SLOWDOWN,
+        rule,
+        "pipeline",
+        pipeline,
+        _("pipeline {name!r} ran slower than its recent runs: {nodes}").format(
+            name=pipeline, nodes=nodes
+        ),
+        {
+            "run_id": run_id,
+            "nodes": [
+                {
+                    "node_id": s.node_id,
+                    "node": s.node_name,
+                    "seconds": s.seconds,
+                    "median": s.median,
+                    "ratio": s.ratio,
+                    "runs": s.runs,
+                }
+                for s in slowdowns
+            ],
+        },
+    )

@@ -1,22 +1,23 @@
-"""Query analytics of a recorded pipeline run: each node judged against its recent history,
-its statement stored, plans kept when asked for or when their node ran slower.
+"""Query analytics of a recorded pipeline run: each statement judged against its node's recent
+history, stored with the run, plans kept when asked for or when their statement ran slower.
 
 :func:`app.services.runs._run_recorded` (the one path of every front end's runs) makes a
-:class:`RunAnalytics` per run: :meth:`~RunAnalytics.judge` after the run and before its
-record is finished (a slower node is published as a
-:class:`~app.model.events.NodeSlowdown` event, stored with the run's events), then
-:meth:`~RunAnalytics.store` once it is finished (the statements, and the ``node_slowdown``
-alert). Best effort, as alerts are: a failure is logged, never the run's. Front ends read
-the results through :mod:`app.services.query_analytics`.
+:class:`RunAnalytics` per run once the run is started (:meth:`~RunAnalytics.for_run` reads the
+nodes' history then); the engine asks :meth:`~RunAnalytics.wants_plan` which statements to
+explain once they ran; :meth:`~RunAnalytics.judge` publishes a slower statement as a
+:class:`~app.model.events.NodeSlowdown` event (stored with the run's events), the recorder
+stores :meth:`~RunAnalytics.statements` with the run's final status (one transaction) and
+raises or ends the ``node_slowdown`` alert with the run's other alerts. Best effort, as alerts
+are: a failure is logged, never the run's. Front ends read the results through
+:mod:`app.services.query_analytics`.
 
 A node is *slower* when its duration exceeds ``slowdown_factor`` times its median over the
 last ``slowdown_window`` successful runs of its pipeline (at least ``slowdown_min_runs`` of
 them), by at least ``slowdown_min_seconds`` (the pipeline's alert rule, ``project.json``). A
 streamed read is judged on its own time reading; a destination on its stage's time; the
 other nodes ran fused inside their destination's statement (their duration is the stage's)
-and are not judged apart from it.
-Editor runs count every node's rows and take longer: they are compared with editor runs,
-other runs with the others.
+and are not judged apart from it. Editor runs count every node's rows and take longer: they
+are compared with editor runs, other runs with the others.
 
 >>> from app.model.alerts import AlertRule
 >>> rule = AlertRule(slowdown_min_seconds=0.5)
@@ -34,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.engine.statements import PART, QueryReport
 from app.model.alerts import AlertRule
 from app.model.events import EventBus, NodeSlowdown
 from app.services.workspace import Workspace
@@ -41,7 +43,9 @@ from app.services.workspace import Workspace
 if TYPE_CHECKING:
     from app.engine.executor import RunReport
     from app.model.pipeline import Pipeline
+    from app.services.metadata import RunRecorder
     from app.storage.project import Project
+    from app.storage.queries import QueryRecord
 
 __all__ = ["RunAnalytics", "judge"]
 
@@ -65,40 +69,65 @@ def judge(
 
 @dataclass
 class RunAnalytics:
-    """The analytics of one recorded run of ``pipeline`` (``explain``: keep every plan)."""
+    """The analytics of one recorded run of ``pipeline`` (``explain``: keep every plan).
+
+    Made once the run is started (:meth:`for_run` reads the nodes' history then, so that
+    :meth:`wants_plan` can pick the slower statements' plans while the run's session is
+    open).
+    """
 
     workspace: Workspace
     project: Project
     pipeline: Pipeline
     explain: bool = False
-    trigger: str = "cli"
+    #: node id -> its recent durations, newest first
+    history: dict[str, list[float]] = field(default_factory=dict)
     #: node id -> (median, slow), once judged
     judged: dict[str, tuple[float | None, bool]] = field(default_factory=dict)
-    slowdowns: list[NodeSlowdown] = field(default_factory=list)
+
+    @classmethod
+    def for_run(
+        cls, recorder: RunRecorder, pipeline: Pipeline, run_id: str, *, explain: bool = False
+    ) -> RunAnalytics:
+        found = cls(recorder.workspace, recorder.project, pipeline, explain)
+        try:
+            found.history = recorder.repo.node_durations(
+                recorder.project.meta.name,
+                pipeline.id,
+                before=int(run_id),
+                runs=found.rule.slowdown_window,
+                editor=recorder.trigger == "gui",
+            )
+        except Exception:  # noqa: BLE001 - analytics are best effort on the run path
+            log.exception("the history of pipeline %s could not be read", pipeline.name)
+        return found
 
     @property
     def rule(self) -> AlertRule:
         return self.project.meta.notifications.alerts.rule("pipeline", self.pipeline.name)
 
+    def _judge(self, q: QueryReport) -> tuple[float | None, bool]:
+        median, slow = judge(q.seconds, self.history.get(q.node_id, []), self.rule)
+        return median, slow and q.statement != PART  # a part ran inside its judged stage
+
+    def wants_plan(self, q: QueryReport) -> bool:
+        """Whether the engine should explain ``q``, a statement that just ran: every one
+        when the run asked for plans, else the slower ones."""
+        return self.explain or self._judge(q)[1]
+
     def judge(self, report: RunReport, bus: EventBus) -> None:
-        """Compare each node of a successful run with its history; publish the slower ones."""
-        if not report.ok or not report.queries:
+        """Compare each statement of a successful run with its node's history; publish the
+        slower ones (a part is not judged: it ran inside its stage, which is)."""
+        if not report.ok:
             return
-        try:
-            history = self._history(int(report.run_id))
-        except Exception:  # noqa: BLE001 - analytics are best effort on the run path
-            log.exception("the history of pipeline %s could not be read", self.pipeline.name)
-            return
-        rule = self.rule
-        nodes = {n.node_id: n for n in report.nodes}
+        seconds_of = {n.node_id: n.seconds for n in report.nodes}
         for q in report.queries:
-            node = nodes[q.node_id]
-            seconds = q.seconds if q.seconds is not None else node.seconds
-            past = history.get(q.node_id, [])
-            median, slow = judge(seconds, past, rule)
-            slow = slow and q.statement != "part"  # it ran inside its stage: that is judged
+            past = self.history.get(q.node_id, [])
+            seconds = q.seconds if q.seconds is not None else seconds_of.get(q.node_id)
+            median, slow = judge(seconds, past, self.rule)
+            slow = slow and q.statement != PART
             self.judged[q.node_id] = (median, slow)
-            if slow and median:
+            if slow and median and seconds is not None:
                 event = NodeSlowdown(
                     report.run_id,
                     node_id=q.node_id,
@@ -106,44 +135,14 @@ class RunAnalytics:
                     seconds=seconds,
                     median=round(median, 4),
                     ratio=round(seconds / median, 2),
-                    runs=min(len(past), rule.slowdown_window),
+                    runs=min(len(past), self.rule.slowdown_window),
                 )
-                self.slowdowns.append(event)
                 bus.publish(event)
 
-    def _history(self, run_id: int) -> dict[str, list[float]]:
-        from app.storage.queries import QueryStore
-
-        with self.workspace.open_store(QueryStore) as store:
-            return store.node_durations(
-                self.project.meta.name,
-                self.pipeline.id,
-                before=run_id,
-                runs=self.rule.slowdown_window,
-                editor=self.trigger == "gui",
-            )
-
-    def store(self, report: RunReport) -> None:
-        """Store the run's statements (after its record is finished), then raise or end
-        the pipeline's ``node_slowdown`` alert."""
-        try:
-            self._store(report)
-        except Exception:  # noqa: BLE001 - analytics are best effort on the run path
-            log.exception("the queries of run %s could not be stored", report.run_id)
-        if report.ok and report.queries:
-            from app.services.alert_checks import after_slowdowns
-
-            after_slowdowns(
-                self.workspace,
-                self.project.meta.name,
-                self.project.meta.notifications,
-                self.pipeline.name,
-                self.slowdowns,
-                int(report.run_id),
-            )
-
-    def _store(self, report: RunReport) -> None:
-        from app.storage.queries import QueryRecord, QueryStore
+    def statements(self, report: RunReport) -> list[QueryRecord]:
+        """The run's statements as the recorder stores them with its final status (plans
+        only where kept: asked for, or the statement was slower)."""
+        from app.storage.queries import QueryRecord
 
         records = []
         for q in report.queries:
@@ -164,5 +163,4 @@ class RunAnalytics:
                     plan_reason=reason,
                 )
             )
-        with self.workspace.open_store(QueryStore) as store:
-            store.record(int(report.run_id), records)
+        return records

@@ -300,6 +300,7 @@ def _run_recorded(
     if on_event is not None:
         bus.subscribe(on_event)
     run_id = recorder.start(pipeline)
+    analytics = RunAnalytics.for_run(recorder, pipeline, run_id, explain=explain)
     bus.subscribe(recorder.on_event)
     try:
         report = run_pipeline(
@@ -313,7 +314,7 @@ def _run_recorded(
             planned=planned,
             execution=execution,
             column_tags=column_tags,
-            capture_plans=True,  # kept when asked for, or for a node slower than usual
+            plans=analytics.wants_plan,  # all when asked for, else the slower statements'
         )
     except BaseException:
         recorder.finish(
@@ -325,12 +326,8 @@ def _run_recorded(
     checks = recorder.project.meta.checks
     if checks and report.ok:  # the quality checks are imported only by a project that has some
         check_destinations(recorder, pipeline, provider, bus, cancel, report, column_tags)
-    analytics = RunAnalytics(
-        recorder.workspace, recorder.project, pipeline, explain, trigger=recorder.trigger
-    )
     analytics.judge(report, bus)
-    recorder.finish(report)
-    analytics.store(report)
+    recorder.finish(report, analytics.statements(report))
     return report
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from app.storage.models import (
     NodeRunRow,
@@ -24,9 +25,10 @@ from app.storage.models import (
     utcnow,
 )
 from app.storage.query_models import NodeQueryRow, QueryTextRow
+from app.storage.redaction import secret_redactor
 from app.storage.unit_of_work import StoreBase, insert_missing
 
-__all__ = ["QueryRecord", "QueryStore", "StatementRun", "sql_hash"]
+__all__ = ["QueryLog", "QueryRecord", "QueryStore", "StatementRun", "put_statements", "sql_hash"]
 
 
 def sql_hash(sql: str) -> str:
@@ -124,55 +126,64 @@ def _statement(found: Any) -> StatementRun:
     )
 
 
-class QueryStore(StoreBase):
-    """Statements of the pipeline runs of one organization."""
+def put_statements(s: Session, org_id: int, run_id: int, records: Sequence[QueryRecord]) -> int:
+    """Insert the statements of run ``run_id`` in the caller's transaction; only the SQL texts
+    not stored yet are written. Texts and plans are redacted first. Returns how many."""
+    if not records:
+        return 0
+    redactor = secret_redactor()
+    rows = []
+    texts: dict[str, str] = {}
+    for r in records:
+        sql = redactor.mask(r.sql)
+        digest = sql_hash(sql)
+        texts[digest] = sql
+        rows.append(
+            {
+                "organization_id": org_id,
+                "run_id": run_id,
+                "node_id": r.node_id,
+                "statement": r.statement,
+                "runs_on": r.runs_on,
+                "dialect": r.dialect,
+                "sql_hash": digest,
+                "bytes": r.bytes,
+                "own_seconds": r.own_seconds,
+                "median_seconds": r.median_seconds,
+                "slow": r.slow,
+                "plan": None if r.plan is None else redactor.mask_data(r.plan),
+                "plan_reason": r.plan_reason if r.plan is not None else None,
+            }
+        )
+    known = set(
+        s.scalars(
+            select(QueryTextRow.hash).where(
+                QueryTextRow.organization_id == org_id, QueryTextRow.hash.in_(sorted(texts))
+            )
+        )
+    )
+    for digest in sorted(set(texts) - known):  # another run may store it meanwhile
+        insert_missing(
+            s,
+            QueryTextRow,
+            {"organization_id": org_id, "hash": digest},
+            {"sql": texts[digest], "created_at": utcnow()},
+        )
+    s.execute(insert(NodeQueryRow), rows)
+    return len(rows)
+
+
+class QueryLog(StoreBase):
+    """Statements of the pipeline runs of one organization (a part of
+    :class:`~app.storage.repository.Repository`, which records runs; :class:`QueryStore` on
+    its own)."""
 
     # -- writing --------------------------------------------------------------------------
     def record(self, run_id: int, records: Sequence[QueryRecord]) -> int:
-        """Store the statements of run ``run_id`` (one per node; a node recorded again
-        replaces nothing: the first record stays). Returns how many were stored."""
-        if not records:
-            return 0
-        texts: dict[str, str] = {}
-        rows = []
-        for r in records:
-            sql = self._redact(r.sql) or ""
-            digest = sql_hash(sql)
-            texts[digest] = sql
-            rows.append((r, digest))
-        stored = 0
+        """Store the statements of run ``run_id``, one per node, in one transaction (a
+        recorded run stores them with its final status instead: ``finish_run``)."""
         with self._session() as s:
-            for digest, sql in texts.items():
-                insert_missing(
-                    s,
-                    QueryTextRow,
-                    {"organization_id": self._org_id, "hash": digest},
-                    {"sql": sql, "created_at": utcnow()},
-                )
-            seen = set(s.scalars(select(NodeQueryRow.node_id).where(NodeQueryRow.run_id == run_id)))
-            for r, digest in rows:
-                if r.node_id in seen:
-                    continue
-                seen.add(r.node_id)
-                s.add(
-                    NodeQueryRow(
-                        organization_id=self._org_id,
-                        run_id=run_id,
-                        node_id=r.node_id,
-                        statement=r.statement,
-                        runs_on=r.runs_on,
-                        dialect=r.dialect,
-                        sql_hash=digest,
-                        bytes=r.bytes,
-                        own_seconds=r.own_seconds,
-                        median_seconds=r.median_seconds,
-                        slow=r.slow,
-                        plan=None if r.plan is None else self._redact_data(r.plan),
-                        plan_reason=r.plan_reason if r.plan is not None else None,
-                    )
-                )
-                stored += 1
-        return stored
+            return put_statements(s, self._org_id, run_id, records)
 
     # -- history --------------------------------------------------------------------------
     def node_durations(
@@ -306,3 +317,7 @@ class QueryStore(StoreBase):
         )
         with self._session(write=False) as s:
             return {h: sql for h, sql in s.execute(query)}
+
+
+class QueryStore(QueryLog):
+    """:class:`QueryLog` opened on its own (``Workspace.open_store(QueryStore)``)."""

@@ -40,7 +40,9 @@ def test_a_local_run_records_its_statements_and_duckdbs_plan(chinook: Path, ws: 
     mart = query_plan("chinook", run_id, "mart", workspace=ws)
     assert (mart.statement, mart.runs_on, mart.dialect) == ("stage", "local engine", "duckdb")
     assert mart.sql == stage["sql"]  # the statement the engine ran
-    assert mart.rows == 432 and mart.seconds == report.node("mart").seconds
+    [ran] = [q for q in report.queries if q.node_name == "mart"]
+    # the statement's own time, measured around it: within the destination node's duration
+    assert mart.rows == 432 and mart.seconds == ran.seconds <= report.node("mart").seconds
     assert mart.reason == "requested" and mart.root is not None
     operators = [n.operator for n in mart.root.walk()]
     assert operators.count("PYTHON_ARROW_SCAN") == len(SOURCES)  # the four streamed reads

@@ -48,7 +48,7 @@ FRONT_DOOR = {
         "api_server_url",
         "curl_command",
     ],
-    "alert_checks": ["CheckResult", "after_quality_checks", "after_slowdowns", "check_project"],
+    "alert_checks": ["CheckResult", "after_quality_checks", "check_project"],
     "backups": [
         "BackupPolicy",
         "BackupSummary",
