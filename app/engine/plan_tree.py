@@ -188,9 +188,10 @@ def _duckdb_node(raw: dict[str, Any]) -> PlanNode:
     own = sum(taken) if children else (rows or 0.0)
     if raw["name"] in DUCKDB_LIGHT:
         own *= _LIGHT_WEIGHT
+    shown = {k: v for k, v in info.items() if v != raw["name"]}  # not "Function: <its name>"
     return PlanNode(
         operator=raw["name"],
-        detail=_detail(info, _DUCKDB_DETAIL),
+        detail=_detail(shown, _DUCKDB_DETAIL),
         rows=rows,
         own=float(own),
         properties={k: _text(v) for k, v in info.items() if k != _DUCKDB_ROWS},

@@ -43,8 +43,10 @@ class PlanTree(QTreeWidget):
         self.setUniformRowHeights(True)
         header = self.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
+        header.setMinimumSectionSize(self.fontMetrics().averageCharWidth() * 8)
         self.costly_items: list[QTreeWidgetItem] = []
 
     def show_plan(self, view: PlanView | None) -> None:
@@ -65,6 +67,14 @@ class PlanTree(QTreeWidget):
                 parent = parent.parent()
         if self.costly_items:
             self.scrollToItem(self.costly_items[0])
+        self._fit_operators()
+
+    def _fit_operators(self) -> None:
+        """The operator column as wide as its names, but never more than half the tree: the
+        details keep room (and their tooltips say everything)."""
+        self.resizeColumnToContents(0)
+        most = max(self.viewport().width() // 2, self.fontMetrics().averageCharWidth() * 24)
+        self.setColumnWidth(0, min(self.columnWidth(0), most))
 
     def _item(self, node: PlanNode) -> QTreeWidgetItem:
         rows = "" if node.rows is None else format_int(round(node.rows))
