@@ -3429,7 +3429,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>% del trabajo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/analytics/plan_tree.py" line="94"/>
+        <location filename="../../app/ui/analytics/plan_tree.py" line="104"/>
         <source>Costly: %1% of the plan&apos;s work</source>
         <translation>Costoso: %1 % del trabajo del plan</translation>
     </message>
