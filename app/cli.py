@@ -322,11 +322,20 @@ def compile_cmd(
     is_flag=True,
     help=N_("Include data files holding tagged columns (needs the unmask permission)."),
 )
-def export_cmd(project: Path, bundle: Path, no_data: bool, unmasked: bool) -> None:
+@click.pass_context
+def export_cmd(
+    ctx: click.Context, project: Path, bundle: Path, no_data: bool, unmasked: bool
+) -> None:
     from app.services.bundles import export_project
 
     try:
-        summary = export_project(project, bundle, include_data=not no_data, unmasked=unmasked)
+        summary = export_project(
+            project,
+            bundle,
+            include_data=not no_data,
+            unmasked=unmasked,
+            workspace=(ctx.obj or {}).get("workspace"),
+        )
     except _user_errors() as err:
         _fail(_describe(err))
     click.echo(summary)
@@ -344,11 +353,18 @@ def export_cmd(project: Path, bundle: Path, no_data: bool, unmasked: bool) -> No
 @click.option(
     "--trust", is_flag=True, help=N_("Trust the imported project to run on this machine.")
 )
-def import_cmd(bundle: Path, target: Path, dry_run: bool, trust: bool) -> None:
+@click.pass_context
+def import_cmd(ctx: click.Context, bundle: Path, target: Path, dry_run: bool, trust: bool) -> None:
     from app.services.bundles import import_bundle
 
     try:
-        lines = import_bundle(bundle, target, dry_run=dry_run, trust=trust)
+        lines = import_bundle(
+            bundle,
+            target,
+            dry_run=dry_run,
+            trust=trust,
+            workspace=(ctx.obj or {}).get("workspace"),
+        )
     except _user_errors() as err:
         _fail(_describe(err))
     for line in lines:
@@ -452,6 +468,12 @@ cli.add_command(checks_group)
 from app.cli_tags import tags_group  # noqa: E402
 
 cli.add_command(tags_group)
+
+from app.cli_dictionary import dictionary_cmd, glossary_group, lineage_cmd  # noqa: E402
+
+cli.add_command(lineage_cmd)
+cli.add_command(dictionary_cmd)
+cli.add_command(glossary_group)
 
 from app.cli_serve import api_keys_group, serve_cmd  # noqa: E402
 

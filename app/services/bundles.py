@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.i18n import _
 from app.services.trust import access_summary, mark_imported
+from app.services.workspace import Workspace, workspace_of
 from app.storage.bundle_import import ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import inspect_bundle
 from app.storage.bundles import export_bundle
@@ -34,18 +35,26 @@ def export_project(
     include_data: bool = True,
     unmasked: bool = False,
     principal: Principal | None = None,
+    workspace: Workspace | None = None,
 ) -> str:
-    """Write ``project_dir`` as a bundle; returns a one-line summary. Data files holding
-    tagged columns are refused unless ``unmasked`` by a user who may unmask
+    """Write ``project_dir`` as a bundle, with its descriptions and glossary from the
+    metadata DB; returns a one-line summary. Data files holding tagged columns are refused
+    unless ``unmasked`` by a user who may unmask
     (:func:`app.services.masking.check_bundle_data`)."""
+    from app.services.dictionary_bundle import project_dictionary
+    from app.storage.project import read_project_dir
+
+    ws = workspace_of(workspace)
     if include_data:
         from app.services.masking import check_bundle_data
 
-        check_bundle_data(project_dir, unmasked=unmasked, principal=principal)
-    out = export_bundle(project_dir, bundle, include_data=include_data)
+        check_bundle_data(project_dir, unmasked=unmasked, principal=principal, workspace=ws)
+    name = read_project_dir(Path(project_dir)).meta.name
+    dictionary = project_dictionary(ws, name)
+    out = export_bundle(project_dir, bundle, include_data=include_data, dictionary=dictionary)
     contents = inspect_bundle(out)  # prove the bundle we wrote imports again
     project = contents.project
-    return _(
+    summary = _(
         "exported {name!r} to {bundle}: {pipelines} pipeline(s), {connections} "
         "connection(s), {files} data file(s), no secrets"
     ).format(
@@ -55,21 +64,37 @@ def export_project(
         connections=len(project.connections),
         files=len(project.data_files),
     )
+    if contents.dictionary is not None:
+        summary += "; " + _("dictionary: {what}").format(what=contents.dictionary.summary())
+    return summary
 
 
 def import_bundle(
-    bundle: Path, target: Path, *, dry_run: bool = False, trust: bool = False
+    bundle: Path,
+    target: Path,
+    *,
+    dry_run: bool = False,
+    trust: bool = False,
+    workspace: Workspace | None = None,
 ) -> list[str]:
-    """Validate ``bundle`` completely, show what changes in ``target``, and apply atomically.
+    """Validate ``bundle`` completely, show what changes in ``target``, and apply atomically;
+    the descriptions and glossary it carries replace the project's in the metadata DB.
 
     Returns the lines describing the changes and what the project would read, write and
     connect to (and, unless ``dry_run``, that they were applied). The imported project runs
     only once trusted on this machine: ``trust`` trusts it now.
     """
+    from app.services.dictionary_bundle import apply_dictionary, dictionary_change
+
+    ws = workspace_of(workspace)
     plan = plan_import(bundle, target)
     project = plan.contents.project
+    dictionary = dictionary_change(ws, project.meta.name, plan.contents.dictionary)
+    described = plan.describe()
+    if dictionary is not None:
+        described.insert(len(described) - 1, "  " + dictionary.describe())
     lines = [
-        *plan.describe(),
+        *described,
         _("the project would:"),
         *("  " + line for line in access_summary(project)),
     ]
@@ -77,10 +102,11 @@ def import_bundle(
         return [*lines, _("dry run: nothing was written")]
     if plan.has_changes:
         apply_import(plan)
+    apply_dictionary(ws, project.meta.name, plan.contents.dictionary)
     mark_imported(project, trusted=trust)
     if not trust:
         lines.append(_("not trusted yet: run it with --trust once you agree"))
-    if not plan.has_changes:
+    if not plan.has_changes and (dictionary is None or dictionary.kind == "unchanged"):
         return [*lines, _("nothing to do: the project is already up to date")]
     return [*lines, _("imported into {target}").format(target=target)]
 
@@ -90,8 +116,8 @@ def import_bundle(
 class ImportItem:
     """One line of an import preview.
 
-    ``item`` is ``project``, ``connection``, ``pipeline`` or ``data``; ``kind`` is ``added``,
-    ``changed``, ``layout only``, ``unchanged`` or ``removed``.
+    ``item`` is ``project``, ``connection``, ``pipeline``, ``data`` or ``dictionary``;
+    ``kind`` is ``added``, ``changed``, ``layout only``, ``unchanged`` or ``removed``.
     """
 
     item: str
@@ -118,6 +144,8 @@ class ImportPreview:
     _plan: ImportPlan
     #: what the project would connect to, read and write (to ask the user to trust it)
     access: tuple[str, ...] = ()
+    #: the metadata DB its descriptions and glossary go to
+    workspace: Workspace | None = None
 
     @property
     def has_changes(self) -> bool:
@@ -149,7 +177,9 @@ def import_target(destination: Path, project_name: str) -> Path:
     return destination if _is_project_place(destination) else destination / project_name
 
 
-def preview_import(bundle: Path, destination: Path) -> ImportPreview:
+def preview_import(
+    bundle: Path, destination: Path, *, workspace: Workspace | None = None
+) -> ImportPreview:
     """Validate ``bundle`` completely and describe what importing it would change; writes nothing.
 
     The target directory is chosen by :func:`import_target`.
@@ -165,18 +195,27 @@ def preview_import(bundle: Path, destination: Path) -> ImportPreview:
         plan = plan_import(
             bundle, import_target(destination, inspect_bundle(bundle).project.meta.name)
         )
+    from app.services.dictionary_bundle import dictionary_change
+
+    ws = workspace_of(workspace)
     contents = plan.contents
-    items = tuple(ImportItem(c.item, c.name, str(c.kind), c.detail) for c in plan.changes)
+    items = [ImportItem(c.item, c.name, str(c.kind), c.detail) for c in plan.changes]
+    lines = plan.describe()
+    dictionary = dictionary_change(ws, contents.project.meta.name, contents.dictionary)
+    if dictionary is not None:
+        items.append(ImportItem("dictionary", dictionary.name, dictionary.kind, dictionary.detail))
+        lines.insert(len(lines) - 1, "  " + dictionary.describe())
     return ImportPreview(
         bundle=Path(bundle),
         project_name=contents.project.meta.name,
         target=plan.target,
         target_exists=plan.target_exists,
-        items=items,
+        items=tuple(items),
         kept=plan.kept,
-        lines=tuple(plan.describe()),
+        lines=tuple(lines),
         _plan=plan,
         access=tuple(access_summary(contents.project)),
+        workspace=ws,
     )
 
 
@@ -190,6 +229,12 @@ def apply_preview(preview: ImportPreview, *, trusted: bool = False) -> Path:
         ProjectError: The target changed since the preview (preview again).
         BundleError: The bundle changed since it was previewed.
     """
+    from app.services.dictionary_bundle import apply_dictionary
+
+    contents = preview._plan.contents
     target = apply_import(preview._plan)
-    mark_imported(preview._plan.contents.project, trusted=trusted)
+    apply_dictionary(
+        workspace_of(preview.workspace), contents.project.meta.name, contents.dictionary
+    )
+    mark_imported(contents.project, trusted=trusted)
     return target

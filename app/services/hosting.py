@@ -192,7 +192,7 @@ def import_hosted(
     else:
         target = projects_root / file_stem(workspace.organization) / file_stem(name)
         target.parent.mkdir(parents=True, exist_ok=True)
-    preview = preview_import(bundle, target)
+    preview = preview_import(bundle, target, workspace=workspace)
     changes = tuple(
         {"item": i.item, "name": i.name, "kind": i.kind, "detail": i.detail} for i in preview.items
     )
@@ -212,7 +212,7 @@ def export_hosted(workspace: Workspace, project_id: int, *, include_data: bool =
     hosted = hosted_project(workspace, project_id)
     out = Path(tempfile.mkdtemp(prefix="cauce-export-")) / f"{file_stem(hosted.name)}.cauce"
     try:
-        export_project(Path(hosted.path), out, include_data=include_data)
+        export_project(Path(hosted.path), out, include_data=include_data, workspace=workspace)
     except BaseException:
         shutil.rmtree(out.parent, ignore_errors=True)
         raise

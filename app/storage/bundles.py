@@ -44,6 +44,7 @@ from app.storage.bundle_format import (
 )
 from app.storage.bundle_import import Change, ChangeKind, ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import BundleContents, extract_bundle, inspect_bundle
+from app.storage.dictionary_format import DICTIONARY_FILE, DictionaryDocument, dump_document
 from app.storage.project import OpenProject, read_project_dir
 from app.storage.project_format import (
     Project,
@@ -180,10 +181,17 @@ def _check_export(
 
 
 def _write_members(
-    zf: zipfile.ZipFile, project: Project, root: Path | None, include_data: bool
+    zf: zipfile.ZipFile,
+    project: Project,
+    root: Path | None,
+    include_data: bool,
+    dictionary: DictionaryDocument | None = None,
 ) -> dict[str, str]:
     members: dict[str, str] = {}
-    for name, data in sorted(project.files().items()):
+    files = project.files()
+    if dictionary is not None and not dictionary.is_empty:
+        files[DICTIONARY_FILE] = dump_document(dictionary)
+    for name, data in sorted(files.items()):
         zf.writestr(_zip_info(name), data)
         members[name] = hashlib.sha256(data).hexdigest()
     for rel in project.data_files if include_data else []:
@@ -207,6 +215,7 @@ def export_bundle(
     data_root: str | os.PathLike[str] | None = None,
     created_at: datetime | None = None,
     limits: BundleLimits = DEFAULT_LIMITS,
+    dictionary: DictionaryDocument | None = None,
 ) -> Path:
     """Write a project as a ``.cauce`` bundle, atomically (temporary file + :func:`os.replace`).
 
@@ -218,6 +227,8 @@ def export_bundle(
         data_root: directory holding ``data/`` when ``source`` is a bare :class:`Project`.
         created_at: the manifest's time (default now); with it, exports are byte-identical.
         limits: sizes the bundle must respect so that it can be imported again.
+        dictionary: the project's descriptions and glossary (from the metadata DB), shipped
+            as ``dictionary.json`` when not empty.
 
     Raises:
         BundleError: a connection parameter looks like a secret, or data files are too large.
@@ -231,7 +242,7 @@ def export_bundle(
     try:
         with os.fdopen(fd, "wb") as f:
             with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
-                members = _write_members(zf, project, root, include_data)
+                members = _write_members(zf, project, root, include_data, dictionary)
                 manifest = Manifest(
                     format_version=BUNDLE_FORMAT_VERSION,
                     created_at=when,

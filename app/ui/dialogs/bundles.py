@@ -65,6 +65,7 @@ def _item_label(item: str) -> str:
         "connection": QCA.translate("Bundles", "Connections"),
         "pipeline": QCA.translate("Bundles", "Pipelines"),
         "data": QCA.translate("Bundles", "Data files"),
+        "dictionary": QCA.translate("Bundles", "Dictionary and glossary"),
     }
     return labels.get(item, item)
 
@@ -128,7 +129,9 @@ def export_bundle_interactive(
         summary = run_busy(
             parent,
             QCA.translate("Bundles", "Exporting…"),
-            lambda: export_project(project_root, target),
+            lambda: export_project(
+                project_root, target, workspace=getattr(parent, "workspace", None)
+            ),
         )
     except (*USER_ERRORS, OSError) as err:
         show_message(
@@ -298,7 +301,9 @@ def import_bundle_interactive(
         preview = run_busy(
             parent,
             QCA.translate("Bundles", "Checking the bundle…"),
-            lambda: preview_import(bundle, destination),
+            lambda: preview_import(
+                bundle, destination, workspace=getattr(parent, "workspace", None)
+            ),
         )
     except (*USER_ERRORS, OSError) as err:
         show_message(
