@@ -309,8 +309,10 @@ def set_description(
             ),
             None,
         )
+        where = ".".join(p for p in (connection, table, column or "") if p.strip())
         entry = checked(
             DescriptionEntry,
+            where,
             connection=connection,
             table=table,
             column=column or "",

@@ -41,6 +41,7 @@ __all__ = [
     "import_terms_csv",
     "link_term",
     "list_terms",
+    "make_term",
     "parse_link",
     "remove_term",
     "save_term",
@@ -131,6 +132,32 @@ def _check_links(
                     link=ref, table=qualified(found[0]), column=ref.column
                 ),
             )
+
+
+def make_term(
+    name: str,
+    *,
+    definition: str = "",
+    synonyms: Iterable[str] = (),
+    owner: str = "",
+    status: str = "draft",
+    links: Iterable[ColumnRef] = (),
+) -> GlossaryTerm:
+    """A term from what a form holds, checked.
+
+    Raises:
+        ProjectError: naming each field that is blank, too long or badly formed.
+    """
+    return checked(
+        GlossaryTerm,
+        name.strip() or _("the new term"),
+        name=name,
+        definition=definition,
+        owner=owner,
+        status=status,
+        synonyms=[s.strip() for s in synonyms if s.strip()],
+        links=list(links),
+    )
 
 
 def list_terms(
