@@ -25,6 +25,7 @@ from app.services.dictionary_project import (
     project_id,
     qualified,
     same_table,
+    table_key,
     workspace_for,
 )
 from app.services.dictionary_search import SearchHit, search_dictionary
@@ -33,6 +34,7 @@ from app.services.workspace import Workspace
 from app.storage.dictionary import DictionaryStore, LatestProfile
 from app.storage.dictionary_format import DescriptionEntry, GlossaryTerm
 from app.storage.project_format import ProjectError
+from app.storage.sync_records import CatalogTable
 from app.storage.tags import TagStore
 
 __all__ = [
@@ -188,81 +190,104 @@ def _summaries(
     return out
 
 
-def _pick(items: list[Any], connection: str, table: str, name: Any) -> list[Any]:
-    return [i for i in items if i.connection == connection and same_table(name(i), table)]
+class _ByTable:
+    """Items (descriptions, tags, links, profiles) found by table: bucketed by connection and
+    the table's own name, so a large catalog is not a scan of every item for every table."""
+
+    def __init__(self, items: list[Any], table_of: Any) -> None:
+        self.table_of = table_of
+        self.buckets: dict[tuple[str, str], list[Any]] = {}
+        for item in items:
+            connection = item[0].connection if isinstance(item, tuple) else item.connection
+            self.buckets.setdefault((connection, table_key(table_of(item))), []).append(item)
+
+    def of(self, connection: str, table: str) -> list[Any]:
+        """The items of ``table`` (with or without its schema) of ``connection``."""
+        found = self.buckets.get((connection, table_key(table)), [])
+        return [i for i in found if same_table(self.table_of(i), table)]
+
+
+@dataclass
+class _Known:
+    """What the metadata DB holds about a project's tables, found by table."""
+
+    entries: _ByTable
+    tags: _ByTable
+    links: _ByTable
+    profiles: _ByTable
+    unmask: bool
+
+
+def _known(ws: Workspace, pid: int) -> tuple[_Known, list[GlossaryTerm]]:
+    from app.services.privacy import may_unmask
+
+    with ws.open_store(DictionaryStore) as store:
+        entries, terms, profiles = store.entries(pid), store.terms(pid), store.latest_profiles(pid)
+    with ws.open_store(TagStore) as tag_store:
+        tags = tag_store.tags(pid)
+    links = [(ref, term.name) for term in terms for ref in term.links]
+    known = _Known(
+        _ByTable(entries, lambda e: e.table),
+        _ByTable(tags, lambda g: g.table),
+        _ByTable(links, lambda pair: pair[0].table),
+        _ByTable(profiles, lambda p: p.table),
+        may_unmask(),
+    )
+    return known, terms
+
+
+def _table(connection: str, t: CatalogTable, known: _Known) -> DictionaryTable:
+    table = qualified(t)
+    described = {e.column.casefold(): e for e in known.entries.of(connection, table)}
+    by_column: dict[str, list[str]] = {}
+    for g in known.tags.of(connection, table):
+        by_column.setdefault(g.column.casefold(), []).append(g.tag)
+    linked: dict[str, list[str]] = {}
+    for ref, term in known.links.of(connection, table):
+        linked.setdefault(ref.column.casefold(), []).append(term)
+    latest = max(known.profiles.of(connection, table), key=lambda p: p.created_at, default=None)
+    summaries = _summaries(latest, set(by_column), known.unmask)
+    columns = []
+    for c in t.columns:
+        key = c.name.casefold()
+        entry = described.get(key)
+        columns.append(
+            DictionaryColumn(
+                c.name,
+                c.canonical_type,
+                c.nullable,
+                c.pk_position,
+                entry.description if entry else "",
+                entry.owner if entry else "",
+                sorted(set(by_column.get(key, []))),
+                sorted(set(linked.get(key, [])), key=str.casefold),
+                summaries.get(key),
+            )
+        )
+    own = described.get("")
+    return DictionaryTable(
+        connection,
+        t.schema,
+        t.name,
+        t.kind,
+        t.row_estimate,
+        columns,
+        own.description if own else "",
+        own.owner if own else "",
+        latest.score if latest else None,
+        latest.created_at.isoformat() if latest else None,
+        t.refreshed_at.isoformat() if t.refreshed_at else None,
+    )
 
 
 def load_dictionary(source: ProjectSource, *, workspace: Workspace | None = None) -> Dictionary:
     """The project's dictionary from the metadata DB (nothing is contacted)."""
-    from app.services.privacy import may_unmask
-
     ws = workspace_for(source, workspace)
     with opened(source) as (project, _files):
         name = project.meta.name
         catalog = catalog_of(ws, project)
-    pid = project_id(ws, name)
-    with ws.open_store(DictionaryStore) as store:
-        entries, terms, profiles = (
-            store.entries(pid),
-            store.terms(pid),
-            store.latest_profiles(pid),
-        )
-    with ws.open_store(TagStore) as tag_store:
-        tags = tag_store.tags(pid)
-    unmask = may_unmask()
-    tables = []
-    for connection, found in catalog.items():
-        for t in found:
-            table = qualified(t)
-            mine = _pick(entries, connection, table, lambda e: e.table)
-            described = {e.column.casefold(): e for e in mine}
-            own_tags = _pick(tags, connection, table, lambda g: g.table)
-            by_column: dict[str, list[str]] = {}
-            for g in own_tags:
-                by_column.setdefault(g.column.casefold(), []).append(g.tag)
-            linked: dict[str, list[str]] = {}
-            for term in terms:
-                for ref in _pick(term.links, connection, table, lambda r: r.table):
-                    linked.setdefault(ref.column.casefold(), []).append(term.name)
-            latest = max(
-                _pick(profiles, connection, table, lambda p: p.table),
-                key=lambda p: p.created_at,
-                default=None,
-            )
-            summaries = _summaries(latest, set(by_column), unmask)
-            columns = []
-            for c in t.columns:
-                key = c.name.casefold()
-                entry = described.get(key)
-                columns.append(
-                    DictionaryColumn(
-                        c.name,
-                        c.canonical_type,
-                        c.nullable,
-                        c.pk_position,
-                        entry.description if entry else "",
-                        entry.owner if entry else "",
-                        sorted(set(by_column.get(key, []))),
-                        sorted(set(linked.get(key, [])), key=str.casefold),
-                        summaries.get(key),
-                    )
-                )
-            own = described.get("")
-            tables.append(
-                DictionaryTable(
-                    connection,
-                    t.schema,
-                    t.name,
-                    t.kind,
-                    t.row_estimate,
-                    columns,
-                    own.description if own else "",
-                    own.owner if own else "",
-                    latest.score if latest else None,
-                    latest.created_at.isoformat() if latest else None,
-                    t.refreshed_at.isoformat() if t.refreshed_at else None,
-                )
-            )
+    known, terms = _known(ws, project_id(ws, name))
+    tables = [_table(connection, t, known) for connection, found in catalog.items() for t in found]
     tables.sort(key=lambda t: (t.connection, t.qualified.casefold()))
     return Dictionary(name, tables, terms)
 

@@ -30,6 +30,7 @@ __all__ = [
     "project_id",
     "qualified",
     "same_table",
+    "table_key",
     "workspace_for",
 ]
 
@@ -102,6 +103,16 @@ def same_table(a: str, b: str) -> bool:
     """
     x, y = a.casefold(), b.casefold()
     return x == y or x.endswith("." + y) or y.endswith("." + x)
+
+
+def table_key(table: str) -> str:
+    """A table's own name without its schema, folded: two names :func:`same_table` matches
+    share it (items are bucketed by it, so finding a table's is not a scan of all).
+
+    >>> table_key("main.Orders") == table_key("orders")
+    True
+    """
+    return table.rsplit(".", 1)[-1].casefold()
 
 
 def catalog_of(ws: Workspace, project: Project) -> dict[str, list[CatalogTable]]:

@@ -34,6 +34,7 @@ from app.services.dictionary_project import (
     opened,
     qualified,
     same_table,
+    table_key,
     workspace_for,
 )
 from app.services.secrets import secret_lookup
@@ -122,28 +123,47 @@ class ProjectLineage:
     flows: list[ColumnFlow] = field(default_factory=list)
     #: what could not be followed, one sentence each (a pipeline whose sources are unknown)
     problems: list[str] = field(default_factory=list)
+    _index: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def _by(self, kind: str) -> dict[tuple[str, str], list[Any]]:
+        """Uses, flows by target, flows by source: bucketed by (connection, the table's own
+        name), built once (a dictionary export asks for every column)."""
+        sizes = (len(self.uses), len(self.flows))
+        if self._index.get("sizes") != sizes:
+            index: dict[str, dict[tuple[str, str], list[Any]]] = {
+                "uses": {},
+                "into": {},
+                "out_of": {},
+            }
+            for u in self.uses:
+                index["uses"].setdefault((u.connection, table_key(u.table)), []).append(u)
+            for f in self.flows:
+                index["into"].setdefault((f.connection, table_key(f.table)), []).append(f)
+                for key in {(src.connection, table_key(src.table)) for src in f.sources}:
+                    index["out_of"].setdefault(key, []).append(f)
+            self._index.clear()
+            self._index.update(index, sizes=sizes)
+        found: dict[tuple[str, str], list[Any]] = self._index[kind]
+        return found
 
     def of_table(self, connection: str, table: str) -> list[TableUse]:
         """The pipelines and syncs reading or writing a table."""
-        return [u for u in self.uses if u.connection == connection and same_table(u.table, table)]
+        found = self._by("uses").get((connection, table_key(table)), [])
+        return [u for u in found if same_table(u.table, table)]
 
     def into(self, connection: str, table: str, column: str) -> list[ColumnFlow]:
         """How a column is written: the flows ending in it."""
         wanted = column.casefold()
-        return [
-            f
-            for f in self.flows
-            if f.connection == connection
-            and same_table(f.table, table)
-            and f.column.casefold() == wanted
-        ]
+        found = self._by("into").get((connection, table_key(table)), [])
+        return [f for f in found if same_table(f.table, table) and f.column.casefold() == wanted]
 
     def out_of(self, connection: str, table: str, column: str) -> list[ColumnFlow]:
         """Where a column goes: the flows it is a source of."""
         wanted = column.casefold()
+        found = self._by("out_of").get((connection, table_key(table)), [])
         return [
             f
-            for f in self.flows
+            for f in found
             if any(
                 s.connection == connection
                 and same_table(s.table, table)

@@ -1860,52 +1860,52 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>%1 distintos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="197"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="198"/>
         <source>from %1 to %2</source>
         <translation>de %1 a %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="199"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="201"/>
         <source>values hidden (tagged)</source>
         <translation>valores ocultos (etiquetada)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="203"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="205"/>
         <source>pipeline %1</source>
         <translation>canalización %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="203"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="205"/>
         <source>sync %1</source>
         <translation>sincronización %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="209"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="211"/>
         <source>read by pipeline %1 (node %2)</source>
         <translation>leída por la canalización %1 (nodo %2)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="211"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="213"/>
         <source>written by pipeline %1 (node %2)</source>
         <translation>escrita por la canalización %1 (nodo %2)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="214"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="216"/>
         <source>read by sync %1</source>
         <translation>leída por la sincronización %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="214"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="216"/>
         <source>written by sync %1</source>
         <translation>escrita por la sincronización %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="219"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="221"/>
         <source>Finding the lineage…</source>
         <translation>Buscando el linaje…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/detail.py" line="222"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="223"/>
         <source>No pipeline or sync reads or writes it.</source>
         <translation>Ninguna canalización ni sincronización la lee ni la escribe.</translation>
     </message>
@@ -1913,123 +1913,123 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>DictionaryWindow</name>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="78"/>
+        <location filename="../../app/ui/dictionary/window.py" line="81"/>
         <source>Data dictionary — %1</source>
         <extracomment>where Export writes: (path, &quot;md&quot; or &quot;html&quot;), None to cancel (tests replace it)</extracomment>
         <translation>Diccionario de datos — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="88"/>
+        <location filename="../../app/ui/dictionary/window.py" line="91"/>
         <source>Search names, descriptions, tags and glossary terms</source>
         <translation>Buscar en nombres, descripciones, etiquetas y términos del glosario</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="93"/>
+        <location filename="../../app/ui/dictionary/window.py" line="96"/>
         <source>&amp;Find:</source>
         <translation>&amp;Buscar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="95"/>
+        <location filename="../../app/ui/dictionary/window.py" line="98"/>
         <source>&amp;Read catalogs</source>
         <translation>&amp;Leer catálogos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="97"/>
+        <location filename="../../app/ui/dictionary/window.py" line="100"/>
         <source>Read the tables and columns of every connection again (contacts them)</source>
         <translation>Leer de nuevo las tablas y columnas de cada conexión (se conecta a ellas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="99"/>
+        <location filename="../../app/ui/dictionary/window.py" line="102"/>
         <source>&amp;Export…</source>
         <translation>E&amp;xportar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="100"/>
+        <location filename="../../app/ui/dictionary/window.py" line="103"/>
         <source>Write the dictionary as Markdown or HTML</source>
         <translation>Escribir el diccionario en Markdown o HTML</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="115"/>
+        <location filename="../../app/ui/dictionary/window.py" line="118"/>
         <source>Table or column</source>
         <translation>Tabla o columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="115"/>
+        <location filename="../../app/ui/dictionary/window.py" line="118"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="115"/>
+        <location filename="../../app/ui/dictionary/window.py" line="118"/>
         <source>Description</source>
         <translation>Descripción</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="195"/>
+        <location filename="../../app/ui/dictionary/window.py" line="213"/>
         <source>The catalog is empty: Read catalogs reads the tables and columns of the project&apos;s connections.</source>
         <translation>El catálogo está vacío: Leer catálogos lee las tablas y columnas de las conexiones del proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="203"/>
+        <location filename="../../app/ui/dictionary/window.py" line="220"/>
         <source>Nothing matches “%1”.</source>
         <translation>Nada coincide con «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="229"/>
+        <location filename="../../app/ui/dictionary/window.py" line="247"/>
         <source>table</source>
         <translation>tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="229"/>
+        <location filename="../../app/ui/dictionary/window.py" line="247"/>
         <source>view</source>
         <translation>vista</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="261"/>
+        <location filename="../../app/ui/dictionary/window.py" line="278"/>
         <source>Found in: %1</source>
         <translation>Encontrado en: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="305"/>
+        <location filename="../../app/ui/dictionary/window.py" line="321"/>
         <source>Not all lineage is known: %1</source>
         <translation>No se conoce todo el linaje: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="316"/>
+        <location filename="../../app/ui/dictionary/window.py" line="332"/>
         <source>Saved.</source>
         <translation>Guardado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="349"/>
+        <location filename="../../app/ui/dictionary/window.py" line="365"/>
         <source>Reading the catalogs…</source>
         <translation>Leyendo los catálogos…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="354"/>
+        <location filename="../../app/ui/dictionary/window.py" line="370"/>
         <source>%1: %2 tables</source>
         <translation>%1: %2 tablas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="375"/>
+        <location filename="../../app/ui/dictionary/window.py" line="389"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="375"/>
+        <location filename="../../app/ui/dictionary/window.py" line="389"/>
         <source>Web page (*.html)</source>
         <translation>Página web (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="378"/>
+        <location filename="../../app/ui/dictionary/window.py" line="392"/>
         <source>Export the dictionary</source>
         <translation>Exportar el diccionario</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="379"/>
+        <location filename="../../app/ui/dictionary/window.py" line="393"/>
         <source>%1-dictionary.html</source>
         <translation>%1-diccionario.html</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dictionary/window.py" line="402"/>
+        <location filename="../../app/ui/dictionary/window.py" line="416"/>
         <source>Wrote %1</source>
         <translation>Escrito %1</translation>
     </message>

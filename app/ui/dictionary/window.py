@@ -52,12 +52,14 @@ class DictionaryWindow(QDialog):
         lineage_loaded: the lineage arrived (the detail shows it).
         saved: a description or owner was stored.
         exported: a file was written (its path).
+        searched: the tree shows the result of the search box's text.
     """
 
     loaded = Signal()
     lineage_loaded = Signal()
     saved = Signal()
     exported = Signal(str)
+    searched = Signal()
 
     def __init__(
         self,
@@ -75,6 +77,7 @@ class DictionaryWindow(QDialog):
         self.choose_export: Callable[[], tuple[Path, str] | None] = self._choose_export
         self.dictionary: service.Dictionary | None = None
         self.lineage: ProjectLineage | None = None
+        self._searching = 0  # the newest search's number
         self.setWindowTitle(self.tr("Data dictionary — %1").replace("%1", doc.name))
         self.setWindowIcon(icon("info"))
         self._build()
@@ -181,34 +184,49 @@ class DictionaryWindow(QDialog):
 
     # -- the tree -----------------------------------------------------------------------------
     def apply_search(self) -> None:
-        """Show every table (empty search) or the tables and columns found."""
+        """Show every table (empty search) or the tables and columns found (searched on a
+        worker: a large catalog takes a moment; only the newest search is shown)."""
         self._search_timer.stop()
         if self.dictionary is None:
             return
+        text = self.search_edit.text().strip()
+        self._searching += 1
+        if not text:
+            self._show_hits(self._searching, text, None)
+            return
+        dictionary, ticket = self.dictionary, self._searching
+        submit(
+            lambda: service.search(dictionary, text),
+            on_done=lambda hits: self._show_hits(ticket, text, hits),
+            on_failed=self._failed,
+            owner=self,
+        )
+
+    def _show_hits(self, ticket: int, text: str, hits: list[service.SearchHit] | None) -> None:
+        if ticket != self._searching or self.dictionary is None:
+            return  # a newer search (or a reload) is on its way
         chosen = self.current_key()
         self.tree.clear()
-        text = self.search_edit.text().strip()
-        tables = self.dictionary.tables
-        if not tables:
+        if not self.dictionary.tables:
             self.empty_label.setText(
                 self.tr(
                     "The catalog is empty: Read catalogs reads the tables and columns of the "
                     "project's connections."
                 )
             )
-        if text:
-            hits = service.search(self.dictionary, text)
+        if hits is not None:
             self._fill_hits(hits)
             self.empty_label.setText(
                 self.tr("Nothing matches “%1”.").replace("%1", text) if not hits else ""
             )
         else:
             self._fill_all()
-            if tables:
+            if self.dictionary.tables:
                 self.empty_label.setText("")
         self.empty_label.setVisible(bool(self.empty_label.text()))
         self._fit_names()
         self.select(chosen)
+        self.searched.emit()
 
     def _fit_names(self) -> None:
         """The names column as wide as its longest name, leaving room for descriptions."""
