@@ -458,6 +458,7 @@ HELPERS = {
     "dictionary_project",
     "dictionary_search",
     "glossary_csv",
+    "lineage_records",
     "notify_email",
     "notify_http",
     "notify_messages",
