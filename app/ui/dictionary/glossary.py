@@ -284,7 +284,8 @@ class GlossaryWindow(QDialog):
     def new_term(self) -> None:
         self.editing = None
         self.list.blockSignals(True)
-        self.list.setCurrentItem(None)  # type: ignore[arg-type]
+        self.list.setCurrentRow(-1)
+        self.list.clearSelection()
         self.list.blockSignals(False)
         for w in (self.name_edit, self.owner_edit, self.synonyms_edit):
             w.clear()
