@@ -269,3 +269,21 @@ def test_both_windows_in_spanish(qtbot, spanish, window, chinook_dir, catalogued
     assert glossary.windowTitle() == "Glosario de negocio — chinook"
     QApplication.processEvents()
     shot(glossary, "glossary-panel-es")
+
+
+def test_read_catalogs_fills_an_empty_dictionary(qtbot, window, chinook_dir) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.dictionary.window import DictionaryWindow
+
+    win = window
+    win.open_project(chinook_dir, "revenue")
+    dialog = _open(qtbot, win, "dictionary", DictionaryWindow)
+    qtbot.waitUntil(lambda: dialog.dictionary is not None, timeout=20_000)
+    assert dialog.tree.topLevelItemCount() == 0
+    assert dialog.empty_label.text().startswith("The catalog is empty: Read catalogs reads")
+    shot(dialog, "dictionary-empty")
+    with qtbot.waitSignal(dialog.loaded, timeout=60_000):
+        qtbot.mouseClick(dialog.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() >= 11, timeout=20_000)
+    assert _row(dialog.tree, "chinook · Track").childCount() == 9
+    assert "chinook: 11 tables" in dialog.status.text()
+    assert dialog.empty_label.isHidden()
