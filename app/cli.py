@@ -441,6 +441,13 @@ from app.cli_tags import tags_group  # noqa: E402
 
 cli.add_command(tags_group)
 
+from app.cli_dictionary import dictionary_cmd, lineage_cmd  # noqa: E402
+from app.cli_glossary import glossary_group  # noqa: E402
+
+cli.add_command(lineage_cmd)
+cli.add_command(dictionary_cmd)
+cli.add_command(glossary_group)
+
 from app.cli_serve import api_keys_group, serve_cmd  # noqa: E402
 
 cli.add_command(serve_cmd)

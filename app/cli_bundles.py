@@ -77,7 +77,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     metavar="VAR",
     help=N_("Encrypt (or, for import, decrypt) with the passphrase in this environment variable."),
 )
+@click.pass_context
 def export_cmd(
+    ctx: click.Context,
     project: Path,
     bundle: Path,
     no_data: bool,
@@ -95,6 +97,7 @@ def export_cmd(
             include_data=not no_data,
             unmasked=unmasked,
             passphrase=passphrase,
+            workspace=(ctx.obj or {}).get("workspace"),
         )
     except _user_errors() as err:
         _fail(err)
@@ -118,8 +121,14 @@ def export_cmd(
     metavar="VAR",
     help=N_("An encrypted bundle's passphrase is in this environment variable."),
 )
+@click.pass_context
 def import_cmd(
-    bundle: Path, target: Path, dry_run: bool, trust: bool, passphrase_env: str | None
+    ctx: click.Context,
+    bundle: Path,
+    target: Path,
+    dry_run: bool,
+    trust: bool,
+    passphrase_env: str | None,
 ) -> None:
     from app.services.bundles import BUNDLE_PASSPHRASE_ENV, import_bundle, is_encrypted_bundle
 
@@ -130,7 +139,14 @@ def import_cmd(
     )
     passphrase = _passphrase(passphrase_env, ask=ask, confirm=False)
     try:
-        lines = import_bundle(bundle, target, dry_run=dry_run, trust=trust, passphrase=passphrase)
+        lines = import_bundle(
+            bundle,
+            target,
+            dry_run=dry_run,
+            trust=trust,
+            passphrase=passphrase,
+            workspace=(ctx.obj or {}).get("workspace"),
+        )
     except _user_errors() as err:
         _fail(err)
     for line in lines:

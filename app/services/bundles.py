@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from app.i18n import _
 from app.services.trust import access_summary, mark_imported
+from app.services.workspace import Workspace, workspace_of
 from app.storage.bundle_crypto import BUNDLE_PASSPHRASE_ENV, is_encrypted
 from app.storage.bundle_import import ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import inspect_bundle
@@ -20,7 +21,6 @@ from app.storage.project_format import PROJECT_FILE
 
 if TYPE_CHECKING:
     from app.services.access import Principal
-    from app.services.workspace import Workspace
 
 __all__ = [
     "BUNDLE_PASSPHRASE_ENV",
@@ -50,16 +50,29 @@ def export_project(
     workspace: Workspace | None = None,
     passphrase: str | None = None,
 ) -> str:
-    """Write ``project_dir`` as a bundle; returns a one-line summary. Data files holding
-    tagged columns are refused unless ``unmasked`` by a user who may unmask
+    """Write ``project_dir`` as a bundle, with its descriptions and glossary from the
+    metadata DB; returns a one-line summary. Data files holding tagged columns are refused
+    unless ``unmasked`` by a user who may unmask
     (:func:`app.services.masking.check_bundle_data`; ``workspace``: where the project's tags
-    are, a server's organization). With ``passphrase`` the bundle is encrypted (AES-256-GCM
-    under a scrypt-derived key)."""
+    and dictionary are, a server's organization). With ``passphrase`` the bundle is encrypted
+    (AES-256-GCM under a scrypt-derived key)."""
+    from app.services.dictionary_bundle import project_dictionary
+    from app.storage.project import read_project_dir
+
+    ws = workspace_of(workspace)
     if include_data:
         from app.services.masking import check_bundle_data
 
-        check_bundle_data(project_dir, unmasked=unmasked, principal=principal, workspace=workspace)
-    out = export_bundle(project_dir, bundle, include_data=include_data, passphrase=passphrase)
+        check_bundle_data(project_dir, unmasked=unmasked, principal=principal, workspace=ws)
+    name = read_project_dir(Path(project_dir)).meta.name
+    dictionary = project_dictionary(ws, name)
+    out = export_bundle(
+        project_dir,
+        bundle,
+        include_data=include_data,
+        dictionary=dictionary,
+        passphrase=passphrase,
+    )
     contents = inspect_bundle(out, passphrase=passphrase)  # prove it imports again
     project = contents.project
     summary = (
@@ -72,14 +85,16 @@ def export_project(
             "exported {name!r} to {bundle}: {pipelines} pipeline(s), {connections} "
             "connection(s), {files} data file(s), no secrets"
         )
-    )
-    return summary.format(
+    ).format(
         name=project.meta.name,
         bundle=out,
         pipelines=len(project.pipelines),
         connections=len(project.connections),
         files=len(project.data_files),
     )
+    if contents.dictionary is not None:
+        summary += "; " + _("dictionary: {what}").format(what=contents.dictionary.summary())
+    return summary
 
 
 def import_bundle(
@@ -89,17 +104,26 @@ def import_bundle(
     dry_run: bool = False,
     trust: bool = False,
     passphrase: str | None = None,
+    workspace: Workspace | None = None,
 ) -> list[str]:
-    """Validate ``bundle`` completely, show what changes in ``target``, and apply atomically.
+    """Validate ``bundle`` completely, show what changes in ``target``, and apply atomically;
+    the descriptions and glossary it carries replace the project's in the metadata DB.
 
     Returns the lines describing the changes and what the project would read, write and
     connect to (and, unless ``dry_run``, that they were applied). The imported project runs
     only once trusted on this machine: ``trust`` trusts it now.
     """
+    from app.services.dictionary_bundle import apply_dictionary, dictionary_change
+
+    ws = workspace_of(workspace)
     plan = plan_import(bundle, target, passphrase=passphrase)
     project = plan.contents.project
+    dictionary = dictionary_change(ws, project.meta.name, plan.contents.dictionary)
+    described = plan.describe()
+    if dictionary is not None:
+        described.insert(len(described) - 1, "  " + dictionary.describe())
     lines = [
-        *plan.describe(),
+        *described,
         _("the project would:"),
         *("  " + line for line in access_summary(project)),
     ]
@@ -107,10 +131,11 @@ def import_bundle(
         return [*lines, _("dry run: nothing was written")]
     if plan.has_changes:
         apply_import(plan)
+    apply_dictionary(ws, project.meta.name, plan.contents.dictionary)
     mark_imported(project, trusted=trust)
     if not trust:
         lines.append(_("not trusted yet: run it with --trust once you agree"))
-    if not plan.has_changes:
+    if not plan.has_changes and (dictionary is None or dictionary.kind == "unchanged"):
         return [*lines, _("nothing to do: the project is already up to date")]
     return [*lines, _("imported into {target}").format(target=target)]
 
@@ -120,8 +145,8 @@ def import_bundle(
 class ImportItem:
     """One line of an import preview.
 
-    ``item`` is ``project``, ``connection``, ``pipeline`` or ``data``; ``kind`` is ``added``,
-    ``changed``, ``layout only``, ``unchanged`` or ``removed``.
+    ``item`` is ``project``, ``connection``, ``pipeline``, ``data`` or ``dictionary``;
+    ``kind`` is ``added``, ``changed``, ``layout only``, ``unchanged`` or ``removed``.
     """
 
     item: str
@@ -148,6 +173,8 @@ class ImportPreview:
     _plan: ImportPlan
     #: what the project would connect to, read and write (to ask the user to trust it)
     access: tuple[str, ...] = ()
+    #: the metadata DB its descriptions and glossary go to
+    workspace: Workspace | None = None
 
     @property
     def has_changes(self) -> bool:
@@ -180,7 +207,11 @@ def import_target(destination: Path, project_name: str) -> Path:
 
 
 def preview_import(
-    bundle: Path, destination: Path, *, passphrase: str | None = None
+    bundle: Path,
+    destination: Path,
+    *,
+    passphrase: str | None = None,
+    workspace: Workspace | None = None,
 ) -> ImportPreview:
     """Validate ``bundle`` completely and describe what importing it would change; writes nothing.
 
@@ -196,18 +227,27 @@ def preview_import(
     else:  # the project's name says which sub-folder (costs one more read of the bundle)
         name = inspect_bundle(bundle, passphrase=passphrase).project.meta.name
         plan = plan_import(bundle, import_target(destination, name), passphrase=passphrase)
+    from app.services.dictionary_bundle import dictionary_change
+
+    ws = workspace_of(workspace)
     contents = plan.contents
-    items = tuple(ImportItem(c.item, c.name, str(c.kind), c.detail) for c in plan.changes)
+    items = [ImportItem(c.item, c.name, str(c.kind), c.detail) for c in plan.changes]
+    lines = plan.describe()
+    dictionary = dictionary_change(ws, contents.project.meta.name, contents.dictionary)
+    if dictionary is not None:
+        items.append(ImportItem("dictionary", dictionary.name, dictionary.kind, dictionary.detail))
+        lines.insert(len(lines) - 1, "  " + dictionary.describe())
     return ImportPreview(
         bundle=Path(bundle),
         project_name=contents.project.meta.name,
         target=plan.target,
         target_exists=plan.target_exists,
-        items=items,
+        items=tuple(items),
         kept=plan.kept,
-        lines=tuple(plan.describe()),
+        lines=tuple(lines),
         _plan=plan,
         access=tuple(access_summary(contents.project)),
+        workspace=ws,
     )
 
 
@@ -221,6 +261,12 @@ def apply_preview(preview: ImportPreview, *, trusted: bool = False) -> Path:
         ProjectError: The target changed since the preview (preview again).
         BundleError: The bundle changed since it was previewed.
     """
+    from app.services.dictionary_bundle import apply_dictionary
+
+    contents = preview._plan.contents
     target = apply_import(preview._plan)
-    mark_imported(preview._plan.contents.project, trusted=trusted)
+    apply_dictionary(
+        workspace_of(preview.workspace), contents.project.meta.name, contents.dictionary
+    )
+    mark_imported(contents.project, trusted=trusted)
     return target

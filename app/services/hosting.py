@@ -197,7 +197,7 @@ def import_hosted(
     else:
         target = projects_root / file_stem(workspace.organization) / file_stem(name)
         target.parent.mkdir(parents=True, exist_ok=True)
-    preview = preview_import(bundle, target)
+    preview = preview_import(bundle, target, workspace=workspace)
     changes = tuple(
         {"item": i.item, "name": i.name, "kind": i.kind, "detail": i.detail} for i in preview.items
     )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from app.i18n import _
+from app.storage.dictionary_format import DICTIONARY_FILE
 from app.storage.project_format import (
     CONNECTIONS_DIR,
     DATA_DIR,
@@ -150,12 +151,15 @@ def check_member_name(name: str) -> str:
 
 
 def member_kind(name: str) -> str:
-    """``manifest``, ``project``, ``connection``, ``pipeline``, ``sync``, ``schedule``, ``data``
-    or ``directory``."""
+    """``manifest``, ``project``, ``connection``, ``pipeline``, ``sync``, ``schedule``,
+    ``dictionary`` (descriptions and glossary from the metadata DB), ``data`` or
+    ``directory``."""
     if name.endswith("/"):
         return "directory"
     if name == MANIFEST_FILE:
         return "manifest"
+    if name == DICTIONARY_FILE:
+        return "dictionary"
     if name == PROJECT_FILE:
         return "project"
     folder, _sep, rest = name.partition("/")

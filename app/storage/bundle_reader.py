@@ -43,7 +43,9 @@ from app.storage.bundle_format import (
     BundleLimits,
     Manifest,
     check_entry,
+    member_kind,
 )
+from app.storage.dictionary_format import DictionaryDocument, parse_document
 from app.storage.project_format import (
     Project,
     ProjectError,
@@ -59,7 +61,8 @@ _CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class BundleContents:
-    """A bundle that passed every check: its manifest, the project, each member's size."""
+    """A bundle that passed every check: its manifest, the project, each member's size, and
+    the dictionary it carries."""
 
     path: Path
     manifest: Manifest
@@ -73,6 +76,9 @@ class BundleContents:
     @property
     def encrypted(self) -> bool:
         return self.key is not None
+
+    #: the descriptions and glossary it carries for the metadata DB (None: it has none)
+    dictionary: DictionaryDocument | None = None
 
     @property
     def data_files(self) -> list[str]:
@@ -266,6 +272,7 @@ def inspect_bundle(
         _check_listing(entries, manifest)
         json_files: dict[str, bytes] = {}
         data_files: list[str] = []
+        dictionary_raw: bytes | None = None
         for name in sorted(manifest.members):
             info = entries[name]
             kind = check_entry(info, limits)
@@ -279,17 +286,26 @@ def inspect_bundle(
                 )
             if kind == "data":
                 data_files.append(name)
+            elif kind == "dictionary":
+                dictionary_raw = b"".join(chunks)
             else:
                 json_files[name] = b"".join(chunks)
     try:
         project = project_from_files(json_files, data_files)
+        dictionary = None if dictionary_raw is None else parse_document(dictionary_raw)
     except BundleError:
         raise
     except ProjectError as err:
         raise BundleError(err.path, err.problem) from None
     sizes = {name: entries[name].file_size for name in manifest.members}
     return BundleContents(
-        path=path, manifest=manifest, project=project, sizes=sizes, limits=limits, key=key
+        path=path,
+        manifest=manifest,
+        project=project,
+        sizes=sizes,
+        limits=limits,
+        key=key,
+        dictionary=dictionary,
     )
 
 
@@ -313,7 +329,9 @@ def extract_bundle(
         if manifest != contents.manifest:
             raise BundleError(MANIFEST_FILE, _("the bundle changed since it was inspected"))
         _check_listing(entries, manifest)
-        names = sorted(manifest.members) + ([MANIFEST_FILE] if include_manifest else [])
+        # the dictionary goes to the metadata DB, never into the project directory
+        names = [n for n in sorted(manifest.members) if member_kind(n) != "dictionary"]
+        names += [MANIFEST_FILE] if include_manifest else []
         for name in names:
             info = entries[name]
             if info.file_size != contents.sizes.get(name, info.file_size):

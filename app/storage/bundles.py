@@ -48,6 +48,7 @@ from app.storage.bundle_format import (
 )
 from app.storage.bundle_import import Change, ChangeKind, ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import BundleContents, extract_bundle, inspect_bundle
+from app.storage.dictionary_format import DICTIONARY_FILE, DictionaryDocument, dump_document
 from app.storage.project import OpenProject, read_project_dir
 from app.storage.project_format import (
     Project,
@@ -183,10 +184,17 @@ def _check_export(
 
 
 def _write_members(
-    zf: zipfile.ZipFile, project: Project, root: Path | None, include_data: bool
+    zf: zipfile.ZipFile,
+    project: Project,
+    root: Path | None,
+    include_data: bool,
+    dictionary: DictionaryDocument | None = None,
 ) -> dict[str, str]:
     members: dict[str, str] = {}
-    for name, data in sorted(project.files().items()):
+    files = project.files()
+    if dictionary is not None and not dictionary.is_empty:
+        files[DICTIONARY_FILE] = dump_document(dictionary)
+    for name, data in sorted(files.items()):
         zf.writestr(_zip_info(name), data)
         members[name] = hashlib.sha256(data).hexdigest()
     for rel in project.data_files if include_data else []:
@@ -211,6 +219,7 @@ def export_bundle(
     created_at: datetime | None = None,
     limits: BundleLimits = DEFAULT_LIMITS,
     passphrase: str | None = None,
+    dictionary: DictionaryDocument | None = None,
 ) -> Path:
     """Write a project as a ``.cauce`` bundle, atomically (temporary file + :func:`os.replace`).
 
@@ -224,6 +233,8 @@ def export_bundle(
         limits: sizes the bundle must respect so that it can be imported again.
         passphrase: encrypt the bundle under it (AES-256-GCM, scrypt): it is then needed to
             import or run the bundle.
+        dictionary: the project's descriptions and glossary (from the metadata DB), shipped
+            as ``dictionary.json`` when not empty.
 
     Raises:
         BundleError: a connection parameter looks like a secret, or data files are too large.
@@ -239,7 +250,7 @@ def export_bundle(
         with os.fdopen(fd, "wb") as f, contextlib.ExitStack() as sealing:
             sink: Any = f if key is None else sealing.enter_context(EncryptingWriter(f, key))
             with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
-                members = _write_members(zf, project, root, include_data)
+                members = _write_members(zf, project, root, include_data, dictionary)
                 manifest = Manifest(
                     format_version=BUNDLE_FORMAT_VERSION,
                     created_at=when,

@@ -512,9 +512,10 @@ class CatalogColumnRow(Base):
 
 # tables kept in modules of their own, on this base; importing them registers them in
 # Base.metadata: server access (migration 0008), alerts and notifications (0006), data
-# quality (0007), configuration versions and tags (0009)
+# quality (0007), configuration versions and tags (0009), dictionary and glossary (0013)
 from app.storage import access_models as _access_models  # noqa: E402, F401
 from app.storage import alert_models as _alert_models  # noqa: E402, F401
+from app.storage import dictionary_models as _dictionary_models  # noqa: E402, F401  (0013)
 from app.storage import quality_models as _quality_models  # noqa: E402, F401
 from app.storage import query_models as _query_models  # noqa: E402, F401  (query analytics, 0012)
 from app.storage import retention_models as _retention_models  # noqa: E402, F401  (retention, 0011)

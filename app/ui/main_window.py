@@ -48,6 +48,7 @@ from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
 from app.ui.canvas.minimap import Minimap
 from app.ui.controllers import RunController, ValidationController
+from app.ui.dictionary.menu import install_dictionary_menu
 from app.ui.document import DocumentMixin
 from app.ui.editing import EditingMixin
 from app.ui.history_controller import HistoryController
@@ -136,6 +137,7 @@ class MainWindow(
         apply_allowed_hosts(self.settings)
         self.apply_scheme(current_theme()[1])
         build_menus(self)
+        install_dictionary_menu(self)
         self.rebuild_recent_menu()
         self._wire()
         # the functions expressions may call, for completion: DuckDB is asked off the GUI thread

@@ -270,88 +270,93 @@
         <translation>Archivos de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="111"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="75"/>
+        <source>Dictionary and glossary</source>
+        <translation>Diccionario y glosario</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/bundles.py" line="112"/>
         <source>Export project</source>
         <translation>Exportar proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="113"/>
-        <location filename="../../app/ui/dialogs/bundles.py" line="291"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="114"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="297"/>
         <source>Cauce bundles (*.cauce)</source>
         <translation>Paquetes de Cauce (*.cauce)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="160"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="161"/>
         <source>Exporting…</source>
         <translation>Exportando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="167"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="173"/>
         <source>Export failed</source>
         <translation>Error al exportar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="168"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="174"/>
         <source>The project could not be exported.</source>
         <translation>No se pudo exportar el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="175"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="181"/>
         <source>Project exported</source>
         <translation>Proyecto exportado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="176"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="182"/>
         <source>The bundle was written to %1.</source>
         <translation>El paquete se guardó en %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="289"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="295"/>
         <source>Import a bundle</source>
         <translation>Importar un paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="297"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="303"/>
         <source>Import into folder</source>
         <translation>Importar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="336"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="342"/>
         <source>Checking the bundle…</source>
         <translation>Comprobando el paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="343"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="354"/>
         <source>Cannot import this bundle</source>
         <translation>No se puede importar este paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="344"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="355"/>
         <source>%1 failed its checks; nothing was written.</source>
         <translation>%1 no superó las comprobaciones; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="360"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="371"/>
         <source>Importing…</source>
         <translation>Importando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="367"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="378"/>
         <source>Import failed</source>
         <translation>Error al importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="368"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="379"/>
         <source>Nothing was changed.</source>
         <translation>No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="375"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="386"/>
         <source>Project imported</source>
         <translation>Proyecto importado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="376"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="387"/>
         <source>Project “%1” is in %2.</source>
         <translation>El proyecto «%1» está en %2.</translation>
     </message>
@@ -1759,6 +1764,317 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>DetailPane</name>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="48"/>
+        <source>What it means, in the business&apos;s words</source>
+        <translation>Qué significa, en palabras del negocio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="52"/>
+        <source>Who answers for it</source>
+        <translation>Quién responde de ello</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="53"/>
+        <source>&amp;Save description</source>
+        <translation>&amp;Guardar descripción</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="71"/>
+        <source>&amp;Description:</source>
+        <translation>&amp;Descripción:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="73"/>
+        <source>&amp;Owner:</source>
+        <translation>&amp;Responsable:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="80"/>
+        <source>Tags:</source>
+        <translation>Etiquetas:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="81"/>
+        <source>Glossary terms:</source>
+        <translation>Términos del glosario:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="82"/>
+        <source>Profile:</source>
+        <translation>Perfil:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="87"/>
+        <source>Lineage:</source>
+        <translation>Linaje:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="95"/>
+        <source>Choose a table or a column</source>
+        <translation>Elija una tabla o una columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="127"/>
+        <source>table</source>
+        <translation>tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="127"/>
+        <source>view</source>
+        <translation>vista</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/dictionary/detail.py" line="128"/>
+        <source>%n column(s)</source>
+        <translation>
+            <numerusform>%n columna</numerusform>
+            <numerusform>%n columnas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="130"/>
+        <source>about %1 rows</source>
+        <translation>unas %1 filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="132"/>
+        <source>quality score %1</source>
+        <translation>puntuación de calidad %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="140"/>
+        <source>profiled %1</source>
+        <translation>perfilada el %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="142"/>
+        <location filename="../../app/ui/dictionary/detail.py" line="168"/>
+        <source>never profiled</source>
+        <translation>nunca perfilada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="161"/>
+        <source>key column %1</source>
+        <translation>columna %1 de la clave</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="162"/>
+        <source>may be empty</source>
+        <translation>puede estar vacía</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="162"/>
+        <source>never empty</source>
+        <translation>nunca vacía</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="172"/>
+        <source>no source column</source>
+        <translation>ninguna columna de origen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="175"/>
+        <source>from %1 (%2)</source>
+        <translation>de %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="183"/>
+        <source>to %1 (%2)</source>
+        <translation>a %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="191"/>
+        <source>%1 rows</source>
+        <translation>%1 filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="192"/>
+        <source>%1% empty</source>
+        <translation>%1 % vacías</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="195"/>
+        <source>%1 distinct</source>
+        <translation>%1 distintos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="198"/>
+        <source>from %1 to %2</source>
+        <translation>de %1 a %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="201"/>
+        <source>values hidden (tagged)</source>
+        <translation>valores ocultos (etiquetada)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="205"/>
+        <source>pipeline %1</source>
+        <translation>canalización %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="205"/>
+        <source>sync %1</source>
+        <translation>sincronización %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="211"/>
+        <source>read by pipeline %1 (node %2)</source>
+        <translation>leída por la canalización %1 (nodo %2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="213"/>
+        <source>written by pipeline %1 (node %2)</source>
+        <translation>escrita por la canalización %1 (nodo %2)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="216"/>
+        <source>read by sync %1</source>
+        <translation>leída por la sincronización %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="216"/>
+        <source>written by sync %1</source>
+        <translation>escrita por la sincronización %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="221"/>
+        <source>Finding the lineage…</source>
+        <translation>Buscando el linaje…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/detail.py" line="223"/>
+        <source>No pipeline or sync reads or writes it.</source>
+        <translation>Ninguna canalización ni sincronización la lee ni la escribe.</translation>
+    </message>
+</context>
+<context>
+    <name>DictionaryWindow</name>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="81"/>
+        <source>Data dictionary — %1</source>
+        <extracomment>where Export writes: (path, &quot;md&quot; or &quot;html&quot;), None to cancel (tests replace it)</extracomment>
+        <translation>Diccionario de datos — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="91"/>
+        <source>Search names, descriptions, tags and glossary terms</source>
+        <translation>Buscar en nombres, descripciones, etiquetas y términos del glosario</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="96"/>
+        <source>&amp;Find:</source>
+        <translation>&amp;Buscar:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="98"/>
+        <source>&amp;Read catalogs</source>
+        <translation>&amp;Leer catálogos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="100"/>
+        <source>Read the tables and columns of every connection again (contacts them)</source>
+        <translation>Leer de nuevo las tablas y columnas de cada conexión (se conecta a ellas)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="102"/>
+        <source>&amp;Export…</source>
+        <translation>E&amp;xportar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="103"/>
+        <source>Write the dictionary as Markdown or HTML</source>
+        <translation>Escribir el diccionario en Markdown o HTML</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="118"/>
+        <source>Table or column</source>
+        <translation>Tabla o columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="118"/>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="118"/>
+        <source>Description</source>
+        <translation>Descripción</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="213"/>
+        <source>The catalog is empty: Read catalogs reads the tables and columns of the project&apos;s connections.</source>
+        <translation>El catálogo está vacío: Leer catálogos lee las tablas y columnas de las conexiones del proyecto.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="220"/>
+        <source>Nothing matches “%1”.</source>
+        <translation>Nada coincide con «%1».</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="247"/>
+        <source>table</source>
+        <translation>tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="247"/>
+        <source>view</source>
+        <translation>vista</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="278"/>
+        <source>Found in: %1</source>
+        <translation>Encontrado en: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="321"/>
+        <source>Not all lineage is known: %1</source>
+        <translation>No se conoce todo el linaje: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="332"/>
+        <source>Saved.</source>
+        <translation>Guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="365"/>
+        <source>Reading the catalogs…</source>
+        <translation>Leyendo los catálogos…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="370"/>
+        <source>%1: %2 tables</source>
+        <translation>%1: %2 tablas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="389"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="389"/>
+        <source>Web page (*.html)</source>
+        <translation>Página web (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="392"/>
+        <source>Export the dictionary</source>
+        <translation>Exportar el diccionario</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="393"/>
+        <source>%1-dictionary.html</source>
+        <translation>%1-diccionario.html</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/window.py" line="416"/>
+        <source>Wrote %1</source>
+        <translation>Escrito %1</translation>
+    </message>
+</context>
+<context>
     <name>DocumentMixin</name>
     <message>
         <location filename="../../app/ui/document.py" line="35"/>
@@ -2013,6 +2329,165 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>GlossaryWindow</name>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="78"/>
+        <source>Business glossary — %1</source>
+        <extracomment>the CSV file Import reads, None to cancel (tests replace it) whether to remove the term named (tests replace it)</extracomment>
+        <translation>Glosario de negocio — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="88"/>
+        <source>&amp;New term</source>
+        <translation>&amp;Nuevo término</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="89"/>
+        <source>Re&amp;move</source>
+        <translation>&amp;Quitar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="90"/>
+        <source>&amp;Import CSV…</source>
+        <translation>&amp;Importar CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="93"/>
+        <source>Columns: name, definition, synonyms, owner, status, links; several synonyms or links separated by |</source>
+        <translation>Columnas: name, definition, synonyms, owner, status, links; varios sinónimos o enlaces separados por |</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="101"/>
+        <source>No term yet: add one with New term, or Import CSV.</source>
+        <translation>Aún no hay términos: añada uno con Nuevo término, o Importar CSV.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="112"/>
+        <source>Draft</source>
+        <translation>Borrador</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="113"/>
+        <source>Approved</source>
+        <translation>Aprobado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="121"/>
+        <source>Other words for it, separated by commas</source>
+        <translation>Otras palabras para lo mismo, separadas por comas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="130"/>
+        <source>connection.table.column</source>
+        <translation>conexión.tabla.columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="131"/>
+        <source>&amp;Link</source>
+        <translation>&amp;Enlazar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="132"/>
+        <source>&amp;Unlink</source>
+        <translation>&amp;Desenlazar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="133"/>
+        <source>&amp;Save term</source>
+        <translation>&amp;Guardar término</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="147"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="148"/>
+        <source>S&amp;tatus:</source>
+        <translation>&amp;Estado:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="149"/>
+        <source>&amp;Owner:</source>
+        <translation>&amp;Responsable:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="150"/>
+        <source>&amp;Definition:</source>
+        <translation>De&amp;finición:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="151"/>
+        <source>S&amp;ynonyms:</source>
+        <translation>&amp;Sinónimos:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="164"/>
+        <source>Columns that carry it:</source>
+        <translation>Columnas que lo llevan:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="223"/>
+        <source>approved</source>
+        <translation>aprobado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="223"/>
+        <source>draft</source>
+        <translation>borrador</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="278"/>
+        <source>not in the catalog</source>
+        <translation>no está en el catálogo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="304"/>
+        <source>column</source>
+        <translation>columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="313"/>
+        <source>Linked: Save stores it.</source>
+        <translation>Enlazada: Guardar lo almacena.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="320"/>
+        <source>Unlinked: Save stores it.</source>
+        <translation>Desenlazada: Guardar lo almacena.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="339"/>
+        <source>Saved %1.</source>
+        <translation>Guardado %1.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="353"/>
+        <source>Remove a term</source>
+        <translation>Quitar un término</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="354"/>
+        <source>Remove the term “%1”, its synonyms and links?</source>
+        <translation>¿Quitar el término «%1», sus sinónimos y enlaces?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="365"/>
+        <source>Removed %1.</source>
+        <translation>Quitado %1.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="379"/>
+        <source>Import glossary terms</source>
+        <translation>Importar términos del glosario</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/glossary.py" line="379"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>HistoryController</name>
     <message>
         <location filename="../../app/ui/history_controller.py" line="38"/>
@@ -2106,72 +2581,72 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="189"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="195"/>
         <source>Import %1</source>
         <translation>Importar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="192"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="198"/>
         <source>It replaces the project in %1.</source>
         <translation>Sustituye al proyecto de %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="194"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="200"/>
         <source>It creates %1.</source>
         <translation>Crea %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="197"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="203"/>
         <source>Importing project “%1”.</source>
         <translation>Importación del proyecto «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="207"/>
         <source>Item</source>
         <translation>Elemento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="207"/>
         <source>Change</source>
         <translation>Cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="207"/>
         <source>Details</source>
         <translation>Detalles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="215"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="221"/>
         <source>Nothing to import: the project is already up to date.</source>
         <translation>Nada que importar: el proyecto ya está al día.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="219"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="225"/>
         <source>Once imported, this project would:</source>
         <translation>Una vez importado, este proyecto haría lo siguiente:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="225"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="231"/>
         <source>I trust this project: let it run on this machine</source>
         <translation>Confío en este proyecto: puede ejecutarse en esta máquina</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="227"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="233"/>
         <source>Without this, the project is imported but asks again before it runs.</source>
         <translation>Sin esto, el proyecto se importa pero vuelve a preguntar antes de ejecutarse.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="231"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="237"/>
         <source>Import</source>
         <translation>Importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="266"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="272"/>
         <source>kept</source>
         <translation>se conserva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="266"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="272"/>
         <source>not part of the project; left as it is</source>
         <translation>no forma parte del proyecto; se deja como está</translation>
     </message>
@@ -2233,94 +2708,94 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="235"/>
         <source>Components</source>
         <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
-        <location filename="../../app/ui/main_window.py" line="468"/>
+        <location filename="../../app/ui/main_window.py" line="262"/>
+        <location filename="../../app/ui/main_window.py" line="470"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="264"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>History</source>
         <translation>Historial</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="468"/>
+        <location filename="../../app/ui/main_window.py" line="470"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="500"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="501"/>
+        <location filename="../../app/ui/main_window.py" line="503"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="514"/>
+        <location filename="../../app/ui/main_window.py" line="516"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="512"/>
+        <location filename="../../app/ui/main_window.py" line="514"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="516"/>
+        <location filename="../../app/ui/main_window.py" line="518"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="518"/>
+        <location filename="../../app/ui/main_window.py" line="520"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="520"/>
+        <location filename="../../app/ui/main_window.py" line="522"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -2620,6 +3095,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <source>Keep the plan of every statement of the next runs (Monitor &gt; Query analytics shows them); without it, a plan is kept only for a node slower than its recent runs</source>
         <extracomment>the Run menu&apos;s action, in ``MainWindow.actions_by_name``</extracomment>
         <translation>Guarda el plan de cada sentencia de las próximas ejecuciones (Supervisión &gt; Análisis de consultas los muestra); sin esto, solo se guarda el plan de un nodo más lento que en sus ejecuciones recientes</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/menu.py" line="22"/>
+        <source>Data &amp;dictionary…</source>
+        <extracomment>(action name, menu text, shortcut)</extracomment>
+        <translation>&amp;Diccionario de datos…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dictionary/menu.py" line="23"/>
+        <source>Business &amp;glossary…</source>
+        <translation>&amp;Glosario de negocio…</translation>
     </message>
 </context>
 <context>

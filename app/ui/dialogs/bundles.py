@@ -72,6 +72,7 @@ def _item_label(item: str) -> str:
         "connection": QCA.translate("Bundles", "Connections"),
         "pipeline": QCA.translate("Bundles", "Pipelines"),
         "data": QCA.translate("Bundles", "Data files"),
+        "dictionary": QCA.translate("Bundles", "Dictionary and glossary"),
     }
     return labels.get(item, item)
 
@@ -158,7 +159,12 @@ def export_bundle_interactive(
         summary = run_busy(
             parent,
             QCA.translate("Bundles", "Exporting…"),
-            lambda: export_project(project_root, target, passphrase=passphrase or None),
+            lambda: export_project(
+                project_root,
+                target,
+                passphrase=passphrase or None,
+                workspace=getattr(parent, "workspace", None),
+            ),
         )
     except (*USER_ERRORS, OSError) as err:
         show_message(
@@ -334,7 +340,12 @@ def import_bundle_interactive(
         preview = run_busy(
             parent,
             QCA.translate("Bundles", "Checking the bundle…"),
-            lambda: preview_import(bundle, destination, passphrase=passphrase),
+            lambda: preview_import(
+                bundle,
+                destination,
+                passphrase=passphrase,
+                workspace=getattr(parent, "workspace", None),
+            ),
         )
     except (*USER_ERRORS, OSError) as err:
         show_message(
