@@ -384,6 +384,8 @@ def _run_stage(
                 rows.totals[node_id] = (None, count)
     if stage.preview:
         return rows
+    if stage.row_filter is not None:  # the suppression list's filter
+        query = stage.row_filter.wrap(query)
     try:
         result = session.write(stage.destination, params, query)
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:

@@ -515,6 +515,7 @@ class CatalogColumnRow(Base):
 # quality (0007), configuration versions and tags (0009)
 from app.storage import access_models as _access_models  # noqa: E402, F401
 from app.storage import alert_models as _alert_models  # noqa: E402, F401
+from app.storage import gdpr_models as _gdpr_models  # noqa: E402, F401  (GDPR requests, 0014)
 from app.storage import quality_models as _quality_models  # noqa: E402, F401
 from app.storage import tag_models as _tag_models  # noqa: E402, F401  (column tags, 0009)
 from app.storage import version_models as _version_models  # noqa: E402, F401  (config versions, 0010)
