@@ -453,6 +453,10 @@ from app.cli_tags import tags_group  # noqa: E402
 
 cli.add_command(tags_group)
 
+from app.cli_gdpr import gdpr_group  # noqa: E402
+
+cli.add_command(gdpr_group)
+
 from app.cli_serve import api_keys_group, serve_cmd  # noqa: E402
 
 cli.add_command(serve_cmd)

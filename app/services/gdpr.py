@@ -112,7 +112,7 @@ class _Context:
     def audit(
         self, request_id: int | None, action: str, details: dict[str, Any], actor: str | None
     ) -> None:
-        keys = self.keys()
+        keys = self.keys(create=True)  # a policy may be the project's first audited act
         self.store.append_audit(
             self.name,
             self.project_id,
