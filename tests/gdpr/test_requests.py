@@ -135,6 +135,8 @@ def test_erasure_removes_the_subject_everywhere_and_the_next_run_leaves_them_out
     assert _subject_rows(tmp_path) == (0, 0, 0)
     assert copy_rows(tmp_path, "SELECT count(*) FROM customer")[0][0] == others
     assert warehouse(tmp_path, "SELECT count(*) FROM customer_revenue")[0][0] == others
+    columns = [r[0] for r in warehouse(tmp_path, "DESCRIBE customer_revenue")]
+    assert columns == ["CustomerId", "Email", "FirstName", "Total"]  # nothing added by the filter
     # the metadata DB keeps hashes only: the e-mail is in no row of it, the key in no row
     raw = (tmp_path / "meta.db").read_bytes()
     assert EMAIL.encode() not in raw and EMAIL.upper().encode() not in raw

@@ -77,7 +77,7 @@ class StageFilter:
         flagged = exp.select(exp.Star(), exp.alias_(exp.or_(*tests), _FLAG, quoted=True)).from_(
             query.subquery("_cauce_rows")
         )
-        star = exp.Star(**{"except": [_col(_FLAG)]})
+        star = exp.Star(except_=[_col(_FLAG)])
         if self.anonymise:
             star.set(
                 "replace",
