@@ -195,9 +195,9 @@ def erase_cmd(project: Path, request: int, yes: bool, as_json: bool) -> None:
     from app.services.gdpr import erase_subject
 
     if not yes and not click.confirm(
-        _("Erase the subject of request #{id} from every destination? This cannot be undone").format(
-            id=request
-        )
+        _(
+            "Erase the subject of request #{id} from every destination? This cannot be undone"
+        ).format(id=request)
     ):
         sys.exit(EXIT_INVALID)
 

@@ -75,8 +75,12 @@ def servers_project(
         {
             "name": "pg",
             "type": "postgres",
-            "params": {"host": pg_db["host"], "port": pg_db["port"], "user": pg_db["user"],
-                       "database": pg_db["dbname"]},
+            "params": {
+                "host": pg_db["host"],
+                "port": pg_db["port"],
+                "user": pg_db["user"],
+                "database": pg_db["dbname"],
+            },
         },
     )
     # a PostgreSQL table Cauce reads (the people of Chinook, loaded here)
@@ -196,9 +200,7 @@ def test_erasing_a_chinook_customer_from_postgres_and_duckdb_written_from_mariad
 
     # the subject's invoices change at the source: the merge sync reads them again
     with _admin(database=_maria_name(servers_project)) as con, con.cursor() as cur:
-        cur.execute(
-            f"UPDATE Invoice SET InvoiceDate = '2030-01-01' WHERE CustomerId = {CUSTOMER}"
-        )
+        cur.execute(f"UPDATE Invoice SET InvoiceDate = '2030-01-01' WHERE CustomerId = {CUSTOMER}")
     again = _run(servers_project, ws)
     assert set(_subject_counts(pg_db, tmp_path).values()) == {0}
     assert _pg(pg_db, "SELECT count(*) FROM crm.customer")[0][0] == customers - 1
@@ -214,4 +216,6 @@ def test_erasing_a_chinook_customer_from_postgres_and_duckdb_written_from_mariad
 def _maria_name(project: Path) -> str:
     import json
 
-    return str(json.loads((project / "connections" / "shop.json").read_text())["params"]["database"])
+    return str(
+        json.loads((project / "connections" / "shop.json").read_text())["params"]["database"]
+    )

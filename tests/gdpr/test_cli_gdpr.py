@@ -61,7 +61,9 @@ def test_request_list_find_export_erase_verify(
         assert "copy/customer.csv" in z.namelist()
     invoke("erase", root, "1", "--yes", code=2)  # an access request does not erase
     out = invoke("erase", root, "2", "--yes")
-    assert out.splitlines()[-1] == "request #2 done: 9 row(s) erased, nothing of the subject is left"
+    assert (
+        out.splitlines()[-1] == "request #2 done: 9 row(s) erased, nothing of the subject is left"
+    )
     assert copy_rows(tmp_path, f"SELECT count(*) FROM customer WHERE CustomerId = {CUSTOMER}") == [
         (0,)
     ]

@@ -37,16 +37,14 @@ pytestmark = pytest.mark.postgres
 SUBJECT = "crash@example.com"
 PG_ROWS, DUCK_ROWS = 600_000, 4_000_000  # half of each are the subject's
 KEY_ENV = "CAUCE_SECRET_CAUCE_PRIVACY_GDPR_KEY"
-EMAIL_SQL = (
-    "CASE WHEN i % 2 = 0 THEN '" + SUBJECT + "' ELSE 'user' || i || '@example.com' END"
-)
+EMAIL_SQL = "CASE WHEN i % 2 = 0 THEN '" + SUBJECT + "' ELSE 'user' || i || '@example.com' END"
 
 
 def _fill(pg_db: dict[str, Any], duck: Path) -> None:
     with psycopg.connect(str(pg_db["dsn"]), autocommit=True) as con:
         con.execute("TRUNCATE crm.events")
         con.execute(
-            f'INSERT INTO crm.events SELECT i, {EMAIL_SQL}, i * 0.5 '
+            f"INSERT INTO crm.events SELECT i, {EMAIL_SQL}, i * 0.5 "
             f"FROM generate_series(1, {PG_ROWS}) i"
         )
     with duckdb.connect(str(duck)) as con:
@@ -76,8 +74,12 @@ def crash_project(tmp_path: Path, pg_db: dict[str, Any]) -> Path:
         {
             "name": "pg",
             "type": "postgres",
-            "params": {"host": pg_db["host"], "port": pg_db["port"], "user": pg_db["user"],
-                       "database": pg_db["dbname"]},
+            "params": {
+                "host": pg_db["host"],
+                "port": pg_db["port"],
+                "user": pg_db["user"],
+                "database": pg_db["dbname"],
+            },
         },
     )
     write_json(
@@ -113,7 +115,9 @@ def crash_project(tmp_path: Path, pg_db: dict[str, Any]) -> Path:
     return root
 
 
-def _erase(project: Path, request: int, env: dict[str, str], delay: float | None, wait_for: str) -> list[str]:
+def _erase(
+    project: Path, request: int, env: dict[str, str], delay: float | None, wait_for: str
+) -> list[str]:
     """Run ``cauce gdpr erase``; SIGKILL it ``delay`` s after it prints ``wait_for`` (None:
     let it finish). Returns the lines it printed."""
     proc = subprocess.Popen(
@@ -159,13 +163,13 @@ def test_sigkill_mid_erasure_leaves_each_database_untouched_or_done(
     duck = tmp_path / "wh.duckdb"
     rng = random.Random(20261210)
     mid_transaction = {"pg": 0, "warehouse": 0}
-    kills = 0
     for database in ("pg", "warehouse", "pg", "warehouse"):
         _fill(pg_db, duck)
         full = _counts(pg_db, duck)
         assert full == {"pg": (PG_ROWS // 2, PG_ROWS), "warehouse": (DUCK_ROWS // 2, DUCK_ROWS)}
-        lines = _erase(crash_project, request.id, env, rng.uniform(0.05, 0.4), f"{database}: erasing")
-        kills += 1
+        lines = _erase(
+            crash_project, request.id, env, rng.uniform(0.05, 0.4), f"{database}: erasing"
+        )
         after = _counts(pg_db, duck)
         for name, (subject, total) in after.items():
             untouched = (subject, total) == full[name]

@@ -85,8 +85,11 @@ def test_export_writes_the_subjects_rows_as_json_and_csv_in_one_zip(
         revenue = json.loads(z.read("warehouse/customer_revenue.json"))
     assert names == {
         "manifest.json",
-        *(f"{t}.{ext}" for t in ("copy/customer", "copy/invoice", "warehouse/customer_revenue")
-          for ext in ("json", "csv")),
+        *(
+            f"{t}.{ext}"
+            for t in ("copy/customer", "copy/invoice", "warehouse/customer_revenue")
+            for ext in ("json", "csv")
+        ),
     }
     # the rows, compared with the source's own
     source = _source(
@@ -208,14 +211,20 @@ def test_verify_detects_an_altered_a_deleted_and_a_forged_audit_entry(
     assert check.ok and check.entries == 4
 
     # a row count lowered after the fact
-    _meta(tmp_path, "UPDATE gdpr_audit SET details = replace(details, '\"rows\": 1', "
-          "'\"rows\": 0') WHERE seq = 2")
+    _meta(
+        tmp_path,
+        "UPDATE gdpr_audit SET details = replace(details, '\"rows\": 1', "
+        "'\"rows\": 0') WHERE seq = 2",
+    )
     problems = verify_audit(project, workspace=ws).problems
     assert len(problems) == 1 and problems[0].startswith("entry 2 (erased)")
 
     # put back, then an entry deleted: the next one no longer follows
-    _meta(tmp_path, "UPDATE gdpr_audit SET details = replace(details, '\"rows\": 0', "
-          "'\"rows\": 1') WHERE seq = 2")
+    _meta(
+        tmp_path,
+        "UPDATE gdpr_audit SET details = replace(details, '\"rows\": 0', "
+        "'\"rows\": 1') WHERE seq = 2",
+    )
     assert verify_audit(project, workspace=ws).ok
     _meta(tmp_path, "DELETE FROM gdpr_audit WHERE seq = 4")
     problems = verify_audit(project, workspace=ws).problems
@@ -230,8 +239,9 @@ def test_verify_detects_an_altered_a_deleted_and_a_forged_audit_entry(
         "WHERE seq = 3",
     )
     problems = verify_audit(project, workspace=ws).problems
-    assert list(problems) == ["entry 4 (closed): its signature does not match: it was altered, "
-                        "or an entry before it was"]
+    assert list(problems) == [
+        "entry 4 (closed): its signature does not match: it was altered, or an entry before it was"
+    ]
 
     # an entry in the middle deleted: the chain breaks there
     _meta(tmp_path, "DELETE FROM gdpr_audit WHERE seq = 4", "DELETE FROM gdpr_audit WHERE seq = 2")

@@ -21,7 +21,13 @@ KEY = bytes(range(32))
 ROWS = pa.table(
     {
         "id": pa.array([1, 2, 3, 4, 5], pa.int64()),
-        "email": ["Ana@Example.com ", "bob@example.com", None, "ana@example.com", "eve@example.com"],
+        "email": [
+            "Ana@Example.com ",
+            "bob@example.com",
+            None,
+            "ana@example.com",
+            "eve@example.com",
+        ],
         "phone": ["600", "601", "602", "603", "604"],
     }
 )
@@ -41,7 +47,9 @@ SUPPRESSION = Suppression(
 
 
 def test_the_keyed_hash_is_hmac_sha256_of_the_tag_and_the_normalised_value() -> None:
-    assert key_digest(KEY, "pii.email", " ANA@example.com") == _by_hand("pii.email", "ana@example.com")
+    assert key_digest(KEY, "pii.email", " ANA@example.com") == _by_hand(
+        "pii.email", "ana@example.com"
+    )
     assert key_digest(KEY, "id.customer", "5.00") == _by_hand("id.customer", "5")
     assert key_digest(KEY, "id.customer", "5") != key_digest(KEY, "id.employee", "5")
     assert normalise("pii.name", " Ana ") == "Ana"  # only e-mails ignore case

@@ -32,6 +32,8 @@ MONITOR_ACTIONS = (
         "Shift+F9",
         "open_channels",
     ),
+    # data-subject requests (GDPR): app/ui/compliance
+    ("compliance", QT_TRANSLATE_NOOP("MainWindow", "C&ompliance (GDPR)…"), None, "open_compliance"),
 )
 
 
@@ -42,7 +44,7 @@ def build_monitor_menu(w: Any) -> None:
     menu = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Monitor"))
     for name, text, shortcut, method in MONITOR_ACTIONS:
         menu.addAction(_action(w, name, text, getattr(w, method), shortcut))
-        if name == "schedules":
+        if name in ("schedules", "channels"):
             menu.addSeparator()
 
 
