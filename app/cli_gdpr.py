@@ -122,10 +122,8 @@ def list_cmd(project: Path, as_json: bool) -> None:
     if not found:
         click.echo(_("no request"))
     for r in found:
-        click.echo(
-            f"#{r.id}\t{r.kind}\t{_state(r.state)}\t{_('due')} {_when(r.due_at)}\t"
-            + " ".join(r.subject)
-        )
+        due = _("due {date}").format(date=_when(r.due_at))
+        click.echo(f"#{r.id}\t{r.kind}\t{_state(r.state)}\t{due}\t" + " ".join(r.subject))
 
 
 @gdpr_group.command(

@@ -409,7 +409,7 @@
 <context>
     <name>CanvasView</name>
     <message>
-        <location filename="../../app/ui/canvas/view.py" line="59"/>
+        <location filename="../../app/ui/canvas/view.py" line="66"/>
         <source>Unknown component</source>
         <extracomment>a node whose only problems are warnings (a union filling gaps with NULLs, a narrowing cast)</extracomment>
         <translation>Componente desconocido</translation>
@@ -909,6 +909,286 @@
         <location filename="../../app/ui/properties/completion.py" line="79"/>
         <source>function</source>
         <translation>función</translation>
+    </message>
+</context>
+<context>
+    <name>ComplianceDialog</name>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="81"/>
+        <source>Compliance — %1</source>
+        <extracomment>request states -&gt; the colours of the monitoring lists (open requests wait: amber) where an export goes (a file dialog; tests give their own) the confirmation before erasing (tests may answer it themselves)</extracomment>
+        <translation>Cumplimiento — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="89"/>
+        <source>access</source>
+        <translation>acceso</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="90"/>
+        <source>portability</source>
+        <translation>portabilidad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="91"/>
+        <source>erasure</source>
+        <translation>supresión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="92"/>
+        <source>rectification</source>
+        <translation>rectificación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="95"/>
+        <source>open</source>
+        <translation>abierta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="96"/>
+        <source>in progress</source>
+        <translation>en curso</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="97"/>
+        <source>done</source>
+        <translation>atendida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="98"/>
+        <source>overdue</source>
+        <translation>vencida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="107"/>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="109"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="113"/>
+        <source>Due</source>
+        <translation>Vence</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="114"/>
+        <source>Subject</source>
+        <translation>Interesado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="115"/>
+        <source>Registered</source>
+        <translation>Registrada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="116"/>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="123"/>
+        <source>No request yet. “New request…” registers one.</source>
+        <translation>Aún no hay solicitudes. «Nueva solicitud…» registra una.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="125"/>
+        <source>&amp;New request…</source>
+        <translation>&amp;Nueva solicitud…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="126"/>
+        <source>&amp;Find</source>
+        <translation>&amp;Buscar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="127"/>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xportar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="128"/>
+        <source>&amp;Erase…</source>
+        <translation>&amp;Suprimir…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="129"/>
+        <source>&amp;Close request…</source>
+        <translation>Ce&amp;rrar solicitud…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="130"/>
+        <source>&amp;Verify audit</source>
+        <translation>&amp;Verificar auditoría</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="131"/>
+        <source>Re&amp;fresh</source>
+        <translation>Act&amp;ualizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="133"/>
+        <source>Delete or anonymise the subject everywhere; later runs leave them out</source>
+        <translation>Borra o anonimiza al interesado en todas partes; las ejecuciones posteriores lo dejan fuera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="151"/>
+        <source>Connection</source>
+        <translation>Conexión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="152"/>
+        <source>Table</source>
+        <translation>Tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="154"/>
+        <source>Rows</source>
+        <translation>Filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="159"/>
+        <source>Columns</source>
+        <translation>Columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="160"/>
+        <source>Written by</source>
+        <translation>Escrita por</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="161"/>
+        <source>On erasure</source>
+        <translation>Al suprimir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="167"/>
+        <location filename="../../app/ui/compliance/dialog.py" line="237"/>
+        <source>Where the subject is: select a request and “Find”.</source>
+        <translation>Dónde está el interesado: seleccione una solicitud y «Buscar».</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="196"/>
+        <source>anonymise</source>
+        <translation>anonimizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="196"/>
+        <source>delete</source>
+        <translation>borrar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="272"/>
+        <source>Registering…</source>
+        <translation>Registrando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="276"/>
+        <source>Request #%1 registered, due %2.</source>
+        <translation>Solicitud n.º %1 registrada, vence el %2.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="287"/>
+        <source>Looking for the subject in every table the project writes…</source>
+        <translation>Buscando al interesado en todas las tablas que escribe el proyecto…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="295"/>
+        <source>Request #%1: %2 row(s) in %3 table(s).</source>
+        <translation>Solicitud n.º %1: %2 fila(s) en %3 tabla(s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="310"/>
+        <source>Exporting…</source>
+        <translation>Exportando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="314"/>
+        <source>%1 row(s) of %2 table(s) written to %3</source>
+        <translation>%1 fila(s) de %2 tabla(s) escritas en %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="324"/>
+        <source>Export the subject&apos;s data</source>
+        <translation>Exportar los datos del interesado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="325"/>
+        <source>request-%1.zip</source>
+        <translation>solicitud-%1.zip</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="326"/>
+        <source>Zip archives (*.zip)</source>
+        <translation>Archivos zip (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="339"/>
+        <source>Erase the subject of request #%1 from %2 row(s) in %3 table(s)? This cannot be undone; later syncs and runs will leave them out.</source>
+        <translation>¿Suprimir al interesado de la solicitud n.º %1 de %2 fila(s) en %3 tabla(s)? No se puede deshacer; las sincronizaciones y ejecuciones posteriores lo dejarán fuera.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="346"/>
+        <source>Erase the subject of request #%1 from every table the project writes? This cannot be undone; later syncs and runs will leave them out.</source>
+        <translation>¿Suprimir al interesado de la solicitud n.º %1 de todas las tablas que escribe el proyecto? No se puede deshacer; las sincronizaciones y ejecuciones posteriores lo dejarán fuera.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="353"/>
+        <source>Erasing…</source>
+        <translation>Suprimiendo…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="359"/>
+        <source>Erase the subject</source>
+        <translation>Suprimir al interesado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="369"/>
+        <source>Request #%1 done: %2 row(s) erased; nothing of the subject is left.</source>
+        <translation>Solicitud n.º %1 atendida: %2 fila(s) suprimida(s); no queda nada del interesado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="375"/>
+        <source>Request #%1 is not finished: %2</source>
+        <translation>La solicitud n.º %1 no ha terminado: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="382"/>
+        <source>Still found after the erasure:</source>
+        <translation>Aún se encuentra tras la supresión:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="384"/>
+        <source>Searched again after the erasure: nothing of the subject is found.</source>
+        <translation>Buscado de nuevo tras la supresión: no se encuentra nada del interesado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="392"/>
+        <source>Close the request</source>
+        <translation>Cerrar la solicitud</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="392"/>
+        <source>What was done (kept in the audit):</source>
+        <translation>Qué se hizo (queda en la auditoría):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="399"/>
+        <source>Request #%1 done.</source>
+        <translation>Solicitud n.º %1 atendida.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="408"/>
+        <source>%1 audit entries, all signatures valid.</source>
+        <translation>%1 entradas de auditoría, todas las firmas son válidas.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="414"/>
+        <source>The audit does not verify: %1</source>
+        <translation>La auditoría no se verifica: %1</translation>
     </message>
 </context>
 <context>
@@ -2193,94 +2473,94 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Components</source>
         <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="243"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
-        <location filename="../../app/ui/main_window.py" line="465"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="468"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261"/>
+        <location filename="../../app/ui/main_window.py" line="264"/>
         <source>History</source>
         <translation>Historial</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="465"/>
+        <location filename="../../app/ui/main_window.py" line="468"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="501"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="511"/>
+        <location filename="../../app/ui/main_window.py" line="514"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="509"/>
+        <location filename="../../app/ui/main_window.py" line="512"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="513"/>
+        <location filename="../../app/ui/main_window.py" line="516"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="515"/>
+        <location filename="../../app/ui/main_window.py" line="518"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="517"/>
+        <location filename="../../app/ui/main_window.py" line="520"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
@@ -2533,17 +2813,22 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>&amp;Canales de notificación…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="42"/>
+        <location filename="../../app/ui/monitor/menu.py" line="36"/>
+        <source>C&amp;ompliance (GDPR)…</source>
+        <translation>C&amp;umplimiento (RGPD)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="44"/>
         <source>&amp;Monitor</source>
         <translation>&amp;Supervisión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="85"/>
+        <location filename="../../app/ui/monitor/menu.py" line="87"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="86"/>
+        <location filename="../../app/ui/monitor/menu.py" line="88"/>
         <source>Schedules and channels are files of the project: save it first.</source>
         <translation>Las programaciones y los canales son archivos del proyecto: guárdelo primero.</translation>
     </message>
@@ -3851,6 +4136,85 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <source>row {0}</source>
         <extracomment>The position of a record (a row of a table) that has no name yet</extracomment>
         <translation>fila {0}</translation>
+    </message>
+</context>
+<context>
+    <name>RequestForm</name>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="37"/>
+        <source>New request</source>
+        <extracomment>the tags offered first (others: the project&apos;s own tags, or typed)</extracomment>
+        <translation>Nueva solicitud</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="40"/>
+        <source>Access (a copy of their data)</source>
+        <translation>Acceso (una copia de sus datos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="41"/>
+        <source>Portability (their data, machine-readable)</source>
+        <translation>Portabilidad (sus datos, legibles por máquina)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="42"/>
+        <source>Erasure (forget them)</source>
+        <translation>Supresión (olvidarlo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="43"/>
+        <source>Rectification (correct their data)</source>
+        <translation>Rectificación (corregir sus datos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="49"/>
+        <source>The tag of the columns that hold this key</source>
+        <translation>La etiqueta de las columnas que guardan esta clave</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="51"/>
+        <source>e.g. ana@example.com</source>
+        <translation>p. ej. ana@example.com</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="54"/>
+        <source>&amp;Add key</source>
+        <translation>&amp;Añadir clave</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="60"/>
+        <source>&amp;Remove key</source>
+        <translation>&amp;Quitar clave</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="64"/>
+        <source>How the request arrived, reference…</source>
+        <translation>Cómo llegó la solicitud, referencia…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="75"/>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Tipo:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="76"/>
+        <source>Subject &amp;key:</source>
+        <translation>&amp;Clave del interesado:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="77"/>
+        <source>Keys:</source>
+        <translation>Claves:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="79"/>
+        <source>&amp;Note:</source>
+        <translation>N&amp;ota:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="90"/>
+        <source>&amp;Register</source>
+        <translation>&amp;Registrar</translation>
     </message>
 </context>
 <context>

@@ -190,7 +190,7 @@ def test_the_panel_in_spanish(qtbot, spanish, project: Path) -> None:  # type: i
     dialog = ComplianceDialog(project, "chinook")
     with qtbot.waitSignal(dialog.loaded, timeout=15_000):
         dialog.show()
-    _register(qtbot, dialog, "Supresión", [("pii.email", EMAIL)])
+    _register(qtbot, dialog, "Supr", [("pii.email", EMAIL)])
     dialog.view.selectRow(0)
     _act(qtbot, dialog, dialog.find_button)
     assert dialog.windowTitle() == "Cumplimiento — chinook"

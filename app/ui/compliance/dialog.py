@@ -322,7 +322,7 @@ class ComplianceDialog(QDialog):
         name, _filter = QFileDialog.getSaveFileName(
             self,
             self.tr("Export the subject's data"),
-            str(Path.home() / f"request-{request_id}.zip"),
+            str(Path.home() / self.tr("request-%1.zip").replace("%1", str(request_id))),
             self.tr("Zip archives (*.zip)"),
         )
         return name

@@ -50,6 +50,7 @@ class RequestForm(QDialog):
         self.value_edit = QLineEdit()
         self.value_edit.setPlaceholderText(self.tr("e.g. ana@example.com"))
         self.value_edit.returnPressed.connect(self.add_key)
+        self.value_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
         self.add_button = QPushButton(icon("add"), self.tr("&Add key"))
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_key)
