@@ -99,7 +99,11 @@ def _register(qtbot, dialog: ComplianceDialog, kind: str, keys: list[tuple[str, 
 
 def _copy_count(tmp_path: Path) -> int:
     with sqlite3.connect(tmp_path / "copy.sqlite") as con:
-        return int(con.execute(f"SELECT count(*) FROM customer WHERE CustomerId = {CUSTOMER}").fetchone()[0])
+        return int(
+            con.execute(f"SELECT count(*) FROM customer WHERE CustomerId = {CUSTOMER}").fetchone()[
+                0
+            ]
+        )
 
 
 def test_register_find_export_and_erase_a_customer_from_the_panel(
