@@ -44,7 +44,7 @@ from app.services.gdpr_records import (
 from app.services.gdpr_search import search_subject
 from app.services.secrets import secret_lookup
 from app.services.workspace import Workspace, workspace_of
-from app.storage.gdpr import AuditEntry, GdprStore, RequestRecord, audit_payload
+from app.storage.gdpr import AuditDraft, AuditEntry, GdprStore, RequestRecord, audit_payload
 from app.storage.gdpr_models import REQUEST_KINDS, TABLE_ACTIONS
 from app.storage.project import OpenProject, load_project
 
@@ -112,16 +112,11 @@ class _Context:
     def audit(
         self, request_id: int | None, action: str, details: dict[str, Any], actor: str | None
     ) -> None:
+        self.store.append_audit(self.project_id, request_id, action, self.draft(details, actor))
+
+    def draft(self, details: dict[str, Any], actor: str | None) -> AuditDraft:
         keys = self.keys(create=True)  # a policy may be the project's first audited act
-        self.store.append_audit(
-            self.name,
-            self.project_id,
-            request_id=request_id,
-            actor=actor or _actor(),
-            action=action,
-            details=details,
-            sign=keys.sign,
-        )
+        return AuditDraft(self.name, actor or _actor(), details, keys.sign)
 
 
 def _actor() -> str:
@@ -166,6 +161,13 @@ def register_request(
     with _context(path, workspace) as ctx:
         request_keys = ctx.keys(create=True)
         digests = [(k.tag, request_keys.digest(k)) for k in subject]
+        due = one_month_after(now)
+        registered = {
+            "kind": kind,
+            "subject": [{"tag": t, "hash": h} for t, h in digests],
+            "due": due.isoformat(),
+            "note": note,
+        }
         record = ctx.store.add_request(
             ctx.project_id,
             kind=kind,
@@ -173,19 +175,9 @@ def register_request(
             sealed=request_keys.seal([{"tag": k.tag, "value": k.value} for k in subject]),
             note=note,
             created_by=actor or _actor(),
-            due_at=one_month_after(now),
+            due_at=due,
             created_at=now,
-        )
-        ctx.audit(
-            record.id,
-            "registered",
-            {
-                "kind": kind,
-                "subject": [{"tag": t, "hash": h} for t, h in digests],
-                "due": record.due_at.isoformat(),
-                "note": note,
-            },
-            actor,
+            audit=ctx.draft(registered, actor),
         )
         return request_info(record, request_keys, None, now)
 
@@ -285,15 +277,10 @@ def export_subject(
         )
         digest = hashlib.sha256(archive.read_bytes()).hexdigest()
         counts = tuple((c, t, rows.num_rows) for c, t, rows in tables)
-        ctx.audit(
-            record.id,
-            "exported",
-            {
-                "tables": [{"connection": c, "table": t, "rows": n} for c, t, n in counts],
-                "archive_sha256": digest,
-            },
-            actor,
-        )
+        exported = {
+            "tables": [{"connection": c, "table": t, "rows": n} for c, t, n in counts],
+            "archive_sha256": digest,
+        }
         done = record.kind in ("access", "portability")
         record = ctx.store.update_request(
             ctx.project_id,
@@ -301,6 +288,7 @@ def export_subject(
             state="done" if done else "in_progress",
             forget_values=done,
             error="",
+            audit=("exported", ctx.draft(exported, actor)),
         )
         return ExportResult(request_info(record, keys, principal, now), archive, counts)
 
@@ -354,9 +342,13 @@ def close_request(
         record = ctx.store.request(ctx.project_id, request_id)
         if record.state == "done":
             raise GdprError(_("request #{id} is already done").format(id=record.id))
-        ctx.audit(record.id, "closed", {"note": note.strip()}, actor)
         record = ctx.store.update_request(
-            ctx.project_id, record.id, state="done", forget_values=True, error=""
+            ctx.project_id,
+            record.id,
+            state="done",
+            forget_values=True,
+            error="",
+            audit=("closed", ctx.draft({"note": note.strip()}, actor)),
         )
         return request_info(record, None, None, datetime.now(UTC))
 

@@ -93,26 +93,22 @@ def run_erasure(
     after, problems = search_subject(ctx.workspace, ctx.opened.project, provider, subject)
     remaining = tuple(t for t in found_tables(after, policies) if t.rows or t.error)
     complete = not remaining and not problems and all(d.done for d in databases)
-    ctx.audit(
-        record.id,
-        "erased" if complete else "erasure_incomplete",
-        {
-            "databases": [d.to_dict() for d in databases],
-            "suppressed": [{"tag": t, "hash": h} for t, h in digests],
-            "remaining": [
-                {"connection": t.connection, "table": t.table, "rows": t.rows, "error": t.error}
-                for t in remaining
-            ],
-        },
-        actor,
-    )
+    report = {
+        "databases": [d.to_dict() for d in databases],
+        "suppressed": [{"tag": t, "hash": h} for t, h in digests],
+        "remaining": [
+            {"connection": t.connection, "table": t.table, "rows": t.rows, "error": t.error}
+            for t in remaining
+        ],
+    }
     errors = [f"{d.connection}: {d.error}" for d in databases if d.error]
     errors += [f"{t.connection}: {t.table}: {t.error or t.rows}" for t in remaining]
-    ctx.store.update_request(
+    ctx.store.update_request(  # the request's state and its signed entry, in one transaction
         ctx.project_id,
         record.id,
         state="done" if complete else "in_progress",
         forget_values=complete,
         error="" if complete else "; ".join([*errors, *problems]),
+        audit=("erased" if complete else "erasure_incomplete", ctx.draft(report, actor)),
     )
     return tuple(d.to_dict() for d in databases), remaining, suppressed

@@ -27,7 +27,7 @@ from app.storage.gdpr_models import (
 from app.storage.models import utcnow
 from app.storage.unit_of_work import StoreBase, serialize
 
-__all__ = ["AuditEntry", "GdprStore", "RequestRecord", "audit_payload"]
+__all__ = ["AuditDraft", "AuditEntry", "GdprStore", "RequestRecord", "audit_payload"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,17 @@ class RequestRecord:
     due_at: datetime
     completed_at: datetime | None
     last_error: str | None
+
+
+@dataclass(frozen=True)
+class AuditDraft:
+    """An audit entry to append: its project (by name: it is signed), who, what, and the
+    signing function (the store holds no key)."""
+
+    project: str
+    actor: str
+    details: dict[str, Any]
+    sign: Callable[[bytes], str]
 
 
 @dataclass(frozen=True)
@@ -118,7 +129,10 @@ class GdprStore(StoreBase):
         created_by: str,
         due_at: datetime,
         created_at: datetime | None = None,
+        audit: AuditDraft | None = None,
     ) -> RequestRecord:
+        """A new open request; ``audit``: its ``registered`` entry, appended in the same
+        transaction (a request never exists without it)."""
         with self._session() as s:
             row = GdprRequestRow(
                 organization_id=self._org_id,
@@ -134,6 +148,8 @@ class GdprStore(StoreBase):
             )
             s.add(row)
             s.flush()
+            if audit is not None:
+                self._append(s, project_id, row.id, "registered", audit)
             return _record(row)
 
     def requests(self, project_id: int) -> list[RequestRecord]:
@@ -167,11 +183,15 @@ class GdprStore(StoreBase):
         state: str | None = None,
         error: str | None = None,
         forget_values: bool = False,
+        audit: tuple[str, AuditDraft] | None = None,
     ) -> RequestRecord:
         """Move a request on (``done`` stamps its completion); ``error``: the last failure
-        (``""`` clears it); ``forget_values``: drop the sealed key values."""
+        (``""`` clears it); ``forget_values``: drop the sealed key values; ``audit``: (action,
+        entry) appended in the same transaction."""
         with self._session() as s:
             row = self._row(s, project_id, request_id)
+            if audit is not None:
+                self._append(s, project_id, request_id, *audit)
             if state is not None:
                 row.state = state
                 row.completed_at = utcnow() if state == "done" else None
@@ -264,45 +284,48 @@ class GdprStore(StoreBase):
     # -- audit ------------------------------------------------------------------------------
     def append_audit(
         self,
-        project: str,
         project_id: int,
-        *,
         request_id: int | None,
-        actor: str,
         action: str,
-        details: dict[str, Any],
-        sign: Callable[[bytes], str],
+        draft: AuditDraft,
     ) -> AuditEntry:
-        """Append one entry to the project's chain, signed by ``sign`` over
+        """Append one entry to the project's chain, signed by ``draft.sign`` over
         :func:`audit_payload`."""
         with self._session() as s:
-            serialize(s, "gdpr-audit", project_id)
-            last = s.execute(
-                select(GdprAuditRow.seq, GdprAuditRow.signature)
-                .where(GdprAuditRow.project_id == project_id)
-                .order_by(GdprAuditRow.seq.desc())
-                .limit(1)
-            ).first()
-            seq, previous = (last[0] + 1, last[1]) if last else (1, "")
-            at = utcnow()
-            details = json.loads(json.dumps(details, sort_keys=True))  # what JSON keeps
-            signature = sign(
-                audit_payload(project, seq, request_id, at, actor, action, details, previous)
+            return self._append(s, project_id, request_id, action, draft)
+
+    def _append(
+        self, s: Any, project_id: int, request_id: int | None, action: str, draft: AuditDraft
+    ) -> AuditEntry:
+        serialize(s, "gdpr-audit", project_id)
+        last = s.execute(
+            select(GdprAuditRow.seq, GdprAuditRow.signature)
+            .where(GdprAuditRow.project_id == project_id)
+            .order_by(GdprAuditRow.seq.desc())
+            .limit(1)
+        ).first()
+        seq, previous = (last[0] + 1, last[1]) if last else (1, "")
+        at = utcnow()
+        details = json.loads(json.dumps(draft.details, sort_keys=True))  # what JSON keeps
+        signature = draft.sign(
+            audit_payload(
+                draft.project, seq, request_id, at, draft.actor, action, details, previous
             )
-            s.add(
-                GdprAuditRow(
-                    organization_id=self._org_id,
-                    project_id=project_id,
-                    seq=seq,
-                    request_id=request_id,
-                    at=at,
-                    actor=actor,
-                    action=action,
-                    details=json.dumps(details, sort_keys=True, ensure_ascii=False),
-                    signature=signature,
-                )
+        )
+        s.add(
+            GdprAuditRow(
+                organization_id=self._org_id,
+                project_id=project_id,
+                seq=seq,
+                request_id=request_id,
+                at=at,
+                actor=draft.actor,
+                action=action,
+                details=json.dumps(details, sort_keys=True, ensure_ascii=False),
+                signature=signature,
             )
-            return AuditEntry(seq, request_id, at, actor, action, details, signature)
+        )
+        return AuditEntry(seq, request_id, at, draft.actor, action, details, signature)
 
     def audit(self, project_id: int, request_id: int | None = None) -> list[AuditEntry]:
         """The project's audit chain in order (of one request when ``request_id``)."""
