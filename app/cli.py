@@ -17,11 +17,15 @@ from typing import NoReturn
 
 import click
 
-from app import __version__
 from app.cli_help import TranslatedGroup
 from app.i18n import N_, _, set_language
 
 __all__ = ["main"]
+
+# pydantic looks for its plugins (observability hooks) in every installed distribution's entry
+# points the first time a model class is built: a twentieth of a second of each run, for
+# plugins Cauce does not use. Set PYDANTIC_DISABLE_PLUGINS yourself (even empty) to keep them.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -37,6 +41,16 @@ def _describe(err: BaseException) -> str:
     from app.services.errors import describe
 
     return describe(err)
+
+
+def _print_version(ctx: click.Context, value: bool) -> None:
+    """``--version``, as click's own option prints it; the version is read only here."""
+    if not value or ctx.resilient_parsing:
+        return
+    import app
+
+    click.echo(f"cauce, version {app.__version__}")
+    ctx.exit()
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> None:
@@ -111,7 +125,14 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
     help=N_("With --run-project: run the project's schedules until stopped (SIGTERM, Ctrl+C)."),
 )
 @click.option("-v", "--verbose", count=True, help=N_("More log output."))
-@click.version_option(__version__, prog_name="cauce")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _print_version(ctx, value),
+    help=N_("Show the version and exit."),
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -465,6 +486,10 @@ cli.add_command(api_keys_group)
 from app.cli_backup import backup_group  # noqa: E402
 
 cli.add_command(backup_group)
+
+from app.cli_retention import retention_group  # noqa: E402
+
+cli.add_command(retention_group)
 
 
 def _setup_logging(verbose: int) -> None:

@@ -85,3 +85,42 @@ def test_pyarrow_still_converts_pandas_objects_after_the_probe() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+_SCAN = """
+import atexit, importlib.metadata as metadata, json, sys
+out = sys.argv.pop(1)
+scans = []
+real = metadata.entry_points
+metadata.entry_points = lambda **kw: scans.append(kw.get("group")) or real(**kw)
+atexit.register(lambda: open(out, "w").write(json.dumps(scans)))
+from app.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_run_reads_no_entry_points(tmp_path: Path) -> None:
+    """Reading entry points scans every installed distribution (up to a tenth of a second of
+    a run): built-in components and connectors are found without it, and pydantic's plugin
+    look-up is off for the ``cauce`` process."""
+    project = tmp_path / "chinook"
+    shutil.copytree(EXAMPLE, project)
+    scans = tmp_path / "scans.json"
+    env = {
+        **os.environ,
+        "CAUCE_OUTPUT_DIR": str(tmp_path / "out"),
+        "CAUCE_DB_URL": f"sqlite:///{tmp_path / 'meta.db'}",
+    }
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    for _first_then_steady in range(2):  # the first run creates the metadata DB (Alembic's)
+        done = subprocess.run(
+            [sys.executable, "-c", _SCAN, str(scans), "--run-project", str(project), "--json"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["status"] == "succeeded"
+    assert json.loads(scans.read_text()) == []

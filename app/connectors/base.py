@@ -341,6 +341,27 @@ class Connector(abc.ABC):
             _("{connector} cannot be written from DuckDB directly").format(connector=self.label)
         )
 
+    def delete_batch(
+        self,
+        table: str,
+        where: exp.Expression,
+        *,
+        limit: int,
+        order_by: list[str] | None = None,
+        before_commit: Callable[[pa.Table], None],
+    ) -> pa.Table:
+        """Delete at most ``limit`` rows of ``table`` matching ``where`` (the first ones by
+        ``order_by``, when given) in one short transaction, and return them typed as
+        :meth:`read` types the table's rows (an empty table: nothing matched).
+
+        ``before_commit(rows)`` runs inside the transaction, after the delete and before the
+        commit (retention archives the rows there): when it raises, the transaction is rolled
+        back and nothing is deleted. Only the rows deleted are locked, and only for the batch.
+        """
+        raise ConnectionError_(
+            _("{connector} connections cannot delete rows").format(connector=self.label)
+        )
+
     # -- pushdown -------------------------------------------------------------------------
     def execute(self, sql: str) -> None:
         raise ConnectionError_(

@@ -12,12 +12,11 @@ True
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
-
 from app.connectors.base import Connector, UrlSyntax
 from app.plugins import Registry, UnknownPlugin
 
 __all__ = [
+    "BUILTIN_CONNECTORS",
     "UnknownPlugin",
     "connector_dialects",
     "connector_for_scheme",
@@ -25,7 +24,22 @@ __all__ = [
     "url_schemes",
 ]
 
-_REGISTRY: Registry[Connector] = Registry("cauce.connectors", Connector, "connector")
+#: the built-in connectors, as in ``pyproject.toml``'s ``cauce.connectors`` entry points
+BUILTIN_CONNECTORS = {
+    "sqlite": "app.connectors.sqlite:SQLiteConnector",
+    "duckdb": "app.connectors.duckdb:DuckDBConnector",
+    "files": "app.connectors.files:FilesConnector",
+    "postgres": "app.connectors.postgres:PostgresConnector",
+    "mssql": "app.connectors.mssql:SqlServerConnector",
+    "mysql": "app.connectors.mysql:MySQLConnector",
+    "snowflake": "app.connectors.snowflake:SnowflakeConnector",
+    "redshift": "app.connectors.redshift:RedshiftConnector",
+    "bigquery": "app.connectors.bigquery:BigQueryConnector",
+}
+
+_REGISTRY: Registry[Connector] = Registry(
+    "cauce.connectors", Connector, "connector", builtins=BUILTIN_CONNECTORS
+)
 
 
 def connector_registry() -> Registry[Connector]:
@@ -42,14 +56,14 @@ def _own_url(cls: type[Connector]) -> UrlSyntax | None:
 def connector_for_scheme(scheme: str) -> type[Connector] | None:
     """The connector whose URL syntax lists ``scheme`` (any case), or None.
 
-    The connectors whose entry-point name starts the scheme (``postgres`` for
+    The built-in connectors whose name starts the scheme (``postgres`` for
     ``postgresql+psycopg``) are tried first, so that a URL usually imports its own connector
-    only; every connector is listed when none of them claims it.
+    only; every connector (plugins too) is listed when none of them claims it.
     """
     wanted = scheme.lower()
-    for ep in entry_points(group=_REGISTRY.group):
-        if ep.name and wanted.startswith(ep.name) and ep.name in _REGISTRY:
-            cls = _REGISTRY.get(ep.name)
+    for name in BUILTIN_CONNECTORS:
+        if wanted.startswith(name) and name in _REGISTRY:
+            cls = _REGISTRY.get(name)
             syntax = _own_url(cls)
             if syntax is not None and wanted in syntax.schemes:
                 return cls

@@ -115,11 +115,7 @@ def refresh_catalog(
             tables, problems = describe_connection(connector, progress)
         finally:
             connector.close()
-        url, org = ws.metadata_url(), ws.organization
-        with (
-            Repository(url, organization=org) as repo,
-            CatalogStore(url, organization=org) as store,
-        ):
+        with ws.open_store(Repository) as repo, ws.open_store(CatalogStore) as store:
             project_id = repo.ensure_project(project.meta.name)
             record = repo.save_connection(project_id, conn)
             count = store.replace_catalog(record.id, tables)
@@ -135,11 +131,7 @@ def read_catalog(
         if connection not in project.connections:
             raise ProjectError(_where(connection), _("no such connection"))
         ws = workspace_of(workspace)
-        url, org = ws.metadata_url(), ws.organization
-        with (
-            Repository(url, organization=org) as repo,
-            CatalogStore(url, organization=org) as store,
-        ):
+        with ws.open_store(Repository) as repo, ws.open_store(CatalogStore) as store:
             project_id = repo.ensure_project(project.meta.name)
             ids = {c.name: c.id for c in repo.list_connections(project_id)}
             if connection not in ids:

@@ -132,7 +132,7 @@ def _context(path: Path, workspace: Workspace | None) -> Iterator[_Context]:
     with load_project(path, reuse=True) as opened:
         with ws.repository() as repo:
             project_id = repo.ensure_project(opened.project.meta.name)
-        with GdprStore(ws.metadata_url(), organization=ws.organization) as store:
+        with ws.open_store(GdprStore) as store:
             yield _Context(opened, ws, store, project_id)
 
 

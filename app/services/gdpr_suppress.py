@@ -60,7 +60,7 @@ def project_suppression(workspace: Workspace, project: str) -> Suppression | Non
     project_id = _project_id(workspace, project)
     if project_id is None:
         return None
-    with GdprStore(workspace.metadata_url(), organization=workspace.organization) as store:
+    with workspace.open_store(GdprStore) as store:
         digests = store.suppressions(project_id)
         if not digests:
             return None

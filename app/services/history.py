@@ -48,7 +48,7 @@ def _store(workspace: Workspace | None) -> Any:
     from app.storage.history import HistoryStore
 
     ws = workspace_of(workspace)
-    return HistoryStore(ws.metadata_url(), organization=ws.organization)
+    return ws.open_store(HistoryStore)
 
 
 def run_history(

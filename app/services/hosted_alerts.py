@@ -56,7 +56,7 @@ def channel_etag(channel: ChannelDefinition) -> str:
 def _alerts(workspace: Workspace) -> Any:
     from app.storage.alerts import AlertStore
 
-    return AlertStore(workspace.metadata_url(), organization=workspace.organization)
+    return workspace.open_store(AlertStore)
 
 
 # -- alerts ---------------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def channel_deliveries(
     if not names:
         return []
     keys = [f"{project.meta.name}/{n}" for n in names]
-    with OutboxStore(workspace.metadata_url(), organization=workspace.organization) as box:
+    with workspace.open_store(OutboxStore) as box:
         found: list[DeliveryRecord] = box.deliveries(limit=limit, channel_keys=keys, before=before)
         return found
 

@@ -110,7 +110,7 @@ def sync_run_view(workspace: Workspace, run_id: int) -> SyncRunView:
     """A recorded sync run of the organization (``NotFound`` for another's)."""
     from app.storage.history import HistoryStore
 
-    with HistoryStore(workspace.metadata_url(), organization=workspace.organization) as store:
+    with workspace.open_store(HistoryStore) as store:
         found = store.sync_run(run_id)
     if found is None:
         raise NotFound(_("no sync run {id}").format(id=run_id))

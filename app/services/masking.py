@@ -156,7 +156,7 @@ def project_tag_map(workspace: Workspace, project: str) -> ColumnTagMap:
         ids = [p.id for p in repo.list_projects() if p.name == project]
     if not ids:
         return {}
-    with TagStore(workspace.metadata_url(), organization=workspace.organization) as store:
+    with workspace.open_store(TagStore) as store:
         found = store.tags(ids[0])
     out: ColumnTagMap = {}
     for t in found:

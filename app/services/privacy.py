@@ -114,7 +114,7 @@ def set_tags(
         if connection not in opened.project.connections:
             raise ProjectError("connections", _("no such connection"))
         name = opened.project.meta.name
-    with TagStore(ws.metadata_url(), organization=ws.organization) as store:
+    with ws.open_store(TagStore) as store:
         return store.set_tags(
             _project_id(ws, name),
             [ColumnTag(connection, table, column, t, origin) for t in checked],
@@ -133,7 +133,7 @@ def list_tags(
     ws = workspace_of(workspace)
     with load_project(path) as opened:
         name = opened.project.meta.name
-    with TagStore(ws.metadata_url(), organization=ws.organization) as store:
+    with ws.open_store(TagStore) as store:
         return store.tags(_project_id(ws, name), connection, table)
 
 
@@ -187,6 +187,6 @@ def suggest_project_tags(
             connector.close()
         name = project.meta.name
     if accept and found:
-        with TagStore(ws.metadata_url(), organization=ws.organization) as store:
+        with ws.open_store(TagStore) as store:
             store.set_tags(_project_id(ws, name), found)
     return found

@@ -227,8 +227,9 @@ class Scheduler:
 
     def housekeeping(self) -> None:
         """What no run does by itself, every :attr:`housekeeping_seconds` while the timer
-        runs: check data freshness and resources (new alerts are notified), then deliver the
-        notifications whose retry is due (:func:`app.services.notify.drain`)."""
+        runs: check data freshness and resources (new alerts are notified), deliver the
+        notifications whose retry is due (:func:`app.services.notify.drain`), start the
+        retention policies due (:func:`app.services.retention_runs.run_due_retention`)."""
         from app.services.alert_checks import check_project
         from app.services.notify import drain
 
@@ -242,6 +243,9 @@ class Scheduler:
             drain(self.workspace)
         except Exception:  # noqa: BLE001
             log.exception("delivering notifications failed")
+        from app.services.retention_runs import run_due_retention  # logs its own failures
+
+        run_due_retention(self.path, self.clock(), workspace=self.workspace, submit=self._submit)
         if self.backups is not None:
             from app.services.backups import run_due_backup
 

@@ -258,5 +258,5 @@ def schedule_history(
     with load_project(project) as opened:
         name = opened.project.meta.name
     ws = workspace_of(workspace)
-    with ScheduleStore(ws.metadata_url(), organization=ws.organization) as store:
+    with ws.open_store(ScheduleStore) as store:
         return store.fires(name, schedule, limit=limit)

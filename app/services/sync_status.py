@@ -141,9 +141,8 @@ def _stores(workspace: Workspace | None) -> Iterator[tuple[Repository, SyncStore
     from app.storage.syncs import SyncStore
 
     ws = workspace_of(workspace)
-    url = ws.metadata_url()
-    repo = Repository(url, organization=ws.organization)
-    store = SyncStore(url, organization=ws.organization)
+    repo = ws.open_store(Repository)
+    store = ws.open_store(SyncStore)
     with repo, store:
         yield repo, store
 

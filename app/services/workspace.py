@@ -30,6 +30,9 @@ T = TypeVar("T")
 
 __all__ = ["Workspace", "prepare_headless_run"]
 
+#: PostgreSQL connections a workspace keeps open between uses of its stores (see open_store)
+IDLE_CONNECTIONS = 2
+
 
 class Workspace:
     """The metadata DB (``db_url``: as given, else ``CAUCE_DB_URL``, else the default SQLite
@@ -53,7 +56,7 @@ class Workspace:
         self._ready = False
         self._lock = threading.Lock()
         self._engine: Engine | None = None
-        self._lean: Engine | None = None  # NullPool: see open_store
+        self._lean: Engine | None = None  # see open_store
         self._stores: dict[tuple[type[Any], str], Any] = {}
         self._done: dict[Hashable, Any] = {}
 
@@ -104,21 +107,31 @@ class Workspace:
         return self.open_store(Repository)
 
     def open_store(self, kind: type[S]) -> S:
-        """A new store of ``kind`` of this organization (use as a context manager; closing it
-        closes its connections). Every store opened here shares one engine without a
-        connection pool: nothing stays connected between uses, as with an engine per store,
-        but SQLAlchemy's cache of compiled statements lives as long as the workspace — a
-        scheduler or a server records many runs, each compiling the same statements."""
+        """A new store of ``kind`` of this organization (use as a context manager). Every
+        store opened here shares one engine, so SQLAlchemy's cache of compiled statements, the
+        schema check and the organization's id live as long as the workspace: a scheduler or
+        a server records many runs, each opening the same stores.
+
+        On PostgreSQL the engine keeps up to :data:`IDLE_CONNECTIONS` connections open between
+        uses (a new one costs a server process and a round trip per store: a recorded run
+        opened fifteen); more are opened when needed and closed when returned. On SQLite
+        nothing stays connected (connecting is a file open, and an open connection would keep
+        the file locked on Windows while a restore replaces it)."""
         url = self.metadata_url()
         with self._lock:
             if self._lean is None:
-                from sqlalchemy.pool import NullPool
+                from sqlalchemy.pool import NullPool, QueuePool
 
-                from app.storage.db import make_engine
+                from app.storage.db import make_engine, sqlite_path
 
-                self._lean = make_engine(url, poolclass=NullPool)
+                if sqlite_path(url) is not None:
+                    self._lean = make_engine(url, poolclass=NullPool)
+                else:
+                    self._lean = make_engine(
+                        url, poolclass=QueuePool, pool_size=IDLE_CONNECTIONS, max_overflow=-1
+                    )
             engine = self._lean
-        return kind(engine=engine, organization=self.organization)
+        return kind(engine=engine, organization=self.organization, verified=True)
 
     def _shared_engine_locked(self) -> Engine | None:
         if self._engine is None and self._ready:

@@ -26,7 +26,6 @@ import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +118,9 @@ def secret_like_params(connection: Connection) -> list[str]:
 
 # -- export --------------------------------------------------------------------------------------
 def _cauce_version() -> str:
-    try:
-        return version("cauce")
-    except PackageNotFoundError:
-        return "0+unknown"
+    import app
+
+    return app.__version__
 
 
 def _zip_info(name: str) -> zipfile.ZipInfo:

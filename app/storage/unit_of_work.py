@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -80,6 +81,10 @@ def serialize(s: Session, *key: object) -> None:
         )
 
 
+#: per shared engine, the organizations whose stores found the schema current (``verified``)
+_VERIFIED: WeakKeyDictionary[Engine, dict[str, int]] = WeakKeyDictionary()
+
+
 class StoreBase:
     """Engine, tenant and transaction handling shared by the repository's parts.
 
@@ -88,6 +93,10 @@ class StoreBase:
         organization: Name of the tenant every read and write is scoped to; created on first
             use (a fresh database already holds ``default``).
         engine: An existing engine to share (its URL wins over ``url``); not disposed on close.
+        verified: With ``engine``: check the schema and find the organization once per engine
+            and organization, not each time a store opens on it (a long-lived process opens
+            several stores per run; its schema cannot change under it but by ``cauce db
+            upgrade``, which a running scheduler or server must be restarted for anyway).
     """
 
     def __init__(
@@ -96,19 +105,26 @@ class StoreBase:
         *,
         organization: str = DEFAULT_ORGANIZATION,
         engine: Engine | None = None,
+        verified: bool = False,
     ) -> None:
         self._owns_engine = engine is None
         self._engine = engine if engine is not None else make_engine(database_url(url))
         self.url = self._engine.url.render_as_string(hide_password=False)
+        known = _VERIFIED.get(self._engine) if verified and engine is not None else None
         try:
-            with self._engine.connect() as conn:
-                check_schema(conn, self.url)
             self._factory: sessionmaker[Session] = make_session_factory(self._engine)
             self._write_factory: sessionmaker[Session] = make_session_factory(
                 self._engine.execution_options(**{SQLITE_IMMEDIATE: True})
             )
             self.organization = organization
+            if known is not None and organization in known:
+                self._org_id = known[organization]
+                return
+            with self._engine.connect() as conn:
+                check_schema(conn, self.url)
             self._org_id = self._ensure_organization(organization)
+            if verified and engine is not None:
+                _VERIFIED.setdefault(self._engine, {})[organization] = self._org_id
         except BaseException:
             self.close()
             raise

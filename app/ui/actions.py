@@ -19,6 +19,7 @@ from app.ui.curl import copy_curl
 from app.ui.execution import ACTION, add_execution_action, show_execution
 from app.ui.icons import icon
 from app.ui.monitor.menu import build_monitor_menu
+from app.ui.retention.menu import add_retention_action
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -368,6 +369,7 @@ def build_menus(w: MainWindow) -> None:
         )
     )
     tools.addAction(_action(w, "syncs", QT_TRANSLATE_NOOP("MainWindow", "S&yncs…"), w.open_syncs))
+    add_retention_action(w, tools)
     tools.addSeparator()
     tools.addAction(
         _action(

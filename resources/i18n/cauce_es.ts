@@ -183,13 +183,13 @@
 <context>
     <name>AlertWatcher</name>
     <message>
-        <location filename="../../app/ui/alerts/watch.py" line="92"/>
+        <location filename="../../app/ui/alerts/watch.py" line="119"/>
         <source>Alert: %1 (%2)</source>
-        <extracomment>alert severity -&gt; notification level the node to select (a failed pipeline run&apos;s failing node), else None an alert was notified (its id)</extracomment>
+        <extracomment>how often the open project&apos;s alerts are looked at when nothing in the editor ran (ms) alert severity -&gt; notification level the node to select (a failed pipeline run&apos;s failing node), else None an alert was notified (its id) a look is under way (a poll does not start another one)</extracomment>
         <translation>Alerta: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/alerts/watch.py" line="99"/>
+        <location filename="../../app/ui/alerts/watch.py" line="126"/>
         <source>Click to open the pipeline at the failing node.</source>
         <translation>Haga clic para abrir el pipeline en el nodo que falló.</translation>
     </message>
@@ -2565,224 +2565,224 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="148"/>
+        <location filename="../../app/ui/actions.py" line="149"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="177"/>
+        <location filename="../../app/ui/actions.py" line="178"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="179"/>
+        <location filename="../../app/ui/actions.py" line="180"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="182"/>
+        <location filename="../../app/ui/actions.py" line="183"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="184"/>
+        <location filename="../../app/ui/actions.py" line="185"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="186"/>
+        <location filename="../../app/ui/actions.py" line="187"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="188"/>
+        <location filename="../../app/ui/actions.py" line="189"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="194"/>
+        <location filename="../../app/ui/actions.py" line="195"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="201"/>
+        <location filename="../../app/ui/actions.py" line="202"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="205"/>
+        <location filename="../../app/ui/actions.py" line="206"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="210"/>
+        <location filename="../../app/ui/actions.py" line="211"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="214"/>
+        <location filename="../../app/ui/actions.py" line="215"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="216"/>
+        <location filename="../../app/ui/actions.py" line="217"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="219"/>
+        <location filename="../../app/ui/actions.py" line="220"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="220"/>
+        <location filename="../../app/ui/actions.py" line="221"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="225"/>
+        <location filename="../../app/ui/actions.py" line="226"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="228"/>
+        <location filename="../../app/ui/actions.py" line="229"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="231"/>
+        <location filename="../../app/ui/actions.py" line="232"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="237"/>
+        <location filename="../../app/ui/actions.py" line="238"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="244"/>
+        <location filename="../../app/ui/actions.py" line="245"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="251"/>
+        <location filename="../../app/ui/actions.py" line="252"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="257"/>
+        <location filename="../../app/ui/actions.py" line="258"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="262"/>
+        <location filename="../../app/ui/actions.py" line="263"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="271"/>
+        <location filename="../../app/ui/actions.py" line="272"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="279"/>
+        <location filename="../../app/ui/actions.py" line="280"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="287"/>
+        <location filename="../../app/ui/actions.py" line="288"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="297"/>
         <location filename="../../app/ui/actions.py" line="298"/>
+        <location filename="../../app/ui/actions.py" line="299"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="303"/>
+        <location filename="../../app/ui/actions.py" line="304"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="312"/>
+        <location filename="../../app/ui/actions.py" line="313"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="320"/>
+        <location filename="../../app/ui/actions.py" line="321"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="326"/>
+        <location filename="../../app/ui/actions.py" line="327"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="335"/>
+        <location filename="../../app/ui/actions.py" line="336"/>
         <source>Pro&amp;file output…</source>
         <translation>Per&amp;filar la salida…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="345"/>
+        <location filename="../../app/ui/actions.py" line="346"/>
         <source>Copy run as c&amp;url</source>
         <translation>Copiar ejecución como c&amp;url</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="355"/>
+        <location filename="../../app/ui/actions.py" line="356"/>
         <source>Run everything on this &amp;computer</source>
         <translation>Ejecutar todo en este &amp;equipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="361"/>
+        <location filename="../../app/ui/actions.py" line="362"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="364"/>
+        <location filename="../../app/ui/actions.py" line="365"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="367"/>
+        <location filename="../../app/ui/actions.py" line="368"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="370"/>
+        <location filename="../../app/ui/actions.py" line="371"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="376"/>
+        <location filename="../../app/ui/actions.py" line="378"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="384"/>
+        <location filename="../../app/ui/actions.py" line="386"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="389"/>
+        <location filename="../../app/ui/actions.py" line="391"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="395"/>
+        <location filename="../../app/ui/actions.py" line="397"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="417"/>
+        <location filename="../../app/ui/actions.py" line="419"/>
         <source>Copied a curl command that runs this pipeline on the server (set CAUCE_API_KEY and CAUCE_PROJECT_ID first)</source>
         <translation>Copiado un comando curl que ejecuta esta canalización en el servidor (define antes CAUCE_API_KEY y CAUCE_PROJECT_ID)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="434"/>
+        <location filename="../../app/ui/actions.py" line="436"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -2824,6 +2824,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/monitor/menu.py" line="87"/>
+        <location filename="../../app/ui/retention/menu.py" line="39"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
@@ -2837,6 +2838,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <source>Run every node of this pipeline on this computer (the local engine), never in the databases; saved with the pipeline</source>
         <extracomment>the action&apos;s name in ``MainWindow.actions_by_name``</extracomment>
         <translation>Ejecutar todos los nodos de esta canalización en este equipo (el motor local), nunca en las bases de datos; se guarda con la canalización</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/menu.py" line="25"/>
+        <source>&amp;Retention…</source>
+        <extracomment>the action&apos;s name in ``MainWindow.actions_by_name``</extracomment>
+        <translation>&amp;Retención…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/menu.py" line="40"/>
+        <source>Retention policies belong to a saved project: save it first.</source>
+        <translation>Las políticas de retención pertenecen a un proyecto guardado: guárdelo primero.</translation>
     </message>
 </context>
 <context>
@@ -3670,6 +3682,145 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>PolicyEditor</name>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="71"/>
+        <source>Edit retention policy</source>
+        <extracomment>saved (the policy&apos;s name) a save was answered (saved or refused): tests wait for it</extracomment>
+        <translation>Editar política de retención</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="71"/>
+        <source>New retention policy</source>
+        <translation>Nueva política de retención</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="79"/>
+        <source>e.g. old-invoices</source>
+        <translation>p. ej. facturas-antiguas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="83"/>
+        <source>table or schema.table</source>
+        <translation>tabla o esquema.tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="85"/>
+        <source>a date or timestamp column</source>
+        <translation>una columna de fecha o de fecha y hora</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="88"/>
+        <source> days</source>
+        <translation> días</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="90"/>
+        <source>Rows dated before midnight (UTC) this many days ago are archived and deleted</source>
+        <translation>Las filas fechadas antes de la medianoche (UTC) de hace tantos días se archivan y se eliminan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="92"/>
+        <source>Every day at</source>
+        <translation>Cada día a las</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="105"/>
+        <source> rows</source>
+        <translation> filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="107"/>
+        <source>Rows archived and deleted per transaction: small batches hold locks briefly</source>
+        <translation>Filas archivadas y eliminadas por transacción: los lotes pequeños mantienen los bloqueos poco tiempo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="109"/>
+        <source>Encrypt the archive files (the project&apos;s key)</source>
+        <translation>Cifrar los archivos Parquet (con la clave del proyecto)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="111"/>
+        <source>default: archives/ in the user data folder</source>
+        <translation>por omisión: archives/ en la carpeta de datos del usuario</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="112"/>
+        <source>Enabled</source>
+        <translation>Activada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="115"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="116"/>
+        <source>&amp;Connection:</source>
+        <translation>&amp;Conexión:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="117"/>
+        <source>&amp;Table:</source>
+        <translation>&amp;Tabla:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="118"/>
+        <source>&amp;Date column:</source>
+        <translation>Columna de &amp;fecha:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="119"/>
+        <source>&amp;Keep:</source>
+        <translation>Con&amp;servar:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="120"/>
+        <source>&amp;When:</source>
+        <translation>&amp;Cuándo:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="123"/>
+        <source>&amp;Batches of:</source>
+        <translation>&amp;Lotes de:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="124"/>
+        <source>&amp;Archive to:</source>
+        <translation>&amp;Archivar en:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="211"/>
+        <source>a name</source>
+        <translation>un nombre</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="212"/>
+        <source>a connection</source>
+        <translation>una conexión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="213"/>
+        <source>a table</source>
+        <translation>una tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="214"/>
+        <source>a date column</source>
+        <translation>una columna de fecha</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="220"/>
+        <source>Give %1.</source>
+        <translation>Indique %1.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/editor.py" line="239"/>
+        <source>Checking the table…</source>
+        <translation>Comprobando la tabla…</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPanel</name>
     <message>
         <location filename="../../app/ui/panels/preview.py" line="158"/>
@@ -4215,6 +4366,241 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/compliance/request_form.py" line="90"/>
         <source>&amp;Register</source>
         <translation>&amp;Registrar</translation>
+    </message>
+</context>
+<context>
+    <name>RetentionDialog</name>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="76"/>
+        <source>Retention — %1</source>
+        <extracomment>the policies and runs were (re)loaded the &quot;will remove&quot; counts arrived a run started from here ended (or failed to start) what the status line says once the lists are loaded (a run&apos;s outcome)</extracomment>
+        <translation>Retención — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="84"/>
+        <source>Policy</source>
+        <translation>Política</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="85"/>
+        <source>Table</source>
+        <translation>Tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="86"/>
+        <source>Keeps</source>
+        <translation>Conserva</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="133"/>
+        <source>Runs</source>
+        <translation>Ejecuciones</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="88"/>
+        <source>Next run</source>
+        <translation>Próxima ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="87"/>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="89"/>
+        <source>Next run removes</source>
+        <translation>La próxima elimina</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="90"/>
+        <source>Last run</source>
+        <translation>Última ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="98"/>
+        <source>No retention policy yet. “New…” defines one.</source>
+        <translation>Aún no hay ninguna política de retención. «Nueva…» define una.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="100"/>
+        <source>&amp;New…</source>
+        <translation>&amp;Nueva…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="101"/>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Editar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="102"/>
+        <source>&amp;Delete</source>
+        <translation>E&amp;liminar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="103"/>
+        <source>R&amp;un now</source>
+        <translation>E&amp;jecutar ahora</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="104"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="119"/>
+        <source>Run</source>
+        <translation>Ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="120"/>
+        <source>Started</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="121"/>
+        <source>By</source>
+        <translation>Por</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="122"/>
+        <source>Cutoff</source>
+        <translation>Corte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="123"/>
+        <source>Archived</source>
+        <translation>Archivadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="124"/>
+        <source>Deleted</source>
+        <translation>Eliminadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="125"/>
+        <source>Files</source>
+        <translation>Archivos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="126"/>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="127"/>
+        <source>Archive / error</source>
+        <translation>Archivo / error</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="165"/>
+        <source>%1 (disabled)</source>
+        <translation>%1 (desactivada)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="173"/>
+        <source>%1 days</source>
+        <translation>%1 días</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="179"/>
+        <source>on demand</source>
+        <translation>a petición</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="180"/>
+        <source>daily %1 %2</source>
+        <translation>cada día %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="185"/>
+        <location filename="../../app/ui/retention/dialog.py" line="191"/>
+        <source>never</source>
+        <translation>nunca</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="186"/>
+        <source>%1, %2 deleted</source>
+        <translation>%1, %2 eliminadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="193"/>
+        <source>Run %1, started %2</source>
+        <translation>Ejecución %1, iniciada %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="206"/>
+        <source>counting…</source>
+        <translation>contando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="209"/>
+        <source>cannot count: %1</source>
+        <translation>no se puede contar: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="211"/>
+        <source>%1 rows before %2</source>
+        <translation>%1 filas anteriores a %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="221"/>
+        <source>scheduler</source>
+        <translation>planificador</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="221"/>
+        <source>by hand</source>
+        <translation>a mano</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="238"/>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="291"/>
+        <source>Runs of “%1”</source>
+        <translation>Ejecuciones de «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="291"/>
+        <source>Runs (all policies)</source>
+        <translation>Ejecuciones (todas las políticas)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="324"/>
+        <source>Delete retention policy</source>
+        <translation>Eliminar política de retención</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="325"/>
+        <source>Delete the policy “%1”? Its runs and archives stay.</source>
+        <translation>¿Eliminar la política «%1»? Sus ejecuciones y archivos se conservan.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="343"/>
+        <source>Run “%1” now? Rows older than its cutoff (%2 counted) are archived, then deleted.</source>
+        <translation>¿Ejecutar «%1» ahora? Las filas anteriores a su corte (%2 contadas) se archivan y después se eliminan.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="348"/>
+        <source>Run retention now</source>
+        <translation>Ejecutar la retención ahora</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="353"/>
+        <source>Running “%1”…</source>
+        <translation>Ejecutando «%1»…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="364"/>
+        <source>“%1”: %2 rows archived and deleted.</source>
+        <translation>«%1»: %2 filas archivadas y eliminadas.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/retention/dialog.py" line="370"/>
+        <source>“%1” %2: %3</source>
+        <translation>«%1» %2: %3</translation>
     </message>
 </context>
 <context>

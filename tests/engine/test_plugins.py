@@ -97,3 +97,40 @@ def test_a_registry_reads_its_entry_points_once(monkeypatch: pytest.MonkeyPatch)
     assert "nothing_like_it" not in registry  # a miss loads the whole group
     assert registry.names() == ["filter"] and "broken" in registry.broken
     assert reads == ["g"]
+
+
+def test_builtins_are_the_entry_points_pyproject_declares() -> None:
+    """The built-in tables (found without reading package metadata) and the entry points a
+    plugin author reads in ``pyproject.toml`` list the same types."""
+    import tomllib
+
+    from app.connectors.registry import BUILTIN_CONNECTORS
+    from tests.conftest import REPO
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["entry-points"]
+    from app.nodes.registry import BUILTIN_COMPONENTS
+
+    assert declared["cauce.nodes"] == BUILTIN_COMPONENTS
+    assert declared["cauce.connectors"] == BUILTIN_CONNECTORS
+
+
+def test_a_builtin_is_found_without_reading_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(group: str) -> list[EntryPoint]:
+        raise AssertionError("entry points were read")
+
+    monkeypatch.setattr(plugins, "entry_points", refuse)
+    registry = plugins.Registry(
+        "g", Component, "component", builtins={"filter": "app.nodes.filter:FilterNode"}
+    )
+    assert registry.get("filter").type_name == "filter"
+    assert "filter" in registry
+
+
+def test_a_plugin_cannot_replace_a_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
+    impostor = EntryPoint(name="filter", value="app.nodes.sort:SortNode", group="g")
+    monkeypatch.setattr(plugins, "entry_points", lambda group: [impostor])
+    registry = plugins.Registry(
+        "g", Component, "component", builtins={"filter": "app.nodes.filter:FilterNode"}
+    )
+    assert registry.names() == ["filter"]  # the impostor is not loaded
+    assert registry.get("filter").type_name == "filter"

@@ -163,3 +163,35 @@ def test_an_event_that_cannot_be_stored_costs_the_run_nothing_else(
     assert str(detail.run.status) == "succeeded"
     assert [e.payload["nodes"] for e in detail.events] == [[]]
     assert "not recorded" in caplog.text
+
+
+@pytest.mark.postgres
+def test_repeated_runs_reuse_metadata_connections(
+    project: Path, pg_db: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long-lived workspace (a scheduler, a server) on PostgreSQL keeps a few connections
+    and checks the schema once: runs after the first open no new connection per store (a
+    recorded run opened fifteen, and checked the schema four times)."""
+    from sqlalchemy import event
+
+    import app.storage.unit_of_work as uow
+
+    url = f"postgresql+psycopg://{pg_db['user']}@{pg_db['host']}:{pg_db['port']}/{pg_db['dbname']}"
+    ws = Workspace.open(url)
+    assert run_project(project, pipelines=["revenue"], workspace=ws).ok
+    checks: list[str] = []
+    real_check = uow.check_schema
+    monkeypatch.setattr(
+        uow, "check_schema", lambda conn, u: checks.append(u) or real_check(conn, u)
+    )
+    from app.storage.repository import Repository
+
+    with ws.open_store(Repository) as repo:
+        engine = repo._engine
+    connects: list[object] = []
+    event.listen(engine, "connect", lambda *_: connects.append(1))
+    for _ in range(3):
+        assert run_project(project, pipelines=["revenue"], workspace=ws).ok
+    assert checks == []
+    # at most one connection beyond the idle ones, over the three runs
+    assert len(connects) <= 1, len(connects)

@@ -153,3 +153,24 @@ def test_new_alerts_reports_each_alert_once_with_its_failing_node(history: Works
     assert [n.alert.type for n in notices] == ["run_failed"]
     assert isinstance(notices[0], AlertNotice) and notices[0].node_id
     assert new_alerts(history, "chinook", newest) == (newest, [])
+
+
+def test_alerts_raised_outside_the_editor_are_notified_by_polling(
+    qtbot, window, chinook_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A scheduler or a server on the same metadata DB raises an alert while nothing runs in
+    the editor: the watcher's timer finds it, with no run and no call from the editor."""
+    window.alert_watcher.timer.setInterval(100)
+    assert window.open_project(chinook_dir)
+    qtbot.waitUntil(lambda: window.alert_watcher.last_id is not None, timeout=15_000)
+    assert window.alert_watcher.timer.isActive()
+    daemon = Workspace.open(os.environ["CAUCE_DB_URL"])  # another process's workspace
+    break_pipeline(chinook_dir, True)
+    with qtbot.waitSignal(window.alert_watcher.notified, timeout=15_000):
+        assert not run_project(chinook_dir, workspace=daemon).ok
+    assert "run_failed" in window.notifier.banners[-1].title_label.text()
+    # each alert once, however many polls follow
+    count = len(window.notifier.banners)
+    qtbot.wait(500)
+    wait_all(15_000)
+    assert len(window.notifier.banners) == count

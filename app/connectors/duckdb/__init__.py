@@ -10,7 +10,7 @@ whose database lives as long as the connector.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ from app.connectors.duckdb._sql import (
     DIALECT,
     attach_sql,
     catalog_table,
+    delete_returning,
     qualify,
     table_exists,
     write_into,
@@ -453,6 +454,34 @@ class DuckDBConnector(Connector):
         if pg_type(field) in _DUCKDB_TYPES or arrow_field(field) is not None:
             return field  # created as DuckDB's own JSON, UUID, INTERVAL, lists (see write)
         return super().incoming(field)
+
+    def delete_batch(
+        self,
+        table: str,
+        where: exp.Expression,
+        *,
+        limit: int,
+        order_by: list[str] | None = None,
+        before_commit: Callable[[pa.Table], None],
+    ) -> pa.Table:
+        """One transaction: ``DELETE … WHERE rowid IN (the batch) RETURNING *``."""
+        import duckdb
+
+        con = self._open()
+        try:
+            statement = delete_returning(self._own(con, table), where, limit, order_by or [])
+            con.begin()
+            found = con.sql(statement.sql(DIALECT)).to_arrow_table()  # run once, kept
+            rows = found.cast(canonical_schema(found.schema))
+            before_commit(rows)
+            con.commit()
+            return rows
+        except duckdb.Error as err:
+            raise failure(
+                self.name, _("deleting rows of {table!r}").format(table=table), err
+            ) from None
+        finally:
+            con.close()  # uncommitted: rolled back
 
     def execute(self, sql: str) -> None:
         import duckdb

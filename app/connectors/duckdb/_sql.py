@@ -21,7 +21,7 @@ from app.i18n import _
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["attach_sql", "catalog_table", "qualify", "write_into"]
+__all__ = ["attach_sql", "catalog_table", "delete_returning", "qualify", "write_into"]
 
 DIALECT = "duckdb"
 
@@ -32,6 +32,21 @@ def attach_sql(path: str, alias: str, *, read_only: bool) -> str:
     return exp.Attach(
         this=exp.alias_(exp.Literal.string(path), ident(alias)), expressions=options
     ).sql(DIALECT)
+
+
+def delete_returning(
+    target: exp.Table, where: exp.Expression, limit: int, order_by: list[str]
+) -> exp.Delete:
+    """``DELETE FROM t WHERE rowid IN (SELECT rowid … LIMIT n) AND where RETURNING *``."""
+    chosen = exp.select(exp.column("rowid")).from_(target.copy()).where(where.copy())
+    if order_by:
+        chosen = chosen.order_by(*[column(k) for k in order_by])
+    statement = exp.delete(
+        target.copy(),
+        where=exp.and_(exp.column("rowid").isin(query=chosen.limit(limit)), where.copy()),
+    )
+    statement.set("returning", exp.Returning(expressions=[exp.Star()]))
+    return statement
 
 
 def catalog_table(table: exp.Table, catalog: str) -> exp.Table:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
@@ -41,10 +41,9 @@ from app.connectors.base import (
 )
 from app.connectors.mysql._types import (
     ColumnSpec,
-    Misfit,
+    arrow_batch,
     column_spec,
     description_spec,
-    to_arrow,
 )
 from app.i18n import _
 
@@ -150,6 +149,21 @@ def _wrapped(query: str, specs: list[ColumnSpec]) -> str:
             col = f"CAST({col} AS {cast}) AS {_render(exp.to_identifier(spec.name, quoted=True))}"
         items.append(col)
     return f"SELECT {', '.join(items)} FROM ({query}) AS q"  # the user's query, as written
+
+
+def _items(specs: list[ColumnSpec]) -> list[exp.Expression]:
+    """The columns of a table as a read selects them (converted where the spec says)."""
+    items: list[exp.Expression] = []
+    for spec in specs:
+        col: exp.Expression = column(spec.name)
+        if spec.function:
+            col = exp.alias_(exp.func(spec.function, col), spec.name, quoted=True)
+        elif spec.cast:
+            col = exp.alias_(
+                exp.Cast(this=col, to=exp.DataType.build(spec.cast)), spec.name, quoted=True
+            )
+        items.append(col)
+    return items
 
 
 class MySQLConnector(Connector):
@@ -335,17 +349,7 @@ class MySQLConnector(Connector):
         what = repr(table) if table is not None else _("the query")
         if table is not None:
             specs = self._table_specs(table)
-            items: list[exp.Expression] = []
-            for spec in specs:
-                col: exp.Expression = column(spec.name)
-                if spec.function:
-                    col = exp.alias_(exp.func(spec.function, col), spec.name, quoted=True)
-                elif spec.cast:
-                    col = exp.alias_(
-                        exp.Cast(this=col, to=exp.DataType.build(spec.cast)), spec.name, quoted=True
-                    )
-                items.append(col)
-            statement = _render(exp.select(*items).from_(sql_table(table, DIALECT)))
+            statement = _render(exp.select(*_items(specs)).from_(sql_table(table, DIALECT)))
         con = self._connect()
         try:
             if query is not None:
@@ -375,48 +379,12 @@ class MySQLConnector(Connector):
     ) -> Iterator[pa.RecordBatch]:
         import pymysql
 
-        schema = pa.schema([s.field for s in specs])
         try:
             while True:
                 rows = cur.fetchmany(batch_rows)
                 if not rows:
                     break
-                columns = list(zip(*rows, strict=True))
-                arrays = []
-                for values, spec in zip(columns, specs, strict=True):
-                    try:
-                        arrays.append(to_arrow(values, spec))
-                    except Misfit as err:
-                        row = rows[err.index]
-                        names = [s.name for s in specs]
-                        where = ", ".join(f"{k}={row[names.index(k)]!r}" for k in keys or []) or _(
-                            "row {number}"
-                        ).format(number=err.index + 1)
-                        raise ConnectionError_(
-                            _(
-                                "{connection}: reading {what}, {row}: column {column!r}: {error}"
-                            ).format(
-                                connection=self.name,
-                                what=what,
-                                row=where,
-                                column=spec.name,
-                                error=err,
-                            )
-                        ) from None
-                    except (pa.ArrowException, ValueError, OverflowError) as err:
-                        raise ConnectionError_(
-                            _(
-                                "{connection}: reading {what}: column {column!r} does not fit "
-                                "{type}: {error}"
-                            ).format(
-                                connection=self.name,
-                                what=what,
-                                column=spec.name,
-                                type=spec.arrow,
-                                error=err,
-                            )
-                        ) from None
-                yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+                yield arrow_batch(rows, specs, connection=self.name, what=what, keys=keys)
         except pymysql.Error as err:
             raise self._fail(_("reading {what}").format(what=what), err) from None
         finally:
@@ -426,6 +394,61 @@ class MySQLConnector(Connector):
             result = getattr(cur, "_result", None)
             if result is not None:
                 result.unbuffered_active = False
+
+    def _arrow(
+        self, rows: list[tuple[Any, ...]], specs: list[ColumnSpec], what: str, keys: list[str]
+    ) -> pa.Table:
+        schema = pa.schema([s.field for s in specs])
+        if not rows:
+            return schema.empty_table()
+        batch = arrow_batch(rows, specs, connection=self.name, what=what, keys=keys)
+        return pa.Table.from_batches([batch], schema=schema)
+
+    def delete_batch(
+        self,
+        table: str,
+        where: exp.Expression,
+        *,
+        limit: int,
+        order_by: list[str] | None = None,
+        before_commit: Callable[[pa.Table], None],
+    ) -> pa.Table:
+        """One ``READ COMMITTED`` transaction: the batch read ``FOR UPDATE`` (by primary key
+        order), deleted by its keys, checked, committed (:mod:`._delete`). Tables without a
+        primary key are refused."""
+        import pymysql
+
+        from app.connectors.mysql._delete import deleted_rows
+
+        keys = self.primary_keys(table)
+        if not keys:
+            raise ConnectionError_(
+                _(
+                    "{connection}: table {table!r} has no primary key; rows of MySQL/MariaDB "
+                    "tables are deleted by their key"
+                ).format(connection=self.name, table=table)
+            )
+        specs = self._table_specs(table)
+        con = self._connect()
+        try:
+            rows = deleted_rows(
+                con,
+                table,
+                _items(specs),
+                keys,
+                where,
+                limit=limit,
+                order_by=order_by or keys,
+                render=_render,
+            )
+            table_rows = self._arrow(rows, specs, repr(table), keys)
+            before_commit(table_rows)
+            con.commit()
+            return table_rows
+        except pymysql.Error as err:
+            raise self._fail(_("deleting rows of {table!r}").format(table=table), err) from None
+        finally:
+            con.close()  # without a commit, the server rolls the batch back
 
     # -- writing ---------------------------------------------------------------------------
     def write(

@@ -28,9 +28,10 @@ from typing import Any
 import pyarrow as pa
 
 from app.connectors._common import ColumnSpec
+from app.connectors.records import ConnectionError_
 from app.i18n import _
 
-__all__ = ["ColumnSpec", "Misfit", "column_spec", "description_spec", "to_arrow"]
+__all__ = ["ColumnSpec", "Misfit", "arrow_batch", "column_spec", "description_spec", "to_arrow"]
 
 _UTC = pa.timestamp("us", tz="UTC")
 
@@ -265,3 +266,49 @@ def to_arrow(values: Sequence[Any], spec: ColumnSpec) -> pa.Array:
         # the session runs in UTC: TIMESTAMP values arrive as naive UTC datetimes
         return pa.array(values, pa.timestamp("us")).cast(spec.arrow)
     return pa.array(values, spec.arrow)
+
+
+def arrow_batch(
+    rows: Sequence[Sequence[Any]],
+    specs: list[ColumnSpec],
+    *,
+    connection: str,
+    what: str,
+    keys: list[str] | None = None,
+) -> pa.RecordBatch:
+    """Rows fetched by PyMySQL as an Arrow batch of the specs' types; a value that does
+    not fit names its row (by ``keys`` when given) and column."""
+    schema = pa.schema([s.field for s in specs])
+    columns = list(zip(*rows, strict=True))
+    arrays = []
+    for values, spec in zip(columns, specs, strict=True):
+        try:
+            arrays.append(to_arrow(values, spec))
+        except Misfit as err:
+            row = rows[err.index]
+            names = [s.name for s in specs]
+            where = ", ".join(f"{k}={row[names.index(k)]!r}" for k in keys or []) or _(
+                "row {number}"
+            ).format(number=err.index + 1)
+            raise ConnectionError_(
+                _("{connection}: reading {what}, {row}: column {column!r}: {error}").format(
+                    connection=connection,
+                    what=what,
+                    row=where,
+                    column=spec.name,
+                    error=err,
+                )
+            ) from None
+        except (pa.ArrowException, ValueError, OverflowError) as err:
+            raise ConnectionError_(
+                _(
+                    "{connection}: reading {what}: column {column!r} does not fit {type}: {error}"
+                ).format(
+                    connection=connection,
+                    what=what,
+                    column=spec.name,
+                    type=spec.arrow,
+                    error=err,
+                )
+            ) from None
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)

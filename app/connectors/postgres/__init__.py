@@ -21,7 +21,7 @@ The password is never put in a message.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -355,6 +355,40 @@ class PostgresConnector(Catalog, Connector):
             con.close()
             rows.close()
         return WriteResult(rows=count)
+
+    def delete_batch(
+        self,
+        table: str,
+        where: exp.Expression,
+        *,
+        limit: int,
+        order_by: list[str] | None = None,
+        before_commit: Callable[[pa.Table], None],
+    ) -> pa.Table:
+        """One transaction: ``DELETE … RETURNING`` the batch, streamed back by ``COPY``
+        (:mod:`._delete`)."""
+        import psycopg
+
+        from app.connectors.postgres._delete import deleted_rows
+
+        con = self._connect()
+        try:
+            specs = self._table_specs(con, table)
+            return deleted_rows(
+                con,
+                specs,
+                table,
+                where,
+                limit=limit,
+                order_by=order_by or [],
+                before_commit=before_commit,
+            )
+        except psycopg.Error as err:
+            raise self._fail(_("deleting rows of {table!r}").format(table=table), err) from None
+        except CsvValueError as err:
+            raise self._fail(_("parsing the rows of {table!r}").format(table=table), err) from None
+        finally:
+            con.close()
 
     def execute(self, sql: str) -> None:
         import psycopg

@@ -4,8 +4,11 @@ Settings and key-pair authentication are :mod:`._config`'s, the type mapping :mo
 the write skeleton is :mod:`app.connectors._warehouse`'s: DDL first (Snowflake commits an
 open transaction at any DDL statement), the rows bulk-loaded into a temporary staging table
 with ``write_pandas`` (Parquet files ``PUT`` to a temporary stage, then ``COPY INTO``), then
-one transaction of DML only: ``INSERT … SELECT``, ``DELETE`` + ``INSERT`` (replace) or
-``MERGE`` (merge, the last row per key winning), and the sync's state row (``MERGE``).
+one transaction of DML only: ``INSERT … SELECT``, ``DELETE`` + ``INSERT`` (replace) or, for a
+merge, ``DELETE`` of the arriving keys + ``INSERT`` of the last row per key, and the sync's state
+row (``DELETE`` + ``INSERT``). Inside that transaction this is the upsert ``MERGE`` would be;
+``MERGE`` itself is not used because the emulator the tests run on (fakesnow) cannot run it in
+a transaction that has written before, so it could not be tested.
 
 Identifiers are always quoted and keep the case they are given in (``orders`` is the table
 ``"orders"``, not ``ORDERS``): what Cauce writes it reads back by the same name. Tables made

@@ -1,7 +1,9 @@
-"""New alerts become notifications: after each run the editor finishes, the alerts raised
-since the last look are read (off the GUI thread) and each is shown through the window's
-:class:`~app.ui.notify.Notifier` (the system tray, or in-window notices where there is none).
-Clicking one opens its pipeline with the failing node selected, or its sync.
+"""New alerts become notifications: after each run the editor finishes, and every
+:data:`POLL_MS` while a project is open (alerts raised by a scheduler or a server on the same
+metadata DB, with no run in the editor), the alerts raised since the last look are read (off
+the GUI thread) and each is shown through the window's :class:`~app.ui.notify.Notifier` (the
+system tray, or in-window notices where there is none). Clicking one opens its pipeline with
+the failing node selected, or its sync.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app.services.alerts import list_alerts
 from app.services.history import failing_node
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 __all__ = ["AlertNotice", "AlertWatcher", "new_alerts"]
+
+#: how often the open project's alerts are looked at when nothing in the editor ran (ms)
+POLL_MS = 30_000
 
 #: alert severity -> notification level
 LEVELS = {"critical": "error", "error": "error", "warning": "warning", "info": "info"}
@@ -60,12 +65,18 @@ class AlertWatcher(QObject):
         self.window = window
         self.last_id: int | None = None
         self.project: str | None = None
+        #: a look is under way (a poll does not start another one)
+        self.looking = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
 
     def reset(self, project: str) -> None:
         """Start watching ``project``: alerts that exist now are not notified."""
         self.project, self.last_id = project, None
         ws = self.window.workspace
         submit(lambda: new_alerts(ws, project, 0)[0], on_done=self._baseline, owner=self)
+        self.timer.start()
 
     def _baseline(self, newest: int) -> None:
         if self.last_id is None:
@@ -76,9 +87,25 @@ class AlertWatcher(QObject):
         if self.project is None:
             return
         ws, project, after = self.window.workspace, self.project, self.last_id or 0
-        submit(lambda: new_alerts(ws, project, after), on_done=self._show, owner=self)
+        self.looking = True
+        submit(
+            lambda: new_alerts(ws, project, after),
+            on_done=self._show,
+            on_failed=self._failed,
+            owner=self,
+        )
+
+    def poll(self) -> None:
+        """The timer's look: alerts raised elsewhere (a scheduler, a server). Skipped while
+        the baseline is not known yet or another look is under way."""
+        if self.last_id is not None and not self.looking:
+            self.check()
+
+    def _failed(self, _error: object) -> None:
+        self.looking = False  # the metadata DB was unreachable: the next poll tries again
 
     def _show(self, result: tuple[int, list[AlertNotice]]) -> None:
+        self.looking = False
         newest, notices = result
         if self.last_id is not None and newest <= self.last_id:
             return
