@@ -46,7 +46,6 @@ from app.ui.alerts.watch import AlertWatcher
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
 from app.ui.canvas.minimap import Minimap
-from app.ui.compliance.menu import ComplianceMixin
 from app.ui.controllers import RunController, ValidationController
 from app.ui.document import DocumentMixin
 from app.ui.editing import EditingMixin
@@ -98,9 +97,7 @@ def _tr(text: str) -> str:
 Area = Qt.DockWidgetArea
 
 
-class MainWindow(
-    DocumentMixin, EditingMixin, MonitorMixin, ComplianceMixin, ProfileMixin, QMainWindow
-):
+class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, ProfileMixin, QMainWindow):
     def __init__(
         self,
         settings: QSettings | None = None,

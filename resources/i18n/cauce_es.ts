@@ -2473,316 +2473,316 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>Components</source>
         <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="254"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
-        <location filename="../../app/ui/main_window.py" line="468"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="264"/>
+        <location filename="../../app/ui/main_window.py" line="261"/>
         <source>History</source>
         <translation>Historial</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="468"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="501"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="514"/>
+        <location filename="../../app/ui/main_window.py" line="511"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="512"/>
+        <location filename="../../app/ui/main_window.py" line="509"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="516"/>
+        <location filename="../../app/ui/main_window.py" line="513"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="518"/>
+        <location filename="../../app/ui/main_window.py" line="515"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="520"/>
+        <location filename="../../app/ui/main_window.py" line="517"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="149"/>
+        <location filename="../../app/ui/actions.py" line="150"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="178"/>
+        <location filename="../../app/ui/actions.py" line="179"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="180"/>
+        <location filename="../../app/ui/actions.py" line="181"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="183"/>
+        <location filename="../../app/ui/actions.py" line="184"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="185"/>
+        <location filename="../../app/ui/actions.py" line="186"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="187"/>
+        <location filename="../../app/ui/actions.py" line="188"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="189"/>
+        <location filename="../../app/ui/actions.py" line="190"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="195"/>
+        <location filename="../../app/ui/actions.py" line="196"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="202"/>
+        <location filename="../../app/ui/actions.py" line="203"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="206"/>
+        <location filename="../../app/ui/actions.py" line="207"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="211"/>
+        <location filename="../../app/ui/actions.py" line="212"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="215"/>
+        <location filename="../../app/ui/actions.py" line="216"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="217"/>
+        <location filename="../../app/ui/actions.py" line="218"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="220"/>
+        <location filename="../../app/ui/actions.py" line="221"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="221"/>
+        <location filename="../../app/ui/actions.py" line="222"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="226"/>
+        <location filename="../../app/ui/actions.py" line="227"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="229"/>
+        <location filename="../../app/ui/actions.py" line="230"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="232"/>
+        <location filename="../../app/ui/actions.py" line="233"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="238"/>
+        <location filename="../../app/ui/actions.py" line="239"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="245"/>
+        <location filename="../../app/ui/actions.py" line="246"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="252"/>
+        <location filename="../../app/ui/actions.py" line="253"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="258"/>
+        <location filename="../../app/ui/actions.py" line="259"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="263"/>
+        <location filename="../../app/ui/actions.py" line="264"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="272"/>
+        <location filename="../../app/ui/actions.py" line="273"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="280"/>
+        <location filename="../../app/ui/actions.py" line="281"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="288"/>
+        <location filename="../../app/ui/actions.py" line="289"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="298"/>
         <location filename="../../app/ui/actions.py" line="299"/>
+        <location filename="../../app/ui/actions.py" line="300"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="304"/>
+        <location filename="../../app/ui/actions.py" line="305"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="313"/>
+        <location filename="../../app/ui/actions.py" line="314"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="321"/>
+        <location filename="../../app/ui/actions.py" line="322"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="327"/>
+        <location filename="../../app/ui/actions.py" line="328"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="336"/>
+        <location filename="../../app/ui/actions.py" line="337"/>
         <source>Pro&amp;file output…</source>
         <translation>Per&amp;filar la salida…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="346"/>
+        <location filename="../../app/ui/actions.py" line="347"/>
         <source>Copy run as c&amp;url</source>
         <translation>Copiar ejecución como c&amp;url</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="356"/>
+        <location filename="../../app/ui/actions.py" line="357"/>
         <source>Run everything on this &amp;computer</source>
         <translation>Ejecutar todo en este &amp;equipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="362"/>
+        <location filename="../../app/ui/actions.py" line="363"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="365"/>
+        <location filename="../../app/ui/actions.py" line="366"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="368"/>
+        <location filename="../../app/ui/actions.py" line="369"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="371"/>
+        <location filename="../../app/ui/actions.py" line="372"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="378"/>
+        <location filename="../../app/ui/actions.py" line="380"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="386"/>
+        <location filename="../../app/ui/actions.py" line="388"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="391"/>
+        <location filename="../../app/ui/actions.py" line="393"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="397"/>
+        <location filename="../../app/ui/actions.py" line="399"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="419"/>
+        <location filename="../../app/ui/actions.py" line="421"/>
         <source>Copied a curl command that runs this pipeline on the server (set CAUCE_API_KEY and CAUCE_PROJECT_ID first)</source>
         <translation>Copiado un comando curl que ejecuta esta canalización en el servidor (define antes CAUCE_API_KEY y CAUCE_PROJECT_ID)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="436"/>
+        <location filename="../../app/ui/actions.py" line="438"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -2813,23 +2813,30 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>&amp;Canales de notificación…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="36"/>
+        <location filename="../../app/ui/compliance/menu.py" line="28"/>
         <source>C&amp;ompliance (GDPR)…</source>
+        <extracomment>the action&apos;s name in ``MainWindow.actions_by_name``</extracomment>
         <translation>C&amp;umplimiento (RGPD)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="44"/>
+        <location filename="../../app/ui/compliance/menu.py" line="44"/>
+        <source>Data-subject requests search a saved project&apos;s pipelines and syncs: save it first.</source>
+        <translation>Las solicitudes de interesados buscan en las canalizaciones y sincronizaciones de un proyecto guardado: guárdelo primero.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="42"/>
         <source>&amp;Monitor</source>
         <translation>&amp;Supervisión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="87"/>
+        <location filename="../../app/ui/compliance/menu.py" line="43"/>
+        <location filename="../../app/ui/monitor/menu.py" line="85"/>
         <location filename="../../app/ui/retention/menu.py" line="39"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="88"/>
+        <location filename="../../app/ui/monitor/menu.py" line="86"/>
         <source>Schedules and channels are files of the project: save it first.</source>
         <translation>Las programaciones y los canales son archivos del proyecto: guárdelo primero.</translation>
     </message>

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.services.privacy import set_tags
 from app.services.runs import run_project
 from app.services.workspace import Workspace
-from app.ui.compliance import ComplianceDialog
+from app.ui.compliance.dialog import ComplianceDialog
 from app.ui.workers import wait_all
 from tests.gdpr.conftest import CUSTOMER, EMAIL, revenue_pipeline, write_json
 

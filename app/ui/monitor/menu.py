@@ -32,8 +32,6 @@ MONITOR_ACTIONS = (
         "Shift+F9",
         "open_channels",
     ),
-    # data-subject requests (GDPR): app/ui/compliance
-    ("compliance", QT_TRANSLATE_NOOP("MainWindow", "C&ompliance (GDPR)…"), None, "open_compliance"),
 )
 
 
@@ -44,7 +42,7 @@ def build_monitor_menu(w: Any) -> None:
     menu = _menu(w, QT_TRANSLATE_NOOP("MainWindow", "&Monitor"))
     for name, text, shortcut, method in MONITOR_ACTIONS:
         menu.addAction(_action(w, name, text, getattr(w, method), shortcut))
-        if name in ("schedules", "channels"):
+        if name == "schedules":
             menu.addSeparator()
 
 
