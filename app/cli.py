@@ -332,50 +332,6 @@ def compile_cmd(
         click.echo(sql.rstrip() + ";\n")
 
 
-@cli.command(
-    "export", help=N_("Export a project directory as a .cauce bundle (never with secrets).")
-)
-@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--no-data", is_flag=True, help=N_("Leave out the project's data/ files."))
-@click.option(
-    "--unmasked",
-    is_flag=True,
-    help=N_("Include data files holding tagged columns (needs the unmask permission)."),
-)
-def export_cmd(project: Path, bundle: Path, no_data: bool, unmasked: bool) -> None:
-    from app.services.bundles import export_project
-
-    try:
-        summary = export_project(project, bundle, include_data=not no_data, unmasked=unmasked)
-    except _user_errors() as err:
-        _fail(_describe(err))
-    click.echo(summary)
-
-
-@cli.command(
-    "import",
-    help=N_(
-        "Import a .cauce bundle into a project directory: validated first, applied atomically."
-    ),
-)
-@click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help=N_("Show what would change, write nothing."))
-@click.option(
-    "--trust", is_flag=True, help=N_("Trust the imported project to run on this machine.")
-)
-def import_cmd(bundle: Path, target: Path, dry_run: bool, trust: bool) -> None:
-    from app.services.bundles import import_bundle
-
-    try:
-        lines = import_bundle(bundle, target, dry_run=dry_run, trust=trust)
-    except _user_errors() as err:
-        _fail(_describe(err))
-    for line in lines:
-        click.echo(line)
-
-
 @cli.group(
     "connections",
     cls=TranslatedGroup,
@@ -419,12 +375,14 @@ def connections_test(project: Path, name: str, trust: bool) -> None:
     from app.services.connections import NOT_A_CONNECTION, test_project_connection
 
     try:
-        test_project_connection(project, name, trust=trust)
+        security = test_project_connection(project, name, trust=trust)
     except NOT_A_CONNECTION as err:  # nothing was tried: invalid input
         _fail(_describe(err))
     except _user_errors() as err:
         _fail(_describe(err), EXIT_RUN_FAILED)
     click.echo(_("connection {name!r} works").format(name=name))
+    if security is not None:
+        click.echo(_("in transit: {state}").format(state=security.summary()))
 
 
 from app.cli_db import db_group, runs_cmd  # noqa: E402 - registered after the commands above
@@ -484,8 +442,13 @@ cli.add_command(serve_cmd)
 cli.add_command(api_keys_group)
 
 from app.cli_backup import backup_group  # noqa: E402
+from app.cli_bundles import export_cmd, import_cmd  # noqa: E402
+from app.cli_secrets import secrets_group  # noqa: E402
 
 cli.add_command(backup_group)
+cli.add_command(secrets_group)
+cli.add_command(export_cmd)
+cli.add_command(import_cmd)
 
 from app.cli_retention import retention_group  # noqa: E402
 

@@ -23,11 +23,16 @@ from app import __version__
 from app.api import (
     routes_access,
     routes_alerts,
+    routes_backups,
     routes_monitoring,
+    routes_outbox,
     routes_pipelines,
+    routes_privacy,
+    routes_profiles,
     routes_projects,
     routes_runs,
     routes_schedules,
+    routes_versions,
 )
 from app.api.deps import SECURITY_SCHEMES
 from app.api.middleware import PUBLIC_PATHS, AccessMiddleware
@@ -81,6 +86,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         routes_schedules,
         routes_alerts,
         routes_monitoring,
+        routes_versions,
+        routes_privacy,
+        routes_profiles,
+        routes_outbox,
+        routes_backups,
     ):
         app.include_router(module.router)
     _mark_deprecated(app, settings)

@@ -68,7 +68,7 @@ class NewKey(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     name: str = Field(min_length=1, max_length=200)
-    scopes: list[str] = Field(min_length=1, max_length=4)
+    scopes: list[str] = Field(min_length=1, max_length=len(access.API_SCOPES))
     expires_in_days: int | None = Field(None, ge=1, le=3650)
     rate_limit: int = Field(access.DEFAULT_RATE_LIMIT, ge=1, le=1_000_000)
 

@@ -273,8 +273,9 @@ def table_profiles(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[ProfileOut]:
     """A table's stored profiles, newest first, each with its quality score (0-100) and its
-    drift from the profile before (None for the first)."""
+    drift from the profile before (None for the first); the values a finding quotes of a
+    column tagged as personal data are ``****`` without the unmask scope."""
     found = hosted_monitoring.table_profiles(
-        caller.workspace, project_id, connection, table, limit=limit
+        caller.workspace, project_id, connection, table, limit=limit, principal=caller.principal
     )
     return [ProfileOut(**e.to_dict()) for e in found]

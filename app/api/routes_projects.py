@@ -25,6 +25,7 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 Reader = Annotated[Caller, Depends(scoped("read"))]
 Writer = Annotated[Caller, Depends(scoped("write"))]
 Admin = Annotated[Caller, Depends(scoped("admin"))]
+Runner = Annotated[Caller, Depends(scoped("run"))]
 #: a bundle sent to the server, at most this big
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 
@@ -218,9 +219,24 @@ def export_project(
     project_id: Id,
     caller: Reader,
     include_data: bool = True,
+    unmasked: Annotated[
+        bool, Query(description="Include data files holding tagged columns (unmask scope)")
+    ] = False,
 ) -> FileResponse:
-    """The project as a ``.cauce`` bundle (never with secrets)."""
-    bundle = hosting.export_hosted(caller.workspace, project_id, include_data=include_data)
+    """The project as a ``.cauce`` bundle (never with secrets). Data files holding columns
+    tagged as personal data are refused (422, naming them) unless ``include_data=false``, or
+    ``unmasked=true`` by a caller with the ``unmask`` scope."""
+    if unmasked and "unmask" not in caller.principal.scopes:
+        raise ApiProblem(
+            403, "exporting tagged data unmasked takes the unmask scope", slug="insufficient-scope"
+        )
+    bundle = hosting.export_hosted(
+        caller.workspace,
+        project_id,
+        include_data=include_data,
+        unmasked=unmasked,
+        principal=caller.principal,
+    )
     return FileResponse(
         bundle,
         media_type="application/octet-stream",
@@ -269,6 +285,23 @@ def set_secret(
     returns it."""
     hosting.set_connection_secret(caller.workspace, project_id, connection, field, body.value)
     return Response(status_code=204)
+
+
+class TestedOut(BaseModel):
+    connection: str
+    ok: bool = Field(description="It answered (a failure is 422, saying why)")
+
+
+@router.post(
+    "/projects/{project_id}/connections/{connection}/test",
+    response_model=TestedOut,
+    tags=["connections"],
+)
+def test_connection(project_id: Id, connection: str, caller: Runner) -> TestedOut:
+    """Connect and ask the system to answer (the editor's Test button, ``cauce connections
+    test``). A project from a bundle must be trusted: its connection could name any host."""
+    hosting.test_hosted_connection(caller.workspace, project_id, connection)
+    return TestedOut(connection=connection, ok=True)
 
 
 # -- catalog --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Id, scoped
 from app.api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page_by_key
@@ -380,4 +380,43 @@ def project_sync(project_id: Id, name: Name, caller: Reader) -> SyncDetail:
         last_run_at=s.last_run_at,
         rows=s.rows,
         error=s.error,
+    )
+
+
+class DestinationStateOut(BaseModel):
+    destination: str
+    cursor: str | None = Field(description="What the destination committed (the truth)")
+    committed_at: str | None
+    metadata_cursor: str | None = Field(description="The metadata DB's copy")
+    last_rows: int | None
+
+
+class SyncStatusOut(BaseModel):
+    sync: str
+    mode: str
+    version: int | None = Field(description="The definition's version (None: never run)")
+    last_run: dict[str, Any] | None
+    destinations: list[DestinationStateOut]
+
+
+@router.get("/projects/{project_id}/sync/status", response_model=SyncStatusOut, tags=["syncs"])
+def project_sync_status(project_id: Id, name: Name, caller: Runner) -> SyncStatusOut:
+    """Per destination, the cursor it committed — read in the destination itself, so the
+    project must be trusted — the metadata DB's copy, and the last run (``cauce sync
+    status``)."""
+    found = hosting.hosted_sync_status(caller.workspace, project_id, name).to_dict()
+    return SyncStatusOut(
+        sync=found["sync"],
+        mode=found["mode"],
+        version=found["version"],
+        last_run=found["last_run"],
+        destinations=[
+            DestinationStateOut(
+                **{
+                    **d,
+                    "committed_at": None if d["committed_at"] is None else str(d["committed_at"]),
+                }
+            )
+            for d in found["destinations"]
+        ],
     )

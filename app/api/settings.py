@@ -32,6 +32,9 @@ class ServerSettings:
     db_url: str | None = None
     #: where bundles imported through the API are written (``<root>/<organization>/<name>``)
     projects_dir: Path | None = None
+    #: where ``POST /backups`` writes archives and ``GET /backups`` looks (``CAUCE_BACKUP_DIR``,
+    #: else ``backups`` in the data directory)
+    backups_dir: Path | None = None
     #: the HS256 key of access tokens: ``CAUCE_JWT_SECRET``, else random for this process
     jwt_secret: str = ""
     issuer: str = "cauce"
@@ -49,7 +52,7 @@ class ServerSettings:
     @classmethod
     def from_env(cls, **given: object) -> ServerSettings:
         """Settings from the arguments, then the environment (``CAUCE_JWT_SECRET``,
-        ``CAUCE_JWT_ISSUER``, ``CAUCE_PROJECTS_DIR``)."""
+        ``CAUCE_JWT_ISSUER``, ``CAUCE_PROJECTS_DIR``, ``CAUCE_BACKUP_DIR``)."""
         secret = str(given.pop("jwt_secret", "") or os.environ.get("CAUCE_JWT_SECRET", ""))
         if not secret:
             log.warning(
@@ -63,9 +66,11 @@ class ServerSettings:
             )
         issuer = str(given.pop("issuer", "") or os.environ.get("CAUCE_JWT_ISSUER", "cauce"))
         projects = given.pop("projects_dir", None) or os.environ.get("CAUCE_PROJECTS_DIR")
+        backups = given.pop("backups_dir", None) or os.environ.get("CAUCE_BACKUP_DIR")
         return cls(
             jwt_secret=secret,
             issuer=issuer,
             projects_dir=Path(str(projects)) if projects else None,
+            backups_dir=Path(str(backups)) if backups else None,
             **given,  # type: ignore[arg-type]
         )

@@ -14,6 +14,7 @@ from app.api.tokens import verify_token
 from app.services import access
 from app.services.access import Principal
 from app.services.jobs import RunManager
+from app.services.profile_jobs import ProfileJobs
 from app.services.workspace import Workspace
 
 __all__ = ["ServerState"]
@@ -33,6 +34,8 @@ class ServerState:
         self.limiter = RateLimiter()
         self.failures = RateLimiter()
         self.runs = RunManager(workers=settings.workers)
+        #: profiles started through the API (they read whole tables: two at a time)
+        self.profiles = ProfileJobs(workers=2)
         self._orgs: dict[str, Workspace] = {}
         self._touched: dict[int, float] = {}
         self._checked: dict[str, tuple[float, int, Principal]] = {}
@@ -120,3 +123,4 @@ class ServerState:
 
     def close(self) -> None:
         self.runs.shutdown()
+        self.profiles.shutdown()

@@ -43,6 +43,7 @@ from app.connectors.records import (
     secret_field,
     secret_fields,
 )
+from app.connectors.tls import TransportSecurity
 from app.i18n import _
 from app.model.types import WIDEST_DECIMAL, pg_type
 from app.model.warehouse_options import BigQueryTableOptions
@@ -139,6 +140,18 @@ class Connector(abc.ABC):
     @abc.abstractmethod
     def test(self) -> None:
         """Check that the system answers; raise :class:`ConnectionError_` saying why not."""
+
+    # -- encryption in transit (app.connectors.tls) ---------------------------------------------
+    def tls_policy(self) -> str | None:
+        """Which of :data:`~app.connectors.tls.TLS_MODES` this connection's settings amount
+        to; None for what is not reached over a network (files, SQLite, DuckDB)."""
+        return None
+
+    def transport(self) -> TransportSecurity | None:
+        """Connect and report the encryption the connection uses, refused
+        (:func:`~app.connectors.tls.check_transport`) when below :meth:`tls_policy`; None
+        when not a network connection."""
+        return None
 
     # -- catalog --------------------------------------------------------------------------
     @abc.abstractmethod
@@ -249,6 +262,10 @@ class Connector(abc.ABC):
         raise ConnectionError_(
             _("{connector} cannot be attached to DuckDB").format(connector=self.label)
         )
+
+    def prepare_session(self, con: duckdb.DuckDBPyConnection) -> None:  # noqa: B027
+        """Set up a local engine session before its configuration is locked (an encrypted
+        DuckDB file loads its crypto module here). ``duckdb_native`` connectors only."""
 
     def scan(
         self, alias: str, *, table: str | None = None, query: str | None = None

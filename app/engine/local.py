@@ -93,8 +93,10 @@ class LocalSession:
         for setup in SESSION_SETUP:
             setup(self.con)
         self.readable = readable_directories(self.provider)
-        self._lock([*self.readable, *_native_directories(self.provider), Path(self._tmp.name)])
-        self.cancel.on_cancel(self.con.interrupt)
+        native = _native_directories(self.provider, self.con)
+        self._lock([*self.readable, *native, Path(self._tmp.name)])
+        self._interrupt = self.con.interrupt
+        self.cancel.on_cancel(self._interrupt)
         self._attached: dict[str, str] = {}
         self.streamed: dict[str, StreamedSource] = {}
         self._inputs_seen: set[str] = set()
@@ -334,6 +336,9 @@ class LocalSession:
             raise RunCancelled() from None
 
     def close(self) -> None:
+        # a token outlives its sessions (a run opens several): cancelling it later must not
+        # interrupt a closed connection, which raises
+        self.cancel.off(self._interrupt)
         try:
             self.con.close()
         finally:
@@ -351,9 +356,12 @@ def readable_directories(provider: ConnectorProvider) -> list[Path]:
     return [Path(d).resolve() for d in provider.allowed_directories()]
 
 
-def _native_directories(provider: ConnectorProvider) -> list[Path]:
+def _native_directories(
+    provider: ConnectorProvider, con: duckdb.DuckDBPyConnection | None = None
+) -> list[Path]:
     """The directories of the project's DuckDB files and file connections (attached and
-    written by Cauce itself, never named by user SQL)."""
+    written by Cauce itself, never named by user SQL); each connector prepares ``con`` (an
+    encrypted DuckDB file loads its crypto module) before the session is locked."""
     from app.connectors.registry import connector_registry
 
     found: list[Path] = []
@@ -363,6 +371,8 @@ def _native_directories(provider: ConnectorProvider) -> list[Path]:
             if not registry.get(connection.type).capabilities.duckdb_native:
                 continue
             connector = provider.open(name)
+            if con is not None:
+                connector.prepare_session(con)
         except Exception:  # a broken connection is reported by the node that uses it
             continue
         directory = getattr(connector, "directory", None)

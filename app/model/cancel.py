@@ -42,6 +42,11 @@ class CancelToken:
         if self.cancelled:
             callback()
 
+    def off(self, callback: Callable[[], None]) -> None:
+        """Forget ``callback`` (what it interrupts is gone: a closed session)."""
+        with self._lock:
+            self._callbacks = [c for c in self._callbacks if c is not callback]
+
     def check(self) -> None:
         if self.cancelled:
             raise RunCancelled()

@@ -8,8 +8,11 @@ credential exchanged at the token endpoint for short-lived tokens: its ``client_
 ``cauce_<prefix>`` and its ``client_secret`` the whole string.
 
 Scopes: ``read`` (see), ``write`` (register, import, change), ``run`` (start and cancel runs),
-``admin`` (credentials and the audit log). A credential acts with the scopes it was given that
-its user's role allows (:data:`ROLE_SCOPES`): giving a viewer's key ``write`` does nothing.
+``admin`` (credentials and the audit log), ``unmask`` (see values of columns tagged as personal
+data in clear: previews, profiles, bundles' data files) and ``backup`` (back up the whole
+metadata DB: a server operator's, as it holds every organization). A credential acts with the
+scopes it was given that its user's role allows (:data:`ROLE_SCOPES`): giving a viewer's key
+``write`` does nothing, and only an administrator's key may unmask or back up.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ __all__ = [
     "touch",
 ]
 
-API_SCOPES = ("read", "write", "run", "admin")
+API_SCOPES = ("read", "write", "run", "admin", "unmask", "backup")
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({"read"}),
     Role.EDITOR: frozenset({"read", "write", "run"}),

@@ -1,4 +1,8 @@
-"""Bundle use cases: export a project, import a bundle (validated, previewed, atomic)."""
+"""Bundle use cases: export a project, import a bundle (validated, previewed, atomic).
+
+A bundle may be encrypted under a passphrase (``cauce export --encrypt``): importing, running
+or previewing it then takes the passphrase (``passphrase=``, or ``CAUCE_BUNDLE_PASSPHRASE``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from app.i18n import _
 from app.services.trust import access_summary, mark_imported
+from app.storage.bundle_crypto import BUNDLE_PASSPHRASE_ENV, is_encrypted
 from app.storage.bundle_import import ImportPlan, apply_import, plan_import
 from app.storage.bundle_reader import inspect_bundle
 from app.storage.bundles import export_bundle
@@ -15,16 +20,24 @@ from app.storage.project_format import PROJECT_FILE
 
 if TYPE_CHECKING:
     from app.services.access import Principal
+    from app.services.workspace import Workspace
 
 __all__ = [
+    "BUNDLE_PASSPHRASE_ENV",
     "ImportItem",
     "ImportPreview",
     "apply_preview",
     "export_project",
     "import_bundle",
     "import_target",
+    "is_encrypted_bundle",
     "preview_import",
 ]
+
+
+def is_encrypted_bundle(bundle: Path) -> bool:
+    """Whether ``bundle`` is encrypted (then importing it takes its passphrase)."""
+    return is_encrypted(bundle)
 
 
 def export_project(
@@ -34,21 +47,33 @@ def export_project(
     include_data: bool = True,
     unmasked: bool = False,
     principal: Principal | None = None,
+    workspace: Workspace | None = None,
+    passphrase: str | None = None,
 ) -> str:
     """Write ``project_dir`` as a bundle; returns a one-line summary. Data files holding
     tagged columns are refused unless ``unmasked`` by a user who may unmask
-    (:func:`app.services.masking.check_bundle_data`)."""
+    (:func:`app.services.masking.check_bundle_data`; ``workspace``: where the project's tags
+    are, a server's organization). With ``passphrase`` the bundle is encrypted (AES-256-GCM
+    under a scrypt-derived key)."""
     if include_data:
         from app.services.masking import check_bundle_data
 
-        check_bundle_data(project_dir, unmasked=unmasked, principal=principal)
-    out = export_bundle(project_dir, bundle, include_data=include_data)
-    contents = inspect_bundle(out)  # prove the bundle we wrote imports again
+        check_bundle_data(project_dir, unmasked=unmasked, principal=principal, workspace=workspace)
+    out = export_bundle(project_dir, bundle, include_data=include_data, passphrase=passphrase)
+    contents = inspect_bundle(out, passphrase=passphrase)  # prove it imports again
     project = contents.project
-    return _(
-        "exported {name!r} to {bundle}: {pipelines} pipeline(s), {connections} "
-        "connection(s), {files} data file(s), no secrets"
-    ).format(
+    summary = (
+        _(
+            "exported {name!r} to {bundle}, encrypted: {pipelines} pipeline(s), {connections} "
+            "connection(s), {files} data file(s), no secrets"
+        )
+        if passphrase is not None
+        else _(
+            "exported {name!r} to {bundle}: {pipelines} pipeline(s), {connections} "
+            "connection(s), {files} data file(s), no secrets"
+        )
+    )
+    return summary.format(
         name=project.meta.name,
         bundle=out,
         pipelines=len(project.pipelines),
@@ -58,7 +83,12 @@ def export_project(
 
 
 def import_bundle(
-    bundle: Path, target: Path, *, dry_run: bool = False, trust: bool = False
+    bundle: Path,
+    target: Path,
+    *,
+    dry_run: bool = False,
+    trust: bool = False,
+    passphrase: str | None = None,
 ) -> list[str]:
     """Validate ``bundle`` completely, show what changes in ``target``, and apply atomically.
 
@@ -66,7 +96,7 @@ def import_bundle(
     connect to (and, unless ``dry_run``, that they were applied). The imported project runs
     only once trusted on this machine: ``trust`` trusts it now.
     """
-    plan = plan_import(bundle, target)
+    plan = plan_import(bundle, target, passphrase=passphrase)
     project = plan.contents.project
     lines = [
         *plan.describe(),
@@ -149,7 +179,9 @@ def import_target(destination: Path, project_name: str) -> Path:
     return destination if _is_project_place(destination) else destination / project_name
 
 
-def preview_import(bundle: Path, destination: Path) -> ImportPreview:
+def preview_import(
+    bundle: Path, destination: Path, *, passphrase: str | None = None
+) -> ImportPreview:
     """Validate ``bundle`` completely and describe what importing it would change; writes nothing.
 
     The target directory is chosen by :func:`import_target`.
@@ -160,11 +192,10 @@ def preview_import(bundle: Path, destination: Path) -> ImportPreview:
     """
     destination = Path(destination)
     if _is_project_place(destination):
-        plan = plan_import(bundle, destination)
+        plan = plan_import(bundle, destination, passphrase=passphrase)
     else:  # the project's name says which sub-folder (costs one more read of the bundle)
-        plan = plan_import(
-            bundle, import_target(destination, inspect_bundle(bundle).project.meta.name)
-        )
+        name = inspect_bundle(bundle, passphrase=passphrase).project.meta.name
+        plan = plan_import(bundle, import_target(destination, name), passphrase=passphrase)
     contents = plan.contents
     items = tuple(ImportItem(c.item, c.name, str(c.kind), c.detail) for c in plan.changes)
     return ImportPreview(

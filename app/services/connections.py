@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from app.connectors.base import Connector, resolve_config, secret_fields
 from app.connectors.registry import connector_registry
+from app.connectors.tls import TransportSecurity
 from app.engine.provider import (
     ConnectorProvider,
     UnknownConnection,
@@ -33,6 +34,7 @@ __all__ = [
     "ConnectorType",
     "InvalidConnection",
     "NOT_A_CONNECTION",
+    "TransportSecurity",
     "connector_types",
     "describe_target",
     "open_connector",
@@ -40,6 +42,7 @@ __all__ = [
     "project_provider",
     "test_connection",
     "test_project_connection",
+    "transport_policy",
 ]
 
 
@@ -193,8 +196,11 @@ def test_connection(
     project_dir: Path,
     secrets: Mapping[str, str] | None = None,
     variables: Collection[str] = (),
-) -> None:
+) -> TransportSecurity | None:
     """Open ``connection`` and ask its system to answer; raise the connector's error if not.
+
+    Returns the encryption the connection negotiated (None when it is not reached over a
+    network); a connection below its TLS setting (``require`` and not encrypted) is refused.
 
     Args:
         connection: The connection to test (it need not be saved yet).
@@ -226,6 +232,25 @@ def test_connection(
     )
     with connector:
         connector.test()
+        return connector.transport()
+
+
+def transport_policy(connection: Connection) -> str | None:
+    """The connection's TLS setting in one vocabulary (``disable``, ``prefer``, ``require``,
+    ``verify-ca``, ``verify-full``: :mod:`app.connectors.tls`), read from its parameters
+    without contacting anything; None when it is not reached over a network or its settings
+    are incomplete.
+
+    >>> transport_policy(Connection(name="w", type="mysql", params={
+    ...     "database": "shop", "user": "ana", "ssl_mode": "verify_identity"}))
+    'verify-full'
+    """
+    try:
+        cls = connector_registry().get(connection.type)
+        config = cls.Config.model_validate(connection.params)
+    except (KeyError, ValueError):
+        return None
+    return cls(config, name=connection.name).tls_policy()
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
@@ -246,7 +271,9 @@ def project_connections(path: Path) -> list[Connection]:
         return sorted(opened.project.connections.values(), key=lambda c: c.name)
 
 
-def test_project_connection(path: Path, name: str, *, trust: bool = False) -> None:
+def test_project_connection(
+    path: Path, name: str, *, trust: bool = False
+) -> TransportSecurity | None:
     """Test the connection ``name`` of the project at ``path``, as the editor's dialog does.
 
     ``${PROJECT_DIR}`` is the project directory (a bundle's extraction); secrets come from the
@@ -266,7 +293,7 @@ def test_project_connection(path: Path, name: str, *, trust: bool = False) -> No
         if name not in connections:
             raise UnknownConnection(name)
         require_trust(opened, trust=trust)
-        test_connection(
+        return test_connection(
             connections[name],
             project=opened.project.meta.name,
             project_dir=opened.root,

@@ -22,7 +22,7 @@ from app.services.versions import UnknownRef
 from app.storage.access import StaleRevision
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
-from app.storage.errors import BackupError, DuplicateName, NotFound
+from app.storage.errors import BackupError, DuplicateName, InvalidTransition, NotFound
 from app.storage.migrate import SchemaError
 from app.storage.project_format import ProjectError
 from app.storage.secrets import MissingSecret
@@ -31,8 +31,9 @@ __all__ = ["CONFLICTS", "NOT_FOUND", "USER_ERRORS", "describe"]
 
 #: the object asked for does not exist *for the caller* (another organization's is the same)
 NOT_FOUND: tuple[type[BaseException], ...] = (NotFound,)
-#: the change collides with the current state: a name taken, a stale revision
-CONFLICTS: tuple[type[BaseException], ...] = (DuplicateName, StaleRevision)
+#: the change collides with the current state: a name taken, a stale revision, a state that
+#: cannot move as asked (a notification delivered already)
+CONFLICTS: tuple[type[BaseException], ...] = (DuplicateName, StaleRevision, InvalidTransition)
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
     ProjectError,  # includes BundleError

@@ -36,6 +36,7 @@ from app.storage.project_format import ProjectError, describe_validation_error
 
 if TYPE_CHECKING:
     from app.engine.quality import CheckResult
+    from app.services.access import Principal
 
 __all__ = [
     "SyncRunView",
@@ -190,11 +191,21 @@ def check_results(
 
 
 def table_profiles(
-    workspace: Workspace, project_id: int, connection: str, table: str, *, limit: int = 20
+    workspace: Workspace,
+    project_id: int,
+    connection: str,
+    table: str,
+    *,
+    limit: int = 20,
+    principal: Principal | None = None,
 ) -> list[HistoryEntry]:
     """The stored profiles of a table, newest first, each with its quality score and its
-    drift from the one before."""
+    drift from the one before (the values a finding quotes masked for a tagged column,
+    unless ``principal`` may unmask)."""
+    from app.services.hosted_profiles import shown_profiles
+
     hosted, project = open_hosted(workspace, project_id)
     if connection not in project.connections:
         raise NotFound(_("no connection named {name!r}").format(name=connection))
-    return profile_history(project.meta.name, connection, table, workspace=workspace, limit=limit)
+    found = profile_history(project.meta.name, connection, table, workspace=workspace, limit=limit)
+    return shown_profiles(workspace, project.meta.name, connection, table, found, principal)

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -39,6 +39,9 @@ from app.storage.project_format import (
     file_stem,
 )
 
+if TYPE_CHECKING:
+    from app.services.access import Principal
+
 __all__ = [
     "BundleImport",
     "ConnectionInfo",
@@ -51,6 +54,7 @@ __all__ = [
     "get_pipeline",
     "hosted_catalog",
     "hosted_project",
+    "hosted_sync_status",
     "import_hosted",
     "list_connections",
     "list_hosted",
@@ -61,6 +65,7 @@ __all__ = [
     "register_project",
     "save_pipeline",
     "set_connection_secret",
+    "test_hosted_connection",
     "unregister_project",
     "validate_pipeline",
 ]
@@ -207,21 +212,47 @@ def import_hosted(
     return BundleImport(name, str(target), True, changes, preview.access, _hosted(record))
 
 
-def export_hosted(workspace: Workspace, project_id: int, *, include_data: bool = True) -> Path:
-    """A bundle of a hosted project, in a new temporary directory the caller removes."""
+def export_hosted(
+    workspace: Workspace,
+    project_id: int,
+    *,
+    include_data: bool = True,
+    unmasked: bool = False,
+    principal: Principal | None = None,
+) -> Path:
+    """A bundle of a hosted project, in a new temporary directory the caller removes. Data
+    files holding tagged columns are refused unless ``unmasked`` by a caller who may unmask
+    (the organization's tags decide)."""
     hosted = hosted_project(workspace, project_id)
     out = Path(tempfile.mkdtemp(prefix="cauce-export-")) / f"{file_stem(hosted.name)}.cauce"
     try:
-        export_project(Path(hosted.path), out, include_data=include_data)
+        export_project(
+            Path(hosted.path),
+            out,
+            include_data=include_data,
+            unmasked=unmasked,
+            principal=principal,
+            workspace=workspace,
+        )
     except BaseException:
         shutil.rmtree(out.parent, ignore_errors=True)
         raise
     return out
 
 
+def bump_revision(workspace: Workspace, hosted: HostedProject) -> HostedProject:
+    """The project after a change made through the server (its revision grows by one);
+    ``StaleRevision`` when another change came first."""
+    return _hosted(_store(workspace).bump_hosted_project(hosted.id, expected=hosted.revision))
+
+
 # -- pipelines ------------------------------------------------------------------------------------
-def _etag(pipeline: Pipeline) -> str:
+def pipeline_etag(pipeline: Pipeline) -> str:
+    """A pipeline's ETag: the SHA-256 of its canonical JSON."""
     return hashlib.sha256(pipeline.to_json().encode()).hexdigest()
+
+
+_etag = pipeline_etag
 
 
 def _info(pipeline: Pipeline) -> PipelineInfo:
@@ -409,3 +440,41 @@ def hosted_catalog(workspace: Workspace, project_id: int, connection: str) -> li
 
     hosted = hosted_project(workspace, project_id)
     return read_catalog(Path(hosted.path), connection, workspace=workspace)
+
+
+def _require_trust(path: Path) -> None:
+    from app.services.trust import require_trust
+    from app.storage.project import load_project
+
+    with load_project(path) as opened:
+        require_trust(opened, trust=False)  # its connections could name any host
+
+
+def test_hosted_connection(workspace: Workspace, project_id: int, connection: str) -> None:
+    """Connect with a hosted project's connection and ask its system to answer (the
+    editor's Test button); raise the connector's error, which says why, if not. The project
+    must be trusted (``UntrustedProject``); an unknown connection is ``NotFound``."""
+    from app.services.connections import test_project_connection
+    from app.storage.errors import NotFound
+
+    hosted, project = open_hosted(workspace, project_id)
+    if connection not in project.connections:
+        raise NotFound(_("no connection named {name!r}").format(name=connection))
+    _require_trust(Path(hosted.path))
+    test_project_connection(Path(hosted.path), connection)
+
+
+test_hosted_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def hosted_sync_status(workspace: Workspace, project_id: int, name: str) -> Any:
+    """``cauce sync status``: per destination, the cursor it committed (read there: the
+    project must be trusted), the metadata DB's copy, and the last recorded run."""
+    from app.services.sync_status import sync_status
+    from app.storage.errors import NotFound
+
+    hosted, project = open_hosted(workspace, project_id)
+    if name not in project.syncs:
+        raise NotFound(_("no sync named {name!r}").format(name=name))
+    _require_trust(Path(hosted.path))
+    return sync_status(Path(hosted.path), name, workspace=workspace)

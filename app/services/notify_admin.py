@@ -1,5 +1,6 @@
 """Notification administration for front ends: edit a channel keeping its stored secrets,
-and the webhook allow-list (``CAUCE_WEBHOOK_ALLOW_HOSTS``) a desktop administrator sets.
+the webhook allow-list (``CAUCE_WEBHOOK_ALLOW_HOSTS``) a desktop administrator sets, and the
+outbox of a project's notifications — what is pending or dead, retried or discarded by hand.
 
 The allow-list is read from the environment at every delivery (:mod:`.notify_http`); servers
 set the variable, the desktop editor sets it for its own process from its settings through
@@ -15,6 +16,7 @@ import ipaddress
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.i18n import _
 from app.model.alerts import ChannelKind
@@ -22,7 +24,24 @@ from app.services.channels import AddedChannel, add_channel, channel_secret
 from app.services.notify_http import ALLOW_HOSTS_ENV, NotificationError
 from app.services.workspace import Workspace, workspace_of
 
-__all__ = ["allowed_hosts", "edit_channel", "parse_allowed_hosts", "set_allowed_hosts"]
+if TYPE_CHECKING:
+    from app.services.notify import DeliveryResult
+    from app.storage.outbox import OutboxItem, OutboxStore
+
+__all__ = [
+    "OUTBOX_STATUSES",
+    "allowed_hosts",
+    "discard_notification",
+    "edit_channel",
+    "outbox",
+    "outbox_item",
+    "parse_allowed_hosts",
+    "retry_notification",
+    "set_allowed_hosts",
+]
+
+#: the states of an outbox row: waiting (for its first attempt or a retry), sent, given up
+OUTBOX_STATUSES = ("pending", "delivered", "dead")
 
 _HOST = re.compile(
     r"(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*"
@@ -111,3 +130,80 @@ def edit_channel(
         sender=sender,
         workspace=workspace,
     )
+
+
+# -- the outbox --------------------------------------------------------------------------------
+def _box(workspace: Workspace) -> OutboxStore:
+    from app.storage.outbox import OutboxStore
+
+    return workspace.open_store(OutboxStore)
+
+
+def _of_project(item: OutboxItem, project: str) -> bool:
+    return item.channel.get("project") == project
+
+
+def outbox(
+    workspace: Workspace,
+    project: str,
+    *,
+    statuses: tuple[str, ...] = ("pending", "dead"),
+    channel: str | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> list[OutboxItem]:
+    """The outbox rows of ``project``'s channels (of one ``channel``), in queue order:
+    by default what is still pending and what died (failed its last attempt)."""
+    with _box(workspace) as box:
+        found = box.items(
+            statuses=statuses,
+            channel_keys=[f"{project}/{channel}"] if channel else (),
+            channel_prefix=None if channel else f"{project}/",
+            after=after,
+            limit=limit,
+        )
+    return [i for i in found if _of_project(i, project)]
+
+
+def outbox_item(workspace: Workspace, project: str, item_id: int) -> OutboxItem:
+    """One outbox row of ``project`` (``NotFound`` for another project's or organization's)."""
+    from app.storage.errors import NotFound
+
+    with _box(workspace) as box:
+        found = box.item(item_id)
+    if not _of_project(found, project):
+        raise NotFound(_("no notification {id} in the outbox").format(id=item_id))
+    return found
+
+
+def retry_notification(workspace: Workspace, project: str, item_id: int) -> DeliveryResult:
+    """Send a dead (or waiting) notification again now: it goes back in the queue, due at
+    once, and one attempt is made here when no worker holds it and no older notification of
+    its channel is waiting (the channel's order is kept); otherwise the next delivery pass
+    sends it. Its attempt count goes on: after a failure it is retried again only if the
+    retry policy has attempts left. A delivered one cannot be (``InvalidTransition``)."""
+    from app.services.notify import DeliveryResult, RetryPolicy, _attempt
+
+    outbox_item(workspace, project, item_id)
+    with _box(workspace) as box:
+        queued = box.requeue(item_id)
+        claimed = box.claim_due(limit=1, only=item_id)
+        if not claimed:
+            return DeliveryResult(
+                queued.event_id,
+                str(queued.channel.get("name", "")),
+                queued.status,
+                queued.attempts,
+                queued.last_status_code,
+                queued.last_error,
+            )
+        return _attempt(workspace, box, claimed[0], RetryPolicy.default())
+
+
+def discard_notification(workspace: Workspace, project: str, item_id: int) -> OutboxItem:
+    """Give up a pending or dead notification: it and its attempts leave the outbox and the
+    delivery log, and the next of its channel goes. Not one being sent right now, nor one
+    delivered (``InvalidTransition``)."""
+    outbox_item(workspace, project, item_id)
+    with _box(workspace) as box:
+        return box.discard(item_id)

@@ -39,9 +39,9 @@ __all__ = [
     "suggest_project_tags",
 ]
 
-#: the API scope (admins have it) and the environment switch of a desktop user that may see
-#: tagged values in clear
-UNMASK_SCOPE = "admin"
+#: the API scope (only an administrator's key may hold it; ``admin`` alone does not unmask) and
+#: the environment switch of a desktop user that may see tagged values in clear
+UNMASK_SCOPE = "unmask"
 UNMASK_ENV = "CAUCE_UNMASK"
 SHOWN_MASK = "****"
 
@@ -60,7 +60,7 @@ class MaskedTable:
 
 
 def may_unmask(principal: Principal | None = None) -> bool:
-    """Whether the caller may see tagged values unmasked: a server caller with the admin
+    """Whether the caller may see tagged values unmasked: a server caller with the unmask
     scope; a desktop or CLI user who set ``CAUCE_UNMASK=1``. Everyone else sees masks."""
     if principal is not None:
         return UNMASK_SCOPE in principal.scopes

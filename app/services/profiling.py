@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from app.model.pipeline import Pipeline
     from app.services.access import Principal
     from app.services.projects import EditorDocument
+    from app.services.workspace import Workspace
 
 __all__ = [
     "ADHOC_PROJECT",
@@ -97,9 +98,11 @@ def profile_project_table(
     on_progress: Progress | None = None,
     cancel: CancelToken | None = None,
     principal: Principal | None = None,
+    workspace: Workspace | None = None,
 ) -> TableProfile:
     """Profile ``table`` of the connection named ``connection`` in a project. Values of
-    tagged columns are hidden unless the caller may unmask (``app.services.masking``)."""
+    tagged columns are hidden unless the caller may unmask (``app.services.masking``);
+    ``workspace``: where the project's tags and secrets are (a server's organization)."""
     from app.engine.profile import profile_table
     from app.engine.provider import UnknownConnection
     from app.services.connections import open_connector
@@ -107,6 +110,7 @@ def profile_project_table(
     from app.services.trust import require_trust
     from app.storage.project import load_project
 
+    ws = workspace_of(workspace)
     with load_project(project) as opened:
         connections = opened.project.connections
         if connection not in connections:
@@ -115,14 +119,14 @@ def profile_project_table(
         connector = open_connector(
             connections[connection],
             project_dir=opened.root,
-            secrets=secret_lookup(opened.project.meta.name),
+            secrets=secret_lookup(opened.project.meta.name, ws.secrets),
             variables=opened.project.meta.variables,
         )
         with connector:
             profile = profile_table(
                 connector, table, options, on_progress=on_progress, cancel=cancel
             )
-        tag_map = project_tag_map(workspace_of(None), opened.project.meta.name)
+        tag_map = project_tag_map(ws, opened.project.meta.name)
         if not tag_map:
             return profile
         return shown_profile(profile, table_tags(tag_map, connection, table), principal=principal)
@@ -199,6 +203,7 @@ def profile_project_node(
     cancel: CancelToken | None = None,
     on_progress: Progress | None = None,
     principal: Principal | None = None,
+    workspace: Workspace | None = None,
 ) -> TableProfile:
     """Profile the output of node ``node`` (its name, or its id) of a project's pipeline.
 
@@ -222,6 +227,7 @@ def profile_project_node(
     from app.storage.project import load_project
 
     cancel = cancel or CancelToken()
+    ws = workspace_of(workspace)
     broken: dict = {}  # type: ignore[type-arg]
     with load_project(project, broken=broken) as opened:
         require_trust(opened, trust=trust)  # its sources could name any host
@@ -235,14 +241,14 @@ def profile_project_node(
             project_provider(
                 opened.project.connections,
                 project_dir=opened.root,
-                secrets=secret_lookup(meta.name),
+                secrets=secret_lookup(meta.name, ws.secrets),
                 variables=meta.variables,
             ) as provider,
             LocalSession(provider, cancel=cancel) as session,
         ):
             compiled, tags = tagged_compile(
                 lambda tags: compile_pipeline(chosen, binder=session.binder(), column_tags=tags),
-                project_tag_map(workspace_of(None), meta.name),
+                project_tag_map(ws, meta.name),
             )
             profile = _profile_output(
                 chosen, target.id, session, compiled, options, cancel, on_progress

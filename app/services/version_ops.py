@@ -147,14 +147,16 @@ def diff_refs(
     name: str | None = None,
     with_layout: bool = False,
     compile_sql: bool = True,
+    offline: bool = False,
     workspace: Workspace | None = None,
 ) -> list[Change]:
     """Diff version ``ref1`` against ``ref2`` (default: the working copy), for one object or
-    every object of ``kind`` in the working copy."""
+    every object of ``kind`` in the working copy. ``offline``: schemas and SQL from declared
+    columns only, no connection opened (a server's read)."""
     with _opened(path, workspace) as doc:
         tags = list_tags(doc.workspace, doc.name)
         names = [name] if name else sorted(_objects(doc, kind))
-        compiler = compile_for_diff(doc) if compile_sql else None
+        compiler = compile_for_diff(None if offline else doc) if compile_sql else None
         out: list[Change] = []
         for n in names:
             entries = _entries(doc, kind, n)
@@ -222,10 +224,14 @@ def rollback(
     dry_run: bool = False,
     message: str | None = None,
     workspace: Workspace | None = None,
+    author: str | None = None,
+    offline: bool = False,
 ) -> RollbackResult:
     """Bring a pipeline (or one ``node`` of it) back to version ``ref``, as a new version.
 
-    Without ``pipeline`` the project must have exactly one. ``dry_run``: only the diff."""
+    Without ``pipeline`` the project must have exactly one. ``dry_run``: only the diff.
+    ``author``: who the new version is by (the OS user unless given, e.g. the API's user);
+    ``offline``: the diff's schemas and SQL from declared columns only."""
     with _opened(path, workspace) as doc:
         names = [pipeline] if pipeline else sorted(doc.project.pipelines)
         if len(names) != 1:
@@ -237,7 +243,10 @@ def rollback(
         old = pipeline_at(old_entry)
         target = _rolled_node(current, old, node) if node else old
         change = diff_versions(
-            current, target, (WORKING, _label(old_entry)), compiler=compile_for_diff(doc)
+            current,
+            target,
+            (WORKING, _label(old_entry)),
+            compiler=compile_for_diff(None if offline else doc),
         )
         result = RollbackResult([change], pipeline=target.name)
         if dry_run or change.structure.empty:
@@ -249,19 +258,27 @@ def rollback(
         save_document(
             doc,
             message=message or _("rollback of {what} to {ref}").format(what=what, ref=ref),
-            author=current_author(),
+            author=author or current_author(),
         )
         result.saved = True
         return result
 
 
-def record(path: Target, *, message: str = "", workspace: Workspace | None = None) -> int:
+def record(
+    path: Target,
+    *,
+    message: str = "",
+    workspace: Workspace | None = None,
+    author: str | None = None,
+) -> int:
     """Save the working copy as the editor's Save does: a new version of every pipeline,
     sync, connection and schedule whose content changed. Returns how many objects have a
     history."""
     with _opened(path, workspace) as doc:
         save_document(
-            doc, message=message or _("saved from the command line"), author=current_author()
+            doc,
+            message=message or _("saved from the command line"),
+            author=author or current_author(),
         )
         project = doc.project
         return (
@@ -273,11 +290,16 @@ def record(path: Target, *, message: str = "", workspace: Workspace | None = Non
 
 
 def tag(
-    path: Target, name: str, *, message: str = "", workspace: Workspace | None = None
+    path: Target,
+    name: str,
+    *,
+    message: str = "",
+    workspace: Workspace | None = None,
+    author: str | None = None,
 ) -> TagRecord:
     """Tag the current versions of the project's pipelines, syncs, connections, schedules."""
     with _opened(path, workspace) as doc:
-        return tag_project(doc.workspace, doc.project, name, message=message)
+        return tag_project(doc.workspace, doc.project, name, message=message, author=author)
 
 
 def tags(path: Target, *, workspace: Workspace | None = None) -> list[TagRecord]:
@@ -319,7 +341,12 @@ def _restore_config(doc: EditorDocument, kind: str, name: str, number: int) -> C
 
 
 def restore_tag(
-    path: Target, name: str, *, dry_run: bool = False, workspace: Workspace | None = None
+    path: Target,
+    name: str,
+    *,
+    dry_run: bool = False,
+    workspace: Workspace | None = None,
+    author: str | None = None,
 ) -> RollbackResult:
     """Put every pipeline and sync (and connection, schedule) the tag names back at its
     tagged version, at once, as new versions (``dry_run``: only the diffs)."""
@@ -338,7 +365,9 @@ def restore_tag(
                 result.changes.append(change)
         if result.changes and not dry_run:
             save_document(
-                doc, message=_("restored tag {name}").format(name=name), author=current_author()
+                doc,
+                message=_("restored tag {name}").format(name=name),
+                author=author or current_author(),
             )
             result.saved = True
         return result

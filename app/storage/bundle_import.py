@@ -267,14 +267,18 @@ def plan_import(
     target_dir: str | os.PathLike[str],
     *,
     limits: BundleLimits = DEFAULT_LIMITS,
+    passphrase: str | None = None,
 ) -> ImportPlan:
     """Validate ``bundle_path`` and compare it with ``target_dir``; writes nothing.
+
+    An encrypted bundle needs its ``passphrase`` (or ``CAUCE_BUNDLE_PASSPHRASE``); a wrong one
+    is refused here, before anything is written.
 
     Raises:
         BundleError: the bundle fails a check (see :func:`inspect_bundle`).
         ProjectError: the target exists but is not a valid project directory.
     """
-    contents = inspect_bundle(bundle_path, limits=limits)
+    contents = inspect_bundle(bundle_path, limits=limits, passphrase=passphrase)
     target = Path(target_dir).absolute()
     old = _existing_project(target)
     return ImportPlan(

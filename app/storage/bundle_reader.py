@@ -5,12 +5,18 @@
 checksummed), and every JSON file through the strict project parsers. :func:`extract_bundle`
 then writes the members into an empty directory, checking each checksum again, so a bundle
 changed between the two calls is caught too.
+
+An encrypted bundle (:mod:`~app.storage.bundle_crypto`) is read through its decrypting view,
+with the key derived from its passphrase once (a wrong passphrase stops here, before anything
+is read or written); the checks are the same.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
+import io
 import os
 import zipfile
 import zlib
@@ -18,10 +24,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from pydantic import ValidationError
 
 from app.i18n import _
+from app.storage.bundle_crypto import (
+    BUNDLE_PASSPHRASE_ENV,
+    BundleKey,
+    DecryptingReader,
+    is_encrypted,
+    open_key,
+)
 from app.storage.bundle_format import (
     DEFAULT_LIMITS,
     MANIFEST_FILE,
@@ -38,7 +52,7 @@ from app.storage.project_format import (
     project_from_files,
 )
 
-__all__ = ["BundleContents", "extract_bundle", "inspect_bundle"]
+__all__ = ["BundleContents", "bundle_key", "extract_bundle", "inspect_bundle"]
 
 _CHUNK = 1 << 20
 
@@ -53,6 +67,12 @@ class BundleContents:
     #: uncompressed size of every member listed in the manifest
     sizes: dict[str, int] = field(default_factory=dict)
     limits: BundleLimits = DEFAULT_LIMITS
+    #: the key of an encrypted bundle (None: a plain zip)
+    key: BundleKey | None = field(default=None, repr=False)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def data_files(self) -> list[str]:
@@ -64,14 +84,19 @@ def _discard(_chunk: bytes) -> None:
 
 
 @contextmanager
-def _open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            yield zf
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as err:
-        raise BundleError(
-            path.name, _("not a readable zip file ({error})").format(error=err)
-        ) from None
+def _open_zip(path: Path, key: BundleKey | None = None) -> Iterator[zipfile.ZipFile]:
+    with contextlib.ExitStack() as stack:
+        source: Path | IO[bytes] = path
+        if key is not None:  # the plaintext is decrypted as zipfile reads it, never stored
+            raw = DecryptingReader(stack.enter_context(open(path, "rb")), key, path.name)
+            source = stack.enter_context(io.BufferedReader(raw, buffer_size=key.chunk))
+        try:
+            with zipfile.ZipFile(source) as zf:
+                yield zf
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as err:
+            raise BundleError(
+                path.name, _("not a readable zip file ({error})").format(error=err)
+            ) from None
 
 
 def _stream(
@@ -207,10 +232,23 @@ def _check_listing(entries: dict[str, zipfile.ZipInfo], manifest: Manifest) -> N
             raise BundleError(name, _("listed in the manifest but missing from the bundle"))
 
 
+def bundle_key(path: Path, passphrase: str | None) -> BundleKey | None:
+    """The key of an encrypted bundle (from ``passphrase``, else ``CAUCE_BUNDLE_PASSPHRASE``);
+    None for a plain one. Raises :class:`BundleError` for a missing or wrong passphrase."""
+    if not is_encrypted(path):
+        return None
+    return open_key(path, passphrase or os.environ.get(BUNDLE_PASSPHRASE_ENV))
+
+
 def inspect_bundle(
-    path: str | os.PathLike[str], *, limits: BundleLimits = DEFAULT_LIMITS
+    path: str | os.PathLike[str],
+    *,
+    limits: BundleLimits = DEFAULT_LIMITS,
+    passphrase: str | None = None,
 ) -> BundleContents:
     """Validate a bundle completely without writing anything.
+
+    An encrypted bundle needs ``passphrase`` (or ``CAUCE_BUNDLE_PASSPHRASE`` set).
 
     Raises:
         BundleError: naming the offending member, for unsafe names, symlinks, duplicates,
@@ -221,7 +259,8 @@ def inspect_bundle(
     path = Path(path)
     if not path.is_file():
         raise BundleError(path.name, _("no such bundle file"))
-    with _open_zip(path) as zf:
+    key = bundle_key(path, passphrase)
+    with _open_zip(path, key) as zf:
         entries = _check_headers(zf, limits)
         manifest = _read_manifest(zf, entries[MANIFEST_FILE], limits)
         _check_listing(entries, manifest)
@@ -249,7 +288,9 @@ def inspect_bundle(
     except ProjectError as err:
         raise BundleError(err.path, err.problem) from None
     sizes = {name: entries[name].file_size for name in manifest.members}
-    return BundleContents(path=path, manifest=manifest, project=project, sizes=sizes, limits=limits)
+    return BundleContents(
+        path=path, manifest=manifest, project=project, sizes=sizes, limits=limits, key=key
+    )
 
 
 def extract_bundle(
@@ -266,7 +307,7 @@ def extract_bundle(
         raise BundleError(str(dest), _("extraction directory is not empty"))
     base = os.path.realpath(dest)
     written = []
-    with _open_zip(contents.path) as zf:
+    with _open_zip(contents.path, contents.key) as zf:
         entries = _check_headers(zf, contents.limits)
         manifest = _read_manifest(zf, entries[MANIFEST_FILE], contents.limits)
         if manifest != contents.manifest:

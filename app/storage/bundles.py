@@ -10,6 +10,10 @@ refuses a connection with a parameter whose name looks like one (a word ``passwo
 ``camelCase``, at any depth), unless its connector's ``Config`` declares that field
 non-secret with ``Field(json_schema_extra={"secret": False})``.
 
+With a ``passphrase``, :func:`export_bundle` writes the zip through an encrypting stream
+(:mod:`~app.storage.bundle_crypto`): the bundle on disk is ciphertext from its first byte, and
+no clear copy is ever written.
+
 >>> looks_secret("password"), looks_secret("apiKey"), looks_secret("primary_key")
 (True, True, True)
 >>> looks_secret("keys"), looks_secret("host"), looks_secret("monkey")
@@ -32,6 +36,7 @@ from typing import Any
 from app.connectors.registry import UnknownPlugin, connector_registry
 from app.i18n import _
 from app.model.connection import Connection
+from app.storage.bundle_crypto import EncryptingWriter, derive_key, new_header
 from app.storage.bundle_format import (
     BUNDLE_FORMAT_VERSION,
     BUNDLE_SUFFIX,
@@ -205,6 +210,7 @@ def export_bundle(
     data_root: str | os.PathLike[str] | None = None,
     created_at: datetime | None = None,
     limits: BundleLimits = DEFAULT_LIMITS,
+    passphrase: str | None = None,
 ) -> Path:
     """Write a project as a ``.cauce`` bundle, atomically (temporary file + :func:`os.replace`).
 
@@ -216,6 +222,8 @@ def export_bundle(
         data_root: directory holding ``data/`` when ``source`` is a bare :class:`Project`.
         created_at: the manifest's time (default now); with it, exports are byte-identical.
         limits: sizes the bundle must respect so that it can be imported again.
+        passphrase: encrypt the bundle under it (AES-256-GCM, scrypt): it is then needed to
+            import or run the bundle.
 
     Raises:
         BundleError: a connection parameter looks like a secret, or data files are too large.
@@ -223,12 +231,14 @@ def export_bundle(
     """
     project, root = _resolve_source(source, Path(data_root) if data_root else None)
     _check_export(project, root, include_data, limits)
+    key = derive_key(passphrase, new_header()) if passphrase is not None else None
     out = Path(out_path)
     when = (created_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+        with os.fdopen(fd, "wb") as f, contextlib.ExitStack() as sealing:
+            sink: Any = f if key is None else sealing.enter_context(EncryptingWriter(f, key))
+            with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
                 members = _write_members(zf, project, root, include_data)
                 manifest = Manifest(
                     format_version=BUNDLE_FORMAT_VERSION,
@@ -239,6 +249,7 @@ def export_bundle(
                 zf.writestr(
                     _zip_info(MANIFEST_FILE), dumps_canonical(manifest.model_dump(mode="json"))
                 )
+            sealing.close()  # seals the last chunk
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)

@@ -15,6 +15,12 @@ File format (JSON)::
 
 Writes are atomic (temporary file, fsync, rename), the file's mode is 0600, and concurrent
 writers are serialised with a lock file.
+
+The master key can be rotated (:meth:`EncryptedFileStore.rotate`): every secret is decrypted
+with the current key and the whole file written again under the new one, through the same
+atomic write. The rename is the commit point: a process killed before it leaves the file the
+old key opens, after it the file the new key opens; running the rotation again with both keys
+finishes either case (it reports a file the new key already opens as rotated).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +50,7 @@ from app.storage.paths import data_dir
 __all__ = [
     "MASTER_KEY_ENV",
     "EncryptedFileStore",
+    "Rotation",
     "SecretFileCorrupted",
     "SecretStoreError",
     "SecretStoreUnavailable",
@@ -87,6 +95,16 @@ def _check_scrypt(kdf: dict[str, Any], path: Path) -> None:
                 max_p=_SCRYPT_MAX["p"],
             )
         )
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What :meth:`EncryptedFileStore.rotate` did: the file, how many secrets it holds, and
+    whether an earlier, interrupted rotation had already committed the new key."""
+
+    path: Path
+    secrets: int
+    already_rotated: bool = False
 
 
 class SecretStoreError(RuntimeError):
@@ -208,6 +226,61 @@ class EncryptedFileStore:
     def refs(self) -> list[str]:
         """The references stored, sorted (never the values)."""
         return sorted(self._load()[1])
+
+    # -- key rotation ------------------------------------------------------------------------
+    def rotate(self, new_master_key: str) -> Rotation:
+        """Write every secret again under ``new_master_key`` (a key or a passphrase).
+
+        The current key (this store's) must open the file, or the new one must (an earlier
+        rotation was killed after its commit point: reported as ``already_rotated``). The new
+        file is read back with the new key and compared before this returns. Temporary files
+        left by writers killed before their rename (ciphertext only) are removed.
+
+        Raises:
+            SecretStoreError: No secrets file, an empty or unchanged new key.
+            WrongMasterKey: Neither key opens the file; nothing was changed.
+            SecretFileCorrupted: The file is damaged; nothing was changed.
+        """
+        if not new_master_key:
+            raise SecretStoreError(_("the new master key is empty"))
+        if new_master_key == self.__master:
+            raise SecretStoreError(_("the new master key is the current one: nothing to rotate"))
+        new = EncryptedFileStore(self.path, master_key=new_master_key)
+        with self._locked():
+            if not self.path.is_file():
+                raise SecretStoreError(
+                    _("there is no secrets file at {path}: nothing to rotate").format(
+                        path=self.path
+                    )
+                )
+            self._remove_debris()
+            try:
+                _header, data = self._load()
+            except WrongMasterKey:
+                try:
+                    _header, data = new._load()
+                except WrongMasterKey:
+                    raise WrongMasterKey(
+                        _(
+                            "neither the current key ({variable}) nor the new key opens {path}; "
+                            "nothing was changed"
+                        ).format(variable=MASTER_KEY_ENV, path=self.path)
+                    ) from None
+                return Rotation(self.path, len(data), already_rotated=True)
+            new._write(new._new_header(), data)
+            if new._load()[1] != data:  # never report success on a file that lost a secret
+                raise SecretFileCorrupted(
+                    _("{path} does not read back as written under the new key").format(
+                        path=self.path
+                    )
+                )
+        return Rotation(self.path, len(data))
+
+    def _remove_debris(self) -> None:
+        """Remove the temporary files of writers killed before their rename (under the lock,
+        so no writer is between its write and its rename now)."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
     # -- internals ---------------------------------------------------------------------------
     @contextmanager

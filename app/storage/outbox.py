@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
+from app.i18n import _
 from app.storage.alert_models import DeliveryRow, OutboxRow
+from app.storage.errors import InvalidTransition, NotFound
 from app.storage.models import utcnow
 from app.storage.unit_of_work import StoreBase, insert_missing
 
@@ -109,9 +111,15 @@ class OutboxStore(StoreBase):
             )
 
     def claim_due(
-        self, *, limit: int = 10, lease: float = 60.0, now: datetime | None = None
+        self,
+        *,
+        limit: int = 10,
+        lease: float = 60.0,
+        now: datetime | None = None,
+        only: int | None = None,
     ) -> list[OutboxItem]:
-        """Claim up to ``limit`` due rows, at most one per channel (its oldest pending row)."""
+        """Claim up to ``limit`` due rows, at most one per channel (its oldest pending row);
+        ``only``: that row, if it is one of them."""
         now = now or utcnow()
         earlier = aliased(OutboxRow)
         blocked = exists().where(
@@ -132,6 +140,8 @@ class OutboxStore(StoreBase):
             .order_by(OutboxRow.id)
             .limit(limit)
         )
+        if only is not None:
+            due = due.where(OutboxRow.id == only)
         until = now + timedelta(seconds=lease)
         with self._session() as s:
             if s.get_bind().dialect.name == "postgresql":
@@ -189,14 +199,30 @@ class OutboxStore(StoreBase):
             return _item(row)
 
     def items(
-        self, *, statuses: Sequence[str] = (), event_id: str | None = None, limit: int = 100
+        self,
+        *,
+        statuses: Sequence[str] = (),
+        event_id: str | None = None,
+        limit: int = 100,
+        channel_keys: Sequence[str] = (),
+        channel_prefix: str | None = None,
+        after: int | None = None,
     ) -> list[OutboxItem]:
-        """Rows in queue order."""
+        """Rows in queue order (of ``channel_keys``, or of keys starting with
+        ``channel_prefix``, when given; ``after``: rows of a greater id only)."""
         query = select(OutboxRow).where(OutboxRow.organization_id == self._org_id)
         if statuses:
             query = query.where(OutboxRow.status.in_(list(statuses)))
         if event_id is not None:
             query = query.where(OutboxRow.event_id == event_id)
+        if channel_keys:
+            query = query.where(OutboxRow.channel_key.in_(list(channel_keys)))
+        if channel_prefix is not None:
+            query = query.where(
+                func.substr(OutboxRow.channel_key, 1, len(channel_prefix)) == channel_prefix
+            )
+        if after is not None:
+            query = query.where(OutboxRow.id > after)
         with self._session(write=False) as s:
             return [_item(r) for r in s.scalars(query.order_by(OutboxRow.id).limit(limit))]
 
@@ -247,3 +273,62 @@ class OutboxStore(StoreBase):
                 )
                 for d, event_id, key in s.execute(query)
             ]
+
+    def item(self, item_id: int) -> OutboxItem:
+        """One row of this organization (``NotFound`` for another's, as for none)."""
+        with self._session(write=False) as s:
+            row = s.scalar(
+                select(OutboxRow).where(
+                    OutboxRow.id == item_id, OutboxRow.organization_id == self._org_id
+                )
+            )
+            if row is None:
+                raise NotFound(_("no notification {id} in the outbox").format(id=item_id))
+            return _item(row)
+
+    def requeue(self, item_id: int, *, now: datetime | None = None) -> OutboxItem:
+        """Put a dead (or pending) row back in the queue, due ``now``: the next attempt is
+        its last one unless it has attempts left (its attempt count is kept, so the delivery
+        log's numbering goes on). A delivered row cannot be (``InvalidTransition``)."""
+        now = now or utcnow()
+        with self._session() as s:
+            row = self._locked(s, item_id)
+            if row.status == "delivered":
+                raise InvalidTransition(
+                    _("notification {id} was delivered already").format(id=item_id)
+                )
+            row.status, row.next_attempt_at, row.finished_at = "pending", now, None
+            s.flush()
+            return _item(row)
+
+    def discard(self, item_id: int, *, now: datetime | None = None) -> OutboxItem:
+        """Delete a pending or dead row and its attempts from the log: it will never be sent.
+        A delivered row, or one a worker is sending now (its lease not expired), cannot be
+        (``InvalidTransition``)."""
+        now = now or utcnow()
+        with self._session() as s:
+            row = self._locked(s, item_id)
+            if row.status == "delivered":
+                raise InvalidTransition(
+                    _("notification {id} was delivered already").format(id=item_id)
+                )
+            if row.claimed_until is not None and row.claimed_until > now:
+                raise InvalidTransition(
+                    _("notification {id} is being sent right now: try again shortly").format(
+                        id=item_id
+                    )
+                )
+            gone = _item(row)
+            s.execute(delete(DeliveryRow).where(DeliveryRow.outbox_id == row.id))
+            s.delete(row)
+            return gone
+
+    def _locked(self, s: Any, item_id: int) -> OutboxRow:
+        row: OutboxRow | None = s.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.id == item_id, OutboxRow.organization_id == self._org_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            raise NotFound(_("no notification {id} in the outbox").format(id=item_id))
+        return row

@@ -39,6 +39,7 @@ from app.model.connection import Connection
 from app.model.pipeline import Pipeline
 from app.model.schedule import ScheduleDefinition
 from app.model.sync import SyncDefinition
+from app.storage.bundle_crypto import is_encrypted
 from app.storage.bundle_format import Manifest
 from app.storage.bundle_reader import extract_bundle, inspect_bundle
 from app.storage.project_format import (
@@ -373,9 +374,9 @@ def load_project(
         return OpenProject(read_project_dir(path, broken=broken), path)
     if not path.is_file():
         raise ProjectError(str(path), _("no such project directory or bundle"))
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(path) and not is_encrypted(path):
         raise ProjectError(str(path), _("neither a project directory nor a .cauce bundle"))
-    contents = inspect_bundle(path)
+    contents = inspect_bundle(path)  # an encrypted one: passphrase in CAUCE_BUNDLE_PASSPHRASE
     root = Path(tempfile.mkdtemp(prefix="cauce-project-"))
     try:
         extract_bundle(contents, root)

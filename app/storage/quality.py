@@ -206,6 +206,21 @@ class QualityStore(StoreBase):
             )
             return [_profile_record(r) for r in rows]
 
+    def profile(self, project_id: int, profile_id: int) -> StoredProfileRecord:
+        """One stored profile of the project (``NotFound`` for another project's or
+        organization's, as for none)."""
+        with self._session(write=False) as s:
+            row = s.scalar(
+                select(StoredProfileRow).where(
+                    StoredProfileRow.id == profile_id,
+                    StoredProfileRow.organization_id == self._org_id,
+                    StoredProfileRow.project_id == project_id,
+                )
+            )
+            if row is None:
+                raise NotFound(f"no stored profile {profile_id}")
+            return _profile_record(row)
+
     def check_results(
         self,
         project_id: int,
@@ -213,12 +228,16 @@ class QualityStore(StoreBase):
         table: str | None = None,
         run_id: int | None = None,
         limit: int = 200,
+        before: int | None = None,
     ) -> list[CheckResultRecord]:
-        """Stored check results, newest first (of one table, or one run)."""
+        """Stored check results, newest first (of one table, or one run; ``before``: of a
+        smaller id only)."""
         where = [
             CheckResultRow.organization_id == self._org_id,
             CheckResultRow.project_id == project_id,
         ]
+        if before is not None:
+            where.append(CheckResultRow.id < before)
         if table is not None:
             where.append(CheckResultRow.table_name == table)
         if run_id is not None:

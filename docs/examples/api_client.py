@@ -80,6 +80,10 @@ def main(project_name: str, pipeline: str) -> int:
     print(f"run {run['id']} {status}")
     nodes = list(every(f"/api/v1/runs/{run['id']}/nodes"))
     print(f"{len(nodes)} nodes recorded")
+    versions = list(
+        every(f"/api/v1/projects/{project['id']}/versions", kind="pipeline", name=pipeline)
+    )
+    print(f"{len(versions)} saved version(s) of {pipeline}, newest v{versions[0]['number']}")
     history = call("GET", f"/api/v1/projects/{project['id']}/history", limit="5")["items"]
     print("last runs: " + ", ".join(f"{r['kind']} {r['name']} {r['status']}" for r in history))
     alerts = list(every("/api/v1/alerts", project=project_name, status="open"))

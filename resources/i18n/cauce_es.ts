@@ -224,134 +224,134 @@
 <context>
     <name>Bundles</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="53"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="60"/>
         <source>added</source>
         <extracomment>plan kind -&gt; (icon, colour of the kind&apos;s text)</extracomment>
         <translation>añadido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="54"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="61"/>
         <source>changed</source>
         <translation>modificado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="55"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="62"/>
         <source>layout only</source>
         <translation>solo disposición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="56"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="63"/>
         <source>unchanged</source>
         <translation>sin cambios</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="57"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
         <source>removed</source>
         <translation>eliminado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="64"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="71"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="65"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="72"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="66"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="73"/>
         <source>Pipelines</source>
         <translation>Canalizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="67"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="74"/>
         <source>Data files</source>
         <translation>Archivos de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="104"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="111"/>
         <source>Export project</source>
         <translation>Exportar proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="106"/>
-        <location filename="../../app/ui/dialogs/bundles.py" line="261"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="113"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="291"/>
         <source>Cauce bundles (*.cauce)</source>
         <translation>Paquetes de Cauce (*.cauce)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="130"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="160"/>
         <source>Exporting…</source>
         <translation>Exportando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="137"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="167"/>
         <source>Export failed</source>
         <translation>Error al exportar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="138"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="168"/>
         <source>The project could not be exported.</source>
         <translation>No se pudo exportar el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="145"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="175"/>
         <source>Project exported</source>
         <translation>Proyecto exportado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="146"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="176"/>
         <source>The bundle was written to %1.</source>
         <translation>El paquete se guardó en %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="259"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="289"/>
         <source>Import a bundle</source>
         <translation>Importar un paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="267"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="297"/>
         <source>Import into folder</source>
         <translation>Importar en la carpeta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="300"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="336"/>
         <source>Checking the bundle…</source>
         <translation>Comprobando el paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="307"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="343"/>
         <source>Cannot import this bundle</source>
         <translation>No se puede importar este paquete</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="308"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="344"/>
         <source>%1 failed its checks; nothing was written.</source>
         <translation>%1 no superó las comprobaciones; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="324"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="360"/>
         <source>Importing…</source>
         <translation>Importando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="331"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="367"/>
         <source>Import failed</source>
         <translation>Error al importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="332"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="368"/>
         <source>Nothing was changed.</source>
         <translation>No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="339"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="375"/>
         <source>Project imported</source>
         <translation>Proyecto importado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="340"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="376"/>
         <source>Project “%1” is in %2.</source>
         <translation>El proyecto «%1» está en %2.</translation>
     </message>
@@ -1404,372 +1404,412 @@
     </message>
     <message>
         <location filename="../../app/ui/dialogs/connection_form.py" line="47"/>
+        <source>Encryption (TLS): disable, allow, prefer, require (encrypted or refused), verify-ca (and a trusted certificate), verify-full (and the host&apos;s name in it).</source>
+        <translation>Cifrado (TLS): disable, allow, prefer, require (cifrada o rechazada), verify-ca (y un certificado de confianza), verify-full (y el nombre del host en él).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="52"/>
+        <source>SSL root certificates</source>
+        <translation>Certificados raíz SSL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="53"/>
+        <source>Encrypted</source>
+        <translation>Cifrado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="54"/>
+        <source>Keep the file encrypted (DuckDB&apos;s AES-GCM); its key is the secret encryption_key.</source>
+        <translation>Mantener el archivo cifrado (AES-GCM de DuckDB); su clave es el secreto encryption_key.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="58"/>
+        <source>Encryption key</source>
+        <translation>Clave de cifrado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="59"/>
+        <source>Key of the encrypted database file (kept in the secret store).</source>
+        <translation>Clave del archivo de base de datos cifrado (se guarda en el almacén de secretos).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="62"/>
+        <source>Certificate authorities (PEM file) verify-ca and verify-full trust; &apos;system&apos; for the system&apos;s. Default: ~/.postgresql/root.crt.</source>
+        <translation>Autoridades de certificación (archivo PEM) en las que confían verify-ca y verify-full; &apos;system&apos; para las del sistema. Por defecto: ~/.postgresql/root.crt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="67"/>
+        <source>With ssl: check the certificate (verify-ca), and the host&apos;s name in it (verify-full).</source>
+        <translation>Con ssl: comprobar el certificado (verify-ca) y el nombre del host en él (verify-full).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="71"/>
         <source>Connect Timeout</source>
         <translation>Tiempo de espera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="48"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="72"/>
         <source>Application Name</source>
         <translation>Nombre de la aplicación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="49"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="73"/>
         <source>Format</source>
         <translation>Formato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="50"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="74"/>
         <source>Delimiter</source>
         <translation>Delimitador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="51"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="75"/>
         <source>Header</source>
         <translation>Encabezado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="52"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="76"/>
         <source>Database file; relative paths resolve against the project.</source>
         <translation>Archivo de la base de datos; las rutas relativas parten del proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="55"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="79"/>
         <source>Database file (relative to the project) or &apos;:memory:&apos;.</source>
         <translation>Archivo de la base de datos (relativo al proyecto) o &apos;:memory:&apos;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="56"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="80"/>
         <source>Directory holding the files (relative to the project).</source>
         <translation>Carpeta que contiene los archivos (relativa al proyecto).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="57"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="81"/>
         <source>csv or parquet; by default from each file&apos;s extension.</source>
         <translation>csv o parquet; por defecto, según la extensión de cada archivo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="58"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="82"/>
         <source>CSV field delimiter.</source>
         <translation>Delimitador de campos CSV.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="59"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="83"/>
         <source>CSV files have a header row.</source>
         <translation>Los archivos CSV tienen una fila de encabezado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="60"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="84"/>
         <source>Server host name or address.</source>
         <translation>Nombre o dirección del servidor.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="61"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="85"/>
         <source>Database name.</source>
         <translation>Nombre de la base de datos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="62"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="86"/>
         <source>User name.</source>
         <translation>Nombre de usuario.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="63"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="87"/>
         <source>Password (kept in the secret store).</source>
         <translation>Contraseña (se guarda en el almacén de secretos).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="64"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="88"/>
         <source>Seconds to wait for a connection.</source>
         <translation>Segundos de espera para conectar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="65"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="89"/>
         <source>Shown in pg_stat_activity.</source>
         <translation>Se muestra en pg_stat_activity.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="67"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="91"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="68"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="92"/>
         <source>Google Cloud project that runs the jobs.</source>
         <translation>Proyecto de Google Cloud que ejecuta los trabajos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="69"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="93"/>
         <source>Dataset</source>
         <translation>Conjunto de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="70"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="94"/>
         <source>Dataset of unqualified table names.</source>
         <translation>Conjunto de datos de las tablas nombradas sin él.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="71"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="95"/>
         <source>Location</source>
         <translation>Ubicación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="72"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="96"/>
         <source>Where jobs run: US, EU, europe-west1…</source>
         <translation>Dónde se ejecutan los trabajos: US, EU, europe-west1…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="73"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="97"/>
         <source>Credentials</source>
         <translation>Credenciales</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="74"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="98"/>
         <source>Service-account JSON key file; empty: application-default credentials.</source>
         <translation>Archivo de clave JSON de la cuenta de servicio; vacío: las credenciales predeterminadas de la aplicación.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="77"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="101"/>
         <source>API endpoint</source>
         <translation>Punto de acceso de la API</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="78"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="102"/>
         <source>Another API endpoint (an emulator, a private endpoint).</source>
         <translation>Otro punto de acceso de la API (un emulador, un punto de acceso privado).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="79"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="103"/>
         <source>Anonymous</source>
         <translation>Anónimo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="80"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="104"/>
         <source>No credentials: emulators only.</source>
         <translation>Sin credenciales: solo para emuladores.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="81"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="105"/>
         <source>Timeout</source>
         <translation>Tiempo de espera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="82"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="106"/>
         <source>Seconds a request or job may take.</source>
         <translation>Segundos que puede durar una petición o un trabajo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="83"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="107"/>
         <source>Cluster endpoint host name.</source>
         <translation>Nombre del host del punto de acceso del clúster.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="84"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="108"/>
         <source>Cluster port.</source>
         <translation>Puerto del clúster.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="85"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="109"/>
         <source>SSL</source>
         <translation>SSL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="86"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="110"/>
         <source>Encrypt the connection.</source>
         <translation>Cifrar la conexión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="87"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="111"/>
         <source>S3 bucket</source>
         <translation>Bucket de S3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="88"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="112"/>
         <source>S3 bucket for COPY loads.</source>
         <translation>Bucket de S3 para las cargas con COPY.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="89"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="113"/>
         <source>S3 prefix</source>
         <translation>Prefijo de S3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="90"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="114"/>
         <source>Key prefix of uploaded files.</source>
         <translation>Prefijo de las claves de los archivos subidos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="91"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="115"/>
         <source>IAM role</source>
         <translation>Rol de IAM</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="92"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="116"/>
         <source>IAM role ARN COPY reads S3 with.</source>
         <translation>ARN del rol de IAM con el que COPY lee S3.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="93"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="117"/>
         <source>Region</source>
         <translation>Región</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="94"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="118"/>
         <source>The bucket&apos;s AWS region.</source>
         <translation>Región de AWS del bucket.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="95"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="119"/>
         <source>Rows per INSERT</source>
         <translation>Filas por INSERT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="96"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="120"/>
         <source>Rows per multi-row INSERT (no bucket).</source>
         <translation>Filas por INSERT de varias filas (sin bucket).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="97"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="121"/>
         <source>Distribution style</source>
         <translation>Estilo de distribución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="98"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="122"/>
         <source>DISTSTYLE of the tables Cauce creates.</source>
         <translation>DISTSTYLE de las tablas que crea Cauce.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="99"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="123"/>
         <source>Distribution key</source>
         <translation>Clave de distribución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="100"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="124"/>
         <source>DISTKEY column (diststyle key).</source>
         <translation>Columna DISTKEY (diststyle key).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="101"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="125"/>
         <source>Sort keys</source>
         <translation>Claves de ordenación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="102"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="126"/>
         <source>SORTKEY columns.</source>
         <translation>Columnas SORTKEY.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="103"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="127"/>
         <source>Account</source>
         <translation>Cuenta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="104"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="128"/>
         <source>Account identifier, e.g. &apos;xy12345.eu-west-1&apos; or &apos;org-acct&apos;.</source>
         <translation>Identificador de la cuenta, p. ej. &apos;xy12345.eu-west-1&apos; u &apos;org-acct&apos;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="107"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="131"/>
         <source>Database.</source>
         <translation>Base de datos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="108"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="132"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="109"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="133"/>
         <source>Schema of unqualified table names.</source>
         <translation>Esquema de las tablas nombradas sin él.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="110"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="134"/>
         <source>Warehouse</source>
         <translation>Almacén (warehouse)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="111"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="135"/>
         <source>Virtual warehouse to run in.</source>
         <translation>Almacén virtual en el que ejecutar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="112"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="136"/>
         <source>Role</source>
         <translation>Rol</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="113"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="137"/>
         <source>Role to use.</source>
         <translation>Rol que usar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="114"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="138"/>
         <source>Private key</source>
         <translation>Clave privada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="115"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="139"/>
         <source>PEM private key for key-pair authentication (kept in the secret store).</source>
         <translation>Clave privada PEM para la autenticación por par de claves (se guarda en el almacén de secretos).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="119"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="143"/>
         <source>Private key file</source>
         <translation>Archivo de clave privada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="120"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="144"/>
         <source>PEM private key file for key-pair authentication.</source>
         <translation>Archivo de clave privada PEM para la autenticación por par de claves.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="121"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="145"/>
         <source>Private key passphrase</source>
         <translation>Frase de paso de la clave privada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="122"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="146"/>
         <source>Passphrase of an encrypted private key.</source>
         <translation>Frase de paso de una clave privada cifrada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="123"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="147"/>
         <source>Login timeout</source>
         <translation>Tiempo de espera del inicio de sesión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="124"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="148"/>
         <source>Seconds to wait for a login.</source>
         <translation>Segundos de espera para iniciar sesión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="211"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="236"/>
         <source>(automatic)</source>
         <extracomment>schema titles that pydantic derived badly from the field name fields naming a file (or the files connector&apos;s directory): a Browse… button beside them</extracomment>
         <translation>(automático)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="229"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="254"/>
         <source>comma-separated, e.g. a, b</source>
         <translation>separadas por comas, p. ej. a, b</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="245"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="270"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="329"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="354"/>
         <source>Stored; leave empty to keep it</source>
         <translation>Guardada; déjela vacía para conservarla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="331"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="356"/>
         <source>Goes to the secret store</source>
         <translation>Se guarda en el almacén de secretos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="335"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="360"/>
         <source>Required</source>
         <translation>Obligatorio</translation>
     </message>
@@ -1777,103 +1817,103 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="113"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="121"/>
         <source>Connections — %1</source>
         <extracomment>secret values typed in this session, by field (saved to the store on OK) the connection existed when the dialog opened (its secrets may be stored already) a test finished: (connection name, succeeded, message shown) asked before Test connection contacts anything (False: the user declined)</extracomment>
         <translation>Conexiones — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="126"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="134"/>
         <source>Add a connection</source>
         <translation>Añadir una conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="127"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="135"/>
         <source>Duplicate</source>
         <translation>Duplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="128"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="136"/>
         <source>Delete</source>
         <translation>Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="136"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="144"/>
         <source>Connections</source>
         <translation>Conexiones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="148"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="156"/>
         <source>What this connection is for</source>
         <translation>Para qué sirve esta conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="150"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="158"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="151"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="159"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="152"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="160"/>
         <source>Description</source>
         <translation>Descripción</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="158"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="168"/>
         <source>Settings</source>
         <translation>Configuración</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="161"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="171"/>
         <source>Test connection</source>
         <translation>Probar conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="189"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="200"/>
         <source>No connection yet. Add one with +.</source>
         <translation>Aún no hay conexiones. Añada una con +.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="290"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="309"/>
         <source>A connection needs a name.</source>
         <translation>Una conexión necesita un nombre.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="292"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="311"/>
         <source>There is already a connection named “%1”.</source>
         <translation>Ya existe una conexión llamada «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="306"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="325"/>
         <source>new connection</source>
         <translation>nueva conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="315"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="334"/>
         <source>%1 copy</source>
         <translation>%1 copia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="352"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="371"/>
         <source>Testing “%1”…</source>
         <translation>Probando «%1»…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="376"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="402"/>
         <source>Connection “%1” works.</source>
         <translation>La conexión «%1» funciona.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="405"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="431"/>
         <source>“%1” needs: %2</source>
         <translation>A «%1» le falta: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="436"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="462"/>
         <source>The password could not be saved, so nothing was saved yet.
 
 Cauce keeps secrets in the operating system&apos;s keyring. Where there is none (servers, some Linux desktops), set the environment variable CAUCE_MASTER_KEY to a passphrase before starting Cauce: secrets are then kept encrypted in Cauce&apos;s data folder. A secret can also be given at run time in an environment variable CAUCE_SECRET_&lt;CONNECTION&gt;_&lt;FIELD&gt;.</source>
@@ -1882,12 +1922,12 @@ Cauce keeps secrets in the operating system&apos;s keyring. Where there is none 
 Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (servidores, algunos escritorios Linux), defina la variable de entorno CAUCE_MASTER_KEY con una frase de contraseña antes de iniciar Cauce: los secretos se guardan entonces cifrados en la carpeta de datos de Cauce. Un secreto también puede darse al ejecutar, en una variable de entorno CAUCE_SECRET_&lt;CONEXIÓN&gt;_&lt;CAMPO&gt;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="445"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="471"/>
         <source>Secret store unavailable</source>
         <translation>Almacén de secretos no disponible</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connections.py" line="453"/>
+        <location filename="../../app/ui/dialogs/connections.py" line="479"/>
         <source>The password could not be saved.</source>
         <translation>No se pudo guardar la contraseña.</translation>
     </message>
@@ -2346,72 +2386,72 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="159"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="189"/>
         <source>Import %1</source>
         <translation>Importar %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="162"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="192"/>
         <source>It replaces the project in %1.</source>
         <translation>Sustituye al proyecto de %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="164"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="194"/>
         <source>It creates %1.</source>
         <translation>Crea %1.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="167"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="197"/>
         <source>Importing project “%1”.</source>
         <translation>Importación del proyecto «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
         <source>Item</source>
         <translation>Elemento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
         <source>Change</source>
         <translation>Cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="171"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
         <source>Details</source>
         <translation>Detalles</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="185"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="215"/>
         <source>Nothing to import: the project is already up to date.</source>
         <translation>Nada que importar: el proyecto ya está al día.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="189"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="219"/>
         <source>Once imported, this project would:</source>
         <translation>Una vez importado, este proyecto haría lo siguiente:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="195"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="225"/>
         <source>I trust this project: let it run on this machine</source>
         <translation>Confío en este proyecto: puede ejecutarse en esta máquina</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="197"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="227"/>
         <source>Without this, the project is imported but asks again before it runs.</source>
         <translation>Sin esto, el proyecto se importa pero vuelve a preguntar antes de ejecutarse.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="201"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="231"/>
         <source>Import</source>
         <translation>Importar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="236"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="266"/>
         <source>kept</source>
         <translation>se conserva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/bundles.py" line="236"/>
+        <location filename="../../app/ui/dialogs/bundles.py" line="266"/>
         <source>not part of the project; left as it is</source>
         <translation>no forma parte del proyecto; se deja como está</translation>
     </message>
@@ -3686,6 +3726,54 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/component_texts.py" line="271"/>
         <source>append: add the rows; replace: swap the table&apos;s content atomically; merge: update rows with equal keys, insert the others</source>
         <translation>append: añade las filas; replace: sustituye el contenido de la tabla de forma atómica; merge: actualiza las filas con claves iguales e inserta las demás</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="33"/>
+        <source>Encrypt the bundle?</source>
+        <translation>¿Cifrar el paquete?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="33"/>
+        <source>Encrypted bundle</source>
+        <translation>Paquete cifrado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="35"/>
+        <source>Encrypt the bundle with a passphrase</source>
+        <translation>Cifrar el paquete con una frase de contraseña</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="46"/>
+        <source>Passphrase</source>
+        <translation>Frase de contraseña</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="48"/>
+        <source>Again</source>
+        <translation>Otra vez</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="53"/>
+        <source>Whoever imports or runs the bundle will need this passphrase. It is not stored anywhere: keep it safe.</source>
+        <translation>Quien importe o ejecute el paquete necesitará esta frase de contraseña. No se guarda en ningún sitio: consérvela en lugar seguro.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="57"/>
+        <source>%1 is encrypted. Type its passphrase.</source>
+        <translation>%1 está cifrado. Escriba su frase de contraseña.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="92"/>
+        <source>Type a passphrase.</source>
+        <translation>Escriba una frase de contraseña.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="94"/>
+        <source>The two passphrases differ.</source>
+        <translation>Las dos frases de contraseña no coinciden.</translation>
     </message>
 </context>
 <context>
@@ -5826,6 +5914,90 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
             <numerusform>%n tabla</numerusform>
             <numerusform>%n tablas</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TransportInfo</name>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="17"/>
+        <source>never encrypted (disable)</source>
+        <extracomment>what each TLS mode asks for, in the words of app.connectors.tls</extracomment>
+        <translation>nunca cifrada (disable)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="18"/>
+        <source>encrypted only if the server offers it (prefer)</source>
+        <translation>cifrada solo si el servidor lo ofrece (prefer)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="19"/>
+        <source>encrypted or refused; certificate not checked (require)</source>
+        <translation>cifrada o rechazada; certificado sin comprobar (require)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="22"/>
+        <source>encrypted or refused; certificate checked (verify-ca)</source>
+        <translation>cifrada o rechazada; certificado comprobado (verify-ca)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="25"/>
+        <source>encrypted or refused; certificate and host name checked (verify-full)</source>
+        <translation>cifrada o rechazada; certificado y nombre de host comprobados (verify-full)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="54"/>
+        <source>Encryption in transit</source>
+        <translation>Cifrado en tránsito</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="55"/>
+        <source>Last test</source>
+        <translation>Última prueba</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="67"/>
+        <source>not tested</source>
+        <translation>sin probar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="71"/>
+        <source>not encrypted</source>
+        <translation>sin cifrar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="74"/>
+        <source>encrypted (%1)</source>
+        <translation>cifrada (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="76"/>
+        <source>encrypted</source>
+        <translation>cifrada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="79"/>
+        <source>certificate verified</source>
+        <translation>certificado verificado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="81"/>
+        <source>certificate not verified</source>
+        <translation>certificado no verificado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="85"/>
+        <source>host name checked</source>
+        <translation>nombre de host comprobado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="87"/>
+        <source>host name not checked</source>
+        <translation>nombre de host no comprobado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/transport.py" line="90"/>
+        <source>HTTPS only</source>
+        <translation>solo HTTPS</translation>
     </message>
 </context>
 <context>

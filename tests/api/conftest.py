@@ -55,7 +55,11 @@ def make_server(
     shutil.copytree(EXAMPLE, chinook)
     workspace = Workspace.open(db_url)
     config = ServerSettings.from_env(
-        db_url=db_url, jwt_secret=JWT_SECRET, projects_dir=tmp_path / "hosted", **settings
+        db_url=db_url,
+        jwt_secret=JWT_SECRET,
+        projects_dir=tmp_path / "hosted",
+        backups_dir=tmp_path / "backups",
+        **settings,
     )
     server = Server(TestClient(create_app(config)), workspace, config, {}, chinook)
     server.key("admin", user="ana", name="admin", scopes=list(access.API_SCOPES), role="admin")

@@ -73,5 +73,6 @@ def test_the_documented_client_runs_a_pipeline(
     assert "calling as ana of default with read, run" in done.stdout
     assert "mart:" in done.stdout and "succeeded" in done.stdout
     assert "last runs: pipeline revenue succeeded" in done.stdout
+    assert "1 saved version(s) of revenue, newest v1" in done.stdout  # the run recorded it
     assert "0 open alerts" in done.stdout
     assert key.secret not in done.stdout + done.stderr

@@ -37,14 +37,20 @@ def fuzzed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
 
 
 def _seed(server: Server, project: int) -> None:
-    """Objects the new operations find (a schedule, an alert, a check), so that the
-    generated requests reach real ones and not only 404s."""
+    """Objects the new operations find (a schedule, an alert, a check, versions and a tag, a
+    column tag, a backup), so that the generated requests reach real ones and not only
+    404s."""
     c, h = server.client, server.h()
     base = f"/api/v1/projects/{project}"
     schedule = {"name": "nightly", "pipeline": "revenue", "cron": "0 3 * * *"}
     assert c.post(f"{base}/schedules", headers=h, json=schedule).status_code == 201
     check = [{"kind": "row_count", "table": "mart", "connection": "warehouse", "min": 1}]
     assert c.post(f"{base}/checks", headers=h, json=check).status_code == 201
+    assert c.post(f"{base}/versions", headers=h, json={}).status_code == 200
+    assert c.post(f"{base}/version-tags", headers=h, json={"name": "r1"}).status_code == 201
+    tag = {"table": "Invoice", "column": "BillingAddress", "tags": ["pii.address"]}
+    assert c.post(f"{base}/connections/chinook/column-tags", headers=h, json=tag).is_success
+    assert c.post("/api/v1/backups", headers=h, json={"kind": "structure"}).status_code == 201
     raise_alert(
         read_project_dir(server.chinook),
         "run_failed",
@@ -59,7 +65,9 @@ def test_no_5xx_and_responses_conform(fuzzed: Server) -> None:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", fuzzed.client.app)
     headers = {"Authorization": f"Bearer {fuzzed.keys['fuzz']}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 68  # schedules, alerts, channels, history, quality included
+    # schedules, alerts, channels, history, quality, versions, privacy, profiles, outbox and
+    # backups included
+    assert len(operations) >= 96
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -143,6 +143,17 @@ def test_cancel_from_another_thread_stops_the_run_and_keeps_the_old_table(
     assert read_result(tmp_path) == before
 
 
+def test_cancelling_after_the_run_ended_is_harmless(tmp_path: Path, chinook_sqlite: Path) -> None:
+    # a server cancels what it still tracks when it stops: a run whose sessions are closed
+    # (the token outlives them) must not raise from interrupting a closed connection
+    cancel = CancelToken()
+    with provider(tmp_path, chinook_sqlite) as prov:
+        report = run_pipeline(linear("chinook", "Genre"), prov, cancel=cancel)
+    assert report.ok, report.error
+    cancel.cancel()
+    assert cancel.cancelled
+
+
 def test_dry_run_plans_without_writing(tmp_path: Path, chinook_sqlite: Path) -> None:
     with provider(tmp_path, chinook_sqlite) as prov:
         report = run_pipeline(linear("chinook", "Genre"), prov, dry_run=True)

@@ -44,7 +44,10 @@ def bundle(tmp_path: Path, window: QWidget) -> Path:
     target = tmp_path / "exported.cauce"
     asked: list[Path] = []
     written = export_bundle_interactive(
-        window, project, choose_target=lambda _p, suggested: asked.append(suggested) or target
+        window,
+        project,
+        choose_target=lambda _p, suggested: asked.append(suggested) or target,
+        ask_encryption=lambda _p: "",  # not encrypted (test_bundle_passphrase.py encrypts)
     )
     assert written == target and target.is_file()
     assert asked == [tmp_path / "chinook.cauce"]
@@ -172,7 +175,10 @@ def test_cancelled_pickers_do_nothing(window: QWidget, tmp_path: Path) -> None:
 
 def test_export_error_is_shown(window: QWidget, tmp_path: Path) -> None:
     result = export_bundle_interactive(
-        window, tmp_path / "not-a-project", choose_target=lambda _p, _s: tmp_path / "x.cauce"
+        window,
+        tmp_path / "not-a-project",
+        choose_target=lambda _p, _s: tmp_path / "x.cauce",
+        ask_encryption=lambda _p: "",
     )
     assert result is None
     box = _messages(window)[-1]

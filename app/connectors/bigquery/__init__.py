@@ -54,6 +54,7 @@ from app.connectors.bigquery import _sql
 from app.connectors.bigquery._config import BigQueryConfig, make_client
 from app.connectors.bigquery._load import load_job_config, spool_parquet
 from app.connectors.bigquery._types import arrow_type, schema_fields, stored
+from app.connectors.tls import TransportSecurity
 from app.i18n import _
 from app.model.warehouse_options import BigQueryTableOptions
 
@@ -147,6 +148,22 @@ class BigQueryConnector(Connector):
         )
         job = self.client.query(sql, job_config=job_config, retry=self._retry(), job_retry=None)
         return job.result(timeout=self.config.timeout, page_size=page_size)
+
+    def tls_policy(self) -> str:
+        """HTTPS (certificates checked) unless an emulator's ``http://`` endpoint is given."""
+        endpoint = (self.config.api_endpoint or "https://").lower()
+        return "disable" if endpoint.startswith("http://") else "verify-full"
+
+    def transport(self) -> TransportSecurity:
+        self.test()
+        encrypted = self.tls_policy() != "disable"
+        return TransportSecurity(
+            encrypted=encrypted,
+            verified=encrypted,
+            hostname=encrypted,
+            measured=False,
+            policy=self.tls_policy(),
+        )
 
     # -- catalog ----------------------------------------------------------------------------
     def test(self) -> None:

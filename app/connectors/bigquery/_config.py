@@ -120,9 +120,17 @@ def make_client(config: BigQueryConfig, root: Path, name: str) -> Any:
     from google.cloud import bigquery
 
     options = ClientOptions(api_endpoint=config.api_endpoint) if config.api_endpoint else None
+    credentials = _credentials(config, root, name)
+    if (config.api_endpoint or "").lower().startswith("http://") and not config.anonymous:
+        raise ConnectionError_(  # before any request: the credentials never leave
+            _(
+                "{connection}: api_endpoint is plain http: credentials would travel "
+                "unencrypted; use https (plain http only for an emulator, with anonymous)"
+            ).format(connection=name)
+        )
     return bigquery.Client(
         project=config.project,
-        credentials=_credentials(config, root, name),
+        credentials=credentials,
         location=config.location,
         client_options=options,
     )

@@ -5,6 +5,9 @@ selects from, and the three write modes (:mod:`._sql`). Being DuckDB itself, the
 and writes it without Python in the data path; the standalone methods open a short-lived
 connection per call (the file stays free for the engine to attach), except for ``:memory:``,
 whose database lives as long as the connector.
+
+An ``encrypted`` connection keeps its file encrypted with DuckDB's own encryption, keyed by
+the secret ``encryption_key`` (:mod:`._crypto`).
 """
 
 from __future__ import annotations
@@ -39,11 +42,12 @@ from app.connectors.base import (
     UrlSyntax,
     WriteMode,
     WriteResult,
+    secret_field,
 )
+from app.connectors.duckdb import _crypto
 from app.connectors.duckdb._pgtext import arrow_field, convert
 from app.connectors.duckdb._sql import (
     DIALECT,
-    attach_sql,
     catalog_table,
     delete_returning,
     qualify,
@@ -68,6 +72,14 @@ class DuckDBConfig(ConnectorConfig):
     """Settings of a DuckDB connection."""
 
     path: str = Field(description="Database file (relative to the project) or ':memory:'.")
+    encrypted: bool = Field(
+        default=False,
+        description="Keep the file encrypted (DuckDB's AES-GCM); its key is the secret "
+        "encryption_key.",
+    )
+    encryption_key: str | None = secret_field(
+        "Key of the encrypted database file (kept in the secret store)."
+    )
 
 
 def canonical_schema(schema: pa.Schema) -> pa.Schema:
@@ -176,6 +188,8 @@ class DuckDBConnector(Connector):
                 con = self._memory.cursor()
             elif not Path(self.path).exists() and not create:
                 con = duckdb.connect(MEMORY)
+            elif self.config.encrypted:
+                con = self._open_encrypted(create=create)
             else:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 con = duckdb.connect(self.path)
@@ -183,6 +197,18 @@ class DuckDBConnector(Connector):
         except duckdb.Error as err:
             raise failure(self.name, _("opening the database"), err) from None
         return con
+
+    def _key(self) -> str:
+        """The file's key; a clear error when the connection is encrypted and has none."""
+        return _crypto.file_key(self.name, self.config.encryption_key, memory=self.path == MEMORY)
+
+    def _open_encrypted(self, *, create: bool) -> duckdb.DuckDBPyConnection:
+        """An in-memory connection with the file attached (with its key) and in use."""
+        return _crypto.open_encrypted(self.path, self._key(), self.name, create=create)
+
+    def prepare_session(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.config.encrypted:  # before the session is locked: it may write the file
+            _crypto.load_writable_crypto(con)
 
     def close(self) -> None:
         if self._memory is not None:
@@ -347,8 +373,6 @@ class DuckDBConnector(Connector):
             con.interrupt()
 
     def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool) -> None:
-        import duckdb
-
         if self.path == MEMORY:
             raise ConnectionError_(
                 _(
@@ -358,10 +382,8 @@ class DuckDBConnector(Connector):
             )
         if not read_only:  # a destination file may be new, and so may its folder
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con.execute(attach_sql(self.path, alias, read_only=read_only))
-        except duckdb.Error as err:
-            raise failure(self.name, _("attaching as {alias!r}").format(alias=alias), err) from None
+        key = self._key() if self.config.encrypted else None
+        _crypto.attach_file(con, self.path, alias, read_only=read_only, key=key, name=self.name)
 
     def scan(
         self, alias: str, *, table: str | None = None, query: str | None = None

@@ -26,11 +26,15 @@ __all__ = ["attach_sql", "catalog_table", "delete_returning", "qualify", "write_
 DIALECT = "duckdb"
 
 
-def attach_sql(path: str, alias: str, *, read_only: bool) -> str:
-    """``ATTACH 'path' AS "alias" [(READ_ONLY)]``."""
-    options = [exp.AttachOption(this=exp.var("READ_ONLY"))] if read_only else None
+def attach_sql(path: str, alias: str, *, read_only: bool, encrypted: bool = False) -> str:
+    """``ATTACH 'path' AS "alias" [(ENCRYPTION_KEY ?, READ_ONLY)]``: the key is bound as a
+    parameter, never written into the statement."""
+    options = [exp.AttachOption(this=exp.var("ENCRYPTION_KEY"), expression=exp.Placeholder())]
+    options = options if encrypted else []
+    if read_only:
+        options.append(exp.AttachOption(this=exp.var("READ_ONLY")))
     return exp.Attach(
-        this=exp.alias_(exp.Literal.string(path), ident(alias)), expressions=options
+        this=exp.alias_(exp.Literal.string(path), ident(alias)), expressions=options or None
     ).sql(DIALECT)
 
 

@@ -73,6 +73,7 @@ from app.connectors.mssql._state import (
     state_upsert,
 )
 from app.connectors.mssql._types import ColumnSpec
+from app.connectors.tls import TransportSecurity, check_transport
 from app.i18n import _
 from app.model.types import TypeMismatch
 
@@ -172,6 +173,28 @@ class SqlServerConnector(Connector):
         self._guard(
             where,
             lambda: self._session.run(lambda con: con.cursor().execute("SELECT 1").fetchall()),
+        )
+
+    def tls_policy(self) -> str:
+        """``Encrypt=no`` lets the server decide; ``yes``/``strict`` encrypt or refuse, and
+        check the certificate (host name included) unless it is trusted blindly."""
+        if self.config.encrypt == "no":
+            return "prefer"
+        return "require" if self.config.trust_server_certificate else "verify-full"
+
+    def transport(self) -> TransportSecurity:
+        """The session's encryption as the server reports it (``sys.dm_exec_connections``)."""
+        sql = "SELECT encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID"
+        rows = self._guard(
+            _("reading the connection's encryption"),
+            lambda: self._session.run(lambda con: con.cursor().execute(sql).fetchall()),
+        )
+        encrypted = bool(rows) and str(rows[0][0]).upper() == "TRUE"
+        mode = self.tls_policy()
+        checked = encrypted and mode == "verify-full"
+        return check_transport(
+            self.name,
+            TransportSecurity(encrypted, verified=checked, hostname=checked, policy=mode),
         )
 
     def list_tables(self) -> list[TableInfo]:

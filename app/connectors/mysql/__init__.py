@@ -39,12 +39,14 @@ from app.connectors.base import (
     WriteResult,
     secret_field,
 )
+from app.connectors.mysql._tls import POLICIES, SSL_STATUS_SQL, session_security
 from app.connectors.mysql._types import (
     ColumnSpec,
     arrow_batch,
     column_spec,
     description_spec,
 )
+from app.connectors.tls import TransportSecurity, check_transport
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -253,6 +255,14 @@ class MySQLConnector(Connector):
 
     def test(self) -> None:
         self._run(_("running a test query"), "SELECT 1")
+
+    def tls_policy(self) -> str:
+        return POLICIES[self.config.ssl_mode]
+
+    def transport(self) -> TransportSecurity:
+        """The session's TLS as the server reports it (``Ssl_version``, ``Ssl_cipher``)."""
+        status = self._run(_("reading the connection's encryption"), SSL_STATUS_SQL)
+        return check_transport(self.name, session_security(status, self.tls_policy()))
 
     # -- catalog ---------------------------------------------------------------------------
     def list_tables(self) -> list[TableInfo]:

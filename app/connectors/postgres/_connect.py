@@ -9,11 +9,14 @@ database or role that does not exist), which psycopg cannot tell apart and async
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.connectors._common import failure
 from app.connectors.base import ConnectionError_, NativeUnavailable
 from app.connectors.postgres._native import transient
+from app.connectors.tls import TransportSecurity, check_transport
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -31,6 +34,7 @@ class Connecting:
     if TYPE_CHECKING:  # provided by the connector
         name: str
         config: PostgresConfig
+        root: Path
 
         def secret_on_demand(self, field: str) -> bool: ...
 
@@ -53,6 +57,14 @@ class Connecting:
         except psycopg.Error as err:
             raise self._connect_failure(err) from None
 
+    def _rootcert(self) -> str | None:
+        """``sslrootcert`` as libpq takes it: ``system``, or a path (relative to the project)."""
+        given = self.config.sslrootcert
+        if not given or given == "system":
+            return given
+        path = Path(given).expanduser()
+        return str(path if path.is_absolute() else self.root / path)
+
     def _connect_once(self) -> psycopg.Connection[Any]:
         import psycopg
 
@@ -68,7 +80,45 @@ class Connecting:
             application_name=cfg.application_name,
             autocommit=True,
             options="-c TimeZone=UTC -c DateStyle=ISO,YMD",
+            sslrootcert=self._rootcert(),  # None: libpq's default (psycopg drops None)
         )
+
+    def _async_ssl(self) -> str | ssl.SSLContext:
+        """asyncpg's ``ssl``: the mode, or, with ``sslrootcert`` and a verifying mode, a
+        context that trusts those authorities (asyncpg reads no such setting itself)."""
+        cfg, root = self.config, self._rootcert()
+        if root is None or cfg.sslmode not in ("verify-ca", "verify-full"):
+            return cfg.sslmode
+        context = ssl.create_default_context(cafile=None if root == "system" else root)
+        context.check_hostname = cfg.sslmode == "verify-full"
+        return context
+
+    def tls_policy(self) -> str:
+        return "prefer" if self.config.sslmode == "allow" else self.config.sslmode
+
+    def transport(self) -> TransportSecurity:
+        """What a new connection negotiates: libpq's view, and the server's (``pg_stat_ssl``)."""
+        import psycopg
+
+        with self._connect() as con:
+            encrypted = bool(con.pgconn.ssl_in_use)
+            try:
+                row = con.execute(
+                    "SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+                ).fetchone()
+            except psycopg.Error as err:
+                raise self._fail(_("reading the connection's encryption"), err) from None
+            mode = self.tls_policy()
+            security = TransportSecurity(
+                encrypted=encrypted and bool(row and row[0]),
+                # libpq refuses a certificate it cannot verify in these modes
+                verified=encrypted and mode in ("verify-ca", "verify-full"),
+                hostname=encrypted and mode == "verify-full",
+                protocol=str(row[1] or "") if row else "",
+                cipher=str(row[2] or "") if row else "",
+                policy=mode,
+            )
+        return check_transport(self.name, security)
 
     def _connect_failure(self, err: Exception) -> ConnectionError_:
         import psycopg
@@ -88,6 +138,24 @@ class Connecting:
             error.transient = False  # refused at authentication: a retry would be refused too
         elif "FATAL" in str(err) and self._refused_for_good():
             error.transient = False  # no such database or role, no pg_hba.conf entry…
+        if cfg.sslmode in ("require", "verify-ca", "verify-full") and (
+            "SSL" in str(err) or "certificate" in str(err)
+        ):
+            remedy = (
+                _("enable TLS on the server, or choose another sslmode")
+                if cfg.sslmode == "require"
+                else _(
+                    "the server must offer TLS with a certificate signed by an authority in "
+                    "sslrootcert (for verify-full, naming the host), or choose another sslmode"
+                )
+            )
+            error = ConnectionError_(
+                _(
+                    "{error}. The connection's sslmode is {mode!r}: Cauce connects only "
+                    "encrypted; {remedy}"
+                ).format(error=error, mode=cfg.sslmode, remedy=remedy)
+            )
+            error.transient = False
         return error
 
     def _refused_for_good(self) -> bool:
@@ -132,7 +200,7 @@ class Connecting:
                     database=cfg.database,
                     user=cfg.user,
                     password=cfg.password,
-                    ssl=cfg.sslmode,
+                    ssl=self._async_ssl(),
                     timeout=cfg.connect_timeout,
                     statement_cache_size=0,
                     server_settings={

@@ -27,6 +27,7 @@ from app.connectors._warehouse import ROW_COLUMN, WarehouseConnector
 from app.connectors.base import Capabilities, TableInfo, UrlForm, UrlSyntax
 from app.connectors.redshift._config import RedshiftConfig
 from app.connectors.redshift._types import arrow_type, ddl_type
+from app.connectors.tls import TransportSecurity, check_transport
 from app.i18n import _
 
 __all__ = ["RedshiftConfig", "RedshiftConnector", "insert_statement"]
@@ -75,6 +76,7 @@ class RedshiftConnector(WarehouseConnector):
             user=c.user,
             password=c.password or "",
             ssl=c.ssl,
+            sslmode=c.sslmode,
             timeout=c.timeout,
         )
         con.autocommit = True
@@ -83,6 +85,31 @@ class RedshiftConnector(WarehouseConnector):
 
     def _secret(self) -> str | None:
         return self.config.password
+
+    def tls_policy(self) -> str:
+        return self.config.sslmode if self.config.ssl else "disable"
+
+    def transport(self) -> TransportSecurity:
+        """The TLS session of a new connection (redshift-connector's socket)."""
+        import ssl
+
+        con = self._connect()
+        try:
+            sock = getattr(con, "_usock", None)
+            tls = sock if isinstance(sock, ssl.SSLSocket) else None
+            cipher = tls.cipher() if tls is not None else None
+            mode = self.tls_policy()
+            security = TransportSecurity(
+                encrypted=tls is not None,
+                verified=tls is not None,  # the driver verifies in both of its modes
+                hostname=tls is not None and mode == "verify-full",
+                protocol=(tls.version() or "") if tls is not None else "",
+                cipher=cipher[0] if cipher else "",
+                policy=mode,
+            )
+        finally:
+            con.close()
+        return check_transport(self.name, security)
 
     def _transient(self, err: BaseException) -> bool:
         try:

@@ -25,6 +25,11 @@ class RedshiftConfig(ConnectorConfig):
     user: str = Field(description="User name.")
     password: str | None = secret_field("Password (kept in the secret store).")
     ssl: bool = Field(default=True, description="Encrypt the connection.")
+    sslmode: Literal["verify-ca", "verify-full"] = Field(
+        default="verify-ca",
+        description="With ssl: check the certificate (verify-ca), and the host's name in it "
+        "(verify-full).",
+    )
     timeout: int = Field(default=30, ge=1, description="Seconds to wait for a connection.")
     s3_bucket: str | None = Field(default=None, description="S3 bucket for COPY loads.")
     s3_prefix: str = Field(default="cauce/", description="Key prefix of uploaded files.")

@@ -33,6 +33,7 @@ from app.connectors.base import (
 )
 from app.connectors.snowflake._config import SnowflakeConfig, connect_args
 from app.connectors.snowflake._types import arrow_type, ddl_type, described_type
+from app.connectors.tls import TransportSecurity
 from app.i18n import _
 
 __all__ = ["SnowflakeConfig", "SnowflakeConnector"]
@@ -69,6 +70,15 @@ class SnowflakeConnector(WarehouseConnector):
 
     def _secret(self) -> str | None:
         return self.config.password or self.config.private_key_passphrase
+
+    def tls_policy(self) -> str:
+        return "verify-full"  # the connector speaks HTTPS only, certificates checked
+
+    def transport(self) -> TransportSecurity:
+        self.test()
+        return TransportSecurity(
+            encrypted=True, verified=True, hostname=True, measured=False, policy="verify-full"
+        )
 
     def _transient(self, err: BaseException) -> bool:
         try:

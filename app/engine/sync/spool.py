@@ -8,11 +8,17 @@ Spool files live in Cauce's own data directory (``<data dir>/spool``, see
 :func:`app.storage.paths.data_dir`), named after the process that writes them
 (``cauce-sync-<pid>-….arrows``). A process killed mid-sync cannot remove its file: the next
 spool created on the machine removes every spool whose process no longer exists.
+
+With ``CAUCE_ENCRYPT_SPOOLS=1`` (or ``Spool(encrypted=True)``) the file is sealed as it is
+written (AES-256-GCM in authenticated chunks, :mod:`app.storage.bundle_crypto`) under a random
+key that lives only in the process's memory: nothing on disk can decrypt it, so the debris of a
+killed sync is unreadable too, and no key needs keeping.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
@@ -26,8 +32,9 @@ import pyarrow as pa
 from app.engine.sync.cursor import larger
 from app.model.cancel import CancelToken
 
-__all__ = ["Spool", "SpoolStats", "reap_spools", "spool_directory"]
+__all__ = ["ENCRYPT_SPOOLS_ENV", "Spool", "SpoolStats", "reap_spools", "spool_directory"]
 
+ENCRYPT_SPOOLS_ENV = "CAUCE_ENCRYPT_SPOOLS"
 SPOOL_PREFIX = "cauce-sync-"
 _SPOOL_NAME = re.compile(re.escape(SPOOL_PREFIX) + r"(\d+)-.*\.arrows$")
 
@@ -64,10 +71,25 @@ class SpoolStats:
     max_cursor: pa.Scalar | None
 
 
-class Spool:
-    """A temporary Arrow IPC stream file; a context manager that deletes it."""
+def spools_encrypted() -> bool:
+    """Whether this machine asks for encrypted spools (``CAUCE_ENCRYPT_SPOOLS``)."""
+    return os.environ.get(ENCRYPT_SPOOLS_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
-    def __init__(self, directory: Path | None = None) -> None:
+
+class Spool:
+    """A temporary Arrow IPC stream file; a context manager that deletes it.
+
+    ``encrypted``: seal it under a key held in memory only (default: ``CAUCE_ENCRYPT_SPOOLS``).
+    """
+
+    def __init__(self, directory: Path | None = None, *, encrypted: bool | None = None) -> None:
+        from app.storage.bundle_crypto import BundleKey, new_header
+
+        self._key = (
+            BundleKey(new_header(), os.urandom(32))
+            if (spools_encrypted() if encrypted is None else encrypted)
+            else None
+        )
         directory = directory or spool_directory()
         reap_spools(directory)  # debris of killed syncs
         fd, name = tempfile.mkstemp(
@@ -107,7 +129,7 @@ class Spool:
         rows, top = 0, None
         self.schema = schema
         try:
-            with pa.OSFile(str(self.path), "wb") as sink, pa.ipc.new_stream(sink, schema) as writer:
+            with self._sink() as sink, pa.ipc.new_stream(sink, schema) as writer:
                 for batch in reader:
                     if cancel is not None:
                         cancel.check()
@@ -129,9 +151,35 @@ class Spool:
             max_cursor=top,
         )
 
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
+
+    @contextlib.contextmanager
+    def _sink(self) -> Iterator[pa.NativeFile | io.RawIOBase]:
+        if self._key is None:
+            with pa.OSFile(str(self.path), "wb") as plain:
+                yield plain
+            return
+        from app.storage.bundle_crypto import EncryptingWriter
+
+        with open(self.path, "wb") as raw, EncryptingWriter(raw, self._key) as sealed:
+            yield sealed
+
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Replay the spooled batches, one at a time."""
-        with pa.OSFile(str(self.path), "rb") as source:
+        if self._key is None:
+            with pa.OSFile(str(self.path), "rb") as source:
+                yield from pa.ipc.open_stream(source)
+            return
+        from app.storage.bundle_crypto import DecryptingReader
+
+        with (
+            open(self.path, "rb") as sealed,
+            io.BufferedReader(
+                DecryptingReader(sealed, self._key, self.path.name), buffer_size=self._key.chunk
+            ) as source,
+        ):
             yield from pa.ipc.open_stream(source)
 
     def reader(

@@ -26,8 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.bundles import ImportPreview, apply_preview, export_project, preview_import
+from app.services.bundles import (
+    ImportPreview,
+    apply_preview,
+    export_project,
+    is_encrypted_bundle,
+    preview_import,
+)
 from app.services.errors import USER_ERRORS, describe
+from app.ui.dialogs.passphrase import PassphraseDialog
 from app.ui.icons import icon
 from app.ui.workers import run_busy
 
@@ -110,13 +117,33 @@ def _choose_export_target(parent: QWidget | None, suggested: Path) -> Path | Non
     return Path(path) if path.endswith(".cauce") else Path(path + ".cauce")
 
 
+def _ask_encryption(parent: QWidget | None) -> str | None:
+    """The export's passphrase, ``""`` for none, ``None`` when cancelled."""
+    dialog = PassphraseDialog(parent, confirm=True)
+    try:
+        return dialog.passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
+
+
+def _ask_passphrase(parent: QWidget | None, bundle: Path) -> str | None:
+    """An encrypted bundle's passphrase, ``None`` when cancelled."""
+    dialog = PassphraseDialog(parent, confirm=False, bundle=bundle.name)
+    try:
+        return dialog.passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
+
+
 def export_bundle_interactive(
     parent: QWidget | None,
     project_root: Path,
     *,
     choose_target: Callable[[QWidget | None, Path], Path | None] = _choose_export_target,
+    ask_encryption: Callable[[QWidget | None], str | None] = _ask_encryption,
 ) -> Path | None:
-    """Ask where to write the bundle, export the project there, and say how it went.
+    """Ask where to write the bundle and whether to encrypt it, export the project there, and
+    say how it went.
 
     Returns:
         The bundle written, or ``None`` when cancelled or failed (the error was shown).
@@ -124,11 +151,14 @@ def export_bundle_interactive(
     target = choose_target(parent, project_root.parent / f"{project_root.name}.cauce")
     if target is None:
         return None
+    passphrase = ask_encryption(parent)
+    if passphrase is None:
+        return None
     try:
         summary = run_busy(
             parent,
             QCA.translate("Bundles", "Exporting…"),
-            lambda: export_project(project_root, target),
+            lambda: export_project(project_root, target, passphrase=passphrase or None),
         )
     except (*USER_ERRORS, OSError) as err:
         show_message(
@@ -278,6 +308,7 @@ def import_bundle_interactive(
     choose_bundle: Callable[[QWidget | None], Path | None] = _choose_bundle,
     choose_dir: Callable[[QWidget | None], Path | None] = _choose_dir,
     confirm: Callable[[ImportPreviewDialog], bool] = _confirm,
+    ask_passphrase: Callable[[QWidget | None, Path], str | None] = _ask_passphrase,
 ) -> Path | None:
     """Pick a bundle and a folder, preview the import, and apply it atomically if confirmed.
 
@@ -294,11 +325,16 @@ def import_bundle_interactive(
     destination = choose_dir(parent)
     if destination is None:
         return None
+    passphrase: str | None = None
+    if is_encrypted_bundle(bundle):
+        passphrase = ask_passphrase(parent, bundle)
+        if passphrase is None:
+            return None
     try:
         preview = run_busy(
             parent,
             QCA.translate("Bundles", "Checking the bundle…"),
-            lambda: preview_import(bundle, destination),
+            lambda: preview_import(bundle, destination, passphrase=passphrase),
         )
     except (*USER_ERRORS, OSError) as err:
         show_message(

@@ -44,6 +44,30 @@ _SCHEMA_TEXT = (
     QT_TRANSLATE_NOOP("ConnectionForm", "User"),
     QT_TRANSLATE_NOOP("ConnectionForm", "Password"),
     QT_TRANSLATE_NOOP("ConnectionForm", "SSL mode"),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm",
+        "Encryption (TLS): disable, allow, prefer, require (encrypted or refused), "
+        "verify-ca (and a trusted certificate), verify-full (and the host's name in it).",
+    ),
+    QT_TRANSLATE_NOOP("ConnectionForm", "SSL root certificates"),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Encrypted"),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm",
+        "Keep the file encrypted (DuckDB's AES-GCM); its key is the secret encryption_key.",
+    ),
+    QT_TRANSLATE_NOOP("ConnectionForm", "Encryption key"),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm", "Key of the encrypted database file (kept in the secret store)."
+    ),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm",
+        "Certificate authorities (PEM file) verify-ca and verify-full trust; "
+        "'system' for the system's. Default: ~/.postgresql/root.crt.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "ConnectionForm",
+        "With ssl: check the certificate (verify-ca), and the host's name in it (verify-full).",
+    ),
     QT_TRANSLATE_NOOP("ConnectionForm", "Connect Timeout"),
     QT_TRANSLATE_NOOP("ConnectionForm", "Application Name"),
     QT_TRANSLATE_NOOP("ConnectionForm", "Format"),
@@ -127,6 +151,7 @@ _SCHEMA_TEXT = (
 #: schema titles that pydantic derived badly from the field name
 _BETTER_TITLES = {
     "Sslmode": "SSL mode",
+    "Sslrootcert": "SSL root certificates",
     "Ssl": "SSL",
     "Iam Role": "IAM role",
     "Api Endpoint": "API endpoint",
@@ -143,7 +168,7 @@ _BETTER_TITLES = {
     "Login Timeout": "Login timeout",
 }
 #: fields naming a file (or the files connector's directory): a Browse… button beside them
-FILE_FIELDS = frozenset({"path", "credentials", "private_key_file"})
+FILE_FIELDS = frozenset({"path", "credentials", "private_key_file", "sslrootcert"})
 
 
 def field_title(name: str, schema: dict[str, Any]) -> str:

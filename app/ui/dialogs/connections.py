@@ -35,10 +35,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.connections import Connection, ConnectorType, connector_types, test_connection
+from app.services.connections import (
+    Connection,
+    ConnectorType,
+    TransportSecurity,
+    connector_types,
+    test_connection,
+    transport_policy,
+)
 from app.services.errors import describe
 from app.services.secrets import store_connection_secret
 from app.ui.dialogs.connection_form import ConnectionForm, field_title
+from app.ui.dialogs.transport import TransportInfo
 from app.ui.icons import icon
 from app.ui.workers import submit
 
@@ -151,6 +159,8 @@ class ConnectionsDialog(QDialog):
         head.addRow(self.tr("Type"), self.type_combo)
         head.addRow(self.tr("Description"), self.description_edit)
         self.form = ConnectionForm()
+        self.form.changed.connect(self._show_policy)
+        self.transport = TransportInfo()
         scroll = QScrollArea()
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
@@ -184,6 +194,7 @@ class ConnectionsDialog(QDialog):
         right_box.setContentsMargins(0, 0, 0, 0)
         right_box.addLayout(head)
         right_box.addWidget(self.settings_box, 1)
+        right_box.addWidget(self.transport)
         right_box.addLayout(test_row)
         right_box.addLayout(status_row)
         self.empty_label = QLabel(self.tr("No connection yet. Add one with +."))
@@ -271,6 +282,14 @@ class ConnectionsDialog(QDialog):
         entry = self._entries[self._current]
         ctype = self.types[str(self.type_combo.currentData())]
         self.form.build(ctype, dict(params), stored_secrets=entry.existing)
+        self._show_policy()
+
+    def _show_policy(self) -> None:
+        """The TLS setting as the form stands now (the tested state is forgotten)."""
+        current = Connection(
+            name="-", type=str(self.type_combo.currentData()), params=self.form.params()
+        )
+        self.transport.show_policy(transport_policy(current))
 
     def _type_changed(self) -> None:
         if self._current >= 0:
@@ -360,18 +379,25 @@ class ConnectionsDialog(QDialog):
                 secrets=typed,
                 variables=self.variables,
             ),
-            on_done=lambda _result: self._tested(serial, name, None),
+            on_done=lambda result: self._tested(serial, name, None, result),
             on_failed=lambda error: self._tested(
                 serial, name, error if isinstance(error, BaseException) else None
             ),
             owner=self,
         )
 
-    def _tested(self, serial: int, name: str, error: BaseException | None) -> None:
+    def _tested(
+        self,
+        serial: int,
+        name: str,
+        error: BaseException | None,
+        security: TransportSecurity | None = None,
+    ) -> None:
         if serial != self._test_serial:
             return  # a newer test was started
         self.test_button.setEnabled(True)
         self.busy.hide()
+        self.transport.show_state(security if isinstance(security, TransportSecurity) else None)
         if error is None:
             message = self.tr("Connection “%1” works.").replace("%1", name)
         else:
