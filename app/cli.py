@@ -86,6 +86,11 @@ def _fail(message: str, code: int = EXIT_INVALID) -> None:
     help=N_("Count the rows of every node (slower: each node is materialised)."),
 )
 @click.option(
+    "--explain",
+    is_flag=True,
+    help=N_("With --run-project: keep the plan of every statement (cauce queries --plan)."),
+)
+@click.option(
     "--local",
     "force_local",
     is_flag=True,
@@ -141,6 +146,7 @@ def cli(
     as_json: bool,
     dry_run: bool,
     count_rows: bool,
+    explain: bool,
     force_local: bool,
     dest: str | None,
     db_url: str | None,
@@ -159,7 +165,7 @@ def cli(
     if ctx.invoked_subcommand is not None:
         return
     if run_project is not None and scheduled:
-        if as_json or dry_run or dest or count_rows or pipelines or force_local:
+        if as_json or dry_run or dest or count_rows or pipelines or force_local or explain:
             _fail(_("--schedule runs the project's schedules: it takes no other run option"))
         from app.cli_schedule import run_daemon
 
@@ -180,8 +186,11 @@ def cli(
                 count_rows=count_rows,
                 trust=trust,
                 execution="local" if force_local else None,
+                explain=explain,
             )
         )
+    if explain:
+        _fail(_("--explain goes with --run-project"))
     if as_json or dry_run or dest or count_rows or force_local or (pipelines and open_path is None):
         _fail(
             _(
@@ -453,6 +462,10 @@ cli.add_command(import_cmd)
 from app.cli_retention import retention_group  # noqa: E402
 
 cli.add_command(retention_group)
+
+from app.cli_queries import queries_cmd  # noqa: E402
+
+cli.add_command(queries_cmd)
 
 
 def _setup_logging(verbose: int) -> None:

@@ -21,6 +21,7 @@ from app.model.events import (
     NodeFailed,
     NodeFinished,
     NodeProgress,
+    NodeSlowdown,
     NodeStarted,
     RunFinished,
 )
@@ -92,6 +93,8 @@ class _RichProgress:
                 completed=0,
                 rows=f"[red]{status_text(event.status)}[/]",
             )
+        elif isinstance(event, NodeSlowdown):
+            self.console.print(f"[yellow]{event_text(event)}[/]", highlight=False)
         elif isinstance(event, RunFinished):
             colour = "green" if event.status == "succeeded" else "red"
             self.console.print(
@@ -112,6 +115,7 @@ def run_headless(
     count_rows: bool = False,
     trust: bool = False,
     execution: str | None = None,
+    explain: bool = False,
 ) -> int:
     from app.services.runs import run_project
     from app.services.workspace import prepare_headless_run
@@ -130,6 +134,8 @@ def run_headless(
                     on_event=listener,
                     count_rows=count_rows,
                     trust=trust,
+                    execution=execution,
+                    explain=explain,
                 )
         else:
             listener = None if as_json else _LinePrinter()
@@ -143,6 +149,7 @@ def run_headless(
                 count_rows=count_rows,
                 trust=trust,
                 execution=execution,
+                explain=explain,
             )
     except service_errors.USER_ERRORS as err:
         if as_json:

@@ -410,6 +410,12 @@ class Connector(abc.ABC):
     def query(self, sql: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> pa.RecordBatchReader:
         return self.read(query=sql, batch_rows=batch_rows)
 
+    def explain(self, sql: str) -> Any | None:
+        """The plan this system's planner makes for the query ``sql`` (in
+        ``capabilities.dialect``), as the JSON its ``EXPLAIN`` prints; ``None`` when Cauce
+        reads no plan of this system. The query is planned, never run."""
+        return None
+
 
 def resolve_config(
     cls: type[Connector], params: Mapping[str, Any], secrets: Mapping[str, str]

@@ -32,6 +32,7 @@ from app.engine.plan import (
     plan_run,
 )
 from app.engine.provider import ConnectorProvider
+from app.engine.statements import PlanWanted, QueryReport, StatementLog
 from app.i18n import _
 from app.model.events import (
     EventBus,
@@ -87,6 +88,8 @@ class RunReport:
     error: str | None = None
     nodes: list[NodeReport] = field(default_factory=list)
     plan: dict[str, Any] | None = None
+    #: each node's statement: its SQL, where it ran, bytes, plan (:mod:`app.engine.statements`)
+    queries: list[QueryReport] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +100,7 @@ class RunReport:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["queries"]  # the plan above has each node's SQL; analytics keep the rest
         data["status"] = str(self.status)
         for n in data["nodes"]:
             n["status"] = str(n["status"])
@@ -250,6 +254,7 @@ def run_pipeline(
     planned: PlannedRun | None = None,
     execution: str | None = None,
     column_tags: dict[tuple[str, str], dict[str, frozenset[str]]] | None = None,
+    plans: PlanWanted = None,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
@@ -263,7 +268,9 @@ def run_pipeline(
     :func:`plan_run`); closed when the run ends.
     ``execution``: ``"local"`` runs every node on the local engine (``None``: the pipeline's
     own setting). ``column_tags``: the ports' tagged columns, for ``mask`` rules by tag
-    (``app.services.masking.column_tags``).
+    (``app.services.masking.column_tags``). ``plans``: which statements to explain once they
+    ran — all (True), none, or those a predicate picks (``RunReport.queries``,
+    :mod:`app.engine.statements`).
     """
     bus = bus or EventBus()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
@@ -293,8 +300,12 @@ def run_pipeline(
                 run.run_id, pipeline=pipeline.name, nodes=tuple(n.name for n in pipeline.nodes)
             )
         )
-        _execute(run, plan, session, provider, session.cancel, count_rows)
+        log = StatementLog(plans)
+        _execute(run, plan, session, provider, session.cancel, count_rows, log)
         run.report.seconds = round(time.perf_counter() - started, 4)
+        log.explain()
+        ran = {n.node_id for n in run.report.nodes if n.status in _RAN}
+        run.report.queries = log.reports(plan, ran)
     bus.publish(
         RunFinished(
             run.run_id,
@@ -314,6 +325,7 @@ def _execute(
     provider: ConnectorProvider,
     cancel: CancelToken,
     count_rows: bool,
+    log: StatementLog,
 ) -> None:
     current: Stage | None = None
     try:
@@ -321,7 +333,7 @@ def _execute(
             cancel.check()
             current = stage
             run.start_stage(stage, plan)
-            rows = _run_stage(stage, plan, session, provider, count_rows)
+            rows = _run_stage(stage, plan, session, provider, count_rows, log)
             run.finish_stage(stage, plan.stages[i + 1 :], rows)
         run.report.status = NodeStatus.SUCCEEDED
     except _NodeQueryFailed as failed:
@@ -349,6 +361,10 @@ def _execute(
         run.fail(current, message, NodeStatus.FAILED)
 
 
+#: the states of a node that ran (or began to): their statements are the run's queries
+_RAN = frozenset({NodeStatus.SUCCEEDED, NodeStatus.FAILED, NodeStatus.CANCELLED})
+
+
 @dataclass
 class _StageRows:
     totals: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
@@ -361,15 +377,18 @@ def _run_stage(
     session: LocalSession,
     provider: ConnectorProvider,
     count_rows: bool,
+    log: StatementLog,
 ) -> _StageRows:
     params = stage.target.params
     rows = _StageRows()
+    started = time.perf_counter()
     if stage.placement == "pushdown":
         connector = provider.open(stage.connection)
         result = connector.write_query(
             params.table, stage.query, mode=WriteMode(params.mode), keys=list(params.keys)
         )
         rows.totals[stage.destination.id] = (result.rows, None)
+        log.pushdown(stage, connector, time.perf_counter() - started)
         return rows
     local = plan.local_pipeline or plan.pipeline
     ids = {n.id for n in stage.nodes} & {n.id for n in local.nodes}
@@ -383,6 +402,7 @@ def _run_stage(
             if port == "out":
                 rows.totals[node_id] = (None, count)
     if stage.preview:
+        log.local(stage, session, ids, time.perf_counter() - started)
         return rows
     if stage.row_filter is not None:  # the suppression list's filter
         query = stage.row_filter.wrap(query)
@@ -392,6 +412,7 @@ def _run_stage(
         if not count_rows:  # a counted run materialised each node already: the write failed
             _blame(session, stage, local, ids, err)
         raise
+    log.local(stage, session, ids, time.perf_counter() - started)
     rows.totals[stage.destination.id] = (result.rows, None)
     for nid in ids:
         if nid in session.streamed:

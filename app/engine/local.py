@@ -61,6 +61,11 @@ class StreamedSource:
     schema: pa.Schema
     rows: int = 0
     seconds: float = 0.0
+    #: bytes of the Arrow batches read (the rows' size in memory, not on the wire)
+    bytes: int = 0
+    #: seconds spent in the connector: opening the read and fetching its batches (the
+    #: engine's work on the rows between two fetches is not counted)
+    read_seconds: float = 0.0
 
 
 ProgressFn = Callable[[Node, int, float], None]
@@ -100,6 +105,9 @@ class LocalSession:
         self._attached: dict[str, str] = {}
         self.streamed: dict[str, StreamedSource] = {}
         self._inputs_seen: set[str] = set()
+        #: bytes of the Arrow batches the last :meth:`write` streamed to its connector
+        #: (None: a native destination, written inside DuckDB)
+        self.written_bytes: int | None = None
 
     def _lock(self, directories: list[Path]) -> None:
         """Least privilege from here on: no file outside ``directories``, no network, no
@@ -250,14 +258,23 @@ class LocalSession:
                 self.con.register(source.view, reader)
 
     def _counted(self, source: StreamedSource) -> pa.RecordBatchReader:
+        began = time.perf_counter()
         raw = source.connector.read(table=source.table, query=source.query, batch_rows=BATCH_ROWS)
-        source.rows, source.seconds = 0, 0.0
+        source.rows, source.seconds, source.bytes = 0, 0.0, 0
+        source.read_seconds = time.perf_counter() - began
 
         def batches() -> Iterator[pa.RecordBatch]:
             started = last = time.perf_counter()
-            for batch in raw:
+            fetched = iter(raw)
+            while True:
+                before = time.perf_counter()
+                batch = next(fetched, None)
+                source.read_seconds += time.perf_counter() - before
+                if batch is None:
+                    return
                 self.cancel.check()
                 source.rows += batch.num_rows
+                source.bytes += batch.nbytes
                 now = time.perf_counter()
                 source.seconds = now - started
                 if self.progress and now - last > 0.5:
@@ -271,6 +288,7 @@ class LocalSession:
         connector = self.provider.open(params.connection)
         keys = list(params.keys)
         mode = WriteMode(params.mode)
+        self.written_bytes = None
         try:
             if connector.capabilities.duckdb_native:
                 alias = self.attach(params.connection, read_only=False)
@@ -287,11 +305,14 @@ class LocalSession:
                 _quiet_unregister(self.con, source.view)
 
     def _count_out(self, dest: Node, reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
+        self.written_bytes = 0
+
         def batches() -> Iterator[pa.RecordBatch]:
             rows, started, last = 0, time.perf_counter(), time.perf_counter()
             for batch in reader:
                 self.cancel.check()
                 rows += batch.num_rows
+                self.written_bytes = (self.written_bytes or 0) + batch.nbytes
                 now = time.perf_counter()
                 if self.progress and now - last > 0.5:
                     last = now

@@ -53,6 +53,7 @@ class AlertType(enum.StrEnum):
     CONNECTION_FAILED = "connection_failed"
     SCHEDULED_RUN_MISSED = "scheduled_run_missed"
     RESOURCE_WARNING = "resource_warning"
+    NODE_SLOWDOWN = "node_slowdown"
 
 
 class Severity(enum.StrEnum):
@@ -90,6 +91,7 @@ DEFAULT_SEVERITY: dict[AlertType, Severity] = {
     AlertType.CONNECTION_FAILED: Severity.CRITICAL,
     AlertType.SCHEDULED_RUN_MISSED: Severity.WARNING,
     AlertType.RESOURCE_WARNING: Severity.WARNING,
+    AlertType.NODE_SLOWDOWN: Severity.WARNING,
 }
 
 
@@ -195,7 +197,12 @@ class AlertRule(BaseModel):
     ``freshness_hours``: no successful run for longer than this raises ``freshness_breached``.
     ``anomaly_k``, ``anomaly_window``, ``anomaly_min_runs``: rows outside the median ± k·MAD of
     the last ``anomaly_window`` successful runs raise ``row_count_anomaly`` (once at least
-    ``anomaly_min_runs`` exist; ``anomaly_k = None`` turns it off). ``severity``: a type's
+    ``anomaly_min_runs`` exist; ``anomaly_k = None`` turns it off). ``slowdown_factor``,
+    ``slowdown_window``, ``slowdown_min_runs``, ``slowdown_min_seconds``: a node that took more
+    than ``slowdown_factor`` times its median over the last ``slowdown_window`` successful runs
+    (at least ``slowdown_min_runs`` of them), and at least ``slowdown_min_seconds`` more, is
+    flagged as slower and raises ``node_slowdown`` (``slowdown_factor = None`` turns it off;
+    ``docs/query-analytics.md``). ``severity``: a type's
     severity for this subject instead of :data:`DEFAULT_SEVERITY`. ``enabled``: False raises
     nothing for this subject.
     """
@@ -208,6 +215,10 @@ class AlertRule(BaseModel):
     anomaly_k: float | None = Field(default=5.0, gt=0)
     anomaly_window: int = Field(default=20, ge=3, le=1000)
     anomaly_min_runs: int = Field(default=5, ge=3, le=1000)
+    slowdown_factor: float | None = Field(default=2.0, gt=1)
+    slowdown_window: int = Field(default=10, ge=1, le=1000)
+    slowdown_min_runs: int = Field(default=3, ge=1, le=1000)
+    slowdown_min_seconds: float = Field(default=1.0, ge=0)
     severity: dict[AlertType, Severity] = Field(default_factory=dict)
 
     def severity_of(self, kind: AlertType) -> Severity:

@@ -28,6 +28,7 @@ __all__ = [
     "NodeFailed",
     "NodeFinished",
     "NodeProgress",
+    "NodeSlowdown",
     "NodeStarted",
     "ProfileDriftDetected",
     "RunFinished",
@@ -88,6 +89,20 @@ class NodeFailed(Event):
     node_name: str
     error: str
     status: str = "failed"  # or "cancelled", "skipped"
+
+
+@dataclass(frozen=True)
+class NodeSlowdown(Event):
+    """A node of a finished run took ``seconds``, ``ratio`` times its median (``median``)
+    over its last ``runs`` successful runs: slower than its recent history
+    (``docs/query-analytics.md``)."""
+
+    node_id: str
+    node_name: str
+    seconds: float
+    median: float
+    ratio: float
+    runs: int
 
 
 @dataclass(frozen=True)

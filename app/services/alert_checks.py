@@ -1,26 +1,32 @@
 """Alerts from checks: what no run reports — data freshness and resources (disk space, the
-metadata DB's size) — and the quality checks a run made of the tables it wrote.
+metadata DB's size) — the quality checks a run made of the tables it wrote, and the nodes of a
+run that were slower than their recent history (query analytics).
 
 Freshness and resources run on a schedule (the scheduler) or by hand (``cauce alerts check
 PROJECT``); quality checks after the run (:func:`after_quality_checks`, called by the run and
-sync use cases). Each check that fails raises its alert (``freshness_breached``,
-``resource_warning``, ``quality_check_failed``) through the same streak rule as run alerts —
-one alert while the problem lasts — and each that passes ends it.
+sync use cases); slowdowns with a run's other alerts (:func:`slowdown_alert`).
+Each check that fails raises its alert (``freshness_breached``, ``resource_warning``,
+``quality_check_failed``, ``node_slowdown``) through the same streak rule as run alerts — one
+alert while the problem lasts — and each that passes ends it.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.i18n import _
 from app.model.alerts import AlertRule, AlertType, NotificationSettings, Severity
 from app.services.alerts import AlertRecord, _Raiser
 from app.services.workspace import Workspace, workspace_of
+
+if TYPE_CHECKING:
+    from app.model.events import NodeSlowdown
 
 __all__ = ["CheckResult", "after_quality_checks", "check_project"]
 
@@ -177,3 +183,47 @@ def after_quality_checks(
     except Exception:  # noqa: BLE001 - alerts are best effort on the run path
         log.exception("quality alerts of %s %s could not be evaluated", subject_kind, subject)
         return []
+
+
+def slowdown_alert(
+    r: _Raiser, rule: AlertRule, pipeline: str, slowdowns: Sequence[NodeSlowdown], run_id: int
+) -> None:
+    """After a successful run whose statements were judged against their history
+    (:mod:`app.services.query_recording`): one ``node_slowdown`` alert per streak for the
+    pipeline, naming the slower nodes — or, when none was, the end of it
+    (:func:`app.services.alerts.after_pipeline_run` calls it with its raiser)."""
+    if not slowdowns:
+        r.end(AlertType.NODE_SLOWDOWN, "pipeline", pipeline)
+        return
+    nodes = "; ".join(
+        _("{node} {seconds} s ({ratio}× its median of {median} s)").format(
+            node=s.node_name,
+            seconds=f"{s.seconds:.2f}",
+            ratio=f"{s.ratio:.1f}",
+            median=f"{s.median:.2f}",
+        )
+        for s in slowdowns
+    )
+    r.raise_(
+        AlertType.NODE_SLOWDOWN,
+        rule,
+        "pipeline",
+        pipeline,
+        _("pipeline {name!r} ran slower than its recent runs: {nodes}").format(
+            name=pipeline, nodes=nodes
+        ),
+        {
+            "run_id": run_id,
+            "nodes": [
+                {
+                    "node_id": s.node_id,
+                    "node": s.node_name,
+                    "seconds": s.seconds,
+                    "median": s.median,
+                    "ratio": s.ratio,
+                    "runs": s.runs,
+                }
+                for s in slowdowns
+            ],
+        },
+    )

@@ -12,7 +12,9 @@ project's rules (``project.json``, ``notifications.alerts``; :class:`~app.model.
 - ``row_count_anomaly``: rows written (a pipeline's destinations) or read (a sync) outside
   ``median ± k · 1.4826 · MAD`` of the last ``anomaly_window`` successful runs (at least
   ``anomaly_min_runs`` of them; the scale is at least 1 % of the median, and 1 row);
-- ``schema_changed``: a sync run detected schema changes (one alert per sync run).
+- ``schema_changed``: a sync run detected schema changes (one alert per sync run);
+- ``node_slowdown``: a statement slower than its recent history (``slowdowns``, judged by
+  :mod:`.query_recording`).
 
 A normal run ends the streak of its duration and anomaly alerts silently. Other services raise
 the remaining types through :func:`raise_alert` (the scheduler ``scheduled_run_missed``,
@@ -38,6 +40,7 @@ from app.services.workspace import Workspace, workspace_of
 if TYPE_CHECKING:
     from app.engine.executor import RunReport
     from app.engine.sync import SyncReport
+    from app.model.events import NodeSlowdown
     from app.model.pipeline import Pipeline
     from app.storage.alerts import AlertRecord, AlertStore
     from app.storage.project_format import Project
@@ -182,7 +185,12 @@ def anomalous(value: int, history: Sequence[int], k: float) -> tuple[bool, float
 
 @_guarded("a pipeline run")
 def after_pipeline_run(
-    workspace: Workspace, project: Project, pipeline: Pipeline, report: RunReport, run_id: int
+    workspace: Workspace,
+    project: Project,
+    pipeline: Pipeline,
+    report: RunReport,
+    run_id: int,
+    slowdowns: Sequence[NodeSlowdown] = (),
 ) -> list[AlertRecord]:
     settings = project.meta.notifications
     rule = settings.alerts.rule("pipeline", pipeline.name)
@@ -205,6 +213,10 @@ def after_pipeline_run(
         elif str(report.status) == "succeeded":
             _recovered(r, rule, "pipeline", subject, run_id)
             _duration(r, rule, "pipeline", subject, report.seconds, run_id)
+            if report.queries:  # its statements were judged (query analytics)
+                from app.services.alert_checks import slowdown_alert
+
+                slowdown_alert(r, rule, subject, slowdowns, run_id)
             destinations = [n.id for n in pipeline.nodes if n.type == "destination"]
             rows = [n.rows_in for n in report.nodes if n.node_id in destinations]
             if rows and all(v is not None for v in rows) and rule.anomaly_k is not None:

@@ -12,6 +12,7 @@ import functools
 import getpass
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from app.model.events import (
     Event,
     NodeFailed,
     NodeFinished,
+    NodeSlowdown,
     NodeStarted,
     RunFinished,
     RunStarted,
@@ -31,6 +33,7 @@ from app.services.workspace import Workspace, workspace_of
 from app.storage.db import display_url
 from app.storage.migrate import current_revision, head_revision, init_db, upgrade_db
 from app.storage.project import Project
+from app.storage.queries import QueryRecord
 from app.storage.records import EventRecord, NodeLocation, NodeRunRecord, RunStatus
 
 log = logging.getLogger(__name__)
@@ -124,6 +127,7 @@ class RunRecorder:
         self._run_id: int | None = None
         self._nodes: dict[str, NodeRunRecord] = {}
         self._events: list[EventRecord] = []
+        self._slowdowns: list[NodeSlowdown] = []
 
     def start(self, pipeline: Pipeline) -> str:
         version = self.repo.save_pipeline_version(
@@ -131,7 +135,7 @@ class RunRecorder:
         )
         run = self.repo.start_run(version.id, trigger=self.trigger, host=self.host)
         self._run_id, self._pipeline = run.id, pipeline
-        self._nodes, self._events = {}, []
+        self._nodes, self._events, self._slowdowns = {}, [], []
         return str(run.id)
 
     def on_event(self, event: Event) -> None:
@@ -157,7 +161,9 @@ class RunRecorder:
             known = self._nodes.get(event.node_id)
             where = known.location if known else "local"
             self._node(event.node_id, event.node_name, status, where, error=error)
-        if isinstance(event, RunStarted | RunFinished | NodeFailed | CheckFinished):
+        elif isinstance(event, NodeSlowdown):
+            self._slowdowns.append(event)
+        if isinstance(event, RunStarted | RunFinished | NodeFailed | CheckFinished | NodeSlowdown):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
             try:  # one event that cannot be stored must not cost the run its record
                 json.dumps(payload)
@@ -178,7 +184,9 @@ class RunRecorder:
             **values,
         )
 
-    def finish(self, report: RunReport) -> None:
+    def finish(self, report: RunReport, statements: Sequence[QueryRecord] = ()) -> None:
+        """Store the run's final status, node results and events, and ``statements`` (its
+        query analytics, :mod:`app.services.query_recording`), in one transaction."""
         if self._run_id is None:
             return
         status = (
@@ -189,13 +197,20 @@ class RunRecorder:
         nodes, events = list(self._nodes.values()), self._events
         self._nodes, self._events = {}, []
         self.repo.finish_run(
-            self._run_id, str(status), error=report.error, nodes=nodes, events=events
+            self._run_id,
+            str(status),
+            error=report.error,
+            nodes=nodes,
+            events=events,
+            statements=statements,
         )
         run_id, self._run_id = self._run_id, None
         if self._pipeline is not None:  # alerts once the run is stored (never raises)
             from app.services.alerts import after_pipeline_run
 
-            after_pipeline_run(self.workspace, self.project, self._pipeline, report, run_id)
+            after_pipeline_run(
+                self.workspace, self.project, self._pipeline, report, run_id, self._slowdowns
+            )
 
     def close(self) -> None:
         self.repo.close()

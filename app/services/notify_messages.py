@@ -36,6 +36,7 @@ _TITLES = {
     "connection_failed": N_("Connection failed"),
     "scheduled_run_missed": N_("Scheduled run missed"),
     "resource_warning": N_("Resource warning"),
+    "node_slowdown": N_("A node ran slower than usual"),
     "test": N_("Test notification"),
 }
 _EMOJI = {"info": "ℹ️", "warning": "⚠️", "error": "❗", "critical": "🚨"}

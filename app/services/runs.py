@@ -35,6 +35,7 @@ from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
 from app.services.pipelines import compile_document, data_port
 from app.services.projects import EditorDocument, document_connections, select_pipelines, snapshot
+from app.services.query_recording import RunAnalytics
 from app.services.run_steps import (
     alert_on_connection_failure,
     check_destinations,
@@ -165,11 +166,13 @@ def run_project(
     count_rows: bool = False,
     trust: bool = False,
     execution: str | None = None,
+    explain: bool = False,
 ) -> ProjectRunResult:
     """Validate, plan and run pipelines of a project directory or bundle.
 
     ``execution="local"`` runs every node on the local engine whatever each pipeline's own
     ``execution`` setting (``cauce --run-project --local``); ``None`` follows the setting.
+    ``explain``: keep the plan of every statement (``--explain``, ``docs/query-analytics.md``).
 
     Raises a user error (see :mod:`app.services.errors`) when anything is invalid; then nothing
     has run. Run failures are reported in the result, not raised. A bundle (or a directory
@@ -264,6 +267,7 @@ def run_project(
                             planned=first if i == 0 else None,
                             execution=execution,
                             column_tags=tags.get(p.name),
+                            explain=explain,
                         )
                         result.reports.append(report)
                         if cancel.cancelled:
@@ -285,8 +289,10 @@ def _run_recorded(
     planned: PlannedRun | None = None,
     execution: str | None = None,
     column_tags: ColumnTags | None = None,
+    explain: bool = False,
 ) -> RunReport:
-    """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end.
+    """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end,
+    and its statements for query analytics (:mod:`app.services.query_recording`).
 
     The one way every front end runs a pipeline. ``planned``: the plan (and its DuckDB
     session) made to validate the pipeline, run as it is instead of planning again. A run that
@@ -297,6 +303,7 @@ def _run_recorded(
     if on_event is not None:
         bus.subscribe(on_event)
     run_id = recorder.start(pipeline)
+    analytics = RunAnalytics.for_run(recorder, pipeline, run_id, explain=explain)
     bus.subscribe(recorder.on_event)
     try:
         report = run_pipeline(
@@ -310,6 +317,7 @@ def _run_recorded(
             planned=planned,
             execution=execution,
             column_tags=column_tags,
+            plans=analytics.wants_plan,  # all when asked for, else the slower statements'
         )
     except BaseException:
         recorder.finish(
@@ -321,7 +329,8 @@ def _run_recorded(
     checks = recorder.project.meta.checks
     if checks and report.ok:  # the quality checks are imported only by a project that has some
         check_destinations(recorder, pipeline, provider, bus, cancel, report, column_tags)
-    recorder.finish(report)
+    analytics.judge(report, bus)
+    recorder.finish(report, analytics.statements(report))
     return report
 
 
@@ -445,6 +454,7 @@ def run_document_pipeline(
     count_rows: bool = False,
     part: PartialRun | None = None,
     trigger: str = "gui",
+    explain: bool = False,
 ) -> RunReport:
     """Run one pipeline of the document and record it in the metadata DB (``trigger``: the
     editor's ``gui``, a notebook's ``api``).
@@ -455,6 +465,7 @@ def run_document_pipeline(
 
     With ``count_rows`` every node's output is counted (``NodeReport.rows_by_port``), so the
     editor can show what each link carried; exact, somewhat slower than the fused query.
+    ``explain``: keep the plan of every statement (``docs/query-analytics.md``).
 
     Raises ``CompileError`` (nothing runs) for an invalid pipeline; run failures are in the
     report.
@@ -485,6 +496,7 @@ def run_document_pipeline(
                     count_rows=count_rows,
                     part=part,
                     column_tags=next(iter(tags.values()), None),
+                    explain=explain,
                 )
             finally:
                 recorder.close()

@@ -26,6 +26,7 @@ from app.model.events import (
     NodeFailed,
     NodeFinished,
     NodeProgress,
+    NodeSlowdown,
     NodeStarted,
     RunFinished,
     RunStarted,
@@ -133,6 +134,17 @@ def _pipeline_text(event: Event, fmt: TextFormats) -> str | None:
         return "  " + done + counted
     if isinstance(event, NodeFailed):
         return f"  {event.node_name}: {fmt.node_status(event.status)}: {event.error}"
+    if isinstance(event, NodeSlowdown):
+        return "  " + _(
+            "{node}: slower than usual: {seconds} s, {ratio}× its median of {median} s "
+            "over {runs} runs"
+        ).format(
+            node=event.node_name,
+            seconds=fmt.decimal(event.seconds, 2),
+            ratio=fmt.decimal(event.ratio, 1),
+            median=fmt.decimal(event.median, 2),
+            runs=fmt.count(event.runs),
+        )
     if isinstance(event, RunFinished):
         tail = f": {event.error}" if event.error else ""
         return (

@@ -517,6 +517,7 @@ from app.storage import access_models as _access_models  # noqa: E402, F401
 from app.storage import alert_models as _alert_models  # noqa: E402, F401
 from app.storage import gdpr_models as _gdpr_models  # noqa: E402, F401  (GDPR requests, 0014)
 from app.storage import quality_models as _quality_models  # noqa: E402, F401
+from app.storage import query_models as _query_models  # noqa: E402, F401  (query analytics, 0012)
 from app.storage import retention_models as _retention_models  # noqa: E402, F401  (retention, 0011)
 from app.storage import tag_models as _tag_models  # noqa: E402, F401  (column tags, 0009)
 from app.storage import version_models as _version_models  # noqa: E402, F401  (config versions, 0010)

@@ -34,6 +34,7 @@ from app.storage.models import (
     ProjectRow,
     utcnow,
 )
+from app.storage.queries import QueryLog
 from app.storage.records import ConnectionRecord, PipelineVersionRecord, ProjectRecord
 from app.storage.runs import RunLog
 from app.storage.unit_of_work import DuplicateName, NotFound, insert_missing, serialize
@@ -112,8 +113,9 @@ def _refuse_secrets(connection: Connection) -> None:
         )
 
 
-class Repository(RunLog, VersionStore):
-    """Projects, connections, pipelines and their versions, runs and events of one organization.
+class Repository(RunLog, VersionStore, QueryLog):
+    """Projects, connections, pipelines and their versions, runs and events, and the runs'
+    statements (query analytics), of one organization.
 
     Open it on a database at this code's schema revision (``init_db`` / ``upgrade_db`` first).
     Every method is one transaction and returns plain records.

@@ -25,6 +25,7 @@ from app.storage.models import (
     RunRow,
     utcnow,
 )
+from app.storage.queries import QueryRecord, put_statements
 from app.storage.reaping import reap_abandoned
 from app.storage.records import (
     EventRecord,
@@ -173,6 +174,7 @@ class RunLog(StoreBase):
         error: str | None = None,
         nodes: Sequence[NodeRunRecord] = (),
         events: Sequence[EventRecord] = (),
+        statements: Sequence[QueryRecord] = (),
     ) -> RunRecord:
         """Close a run with a terminal status (``succeeded``, ``failed`` or ``cancelled``).
 
@@ -181,6 +183,8 @@ class RunLog(StoreBase):
         finished run always has them, and a run that never finishes (its process died) is
         reaped as abandoned. A node result replaces one recorded earlier for that node; each
         event keeps its own time (``id`` and ``run_id`` of an :class:`EventRecord` are ignored).
+        ``statements``: the run's statements for query analytics, stored in the same
+        transaction (:func:`~app.storage.queries.put_statements`).
 
         Raises:
             InvalidTransition: ``status`` is not terminal, or the run already finished, or a
@@ -204,6 +208,7 @@ class RunLog(StoreBase):
                 )
             for node in nodes:
                 self._put_node_run(s, run_id, node)
+            put_statements(s, self._org_id, run_id, statements)
             for event, body in zip(events, bodies, strict=True):
                 s.add(
                     EventRow(

@@ -15,6 +15,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
+from app.ui.analytics.opening import ACTION as PLANS_ACTION
+from app.ui.analytics.opening import add_plans_action, retranslate_plans_action
 from app.ui.compliance.menu import add_compliance_action
 from app.ui.curl import copy_curl
 from app.ui.execution import ACTION, add_execution_action, show_execution
@@ -358,6 +360,13 @@ def build_menus(w: MainWindow) -> None:
             lambda: None,  # toggled: app.ui.execution
         ),
     )
+    add_plans_action(
+        w,
+        run,
+        _action(
+            w, PLANS_ACTION, QT_TRANSLATE_NOOP("MainWindow", "Keep query &plans"), lambda: None
+        ),
+    )
     # the node's context menu: the SQL dock shown (not toggled, as View > SQL view does)
     _action(
         w, "show_sql", QT_TRANSLATE_NOOP("MainWindow", "Show S&QL"), lambda: _show_dock(w.sql_dock)
@@ -462,4 +471,5 @@ def retranslate_menus(w: MainWindow) -> None:
     for name in ("undo", "redo"):
         w.actions_by_name[name].refresh()
     show_execution(w)  # its tooltip
+    retranslate_plans_action(w)
     w.toolbar.setWindowTitle(_tr("Main toolbar"))

@@ -107,6 +107,8 @@ class RunController(QObject):
         super().__init__(parent)
         self.bridge = bridge
         self.token: CancelToken | None = None
+        #: keep the plan of every statement (Run > Keep query plans, app.ui.analytics)
+        self.explain = False
         #: (pipeline id, semantic hash) of the run whose colours the canvas shows
         self.ran: tuple[str, str] | None = None
         self.event.connect(self._on_event)
@@ -143,6 +145,7 @@ class RunController(QObject):
         for node in pipeline.nodes:
             self.bridge.set_status(node.id, "pending" if node.id in runs else "not_run")
         self.started.emit(pipeline.name)
+        explain = self.explain
         submit(
             lambda: run_service.run_document_pipeline(
                 doc,
@@ -152,6 +155,7 @@ class RunController(QObject):
                 workspace=workspace,
                 count_rows=True,
                 part=part,
+                explain=explain,
             ),
             on_done=self._done,
             on_failed=self._done,

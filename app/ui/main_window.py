@@ -43,6 +43,7 @@ from app.services.workspace import Workspace
 from app.ui.actions import SOURCE_TEXT, build_menus, retranslate_menus
 from app.ui.alerts.channels import apply_allowed_hosts
 from app.ui.alerts.watch import AlertWatcher
+from app.ui.analytics.opening import AnalyticsMixin
 from app.ui.canvas.bridge import CanvasBridge
 from app.ui.canvas.commands import retranslate_stack
 from app.ui.canvas.minimap import Minimap
@@ -97,7 +98,9 @@ def _tr(text: str) -> str:
 Area = Qt.DockWidgetArea
 
 
-class MainWindow(DocumentMixin, EditingMixin, MonitorMixin, ProfileMixin, QMainWindow):
+class MainWindow(
+    DocumentMixin, EditingMixin, MonitorMixin, ProfileMixin, AnalyticsMixin, QMainWindow
+):
     def __init__(
         self,
         settings: QSettings | None = None,

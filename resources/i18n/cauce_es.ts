@@ -2513,316 +2513,321 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Components</source>
         <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="243"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="257"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
-        <location filename="../../app/ui/main_window.py" line="465"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="468"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261"/>
+        <location filename="../../app/ui/main_window.py" line="264"/>
         <source>History</source>
         <translation>Historial</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>Check failed: {0}</source>
         <translation>La comprobación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="465"/>
+        <location filename="../../app/ui/main_window.py" line="468"/>
         <source>Problems ({0})</source>
         <translation>Problemas ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>Run not started: {0}</source>
         <translation>La ejecución no empezó: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="501"/>
         <source>Run not started</source>
         <translation>La ejecución no empezó</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="511"/>
+        <location filename="../../app/ui/main_window.py" line="514"/>
         <source>Run failed</source>
         <translation>La ejecución falló</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="509"/>
+        <location filename="../../app/ui/main_window.py" line="512"/>
         <source>Run succeeded</source>
         <translation>Ejecución correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="513"/>
+        <location filename="../../app/ui/main_window.py" line="516"/>
         <source>Run cancelled</source>
         <translation>Ejecución cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="515"/>
+        <location filename="../../app/ui/main_window.py" line="518"/>
         <source>{0} in {1} s</source>
         <translation>{0} en {1} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="517"/>
+        <location filename="../../app/ui/main_window.py" line="520"/>
         <source>Failed at {0} (click to select it)</source>
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="150"/>
+        <location filename="../../app/ui/actions.py" line="152"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="179"/>
+        <location filename="../../app/ui/actions.py" line="181"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="181"/>
+        <location filename="../../app/ui/actions.py" line="183"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="184"/>
+        <location filename="../../app/ui/actions.py" line="186"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="186"/>
+        <location filename="../../app/ui/actions.py" line="188"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="188"/>
+        <location filename="../../app/ui/actions.py" line="190"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="190"/>
+        <location filename="../../app/ui/actions.py" line="192"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="196"/>
+        <location filename="../../app/ui/actions.py" line="198"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="203"/>
+        <location filename="../../app/ui/actions.py" line="205"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="207"/>
+        <location filename="../../app/ui/actions.py" line="209"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="212"/>
+        <location filename="../../app/ui/actions.py" line="214"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="216"/>
+        <location filename="../../app/ui/actions.py" line="218"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="218"/>
+        <location filename="../../app/ui/actions.py" line="220"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="221"/>
+        <location filename="../../app/ui/actions.py" line="223"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="222"/>
+        <location filename="../../app/ui/actions.py" line="224"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="227"/>
+        <location filename="../../app/ui/actions.py" line="229"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="230"/>
+        <location filename="../../app/ui/actions.py" line="232"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="233"/>
+        <location filename="../../app/ui/actions.py" line="235"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="239"/>
+        <location filename="../../app/ui/actions.py" line="241"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="246"/>
+        <location filename="../../app/ui/actions.py" line="248"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="253"/>
+        <location filename="../../app/ui/actions.py" line="255"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="259"/>
+        <location filename="../../app/ui/actions.py" line="261"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="264"/>
+        <location filename="../../app/ui/actions.py" line="266"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="273"/>
+        <location filename="../../app/ui/actions.py" line="275"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="281"/>
+        <location filename="../../app/ui/actions.py" line="283"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="289"/>
+        <location filename="../../app/ui/actions.py" line="291"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="299"/>
-        <location filename="../../app/ui/actions.py" line="300"/>
+        <location filename="../../app/ui/actions.py" line="301"/>
+        <location filename="../../app/ui/actions.py" line="302"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="305"/>
+        <location filename="../../app/ui/actions.py" line="307"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="314"/>
+        <location filename="../../app/ui/actions.py" line="316"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="322"/>
+        <location filename="../../app/ui/actions.py" line="324"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="328"/>
+        <location filename="../../app/ui/actions.py" line="330"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="337"/>
+        <location filename="../../app/ui/actions.py" line="339"/>
         <source>Pro&amp;file output…</source>
         <translation>Per&amp;filar la salida…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="347"/>
+        <location filename="../../app/ui/actions.py" line="349"/>
         <source>Copy run as c&amp;url</source>
         <translation>Copiar ejecución como c&amp;url</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="357"/>
+        <location filename="../../app/ui/actions.py" line="359"/>
         <source>Run everything on this &amp;computer</source>
         <translation>Ejecutar todo en este &amp;equipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="363"/>
+        <location filename="../../app/ui/actions.py" line="367"/>
+        <source>Keep query &amp;plans</source>
+        <translation>Guardar los &amp;planes de las consultas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="372"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="366"/>
+        <location filename="../../app/ui/actions.py" line="375"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="369"/>
+        <location filename="../../app/ui/actions.py" line="378"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="372"/>
+        <location filename="../../app/ui/actions.py" line="381"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="380"/>
+        <location filename="../../app/ui/actions.py" line="389"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="388"/>
+        <location filename="../../app/ui/actions.py" line="397"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="393"/>
+        <location filename="../../app/ui/actions.py" line="402"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="399"/>
+        <location filename="../../app/ui/actions.py" line="408"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="421"/>
+        <location filename="../../app/ui/actions.py" line="430"/>
         <source>Copied a curl command that runs this pipeline on the server (set CAUCE_API_KEY and CAUCE_PROJECT_ID first)</source>
         <translation>Copiado un comando curl que ejecuta esta canalización en el servidor (define antes CAUCE_API_KEY y CAUCE_PROJECT_ID)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="438"/>
+        <location filename="../../app/ui/actions.py" line="447"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -2843,14 +2848,24 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Panel de &amp;control…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="28"/>
+        <location filename="../../app/ui/monitor/menu.py" line="30"/>
+        <source>&amp;Query analytics…</source>
+        <translation>Análisis de &amp;consultas…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="34"/>
         <source>&amp;Alerts…</source>
         <translation>&amp;Alertas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="31"/>
+        <location filename="../../app/ui/monitor/menu.py" line="37"/>
         <source>Notification &amp;channels…</source>
         <translation>&amp;Canales de notificación…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="48"/>
+        <source>&amp;Monitor</source>
+        <translation>&amp;Supervisión</translation>
     </message>
     <message>
         <location filename="../../app/ui/compliance/menu.py" line="28"/>
@@ -2859,24 +2874,19 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>C&amp;umplimiento (RGPD)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/compliance/menu.py" line="44"/>
-        <source>Data-subject requests search a saved project&apos;s pipelines and syncs: save it first.</source>
-        <translation>Las solicitudes de interesados buscan en las canalizaciones y sincronizaciones de un proyecto guardado: guárdelo primero.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/monitor/menu.py" line="42"/>
-        <source>&amp;Monitor</source>
-        <translation>&amp;Supervisión</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/compliance/menu.py" line="43"/>
-        <location filename="../../app/ui/monitor/menu.py" line="85"/>
+        <location filename="../../app/ui/monitor/menu.py" line="91"/>
         <location filename="../../app/ui/retention/menu.py" line="39"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="86"/>
+        <location filename="../../app/ui/compliance/menu.py" line="44"/>
+        <source>Data-subject requests search a saved project&apos;s pipelines and syncs: save it first.</source>
+        <translation>Las solicitudes de interesados buscan en las canalizaciones y sincronizaciones de un proyecto guardado: guárdelo primero.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="92"/>
         <source>Schedules and channels are files of the project: save it first.</source>
         <translation>Las programaciones y los canales son archivos del proyecto: guárdelo primero.</translation>
     </message>
@@ -2896,6 +2906,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/retention/menu.py" line="40"/>
         <source>Retention policies belong to a saved project: save it first.</source>
         <translation>Las políticas de retención pertenecen a un proyecto guardado: guárdelo primero.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/opening.py" line="27"/>
+        <source>Keep the plan of every statement of the next runs (Monitor &gt; Query analytics shows them); without it, a plan is kept only for a node slower than its recent runs</source>
+        <extracomment>the Run menu&apos;s action, in ``MainWindow.actions_by_name``</extracomment>
+        <translation>Guarda el plan de cada sentencia de las próximas ejecuciones (Supervisión &gt; Análisis de consultas los muestra); sin esto, solo se guarda el plan de un nodo más lento que en sus ejecuciones recientes</translation>
     </message>
 </context>
 <context>
@@ -3777,6 +3793,40 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>PlanTree</name>
+    <message>
+        <location filename="../../app/ui/analytics/plan_tree.py" line="35"/>
+        <source>Operator</source>
+        <extracomment>the text colour of a costly operator (readable on light and dark themes) plans of up to this many operators are shown fully expanded the item data role holding a row&apos;s :class:`PlanNode`</extracomment>
+        <translation>Operador</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/plan_tree.py" line="36"/>
+        <source>Detail</source>
+        <translation>Detalle</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/plan_tree.py" line="37"/>
+        <source>Rows (est.)</source>
+        <translation>Filas (est.)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/plan_tree.py" line="38"/>
+        <source>Cost (est.)</source>
+        <translation>Coste (est.)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/plan_tree.py" line="39"/>
+        <source>% of work</source>
+        <translation>% del trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/plan_tree.py" line="104"/>
+        <source>Costly: %1% of the plan&apos;s work</source>
+        <translation>Costoso: %1 % del trabajo del plan</translation>
+    </message>
+</context>
+<context>
     <name>PolicyEditor</name>
     <message>
         <location filename="../../app/ui/retention/editor.py" line="71"/>
@@ -4346,6 +4396,221 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>QueryAnalyticsDialog</name>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="82"/>
+        <source>Query analytics — %1</source>
+        <extracomment>how many statements the table lists the slowest statements were (re)loaded the chosen node&apos;s trend was drawn a plan was shown</extracomment>
+        <translation>Análisis de consultas — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="88"/>
+        <source>&amp;Trend</source>
+        <translation>&amp;Tendencia</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="89"/>
+        <source>&amp;Plan</source>
+        <translation>&amp;Plan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="108"/>
+        <source>All pipelines</source>
+        <translation>Todos los pipelines</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="112"/>
+        <source>&amp;Pipeline:</source>
+        <translation>&amp;Pipeline:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="114"/>
+        <source>Re&amp;fresh</source>
+        <translation>Actuali&amp;zar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="125"/>
+        <location filename="../../app/ui/analytics/panel.py" line="252"/>
+        <source>slower</source>
+        <translation>más lenta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="128"/>
+        <source>Pipeline</source>
+        <translation>Pipeline</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="129"/>
+        <source>Node</source>
+        <translation>Nodo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="130"/>
+        <source>Statement</source>
+        <translation>Sentencia</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="131"/>
+        <source>Runs on</source>
+        <translation>Se ejecuta en</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="132"/>
+        <location filename="../../app/ui/analytics/panel.py" line="242"/>
+        <source>Seconds</source>
+        <translation>Segundos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="133"/>
+        <location filename="../../app/ui/analytics/panel.py" line="243"/>
+        <source>Median</source>
+        <translation>Mediana</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="134"/>
+        <source>Runs</source>
+        <translation>Ejecuciones</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="135"/>
+        <location filename="../../app/ui/analytics/panel.py" line="244"/>
+        <source>Rows</source>
+        <translation>Filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="137"/>
+        <location filename="../../app/ui/analytics/panel.py" line="251"/>
+        <source>Slowdown</source>
+        <translation>Lentitud</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="142"/>
+        <source>Last run</source>
+        <translation>Última ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="150"/>
+        <source>No statement recorded yet: run a pipeline of this project first.</source>
+        <translation>Aún no hay sentencias registradas: ejecuta antes un pipeline de este proyecto.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="156"/>
+        <source>Slowest statements (their latest run):</source>
+        <translation>Sentencias más lentas (su última ejecución):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="163"/>
+        <source>destination</source>
+        <translation>destino</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="164"/>
+        <source>source read</source>
+        <translation>lectura de origen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="165"/>
+        <source>part</source>
+        <translation>parte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="169"/>
+        <source>local engine</source>
+        <translation>motor local</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="174"/>
+        <source>%1 of its last %2 runs were slower than usual</source>
+        <translation>%1 de sus últimas %2 ejecuciones fueron más lentas de lo habitual</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="178"/>
+        <source>Slower than its recent median of %1 s</source>
+        <translation>Más lenta que su mediana reciente de %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="184"/>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="197"/>
+        <source>%1 statement(s), %2 slower than usual in their latest run.</source>
+        <translation>%1 sentencia(s), %2 más lenta(s) de lo habitual en su última ejecución.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="234"/>
+        <source>&amp;Node:</source>
+        <translation>&amp;Nodo:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="240"/>
+        <source>Run</source>
+        <translation>Ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="241"/>
+        <source>Started</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="246"/>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="255"/>
+        <source>Plan</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="255"/>
+        <source>kept</source>
+        <translation>guardado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="279"/>
+        <source>%1 slower</source>
+        <translation>%1 más lenta(s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="305"/>
+        <location filename="../../app/ui/analytics/panel.py" line="372"/>
+        <source>Choose a statement to see its plan.</source>
+        <translation>Elige una sentencia para ver su plan.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="337"/>
+        <source>Run #%1, %2: %3 on %4 (%5), %6 s.</source>
+        <translation>Ejecución n.º %1, %2: %3 en %4 (%5), %6 s.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="346"/>
+        <source>Slower than its recent median of %1 s.</source>
+        <translation>Más lenta que su mediana reciente de %1 s.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="350"/>
+        <source>No plan: %1</source>
+        <translation>Sin plan: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="355"/>
+        <source>%1 costly operator(s) highlighted.</source>
+        <translation>%1 operador(es) costoso(s) resaltado(s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="365"/>
+        <source>Plan kept on request (estimates).</source>
+        <translation>Plan guardado a petición (estimaciones).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/analytics/panel.py" line="366"/>
+        <source>Plan kept because the node ran slower (estimates).</source>
+        <translation>Plan guardado porque el nodo fue más lento (estimaciones).</translation>
+    </message>
+</context>
+<context>
     <name>RecordListCell</name>
     <message>
         <location filename="../../app/ui/properties/records.py" line="137"/>
@@ -4749,14 +5014,14 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>⇣ en {connection}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="174"/>
+        <location filename="../../app/ui/controllers.py" line="178"/>
         <source>written</source>
         <translation>escritas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controllers.py" line="174"/>
+        <location filename="../../app/ui/controllers.py" line="178"/>
         <source>rows</source>
-        <extracomment>(pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
+        <extracomment>keep the plan of every statement (Run &gt; Keep query plans, app.ui.analytics) (pipeline id, semantic hash) of the run whose colours the canvas shows</extracomment>
         <translation>filas</translation>
     </message>
 </context>

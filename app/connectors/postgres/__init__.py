@@ -416,6 +416,20 @@ class PostgresConnector(Catalog, Connector):
         finally:
             con.close()
 
+    def explain(self, sql: str) -> Any:
+        """``EXPLAIN (FORMAT JSON)`` of ``sql``, in a read-only transaction: the planner's
+        estimates (costs, rows), the query itself is not run."""
+        import psycopg
+
+        with self._connect() as con:
+            try:
+                with con.transaction():
+                    con.execute(b"SET TRANSACTION READ ONLY")
+                    row = con.execute(b"EXPLAIN (FORMAT JSON) " + sql.encode()).fetchone()
+            except psycopg.Error as err:
+                raise self._fail(_("planning the query"), err) from None
+        return None if row is None else row[0]
+
     def write_query(
         self, table: str, query: exp.Query, *, mode: WriteMode, keys: list[str] | None = None
     ) -> WriteResult:

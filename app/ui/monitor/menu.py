@@ -1,6 +1,6 @@
 """The Monitor menu and the main window's part in it: opening the schedules, runs,
-dashboard, alerts and channels windows (non-modal, one of each), and the way from an
-alert to its pipeline's failing node.
+dashboard, query analytics (:mod:`app.ui.analytics`), alerts and channels windows (non-modal,
+one of each), and the way from an alert to its pipeline's failing node.
 
 A mixin of :class:`~app.ui.main_window.MainWindow`.
 """
@@ -25,6 +25,12 @@ MONITOR_ACTIONS = (
     ("schedules", QT_TRANSLATE_NOOP("MainWindow", "&Schedules…"), "Ctrl+F8", "open_schedules"),
     ("run_history", QT_TRANSLATE_NOOP("MainWindow", "Run &history…"), "F8", "open_run_history"),
     ("dashboard", QT_TRANSLATE_NOOP("MainWindow", "&Dashboard…"), "Shift+F8", "open_dashboard"),
+    (
+        "query_analytics",
+        QT_TRANSLATE_NOOP("MainWindow", "&Query analytics…"),
+        "Ctrl+Shift+F8",
+        "open_query_analytics",
+    ),
     ("alerts", QT_TRANSLATE_NOOP("MainWindow", "&Alerts…"), "F9", "open_alerts"),
     (
         "channels",
