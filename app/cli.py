@@ -447,6 +447,9 @@ from app.cli_glossary import glossary_group  # noqa: E402
 cli.add_command(lineage_cmd)
 cli.add_command(dictionary_cmd)
 cli.add_command(glossary_group)
+from app.cli_gdpr import gdpr_group  # noqa: E402
+
+cli.add_command(gdpr_group)
 
 from app.cli_serve import api_keys_group, serve_cmd  # noqa: E402
 

@@ -16,6 +16,7 @@ writes consume one. Connectors register through the ``cauce.connectors`` entry-p
 from __future__ import annotations
 
 import abc
+import contextlib
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -49,6 +50,8 @@ from app.model.warehouse_options import BigQueryTableOptions
 
 if TYPE_CHECKING:
     import duckdb
+
+    from app.connectors.transactions import Transaction
 
 __all__ = [
     "Capabilities",
@@ -380,6 +383,15 @@ class Connector(abc.ABC):
     def execute(self, sql: str) -> None:
         raise ConnectionError_(
             _("{connector} connections cannot run SQL statements").format(connector=self.label)
+        )
+
+    def atomic(self) -> contextlib.AbstractContextManager[Transaction]:
+        """Statements in one transaction of this database (:mod:`app.connectors.transactions`):
+        committed when the block ends, rolled back when it raises."""
+        raise ConnectionError_(
+            _("{connector} connections cannot run statements in a transaction").format(
+                connector=self.label
+            )
         )
 
     def write_query(

@@ -404,6 +404,8 @@ def _run_stage(
     if stage.preview:
         log.local(stage, session, ids, time.perf_counter() - started)
         return rows
+    if stage.row_filter is not None:  # the suppression list's filter
+        query = stage.row_filter.wrap(query)
     try:
         result = session.write(stage.destination, params, query)
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:

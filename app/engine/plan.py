@@ -10,6 +10,7 @@ runs and the SQL it will run.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,8 @@ class Stage:
     ctes: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: a partial run's node that is not a destination: its output is counted, not written
     preview: bool = False
+    #: the suppression list's filter of what this destination writes (local stages only)
+    row_filter: Any = None
 
     @functools.cached_property
     def query(self) -> exp.Query:
@@ -236,7 +239,10 @@ def plan_pipeline(
         ).raise_for_problems()
         raise CompileError([_no_destination()])
     mode = execution or pipeline.execution
-    placement, pushed, folded = _settle(pipeline, provider, mode, {n.id for n in counted})
+    filters = _row_filters(pipeline, destinations, column_tags)
+    placement, pushed, folded = _settle(
+        pipeline, provider, mode, {n.id for n in counted} | set(filters)
+    )
     plan.placement, plan.local_pipeline = placement, folded.pipeline
     plan.node_sql.update(folded.node_sql)
     plan.scans.update(folded.scans)
@@ -273,11 +279,29 @@ def plan_pipeline(
             target,
             nodes,
             ctes,
+            row_filter=filters.get(dest.id),
         )
         plan.stages.append(stage)
         plan.node_sql[dest.id] = stage.sql
     plan.stages.extend(preview_stage(node, local) for node in counted if local is not None)
     return plan
+
+
+def _row_filters(
+    pipeline: Pipeline, destinations: list[Node], column_tags: ColumnTags | None
+) -> dict[str, Any]:
+    """Destination id -> the suppression list's filter of what it writes. Such destinations
+    run on the local engine, which alone holds the key (:mod:`app.engine.privacy.suppress_stage`,
+    loaded only by a run whose project suppresses someone)."""
+    found = sys.modules.get("app.engine.privacy.suppress_stage")
+    if found is None:
+        return {}
+    out = {}
+    for dest in destinations:
+        row_filter = found.stage_filter(dest, pipeline, column_tags)
+        if row_filter is not None:
+            out[dest.id] = row_filter
+    return out
 
 
 def _settle(

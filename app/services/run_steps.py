@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from app.engine.provider import ConnectorProvider
     from app.services.metadata import RunRecorder
 
-__all__ = ["alert_on_connection_failure", "check_destinations", "run_keys", "run_tags"]
+__all__ = [
+    "alert_on_connection_failure",
+    "check_destinations",
+    "run_keys",
+    "run_suppression",
+    "run_tags",
+]
 
 
 @contextlib.contextmanager
@@ -128,3 +134,10 @@ def run_keys(
     if not needs_mask_key(pipelines):
         return contextlib.nullcontext()
     return pipeline_keys(project, pipelines, workspace.secrets)
+
+
+def run_suppression(workspace: Workspace, project: str) -> contextlib.AbstractContextManager[None]:
+    """Erased subjects' rows left out of what the run writes (``docs/gdpr.md``)."""
+    from app.services.gdpr_suppress import run_suppression as suppressing
+
+    return suppressing(workspace, project)

@@ -40,6 +40,7 @@ from app.services.run_steps import (
     alert_on_connection_failure,
     check_destinations,
     run_keys,
+    run_suppression,
     run_tags,
 )
 from app.services.secrets import secret_lookup
@@ -223,6 +224,8 @@ def run_project(
             cancel = cancel or CancelToken()
             with contextlib.ExitStack() as keep:
                 keep.enter_context(run_keys(project.meta.name, selected, workspace_of(workspace)))
+                if tags:  # erased subjects stay out of what the pipelines write (docs/gdpr.md)
+                    keep.enter_context(run_suppression(workspace_of(workspace), project.meta.name))
                 first = _plan_ahead(
                     selected,
                     provider,
@@ -475,26 +478,28 @@ def run_document_pipeline(
         run_keys(doc.name, [pipeline], ws),
     ):
         tags = run_tags(ws, doc.name, [part.pipeline if part else pipeline], provider)
-        recorder = RunRecorder(
-            ws,
-            doc.project,
-            trigger=trigger,
-            host=socket.gethostname(),
-        )
-        try:
-            return _run_recorded(
-                recorder,
-                pipeline,
-                provider,
-                on_event=on_event,
-                cancel=cancel,
-                count_rows=count_rows,
-                part=part,
-                column_tags=next(iter(tags.values()), None),
-                explain=explain,
+        suppressed = run_suppression(ws, doc.name) if tags else contextlib.nullcontext()
+        with suppressed:  # erased subjects stay out of what it writes (docs/gdpr.md)
+            recorder = RunRecorder(
+                ws,
+                doc.project,
+                trigger=trigger,
+                host=socket.gethostname(),
             )
-        finally:
-            recorder.close()
+            try:
+                return _run_recorded(
+                    recorder,
+                    pipeline,
+                    provider,
+                    on_event=on_event,
+                    cancel=cancel,
+                    count_rows=count_rows,
+                    part=part,
+                    column_tags=next(iter(tags.values()), None),
+                    explain=explain,
+                )
+            finally:
+                recorder.close()
 
 
 def recent_runs(

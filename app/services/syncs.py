@@ -23,7 +23,7 @@ from app.model.alerts import NotificationSettings
 from app.model.cancel import CancelToken
 from app.model.connection import Connection
 from app.model.events import Event, EventBus
-from app.model.sync import SyncDefinition, SyncDefinitionError
+from app.model.sync import SyncDefinition, SyncDefinitionError, SyncDestination
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
 from app.services.sync_recording import RecordingAlongside, SyncRecorder
@@ -41,6 +41,7 @@ from app.storage.project_format import (
 )
 
 if TYPE_CHECKING:
+    from app.engine.privacy.suppress import RowFilter
     from app.engine.provider import ConnectorProvider
     from app.model.quality import CheckSpec
 
@@ -155,6 +156,7 @@ def _execute(
                 retries=retries,
                 backoff=backoff,
                 recording=recording,
+                row_filters=_suppression(workspace, project, definition),
             ).run()
             if checks and report.ok:  # quality checks are imported only when declared
                 _check_destinations(
@@ -164,6 +166,18 @@ def _execute(
         return report
     finally:
         recording.close()
+
+
+def _suppression(
+    workspace: Workspace | None, project: str, definition: SyncDefinition
+) -> Callable[[SyncDestination], RowFilter | None] | None:
+    """Each destination's filter of erased subjects' rows (none for ad-hoc syncs: they have
+    no project, hence no tags and no suppression list; docs/gdpr.md)."""
+    if project == ADHOC_PROJECT:
+        return None
+    from app.services.gdpr_suppress import sync_filters
+
+    return sync_filters(workspace_of(workspace), project, definition)
 
 
 def run_syncs(

@@ -516,6 +516,7 @@ class CatalogColumnRow(Base):
 from app.storage import access_models as _access_models  # noqa: E402, F401
 from app.storage import alert_models as _alert_models  # noqa: E402, F401
 from app.storage import dictionary_models as _dictionary_models  # noqa: E402, F401  (0013)
+from app.storage import gdpr_models as _gdpr_models  # noqa: E402, F401  (GDPR requests, 0014)
 from app.storage import quality_models as _quality_models  # noqa: E402, F401
 from app.storage import query_models as _query_models  # noqa: E402, F401  (query analytics, 0012)
 from app.storage import retention_models as _retention_models  # noqa: E402, F401  (retention, 0011)

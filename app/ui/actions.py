@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
 from app.ui.analytics.opening import ACTION as PLANS_ACTION
 from app.ui.analytics.opening import add_plans_action, retranslate_plans_action
+from app.ui.compliance.menu import add_compliance_action
 from app.ui.curl import copy_curl
 from app.ui.execution import ACTION, add_execution_action, show_execution
 from app.ui.icons import icon
@@ -379,6 +380,7 @@ def build_menus(w: MainWindow) -> None:
     )
     tools.addAction(_action(w, "syncs", QT_TRANSLATE_NOOP("MainWindow", "S&yncs…"), w.open_syncs))
     add_retention_action(w, tools)
+    add_compliance_action(w, tools)
     tools.addSeparator()
     tools.addAction(
         _action(

@@ -917,6 +917,286 @@
     </message>
 </context>
 <context>
+    <name>ComplianceDialog</name>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="81"/>
+        <source>Compliance — %1</source>
+        <extracomment>request states -&gt; the colours of the monitoring lists (open requests wait: amber) where an export goes (a file dialog; tests give their own) the confirmation before erasing (tests may answer it themselves)</extracomment>
+        <translation>Cumplimiento — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="89"/>
+        <source>access</source>
+        <translation>acceso</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="90"/>
+        <source>portability</source>
+        <translation>portabilidad</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="91"/>
+        <source>erasure</source>
+        <translation>supresión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="92"/>
+        <source>rectification</source>
+        <translation>rectificación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="95"/>
+        <source>open</source>
+        <translation>abierta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="96"/>
+        <source>in progress</source>
+        <translation>en curso</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="97"/>
+        <source>done</source>
+        <translation>atendida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="98"/>
+        <source>overdue</source>
+        <translation>vencida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="107"/>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="109"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="113"/>
+        <source>Due</source>
+        <translation>Vence</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="114"/>
+        <source>Subject</source>
+        <translation>Interesado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="115"/>
+        <source>Registered</source>
+        <translation>Registrada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="116"/>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="123"/>
+        <source>No request yet. “New request…” registers one.</source>
+        <translation>Aún no hay solicitudes. «Nueva solicitud…» registra una.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="125"/>
+        <source>&amp;New request…</source>
+        <translation>&amp;Nueva solicitud…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="126"/>
+        <source>&amp;Find</source>
+        <translation>&amp;Buscar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="127"/>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xportar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="128"/>
+        <source>&amp;Erase…</source>
+        <translation>&amp;Suprimir…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="129"/>
+        <source>&amp;Close request…</source>
+        <translation>Ce&amp;rrar solicitud…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="130"/>
+        <source>&amp;Verify audit</source>
+        <translation>&amp;Verificar auditoría</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="131"/>
+        <source>Re&amp;fresh</source>
+        <translation>Act&amp;ualizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="133"/>
+        <source>Delete or anonymise the subject everywhere; later runs leave them out</source>
+        <translation>Borra o anonimiza al interesado en todas partes; las ejecuciones posteriores lo dejan fuera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="151"/>
+        <source>Connection</source>
+        <translation>Conexión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="152"/>
+        <source>Table</source>
+        <translation>Tabla</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="154"/>
+        <source>Rows</source>
+        <translation>Filas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="159"/>
+        <source>Columns</source>
+        <translation>Columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="160"/>
+        <source>Written by</source>
+        <translation>Escrita por</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="161"/>
+        <source>On erasure</source>
+        <translation>Al suprimir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="167"/>
+        <location filename="../../app/ui/compliance/dialog.py" line="237"/>
+        <source>Where the subject is: select a request and “Find”.</source>
+        <translation>Dónde está el interesado: seleccione una solicitud y «Buscar».</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="196"/>
+        <source>anonymise</source>
+        <translation>anonimizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="196"/>
+        <source>delete</source>
+        <translation>borrar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="272"/>
+        <source>Registering…</source>
+        <translation>Registrando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="276"/>
+        <source>Request #%1 registered, due %2.</source>
+        <translation>Solicitud n.º %1 registrada, vence el %2.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="287"/>
+        <source>Looking for the subject in every table the project writes…</source>
+        <translation>Buscando al interesado en todas las tablas que escribe el proyecto…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="295"/>
+        <source>Request #%1: %2 row(s) in %3 table(s).</source>
+        <translation>Solicitud n.º %1: %2 fila(s) en %3 tabla(s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="310"/>
+        <source>Exporting…</source>
+        <translation>Exportando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="314"/>
+        <source>%1 row(s) of %2 table(s) written to %3</source>
+        <translation>%1 fila(s) de %2 tabla(s) escritas en %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="324"/>
+        <source>Export the subject&apos;s data</source>
+        <translation>Exportar los datos del interesado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="325"/>
+        <source>request-%1.zip</source>
+        <translation>solicitud-%1.zip</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="326"/>
+        <source>Zip archives (*.zip)</source>
+        <translation>Archivos zip (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="339"/>
+        <source>Erase the subject of request #%1 from %2 row(s) in %3 table(s)? This cannot be undone; later syncs and runs will leave them out.</source>
+        <translation>¿Suprimir al interesado de la solicitud n.º %1 de %2 fila(s) en %3 tabla(s)? No se puede deshacer; las sincronizaciones y ejecuciones posteriores lo dejarán fuera.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="346"/>
+        <source>Erase the subject of request #%1 from every table the project writes? This cannot be undone; later syncs and runs will leave them out.</source>
+        <translation>¿Suprimir al interesado de la solicitud n.º %1 de todas las tablas que escribe el proyecto? No se puede deshacer; las sincronizaciones y ejecuciones posteriores lo dejarán fuera.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="353"/>
+        <source>Erasing…</source>
+        <translation>Suprimiendo…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="359"/>
+        <source>Erase the subject</source>
+        <translation>Suprimir al interesado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="369"/>
+        <source>Request #%1 done: %2 row(s) erased; nothing of the subject is left.</source>
+        <translation>Solicitud n.º %1 atendida: %2 fila(s) suprimida(s); no queda nada del interesado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="375"/>
+        <source>Request #%1 is not finished: %2</source>
+        <translation>La solicitud n.º %1 no ha terminado: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="382"/>
+        <source>Still found after the erasure:</source>
+        <translation>Aún se encuentra tras la supresión:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="384"/>
+        <source>Searched again after the erasure: nothing of the subject is found.</source>
+        <translation>Buscado de nuevo tras la supresión: no se encuentra nada del interesado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="392"/>
+        <source>Close the request</source>
+        <translation>Cerrar la solicitud</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="392"/>
+        <source>What was done (kept in the audit):</source>
+        <translation>Qué se hizo (queda en la auditoría):</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="399"/>
+        <source>Request #%1 done.</source>
+        <translation>Solicitud n.º %1 atendida.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="408"/>
+        <source>%1 audit entries, all signatures valid.</source>
+        <translation>%1 entradas de auditoría, todas las firmas son válidas.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/dialog.py" line="414"/>
+        <source>The audit does not verify: %1</source>
+        <translation>La auditoría no se verifica: %1</translation>
+    </message>
+</context>
+<context>
     <name>Components</name>
     <message>
         <location filename="../../app/ui/component_texts.py" line="45"/>
@@ -2800,229 +3080,229 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="151"/>
+        <location filename="../../app/ui/actions.py" line="152"/>
         <source>{0} {1}</source>
         <comment>Undo/Redo action: the verb, then the command</comment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="180"/>
+        <location filename="../../app/ui/actions.py" line="181"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="182"/>
+        <location filename="../../app/ui/actions.py" line="183"/>
         <source>&amp;New</source>
         <translation>&amp;Nuevo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="185"/>
+        <location filename="../../app/ui/actions.py" line="186"/>
         <source>&amp;Open…</source>
         <translation>&amp;Abrir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="187"/>
+        <location filename="../../app/ui/actions.py" line="188"/>
         <source>Open &amp;Recent</source>
         <translation>Abrir &amp;reciente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="189"/>
+        <location filename="../../app/ui/actions.py" line="190"/>
         <source>&amp;Save</source>
         <translation>&amp;Guardar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="191"/>
+        <location filename="../../app/ui/actions.py" line="192"/>
         <source>Save &amp;As…</source>
         <translation>Guardar c&amp;omo…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="197"/>
+        <location filename="../../app/ui/actions.py" line="198"/>
         <source>&amp;Close project</source>
         <translation>Cerrar pro&amp;yecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="204"/>
+        <location filename="../../app/ui/actions.py" line="205"/>
         <source>New &amp;Pipeline</source>
         <translation>Nueva &amp;canalización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="208"/>
+        <location filename="../../app/ui/actions.py" line="209"/>
         <source>&amp;Export bundle…</source>
         <translation>&amp;Exportar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="213"/>
+        <location filename="../../app/ui/actions.py" line="214"/>
         <source>&amp;Import bundle…</source>
         <translation>&amp;Importar paquete…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="217"/>
+        <location filename="../../app/ui/actions.py" line="218"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="219"/>
+        <location filename="../../app/ui/actions.py" line="220"/>
         <source>&amp;Edit</source>
         <translation>&amp;Edición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="222"/>
+        <location filename="../../app/ui/actions.py" line="223"/>
         <source>&amp;Undo</source>
         <translation>&amp;Deshacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="223"/>
+        <location filename="../../app/ui/actions.py" line="224"/>
         <source>&amp;Redo</source>
         <translation>&amp;Rehacer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="228"/>
+        <location filename="../../app/ui/actions.py" line="229"/>
         <source>Cu&amp;t</source>
         <translation>Cort&amp;ar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="231"/>
+        <location filename="../../app/ui/actions.py" line="232"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="234"/>
+        <location filename="../../app/ui/actions.py" line="235"/>
         <source>&amp;Paste</source>
         <translation>&amp;Pegar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="240"/>
+        <location filename="../../app/ui/actions.py" line="241"/>
         <source>D&amp;uplicate</source>
         <translation>D&amp;uplicar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="247"/>
+        <location filename="../../app/ui/actions.py" line="248"/>
         <source>&amp;Delete</source>
         <translation>&amp;Eliminar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="254"/>
+        <location filename="../../app/ui/actions.py" line="255"/>
         <source>Select &amp;All</source>
         <translation>Seleccionar &amp;todo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="260"/>
+        <location filename="../../app/ui/actions.py" line="261"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="265"/>
+        <location filename="../../app/ui/actions.py" line="266"/>
         <source>Zoom to &amp;Fit</source>
         <translation>&amp;Ajustar a la ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="274"/>
+        <location filename="../../app/ui/actions.py" line="275"/>
         <source>&amp;Auto-layout</source>
         <translation>&amp;Organizar automáticamente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="282"/>
+        <location filename="../../app/ui/actions.py" line="283"/>
         <source>&amp;Minimap</source>
         <translation>&amp;Minimapa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="290"/>
+        <location filename="../../app/ui/actions.py" line="291"/>
         <source>&amp;SQL view</source>
         <translation>Vista &amp;SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="300"/>
         <location filename="../../app/ui/actions.py" line="301"/>
+        <location filename="../../app/ui/actions.py" line="302"/>
         <source>&amp;Run</source>
         <translation>&amp;Ejecutar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="306"/>
+        <location filename="../../app/ui/actions.py" line="307"/>
         <source>Run &amp;selected</source>
         <translation>Ejecutar la &amp;selección</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="315"/>
+        <location filename="../../app/ui/actions.py" line="316"/>
         <source>Run up to &amp;here</source>
         <translation>Ejecutar &amp;hasta aquí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="323"/>
+        <location filename="../../app/ui/actions.py" line="324"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="329"/>
+        <location filename="../../app/ui/actions.py" line="330"/>
         <source>&amp;Preview selected node</source>
         <translation>&amp;Vista previa del nodo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="338"/>
+        <location filename="../../app/ui/actions.py" line="339"/>
         <source>Pro&amp;file output…</source>
         <translation>Per&amp;filar la salida…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="348"/>
+        <location filename="../../app/ui/actions.py" line="349"/>
         <source>Copy run as c&amp;url</source>
         <translation>Copiar ejecución como c&amp;url</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="358"/>
+        <location filename="../../app/ui/actions.py" line="359"/>
         <source>Run everything on this &amp;computer</source>
         <translation>Ejecutar todo en este &amp;equipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="366"/>
+        <location filename="../../app/ui/actions.py" line="367"/>
         <source>Keep query &amp;plans</source>
         <translation>Guardar los &amp;planes de las consultas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="371"/>
+        <location filename="../../app/ui/actions.py" line="372"/>
         <source>Show S&amp;QL</source>
         <translation>Mostrar S&amp;QL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="374"/>
+        <location filename="../../app/ui/actions.py" line="375"/>
         <source>&amp;Tools</source>
         <translation>&amp;Herramientas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="377"/>
+        <location filename="../../app/ui/actions.py" line="378"/>
         <source>&amp;Connections…</source>
         <translation>&amp;Conexiones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="380"/>
+        <location filename="../../app/ui/actions.py" line="381"/>
         <source>S&amp;yncs…</source>
         <translation>&amp;Sincronizaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="387"/>
+        <location filename="../../app/ui/actions.py" line="389"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="395"/>
+        <location filename="../../app/ui/actions.py" line="397"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="400"/>
+        <location filename="../../app/ui/actions.py" line="402"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>Atajos de &amp;teclado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="406"/>
+        <location filename="../../app/ui/actions.py" line="408"/>
         <source>&amp;About Cauce</source>
         <translation>&amp;Acerca de Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="428"/>
+        <location filename="../../app/ui/actions.py" line="430"/>
         <source>Copied a curl command that runs this pipeline on the server (set CAUCE_API_KEY and CAUCE_PROJECT_ID first)</source>
         <translation>Copiado un comando curl que ejecuta esta canalización en el servidor (define antes CAUCE_API_KEY y CAUCE_PROJECT_ID)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="445"/>
+        <location filename="../../app/ui/actions.py" line="447"/>
         <source>Main toolbar</source>
         <translation>Barra de herramientas principal</translation>
     </message>
@@ -3063,10 +3343,22 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>&amp;Supervisión</translation>
     </message>
     <message>
+        <location filename="../../app/ui/compliance/menu.py" line="28"/>
+        <source>C&amp;ompliance (GDPR)…</source>
+        <extracomment>the action&apos;s name in ``MainWindow.actions_by_name``</extracomment>
+        <translation>C&amp;umplimiento (RGPD)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/menu.py" line="43"/>
         <location filename="../../app/ui/monitor/menu.py" line="91"/>
         <location filename="../../app/ui/retention/menu.py" line="39"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/menu.py" line="44"/>
+        <source>Data-subject requests search a saved project&apos;s pipelines and syncs: save it first.</source>
+        <translation>Las solicitudes de interesados buscan en las canalizaciones y sincronizaciones de un proyecto guardado: guárdelo primero.</translation>
     </message>
     <message>
         <location filename="../../app/ui/monitor/menu.py" line="92"/>
@@ -4841,6 +5133,85 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <source>row {0}</source>
         <extracomment>The position of a record (a row of a table) that has no name yet</extracomment>
         <translation>fila {0}</translation>
+    </message>
+</context>
+<context>
+    <name>RequestForm</name>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="37"/>
+        <source>New request</source>
+        <extracomment>the tags offered first (others: the project&apos;s own tags, or typed)</extracomment>
+        <translation>Nueva solicitud</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="40"/>
+        <source>Access (a copy of their data)</source>
+        <translation>Acceso (una copia de sus datos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="41"/>
+        <source>Portability (their data, machine-readable)</source>
+        <translation>Portabilidad (sus datos, legibles por máquina)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="42"/>
+        <source>Erasure (forget them)</source>
+        <translation>Supresión (olvidarlo)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="43"/>
+        <source>Rectification (correct their data)</source>
+        <translation>Rectificación (corregir sus datos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="49"/>
+        <source>The tag of the columns that hold this key</source>
+        <translation>La etiqueta de las columnas que guardan esta clave</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="51"/>
+        <source>e.g. ana@example.com</source>
+        <translation>p. ej. ana@example.com</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="54"/>
+        <source>&amp;Add key</source>
+        <translation>&amp;Añadir clave</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="60"/>
+        <source>&amp;Remove key</source>
+        <translation>&amp;Quitar clave</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="64"/>
+        <source>How the request arrived, reference…</source>
+        <translation>Cómo llegó la solicitud, referencia…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="75"/>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Tipo:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="76"/>
+        <source>Subject &amp;key:</source>
+        <translation>&amp;Clave del interesado:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="77"/>
+        <source>Keys:</source>
+        <translation>Claves:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="79"/>
+        <source>&amp;Note:</source>
+        <translation>N&amp;ota:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/compliance/request_form.py" line="90"/>
+        <source>&amp;Register</source>
+        <translation>&amp;Registrar</translation>
     </message>
 </context>
 <context>

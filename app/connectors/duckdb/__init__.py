@@ -12,6 +12,7 @@ the secret ``encryption_key`` (:mod:`._crypto`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +60,8 @@ from app.model.types import PG_TYPE_KEY, pg_type
 
 if TYPE_CHECKING:
     import duckdb
+
+    from app.connectors.transactions import Transaction
 
 __all__ = ["DuckDBConfig", "DuckDBConnector", "canonical_schema"]
 
@@ -510,6 +513,29 @@ class DuckDBConnector(Connector):
             con.execute(sql)
         except duckdb.Error as err:
             raise failure(self.name, _("running the statement"), err) from None
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Transaction]:
+        import duckdb
+
+        from app.connectors.transactions import CursorTransaction
+
+        con = self._open(create=True)
+        try:
+            con.begin()
+            yield CursorTransaction(
+                con,
+                lambda err: failure(self.name, _("running the statements"), err),
+                duckdb.Error,
+                changed=lambda cur: int((cur.fetchone() or (0,))[0]),
+            )
+            con.commit()
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.rollback()
+            raise
         finally:
             con.close()
 

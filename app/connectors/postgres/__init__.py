@@ -20,6 +20,7 @@ The password is never put in a message.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,8 @@ from app.model.types import TypeMismatch
 if TYPE_CHECKING:
     import psycopg
     from psycopg import sql as pgsql
+
+    from app.connectors.transactions import Transaction
 
 __all__ = ["PostgresConfig", "PostgresConnector"]
 
@@ -395,6 +398,23 @@ class PostgresConnector(Catalog, Connector):
                 con.execute(sql.encode())
             except psycopg.Error as err:
                 raise self._fail(_("running the statement"), err) from None
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Transaction]:
+        import psycopg
+
+        from app.connectors.transactions import CursorTransaction
+
+        con = self._connect()
+        try:
+            with con.transaction():
+                yield CursorTransaction(
+                    con, lambda err: self._fail(_("running the statements"), err), psycopg.Error
+                )
+        except psycopg.Error as err:
+            raise self._fail(_("committing the statements"), err) from None
+        finally:
+            con.close()
 
     def explain(self, sql: str) -> Any:
         """``EXPLAIN (FORMAT JSON)`` of ``sql``, in a read-only transaction: the planner's

@@ -12,12 +12,13 @@ The standard library ``sqlite3`` module is the client; DuckDB cannot attach SQLi
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from pydantic import Field
@@ -57,6 +58,9 @@ from app.connectors.sqlite._types import (
     to_arrow,
 )
 from app.i18n import _
+
+if TYPE_CHECKING:
+    from app.connectors.transactions import CursorTransaction
 
 __all__ = ["SQLiteConfig", "SQLiteConnector"]
 
@@ -251,6 +255,24 @@ class SQLiteConnector(Connector):
 
     def execute(self, sql: str) -> None:
         self._run([sql], _("running the statement"))
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[CursorTransaction]:
+        from app.connectors.transactions import CursorTransaction
+
+        con = self._connect(create=True)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            yield CursorTransaction(
+                con, lambda err: failure(self.name, _("running the statements"), err), sqlite3.Error
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
 
     def _run(self, statements: list[str], what: str) -> None:
         con = self._connect(create=True)

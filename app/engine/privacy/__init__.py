@@ -9,7 +9,12 @@ masking methods as SQL trees per dialect, and the keys masking uses.
 - :mod:`.keys` — the HMAC key of a process, given to every local DuckDB session as variables
   (never in SQL text);
 - :mod:`.propagate` — tags of a pipeline's columns from its sources' tags, by column lineage;
-- :mod:`.values` — the same masks applied to Arrow values (previews, samples, profiles).
+- :mod:`.values` — the same masks applied to Arrow values (previews, samples, profiles);
+- :mod:`.subject` — a data subject's keys (GDPR requests): normalised values, keyed hashes,
+  the SQL that finds, reads, deletes or anonymises their rows in any dialect;
+- :mod:`.suppress` and :mod:`.suppress_stage` — the suppression list on the write path: rows
+  of erased subjects left out (or anonymised) by syncs (Arrow) and pipelines (a filter around
+  the stage's query, run on the local engine).
 
 Add a method: a builder in :data:`.methods.BUILDERS` (the DuckDB tree), its rewrites for other
 dialects in :data:`.methods.REWRITES`, the same rule in :func:`.values.mask_array`, and a row

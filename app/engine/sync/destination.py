@@ -28,9 +28,11 @@ from app.model.schema_changes import DestinationPlan, SchemaChange
 from app.model.sync import SyncDefinition, SyncDestination, SyncMode
 from app.model.types import PG_TYPE_KEY, pg_enum, pg_enum_array
 
-__all__ = ["DestinationReport", "DestinationTarget", "SyncReport", "with_retries"]
+__all__ = ["DestinationReport", "DestinationTarget", "RowFilter", "SyncReport", "with_retries"]
 
 R = TypeVar("R")
+#: what a destination lets through of each batch it writes (the suppression list)
+RowFilter = Callable[[pa.RecordBatch], pa.RecordBatch]
 
 _MODES = {
     SyncMode.FULL: WriteMode.REPLACE,
@@ -126,6 +128,7 @@ class DestinationTarget:
         self.transactional = connector.capabilities.transactional_state
         self._stored_state = stored_state
         self.plan: DestinationPlan | None = None
+        self.row_filter: RowFilter | None = None
         self.report = DestinationReport(dest.key, dest.connection, dest.table)
 
     def typed(self, field: pa.Field) -> pa.Field:
@@ -190,6 +193,8 @@ class DestinationTarget:
                 mask = window.mask(batch, cursor)
                 if mask is not None:
                     batch = batch.filter(mask)
+            if self.row_filter is not None:
+                batch = self.row_filter(batch)
             return conform(batch, schema, keys=d.destination_keys())
 
         new = CursorState.of(

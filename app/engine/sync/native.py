@@ -109,6 +109,8 @@ class NativeSource:
         c, plan = target.connector, target.plan
         if not self.format or c.capabilities.native_copy != self.format or plan is None:
             return False
+        if target.row_filter is not None:  # rows are filtered in Arrow
+            return False
         for f in plan.write_schema:
             column = self.by_dest.get(f.name)
             exact = self.types.get(column) if column is not None else None

@@ -34,6 +34,7 @@ from app.engine.sync.cursor import CursorState
 from app.engine.sync.destination import (
     DestinationReport,
     DestinationTarget,
+    RowFilter,
     SyncReport,
     with_retries,
 )
@@ -46,7 +47,7 @@ from app.engine.sync.spool import Spool
 from app.i18n import _
 from app.model.cancel import CancelToken, RunCancelled
 from app.model.events import Event, EventBus
-from app.model.sync import SyncDefinition, SyncDefinitionError, SyncMode
+from app.model.sync import SyncDefinition, SyncDefinitionError, SyncDestination, SyncMode
 from app.model.sync_events import (
     DestinationFinished,
     DestinationRetry,
@@ -89,6 +90,9 @@ class SyncRunner:
             :mod:`.spool`).
         native: Let destinations of the source's own kind take the same-system fast path
             (:mod:`.native`); False forces the Arrow path everywhere.
+        row_filters: Each destination's filter of the rows it writes (the suppression list,
+            :mod:`app.engine.privacy.suppress`), or None; a filtered destination takes the
+            Arrow path.
     """
 
     def __init__(
@@ -104,6 +108,7 @@ class SyncRunner:
         recording: RunRecording | None = None,
         spool_dir: Path | None = None,
         native: bool = True,
+        row_filters: Callable[[SyncDestination], RowFilter | None] | None = None,
     ) -> None:
         self.definition = definition
         self.open = open_connector
@@ -114,6 +119,7 @@ class SyncRunner:
         self.recording: RunRecording = recording or Unrecorded()
         self.spool_dir = spool_dir
         self.native = native
+        self.row_filters = row_filters
         self.version: exp.Expression | None = None
 
     def _emit(self, event: Event) -> None:
@@ -246,6 +252,7 @@ class SyncRunner:
                 functools.partial(self.recording.stored_state, dest.key),
             )
             report.destinations.append(target.report)
+            target.row_filter = self.row_filters(dest) if self.row_filters else None
 
             def plan(_: int, t: DestinationTarget = target) -> bool:
                 return self._plan(t, shape)
