@@ -48,6 +48,7 @@ from app.connectors.base import (
     WriteMode,
     WriteResult,
 )
+from app.connectors.sqlite._checked import CheckedChanges
 from app.connectors.sqlite._types import (
     Misfit,
     Unstorable,
@@ -79,7 +80,7 @@ class SQLiteConfig(ConnectorConfig):
     )
 
 
-class SQLiteConnector(Connector):
+class SQLiteConnector(CheckedChanges, Connector):
     """Read and write one SQLite database file."""
 
     type_name = "sqlite"
