@@ -70,7 +70,19 @@ DEFAULT_ORGANIZATION = "default"
 #: revision with these without loading Alembic (a tenth of a CLI command's start-up); Alembic
 #: is imported only to migrate. A test checks this list against Alembic's own history: add
 #: each new revision here.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0013",
+)
 
 
 class SchemaError(RuntimeError):
