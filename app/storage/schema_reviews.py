@@ -225,12 +225,19 @@ class SchemaReviewStore(StoreBase):
             return self._record(s, row, self._sync(s, row.sync_id).name)
 
     # -- reading ------------------------------------------------------------------------------
-    def get(self, review_id: int) -> SchemaReviewRecord:
+    def get(self, review_id: int, project_id: int | None = None) -> SchemaReviewRecord:
+        """One held change (of that project's syncs, when ``project_id`` is given)."""
         with self._session(write=False) as s:
             row = s.get(SchemaReviewRow, review_id)
-            if row is None or row.organization_id != self._org_id:
+            sync = self._sync(s, row.sync_id) if row is not None else None
+            if (
+                row is None
+                or sync is None
+                or row.organization_id != self._org_id
+                or (project_id is not None and sync.project_id != project_id)
+            ):
                 raise NotFound(_("no schema change {id}").format(id=review_id))
-            return self._record(s, row, self._sync(s, row.sync_id).name)
+            return self._record(s, row, sync.name)
 
     def reviews(
         self,
