@@ -64,6 +64,13 @@ _STATUSES = {
         N_("refused"),
         N_("discarded"),
         N_("kept"),
+        # the schema inbox: a held destination, a rename guess, where a review is
+        N_("held"),
+        N_("renamed"),
+        N_("approved"),
+        N_("rejected"),
+        N_("rolled_back"),
+        N_("withdrawn"),
     )
 }
 

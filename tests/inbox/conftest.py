@@ -63,7 +63,7 @@ def _pipeline() -> Pipeline:
     return p
 
 
-def make_shop(tmp_path: Path, db: dict[str, Any], **sync: Any) -> Shop:
+def make_shop(tmp_path: Path, db: dict[str, Any], meta: str | None = None, **sync: Any) -> Shop:
     pg_exec(
         db,
         "CREATE SCHEMA raw",
@@ -102,7 +102,7 @@ def make_shop(tmp_path: Path, db: dict[str, Any], **sync: Any) -> Shop:
     )
     root = tmp_path / "shop"
     save_project(project, root)
-    meta = f"sqlite:///{tmp_path / 'meta.db'}"
+    meta = meta or f"sqlite:///{tmp_path / 'meta.db'}"
     return Shop(root, db, meta, Workspace.open(meta))
 
 
