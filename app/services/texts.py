@@ -32,6 +32,7 @@ from app.model.events import (
 )
 from app.model.sync_events import (
     DestinationFinished,
+    DestinationHeld,
     DestinationRetry,
     SchemaChangeDetected,
     SyncFailed,
@@ -161,8 +162,24 @@ def _sync_text(event: Event, fmt: TextFormats) -> str | None:
             "sync {sync}: started ({mode}, {count} destination(s))",
             count,
         ).format(sync=event.sync, mode=fmt.word(event.mode), count=count)
+    if isinstance(event, DestinationHeld):
+        return "  " + ngettext(
+            "{destination}: held, {count} schema change waits for review: {changes} "
+            "(cauce schema-changes list)",
+            "{destination}: held, {count} schema changes wait for review: {changes} "
+            "(cauce schema-changes list)",
+            len(event.changes),
+        ).format(
+            destination=event.destination,
+            count=len(event.changes),
+            changes=", ".join(event.changes),
+        )
     if isinstance(event, SchemaChangeDetected):
-        types = f" {event.old_type or '-'} -> {event.new_type or '-'}"
+        types = (
+            f" {event.renamed_from} -> {event.column}"
+            if event.renamed_from
+            else f" {event.old_type or '-'} -> {event.new_type or '-'}"
+        )
         return "  " + _("{destination}: column {column} {change}{types}: {decision}").format(
             destination=event.destination,
             column=event.column,

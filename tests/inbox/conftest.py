@@ -15,7 +15,7 @@ from app.model.sync import SyncDefinition
 from app.services.workspace import Workspace
 from app.storage.project import save_project
 from app.storage.project_format import Project, ProjectMeta
-from tests.sync.conftest import pg_exec, pg_rows
+from tests.sync.conftest import maria_db, pg_exec, pg_rows  # noqa: F401  (maria_db: a fixture)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from app.services.syncs import run_sync
 from app.services.workspace import Workspace
 from app.storage.project import save_project
 from app.storage.project_format import Project, ProjectMeta
-from tests.sync.conftest import MARIADB, maria_db, mariadb_admin, pg_rows  # noqa: F401
+from tests.sync.conftest import MARIADB, mariadb_admin, pg_rows
 
 
 def _maria(database: str, *sql: str) -> list[tuple[Any, ...]]:

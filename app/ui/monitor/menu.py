@@ -1,5 +1,5 @@
 """The Monitor menu and the main window's part in it: opening the schedules, runs,
-dashboard, alerts and channels windows (non-modal, one of each), and the way from an
+dashboard, alerts, schema-changes and channels windows (non-modal, one of each), and the way from an
 alert to its pipeline's failing node.
 
 A mixin of :class:`~app.ui.main_window.MainWindow`.
@@ -26,6 +26,12 @@ MONITOR_ACTIONS = (
     ("run_history", QT_TRANSLATE_NOOP("MainWindow", "Run &history…"), "F8", "open_run_history"),
     ("dashboard", QT_TRANSLATE_NOOP("MainWindow", "&Dashboard…"), "Shift+F8", "open_dashboard"),
     ("alerts", QT_TRANSLATE_NOOP("MainWindow", "&Alerts…"), "F9", "open_alerts"),
+    (
+        "schema_changes",
+        QT_TRANSLATE_NOOP("MainWindow", "Schema &changes…"),
+        "Ctrl+F9",
+        "open_schema_changes",
+    ),
     (
         "channels",
         QT_TRANSLATE_NOOP("MainWindow", "Notification &channels…"),
@@ -137,6 +143,18 @@ class MonitorMixin(_Base):
             return centre
 
         return self._show_window("alerts", make)
+
+    def open_schema_changes(self) -> QDialog | None:
+        """The schema-changes inbox of the project (its syncs' held schema changes)."""
+        from app.ui.inbox import SchemaInbox
+
+        root = self._project_dir()
+        if root is None or self.document is None:
+            return None
+        name, ws, syncs = self.document.name, self.workspace, self._names()[1]
+        return self._show_window(
+            "schema_changes", lambda: SchemaInbox(root, name, syncs, self, workspace=ws)
+        )
 
     def _alert_chosen(self, kind: str, subject: str, run_id: int) -> None:
         from app.services.history import failing_node
