@@ -57,9 +57,8 @@ def _word(text: str) -> str:
 
 def _errors() -> tuple[type[BaseException], ...]:
     from app.services.errors import USER_ERRORS
-    from app.services.schema_inbox import SchemaInboxError
 
-    return (*USER_ERRORS, SchemaInboxError)
+    return USER_ERRORS
 
 
 def _fail(err: BaseException, as_json: bool) -> None:

@@ -285,7 +285,7 @@ class SchemaInbox(QDialog):
                 .replace("%3", str(item.runs_held))
             )
             + "</p>",
-            f"<p><b>{esc(self.tr('Impact'))}</b></p>",
+            "<p><b>" + esc(self.tr("Impact")) + "</b></p>",
         ]
         if not item.impact:
             parts.append(
@@ -317,7 +317,7 @@ class SchemaInbox(QDialog):
                 )
             )
             parts.append(f"<table cellspacing='6'><tr>{head}</tr>{''.join(rows)}</table>")
-        parts.append(f"<p><b>{esc(self.tr('History'))}</b></p>")
+        parts.append("<p><b>" + esc(self.tr("History")) + "</b></p>")
         history = [
             esc(
                 self.tr("%1 by %2 at %3")
