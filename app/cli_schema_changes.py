@@ -57,8 +57,9 @@ def _word(text: str) -> str:
 
 def _errors() -> tuple[type[BaseException], ...]:
     from app.services.errors import USER_ERRORS
+    from app.services.schema_inbox import SchemaInboxError
 
-    return USER_ERRORS
+    return (*USER_ERRORS, SchemaInboxError)
 
 
 def _fail(err: BaseException, as_json: bool) -> None:

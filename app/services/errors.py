@@ -18,7 +18,6 @@ from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
 from app.services.notify_http import NotificationError
-from app.services.schema_inbox import SchemaInboxError
 from app.services.versions import UnknownRef
 from app.storage.access import StaleRevision
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
@@ -53,7 +52,6 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     NotificationError,  # an unknown channel or alert, a refused URL (docs/alerts.md)
     UnknownRef,  # a version, tag or date that names no version (docs/versions.md)
     BackupError,  # a damaged or hostile archive, a wrong passphrase (docs/backup.md)
-    SchemaInboxError,  # a schema change decided already, or gone (docs/schema-inbox.md)
 )
 
 

@@ -362,10 +362,10 @@ FRONT_DOOR = {
         "schedule_history",
     ],
     "schema_inbox": [
-        "REVIEW_FALLBACKS",
-        "REVIEW_STATUSES",
         "ChangeAction",
         "Impact",
+        "REVIEW_FALLBACKS",
+        "REVIEW_STATUSES",
         "SchemaChangeItem",
         "SchemaDecision",
         "SchemaInboxError",
