@@ -18,10 +18,18 @@ from app.ui.inbox import SchemaInbox
 from app.ui.workers import wait_all
 from tests.inbox.conftest import Shop, make_shop
 
-from .conftest import _destroy, shot
+from .conftest import REPO, _destroy, shot
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
+
+
+def _doc_shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The docs' picture, refreshed on demand only (``CAUCE_SHOTS=1``)."""
+    import os
+
+    if os.environ.get("CAUCE_SHOTS") == "1":
+        widget.grab().save(str(REPO / "docs" / "images" / name))
 
 
 @pytest.fixture(autouse=True)
@@ -127,6 +135,7 @@ def test_approve_reject_and_refused_rollback(qtbot, held: Shop) -> None:  # type
         assert "hold values" in inbox.status.text(), inbox.status.text()
         assert ("note", "text") in held.columns("raw", "orders")
         shot(inbox, "schema-inbox-history")
+        _doc_shot(inbox, "schema-inbox.png")
     finally:
         _destroy(inbox)
 
@@ -168,3 +177,35 @@ def test_opened_from_the_monitor_menu(qtbot, window, chinook_dir: Path) -> None:
     assert inbox.empty_label.isVisible()
     assert inbox.sync_combo.count() == 1 + len(win.document.project.syncs)
     shot(inbox, "schema-inbox-empty")
+
+
+def test_the_sync_wizard_offers_review(qtbot, chinook_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from PySide6.QtWidgets import QWizard
+
+    from .test_sync_wizard_choices import _choose_source, _finish
+    from .test_syncs import _click, _dialog, _next, _open_wizard
+
+    dialog = _dialog(qtbot, chinook_dir)
+    wizard = _open_wizard(qtbot, dialog)
+    _choose_source(qtbot, wizard, "chinook", "Invoice")
+    _next(qtbot, wizard)
+    dests = wizard.destinations_page
+    dests.connection_combo.setCurrentIndex(dests.connection_combo.findData("warehouse"))
+    _click(qtbot, dests.add_button)
+    _next(qtbot, wizard)
+    options = wizard.options_page
+    assert not options.fallback_combo.isEnabled()  # evolve: nothing is ever rejected
+    qtbot.keyClicks(options.policy_combo, "Review")
+    assert options.policy_combo.currentData() == "review" and options.fallback_combo.isEnabled()
+    qtbot.keyClicks(options.fallback_combo, "Freeze")
+    assert options.fallback_combo.currentData() == "freeze"
+    shot(wizard, "syncs-wizard-review-policy")
+    while wizard.currentPage() is not wizard.summary_page:
+        _next(qtbot, wizard)
+    assert "review (rejected: freeze)" in wizard.summary_page.text.toPlainText()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    _finish(qtbot, dialog, wizard)
+    saved = json.loads((chinook_dir / "syncs" / "invoice.json").read_text())
+    assert (saved["schema_policy"], saved["review_fallback"]) == ("review", "freeze")
