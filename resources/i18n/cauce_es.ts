@@ -418,37 +418,37 @@
 <context>
     <name>CatalogModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="174"/>
+        <location filename="../../app/ui/syncs/models.py" line="181"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="175"/>
+        <location filename="../../app/ui/syncs/models.py" line="182"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="176"/>
+        <location filename="../../app/ui/syncs/models.py" line="183"/>
         <source>Kind</source>
         <translation>Clase</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="177"/>
+        <location filename="../../app/ui/syncs/models.py" line="184"/>
         <source>Rows (estimate)</source>
         <translation>Filas (estimación)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="178"/>
+        <location filename="../../app/ui/syncs/models.py" line="185"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="190"/>
+        <location filename="../../app/ui/syncs/models.py" line="197"/>
         <source>table</source>
         <translation>tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="190"/>
+        <location filename="../../app/ui/syncs/models.py" line="197"/>
         <source>view</source>
         <translation>vista</translation>
     </message>
@@ -823,17 +823,17 @@
 <context>
     <name>ColumnChoiceModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="225"/>
+        <location filename="../../app/ui/syncs/models.py" line="232"/>
         <source>Source column</source>
         <translation>Columna de origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="225"/>
+        <location filename="../../app/ui/syncs/models.py" line="232"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="225"/>
+        <location filename="../../app/ui/syncs/models.py" line="232"/>
         <source>Destination name</source>
         <translation>Nombre en el destino</translation>
     </message>
@@ -5270,72 +5270,77 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncListModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="90"/>
+        <location filename="../../app/ui/syncs/models.py" line="96"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="91"/>
+        <location filename="../../app/ui/syncs/models.py" line="97"/>
         <source>Source → destinations</source>
         <translation>Origen → destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="92"/>
+        <location filename="../../app/ui/syncs/models.py" line="98"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="93"/>
+        <location filename="../../app/ui/syncs/models.py" line="99"/>
         <source>Last status</source>
         <translation>Último estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="94"/>
+        <location filename="../../app/ui/syncs/models.py" line="100"/>
         <source>Last run</source>
         <translation>Última ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="95"/>
+        <location filename="../../app/ui/syncs/models.py" line="101"/>
         <source>Rows</source>
         <translation>Filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="143"/>
+        <location filename="../../app/ui/syncs/models.py" line="149"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="144"/>
+        <location filename="../../app/ui/syncs/models.py" line="150"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="145"/>
+        <location filename="../../app/ui/syncs/models.py" line="151"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="151"/>
+        <location filename="../../app/ui/syncs/models.py" line="157"/>
         <source>succeeded</source>
         <translation>correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="152"/>
+        <location filename="../../app/ui/syncs/models.py" line="158"/>
         <source>failed</source>
         <translation>fallida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="153"/>
+        <location filename="../../app/ui/syncs/models.py" line="159"/>
         <source>cancelled</source>
         <translation>cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="154"/>
+        <location filename="../../app/ui/syncs/models.py" line="160"/>
         <source>running…</source>
         <translation>en ejecución…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="156"/>
+        <location filename="../../app/ui/syncs/models.py" line="161"/>
+        <source>held: schema changes wait for review</source>
+        <translation>retenida: cambios de esquema pendientes de revisión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="163"/>
         <source>never run</source>
         <translation>nunca ejecutada</translation>
     </message>

@@ -19,7 +19,7 @@ from app.services.schema_inbox import (
     reject_schema_change,
     rollback_schema_change,
 )
-from app.services.sync_status import sync_status
+from app.services.sync_status import sync_overview, sync_status
 from app.services.syncs import run_sync
 from app.storage.repository import Repository
 from app.storage.syncs import SyncStore
@@ -73,6 +73,8 @@ def test_added_column_waits_then_arrives_when_approved(shop: Shop) -> None:
     status = sync_status(shop.root, "orders", workspace=shop.workspace)
     assert status.destinations[0].cursor == cursor
     assert _run(shop).destinations[0].status == "held"  # a second run: still held, not twice
+    [overview] = sync_overview(shop.root, workspace=shop.workspace)
+    assert overview.last_status == "held"  # what the syncs window shows
 
     [change] = _pending(shop)
     assert (change.column, change.kind, change.new_type, change.status) == (
