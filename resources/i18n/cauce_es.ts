@@ -2539,8 +2539,8 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/monitor/menu.py" line="31"/>
-        <source>Schema &amp;changes…</source>
-        <translation>&amp;Cambios de esquema…</translation>
+        <source>Schema chan&amp;ges…</source>
+        <translation>Cambios de &amp;esquema…</translation>
     </message>
     <message>
         <location filename="../../app/ui/monitor/menu.py" line="37"/>

@@ -28,7 +28,7 @@ MONITOR_ACTIONS = (
     ("alerts", QT_TRANSLATE_NOOP("MainWindow", "&Alerts…"), "F9", "open_alerts"),
     (
         "schema_changes",
-        QT_TRANSLATE_NOOP("MainWindow", "Schema &changes…"),
+        QT_TRANSLATE_NOOP("MainWindow", "Schema chan&ges…"),
         "Ctrl+F9",
         "open_schema_changes",
     ),
