@@ -473,6 +473,10 @@ from app.cli_queries import queries_cmd  # noqa: E402
 
 cli.add_command(queries_cmd)
 
+from app.cli_schema_changes import schema_changes_group  # noqa: E402
+
+cli.add_command(schema_changes_group)
+
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)

@@ -1,6 +1,8 @@
 """``cauce sync``: run, list and inspect table syncs (by name in a project, or ad hoc).
 
-Exit codes like ``--run-project``: 0 succeeded, 1 the sync failed, 2 invalid input (nothing ran).
+Exit codes like ``--run-project``: 0 succeeded, 1 the sync failed, 2 invalid input (nothing ran);
+and 3: nothing failed, but a destination is held by schema changes waiting for review
+(``cauce schema-changes list``).
 
     cauce sync run orders --project ./shop
     cauce sync run --source postgresql://etl@db:5432/shop --source-table public.orders \\
@@ -25,7 +27,7 @@ from app.model.events import Event
 
 __all__ = ["sync_group"]
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_HELD = 0, 1, 2, 3
 
 
 def _printer(event: Event) -> None:
@@ -191,7 +193,7 @@ def sync_run(
         click.echo(json.dumps(report.to_dict(), indent=2, default=str))
     else:
         click.echo(_summary(report.to_dict()))
-    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
+    sys.exit(EXIT_FAILED if not report.ok else EXIT_HELD if report.held else EXIT_OK)
 
 
 def _summary(report: dict[str, Any]) -> str:

@@ -243,6 +243,34 @@ class Connector(abc.ABC):
             )
         )
 
+    # -- checked schema changes (the schema inbox: approve, roll back) --------------------
+    def drop_columns(self, table: str, columns: list[str]) -> None:
+        """Drop columns of ``table`` that hold no value (NULL in every row), in one
+        transaction; refused, nothing changed, when one holds a value."""
+        raise ConnectionError_(
+            _("{connector} cannot drop columns of {table!r}").format(
+                connector=self.label, table=table
+            )
+        )
+
+    def retype_columns(self, table: str, fields: list[pa.Field]) -> None:
+        """Change columns of ``table`` to the types of ``fields``, in one transaction, when
+        every value they hold comes back unchanged from the new type; refused, nothing
+        changed, otherwise (undoing a widening, converting a retyped column)."""
+        raise ConnectionError_(
+            _("{connector} cannot change column types of {table!r}").format(
+                connector=self.label, table=table
+            )
+        )
+
+    def rename_column(self, table: str, old: str, new: str) -> None:
+        """Rename column ``old`` of ``table`` to ``new`` (its values kept)."""
+        raise ConnectionError_(
+            _("{connector} cannot rename columns of {table!r}").format(
+                connector=self.label, table=table
+            )
+        )
+
     # -- reading --------------------------------------------------------------------------
     @abc.abstractmethod
     def read(

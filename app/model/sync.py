@@ -16,7 +16,15 @@ import enum
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from app.i18n import _
 from app.model.warehouse_options import BigQueryTableOptions
@@ -55,6 +63,10 @@ class SchemaPolicy(enum.StrEnum):
     FREEZE = "freeze"
     #: drop new source columns, keep the destination's types
     DISCARD = "discard"
+    #: hold every change in the schema inbox until someone approves it (its DDL is applied)
+    #: or rejects it (the ``review_fallback`` policy decides it); the destination is not
+    #: written meanwhile
+    REVIEW = "review"
 
 
 class SourceRead(BaseModel):
@@ -139,6 +151,10 @@ class SyncDefinition(BaseModel):
     columns: list[str] | None = None
     rename: dict[str, str] = Field(default_factory=dict)
     schema_policy: SchemaPolicy = SchemaPolicy.EVOLVE
+    #: policy ``review``: what a rejected change becomes, ``freeze`` (the destination stays
+    #: held, the run fails naming it) or ``discard`` (new columns dropped, types kept); None:
+    #: ``discard``. Written to the sync file only when set.
+    review_fallback: Literal["freeze", "discard"] | None = None
     batch_rows: int = Field(default=65_536, ge=1_000, le=1_000_000)
     #: how far back merge re-reads the cursor on sources without transaction positions
     #: (seconds for date/timestamp cursors, cursor units for numbers); None: 600 s for
@@ -175,6 +191,8 @@ class SyncDefinition(BaseModel):
             raise ValueError(_("merge mode needs primary_key columns"))
         if self.hard_deletes and self.mode is not SyncMode.MERGE:
             raise ValueError(_("hard_deletes is only meaningful in merge mode"))
+        if self.review_fallback is not None and self.schema_policy is not SchemaPolicy.REVIEW:
+            raise ValueError(_("review_fallback is only meaningful with the review schema policy"))
         if len(set(self.primary_key)) != len(self.primary_key):
             raise ValueError(_("primary_key lists a column twice"))
         if self.columns is not None:
@@ -200,6 +218,20 @@ class SyncDefinition(BaseModel):
         if len(set(seen)) != len(seen):
             raise ValueError(_("the same destination table is listed twice"))
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_unset_fallback(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """``review_fallback`` is left out while unset, so that the files (and content hashes)
+        of syncs that do not use it stay as they were."""
+        data: dict[str, object] = handler(self)
+        if data.get("review_fallback") is None:
+            data.pop("review_fallback", None)
+        return data
+
+    @property
+    def fallback_policy(self) -> SchemaPolicy:
+        """The policy deciding a rejected change (``review``): ``review_fallback`` or discard."""
+        return SchemaPolicy(self.review_fallback or SchemaPolicy.DISCARD.value)
 
     # -- derived names ------------------------------------------------------------------------
     def dest_name(self, column: str) -> str:

@@ -15,6 +15,7 @@ from app.model.events import Event
 
 __all__ = [
     "DestinationFinished",
+    "DestinationHeld",
     "DestinationRetry",
     "SchemaChangeDetected",
     "SyncFailed",
@@ -42,6 +43,8 @@ class SchemaChangeDetected(Event):
     old_type: str | None
     new_type: str | None
     decision: str
+    #: a rename guess (``change`` is ``renamed``): the destination's column it replaces
+    renamed_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,17 @@ class DestinationFinished(Event):
     deleted: int | None = None
     #: "native" (same-system fast path) or "arrow"
     path: str = "arrow"
+
+
+@dataclass(frozen=True)
+class DestinationHeld(Event):
+    """Schema changes of one destination wait in the schema inbox (policy ``review``): it
+    was not written; its rows wait in the source (its state did not move)."""
+
+    sync: str
+    destination: str
+    #: the changes waiting, as ``column (kind)``
+    changes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,12 @@
 
 :class:`SyncRecorder` writes the record: the definition (versioned by content), the run with
 rows per destination, each detected schema change, the events, and a copy of each destination's
-committed state. The destination's own ``_cauce_sync_state`` table stays the truth; the copy is
-what the runner uses for destinations that cannot commit state with their data.
+committed state. Under the ``review`` policy it also keeps the schema inbox: it reads the
+verdicts on held changes before the run plans (:meth:`SyncRecorder.verdicts`), holds each new
+change there (a change already waiting is seen again, not added twice) and withdraws the
+waiting changes a run no longer finds. The destination's own ``_cauce_sync_state`` table stays
+the truth; the copy is what the runner uses for destinations that cannot commit state with
+their data.
 
 :class:`RecordingAlongside` opens that record on its own thread once the runner says rows are
 moving (:class:`~app.engine.sync.recording.RunRecording`) — or half a second after the run
@@ -39,13 +43,14 @@ from app.engine.sync.cursor import CursorState
 from app.model.alerts import NotificationSettings
 from app.model.connection import Connection
 from app.model.events import Event, EventBus
-from app.model.schema_changes import ChangeKind, Decision, SchemaChange
-from app.model.sync import SyncDefinition
+from app.model.schema_changes import ChangeKey, ChangeKind, Decision, SchemaChange, Verdicts
+from app.model.sync import SchemaPolicy, SyncDefinition
 from app.model.sync_events import SchemaChangeDetected, SyncFailed, SyncFinished, SyncStarted
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
     from app.storage.repository import Repository
+    from app.storage.schema_reviews import SchemaReviewStore
     from app.storage.syncs import SyncStore
 
 __all__ = ["RecordingAlongside", "SyncRecorder"]
@@ -83,6 +88,12 @@ class SyncRecorder:
             )
         self._sync_id: int | None = None
         self._run_id: int | None = None
+        self._reviews: SchemaReviewStore | None = None
+        self._verdicts: dict[str, dict[ChangeKey, SchemaPolicy]] = {}
+
+    def verdicts(self, destination: str) -> Verdicts:
+        """What was decided about the held changes of ``destination`` (``review`` syncs)."""
+        return self._verdicts.get(destination, {})
 
     def start(
         self, definition: SyncDefinition, started_at: datetime | None = None
@@ -94,6 +105,12 @@ class SyncRecorder:
             record.id, trigger=self.trigger, host=socket.gethostname(), started_at=started_at
         )
         self._sync_id, self._run_id = record.id, run.id
+        if definition.schema_policy is SchemaPolicy.REVIEW:
+            from app.storage.schema_reviews import SchemaReviewStore
+
+            if self._reviews is None:
+                self._reviews = self.workspace.open_store(SchemaReviewStore)
+            self._verdicts = self._reviews.verdicts(record.id)
         states = {
             s.destination: CursorState(s.cursor_value, s.cursor_type)
             for s in self.store.destination_states(record.id)
@@ -110,11 +127,21 @@ class SyncRecorder:
                 event.old_type,
                 event.new_type,
                 Decision(event.decision),
+                event.renamed_from,
             )
-            self.store.record_schema_change(self._sync_id, self._run_id, event.destination, change)
-            self._changes.append(
-                {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind", "at")}
-            )
+            if change.decision is Decision.HELD and self._reviews is not None:
+                _record, new = self._reviews.hold(
+                    self._sync_id, self._run_id, event.destination, change
+                )
+            else:
+                self.store.record_schema_change(
+                    self._sync_id, self._run_id, event.destination, change
+                )
+                new = True
+            if new:  # a change still waiting was told about when it first arrived
+                self._changes.append(
+                    {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind", "at")}
+                )
         if isinstance(event, SyncStarted | SyncFinished | SyncFailed | SchemaChangeDetected):
             payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
             payload["sync_run_id"] = self._run_id
@@ -123,6 +150,16 @@ class SyncRecorder:
     def finish(self, report: SyncReport) -> None:
         if self._sync_id is None or self._run_id is None:
             return
+        if self._reviews is not None:
+            for d in report.destinations:
+                if d.planned:  # what it compared: the waiting changes it did not find are gone
+                    present = {c.key for c in d.changes if c.decision is Decision.HELD}
+                    self._reviews.withdraw(
+                        self._sync_id,
+                        d.destination,
+                        present,
+                        f"run {self._run_id}: the source and the destination agree again",
+                    )
         for d in report.destinations:
             if d.status == "succeeded" and d.state is not None:
                 self.store.save_destination_state(
@@ -154,6 +191,8 @@ class SyncRecorder:
     def close(self) -> None:
         self.repo.close()
         self.store.close()
+        if self._reviews is not None:
+            self._reviews.close()
 
 
 class RecordingAlongside:
@@ -210,6 +249,11 @@ class RecordingAlongside:
     def stored_state(self, destination: str) -> CursorState | None:
         self.ready()
         return self._states.get(destination)
+
+    def schema_verdicts(self, destination: str) -> Verdicts:
+        self.ready()
+        assert self._recorder is not None
+        return self._recorder.verdicts(destination)
 
     # -- events and the end -------------------------------------------------------------------
     def publish(self, event: Event) -> None:

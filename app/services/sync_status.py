@@ -107,6 +107,7 @@ class SyncOverview:
     source: str
     destinations: tuple[str, ...]
     mode: str
+    #: the last run's status; ``held`` when it succeeded but a destination waits for review
     last_status: str | None = None
     last_run_at: datetime | None = None
     #: rows read by the last run (each destination received them, or a subset above its cursor)
@@ -197,6 +198,13 @@ def sync_status(path: Path, name: str, *, workspace: Workspace | None = None) ->
         )
 
 
+def _shown_status(run: Any) -> str:
+    """A run's status, ``held`` for one that succeeded while a destination waited for review
+    of schema changes (``docs/schema-inbox.md``)."""
+    held = any(isinstance(d, dict) and d.get("status") == "held" for d in run.destinations.values())
+    return "held" if run.status == "succeeded" and held else str(run.status)
+
+
 def sync_overview(path: Path, *, workspace: Workspace | None = None) -> list[SyncOverview]:
     """The syncs of a project directory, by name, each with its last run (if any)."""
     project = read_project_dir(Path(path))
@@ -215,7 +223,7 @@ def sync_overview(path: Path, *, workspace: Workspace | None = None) -> list[Syn
                     source=_source(sync),
                     destinations=tuple(d.key for d in sync.destinations),
                     mode=sync.mode.value,
-                    last_status=last.status if last else None,
+                    last_status=_shown_status(last) if last else None,
                     last_run_at=last.started_at if last else None,
                     rows=last.rows_read if last else None,
                     error=last.error if last else None,

@@ -33,6 +33,7 @@ from app.model.events import (
 )
 from app.model.sync_events import (
     DestinationFinished,
+    DestinationHeld,
     DestinationRetry,
     SchemaChangeDetected,
     SyncFailed,
@@ -65,6 +66,13 @@ _STATUSES = {
         N_("refused"),
         N_("discarded"),
         N_("kept"),
+        # the schema inbox: a held destination, a rename guess, where a review is
+        N_("held"),
+        N_("renamed"),
+        N_("approved"),
+        N_("rejected"),
+        N_("rolled_back"),
+        N_("withdrawn"),
     )
 }
 
@@ -166,8 +174,24 @@ def _sync_text(event: Event, fmt: TextFormats) -> str | None:
             "sync {sync}: started ({mode}, {count} destination(s))",
             count,
         ).format(sync=event.sync, mode=fmt.word(event.mode), count=count)
+    if isinstance(event, DestinationHeld):
+        return "  " + ngettext(
+            "{destination}: held, {count} schema change waits for review: {changes} "
+            "(cauce schema-changes list)",
+            "{destination}: held, {count} schema changes wait for review: {changes} "
+            "(cauce schema-changes list)",
+            len(event.changes),
+        ).format(
+            destination=event.destination,
+            count=len(event.changes),
+            changes=", ".join(event.changes),
+        )
     if isinstance(event, SchemaChangeDetected):
-        types = f" {event.old_type or '-'} -> {event.new_type or '-'}"
+        types = (
+            f" {event.renamed_from} -> {event.column}"
+            if event.renamed_from
+            else f" {event.old_type or '-'} -> {event.new_type or '-'}"
+        )
         return "  " + _("{destination}: column {column} {change}{types}: {decision}").format(
             destination=event.destination,
             column=event.column,

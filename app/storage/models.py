@@ -19,6 +19,7 @@ Every change here needs a migration in ``app/storage/migrations/versions/`` (see
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from app.model.schema_changes import ChangeKind, Decision
+from app.model.schema_changes import RECORDED_DECISIONS, RECORDED_KINDS
 from app.storage.records import FireOutcome, NodeLocation, RunStatus, RunTrigger
 
 __all__ = [
@@ -107,7 +108,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _check_in(column: str, values: type[Any], name: str) -> CheckConstraint:
+def _check_in(column: str, values: Iterable[Any], name: str) -> CheckConstraint:
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name)
 
@@ -432,8 +433,9 @@ class SchemaChangeRow(Base):
         ForeignKeyConstraint(
             ["organization_id", "sync_run_id"], ["sync_runs.organization_id", "sync_runs.id"]
         ),
-        _check_in("change_kind", ChangeKind, "change_kind"),
-        _check_in("decision", Decision, "decision"),
+        # the kinds and decisions of 0002 (held changes and rename guesses: schema_reviews)
+        _check_in("change_kind", RECORDED_KINDS, "change_kind"),
+        _check_in("decision", RECORDED_DECISIONS, "decision"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -520,5 +522,6 @@ from app.storage import gdpr_models as _gdpr_models  # noqa: E402, F401  (GDPR r
 from app.storage import quality_models as _quality_models  # noqa: E402, F401
 from app.storage import query_models as _query_models  # noqa: E402, F401  (query analytics, 0012)
 from app.storage import retention_models as _retention_models  # noqa: E402, F401  (retention, 0011)
+from app.storage import schema_review_models as _schema_review_models  # noqa: E402, F401  (schema review, 0015)
 from app.storage import tag_models as _tag_models  # noqa: E402, F401  (column tags, 0009)
 from app.storage import version_models as _version_models  # noqa: E402, F401  (config versions, 0010)

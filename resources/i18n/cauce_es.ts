@@ -423,37 +423,37 @@
 <context>
     <name>CatalogModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="174"/>
+        <location filename="../../app/ui/syncs/models.py" line="181"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="175"/>
+        <location filename="../../app/ui/syncs/models.py" line="182"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="176"/>
+        <location filename="../../app/ui/syncs/models.py" line="183"/>
         <source>Kind</source>
         <translation>Clase</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="177"/>
+        <location filename="../../app/ui/syncs/models.py" line="184"/>
         <source>Rows (estimate)</source>
         <translation>Filas (estimación)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="178"/>
+        <location filename="../../app/ui/syncs/models.py" line="185"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="190"/>
+        <location filename="../../app/ui/syncs/models.py" line="197"/>
         <source>table</source>
         <translation>tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="190"/>
+        <location filename="../../app/ui/syncs/models.py" line="197"/>
         <source>view</source>
         <translation>vista</translation>
     </message>
@@ -828,17 +828,17 @@
 <context>
     <name>ColumnChoiceModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="225"/>
+        <location filename="../../app/ui/syncs/models.py" line="232"/>
         <source>Source column</source>
         <translation>Columna de origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="225"/>
+        <location filename="../../app/ui/syncs/models.py" line="232"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="225"/>
+        <location filename="../../app/ui/syncs/models.py" line="232"/>
         <source>Destination name</source>
         <translation>Nombre en el destino</translation>
     </message>
@@ -883,22 +883,22 @@
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="176"/>
+        <location filename="../../app/ui/syncs/pages.py" line="197"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="179"/>
+        <location filename="../../app/ui/syncs/pages.py" line="200"/>
         <source>Untick the columns to leave out; double-click a destination name to rename a column.</source>
         <translation>Desmarque las columnas que quiera excluir; haga doble clic en un nombre de destino para renombrar la columna.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="197"/>
+        <location filename="../../app/ui/syncs/pages.py" line="218"/>
         <source>Select all</source>
         <translation>Marcar todas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="199"/>
+        <location filename="../../app/ui/syncs/pages.py" line="220"/>
         <source>Select none</source>
         <translation>Desmarcar todas</translation>
     </message>
@@ -2495,7 +2495,17 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>conservada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/events.py" line="50"/>
+        <location filename="../../app/ui/syncs/events.py" line="43"/>
+        <source>held</source>
+        <translation>retenido</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="44"/>
+        <source>renamed</source>
+        <translation>renombrado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/events.py" line="52"/>
         <source>%1 rows read in %2 s</source>
         <translation>%1 filas leídas en %2 s</translation>
     </message>
@@ -3307,38 +3317,43 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Barra de herramientas principal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="25"/>
+        <location filename="../../app/ui/monitor/menu.py" line="26"/>
         <source>&amp;Schedules…</source>
         <extracomment>(action name, menu text, shortcut, method)</extracomment>
         <translation>&amp;Programaciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="26"/>
+        <location filename="../../app/ui/monitor/menu.py" line="27"/>
         <source>Run &amp;history…</source>
         <translation>&amp;Historial de ejecuciones…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="27"/>
+        <location filename="../../app/ui/monitor/menu.py" line="28"/>
         <source>&amp;Dashboard…</source>
         <translation>Panel de &amp;control…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="30"/>
+        <location filename="../../app/ui/monitor/menu.py" line="31"/>
         <source>&amp;Query analytics…</source>
         <translation>Análisis de &amp;consultas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="34"/>
+        <location filename="../../app/ui/monitor/menu.py" line="35"/>
         <source>&amp;Alerts…</source>
         <translation>&amp;Alertas…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="37"/>
+        <location filename="../../app/ui/monitor/menu.py" line="38"/>
+        <source>Schema chan&amp;ges…</source>
+        <translation>Cambios de &amp;esquema…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/monitor/menu.py" line="44"/>
         <source>Notification &amp;channels…</source>
         <translation>&amp;Canales de notificación…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="48"/>
+        <location filename="../../app/ui/monitor/menu.py" line="55"/>
         <source>&amp;Monitor</source>
         <translation>&amp;Supervisión</translation>
     </message>
@@ -3350,7 +3365,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
     <message>
         <location filename="../../app/ui/compliance/menu.py" line="43"/>
-        <location filename="../../app/ui/monitor/menu.py" line="91"/>
+        <location filename="../../app/ui/monitor/menu.py" line="98"/>
         <location filename="../../app/ui/retention/menu.py" line="39"/>
         <source>Save the project first</source>
         <translation>Guarde primero el proyecto</translation>
@@ -3361,7 +3376,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Las solicitudes de interesados buscan en las canalizaciones y sincronizaciones de un proyecto guardado: guárdelo primero.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/monitor/menu.py" line="92"/>
+        <location filename="../../app/ui/monitor/menu.py" line="99"/>
         <source>Schedules and channels are files of the project: save it first.</source>
         <translation>Las programaciones y los canales son archivos del proyecto: guárdelo primero.</translation>
     </message>
@@ -3444,97 +3459,122 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="52"/>
+        <location filename="../../app/ui/syncs/pages.py" line="53"/>
         <source>How to sync</source>
         <translation>Cómo sincronizar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="53"/>
+        <location filename="../../app/ui/syncs/pages.py" line="54"/>
         <source>Choose how rows are copied and how schema changes are met.</source>
         <translation>Elija cómo se copian las filas y cómo se tratan los cambios de esquema.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="55"/>
+        <location filename="../../app/ui/syncs/pages.py" line="56"/>
         <source>Full — reload the whole table every run</source>
         <translation>Completa — recargar toda la tabla en cada ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="56"/>
+        <location filename="../../app/ui/syncs/pages.py" line="57"/>
         <source>Append — add rows above the cursor</source>
         <translation>Añadir — agregar las filas posteriores al cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="57"/>
+        <location filename="../../app/ui/syncs/pages.py" line="58"/>
         <source>Merge — insert or update rows by key</source>
         <translation>Combinar (fusionar) — insertar o actualizar filas por clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="64"/>
+        <location filename="../../app/ui/syncs/pages.py" line="65"/>
         <source>The columns that identify a row (merge mode)</source>
         <translation>Las columnas que identifican una fila (modo combinar)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="67"/>
+        <location filename="../../app/ui/syncs/pages.py" line="68"/>
         <source>A column that grows with every new or changed row</source>
         <translation>Una columna que crece con cada fila nueva o modificada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="68"/>
+        <location filename="../../app/ui/syncs/pages.py" line="69"/>
         <source>Delete destination rows whose key left the source</source>
         <translation>Eliminar del destino las filas cuya clave ya no está en el origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="70"/>
+        <location filename="../../app/ui/syncs/pages.py" line="71"/>
         <source>Evolve — add new columns, widen types</source>
         <translation>Evolucionar — añadir las columnas nuevas, ampliar los tipos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="71"/>
+        <location filename="../../app/ui/syncs/pages.py" line="72"/>
         <source>Freeze — fail when the source&apos;s columns change</source>
         <translation>Congelar — fallar si cambian las columnas del origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="72"/>
+        <location filename="../../app/ui/syncs/pages.py" line="73"/>
         <source>Discard — drop new columns, keep the destination&apos;s types</source>
         <translation>Descartar — omitir las columnas nuevas, conservar los tipos del destino</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="80"/>
+        <location filename="../../app/ui/syncs/pages.py" line="74"/>
+        <source>Review — hold each change until someone approves it</source>
+        <translation>Revisar — retener cada cambio hasta que alguien lo apruebe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="81"/>
+        <source>Review: the destination waits, its rows kept in the source, until the change is approved or rejected in Monitor &gt; Schema changes</source>
+        <translation>Revisar: el destino espera, con sus filas guardadas en el origen, hasta que el cambio se apruebe o rechace en Monitor &gt; Cambios de esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="87"/>
+        <source>Discard it — go on without the change</source>
+        <translation>Descartarlo — seguir sin el cambio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="88"/>
+        <source>Freeze — keep refusing to write while the source differs</source>
+        <translation>Congelar — seguir negándose a escribir mientras el origen difiera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="96"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="82"/>
+        <location filename="../../app/ui/syncs/pages.py" line="98"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="83"/>
+        <location filename="../../app/ui/syncs/pages.py" line="99"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="85"/>
+        <location filename="../../app/ui/syncs/pages.py" line="101"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="116"/>
+        <location filename="../../app/ui/syncs/pages.py" line="102"/>
+        <source>When rejected</source>
+        <translation>Si se rechaza</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="133"/>
         <source>(none)</source>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="158"/>
+        <location filename="../../app/ui/syncs/pages.py" line="179"/>
         <source>Every run copies the whole source into a staging table and swaps it in.</source>
         <translation>Cada ejecución copia todo el origen en una tabla intermedia y la pone en lugar de la tabla de destino.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="160"/>
+        <location filename="../../app/ui/syncs/pages.py" line="181"/>
         <source>Needs a cursor that only grows (an id or a commit time).</source>
         <translation>Requiere un cursor que solo crezca (un id o una fecha de confirmación).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="162"/>
+        <location filename="../../app/ui/syncs/pages.py" line="183"/>
         <source>Needs key columns. With a cursor, only rows at or above the last value are read; without one, every row is read.</source>
         <translation>Requiere columnas clave. Con un cursor solo se leen las filas con un valor igual o superior al último; sin él se leen todas las filas.</translation>
     </message>
@@ -6050,6 +6090,399 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>SchemaInbox</name>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="83"/>
+        <source>Schema changes — %1</source>
+        <extracomment>a review&apos;s state -&gt; the colour of a run status it reads like (STATUS_COLORS) the confirmation on screen (tests click its buttons), None when there is none</extracomment>
+        <translation>Cambios de esquema — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="91"/>
+        <source>pending</source>
+        <translation>pendiente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="92"/>
+        <source>approved</source>
+        <translation>aprobado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="93"/>
+        <source>rejected</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="94"/>
+        <source>rolled back</source>
+        <translation>revertido</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="95"/>
+        <source>withdrawn</source>
+        <translation>retirado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="100"/>
+        <source>added</source>
+        <translation>añadida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="101"/>
+        <source>widened</source>
+        <translation>ampliada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="102"/>
+        <source>type changed</source>
+        <translation>tipo cambiado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="103"/>
+        <source>removed</source>
+        <translation>eliminada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="104"/>
+        <source>renamed?</source>
+        <translation>¿renombrada?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="109"/>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="112"/>
+        <source>%1: %2 → %3</source>
+        <translation>%1: %2 → %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="123"/>
+        <source>Pending</source>
+        <translation>Pendientes</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="124"/>
+        <location filename="../../app/ui/inbox/schema.py" line="336"/>
+        <source>Approved</source>
+        <translation>Aprobado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="125"/>
+        <location filename="../../app/ui/inbox/schema.py" line="337"/>
+        <source>Rejected</source>
+        <translation>Rechazado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="126"/>
+        <location filename="../../app/ui/inbox/schema.py" line="338"/>
+        <source>Rolled back</source>
+        <translation>Revertido</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="127"/>
+        <location filename="../../app/ui/inbox/schema.py" line="339"/>
+        <source>Withdrawn</source>
+        <translation>Retirado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="128"/>
+        <source>All</source>
+        <translation>Todos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="132"/>
+        <source>All syncs</source>
+        <translation>Todas las sincronizaciones</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="137"/>
+        <source>Any time</source>
+        <translation>En cualquier momento</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="138"/>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="139"/>
+        <source>Last 7 days</source>
+        <translation>Últimos 7 días</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="140"/>
+        <source>Last 30 days</source>
+        <translation>Últimos 30 días</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="145"/>
+        <source>Re&amp;fresh</source>
+        <translation>Actuali&amp;zar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="148"/>
+        <source>&amp;Show:</source>
+        <translation>&amp;Mostrar:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="149"/>
+        <source>S&amp;ync:</source>
+        <translation>S&amp;incronización:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="150"/>
+        <source>S&amp;een:</source>
+        <translation>&amp;Visto:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="162"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="164"/>
+        <source>Sync</source>
+        <translation>Sincronización</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="165"/>
+        <source>Destination</source>
+        <translation>Destino</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="166"/>
+        <source>Kind</source>
+        <translation>Tipo de cambio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="167"/>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="168"/>
+        <source>Detected</source>
+        <translation>Detectado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="169"/>
+        <source>Runs held</source>
+        <translation>Ejecuciones retenidas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="170"/>
+        <source>Decided by</source>
+        <translation>Decidido por</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="171"/>
+        <source>Used by</source>
+        <translation>Usado por</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="178"/>
+        <source>No schema change to show.</source>
+        <translation>Ningún cambio de esquema que mostrar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="182"/>
+        <source>Select a change to see its impact and history.</source>
+        <translation>Seleccione un cambio para ver su impacto y su historial.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="183"/>
+        <source>&amp;Approve…</source>
+        <translation>&amp;Aprobar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="185"/>
+        <source>Change the destination table; the held rows arrive with the next run</source>
+        <translation>Cambiar la tabla de destino; las filas retenidas llegan con la próxima ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="187"/>
+        <source>Re&amp;ject…</source>
+        <translation>Re&amp;chazar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="188"/>
+        <source>Leave the destination table as it is</source>
+        <translation>Dejar la tabla de destino como está</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="189"/>
+        <source>Roll &amp;back…</source>
+        <translation>Re&amp;vertir…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="191"/>
+        <source>Undo an approved change where no data is lost by it</source>
+        <translation>Deshacer un cambio aprobado cuando no se pierde ningún dato</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="282"/>
+        <source>State: %1. Detected %2; held the destination for %3 run(s).</source>
+        <translation>Estado: %1. Detectado el %2; retuvo el destino durante %3 ejecución(es).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="288"/>
+        <source>Impact</source>
+        <translation>Impacto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="292"/>
+        <source>No pipeline or sync of this project reads it.</source>
+        <translation>Ningún pipeline ni sincronización de este proyecto la lee.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="296"/>
+        <source>pipeline %1</source>
+        <translation>pipeline %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="296"/>
+        <source>sync %1</source>
+        <translation>sincronización %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="298"/>
+        <source>uses the column</source>
+        <translation>usa la columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="299"/>
+        <source>reads the table (not the column yet)</source>
+        <translation>lee la tabla (aún no la columna)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="300"/>
+        <source>copies every column</source>
+        <translation>copia todas las columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="313"/>
+        <source>Reader</source>
+        <translation>Lector</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="314"/>
+        <source>Reading nodes</source>
+        <translation>Nodos que la leen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="315"/>
+        <source>How</source>
+        <translation>Cómo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="316"/>
+        <source>Reaches</source>
+        <translation>Llega a</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="320"/>
+        <source>History</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="323"/>
+        <source>%1 by %2 at %3</source>
+        <translation>%1 por %2 el %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="331"/>
+        <source>No decision yet.</source>
+        <translation>Aún sin decisión.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="378"/>
+        <source>#%1 %2: %3.</source>
+        <translation>n.º %1 %2: %3.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="384"/>
+        <source>%1 is still held by %2 pending change(s).</source>
+        <translation>%1 sigue retenido por %2 cambio(s) pendiente(s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="388"/>
+        <source>The sync ran: %1, %2 rows read.</source>
+        <translation>La sincronización se ejecutó: %1, %2 filas leídas.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="413"/>
+        <source>Applying the change to %1…</source>
+        <translation>Aplicando el cambio a %1…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="417"/>
+        <source>Approve schema change</source>
+        <translation>Aprobar el cambio de esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="419"/>
+        <source>Apply this change to %1: %2 %3? The rows held since it was detected arrive with the next run of %4.</source>
+        <translation>¿Aplicar este cambio a %1: %2 %3? Las filas retenidas desde que se detectó llegan con la próxima ejecución de %4.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="427"/>
+        <source>Approve</source>
+        <translation>Aprobar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="428"/>
+        <source>Approve and run now</source>
+        <translation>Aprobar y ejecutar ahora</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="441"/>
+        <source>Rejecting…</source>
+        <translation>Rechazando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="445"/>
+        <source>Reject schema change</source>
+        <translation>Rechazar el cambio de esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="447"/>
+        <source>Leave %1 as it is? Discard: the sync goes on without the change (a new column left out, a type kept). Freeze: the sync refuses to write %1 while the source differs.</source>
+        <translation>¿Dejar %1 como está? Descartar: la sincronización sigue sin el cambio (una columna nueva se omite, un tipo se mantiene). Congelar: la sincronización se niega a escribir %1 mientras el origen difiera.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="452"/>
+        <source>Reject and discard</source>
+        <translation>Rechazar y descartar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="453"/>
+        <source>Reject and freeze</source>
+        <translation>Rechazar y congelar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="463"/>
+        <source>Roll back schema change</source>
+        <translation>Revertir el cambio de esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="465"/>
+        <source>Undo %1 in %2? It is refused, with nothing changed, when data would be lost (a column that holds values, a value the old type cannot hold).</source>
+        <translation>¿Deshacer %1 en %2? Se rechaza, sin cambiar nada, si se perderían datos (una columna que tiene valores, un valor que el tipo anterior no admite).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="472"/>
+        <source>Roll back</source>
+        <translation>Revertir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="475"/>
+        <source>Rolling back…</source>
+        <translation>Revirtiendo…</translation>
+    </message>
+</context>
+<context>
     <name>SchemaPanel</name>
     <message>
         <location filename="../../app/ui/panels/schema.py" line="31"/>
@@ -6305,117 +6738,127 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="251"/>
+        <location filename="../../app/ui/syncs/pages.py" line="272"/>
         <source>Summary</source>
         <translation>Resumen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="252"/>
+        <location filename="../../app/ui/syncs/pages.py" line="273"/>
         <source>Check the sync, then Finish saves it into the project.</source>
         <translation>Revise la sincronización; al terminar, se guarda en el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="276"/>
+        <location filename="../../app/ui/syncs/pages.py" line="297"/>
         <source>(enums: the same type)</source>
         <translation>(enums: el mismo tipo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="286"/>
+        <location filename="../../app/ui/syncs/pages.py" line="307"/>
         <source>all %1</source>
         <translation>todas (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="288"/>
+        <location filename="../../app/ui/syncs/pages.py" line="309"/>
         <source>%1 of %2</source>
         <translation>%1 de %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="291"/>
+        <location filename="../../app/ui/syncs/pages.py" line="312"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="291"/>
+        <location filename="../../app/ui/syncs/pages.py" line="312"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="291"/>
+        <location filename="../../app/ui/syncs/pages.py" line="312"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="293"/>
+        <location filename="../../app/ui/syncs/pages.py" line="314"/>
         <source>evolve</source>
         <translation>evolucionar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="294"/>
+        <location filename="../../app/ui/syncs/pages.py" line="315"/>
         <source>freeze</source>
         <translation>congelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="295"/>
+        <location filename="../../app/ui/syncs/pages.py" line="316"/>
         <source>discard</source>
         <translation>descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="298"/>
+        <location filename="../../app/ui/syncs/pages.py" line="317"/>
+        <source>review</source>
+        <translation>revisar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="322"/>
+        <source>(rejected: %1)</source>
+        <translation>(si se rechaza: %1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="327"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="299"/>
+        <location filename="../../app/ui/syncs/pages.py" line="328"/>
         <source>Source</source>
         <translation>Origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="300"/>
+        <location filename="../../app/ui/syncs/pages.py" line="329"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="301"/>
+        <location filename="../../app/ui/syncs/pages.py" line="330"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="302"/>
+        <location filename="../../app/ui/syncs/pages.py" line="331"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="303"/>
+        <location filename="../../app/ui/syncs/pages.py" line="332"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="304"/>
+        <location filename="../../app/ui/syncs/pages.py" line="333"/>
         <source>Hard deletes</source>
         <translation>Borrados físicos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="304"/>
+        <location filename="../../app/ui/syncs/pages.py" line="333"/>
         <source>yes</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="304"/>
+        <location filename="../../app/ui/syncs/pages.py" line="333"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="306"/>
+        <location filename="../../app/ui/syncs/pages.py" line="334"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="309"/>
+        <location filename="../../app/ui/syncs/pages.py" line="335"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="310"/>
+        <location filename="../../app/ui/syncs/pages.py" line="336"/>
         <source>Renamed</source>
         <translation>Renombradas</translation>
     </message>
@@ -6423,72 +6866,77 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SyncListModel</name>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="90"/>
+        <location filename="../../app/ui/syncs/models.py" line="96"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="91"/>
+        <location filename="../../app/ui/syncs/models.py" line="97"/>
         <source>Source → destinations</source>
         <translation>Origen → destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="92"/>
+        <location filename="../../app/ui/syncs/models.py" line="98"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="93"/>
+        <location filename="../../app/ui/syncs/models.py" line="99"/>
         <source>Last status</source>
         <translation>Último estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="94"/>
+        <location filename="../../app/ui/syncs/models.py" line="100"/>
         <source>Last run</source>
         <translation>Última ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="95"/>
+        <location filename="../../app/ui/syncs/models.py" line="101"/>
         <source>Rows</source>
         <translation>Filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="143"/>
+        <location filename="../../app/ui/syncs/models.py" line="149"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="144"/>
+        <location filename="../../app/ui/syncs/models.py" line="150"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="145"/>
+        <location filename="../../app/ui/syncs/models.py" line="151"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="151"/>
+        <location filename="../../app/ui/syncs/models.py" line="157"/>
         <source>succeeded</source>
         <translation>correcta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="152"/>
+        <location filename="../../app/ui/syncs/models.py" line="158"/>
         <source>failed</source>
         <translation>fallida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="153"/>
+        <location filename="../../app/ui/syncs/models.py" line="159"/>
         <source>cancelled</source>
         <translation>cancelada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="154"/>
+        <location filename="../../app/ui/syncs/models.py" line="160"/>
         <source>running…</source>
         <translation>en ejecución…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/models.py" line="156"/>
+        <location filename="../../app/ui/syncs/models.py" line="161"/>
+        <source>held: schema changes wait for review</source>
+        <translation>retenida: cambios de esquema pendientes de revisión</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/models.py" line="163"/>
         <source>never run</source>
         <translation>nunca ejecutada</translation>
     </message>
@@ -6616,22 +7064,27 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Ejecutando “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="388"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="392"/>
+        <source>“%1”: %2 destination(s) held by schema changes waiting for review (Monitor &gt; Schema changes).</source>
+        <translation>«%1»: %2 destino(s) retenido(s) por cambios de esquema pendientes de revisión (Monitor &gt; Cambios de esquema).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/dialog.py" line="401"/>
         <source>“%1” succeeded: %2 rows read.</source>
         <translation>“%1” terminó correctamente: %2 filas leídas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="389"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="402"/>
         <source>“%1” was cancelled; nothing of the interrupted write was kept.</source>
         <translation>“%1” se canceló; no se conservó nada de la escritura interrumpida.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="390"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="403"/>
         <source>“%1” failed: %3</source>
         <translation>“%1” falló: %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/dialog.py" line="405"/>
+        <location filename="../../app/ui/syncs/dialog.py" line="418"/>
         <source>“%1” could not run: %2</source>
         <translation>No se pudo ejecutar “%1”: %2</translation>
     </message>

@@ -45,6 +45,7 @@ from app.connectors.base import (
     secret_field,
 )
 from app.connectors.duckdb import _crypto
+from app.connectors.duckdb._checked import CheckedChanges
 from app.connectors.duckdb._pgtext import arrow_field, convert
 from app.connectors.duckdb._sql import (
     DIALECT,
@@ -139,7 +140,7 @@ def _typed_columns(schema: pa.Schema) -> list[exp.Expression]:
     return items
 
 
-class DuckDBConnector(Connector):
+class DuckDBConnector(CheckedChanges, Connector):
     """Read, write and run SQL in one DuckDB database file."""
 
     type_name = "duckdb"

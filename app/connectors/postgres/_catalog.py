@@ -3,12 +3,21 @@ columns there are, and the DDL that changes them (add or widen columns, enum typ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors._common import ident, sql_table
+from app.connectors._undo import (
+    changed_query,
+    drop_statements,
+    refuse_changed,
+    refuse_values,
+    retype_statement,
+    values_query,
+)
 from app.connectors.base import ConnectionError_, TableInfo
 from app.connectors.postgres._connect import Connecting
 from app.connectors.postgres._enums import ensure_enum, query_enums, table_enums, with_enums
@@ -202,6 +211,65 @@ class Catalog(Connecting):
             [exp.AlterColumn(this=ident(f.name), dtype=_ddl(f)) for f in fields],
             _("changing column types of {table!r}").format(table=table),
         )
+
+    def drop_columns(self, table: str, columns: list[str]) -> None:
+        target = sql_table(table, DIALECT)
+
+        def drop(con: psycopg.Connection[Any]) -> None:
+            row = con.execute(render(values_query(target, columns)).encode()).fetchone()
+            refuse_values(self.name, table, columns, list(row or ()))
+            for statement in drop_statements(target, columns):
+                con.execute(render(statement).encode())
+
+        self._locked(target, drop, _("dropping columns of {table!r}").format(table=table))
+
+    def retype_columns(self, table: str, fields: list[pa.Field]) -> None:
+        import psycopg
+
+        target = sql_table(table, DIALECT)
+
+        def retype(con: psycopg.Connection[Any]) -> None:
+            current = {s.field.name: s.field for s in self._table_specs(con, table)}
+            for f in fields:
+                want, now = _ddl(f), _ddl(current[f.name])
+                check = render(changed_query(target, f.name, want, now)).encode()
+                try:
+                    with con.transaction():  # a savepoint: a value that does not fit
+                        row = con.execute(check).fetchone()
+                except psycopg.DataError as err:
+                    refuse_changed(self.name, table, f.name, render(want), None, str(err).strip())
+                refuse_changed(self.name, table, f.name, render(want), int(row[0] if row else 0))
+                con.execute(render(retype_statement(target, f.name, want, using=True)).encode())
+
+        self._locked(target, retype, _("changing column types of {table!r}").format(table=table))
+
+    def rename_column(self, table: str, old: str, new: str) -> None:
+        self._alter(
+            table,
+            [exp.RenameColumn(this=ident(old), to=ident(new))],
+            _("renaming column {column!r} of {table!r}").format(column=old, table=table),
+        )
+
+    def _locked(
+        self, target: exp.Table, work: Callable[[psycopg.Connection[Any]], None], action: str
+    ) -> None:
+        """``work`` in one transaction that first locks ``target`` against every other
+        reader and writer (the check and the change see the same rows)."""
+        import psycopg
+        from psycopg import sql as pgsql
+
+        lock = pgsql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+            pgsql.Identifier(*[p.name for p in target.parts])
+        )
+        con = self._connect()
+        try:
+            with con.transaction():
+                con.execute(lock)
+                work(con)
+        except psycopg.Error as err:
+            raise self._fail(action, err) from err
+        finally:
+            con.close()
 
     def _alter(self, table: str, actions: list[exp.Expression], action: str) -> None:
         import psycopg

@@ -49,6 +49,7 @@ from app.connectors.base import (
     WriteMode,
     WriteResult,
 )
+from app.connectors.sqlite._checked import CheckedChanges
 from app.connectors.sqlite._types import (
     Misfit,
     Unstorable,
@@ -83,7 +84,7 @@ class SQLiteConfig(ConnectorConfig):
     )
 
 
-class SQLiteConnector(Connector):
+class SQLiteConnector(CheckedChanges, Connector):
     """Read and write one SQLite database file."""
 
     type_name = "sqlite"

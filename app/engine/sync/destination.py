@@ -56,6 +56,8 @@ class DestinationReport:
     state: CursorState | None = None
     changes: list[SchemaChange] = field(default_factory=list)
     error: str | None = None
+    #: its schema was compared with the source's (``changes`` is what was found)
+    planned: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -76,6 +78,7 @@ class DestinationReport:
                     "old_type": c.old_type,
                     "new_type": c.new_type,
                     "decision": c.decision.value,
+                    **({"renamed_from": c.renamed_from} if c.renamed_from else {}),
                 }
                 for c in self.changes
             ],
@@ -276,6 +279,11 @@ class SyncReport:
     @property
     def ok(self) -> bool:
         return self.status == "succeeded"
+
+    @property
+    def held(self) -> list[DestinationReport]:
+        """The destinations held by schema changes waiting for review (not written)."""
+        return [d for d in self.destinations if d.status == "held"]
 
     def to_dict(self) -> dict[str, Any]:
         return {

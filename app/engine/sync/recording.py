@@ -11,7 +11,9 @@ is opened first:
   state, schema changes): it waits for the record and raises the recording's error, so a run
   that cannot be recorded changes nothing;
 - :meth:`RunRecording.stored_state` gives a destination without its own state table the
-  metadata DB's copy of it (waiting for the record too).
+  metadata DB's copy of it (waiting for the record too);
+- :meth:`RunRecording.schema_verdicts` gives, for a sync under the ``review`` policy, what
+  was decided about the changes held in the schema inbox (waiting for the record too).
 
 :class:`Unrecorded` is the runner's default: no record, nothing to wait for.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from app.engine.sync.cursor import CursorState
+from app.model.schema_changes import Verdicts
 
 __all__ = ["RunRecording", "Unrecorded"]
 
@@ -35,6 +38,10 @@ class RunRecording(Protocol):
     def stored_state(self, destination: str) -> CursorState | None:
         """The metadata DB's copy of ``destination``'s state (blocks like :meth:`ready`)."""
 
+    def schema_verdicts(self, destination: str) -> Verdicts:
+        """The decided changes of ``destination`` in the schema inbox (blocks like
+        :meth:`ready`); none decided: every change is held."""
+
 
 class Unrecorded:
     """A run nobody records (tests, embedded use): nothing to wait for, no stored state."""
@@ -47,3 +54,6 @@ class Unrecorded:
 
     def stored_state(self, destination: str) -> CursorState | None:
         return None
+
+    def schema_verdicts(self, destination: str) -> Verdicts:
+        return {}

@@ -2,7 +2,9 @@
 
 1. Plan: the source's columns (selected, renamed) against each destination's table; every
    schema change is published (:class:`SchemaChangeDetected`) and decided by the policy; a
-   refused change fails that destination, naming the columns.
+   refused change fails that destination, naming the columns; a held one (policy
+   ``review``) holds it (:class:`DestinationHeld`): nothing is written to it, its state stays
+   where it was, so its rows wait in the source until the change is decided.
 2. Destinations of the source's own kind whose columns pass through exactly take the fast
    path (:mod:`.native`): each streams the source, above its own cursor, straight into its
    write transaction (PostgreSQL -> PostgreSQL: binary ``COPY``), no Arrow, no spool.
@@ -29,7 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 from sqlglot import exp
 
-from app.connectors.base import ConnectionError_, Connector, NativeUnavailable, ReadOptions
+from app.connectors.base import ConnectionError_, Connector, NativeUnavailable
 from app.engine.sync.cursor import CursorState
 from app.engine.sync.destination import (
     DestinationReport,
@@ -39,17 +41,25 @@ from app.engine.sync.destination import (
     with_retries,
 )
 from app.engine.sync.native import PATH_ARROW, PATH_NATIVE, NativeSource
+from app.engine.sync.planning import change_text, open_sync_source, plan_target, source_shape
 from app.engine.sync.position import VERSION_COLUMN
 from app.engine.sync.recording import RunRecording, Unrecorded
-from app.engine.sync.schema import plan_destination
 from app.engine.sync.source import SourceShape, open_source
 from app.engine.sync.spool import Spool
 from app.i18n import _
 from app.model.cancel import CancelToken, RunCancelled
 from app.model.events import Event, EventBus
-from app.model.sync import SyncDefinition, SyncDefinitionError, SyncDestination, SyncMode
+from app.model.schema_changes import SchemaChange
+from app.model.sync import (
+    SchemaPolicy,
+    SyncDefinition,
+    SyncDefinitionError,
+    SyncDestination,
+    SyncMode,
+)
 from app.model.sync_events import (
     DestinationFinished,
+    DestinationHeld,
     DestinationRetry,
     SchemaChangeDetected,
     SyncFailed,
@@ -57,7 +67,7 @@ from app.model.sync_events import (
     SyncProgress,
     SyncStarted,
 )
-from app.model.types import TypeMismatch, pg_enum
+from app.model.types import TypeMismatch
 
 __all__ = ["DestinationReport", "SyncReport", "SyncRunner"]
 
@@ -139,7 +149,7 @@ class SyncRunner:
         )
         try:
             self._run(report)
-            failed = [r for r in report.destinations if r.status != "succeeded"]
+            failed = [r for r in report.destinations if r.status not in ("succeeded", "held")]
             report.status = "failed" if failed else "succeeded"
             if failed and report.error is None:
                 report.error = "; ".join(f"{r.destination}: {r.error}" for r in failed)
@@ -168,17 +178,8 @@ class SyncRunner:
         return report
 
     # -- the steps ----------------------------------------------------------------------------
-    def _source_shape(self, source: Connector) -> SourceShape:
-        src = self.definition.source
-        schema = (
-            source.table_schema(src.table)
-            if src.table is not None
-            else source.query_schema(str(src.query))
-        )
-        return SourceShape.of(self.definition, schema)
-
     def _plan(self, target: DestinationTarget, shape: SourceShape) -> bool:
-        """Plan one destination and apply its schema changes; False when it cannot run."""
+        """Plan one destination and apply its schema changes; False when it is held."""
         d, c = self.definition, target.connector
         if d.mode is SyncMode.APPEND and not target.transactional:
             raise ConnectionError_(
@@ -187,15 +188,12 @@ class SyncRunner:
                     "data; use merge (idempotent on the key) for this one"
                 ).format(connection=target.dest.connection)
             )
-        existing = c.table_schema(target.dest.table) if c.has_table(target.dest.table) else None
-        if target.dest.enums == "create" and any(pg_enum(f) for f in shape.schema):
-            self.recording.ready()  # creating an enum type is a commit too
-        incoming = pa.schema(
-            [self._as_text(f) or c.incoming(target.typed(f)) for f in shape.schema]
+        verdicts = (
+            self.recording.schema_verdicts(target.dest.key)
+            if d.schema_policy is SchemaPolicy.REVIEW
+            else None
         )
-        plan = plan_destination(incoming, existing, d.schema_policy, d.mode)
-        target.plan = plan
-        target.report.changes = list(plan.changes)
+        plan = plan_target(target, shape, verdicts=verdicts, before_commit=self.recording.ready)
         for change in plan.changes:
             self._emit(
                 SchemaChangeDetected(
@@ -207,20 +205,22 @@ class SyncRunner:
                     old_type=change.old_type,
                     new_type=change.new_type,
                     decision=change.decision.value,
+                    renamed_from=change.renamed_from,
                 )
             )
+        if plan.held:
+            self._hold(target, plan.held)
+            return False
         if plan.refused:
-            detail = ", ".join(
-                f"{c.column} ({c.kind.value}"
-                + (f" {c.old_type} -> {c.new_type}" if c.old_type and c.new_type else "")
-                + ")"
-                for c in plan.refused
-            )
             raise ConnectionError_(
                 _(
                     "schema of {table!r} differs from the source and the {policy!r} policy "
                     "refuses it: {detail}"
-                ).format(table=target.dest.table, policy=d.schema_policy.value, detail=detail)
+                ).format(
+                    table=target.dest.table,
+                    policy=d.schema_policy.value,
+                    detail=", ".join(change_text(x) for x in plan.refused),
+                )
             )
         if plan.add or plan.widen:
             self.recording.ready()  # a schema change is a commit too
@@ -232,17 +232,8 @@ class SyncRunner:
 
     def _run(self, report: SyncReport) -> None:
         d = self.definition
-        opened = self.open(d.source.connection)
-        d.check_read_options(type(opened).read_options, opened.label)
-        read = d.source.read
-        source = opened.for_sync(
-            ReadOptions(
-                coerce=tuple(read.coerce),
-                booleans=tuple(read.booleans),
-                keys=tuple(d.primary_key),
-            )
-        )
-        shape = self._source_shape(source)
+        source = open_sync_source(d, self.open(d.source.connection))
+        shape = source_shape(d, source)
         targets: list[DestinationTarget] = []
         for dest in d.destinations:
             target = DestinationTarget(
@@ -258,14 +249,14 @@ class SyncRunner:
                 return self._plan(t, shape)
 
             try:
-                with_retries(
+                if with_retries(
                     plan,
                     retries=self.retries,
                     backoff=self.backoff,
                     cancel=self.cancel,
                     on_retry=functools.partial(self._retry, dest.key),
-                )
-                targets.append(target)
+                ):
+                    targets.append(target)
             except ConnectionError_ as err:
                 self._fail(target, err)
         if not targets:
@@ -310,16 +301,6 @@ class SyncRunner:
                 keys[0].close()
         for target in written:
             self._finish(target)
-
-    def _as_text(self, field: pa.Field) -> pa.Field | None:
-        """``field`` as plain text when the sync's ``column_types`` says so (logged: the
-        destination then holds text where it could have had a typed column)."""
-        d = self.definition
-        column = next((c for c in d.column_types if d.dest_name(c) == field.name), None)
-        if column is None:
-            return None
-        log.warning("%s: column %r is stored as text (column_types)", d.name, column)
-        return pa.field(field.name, pa.string(), field.nullable)
 
     def _row_version(self, source: Connector) -> exp.Expression | None:
         """The source's row versions, for incremental syncs of a table (:mod:`.position`)."""
@@ -488,6 +469,21 @@ class SyncRunner:
         )
 
     # -- events -------------------------------------------------------------------------------
+    def _hold(self, target: DestinationTarget, held: list[SchemaChange]) -> None:
+        waiting = tuple(change_text(c) for c in held)
+        target.report.status = "held"
+        target.report.error = _("held: {count} schema change(s) wait for review: {changes}").format(
+            count=len(held), changes=", ".join(waiting)
+        )
+        self._emit(
+            DestinationHeld(
+                run_id=self.run_id,
+                sync=self.definition.name,
+                destination=target.dest.key,
+                changes=waiting,
+            )
+        )
+
     def _fail(self, target: DestinationTarget, err: BaseException) -> None:
         target.report.status, target.report.error = "failed", str(err)
         self._emit(

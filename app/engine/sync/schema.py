@@ -10,7 +10,14 @@ Kinds of change, per column:
 
 Decisions: ``applied`` (the destination changes), ``refused`` (the sync fails naming the
 columns), ``discarded`` (the source column is dropped), ``kept`` (the destination keeps its
-column or type; missing values are NULL, narrower data is cast).
+column or type; missing values are NULL, narrower data is cast), ``held`` (policy ``review``:
+the change waits in the schema inbox, and the destination with it).
+
+Under ``review``, a run that finds exactly one column removed and one added of the same type
+reports them as one ``renamed`` change (a guess the reviewer confirms or not). A change
+someone decided is planned by its verdict: as ``evolve`` once approved, as the fallback
+(``freeze`` or ``discard``) once rejected; a rejected rename is two changes again, decided
+apart.
 
 >>> src = pa.schema([("id", pa.int64()), ("note", pa.string())])
 >>> plan = plan_destination(src, pa.schema([("id", pa.int32())]), SchemaPolicy.EVOLVE,
@@ -21,9 +28,17 @@ column or type; missing values are NULL, narrower data is cast).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
 
-from app.model.schema_changes import ChangeKind, Decision, DestinationPlan, SchemaChange
+from app.model.schema_changes import (
+    ChangeKind,
+    Decision,
+    DestinationPlan,
+    SchemaChange,
+    Verdicts,
+)
 from app.model.sync import SchemaPolicy, SyncMode
 from app.model.types import pg_type, type_name
 
@@ -72,90 +87,168 @@ def can_hold(dest: pa.DataType, src: pa.DataType) -> bool:
     return any(f(dest) for f in string) and any(f(src) for f in string)
 
 
-def _change(
-    column: str,
-    kind: ChangeKind,
-    old: pa.DataType | None,
-    new: pa.DataType | None,
-    decision: Decision,
-) -> SchemaChange:
-    return SchemaChange(
-        column,
-        kind,
-        type_name(old) if old is not None else None,
-        type_name(new) if new is not None else None,
-        decision,
-    )
+@dataclass
+class _Found:
+    """One difference, before a policy decides it."""
+
+    column: str
+    kind: ChangeKind
+    old: pa.Field | None
+    new: pa.Field | None
+    renamed_from: pa.Field | None = None
+
+    def change(self, decision: Decision) -> SchemaChange:
+        before = self.renamed_from if self.renamed_from is not None else self.old
+        return SchemaChange(
+            self.column,
+            self.kind,
+            type_name(before.type) if before is not None else None,
+            type_name(self.new.type) if self.new is not None else None,
+            decision,
+            self.renamed_from.name if self.renamed_from is not None else None,
+        )
+
+
+#: per kind of change, per policy: the decision (``full``: the table is recreated)
+_DECISIONS: dict[tuple[ChangeKind, SchemaPolicy, bool], Decision] = {}
+for _full in (False, True):
+    for _policy, _added, _widened, _changed, _removed in (
+        (
+            SchemaPolicy.EVOLVE,
+            Decision.APPLIED,
+            Decision.APPLIED,
+            Decision.APPLIED if _full else Decision.REFUSED,
+            Decision.APPLIED if _full else Decision.KEPT,
+        ),
+        (
+            SchemaPolicy.FREEZE,
+            Decision.REFUSED,
+            Decision.REFUSED,
+            Decision.REFUSED,
+            Decision.REFUSED,
+        ),
+        (
+            SchemaPolicy.DISCARD,
+            Decision.DISCARDED,
+            Decision.KEPT,
+            Decision.REFUSED,
+            Decision.KEPT,
+        ),
+    ):
+        _DECISIONS[(ChangeKind.ADDED, _policy, _full)] = _added
+        _DECISIONS[(ChangeKind.WIDENED, _policy, _full)] = _widened
+        _DECISIONS[(ChangeKind.CHANGED, _policy, _full)] = _changed
+        _DECISIONS[(ChangeKind.REMOVED, _policy, _full)] = _removed
 
 
 def plan_destination(
-    source: pa.Schema, existing: pa.Schema | None, policy: SchemaPolicy, mode: SyncMode
+    source: pa.Schema,
+    existing: pa.Schema | None,
+    policy: SchemaPolicy,
+    mode: SyncMode,
+    verdicts: Verdicts | None = None,
 ) -> DestinationPlan:
     """The plan for one destination; ``source`` has the destination's (renamed) names.
 
     In ``full`` mode the table is recreated from the written shape, so evolving needs no
     ``ALTER``; in the other modes new columns are added and types widened in place.
+    ``verdicts`` (policy ``review``): what was decided about changes held before.
     """
     if existing is None:
         return DestinationPlan(exists=False, write_schema=source)
-    old = {f.name: f for f in existing}
     full = mode is SyncMode.FULL
-    fields: list[pa.Field] = []
+    chosen, found = _differences(source, existing, full)
+    if policy is SchemaPolicy.REVIEW:
+        found = _guess_renames(found)
     changes: list[SchemaChange] = []
     add: list[pa.Field] = []
     widen: list[pa.Field] = []
+    kept: list[pa.Field] = []  # removed columns a recreated table keeps (all NULL)
+    for item in found:
+        for part, decision in _decide(item, policy, full, verdicts or {}):
+            changes.append(part.change(decision))
+            if part.kind is ChangeKind.REMOVED:
+                if full and decision is Decision.KEPT:
+                    assert part.old is not None
+                    kept.append(part.old.with_nullable(True))
+                continue
+            if decision in (Decision.APPLIED, Decision.HELD) or part.kind is ChangeKind.CHANGED:
+                chosen[part.column] = part.new  # a held change: as it would be written
+            elif part.kind is ChangeKind.WIDENED:
+                chosen[part.column] = part.old
+            if decision is Decision.APPLIED and not full:
+                {ChangeKind.ADDED: add, ChangeKind.WIDENED: widen}[part.kind].append(part.new)
+    fields = [chosen[f.name] for f in source if f.name in chosen]
+    return DestinationPlan(
+        exists=True,
+        write_schema=pa.schema([*fields, *kept]),
+        changes=changes,
+        add=add,
+        widen=widen,
+    )
+
+
+def _differences(
+    source: pa.Schema, existing: pa.Schema, full: bool
+) -> tuple[dict[str, pa.Field], list[_Found]]:
+    """The fields written for the source's columns that raise no question, and the others'
+    differences, in source order then the destination's removed columns (``full``: the
+    table is recreated with the source's types)."""
+    old = {f.name: f for f in existing}
+    chosen: dict[str, pa.Field] = {}
+    found: list[_Found] = []
     for f in source:
         before = old.get(f.name)
         if before is None:
-            decision = {
-                SchemaPolicy.EVOLVE: Decision.APPLIED,
-                SchemaPolicy.FREEZE: Decision.REFUSED,
-                SchemaPolicy.DISCARD: Decision.DISCARDED,
-            }[policy]
-            changes.append(_change(f.name, ChangeKind.ADDED, None, f.type, decision))
-            if decision is Decision.APPLIED:
-                fields.append(f)
-                if not full:
-                    add.append(f)
+            found.append(_Found(f.name, ChangeKind.ADDED, None, f))
             continue
         text = pg_type(f) is not None and pa.types.is_string(f.type)
         numeric = (pg_type(f) or "").split("(")[0] == "numeric"
         if text and numeric and pa.types.is_decimal(before.type):
-            fields.append(f if full else before)  # cast exactly, or refused naming the value
+            chosen[f.name] = f if full else before  # cast exactly, or refused naming the value
             continue
         if text:  # the destination reads the text form into its own type (jsonb, uuid...)
-            fields.append(f)
+            chosen[f.name] = f
             continue
         if can_hold(before.type, f.type):
-            fields.append(f.with_type(f.type if full else before.type))
+            chosen[f.name] = f.with_type(f.type if full else before.type)
             continue
-        if can_hold(f.type, before.type):
-            decision = {
-                SchemaPolicy.EVOLVE: Decision.APPLIED,
-                SchemaPolicy.FREEZE: Decision.REFUSED,
-                SchemaPolicy.DISCARD: Decision.KEPT,
-            }[policy]
-            changes.append(_change(f.name, ChangeKind.WIDENED, before.type, f.type, decision))
-            if decision is Decision.APPLIED and not full:
-                widen.append(f)
-            fields.append(f if decision is Decision.APPLIED else before)
-            continue
-        decision = Decision.APPLIED if full and policy is SchemaPolicy.EVOLVE else Decision.REFUSED
-        changes.append(_change(f.name, ChangeKind.CHANGED, before.type, f.type, decision))
-        fields.append(f)
+        kind = ChangeKind.WIDENED if can_hold(f.type, before.type) else ChangeKind.CHANGED
+        found.append(_Found(f.name, kind, before, f))
     names = set(source.names)
-    for name, before in old.items():
-        if name in names:
-            continue
-        if policy is SchemaPolicy.FREEZE:
-            decision = Decision.REFUSED
-        elif full and policy is SchemaPolicy.EVOLVE:
-            decision = Decision.APPLIED
-        else:
-            decision = Decision.KEPT
-        changes.append(_change(name, ChangeKind.REMOVED, before.type, None, decision))
-        if full and decision is Decision.KEPT:  # the recreated table keeps it, all NULL
-            fields.append(before.with_nullable(True))
-    return DestinationPlan(
-        exists=True, write_schema=pa.schema(fields), changes=changes, add=add, widen=widen
-    )
+    found += [_Found(n, ChangeKind.REMOVED, b, None) for n, b in old.items() if n not in names]
+    return chosen, found
+
+
+def _guess_renames(found: list[_Found]) -> list[_Found]:
+    """One added and one removed column of the same type: one ``renamed`` change instead."""
+    added = [x for x in found if x.kind is ChangeKind.ADDED]
+    removed = [x for x in found if x.kind is ChangeKind.REMOVED]
+    if len(added) != 1 or len(removed) != 1:
+        return found
+    new, gone = added[0], removed[0]
+    assert new.new is not None and gone.old is not None
+    if type_name(new.new.type) != type_name(gone.old.type):
+        return found
+    rename = _Found(new.column, ChangeKind.RENAMED, None, new.new, renamed_from=gone.old)
+    return [rename if x is new else x for x in found if x is not gone]
+
+
+def _decide(
+    item: _Found, policy: SchemaPolicy, full: bool, verdicts: Verdicts
+) -> list[tuple[_Found, Decision]]:
+    """``item``'s decision (two for a rename guess decided apart), by ``policy`` or, under
+    ``review``, by the verdict on it."""
+    if policy is SchemaPolicy.REVIEW:
+        verdict = verdicts.get(item.change(Decision.HELD).key)
+        if verdict is None:
+            return [(item, Decision.HELD)]
+        policy = verdict
+    if item.kind is ChangeKind.RENAMED:
+        assert item.renamed_from is not None
+        parts = [
+            _Found(item.column, ChangeKind.ADDED, None, item.new),
+            _Found(item.renamed_from.name, ChangeKind.REMOVED, item.renamed_from, None),
+        ]
+        return [(p, _DECISIONS[(p.kind, policy, full)]) for p in parts]
+    return [(item, _DECISIONS[(item.kind, policy, full)])]

@@ -1,6 +1,7 @@
 """The Monitor menu and the main window's part in it: opening the schedules, runs,
-dashboard, query analytics (:mod:`app.ui.analytics`), alerts and channels windows (non-modal,
-one of each), and the way from an alert to its pipeline's failing node.
+dashboard, query analytics (:mod:`app.ui.analytics`), alerts, schema-changes (:mod:`app.ui.inbox`)
+and channels windows (non-modal, one of each), and the way from an alert to its pipeline's
+failing node.
 
 A mixin of :class:`~app.ui.main_window.MainWindow`.
 """
@@ -32,6 +33,12 @@ MONITOR_ACTIONS = (
         "open_query_analytics",
     ),
     ("alerts", QT_TRANSLATE_NOOP("MainWindow", "&Alerts…"), "F9", "open_alerts"),
+    (
+        "schema_changes",
+        QT_TRANSLATE_NOOP("MainWindow", "Schema chan&ges…"),
+        "Ctrl+F9",
+        "open_schema_changes",
+    ),
     (
         "channels",
         QT_TRANSLATE_NOOP("MainWindow", "Notification &channels…"),
@@ -143,6 +150,18 @@ class MonitorMixin(_Base):
             return centre
 
         return self._show_window("alerts", make)
+
+    def open_schema_changes(self) -> QDialog | None:
+        """The schema-changes inbox of the project (its syncs' held schema changes)."""
+        from app.ui.inbox import SchemaInbox
+
+        root = self._project_dir()
+        if root is None or self.document is None:
+            return None
+        name, ws, syncs = self.document.name, self.workspace, self._names()[1]
+        return self._show_window(
+            "schema_changes", lambda: SchemaInbox(root, name, syncs, self, workspace=ws)
+        )
 
     def _alert_chosen(self, kind: str, subject: str, run_id: int) -> None:
         from app.services.history import failing_node

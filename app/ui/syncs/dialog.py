@@ -383,6 +383,19 @@ class SyncsDialog(QDialog):
         status = str(getattr(report, "status", "failed"))
         error = getattr(report, "error", None)
         rows = int(getattr(report, "rows_read", 0) or 0)
+        held = len(getattr(report, "held", ()) or ())
+        if status == "succeeded" and held:
+            self._finish_run(
+                status,
+                "warning",
+                self.tr(
+                    "“%1”: %2 destination(s) held by schema changes waiting for review "
+                    "(Monitor > Schema changes)."
+                )
+                .replace("%1", self.running or "")
+                .replace("%2", str(held)),
+            )
+            return
         level = {"succeeded": "success", "cancelled": "warning"}.get(status, "error")
         text = {
             "succeeded": self.tr("“%1” succeeded: %2 rows read."),

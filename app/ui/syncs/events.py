@@ -40,6 +40,8 @@ class EventFormatter(QObject):
             "refused": self.tr("refused"),
             "discarded": self.tr("discarded"),
             "kept": self.tr("kept"),
+            "held": self.tr("held"),
+            "renamed": self.tr("renamed"),
         }
         return words.get(str(value), str(value))
 

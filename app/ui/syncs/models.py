@@ -24,7 +24,13 @@ __all__ = ["CatalogModel", "ColumnChoice", "ColumnChoiceModel", "SyncListModel",
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-STATUS_ICONS = {"succeeded": "success", "failed": "error", "cancelled": "warning", "running": "run"}
+STATUS_ICONS = {
+    "succeeded": "success",
+    "failed": "error",
+    "cancelled": "warning",
+    "running": "run",
+    "held": "warning",
+}
 
 
 def format_rows(rows: int | None) -> str:
@@ -152,6 +158,7 @@ class SyncListModel(_ListModel):
                 "failed": self.tr("failed"),
                 "cancelled": self.tr("cancelled"),
                 "running": self.tr("running…"),
+                "held": self.tr("held: schema changes wait for review"),
             }
             return names.get(status or "", status or self.tr("never run"))
         if col == self.LAST_RUN:

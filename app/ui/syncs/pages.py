@@ -39,7 +39,8 @@ ROLE = Qt.ItemDataRole.UserRole
 
 
 MODES = ("full", "append", "merge")
-POLICIES = ("evolve", "freeze", "discard")
+POLICIES = ("evolve", "freeze", "discard", "review")
+FALLBACKS = ("discard", "freeze")
 
 
 class OptionsPage(QWizardPage):
@@ -70,10 +71,25 @@ class OptionsPage(QWizardPage):
             "evolve": self.tr("Evolve — add new columns, widen types"),
             "freeze": self.tr("Freeze — fail when the source's columns change"),
             "discard": self.tr("Discard — drop new columns, keep the destination's types"),
+            "review": self.tr("Review — hold each change until someone approves it"),
         }
         self.policy_combo = QComboBox()
         for policy in POLICIES:
             self.policy_combo.addItem(policies[policy], policy)
+        self.policy_combo.setToolTip(
+            self.tr(
+                "Review: the destination waits, its rows kept in the source, until the change "
+                "is approved or rejected in Monitor > Schema changes"
+            )
+        )
+        self.fallback_combo = QComboBox()
+        fallbacks = {
+            "discard": self.tr("Discard it — go on without the change"),
+            "freeze": self.tr("Freeze — keep refusing to write while the source differs"),
+        }
+        for fallback in FALLBACKS:
+            self.fallback_combo.addItem(fallbacks[fallback], fallback)
+        self.policy_combo.currentIndexChanged.connect(self._update)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         form = QFormLayout()
@@ -83,6 +99,7 @@ class OptionsPage(QWizardPage):
         form.addRow(self.tr("Cursor"), self.cursor_combo)
         form.addRow("", self.hard_deletes)
         form.addRow(self.tr("Schema changes"), self.policy_combo)
+        form.addRow(self.tr("When rejected"), self.fallback_combo)
         box = QVBoxLayout(self)
         box.addLayout(form)
         box.addStretch(1)
@@ -120,6 +137,7 @@ class OptionsPage(QWizardPage):
             self._choose(self.mode_combo, existing.mode.value)
             self._choose(self.cursor_combo, existing.cursor)
             self._choose(self.policy_combo, existing.schema_policy.value)
+            self._choose(self.fallback_combo, existing.review_fallback or "discard")
             self.hard_deletes.setChecked(existing.hard_deletes)
         elif first:
             self._choose(self.mode_combo, "merge" if pk else "full")
@@ -140,12 +158,14 @@ class OptionsPage(QWizardPage):
             for i in range(self.keys.count())
             if self.keys.item(i).checkState() == Qt.CheckState.Checked
         ]
+        policy = str(self.policy_combo.currentData())
         return {
             "mode": mode,
             "primary_key": keys if mode == "merge" else [],
             "cursor": self.cursor_combo.currentData() if mode != "full" else None,
             "hard_deletes": mode == "merge" and self.hard_deletes.isChecked(),
-            "schema_policy": str(self.policy_combo.currentData()),
+            "schema_policy": policy,
+            "review_fallback": self.fallback_combo.currentData() if policy == "review" else None,
         }
 
     def _update(self) -> None:
@@ -153,6 +173,7 @@ class OptionsPage(QWizardPage):
         self.keys.setEnabled(mode == "merge")
         self.hard_deletes.setEnabled(mode == "merge")
         self.cursor_combo.setEnabled(mode != "full")
+        self.fallback_combo.setEnabled(self.policy_combo.currentData() == "review")
         hints = {
             "full": self.tr(
                 "Every run copies the whole source into a staging table and swaps it in."
@@ -293,7 +314,15 @@ class SummaryPage(QWizardPage):
             "evolve": self.tr("evolve"),
             "freeze": self.tr("freeze"),
             "discard": self.tr("discard"),
+            "review": self.tr("review"),
         }
+        policy = esc(policies.get(data["schema_policy"], data["schema_policy"]))
+        if data.get("review_fallback"):
+            policy += " " + esc(
+                self.tr("(rejected: %1)").replace(
+                    "%1", policies.get(data["review_fallback"], data["review_fallback"])
+                )
+            )
         rows = [
             (self.tr("Name"), esc(data["name"])),
             (self.tr("Source"), esc(f"{data['source']['connection']} : {data['source']['table']}")),
@@ -302,10 +331,7 @@ class SummaryPage(QWizardPage):
             (self.tr("Key columns"), esc(", ".join(data["primary_key"]) or "—")),
             (self.tr("Cursor"), esc(data["cursor"] or "—")),
             (self.tr("Hard deletes"), self.tr("yes") if data["hard_deletes"] else self.tr("no")),
-            (
-                self.tr("Schema changes"),
-                esc(policies.get(data["schema_policy"], data["schema_policy"])),
-            ),
+            (self.tr("Schema changes"), policy),
             (self.tr("Columns"), esc(chosen)),
             (self.tr("Renamed"), esc(renames)),
         ]
