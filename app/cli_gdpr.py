@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from app.cli_help import TranslatedGroup
-from app.i18n import N_, _
+from app.i18n import N_, _, gettext
 
 __all__ = ["gdpr_group"]
 
@@ -58,7 +58,7 @@ _STATES = {
 
 
 def _state(state: str) -> str:
-    return _(_STATES[state]) if state in _STATES else state
+    return gettext(_STATES[state]) if state in _STATES else state
 
 
 @click.group(

@@ -198,8 +198,8 @@ class QueryAnalyticsDialog(QDialog):
             .replace("%1", format_int(len(found)))
             .replace("%2", format_int(slow))
         )
-        if found:
-            self.view.selectRow(0)
+        if found:  # open on the slowest statement that slowed down, else the slowest
+            self.view.selectRow(next((i for i, q in enumerate(found) if q.slow), 0))
         else:  # nothing to choose: nothing chosen
             self._show_trends([], "")
             self._plan_failed(None)
