@@ -110,6 +110,15 @@ def compiled_chain(
 ) -> tuple[str, str, pa.Schema]:
     """Compile ``source t -> step -> step ...``: the DuckDB and PostgreSQL SQL of the last
     step's output, and the schema Cauce infers for it."""
+    sql, schema = compiled_in(steps, ("duckdb", "postgres"))
+    return sql["duckdb"], sql["postgres"], schema
+
+
+def compiled_in(
+    steps: list[tuple[str, dict[str, Any]]], dialects: tuple[str, ...]
+) -> tuple[dict[str, str], pa.Schema]:
+    """The SQL of ``source t -> step -> step ...`` in each of ``dialects``, and the schema
+    Cauce infers for the last step's output."""
     from tests.conformance.corpus import TABLE
 
     p = Pipeline(name="conformance")
@@ -122,11 +131,7 @@ def compiled_chain(
     compiled.raise_for_problems()
     schema = compiled.schema(previous.id)
     assert schema is not None
-    return (
-        compiled.sql(previous.id, dialect="duckdb"),
-        compiled.sql(previous.id, dialect="postgres"),
-        schema,
-    )
+    return {d: compiled.sql(previous.id, dialect=d) for d in dialects}, schema
 
 
 def check_schema(engine: str, inferred: pa.DataType, described: pa.DataType) -> None:

@@ -23,16 +23,19 @@ from tests.conformance.engines import (
 CASES = expression_cases()
 
 
+def derive_steps(expression: str) -> list[tuple[str, dict[str, Any]]]:
+    """``SELECT id, <expression> AS v FROM t ORDER BY id`` as components."""
+    return [
+        ("derive", {"columns": [{"name": "v", "expression": expression}]}),
+        ("select", {"columns": [{"column": "id"}, {"column": "v"}]}),
+        ("sort", {"keys": [{"column": "id"}]}),
+    ]
+
+
 def compiled_derive(expression: str) -> tuple[str, str, pa.DataType]:
-    """The DuckDB and PostgreSQL SQL of ``SELECT id, <expression> AS v FROM t ORDER BY id``,
-    and the type Cauce infers for ``v``."""
-    duck_sql, pg_sql, schema = compiled_chain(
-        [
-            ("derive", {"columns": [{"name": "v", "expression": expression}]}),
-            ("select", {"columns": [{"column": "id"}, {"column": "v"}]}),
-            ("sort", {"keys": [{"column": "id"}]}),
-        ]
-    )
+    """The DuckDB and PostgreSQL SQL of :func:`derive_steps`, and the type Cauce infers for
+    ``v``."""
+    duck_sql, pg_sql, schema = compiled_chain(derive_steps(expression))
     return duck_sql, pg_sql, schema.field("v").type
 
 

@@ -98,14 +98,92 @@ def _round_numeric(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _replaced(node: exp.Expression, by: exp.Expression) -> exp.Expression:
+    """``by`` in place of ``node``, keeping what the compiler noted on it (its pinned type)."""
+    if node.meta:
+        by.meta.update(node.meta)
+    return by
+
+
+def _greatest_skipping_nulls(node: exp.Expression) -> exp.Expression:
+    """BigQuery's ``GREATEST``/``LEAST`` are NULL when any argument is NULL; the local
+    engine's (and PostgreSQL's) skip NULLs. Each argument is coalesced with the others: a NULL
+    one takes another's value, which cannot change the result, and all NULL stays NULL."""
+    if isinstance(node, (exp.Greatest, exp.Least)) and node.expressions:
+        args = [node.this, *node.expressions]
+        coalesced = [
+            exp.Coalesce(this=a.copy(), expressions=[b.copy() for b in args if b is not a])
+            for a in args
+        ]
+        return _replaced(node, type(node)(this=coalesced[0], expressions=coalesced[1:]))
+    return node
+
+
+def _concat_ws_skipping_nulls(node: exp.Expression) -> exp.Expression:
+    """``CONCAT_WS`` skips NULL arguments (and their separators) on the local engine and
+    PostgreSQL; BigQuery has no ``CONCAT_WS``, and Snowflake's is NULL when any argument is.
+    Written out: each argument with its separator in front (NULL when the argument is, then
+    nothing), joined, and the first separator cut off."""
+    if isinstance(node, exp.ConcatWs) and len(node.expressions) >= 2:
+        separator, *parts = node.expressions
+        pieces: list[exp.Expression] = [
+            exp.Coalesce(
+                this=exp.DPipe(
+                    this=separator.copy(),
+                    expression=p.copy()
+                    if isinstance(p, exp.Literal)
+                    else exp.cast(p.copy(), "TEXT"),
+                    safe=False,
+                ),
+                expressions=[exp.Literal.string("")],
+            )
+            for p in parts
+        ]
+        joined = pieces[0]
+        for piece in pieces[1:]:
+            joined = exp.DPipe(this=joined, expression=piece, safe=False)
+        start = exp.Add(this=exp.Length(this=separator.copy()), expression=exp.Literal.number(1))
+        return _replaced(node, exp.Substring(this=joined, start=start))
+    return node
+
+
+def _format_timestamp(node: exp.Expression) -> exp.Expression:
+    """``strftime`` becomes BigQuery's ``FORMAT_DATE``, which refuses the ``DATETIME`` and
+    ``TIMESTAMP`` a timestamp column is there: format ``CAST(x AS TIMESTAMP)`` (a date is its
+    midnight, in UTC as the local engine's session) with ``FORMAT_TIMESTAMP``."""
+    if isinstance(node, exp.TimeToStr):
+        import sqlglot
+
+        pattern = sqlglot.Dialect.get_or_raise("bigquery").generator().format_time(node)
+        formatted = exp.Anonymous(
+            this="FORMAT_TIMESTAMP",
+            expressions=[
+                sqlglot.parse_one(pattern or "''", read="bigquery"),
+                exp.cast(node.this.copy(), "TIMESTAMPTZ"),
+            ],
+        )
+        return _replaced(node, formatted)
+    return node
+
+
 _PIN = (_pinned_cast,)
 
 FIXES: dict[str, tuple[Fix, ...]] = {
     "postgres": (_rewritten("postgres"), _round_numeric, *_PIN),
     "redshift": (_rewritten("redshift"), _ordered_agg_within_group, _round_numeric, *_PIN),
-    "snowflake": (_rewritten("snowflake"), *_PIN),
+    "snowflake": (
+        _rewritten("snowflake"),
+        _concat_ws_skipping_nulls,
+        *_PIN,
+    ),
     "tsql": (_rewritten("tsql"), *_PIN),
-    "bigquery": (_rewritten("bigquery"), *_PIN),
+    "bigquery": (
+        _rewritten("bigquery"),
+        _greatest_skipping_nulls,
+        _concat_ws_skipping_nulls,
+        _format_timestamp,
+        *_PIN,
+    ),
 }
 
 
