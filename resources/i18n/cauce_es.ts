@@ -2513,109 +2513,130 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>FirstStartDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="46"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="56"/>
         <source>Welcome to Cauce</source>
         <translation>Bienvenido a Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="51"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="63"/>
         <source>Cauce keeps pipelines, versions and runs in a metadata database. Choose where it lives, test it, then initialise it or restore a backup.</source>
+        <extracomment>True while a test, an initialisation or a restore runs off the GUI thread</extracomment>
         <translation>Cauce guarda pipelines, versiones y ejecuciones en una base de metadatos. Elija dónde reside, pruébela y después inicialícela o restaure una copia de seguridad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="57"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="69"/>
         <source>Metadata database</source>
         <translation>Base de metadatos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="58"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="70"/>
         <source>A SQLite file on this computer</source>
         <translation>Un archivo SQLite en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="59"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="71"/>
         <source>A PostgreSQL server (for teams)</source>
         <translation>Un servidor PostgreSQL (para equipos)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="68"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="80"/>
         <source>postgresql://user@host:5432/cauce</source>
         <translation>postgresql://usuario@servidor:5432/cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="71"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="83"/>
         <source>File:</source>
         <translation>Archivo:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="73"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="85"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="74"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="86"/>
         <source>Test</source>
         <translation>Probar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="78"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="90"/>
         <source>Start with</source>
         <translation>Empezar con</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="79"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="91"/>
         <source>Add the Chinook example project</source>
         <translation>Añadir el proyecto de ejemplo Chinook</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="80"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="92"/>
         <source>Initialise a new database</source>
         <translation>Inicializar una base nueva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="84"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="96"/>
         <source>backup archive (.cauce-backup)</source>
         <translation>archivo de copia de seguridad (.cauce-backup)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="85"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="97"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="90"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="102"/>
         <source>passphrase of its secrets (optional)</source>
         <translation>frase de contraseña de sus secretos (opcional)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="91"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="103"/>
         <source>Restore from this backup</source>
         <translation>Restaurar desde esta copia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="124"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="143"/>
         <source>Backup archive</source>
         <translation>Archivo de copia de seguridad</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="124"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="143"/>
         <source>Cauce backups (*.cauce-backup)</source>
         <translation>Copias de Cauce (*.cauce-backup)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="142"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="179"/>
+        <source>Failed: %1</source>
+        <translation>Error: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="201"/>
         <source>Enter a PostgreSQL URL first.</source>
         <translation>Introduzca antes una URL de PostgreSQL.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="146"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="211"/>
+        <source>Connecting…</source>
+        <translation>Conectando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="213"/>
         <source>Connected.</source>
         <translation>Conectado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="167"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="229"/>
+        <source>Initialising the metadata database…</source>
+        <translation>Inicializando la base de metadatos…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="235"/>
         <source>Choose a backup archive first.</source>
         <translation>Elija antes un archivo de copia de seguridad.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="248"/>
+        <source>Restoring the backup…</source>
+        <translation>Restaurando la copia de seguridad…</translation>
     </message>
 </context>
 <context>
