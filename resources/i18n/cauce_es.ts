@@ -3019,96 +3019,55 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235"/>
+        <location filename="../../app/ui/window_layout.py" line="133"/>
         <source>Components</source>
-        <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/window_layout.py" line="136"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/window_layout.py" line="140"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/window_layout.py" line="143"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/window_layout.py" line="147"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253"/>
+        <location filename="../../app/ui/window_layout.py" line="151"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
+        <location filename="../../app/ui/window_layout.py" line="157"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262"/>
-        <location filename="../../app/ui/main_window.py" line="470"/>
+        <location filename="../../app/ui/window_layout.py" line="160"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
+        <location filename="../../app/ui/window_layout.py" line="164"/>
         <source>History</source>
         <translation>Historial</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="131"/>
         <source>Check failed: {0}</source>
+        <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>La comprobación falló: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="470"/>
-        <source>Problems ({0})</source>
-        <translation>Problemas ({0})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="500"/>
-        <source>Run not started: {0}</source>
-        <translation>La ejecución no empezó: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="503"/>
-        <source>Run not started</source>
-        <translation>La ejecución no empezó</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="516"/>
-        <source>Run failed</source>
-        <translation>La ejecución falló</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="514"/>
-        <source>Run succeeded</source>
-        <translation>Ejecución correcta</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="518"/>
-        <source>Run cancelled</source>
-        <translation>Ejecución cancelada</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="520"/>
-        <source>{0} in {1} s</source>
-        <translation>{0} en {1} s</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="522"/>
-        <source>Failed at {0} (click to select it)</source>
-        <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
         <location filename="../../app/ui/actions.py" line="152"/>
@@ -5607,6 +5566,44 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>RunningMixin</name>
+    <message>
+        <location filename="../../app/ui/running.py" line="70"/>
+        <source>Run not started: {0}</source>
+        <translation>La ejecución no empezó: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="73"/>
+        <source>Run not started</source>
+        <translation>La ejecución no empezó</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="84"/>
+        <source>Run succeeded</source>
+        <translation>Ejecución correcta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="86"/>
+        <source>Run failed</source>
+        <translation>La ejecución falló</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="88"/>
+        <source>Run cancelled</source>
+        <translation>Ejecución cancelada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="90"/>
+        <source>{0} in {1} s</source>
+        <translation>{0} en {1} s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="92"/>
+        <source>Failed at {0} (click to select it)</source>
+        <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
+    </message>
+</context>
+<context>
     <name>RunsDialog</name>
     <message>
         <location filename="../../app/ui/monitor/runs.py" line="78"/>
@@ -6537,6 +6534,19 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/panels/schema.py" line="90"/>
         <source>Where does it come from?</source>
         <translation>¿De dónde viene?</translation>
+    </message>
+</context>
+<context>
+    <name>SelectionMixin</name>
+    <message>
+        <location filename="../../app/ui/selection.py" line="84"/>
+        <source>Problems ({0})</source>
+        <translation>Problemas ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/selection.py" line="84"/>
+        <source>Problems</source>
+        <translation>Problemas</translation>
     </message>
 </context>
 <context>
