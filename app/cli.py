@@ -2,6 +2,12 @@
 
 Exit codes: 0 success, 1 a run failed, 2 invalid project, invalid input or usage.
 Every command calls :mod:`app.services`; nothing here touches the engine or storage directly.
+
+This module holds the root group (its options run a project headless, or open the editor),
+registers the commands, each group in its own ``app/cli_*.py`` (``cli_gui``: ``open`` and the
+editor's start; ``cli_compile``; ``cli_connections``; ``cli_db``; ``cli_sync``; …), and ends the
+process (:func:`main`, :func:`leave`). A command module imports nothing heavy at the top, so
+``cauce --run-project`` loads only what the run needs (``tests/test_cli_imports.py``).
 """
 
 from __future__ import annotations
@@ -27,20 +33,7 @@ __all__ = ["main"]
 # plugins Cauce does not use. Set PYDANTIC_DISABLE_PLUGINS yourself (even empty) to keep them.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-EXIT_OK, EXIT_RUN_FAILED, EXIT_INVALID = 0, 1, 2
-
-
-def _user_errors() -> tuple[type[BaseException], ...]:
-    """What counts as invalid input (imported only when an exception is being handled)."""
-    from app.services.errors import USER_ERRORS
-
-    return USER_ERRORS
-
-
-def _describe(err: BaseException) -> str:
-    from app.services.errors import describe
-
-    return describe(err)
+EXIT_OK, EXIT_INVALID = 0, 2
 
 
 def _print_version(ctx: click.Context, value: bool) -> None:
@@ -198,202 +191,18 @@ def cli(
                 "--run-project (--pipeline also with --open)"
             )
         )
-    _open_gui(ctx, screenshot, open_path, pipelines[0] if pipelines else None, db_url)
+    from app.cli_gui import open_gui
+
+    open_gui(ctx, screenshot, open_path, pipelines[0] if pipelines else None, db_url)
 
 
-def _open_gui(
-    ctx: click.Context,
-    screenshot: Path | None,
-    open_path: Path | None = None,
-    pipeline: str | None = None,
-    db_url: str | None = None,
-) -> None:
-    try:
-        from app.ui.main import main as gui_main
-    except ImportError:
-        click.echo(ctx.get_help())
-        click.echo(
-            "\n"
-            + _(
-                "The desktop editor is not installed in this environment; "
-                "use --run-project to run a project headless."
-            ),
-            err=True,
-        )
-        sys.exit(EXIT_INVALID)
-    if not _display_ready(screenshot is not None):
-        sys.exit(EXIT_INVALID)
-    sys.exit(
-        gui_main(screenshot=screenshot, open_project=open_path, pipeline=pipeline, db_url=db_url)
-    )
+from app.cli_compile import compile_cmd  # noqa: E402 - the commands, registered on the group
+from app.cli_connections import connections_group  # noqa: E402
+from app.cli_gui import open_cmd  # noqa: E402
 
-
-def _display_ready(offscreen_ok: bool) -> bool:
-    """Say what is missing before Qt aborts (exit 134) for want of a display or libraries.
-
-    A screenshot needs no display: it is rendered offscreen when there is none.
-    """
-    from app.ui.display import display_problem
-
-    problem = display_problem()
-    if problem is None:
-        return True
-    if offscreen_ok:  # the offscreen platform needs neither a display nor the X libraries
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        return True
-    lines = [_("error: the desktop editor cannot open a window here.")]
-    if not problem.display:
-        lines.append(_("- No display: DISPLAY is not set (no X11 or Wayland session)."))
-    elif not problem.answers:
-        lines.append(
-            _("- The X display {display} does not answer.").format(display=problem.display)
-        )
-    if problem.libraries:
-        lines.append(
-            _("- Qt's xcb platform needs system libraries that are missing: {libraries}.").format(
-                libraries=", ".join(problem.libraries)
-            )
-        )
-        lines.append(
-            _("  On Debian or Ubuntu: sudo apt-get install {packages}").format(
-                packages=" ".join(problem.packages)
-            )
-        )
-    lines.append(
-        _(
-            "Without a display: 'cauce --run-project PROJECT' runs a project headless; "
-            "'xvfb-run cauce open PROJECT' opens the editor on a virtual display; "
-            "'cauce --screenshot OUT.png --open PROJECT' renders it offscreen."
-        )
-    )
-    click.echo("\n".join(lines), err=True)
-    return False
-
-
-@cli.command(
-    "open", help=N_("Open a project (a directory or a .cauce bundle) in the desktop editor.")
-)
-@click.argument("project", type=click.Path(exists=True, path_type=Path))
-@click.option("--pipeline", "pipeline_name", metavar="NAME", help=N_("Show this pipeline first."))
-@click.pass_context
-def open_cmd(ctx: click.Context, project: Path, pipeline_name: str | None) -> None:
-    _open_gui(ctx, None, project, pipeline_name, ctx.obj.get("db_url"))
-
-
-class _DialectChoice(click.Choice):
-    """The dialects pipelines compile to, looked up the first time a value is checked or
-    help shows them: listing them imports every connector, which ``cauce --help`` skips."""
-
-    def __init__(self) -> None:
-        self._dialects: tuple[str, ...] | None = None
-        super().__init__(())
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        if self._dialects is None:
-            from app.services.pipelines import compile_dialects
-
-            self._dialects = tuple(compile_dialects())
-        return self._dialects
-
-    @choices.setter
-    def choices(self, given: tuple[str, ...]) -> None:
-        self._dialects = tuple(given) or None
-
-
-@cli.command("compile", help=N_("Print the SQL a pipeline compiles to, one query per destination."))
-@click.argument("project", type=click.Path(exists=True, path_type=Path))
-@click.option("--pipeline", "pipeline_name", required=True, metavar="NAME")
-@click.option(
-    "--dialect",
-    default="duckdb",
-    show_default=True,
-    type=_DialectChoice(),
-)
-@click.option(
-    "--offline",
-    is_flag=True,
-    help=N_("Use only declared source columns; do not connect to sources."),
-)
-@click.option(
-    "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
-)
-def compile_cmd(
-    project: Path, pipeline_name: str, dialect: str, offline: bool, trust: bool
-) -> None:
-    from app.services.pipelines import compile_project
-
-    try:
-        queries = compile_project(
-            project,
-            pipeline_name,
-            dialect=dialect,
-            offline=offline,
-            trust=trust,
-            on_warning=lambda text: click.echo(
-                _("warning: {warning}").format(warning=text), err=True
-            ),
-        )
-    except _user_errors() as err:
-        _fail(_describe(err))
-    for name, sql in queries.items():
-        click.echo("-- " + _("destination: {name} ({dialect})").format(name=name, dialect=dialect))
-        click.echo(sql.rstrip() + ";\n")
-
-
-@cli.group(
-    "connections",
-    cls=TranslatedGroup,
-    help=N_("List and test a project's connections (as Tools > Connections does)."),
-)
-def connections_group() -> None:
-    pass  # a group: its commands do the work
-
-
-@connections_group.command(
-    "list", help=N_("List a project's connections: name, type, description.")
-)
-@click.argument("project", type=click.Path(exists=True, path_type=Path))
-def connections_list(project: Path) -> None:
-    from app.services.connections import project_connections
-
-    try:
-        connections = project_connections(project)
-    except _user_errors() as err:
-        _fail(_describe(err))
-    width = max((len(c.name) for c in connections), default=0)
-    for conn in connections:
-        click.echo(f"{conn.name:<{width}}  {conn.type:<8}  {conn.description or ''}".rstrip())
-    if not connections:
-        click.echo(_("no connections"))
-
-
-@connections_group.command(
-    "test",
-    help=N_(
-        "Connect with one of a project's connections: exit 0 when it answers, "
-        "1 with the reason when it does not."
-    ),
-)
-@click.argument("project", type=click.Path(exists=True, path_type=Path))
-@click.argument("name")
-@click.option(
-    "--trust", is_flag=True, help=N_("Trust a project from a bundle to run on this machine.")
-)
-def connections_test(project: Path, name: str, trust: bool) -> None:
-    from app.services.connections import NOT_A_CONNECTION, test_project_connection
-
-    try:
-        security = test_project_connection(project, name, trust=trust)
-    except NOT_A_CONNECTION as err:  # nothing was tried: invalid input
-        _fail(_describe(err))
-    except _user_errors() as err:
-        _fail(_describe(err), EXIT_RUN_FAILED)
-    click.echo(_("connection {name!r} works").format(name=name))
-    if security is not None:
-        click.echo(_("in transit: {state}").format(state=security.summary()))
-
-
+cli.add_command(open_cmd)
+cli.add_command(compile_cmd)
+cli.add_command(connections_group)
 from app.cli_db import db_group, runs_cmd  # noqa: E402 - registered after the commands above
 
 cli.add_command(db_group)

@@ -106,24 +106,74 @@ def initialise(
     example: Path | None = None,
 ) -> SetupResult:
     """Create the metadata DB (idempotent), an ``admin`` user when named, and a copy of the
-    Chinook example project in ``example`` when given (an existing folder is left alone)."""
+    Chinook example project in ``example`` when given (an existing folder is left alone).
+
+    All or nothing: the migrations run in one transaction, the example is copied aside first
+    and moved into place only once the database is ready, and when a step fails a SQLite file
+    this call created (or found empty) is removed, so a retry starts clean.
+    """
     from app.storage.access import AccessStore
     from app.storage.access_models import Role
-    from app.storage.db import display_url
+    from app.storage.db import display_url, sqlite_path
     from app.storage.migrate import init_db
 
     ws = workspace_of(workspace)
-    revision = init_db(ws.db_url)
-    if admin:
-        with AccessStore(ws.db_url, organization=ws.organization) as store:
-            store.ensure_user(admin, Role.ADMIN)
-    copied = None
-    if example is not None:
-        target = Path(example)
-        if not target.exists():
-            shutil.copytree(EXAMPLE_PROJECT, target)
-        copied = target
-    return SetupResult(display_url(ws.db_url), revision, admin, copied)
+    fresh = _fresh_sqlite_file(sqlite_path(ws.db_url))
+    target = Path(example) if example is not None else None
+    staged = _stage_example(target) if target is not None and not target.exists() else None
+    try:
+        revision = init_db(ws.db_url)
+        if admin:
+            with AccessStore(ws.db_url, organization=ws.organization) as store:
+                store.ensure_user(admin, Role.ADMIN)
+    except BaseException:
+        if staged is not None:
+            shutil.rmtree(staged, ignore_errors=True)
+        if fresh is not None and _fresh_sqlite_file(fresh) is not None:  # still empty: not
+            _remove_sqlite_file(fresh)  # a file another process initialised meanwhile
+        raise
+    if staged is not None and target is not None:
+        staged.rename(target)
+    return SetupResult(display_url(ws.db_url), revision, admin, target)
+
+
+def _fresh_sqlite_file(path: Path | None) -> Path | None:
+    """``path`` when it is a SQLite file that holds nothing yet (absent, or without a table:
+    testing the connection creates it), else ``None``: a file with content is never removed."""
+    import sqlite3
+
+    if path is None:
+        return None
+    if not path.exists():
+        return path
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None  # not ours to judge: leave it
+    return path if tables == 0 else None
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    for leftover in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+
+
+def _stage_example(target: Path) -> Path:
+    """A copy of the example project next to ``target``, to be renamed into place."""
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        shutil.copytree(EXAMPLE_PROJECT, staged, dirs_exist_ok=True)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return staged
 
 
 def _schema(ws: Workspace) -> Finding:

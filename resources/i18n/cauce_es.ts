@@ -2513,109 +2513,130 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>FirstStartDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="46"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="56"/>
         <source>Welcome to Cauce</source>
         <translation>Bienvenido a Cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="51"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="63"/>
         <source>Cauce keeps pipelines, versions and runs in a metadata database. Choose where it lives, test it, then initialise it or restore a backup.</source>
+        <extracomment>True while a test, an initialisation or a restore runs off the GUI thread</extracomment>
         <translation>Cauce guarda pipelines, versiones y ejecuciones en una base de metadatos. Elija dónde reside, pruébela y después inicialícela o restaure una copia de seguridad.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="57"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="69"/>
         <source>Metadata database</source>
         <translation>Base de metadatos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="58"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="70"/>
         <source>A SQLite file on this computer</source>
         <translation>Un archivo SQLite en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="59"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="71"/>
         <source>A PostgreSQL server (for teams)</source>
         <translation>Un servidor PostgreSQL (para equipos)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="68"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="80"/>
         <source>postgresql://user@host:5432/cauce</source>
         <translation>postgresql://usuario@servidor:5432/cauce</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="71"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="83"/>
         <source>File:</source>
         <translation>Archivo:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="73"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="85"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="74"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="86"/>
         <source>Test</source>
         <translation>Probar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="78"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="90"/>
         <source>Start with</source>
         <translation>Empezar con</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="79"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="91"/>
         <source>Add the Chinook example project</source>
         <translation>Añadir el proyecto de ejemplo Chinook</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="80"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="92"/>
         <source>Initialise a new database</source>
         <translation>Inicializar una base nueva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="84"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="96"/>
         <source>backup archive (.cauce-backup)</source>
         <translation>archivo de copia de seguridad (.cauce-backup)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="85"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="97"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="90"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="102"/>
         <source>passphrase of its secrets (optional)</source>
         <translation>frase de contraseña de sus secretos (opcional)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="91"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="103"/>
         <source>Restore from this backup</source>
         <translation>Restaurar desde esta copia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="124"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="143"/>
         <source>Backup archive</source>
         <translation>Archivo de copia de seguridad</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="124"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="143"/>
         <source>Cauce backups (*.cauce-backup)</source>
         <translation>Copias de Cauce (*.cauce-backup)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="142"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="179"/>
+        <source>Failed: %1</source>
+        <translation>Error: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="201"/>
         <source>Enter a PostgreSQL URL first.</source>
         <translation>Introduzca antes una URL de PostgreSQL.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="146"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="211"/>
+        <source>Connecting…</source>
+        <translation>Conectando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="213"/>
         <source>Connected.</source>
         <translation>Conectado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/first_start.py" line="167"/>
+        <location filename="../../app/ui/dialogs/first_start.py" line="229"/>
+        <source>Initialising the metadata database…</source>
+        <translation>Inicializando la base de metadatos…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="235"/>
         <source>Choose a backup archive first.</source>
         <translation>Elija antes un archivo de copia de seguridad.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/first_start.py" line="248"/>
+        <source>Restoring the backup…</source>
+        <translation>Restaurando la copia de seguridad…</translation>
     </message>
 </context>
 <context>
@@ -2998,96 +3019,55 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235"/>
+        <location filename="../../app/ui/window_layout.py" line="133"/>
         <source>Components</source>
-        <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>Componentes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/window_layout.py" line="136"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/window_layout.py" line="140"/>
         <source>Properties</source>
         <translation>Propiedades</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/window_layout.py" line="143"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/window_layout.py" line="147"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253"/>
+        <location filename="../../app/ui/window_layout.py" line="151"/>
         <source>Data preview</source>
         <translation>Vista previa de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
+        <location filename="../../app/ui/window_layout.py" line="157"/>
         <source>Run console</source>
         <translation>Consola de ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262"/>
-        <location filename="../../app/ui/main_window.py" line="470"/>
+        <location filename="../../app/ui/window_layout.py" line="160"/>
         <source>Problems</source>
         <translation>Problemas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
+        <location filename="../../app/ui/window_layout.py" line="164"/>
         <source>History</source>
         <translation>Historial</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="131"/>
         <source>Check failed: {0}</source>
+        <extracomment>the metadata DB and secret store every use case of this window works in</extracomment>
         <translation>La comprobación falló: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="470"/>
-        <source>Problems ({0})</source>
-        <translation>Problemas ({0})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="500"/>
-        <source>Run not started: {0}</source>
-        <translation>La ejecución no empezó: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="503"/>
-        <source>Run not started</source>
-        <translation>La ejecución no empezó</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="516"/>
-        <source>Run failed</source>
-        <translation>La ejecución falló</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="514"/>
-        <source>Run succeeded</source>
-        <translation>Ejecución correcta</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="518"/>
-        <source>Run cancelled</source>
-        <translation>Ejecución cancelada</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="520"/>
-        <source>{0} in {1} s</source>
-        <translation>{0} en {1} s</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="522"/>
-        <source>Failed at {0} (click to select it)</source>
-        <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
     </message>
     <message>
         <location filename="../../app/ui/actions.py" line="152"/>
@@ -5586,6 +5566,44 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>RunningMixin</name>
+    <message>
+        <location filename="../../app/ui/running.py" line="70"/>
+        <source>Run not started: {0}</source>
+        <translation>La ejecución no empezó: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="73"/>
+        <source>Run not started</source>
+        <translation>La ejecución no empezó</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="84"/>
+        <source>Run succeeded</source>
+        <translation>Ejecución correcta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="86"/>
+        <source>Run failed</source>
+        <translation>La ejecución falló</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="88"/>
+        <source>Run cancelled</source>
+        <translation>Ejecución cancelada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="90"/>
+        <source>{0} in {1} s</source>
+        <translation>{0} en {1} s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/running.py" line="92"/>
+        <source>Failed at {0} (click to select it)</source>
+        <translation>Falló en {0} (haga clic para seleccionarlo)</translation>
+    </message>
+</context>
+<context>
     <name>RunsDialog</name>
     <message>
         <location filename="../../app/ui/monitor/runs.py" line="78"/>
@@ -6516,6 +6534,19 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/panels/schema.py" line="90"/>
         <source>Where does it come from?</source>
         <translation>¿De dónde viene?</translation>
+    </message>
+</context>
+<context>
+    <name>SelectionMixin</name>
+    <message>
+        <location filename="../../app/ui/selection.py" line="84"/>
+        <source>Problems ({0})</source>
+        <translation>Problemas ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/selection.py" line="84"/>
+        <source>Problems</source>
+        <translation>Problemas</translation>
     </message>
 </context>
 <context>

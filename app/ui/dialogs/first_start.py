@@ -4,13 +4,20 @@ Shown by :func:`app.ui.main.main` when the metadata database has not been set up
 file, or no schema). The steps are those of ``cauce db init`` and ``cauce backup restore``:
 choose a SQLite file or a PostgreSQL URL, *Test* it, then *Initialise* (optionally with the
 Chinook example project) or *Restore* an archive (with its passphrase, if it holds secrets).
-Every action calls :mod:`app.services.setup` or :mod:`app.services.backups`.
+Every action calls :mod:`app.services.setup` or :mod:`app.services.backups` on the editor's
+thread pool (:func:`app.ui.workers.submit`): while it works the dialog shows a busy bar and
+keeps repainting, its fields and buttons are disabled and it cannot be closed; a failure is
+shown under the buttons and leaves no half-initialised database (see
+:func:`app.services.setup.initialise`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -21,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -31,10 +39,12 @@ from app.services import setup as setup_service
 from app.services.backups import restore_backup
 from app.services.errors import USER_ERRORS, describe
 from app.services.workspace import Workspace
+from app.ui.workers import submit
 
 __all__ = ["FirstStartDialog"]
 
 _OK, _BAD = "#1b7f3b", "#b3261e"
+Work = Callable[[], str | None]  # runs on the pool: None when done, else why not
 
 
 class FirstStartDialog(QDialog):
@@ -46,6 +56,8 @@ class FirstStartDialog(QDialog):
         self.setWindowTitle(self.tr("Welcome to Cauce"))
         self.db_url: str | None = None
         self.example_dir = example_dir
+        #: True while a test, an initialisation or a restore runs off the GUI thread
+        self.working = False
         intro = QLabel(
             self.tr(
                 "Cauce keeps pipelines, versions and runs in a metadata database. Choose where "
@@ -100,13 +112,20 @@ class FirstStartDialog(QDialog):
         box.addWidget(self.passphrase)
         box.addWidget(self.restore_button)
 
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busy")
+        self.busy.setRange(0, 0)  # indeterminate: migrations report no progress
+        self.busy.setTextVisible(False)
+        self.busy.hide()
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
+        self.where_box, self.start_box = where, start
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(where)
         layout.addWidget(start)
+        layout.addWidget(self.busy)
         layout.addWidget(self.status)
 
         self.test_button.clicked.connect(self.test)
@@ -131,52 +150,103 @@ class FirstStartDialog(QDialog):
             return self.postgres_url.text().strip()
         return setup_service.default_database_url(Path(self.sqlite_file.text().strip()))
 
-    def _say(self, text: str, ok: bool) -> None:
+    def _say(self, text: str, ok: bool | None) -> None:
+        """Show ``text`` under the buttons: green when ``ok``, red when not, plain for news."""
         self.status.setText(text)
-        self.status.setStyleSheet(f"color: {_OK if ok else _BAD};")
+        colour = "" if ok is None else f"color: {_OK if ok else _BAD};"
+        self.status.setStyleSheet(colour)
 
-    def test(self) -> bool:
-        """Can the chosen database be reached? The answer is shown under the buttons."""
+    # -- work off the GUI thread -------------------------------------------------------------
+    def _run(self, label: str, work: Work, done: Callable[[], None]) -> None:
+        """Run ``work`` on the pool behind the busy bar; ``done`` runs when it returns None."""
+        self._set_working(True)
+        self._say(label, None)
+
+        def finished(problem: Any) -> None:
+            self._set_working(False)
+            if problem:
+                self._say(str(problem), False)
+            else:
+                done()
+
+        submit(work, on_done=finished, on_failed=self._failed, owner=self)
+
+    def _failed(self, err: BaseException) -> None:
+        self._set_working(False)
+        if isinstance(err, USER_ERRORS):
+            self._say(describe(err), False)
+        else:  # a bug or an unexpected failure: still said, never a frozen or vanished dialog
+            self._say(self.tr("Failed: %1").replace("%1", describe(err)), False)
+
+    def _set_working(self, working: bool) -> None:
+        self.working = working
+        self.where_box.setEnabled(not working)
+        self.start_box.setEnabled(not working)
+        self.busy.setVisible(working)
+
+    def reject(self) -> None:
+        if not self.working:  # Escape while the database is being set up: keep waiting
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.working:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    # -- the buttons ---------------------------------------------------------------------------
+    def _url_or_say(self) -> str | None:
         url = self.chosen_url()
         if not url:
             self._say(self.tr("Enter a PostgreSQL URL first."), False)
-            return False
-        problem = setup_service.test_database(url)
-        if problem is None:
-            self._say(self.tr("Connected."), True)
-            return True
-        self._say(problem, False)
-        return False
+            return None
+        return url
+
+    def test(self) -> None:
+        """Can the chosen database be reached? The answer is shown under the buttons."""
+        url = self._url_or_say()
+        if url is None:
+            return
+        self._run(
+            self.tr("Connecting…"),
+            lambda: setup_service.test_database(url),
+            lambda: self._say(self.tr("Connected."), True),
+        )
 
     def initialise(self) -> None:
-        if not self.test():
+        """Test the database, then create its schema (and copy the example when ticked)."""
+        url = self._url_or_say()
+        if url is None:
             return
-        url = self.chosen_url()
         example = self.example_dir if self.with_example.isChecked() else None
-        try:
-            setup_service.initialise(Workspace.open(url), example=example)
-        except USER_ERRORS as err:
-            self._say(describe(err), False)
-            return
-        self.db_url = url
-        self.accept()
+
+        def work() -> str | None:
+            problem = setup_service.test_database(url)
+            if problem is None:
+                setup_service.initialise(Workspace.open(url), example=example)
+            return problem
+
+        self._run(self.tr("Initialising the metadata database…"), work, lambda: self._done(url))
 
     def restore(self) -> None:
+        """Test the database, then restore the chosen backup archive into it."""
         archive = self.backup_file.text().strip()
         if not archive:
             self._say(self.tr("Choose a backup archive first."), False)
             return
-        if not self.test():
+        url = self._url_or_say()
+        if url is None:
             return
-        url = self.chosen_url()
-        try:
-            restore_backup(
-                Path(archive),
-                passphrase=self.passphrase.text() or None,
-                workspace=Workspace.open(url),
-            )
-        except USER_ERRORS as err:
-            self._say(describe(err), False)
-            return
+        passphrase = self.passphrase.text() or None
+
+        def work() -> str | None:
+            problem = setup_service.test_database(url)
+            if problem is None:
+                restore_backup(Path(archive), passphrase=passphrase, workspace=Workspace.open(url))
+            return problem
+
+        self._run(self.tr("Restoring the backup…"), work, lambda: self._done(url))
+
+    def _done(self, url: str) -> None:
         self.db_url = url
         self.accept()
