@@ -1,5 +1,6 @@
-"""The conformance corpus on the warehouses' stand-ins (issue #14): every expression compiled
-for Snowflake and run on fakesnow, compiled for BigQuery and run on the BigQuery emulator.
+"""The conformance corpus on the warehouses' stand-ins (issue #14): every expression, component
+configuration and combination compiled for Snowflake and run on fakesnow, compiled for
+BigQuery and run on the BigQuery emulator.
 
 For each case: (a) the type the warehouse reports for the result is the type Cauce infers,
 stored the warehouse's way (Snowflake: a ``NUMBER`` of the same scale for integers and
@@ -24,8 +25,12 @@ import pyarrow as pa
 import pytest
 
 from app.connectors.base import WriteMode
+from app.engine.compiler import compile_pipeline
+from app.engine.compiler.binders import table_binder
 from tests.conformance.corpus import TABLE, Case, expression_cases
 from tests.conformance.engines import DuckEngine, compiled_in, differences
+from tests.conformance.test_combining import CONFIGS as COMBINING
+from tests.conformance.test_components import CONFIGS as COMPONENTS
 from tests.conformance.test_expressions import derive_steps
 
 CASES = expression_cases()
@@ -81,8 +86,8 @@ class Warehouse:
         self.connector, self.dialect, self.expected = connector, dialect, expected
         self.connector.write("t", TABLE.to_reader(), mode=WriteMode.REPLACE)
 
-    def run(self, sql: str) -> tuple[pa.DataType, list[tuple[Any, ...]]]:
-        described = self.connector.query_schema(sql).field("v").type
+    def run(self, sql: str) -> tuple[pa.Schema, list[tuple[Any, ...]]]:
+        described = self.connector.query_schema(sql)
         table = self.connector.query(sql).read_all()
         return described, [tuple(r.values()) for r in table.to_pylist()]
 
@@ -132,12 +137,12 @@ def bigquery(bq_emulator: Any) -> Iterator[Warehouse]:
         admin.delete_dataset(dataset, delete_contents=True, not_found_ok=True)
 
 
-def _gap(warehouse: str, case: Case, expected: object, described: object, local: list) -> str:
+def _gap(warehouse: str, case: str, expected: object, described: object, local: list) -> str:
     """Why ``case`` cannot pass on this stand-in, or "" when it should."""
     if warehouse == "snowflake":
-        return SNOWFLAKE_GAPS.get(case.id, "")
-    if case.id in BIGQUERY_GAPS:
-        return BIGQUERY_GAPS[case.id]
+        return SNOWFLAKE_GAPS.get(case, "")
+    if case in BIGQUERY_GAPS:
+        return BIGQUERY_GAPS[case]
     value = _beyond_decimal_18_3(local)
     if value is not None:
         return NUMERIC_GAP.format(value=value)
@@ -148,16 +153,16 @@ def _gap(warehouse: str, case: Case, expected: object, described: object, local:
     return ""
 
 
-@pytest.mark.parametrize("warehouse", ["snowflake", "bigquery"])
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_expression_on_the_warehouse(
-    case: Case, warehouse: str, duck: DuckEngine, request: pytest.FixtureRequest
+def _check(
+    warehouse: str,
+    engine: Warehouse,
+    case: str,
+    sql: str,
+    schema: pa.Schema,
+    local: list[tuple[Any, ...]],
 ) -> None:
-    engine: Warehouse = request.getfixturevalue(warehouse)
-    sql, schema = compiled_in(derive_steps(case.expression), ("duckdb", engine.dialect))
-    local = duck.run(sql["duckdb"]).rows
-    inferred = schema.field("v").type
-    sql = sql[engine.dialect]
+    """``sql`` on the stand-in gives ``local``'s rows and ``schema``'s types the warehouse's
+    way, or meets one of the stand-in's listed gaps."""
     try:
         described, rows = engine.run(sql)
     except Exception as err:  # noqa: BLE001 - a refused statement is a result here
@@ -165,16 +170,62 @@ def test_expression_on_the_warehouse(
         if gap:
             pytest.xfail(gap)
         raise AssertionError(f"{warehouse} refused:\n{sql}") from err
-    expected = engine.expected(inferred)
     problems = list(differences(rows, local))
-    if engine.expected(described) != expected and warehouse == "snowflake":
-        problems.append(f"Snowflake describes {described}, Cauce inferred {inferred}")
-    elif warehouse == "bigquery" and described != expected:
-        problems.append(f"BigQuery describes {described}, Cauce stores {expected}")
+    expected_types = {}
+    for field in schema:
+        expected = expected_types[field.name] = engine.expected(field.type)
+        got = described.field(field.name).type
+        seen = engine.expected(got) if warehouse == "snowflake" else got
+        if seen != expected:
+            problems.append(f"{field.name}: the warehouse describes {got}, Cauce {field.type}")
     if problems:
-        gap = _gap(warehouse, case, expected, described, local)
+        shown = [
+            _gap(warehouse, case, expected_types[f.name], described.field(f.name).type, local)
+            for f in schema
+        ]
+        gap = next((g for g in shown if g), "")
         if gap:
             pytest.xfail(gap)
     assert not problems, f"{warehouse} differs from the local engine:\n" + "\n".join(
         [*problems, sql]
     )
+
+
+WAREHOUSES = ["snowflake", "bigquery"]
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_expression_on_the_warehouse(
+    case: Case, warehouse: str, duck: DuckEngine, request: pytest.FixtureRequest
+) -> None:
+    engine: Warehouse = request.getfixturevalue(warehouse)
+    sql, schema = compiled_in(derive_steps(case.expression), ("duckdb", engine.dialect))
+    local = duck.run(sql["duckdb"]).rows
+    _check(warehouse, engine, case.id, sql[engine.dialect], schema, local)
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+@pytest.mark.parametrize("config", COMPONENTS, ids=[c.id for c in COMPONENTS])
+def test_component_on_the_warehouse(
+    config: Any, warehouse: str, duck: DuckEngine, request: pytest.FixtureRequest
+) -> None:
+    engine: Warehouse = request.getfixturevalue(warehouse)
+    sql, schema = compiled_in(config.steps, ("duckdb", engine.dialect))
+    local = duck.run(sql["duckdb"]).rows
+    _check(warehouse, engine, config.id, sql[engine.dialect], schema, local)
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+@pytest.mark.parametrize("config", COMBINING, ids=[c[0] for c in COMBINING])
+def test_combining_on_the_warehouse(
+    config: Any, warehouse: str, duck: DuckEngine, request: pytest.FixtureRequest
+) -> None:
+    engine: Warehouse = request.getfixturevalue(warehouse)
+    name, pipeline, last, _reference = config
+    compiled = compile_pipeline(pipeline, binder=table_binder({"t": TABLE.schema}))
+    compiled.raise_for_problems()
+    schema = compiled.schema(last)
+    assert schema is not None
+    local = duck.run(compiled.sql(last, dialect="duckdb")).rows
+    _check(warehouse, engine, name, compiled.sql(last, dialect=engine.dialect), schema, local)
