@@ -30,6 +30,12 @@ def _service_up(host: str, port: int) -> bool:
         return False
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def _unavailable(message: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message} (CI must not skip service tests)")
@@ -124,6 +130,74 @@ def pg_password_server() -> Iterator[dict[str, object]]:
         }
     finally:
         subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(pg_server: dict[str, object]) -> Iterator[dict[str, object]]:
+    """PgBouncer in front of the shared PostgreSQL: the stand-in that lets the real
+    ``redshift-connector`` driver talk to PostgreSQL (``../shared/NOTES.md``).
+
+    The driver sends Redshift-only startup parameters (PgBouncer ignores them) and demands a
+    password exchange PostgreSQL's trust setup never asks for (PgBouncer checks an md5
+    password, then connects with trust). Runs as the ``postgres`` user when the tests run as
+    root (PgBouncer refuses root). Yields host, port, user and password; any database name of
+    the shared server is reachable through it.
+    """
+    import hashlib
+    import secrets
+    import subprocess
+    import tempfile
+    import time
+
+    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    if not Path(binary).exists():
+        _unavailable("pgbouncer is not installed (Debian: apt-get install pgbouncer)")
+    as_owner: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="cauce-pgbouncer-"))
+    password = secrets.token_urlsafe(16)
+    digest = hashlib.md5(f"{password}{PG_USER}".encode(), usedforsecurity=False).hexdigest()
+    (base / "users.txt").write_text(f'"{PG_USER}" "md5{digest}"\n')
+    port = _free_port()
+    ignored = (
+        "client_protocol_version,driver_version,os_version,driver_discovery_version,"
+        "extra_float_digits,application_name"
+    )
+    (base / "pgbouncer.ini").write_text(
+        "[databases]\n"
+        f"* = host={PG_HOST} port={PG_PORT}\n"
+        "[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {port}\n"
+        f"auth_type = md5\nauth_file = {base / 'users.txt'}\n"
+        "pool_mode = session\nunix_socket_dir =\n"
+        f"ignore_startup_parameters = {ignored}\n"
+        f"logfile = {base / 'log'}\n"
+    )
+    if os.geteuid() == 0:
+        as_owner = ["runuser", "-u", "postgres", "--"]
+        for path in (base, base / "users.txt", base / "pgbouncer.ini"):
+            shutil.chown(path, "postgres")
+    process = subprocess.Popen(
+        [*as_owner, binary, str(base / "pgbouncer.ini")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while not _service_up("127.0.0.1", port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log = (base / "log").read_text() if (base / "log").exists() else ""
+            shutil.rmtree(base, ignore_errors=True)
+            _unavailable(f"pgbouncer did not start: {log[-500:]}")
+        time.sleep(0.1)
+    try:
+        yield {"host": "127.0.0.1", "port": port, "user": PG_USER, "password": password}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
         shutil.rmtree(base, ignore_errors=True)
 
 

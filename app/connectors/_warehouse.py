@@ -113,6 +113,11 @@ class WarehouseConnector(Connector):
     def _described(self, description: Sequence[Any]) -> pa.Schema:
         """The Arrow schema of a query result from the cursor's description."""
 
+    def _description(self, cur: Any) -> Sequence[Any]:
+        """The cursor's description of its result (a driver that leaves out what the server
+        said, such as a numeric's precision, completes it here)."""
+        return cur.description  # type: ignore[no-any-return]
+
     @abc.abstractmethod
     def _columns(self, cur: Any, table: exp.Table) -> list[tuple[str, pa.DataType]]:
         """The columns of ``table`` (empty when it does not exist)."""
@@ -237,7 +242,7 @@ class WarehouseConnector(Connector):
     def query_schema(self, sql: str) -> pa.Schema:
         with self._session(_("describing the query")) as cur:
             self._run(cur, self._limited(sql))
-            return self._described(cur.description)
+            return self._described(self._description(cur))
 
     def _limited(self, sql: str) -> str:
         query = exp.select("*").from_(exp.maybe_parse(sql, dialect=self.dialect).subquery("q"))
@@ -328,7 +333,7 @@ class WarehouseConnector(Connector):
                 self._run(cur, select)
             else:
                 self._run(cur, str(query))
-                schema = self._described(cur.description)
+                schema = self._described(self._description(cur))
         except ConnectionError_:
             con.close()
             raise
@@ -460,7 +465,7 @@ class WarehouseConnector(Connector):
         try:
             probe = exp.select("*").from_(query.subquery("q")).limit(0)
             self._run(cur, probe)
-            schema = self._described(cur.description)
+            schema = self._described(self._description(cur))
             mode = check_write(self.name, table, mode, keys, schema.names)
             names = schema.names
             if not self._columns(cur, target):

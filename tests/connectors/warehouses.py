@@ -1,4 +1,5 @@
-"""Stand-ins for the warehouses: fakesnow for Snowflake, PostgreSQL for Redshift's SQL."""
+"""Stand-ins for the warehouses: fakesnow for Snowflake, PostgreSQL for Redshift's SQL, and
+PostgreSQL behind PgBouncer for Redshift's own driver."""
 
 from __future__ import annotations
 
@@ -42,3 +43,41 @@ def redshift_on_postgres(pg_db: dict[str, object], name: str = "rs") -> Any:
         user=str(pg_db["user"]),
     )
     return RedshiftOnPostgres(config, name=name)
+
+
+def redshift_driver(
+    pgbouncer: dict[str, object], database: str, monkeypatch: Any, name: str = "rs"
+) -> Any:
+    """A :class:`RedshiftConnector` that connects with the real ``redshift-connector`` driver
+    through PgBouncer to ``database`` of the shared PostgreSQL (no TLS: the stand-in has none).
+
+    One shim: the driver parses the server's ``server_version`` as a bare version number and
+    fails on Debian's ``15.20 (Debian 15.20-0+deb12u1)``; Redshift reports a bare number, so
+    the stand-in hands the driver only the leading number.
+    """
+    import re
+
+    import redshift_connector.core as core
+
+    from app.connectors.redshift import RedshiftConnector
+    from packaging import version
+
+    class _Versions:
+        Version = version.Version
+        InvalidVersion = version.InvalidVersion
+
+        @staticmethod
+        def parse(text: str) -> version.Version:
+            found = re.match(r"\d+(\.\d+)*", text)
+            return version.parse(found.group(0) if found else text)
+
+    monkeypatch.setattr(core, "version", _Versions)
+    config = RedshiftConnector.Config(
+        host=str(pgbouncer["host"]),
+        port=int(str(pgbouncer["port"])),
+        database=database,
+        user=str(pgbouncer["user"]),
+        password=str(pgbouncer["password"]),
+        ssl=False,
+    )
+    return RedshiftConnector(config, name=name)

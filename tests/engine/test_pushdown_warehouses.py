@@ -60,8 +60,26 @@ def redshift(tmp_path: Path, pg_db: dict[str, object]) -> Iterator[Any]:
     prov.close()
 
 
-WAREHOUSES = ["snowflake", "bigquery", "redshift"]
-NAMES = {"snowflake": "snow", "bigquery": "bq", "redshift": "rs"}
+@pytest.fixture
+def redshift_driver(
+    tmp_path: Path,
+    pg_db: dict[str, object],
+    pgbouncer: dict[str, object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Any]:
+    """Redshift through its real driver (PgBouncer in front of PostgreSQL)."""
+    from tests.connectors.warehouses import redshift_driver as through_pgbouncer
+
+    rs = through_pgbouncer(pgbouncer, str(pg_db["dbname"]), monkeypatch, name="rs")
+    conns = {"rs": Connection(name="rs", type="redshift", params={}), "mart": cases.mart(tmp_path)}
+    prov = cases.provider(tmp_path, conns, lambda c: rs if c.type == "redshift" else None)
+    cases.load(rs)
+    yield prov
+    prov.close()
+
+
+WAREHOUSES = ["snowflake", "bigquery", "redshift", "redshift_driver"]
+NAMES = {"snowflake": "snow", "bigquery": "bq", "redshift": "rs", "redshift_driver": "rs"}
 
 
 @pytest.mark.parametrize("warehouse", WAREHOUSES)

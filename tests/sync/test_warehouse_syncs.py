@@ -1,4 +1,5 @@
-"""Syncs into the warehouses: Snowflake (on fakesnow) and Redshift (its SQL on PostgreSQL).
+"""Syncs into the warehouses: Snowflake (on fakesnow), Redshift (its SQL on PostgreSQL through
+psycopg, and the real redshift-connector driver through PgBouncer to PostgreSQL).
 
 Full, append and merge from a DuckDB source of more than 10,000 rows (the bulk path, asserted
 on the statements issued), the state committed with the data, schema evolution with each
@@ -24,14 +25,29 @@ from app.engine.sync.cursor import read_state
 ROWS = 12_000
 
 
-@pytest.fixture(params=["snowflake", pytest.param("redshift", marks=pytest.mark.postgres)])
-def wh(request: pytest.FixtureRequest) -> Iterator[Any]:
+@pytest.fixture(
+    params=[
+        "snowflake",
+        pytest.param("redshift", marks=pytest.mark.postgres),
+        pytest.param("redshift-driver", marks=pytest.mark.postgres),
+    ]
+)
+def wh(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     if request.param == "snowflake":
         from tests.connectors.warehouses import fake_snowflake
 
         with fake_snowflake("wh") as connector:
             connector.trace = []
             yield connector
+    elif request.param == "redshift-driver":
+        from tests.connectors.warehouses import redshift_driver
+
+        database = str(request.getfixturevalue("pg_db")["dbname"])
+        bouncer = request.getfixturevalue("pgbouncer")
+        connector = redshift_driver(bouncer, database, monkeypatch, name="wh")
+        connector.trace = []
+        yield connector
+        connector.close()
     else:
         from tests.connectors.warehouses import redshift_on_postgres
 

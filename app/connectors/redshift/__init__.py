@@ -33,6 +33,8 @@ from app.i18n import _
 __all__ = ["RedshiftConfig", "RedshiftConnector", "insert_statement"]
 
 DIALECT = "redshift"
+#: the type OID of NUMERIC / DECIMAL
+NUMERIC_OID = 1700
 #: the most parameters one statement may bind
 MAX_PARAMETERS = 32_000
 
@@ -126,6 +128,25 @@ class RedshiftConnector(WarehouseConnector):
 
     def _described(self, description: Sequence[Any]) -> pa.Schema:
         return pa.schema([pa.field(d[0], _oid_type(d[1], d)) for d in description])
+
+    def _description(self, cur: Any) -> Sequence[Any]:
+        """redshift-connector describes every column with ``None`` for precision and scale,
+        though the server sent them (the type modifier of its row description): a
+        ``NUMERIC(38,2)`` would read as ``decimal(38,9)``, too few integer digits for its
+        values. Take them from the row description, as PostgreSQL's drivers do."""
+        description = cur.description
+        prepared = getattr(cur, "ps", None)
+        fields = prepared.get("row_desc") if isinstance(prepared, dict) else None
+        if not fields or len(fields) != len(description):
+            return description  # type: ignore[no-any-return]
+        completed = []
+        for d, field in zip(description, fields, strict=True):
+            modifier = field.get("type_modifier", -1)
+            if d[1] == NUMERIC_OID and isinstance(modifier, int) and modifier >= 4:
+                precision, scale = ((modifier - 4) >> 16) & 0xFFFF, (modifier - 4) & 0xFFFF
+                d = (d[0], d[1], d[2], d[3], precision, scale, d[6])
+            completed.append(d)
+        return completed
 
     def _create(
         self, table: exp.Table, schema: pa.Schema, *, temporary: bool = False
@@ -278,7 +299,7 @@ _OIDS = {
 
 def _oid_type(oid: Any, d: Sequence[Any]) -> pa.DataType:
     """A result column's Arrow type from its type OID (numeric: from its precision/scale)."""
-    if oid == 1700:
+    if oid == NUMERIC_OID:
         precision, scale = d[4], d[5]
         return (
             pa.decimal128(precision, scale)
