@@ -30,16 +30,14 @@ import pyarrow as pa
 from sqlglot import exp
 
 from app.connectors._common import (
-    check_write,
     column,
-    drop_table,
     ident,
     insert_select,
     one_source,
     reader_from,
     sql_table,
-    staging_name,
 )
+from app.connectors._warehouse_write import ROW_COLUMN, latest_rows, write_query_rows, write_rows
 from app.connectors.base import (
     DEFAULT_BATCH_ROWS,
     STATE_TABLE,
@@ -53,8 +51,6 @@ from app.i18n import _
 
 __all__ = ["ROW_COLUMN", "STATE_COLUMNS", "WarehouseConnector", "to_arrow"]
 
-#: the staging table's extra column: each row's position, so the last row per key wins
-ROW_COLUMN = "_cauce_row"
 #: the state table's columns, in the order of :class:`StateWrite`'s fields
 STATE_COLUMNS = ("sync_name", "table_name", "cursor_value", "cursor_type", "updated_at")
 
@@ -143,7 +139,7 @@ class WarehouseConnector(Connector):
             this=exp.alias_(target.copy(), "tgt", table=True),
             where=exp.Where(this=exp.Exists(this=arriving)),
         )
-        return [delete, insert_select(target, self._latest(stage, names, keys), names)]
+        return [delete, insert_select(target, latest_rows(stage, names, keys), names)]
 
     def _state(self, state: StateWrite) -> tuple[exp.Expression, list[exp.Expression]]:
         """``CREATE TABLE IF NOT EXISTS`` of the state table, and its upsert (``DELETE`` of
@@ -385,7 +381,7 @@ class WarehouseConnector(Connector):
             actions=[exp.AlterColumn(this=ident(f.name), dtype=self._ddl_type(f))],
         )
 
-    # -- writing ---------------------------------------------------------------------------------
+    # -- writing (app.connectors._warehouse_write) ----------------------------------------------
     def write(
         self,
         table: str,
@@ -395,165 +391,19 @@ class WarehouseConnector(Connector):
         keys: list[str] | None = None,
         state: StateWrite | None = None,
     ) -> WriteResult:
-        mode = check_write(self.name, table, mode, keys, data.schema.names)
-        target = self.table(table)
-        schema = pa.schema([self.incoming(f) for f in data.schema])
-        action = _("writing {table!r}").format(table=table)
-        con = self._open(action)
-        cur = con.cursor()
-        created = False
-        stage = staging_name(target, "stage")
-        stage.set("db", None)
-        stage.set("catalog", None)
-        try:
-            if not self._columns(cur, target):
-                self._run(cur, self._create(target, schema))
-                created = True
-            if state is not None:
-                self._run(cur, self._state(state)[0])
-            self._run(cur, self._create_stage(stage, schema))
-            rows = self._load(con, cur, stage, _cast_to(data, schema))
-            names = schema.names
-            self._run(cur, "BEGIN")
-            if mode is WriteMode.MERGE and not created:
-                for statement in self._merge(target, stage, names, keys or []):
-                    self._run(cur, statement)
-            else:
-                if mode is WriteMode.REPLACE and not created:
-                    self._run(cur, exp.Delete(this=target.copy()))
-                source: exp.Table | exp.Query = stage
-                if mode is WriteMode.MERGE:
-                    source = self._latest(stage, names, keys or [])
-                self._run(cur, insert_select(target, source, names))
-            if state is not None:
-                for statement in self._state(state)[1]:
-                    self._run(cur, statement)
-            self._run(cur, "COMMIT")
-        except BaseException as err:
-            self._undo(cur, target if created else None)
-            con.close()
-            if isinstance(err, ConnectionError_) or not isinstance(err, Exception):
-                raise
-            if isinstance(err, (ValueError, TypeError, OverflowError, pa.ArrowException)):
-                raise self._fail(action, err) from err
-            if self._driver_error(err) and type(err).__module__.split(".")[0] in _DRIVERS:
-                raise self._fail(action, err) from err
-            raise
-        with contextlib.suppress(Exception):  # a temporary table goes with the session
-            self._run(cur, drop_table(stage, if_exists=True))
-        con.close()
-        return WriteResult(rows=rows)
+        return write_rows(self, table, data, mode=mode, keys=keys, state=state)
 
     def write_query(
         self, table: str, query: exp.Query, *, mode: WriteMode, keys: list[str] | None = None
     ) -> WriteResult:
-        """Pushdown: ``query`` runs inside the warehouse and its rows never leave it.
-
-        The same skeleton as :meth:`write`: DDL first (the target when missing, from the
-        query's columns; for a merge, a temporary staging table ``CREATE … AS`` the query with
-        each row's position); then one transaction: ``INSERT … SELECT`` (append), ``DELETE`` +
-        ``INSERT … SELECT`` (replace) or the warehouse's merge from the staged rows.
-        """
-        action = _("writing {table!r}").format(table=table)
-        target = self.table(table)
-        con = self._open(action)
-        cur = con.cursor()
-        created = False
-        stage = staging_name(target, "stage")
-        stage.set("db", None)
-        stage.set("catalog", None)
-        try:
-            probe = exp.select("*").from_(query.subquery("q")).limit(0)
-            self._run(cur, probe)
-            schema = self._described(self._description(cur))
-            mode = check_write(self.name, table, mode, keys, schema.names)
-            names = schema.names
-            if not self._columns(cur, target):
-                self._run(cur, self._create(target, schema))
-                created = True
-            merging = mode is WriteMode.MERGE and not created
-            if merging:
-                self._run(cur, self._stage_query(stage, query, names))
-            self._run(cur, "BEGIN")
-            statements: list[exp.Expression]
-            if merging:
-                statements = self._merge(target, stage, names, keys or [])
-            else:
-                statements = [insert_select(target, query, names)]
-                if mode is WriteMode.REPLACE and not created:
-                    statements.insert(0, exp.Delete(this=target.copy()))
-            for statement in statements:
-                self._run(cur, statement)
-            rows = max(cur.rowcount or 0, 0)
-            self._run(cur, "COMMIT")
-        except BaseException as err:
-            self._undo(cur, target if created else None)
-            con.close()
-            if isinstance(err, ConnectionError_) or not isinstance(err, Exception):
-                raise
-            raise self._fail(action, err) from err
-        with contextlib.suppress(Exception):  # a temporary table goes with the session
-            self._run(cur, drop_table(stage, if_exists=True))
-        con.close()
-        return WriteResult(rows=rows)
-
-    def _stage_query(self, stage: exp.Table, query: exp.Query, names: list[str]) -> exp.Create:
-        """``CREATE TEMPORARY TABLE stage AS SELECT q.*, ROW_NUMBER() OVER () AS _cauce_row``:
-        the merge's rows, numbered as :meth:`_latest` expects."""
-        numbered = exp.select(
-            *[column(n) for n in names],
-            exp.alias_(exp.Window(this=exp.RowNumber()), ROW_COLUMN, quoted=True),
-        ).from_(query.subquery("q"))
-        return exp.Create(
-            this=stage.copy(),
-            kind="TABLE",
-            properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-            expression=numbered,
-        )
-
-    def _latest(self, stage: exp.Table, names: list[str], keys: list[str]) -> exp.Query:
-        """The last row per key of ``stage`` (``ROW_NUMBER() … = 1`` over :data:`ROW_COLUMN`)."""
-        window = exp.Window(
-            this=exp.RowNumber(),
-            partition_by=[column(k) for k in keys],
-            order=exp.Order(expressions=[exp.Ordered(this=column(ROW_COLUMN), desc=True)]),
-        )
-        ranked = exp.select(
-            *[column(n) for n in names], exp.alias_(window, "_cauce_rank", quoted=True)
-        ).from_(stage.copy())
-        return (
-            exp.select(*[column(n) for n in names])
-            .from_(ranked.subquery("ranked"))
-            .where(exp.EQ(this=column("_cauce_rank"), expression=exp.Literal.number(1)))
-        )
-
-    def _undo(self, cur: Any, created: exp.Table | None) -> None:
-        for statement in ("ROLLBACK", *([drop_table(created, if_exists=True)] if created else [])):
-            with contextlib.suppress(Exception):  # best effort on a failing connection
-                self._run(cur, statement)
-
-
-_DRIVERS = {"snowflake", "redshift_connector", "psycopg", "fakesnow", "duckdb", "_duckdb"}
+        """Pushdown: ``query`` runs inside the warehouse and its rows never leave it."""
+        return write_query_rows(self, table, query, mode=mode, keys=keys)
 
 
 def _raise() -> Any:
     from sqlglot import ErrorLevel
 
     return ErrorLevel.RAISE
-
-
-def _cast_to(data: pa.RecordBatchReader, schema: pa.Schema) -> pa.RecordBatchReader:
-    """``data`` with the types ``schema`` stores (``incoming``: exact or refused)."""
-    if data.schema.equals(schema):
-        return data
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        for batch in data:
-            yield pa.RecordBatch.from_arrays(
-                [c.cast(f.type) for c, f in zip(batch.columns, schema, strict=True)], schema=schema
-            )
-
-    return pa.RecordBatchReader.from_batches(schema, batches())
 
 
 def network_reason(err: BaseException) -> str | None:

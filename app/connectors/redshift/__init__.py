@@ -24,6 +24,7 @@ from sqlglot import exp
 
 from app.connectors._common import column, ident, insert_select, rebatch
 from app.connectors._warehouse import ROW_COLUMN, WarehouseConnector
+from app.connectors._warehouse_write import latest_rows
 from app.connectors.base import Capabilities, TableInfo, UrlForm, UrlSyntax
 from app.connectors.redshift._config import RedshiftConfig
 from app.connectors.redshift._types import arrow_type, ddl_type
@@ -241,7 +242,7 @@ class RedshiftConnector(WarehouseConnector):
             *[exp.EQ(this=column(k, target.name), expression=column(k, stage.name)) for k in keys]
         )
         delete = exp.Delete(this=target.copy(), using=[stage.copy()], where=exp.Where(this=matches))
-        return [delete, insert_select(target, self._latest(stage, names, keys), names)]
+        return [delete, insert_select(target, latest_rows(stage, names, keys), names)]
 
     def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
         """Redshift changes a column's type only for ``VARCHAR``: each column is rebuilt (a
