@@ -51,27 +51,11 @@ def redshift_driver(
     """A :class:`RedshiftConnector` that connects with the real ``redshift-connector`` driver
     through PgBouncer to ``database`` of the shared PostgreSQL (no TLS: the stand-in has none).
 
-    One shim: the driver parses the server's ``server_version`` as a bare version number and
-    fails on Debian's ``15.20 (Debian 15.20-0+deb12u1)``; Redshift reports a bare number, so
-    the stand-in hands the driver only the leading number.
+    One shim (:class:`_BareVersions`) for the driver's reading of ``server_version``.
     """
-    import re
-
-    import redshift_connector.core as core
-
     from app.connectors.redshift import RedshiftConnector
-    from packaging import version
 
-    class _Versions:
-        Version = version.Version
-        InvalidVersion = version.InvalidVersion
-
-        @staticmethod
-        def parse(text: str) -> version.Version:
-            found = re.match(r"\d+(\.\d+)*", text)
-            return version.parse(found.group(0) if found else text)
-
-    monkeypatch.setattr(core, "version", _Versions)
+    monkeypatch.setattr(driver_core(), "version", _BareVersions)
     config = RedshiftConnector.Config(
         host=str(pgbouncer["host"]),
         port=int(str(pgbouncer["port"])),
@@ -81,3 +65,29 @@ def redshift_driver(
         ssl=False,
     )
     return RedshiftConnector(config, name=name)
+
+
+def driver_core() -> Any:
+    import redshift_connector.core as core
+
+    return core
+
+
+class _BareVersions:
+    """``packaging.version`` as redshift-connector uses it, reading only the leading number:
+    the driver parses the server's ``server_version`` as a bare version and fails on Debian's
+    ``15.20 (Debian 15.20-0+deb12u1)``; Redshift reports a bare number."""
+
+    @staticmethod
+    def parse(text: str) -> Any:
+        import re
+
+        from packaging import version
+
+        found = re.match(r"\d+(\.\d+)*", text)
+        return version.parse(found.group(0) if found else text)
+
+
+def shim_driver() -> None:
+    """Apply the stand-in's shim for the whole process (a subprocess of the tests)."""
+    driver_core().version = _BareVersions
