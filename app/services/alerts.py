@@ -198,36 +198,41 @@ def after_pipeline_run(
         return []
     r = _Raiser(workspace, project.meta.name, settings)
     try:
-        subject = pipeline.name
-        if str(report.status) == "failed":
-            r.raise_(
-                AlertType.RUN_FAILED,
-                rule,
-                "pipeline",
-                subject,
-                _("pipeline {name!r} failed: {error}").format(
-                    name=subject, error=report.error or _("see the run's nodes")
-                ),
-                {"run_id": run_id},
-            )
-        elif str(report.status) == "succeeded":
-            _recovered(r, rule, "pipeline", subject, run_id)
-            _duration(r, rule, "pipeline", subject, report.seconds, run_id)
-            if report.queries:  # its statements were judged (query analytics)
-                from app.services.alert_checks import slowdown_alert
-
-                slowdown_alert(r, rule, subject, slowdowns, run_id)
-            destinations = [n.id for n in pipeline.nodes if n.type == "destination"]
-            rows = [n.rows_in for n in report.nodes if n.node_id in destinations]
-            if rows and all(v is not None for v in rows) and rule.anomaly_k is not None:
-                history = r.store.pipeline_rows_history(
-                    project.meta.name,
-                    pipeline.id,
-                    destinations,
-                    before=run_id,
-                    limit=rule.anomaly_window,
+        with r.store.atomic():  # one transaction for every alert of the run
+            subject = pipeline.name
+            if str(report.status) == "failed":
+                r.raise_(
+                    AlertType.RUN_FAILED,
+                    rule,
+                    "pipeline",
+                    subject,
+                    _("pipeline {name!r} failed: {error}").format(
+                        name=subject, error=report.error or _("see the run's nodes")
+                    ),
+                    {"run_id": run_id},
                 )
-                _anomaly(r, rule, "pipeline", subject, sum(v or 0 for v in rows), history, run_id)
+            elif str(report.status) == "succeeded":
+                _recovered(r, rule, "pipeline", subject, run_id)
+                _duration(r, rule, "pipeline", subject, report.seconds, run_id)
+                if report.queries:  # its statements were judged (query analytics)
+                    from app.services.alert_checks import slowdown_alert
+
+                    slowdown_alert(r, rule, subject, slowdowns, run_id)
+                destinations = [n.id for n in pipeline.nodes if n.type == "destination"]
+                rows = [n.rows_in for n in report.nodes if n.node_id in destinations]
+                if rows and all(v is not None for v in rows) and rule.anomaly_k is not None:
+                    history = r.store.pipeline_rows_history(
+                        project.meta.name,
+                        pipeline.id,
+                        destinations,
+                        before=run_id,
+                        limit=rule.anomaly_window,
+                    )
+                    total = sum(v or 0 for v in rows)
+                    _anomaly(r, rule, "pipeline", subject, total, history, run_id)
+    except BaseException:
+        r.new.clear()  # rolled back: nothing to notify
+        raise
     finally:
         new = r.close()
     return new

@@ -108,6 +108,7 @@ class StoreBase:
         verified: bool = False,
     ) -> None:
         self._owns_engine = engine is None
+        self._joined: Session | None = None  # the open transaction of atomic()
         self._engine = engine if engine is not None else make_engine(database_url(url))
         self.url = self._engine.url.render_as_string(hide_password=False)
         known = _VERIFIED.get(self._engine) if verified and engine is not None else None
@@ -164,9 +165,26 @@ class StoreBase:
         so what it read cannot change before it writes; PostgreSQL uses row locks
         (``SELECT ... FOR UPDATE``) where that matters.
         """
+        if self._joined is not None:  # inside atomic(): part of its transaction
+            yield self._joined
+            return
         factory = self._write_factory if write else self._factory
         with factory.begin() as session:
             yield session
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Make the units of work inside one transaction: one commit at the end, or nothing
+        of them when anything fails (then the exception propagates). Nested calls join it."""
+        if self._joined is not None:
+            yield
+            return
+        with self._write_factory.begin() as session:
+            self._joined = session
+            try:
+                yield
+            finally:
+                self._joined = None
 
     def _ensure_organization(self, name: str) -> int:
         with self._session() as s:
