@@ -24,6 +24,7 @@ from app.api import (
     routes_access,
     routes_alerts,
     routes_backups,
+    routes_dictionary,
     routes_monitoring,
     routes_outbox,
     routes_pipelines,
@@ -89,6 +90,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         routes_versions,
         routes_privacy,
         routes_profiles,
+        routes_dictionary,
         routes_outbox,
         routes_backups,
     ):

@@ -1,0 +1,138 @@
+"""The data dictionary, glossary and lineage over HTTP on the Chinook example: the catalog
+refreshed, a table described, a term added, linked and found by a synonym, the revenue
+pipeline's lineage — the same as the service's and as read off the pipeline by hand — and
+another organization's project 404, a key without the scope 403."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.services.lineage import pipeline_lineage
+from tests.api.conftest import Server, register
+from tests.dictionary.test_lineage import BY_HAND
+
+
+def _refresh(server: Server, base: str) -> None:
+    done = server.client.post(f"{base}/connections/chinook/catalog/refresh", headers=server.h())
+    assert done.status_code == 200, done.text
+
+
+def _project_path(server: Server, project: int) -> Path:
+    return Path(server.client.get(f"/api/v1/projects/{project}", headers=server.h()).json()["path"])
+
+
+def test_revenue_lineage_is_the_services_and_the_pipelines(server: Server) -> None:
+    project = register(server)
+    base = f"/api/v1/projects/{project}"
+    c, h = server.client, server.h()
+    _refresh(server, base)
+    got = c.get(f"{base}/pipeline/lineage", headers=h, params={"name": "revenue"})
+    assert got.status_code == 200, got.text
+    expected = pipeline_lineage(
+        _project_path(server, project), "revenue", offline=True, workspace=server.workspace
+    ).to_dict()
+    assert got.json() == {**expected, "node": None, "traced": None}
+    [mart] = got.json()["destinations"]
+    assert (mart["connection"], mart["table"]) == ("warehouse", "revenue_by_country_genre_year")
+    assert {col["column"]: col["sources"] for col in mart["columns"]} == BY_HAND
+
+    one = c.get(
+        f"{base}/pipeline/lineage", headers=h, params={"name": "revenue", "column": "Revenue"}
+    ).json()
+    assert [col["column"] for col in one["destinations"][0]["columns"]] == ["Revenue"]
+    bad = c.get(f"{base}/pipeline/lineage", headers=h, params={"name": "revenue", "column": "x"})
+    assert bad.status_code == 422 and "no destination" in bad.json()["detail"]
+    ghost = c.get(f"{base}/pipeline/lineage", headers=h, params={"name": "ghost"})
+    assert ghost.status_code == 422
+    asks = {"name": "revenue", "offline": "false"}
+    viewer = c.get(f"{base}/pipeline/lineage", headers=server.h("viewer"), params=asks)
+    assert viewer.status_code == 403  # asking the sources needs run
+
+    flows = c.get(f"{base}/lineage", headers=h).json()
+    revenue = {f["column"]: f["sources"] for f in flows["flows"] if f["name"] == "revenue"}
+    assert revenue == BY_HAND and not flows["problems"]
+    mart_use = {"kind": "pipeline", "name": "revenue", "node": "mart", "role": "writes"}
+    mart_use |= {"connection": "warehouse", "table": "revenue_by_country_genre_year"}
+    assert mart_use in flows["uses"]
+
+
+def test_dictionary_and_glossary(server: Server) -> None:
+    project = register(server)
+    base = f"/api/v1/projects/{project}"
+    c, h = server.client, server.h()
+    assert c.get(f"{base}/dictionary", headers=h).json() == {"items": [], "next_cursor": None}
+    _refresh(server, base)
+    first = c.get(f"{base}/dictionary", headers=h, params={"limit": 3}).json()
+    assert [t["table"] for t in first["items"]] == ["Album", "Artist", "Customer"]
+    second = c.get(
+        f"{base}/dictionary", headers=h, params={"limit": 3, "cursor": first["next_cursor"]}
+    ).json()
+    assert [t["table"] for t in second["items"]] == ["Employee", "Genre", "Invoice"]
+    invoice = second["items"][2]
+    assert {col["name"] for col in invoice["columns"]} >= {"InvoiceId", "Total"}
+
+    desc = {"connection": "chinook", "table": "Invoice", "description": "One sale"}
+    put = c.put(f"{base}/dictionary/descriptions", headers=h, json=desc)
+    assert put.status_code == 200, put.text
+    assert put.json()["description"] == "One sale" and put.json()["column"] == ""
+    col = {**desc, "column": "Total", "description": "What the customer paid", "owner": "fin"}
+    assert c.put(f"{base}/dictionary/descriptions", headers=h, json=col).json()["owner"] == "fin"
+    ghost = {**desc, "connection": "ghost"}
+    assert c.put(f"{base}/dictionary/descriptions", headers=h, json=ghost).status_code == 422
+    viewer = server.h("viewer")
+    assert c.put(f"{base}/dictionary/descriptions", headers=viewer, json=desc).status_code == 403
+
+    term = {"name": "Revenue", "definition": "Money in", "synonyms": ["turnover"]}
+    made = c.post(f"{base}/glossary", headers=h, json=term)
+    assert made.status_code == 201, made.text
+    assert c.post(f"{base}/glossary", headers=h, json=term).status_code == 409
+    link = {"connection": "chinook", "table": "Invoice", "column": "Total"}
+    url = f"{base}/glossary/term/links"
+    assert c.post(url, headers=h, params={"name": "Revenue"}, json=link).json() == {"linked": True}
+    missing = {**link, "column": "NoSuchColumn"}
+    assert c.post(url, headers=h, params={"name": "Revenue"}, json=missing).status_code == 422
+    page = c.get(f"{base}/glossary/term", headers=h, params={"name": "Revenue"}).json()
+    [linked] = page["columns"]
+    assert linked == {**link, "type": linked["type"], "description": "What the customer paid"}
+    hits = c.get(f"{base}/dictionary/search", headers=h, params={"q": "turnover"}).json()
+    assert ("chinook", "Invoice", "Total") in {
+        (x["connection"], x["table"], x["column"]) for x in hits["items"]
+    }
+    changed = {"definition": "All money in", "status": "approved"}
+    put_term = c.put(f"{base}/glossary/term", headers=h, params={"name": "Revenue"}, json=changed)
+    assert put_term.json()["status"] == "approved" and put_term.json()["links"] == [link]
+    listed = c.get(f"{base}/glossary", headers=h, params={"status": "approved"}).json()
+    assert [t["name"] for t in listed["items"]] == ["Revenue"]
+    gone = {"name": "Revenue", **link}
+    assert c.delete(url, headers=h, params=gone).status_code == 204
+    assert c.delete(url, headers=h, params=gone).status_code == 404
+    named = {"name": "Revenue"}
+    assert c.delete(f"{base}/glossary/term", headers=h, params=named).status_code == 204
+    assert c.get(f"{base}/glossary/term", headers=h, params=named).status_code == 404
+
+    # the audit log has every change
+    actions = [e["action"] for e in c.get("/api/v1/audit", headers=h).json()["items"]]
+    assert "PUT /api/v1/projects/{project_id}/dictionary/descriptions" in actions
+    assert "POST /api/v1/projects/{project_id}/glossary" in actions
+
+
+def test_another_organizations_dictionary_is_404(server: Server) -> None:
+    project = register(server)
+    base = f"/api/v1/projects/{project}"
+    _refresh(server, base)
+    server.key("other", org="acme", user="eve", name="eve", scopes=["read", "write"], role="admin")
+    eve, c = server.h("other"), server.client
+    for url, params in (
+        (f"{base}/dictionary", {}),
+        (f"{base}/dictionary/search", {"q": "invoice"}),
+        (f"{base}/glossary", {}),
+        (f"{base}/lineage", {}),
+        (f"{base}/pipeline/lineage", {"name": "revenue"}),
+    ):
+        got = c.get(url, headers=eve, params=params)
+        assert got.status_code == 404, (url, got.text)
+    desc = {"connection": "chinook", "table": "Invoice", "description": "mine"}
+    assert c.put(f"{base}/dictionary/descriptions", headers=eve, json=desc).status_code == 404
+    term = {"name": "Stolen"}
+    assert c.post(f"{base}/glossary", headers=eve, json=term).status_code == 404
+    assert c.get(f"{base}/glossary", headers=server.h()).json()["items"] == []
