@@ -24,6 +24,7 @@ from app.api import (
     routes_access,
     routes_alerts,
     routes_backups,
+    routes_compliance,
     routes_dictionary,
     routes_monitoring,
     routes_outbox,
@@ -91,6 +92,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         routes_privacy,
         routes_profiles,
         routes_dictionary,
+        routes_compliance,
         routes_outbox,
         routes_backups,
     ):
