@@ -80,13 +80,14 @@ def require_hosted_trust(workspace: Workspace, project_id: int) -> Path:
 
 
 def _invalid(call: Callable[[], T], where: str) -> T:
-    """``call()``, its refusals (plain ``ValueError``, ``GdprError``) as ``ProjectError``."""
-    from app.services.errors import USER_ERRORS
+    """``call()``, its refusals (plain ``ValueError``, ``GdprError``) as ``ProjectError``;
+    the errors every front end knows (a name taken, an unknown id) as they are."""
+    from app.services.errors import CONFLICTS, NOT_FOUND, USER_ERRORS
 
     try:
         return call()
     except ValueError as err:
-        if isinstance(err, USER_ERRORS):
+        if isinstance(err, (*USER_ERRORS, *NOT_FOUND, *CONFLICTS)):
             raise
         raise ProjectError(where, str(err)) from None
 
