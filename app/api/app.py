@@ -23,6 +23,7 @@ from app import __version__
 from app.api import (
     routes_access,
     routes_alerts,
+    routes_analytics,
     routes_backups,
     routes_compliance,
     routes_dictionary,
@@ -93,6 +94,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         routes_profiles,
         routes_dictionary,
         routes_compliance,
+        routes_analytics,
         routes_outbox,
         routes_backups,
     ):
