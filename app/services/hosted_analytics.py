@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from app.i18n import _
 from app.services import query_analytics, schema_inbox
 from app.services.hosting import hosted_project
 from app.services.query_analytics import NodeTrend, PlanView, SlowQuery
@@ -129,7 +130,7 @@ def _decide(workspace: Workspace, project_id: int, change_id: int, call: Callabl
         require_trust(opened, trust=False)  # its destination is changed
     known = {c.id for c in hosted_schema_changes(workspace, project_id, status="all")}
     if change_id not in known:
-        raise NotFound(f"no schema change {change_id} in this project")
+        raise NotFound(_("no schema change {id} in this project").format(id=change_id))
     try:
         return call(path)
     except SchemaInboxError as err:
