@@ -160,6 +160,14 @@ class RetentionRunOut(BaseModel):
     error: str | None = None
 
 
+class VerificationOut(BaseModel):
+    run_id: int
+    ok: bool
+    rows: int = Field(description="Rows read back from the files")
+    files: int
+    problems: list[str]
+
+
 class RunPoliciesIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     policies: list[str] | None = Field(
@@ -434,7 +442,7 @@ def preview_policies(
     policy: Annotated[list[str] | None, Query(max_length=100)] = None,
 ) -> list[PreviewOut]:
     """What a run now would remove, counted in each table's database (``cauce retention
-    run --dry-run``); one result, not a page. A project from a bundle must be trusted."""
+    preview``); one result, not a page. A project from a bundle must be trusted."""
     found = compliance.preview_hosted_policies(caller.workspace, project_id, policy)
     return [PreviewOut(**p.__dict__) for p in found]
 
@@ -481,6 +489,19 @@ def run_policies(
 
     task = caller.state.tasks.start(ws.organization, "retention-run", project_id, "run", work)
     return _started(task, response)
+
+
+@router.post(
+    f"{PROJECT}/retention/runs/{{run_id}}/verification",
+    response_model=VerificationOut,
+    tags=["compliance"],
+)
+def verify_run(project_id: Id, run_id: Id, caller: Runner) -> VerificationOut:
+    """Check a run's archive against its proof record (``cauce retention verify``): every
+    file's checksum, that it reads (decrypts) as Parquet, that its rows are those recorded.
+    Answers the check, never a row."""
+    found = compliance.verify_hosted_run(caller.workspace, project_id, run_id)
+    return VerificationOut(**found.__dict__)
 
 
 def _report(r: Any) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+import anyio
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import Caller, Id, scoped
@@ -23,6 +24,7 @@ Reader = Annotated[Caller, Depends(scoped("read"))]
 Writer = Annotated[Caller, Depends(scoped("write"))]
 Name = Annotated[str, Query(min_length=1, max_length=200)]
 Text = Annotated[str, Query(min_length=1, max_length=400)]
+MAX_CSV = 8 * 1024 * 1024
 
 
 class ProfileSummaryOut(BaseModel):
@@ -143,6 +145,13 @@ class LinkOut(BaseModel):
     linked: bool = Field(description="False: the column carried the term already")
 
 
+class ImportOut(BaseModel):
+    dry_run: bool = Field(description="True: checked, nothing stored")
+    added: int
+    updated: int
+    terms: list[str] = Field(description="The terms of the file, by name")
+
+
 class ProjectLineageOut(BaseModel):
     uses: list[dict[str, str]] = Field(
         description="kind, name, node, role (reads/writes), connection, table"
@@ -226,6 +235,26 @@ def search_dictionary(
     )
 
 
+@router.get(
+    "/dictionary/export",
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {}, "text/html": {}}}},
+    tags=["dictionary"],
+)
+def export_dictionary(
+    project_id: Id,
+    caller: Reader,
+    format: Annotated[Literal["md", "html"], Query(description="Markdown or HTML")] = "md",
+) -> Response:
+    """The dictionary and its tables' lineage as one Markdown or HTML document (``cauce
+    dictionary --export``), masked as ``GET /dictionary`` is."""
+    text = hosted_dictionary.export_hosted_dictionary(
+        caller.workspace, project_id, format, principal=caller.principal
+    )
+    media = "text/markdown" if format == "md" else "text/html"
+    return Response(text, media_type=f"{media}; charset=utf-8")
+
+
 @router.put("/dictionary/descriptions", response_model=DescriptionOut, tags=["dictionary"])
 def describe(project_id: Id, body: DescriptionIn, caller: Writer) -> DescriptionOut:
     """Describe a table (``column`` left out) or a column, and name its owner (``cauce
@@ -279,6 +308,46 @@ def add_term(project_id: Id, body: TermIn, caller: Writer) -> TermOut:
         status=body.status,
     )
     return _term(made)
+
+
+@router.post(
+    "/glossary/import",
+    response_model=ImportOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+    tags=["dictionary"],
+)
+async def import_terms(
+    project_id: Id,
+    request: Request,
+    caller: Writer,
+    dry_run: Annotated[bool, Query(description="Check every line; store nothing")] = False,
+) -> ImportOut:
+    """Add or update terms from a CSV file (``cauce glossary import``; its columns in
+    ``docs/dictionary.md``), all or none: every line is checked first, and one that is wrong
+    is ``422`` naming it, nothing stored. At most 8 MiB."""
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_CSV:
+            raise ApiProblem(422, f"a glossary file is at most {MAX_CSV} bytes")
+    if not data:
+        raise ApiProblem(422, "send the CSV file as the request body")
+    report = await anyio.to_thread.run_sync(
+        lambda: hosted_dictionary.import_hosted_terms(
+            caller.workspace, project_id, bytes(data), dry_run=dry_run
+        )
+    )
+    return ImportOut(
+        dry_run=report.dry_run,
+        added=report.added,
+        updated=report.updated,
+        terms=[t.name for t in report.terms],
+    )
 
 
 @router.get("/glossary/term", response_model=TermPageOut, tags=["dictionary"])

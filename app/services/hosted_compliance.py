@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from app.services import gdpr, retention
 from app.services.gdpr import AuditCheck, ErasureResult, FindResult, RequestInfo
 from app.services.hosting import hosted_project
-from app.services.retention import PolicyStatus, Preview
+from app.services.retention import PolicyStatus, Preview, Verification
 from app.services.retention_runs import RunReport, run_policies
 from app.services.workspace import Workspace
 from app.storage.project_format import ProjectError
@@ -41,6 +41,7 @@ __all__ = [
     "RequestInfo",
     "RetentionRun",
     "RunReport",
+    "Verification",
     "add_hosted_policy",
     "check_erasure",
     "close_hosted_request",
@@ -58,6 +59,7 @@ __all__ = [
     "run_hosted_policies",
     "set_hosted_table_policy",
     "verify_hosted_audit",
+    "verify_hosted_run",
 ]
 
 T = TypeVar("T")
@@ -264,7 +266,7 @@ def remove_hosted_policy(workspace: Workspace, project_id: int, name: str) -> No
 def preview_hosted_policies(
     workspace: Workspace, project_id: int, names: list[str] | None = None
 ) -> list[Preview]:
-    """``cauce retention run --dry-run``'s counts: what a run now would remove."""
+    """``cauce retention preview``: what a run now would remove, counted."""
     path = require_hosted_trust(workspace, project_id)
     return retention.preview_policies(path, names, workspace=workspace)
 
@@ -294,3 +296,9 @@ def run_hosted_policies(
             on_step(f"{done.policy}: batch {done.seq}, {done.rows} rows")
 
     return run_policies(path, names, cancel=cancel, on_batch=batch, workspace=workspace)
+
+
+def verify_hosted_run(workspace: Workspace, project_id: int, run_id: int) -> Verification:
+    """``cauce retention verify``: a run's archive files checked against its proof record
+    (checksums, decryption, rows); ``NotFound`` for a run of another project."""
+    return retention.verify_run(_path(workspace, project_id), run_id, workspace=workspace)

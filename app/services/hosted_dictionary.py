@@ -13,12 +13,13 @@ shown to whom may unmask only.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.services import dictionary, glossary
 from app.services.dictionary import Dictionary, SearchHit
-from app.services.glossary import TermPage
+from app.services.glossary import ImportReport, TermPage
 from app.services.hosting import hosted_project
 from app.services.lineage import PipelineLineage, ProjectLineage, pipeline_lineage, project_lineage
 from app.services.workspace import Workspace
@@ -32,13 +33,16 @@ __all__ = [
     "GlossaryTerm",
     "SearchHit",
     "TermPage",
+    "ImportReport",
     "add_hosted_term",
     "describe_hosted",
+    "export_hosted_dictionary",
     "hosted_dictionary",
     "hosted_pipeline_lineage",
     "hosted_project_lineage",
     "hosted_term",
     "hosted_terms",
+    "import_hosted_terms",
     "link_hosted_term",
     "remove_hosted_term",
     "search_hosted",
@@ -72,6 +76,30 @@ def search_hosted(
     """``cauce dictionary --search``: tables and columns matching every word, best first."""
     found = hosted_dictionary(workspace, project_id, principal=principal)
     return dictionary.search(found, text, limit=limit)
+
+
+def export_hosted_dictionary(
+    workspace: Workspace, project_id: int, fmt: str, *, principal: Principal | None = None
+) -> str:
+    """``cauce dictionary --export``: the dictionary and its tables' lineage as Markdown
+    (``md``) or HTML, from the catalog and declared columns (nothing is contacted)."""
+    from app.services.dictionary_export import export_dictionary
+
+    found = hosted_dictionary(workspace, project_id, principal=principal)
+    lineage = hosted_project_lineage(workspace, project_id)
+    return export_dictionary(found, fmt, lineage=lineage)
+
+
+def import_hosted_terms(
+    workspace: Workspace, project_id: int, data: bytes, *, dry_run: bool = False
+) -> ImportReport:
+    """``cauce glossary import``: add or update the terms of a CSV file, all or none (every
+    line checked first; ``ProjectError`` naming each bad line)."""
+    path = _path(workspace, project_id)
+    with tempfile.TemporaryDirectory(prefix="cauce-glossary-") as tmp:
+        csv_path = Path(tmp) / "terms.csv"
+        csv_path.write_bytes(data)
+        return glossary.import_terms_csv(path, csv_path, dry_run=dry_run, workspace=workspace)
 
 
 def describe_hosted(

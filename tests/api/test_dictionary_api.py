@@ -116,6 +116,46 @@ def test_dictionary_and_glossary(server: Server) -> None:
     assert "POST /api/v1/projects/{project_id}/glossary" in actions
 
 
+def test_glossary_import_and_dictionary_export(server: Server) -> None:
+    project = register(server)
+    base = f"/api/v1/projects/{project}"
+    c, h = server.client, server.h()
+    _refresh(server, base)
+    csv = (
+        "name,definition,synonyms,status,links\n"
+        "Revenue,Money in,turnover|sales,approved,chinook.Invoice.Total\n"
+        "Customer,Who buys,,draft,\n"
+    )
+    url = f"{base}/glossary/import"
+    typed = {**h, "Content-Type": "text/csv"}
+    dry = c.post(url, headers=typed, content=csv, params={"dry_run": True})
+    assert dry.status_code == 200, dry.text
+    assert dry.json() == {
+        "dry_run": True,
+        "added": 2,
+        "updated": 0,
+        "terms": ["Revenue", "Customer"],
+    }
+    assert c.get(f"{base}/glossary", headers=h).json()["items"] == []
+    assert c.post(url, headers=typed, content=csv).json()["added"] == 2
+    page = c.get(f"{base}/glossary/term", headers=h, params={"name": "Revenue"}).json()
+    assert [(x["table"], x["column"]) for x in page["columns"]] == [("Invoice", "Total")]
+    bad = c.post(url, headers=typed, content="name,status\nX,final\n")
+    assert bad.status_code == 422 and "line 2" in bad.json()["detail"]
+    assert (
+        c.post(
+            url, headers={**server.h("viewer"), "Content-Type": "text/csv"}, content=csv
+        ).status_code
+        == 403
+    )
+
+    md = c.get(f"{base}/dictionary/export", headers=h)
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "Invoice" in md.text and "Revenue" in md.text
+    html = c.get(f"{base}/dictionary/export", headers=h, params={"format": "html"})
+    assert html.headers["content-type"].startswith("text/html") and "<table" in html.text
+
+
 def test_another_organizations_dictionary_is_404(server: Server) -> None:
     project = register(server)
     base = f"/api/v1/projects/{project}"
@@ -128,6 +168,7 @@ def test_another_organizations_dictionary_is_404(server: Server) -> None:
         (f"{base}/glossary", {}),
         (f"{base}/lineage", {}),
         (f"{base}/pipeline/lineage", {"name": "revenue"}),
+        (f"{base}/dictionary/export", {}),
     ):
         got = c.get(url, headers=eve, params=params)
         assert got.status_code == 404, (url, got.text)
@@ -135,4 +176,7 @@ def test_another_organizations_dictionary_is_404(server: Server) -> None:
     assert c.put(f"{base}/dictionary/descriptions", headers=eve, json=desc).status_code == 404
     term = {"name": "Stolen"}
     assert c.post(f"{base}/glossary", headers=eve, json=term).status_code == 404
+    typed = {**eve, "Content-Type": "text/csv"}
+    imported = c.post(f"{base}/glossary/import", headers=typed, content="name\nStolen\n")
+    assert imported.status_code == 404
     assert c.get(f"{base}/glossary", headers=server.h()).json()["items"] == []

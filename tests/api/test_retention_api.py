@@ -89,6 +89,10 @@ def test_a_policy_is_added_previewed_and_run(server: Server, tmp_path: Path) -> 
     assert [(r["policy"], r["rows_deleted"], r["status"]) for r in runs] == [
         ("old-invoices", expired, "succeeded")
     ]
+    checked = c.post(f"{base}/runs/{runs[0]['id']}/verification", headers=h)
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["ok"] and checked.json()["rows"] == expired
+    assert c.post(f"{base}/runs/999/verification", headers=h).status_code == 404
     ghost = c.post(f"{base}/runs", headers=h, json={"policies": ["ghost"]})
     assert ghost.status_code == 404
     assert c.delete(f"{base}/policies/old-invoices", headers=h).status_code == 204
@@ -109,6 +113,7 @@ def test_another_organizations_policies_are_404(server: Server, tmp_path: Path) 
     assert c.get(f"{base}/runs", headers=eve).status_code == 404
     assert c.get(f"{base}/preview", headers=eve).status_code == 404
     assert c.post(f"{base}/runs", headers=eve, json={}).status_code == 404
+    assert c.post(f"{base}/runs/1/verification", headers=eve).status_code == 404
     assert c.delete(f"{base}/policies/old-invoices", headers=eve).status_code == 404
     assert c.post(f"{base}/policies", headers=eve, json=POLICY).status_code == 404
     assert len(c.get(f"{base}/policies", headers=h).json()["items"]) == 1
