@@ -11,7 +11,7 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.deps import Caller, Id, scoped
+from app.api.deps import Caller, Id, if_match, scoped
 from app.api.pagination import Cursor, Limit, Page, page_by_key
 from app.api.problems import PROBLEM_RESPONSES, ApiProblem
 from app.services import hosted_dictionary
@@ -351,33 +351,47 @@ async def import_terms(
 
 
 @router.get("/glossary/term", response_model=TermPageOut, tags=["dictionary"])
-def get_term(project_id: Id, name: Name, caller: Reader) -> TermPageOut:
+def get_term(project_id: Id, name: Name, caller: Reader, response: Response) -> TermPageOut:
     """A term and every column carrying it, with its type and description (``cauce glossary
-    show``)."""
-    return _page(hosted_dictionary.hosted_term(caller.workspace, project_id, name))
+    show``); ``ETag``: the SHA-256 of the term's canonical JSON (its links included)."""
+    page = hosted_dictionary.hosted_term(caller.workspace, project_id, name)
+    response.headers["ETag"] = f'"{hosted_dictionary.term_etag(page.term)}"'
+    return _page(page)
 
 
 @router.put("/glossary/term", response_model=TermOut, tags=["dictionary"])
-def change_term(project_id: Id, name: Name, body: TermChange, caller: Writer) -> TermOut:
+def change_term(
+    project_id: Id,
+    name: Name,
+    body: TermChange,
+    caller: Writer,
+    request: Request,
+    response: Response,
+) -> TermOut:
     """Replace a term's definition, synonyms, owner and status, keeping its links (``cauce
-    glossary add --update``; a term not there is added)."""
-    changed = hosted_dictionary.add_hosted_term(
+    glossary add --update``). ``If-Match``: its ETag (``GET /glossary/term``); another one is
+    ``409`` and nothing is written."""
+    hosted_dictionary.hosted_term(caller.workspace, project_id, name)  # 404 before 428
+    changed = hosted_dictionary.change_hosted_term(
         caller.workspace,
         project_id,
         name,
+        etag=if_match(request),
         definition=body.definition,
         synonyms=body.synonyms,
         owner=body.owner,
         status=body.status,
-        update=True,
     )
+    response.headers["ETag"] = f'"{hosted_dictionary.term_etag(changed)}"'
     return _term(changed)
 
 
 @router.delete("/glossary/term", status_code=204, tags=["dictionary"])
-def remove_term(project_id: Id, name: Name, caller: Writer) -> Response:
-    """Forget a term, its synonyms and links (``cauce glossary remove``)."""
-    hosted_dictionary.remove_hosted_term(caller.workspace, project_id, name)
+def remove_term(project_id: Id, name: Name, caller: Writer, request: Request) -> Response:
+    """Forget a term, its synonyms and links (``cauce glossary remove``; ``If-Match``: its
+    ETag)."""
+    hosted_dictionary.hosted_term(caller.workspace, project_id, name)  # 404 before 428
+    hosted_dictionary.remove_hosted_term(caller.workspace, project_id, name, etag=if_match(request))
     return Response(status_code=204)
 
 

@@ -13,6 +13,7 @@ shown to whom may unmask only.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from app.services.glossary import ImportReport, TermPage
 from app.services.hosting import hosted_project
 from app.services.lineage import PipelineLineage, ProjectLineage, pipeline_lineage, project_lineage
 from app.services.workspace import Workspace
+from app.storage.access import StaleRevision
 from app.storage.dictionary_format import DescriptionEntry, GlossaryTerm
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ __all__ = [
     "TermPage",
     "ImportReport",
     "add_hosted_term",
+    "change_hosted_term",
     "describe_hosted",
     "export_hosted_dictionary",
     "hosted_dictionary",
@@ -46,6 +49,7 @@ __all__ = [
     "link_hosted_term",
     "remove_hosted_term",
     "search_hosted",
+    "term_etag",
     "unlink_hosted_term",
 ]
 
@@ -165,8 +169,51 @@ def add_hosted_term(
     )
 
 
-def remove_hosted_term(workspace: Workspace, project_id: int, name: str) -> None:
-    """``cauce glossary remove``: forget a term and its links (``NotFound``)."""
+def term_etag(term: GlossaryTerm) -> str:
+    """A term's ETag: the SHA-256 of its canonical JSON (its links included)."""
+    return hashlib.sha256(term.model_dump_json().encode()).hexdigest()
+
+
+def _expect(workspace: Workspace, project_id: int, name: str, etag: str | None) -> None:
+    """``NotFound`` without the term; ``StaleRevision`` when ``etag`` is not its ETag now."""
+    current = hosted_term(workspace, project_id, name).term
+    if etag is not None and etag != term_etag(current):
+        raise StaleRevision(hosted_project(workspace, project_id).revision)
+
+
+def change_hosted_term(
+    workspace: Workspace,
+    project_id: int,
+    name: str,
+    *,
+    etag: str | None,
+    definition: str = "",
+    synonyms: list[str] | None = None,
+    owner: str = "",
+    status: str = "draft",
+) -> GlossaryTerm:
+    """``cauce glossary add --update``: replace a term's definition, synonyms, owner and
+    status, keeping its links, when ``etag`` is still its ETag (``StaleRevision``
+    otherwise; ``NotFound`` for a term not there)."""
+    _expect(workspace, project_id, name, etag)
+    return add_hosted_term(
+        workspace,
+        project_id,
+        name,
+        definition=definition,
+        synonyms=synonyms,
+        owner=owner,
+        status=status,
+        update=True,
+    )
+
+
+def remove_hosted_term(
+    workspace: Workspace, project_id: int, name: str, *, etag: str | None = None
+) -> None:
+    """``cauce glossary remove``: forget a term and its links (``NotFound``), when ``etag``
+    (if given) is still its ETag."""
+    _expect(workspace, project_id, name, etag)
     glossary.remove_term(_path(workspace, project_id), name, workspace=workspace)
 
 

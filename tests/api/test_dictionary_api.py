@@ -99,15 +99,27 @@ def test_dictionary_and_glossary(server: Server) -> None:
         (x["connection"], x["table"], x["column"]) for x in hits["items"]
     }
     changed = {"definition": "All money in", "status": "approved"}
-    put_term = c.put(f"{base}/glossary/term", headers=h, params={"name": "Revenue"}, json=changed)
+    term_url, named = f"{base}/glossary/term", {"name": "Revenue"}
+    etag = c.get(term_url, headers=h, params=named).headers["etag"]
+    assert c.put(term_url, headers=h, params=named, json=changed).status_code == 428
+    stale = c.put(term_url, headers={**h, "If-Match": '"0"'}, params=named, json=changed)
+    assert stale.status_code == 409 and stale.json()["type"] == "/problems/stale-revision"
+    put_term = c.put(term_url, headers={**h, "If-Match": etag}, params=named, json=changed)
+    assert put_term.status_code == 200, put_term.text
     assert put_term.json()["status"] == "approved" and put_term.json()["links"] == [link]
+    assert put_term.headers["etag"] != etag
+    again = c.put(term_url, headers={**h, "If-Match": etag}, params=named, json=changed)
+    assert again.status_code == 409  # based on the version before
+    ghost_term = c.put(term_url, headers=h, params={"name": "Ghost"}, json=changed)
+    assert ghost_term.status_code == 404
     listed = c.get(f"{base}/glossary", headers=h, params={"status": "approved"}).json()
     assert [t["name"] for t in listed["items"]] == ["Revenue"]
     gone = {"name": "Revenue", **link}
     assert c.delete(url, headers=h, params=gone).status_code == 204
     assert c.delete(url, headers=h, params=gone).status_code == 404
-    named = {"name": "Revenue"}
-    assert c.delete(f"{base}/glossary/term", headers=h, params=named).status_code == 204
+    assert c.delete(term_url, headers=h, params=named).status_code == 428
+    etag = c.get(term_url, headers=h, params=named).headers["etag"]
+    assert c.delete(term_url, headers={**h, "If-Match": etag}, params=named).status_code == 204
     assert c.get(f"{base}/glossary/term", headers=h, params=named).status_code == 404
 
     # the audit log has every change

@@ -233,6 +233,7 @@ FRONT_DOOR = {
         "SearchHit",
         "TermPage",
         "add_hosted_term",
+        "change_hosted_term",
         "describe_hosted",
         "export_hosted_dictionary",
         "hosted_dictionary",
@@ -244,6 +245,7 @@ FRONT_DOOR = {
         "link_hosted_term",
         "remove_hosted_term",
         "search_hosted",
+        "term_etag",
         "unlink_hosted_term",
     ],
     "hosted_monitoring": [
