@@ -24,6 +24,7 @@ Reader = Annotated[Caller, Depends(scoped("read"))]
 Writer = Annotated[Caller, Depends(scoped("write"))]
 Runner = Annotated[Caller, Depends(scoped("run"))]
 Officer = Annotated[Caller, Depends(scoped("gdpr"))]
+Admin = Annotated[Caller, Depends(scoped("admin"))]
 PROJECT = "/projects/{project_id}"
 ZIP = "application/zip"
 
@@ -166,6 +167,10 @@ class VerificationOut(BaseModel):
     rows: int = Field(description="Rows read back from the files")
     files: int
     problems: list[str]
+
+
+class KeyOut(BaseModel):
+    written: bool = Field(description="False: the project had a key already")
 
 
 class RunPoliciesIn(BaseModel):
@@ -502,6 +507,14 @@ def verify_run(project_id: Id, run_id: Id, caller: Runner) -> VerificationOut:
     Answers the check, never a row."""
     found = compliance.verify_hosted_run(caller.workspace, project_id, run_id)
     return VerificationOut(**found.__dict__)
+
+
+@router.post(f"{PROJECT}/retention/archive-key", response_model=KeyOut, tags=["compliance"])
+def create_archive_key(project_id: Id, caller: Admin) -> KeyOut:
+    """Create the project's key of encrypted retention archives in the server's secret store
+    (``cauce retention key create``), once: archives encrypted with it are read with it
+    only. The key is never returned."""
+    return KeyOut(written=compliance.create_hosted_archive_key(caller.workspace, project_id))
 
 
 def _report(r: Any) -> dict[str, Any]:

@@ -45,6 +45,7 @@ __all__ = [
     "add_hosted_policy",
     "check_erasure",
     "close_hosted_request",
+    "create_hosted_archive_key",
     "erase_hosted_subject",
     "export_hosted_subject",
     "find_hosted_subject",
@@ -302,3 +303,9 @@ def verify_hosted_run(workspace: Workspace, project_id: int, run_id: int) -> Ver
     """``cauce retention verify``: a run's archive files checked against its proof record
     (checksums, decryption, rows); ``NotFound`` for a run of another project."""
     return retention.verify_run(_path(workspace, project_id), run_id, workspace=workspace)
+
+
+def create_hosted_archive_key(workspace: Workspace, project_id: int) -> bool:
+    """``cauce retention key create``: the project's key of encrypted archives, in the
+    server's secret store, once (never returned). False when it had one."""
+    return retention.create_archive_key(_path(workspace, project_id), workspace=workspace)[1]

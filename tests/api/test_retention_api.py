@@ -93,6 +93,14 @@ def test_a_policy_is_added_previewed_and_run(server: Server, tmp_path: Path) -> 
     assert checked.status_code == 200, checked.text
     assert checked.json()["ok"] and checked.json()["rows"] == expired
     assert c.post(f"{base}/runs/999/verification", headers=h).status_code == 404
+    secret = {**POLICY, "name": "sealed", "encrypt": True}
+    refused = c.post(f"{base}/policies", headers=h, json=secret)
+    assert refused.status_code == 422 and "key create" in refused.json()["detail"]
+    assert c.post(f"{base}/archive-key", headers=server.h("viewer")).status_code == 403
+    assert c.post(f"{base}/archive-key", headers=h).json() == {"written": True}
+    assert c.post(f"{base}/archive-key", headers=h).json() == {"written": False}
+    assert c.post(f"{base}/policies", headers=h, json=secret).status_code == 201
+    assert c.delete(f"{base}/policies/sealed", headers=h).status_code == 204
     ghost = c.post(f"{base}/runs", headers=h, json={"policies": ["ghost"]})
     assert ghost.status_code == 404
     assert c.delete(f"{base}/policies/old-invoices", headers=h).status_code == 204
@@ -114,6 +122,7 @@ def test_another_organizations_policies_are_404(server: Server, tmp_path: Path) 
     assert c.get(f"{base}/preview", headers=eve).status_code == 404
     assert c.post(f"{base}/runs", headers=eve, json={}).status_code == 404
     assert c.post(f"{base}/runs/1/verification", headers=eve).status_code == 404
+    assert c.post(f"{base}/archive-key", headers=eve).status_code == 404
     assert c.delete(f"{base}/policies/old-invoices", headers=eve).status_code == 404
     assert c.post(f"{base}/policies", headers=eve, json=POLICY).status_code == 404
     assert len(c.get(f"{base}/policies", headers=h).json()["items"]) == 1

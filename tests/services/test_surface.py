@@ -210,6 +210,7 @@ FRONT_DOOR = {
         "add_hosted_policy",
         "check_erasure",
         "close_hosted_request",
+        "create_hosted_archive_key",
         "erase_hosted_subject",
         "export_hosted_subject",
         "find_hosted_subject",
