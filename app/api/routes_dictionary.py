@@ -117,6 +117,13 @@ class TermPageOut(BaseModel):
     columns: list[LinkedColumnOut]
 
 
+class LinkIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    connection: str = Field(min_length=1, max_length=200)
+    table: str = Field(min_length=1, max_length=400)
+    column: str = Field(min_length=1, max_length=400)
+
+
 class TermIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     name: str = Field(min_length=1, max_length=200)
@@ -128,17 +135,14 @@ class TermIn(BaseModel):
 
 class TermChange(BaseModel):
     model_config = ConfigDict(extra="ignore")
+    name: str | None = Field(None, min_length=1, max_length=200, description="Rename it")
+    links: list[LinkIn] | None = Field(
+        None, max_length=500, description="Its columns, exactly; null keeps them"
+    )
     definition: str = ""
     synonyms: list[str] = Field(default_factory=list, max_length=100)
     owner: str = ""
     status: Literal["draft", "approved"] = "draft"
-
-
-class LinkIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    connection: str = Field(min_length=1, max_length=200)
-    table: str = Field(min_length=1, max_length=400)
-    column: str = Field(min_length=1, max_length=400)
 
 
 class LinkOut(BaseModel):
@@ -368,19 +372,26 @@ def change_term(
     request: Request,
     response: Response,
 ) -> TermOut:
-    """Replace a term's definition, synonyms, owner and status, keeping its links (``cauce
-    glossary add --update``). ``If-Match``: its ETag (``GET /glossary/term``); another one is
-    ``409`` and nothing is written."""
+    """Replace a term as the Glossary window's form does: its definition, synonyms, owner
+    and status; ``name`` renames it (a name another term has is ``409``); ``links``, when
+    sent, become exactly its columns (each one the catalog has, else ``422``), else they are
+    kept. ``If-Match``: its ETag (``GET /glossary/term``); another one is ``409`` and nothing
+    is written."""
     hosted_dictionary.hosted_term(caller.workspace, project_id, name)  # 404 before 428
+    links = None
+    if body.links is not None:
+        links = [(x.connection, x.table, x.column) for x in body.links]
     changed = hosted_dictionary.change_hosted_term(
         caller.workspace,
         project_id,
         name,
         etag=if_match(request),
+        new_name=body.name,
         definition=body.definition,
         synonyms=body.synonyms,
         owner=body.owner,
         status=body.status,
+        links=links,
     )
     response.headers["ETag"] = f'"{hosted_dictionary.term_etag(changed)}"'
     return _term(changed)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from app.services import dictionary, glossary
 from app.services.dictionary import Dictionary, SearchHit
+from app.services.dictionary_project import checked as dictionary_checked
 from app.services.glossary import ImportReport, TermPage
 from app.services.hosting import hosted_project
 from app.services.lineage import PipelineLineage, ProjectLineage, pipeline_lineage, project_lineage
@@ -187,24 +188,40 @@ def change_hosted_term(
     name: str,
     *,
     etag: str | None,
+    new_name: str | None = None,
     definition: str = "",
     synonyms: list[str] | None = None,
     owner: str = "",
     status: str = "draft",
+    links: list[tuple[str, str, str]] | None = None,
 ) -> GlossaryTerm:
-    """``cauce glossary add --update``: replace a term's definition, synonyms, owner and
-    status, keeping its links, when ``etag`` is still its ETag (``StaleRevision``
-    otherwise; ``NotFound`` for a term not there)."""
-    _expect(workspace, project_id, name, etag)
-    return add_hosted_term(
-        workspace,
-        project_id,
-        name,
+    """The Glossary window's form (:func:`glossary.save_term`): replace a term's definition,
+    synonyms, owner and status, rename it (``new_name``), and make its links exactly
+    ``links`` (``None`` keeps them) — when ``etag`` is still its ETag (``StaleRevision``
+    otherwise; ``NotFound`` for a term not there; ``ProjectError`` for a link to a column the
+    catalog lacks, ``DuplicateName`` for a name another term has)."""
+    from app.storage.dictionary_format import ColumnRef
+
+    current = hosted_term(workspace, project_id, name).term
+    if etag is not None and etag != term_etag(current):
+        raise StaleRevision(hosted_project(workspace, project_id).revision)
+    refs = (
+        current.links
+        if links is None
+        else [
+            dictionary_checked(ColumnRef, connection=c, table=t, column=col) for c, t, col in links
+        ]
+    )
+    term = glossary.make_term(
+        new_name or current.name,
         definition=definition,
-        synonyms=synonyms,
+        synonyms=synonyms or [],
         owner=owner,
         status=status,
-        update=True,
+        links=refs,
+    )
+    return glossary.save_term(
+        _path(workspace, project_id), term, old_name=current.name, workspace=workspace
     )
 
 

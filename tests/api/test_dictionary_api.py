@@ -112,6 +112,22 @@ def test_dictionary_and_glossary(server: Server) -> None:
     assert again.status_code == 409  # based on the version before
     ghost_term = c.put(term_url, headers=h, params={"name": "Ghost"}, json=changed)
     assert ghost_term.status_code == 404
+    # the form: renamed, its links exactly these
+    invoice_id = {"connection": "chinook", "table": "Invoice", "column": "InvoiceId"}
+    form = {**changed, "name": "Sales", "links": [link, invoice_id]}
+    tagged = {**h, "If-Match": put_term.headers["etag"]}
+    renamed = c.put(term_url, headers=tagged, params=named, json=form)
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["name"] == "Sales"
+    assert sorted(x["column"] for x in renamed.json()["links"]) == ["InvoiceId", "Total"]
+    assert c.get(term_url, headers=h, params=named).status_code == 404
+    back = {**changed, "name": "Revenue", "links": [link]}
+    sales = {**h, "If-Match": renamed.headers["etag"]}
+    assert c.put(term_url, headers=sales, params={"name": "Sales"}, json=back).status_code == 200
+    missing_col = {**back, "links": [{**link, "column": "Nope"}]}
+    etag_now = c.get(term_url, headers=h, params=named).headers["etag"]
+    bad_link = c.put(term_url, headers={**h, "If-Match": etag_now}, params=named, json=missing_col)
+    assert bad_link.status_code == 422
     listed = c.get(f"{base}/glossary", headers=h, params={"status": "approved"}).json()
     assert [t["name"] for t in listed["items"]] == ["Revenue"]
     gone = {"name": "Revenue", **link}
