@@ -393,6 +393,20 @@ def get_task(task_id: Id, caller: Reader) -> TaskOut:
     return _task(task)
 
 
+@router.post(
+    "/tasks/{task_id}/cancel", status_code=202, response_model=TaskOut, tags=["compliance"]
+)
+def cancel_task(task_id: Id, caller: Reader) -> TaskOut:
+    """Ask a task to stop: a retention run stops between two batches (what it archived and
+    deleted so far stays, with its proof). An erasure cannot be stopped midway; a task over
+    is ``409``. Needs the scope its start needed."""
+    task = caller.state.tasks.get(caller.workspace.organization, task_id)
+    if task.scope not in caller.principal.scopes:
+        needs = f"this credential lacks the scope {task.scope!r}"
+        raise ApiProblem(403, needs, slug="insufficient-scope")
+    return _task(caller.state.tasks.cancel(caller.workspace.organization, task_id))
+
+
 # -- retention ------------------------------------------------------------------------------
 @router.get(f"{PROJECT}/retention/policies", response_model=Page[PolicyOut], tags=["compliance"])
 def list_policies(
@@ -492,7 +506,9 @@ def run_policies(
         reports = compliance.run_hosted_policies(ws, project_id, names, cancel=cancel, on_step=step)
         return {"reports": [_report(r) for r in reports]}
 
-    task = caller.state.tasks.start(ws.organization, "retention-run", project_id, "run", work)
+    task = caller.state.tasks.start(
+        ws.organization, "retention-run", project_id, "run", work, cancellable=True
+    )
     return _started(task, response)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from app.i18n import _
 from app.model.cancel import CancelToken, RunCancelled
 from app.services.errors import USER_ERRORS, describe
-from app.storage.errors import NotFound
+from app.storage.errors import InvalidTransition, NotFound
 
 __all__ = ["Task", "TaskJobs", "TaskWork"]
 
@@ -41,8 +41,11 @@ class Task:
     #: what it does (``gdpr-erasure``, ``retention-run``) and on what (``project 3``)
     kind: str
     project_id: int
-    #: the scope a caller needs to read it
+    #: the scope a caller needs to read it (and to cancel it)
     scope: str
+    #: whether it stops when asked (a retention run between batches; an erasure does not:
+    #: its transactions finish)
+    cancellable: bool = False
     status: str = "pending"
     step: str = ""
     result: dict[str, Any] | None = None
@@ -67,12 +70,19 @@ class TaskJobs:
         self._lock = threading.Lock()
 
     def start(
-        self, organization: str, kind: str, project_id: int, scope: str, work: TaskWork
+        self,
+        organization: str,
+        kind: str,
+        project_id: int,
+        scope: str,
+        work: TaskWork,
+        *,
+        cancellable: bool = False,
     ) -> Task:
         """Queue ``work``; what can be checked before (the project, the request) the caller
         checks first, so that a task only fails for what its run finds."""
         with self._lock:
-            task = Task(next(self._ids), organization, kind, project_id, scope)
+            task = Task(next(self._ids), organization, kind, project_id, scope, cancellable)
             self._tasks[task.id] = task
             while len(self._tasks) > self._keep:
                 oldest = next(iter(self._tasks))
@@ -91,7 +101,7 @@ class TaskJobs:
             task.status = "running"
             task.cancel.check()
             task.result = work(task.cancel, step)
-            status = "succeeded"
+            status = "cancelled" if task.cancel.cancelled else "succeeded"
         except RunCancelled:
             status = "cancelled"
         except BaseException as err:  # noqa: BLE001 - the task's outcome, told to its client
@@ -114,6 +124,19 @@ class TaskJobs:
         if found is None or found.organization != organization:
             raise NotFound(_("no task #{id}").format(id=task_id))
         return found
+
+    def cancel(self, organization: str, task_id: int) -> Task:
+        """Ask a task to stop (``InvalidTransition`` once it is over, or when it cannot stop
+        midway); it ends ``cancelled`` at its next check."""
+        task = self.get(organization, task_id)
+        if task.over:
+            raise InvalidTransition(_("task #{id} is over").format(id=task.id))
+        if not task.cancellable:
+            raise InvalidTransition(
+                _("task #{id} ({kind}) cannot be stopped midway").format(id=task.id, kind=task.kind)
+            )
+        task.cancel.cancel()
+        return task
 
     def shutdown(self) -> None:
         with self._lock:

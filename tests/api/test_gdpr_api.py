@@ -167,6 +167,9 @@ def test_erasure_runs_in_the_background_and_removes_the_subject(
     assert c.get(url, headers=h).json()["state"] == "done"
     # a task is read with the scope its start needed
     assert c.get(started.json()["status_url"], headers=server.h("viewer")).status_code == 403
+    cancel = f"{started.json()['status_url']}/cancel"
+    assert c.post(cancel, headers=server.h("viewer")).status_code == 403
+    assert c.post(cancel, headers=h).status_code == 409  # over
 
 
 def test_another_organizations_requests_are_404(server: Server, tmp_path: Path) -> None:

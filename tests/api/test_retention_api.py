@@ -83,6 +83,8 @@ def test_a_policy_is_added_previewed_and_run(server: Server, tmp_path: Path) -> 
     assert report["rows_deleted"] == expired
     assert report["rows_archived"] == expired
     assert _count(warehouse) == before - expired
+    over = c.post(f"{started.json()['status_url']}/cancel", headers=h)
+    assert over.status_code == 409 and "over" in over.json()["detail"]
     assert _count(warehouse, "InvoiceDate < ?", cutoff) == 0
 
     runs = c.get(f"{base}/runs", headers=h).json()["items"]
