@@ -5,6 +5,7 @@ another organization's project 404, a key without the scope 403."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from app.services.lineage import pipeline_lineage
@@ -182,6 +183,44 @@ def test_glossary_import_and_dictionary_export(server: Server) -> None:
     assert "Invoice" in md.text and "Revenue" in md.text
     html = c.get(f"{base}/dictionary/export", headers=h, params={"format": "html"})
     assert html.headers["content-type"].startswith("text/html") and "<table" in html.text
+
+
+def test_profile_values_of_tagged_columns_need_unmask(server: Server) -> None:
+    """A stored profile's min and max of a column tagged as personal data are shown to a key
+    with ``unmask`` only — in the dictionary and in its export; untagged ones to everyone."""
+    project = register(server)
+    base = f"/api/v1/projects/{project}"
+    c, h = server.client, server.h()
+    _refresh(server, base)
+    tag = {"table": "Invoice", "column": "BillingCity", "tags": ["pii.address"]}
+    assert c.post(f"{base}/connections/chinook/column-tags", headers=h, json=tag).is_success
+    run = c.post(f"{base}/connections/chinook/profile-runs", headers=h, params={"table": "Invoice"})
+    assert run.status_code == 202, run.text
+    for _ in range(600):  # bounded: at most a minute
+        status = c.get(run.json()["status_url"], headers=h).json()
+        if status["status"] not in ("pending", "running"):
+            break
+        time.sleep(0.1)
+    assert status["status"] == "succeeded", status
+    server.key("reader", user="ana", name="reader", scopes=["read"])
+
+    def invoice(who: dict[str, str]) -> dict[str, dict[str, object]]:
+        items = c.get(f"{base}/dictionary", headers=who, params={"limit": 200}).json()["items"]
+        [table] = [t for t in items if t["table"] == "Invoice"]
+        return {col["name"]: col["profile"] for col in table["columns"]}
+
+    clear, masked = invoice(h), invoice(server.h("reader"))
+    assert clear["BillingCity"]["min"] and clear["BillingCity"]["max"]  # the admin key unmasks
+    assert masked["BillingCity"]["min"] is None and masked["BillingCity"]["max"] is None
+    assert masked["BillingCity"]["rows"] == clear["BillingCity"]["rows"]  # counts stay
+    assert masked["Total"] == clear["Total"] and masked["Total"]["max"] is not None
+    city = str(clear["BillingCity"]["min"])
+    export = {"format": "md"}
+    assert city in c.get(f"{base}/dictionary/export", headers=h, params=export).text
+    assert (
+        city
+        not in c.get(f"{base}/dictionary/export", headers=server.h("reader"), params=export).text
+    )
 
 
 def test_another_organizations_dictionary_is_404(server: Server) -> None:
