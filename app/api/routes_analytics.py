@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import Caller, Id, scoped
 from app.api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page_by_key
-from app.api.problems import PROBLEM_RESPONSES
+from app.api.problems import PROBLEM_RESPONSES, ApiProblem
 from app.services import hosted_analytics
 from app.services.hosted_analytics import NodeTrend, SchemaChangeItem, SchemaDecision
 
@@ -216,13 +216,21 @@ def list_schema_changes(
     status: Status = "pending",
     sync: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     since: Annotated[datetime | None, Query(description="Seen or decided since then")] = None,
+    impact: Annotated[
+        bool, Query(description="Work out each change's impact (the run scope: asks systems)")
+    ] = False,
 ) -> Page[SchemaChangeOut]:
     """Schema changes held by the project's ``review`` syncs, newest first (``cauce
     schema-changes list``): the column, what changed, how many runs it held its destination,
-    the decisions taken, and its impact (pipelines reading the table, by column lineage;
-    worked out for a trusted project only)."""
+    the decisions taken. ``impact=true`` adds what each touches (pipelines reading the table,
+    by column lineage; syncs reading it), as the editor's window shows: the pipelines'
+    connections are asked for columns, so it needs the ``run`` scope, and is worked out for
+    a trusted project only."""
+    if impact and "run" not in caller.principal.scopes:
+        needs = "working out the impact (impact=true) needs the scope 'run'"
+        raise ApiProblem(403, needs, slug="insufficient-scope")
     found = hosted_analytics.hosted_schema_changes(
-        caller.workspace, project_id, status=status, sync=sync, since=since
+        caller.workspace, project_id, status=status, sync=sync, since=since, impact=impact
     )
     before = decode_cursor(cursor, int)
     rest = [c for c in found if before is None or c.id < before]

@@ -110,12 +110,15 @@ def hosted_schema_changes(
     status: str | None = "pending",
     sync: str | None = None,
     since: datetime | None = None,
+    impact: bool = False,
 ) -> list[SchemaChangeItem]:
-    """``cauce schema-changes list``: held changes newest first, each with its impact."""
+    """``cauce schema-changes list``: held changes newest first; ``impact``: each with the
+    pipelines and syncs it touches (their connections are asked for columns, for a trusted
+    project only)."""
     path = Path(hosted_project(workspace, project_id).path)
     try:
         return schema_inbox.list_schema_changes(
-            path, status=status, sync=sync, since=since, workspace=workspace
+            path, status=status, sync=sync, since=since, impact=impact, workspace=workspace
         )
     except SchemaInboxError as err:
         raise ProjectError("status", str(err)) from None

@@ -81,6 +81,11 @@ def test_approving_a_held_change_alters_the_destination(server: Server, tmp_path
         "pending",
     )
     assert change["text"] == "Mood (added)" and change["runs_held"] == 1
+    assert change["impact"] == []  # not asked for
+    asked = {"impact": True}
+    assert c.get(base, headers=server.h("viewer"), params=asked).status_code == 403
+    with_impact = c.get(base, headers=h, params=asked)
+    assert with_impact.status_code == 200, with_impact.text  # nothing reads genres
     url = f"{base}/{change['id']}"
     assert c.post(f"{url}/approve", headers=server.h("viewer")).status_code == 403
 
