@@ -75,7 +75,7 @@ def api_keys_group() -> None:
     "--scopes",
     required=True,
     metavar="SCOPES",
-    help=N_("Comma-separated: read, write, run, admin, unmask, backup."),
+    help=N_("Comma-separated: read, write, run, admin, unmask, backup, gdpr."),
 )
 @click.option("--user", default="admin", show_default=True, help=N_("The user the key acts as."))
 @click.option(

@@ -15,7 +15,15 @@ from pydantic import BaseModel
 
 from app.api.problems import ApiProblem
 
-__all__ = ["Cursor", "Limit", "Page", "decode_cursor", "encode_cursor", "page_by_key"]
+__all__ = [
+    "Cursor",
+    "Limit",
+    "Page",
+    "decode_cursor",
+    "encode_cursor",
+    "page_by_key",
+    "page_newest_first",
+]
 
 T = TypeVar("T")
 K = TypeVar("K", int, str)
@@ -56,6 +64,18 @@ def page_by_key(
     """A page of ``items`` (sorted by ``key``, ascending) after the cursor's key."""
     after = decode_cursor(cursor, kind)
     rest = [i for i in items if after is None or key(i) > after]  # type: ignore[operator]
+    page = rest[:limit]
+    more = len(rest) > limit
+    return page, encode_cursor(key(page[-1])) if more and page else None
+
+
+def page_newest_first(
+    items: Sequence[T], key: Callable[[T], int], limit: int, cursor: str | None
+) -> tuple[list[T], str | None]:
+    """A page of ``items`` (sorted by ``key``, descending: newest first) below the cursor's
+    key."""
+    before = decode_cursor(cursor, int)
+    rest = [i for i in items if before is None or key(i) < before]
     page = rest[:limit]
     more = len(rest) > limit
     return page, encode_cursor(key(page[-1])) if more and page else None

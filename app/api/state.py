@@ -15,6 +15,7 @@ from app.services import access
 from app.services.access import Principal
 from app.services.jobs import RunManager
 from app.services.profile_jobs import ProfileJobs
+from app.services.task_jobs import TaskJobs
 from app.services.workspace import Workspace
 
 __all__ = ["ServerState"]
@@ -36,6 +37,8 @@ class ServerState:
         self.runs = RunManager(workers=settings.workers)
         #: profiles started through the API (they read whole tables: two at a time)
         self.profiles = ProfileJobs(workers=2)
+        #: erasures and retention runs started through the API (they write to databases)
+        self.tasks = TaskJobs(workers=2)
         self._orgs: dict[str, Workspace] = {}
         self._touched: dict[int, float] = {}
         self._checked: dict[str, tuple[float, int, Principal]] = {}
@@ -124,3 +127,4 @@ class ServerState:
     def close(self) -> None:
         self.runs.shutdown()
         self.profiles.shutdown()
+        self.tasks.shutdown()

@@ -9,10 +9,12 @@ credential exchanged at the token endpoint for short-lived tokens: its ``client_
 
 Scopes: ``read`` (see), ``write`` (register, import, change), ``run`` (start and cancel runs),
 ``admin`` (credentials and the audit log), ``unmask`` (see values of columns tagged as personal
-data in clear: previews, profiles, bundles' data files) and ``backup`` (back up the whole
-metadata DB: a server operator's, as it holds every organization). A credential acts with the
+data in clear: previews, profiles, bundles' data files), ``backup`` (back up the whole
+metadata DB: a server operator's, as it holds every organization) and ``gdpr`` (data-subject
+requests: they name people and find, export and erase their rows). A credential acts with the
 scopes it was given that its user's role allows (:data:`ROLE_SCOPES`): giving a viewer's key
-``write`` does nothing, and only an administrator's key may unmask or back up.
+``write`` does nothing, and only an administrator's key may unmask, back up or handle
+data-subject requests.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ __all__ = [
     "touch",
 ]
 
-API_SCOPES = ("read", "write", "run", "admin", "unmask", "backup")
+API_SCOPES = ("read", "write", "run", "admin", "unmask", "backup", "gdpr")
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({"read"}),
     Role.EDITOR: frozenset({"read", "write", "run"}),

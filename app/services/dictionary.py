@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.i18n import _
 from app.services.catalog import CatalogRefresh
@@ -36,6 +36,9 @@ from app.storage.dictionary_format import DescriptionEntry, GlossaryTerm
 from app.storage.project_format import ProjectError
 from app.storage.sync_records import CatalogTable
 from app.storage.tags import TagStore
+
+if TYPE_CHECKING:
+    from app.services.access import Principal
 
 __all__ = [
     "CatalogRefresh",
@@ -218,7 +221,9 @@ class _Known:
     unmask: bool
 
 
-def _known(ws: Workspace, pid: int) -> tuple[_Known, list[GlossaryTerm]]:
+def _known(
+    ws: Workspace, pid: int, principal: Principal | None = None
+) -> tuple[_Known, list[GlossaryTerm]]:
     from app.services.privacy import may_unmask
 
     with ws.open_store(DictionaryStore) as store:
@@ -231,7 +236,7 @@ def _known(ws: Workspace, pid: int) -> tuple[_Known, list[GlossaryTerm]]:
         _ByTable(tags, lambda g: g.table),
         _ByTable(links, lambda pair: pair[0].table),
         _ByTable(profiles, lambda p: p.table),
-        may_unmask(),
+        may_unmask(principal),
     )
     return known, terms
 
@@ -280,13 +285,19 @@ def _table(connection: str, t: CatalogTable, known: _Known) -> DictionaryTable:
     )
 
 
-def load_dictionary(source: ProjectSource, *, workspace: Workspace | None = None) -> Dictionary:
-    """The project's dictionary from the metadata DB (nothing is contacted)."""
+def load_dictionary(
+    source: ProjectSource,
+    *,
+    workspace: Workspace | None = None,
+    principal: Principal | None = None,
+) -> Dictionary:
+    """The project's dictionary from the metadata DB (nothing is contacted); profile values
+    of tagged columns shown only to whom may unmask (``principal``: a server's caller)."""
     ws = workspace_for(source, workspace)
     with opened(source) as (project, _files):
         name = project.meta.name
         catalog = catalog_of(ws, project)
-    known, terms = _known(ws, project_id(ws, name))
+    known, terms = _known(ws, project_id(ws, name), principal)
     tables = [_table(connection, t, known) for connection, found in catalog.items() for t in found]
     tables.sort(key=lambda t: (t.connection, t.qualified.casefold()))
     return Dictionary(name, tables, terms)

@@ -246,7 +246,7 @@ def export_subject(
         raise GdprError(
             _(
                 "an export holds the subject's personal data unmasked: it needs the unmask "
-                "permission (CAUCE_UNMASK=1 on this computer, the admin scope on a server)"
+                "permission (CAUCE_UNMASK=1 on this computer, the unmask scope on a server)"
             )
         )
     with _context(path, workspace) as ctx:

@@ -28,7 +28,7 @@ def fuzzed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
             "fuzz",
             user="ana",
             name="fuzz",
-            scopes=["read", "write", "run", "admin"],
+            scopes=["read", "write", "run", "admin", "gdpr"],
             rate_limit=1_000_000,
         )
         project = register(server)
@@ -38,8 +38,8 @@ def fuzzed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
 
 def _seed(server: Server, project: int) -> None:
     """Objects the new operations find (a schedule, an alert, a check, versions and a tag, a
-    column tag, a backup), so that the generated requests reach real ones and not only
-    404s."""
+    column tag, a backup, a catalog, a glossary term, a data-subject request), so that the
+    generated requests reach real ones and not only 404s."""
     c, h = server.client, server.h()
     base = f"/api/v1/projects/{project}"
     schedule = {"name": "nightly", "pipeline": "revenue", "cron": "0 3 * * *"}
@@ -51,6 +51,10 @@ def _seed(server: Server, project: int) -> None:
     tag = {"table": "Invoice", "column": "BillingAddress", "tags": ["pii.address"]}
     assert c.post(f"{base}/connections/chinook/column-tags", headers=h, json=tag).is_success
     assert c.post("/api/v1/backups", headers=h, json={"kind": "structure"}).status_code == 201
+    assert c.post(f"{base}/connections/chinook/catalog/refresh", headers=h).is_success
+    assert c.post(f"{base}/glossary", headers=h, json={"name": "Revenue"}).status_code == 201
+    subject = {"kind": "access", "keys": ["pii.address=Av. Brigadeiro"]}
+    assert c.post(f"{base}/gdpr/requests", headers=h, json=subject).status_code == 201
     raise_alert(
         read_project_dir(server.chinook),
         "run_failed",
@@ -65,9 +69,10 @@ def test_no_5xx_and_responses_conform(fuzzed: Server) -> None:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", fuzzed.client.app)
     headers = {"Authorization": f"Bearer {fuzzed.keys['fuzz']}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    # schedules, alerts, channels, history, quality, versions, privacy, profiles, outbox and
-    # backups included
-    assert len(operations) >= 96
+    # schedules, alerts, channels, history, quality, versions, privacy, profiles, outbox,
+    # backups, dictionary, glossary, lineage, compliance, query analytics and the schema
+    # inbox included
+    assert len(operations) >= 139
     for operation in operations:
 
         @given(case=operation.as_strategy())
