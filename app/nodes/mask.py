@@ -30,9 +30,9 @@ TAGS_METADATA = b"cauce.tags"
 class MaskRule(BaseModel):
     column: str | None = Field(default=None, description="Column to mask")
     tag: str | None = Field(default=None, description="Mask every column carrying this tag")
-    method: Literal["redact", "partial", "hash", "generalise", "null", "shuffle"] = Field(
-        description="How to mask the values"
-    )
+    method: Literal[
+        "redact", "partial", "hash", "generalise", "null", "shuffle", "tokenize", "vault"
+    ] = Field(description="How to mask the values")
     keep: int = Field(default=4, ge=0, description="partial: characters kept at the end")
     width: float = Field(default=10, gt=0, description="generalise: width of a number's range")
     unit: Literal["year", "month", "day"] = Field(
@@ -62,7 +62,8 @@ class MaskNode(Component):
     category = "Privacy"
     description = (
         "Masks personal columns (by name or tag): redact, keep the last characters, keyed "
-        "hash, generalise, null or shuffle."
+        "hash, generalise, null, shuffle, format-preserving tokenization (FF3-1) or vault "
+        "tokens."
     )
     Params = MaskParams
     order_port = "in"

@@ -128,12 +128,30 @@ def run_tags(
 def run_keys(
     project: str, pipelines: list[Pipeline], workspace: Workspace
 ) -> contextlib.AbstractContextManager[None]:
-    """The project's masking key in every local session, when a pipeline hashes."""
-    from app.services.masking import needs_mask_key, pipeline_keys
+    """The project's masking key in every local session, when a pipeline hashes or
+    tokenizes; its token vault, when one tokenizes into the vault."""
+    from app.services.masking import needs_mask_key
+    from app.services.token_vault import needs_vault
 
-    if not needs_mask_key(pipelines):
+    keyed, vault = needs_mask_key(pipelines), needs_vault(pipelines)
+    if not keyed and not vault:
         return contextlib.nullcontext()
-    return pipeline_keys(project, pipelines, workspace.secrets)
+    return _keys_and_vault(project, pipelines, workspace, keyed=keyed, vault=vault)
+
+
+@contextlib.contextmanager
+def _keys_and_vault(
+    project: str, pipelines: list[Pipeline], workspace: Workspace, *, keyed: bool, vault: bool
+) -> Iterator[None]:
+    from app.services.masking import pipeline_keys
+    from app.services.token_vault import using_project_vault
+
+    with contextlib.ExitStack() as stack:
+        if keyed:
+            stack.enter_context(pipeline_keys(project, pipelines, workspace.secrets))
+        if vault:
+            stack.enter_context(using_project_vault(workspace, project))
+        yield
 
 
 def run_suppression(workspace: Workspace, project: str) -> contextlib.AbstractContextManager[None]:
