@@ -57,7 +57,7 @@ __all__ = [
     "touch",
 ]
 
-API_SCOPES = ("read", "write", "run", "admin", "unmask", "backup")
+API_SCOPES = ("read", "write", "run", "admin", "unmask", "backup", "detokenize")
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({"read"}),
     Role.EDITOR: frozenset({"read", "write", "run"}),

@@ -427,6 +427,16 @@ FRONT_DOOR = {
         "set_tags",
         "suggest_project_tags",
     ],
+    "token_vault": [
+        "DETOKENIZE_SCOPE",
+        "DetokenizeRefused",
+        "MissingVaultKey",
+        "ProjectVault",
+        "detokenize",
+        "may_detokenize",
+        "needs_vault",
+        "project_vault",
+    ],
     "retention": [
         "ArchiveError",
         "ArchiveFile",
