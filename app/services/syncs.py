@@ -26,6 +26,7 @@ from app.model.events import Event, EventBus
 from app.model.sync import SyncDefinition, SyncDefinitionError, SyncDestination
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
+from app.services.sync_masks import sync_masker
 from app.services.sync_recording import RecordingAlongside, SyncRecorder
 from app.services.urls import UrlError, parse_url
 from app.services.workspace import Workspace, workspace_of
@@ -41,8 +42,11 @@ from app.storage.project_format import (
 )
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from app.engine.privacy.suppress import RowFilter
     from app.engine.provider import ConnectorProvider
+    from app.engine.sync.destination import RowFilter as BatchFilter
     from app.model.quality import CheckSpec
 
 __all__ = [
@@ -142,12 +146,19 @@ def _execute(
     try:
         bus = EventBus()
         bus.subscribe(recording.publish)
-        with project_provider(
-            connections,
-            project_dir=project_dir,
-            secrets=secret_lookup(project, workspace_of(workspace).secrets),
-            variables=variables,
-        ) as provider:
+        with (
+            sync_masker(
+                workspace_of(workspace) if project != ADHOC_PROJECT else None,
+                project if project != ADHOC_PROJECT else None,
+                definition,
+            ) as masker,
+            project_provider(
+                connections,
+                project_dir=project_dir,
+                secrets=secret_lookup(project, workspace_of(workspace).secrets),
+                variables=variables,
+            ) as provider,
+        ):
             report = SyncRunner(
                 definition,
                 provider.open,
@@ -156,7 +167,7 @@ def _execute(
                 retries=retries,
                 backoff=backoff,
                 recording=recording,
-                row_filters=_suppression(workspace, project, definition),
+                row_filters=_row_filters(_suppression(workspace, project, definition), masker),
             ).run()
             if checks and report.ok:  # quality checks are imported only when declared
                 _check_destinations(
@@ -166,6 +177,28 @@ def _execute(
         return report
     finally:
         recording.close()
+
+
+def _row_filters(
+    suppression: Callable[[SyncDestination], RowFilter | None] | None,
+    masker: BatchFilter | None,
+) -> Callable[[SyncDestination], BatchFilter | None] | None:
+    """Each destination's filter: erased subjects' rows left out, then the sync's masks (the
+    suppression list matches clear values, so it comes first)."""
+    if masker is None:
+        return suppression
+
+    def of(dest: SyncDestination) -> BatchFilter | None:
+        first = suppression(dest) if suppression is not None else None
+        if first is None:
+            return masker
+
+        def both(batch: pa.RecordBatch) -> pa.RecordBatch:
+            return masker(first(batch))
+
+        return both
+
+    return of
 
 
 def _suppression(
@@ -312,6 +345,7 @@ def run_adhoc_sync(
     coerce: list[str] | None = None,
     booleans: list[str] | None = None,
     enums: str = "text",
+    masks: list[str] | None = None,
     workspace: Workspace | None = None,
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
@@ -324,8 +358,11 @@ def run_adhoc_sync(
     and ``CAUCE_SECRET_DEST_PASSWORD``). The sync's name — under which the destination keeps its
     state, so that re-running the same command resumes — is ``name`` or derived from the tables.
     ``coerce`` and ``booleans`` are the sync's reading choices for source columns
-    (``source.read`` of a sync file); ``enums`` the destination's (``"text"`` or ``"create"``).
+    (``source.read`` of a sync file); ``enums`` the destination's (``"text"`` or ``"create"``);
+    ``masks``: ``COLUMN=METHOD`` texts (methods that need no project's key, tags or vault).
     """
+    from app.services.sync_masks import parse_masks
+
     source, dest = parse_url(source_url, "source"), parse_url(dest_url, "dest")
     table = dest_table or source_table
     try:
@@ -341,6 +378,7 @@ def run_adhoc_sync(
                 "mode": mode,
                 "primary_key": list(keys or []),
                 "cursor": cursor,
+                "masks": parse_masks(masks or []),
             }
         )
     except ValidationError as err:

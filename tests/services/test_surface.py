@@ -613,6 +613,7 @@ HELPERS = {
     "run_steps",
     "schema_impact",
     "schedule_times",
+    "sync_masks",
     "sync_recording",
     "trust",
     "urls",
