@@ -20,10 +20,34 @@ if TYPE_CHECKING:
     from app.engine.privacy.batch_mask import BatchMasker
     from app.services.workspace import Workspace
 
-__all__ = ["masked_destination_columns", "parse_masks", "sync_masker"]
+__all__ = [
+    "SYNC_MASK_METHODS",
+    "masked_destination_columns",
+    "parse_masks",
+    "suggested_tags",
+    "sync_masker",
+]
+
+#: the methods a sync can mask with (``shuffle`` needs every row at once: pipelines only)
+SYNC_MASK_METHODS = (
+    "redact",
+    "partial",
+    "hash",
+    "tokenize",
+    "vault",
+    "generalise",
+    "null",
+)
 
 #: the methods that need the project's masking key, or its vault
 _KEYED = frozenset({"hash", "tokenize"})
+
+
+def suggested_tags() -> tuple[str, ...]:
+    """The personal-data tags offered for masks by tag (any dotted name works too)."""
+    from app.engine.privacy.tags import PII_TAGS
+
+    return PII_TAGS
 
 
 def parse_masks(texts: list[str]) -> list[dict[str, str]]:

@@ -427,6 +427,13 @@ FRONT_DOOR = {
         "set_tags",
         "suggest_project_tags",
     ],
+    "sync_masks": [
+        "SYNC_MASK_METHODS",
+        "masked_destination_columns",
+        "parse_masks",
+        "suggested_tags",
+        "sync_masker",
+    ],
     "token_vault": [
         "DETOKENIZE_SCOPE",
         "DetokenizeRefused",
@@ -613,7 +620,6 @@ HELPERS = {
     "run_steps",
     "schema_impact",
     "schedule_times",
-    "sync_masks",
     "sync_recording",
     "trust",
     "urls",
