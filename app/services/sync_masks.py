@@ -9,21 +9,28 @@ before any row moves. Nothing is imported for a sync without masks.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from app.i18n import _
 from app.model.masking import MaskRule
 from app.model.sync import SyncDefinition, SyncDefinitionError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from app.engine.privacy.batch_mask import BatchMasker
+    from app.engine.sync import SyncReport
     from app.services.workspace import Workspace
 
 __all__ = [
     "SYNC_MASK_METHODS",
     "masked_destination_columns",
     "parse_masks",
+    "redact_report",
+    "redacted_event",
+    "redacting_tagged_values",
     "suggested_tags",
     "sync_masker",
 ]
@@ -39,6 +46,7 @@ SYNC_MASK_METHODS = (
     "null",
 )
 
+E = TypeVar("E")
 #: the methods that need the project's masking key, or its vault
 _KEYED = frozenset({"hash", "tokenize"})
 
@@ -134,3 +142,61 @@ def sync_masker(
         yield masker
     finally:
         masker.close()
+
+
+@contextlib.contextmanager
+def redacting_tagged_values(
+    workspace: Workspace | None, project: str | None, sync: SyncDefinition
+) -> Iterator[Callable[[pa.RecordBatch], None] | None]:
+    """Within the block, the values of ``sync``'s tagged columns are masked in what is logged
+    or stored (:mod:`app.storage.value_redaction`); yields the observer the runner shows each
+    batch (None: the source table has no tagged column, nothing to do)."""
+    if project is None or workspace is None or sync.source.table is None:
+        yield None
+        return
+    from app.services.gdpr_suppress import sync_columns
+    from app.services.masking import project_tag_map
+
+    tags = sync_columns(sync, project_tag_map(workspace, project))
+    if not tags:
+        yield None
+        return
+    import pyarrow.compute as pc
+
+    from app.storage.value_redaction import value_redactor
+
+    with value_redactor().scope(tags) as scope:
+
+        def observe(batch: pa.RecordBatch) -> None:
+            for i, name in enumerate(batch.schema.names):
+                if name.lower() in scope.columns:
+                    scope.observe(pc.unique(batch.column(i)).to_pylist())
+
+        yield observe
+
+
+def redacted_event(event: E) -> E:
+    """``event`` with the tagged values of the runs under way masked in its texts."""
+    from app.storage.value_redaction import value_redactor
+
+    redactor = value_redactor()
+    changed = {
+        f.name: redactor.mask(value)
+        for f in dataclasses.fields(event)  # type: ignore[arg-type]
+        if isinstance(value := getattr(event, f.name), str) and value
+    }
+    changed = {k: v for k, v in changed.items() if v != getattr(event, k)}
+    return dataclasses.replace(event, **changed) if changed else event  # type: ignore[type-var]
+
+
+def redact_report(report: SyncReport) -> SyncReport:
+    """``report``'s errors with the tagged values of the runs under way masked."""
+    from app.storage.value_redaction import value_redactor
+
+    mask = value_redactor().mask
+    if report.error:
+        report.error = mask(report.error)
+    for d in report.destinations:
+        if d.error:
+            d.error = mask(d.error)
+    return report

@@ -26,7 +26,12 @@ from app.model.events import Event, EventBus
 from app.model.sync import SyncDefinition, SyncDefinitionError, SyncDestination
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
-from app.services.sync_masks import sync_masker
+from app.services.sync_masks import (
+    redact_report,
+    redacted_event,
+    redacting_tagged_values,
+    sync_masker,
+)
 from app.services.sync_recording import RecordingAlongside, SyncRecorder
 from app.services.urls import UrlError, parse_url
 from app.services.workspace import Workspace, workspace_of
@@ -143,15 +148,14 @@ def _execute(
         definition,
         on_event,
     )
+    named = project if project != ADHOC_PROJECT else None
+    ws = workspace_of(workspace) if named is not None else None
     try:
         bus = EventBus()
-        bus.subscribe(recording.publish)
+        bus.subscribe(lambda event: recording.publish(redacted_event(event)))
         with (
-            sync_masker(
-                workspace_of(workspace) if project != ADHOC_PROJECT else None,
-                project if project != ADHOC_PROJECT else None,
-                definition,
-            ) as masker,
+            redacting_tagged_values(ws, named, definition) as observer,
+            sync_masker(ws, named, definition) as masker,
             project_provider(
                 connections,
                 project_dir=project_dir,
@@ -168,7 +172,9 @@ def _execute(
                 backoff=backoff,
                 recording=recording,
                 row_filters=_row_filters(_suppression(workspace, project, definition), masker),
+                observer=observer,
             ).run()
+            redact_report(report)
             if checks and report.ok:  # quality checks are imported only when declared
                 _check_destinations(
                     report, checks, provider, recording, project, workspace, cancel, notifications

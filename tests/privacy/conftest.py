@@ -1,10 +1,12 @@
 """Fixtures of the privacy tests: a secret store in memory, a workspace on it, and a copy of
-the Chinook example project with ``Customer.Email`` tagged ``pii.email``."""
+the Chinook example project with ``Customer.Email`` tagged ``pii.email``, and Chinook in
+PostgreSQL read and written by two of its connections (``pgsrc``, ``pgdst``)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,7 @@ from app.services.privacy import set_tags
 from app.services.workspace import Workspace
 from app.storage.secrets import SecretResolver
 from tests.conftest import REPO
+from tests.retention.conftest import CHINOOK_PG, add_connection, pg_exec
 
 
 class MemoryStore:
@@ -52,3 +55,19 @@ def project(tmp_path: Path, ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> P
     monkeypatch.delenv("CAUCE_UNMASK", raising=False)
     set_tags(target, "chinook", "Customer", "Email", ["pii.email"], workspace=ws)
     return target
+
+
+@pytest.fixture
+def chinook_pg(pg_db: dict[str, Any]) -> dict[str, Any]:
+    text = CHINOOK_PG.read_text(encoding="utf-8")
+    pg_exec(pg_db, text.split("\\c chinook;", 1)[1])
+    return pg_db
+
+
+@pytest.fixture
+def pg_project(project: Path, chinook_pg: dict[str, Any], ws: Workspace) -> Path:
+    params = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+    for name in ("pgsrc", "pgdst"):
+        add_connection(project, name, "postgres", {**params, "database": chinook_pg["dbname"]})
+    set_tags(project, "pgsrc", "public.customer", "email", ["pii.email"], workspace=ws)
+    return project

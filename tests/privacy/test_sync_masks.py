@@ -18,28 +18,10 @@ from app.engine.privacy.tokenize import Tokenizer, derive_keys
 from app.model.masking import MaskRule
 from app.model.sync import SyncDefinition
 from app.services.masking import MissingMaskKey, create_mask_key, mask_key
-from app.services.privacy import set_tags
 from app.services.sync_masks import masked_destination_columns
 from app.services.syncs import run_adhoc_sync, run_sync
 from app.services.token_vault import detokenize
 from app.services.workspace import Workspace
-from tests.retention.conftest import CHINOOK_PG, add_connection, pg_exec
-
-
-@pytest.fixture
-def chinook_pg(pg_db: dict[str, Any]) -> dict[str, Any]:
-    text = CHINOOK_PG.read_text(encoding="utf-8")
-    pg_exec(pg_db, text.split("\\c chinook;", 1)[1])
-    return pg_db
-
-
-@pytest.fixture
-def pg_project(project: Path, chinook_pg: dict[str, Any], ws: Workspace) -> Path:
-    params = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-    for name in ("pgsrc", "pgdst"):
-        add_connection(project, name, "postgres", {**params, "database": chinook_pg["dbname"]})
-    set_tags(project, "pgsrc", "public.customer", "email", ["pii.email"], workspace=ws)
-    return project
 
 
 def _sync(project: Path, masks: list[dict[str, Any]], **extra: Any) -> None:

@@ -1,0 +1,101 @@
+"""Values of tagged columns stay out of run errors, events and logs: a PostgreSQL sync of
+Chinook's customers fails on a row holding the canary e-mail, and the database's error
+(which quotes the row) is recorded, shown and logged with the value masked."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.model.events import Event
+from app.services.log_redaction import install_log_redaction
+from app.services.syncs import run_sync
+from app.services.workspace import Workspace
+from app.storage.value_redaction import RedactValues, value_redactor
+from tests.privacy.test_runs_masked import CANARY
+from tests.privacy.test_sync_masks import _sync
+from tests.retention.conftest import pg_exec
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            'new row violates check constraint "c"\nDETAIL:  Failing row contains (1, Luís, '
+            f"{CANARY}, 3).",
+            'new row violates check constraint "c"\nDETAIL:  Failing row contains (****).',
+        ),
+        (
+            f"Key (email)=({CANARY}) already exists.",
+            "Key (email)=(****) already exists.",
+        ),
+        ("Key (customer_id)=(7) already exists.", "Key (customer_id)=(7) already exists."),
+        (
+            f'CONTEXT:  COPY customer_copy, line 1, column email: "{CANARY}"',
+            'CONTEXT:  COPY customer_copy, line 1, column email: "****"',
+        ),
+        (f"Duplicate entry '{CANARY}' for key 'x'", "Duplicate entry '****' for key 'x'"),
+        (f'Duplicate key "email: {CANARY}" violates', 'Duplicate key "****" violates'),
+        (f"the value {CANARY}, seen", "the value ****, seen"),
+    ],
+)
+def test_error_texts_quoting_tagged_values_are_masked(message: str, expected: str) -> None:
+    redactor = RedactValues()
+    with redactor.scope(["Email"]) as scope:
+        scope.observe([CANARY, "SP", None])
+        assert redactor.mask(message) == expected
+    assert redactor.mask(message) == message  # only while a run is under way
+
+
+def test_short_values_and_the_limit() -> None:
+    redactor = RedactValues()
+    with redactor.scope(["state"], limit=2) as scope:
+        scope.observe(["SP", "abcd", "efgh", "ijkl"])
+        assert scope.count == 2
+        assert redactor.mask("SP abcd efgh ijkl") == "SP **** **** ijkl"
+
+
+@pytest.fixture
+def logged() -> Iterator[io.StringIO]:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = root.level
+    root.setLevel(logging.DEBUG)
+    install_log_redaction()
+    try:
+        yield out
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+
+def test_a_failing_sync_never_records_shows_or_logs_the_canary(
+    pg_project: Path,
+    ws: Workspace,
+    chinook_pg: dict[str, Any],
+    tmp_path: Path,
+    logged: io.StringIO,
+) -> None:
+    pg_exec(
+        chinook_pg,
+        "CREATE TABLE customer_copy (LIKE customer INCLUDING ALL)",
+        "ALTER TABLE customer_copy ADD CONSTRAINT no_canary CHECK (strpos(email, 'embraer') = 0)",
+    )
+    _sync(pg_project, [], mode="merge", primary_key=["customer_id"])
+    events: list[Event] = []
+    report = run_sync(pg_project, "customers", workspace=ws, on_event=events.append, retries=0)
+    assert not report.ok
+    error = report.destinations[0].error or ""
+    assert "Failing row contains (****)" in error, error  # the database quoted the row
+    assert CANARY not in str(report.to_dict())
+    assert events and CANARY not in repr(events)
+    assert CANARY not in logged.getvalue()
+    assert CANARY.encode() not in (tmp_path / "meta.db").read_bytes()
+    assert not value_redactor()._scopes  # the run's scope is closed
