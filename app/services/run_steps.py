@@ -7,14 +7,14 @@ alert when a connection cannot be opened. Front ends do not call these.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from app.connectors.base import ConnectionError_
 from app.engine.executor import RunReport
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.i18n import _
-from app.model.events import EventBus
+from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.workspace import Workspace
 from app.storage.project import Project
@@ -30,6 +30,9 @@ __all__ = [
     "run_keys",
     "run_suppression",
     "run_tags",
+    "redact_run_report",
+    "redacted_listener",
+    "tagged_value_scope",
 ]
 
 
@@ -159,3 +162,43 @@ def run_suppression(workspace: Workspace, project: str) -> contextlib.AbstractCo
     from app.services.gdpr_suppress import run_suppression as suppressing
 
     return suppressing(workspace, project)
+
+
+def tagged_value_scope(
+    tags: Mapping[str, Mapping[tuple[str, str], Mapping[str, frozenset[str]]]],
+) -> contextlib.AbstractContextManager[object]:
+    """While the pipelines run, database errors quoting rows of their tagged columns are
+    masked in what is stored, logged and shown (:mod:`app.storage.value_redaction`)."""
+    from app.storage.value_redaction import value_redactor
+
+    columns = {c for ports in tags.values() for cols in ports.values() for c in cols}
+    return value_redactor().scope(columns) if columns else contextlib.nullcontext()
+
+
+def redacted_listener(
+    on_event: Callable[[Event], None] | None,
+) -> Callable[[Event], None] | None:
+    """``on_event`` given events whose texts have the runs' tagged values masked."""
+    if on_event is None:
+        return None
+    from app.services.sync_masks import redacted_event
+
+    listener = on_event
+
+    def listen(event: Event) -> None:
+        listener(redacted_event(event))
+
+    return listen
+
+
+def redact_run_report(report: RunReport) -> RunReport:
+    """``report``'s errors with the runs' tagged values masked."""
+    from app.storage.value_redaction import value_redactor
+
+    mask = value_redactor().mask
+    if report.error:
+        report.error = mask(report.error)
+    for node in report.nodes:
+        if node.error:
+            node.error = mask(node.error)
+    return report

@@ -99,3 +99,47 @@ def test_a_failing_sync_never_records_shows_or_logs_the_canary(
     assert CANARY not in logged.getvalue()
     assert CANARY.encode() not in (tmp_path / "meta.db").read_bytes()
     assert not value_redactor()._scopes  # the run's scope is closed
+
+
+def test_a_failing_pipeline_never_records_shows_or_logs_the_canary(
+    pg_project: Path,
+    ws: Workspace,
+    chinook_pg: dict[str, Any],
+    tmp_path: Path,
+    logged: io.StringIO,
+) -> None:
+    """Chinook's customers (SQLite, e-mail tagged) into a PostgreSQL table that refuses the
+    canary's row: the error quoting it is masked in the report, the events, the log and the
+    metadata DB."""
+    from app.model.pipeline import Pipeline
+    from app.services.runs import run_project
+    from tests.privacy.test_runs_masked import _save
+
+    pg_exec(
+        chinook_pg,
+        'CREATE TABLE people ("CustomerId" integer, "Email" text '
+        "CHECK (strpos(\"Email\", 'embraer') = 0))",
+    )
+    p = Pipeline(name="people")
+    src = p.add_node("source", name="src", params={"connection": "chinook", "table": "Customer"})
+    sel = p.add_node(
+        "select",
+        name="sel",
+        params={"columns": [{"column": "CustomerId"}, {"column": "Email"}]},
+    )
+    dst = p.add_node(
+        "destination",
+        name="dst",
+        params={"connection": "pgdst", "table": "people", "mode": "append"},
+    )
+    p.connect(src.id, "out", sel.id, "in")
+    p.connect(sel.id, "out", dst.id, "in")
+    _save(pg_project, p)
+    events: list[Event] = []
+    result = run_project(pg_project, workspace=ws, on_event=events.append)
+    assert not result.ok
+    assert "Failing row contains (****)" in (result.reports[0].error or ""), result.summary()
+    assert CANARY not in result.summary() and CANARY not in str(result.to_dict())
+    assert events and CANARY not in repr(events)
+    assert CANARY not in logged.getvalue()
+    assert CANARY.encode() not in (tmp_path / "meta.db").read_bytes()
