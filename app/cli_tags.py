@@ -127,8 +127,9 @@ def detokenize_cmd(project: Path, tokens: tuple[str, ...], as_json: bool) -> Non
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
     else:
+        unknown = _("(unknown token)")
         for token, value in found.items():
-            click.echo(f"{token}\t{value if value is not None else _('(unknown token)')}")
+            click.echo(f"{token}\t{value if value is not None else unknown}")
     if any(v is None for v in found.values()):
         sys.exit(EXIT_INVALID)
 
