@@ -13,10 +13,12 @@ digits or letters is replaced by a keyed pseudo-random one of the same length (H
 the whole value and the run's class), which keeps the format but is not reversible and may
 collide. A run longer than FF3-1's maximum (56 digits, 40 letters) is enciphered in chunks.
 
-NIST's second public draft of SP 800-38G Rev.1 (February 2025) withdrew FF3-1 after new
-cryptanalysis: use it for test copies and pseudonymisation (a stable stand-in with the right
-shape), not as strong encryption of data an attacker may study. The token vault
-(``vault`` method) is the reversible alternative that reveals nothing about the value.
+NIST's second public draft of SP 800-38G Rev.1 (2025) withdrew FF3-1 (after the attacks on
+its tweak schedule, leaving FF1 as the only approved mode): use it for test copies and
+pseudonymisation (a stable stand-in with the right shape), not as strong encryption of data an
+attacker may study, and never as the only protection of values that must stay secret. The
+token vault (``vault`` method) is the reversible alternative that reveals nothing about the
+value.
 
 >>> t = Tokenizer(bytes(32), bytes(7))
 >>> token = t.tokenize("4111-1111-1111-1111")
