@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from app.engine.privacy.tokenize import Tokenizer, derive_keys
 from app.model.pipeline import Pipeline
 from app.services.masking import (
     MissingMaskKey,
@@ -139,7 +140,9 @@ def test_a_hash_mask_is_never_pushed_down_a_partial_one_is() -> None:
     assert not rules_pushable([{"column": "a"}], "postgres")  # unknown: stay local
 
 
-@pytest.mark.parametrize(("method", "placement"), [("hash", "local"), ("partial", "pushdown")])
+@pytest.mark.parametrize(
+    ("method", "placement"), [("hash", "local"), ("tokenize", "local"), ("partial", "pushdown")]
+)
 def test_a_stage_with_a_mask_its_database_cannot_run_runs_locally(
     tmp_path: Path, method: str, placement: str
 ) -> None:
@@ -178,6 +181,7 @@ def test_a_stage_with_a_mask_its_database_cannot_run_runs_locally(
     expected = {
         "hash": hmac.new(key, CANARY.encode(), hashlib.sha256).hexdigest(),
         "partial": "*" * (len(CANARY) - 3) + CANARY[-3:],
+        "tokenize": Tokenizer(*derive_keys(key)).tokenize(CANARY),
     }
     assert got == expected[method]
 

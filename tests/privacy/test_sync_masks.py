@@ -149,3 +149,25 @@ def test_masks_that_would_break_the_sync_are_refused(
             }
         )
     assert MaskRule(column="id", method="hash").target() == "column id"
+
+
+def test_masks_travel_in_a_bundle(project: Path, ws: Workspace, tmp_path: Path) -> None:
+    from app.services.bundles import export_project, import_bundle
+    from app.storage.project import load_project
+
+    masks = [{"tag": "pii.email", "method": "vault"}, {"column": "Phone", "method": "partial"}]
+    data = {
+        "name": "customers",
+        "source": {"connection": "chinook", "table": "Customer"},
+        "destinations": [{"connection": "warehouse", "table": "customers"}],
+        "masks": masks,
+    }
+    (project / "syncs").mkdir(exist_ok=True)
+    (project / "syncs" / "customers.json").write_text(json.dumps(data), encoding="utf-8")
+    bundle = tmp_path / "shop.cauce"
+    export_project(project, bundle, include_data=False, workspace=ws)
+    target = tmp_path / "imported"
+    import_bundle(bundle, target, workspace=ws)
+    with load_project(target) as opened:
+        sync = opened.project.syncs["customers"]
+    assert [m.model_dump(exclude_defaults=True) for m in sync.masks] == masks
