@@ -198,6 +198,7 @@ FRONT_DOOR = {
         "ColumnTag",
         "PreviewRows",
         "create_hosted_mask_key",
+        "detokenize_hosted",
         "hosted_column_tags",
         "preview_hosted_node",
         "remove_hosted_tag",
