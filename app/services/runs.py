@@ -484,7 +484,11 @@ def run_document_pipeline(
     ):
         tags = run_tags(ws, doc.name, [part.pipeline if part else pipeline], provider)
         suppressed = run_suppression(ws, doc.name) if tags else contextlib.nullcontext()
-        with suppressed:  # erased subjects stay out of what it writes (docs/gdpr.md)
+        with (
+            suppressed,  # erased subjects stay out of what it writes (docs/gdpr.md)
+            tagged_value_scope(tags),  # and their values out of errors and logs
+        ):
+            on_event = redacted_listener(on_event) if tags else on_event
             recorder = RunRecorder(
                 ws,
                 doc.project,
@@ -492,16 +496,18 @@ def run_document_pipeline(
                 host=socket.gethostname(),
             )
             try:
-                return _run_recorded(
-                    recorder,
-                    pipeline,
-                    provider,
-                    on_event=on_event,
-                    cancel=cancel,
-                    count_rows=count_rows,
-                    part=part,
-                    column_tags=next(iter(tags.values()), None),
-                    explain=explain,
+                return redact_run_report(
+                    _run_recorded(
+                        recorder,
+                        pipeline,
+                        provider,
+                        on_event=on_event,
+                        cancel=cancel,
+                        count_rows=count_rows,
+                        part=part,
+                        column_tags=next(iter(tags.values()), None),
+                        explain=explain,
+                    )
                 )
             finally:
                 recorder.close()

@@ -101,16 +101,18 @@ def test_a_failing_sync_never_records_shows_or_logs_the_canary(
     assert not value_redactor()._scopes  # the run's scope is closed
 
 
+@pytest.mark.parametrize("path", ["run_project", "editor"])
 def test_a_failing_pipeline_never_records_shows_or_logs_the_canary(
     pg_project: Path,
     ws: Workspace,
     chinook_pg: dict[str, Any],
     tmp_path: Path,
     logged: io.StringIO,
+    path: str,
 ) -> None:
     """Chinook's customers (SQLite, e-mail tagged) into a PostgreSQL table that refuses the
     canary's row: the error quoting it is masked in the report, the events, the log and the
-    metadata DB."""
+    metadata DB — in a project run and in the editor's run."""
     from app.model.pipeline import Pipeline
     from app.services.runs import run_project
     from tests.privacy.test_runs_masked import _save
@@ -136,10 +138,21 @@ def test_a_failing_pipeline_never_records_shows_or_logs_the_canary(
     p.connect(sel.id, "out", dst.id, "in")
     _save(pg_project, p)
     events: list[Event] = []
-    result = run_project(pg_project, workspace=ws, on_event=events.append)
-    assert not result.ok
-    assert "Failing row contains (****)" in (result.reports[0].error or ""), result.summary()
-    assert CANARY not in result.summary() and CANARY not in str(result.to_dict())
+    if path == "editor":
+        from app.services.projects import open_document
+        from app.services.runs import run_document_pipeline
+
+        doc = open_document(pg_project, workspace=ws)
+        report = run_document_pipeline(doc, p, on_event=events.append, workspace=ws)
+        assert not report.ok
+        shown = str(report.to_dict())
+    else:
+        result = run_project(pg_project, workspace=ws, on_event=events.append)
+        assert not result.ok
+        report = result.reports[0]
+        shown = result.summary() + str(result.to_dict())
+    assert "Failing row contains (****)" in (report.error or ""), shown
+    assert CANARY not in shown
     assert events and CANARY not in repr(events)
     assert CANARY not in logged.getvalue()
     assert CANARY.encode() not in (tmp_path / "meta.db").read_bytes()
