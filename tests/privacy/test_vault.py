@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +100,44 @@ def test_cauce_tags_detokenize(
     assert code == 0 and out.strip() == f"{token}\t{CANARY}"
     code, out = invoke("tags", "detokenize", str(project), "tok_nope")
     assert code == 2 and "tok_nope" in out
+
+
+@pytest.mark.parametrize("function", ["cauce_vault_token", "cauce_tokenize"])
+def test_users_sql_cannot_call_the_sessions_masking_functions(function: str) -> None:
+    """An expression or custom SQL calling the vault or FF3 function directly is refused
+    before anything runs (only a ``mask`` rule's compiled tree calls them)."""
+    import sqlglot
+
+    from app.engine.sql_policy import refusal
+
+    tree = sqlglot.parse_one(f"SELECT {function}(email) FROM people", read="duckdb")
+    assert refusal(tree) == f"the function {function!r} is not allowed"
+
+
+def test_on_postgresql_concurrent_runs_give_one_value_one_token(
+    pg_db: dict[str, Any], store: MemoryStore
+) -> None:
+    """Two runs tokenizing the same new values at once (the metadata DB on PostgreSQL): the
+    loser of each insert race reads the winner's token, so every value keeps one token."""
+    import threading
+
+    url = f"postgresql+psycopg://{pg_db['user']}@{pg_db['host']}:{pg_db['port']}/{pg_db['dbname']}"
+    ws = Workspace(url, SecretResolver(store, environ={}))  # type: ignore[arg-type]
+    values = [f"person{i}@example.com" for i in range(300)]
+    got: list[list[str]] = []
+    vaults = [project_vault(ws, "shop") for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def run(vault: Any) -> None:
+        start.wait()
+        got.append(vault(values))
+
+    threads = [threading.Thread(target=run, args=(v,)) for v in vaults]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 2 and got[0] == got[1] and len(set(got[0])) == 300
+    assert project_vault(ws, "shop").values(got[0][:2]) == dict(
+        zip(got[0][:2], values[:2], strict=True)
+    )
