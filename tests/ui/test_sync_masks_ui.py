@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QWizard
 from app.services.syncs import SyncDefinition
 from app.ui.syncs.models import CatalogModel
 
+from .conftest import shot
 from .test_syncs import _click, _dialog, _drain_workers, _next, _open_wizard  # noqa: F401
 
 pytestmark = pytest.mark.gui
@@ -76,6 +77,7 @@ def test_a_mask_set_by_clicking_is_saved_and_the_run_masks(
     assert [masks.rules_list.item(i).text() for i in range(masks.rules_list.count())] == [
         "Email → Redact"
     ]
+    shot(wizard, "syncs-wizard-masks")
     _next(qtbot, wizard)
     summary = wizard.summary_page
     assert summary.problem_text == "" and "Email → Redact" in summary.text.toPlainText()
