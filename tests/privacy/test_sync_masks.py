@@ -171,3 +171,23 @@ def test_masks_travel_in_a_bundle(project: Path, ws: Workspace, tmp_path: Path) 
     with load_project(target) as opened:
         sync = opened.project.syncs["customers"]
     assert [m.model_dump(exclude_defaults=True) for m in sync.masks] == masks
+
+
+def test_cauce_sync_run_ad_hoc_with_mask(
+    chinook_pg: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    monkeypatch.setenv("CAUCE_DB_URL", f"sqlite:///{tmp_path / 'meta.db'}")
+    url = f"postgresql://postgres@127.0.0.1:5432/{chinook_pg['dbname']}"
+    args = ["sync", "run", "--source", url, "--source-table", "public.customer", "--dest", url]
+    done = CliRunner().invoke(
+        cli, [*args, "--dest-table", "public.c3", "--mask", "email=partial", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    emails = [r[0] for r in _rows(chinook_pg, "SELECT email FROM c3")]
+    assert emails and all(e.startswith("****") for e in emails)
+    bad = CliRunner().invoke(cli, [*args, "--dest-table", "public.c4", "--mask", "email"])
+    assert bad.exit_code != 0 and "COLUMN=METHOD" in bad.output
