@@ -115,6 +115,16 @@ def sync_group() -> None:
     ),
 )
 @click.option(
+    "--mask",
+    "masks",
+    multiple=True,
+    metavar="COL=METHOD",
+    help=N_(
+        "Ad hoc: mask a column before it reaches the destination (redact, partial, "
+        "generalise, null); a project's sync file gives masks by tag and keyed ones."
+    ),
+)
+@click.option(
     "--retries",
     type=click.IntRange(0, 20),
     default=3,
@@ -140,6 +150,7 @@ def sync_run(
     coerce: tuple[str, ...],
     booleans: tuple[str, ...],
     enums: str,
+    masks: tuple[str, ...],
     retries: int,
     as_json: bool,
     trust: bool,
@@ -177,6 +188,7 @@ def sync_run(
                 coerce=list(coerce),
                 booleans=list(booleans),
                 enums=enums,
+                masks=list(masks),
                 workspace=workspace,
                 on_event=listener,
                 retries=retries,

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 2 invalid input.
     cauce tags set ./shop --connection crm --table customers --column email pii.email
     cauce tags list ./shop --json
     cauce tags key create ./shop
+    cauce tags detokenize ./shop tok_abcd... tok_efgh...
 """
 
 from __future__ import annotations
@@ -104,6 +105,33 @@ def list_cmd(project: Path, connection: str | None, table: str | None, as_json: 
     except _errors() as err:
         _fail(err)
     _show(found, as_json)
+
+
+@tags_group.command(
+    "detokenize",
+    help=N_(
+        "The values of token-vault tokens (vault masks), one 'TOKEN<TAB>VALUE' line each; "
+        "needs the detokenize permission (the local user has it)."
+    ),
+)
+@_PROJECT
+@click.argument("tokens", nargs=-1, required=True)
+@_JSON
+def detokenize_cmd(project: Path, tokens: tuple[str, ...], as_json: bool) -> None:
+    from app.services.token_vault import DetokenizeRefused, detokenize
+
+    try:
+        found = detokenize(project, tokens)
+    except (*_errors(), DetokenizeRefused) as err:
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        unknown = _("(unknown token)")
+        for token, value in found.items():
+            click.echo(f"{token}\t{value if value is not None else unknown}")
+    if any(v is None for v in found.values()):
+        sys.exit(EXIT_INVALID)
 
 
 @tags_group.group(

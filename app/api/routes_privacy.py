@@ -22,6 +22,8 @@ Reader = Annotated[Caller, Depends(scoped("read"))]
 Writer = Annotated[Caller, Depends(scoped("write"))]
 Runner = Annotated[Caller, Depends(scoped("run"))]
 Admin = Annotated[Caller, Depends(scoped("admin"))]
+Detokenizer = Annotated[Caller, Depends(scoped("detokenize"))]
+Token = Annotated[str, Field(min_length=1, max_length=100)]
 Text = Annotated[str, Query(min_length=1, max_length=400)]
 Tag = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -56,6 +58,15 @@ class SuggestedOut(BaseModel):
 
 class KeyOut(BaseModel):
     written: bool = Field(description="False: the project had a key and rotate was not asked")
+
+
+class DetokenizeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    tokens: list[Token] = Field(min_length=1, max_length=1000, examples=[["tok_abcd…"]])
+
+
+class DetokenizeOut(BaseModel):
+    values: dict[str, str | None] = Field(description="Each token's value; null: unknown")
 
 
 class PreviewColumn(BaseModel):
@@ -165,6 +176,17 @@ def create_masking_key(
     replace it (``rotate``), in the server's secret store. The key is never returned."""
     return KeyOut(
         written=hosted_privacy.create_hosted_mask_key(caller.workspace, project_id, rotate=rotate)
+    )
+
+
+@router.post("/detokenize", response_model=DetokenizeOut, tags=["privacy"])
+def detokenize(project_id: Id, body: DetokenizeIn, caller: Detokenizer) -> DetokenizeOut:
+    """The values of the project's token-vault tokens (``vault`` masks; ``cauce tags
+    detokenize``). Needs the ``detokenize`` scope, which ``admin`` does not imply."""
+    return DetokenizeOut(
+        values=hosted_privacy.detokenize_hosted(
+            caller.workspace, project_id, body.tokens, principal=caller.principal
+        )
     )
 
 

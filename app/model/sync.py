@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from app.i18n import _
+from app.model.masking import DETERMINISTIC_METHODS, MaskRule
 from app.model.warehouse_options import BigQueryTableOptions
 
 __all__ = [
@@ -164,6 +165,10 @@ class SyncDefinition(BaseModel):
     #: value its destination type cannot hold exactly (an unconstrained numeric like 1e-20 in
     #: DuckDB) keeps its exact text form instead of stopping the sync
     column_types: dict[str, Literal["text"]] = Field(default_factory=dict)
+    #: masking before rows reach any destination: rules by source ``column`` or by ``tag``
+    #: (the source table's column tags), as a ``mask`` component's (``docs/privacy.md``).
+    #: Written to the sync file only when given.
+    masks: list[MaskRule] = Field(default_factory=list)
 
     @field_validator("format_version")
     @classmethod
@@ -214,6 +219,20 @@ class SyncDefinition(BaseModel):
         targets = list(self.rename.values())
         if any(not t.strip() for t in targets):
             raise ValueError(_("a column cannot be renamed to a blank name"))
+        for rule in self.masks:
+            if rule.column is not None and rule.column == self.cursor:
+                raise ValueError(
+                    _("the cursor column {column!r} cannot be masked").format(column=rule.column)
+                )
+            if rule.column in self.primary_key and rule.method not in DETERMINISTIC_METHODS:
+                raise ValueError(
+                    _(
+                        "the primary-key column {column!r} can only be masked by hash, "
+                        "tokenize or vault (the same value gives the same masked value)"
+                    ).format(column=rule.column)
+                )
+            if rule.method == "shuffle":
+                raise ValueError(_("a sync cannot shuffle: it masks each batch of rows apart"))
         seen = [d.key for d in self.destinations]
         if len(set(seen)) != len(seen):
             raise ValueError(_("the same destination table is listed twice"))
@@ -221,11 +240,13 @@ class SyncDefinition(BaseModel):
 
     @model_serializer(mode="wrap")
     def _without_unset_fallback(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
-        """``review_fallback`` is left out while unset, so that the files (and content hashes)
-        of syncs that do not use it stay as they were."""
+        """``review_fallback`` is left out while unset, and ``masks`` while empty, so that the
+        files (and content hashes) of syncs that do not use them stay as they were."""
         data: dict[str, object] = handler(self)
         if data.get("review_fallback") is None:
             data.pop("review_fallback", None)
+        if not data.get("masks"):
+            data.pop("masks", None)
         return data
 
     @property
@@ -278,6 +299,7 @@ class SyncDefinition(BaseModel):
             *self.rename,
             *self.column_types,
             *self.source.read.columns(),
+            *[m.column for m in self.masks if m.column is not None],
         ]
         absent = sorted({c for c in needed if c not in available})
         if absent:

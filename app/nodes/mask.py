@@ -9,15 +9,14 @@ local engine. A masked column's tags are removed downstream.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pyarrow as pa
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field
 from sqlglot import exp
 
 from app.engine.compiler.context import CompileContext
 from app.engine.privacy.methods import MaskError, mask_expression, mask_type, shuffled
 from app.i18n import _
+from app.model.masking import MaskRule
 from app.nodes.base import Component, Inputs, Output, Params, qcol
 
 __all__ = ["MaskNode", "MaskParams", "MaskRule", "TAGS_METADATA", "tags_of_field"]
@@ -25,26 +24,6 @@ __all__ = ["MaskNode", "MaskParams", "MaskRule", "TAGS_METADATA", "tags_of_field
 #: Arrow field metadata key holding a column's tags (comma-separated), set by the compiler
 #: when it knows them
 TAGS_METADATA = b"cauce.tags"
-
-
-class MaskRule(BaseModel):
-    column: str | None = Field(default=None, description="Column to mask")
-    tag: str | None = Field(default=None, description="Mask every column carrying this tag")
-    method: Literal["redact", "partial", "hash", "generalise", "null", "shuffle"] = Field(
-        description="How to mask the values"
-    )
-    keep: int = Field(default=4, ge=0, description="partial: characters kept at the end")
-    width: float = Field(default=10, gt=0, description="generalise: width of a number's range")
-    unit: Literal["year", "month", "day"] = Field(
-        default="month", description="generalise: what a date is truncated to"
-    )
-    text: str = Field(default="[redacted]", description="redact: the text shown instead")
-
-    @model_validator(mode="after")
-    def _one_target(self) -> MaskRule:
-        if (self.column is None) == (self.tag is None):
-            raise ValueError("give either 'column' or 'tag'")
-        return self
 
 
 class MaskParams(Params):
@@ -62,7 +41,8 @@ class MaskNode(Component):
     category = "Privacy"
     description = (
         "Masks personal columns (by name or tag): redact, keep the last characters, keyed "
-        "hash, generalise, null or shuffle."
+        "hash, generalise, null, shuffle, format-preserving tokenization (FF3-1) or vault "
+        "tokens."
     )
     Params = MaskParams
     order_port = "in"

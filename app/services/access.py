@@ -59,7 +59,7 @@ __all__ = [
     "touch",
 ]
 
-API_SCOPES = ("read", "write", "run", "admin", "unmask", "backup", "gdpr")
+API_SCOPES = ("read", "write", "run", "admin", "unmask", "backup", "gdpr", "detokenize")
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({"read"}),
     Role.EDITOR: frozenset({"read", "write", "run"}),

@@ -35,6 +35,7 @@ __all__ = [
     "ColumnTag",
     "PreviewRows",
     "create_hosted_mask_key",
+    "detokenize_hosted",
     "hosted_column_tags",
     "preview_hosted_node",
     "remove_hosted_tag",
@@ -141,6 +142,21 @@ def create_hosted_mask_key(workspace: Workspace, project_id: int, *, rotate: boo
 
     hosted = hosted_project(workspace, project_id)
     return create_project_key(Path(hosted.path), rotate=rotate, workspace=workspace)[1]
+
+
+def detokenize_hosted(
+    workspace: Workspace, project_id: int, tokens: list[str], *, principal: Principal
+) -> dict[str, str | None]:
+    """``cauce tags detokenize`` over HTTP: the values of the project's vault tokens
+    (``None``: unknown), for a caller with the ``detokenize`` scope.
+
+    Raises:
+        DetokenizeRefused: the caller lacks the scope.
+    """
+    from app.services.token_vault import detokenize
+
+    hosted = hosted_project(workspace, project_id)
+    return detokenize(Path(hosted.path), tokens, principal=principal, workspace=workspace)
 
 
 def _json_value(value: Any) -> Any:

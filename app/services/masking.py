@@ -50,6 +50,8 @@ __all__ = [
 #: the secret store's entry (in place of a connection name) holding a project's masking keys
 KEY_OWNER = "cauce-privacy"
 HMAC_FIELD = "mask_key"
+#: mask methods that need the key (``app.engine.privacy.methods.KEYED``, not imported here)
+KEYED_METHODS = frozenset({"hash", "tokenize"})
 #: schema metadata of a shown table: the columns masked in it, comma-separated
 MASKED_METADATA = b"cauce.masked"
 
@@ -120,10 +122,10 @@ def create_project_key(
 
 
 def needs_mask_key(pipelines: Iterable[Pipeline]) -> bool:
-    """Whether any of ``pipelines`` has a ``mask`` rule that hashes (read from parameters:
-    nothing is imported)."""
+    """Whether any of ``pipelines`` has a ``mask`` rule that hashes or tokenizes (read from
+    parameters: nothing is imported)."""
     return any(
-        isinstance(rule, Mapping) and rule.get("method") == "hash"
+        isinstance(rule, Mapping) and rule.get("method") in KEYED_METHODS
         for p in pipelines
         for n in p.nodes
         if n.type == "mask"

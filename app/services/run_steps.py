@@ -7,14 +7,14 @@ alert when a connection cannot be opened. Front ends do not call these.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from app.connectors.base import ConnectionError_
 from app.engine.executor import RunReport
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.i18n import _
-from app.model.events import EventBus
+from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.workspace import Workspace
 from app.storage.project import Project
@@ -30,6 +30,9 @@ __all__ = [
     "run_keys",
     "run_suppression",
     "run_tags",
+    "redact_run_report",
+    "redacted_listener",
+    "tagged_value_scope",
 ]
 
 
@@ -128,12 +131,30 @@ def run_tags(
 def run_keys(
     project: str, pipelines: list[Pipeline], workspace: Workspace
 ) -> contextlib.AbstractContextManager[None]:
-    """The project's masking key in every local session, when a pipeline hashes."""
-    from app.services.masking import needs_mask_key, pipeline_keys
+    """The project's masking key in every local session, when a pipeline hashes or
+    tokenizes; its token vault, when one tokenizes into the vault."""
+    from app.services.masking import needs_mask_key
+    from app.services.token_vault import needs_vault
 
-    if not needs_mask_key(pipelines):
+    keyed, vault = needs_mask_key(pipelines), needs_vault(pipelines)
+    if not keyed and not vault:
         return contextlib.nullcontext()
-    return pipeline_keys(project, pipelines, workspace.secrets)
+    return _keys_and_vault(project, pipelines, workspace, keyed=keyed, vault=vault)
+
+
+@contextlib.contextmanager
+def _keys_and_vault(
+    project: str, pipelines: list[Pipeline], workspace: Workspace, *, keyed: bool, vault: bool
+) -> Iterator[None]:
+    from app.services.masking import pipeline_keys
+    from app.services.token_vault import using_project_vault
+
+    with contextlib.ExitStack() as stack:
+        if keyed:
+            stack.enter_context(pipeline_keys(project, pipelines, workspace.secrets))
+        if vault:
+            stack.enter_context(using_project_vault(workspace, project))
+        yield
 
 
 def run_suppression(workspace: Workspace, project: str) -> contextlib.AbstractContextManager[None]:
@@ -141,3 +162,43 @@ def run_suppression(workspace: Workspace, project: str) -> contextlib.AbstractCo
     from app.services.gdpr_suppress import run_suppression as suppressing
 
     return suppressing(workspace, project)
+
+
+def tagged_value_scope(
+    tags: Mapping[str, Mapping[tuple[str, str], Mapping[str, frozenset[str]]]],
+) -> contextlib.AbstractContextManager[object]:
+    """While the pipelines run, database errors quoting rows of their tagged columns are
+    masked in what is stored, logged and shown (:mod:`app.storage.value_redaction`)."""
+    from app.storage.value_redaction import value_redactor
+
+    columns = {c for ports in tags.values() for cols in ports.values() for c in cols}
+    return value_redactor().scope(columns) if columns else contextlib.nullcontext()
+
+
+def redacted_listener(
+    on_event: Callable[[Event], None] | None,
+) -> Callable[[Event], None] | None:
+    """``on_event`` given events whose texts have the runs' tagged values masked."""
+    if on_event is None:
+        return None
+    from app.services.sync_masks import redacted_event
+
+    listener = on_event
+
+    def listen(event: Event) -> None:
+        listener(redacted_event(event))
+
+    return listen
+
+
+def redact_run_report(report: RunReport) -> RunReport:
+    """``report``'s errors with the runs' tagged values masked."""
+    from app.storage.value_redaction import value_redactor
+
+    mask = value_redactor().mask
+    if report.error:
+        report.error = mask(report.error)
+    for node in report.nodes:
+        if node.error:
+            node.error = mask(node.error)
+    return report

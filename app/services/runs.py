@@ -39,9 +39,12 @@ from app.services.query_recording import RunAnalytics
 from app.services.run_steps import (
     alert_on_connection_failure,
     check_destinations,
+    redact_run_report,
+    redacted_listener,
     run_keys,
     run_suppression,
     run_tags,
+    tagged_value_scope,
 )
 from app.services.secrets import secret_lookup
 from app.services.texts import status_text
@@ -226,6 +229,8 @@ def run_project(
                 keep.enter_context(run_keys(project.meta.name, selected, workspace_of(workspace)))
                 if tags:  # erased subjects stay out of what the pipelines write (docs/gdpr.md)
                     keep.enter_context(run_suppression(workspace_of(workspace), project.meta.name))
+                    keep.enter_context(tagged_value_scope(tags))  # and out of errors and logs
+                    on_event = redacted_listener(on_event)
                 first = _plan_ahead(
                     selected,
                     provider,
@@ -269,7 +274,7 @@ def run_project(
                             column_tags=tags.get(p.name),
                             explain=explain,
                         )
-                        result.reports.append(report)
+                        result.reports.append(redact_run_report(report))
                         if cancel.cancelled:
                             break
                 finally:
@@ -479,7 +484,11 @@ def run_document_pipeline(
     ):
         tags = run_tags(ws, doc.name, [part.pipeline if part else pipeline], provider)
         suppressed = run_suppression(ws, doc.name) if tags else contextlib.nullcontext()
-        with suppressed:  # erased subjects stay out of what it writes (docs/gdpr.md)
+        with (
+            suppressed,  # erased subjects stay out of what it writes (docs/gdpr.md)
+            tagged_value_scope(tags),  # and their values out of errors and logs
+        ):
+            on_event = redacted_listener(on_event) if tags else on_event
             recorder = RunRecorder(
                 ws,
                 doc.project,
@@ -487,16 +496,18 @@ def run_document_pipeline(
                 host=socket.gethostname(),
             )
             try:
-                return _run_recorded(
-                    recorder,
-                    pipeline,
-                    provider,
-                    on_event=on_event,
-                    cancel=cancel,
-                    count_rows=count_rows,
-                    part=part,
-                    column_tags=next(iter(tags.values()), None),
-                    explain=explain,
+                return redact_run_report(
+                    _run_recorded(
+                        recorder,
+                        pipeline,
+                        provider,
+                        on_event=on_event,
+                        cancel=cancel,
+                        count_rows=count_rows,
+                        part=part,
+                        column_tags=next(iter(tags.values()), None),
+                        explain=explain,
+                    )
                 )
             finally:
                 recorder.close()

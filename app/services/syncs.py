@@ -26,6 +26,12 @@ from app.model.events import Event, EventBus
 from app.model.sync import SyncDefinition, SyncDefinitionError, SyncDestination
 from app.services.connections import project_provider
 from app.services.secrets import secret_lookup
+from app.services.sync_masks import (
+    redact_report,
+    redacted_event,
+    redacting_tagged_values,
+    sync_masker,
+)
 from app.services.sync_recording import RecordingAlongside, SyncRecorder
 from app.services.urls import UrlError, parse_url
 from app.services.workspace import Workspace, workspace_of
@@ -41,8 +47,11 @@ from app.storage.project_format import (
 )
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from app.engine.privacy.suppress import RowFilter
     from app.engine.provider import ConnectorProvider
+    from app.engine.sync.destination import RowFilter as BatchFilter
     from app.model.quality import CheckSpec
 
 __all__ = [
@@ -139,15 +148,21 @@ def _execute(
         definition,
         on_event,
     )
+    named = project if project != ADHOC_PROJECT else None
+    ws = workspace_of(workspace) if named is not None else None
     try:
         bus = EventBus()
-        bus.subscribe(recording.publish)
-        with project_provider(
-            connections,
-            project_dir=project_dir,
-            secrets=secret_lookup(project, workspace_of(workspace).secrets),
-            variables=variables,
-        ) as provider:
+        bus.subscribe(lambda event: recording.publish(redacted_event(event)))
+        with (
+            redacting_tagged_values(ws, named, definition) as observer,
+            sync_masker(ws, named, definition) as masker,
+            project_provider(
+                connections,
+                project_dir=project_dir,
+                secrets=secret_lookup(project, workspace_of(workspace).secrets),
+                variables=variables,
+            ) as provider,
+        ):
             report = SyncRunner(
                 definition,
                 provider.open,
@@ -156,8 +171,10 @@ def _execute(
                 retries=retries,
                 backoff=backoff,
                 recording=recording,
-                row_filters=_suppression(workspace, project, definition),
+                row_filters=_row_filters(_suppression(workspace, project, definition), masker),
+                observer=observer,
             ).run()
+            redact_report(report)
             if checks and report.ok:  # quality checks are imported only when declared
                 _check_destinations(
                     report, checks, provider, recording, project, workspace, cancel, notifications
@@ -166,6 +183,28 @@ def _execute(
         return report
     finally:
         recording.close()
+
+
+def _row_filters(
+    suppression: Callable[[SyncDestination], RowFilter | None] | None,
+    masker: BatchFilter | None,
+) -> Callable[[SyncDestination], BatchFilter | None] | None:
+    """Each destination's filter: erased subjects' rows left out, then the sync's masks (the
+    suppression list matches clear values, so it comes first)."""
+    if masker is None:
+        return suppression
+
+    def of(dest: SyncDestination) -> BatchFilter | None:
+        first = suppression(dest) if suppression is not None else None
+        if first is None:
+            return masker
+
+        def both(batch: pa.RecordBatch) -> pa.RecordBatch:
+            return masker(first(batch))
+
+        return both
+
+    return of
 
 
 def _suppression(
@@ -312,6 +351,7 @@ def run_adhoc_sync(
     coerce: list[str] | None = None,
     booleans: list[str] | None = None,
     enums: str = "text",
+    masks: list[str] | None = None,
     workspace: Workspace | None = None,
     on_event: Callable[[Event], None] | None = None,
     cancel: CancelToken | None = None,
@@ -324,8 +364,11 @@ def run_adhoc_sync(
     and ``CAUCE_SECRET_DEST_PASSWORD``). The sync's name — under which the destination keeps its
     state, so that re-running the same command resumes — is ``name`` or derived from the tables.
     ``coerce`` and ``booleans`` are the sync's reading choices for source columns
-    (``source.read`` of a sync file); ``enums`` the destination's (``"text"`` or ``"create"``).
+    (``source.read`` of a sync file); ``enums`` the destination's (``"text"`` or ``"create"``);
+    ``masks``: ``COLUMN=METHOD`` texts (methods that need no project's key, tags or vault).
     """
+    from app.services.sync_masks import parse_masks
+
     source, dest = parse_url(source_url, "source"), parse_url(dest_url, "dest")
     table = dest_table or source_table
     try:
@@ -341,6 +384,7 @@ def run_adhoc_sync(
                 "mode": mode,
                 "primary_key": list(keys or []),
                 "cursor": cursor,
+                "masks": parse_masks(masks or []),
             }
         )
     except ValidationError as err:

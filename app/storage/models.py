@@ -524,4 +524,5 @@ from app.storage import query_models as _query_models  # noqa: E402, F401  (quer
 from app.storage import retention_models as _retention_models  # noqa: E402, F401  (retention, 0011)
 from app.storage import schema_review_models as _schema_review_models  # noqa: E402, F401  (schema review, 0015)
 from app.storage import tag_models as _tag_models  # noqa: E402, F401  (column tags, 0009)
+from app.storage import vault_models as _vault_models  # noqa: E402, F401  (token vault, 0016)
 from app.storage import version_models as _version_models  # noqa: E402, F401  (config versions, 0010)

@@ -28,6 +28,7 @@ from app.storage.errors import DuplicateName, InvalidTransition, NotFound, Stora
 from app.storage.migrate import DEFAULT_ORGANIZATION, check_schema
 from app.storage.models import OrganizationRow, utcnow
 from app.storage.redaction import secret_redactor
+from app.storage.value_redaction import value_redactor
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
@@ -196,9 +197,10 @@ class StoreBase:
 
     @staticmethod
     def _redact(text: str | None) -> str | None:
-        """Mask secret values this process knows before text is stored."""
-        return None if text is None else secret_redactor().mask(text)
+        """Mask secret values this process knows, and the values of tagged columns of the
+        runs under way (:mod:`app.storage.value_redaction`), before text is stored."""
+        return None if text is None else value_redactor().mask(secret_redactor().mask(text))
 
     @staticmethod
     def _redact_data(data: Any) -> Any:
-        return secret_redactor().mask_data(data)
+        return value_redactor().mask_data(secret_redactor().mask_data(data))

@@ -87,7 +87,8 @@ KNOWN_TEXTS: frozenset[str] = frozenset(
         QT_TRANSLATE_NOOP(
             "Components",
             "Masks personal columns (by name or tag): redact, keep the last characters, keyed "
-            "hash, generalise, null or shuffle.",
+            "hash, generalise, null, shuffle, format-preserving tokenization (FF3-1) or vault "
+            "tokens.",
         ),
         QT_TRANSLATE_NOOP("Components", "Window functions"),
         QT_TRANSLATE_NOOP(

@@ -883,22 +883,22 @@
 <context>
     <name>ColumnsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="197"/>
+        <location filename="../../app/ui/syncs/pages.py" line="198"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="200"/>
+        <location filename="../../app/ui/syncs/pages.py" line="201"/>
         <source>Untick the columns to leave out; double-click a destination name to rename a column.</source>
         <translation>Desmarque las columnas que quiera excluir; haga doble clic en un nombre de destino para renombrar la columna.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="218"/>
+        <location filename="../../app/ui/syncs/pages.py" line="219"/>
         <source>Select all</source>
         <translation>Marcar todas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="220"/>
+        <location filename="../../app/ui/syncs/pages.py" line="221"/>
         <source>Select none</source>
         <translation>Desmarcar todas</translation>
     </message>
@@ -1356,16 +1356,16 @@
     </message>
     <message>
         <location filename="../../app/ui/component_texts.py" line="87"/>
-        <source>Masks personal columns (by name or tag): redact, keep the last characters, keyed hash, generalise, null or shuffle.</source>
-        <translation>Enmascara columnas personales (por nombre o etiqueta): ocultar, conservar los últimos caracteres, hash con clave, generalizar, anular o barajar.</translation>
+        <source>Masks personal columns (by name or tag): redact, keep the last characters, keyed hash, generalise, null, shuffle, format-preserving tokenization (FF3-1) or vault tokens.</source>
+        <translation>Enmascara columnas personales (por nombre o etiqueta): ocultar, conservar los últimos caracteres, hash con clave, generalizar, nulo, barajar, tokenización que conserva el formato (FF3-1) o tokens de bóveda.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="92"/>
+        <location filename="../../app/ui/component_texts.py" line="93"/>
         <source>Window functions</source>
         <translation>Funciones de ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="93"/>
+        <location filename="../../app/ui/component_texts.py" line="94"/>
         <source>Adds row numbers, ranks, previous/next values and running totals.</source>
         <translation>Añade números de fila, rangos, valores anterior/siguiente y totales acumulados.</translation>
     </message>
@@ -3396,6 +3396,75 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>MasksEditor</name>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="34"/>
+        <source>Masks (applied before rows reach the destinations)</source>
+        <translation>Máscaras (aplicadas antes de que las filas lleguen a los destinos)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="37"/>
+        <source>A column, or every column carrying a tag</source>
+        <translation>Una columna, o todas las columnas con una etiqueta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="41"/>
+        <source>Add mask</source>
+        <translation>Añadir máscara</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="46"/>
+        <source>Remove mask</source>
+        <translation>Quitar máscara</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="50"/>
+        <source>Tokenize keeps the format (FF3-1, for test copies); vault tokens can be turned back by whoever may detokenize; hash and tokenize need the project&apos;s masking key.</source>
+        <translation>Tokenizar conserva el formato (FF3-1, para copias de prueba); quien pueda destokenizar puede revertir los tokens de bóveda; hash y tokenizar necesitan la clave de enmascarado del proyecto.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="71"/>
+        <source>Redact</source>
+        <translation>Ocultar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="72"/>
+        <source>Keep the last characters</source>
+        <translation>Conservar los últimos caracteres</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="73"/>
+        <source>Keyed hash (HMAC)</source>
+        <translation>Hash con clave (HMAC)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="74"/>
+        <source>Tokenize, keeping the format (FF3-1)</source>
+        <translation>Tokenizar conservando el formato (FF3-1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="75"/>
+        <source>Vault token (reversible)</source>
+        <translation>Token de bóveda (reversible)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="76"/>
+        <source>Generalise</source>
+        <translation>Generalizar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="77"/>
+        <source>Null</source>
+        <translation>Nulo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/masks.py" line="87"/>
+        <location filename="../../app/ui/syncs/masks.py" line="101"/>
+        <source>tag %1</source>
+        <translation>etiqueta %1</translation>
+    </message>
+</context>
+<context>
     <name>Minimap</name>
     <message>
         <location filename="../../app/ui/canvas/minimap.py" line="45"/>
@@ -3439,122 +3508,122 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="53"/>
+        <location filename="../../app/ui/syncs/pages.py" line="54"/>
         <source>How to sync</source>
         <translation>Cómo sincronizar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="54"/>
+        <location filename="../../app/ui/syncs/pages.py" line="55"/>
         <source>Choose how rows are copied and how schema changes are met.</source>
         <translation>Elija cómo se copian las filas y cómo se tratan los cambios de esquema.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="56"/>
+        <location filename="../../app/ui/syncs/pages.py" line="57"/>
         <source>Full — reload the whole table every run</source>
         <translation>Completa — recargar toda la tabla en cada ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="57"/>
+        <location filename="../../app/ui/syncs/pages.py" line="58"/>
         <source>Append — add rows above the cursor</source>
         <translation>Añadir — agregar las filas posteriores al cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="58"/>
+        <location filename="../../app/ui/syncs/pages.py" line="59"/>
         <source>Merge — insert or update rows by key</source>
         <translation>Combinar (fusionar) — insertar o actualizar filas por clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="65"/>
+        <location filename="../../app/ui/syncs/pages.py" line="66"/>
         <source>The columns that identify a row (merge mode)</source>
         <translation>Las columnas que identifican una fila (modo combinar)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="68"/>
+        <location filename="../../app/ui/syncs/pages.py" line="69"/>
         <source>A column that grows with every new or changed row</source>
         <translation>Una columna que crece con cada fila nueva o modificada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="69"/>
+        <location filename="../../app/ui/syncs/pages.py" line="70"/>
         <source>Delete destination rows whose key left the source</source>
         <translation>Eliminar del destino las filas cuya clave ya no está en el origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="71"/>
+        <location filename="../../app/ui/syncs/pages.py" line="72"/>
         <source>Evolve — add new columns, widen types</source>
         <translation>Evolucionar — añadir las columnas nuevas, ampliar los tipos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="72"/>
+        <location filename="../../app/ui/syncs/pages.py" line="73"/>
         <source>Freeze — fail when the source&apos;s columns change</source>
         <translation>Congelar — fallar si cambian las columnas del origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="73"/>
+        <location filename="../../app/ui/syncs/pages.py" line="74"/>
         <source>Discard — drop new columns, keep the destination&apos;s types</source>
         <translation>Descartar — omitir las columnas nuevas, conservar los tipos del destino</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="74"/>
+        <location filename="../../app/ui/syncs/pages.py" line="75"/>
         <source>Review — hold each change until someone approves it</source>
         <translation>Revisar — retener cada cambio hasta que alguien lo apruebe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="81"/>
+        <location filename="../../app/ui/syncs/pages.py" line="82"/>
         <source>Review: the destination waits, its rows kept in the source, until the change is approved or rejected in Monitor &gt; Schema changes</source>
         <translation>Revisar: el destino espera, con sus filas guardadas en el origen, hasta que el cambio se apruebe o rechace en Monitor &gt; Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="87"/>
+        <location filename="../../app/ui/syncs/pages.py" line="88"/>
         <source>Discard it — go on without the change</source>
         <translation>Descartarlo — seguir sin el cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="88"/>
+        <location filename="../../app/ui/syncs/pages.py" line="89"/>
         <source>Freeze — keep refusing to write while the source differs</source>
         <translation>Congelar — seguir negándose a escribir mientras el origen difiera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="96"/>
+        <location filename="../../app/ui/syncs/pages.py" line="97"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="98"/>
+        <location filename="../../app/ui/syncs/pages.py" line="99"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="99"/>
+        <location filename="../../app/ui/syncs/pages.py" line="100"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="101"/>
+        <location filename="../../app/ui/syncs/pages.py" line="102"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="102"/>
+        <location filename="../../app/ui/syncs/pages.py" line="103"/>
         <source>When rejected</source>
         <translation>Si se rechaza</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="133"/>
+        <location filename="../../app/ui/syncs/pages.py" line="134"/>
         <source>(none)</source>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="179"/>
+        <location filename="../../app/ui/syncs/pages.py" line="180"/>
         <source>Every run copies the whole source into a staging table and swaps it in.</source>
         <translation>Cada ejecución copia todo el origen en una tabla intermedia y la pone en lugar de la tabla de destino.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="181"/>
+        <location filename="../../app/ui/syncs/pages.py" line="182"/>
         <source>Needs a cursor that only grows (an id or a commit time).</source>
         <translation>Requiere un cursor que solo crezca (un id o una fecha de confirmación).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="183"/>
+        <location filename="../../app/ui/syncs/pages.py" line="184"/>
         <source>Needs key columns. With a cursor, only rows at or above the last value are read; without one, every row is read.</source>
         <translation>Requiere columnas clave. Con un cursor solo se leen las filas con un valor igual o superior al último; sin él se leen todas las filas.</translation>
     </message>
@@ -3575,73 +3644,73 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ParameterChoices</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="287"/>
+        <location filename="../../app/ui/component_texts.py" line="288"/>
         <source>append</source>
         <extracomment>fields (``&quot;&lt;component type&gt;.&lt;field&gt;&quot;``) whose choices are shown translated the choices of :data:`CHOICE_FIELDS`, and ``true``/``false`` of an optional yes/no field</extracomment>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="288"/>
+        <location filename="../../app/ui/component_texts.py" line="289"/>
         <source>replace</source>
         <translation>reemplazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="289"/>
+        <location filename="../../app/ui/component_texts.py" line="290"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="290"/>
+        <location filename="../../app/ui/component_texts.py" line="291"/>
         <source>first</source>
         <translation>la primera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="291"/>
+        <location filename="../../app/ui/component_texts.py" line="292"/>
         <source>last</source>
         <translation>la última</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="292"/>
+        <location filename="../../app/ui/component_texts.py" line="293"/>
         <source>keep_null</source>
         <translation>dejar NULL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="293"/>
+        <location filename="../../app/ui/component_texts.py" line="294"/>
         <source>default</source>
         <translation>valor por defecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="294"/>
+        <location filename="../../app/ui/component_texts.py" line="295"/>
         <source>fail</source>
         <translation>fallar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="295"/>
+        <location filename="../../app/ui/component_texts.py" line="296"/>
         <source>reject</source>
         <translation>rechazar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="296"/>
+        <location filename="../../app/ui/component_texts.py" line="297"/>
         <source>csv</source>
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="297"/>
+        <location filename="../../app/ui/component_texts.py" line="298"/>
         <source>parquet</source>
         <translation>Parquet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="298"/>
+        <location filename="../../app/ui/component_texts.py" line="299"/>
         <source>auto</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="299"/>
+        <location filename="../../app/ui/component_texts.py" line="300"/>
         <source>true</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="300"/>
+        <location filename="../../app/ui/component_texts.py" line="301"/>
         <source>false</source>
         <translation>no</translation>
     </message>
@@ -3649,603 +3718,603 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>Parameters</name>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="103"/>
+        <location filename="../../app/ui/component_texts.py" line="104"/>
         <source>Cast</source>
         <extracomment>field labels (:func:`field_label` of each field name), then the fields&apos; descriptions</extracomment>
         <translation>Convertir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="104"/>
+        <location filename="../../app/ui/component_texts.py" line="105"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="105"/>
+        <location filename="../../app/ui/component_texts.py" line="106"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="106"/>
+        <location filename="../../app/ui/component_texts.py" line="107"/>
         <source>Condition</source>
         <translation>Condición</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="107"/>
+        <location filename="../../app/ui/component_texts.py" line="108"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="108"/>
+        <location filename="../../app/ui/component_texts.py" line="109"/>
         <source>Default</source>
         <translation>Valor por defecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="109"/>
+        <location filename="../../app/ui/component_texts.py" line="110"/>
         <source>Delimiter</source>
         <translation>Delimitador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="110"/>
+        <location filename="../../app/ui/component_texts.py" line="111"/>
         <source>Descending</source>
         <translation>Descendente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="111"/>
+        <location filename="../../app/ui/component_texts.py" line="112"/>
         <source>Distinct</source>
         <translation>Sin duplicados</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="112"/>
+        <location filename="../../app/ui/component_texts.py" line="113"/>
         <source>Drop</source>
         <translation>Descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="113"/>
+        <location filename="../../app/ui/component_texts.py" line="114"/>
         <source>Expression</source>
         <translation>Expresión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="114"/>
+        <location filename="../../app/ui/component_texts.py" line="115"/>
         <source>Format</source>
         <translation>Formato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="115"/>
+        <location filename="../../app/ui/component_texts.py" line="116"/>
         <source>Function</source>
         <translation>Función</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="116"/>
+        <location filename="../../app/ui/component_texts.py" line="117"/>
         <source>Functions</source>
         <translation>Funciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="117"/>
+        <location filename="../../app/ui/component_texts.py" line="118"/>
         <source>Group by</source>
         <translation>Agrupar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="118"/>
+        <location filename="../../app/ui/component_texts.py" line="119"/>
         <source>Header</source>
         <translation>Encabezado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="119"/>
+        <location filename="../../app/ui/component_texts.py" line="120"/>
         <source>Input</source>
         <translation>Entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="120"/>
+        <location filename="../../app/ui/component_texts.py" line="121"/>
         <source>Keep</source>
         <translation>Conservar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="121"/>
+        <location filename="../../app/ui/component_texts.py" line="122"/>
         <source>Keep rest</source>
         <translation>Conservar el resto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="122"/>
+        <location filename="../../app/ui/component_texts.py" line="123"/>
         <source>Keys</source>
         <translation>Claves</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="123"/>
+        <location filename="../../app/ui/component_texts.py" line="124"/>
         <source>Kind</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="124"/>
+        <location filename="../../app/ui/component_texts.py" line="125"/>
         <source>Left</source>
         <translation>Izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="125"/>
+        <location filename="../../app/ui/component_texts.py" line="126"/>
         <source>Limit</source>
         <translation>Límite</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="126"/>
+        <location filename="../../app/ui/component_texts.py" line="127"/>
         <source>Lookup</source>
         <translation>Búsqueda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="127"/>
+        <location filename="../../app/ui/component_texts.py" line="128"/>
         <source>Measures</source>
         <translation>Medidas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="128"/>
+        <location filename="../../app/ui/component_texts.py" line="129"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="129"/>
+        <location filename="../../app/ui/component_texts.py" line="130"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="130"/>
+        <location filename="../../app/ui/component_texts.py" line="131"/>
         <source>No match</source>
         <translation>Sin coincidencia</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="131"/>
+        <location filename="../../app/ui/component_texts.py" line="132"/>
         <source>Nulls first</source>
         <translation>Nulos primero</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="132"/>
+        <location filename="../../app/ui/component_texts.py" line="133"/>
         <source>Offset</source>
         <translation>Desplazamiento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="133"/>
+        <location filename="../../app/ui/component_texts.py" line="134"/>
         <source>Order by</source>
         <translation>Ordenar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="134"/>
+        <location filename="../../app/ui/component_texts.py" line="135"/>
         <source>Partition by</source>
         <translation>Particionar por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="135"/>
+        <location filename="../../app/ui/component_texts.py" line="136"/>
         <source>Path</source>
         <translation>Ruta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="136"/>
+        <location filename="../../app/ui/component_texts.py" line="137"/>
         <source>Query</source>
         <translation>Consulta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="137"/>
+        <location filename="../../app/ui/component_texts.py" line="138"/>
         <source>Rename</source>
         <translation>Renombrar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="138"/>
+        <location filename="../../app/ui/component_texts.py" line="139"/>
         <source>Right</source>
         <translation>Derecha</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="139"/>
+        <location filename="../../app/ui/component_texts.py" line="140"/>
         <source>Right suffix</source>
         <translation>Sufijo derecho</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="140"/>
+        <location filename="../../app/ui/component_texts.py" line="141"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="141"/>
+        <location filename="../../app/ui/component_texts.py" line="142"/>
         <source>Separator</source>
         <translation>Separador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="142"/>
+        <location filename="../../app/ui/component_texts.py" line="143"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="143"/>
+        <location filename="../../app/ui/component_texts.py" line="144"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="144"/>
+        <location filename="../../app/ui/component_texts.py" line="145"/>
         <source>Method</source>
         <translation>Método</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="145"/>
+        <location filename="../../app/ui/component_texts.py" line="146"/>
         <source>Rules</source>
         <translation>Reglas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="146"/>
+        <location filename="../../app/ui/component_texts.py" line="147"/>
         <source>Tag</source>
         <translation>Etiqueta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="147"/>
+        <location filename="../../app/ui/component_texts.py" line="148"/>
         <source>Text</source>
         <translation>Texto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="148"/>
+        <location filename="../../app/ui/component_texts.py" line="149"/>
         <source>Unit</source>
         <translation>Unidad</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="149"/>
+        <location filename="../../app/ui/component_texts.py" line="150"/>
         <source>Width</source>
         <translation>Anchura</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="151"/>
+        <location filename="../../app/ui/component_texts.py" line="152"/>
         <source>Masking rules, applied in order</source>
         <translation>Reglas de enmascaramiento, aplicadas en orden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="152"/>
+        <location filename="../../app/ui/component_texts.py" line="153"/>
         <source>How to mask the values</source>
         <translation>Cómo enmascarar los valores</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="153"/>
+        <location filename="../../app/ui/component_texts.py" line="154"/>
         <source>Column to mask</source>
         <translation>Columna que enmascarar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="154"/>
+        <location filename="../../app/ui/component_texts.py" line="155"/>
         <source>Mask every column carrying this tag</source>
         <translation>Enmascarar cada columna que lleve esta etiqueta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="155"/>
+        <location filename="../../app/ui/component_texts.py" line="156"/>
         <source>generalise: what a date is truncated to</source>
         <translation>generalizar: a qué se trunca una fecha</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="156"/>
+        <location filename="../../app/ui/component_texts.py" line="157"/>
         <source>redact: the text shown instead</source>
         <translation>ocultar: el texto que se muestra en su lugar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="157"/>
+        <location filename="../../app/ui/component_texts.py" line="158"/>
         <source>generalise: width of a number&apos;s range</source>
         <translation>generalizar: anchura del intervalo de un número</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="158"/>
+        <location filename="../../app/ui/component_texts.py" line="159"/>
         <source>partial: characters kept at the end</source>
         <translation>parcial: caracteres que se conservan al final</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="159"/>
+        <location filename="../../app/ui/component_texts.py" line="160"/>
         <source>A SELECT over the inputs, named by their node names or input1, input2, ... (in connection order)</source>
         <translation>Una SELECT sobre las entradas, nombradas por el nombre de su nodo o input1, input2, … (en el orden de conexión)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="164"/>
+        <location filename="../../app/ui/component_texts.py" line="165"/>
         <source>Aggregate function</source>
         <translation>Función de agregación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="165"/>
+        <location filename="../../app/ui/component_texts.py" line="166"/>
         <source>Also output the columns not listed (after the listed ones, in input order); otherwise only the listed columns are kept</source>
         <translation>Emitir también las columnas no listadas (tras las listadas, en el orden de entrada); si no, solo se conservan las listadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="171"/>
+        <location filename="../../app/ui/component_texts.py" line="172"/>
         <source>Appended to a right column whose name the left input already uses</source>
         <translation>Se añade a una columna de la derecha cuyo nombre ya usa la entrada izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="174"/>
+        <location filename="../../app/ui/component_texts.py" line="175"/>
         <source>Cast the result to this type</source>
         <translation>Convertir el resultado a este tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="175"/>
+        <location filename="../../app/ui/component_texts.py" line="176"/>
         <source>Column of the left input</source>
         <translation>Columna de la entrada izquierda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="176"/>
+        <location filename="../../app/ui/component_texts.py" line="177"/>
         <source>Column of the lookup input</source>
         <translation>Columna de la entrada de búsqueda</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="177"/>
+        <location filename="../../app/ui/component_texts.py" line="178"/>
         <source>Column of the main input</source>
         <translation>Columna de la entrada principal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="178"/>
+        <location filename="../../app/ui/component_texts.py" line="179"/>
         <source>Column of the right input</source>
         <translation>Columna de la entrada derecha</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="179"/>
+        <location filename="../../app/ui/component_texts.py" line="180"/>
         <source>Column to order by</source>
         <translation>Columna por la que ordenar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="180"/>
+        <location filename="../../app/ui/component_texts.py" line="181"/>
         <source>Columns that identify a row</source>
         <translation>Columnas que identifican una fila</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="181"/>
+        <location filename="../../app/ui/component_texts.py" line="182"/>
         <source>Columns to add</source>
         <translation>Columnas que añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="182"/>
+        <location filename="../../app/ui/component_texts.py" line="183"/>
         <source>Columns to bring</source>
         <translation>Columnas que traer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="183"/>
+        <location filename="../../app/ui/component_texts.py" line="184"/>
         <source>Columns to leave out (with keep_rest)</source>
         <translation>Columnas que se omiten (con «Conservar el resto»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="184"/>
+        <location filename="../../app/ui/component_texts.py" line="185"/>
         <source>Columns to order by, in priority</source>
         <translation>Columnas por las que ordenar, por orden de prioridad</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="185"/>
+        <location filename="../../app/ui/component_texts.py" line="186"/>
         <source>Columns to output first, in this order</source>
         <translation>Columnas que se emiten primero, en este orden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="186"/>
+        <location filename="../../app/ui/component_texts.py" line="187"/>
         <source>Computed columns</source>
         <translation>Columnas calculadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="187"/>
+        <location filename="../../app/ui/component_texts.py" line="188"/>
         <source>Convert to this type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
         <translation>Convertir a este tipo, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="191"/>
+        <location filename="../../app/ui/component_texts.py" line="192"/>
         <source>Declared columns (filled in from the connection when empty)</source>
         <translation>Columnas declaradas (si se deja vacío, se toman de la conexión)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="194"/>
+        <location filename="../../app/ui/component_texts.py" line="195"/>
         <source>Extra join condition over left.&lt;column&gt; and right.&lt;column&gt;, e.g. left.ordered_at &gt;= right.valid_from</source>
         <translation>Condición de combinación adicional sobre left.&lt;columna&gt; y right.&lt;columna&gt;, p. ej. left.ordered_at &gt;= right.valid_from</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="199"/>
+        <location filename="../../app/ui/component_texts.py" line="200"/>
         <source>File path or glob; relative paths resolve against the working directory, ${PROJECT_DIR} against the project</source>
         <translation>Ruta o patrón (glob) de archivos; las rutas relativas se resuelven desde el directorio de trabajo y ${PROJECT_DIR}, desde el proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="204"/>
+        <location filename="../../app/ui/component_texts.py" line="205"/>
         <source>Grouping columns (none: one row for the whole input)</source>
         <translation>Columnas de agrupación (ninguna: una sola fila para toda la entrada)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="205"/>
+        <location filename="../../app/ui/component_texts.py" line="206"/>
         <source>Input column</source>
         <translation>Columna de entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="206"/>
+        <location filename="../../app/ui/component_texts.py" line="207"/>
         <source>Input column (count without a column counts rows)</source>
         <translation>Columna de entrada (count sin columna cuenta las filas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="207"/>
+        <location filename="../../app/ui/component_texts.py" line="208"/>
         <source>Input column (lag, lead, running_sum)</source>
         <translation>Columna de entrada (lag, lead, running_sum)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="208"/>
+        <location filename="../../app/ui/component_texts.py" line="209"/>
         <source>Keep only the first N rows</source>
         <translation>Conservar solo las N primeras filas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="209"/>
+        <location filename="../../app/ui/component_texts.py" line="210"/>
         <source>Keep the first or the last row</source>
         <translation>Conservar la primera o la última fila</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="210"/>
+        <location filename="../../app/ui/component_texts.py" line="211"/>
         <source>Key pairs (input = lookup)</source>
         <translation>Pares de claves (entrada = búsqueda)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="211"/>
+        <location filename="../../app/ui/component_texts.py" line="212"/>
         <source>Key pairs (left = right)</source>
         <translation>Pares de claves (izquierda = derecha)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="212"/>
+        <location filename="../../app/ui/component_texts.py" line="213"/>
         <source>Largest values first</source>
         <translation>Primero los valores más altos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="213"/>
+        <location filename="../../app/ui/component_texts.py" line="214"/>
         <source>Lookup column to bring</source>
         <translation>Columna de búsqueda que traer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="214"/>
+        <location filename="../../app/ui/component_texts.py" line="215"/>
         <source>Merge keys (mode &apos;merge&apos;)</source>
         <translation>Claves de combinación (modo «combinar»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="215"/>
+        <location filename="../../app/ui/component_texts.py" line="216"/>
         <source>Name of the connection to read from</source>
         <translation>Nombre de la conexión de la que leer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="216"/>
+        <location filename="../../app/ui/component_texts.py" line="217"/>
         <source>Name of the connection to write to</source>
         <translation>Nombre de la conexión en la que escribir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="217"/>
+        <location filename="../../app/ui/component_texts.py" line="218"/>
         <source>Name of the new column</source>
         <translation>Nombre de la columna nueva</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="218"/>
+        <location filename="../../app/ui/component_texts.py" line="219"/>
         <source>New name (default: unchanged)</source>
         <translation>Nombre nuevo (por defecto: el mismo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="219"/>
+        <location filename="../../app/ui/component_texts.py" line="220"/>
         <source>Order within a key; default: every other column, ascending</source>
         <translation>Orden dentro de cada clave; por defecto: todas las demás columnas, ascendente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="222"/>
+        <location filename="../../app/ui/component_texts.py" line="223"/>
         <source>Output column name</source>
         <translation>Nombre de la columna de salida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="223"/>
+        <location filename="../../app/ui/component_texts.py" line="224"/>
         <source>Output name (default: unchanged)</source>
         <translation>Nombre de salida (por defecto: el mismo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="224"/>
+        <location filename="../../app/ui/component_texts.py" line="225"/>
         <source>Put NULLs first; by default they come last, whatever the direction (the same in every dialect)</source>
         <translation>Poner primero los NULL; por defecto van al final, sea cual sea la dirección (igual en todos los dialectos)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="229"/>
+        <location filename="../../app/ui/component_texts.py" line="230"/>
         <source>Remove duplicate rows (UNION instead of UNION ALL)</source>
         <translation>Quitar las filas duplicadas (UNION en lugar de UNION ALL)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="230"/>
+        <location filename="../../app/ui/component_texts.py" line="231"/>
         <source>Restart the numbering for each value of these</source>
         <translation>Reiniciar la numeración para cada valor de estas columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="231"/>
+        <location filename="../../app/ui/component_texts.py" line="232"/>
         <source>Row order (required)</source>
         <translation>Orden de las filas (obligatorio)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="232"/>
+        <location filename="../../app/ui/component_texts.py" line="233"/>
         <source>Rows without a match: keep_null, default, fail (the run fails) or reject (sent to the &apos;reject&apos; port only)</source>
         <translation>Filas sin coincidencia: dejar NULL, valor por defecto, fallar (la ejecución falla) o rechazar (solo se envían al puerto &apos;reject&apos;)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="237"/>
+        <location filename="../../app/ui/component_texts.py" line="238"/>
         <source>SQL condition, e.g. Total &gt; 10 AND Country = &apos;USA&apos;</source>
         <translation>Condición SQL, p. ej. Total &gt; 10 AND Country = &apos;USA&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="238"/>
+        <location filename="../../app/ui/component_texts.py" line="239"/>
         <source>SQL expression over the input columns</source>
         <translation>Expresión SQL sobre las columnas de entrada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="239"/>
+        <location filename="../../app/ui/component_texts.py" line="240"/>
         <source>SQL literal for rows without a match (policy &apos;default&apos;)</source>
         <translation>Literal SQL para las filas sin coincidencia (política «valor por defecto»)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="240"/>
+        <location filename="../../app/ui/component_texts.py" line="241"/>
         <source>SQL query to read, in the connection&apos;s own dialect</source>
         <translation>Consulta SQL que leer, en el dialecto propio de la conexión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="241"/>
+        <location filename="../../app/ui/component_texts.py" line="242"/>
         <source>Table to read (schema.table)</source>
         <translation>Tabla que leer (esquema.tabla)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="242"/>
+        <location filename="../../app/ui/component_texts.py" line="243"/>
         <source>Target table (schema.table); created when missing</source>
         <translation>Tabla de destino (esquema.tabla); se crea si no existe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="243"/>
+        <location filename="../../app/ui/component_texts.py" line="244"/>
         <source>Window function</source>
         <translation>Función de ventana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="244"/>
+        <location filename="../../app/ui/component_texts.py" line="245"/>
         <source>inner, left, right, full (outer), semi (left rows with a match) or anti (left rows without one)</source>
         <translation>inner, left, right, full (outer), semi (filas de la izquierda con coincidencia) o anti (filas de la izquierda sin ella)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="249"/>
+        <location filename="../../app/ui/component_texts.py" line="250"/>
         <source>lag/lead: SQL literal used when there is no such row (default NULL)</source>
         <translation>lag/lead: literal SQL que se usa cuando no existe esa fila (por defecto, NULL)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="252"/>
+        <location filename="../../app/ui/component_texts.py" line="253"/>
         <source>lag/lead: how many rows back/ahead</source>
         <translation>lag/lead: cuántas filas hacia atrás o hacia adelante</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="253"/>
+        <location filename="../../app/ui/component_texts.py" line="254"/>
         <source>string_agg: order of the values (default: by value); first/last: the order that defines first and last (required)</source>
         <translation>string_agg: orden de los valores (por defecto, por valor); first/last: el orden que define el primero y el último (obligatorio)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="259"/>
+        <location filename="../../app/ui/component_texts.py" line="260"/>
         <source>string_agg: text between values</source>
         <translation>string_agg: texto entre los valores</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="261"/>
+        <location filename="../../app/ui/component_texts.py" line="262"/>
         <source>CSV: the character between values</source>
         <translation>CSV: el carácter entre valores</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="262"/>
+        <location filename="../../app/ui/component_texts.py" line="263"/>
         <source>CSV: the first line names the columns</source>
         <translation>CSV: la primera línea da nombre a las columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="263"/>
+        <location filename="../../app/ui/component_texts.py" line="264"/>
         <source>Canonical type, e.g. int64, decimal(10,2), string, date, timestamp[us]</source>
         <translation>Tipo canónico, p. ej. int64, decimal(10,2), string, date, timestamp[us]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="266"/>
+        <location filename="../../app/ui/component_texts.py" line="267"/>
         <source>Column name</source>
         <translation>Nombre de la columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="267"/>
+        <location filename="../../app/ui/component_texts.py" line="268"/>
         <source>Columns to compute, in order</source>
         <translation>Columnas que se calculan, en orden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="268"/>
+        <location filename="../../app/ui/component_texts.py" line="269"/>
         <source>Declared columns (read from the file when empty)</source>
         <translation>Columnas declaradas (si se deja vacío, se leen del archivo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="269"/>
+        <location filename="../../app/ui/component_texts.py" line="270"/>
         <source>File format; auto: Parquet for .parquet/.pq, else CSV</source>
         <translation>Formato del archivo; auto: Parquet para .parquet/.pq, si no CSV</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="270"/>
+        <location filename="../../app/ui/component_texts.py" line="271"/>
         <source>Name of the new column (an existing name is replaced)</source>
         <translation>Nombre de la columna nueva (un nombre existente se reemplaza)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/component_texts.py" line="271"/>
+        <location filename="../../app/ui/component_texts.py" line="272"/>
         <source>append: add the rows; replace: swap the table&apos;s content atomically; merge: update rows with equal keys, insert the others</source>
         <translation>append: añade las filas; replace: sustituye el contenido de la tabla de forma atómica; merge: actualiza las filas con claves iguales e inserta las demás</translation>
     </message>
@@ -6769,129 +6838,134 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="272"/>
+        <location filename="../../app/ui/syncs/pages.py" line="281"/>
         <source>Summary</source>
         <translation>Resumen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="273"/>
+        <location filename="../../app/ui/syncs/pages.py" line="282"/>
         <source>Check the sync, then Finish saves it into the project.</source>
         <translation>Revise la sincronización; al terminar, se guarda en el proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="297"/>
+        <location filename="../../app/ui/syncs/pages.py" line="306"/>
         <source>(enums: the same type)</source>
         <translation>(enums: el mismo tipo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="307"/>
+        <location filename="../../app/ui/syncs/pages.py" line="316"/>
         <source>all %1</source>
         <translation>todas (%1)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="309"/>
+        <location filename="../../app/ui/syncs/pages.py" line="318"/>
         <source>%1 of %2</source>
         <translation>%1 de %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="312"/>
+        <location filename="../../app/ui/syncs/pages.py" line="321"/>
         <source>full</source>
         <translation>completa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="312"/>
+        <location filename="../../app/ui/syncs/pages.py" line="321"/>
         <source>append</source>
         <translation>añadir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="312"/>
+        <location filename="../../app/ui/syncs/pages.py" line="321"/>
         <source>merge</source>
         <translation>combinar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="314"/>
+        <location filename="../../app/ui/syncs/pages.py" line="323"/>
         <source>evolve</source>
         <translation>evolucionar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="315"/>
+        <location filename="../../app/ui/syncs/pages.py" line="324"/>
         <source>freeze</source>
         <translation>congelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="316"/>
+        <location filename="../../app/ui/syncs/pages.py" line="325"/>
         <source>discard</source>
         <translation>descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="317"/>
+        <location filename="../../app/ui/syncs/pages.py" line="326"/>
         <source>review</source>
         <translation>revisar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="322"/>
+        <location filename="../../app/ui/syncs/pages.py" line="331"/>
         <source>(rejected: %1)</source>
         <translation>(si se rechaza: %1)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="327"/>
+        <location filename="../../app/ui/syncs/pages.py" line="336"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="328"/>
+        <location filename="../../app/ui/syncs/pages.py" line="337"/>
         <source>Source</source>
         <translation>Origen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="329"/>
+        <location filename="../../app/ui/syncs/pages.py" line="338"/>
         <source>Destinations</source>
         <translation>Destinos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="330"/>
+        <location filename="../../app/ui/syncs/pages.py" line="339"/>
         <source>Mode</source>
         <translation>Modo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="331"/>
+        <location filename="../../app/ui/syncs/pages.py" line="340"/>
         <source>Key columns</source>
         <translation>Columnas clave</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="332"/>
+        <location filename="../../app/ui/syncs/pages.py" line="341"/>
         <source>Cursor</source>
         <translation>Cursor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="333"/>
+        <location filename="../../app/ui/syncs/pages.py" line="342"/>
         <source>Hard deletes</source>
         <translation>Borrados físicos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="333"/>
+        <location filename="../../app/ui/syncs/pages.py" line="342"/>
         <source>yes</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="333"/>
+        <location filename="../../app/ui/syncs/pages.py" line="342"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="334"/>
+        <location filename="../../app/ui/syncs/pages.py" line="343"/>
         <source>Schema changes</source>
         <translation>Cambios de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="335"/>
+        <location filename="../../app/ui/syncs/pages.py" line="344"/>
         <source>Columns</source>
         <translation>Columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/pages.py" line="336"/>
+        <location filename="../../app/ui/syncs/pages.py" line="345"/>
         <source>Renamed</source>
         <translation>Renombradas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/syncs/pages.py" line="347"/>
+        <source>Masked</source>
+        <translation>Enmascarado</translation>
     </message>
 </context>
 <context>
@@ -6986,7 +7060,7 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Nueva sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/syncs/wizard.py" line="139"/>
+        <location filename="../../app/ui/syncs/wizard.py" line="140"/>
         <source>Saving the sync…</source>
         <translation>Guardando la sincronización…</translation>
     </message>

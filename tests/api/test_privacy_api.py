@@ -135,3 +135,25 @@ def test_the_masking_key_is_made_by_an_admin_and_never_shown(server: Server) -> 
     assert now != stored and now not in rotated.text and stored not in first.text
     server.key("editor", user="ed", name="editor", scopes=["read", "write", "run"], role="editor")
     assert c.post(url, headers=server.h("editor")).status_code == 403
+
+
+def test_detokenizing_needs_the_detokenize_scope(server: Server) -> None:
+    from app.services.token_vault import project_vault
+
+    project = register(server)
+    [token] = project_vault(server.workspace, "chinook")(["luisg@embraer.com.br"])
+    url = f"/api/v1/projects/{project}/detokenize"
+    c = server.client
+    got = c.post(url, headers=server.h(), json={"tokens": [token, "tok_unknown"]})
+    assert got.status_code == 200, got.text
+    assert got.json() == {"values": {token: "luisg@embraer.com.br", "tok_unknown": None}}
+    server.key(
+        "no-detokenize",
+        user="ana",
+        name="admin without detokenize",
+        scopes=["read", "write", "run", "admin", "unmask"],
+        role="admin",
+    )
+    refused = c.post(url, headers=server.h("no-detokenize"), json={"tokens": [token]})
+    assert refused.status_code == 403 and "luisg" not in refused.text
+    assert c.post(url, headers=server.h("viewer"), json={"tokens": [token]}).status_code == 403

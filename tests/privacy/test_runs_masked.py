@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from app.engine.privacy.tokenize import Tokenizer, derive_keys
 from app.model.pipeline import Pipeline
 from app.services.masking import (
     MissingMaskKey,
@@ -20,43 +20,13 @@ from app.services.masking import (
     masked_columns,
 )
 from app.services.pipelines import node_sql
-from app.services.privacy import set_tags
 from app.services.projects import open_document
 from app.services.runs import preview_node, run_project
 from app.services.workspace import Workspace
 from app.storage.secrets import SecretResolver
-from tests.conftest import REPO
+from tests.privacy.conftest import MemoryStore
 
 CANARY = "luisg@embraer.com.br"  # Chinook's first customer's e-mail
-
-
-class MemoryStore:
-    """A secret store in memory (the keyring's stand-in)."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-
-    def get(self, ref: str) -> str | None:
-        return self.values.get(ref)
-
-    def set(self, ref: str, value: str) -> None:
-        self.values[ref] = value
-
-    def delete(self, ref: str) -> None:
-        self.values.pop(ref, None)
-
-
-@pytest.fixture
-def store() -> MemoryStore:
-    return MemoryStore()
-
-
-@pytest.fixture
-def ws(tmp_path: Path, store: MemoryStore) -> Workspace:
-    return Workspace(
-        f"sqlite:///{tmp_path / 'meta.db'}",
-        SecretResolver(store, environ={}),  # type: ignore[arg-type]
-    )
 
 
 def _pipeline(method: str, *, by_tag: bool = True) -> Pipeline:
@@ -74,17 +44,6 @@ def _pipeline(method: str, *, by_tag: bool = True) -> Pipeline:
     p.connect(src.id, "out", mask.id, "in")
     p.connect(mask.id, "out", dest.id, "in")
     return p
-
-
-@pytest.fixture
-def project(tmp_path: Path, ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "chinook"
-    shutil.copytree(REPO / "resources" / "examples" / "chinook", target)
-    (target / "pipelines" / "revenue.json").unlink()
-    monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
-    monkeypatch.delenv("CAUCE_UNMASK", raising=False)
-    set_tags(target, "chinook", "Customer", "Email", ["pii.email"], workspace=ws)
-    return target
 
 
 def _save(project: Path, pipeline: Pipeline) -> None:
@@ -181,7 +140,9 @@ def test_a_hash_mask_is_never_pushed_down_a_partial_one_is() -> None:
     assert not rules_pushable([{"column": "a"}], "postgres")  # unknown: stay local
 
 
-@pytest.mark.parametrize(("method", "placement"), [("hash", "local"), ("partial", "pushdown")])
+@pytest.mark.parametrize(
+    ("method", "placement"), [("hash", "local"), ("tokenize", "local"), ("partial", "pushdown")]
+)
 def test_a_stage_with_a_mask_its_database_cannot_run_runs_locally(
     tmp_path: Path, method: str, placement: str
 ) -> None:
@@ -220,6 +181,7 @@ def test_a_stage_with_a_mask_its_database_cannot_run_runs_locally(
     expected = {
         "hash": hmac.new(key, CANARY.encode(), hashlib.sha256).hexdigest(),
         "partial": "*" * (len(CANARY) - 3) + CANARY[-3:],
+        "tokenize": Tokenizer(*derive_keys(key)).tokenize(CANARY),
     }
     assert got == expected[method]
 

@@ -7,7 +7,11 @@ masking methods as SQL trees per dialect, and the keys masking uses.
   render time; a method a dialect cannot express raises there, and a run places its stage on
   the local engine (:func:`~.methods.pushable`);
 - :mod:`.keys` — the HMAC key of a process, given to every local DuckDB session as variables
-  (never in SQL text);
+  (never in SQL text), and the session's Python functions for ``tokenize`` and ``vault``;
+- :mod:`.tokenize` — format-preserving FF3-1 tokenization (the ``ff3`` library) of a value's
+  digits and letters;
+- :mod:`.batch_mask` — the same masks applied to Arrow batches on their way to a sync's
+  destinations;
 - :mod:`.propagate` — tags of a pipeline's columns from its sources' tags, by column lineage;
 - :mod:`.values` — the same masks applied to Arrow values (previews, samples, profiles);
 - :mod:`.subject` — a data subject's keys (GDPR requests): normalised values, keyed hashes,

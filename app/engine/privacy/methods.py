@@ -17,6 +17,12 @@ generalise    dates and timestamps: the first day of their month (``date_trunc``
 null          ``CAST(NULL AS <type>)``
 shuffle       the column's values permuted among the rows (a component-level rewrite:
               :func:`shuffled`): for test copies, not for privacy against an insider
+tokenize      format-preserving FF3-1 (:mod:`.tokenize`): digits stay digits, letters letters,
+              the length is kept; a Python function of the local session
+              (``cauce_tokenize(x)``): local engine only
+vault         a random token kept with the value (encrypted) in the metadata DB's token vault,
+              the same for the same value; reversible by ``cauce tags detokenize``
+              (``cauce_vault_token(x)``): local engine only
 ============  =================================================================================
 
 >>> import pyarrow as pa
@@ -37,12 +43,18 @@ from sqlglot import exp
 from sqlglot.errors import UnsupportedError
 
 from app.engine.compiler.dialect_fixes import rewrite_per_dialect
-from app.engine.privacy.keys import IPAD_VARIABLE, OPAD_VARIABLE
+from app.engine.privacy.keys import (
+    IPAD_VARIABLE,
+    OPAD_VARIABLE,
+    TOKENIZE_FUNCTION,
+    VAULT_FUNCTION,
+)
 from app.i18n import _
 from app.model.sql_types import to_sql_type
 
 __all__ = [
     "KEYED",
+    "LOCAL_ONLY",
     "METHODS",
     "MaskError",
     "mask_expression",
@@ -51,12 +63,16 @@ __all__ = [
     "shuffled",
 ]
 
-METHODS = ("redact", "partial", "hash", "generalise", "null", "shuffle")
+METHODS = ("redact", "partial", "hash", "generalise", "null", "shuffle", "tokenize", "vault")
 #: methods that need the masking key: they run on the local engine, where the key is
-KEYED = frozenset({"hash"})
+KEYED = frozenset({"hash", "tokenize"})
+#: methods that run in Python inside the local engine's session, never in a database
+LOCAL_ONLY = frozenset({"tokenize", "vault"})
 #: methods and the dialects they render in (every dialect when not listed)
 DIALECTS: dict[str, frozenset[str]] = {
     "hash": frozenset({"duckdb", "postgres"}),
+    "tokenize": frozenset({"duckdb"}),
+    "vault": frozenset({"duckdb"}),
     "shuffle": frozenset({"duckdb", "postgres", "snowflake", "redshift", "bigquery"}),
 }
 REDACTED = "[redacted]"
@@ -68,7 +84,9 @@ class MaskError(ValueError):
 
 def pushable(method: str, dialect: str) -> bool:
     """Whether a stage masking with ``method`` can run in a ``dialect`` database."""
-    return method not in KEYED and dialect in DIALECTS.get(method, frozenset({dialect}))
+    return method not in KEYED | LOCAL_ONLY and dialect in DIALECTS.get(
+        method, frozenset({dialect})
+    )
 
 
 def rules_pushable(rules: Iterable[Mapping[str, Any] | Any], dialect: str) -> bool:
@@ -86,6 +104,9 @@ def rules_pushable(rules: Iterable[Mapping[str, Any] | Any], dialect: str) -> bo
         if not isinstance(method, str) or not pushable(method, dialect):
             return False
     return True
+
+
+Builder = Callable[[exp.Column, pa.DataType, Mapping[str, Any]], exp.Expression]
 
 
 def _string(dtype: pa.DataType) -> bool:
@@ -163,6 +184,24 @@ def _hash_in(text: exp.Expression, dialect: str) -> exp.Expression:
     return _fn("encode", outer, exp.Literal.string("hex"))
 
 
+def _engine_function(name: str, method: str) -> Builder:
+    def build(col: exp.Column, dtype: pa.DataType, options: Mapping[str, Any]) -> exp.Expression:
+        if not _string(dtype):
+            raise MaskError(_("{method} needs a text column (cast it first)").format(method=method))
+        tree = _fn(name, exp.cast(col.copy(), exp.DataType.build("VARCHAR")))
+
+        def refuse(_node: exp.Expression, dialect: str) -> exp.Expression:
+            raise UnsupportedError(
+                _("{method} masking runs on the local engine, not {dialect}").format(
+                    method=method, dialect=dialect
+                )
+            )
+
+        return rewrite_per_dialect(tree, refuse)
+
+    return build
+
+
 def _generalise(col: exp.Column, dtype: pa.DataType, options: Mapping[str, Any]) -> exp.Expression:
     if pa.types.is_date(dtype) or pa.types.is_timestamp(dtype):
         unit = str(options.get("unit", "month")).upper()
@@ -184,8 +223,9 @@ def _null(col: exp.Column, dtype: pa.DataType, options: Mapping[str, Any]) -> ex
     return exp.cast(exp.null(), to_sql_type(dtype))
 
 
-Builder = Callable[[exp.Column, pa.DataType, Mapping[str, Any]], exp.Expression]
 BUILDERS: dict[str, Builder] = {
+    "tokenize": _engine_function(TOKENIZE_FUNCTION, "tokenize"),
+    "vault": _engine_function(VAULT_FUNCTION, "vault"),
     "redact": _redact,
     "partial": _partial,
     "hash": _hash,

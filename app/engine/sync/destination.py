@@ -132,6 +132,9 @@ class DestinationTarget:
         self._stored_state = stored_state
         self.plan: DestinationPlan | None = None
         self.row_filter: RowFilter | None = None
+        #: shown each batch before it is filtered (the run's redaction of tagged values in
+        #: errors and logs remembers them); unlike a row filter, it keeps the native path
+        self.observer: Callable[[pa.RecordBatch], None] | None = None
         self.report = DestinationReport(dest.key, dest.connection, dest.table)
 
     def typed(self, field: pa.Field) -> pa.Field:
@@ -196,6 +199,8 @@ class DestinationTarget:
                 mask = window.mask(batch, cursor)
                 if mask is not None:
                     batch = batch.filter(mask)
+            if self.observer is not None:
+                self.observer(batch)
             if self.row_filter is not None:
                 batch = self.row_filter(batch)
             return conform(batch, schema, keys=d.destination_keys())

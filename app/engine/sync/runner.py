@@ -103,6 +103,8 @@ class SyncRunner:
         row_filters: Each destination's filter of the rows it writes (the suppression list,
             :mod:`app.engine.privacy.suppress`), or None; a filtered destination takes the
             Arrow path.
+        observer: Shown every batch a destination writes on the Arrow path, before its
+            filter (the redaction of tagged values remembers them), or None.
     """
 
     def __init__(
@@ -119,6 +121,7 @@ class SyncRunner:
         spool_dir: Path | None = None,
         native: bool = True,
         row_filters: Callable[[SyncDestination], RowFilter | None] | None = None,
+        observer: Callable[[pa.RecordBatch], None] | None = None,
     ) -> None:
         self.definition = definition
         self.open = open_connector
@@ -130,6 +133,7 @@ class SyncRunner:
         self.spool_dir = spool_dir
         self.native = native
         self.row_filters = row_filters
+        self.observer = observer
         self.version: exp.Expression | None = None
 
     def _emit(self, event: Event) -> None:
@@ -244,6 +248,7 @@ class SyncRunner:
             )
             report.destinations.append(target.report)
             target.row_filter = self.row_filters(dest) if self.row_filters else None
+            target.observer = self.observer
 
             def plan(_: int, t: DestinationTarget = target) -> bool:
                 return self._plan(t, shape)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.ui.syncs.masks import MasksEditor
 from app.ui.syncs.models import ColumnChoice, ColumnChoiceModel
 from app.ui.syncs.widgets import read_option_texts, show_status, status_row
 
@@ -223,9 +224,11 @@ class ColumnsPage(QWizardPage):
         buttons.addWidget(all_button)
         buttons.addWidget(none_button)
         buttons.addStretch(1)
+        self.masks = MasksEditor(self)
         box = QVBoxLayout(self)
         box.addWidget(self.view, 1)
         box.addLayout(buttons)
+        box.addWidget(self.masks)
 
     def initializePage(self) -> None:  # noqa: N802
         table = self.state.source_table
@@ -234,6 +237,12 @@ class ColumnsPage(QWizardPage):
             return
         existing = self.state.existing if self._built_for is None else None
         self._built_for = key
+        self.masks.set_columns([c.name for c in (table.columns if table else ())])
+        self.masks.set_rules(
+            [m.model_dump(mode="json", exclude_defaults=True) for m in existing.masks]
+            if existing
+            else []
+        )
         chosen = existing.columns if existing else None
         renames = existing.rename if existing else {}
         self.model.set_rows(
@@ -334,6 +343,11 @@ class SummaryPage(QWizardPage):
             (self.tr("Schema changes"), policy),
             (self.tr("Columns"), esc(chosen)),
             (self.tr("Renamed"), esc(renames)),
+            (
+                self.tr("Masked"),
+                esc(", ".join(self.state.columns_page.masks.rule_text(m) for m in data["masks"]))
+                or "—",
+            ),
         ]
         for option, columns in data["source"].get("read", {}).items():
             rows.append((esc(read_option_texts(option)[0]), esc(", ".join(columns) or "—")))

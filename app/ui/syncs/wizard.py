@@ -109,6 +109,7 @@ class SyncWizard(QWizard):
             **self.options_page.options(),
             "columns": self.columns_page.columns(),
             "rename": self.columns_page.renames(),
+            "masks": self.columns_page.masks.masks(),
         }
         if self.existing is not None:  # what the wizard does not edit stays as it was
             data["description"] = self.existing.description
