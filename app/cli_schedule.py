@@ -237,6 +237,12 @@ def _print_event(event: Event) -> None:
     click.echo(f"[{stamp}] {text}", err=True)
 
 
+def _warm_up() -> None:
+    from app.services.warm_up import warm_up
+
+    warm_up()
+
+
 def run_daemon(
     project: Path, *, workspace: Workspace, trust: bool = False, stop_timeout: float = 60.0
 ) -> int:
@@ -247,6 +253,8 @@ def run_daemon(
 
     prepare_headless_run()
     stop = threading.Event()
+    warming = threading.Thread(target=_warm_up, name="cauce-warm-up", daemon=True)
+    warming.start()  # while the schedules are read: the first fire finds the run path loaded
 
     def on_signal(signum: int, _frame: object) -> None:
         stop.set()

@@ -133,6 +133,9 @@ def _load_run_use_case() -> None:
 
     prepare_headless_run()  # a server runs projects only: pandas stays off its path
     load_plugins()  # the components' registry
+    from app.services.warm_up import warm_up
+
+    warm_up()  # the rest of the run path: the first run a client starts does not wait for it
 
 
 def _mark_deprecated(app: FastAPI, settings: ServerSettings) -> None:

@@ -669,6 +669,7 @@ FRONT_DOOR = {
         "tag",
         "tags",
     ],
+    "warm_up": ["warm_up"],
     "workspace": ["Workspace", "prepare_headless_run"],
 }
 #: used by the services themselves, never by a front end
