@@ -71,6 +71,12 @@ ACTIONS: dict[str, ApiAction] = {
     ),
     "run_checks": ApiAction("POST", "/api/v1/projects/{project_id}/checks/runs", (), "run"),
     "list_alerts": ApiAction("GET", "/api/v1/alerts", ("project", "status"), "read"),
+    "approve_schema_change": ApiAction(
+        "POST", "/api/v1/projects/{project_id}/schema-changes/{change_id}/approve", (), "write"
+    ),
+    "reject_schema_change": ApiAction(
+        "POST", "/api/v1/projects/{project_id}/schema-changes/{change_id}/reject", (), "write"
+    ),
 }
 
 

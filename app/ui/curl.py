@@ -1,5 +1,5 @@
 """Copy as curl: an action's REST API request, as a ``curl`` command, on the clipboard; and
-the context menus of the lists that offer it (alerts, syncs, channels).
+the context menus of the lists that offer it (alerts, syncs, channels, schema changes).
 
 The request comes from :func:`app.services.api_requests.curl_command` (one table for every
 front end, checked against the API's OpenAPI document); the command names the server
@@ -22,10 +22,17 @@ __all__ = ["MenuEntry", "attach_menu", "build_menu", "copy_curl"]
 MenuEntry = tuple[str, str, Callable[[], None], bool] | None
 
 
-def copy_curl(action: str, *, name: str | None = None, alert_id: int | None = None) -> str:
+def copy_curl(
+    action: str,
+    *,
+    name: str | None = None,
+    alert_id: int | None = None,
+    change_id: int | None = None,
+) -> str:
     """Put the curl command of ``action`` (``run_pipeline``, ``run_sync``,
-    ``acknowledge_alert``, ``resolve_alert``, ``test_channel``…) on the clipboard; returns it."""
-    text = curl_command(action, name=name, alert_id=alert_id)
+    ``acknowledge_alert``, ``resolve_alert``, ``test_channel``, ``approve_schema_change``…)
+    on the clipboard; returns it."""
+    text = curl_command(action, name=name, alert_id=alert_id, change_id=change_id)
     QApplication.clipboard().setText(text)
     return text
 

@@ -6179,392 +6179,409 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SchemaInbox</name>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="83"/>
+        <location filename="../../app/ui/inbox/schema.py" line="85"/>
         <source>Schema changes — %1</source>
         <extracomment>a review&apos;s state -&gt; the colour of a run status it reads like (STATUS_COLORS) the confirmation on screen (tests click its buttons), None when there is none</extracomment>
         <translation>Cambios de esquema — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="91"/>
+        <location filename="../../app/ui/inbox/schema.py" line="93"/>
         <source>pending</source>
         <translation>pendiente</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="92"/>
+        <location filename="../../app/ui/inbox/schema.py" line="94"/>
         <source>approved</source>
         <translation>aprobado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="93"/>
+        <location filename="../../app/ui/inbox/schema.py" line="95"/>
         <source>rejected</source>
         <translation>rechazado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="94"/>
+        <location filename="../../app/ui/inbox/schema.py" line="96"/>
         <source>rolled back</source>
         <translation>revertido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="95"/>
+        <location filename="../../app/ui/inbox/schema.py" line="97"/>
         <source>withdrawn</source>
         <translation>retirado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="100"/>
+        <location filename="../../app/ui/inbox/schema.py" line="102"/>
         <source>added</source>
         <translation>añadida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="101"/>
+        <location filename="../../app/ui/inbox/schema.py" line="103"/>
         <source>widened</source>
         <translation>ampliada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="102"/>
+        <location filename="../../app/ui/inbox/schema.py" line="104"/>
         <source>type changed</source>
         <translation>tipo cambiado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="103"/>
+        <location filename="../../app/ui/inbox/schema.py" line="105"/>
         <source>removed</source>
         <translation>eliminada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="104"/>
+        <location filename="../../app/ui/inbox/schema.py" line="106"/>
         <source>renamed?</source>
         <translation>¿renombrada?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="109"/>
+        <location filename="../../app/ui/inbox/schema.py" line="111"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="112"/>
+        <location filename="../../app/ui/inbox/schema.py" line="114"/>
         <source>%1: %2 → %3</source>
         <translation>%1: %2 → %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="123"/>
+        <location filename="../../app/ui/inbox/schema.py" line="125"/>
         <source>Pending</source>
         <translation>Pendientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="124"/>
-        <location filename="../../app/ui/inbox/schema.py" line="336"/>
+        <location filename="../../app/ui/inbox/schema.py" line="126"/>
+        <location filename="../../app/ui/inbox/schema.py" line="370"/>
         <source>Approved</source>
         <translation>Aprobado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="125"/>
-        <location filename="../../app/ui/inbox/schema.py" line="337"/>
+        <location filename="../../app/ui/inbox/schema.py" line="127"/>
+        <location filename="../../app/ui/inbox/schema.py" line="371"/>
         <source>Rejected</source>
         <translation>Rechazado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="126"/>
-        <location filename="../../app/ui/inbox/schema.py" line="338"/>
+        <location filename="../../app/ui/inbox/schema.py" line="128"/>
+        <location filename="../../app/ui/inbox/schema.py" line="372"/>
         <source>Rolled back</source>
         <translation>Revertido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="127"/>
-        <location filename="../../app/ui/inbox/schema.py" line="339"/>
+        <location filename="../../app/ui/inbox/schema.py" line="129"/>
+        <location filename="../../app/ui/inbox/schema.py" line="373"/>
         <source>Withdrawn</source>
         <translation>Retirado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="128"/>
+        <location filename="../../app/ui/inbox/schema.py" line="130"/>
         <source>All</source>
         <translation>Todos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="132"/>
+        <location filename="../../app/ui/inbox/schema.py" line="134"/>
         <source>All syncs</source>
         <translation>Todas las sincronizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="137"/>
+        <location filename="../../app/ui/inbox/schema.py" line="139"/>
         <source>Any time</source>
         <translation>En cualquier momento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="138"/>
+        <location filename="../../app/ui/inbox/schema.py" line="140"/>
         <source>Last 24 hours</source>
         <translation>Últimas 24 horas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="139"/>
+        <location filename="../../app/ui/inbox/schema.py" line="141"/>
         <source>Last 7 days</source>
         <translation>Últimos 7 días</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="140"/>
+        <location filename="../../app/ui/inbox/schema.py" line="142"/>
         <source>Last 30 days</source>
         <translation>Últimos 30 días</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="145"/>
+        <location filename="../../app/ui/inbox/schema.py" line="147"/>
         <source>Re&amp;fresh</source>
         <translation>Actuali&amp;zar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="148"/>
+        <location filename="../../app/ui/inbox/schema.py" line="150"/>
         <source>&amp;Show:</source>
         <translation>&amp;Mostrar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="149"/>
+        <location filename="../../app/ui/inbox/schema.py" line="151"/>
         <source>S&amp;ync:</source>
         <translation>S&amp;incronización:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="150"/>
+        <location filename="../../app/ui/inbox/schema.py" line="152"/>
         <source>S&amp;een:</source>
         <translation>&amp;Visto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="162"/>
+        <location filename="../../app/ui/inbox/schema.py" line="164"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="164"/>
+        <location filename="../../app/ui/inbox/schema.py" line="166"/>
         <source>Sync</source>
         <translation>Sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="165"/>
+        <location filename="../../app/ui/inbox/schema.py" line="167"/>
         <source>Destination</source>
         <translation>Destino</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="166"/>
+        <location filename="../../app/ui/inbox/schema.py" line="168"/>
         <source>Kind</source>
         <translation>Tipo de cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="167"/>
+        <location filename="../../app/ui/inbox/schema.py" line="169"/>
         <source>Change</source>
         <translation>Cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="168"/>
+        <location filename="../../app/ui/inbox/schema.py" line="170"/>
         <source>Detected</source>
         <translation>Detectado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="169"/>
+        <location filename="../../app/ui/inbox/schema.py" line="171"/>
         <source>Runs held</source>
         <translation>Ejecuciones retenidas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="170"/>
+        <location filename="../../app/ui/inbox/schema.py" line="172"/>
         <source>Decided by</source>
         <translation>Decidido por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="171"/>
+        <location filename="../../app/ui/inbox/schema.py" line="173"/>
         <source>Used by</source>
         <translation>Usado por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="178"/>
+        <location filename="../../app/ui/inbox/schema.py" line="181"/>
         <source>No schema change to show.</source>
         <translation>Ningún cambio de esquema que mostrar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="182"/>
+        <location filename="../../app/ui/inbox/schema.py" line="185"/>
         <source>Select a change to see its impact and history.</source>
         <translation>Seleccione un cambio para ver su impacto y su historial.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="183"/>
+        <location filename="../../app/ui/inbox/schema.py" line="186"/>
+        <location filename="../../app/ui/inbox/schema.py" line="240"/>
         <source>&amp;Approve…</source>
         <translation>&amp;Aprobar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="185"/>
+        <location filename="../../app/ui/inbox/schema.py" line="188"/>
         <source>Change the destination table; the held rows arrive with the next run</source>
         <translation>Cambiar la tabla de destino; las filas retenidas llegan con la próxima ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="187"/>
+        <location filename="../../app/ui/inbox/schema.py" line="190"/>
+        <location filename="../../app/ui/inbox/schema.py" line="241"/>
         <source>Re&amp;ject…</source>
         <translation>Re&amp;chazar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="188"/>
+        <location filename="../../app/ui/inbox/schema.py" line="191"/>
         <source>Leave the destination table as it is</source>
         <translation>Dejar la tabla de destino como está</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="189"/>
+        <location filename="../../app/ui/inbox/schema.py" line="192"/>
         <source>Roll &amp;back…</source>
         <translation>Re&amp;vertir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="191"/>
+        <location filename="../../app/ui/inbox/schema.py" line="194"/>
         <source>Undo an approved change where no data is lost by it</source>
         <translation>Deshacer un cambio aprobado cuando no se pierde ningún dato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="282"/>
+        <location filename="../../app/ui/inbox/schema.py" line="243"/>
+        <source>Copy approve as c&amp;url</source>
+        <translation>Copiar la aprobación como c&amp;url</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="244"/>
+        <source>Copy reject as cu&amp;rl</source>
+        <translation>Copiar el rechazo como cu&amp;rl</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="259"/>
+        <source>Copied a curl command that decides change #%1 on the server.</source>
+        <translation>Se copió un comando curl que decide el cambio n.º %1 en el servidor.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/schema.py" line="316"/>
         <source>State: %1. Detected %2; held the destination for %3 run(s).</source>
         <translation>Estado: %1. Detectado el %2; retuvo el destino durante %3 ejecución(es).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="288"/>
+        <location filename="../../app/ui/inbox/schema.py" line="322"/>
         <source>Impact</source>
         <translation>Impacto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="292"/>
+        <location filename="../../app/ui/inbox/schema.py" line="326"/>
         <source>No pipeline or sync of this project reads it.</source>
         <translation>Ningún pipeline ni sincronización de este proyecto la lee.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="296"/>
+        <location filename="../../app/ui/inbox/schema.py" line="330"/>
         <source>pipeline %1</source>
         <translation>pipeline %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="296"/>
+        <location filename="../../app/ui/inbox/schema.py" line="330"/>
         <source>sync %1</source>
         <translation>sincronización %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="298"/>
+        <location filename="../../app/ui/inbox/schema.py" line="332"/>
         <source>uses the column</source>
         <translation>usa la columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="299"/>
+        <location filename="../../app/ui/inbox/schema.py" line="333"/>
         <source>reads the table (not the column yet)</source>
         <translation>lee la tabla (aún no la columna)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="300"/>
+        <location filename="../../app/ui/inbox/schema.py" line="334"/>
         <source>copies every column</source>
         <translation>copia todas las columnas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="313"/>
+        <location filename="../../app/ui/inbox/schema.py" line="347"/>
         <source>Reader</source>
         <translation>Lector</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="314"/>
+        <location filename="../../app/ui/inbox/schema.py" line="348"/>
         <source>Reading nodes</source>
         <translation>Nodos que la leen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="315"/>
+        <location filename="../../app/ui/inbox/schema.py" line="349"/>
         <source>How</source>
         <translation>Cómo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="316"/>
+        <location filename="../../app/ui/inbox/schema.py" line="350"/>
         <source>Reaches</source>
         <translation>Llega a</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="320"/>
+        <location filename="../../app/ui/inbox/schema.py" line="354"/>
         <source>History</source>
         <translation>Historial</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="323"/>
+        <location filename="../../app/ui/inbox/schema.py" line="357"/>
         <source>%1 by %2 at %3</source>
         <translation>%1 por %2 el %3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="331"/>
+        <location filename="../../app/ui/inbox/schema.py" line="365"/>
         <source>No decision yet.</source>
         <translation>Aún sin decisión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="378"/>
+        <location filename="../../app/ui/inbox/schema.py" line="412"/>
         <source>#%1 %2: %3.</source>
         <translation>n.º %1 %2: %3.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="384"/>
+        <location filename="../../app/ui/inbox/schema.py" line="418"/>
         <source>%1 is still held by %2 pending change(s).</source>
         <translation>%1 sigue retenido por %2 cambio(s) pendiente(s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="388"/>
+        <location filename="../../app/ui/inbox/schema.py" line="422"/>
         <source>The sync ran: %1, %2 rows read.</source>
         <translation>La sincronización se ejecutó: %1, %2 filas leídas.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="413"/>
+        <location filename="../../app/ui/inbox/schema.py" line="447"/>
         <source>Applying the change to %1…</source>
         <translation>Aplicando el cambio a %1…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="417"/>
+        <location filename="../../app/ui/inbox/schema.py" line="451"/>
         <source>Approve schema change</source>
         <translation>Aprobar el cambio de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="419"/>
+        <location filename="../../app/ui/inbox/schema.py" line="453"/>
         <source>Apply this change to %1: %2 %3? The rows held since it was detected arrive with the next run of %4.</source>
         <translation>¿Aplicar este cambio a %1: %2 %3? Las filas retenidas desde que se detectó llegan con la próxima ejecución de %4.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="427"/>
+        <location filename="../../app/ui/inbox/schema.py" line="461"/>
         <source>Approve</source>
         <translation>Aprobar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="428"/>
+        <location filename="../../app/ui/inbox/schema.py" line="462"/>
         <source>Approve and run now</source>
         <translation>Aprobar y ejecutar ahora</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="441"/>
+        <location filename="../../app/ui/inbox/schema.py" line="475"/>
         <source>Rejecting…</source>
         <translation>Rechazando…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="445"/>
+        <location filename="../../app/ui/inbox/schema.py" line="479"/>
         <source>Reject schema change</source>
         <translation>Rechazar el cambio de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="447"/>
+        <location filename="../../app/ui/inbox/schema.py" line="481"/>
         <source>Leave %1 as it is? Discard: the sync goes on without the change (a new column left out, a type kept). Freeze: the sync refuses to write %1 while the source differs.</source>
         <translation>¿Dejar %1 como está? Descartar: la sincronización sigue sin el cambio (una columna nueva se omite, un tipo se mantiene). Congelar: la sincronización se niega a escribir %1 mientras el origen difiera.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="452"/>
+        <location filename="../../app/ui/inbox/schema.py" line="486"/>
         <source>Reject and discard</source>
         <translation>Rechazar y descartar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="453"/>
+        <location filename="../../app/ui/inbox/schema.py" line="487"/>
         <source>Reject and freeze</source>
         <translation>Rechazar y congelar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="463"/>
+        <location filename="../../app/ui/inbox/schema.py" line="497"/>
         <source>Roll back schema change</source>
         <translation>Revertir el cambio de esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="465"/>
+        <location filename="../../app/ui/inbox/schema.py" line="499"/>
         <source>Undo %1 in %2? It is refused, with nothing changed, when data would be lost (a column that holds values, a value the old type cannot hold).</source>
         <translation>¿Deshacer %1 en %2? Se rechaza, sin cambiar nada, si se perderían datos (una columna que tiene valores, un valor que el tipo anterior no admite).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="472"/>
+        <location filename="../../app/ui/inbox/schema.py" line="506"/>
         <source>Roll back</source>
         <translation>Revertir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="475"/>
+        <location filename="../../app/ui/inbox/schema.py" line="509"/>
         <source>Rolling back…</source>
         <translation>Revirtiendo…</translation>
     </message>

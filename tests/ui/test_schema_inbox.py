@@ -156,6 +156,34 @@ def test_cancel_changes_nothing(qtbot, held: Shop) -> None:  # type: ignore[no-u
         _destroy(inbox)
 
 
+def test_copy_approve_as_curl_copies_the_request_and_decides_nothing(  # type: ignore[no-untyped-def]
+    qtbot, held: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QAction
+
+    from tests.ui.test_copy_as_curl import KEY, _press
+
+    monkeypatch.setenv("CAUCE_API_URL", "https://cauce.example.com:8710")
+    inbox = _open(qtbot, held)
+    menu = None
+    try:
+        tax = _click_row(qtbot, inbox, "tax")
+        menu = inbox.context_menu()
+        assert menu.findChild(QAction, "approveChange").isEnabled()
+        text = _press(qtbot, menu, menu.findChild(QAction, "copyApproveCurl"))
+        assert text == (
+            f'curl -X POST {KEY} "https://cauce.example.com:8710/api/v1/projects/'
+            f'${{CAUCE_PROJECT_ID}}/schema-changes/{tax.id}/approve"'
+        )
+        assert f"change #{tax.id}" in inbox.status.text()
+        assert {c.status for c in inbox.model.rows} == {"pending"}  # copied, not decided
+        assert "tax" not in [c for c, _t in held.columns("raw", "orders")]
+    finally:
+        if menu is not None:
+            menu.deleteLater()
+        _destroy(inbox)
+
+
 def test_in_spanish(qtbot, held: Shop, spanish) -> None:  # type: ignore[no-untyped-def]
     inbox = _open(qtbot, held)
     try:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -38,6 +39,7 @@ from app.services.schema_inbox import (
     rollback_schema_change,
 )
 from app.services.workspace import Workspace
+from app.ui.curl import attach_menu, build_menu, copy_curl
 from app.ui.i18n import format_int, status_text
 from app.ui.icons import icon
 from app.ui.monitor.table import Column, RowsModel, local_time, table_view
@@ -175,6 +177,7 @@ class SchemaInbox(QDialog):
         self.view = table_view(self.model)
         self.view.setObjectName("schemaChangesView")
         self.view.selectionModel().selectionChanged.connect(self._selected)
+        attach_menu(self.view, self.context_menu)
         self.empty_label = QLabel(self.tr("No schema change to show."))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail = QTextBrowser()
@@ -226,6 +229,37 @@ class SchemaInbox(QDialog):
         em, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().lineSpacing()
         self.resize(em * 170, line * 36)
         self._selected()
+
+    def context_menu(self) -> QMenu:
+        """The selected change's menu: decide it here, or copy the API request that does."""
+        item = self.selected()
+        pending = item is not None and item.status == "pending"
+        return build_menu(
+            self,
+            [
+                ("approveChange", self.tr("&Approve…"), self.approve, pending),
+                ("rejectChange", self.tr("Re&ject…"), self.reject_change, pending),
+                None,
+                ("copyApproveCurl", self.tr("Copy approve as c&url"), self._copy_approve, pending),
+                ("copyRejectCurl", self.tr("Copy reject as cu&rl"), self._copy_reject, pending),
+            ],
+        )
+
+    def _copy_approve(self) -> None:
+        self._copy_curl("approve_schema_change")
+
+    def _copy_reject(self) -> None:
+        self._copy_curl("reject_schema_change")
+
+    def _copy_curl(self, action: str) -> None:
+        item = self.selected()
+        if item is not None:
+            copy_curl(action, change_id=item.id)
+            self.status.setText(
+                self.tr("Copied a curl command that decides change #%1 on the server.").replace(
+                    "%1", str(item.id)
+                )
+            )
 
     def _used_by(self, item: Any) -> str:
         return ", ".join(i.name for i in item.impact)
