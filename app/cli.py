@@ -303,7 +303,21 @@ def main(argv: list[str] | None = None) -> NoReturn:
         code: object = EXIT_OK
     except SystemExit as done:
         code = done.code
+    except Exception as err:  # noqa: BLE001 - a user error a command let through
+        code = _user_error(err)
     leave(code)
+
+
+def _user_error(err: Exception) -> int:
+    """A user error (an id that names nothing, a name taken, an invalid input) that escaped
+    its command: said in one line, exit code 2 — never a traceback. Anything else is a bug
+    and is raised as such."""
+    from app.services.errors import CONFLICTS, NOT_FOUND, USER_ERRORS, describe
+
+    if not isinstance(err, (*USER_ERRORS, *NOT_FOUND, *CONFLICTS)):
+        raise err
+    click.echo(_("Error: {message}").format(message=describe(err)), err=True)
+    return EXIT_INVALID
 
 
 def leave(code: object) -> NoReturn:

@@ -40,9 +40,9 @@ def _fail(err: BaseException) -> None:
 
 
 def _errors() -> tuple[type[BaseException], ...]:
-    from app.services.errors import USER_ERRORS
+    from app.services.errors import NOT_FOUND, USER_ERRORS
 
-    return (*USER_ERRORS, ValueError)
+    return (*USER_ERRORS, *NOT_FOUND, ValueError)
 
 
 def _when(value: Any) -> str:

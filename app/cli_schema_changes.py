@@ -56,10 +56,10 @@ def _word(text: str) -> str:
 
 
 def _errors() -> tuple[type[BaseException], ...]:
-    from app.services.errors import USER_ERRORS
+    from app.services.errors import NOT_FOUND, USER_ERRORS
     from app.services.schema_inbox import SchemaInboxError
 
-    return (*USER_ERRORS, SchemaInboxError)
+    return (*USER_ERRORS, *NOT_FOUND, SchemaInboxError)
 
 
 def _fail(err: BaseException, as_json: bool) -> None:

@@ -36,9 +36,9 @@ def _fail(err: BaseException) -> None:
 
 
 def _errors() -> tuple[type[BaseException], ...]:
-    from app.services.errors import USER_ERRORS
+    from app.services.errors import NOT_FOUND, USER_ERRORS
 
-    return (*USER_ERRORS, ValueError)
+    return (*USER_ERRORS, *NOT_FOUND, ValueError)
 
 
 def _show(found: list, as_json: bool) -> None:  # type: ignore[type-arg]

@@ -88,3 +88,48 @@ def test_the_command_keeps_its_exit_codes_and_output(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert bad.returncode == 2 and "error:" in bad.stderr
+
+
+def test_a_user_error_a_command_lets_through_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """Found using the CLI: ``cauce gdpr find`` of a request that does not exist printed a
+    traceback. A not-found, conflict or invalid-input error that escapes any command is one
+    line on stderr and exit code 2; any other exception is still a bug with its traceback."""
+    import shutil
+
+    project = tmp_path / "chinook"
+    shutil.copytree(REPO / "resources" / "examples" / "chinook", project)
+    env = {**os.environ, "CAUCE_DB_URL": f"sqlite:///{tmp_path / 'meta.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "gdpr", "find", str(project), "99"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "no request #99" in done.stderr
+    bug = child(
+        """
+        from app import cli
+        @cli.cli.command("boom")
+        def boom():
+            raise ZeroDivisionError("a bug")
+        cli.main(["boom"])
+        """,
+        tmp_path,
+    )
+    assert bug.returncode == 1 and "Traceback" in bug.stderr and "ZeroDivisionError" in bug.stderr
+    escaped = child(
+        """
+        from app import cli
+        from app.storage.errors import NotFound
+        @cli.cli.command("lost")
+        def lost():
+            raise NotFound("no alert 7")
+        cli.main(["lost"])
+        """,
+        tmp_path,
+    )
+    assert (escaped.returncode, escaped.stderr) == (2, "Error: no alert 7\n")
