@@ -87,9 +87,10 @@ class Warehouse:
         self.connector.write("t", TABLE.to_reader(), mode=WriteMode.REPLACE)
 
     def run(self, sql: str) -> tuple[pa.Schema, list[tuple[Any, ...]]]:
-        described = self.connector.query_schema(sql)
+        """The rows, and the schema the warehouse described them with (the connector types a
+        query's result from that description, as ``query_schema`` does)."""
         table = self.connector.query(sql).read_all()
-        return described, [tuple(r.values()) for r in table.to_pylist()]
+        return table.schema, [tuple(r.values()) for r in table.to_pylist()]
 
 
 @pytest.fixture(scope="module")
