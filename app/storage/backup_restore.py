@@ -31,6 +31,7 @@ from sqlalchemy.pool import NullPool
 from app.i18n import _
 from app.storage.backup import (
     BackupArchive,
+    bulk_module,
     canonical_json,
     cauce_tables,
     column_kinds,
@@ -190,22 +191,40 @@ def plan_restore(conn: Connection, archive: BackupArchive) -> list[TableChange]:
 def _insert_all(
     conn: Connection, table: Table, archive: BackupArchive, deferred: dict[str, list]
 ) -> TableChange:
-    kinds, change = column_kinds(table), TableChange(table.name)
+    """Load the table's rows in bulk (an empty table); the references that close a cycle are
+    set aside in ``deferred`` and written by :func:`_apply_deferred`."""
+    kinds = column_kinds(table)
     later = _deferred_columns().get(table.name, [])
+    batches = archive.batches(table.name)
+    if later:
+        batches = _set_aside(batches, table, later, deferred.setdefault(table.name, []))
+    return TableChange(
+        table.name, added=bulk_module(conn).load_batches(conn, table, kinds, batches)
+    )
+
+
+def _set_aside(
+    batches: Iterator[Any], table: Table, later: list[str], rows: list[dict[str, Any]]
+) -> Iterator[Any]:
+    """The batches with the ``later`` columns emptied; their values (by key) go to ``rows``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     keys = [k.name for k in table.primary_key.columns]
-    for batch in archive.batches(table.name):
-        rows = _python_rows(batch, kinds)
-        for row in rows:
-            if any(row.get(c) is not None for c in later):
-                deferred.setdefault(table.name, []).append(
-                    {**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in later}}
+    for batch in batches:
+        present = [c for c in later if c in batch.schema.names]
+        if present:
+            mask = pc.is_valid(batch.column(present[0]))
+            for c in present[1:]:
+                mask = pc.or_(mask, pc.is_valid(batch.column(c)))
+            for row in batch.filter(mask).select(keys + present).to_pylist():
+                rows.append(
+                    {**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in present}}
                 )
-                for c in later:
-                    row[c] = None
-        if rows:
-            conn.execute(insert(table), rows)
-        change.added += len(rows)
-    return change
+            for c in present:
+                i = batch.schema.get_field_index(c)
+                batch = batch.set_column(i, c, pa.nulls(batch.num_rows, batch.schema.field(c).type))
+        yield batch
 
 
 def _upsert(conn: Connection, table: Table, archive: BackupArchive) -> TableChange:
@@ -226,6 +245,8 @@ def _upsert(conn: Connection, table: Table, archive: BackupArchive) -> TableChan
 
 def _apply_deferred(conn: Connection, tables: dict[str, Table], deferred: dict[str, list]) -> None:
     for name, rows in deferred.items():
+        if not rows:
+            continue
         table = tables[name]
         keys = [k.name for k in table.primary_key.columns]
         later = _deferred_columns()[name]
