@@ -8,8 +8,12 @@ PostgreSQL 14), booleans as ``t``/``f``, binaries as hex, JSON as its stored tex
 empty field is ``NULL``, a quoted one an empty text.
 
 Load: each Arrow batch is written as CSV by Arrow (texts always quoted, ``NULL`` an empty
-field, timestamps ``… .ffffffZ``) into one ``COPY table (columns) FROM STDIN (FORMAT csv)``
-per table, inside the caller's transaction.
+field, timestamps as UTC wall time under ``SET LOCAL TIME ZONE 'UTC'``) into one
+``COPY table (columns) FROM STDIN (FORMAT csv)`` per table, inside the caller's transaction.
+:func:`loading` drops the foreign keys, unique and primary keys and indexes of the tables
+being filled, and creates them again (from the catalog's own definitions) once every table is
+loaded, as ``pg_restore`` does: one index build and one check per constraint instead of one
+per row. It all happens in the restore's transaction.
 
 Memory stays bounded by a piece (``piece_bytes``, or the largest row) and a batch.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Connection, Table, cast, extract, func
@@ -29,7 +34,7 @@ from app.storage.backup_legacy import ordered_select
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["load_batches", "read_batches", "row_pieces"]
+__all__ = ["load_batches", "loading", "read_batches", "row_pieces"]
 
 PIECE_BYTES = 4 << 20
 
@@ -147,7 +152,9 @@ def _csv(batch: pa.RecordBatch, kinds: dict[str, str]) -> bytes:
 
     columns = []
     for f, col in zip(batch.schema, batch.columns, strict=True):
-        if kinds[f.name] == "bytes":
+        if kinds[f.name] == "ts":  # UTC wall time (the session's time zone is UTC): fast
+            col = col.cast(pa.timestamp("us"))
+        elif kinds[f.name] == "bytes":
             col = pa.array([None if v is None else "\\x" + v.hex() for v in col.to_pylist()])
         columns.append(col)
     out = io.BytesIO()
@@ -174,8 +181,57 @@ def load_batches(
         sql.SQL(", ").join(sql.Identifier(n) for n in first.schema.names),
     )
     rows = 0
-    with _driver(conn).cursor() as cursor, cursor.copy(query) as copy:
-        for batch in itertools.chain([first], batches):
-            copy.write(_csv(batch, kinds))
-            rows += batch.num_rows
+    with _driver(conn).cursor() as cursor:
+        cursor.execute("SET LOCAL TIME ZONE 'UTC'")  # timestamps are written in UTC wall time
+        with cursor.copy(query) as copy:
+            for batch in itertools.chain([first], batches):
+                copy.write(_csv(batch, kinds))
+                rows += batch.num_rows
     return rows
+
+
+_CONSTRAINTS = """
+SELECT c.contype, t.relname, c.conname, pg_get_constraintdef(c.oid)
+FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+WHERE t.relnamespace = current_schema()::regnamespace AND c.contype IN ('f', 'p', 'u')
+  AND t.relname = ANY(%s)
+ORDER BY c.contype = 'f' DESC, t.relname, c.conname
+"""
+_INDEXES = """
+SELECT i.relname, pg_get_indexdef(i.oid)
+FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(%s)
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+ORDER BY i.relname
+"""
+
+
+@contextmanager
+def loading(conn: Connection, tables: list[str]) -> Iterator[None]:
+    """Load ``tables`` (emptied) without keys and indexes: they are created again on a normal
+    exit; on an error the caller's transaction rolls everything back."""
+    from psycopg import sql
+
+    with _driver(conn).cursor() as cursor:
+        constraints = cursor.execute(_CONSTRAINTS, (tables,)).fetchall()
+        indexes = cursor.execute(_INDEXES, (tables,)).fetchall()
+        for _kind, table, name, _definition in constraints:  # foreign keys first
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                    sql.Identifier(table), sql.Identifier(name)
+                )
+            )
+        for name, _definition in indexes:
+            cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+    yield
+    with _driver(conn).cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(sql.SQL(definition))  # type: ignore[arg-type]
+        for _kind, table, name, definition in reversed(constraints):  # keys before references
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                    sql.Identifier(table),
+                    sql.Identifier(name),
+                    sql.SQL(definition),  # type: ignore[arg-type]
+                )
+            )

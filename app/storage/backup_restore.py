@@ -309,14 +309,16 @@ def _restore_on(
     fresh = manifest.kind == "full" or target is None
     if fresh:  # (a new schema may hold rows its migrations insert)
         _clear(conn, tables)
-    for name in cauce_tables():
-        if name not in manifest.tables:
-            continue
+    names = [n for n in cauce_tables() if n in manifest.tables]
+    for name in names:
         if name not in tables:
             raise BackupError(name, _("the target database has no such table"))
-        if fresh:
-            report.tables.append(_insert_all(conn, tables[name], archive, deferred))
-        else:
+    if fresh:  # every table is empty: keys and indexes are built once, after the load
+        with bulk_module(conn).loading(conn, list(tables)):
+            for name in names:
+                report.tables.append(_insert_all(conn, tables[name], archive, deferred))
+    else:
+        for name in names:
             report.tables.append(_upsert(conn, tables[name], archive))
     _apply_deferred(conn, tables, deferred)
     _reset_sequences(conn, tables)

@@ -9,6 +9,7 @@ it with one ``executemany``, inside the caller's transaction. JSON is kept as it
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from app.storage.backup_legacy import ordered_select
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["load_batches", "read_batches"]
+__all__ = ["load_batches", "loading", "read_batches"]
 
 _TS_FORMAT = "%Y-%m-%d %H:%M:%S"  # Arrow's %S carries the microseconds: "05.123456"
 
@@ -78,12 +79,19 @@ def read_batches(
         cursor.close()
 
 
+@contextmanager
+def loading(conn: Connection, tables: list[str]) -> Iterator[None]:
+    """Nothing to prepare: a restore runs with foreign keys off and checks them once at the
+    end (``PRAGMA foreign_key_check``)."""
+    yield
+
+
 def _python_column(kind: str, column: pa.Array) -> list[Any]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if kind == "ts":
-        column = pc.strftime(column, format=_TS_FORMAT)
+    if kind == "ts":  # UTC wall time, as SQLAlchemy stores it: "2026-12-07 03:00:05.123456"
+        column = pc.strftime(column.cast(pa.timestamp("us")), format=_TS_FORMAT)
     elif kind == "bool":
         column = column.cast(pa.int8())
     return column.to_pylist()  # type: ignore[no-any-return]
