@@ -1,11 +1,10 @@
 """Bulk read and load of a PostgreSQL metadata DB for backups (format 2), with ``COPY``.
 
-Read: ``COPY (SELECT … ORDER BY key) TO STDOUT (FORMAT csv)`` streamed through psycopg's copy
-API, cut into pieces that end on a row boundary (a newline after an even number of quotes),
-each parsed by Arrow's CSV reader (C++) with the column types given: no Python object per
-value. Timestamps come as microseconds since the epoch (``EXTRACT`` is exact from
-PostgreSQL 14), booleans as ``t``/``f``, binaries as hex, JSON as its stored text. An unquoted
-empty field is ``NULL``, a quoted one an empty text.
+Read: ``COPY (SELECT … ORDER BY key) TO STDOUT (FORMAT csv)`` streamed from libpq in pieces
+of whole rows (:func:`copy_out`), each parsed by Arrow's CSV reader (C++) with the column
+types given: no Python object per value. Timestamps come as microseconds since the epoch
+(``EXTRACT`` is exact from PostgreSQL 14), booleans as ``t``/``f``, binaries as hex, JSON as
+its stored text. An unquoted empty field is ``NULL``, a quoted one an empty text.
 
 Load: each Arrow batch is written as CSV by Arrow (texts always quoted, ``NULL`` an empty
 field, timestamps as UTC wall time under ``SET LOCAL TIME ZONE 'UTC'``) into one
@@ -34,7 +33,7 @@ from app.storage.backup_legacy import ordered_select
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["load_batches", "loading", "read_batches", "row_pieces"]
+__all__ = ["copy_out", "load_batches", "loading", "read_batches"]
 
 PIECE_BYTES = 4 << 20
 
@@ -56,41 +55,53 @@ def _select_sql(conn: Connection, table: Table, kinds: dict[str, str]) -> str:
     return str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
 
 
-def _row_end(buf: bytearray) -> int:
-    """Where the last complete CSV row of ``buf`` ends (0: none): after the last newline with
-    an even number of quotes before it."""
-    quotes = buf.count(b'"')
-    end = len(buf)
-    while (pos := buf.rfind(b"\n", 0, end)) >= 0:
-        quotes -= buf.count(b'"', pos, end)
-        if quotes % 2 == 0:
-            return pos + 1
-        end = pos
-    return 0
+def copy_out(driver: Any, query: bytes, piece_bytes: int) -> Iterator[bytes]:
+    """The output of a ``COPY … TO STDOUT`` in pieces of whole rows, about ``piece_bytes``
+    each (more for a longer row).
 
-
-def row_pieces(chunks: Iterable[bytes | memoryview], piece_bytes: int) -> Iterator[bytes]:
-    """CSV ``chunks`` regrouped in pieces of whole rows, about ``piece_bytes`` each (more for
-    a longer row).
-
-    >>> list(row_pieces([b'1,"a\\n', b'b"\\n2,', b'x\\n3,y\\n'], 4))
-    [b'1,"a\\nb"\\n', b'2,x\\n3,y\\n']
+    PostgreSQL sends one CopyData message per row; psycopg's copy API costs a generator round
+    per message, so the messages are read here straight from libpq (``psycopg.pq``), under
+    the connection's lock, and the connection is left as it was (the COPY drained on error).
     """
-    buf = bytearray()
-    want = piece_bytes
-    for chunk in chunks:
-        buf += chunk
-        if len(buf) < want:
-            continue
-        cut = _row_end(buf)
-        if cut:
-            yield bytes(buf[:cut])
-            del buf[:cut]
-            want = piece_bytes
-        else:  # inside a long row: look again when the buffer has doubled
-            want = 2 * len(buf)
-    if buf:
-        yield bytes(buf)
+    from psycopg import errors, pq
+
+    pgconn = driver.pgconn
+    with driver.lock:
+        pgconn.send_query(query)
+        while pgconn.flush():
+            pass
+        result = pgconn.get_result()
+        if result is None or result.status != pq.ExecStatus.COPY_OUT:
+            _drain(pgconn)
+            raise errors.error_from_result(result, encoding=driver.info.encoding)
+        done = False
+        try:
+            piece = bytearray()
+            while (got := pgconn.get_copy_data(0))[0] > 0:
+                piece += got[1]
+                if len(piece) >= piece_bytes:
+                    yield bytes(piece)
+                    piece.clear()
+            done = True
+            if piece:
+                yield bytes(piece)
+        finally:
+            if not done:  # abandoned half way: read the rest, so the connection stays usable
+                while pgconn.get_copy_data(0)[0] > 0:
+                    pass
+            _drain(pgconn)
+
+
+def _drain(pgconn: Any) -> None:
+    """Read the results left (the COPY's own); raise the first error."""
+    from psycopg import errors, pq
+
+    failed = None
+    while (result := pgconn.get_result()) is not None:
+        if result.status == pq.ExecStatus.FATAL_ERROR and failed is None:
+            failed = errors.error_from_result(result)
+    if failed is not None:
+        raise failed
 
 
 def _parse(piece: bytes, kinds: dict[str, str], schema: pa.Schema) -> pa.Table:
@@ -137,13 +148,13 @@ def read_batches(
     from psycopg import sql
 
     schema = arrow_schema(kinds)
+    driver = _driver(conn)
     query = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(
         sql.SQL(_select_sql(conn, table, kinds))  # type: ignore[arg-type]
     )
-    with _driver(conn).cursor() as cursor, cursor.copy(query) as copy:
-        pieces = row_pieces(copy, piece_bytes)
-        parsed = (b for p in pieces for b in _parse(p, kinds, schema).to_batches())
-        yield from rebatch(parsed, schema, batch_rows)
+    pieces = copy_out(driver, query.as_bytes(driver), piece_bytes)
+    parsed = (b for p in pieces for b in _parse(p, kinds, schema).to_batches())
+    yield from rebatch(parsed, schema, batch_rows)
 
 
 def _csv(batch: pa.RecordBatch, kinds: dict[str, str]) -> bytes:

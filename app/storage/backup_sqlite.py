@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["load_batches", "loading", "read_batches"]
 
-_TS_FORMAT = "%Y-%m-%d %H:%M:%S"  # Arrow's %S carries the microseconds: "05.123456"
-
 
 def _cursor(conn: Connection) -> Any:
     return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -88,10 +86,9 @@ def loading(conn: Connection, tables: list[str]) -> Iterator[None]:
 
 def _python_column(kind: str, column: pa.Array) -> list[Any]:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if kind == "ts":  # UTC wall time, as SQLAlchemy stores it: "2026-12-07 03:00:05.123456"
-        column = pc.strftime(column.cast(pa.timestamp("us")), format=_TS_FORMAT)
+        column = column.cast(pa.timestamp("us")).cast(pa.string())
     elif kind == "bool":
         column = column.cast(pa.int8())
     return column.to_pylist()  # type: ignore[no-any-return]
