@@ -182,6 +182,7 @@ def load_batches(
 ) -> int:
     """Insert the batches' rows into ``table`` with one ``COPY``; the number of rows."""
     from psycopg import sql
+    from psycopg.copy import QueuedLibpqWriter
 
     batches = iter(batches)
     first = next(batches, None)
@@ -194,7 +195,8 @@ def load_batches(
     rows = 0
     with _driver(conn).cursor() as cursor:
         cursor.execute("SET LOCAL TIME ZONE 'UTC'")  # timestamps are written in UTC wall time
-        with cursor.copy(query) as copy:
+        # the CSV of the next batch is made while libpq sends the last one (a writer thread)
+        with cursor.copy(query, writer=QueuedLibpqWriter(cursor)) as copy:
             for batch in itertools.chain([first], batches):
                 copy.write(_csv(batch, kinds))
                 rows += batch.num_rows
@@ -236,6 +238,9 @@ def loading(conn: Connection, tables: list[str]) -> Iterator[None]:
             cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
     yield
     with _driver(conn).cursor() as cursor:
+        # index builds and foreign-key checks (one join each) sort and hash in memory
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         for _name, definition in indexes:
             cursor.execute(sql.SQL(definition))  # type: ignore[arg-type]
         for _kind, table, name, definition in reversed(constraints):  # keys before references
