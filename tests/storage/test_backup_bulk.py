@@ -286,3 +286,27 @@ def test_a_format_1_archive_still_restores_and_verifies(
         assert repo.ensure_project("demo")
         notes = [e.payload for e in repo.recent_events(type="run.note")]
     assert {"text": 'ñandú 𝄞 — "quoted"\nline', "empty": "", "none": None} in notes
+
+
+@pytest.mark.postgres
+def test_a_copy_that_fails_or_is_abandoned_leaves_the_connection_usable(
+    pg_db: dict[str, object],
+) -> None:
+    """COPY output is read straight from libpq: an error half way raises (naming it), and a
+    read abandoned half way is drained, so the connection goes on working either way."""
+    import psycopg
+
+    from app.storage.backup_postgres import copy_out
+
+    with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={pg_db['dbname']}") as con:
+        failing = b"COPY (SELECT 1 / (5000 - g) FROM generate_series(1, 9000) g) TO STDOUT"
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            list(copy_out(con, failing, 64))
+        con.rollback()
+        rows = b"COPY (SELECT g FROM generate_series(1, 100000) g) TO STDOUT"
+        pieces = copy_out(con, rows, 1024)
+        assert next(pieces).startswith(b"1\n2\n")
+        pieces.close()  # abandoned: the rest is read and dropped
+        assert con.execute("SELECT 41 + 1").fetchone() == (42,)
+        whole = b"".join(copy_out(con, rows, 1 << 20))
+        assert whole.count(b"\n") == 100_000
