@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, MetaData, Table, inspect, select
+from sqlalchemy import Column, Connection, MetaData, PrimaryKeyConstraint, Table, inspect, select
 from sqlalchemy.engine import Engine
 
 from app.i18n import _
@@ -89,12 +89,25 @@ def cauce_tables() -> list[str]:
 
 
 def reflect(conn: Connection, names: list[str]) -> dict[str, Table]:
-    """The tables ``names`` as they are in the database (those that exist)."""
-    present = set(inspect(conn).get_table_names())
-    meta = MetaData()
+    """The tables ``names`` as they are in the database (those that exist): their columns
+    and primary keys, all a backup reads and writes by (two catalog queries in all)."""
+    inspector = inspect(conn)
+    present = set(inspector.get_table_names())
     wanted = [n for n in names if n in present]
-    meta.reflect(conn, only=wanted)
-    return {n: meta.tables[n] for n in wanted}
+    if not wanted:
+        return {}
+    columns = inspector.get_multi_columns(filter_names=wanted)
+    keys = inspector.get_multi_pk_constraint(filter_names=wanted)
+    meta = MetaData()
+    tables = {}
+    for name in wanted:
+        items: list[Any] = [
+            Column(c["name"], c["type"], nullable=c["nullable"]) for c in columns[(None, name)]
+        ]
+        if key := keys[(None, name)].get("constrained_columns"):
+            items.append(PrimaryKeyConstraint(*key))
+        tables[name] = Table(name, meta, *items)
+    return tables
 
 
 #: the bulk reader and loader of each engine (format 2): ``read_batches``, ``load_batches``
