@@ -206,28 +206,33 @@ def load_batches(
 _CONSTRAINTS = """
 SELECT c.contype, t.relname, c.conname, pg_get_constraintdef(c.oid)
 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-WHERE t.relnamespace = current_schema()::regnamespace AND c.contype IN ('f', 'p', 'u')
-  AND t.relname = ANY(%s)
+LEFT JOIN pg_class r ON r.oid = c.confrelid
+WHERE t.relnamespace = current_schema()::regnamespace
+  AND ((c.contype IN ('p', 'u') AND t.relname = ANY(%(t)s))
+       OR (c.contype = 'f' AND (t.relname = ANY(%(t)s) OR r.relname = ANY(%(t)s))))
 ORDER BY c.contype = 'f' DESC, t.relname, c.conname
 """
 _INDEXES = """
 SELECT i.relname, pg_get_indexdef(i.oid)
 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(%s)
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(%(t)s)
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype <> 'f'
+  )
 ORDER BY i.relname
 """
 
 
 @contextmanager
 def loading(conn: Connection, tables: list[str]) -> Iterator[None]:
-    """Load ``tables`` (emptied) without keys and indexes: they are created again on a normal
-    exit; on an error the caller's transaction rolls everything back."""
+    """Load ``tables`` (emptied) without their keys and indexes (and the foreign keys that
+    refer to them): they are created again on a normal exit; on an error the caller's
+    transaction rolls everything back."""
     from psycopg import sql
 
     with _driver(conn).cursor() as cursor:
-        constraints = cursor.execute(_CONSTRAINTS, (tables,)).fetchall()
-        indexes = cursor.execute(_INDEXES, (tables,)).fetchall()
+        constraints = cursor.execute(_CONSTRAINTS, {"t": tables}).fetchall()
+        indexes = cursor.execute(_INDEXES, {"t": tables}).fetchall()
         for _kind, table, name, _definition in constraints:  # foreign keys first
             cursor.execute(
                 sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(

@@ -52,6 +52,8 @@ from app.storage.models import Base
 __all__ = ["RestoreReport", "TableChange", "plan_restore", "restore_archive"]
 
 _KEY_CHUNK = 500
+#: from this many rows, a table is loaded without its keys and indexes, built after the load
+REBUILD_ROWS = 5_000
 
 
 @dataclass
@@ -313,8 +315,9 @@ def _restore_on(
     for name in names:
         if name not in tables:
             raise BackupError(name, _("the target database has no such table"))
-    if fresh:  # every table is empty: keys and indexes are built once, after the load
-        with bulk_module(conn).loading(conn, list(tables)):
+    if fresh:  # every table is empty: the big ones' keys and indexes are built after the load
+        big = [n for n in names if int(manifest.tables[n]["rows"]) >= REBUILD_ROWS]
+        with bulk_module(conn).loading(conn, big):
             for name in names:
                 report.tables.append(_insert_all(conn, tables[name], archive, deferred))
     else:

@@ -131,9 +131,12 @@ def _rows(url: str, names: list[str]) -> dict[str, list[tuple[Any, ...]]]:
 
 @pytest.mark.postgres
 def test_awkward_postgres_rows_round_trip_exactly_into_sqlite_and_postgres(
-    tmp_path: Path, other_pg: str, pg_db: dict[str, object]
+    tmp_path: Path, other_pg: str, pg_db: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import app.storage.backup_restore as restore
     from tests.storage.conftest import pg_url
+
+    monkeypatch.setattr(restore, "REBUILD_ROWS", 1)  # every table with rows: keys built after
 
     source = pg_url(pg_db["dbname"])
     _awkward_rows(source)
@@ -152,6 +155,26 @@ def test_awkward_postgres_rows_round_trip_exactly_into_sqlite_and_postgres(
             assert got[name] == expected[name], name  # row by row, read another way
         assert _digests(target) == digests  # and the same archive bytes
     assert verify_backup(archive).ok
+    assert _schema(other_pg) == _schema(source)  # the keys and indexes are all back
+
+
+def _schema(url: str) -> list[tuple[str, ...]]:
+    """Every constraint and index of the database, as the catalog defines them."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                    "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+                    "UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes "
+                    "WHERE schemaname = 'public' ORDER BY 1, 2, 3"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert len(found) > 100
+    return [tuple(row) for row in found]
 
     engine = make_engine(other_pg)
     with engine.connect() as conn:  # JSON kept as written, NULL apart from JSON null
