@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,7 +135,7 @@ def read_table(
     table: Table,
     batch_rows: int = BATCH_ROWS,
     format_version: int = BACKUP_FORMAT_VERSION,
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     """The table's rows as Arrow record batches (columns sorted by name, primary-key order),
     as an archive of ``format_version`` holds them."""
     if format_version == 1:
@@ -177,8 +177,9 @@ def write_table(
     schema = arrow_schema(column_kinds(table))
     out = _HashingWriter(sink)
     rows = 0
-    with pa.ipc.new_stream(out, schema) as writer:
-        for batch in read_table(conn, table, format_version=format_version):
+    batches = read_table(conn, table, format_version=format_version)
+    with closing(batches), pa.ipc.new_stream(out, schema) as writer:  # closed on any error
+        for batch in batches:
             rows += batch.num_rows
             writer.write_batch(batch)
     return rows, out.digest.hexdigest()

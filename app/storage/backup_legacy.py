@@ -12,7 +12,7 @@ written again with sorted keys, no spaces), and a JSON ``null`` is read as SQL `
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +51,9 @@ def ordered_select(table: Table, dialect: str, columns: list[Any] | None = None)
     return select(*columns).order_by(*order)
 
 
-def read_batches_v1(conn: Connection, table: Table, batch_rows: int) -> Iterator[pa.RecordBatch]:
+def read_batches_v1(
+    conn: Connection, table: Table, batch_rows: int
+) -> Generator[pa.RecordBatch, None, None]:
     """The table's rows as format 1 holds them, through SQLAlchemy's result processing."""
     import pyarrow as pa
 

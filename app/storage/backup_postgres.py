@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +55,7 @@ def _select_sql(conn: Connection, table: Table, kinds: dict[str, str]) -> str:
     return str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
 
 
-def copy_out(driver: Any, query: bytes, piece_bytes: int) -> Iterator[bytes]:
+def copy_out(driver: Any, query: bytes, piece_bytes: int) -> Generator[bytes, None, None]:
     """The output of a ``COPY … TO STDOUT`` in pieces of whole rows, about ``piece_bytes``
     each (more for a longer row).
 
@@ -153,8 +153,11 @@ def read_batches(
         sql.SQL(_select_sql(conn, table, kinds))  # type: ignore[arg-type]
     )
     pieces = copy_out(driver, query.as_bytes(driver), piece_bytes)
-    parsed = (b for p in pieces for b in _parse(p, kinds, schema).to_batches())
-    yield from rebatch(parsed, schema, batch_rows)
+    try:
+        parsed = (b for p in pieces for b in _parse(p, kinds, schema).to_batches())
+        yield from rebatch(parsed, schema, batch_rows)
+    finally:  # closed half way: the COPY is drained and the connection's lock released now
+        pieces.close()
 
 
 def _csv(batch: pa.RecordBatch, kinds: dict[str, str]) -> bytes:

@@ -333,3 +333,46 @@ def test_a_copy_that_fails_or_is_abandoned_leaves_the_connection_usable(
         assert con.execute("SELECT 41 + 1").fetchone() == (42,)
         whole = b"".join(copy_out(con, rows, 1 << 20))
         assert whole.count(b"\n") == 100_000
+
+
+@pytest.mark.parametrize(
+    "dialect", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_a_backup_whose_file_fails_half_way_raises_and_the_database_goes_on(
+    tmp_path: Path, dialect: str, request: pytest.FixtureRequest
+) -> None:
+    """A full disk half way through a table: the error comes out (no hang on the
+    connection's lock held by the COPY), and the connection is usable afterwards."""
+    url = f"sqlite:///{tmp_path / 'full.db'}"
+    if dialect == "postgres":
+        url = request.getfixturevalue("other_pg")
+    populate(url, pipelines=2)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(  # 100,000 events, 15 MB of COPY output: several pieces
+            text(
+                "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 100000) "
+                "INSERT INTO events (organization_id, type, payload, created_at) "
+                "SELECT 1, 'bulk', :pad, CURRENT_TIMESTAMP FROM g"
+            ),
+            {"pad": json.dumps({"pad": "x" * 120})},
+        )
+
+    class DiskFull:
+        def __init__(self) -> None:
+            self.seen = 0
+
+        def write(self, data: Any) -> int:
+            self.seen += len(data)
+            if self.seen > 2000:
+                raise OSError(28, "No space left on device")
+            return len(data)
+
+    try:
+        with engine.connect() as conn:
+            (events,) = reflect(conn, ["events"]).values()
+            with pytest.raises(OSError, match="No space left"):
+                write_table(conn, events, DiskFull())  # type: ignore[arg-type]
+            assert conn.execute(text("SELECT count(*) FROM events")).scalar_one() > 3
+    finally:
+        engine.dispose()
