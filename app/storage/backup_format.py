@@ -3,7 +3,8 @@
 An archive is a zip of::
 
     manifest.json          what the archive holds (below)
-    tables/<table>.arrow   one Arrow IPC stream per table, rows in primary-key order
+    tables/<table>.arrow   one Arrow IPC stream per table, rows in primary-key order, batches
+                           of 20,000 rows (types: :mod:`app.storage.backup_columns`)
     secrets.bin            only when secrets were kept: AES-GCM under a passphrase-derived key
 
 ``manifest.json``::
@@ -12,6 +13,8 @@ An archive is a zip of::
      "created_at": "2026-12-07T03:00:00Z", "cauce_version": "0.1.0", "source": "sqlite",
      "tables": {"runs": {"rows": 12, "sha256": "<hex>"}, ...},
      "secrets": {"count": 2, "sha256": "<hex>", "kdf": {"name": "scrypt", ...}} | null}
+
+Format 2 keeps JSON as its stored text; format 1 (still read) held canonical JSON text.
 
 Member names are an allow-list (``manifest.json``, ``secrets.bin``, ``tables/<name>.arrow``), so
 no path can escape anything; archives are never extracted to disk. Sizes are checked on the
