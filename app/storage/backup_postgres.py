@@ -3,7 +3,7 @@
 Read: ``COPY (SELECT … ORDER BY key) TO STDOUT (FORMAT csv)`` streamed from libpq in pieces
 of whole rows (:func:`copy_out`), each parsed by Arrow's CSV reader (C++) with the column
 types given: no Python object per value. Timestamps come as microseconds since the epoch
-(``EXTRACT`` is exact from PostgreSQL 14), booleans as ``t``/``f``, binaries as hex, JSON as
+(:func:`_microseconds`), booleans as ``t``/``f``, binaries as hex, JSON as
 its stored text. An unquoted empty field is ``NULL``, a quoted one an empty text.
 
 Load: each Arrow batch is written as CSV by Arrow (texts always quoted, ``NULL`` an empty
@@ -42,17 +42,36 @@ def _driver(conn: Connection) -> Any:
     return conn.connection.driver_connection
 
 
+def _microseconds(col: Any, server_version: int) -> Any:
+    """A timestamp as microseconds since the epoch, exactly: ``EXTRACT`` returns ``numeric``
+    from PostgreSQL 14; before, a ``double`` that loses the microseconds of today's dates, so
+    whole seconds and the microseconds are taken apart (checked equal on PostgreSQL 15)."""
+    if server_version >= 140000:
+        return cast(extract("epoch", col) * 1_000_000, BigInteger)
+    seconds = cast(extract("epoch", func.date_trunc("second", col)), BigInteger)
+    return seconds * 1_000_000 + cast(extract("microseconds", col), BigInteger) % 1_000_000
+
+
 def _select_sql(conn: Connection, table: Table, kinds: dict[str, str]) -> str:
     columns: list[Any] = []
+    version = int(_driver(conn).info.server_version)
     for name in sorted(kinds):
         col: Any = table.c[name]
         if kinds[name] == "ts":
-            col = cast(extract("epoch", col) * 1_000_000, BigInteger)
+            col = _microseconds(col, version)
         elif kinds[name] == "bytes":
             col = func.encode(col, "hex")
         columns.append(col.label(name))
-    stmt = ordered_select(table, "postgresql", columns)
-    return str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    return _literal_sql(ordered_select(table, "postgresql", columns))
+
+
+def _literal_sql(stmt: Any) -> str:
+    """``stmt`` as PostgreSQL text with its values inline, sent as it is (no parameters, so
+    no ``%`` doubled as psycopg's paramstyle would)."""
+    from sqlalchemy.dialects import postgresql
+
+    dialect = postgresql.dialect(paramstyle="named")
+    return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def copy_out(driver: Any, query: bytes, piece_bytes: int) -> Generator[bytes, None, None]:

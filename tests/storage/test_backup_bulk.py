@@ -376,3 +376,36 @@ def test_a_backup_whose_file_fails_half_way_raises_and_the_database_goes_on(
             assert conn.execute(text("SELECT count(*) FROM events")).scalar_one() > 3
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_timestamps_are_exact_microseconds_on_every_postgres_version(
+    pg_db: dict[str, object],
+) -> None:
+    """Before PostgreSQL 14 ``EXTRACT`` returns a ``double``: the other expression (seconds
+    and microseconds apart) gives the same integers, before 1970 too."""
+    from sqlalchemy import literal_column
+
+    from app.storage.backup_postgres import _literal_sql, _microseconds, copy_out
+    from tests.storage.conftest import pg_url
+
+    engine = make_engine(pg_url(pg_db["dbname"]))
+    at = literal_column("t")
+    exprs = [_microseconds(at, v).label(f"v{v}") for v in (150000, 130000)]
+    stamps = (
+        "2026-12-07 03:00:05.123456+05:30",
+        "1969-12-31 23:59:59.5+00:00",
+        "1900-01-01 00:00:00.000001+00:00",
+    )
+    values = ", ".join(f"(CAST('{v}' AS timestamptz))" for v in stamps)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)  # computed another way: Python's datetime
+    want = [(datetime.fromisoformat(v) - epoch) // timedelta(microseconds=1) for v in stamps]
+    query = _literal_sql(select(*exprs)) + f" FROM (VALUES {values}) AS v(t)"
+    try:
+        with engine.connect() as conn:  # sent as the backup sends it: raw, through COPY
+            copy = f"COPY ({query}) TO STDOUT (FORMAT csv)".encode()
+            out = b"".join(copy_out(conn.connection.driver_connection, copy, 1 << 20))
+    finally:
+        engine.dispose()
+    got = [tuple(int(x) for x in line.split(",")) for line in out.decode().splitlines()]
+    assert got == [(w, w) for w in want]
