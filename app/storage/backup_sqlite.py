@@ -8,6 +8,7 @@ it with one ``executemany``, inside the caller's transaction. JSON is kept as it
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -46,6 +47,20 @@ def _timestamps(values: tuple[Any, ...]) -> pa.Array:
         )
 
 
+def _texts(values: tuple[Any, ...]) -> pa.Array:
+    """Texts; a column declared ``JSON`` has SQLite's NUMERIC affinity, so a JSON number is
+    stored as a number: it comes back as its JSON text (its value kept, not its spelling)."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(
+            [v if v is None or isinstance(v, str) else json.dumps(v) for v in values],
+            pa.string(),
+        )
+
+
 def _array(kind: str, values: tuple[Any, ...], field: pa.Field) -> pa.Array:
     import pyarrow as pa
 
@@ -53,6 +68,8 @@ def _array(kind: str, values: tuple[Any, ...], field: pa.Field) -> pa.Array:
         return _timestamps(values)
     if kind == "bool":
         return pa.array(values, pa.int64()).cast(pa.bool_())
+    if kind in ("json", "str"):
+        return _texts(values)
     return pa.array(values, field.type)
 
 

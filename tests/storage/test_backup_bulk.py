@@ -409,3 +409,34 @@ def test_timestamps_are_exact_microseconds_on_every_postgres_version(
         engine.dispose()
     got = [tuple(int(x) for x in line.split(",")) for line in out.decode().splitlines()]
     assert got == [(w, w) for w in want]
+
+
+def test_json_numbers_that_sqlite_stored_as_numbers_are_backed_up(tmp_path: Path) -> None:
+    """SQLite gives a column declared JSON the NUMERIC affinity: a JSON text ``5`` or ``1.50``
+    is stored as a number. The backup keeps the value (as JSON text), and restores it."""
+    url = f"sqlite:///{tmp_path / 'numbers.db'}"
+    populate(url, pipelines=1)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for payload in ("5", "1.50", "12345678901234567890"):
+            conn.execute(
+                text(
+                    "INSERT INTO events (organization_id, type, payload, created_at) "
+                    "VALUES (1, 'number', :p, '2026-12-07 03:00:05.000000')"
+                ),
+                {"p": payload},
+            )
+        stored = conn.execute(text("SELECT typeof(payload) FROM events WHERE type = 'number'"))
+        assert {t for (t,) in stored} == {"integer", "real"}  # what SQLite did with them
+    engine.dispose()
+    archive = _backup(url, tmp_path / "numbers.cauce-backup")
+    target = f"sqlite:///{tmp_path / 'back.db'}"
+    _restore(archive, target)
+    engine = make_engine(target)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT payload FROM events WHERE type = 'number' ORDER BY id")
+        ).scalars()
+        assert [json.loads(str(v)) for v in rows] == [5, 1.5, 1.2345678901234567e19]
+    engine.dispose()
+    assert verify_backup(archive).ok
