@@ -64,6 +64,8 @@ def test_run_project_never_imports_pandas_matplotlib_the_sync_engine_or_the_serv
     # backups, first set-up and doctor (docs/backup.md) load only for their commands
     web += ("app.services.backups", "app.services.setup", "app.storage.backup")
     web += ("app.storage.backup_restore", "app.storage.backup_format", "app.storage.doctor")
+    web += ("app.storage.backup_columns", "app.storage.backup_legacy")
+    web += ("app.storage.backup_postgres", "app.storage.backup_sqlite")
     for heavy in (*heavy_modules, *heavy_extra, *web, "app.services.notify_email"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
 

@@ -210,7 +210,9 @@ def verify_backup(path: Path, *, passphrase: str | None = None) -> VerifySummary
         engine = make_engine(url)
         try:
             with engine.connect() as conn:
-                got = digest_tables(conn, list(archive.manifest.tables))
+                got = digest_tables(
+                    conn, list(archive.manifest.tables), archive.manifest.format_version
+                )
         finally:
             engine.dispose()
         rows, problems = [], []

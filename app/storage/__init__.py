@@ -14,7 +14,9 @@ What this package owns:
   resolution of a connection's secrets (environment, then store), and log redaction.
 
 Project files and bundles (``project.py``, ``bundles.py``) live here too but are documented in
-their own modules.
+their own modules, as are backups of the metadata DB (``backup*.py``, ``docs/backup.md``): a
+new column type needs a portable kind in ``backup_columns`` (with its conversion in
+``backup_postgres`` and ``backup_sqlite``), or backups refuse the table.
 
 Extending the schema:
 

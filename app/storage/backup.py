@@ -2,32 +2,35 @@
 
 Tables are read from the database as it is (reflected, so a database at an older revision
 can be backed up before it is upgraded) and written in primary-key order, in batches, as
-Arrow IPC streams with portable types: integers as ``int64``, floats as ``float64``, texts as
-``string``, timestamps as ``timestamp[us, UTC]``, JSON as its canonical text (sorted keys).
-Columns are sorted by name, so an archive does not depend on the engine it was taken from: a
-database restored from an archive, read again, gives byte-identical members (what ``verify``
-checks). Memory stays bounded by one batch whatever the table size.
+Arrow IPC streams with portable types (:mod:`app.storage.backup_columns`). Rows never pass
+through Python one by one on PostgreSQL (``COPY`` parsed by Arrow, :mod:`.backup_postgres`);
+SQLite is read and loaded on the DB-API cursor (:mod:`.backup_sqlite`). Columns are sorted by
+name, so an archive does not depend on the engine it was taken from: a database restored from
+an archive, read again, gives byte-identical members (what ``verify`` checks). Memory stays
+bounded by about two batches whatever the table size. Format 1 archives (earlier Cauce
+versions) are read by :mod:`.backup_legacy` to be verified, and restore like format 2.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
-from sqlalchemy import Connection, MetaData, Table, inspect, select, types
+from sqlalchemy import Column, Connection, MetaData, PrimaryKeyConstraint, Table, inspect, select
 from sqlalchemy.engine import Engine
 
 from app.i18n import _
 from app.storage import access_models, alert_models, quality_models  # noqa: F401 - tables
+from app.storage.backup_columns import arrow_schema, column_kinds
 from app.storage.backup_format import (
+    BACKUP_FORMAT_VERSION,
     DEFAULT_BACKUP_LIMITS,
     KINDS,
     MANIFEST,
@@ -42,22 +45,23 @@ from app.storage.backup_format import (
     member_table,
     table_member,
 )
+from app.storage.backup_legacy import canonical_json, read_batches_v1, utc
 from app.storage.models import Base
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 __all__ = [
     "BATCH_ROWS",
     "CONFIGURATION_TABLES",
     "BackupArchive",
     "BackupInfo",
+    "bulk_module",
+    "canonical_json",
     "cauce_tables",
     "column_kinds",
     "connection_secret_slots",
     "digest_tables",
     "open_archive",
     "read_table",
+    "utc",
     "write_archive",
 ]
 
@@ -84,96 +88,59 @@ def cauce_tables() -> list[str]:
     return [t.name for t in Base.metadata.sorted_tables]
 
 
-def column_kinds(table: Table) -> dict[str, str]:
-    """Each column's portable kind: ``int``, ``float``, ``bool``, ``ts``, ``json`` or ``str``."""
-    kinds: dict[str, str] = {}
-    for col in table.columns:
-        t = col.type
-        if isinstance(t, types.Boolean):
-            kinds[col.name] = "bool"
-        elif isinstance(t, types.Integer):
-            kinds[col.name] = "int"
-        elif isinstance(t, types.Float | types.Numeric):
-            kinds[col.name] = "float"
-        elif isinstance(t, types.DateTime):
-            kinds[col.name] = "ts"
-        elif isinstance(t, types.JSON):
-            kinds[col.name] = "json"
-        elif isinstance(t, types.String):
-            kinds[col.name] = "str"
-        else:
-            raise BackupError(
-                table.name,
-                _("column {column} has a type backups do not support: {type}").format(
-                    column=col.name, type=t
-                ),
-            )
-    return kinds
-
-
-def _arrow_type(kind: str) -> pa.DataType:
-    import pyarrow as pa
-
-    return {
-        "int": pa.int64(),
-        "float": pa.float64(),
-        "bool": pa.bool_(),
-        "ts": pa.timestamp("us", "UTC"),
-        "json": pa.string(),
-        "str": pa.string(),
-    }[kind]
-
-
-def canonical_json(value: Any) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def reflect(conn: Connection, names: list[str]) -> dict[str, Table]:
-    """The tables ``names`` as they are in the database (those that exist)."""
-    present = set(inspect(conn).get_table_names())
-    meta = MetaData()
+    """The tables ``names`` as they are in the database (those that exist): their columns
+    and primary keys, all a backup reads and writes by (two catalog queries in all)."""
+    inspector = inspect(conn)
+    present = set(inspector.get_table_names())
     wanted = [n for n in names if n in present]
-    meta.reflect(conn, only=wanted)
-    return {n: meta.tables[n] for n in wanted}
+    if not wanted:
+        return {}
+    columns = inspector.get_multi_columns(filter_names=wanted)
+    keys = inspector.get_multi_pk_constraint(filter_names=wanted)
+    meta = MetaData()
+    tables = {}
+    for name in wanted:
+        items: list[Any] = [
+            Column(c["name"], c["type"], nullable=c["nullable"]) for c in columns[(None, name)]
+        ]
+        if key := keys[(None, name)].get("constrained_columns"):
+            items.append(PrimaryKeyConstraint(*key))
+        tables[name] = Table(name, meta, *items)
+    return tables
 
 
-def _ordered_select(table: Table, dialect: str) -> Any:
-    columns = sorted(table.columns, key=lambda c: c.name)
-    keys = list(table.primary_key.columns) or columns
-    order = [
-        k.collate("C") if dialect == "postgresql" and isinstance(k.type, types.String) else k
-        for k in keys
-    ]
-    return select(*columns).order_by(*order)
+#: the bulk reader and loader of each engine (format 2): ``read_batches``, ``load_batches``
+BULK_MODULES = {
+    "postgresql": "app.storage.backup_postgres",
+    "sqlite": "app.storage.backup_sqlite",
+}
 
 
-def read_table(conn: Connection, table: Table, batch_rows: int = BATCH_ROWS) -> Iterator[Any]:
-    """The table's rows as Arrow record batches (columns sorted by name, primary-key order)."""
-    import pyarrow as pa
+def bulk_module(conn: Connection) -> Any:
+    """The module that reads and loads ``conn``'s engine in bulk."""
+    import importlib
 
-    kinds = column_kinds(table)
-    names = sorted(kinds)
-    schema = pa.schema([pa.field(n, _arrow_type(kinds[n])) for n in names])
-    result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(
-        _ordered_select(table, conn.dialect.name)
-    )
-    for rows in result.partitions(batch_rows):
-        cols = list(zip(*rows, strict=True)) if rows else [() for _n in names]
-        arrays = []
-        for name, values in zip(names, cols, strict=True):
-            kind = kinds[name]
-            if kind == "json":
-                values = tuple(canonical_json(v) for v in values)
-            arrays.append(pa.array(values, schema.field(name).type))
-        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+    name = BULK_MODULES.get(conn.dialect.name)
+    if name is None:
+        raise BackupError(
+            conn.dialect.name,
+            _("backups support SQLite and PostgreSQL metadata databases only"),
+        )
+    return importlib.import_module(name)
+
+
+def read_table(
+    conn: Connection,
+    table: Table,
+    batch_rows: int = BATCH_ROWS,
+    format_version: int = BACKUP_FORMAT_VERSION,
+) -> Generator[Any, None, None]:
+    """The table's rows as Arrow record batches (columns sorted by name, primary-key order),
+    as an archive of ``format_version`` holds them."""
+    if format_version == 1:
+        return read_batches_v1(conn, table, batch_rows)
+    return bulk_module(conn).read_batches(conn, table, column_kinds(table), batch_rows)  # type: ignore[no-any-return]
 
 
 class _HashingWriter:
@@ -198,16 +165,21 @@ class _HashingWriter:
         self.closed = True
 
 
-def write_table(conn: Connection, table: Table, sink: IO[bytes] | None) -> tuple[int, str]:
+def write_table(
+    conn: Connection,
+    table: Table,
+    sink: IO[bytes] | None,
+    format_version: int = BACKUP_FORMAT_VERSION,
+) -> tuple[int, str]:
     """Stream ``table`` as one Arrow IPC stream into ``sink`` (or nowhere): (rows, SHA-256)."""
     import pyarrow as pa
 
-    kinds = column_kinds(table)
-    schema = pa.schema([pa.field(n, _arrow_type(kinds[n])) for n in sorted(kinds)])
+    schema = arrow_schema(column_kinds(table))
     out = _HashingWriter(sink)
     rows = 0
-    with pa.ipc.new_stream(out, schema) as writer:
-        for batch in read_table(conn, table):
+    batches = read_table(conn, table, format_version=format_version)
+    with closing(batches), pa.ipc.new_stream(out, schema) as writer:  # closed on any error
+        for batch in batches:
             rows += batch.num_rows
             writer.write_batch(batch)
     return rows, out.digest.hexdigest()
@@ -404,9 +376,15 @@ def open_archive(
         ) from None
 
 
-def digest_tables(conn: Connection, names: list[str]) -> dict[str, tuple[int, str]]:
-    """(rows, SHA-256 of the Arrow member) of each table, as an archive would hold them."""
-    return {name: write_table(conn, table, None) for name, table in reflect(conn, names).items()}
+def digest_tables(
+    conn: Connection, names: list[str], format_version: int = BACKUP_FORMAT_VERSION
+) -> dict[str, tuple[int, str]]:
+    """(rows, SHA-256 of the Arrow member) of each table, as an archive of ``format_version``
+    would hold them."""
+    return {
+        name: write_table(conn, table, None, format_version)
+        for name, table in reflect(conn, names).items()
+    }
 
 
 def connection_secret_slots(engine: Engine) -> list[tuple[str, str, str]]:

@@ -3,15 +3,18 @@
 An archive is a zip of::
 
     manifest.json          what the archive holds (below)
-    tables/<table>.arrow   one Arrow IPC stream per table, rows in primary-key order
+    tables/<table>.arrow   one Arrow IPC stream per table, rows in primary-key order, batches
+                           of 20,000 rows (types: :mod:`app.storage.backup_columns`)
     secrets.bin            only when secrets were kept: AES-GCM under a passphrase-derived key
 
 ``manifest.json``::
 
-    {"format": "cauce-backup", "format_version": 1, "kind": "full", "revision": "0008",
+    {"format": "cauce-backup", "format_version": 2, "kind": "full", "revision": "0008",
      "created_at": "2026-12-07T03:00:00Z", "cauce_version": "0.1.0", "source": "sqlite",
      "tables": {"runs": {"rows": 12, "sha256": "<hex>"}, ...},
      "secrets": {"count": 2, "sha256": "<hex>", "kdf": {"name": "scrypt", ...}} | null}
+
+Format 2 keeps JSON as its stored text; format 1 (still read) held canonical JSON text.
 
 Member names are an allow-list (``manifest.json``, ``secrets.bin``, ``tables/<name>.arrow``), so
 no path can escape anything; archives are never extracted to disk. Sizes are checked on the
@@ -47,6 +50,7 @@ __all__ = [
     "DEFAULT_BACKUP_LIMITS",
     "KINDS",
     "MANIFEST",
+    "READABLE_FORMAT_VERSIONS",
     "SECRETS_MEMBER",
     "BackupError",
     "BackupLimits",
@@ -62,7 +66,9 @@ __all__ = [
 ]
 
 BACKUP_FORMAT = "cauce-backup"
-BACKUP_FORMAT_VERSION = 1
+#: format 2 (Cauce written with COPY): JSON is the stored text; format 1: canonical JSON text
+BACKUP_FORMAT_VERSION = 2
+READABLE_FORMAT_VERSIONS = (1, 2)
 BACKUP_SUFFIX = ".cauce-backup"
 MANIFEST = "manifest.json"
 SECRETS_MEMBER = "secrets.bin"
@@ -218,11 +224,13 @@ class BackupManifest:
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: ``None``: secrets stripped; else ``{"count", "sha256", "kdf"}``
     secrets: dict[str, Any] | None = None
+    #: how the members encode the rows (see :mod:`app.storage.backup_columns`)
+    format_version: int = BACKUP_FORMAT_VERSION
 
     def to_json(self) -> bytes:
         body = {
             "format": BACKUP_FORMAT,
-            "format_version": BACKUP_FORMAT_VERSION,
+            "format_version": self.format_version,
             "kind": self.kind,
             "revision": self.revision,
             "created_at": self.created_at,
@@ -242,7 +250,8 @@ class BackupManifest:
             raise BackupError(MANIFEST, _("not valid JSON ({error})").format(error=err)) from None
         if not isinstance(body, dict) or body.get("format") != BACKUP_FORMAT:
             raise BackupError(MANIFEST, _("this is not a Cauce backup archive"))
-        if body.get("format_version") != BACKUP_FORMAT_VERSION:
+        version = body.get("format_version")
+        if type(version) is not int or version not in READABLE_FORMAT_VERSIONS:
             raise BackupError(
                 MANIFEST,
                 _("unknown format version {version} (this Cauce reads version {known})").format(
@@ -284,6 +293,7 @@ class BackupManifest:
                 source=str(body["source"]),
                 tables=tables,
                 secrets=secrets,
+                format_version=version,
             )
         except KeyError as err:
             raise BackupError(

@@ -31,6 +31,7 @@ from sqlalchemy.pool import NullPool
 from app.i18n import _
 from app.storage.backup import (
     BackupArchive,
+    bulk_module,
     canonical_json,
     cauce_tables,
     column_kinds,
@@ -51,6 +52,8 @@ from app.storage.models import Base
 __all__ = ["RestoreReport", "TableChange", "plan_restore", "restore_archive"]
 
 _KEY_CHUNK = 500
+#: from this many rows, a table is loaded without its keys and indexes, built after the load
+REBUILD_ROWS = 5_000
 
 
 @dataclass
@@ -190,22 +193,40 @@ def plan_restore(conn: Connection, archive: BackupArchive) -> list[TableChange]:
 def _insert_all(
     conn: Connection, table: Table, archive: BackupArchive, deferred: dict[str, list]
 ) -> TableChange:
-    kinds, change = column_kinds(table), TableChange(table.name)
+    """Load the table's rows in bulk (an empty table); the references that close a cycle are
+    set aside in ``deferred`` and written by :func:`_apply_deferred`."""
+    kinds = column_kinds(table)
     later = _deferred_columns().get(table.name, [])
+    batches = archive.batches(table.name)
+    if later:
+        batches = _set_aside(batches, table, later, deferred.setdefault(table.name, []))
+    return TableChange(
+        table.name, added=bulk_module(conn).load_batches(conn, table, kinds, batches)
+    )
+
+
+def _set_aside(
+    batches: Iterator[Any], table: Table, later: list[str], rows: list[dict[str, Any]]
+) -> Iterator[Any]:
+    """The batches with the ``later`` columns emptied; their values (by key) go to ``rows``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     keys = [k.name for k in table.primary_key.columns]
-    for batch in archive.batches(table.name):
-        rows = _python_rows(batch, kinds)
-        for row in rows:
-            if any(row.get(c) is not None for c in later):
-                deferred.setdefault(table.name, []).append(
-                    {**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in later}}
+    for batch in batches:
+        present = [c for c in later if c in batch.schema.names]
+        if present:
+            mask = pc.is_valid(batch.column(present[0]))
+            for c in present[1:]:
+                mask = pc.or_(mask, pc.is_valid(batch.column(c)))
+            for row in batch.filter(mask).select(keys + present).to_pylist():
+                rows.append(
+                    {**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in present}}
                 )
-                for c in later:
-                    row[c] = None
-        if rows:
-            conn.execute(insert(table), rows)
-        change.added += len(rows)
-    return change
+            for c in present:
+                i = batch.schema.get_field_index(c)
+                batch = batch.set_column(i, c, pa.nulls(batch.num_rows, batch.schema.field(c).type))
+        yield batch
 
 
 def _upsert(conn: Connection, table: Table, archive: BackupArchive) -> TableChange:
@@ -226,6 +247,8 @@ def _upsert(conn: Connection, table: Table, archive: BackupArchive) -> TableChan
 
 def _apply_deferred(conn: Connection, tables: dict[str, Table], deferred: dict[str, list]) -> None:
     for name, rows in deferred.items():
+        if not rows:
+            continue
         table = tables[name]
         keys = [k.name for k in table.primary_key.columns]
         later = _deferred_columns()[name]
@@ -288,14 +311,17 @@ def _restore_on(
     fresh = manifest.kind == "full" or target is None
     if fresh:  # (a new schema may hold rows its migrations insert)
         _clear(conn, tables)
-    for name in cauce_tables():
-        if name not in manifest.tables:
-            continue
+    names = [n for n in cauce_tables() if n in manifest.tables]
+    for name in names:
         if name not in tables:
             raise BackupError(name, _("the target database has no such table"))
-        if fresh:
-            report.tables.append(_insert_all(conn, tables[name], archive, deferred))
-        else:
+    if fresh:  # every table is empty: the big ones' keys and indexes are built after the load
+        big = [n for n in names if int(manifest.tables[n]["rows"]) >= REBUILD_ROWS]
+        with bulk_module(conn).loading(conn, big):
+            for name in names:
+                report.tables.append(_insert_all(conn, tables[name], archive, deferred))
+    else:
+        for name in names:
             report.tables.append(_upsert(conn, tables[name], archive))
     _apply_deferred(conn, tables, deferred)
     _reset_sequences(conn, tables)
