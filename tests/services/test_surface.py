@@ -488,10 +488,13 @@ FRONT_DOOR = {
     "privacy": [
         "ColumnTag",
         "MaskedTable",
+        "TagSuggestion",
         "UNMASK_SCOPE",
+        "explain_project_tags",
         "list_tags",
         "mask_shown",
         "may_unmask",
+        "remove_tag",
         "set_tags",
         "suggest_project_tags",
     ],
