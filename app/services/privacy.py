@@ -33,12 +33,14 @@ __all__ = [
     "MaskedTable",
     "TagSuggestion",
     "UNMASK_SCOPE",
+    "check_tag",
     "explain_project_tags",
     "list_tags",
     "mask_shown",
     "may_unmask",
     "remove_tag",
     "set_tags",
+    "standard_tags",
     "suggest_project_tags",
 ]
 
@@ -90,6 +92,22 @@ def mask_shown(
         columns.append(col)
     names = table.schema.names
     return MaskedTable(pa.table(dict(zip(names, columns, strict=True))), masked)
+
+
+def standard_tags() -> tuple[str, ...]:
+    """The tags Cauce knows (``pii.*`` and the ``sensitive.*`` ones it suggests); any other
+    dotted name is a custom tag."""
+    from app.engine.privacy.tags import PII_TAGS
+
+    return (*PII_TAGS, "sensitive.iban")
+
+
+def check_tag(tag: str) -> str:
+    """``tag`` as :func:`set_tags` stores it (lower case), or ``ValueError`` saying why it is
+    not a tag."""
+    from app.engine.privacy.tags import check_tag as check
+
+    return check(tag)
 
 
 def _project_id(ws: Workspace, project: str) -> int:
@@ -149,12 +167,18 @@ def remove_tag(
     *,
     workspace: Workspace | None = None,
 ) -> bool:
-    """Take ``tag`` off a column of a project's connection; whether it was there."""
+    """Take ``tag`` off a column of a project's connection; whether it was there (the table
+    matches with or without its schema, as :func:`list_tags` matches it)."""
     ws = workspace_of(workspace)
     with load_project(path) as opened:
         name = opened.project.meta.name
+    pid = _project_id(ws, name)
+    removed = 0
     with ws.open_store(TagStore) as store:
-        return store.remove_tag(_project_id(ws, name), connection, table, column, tag) > 0
+        for t in store.tags(pid, connection, table):
+            if t.tag == tag and t.column.casefold() == column.casefold():
+                removed += store.remove_tag(pid, t.connection, t.table, t.column, tag)
+    return removed > 0
 
 
 @dataclass(frozen=True)
