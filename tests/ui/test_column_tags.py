@@ -37,12 +37,25 @@ def _open(qtbot, win, chinook_dir: Path):  # type: ignore[no-untyped-def]
     assert entry.shortcut().toString() == "Ctrl+Shift+T"
     texts = [a.text() for a in tools.actions()]
     assert texts.index("Column &tags…") == texts.index("Business &glossary…") + 1
+    _no_clash(win)
     entry.trigger()  # Tools > Column tags…
     found = [w for w in win.findChildren(TagsWindow) if w.isVisible()]
     assert len(found) == 1
     dialog = found[0]
     qtbot.waitUntil(lambda: dialog.dictionary is not None, timeout=20_000)
     return dialog
+
+
+def _no_clash(win) -> None:  # type: ignore[no-untyped-def]
+    """The Tools menu's mnemonics are distinct, and no two actions share a shortcut."""
+    tools = next(a.menu() for a in win.menuBar().actions() if a.property("source_text") == "&Tools")
+    texts = [a.text().replace("&&", "") for a in tools.actions() if a.text()]
+    letters = [t[t.index("&") + 1].casefold() for t in texts if "&" in t]
+    assert len(letters) == len(texts) and len(set(letters)) == len(letters), texts
+    keys = [
+        k.toString() for a in win.actions_by_name.values() for k in a.shortcuts() if not k.isEmpty()
+    ]
+    assert len(set(keys)) == len(keys), sorted(k for k in keys if keys.count(k) > 1)
 
 
 def _row(tree: QTreeWidget, text: str) -> QTreeWidgetItem:
@@ -155,6 +168,7 @@ def test_an_empty_catalog_says_what_to_do(qtbot, window, chinook_dir) -> None:  
 def test_the_window_in_spanish(qtbot, window, chinook_dir, catalogued, spanish) -> None:  # type: ignore[no-untyped-def]
     window.open_project(chinook_dir, "revenue")
     assert window.actions_by_name["column_tags"].text() == "&Etiquetas de columnas…"
+    _no_clash(window)
     window.actions_by_name["column_tags"].trigger()
     from app.ui.tags.window import TagsWindow
 

@@ -136,9 +136,9 @@ class TagsWindow(QDialog):
         bottom.addWidget(self._editor())
         bottom.addWidget(self.suggestions)
         bottom.setStretchFactor(0, 1)
-        bottom.setStretchFactor(1, 3)
+        bottom.setStretchFactor(1, 4)
         em = self.fontMetrics().averageCharWidth()
-        bottom.setSizes([em * 40, em * 140])
+        bottom.setSizes([em * 30, em * 155])
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(columns)
         splitter.addWidget(bottom)
@@ -173,7 +173,7 @@ class TagsWindow(QDialog):
         self.tag_combo.setObjectName("tagChoice")
         self.tag_combo.setEditable(True)
         self.tag_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.tag_combo.setMinimumContentsLength(20)
+        self.tag_combo.setMinimumContentsLength(12)
         self.tag_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -181,7 +181,7 @@ class TagsWindow(QDialog):
         self.tag_combo.setCurrentIndex(-1)
         line_edit = self.tag_combo.lineEdit()
         if line_edit is not None:
-            line_edit.setPlaceholderText(self.tr("pii.email or hr.contract"))
+            line_edit.setPlaceholderText(self.tr("hr.contract"))
         self.tag_combo.setToolTip(
             self.tr(
                 "A standard tag, or a custom dotted name in lower case such as "
