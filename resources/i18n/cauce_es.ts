@@ -6915,6 +6915,11 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <source>values: %1 % look like %2</source>
         <translation>valores: %1 % parecen %2</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="141"/>
+        <source>%1 suggestions left</source>
+        <translation>quedan %1 sugerencias</translation>
+    </message>
 </context>
 <context>
     <name>SummaryPage</name>

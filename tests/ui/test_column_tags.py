@@ -98,6 +98,7 @@ def test_suggest_accept_add_remove_and_filter(  # type: ignore[no-untyped-def]
     assert suggestion.text(2) == "name: “email”; values: 100 % look like email"
     assert suggestion.text(3) == "100 %"
     assert not pane.accept_button.isEnabled()
+    assert _stored(chinook_dir, catalogued) == set()  # suggested, not stored
     shot(dialog, "column-tags-suggested")
 
     # accept it: its check box, then Accept selected
@@ -110,6 +111,7 @@ def test_suggest_accept_add_remove_and_filter(  # type: ignore[no-untyped-def]
     assert len(_stored(chinook_dir, catalogued)) == 1
     assert _row(tree, "chinook · Customer · Email").text(2) == "pii.email"
     assert dialog.status.text() == "1 suggested tag(s) accepted"
+    assert pane.note.text() == "16 suggestions left"
     with pytest.raises(LookupError):  # accepted: no longer a suggestion
         pane.item_of("chinook", "Customer", "Email", "pii.email")
 

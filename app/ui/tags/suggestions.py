@@ -138,7 +138,7 @@ class SuggestionsPane(QGroupBox):
     def drop(self, accepted: list[TagSuggestion]) -> None:
         """Take the accepted suggestions off the list (they are tags now)."""
         kept = [s for s in self.suggestions if s not in accepted]
-        self.show_suggestions(kept, self.note.text())
+        self.show_suggestions(kept, self.tr("%1 suggestions left").replace("%1", str(len(kept))))
 
     def _update_button(self) -> None:
         self.accept_button.setEnabled(bool(self.checked()))
