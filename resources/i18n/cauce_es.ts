@@ -7450,22 +7450,22 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>%1 etiqueta(s) sugerida(s) aceptada(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="399"/>
+        <location filename="../../app/ui/tags/window.py" line="401"/>
         <source>%1 suggestions, %2 of them already tagged</source>
         <translation>%1 sugerencias, %2 de ellas ya etiquetadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="404"/>
+        <location filename="../../app/ui/tags/window.py" line="406"/>
         <source>Check the tags to keep.</source>
         <translation>Marque las etiquetas que quiera conservar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="409"/>
+        <location filename="../../app/ui/tags/window.py" line="411"/>
         <source>Suggesting tags (reading samples)…</source>
         <translation>Sugiriendo etiquetas (leyendo muestras)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="418"/>
+        <location filename="../../app/ui/tags/window.py" line="420"/>
         <source>Reading the catalogs…</source>
         <translation>Leyendo los catálogos…</translation>
     </message>

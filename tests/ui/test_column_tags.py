@@ -185,3 +185,16 @@ def test_the_window_in_spanish(qtbot, window, chinook_dir, catalogued, spanish) 
     assert item.text(2).startswith("nombre: «email»")
     _click(qtbot, dialog.tree, _row(dialog.tree, "chinook · Customer · Email"))
     shot(dialog, "column-tags-es")
+
+
+def test_a_connection_that_fails_is_named(qtbot, window, chinook_dir, catalogued) -> None:  # type: ignore[no-untyped-def]
+    dialog = _open(qtbot, window, chinook_dir)
+    (chinook_dir / "data" / "chinook.sqlite").unlink()  # the database went away
+    with qtbot.waitSignal(dialog.suggested, timeout=30_000):
+        qtbot.mouseClick(dialog.suggest_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == (
+        f"chinook: SQLite file '{chinook_dir / 'data' / 'chinook.sqlite'}' does not exist"
+    )
+    assert dialog.suggestions.tree.topLevelItemCount() == 0
+    assert dialog.suggest_button.isEnabled()  # it can be tried again
+    assert list_tags(chinook_dir, workspace=catalogued) == []

@@ -385,7 +385,9 @@ class TagsWindow(QDialog):
                 try:
                     found += privacy.explain_project_tags(root, connection, workspace=ws)
                 except Exception as error:  # one connection down: the others still suggest
-                    problems.append(f"{connection}: {describe(error)}")
+                    text = describe(error)
+                    named = text.startswith(f"{connection}:")
+                    problems.append(text if named else f"{connection}: {text}")
             return found, problems
 
         def done(result: tuple[list[privacy.TagSuggestion], list[str]]) -> None:
