@@ -55,11 +55,13 @@ class TagsWindow(QDialog):
         loaded: the columns and their tags were (re)read and shown.
         suggested: Suggest finished (the suggestions pane shows the result).
         failed: a read or a write failed (the status line says why).
+        changed: tags were stored or removed (other windows showing tags read them again).
     """
 
     loaded = Signal()
     suggested = Signal()
     failed = Signal()
+    changed = Signal()
 
     def __init__(
         self,
@@ -150,6 +152,10 @@ class TagsWindow(QDialog):
         self.status.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        if close_button is not None:  # Enter in the tag box adds the tag, it never closes
+            close_button.setAutoDefault(False)
+            close_button.setDefault(False)
         outer = QVBoxLayout(self)
         outer.addLayout(top)
         outer.addWidget(splitter, 1)
@@ -189,6 +195,8 @@ class TagsWindow(QDialog):
             )
         )
         self.tag_combo.editTextChanged.connect(lambda _t: self._update_buttons())
+        if line_edit is not None:
+            line_edit.returnPressed.connect(self.add)
         tag_label = QLabel(self.tr("&Tag:"))
         tag_label.setBuddy(self.tag_combo)
         self.add_button = QPushButton(self.tr("A&dd"))
@@ -312,6 +320,7 @@ class TagsWindow(QDialog):
 
         def done(_result: object) -> None:
             self._said = message
+            self.changed.emit()
             self.reload()
 
         submit(work, on_done=done, on_failed=self._failed, owner=self)
