@@ -199,3 +199,18 @@ def test_a_connection_that_fails_is_named(qtbot, window, chinook_dir, catalogued
     assert dialog.suggestions.tree.topLevelItemCount() == 0
     assert dialog.suggest_button.isEnabled()  # it can be tried again
     assert list_tags(chinook_dir, workspace=catalogued) == []
+
+
+def test_a_tag_added_reaches_the_open_dictionary(qtbot, window, chinook_dir, catalogued) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.dictionary.window import DictionaryWindow
+
+    dialog = _open(qtbot, window, chinook_dir)
+    window.actions_by_name["dictionary"].trigger()  # Tools > Data dictionary…
+    dictionary = next(w for w in window.findChildren(DictionaryWindow) if w.isVisible())
+    qtbot.waitUntil(lambda: dictionary.dictionary is not None, timeout=20_000)
+    _click(qtbot, dialog.tree, _row(dialog.tree, "chinook · Customer · Fax"))
+    qtbot.keyClicks(dialog.tag_combo, "pii.phone")
+    with qtbot.waitSignal(dictionary.loaded, timeout=10_000):  # read again
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dictionary.dictionary is not None
+    assert dictionary.dictionary.table("chinook", "Customer").column("Fax").tags == ["pii.phone"]

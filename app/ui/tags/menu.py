@@ -43,7 +43,17 @@ def open_tags(w: MainWindow) -> QDialog | None:
     if current is not None and getattr(current, "doc", None) is not document:
         current.close()
         w._forget_window(ACTION)
-    return w._show_window(
-        ACTION,
-        lambda: TagsWindow(document, w, workspace=w.workspace, ensure_trusted=w.ensure_trusted),
-    )
+
+    def make() -> QDialog:
+        window = TagsWindow(document, w, workspace=w.workspace, ensure_trusted=w.ensure_trusted)
+        window.changed.connect(lambda: _reload_dictionary(w))
+        return window
+
+    return w._show_window(ACTION, make)
+
+
+def _reload_dictionary(w: MainWindow) -> None:
+    """Tags changed: an open Dictionary window shows (and finds) them."""
+    from app.ui.dictionary.menu import _reload_dictionary as reload
+
+    reload(w)
