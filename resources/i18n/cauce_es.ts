@@ -7324,148 +7324,148 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <translation>Conexión, tabla, columna o etiqueta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="92"/>
+        <location filename="../../app/ui/tags/window.py" line="94"/>
         <source>&amp;Filter:</source>
         <translation>&amp;Filtrar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="94"/>
+        <location filename="../../app/ui/tags/window.py" line="96"/>
         <source>&amp;Read catalogs</source>
         <translation>&amp;Leer catálogos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="96"/>
+        <location filename="../../app/ui/tags/window.py" line="98"/>
         <source>Read the tables and columns of every connection again (contacts them)</source>
         <translation>Leer de nuevo las tablas y columnas de cada conexión (se conecta a ellas)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="98"/>
+        <location filename="../../app/ui/tags/window.py" line="100"/>
         <source>&amp;Suggest</source>
         <translation>&amp;Sugerir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="100"/>
+        <location filename="../../app/ui/tags/window.py" line="102"/>
         <source>Suggest tags from the columns&apos; names and a sample of their values</source>
         <translation>Sugerir etiquetas a partir de los nombres de las columnas y de una muestra de sus valores</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="118"/>
+        <location filename="../../app/ui/tags/window.py" line="120"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="118"/>
+        <location filename="../../app/ui/tags/window.py" line="120"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="118"/>
+        <location filename="../../app/ui/tags/window.py" line="120"/>
         <source>Tags</source>
         <translation>Etiquetas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="170"/>
+        <location filename="../../app/ui/tags/window.py" line="172"/>
         <source>Tags of the selected column</source>
         <translation>Etiquetas de la columna elegida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="176"/>
+        <location filename="../../app/ui/tags/window.py" line="178"/>
         <source>Re&amp;move</source>
         <translation>&amp;Quitar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="177"/>
+        <location filename="../../app/ui/tags/window.py" line="179"/>
         <source>Take the chosen tag off the column</source>
         <translation>Quitar a la columna la etiqueta elegida</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="190"/>
+        <location filename="../../app/ui/tags/window.py" line="192"/>
         <source>hr.contract</source>
         <translation>rrhh.contrato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="193"/>
+        <location filename="../../app/ui/tags/window.py" line="195"/>
         <source>A standard tag, or a custom dotted name in lower case such as sensitive.salary or hr.contract</source>
         <translation>Una etiqueta estándar, o un nombre propio con puntos y en minúsculas como sensitive.salario o rrhh.contrato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="200"/>
+        <location filename="../../app/ui/tags/window.py" line="202"/>
         <source>&amp;Tag:</source>
         <translation>&amp;Etiqueta:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="202"/>
+        <location filename="../../app/ui/tags/window.py" line="204"/>
         <source>A&amp;dd</source>
         <translation>Aña&amp;dir</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="203"/>
+        <location filename="../../app/ui/tags/window.py" line="205"/>
         <source>Put the tag on the column</source>
         <translation>Poner la etiqueta a la columna</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="238"/>
+        <location filename="../../app/ui/tags/window.py" line="240"/>
         <source>%1 columns, %2 of them tagged</source>
         <translation>%1 columnas, %2 de ellas etiquetadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="246"/>
-        <location filename="../../app/ui/tags/window.py" line="336"/>
+        <location filename="../../app/ui/tags/window.py" line="248"/>
+        <location filename="../../app/ui/tags/window.py" line="339"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="268"/>
+        <location filename="../../app/ui/tags/window.py" line="271"/>
         <source>The catalog is empty: Read catalogs reads the tables and columns of the project&apos;s connections; then they can be tagged.</source>
         <translation>El catálogo está vacío: Leer catálogos lee las tablas y columnas de las conexiones del proyecto; después se pueden etiquetar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="274"/>
+        <location filename="../../app/ui/tags/window.py" line="277"/>
         <source>No column matches “%1”.</source>
         <translation>Ninguna columna coincide con «%1».</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="299"/>
+        <location filename="../../app/ui/tags/window.py" line="302"/>
         <source>Choose a column above.</source>
         <translation>Elija una columna arriba.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="315"/>
+        <location filename="../../app/ui/tags/window.py" line="318"/>
         <source>Save the project first: tags belong to a saved project.</source>
         <translation>Guarde antes el proyecto: las etiquetas pertenecen a un proyecto guardado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="344"/>
+        <location filename="../../app/ui/tags/window.py" line="347"/>
         <source>%1 tagged %2</source>
         <translation>%1 etiquetada como %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="356"/>
+        <location filename="../../app/ui/tags/window.py" line="359"/>
         <source>%1 is no longer tagged %2</source>
         <translation>%1 ya no está etiquetada como %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="374"/>
+        <location filename="../../app/ui/tags/window.py" line="377"/>
         <source>%1 suggested tag(s) accepted</source>
         <translation>%1 etiqueta(s) sugerida(s) aceptada(s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="410"/>
+        <location filename="../../app/ui/tags/window.py" line="413"/>
         <source>%1 suggestions, %2 of them already tagged</source>
         <translation>%1 sugerencias, %2 de ellas ya etiquetadas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="415"/>
+        <location filename="../../app/ui/tags/window.py" line="418"/>
         <source>Check the tags to keep.</source>
         <translation>Marque las etiquetas que quiera conservar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="420"/>
+        <location filename="../../app/ui/tags/window.py" line="423"/>
         <source>Suggesting tags (reading samples)…</source>
         <translation>Sugiriendo etiquetas (leyendo muestras)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tags/window.py" line="429"/>
+        <location filename="../../app/ui/tags/window.py" line="432"/>
         <source>Reading the catalogs…</source>
         <translation>Leyendo los catálogos…</translation>
     </message>

@@ -143,16 +143,26 @@ def test_suggest_accept_add_remove_and_filter(  # type: ignore[no-untyped-def]
     assert dialog.status.text() == "Phone is no longer tagged hr.contact"
     assert _row(tree, "chinook · Customer · Phone").text(2) == "pii.phone"
 
+    # suggested again: what the columns already carry is not offered twice
+    with qtbot.waitSignal(dialog.suggested, timeout=30_000):
+        qtbot.mouseClick(dialog.suggest_button, Qt.MouseButton.LeftButton)
+    assert pane.note.text() == "17 suggestions, 2 of them already tagged"
+    assert pane.tree.topLevelItemCount() == 15
+    with pytest.raises(LookupError):
+        pane.item_of("chinook", "Customer", "Phone", "pii.phone")
+
     # the filter: names and tags
     qtbot.keyClicks(dialog.filter_edit, "pii.")
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2, timeout=5_000)
     assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == [  # type: ignore[union-attr]
         "chinook · Customer · Phone",  # the catalog's order
         "chinook · Customer · Email",
     ]
     dialog.filter_edit.setText("zzz")
-    assert dialog.empty_label.isVisible()
+    qtbot.waitUntil(lambda: dialog.empty_label.isVisible(), timeout=5_000)
     assert dialog.empty_label.text() == "No column matches “zzz”."
     dialog.filter_edit.setText("customer")
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 14, timeout=5_000)
     shot(dialog, "column-tags")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -88,7 +88,9 @@ class TagsWindow(QDialog):
         self.filter_edit.setObjectName("tagsFilter")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setPlaceholderText(self.tr("Connection, table, column or tag"))
-        self.filter_edit.textChanged.connect(lambda _t: self._fill())
+        self._filter_timer = QTimer(self, singleShot=True, interval=150)
+        self._filter_timer.timeout.connect(self._fill)  # a large catalog: not on every key
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
         filter_label = QLabel(self.tr("&Filter:"))
         filter_label.setBuddy(self.filter_edit)
         self.refresh_button = QPushButton(icon("connection"), self.tr("&Read catalogs"))
@@ -249,6 +251,7 @@ class TagsWindow(QDialog):
 
     def _fill(self) -> None:
         """The columns matching every word of the filter (all of them when it is empty)."""
+        self._filter_timer.stop()
         if self.dictionary is None:
             return
         chosen = self.current_key()
@@ -380,7 +383,7 @@ class TagsWindow(QDialog):
             return
         connections = sorted({t.connection for t in self.dictionary.tables})
         tagged = {
-            (t.connection, t.qualified.casefold(), c.name.casefold(), tag)
+            (t.connection, _bare(t.qualified), c.name.casefold(), tag)
             for t in self.dictionary.tables
             for c in t.columns
             for tag in c.tags
@@ -404,7 +407,7 @@ class TagsWindow(QDialog):
             new = [
                 s
                 for s in found
-                if (s.tag.connection, s.tag.table.casefold(), s.tag.column.casefold(), s.tag.tag)
+                if (s.tag.connection, _bare(s.tag.table), s.tag.column.casefold(), s.tag.tag)
                 not in tagged
             ]
             note = self.tr("%1 suggestions, %2 of them already tagged").replace(
@@ -445,3 +448,9 @@ class TagsWindow(QDialog):
         self.suggest_button.setEnabled(
             not busy and bool(self.dictionary and self.dictionary.tables)
         )
+
+
+def _bare(table: str) -> str:
+    """A table's name without its schema, for comparing: a connector may name ``main.t`` what
+    the catalog calls ``t`` (as the tag store matches them)."""
+    return table.rsplit(".", 1)[-1].casefold()
