@@ -163,6 +163,8 @@ def test_suggest_accept_add_remove_and_filter(  # type: ignore[no-untyped-def]
     assert dialog.empty_label.text() == "No column matches “zzz”."
     dialog.filter_edit.setText("customer")
     qtbot.waitUntil(lambda: tree.topLevelItemCount() == 14, timeout=5_000)
+    _click(qtbot, tree, _row(tree, "chinook · Customer · Email"))
+    assert dialog.tags_list.item(0).text() == "pii.email"  # type: ignore[union-attr]
     shot(dialog, "column-tags")
 
 
