@@ -31,11 +31,16 @@ if TYPE_CHECKING:
 __all__ = [
     "ColumnTag",
     "MaskedTable",
+    "TagSuggestion",
     "UNMASK_SCOPE",
+    "check_tag",
+    "explain_project_tags",
     "list_tags",
     "mask_shown",
     "may_unmask",
+    "remove_tag",
     "set_tags",
+    "standard_tags",
     "suggest_project_tags",
 ]
 
@@ -89,6 +94,22 @@ def mask_shown(
     return MaskedTable(pa.table(dict(zip(names, columns, strict=True))), masked)
 
 
+def standard_tags() -> tuple[str, ...]:
+    """The tags Cauce knows (``pii.*`` and the ``sensitive.*`` ones it suggests); any other
+    dotted name is a custom tag."""
+    from app.engine.privacy.tags import PII_TAGS
+
+    return (*PII_TAGS, "sensitive.iban")
+
+
+def check_tag(tag: str) -> str:
+    """``tag`` as :func:`set_tags` stores it (lower case), or ``ValueError`` saying why it is
+    not a tag."""
+    from app.engine.privacy.tags import check_tag as check
+
+    return check(tag)
+
+
 def _project_id(ws: Workspace, project: str) -> int:
     with ws.repository() as repo:
         return repo.ensure_project(project)
@@ -137,23 +158,58 @@ def list_tags(
         return store.tags(_project_id(ws, name), connection, table)
 
 
-def suggest_project_tags(
+def remove_tag(
+    path: Path,
+    connection: str,
+    table: str,
+    column: str,
+    tag: str,
+    *,
+    workspace: Workspace | None = None,
+) -> bool:
+    """Take ``tag`` off a column of a project's connection; whether it was there (the table
+    matches with or without its schema, as :func:`list_tags` matches it)."""
+    ws = workspace_of(workspace)
+    with load_project(path) as opened:
+        name = opened.project.meta.name
+    pid = _project_id(ws, name)
+    removed = 0
+    with ws.open_store(TagStore) as store:
+        for t in store.tags(pid, connection, table):
+            if t.tag == tag and t.column.casefold() == column.casefold():
+                removed += store.remove_tag(pid, t.connection, t.table, t.column, tag)
+    return removed > 0
+
+
+@dataclass(frozen=True)
+class TagSuggestion:
+    """A suggested tag and why: the words of the column's name that gave it (``""``: none),
+    the value recogniser that matched its sample (``""``: none), the share of the sample it
+    matched, and a confidence between 0 and 1."""
+
+    tag: ColumnTag
+    name_words: str
+    recogniser: str
+    share: float
+    confidence: float
+
+
+def explain_project_tags(
     path: Path,
     connection: str,
     *,
     sample: int = 200,
-    accept: bool = False,
     workspace: Workspace | None = None,
-) -> list[ColumnTag]:
-    """Tags suggested for every column of a connection's tables, from the column's name and
-    a sample of ``sample`` values of its text columns; ``accept``: store them (as
-    ``suggested``). Contacts the system: call it off the GUI thread."""
+) -> list[TagSuggestion]:
+    """Tags suggested for every column of a connection's tables, with their evidence: the
+    column's name and a sample of ``sample`` values of its text columns. Stores nothing.
+    Contacts the system: call it off the GUI thread."""
     from sqlglot import exp
 
-    from app.engine.privacy.tags import suggest_tags
+    from app.engine.privacy.tags import explain_tags
 
     ws = workspace_of(workspace)
-    found: list[ColumnTag] = []
+    found: list[TagSuggestion] = []
     with load_project(path) as opened:
         project = opened.project
         if connection not in project.connections:
@@ -179,14 +235,33 @@ def suggest_project_tags(
                     rows = connector.query(query.sql(dialect)).read_all()
                     values = {c: rows.column(i).to_pylist() for i, c in enumerate(texts)}
                 for f in schema:
-                    for tag in sorted(suggest_tags(f.name, values.get(f.name, []))):
+                    for e in explain_tags(f.name, values.get(f.name, [])):
+                        tag = ColumnTag(connection, info.qualified, f.name, e.tag, "suggested")
                         found.append(
-                            ColumnTag(connection, info.qualified, f.name, tag, "suggested")
+                            TagSuggestion(tag, e.name_words, e.recogniser, e.share, e.confidence)
                         )
         finally:
             connector.close()
-        name = project.meta.name
+    return found
+
+
+def suggest_project_tags(
+    path: Path,
+    connection: str,
+    *,
+    sample: int = 200,
+    accept: bool = False,
+    workspace: Workspace | None = None,
+) -> list[ColumnTag]:
+    """Tags suggested for every column of a connection's tables, from the column's name and
+    a sample of ``sample`` values of its text columns (:func:`explain_project_tags` gives
+    the evidence); ``accept``: store them (as ``suggested``). Contacts the system: call it
+    off the GUI thread."""
+    ws = workspace_of(workspace)
+    found = [s.tag for s in explain_project_tags(path, connection, sample=sample, workspace=ws)]
     if accept and found:
+        with load_project(path) as opened:
+            name = opened.project.meta.name
         with ws.open_store(TagStore) as store:
             store.set_tags(_project_id(ws, name), found)
     return found

@@ -3394,6 +3394,12 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <source>Business &amp;glossary…</source>
         <translation>&amp;Glosario de negocio…</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/tags/menu.py" line="25"/>
+        <source>Column &amp;tags…</source>
+        <extracomment>the action&apos;s name in ``MainWindow.actions_by_name``, and its shortcut</extracomment>
+        <translation>&amp;Etiquetas de columnas…</translation>
+    </message>
 </context>
 <context>
     <name>MasksEditor</name>
@@ -6853,6 +6859,69 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
     </message>
 </context>
 <context>
+    <name>SuggestionsPane</name>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="37"/>
+        <source>Suggestions</source>
+        <translation>Sugerencias</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="44"/>
+        <source>Column</source>
+        <translation>Columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="44"/>
+        <source>Tag</source>
+        <translation>Etiqueta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="44"/>
+        <source>Why</source>
+        <translation>Por qué</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="44"/>
+        <source>Confidence</source>
+        <translation>Confianza</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="53"/>
+        <source>Suggest reads the columns&apos; names and a sample of their values.</source>
+        <translation>Sugerir lee los nombres de las columnas y una muestra de sus valores.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="56"/>
+        <source>Check a&amp;ll</source>
+        <translation>Marcar &amp;todas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="57"/>
+        <source>&amp;Accept selected</source>
+        <translation>&amp;Aceptar las marcadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="58"/>
+        <source>Store the checked tags on their columns</source>
+        <translation>Guardar las etiquetas marcadas en sus columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="101"/>
+        <source>name: “%1”</source>
+        <translation>nombre: «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="104"/>
+        <source>values: %1 % look like %2</source>
+        <translation>valores: %1 % parecen %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/suggestions.py" line="141"/>
+        <source>%1 suggestions left</source>
+        <translation>quedan %1 sugerencias</translation>
+    </message>
+</context>
+<context>
     <name>SummaryPage</name>
     <message>
         <location filename="../../app/ui/syncs/pages.py" line="281"/>
@@ -7240,6 +7309,165 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
             <numerusform>%n tabla</numerusform>
             <numerusform>%n tablas</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TagsWindow</name>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="80"/>
+        <source>Column tags — %1</source>
+        <translation>Etiquetas de columnas — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="90"/>
+        <source>Connection, table, column or tag</source>
+        <translation>Conexión, tabla, columna o etiqueta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="94"/>
+        <source>&amp;Filter:</source>
+        <translation>&amp;Filtrar:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="96"/>
+        <source>&amp;Read catalogs</source>
+        <translation>&amp;Leer catálogos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="98"/>
+        <source>Read the tables and columns of every connection again (contacts them)</source>
+        <translation>Leer de nuevo las tablas y columnas de cada conexión (se conecta a ellas)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="100"/>
+        <source>&amp;Suggest</source>
+        <translation>&amp;Sugerir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="102"/>
+        <source>Suggest tags from the columns&apos; names and a sample of their values</source>
+        <translation>Sugerir etiquetas a partir de los nombres de las columnas y de una muestra de sus valores</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="120"/>
+        <source>Column</source>
+        <translation>Columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="120"/>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="120"/>
+        <source>Tags</source>
+        <translation>Etiquetas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="172"/>
+        <source>Tags of the selected column</source>
+        <translation>Etiquetas de la columna elegida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="178"/>
+        <source>Re&amp;move</source>
+        <translation>&amp;Quitar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="179"/>
+        <source>Take the chosen tag off the column</source>
+        <translation>Quitar a la columna la etiqueta elegida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="192"/>
+        <source>hr.contract</source>
+        <translation>rrhh.contrato</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="195"/>
+        <source>A standard tag, or a custom dotted name in lower case such as sensitive.salary or hr.contract</source>
+        <translation>Una etiqueta estándar, o un nombre propio con puntos y en minúsculas como sensitive.salario o rrhh.contrato</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="202"/>
+        <source>&amp;Tag:</source>
+        <translation>&amp;Etiqueta:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="204"/>
+        <source>A&amp;dd</source>
+        <translation>Aña&amp;dir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="205"/>
+        <source>Put the tag on the column</source>
+        <translation>Poner la etiqueta a la columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="240"/>
+        <source>%1 columns, %2 of them tagged</source>
+        <translation>%1 columnas, %2 de ellas etiquetadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="248"/>
+        <location filename="../../app/ui/tags/window.py" line="339"/>
+        <source>Error: %1</source>
+        <translation>Error: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="271"/>
+        <source>The catalog is empty: Read catalogs reads the tables and columns of the project&apos;s connections; then they can be tagged.</source>
+        <translation>El catálogo está vacío: Leer catálogos lee las tablas y columnas de las conexiones del proyecto; después se pueden etiquetar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="277"/>
+        <source>No column matches “%1”.</source>
+        <translation>Ninguna columna coincide con «%1».</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="302"/>
+        <source>Choose a column above.</source>
+        <translation>Elija una columna arriba.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="318"/>
+        <source>Save the project first: tags belong to a saved project.</source>
+        <translation>Guarde antes el proyecto: las etiquetas pertenecen a un proyecto guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="347"/>
+        <source>%1 tagged %2</source>
+        <translation>%1 etiquetada como %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="359"/>
+        <source>%1 is no longer tagged %2</source>
+        <translation>%1 ya no está etiquetada como %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="377"/>
+        <source>%1 suggested tag(s) accepted</source>
+        <translation>%1 etiqueta(s) sugerida(s) aceptada(s)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="413"/>
+        <source>%1 suggestions, %2 of them already tagged</source>
+        <translation>%1 sugerencias, %2 de ellas ya etiquetadas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="418"/>
+        <source>Check the tags to keep.</source>
+        <translation>Marque las etiquetas que quiera conservar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="423"/>
+        <source>Suggesting tags (reading samples)…</source>
+        <translation>Sugiriendo etiquetas (leyendo muestras)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tags/window.py" line="432"/>
+        <source>Reading the catalogs…</source>
+        <translation>Leyendo los catálogos…</translation>
     </message>
 </context>
 <context>

@@ -187,3 +187,31 @@ def test_cli_tags_set_list_and_suggest(
         cli, ["tags", "set", str(project), "-c", "nope", "-t", "x", "--column", "y", "pii.email"]
     )
     assert bad.exit_code == 2
+
+
+def test_suggestions_say_why_and_a_tag_is_removed(project: Path, tmp_path: Path) -> None:
+    from app.services.privacy import explain_project_tags, remove_tag
+
+    ws = Workspace.open(f"sqlite:///{tmp_path / 'meta.db'}")
+    found = {
+        (s.tag.table.rsplit(".", 1)[-1], s.tag.column, s.tag.tag): s
+        for s in explain_project_tags(project, "chinook", workspace=ws)
+    }
+    email = found[("Customer", "Email", "pii.email")]
+    assert (email.name_words, email.recogniser, email.share, email.confidence) == (
+        "email",
+        "email",
+        1.0,
+        1.0,
+    )
+    address = found[("Customer", "Address", "pii.address")]
+    assert (address.name_words, address.recogniser, address.confidence) == ("address", "", 0.7)
+    assert list_tags(project, workspace=ws) == []  # explaining stores nothing
+    set_tags(
+        project, "chinook", "Customer", "Email", ["pii.email", "sensitive.contact"], workspace=ws
+    )
+    assert remove_tag(project, "chinook", "customer", "email", "sensitive.contact", workspace=ws)
+    assert not remove_tag(
+        project, "chinook", "Customer", "Email", "sensitive.contact", workspace=ws
+    )
+    assert [t.tag for t in list_tags(project, workspace=ws)] == ["pii.email"]

@@ -488,11 +488,16 @@ FRONT_DOOR = {
     "privacy": [
         "ColumnTag",
         "MaskedTable",
+        "TagSuggestion",
         "UNMASK_SCOPE",
+        "check_tag",
+        "explain_project_tags",
         "list_tags",
         "mask_shown",
         "may_unmask",
+        "remove_tag",
         "set_tags",
+        "standard_tags",
         "suggest_project_tags",
     ],
     "sync_masks": [

@@ -14,17 +14,20 @@ national IDs). A value rule wins only when most of the sample matches.
 ['pii.email']
 >>> suggest_tags("UnitPrice", ["0.99"])
 set()
+>>> explain_tags("Email", ["ana@example.com", "n/a"])
+[TagEvidence(tag='pii.email', name_words='email', recogniser='', share=0.0)]
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from app.engine.profile.recognisers import NATIONAL_IDS, recognise
 from app.i18n import _
 
-__all__ = ["PII_TAGS", "check_tag", "suggest_tags"]
+__all__ = ["PII_TAGS", "TagEvidence", "check_tag", "explain_tags", "suggest_tags"]
 
 PII_TAGS = (
     "pii.email",
@@ -117,26 +120,67 @@ def _has(words: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
 
 
-def _by_name(name: str) -> set[str]:
+def suggest_tags(name: str, sample: Iterable[object]) -> set[str]:
+    """Tags a column named ``name`` holding ``sample`` probably deserves."""
+    return {e.tag for e in explain_tags(name, sample)}
+
+
+@dataclass(frozen=True)
+class TagEvidence:
+    """Why a tag is suggested: the words of the column's name that gave it (``""``: none),
+    the recogniser that matched its sample (``""``: none) and the share of the non-empty
+    sample that recogniser matched (0 when it did not decide)."""
+
+    tag: str
+    name_words: str
+    recogniser: str
+    share: float
+
+    @property
+    def confidence(self) -> float:
+        """1.0 when the name and the values agree; the share of the sample matched when only
+        the values decided; 0.7 when only the name did (a name can mislead)."""
+        if self.name_words and self.recogniser:
+            return 1.0
+        return self.share if self.recogniser else 0.7
+
+
+def _name_evidence(name: str) -> dict[str, str]:
     words = _words(name)
-    found = {tag for tag, phrases in _NAME_WORDS.items() if any(_has(words, p) for p in phrases)}
+    found: dict[str, str] = {}
+    for tag, phrases in _NAME_WORDS.items():
+        for phrase in phrases:
+            if _has(words, phrase):
+                found[tag] = " ".join(phrase)
+                break
     if "pii.name" in found and "pii.email" in found:
-        found.discard("pii.name")  # "email name" is an e-mail
+        del found["pii.name"]  # "email name" is an e-mail
     return found
 
 
-def _by_values(values: Iterable[object]) -> set[str]:
+def _value_evidence(values: Iterable[object]) -> dict[str, tuple[str, float]]:
     texts = [str(v).strip() for v in values if v is not None and str(v).strip()]
     if not texts:
-        return set()
-    counts: dict[str, int] = {}
+        return {}
+    counts: dict[tuple[str, str], int] = {}
     for text in texts:
         for name in recognise(text):
             if name in _VALUE_TAGS:
-                counts[_VALUE_TAGS[name]] = counts.get(_VALUE_TAGS[name], 0) + 1
-    return {tag for tag, n in counts.items() if n / len(texts) >= THRESHOLD}
+                key = (_VALUE_TAGS[name], name)
+                counts[key] = counts.get(key, 0) + 1
+    found: dict[str, tuple[str, float]] = {}
+    for (tag, name), n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        share = n / len(texts)
+        if share >= THRESHOLD and tag not in found:
+            found[tag] = (name, share)
+    return found
 
 
-def suggest_tags(name: str, sample: Iterable[object]) -> set[str]:
-    """Tags a column named ``name`` holding ``sample`` probably deserves."""
-    return _by_name(name) | _by_values(sample)
+def explain_tags(name: str, sample: Iterable[object]) -> list[TagEvidence]:
+    """The tags :func:`suggest_tags` gives, each with its evidence, sorted by tag."""
+    by_name, by_values = _name_evidence(name), _value_evidence(sample)
+    out = []
+    for tag in sorted(set(by_name) | set(by_values)):
+        recogniser, share = by_values.get(tag, ("", 0.0))
+        out.append(TagEvidence(tag, by_name.get(tag, ""), recogniser, share))
+    return out

@@ -1,6 +1,6 @@
 """The main window's way into the dictionary: Tools > Data dictionary and Tools > Business
 glossary, each opening one non-modal window for the open project (made again when another
-project is opened).
+project is opened); beside them Tools > Column tags (:mod:`app.ui.tags`).
 
 :func:`install_dictionary_menu` is all the main window calls.
 """
@@ -39,6 +39,7 @@ def install_dictionary_menu(w: MainWindow) -> None:
     """Add the two entries to the Tools menu, before Settings (their actions are in
     ``w.actions_by_name`` like every other, so a language switch retranslates them)."""
     from app.ui.actions import _action
+    from app.ui.tags.menu import add_tags_action
 
     tools = _tools_menu(w)
     before = w.actions_by_name.get("settings")
@@ -46,6 +47,7 @@ def install_dictionary_menu(w: MainWindow) -> None:
     for name, text, shortcut in DICTIONARY_ACTIONS:
         action = _action(w, name, text, lambda n=name: openers[n](w), shortcut)
         tools.insertAction(before, action)
+    add_tags_action(w, tools, before)  # Tools > Column tags…, beside the dictionary
     tools.insertSeparator(before)
 
 
