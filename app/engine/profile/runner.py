@@ -312,6 +312,7 @@ def profile_table(
             )
         )
     options = options or ProfileOptions()
+    connector = connector.for_analysis()  # PostgreSQL: no JIT compile of the wide queries
     if options.sample_pct is not None and q.DIALECTS[dialect].sample_method is None:
         raise ProfileError(
             _("{connector} cannot sample a table (no TABLESAMPLE): profile it whole").format(
