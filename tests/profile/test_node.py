@@ -105,3 +105,27 @@ def test_a_bundles_node_is_profiled_only_once_trusted(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [*args, "--trust"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["rows"] == 2240
+
+
+def test_a_node_downstream_of_tagged_columns_is_profiled_masked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: with a column tagged, the two compiles (tags, then with them) in one
+    session left the node's output uncomputable ("column not found")."""
+    import shutil
+
+    from app.services.privacy import set_tags
+    from app.services.profiling import profile_project_node
+    from app.services.workspace import Workspace
+
+    project = tmp_path / "chinook"
+    shutil.copytree(CHINOOK, project)
+    monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
+    ws = Workspace(f"sqlite:///{tmp_path / 'meta.db'}")
+    set_tags(project, "chinook", "Invoice", "BillingAddress", ["pii.address"], workspace=ws)
+    profile = profile_project_node(project, "revenue", "lines_with_invoice", workspace=ws)
+    rows = _node_rows("lines_with_invoice")
+    assert profile.rows == len(rows) > 0
+    [address] = [c for c in profile.columns if c.name == "BillingAddress"]
+    real = {r["BillingAddress"] for r in rows}
+    assert address.top and not any(t.value in real for t in address.top)
