@@ -244,8 +244,7 @@ def profile_project_node(
             secrets=secret_lookup(meta.name, ws.secrets),
             variables=meta.variables,
         ) as provider:
-            # the tags followed in a session of their own, as a run does: compiled twice in
-            # one session, the node's output could not be computed ("column not found")
+            # the tags followed in a session of their own, as a run follows them
             tags = run_tags(ws, meta.name, [chosen], provider).get(chosen.name, {})
             with LocalSession(provider, cancel=cancel) as session:
                 compiled = compile_pipeline(

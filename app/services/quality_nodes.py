@@ -113,8 +113,8 @@ def check_pipeline_nodes(
 def _port_tags(
     workspace: Workspace, project: str, pipeline: Pipeline, provider: ConnectorProvider
 ) -> dict[tuple[str, str], dict[str, frozenset[str]]]:
-    """The pipeline's tagged columns per port, followed in a session of their own (as a run
-    follows them before it plans: a session binds a pipeline's sources once)."""
+    """The pipeline's tagged columns per port, followed in a session of their own, as a run
+    follows them before it plans (:func:`app.services.run_steps.run_tags`)."""
     from app.services.run_steps import run_tags
 
     return run_tags(workspace, project, [pipeline], provider).get(pipeline.name, {})
