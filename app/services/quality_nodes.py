@@ -135,6 +135,7 @@ def _check_node(
     import pyarrow as pa
     from sqlglot import exp
 
+    from app.connectors.base import ConnectionError_
     from app.engine.compiler import render
     from app.engine.quality import CheckResult, run_checks
     from app.model.cancel import RunCancelled
@@ -172,7 +173,7 @@ def _check_node(
         session.register_sources(pipeline, pipeline.upstream(key[0]) | {key[0]})
         session.con.execute(render(create, "duckdb", pretty=False))
         columns = run_sql(f'SELECT * FROM "{CHECKED_NODE_TABLE}" LIMIT 0').schema.names
-    except (duckdb.Error, RunCancelled) as err:
+    except (duckdb.Error, RunCancelled, ConnectionError_) as err:
         if cancel.cancelled:
             raise RunCancelled() from None
         for spec in specs:

@@ -177,3 +177,14 @@ def test_cli_declares_lists_runs_and_removes_a_node_check(
     removed = runner.invoke(cli, ["checks", "remove", str(project), "range:Revenue", *where])
     assert removed.exit_code == 0, removed.output
     assert list_checks(project) == []
+
+
+def test_a_check_of_a_node_the_pipeline_lost_fails_the_run(project: Path, ws: Workspace) -> None:
+    add_checks(project, [_on(AGG, kind="row_count", min=1)])
+    path = project / "pipelines" / "revenue.json"
+    path.write_text(path.read_text().replace(f'"{AGG}"', '"renamed"'))
+    result = run_project(project, workspace=ws)
+    [report] = result.reports
+    assert not result.ok and f"revenue.{AGG} row_count (error)" in str(report.error)
+    [stored] = _stored(ws)
+    assert stored.status == "error" and AGG in str(stored.error)
