@@ -1,10 +1,12 @@
-"""``cauce checks``: declare data-quality checks of a project's tables, run them, suggest them.
+"""``cauce checks``: declare data-quality checks of a project's tables and of its pipelines'
+nodes, run them, suggest them.
 
 Exit codes: 0 ok (every ``fail`` check passed), 1 a ``fail`` check failed (or could not run),
 2 invalid input, 130 interrupted.
 
     cauce checks add ./shop --table orders --not-null id
     cauce checks add ./shop --table orders --range total 0 10000 --warn
+    cauce checks add ./shop --pipeline revenue --node by_country --not-null Country
     cauce checks list ./shop
     cauce checks run ./shop --table orders --json
     cauce checks suggest ./shop --connection warehouse --table orders --accept
@@ -39,6 +41,12 @@ _DIMENSIONS = {
 
 _PROJECT = click.argument("project", type=click.Path(exists=True, path_type=Path))
 _JSON = click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
+_PIPELINE = click.option(
+    "--pipeline", help=N_("Pipeline of the node checked (with --node), instead of --table.")
+)
+_NODE = click.option(
+    "--node", help=N_("Node (its name) whose output is checked, not a destination.")
+)
 
 
 def _errors() -> tuple[type[BaseException], ...]:
@@ -62,7 +70,17 @@ def _invalid(err: BaseException, as_json: bool = False) -> None:
 def _line(spec: CheckSpec) -> str:
     where = f"{spec.connection}." if spec.connection else ""
     warn = " [" + _("warn") + "]" if spec.severity == "warn" else ""
-    return f"{where}{spec.table}  {spec.name:<28} {spec.describe()}{warn}"
+    return f"{where}{spec.target}  {spec.name:<28} {spec.describe()}{warn}"
+
+
+def _target(table: str | None, pipeline: str | None, node: str | None, *, run: bool) -> None:
+    """A table, or a pipeline's node (a pipeline alone when choosing checks to run or list)."""
+    if table is not None and (pipeline or node):
+        raise click.UsageError(_("give --table or --pipeline/--node, not both"))
+    if node is not None and pipeline is None:
+        raise click.UsageError(_("--node needs --pipeline"))
+    if not run and table is None and (pipeline is None or node is None):
+        raise click.UsageError(_("give --table, or --pipeline and --node"))
 
 
 @click.group(
@@ -74,9 +92,13 @@ def checks_group() -> None:
     pass  # a group: its commands do the work
 
 
-@checks_group.command("add", help=N_("Declare a check of table --table in project PROJECT."))
+@checks_group.command(
+    "add", help=N_("Declare a check of table --table (or of a node's output) in project PROJECT.")
+)
 @_PROJECT
-@click.option("--table", required=True, help=N_("Table checked (schema.table)."))
+@click.option("--table", help=N_("Table checked (schema.table)."))
+@_PIPELINE
+@_NODE
 @click.option("--connection", help=N_("Connection holding the table (when it is ambiguous)."))
 @click.option("--not-null", "not_null", metavar="COL", help=N_("COL is never empty."))
 @click.option("--unique", metavar="COL", help=N_("COL holds no value twice."))
@@ -92,16 +114,29 @@ def checks_group() -> None:
 )
 @click.option("--sql", metavar="PREDICATE", help=N_("Every row satisfies the SQL predicate."))
 @click.option("--warn", is_flag=True, help=N_("Warn instead of failing the run."))
-def add_cmd(project: Path, table: str, connection: str | None, warn: bool, **given: Any) -> None:
+def add_cmd(
+    project: Path,
+    table: str | None,
+    pipeline: str | None,
+    node: str | None,
+    connection: str | None,
+    warn: bool,
+    **given: Any,
+) -> None:
     from pydantic import ValidationError
 
     from app.services.quality import CheckSpec, add_checks
 
+    _target(table, pipeline, node, run=False)
     chosen = {k: v for k, v in given.items() if v is not None}
     if len(chosen) != 1:
         raise click.UsageError(_("give exactly one kind of check (--not-null, --unique, ...)"))
     [(option, value)] = chosen.items()
-    base: dict[str, Any] = {"table": table, "connection": connection}
+    base: dict[str, Any] = (
+        {"table": table, "connection": connection}
+        if table is not None
+        else {"pipeline": pipeline, "node": node}
+    )
     base["severity"] = "warn" if warn else "fail"
     kw = _parameters(option, value)
     try:
@@ -149,12 +184,17 @@ def _parameters(option: str, value: Any) -> dict[str, Any]:
 @checks_group.command("list", help=N_("List the checks declared in PROJECT."))
 @_PROJECT
 @click.option("--table", help=N_("Only the checks of this table."))
+@_PIPELINE
+@_NODE
 @_JSON
-def list_cmd(project: Path, table: str | None, as_json: bool) -> None:
+def list_cmd(
+    project: Path, table: str | None, pipeline: str | None, node: str | None, as_json: bool
+) -> None:
     from app.services.quality import list_checks
 
+    _target(table, pipeline, node, run=True)
     try:
-        found = list_checks(project, table)
+        found = list_checks(project, table, pipeline=pipeline, node=node)
     except _errors() as err:
         _invalid(err, as_json)
     if as_json:
@@ -167,12 +207,17 @@ def list_cmd(project: Path, table: str | None, as_json: bool) -> None:
 @checks_group.command("remove", help=N_("Remove check NAME (as listed) of --table."))
 @_PROJECT
 @click.argument("name")
-@click.option("--table", required=True, help=N_("Table of the check."))
-def remove_cmd(project: Path, name: str, table: str) -> None:
+@click.option("--table", help=N_("Table of the check."))
+@_PIPELINE
+@_NODE
+def remove_cmd(
+    project: Path, name: str, table: str | None, pipeline: str | None, node: str | None
+) -> None:
     from app.services.quality import remove_check
 
+    _target(table, pipeline, node, run=False)
     try:
-        spec = remove_check(project, table, name)
+        spec = remove_check(project, table, name, pipeline=pipeline, node=node)
     except _errors() as err:
         _invalid(err)
     click.echo(_("removed: {check}").format(check=_line(spec)))
@@ -182,7 +227,7 @@ def _report(outcome: CheckOutcome) -> str:
     lines = []
     for r in outcome.results:
         count = "" if r.failing is None or r.rows is None else f" ({r.failing:,}/{r.rows:,})"
-        lines.append(f"{r.status:<7} {r.check.table}  {r.check.name}{count}  {r.check.describe()}")
+        lines.append(f"{r.status:<7} {r.check.target}  {r.check.name}{count}  {r.check.describe()}")
         if r.error:
             lines.append("        " + _("error: {error}").format(error=r.error))
         for row in r.sample[:3]:
@@ -193,14 +238,26 @@ def _report(outcome: CheckOutcome) -> str:
 @checks_group.command("run", help=N_("Run the checks of PROJECT now and store their results."))
 @_PROJECT
 @click.option("--table", help=N_("Only the checks of this table."))
+@_PIPELINE
+@_NODE
 @click.option("--trust", is_flag=True, help=N_("Trust a project from a bundle to run here."))
 @_JSON
-def run_cmd(project: Path, table: str | None, trust: bool, as_json: bool) -> None:
+def run_cmd(
+    project: Path,
+    table: str | None,
+    pipeline: str | None,
+    node: str | None,
+    trust: bool,
+    as_json: bool,
+) -> None:
     from app.model.cancel import RunCancelled
     from app.services.quality import run_project_checks
 
+    _target(table, pipeline, node, run=True)
     try:
-        outcome = run_project_checks(project, table=table, trust=trust)
+        outcome = run_project_checks(
+            project, table=table, pipeline=pipeline, node=node, trust=trust
+        )
     except (KeyboardInterrupt, RunCancelled):
         click.echo(_("interrupted: the checks were cancelled"), err=True)
         sys.exit(EXIT_INTERRUPTED)

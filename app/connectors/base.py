@@ -177,6 +177,13 @@ class Connector(abc.ABC):
         :attr:`read_options`; the others are ignored). The same connection by default."""
         return self
 
+    def for_analysis(self) -> Connector:
+        """This connection for a few wide analytical queries that return aggregates only (a
+        profile's): PostgreSQL turns its JIT compiler off, which takes longer to compile such
+        a query (a hundred aggregates) than to run it over a million rows. The same
+        connection by default."""
+        return self
+
     def incoming(self, field: pa.Field) -> pa.Field:
         """How this destination stores ``field`` (a sync plans its tables with it).
 

@@ -150,7 +150,8 @@ class LocalSession:
                 if params.table
                 else connector.query_schema(params.query)
             )
-        view = f"cauce_src_{len(self.streamed) + 1}"
+        known = self.streamed.get(node.id)  # bound again (a second compile): its own view
+        view = known.view if known is not None else f"cauce_src_{len(self.streamed) + 1}"
         self.streamed[node.id] = StreamedSource(
             node, view, connector, params.table, params.query, schema
         )

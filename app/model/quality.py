@@ -1,15 +1,18 @@
 """Declared data-quality checks: plain, validated data stored in a project's ``project.json``.
 
 A check names a table (``connection`` and ``table``; the connection may be left out when the
-project writes that table from exactly one connection, or has only one), a ``kind`` and its
+project writes that table from exactly one connection, or has only one) or the output of a
+pipeline's node (``pipeline`` and ``node``, its name), a ``kind`` and its
 parameters, and a ``severity``: ``fail`` (a failing check fails the run that wrote the table)
 or ``warn`` (it adds a warning). Projects come from elsewhere (bundles), so everything here is
 validated as untrusted input; SQL predicates are parsed and checked against the SQL allow-list
 when they are compiled (:mod:`app.engine.quality`).
 
 >>> c = CheckSpec(kind="range", table="Invoice", column="Total", min=0, max=100)
->>> c.name, c.severity
-('range:Total', 'fail')
+>>> c.name, c.severity, c.target
+('range:Total', 'fail', 'Invoice')
+>>> CheckSpec(kind="row_count", pipeline="revenue", node="by_country_genre_year", min=1).target
+'revenue.by_country_genre_year'
 >>> parse_duration("36h")
 129600.0
 """
@@ -77,13 +80,17 @@ def parse_duration(text: str) -> float:
 
 
 class CheckSpec(BaseModel):
-    """One declared check of one table."""
+    """One declared check of one table, or of the output of one pipeline node."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: CheckKind
-    table: str = Field(min_length=1, max_length=400)
+    #: the table checked (empty for a node's check)
+    table: str = Field(default="", max_length=400)
     connection: str | None = Field(default=None, max_length=200)
+    #: a node's check: the pipeline and the node (its name) whose output is checked
+    pipeline: str | None = Field(default=None, min_length=1, max_length=200)
+    node: str | None = Field(default=None, min_length=1, max_length=200)
     column: str | None = Field(default=None, max_length=200)
     #: accepted_values: the values allowed (NULL is not tested: use not_null for it)
     values: list[Scalar] = Field(default_factory=list)
@@ -105,6 +112,11 @@ class CheckSpec(BaseModel):
     def name(self) -> str:
         """A short stable name: ``kind:column`` (``kind`` for table checks)."""
         return f"{self.kind}:{self.column}" if self.column else self.kind
+
+    @property
+    def target(self) -> str:
+        """What is checked: the table, or ``pipeline.node``."""
+        return f"{self.pipeline}.{self.node}" if self.node is not None else self.table
 
     @property
     def max_age_seconds(self) -> float:
@@ -135,7 +147,7 @@ class CheckSpec(BaseModel):
             "freshness": self.max_age,
             "sql": self.predicate,
         }
-        problems = []
+        problems = self._target_problems()
         if self.kind in COLUMN_KINDS and not self.column:
             problems.append(_("a {kind} check needs a column").format(kind=self.kind))
         if self.kind not in COLUMN_KINDS and self.column:
@@ -170,6 +182,17 @@ class CheckSpec(BaseModel):
         if self.kind == "freshness" and self.max_age:
             parse_duration(self.max_age)
         return problems
+
+    def _target_problems(self) -> list[str]:
+        if self.node is None and self.pipeline is None:
+            return [] if self.table else [_("a check names a table, or a pipeline and a node")]
+        if self.node is None or self.pipeline is None:
+            return [_("a node's check names both its pipeline and its node")]
+        if self.table or self.connection is not None:
+            return [_("a check names a table or a node, not both")]
+        if self.kind == "references":
+            return [_("a references check tests a table, not a node's output")]
+        return []
 
     def describe(self) -> str:
         """What the check asks, in words (the current language)."""

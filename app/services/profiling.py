@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.i18n import _
-from app.services.masking import project_tag_map, shown_profile, table_tags, tagged_compile
+from app.services.masking import project_tag_map, shown_profile, table_tags
 from app.services.workspace import workspace_of
 
 if TYPE_CHECKING:
@@ -222,6 +222,7 @@ def profile_project_node(
     from app.services.connections import project_provider
     from app.services.pipelines import data_port
     from app.services.projects import select_pipelines
+    from app.services.run_steps import run_tags
     from app.services.secrets import secret_lookup
     from app.services.trust import require_trust
     from app.storage.project import load_project
@@ -237,22 +238,21 @@ def profile_project_node(
             target = chosen.node_by_name(node)
         except GraphError:
             target = chosen.node(node)
-        with (
-            project_provider(
-                opened.project.connections,
-                project_dir=opened.root,
-                secrets=secret_lookup(meta.name, ws.secrets),
-                variables=meta.variables,
-            ) as provider,
-            LocalSession(provider, cancel=cancel) as session,
-        ):
-            compiled, tags = tagged_compile(
-                lambda tags: compile_pipeline(chosen, binder=session.binder(), column_tags=tags),
-                project_tag_map(ws, meta.name),
-            )
-            profile = _profile_output(
-                chosen, target.id, session, compiled, options, cancel, on_progress
-            )
+        with project_provider(
+            opened.project.connections,
+            project_dir=opened.root,
+            secrets=secret_lookup(meta.name, ws.secrets),
+            variables=meta.variables,
+        ) as provider:
+            # the tags followed in a session of their own, as a run follows them
+            tags = run_tags(ws, meta.name, [chosen], provider).get(chosen.name, {})
+            with LocalSession(provider, cancel=cancel) as session:
+                compiled = compile_pipeline(
+                    chosen, binder=session.binder(), column_tags=tags or None
+                )
+                profile = _profile_output(
+                    chosen, target.id, session, compiled, options, cancel, on_progress
+                )
     profile.table = f"{chosen.name}.{target.name}"
     tagged = tags.get(data_port(chosen, target.id, None), {})
     return shown_profile(profile, tagged, principal=principal)

@@ -71,7 +71,7 @@ class CheckOutcome:
         """The failed and the warned checks, each as ``table check (status)``."""
 
         def words(results: list[CheckResult]) -> list[str]:
-            return [f"{r.check.table} {r.check.name} ({r.status})" for r in results]
+            return [f"{r.check.target} {r.check.name} ({r.status})" for r in results]
 
         return words(self.failed), words(self.warned)
 
@@ -200,7 +200,9 @@ def check_written_tables(
             specs = [
                 s
                 for s in chosen
-                if _same_table(s.table, table) and s.connection in (None, connection)
+                if s.node is None
+                and _same_table(s.table, table)
+                and s.connection in (None, connection)
             ]
             if not specs:
                 continue
@@ -254,13 +256,47 @@ def _load_dir(project: Path) -> Any:
     return opened
 
 
-def list_checks(project: Path, table: str | None = None) -> list[CheckSpec]:
-    """The project's declared checks (of ``table`` only, when given)."""
+def _selected(
+    spec: CheckSpec, table: str | None, pipeline: str | None = None, node: str | None = None
+) -> bool:
+    """Whether ``spec`` is among the checks chosen: of ``table``, or of ``pipeline``'s nodes
+    (of ``node`` only, when given); all when nothing is given."""
+    if table is None and pipeline is None:
+        return True
+    if table is not None:
+        return spec.node is None and _same_table(spec.table, table)
+    return spec.pipeline == pipeline and node in (None, spec.node)
+
+
+def list_checks(
+    project: Path, table: str | None = None, *, pipeline: str | None = None, node: str | None = None
+) -> list[CheckSpec]:
+    """The project's declared checks (of ``table``, or of ``pipeline``'s nodes, when given)."""
     from app.storage.project import load_project
 
     with load_project(project) as opened:
         checks = opened.project.meta.checks
-    return [c for c in checks if table is None or _same_table(c.table, table)]
+    return [c for c in checks if _selected(c, table, pipeline, node)]
+
+
+def _known_node(project: Project, spec: CheckSpec) -> None:
+    from app.model.pipeline import GraphError
+
+    found = project.pipelines.get(str(spec.pipeline))
+    if found is None:
+        raise ValueError(_("no pipeline named {name!r}").format(name=spec.pipeline))
+    try:
+        node = found.node_by_name(str(spec.node))
+    except GraphError:
+        raise ValueError(
+            _("no node {node!r} in pipeline {pipeline!r}").format(
+                node=spec.node, pipeline=spec.pipeline
+            )
+        ) from None
+    if node.type == "destination":
+        raise ValueError(
+            _("{node!r} is a destination: declare its checks on its table").format(node=spec.node)
+        )
 
 
 def add_checks(project: Path, specs: list[CheckSpec]) -> list[CheckSpec]:
@@ -273,6 +309,8 @@ def add_checks(project: Path, specs: list[CheckSpec]) -> list[CheckSpec]:
         meta = opened.project.meta
         added = []
         for spec in specs:
+            if spec.node is not None:
+                _known_node(opened.project, spec)
             if spec.connection is not None and spec.connection not in opened.project.connections:
                 raise ValueError(_("no connection named {name!r}").format(name=spec.connection))
             if spec.predicate:
@@ -289,6 +327,8 @@ def add_checks(project: Path, specs: list[CheckSpec]) -> list[CheckSpec]:
 def _dialect(project: Project, spec: CheckSpec) -> str:
     from app.connectors.registry import connector_registry
 
+    if spec.node is not None:
+        return "duckdb"  # a node's output is checked on the local engine
     try:
         kind = project.connections[resolve_connection(project, spec)].type
         return connector_registry().get(kind).capabilities.dialect or "duckdb"
@@ -296,17 +336,31 @@ def _dialect(project: Project, spec: CheckSpec) -> str:
         return "duckdb"
 
 
-def remove_check(project: Path, table: str, name: str) -> CheckSpec:
-    """Remove the check ``name`` (``kind:column``, as listed) of ``table``."""
+def remove_check(
+    project: Path,
+    table: str | None,
+    name: str,
+    *,
+    pipeline: str | None = None,
+    node: str | None = None,
+) -> CheckSpec:
+    """Remove the check ``name`` (``kind:column``, as listed) of ``table`` (or of ``node`` of
+    ``pipeline``)."""
     from app.storage.project import save_project
 
     with _load_dir(project) as opened:
         meta = opened.project.meta
-        found = [c for c in meta.checks if _same_table(c.table, table) and c.name == name]
+        found = [
+            c
+            for c in meta.checks
+            if (table is not None or node is not None)
+            and _selected(c, table, pipeline, node)
+            and c.name == name
+        ]
         if not found:
             raise ValueError(
                 _("no check {name!r} on {table} (see cauce checks list)").format(
-                    name=name, table=table
+                    name=name, table=table if table is not None else f"{pipeline}.{node}"
                 )
             )
         meta.checks = [c for c in meta.checks if c is not found[0]]
@@ -318,12 +372,17 @@ def run_project_checks(
     project: Path,
     *,
     table: str | None = None,
+    pipeline: str | None = None,
+    node: str | None = None,
     workspace: Workspace | None = None,
     trust: bool = False,
     cancel: CancelToken | None = None,
 ) -> CheckOutcome:
-    """Run the project's checks now (of ``table`` only, when given), storing each result."""
+    """Run the project's checks now (of ``table``, or of ``pipeline``'s nodes, when given),
+    storing each result. A node's checks run over its output computed on the local engine
+    (:mod:`app.services.quality_nodes`)."""
     from app.services.connections import project_provider
+    from app.services.quality_nodes import check_pipeline_nodes
     from app.services.secrets import secret_lookup
     from app.services.trust import require_trust
     from app.services.workspace import workspace_of
@@ -333,12 +392,17 @@ def run_project_checks(
     with load_project(project) as opened:
         require_trust(opened, trust=trust)  # its connections could name any host
         p = opened.project
-        chosen = [c for c in p.meta.checks if table is None or _same_table(c.table, table)]
+        chosen = [c for c in p.meta.checks if _selected(c, table, pipeline, node)]
         if not chosen:
-            raise ValueError(_("no checks declared{on}").format(on=f" on {table}" if table else ""))
+            on = table or (f"{pipeline}.{node}" if node else pipeline)
+            raise ValueError(_("no checks declared{on}").format(on=f" on {on}" if on else ""))
+        on_nodes = sorted({str(c.pipeline) for c in chosen if c.node is not None})
+        for name in on_nodes:
+            if name not in p.pipelines:
+                raise ValueError(_("no pipeline named {name!r}").format(name=name))
         targets: dict[tuple[str, str], None] = {}
         resolved = []
-        for spec in chosen:
+        for spec in (c for c in chosen if c.node is None):
             connection = resolve_connection(p, spec)
             resolved.append(spec.model_copy(update={"connection": connection}))
             targets[(connection, spec.table)] = None
@@ -348,9 +412,14 @@ def run_project_checks(
             secrets=secret_lookup(p.meta.name, ws.secrets),
             variables=p.meta.variables,
         ) as provider:
-            return check_written_tables(
+            outcome = check_written_tables(
                 p.meta.name, resolved, list(targets), provider.open, workspace=ws, cancel=cancel
             )
+            for name in on_nodes:
+                outcome.results += check_pipeline_nodes(
+                    p.meta.name, chosen, p.pipelines[name], provider, workspace=ws, cancel=cancel
+                ).results
+            return outcome
 
 
 def suggest_project_checks(

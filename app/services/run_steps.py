@@ -57,10 +57,12 @@ def check_destinations(
     report: RunReport,
     column_tags: ColumnTags | None = None,
 ) -> None:
-    """Run the checks declared on the tables the pipeline wrote; a failing ``fail`` check
-    fails the run, naming the check (the run is recorded with that status and error)."""
+    """Run the checks declared on the tables the pipeline wrote, then those declared on its
+    other nodes (over their outputs, :mod:`app.services.quality_nodes`); a failing ``fail``
+    check fails the run, naming the check (the run is recorded with that status and error)."""
     from app.engine.executor import NodeStatus
     from app.services.quality import check_written_tables
+    from app.services.quality_nodes import check_pipeline_nodes
 
     written = {
         (str(n.params.get("connection")), str(n.params.get("table"))): None
@@ -86,6 +88,16 @@ def check_destinations(
             cancel=cancel,
             tagged=tagged,
         )
+        outcome.results += check_pipeline_nodes(
+            recorder.project.meta.name,
+            recorder.project.meta.checks,
+            pipeline,
+            provider,
+            workspace=recorder.workspace,
+            run_id=int(report.run_id),
+            publish=bus.publish,
+            cancel=cancel,
+        ).results
     except RunCancelled:
         report.status, report.error = NodeStatus.CANCELLED, _("cancelled during the quality checks")
         return

@@ -278,6 +278,10 @@ class Project(BaseModel):
             del meta["notifications"]  # projects without any stay byte-identical
         if not meta["checks"]:
             del meta["checks"]  # projects without checks keep the bytes they always had
+        for check in meta.get("checks", []):  # a table's check keeps the bytes it always had
+            for key in ("pipeline", "node"):
+                if check[key] is None:
+                    del check[key]
         out = {PROJECT_FILE: dumps_canonical(meta)}
         for name, conn in self.connections.items():
             out[connection_path(name)] = dumps_canonical(conn.model_dump(mode="json"))

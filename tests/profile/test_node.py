@@ -105,3 +105,57 @@ def test_a_bundles_node_is_profiled_only_once_trusted(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [*args, "--trust"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["rows"] == 2240
+
+
+def test_a_node_downstream_of_tagged_columns_is_profiled_masked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: with a column tagged, the two compiles (tags, then with them) in one
+    session left the node's output uncomputable ("column not found")."""
+    import shutil
+
+    from app.services.privacy import set_tags
+    from app.services.profiling import profile_project_node
+    from app.services.workspace import Workspace
+
+    project = tmp_path / "chinook"
+    shutil.copytree(CHINOOK, project)
+    monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
+    ws = Workspace(f"sqlite:///{tmp_path / 'meta.db'}")
+    set_tags(project, "chinook", "Invoice", "BillingAddress", ["pii.address"], workspace=ws)
+    profile = profile_project_node(project, "revenue", "lines_with_invoice", workspace=ws)
+    rows = _node_rows("lines_with_invoice")
+    assert profile.rows == len(rows) > 0
+    [address] = [c for c in profile.columns if c.name == "BillingAddress"]
+    real = {r["BillingAddress"] for r in rows}
+    assert address.top and not any(t.value in real for t in address.top)
+
+
+def test_the_editor_previews_and_profiles_a_join_below_tagged_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the editor compiles twice in one local session when the project has tags
+    (tags, then with them); binding a source again gave it a new view name, the same as the
+    next source's, so a join read one source twice ("column not found")."""
+    import shutil
+
+    from app.services.privacy import set_tags
+    from app.services.profiling import profile_document_node
+    from app.services.workspace import Workspace
+
+    project = tmp_path / "chinook"
+    shutil.copytree(CHINOOK, project)
+    monkeypatch.setenv("CAUCE_OUTPUT_DIR", str(tmp_path / "out"))
+    ws = Workspace(f"sqlite:///{tmp_path / 'meta.db'}")
+    set_tags(project, "chinook", "Invoice", "BillingAddress", ["pii.address"], workspace=ws)
+    rows = _node_rows("lines_with_invoice")  # the example without tags
+    doc = open_document(project, workspace=ws)
+    try:
+        pipeline = doc.pipeline("revenue")
+        target = pipeline.node_by_name("lines_with_invoice").id
+        shown = preview_node(doc, pipeline, target, limit=None)
+        assert shown.num_rows == len(rows)
+        assert set(shown.column("BillingAddress").to_pylist()) <= {"****", None}
+        assert profile_document_node(doc, pipeline, target).rows == len(rows)
+    finally:
+        doc.close()

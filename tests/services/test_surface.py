@@ -694,6 +694,7 @@ HELPERS = {
     "notify_email",
     "notify_http",
     "notify_messages",
+    "quality_nodes",
     "query_recording",
     "run_steps",
     "schema_impact",

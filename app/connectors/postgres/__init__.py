@@ -118,6 +118,9 @@ class PostgresConnector(Catalog, Connector):
     #: the sync's key columns: a value the CSV path cannot parse is reported with its row's
     #: key (:mod:`._unparsable`); without one, with the row's number
     row_keys: tuple[str, ...] = ()
+    #: server settings of every new connection besides the time zone and date style
+    #: (:meth:`for_analysis`: ``-c jit=off``)
+    session_options = ""
 
     def for_sync(self, options: ReadOptions | None = None) -> PostgresConnector:
         import copy
@@ -125,6 +128,13 @@ class PostgresConnector(Catalog, Connector):
         twin = copy.copy(self)
         twin.exact_text = True
         twin.row_keys = options.keys if options else ()
+        return twin
+
+    def for_analysis(self) -> PostgresConnector:
+        import copy
+
+        twin = copy.copy(self)
+        twin.session_options = "-c jit=off"
         return twin
 
     def test(self) -> None:

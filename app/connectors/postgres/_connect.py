@@ -35,6 +35,7 @@ class Connecting:
         name: str
         config: PostgresConfig
         root: Path
+        session_options: str
 
         def secret_on_demand(self, field: str) -> bool: ...
 
@@ -79,7 +80,9 @@ class Connecting:
             connect_timeout=cfg.connect_timeout,
             application_name=cfg.application_name,
             autocommit=True,
-            options="-c TimeZone=UTC -c DateStyle=ISO,YMD",
+            options=" ".join(
+                filter(None, ["-c TimeZone=UTC -c DateStyle=ISO,YMD", self.session_options])
+            ),
             sslrootcert=self._rootcert(),  # None: libpq's default (psycopg drops None)
         )
 

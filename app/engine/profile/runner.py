@@ -194,14 +194,18 @@ def _histograms(run: _Run, columns: list[ColumnProfile], bins: int) -> None:
     if not wanted:
         return
     edges = {c.name: _edges(c, bins, run.dialect) for c in wanted}
-    row = run.rows(
-        q.histograms_query(run.src, {name: e for name, (_v, e) in edges.items()}),
+    by_sets = q.DIALECTS[run.dialect].grouping_sets
+    rows = run.rows(
+        q.histograms_query(
+            run.src, {name: e for name, (_v, e) in edges.items()}, grouping_sets=by_sets
+        ),
         _("histograms of {count} columns").format(count=len(wanted)),
-    )[0]
+    )
+    row = q.histogram_counts(rows, len(wanted)) if by_sets else rows[0]
     for i, c in enumerate(wanted):
         values = edges[c.name][0]
         c.histogram = [
-            {"low": values[b], "high": values[b + 1], "count": int(row[f"h{i}_{b}"] or 0)}
+            {"low": values[b], "high": values[b + 1], "count": int(row.get(f"h{i}_{b}") or 0)}
             for b in range(bins)
         ]
 
@@ -312,6 +316,7 @@ def profile_table(
             )
         )
     options = options or ProfileOptions()
+    connector = connector.for_analysis()  # PostgreSQL: no JIT compile of the wide queries
     if options.sample_pct is not None and q.DIALECTS[dialect].sample_method is None:
         raise ProfileError(
             _("{connector} cannot sample a table (no TABLESAMPLE): profile it whole").format(

@@ -61,7 +61,7 @@ class CheckResult:
         return {
             "check": self.check.name,
             "kind": self.check.kind,
-            "table": self.check.table,
+            "table": self.check.target,
             "connection": self.check.connection,
             "severity": self.check.severity,
             "status": self.status,
