@@ -85,7 +85,14 @@ def test_a_larger_input_is_flagged_raises_the_alert_and_keeps_the_plan(
     assert top.node in flagged and top.slow and top.slowdowns == 1
 
     _shrink_invoice_lines(chinook)  # back to normal: the streak ends
-    assert run_project(chinook, workspace=ws).ok
+    # (a normal run on a machine busy with other work can take twice its median: only a
+    # slowdown of seconds counts for this run, so the test judges the streak, not the load)
+    set_alert_rule(chinook, slowdown_factor=2, slowdown_min_runs=3, slowdown_min_seconds=5)
+    normal = run_project(chinook, workspace=ws)
+    assert normal.ok
+    assert not [
+        e for e in _detail(ws, int(normal.reports[0].run_id)).events if e.type == "node_slowdown"
+    ]
     assert not [a for a in list_alerts(ws, status="open") if a.type == "node_slowdown"]
     [ended] = [a for a in list_alerts(ws) if a.type == "node_slowdown"]
     assert ended.status == "resolved" and ended.id == alert.id
