@@ -53,7 +53,18 @@ def _run(args: list[str], **kwargs: object) -> None:
 
 
 def ensure_venv(root: Path) -> Path:
-    """The emulator's environment, built when missing; returns its ``bqemulator`` script."""
+    """The emulator's environment, built when missing; returns its ``bqemulator`` script.
+    Test processes running side by side (pytest-xdist) build it once: the first takes a lock
+    on the folder, the others wait for it and find it ready."""
+    import fcntl
+
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_venv_locked(root)
+
+
+def _ensure_venv_locked(root: Path) -> Path:
     venv = root / "venv"
     script = venv / "bin" / "bqemulator"
     ready = root / "ready"

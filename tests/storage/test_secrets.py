@@ -75,7 +75,9 @@ class LockedKeyring(MemoryKeyring):
 
 
 # -- encrypted file -------------------------------------------------------------------------
-@pytest.mark.parametrize("master", [Fernet.generate_key().decode(), PASSPHRASE])
+@pytest.mark.parametrize(
+    "master", [Fernet.generate_key().decode(), PASSPHRASE], ids=["raw-key", "passphrase"]
+)
 def test_encrypted_store_round_trip(tmp_path: Path, master: str) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, master_key=master)
@@ -124,7 +126,9 @@ def test_no_master_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
         EncryptedFileStore()
 
 
-@pytest.mark.parametrize("wrong", ["another passphrase", Fernet.generate_key().decode()])
+@pytest.mark.parametrize(
+    "wrong", ["another passphrase", Fernet.generate_key().decode()], ids=["passphrase", "raw-key"]
+)
 def test_wrong_master_key_fails_clearly_and_overwrites_nothing(tmp_path: Path, wrong: str) -> None:
     path = tmp_path / "secrets.enc"
     EncryptedFileStore(path, master_key=PASSPHRASE).set("ref", "value-1")
