@@ -14,6 +14,7 @@ handler (filters on a *logger* do not see records propagated from child loggers)
 
 from __future__ import annotations
 
+import abc
 import logging
 import re
 import threading
@@ -22,12 +23,56 @@ from typing import Any
 
 from app.i18n import _
 
-__all__ = ["MASK", "RedactSecrets", "mask_url", "secret_redactor", "url_problem"]
+__all__ = ["MASK", "MaskingFilter", "RedactSecrets", "mask_url", "secret_redactor", "url_problem"]
 
 MASK = "***"
 
 
-class RedactSecrets(logging.Filter):
+class MaskingFilter(logging.Filter, metaclass=abc.ABCMeta):
+    """A logging filter and masker of JSON-like data over a text masker: a subclass says what
+    :meth:`mask` hides and whether anything is to be hidden now (:meth:`active`)."""
+
+    @abc.abstractmethod
+    def mask(self, text: str) -> str:
+        """``text`` with what this filter hides replaced."""
+
+    @abc.abstractmethod
+    def active(self) -> bool:
+        """Whether anything is to be hidden now (else records and data pass untouched)."""
+
+    def mask_data(self, data: Any) -> Any:
+        """A copy of JSON-like ``data`` with every string masked (keys included)."""
+        if not self.active():
+            return data
+        if isinstance(data, str):
+            return self.mask(data)
+        if isinstance(data, dict):
+            return {self.mask_data(k): self.mask_data(v) for k, v in data.items()}
+        if isinstance(data, list | tuple):
+            return type(data)(self.mask_data(v) for v in data)
+        return data
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Mask the formatted message, the exception text and the stack of ``record``."""
+        if not self.active():
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must still be masked
+            message = f"{record.msg} {record.args}"
+        masked = self.mask(message)
+        if masked != message or record.args:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.mask(record.stack_info)
+        return True
+
+
+class RedactSecrets(MaskingFilter):
     """A logging filter (and text masker) that replaces known secret values with ``***``.
 
     Every non-empty value is masked, however short: an over-masked log line is a nuisance, a
@@ -67,43 +112,15 @@ class RedactSecrets(logging.Filter):
             self._values = frozenset()
             self._ordered = ()
 
+    def active(self) -> bool:
+        return bool(self._ordered)
+
     def mask(self, text: str) -> str:
         """``text`` with every known secret value replaced by ``***``."""
         for value in self._ordered:
             if value in text:
                 text = text.replace(value, MASK)
         return text
-
-    def mask_data(self, data: Any) -> Any:
-        """A copy of JSON-like ``data`` with secrets masked in every string (keys included)."""
-        if not self._ordered:
-            return data
-        if isinstance(data, str):
-            return self.mask(data)
-        if isinstance(data, dict):
-            return {self.mask_data(k): self.mask_data(v) for k, v in data.items()}
-        if isinstance(data, list | tuple):
-            return type(data)(self.mask_data(v) for v in data)
-        return data
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Mask the formatted message, the exception text and the stack of ``record``."""
-        if not self._ordered:
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string must still be masked
-            message = f"{record.msg} {record.args}"
-        masked = self.mask(message)
-        if masked != message or record.args:
-            record.msg, record.args = masked, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.mask(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.mask(record.stack_info)
-        return True
 
     def install(self, logger: logging.Logger | None = None) -> None:
         """Attach this filter to every handler of ``logger`` (the root logger by default)."""

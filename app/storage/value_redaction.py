@@ -26,11 +26,11 @@ handlers through :func:`app.services.log_redaction.install_log_redaction`.
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+
+from app.storage.redaction import MaskingFilter
 
 __all__ = ["LIMIT", "MIN_LENGTH", "VALUE_MASK", "RedactValues", "ValueScope", "value_redactor"]
 
@@ -117,7 +117,7 @@ class ValueScope:
         return sub
 
 
-class RedactValues(logging.Filter):
+class RedactValues(MaskingFilter):
     """The process's open scopes; a logging filter and a text masker over all of them."""
 
     def __init__(self) -> None:
@@ -142,32 +142,8 @@ class RedactValues(logging.Filter):
             text = scope.mask_patterns(scope.mask_values(text))
         return text
 
-    def mask_data(self, data: Any) -> Any:
-        if not self._scopes:
-            return data
-        if isinstance(data, str):
-            return self.mask(data)
-        if isinstance(data, dict):
-            return {self.mask_data(k): self.mask_data(v) for k, v in data.items()}
-        if isinstance(data, list | tuple):
-            return type(data)(self.mask_data(v) for v in data)
-        return data
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._scopes:
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string must still be masked
-            message = f"{record.msg} {record.args}"
-        masked = self.mask(message)
-        if masked != message or record.args:
-            record.msg, record.args = masked, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.mask(record.exc_text)
-        return True
+    def active(self) -> bool:
+        return bool(self._scopes)
 
 
 _PROCESS = RedactValues()
