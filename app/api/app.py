@@ -7,6 +7,7 @@ the interactive documentation — Swagger UI served from this server (the assets
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -51,6 +52,8 @@ __all__ = ["DOCS_ASSETS", "create_app"]
 #: Swagger UI's files (Apache-2.0), shipped inside the fastapi-offline package
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 OPENAPI_URL = "/api/v1/openapi.json"
+#: how long a starting server waits for its hosted projects to warm up before serving (seconds)
+WARM_UP_WAIT = 10.0
 
 DESCRIPTION = """The Cauce server's REST API. Authenticate with an API key
 (`Authorization: Bearer cauce_…` or `X-API-Key`) or an OAuth2 client-credentials token from
@@ -67,6 +70,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         state.workspace.metadata_url()  # the metadata DB created or checked before serving
         # the run use case (the engine, DuckDB) loaded now, so the first run does not wait
         await anyio.to_thread.run_sync(_load_run_use_case)
+        # and each hosted project read, planned and recorded once: serving starts when they
+        # are warm, or after WARM_UP_WAIT seconds (the rest warm up while the server serves)
+        warming = threading.Thread(target=state.warm_hosted, name="cauce-warm-up", daemon=True)
+        warming.start()
+        await anyio.to_thread.run_sync(warming.join, WARM_UP_WAIT)
         try:
             yield
         finally:

@@ -4,9 +4,11 @@ limiters, the runs it started. Built once by :func:`app.api.app.create_app`."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from app.api.limits import RateLimiter
 from app.api.settings import ServerSettings
@@ -19,6 +21,8 @@ from app.services.task_jobs import TaskJobs
 from app.services.workspace import Workspace
 
 __all__ = ["ServerState"]
+
+log = logging.getLogger(__name__)
 
 #: how often a credential's "last used" time is written, at most (seconds)
 TOUCH_EVERY = 60.0
@@ -52,6 +56,21 @@ class ServerState:
                 self.workspace.metadata_url()  # created or checked once, before sharing
                 found = self._orgs[organization] = self.workspace.for_organization(organization)
             return found
+
+    def warm_hosted(self) -> None:
+        """Warm every hosted project (:func:`app.services.warm_up.warm_project`), oldest
+        first, so the first run a client starts finds it ready. A project that cannot be
+        warmed is logged and skipped: its run will report what is wrong."""
+        from app.services.hosting import hosting_organizations, list_hosted
+        from app.services.warm_up import warm_project
+
+        for organization in hosting_organizations(self.workspace):
+            workspace = self.workspace_for(organization)
+            for hosted in list_hosted(workspace):
+                try:
+                    warm_project(workspace, Path(hosted.path))
+                except Exception as err:  # noqa: BLE001 - warming is an optimisation
+                    log.info("project %r not warmed up: %s", hosted.name, err)
 
     def authenticate(self, bearer: str) -> Principal | None:
         """The caller behind an API key or an access token, or ``None``."""

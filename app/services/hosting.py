@@ -55,6 +55,7 @@ __all__ = [
     "hosted_catalog",
     "hosted_project",
     "hosted_sync_status",
+    "hosting_organizations",
     "import_hosted",
     "list_connections",
     "list_hosted",
@@ -137,6 +138,12 @@ def projects_root() -> Path:
 def list_hosted(workspace: Workspace) -> list[HostedProject]:
     """The projects the workspace's organization hosts, oldest first."""
     return [_hosted(r) for r in _store(workspace).hosted_projects()]
+
+
+def hosting_organizations(workspace: Workspace) -> list[str]:
+    """Every organization that hosts a project on the workspace's metadata DB (for a server
+    that warms them all at start; it lists no project of another organization)."""
+    return _store(workspace).hosting_organizations()
 
 
 def hosted_project(workspace: Workspace, project_id: int) -> HostedProject:

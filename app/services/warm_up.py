@@ -8,6 +8,12 @@ keyring plug-ins) and DuckDB's first connection. Nothing is read from or written
 or the metadata DB; a one-shot ``cauce --run-project`` does not call it (it would only add
 what the run may not use).
 
+A server then calls :func:`warm_project` for each project it hosts: what the first run of
+that project would pay once, paid before a client asks — the project read and validated
+(kept while its files do not change), its pipelines planned as a dry run would, the project's
+and its connections' rows in the metadata DB (written once per process by any run), and the
+statements that record a run compiled by SQLAlchemy in a transaction that is rolled back.
+
 >>> warm_up()  # idempotent, and quick the second time
 """
 
@@ -15,8 +21,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["warm_up"]
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
+
+__all__ = ["warm_project", "warm_up"]
 
 log = logging.getLogger(__name__)
 
@@ -75,3 +86,52 @@ def _keyring_backend() -> None:
     from app.storage.keyring_store import system_keyring
 
     system_keyring()
+
+
+class _RolledBack(Exception):
+    """Ends the transaction in which :func:`warm_project` records a run that never happens."""
+
+
+def warm_project(workspace: Workspace, path: Path) -> None:
+    """Pay now what the first run of the project at ``path`` would pay (see the module's
+    docstring). Nothing a user sees changes: no run, version or event is stored, and no alert
+    is raised, even when a source cannot be reached (the run that needs it will say so).
+
+    Raises what stops the project from being read or planned (an untrusted bundle, an invalid
+    pipeline, a source that cannot be opened): the caller logs it and goes on.
+    """
+    from app.engine.plan import plan_run
+    from app.services.connections import project_provider
+    from app.services.metadata import RunRecorder
+    from app.services.query_recording import RunAnalytics
+    from app.services.run_steps import run_tags
+    from app.services.secrets import secret_lookup
+    from app.services.trust import require_trust
+    from app.storage.project import load_project
+
+    with load_project(path, reuse=True) as opened:
+        require_trust(opened, trust=False)
+        project = opened.project
+        pipelines = [project.pipelines[name] for name in sorted(project.pipelines)]
+        recorder = RunRecorder(workspace, project, trigger="api")  # the project's rows, once
+        try:
+            secrets = secret_lookup(project.meta.name, workspace.secrets)
+            with project_provider(
+                project.connections,
+                project_dir=opened.root,
+                secrets=secrets,
+                variables=project.meta.variables,
+            ) as provider:
+                tags = run_tags(workspace, project.meta.name, pipelines, provider)
+                for pipeline in pipelines:
+                    with plan_run(pipeline, provider, column_tags=tags.get(pipeline.name)):
+                        pass
+            with recorder.repo.atomic():  # what recording a run reads and writes, undone
+                for pipeline in pipelines:
+                    run_id = recorder.start(pipeline)
+                    RunAnalytics.for_run(recorder, pipeline, run_id)
+                raise _RolledBack
+        except _RolledBack:
+            pass
+        finally:
+            recorder.close()

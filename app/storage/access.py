@@ -347,6 +347,20 @@ class AccessStore(StoreBase):
             )
             return [_hosted(r) for r in rows]
 
+    def hosting_organizations(self) -> list[str]:
+        """The names of every organization that hosts a project, whatever this store's: the
+        one read across organizations, for a server that warms every hosted project at start."""
+        with self._session(write=False) as s:
+            return list(
+                s.scalars(
+                    select(OrganizationRow.name)
+                    .where(
+                        OrganizationRow.id.in_(select(HostedProjectRow.organization_id).distinct())
+                    )
+                    .order_by(OrganizationRow.id)
+                )
+            )
+
     def hosted_project(self, project_id: int) -> HostedProjectRecord:
         with self._session(write=False) as s:
             return _hosted(self._hosted_row(s, project_id))

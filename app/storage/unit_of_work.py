@@ -8,6 +8,7 @@ fails with a message that says which ``cauce db`` command to run.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -109,7 +110,9 @@ class StoreBase:
         verified: bool = False,
     ) -> None:
         self._owns_engine = engine is None
-        self._joined: Session | None = None  # the open transaction of atomic()
+        #: the open transaction of atomic(), per thread: a store a server shares between
+        #: request threads must not let one thread's work join another's transaction
+        self._atomic = threading.local()
         self._engine = engine if engine is not None else make_engine(database_url(url))
         self.url = self._engine.url.render_as_string(hide_password=False)
         known = _VERIFIED.get(self._engine) if verified and engine is not None else None
@@ -166,8 +169,9 @@ class StoreBase:
         so what it read cannot change before it writes; PostgreSQL uses row locks
         (``SELECT ... FOR UPDATE``) where that matters.
         """
-        if self._joined is not None:  # inside atomic(): part of its transaction
-            yield self._joined
+        joined: Session | None = getattr(self._atomic, "session", None)
+        if joined is not None:  # inside atomic(): part of its transaction
+            yield joined
             return
         factory = self._write_factory if write else self._factory
         with factory.begin() as session:
@@ -177,15 +181,15 @@ class StoreBase:
     def atomic(self) -> Iterator[None]:
         """Make the units of work inside one transaction: one commit at the end, or nothing
         of them when anything fails (then the exception propagates). Nested calls join it."""
-        if self._joined is not None:
+        if getattr(self._atomic, "session", None) is not None:
             yield
             return
         with self._write_factory.begin() as session:
-            self._joined = session
+            self._atomic.session = session
             try:
                 yield
             finally:
-                self._joined = None
+                self._atomic.session = None
 
     def _ensure_organization(self, name: str) -> int:
         with self._session() as s:

@@ -322,6 +322,7 @@ FRONT_DOOR = {
         "hosted_catalog",
         "hosted_project",
         "hosted_sync_status",
+        "hosting_organizations",
         "import_hosted",
         "list_connections",
         "list_hosted",
@@ -674,7 +675,7 @@ FRONT_DOOR = {
         "tag",
         "tags",
     ],
-    "warm_up": ["warm_up"],
+    "warm_up": ["warm_project", "warm_up"],
     "workspace": ["Workspace", "prepare_headless_run"],
 }
 #: used by the services themselves, never by a front end

@@ -38,3 +38,27 @@ def test_a_failure_inside_atomic_stores_none_of_its_units(repo: Repository) -> N
     # and the store works normally afterwards
     repo.save_connection(project, Connection(name="c", type="duckdb", params={}))
     assert [c.name for c in repo.list_connections(project)] == ["c"]
+
+
+def test_another_thread_s_work_never_joins_the_transaction(repo: Repository) -> None:
+    """A store shared between threads (a server's): what another thread writes while one
+    thread is inside ``atomic()`` is its own unit of work, kept when that transaction is
+    rolled back."""
+    import threading
+
+    project = repo.ensure_project("p")
+    done = threading.Event()
+
+    def other() -> None:
+        repo.save_connection(project, Connection(name="theirs", type="duckdb", params={}))
+        done.set()
+
+    with pytest.raises(RuntimeError, match="undo"), repo.atomic():
+        repo.save_connection(project, Connection(name="mine", type="duckdb", params={}))
+        worker = threading.Thread(target=other)
+        worker.start()
+        # on SQLite the other thread waits for this transaction's write lock: let it wait
+        done.wait(0.5)
+        raise RuntimeError("undo")
+    worker.join(30)
+    assert [c.name for c in repo.list_connections(project)] == ["theirs"]
