@@ -18,6 +18,7 @@ for DuckDB's extension repository, no PyPI package for 2.0.1). So:
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -208,3 +209,36 @@ def test_the_product_never_sets_the_unsafe_flag() -> None:
         if re.search(r"force_mbedtls_unsafe\s*=", path.read_text())
     ]
     assert offenders == []
+
+
+def test_a_locked_secret_store_stops_only_what_needs_a_key_from_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once an encrypted secret store exists, a shell without ``CAUCE_MASTER_KEY`` still runs
+    a project whose DuckDB file is not encrypted (it has no key to look for; before, every
+    DuckDB connection asked the locked store for its optional ``encryption_key`` and the run
+    was refused). An encrypted file, whose key may be in that store, stops with the remedy."""
+    from cryptography.fernet import Fernet
+
+    from app.services.secrets import secrets_file
+    from app.storage.encrypted_store import EncryptedFileStore
+
+    master = Fernet.generate_key().decode()
+    EncryptedFileStore(secrets_file(), master).set("encrypted-shop/warehouse/encryption_key", KEY)
+    monkeypatch.delenv("CAUCE_MASTER_KEY", raising=False)
+    monkeypatch.delenv("CAUCE_SECRET_WAREHOUSE_ENCRYPTION_KEY", raising=False)
+    root = _project(tmp_path)
+    encrypted = _run(root, tmp_path)
+    assert not encrypted.ok
+    assert "CAUCE_MASTER_KEY" in encrypted.summary() and KEY not in encrypted.summary()
+    warehouse = root / "connections" / "warehouse.json"
+    conn = json.loads(warehouse.read_text())
+    conn["params"]["encrypted"] = False
+    warehouse.write_text(json.dumps(conn))
+    plain = _run(root, tmp_path)
+    assert plain.ok, plain.summary()
+    with duckdb.connect(str(root / "out" / "mart.duckdb"), read_only=True) as con:
+        emails = [
+            r[0] for r in con.execute("SELECT Email FROM customers ORDER BY CustomerId").fetchall()
+        ]
+    assert emails == _expected_emails()

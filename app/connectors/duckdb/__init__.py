@@ -157,6 +157,9 @@ class DuckDBConnector(CheckedChanges, Connector):
         transactional_state=True,
     )
     url = UrlSyntax(("duckdb",), UrlForm.FILE)
+    #: only an encrypted file has a key to look for: a locked secret store (no
+    #: ``CAUCE_MASTER_KEY``) stops only the connections that need it
+    secrets_on_demand = frozenset({"encryption_key"})
     config: DuckDBConfig
 
     def __init__(
@@ -200,7 +203,10 @@ class DuckDBConnector(CheckedChanges, Connector):
         return con
 
     def _key(self) -> str:
-        """The file's key; a clear error when the connection is encrypted and has none."""
+        """The file's key (fetched from the secret store now, when it was not in the
+        environment); a clear error when the connection is encrypted and has none."""
+        if self.config.encryption_key is None:
+            self.secret_on_demand("encryption_key")
         return _crypto.file_key(self.name, self.config.encryption_key, memory=self.path == MEMORY)
 
     def _open_encrypted(self, *, create: bool) -> duckdb.DuckDBPyConnection:
