@@ -14,19 +14,15 @@ organization's: another organization's id is unknown. Jobs live in this process'
 
 from __future__ import annotations
 
-import itertools
-import threading
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.i18n import _
-from app.model.cancel import CancelToken, RunCancelled
+from app.model.cancel import RunCancelled
 from app.services.errors import USER_ERRORS, describe
 from app.services.hosting import hosted_project
+from app.services.job_book import BackgroundJob, JobBook
 from app.services.workspace import Workspace
 from app.storage.errors import NotFound
 
@@ -35,45 +31,29 @@ if TYPE_CHECKING:
 
 __all__ = ["ProfileJob", "ProfileJobs"]
 
-_TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
-
 
 @dataclass
-class ProfileJob:
+class ProfileJob(BackgroundJob):
     """One profile this process runs or ran: what, how far, how it ended."""
 
-    id: int
-    organization: str
     project_id: int
     connection: str
     table: str
-    status: str = "pending"
     done: int = 0
     total: int = 0
-    step: str = ""
-    error: str | None = None
     #: the stored profile's id, its score and whether it drifted (once succeeded)
     profile_id: int | None = None
     score: float | None = None
     drifted: bool | None = None
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    finished_at: datetime | None = None
-    cancel: CancelToken = field(default_factory=CancelToken, repr=False)
-
-    @property
-    def over(self) -> bool:
-        return self.status in _TERMINAL
 
 
 class ProfileJobs:
     """Starts profiles on a pool of ``workers`` threads and remembers the ``keep`` latest."""
 
     def __init__(self, *, workers: int = 2, keep: int = 200) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cauce-profile")
-        self._jobs: OrderedDict[int, ProfileJob] = OrderedDict()
-        self._ids = itertools.count(1)
-        self._keep = keep
-        self._lock = threading.Lock()
+        self._book: JobBook[ProfileJob] = JobBook(
+            workers=workers, thread_name="cauce-profile", keep=keep
+        )
 
     def start(
         self,
@@ -99,16 +79,12 @@ class ProfileJobs:
                 raise NotFound(_("no connection named {name!r}").format(name=connection))
             require_trust(opened, trust=False)  # its connection could name any host
         options = ProfileOptions(sample_pct=sample_pct, top_k=top_k)
-        with self._lock:
-            job = ProfileJob(next(self._ids), workspace.organization, project_id, connection, table)
-            self._jobs[job.id] = job
-            while len(self._jobs) > self._keep:
-                oldest = next(iter(self._jobs))
-                if not self._jobs[oldest].over:
-                    break
-                del self._jobs[oldest]
-        self._pool.submit(self._run, job, workspace, Path(hosted.path), options, principal)
-        return job
+        return self._book.add(
+            lambda job_id: ProfileJob(
+                job_id, workspace.organization, project_id, connection, table
+            ),
+            lambda job: self._run(job, workspace, Path(hosted.path), options, principal),
+        )
 
     def _run(
         self,
@@ -162,16 +138,13 @@ class ProfileJobs:
             else:
                 error = _("the profile failed: {error}").format(error=describe(err))
         finally:
-            job.error, job.finished_at = error, datetime.now(UTC)
-            job.status = status
+            job.end(status, error)
 
     def get(self, organization: str, job_id: int) -> ProfileJob:
         """A job of ``organization`` (``NotFound`` otherwise, or once forgotten)."""
-        with self._lock:
-            job = self._jobs.get(job_id)
-        if job is None or job.organization != organization:
-            raise NotFound(_("no profile run {id} on this server").format(id=job_id))
-        return job
+        return self._book.get(
+            organization, job_id, _("no profile run {id} on this server").format(id=job_id)
+        )
 
     def cancel(self, organization: str, job_id: int) -> ProfileJob:
         """Ask a job to stop (``InvalidTransition`` once it is over)."""
@@ -187,8 +160,4 @@ class ProfileJobs:
 
     def shutdown(self) -> None:
         """Cancel every job still going and wait for the workers."""
-        with self._lock:
-            going = [j for j in self._jobs.values() if not j.over]
-        for job in going:
-            job.cancel.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._book.shutdown(wait=True)

@@ -10,34 +10,26 @@ is a ``gdpr`` matter): another organization's task is unknown, as one that never
 
 from __future__ import annotations
 
-import itertools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from app.i18n import _
 from app.model.cancel import CancelToken, RunCancelled
 from app.services.errors import USER_ERRORS, describe
-from app.storage.errors import InvalidTransition, NotFound
+from app.services.job_book import BackgroundJob, JobBook
+from app.storage.errors import InvalidTransition
 
 __all__ = ["Task", "TaskJobs", "TaskWork"]
-
-_TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 
 #: what a task runs: given its cancel token and a way to report its step, its outcome
 TaskWork = Callable[[CancelToken, Callable[[str], None]], dict[str, Any]]
 
 
 @dataclass
-class Task:
+class Task(BackgroundJob):
     """One background task of this process: what, how far, how it ended."""
 
-    id: int
-    organization: str
     #: what it does (``gdpr-erasure``, ``retention-run``) and on what (``project 3``)
     kind: str
     project_id: int
@@ -46,28 +38,14 @@ class Task:
     #: whether it stops when asked (a retention run between batches; an erasure does not:
     #: its transactions finish)
     cancellable: bool = False
-    status: str = "pending"
-    step: str = ""
     result: dict[str, Any] | None = None
-    error: str | None = None
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    finished_at: datetime | None = None
-    cancel: CancelToken = field(default_factory=CancelToken, repr=False)
-
-    @property
-    def over(self) -> bool:
-        return self.status in _TERMINAL
 
 
 class TaskJobs:
     """Runs tasks on a pool of ``workers`` threads and remembers the ``keep`` latest."""
 
     def __init__(self, *, workers: int = 2, keep: int = 200) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cauce-task")
-        self._tasks: OrderedDict[int, Task] = OrderedDict()
-        self._ids = itertools.count(1)
-        self._keep = keep
-        self._lock = threading.Lock()
+        self._book: JobBook[Task] = JobBook(workers=workers, thread_name="cauce-task", keep=keep)
 
     def start(
         self,
@@ -81,16 +59,10 @@ class TaskJobs:
     ) -> Task:
         """Queue ``work``; what can be checked before (the project, the request) the caller
         checks first, so that a task only fails for what its run finds."""
-        with self._lock:
-            task = Task(next(self._ids), organization, kind, project_id, scope, cancellable)
-            self._tasks[task.id] = task
-            while len(self._tasks) > self._keep:
-                oldest = next(iter(self._tasks))
-                if not self._tasks[oldest].over:
-                    break
-                del self._tasks[oldest]
-        self._pool.submit(self._run, task, work)
-        return task
+        return self._book.add(
+            lambda task_id: Task(task_id, organization, kind, project_id, scope, cancellable),
+            lambda task: self._run(task, work),
+        )
 
     def _run(self, task: Task, work: TaskWork) -> None:
         def step(what: str) -> None:
@@ -113,17 +85,11 @@ class TaskJobs:
 
                 logging.getLogger(__name__).error("task %s failed", task.id, exc_info=err)
         finally:
-            task.error = error
-            task.finished_at = datetime.now(UTC)
-            task.status = status
+            task.end(status, error)
 
     def get(self, organization: str, task_id: int) -> Task:
         """A task of ``organization`` (``NotFound`` for another's, or one forgotten)."""
-        with self._lock:
-            found = self._tasks.get(task_id)
-        if found is None or found.organization != organization:
-            raise NotFound(_("no task #{id}").format(id=task_id))
-        return found
+        return self._book.get(organization, task_id, _("no task #{id}").format(id=task_id))
 
     def cancel(self, organization: str, task_id: int) -> Task:
         """Ask a task to stop (``InvalidTransition`` once it is over, or when it cannot stop
@@ -139,12 +105,7 @@ class TaskJobs:
         return task
 
     def shutdown(self) -> None:
-        with self._lock:
-            running = list(self._tasks.values())
-        for task in running:
-            if not task.over:
-                task.cancel.cancel()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._book.shutdown(wait=False)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

@@ -338,6 +338,7 @@ FRONT_DOOR = {
         "validate_pipeline",
     ],
     "jobs": ["ActiveRun", "RunManager", "RunNotStarted", "RunStatusView", "run_detail", "run_list"],
+    "job_book": ["BackgroundJob", "JobBook", "TERMINAL"],
     "log_redaction": ["install_log_redaction"],
     "setup": [
         "EXAMPLE_PROJECT",
