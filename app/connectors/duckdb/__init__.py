@@ -46,6 +46,7 @@ from app.connectors.base import (
 )
 from app.connectors.duckdb import _crypto
 from app.connectors.duckdb._checked import CheckedChanges
+from app.connectors.duckdb._locks import waiting_for_lock
 from app.connectors.duckdb._pgtext import arrow_field, convert
 from app.connectors.duckdb._sql import (
     DIALECT,
@@ -196,7 +197,7 @@ class DuckDBConnector(CheckedChanges, Connector):
                 con = self._open_encrypted(create=create)
             else:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                con = duckdb.connect(self.path)
+                con = waiting_for_lock(lambda: duckdb.connect(self.path))
             con.execute("SET TimeZone = 'UTC'")
         except duckdb.Error as err:
             raise failure(self.name, _("opening the database"), err) from None

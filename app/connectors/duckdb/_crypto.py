@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.connectors._common import failure
+from app.connectors.duckdb._locks import waiting_for_lock
 from app.connectors.duckdb._sql import attach_sql
 from app.connectors.records import ConnectionError_
 from app.i18n import _
@@ -97,9 +98,11 @@ def attach_file(
     import duckdb
 
     try:
-        con.execute(
-            attach_sql(path, alias, read_only=read_only, encrypted=key is not None),
-            [key] if key is not None else None,
+        waiting_for_lock(
+            lambda: con.execute(
+                attach_sql(path, alias, read_only=read_only, encrypted=key is not None),
+                [key] if key is not None else None,
+            )
         )
     except duckdb.Error as err:
         if key is not None and needs_writable_crypto(err):
