@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import re
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -79,18 +81,57 @@ def checksum(rows: Iterable[Row]) -> tuple[int, int, int, str]:
     return len(ordered), len(set(keys)), sum(keys), digest.hexdigest()
 
 
-def run_and_kill(cmd: list[str], env: dict[str, str], delay: float) -> bool:
-    """Start the sync, SIGKILL it after ``delay`` s; True when it finished before the kill."""
+def run_and_kill(
+    cmd: list[str], env: dict[str, str], delay: float
+) -> tuple[bool, list[tuple[float, str]]]:
+    """Start the sync, SIGKILL it after ``delay`` s: whether it finished before the kill, and
+    the lines it wrote to stderr (its progress, unbuffered), each with the seconds since the
+    start at which it came."""
+    env = {**env, "CAUCE_LANG": "en", "PYTHONUNBUFFERED": "1"}
+    started = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
     )
+    lines: list[tuple[float, str]] = []
+
+    def collect() -> None:
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            lines.append((time.perf_counter() - started, raw.decode(errors="replace")))
+
+    reader = threading.Thread(target=collect, daemon=True)
+    reader.start()
     try:
         proc.wait(timeout=delay)
-        return True
+        finished = True
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        return False
+        finished = False
+    reader.join(timeout=10)
+    return finished, lines
+
+
+def phase(lines: list[str]) -> str:
+    """Where a killed run was, from its progress lines: ``written`` (the destination
+    reported), ``writing`` (the source read, the destination not reported: the load, the
+    merge or swap, the state), ``reading``, ``starting``.
+
+    >>> phase(["[10:00:01] sync a->b: started (merge, 1 destination(s))",
+    ...        "[10:00:03]   read 60,000 rows in 1.2 s"])
+    'writing'
+    >>> phase(["[10:00:01] sync a->b: started (full, 1 destination(s))"])
+    'reading'
+    """
+    if any(_DEST.match(line) for line in lines):
+        return "written"
+    if any(_READ.match(line) for line in lines):
+        return "writing"
+    return "reading" if any("started (" in line for line in lines) else "starting"
+
+
+_DEST = re.compile(r"\[[\d:]+\]\s+dest:")
+_READ = re.compile(r"\[[\d:]+\]\s+read [\d,]+ rows")
 
 
 def kill_rounds(
@@ -102,26 +143,38 @@ def kill_rounds(
     check: Callable[[T], None],
     change: Callable[[int], None] | None = None,
     kills: int = 3,
-    rounds: int = 12,
+    rounds: int = 14,
     upper: float = 4.0,
-) -> int:
-    """Rounds of ``cmd`` killed after a random delay (below the last finished run's time)
-    until ``kills`` runs were killed mid-way; ``check(snapshot())`` after each kill, with the
-    snapshot taken before the run; ``change(round)`` before each round but the first.
-    Returns the number of runs killed."""
-    killed, round_ = 0, 0
-    while killed < kills and round_ < rounds:
+) -> list[str]:
+    """Rounds of ``cmd`` killed after a random delay until ``kills`` runs were killed
+    mid-way, one of them while writing the destination; ``check(snapshot())`` after each kill,
+    with the snapshot taken before the run; ``change(round)`` before each round but the first.
+    Returns the :func:`phase` of each killed run.
+
+    The delay follows the runs: until one finishes it is drawn below ``upper``, raised by a
+    third after each kill that came before any row was read; then between a little before
+    the last finished run read its rows (Python's start and the read take half a run or
+    more) and just before it ended, so most kills land in the write: the load, the merge or
+    swap, the state."""
+    phases: list[str] = []
+    low, high = 0.5 * upper, upper
+    round_ = 0
+    while (len(phases) < kills or "writing" not in phases) and round_ < rounds:
         if change is not None and round_:
             change(round_)
         round_ += 1
         before = snapshot()
-        started = time.perf_counter()
-        if run_and_kill(cmd, env, rng.uniform(min(0.8, upper / 2), upper)):
-            upper = max(0.5, 0.9 * (time.perf_counter() - started))
-        else:
-            killed += 1
-            check(before)
-    return killed
+        finished, lines = run_and_kill(cmd, env, rng.uniform(low, high))
+        if finished:
+            took = lines[-1][0] if lines else high
+            read = next((t for t, line in lines if _READ.match(line)), 0.5 * took)
+            low, high = 0.8 * read, 0.97 * took
+            continue
+        phases.append(phase([line for _, line in lines]))
+        check(before)
+        if phases[-1] in ("starting", "reading"):
+            low, high = low * 4 / 3, min(high * 4 / 3, 120.0)
+    return phases
 
 
 def final_run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -119,10 +119,10 @@ def test_sigkill_mid_load_leaves_the_bigquery_destination_whole(
     create_source(pg_db)
     wh = BigQueryConnector(BigQueryConnector.Config(**bq_config), name="wh")
     rng = random.Random(20261209)
-    killed = 0
+    phases: list[str] = []
     for mode, table in zip(("full", "merge"), TABLES, strict=True):
         cmd = _command(pg_db, bq_config, table, mode)
-        killed += kill_rounds(
+        killed = kill_rounds(
             cmd,
             dict(os.environ),
             rng,
@@ -131,6 +131,8 @@ def test_sigkill_mid_load_leaves_the_bigquery_destination_whole(
             change=(lambda r: change_source(pg_db, r, new_keys=100)) if mode == "merge" else None,
             upper=8.0,
         )
+        assert "writing" in killed, f"no {mode} run was killed while writing: {killed}"
+        phases += killed
         final = final_run(cmd, dict(os.environ))
         report = json.loads(final.stdout)["destinations"][0]
         assert report["status"] == "succeeded" and report["rows"] > 0
@@ -141,6 +143,7 @@ def test_sigkill_mid_load_leaves_the_bigquery_destination_whole(
             [(value,)] = [s[2:3] for s in state if s[1] == table]
             top = pg_rows(pg_db, f"SELECT max(ts) FROM {SOURCE}")[0][0]
             assert dt.datetime.fromisoformat(value.replace("Z", "+00:00")) == top
+    killed = len(phases)
     assert killed >= 4, f"only {killed} runs were killed before finishing"
     # a killed run leaves its staging table (created with a one-day expiration, which the
     # emulator does not keep: that it expires is not proven here); nothing else
@@ -148,4 +151,4 @@ def test_sigkill_mid_load_leaves_the_bigquery_destination_whole(
     assert len(left) <= killed and all(n.split("__cauce_stage_")[0] in TABLES for n in left)
     assert {t.name for t in wh.list_tables()} - set(left) == {*TABLES, STATE_TABLE}
     wh.close()
-    print(f"kills: {killed}; staging tables left by them: {len(left)}")
+    print(f"kills: {phases}; staging tables left by them: {len(left)}")

@@ -76,10 +76,10 @@ def test_sigkill_mid_load_leaves_the_redshift_destination_whole(
     create_source(pg_db)
     env = {**os.environ, "CAUCE_SECRET_DEST_PASSWORD": str(pgbouncer["password"])}
     rng = random.Random(20261207)
-    killed = 0
+    phases: list[str] = []
     for mode, table in (("full", "dst.full_copy"), ("merge", "dst.merged")):
         cmd = _command(pg_db, pgbouncer, table, mode)
-        killed += kill_rounds(
+        killed = kill_rounds(
             cmd,
             env,
             rng,
@@ -87,9 +87,12 @@ def test_sigkill_mid_load_leaves_the_redshift_destination_whole(
             check=lambda before, table=table: _whole_or_untouched(pg_db, table, before),
             change=(lambda r: change_source(pg_db, r, new_keys=100)) if mode == "merge" else None,
         )
+        assert "writing" in killed, f"no {mode} run was killed while writing: {killed}"
+        phases += killed
         final = final_run(cmd, env)
         assert json.loads(final.stdout)["destinations"][0]["rows"] >= 0
         assert pg_rows(pg_db, CHECKSUM.format(table)) == pg_rows(pg_db, CHECKSUM.format(SOURCE))
+    killed = len(phases)
     assert killed >= 4, f"only {killed} runs were killed before finishing"
     leftovers = pg_rows(
         pg_db,
