@@ -2,8 +2,10 @@
 psycopg, and the real redshift-connector driver through PgBouncer to PostgreSQL).
 
 Full, append and merge from a DuckDB source of more than 10,000 rows (the bulk path, asserted
-on the statements issued), the state committed with the data, schema evolution with each
-warehouse's DDL, and a failure just before the commit leaving the destination as it was.
+on the statements issued), the state committed with the data (Snowflake's merge: one
+``MERGE`` just before the state's transaction, see test_snowflake_merge.py), schema evolution
+with each warehouse's DDL, and a failure just before the commit leaving the destination as it
+was.
 """
 
 from __future__ import annotations
