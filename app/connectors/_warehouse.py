@@ -10,7 +10,9 @@ its bulk load into a staging table (:meth:`_load`). The write is:
    statement): the target when it is missing, the state table, a staging table;
 2. the rows into the staging table through the warehouse's bulk path;
 3. ``BEGIN``; append ``INSERT … SELECT``, replace ``DELETE`` + ``INSERT … SELECT``, merge
-   (the warehouse's statements, :meth:`_merge`), the sync's state row; ``COMMIT``;
+   (the warehouse's statements, :meth:`_merge`), the sync's state row; ``COMMIT`` — except a
+   merge that is one ``MERGE`` statement (:attr:`merge_alone`), which runs, atomic and
+   committed by itself, just before that transaction;
 4. the staging table dropped; on failure the transaction is rolled back and a target created
    by this write is dropped again, so nothing is left half written.
 
@@ -91,6 +93,10 @@ class WarehouseConnector(Connector):
     trace: list[Any] | None = None
     #: the column type a created table gets for each Arrow type (subclasses)
     dialect: str = ""
+    #: :meth:`_merge` is one ``MERGE`` statement, atomic by itself: it runs (autocommit)
+    #: before the transaction of the sync's state, which follows it; a crash in between
+    #: leaves the state behind the data, and the next run merges the same keys again
+    merge_alone: bool = False
 
     # -- what a warehouse supplies -------------------------------------------------------------
     @abc.abstractmethod

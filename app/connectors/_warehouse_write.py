@@ -2,6 +2,11 @@
 its ``write`` (staging table, one transaction, nothing half written: see that module's
 docstring) and of its ``write_query`` (ELT into the warehouse), over the connector's own
 plumbing (``_open``, ``_run``, ``_load``, ``_merge``, ``_state``…).
+
+A warehouse whose upsert is one ``MERGE`` statement (``merge_alone``: Snowflake) runs it on
+its own, before the transaction of the sync's state: the statement is atomic, and a crash
+between it and the state's ``COMMIT`` leaves the data merged and the state behind, so the next
+run reads the same rows again and merges them on the same keys — the same result.
 """
 
 from __future__ import annotations
@@ -60,18 +65,14 @@ def write_rows(
             wh._run(cur, wh._state(state)[0])
         wh._run(cur, wh._create_stage(stage, schema))
         rows = wh._load(con, cur, stage, _cast_to(data, schema))
-        names = schema.names
-        wh._run(cur, "BEGIN")
-        if mode is WriteMode.MERGE and not created:
-            for statement in wh._merge(target, stage, names, keys or []):
+        changes = _changes(wh, target, stage, schema.names, mode, keys or [], created)
+        alone = mode is WriteMode.MERGE and not created and wh.merge_alone
+        if alone:  # one atomic MERGE, committed before the state (see merge_alone)
+            for statement in changes:
                 wh._run(cur, statement)
-        else:
-            if mode is WriteMode.REPLACE and not created:
-                wh._run(cur, exp.Delete(this=target.copy()))
-            source: exp.Table | exp.Query = stage
-            if mode is WriteMode.MERGE:
-                source = latest_rows(stage, names, keys or [])
-            wh._run(cur, insert_select(target, source, names))
+        wh._run(cur, "BEGIN")
+        for statement in [] if alone else changes:
+            wh._run(cur, statement)
         if state is not None:
             for statement in wh._state(state)[1]:
                 wh._run(cur, statement)
@@ -105,7 +106,8 @@ def write_query_rows(
     The same skeleton as :meth:`write`: DDL first (the target when missing, from the
     query's columns; for a merge, a temporary staging table ``CREATE … AS`` the query with
     each row's position); then one transaction: ``INSERT … SELECT`` (append), ``DELETE`` +
-    ``INSERT … SELECT`` (replace) or the warehouse's merge from the staged rows.
+    ``INSERT … SELECT`` (replace) or the warehouse's merge from the staged rows — a single
+    ``MERGE`` statement runs alone, atomic by itself (:attr:`WarehouseConnector.merge_alone`).
     """
     action = _("writing {table!r}").format(table=table)
     target = wh.table(table)
@@ -127,7 +129,9 @@ def write_query_rows(
         merging = mode is WriteMode.MERGE and not created
         if merging:
             wh._run(cur, _stage_query(wh, stage, query, names))
-        wh._run(cur, "BEGIN")
+        alone = merging and wh.merge_alone  # one atomic MERGE: no transaction around it
+        if not alone:
+            wh._run(cur, "BEGIN")
         statements: list[exp.Expression]
         if merging:
             statements = wh._merge(target, stage, names, keys or [])
@@ -138,7 +142,8 @@ def write_query_rows(
         for statement in statements:
             wh._run(cur, statement)
         rows = max(cur.rowcount or 0, 0)
-        wh._run(cur, "COMMIT")
+        if not alone:
+            wh._run(cur, "COMMIT")
     except BaseException as err:
         _undo(wh, cur, target if created else None)
         con.close()
@@ -149,6 +154,29 @@ def write_query_rows(
         wh._run(cur, drop_table(stage, if_exists=True))
     con.close()
     return WriteResult(rows=rows)
+
+
+def _changes(
+    wh: WarehouseConnector,
+    target: exp.Table,
+    stage: exp.Table,
+    names: list[str],
+    mode: WriteMode,
+    keys: list[str],
+    created: bool,
+) -> list[exp.Expression]:
+    """The statements that move the staged rows into ``target``: ``INSERT … SELECT``
+    (append, or any write into a table this write created), ``DELETE`` + ``INSERT … SELECT``
+    (replace), the warehouse's upsert (merge, :meth:`WarehouseConnector._merge`)."""
+    if mode is WriteMode.MERGE and not created:
+        return wh._merge(target, stage, names, keys)
+    source: exp.Table | exp.Query = stage
+    if mode is WriteMode.MERGE:
+        source = latest_rows(stage, names, keys)
+    statements: list[exp.Expression] = [insert_select(target, source, names)]
+    if mode is WriteMode.REPLACE and not created:
+        statements.insert(0, exp.Delete(this=target.copy()))
+    return statements
 
 
 def _stage_query(

@@ -61,3 +61,31 @@ def test_snowflake_refuses_a_wrong_merge_up_front() -> None:
 
     with fake_snowflake() as snow, pytest.raises(ConnectionError_, match="key"):
         snow.write("t", pa.table({"a": [1]}).to_reader(), mode=WriteMode.MERGE, keys=["b"])
+
+
+def test_what_the_stand_in_cannot_prove_about_merge() -> None:
+    """fakesnow's MERGE (docs/connectors.md): refused inside an explicit transaction, hence
+    ``merge_alone``; and split into statements committed one by one — a failing insert half
+    keeps the update, where Snowflake's single statement would change nothing. If fakesnow
+    fixes either, this test says so."""
+    from tests.connectors.warehouses import fake_snowflake
+
+    merge = (
+        'MERGE INTO "t" AS tgt USING "s" AS src ON tgt."k" = src."k" WHEN MATCHED THEN UPDATE '
+        'SET "v" = src."v" WHEN NOT MATCHED THEN INSERT ("k", "v") VALUES (src."k", src."v")'
+    )
+    with fake_snowflake() as snow:
+        con = snow._connect()
+        cur = con.cursor()
+        cur.execute('CREATE TABLE "t" ("k" INT, "v" TEXT NOT NULL)')
+        cur.execute("""INSERT INTO "t" VALUES (1, 'a'), (2, 'b')""")
+        cur.execute('CREATE TEMPORARY TABLE "s" ("k" INT, "v" TEXT)')
+        cur.execute("""INSERT INTO "s" VALUES (2, 'B'), (3, NULL)""")
+        cur.execute("BEGIN")
+        with pytest.raises(Exception, match="single attached database"):
+            cur.execute(merge)
+        cur.execute("ROLLBACK")
+        with pytest.raises(Exception, match="NOT NULL"):  # the new key 3 has no "v"
+            cur.execute(merge)
+        assert cur.execute('SELECT * FROM "t" ORDER BY 1').fetchall() == [(1, "a"), (2, "B")]
+        con.close()

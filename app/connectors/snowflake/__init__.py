@@ -4,11 +4,11 @@ Settings and key-pair authentication are :mod:`._config`'s, the type mapping :mo
 the write skeleton is :mod:`app.connectors._warehouse`'s: DDL first (Snowflake commits an
 open transaction at any DDL statement), the rows bulk-loaded into a temporary staging table
 with ``write_pandas`` (Parquet files ``PUT`` to a temporary stage, then ``COPY INTO``), then
-one transaction of DML only: ``INSERT … SELECT``, ``DELETE`` + ``INSERT`` (replace) or, for a
-merge, ``DELETE`` of the arriving keys + ``INSERT`` of the last row per key, and the sync's state
-row (``DELETE`` + ``INSERT``). Inside that transaction this is the upsert ``MERGE`` would be;
-``MERGE`` itself is not used because the emulator the tests run on (fakesnow) cannot run it in
-a transaction that has written before, so it could not be tested.
+DML only: ``INSERT … SELECT`` or ``DELETE`` + ``INSERT`` (replace) in one transaction with the
+sync's state row (``DELETE`` + ``INSERT``); a merge is one ``MERGE INTO target USING (the last
+staged row per key) ON the keys WHEN MATCHED THEN UPDATE … WHEN NOT MATCHED THEN INSERT …``,
+atomic by itself, committed just before the state's transaction (``merge_alone``): a crash
+between the two leaves the state behind, and the next run merges the same keys again.
 
 Identifiers are always quoted and keep the case they are given in (``orders`` is the table
 ``"orders"``, not ``ORDERS``): what Cauce writes it reads back by the same name. Tables made
@@ -23,8 +23,9 @@ from typing import Any
 import pyarrow as pa
 from sqlglot import exp
 
-from app.connectors._common import ident, rebatch
+from app.connectors._common import ident, merge_from, rebatch
 from app.connectors._warehouse import ROW_COLUMN, WarehouseConnector
+from app.connectors._warehouse_write import latest_rows
 from app.connectors.base import (
     Capabilities,
     TableInfo,
@@ -61,6 +62,7 @@ class SnowflakeConnector(WarehouseConnector):
         ("snowflake",), UrlForm.SERVER, host_field="account", schema_field="schema_name"
     )
     dialect = DIALECT
+    merge_alone = True
     config: SnowflakeConfig
 
     def _connect(self) -> Any:
@@ -157,6 +159,15 @@ class SnowflakeConnector(WarehouseConnector):
         return super().has_table(table)
 
     # -- writing ---------------------------------------------------------------------------------
+    def _merge(
+        self, target: exp.Table, stage: exp.Table, names: list[str], keys: list[str]
+    ) -> list[exp.Expression]:
+        """One ``MERGE INTO target USING (last row per key of stage) ON keys``: matched rows
+        updated, new keys inserted (one source row per key: Snowflake refuses a merge whose
+        target row matches several)."""
+        latest = latest_rows(stage, names, keys).subquery()
+        return [merge_from(target, latest, names, keys)]
+
     def _load(self, con: Any, cur: Any, stage: exp.Table, data: pa.RecordBatchReader) -> int:
         from snowflake.connector import pandas_tools
 
