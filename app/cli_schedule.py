@@ -14,6 +14,7 @@ runs on the metadata DB, an invalid schedule).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -243,6 +244,22 @@ def _warm_up() -> None:
     warm_up()
 
 
+#: how many worker processes run the daemon's scheduled runs (0 or unset: threads of the daemon)
+PROCESSES_ENV = "CAUCE_SCHEDULER_PROCESSES"
+
+
+def _worker_processes() -> int:
+    text = os.environ.get(PROCESSES_ENV, "").strip() or "0"
+    if not text.isdigit() or int(text) > 64:
+        message = _("{variable} must be a number of worker processes from 0 to 64, not {value!r}")
+        click.echo(
+            _("error: {error}").format(error=message.format(variable=PROCESSES_ENV, value=text)),
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
+    return int(text)
+
+
 def run_daemon(
     project: Path, *, workspace: Workspace, trust: bool = False, stop_timeout: float = 60.0
 ) -> int:
@@ -263,7 +280,11 @@ def run_daemon(
     from app.services.backups import policy_from_environment
 
     scheduler = Scheduler(
-        project, workspace=workspace, trust=trust, backups=policy_from_environment()
+        project,
+        workspace=workspace,
+        trust=trust,
+        backups=policy_from_environment(),
+        processes=_worker_processes(),
     )
     scheduler.bus.subscribe(_print_event)
     try:

@@ -12,6 +12,7 @@ Two phases in one run of this script, on the same machine:
 
     uv run python bench/scheduler.py                       # 1,000 schedules, 32 run threads
     uv run python bench/scheduler.py --schedules 200 --max-runs 8 --spread 20
+    uv run python bench/scheduler.py --processes 4           # runs in 4 worker processes
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust); a scratch database is created and
 dropped. Never run in CI.
@@ -96,7 +97,9 @@ def make_project(root: Path, times: list[datetime]) -> Path:
     return project
 
 
-def cauce_scheduler(project: Path, url: str, times: list[datetime], max_runs: int) -> dict:
+def cauce_scheduler(
+    project: Path, url: str, times: list[datetime], max_runs: int, processes: int = 0
+) -> dict:
     from app.model.schedule_events import ScheduledRunFinished, ScheduledRunStarted
     from app.services.scheduler import Scheduler
     from app.services.workspace import Workspace, prepare_headless_run
@@ -119,7 +122,7 @@ def cauce_scheduler(project: Path, url: str, times: list[datetime], max_runs: in
                     done.set()
 
     ws = Workspace.open(url)
-    scheduler = Scheduler(project, workspace=ws, max_runs=max_runs, trust=True)
+    scheduler = Scheduler(project, workspace=ws, max_runs=max_runs, trust=True, processes=processes)
     scheduler.bus.subscribe(listen)
     scheduler.start()
     done.wait(timeout=(times[-1] - datetime.now(UTC)).total_seconds() + 1800)
@@ -144,6 +147,9 @@ def main() -> int:
     parser.add_argument("--spread", type=float, default=60.0, help="seconds the due times span")
     parser.add_argument("--lead", type=float, default=15.0, help="seconds before the first")
     parser.add_argument("--max-runs", type=int, default=32)
+    parser.add_argument(
+        "--processes", type=int, default=0, help="worker processes (0: run threads)"
+    )
     args = parser.parse_args()
     import psycopg
 
@@ -167,7 +173,7 @@ def main() -> int:
         init_db(url)
         times = due_times()
         project = make_project(root, times)
-        result = cauce_scheduler(project, url, times, args.max_runs)
+        result = cauce_scheduler(project, url, times, args.max_runs, args.processes)
     finally:
         shutil.rmtree(root, ignore_errors=True)
         with psycopg.connect(PG_ADMIN, autocommit=True) as con:
@@ -177,7 +183,12 @@ def main() -> int:
         ("Cauce, fire claimed in the metadata DB", result["claimed"]),
         ("Cauce, run started (runner entered)", result["start"]),
     ]
-    print(f"{n} schedules over {args.spread:.0f} s, {args.max_runs} run threads, PostgreSQL")
+    runners = (
+        f"{min(args.processes, args.max_runs)} worker processes"
+        if args.processes
+        else f"{args.max_runs} run threads"
+    )
+    print(f"{n} schedules over {args.spread:.0f} s, {runners}, PostgreSQL")
     print(f"{'lateness (ms)':<42}{'p50':>10}{'p99':>10}{'max':>10}")
     for label, values in rows:
         ms = [v * 1000 for v in values]

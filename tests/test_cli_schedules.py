@@ -120,13 +120,18 @@ def test_a_bundle_with_a_hostile_schedule_is_refused(project: Path, tmp_path: Pa
     assert code == 2 and "unknown time zone" in err
 
 
+@pytest.mark.parametrize("processes", ["", "2"], ids=["threads", "worker-processes"])
 def test_the_daemon_runs_schedules_and_stops_cleanly_on_sigterm(
-    project: Path, tmp_path: Path
+    project: Path, tmp_path: Path, processes: str
 ) -> None:
     invoke(
         "schedules", "add", str(project), "--name", "s", "--pipeline", "revenue", "--every", "1s"
     )
-    env = {**os.environ, "CAUCE_HOME": str(tmp_path / "home")}
+    env = {
+        **os.environ,
+        "CAUCE_HOME": str(tmp_path / "home"),
+        "CAUCE_SCHEDULER_PROCESSES": processes,
+    }
     cmd = [sys.executable, "-m", "app.cli", "--run-project", str(project), "--schedule"]
     daemon = subprocess.Popen(cmd, cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
     try:
@@ -147,3 +152,13 @@ def test_the_daemon_runs_schedules_and_stops_cleanly_on_sigterm(
             daemon.kill()
     code, out, _err = invoke("schedules", "history", str(project))
     assert code == 0 and "succeeded" in out
+
+
+def test_the_daemon_refuses_a_wrong_number_of_worker_processes(
+    project: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "CAUCE_HOME": str(tmp_path / "home"), "CAUCE_SCHEDULER_PROCESSES": "two"}
+    cmd = [sys.executable, "-m", "app.cli", "--run-project", str(project), "--schedule"]
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "CAUCE_SCHEDULER_PROCESSES must be a number of worker processes" in done.stderr

@@ -107,6 +107,9 @@ class Scheduler:
         trust: Trust a project from a bundle now (else it must be trusted already).
         housekeeping_seconds: How often :meth:`housekeeping` runs while the timer does.
         backups: Automatic backups of the metadata DB, made and pruned by housekeeping.
+        processes: Run in that many worker processes instead of threads of this one; then at
+            most that many runs (and ``max_runs``) at a time, each started at once in an idle
+            worker (:mod:`app.services.scheduler_workers`).
     """
 
     def __init__(
@@ -120,6 +123,7 @@ class Scheduler:
         trust: bool = False,
         housekeeping_seconds: float = HOUSEKEEPING_SECONDS,
         backups: BackupPolicy | None = None,
+        processes: int = 0,
     ) -> None:
         self.path = Path(project)
         self.workspace = workspace_of(workspace)
@@ -132,6 +136,8 @@ class Scheduler:
         self.housekeeping_seconds = housekeeping_seconds
         self.backups = backups
         self._max_runs = max_runs
+        self._processes = processes
+        self._workers: Any = None
         self._lanes: dict[str, _Lane] = {}
         self._last: dict[str, datetime] = {}
         self._triggers: dict[str, Any] = {}
@@ -169,7 +175,15 @@ class Scheduler:
             self._store = ScheduleStore(url, organization=self.workspace.organization)
             self._store.close_unfinished(self.project_name)
             self._last = self._store.last_fires(self.project_name)
-            self._pool = ThreadPoolExecutor(self._max_runs, thread_name_prefix="cauce-run")
+            threads = self._max_runs
+            if self._processes and self.runner is run_schedule_target:
+                from app.services.scheduler_workers import ProcessRunner
+
+                # as many run threads as workers: a run handed over starts at once
+                threads = min(self._processes, self._max_runs)
+                self._workers = ProcessRunner(self.path, self.workspace, threads)
+                self.runner = self._workers
+            self._pool = ThreadPoolExecutor(threads, thread_name_prefix="cauce-run")
             self._started_at = self.clock()
             self._build_triggers()
             for name in sorted(self._triggers):
@@ -296,6 +310,9 @@ class Scheduler:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+        if self._workers is not None:
+            self._workers.close()
+            self.runner, self._workers = run_schedule_target, None
         if self._store is not None:
             self._store.close()
             self._store = None

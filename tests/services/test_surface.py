@@ -598,6 +598,7 @@ FRONT_DOOR = {
         "run_project",
     ],
     "scheduler": ["RunOutcome", "Scheduler", "SchedulerBusy", "run_schedule_target"],
+    "scheduler_workers": ["ProcessRunner"],
     "schedules": [
         "FireRecord",
         "ScheduleDefinition",
