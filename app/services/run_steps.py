@@ -7,7 +7,7 @@ alert when a connection cannot be opened. Front ends do not call these.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from app.connectors.base import ConnectionError_
@@ -20,16 +20,23 @@ from app.services.workspace import Workspace
 from app.storage.project import Project
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from app.engine.local import BatchObserver
     from app.engine.plan import ColumnTags
     from app.engine.provider import ConnectorProvider
+    from app.model.pipeline import Node
     from app.services.metadata import RunRecorder
+    from app.storage.value_redaction import ValueScope
 
 __all__ = [
     "alert_on_connection_failure",
+    "batch_observer",
     "check_destinations",
     "run_keys",
     "run_suppression",
     "run_tags",
+    "RunTags",
     "redact_run_report",
     "redacted_listener",
     "tagged_value_scope",
@@ -118,25 +125,37 @@ def check_destinations(
         )
 
 
+class RunTags(dict[str, "ColumnTags"]):
+    """Each pipeline's tagged columns per port, by pipeline name; ``names``: what the
+    pipelines may quote in errors and logs that is not a value
+    (:func:`app.engine.privacy.plan_names.plan_names`)."""
+
+    names: frozenset[str] = frozenset()
+
+
 def run_tags(
     workspace: Workspace, project: str, pipelines: list[Pipeline], provider: ConnectorProvider
-) -> dict[str, ColumnTags]:
+) -> RunTags:
     """Each pipeline's tagged columns per port (the two-step compile's first step and the
     tags' lineage); nothing is compiled for a project without column tags (one query)."""
     from app.services.masking import project_tag_map
 
+    out = RunTags()
     tag_map = project_tag_map(workspace, project)
     if not tag_map:
-        return {}
+        return out
     from app.engine.compiler import compile_pipeline
+    from app.engine.privacy.plan_names import plan_names
     from app.services.masking import column_tags
 
-    out: dict[str, ColumnTags] = {}
+    names: set[str] = {project}
     for p in pipelines:
         with LocalSession(provider) as session:
             compiled = compile_pipeline(p, binder=session.binder())
+            names |= plan_names(compiled)
             if not compiled.problems:  # the plan reports them
                 out[p.name] = column_tags(compiled, tag_map)
+    out.names = frozenset(names)
     return out
 
 
@@ -176,15 +195,40 @@ def run_suppression(workspace: Workspace, project: str) -> contextlib.AbstractCo
     return suppressing(workspace, project)
 
 
-def tagged_value_scope(
-    tags: Mapping[str, Mapping[tuple[str, str], Mapping[str, frozenset[str]]]],
-) -> contextlib.AbstractContextManager[object]:
-    """While the pipelines run, database errors quoting rows of their tagged columns are
-    masked in what is stored, logged and shown (:mod:`app.storage.value_redaction`)."""
+def tagged_value_scope(tags: RunTags) -> contextlib.AbstractContextManager[ValueScope | None]:
+    """While the pipelines run, their tagged values are masked in what is stored, logged and
+    shown (:mod:`app.storage.value_redaction`): database errors quoting rows of their tagged
+    columns, the values of them the run reads through Python (the observer of
+    :func:`batch_observer`), and every quoted literal that is not one of ``tags.names``."""
     from app.storage.value_redaction import value_redactor
 
     columns = {c for ports in tags.values() for cols in ports.values() for c in cols}
-    return value_redactor().scope(columns) if columns else contextlib.nullcontext()
+    if not columns:
+        return contextlib.nullcontext()
+    return value_redactor().scope(columns, known=tags.names)
+
+
+def batch_observer(
+    scope: ValueScope | None, column_tags: ColumnTags | None
+) -> BatchObserver | None:
+    """What a run shows each batch its streamed sources read: the values of their tagged
+    columns are remembered by ``scope``, and masked wherever they appear while it is open
+    (None: nothing tagged)."""
+    if scope is None or not column_tags:
+        return None
+    tagged: dict[str, set[str]] = {}
+    for (node_id, _port), cols in column_tags.items():
+        tagged.setdefault(node_id, set()).update(c.lower() for c in cols)
+    import pyarrow.compute as pc
+
+    def observe(node: Node, batch: pa.RecordBatch) -> None:
+        wanted = tagged.get(node.id)
+        if wanted:
+            for i, name in enumerate(batch.schema.names):
+                if name.lower() in wanted:
+                    scope.observe(pc.unique(batch.column(i)).to_pylist())
+
+    return observe
 
 
 def redacted_listener(

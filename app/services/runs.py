@@ -13,6 +13,7 @@ tables that pipelines read. A failed sync stops the run before any pipeline star
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from app.services.projects import EditorDocument, document_connections, select_p
 from app.services.query_recording import RunAnalytics
 from app.services.run_steps import (
     alert_on_connection_failure,
+    batch_observer,
     check_destinations,
     redact_run_report,
     redacted_listener,
@@ -59,11 +61,15 @@ from app.storage.records import RunRecord
 from app.storage.repository import Repository
 
 if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
+    from app.engine.local import BatchObserver
     from app.engine.plan import ColumnTags
     from app.engine.provider import ConnectorProvider
     from app.engine.sync import SyncReport
     from app.services.access import Principal
     from app.services.metadata import RunRecorder
+    from app.storage.value_redaction import ValueScope
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CancelToken",
@@ -225,11 +231,12 @@ def run_project(
                     )
                 return result
             cancel = cancel or CancelToken()
+            scope: ValueScope | None = None
             with contextlib.ExitStack() as keep:
                 keep.enter_context(run_keys(project.meta.name, selected, workspace_of(workspace)))
                 if tags:  # erased subjects stay out of what the pipelines write (docs/gdpr.md)
                     keep.enter_context(run_suppression(workspace_of(workspace), project.meta.name))
-                    keep.enter_context(tagged_value_scope(tags))  # and out of errors and logs
+                    scope = keep.enter_context(tagged_value_scope(tags))  # and out of logs
                     on_event = redacted_listener(on_event)
                 first = _plan_ahead(
                     selected,
@@ -273,6 +280,7 @@ def run_project(
                             execution=execution,
                             column_tags=tags.get(p.name),
                             explain=explain,
+                            observe=batch_observer(scope, tags.get(p.name)),
                         )
                         result.reports.append(redact_run_report(report))
                         if cancel.cancelled:
@@ -295,6 +303,7 @@ def _run_recorded(
     execution: str | None = None,
     column_tags: ColumnTags | None = None,
     explain: bool = False,
+    observe: BatchObserver | None = None,
 ) -> RunReport:
     """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end,
     and its statements for query analytics (:mod:`app.services.query_recording`).
@@ -323,6 +332,7 @@ def _run_recorded(
             execution=execution,
             column_tags=column_tags,
             plans=analytics.wants_plan,  # all when asked for, else the slower statements'
+            observe=observe,
         )
     except BaseException:
         recorder.finish(
@@ -336,6 +346,8 @@ def _run_recorded(
         check_destinations(recorder, pipeline, provider, bus, cancel, report, column_tags)
     analytics.judge(report, bus)
     recorder.finish(report, analytics.statements(report))
+    if report.error:  # a server's log says why a run failed (with the run's values masked)
+        log.warning("pipeline %s, run %s: %s", pipeline.name, report.run_id, report.error)
     return report
 
 
@@ -486,8 +498,9 @@ def run_document_pipeline(
         suppressed = run_suppression(ws, doc.name) if tags else contextlib.nullcontext()
         with (
             suppressed,  # erased subjects stay out of what it writes (docs/gdpr.md)
-            tagged_value_scope(tags),  # and their values out of errors and logs
+            tagged_value_scope(tags) as scope,  # and their values out of errors and logs
         ):
+            column_tags = next(iter(tags.values()), None)
             on_event = redacted_listener(on_event) if tags else on_event
             recorder = RunRecorder(
                 ws,
@@ -505,8 +518,9 @@ def run_document_pipeline(
                         cancel=cancel,
                         count_rows=count_rows,
                         part=part,
-                        column_tags=next(iter(tags.values()), None),
+                        column_tags=column_tags,
                         explain=explain,
+                        observe=batch_observer(scope, column_tags),
                     )
                 )
             finally:
