@@ -34,6 +34,7 @@ from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
+from app.services.crash_masking import masking_crashes
 from app.services.pipelines import compile_document, data_port
 from app.services.projects import EditorDocument, document_connections, select_pipelines, snapshot
 from app.services.query_recording import RunAnalytics
@@ -237,6 +238,7 @@ def run_project(
                 if tags:  # erased subjects stay out of what the pipelines write (docs/gdpr.md)
                     keep.enter_context(run_suppression(workspace_of(workspace), project.meta.name))
                     scope = keep.enter_context(tagged_value_scope(tags))  # and out of logs
+                    keep.enter_context(masking_crashes())  # and out of a crash's text
                     on_event = redacted_listener(on_event)
                 first = _plan_ahead(
                     selected,
@@ -499,6 +501,7 @@ def run_document_pipeline(
         with (
             suppressed,  # erased subjects stay out of what it writes (docs/gdpr.md)
             tagged_value_scope(tags) as scope,  # and their values out of errors and logs
+            masking_crashes() if tags else contextlib.nullcontext(),  # and out of a crash
         ):
             column_tags = next(iter(tags.values()), None)
             on_event = redacted_listener(on_event) if tags else on_event
