@@ -144,3 +144,32 @@ def test_a_csv_files_tags_follow_it_into_a_pipeline(
         else {"connection": "exports", "table": "customers.csv"}
     )
     _check(project, ws, tmp_path, _masked_pipeline(source), "Email")
+
+
+def test_a_sync_reading_a_query_masks_by_tag(
+    pg_project: Path, ws: Workspace, chinook_pg: dict[str, Any]
+) -> None:
+    """A PostgreSQL sync whose source is a join of the tagged customers: the e-mail renamed
+    by the query is still masked by its tag, and the run masks it in its texts."""
+    import json
+
+    from app.services.syncs import run_sync
+    from tests.privacy.test_sync_masks import _rows
+
+    query = (
+        "SELECT c.customer_id, lower(c.email) AS contact, e.last_name AS rep "
+        "FROM customer c JOIN employee e ON c.support_rep_id = e.employee_id"
+    )
+    data = {
+        "name": "contacts",
+        "source": {"connection": "pgsrc", "query": query},
+        "destinations": [{"connection": "pgdst", "table": "public.contacts"}],
+        "masks": [{"tag": "pii.email", "method": "redact"}],
+    }
+    (pg_project / "syncs").mkdir(exist_ok=True)
+    (pg_project / "syncs" / "contacts.json").write_text(json.dumps(data), encoding="utf-8")
+    report = run_sync(pg_project, "contacts", workspace=ws)
+    assert report.ok, report.error
+    written = _rows(chinook_pg, "SELECT contact, rep FROM contacts")
+    assert len(written) == 59 and {r[0] for r in written} == {"[redacted]"}
+    assert {r[1] for r in written} >= {"Peacock"}  # untagged columns stay
