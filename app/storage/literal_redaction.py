@@ -8,6 +8,8 @@ of a text is masked unless it is one of the run's :class:`KnownNames` (its pipel
 column names, parameters, the identifiers and literals of their compiled SQL), a name Cauce
 generates (``cauce_…``), or follows a word that says it names a database object
 (``column "x"``, ``constraint "x"``, ``table 'x'``): what it cannot tell is masked.
+Over-masking is the price (a file's path in an error, a setting's value): never a leak of a
+quoted value.
 
 >>> names = KnownNames(["people", "Email", "public"])
 >>> names.mask('insert into "public"."people" failed: refused \\'ana@example.com\\'')
@@ -35,10 +37,10 @@ _LITERAL = re.compile(
     r"""(?P=q)(?![\w'"`])"""
 )
 #: a word before a literal saying that it names a database object
+#: (only kinds of objects: a word such as "name" or "user" may well precede a person's name)
 _OBJECT_WORD = re.compile(
-    r"(?:column|columns|constraint|relation|table|view|index|schema|database|catalog|type|"
-    r"function|sequence|role|user|extension|trigger|field|name|alias|key|operator|setting|"
-    r"collation|tablespace|server|attribute|macro|file|directory|entry)\s*$",
+    r"\b(?:column|constraint|relation|table|view|index|schema|database|catalog|type|"
+    r"function|sequence|extension|trigger|operator|collation|tablespace|macro)\s*$",
     re.IGNORECASE,
 )
 

@@ -54,6 +54,10 @@ NAMES = KnownNames(["people", "Email", "CustomerId", "public", "pgdst"])
             'Table with name "cauce_src_1" does not exist',
         ),
         ("don't stop: 'people'.'Email' isn't", "don't stop: 'people'.'Email' isn't"),
+        (  # a word that may precede a person's name does not make it a name of the plan
+            "invalid user name 'Luís Gonçalves' for 'Email'",
+            "invalid user name '****' for 'Email'",
+        ),
     ],
 )
 def test_quoted_literals_that_are_not_names_of_the_plan_are_masked(
