@@ -148,15 +148,39 @@ def run_tags(
     from app.engine.privacy.plan_names import plan_names
     from app.services.masking import column_tags
 
-    names: set[str] = {project}
+    names = _connection_names(project, provider)
     for p in pipelines:
         with LocalSession(provider) as session:
             compiled = compile_pipeline(p, binder=session.binder())
             names |= plan_names(compiled)
+            for node in p.nodes:  # a file source's error quotes its path expanded
+                names |= _expanded(provider, node.params.get("path"))
             if not compiled.problems:  # the plan reports them
                 out[p.name] = column_tags(compiled, tag_map)
     out.names = frozenset(names)
     return out
+
+
+def _connection_names(project: str, provider: ConnectorProvider) -> set[str]:
+    """The project's name and its connections' (names, hosts, databases, paths as given and
+    as expanded): a connection's error quotes them."""
+    from app.engine.privacy.plan_names import param_names
+
+    names = {project, str(provider.project_dir)}
+    for name, conn in provider.connections().items():
+        names |= {name, conn.type} | param_names(conn.params)
+        names |= {str(v) for v in conn.params.values() if isinstance(v, int | float)}
+        names |= _expanded(provider, conn.params.get("path"))
+    return names
+
+
+def _expanded(provider: ConnectorProvider, path: object) -> set[str]:
+    if not isinstance(path, str):
+        return set()
+    try:
+        return {str(provider.expand_path(path))}
+    except Exception:  # noqa: BLE001 - an unset variable: the plan reports it
+        return set()
 
 
 def run_keys(

@@ -151,3 +151,26 @@ def test_a_refusal_quoting_a_tagged_value_is_masked_everywhere(
     assert "refused contact" in logged and CANARY not in logged
     assert CANARY.encode() not in (tmp_path / "meta.db").read_bytes()
     assert not value_redactor()._scopes  # the run's scope is closed
+
+
+def test_a_runs_names_include_its_connections_and_paths(
+    pg_project: Path, ws: Workspace, tmp_path: Path
+) -> None:
+    """A connection's error quotes its host, database or file: they stay readable."""
+    from app.services.projects import open_document
+    from app.services.run_steps import run_tags
+
+    p = _people({"connection": "chinook", "table": "Customer"}, "pgdst", "Email")
+    doc = open_document(pg_project, workspace=ws)
+    from app.services.projects import document_connections
+
+    with document_connections(doc) as provider:
+        tags = run_tags(ws, "chinook", [p], provider)
+    assert tags["people"]  # the e-mail is tagged at every port
+    names = KnownNames(tags.names)
+    warehouse = str(tmp_path / "out" / "chinook_mart.duckdb")
+    text = (
+        'connection to server at "127.0.0.1", port 5432 failed; '
+        f'cannot open "{warehouse}"; refused "{CANARY}"'
+    )
+    assert names.mask(text) == text.replace(CANARY, "****")
