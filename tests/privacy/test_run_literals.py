@@ -17,6 +17,8 @@ import pytest
 from app.model.events import Event
 from app.model.pipeline import Pipeline
 from app.services.log_redaction import install_log_redaction
+from app.services.projects import document_connections, open_document
+from app.services.run_steps import run_tags
 from app.services.runs import run_project
 from app.services.workspace import Workspace
 from app.storage.literal_redaction import KnownNames
@@ -157,13 +159,8 @@ def test_a_runs_names_include_its_connections_and_paths(
     pg_project: Path, ws: Workspace, tmp_path: Path
 ) -> None:
     """A connection's error quotes its host, database or file: they stay readable."""
-    from app.services.projects import open_document
-    from app.services.run_steps import run_tags
-
     p = _people({"connection": "chinook", "table": "Customer"}, "pgdst", "Email")
     doc = open_document(pg_project, workspace=ws)
-    from app.services.projects import document_connections
-
     with document_connections(doc) as provider:
         tags = run_tags(ws, "chinook", [p], provider)
     assert tags["people"]  # the e-mail is tagged at every port
