@@ -9,11 +9,18 @@ import os
 import subprocess
 import sys
 import textwrap
+import traceback
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app.model.pipeline import Pipeline
 from app.services.crash_masking import MaskedCrash, mask_exception
+from app.services.projects import open_document
+from app.services.query_recording import RunAnalytics
+from app.services.runs import run_document_pipeline
+from app.services.workspace import Workspace
 from app.storage.value_redaction import value_redactor
 from tests.privacy.test_runs_masked import CANARY, _save
 from tests.privacy.test_sync_masks import _sync
@@ -120,3 +127,28 @@ def test_an_exception_that_cannot_be_masked_in_place_is_replaced() -> None:
     assert isinstance(masked, MaskedCrash)
     assert CANARY not in str(masked) and "bad row ('1', '****')" in str(masked)
     assert mask_exception(_Opaque(("1", CANARY))).rows  # no scope open: left as it is
+
+
+def test_a_crashing_editor_run_raises_its_error_masked(
+    project: Path, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor's (and a notebook's) run: the same bug, the exception the editor shows."""
+
+    def broken(self: Any, *args: Any) -> None:
+        raise RuntimeError(f"cannot judge the row {CANARY!r} of {CANARY}")
+
+    monkeypatch.setattr(RunAnalytics, "judge", broken)
+    p = Pipeline(name="people")
+    src = p.add_node("source", name="src", params={"connection": "chinook", "table": "Customer"})
+    dst = p.add_node(
+        "destination",
+        name="dst",
+        params={"connection": "warehouse", "table": "people", "mode": "replace"},
+    )
+    p.connect(src.id, "out", dst.id, "in")
+    _save(project, p)
+    doc = open_document(project, workspace=ws)
+    with pytest.raises(RuntimeError) as raised:
+        run_document_pipeline(doc, p, workspace=ws)
+    shown = "".join(traceback.format_exception(raised.value))
+    assert "cannot judge the row '****' of ****" in shown and CANARY not in shown
