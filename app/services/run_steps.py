@@ -1,23 +1,26 @@
 """The steps a recorded pipeline run takes besides running its nodes, kept apart from
-:mod:`app.services.runs`: the column tags and masking keys a run needs before it starts, the
-quality checks of the tables it wrote (and their alerts) after, and the ``connection_failed``
-alert when a connection cannot be opened. Front ends do not call these.
+:mod:`app.services.runs`: its pipelines retargeted (``--dest``) and planned ahead, the column
+tags, the names and the masking keys a run needs before it starts, the quality checks of the
+tables it wrote (and their alerts) after, and the ``connection_failed`` alert when a
+connection cannot be opened. Front ends do not call these.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from app.connectors.base import ConnectionError_
 from app.engine.executor import RunReport
 from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.plan import PlannedRun, plan_pipeline, plan_run
 from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
+from app.services.projects import snapshot
 from app.services.workspace import Workspace
-from app.storage.project import Project
+from app.storage.project import Project, ProjectError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -33,12 +36,14 @@ __all__ = [
     "alert_on_connection_failure",
     "batch_observer",
     "check_destinations",
+    "plan_ahead",
     "run_keys",
     "run_suppression",
     "run_tags",
     "RunTags",
     "redact_run_report",
     "redacted_listener",
+    "retarget",
     "tagged_value_scope",
 ]
 
@@ -123,6 +128,57 @@ def check_destinations(
             *outcome.described(),
             {"run_id": int(report.run_id)},
         )
+
+
+def retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:
+    """``pipeline`` writing into connection ``dest`` instead (``--dest``; None: as it is)."""
+    if dest is None:
+        return pipeline
+    if dest not in project.connections:
+        raise ProjectError(
+            "--dest",
+            _("no connection named {name!r} (available: {available})").format(
+                name=dest, available=", ".join(sorted(project.connections))
+            ),
+        )
+    copy = snapshot(pipeline)
+    for node in copy.nodes:
+        if node.type == "destination":
+            node.params = {**node.params, "connection": dest}
+    return copy
+
+
+def plan_ahead(
+    selected: list[Pipeline],
+    provider: ConnectorProvider,
+    keep: contextlib.ExitStack,
+    *,
+    cancel: CancelToken,
+    runs_first: bool,
+    execution: str | None = None,
+    tags: Mapping[str, ColumnTags] | None = None,
+) -> PlannedRun | None:
+    """Plan every pipeline before any runs: an invalid project runs nothing.
+
+    When the first pipeline is the first thing to run (``runs_first``: no sync before it), its
+    plan and session are kept (closed by ``keep``) and returned, for it to run that plan. The
+    others plan again when they run: an earlier run may change the tables they read.
+    """
+    first = None
+    tags = tags or {}
+    for i, p in enumerate(selected):
+        if i == 0 and runs_first:
+            first = keep.enter_context(
+                plan_run(
+                    p, provider, cancel=cancel, execution=execution, column_tags=tags.get(p.name)
+                )
+            )
+        else:
+            with LocalSession(provider) as session:
+                plan_pipeline(
+                    p, provider, session, execution=execution, column_tags=tags.get(p.name)
+                )
+    return first
 
 
 class RunTags(dict[str, "ColumnTags"]):

@@ -29,21 +29,23 @@ from app.engine.partial import PartialRun
 from app.engine.partial import branch as partial_branch
 from app.engine.partial import up_to as partial_up_to
 from app.engine.placement import LOCAL_ENGINE
-from app.engine.plan import PlannedRun, plan_pipeline, plan_run
+from app.engine.plan import PlannedRun
 from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
 from app.services.crash_masking import masking_crashes
 from app.services.pipelines import compile_document, data_port
-from app.services.projects import EditorDocument, document_connections, select_pipelines, snapshot
+from app.services.projects import EditorDocument, document_connections, select_pipelines
 from app.services.query_recording import RunAnalytics
 from app.services.run_steps import (
     alert_on_connection_failure,
     batch_observer,
     check_destinations,
+    plan_ahead,
     redact_run_report,
     redacted_listener,
+    retarget,
     run_keys,
     run_suppression,
     run_tags,
@@ -54,7 +56,6 @@ from app.services.texts import status_text
 from app.services.trust import require_trust
 from app.services.workspace import Workspace, workspace_of
 from app.storage.project import (
-    Project,
     ProjectError,
     load_project,
 )
@@ -195,7 +196,7 @@ def run_project(
         require_trust(opened, trust=trust)
         project = opened.project
         selected = [
-            _retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
+            retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
         ]
         syncs = [] if pipelines else sorted(project.syncs)
         if syncs:  # the sync engine is imported only by a run that has syncs
@@ -240,7 +241,7 @@ def run_project(
                     scope = keep.enter_context(tagged_value_scope(tags))  # and out of logs
                     keep.enter_context(masking_crashes())  # and out of a crash's text
                     on_event = redacted_listener(on_event)
-                first = _plan_ahead(
+                first = plan_ahead(
                     selected,
                     provider,
                     keep,
@@ -351,56 +352,6 @@ def _run_recorded(
     if report.error:  # a server's log says why a run failed (with the run's values masked)
         log.warning("pipeline %s, run %s: %s", pipeline.name, report.run_id, report.error)
     return report
-
-
-def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:
-    if dest is None:
-        return pipeline
-    if dest not in project.connections:
-        raise ProjectError(
-            "--dest",
-            _("no connection named {name!r} (available: {available})").format(
-                name=dest, available=", ".join(sorted(project.connections))
-            ),
-        )
-    copy = snapshot(pipeline)
-    for node in copy.nodes:
-        if node.type == "destination":
-            node.params = {**node.params, "connection": dest}
-    return copy
-
-
-def _plan_ahead(
-    selected: list[Pipeline],
-    provider: ConnectorProvider,
-    keep: contextlib.ExitStack,
-    *,
-    cancel: CancelToken,
-    runs_first: bool,
-    execution: str | None = None,
-    tags: Mapping[str, ColumnTags] | None = None,
-) -> PlannedRun | None:
-    """Plan every pipeline before any runs: an invalid project runs nothing.
-
-    When the first pipeline is the first thing to run (``runs_first``: no sync before it), its
-    plan and session are kept (closed by ``keep``) and returned, for it to run that plan. The
-    others plan again when they run: an earlier run may change the tables they read.
-    """
-    first = None
-    tags = tags or {}
-    for i, p in enumerate(selected):
-        if i == 0 and runs_first:
-            first = keep.enter_context(
-                plan_run(
-                    p, provider, cancel=cancel, execution=execution, column_tags=tags.get(p.name)
-                )
-            )
-        else:
-            with LocalSession(provider) as session:
-                plan_pipeline(
-                    p, provider, session, execution=execution, column_tags=tags.get(p.name)
-                )
-    return first
 
 
 def preview_node(
