@@ -23,7 +23,7 @@ import duckdb
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
-from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.local import BatchObserver, CancelToken, LocalSession, RunCancelled
 from app.engine.placement import LOCAL_ENGINE
 from app.engine.plan import (
     ExecutionPlan,
@@ -255,6 +255,7 @@ def run_pipeline(
     execution: str | None = None,
     column_tags: dict[tuple[str, str], dict[str, frozenset[str]]] | None = None,
     plans: PlanWanted = None,
+    observe: BatchObserver | None = None,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
@@ -270,7 +271,7 @@ def run_pipeline(
     own setting). ``column_tags``: the ports' tagged columns, for ``mask`` rules by tag
     (``app.services.masking.column_tags``). ``plans``: which statements to explain once they
     ran — all (True), none, or those a predicate picks (``RunReport.queries``,
-    :mod:`app.engine.statements`).
+    :mod:`app.engine.statements`). ``observe``: shown each batch a streamed source reads.
     """
     bus = bus or EventBus()
     run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
@@ -287,6 +288,7 @@ def run_pipeline(
     with planned:
         session, plan = planned.session, planned.plan
         session.progress = run.progress
+        session.observe = observe
         run.report.plan = plan.describe()
         for rep in run.report.nodes:
             rep.placement = plan.placement_of(rep.node_id)

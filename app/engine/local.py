@@ -45,7 +45,7 @@ from app.model.pipeline import Node, Pipeline
 from app.model.types import parse_type_name, type_name
 from app.nodes.base import NodeError, Relation
 
-__all__ = ["CancelToken", "LocalSession", "RunCancelled", "StreamedSource"]
+__all__ = ["BatchObserver", "CancelToken", "LocalSession", "RunCancelled", "StreamedSource"]
 
 BATCH_ROWS = 65_536
 DEFAULT_MEMORY_LIMIT = os.environ.get("CAUCE_ENGINE_MEMORY", "2GB")
@@ -69,6 +69,9 @@ class StreamedSource:
 
 
 ProgressFn = Callable[[Node, int, float], None]
+#: shown every batch a streamed source reads (a run remembers its tagged values, to mask them
+#: in its errors and logs: ``app.services.run_steps.batch_observer``)
+BatchObserver = Callable[[Node, pa.RecordBatch], None]
 #: called with each new session's DuckDB connection before its configuration is locked (the
 #: masking key's variables, :mod:`app.engine.privacy.keys`, register here when imported)
 SESSION_SETUP: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
@@ -83,6 +86,7 @@ class LocalSession:
     #: rows given in memory (a notebook's DataFrame, as Arrow) instead of what a source node
     #: reads, by node id: the node's connection is not contacted
     inputs: dict[str, pa.Table] = field(default_factory=dict)
+    observe: BatchObserver | None = None
 
     def __post_init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="cauce-engine-")
@@ -281,6 +285,8 @@ class LocalSession:
                 if self.progress and now - last > 0.5:
                     last = now
                     self.progress(source.node, source.rows, source.seconds)
+                if self.observe is not None:
+                    self.observe(source.node, batch)
                 yield batch
 
         return pa.RecordBatchReader.from_batches(raw.schema, batches())

@@ -27,13 +27,21 @@ __all__ = ["project_suppression", "run_suppression", "sync_columns", "sync_filte
 def sync_columns(
     sync: SyncDefinition, tag_map: Mapping[tuple[str, str], Mapping[str, frozenset[str]]]
 ) -> dict[str, frozenset[str]]:
-    """The tags of a sync's destination columns, from its source table's (renamed); a
-    query source's columns have no known tags."""
+    """The tags of a sync's destination columns, from its source table's (renamed), or from
+    the tables its source query reads, by lineage (:mod:`app.engine.privacy.source_tags`)."""
     from app.services.masking import table_tags
 
-    if sync.source.table is None:
+    known = cast("ColumnTagMap", tag_map)
+    if sync.source.table is not None:
+        source = table_tags(known, sync.source.connection, sync.source.table)
+    elif sync.source.query and known:
+        from app.engine.privacy.source_tags import query_tags
+
+        source = query_tags(
+            sync.source.query, lambda t: table_tags(known, sync.source.connection, t)
+        )
+    else:
         return {}
-    source = table_tags(cast("ColumnTagMap", tag_map), sync.source.connection, sync.source.table)
     chosen = None if sync.columns is None else {c.lower() for c in sync.columns}
     renames = {k.lower(): v for k, v in sync.rename.items()}
     out: dict[str, frozenset[str]] = {}

@@ -185,13 +185,33 @@ def column_tags(compiled: CompiledPipeline, tag_map: ColumnTagMap) -> PortTags:
     in ``tag_map`` by column lineage."""
     from app.engine.privacy.propagate import propagate_tags
 
-    def of_source(node: Node) -> dict[str, frozenset[str]]:
-        table = node.params.get("table")
-        if node.type != "source" or not table:
-            return {}
-        return table_tags(tag_map, str(node.params.get("connection")), str(table))
+    return propagate_tags(compiled, lambda node: source_tags(node, tag_map))
 
-    return propagate_tags(compiled, of_source)
+
+def source_tags(node: Node, tag_map: ColumnTagMap) -> dict[str, frozenset[str]]:
+    """A source node's tagged columns: a table's from the catalog, a query's by lineage to
+    the tables it reads, a file's from the catalogued files its path names
+    (:mod:`app.engine.privacy.source_tags`)."""
+    params = node.params
+    if node.type == "file_source" and params.get("path"):
+        from app.engine.privacy.source_tags import file_tables
+
+        out: dict[str, frozenset[str]] = {}
+        files = {t: conn for conn, t in tag_map}
+        for name in file_tables(str(params["path"]), files):
+            for col, tags in table_tags(tag_map, files[name], name).items():
+                out[col] = out.get(col, frozenset()) | tags
+        return out
+    if node.type != "source":
+        return {}
+    connection = str(params.get("connection"))
+    if params.get("table"):
+        return table_tags(tag_map, connection, str(params["table"]))
+    if params.get("query"):
+        from app.engine.privacy.source_tags import query_tags
+
+        return query_tags(str(params["query"]), lambda t: table_tags(tag_map, connection, t))
+    return {}
 
 
 def tagged_compile(

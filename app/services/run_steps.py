@@ -1,7 +1,8 @@
 """The steps a recorded pipeline run takes besides running its nodes, kept apart from
-:mod:`app.services.runs`: the column tags and masking keys a run needs before it starts, the
-quality checks of the tables it wrote (and their alerts) after, and the ``connection_failed``
-alert when a connection cannot be opened. Front ends do not call these.
+:mod:`app.services.runs`: its pipelines retargeted (``--dest``) and planned ahead, the column
+tags, the names and the masking keys a run needs before it starts, the quality checks of the
+tables it wrote (and their alerts) after, and the ``connection_failed`` alert when a
+connection cannot be opened. Front ends do not call these.
 """
 
 from __future__ import annotations
@@ -13,25 +14,36 @@ from typing import TYPE_CHECKING
 from app.connectors.base import ConnectionError_
 from app.engine.executor import RunReport
 from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.plan import PlannedRun, plan_pipeline, plan_run
 from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
+from app.services.projects import snapshot
 from app.services.workspace import Workspace
-from app.storage.project import Project
+from app.storage.project import Project, ProjectError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from app.engine.local import BatchObserver
     from app.engine.plan import ColumnTags
     from app.engine.provider import ConnectorProvider
+    from app.model.pipeline import Node
     from app.services.metadata import RunRecorder
+    from app.storage.value_redaction import ValueScope
 
 __all__ = [
     "alert_on_connection_failure",
+    "batch_observer",
     "check_destinations",
+    "plan_ahead",
     "run_keys",
     "run_suppression",
     "run_tags",
+    "RunTags",
     "redact_run_report",
     "redacted_listener",
+    "retarget",
     "tagged_value_scope",
 ]
 
@@ -118,26 +130,113 @@ def check_destinations(
         )
 
 
+def retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:
+    """``pipeline`` writing into connection ``dest`` instead (``--dest``; None: as it is)."""
+    if dest is None:
+        return pipeline
+    if dest not in project.connections:
+        raise ProjectError(
+            "--dest",
+            _("no connection named {name!r} (available: {available})").format(
+                name=dest, available=", ".join(sorted(project.connections))
+            ),
+        )
+    copy = snapshot(pipeline)
+    for node in copy.nodes:
+        if node.type == "destination":
+            node.params = {**node.params, "connection": dest}
+    return copy
+
+
+def plan_ahead(
+    selected: list[Pipeline],
+    provider: ConnectorProvider,
+    keep: contextlib.ExitStack,
+    *,
+    cancel: CancelToken,
+    runs_first: bool,
+    execution: str | None = None,
+    tags: Mapping[str, ColumnTags] | None = None,
+) -> PlannedRun | None:
+    """Plan every pipeline before any runs: an invalid project runs nothing.
+
+    When the first pipeline is the first thing to run (``runs_first``: no sync before it), its
+    plan and session are kept (closed by ``keep``) and returned, for it to run that plan. The
+    others plan again when they run: an earlier run may change the tables they read.
+    """
+    first = None
+    tags = tags or {}
+    for i, p in enumerate(selected):
+        if i == 0 and runs_first:
+            first = keep.enter_context(
+                plan_run(
+                    p, provider, cancel=cancel, execution=execution, column_tags=tags.get(p.name)
+                )
+            )
+        else:
+            with LocalSession(provider) as session:
+                plan_pipeline(
+                    p, provider, session, execution=execution, column_tags=tags.get(p.name)
+                )
+    return first
+
+
+class RunTags(dict[str, "ColumnTags"]):
+    """Each pipeline's tagged columns per port, by pipeline name; ``names``: what the
+    pipelines may quote in errors and logs that is not a value
+    (:func:`app.engine.privacy.plan_names.plan_names`)."""
+
+    names: frozenset[str] = frozenset()
+
+
 def run_tags(
     workspace: Workspace, project: str, pipelines: list[Pipeline], provider: ConnectorProvider
-) -> dict[str, ColumnTags]:
+) -> RunTags:
     """Each pipeline's tagged columns per port (the two-step compile's first step and the
     tags' lineage); nothing is compiled for a project without column tags (one query)."""
     from app.services.masking import project_tag_map
 
+    out = RunTags()
     tag_map = project_tag_map(workspace, project)
     if not tag_map:
-        return {}
+        return out
     from app.engine.compiler import compile_pipeline
+    from app.engine.privacy.plan_names import plan_names
     from app.services.masking import column_tags
 
-    out: dict[str, ColumnTags] = {}
+    names = _connection_names(project, provider)
     for p in pipelines:
         with LocalSession(provider) as session:
             compiled = compile_pipeline(p, binder=session.binder())
+            names |= plan_names(compiled)
+            for node in p.nodes:  # a file source's error quotes its path expanded
+                names |= _expanded(provider, node.params.get("path"))
             if not compiled.problems:  # the plan reports them
                 out[p.name] = column_tags(compiled, tag_map)
+    out.names = frozenset(names)
     return out
+
+
+def _connection_names(project: str, provider: ConnectorProvider) -> set[str]:
+    """The project's name and its connections' (names, hosts, databases, paths as given and
+    as expanded): a connection's error quotes them."""
+    from app.engine.privacy.plan_names import param_names
+
+    names = {project, str(provider.project_dir)}
+    for name, conn in provider.connections().items():
+        names |= {name, conn.type} | param_names(conn.params)
+        names |= {str(v) for v in conn.params.values() if isinstance(v, int | float)}
+        names |= _expanded(provider, conn.params.get("path"))
+    return names
+
+
+def _expanded(provider: ConnectorProvider, path: object) -> set[str]:
+    if not isinstance(path, str):
+        return set()
+    try:
+        return {str(provider.expand_path(path))}
+    except Exception:  # noqa: BLE001 - an unset variable: the plan reports it
+        return set()
 
 
 def run_keys(
@@ -176,15 +275,40 @@ def run_suppression(workspace: Workspace, project: str) -> contextlib.AbstractCo
     return suppressing(workspace, project)
 
 
-def tagged_value_scope(
-    tags: Mapping[str, Mapping[tuple[str, str], Mapping[str, frozenset[str]]]],
-) -> contextlib.AbstractContextManager[object]:
-    """While the pipelines run, database errors quoting rows of their tagged columns are
-    masked in what is stored, logged and shown (:mod:`app.storage.value_redaction`)."""
+def tagged_value_scope(tags: RunTags) -> contextlib.AbstractContextManager[ValueScope | None]:
+    """While the pipelines run, their tagged values are masked in what is stored, logged and
+    shown (:mod:`app.storage.value_redaction`): database errors quoting rows of their tagged
+    columns, the values of them the run reads through Python (the observer of
+    :func:`batch_observer`), and every quoted literal that is not one of ``tags.names``."""
     from app.storage.value_redaction import value_redactor
 
     columns = {c for ports in tags.values() for cols in ports.values() for c in cols}
-    return value_redactor().scope(columns) if columns else contextlib.nullcontext()
+    if not columns:
+        return contextlib.nullcontext()
+    return value_redactor().scope(columns, known=tags.names)
+
+
+def batch_observer(
+    scope: ValueScope | None, column_tags: ColumnTags | None
+) -> BatchObserver | None:
+    """What a run shows each batch its streamed sources read: the values of their tagged
+    columns are remembered by ``scope``, and masked wherever they appear while it is open
+    (None: nothing tagged)."""
+    if scope is None or not column_tags:
+        return None
+    tagged: dict[str, set[str]] = {}
+    for (node_id, _port), cols in column_tags.items():
+        tagged.setdefault(node_id, set()).update(c.lower() for c in cols)
+    import pyarrow.compute as pc
+
+    def observe(node: Node, batch: pa.RecordBatch) -> None:
+        wanted = tagged.get(node.id)
+        if wanted:
+            for i, name in enumerate(batch.schema.names):
+                if name.lower() in wanted:
+                    scope.observe(pc.unique(batch.column(i)).to_pylist())
+
+    return observe
 
 
 def redacted_listener(

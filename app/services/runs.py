@@ -13,6 +13,7 @@ tables that pipelines read. A failed sync stops the run before any pipeline star
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,19 +29,23 @@ from app.engine.partial import PartialRun
 from app.engine.partial import branch as partial_branch
 from app.engine.partial import up_to as partial_up_to
 from app.engine.placement import LOCAL_ENGINE
-from app.engine.plan import PlannedRun, plan_pipeline, plan_run
+from app.engine.plan import PlannedRun
 from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
+from app.services.crash_masking import masking_crashes
 from app.services.pipelines import compile_document, data_port
-from app.services.projects import EditorDocument, document_connections, select_pipelines, snapshot
+from app.services.projects import EditorDocument, document_connections, select_pipelines
 from app.services.query_recording import RunAnalytics
 from app.services.run_steps import (
     alert_on_connection_failure,
+    batch_observer,
     check_destinations,
+    plan_ahead,
     redact_run_report,
     redacted_listener,
+    retarget,
     run_keys,
     run_suppression,
     run_tags,
@@ -51,7 +56,6 @@ from app.services.texts import status_text
 from app.services.trust import require_trust
 from app.services.workspace import Workspace, workspace_of
 from app.storage.project import (
-    Project,
     ProjectError,
     load_project,
 )
@@ -59,11 +63,15 @@ from app.storage.records import RunRecord
 from app.storage.repository import Repository
 
 if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
+    from app.engine.local import BatchObserver
     from app.engine.plan import ColumnTags
     from app.engine.provider import ConnectorProvider
     from app.engine.sync import SyncReport
     from app.services.access import Principal
     from app.services.metadata import RunRecorder
+    from app.storage.value_redaction import ValueScope
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CancelToken",
@@ -188,7 +196,7 @@ def run_project(
         require_trust(opened, trust=trust)
         project = opened.project
         selected = [
-            _retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
+            retarget(p, project, dest) for p in select_pipelines(project, pipelines, broken)
         ]
         syncs = [] if pipelines else sorted(project.syncs)
         if syncs:  # the sync engine is imported only by a run that has syncs
@@ -225,13 +233,15 @@ def run_project(
                     )
                 return result
             cancel = cancel or CancelToken()
+            scope: ValueScope | None = None
             with contextlib.ExitStack() as keep:
                 keep.enter_context(run_keys(project.meta.name, selected, workspace_of(workspace)))
                 if tags:  # erased subjects stay out of what the pipelines write (docs/gdpr.md)
                     keep.enter_context(run_suppression(workspace_of(workspace), project.meta.name))
-                    keep.enter_context(tagged_value_scope(tags))  # and out of errors and logs
+                    scope = keep.enter_context(tagged_value_scope(tags))  # and out of logs
+                    keep.enter_context(masking_crashes())  # and out of a crash's text
                     on_event = redacted_listener(on_event)
-                first = _plan_ahead(
+                first = plan_ahead(
                     selected,
                     provider,
                     keep,
@@ -273,6 +283,7 @@ def run_project(
                             execution=execution,
                             column_tags=tags.get(p.name),
                             explain=explain,
+                            observe=batch_observer(scope, tags.get(p.name)),
                         )
                         result.reports.append(redact_run_report(report))
                         if cancel.cancelled:
@@ -295,6 +306,7 @@ def _run_recorded(
     execution: str | None = None,
     column_tags: ColumnTags | None = None,
     explain: bool = False,
+    observe: BatchObserver | None = None,
 ) -> RunReport:
     """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end,
     and its statements for query analytics (:mod:`app.services.query_recording`).
@@ -323,6 +335,7 @@ def _run_recorded(
             execution=execution,
             column_tags=column_tags,
             plans=analytics.wants_plan,  # all when asked for, else the slower statements'
+            observe=observe,
         )
     except BaseException:
         recorder.finish(
@@ -336,57 +349,9 @@ def _run_recorded(
         check_destinations(recorder, pipeline, provider, bus, cancel, report, column_tags)
     analytics.judge(report, bus)
     recorder.finish(report, analytics.statements(report))
+    if report.error:  # a server's log says why a run failed (with the run's values masked)
+        log.warning("pipeline %s, run %s: %s", pipeline.name, report.run_id, report.error)
     return report
-
-
-def _retarget(pipeline: Pipeline, project: Project, dest: str | None) -> Pipeline:
-    if dest is None:
-        return pipeline
-    if dest not in project.connections:
-        raise ProjectError(
-            "--dest",
-            _("no connection named {name!r} (available: {available})").format(
-                name=dest, available=", ".join(sorted(project.connections))
-            ),
-        )
-    copy = snapshot(pipeline)
-    for node in copy.nodes:
-        if node.type == "destination":
-            node.params = {**node.params, "connection": dest}
-    return copy
-
-
-def _plan_ahead(
-    selected: list[Pipeline],
-    provider: ConnectorProvider,
-    keep: contextlib.ExitStack,
-    *,
-    cancel: CancelToken,
-    runs_first: bool,
-    execution: str | None = None,
-    tags: Mapping[str, ColumnTags] | None = None,
-) -> PlannedRun | None:
-    """Plan every pipeline before any runs: an invalid project runs nothing.
-
-    When the first pipeline is the first thing to run (``runs_first``: no sync before it), its
-    plan and session are kept (closed by ``keep``) and returned, for it to run that plan. The
-    others plan again when they run: an earlier run may change the tables they read.
-    """
-    first = None
-    tags = tags or {}
-    for i, p in enumerate(selected):
-        if i == 0 and runs_first:
-            first = keep.enter_context(
-                plan_run(
-                    p, provider, cancel=cancel, execution=execution, column_tags=tags.get(p.name)
-                )
-            )
-        else:
-            with LocalSession(provider) as session:
-                plan_pipeline(
-                    p, provider, session, execution=execution, column_tags=tags.get(p.name)
-                )
-    return first
 
 
 def preview_node(
@@ -486,8 +451,10 @@ def run_document_pipeline(
         suppressed = run_suppression(ws, doc.name) if tags else contextlib.nullcontext()
         with (
             suppressed,  # erased subjects stay out of what it writes (docs/gdpr.md)
-            tagged_value_scope(tags),  # and their values out of errors and logs
+            tagged_value_scope(tags) as scope,  # and their values out of errors and logs
+            masking_crashes() if tags else contextlib.nullcontext(),  # and out of a crash
         ):
+            column_tags = next(iter(tags.values()), None)
             on_event = redacted_listener(on_event) if tags else on_event
             recorder = RunRecorder(
                 ws,
@@ -505,8 +472,9 @@ def run_document_pipeline(
                         cancel=cancel,
                         count_rows=count_rows,
                         part=part,
-                        column_tags=next(iter(tags.values()), None),
+                        column_tags=column_tags,
                         explain=explain,
+                        observe=batch_observer(scope, column_tags),
                     )
                 )
             finally:

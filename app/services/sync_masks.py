@@ -151,7 +151,7 @@ def redacting_tagged_values(
     """Within the block, the values of ``sync``'s tagged columns are masked in what is logged
     or stored (:mod:`app.storage.value_redaction`); yields the observer the runner shows each
     batch (None: the source table has no tagged column, nothing to do)."""
-    if project is None or workspace is None or sync.source.table is None:
+    if project is None or workspace is None:
         yield None
         return
     from app.services.gdpr_suppress import sync_columns

@@ -25,6 +25,7 @@ from app.model.connection import Connection
 from app.model.events import Event, EventBus
 from app.model.sync import SyncDefinition, SyncDefinitionError, SyncDestination
 from app.services.connections import project_provider
+from app.services.crash_masking import masking_crashes
 from app.services.secrets import secret_lookup
 from app.services.sync_masks import (
     redact_report,
@@ -155,6 +156,7 @@ def _execute(
         bus.subscribe(lambda event: recording.publish(redacted_event(event)))
         with (
             redacting_tagged_values(ws, named, definition) as observer,
+            masking_crashes(),  # a crash leaves with the values it saw masked
             sync_masker(ws, named, definition) as masker,
             project_provider(
                 connections,

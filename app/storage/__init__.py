@@ -11,7 +11,9 @@ What this package owns:
 - ``repository`` (with ``runs`` and ``unit_of_work``): the API the services layer calls; each
   call is one transaction and returns plain records from ``records``, never ORM objects;
 - ``secrets`` (with ``encrypted_store`` and ``redaction``): OS keyring or encrypted file,
-  resolution of a connection's secrets (environment, then store), and log redaction.
+  resolution of a connection's secrets (environment, then store), and log redaction;
+  ``value_redaction`` (with ``literal_redaction``) masks the tagged values of the runs under
+  way in what is logged and stored.
 
 Project files and bundles (``project.py``, ``bundles.py``) live here too but are documented in
 their own modules, as are backups of the metadata DB (``backup*.py``, ``docs/backup.md``): a

@@ -9,7 +9,10 @@ them (destination names). While it is open:
 - the places where databases quote rows in their errors are masked whatever the value:
   PostgreSQL's ``Failing row contains (…)``, ``Key (col)=(…)`` of a tagged column, ``COPY``'s
   ``column col: "…"`` and ``line N: "…"``, ``invalid input syntax for type …: "…"``; MySQL's
-  ``Duplicate entry '…'``; DuckDB's ``Duplicate key "…"`` and ``Could not convert string '…'``.
+  ``Duplicate entry '…'``; DuckDB's ``Duplicate key "…"`` and ``Could not convert string '…'``;
+- a scope given the names its run knows (``known``: a pipeline run, whose values stay inside
+  DuckDB or the database) also masks every quoted literal that is not one of them
+  (:class:`app.storage.literal_redaction.KnownNames`).
 
 Stores mask what they write with it (:class:`app.storage.unit_of_work.StoreBase`), log
 handlers through :func:`app.services.log_redaction.install_log_redaction`.
@@ -21,6 +24,9 @@ handlers through :func:`app.services.log_redaction.install_log_redaction`.
 'insert failed: ****; Key (email)=(****) already exists'
 >>> redactor.mask("ana@example.com")  # the scope is closed
 'ana@example.com'
+>>> with redactor.scope(["email"], known=["people"]):
+...     redactor.mask("insert into people: refused 'luis@x.org' ('people')")
+"insert into people: refused '****' ('people')"
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
+from app.storage.literal_redaction import KnownNames
 from app.storage.redaction import MaskingFilter
 
 __all__ = ["LIMIT", "MIN_LENGTH", "VALUE_MASK", "RedactValues", "ValueScope", "value_redactor"]
@@ -57,9 +64,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
 class ValueScope:
     """The tagged columns of one run and the values of them it has seen."""
 
-    def __init__(self, columns: Iterable[str], limit: int = LIMIT) -> None:
+    def __init__(
+        self, columns: Iterable[str], limit: int = LIMIT, known: Iterable[str] | None = None
+    ) -> None:
         self.columns = frozenset(c.lower().strip('"') for c in columns)
         self.limit = limit
+        #: the run's names; None: quoted literals are not masked as such
+        self.known = None if known is None else KnownNames(known)
         self._lock = threading.Lock()
         self._index: dict[str, set[str]] = {}
         self.count = 0
@@ -105,6 +116,9 @@ class ValueScope:
             text = pattern.sub(self._replacer(group, columns), text)
         return text
 
+    def mask_literals(self, text: str) -> str:
+        return text if self.known is None else self.known.mask(text)
+
     def _replacer(self, group: str, columns: str | None) -> Callable[[re.Match[str]], str]:
         def sub(m: re.Match[str]) -> str:
             if columns is not None:
@@ -126,9 +140,12 @@ class RedactValues(MaskingFilter):
         self._scopes: tuple[ValueScope, ...] = ()
 
     @contextlib.contextmanager
-    def scope(self, columns: Iterable[str], limit: int = LIMIT) -> Iterator[ValueScope]:
-        """Within the block, mask the values of ``columns`` (see the module's docstring)."""
-        found = ValueScope(columns, limit)
+    def scope(
+        self, columns: Iterable[str], limit: int = LIMIT, known: Iterable[str] | None = None
+    ) -> Iterator[ValueScope]:
+        """Within the block, mask the values of ``columns`` (see the module's docstring);
+        ``known``: the names of the run, every other quoted literal is masked."""
+        found = ValueScope(columns, limit, known)
         with self._lock:
             self._scopes = (*self._scopes, found)
         try:
@@ -139,7 +156,7 @@ class RedactValues(MaskingFilter):
 
     def mask(self, text: str) -> str:
         for scope in self._scopes:
-            text = scope.mask_patterns(scope.mask_values(text))
+            text = scope.mask_literals(scope.mask_patterns(scope.mask_values(text)))
         return text
 
     def active(self) -> bool:

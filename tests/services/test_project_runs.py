@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 import app.engine.plan as plan
-import app.services.runs as runs
+import app.services.run_steps as run_steps
 from app.engine.compiler import CompileError
 from app.services.runs import run_project
 from app.services.workspace import Workspace
@@ -50,7 +50,7 @@ def plans(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         return real(pipeline, *args, **kwargs)
 
     monkeypatch.setattr(plan, "plan_pipeline", counting)
-    monkeypatch.setattr(runs, "plan_pipeline", counting)
+    monkeypatch.setattr(run_steps, "plan_pipeline", counting)  # planning ahead
     return seen
 
 

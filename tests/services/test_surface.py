@@ -682,6 +682,7 @@ FRONT_DOOR = {
 }
 #: used by the services themselves, never by a front end
 HELPERS = {
+    "crash_masking",
     "dictionary_bundle",
     "dictionary_project",
     "dictionary_search",

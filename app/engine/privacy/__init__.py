@@ -13,6 +13,10 @@ masking methods as SQL trees per dialect, and the keys masking uses.
 - :mod:`.batch_mask` — the same masks applied to Arrow batches on their way to a sync's
   destinations;
 - :mod:`.propagate` — tags of a pipeline's columns from its sources' tags, by column lineage;
+- :mod:`.source_tags` — a query source's tags (lineage over the parsed query to the queried
+  tables' tags) and the catalogued files a file source's path names;
+- :mod:`.plan_names` — the names a compiled pipeline may quote in its errors and logs (every
+  other quoted literal of a run with tagged columns is masked);
 - :mod:`.values` — the same masks applied to Arrow values (previews, samples, profiles);
 - :mod:`.subject` — a data subject's keys (GDPR requests): normalised values, keyed hashes,
   the SQL that finds, reads, deletes or anonymises their rows in any dialect;
