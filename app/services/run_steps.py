@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.engine.plan import ColumnTags
     from app.engine.provider import ConnectorProvider
     from app.model.pipeline import Node
+    from app.services.access import Principal
     from app.services.metadata import RunRecorder
     from app.storage.value_redaction import ValueScope
 
@@ -338,3 +339,26 @@ def redact_run_report(report: RunReport) -> RunReport:
         if node.error:
             node.error = mask(node.error)
     return report
+
+
+def preview_masking(
+    workspace: Workspace,
+    project: str,
+    pipeline: Pipeline,
+    provider: ConnectorProvider,
+    principal: Principal | None,
+) -> contextlib.AbstractContextManager[object]:
+    """A preview of a pipeline with tagged columns fails with their values masked in its
+    error (as a run does), unless the user may unmask; nothing is opened for the others."""
+    from app.services.crash_masking import masking_crashes
+    from app.services.privacy import may_unmask
+
+    if may_unmask(principal):
+        return contextlib.nullcontext()
+    tags = run_tags(workspace, project, [pipeline], provider)
+    if not tags:
+        return contextlib.nullcontext()
+    stack = contextlib.ExitStack()
+    stack.enter_context(tagged_value_scope(tags))
+    stack.enter_context(masking_crashes())
+    return stack

@@ -43,6 +43,7 @@ from app.services.run_steps import (
     batch_observer,
     check_destinations,
     plan_ahead,
+    preview_masking,
     redact_run_report,
     redacted_listener,
     retarget,
@@ -399,9 +400,10 @@ def preview_node(
             compiled.raise_for_problems()
         needed = pipeline.upstream(source_node) | {source_node}
         try:
-            cancel.check()
-            session.register_sources(pipeline, needed)
-            rows = session.preview(compiled.query(source_node, source_port), limit)
+            with preview_masking(doc.workspace, doc.name, pipeline, provider, principal):
+                cancel.check()
+                session.register_sources(pipeline, needed)
+                rows = session.preview(compiled.query(source_node, source_port), limit)
         except (duckdb.Error, RunCancelled):
             if cancel.cancelled:
                 raise RunCancelled() from None

@@ -316,3 +316,27 @@ def test_a_bundle_never_carries_a_tagged_table_unless_unmasked_with_the_permissi
     monkeypatch.setenv("CAUCE_UNMASK", "1")
     export_project(project, bundle, unmasked=True)
     assert CANARY.encode() in unzipped()  # the permission: the data file goes, as it is
+
+
+def test_a_preview_s_error_never_shows_the_canary(
+    project: Path, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB quotes the value it could not cast: a preview failing on a tagged column says
+    so with the value masked, unless the user may unmask."""
+    p = Pipeline(name="people")
+    src = p.add_node(
+        "source", name="customers", params={"connection": "chinook", "table": "Customer"}
+    )
+    cast = p.add_node(
+        "derive",
+        name="cast",
+        params={"columns": [{"name": "n", "expression": 'CAST("Email" AS INTEGER)'}]},
+    )
+    p.connect(src.id, "out", cast.id, "in")
+    doc = open_document(project, workspace=ws)
+    with pytest.raises(duckdb.ConversionException) as failed:
+        preview_node(doc, p, cast.id)
+    assert "****" in str(failed.value) and CANARY not in str(failed.value)
+    monkeypatch.setenv("CAUCE_UNMASK", "1")  # the permission: the value is shown
+    with pytest.raises(duckdb.ConversionException, match="luisg@embraer"):
+        preview_node(doc, p, cast.id)
