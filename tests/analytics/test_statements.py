@@ -21,7 +21,7 @@ def revenue(chinook: Path) -> Iterator[tuple]:
         with project_provider(
             project.connections,
             project_dir=opened.root,
-            secrets=lambda *_a: None,
+            secrets=lambda *_a, **_k: None,
             variables=project.meta.variables,
         ) as provider:
             yield project.pipelines["revenue"], provider
