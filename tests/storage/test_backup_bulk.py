@@ -40,7 +40,7 @@ from tests.storage.test_backup import _backup, _digests, _restore, other_pg, pop
 
 __all__ = ["other_pg"]  # the fixture, imported for the tests below
 
-FIXTURE_V1 = Path(__file__).parents[1] / "data" / "backup" / "format-v1.cauce-backup"
+FIXTURES = Path(__file__).parents[1] / "data" / "backup"
 BIG = ('línea "citada", con comas\n' * 250_000)[:5_000_000]  # above one COPY piece (4 MiB)
 PAYLOADS: list[Any] = [
     {"ñandú": "𝄞 música", "nested": {"b": [1, 2.5, None, True]}, "empty": ""},
@@ -280,19 +280,21 @@ def test_every_column_kind_with_bytea_round_trips_through_copy(
             engine.dispose()
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize(
     "dialect", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
-def test_a_format_1_archive_still_restores_and_verifies(
-    tmp_path: Path, dialect: str, request: pytest.FixtureRequest
+def test_an_archive_of_an_older_format_still_restores_and_verifies(
+    tmp_path: Path, dialect: str, version: int, request: pytest.FixtureRequest
 ) -> None:
-    """Written by the row-by-row writer before format 2 (kept as a fixture)."""
+    """Kept as fixtures: format 1 written by the row-by-row writer, format 2 (the same rows,
+    restored from it) by the COPY writer with zlib members."""
     archive = tmp_path / "old.cauce-backup"
-    shutil.copy(FIXTURE_V1, archive)
+    shutil.copy(FIXTURES / f"format-v{version}.cauce-backup", archive)
     with open_archive(archive) as opened:
-        assert opened.manifest.format_version == 1
+        assert opened.manifest.format_version == version
         manifest = opened.manifest
-    summary = verify_backup(archive)  # restored into SQLite, read back as format 1
+    summary = verify_backup(archive)  # restored into SQLite, read back in its format
     assert summary.ok, summary.problems
     target = f"sqlite:///{tmp_path / 'old.db'}"
     if dialect == "postgres":
@@ -301,7 +303,7 @@ def test_a_format_1_archive_still_restores_and_verifies(
     engine = make_engine(target)
     try:
         with engine.connect() as conn:
-            got = digest_tables(conn, list(manifest.tables), 1)
+            got = digest_tables(conn, list(manifest.tables), version)
     finally:
         engine.dispose()
     assert got == {n: (e["rows"], e["sha256"]) for n, e in manifest.tables.items()}
