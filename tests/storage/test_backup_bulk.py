@@ -1,5 +1,5 @@
-"""Backups read and load in bulk (format 2: PostgreSQL COPY parsed by Arrow, SQLite on the
-cursor): awkward values round-trip exactly PostgreSQL -> archive -> SQLite and PostgreSQL,
+"""Backups read and load in bulk (formats 2 and 3: PostgreSQL COPY parsed by Arrow, SQLite on
+the cursor): awkward values round-trip exactly PostgreSQL -> archive -> SQLite and PostgreSQL,
 compared row by row through SQLAlchemy (another way of reading); format 1 archives still
 restore and verify (issue #17)."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,9 @@ def test_awkward_postgres_rows_round_trip_exactly_into_sqlite_and_postgres(
     _awkward_rows(source)
     archive = _backup(source, tmp_path / "pg.cauce-backup")
     with open_archive(archive) as opened:
-        assert opened.manifest.format_version == BACKUP_FORMAT_VERSION == 2
+        assert opened.manifest.format_version == BACKUP_FORMAT_VERSION == 3
+    with zipfile.ZipFile(archive) as zf:  # format 3: Arrow compresses, the zip stores
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
         assert opened.manifest.tables["events"]["rows"] >= len(PAYLOADS) + 1
 
     names = cauce_tables()
