@@ -19,7 +19,7 @@ import hashlib
 import os
 import zipfile
 from collections.abc import Generator, Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 
 from app.i18n import _
 from app.storage import access_models, alert_models, quality_models  # noqa: F401 - tables
+from app.storage.backup_adbc import sharing_snapshot
 from app.storage.backup_columns import arrow_schema, column_kinds
 from app.storage.backup_format import (
     BACKUP_FORMAT_VERSION,
@@ -236,9 +237,11 @@ def write_archive(
         with (
             zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as zf,  # Arrow compresses
             engine.connect() as conn,
+            ExitStack() as stack,
         ):
             if conn.dialect.name == "postgresql":  # one consistent snapshot of every table
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                stack.enter_context(sharing_snapshot(conn))  # read by ADBC, in that snapshot
             for name, table in reflect(conn, names).items():
                 with zf.open(table_member(name), "w", force_zip64=True) as member:
                     rows, digest = write_table(conn, table, member)

@@ -1,4 +1,4 @@
-"""Bulk read and load of a PostgreSQL metadata DB for backups (format 2), with ``COPY``.
+"""Bulk read and load of a PostgreSQL metadata DB for backups (formats 2 and 3), with ``COPY``.
 
 Read: ``COPY (SELECT … ORDER BY key) TO STDOUT (FORMAT csv)`` streamed from libpq in pieces
 of whole rows (:func:`copy_out`), each parsed by Arrow's CSV reader (C++) with the column
@@ -164,9 +164,15 @@ def read_batches(
     batch_rows: int,
     piece_bytes: int = PIECE_BYTES,
 ) -> Iterator[pa.RecordBatch]:
-    """The table's rows in primary-key order, in batches of ``batch_rows``."""
+    """The table's rows in primary-key order, in batches of ``batch_rows`` (through ADBC
+    while :func:`app.storage.backup_adbc.sharing_snapshot` is open on ``conn``)."""
     from psycopg import sql
 
+    from app.storage import backup_adbc
+
+    if (adbc := conn.info.get(backup_adbc.ADBC_KEY)) is not None:
+        yield from backup_adbc.read_batches(adbc, table, kinds, batch_rows)
+        return
     schema = arrow_schema(kinds)
     driver = _driver(conn)
     conn.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")  # timestamps as Arrow reads them
