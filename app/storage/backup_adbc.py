@@ -13,12 +13,14 @@ numerics parsed by Arrow from their text, timestamps as microseconds — a times
 microseconds cannot hold as PostgreSQL does (``infinity``, years BC, which the driver would
 turn into other numbers) fails the backup, as on the CSV path.
 
-Without the driver installed, backups read through the CSV path.
+Without the driver installed (or when it cannot connect: a warning is logged), backups read
+through the CSV path.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["ADBC_KEY", "available", "read_batches", "sharing_snapshot"]
+
+log = logging.getLogger(__name__)
 
 #: where a connection's ADBC reader is kept (``Connection.info``) while it is shared
 ADBC_KEY = "cauce.backup.adbc"
@@ -70,7 +74,12 @@ def sharing_snapshot(conn: Connection) -> Iterator[None]:
     info = conn.connection.driver_connection.info  # type: ignore[union-attr]
     params = {k: v for k, v in info.get_parameters().items() if k != "sslcertmode"}
     conninfo = make_conninfo("", **params, password=info.password or None)
-    adbc = dbapi.connect(conninfo, autocommit=True)
+    try:
+        adbc = dbapi.connect(conninfo, autocommit=True)
+    except dbapi.Error as err:  # e.g. a connection option its libpq does not know
+        log.warning("backup reads through COPY csv: the ADBC driver cannot connect (%s)", err)
+        yield
+        return
     try:
         _run(adbc, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         _run(adbc, f"SET TRANSACTION SNAPSHOT '{snapshot}'")

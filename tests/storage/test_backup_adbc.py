@@ -77,3 +77,25 @@ def test_a_timestamp_arrow_cannot_hold_fails_the_read(engine: Engine, value: str
         conn.execute(text("UPDATE backup_kinds SET at = CAST(:v AS timestamptz)"), {"v": value})
     with pytest.raises(BackupError, match="column at holds a timestamp outside"):
         _read(engine, through_adbc=True)
+
+
+def test_a_driver_that_cannot_connect_leaves_the_csv_path(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import adbc_driver_postgresql.dbapi as dbapi
+
+    real = dbapi.connect
+
+    def refuse(conninfo: str, **kwargs: object) -> object:  # an option its libpq refuses
+        return real(conninfo + " no_such_option=1", **kwargs)
+
+    csv = _read(engine, through_adbc=False)
+    monkeypatch.setattr(dbapi, "connect", refuse)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        (table,) = reflect(conn, ["backup_kinds"]).values()
+        with sharing_snapshot(conn):
+            assert ADBC_KEY not in conn.info
+            got = list(read_batches(conn, table, column_kinds(table), 3))
+    assert [b.equals(c) for b, c in zip(got, csv, strict=True)] == [True, True]
+    assert "cannot connect" in caplog.text
