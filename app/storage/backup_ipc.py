@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: the codec of format 3's buffers (LZ4 frame: the cheapest to write; zstd level 1 made
-#: archives 2.5x smaller but cost more time than zlib saved, see docs/benchmarks.md)
+#: archives 2.5x smaller but took longer, see docs/benchmarks.md)
 CODEC = "lz4"
 _RECORD_BATCH = 3  # MessageHeader union: Schema 1, DictionaryBatch 2, RecordBatch 3
 
