@@ -7,8 +7,10 @@ through Python one by one on PostgreSQL (``COPY`` parsed by Arrow, :mod:`.backup
 SQLite is read and loaded on the DB-API cursor (:mod:`.backup_sqlite`). Columns are sorted by
 name, so an archive does not depend on the engine it was taken from: a database restored from
 an archive, read again, gives byte-identical members (what ``verify`` checks). Memory stays
-bounded by about two batches whatever the table size. Format 1 archives (earlier Cauce
-versions) are read by :mod:`.backup_legacy` to be verified, and restore like format 2.
+bounded by about two batches whatever the table size. Format 3 streams carry their own
+(LZ4) compression in stored zip members (:mod:`.backup_ipc`); format 2 archives (plain streams
+in deflated members) and format 1 archives (read by :mod:`.backup_legacy` to be verified)
+still restore.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import hashlib
 import os
 import zipfile
 from collections.abc import Generator, Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +30,7 @@ from sqlalchemy.engine import Engine
 
 from app.i18n import _
 from app.storage import access_models, alert_models, quality_models  # noqa: F401 - tables
+from app.storage.backup_adbc import sharing_snapshot
 from app.storage.backup_columns import arrow_schema, column_kinds
 from app.storage.backup_format import (
     BACKUP_FORMAT_VERSION,
@@ -45,6 +48,7 @@ from app.storage.backup_format import (
     member_table,
     table_member,
 )
+from app.storage.backup_ipc import checked_batches, stream_schema, write_options
 from app.storage.backup_legacy import canonical_json, read_batches_v1, utc
 from app.storage.models import Base
 
@@ -58,6 +62,7 @@ __all__ = [
     "cauce_tables",
     "column_kinds",
     "connection_secret_slots",
+    "content_version",
     "digest_tables",
     "open_archive",
     "read_table",
@@ -130,6 +135,16 @@ def bulk_module(conn: Connection) -> Any:
     return importlib.import_module(name)
 
 
+def content_version(format_version: int) -> int:
+    """The format whose plain (uncompressed) streams give the same rows the same bytes as
+    ``format_version``'s: what ``verify`` compares, whatever the compressor's version.
+
+    >>> content_version(3), content_version(2), content_version(1)
+    (2, 2, 1)
+    """
+    return 2 if format_version >= 2 else format_version
+
+
 def read_table(
     conn: Connection,
     table: Table,
@@ -171,14 +186,19 @@ def write_table(
     sink: IO[bytes] | None,
     format_version: int = BACKUP_FORMAT_VERSION,
 ) -> tuple[int, str]:
-    """Stream ``table`` as one Arrow IPC stream into ``sink`` (or nowhere): (rows, SHA-256)."""
+    """Stream ``table`` as one Arrow IPC stream into ``sink`` (or nowhere): (rows, SHA-256 of
+    the stream's bytes; format 3's are compressed)."""
     import pyarrow as pa
 
     schema = arrow_schema(column_kinds(table))
     out = _HashingWriter(sink)
     rows = 0
     batches = read_table(conn, table, format_version=format_version)
-    with closing(batches), pa.ipc.new_stream(out, schema) as writer:  # closed on any error
+    options = write_options(compressed=format_version >= 3)
+    with (  # closed on any error
+        closing(batches),
+        pa.ipc.new_stream(out, schema, options=options) as writer,
+    ):
         for batch in batches:
             rows += batch.num_rows
             writer.write_batch(batch)
@@ -215,11 +235,13 @@ def write_archive(
     partial = target.with_name(target.name + ".partial")
     try:
         with (
-            zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+            zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as zf,  # Arrow compresses
             engine.connect() as conn,
+            ExitStack() as stack,
         ):
             if conn.dialect.name == "postgresql":  # one consistent snapshot of every table
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                stack.enter_context(sharing_snapshot(conn))  # read by ADBC, in that snapshot
             for name, table in reflect(conn, names).items():
                 with zf.open(table_member(name), "w", force_zip64=True) as member:
                     rows, digest = write_table(conn, table, member)
@@ -269,13 +291,21 @@ class BackupArchive:
                 ),
             )
         entries: dict[str, zipfile.ZipInfo] = {}
-        total = 0
+        total = stored = 0
         for info in infos:
             check_header(info, self._limits)
             if info.orig_filename in entries:
                 raise BackupError(info.orig_filename, _("duplicate member"))
             entries[info.orig_filename] = info
             total += info.file_size
+            stored += info.compress_size
+        if stored > self.path.stat().st_size:  # no read can ask for more than the file holds
+            raise BackupError(
+                self.path.name,
+                _("members declare {size} bytes stored, more than the file's {real}").format(
+                    size=stored, real=self.path.stat().st_size
+                ),
+            )
         if total > self._limits.max_total_bytes:
             raise BackupError(
                 self.path.name,
@@ -325,20 +355,12 @@ class BackupArchive:
     def batches(self, table: str) -> Iterator[Any]:
         """The table's record batches; the member's checksum and row count are checked at
         the end (a mismatch raises after the last batch: callers work in a transaction)."""
-        import pyarrow as pa
-
         reader = LimitedReader(self._zf, self._entries[table_member(table)])
         rows = 0
         try:
-            try:
-                stream = pa.ipc.open_stream(reader)
-                for batch in stream:
-                    rows += batch.num_rows
-                    yield batch
-            except pa.ArrowInvalid as err:
-                raise BackupError(
-                    table_member(table), _("not a valid Arrow stream ({error})").format(error=err)
-                ) from None
+            for batch in checked_batches(reader, table_member(table), self._limits):
+                rows += batch.num_rows
+                yield batch
             reader.finish(self.member_digest(table))
         finally:
             reader.close()
@@ -349,6 +371,22 @@ class BackupArchive:
                     rows=rows, expected=self.manifest.tables[table]["rows"]
                 ),
             )
+
+    def content_digest(self, table: str) -> tuple[int, str]:
+        """(rows, SHA-256) of the table's rows as a plain stream of
+        :func:`content_version`: what :func:`digest_tables` gives for the restored table."""
+        import pyarrow as pa
+
+        with LimitedReader(self._zf, self._entries[table_member(table)]) as reader:
+            schema = stream_schema(reader, table_member(table))
+        out = _HashingWriter(None)
+        rows = 0
+        plain = write_options(compressed=False)
+        with pa.ipc.new_stream(out, schema, options=plain) as writer:
+            for batch in self.batches(table):
+                writer.write_batch(batch)
+                rows += batch.num_rows
+        return rows, out.digest.hexdigest()
 
     def secrets(self, passphrase: str) -> dict[str, str]:
         """The secrets in the archive (none when they were stripped)."""

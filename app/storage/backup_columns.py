@@ -9,7 +9,7 @@ kind     SQL types                    Arrow type in the archive
 ``float`` floats, numerics            ``float64``
 ``bool`` booleans                     ``bool``
 ``ts``   timestamps                   ``timestamp[us, UTC]``
-``json`` JSON                         ``string`` (format 2: the stored text as is;
+``json`` JSON                         ``string`` (formats 2, 3: the stored text;
                                       format 1: canonical text, sorted keys)
 ``str``  texts                        ``string``
 ``bytes`` binaries (``bytea``, BLOB)  ``binary``

@@ -4,17 +4,21 @@ An archive is a zip of::
 
     manifest.json          what the archive holds (below)
     tables/<table>.arrow   one Arrow IPC stream per table, rows in primary-key order, batches
-                           of 20,000 rows (types: :mod:`app.storage.backup_columns`)
+                           of 20,000 rows (types: :mod:`app.storage.backup_columns`); format 3:
+                           buffers LZ4-compressed by Arrow, members stored (``ZIP_STORED``)
     secrets.bin            only when secrets were kept: AES-GCM under a passphrase-derived key
 
 ``manifest.json``::
 
-    {"format": "cauce-backup", "format_version": 2, "kind": "full", "revision": "0008",
+    {"format": "cauce-backup", "format_version": 3, "kind": "full", "revision": "0008",
      "created_at": "2026-12-07T03:00:00Z", "cauce_version": "0.1.0", "source": "sqlite",
      "tables": {"runs": {"rows": 12, "sha256": "<hex>"}, ...},
      "secrets": {"count": 2, "sha256": "<hex>", "kdf": {"name": "scrypt", ...}} | null}
 
-Format 2 keeps JSON as its stored text; format 1 (still read) held canonical JSON text.
+Format 3 compresses inside the Arrow streams (:mod:`app.storage.backup_ipc`) and stores the
+members, so each table's SHA-256 is over the bytes on disk; format 2 (still read) deflated
+plain streams and hashed them before compression. Formats 2 and 3 keep JSON as its stored
+text; format 1 (still read) held canonical JSON text.
 
 Member names are an allow-list (``manifest.json``, ``secrets.bin``, ``tables/<name>.arrow``), so
 no path can escape anything; archives are never extracted to disk. Sizes are checked on the
@@ -66,9 +70,10 @@ __all__ = [
 ]
 
 BACKUP_FORMAT = "cauce-backup"
-#: format 2 (Cauce written with COPY): JSON is the stored text; format 1: canonical JSON text
-BACKUP_FORMAT_VERSION = 2
-READABLE_FORMAT_VERSIONS = (1, 2)
+#: format 3: Arrow-compressed streams, stored members; format 2 (Cauce written with COPY):
+#: JSON is the stored text, zlib members; format 1: canonical JSON text
+BACKUP_FORMAT_VERSION = 3
+READABLE_FORMAT_VERSIONS = (1, 2, 3)
 BACKUP_SUFFIX = ".cauce-backup"
 MANIFEST = "manifest.json"
 SECRETS_MEMBER = "secrets.bin"
@@ -93,6 +98,10 @@ class BackupLimits:
     #: uncompressed / compressed, for members above ``ratio_floor_bytes``
     max_ratio: float = 200.0
     ratio_floor_bytes: int = 1 * _MiB
+    #: what one record batch of a member may declare (rows, bytes once decompressed), checked
+    #: before Arrow allocates it (:func:`app.storage.backup_ipc.checked_batches`)
+    max_batch_rows: int = 1 << 20
+    max_batch_bytes: int = 4 * 1024 * _MiB
 
 
 DEFAULT_BACKUP_LIMITS = BackupLimits()
@@ -140,6 +149,13 @@ def check_header(info: zipfile.ZipInfo, limits: BackupLimits) -> None:
                 size=info.file_size, limit=cap
             ),
         )
+    if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+        raise BackupError(
+            name,
+            _("a stored member whose header declares {size} bytes in {stored}").format(
+                size=info.file_size, stored=info.compress_size
+            ),
+        )
     if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
         info.compress_size, 1
     ):
@@ -169,6 +185,12 @@ class LimitedReader(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        """At most what is left of the member (and one byte more, to detect a lie): a reader
+        asking for more (an Arrow message declaring a huge length) allocates no more."""
+        left = self.declared + 1 - self.seen
+        return super().read(left if size is None or size < 0 else min(size, left)) or b""
 
     def readinto(self, buffer: Any) -> int:
         import zlib

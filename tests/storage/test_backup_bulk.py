@@ -1,5 +1,5 @@
-"""Backups read and load in bulk (format 2: PostgreSQL COPY parsed by Arrow, SQLite on the
-cursor): awkward values round-trip exactly PostgreSQL -> archive -> SQLite and PostgreSQL,
+"""Backups read and load in bulk (formats 2 and 3: PostgreSQL COPY parsed by Arrow, SQLite on
+the cursor): awkward values round-trip exactly PostgreSQL -> archive -> SQLite and PostgreSQL,
 compared row by row through SQLAlchemy (another way of reading); format 1 archives still
 restore and verify (issue #17)."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from tests.storage.test_backup import _backup, _digests, _restore, other_pg, pop
 
 __all__ = ["other_pg"]  # the fixture, imported for the tests below
 
-FIXTURE_V1 = Path(__file__).parents[1] / "data" / "backup" / "format-v1.cauce-backup"
+FIXTURES = Path(__file__).parents[1] / "data" / "backup"
 BIG = ('línea "citada", con comas\n' * 250_000)[:5_000_000]  # above one COPY piece (4 MiB)
 PAYLOADS: list[Any] = [
     {"ñandú": "𝄞 música", "nested": {"b": [1, 2.5, None, True]}, "empty": ""},
@@ -142,7 +143,9 @@ def test_awkward_postgres_rows_round_trip_exactly_into_sqlite_and_postgres(
     _awkward_rows(source)
     archive = _backup(source, tmp_path / "pg.cauce-backup")
     with open_archive(archive) as opened:
-        assert opened.manifest.format_version == BACKUP_FORMAT_VERSION == 2
+        assert opened.manifest.format_version == BACKUP_FORMAT_VERSION == 3
+    with zipfile.ZipFile(archive) as zf:  # format 3: Arrow compresses, the zip stores
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
         assert opened.manifest.tables["events"]["rows"] >= len(PAYLOADS) + 1
 
     names = cauce_tables()
@@ -280,19 +283,21 @@ def test_every_column_kind_with_bytea_round_trips_through_copy(
             engine.dispose()
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize(
     "dialect", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
-def test_a_format_1_archive_still_restores_and_verifies(
-    tmp_path: Path, dialect: str, request: pytest.FixtureRequest
+def test_an_archive_of_an_older_format_still_restores_and_verifies(
+    tmp_path: Path, dialect: str, version: int, request: pytest.FixtureRequest
 ) -> None:
-    """Written by the row-by-row writer before format 2 (kept as a fixture)."""
+    """Kept as fixtures: format 1 written by the row-by-row writer, format 2 (the same rows,
+    restored from it) by the COPY writer with zlib members."""
     archive = tmp_path / "old.cauce-backup"
-    shutil.copy(FIXTURE_V1, archive)
+    shutil.copy(FIXTURES / f"format-v{version}.cauce-backup", archive)
     with open_archive(archive) as opened:
-        assert opened.manifest.format_version == 1
+        assert opened.manifest.format_version == version
         manifest = opened.manifest
-    summary = verify_backup(archive)  # restored into SQLite, read back as format 1
+    summary = verify_backup(archive)  # restored into SQLite, read back in its format
     assert summary.ok, summary.problems
     target = f"sqlite:///{tmp_path / 'old.db'}"
     if dialect == "postgres":
@@ -301,7 +306,7 @@ def test_a_format_1_archive_still_restores_and_verifies(
     engine = make_engine(target)
     try:
         with engine.connect() as conn:
-            got = digest_tables(conn, list(manifest.tables), 1)
+            got = digest_tables(conn, list(manifest.tables), version)
     finally:
         engine.dispose()
     assert got == {n: (e["rows"], e["sha256"]) for n, e in manifest.tables.items()}
@@ -379,36 +384,50 @@ def test_a_backup_whose_file_fails_half_way_raises_and_the_database_goes_on(
 
 
 @pytest.mark.postgres
-def test_timestamps_are_exact_microseconds_on_every_postgres_version(
+def test_timestamps_are_exact_microseconds_whatever_the_session_settings(
     pg_db: dict[str, object],
 ) -> None:
-    """Before PostgreSQL 14 ``EXTRACT`` returns a ``double``: the other expression (seconds
-    and microseconds apart) gives the same integers, before 1970 too."""
-    from sqlalchemy import literal_column
-
-    from app.storage.backup_postgres import _literal_sql, _microseconds, copy_out
+    """Timestamps travel as UTC wall time parsed by Arrow: exact to the microsecond, before
+    1970 and 1900 too, with or without a time zone, whatever the session's time zone and
+    date style; values Arrow cannot hold fail the backup instead of changing."""
     from tests.storage.conftest import pg_url
 
-    engine = make_engine(pg_url(pg_db["dbname"]))
-    at = literal_column("t")
-    exprs = [_microseconds(at, v).label(f"v{v}") for v in (150000, 130000)]
     stamps = (
         "2026-12-07 03:00:05.123456+05:30",
         "1969-12-31 23:59:59.5+00:00",
         "1900-01-01 00:00:00.000001+00:00",
+        "2026-03-29 01:30:00+01:00",
+        "0001-01-01 00:00:00+00:00",
     )
-    values = ", ".join(f"(CAST('{v}' AS timestamptz))" for v in stamps)
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)  # computed another way: Python's datetime
-    want = [(datetime.fromisoformat(v) - epoch) // timedelta(microseconds=1) for v in stamps]
-    query = _literal_sql(select(*exprs)) + f" FROM (VALUES {values}) AS v(t)"
+    meta = MetaData()
+    table = Table(
+        "backup_times",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime(timezone=True)),
+        Column("naive", DateTime()),
+    )
+    engine = make_engine(pg_url(pg_db["dbname"]))
+    meta.create_all(engine)
+    # computed another way: Python's datetime
+    want = [datetime.fromisoformat(v).astimezone(UTC) for v in stamps]
+    rows = [{"id": i, "at": w, "naive": w.replace(tzinfo=None)} for i, w in enumerate(want)]
     try:
-        with engine.connect() as conn:  # sent as the backup sends it: raw, through COPY
-            copy = f"COPY ({query}) TO STDOUT (FORMAT csv)".encode()
-            out = b"".join(copy_out(conn.connection.driver_connection, copy, 1 << 20))
+        with engine.begin() as conn:
+            conn.execute(insert(table), rows)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SET TIME ZONE 'Asia/Kolkata'")
+            conn.exec_driver_sql("SET DateStyle = 'SQL, DMY'")
+            (source,) = reflect(conn, ["backup_times"]).values()
+            (batch,) = pg_read(conn, source, column_kinds(source), batch_rows=100)
+            assert batch.column("at").to_pylist() == want
+            assert batch.column("naive").to_pylist() == want
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE backup_times SET at = 'infinity' WHERE id = 1"))
+        with engine.connect() as conn, pytest.raises(Exception, match="infinity"):
+            list(pg_read(conn, source, column_kinds(source), batch_rows=100))
     finally:
         engine.dispose()
-    got = [tuple(int(x) for x in line.split(",")) for line in out.decode().splitlines()]
-    assert got == [(w, w) for w in want]
 
 
 def test_json_numbers_that_sqlite_stored_as_numbers_are_backed_up(tmp_path: Path) -> None:
