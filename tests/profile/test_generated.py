@@ -142,3 +142,28 @@ def test_a_key_means_no_duplicates(engine: Connector) -> None:
     profile = profile_table(engine, "keyed")
     _check(profile, [*NAMES, "id"], rows)
     assert profile.candidate_keys == ["id"] and profile.duplicate_rows == 0
+
+
+def test_statistics_scan_with_exact_distinct_counts(engine: Connector) -> None:
+    """The scan's own exact distinct counts (DuckDB: one subquery per column), quantiles and
+    extremes, as ``bench/profile.py`` times them against ``SUMMARIZE``, match Python."""
+    from app.engine.profile import queries as q
+    from app.engine.profile.model import QUANTILES
+    from app.engine.profile.runner import column_kind
+
+    dialect = engine.capabilities.dialect
+    specs = [q.Column(f.name, column_kind(f)) for f in engine.table_schema("gen")]
+    query = q.stats_query(q.source("gen", dialect), specs, dialect, quantiles=list(QUANTILES))
+    [row] = engine.query(query.sql(dialect)).read_all().to_pylist()
+    ref = reference_of(NAMES, _rows())
+    assert row["rows"] == ref[""]["rows"]
+    for i, s in enumerate(specs):
+        want = ref[s.name]
+        assert (row[f"c{i}_n"], row[f"c{i}_d"]) == (
+            ref[""]["rows"] - want["nulls"],
+            want["distinct"],
+        ), s.name
+        if s.kind in ("numeric", "temporal"):
+            got = row.get(f"c{i}_q") or [row[f"c{i}_q{k}"] for k in range(len(QUANTILES))]
+            assert [plain(v) for v in got] == [plain(v) for v in want["quantiles"].values()]
+            assert plain(row[f"c{i}_min"]) == plain(want["min"]), s.name
