@@ -167,3 +167,21 @@ def test_statistics_scan_with_exact_distinct_counts(engine: Connector) -> None:
             got = row.get(f"c{i}_q") or [row[f"c{i}_q{k}"] for k in range(len(QUANTILES))]
             assert [plain(v) for v in got] == [plain(v) for v in want["quantiles"].values()]
             assert plain(row[f"c{i}_min"]) == plain(want["min"]), s.name
+
+
+def test_dependencies_ruled_out_on_a_prefix_stay_exact(
+    engine: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the prefix check forced on (100 rows of 1514), the dependencies are the same as
+    Python finds over every row: ``g → tricky`` holds in the first rows and fails at row
+    700, so it must be checked over the whole table and fail there."""
+    from app.engine.profile import dependencies
+
+    whole = profile_table(engine, "gen")
+    monkeypatch.setattr(dependencies, "FD_PREFIX_ROWS", 100)
+    profile = profile_table(engine, "gen")
+    assert profile.queries == whole.queries + 1  # the prefix's query ran
+    _check(profile, NAMES, _rows())
+    found = {(d["determinant"], d["dependent"]) for d in profile.functional_dependencies}
+    assert ("g", "g2") in found and ("g", "tricky") not in found
+    assert profile.functional_dependencies == whole.functional_dependencies

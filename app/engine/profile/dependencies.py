@@ -7,7 +7,10 @@ values of ``a`` onto those of ``b``, so ``b`` cannot have more values than ``a``
 others are checked with one ``GROUP BY a`` per determinant (:func:`dependency_query`), which
 tells, per group, whether each candidate ``b`` holds one value: a hash of at most
 :data:`FD_MAX_VALUES` groups per scan, where a ``GROUP BY a, b`` per pair hashed every
-combination of every pair.
+combination of every pair. On a large table the same query first runs over
+:data:`FD_PREFIX_ROWS` of its rows: a pair that fails in some rows fails in the table, so
+only the pairs that held there are checked over every row, and a determinant left without
+candidates is not scanned again. The answer is exact either way.
 
 >>> from app.engine.profile.queries import source
 >>> pool = [Column("a", "string"), Column("b", "boolean")]
@@ -31,13 +34,23 @@ from app.i18n import _
 if TYPE_CHECKING:
     from app.engine.profile.model import ColumnProfile
 
-__all__ = ["FD_COLUMNS", "FD_MAX_VALUES", "dependency_query", "functional_dependencies"]
+__all__ = [
+    "FD_COLUMNS",
+    "FD_MAX_VALUES",
+    "FD_PREFIX_ROWS",
+    "dependency_query",
+    "functional_dependencies",
+]
 
 #: functional dependencies are looked for among at most this many columns (n·(n−1)/2 pairs)
 FD_COLUMNS = 10
 #: ... each with at most this many values (NULL counted as one) and at most half as many as
 #: rows: a column of (nearly) unique values determines every other one trivially
 FD_MAX_VALUES = 10_000
+#: on tables of more than twice this many rows, the pairs are first checked on this many rows
+#: (any of them): a pair that fails there fails in the table, only the others are checked in
+#: the whole table
+FD_PREFIX_ROWS = 10_000
 
 
 class _Runs(Protocol):
@@ -69,7 +82,7 @@ def _one_value(b: Column, dialect: str) -> exp.Expression:
 
 
 def dependency_query(
-    src: exp.Table, pool: list[Column], checks: dict[int, list[int]], dialect: str
+    src: exp.Expression, pool: list[Column], checks: dict[int, list[int]], dialect: str
 ) -> exp.Expression:
     """``det`` (a position in ``pool``) and ``x0`` … ``x<n-1>`` (one per column of ``pool``):
     0 when column ``det`` determines column ``j``, 1 when it does not or was not checked.
@@ -104,7 +117,8 @@ def functional_dependencies(
 ) -> list[dict[str, str]]:
     """Column pairs ``a → b`` of the pool: the (up to :data:`FD_COLUMNS`) columns with the
     fewest values, exact distinct counts, between 2 and :data:`FD_MAX_VALUES` values and at
-    most half the rows, no candidate key; one query. Listed pair by pair in column order,
+    most half the rows, no candidate key; one query, or two on a large table (the first
+    over :data:`FD_PREFIX_ROWS` rows rules pairs out). Listed pair by pair in column order,
     ``a → b`` before ``b → a``."""
     limit = min(FD_MAX_VALUES, rows // 2)
     pool = [
@@ -126,20 +140,39 @@ def functional_dependencies(
         i: [j for j, b in enumerate(pool) if b is not a and _values(b) <= _values(a)]
         for i, a in enumerate(pool)
     }
-    checks = {i: deps for i, deps in checks.items() if deps}
-    held: set[tuple[str, str]] = set()
-    if checks:
-        run.total += 1
-        found = run.rows(
-            dependency_query(run.src, specs, checks, run.dialect),
-            _("functional dependencies between {count} column pairs").format(count=len(pairs)),
+    what = _("functional dependencies between {count} column pairs").format(count=len(pairs))
+    if rows > 2 * FD_PREFIX_ROWS and any(checks.values()):
+        # a value of a with two values of b in some rows is one in the table too
+        prefix = exp.select(exp.Star()).from_(run.src.copy()).limit(FD_PREFIX_ROWS)
+        checks = _held(
+            run, prefix.subquery(exp.to_identifier("src", quoted=True)), specs, checks, what
         )
-        for r in found:
-            a = pool[int(r["det"])].name
-            held.update((a, b.name) for j, b in enumerate(pool) if int(r[f"x{j}"]) == 0)
+    held = _held(run, run.src, specs, checks, what)
+    names = [c.name for c in pool]
+    found = {(names[i], names[j]) for i, deps in held.items() for j in deps}
     return [
         {"determinant": left.name, "dependent": right.name}
         for a, b in pairs
         for left, right in ((a, b), (b, a))
-        if (left.name, right.name) in held
+        if (left.name, right.name) in found
     ]
+
+
+def _held(
+    run: _Runs,
+    src: exp.Expression,
+    pool: list[Column],
+    checks: dict[int, list[int]],
+    what: str,
+) -> dict[int, list[int]]:
+    """Of the candidate dependents in ``checks``, those each determinant determines in
+    ``src`` (one query; none when there is nothing to check)."""
+    checks = {i: deps for i, deps in checks.items() if deps}
+    if not checks:
+        return {}
+    run.total += 1
+    held: dict[int, list[int]] = {}
+    for r in run.rows(dependency_query(src, pool, checks, run.dialect), what):
+        i = int(r["det"])
+        held[i] = [j for j in checks[i] if int(r[f"x{j}"]) == 0]
+    return held
