@@ -185,3 +185,31 @@ def test_dependencies_ruled_out_on_a_prefix_stay_exact(
     found = {(d["determinant"], d["dependent"]) for d in profile.functional_dependencies}
     assert ("g", "g2") in found and ("g", "tricky") not in found
     assert profile.functional_dependencies == whole.functional_dependencies
+
+
+def test_the_duckdb_file_held_open_for_a_profile_is_released(tmp_path: Path) -> None:
+    """A profile holds the file open (one more connection than queries: its queries join
+    that open database) and releases it after: the file opens again with another
+    configuration, which DuckDB refuses while it is open."""
+    import duckdb
+
+    from app.connectors.duckdb import DuckDBConnector
+
+    path = tmp_path / "one.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t AS SELECT range AS i, range % 3 AS j FROM range(100)")
+    con.close()
+    connector = DuckDBConnector(DuckDBConnector.Config(path=str(path)), name="one")
+    opened: list[str] = []
+    real = duckdb.connect
+
+    def counting(database: str = ":memory:", *args: Any, **kwargs: Any) -> Any:
+        opened.append(database)
+        return real(database, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(duckdb, "connect", counting)
+        profile = profile_table(connector, "t")
+    assert profile.rows == 100 and profile.column("j").distinct == 3
+    assert len(opened) > profile.queries  # a connection per query, and the one held open
+    real(str(path), read_only=True).close()

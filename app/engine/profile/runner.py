@@ -278,15 +278,16 @@ def profile_table(
     else:
         cancel.on_cancel(connector.interrupt)
         run_sql = _cancellable(connector, cancel)
-    return profile_relation(
-        run_sql,
-        info.qualified,
-        connector.table_schema(info.qualified),
-        dialect,
-        options,
-        row_estimate=info.row_estimate,
-        on_progress=on_progress,
-    )
+    with connector.held_open():  # DuckDB: the file is opened once, not once per query
+        return profile_relation(
+            run_sql,
+            info.qualified,
+            connector.table_schema(info.qualified),
+            dialect,
+            options,
+            row_estimate=info.row_estimate,
+            on_progress=on_progress,
+        )
 
 
 def _cancellable(connector: Connector, cancel: CancelToken) -> RunSql:
