@@ -100,7 +100,9 @@ def _summarize(path: Path) -> dict[str, dict[str, object]]:
 def _stats(connector: DuckDBConnector, *, approx: bool = False) -> dict[str, object]:
     """Cauce's statistics scan, exact quantiles included (one ordered-set aggregate per
     numeric and temporal column, in the same scan); distinct counts exact (``COUNT
-    DISTINCT``) or, with ``approx``, HyperLogLog as ``SUMMARIZE``."""
+    DISTINCT``, one scalar subquery per column in DuckDB) or, with ``approx``, HyperLogLog as
+    ``SUMMARIZE``. The full profile does not run this form: it counts distinct values with
+    the top values' ``GROUP BY``."""
     schema = connector.table_schema("big")
     specs = [q.Column(f.name, column_kind(f)) for f in schema]
     src = q.source("big", "duckdb")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -132,6 +132,12 @@ class Connector(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the connection; safe to call twice."""
+
+    @contextlib.contextmanager
+    def held_open(self) -> Iterator[None]:
+        """Keep the database open between the queries of the block (a profile's) where this
+        connector opens it again for each query. Nothing by default."""
+        yield
 
     def interrupt(self) -> None:  # noqa: B027 - optional hook
         """Stop the queries this connector is running now, from another thread (a profile's

@@ -41,15 +41,23 @@ def plain(value: Any) -> Any:
     return value
 
 
-def reference(table: str) -> dict[str, dict[str, Any]]:
-    """Statistics of ``table`` computed in Python over every row read with ``sqlite3``."""
+def chinook_rows(table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and every row of a Chinook table, read with ``sqlite3``."""
     con = sqlite3.connect(CHINOOK_SQLITE)
     try:
         cur = con.execute(f'SELECT * FROM "{table}"')  # a test's reference, not product SQL
-        names = [d[0] for d in cur.description]
-        rows = cur.fetchall()
+        return [d[0] for d in cur.description], cur.fetchall()
     finally:
         con.close()
+
+
+def reference(table: str) -> dict[str, dict[str, Any]]:
+    """Statistics of ``table`` computed in Python over every row read with ``sqlite3``."""
+    return reference_of(*chinook_rows(table))
+
+
+def reference_of(names: list[str], rows: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
+    """Statistics of ``rows`` (of columns ``names``) computed in plain Python."""
     out: dict[str, dict[str, Any]] = {
         "": {"rows": len(rows), "duplicates": len(rows) - len(set(rows))}
     }
@@ -68,7 +76,7 @@ def reference(table: str) -> dict[str, dict[str, Any]]:
                 for p in (0.05, 0.25, 0.5, 0.75, 0.95)
             }
             stats["min"], stats["max"] = ordered[0], ordered[-1]
-        if values and all(isinstance(v, (int, float)) for v in values):
+        if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
             mean = sum(values) / len(values)
             stats["mean"] = mean
             stats["stddev"] = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
@@ -77,6 +85,32 @@ def reference(table: str) -> dict[str, dict[str, Any]]:
             stats["lengths"] = (min(lengths), max(lengths), sum(lengths) / len(lengths))
         out[name] = stats
     return out
+
+
+def dependencies_of(
+    names: list[str], rows: list[tuple[Any, ...]], ref: dict[str, dict[str, Any]], keys: list[str]
+) -> set[tuple[str, str]]:
+    """The functional dependencies a profile must report, found in Python over the rows: the
+    same column pool (docs/profiling.md), then, for each ordered pair, whether each value of
+    one (NULL included) goes with a single value of the other (NULL included)."""
+
+    def values(name: str) -> int:
+        return int(ref[name]["distinct"]) + (1 if ref[name]["nulls"] else 0)
+
+    limit = min(10_000, len(rows) // 2)
+    pool = [n for n in names if n not in keys and 2 <= values(n) <= limit]
+    pool = sorted(sorted(pool, key=values)[:10], key=names.index)
+    found = set()
+    for a in pool:
+        for b in pool:
+            if a == b:
+                continue
+            seen: dict[Any, set[Any]] = {}
+            for row in rows:
+                seen.setdefault(row[names.index(a)], set()).add(row[names.index(b)])
+            if all(len(v) == 1 for v in seen.values()):
+                found.add((a, b))
+    return found
 
 
 def histogram(values: list[float], lo: float, hi: float, bins: int) -> list[int]:

@@ -3,9 +3,7 @@ and with statistics computed in plain Python over the rows (``conftest.reference
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -13,10 +11,11 @@ from app.connectors.base import Connector
 from app.engine.profile import TableProfile, profile_table
 from tests.connectors.test_mysql import mariadb_db  # noqa: F401 - the fixture
 from tests.profile.conftest import (
-    CHINOOK_SQLITE,
     TABLES,
+    chinook_rows,
     column_values,
     copy_tables,
+    dependencies_of,
     histogram,
     plain,
     reference,
@@ -60,7 +59,9 @@ def _check_table(profile: TableProfile, table: str) -> None:
     assert profile.sample_pct is None
     keys = [n for n, s in ref.items() if n and s["nulls"] == 0 and s["distinct"] == profile.rows]
     assert sorted(profile.candidate_keys) == sorted(keys)
-    assert _pairs(profile.functional_dependencies) == _dependencies(table, ref, keys), table
+    assert _pairs(profile.functional_dependencies) == dependencies_of(
+        *chinook_rows(table), ref, keys
+    ), table
     for c in profile.columns:
         want = ref[c.name]
         where = f"{table}.{c.name}"
@@ -135,36 +136,3 @@ def _norm(value: object) -> object:
 
 def _pairs(found: list[dict[str, str]]) -> set[tuple[str, str]]:
     return {(d["determinant"], d["dependent"]) for d in found}
-
-
-def _dependencies(
-    table: str, ref: dict[str, dict[str, Any]], keys: list[str]
-) -> set[tuple[str, str]]:
-    """The functional dependencies the profile must report, found in Python over the rows:
-    the same column pool (docs/profiling.md), then, for each pair, whether each value of one
-    (NULL included) goes with a single value of the other."""
-    con = sqlite3.connect(CHINOOK_SQLITE)
-    try:
-        cursor = con.execute(f'SELECT * FROM "{table}"')
-        names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    finally:
-        con.close()
-
-    def values(name: str) -> int:
-        return ref[name]["distinct"] + (1 if ref[name]["nulls"] else 0)
-
-    limit = min(10_000, len(rows) // 2)
-    pool = [n for n in names if n not in keys and 2 <= values(n) <= limit]
-    pool = sorted(sorted(pool, key=values)[:10], key=names.index)
-    found = set()
-    for a in pool:
-        for b in pool:
-            if a == b:
-                continue
-            seen: dict[Any, set[Any]] = {}
-            for row in rows:
-                seen.setdefault(row[names.index(a)], set()).add(row[names.index(b)])
-            if all(len(v) == 1 for v in seen.values()):
-                found.add((a, b))
-    return found

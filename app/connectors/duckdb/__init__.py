@@ -168,6 +168,7 @@ class DuckDBConnector(CheckedChanges, Connector):
     ) -> None:
         super().__init__(config, name=name, root=root)
         self._memory: duckdb.DuckDBPyConnection | None = None
+        self._anchor: duckdb.DuckDBPyConnection | None = None  # see held_open
         #: connections of the reads in progress (:meth:`interrupt` stops them)
         self._reading: set[duckdb.DuckDBPyConnection] = set()
         self._interrupted = False
@@ -374,6 +375,22 @@ class DuckDBConnector(CheckedChanges, Connector):
             ) from None
         schema = canonical_schema(reader.schema)
         return stream_then_close(reader, schema, close)
+
+    @contextlib.contextmanager
+    def held_open(self) -> Iterator[None]:
+        """The file stays open for the block: each query's connection joins the open
+        database instead of opening the file again (~40 ms a query, a profile runs ~20)."""
+        import duckdb
+
+        if self._anchor is not None or self.config.encrypted or not Path(self.path).is_file():
+            yield
+            return
+        self._anchor = duckdb.connect(self.path)
+        try:
+            yield
+        finally:
+            anchor, self._anchor = self._anchor, None
+            anchor.close()
 
     def interrupt(self) -> None:
         self._interrupted = True  # a read starting now is refused (see read)

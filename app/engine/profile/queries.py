@@ -58,24 +58,34 @@ class DialectTraits:
     #: has ``PERCENTILE_DISC(p) WITHIN GROUP (ORDER BY x)`` with the nearest-rank convention
     #: (the value at position ⌈p·n⌉): quantiles then come from the statistics scan instead of
     #: one window query per column. ``"array"``: one aggregate takes every fraction and
-    #: returns a list (one sort); ``"scalar"``: one aggregate per fraction (PostgreSQL shares
-    #: their sort, and its driver returns arrays as text)
+    #: returns a list (one sort); ``"subscript"``: the same aggregate, one subscript of it per
+    #: fraction (PostgreSQL computes the aggregate once, and its driver returns arrays as
+    #: text); ``"scalar"``: one aggregate per fraction (PostgreSQL shares their sort, but
+    #: sorts for random access to read it again: up to twice as slow on 1M rows)
     ordered_quantiles: str | None = None
     #: histograms counted by ``GROUP BY GROUPING SETS`` (one small group per column and bin)
     #: instead of one ``SUM(CASE …)`` per column and bin: PostgreSQL evaluates each aggregate
     #: per row (110 for 11 columns), three times slower on 1M rows (docs/benchmarks.md)
     grouping_sets: bool = False
+    #: exact distinct counts as one scalar subquery per column (``(SELECT COUNT(DISTINCT x)
+    #: FROM src)``) rather than in the scan: DuckDB takes 1.6× longer over 20 ``COUNT
+    #: (DISTINCT …)`` in one aggregate than over the same counts apart (docs/benchmarks.md)
+    distinct_apart: bool = False
 
 
 DIALECTS: dict[str, DialectTraits] = {
     "duckdb": DialectTraits(
-        "BERNOULLI", approx_distinct="APPROX_COUNT_DISTINCT", stddev=True, ordered_quantiles="array"
+        "BERNOULLI",
+        approx_distinct="APPROX_COUNT_DISTINCT",
+        stddev=True,
+        ordered_quantiles="array",
+        distinct_apart=True,
     ),
     "postgres": DialectTraits(
         "BERNOULLI",
         approx_distinct=None,
         stddev=True,
-        ordered_quantiles="scalar",
+        ordered_quantiles="subscript",
         grouping_sets=True,
     ),
     "mysql": DialectTraits(
@@ -185,7 +195,12 @@ def stats_query(
                 )
             )
         elif distinct:
-            items.append(_alias(exp.Count(this=exp.Distinct(expressions=[col.copy()])), p + "d"))
+            count: exp.Expression = exp.Count(this=exp.Distinct(expressions=[col.copy()]))
+            if traits.distinct_apart:
+                inner = src.copy()
+                inner.set("alias", exp.TableAlias(this=exp.to_identifier("d", quoted=True)))
+                count = exp.Subquery(this=exp.select(count).from_(inner))
+            items.append(_alias(count, p + "d"))
         if c.kind != "boolean":
             items += [
                 _alias(exp.Min(this=col.copy()), p + "min"),
@@ -207,10 +222,20 @@ def stats_query(
                 ]
         if quantiles and c.kind in ("numeric", "temporal"):
             fractions = [exp.Literal.number(repr(float(f))) for f in quantiles]
+            every = quantiles_aggregate(c.name, exp.Array(expressions=fractions))
             if traits.ordered_quantiles == "array":
-                items.append(
-                    _alias(quantiles_aggregate(c.name, exp.Array(expressions=fractions)), p + "q")
-                )
+                items.append(_alias(every, p + "q"))
+            elif traits.ordered_quantiles == "subscript":
+                items += [
+                    _alias(
+                        exp.Bracket(
+                            this=exp.Paren(this=every.copy()),
+                            expressions=[exp.Literal.number(k)],  # sqlglot counts from 0
+                        ),
+                        f"{p}q{k}",
+                    )
+                    for k in range(len(fractions))
+                ]
             else:
                 items += [
                     _alias(quantiles_aggregate(c.name, f), f"{p}q{k}")

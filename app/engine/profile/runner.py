@@ -7,7 +7,6 @@ quantile values, histogram counts and the duplicate count — never the table's 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import time
 from collections import Counter
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from app.engine.profile import queries as q
+from app.engine.profile.dependencies import functional_dependencies
 from app.engine.profile.model import (
     QUANTILES,
     ColumnProfile,
@@ -238,57 +238,6 @@ def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
     c.semantic_type = guess_semantic_type(pairs)
 
 
-#: functional dependencies are looked for among at most this many columns (n·(n−1)/2 pairs)
-FD_COLUMNS = 10
-#: ... each with at most this many values (NULL counted as one) and at most half as many as
-#: rows: a column of (nearly) unique values determines every other one trivially
-FD_MAX_VALUES = 10_000
-
-
-def _values(c: ColumnProfile) -> int:
-    """Distinct values of ``c``, NULL counted as one (as ``GROUP BY`` counts them)."""
-    return (c.distinct or 0) + (1 if c.nulls else 0)
-
-
-def functional_dependencies(
-    run: _Run, columns: list[ColumnProfile], rows: int, keys: list[str]
-) -> list[dict[str, str]]:
-    """Column pairs ``a → b`` where each value of ``a`` goes with exactly one value of ``b``:
-    the combinations of (a, b) number as many as the values of ``a``. Looked for where cheap:
-    among the (up to :data:`FD_COLUMNS`) columns with the fewest values, exact distinct counts,
-    between 2 and :data:`FD_MAX_VALUES` values and at most half the rows; one query."""
-    limit = min(FD_MAX_VALUES, rows // 2)
-    pool = [
-        c
-        for c in columns
-        if c.kind != "other"
-        and c.distinct is not None
-        and not c.distinct_approximate
-        and c.name not in keys
-        and 2 <= _values(c) <= limit
-    ]
-    pool = sorted(sorted(pool, key=_values)[:FD_COLUMNS], key=columns.index)
-    pairs = list(itertools.combinations(pool, 2))
-    if not pairs:
-        return []
-    run.total += 1
-    found = run.rows(
-        q.pair_groups_query(
-            run.src,
-            [(q.Column(a.name, a.kind), q.Column(b.name, b.kind)) for a, b in pairs],
-            run.dialect,
-        ),
-        _("functional dependencies between {count} column pairs").format(count=len(pairs)),
-    )
-    groups = {int(r["pair"]): int(r["groups"]) for r in found}
-    out = []
-    for i, (a, b) in enumerate(pairs):
-        for left, right in ((a, b), (b, a)):
-            if groups[i] == _values(left):
-                out.append({"determinant": left.name, "dependent": right.name})
-    return out
-
-
 def profile_table(
     connector: Connector,
     table: str,
@@ -329,15 +278,16 @@ def profile_table(
     else:
         cancel.on_cancel(connector.interrupt)
         run_sql = _cancellable(connector, cancel)
-    return profile_relation(
-        run_sql,
-        info.qualified,
-        connector.table_schema(info.qualified),
-        dialect,
-        options,
-        row_estimate=info.row_estimate,
-        on_progress=on_progress,
-    )
+    with connector.held_open():  # DuckDB: the file is opened once, not once per query
+        return profile_relation(
+            run_sql,
+            info.qualified,
+            connector.table_schema(info.qualified),
+            dialect,
+            options,
+            row_estimate=info.row_estimate,
+            on_progress=on_progress,
+        )
 
 
 def _cancellable(connector: Connector, cancel: CancelToken) -> RunSql:
@@ -423,16 +373,18 @@ def profile_relation(
         if c.kind in ("numeric", "temporal") and not in_scan:
             _quantiles(run, c)
     _histograms(run, columns, options.bins)
-    comparable = [s for s in specs if s.kind != "other"]
-    duplicates = 0
-    if rows and comparable:
-        found = run.rows(q.duplicates_query(src, comparable, dialect), _("duplicate rows"))
-        duplicates = int(found[0]["dup"] or 0) if found else 0
     keys = [
         c.name
         for c in columns
         if rows and c.nulls == 0 and c.distinct == rows and not c.distinct_approximate
     ]
+    comparable = [s for s in specs if s.kind != "other"]
+    duplicates = 0
+    if keys or not rows or not comparable:  # a key differs in every row: no duplicates
+        run.total -= 1
+    else:
+        found = run.rows(q.duplicates_query(src, comparable, dialect), _("duplicate rows"))
+        duplicates = int(found[0]["dup"] or 0) if found else 0
     dependencies = functional_dependencies(run, columns, rows, keys) if rows else []
     return TableProfile(
         table=table,
