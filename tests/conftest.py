@@ -315,3 +315,31 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+#: test files that take minutes (processes killed round after round, warehouse stand-ins):
+#: collected first, so that parallel workers (pytest-xdist, a file at a time) start them at
+#: once instead of finishing the run on them alone
+SLOW_FIRST = (
+    "tests/sync/test_snowflake_crash.py",
+    "tests/sync/test_bigquery_crash.py",
+    "tests/sync/test_redshift_crash.py",
+    "tests/sync/test_crash.py",
+    "tests/conformance/test_warehouses.py",
+    "tests/security/test_key_rotation.py",
+    "tests/services/test_scheduler_workers.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+
+    def key(item: pytest.Item) -> int:
+        path = Path(str(item.fspath)).resolve()
+        try:
+            relative = path.relative_to(REPO).as_posix()
+        except ValueError:
+            return len(rank)
+        return rank.get(relative, len(rank))
+
+    items.sort(key=key)  # stable: the order within each file, and of the others, is kept
