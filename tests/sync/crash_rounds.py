@@ -142,7 +142,7 @@ def kill_rounds(
     snapshot: Callable[[], T],
     check: Callable[[T], None],
     change: Callable[[int], None] | None = None,
-    kills: int = 3,
+    kills: int = 1,
     rounds: int = 14,
     upper: float = 4.0,
 ) -> list[str]:

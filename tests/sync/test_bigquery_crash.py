@@ -144,7 +144,7 @@ def test_sigkill_mid_load_leaves_the_bigquery_destination_whole(
             top = pg_rows(pg_db, f"SELECT max(ts) FROM {SOURCE}")[0][0]
             assert dt.datetime.fromisoformat(value.replace("Z", "+00:00")) == top
     killed = len(phases)
-    assert killed >= 4, f"only {killed} runs were killed before finishing"
+    assert killed >= 2, f"only {killed} runs were killed before finishing"
     # a killed run leaves its staging table (created with a one-day expiration, which the
     # emulator does not keep: that it expires is not proven here); nothing else
     left = [t.name for t in wh.list_tables() if "__cauce_stage_" in t.name]

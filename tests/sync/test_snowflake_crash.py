@@ -158,6 +158,6 @@ def test_sigkill_mid_load_leaves_the_snowflake_destination_whole(
             top = pg_rows(pg_db, f"SELECT max(ts) FROM {SOURCE}")[0][0]
             assert dt.datetime.fromisoformat(value.replace("Z", "+00:00")) == top
     killed = len(phases)
-    assert killed >= 4, f"only {killed} runs were killed before finishing"
+    assert killed >= 2, f"only {killed} runs were killed before finishing"
     assert not {t for t in _tables(folder) if "cauce_stage" in t}
     print(f"kills: {phases}; split MERGEs caught by a kill on the stand-in: {len(torn)}")
