@@ -154,6 +154,39 @@ def test_the_daemon_runs_schedules_and_stops_cleanly_on_sigterm(
     assert code == 0 and "succeeded" in out
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_a_signal_to_the_whole_process_group_does_not_kill_the_runs_in_flight(
+    project: Path, tmp_path: Path, signum: int
+) -> None:
+    """systemd (KillMode=control-group) and Ctrl+C in a terminal signal every process of the
+    daemon, its worker processes too: the run in flight still finishes as the daemon decides
+    (here: it completes), it is never recorded as failed by a worker that died."""
+    invoke(
+        "schedules", "add", str(project), "--name", "s", "--pipeline", "revenue", "--every", "1s"
+    )
+    env = {**os.environ, "CAUCE_HOME": str(tmp_path / "home"), "CAUCE_SCHEDULER_PROCESSES": "2"}
+    cmd = [sys.executable, "-m", "app.cli", "--run-project", str(project), "--schedule"]
+    daemon = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert daemon.stderr is not None
+        lines = []
+        for line in daemon.stderr:  # the signal lands while the second run is going
+            lines.append(line)
+            if sum("s: pipeline revenue started" in seen for seen in lines) == 2:
+                break
+        os.killpg(daemon.pid, signum)
+        rest = daemon.stderr.read()
+        assert daemon.wait(timeout=120) == 0, "".join(lines) + rest
+        assert "scheduler stopped" in rest and "died" not in rest
+    finally:
+        if daemon.poll() is None:
+            os.killpg(daemon.pid, signal.SIGKILL)
+    code, out, _err = invoke("schedules", "history", str(project))
+    assert code == 0 and out.count("succeeded") >= 2 and "failed" not in out, out
+
+
 def test_the_daemon_refuses_a_wrong_number_of_worker_processes(
     project: Path, tmp_path: Path
 ) -> None:

@@ -16,7 +16,9 @@ only its outcome comes back. Secrets come from the environment and the default s
 as for ``cauce --run-project``.
 
 Cancelling: the scheduler cancels runs only when it stops (every run still going after the
-stop timeout); one shared event tells every worker to cancel what it runs. A worker that dies
+stop timeout); one shared event tells every worker to cancel what it runs. Workers ignore
+SIGTERM and SIGINT (systemd and Ctrl+C signal the whole process group): only the scheduler
+stops them, after their runs. A worker that dies
 (killed, out of memory) fails the run it had — recorded ``abandoned`` by the metadata DB's
 clean-up — and a new pool replaces the broken one for the next runs.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -102,6 +105,8 @@ def _start_worker(url: str, organization: str, project: str, cancel_all: Any) ->
     from app.services.warm_up import warm_project, warm_up
     from app.services.workspace import Workspace, prepare_headless_run
 
+    for signum in (signal.SIGINT, signal.SIGTERM):  # the scheduler stops its workers itself
+        signal.signal(signum, signal.SIG_IGN)
     prepare_headless_run()
     load_plugins()
     workspace = Workspace.open(url, organization=organization)
