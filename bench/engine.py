@@ -144,7 +144,7 @@ def run_cauce(src: Path, mart: Path, state: dict) -> float:
         "mart": Connection(name="mart", type="duckdb", params={"path": str(mart)}),
     }
     with project_provider(
-        connections, project_dir=src.parent, secrets=lambda c, f: None
+        connections, project_dir=src.parent, secrets=lambda c, f, **_: None
     ) as provider:
         report = run_pipeline(cauce_pipeline(), provider)
     seconds = time.perf_counter() - started

@@ -99,7 +99,7 @@ def child_cauce(db: str, out: str) -> dict:
     }
     started = time.perf_counter()
     with project_provider(
-        connections, project_dir=Path(out).parent, secrets=lambda c, f: None
+        connections, project_dir=Path(out).parent, secrets=lambda c, f, **_: None
     ) as provider:
         report = run_pipeline(p, provider)
     seconds = time.perf_counter() - started

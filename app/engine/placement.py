@@ -15,7 +15,9 @@ From the places follow the stages (:mod:`app.engine.plan`):
   (``INSERT … SELECT``, ``CREATE TABLE AS``, ``MERGE``): whole-graph pushdown;
 - otherwise it runs locally, and each pushed node feeding a local node (a *frontier*) is folded
   into its source's scan query: filters, projections, joins and aggregates run in the source
-  database and only their result crosses the network (the split case).
+  database and only their result crosses the network (the split case). A database the local
+  engine attaches (a DuckDB file) is not folded: the local engine reads it in place, and
+  DuckDB pushes filters and projections into that scan itself.
 
 ``execution="local"`` (the pipeline's setting, ``cauce run --local``) places everything on the
 local engine.
@@ -80,6 +82,8 @@ class Place:
 
     connection: str
     dialect: str
+    #: the local engine attaches this database and reads it in place (a DuckDB file)
+    native: bool = False
 
 
 @dataclass
@@ -125,7 +129,9 @@ def _place_of_connection(
         if _same_database(provider, other, connection):
             known[name] = place
             return place
-    known[name] = Place(name, capabilities.dialect)
+    known[name] = Place(
+        name, capabilities.dialect, native=bool(getattr(capabilities, "duckdb_native", False))
+    )
     return known[name]
 
 
@@ -198,8 +204,21 @@ def _mask_pushable(rules: Any, dialect: str) -> bool:
 def _find_frontier(pipeline: Pipeline, result: Placement) -> None:
     """Settle the places: a node whose input runs locally runs locally; a pushed node read
     by a local node must be foldable into a scan query (or be a source), else it runs
-    locally too. Then list the frontier and drop places no pushed stage or scan uses."""
+    locally too. Then list the frontier and drop places no pushed stage or scan uses.
+
+    A database the local engine attaches (``Place.native``) keeps only the nodes of its
+    pushed stages: the local engine runs the same DuckDB SQL over the attached tables, so
+    folding the others into a scan query would only render it, parse it back and describe
+    it again."""
     order = pipeline.topological_order()
+    staged: set[str] = set()
+    for dest in result.pushed:
+        staged |= {dest, *pipeline.upstream(dest)}
+    for node in order:
+        place = result.places.get(node.id)
+        if place is not None and place.native and node.type != "source":
+            if node.id not in staged:
+                del result.places[node.id]
     changed = True
     while changed:
         changed = False

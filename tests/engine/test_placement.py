@@ -22,6 +22,8 @@ CONNECTIONS = {
     ),
     "bq": Connection(name="bq", type="bigquery", params={"project": "p", "dataset": "d"}),
     "lite": Connection(name="lite", type="sqlite", params={"path": "a.sqlite"}),
+    "duck": Connection(name="duck", type="duckdb", params={"path": "a.duckdb"}),
+    "duck_other": Connection(name="duck_other", type="duckdb", params={"path": "b.duckdb"}),
 }
 
 
@@ -46,6 +48,20 @@ def test_other_database_splits_at_the_last_pushable_node(provider) -> None:  # t
     where, placed = _where(p, provider)
     assert where["by_country"] == "pg" and where["out"] is None
     assert placed.frontier == [p.node_by_name("by_country").id] and not placed.pushed
+
+
+def test_a_duckdb_file_is_read_in_place_not_folded(provider) -> None:  # type: ignore[no-untyped-def]
+    """The local engine attaches a DuckDB file and runs the same SQL over it: folding its
+    nodes into a scan query would only render, parse and describe that SQL once more."""
+    where, placed = _where(cases.sales_pipeline("duck", "duck_other"), provider)
+    assert set(where.values()) <= {"duck", None} and where["by_country"] is None
+    assert not placed.frontier and not placed.pushed
+
+
+def test_a_destination_in_the_same_duckdb_file_still_runs_there(provider) -> None:  # type: ignore[no-untyped-def]
+    where, placed = _where(cases.sales_pipeline("duck", "duck"), provider)
+    assert set(where.values()) == {"duck"}
+    assert list(placed.pushed.values()) == ["duck"] and not placed.frontier
 
 
 def test_forced_local_places_nothing(provider) -> None:  # type: ignore[no-untyped-def]
