@@ -36,7 +36,13 @@ from app.storage.records import (
     RunStatus,
     RunTrigger,
 )
-from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase, insert_missing
+from app.storage.unit_of_work import (
+    InvalidTransition,
+    NotFound,
+    StoreBase,
+    insert_missing,
+    upsert_rows,
+)
 
 __all__ = ["RunLog"]
 
@@ -206,8 +212,15 @@ class RunLog(StoreBase):
                 raise InvalidTransition(
                     _("run {id} never started; it can only be cancelled").format(id=run_id)
                 )
-            for node in nodes:
-                self._put_node_run(s, run_id, node)
+            upsert_rows(  # one statement for all of them: a run may have hundreds of nodes
+                s,
+                NodeRunRow,
+                ["run_id", "node_id"],
+                [  # the last result of a node given twice
+                    self._node_values(run_id, node)
+                    for node in {n.node_id: n for n in nodes}.values()
+                ],
+            )
             put_statements(s, self._org_id, run_id, statements)
             for event, body in zip(events, bodies, strict=True):
                 s.add(
@@ -223,6 +236,20 @@ class RunLog(StoreBase):
             row.error = self._redact(error)
             s.flush()
             return self._load_run(s, run_id)
+
+    def _node_values(self, run_id: int, node: NodeRunRecord) -> dict[str, Any]:
+        return {
+            "organization_id": self._org_id,
+            "run_id": run_id,
+            "node_id": node.node_id,
+            "node_name": node.node_name,
+            "status": RunStatus(node.status).value,
+            "location": NodeLocation(node.location).value,
+            "rows_in": node.rows_in,
+            "rows_out": node.rows_out,
+            "seconds": node.seconds,
+            "error": self._redact(node.error),
+        }
 
     def _put_node_run(self, s: Session, run_id: int, node: NodeRunRecord) -> NodeRunRow:
         """Insert or update the row of one node in a run (the run row is locked by the caller)."""

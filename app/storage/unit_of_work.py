@@ -42,6 +42,7 @@ __all__ = [
     "StoreBase",
     "insert_missing",
     "serialize",
+    "upsert_rows",
 ]
 
 
@@ -68,6 +69,32 @@ def insert_missing(
         .returning(getattr(model, next(iter(key))))
     )
     return s.execute(statement).first() is not None
+
+
+#: rows per statement of :func:`upsert_rows` (SQLite and PostgreSQL cap bound parameters)
+_UPSERT_CHUNK = 500
+
+
+def upsert_rows(s: Session, model: type[Any], key: list[str], rows: list[dict[str, Any]]) -> None:
+    """``INSERT … ON CONFLICT (key) DO UPDATE``: each of ``rows`` inserted, or replacing the
+    other columns of the row with its key, in one statement whatever their number. Every row
+    has the same columns, no two the same key; ``key`` must be the columns of a unique
+    constraint."""
+    if not rows:
+        return
+    insert: Callable[[type[Any]], postgresql.Insert | sqlite.Insert]  # the dialect's, loaded lazily
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    changed = [c for c in rows[0] if c not in key]
+    for start in range(0, len(rows), _UPSERT_CHUNK):
+        statement = insert(model).values(rows[start : start + _UPSERT_CHUNK])
+        s.execute(
+            statement.on_conflict_do_update(
+                index_elements=key, set_={c: statement.excluded[c] for c in changed}
+            )
+        )
 
 
 def serialize(s: Session, *key: object) -> None:

@@ -215,6 +215,22 @@ def test_finish_run_stores_the_gathered_node_results_and_events_with_it(
     assert abs(event.created_at - at) < timedelta(milliseconds=1)  # the event's own time
 
 
+def test_finish_run_stores_many_nodes_and_keeps_a_nodes_last_result(repo: Repository) -> None:
+    """Node results go in batched upserts (500 rows a statement): 1,201 results over three
+    of them, node 0 given twice (its last result wins, in its first place)."""
+    _, run_id = _run(repo)
+    nodes = [
+        NodeRunRecord(
+            f"n{i}", f"step {i}", RunStatus.SUCCEEDED, NodeLocation.LOCAL, i, i, 0.1, None
+        )
+        for i in range(1200)
+    ]
+    again = NodeRunRecord("n0", "step 0", RunStatus.FAILED, NodeLocation.LOCAL, 0, None, 0.2, "x")
+    repo.finish_run(run_id, "failed", nodes=[*nodes, again])
+    stored = repo.run_detail(run_id).nodes
+    assert stored == [again, *nodes[1:]]
+
+
 def test_a_refused_finish_stores_none_of_its_node_results(repo: Repository) -> None:
     _, run_id = _run(repo)
     repo.finish_run(run_id, "succeeded")
