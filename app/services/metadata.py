@@ -8,7 +8,6 @@ events are kept in memory while it runs and committed with its final status.
 
 from __future__ import annotations
 
-import functools
 import getpass
 import json
 import logging
@@ -119,11 +118,7 @@ class RunRecorder:
         self.project_id = workspace.once(
             ("project", workspace.organization, name), lambda: self.repo.ensure_project(name)
         )
-        for connection in project.connections.values():
-            key = ("connection", self.project_id, connection.model_dump_json())
-            workspace.once(
-                key, functools.partial(self.repo.save_connection, self.project_id, connection)
-            )
+        workspace.save_connections_once(self.repo, self.project_id, project.connections.values())
         self._run_id: int | None = None
         self._nodes: dict[str, NodeRunRecord] = {}
         self._events: list[EventRecord] = []

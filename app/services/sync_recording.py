@@ -31,7 +31,6 @@ SQLAlchemy.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import socket
 import threading
 from collections.abc import Callable
@@ -81,11 +80,7 @@ class SyncRecorder:
         self.project_id = workspace.once(
             ("project", workspace.organization, project), lambda: self.repo.ensure_project(project)
         )
-        for connection in connections.values():
-            key = ("connection", self.project_id, connection.model_dump_json())
-            workspace.once(
-                key, functools.partial(self.repo.save_connection, self.project_id, connection)
-            )
+        workspace.save_connections_once(self.repo, self.project_id, connections.values())
         self._sync_id: int | None = None
         self._run_id: int | None = None
         self._reviews: SchemaReviewStore | None = None

@@ -14,12 +14,13 @@ Workspace(db='sqlite:///:memory:')
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from app.model.connection import Connection
     from app.storage.repository import Repository
     from app.storage.secrets import SecretResolver
     from app.storage.unit_of_work import StoreBase
@@ -151,6 +152,17 @@ class Workspace:
         value = work()  # outside the lock: it may open the metadata DB (metadata_url locks)
         with self._lock:
             return self._done.setdefault(key, value)  # type: ignore[no-any-return]
+
+    def save_connections_once(
+        self, repo: Repository, project_id: int, connections: Iterable[Connection]
+    ) -> None:
+        """Store a project's connections before its runs are recorded: all of them in one
+        transaction, once per workspace and content (:meth:`once`; a change to any of them
+        writes them again)."""
+        chosen = list(connections)
+        if chosen:
+            key = ("connections", project_id, *(c.model_dump_json() for c in chosen))
+            self.once(key, lambda: repo.save_connections(project_id, chosen))
 
     def store(self, kind: type[S]) -> S:
         """A long-lived store of ``kind`` (``Repository``, ``AccessStore``...) of this

@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -160,34 +162,45 @@ class Repository(RunLog, VersionStore, QueryLog):
             ValueError: ``params`` holds a secret (declared by the connector, or a name such
                 as ``password``).
         """
-        _refuse_secrets(connection)
-        now = utcnow()
+        return self.save_connections(project_id, [connection])[0]
+
+    def save_connections(
+        self, project_id: int, connections: Iterable[Connection]
+    ) -> list[ConnectionRecord]:
+        """:meth:`save_connection` for each of ``connections``, in one transaction."""
+        chosen = list(connections)
+        for connection in chosen:
+            _refuse_secrets(connection)
         with self._session() as s:
             self._project(s, project_id)
-            insert_missing(
-                s,
-                ConnectionRow,
-                {"project_id": project_id, "name": connection.name},
-                {
-                    "organization_id": self._org_id,
-                    "type": connection.type,
-                    "params": dict(connection.params),
-                    "description": connection.description,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-            )
-            row = s.scalars(
-                select(ConnectionRow)
-                .where(
-                    ConnectionRow.project_id == project_id, ConnectionRow.name == connection.name
-                )
-                .with_for_update()
-            ).one()
-            row.type, row.params = connection.type, dict(connection.params)
-            row.description, row.updated_at = connection.description, now
-            s.flush()
-            return _connection_record(row)
+            now = utcnow()
+            return [self._put_connection(s, project_id, c, now) for c in chosen]
+
+    def _put_connection(
+        self, s: Session, project_id: int, connection: Connection, now: datetime
+    ) -> ConnectionRecord:
+        insert_missing(
+            s,
+            ConnectionRow,
+            {"project_id": project_id, "name": connection.name},
+            {
+                "organization_id": self._org_id,
+                "type": connection.type,
+                "params": dict(connection.params),
+                "description": connection.description,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        row = s.scalars(
+            select(ConnectionRow)
+            .where(ConnectionRow.project_id == project_id, ConnectionRow.name == connection.name)
+            .with_for_update()
+        ).one()
+        row.type, row.params = connection.type, dict(connection.params)
+        row.description, row.updated_at = connection.description, now
+        s.flush()
+        return _connection_record(row)
 
     def list_connections(self, project_id: int) -> list[ConnectionRecord]:
         """The project's connections, by name."""

@@ -75,6 +75,17 @@ def test_connection_params_refuse_secrets(repo: Repository, key: str) -> None:
     assert repo.list_connections(project) == []
 
 
+def test_save_connections_stores_all_or_none(repo: Repository) -> None:
+    project = repo.ensure_project("p")
+    good = [Connection(name=n, type="sqlite", params={"path": f"{n}.db"}) for n in ("a", "b")]
+    bad = Connection(name="pg", type="postgres", params={"host": "h", "password": "hunter2"})
+    with pytest.raises(ValueError, match="password is a secret"):
+        repo.save_connections(project, [*good, bad])
+    assert repo.list_connections(project) == []
+    saved = repo.save_connections(project, good)
+    assert [c.name for c in saved] == ["a", "b"] == [c.name for c in repo.list_connections(project)]
+
+
 def test_unknown_project_is_not_found(repo: Repository) -> None:
     with pytest.raises(NotFound):
         repo.list_connections(10**9)
