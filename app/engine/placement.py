@@ -216,9 +216,8 @@ def _find_frontier(pipeline: Pipeline, result: Placement) -> None:
         staged |= {dest, *pipeline.upstream(dest)}
     for node in order:
         place = result.places.get(node.id)
-        if place is not None and place.native and node.type != "source":
-            if node.id not in staged:
-                del result.places[node.id]
+        if place is not None and place.native and node.type != "source" and node.id not in staged:
+            del result.places[node.id]
     changed = True
     while changed:
         changed = False

@@ -1373,448 +1373,648 @@
 <context>
     <name>ConnectionForm</name>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="40"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="18"/>
         <source>Path</source>
         <translation>Ruta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="41"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="19"/>
         <source>Host</source>
         <translation>Servidor</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="42"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="20"/>
         <source>Port</source>
         <translation>Puerto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="43"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="21"/>
         <source>Database</source>
         <translation>Base de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="44"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="22"/>
         <source>User</source>
         <translation>Usuario</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="45"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="23"/>
         <source>Password</source>
         <translation>Contraseña</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="46"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="24"/>
         <source>SSL mode</source>
         <translation>Modo SSL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="47"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="25"/>
         <source>Encryption (TLS): disable, allow, prefer, require (encrypted or refused), verify-ca (and a trusted certificate), verify-full (and the host&apos;s name in it).</source>
         <translation>Cifrado (TLS): disable, allow, prefer, require (cifrada o rechazada), verify-ca (y un certificado de confianza), verify-full (y el nombre del host en él).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="52"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="30"/>
         <source>SSL root certificates</source>
         <translation>Certificados raíz SSL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="53"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="31"/>
         <source>Encrypted</source>
         <translation>Cifrado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="54"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="32"/>
         <source>Keep the file encrypted (DuckDB&apos;s AES-GCM); its key is the secret encryption_key.</source>
         <translation>Mantener el archivo cifrado (AES-GCM de DuckDB); su clave es el secreto encryption_key.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="58"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="36"/>
         <source>Encryption key</source>
         <translation>Clave de cifrado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="59"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="37"/>
         <source>Key of the encrypted database file (kept in the secret store).</source>
         <translation>Clave del archivo de base de datos cifrado (se guarda en el almacén de secretos).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="62"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="129"/>
+        <source>Server</source>
+        <translation>Servidor</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="130"/>
+        <source>Host name, e.g. myserver.database.windows.net (or host\instance for a named instance).</source>
+        <translation>Nombre del host, p. ej. myserver.database.windows.net (o host\instancia para una instancia con nombre).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="134"/>
+        <source>Authentication</source>
+        <translation>Autenticación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="135"/>
+        <source>sql, entra_password, service_principal, managed_identity or interactive.</source>
+        <translation>sql, entra_password, service_principal, managed_identity o interactive.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="139"/>
+        <source>Login or Entra user name (UPN).</source>
+        <translation>Inicio de sesión o nombre de usuario de Entra (UPN).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="140"/>
+        <source>Client ID</source>
+        <translation>ID de cliente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="141"/>
+        <source>Application (client) id: service principal, or a user-assigned managed identity.</source>
+        <translation>ID de la aplicación (cliente): entidad de servicio, o identidad administrada asignada por el usuario.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="145"/>
+        <source>Password or client secret (kept in the secret store).</source>
+        <translation>Contraseña o secreto de cliente (se guarda en el almacén de secretos).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="146"/>
+        <source>Driver</source>
+        <translation>Controlador</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="147"/>
+        <source>ODBC driver name as installed.</source>
+        <translation>Nombre del controlador ODBC tal como está instalado.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="148"/>
+        <source>Encrypt</source>
+        <translation>Cifrar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="149"/>
+        <source>Trust server certificate</source>
+        <translation>Confiar en el certificado del servidor</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="150"/>
+        <source>Host name in certificate</source>
+        <translation>Nombre de host en el certificado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="151"/>
+        <source>Query timeout</source>
+        <translation>Tiempo máximo de consulta</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="152"/>
+        <source>Seconds a statement may run (0: no limit).</source>
+        <translation>Segundos que puede durar una sentencia (0: sin límite).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="153"/>
+        <source>Shown in sys.dm_exec_sessions.</source>
+        <translation>Se muestra en sys.dm_exec_sessions.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="154"/>
+        <source>Application intent</source>
+        <translation>Intención de la aplicación</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="155"/>
+        <source>Retry attempts</source>
+        <translation>Intentos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="156"/>
+        <source>Tries on Azure&apos;s transient errors (1: no retry).</source>
+        <translation>Intentos ante errores transitorios de Azure (1: sin reintentos).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="157"/>
+        <source>Retry backoff</source>
+        <translation>Espera entre intentos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="158"/>
+        <source>First delay between tries, doubled each time (s).</source>
+        <translation>Primera espera entre intentos, que se duplica cada vez (s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="159"/>
+        <source>Azure subscription ID</source>
+        <translation>ID de suscripción de Azure</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="160"/>
+        <source>For the firewall helper: the server&apos;s subscription.</source>
+        <translation>Para el asistente de firewall: la suscripción del servidor.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="161"/>
+        <source>Azure resource group</source>
+        <translation>Grupo de recursos de Azure</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="162"/>
+        <source>For the firewall helper: the server&apos;s resource group.</source>
+        <translation>Para el asistente de firewall: el grupo de recursos del servidor.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="163"/>
+        <source>Database (schema) name.</source>
+        <translation>Nombre de la base de datos (esquema).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="164"/>
+        <source>disabled, required (encrypted, certificate not checked), verify_ca, verify_identity.</source>
+        <translation>disabled, required (cifrada, sin comprobar el certificado), verify_ca, verify_identity.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="168"/>
+        <source>SSL CA file</source>
+        <translation>Archivo de CA SSL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="169"/>
+        <source>CA certificate file (PEM).</source>
+        <translation>Archivo del certificado de la CA (PEM).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="170"/>
+        <source>SSL client certificate</source>
+        <translation>Certificado de cliente SSL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="171"/>
+        <source>Client certificate file (PEM).</source>
+        <translation>Archivo del certificado de cliente (PEM).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="172"/>
+        <source>SSL client key</source>
+        <translation>Clave de cliente SSL</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="173"/>
+        <source>Client private key file (PEM).</source>
+        <translation>Archivo de la clave privada del cliente (PEM).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="174"/>
+        <source>Read timeout</source>
+        <translation>Tiempo máximo de lectura</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="175"/>
+        <source>Seconds to wait for each read (none: no limit).</source>
+        <translation>Segundos de espera por cada lectura (vacío: sin límite).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="176"/>
+        <source>Booleans</source>
+        <translation>Booleanos</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="177"/>
+        <source>Integer columns (`column` or `table.column`, e.g. tinyint(1) flags) to read as booleans; a value other than 0 or 1 in them is refused. Other integer columns stay integers. The default for every sync and pipeline reading this connection; a sync adds its own columns (source.read.booleans).</source>
+        <translation>Columnas enteras (`column` o `table.column`, p. ej. indicadores tinyint(1)) que se leen como booleanos; en ellas se rechaza un valor distinto de 0 o 1. Las demás columnas enteras siguen siendo enteras. Es el valor por defecto de cada sincronización y pipeline que lee esta conexión; una sincronización añade sus propias columnas (source.read.booleans).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="181"/>
         <source>Certificate authorities (PEM file) verify-ca and verify-full trust; &apos;system&apos; for the system&apos;s. Default: ~/.postgresql/root.crt.</source>
         <translation>Autoridades de certificación (archivo PEM) en las que confían verify-ca y verify-full; &apos;system&apos; para las del sistema. Por defecto: ~/.postgresql/root.crt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="67"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="40"/>
         <source>With ssl: check the certificate (verify-ca), and the host&apos;s name in it (verify-full).</source>
         <translation>Con ssl: comprobar el certificado (verify-ca) y el nombre del host en él (verify-full).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="71"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="44"/>
         <source>Connect Timeout</source>
         <translation>Tiempo de espera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="72"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="45"/>
         <source>Application Name</source>
         <translation>Nombre de la aplicación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="73"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="46"/>
         <source>Format</source>
         <translation>Formato</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="74"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="47"/>
         <source>Delimiter</source>
         <translation>Delimitador</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="75"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="48"/>
         <source>Header</source>
         <translation>Encabezado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="76"/>
-        <source>Database file; relative paths resolve against the project.</source>
-        <translation>Archivo de la base de datos; las rutas relativas parten del proyecto.</translation>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="49"/>
+        <source>Database file: relative to the working directory; ${PROJECT_DIR}/… for one in the project.</source>
+        <translation>Archivo de base de datos: relativo al directorio de trabajo; ${PROJECT_DIR}/… para uno del proyecto.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="79"/>
-        <source>Database file (relative to the project) or &apos;:memory:&apos;.</source>
-        <translation>Archivo de la base de datos (relativo al proyecto) o &apos;:memory:&apos;.</translation>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="53"/>
+        <source>Database file (relative to the working directory; ${PROJECT_DIR}/… for one in the project) or &apos;:memory:&apos;.</source>
+        <translation>Archivo de base de datos (relativo al directorio de trabajo; ${PROJECT_DIR}/… para uno del proyecto) o &apos;:memory:&apos;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="80"/>
-        <source>Directory holding the files (relative to the project).</source>
-        <translation>Carpeta que contiene los archivos (relativa al proyecto).</translation>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="57"/>
+        <source>Directory holding the files (relative to the working directory; ${PROJECT_DIR}/… for one in the project).</source>
+        <translation>Directorio con los archivos (relativo al directorio de trabajo; ${PROJECT_DIR}/… para uno del proyecto).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="81"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="61"/>
         <source>csv or parquet; by default from each file&apos;s extension.</source>
         <translation>csv o parquet; por defecto, según la extensión de cada archivo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="82"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="62"/>
         <source>CSV field delimiter.</source>
         <translation>Delimitador de campos CSV.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="83"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="63"/>
         <source>CSV files have a header row.</source>
         <translation>Los archivos CSV tienen una fila de encabezado.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="84"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="64"/>
         <source>Server host name or address.</source>
         <translation>Nombre o dirección del servidor.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="85"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="65"/>
         <source>Database name.</source>
         <translation>Nombre de la base de datos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="86"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="66"/>
         <source>User name.</source>
         <translation>Nombre de usuario.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="87"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="67"/>
         <source>Password (kept in the secret store).</source>
         <translation>Contraseña (se guarda en el almacén de secretos).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="88"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="68"/>
         <source>Seconds to wait for a connection.</source>
         <translation>Segundos de espera para conectar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="89"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="69"/>
         <source>Shown in pg_stat_activity.</source>
         <translation>Se muestra en pg_stat_activity.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="91"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="71"/>
         <source>Project</source>
         <translation>Proyecto</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="92"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="72"/>
         <source>Google Cloud project that runs the jobs.</source>
         <translation>Proyecto de Google Cloud que ejecuta los trabajos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="93"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="73"/>
         <source>Dataset</source>
         <translation>Conjunto de datos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="94"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="74"/>
         <source>Dataset of unqualified table names.</source>
         <translation>Conjunto de datos de las tablas nombradas sin él.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="95"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="75"/>
         <source>Location</source>
         <translation>Ubicación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="96"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="76"/>
         <source>Where jobs run: US, EU, europe-west1…</source>
         <translation>Dónde se ejecutan los trabajos: US, EU, europe-west1…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="97"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="77"/>
         <source>Credentials</source>
         <translation>Credenciales</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="98"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="78"/>
         <source>Service-account JSON key file; empty: application-default credentials.</source>
         <translation>Archivo de clave JSON de la cuenta de servicio; vacío: las credenciales predeterminadas de la aplicación.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="101"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="81"/>
         <source>API endpoint</source>
         <translation>Punto de acceso de la API</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="102"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="82"/>
         <source>Another API endpoint (an emulator, a private endpoint).</source>
         <translation>Otro punto de acceso de la API (un emulador, un punto de acceso privado).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="103"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="83"/>
         <source>Anonymous</source>
         <translation>Anónimo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="104"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="84"/>
         <source>No credentials: emulators only.</source>
         <translation>Sin credenciales: solo para emuladores.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="105"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="85"/>
         <source>Timeout</source>
         <translation>Tiempo de espera</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="106"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="86"/>
         <source>Seconds a request or job may take.</source>
         <translation>Segundos que puede durar una petición o un trabajo.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="107"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="87"/>
         <source>Cluster endpoint host name.</source>
         <translation>Nombre del host del punto de acceso del clúster.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="108"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="88"/>
         <source>Cluster port.</source>
         <translation>Puerto del clúster.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="109"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="89"/>
         <source>SSL</source>
         <translation>SSL</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="110"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="90"/>
         <source>Encrypt the connection.</source>
         <translation>Cifrar la conexión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="111"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="91"/>
         <source>S3 bucket</source>
         <translation>Bucket de S3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="112"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="92"/>
         <source>S3 bucket for COPY loads.</source>
         <translation>Bucket de S3 para las cargas con COPY.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="113"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="93"/>
         <source>S3 prefix</source>
         <translation>Prefijo de S3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="114"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="94"/>
         <source>Key prefix of uploaded files.</source>
         <translation>Prefijo de las claves de los archivos subidos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="115"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="95"/>
         <source>IAM role</source>
         <translation>Rol de IAM</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="116"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="96"/>
         <source>IAM role ARN COPY reads S3 with.</source>
         <translation>ARN del rol de IAM con el que COPY lee S3.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="117"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="97"/>
         <source>Region</source>
         <translation>Región</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="118"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="98"/>
         <source>The bucket&apos;s AWS region.</source>
         <translation>Región de AWS del bucket.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="119"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="99"/>
         <source>Rows per INSERT</source>
         <translation>Filas por INSERT</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="120"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="100"/>
         <source>Rows per multi-row INSERT (no bucket).</source>
         <translation>Filas por INSERT de varias filas (sin bucket).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="121"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="101"/>
         <source>Distribution style</source>
         <translation>Estilo de distribución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="122"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="102"/>
         <source>DISTSTYLE of the tables Cauce creates.</source>
         <translation>DISTSTYLE de las tablas que crea Cauce.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="123"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="103"/>
         <source>Distribution key</source>
         <translation>Clave de distribución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="124"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="104"/>
         <source>DISTKEY column (diststyle key).</source>
         <translation>Columna DISTKEY (diststyle key).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="125"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="105"/>
         <source>Sort keys</source>
         <translation>Claves de ordenación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="126"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="106"/>
         <source>SORTKEY columns.</source>
         <translation>Columnas SORTKEY.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="127"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="107"/>
         <source>Account</source>
         <translation>Cuenta</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="128"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="108"/>
         <source>Account identifier, e.g. &apos;xy12345.eu-west-1&apos; or &apos;org-acct&apos;.</source>
         <translation>Identificador de la cuenta, p. ej. &apos;xy12345.eu-west-1&apos; u &apos;org-acct&apos;.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="131"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="111"/>
         <source>Database.</source>
         <translation>Base de datos.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="132"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="112"/>
         <source>Schema</source>
         <translation>Esquema</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="133"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="113"/>
         <source>Schema of unqualified table names.</source>
         <translation>Esquema de las tablas nombradas sin él.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="134"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="114"/>
         <source>Warehouse</source>
         <translation>Almacén (warehouse)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="135"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="115"/>
         <source>Virtual warehouse to run in.</source>
         <translation>Almacén virtual en el que ejecutar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="136"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="116"/>
         <source>Role</source>
         <translation>Rol</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="137"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="117"/>
         <source>Role to use.</source>
         <translation>Rol que usar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="138"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="118"/>
         <source>Private key</source>
         <translation>Clave privada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="139"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="119"/>
         <source>PEM private key for key-pair authentication (kept in the secret store).</source>
         <translation>Clave privada PEM para la autenticación por par de claves (se guarda en el almacén de secretos).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="143"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="123"/>
         <source>Private key file</source>
         <translation>Archivo de clave privada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="144"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="124"/>
         <source>PEM private key file for key-pair authentication.</source>
         <translation>Archivo de clave privada PEM para la autenticación por par de claves.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="145"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="125"/>
         <source>Private key passphrase</source>
         <translation>Frase de paso de la clave privada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="146"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="126"/>
         <source>Passphrase of an encrypted private key.</source>
         <translation>Frase de paso de una clave privada cifrada.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="147"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="127"/>
         <source>Login timeout</source>
         <translation>Tiempo de espera del inicio de sesión</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="148"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="128"/>
         <source>Seconds to wait for a login.</source>
         <translation>Segundos de espera para iniciar sesión.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="236"/>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="185"/>
+        <source>Coerce</source>
+        <translation>Convertir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_texts.py" line="186"/>
+        <source>Columns (`column` or `table.column`) whose values are converted to the declared type even when they do not fit it exactly (a REAL in an INTEGER column is truncated, a non-UTF-8 BLOB in a TEXT column decoded with replacement characters…); other columns refuse such values. The default for every sync and pipeline reading this connection; a sync adds its own columns (source.read.coerce).</source>
+        <translation>Columnas (`column` o `table.column`) cuyos valores se convierten al tipo declarado aunque no encajen exactamente en él (un REAL en una columna INTEGER se trunca, un BLOB no UTF-8 en una columna TEXT se decodifica con caracteres de reemplazo…); las demás columnas rechazan esos valores. Es el valor por defecto de cada sincronización y pipeline que lee esta conexión; una sincronización añade sus propias columnas (source.read.coerce).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="104"/>
         <source>(automatic)</source>
-        <extracomment>schema titles that pydantic derived badly from the field name fields naming a file (or the files connector&apos;s directory): a Browse… button beside them</extracomment>
+        <extracomment>fields naming a file (or the files connector&apos;s directory): a Browse… button beside them</extracomment>
         <translation>(automático)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="254"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="112"/>
+        <source>(none)</source>
+        <translation>(ninguno)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="131"/>
         <source>comma-separated, e.g. a, b</source>
         <translation>separadas por comas, p. ej. a, b</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="270"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="147"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="354"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="232"/>
         <source>Stored; leave empty to keep it</source>
         <translation>Guardada; déjela vacía para conservarla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="356"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="234"/>
         <source>Goes to the secret store</source>
         <translation>Se guarda en el almacén de secretos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="360"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="238"/>
         <source>Required</source>
         <translation>Obligatorio</translation>
     </message>

@@ -73,7 +73,12 @@ MEMORY = ":memory:"
 class DuckDBConfig(ConnectorConfig):
     """Settings of a DuckDB connection."""
 
-    path: str = Field(description="Database file (relative to the project) or ':memory:'.")
+    path: str = Field(
+        description=(
+            "Database file (relative to the working directory; ${PROJECT_DIR}/… for one in the "
+            "project) or ':memory:'."
+        )
+    )
     encrypted: bool = Field(
         default=False,
         description="Keep the file encrypted (DuckDB's AES-GCM); its key is the secret "

@@ -63,7 +63,12 @@ _TMP_MARK = ".cauce-tmp-"
 class FilesConfig(ConnectorConfig):
     """Settings of a files connection."""
 
-    path: str = Field(description="Directory holding the files (relative to the project).")
+    path: str = Field(
+        description=(
+            "Directory holding the files (relative to the working directory; ${PROJECT_DIR}/… "
+            "for one in the project)."
+        )
+    )
     format: Format | None = Field(
         default=None, description="csv or parquet; by default from each file's extension."
     )

@@ -59,7 +59,8 @@ class Connecting:
             raise self._connect_failure(err) from None
 
     def _rootcert(self) -> str | None:
-        """``sslrootcert`` as libpq takes it: ``system``, or a path (relative to the project)."""
+        """``sslrootcert`` as libpq takes it: ``system``, or a path (relative to the working
+        directory)."""
         given = self.config.sslrootcert
         if not given or given == "system":
             return given

@@ -72,7 +72,12 @@ _SAMPLE_ROWS = 1000
 class SQLiteConfig(ConnectorConfig):
     """Settings of a SQLite connection."""
 
-    path: str = Field(description="Database file; relative paths resolve against the project.")
+    path: str = Field(
+        description=(
+            "Database file: relative to the working directory; ${PROJECT_DIR}/… for one in the "
+            "project."
+        )
+    )
     coerce: list[str] = Field(
         default_factory=list,
         description="Columns (`column` or `table.column`) whose values are converted to the "

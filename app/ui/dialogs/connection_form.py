@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.connections import ConnectorType
+from app.ui.dialogs.connection_texts import BETTER_TITLES
 
 __all__ = ["ConnectionForm", "field_title"]
 
@@ -34,139 +35,6 @@ _CTX = "ConnectionForm"
 _INT_MAX = 2**31 - 1
 
 
-# Titles and descriptions of the built-in connectors' fields, listed here so that lupdate
-# collects them for translation (schemas are English; unknown text is shown as is).
-_SCHEMA_TEXT = (
-    QT_TRANSLATE_NOOP("ConnectionForm", "Path"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Host"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Port"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Database"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "User"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Password"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "SSL mode"),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm",
-        "Encryption (TLS): disable, allow, prefer, require (encrypted or refused), "
-        "verify-ca (and a trusted certificate), verify-full (and the host's name in it).",
-    ),
-    QT_TRANSLATE_NOOP("ConnectionForm", "SSL root certificates"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Encrypted"),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm",
-        "Keep the file encrypted (DuckDB's AES-GCM); its key is the secret encryption_key.",
-    ),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Encryption key"),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm", "Key of the encrypted database file (kept in the secret store)."
-    ),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm",
-        "Certificate authorities (PEM file) verify-ca and verify-full trust; "
-        "'system' for the system's. Default: ~/.postgresql/root.crt.",
-    ),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm",
-        "With ssl: check the certificate (verify-ca), and the host's name in it (verify-full).",
-    ),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Connect Timeout"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Application Name"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Format"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Delimiter"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Header"),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm", "Database file; relative paths resolve against the project."
-    ),  # noqa: E501
-    QT_TRANSLATE_NOOP("ConnectionForm", "Database file (relative to the project) or ':memory:'."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Directory holding the files (relative to the project)."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "csv or parquet; by default from each file's extension."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "CSV field delimiter."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "CSV files have a header row."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Server host name or address."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Database name."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "User name."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Password (kept in the secret store)."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Seconds to wait for a connection."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Shown in pg_stat_activity."),
-    # the warehouses (Snowflake, Redshift, BigQuery)
-    QT_TRANSLATE_NOOP("ConnectionForm", "Project"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Google Cloud project that runs the jobs."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Dataset"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Dataset of unqualified table names."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Location"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Where jobs run: US, EU, europe-west1…"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Credentials"),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm", "Service-account JSON key file; empty: application-default credentials."
-    ),
-    QT_TRANSLATE_NOOP("ConnectionForm", "API endpoint"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Another API endpoint (an emulator, a private endpoint)."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Anonymous"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "No credentials: emulators only."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Timeout"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Seconds a request or job may take."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Cluster endpoint host name."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Cluster port."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "SSL"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Encrypt the connection."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "S3 bucket"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "S3 bucket for COPY loads."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "S3 prefix"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Key prefix of uploaded files."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "IAM role"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "IAM role ARN COPY reads S3 with."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Region"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "The bucket's AWS region."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Rows per INSERT"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Rows per multi-row INSERT (no bucket)."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Distribution style"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "DISTSTYLE of the tables Cauce creates."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Distribution key"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "DISTKEY column (diststyle key)."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Sort keys"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "SORTKEY columns."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Account"),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm", "Account identifier, e.g. 'xy12345.eu-west-1' or 'org-acct'."
-    ),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Database."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Schema"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Schema of unqualified table names."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Warehouse"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Virtual warehouse to run in."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Role"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Role to use."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Private key"),
-    QT_TRANSLATE_NOOP(
-        "ConnectionForm",
-        "PEM private key for key-pair authentication (kept in the secret store).",
-    ),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Private key file"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "PEM private key file for key-pair authentication."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Private key passphrase"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Passphrase of an encrypted private key."),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Login timeout"),
-    QT_TRANSLATE_NOOP("ConnectionForm", "Seconds to wait for a login."),
-)
-
-#: schema titles that pydantic derived badly from the field name
-_BETTER_TITLES = {
-    "Sslmode": "SSL mode",
-    "Sslrootcert": "SSL root certificates",
-    "Ssl": "SSL",
-    "Iam Role": "IAM role",
-    "Api Endpoint": "API endpoint",
-    "Schema Name": "Schema",
-    "S3 Bucket": "S3 bucket",
-    "S3 Prefix": "S3 prefix",
-    "Insert Rows": "Rows per INSERT",
-    "Diststyle": "Distribution style",
-    "Distkey": "Distribution key",
-    "Sortkey": "Sort keys",
-    "Private Key": "Private key",
-    "Private Key File": "Private key file",
-    "Private Key Passphrase": "Private key passphrase",
-    "Login Timeout": "Login timeout",
-}
 #: fields naming a file (or the files connector's directory): a Browse… button beside them
 FILE_FIELDS = frozenset({"path", "credentials", "private_key_file", "sslrootcert"})
 
@@ -174,7 +42,7 @@ FILE_FIELDS = frozenset({"path", "credentials", "private_key_file", "sslrootcert
 def field_title(name: str, schema: dict[str, Any]) -> str:
     """The translated label of a field (its schema title, else its name)."""
     title = str(schema.get("title") or name.replace("_", " ").capitalize())
-    title = _BETTER_TITLES.get(title, title)
+    title = BETTER_TITLES.get(title, title)
     return QCoreApplication.translate(_CTX, title)
 
 
@@ -239,14 +107,23 @@ class _Field:
             return combo
         if self.kind == "boolean":
             return QCheckBox(parent)
+        # a field that may be unset (``int | None``) shows "(none)" one step below its
+        # minimum: an unset value is never saved as the minimum (a 1 s read timeout)
+        none = QCoreApplication.translate("ConnectionForm", "(none)")
         if self.kind == "integer":
             spin = QSpinBox(parent)
-            spin.setRange(int(inner.get("minimum", 0)), int(inner.get("maximum", _INT_MAX)))
+            low = int(inner.get("minimum", 0)) - (1 if self.nullable else 0)
+            spin.setRange(low, int(inner.get("maximum", _INT_MAX)))
+            if self.nullable:
+                spin.setSpecialValueText(none)
             return spin
         if self.kind == "number":
             dspin = QDoubleSpinBox(parent)
-            dspin.setRange(float(inner.get("minimum", -1e12)), float(inner.get("maximum", 1e12)))
             dspin.setDecimals(3)
+            low_f = float(inner.get("minimum", -1e12)) - (1 if self.nullable else 0)
+            dspin.setRange(low_f, float(inner.get("maximum", 1e12)))
+            if self.nullable:
+                dspin.setSpecialValueText(none)
             return dspin
         edit = QLineEdit(parent)
         if self.kind == "array":  # a list of names (Redshift's sort keys): comma-separated
@@ -295,7 +172,8 @@ class _Field:
         elif isinstance(w, QSpinBox):
             w.setValue(int(value) if value is not None else w.minimum())
         elif isinstance(w, QDoubleSpinBox):
-            w.setValue(float(value) if value is not None else 0.0)
+            unset = w.minimum() if self.nullable else 0.0
+            w.setValue(float(value) if value is not None else unset)
         elif isinstance(w, QLineEdit) and self.kind == "array":
             w.setText(", ".join(str(v) for v in value) if isinstance(value, list) else "")
         elif isinstance(w, QLineEdit) and not self.secret:
@@ -308,7 +186,7 @@ class _Field:
         if isinstance(w, QCheckBox):
             return w.isChecked()
         if isinstance(w, QSpinBox | QDoubleSpinBox):
-            return w.value()
+            return None if self.nullable and w.value() == w.minimum() else w.value()
         assert isinstance(w, QLineEdit)
         text = w.text().strip() if not self.secret else w.text()
         if self.kind == "array":
