@@ -192,6 +192,9 @@ class Capabilities:
     #: a sync's destination may ask for the source's enum types (``"enums": "create"``):
     #: :meth:`Connector.create_enum` makes them
     enum_types: bool = False
+    #: how many read queries may run at once, from several threads (each :meth:`read` opens
+    #: its own session): a profile sends that many of its independent queries together
+    concurrent_reads: int = 1
 
 
 class UrlForm(enum.StrEnum):

@@ -104,6 +104,7 @@ class PostgresConnector(Catalog, Connector):
         transactional_state=True,
         native_copy=FORMAT,
         enum_types=True,
+        concurrent_reads=2,
     )
     secrets_on_demand = frozenset({"password"})
     url = UrlSyntax(

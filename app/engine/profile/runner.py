@@ -96,17 +96,49 @@ class _Run:
         dialect: str,
         on_progress: Progress | None,
         total: int,
+        workers: int = 1,
     ) -> None:
         self.run_sql, self.src, self.dialect = run_sql, src, dialect
         self.on_progress, self.total, self.done = on_progress, total, 0
+        self.workers = workers
 
     def rows(self, query: exp.Expression, what: str) -> list[dict[str, Any]]:
         if self.on_progress is not None:
             self.on_progress(self.done, self.total, what)
-        sql = query.sql(self.dialect, unsupported_level="raise")  # type: ignore[arg-type]
-        out = self.run_sql(sql).to_pylist()
+        out = self.run_sql(self._sql(query)).to_pylist()
         self.done += 1
         return out
+
+    def _sql(self, query: exp.Expression) -> str:
+        return query.sql(self.dialect, unsupported_level="raise")  # type: ignore[arg-type]
+
+    def many(self, jobs: list[tuple[exp.Expression, str]]) -> list[list[dict[str, Any]]]:
+        """The rows of each of ``jobs`` (independent queries), in order: up to ``workers`` of
+        them run at once, each on its own session of the database. Progress is reported from
+        the calling thread as they end. The first error stops what has not started, waits
+        for what has, and is raised."""
+        if self.workers <= 1 or len(jobs) <= 1:
+            return [self.rows(query, what) for query, what in jobs]
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total, jobs[0][1])
+        sqls = [self._sql(query) for query, _what in jobs]
+        pool = ThreadPoolExecutor(min(self.workers, len(jobs)), thread_name_prefix="cauce-profile")
+        try:
+            futures = [pool.submit(lambda sql: self.run_sql(sql).to_pylist(), sql) for sql in sqls]
+            index = {f: i for i, f in enumerate(futures)}
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    future.result()  # raises the first error
+                    self.done += 1
+                    if self.on_progress is not None and pending:
+                        self.on_progress(self.done, self.total, jobs[index[future]][1])
+            return [f.result() for f in futures]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _temporal_value(value: Any) -> Any:
@@ -210,12 +242,17 @@ def _histograms(run: _Run, columns: list[ColumnProfile], bins: int) -> None:
         ]
 
 
-def _top(run: _Run, c: ColumnProfile, options: ProfileOptions) -> None:
+def _top_job(run: _Run, c: ColumnProfile, options: ProfileOptions) -> tuple[exp.Select, str]:
     limit = max(options.top_k, options.pattern_values if c.kind == "string" else 0)
-    found = run.rows(
+    return (
         q.top_query(run.src, q.Column(c.name, c.kind), limit, run.dialect),
         _("top values of {column}").format(column=c.name),
     )
+
+
+def _fill_top(c: ColumnProfile, found: list[dict[str, Any]], options: ProfileOptions) -> None:
+    """The top values, their patterns and recognisers, and (exact) distinct count when the
+    statistics scan left it out, from the top values' query."""
     convert = _temporal_value if c.kind == "temporal" else (lambda v: v)
     c.top = [ValueCount(convert(r["v"]), int(r["n"])) for r in found[: options.top_k]]
     if c.distinct is None:  # exact: the groups of this query
@@ -287,6 +324,7 @@ def profile_table(
             options,
             row_estimate=info.row_estimate,
             on_progress=on_progress,
+            workers=connector.capabilities.concurrent_reads,
         )
 
 
@@ -316,9 +354,11 @@ def profile_relation(
     *,
     row_estimate: int | None = None,
     on_progress: Progress | None = None,
+    workers: int = 1,
 ) -> TableProfile:
     """Profile the table or view ``table`` (of columns ``schema``) that ``run_sql`` reaches,
-    in ``dialect`` (one of :data:`queries.DIALECTS`)."""
+    in ``dialect`` (one of :data:`queries.DIALECTS`). ``workers``: how many independent
+    queries may run at once (``run_sql`` is then called from that many threads)."""
     options = options or ProfileOptions()
     started = time.perf_counter()
     traits = q.DIALECTS[dialect]
@@ -343,18 +383,23 @@ def profile_relation(
         for c in columns
         if c.kind != "other"
     )
-    run = _Run(run_sql, src, dialect, on_progress, 3 + per_column)
-    row = run.rows(
-        q.stats_query(
-            src,
-            specs,
-            dialect,
-            approx=approx,
-            distinct=False,
-            quantiles=list(QUANTILES) if in_scan else None,
-        ),
-        _("statistics of {count} columns").format(count=len(columns)),
-    )[0]
+    run = _Run(run_sql, src, dialect, on_progress, 3 + per_column, workers)
+    stats = q.stats_query(
+        src,
+        specs,
+        dialect,
+        approx=approx,
+        distinct=False,
+        quantiles=list(QUANTILES) if in_scan else None,
+    )
+    topped = [c for c in columns if c.kind != "other"]
+    # the statistics scan and the top values' queries need nothing of each other
+    [row], *tops = run.many(
+        [
+            (stats, _("statistics of {count} columns").format(count=len(columns))),
+            *(_top_job(run, c, options) for c in topped),
+        ]
+    )
     rows = int(row["rows"])
     for i, c in enumerate(columns):
         _fill_stats(c, row, i, rows)
@@ -366,10 +411,9 @@ def profile_relation(
                 if f"c{i}_q" in row
                 else [row[f"c{i}_q{k}"] for k in range(len(QUANTILES))],
             )
-    for c in columns:
-        if c.kind == "other":
-            continue
-        _top(run, c, options)
+    for c, found in zip(topped, tops, strict=True):
+        _fill_top(c, found, options)
+    for c in topped:
         if c.kind in ("numeric", "temporal") and not in_scan:
             _quantiles(run, c)
     _histograms(run, columns, options.bins)
