@@ -40,10 +40,12 @@ def _figures(profile):  # type: ignore[no-untyped-def]
 def test_concurrent_queries_give_the_same_profile(orders: duckdb.DuckDBPyConnection) -> None:
     calls: list[tuple[int, int, int]] = []
     threads = set()
+    labels: list[str] = []
 
-    def progress(done: int, total: int, _what: str) -> None:
+    def progress(done: int, total: int, what: str) -> None:
         threads.add(threading.get_ident())
         calls.append((done, total, threading.get_ident()))
+        labels.append(what)
 
     one = _profile(orders, 1)
     several = _profile(orders, 3, progress=progress)
@@ -52,6 +54,8 @@ def test_concurrent_queries_give_the_same_profile(orders: duckdb.DuckDBPyConnect
     dones = [d for d, _t, _i in calls]
     assert dones == sorted(dones) and dones[-1] < calls[-1][1]
     assert several.queries == one.queries
+    tops = [f"top values of {c}" for c in ("id", "shop", "city", "amount", "day")]
+    assert labels[: len(tops) + 1] == ["statistics of 5 columns", *tops]  # each as it starts
 
 
 def test_a_failing_query_stops_the_profile_with_its_error(

@@ -115,27 +115,33 @@ class _Run:
     def many(self, jobs: list[tuple[exp.Expression, str]]) -> list[list[dict[str, Any]]]:
         """The rows of each of ``jobs`` (independent queries), in order: up to ``workers`` of
         them run at once, each on its own session of the database. Progress is reported from
-        the calling thread as they end. The first error stops what has not started, waits
-        for what has, and is raised."""
+        the calling thread, for each query as it starts (the first ``workers`` together, then
+        one as each ends). The first error stops what has not started, waits for what has,
+        and is raised."""
         if self.workers <= 1 or len(jobs) <= 1:
             return [self.rows(query, what) for query, what in jobs]
         from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-        if self.on_progress is not None:
-            self.on_progress(self.done, self.total, jobs[0][1])
         sqls = [self._sql(query) for query, _what in jobs]
+        labels = iter([what for _query, what in jobs])  # a pool starts them in this order
+
+        def report_start() -> None:
+            what = next(labels, None)
+            if what is not None and self.on_progress is not None:
+                self.on_progress(self.done, self.total, what)
+
         pool = ThreadPoolExecutor(min(self.workers, len(jobs)), thread_name_prefix="cauce-profile")
         try:
             futures = [pool.submit(lambda sql: self.run_sql(sql).to_pylist(), sql) for sql in sqls]
-            index = {f: i for i, f in enumerate(futures)}
+            for _started in range(min(self.workers, len(jobs))):
+                report_start()
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     future.result()  # raises the first error
                     self.done += 1
-                    if self.on_progress is not None and pending:
-                        self.on_progress(self.done, self.total, jobs[index[future]][1])
+                    report_start()  # the next one takes the session this one freed
             return [f.result() for f in futures]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
