@@ -180,14 +180,14 @@ def _sqlite_sources() -> list[tuple[str, pa.Field]]:
 def _duckdb_sources() -> list[tuple[str, pa.Field]]:
     import duckdb
 
-    from app.connectors.duckdb import _tag_text_types, canonical_schema
+    from app.connectors.duckdb._types import canonical_schema, tag_text_types
 
     out = []
     with duckdb.connect() as con:
         for name in _DUCKDB:
             relation = con.sql(f"SELECT CAST(NULL AS {name}) AS c").limit(0)
             schema = canonical_schema(relation.to_arrow_table().schema)
-            tagged = _tag_text_types(schema, [str(t) for t in relation.types])
+            tagged = tag_text_types(schema, [str(t) for t in relation.types])
             out.append((name, tagged.field(0)))
     return out
 
@@ -212,13 +212,14 @@ def _postgres_ddl(field: pa.Field) -> str:
 def _duckdb_ddl(field: pa.Field) -> str:
     from sqlglot import exp
 
-    from app.connectors.duckdb import DuckDBConnector, _typed_columns, native_schema
+    from app.connectors.duckdb import DuckDBConnector
+    from app.connectors.duckdb._types import native_schema, typed_columns
 
     stored = DuckDBConnector.incoming(_bare(DuckDBConnector), field)
     empty = pa.Table.from_batches([], native_schema(pa.schema([stored])))
     con = _duckdb()
     con.register("incoming", empty)
-    select = exp.select(*_typed_columns(empty.schema)).from_("incoming").sql("duckdb")
+    select = exp.select(*typed_columns(empty.schema)).from_("incoming").sql("duckdb")
     con.execute(f"CREATE OR REPLACE TABLE t AS {select}")  # as the connector's write does
     return str(
         con.execute(

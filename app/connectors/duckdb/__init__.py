@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import sqlglot
-from pydantic import Field
 from sqlglot import exp
 
 from app.connectors._common import (
@@ -42,10 +41,10 @@ from app.connectors.base import (
     UrlSyntax,
     WriteMode,
     WriteResult,
-    secret_field,
 )
 from app.connectors.duckdb import _crypto
 from app.connectors.duckdb._checked import CheckedChanges
+from app.connectors.duckdb._config import DuckDBConfig
 from app.connectors.duckdb._locks import waiting_for_lock
 from app.connectors.duckdb._pgtext import arrow_field, convert
 from app.connectors.duckdb._sql import (
@@ -56,9 +55,16 @@ from app.connectors.duckdb._sql import (
     table_exists,
     write_into,
 )
+from app.connectors.duckdb._types import (
+    DUCKDB_TYPES,
+    canonical_schema,
+    native_schema,
+    tag_text_types,
+    typed_columns,
+)
 from app.i18n import _
 from app.model.sql_types import to_sql_type
-from app.model.types import PG_TYPE_KEY, pg_type
+from app.model.types import pg_type
 
 if TYPE_CHECKING:
     import duckdb
@@ -68,82 +74,6 @@ if TYPE_CHECKING:
 __all__ = ["DuckDBConfig", "DuckDBConnector", "canonical_schema"]
 
 MEMORY = ":memory:"
-
-
-class DuckDBConfig(ConnectorConfig):
-    """Settings of a DuckDB connection."""
-
-    path: str = Field(
-        description=(
-            "Database file (relative to the working directory; ${PROJECT_DIR}/… for one in the "
-            "project) or ':memory:'."
-        )
-    )
-    encrypted: bool = Field(
-        default=False,
-        description="Keep the file encrypted (DuckDB's AES-GCM); its key is the secret "
-        "encryption_key.",
-    )
-    encryption_key: str | None = secret_field(
-        "Key of the encrypted database file (kept in the secret store)."
-    )
-
-
-def canonical_schema(schema: pa.Schema) -> pa.Schema:
-    """DuckDB's Arrow output with Cauce's canonical string and binary types."""
-    fields = []
-    for field in schema:
-        dtype = field.type
-        if pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
-            dtype = pa.string()
-        elif pa.types.is_large_binary(dtype) or pa.types.is_binary_view(dtype):
-            dtype = pa.binary()
-        fields.append(field.with_type(dtype))
-    return pa.schema(fields)
-
-
-#: PostgreSQL types (sent as text) DuckDB has an equivalent of, created as such
-_DUCKDB_TYPES = {"json": "JSON", "jsonb": "JSON", "uuid": "UUID"}
-
-
-def _tag_text_types(schema: pa.Schema, types: list[str]) -> pa.Schema:
-    """DuckDB's UUID and JSON columns, which it exports as text, with the PostgreSQL type
-    they stand for (a PostgreSQL destination creates ``uuid`` and ``json``)."""
-    tags = {"UUID": b"uuid", "JSON": b"json"}
-    return pa.schema(
-        [
-            f.with_metadata({PG_TYPE_KEY: tags[t]})
-            if t in tags and pa.types.is_string(f.type)
-            else f
-            for f, t in zip(schema, types, strict=True)
-        ]
-    )
-
-
-def native_schema(schema: pa.Schema) -> pa.Schema:
-    """The incoming schema with text-form PostgreSQL arrays and intervals as the Arrow lists
-    and intervals DuckDB stores natively (:mod:`._pgtext`)."""
-    return pa.schema([arrow_field(f) or f for f in schema])
-
-
-def _typed_columns(schema: pa.Schema) -> list[exp.Expression]:
-    """The columns of an incoming stream, text-form PostgreSQL types cast to DuckDB's own."""
-    items: list[exp.Expression] = []
-    for f in schema:
-        col = exp.column(exp.to_identifier(f.name, quoted=True))
-        kind = _DUCKDB_TYPES.get(pg_type(f) or "") if pa.types.is_string(f.type) else None
-        if pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type):
-            element = _DUCKDB_TYPES.get((pg_type(f) or "").removesuffix("[]"))
-            kind = f"{element}[]" if element else None
-        items.append(
-            exp.alias_(
-                exp.cast(col, exp.DataType.build(kind, dialect=DIALECT)),
-                exp.to_identifier(f.name, quoted=True),
-            )
-            if kind
-            else col
-        )
-    return items
 
 
 class DuckDBConnector(CheckedChanges, Connector):
@@ -262,7 +192,7 @@ class DuckDBConnector(CheckedChanges, Connector):
         try:
             relation = con.sql(sql).limit(0)
             schema = canonical_schema(relation.to_arrow_table().schema)
-            return _tag_text_types(schema, [str(t) for t in relation.types])
+            return tag_text_types(schema, [str(t) for t in relation.types])
         except duckdb.Error as err:
             raise failure(self.name, _("describing {what}").format(what=what), err) from None
         finally:
@@ -483,7 +413,7 @@ class DuckDBConnector(CheckedChanges, Connector):
 
         try:
             con.register(view, pa.RecordBatchReader.from_batches(schema, batches()))
-            source = exp.select(*_typed_columns(schema)).from_(
+            source = exp.select(*typed_columns(schema)).from_(
                 exp.Table(this=exp.to_identifier(view))
             )
             return write_into(
@@ -503,7 +433,7 @@ class DuckDBConnector(CheckedChanges, Connector):
             con.close()
 
     def incoming(self, field: pa.Field) -> pa.Field:
-        if pg_type(field) in _DUCKDB_TYPES or arrow_field(field) is not None:
+        if pg_type(field) in DUCKDB_TYPES or arrow_field(field) is not None:
             return field  # created as DuckDB's own JSON, UUID, INTERVAL, lists (see write)
         return super().incoming(field)
 
