@@ -143,7 +143,7 @@ def kill_rounds(
     check: Callable[[T], None],
     change: Callable[[int], None] | None = None,
     kills: int = 1,
-    rounds: int = 14,
+    rounds: int = 24,
     upper: float = 4.0,
 ) -> list[str]:
     """Rounds of ``cmd`` killed after a random delay until ``kills`` runs were killed
@@ -155,7 +155,8 @@ def kill_rounds(
     third after each kill that came before any row was read; then between a little before
     the last finished run read its rows (Python's start and the read take half a run or
     more) and just before it ended, so most kills land in the write: the load, the merge or
-    swap, the state."""
+    swap, the state. ``rounds`` caps a search that keeps missing (a loaded machine's start-up
+    varies by seconds): it ends at the first kill in the write, usually within a few rounds."""
     phases: list[str] = []
     low, high = 0.5 * upper, upper
     round_ = 0
