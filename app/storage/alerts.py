@@ -127,18 +127,20 @@ class AlertStore(StoreBase):
                 s.flush()
                 return _record(row), True
             key = streak_key(type, project, subject_kind, subject, extra)
-            row = None
-            while row is None:
+            found: AlertRow | None = None
+            created = False
+            while found is None:
                 created = insert_missing(
                     s, AlertRow, {"organization_id": self._org_id, "streak_key": key}, body
                 )
                 # None when the open alert this insert met was resolved before this read
                 # (PostgreSQL, another run ending the streak): the streak is over, open anew
-                row = s.scalars(
+                found = s.scalars(
                     select(AlertRow)
                     .where(AlertRow.organization_id == self._org_id, AlertRow.streak_key == key)
                     .with_for_update()
                 ).one_or_none()
+            row = found
             if not created:
                 row.occurrences += 1
                 row.updated_at = now
