@@ -1634,12 +1634,12 @@
     </message>
     <message>
         <location filename="../../app/ui/dialogs/connection_texts.py" line="44"/>
-        <source>Connect Timeout</source>
+        <source>Connect timeout</source>
         <translation>Tiempo de espera</translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/connection_texts.py" line="45"/>
-        <source>Application Name</source>
+        <source>Application name</source>
         <translation>Nombre de la aplicación</translation>
     </message>
     <message>

@@ -36,7 +36,9 @@ _INT_MAX = 2**31 - 1
 
 
 #: fields naming a file (or the files connector's directory): a Browse… button beside them
-FILE_FIELDS = frozenset({"path", "credentials", "private_key_file", "sslrootcert"})
+FILE_FIELDS = frozenset(
+    {"path", "credentials", "private_key_file", "sslrootcert", "ssl_ca", "ssl_cert", "ssl_key"}
+)
 
 
 def field_title(name: str, schema: dict[str, Any]) -> str:
