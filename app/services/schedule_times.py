@@ -38,6 +38,7 @@ __all__ = [
     "CatchUpPlan",
     "WallClockCron",
     "build_trigger",
+    "cron_trigger",
     "due_times",
     "next_times",
     "plan_catch_up",
@@ -52,13 +53,60 @@ MAX_SCAN = 1_000_000
 _TICK = timedelta(microseconds=1)
 
 
+#: cron's weekday numbers (0 and 7: Sunday); APScheduler 3 counts 0 as Monday
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _cron_weekdays(field: str) -> str:
+    """The weekday field of a crontab line as APScheduler 3 reads it the cron way.
+
+    ``CronTrigger.from_crontab`` passes numbers through, and APScheduler 3 counts them from
+    Monday: ``0 2 * * 2`` would run on Wednesdays, not Tuesdays (agronholm/apscheduler#286,
+    fixed only in 4.x). Numbers, number ranges and steps become day names, which both read
+    alike; names (``mon-fri``) and anything else are left as written.
+
+    >>> _cron_weekdays("2"), _cron_weekdays("0,7"), _cron_weekdays("1-5")
+    ('tue', 'sun', 'mon,tue,wed,thu,fri')
+    >>> _cron_weekdays("*/2"), _cron_weekdays("*"), _cron_weekdays("mon-fri,3")
+    ('sun,tue,thu,sat', '*', 'mon-fri,wed')
+    """
+    return ",".join(dict.fromkeys(_cron_item(item) for item in field.split(",")))
+
+
+def _cron_item(item: str) -> str:
+    span, _slash, step_text = item.partition("/")
+    low_text, _dash, high_text = span.partition("-")
+    if span == "*" and step_text:
+        low, high = 0, 6
+    elif low_text.isdigit() and (not high_text or high_text.isdigit()):
+        low, high = int(low_text), int(high_text or low_text)
+        if step_text and not high_text:
+            high = 6  # "1/2": from Monday on, every other day
+    else:
+        return item  # "*", names, or what the parser refuses with its own message
+    bad_step = bool(step_text) and (not step_text.isdigit() or int(step_text) == 0)
+    if bad_step or high > 7 or low > high:
+        return item
+    days = range(low, high + 1, int(step_text or 1))
+    return ",".join(dict.fromkeys(_CRON_DAYS[d] for d in days))
+
+
+def cron_trigger(expression: str) -> CronTrigger:
+    """A :class:`CronTrigger` for a standard five-field crontab ``expression`` (in UTC; the
+    weekday numbered as cron numbers it, see :func:`_cron_weekdays`)."""
+    fields = expression.split()
+    if len(fields) == 5:
+        fields[4] = _cron_weekdays(fields[4])
+    return CronTrigger.from_crontab(" ".join(fields), timezone=UTC)
+
+
 class WallClockCron(BaseTrigger):  # type: ignore[misc]
     """A cron expression matched against local wall time in ``zone`` (see the module)."""
 
     def __init__(self, expression: str, zone: tzinfo) -> None:
         self.expression = expression
         self.zone = zone
-        self.inner = CronTrigger.from_crontab(expression, timezone=UTC)
+        self.inner = cron_trigger(expression)
 
     def _wall(self, instant: datetime) -> datetime:
         return instant.astimezone(self.zone).replace(tzinfo=UTC, fold=0)

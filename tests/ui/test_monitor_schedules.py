@@ -133,3 +133,16 @@ def test_fire_history_shows_what_became_of_each_due_time(
         shot(d, "schedules")
     finally:
         _destroy(d)
+
+
+def test_the_next_runs_name_their_day_in_the_interface_language(
+    qtbot, spanish, dialog: SchedulesDialog
+) -> None:
+    """The preview named the day with the C locale's English abbreviation in the Spanish
+    interface ("(Tue)"); it follows the interface language now."""
+    _click(qtbot, dialog.new_button)
+    editor = dialog.editor
+    assert editor is not None
+    _type(qtbot, editor.cron_edit, "0 2 * * 2")  # Tuesdays
+    shown = [editor.preview_list.item(i).text() for i in range(editor.preview_list.count())]
+    assert shown and all(s.endswith("(mar)") for s in shown), shown

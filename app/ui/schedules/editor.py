@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from app.services.schedules import (
     make_definition,
     preview_schedule,
 )
+from app.ui.i18n import ui_locale
 
 __all__ = ["ScheduleEditor"]
 
@@ -297,8 +298,10 @@ class ScheduleEditor(QDialog):
             )
         elif not runs:
             self.preview_list.addItem(self.tr("No run to come (the time has passed)."))
+        locale = ui_locale()  # the day's name in the interface language, not the C locale's
         for t in runs:
-            self.preview_list.addItem(t.strftime("%Y-%m-%d %H:%M:%S %Z (%a)"))
+            day = locale.dayName(t.isoweekday(), QLocale.FormatType.ShortFormat)
+            self.preview_list.addItem(f"{t.strftime('%Y-%m-%d %H:%M:%S %Z')} ({day})")
 
     def save(self) -> None:
         if self.definition is None:
