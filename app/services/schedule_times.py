@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -91,13 +92,25 @@ def _cron_item(item: str) -> str:
     return ",".join(dict.fromkeys(_CRON_DAYS[d] for d in days))
 
 
-def cron_trigger(expression: str) -> CronTrigger:
-    """A :class:`CronTrigger` for a standard five-field crontab ``expression`` (in UTC; the
-    weekday numbered as cron numbers it, see :func:`_cron_weekdays`)."""
+def cron_trigger(expression: str) -> BaseTrigger:
+    """The trigger of a standard five-field crontab ``expression`` (in UTC), read as crontab
+    reads it: weekdays numbered from Sunday (:func:`_cron_weekdays`), and a day of the month
+    and a weekday both restricted meaning either (``0 0 1 * mon``: the 1st, and every
+    Monday), where APScheduler's ``CronTrigger`` would want both at once. As in cron, a field
+    starting with ``*`` (``*/2`` too) is not a restriction."""
     fields = expression.split()
-    if len(fields) == 5:
-        fields[4] = _cron_weekdays(fields[4])
-    return CronTrigger.from_crontab(" ".join(fields), timezone=UTC)
+    if len(fields) != 5:
+        return CronTrigger.from_crontab(expression, timezone=UTC)  # its own error
+    minute, hour, day, month, written = fields
+    weekday = _cron_weekdays(written)
+    if day.startswith("*") or written.startswith("*"):
+        return CronTrigger.from_crontab(f"{minute} {hour} {day} {month} {weekday}", timezone=UTC)
+    return OrTrigger(
+        [
+            CronTrigger.from_crontab(f"{minute} {hour} {day} {month} *", timezone=UTC),
+            CronTrigger.from_crontab(f"{minute} {hour} * {month} {weekday}", timezone=UTC),
+        ]
+    )
 
 
 class WallClockCron(BaseTrigger):  # type: ignore[misc]

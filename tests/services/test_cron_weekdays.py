@@ -1,10 +1,12 @@
 """Cron expressions' weekday numbers mean what they mean in crontab (0 and 7 Sunday, 1 Monday
 … 6 Saturday). APScheduler 3, whose parser Cauce uses, counts 0 as Monday: "0 2 * * 2" ran
-on Wednesdays. The expected days here come from Python's calendar, not from APScheduler."""
+on Wednesdays. And a day of the month with a weekday means either, as in crontab, where
+APScheduler wants both ("0 2 1 * 1" ran only on Mondays that were the 1st). The expected
+days here come from Python's calendar, not from APScheduler."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -40,3 +42,26 @@ def test_weekday_numbers_follow_crontab(weekday: str, days: set[int]) -> None:
     assert len(runs) == 14
     assert {t.isoweekday() for t in runs} == days
     assert all((t.hour, t.minute) == (2, 0) for t in runs)
+
+
+@pytest.mark.parametrize(
+    ("cron", "expected"),
+    [
+        # a day of the month and a weekday both given: either one (crontab), not both at once
+        ("0 2 1 * 1", lambda t: t.day == 1 or t.isoweekday() == MON),
+        ("0 2 13 * 5", lambda t: t.day == 13 or t.isoweekday() == FRI),
+        # a field starting with * restricts nothing: both must match
+        ("0 2 */2 * 1", lambda t: t.day % 2 == 1 and t.isoweekday() == MON),
+        ("0 2 1 * *", lambda t: t.day == 1),
+    ],
+)
+def test_a_day_and_a_weekday_mean_either(cron: str, expected) -> None:  # type: ignore[no-untyped-def]
+    schedule = make_definition(name="d", pipeline="revenue", cron=cron, timezone="UTC")
+    runs = next_times(schedule, NOW, count=20)
+    assert len(runs) == 20 and all(expected(t) for t in runs), runs
+    # and every day that matches is there: nothing is skipped between the first and the last
+    day, last, count = runs[0], runs[-1], 0
+    while day <= last:
+        count += expected(day)
+        day += timedelta(days=1)
+    assert count == len(runs)
