@@ -40,7 +40,6 @@ from app.storage.unit_of_work import (
     InvalidTransition,
     NotFound,
     StoreBase,
-    insert_missing,
     upsert_rows,
 )
 
@@ -251,30 +250,6 @@ class RunLog(StoreBase):
             "error": self._redact(node.error),
         }
 
-    def _put_node_run(self, s: Session, run_id: int, node: NodeRunRecord) -> NodeRunRow:
-        """Insert or update the row of one node in a run (the run row is locked by the caller)."""
-        insert_missing(
-            s,
-            NodeRunRow,
-            {"run_id": run_id, "node_id": node.node_id},
-            {
-                "organization_id": self._org_id,
-                "node_name": node.node_name,
-                "status": RunStatus(node.status).value,
-                "location": NodeLocation(node.location).value,
-            },
-        )
-        row = s.scalars(
-            select(NodeRunRow)
-            .where(NodeRunRow.run_id == run_id, NodeRunRow.node_id == node.node_id)
-            .with_for_update()
-        ).one()
-        row.node_name = node.node_name
-        row.status, row.location = RunStatus(node.status).value, NodeLocation(node.location).value
-        row.rows_in, row.rows_out, row.seconds = node.rows_in, node.rows_out, node.seconds
-        row.error = self._redact(node.error)
-        return row
-
     def record_node_run(
         self,
         run_id: int,
@@ -304,8 +279,12 @@ class RunLog(StoreBase):
         )
         with self._session() as s:
             self._run_row(s, run_id)
-            row = self._put_node_run(s, run_id, record)
-            s.flush()
+            upsert_rows(s, NodeRunRow, ["run_id", "node_id"], [self._node_values(run_id, record)])
+            row = s.scalars(
+                select(NodeRunRow).where(
+                    NodeRunRow.run_id == run_id, NodeRunRow.node_id == record.node_id
+                )
+            ).one()
             return _node_record(row)
 
     def recent_runs(

@@ -130,10 +130,11 @@ class _Run:
             if what is not None and self.on_progress is not None:
                 self.on_progress(self.done, self.total, what)
 
-        pool = ThreadPoolExecutor(min(self.workers, len(jobs)), thread_name_prefix="cauce-profile")
+        at_once = min(self.workers, len(jobs))
+        pool = ThreadPoolExecutor(at_once, thread_name_prefix="cauce-profile")
         try:
             futures = [pool.submit(lambda sql: self.run_sql(sql).to_pylist(), sql) for sql in sqls]
-            for _started in range(min(self.workers, len(jobs))):
+            for _started in range(at_once):
                 report_start()
             pending = set(futures)
             while pending:
