@@ -13,6 +13,7 @@ import random
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -79,6 +80,17 @@ def checksum(rows: Iterable[Row]) -> tuple[int, int, int, str]:
         digest.update("|".join(map(str, row)).encode() + b"\n")
     keys = [r[0] for r in ordered]
     return len(ordered), len(set(keys)), sum(keys), digest.hexdigest()
+
+
+def sync_command(cli: str, db: dict[str, Any], dest: str, table: str, mode: str) -> list[str]:
+    """``python -m <cli> sync run`` from :data:`SOURCE` in ``db`` to ``table`` of ``dest``
+    (a connection URL), in ``mode`` (a merge keyed on ``id``, its cursor ``ts``)."""
+    source = f"postgresql://{db['user']}@{db['host']}:{db['port']}/{db['dbname']}"
+    extra = ["--key", "id", "--cursor", "ts"] if mode == "merge" else []
+    return [
+        sys.executable, "-m", cli, "sync", "run", "--source", source, "--source-table", SOURCE,
+        "--dest", dest, "--dest-table", table, "--mode", mode, *extra,
+    ]  # fmt: skip
 
 
 def run_and_kill(

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import random
-import sys
 import time
 from typing import Any
 
@@ -39,6 +38,7 @@ from tests.sync.crash_rounds import (
     final_run,
     kill_rounds,
     source_rows,
+    sync_command,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -48,27 +48,10 @@ TABLES = ("full_copy", "merged")
 
 
 def _command(db: dict[str, Any], bq: dict[str, Any], table: str, mode: str) -> list[str]:
-    source = f"postgresql://{db['user']}@{db['host']}:{db['port']}/{db['dbname']}"
     dest = f"bigquery://{bq['project']}/{bq['dataset']}?api_endpoint={bq['api_endpoint']}"
-    extra = ["--key", "id", "--cursor", "ts"] if mode == "merge" else []
-    return [
-        sys.executable,
-        "-m",
-        "tests.sync.bigquery_cli",
-        "sync",
-        "run",
-        "--source",
-        source,
-        "--source-table",
-        SOURCE,
-        "--dest",
-        f"{dest}&anonymous=true&timeout=60",
-        "--dest-table",
-        table,
-        "--mode",
-        mode,
-        *extra,
-    ]
+    return sync_command(
+        "tests.sync.bigquery_cli", db, f"{dest}&anonymous=true&timeout=60", table, mode
+    )
 
 
 def _settled(wh: BigQueryConnector, quiet: float = 2.0, limit: float = 90.0) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import sys
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from tests.sync.crash_rounds import (
     create_source,
     final_run,
     kill_rounds,
+    sync_command,
 )
 
 pytestmark = pytest.mark.postgres
@@ -33,27 +33,10 @@ CHECKSUM = (
 
 
 def _command(db: dict[str, Any], bouncer: dict[str, Any], table: str, mode: str) -> list[str]:
-    source = f"postgresql://{db['user']}@{db['host']}:{db['port']}/{db['dbname']}"
     dest = f"redshift://{bouncer['user']}@{bouncer['host']}:{bouncer['port']}/{db['dbname']}"
-    extra = ["--key", "id", "--cursor", "ts"] if mode == "merge" else []
-    return [
-        sys.executable,
-        "-m",
-        "tests.sync.redshift_cli",
-        "sync",
-        "run",
-        "--source",
-        source,
-        "--source-table",
-        SOURCE,
-        "--dest",
-        f"{dest}?ssl=false&insert_rows=500",
-        "--dest-table",
-        table,
-        "--mode",
-        mode,
-        *extra,
-    ]
+    return sync_command(
+        "tests.sync.redshift_cli", db, f"{dest}?ssl=false&insert_rows=500", table, mode
+    )
 
 
 def _checksum(db: dict[str, Any], table: str) -> Any:

@@ -22,7 +22,6 @@ import datetime as dt
 import json
 import os
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from tests.sync.crash_rounds import (
     final_run,
     kill_rounds,
     source_rows,
+    sync_command,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -51,26 +51,8 @@ Snapshot = tuple[list[Row] | None, list[tuple[Any, ...]]]
 
 
 def _command(db: dict[str, Any], table: str, mode: str) -> list[str]:
-    source = f"postgresql://{db['user']}@{db['host']}:{db['port']}/{db['dbname']}"
-    extra = ["--key", "id", "--cursor", "ts"] if mode == "merge" else []
-    return [
-        sys.executable,
-        "-m",
-        "tests.sync.snowflake_cli",
-        "sync",
-        "run",
-        "--source",
-        source,
-        "--source-table",
-        SOURCE,
-        "--dest",
-        f"snowflake://ana@acct/{DATABASE}/PUBLIC",
-        "--dest-table",
-        table,
-        "--mode",
-        mode,
-        *extra,
-    ]
+    dest = f"snowflake://ana@acct/{DATABASE}/PUBLIC"
+    return sync_command("tests.sync.snowflake_cli", db, dest, table, mode)
 
 
 def _query(folder: Path, sql: str) -> list[tuple[Any, ...]] | None:
