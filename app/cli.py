@@ -151,8 +151,10 @@ def cli(
 ) -> None:
     set_language()  # CAUCE_LANG, read now (the environment of this invocation)
     _setup_logging(verbose)
-    from app.services.workspace import Workspace  # cheap: it opens nothing until used
+    from app.services.workspace import Workspace, resume_collection  # cheap: opens nothing
 
+    if ctx.invoked_subcommand != "sync" and (run_project is None or scheduled):
+        resume_collection()  # only a headless run or a sync keeps it paused until it starts
     workspace = Workspace.open(db_url)
     ctx.obj = {"db_url": db_url, "workspace": workspace}
     if ctx.invoked_subcommand is not None:
@@ -298,6 +300,9 @@ def _setup_logging(verbose: int) -> None:
 def main(argv: list[str] | None = None) -> NoReturn:
     """The ``cauce`` process (console script, ``python -m app.cli``, the bundle): run, leave."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    from app.services.workspace import pause_collection
+
+    pause_collection()  # start-up: resumed when a run starts, at once by other commands
     try:
         cli.main(args=argv, prog_name="cauce")
         code: object = EXIT_OK

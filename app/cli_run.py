@@ -118,13 +118,14 @@ def run_headless(
     explain: bool = False,
 ) -> int:
     from app.services.runs import run_project
-    from app.services.workspace import prepare_headless_run
+    from app.services.workspace import prepare_headless_run, resuming_collection
 
     prepare_headless_run()
     interactive = sys.stdout.isatty() and not as_json
     try:
         if interactive:
-            with _RichProgress() as listener:
+            with _RichProgress() as progress:
+                listener = resuming_collection(progress)
                 result = run_project(
                     project,
                     pipelines=pipelines,
@@ -138,7 +139,7 @@ def run_headless(
                     explain=explain,
                 )
         else:
-            listener = None if as_json else _LinePrinter()
+            listener = resuming_collection(None if as_json else _LinePrinter())
             result = run_project(
                 project,
                 pipelines=pipelines,

@@ -62,8 +62,12 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     cls=TranslatedGroup,
     help=N_("Table syncs: full, incremental append, merge; one source to several destinations."),
 )
-def sync_group() -> None:
-    pass  # a group: its commands do the work
+@click.pass_context
+def sync_group(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand != "run":  # `sync run` resumes it when the sync starts
+        from app.services.workspace import resume_collection
+
+        resume_collection()
 
 
 @sync_group.command(
@@ -156,12 +160,12 @@ def sync_run(
     trust: bool,
 ) -> None:
     from app.services.syncs import run_adhoc_sync, run_sync
-    from app.services.workspace import prepare_headless_run
+    from app.services.workspace import prepare_headless_run, resuming_collection
 
     prepare_headless_run()
 
     workspace = (ctx.obj or {}).get("workspace")
-    listener = None if as_json else _printer
+    listener = resuming_collection(None if as_json else _printer)
     adhoc = [source_url, source_table, dest_url]
     try:
         if project is not None:

@@ -126,3 +126,71 @@ def test_a_run_reads_no_entry_points(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["status"] == "succeeded"
     assert json.loads(scans.read_text()) == []
+
+
+_GC = """
+import atexit, gc, json, sys
+out = sys.argv.pop(1)
+atexit.register(
+    lambda: open(out, "w").write(json.dumps([gc.isenabled(), gc.get_freeze_count() > 0]))
+)
+from app.cli import main
+main(sys.argv[1:])
+"""
+
+
+def _collector_at_exit(tmp_path: Path, *args: str) -> list[bool]:
+    state = tmp_path / "gc.json"
+    env = {
+        **os.environ,
+        "CAUCE_OUTPUT_DIR": str(tmp_path / "out"),
+        "CAUCE_DB_URL": f"sqlite:///{tmp_path / 'meta.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _GC, str(state), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(state.read_text())
+
+
+def test_the_collector_paused_for_start_up_collects_again_once_the_run_starts(
+    tmp_path: Path,
+) -> None:
+    """Start-up runs without the cyclic collector (it finds nothing to free there); the run
+    itself collects, start-up's objects frozen out of its collections."""
+    project = tmp_path / "chinook"
+    shutil.copytree(EXAMPLE, project)
+    enabled, frozen = _collector_at_exit(tmp_path, "--run-project", str(project), "--json")
+    assert enabled and frozen
+
+
+def test_another_command_resumes_the_collector_at_once(tmp_path: Path) -> None:
+    """Only a headless run or a sync keeps it paused until its work starts; any other
+    command (the editor, the scheduler's daemon, a server) collects from the start."""
+    project = tmp_path / "chinook"
+    shutil.copytree(EXAMPLE, project)
+    assert _collector_at_exit(tmp_path, "sync", "list", "--project", str(project))[0]
+    assert _collector_at_exit(tmp_path, "db", "status")[0]
+
+
+def test_resuming_collection_passes_every_event_on() -> None:
+    import gc
+
+    from app.services.workspace import pause_collection, resuming_collection
+
+    seen: list[object] = []
+    listener = resuming_collection(seen.append)
+    pause_collection()
+    try:
+        listener("started")
+        assert gc.isenabled()
+        listener("finished")
+    finally:
+        gc.enable()
+    assert seen == ["started", "finished"]
+    resuming_collection(None)("no listener: nothing is passed on, the collector resumes")

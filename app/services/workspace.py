@@ -13,6 +13,7 @@ Workspace(db='sqlite:///:memory:')
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,7 +30,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["Workspace", "prepare_headless_run"]
+__all__ = [
+    "Workspace",
+    "pause_collection",
+    "prepare_headless_run",
+    "resume_collection",
+    "resuming_collection",
+]
 
 #: PostgreSQL connections a workspace keeps open between uses of its stores (see open_store)
 IDLE_CONNECTIONS = 2
@@ -206,3 +213,39 @@ def prepare_headless_run() -> None:
     from app.engine.headless import skip_pandas_probe
 
     skip_pandas_probe()
+
+
+# -- the garbage collector during start-up ---------------------------------------------------
+# A headless run's process imports its modules and plans before its first node starts: several
+# hundred thousand objects (modules, classes, ORM mappers, compiled SQL), all kept to the end.
+# The cyclic collector would walk them again and again while they are made (0.1 s of a 1.2 s
+# run of a short pipeline, `bench/startup.py`), finding nothing to free. The CLI pauses it as
+# the process starts and resumes it when the first run or sync starts (or at once for any
+# other command): what start-up made is frozen out of later collections, and the run itself
+# collects as usual, however long it takes.
+
+
+def pause_collection() -> None:
+    """Stop the cyclic garbage collector for start-up (until :func:`resume_collection`)."""
+    gc.disable()
+
+
+def resume_collection() -> None:
+    """Start-up is over: what it made is kept out of later collections, which resume."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def resuming_collection(
+    listener: Callable[[Any], None] | None,
+) -> Callable[[Any], None]:
+    """``listener`` (if any), resuming the collector at the first event (a run or a sync
+    starting): a run's listener, so that collection resumes when the work starts."""
+
+    def on_event(event: Any) -> None:
+        resume_collection()
+        if listener is not None:
+            listener(event)
+
+    return on_event

@@ -678,7 +678,13 @@ FRONT_DOOR = {
         "tags",
     ],
     "warm_up": ["warm_project", "warm_up"],
-    "workspace": ["Workspace", "prepare_headless_run"],
+    "workspace": [
+        "Workspace",
+        "pause_collection",
+        "prepare_headless_run",
+        "resume_collection",
+        "resuming_collection",
+    ],
 }
 #: used by the services themselves, never by a front end
 HELPERS = {
