@@ -56,6 +56,10 @@ def test_run_project_never_imports_pandas_matplotlib_the_sync_engine_or_the_serv
     # the scheduler and the notification channels' clients are imported only when used
     # (docs/scheduling.md, docs/alerts.md)
     heavy_extra = ("apscheduler", "app.services.scheduler", "httpx", "httpcore", "smtplib")
+    # nothing is encrypted or decrypted: no secret, no bundle (docs/secrets.md)
+    heavy_extra += ("cryptography",)
+    # Arrow's compute functions serve type conversions this project's data never needs
+    heavy_extra += ("pyarrow.compute",)
     # a project without checks runs none
     heavy_extra += ("app.engine.quality", "app.services.quality")
     # a project without tags or masks never loads the privacy engine (docs/privacy.md)

@@ -34,7 +34,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from app.i18n import _
 
@@ -89,6 +88,8 @@ def handles(dtype: pa.DataType) -> bool:
 
 
 def _split_year(text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    import pyarrow.compute as pc
+
     parts = pc.split_pattern(text, "-", max_splits=1)
     return (
         pc.list_element(parts, 0).cast(pa.int64()),
@@ -97,12 +98,16 @@ def _split_year(text: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def _with_year(year: pa.Array, rest: pa.Array) -> pa.Array:
+    import pyarrow.compute as pc
+
     return pc.binary_join_element_wise(pc.utf8_lpad(year.cast(pa.string()), 4, "0"), rest, "")
 
 
 def _cycles(below: pa.Array, above: pa.Array, period: int) -> pa.Array:
     """Whole 400-year cycles that bring a value into years 1-9999: ``below`` (how far before
     year 1, or <= 0) moves it forward, ``above`` (how far from year 10000, or < 0) back."""
+    import pyarrow.compute as pc
+
     forward = pc.add(pc.divide(below, period), 1)
     back = pc.negate(pc.add(pc.divide(above, period), 1))
     k = pc.if_else(pc.greater(below, 0), forward, pc.if_else(pc.greater_equal(above, 0), back, 0))
@@ -116,6 +121,8 @@ def parse(text: pa.Array, dtype: pa.DataType) -> pa.Array:
     A timestamp too late for 64-bit microseconds (PostgreSQL goes to year 294276, Arrow and
     DuckDB to 294247) raises ``ArrowInvalid`` naming it.
     """
+    import pyarrow.compute as pc
+
     plan = _plan(dtype)
     if plan is None:
         return text.cast(dtype)
@@ -156,6 +163,8 @@ def parse(text: pa.Array, dtype: pa.DataType) -> pa.Array:
 
 def _masks(values: pa.Array, dtype: pa.DataType) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(infinity, -infinity, a finite value outside years 1-9999) of ``values``."""
+    import pyarrow.compute as pc
+
     plan = _plan(dtype)
     assert plan is not None
     numbers = values.cast(plan.ints)
@@ -170,6 +179,8 @@ def pg_text(values: pa.Array) -> pa.Array | None:
     """``values`` (dates or µs timestamps) as text PostgreSQL parses back exactly, when any is
     infinite, before year 1 or after 9999; None when none is (the caller keeps the typed
     column)."""
+    import pyarrow.compute as pc
+
     dtype = values.type
     plan = _plan(dtype)
     if plan is None or len(values) == 0:
@@ -199,6 +210,8 @@ def pg_text(values: pa.Array) -> pa.Array | None:
 
 
 def _first(values: pa.Array | pa.ChunkedArray, *, infinite_only: bool) -> tuple[int, str] | None:
+    import pyarrow.compute as pc
+
     if _plan(values.type) is None or len(values) == 0:
         return None
     if isinstance(values, pa.ChunkedArray):

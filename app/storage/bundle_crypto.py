@@ -40,12 +40,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from app.i18n import _
 from app.storage.bundle_format import BundleError
 
@@ -121,6 +115,9 @@ class BundleKey:
 
 
 def _subkeys(master: bytes) -> tuple[bytes, bytes]:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     def sub(purpose: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
 
@@ -141,6 +138,8 @@ def _stretch(passphrase: str, kdf: dict[str, Any], where: str) -> bytes:
         and 1 <= p <= _SCRYPT_MAX["p"]
     ):
         raise BundleError(where, _("key derivation settings beyond what Cauce accepts"))
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
@@ -223,6 +222,8 @@ class EncryptingWriter(io.RawIOBase):
     def __init__(self, sink: IO[bytes], key: BundleKey) -> None:
         super().__init__()
         self._sink, self._key = sink, key
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self._aead = AESGCM(key.key)
         self._buffer = bytearray()
         self._counter = 0
@@ -276,6 +277,8 @@ class DecryptingReader(io.RawIOBase):
         if last < 0:
             self._damaged()
         self._size = (self._chunks - 1) * key.chunk + last
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self._aead = AESGCM(key.key)
         self._pos = 0
         self._cached: tuple[int, bytes] | None = None
@@ -318,6 +321,8 @@ class DecryptingReader(io.RawIOBase):
         self._f.seek(self._offset + index * step)
         sealed = self._f.read(step)
         last = index == self._chunks - 1
+        from cryptography.exceptions import InvalidTag
+
         try:
             plain = self._aead.decrypt(self._key.nonce(index, last), sealed, self._key.header_bytes)
         except InvalidTag:

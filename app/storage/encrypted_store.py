@@ -37,15 +37,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from typing import TYPE_CHECKING, Any
 
 from app.i18n import _
 from app.storage.paths import data_dir
+
+if TYPE_CHECKING:  # cryptography is imported where a secret is read or written: 20 ms of a run
+    from cryptography.fernet import Fernet
 
 __all__ = [
     "MASTER_KEY_ENV",
@@ -144,6 +142,9 @@ def _raw_key(master_key: str) -> bytes | None:
 
 
 def _subkey(master: bytes, purpose: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
 
 
@@ -306,6 +307,8 @@ class EncryptedFileStore:
             master = raw
         elif name == "scrypt":
             _check_scrypt(kdf, self.path)  # before the work: the header is not authenticated
+            from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
             master = Scrypt(
                 salt=_unb64(kdf["salt"]),
                 length=32,
@@ -321,6 +324,8 @@ class EncryptedFileStore:
         return master
 
     def _keys(self, kdf: dict[str, Any]) -> tuple[Fernet, bytes]:
+        from cryptography.fernet import Fernet
+
         master = self._master_bytes(kdf)
         fernet = Fernet(_b64(_subkey(master, b"cauce secrets: encryption")))
         check = hmac.new(_subkey(master, b"cauce secrets: key check"), b"cauce", hashlib.sha256)
@@ -360,6 +365,8 @@ class EncryptedFileStore:
                     "(or the file's header was altered). Nothing was changed."
                 ).format(variable=MASTER_KEY_ENV, path=self.path)
             )
+        from cryptography.fernet import InvalidToken
+
         try:
             data = json.loads(fernet.decrypt(token))
         except (InvalidToken, ValueError):

@@ -31,7 +31,6 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from app.connectors import pgtime
 from app.i18n import _
@@ -152,6 +151,8 @@ def arrow_field(field: pa.Field) -> pa.Field | None:
 
 def convert(field: pa.Field, target: pa.Field, values: pa.Array) -> pa.Array:
     """``values`` (text) as ``target``'s type; a value that cannot be read is refused."""
+    import pyarrow.compute as pc
+
     kind = pg_type(field) or ""
     parse: Callable[[str], Any] = (
         parse_interval if kind == "interval" else (lambda text: parse_array(text, kind[:-2]))
