@@ -34,7 +34,7 @@ def _profile(con: duckdb.DuckDBPyConnection, workers: int, run_sql=None, progres
 
 
 def _figures(profile):  # type: ignore[no-untyped-def]
-    return dataclasses.replace(profile, seconds=0.0)
+    return dataclasses.replace(profile, seconds=0.0, queries=0)
 
 
 def test_concurrent_queries_give_the_same_profile(orders: duckdb.DuckDBPyConnection) -> None:
@@ -47,13 +47,18 @@ def test_concurrent_queries_give_the_same_profile(orders: duckdb.DuckDBPyConnect
         calls.append((done, total, threading.get_ident()))
         labels.append(what)
 
-    one = _profile(orders, 1)
+    one_calls: list[int] = []
+    one = _profile(orders, 1, progress=lambda done, total, what: one_calls.append(total))
     several = _profile(orders, 3, progress=progress)
     assert _figures(several) == _figures(one)
     assert threads == {threading.get_ident()}  # the caller's thread only
     dones = [d for d, _t, _i in calls]
     assert dones == sorted(dones) and dones[-1] < calls[-1][1]
-    assert several.queries == one.queries
+    # the progress's total is the number of queries: more of them side by side (histograms
+    # and dependencies split in shares), each smaller
+    assert several.queries == calls[-1][1] and one.queries == one_calls[-1]
+    assert several.queries > one.queries
+    assert sum(label.startswith("histograms of") for label in labels) == 3  # of 4 columns, 3 at once
     tops = [f"top values of {c}" for c in ("id", "shop", "city", "amount", "day")]
     assert labels[: len(tops) + 1] == ["statistics of 5 columns", *tops]  # each as it starts
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from sqlglot import exp
 
 from app.connectors.base import Connector, WriteMode
 from app.engine.profile import TableProfile, profile_table
@@ -177,10 +178,21 @@ def test_dependencies_ruled_out_on_a_prefix_stay_exact(
     700, so it must be checked over the whole table and fail there."""
     from app.engine.profile import dependencies
 
+    sources: list[str] = []
+    real = dependencies.dependency_query
+
+    def recorded(src, *args):  # type: ignore[no-untyped-def]
+        sources.append("prefix" if isinstance(src, exp.Subquery) else "table")
+        return real(src, *args)
+
+    monkeypatch.setattr(dependencies, "dependency_query", recorded)
     whole = profile_table(engine, "gen")
+    assert "prefix" not in sources
+    sources.clear()
     monkeypatch.setattr(dependencies, "FD_PREFIX_ROWS", 100)
     profile = profile_table(engine, "gen")
-    assert profile.queries == whole.queries + 1  # the prefix's query ran
+    assert sources[0] == "prefix" and sources.count("prefix") == 1  # the prefix's query ran
+    assert "table" in sources  # then the pairs that held there, over the whole table
     _check(profile, NAMES, _rows())
     found = {(d["determinant"], d["dependent"]) for d in profile.functional_dependencies}
     assert ("g", "g2") in found and ("g", "tricky") not in found

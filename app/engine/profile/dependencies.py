@@ -4,7 +4,8 @@ included) goes with exactly one value of ``b`` (NULL counted as a value).
 Checked exactly, where it is cheap (docs/profiling.md): among the columns with the fewest
 values. A pair is ruled out without a query when the counts forbid it — ``a → b`` maps the
 values of ``a`` onto those of ``b``, so ``b`` cannot have more values than ``a`` — and the
-others are checked with one ``GROUP BY a`` per determinant (:func:`dependency_query`), which
+others are checked with one ``GROUP BY a`` per determinant (:func:`dependency_query`; one
+query for all of them, or one each where the database runs queries side by side), which
 tells, per group, whether each candidate ``b`` holds one value: a hash of at most
 :data:`FD_MAX_VALUES` groups per scan, where a ``GROUP BY a, b`` per pair hashed every
 combination of every pair. On a large table the same query first runs over
@@ -24,6 +25,7 @@ ELSE 0 END AS "v1" FROM "t" AS "src" GROUP BY "a") AS "g0"
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlglot import exp
@@ -38,8 +40,9 @@ __all__ = [
     "FD_COLUMNS",
     "FD_MAX_VALUES",
     "FD_PREFIX_ROWS",
+    "Job",
+    "dependency_jobs",
     "dependency_query",
-    "functional_dependencies",
 ]
 
 #: functional dependencies are looked for among at most this many columns (n·(n−1)/2 pairs)
@@ -54,13 +57,18 @@ FD_PREFIX_ROWS = 10_000
 
 
 class _Runs(Protocol):
-    """What :func:`functional_dependencies` needs of a profile in progress (``runner._Run``)."""
+    """What :func:`dependency_jobs` needs of a profile in progress (``runner._Run``)."""
 
     src: exp.Table
     dialect: str
     total: int
+    workers: int
 
     def rows(self, query: exp.Expression, what: str) -> list[dict[str, Any]]: ...
+
+
+#: a query to run, what it is (for progress), and what to do with its rows
+Job = tuple[exp.Expression, str, Callable[[list[dict[str, Any]]], None]]
 
 
 def _one_value(b: Column, dialect: str) -> exp.Expression:
@@ -112,14 +120,19 @@ def _values(c: ColumnProfile) -> int:
     return (c.distinct or 0) + (1 if c.nulls else 0)
 
 
-def functional_dependencies(
+def dependency_jobs(
     run: _Runs, columns: list[ColumnProfile], rows: int, keys: list[str]
-) -> list[dict[str, str]]:
+) -> tuple[list[Job], Callable[[], list[dict[str, str]]]]:
     """Column pairs ``a → b`` of the pool: the (up to :data:`FD_COLUMNS`) columns with the
     fewest values, exact distinct counts, between 2 and :data:`FD_MAX_VALUES` values and at
-    most half the rows, no candidate key; one query, or two on a large table (the first
-    over :data:`FD_PREFIX_ROWS` rows rules pairs out). Listed pair by pair in column order,
-    ``a → b`` before ``b → a``."""
+    most half the rows, no candidate key.
+
+    Returns the queries over the whole table still to run (one per determinant where the
+    database runs queries side by side, ``run.workers`` > 1, else one for all), for the
+    caller to run with the profile's other independent queries, and the function that lists
+    the pairs once they have run: pair by pair in column order, ``a → b`` before ``b → a``.
+    On a large table a first query over :data:`FD_PREFIX_ROWS` rows, run here, rules pairs
+    out."""
     limit = min(FD_MAX_VALUES, rows // 2)
     pool = [
         c
@@ -132,8 +145,20 @@ def functional_dependencies(
     ]
     pool = sorted(sorted(pool, key=_values)[:FD_COLUMNS], key=columns.index)
     pairs = list(itertools.combinations(pool, 2))
+    held: dict[int, list[int]] = {}
+
+    def found() -> list[dict[str, str]]:
+        names = [c.name for c in pool]
+        kept = {(names[i], names[j]) for i, deps in held.items() for j in deps}
+        return [
+            {"determinant": left.name, "dependent": right.name}
+            for a, b in pairs
+            for left, right in ((a, b), (b, a))
+            if (left.name, right.name) in kept
+        ]
+
     if not pairs:
-        return []
+        return [], found
     specs = [Column(c.name, c.kind) for c in pool]
     # a → b maps the values of a onto those of b: b cannot have more values than a
     checks = {
@@ -144,35 +169,32 @@ def functional_dependencies(
     if rows > 2 * FD_PREFIX_ROWS and any(checks.values()):
         # a value of a with two values of b in some rows is one in the table too
         prefix = exp.select(exp.Star()).from_(run.src.copy()).limit(FD_PREFIX_ROWS)
-        checks = _held(
-            run, prefix.subquery(exp.to_identifier("src", quoted=True)), specs, checks, what
-        )
-    held = _held(run, run.src, specs, checks, what)
-    names = [c.name for c in pool]
-    found = {(names[i], names[j]) for i, deps in held.items() for j in deps}
-    return [
-        {"determinant": left.name, "dependent": right.name}
-        for a, b in pairs
-        for left, right in ((a, b), (b, a))
-        if (left.name, right.name) in found
-    ]
-
-
-def _held(
-    run: _Runs,
-    src: exp.Expression,
-    pool: list[Column],
-    checks: dict[int, list[int]],
-    what: str,
-) -> dict[int, list[int]]:
-    """Of the candidate dependents in ``checks``, those each determinant determines in
-    ``src`` (one query; none when there is nothing to check)."""
+        src = prefix.subquery(exp.to_identifier("src", quoted=True))
+        checks = {i: deps for i, deps in checks.items() if deps}
+        if checks:
+            run.total += 1
+            query = dependency_query(src, specs, checks, run.dialect)
+            checks = _held(checks, run.rows(query, what))
     checks = {i: deps for i, deps in checks.items() if deps}
     if not checks:
-        return {}
-    run.total += 1
+        return [], found
+    groups = [{i: d} for i, d in checks.items()] if run.workers > 1 else [checks]
+    run.total += len(groups)
+
+    def keep(group: dict[int, list[int]]) -> Callable[[list[dict[str, Any]]], None]:
+        return lambda rows: held.update(_held(group, rows))
+
+    jobs: list[Job] = [
+        (dependency_query(run.src, specs, g, run.dialect), what, keep(g)) for g in groups
+    ]
+    return jobs, found
+
+
+def _held(checks: dict[int, list[int]], rows: list[dict[str, Any]]) -> dict[int, list[int]]:
+    """Of the candidate dependents in ``checks``, those each determinant determines, from the
+    rows of their :func:`dependency_query`."""
     held: dict[int, list[int]] = {}
-    for r in run.rows(dependency_query(src, pool, checks, run.dialect), what):
+    for r in rows:
         i = int(r["det"])
         held[i] = [j for j in checks[i] if int(r[f"x{j}"]) == 0]
     return held

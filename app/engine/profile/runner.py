@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from app.engine.profile import queries as q
-from app.engine.profile.dependencies import functional_dependencies
+from app.engine.profile.dependencies import Job, dependency_jobs
 from app.engine.profile.model import (
     QUANTILES,
     ColumnProfile,
@@ -38,7 +38,6 @@ __all__ = [
     "Progress",
     "RunSql",
     "column_kind",
-    "functional_dependencies",
     "profile_relation",
     "profile_table",
 ]
@@ -219,8 +218,9 @@ def _edges(c: ColumnProfile, bins: int, dialect: str) -> tuple[list[Any], list[e
     return values, [q.temporal(v, dialect) for v in values]
 
 
-def _histograms(run: _Run, columns: list[ColumnProfile], bins: int) -> None:
-    """Histograms of every numeric and temporal column with a range, in one scan."""
+def _histogram_jobs(run: _Run, columns: list[ColumnProfile], bins: int) -> list[Job]:
+    """Histograms of every numeric and temporal column with a range: one scan for all, or
+    one per share of the columns where the database runs ``run.workers`` queries at once."""
     wanted = [
         c
         for c in columns
@@ -230,23 +230,32 @@ def _histograms(run: _Run, columns: list[ColumnProfile], bins: int) -> None:
         and c.min != c.max
         and (c.kind == "numeric" or isinstance(c.min, dt.date))
     ]
-    if not wanted:
-        return
-    edges = {c.name: _edges(c, bins, run.dialect) for c in wanted}
+    parts = min(run.workers, len(wanted))
+    run.total += parts - 1  # one was counted
     by_sets = q.DIALECTS[run.dialect].grouping_sets
-    rows = run.rows(
-        q.histograms_query(
+
+    def job(part: list[ColumnProfile]) -> Job:
+        edges = {c.name: _edges(c, bins, run.dialect) for c in part}
+
+        def fill(rows: list[dict[str, Any]]) -> None:
+            row = q.histogram_counts(rows, len(part)) if by_sets else rows[0]
+            for i, c in enumerate(part):
+                values = edges[c.name][0]
+                c.histogram = [
+                    {
+                        "low": values[b],
+                        "high": values[b + 1],
+                        "count": int(row.get(f"h{i}_{b}") or 0),
+                    }
+                    for b in range(bins)
+                ]
+
+        query = q.histograms_query(
             run.src, {name: e for name, (_v, e) in edges.items()}, grouping_sets=by_sets
-        ),
-        _("histograms of {count} columns").format(count=len(wanted)),
-    )
-    row = q.histogram_counts(rows, len(wanted)) if by_sets else rows[0]
-    for i, c in enumerate(wanted):
-        values = edges[c.name][0]
-        c.histogram = [
-            {"low": values[b], "high": values[b + 1], "count": int(row.get(f"h{i}_{b}") or 0)}
-            for b in range(bins)
-        ]
+        )
+        return query, _("histograms of {count} columns").format(count=len(part)), fill
+
+    return [job(wanted[k::parts]) for k in range(parts)]
 
 
 def _top_job(run: _Run, c: ColumnProfile, options: ProfileOptions) -> tuple[exp.Select, str]:
@@ -423,20 +432,33 @@ def profile_relation(
     for c in topped:
         if c.kind in ("numeric", "temporal") and not in_scan:
             _quantiles(run, c)
-    _histograms(run, columns, options.bins)
     keys = [
         c.name
         for c in columns
         if rows and c.nulls == 0 and c.distinct == rows and not c.distinct_approximate
     ]
+    # histograms, duplicates and dependencies need nothing of each other: run side by side
+    later = _histogram_jobs(run, columns, options.bins)
     comparable = [s for s in specs if s.kind != "other"]
     duplicates = 0
     if keys or not rows or not comparable:  # a key differs in every row: no duplicates
         run.total -= 1
     else:
-        found = run.rows(q.duplicates_query(src, comparable, dialect), _("duplicate rows"))
-        duplicates = int(found[0]["dup"] or 0) if found else 0
-    dependencies = functional_dependencies(run, columns, rows, keys) if rows else []
+
+        def count_duplicates(found: list[dict[str, Any]]) -> None:
+            nonlocal duplicates
+            duplicates = int(found[0]["dup"] or 0) if found else 0
+
+        dups = q.duplicates_query(src, comparable, dialect)
+        later.append((dups, _("duplicate rows"), count_duplicates))
+    dependencies: Callable[[], list[dict[str, str]]] = list
+    if rows:
+        checks, dependencies = dependency_jobs(run, columns, rows, keys)
+        later += checks
+    for (_query, _what, fill), found in zip(
+        later, run.many([(query, what) for query, what, _fill in later]), strict=True
+    ):
+        fill(found)
     return TableProfile(
         table=table,
         dialect=dialect,
@@ -444,7 +466,7 @@ def profile_relation(
         columns=columns,
         duplicate_rows=duplicates,
         candidate_keys=keys,
-        functional_dependencies=dependencies,
+        functional_dependencies=dependencies(),
         sample_pct=options.sample_pct,
         seconds=time.perf_counter() - started,
         queries=run.done,
