@@ -4,7 +4,8 @@ Owns attaching the file into the local engine (``ATTACH``), the qualified scans 
 selects from, and the three write modes (:mod:`._sql`). Being DuckDB itself, the engine reads
 and writes it without Python in the data path; the standalone methods open a short-lived
 connection per call (the file stays free for the engine to attach), except for ``:memory:``,
-whose database lives as long as the connector.
+whose database lives as long as the connector (:mod:`._connect`). The catalog and the schema
+changes are :mod:`._catalog`'s, the settings :mod:`._config`'s.
 
 An ``encrypted`` connection keeps its file encrypted with DuckDB's own encryption, keyed by
 the secret ``encryption_key`` (:mod:`._crypto`).
@@ -21,14 +22,7 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from app.connectors._common import (
-    check_write,
-    failure,
-    ident,
-    one_source,
-    sql_table,
-    stream_then_close,
-)
+from app.connectors._common import check_write, failure, one_source, sql_table, stream_then_close
 from app.connectors.base import (
     DEFAULT_BATCH_ROWS,
     Capabilities,
@@ -36,34 +30,24 @@ from app.connectors.base import (
     Connector,
     ConnectorConfig,
     StateWrite,
-    TableInfo,
     UrlForm,
     UrlSyntax,
     WriteMode,
     WriteResult,
 )
-from app.connectors.duckdb import _crypto
+from app.connectors.duckdb._catalog import Catalog
 from app.connectors.duckdb._checked import CheckedChanges
 from app.connectors.duckdb._config import DuckDBConfig
-from app.connectors.duckdb._locks import waiting_for_lock
+from app.connectors.duckdb._connect import MEMORY, Connecting
 from app.connectors.duckdb._pgtext import arrow_field, convert
-from app.connectors.duckdb._sql import (
-    DIALECT,
-    catalog_table,
-    delete_returning,
-    qualify,
-    table_exists,
-    write_into,
-)
+from app.connectors.duckdb._sql import DIALECT, catalog_table, delete_returning, qualify, write_into
 from app.connectors.duckdb._types import (
     DUCKDB_TYPES,
     canonical_schema,
     native_schema,
-    tag_text_types,
     typed_columns,
 )
 from app.i18n import _
-from app.model.sql_types import to_sql_type
 from app.model.types import pg_type
 
 if TYPE_CHECKING:
@@ -71,12 +55,10 @@ if TYPE_CHECKING:
 
     from app.connectors.transactions import Transaction
 
-__all__ = ["DuckDBConfig", "DuckDBConnector", "canonical_schema"]
-
-MEMORY = ":memory:"
+__all__ = ["MEMORY", "DuckDBConfig", "DuckDBConnector", "canonical_schema"]
 
 
-class DuckDBConnector(CheckedChanges, Connector):
+class DuckDBConnector(CheckedChanges, Catalog, Connecting, Connector):
     """Read, write and run SQL in one DuckDB database file."""
 
     type_name = "duckdb"
@@ -108,169 +90,10 @@ class DuckDBConnector(CheckedChanges, Connector):
         self._reading: set[duckdb.DuckDBPyConnection] = set()
         self._interrupted = False
 
-    @property
-    def path(self) -> str:
-        if self.config.path == MEMORY:
-            return MEMORY
-        path = Path(self.config.path).expanduser()
-        return str(path if path.is_absolute() else self.root / path)
-
-    def _open(self, *, create: bool = False) -> duckdb.DuckDBPyConnection:
-        """A connection to the database; ``create`` for writes (a new file, and its folder).
-
-        Reading a file that does not exist yet sees an empty database and creates nothing.
-        """
-        import duckdb
-
-        try:
-            if self.path == MEMORY:
-                if self._memory is None:
-                    self._memory = duckdb.connect(MEMORY)
-                con = self._memory.cursor()
-            elif not Path(self.path).exists() and not create:
-                con = duckdb.connect(MEMORY)
-            elif self.config.encrypted:
-                con = self._open_encrypted(create=create)
-            else:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                con = waiting_for_lock(lambda: duckdb.connect(self.path))
-            con.execute("SET TimeZone = 'UTC'")
-        except duckdb.Error as err:
-            raise failure(self.name, _("opening the database"), err) from None
-        return con
-
-    def _key(self) -> str:
-        """The file's key (fetched from the secret store now, when it was not in the
-        environment); a clear error when the connection is encrypted and has none."""
-        if self.config.encryption_key is None:
-            self.secret_on_demand("encryption_key")
-        return _crypto.file_key(self.name, self.config.encryption_key, memory=self.path == MEMORY)
-
-    def _open_encrypted(self, *, create: bool) -> duckdb.DuckDBPyConnection:
-        """An in-memory connection with the file attached (with its key) and in use."""
-        return _crypto.open_encrypted(self.path, self._key(), self.name, create=create)
-
-    def prepare_session(self, con: duckdb.DuckDBPyConnection) -> None:
-        if self.config.encrypted:  # before the session is locked: it may write the file
-            _crypto.load_writable_crypto(con)
-
-    def close(self) -> None:
-        if self._memory is not None:
-            self._memory.close()
-            self._memory = None
-
     def test(self) -> None:
         con = self._open()
         try:
             con.execute("SELECT 1").fetchall()
-        finally:
-            con.close()
-
-    # -- catalog ---------------------------------------------------------------------------
-    def list_tables(self) -> list[TableInfo]:
-        con = self._open()
-        try:
-            rows = con.execute(
-                "SELECT schema_name, table_name, 'table', estimated_size FROM duckdb_tables() "
-                "WHERE database_name = current_database() UNION ALL "
-                "SELECT schema_name, view_name, 'view', NULL FROM duckdb_views() "
-                "WHERE database_name = current_database() AND NOT internal "
-                "ORDER BY 1, 2"
-            ).fetchall()
-        finally:
-            con.close()
-        return [TableInfo(schema=s, name=n, kind=k, row_estimate=e) for s, n, k, e in rows]
-
-    def _table_sql(self, table: str) -> str:
-        return exp.select("*").from_(sql_table(table, DIALECT)).sql(DIALECT)
-
-    def _schema_of(self, sql: str, what: str) -> pa.Schema:
-        """The columns of ``sql``'s result; ``what`` names it in errors (translated)."""
-        import duckdb
-
-        con = self._open()
-        try:
-            relation = con.sql(sql).limit(0)
-            schema = canonical_schema(relation.to_arrow_table().schema)
-            return tag_text_types(schema, [str(t) for t in relation.types])
-        except duckdb.Error as err:
-            raise failure(self.name, _("describing {what}").format(what=what), err) from None
-        finally:
-            con.close()
-
-    def table_schema(self, table: str) -> pa.Schema:
-        return self._schema_of(self._table_sql(table), repr(table))
-
-    def query_schema(self, sql: str) -> pa.Schema:
-        return self._schema_of(sql, _("the query"))
-
-    def has_table(self, table: str) -> bool:
-        con = self._open()
-        try:
-            return table_exists(con, self._own(con, table))
-        finally:
-            con.close()
-
-    def primary_keys(self, table: str) -> list[str]:
-        import duckdb
-
-        con = self._open()
-        try:
-            target = self._own(con, table)
-            rows = con.execute(
-                "SELECT constraint_column_names FROM duckdb_constraints() "
-                "WHERE database_name = ? AND schema_name = ? AND table_name = ? "
-                "AND constraint_type = 'PRIMARY KEY'",
-                [target.catalog, target.db, target.name],
-            ).fetchall()
-        except duckdb.Error as err:
-            raise failure(
-                self.name, _("reading the primary key of {table!r}").format(table=table), err
-            ) from None
-        finally:
-            con.close()
-        return list(rows[0][0]) if rows else []
-
-    def add_columns(self, table: str, fields: list[pa.Field]) -> None:
-        self._alter(
-            table,
-            [
-                exp.Alter(
-                    this=sql_table(table, DIALECT),
-                    kind="TABLE",
-                    actions=[exp.ColumnDef(this=ident(f.name), kind=to_sql_type(f.type))],
-                )
-                for f in fields
-            ],
-            _("adding columns to {table!r}").format(table=table),
-        )
-
-    def widen_columns(self, table: str, fields: list[pa.Field]) -> None:
-        self._alter(
-            table,
-            [
-                exp.Alter(
-                    this=sql_table(table, DIALECT),
-                    kind="TABLE",
-                    actions=[exp.AlterColumn(this=ident(f.name), dtype=to_sql_type(f.type))],
-                )
-                for f in fields
-            ],
-            _("changing column types of {table!r}").format(table=table),
-        )
-
-    def _alter(self, table: str, statements: list[exp.Alter], action: str) -> None:
-        import duckdb
-
-        con = self._open(create=True)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            for statement in statements:
-                con.execute(statement.sql(DIALECT))
-            con.execute("COMMIT")
-        except duckdb.Error as err:
-            con.execute("ROLLBACK")
-            raise failure(self.name, action, err) from None
         finally:
             con.close()
 
@@ -311,39 +134,10 @@ class DuckDBConnector(CheckedChanges, Connector):
         schema = canonical_schema(reader.schema)
         return stream_then_close(reader, schema, close)
 
-    @contextlib.contextmanager
-    def held_open(self) -> Iterator[None]:
-        """The file stays open for the block: each query's connection joins the open
-        database instead of opening the file again (~40 ms a query, a profile runs ~20)."""
-        import duckdb
-
-        if self._anchor is not None or self.config.encrypted or not Path(self.path).is_file():
-            yield
-            return
-        self._anchor = duckdb.connect(self.path)
-        try:
-            yield
-        finally:
-            anchor, self._anchor = self._anchor, None
-            anchor.close()
-
     def interrupt(self) -> None:
         self._interrupted = True  # a read starting now is refused (see read)
         for con in list(self._reading):
             con.interrupt()
-
-    def attach(self, con: duckdb.DuckDBPyConnection, alias: str, *, read_only: bool) -> None:
-        if self.path == MEMORY:
-            raise ConnectionError_(
-                _(
-                    "{connection}: an in-memory DuckDB database cannot be "
-                    "attached to another connection; use a database file"
-                ).format(connection=self.name)
-            )
-        if not read_only:  # a destination file may be new, and so may its folder
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        key = self._key() if self.config.encrypted else None
-        _crypto.attach_file(con, self.path, alias, read_only=read_only, key=key, name=self.name)
 
     def scan(
         self, alias: str, *, table: str | None = None, query: str | None = None
@@ -510,7 +304,3 @@ class DuckDBConnector(CheckedChanges, Connector):
             )
         finally:
             con.close()
-
-    def _own(self, con: duckdb.DuckDBPyConnection, table: str) -> exp.Table:
-        catalog = con.execute("SELECT current_database()").fetchall()[0][0]
-        return catalog_table(sql_table(table, DIALECT), catalog)
