@@ -47,7 +47,7 @@ def checked(model: type[M], where: str = "", **values: Any) -> M:
     >>> checked(GlossaryTerm, "line 3", name="x", status="final")
     Traceback (most recent call last):
     ...
-    app.storage.project_format.ProjectError: line 3: status: Input should be 'draft' or 'approved'
+    app.storage.project_layout.ProjectError: line 3: status: Input should be 'draft' or 'approved'
     """
     try:
         return model(**values)

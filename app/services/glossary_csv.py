@@ -16,7 +16,7 @@ reported, and none is stored.
 >>> parse_terms_csv(b"name,status\\nRevenue,final\\n", "t")
 Traceback (most recent call last):
 ...
-app.storage.project_format.ProjectError: t: line 2: status: Input should be 'draft' or 'approved'
+app.storage.project_layout.ProjectError: t: line 2: status: Input should be 'draft' or 'approved'
 """
 
 from __future__ import annotations

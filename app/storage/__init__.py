@@ -22,9 +22,10 @@ new column type needs a portable kind in ``backup_columns`` (with its conversion
 
 Extending the schema:
 
-1. Add or change a model in ``models.py`` (typed ``Mapped[...]``; timestamps ``datetime``,
-   set in Python with ``utcnow()``; every domain row carries ``organization_id`` and reaches
-   its parent through a composite foreign key).
+1. Add or change a model in ``models.py`` or the ``*_models.py`` module of its group (typed
+   ``Mapped[...]``; timestamps ``datetime``, set in Python with ``utcnow()``; every domain row
+   carries ``organization_id`` and reaches its parent through a composite foreign key); the
+   declarative base and the column types tables share are in ``model_base``.
 2. Generate a migration against a database at head with
    :func:`app.storage.migrate.new_revision`, then read and fix it by hand.
 3. Expose it through a repository method that returns a frozen dataclass from ``records``.

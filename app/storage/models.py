@@ -19,30 +19,25 @@ Every change here needs a migration in ``app/storage/migrations/versions/`` (see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
-    Boolean,
     CheckConstraint,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.model.schema_changes import RECORDED_DECISIONS, RECORDED_KINDS
+from app.storage.model_base import NAMING_CONVENTION as NAMING_CONVENTION
+from app.storage.model_base import Base, UTCDateTime, utcnow
+from app.storage.model_base import check_in as _check_in
 from app.storage.records import FireOutcome, NodeLocation, RunStatus, RunTrigger
 
 __all__ = [
@@ -66,56 +61,6 @@ __all__ = [
     "UTCDateTime",
     "utcnow",
 ]
-
-#: Constraint names are stable and explicit, so migrations (and SQLite batch mode) can find them.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored in UTC and always read back timezone-aware.
-
-    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so the UTC wall time is stored
-    and UTC attached on the way out. Naive datetimes are refused: their zone is a guess.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-def _check_in(column: str, values: Iterable[Any], name: str) -> CheckConstraint:
-    allowed = ", ".join(f"'{v.value}'" for v in values)
-    return CheckConstraint(f"{column} IN ({allowed})", name=name)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
 
 
 class OrganizationRow(Base):
@@ -348,172 +293,9 @@ class ScheduleFireRow(Base):
     finished_at: Mapped[datetime | None]
 
 
-# -- syncs ----------------------------------------------------------------------------------------
-class SyncRow(Base):
-    """A sync of a project: its current definition and how many times it changed."""
-
-    __tablename__ = "syncs"
-    __table_args__ = (
-        UniqueConstraint("project_id", "name"),
-        UniqueConstraint("organization_id", "id"),
-        ForeignKeyConstraint(
-            ["organization_id", "project_id"], ["projects.organization_id", "projects.id"]
-        ),
-        CheckConstraint("version >= 1", name="version_positive"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    organization_id: Mapped[int]
-    project_id: Mapped[int]
-    name: Mapped[str] = mapped_column(String(200))
-    definition: Mapped[dict[str, Any]]
-    content_hash: Mapped[str] = mapped_column(String(64))
-    version: Mapped[int]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-
-
-class SyncRunRow(Base):
-    """One run of a sync (``destinations``: rows, status and error per destination)."""
-
-    __tablename__ = "sync_runs"
-    __table_args__ = (
-        UniqueConstraint("organization_id", "id"),
-        ForeignKeyConstraint(["organization_id", "sync_id"], ["syncs.organization_id", "syncs.id"]),
-        _check_in("status", RunStatus, "status"),
-        _check_in("trigger", RunTrigger, "trigger"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    organization_id: Mapped[int]
-    sync_id: Mapped[int] = mapped_column(index=True)
-    sync_version: Mapped[int]
-    trigger: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
-    started_at: Mapped[datetime]
-    finished_at: Mapped[datetime | None]
-    rows_read: Mapped[int | None] = mapped_column(BigInteger)
-    destinations: Mapped[dict[str, Any]]
-    error: Mapped[str | None] = mapped_column(Text)
-    host: Mapped[str | None] = mapped_column(String(255))
-    #: the process running it, to tell a run in progress from an abandoned one
-    pid: Mapped[int | None]
-
-
-class SyncDestinationStateRow(Base):
-    """The metadata DB's copy of one destination's committed position (the destination's own
-    ``_cauce_sync_state`` table is the truth where it has one)."""
-
-    __tablename__ = "sync_destination_states"
-    __table_args__ = (
-        UniqueConstraint("sync_id", "destination"),
-        ForeignKeyConstraint(["organization_id", "sync_id"], ["syncs.organization_id", "syncs.id"]),
-        ForeignKeyConstraint(
-            ["organization_id", "last_run_id"], ["sync_runs.organization_id", "sync_runs.id"]
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    organization_id: Mapped[int]
-    sync_id: Mapped[int]
-    destination: Mapped[str] = mapped_column(String(400))
-    cursor_value: Mapped[str | None] = mapped_column(Text)
-    cursor_type: Mapped[str | None] = mapped_column(String(100))
-    last_run_id: Mapped[int | None]
-    last_rows: Mapped[int | None] = mapped_column(BigInteger)
-    updated_at: Mapped[datetime]
-
-
-class SchemaChangeRow(Base):
-    """A schema difference a sync run detected in one destination, and the policy's decision."""
-
-    __tablename__ = "schema_changes"
-    __table_args__ = (
-        ForeignKeyConstraint(["organization_id", "sync_id"], ["syncs.organization_id", "syncs.id"]),
-        ForeignKeyConstraint(
-            ["organization_id", "sync_run_id"], ["sync_runs.organization_id", "sync_runs.id"]
-        ),
-        # the kinds and decisions of 0002 (held changes and rename guesses: schema_reviews)
-        _check_in("change_kind", RECORDED_KINDS, "change_kind"),
-        _check_in("decision", RECORDED_DECISIONS, "decision"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    organization_id: Mapped[int]
-    sync_id: Mapped[int] = mapped_column(index=True)
-    sync_run_id: Mapped[int | None]
-    destination: Mapped[str] = mapped_column(String(400))
-    column_name: Mapped[str] = mapped_column(String(200))
-    change_kind: Mapped[str] = mapped_column(String(16))
-    old_type: Mapped[str | None] = mapped_column(String(100))
-    new_type: Mapped[str | None] = mapped_column(String(100))
-    decision: Mapped[str] = mapped_column(String(16))
-    detected_at: Mapped[datetime]
-
-
-# -- catalog --------------------------------------------------------------------------------------
-class CatalogSchemaRow(Base):
-    """A schema of a connection, as last seen by a catalog refresh."""
-
-    __tablename__ = "catalog_schemas"
-    __table_args__ = (
-        UniqueConstraint("connection_id", "name"),
-        UniqueConstraint("organization_id", "id"),
-        ForeignKeyConstraint(
-            ["organization_id", "connection_id"], ["connections.organization_id", "connections.id"]
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    organization_id: Mapped[int]
-    connection_id: Mapped[int]
-    name: Mapped[str] = mapped_column(String(200))
-    refreshed_at: Mapped[datetime]
-
-
-class CatalogTableRow(Base):
-    __tablename__ = "catalog_tables"
-    __table_args__ = (
-        UniqueConstraint("schema_id", "name"),
-        UniqueConstraint("organization_id", "id"),
-        ForeignKeyConstraint(
-            ["organization_id", "schema_id"],
-            ["catalog_schemas.organization_id", "catalog_schemas.id"],
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    organization_id: Mapped[int]
-    schema_id: Mapped[int]
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))
-    row_estimate: Mapped[int | None] = mapped_column(BigInteger)
-    refreshed_at: Mapped[datetime]
-
-
-class CatalogColumnRow(Base):
-    """A column: canonical (Arrow) type name, nullability, position in the primary key."""
-
-    __tablename__ = "catalog_columns"
-    __table_args__ = (
-        UniqueConstraint("table_id", "name"),
-        ForeignKeyConstraint(
-            ["organization_id", "table_id"], ["catalog_tables.organization_id", "catalog_tables.id"]
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    organization_id: Mapped[int]
-    table_id: Mapped[int]
-    position: Mapped[int]
-    name: Mapped[str] = mapped_column(String(200))
-    canonical_type: Mapped[str] = mapped_column(String(100))
-    nullable: Mapped[bool] = mapped_column(Boolean)
-    pk_position: Mapped[int | None]
-
-
 # tables kept in modules of their own, on this base; importing them registers them in
-# Base.metadata: server access (migration 0008), alerts and notifications (0006), data
+# Base.metadata: syncs and schema changes, the catalog (migration 0002; their rows are
+# re-exported here), server access (migration 0008), alerts and notifications (0006), data
 # quality (0007), configuration versions and tags (0009), dictionary and glossary (0013)
 from app.storage import access_models as _access_models  # noqa: E402, F401
 from app.storage import alert_models as _alert_models  # noqa: E402, F401
@@ -526,3 +308,14 @@ from app.storage import schema_review_models as _schema_review_models  # noqa: E
 from app.storage import tag_models as _tag_models  # noqa: E402, F401  (column tags, 0009)
 from app.storage import vault_models as _vault_models  # noqa: E402, F401  (token vault, 0016)
 from app.storage import version_models as _version_models  # noqa: E402, F401  (config versions, 0010)
+from app.storage.catalog_models import (  # noqa: E402
+    CatalogColumnRow,
+    CatalogSchemaRow,
+    CatalogTableRow,
+)
+from app.storage.sync_models import (  # noqa: E402
+    SchemaChangeRow,
+    SyncDestinationStateRow,
+    SyncRow,
+    SyncRunRow,
+)

@@ -14,6 +14,10 @@ Every reader here is strict: the bytes must be UTF-8 JSON objects without duplic
 writer is canonical (sorted keys, two-space indent, trailing newline), so saving twice gives the
 same bytes. Errors are :class:`ProjectError` naming the file.
 
+The models and the parsers of each file are here; the layout (folders, file names, data paths,
+:class:`ProjectError`) is :mod:`app.storage.project_layout`, the strict JSON bytes and their
+limits :mod:`app.storage.project_json`. Every name of both stays importable from here.
+
 >>> file_stem("Daily orders / EU")
 'Daily_orders_EU'
 >>> pipeline_path("Daily orders / EU")
@@ -22,9 +26,7 @@ same bytes. Errors are :class:`ProjectError` naming the file.
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -38,6 +40,32 @@ from app.model.pipeline import Pipeline
 from app.model.quality import CheckSpec
 from app.model.schedule import ScheduleDefinition
 from app.model.sync import SyncDefinition
+from app.storage.project_json import MAX_DEPTH as MAX_DEPTH
+from app.storage.project_json import MAX_FILE_BYTES as MAX_FILE_BYTES
+from app.storage.project_json import (
+    MAX_NODES,
+    MAX_PROJECT_JSON_BYTES,
+    describe_validation_error,
+    dumps_canonical,
+    load_json_object,
+)
+from app.storage.project_json import check_depth as check_depth
+from app.storage.project_json import check_size as check_size
+from app.storage.project_layout import (
+    CONNECTIONS_DIR,
+    DATA_DIR,
+    PIPELINES_DIR,
+    PROJECT_FILE,
+    SCHEDULES_DIR,
+    SYNCS_DIR,
+    ProjectError,
+    check_data_path,
+    connection_path,
+    file_stem,
+    pipeline_path,
+    schedule_path,
+    sync_path,
+)
 
 __all__ = [
     "CONNECTIONS_DIR",
@@ -69,18 +97,7 @@ __all__ = [
 ]
 
 PROJECT_FORMAT_VERSION = 1
-PROJECT_FILE = "project.json"
-CONNECTIONS_DIR = "connections"
-PIPELINES_DIR = "pipelines"
-SYNCS_DIR = "syncs"
-SCHEDULES_DIR = "schedules"
-DATA_DIR = "data"
 
-_UNSAFE = re.compile(r"[^\w.-]+")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
-    f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)
-}
-_MAX_STEM = 120
 #: declared checks per project
 MAX_CHECKS = 10_000
 #: "{kind} ... is filed under the key ..." and "... would both be saved as ...", by kind
@@ -98,68 +115,6 @@ _SAVED_AS = {
     "sync": N_("syncs {first!r} and {second!r} would both be saved as {path}; rename one"),
     "schedule": N_("schedules {first!r} and {second!r} would both be saved as {path}; rename one"),
 }
-
-
-class ProjectError(ValueError):
-    """A project file is missing, unreadable or invalid; ``path`` names the file."""
-
-    def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
-
-
-# -- names ---------------------------------------------------------------------------------------
-def file_stem(name: str) -> str:
-    """The file name (without ``.json``) that a pipeline or connection called ``name`` has.
-
-    Runs of characters other than letters, digits, ``.``, ``_`` and ``-`` become one ``_``;
-    leading and trailing dots and underscores go; Windows device names get a trailing ``_``.
-
-    Raises:
-        ValueError: when nothing usable is left (``"..."``, ``"/"``).
-    """
-    stem = _UNSAFE.sub("_", unicodedata.normalize("NFC", name).strip()).strip("._")[:_MAX_STEM]
-    if not stem:
-        raise ValueError(_("the name {name!r} gives an empty file name").format(name=name))
-    if stem.split(".")[0].casefold() in _WINDOWS_RESERVED:
-        stem += "_"
-    return stem
-
-
-def pipeline_path(name: str) -> str:
-    """Project-relative POSIX path of the pipeline called ``name``."""
-    return f"{PIPELINES_DIR}/{file_stem(name)}.json"
-
-
-def sync_path(name: str) -> str:
-    """Project-relative POSIX path of the sync called ``name``."""
-    return f"{SYNCS_DIR}/{file_stem(name)}.json"
-
-
-def schedule_path(name: str) -> str:
-    """Project-relative POSIX path of the schedule called ``name``."""
-    return f"{SCHEDULES_DIR}/{file_stem(name)}.json"
-
-
-def connection_path(name: str) -> str:
-    """Project-relative POSIX path of the connection called ``name``."""
-    return f"{CONNECTIONS_DIR}/{file_stem(name)}.json"
-
-
-def check_data_path(path: str) -> str:
-    """Validate a project-relative data file path (``data/...``, POSIX, no ``..``); return it.
-
-    >>> check_data_path("data/lookups/countries.csv")
-    'data/lookups/countries.csv'
-    """
-    parts = path.split("/")
-    if len(parts) < 2 or parts[0] != DATA_DIR:
-        raise ProjectError(path, _("data files must live under data/"))
-    for part in parts[1:]:
-        if part in ("", ".", "..") or "\\" in part or any(ord(c) < 32 for c in part):
-            raise ProjectError(path, _("unsafe data file path"))
-    return path
 
 
 # -- models --------------------------------------------------------------------------------------
@@ -294,110 +249,7 @@ class Project(BaseModel):
         return out
 
 
-# -- bytes <-> models ----------------------------------------------------------------------------
-def dumps_canonical(data: Any) -> bytes:
-    """Canonical JSON bytes: sorted keys, two-space indent, UTF-8, trailing newline.
-
-    >>> dumps_canonical({"b": 1, "a": "é"})
-    b'{\\n  "a": "\\xc3\\xa9",\\n  "b": 1\\n}\\n'
-    """
-    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(_("the key {key!r} appears twice").format(key=key))
-        out[key] = value
-    return out
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(_("{name} is not valid JSON").format(name=name))
-
-
-#: bounds on project files, checked before and while they are read (``docs/security.md``)
-MAX_FILE_BYTES = 8 * 1024 * 1024
-#: all the JSON of one project (a directory or a bundle) together
-MAX_PROJECT_JSON_BYTES = 64 * 1024 * 1024
-#: nesting of objects and arrays (a pipeline needs about eight)
-MAX_DEPTH = 64
-#: nodes in one pipeline
-MAX_NODES = 2_000
-
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(rb"[\[\]{}]")
-
-
-def check_depth(raw: bytes, path: str, limit: int = MAX_DEPTH) -> None:
-    """Refuse JSON nested deeper than ``limit`` before any parser recurses into it.
-
-    >>> check_depth(b'{"a": [1, {"b": "[[[["}]}', "x.json", limit=3)
-    >>> check_depth(b"[" * 5000, "x.json")
-    Traceback (most recent call last):
-    ...
-    app.storage.project_format.ProjectError: x.json: nested deeper than 64 levels
-    """
-    depth = 0
-    for m in _BRACKET.finditer(_STRING.sub(b"", raw)):
-        depth += 1 if m.group() in b"[{" else -1
-        if depth > limit:
-            raise ProjectError(path, _("nested deeper than {limit} levels").format(limit=limit))
-
-
-def check_size(size: int, path: str, limit: int = MAX_FILE_BYTES) -> None:
-    if size > limit:
-        raise ProjectError(
-            path, _("{size} bytes, more than the limit of {limit}").format(size=size, limit=limit)
-        )
-
-
-def load_json_object(raw: bytes, path: str) -> dict[str, Any]:
-    """Decode strict UTF-8 JSON holding one object; :class:`ProjectError` naming ``path``.
-
-    Files larger than :data:`MAX_FILE_BYTES` or nested deeper than :data:`MAX_DEPTH` are
-    refused before parsing.
-    """
-    check_size(len(raw), path)
-    check_depth(raw, path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ProjectError(
-            path,
-            _("not UTF-8 text ({reason} at byte {offset})").format(
-                reason=err.reason, offset=err.start
-            ),
-        ) from None
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise ProjectError(
-            path,
-            _("invalid JSON: {error} at line {line} column {column}").format(
-                error=err.msg, line=err.lineno, column=err.colno
-            ),
-        ) from None
-    except RecursionError:  # belt and braces: check_depth should have refused it
-        raise ProjectError(path, _("nested too deeply")) from None
-    except ValueError as err:
-        raise ProjectError(path, _("invalid JSON: {error}").format(error=err)) from None
-    if not isinstance(data, dict):
-        raise ProjectError(path, _("expected a JSON object"))
-    return data
-
-
-def describe_validation_error(err: ValidationError) -> str:
-    """One readable line per problem: ``nodes.0.name: a node name cannot be blank``."""
-    lines = []
-    for e in err.errors(include_url=False):
-        where = ".".join(str(p) for p in e["loc"])
-        msg = e["msg"].removeprefix("Value error, ")
-        lines.append(f"{where}: {msg}" if where else msg)
-    return "; ".join(lines)
-
-
+# -- files -> models -----------------------------------------------------------------------------
 def _validate(model: type[BaseModel], raw: bytes, path: str, what: str) -> Any:
     data = load_json_object(raw, path)
     nodes = data.get("nodes") if model is Pipeline else None

@@ -7,7 +7,8 @@ What lives here (Qt-free, never importing :mod:`app.services`):
 - :mod:`.cursor` — cursor values as text + type, SQL literals, the destination state table;
 - :mod:`.spool` — the one read of the source, spooled to an Arrow IPC file (bounded memory);
 - :mod:`.runner` — the run: plan, read once, write each destination with its own state,
-  retries on dropped connections, hard deletes, events.
+  retries on dropped connections, hard deletes, events (the steps that move rows are in
+  :mod:`.transfer`, the events a run publishes in :mod:`.run_events`).
 
 The definition of a sync (:mod:`app.model.sync`), its events (:mod:`app.model.sync_events`) and
 the schema changes it reports (:mod:`app.model.schema_changes`) are plain data in

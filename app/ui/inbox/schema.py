@@ -3,26 +3,24 @@ syncs, filterable by state, sync and age; for the selected one, its impact (pipe
 syncs reading the table, the destination columns computed from it) and its history; Approve,
 Reject and Roll back, each after a confirmation.
 
-Reads and decisions go through :mod:`app.services.schema_inbox` on worker threads.
+Reads and decisions go through :mod:`app.services.schema_inbox` on worker threads. Here: the
+dialog, its filters and list, loading and the selection; the words of a change and the detail
+pane are :mod:`.change_texts`, the decisions and the context menu :mod:`.decisions` (mixins).
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -32,16 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.errors import describe
-from app.services.schema_inbox import (
-    approve_schema_change,
-    list_schema_changes,
-    reject_schema_change,
-    rollback_schema_change,
-)
+from app.services.schema_inbox import list_schema_changes
 from app.services.workspace import Workspace
-from app.ui.curl import attach_menu, build_menu, copy_curl
-from app.ui.i18n import format_int, status_text
+from app.ui.curl import attach_menu
 from app.ui.icons import icon
+from app.ui.inbox.change_texts import ChangeTextsMixin
+from app.ui.inbox.decisions import DecisionsMixin
 from app.ui.monitor.table import Column, RowsModel, local_time, table_view
 from app.ui.workers import submit
 
@@ -57,7 +51,7 @@ _COLOURS = {
 }
 
 
-class SchemaInbox(QDialog):
+class SchemaInbox(DecisionsMixin, ChangeTextsMixin, QDialog):
     """Schema changes of one project's ``review`` syncs.
 
     Signals:
@@ -86,37 +80,6 @@ class SchemaInbox(QDialog):
         self.setWindowIcon(icon("warning"))
         self._build(syncs)
         self.reload()
-
-    # -- words ----------------------------------------------------------------------------
-    def _state(self, status: str) -> str:
-        return {
-            "pending": self.tr("pending"),
-            "approved": self.tr("approved"),
-            "rejected": self.tr("rejected"),
-            "rolled_back": self.tr("rolled back"),
-            "withdrawn": self.tr("withdrawn"),
-        }.get(status, status)
-
-    def _kind(self, kind: str) -> str:
-        return {
-            "added": self.tr("added"),
-            "widened": self.tr("widened"),
-            "changed": self.tr("type changed"),
-            "removed": self.tr("removed"),
-            "renamed": self.tr("renamed?"),
-        }.get(kind, kind)
-
-    def _change(self, item: Any) -> str:
-        if item.renamed_from:
-            return self.tr("%1 → %2").replace("%1", item.renamed_from).replace("%2", item.column)
-        if item.old_type and item.new_type:
-            return (
-                self.tr("%1: %2 → %3")
-                .replace("%1", item.column)
-                .replace("%2", item.old_type)
-                .replace("%3", item.new_type)
-            )
-        return f"{item.column} ({item.new_type or item.old_type})"
 
     # -- building -------------------------------------------------------------------------
     def _build(self, syncs: list[str]) -> None:
@@ -230,40 +193,6 @@ class SchemaInbox(QDialog):
         self.resize(em * 170, line * 36)
         self._selected()
 
-    def context_menu(self) -> QMenu:
-        """The selected change's menu: decide it here, or copy the API request that does."""
-        item = self.selected()
-        pending = item is not None and item.status == "pending"
-        return build_menu(
-            self,
-            [
-                ("approveChange", self.tr("&Approve…"), self.approve, pending),
-                ("rejectChange", self.tr("Re&ject…"), self.reject_change, pending),
-                None,
-                ("copyApproveCurl", self.tr("Copy approve as c&url"), self._copy_approve, pending),
-                ("copyRejectCurl", self.tr("Copy reject as cu&rl"), self._copy_reject, pending),
-            ],
-        )
-
-    def _copy_approve(self) -> None:
-        self._copy_curl("approve_schema_change")
-
-    def _copy_reject(self) -> None:
-        self._copy_curl("reject_schema_change")
-
-    def _copy_curl(self, action: str) -> None:
-        item = self.selected()
-        if item is not None:
-            copy_curl(action, change_id=item.id)
-            self.status.setText(
-                self.tr("Copied a curl command that decides change #%1 on the server.").replace(
-                    "%1", str(item.id)
-                )
-            )
-
-    def _used_by(self, item: Any) -> str:
-        return ", ".join(i.name for i in item.impact)
-
     # -- loading --------------------------------------------------------------------------
     def reload(self) -> None:
         root, ws = self.project_root, self.workspace
@@ -305,209 +234,3 @@ class SchemaInbox(QDialog):
         self.reject_button.setEnabled(item is not None and item.status == "pending")
         self.rollback_button.setEnabled(item is not None and item.status == "approved")
         self.detail.setHtml("" if item is None else self._describe(item))
-
-    def _describe(self, item: Any) -> str:
-        esc = html.escape
-        parts = [
-            f"<h3>{esc(item.sync)} → {esc(item.destination)}: "
-            f"{esc(self._kind(item.kind))} {esc(self._change(item))}</h3>",
-            "<p>"
-            + esc(
-                self.tr("State: %1. Detected %2; held the destination for %3 run(s).")
-                .replace("%1", self._state(item.status))
-                .replace("%2", local_time(item.detected_at))
-                .replace("%3", str(item.runs_held))
-            )
-            + "</p>",
-            "<p><b>" + esc(self.tr("Impact")) + "</b></p>",
-        ]
-        if not item.impact:
-            parts.append(
-                "<p>" + esc(self.tr("No pipeline or sync of this project reads it.")) + "</p>"
-            )
-        rows = []
-        for impact in item.impact:
-            what = self.tr("pipeline %1") if impact.kind == "pipeline" else self.tr("sync %1")
-            uses = {
-                "column": self.tr("uses the column"),
-                "table": self.tr("reads the table (not the column yet)"),
-                "all columns": self.tr("copies every column"),
-            }.get(impact.uses, impact.uses)
-            reaches = "<br>".join(esc(r) for r in impact.reaches) or "—"
-            note = f"<br><i>{esc(impact.note)}</i>" if impact.note else ""
-            rows.append(
-                f"<tr><td>{esc(what.replace('%1', impact.name))}</td>"
-                f"<td>{esc(', '.join(impact.nodes))}</td><td>{esc(uses)}{note}</td>"
-                f"<td>{reaches}</td></tr>"
-            )
-        if rows:
-            head = "".join(
-                f"<th align='left'>{esc(h)}</th>"
-                for h in (
-                    self.tr("Reader"),
-                    self.tr("Reading nodes"),
-                    self.tr("How"),
-                    self.tr("Reaches"),
-                )
-            )
-            parts.append(f"<table cellspacing='6'><tr>{head}</tr>{''.join(rows)}</table>")
-        parts.append("<p><b>" + esc(self.tr("History")) + "</b></p>")
-        history = [
-            esc(
-                self.tr("%1 by %2 at %3")
-                .replace("%1", self._action(a.action))
-                .replace("%2", a.actor)
-                .replace("%3", local_time(a.at))
-            )
-            + (f": {esc(a.detail)}" if a.detail else "")
-            for a in item.actions
-        ]
-        parts.append("<br>".join(history) or esc(self.tr("No decision yet.")))
-        return "".join(parts)
-
-    def _action(self, action: str) -> str:
-        return {
-            "approve": self.tr("Approved"),
-            "reject": self.tr("Rejected"),
-            "rollback": self.tr("Rolled back"),
-            "withdraw": self.tr("Withdrawn"),
-        }.get(action, action)
-
-    # -- decisions --------------------------------------------------------------------------
-    def _confirm(
-        self, title: str, text: str, choices: list[tuple[str, Callable[[], None]]]
-    ) -> None:
-        """Ask before deciding; each choice is a button (Cancel closes)."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
-        box.setObjectName("schemaChangeConfirmation")
-        actions: dict[QAbstractButton, Callable[[], None]] = {}
-        for label, action in choices:
-            actions[box.addButton(label, QMessageBox.ButtonRole.AcceptRole)] = action
-        box.addButton(QMessageBox.StandardButton.Cancel)
-
-        def clicked(button: QAbstractButton) -> None:
-            self.confirmation = None
-            action = actions.get(button)
-            if action is not None:
-                action()
-
-        box.buttonClicked.connect(clicked)
-        box.finished.connect(lambda _r: setattr(self, "confirmation", None))
-        self.confirmation = box
-        box.open()
-
-    def _busy(self, busy: bool) -> None:
-        for b in (self.approve_button, self.reject_button, self.rollback_button):
-            b.setEnabled(not busy and b.isEnabled())
-        if not busy:
-            self._selected()
-
-    def _decide(self, work: Callable[[], Any], doing: str) -> None:
-        self.status.setText(doing)
-        self._busy(True)
-
-        def done(decision: Any) -> None:
-            change = decision.change
-            text = (
-                self.tr("#%1 %2: %3.")
-                .replace("%1", str(change.id))
-                .replace("%2", self._state(change.status))
-                .replace("%3", decision.detail)
-            )
-            if decision.waiting:
-                text += " " + self.tr("%1 is still held by %2 pending change(s).").replace(
-                    "%1", change.destination
-                ).replace("%2", str(decision.waiting))
-            if decision.run is not None:
-                text += " " + self.tr("The sync ran: %1, %2 rows read.").replace(
-                    "%1", status_text(decision.run.status)
-                ).replace("%2", format_int(decision.run.rows_read))
-            self.status.setText(text)
-            self.decided.emit()
-            self.reload()
-
-        def failed(error: BaseException) -> None:
-            self._failed(error)
-            self.decided.emit()
-            self.reload()
-
-        submit(work, on_done=done, on_failed=failed, owner=self)
-
-    def approve(self) -> None:
-        item = self.selected()
-        if item is None or item.status != "pending":
-            return
-        root, ws, change_id = self.project_root, self.workspace, item.id
-
-        def go(run: bool) -> None:
-            self._decide(
-                lambda: approve_schema_change(
-                    root, change_id, run=run, trigger="gui", workspace=ws
-                ),
-                self.tr("Applying the change to %1…").replace("%1", item.destination),
-            )
-
-        self._confirm(
-            self.tr("Approve schema change"),
-            self.tr(
-                "Apply this change to %1: %2 %3? The rows held since it was detected arrive "
-                "with the next run of %4."
-            )
-            .replace("%1", item.destination)
-            .replace("%2", self._kind(item.kind))
-            .replace("%3", self._change(item))
-            .replace("%4", item.sync),
-            [
-                (self.tr("Approve"), lambda: go(False)),
-                (self.tr("Approve and run now"), lambda: go(True)),
-            ],
-        )
-
-    def reject_change(self) -> None:
-        item = self.selected()
-        if item is None or item.status != "pending":
-            return
-        root, ws, change_id = self.project_root, self.workspace, item.id
-
-        def go(fallback: str) -> None:
-            self._decide(
-                lambda: reject_schema_change(root, change_id, fallback=fallback, workspace=ws),
-                self.tr("Rejecting…"),
-            )
-
-        self._confirm(
-            self.tr("Reject schema change"),
-            self.tr(
-                "Leave %1 as it is? Discard: the sync goes on without the change (a new "
-                "column left out, a type kept). Freeze: the sync refuses to write %1 while "
-                "the source differs."
-            ).replace("%1", item.destination),
-            [
-                (self.tr("Reject and discard"), lambda: go("discard")),
-                (self.tr("Reject and freeze"), lambda: go("freeze")),
-            ],
-        )
-
-    def roll_back(self) -> None:
-        item = self.selected()
-        if item is None or item.status != "approved":
-            return
-        root, ws, change_id = self.project_root, self.workspace, item.id
-        self._confirm(
-            self.tr("Roll back schema change"),
-            self.tr(
-                "Undo %1 in %2? It is refused, with nothing changed, when data would be lost "
-                "(a column that holds values, a value the old type cannot hold)."
-            )
-            .replace("%1", self._change(item))
-            .replace("%2", item.destination),
-            [
-                (
-                    self.tr("Roll back"),
-                    lambda: self._decide(
-                        lambda: rollback_schema_change(root, change_id, workspace=ws),
-                        self.tr("Rolling back…"),
-                    ),
-                )
-            ],
-        )
