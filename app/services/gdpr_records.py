@@ -43,6 +43,7 @@ class GdprError(ValueError):
 def one_month_after(when: datetime) -> datetime:
     """The same day of the next month (its last day when shorter): GDPR's "one month".
 
+    >>> from datetime import UTC
     >>> one_month_after(datetime(2026, 1, 31, 9, tzinfo=UTC)).date().isoformat()
     '2026-02-28'
     >>> one_month_after(datetime(2026, 12, 5, tzinfo=UTC)).date().isoformat()

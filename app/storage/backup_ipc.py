@@ -15,7 +15,7 @@ decodes the batch. The metadata and the body themselves are read through the mem
 >>> import pyarrow as pa
 >>> batch = pa.record_batch([pa.array(["x"] * 1000)], names=["a"])
 >>> data = stream_bytes([batch], batch.schema, compressed=True)
->>> len(data) < 2000
+>>> len(data) < len(stream_bytes([batch], batch.schema, compressed=False))
 True
 >>> [b.num_rows for b in checked_batches(pa.BufferReader(data), "t", BackupLimits())]
 [1000]

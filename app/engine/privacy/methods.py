@@ -27,7 +27,7 @@ vault         a random token kept with the value (encrypted) in the metadata DB'
 
 >>> import pyarrow as pa
 >>> from app.nodes.base import qcol
->>> mask_expression(qcol("Phone"), pa.string(), "partial", {}).sql("duckdb")
+>>> mask_expression(qcol("Phone"), pa.string(), "partial", {}).sql("postgres")
 'REPEAT(\\'*\\', GREATEST(LENGTH("Phone") - 4, 0)) || RIGHT("Phone", 4)'
 >>> pushable("hash", "postgres"), pushable("partial", "tsql")
 (False, True)
