@@ -459,6 +459,164 @@
     </message>
 </context>
 <context>
+    <name>ChangeTextsMixin</name>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="26"/>
+        <source>pending</source>
+        <translation>pendiente</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="27"/>
+        <source>approved</source>
+        <translation>aprobado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="28"/>
+        <source>rejected</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="29"/>
+        <source>rolled back</source>
+        <translation>revertido</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="30"/>
+        <source>withdrawn</source>
+        <translation>retirado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="35"/>
+        <source>added</source>
+        <translation>añadida</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="36"/>
+        <source>widened</source>
+        <translation>ampliada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="37"/>
+        <source>type changed</source>
+        <translation>tipo cambiado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="38"/>
+        <source>removed</source>
+        <translation>eliminada</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="39"/>
+        <source>renamed?</source>
+        <translation>¿renombrada?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="44"/>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="47"/>
+        <source>%1: %2 → %3</source>
+        <translation>%1: %2 → %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="64"/>
+        <source>State: %1. Detected %2; held the destination for %3 run(s).</source>
+        <translation>Estado: %1. Detectado el %2; retuvo el destino durante %3 ejecución(es).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="70"/>
+        <source>Impact</source>
+        <translation>Impacto</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="74"/>
+        <source>No pipeline or sync of this project reads it.</source>
+        <translation>Ningún pipeline ni sincronización de este proyecto la lee.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="78"/>
+        <source>pipeline %1</source>
+        <translation>pipeline %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="78"/>
+        <source>sync %1</source>
+        <translation>sincronización %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="80"/>
+        <source>uses the column</source>
+        <translation>usa la columna</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="81"/>
+        <source>reads the table (not the column yet)</source>
+        <translation>lee la tabla (aún no la columna)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="82"/>
+        <source>copies every column</source>
+        <translation>copia todas las columnas</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="95"/>
+        <source>Reader</source>
+        <translation>Lector</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="96"/>
+        <source>Reading nodes</source>
+        <translation>Nodos que la leen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="97"/>
+        <source>How</source>
+        <translation>Cómo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="98"/>
+        <source>Reaches</source>
+        <translation>Llega a</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="102"/>
+        <source>History</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="105"/>
+        <source>%1 by %2 at %3</source>
+        <translation>%1 por %2 el %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="113"/>
+        <source>No decision yet.</source>
+        <translation>Aún sin decisión.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="118"/>
+        <source>Approved</source>
+        <translation>Aprobado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="119"/>
+        <source>Rejected</source>
+        <translation>Rechazado</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="120"/>
+        <source>Rolled back</source>
+        <translation>Revertido</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/change_texts.py" line="121"/>
+        <source>Withdrawn</source>
+        <translation>Retirado</translation>
+    </message>
+</context>
+<context>
     <name>ChannelForm</name>
     <message>
         <location filename="../../app/ui/alerts/channel_form.py" line="55"/>
@@ -1983,38 +2141,38 @@
         <translation>Columnas (`column` o `table.column`) cuyos valores se convierten al tipo declarado aunque no encajen exactamente en él (un REAL en una columna INTEGER se trunca, un BLOB no UTF-8 en una columna TEXT se decodifica con caracteres de reemplazo…); las demás columnas rechazan esos valores. Es el valor por defecto de cada sincronización y pipeline que lee esta conexión; una sincronización añade sus propias columnas (source.read.coerce).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="104"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="106"/>
         <source>(automatic)</source>
         <extracomment>fields naming a file (or the files connector&apos;s directory): a Browse… button beside them</extracomment>
         <translation>(automático)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="112"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="114"/>
         <source>(none)</source>
         <translation>(ninguno)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="131"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="133"/>
         <source>comma-separated, e.g. a, b</source>
         <translation>separadas por comas, p. ej. a, b</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="147"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="149"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="232"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="234"/>
         <source>Stored; leave empty to keep it</source>
         <translation>Guardada; déjela vacía para conservarla</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="234"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="236"/>
         <source>Goes to the secret store</source>
         <translation>Se guarda en el almacén de secretos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/connection_form.py" line="238"/>
+        <location filename="../../app/ui/dialogs/connection_form.py" line="240"/>
         <source>Required</source>
         <translation>Obligatorio</translation>
     </message>
@@ -2163,6 +2321,119 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
         <location filename="../../app/ui/monitor/charts.py" line="123"/>
         <source>runs, oldest first: %1 to %2</source>
         <translation>ejecuciones, de la más antigua: %1 a %2</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionsMixin</name>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="42"/>
+        <source>&amp;Approve…</source>
+        <translation>&amp;Aprobar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="43"/>
+        <source>Re&amp;ject…</source>
+        <translation>Re&amp;chazar…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="45"/>
+        <source>Copy approve as c&amp;url</source>
+        <translation>Copiar la aprobación como c&amp;url</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="46"/>
+        <source>Copy reject as cu&amp;rl</source>
+        <translation>Copiar el rechazo como cu&amp;rl</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="61"/>
+        <source>Copied a curl command that decides change #%1 on the server.</source>
+        <translation>Se copió un comando curl que decide el cambio n.º %1 en el servidor.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="102"/>
+        <source>#%1 %2: %3.</source>
+        <translation>n.º %1 %2: %3.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="108"/>
+        <source>%1 is still held by %2 pending change(s).</source>
+        <translation>%1 sigue retenido por %2 cambio(s) pendiente(s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="112"/>
+        <source>The sync ran: %1, %2 rows read.</source>
+        <translation>La sincronización se ejecutó: %1, %2 filas leídas.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="137"/>
+        <source>Applying the change to %1…</source>
+        <translation>Aplicando el cambio a %1…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="141"/>
+        <source>Approve schema change</source>
+        <translation>Aprobar el cambio de esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="143"/>
+        <source>Apply this change to %1: %2 %3? The rows held since it was detected arrive with the next run of %4.</source>
+        <translation>¿Aplicar este cambio a %1: %2 %3? Las filas retenidas desde que se detectó llegan con la próxima ejecución de %4.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="151"/>
+        <source>Approve</source>
+        <translation>Aprobar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="152"/>
+        <source>Approve and run now</source>
+        <translation>Aprobar y ejecutar ahora</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="165"/>
+        <source>Rejecting…</source>
+        <translation>Rechazando…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="169"/>
+        <source>Reject schema change</source>
+        <translation>Rechazar el cambio de esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="171"/>
+        <source>Leave %1 as it is? Discard: the sync goes on without the change (a new column left out, a type kept). Freeze: the sync refuses to write %1 while the source differs.</source>
+        <translation>¿Dejar %1 como está? Descartar: la sincronización sigue sin el cambio (una columna nueva se omite, un tipo se mantiene). Congelar: la sincronización se niega a escribir %1 mientras el origen difiera.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="176"/>
+        <source>Reject and discard</source>
+        <translation>Rechazar y descartar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="177"/>
+        <source>Reject and freeze</source>
+        <translation>Rechazar y congelar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="187"/>
+        <source>Roll back schema change</source>
+        <translation>Revertir el cambio de esquema</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="189"/>
+        <source>Undo %1 in %2? It is refused, with nothing changed, when data would be lost (a column that holds values, a value the old type cannot hold).</source>
+        <translation>¿Deshacer %1 en %2? Se rechaza, sin cambiar nada, si se perderían datos (una columna que tiene valores, un valor que el tipo anterior no admite).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="196"/>
+        <source>Roll back</source>
+        <translation>Revertir</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inbox/decisions.py" line="199"/>
+        <source>Rolling back…</source>
+        <translation>Revirtiendo…</translation>
     </message>
 </context>
 <context>
@@ -6063,172 +6334,172 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>ScheduleEditor</name>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="81"/>
+        <location filename="../../app/ui/schedules/editor.py" line="82"/>
         <source>Edit schedule</source>
         <translation>Editar programación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="81"/>
+        <location filename="../../app/ui/schedules/editor.py" line="82"/>
         <source>New schedule</source>
         <translation>Nueva programación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="89"/>
+        <location filename="../../app/ui/schedules/editor.py" line="90"/>
         <source>default: the pipeline&apos;s or sync&apos;s name</source>
         <translation>por omisión: el nombre del pipeline o de la sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="91"/>
+        <location filename="../../app/ui/schedules/editor.py" line="92"/>
         <source>Pipeline</source>
         <translation>Pipeline</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="92"/>
+        <location filename="../../app/ui/schedules/editor.py" line="93"/>
         <source>Sync</source>
         <translation>Sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="102"/>
+        <location filename="../../app/ui/schedules/editor.py" line="103"/>
         <source>Cron expression</source>
         <translation>Expresión cron</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="103"/>
+        <location filename="../../app/ui/schedules/editor.py" line="104"/>
         <source>Every (interval)</source>
         <translation>Cada (intervalo)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="104"/>
+        <location filename="../../app/ui/schedules/editor.py" line="105"/>
         <source>Once, at</source>
         <translation>Una vez, el</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="105"/>
+        <location filename="../../app/ui/schedules/editor.py" line="106"/>
         <source>After another schedule</source>
         <translation>Después de otra programación</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="111"/>
+        <location filename="../../app/ui/schedules/editor.py" line="112"/>
         <source>Five fields: minute hour day month weekday</source>
         <translation>Cinco campos: minuto hora día mes día-de-la-semana</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="113"/>
+        <location filename="../../app/ui/schedules/editor.py" line="114"/>
         <source>30s, 5m, 2h or 1d</source>
         <translation>30s, 5m, 2h o 1d</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="115"/>
+        <location filename="../../app/ui/schedules/editor.py" line="116"/>
         <source>An ISO date and time, read in the time zone</source>
         <translation>Una fecha y hora ISO, leída en la zona horaria</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="132"/>
+        <location filename="../../app/ui/schedules/editor.py" line="133"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="133"/>
+        <location filename="../../app/ui/schedules/editor.py" line="134"/>
         <source>How late a run may start and still count as on time</source>
         <translation>Cuánto puede retrasarse el inicio de una ejecución y seguir contando como puntual</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="135"/>
+        <location filename="../../app/ui/schedules/editor.py" line="136"/>
         <source>Skip: late runs are recorded missed</source>
         <translation>Omitir: las ejecuciones tardías se registran como perdidas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="136"/>
+        <location filename="../../app/ui/schedules/editor.py" line="137"/>
         <source>One: missed runs are coalesced into one</source>
         <translation>Una: las ejecuciones perdidas se agrupan en una</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="137"/>
+        <location filename="../../app/ui/schedules/editor.py" line="138"/>
         <source>All: every missed run, up to the cap</source>
         <translation>Todas: cada ejecución perdida, hasta el límite</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="140"/>
+        <location filename="../../app/ui/schedules/editor.py" line="141"/>
         <source>cap </source>
         <translation>límite </translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="145"/>
+        <location filename="../../app/ui/schedules/editor.py" line="146"/>
         <source>Skip the new run (recorded skipped)</source>
         <translation>Omitir la nueva ejecución (se registra como omitida)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="146"/>
+        <location filename="../../app/ui/schedules/editor.py" line="147"/>
         <source>Queue it until the previous one ends</source>
         <translation>Ponerla en cola hasta que acabe la anterior</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="147"/>
+        <location filename="../../app/ui/schedules/editor.py" line="148"/>
         <source>Allow it to run alongside</source>
         <translation>Permitir que se ejecute a la vez</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="148"/>
+        <location filename="../../app/ui/schedules/editor.py" line="149"/>
         <source>Enabled</source>
         <translation>Activada</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="154"/>
+        <location filename="../../app/ui/schedules/editor.py" line="155"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nombre:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="155"/>
+        <location filename="../../app/ui/schedules/editor.py" line="156"/>
         <source>&amp;Runs:</source>
         <translation>&amp;Ejecuta:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="156"/>
+        <location filename="../../app/ui/schedules/editor.py" line="157"/>
         <source>&amp;When:</source>
         <translation>&amp;Cuándo:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="157"/>
+        <location filename="../../app/ui/schedules/editor.py" line="158"/>
         <source>&amp;Time zone:</source>
         <translation>&amp;Zona horaria:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="158"/>
+        <location filename="../../app/ui/schedules/editor.py" line="159"/>
         <source>&amp;Grace:</source>
         <translation>&amp;Margen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="159"/>
+        <location filename="../../app/ui/schedules/editor.py" line="160"/>
         <source>&amp;Catch-up:</source>
         <translation>&amp;Recuperación:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="160"/>
+        <location filename="../../app/ui/schedules/editor.py" line="161"/>
         <source>&amp;Overlap:</source>
         <translation>&amp;Solapamiento:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="161"/>
+        <location filename="../../app/ui/schedules/editor.py" line="162"/>
         <source>&amp;Description:</source>
         <translation>&amp;Descripción:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="168"/>
+        <location filename="../../app/ui/schedules/editor.py" line="169"/>
         <source>Next runs:</source>
         <translation>Próximas ejecuciones:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="282"/>
+        <location filename="../../app/ui/schedules/editor.py" line="283"/>
         <source>Choose what the schedule runs.</source>
         <translation>Elija qué ejecuta la programación.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="296"/>
+        <location filename="../../app/ui/schedules/editor.py" line="297"/>
         <source>Runs when “%1” succeeds.</source>
         <translation>Se ejecuta cuando «%1» termina bien.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/schedules/editor.py" line="299"/>
+        <location filename="../../app/ui/schedules/editor.py" line="300"/>
         <source>No run to come (the time has passed).</source>
         <translation>No hay ejecuciones pendientes (la hora ya pasó).</translation>
     </message>
@@ -6385,411 +6656,170 @@ Cauce guarda los secretos en el llavero del sistema operativo. Donde no lo hay (
 <context>
     <name>SchemaInbox</name>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="85"/>
+        <location filename="../../app/ui/inbox/schema.py" line="79"/>
         <source>Schema changes — %1</source>
         <extracomment>a review&apos;s state -&gt; the colour of a run status it reads like (STATUS_COLORS) the confirmation on screen (tests click its buttons), None when there is none</extracomment>
         <translation>Cambios de esquema — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="93"/>
-        <source>pending</source>
-        <translation>pendiente</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="94"/>
-        <source>approved</source>
-        <translation>aprobado</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="95"/>
-        <source>rejected</source>
-        <translation>rechazado</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="96"/>
-        <source>rolled back</source>
-        <translation>revertido</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="97"/>
-        <source>withdrawn</source>
-        <translation>retirado</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="102"/>
-        <source>added</source>
-        <translation>añadida</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="103"/>
-        <source>widened</source>
-        <translation>ampliada</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="104"/>
-        <source>type changed</source>
-        <translation>tipo cambiado</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="105"/>
-        <source>removed</source>
-        <translation>eliminada</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="106"/>
-        <source>renamed?</source>
-        <translation>¿renombrada?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="111"/>
-        <source>%1 → %2</source>
-        <translation>%1 → %2</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="114"/>
-        <source>%1: %2 → %3</source>
-        <translation>%1: %2 → %3</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="125"/>
+        <location filename="../../app/ui/inbox/schema.py" line="88"/>
         <source>Pending</source>
         <translation>Pendientes</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="126"/>
-        <location filename="../../app/ui/inbox/schema.py" line="370"/>
+        <location filename="../../app/ui/inbox/schema.py" line="89"/>
         <source>Approved</source>
         <translation>Aprobado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="127"/>
-        <location filename="../../app/ui/inbox/schema.py" line="371"/>
+        <location filename="../../app/ui/inbox/schema.py" line="90"/>
         <source>Rejected</source>
         <translation>Rechazado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="128"/>
-        <location filename="../../app/ui/inbox/schema.py" line="372"/>
+        <location filename="../../app/ui/inbox/schema.py" line="91"/>
         <source>Rolled back</source>
         <translation>Revertido</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="129"/>
-        <location filename="../../app/ui/inbox/schema.py" line="373"/>
+        <location filename="../../app/ui/inbox/schema.py" line="92"/>
         <source>Withdrawn</source>
         <translation>Retirado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="130"/>
+        <location filename="../../app/ui/inbox/schema.py" line="93"/>
         <source>All</source>
         <translation>Todos</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="134"/>
+        <location filename="../../app/ui/inbox/schema.py" line="97"/>
         <source>All syncs</source>
         <translation>Todas las sincronizaciones</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="139"/>
+        <location filename="../../app/ui/inbox/schema.py" line="102"/>
         <source>Any time</source>
         <translation>En cualquier momento</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="140"/>
+        <location filename="../../app/ui/inbox/schema.py" line="103"/>
         <source>Last 24 hours</source>
         <translation>Últimas 24 horas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="141"/>
+        <location filename="../../app/ui/inbox/schema.py" line="104"/>
         <source>Last 7 days</source>
         <translation>Últimos 7 días</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="142"/>
+        <location filename="../../app/ui/inbox/schema.py" line="105"/>
         <source>Last 30 days</source>
         <translation>Últimos 30 días</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="147"/>
+        <location filename="../../app/ui/inbox/schema.py" line="110"/>
         <source>Re&amp;fresh</source>
         <translation>Actuali&amp;zar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="150"/>
+        <location filename="../../app/ui/inbox/schema.py" line="113"/>
         <source>&amp;Show:</source>
         <translation>&amp;Mostrar:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="151"/>
+        <location filename="../../app/ui/inbox/schema.py" line="114"/>
         <source>S&amp;ync:</source>
         <translation>S&amp;incronización:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="152"/>
+        <location filename="../../app/ui/inbox/schema.py" line="115"/>
         <source>S&amp;een:</source>
         <translation>&amp;Visto:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="164"/>
+        <location filename="../../app/ui/inbox/schema.py" line="127"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="166"/>
+        <location filename="../../app/ui/inbox/schema.py" line="129"/>
         <source>Sync</source>
         <translation>Sincronización</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="167"/>
+        <location filename="../../app/ui/inbox/schema.py" line="130"/>
         <source>Destination</source>
         <translation>Destino</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="168"/>
+        <location filename="../../app/ui/inbox/schema.py" line="131"/>
         <source>Kind</source>
         <translation>Tipo de cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="169"/>
+        <location filename="../../app/ui/inbox/schema.py" line="132"/>
         <source>Change</source>
         <translation>Cambio</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="170"/>
+        <location filename="../../app/ui/inbox/schema.py" line="133"/>
         <source>Detected</source>
         <translation>Detectado</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="171"/>
+        <location filename="../../app/ui/inbox/schema.py" line="134"/>
         <source>Runs held</source>
         <translation>Ejecuciones retenidas</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="172"/>
+        <location filename="../../app/ui/inbox/schema.py" line="135"/>
         <source>Decided by</source>
         <translation>Decidido por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="173"/>
+        <location filename="../../app/ui/inbox/schema.py" line="136"/>
         <source>Used by</source>
         <translation>Usado por</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="181"/>
+        <location filename="../../app/ui/inbox/schema.py" line="144"/>
         <source>No schema change to show.</source>
         <translation>Ningún cambio de esquema que mostrar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="185"/>
+        <location filename="../../app/ui/inbox/schema.py" line="148"/>
         <source>Select a change to see its impact and history.</source>
         <translation>Seleccione un cambio para ver su impacto y su historial.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="186"/>
-        <location filename="../../app/ui/inbox/schema.py" line="240"/>
+        <location filename="../../app/ui/inbox/schema.py" line="149"/>
         <source>&amp;Approve…</source>
         <translation>&amp;Aprobar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="188"/>
+        <location filename="../../app/ui/inbox/schema.py" line="151"/>
         <source>Change the destination table; the held rows arrive with the next run</source>
         <translation>Cambiar la tabla de destino; las filas retenidas llegan con la próxima ejecución</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="190"/>
-        <location filename="../../app/ui/inbox/schema.py" line="241"/>
+        <location filename="../../app/ui/inbox/schema.py" line="153"/>
         <source>Re&amp;ject…</source>
         <translation>Re&amp;chazar…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="191"/>
+        <location filename="../../app/ui/inbox/schema.py" line="154"/>
         <source>Leave the destination table as it is</source>
         <translation>Dejar la tabla de destino como está</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="192"/>
+        <location filename="../../app/ui/inbox/schema.py" line="155"/>
         <source>Roll &amp;back…</source>
         <translation>Re&amp;vertir…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inbox/schema.py" line="194"/>
+        <location filename="../../app/ui/inbox/schema.py" line="157"/>
         <source>Undo an approved change where no data is lost by it</source>
         <translation>Deshacer un cambio aprobado cuando no se pierde ningún dato</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="243"/>
-        <source>Copy approve as c&amp;url</source>
-        <translation>Copiar la aprobación como c&amp;url</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="244"/>
-        <source>Copy reject as cu&amp;rl</source>
-        <translation>Copiar el rechazo como cu&amp;rl</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="259"/>
-        <source>Copied a curl command that decides change #%1 on the server.</source>
-        <translation>Se copió un comando curl que decide el cambio n.º %1 en el servidor.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="316"/>
-        <source>State: %1. Detected %2; held the destination for %3 run(s).</source>
-        <translation>Estado: %1. Detectado el %2; retuvo el destino durante %3 ejecución(es).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="322"/>
-        <source>Impact</source>
-        <translation>Impacto</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="326"/>
-        <source>No pipeline or sync of this project reads it.</source>
-        <translation>Ningún pipeline ni sincronización de este proyecto la lee.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="330"/>
-        <source>pipeline %1</source>
-        <translation>pipeline %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="330"/>
-        <source>sync %1</source>
-        <translation>sincronización %1</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="332"/>
-        <source>uses the column</source>
-        <translation>usa la columna</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="333"/>
-        <source>reads the table (not the column yet)</source>
-        <translation>lee la tabla (aún no la columna)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="334"/>
-        <source>copies every column</source>
-        <translation>copia todas las columnas</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="347"/>
-        <source>Reader</source>
-        <translation>Lector</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="348"/>
-        <source>Reading nodes</source>
-        <translation>Nodos que la leen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="349"/>
-        <source>How</source>
-        <translation>Cómo</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="350"/>
-        <source>Reaches</source>
-        <translation>Llega a</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="354"/>
-        <source>History</source>
-        <translation>Historial</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="357"/>
-        <source>%1 by %2 at %3</source>
-        <translation>%1 por %2 el %3</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="365"/>
-        <source>No decision yet.</source>
-        <translation>Aún sin decisión.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="412"/>
-        <source>#%1 %2: %3.</source>
-        <translation>n.º %1 %2: %3.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="418"/>
-        <source>%1 is still held by %2 pending change(s).</source>
-        <translation>%1 sigue retenido por %2 cambio(s) pendiente(s).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="422"/>
-        <source>The sync ran: %1, %2 rows read.</source>
-        <translation>La sincronización se ejecutó: %1, %2 filas leídas.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="447"/>
-        <source>Applying the change to %1…</source>
-        <translation>Aplicando el cambio a %1…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="451"/>
-        <source>Approve schema change</source>
-        <translation>Aprobar el cambio de esquema</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="453"/>
-        <source>Apply this change to %1: %2 %3? The rows held since it was detected arrive with the next run of %4.</source>
-        <translation>¿Aplicar este cambio a %1: %2 %3? Las filas retenidas desde que se detectó llegan con la próxima ejecución de %4.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="461"/>
-        <source>Approve</source>
-        <translation>Aprobar</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="462"/>
-        <source>Approve and run now</source>
-        <translation>Aprobar y ejecutar ahora</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="475"/>
-        <source>Rejecting…</source>
-        <translation>Rechazando…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="479"/>
-        <source>Reject schema change</source>
-        <translation>Rechazar el cambio de esquema</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="481"/>
-        <source>Leave %1 as it is? Discard: the sync goes on without the change (a new column left out, a type kept). Freeze: the sync refuses to write %1 while the source differs.</source>
-        <translation>¿Dejar %1 como está? Descartar: la sincronización sigue sin el cambio (una columna nueva se omite, un tipo se mantiene). Congelar: la sincronización se niega a escribir %1 mientras el origen difiera.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="486"/>
-        <source>Reject and discard</source>
-        <translation>Rechazar y descartar</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="487"/>
-        <source>Reject and freeze</source>
-        <translation>Rechazar y congelar</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="497"/>
-        <source>Roll back schema change</source>
-        <translation>Revertir el cambio de esquema</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="499"/>
-        <source>Undo %1 in %2? It is refused, with nothing changed, when data would be lost (a column that holds values, a value the old type cannot hold).</source>
-        <translation>¿Deshacer %1 en %2? Se rechaza, sin cambiar nada, si se perderían datos (una columna que tiene valores, un valor que el tipo anterior no admite).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="506"/>
-        <source>Roll back</source>
-        <translation>Revertir</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/inbox/schema.py" line="509"/>
-        <source>Rolling back…</source>
-        <translation>Revirtiendo…</translation>
     </message>
 </context>
 <context>
