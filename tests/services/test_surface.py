@@ -709,6 +709,7 @@ HELPERS = {
     "run_steps",
     "schema_impact",
     "schedule_times",
+    "sync_definitions",
     "sync_recording",
     "trust",
     "urls",
