@@ -688,6 +688,8 @@ FRONT_DOOR = {
 }
 #: used by the services themselves, never by a front end
 HELPERS = {
+    "alert_raiser",
+    "alert_rules",
     "crash_masking",
     "dictionary_bundle",
     "dictionary_project",
