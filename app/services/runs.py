@@ -3,6 +3,8 @@
 One path serves every caller: :func:`run_project` (the CLI's ``--run-project``, and the coming
 scheduler and API) and :func:`run_document_pipeline` (the editor) both run a pipeline through
 :func:`_run_recorded`, which records the run, its nodes and its events as it goes.
+``run_project``'s result is :class:`~.run_results.ProjectRunResult`; a node's preview is
+:func:`~.node_preview.preview_node` (both re-exported here).
 
 ``run_project`` validates and plans every selected pipeline before it runs any of them: an
 invalid project runs nothing and writes nothing. A whole-project run (no ``pipelines``
@@ -15,35 +17,30 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import duckdb
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from app.engine.executor import RunReport, run_pipeline
-from app.engine.local import CancelToken, LocalSession, RunCancelled
+from app.engine.local import CancelToken, RunCancelled
 from app.engine.partial import PartialRun
 from app.engine.partial import branch as partial_branch
 from app.engine.partial import up_to as partial_up_to
 from app.engine.placement import LOCAL_ENGINE
 from app.engine.plan import PlannedRun
-from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
 from app.services.crash_masking import masking_crashes
-from app.services.pipelines import compile_document, data_port
+from app.services.node_preview import preview_node
 from app.services.projects import EditorDocument, document_connections, select_pipelines
 from app.services.query_recording import RunAnalytics
+from app.services.run_results import ProjectRunResult
 from app.services.run_steps import (
     alert_on_connection_failure,
     batch_observer,
     check_destinations,
     plan_ahead,
-    preview_masking,
     redact_run_report,
     redacted_listener,
     retarget,
@@ -53,7 +50,6 @@ from app.services.run_steps import (
     tagged_value_scope,
 )
 from app.services.secrets import secret_lookup
-from app.services.texts import status_text
 from app.services.trust import require_trust
 from app.services.workspace import Workspace, workspace_of
 from app.storage.project import (
@@ -67,8 +63,6 @@ if TYPE_CHECKING:  # the sync engine is imported only by a run that has syncs
     from app.engine.local import BatchObserver
     from app.engine.plan import ColumnTags
     from app.engine.provider import ConnectorProvider
-    from app.engine.sync import SyncReport
-    from app.services.access import Principal
     from app.services.metadata import RunRecorder
     from app.storage.value_redaction import ValueScope
 
@@ -88,81 +82,6 @@ __all__ = [
     "RunCancelled",
     "RunRecord",
 ]
-
-
-@dataclass
-class ProjectRunResult:
-    project: str
-    dry_run: bool
-    reports: list[RunReport] = field(default_factory=list)
-    syncs: list[SyncReport] = field(default_factory=list)
-    #: where each destination connection points (``host:port/database`` or a path)
-    targets: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.reports) and all(s.ok for s in self.syncs)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "project": self.project,
-            "dry_run": self.dry_run,
-            "status": "succeeded" if self.ok else "failed",
-            "syncs": [s.to_dict() for s in self.syncs],
-            "pipelines": [r.to_dict() for r in self.reports],
-        }
-
-    def summary(self) -> str:
-        """The human-readable report, in the current language (``to_dict`` stays English)."""
-        lines = []
-        for s in self.syncs:
-            lines.append(
-                _("sync {sync}: {status} in {seconds} s ({rows} rows read)").format(
-                    sync=s.sync,
-                    status=status_text(s.status),
-                    seconds=f"{s.seconds:.2f}",
-                    rows=f"{s.rows_read:,}",
-                )
-            )
-            for d in s.destinations:
-                rows = _("{rows} rows").format(rows=f"{d.rows:>10,}")
-                lines.append(
-                    f"  {d.destination:<40} {status_text(d.status):<10} {rows}"
-                    + (f"  {d.error}" if d.error else "")
-                )
-        for r in self.reports:
-            status = status_text("planned" if self.dry_run and r.ok else str(r.status))
-            head = f"{r.pipeline}: {status}"
-            lines.append(
-                head
-                + (
-                    ""
-                    if self.dry_run
-                    else " " + _("in {seconds} s").format(seconds=f"{r.seconds:.2f}")
-                )
-            )
-            for n in r.nodes:
-                count = n.rows_in if n.rows_in is not None else n.rows_out
-                counted = (
-                    _("{rows} rows").format(rows=f"{count:>10,}") if count is not None else " " * 15
-                )
-                lines.append(
-                    f"  {n.name:<24} {status_text(str(n.status)):<10} "
-                    f"{n.placement:<9} {counted}" + (f"  {n.error}" if n.error else "")
-                )
-            if r.error:
-                lines.append("  " + _("error: {error}").format(error=r.error))
-            elif r.plan and not self.dry_run:
-                for stage in r.plan["stages"]:
-                    where = self.targets.get(stage["connection"], "")
-                    lines.append(
-                        "  "
-                        + _("wrote table {table} ({mode}) in connection {connection}").format(
-                            table=stage["table"], mode=stage["mode"], connection=stage["connection"]
-                        )
-                        + (f" ({where})" if where else "")
-                    )
-        return "\n".join(lines)
 
 
 def run_project(
@@ -353,67 +272,6 @@ def _run_recorded(
     if report.error:  # a server's log says why a run failed (with the run's values masked)
         log.warning("pipeline %s, run %s: %s", pipeline.name, report.run_id, report.error)
     return report
-
-
-def preview_node(
-    doc: EditorDocument,
-    pipeline: Pipeline,
-    node_id: str,
-    *,
-    port: str | None = None,
-    limit: int | None = 100,
-    cancel: CancelToken | None = None,
-    inputs: Mapping[str, pa.Table] | None = None,
-    principal: Principal | None = None,
-) -> pa.Table:
-    """The first ``limit`` rows (``None``: all) at a node's output port, computed on a local
-    DuckDB session.
-
-    Masked by default: columns carrying a tag there (the project's column tags, followed
-    through the pipeline) show ``****`` unless the caller may unmask
-    (:func:`app.services.privacy.may_unmask`); :func:`app.services.masking.masked_columns`
-    of the result names them, for the preview to say so.
-
-    ``inputs``: rows given in memory instead of what a source node reads, by node id (a
-    notebook's DataFrame, as Arrow); raises ``ValueError`` naming a node that is not a source.
-    Raises ``CompileError`` when the node cannot be compiled and ``RunCancelled`` when
-    ``cancel`` is set while it runs.
-    """
-    cancel = cancel or CancelToken()
-    given = dict(inputs or {})
-    for given_id in given:
-        node = pipeline.node(given_id)
-        if node.type not in ("source", "file_source"):
-            raise ValueError(
-                _("{node} is not a source: rows can be given only for a source").format(
-                    node=node.name
-                )
-            )
-    with (
-        document_connections(doc) as provider,
-        run_keys(doc.name, [pipeline], doc.workspace),
-        LocalSession(provider, cancel=cancel, inputs=given) as session,
-    ):
-        compiled = compile_document(doc, pipeline, session, provider)
-        source_node, source_port = data_port(pipeline, node_id, port)
-        if (source_node, source_port) not in compiled.state.outputs:
-            compiled.raise_for_problems()
-        needed = pipeline.upstream(source_node) | {source_node}
-        try:
-            with preview_masking(doc.workspace, doc.name, pipeline, provider, principal):
-                cancel.check()
-                session.register_sources(pipeline, needed)
-                rows = session.preview(compiled.query(source_node, source_port), limit)
-        except (duckdb.Error, RunCancelled):
-            if cancel.cancelled:
-                raise RunCancelled() from None
-            raise
-        tagged = compiled.state.column_tags.get((source_node, source_port))
-        if not tagged:
-            return rows
-        from app.services.masking import shown
-
-        return shown(rows, tagged, principal=principal)
 
 
 def run_document_pipeline(

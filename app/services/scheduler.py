@@ -1,9 +1,10 @@
 """The running scheduler: fires a project's schedules, applying their policies exactly.
 
 One :class:`Scheduler` per metadata DB (:class:`~app.storage.scheduler_lock.SchedulerLock`; a
-second one raises ``SchedulerBusy``). APScheduler's ``BackgroundScheduler`` is the alarm clock:
-its jobs live in memory and are built from the project's definitions at every start, so
-nothing pickled is ever read back. What happened is in the metadata DB (``schedule_fires``).
+second one raises ``SchedulerBusy``). APScheduler's ``BackgroundScheduler`` is the alarm clock
+(:mod:`app.services.scheduler_timer`): its jobs live in memory and are built from the project's
+definitions at every start, so nothing pickled is ever read back. What happened is in the
+metadata DB (``schedule_fires``).
 
 Each alarm calls :meth:`Scheduler.tick` for its schedule, which works from the last due time
 *recorded* rather than from what APScheduler says is due: it lists the trigger's due times since
@@ -14,7 +15,10 @@ catch-up after a stop; a tick APScheduler reports as missed (later than the grac
 skipped (the previous tick still running) is run at once, so no due time is lost.
 
 Runs call the same use cases as the CLI: :func:`app.services.runs.run_project` (one pipeline)
-and :func:`app.services.syncs.run_sync`, with ``trigger="schedule"``.
+and :func:`app.services.syncs.run_sync`, with ``trigger="schedule"``
+(:func:`~app.services.schedule_targets.run_schedule_target`, re-exported here, with the
+``scheduled_run_missed`` alerts of the targets). What the scheduler does besides firing is
+:mod:`app.services.scheduler_housekeeping`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ from app.model.cancel import CancelToken
 from app.model.events import EventBus
 from app.model.schedule import Overlap, ScheduleDefinition
 from app.model.schedule_events import ScheduledRunFinished, ScheduledRunNotRun, ScheduledRunStarted
+from app.services.schedule_targets import (
+    Runner,
+    RunOutcome,
+    end_missed_alert,
+    missed_alert,
+    run_schedule_target,
+)
+from app.services.scheduler_housekeeping import run_housekeeping
+from app.services.scheduler_timer import JOB_PREFIX, start_timer
 from app.services.workspace import Workspace, workspace_of
 from app.storage.records import FireOutcome
 from app.storage.scheduler_lock import SchedulerBusy
@@ -50,39 +63,6 @@ log = logging.getLogger(__name__)
 
 #: how often a running scheduler checks freshness and resources and retries notifications
 HOUSEKEEPING_SECONDS = 60.0
-_HOUSEKEEPING = "housekeeping"
-_JOB_PREFIX = "schedule:"
-
-#: what a runner returns: the outcome (succeeded, failed, cancelled) and an error text
-RunOutcome = tuple[FireOutcome, str | None]
-Runner = Callable[[Path, ScheduleDefinition, Workspace, CancelToken], RunOutcome]
-
-
-def run_schedule_target(
-    path: Path, schedule: ScheduleDefinition, workspace: Workspace, cancel: CancelToken
-) -> RunOutcome:
-    """Run what a schedule names, through the CLI's use cases, recorded as ``schedule``."""
-    from app.services import errors
-
-    kind, name = schedule.target
-    try:
-        if kind == "pipeline":
-            from app.services.runs import run_project
-
-            result = run_project(
-                path, pipelines=[name], workspace=workspace, trigger="schedule", cancel=cancel
-            )
-            ok, error = result.ok, next((r.error for r in result.reports if r.error), None)
-        else:
-            from app.services.syncs import run_sync
-
-            report = run_sync(path, name, workspace=workspace, trigger="schedule", cancel=cancel)
-            ok, error = report.ok, report.error
-    except errors.USER_ERRORS as err:
-        return FireOutcome.FAILED, errors.describe(err)
-    if cancel.cancelled:
-        return FireOutcome.CANCELLED, error
-    return (FireOutcome.SUCCEEDED, None) if ok else (FireOutcome.FAILED, error)
 
 
 @dataclass
@@ -206,73 +186,30 @@ class Scheduler:
                 self._triggers[name] = trigger
 
     def _start_timer(self) -> None:
-        from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
-        from apscheduler.executors.pool import ThreadPoolExecutor as TickPool
-        from apscheduler.schedulers.background import BackgroundScheduler
-
-        aps = BackgroundScheduler(timezone=UTC, executors={"default": TickPool(4)})
-        for name, trigger in self._triggers.items():
-            schedule = self.schedules[name]
-            aps.add_job(
-                self.tick,
-                trigger,
-                args=[name],
-                id=_JOB_PREFIX + name,
-                name=name,
-                # explicit, never APScheduler's 1 s default; a tick later than this is reported
-                # missed and run at once by _on_late, which applies the catch-up policy
-                misfire_grace_time=schedule.grace_seconds,
-                coalesce=True,  # one tick covers every due time since the last recorded one
-                max_instances=1,  # a tick is short; overlap of runs is the lanes' business
-                replace_existing=True,
-            )
-        aps.add_job(
+        self._aps = start_timer(
+            self._triggers,
+            self.schedules,
+            self.tick,
             self.housekeeping,
-            "interval",
-            seconds=self.housekeeping_seconds,
-            id=_HOUSEKEEPING,  # schedules' jobs are all prefixed: no name can clash
-            misfire_grace_time=max(1, int(self.housekeeping_seconds)),
-            coalesce=True,
-            max_instances=1,
+            self.housekeeping_seconds,
+            self._on_late,
         )
-        aps.add_listener(self._on_late, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-        aps.start()
-        self._aps = aps
 
     def housekeeping(self) -> None:
         """What no run does by itself, every :attr:`housekeeping_seconds` while the timer
         runs: check data freshness and resources (new alerts are notified), deliver the
         notifications whose retry is due (:func:`app.services.notify.drain`), start the
-        retention policies due (:func:`app.services.retention_runs.run_due_retention`)."""
-        from app.services.alert_checks import check_project
-        from app.services.notify import drain
-
+        retention policies due (:func:`app.services.retention_runs.run_due_retention`). Done by
+        :func:`app.services.scheduler_housekeeping.run_housekeeping`."""
         if self._stopping:
             return
-        try:
-            check_project(self.path, workspace=self.workspace)
-        except Exception:  # noqa: BLE001 - housekeeping never stops the scheduler
-            log.exception("checking freshness and resources failed")
-        try:
-            drain(self.workspace)
-        except Exception:  # noqa: BLE001
-            log.exception("delivering notifications failed")
-        from app.services.retention_runs import run_due_retention  # logs its own failures
-
-        run_due_retention(self.path, self.clock(), workspace=self.workspace, submit=self._submit)
-        if self.backups is not None:
-            from app.services.backups import run_due_backup
-
-            try:
-                run_due_backup(self.backups, self.clock(), workspace=self.workspace)
-            except Exception:  # noqa: BLE001
-                log.exception("the automatic backup failed")
+        run_housekeeping(self.path, self.workspace, self.clock, self._submit, self.backups)
 
     def _on_late(self, event: Any) -> None:
-        name = str(event.job_id).removeprefix(_JOB_PREFIX)
+        name = str(event.job_id).removeprefix(JOB_PREFIX)
         if (
             not self._stopping
-            and event.job_id == _JOB_PREFIX + name
+            and event.job_id == JOB_PREFIX + name
             and name in self._triggers
             and self._pool is not None
         ):
@@ -384,7 +321,7 @@ class Scheduler:
         fire_id = self._store.claim(self.project_name, schedule.name, when, outcome, reason=reason)
         if fire_id is not None:
             if outcome in (FireOutcome.MISSED, FireOutcome.SKIPPED):
-                self._missed(schedule, when, outcome, reason)
+                missed_alert(self._project, schedule, when, outcome, reason, self.workspace)
             self.bus.publish(
                 ScheduledRunNotRun(
                     str(fire_id),
@@ -395,44 +332,6 @@ class Scheduler:
                     reason=reason,
                 )
             )
-
-    def _missed(
-        self, schedule: ScheduleDefinition, when: datetime, outcome: FireOutcome, reason: str
-    ) -> None:
-        """A due time that did not run is a ``scheduled_run_missed`` alert for the schedule's
-        target: one per streak (the next successful run ends it, :meth:`_recovered`)."""
-        from app.services.alerts import raise_alert
-
-        if self._project is None:
-            return
-        kind, name = schedule.target
-        message = _("{schedule}: the run due at {when} was {outcome}: {reason}").format(
-            schedule=schedule.name, when=when.isoformat(), outcome=outcome.value, reason=reason
-        )
-        details = {"schedule": schedule.name, "scheduled_for": when.isoformat(), "reason": reason}
-        try:
-            raise_alert(
-                self._project,
-                "scheduled_run_missed",
-                kind,
-                name,
-                message,
-                details=details,
-                workspace=self.workspace,
-            )
-        except Exception:  # noqa: BLE001 - alerting never stops the scheduler
-            log.exception("the missed-run alert of %s could not be raised", schedule.name)
-
-    def _recovered(self, schedule: ScheduleDefinition) -> None:
-        from app.services.alerts import end_alert
-
-        if self._project is None:
-            return
-        kind, name = schedule.target
-        try:
-            end_alert(self._project, "scheduled_run_missed", kind, name, workspace=self.workspace)
-        except Exception:  # noqa: BLE001 - alerting never stops the scheduler
-            log.exception("the missed-run alert of %s could not be ended", schedule.name)
 
     def _dispatch(self, schedule: ScheduleDefinition, when: datetime, behind: bool = False) -> bool:
         """Claim a due time and run it through the schedule's overlap policy (``behind``: queue
@@ -491,7 +390,7 @@ class Scheduler:
                 self._tokens.discard(token)
         self._finish(fire_id, outcome, error)
         if outcome is FireOutcome.SUCCEEDED:
-            self._recovered(schedule)
+            end_missed_alert(self._project, schedule, self.workspace)
         self.bus.publish(
             ScheduledRunFinished(
                 str(fire_id),
