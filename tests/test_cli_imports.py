@@ -25,17 +25,17 @@ main(sys.argv[1:])
 """
 
 
-def _modules_of_run(tmp_path: Path, *args: str) -> set[str]:
-    project = tmp_path / "chinook"
-    shutil.copytree(EXAMPLE, project)
-    modules = tmp_path / "modules.json"
+def _cauce(tmp_path: Path, script: str, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``script`` (which ends by calling the real ``cauce`` entry point with ``args``) run in a
+    process of its own, writing what it reports to ``out``; the example's output and metadata
+    DB in ``tmp_path``."""
     env = {
         **os.environ,
         "CAUCE_OUTPUT_DIR": str(tmp_path / "out"),
         "CAUCE_DB_URL": f"sqlite:///{tmp_path / 'meta.db'}",
     }
     done = subprocess.run(
-        [sys.executable, "-c", _RUN, str(modules), "--run-project", str(project), *args],
+        [sys.executable, "-c", script, str(out), *args],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -43,6 +43,14 @@ def _modules_of_run(tmp_path: Path, *args: str) -> set[str]:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def _modules_of_run(tmp_path: Path, *args: str) -> set[str]:
+    project = tmp_path / "chinook"
+    shutil.copytree(EXAMPLE, project)
+    modules = tmp_path / "modules.json"
+    done = _cauce(tmp_path, _RUN, modules, "--run-project", str(project), *args)
     assert json.loads(done.stdout)["status"] == "succeeded"
     return set(json.loads(modules.read_text()))
 
@@ -145,20 +153,7 @@ main(sys.argv[1:])
 
 def _collector_at_exit(tmp_path: Path, *args: str) -> list[bool]:
     state = tmp_path / "gc.json"
-    env = {
-        **os.environ,
-        "CAUCE_OUTPUT_DIR": str(tmp_path / "out"),
-        "CAUCE_DB_URL": f"sqlite:///{tmp_path / 'meta.db'}",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _GC, str(state), *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    _cauce(tmp_path, _GC, state, *args)
     return json.loads(state.read_text())
 
 
