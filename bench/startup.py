@@ -18,6 +18,11 @@ commit) in the same rounds, as ``before``. Run on demand, never in CI:
     uv run python bench/startup.py --repeat 4
     git worktree add --detach /tmp/before <commit>
     uv run python bench/startup.py --repeat 4 --baseline /tmp/before --chinook 8
+    uv run python bench/startup.py --repeat 6 --floors
+
+``--floors`` adds the bare script run after importing the libraries every ``--run-project``
+process imports (:data:`FLOORS`): what no change to Cauce's own code can go below while a run
+plans with sqlglot and records through SQLAlchemy.
 
 The data come from DuckDB's ``tpch`` extension (``CALL dbgen(sf=…)``) when it can be loaded;
 without network access (the extension is downloaded on first use) an equivalent data set is
@@ -225,12 +230,27 @@ con.close()
 """
 
 
-def run_bare(name: str, cache: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds of the bare script's process, and from spawning it to its query start."""
+#: ``--floors``: the bare script after importing what every ``--run-project`` process imports
+#: (what cauce's own run adds beyond that is its code's share), with the collector paused as
+#: the CLI pauses it: ``libs`` the libraries planning and running need (click for the command
+#: line, pydantic for the connector settings, pyarrow for schemas, sqlglot and its DuckDB
+#: generator for the compiler), ``libs+orm`` those and SQLAlchemy's ORM (the metadata DB)
+FLOORS = {
+    "libs": "import click, pydantic, pyarrow, sqlglot, sqlglot.generators.duckdb",
+    "libs+orm": "import click, pydantic, pyarrow, sqlglot, sqlglot.generators.duckdb, "
+    "sqlalchemy.orm",
+}
+
+
+def run_bare(name: str, cache: Path, out: Path, prelude: str = "") -> tuple[float, float]:
+    """Wall seconds of the bare script's process, and from spawning it to its query start
+    (``prelude``: imports run first, see :data:`FLOORS`)."""
     tables, sql = QUERIES[name]
+    script = BARE.replace("import duckdb", f"import gc; gc.disable(); {prelude}\nimport duckdb")
     spawned, started = time.time(), time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", BARE, str(cache), str(out), name, sql, *tables],
+        [sys.executable, "-c", script if prelude else BARE, str(cache), str(out), name, sql]
+        + list(tables),
         capture_output=True,
         text=True,
         check=True,
@@ -324,6 +344,11 @@ def main() -> int:
         "in the same rounds, as `before` (the same interpreter and packages)",
     )
     parser.add_argument(
+        "--floors",
+        action="store_true",
+        help="also the bare script after importing the libraries a run imports (FLOORS)",
+    )
+    parser.add_argument(
         "--chinook", type=int, default=0, metavar="ROUNDS", help="also time the Chinook example"
     )
     args = parser.parse_args()
@@ -346,6 +371,9 @@ def main() -> int:
             "cauce": lambda q: run_cauce(q, work / "tpch", meta, cache),
             "bare": lambda q: run_bare(q, cache, bare_out),
         }
+        for floor, prelude in FLOORS.items() if args.floors else ():
+            out = work / f"{floor}.duckdb"
+            variants[floor] = lambda q, out=out, prelude=prelude: run_bare(q, cache, out, prelude)
         if args.baseline:
             before_meta = work / "before.db"  # its schema may be older
             variants["before"] = lambda q: run_cauce(
@@ -362,8 +390,8 @@ def main() -> int:
                         times.setdefault((q, v), []).append(result)
         check_results(cauce_out, bare_out)
 
-    others = [v for v in ("before",) if (next(iter(QUERIES)), v) in times]
-    head = f"\n{'query':<6}{'variant':<8}{'median s':>9}{'/ bare':>8}{'per round':>10}"
+    others = [v for v in ("before", *FLOORS) if (next(iter(QUERIES)), v) in times]
+    head = f"\n{'query':<6}{'variant':<9}{'median s':>9}{'/ bare':>8}{'per round':>10}"
     print(head + f"{'to first node / query s':>25}")
     for q in QUERIES:
         bare = times[(q, "bare")]
@@ -373,14 +401,14 @@ def main() -> int:
             ratio = wall / statistics.median(w for w, _ in bare)
             per_round = statistics.median(c[0] / b[0] for c, b in zip(runs, bare, strict=True))
             first = statistics.median(f for _, f in runs)
-            print(f"{q:<6}{v:<8}{wall:>9.3f}{ratio:>8.2f}{per_round:>10.2f}{first:>25.3f}")
+            print(f"{q:<6}{v:<9}{wall:>9.3f}{ratio:>8.2f}{per_round:>10.2f}{first:>25.3f}")
     print(
         f"\nrounds: {args.repeat} (+{args.warmup} warm-up), the variants in rotating order; "
         "targets: cauce / bare <= 1.5, first node <= 0.3 s. Runs (s):"
     )
     for q in QUERIES:
         for v in ["cauce", *others, "bare"]:
-            print(f"  {q} {v:<7}" + " ".join(f"{w:.2f}" for w, _ in times[(q, v)]))
+            print(f"  {q} {v:<9}" + " ".join(f"{w:.2f}" for w, _ in times[(q, v)]))
     if args.chinook:
         bench_chinook(args.chinook, args.baseline)
     return 0
