@@ -50,6 +50,9 @@ def _modules_of_run(tmp_path: Path, *args: str) -> set[str]:
     project = tmp_path / "chinook"
     shutil.copytree(EXAMPLE, project)
     modules = tmp_path / "modules.json"
+    # the metadata DB made first, as every run but a machine's first finds it (creating it
+    # runs the migrations, which load every table)
+    _cauce(tmp_path, _RUN, tmp_path / "init.json", "db", "init")
     done = _cauce(tmp_path, _RUN, modules, "--run-project", str(project), *args)
     assert json.loads(done.stdout)["status"] == "succeeded"
     return set(json.loads(modules.read_text()))
@@ -78,8 +81,46 @@ def test_run_project_never_imports_pandas_matplotlib_the_sync_engine_or_the_serv
     web += ("app.storage.backup_restore", "app.storage.backup_format", "app.storage.doctor")
     web += ("app.storage.backup_columns", "app.storage.backup_legacy")
     web += ("app.storage.backup_postgres", "app.storage.backup_sqlite")
+    # the metadata DB's tables a pipeline run never touches: their classes are not built
+    web += tuple(f"app.storage.{m}" for m in UNUSED_BY_A_RUN)
     for heavy in (*heavy_modules, *heavy_extra, *web, "app.services.notify_email"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
+
+
+#: the table modules of the metadata DB a pipeline run needs none of (access, the catalog, the
+#: dictionary, GDPR requests, checks, retention, schema review, syncs, the token vault)
+UNUSED_BY_A_RUN = (
+    "access_models",
+    "catalog_models",
+    "dictionary_models",
+    "gdpr_models",
+    "quality_models",
+    "retention_models",
+    "schema_review_models",
+    "sync_models",
+    "vault_models",
+)
+
+
+def test_every_table_module_is_loaded_for_migrations_and_backups() -> None:
+    """What needs every table asks ``full_metadata``: it must know every table module (a new
+    one left out would be missing from migrations' comparisons and from backups)."""
+    from app.storage.models import TABLE_MODULES
+
+    on_disk = {p.stem for p in (REPO / "app" / "storage").glob("*_models.py")} - {"model_base"}
+    assert set(TABLE_MODULES) == on_disk
+    assert set(UNUSED_BY_A_RUN) < on_disk
+    script = (
+        "import sys; from app.storage.models import Base, full_metadata; "
+        "before = len(Base.metadata.tables); after = len(full_metadata().tables); "
+        "print(before, after, sorted(m for m in sys.modules if m.endswith('_models')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    before, after, loaded = done.stdout.split(" ", 2)
+    assert int(before) < int(after)  # importing the models alone registers the core tables
+    assert all(f"app.storage.{m}" in loaded for m in TABLE_MODULES)
 
 
 def test_pyarrow_still_converts_pandas_objects_after_the_probe() -> None:

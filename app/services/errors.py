@@ -18,16 +18,26 @@ from app.nodes.base import NodeError
 from app.plugins import UnknownPlugin
 from app.services.connections import InvalidConnection
 from app.services.notify_http import NotificationError
-from app.services.versions import UnknownRef
-from app.storage.access import StaleRevision
 from app.storage.db import InvalidDatabaseUrl, MetadataUnreachable
 from app.storage.encrypted_store import SecretStoreError
-from app.storage.errors import BackupError, DuplicateName, InvalidTransition, NotFound
+from app.storage.errors import (
+    BackupError,
+    DuplicateName,
+    InvalidTransition,
+    NotFound,
+    StaleRevision,
+)
 from app.storage.migrate import SchemaError
 from app.storage.project_format import ProjectError
 from app.storage.secrets import MissingSecret
 
-__all__ = ["CONFLICTS", "NOT_FOUND", "USER_ERRORS", "describe"]
+__all__ = ["CONFLICTS", "NOT_FOUND", "USER_ERRORS", "UnknownRef", "describe"]
+
+
+class UnknownRef(LookupError):
+    """A ref that names no version (a number past the end, an unknown tag, a date before the
+    first version): raised by :mod:`app.services.versions`."""
+
 
 #: the object asked for does not exist *for the caller* (another organization's is the same)
 NOT_FOUND: tuple[type[BaseException], ...] = (NotFound,)

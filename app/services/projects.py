@@ -35,7 +35,6 @@ from app.services.trust import (
     project_needs_trust,
     trust_project,
 )
-from app.services.versions import record_versions
 from app.services.workspace import Workspace, workspace_of
 from app.storage.project import (
     OpenProject,
@@ -186,6 +185,8 @@ def save_document(
         mark_imported(doc.project, trusted=doc.trusted)
     with (workspace or doc.workspace).repository() as repo:
         project_id = repo.ensure_project(doc.name)
+        from app.services.versions import record_versions  # the history, when saving
+
         record_versions(repo, project_id, doc.project, author=author or _author(), message=message)
     return result.written
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from app.i18n import _
 from app.model.pipeline import Pipeline
+from app.services.errors import UnknownRef
 from app.services.workspace import Workspace
 from app.storage.project import Project
 from app.storage.records import PipelineVersionRecord
@@ -48,11 +49,6 @@ KINDS = ("pipeline", "sync", "connection", "schedule")
 _HEAD = re.compile(r"^HEAD(?:~(\d+))?$")
 _NUMBER = re.compile(r"^v?(\d+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
-
-
-class UnknownRef(LookupError):
-    """A ref that names no version (a number past the end, an unknown tag, a date before the
-    first version)."""
 
 
 @dataclass(frozen=True)

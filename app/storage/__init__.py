@@ -25,7 +25,9 @@ Extending the schema:
 1. Add or change a model in ``models.py`` or the ``*_models.py`` module of its group (typed
    ``Mapped[...]``; timestamps ``datetime``, set in Python with ``utcnow()``; every domain row
    carries ``organization_id`` and reaches its parent through a composite foreign key); the
-   declarative base and the column types tables share are in ``model_base``.
+   declarative base and the column types tables share are in ``model_base``. A new table
+   module goes in ``models.TABLE_MODULES`` (what needs every table asks
+   ``models.full_metadata()``; a run loads only the table modules its stores import).
 2. Generate a migration against a database at head with
    :func:`app.storage.migrate.new_revision`, then read and fix it by hand.
 3. Expose it through a repository method that returns a frozen dataclass from ``records``.

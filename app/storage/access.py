@@ -35,7 +35,7 @@ from app.storage.access_models import (
     Role,
     UserRow,
 )
-from app.storage.errors import DuplicateName, NotFound, StorageError
+from app.storage.errors import DuplicateName, NotFound, StaleRevision
 from app.storage.models import OrganizationRow, utcnow
 from app.storage.unit_of_work import StoreBase, insert_missing
 
@@ -49,18 +49,6 @@ __all__ = [
     "StaleRevision",
     "UserRecord",
 ]
-
-
-class StaleRevision(StorageError):
-    """An edit based on a revision that is no longer the current one."""
-
-    def __init__(self, current: int) -> None:
-        super().__init__(
-            _("the object changed since it was read (current revision {revision})").format(
-                revision=current
-            )
-        )
-        self.current = current
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.i18n import _
-from app.storage.models import (
-    CatalogColumnRow,
-    CatalogSchemaRow,
-    CatalogTableRow,
-    ConnectionRow,
-    utcnow,
-)
+from app.storage.catalog_models import CatalogColumnRow, CatalogSchemaRow, CatalogTableRow
+from app.storage.models import ConnectionRow, utcnow
 from app.storage.sync_records import CatalogColumn, CatalogTable
 from app.storage.unit_of_work import NotFound, StoreBase
 

@@ -3,11 +3,14 @@ the sync use cases, need not import it)."""
 
 from __future__ import annotations
 
+from app.i18n import _
+
 __all__ = [
     "BackupError",
     "DuplicateName",
     "InvalidTransition",
     "NotFound",
+    "StaleRevision",
     "StorageError",
     "WrongPassphrase",
 ]
@@ -40,3 +43,15 @@ class BackupError(StorageError):
 
 class WrongPassphrase(BackupError):
     """The passphrase does not open a backup archive's secrets."""
+
+
+class StaleRevision(StorageError):
+    """An edit based on a revision that is no longer the current one."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(
+            _("the object changed since it was read (current revision {revision})").format(
+                revision=current
+            )
+        )
+        self.current = current

@@ -20,9 +20,8 @@ from app.storage.models import (
     PipelineVersionRow,
     ProjectRow,
     RunRow,
-    SyncRow,
-    SyncRunRow,
 )
+from app.storage.sync_models import SyncRow, SyncRunRow
 from app.storage.unit_of_work import StoreBase
 
 __all__ = ["HistoryRow", "HistoryStore"]

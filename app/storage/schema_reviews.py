@@ -39,12 +39,13 @@ from sqlalchemy.orm import Session
 from app.i18n import _
 from app.model.schema_changes import ChangeKey, ReviewFallback, ReviewStatus, SchemaChange
 from app.model.sync import SchemaPolicy
-from app.storage.models import SyncRow, utcnow
+from app.storage.models import utcnow
 from app.storage.schema_review_models import (
     ReviewAction,
     SchemaReviewActionRow,
     SchemaReviewRow,
 )
+from app.storage.sync_models import SyncRow
 from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase, serialize
 
 __all__ = ["ReviewActionRecord", "SchemaReviewRecord", "SchemaReviewStore"]

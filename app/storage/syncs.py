@@ -32,14 +32,16 @@ from app.model.schema_changes import SchemaChange
 from app.model.sync import SyncDefinition
 from app.storage.models import (
     ProjectRow,
-    SchemaChangeRow,
-    SyncDestinationStateRow,
-    SyncRow,
-    SyncRunRow,
     utcnow,
 )
 from app.storage.reaping import reap_abandoned
 from app.storage.records import RunStatus, RunTrigger
+from app.storage.sync_models import (
+    SchemaChangeRow,
+    SyncDestinationStateRow,
+    SyncRow,
+    SyncRunRow,
+)
 from app.storage.sync_records import (
     DestinationStateRecord,
     SchemaChangeRecord,

@@ -138,7 +138,7 @@ FRONT_DOOR = {
     ],
     "dictionary_export": ["EXPORT_FORMATS", "export_dictionary", "md_text"],
     "editing": ["auto_layout", "copy_fragment", "paste_fragment", "restore_node"],
-    "errors": ["CONFLICTS", "NOT_FOUND", "USER_ERRORS", "describe"],
+    "errors": ["CONFLICTS", "NOT_FOUND", "USER_ERRORS", "UnknownRef", "describe"],
     "glossary": [
         "ColumnRef",
         "GlossaryTerm",
