@@ -15,7 +15,10 @@ times, interleaved (pandas, then Cauce and DuckDB alternating which goes first),
 
 Each variant times its own work (Cauce: ``run_pipeline`` from the connections to the report).
 
-Then it times compiling a 200-node pipeline (median of 20). Run on demand, never in CI:
+Then it times the fixed cost of a run (``--overhead-rounds``, the same pipeline over 1,000 orders,
+where the query takes about a millisecond: what Cauce adds to the hand-written SQL, measurable
+without the big query's noise), and compiling a 200-node pipeline (median of 20). Run on
+demand, never in CI:
 
     uv run python bench/engine.py --rows 10000000 --repeat 3
 """
@@ -374,12 +377,46 @@ def bench_compile(repeat: int) -> dict[str, float]:
     return {"nodes": len(pipeline.nodes), **{k: statistics.median(v) for k, v in samples.items()}}
 
 
+#: orders of the fixed-cost comparison: the query itself then takes about a millisecond
+OVERHEAD_ROWS = 1_000
+
+
+def bench_overhead(rounds: int) -> dict[str, float]:
+    """Cauce and the hand-written SQL over a tiny table, alternating: the medians, and the
+    median of the per-round difference (planning, the session, the run's bookkeeping). On the
+    big table that difference is lost in the query's noise; here it is most of the time."""
+    with tempfile.TemporaryDirectory(prefix="cauce-bench-fixed-") as tmp:
+        src, mart = Path(tmp) / "src.duckdb", Path(tmp) / "mart.duckdb"
+        generate(src, OVERHEAD_ROWS)
+        state: dict = {}
+        cauce: list[float] = []
+        hand: list[float] = []
+        for i in range(rounds + 5):  # the first five warm up
+            first, second = (run_cauce, run_hand) if i % 2 else (run_hand, run_cauce)
+            a, b = first(src, mart, state), second(src, mart, state)
+            if i >= 5:
+                (cauce if first is run_cauce else hand).append(a)
+                (hand if first is run_cauce else cauce).append(b)
+    difference = statistics.median(c - h for c, h in zip(cauce, hand, strict=True))
+    return {
+        "cauce": statistics.median(cauce),
+        "hand": statistics.median(hand),
+        "difference": difference,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first")
     parser.add_argument("--compile-repeat", type=int, default=20)
+    parser.add_argument(
+        "--overhead-rounds",
+        type=int,
+        default=40,
+        help="rounds of the same pipeline over 1,000 orders: what a run costs besides its query",
+    )
     parser.add_argument("--show-sql", action="store_true", help="print the compiled SQL")
     parser.add_argument("--pandas-child", nargs=2, metavar=("SRC", "MART"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -442,6 +479,15 @@ def main() -> int:
     print(f"\ncauce / hand-written        {ratio(times['cauce'], times['hand'])}   {target}")
     print(f"pandas (with read) / cauce  {ratio(times['pandas'], times['cauce'])}   target >= 5")
     print(f"pandas (no read) / cauce    {ratio(state['pandas_work'], times['cauce'])}")
+
+    if args.overhead_rounds:
+        fixed = bench_overhead(args.overhead_rounds)
+        print(
+            f"\nfixed cost of a run, {OVERHEAD_ROWS:,} orders, median of {args.overhead_rounds} "
+            f"alternating: cauce {fixed['cauce'] * 1000:.1f} ms, hand-written "
+            f"{fixed['hand'] * 1000:.1f} ms, difference per round "
+            f"{fixed['difference'] * 1000:.1f} ms"
+        )
 
     c = bench_compile(args.compile_repeat)
     print(
