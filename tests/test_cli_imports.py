@@ -234,3 +234,48 @@ def test_resuming_collection_passes_every_event_on() -> None:
         gc.enable()
     assert seen == ["started", "finished"]
     resuming_collection(None)("no listener: nothing is passed on, the collector resumes")
+
+
+def test_each_table_module_loads_the_tables_its_foreign_keys_name() -> None:
+    """A table module is loaded alone by its store (a run with checks loads the checks' tables,
+    not the syncs'): a foreign key to a table of another module needs that module imported
+    by it, or writing a row fails (``NoReferencedTableError``)."""
+    import importlib
+
+    from app.storage.model_base import Base
+    from app.storage.models import full_metadata
+
+    full_metadata()
+    module_of = {m.local_table.name: m.class_.__module__ for m in Base.registry.mappers}
+    for mapper in Base.registry.mappers:
+        here = mapper.class_.__module__
+        namespace = vars(importlib.import_module(here)).values()
+        for fk in mapper.local_table.foreign_keys:
+            there = module_of[fk.column.table.name]
+            if there in (here, "app.storage.models"):  # the core tables are always there
+                continue
+            imported = {getattr(v, "__name__", None) for v in namespace}
+            imported |= {getattr(v, "__module__", None) for v in namespace}
+            assert there in imported, f"{here} must import {there} ({fk.target_fullname})"
+
+
+def test_a_run_with_checks_stores_their_results_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """The checks' tables load with their store, in a process that loaded no other table
+    module: their results are stored (their foreign key to the syncs' runs resolves)."""
+    import sqlite3
+
+    from app.model.quality import CheckSpec
+    from app.services.quality import add_checks
+
+    project = tmp_path / "chinook"
+    shutil.copytree(EXAMPLE, project)
+    table = "revenue_by_country_genre_year"
+    add_checks(project, [CheckSpec(kind="row_count", table=table, min=1)])
+    _cauce(tmp_path, _RUN, tmp_path / "init.json", "db", "init")
+    modules = tmp_path / "modules.json"
+    done = _cauce(tmp_path, _RUN, modules, "--run-project", str(project), "--json")
+    assert json.loads(done.stdout)["status"] == "succeeded"
+    assert "app.storage.quality_models" in json.loads(modules.read_text())
+    with sqlite3.connect(tmp_path / "meta.db") as db:
+        (stored,) = db.execute("SELECT count(*) FROM quality_check_results").fetchone()
+    assert stored == 1

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.model.schema_changes import ChangeKind, ReviewFallback, ReviewStatus
+from app.storage import sync_models as _sync_models  # noqa: F401 - its tables are referenced
 from app.storage.models import Base
 
 __all__ = ["ReviewAction", "SchemaReviewActionRow", "SchemaReviewRow"]
