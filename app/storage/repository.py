@@ -197,9 +197,11 @@ class Repository(RunLog, VersionStore, QueryLog):
             .where(ConnectionRow.project_id == project_id, ConnectionRow.name == connection.name)
             .with_for_update()
         ).one()
-        row.type, row.params = connection.type, dict(connection.params)
-        row.description, row.updated_at = connection.description, now
-        s.flush()
+        wanted = (connection.type, dict(connection.params), connection.description)
+        if (row.type, row.params, row.description) != wanted:  # unchanged: nothing is written
+            row.type, row.params, row.description = wanted
+            row.updated_at = now
+            s.flush()
         return _connection_record(row)
 
     def list_connections(self, project_id: int) -> list[ConnectionRecord]:

@@ -65,6 +65,21 @@ def test_save_connection_upserts_by_name_per_project(repo: Repository) -> None:
         repo.get_connection(a, "db")
 
 
+def test_saving_an_unchanged_connection_writes_nothing(repo: Repository) -> None:
+    """Every recorded run saves the project's connections: one that did not change keeps its
+    time of change (and its row is not written again)."""
+    project = repo.ensure_project("p")
+    conn = Connection(name="db", type="sqlite", params={"path": "x.db"}, description="d")
+    first = repo.save_connection(project, conn)
+    assert repo.save_connection(project, conn.model_copy()) == first
+    moved = repo.save_connection(project, conn.model_copy(update={"params": {"path": "y.db"}}))
+    assert moved.updated_at > first.updated_at and moved.params == {"path": "y.db"}
+    described = repo.save_connection(
+        project, conn.model_copy(update={"params": {"path": "y.db"}, "description": "e"})
+    )
+    assert described.updated_at > moved.updated_at and described.description == "e"
+
+
 @pytest.mark.parametrize("key", ["password", "API_KEY", "private_key"])
 def test_connection_params_refuse_secrets(repo: Repository, key: str) -> None:
     project = repo.ensure_project("p")
