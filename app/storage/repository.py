@@ -156,7 +156,8 @@ class Repository(RunLog, VersionStore, QueryLog):
 
     # -- connections --------------------------------------------------------------------------
     def save_connection(self, project_id: int, connection: Connection) -> ConnectionRecord:
-        """Create or replace the connection of that name in the project.
+        """Create or replace the connection of that name in the project (one that did not
+        change is not written again: its ``updated_at`` is when it last changed).
 
         Raises:
             ValueError: ``params`` holds a secret (declared by the connector, or a name such
