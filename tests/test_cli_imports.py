@@ -81,46 +81,27 @@ def test_run_project_never_imports_pandas_matplotlib_the_sync_engine_or_the_serv
     web += ("app.storage.backup_restore", "app.storage.backup_format", "app.storage.doctor")
     web += ("app.storage.backup_columns", "app.storage.backup_legacy")
     web += ("app.storage.backup_postgres", "app.storage.backup_sqlite")
-    # the metadata DB's tables a pipeline run never touches: their classes are not built
-    web += tuple(f"app.storage.{m}" for m in UNUSED_BY_A_RUN)
     for heavy in (*heavy_modules, *heavy_extra, *web, "app.services.notify_email"):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in loaded), heavy
 
 
-#: the table modules of the metadata DB a pipeline run needs none of (access, the catalog, the
-#: dictionary, GDPR requests, checks, retention, schema review, syncs, the token vault)
-UNUSED_BY_A_RUN = (
-    "access_models",
-    "catalog_models",
-    "dictionary_models",
-    "gdpr_models",
-    "quality_models",
-    "retention_models",
-    "schema_review_models",
-    "sync_models",
-    "vault_models",
-)
-
-
-def test_every_table_module_is_loaded_for_migrations_and_backups() -> None:
-    """What needs every table asks ``full_metadata``: it must know every table module (a new
-    one left out would be missing from migrations' comparisons and from backups)."""
+def test_every_table_module_is_declared_with_the_models() -> None:
+    """Importing the models declares every table: ``TABLE_MODULES`` names every table module
+    (one left out would be missing from migrations' comparisons and from backups, and
+    declared later, on whatever thread first imports it, while another configures the
+    mappers: SQLAlchemy's registry is not safe for that)."""
     from app.storage.models import TABLE_MODULES
 
-    on_disk = {p.stem for p in (REPO / "app" / "storage").glob("*_models.py")} - {"model_base"}
+    on_disk = {p.stem for p in (REPO / "app" / "storage").glob("*_models.py")}
     assert set(TABLE_MODULES) == on_disk
-    assert set(UNUSED_BY_A_RUN) < on_disk
     script = (
-        "import sys; from app.storage.models import Base, full_metadata; "
-        "before = len(Base.metadata.tables); after = len(full_metadata().tables); "
-        "print(before, after, sorted(m for m in sys.modules if m.endswith('_models')))"
+        "import sys; from app.storage.models import Base; "
+        "print(sorted(m for m in sys.modules if m.endswith('_models')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True
     )
-    before, after, loaded = done.stdout.split(" ", 2)
-    assert int(before) < int(after)  # importing the models alone registers the core tables
-    assert all(f"app.storage.{m}" in loaded for m in TABLE_MODULES)
+    assert all(f"app.storage.{m}" in done.stdout for m in TABLE_MODULES), done.stdout
 
 
 def test_pyarrow_still_converts_pandas_objects_after_the_probe() -> None:
@@ -237,9 +218,9 @@ def test_resuming_collection_passes_every_event_on() -> None:
 
 
 def test_each_table_module_loads_the_tables_its_foreign_keys_name() -> None:
-    """A table module is loaded alone by its store (a run with checks loads the checks' tables,
-    not the syncs'): a foreign key to a table of another module needs that module imported
-    by it, or writing a row fails (``NoReferencedTableError``)."""
+    """A table module imports the modules of the tables its foreign keys name: it does not
+    depend on the order the models module imports them in (declared without them, writing a
+    row fails with ``NoReferencedTableError``)."""
     import importlib
 
     from app.storage.model_base import Base
@@ -260,8 +241,8 @@ def test_each_table_module_loads_the_tables_its_foreign_keys_name() -> None:
 
 
 def test_a_run_with_checks_stores_their_results_in_a_process_of_its_own(tmp_path: Path) -> None:
-    """The checks' tables load with their store, in a process that loaded no other table
-    module: their results are stored (their foreign key to the syncs' runs resolves)."""
+    """A run with a check, in a process of its own: the check's result is stored (its table's
+    foreign key to the syncs' runs resolves)."""
     import sqlite3
 
     from app.model.quality import CheckSpec

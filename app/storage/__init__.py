@@ -26,8 +26,8 @@ Extending the schema:
    ``Mapped[...]``; timestamps ``datetime``, set in Python with ``utcnow()``; every domain row
    carries ``organization_id`` and reaches its parent through a composite foreign key); the
    declarative base and the column types tables share are in ``model_base``. A new table
-   module goes in ``models.TABLE_MODULES`` (what needs every table asks
-   ``models.full_metadata()``; a run loads only the table modules its stores import).
+   module goes in ``models.TABLE_MODULES``, which ``models`` imports at its end: every
+   class is declared before any thread uses the mappers.
 2. Generate a migration against a database at head with
    :func:`app.storage.migrate.new_revision`, then read and fix it by hand.
 3. Expose it through a repository method that returns a frozen dataclass from ``records``.

@@ -1,8 +1,7 @@
 """Tables of server access (migration 0007): users, API credentials, the audit log, and the
 projects a server hosts.
 
-On the base of :mod:`app.storage.models`, registered in ``Base.metadata`` when imported — by the
-store that uses them, or with every table by :func:`app.storage.models.full_metadata`. Same rules as
+Imported by :mod:`app.storage.models` (so ``Base.metadata`` always holds them). Same rules as
 there: every row carries ``organization_id`` and reaches its parent through a composite key
 ``(organization_id, parent_id)``, so a row can never belong to another tenant than its parent.
 

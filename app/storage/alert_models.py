@@ -1,9 +1,8 @@
 """Tables of alerts and notifications: alerts, the delivery outbox, the delivery log.
 
-Defined on the same declarative base as :mod:`app.storage.models`, registered in ``Base.metadata``
-when imported — by the store that uses them, or with every table by
-:func:`app.storage.models.full_metadata`; kept apart to keep each module small. Added by migration
-0006.
+Defined on the same declarative base as :mod:`app.storage.models` (which imports this module
+at its end, so ``Base.metadata`` always holds them); kept apart to keep each module small.
+Added by migration 0006.
 
 - ``alerts``: one row per open problem of one subject (a pipeline, a sync, the machine).
   ``streak_key`` is set while an alert is open and cleared when it is resolved; a unique

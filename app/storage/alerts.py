@@ -29,6 +29,7 @@ from app.storage.models import (
     RunRow,
     utcnow,
 )
+from app.storage.sync_models import SyncRow, SyncRunRow
 from app.storage.unit_of_work import NotFound, StoreBase, insert_missing
 
 __all__ = ["AlertRecord", "AlertStore", "streak_key"]
@@ -252,8 +253,6 @@ class AlertStore(StoreBase):
 
     def sync_rows_history(self, project: str, sync: str, *, before: int, limit: int) -> list[int]:
         """Rows read by each of the last ``limit`` successful runs of a sync, newest first."""
-        from app.storage.sync_models import SyncRow, SyncRunRow  # a pipeline's run needs none
-
         query = (
             select(SyncRunRow.rows_read)
             .join(SyncRow, SyncRow.id == SyncRunRow.sync_id)
@@ -276,8 +275,6 @@ class AlertStore(StoreBase):
         """When the last successful run of a pipeline (by name) or sync finished."""
         query: Any
         if subject_kind == "sync":
-            from app.storage.sync_models import SyncRow, SyncRunRow
-
             query = (
                 select(func.max(SyncRunRow.finished_at))
                 .join(SyncRow, SyncRow.id == SyncRunRow.sync_id)

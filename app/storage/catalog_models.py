@@ -1,9 +1,9 @@
 """Tables of the catalog: the schemas, tables and columns of each connection, as last seen by
 a catalog refresh (migration 0002).
 
-Defined on the same declarative base as :mod:`app.storage.models`, registered in ``Base.metadata``
-when imported — by the store that uses them, or with every table by
-:func:`app.storage.models.full_metadata`; kept apart to keep each module small."""
+Defined on the same declarative base as :mod:`app.storage.models` (which imports this module
+at its end, so ``Base.metadata`` always holds them); kept apart to keep each module small.
+"""
 
 from __future__ import annotations
 

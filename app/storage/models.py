@@ -294,10 +294,11 @@ class ScheduleFireRow(Base):
 # the catalog (migration 0002), alerts and notifications (0006), data quality (0007), server
 # access (0008), configuration versions and tags (0009), retention (0011), query analytics
 # (0012), dictionary and glossary (0013), GDPR requests (0014), schema review (0015), the token
-# vault (0016). Each registers its tables in ``Base.metadata`` when imported, which the store
-# using them does: a run that never reads the glossary does not build its classes (about two
-# milliseconds a table, and their mappers' configuration on first use). What needs every table
-# — migrations, backups, diagnostics — asks :func:`full_metadata`.
+# vault (0016). Every one is imported at the end of this module, so that every mapped class is
+# declared once, when the models are first imported: declared later, by a store on a thread
+# while another thread configures the mappers, SQLAlchemy's registry changed under that
+# configuration ("dictionary changed size during iteration", seen with 16 syncs at once).
+# What needs every table (migrations, backups, diagnostics) asks :func:`full_metadata`.
 TABLE_MODULES = (
     "access_models",
     "alert_models",
@@ -316,7 +317,10 @@ TABLE_MODULES = (
 
 
 def full_metadata() -> MetaData:
-    """``Base.metadata`` holding every table of the schema (each table module imported)."""
-    for name in TABLE_MODULES:
-        importlib.import_module(f"app.storage.{name}")
+    """``Base.metadata``, holding every table of the schema (each table module is imported
+    with this one)."""
     return Base.metadata
+
+
+for _module in TABLE_MODULES:  # every table, declared now (see above)
+    importlib.import_module(f"app.storage.{_module}")

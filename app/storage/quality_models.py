@@ -1,9 +1,8 @@
 """Metadata-DB tables of data quality: check results per run, stored profiles (with scores).
 
-Kept apart from :mod:`app.storage.models`, registered in ``Base.metadata`` when imported — by the
-store that uses them, or with every table by :func:`app.storage.models.full_metadata`. Each row is
-written in one transaction of its own: a run cancelled half-way leaves whole results, never half of
-one.
+Kept apart from :mod:`app.storage.models` (which imports this module at its end, so that
+``Base.metadata`` holds these tables too). Each row is written in one transaction of its own:
+a run cancelled half-way leaves whole results, never half of one.
 
 A result or a profile belongs to a project and, when it was made by a run, to that run: a
 pipeline run (``run_id``) or a sync run (``sync_run_id``); on-demand checks and ``cauce

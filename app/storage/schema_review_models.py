@@ -5,8 +5,8 @@ when (``schema_review_actions``).
 The sync's runs keep recording what they decided in ``schema_changes`` (``models.py``); a
 held change is recorded here instead, once, and seen again by the next held runs.
 
-On the base of :mod:`app.storage.models`, registered in ``Base.metadata`` when imported — by the
-store that uses them, or with every table by :func:`app.storage.models.full_metadata`."""
+Imported by :mod:`app.storage.models` so that ``Base.metadata`` always holds them.
+"""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Tables of syncs: a sync's current definition, its runs, each destination's committed
 position, and the schema changes its runs detected (migration 0002).
 
-Defined on the same declarative base as :mod:`app.storage.models`, registered in ``Base.metadata``
-when imported — by the store that uses them, or with every table by
-:func:`app.storage.models.full_metadata`; kept apart to keep each module small."""
+Defined on the same declarative base as :mod:`app.storage.models` (which imports this module
+at its end, so ``Base.metadata`` always holds them); kept apart to keep each module small.
+"""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ store, and the project files refuse them).
 A tag names a set of versions of one project (``version_tags`` and its ``version_tag_members``):
 restoring the tag puts each member back as a new version.
 
-On the base of :mod:`app.storage.models`, registered in ``Base.metadata`` when imported — by the
-store that uses them, or with every table by :func:`app.storage.models.full_metadata`."""
+Imported by :mod:`app.storage.models` so that ``Base.metadata`` always holds them.
+"""
 
 from __future__ import annotations
 
