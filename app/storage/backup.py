@@ -50,7 +50,7 @@ from app.storage.backup_format import (
 )
 from app.storage.backup_ipc import checked_batches, stream_schema, write_options
 from app.storage.backup_legacy import canonical_json, read_batches_v1, utc
-from app.storage.models import full_metadata
+from app.storage.models import Base
 
 __all__ = [
     "BATCH_ROWS",
@@ -90,7 +90,7 @@ CONFIGURATION_TABLES = (
 
 def cauce_tables() -> list[str]:
     """Every Cauce table, parents before children (the models' dependency order)."""
-    return [t.name for t in full_metadata().sorted_tables]
+    return [t.name for t in Base.metadata.sorted_tables]
 
 
 def reflect(conn: Connection, names: list[str]) -> dict[str, Table]:

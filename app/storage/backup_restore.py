@@ -47,7 +47,7 @@ from app.storage.migrate import (
     alembic_config,
     head_revision,
 )
-from app.storage.models import full_metadata
+from app.storage.models import Base
 
 __all__ = ["RestoreReport", "TableChange", "plan_restore", "restore_archive"]
 
@@ -83,7 +83,7 @@ class RestoreReport:
 def _deferred_columns() -> dict[str, list[str]]:
     """Columns of references that close a cycle (``use_alter``): written after every table."""
     found: dict[str, list[str]] = {}
-    for table in full_metadata().sorted_tables:
+    for table in Base.metadata.sorted_tables:
         for fk in table.foreign_key_constraints:
             if fk.use_alter:
                 pk = {c.name for c in table.primary_key.columns}

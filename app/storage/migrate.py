@@ -36,7 +36,7 @@ from app.storage.db import (
     make_engine,
     sqlite_path,
 )
-from app.storage.models import EventRow, OrganizationRow, full_metadata, utcnow
+from app.storage.models import Base, EventRow, OrganizationRow, utcnow
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -126,7 +126,7 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     Without it, autogenerate proposes ``drop_table`` for every table it does not know.
     """
     if type_ == "table":
-        return name in full_metadata().tables
+        return name in Base.metadata.tables
     return True
 
 
@@ -424,6 +424,6 @@ def tables_present(url: str | None = None) -> set[str]:
     """Cauce tables that exist in the database (diagnostics and tests)."""
     engine = make_engine(url)
     try:
-        return set(inspect(engine).get_table_names()) & set(full_metadata().tables)
+        return set(inspect(engine).get_table_names()) & set(Base.metadata.tables)
     finally:
         engine.dispose()

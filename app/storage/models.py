@@ -30,7 +30,6 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -47,7 +46,6 @@ __all__ = [
     "Base",
     "ConnectionRow",
     "EventRow",
-    "full_metadata",
     "NodeRunRow",
     "OrganizationRow",
     "PipelineRow",
@@ -298,7 +296,6 @@ class ScheduleFireRow(Base):
 # declared once, when the models are first imported: declared later, by a store on a thread
 # while another thread configures the mappers, SQLAlchemy's registry changed under that
 # configuration ("dictionary changed size during iteration", seen with 16 syncs at once).
-# What needs every table (migrations, backups, diagnostics) asks :func:`full_metadata`.
 TABLE_MODULES = (
     "access_models",
     "alert_models",
@@ -314,12 +311,6 @@ TABLE_MODULES = (
     "vault_models",
     "version_models",
 )
-
-
-def full_metadata() -> MetaData:
-    """``Base.metadata``, holding every table of the schema (each table module is imported
-    with this one)."""
-    return Base.metadata
 
 
 for _module in TABLE_MODULES:  # every table, declared now (see above)

@@ -29,7 +29,7 @@ from app.storage.migrate import (
     new_revision,
     upgrade_db,
 )
-from app.storage.models import Base, full_metadata
+from app.storage.models import Base
 from app.storage.repository import Repository
 
 #: the shipped head, and the test-only revisions after it
@@ -63,14 +63,14 @@ def downgrade():
 '''
 
 
-def _diff(url: str, metadata: MetaData | None = None) -> list[object]:
+def _diff(url: str, metadata: MetaData = Base.metadata) -> list[object]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
             context = MigrationContext.configure(
                 conn, opts={"compare_type": True, "include_name": include_name}
             )
-            return list(compare_metadata(context, metadata or full_metadata()))
+            return list(compare_metadata(context, metadata))
     finally:
         engine.dispose()
 
@@ -118,7 +118,7 @@ def test_comparison_sees_a_model_change(db_url: str) -> None:
     """The agreement test can fail: a column missing from the migrations is reported."""
     init_db(db_url)
     changed = MetaData(naming_convention=Base.metadata.naming_convention)
-    for table in full_metadata().sorted_tables:
+    for table in Base.metadata.sorted_tables:
         table.to_metadata(changed)
     projects: Table = changed.tables["projects"]
     projects.append_column(sa.Column("color", sa.String(20), nullable=True))
@@ -232,7 +232,7 @@ def test_downgrade_to_base_and_back(db_url: str) -> None:
     command.downgrade(alembic_config(db_url), "base")
     assert migrate.tables_present(db_url) == set()
     init_db(db_url)
-    assert migrate.tables_present(db_url) == set(full_metadata().tables)
+    assert migrate.tables_present(db_url) == set(Base.metadata.tables)
     assert _diff(db_url) == []
 
 

@@ -369,7 +369,7 @@ def _database_text(url: str) -> bytes:
     from sqlalchemy import text
 
     from app.storage.db import make_engine, sqlite_path
-    from app.storage.models import full_metadata
+    from app.storage.models import Base
 
     path = sqlite_path(url)
     if path is not None:
@@ -380,7 +380,7 @@ def _database_text(url: str) -> bytes:
         with engine.connect() as conn:
             rows = [
                 conn.execute(text(f"SELECT t::text FROM {name} t")).scalars().all()
-                for name in full_metadata().tables
+                for name in Base.metadata.tables
             ]
     finally:
         engine.dispose()

@@ -13,9 +13,9 @@ from sqlalchemy import Connection
 
 from app.storage.db import make_engine
 from app.storage.migrate import VERSION_TABLE, include_name
-from app.storage.models import full_metadata
+from app.storage.models import Base
 
-target_metadata = full_metadata()
+target_metadata = Base.metadata
 
 
 def _configure(connection: Connection) -> None:
