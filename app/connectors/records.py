@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
+from app.connectors.errors import ConnectionError_
+
 __all__ = [
     "DEFAULT_BATCH_ROWS",
     "Capabilities",
@@ -36,16 +38,6 @@ __all__ = [
 ]
 
 DEFAULT_BATCH_ROWS = 65_536
-
-
-class ConnectionError_(RuntimeError):
-    """A connector could not reach, read or write its system; the message says which and why.
-
-    ``transient`` is true when the failure is the connection's, not the data's (a dropped or
-    refused connection, a terminated backend): the same request may succeed when retried.
-    """
-
-    transient: bool = False
 
 
 class NativeUnavailable(ConnectionError_):

@@ -12,19 +12,15 @@ Runs are synchronous; the caller puts them on a worker thread and cancels them t
 
 from __future__ import annotations
 
-import enum
 import time
 import uuid
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 import duckdb
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
 from app.engine.local import BatchObserver, CancelToken, LocalSession, RunCancelled
-from app.engine.placement import LOCAL_ENGINE
 from app.engine.plan import (
     ExecutionPlan,
     PlannedRun,
@@ -32,18 +28,23 @@ from app.engine.plan import (
     plan_run,
 )
 from app.engine.provider import ConnectorProvider
-from app.engine.statements import PlanWanted, QueryReport, StatementLog
+from app.engine.run_state import (
+    RAN,
+    NodeReport,
+    NodeStatus,
+    RunReport,
+    RunState,
+    StageRows,
+    one_line,
+)
+from app.engine.statements import PlanWanted, StatementLog
 from app.i18n import _
 from app.model.events import (
     EventBus,
-    NodeFailed,
-    NodeFinished,
-    NodeProgress,
-    NodeStarted,
     RunFinished,
     RunStarted,
 )
-from app.model.pipeline import Node, Pipeline
+from app.model.pipeline import Pipeline
 
 __all__ = [
     "NodeReport",
@@ -51,185 +52,6 @@ __all__ = [
     "RunReport",
     "run_pipeline",
 ]
-
-
-class NodeStatus(enum.StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    SKIPPED = "skipped"
-
-
-@dataclass
-class NodeReport:
-    node_id: str
-    name: str
-    type: str
-    status: NodeStatus = NodeStatus.PENDING
-    placement: str = "local"
-    #: the connection the node ran in, or "local engine"
-    runs_on: str = LOCAL_ENGINE
-    rows_in: int | None = None
-    rows_out: int | None = None
-    seconds: float = 0.0
-    error: str | None = None
-    #: rows per output port, when counted (``count_rows=True``): what an edge carries
-    rows_by_port: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class RunReport:
-    run_id: str
-    pipeline: str
-    status: NodeStatus = NodeStatus.PENDING
-    seconds: float = 0.0
-    error: str | None = None
-    nodes: list[NodeReport] = field(default_factory=list)
-    plan: dict[str, Any] | None = None
-    #: each node's statement: its SQL, where it ran, bytes, plan (:mod:`app.engine.statements`)
-    queries: list[QueryReport] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status is NodeStatus.SUCCEEDED
-
-    def node(self, name: str) -> NodeReport:
-        return next(n for n in self.nodes if n.name == name)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["queries"]  # the plan above has each node's SQL; analytics keep the rest
-        data["status"] = str(self.status)
-        for n in data["nodes"]:
-            n["status"] = str(n["status"])
-        return data
-
-
-class _Run:
-    """The state machine of one run."""
-
-    def __init__(self, pipeline: Pipeline, bus: EventBus, run_id: str) -> None:
-        self.pipeline, self.bus, self.run_id = pipeline, bus, run_id
-        self.report = RunReport(
-            run_id=run_id,
-            pipeline=pipeline.name,
-            nodes=[NodeReport(n.id, n.name, n.type) for n in pipeline.topological_order()],
-        )
-        self._by_id = {n.node_id: n for n in self.report.nodes}
-        self._started: dict[str, float] = {}
-
-    def start_stage(self, stage: Stage, plan: ExecutionPlan) -> None:
-        for node in stage.nodes:
-            rep = self._by_id[node.id]
-            if rep.status is NodeStatus.PENDING:
-                rep.status, rep.placement = NodeStatus.RUNNING, plan.placement_of(node.id)
-                self._started[node.id] = time.perf_counter()
-                self.bus.publish(
-                    NodeStarted(
-                        self.run_id, node_id=node.id, node_name=node.name, placement=rep.placement
-                    )
-                )
-
-    def progress(self, node: Node, rows: int, seconds: float) -> None:
-        self.bus.publish(
-            NodeProgress(
-                self.run_id, node_id=node.id, node_name=node.name, rows=rows, seconds=seconds
-            )
-        )
-
-    def finish_stage(self, stage: Stage, remaining: list[Stage], rows: _StageRows) -> None:
-        still_needed = {n.id for s in remaining for n in s.nodes}
-        for node in stage.nodes:
-            rep = self._by_id[node.id]
-            if node.id in rows.totals:
-                rep.rows_in, rep.rows_out = rows.totals[node.id]
-            rep.rows_by_port.update(rows.ports.get(node.id, {}))
-            if node.id in still_needed or rep.status is not NodeStatus.RUNNING:
-                continue
-            rep.status = NodeStatus.SUCCEEDED
-            rep.seconds = round(time.perf_counter() - self._started[node.id], 4)
-            self.bus.publish(
-                NodeFinished(
-                    self.run_id,
-                    node_id=node.id,
-                    node_name=node.name,
-                    rows_in=rep.rows_in,
-                    rows_out=rep.rows_out,
-                    seconds=rep.seconds,
-                    placement=rep.placement,
-                )
-            )
-
-    def fail(self, stage: Stage | None, error: str, status: NodeStatus) -> None:
-        for rep in self.report.nodes:
-            if rep.status is NodeStatus.RUNNING:
-                rep.status = status
-                started = self._started.get(rep.node_id)
-                rep.seconds = round(time.perf_counter() - started, 4) if started else 0.0
-                if stage is not None and rep.node_id == stage.destination.id:
-                    rep.error = error
-                else:
-                    rep.error = (
-                        error
-                        if status is NodeStatus.CANCELLED
-                        else (
-                            _("did not complete: {destination} failed").format(
-                                destination=stage.destination.name if stage else _("run")
-                            )
-                        )
-                    )
-            elif rep.status is NodeStatus.PENDING:
-                rep.status = NodeStatus.SKIPPED
-            else:
-                continue
-            self.bus.publish(
-                NodeFailed(
-                    self.run_id,
-                    node_id=rep.node_id,
-                    node_name=rep.name,
-                    error=rep.error or "",
-                    status=str(rep.status),
-                )
-            )
-
-    def fail_at(self, culprit: str, error: str, counted: dict[str, int | None]) -> None:
-        """The query of node ``culprit`` failed: it alone is failed; the nodes materialised
-        before it (``counted``: rows by node) succeeded; every other node did not run."""
-        name = self._by_id[culprit].name
-        for rep in self.report.nodes:
-            if rep.node_id in counted and rep.status is NodeStatus.RUNNING:
-                rep.status, rep.rows_out = NodeStatus.SUCCEEDED, counted[rep.node_id]
-                rep.seconds = round(time.perf_counter() - self._started[rep.node_id], 4)
-                self.bus.publish(
-                    NodeFinished(
-                        self.run_id,
-                        node_id=rep.node_id,
-                        node_name=rep.name,
-                        rows_in=rep.rows_in,
-                        rows_out=rep.rows_out,
-                        seconds=rep.seconds,
-                        placement=rep.placement,
-                    )
-                )
-                continue
-            if rep.node_id == culprit:
-                rep.status, rep.error = NodeStatus.FAILED, error
-            elif rep.status in (NodeStatus.RUNNING, NodeStatus.PENDING):
-                rep.status = NodeStatus.SKIPPED
-                rep.error = _("did not run: {node} failed").format(node=name)
-            else:
-                continue
-            self.bus.publish(
-                NodeFailed(
-                    self.run_id,
-                    node_id=rep.node_id,
-                    node_name=rep.name,
-                    error=rep.error or "",
-                    status=str(rep.status),
-                )
-            )
 
 
 class _NodeQueryFailed(Exception):
@@ -274,7 +96,7 @@ def run_pipeline(
     :mod:`app.engine.statements`). ``observe``: shown each batch a streamed source reads.
     """
     bus = bus or EventBus()
-    run = _Run(pipeline, bus, run_id or str(uuid.uuid4()))
+    run = RunState(pipeline, bus, run_id or str(uuid.uuid4()))
     if planned is None:
         planned = plan_run(
             pipeline,
@@ -306,7 +128,7 @@ def run_pipeline(
         _execute(run, plan, session, provider, session.cancel, count_rows, log)
         run.report.seconds = round(time.perf_counter() - started, 4)
         log.explain()
-        ran = {n.node_id for n in run.report.nodes if n.status in _RAN}
+        ran = {n.node_id for n in run.report.nodes if n.status in RAN}
         run.report.queries = log.reports(plan, ran)
     bus.publish(
         RunFinished(
@@ -321,7 +143,7 @@ def run_pipeline(
 
 
 def _execute(
-    run: _Run,
+    run: RunState,
     plan: ExecutionPlan,
     session: LocalSession,
     provider: ConnectorProvider,
@@ -344,7 +166,7 @@ def _execute(
             run.fail(current, run.report.error, NodeStatus.CANCELLED)
             return
         node = run.pipeline.node(failed.node_id)
-        message = f"{node.name}: {_one_line(failed.error)}"
+        message = f"{node.name}: {one_line(failed.error)}"
         run.report.status, run.report.error = NodeStatus.FAILED, message
         run.fail_at(failed.node_id, message, failed.counted)
     except RunCancelled as err:
@@ -355,22 +177,12 @@ def _execute(
             run.report.status, run.report.error = NodeStatus.CANCELLED, _("the run was cancelled")
             run.fail(current, run.report.error, NodeStatus.CANCELLED)
             return
-        message = _one_line(err)
+        message = one_line(err)
         # the run's error names the destination, once; the destination's own error need not
         prefix = f"{current.destination.name}: " if current is not None else ""
         whole = message if message.startswith(prefix) else prefix + message
         run.report.status, run.report.error = NodeStatus.FAILED, whole
         run.fail(current, message, NodeStatus.FAILED)
-
-
-#: the states of a node that ran (or began to): their statements are the run's queries
-_RAN = frozenset({NodeStatus.SUCCEEDED, NodeStatus.FAILED, NodeStatus.CANCELLED})
-
-
-@dataclass
-class _StageRows:
-    totals: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
-    ports: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _run_stage(
@@ -380,9 +192,9 @@ def _run_stage(
     provider: ConnectorProvider,
     count_rows: bool,
     log: StatementLog,
-) -> _StageRows:
+) -> StageRows:
     params = stage.target.params
-    rows = _StageRows()
+    rows = StageRows()
     started = time.perf_counter()
     if stage.placement == "pushdown":
         connector = provider.open(stage.connection)
@@ -472,8 +284,3 @@ def _materialize_each(
     final = query.copy()
     final.set("with_", None)
     return final, counts
-
-
-def _one_line(err: BaseException) -> str:
-    text = str(err).strip() or type(err).__name__
-    return text.splitlines()[0] if len(text) > 500 else text

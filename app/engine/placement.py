@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.engine.provider import ConnectorProvider
+from app.engine.run_state import LOCAL_ENGINE
 from app.model.connection import Connection
 from app.model.pipeline import Pipeline
 from app.nodes.registry import node_registry
@@ -48,8 +49,6 @@ __all__ = [
     "place_nodes",
 ]
 
-#: what the plan says a node not placed in a database runs on
-LOCAL_ENGINE = "local engine"
 
 #: a pipeline's ``execution`` setting: ``auto`` pushes down where it can, ``local`` never
 EXECUTION_MODES = ("auto", "local")

@@ -29,12 +29,20 @@ import contextlib
 import functools
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from app.engine.placement import LOCAL_ENGINE
+from app.engine.run_state import (
+    LOCAL_ENGINE,
+    PART,
+    READ,
+    STAGE,
+    STATEMENTS,
+    PlanWanted,
+    QueryReport,
+    capture_plan,
+)
 
 if TYPE_CHECKING:
     from app.connectors.base import Connector
@@ -52,37 +60,6 @@ __all__ = [
     "select_all",
 ]
 
-STAGE, READ, PART = "stage", "read", "part"
-STATEMENTS = (STAGE, READ, PART)
-
-
-@dataclass
-class QueryReport:
-    """One node's statement in a run (see the module's docstring for ``statement``)."""
-
-    node_id: str
-    node_name: str
-    statement: str
-    #: the connection it ran in, or "local engine"
-    runs_on: str
-    dialect: str
-    sql: str
-    #: Arrow bytes read (``read``) or streamed to the destination's writer (``stage``);
-    #: None where not measured (pushed down, written inside DuckDB, a ``part``)
-    bytes: int | None = None
-    #: the statement's own duration: a ``stage``'s from its start to its end, a ``read``'s
-    #: the seconds spent in its connector (opening the read, fetching its rows); None for a
-    #: ``part``, which has none (every node of a fused query finishes with it)
-    seconds: float | None = None
-    #: ``{"format": <the dialect>, "plan": <its EXPLAIN's JSON>}`` when captured (DuckDB's and
-    #: PostgreSQL's: :mod:`app.engine.plan_tree` reads both)
-    plan: dict[str, Any] | None = None
-    #: why no plan could be captured, when one was asked for
-    plan_error: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def select_all(table: str, dialect: str) -> str:
     """``SELECT * FROM table`` in ``dialect``: what a streamed read of a table asks for."""
@@ -90,11 +67,6 @@ def select_all(table: str, dialect: str) -> str:
     for part in target.find_all(exp.Identifier):
         part.set("quoted", True)
     return exp.select("*").from_(target).sql(dialect)
-
-
-#: which statements of a run get a plan: all (True), none, or those a predicate picks once
-#: they ran (their ``seconds`` set)
-PlanWanted = bool | Callable[[QueryReport], bool] | None
 
 
 class StatementLog:
@@ -151,7 +123,7 @@ class StatementLog:
         the planning), while the run's session and connections are still open."""
         pending, self.pending = self.pending, []
         for report, plan in pending:
-            _explain(report, plan)
+            capture_plan(report, plan)
 
     def _stage(self, stage: Stage, runs_on: str, seconds: float) -> QueryReport:
         node = stage.destination
@@ -211,14 +183,3 @@ def _duckdb_plan(session: LocalSession, sql: str, ids: Iterable[str]) -> Any:
             with contextlib.suppress(duckdb.Error):
                 session.con.unregister(view)
     return json.loads(rows[0][1]) if rows else None
-
-
-def _explain(report: QueryReport, plan: Callable[[], Any]) -> None:
-    """Capture ``plan()`` on ``report``, in the format of its dialect's ``EXPLAIN``."""
-    try:
-        found = plan()
-    except Exception as err:  # noqa: BLE001 - a plan is never worth a failed run
-        report.plan_error = str(err).strip().splitlines()[0] if str(err).strip() else repr(err)
-        return
-    if found is not None:
-        report.plan = {"format": report.dialect, "plan": found}

@@ -14,14 +14,23 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from app.connectors import native_write as _native
 from app.connectors._common import column, ident, merge_from
 from app.connectors.base import ConnectionError_, WriteMode, WriteResult
+from app.connectors.native_write import NativeWrite, run_write
 from app.i18n import _
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["attach_sql", "catalog_table", "delete_returning", "qualify", "write_into"]
+__all__ = [
+    "attach_sql",
+    "catalog_table",
+    "delete_returning",
+    "native_write",
+    "qualify",
+    "write_into",
+]
 
 DIALECT = "duckdb"
 
@@ -79,15 +88,10 @@ def qualify(query: exp.Query, alias: str) -> exp.Query:
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: exp.Table) -> bool:
     """Whether a fully qualified table exists (tables only, not views)."""
-    rows = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
-        "AND table_name = ?",
-        [table.catalog, table.db, table.name],
-    ).fetchall()
-    return bool(rows[0][0])
+    return _native.table_exists(con, table.catalog, table.db, table.name)
 
 
-def write_into(
+def native_write(
     con: duckdb.DuckDBPyConnection,
     target: exp.Table,
     source: exp.Query,
@@ -95,17 +99,13 @@ def write_into(
     mode: WriteMode,
     keys: list[str] | None,
     connection: str,
-    then: list[str] | None = None,
-) -> WriteResult:
-    """Run one write of ``source`` into the fully qualified ``target``, in one transaction.
-
-    Append inserts by column name (creating the table from the result's shape when missing),
-    replace is ``CREATE OR REPLACE TABLE … AS``, merge is ``MERGE INTO`` on ``keys``.
-    ``then`` are statements run in the same transaction after the write (a sync's state).
-    """
+) -> NativeWrite:
+    """The statements of one write of ``source`` into the fully qualified ``target``
+    (:class:`~app.connectors.native_write.NativeWrite`); the query's columns are read from
+    ``con`` (an invalid query, or merge keys that are not its columns, raise here)."""
     import duckdb
 
-    source_sql = source.sql(DIALECT)
+    source_sql = source.sql(DIALECT)  # rendered once: a long query costs ms to render
     try:
         names = list(con.sql(source_sql).columns)
     except duckdb.Error as err:
@@ -122,49 +122,45 @@ def write_into(
                     connection=connection, keys=missing or keys
                 )
             )
-    con.execute("BEGIN TRANSACTION")
-    try:
-        exists = table_exists(con, target)
-        before = _count(con, target) if exists and mode is not WriteMode.REPLACE else 0
-        if not exists:
-            con.execute(
-                exp.Create(
-                    this=exp.Table(this=ident(target.db), db=ident(target.catalog)),
-                    kind="SCHEMA",
-                    exists=True,
-                ).sql(DIALECT)
-            )
-        created = not exists or mode is WriteMode.REPLACE
-        if created:  # the source is rendered once already: a long query costs ms to render
-            sql = f"CREATE OR REPLACE TABLE {target.sql(DIALECT)} AS {source_sql}"
-        elif mode is WriteMode.APPEND:
-            sql = exp.insert(
-                exp.select(*[column(n) for n in names]).from_(source.subquery("src")),
-                target.copy(),
-                columns=[ident(n) for n in names],
-            ).sql(DIALECT)
-        else:
-            sql = merge_from(target, source.subquery(), names, keys or []).sql(DIALECT)
-        result = con.execute(sql).fetchall()
-        if created:
-            rows = _count(con, target) - before
-        else:
-            rows = int(result[0][0]) if result and result[0] else 0
-        for extra in then or []:
-            con.execute(extra)
-        con.execute("COMMIT")
-    except BaseException as err:
-        con.execute("ROLLBACK")
-        if isinstance(err, duckdb.Error):
-            raise ConnectionError_(
-                _("{connection}: writing {table!r} failed: {error}").format(
-                    connection=connection, table=target.name, error=err
-                )
-            ) from err
-        raise
-    return WriteResult(rows=rows)
+    return NativeWrite(
+        connection=connection,
+        catalog=target.catalog,
+        schema=target.db,
+        table=target.name,
+        target=target.sql(DIALECT),
+        source=source_sql,
+        mode=str(mode),
+        create_schema=exp.Create(
+            this=exp.Table(this=ident(target.db), db=ident(target.catalog)),
+            kind="SCHEMA",
+            exists=True,
+        ).sql(DIALECT),
+        insert=exp.insert(
+            exp.select(*[column(n) for n in names]).from_(source.subquery("src")),
+            target.copy(),
+            columns=[ident(n) for n in names],
+        ).sql(DIALECT)
+        if mode is WriteMode.APPEND
+        else None,
+        merge=merge_from(target, source.subquery(), names, keys or []).sql(DIALECT)
+        if mode is WriteMode.MERGE
+        else None,
+    )
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: exp.Table) -> int:
-    sql = exp.select(exp.func("count", exp.Star())).from_(table.copy()).sql(DIALECT)
-    return int(con.execute(sql).fetchall()[0][0])
+def write_into(
+    con: duckdb.DuckDBPyConnection,
+    target: exp.Table,
+    source: exp.Query,
+    *,
+    mode: WriteMode,
+    keys: list[str] | None,
+    connection: str,
+    then: list[str] | None = None,
+) -> WriteResult:
+    """Run one write of ``source`` into the fully qualified ``target``, in one transaction
+    (:func:`native_write`, run by :func:`~app.connectors.native_write.run_write`).
+    ``then`` are statements run in the same transaction after the write (a sync's state).
+    """
+    write = native_write(con, target, source, mode=mode, keys=keys, connection=connection)
+    return WriteResult(rows=run_write(con, write, then))
