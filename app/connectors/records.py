@@ -272,6 +272,9 @@ class TableInfo:
 class WriteResult:
     rows: int
     bytes: int = 0
+    #: the statements a write inside DuckDB ran (``app.connectors.native_write.NativeWrite``),
+    #: kept so that a run can be replayed (:mod:`app.engine.replay`); None for other writes
+    native: Any = None
 
 
 def secret_field(description: str = "", *, required: bool = False, **kwargs: Any) -> Any:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import duckdb
 from sqlglot import exp
@@ -28,6 +28,7 @@ from app.engine.plan import (
     plan_run,
 )
 from app.engine.provider import ConnectorProvider
+from app.engine.replay import Replay
 from app.engine.run_state import (
     RAN,
     NodeReport,
@@ -78,6 +79,7 @@ def run_pipeline(
     column_tags: dict[tuple[str, str], dict[str, frozenset[str]]] | None = None,
     plans: PlanWanted = None,
     observe: BatchObserver | None = None,
+    keep: Callable[[Replay], None] | None = None,
 ) -> RunReport:
     """Plan and run ``pipeline``. Raises :class:`CompileError` for an invalid pipeline
     (nothing is run or written); any failure while running is in the returned report.
@@ -94,6 +96,8 @@ def run_pipeline(
     (``app.services.masking.column_tags``). ``plans``: which statements to explain once they
     ran — all (True), none, or those a predicate picks (``RunReport.queries``,
     :mod:`app.engine.statements`). ``observe``: shown each batch a streamed source reads.
+    ``keep``: given what a successful run executed, when it can be replayed without planning
+    (:mod:`app.engine.replay_build`).
     """
     bus = bus or EventBus()
     run = RunState(pipeline, bus, run_id or str(uuid.uuid4()))
@@ -118,7 +122,7 @@ def run_pipeline(
         if dry_run:
             run.report.status = NodeStatus.SUCCEEDED
             return run.report
-        started = time.perf_counter()
+        started, began = time.perf_counter(), time.time()
         bus.publish(
             RunStarted(
                 run.run_id, pipeline=pipeline.name, nodes=tuple(n.name for n in pipeline.nodes)
@@ -130,6 +134,12 @@ def run_pipeline(
         log.explain()
         ran = {n.node_id for n in run.report.nodes if n.status in RAN}
         run.report.queries = log.reports(plan, ran)
+        if keep is not None and run.report.ok:
+            from app.engine.replay_build import replay_of
+
+            kept = replay_of(pipeline, plan, session, provider, run.report, started=began)
+            if kept is not None:
+                keep(kept)
     bus.publish(
         RunFinished(
             run.run_id,

@@ -109,6 +109,11 @@ class LocalSession:
         self._attached: dict[str, str] = {}
         self.streamed: dict[str, StreamedSource] = {}
         self._inputs_seen: set[str] = set()
+        #: destination node id -> the statements its write inside DuckDB ran (a replay keeps
+        #: them, :mod:`app.engine.replay_build`)
+        self.native_writes: dict[str, Any] = {}
+        #: the directories the session is locked to, its spill directory excepted
+        self.allowed = [*self.readable, *native]
         #: bytes of the Arrow batches the last :meth:`write` streamed to its connector
         #: (None: a native destination, written inside DuckDB)
         self.written_bytes: int | None = None
@@ -299,9 +304,11 @@ class LocalSession:
         try:
             if connector.capabilities.duckdb_native:
                 alias = self.attach(params.connection, read_only=False)
-                return connector.write_from_duckdb(
+                result = connector.write_from_duckdb(
                     self.con, alias, params.table, query, mode=mode, keys=keys
                 )
+                self.native_writes[dest.id] = result.native
+                return result
             reader = self.con.sql(render(query, "duckdb", pretty=False)).to_arrow_reader(BATCH_ROWS)
             counted = self._count_out(dest, reader)
             return connector.write(params.table, counted, mode=mode, keys=keys)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.engine.executor import RunReport
+from app.engine.run_state import RunReport
 from app.i18n import _
 from app.services.texts import status_text
 

@@ -163,4 +163,4 @@ def write_into(
     ``then`` are statements run in the same transaction after the write (a sync's state).
     """
     write = native_write(con, target, source, mode=mode, keys=keys, connection=connection)
-    return WriteResult(rows=run_write(con, write, then))
+    return WriteResult(rows=run_write(con, write, then), native=write)
