@@ -24,13 +24,13 @@ its alerts: a failure to evaluate them is logged and swallowed.
 from __future__ import annotations
 
 import logging
-import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.i18n import _
 from app.model.alerts import AlertRule, AlertType, NotificationSettings
 from app.services.alert_raiser import _Raiser
+from app.services.run_judging import anomalous
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -61,21 +61,6 @@ def _guarded(what: str) -> Any:
         return inner
 
     return wrap
-
-
-def anomalous(value: int, history: Sequence[int], k: float) -> tuple[bool, float, float]:
-    """Whether ``value`` lies outside ``median ± k · scale`` of ``history``; returns it with
-    the median and the scale (``1.4826 · MAD``, at least 1 % of the median and at least 1).
-
-    >>> anomalous(100, [98, 101, 100, 99, 102], 5)[0]
-    False
-    >>> anomalous(10, [98, 101, 100, 99, 102], 5)[0]
-    True
-    """
-    median = statistics.median(history)
-    mad = statistics.median(abs(x - median) for x in history)
-    scale = max(1.4826 * mad, 0.01 * abs(median), 1.0)
-    return abs(value - median) > k * scale, float(median), scale
 
 
 @_guarded("a pipeline run")

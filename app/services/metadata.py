@@ -9,31 +9,21 @@ events are kept in memory while it runs and committed with its final status.
 from __future__ import annotations
 
 import getpass
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 from app.engine.executor import NodeStatus, RunReport
 from app.model.events import (
-    CheckFinished,
     Event,
-    NodeFailed,
-    NodeFinished,
-    NodeSlowdown,
-    NodeStarted,
-    RunFinished,
-    RunStarted,
 )
 from app.model.pipeline import Pipeline
+from app.services.run_notes import RunNotes
 from app.services.workspace import Workspace, workspace_of
 from app.storage.db import display_url
 from app.storage.migrate import current_revision, head_revision, init_db, upgrade_db
 from app.storage.project import Project
 from app.storage.queries import QueryRecord
-from app.storage.records import EventRecord, NodeLocation, NodeRunRecord, RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +88,6 @@ def metadata_status(workspace: Workspace | None = None) -> MetadataStatus:
     return MetadataStatus(display_url(url), current_revision(url), head_revision())
 
 
-def _location(placement: str) -> str:
-    return "pushdown" if placement == "pushdown" else "local"
-
-
 class RunRecorder:
     """Records the runs of one project: versions, runs, node results and events."""
 
@@ -120,9 +106,7 @@ class RunRecorder:
         )
         workspace.save_connections_once(self.repo, self.project_id, project.connections.values())
         self._run_id: int | None = None
-        self._nodes: dict[str, NodeRunRecord] = {}
-        self._events: list[EventRecord] = []
-        self._slowdowns: list[NodeSlowdown] = []
+        self._notes: RunNotes | None = None
 
     def start(self, pipeline: Pipeline) -> str:
         version = self.repo.save_pipeline_version(
@@ -130,67 +114,27 @@ class RunRecorder:
         )
         run = self.repo.start_run(version.id, trigger=self.trigger, host=self.host)
         self._run_id, self._pipeline = run.id, pipeline
-        self._nodes, self._events, self._slowdowns = {}, [], []
+        self._notes = RunNotes(run.id)
         return str(run.id)
 
     def on_event(self, event: Event) -> None:
         """Note a node result or an event of the running run; :meth:`finish` stores them
         with its final status in one transaction (nothing is written while nodes run)."""
-        if self._run_id is None:
-            return
-        if isinstance(event, NodeStarted):
-            self._node(event.node_id, event.node_name, "running", _location(event.placement))
-        elif isinstance(event, NodeFinished):
-            self._node(
-                event.node_id,
-                event.node_name,
-                "succeeded",
-                _location(event.placement),
-                rows_in=event.rows_in,
-                rows_out=event.rows_out,
-                seconds=event.seconds,
-            )
-        elif isinstance(event, NodeFailed):
-            status = "failed" if event.status == "failed" else "cancelled"
-            error = event.error if event.status != "skipped" else "skipped: an earlier step failed"
-            known = self._nodes.get(event.node_id)
-            where = known.location if known else "local"
-            self._node(event.node_id, event.node_name, status, where, error=error)
-        elif isinstance(event, NodeSlowdown):
-            self._slowdowns.append(event)
-        if isinstance(event, RunStarted | RunFinished | NodeFailed | CheckFinished | NodeSlowdown):
-            payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
-            try:  # one event that cannot be stored must not cost the run its record
-                json.dumps(payload)
-            except (TypeError, ValueError):
-                log.warning("event %s of run %s not recorded: not JSON", event.kind, self._run_id)
-                return
-            at = datetime.fromtimestamp(event.at, UTC)
-            self._events.append(EventRecord(0, event.kind, None, payload, at))
-
-    def _node(self, node_id: str, name: str, status: str, location: str, **metrics: Any) -> None:
-        values = {"rows_in": None, "rows_out": None, "seconds": None, "error": None, **metrics}
-        self._nodes.pop(node_id, None)  # the latest state, in the order nodes last changed
-        self._nodes[node_id] = NodeRunRecord(
-            node_id=node_id,
-            node_name=name,
-            status=RunStatus(status),
-            location=NodeLocation(location),
-            **values,
-        )
+        if self._notes is not None:
+            self._notes.on_event(event)
 
     def finish(self, report: RunReport, statements: Sequence[QueryRecord] = ()) -> None:
         """Store the run's final status, node results and events, and ``statements`` (its
         query analytics, :mod:`app.services.query_recording`), in one transaction."""
-        if self._run_id is None:
+        if self._run_id is None or self._notes is None:
             return
         status = (
             report.status
             if report.status in (NodeStatus.SUCCEEDED, NodeStatus.FAILED, NodeStatus.CANCELLED)
             else NodeStatus.FAILED
         )
-        nodes, events = list(self._nodes.values()), self._events
-        self._nodes, self._events = {}, []
+        notes, self._notes = self._notes, None
+        nodes, events = list(notes.nodes.values()), notes.events
         self.repo.finish_run(
             self._run_id,
             str(status),
@@ -204,7 +148,7 @@ class RunRecorder:
             from app.services.alerts import after_pipeline_run
 
             after_pipeline_run(
-                self.workspace, self.project, self._pipeline, report, run_id, self._slowdowns
+                self.workspace, self.project, self._pipeline, report, run_id, notes.slowdowns
             )
 
     def close(self) -> None:

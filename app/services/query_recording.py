@@ -30,14 +30,13 @@ are compared with editor runs, other runs with the others.
 from __future__ import annotations
 
 import logging
-import statistics
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.engine.statements import PART, QueryReport
 from app.model.alerts import AlertRule
 from app.model.events import EventBus, NodeSlowdown
+from app.services.run_judging import judge
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -50,21 +49,6 @@ if TYPE_CHECKING:
 __all__ = ["RunAnalytics", "judge"]
 
 log = logging.getLogger(__name__)
-
-
-def judge(
-    seconds: float | None, history: Sequence[float], rule: AlertRule
-) -> tuple[float | None, bool]:
-    """The median of ``history`` (a node's recent durations, newest first; None without
-    any) and whether ``seconds`` is slower than it by the rule."""
-    window = list(history)[: rule.slowdown_window]
-    if not window:
-        return None, False
-    median = float(statistics.median(window))
-    if rule.slowdown_factor is None or seconds is None or len(window) < rule.slowdown_min_runs:
-        return median, False
-    slow = seconds > rule.slowdown_factor * median and seconds - median >= rule.slowdown_min_seconds
-    return median, slow
 
 
 @dataclass
