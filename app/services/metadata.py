@@ -107,13 +107,15 @@ class RunRecorder:
         workspace.save_connections_once(self.repo, self.project_id, project.connections.values())
         self._run_id: int | None = None
         self._notes: RunNotes | None = None
+        #: the run :meth:`start` recorded last (kept after it finished)
+        self.last_run_id: int | None = None
 
     def start(self, pipeline: Pipeline) -> str:
         version = self.repo.save_pipeline_version(
             self.project_id, pipeline, author=_author(), message="run"
         )
         run = self.repo.start_run(version.id, trigger=self.trigger, host=self.host)
-        self._run_id, self._pipeline = run.id, pipeline
+        self._run_id, self._pipeline, self.last_run_id = run.id, pipeline, run.id
         self._notes = RunNotes(run.id)
         return str(run.id)
 

@@ -33,18 +33,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.engine.statements import PART, QueryReport
-from app.model.alerts import AlertRule
-from app.model.events import EventBus, NodeSlowdown
-from app.services.run_judging import judge
+from app.services.run_judging import StatementJudge, judge
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
-    from app.engine.executor import RunReport
     from app.model.pipeline import Pipeline
     from app.services.metadata import RunRecorder
     from app.storage.project import Project
-    from app.storage.queries import QueryRecord
 
 __all__ = ["RunAnalytics", "judge"]
 
@@ -52,7 +47,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class RunAnalytics:
+class RunAnalytics(StatementJudge):
     """The analytics of one recorded run of ``pipeline`` (``explain``: keep every plan).
 
     Made once the run is started (:meth:`for_run` reads the nodes' history then, so that
@@ -60,20 +55,22 @@ class RunAnalytics:
     open).
     """
 
-    workspace: Workspace
-    project: Project
-    pipeline: Pipeline
-    explain: bool = False
-    #: node id -> its recent durations, newest first
-    history: dict[str, list[float]] = field(default_factory=dict)
-    #: node id -> (median, slow), once judged
-    judged: dict[str, tuple[float | None, bool]] = field(default_factory=dict)
+    workspace: Workspace = field(kw_only=True)
+    project: Project = field(kw_only=True)
+    pipeline: Pipeline = field(kw_only=True)
 
     @classmethod
     def for_run(
         cls, recorder: RunRecorder, pipeline: Pipeline, run_id: str, *, explain: bool = False
     ) -> RunAnalytics:
-        found = cls(recorder.workspace, recorder.project, pipeline, explain)
+        rule = recorder.project.meta.notifications.alerts.rule("pipeline", pipeline.name)
+        found = cls(
+            rule,
+            explain=explain,
+            workspace=recorder.workspace,
+            project=recorder.project,
+            pipeline=pipeline,
+        )
         try:
             found.history = recorder.repo.node_durations(
                 recorder.project.meta.name,
@@ -85,66 +82,3 @@ class RunAnalytics:
         except Exception:  # noqa: BLE001 - analytics are best effort on the run path
             log.exception("the history of pipeline %s could not be read", pipeline.name)
         return found
-
-    @property
-    def rule(self) -> AlertRule:
-        return self.project.meta.notifications.alerts.rule("pipeline", self.pipeline.name)
-
-    def _judge(self, q: QueryReport) -> tuple[float | None, bool]:
-        median, slow = judge(q.seconds, self.history.get(q.node_id, []), self.rule)
-        return median, slow and q.statement != PART  # a part ran inside its judged stage
-
-    def wants_plan(self, q: QueryReport) -> bool:
-        """Whether the engine should explain ``q``, a statement that just ran: every one
-        when the run asked for plans, else the slower ones."""
-        return self.explain or self._judge(q)[1]
-
-    def judge(self, report: RunReport, bus: EventBus) -> None:
-        """Compare each statement of a successful run with its node's history; publish the
-        slower ones (a part is not judged: it ran inside its stage, which is)."""
-        if not report.ok:
-            return
-        seconds_of = {n.node_id: n.seconds for n in report.nodes}
-        for q in report.queries:
-            past = self.history.get(q.node_id, [])
-            seconds = q.seconds if q.seconds is not None else seconds_of.get(q.node_id)
-            median, slow = judge(seconds, past, self.rule)
-            slow = slow and q.statement != PART
-            self.judged[q.node_id] = (median, slow)
-            if slow and median and seconds is not None:
-                event = NodeSlowdown(
-                    report.run_id,
-                    node_id=q.node_id,
-                    node_name=q.node_name,
-                    seconds=seconds,
-                    median=round(median, 4),
-                    ratio=round(seconds / median, 2),
-                    runs=min(len(past), self.rule.slowdown_window),
-                )
-                bus.publish(event)
-
-    def statements(self, report: RunReport) -> list[QueryRecord]:
-        """The run's statements as the recorder stores them with its final status (plans
-        only where kept: asked for, or the statement was slower)."""
-        from app.storage.queries import QueryRecord
-
-        records = []
-        for q in report.queries:
-            median, slow = self.judged.get(q.node_id, (None, False))
-            reason = "requested" if self.explain else "slowdown" if slow else None
-            records.append(
-                QueryRecord(
-                    node_id=q.node_id,
-                    statement=q.statement,
-                    runs_on=q.runs_on,
-                    dialect=q.dialect,
-                    sql=q.sql,
-                    bytes=q.bytes,
-                    own_seconds=q.seconds,
-                    median_seconds=median,
-                    slow=slow,
-                    plan=q.plan if reason else None,
-                    plan_reason=reason,
-                )
-            )
-        return records

@@ -17,9 +17,17 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-__all__ = ["SlowdownRule", "anomalous", "judge"]
+from app.engine.run_state import PART, QueryReport
+from app.model.events import EventBus, NodeSlowdown
+
+if TYPE_CHECKING:
+    from app.engine.run_state import RunReport
+    from app.storage.query_records import QueryRecord
+
+__all__ = ["SlowdownRule", "StatementJudge", "anomalous", "judge"]
 
 
 class SlowdownRule(Protocol):
@@ -66,3 +74,76 @@ def anomalous(value: int, history: Sequence[int], k: float) -> tuple[bool, float
     mad = statistics.median(abs(x - median) for x in history)
     scale = max(1.4826 * mad, 0.01 * abs(median), 1.0)
     return abs(value - median) > k * scale, float(median), scale
+
+
+@dataclass
+class StatementJudge:
+    """A run's statements judged against their nodes' recent durations (``history``: node
+    id -> durations, newest first) by ``rule``; ``explain``: keep every plan. See
+    :mod:`app.services.query_recording` for what is stored."""
+
+    rule: SlowdownRule
+    explain: bool = False
+    #: node id -> its recent durations, newest first
+    history: dict[str, list[float]] = field(default_factory=dict)
+    #: node id -> (median, slow), once judged
+    judged: dict[str, tuple[float | None, bool]] = field(default_factory=dict)
+
+    def _judge(self, q: QueryReport) -> tuple[float | None, bool]:
+        median, slow = judge(q.seconds, self.history.get(q.node_id, []), self.rule)
+        return median, slow and q.statement != PART  # a part ran inside its judged stage
+
+    def wants_plan(self, q: QueryReport) -> bool:
+        """Whether the engine should explain ``q``, a statement that just ran: every one
+        when the run asked for plans, else the slower ones."""
+        return self.explain or self._judge(q)[1]
+
+    def judge(self, report: RunReport, bus: EventBus) -> None:
+        """Compare each statement of a successful run with its node's history; publish the
+        slower ones (a part is not judged: it ran inside its stage, which is)."""
+        if not report.ok:
+            return
+        seconds_of = {n.node_id: n.seconds for n in report.nodes}
+        for q in report.queries:
+            past = self.history.get(q.node_id, [])
+            seconds = q.seconds if q.seconds is not None else seconds_of.get(q.node_id)
+            median, slow = judge(seconds, past, self.rule)
+            slow = slow and q.statement != PART
+            self.judged[q.node_id] = (median, slow)
+            if slow and median and seconds is not None:
+                event = NodeSlowdown(
+                    report.run_id,
+                    node_id=q.node_id,
+                    node_name=q.node_name,
+                    seconds=seconds,
+                    median=round(median, 4),
+                    ratio=round(seconds / median, 2),
+                    runs=min(len(past), self.rule.slowdown_window),
+                )
+                bus.publish(event)
+
+    def statements(self, report: RunReport) -> list[QueryRecord]:
+        """The run's statements as the recorder stores them with its final status (plans
+        only where kept: asked for, or the statement was slower)."""
+        from app.storage.query_records import QueryRecord
+
+        records = []
+        for q in report.queries:
+            median, slow = self.judged.get(q.node_id, (None, False))
+            reason = "requested" if self.explain else "slowdown" if slow else None
+            records.append(
+                QueryRecord(
+                    node_id=q.node_id,
+                    statement=q.statement,
+                    runs_on=q.runs_on,
+                    dialect=q.dialect,
+                    sql=q.sql,
+                    bytes=q.bytes,
+                    own_seconds=q.seconds,
+                    median_seconds=median,
+                    slow=slow,
+                    plan=q.plan if reason else None,
+                    plan_reason=reason,
+                )
+            )
+        return records

@@ -28,6 +28,7 @@ from app.engine.partial import branch as partial_branch
 from app.engine.partial import up_to as partial_up_to
 from app.engine.placement import LOCAL_ENGINE
 from app.engine.plan import PlannedRun
+from app.engine.replay import Replay
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
 from app.services.connections import describe_target, project_provider
@@ -35,6 +36,7 @@ from app.services.crash_masking import masking_crashes
 from app.services.node_preview import preview_node
 from app.services.projects import EditorDocument, document_connections, select_pipelines
 from app.services.query_recording import RunAnalytics
+from app.services.replays import KeptRun, forget_run, keep_run, project_key
 from app.services.run_results import ProjectRunResult
 from app.services.run_steps import (
     alert_on_connection_failure,
@@ -50,8 +52,9 @@ from app.services.run_steps import (
     tagged_value_scope,
 )
 from app.services.secrets import secret_lookup
-from app.services.trust import require_trust
+from app.services.trust import from_elsewhere, require_trust
 from app.services.workspace import Workspace, workspace_of
+from app.storage.db import sqlite_path
 from app.storage.project import (
     ProjectError,
     load_project,
@@ -112,6 +115,7 @@ def run_project(
     from app.services.metadata import RunRecorder
 
     broken: dict[str, ProjectError] = {}
+    key = _project_key(path)  # before reading it: a file changed meanwhile changes the key
     with load_project(path, broken=broken, reuse=True) as opened:  # read only, below
         require_trust(opened, trust=trust)
         project = opened.project
@@ -190,8 +194,16 @@ def run_project(
                     trigger=trigger,
                     host=socket.gethostname(),
                 )
+                keeping = (
+                    key is not None
+                    and dest is None
+                    and not (count_rows or explain or execution or tags or project.meta.checks)
+                    and not from_elsewhere(project, from_bundle=opened.is_bundle)
+                    and sqlite_path(workspace_of(workspace).db_url) is not None
+                )
                 try:
                     for i, p in enumerate(selected):
+                        kept: list[Replay] = []
                         report = _run_recorded(
                             recorder,
                             p,
@@ -204,7 +216,10 @@ def run_project(
                             column_tags=tags.get(p.name),
                             explain=explain,
                             observe=batch_observer(scope, tags.get(p.name)),
+                            keep=kept.append if keeping else None,
                         )
+                        if keeping and key is not None:
+                            _keep(opened.root, key, recorder, p, kept, result.targets)
                         result.reports.append(redact_run_report(report))
                         if cancel.cancelled:
                             break
@@ -227,6 +242,7 @@ def _run_recorded(
     column_tags: ColumnTags | None = None,
     explain: bool = False,
     observe: BatchObserver | None = None,
+    keep: Callable[[Replay], None] | None = None,
 ) -> RunReport:
     """Run one pipeline, recorded as it goes: its version, its nodes, its events, its end,
     and its statements for query analytics (:mod:`app.services.query_recording`).
@@ -256,6 +272,7 @@ def _run_recorded(
             column_tags=column_tags,
             plans=analytics.wants_plan,  # all when asked for, else the slower statements'
             observe=observe,
+            keep=keep,
         )
     except BaseException:
         recorder.finish(
@@ -272,6 +289,63 @@ def _run_recorded(
     if report.error:  # a server's log says why a run failed (with the run's values masked)
         log.warning("pipeline %s, run %s: %s", pipeline.name, report.run_id, report.error)
     return report
+
+
+def _project_key(path: Path) -> str | None:
+    """The project key of a project directory (:func:`~app.services.replays.project_key`),
+    or ``None``: a bundle, or a file that cannot be read (the run says why)."""
+    if not path.is_dir():
+        return None
+    try:
+        return project_key(path)
+    except OSError:
+        return None
+
+
+def _keep(
+    root: Path,
+    key: str,
+    recorder: RunRecorder,
+    pipeline: Pipeline,
+    kept: list[Replay],
+    targets: dict[str, str],
+) -> None:
+    """Keep the run of ``pipeline`` to replay it (:mod:`app.services.replays`), or forget the
+    one kept before when this run could not be kept (or failed). Best effort: a run never
+    fails because it could not be kept."""
+    try:
+        if not kept or recorder.last_run_id is None:
+            forget_run(root, pipeline.name)
+            return
+        from app.storage.lean_runs import LeanRunStore
+        from app.storage.repository import content_hash
+
+        path = sqlite_path(recorder.workspace.db_url)
+        org = recorder.workspace.organization
+        store = LeanRunStore.open(path, organization=org) if path else None
+        if store is None:
+            forget_run(root, pipeline.name)
+            return
+        with store:
+            connections = store.connections_digest(recorder.project_id)
+        rule = recorder.project.meta.notifications.alerts.rule("pipeline", pipeline.name)
+        keep_run(
+            root,
+            KeptRun(
+                key=key,
+                project=recorder.project.meta.name,
+                pipeline=pipeline.name,
+                pipeline_uid=pipeline.id,
+                content_hash=content_hash(pipeline),
+                connections=connections,
+                rule=rule.model_dump(mode="json"),
+                targets=dict(targets),
+                replay=kept[0].to_dict(),
+                destinations=[n.id for n in pipeline.nodes if n.type == "destination"],
+            ),
+        )
+    except Exception:  # noqa: BLE001 - the run is recorded; only its replay is lost
+        log.exception("the run of pipeline %s could not be kept to replay", pipeline.name)
 
 
 def run_document_pipeline(

@@ -29,7 +29,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.i18n import _
-from app.storage.paths import data_dir
+from app.storage.paths import DB_FILENAME, data_dir
 from app.storage.redaction import mask_url, url_problem
 
 __all__ = [
@@ -47,7 +47,6 @@ __all__ = [
     "sqlite_path",
 ]
 
-DB_FILENAME = "cauce.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["APP_NAME", "data_dir"]
+__all__ = ["APP_NAME", "DB_FILENAME", "data_dir", "plain_sqlite_file"]
 
 APP_NAME = "Cauce"
+#: the metadata DB's file in the data directory, when no URL is given
+DB_FILENAME = "cauce.db"
 
 
 def data_dir() -> Path:
@@ -25,3 +27,20 @@ def data_dir() -> Path:
     path = Path(home) if home else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def plain_sqlite_file(url: str | None) -> Path | None:
+    """The metadata DB's file when ``url`` (``None``: ``CAUCE_DB_URL``, else the default
+    file) is a plain ``sqlite:///path`` URL, without options; ``None`` for any other URL.
+
+    >>> plain_sqlite_file("sqlite:////tmp/m.db"), plain_sqlite_file("postgresql://h/db")
+    (PosixPath('/tmp/m.db'), None)
+    """
+    url = url or os.environ.get("CAUCE_DB_URL")
+    if not url:
+        return data_dir() / DB_FILENAME
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url or len(url) == len(prefix):
+        return None
+    path = url[len(prefix) :]
+    return None if path == ":memory:" else Path(path)
