@@ -13,7 +13,11 @@ What this package owns:
 - ``secrets`` (with ``encrypted_store`` and ``redaction``): OS keyring or encrypted file,
   resolution of a connection's secrets (environment, then store), and log redaction;
   ``value_redaction`` (with ``literal_redaction``) masks the tagged values of the runs under
-  way in what is logged and stored.
+  way in what is logged and stored;
+- ``lean_runs``: the lean run recorder, a headless run's rows in a SQLite metadata DB with
+  :mod:`sqlite3` alone (no SQLAlchemy on a run's start-up path), exactly as the ORM writes them
+  (``sqlite_text``: the ORM's text of timestamps, JSON and booleans; ``query_records`` and
+  ``run_states``: what both paths share).
 
 Project files and bundles (``project.py``, ``bundles.py``) live here too but are documented in
 their own modules, as are backups of the metadata DB (``backup*.py``, ``docs/backup.md``): a
@@ -33,6 +37,8 @@ Extending the schema:
 3. Expose it through a repository method that returns a frozen dataclass from ``records``.
 4. ``tests/storage/test_migrations.py`` fails until the models and migrations agree on SQLite
    and PostgreSQL. See ``docs/storage.md``.
+5. A new revision is a new ``lean_runs.HEAD_REVISION`` too (``tests/storage/test_lean_runs.py``
+   fails until they agree); a change to the run tables needs the lean recorder's SQL changed.
 """
 
 # Lazy re-exports: importing a submodule (say, project files) must not pull SQLAlchemy and

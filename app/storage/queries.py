@@ -3,11 +3,12 @@
 
 SQL texts are stored once per organization, by the SHA-256 of their bytes; a statement row
 names its text. Texts and plans pass through the secret redactor before they are stored.
+:class:`QueryRecord` and :func:`sql_hash` live in :mod:`app.storage.query_records` (no
+SQLAlchemy there: the lean run recorder stores the same rows) and are re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,36 +26,10 @@ from app.storage.models import (
     utcnow,
 )
 from app.storage.query_models import NodeQueryRow, QueryTextRow
-from app.storage.redaction import secret_redactor
+from app.storage.query_records import QueryRecord, sql_hash, statement_rows
 from app.storage.unit_of_work import StoreBase, insert_missing
 
 __all__ = ["QueryLog", "QueryRecord", "QueryStore", "StatementRun", "put_statements", "sql_hash"]
-
-
-def sql_hash(sql: str) -> str:
-    """The SHA-256 naming a SQL text (hex).
-
-    >>> sql_hash("SELECT 1")[:12]
-    'e004ebd5b553'
-    """
-    return hashlib.sha256(sql.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class QueryRecord:
-    """What :meth:`QueryStore.record` stores for one node of a run."""
-
-    node_id: str
-    statement: str
-    runs_on: str
-    dialect: str
-    sql: str
-    bytes: int | None = None
-    own_seconds: float | None = None
-    median_seconds: float | None = None
-    slow: bool = False
-    plan: dict[str, Any] | None = None
-    plan_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,30 +106,7 @@ def put_statements(s: Session, org_id: int, run_id: int, records: Sequence[Query
     not stored yet are written. Texts and plans are redacted first. Returns how many."""
     if not records:
         return 0
-    redactor = secret_redactor()
-    rows = []
-    texts: dict[str, str] = {}
-    for r in records:
-        sql = redactor.mask(r.sql)
-        digest = sql_hash(sql)
-        texts[digest] = sql
-        rows.append(
-            {
-                "organization_id": org_id,
-                "run_id": run_id,
-                "node_id": r.node_id,
-                "statement": r.statement,
-                "runs_on": r.runs_on,
-                "dialect": r.dialect,
-                "sql_hash": digest,
-                "bytes": r.bytes,
-                "own_seconds": r.own_seconds,
-                "median_seconds": r.median_seconds,
-                "slow": r.slow,
-                "plan": None if r.plan is None else redactor.mask_data(r.plan),
-                "plan_reason": r.plan_reason if r.plan is not None else None,
-            }
-        )
+    rows, texts = statement_rows(org_id, run_id, records)
     known = set(
         s.scalars(
             select(QueryTextRow.hash).where(

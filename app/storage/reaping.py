@@ -5,7 +5,9 @@ same host, every run of the organization still ``running`` on this host whose pr
 exists (or is a zombie) is marked ``abandoned`` with a message saying which process ended. Runs
 of other hosts are left alone: whether their process lives cannot be told from here.
 
-:func:`process_alive` loads no SQLAlchemy (sync spools use it before their first row).
+:func:`process_alive`, :func:`gone` and :func:`abandoned_error` load no SQLAlchemy: sync spools
+call the first before their first row, and the lean run recorder (:mod:`app.storage.lean_runs`)
+reaps with the other two exactly as :func:`reap_abandoned` does.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from app.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["process_alive", "reap_abandoned"]
+__all__ = ["abandoned_error", "gone", "process_alive", "reap_abandoned"]
 
 
 def process_alive(pid: int) -> bool:
@@ -44,6 +46,19 @@ def process_alive(pid: int) -> bool:
         return True
 
 
+def gone(pid: int) -> bool:
+    """Whether a run recorded on this host by process ``pid`` is to be reaped: the process is
+    not this one, and no longer alive."""
+    return pid != os.getpid() and not process_alive(pid)
+
+
+def abandoned_error(pid: int, host: str) -> str:
+    """The error stored on a run reaped as abandoned."""
+    return _("abandoned: its process (PID {pid} on {host}) ended before the run finished").format(
+        pid=pid, host=host
+    )
+
+
 def reap_abandoned(s: Session, model: type[Any], organization_id: int) -> int:
     """Mark this host's ``running`` rows of ``model`` whose process is gone; how many."""
     from sqlalchemy import select  # spools use process_alive without loading SQLAlchemy
@@ -64,11 +79,9 @@ def reap_abandoned(s: Session, model: type[Any], organization_id: int) -> int:
     )
     reaped = 0
     for row in rows:
-        if row.pid == os.getpid() or process_alive(row.pid):
+        if not gone(row.pid):
             continue
         row.status, row.finished_at = RunStatus.ABANDONED.value, utcnow()
-        row.error = _(
-            "abandoned: its process (PID {pid} on {host}) ended before the run finished"
-        ).format(pid=row.pid, host=host)
+        row.error = abandoned_error(row.pid, host)
         reaped += 1
     return reaped

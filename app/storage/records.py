@@ -1,7 +1,9 @@
 """Plain records returned by the storage API, and the enumerations the schema constrains.
 
 Callers (the services layer) only ever see these frozen dataclasses, never ORM objects, so they
-never hold a database session and can pass results across threads freely.
+never hold a database session and can pass results across threads freely. Importing this module
+loads neither SQLAlchemy nor pydantic: the lean run recorder (:mod:`app.storage.lean_runs`)
+takes these records on a run's start-up path.
 
 >>> RunStatus.SUCCEEDED.terminal
 True
@@ -14,9 +16,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.model.pipeline import Pipeline
+if TYPE_CHECKING:  # loaded by PipelineVersionRecord.pipeline(): the records stay light
+    from app.model.pipeline import Pipeline
 
 __all__ = [
     "ConnectionRecord",
@@ -155,6 +158,8 @@ class PipelineVersionRecord:
 
     def pipeline(self) -> Pipeline:
         """The pipeline model this version holds."""
+        from app.model.pipeline import Pipeline
+
         return Pipeline.model_validate(self.content)
 
 

@@ -36,6 +36,7 @@ from app.storage.records import (
     RunStatus,
     RunTrigger,
 )
+from app.storage.run_states import check_finish, final_status
 from app.storage.unit_of_work import (
     InvalidTransition,
     NotFound,
@@ -196,21 +197,11 @@ class RunLog(StoreBase):
                 pending run is marked succeeded/failed without having started.
             TypeError: An event's payload cannot be stored as JSON.
         """
-        status = RunStatus(status)
-        if not status.terminal:
-            raise InvalidTransition(_("{status} is not a final status").format(status=status))
+        status = final_status(status)
         bodies = [self._event_body(e.type, e.payload) for e in events]
         with self._session() as s:
             row = self._run_row(s, run_id)
-            current = RunStatus(row.status)
-            if current.terminal:
-                raise InvalidTransition(
-                    _("run {id} already finished ({status})").format(id=run_id, status=current)
-                )
-            if current == RunStatus.PENDING and status != RunStatus.CANCELLED:
-                raise InvalidTransition(
-                    _("run {id} never started; it can only be cancelled").format(id=run_id)
-                )
+            check_finish(run_id, row.status, status)
             upsert_rows(  # one statement for all of them: a run may have hundreds of nodes
                 s,
                 NodeRunRow,

@@ -28,8 +28,7 @@ from app.storage.db import (
 from app.storage.errors import DuplicateName, InvalidTransition, NotFound, StorageError
 from app.storage.migrate import DEFAULT_ORGANIZATION, check_schema
 from app.storage.models import OrganizationRow, utcnow
-from app.storage.redaction import secret_redactor
-from app.storage.value_redaction import value_redactor
+from app.storage.value_redaction import redact_stored, redact_stored_data
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
@@ -230,8 +229,8 @@ class StoreBase:
     def _redact(text: str | None) -> str | None:
         """Mask secret values this process knows, and the values of tagged columns of the
         runs under way (:mod:`app.storage.value_redaction`), before text is stored."""
-        return None if text is None else value_redactor().mask(secret_redactor().mask(text))
+        return redact_stored(text)
 
     @staticmethod
     def _redact_data(data: Any) -> Any:
-        return value_redactor().mask_data(secret_redactor().mask_data(data))
+        return redact_stored_data(data)

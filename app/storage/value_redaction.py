@@ -14,8 +14,9 @@ them (destination names). While it is open:
   DuckDB or the database) also masks every quoted literal that is not one of them
   (:class:`app.storage.literal_redaction.KnownNames`).
 
-Stores mask what they write with it (:class:`app.storage.unit_of_work.StoreBase`), log
-handlers through :func:`app.services.log_redaction.install_log_redaction`.
+Stores mask what they write with it and the secret redactor (:func:`redact_stored`, called by
+:class:`app.storage.unit_of_work.StoreBase` and :mod:`app.storage.lean_runs`), log handlers
+through :func:`app.services.log_redaction.install_log_redaction`.
 
 >>> redactor = RedactValues()
 >>> with redactor.scope(["email"]) as scope:
@@ -35,11 +36,21 @@ import contextlib
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from app.storage.literal_redaction import KnownNames
-from app.storage.redaction import MaskingFilter
+from app.storage.redaction import MaskingFilter, secret_redactor
 
-__all__ = ["LIMIT", "MIN_LENGTH", "VALUE_MASK", "RedactValues", "ValueScope", "value_redactor"]
+__all__ = [
+    "LIMIT",
+    "MIN_LENGTH",
+    "VALUE_MASK",
+    "RedactValues",
+    "ValueScope",
+    "redact_stored",
+    "redact_stored_data",
+    "value_redactor",
+]
 
 VALUE_MASK = "****"
 #: values remembered by one scope (beyond it, only the error patterns mask)
@@ -169,3 +180,14 @@ _PROCESS = RedactValues()
 def value_redactor() -> RedactValues:
     """The process-wide redactor of tagged values, which stores and log handlers share."""
     return _PROCESS
+
+
+def redact_stored(text: str | None) -> str | None:
+    """``text`` as a store writes it: the secret values this process knows and the values of
+    the tagged columns of the runs under way masked (``None`` stays ``None``)."""
+    return None if text is None else value_redactor().mask(secret_redactor().mask(text))
+
+
+def redact_stored_data(data: Any) -> Any:
+    """:func:`redact_stored` for every string of JSON-like ``data`` (keys included)."""
+    return value_redactor().mask_data(secret_redactor().mask_data(data))
