@@ -265,6 +265,7 @@ def run_cauce(
     """Wall seconds of ``cauce --run-project`` (the ``app`` of ``tree``), and from spawning
     it to its first node."""
     env = {**os.environ, "CAUCE_ALLOWED_DIRS": str(cache)}  # the files are outside the project
+    env["CAUCE_HOME"] = str(meta.parent / "home")  # its kept runs (app.services.replays)
     command = [sys.executable, "-m", "app.cli", "--run-project", str(project)]
     command += ["--pipeline", name, "--json", "--db", f"sqlite:///{meta}"]
     spawned, started = time.time(), time.perf_counter()

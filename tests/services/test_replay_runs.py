@@ -144,7 +144,7 @@ def test_a_kept_run_is_replayed_and_recorded_as_the_planned_run(project: Path, u
     assert _summary(replayed.summary()) == _summary(planned.summary())
     with duckdb.connect(str(project / "out" / "wh.duckdb"), read_only=True) as con:
         assert con.sql("SELECT * FROM totals ORDER BY ALL").fetchall() == first
-        assert con.sql("SELECT count(*) FROM more").fetchone() == (2 * 7,)  # appended again
+        assert con.execute("SELECT count(*) FROM more").fetchall() == [(2 * 7,)]  # appended again
     for before, after in zip(planned.reports, replayed.reports, strict=True):
         assert _recorded(url, int(after.run_id)) == _recorded(url, int(before.run_id))
     assert [type(e).__name__ for e in events][0] == "RunStarted"
