@@ -64,12 +64,12 @@ def run_kept(
     if db is None or not db.is_file() or not root.is_dir():
         return None
     try:
+        key = project_key(root)  # first: it refuses a file larger than a project file may be
         meta = json.loads((root / "project.json").read_bytes())
         names = pipelines or _all_pipelines(root)
         if names is None or _imported(str(meta["id"])):
             return None
-        key = project_key(root)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None
     kept = [load_kept(root, name) for name in names]
     runs: list[tuple[KeptRun, Replay]] = []

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from app.storage.paths import data_dir
+from app.storage.project_layout import MAX_FILE_BYTES, MAX_PROJECT_JSON_BYTES
 
 __all__ = ["KeptRun", "forget_run", "keep_run", "kept_path", "load_kept", "project_key"]
 
@@ -64,7 +65,8 @@ class KeptRun:
 
 def project_key(root: Path) -> str:
     """The digest of what makes a run of the project at ``root`` what it is (see the
-    module); raises ``OSError`` when a project file cannot be read."""
+    module); raises ``OSError`` when a project file cannot be read, ``ValueError`` when one
+    is larger than a project file may be (``app.storage.project_layout.MAX_FILE_BYTES``)."""
     import app
 
     root = root.resolve()
@@ -82,14 +84,26 @@ def project_key(root: Path) -> str:
         if (root / folder).is_dir():
             files += sorted((root / folder).glob("*.json"))
     names: set[str] = set()
+    budget = MAX_PROJECT_JSON_BYTES
     for path in files:
-        data = path.read_bytes()
+        data = _read_bounded(path, min(MAX_FILE_BYTES, budget))
+        budget -= len(data)
         add(path.relative_to(root).as_posix(), data)
         names.update(_VARIABLE.findall(data.decode("utf-8", "replace")))
     for name in sorted(names | set(_ENVIRONMENT)):
         value = os.environ.get(name)
         add(name, "\0unset" if value is None else value)
     return digest.hexdigest()
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, refused (``ValueError``) past ``limit`` before more is read:
+    the loader's bounds on project files (the usual path then says which file)."""
+    with path.open("rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path.name}: larger than the limit of {limit} bytes")
+    return data
 
 
 def kept_path(root: Path, pipeline: str) -> Path:

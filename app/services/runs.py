@@ -298,7 +298,7 @@ def _project_key(path: Path) -> str | None:
         return None
     try:
         return project_key(path)
-    except OSError:
+    except (OSError, ValueError):  # the loader says what is wrong with the file
         return None
 
 

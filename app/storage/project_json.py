@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.i18n import _
-from app.storage.project_layout import ProjectError
+from app.storage.project_layout import MAX_FILE_BYTES, MAX_PROJECT_JSON_BYTES, ProjectError
 
 __all__ = [
     "MAX_DEPTH",
@@ -52,10 +52,6 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(_("{name} is not valid JSON").format(name=name))
 
 
-#: bounds on project files, checked before and while they are read (``docs/security.md``)
-MAX_FILE_BYTES = 8 * 1024 * 1024
-#: all the JSON of one project (a directory or a bundle) together
-MAX_PROJECT_JSON_BYTES = 64 * 1024 * 1024
 #: nesting of objects and arrays (a pipeline needs about eight)
 MAX_DEPTH = 64
 #: nodes in one pipeline

@@ -15,6 +15,8 @@ from app.i18n import _
 __all__ = [
     "CONNECTIONS_DIR",
     "DATA_DIR",
+    "MAX_FILE_BYTES",
+    "MAX_PROJECT_JSON_BYTES",
     "PIPELINES_DIR",
     "PROJECT_FILE",
     "SCHEDULES_DIR",
@@ -34,6 +36,11 @@ PIPELINES_DIR = "pipelines"
 SYNCS_DIR = "syncs"
 SCHEDULES_DIR = "schedules"
 DATA_DIR = "data"
+
+#: bounds on project files, checked before and while they are read (``docs/security.md``)
+MAX_FILE_BYTES = 8 * 1024 * 1024
+#: all the JSON of one project (a directory or a bundle) together
+MAX_PROJECT_JSON_BYTES = 64 * 1024 * 1024
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {

@@ -583,6 +583,7 @@ FRONT_DOOR = {
         "snapshot",
         "trust_document",
     ],
+    "replay_runs": ["run_kept"],
     "runs": [
         "CancelToken",
         "LOCAL_ENGINE",
