@@ -389,11 +389,13 @@ class Connector(abc.ABC):
         *,
         mode: WriteMode,
         keys: list[str] | None = None,
+        sql: str | None = None,
     ) -> WriteResult:
         """Write the result of ``query`` (DuckDB dialect) without leaving DuckDB.
 
         Only for ``duckdb_native`` connectors, after :meth:`attach` with ``read_only=False``.
-        Same atomicity promise as :meth:`write`.
+        Same atomicity promise as :meth:`write`. ``sql``: ``query`` already rendered for
+        DuckDB (the plan's own text), so that it is not rendered again.
         """
         raise ConnectionError_(
             _("{connector} cannot be written from DuckDB directly").format(connector=self.label)

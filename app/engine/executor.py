@@ -230,8 +230,10 @@ def _run_stage(
         return rows
     if stage.row_filter is not None:  # the suppression list's filter
         query = stage.row_filter.wrap(query)
+    # the plan rendered the stage's own query already (the report shows it): not again
+    sql = stage.sql if query is stage.target.query and stage.dialect == "duckdb" else None
     try:
-        result = session.write(stage.destination, params, query)
+        result = session.write(stage.destination, params, query, sql)
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:
         if not count_rows:  # a counted run materialised each node already: the write failed
             _blame(session, stage, local, ids, err)

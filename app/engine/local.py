@@ -296,7 +296,11 @@ class LocalSession:
 
         return pa.RecordBatchReader.from_batches(raw.schema, batches())
 
-    def write(self, dest: Node, params: Any, query: exp.Select) -> WriteResult:
+    def write(
+        self, dest: Node, params: Any, query: exp.Select, sql: str | None = None
+    ) -> WriteResult:
+        """Write ``query``'s result to ``dest``'s connection (``sql``: ``query`` already
+        rendered for DuckDB, for a destination written inside DuckDB)."""
         connector = self.provider.open(params.connection)
         keys = list(params.keys)
         mode = WriteMode(params.mode)
@@ -305,7 +309,7 @@ class LocalSession:
             if connector.capabilities.duckdb_native:
                 alias = self.attach(params.connection, read_only=False)
                 result = connector.write_from_duckdb(
-                    self.con, alias, params.table, query, mode=mode, keys=keys
+                    self.con, alias, params.table, query, mode=mode, keys=keys, sql=sql
                 )
                 self.native_writes[dest.id] = result.native
                 return result

@@ -162,10 +162,13 @@ class DuckDBConnector(CheckedChanges, Catalog, Connecting, Connector):
         *,
         mode: WriteMode,
         keys: list[str] | None = None,
+        sql: str | None = None,
     ) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, keys or [])
         target = catalog_table(sql_table(table, DIALECT), alias)
-        return write_into(con, target, query, mode=mode, keys=keys, connection=self.name)
+        return write_into(
+            con, target, query, mode=mode, keys=keys, connection=self.name, source_sql=sql
+        )
 
     def write(
         self,

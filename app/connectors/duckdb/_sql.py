@@ -99,13 +99,16 @@ def native_write(
     mode: WriteMode,
     keys: list[str] | None,
     connection: str,
+    source_sql: str | None = None,
 ) -> NativeWrite:
     """The statements of one write of ``source`` into the fully qualified ``target``
     (:class:`~app.connectors.native_write.NativeWrite`); the query's columns are read from
-    ``con`` (an invalid query, or merge keys that are not its columns, raise here)."""
+    ``con`` (an invalid query, or merge keys that are not its columns, raise here);
+    ``source_sql``: ``source`` already rendered for DuckDB."""
     import duckdb
 
-    source_sql = source.sql(DIALECT)  # rendered once: a long query costs ms to render
+    if source_sql is None:  # rendered once: a long query costs ms to render
+        source_sql = source.sql(DIALECT)
     try:
         names = list(con.sql(source_sql).columns)
     except duckdb.Error as err:
@@ -157,10 +160,14 @@ def write_into(
     keys: list[str] | None,
     connection: str,
     then: list[str] | None = None,
+    source_sql: str | None = None,
 ) -> WriteResult:
     """Run one write of ``source`` into the fully qualified ``target``, in one transaction
     (:func:`native_write`, run by :func:`~app.connectors.native_write.run_write`).
-    ``then`` are statements run in the same transaction after the write (a sync's state).
+    ``then`` are statements run in the same transaction after the write (a sync's state);
+    ``source_sql``: ``source`` already rendered for DuckDB.
     """
-    write = native_write(con, target, source, mode=mode, keys=keys, connection=connection)
+    write = native_write(
+        con, target, source, mode=mode, keys=keys, connection=connection, source_sql=source_sql
+    )
     return WriteResult(rows=run_write(con, write, then), native=write)

@@ -313,6 +313,7 @@ class FilesConnector(Connector):
         *,
         mode: WriteMode,
         keys: list[str] | None = None,
+        sql: str | None = None,
     ) -> WriteResult:
         mode = check_write(self.name, table, mode, keys, keys or [], merge=False)
         if self._format(table) != "parquet":
