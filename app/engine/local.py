@@ -221,15 +221,21 @@ class LocalSession:
         """Attach a native connection once; a later read-write request re-attaches it."""
         key = f"{connection}:{'ro' if read_only else 'rw'}"
         if connection in self._attached and (read_only or self._attached[connection] == key):
-            return _alias(connection)
+            return attach_alias(connection)
         connector = self.provider.open(connection)
         if connection in self._attached:
             self.con.execute(
-                exp.Detach(this=exp.to_identifier(_alias(connection), quoted=True)).sql("duckdb")
+                exp.Detach(this=exp.to_identifier(attach_alias(connection), quoted=True)).sql(
+                    "duckdb"
+                )
             )
-        connector.attach(self.con, _alias(connection), read_only=read_only)
+        connector.attach(self.con, attach_alias(connection), read_only=read_only)
         self._attached[connection] = key
-        return _alias(connection)
+        return attach_alias(connection)
+
+    def attachments(self) -> dict[str, bool]:
+        """The connections attached so far: connection name -> attached read-only."""
+        return {name: key.endswith(":ro") for name, key in self._attached.items()}
 
     # -- running --------------------------------------------------------------------------
     def register_sources(self, pipeline: Pipeline, node_ids: set[str]) -> None:
@@ -443,7 +449,8 @@ def _inside(path: Path, directories: list[Path], node: Node) -> Path:
     )
 
 
-def _alias(connection: str) -> str:
+def attach_alias(connection: str) -> str:
+    """The name a connection's database is attached as in the session."""
     return "cauce_" + "".join(c if c.isalnum() else "_" for c in connection)
 
 

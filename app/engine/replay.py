@@ -57,7 +57,7 @@ from app.model.events import EventBus, RunFinished, RunStarted
 __all__ = ["REPLAY_FORMAT", "Replay", "ReplayNode", "ReplayStage", "run_replay"]
 
 #: the shape of a kept replay; a replay of another format is not run (planned again)
-REPLAY_FORMAT = 1
+REPLAY_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,8 @@ class Replay:
     memory_limit: str
     #: the files the run read: (path, size, modification time in ns); the caller checks them
     inputs: tuple[tuple[str, int, int], ...] = field(default_factory=tuple)
+    #: the DuckDB files its sources read, attached read-only: (path, alias, connection)
+    sources: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
 
     @property
     def name(self) -> str:
@@ -141,6 +143,7 @@ class Replay:
             "allowed": list(self.allowed),
             "memory_limit": self.memory_limit,
             "inputs": [list(i) for i in self.inputs],
+            "sources": [list(a) for a in self.sources],
         }
 
     @classmethod
@@ -172,14 +175,20 @@ class Replay:
             allowed=tuple(data["allowed"]),
             memory_limit=str(data["memory_limit"]),
             inputs=tuple((str(p), int(s), int(m)) for p, s, m in data["inputs"]),
+            sources=tuple((str(p), str(a), str(c)) for p, a, c in data["sources"]),
         )
 
 
 def input_stats(paths: list[str]) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, modification time in ns) of each file; raises ``OSError`` for one gone."""
+    """(path, size, modification time in ns) of each file; (path, -1, -1) for one that does
+    not exist (a DuckDB file's write-ahead log, mostly)."""
     found = []
     for path in sorted(set(paths)):
-        st = os.stat(path)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            found.append((path, -1, -1))
+            continue
         found.append((path, st.st_size, st.st_mtime_ns))
     return tuple(found)
 
@@ -251,13 +260,22 @@ class _Session:
         if stage.alias in self.attached:
             return
         Path(stage.path).parent.mkdir(parents=True, exist_ok=True)
-        path = stage.path.replace("'", "''")
-        alias = stage.alias.replace('"', '""')
+        self._attach(stage.path, stage.alias, stage.write.connection, read_only=False)
+
+    def attach_sources(self, replay: Replay) -> None:
+        """Attach the DuckDB files the sources read, read-only, as planning attached them."""
+        for path, alias, connection in replay.sources:
+            self._attach(path, alias, connection, read_only=True)
+
+    def _attach(self, path: str, alias: str, connection: str, *, read_only: bool) -> None:
+        quoted_path, quoted_alias = path.replace("'", "''"), alias.replace('"', '""')
+        sql = f"ATTACH '{quoted_path}' AS \"{quoted_alias}\"" + (
+            " (READ_ONLY)" if read_only else ""
+        )
         try:
-            waiting_for_lock(lambda: self.con.execute(f"ATTACH '{path}' AS \"{alias}\""))
+            waiting_for_lock(lambda: self.con.execute(sql))
         except duckdb.Error as err:
-            action = _("attaching as {alias!r}").format(alias=stage.alias)
-            connection = stage.write.connection
+            action = _("attaching as {alias!r}").format(alias=alias)
             raise ConnectionError_(
                 _("{connection}: {action} failed: {error}").format(
                     connection=connection,
@@ -265,7 +283,7 @@ class _Session:
                     error=str(err).strip() or type(err).__name__,
                 )
             ) from None
-        self.attached.add(stage.alias)
+        self.attached.add(alias)
 
     def __enter__(self) -> _Session:
         return self
@@ -287,6 +305,7 @@ def _execute(
     """The executor's ``_execute`` over the kept stages (the same states, errors and events)."""
     current: ReplayStage | None = None
     try:
+        session.attach_sources(replay)
         for i, stage in enumerate(replay.stages):
             cancel.check()
             current = stage

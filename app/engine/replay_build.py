@@ -3,9 +3,10 @@ pipeline executed, when that was SQL text and nothing else.
 
 :func:`replay_of` says ``None`` — the pipeline is planned every time — unless every node is a
 component that compiles to SQL the local engine runs on its own (:data:`REPLAYABLE`: files read
-in place, transformations; no database source, no masking, no plug-in), every stage ran
-locally and wrote a DuckDB file (not encrypted) inside DuckDB, and nothing was streamed,
-folded into a database, previewed or filtered by the suppression list.
+in place, sources in plain DuckDB files attached read-only, transformations; no masking, no
+plug-in), every stage ran locally and wrote a DuckDB file (not encrypted) inside DuckDB, and
+nothing was streamed (any other database source is), folded into a database, previewed or
+filtered by the suppression list.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.connectors.native_write import NativeWrite
+from app.engine.local import attach_alias
 from app.engine.replay import Replay, ReplayNode, ReplayStage, input_stats
 from app.engine.run_state import RunReport
 
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["REPLAYABLE", "replay_of"]
 
 #: the components whose SQL the local engine runs with nothing else (a file source is a scan
-#: of the file; the others are parts of the fused query)
+#: of the file, a source a scan of an attached DuckDB file, or streamed, which is not kept;
+#: the others are parts of the fused query)
 REPLAYABLE = frozenset(
     {
         "aggregate",
@@ -35,6 +38,7 @@ REPLAYABLE = frozenset(
         "derive",
         "destination",
         "file_source",
+        "source",
         "filter",
         "join",
         "lookup",
@@ -64,6 +68,9 @@ def replay_of(
     if any(n.type not in REPLAYABLE for n in pipeline.nodes):
         return None
     if any(n.type == "custom_sql" and n.params.get("connection") for n in pipeline.nodes):
+        return None
+    sources = _attached_sources(pipeline, plan, session, provider)
+    if sources is None:
         return None
     stages = []
     order = {
@@ -98,9 +105,10 @@ def replay_of(
     inputs = _input_files(pipeline, provider)
     if inputs is None:
         return None
-    try:
-        stats = input_stats(inputs)
-    except OSError:
+    for path, _alias, _connection in sources:  # a write-ahead log changes what it reads
+        inputs += [path, f"{path}.wal"]
+    stats = input_stats(inputs)
+    if any(size < 0 for path, size, _mtime in stats if not path.endswith(".wal")):
         return None
     if any(mtime >= started * 1e9 for _path, _size, mtime in stats):
         return None
@@ -114,7 +122,27 @@ def replay_of(
         allowed=tuple(str(d) for d in session.allowed),
         memory_limit=session.memory_limit,
         inputs=stats,
+        sources=tuple(sources),
     )
+
+
+def _attached_sources(
+    pipeline: Pipeline, plan: ExecutionPlan, session: LocalSession, provider: ConnectorProvider
+) -> list[tuple[str, str, str]] | None:
+    """The plain DuckDB files the sources read in place (attached read-only), as (path,
+    alias, connection); ``None`` when a source reads another kind of database, or a database
+    the pipeline also writes (what it reads there may change with every run, its columns
+    too, and only the input files' sizes and times are checked before a replay)."""
+    written = {stage.connection for stage in plan.stages}
+    attached = session.attachments()
+    read = {str(n.params.get("connection")) for n in pipeline.nodes if n.type == "source"}
+    found = []
+    for connection in sorted(read):
+        path = _duckdb_file(provider, connection)
+        if path is None or connection in written or not attached.get(connection):
+            return None
+        found.append((str(Path(path).resolve()), attach_alias(connection), connection))
+    return found
 
 
 def _dialect(plan: ExecutionPlan, node_id: str) -> str:

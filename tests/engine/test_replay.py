@@ -219,3 +219,113 @@ def test_what_cannot_be_replayed_is_not_kept(tmp_path: Path, why: str) -> None:
     report, kept, _ = _planned(tmp_path, pipeline)
     assert report.ok, report.error
     assert kept == []
+
+
+def test_a_duckdb_file_source_is_attached_read_only_and_replayed(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "shop.duckdb")) as con:
+        con.execute("CREATE TABLE orders AS SELECT i AS id, i % 5 AS k FROM range(100) t(i)")
+    time.sleep(0.01)
+    connections = {
+        "shop db": Connection(
+            name="shop db", type="duckdb", params={"path": str(tmp_path / "shop.duckdb")}
+        ),
+        "warehouse": Connection(
+            name="warehouse", type="duckdb", params={"path": str(tmp_path / "out" / "wh.duckdb")}
+        ),
+    }
+    p = Pipeline(name="copy")
+    src = p.add_node("source", name="orders", params={"connection": "shop db", "table": "orders"})
+    keep = p.add_node("filter", name="some", params={"condition": "k = 2"})
+    dest = p.add_node(
+        "destination",
+        name="out",
+        params={"connection": "warehouse", "table": "t", "mode": "replace"},
+    )
+    p.connect(src.id, "out", keep.id, "in")
+    p.connect(keep.id, "out", dest.id, "in")
+    kept: list[Replay] = []
+    bus = EventBus()
+    planned_events = _events(bus)
+    with project_provider(
+        connections, project_dir=tmp_path, secrets=lambda c, f, **_: None
+    ) as prov:
+        report = run_pipeline(p, prov, bus=bus, run_id="1", keep=kept.append)
+    assert report.ok, report.error
+    (replay,) = kept
+    assert [(a, c) for _p, a, c in replay.sources] == [("cauce_shop_db", "shop db")]
+    assert {path for path, _s, _m in replay.inputs} == {
+        str((tmp_path / "shop.duckdb").resolve()),
+        str((tmp_path / "shop.duckdb").resolve()) + ".wal",
+    }
+    bus = EventBus()
+    events = _events(bus)
+    again = run_replay(
+        Replay.from_dict(json.loads(json.dumps(replay.to_dict()))), bus=bus, run_id="1"
+    )
+    assert _strip(again.to_dict()) == _strip(report.to_dict())
+    assert events == planned_events
+    with duckdb.connect(str(tmp_path / "out" / "wh.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM t").fetchall() == [(20,)]
+    with duckdb.connect(str(tmp_path / "shop.duckdb"), read_only=True) as con:  # untouched
+        assert con.execute("SELECT count(*) FROM orders").fetchall() == [(100,)]
+
+
+def test_a_source_that_is_also_written_is_not_kept(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        con.execute("CREATE TABLE orders AS SELECT i AS id FROM range(10) t(i)")
+    time.sleep(0.01)
+    connections = {
+        "warehouse": Connection(
+            name="warehouse", type="duckdb", params={"path": str(tmp_path / "wh.duckdb")}
+        ),
+    }
+    p = Pipeline(name="again")
+    src = p.add_node("source", name="orders", params={"connection": "warehouse", "table": "orders"})
+    dest = p.add_node(
+        "destination",
+        name="out",
+        params={"connection": "warehouse", "table": "t", "mode": "replace"},
+    )
+    p.connect(src.id, "out", dest.id, "in")
+    kept: list[Replay] = []
+    with project_provider(
+        connections, project_dir=tmp_path, secrets=lambda c, f, **_: None
+    ) as prov:
+        assert run_pipeline(p, prov, keep=kept.append).ok
+    assert kept == []
+
+
+def test_a_source_in_the_database_a_local_stage_writes_is_not_kept(tmp_path: Path) -> None:
+    _files(tmp_path)
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        con.execute("CREATE TABLE labels AS SELECT i AS k, 'l' || i AS label FROM range(7) t(i)")
+    time.sleep(0.01)
+    connections = {
+        "warehouse": Connection(
+            name="warehouse", type="duckdb", params={"path": str(tmp_path / "wh.duckdb")}
+        ),
+    }
+    p = Pipeline(name="mixed")  # a file joined with a table of the destination's database
+    sales = p.add_node("file_source", name="sales", params={"path": "${PROJECT_DIR}/sales.parquet"})
+    labels = p.add_node(
+        "source", name="labels", params={"connection": "warehouse", "table": "labels"}
+    )
+    join = p.add_node(
+        "join", name="j", params={"kind": "inner", "keys": [{"left": "k", "right": "k"}]}
+    )
+    dest = p.add_node(
+        "destination",
+        name="out",
+        params={"connection": "warehouse", "table": "t", "mode": "replace"},
+    )
+    p.connect(sales.id, "out", join.id, "left")
+    p.connect(labels.id, "out", join.id, "right")
+    p.connect(join.id, "out", dest.id, "in")
+    kept: list[Replay] = []
+    with project_provider(
+        connections, project_dir=tmp_path, secrets=lambda c, f, **_: None
+    ) as prov:
+        report = run_pipeline(p, prov, keep=kept.append)
+    assert report.ok, report.error
+    assert report.plan is not None and report.plan["stages"][0]["placement"] == "local"
+    assert kept == []
