@@ -172,27 +172,19 @@ def _execute(
         run.report.status = NodeStatus.SUCCEEDED
     except _NodeQueryFailed as failed:
         if cancel.cancelled:
-            run.report.status, run.report.error = NodeStatus.CANCELLED, _("the run was cancelled")
-            run.fail(current, run.report.error, NodeStatus.CANCELLED)
+            run.cancelled(current, _("the run was cancelled"))
             return
         node = run.pipeline.node(failed.node_id)
         message = f"{node.name}: {one_line(failed.error)}"
         run.report.status, run.report.error = NodeStatus.FAILED, message
         run.fail_at(failed.node_id, message, failed.counted)
     except RunCancelled as err:
-        run.report.status, run.report.error = NodeStatus.CANCELLED, str(err)
-        run.fail(current, str(err), NodeStatus.CANCELLED)
+        run.cancelled(current, str(err))
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:
         if cancel.cancelled:
-            run.report.status, run.report.error = NodeStatus.CANCELLED, _("the run was cancelled")
-            run.fail(current, run.report.error, NodeStatus.CANCELLED)
+            run.cancelled(current, _("the run was cancelled"))
             return
-        message = one_line(err)
-        # the run's error names the destination, once; the destination's own error need not
-        prefix = f"{current.destination.name}: " if current is not None else ""
-        whole = message if message.startswith(prefix) else prefix + message
-        run.report.status, run.report.error = NodeStatus.FAILED, whole
-        run.fail(current, message, NodeStatus.FAILED)
+        run.failed(current, err)
 
 
 def _run_stage(

@@ -48,7 +48,6 @@ from app.engine.run_state import (
     RunState,
     StageRows,
     capture_plan,
-    one_line,
 )
 from app.i18n import _
 from app.model.cancel import CancelToken, RunCancelled
@@ -322,18 +321,12 @@ def _execute(
             run.finish_stage(stage, list(replay.stages[i + 1 :]), rows)
         run.report.status = NodeStatus.SUCCEEDED
     except RunCancelled as err:
-        run.report.status, run.report.error = NodeStatus.CANCELLED, str(err)
-        run.fail(current, str(err), NodeStatus.CANCELLED)
+        run.cancelled(current, str(err))
     except (ConnectionError_, duckdb.Error, OSError, ValueError) as err:
         if cancel.cancelled:
-            run.report.status, run.report.error = NodeStatus.CANCELLED, _("the run was cancelled")
-            run.fail(current, run.report.error, NodeStatus.CANCELLED)
+            run.cancelled(current, _("the run was cancelled"))
             return
-        message = one_line(err)
-        prefix = f"{current.destination.name}: " if current is not None else ""
-        whole = message if message.startswith(prefix) else prefix + message
-        run.report.status, run.report.error = NodeStatus.FAILED, whole
-        run.fail(current, message, NodeStatus.FAILED)
+        run.failed(current, err)
 
 
 def _queries(

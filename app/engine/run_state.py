@@ -252,6 +252,20 @@ class RunState:
                 )
             )
 
+    def cancelled(self, stage: _Stage | None, message: str) -> None:
+        """The run was cancelled while ``stage`` ran (``None``: before any did)."""
+        self.report.status, self.report.error = NodeStatus.CANCELLED, message
+        self.fail(stage, message, NodeStatus.CANCELLED)
+
+    def failed(self, stage: _Stage | None, err: BaseException) -> None:
+        """``stage`` failed on ``err``: the run's error names its destination, once (the
+        destination's own error need not)."""
+        message = one_line(err)
+        prefix = f"{stage.destination.name}: " if stage is not None else ""
+        whole = message if message.startswith(prefix) else prefix + message
+        self.report.status, self.report.error = NodeStatus.FAILED, whole
+        self.fail(stage, message, NodeStatus.FAILED)
+
     def fail_at(self, culprit: str, error: str, counted: dict[str, int | None]) -> None:
         """The query of node ``culprit`` failed: it alone is failed; the nodes materialised
         before it (``counted``: rows by node) succeeded; every other node did not run."""
