@@ -57,14 +57,12 @@ def run_write(
     raised as :class:`ConnectionError_` naming the connection and the table."""
     import duckdb
 
-    replace = write.mode == "replace"
     con.execute("BEGIN TRANSACTION")
     try:
         exists = _exists(con, write)
-        before = _count(con, write) if exists and not replace else 0
         if not exists:
             con.execute(write.create_schema)
-        created = not exists or replace
+        created = not exists or write.mode == "replace"
         if created:
             sql = f"CREATE OR REPLACE TABLE {write.target} AS {write.source}"
         elif write.mode == "append":
@@ -72,10 +70,10 @@ def run_write(
         else:
             sql = str(write.merge)
         result = con.execute(sql).fetchall()
-        if created:
-            rows = _count(con, write) - before
+        if result and result[0] and result[0][0] is not None:  # DuckDB says how many rows
+            rows = int(result[0][0])
         else:
-            rows = int(result[0][0]) if result and result[0] else 0
+            rows = _count(con, write) if created else 0
         for extra in then or []:
             con.execute(extra)
         con.execute("COMMIT")

@@ -102,21 +102,24 @@ def native_write(
     source_sql: str | None = None,
 ) -> NativeWrite:
     """The statements of one write of ``source`` into the fully qualified ``target``
-    (:class:`~app.connectors.native_write.NativeWrite`); the query's columns are read from
-    ``con`` (an invalid query, or merge keys that are not its columns, raise here);
+    (:class:`~app.connectors.native_write.NativeWrite`); an append's or a merge's columns
+    are read from ``con`` (an invalid query, or merge keys that are not its columns, raise
+    here; a replace's query is bound once, when it runs);
     ``source_sql``: ``source`` already rendered for DuckDB."""
     import duckdb
 
     if source_sql is None:  # rendered once: a long query costs ms to render
         source_sql = source.sql(DIALECT)
-    try:
-        names = list(con.sql(source_sql).columns)
-    except duckdb.Error as err:
-        raise ConnectionError_(
-            _("{connection}: the query for {table!r} is invalid: {error}").format(
-                connection=connection, table=target.name, error=err
-            )
-        ) from None
+    names: list[str] = []
+    if mode is not WriteMode.REPLACE:  # the columns an insert or a merge names
+        try:
+            names = list(con.sql(source_sql).columns)
+        except duckdb.Error as err:
+            raise ConnectionError_(
+                _("{connection}: the query for {table!r} is invalid: {error}").format(
+                    connection=connection, table=target.name, error=err
+                )
+            ) from None
     if mode is WriteMode.MERGE:
         missing = [k for k in keys or [] if k not in names]
         if missing or not keys:
