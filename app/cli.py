@@ -20,7 +20,6 @@ import logging
 import os
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -127,12 +126,11 @@ def _replayed(args: list[str]) -> int | None:
 
 def _print_event(event: Event) -> None:
     """One plain line per event, on stderr: as the usual path prints them for logs and CI."""
-    from app.services.texts import event_text
+    from app.services.texts import event_line
 
-    text = event_text(event)
-    if text:
-        stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
-        print(f"[{stamp}] {text}", file=sys.stderr, flush=True)
+    line = event_line(event)
+    if line:
+        print(line, file=sys.stderr, flush=True)
 
 
 def leave(code: object) -> NoReturn:

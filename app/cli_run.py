@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,7 @@ from app.model.events import (
     RunFinished,
 )
 from app.services import errors as service_errors
-from app.services.texts import event_text, status_text
+from app.services.texts import event_line, event_text, status_text
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
@@ -38,10 +37,9 @@ class _LinePrinter:
     """One plain line per event: for logs, pipes and CI."""
 
     def __call__(self, event: Event) -> None:
-        stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
-        text = event_text(event)
-        if text:
-            click.echo(f"[{stamp}] {text}", err=True)
+        line = event_line(event)
+        if line:
+            click.echo(line, err=True)
 
 
 class _RichProgress:

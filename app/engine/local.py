@@ -38,6 +38,7 @@ from sqlglot import exp
 from app.connectors.base import Connector, WriteMode, WriteResult
 from app.engine.compiler import SourceBinder, render
 from app.engine.compiler.binders import declared_schema, table_function
+from app.engine.engine_session import lock_engine, open_engine
 from app.engine.provider import ConnectorProvider
 from app.i18n import _
 from app.model.cancel import CancelToken, RunCancelled
@@ -90,15 +91,7 @@ class LocalSession:
 
     def __post_init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="cauce-engine-")
-        self.con = duckdb.connect(
-            config={
-                "memory_limit": self.memory_limit,
-                "temp_directory": self._tmp.name,
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-            }
-        )
-        self.con.execute("SET TimeZone = 'UTC'")
+        self.con = open_engine(self.memory_limit, self._tmp.name)
         for setup in SESSION_SETUP:
             setup(self.con)
         self.readable = readable_directories(self.provider)
@@ -119,12 +112,8 @@ class LocalSession:
         self.written_bytes: int | None = None
 
     def _lock(self, directories: list[Path]) -> None:
-        """Least privilege from here on: no file outside ``directories``, no network, no
-        extension, and no ``SET`` can undo it."""
-        allowed = sorted({str(d).rstrip(os.sep) + os.sep for d in directories})
-        self.con.execute("SET allowed_directories = ?", [allowed])
-        self.con.execute("SET enable_external_access = false")
-        self.con.execute("SET lock_configuration = true")
+        """Least privilege from here on (:func:`~app.engine.engine_session.lock_engine`)."""
+        lock_engine(self.con, directories)
 
     # -- binding sources ------------------------------------------------------------------
     def binder(self) -> SourceBinder:

@@ -23,6 +23,7 @@ runs. A replay is made only from a run that succeeded on the same inputs.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -36,6 +37,7 @@ import duckdb
 from app.connectors.errors import ConnectionError_
 from app.connectors.file_locks import waiting_for_lock
 from app.connectors.native_write import NativeWrite, run_write
+from app.engine.engine_session import lock_engine, open_engine
 from app.engine.run_state import (
     LOCAL_ENGINE,
     PART,
@@ -236,20 +238,8 @@ class _Session:
 
     def __init__(self, replay: Replay, cancel: CancelToken) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="cauce-engine-")
-        self.con = duckdb.connect(
-            config={
-                "memory_limit": replay.memory_limit,
-                "temp_directory": self._tmp.name,
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-            }
-        )
-        self.con.execute("SET TimeZone = 'UTC'")
-        directories = [*replay.allowed, self._tmp.name]
-        allowed = sorted({str(d).rstrip(os.sep) + os.sep for d in directories})
-        self.con.execute("SET allowed_directories = ?", [allowed])
-        self.con.execute("SET enable_external_access = false")
-        self.con.execute("SET lock_configuration = true")
+        self.con = open_engine(replay.memory_limit, self._tmp.name)
+        lock_engine(self.con, [*replay.allowed, self._tmp.name])
         cancel.on_cancel(self.con.interrupt)
         self.attached: set[str] = set()
 
@@ -366,8 +356,6 @@ def _queries(
 
 def _plan_of(session: _Session, sql: str) -> Callable[[], Any]:
     def plan() -> Any:
-        import json
-
         # a fixed keyword before a query Cauce rendered: no value is put into SQL here
         rows = session.con.execute("EXPLAIN (FORMAT JSON) " + sql).fetchall()
         return json.loads(rows[0][1]) if rows else None

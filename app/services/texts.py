@@ -17,6 +17,7 @@ CLI's log lines and the editor's run and sync logs are the same sentences; the e
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ from app.model.sync_events import (
     SyncStarted,
 )
 
-__all__ = ["TextFormats", "event_text", "status_text"]
+__all__ = ["TextFormats", "event_line", "event_text", "status_text"]
 
 #: the statuses a summary shows, translated where they are shown
 _STATUSES = {
@@ -109,6 +110,15 @@ class TextFormats:
 
 
 PLAIN = TextFormats()
+
+
+def event_line(event: Event) -> str | None:
+    """``[HH:MM:SS] text``: an event as a log line (the CLI's, for logs, pipes and CI), in
+    local time; ``None`` for an event that has no text."""
+    text = event_text(event)
+    if not text:
+        return None
+    return f"[{time.strftime('%H:%M:%S', time.localtime(event.at))}] {text}"
 
 
 def event_text(event: Event, fmt: TextFormats = PLAIN) -> str | None:
