@@ -665,7 +665,7 @@ FRONT_DOOR = {
         "sync_status",
     ],
     "task_jobs": ["Task", "TaskJobs", "TaskWork"],
-    "texts": ["TextFormats", "event_text", "status_text"],
+    "texts": ["TextFormats", "event_line", "event_text", "status_text"],
     "version_git": ["git_diff", "merge_files"],
     "version_ops": [
         "Change",
