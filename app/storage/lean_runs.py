@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from app.i18n import _
 from app.storage.errors import NotFound
@@ -149,7 +149,7 @@ class LeanRunStore:
 
     # -- lifecycle ------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, *, organization: str = "default") -> LeanRunStore | None:
+    def open(cls, path: Path, *, organization: str = "default") -> Self | None:
         """The store of ``organization`` in the SQLite file ``path``; ``None`` when the file
         does not exist, is no SQLite database, is not at :data:`HEAD_REVISION` or lacks the
         organization (the ORM path then creates, upgrades or explains). Creates nothing."""
@@ -370,18 +370,20 @@ class LeanRunStore:
             )
             return int(cursor.lastrowid or 0)
 
-    def _reap(self, con: sqlite3.Connection) -> None:
-        """:func:`app.storage.reaping.reap_abandoned` for pipeline runs."""
+    def _reap(self, con: sqlite3.Connection, table: Literal["runs", "sync_runs"] = "runs") -> None:
+        """:func:`app.storage.reaping.reap_abandoned` for pipeline runs (``runs``) or sync
+        runs (``sync_runs``, :mod:`app.storage.lean_syncs`): both tables keep the same
+        columns for it."""
         host = socket.gethostname()
         rows = con.execute(
-            "SELECT id, pid FROM runs WHERE organization_id = ? AND status = ? AND host = ?"
+            f"SELECT id, pid FROM {table} WHERE organization_id = ? AND status = ? AND host = ?"
             " AND pid IS NOT NULL",
             (self.organization_id, RunStatus.RUNNING.value, host),
         ).fetchall()
         for run_id, pid in rows:
             if gone(pid):
                 con.execute(
-                    "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?",
+                    f"UPDATE {table} SET status = ?, finished_at = ?, error = ? WHERE id = ?",
                     (RunStatus.ABANDONED.value, _now(), abandoned_error(pid, host), run_id),
                 )
 

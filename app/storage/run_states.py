@@ -1,6 +1,8 @@
 """When a run may take a final status: the rules the run log (:mod:`app.storage.runs`) and
-the lean run recorder (:mod:`app.storage.lean_runs`) share, so both refuse the same moves with
-the same :class:`~app.storage.errors.InvalidTransition` and message. No SQLAlchemy here.
+the lean run recorder (:mod:`app.storage.lean_runs`) share, and those the sync store
+(:mod:`app.storage.syncs`) and the lean sync recorder (:mod:`app.storage.lean_syncs`) share,
+so each pair refuses the same moves with the same
+:class:`~app.storage.errors.InvalidTransition` and message. No SQLAlchemy here.
 
 >>> final_status("failed")
 <RunStatus.FAILED: 'failed'>
@@ -16,7 +18,7 @@ from app.i18n import _
 from app.storage.errors import InvalidTransition
 from app.storage.records import RunStatus
 
-__all__ = ["check_finish", "final_status"]
+__all__ = ["check_finish", "check_sync_finish", "final_status"]
 
 
 def final_status(status: RunStatus | str) -> RunStatus:
@@ -47,4 +49,18 @@ def check_finish(run_id: int, current: RunStatus | str, status: RunStatus) -> No
     if current == RunStatus.PENDING and status != RunStatus.CANCELLED:
         raise InvalidTransition(
             _("run {id} never started; it can only be cancelled").format(id=run_id)
+        )
+
+
+def check_sync_finish(run_id: int, current: RunStatus | str) -> None:
+    """Refuse to finish sync run ``run_id``, now ``current``, when it already finished. (A sync
+    run is never ``pending``: it starts ``running``.)
+
+    Raises:
+        InvalidTransition: It already finished.
+    """
+    current = RunStatus(current)
+    if current.terminal:
+        raise InvalidTransition(
+            _("sync run {id} already finished ({status})").format(id=run_id, status=current)
         )

@@ -36,6 +36,7 @@ from app.storage.models import (
 )
 from app.storage.reaping import reap_abandoned
 from app.storage.records import RunStatus, RunTrigger
+from app.storage.run_states import check_sync_finish, final_status
 from app.storage.sync_models import (
     SchemaChangeRow,
     SyncDestinationStateRow,
@@ -48,7 +49,7 @@ from app.storage.sync_records import (
     SyncRecord,
     SyncRunRecord,
 )
-from app.storage.unit_of_work import InvalidTransition, NotFound, StoreBase, insert_missing
+from app.storage.unit_of_work import NotFound, StoreBase, insert_missing
 
 __all__ = ["SyncStore"]
 
@@ -186,9 +187,7 @@ class SyncStore(StoreBase):
         destinations: dict[str, Any],
         error: str | None = None,
     ) -> SyncRunRecord:
-        status = RunStatus(status)
-        if not status.terminal:
-            raise InvalidTransition(_("{status} is not a final status").format(status=status))
+        status = final_status(status)
         with self._session() as s:
             row = s.scalar(
                 select(SyncRunRow)
@@ -197,12 +196,7 @@ class SyncStore(StoreBase):
             )
             if row is None:
                 raise NotFound(_("no sync run {id}").format(id=run_id))
-            if RunStatus(row.status).terminal:
-                raise InvalidTransition(
-                    _("sync run {id} already finished ({status})").format(
-                        id=run_id, status=row.status
-                    )
-                )
+            check_sync_finish(run_id, row.status)
             row.status, row.finished_at, row.rows_read = status.value, utcnow(), rows_read
             row.destinations = self._redact_data(destinations)
             row.error = self._redact(error)
