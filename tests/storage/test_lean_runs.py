@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -34,11 +32,17 @@ from app.storage.redaction import secret_redactor
 from app.storage.repository import Repository
 from app.storage.value_redaction import value_redactor
 from tests.conftest import REPO
+from tests.storage.lean_support import (
+    TIMES,
+    dead_pid,
+    error_of,
+    heavy_modules_loaded,
+    raw_rows,
+    same_rows,
+    world_copy,
+)
 
 UID = "6f1c2a3e-0000-4000-8000-00000000abcd"
-#: SQLAlchemy's text of a timestamp on SQLite (microseconds always written)
-TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$")
-TIMES = {"created_at", "started_at", "finished_at"}
 IDS = {"id", "run_id", "pipeline_version_id"}
 
 
@@ -73,47 +77,18 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> World:
     return World(path, project, version.id)
 
 
-def _copy(template: World, to: Path) -> World:
-    """An identical copy of ``template`` (ids and times included)."""
-    to.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(template.path)) as src, closing(sqlite3.connect(to)) as dst:
-        src.backup(dst)
-    return dataclasses.replace(template, path=to)
-
-
 @pytest.fixture
 def orm(template: World, tmp_path: Path) -> World:
-    return _copy(template, tmp_path / "orm" / "cauce.db")
+    return world_copy(template, tmp_path / "orm" / "cauce.db")
 
 
 @pytest.fixture
 def lean(template: World, tmp_path: Path) -> World:
-    return _copy(template, tmp_path / "lean" / "cauce.db")
-
-
-def _rows(path: Path, sql: str, *params: Any) -> list[dict[str, Any]]:
-    with closing(sqlite3.connect(path)) as con:
-        cursor = con.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
-def _same(orm_rows: list[dict[str, Any]], lean_rows: list[dict[str, Any]]) -> None:
-    """Equal column by column, with the same SQLite storage class (``1`` is not ``1.0``);
-    times only in SQLAlchemy's text. Ids too: two copies of one DB given the same operations
-    number their rows alike."""
-    assert len(orm_rows) == len(lean_rows) > 0
-    for a, b in zip(orm_rows, lean_rows, strict=True):
-        assert a.keys() == b.keys()
-        for column in a:
-            if column in TIMES and a[column] is not None:
-                assert TIME.match(a[column]) and TIME.match(b[column]), (column, a, b)
-            else:
-                assert (type(a[column]), a[column]) == (type(b[column]), b[column]), column
+    return world_copy(template, tmp_path / "lean" / "cauce.db")
 
 
 def _table(world: World, table: str, order: str = "id") -> list[dict[str, Any]]:
-    return _rows(world.path, f"SELECT * FROM {table} ORDER BY {order}")
+    return raw_rows(world.path, f"SELECT * FROM {table} ORDER BY {order}")
 
 
 def _plain(record: Any) -> dict[str, Any]:
@@ -136,18 +111,6 @@ def _node(
     )
 
 
-def _dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    return child.pid
-
-
-def _error(call: Callable[[], object]) -> tuple[type[BaseException], str]:
-    with pytest.raises(Exception) as err:  # the class is what is compared
-        call()
-    return type(err.value), str(err.value)
-
-
 # -- what it is built on -----------------------------------------------------------------------
 def test_its_constants_are_the_orm_paths() -> None:
     from app.storage.db import SQLITE_BUSY_TIMEOUT_MS
@@ -159,16 +122,9 @@ def test_its_constants_are_the_orm_paths() -> None:
     assert _VERSION_TABLE == VERSION_TABLE
 
 
-def test_importing_it_loads_no_heavy_library() -> None:
-    script = (
-        "import sys, app.storage.lean_runs\n"
-        "heavy = ('sqlalchemy', 'pydantic', 'pyarrow', 'sqlglot', 'alembic')\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True
-    )
-    assert done.stdout.strip() == "[]", done.stdout
+@pytest.mark.parametrize("module", ["app.storage.lean_runs"])
+def test_importing_it_loads_no_heavy_library(module: str) -> None:
+    assert heavy_modules_loaded(module) == []
 
 
 def test_its_text_of_values_is_sqlalchemys() -> None:
@@ -195,14 +151,14 @@ def test_its_text_of_values_is_sqlalchemys() -> None:
     naive = datetime(2026, 1, 1)
     with pytest.raises(ValueError, match="naive") as err:
         sqlite_timestamp(naive)
-    assert _error(lambda: orm_time(naive)) == (ValueError, str(err.value))
+    assert error_of(lambda: orm_time(naive)) == (ValueError, str(err.value))
     data = {"ñ": ["día", {"x": [1, 2.5, None, True]}], "🚀": "\u2603", "q": 'say "hi"\n'}
     assert sqlite_json(data) == JSON().bind_processor(dialect)(data)
     to_bool = Boolean().bind_processor(dialect)
     for flag in (True, False, 1, 0):
         assert sqlite_bool(flag) == to_bool(flag)
     for wrong in ("yes", 2):
-        assert _error(lambda: sqlite_bool(wrong)) == _error(lambda: to_bool(wrong))  # noqa: B023
+        assert error_of(lambda: sqlite_bool(wrong)) == error_of(lambda: to_bool(wrong))  # noqa: B023
 
 
 # -- opening -----------------------------------------------------------------------------------
@@ -210,13 +166,13 @@ def test_open_answers_none_where_the_orm_path_must_run(template: World, tmp_path
     missing = tmp_path / "none" / "cauce.db"
     assert LeanRunStore.open(missing) is None
     assert not missing.exists() and not missing.parent.exists()  # nothing created
-    old = _copy(template, tmp_path / "old" / "cauce.db")
+    old = world_copy(template, tmp_path / "old" / "cauce.db")
     with closing(sqlite3.connect(old.path)) as con, con:
         con.execute("UPDATE cauce_alembic_version SET version_num = '0015'")
     assert LeanRunStore.open(old.path) is None
-    fresh = _copy(template, tmp_path / "fresh" / "cauce.db")
+    fresh = world_copy(template, tmp_path / "fresh" / "cauce.db")
     assert LeanRunStore.open(fresh.path, organization="acme") is None
-    assert _rows(fresh.path, "SELECT name FROM organizations") == [{"name": "default"}]
+    assert raw_rows(fresh.path, "SELECT name FROM organizations") == [{"name": "default"}]
     stranger = tmp_path / "stranger.db"
     stranger.write_bytes(b"not a database at all, " * 100)
     assert LeanRunStore.open(stranger) is None
@@ -292,7 +248,7 @@ def test_start_run_writes_the_orms_row(orm: World, lean: World, trigger: str, ho
         orm_run = repo.start_run(orm.version_id, trigger=trigger, host=host).id
     with lean.lean() as store:
         lean_run = store.start_run(lean.version_id, trigger=trigger, host=host)
-    _same(_table(orm, "runs"), _table(lean, "runs"))
+    same_rows(_table(orm, "runs"), _table(lean, "runs"))
     (row,) = _table(lean, "runs")
     assert row["created_at"] == row["started_at"] and row["finished_at"] is None
     assert row["pid"] == (None if host == "elsewhere" else os.getpid())
@@ -308,12 +264,12 @@ def test_start_run_refuses_what_the_orm_refuses(lean: World) -> None:
             (lambda s: s.start_run(9999, trigger="cli")),
             (lambda s: s.start_run(lean.version_id, trigger="cron")),
         ):
-            assert _error(lambda: call(store)) == _error(lambda: call(repo))  # noqa: B023
+            assert error_of(lambda: call(store)) == error_of(lambda: call(repo))  # noqa: B023
     assert _table(lean, "runs") == []
 
 
 def test_start_run_reaps_this_hosts_runs_whose_process_died(orm: World, lean: World) -> None:
-    dead = _dead_pid()
+    dead = dead_pid()
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         for world in (orm, lean):
@@ -335,7 +291,7 @@ def test_start_run_reaps_this_hosts_runs_whose_process_died(orm: World, lean: Wo
     finally:
         alive.kill()
         alive.wait()
-    _same(_table(orm, "runs"), _table(lean, "runs"))
+    same_rows(_table(orm, "runs"), _table(lean, "runs"))
     statuses = [(r["status"], r["error"]) for r in _table(lean, "runs")]
     here = socket.gethostname()
     reaped = f"abandoned: its process (PID {dead} on {here}) ended before the run finished"
@@ -402,8 +358,8 @@ def _finish_both(
 
 def _same_tables(orm: World, lean: World) -> None:
     for table in ("runs", "node_runs", "events", "node_queries"):
-        _same(_table(orm, table), _table(lean, table))
-    _same(_table(orm, "query_texts", "hash"), _table(lean, "query_texts", "hash"))
+        same_rows(_table(orm, table), _table(lean, table))
+    same_rows(_table(orm, "query_texts", "hash"), _table(lean, "query_texts", "hash"))
 
 
 @pytest.mark.parametrize(
@@ -438,7 +394,7 @@ def test_finish_run_writes_the_orms_rows(orm: World, lean: World, status: str, e
 
 def test_finish_run_with_nothing_gathered(orm: World, lean: World) -> None:
     _finish_both(orm, lean, "succeeded", None)
-    _same(_table(orm, "runs"), _table(lean, "runs"))
+    same_rows(_table(orm, "runs"), _table(lean, "runs"))
     assert _table(lean, "node_runs") == _table(lean, "events") == _table(lean, "node_queries") == []
 
 
@@ -495,8 +451,8 @@ def test_finish_run_refuses_what_the_orm_refuses(lean: World) -> None:
     before = {t: _table(lean, t) for t in ("runs", "node_runs", "events")}
     with lean.repo() as repo, lean.lean() as store:
         for run, status, records in cases:
-            orm_error = _error(lambda: repo.finish_run(run, status, **records))  # noqa: B023
-            assert _error(lambda: store.finish_run(run, status, **records)) == orm_error  # noqa: B023
+            orm_error = error_of(lambda: repo.finish_run(run, status, **records))  # noqa: B023
+            assert error_of(lambda: store.finish_run(run, status, **records)) == orm_error  # noqa: B023
         assert {t: _table(lean, t) for t in before} == before
         store.finish_run(pending, "cancelled")
     assert _table(lean, "runs")[1]["status"] == "cancelled"
