@@ -122,7 +122,7 @@ def test_its_constants_are_the_orm_paths() -> None:
     assert _VERSION_TABLE == VERSION_TABLE
 
 
-@pytest.mark.parametrize("module", ["app.storage.lean_runs"])
+@pytest.mark.parametrize("module", ["app.storage.lean_runs", "app.storage.lean_syncs"])
 def test_importing_it_loads_no_heavy_library(module: str) -> None:
     assert heavy_modules_loaded(module) == []
 
