@@ -17,7 +17,7 @@ What this package owns:
 - ``lean_runs``: the lean run recorder, a headless run's rows in a SQLite metadata DB with
   :mod:`sqlite3` alone (no SQLAlchemy on a run's start-up path), exactly as the ORM writes them
   (``sqlite_text``: the ORM's text of timestamps, JSON and booleans; ``query_records`` and
-  ``run_states``: what both paths share).
+  ``run_states``: what both paths share); ``lean_syncs``, its sibling for a sync run's record.
 
 Project files and bundles (``project.py``, ``bundles.py``) live here too but are documented in
 their own modules, as are backups of the metadata DB (``backup*.py``, ``docs/backup.md``): a
@@ -38,7 +38,8 @@ Extending the schema:
 4. ``tests/storage/test_migrations.py`` fails until the models and migrations agree on SQLite
    and PostgreSQL. See ``docs/storage.md``.
 5. A new revision is a new ``lean_runs.HEAD_REVISION`` too (``tests/storage/test_lean_runs.py``
-   fails until they agree); a change to the run tables needs the lean recorder's SQL changed.
+   fails until they agree); a change to the run or sync tables needs the lean recorders' SQL
+   changed (``lean_runs``, ``lean_syncs``).
 """
 
 # Lazy re-exports: importing a submodule (say, project files) must not pull SQLAlchemy and
