@@ -16,7 +16,11 @@
    ``CHECKPOINT``, in alternating order (the default ``--repeat`` is even, so each variant
    goes first equally often). Each round's figures are printed too.
 3. Peak RSS of the sync process on a full sync of ``--rss-rows`` rows.
-4. Optional: dlt (``sql_database`` source, pyarrow and connectorx backends, PostgreSQL
+4. ``--short N``: a short merge (a 1,000-row table, one changed row) as a whole process, N
+   rounds, against the ``cauce`` of another checkout (``--baseline DIR``, a ``git worktree``
+   of an older commit) in alternating order: what a scheduler or cron job pays per run of a
+   small incremental sync.
+5. Optional: dlt (``sql_database`` source, pyarrow and connectorx backends, PostgreSQL
    destination) run from its own virtualenv (``--dlt-python``, default
    ``/tmp/dltenv/bin/python``); skipped with a message when it is absent. dlt is never a
    dependency of Cauce.
@@ -104,7 +108,9 @@ def _psql_pipe(db: str, select: str, table: str) -> str:
     )
 
 
-def _sync(url: str, table: str, mode: str, env: dict[str, str]) -> list[str]:
+def _sync(
+    url: str, table: str, mode: str, env: dict[str, str], source: str = "public.src"
+) -> list[str]:
     extra = ["--key", "id", "--cursor", "ts"] if mode == "merge" else []
     return [
         sys.executable,
@@ -115,7 +121,7 @@ def _sync(url: str, table: str, mode: str, env: dict[str, str]) -> list[str]:
         "--source",
         url,
         "--source-table",
-        "public.src",
+        source,
         "--dest",
         url,
         "--dest-table",
@@ -322,6 +328,48 @@ def _merge(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) ->
     print(f"  dst_merge = src: {same == [(0,)]}")
 
 
+def _short(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) -> None:
+    """A short merge as a whole process: this tree against ``--baseline``, alternating (each
+    tree its own destination table and metadata DB), one changed source row per round."""
+    _sql(
+        dsn,
+        "DROP TABLE IF EXISTS small",
+        "CREATE TABLE small (id bigint PRIMARY KEY, name text, amount numeric(14,2), "
+        "ts timestamptz NOT NULL)",
+        "INSERT INTO small SELECT i, md5(i::text), i / 7.0, timestamptz '2026-01-01' + "
+        "i * interval '1 s' FROM generate_series(1, 1000) i",
+    )
+    trees = {"cauce": REPO, **({"before": args.baseline.resolve()} if args.baseline else {})}
+    if args.baseline:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "app"], check=True, cwd=trees["before"]
+        )
+    times: dict[str, list[float]] = {k: [] for k in trees}
+    homes = {k: tempfile.mkdtemp(prefix=f"cauce-bench-short-{k}-") for k in trees}
+    for round_ in range(args.short + 1):  # the first round creates the records: not counted
+        _sql(dsn, f"UPDATE small SET name = name || 'x', ts = now() WHERE id = {round_ % 1000 + 1}")
+        for k in list(trees)[:: 1 if round_ % 2 else -1]:
+            command = _sync(url, f"small_{k}", "merge", env, source="public.small")
+            started = time.perf_counter()
+            subprocess.run(
+                command,
+                check=True,
+                cwd=trees[k],
+                env={**env, "CAUCE_HOME": homes[k]},
+                capture_output=True,
+            )
+            if round_:
+                times[k].append(time.perf_counter() - started)
+    print(f"short merge (1,000 rows, 1 changed), whole process, {args.short} rounds:")
+    for k, runs in times.items():
+        print(f"  {k:<7} median {statistics.median(runs):.3f} s  min {min(runs):.3f} s")
+    if args.baseline:
+        pairs = zip(times["cauce"], times["before"], strict=True)
+        per_round = statistics.median(a / b for a, b in pairs)
+        ratio = statistics.median(times["cauce"]) / statistics.median(times["before"])
+        print(f"  cauce / before: {ratio:.2f} (per round {per_round:.2f})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=5_000_000)
@@ -335,6 +383,12 @@ def main() -> int:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="measure the incremental merge",
+    )
+    parser.add_argument(
+        "--short", type=int, default=0, metavar="N", help="rounds of the short merge (0: none)"
+    )
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout whose cauce the short merge compares"
     )
     parser.add_argument("--database", default="cauce_bench_sync")
     parser.add_argument(
@@ -363,6 +417,8 @@ def main() -> int:
     if args.merge:
         _merge(args, url, dsn, env)
 
+    if args.short:
+        _short(args, url, dsn, env)
     if args.dlt:
         _dlt(args.dlt_python, args.database, args.rows, args.repeat)
 

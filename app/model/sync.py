@@ -13,6 +13,7 @@ Column names in ``primary_key``, ``cursor``, ``columns`` and the keys of ``renam
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 from typing import Literal
 
@@ -322,3 +323,7 @@ class SyncDefinition(BaseModel):
         """Canonical JSON: sorted keys, two-space indent, trailing newline."""
         data = self.model_dump(mode="json")
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+    def content_hash(self) -> str:
+        """SHA-256 (hex) of :meth:`to_json`: the metadata DB's versions of a sync differ in it."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()

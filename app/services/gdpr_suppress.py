@@ -63,6 +63,8 @@ def project_suppression(workspace: Workspace, project: str) -> Suppression | Non
     Raises:
         MissingRequestKey: the project suppresses subjects but its key is gone.
     """
+    if workspace.lean_answer(lambda store: store.has_suppressions(project)) is False:
+        return None  # learnt without loading SQLAlchemy: a short sync's process need not
     from app.storage.gdpr import GdprStore
 
     project_id = _project_id(workspace, project)

@@ -152,6 +152,8 @@ def pipeline_keys(
 def project_tag_map(workspace: Workspace, project: str) -> ColumnTagMap:
     """The project's column tags by (connection, table); empty when it has none (or the
     project was never recorded: no tag can exist then)."""
+    if workspace.lean_answer(lambda store: store.has_column_tags(project)) is False:
+        return {}  # learnt without loading SQLAlchemy: a short sync's process need not
     from app.storage.tags import TagStore
 
     with workspace.repository() as repo:

@@ -34,7 +34,7 @@ from app.engine.replay import Replay, input_stats, run_replay
 from app.engine.run_state import NodeStatus, RunReport
 from app.model.events import Event, EventBus
 from app.services.replays import KeptRun, load_kept, project_key
-from app.services.run_judging import StatementJudge, anomalous
+from app.services.run_judging import StatementJudge, success_moves_alerts
 from app.services.run_notes import RunNotes
 from app.services.run_results import ProjectRunResult
 from app.storage.paths import data_dir, plain_sqlite_file
@@ -216,25 +216,22 @@ def _alerts_act(
     """Whether ``after_pipeline_run`` would raise or end an alert for this run."""
     if report.status is not NodeStatus.SUCCEEDED:
         return report.status is NodeStatus.FAILED  # a cancelled run raises nothing
-    if store.open_alerts(kept.project, "pipeline", kept.pipeline):
-        return True  # a streak to end (failed, slower, too long, unusual rows)
-    if rule.max_seconds is not None and report.seconds > rule.max_seconds:
-        return True
     if report.queries and notes.slowdowns:
         return True
     rows = [n.rows_in for n in report.nodes if n.node_id in kept.destinations]
-    if rows and all(v is not None for v in rows) and rule.anomaly_k is not None:
-        history = store.pipeline_rows_history(
+    return success_moves_alerts(
+        rule,
+        open_alerts=store.open_alerts(kept.project, "pipeline", kept.pipeline),
+        seconds=report.seconds,
+        rows=sum(v or 0 for v in rows) if rows and all(v is not None for v in rows) else None,
+        history=lambda: store.pipeline_rows_history(
             kept.project,
             kept.pipeline_uid,
             kept.destinations,
             before=run_id,
             limit=rule.anomaly_window,
-        )
-        if len(history) >= rule.anomaly_min_runs:
-            total = sum(v or 0 for v in rows)
-            return anomalous(total, history, rule.anomaly_k)[0]
-    return False
+        ),
+    )
 
 
 def _usual_alerts(

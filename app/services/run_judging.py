@@ -16,7 +16,7 @@ on purpose: a replayed run (:mod:`app.services.replay_runs`) judges itself with 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -27,7 +27,14 @@ if TYPE_CHECKING:
     from app.engine.run_state import RunReport
     from app.storage.query_records import QueryRecord
 
-__all__ = ["SlowdownRule", "StatementJudge", "anomalous", "judge"]
+__all__ = [
+    "AlertLimits",
+    "SlowdownRule",
+    "StatementJudge",
+    "anomalous",
+    "judge",
+    "success_moves_alerts",
+]
 
 
 class SlowdownRule(Protocol):
@@ -44,6 +51,54 @@ class SlowdownRule(Protocol):
 
     @property
     def slowdown_min_seconds(self) -> float: ...
+
+
+class AlertLimits(Protocol):
+    """The settings of an alert rule :func:`success_moves_alerts` reads."""
+
+    @property
+    def max_seconds(self) -> float | None: ...
+
+    @property
+    def anomaly_k(self) -> float | None: ...
+
+    @property
+    def anomaly_min_runs(self) -> int: ...
+
+
+def success_moves_alerts(
+    rule: AlertLimits,
+    *,
+    open_alerts: int,
+    seconds: float,
+    rows: int | None,
+    history: Callable[[], Sequence[int]],
+) -> bool:
+    """Whether the alert rules raise or end an alert after a *successful* run of a pipeline
+    or a sync: an alert of its subject is open (a streak the run ends: failed, too long,
+    unusual rows), it took longer than ``max_seconds``, or ``rows`` lies outside the usual
+    range of ``history()`` (the last successful runs' rows, newest first; read only when
+    needed). False: the alerts after it have nothing to do, and a lean run path (a replayed
+    run, a sync recorded without the ORM) need not load them.
+
+    >>> from types import SimpleNamespace
+    >>> rule = SimpleNamespace(max_seconds=None, anomaly_k=5.0, anomaly_min_runs=3)
+    >>> usual = lambda: [98, 101, 100, 99]
+    >>> success_moves_alerts(rule, open_alerts=0, seconds=1.0, rows=100, history=usual)
+    False
+    >>> success_moves_alerts(rule, open_alerts=0, seconds=1.0, rows=10, history=usual)
+    True
+    >>> success_moves_alerts(rule, open_alerts=1, seconds=1.0, rows=100, history=usual)
+    True
+    """
+    if open_alerts:
+        return True
+    if rule.max_seconds is not None and seconds > rule.max_seconds:
+        return True
+    if rows is None or rule.anomaly_k is None:
+        return False
+    past = history()
+    return len(past) >= rule.anomaly_min_runs and anomalous(rows, past, rule.anomaly_k)[0]
 
 
 def judge(

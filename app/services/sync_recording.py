@@ -33,11 +33,11 @@ from __future__ import annotations
 import dataclasses
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from app.engine.sync import SyncReport
+from app.engine.sync import DestinationReport, SyncReport
 from app.engine.sync.cursor import CursorState
 from app.model.alerts import NotificationSettings
 from app.model.connection import Connection
@@ -52,7 +52,70 @@ if TYPE_CHECKING:
     from app.storage.schema_reviews import SchemaReviewStore
     from app.storage.syncs import SyncStore
 
-__all__ = ["RecordingAlongside", "SyncRecorder"]
+__all__ = [
+    "RECORDED_EVENTS",
+    "RecordingAlongside",
+    "RunRecorder",
+    "SyncRecorder",
+    "change_note",
+    "committed",
+    "event_payload",
+    "final_status",
+    "schema_change",
+]
+
+#: the events a sync run's record keeps (``events``, the run's id in the payload)
+RECORDED_EVENTS = (SyncStarted, SyncFinished, SyncFailed, SchemaChangeDetected)
+
+
+def schema_change(event: SchemaChangeDetected) -> SchemaChange:
+    """The change ``event`` tells of, as the record keeps it."""
+    return SchemaChange(
+        event.column,
+        ChangeKind(event.change),
+        event.old_type,
+        event.new_type,
+        Decision(event.decision),
+        event.renamed_from,
+    )
+
+
+def change_note(event: SchemaChangeDetected) -> dict[str, object]:
+    """What the ``schema_changed`` alert says of a new change."""
+    return {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind", "at")}
+
+
+def event_payload(event: Event, run_id: int | None) -> dict[str, object]:
+    """The stored payload of one of :data:`RECORDED_EVENTS`: the run's id as a number."""
+    payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
+    payload["sync_run_id"] = run_id
+    return payload
+
+
+def final_status(report: SyncReport) -> str:
+    """The run's recorded status (a run that ended otherwise is ``failed``)."""
+    return report.status if report.status in ("succeeded", "failed", "cancelled") else "failed"
+
+
+def committed(report: SyncReport) -> Iterator[DestinationReport]:
+    """The destinations that committed a state in this run (its copy is kept)."""
+    return (d for d in report.destinations if d.status == "succeeded" and d.state is not None)
+
+
+class RunRecorder(Protocol):
+    """What records one sync run (:class:`SyncRecorder`, the lean recorder)."""
+
+    def verdicts(self, destination: str) -> Verdicts: ...
+
+    def start(
+        self, definition: SyncDefinition, started_at: datetime | None = None
+    ) -> tuple[str, dict[str, CursorState]]: ...
+
+    def on_event(self, event: Event) -> None: ...
+
+    def finish(self, report: SyncReport) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class SyncRecorder:
@@ -116,14 +179,7 @@ class SyncRecorder:
         if self._sync_id is None:
             return
         if isinstance(event, SchemaChangeDetected):
-            change = SchemaChange(
-                event.column,
-                ChangeKind(event.change),
-                event.old_type,
-                event.new_type,
-                Decision(event.decision),
-                event.renamed_from,
-            )
+            change = schema_change(event)
             if change.decision is Decision.HELD and self._reviews is not None:
                 _record, new = self._reviews.hold(
                     self._sync_id, self._run_id, event.destination, change
@@ -134,13 +190,9 @@ class SyncRecorder:
                 )
                 new = True
             if new:  # a change still waiting was told about when it first arrived
-                self._changes.append(
-                    {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind", "at")}
-                )
-        if isinstance(event, SyncStarted | SyncFinished | SyncFailed | SchemaChangeDetected):
-            payload = {k: v for k, v in event.to_dict().items() if k not in ("run_id", "kind")}
-            payload["sync_run_id"] = self._run_id
-            self.repo.record_event(event.kind, payload)
+                self._changes.append(change_note(event))
+        if isinstance(event, RECORDED_EVENTS):
+            self.repo.record_event(event.kind, event_payload(event, self._run_id))
 
     def finish(self, report: SyncReport) -> None:
         if self._sync_id is None or self._run_id is None:
@@ -155,22 +207,19 @@ class SyncRecorder:
                         present,
                         f"run {self._run_id}: the source and the destination agree again",
                     )
-        for d in report.destinations:
-            if d.status == "succeeded" and d.state is not None:
-                self.store.save_destination_state(
-                    self._sync_id,
-                    d.destination,
-                    cursor_value=d.state.value,
-                    cursor_type=d.state.type,
-                    run_id=self._run_id,
-                    rows=d.rows,
-                )
-        status = (
-            report.status if report.status in ("succeeded", "failed", "cancelled") else "failed"
-        )
+        for d in committed(report):
+            assert d.state is not None
+            self.store.save_destination_state(
+                self._sync_id,
+                d.destination,
+                cursor_value=d.state.value,
+                cursor_type=d.state.type,
+                run_id=self._run_id,
+                rows=d.rows,
+            )
         self.store.finish_sync_run(
             self._run_id,
-            status,
+            final_status(report),
             rows_read=report.rows_read,
             destinations={d.destination: d.to_dict() for d in report.destinations},
             error=report.error,
@@ -193,7 +242,8 @@ class SyncRecorder:
 class RecordingAlongside:
     """The record of one run, opened on its own thread from :meth:`begin` on.
 
-    ``open_recorder`` builds the :class:`SyncRecorder` (on the recording thread);
+    ``open_recorder`` builds the :class:`RunRecorder` (on the recording thread: a
+    :class:`SyncRecorder` or a :class:`~.sync_lean_recording.LeanSyncRecorder`);
     ``on_event`` (optional) is the caller's listener; ``latest``: seconds after which the
     record is opened even if :meth:`begin` has not been called. Use :meth:`publish` as the
     runner's event subscriber, :meth:`finish` with the runner's report, and always
@@ -202,7 +252,7 @@ class RecordingAlongside:
 
     def __init__(
         self,
-        open_recorder: Callable[[], SyncRecorder],
+        open_recorder: Callable[[], RunRecorder],
         definition: SyncDefinition,
         on_event: Callable[[Event], None] | None = None,
         *,
@@ -218,7 +268,7 @@ class RecordingAlongside:
         self._held: list[Event] = []
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
-        self._recorder: SyncRecorder | None = None
+        self._recorder: RunRecorder | None = None
         self._error: BaseException | None = None
         self._states: dict[str, CursorState] = {}
         self.run_id: str | None = None

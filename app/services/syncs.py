@@ -38,6 +38,7 @@ from app.services.sync_definitions import (
     sync_choices,
     validate_sync_definition,
 )
+from app.services.sync_lean_recording import open_sync_recorder
 from app.services.sync_masks import (
     redact_report,
     redacted_event,
@@ -98,10 +99,11 @@ def _execute(
     checks: tuple[CheckSpec, ...] = (),
 ) -> SyncReport:
     recording = RecordingAlongside(
-        lambda: SyncRecorder(
+        lambda: open_sync_recorder(
             workspace_of(workspace),
             project,
             connections,
+            definition,
             trigger=trigger,
             notifications=notifications,
         ),

@@ -19,9 +19,12 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy import Engine
 
     from app.model.connection import Connection
+    from app.storage.lean_syncs import LeanSyncStore
     from app.storage.repository import Repository
     from app.storage.secrets import SecretResolver
     from app.storage.unit_of_work import StoreBase
@@ -97,6 +100,30 @@ class Workspace:
 
             self._url = database_url(self._requested)
         return self._url
+
+    def sqlite_file(self) -> Path | None:
+        """The metadata DB's file when it is a plain SQLite file (``sqlite:///path``, no
+        options), else ``None``; read without SQLAlchemy (a lean recorder writes it with
+        :mod:`sqlite3`, :mod:`app.storage.lean_runs`)."""
+        from app.storage.paths import plain_sqlite_file
+
+        return plain_sqlite_file(self._requested)
+
+    def lean_answer(self, question: Callable[[LeanSyncStore], T]) -> T | None:
+        """``question`` asked of the metadata DB with :mod:`sqlite3` alone, or ``None`` when it
+        cannot be asked so (not a plain SQLite file at the current schema revision that holds
+        this organization): the caller then asks through the ORM. For what a short process
+        would otherwise load SQLAlchemy to learn (that a project has no column tags, say)."""
+        path = self.sqlite_file()
+        if path is None:
+            return None
+        from app.storage.lean_syncs import LeanSyncStore
+
+        store = LeanSyncStore.open(path, organization=self.organization)
+        if store is None:
+            return None
+        with store:
+            return question(store)
 
     def metadata_url(self) -> str:
         """The metadata DB's URL, created or brought to the current schema on first use."""

@@ -19,7 +19,8 @@ organization exists: :meth:`LeanRunStore.open` answers ``None`` otherwise and th
 the ORM path, which creates, upgrades and explains. It never creates anything. Connections get
 the pragmas :mod:`app.storage.db` sets (busy timeout, WAL, ``synchronous = NORMAL``, foreign
 keys); each method is one transaction, ``BEGIN IMMEDIATE`` when it writes, so several processes
-may record into one file at once. One store serves one thread.
+may record into one file at once. A store serves one thread at a time: it may be opened on one
+and used on another (a sync's record is opened on a thread of its own), never by two at once.
 
 Imports: the standard library, :mod:`app.i18n` and light ``app.storage`` modules (records,
 errors, redaction, reaping's helpers); never SQLAlchemy, pydantic, pyarrow or sqlglot (a test
@@ -162,6 +163,7 @@ class LeanRunStore:
                 uri=True,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,  # transactions are begun here, explicitly
+                check_same_thread=False,  # handed between threads, never shared (above)
             )
         except sqlite3.Error:
             return None

@@ -73,6 +73,20 @@ class LeanSyncStore(LeanRunStore):
     """Sync runs of one organization in one SQLite metadata DB; open it with :meth:`open`."""
 
     # -- before the run -------------------------------------------------------------------
+    def has_suppressions(self, project_name: str) -> bool:
+        """Whether the project suppresses some subject (``gdpr_suppressions``): exactly when
+        :meth:`GdprStore.suppressions <app.storage.gdpr.GdprStore.suppressions>` of the
+        project is not empty (``has_column_tags`` is the question of tags)."""
+        found = self._one(
+            "SELECT EXISTS (SELECT 1 FROM gdpr_suppressions AS g JOIN projects AS p"
+            " ON p.id = g.project_id WHERE p.organization_id = ? AND p.name = ?"
+            " AND g.organization_id = ?)",
+            self.organization_id,
+            project_name,
+            self.organization_id,
+        )
+        return bool(found[0])
+
     def connections_stored(self, project_id: int, connections: Sequence[ConnectionFields]) -> bool:
         """Whether each of ``connections`` is stored in the project exactly so: then
         :meth:`Repository.save_connections <app.storage.repository.Repository.save_connections>`

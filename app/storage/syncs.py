@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 from datetime import datetime
@@ -96,7 +95,7 @@ class SyncStore(StoreBase):
     def save_sync(self, project_id: int, definition: SyncDefinition) -> SyncRecord:
         """Store a sync's definition; a changed definition gets the next version number."""
         content = definition.model_dump(mode="json")
-        digest = hashlib.sha256(definition.to_json().encode()).hexdigest()
+        digest = definition.content_hash()
         now = utcnow()
         with self._session() as s:
             project = s.get(ProjectRow, project_id)

@@ -721,6 +721,7 @@ HELPERS = {
     "scheduler_housekeeping",
     "scheduler_timer",
     "sync_definitions",
+    "sync_lean_recording",
     "sync_recording",
     "trust",
     "urls",
