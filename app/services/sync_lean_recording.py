@@ -47,9 +47,8 @@ from app.services.sync_recording import (
     RECORDED_EVENTS,
     SyncRecorder,
     change_note,
-    committed,
     event_payload,
-    final_status,
+    record_end,
     schema_change,
 )
 
@@ -117,12 +116,7 @@ class LeanSyncRecorder:
         """The lean recorder, or ``None`` when the run needs the ORM's (see the module)."""
         if definition.schema_policy is SchemaPolicy.REVIEW:
             return None
-        path = workspace.sqlite_file()
-        if path is None:
-            return None
-        from app.storage.lean_syncs import LeanSyncStore
-
-        store = LeanSyncStore.open(path, organization=workspace.organization)
+        store = workspace.lean_store()
         if store is None:
             return None
         try:
@@ -177,23 +171,7 @@ class LeanSyncRecorder:
         """:meth:`SyncRecorder.finish`: the destinations' states, the run's end, its alerts."""
         if self._sync_id is None or self._run_id is None:
             return
-        for d in committed(report):
-            assert d.state is not None
-            self.store.save_destination_state(
-                self._sync_id,
-                d.destination,
-                cursor_value=d.state.value,
-                cursor_type=d.state.type,
-                run_id=self._run_id,
-                rows=d.rows,
-            )
-        self.store.finish_sync_run(
-            self._run_id,
-            final_status(report),
-            rows_read=report.rows_read,
-            destinations={d.destination: d.to_dict() for d in report.destinations},
-            error=report.error,
-        )
+        record_end(self.store, self._sync_id, self._run_id, report)
         changes, self._changes = self._changes, []
         self._alerts(report, self._run_id, changes)
         self._sync_id = self._run_id = None

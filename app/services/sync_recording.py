@@ -33,11 +33,11 @@ from __future__ import annotations
 import dataclasses
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.engine.sync import DestinationReport, SyncReport
+from app.engine.sync import SyncReport
 from app.engine.sync.cursor import CursorState
 from app.model.alerts import NotificationSettings
 from app.model.connection import Connection
@@ -57,10 +57,11 @@ __all__ = [
     "RecordingAlongside",
     "RunRecorder",
     "SyncRecorder",
+    "EndStore",
     "change_note",
-    "committed",
     "event_payload",
     "final_status",
+    "record_end",
     "schema_change",
 ]
 
@@ -97,9 +98,51 @@ def final_status(report: SyncReport) -> str:
     return report.status if report.status in ("succeeded", "failed", "cancelled") else "failed"
 
 
-def committed(report: SyncReport) -> Iterator[DestinationReport]:
-    """The destinations that committed a state in this run (its copy is kept)."""
-    return (d for d in report.destinations if d.status == "succeeded" and d.state is not None)
+class EndStore(Protocol):
+    """Where :func:`record_end` writes (``SyncStore``, ``LeanSyncStore``)."""
+
+    def save_destination_state(
+        self,
+        sync_id: int,
+        destination: str,
+        *,
+        cursor_value: str | None,
+        cursor_type: str | None,
+        run_id: int | None,
+        rows: int | None,
+    ) -> None: ...
+
+    def finish_sync_run(
+        self,
+        run_id: int,
+        status: str,
+        *,
+        rows_read: int | None,
+        destinations: dict[str, Any],
+        error: str | None = None,
+    ) -> object: ...
+
+
+def record_end(store: EndStore, sync_id: int, run_id: int, report: SyncReport) -> None:
+    """The end of a run in its record, whichever recorder writes it: the copy of the state of
+    each destination that committed one, then the run's status, rows and destinations."""
+    for d in report.destinations:
+        if d.status == "succeeded" and d.state is not None:
+            store.save_destination_state(
+                sync_id,
+                d.destination,
+                cursor_value=d.state.value,
+                cursor_type=d.state.type,
+                run_id=run_id,
+                rows=d.rows,
+            )
+    store.finish_sync_run(
+        run_id,
+        final_status(report),
+        rows_read=report.rows_read,
+        destinations={d.destination: d.to_dict() for d in report.destinations},
+        error=report.error,
+    )
 
 
 class RunRecorder(Protocol):
@@ -207,23 +250,7 @@ class SyncRecorder:
                         present,
                         f"run {self._run_id}: the source and the destination agree again",
                     )
-        for d in committed(report):
-            assert d.state is not None
-            self.store.save_destination_state(
-                self._sync_id,
-                d.destination,
-                cursor_value=d.state.value,
-                cursor_type=d.state.type,
-                run_id=self._run_id,
-                rows=d.rows,
-            )
-        self.store.finish_sync_run(
-            self._run_id,
-            final_status(report),
-            rows_read=report.rows_read,
-            destinations={d.destination: d.to_dict() for d in report.destinations},
-            error=report.error,
-        )
+        record_end(self.store, self._sync_id, self._run_id, report)
         from app.services.alerts import after_sync_run
 
         changes, self._changes = self._changes, []

@@ -109,17 +109,22 @@ class Workspace:
 
         return plain_sqlite_file(self._requested)
 
-    def lean_answer(self, question: Callable[[LeanSyncStore], T]) -> T | None:
-        """``question`` asked of the metadata DB with :mod:`sqlite3` alone, or ``None`` when it
-        cannot be asked so (not a plain SQLite file at the current schema revision that holds
-        this organization): the caller then asks through the ORM. For what a short process
-        would otherwise load SQLAlchemy to learn (that a project has no column tags, say)."""
+    def lean_store(self) -> LeanSyncStore | None:
+        """The metadata DB opened with :mod:`sqlite3` alone (close it), or ``None`` when it
+        cannot be (not a plain SQLite file at the current schema revision that holds this
+        organization): the caller then goes through the ORM."""
         path = self.sqlite_file()
         if path is None:
             return None
         from app.storage.lean_syncs import LeanSyncStore
 
-        store = LeanSyncStore.open(path, organization=self.organization)
+        return LeanSyncStore.open(path, organization=self.organization)
+
+    def lean_answer(self, question: Callable[[LeanSyncStore], T]) -> T | None:
+        """``question`` asked of :meth:`lean_store`, or ``None`` when there is none (ask the
+        ORM): for what a short process would otherwise load SQLAlchemy to learn (that a
+        project has no column tags, say)."""
+        store = self.lean_store()
         if store is None:
             return None
         with store:
