@@ -35,6 +35,14 @@ from tests.conftest import REPO
 NAME = "items->items"
 #: what a lean process must not load (SQLAlchemy and the metadata DB's models)
 HEAVY = ("sqlalchemy", "app.storage.models", "app.storage.repository")
+#: ``cauce`` (``python -c LOADED ARGS...``) printing which of ``HEAVY`` it loaded, on stderr
+LOADED = (
+    "import atexit, sys\n"
+    f"atexit.register(lambda: print('LOADED', sorted(m for m in {HEAVY!r} "
+    "if m in sys.modules), file=sys.stderr))\n"
+    "from app.cli import main\n"
+    "main(sys.argv[1:])\n"
+)
 
 
 @pytest.fixture
@@ -220,14 +228,7 @@ def test_schema_changes_of_a_lean_run_are_recorded_and_alerted(
 
 
 def test_a_lean_sync_process_loads_no_orm(world: dict[str, Any], tmp_path: Path) -> None:
-    script = (
-        "import atexit, sys\n"
-        f"atexit.register(lambda: print('LOADED', sorted(m for m in {HEAVY!r} "
-        "if m in sys.modules), file=sys.stderr))\n"
-        "from app.cli import main\n"
-        "main(sys.argv[1:])\n"
-    )
-    command = [sys.executable, "-c", script, "--db", world["url"], "sync", "run"]
+    command = [sys.executable, "-c", LOADED, "--db", world["url"], "sync", "run"]
     command += ["--source", world["source"], "--source-table", "items", "--dest", world["dest"]]
     command += ["--mode", "merge", "--key", "id", "--cursor", "at", "--json"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -242,3 +243,47 @@ def test_a_lean_sync_process_loads_no_orm(world: dict[str, Any], tmp_path: Path)
     reports = [json.loads(r.stdout) for r in runs]
     assert [r["status"] for r in reports] == ["succeeded", "succeeded"]
     assert int(reports[1]["run_id"]) == int(reports[0]["run_id"]) + 1
+
+
+def test_lean_sync_processes_recording_into_one_db_at_once_all_succeed(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """Four syncs (one source, four destination tables), each run once to create its records,
+    then all four at once as processes: each recorded lean, none lost to a busy database."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def command(table: str) -> list[str]:
+        return [
+            *(sys.executable, "-c", LOADED, "--db", world["url"], "sync", "run"),
+            *("--source", world["source"], "--source-table", "items"),
+            *("--dest", world["dest"], "--dest-table", table, "--json"),
+        ]
+
+    tables = [f"copy_{i}" for i in range(4)]
+    for table in tables:
+        first = subprocess.run(
+            command(table), capture_output=True, text=True, env=env, cwd=tmp_path
+        )
+        assert first.returncode == 0, first.stderr
+    started = [
+        subprocess.Popen(
+            command(t),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        for t in tables
+    ]
+    outcomes = [(p.wait(timeout=120), *p.communicate()) for p in started]
+    assert [code for code, _out, _err in outcomes] == [0] * 4, [e for _c, _o, e in outcomes]
+    run_ids = {json.loads(out)["run_id"] for _code, out, _err in outcomes}
+    assert len(run_ids) == 4
+    assert all(err.split("LOADED", 1)[1].strip() == "[]" for _c, _o, err in outcomes)  # lean
+    with Repository(world["url"]) as repo, SyncStore(world["url"]) as store:
+        project = repo.ensure_project(ADHOC_PROJECT)
+        for table in tables:
+            runs = store.sync_runs(store.get_sync(project, f"items->{table}").id)
+            assert [r.status for r in runs] == ["succeeded", "succeeded"]
+            assert [r.rows_read for r in runs] == [20, 20]
