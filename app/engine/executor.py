@@ -20,6 +20,7 @@ import duckdb
 from sqlglot import exp
 
 from app.connectors.base import ConnectionError_, WriteMode
+from app.engine import plan_cache
 from app.engine.local import BatchObserver, CancelToken, LocalSession, RunCancelled
 from app.engine.plan import (
     ExecutionPlan,
@@ -98,9 +99,27 @@ def run_pipeline(
     :mod:`app.engine.statements`). ``observe``: shown each batch a streamed source reads.
     ``keep``: given what a successful run executed, when it can be replayed without planning
     (:mod:`app.engine.replay_build`).
+
+    A pipeline is planned once per process: a run that could be replayed is kept in memory
+    (:mod:`.plan_cache`), and the next run of the same pipeline with the same connections,
+    options and environment, over unchanged input files, replays it instead of planning
+    (not with ``planned``, ``dry_run``, ``count_rows``, ``previews`` or ``observe``).
     """
     bus = bus or EventBus()
-    run = RunState(pipeline, bus, run_id or str(uuid.uuid4()))
+    run_id = run_id or str(uuid.uuid4())
+    key = None
+    if planned is None and not (dry_run or count_rows or previews or observe):
+        key = plan_cache.plan_key(
+            pipeline,
+            provider,
+            memory_limit=memory_limit,
+            execution=execution,
+            column_tags=column_tags,
+        )
+        replay = plan_cache.kept(key)
+        if replay is not None:
+            return _replayed(replay, key, bus, cancel, run_id, plans, keep)
+    run = RunState(pipeline, bus, run_id)
     if planned is None:
         planned = plan_run(
             pipeline,
@@ -134,11 +153,13 @@ def run_pipeline(
         log.explain()
         ran = {n.node_id for n in run.report.nodes if n.status in RAN}
         run.report.queries = log.reports(plan, ran)
-        if keep is not None and run.report.ok:
+        if (keep is not None or key is not None) and run.report.ok:
             from app.engine.replay_build import replay_of
 
             kept = replay_of(pipeline, plan, session, provider, run.report, started=began)
-            if kept is not None:
+            if kept is not None and key is not None:
+                plan_cache.keep(key, kept)
+            if kept is not None and keep is not None:
                 keep(kept)
     bus.publish(
         RunFinished(
@@ -150,6 +171,27 @@ def run_pipeline(
         )
     )
     return run.report
+
+
+def _replayed(
+    replay: Replay,
+    key: str,
+    bus: EventBus,
+    cancel: CancelToken | None,
+    run_id: str,
+    plans: PlanWanted,
+    keep: Callable[[Replay], None] | None,
+) -> RunReport:
+    """A run of the plan kept under ``key`` (:mod:`.plan_cache`), without planning; a failed
+    one is forgotten, so that the next run plans (and finds the failing node)."""
+    from app.engine.replay import run_replay
+
+    report = run_replay(replay, bus=bus, cancel=cancel, run_id=run_id, plans=plans)
+    if not report.ok:
+        plan_cache.forget(key)
+    elif keep is not None:
+        keep(replay)
+    return report
 
 
 def _execute(
