@@ -23,6 +23,7 @@ runs. A replay is made only from a run that succeeded on the same inputs.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -208,7 +209,7 @@ def run_replay(
     bus = bus or EventBus()
     cancel = cancel or CancelToken()
     run = RunState(replay, bus, run_id)
-    run.report.plan = replay.plan
+    run.report.plan = copy.deepcopy(replay.plan)  # the report's own: a kept replay is shared
     for rep in run.report.nodes:
         node = next(n for n in replay.order if n.id == rep.node_id)
         rep.placement, rep.runs_on = node.placement, node.runs_on

@@ -112,6 +112,9 @@ def test_a_pipeline_is_planned_once_and_replayed_after(tmp_path: Path, planned: 
     assert _strip(again) == _strip(first)
     assert again_events == first_events
     assert _totals(tmp_path) == totals
+    again.plan["stages"].clear()  # a report is its caller's: the kept plan is not shared
+    third, _events = _run(tmp_path, pipeline)
+    assert planned == ["sales"] and _strip(third) == _strip(first)
 
 
 def test_what_could_change_the_plan_plans_again(
