@@ -103,12 +103,13 @@ def run_pipeline(
     A pipeline is planned once per process: a run that could be replayed is kept in memory
     (:mod:`.plan_cache`), and the next run of the same pipeline with the same connections,
     options and environment, over unchanged input files, replays it instead of planning
-    (not with ``planned``, ``dry_run``, ``count_rows``, ``previews`` or ``observe``).
+    (``planned`` is run as given, and kept; nothing is with ``dry_run``, ``count_rows``,
+    ``previews`` or ``observe``).
     """
     bus = bus or EventBus()
     run_id = run_id or str(uuid.uuid4())
     key = None
-    if planned is None and not (dry_run or count_rows or previews or observe):
+    if not (dry_run or count_rows or previews or observe):
         key = plan_cache.plan_key(
             pipeline,
             provider,
@@ -116,7 +117,7 @@ def run_pipeline(
             execution=execution,
             column_tags=column_tags,
         )
-        replay = plan_cache.kept(key)
+        replay = plan_cache.kept(key) if planned is None else None
         if replay is not None:
             return _replayed(replay, key, bus, cancel, run_id, plans, keep)
     run = RunState(pipeline, bus, run_id)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from app.engine.provider import ConnectorProvider
     from app.model.pipeline import Pipeline
 
-__all__ = ["LIMIT", "clear", "forget", "keep", "kept", "plan_key"]
+__all__ = ["LIMIT", "clear", "forget", "keep", "kept", "plan_key", "planned_before"]
 
 #: how many plans a process keeps (least recently used first out)
 LIMIT = 64
@@ -90,6 +90,27 @@ def kept(key: str) -> Replay | None:
         forget(key)
         return None
     return replay
+
+
+def planned_before(
+    pipeline: Pipeline,
+    provider: ConnectorProvider,
+    *,
+    memory_limit: str | None = None,
+    execution: str | None = None,
+    column_tags: Mapping[tuple[str, str], Mapping[str, frozenset[str]]] | None = None,
+) -> bool:
+    """Whether this process keeps a plan of ``pipeline`` as it would plan it now (the options
+    as :func:`~app.engine.executor.run_pipeline` takes them): a plan that ran, over the same
+    inputs, so the pipeline is valid and its next run replays it."""
+    key = plan_key(
+        pipeline,
+        provider,
+        memory_limit=memory_limit,
+        execution=execution,
+        column_tags=column_tags,
+    )
+    return kept(key) is not None
 
 
 def keep(key: str, replay: Replay) -> None:

@@ -15,6 +15,7 @@ from app.connectors.base import ConnectionError_
 from app.engine.executor import RunReport
 from app.engine.local import CancelToken, LocalSession, RunCancelled
 from app.engine.plan import PlannedRun, plan_pipeline, plan_run
+from app.engine.plan_cache import planned_before
 from app.i18n import _
 from app.model.events import Event, EventBus
 from app.model.pipeline import Pipeline
@@ -163,11 +164,15 @@ def plan_ahead(
 
     When the first pipeline is the first thing to run (``runs_first``: no sync before it), its
     plan and session are kept (closed by ``keep``) and returned, for it to run that plan. The
-    others plan again when they run: an earlier run may change the tables they read.
+    others plan again when they run: an earlier run may change the tables they read. A
+    pipeline whose plan this process keeps (:mod:`app.engine.plan_cache`: it ran, unchanged,
+    over the same inputs) is not planned: its run replays that plan.
     """
     first = None
     tags = tags or {}
     for i, p in enumerate(selected):
+        if planned_before(p, provider, execution=execution, column_tags=tags.get(p.name)):
+            continue  # this process ran its plan over the same inputs: valid, and replayed
         if i == 0 and runs_first:
             first = keep.enter_context(
                 plan_run(

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -284,3 +285,38 @@ def test_a_failed_replay_is_recorded_and_alerted_as_a_failed_planned_run(
     rows = db.execute("SELECT type, status, occurrences FROM alerts").fetchall()
     db.close()
     assert rows == [("run_failed", "open", 2)]  # raised by the replay, counted again
+
+
+def test_a_long_lived_process_plans_a_pipeline_once(
+    project: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scheduler or a server runs the same project again and again in one process: the
+    first run plans each pipeline (ahead, to validate it, then to run it), the next ones
+    replay the plan kept in memory, recorded as the first was."""
+    from app.engine import executor, plan_cache
+    from app.services import run_steps
+
+    plan_cache.clear()
+    planned: list[str] = []
+
+    def counting(module: Any, name: str) -> None:
+        usual = getattr(module, name)
+
+        def counted(pipeline: Any, *args: Any, **kwargs: Any) -> Any:
+            planned.append(pipeline.name)
+            return usual(pipeline, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+    counting(executor, "plan_run")
+    counting(run_steps, "plan_run")
+    counting(run_steps, "plan_pipeline")
+    workspace = Workspace.open(url)
+    first = run_project(project, workspace=workspace)
+    assert first.ok and len(planned) == 3 and set(planned) == {"more", "totals"}  # ahead, to run
+    again = run_project(project, workspace=workspace)
+    assert again.ok and len(planned) == 3  # nothing planned
+    assert _strip(again.to_dict()) == _strip(first.to_dict())
+    for before, after in zip(first.reports, again.reports, strict=True):
+        assert _recorded(url, int(after.run_id)) == _recorded(url, int(before.run_id))
+    plan_cache.clear()
