@@ -39,6 +39,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -184,6 +185,7 @@ def _dlt(python: str, db: str, rows: int, repeat: int) -> None:
         print(
             f"dlt {backend} backend, full load of {rows:,} rows: {t:.2f} s ({rows / t:,.0f} rows/s)"
         )
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def _full(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) -> None:
@@ -360,6 +362,8 @@ def _short(args: argparse.Namespace, url: str, dsn: str, env: dict[str, str]) ->
             )
             if round_:
                 times[k].append(time.perf_counter() - started)
+    for k in trees:
+        shutil.rmtree(homes[k], ignore_errors=True)
     print(f"short merge (1,000 rows, 1 changed), whole process, {args.short} rounds:")
     for k, runs in times.items():
         print(f"  {k:<7} median {statistics.median(runs):.3f} s  min {min(runs):.3f} s")
@@ -407,7 +411,7 @@ def main() -> int:
     )
     dsn = f"host=127.0.0.1 user=postgres dbname={args.database}"
     url = f"postgresql://postgres@127.0.0.1:5432/{args.database}"
-    home = tempfile.mkdtemp(prefix="cauce-bench-")
+    home = tempfile.mkdtemp(prefix="cauce-bench-")  # the syncs' data directory, removed at the end
     env = {**os.environ, "CAUCE_HOME": home}
     _make_source(dsn, args.rows)
     subprocess.run([sys.executable, "-m", "compileall", "-q", "app"], check=True, cwd=REPO)
@@ -432,6 +436,7 @@ def main() -> int:
             f"{peak / 1024:.0f} MiB" + ("" if peak > before else " (not above earlier peak)")
         )
     _sql(admin, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+    shutil.rmtree(home, ignore_errors=True)
     return 0
 
 
