@@ -109,7 +109,7 @@ def run_pipeline(
     bus = bus or EventBus()
     run_id = run_id or str(uuid.uuid4())
     key = None
-    if not (dry_run or count_rows or previews or observe):
+    if not (dry_run or count_rows or previews or observe) and plan_cache.could_keep(pipeline):
         key = plan_cache.plan_key(
             pipeline,
             provider,
